@@ -1,0 +1,78 @@
+"""Pure shape helpers shared by the engine and the ops (no Tensor, no graph)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+Axis = int | tuple[int, ...] | list[int] | None
+
+
+def normalize_axis(axis: Axis, ndim: int, op: str = "reduction") -> tuple[int, ...]:
+    """Axis argument -> sorted tuple of non-negative axes; ``None`` means every axis."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        if not -max(ndim, 1) <= a < max(ndim, 1):
+            raise np.exceptions.AxisError(
+                f"{op}: axis {a} is out of range for a tensor of {ndim} dimension(s)"
+            )
+        out.append(int(a) % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(out))
+
+
+def normalize_one_axis(axis: int, ndim: int, op: str) -> int:
+    """A single axis in [-ndim, ndim) -> non-negative axis."""
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{op}: axis must be an int, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(
+            f"{op}: axis {axis} is out of range for a tensor of {ndim} dimension(s)"
+        )
+    return int(axis) % ndim
+
+
+def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """NumPy's broadcast of shapes; the error names the op and every shape."""
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        given = " and ".join(str(tuple(s)) for s in shapes)
+        raise ValueError(f"{op}: shapes {given} cannot be broadcast together") from None
+
+
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` (an array or a Tensor) down to ``shape``: the adjoint of broadcasting.
+
+    Works for both backward paths because it only uses ``.sum(axis, keepdims)``
+    and ``.reshape``, which arrays and Tensors share.
+    """
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` (and ``f([2, 3])``) alike."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    out = []
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"shape entries must be ints, got {shape!r}")
+        out.append(int(n))
+    return tuple(out)

@@ -1,0 +1,125 @@
+"""Creation functions: zeros, ones, full, arange, eye, rand, randn, randint ..."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._random import get_rng, manual_seed
+from ._shapes import shape_arg
+from .tensor import Tensor
+from .tensor_ops import as_dtype, get_default_dtype
+
+__all__ = [
+    "arange", "empty", "eye", "full", "full_like", "get_rng", "linspace", "manual_seed", "ones",
+    "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "tensor", "zeros",
+    "zeros_like",
+]
+
+
+def _dt(dtype: Any) -> np.dtype:
+    return get_default_dtype() if dtype is None else as_dtype(dtype)
+
+
+def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None) -> Tensor:
+    """A new Tensor holding a copy of ``data`` (like torch.tensor)."""
+    src = data.data if isinstance(data, Tensor) else data
+    arr = np.array(src, copy=True) if isinstance(src, np.ndarray) else src
+    return Tensor(arr, requires_grad=requires_grad, dtype=dtype, name=name)
+
+
+def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """All zeros; ``zeros(2, 3)`` and ``zeros((2, 3))`` alike."""
+    return _new(np.zeros(shape_arg(shape), _dt(dtype)), requires_grad)
+
+
+def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """All ones."""
+    return _new(np.ones(shape_arg(shape), _dt(dtype)), requires_grad)
+
+
+def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uninitialised values (zeros here, so nothing depends on garbage)."""
+    return zeros(*shape, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Every element ``fill_value``."""
+    return _new(np.full(shape_arg((shape,)), fill_value, _dt(dtype)), requires_grad)
+
+
+def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+    shape = t.shape if hasattr(t, "shape") else np.shape(t)
+    return shape, (as_dtype(dtype) if dtype is not None else np.asarray(getattr(t, "data", t)).dtype)
+
+
+def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _new(np.zeros(shape, dt), requires_grad)
+
+
+def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _new(np.ones(shape, dt), requires_grad)
+
+
+def full_like(t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _new(np.full(shape, fill_value, dt), requires_grad)
+
+
+def rand_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _new(get_rng().random(shape).astype(dt), requires_grad)
+
+
+def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    shape, dt = _like(t, dtype)
+    return _new(get_rng().standard_normal(shape).astype(dt), requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """start, start+step, ... below end (integers stay int64 unless a dtype is given)."""
+    if end is None:
+        start, end = 0, start
+    arr = np.arange(start, end, step)
+    if dtype is not None or arr.dtype.kind == "f":
+        arr = arr.astype(_dt(dtype))
+    return _new(arr, requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from start to end inclusive."""
+    return _new(np.linspace(start, end, steps).astype(_dt(dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Identity matrix (n, m)."""
+    return _new(np.eye(n, m, dtype=_dt(dtype)), requires_grad)
+
+
+def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform draws in [0, 1) from the library generator (see manual_seed)."""
+    return _new(get_rng().random(shape_arg(shape)).astype(_dt(dtype)), requires_grad)
+
+
+def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal draws from the library generator (see manual_seed)."""
+    return _new(get_rng().standard_normal(shape_arg(shape)).astype(_dt(dtype)), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None) -> Tensor:
+    """Integers in [low, high) (``randint(high, size=...)`` means low = 0)."""
+    if high is None:
+        low, high = 0, low
+    if high <= low:
+        raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
+    dt = np.int64 if dtype is None else as_dtype(dtype)
+    return Tensor(get_rng().integers(low, high, shape_arg((size,))).astype(dt))

@@ -1,0 +1,205 @@
+"""Grad mode, the iterative topological walk and the chain rule (no op knowledge).
+
+The graph's vertices are *nodes*: a ``Function`` instance (``ctx``) for every recorded
+op, and the leaf Tensors that require grad. A node's ``parents`` holds, per input, the
+input's node or ``None`` when that input needs no gradient. The walk never recurses, so
+a chain of a million ops back-propagates without ``RecursionError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._shapes import unbroadcast
+
+
+class _GradMode:
+    enabled = True
+    scope: object = None  # the module path being called, recorded on each node (drawing)
+
+
+_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True when ops record the graph (the default)."""
+    return _mode.enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Context manager / decorator that turns graph recording on or off."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self.prev: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.prev.append(_mode.enabled)
+        _mode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.enabled = self.prev.pop()
+
+
+class no_grad(set_grad_enabled):
+    """``with no_grad():`` records nothing (inference, in-place parameter updates)."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """``with enable_grad():`` records again inside a ``no_grad`` block."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+def node_of(t: Any) -> Any:
+    """The graph node of a Tensor: its ``ctx`` if it was computed, itself if a leaf."""
+    return t._ctx if t._ctx is not None else t
+
+
+def toposort(root: Any) -> list[Any]:
+    """Nodes reachable from ``root``, every node before its parents (iterative DFS)."""
+    order: list[Any] = []
+    visited: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    push = stack.append
+    while stack:
+        v, done = stack.pop()
+        if done:
+            order.append(v)
+            continue
+        if id(v) in visited:
+            continue
+        visited.add(id(v))
+        push((v, True))
+        if v._is_fn:
+            for p in v.parents:
+                if p is not None and id(p) not in visited:
+                    push((p, False))
+    order.reverse()
+    return order
+
+
+def _run_hooks(hooks: list[Callable[[Any], Any]], g: Any, tensor_cls: type, create: bool) -> Any:
+    """Call tensor hooks on gradient ``g``; a hook may return a replacement."""
+    gt = g if create else tensor_cls(g)
+    for hook in hooks:
+        out = hook(gt)
+        if out is not None:
+            gt = out if isinstance(out, tensor_cls) else tensor_cls(out)
+    return gt if create else gt.data
+
+
+def accumulate_grad(t: Any, g: Any, create: bool) -> None:
+    """Add gradient ``g`` into ``t.grad`` (a Tensor) like PyTorch: sum over calls."""
+    tensor_cls = type(t)
+    if create:
+        gt = g if isinstance(g, tensor_cls) else tensor_cls(g)
+        if gt.dtype != t.dtype:
+            gt = gt.astype(t.dtype)
+        t.grad = gt if t.grad is None else t.grad + gt
+        return
+    if g.dtype != t.dtype:
+        g = g.astype(t.dtype)
+    if t.grad is None:
+        # a fresh array: the engine may hand the same array to several inputs
+        t.grad = tensor_cls(np.array(g, copy=True))
+    elif t.grad._ctx is not None or t.grad.shape != g.shape:
+        t.grad = tensor_cls(t.grad.data + g)
+    else:
+        t.grad.data += g
+
+
+def run_backward(
+    roots: Sequence[Any],
+    seeds: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    tensor_cls: type,
+    capture: dict[int, int] | None = None,
+) -> list[Any] | None:
+    """Apply the chain rule from ``roots`` (Tensors) seeded with ``seeds``.
+
+    Without ``capture`` the gradients accumulate into the leaves' ``.grad``;
+    with it (``{id(node): slot}``) they are returned per slot instead (``grad()``).
+    """
+    grads: dict[int, Any] = {}
+    starts = []
+    for t, s in zip(roots, seeds):
+        v = node_of(t)
+        starts.append(v)
+        grads[id(v)] = grads[id(v)] + s if id(v) in grads else s
+    if len(starts) == 1:
+        order = toposort(starts[0])
+    else:  # a virtual root joins several outputs
+        order = toposort(_Join(starts))[1:]
+    captured: list[Any] = [None] * (len(capture) if capture else 0)
+
+    with set_grad_enabled(create_graph):
+        for v in order:
+            g = grads.pop(id(v), None)
+            if g is None:
+                continue
+            if not v._is_fn:  # a leaf
+                if v._hooks:
+                    g = _run_hooks(v._hooks, g, tensor_cls, create_graph)
+                if capture is not None:
+                    if id(v) in capture:
+                        captured[capture[id(v)]] = g
+                else:
+                    accumulate_grad(v, g, create_graph)
+                continue
+            if v._hooks:
+                g = _run_hooks(v._hooks, g, tensor_cls, create_graph)
+            if v._retained is not None:
+                t = v._retained()
+                if t is not None and capture is None:
+                    accumulate_grad(t, g, create_graph)
+            if capture is not None and id(v) in capture:
+                captured[capture[id(v)]] = g
+            gs = v._backward_node(g, create_graph)
+            if not retain_graph:
+                v._release()
+            for p, gp, shape in zip(v.parents, gs, v.in_shapes):
+                if p is None or gp is None:
+                    continue
+                if gp.shape != shape:
+                    gp = v._fit_grad(gp, shape)
+                key = id(p)
+                grads[key] = grads[key] + gp if key in grads else gp
+    return captured if capture is not None else None
+
+
+class _Join:
+    """A virtual node whose parents are several roots (backward of many outputs)."""
+
+    _is_fn = True
+
+    def __init__(self, parents: list[Any]) -> None:
+        self.parents = parents
+
+
+def fit_grad(gp: Any, shape: tuple[int, ...], who: str) -> Any:
+    """Un-broadcast ``gp`` to an input's ``shape``; a shape that cannot be is an error."""
+    try:
+        out = unbroadcast(gp, shape)
+    except (ValueError, TypeError):
+        out = None
+    if out is None or out.shape != shape:
+        raise RuntimeError(
+            f"{who}.backward returned a gradient of shape {tuple(gp.shape)} "
+            f"for an input of shape {shape}"
+        )
+    return out
+
+
+def iter_nodes(root: Any) -> Iterator[Any]:
+    """Every node reachable from a Tensor, outputs first (for drawing and inspection)."""
+    return iter(toposort(node_of(root)))

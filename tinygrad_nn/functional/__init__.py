@@ -1,0 +1,101 @@
+"""Functional API (``import tinygrad_nn.functional as F``): ops and composites as functions."""
+
+from ..tensor import Tensor
+from ..tensor_ops import concatenate, einsum, maximum, minimum, stack, where
+from .basic import (
+    abs,
+    as_tensor,
+    clamp,
+    clip,
+    cos,
+    dropout,
+    elu,
+    embedding,
+    exp,
+    gelu,
+    leaky_relu,
+    linear,
+    log,
+    log_softmax,
+    logsigmoid,
+    logsumexp,
+    one_hot,
+    relu,
+    sigmoid,
+    silu,
+    sin,
+    softmax,
+    softplus,
+    sqrt,
+    tanh,
+)
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+    triplet_margin_loss,
+)
+
+cat = concatenate
+
+
+def _method_as_function(name: str):  # type: ignore[no-untyped-def]
+    """F.name(x, ...) == as_tensor(x).name(...), keeping the method's docstring."""
+    method = getattr(Tensor, name)
+
+    def f(x, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return getattr(as_tensor(x), name)(*args, **kwargs)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = method.__doc__
+    return f
+
+
+# every op method is also a function of tensors (API: "each also in functional")
+add = _method_as_function("add")
+sub = _method_as_function("sub")
+mul = _method_as_function("mul")
+div = _method_as_function("div")
+pow = _method_as_function("pow")  # noqa: A001
+matmul = _method_as_function("matmul")
+neg = _method_as_function("neg")
+log1p = _method_as_function("log1p")
+expm1 = _method_as_function("expm1")
+erf = _method_as_function("erf")
+sum = _method_as_function("sum")  # noqa: A001
+mean = _method_as_function("mean")
+var = _method_as_function("var")
+std = _method_as_function("std")
+max = _method_as_function("max")  # noqa: A001
+min = _method_as_function("min")  # noqa: A001
+argmax = _method_as_function("argmax")
+argmin = _method_as_function("argmin")
+reshape = _method_as_function("reshape")
+flatten = _method_as_function("flatten")
+transpose = _method_as_function("transpose")
+permute = _method_as_function("permute")
+swapaxes = _method_as_function("swapaxes")
+squeeze = _method_as_function("squeeze")
+unsqueeze = _method_as_function("unsqueeze")
+expand = _method_as_function("expand")
+broadcast_to = _method_as_function("broadcast_to")
+pad = _method_as_function("pad")
+split = _method_as_function("split")
+chunk = _method_as_function("chunk")
+
+__all__ = [
+    "add", "sub", "mul", "div", "pow", "matmul", "neg", "log1p", "expm1", "erf", "sum", "mean",
+    "var", "std", "max", "min", "argmax", "argmin", "reshape", "flatten", "transpose", "permute",
+    "swapaxes", "squeeze", "unsqueeze", "expand", "broadcast_to", "pad", "split", "chunk",
+    "abs", "as_tensor", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cat",
+    "clamp", "clip", "concatenate", "cos", "cross_entropy", "dropout", "einsum", "elu",
+    "embedding", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear", "log",
+    "log_softmax", "logsigmoid", "logsumexp", "maximum", "minimum", "mse_loss", "nll_loss",
+    "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",
+    "stack", "tanh", "triplet_margin_loss", "where",
+]

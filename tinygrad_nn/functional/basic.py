@@ -1,0 +1,158 @@
+"""Functional forms of the elementwise ops, softmax, linear, dropout, one_hot, embedding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._random import get_rng
+from ..tensor import Tensor
+from ..tensor_ops import get_default_dtype
+
+
+def as_tensor(x: Any) -> Tensor:
+    """A Tensor view of ``x`` (Tensors pass through; arrays and numbers are wrapped)."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def relu(x: Any) -> Tensor:
+    """max(x, 0)."""
+    return as_tensor(x).relu()
+
+
+def sigmoid(x: Any) -> Tensor:
+    """1 / (1 + exp(-x)), without overflow."""
+    return as_tensor(x).sigmoid()
+
+
+def tanh(x: Any) -> Tensor:
+    return as_tensor(x).tanh()
+
+
+def exp(x: Any) -> Tensor:
+    return as_tensor(x).exp()
+
+
+def log(x: Any) -> Tensor:
+    return as_tensor(x).log()
+
+
+def sqrt(x: Any) -> Tensor:
+    return as_tensor(x).sqrt()
+
+
+def sin(x: Any) -> Tensor:
+    return as_tensor(x).sin()
+
+
+def cos(x: Any) -> Tensor:
+    return as_tensor(x).cos()
+
+
+def abs(x: Any) -> Tensor:  # noqa: A001 - mirrors torch.nn.functional / NumPy naming
+    return as_tensor(x).abs()
+
+
+def leaky_relu(x: Any, slope: float = 0.01, *, negative_slope: float | None = None) -> Tensor:
+    """x where x > 0, else slope * x."""
+    return as_tensor(x).leaky_relu(slope, negative_slope=negative_slope)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """x where x > 0, else alpha (exp(x) - 1)."""
+    return as_tensor(x).elu(alpha)
+
+
+def gelu(x: Any, approximate: str = "none") -> Tensor:
+    """x Phi(x) (exact erf form by default)."""
+    return as_tensor(x).gelu(approximate)
+
+
+def silu(x: Any) -> Tensor:
+    return as_tensor(x).silu()
+
+
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta."""
+    return as_tensor(x).softplus(beta, threshold)
+
+
+def logsigmoid(x: Any) -> Tensor:
+    return as_tensor(x).log_sigmoid()
+
+
+def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
+    return as_tensor(x).clip(lo, hi)
+
+
+clamp = clip
+
+
+def softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``axis``, stable for any logits."""
+    return as_tensor(x).softmax(axis, dim=dim)
+
+
+def log_softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """x - logsumexp(x) along ``axis``."""
+    return as_tensor(x).log_softmax(axis, dim=dim)
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+              keepdim: Any = None) -> Tensor:
+    """log(sum(exp(x))) without overflow."""
+    return as_tensor(x).logsumexp(axis, keepdims, dim=dim, keepdim=keepdim)
+
+
+def linear(x: Any, w: Any, b: Any = None) -> Tensor:
+    """Affine map y = x @ w.T + b; x: (..., in), w: (out, in) -> (..., out)."""
+    x, w = as_tensor(x), as_tensor(w)
+    if w.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {w.shape}")
+    if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}), "
+            f"weight expects {w.shape[1]} (weight shape {w.shape})"
+        )
+    y = x @ w.T
+    return y if b is None else y + b
+
+
+def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p)."""
+    x = as_tensor(x)
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    keep = get_rng().random(x.shape) >= p
+    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype if x.dtype.kind == "f" else get_default_dtype())
+
+
+def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
+    """(…,) integer class indices -> (…, num_classes) int64 one-hot rows."""
+    a = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expected integer class indices, got dtype {a.dtype}")
+    n = int(a.max()) + 1 if num_classes == -1 and a.size else max(num_classes, 0)
+    if a.size and (a.min() < 0 or a.max() >= n):
+        raise ValueError(
+            f"one_hot: class indices must be in [0, {n}), got values in [{a.min()}, {a.max()}]"
+        )
+    return Tensor((a[..., None] == np.arange(n)).astype(np.int64))
+
+
+def embedding(idx: Any, weight: Any) -> Tensor:
+    """Rows of ``weight`` (num, dim) picked by integer ``idx`` (…,) -> (…, dim)."""
+    w = as_tensor(weight)
+    a = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"embedding: expected integer indices, got dtype {a.dtype}")
+    if a.size and (a.min() < 0 or a.max() >= w.shape[0]):
+        raise IndexError(
+            f"embedding: indices must be in [0, {w.shape[0]}), got values in [{a.min()}, {a.max()}]"
+        )
+    return w[a]

@@ -1,0 +1,212 @@
+"""Losses, each with reduction='mean'|'sum'|'none', stable for logits up to |1e4|."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import ops as P
+from ..tensor import Tensor
+from ..tensor_ops import where
+from .basic import as_tensor
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
+    """Prediction and target; different shapes are an error (no silent broadcasting)."""
+    x, y = as_tensor(x), as_tensor(y)
+    if x.shape != y.shape:
+        raise ValueError(
+            f"{name}: input has shape {x.shape} but target has shape {y.shape}; "
+            "they must match (reshape one of them)"
+        )
+    if y.dtype.kind not in "fc":
+        y = y.astype(x.dtype)
+    return x, y
+
+
+def mse_loss(x: Any, y: Any, reduction: str = "mean") -> Tensor:
+    """Mean squared error (x - y)^2."""
+    x, y = _pair(x, y, "mse_loss")
+    d = x - y
+    return _reduce(d * d, reduction, "mse_loss")
+
+
+def l1_loss(x: Any, y: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error |x - y|."""
+    x, y = _pair(x, y, "l1_loss")
+    return _reduce((x - y).abs(), reduction, "l1_loss")
+
+
+def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y)."""
+    x, y = _pair(x, y, "smooth_l1_loss")
+    d = x - y
+    a = d.abs()
+    if beta == 0:
+        return _reduce(a, reduction, "smooth_l1_loss")
+    return _reduce(where(a.data < beta, d * d * (0.5 / beta), a - 0.5 * beta), reduction,
+                   "smooth_l1_loss")
+
+
+def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta)."""
+    x, y = _pair(x, y, "huber_loss")
+    d = x - y
+    a = d.abs()
+    return _reduce(where(a.data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta), reduction,
+                   "huber_loss")
+
+
+def binary_cross_entropy(p: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+    """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
+    p, y = _pair(p, y, "binary_cross_entropy")
+    if p.data.size and (np.nanmin(p.data) < 0 or np.nanmax(p.data) > 1):
+        raise ValueError(
+            "binary_cross_entropy: input must hold probabilities in [0, 1], got values in "
+            f"[{p.data.min()}, {p.data.max()}]; use binary_cross_entropy_with_logits for logits"
+        )
+    loss = P.BinaryCrossEntropy.apply(p, y)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(
+    z: Any, y: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+) -> Tensor:
+    """BCE of sigmoid(z) computed from logits: (1 - y) z + (1 + (w_pos - 1) y) softplus(-z)."""
+    z, y = _pair(z, y, "binary_cross_entropy_with_logits")
+    sp = (-z).softplus()
+    if pos_weight is None:
+        loss = (1 - y) * z + sp
+    else:
+        loss = (1 - y) * z + (1 + (pos_weight - 1) * y) * sp
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+def _class_last(x: Tensor) -> Tensor:
+    """(N, C, d1, ...) -> (N * d1 * ..., C); (C,) -> (1, C)."""
+    if x.ndim == 1:
+        return x.reshape(1, -1)
+    if x.ndim == 2:
+        return x
+    axes = (0,) + tuple(range(2, x.ndim)) + (1,)
+    return x.transpose(axes).reshape(-1, x.shape[1])
+
+
+def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) -> None:
+    c = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
+    expected = (logp.shape[0],) + logp.shape[2:] if logp.ndim > 1 else ()
+    if t.shape != expected:
+        raise ValueError(
+            f"{name}: input of shape {logp.shape} needs class-index targets of shape "
+            f"{expected}, got {t.shape}"
+        )
+    bad = t[(t != ignore_index) & ((t < 0) | (t >= c))]
+    if bad.size:
+        raise IndexError(f"{name}: target {int(bad.flat[0])} is out of range for {c} classes")
+
+
+def nll_loss(logp: Any, target: Any, weight: Any = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """-logp[n, target[n]] (weighted); logp: (N, C, ...) log-probabilities, target: (N, ...)."""
+    logp = as_tensor(logp)
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"nll_loss: target must hold integer class indices, got dtype {t.dtype}")
+    _check_targets(t, logp, ignore_index, "nll_loss")
+    flat = _class_last(logp)
+    tf = t.reshape(-1)
+    keep = tf != ignore_index
+    safe = np.where(keep, tf, 0)
+    w = np.ones(flat.shape[1], dtype=flat.dtype) if weight is None else np.asarray(
+        weight.data if isinstance(weight, Tensor) else weight, dtype=flat.dtype)
+    wi = w[safe] * keep
+    loss = -flat[np.arange(flat.shape[0]), safe] * wi
+    if reduction == "mean":
+        return loss.sum() * (1.0 / wi.sum()) if wi.sum() else loss.sum() * np.nan
+    if reduction == "none":
+        return loss.reshape(t.shape)
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def cross_entropy(logits: Any, target: Any, weight: Any = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Softmax cross-entropy; target is class indices (N, ...) or probabilities like logits."""
+    logits = as_tensor(logits)
+    if logits.ndim == 0:
+        raise ValueError("cross_entropy: logits must have a class axis, got a 0-d tensor")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    axis = 1 if logits.ndim > 1 else 0
+    c = logits.shape[axis]
+    logp = logits.log_softmax(axis)
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    wshape = (c,) + (1,) * (logits.ndim - axis - 1)
+    w = None if weight is None else np.asarray(getattr(weight, "data", weight), logp.dtype)
+    if t.dtype.kind == "f":
+        if t.shape != logits.shape:
+            raise ValueError(
+                f"cross_entropy: probability targets must have the logits' shape {logits.shape}, "
+                f"got {t.shape}"
+            )
+        if label_smoothing:
+            t = t * (1 - label_smoothing) + label_smoothing / c
+        wl = logp if w is None else logp * w.reshape(wshape)
+        loss = -(wl * t.astype(logp.dtype)).sum(axis)
+        if reduction == "mean":
+            return loss.sum() * (1.0 / (loss.data.size or np.nan))
+        return _reduce(loss, reduction, "cross_entropy")
+    nll = nll_loss(logp, t, weight, ignore_index, reduction)
+    if not label_smoothing:
+        return nll
+    keep = t != ignore_index
+    wl = logp if w is None else logp * w.reshape(wshape)
+    smooth = -wl.sum(axis) * keep
+    if reduction == "mean":
+        denom = keep.sum() if w is None else (w[np.where(keep, t, 0)] * keep).sum()
+        smooth = smooth.sum() * (1.0 / denom)
+    else:
+        smooth = _reduce(smooth, reduction, "cross_entropy")
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / c)
+
+
+def _pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
+    d = x1 - x2 + eps
+    if p == 2:
+        return (d * d).sum(-1).sqrt()
+    if p == 1:
+        return d.abs().sum(-1)
+    return (d.abs() ** p).sum(-1) ** (1.0 / p)
+
+
+def triplet_margin_loss(anchor: Any, positive: Any, negative: Any, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-6, swap: bool = False,
+                        reduction: str = "mean") -> Tensor:
+    """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance over the last axis."""
+    a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
+    if not (a.shape == pos.shape == neg.shape):
+        raise ValueError(
+            f"triplet_margin_loss: anchor {a.shape}, positive {pos.shape} and negative "
+            f"{neg.shape} must have one shape"
+        )
+    d_ap = _pairwise_distance(a, pos, p, eps)
+    d_an = _pairwise_distance(a, neg, p, eps)
+    if swap:
+        d_an = d_an.minimum(_pairwise_distance(pos, neg, p, eps))
+    return _reduce((d_ap - d_an + margin).relu(), reduction, "triplet_margin_loss")

@@ -1,0 +1,396 @@
+"""Elementwise primitives: forward and backward side by side.
+
+Backward returns the gradient at the broadcast shape; the engine sums it back to
+each input's shape (un-broadcasting happens once, centrally). Saved values that are
+not inputs or outputs (masks, signs) are constants, which is exact where they are
+piecewise constant.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, dual
+
+_SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        return x + y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, g
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        return x - y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        gx, gy = ctx.needs_input_grad
+        return (g * y if gx else None), (g * x if gy else None)
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        ctx.save_for_backward(x, y)
+        return x / y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        gx = g / y if ctx.needs_input_grad[0] else None
+        gy = -(g * x) / (y * y) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return -x
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (-g,)
+
+
+class Pow(Function):
+    """x ** p for a constant or Tensor exponent p."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, p: Any) -> Any:
+        y = x**p
+        ctx.save_for_backward(x, p, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, p, y = ctx.saved_tensors
+        gx = g * p * x ** (p - 1) if ctx.needs_input_grad[0] else None
+        gp = None
+        if ctx.needs_input_grad[1]:
+            # d/dp x**p = x**p log x; PyTorch's convention makes it 0 where x == 0
+            gp = g * y * log(x + (x == 0))
+        return gx, gp
+
+
+class Cast(Function):
+    """x.astype(dtype), always a copy (also ``clone``); the gradient is cast back."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, dtype: Any) -> Any:
+        ctx.in_dtype = x.dtype
+        return x.astype(dtype, copy=True)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g.astype(ctx.in_dtype),)
+
+
+class Exp(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * y,)
+
+
+class Log(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / x,)
+
+
+class Log1p(Function):
+    """log(1 + x), accurate for small x (a primitive for numerical stability)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / (x + 1),)
+
+
+class Expm1(Function):
+    """exp(x) - 1, accurate for small x (a primitive for numerical stability)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.expm1(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * (y + 1),)
+
+
+class Sqrt(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * 0.5 / y,)
+
+
+class Sin(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g * cos(x),)
+
+
+class Cos(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (-(g * sin(x)),)
+
+
+class Tanh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * (1 - y * y),)
+
+
+def _np_sigmoid(x: Any) -> Any:
+    # exp of -|x| never overflows; each branch is exact in its half-line
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+class Sigmoid(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = _np_sigmoid(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * y * (1 - y),)
+
+
+class ReLU(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        mask = x > 0
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (mask,) = ctx.saved_tensors
+        return (g * mask,)
+
+
+class Abs(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (sign,) = ctx.saved_tensors
+        return (g * sign,)
+
+
+class Erf(Function):
+    """The error function; d/dx erf(x) = 2/sqrt(pi) exp(-x^2)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return _np_erf(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g * _SQRT_2_OVER_PI * exp(-(x * x)),)
+
+
+_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
+
+
+def _np_erf(x: Any) -> Any:
+    # math.erf is correctly rounded; NumPy has no erf and SciPy is not a dependency
+    return np.asarray(_erf_ufunc(x), dtype=np.result_type(x, np.float32))
+
+
+class Softplus(Function):
+    """log(1 + exp(beta x)) / beta, linear where beta x > threshold (PyTorch's form)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
+        bx = x * beta
+        linear = bx > threshold
+        ctx.save_for_backward(x, linear)
+        ctx.beta = beta
+        return np.where(linear, x, np.logaddexp(0, bx) / beta).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, linear = ctx.saved_tensors
+        return (g * (sigmoid(x * ctx.beta) * ~linear + linear),)
+
+
+class Clip(Function):
+    """min(max(x, lo), hi); gradient 1 where lo <= x <= hi (PyTorch's clamp)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, lo: Any = None, hi: Any = None) -> Any:
+        mask = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            mask &= x >= lo
+        if hi is not None:
+            mask &= x <= hi
+        ctx.save_for_backward(mask)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (mask,) = ctx.saved_tensors
+        return (g * mask,)
+
+
+class Maximum(Function):
+    """Elementwise max; a tie sends half the gradient to each side (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        wx = (x > y) + 0.5 * (x == y)
+        ctx.save_for_backward(wx)
+        return np.maximum(x, y)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (wx,) = ctx.saved_tensors
+        gx = g * wx if ctx.needs_input_grad[0] else None
+        gy = g * (1 - wx) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Minimum(Function):
+    """Elementwise min; a tie sends half the gradient to each side (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        wx = (x < y) + 0.5 * (x == y)
+        ctx.save_for_backward(wx)
+        return np.minimum(x, y)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (wx,) = ctx.saved_tensors
+        gx = g * wx if ctx.needs_input_grad[0] else None
+        gy = g * (1 - wx) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Where(Function):
+    """cond ? x : y with a constant boolean cond."""
+
+    @staticmethod
+    def forward(ctx: Any, cond: Any, x: Any, y: Any) -> Any:
+        ctx.save_for_backward(cond)
+        return np.where(cond, x, y)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (cond,) = ctx.saved_tensors
+        gx = g * cond if ctx.needs_input_grad[1] else None
+        gy = g * ~cond if ctx.needs_input_grad[2] else None
+        return None, gx, gy
+
+
+class BinaryCrossEntropy(Function):
+    """-(y log p + (1-y) log(1-p)), logs clamped at -100 as PyTorch.
+
+    A primitive for numerical stability: the composite's gradient is 0/0 at p in {0, 1}.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, p: Any, y: Any) -> Any:
+        ctx.save_for_backward(p, y)
+        with np.errstate(divide="ignore"):
+            return -(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        p, y = ctx.saved_tensors
+        gp = gy = None
+        if ctx.needs_input_grad[0]:
+            gp = g * (p - y) / clip((1 - p) * p, 1e-12, None)
+        if ctx.needs_input_grad[1]:
+            gy = g * (clip(log1p(-p), -100, None) - clip(log(p), -100, None))
+        return gp, gy
+
+
+exp = dual(np.exp, Exp)
+log = dual(np.log, Log)
+log1p = dual(np.log1p, Log1p)
+sin = dual(np.sin, Sin)
+cos = dual(np.cos, Cos)
+sigmoid = dual(_np_sigmoid, Sigmoid)
+clip = dual(np.clip, Clip, "lo", "hi")

@@ -1,0 +1,151 @@
+"""Linear-algebra primitives: matmul with NumPy's rules, and einsum."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+
+
+class MatMul(Function):
+    """y = x @ w with NumPy's 1-D, 2-D and batched (broadcast) rules."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, w: Any) -> Any:
+        if x.ndim == 0 or w.ndim == 0:
+            raise ValueError(
+                f"matmul: both operands need at least 1 dimension, got shapes {x.shape} and {w.shape}"
+            )
+        k1 = x.shape[-1]
+        k2 = w.shape[-2] if w.ndim > 1 else w.shape[0]
+        if k1 != k2:
+            raise ValueError(
+                f"matmul: shapes {x.shape} and {w.shape} do not multiply "
+                f"(inner dimensions {k1} and {k2} differ)"
+            )
+        ctx.save_for_backward(x, w)
+        return x @ w
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, w = ctx.saved_tensors
+        xv = x.reshape((1, x.shape[0])) if x.ndim == 1 else x  # row vector
+        wv = w.reshape((w.shape[0], 1)) if w.ndim == 1 else w  # column vector
+        if x.ndim == 1:
+            g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if w.ndim > 1 else g.reshape((1,))
+        if w.ndim == 1:
+            g = g.reshape(g.shape + (1,))
+        gx = gw = None
+        if ctx.needs_input_grad[0]:
+            gx = g @ wv.swapaxes(-1, -2)
+            if x.ndim == 1:
+                gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
+        if ctx.needs_input_grad[1]:
+            gw = xv.swapaxes(-1, -2) @ g
+            if w.ndim == 1:
+                gw = gw.reshape(gw.shape[:-1])
+        return gx, gw
+
+
+def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:
+    """Explicit per-operand subscripts and output, with '...' expanded to letters."""
+    spec = subscripts.replace(" ", "")
+    if "->" in spec:
+        ins, out = spec.split("->")
+    else:
+        ins, out = spec, None
+    terms = ins.split(",")
+    if len(terms) != len(shapes):
+        raise ValueError(
+            f"einsum: '{subscripts}' names {len(terms)} operand(s) but {len(shapes)} were given"
+        )
+    used = set(spec) - set(".,->")
+    spare = [c for c in string.ascii_letters if c not in used]
+    ell_nd = max(
+        (len(s) - (len(t) - 3) for t, s in zip(terms, shapes) if "..." in t), default=0
+    )
+    ell = "".join(spare[:ell_nd])
+    full = []
+    for t, s in zip(terms, shapes):
+        if "..." in t:
+            n = len(s) - (len(t) - 3)
+            t = t.replace("...", ell[ell_nd - n :] if n else "")
+        if len(t) != len(s):
+            raise ValueError(
+                f"einsum: subscripts '{t}' have {len(t)} letters for an operand of shape {s}"
+            )
+        full.append(t)
+    if out is None:
+        letters = "".join(full)
+        out = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return full, out
+
+
+def _np_einsum(spec: str, *ops: Any) -> Any:
+    return np.einsum(spec, *ops, optimize=len(ops) > 2)
+
+
+class Einsum(Function):
+    """y = einsum(spec, *xs) for explicit subscripts (see ``parse_einsum``)."""
+
+    @staticmethod
+    def forward(ctx: Any, *xs: Any, terms: tuple[str, ...] = (), out: str = "") -> Any:
+        ctx.terms, ctx.out = terms, out
+        ctx.save_for_backward(*xs)
+        return _np_einsum(",".join(terms) + "->" + out, *xs)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        xs = ctx.saved_tensors
+        return tuple(
+            _einsum_grad(ctx.terms, ctx.out, xs, g, k) if need else None
+            for k, need in enumerate(ctx.needs_input_grad)
+        )
+
+
+def _einsum_grad(terms: tuple[str, ...], out: str, xs: Any, g: Any, k: int) -> Any:
+    """Gradient for operand k: one einsum of g with the other operands.
+
+    Letters of operand k that appear nowhere else are broadcast with a ones vector;
+    a repeated letter (a diagonal, as in 'ii') gets a fresh letter and an identity.
+    """
+    target = terms[k]
+    used = set("".join(terms) + out)
+    spare = iter(c for c in string.ascii_letters if c not in used)
+    specs = [out] + [t for i, t in enumerate(terms) if i != k]
+    ops = [g] + [x for i, x in enumerate(xs) if i != k]
+    avail = set("".join(specs))
+    dtype = xs[k].dtype
+    shape = xs[k].shape
+    res = []
+    seen: dict[str, int] = {}
+    for pos, c in enumerate(target):
+        n = shape[pos]
+        if c in seen:
+            fresh = next(spare)
+            specs.append(c + fresh)
+            ops.append(np.eye(n, dtype=dtype))
+            res.append(fresh)
+            continue
+        seen[c] = pos
+        if c not in avail:
+            specs.append(c)
+            ops.append(np.ones(n, dtype=dtype))
+            avail.add(c)
+        res.append(c)
+    return einsum_call(",".join(specs) + "->" + "".join(res), *ops)
+
+
+def einsum_call(spec: str, *ops: Any) -> Any:
+    """einsum on arrays (fast path), or recorded when any operand is a Tensor."""
+    from .. import function
+
+    if any(isinstance(o, function._tensor_cls) for o in ops):
+        ins, out = spec.split("->")
+        return Einsum.apply(*ops, terms=tuple(ins.split(",")), out=out)
+    return _np_einsum(spec, *ops)

@@ -1,0 +1,139 @@
+"""Movement primitives: reshape, transpose, expand, indexing and its adjoint, pad, concat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, dual
+
+
+class Reshape(Function):
+    view = True
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, shape: tuple[int, ...]) -> Any:
+        ctx.in_shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise ValueError(
+                f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
+                f"into shape {tuple(shape)}"
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g.reshape(ctx.in_shape),)
+
+
+class Transpose(Function):
+    """Permute axes: y = x.transpose(axes)."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple[int, ...]) -> Any:
+        ctx.axes = axes
+        return x.transpose(axes)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g.transpose(tuple(np.argsort(ctx.axes))),)
+
+
+class Expand(Function):
+    """Broadcast x to ``shape`` (a read-only view); backward is the engine's un-broadcast."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, shape: tuple[int, ...]) -> Any:
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g,)
+
+
+broadcast_to = dual(np.broadcast_to, Expand, "shape")
+
+
+def is_basic_index(idx: Any) -> bool:
+    """True when ``idx`` has only ints, slices, None and Ellipsis (no repeated elements)."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    return all(
+        i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) for i in items
+    )
+
+
+class GetItem(Function):
+    """y = x[idx]; the gradient scatters back with repeated indices accumulated."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, idx: Any) -> Any:
+        ctx.idx = idx
+        ctx.in_shape = x.shape
+        return x[idx]
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (scatter_add(g, ctx.idx, ctx.in_shape),)
+
+
+def _np_scatter_add(g: Any, idx: Any, shape: tuple[int, ...]) -> Any:
+    out = np.zeros(shape, dtype=g.dtype)
+    if is_basic_index(idx):
+        out[idx] = g  # basic indexing never repeats an element
+    else:
+        np.add.at(out, idx, g)
+    return out
+
+
+class ScatterAdd(Function):
+    """The adjoint of indexing: y = zeros(shape); y[idx] += g (repeats accumulate)."""
+
+    @staticmethod
+    def forward(ctx: Any, g: Any, idx: Any, shape: tuple[int, ...]) -> Any:
+        ctx.idx = idx
+        return _np_scatter_add(g, idx, shape)
+
+    @staticmethod
+    def backward(ctx: Any, gg: Any) -> Any:
+        return (gg[ctx.idx],)
+
+
+scatter_add = dual(_np_scatter_add, ScatterAdd, "idx", "shape")
+
+
+class Pad(Function):
+    """Constant padding with NumPy's ``pad_width`` (a normalised ((before, after), ...))."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, pad_width: tuple[tuple[int, int], ...], value: float) -> Any:
+        ctx.slices = tuple(slice(b, b + n) for (b, _), n in zip(pad_width, x.shape))
+        return np.pad(x, pad_width, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g[ctx.slices],)
+
+
+class Concatenate(Function):
+    """y = concatenate(xs, axis); backward slices g back into the pieces."""
+
+    @staticmethod
+    def forward(ctx: Any, *xs: Any, axis: int = 0) -> Any:
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([0] + [x.shape[axis] for x in xs]).tolist()
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        lead = (slice(None),) * ctx.axis
+        b = ctx.bounds
+        return tuple(
+            g[lead + (slice(b[i], b[i + 1]),)] if need else None
+            for i, need in enumerate(ctx.needs_input_grad)
+        )

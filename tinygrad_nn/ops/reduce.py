@@ -1,0 +1,65 @@
+"""Reduction primitives: sum, max / min (the rest are composites in tensor.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from .movement import broadcast_to
+
+
+def _keep_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    """y = sum of x over ``axes`` (a normalised tuple)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+        ctx.shapes = (x.shape, _keep_shape(x.shape, axes))
+        return x.sum(axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        shape, kshape = ctx.shapes
+        return (broadcast_to(g.reshape(kshape), shape),)
+
+
+class Max(Function):
+    """y = max of x over ``axes``; tied maxima share the gradient equally (like amax)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+        if x.size == 0:
+            raise ValueError(f"max: cannot reduce an empty tensor of shape {x.shape}")
+        y = x.max(axis=axes, keepdims=True)
+        return _finish(ctx, x, y, axes, keepdims)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (w,) = ctx.saved_tensors
+        return (broadcast_to(g.reshape(ctx.kshape), w.shape) * w,)
+
+
+class Min(Function):
+    """y = min of x over ``axes``; tied minima share the gradient equally (like amin)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+        if x.size == 0:
+            raise ValueError(f"min: cannot reduce an empty tensor of shape {x.shape}")
+        y = x.min(axis=axes, keepdims=True)
+        return _finish(ctx, x, y, axes, keepdims)
+
+    backward = Max.backward
+
+
+def _finish(ctx: Any, x: Any, y: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
+    # the weights are piecewise constant, so saving them as constants is exact
+    hit = x == y
+    ctx.save_for_backward(hit / hit.sum(axis=axes, keepdims=True, dtype=x.dtype))
+    ctx.kshape = y.shape
+    return y if keepdims else np.squeeze(y, axis=axes)

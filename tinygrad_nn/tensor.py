@@ -1,0 +1,496 @@
+"""Tensor: an array, its gradient, and the node that computed it.
+
+Ops are recorded in one place, ``Function.apply``; this file holds the data model,
+the autograd entry points (``backward``, ``grad``), in-place updates with version
+counters, conversions and operator overloads. The op methods live in ``tensor_ops``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import engine, function
+from ._random import get_rng
+from .engine import _mode
+from .tensor_ops import TensorOps, as_dtype, get_default_dtype
+
+_DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
+
+
+class Device:
+    """The one device: ``cpu``."""
+
+    type = "cpu"
+
+    def __init__(self, name: Any = "cpu") -> None:
+        name = getattr(name, "type", name)
+        if str(name).split(":")[0] != "cpu":
+            raise RuntimeError(_DEVICE_ERR.format(str(name)))
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Device) or other == "cpu"
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+device = Device
+_CPU = Device()
+
+
+def _to_array(data: Any, dtype: Any) -> np.ndarray:
+    if isinstance(data, Tensor):
+        arr = data.data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    elif isinstance(data, np.generic):
+        arr = np.asarray(data)
+    else:
+        if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
+            data = [d.data if isinstance(d, Tensor) else d for d in data]
+        arr = np.asarray(data)
+        if arr.dtype == np.float64:  # Python floats get the default dtype
+            arr = arr.astype(get_default_dtype())
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(
+            f"Tensor: data must be numeric or boolean, got an array of dtype {arr.dtype}"
+        )
+    if dtype is not None:
+        arr = arr.astype(as_dtype(dtype), copy=False)
+    return arr
+
+
+class Tensor(TensorOps):
+    """An n-dimensional array that records the ops computing it (define-by-run).
+
+    ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
+    array (kept, not copied, with its dtype), a number, a nested list or a Tensor.
+    Python floats get the default dtype (float32). Only floating tensors can require grad.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
+    __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (array * tensor)
+    _is_fn = False
+
+    def __init__(
+        self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+    ) -> None:
+        arr = _to_array(data, dtype)
+        if requires_grad and arr.dtype.kind not in "fc":
+            raise TypeError(
+                f"only floating-point tensors can require grad; got dtype {arr.dtype} "
+                "(convert with .float() or dtype=float32)"
+            )
+        self.data: np.ndarray = arr
+        self.grad: Tensor | None = None
+        self.requires_grad = bool(requires_grad)
+        self._ctx: Any = None
+        self._name = name
+        self._hooks: list[Callable[[Any], Any]] | None = None
+        self._vc = [0]
+
+    @classmethod
+    def _make(cls, data: np.ndarray, ctx: Any) -> Tensor:
+        """A Tensor on graph node ``ctx`` (or a constant when ``ctx`` is None)."""
+        t = object.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.requires_grad = ctx is not None
+        t._ctx = ctx
+        t._name = None
+        t._hooks = None
+        t._vc = [0]
+        return t
+
+    # -- attributes ---------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def device(self) -> Device:
+        return _CPU
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors created by the user (not computed by a recorded op)."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self) -> Any:
+        """The node that computed this tensor (None for leaves)."""
+        return self._ctx
+
+    @property
+    def name(self) -> str | None:
+        return self._name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self._name = value
+        if self._ctx is not None:
+            self._ctx.out_name = value
+
+    @property
+    def T(self) -> Tensor:
+        """The axes reversed (``x.transpose()``)."""
+        return self.transpose()
+
+    def size(self, axis: int | None = None) -> Any:
+        """The shape, or the length of one axis."""
+        return self.shape if axis is None else self.shape[axis]
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iu":
+            raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
+        return int(self.item())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extra = ""
+        if self.dtype != get_default_dtype() and self.dtype.kind == "f" or self.dtype.kind != "f":
+            extra += f", dtype={self.dtype}"
+        if self._ctx is not None:
+            extra += f", grad_fn=<{type(self._ctx).__name__}>"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        if self._name:
+            extra += f", name={self._name!r}"
+        return f"tensor({body}{extra})"
+
+    # -- conversions --------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The array itself (no copy)."""
+        return self.data
+
+    def item(self) -> Any:
+        """The single element as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item(): the tensor has {self.data.size} elements, expected 1")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """The same array, cut from the graph (shares data and version counter)."""
+        t = Tensor._make(self.data, None)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> Tensor:
+        self._ctx = None
+        self.requires_grad = False
+        return self
+
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        """Set ``requires_grad`` on a leaf (floating dtype only)."""
+        if self._ctx is not None and not flag:
+            raise RuntimeError("requires_grad_(False) only works on leaves; use .detach()")
+        if flag and self.dtype.kind not in "fc":
+            raise TypeError(f"only floating-point tensors can require grad; got dtype {self.dtype}")
+        self.requires_grad = bool(flag)
+        return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``.to('cpu')`` is the identity, ``.to(float64)`` casts; other devices raise."""
+        target = args[0] if args else kwargs.get("dtype", kwargs.get("device"))
+        for a in list(args) + list(kwargs.values()):
+            if isinstance(a, (str, Device)) and not _is_dtype_name(a):
+                Device(a)
+            elif a is not None and not isinstance(a, bool):
+                target = a
+                return self.astype(a)
+        return self if target is None or isinstance(target, (str, Device)) else self.astype(target)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    # -- autograd -----------------------------------------------------------------
+    def backward(
+        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` by the chain rule.
+
+        ``grad`` is d(loss)/d(self); it may be omitted only for a one-element tensor.
+        The graph's saved arrays are released unless ``retain_graph``; with
+        ``create_graph`` the backward pass is itself recorded (for higher derivatives).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward(): this tensor does not require grad and has no graph "
+                "(no input had requires_grad=True, or it was computed under no_grad())"
+            )
+        seed = _seed(self, grad, create_graph)
+        retain = create_graph if retain_graph is None else retain_graph
+        engine.run_backward([self], [seed], retain, create_graph, Tensor)
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (``.grad = None``)."""
+        self.grad = None
+
+    def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+        """Call ``fn(grad)`` when this tensor's gradient is computed; it may return a
+        replacement. Returns a function that removes the hook."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: this tensor does not require grad")
+        owner: Any = self._ctx if self._ctx is not None else self
+        if owner._hooks is None:
+            owner._hooks = []
+        owner._hooks.append(fn)
+        return lambda: owner._hooks.remove(fn) if fn in owner._hooks else None
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+        if self._ctx is not None:
+            self._ctx._retained = weakref.ref(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._ctx is not None and self._ctx._retained is not None
+
+    # -- in-place -----------------------------------------------------------------
+    def _bump_version(self) -> None:
+        self._vc[0] += 1
+
+    def _inplace(self, name: str, compute: Callable[[], Tensor], *others: Any) -> Tensor:
+        """Run an in-place update; record it when grad flows through it (PyTorch's rules)."""
+        flows = _mode.enabled and (
+            self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
+        )
+        if not flows:
+            out = compute()
+            if out.shape != self.shape:
+                raise ValueError(
+                    f"{name}: the result has shape {out.shape}, but the tensor being "
+                    f"updated in place has shape {self.shape}"
+                )
+            np.copyto(self.data, out.data, casting="same_kind")
+            self._vc[0] += 1
+            return self
+        if self._ctx is None and self.requires_grad:
+            raise RuntimeError(
+                f"{name}: a leaf tensor that requires grad cannot be changed in place while "
+                "grad is recorded; wrap the update in `with tinygrad_nn.no_grad():`"
+            )
+        out = compute()
+        if out.shape != self.shape:
+            raise ValueError(f"{name}: result shape {out.shape} differs from {self.shape}")
+        # rebase: this tensor now stands for the recorded result; earlier consumers keep
+        # the old array and node, so their gradients stay right
+        data = out.data.astype(self.dtype, copy=False)
+        if not data.flags.writeable:
+            data = data.copy()
+        self.data, self._ctx, self.requires_grad, self._vc = data, out._ctx, out.requires_grad, out._vc
+        return self
+
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+        return self._inplace("add_", lambda: self + (other if alpha == 1 else other * alpha), other)
+
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+        return self._inplace("sub_", lambda: self - (other if alpha == 1 else other * alpha), other)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace("mul_", lambda: self * other, other)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace("div_", lambda: self / other, other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return self._inplace("clamp_", lambda: self.clip(min, max))
+
+    clip_ = clamp_
+
+    def zero_(self) -> Tensor:
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        if isinstance(value, Tensor):
+            return self.copy_(value)
+        return self._inplace("fill_", lambda: _const(np.full(self.shape, value, self.dtype)))
+
+    def copy_(self, src: Any) -> Tensor:
+        src_t = src if isinstance(src, Tensor) else Tensor(np.asarray(src))
+        return self._inplace("copy_", lambda: src_t.astype(self.dtype).expand(self.shape), src_t)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+        """Fill with draws from N(mean, std^2) (the library generator)."""
+        draw = get_rng().normal(mean, std, self.shape).astype(self.dtype)
+        return self._inplace("normal_", lambda: _const(draw))
+
+    def uniform_(self, low: float = 0.0, high: float = 1.0) -> Tensor:
+        """Fill with draws from U(low, high) (the library generator)."""
+        draw = get_rng().uniform(low, high, self.shape).astype(self.dtype)
+        return self._inplace("uniform_", lambda: _const(draw))
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._inplace("masked_fill_", lambda: self.masked_fill(mask, value), value)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self.div_(other)
+
+    def __setitem__(self, idx: Any, value: Any) -> None:
+        if _mode.enabled and (
+            self.requires_grad or isinstance(value, Tensor) and value.requires_grad
+        ):
+            raise RuntimeError(
+                "item assignment (t[idx] = v) on a tensor in a recorded graph is not "
+                "supported; build the result with where()/masked_fill() or use no_grad()"
+            )
+        self.data[_index_arrays(idx)] = value.data if isinstance(value, Tensor) else value
+        self._vc[0] += 1
+
+
+def _const(arr: np.ndarray) -> Tensor:
+    return Tensor._make(arr, None)
+
+
+def _is_dtype_name(a: Any) -> bool:
+    if not isinstance(a, str):
+        return False
+    try:
+        as_dtype(a)
+        return True
+    except TypeError:
+        return False
+
+
+def _index_arrays(idx: Any) -> Any:
+    if isinstance(idx, Tensor):
+        return idx.data
+    if isinstance(idx, tuple):
+        return tuple(i.data if isinstance(i, Tensor) else i for i in idx)
+    return idx
+
+
+def _seed(t: Tensor, grad: Any, create_graph: bool) -> Any:
+    """The starting gradient d(out)/d(t): ones for a one-element t, else ``grad``."""
+    if grad is None:
+        if t.data.size != 1:
+            raise RuntimeError(
+                f"backward(): grad can be implicitly created only for a one-element output, "
+                f"but the tensor has shape {t.shape}; pass grad= of that shape"
+            )
+        g = np.ones(t.shape, dtype=t.dtype)
+    else:
+        g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=t.dtype)
+        if g.shape != t.shape:
+            raise RuntimeError(
+                f"backward(): grad has shape {g.shape}, expected the output's shape {t.shape}"
+            )
+        if create_graph and isinstance(grad, Tensor):
+            return grad
+    return Tensor(g) if create_graph else g
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """d(outputs)/d(inputs) as a tuple, without touching any ``.grad`` (torch.autograd.grad).
+
+    ``grad_outputs`` weights each output (needed for outputs with more than one
+    element); with ``create_graph`` the result can be differentiated again.
+    """
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    gos = [grad_outputs] if isinstance(grad_outputs, Tensor) or grad_outputs is None else list(grad_outputs)
+    if grad_outputs is None:
+        gos = [None] * len(outs)
+    if len(gos) != len(outs):
+        raise ValueError(f"grad: {len(outs)} output(s) but {len(gos)} grad_outputs")
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
+    for i, t in enumerate(outs):
+        if not t.requires_grad:
+            raise RuntimeError(f"grad: output {i} does not require grad (it has no graph)")
+    seeds = [_seed(t, g, create_graph) for t, g in zip(outs, gos)]
+    capture: dict[int, int] = {}
+    for i, t in enumerate(ins):
+        capture.setdefault(id(engine.node_of(t)), i)
+    retain = create_graph if retain_graph is None else retain_graph
+    got = engine.run_backward(outs, seeds, retain, create_graph, Tensor, capture)
+    assert got is not None
+    result: list[Tensor | None] = []
+    for i, t in enumerate(ins):
+        g = got[capture[id(engine.node_of(t))]]
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} was not used to compute the outputs; pass allow_unused=True"
+                )
+            result.append(None)
+        else:
+            result.append(g if isinstance(g, Tensor) else Tensor(np.array(g, copy=True)))
+    return tuple(result)
+
+
+function._tensor_cls = Tensor
