@@ -33,6 +33,7 @@ from .creation import (
 )
 from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Device, Tensor, device, grad
 from .tensor_ops import (
     cat,
@@ -62,17 +63,15 @@ def __getattr__(name: str) -> Any:
     # heavy or optional parts load on first use, so `import tinygrad_nn` stays fast
     import importlib
 
-    if name in ("nn", "optim", "viz", "io", "data", "testing", "gradcheck_module"):
+    if name in ("nn", "optim", "viz", "io", "data", "testing"):
         return importlib.import_module(f".{name}", __name__)
-    if name in ("gradcheck", "gradgradcheck", "GradcheckError"):
-        return getattr(importlib.import_module(".gradcheck", __name__), name)
     if name in ("save", "load", "CheckpointError"):
         return getattr(importlib.import_module(".io", __name__), name)
     raise AttributeError(f"module 'tinygrad_nn' has no attribute {name!r}")
 
 
 __all__ = [
-    "Device", "Function", "Tensor", "arange", "bool", "cat", "concatenate", "device", "double",
+    "Device", "Function", "GradcheckError", "gradcheck", "gradgradcheck", "Tensor", "arange", "bool", "cat", "concatenate", "device", "double",
     "einsum", "empty", "enable_grad", "eye", "float16", "float32", "float64", "full", "full_like",
     "functional", "get_default_dtype", "get_rng", "grad", "half", "int32", "int64",
     "is_grad_enabled", "linspace", "long", "manual_seed", "maximum", "minimum", "no_grad", "ones",

@@ -1,0 +1,352 @@
+"""Numerical gradient checks: analytic derivatives against two-sided finite differences.
+
+``gradcheck`` compares, for every input that requires grad, the reverse-mode derivative of
+``fn`` with ``(f(x + eps·d) - f(x - eps·d)) / (2·eps)`` computed in float64. Two modes:
+
+* ``"full"``: every entry of the Jacobian ``J`` (one backward pass per output element and
+  two evaluations of ``fn`` per input element).
+* ``"projection"`` (HIPS autograd): one random unit vector ``v`` over the outputs and one
+  ``u`` per input, so the check is the scalar ``vᵀ·J·u`` (one backward pass for all inputs
+  and two evaluations of ``fn`` per input). On a mismatch the checker computes ``vᵀJ``
+  numerically entry by entry to name the worst input element.
+* ``"auto"`` (the default): ``"full"`` when the input and the output both have at most
+  64 elements, ``"projection"`` otherwise.
+
+``gradgradcheck`` runs the same check on the first derivative ``x -> vᵀ·∂f/∂x`` computed
+with ``create_graph=True``, so it tests the derivative of every backward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+Mode = Literal["auto", "projection", "full"]
+_FULL_LIMIT = 64  # "auto" checks every Jacobian entry when input and output are this small
+
+
+class GradcheckError(AssertionError):
+    """Raised when |analytic - numeric| > atol + rtol·|numeric| for some derivative."""
+
+
+def _tg() -> Any:
+    import tinygrad_nn  # lazy: gradcheck is a leaf that nothing in the core imports
+
+    return tinygrad_nn
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    mode: Mode = "auto",
+    seed: int = 0,
+) -> bool:
+    """Check ∂fn/∂x against (f(x + eps) - f(x - eps)) / (2 eps) for each input x that requires grad.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(*inputs)`` returns a Tensor of any shape, or a tuple / list of them. Outputs
+        that are not floating point are ignored.
+    inputs : sequence
+        Tensors, arrays or numbers (a single Tensor is accepted too). Floating-point Tensors
+        are copied to float64; those with ``requires_grad=True`` are checked, the rest (and
+        integer Tensors, arrays, numbers) are passed through as constants.
+    eps : float
+        Step of the two-sided difference.
+    atol, rtol : float
+        An entry passes when ``|analytic - numeric| <= atol + rtol * |numeric|``.
+    raise_exception : bool
+        Raise ``GradcheckError`` on a mismatch (default) instead of returning ``False``.
+    mode : {"auto", "projection", "full"}
+        Every Jacobian entry, or the random projection ``vᵀ·J·u`` (see module doc).
+    seed : int
+        Seed of the random projection vectors.
+
+    Returns
+    -------
+    bool
+        ``True`` when every checked derivative matches.
+
+    Raises
+    ------
+    GradcheckError
+        On a mismatch (if ``raise_exception``); the message names the input (position and
+        ``.name``), the worst element's index and both values.
+    """
+    return _check(fn, inputs, eps, atol, rtol, raise_exception, mode, seed, "gradcheck", None)
+
+
+def gradgradcheck(
+    fn: Callable[..., Any],
+    inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    mode: Mode = "auto",
+    seed: int = 0,
+) -> bool:
+    """Check ∂(vᵀ·∂fn/∂x)/∂x (through ``create_graph``) against finite differences of vᵀ·∂fn/∂x.
+
+    ``v`` is a fixed random vector over the outputs of ``fn`` (drawn from ``seed``). The
+    first derivative is computed with ``grad(..., create_graph=True)``; a backward that
+    leaves the graph (``.data``, ``np.*`` on its values, ``.detach()``) is caught here even
+    when ``gradcheck`` passes. Parameters, return value and errors are as in ``gradcheck``.
+    """
+    tg = _tg()
+    xs, checked = _prepare(inputs, "gradgradcheck")
+    with tg.enable_grad():
+        probe = _call(fn, xs, "at the given inputs")
+    rng = np.random.default_rng(seed + 1)
+    vs = {pos: rng.standard_normal(np.shape(_array(o))) for pos, o in probe}
+    if sum(v.size for v in vs.values()) == 1:  # one output element: v = 1, plain 2nd derivative
+        vs = {pos: np.ones_like(v) for pos, v in vs.items()}
+    wrt_names = [f"first derivative w.r.t. input {i}"
+                 + (f" ({xs[i].name!r})" if xs[i].name else "") for i in checked]
+
+    def first_derivative(*args: Any) -> tuple[Any, ...]:
+        with tg.enable_grad():
+            outs = _call(fn, args, "inside the first derivative")
+            diff = [(pos, o) for pos, o in outs if _differentiable(o)]
+            wrt = [args[i] for i in checked]
+            gs: Sequence[Any] = [None] * len(wrt)
+            if diff:
+                seeds = [tg.Tensor(vs[pos].astype(o.data.dtype)) for pos, o in diff]
+                gs = tg.grad([o for _, o in diff], wrt, grad_outputs=seeds,
+                             create_graph=True, allow_unused=True)
+        return tuple(
+            tg.Tensor(np.zeros(w.shape)) if g is None else g for g, w in zip(gs, wrt)
+        )
+
+    return _check(first_derivative, xs, eps, atol, rtol, raise_exception, mode, seed,
+                  "gradgradcheck", wrt_names)
+
+
+# -- the check ------------------------------------------------------------------------------
+
+
+def _check(
+    fn: Callable[..., Any],
+    inputs: Any,
+    eps: float,
+    atol: float,
+    rtol: float,
+    raise_exception: bool,
+    mode: str,
+    seed: int,
+    label: str,
+    out_names: list[str] | None,
+) -> bool:
+    """Shared body of gradcheck / gradgradcheck: True, False or GradcheckError."""
+    tg = _tg()
+    if not callable(fn):
+        raise TypeError(f"{label}: fn must be callable, got {type(fn).__name__}")
+    if mode not in ("auto", "projection", "full"):
+        raise ValueError(f"{label}: mode must be 'auto', 'projection' or 'full', got {mode!r}")
+    if not eps > 0 or not atol >= 0 or not rtol >= 0:
+        raise ValueError(f"{label}: need eps > 0, atol >= 0, rtol >= 0; got "
+                         f"eps={eps}, atol={atol}, rtol={rtol}")
+    xs, checked = _prepare(inputs, label)
+    with tg.enable_grad():
+        outs = _call(fn, xs, "at the given inputs")
+    sizes = [int(np.size(_array(o))) for _, o in outs]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    m = int(offsets[-1])
+    names = out_names if out_names is not None else [f"output {pos}" for pos, _ in outs]
+    if out_names is None and len(outs) == 1:
+        names = ["output"]
+    diff = [(k, o) for k, (_, o) in enumerate(outs) if _differentiable(o)]
+
+    def vjp(v: np.ndarray) -> list[np.ndarray]:
+        """vᵀ·J for every checked input (zeros where an input is unused)."""
+        zeros = [np.zeros(xs[i].shape) for i in checked]
+        used = [(k, o) for k, o in diff if np.any(v[offsets[k]:offsets[k + 1]])]
+        if not used:
+            return zeros
+        seeds = [tg.Tensor(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o.data.dtype))
+                 for k, o in used]
+        gs = tg.grad([o for _, o in used], [xs[i] for i in checked], grad_outputs=seeds,
+                     retain_graph=True, allow_unused=True)
+        return [z if g is None else np.asarray(g.data, dtype=np.float64)
+                for g, z in zip(gs, zeros)]
+
+    def numeric(i: int, d: np.ndarray, what: str) -> np.ndarray:
+        """(f(x + eps·d) - f(x - eps·d)) / (2 eps) over the flattened outputs."""
+        x = xs[i]
+        vals = []
+        for sign, op in ((1.0, "+"), (-1.0, "-")):
+            args = list(xs)
+            args[i] = tg.Tensor(x.data + (sign * eps) * d, requires_grad=x.requires_grad,
+                                name=x.name)
+            with tg.no_grad():
+                f = _flat(_call(fn, args, f"at input {i} {op} eps * {what}"))
+            if f.shape != (m,):
+                raise RuntimeError(f"{label}: fn returned {f.size} output elements at a "
+                                   f"perturbed input but {m} at the given inputs")
+            vals.append(f)
+        return (vals[0] - vals[1]) / (2.0 * eps)
+
+    def unit(j: int, shape: tuple[int, ...]) -> np.ndarray:
+        d = np.zeros(shape)
+        d.flat[j] = 1.0
+        return d
+
+    rng = np.random.default_rng(seed)
+    modes = {i: mode if mode != "auto" else
+             ("full" if xs[i].data.size <= _FULL_LIMIT and m <= _FULL_LIMIT else "projection")
+             for i in checked}
+    v = np.ones(m) if m <= 1 else _unit_random(rng, (m,))
+    rows = [vjp(unit(k, (m,))) for k in range(m)] if "full" in modes.values() else []
+    gv = vjp(v) if "projection" in modes.values() else []
+
+    for c, i in enumerate(checked):
+        x = xs[i]
+        n = x.data.size
+        if n == 0 or m == 0:
+            continue
+        desc = _describe_input(i, x)
+        if modes[i] == "full":
+            ana = np.stack([r[c].ravel() for r in rows])  # (m, n)
+            num = np.stack([numeric(i, unit(j, x.shape), f"e{_index(j, x.shape)}")
+                            for j in range(n)], axis=1)
+            found = _worst(ana.ravel(), num.ravel(), atol, rtol)
+            if found is None:
+                continue
+            flat, nbad = found
+            k, j = divmod(flat, n)
+            where = ""
+            if m > 1 or names != ["output"]:
+                o = int(np.searchsorted(offsets, k, side="right") - 1)
+                shape = np.shape(_array(outs[o][1]))
+                where = f", {names[o]} element {_index(k - offsets[o], shape)}"
+            note = f"{nbad} of {ana.size} Jacobian entries differ"
+            msg = _message(label, desc, _index(j, x.shape), where, ana.flat[flat],
+                           num.flat[flat], atol, rtol, note, "full", eps)
+        else:
+            u = np.ones(x.shape) if n == 1 else _unit_random(rng, x.shape)
+            a = float(np.sum(gv[c] * u))
+            nu = float(v @ numeric(i, u, "u"))
+            if _worst(np.array([a]), np.array([nu]), atol, rtol) is None:
+                continue
+            # locate the worst element: vᵀJ entry by entry, numerically
+            num = np.array([v @ numeric(i, unit(j, x.shape), f"e{_index(j, x.shape)}")
+                            for j in range(n)])
+            ana = gv[c].ravel()
+            found = _worst(ana, num, atol, rtol)
+            j, nbad = found if found is not None else (int(np.argmax(np.abs(ana - num))), 0)
+            where = "" if m == 1 else " (outputs projected on a random unit vector v)"
+            note = (f"projected check vᵀJu: analytic {a:.6g} vs numeric {nu:.6g}; "
+                    f"{nbad} of {n} entries of vᵀJ differ")
+            msg = _message(label, desc, _index(j, x.shape), where, ana[j], num[j], atol,
+                           rtol, note, "projection", eps)
+        if raise_exception:
+            raise GradcheckError(msg)
+        return False
+    return True
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _prepare(inputs: Any, label: str) -> tuple[list[Any], list[int]]:
+    """Float64 copies of the inputs and the positions of those to check."""
+    tg = _tg()
+    if isinstance(inputs, (tg.Tensor, np.ndarray)) or not isinstance(inputs, (tuple, list)):
+        inputs = (inputs,)
+    xs: list[Any] = []
+    checked = []
+    for i, x in enumerate(inputs):
+        if isinstance(x, tg.Tensor):
+            kind = x.data.dtype.kind
+            if kind == "c":
+                raise TypeError(f"{label}: input {i} is complex; only real inputs are supported")
+            if kind == "f":
+                x = tg.Tensor(np.array(x.data, dtype=np.float64, copy=True),
+                              requires_grad=x.requires_grad, name=x.name)
+                if x.requires_grad:
+                    checked.append(i)
+        elif isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            x = x.astype(np.float64)
+        xs.append(x)
+    if not checked:
+        raise ValueError(f"{label}: no input requires grad; pass at least one floating-point "
+                         "Tensor with requires_grad=True")
+    return xs, checked
+
+
+def _call(fn: Callable[..., Any], args: Sequence[Any], where: str) -> list[tuple[int, Any]]:
+    """fn(*args) -> [(position, output)] for its floating-point outputs."""
+    try:
+        out = fn(*args)
+    except Exception as e:
+        e.add_note(f"(raised by the function under gradient check, evaluated {where})")
+        raise
+    items = out if isinstance(out, (tuple, list)) else (out,)
+    return [(pos, o) for pos, o in enumerate(items)
+            if o is not None and np.asarray(_array(o)).dtype.kind == "f"]
+
+
+def _array(o: Any) -> Any:
+    data = getattr(o, "data", None)
+    return data if isinstance(data, np.ndarray) else o
+
+
+def _differentiable(o: Any) -> bool:
+    return bool(getattr(o, "requires_grad", False)) and isinstance(o, _tg().Tensor)
+
+
+def _flat(outs: list[tuple[int, Any]]) -> np.ndarray:
+    parts = [np.asarray(_array(o), dtype=np.float64).ravel() for _, o in outs]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _unit_random(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    d = rng.standard_normal(shape)
+    return d / np.linalg.norm(d)
+
+
+def _index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(int(a) for a in np.unravel_index(flat, shape)) if shape else ()
+
+
+def _worst(ana: np.ndarray, num: np.ndarray, atol: float, rtol: float
+           ) -> tuple[int, int] | None:
+    """(flat index of the largest error/tolerance ratio, count of failures), or None."""
+    err = np.abs(ana - num)
+    tol = atol + rtol * np.abs(num)
+    bad = ~(err <= tol)  # NaN fails
+    if not bad.any():
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(np.isnan(err), np.inf, err / tol)
+    ratio = np.where(bad, np.nan_to_num(ratio, nan=np.inf), -1.0)
+    return int(np.argmax(ratio)), int(bad.sum())
+
+
+def _describe_input(i: int, x: Any) -> str:
+    name = f"{x.name!r}, " if getattr(x, "name", None) else ""
+    return f"input {i} ({name}shape {tuple(x.shape)})"
+
+
+def _message(label: str, desc: str, idx: tuple[int, ...], where: str, a: float, n: float,
+             atol: float, rtol: float, note: str, mode: str, eps: float) -> str:
+    a, n = float(a), float(n)
+    msg = (f"{label} failed for {desc} at index {idx}{where}: analytic {a:.6g} vs numeric "
+           f"{n:.6g} (abs error {abs(a - n):.3g}, tolerance {atol:.1e} + {rtol:.1e} * "
+           f"|numeric|)\n  {note} (mode {mode!r}, eps {eps:g}, float64).")
+    if a == 0.0 and n != 0.0:
+        msg += ("\n  The analytic derivative is zero: the output may reach this input only "
+                "through values that left the graph (.data, .detach(), NumPy functions).")
+    elif np.isnan(a) or np.isnan(n):
+        msg += "\n  A value is NaN: is the input inside the function's domain?"
+    return msg
+
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
