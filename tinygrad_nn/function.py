@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from . import engine
-from .engine import _mode, fit_grad, node_of
+from .engine import _mode, fit_grad
 
 # The Tensor class, registered by tensor.py (ops never import tensor.py; rule: imports point one way).
 _tensor_cls: Any = None
@@ -56,21 +56,21 @@ class Function:
     _is_fn = True
     view = False  # True when forward returns a view of its first input's array
 
-    def __init__(self) -> None:
-        self.parents: tuple[Any, ...] = ()
-        self.in_shapes: tuple[tuple[int, ...], ...] = ()
-        self.needs_input_grad: tuple[bool, ...] = ()
-        self._saved: tuple[Any, ...] | None = None
-        self._saved_src: tuple[Any, ...] = ()
-        self._vcs: tuple[tuple[list[int], int], ...] = ()
-        self._create = False
-        self._released = False
-        self._hooks: list[Callable[[Any], Any]] | None = None
-        self._retained: Any = None
-        self.scope: Any = None
-        self.out_shape: tuple[int, ...] = ()
-        self.out_dtype: Any = None
-        self.out_name: str | None = None
+    # per-node state; class-level defaults keep node creation cheap (set when recorded)
+    parents: tuple[Any, ...] = ()
+    in_shapes: tuple[Any, ...] = ()
+    needs_input_grad: tuple[bool, ...] = ()
+    out_shape: tuple[int, ...] = ()
+    out_dtype: Any = None
+    out_name: str | None = None  # the .name given to the output tensor (for drawing)
+    scope: Any = None  # the modules being called when the op ran (for drawing)
+    _saved: tuple[Any, ...] | None = None
+    _saved_src: tuple[Any, ...] = ()
+    _vcs: tuple[tuple[list[int], int], ...] = ()
+    _create = False
+    _released = False
+    _hooks: list[Callable[[Any], Any]] | None = None
+    _retained: Any = None
 
     # -- the contract -------------------------------------------------------------
     @staticmethod
@@ -116,28 +116,42 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the inputs' arrays and record the node when grad is on."""
         T = _tensor_cls
-        arrays = [a.data if isinstance(a, T) else a for a in args]
-        record = _mode.enabled and any(isinstance(a, T) and a.requires_grad for a in args)
+        arrays = []
+        parents = []
+        record = False
+        for a in args:
+            if isinstance(a, T):
+                arrays.append(a.data)
+                if a.requires_grad:
+                    record = True
+                    parents.append(a._ctx if a._ctx is not None else a)
+                else:
+                    parents.append(None)
+            else:
+                arrays.append(a)
+                parents.append(None)
         ctx = cls()
         out = cls.forward(ctx, *arrays, **kwargs)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        if not record or out.dtype.kind not in "fc":
-            result = T._make(out, None)
-            if cls.view and isinstance(args[0], T):
-                result._vc = args[0]._vc  # a view shares its base's version counter
+        result = T.__new__(T)
+        result.data = out
+        result.grad = None
+        result._name = None
+        result._hooks = None
+        result._vc = args[0]._vc if cls.view and isinstance(args[0], T) else [0]
+        if not (record and _mode.enabled) or out.dtype.kind not in "fc":
+            result.requires_grad = False
+            result._ctx = None
             return result
-        ctx.parents = tuple(
-            node_of(a) if isinstance(a, T) and a.requires_grad else None for a in args
-        )
-        ctx.needs_input_grad = tuple(p is not None for p in ctx.parents)
-        ctx.in_shapes = tuple(a.shape if isinstance(a, T) else np.shape(a) for a in args)
+        result.requires_grad = True
+        result._ctx = ctx
+        ctx.parents = tuple(parents)
+        ctx.needs_input_grad = tuple([p is not None for p in parents])
+        ctx.in_shapes = tuple([getattr(a, "shape", ()) for a in arrays])
         ctx.scope = _mode.scope
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
-        result = T._make(out, ctx)
-        if cls.view and isinstance(args[0], T):
-            result._vc = args[0]._vc
         if ctx._saved:
             srcs: list[Any] = []
             vcs = []

@@ -243,14 +243,17 @@ class Tensor(TensorOps):
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         """``.to('cpu')`` is the identity, ``.to(float64)`` casts; other devices raise."""
-        target = args[0] if args else kwargs.get("dtype", kwargs.get("device"))
-        for a in list(args) + list(kwargs.values()):
-            if isinstance(a, (str, Device)) and not _is_dtype_name(a):
-                Device(a)
-            elif a is not None and not isinstance(a, bool):
-                target = a
-                return self.astype(a)
-        return self if target is None or isinstance(target, (str, Device)) else self.astype(target)
+        dtype, dev = kwargs.get("dtype"), kwargs.get("device")
+        for a in args:
+            if isinstance(a, Device) or isinstance(a, str) and not _is_dtype_name(a):
+                dev = a
+            elif isinstance(a, Tensor):
+                dtype = a.dtype
+            else:
+                dtype = a
+        if dev is not None:
+            Device(dev)
+        return self if dtype is None else self.astype(dtype)
 
     def cpu(self) -> Tensor:
         return self

@@ -1,0 +1,152 @@
+"""Adam (Kingma & Ba, 2015), its AMSGrad variant, and AdamW's decoupled weight decay."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsT
+
+
+class Adam(Optimizer):
+    """Adam: m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − lr·m̂ / (√v̂ + ε).
+
+    With ``t`` the step count, the bias corrections are applied as in PyTorch::
+
+        step_size = lr / (1 − β₁ᵗ)
+        denom     = √v / √(1 − β₂ᵗ) + ε         (√max(v) with amsgrad)
+        p        ← p − step_size · m / denom
+
+    Parameters
+    ----------
+    params : iterable of Tensor or dict
+        Parameters to optimise, or parameter groups (see ``Optimizer``).
+    lr : float, default 1e-3
+        Learning rate.
+    betas : (float, float), default (0.9, 0.999)
+        Decay rates β₁, β₂ of the first and second moment averages, each in [0, 1).
+    eps : float, default 1e-8
+        Added to the denominator for numerical stability.
+    weight_decay : float, default 0
+        λ: the L2 penalty ``g ← g + λp`` (Adam), or the decoupled decay
+        ``p ← p·(1 − lr·λ)`` before the update (AdamW, ``decoupled_weight_decay=True``).
+    amsgrad : bool, default False
+        Divide by the running maximum of ``v`` (AMSGrad, Reddi et al., 2018).
+    maximize : bool, default False
+        Ascend the objective (use ``−∇p``).
+    decoupled_weight_decay : bool, default False
+        Apply weight decay as AdamW does.
+
+    Notes
+    -----
+    State per parameter: ``'step'`` (int), ``'exp_avg'`` (m), ``'exp_avg_sq'`` (v) and,
+    with amsgrad, ``'max_exp_avg_sq'``.
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        defaults = dict(
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=decoupled_weight_decay,
+        )
+        super().__init__(params, defaults)
+
+    def _check_hyper(self, group: dict[str, Any]) -> None:
+        super()._check_hyper(group)
+        betas = group["betas"]
+        name = type(self).__name__
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
+        group["betas"] = (float(betas[0]), float(betas[1]))
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"{name}: betas[{i}] must be in [0, 1), got {beta}")
+
+    def _update(
+        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(p)
+            state["exp_avg_sq"] = np.zeros_like(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(p)
+        state["step"] += 1
+        step = state["step"]
+        if wd != 0:
+            if group["decoupled_weight_decay"]:
+                p *= 1 - lr * wd
+            else:
+                g = g + wd * p
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1 - beta1) * (g - m)  # lerp towards g, PyTorch's form of β₁m + (1−β₁)g
+        v *= beta2
+        v += (1 - beta2) * (g * g)
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        step_size = lr / bias_correction1
+        bias_correction2_sqrt = math.sqrt(bias_correction2)
+        if group["amsgrad"]:
+            v_max = state.setdefault("max_exp_avg_sq", np.zeros_like(p))
+            np.maximum(v_max, v, out=v_max)
+            v = v_max
+        denom = np.sqrt(v) / bias_correction2_sqrt
+        denom += eps
+        p -= step_size * (m / denom)
+
+
+class AdamW(Adam):
+    """AdamW: p ← p·(1 − lr·λ), then the Adam step on the undecayed gradient.
+
+    Loshchilov & Hutter (2019), "Decoupled weight decay regularization": the decay no
+    longer passes through the adaptive denominator. Same arguments as ``Adam`` except
+    ``weight_decay`` defaults to ``1e-2`` and is always decoupled.
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=True,
+        )
+
+    def _check_hyper(self, group: dict[str, Any]) -> None:
+        super()._check_hyper(group)
+        group["decoupled_weight_decay"] = True
+
+
+__all__ = ["Adam", "AdamW"]

@@ -1,0 +1,350 @@
+"""The ``Optimizer`` base: parameter groups, per-parameter state, checkpoints.
+
+Concrete optimisers only say how one parameter moves (``_update``); this class owns
+everything around that: validating the parameters, filling each group's defaults,
+skipping parameters without a gradient, bumping the version counter after the in-place
+update, and converting the state to and from PyTorch's ``state_dict`` layout
+(``{'state': {index: {...}}, 'param_groups': [{..., 'params': [index, ...]}]}``) with
+NumPy arrays inside, so that ``tinygrad_nn.save`` can write it to HDF5.
+
+Updates touch only ``p.data`` (in place) and the state arrays: no graph nodes are
+built and ``p.grad`` is never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..engine import enable_grad
+from ..tensor import Tensor
+
+
+class _Required:
+    """Sentinel for a hyper-parameter without a default (e.g. SGD's ``lr``)."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required: Any = _Required()
+
+ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
+
+
+def _to_python(value: Any) -> Any:
+    """NumPy scalars / 0-d arrays -> Python scalars, 1-d arrays and lists -> tuples.
+
+    A checkpoint that went through HDF5 gives back ``np.float64(0.1)`` for ``0.1`` and
+    an array for ``betas``; the update code wants the plain Python values.
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.item() if value.ndim == 0 else tuple(x.item() for x in value)
+    if isinstance(value, list):
+        return tuple(_to_python(x) for x in value)
+    if isinstance(value, bytes):
+        return value.decode()
+    return value
+
+
+class Optimizer:
+    """Base class: ``p ← update(p, ∇p, state)`` for every parameter in ``param_groups``.
+
+    Parameters
+    ----------
+    params : iterable of Tensor, of ``(name, Tensor)`` pairs, or of dicts
+        The leaf tensors to optimise (``requires_grad=True``). Dicts define parameter
+        groups: ``{'params': [...], 'lr': 0.1, ...}``; keys a group leaves out take the
+        optimiser's defaults.
+    defaults : dict
+        Every hyper-parameter's default value (``required`` where there is none).
+
+    Attributes
+    ----------
+    param_groups : list of dict
+        Each with ``'params'`` (a list of Tensors) and every hyper-parameter.
+    state : dict
+        ``state[p]`` is a dict of NumPy arrays and ints (``'step'``, ``'exp_avg'`` ...),
+        created on the parameter's first update.
+    """
+
+    #: Keys of a state dict whose values are counters, not arrays shaped like the param.
+    _scalar_state = ("step",)
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        name = type(self).__name__
+        if isinstance(params, Tensor):
+            raise TypeError(
+                f"{name}: params must be an iterable of Tensors or dicts, got a single "
+                f"Tensor of shape {params.shape}; wrap it in a list: [param]"
+            )
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(
+                f"{name}: params must be an ordered collection (list, tuple, generator), "
+                "got a set, whose order changes between runs"
+            )
+        self.defaults: dict[str, Any] = dict(defaults)
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        groups: list[Any] = list(params)
+        if not groups:
+            raise ValueError(f"{name}: got an empty parameter list, expected at least one")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # -- parameter groups -----------------------------------------------------------
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Append a group ``{'params': [...], **hyper}``; missing keys take the defaults."""
+        name = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(
+                f"{name}: a parameter group must be a dict, got {type(param_group).__name__}"
+            )
+        if "params" not in param_group:
+            raise ValueError(f"{name}: parameter group has no 'params' key: {sorted(param_group)}")
+        group = dict(param_group)
+        params = group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(f"{name}: a group's params must be an ordered collection, got a set")
+        params = list(params)
+        if not params:
+            raise ValueError(f"{name}: parameter group {len(self.param_groups)} is empty")
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        if names:
+            if len(names) != len(params):
+                raise ValueError(
+                    f"{name}: give either all parameters with names, (name, tensor), or none"
+                )
+            group["param_names"] = names
+            params = [p[1] for p in params]
+        for i, p in enumerate(params):
+            where = f"parameter {i} of group {len(self.param_groups)}"
+            if names:
+                where += f" ({names[i]!r})"
+            if not isinstance(p, Tensor):
+                raise TypeError(
+                    f"{name}: can only optimise Tensors, {where} is a {type(p).__name__}"
+                )
+            if not p.is_leaf:
+                raise ValueError(
+                    f"{name}: {where} (shape {p.shape}) is not a leaf tensor (it was computed "
+                    "by an op); optimise the leaf it came from, or .detach().requires_grad_()"
+                )
+        ids = [id(p) for p in params]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i, k in enumerate(ids) if ids.index(k) != i)
+            raise ValueError(
+                f"{name}: parameter {dup} of group {len(self.param_groups)} appears more than "
+                "once in the group"
+            )
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if seen.intersection(ids):
+            raise ValueError(
+                f"{name}: some parameters of the new group {len(self.param_groups)} already "
+                "appear in another parameter group"
+            )
+        group["params"] = params
+        for key, default in self.defaults.items():
+            if key not in group:
+                if default is required:
+                    raise ValueError(
+                        f"{name}: parameter group {len(self.param_groups)} does not set "
+                        f"{key!r}, which has no default"
+                    )
+                group[key] = default
+        self._check_hyper(group)
+        self.param_groups.append(group)
+
+    def _check_hyper(self, group: dict[str, Any]) -> None:
+        """Raise ``ValueError`` naming the value when a hyper-parameter is out of range."""
+        self._check_range(group, "lr", 0.0)
+        self._check_range(group, "weight_decay", 0.0)
+        if "eps" in group:
+            self._check_range(group, "eps", 0.0)
+
+    def _check_range(
+        self, group: dict[str, Any], key: str, lo: float, hi: float | None = None
+    ) -> None:
+        """Raise unless ``lo <= group[key]`` (``<= hi`` too when given); NaN fails."""
+        value = group[key]
+        name = type(self).__name__
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+            raise TypeError(f"{name}: {key} must be a number, got {value!r}")
+        if not (value >= lo and (hi is None or value <= hi)):
+            bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
+            raise ValueError(f"{name}: {key} must be {bound}, got {value}")
+
+    # -- the update -----------------------------------------------------------------
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """``p.grad = None`` for every parameter (or fill the gradient with 0)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                elif g.requires_grad or not g.data.flags.writeable:
+                    # A gradient built under create_graph is part of a graph; zeroing its
+                    # array in place would corrupt that graph, so swap in a fresh zero.
+                    p.grad = Tensor(np.zeros_like(g.data))
+                else:
+                    g.data.fill(0)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """One update of every parameter that has a gradient; returns ``closure()``.
+
+        Parameters
+        ----------
+        closure : callable, optional
+            Re-evaluates the model and returns the loss (run with grad enabled).
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad.data
+                if g.shape != p.shape:
+                    raise RuntimeError(
+                        f"{type(self).__name__}: gradient of shape {g.shape} for a parameter "
+                        f"of shape {p.shape}"
+                    )
+                if g.dtype != p.dtype:
+                    g = g.astype(p.dtype)
+                if group.get("maximize", False):
+                    g = -g
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                self._update(p.data, g, state, group)
+                bump = getattr(p, "_bump_version", None)
+                if bump is not None:
+                    bump()
+        return loss
+
+    def _update(
+        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        """Move ``p`` in place given gradient ``g`` (already negated under ``maximize``).
+
+        ``g`` may alias the parameter's ``.grad`` array: never modify it in place.
+        """
+        raise NotImplementedError
+
+    # -- checkpoints ----------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """A snapshot ``{'state': {i: {...}}, 'param_groups': [{..., 'params': [i]}]}``.
+
+        Parameters are numbered 0, 1, ... across the groups in order, as in PyTorch.
+        Arrays are copies, so later steps do not change the snapshot.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                packed["params"].append(index[id(p)])
+            groups.append(packed)
+        state = {
+            index[id(p)]: {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in s.items()}
+            for p, s in self.state.items()
+            if id(p) in index
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore hyper-parameters and state saved by ``state_dict`` (arrays are copied).
+
+        The optimiser must have the same number of groups, each with the same number of
+        parameters of the same shapes; integer keys may come back as strings (HDF5).
+        Nothing changes when a check fails.
+        """
+        name = type(self).__name__
+        for key in ("state", "param_groups"):
+            if key not in state_dict:
+                raise KeyError(
+                    f"{name}.load_state_dict: missing key {key!r}; expected a dict with "
+                    f"'state' and 'param_groups', got keys {sorted(state_dict)}"
+                )
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"{name}.load_state_dict: the state dict has {len(saved_groups)} parameter "
+                f"group(s), the optimiser has {len(self.param_groups)}"
+            )
+        by_index: dict[int, Tensor] = {}
+        new_groups = []
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            saved_params = [int(k) for k in np.atleast_1d(np.asarray(saved["params"]))]
+            if len(saved_params) != len(group["params"]):
+                raise ValueError(
+                    f"{name}.load_state_dict: group {i} of the state dict has "
+                    f"{len(saved_params)} parameter(s), the optimiser's group {i} has "
+                    f"{len(group['params'])}"
+                )
+            by_index.update(zip(saved_params, group["params"]))
+            new = {k: _to_python(v) for k, v in saved.items() if k != "params"}
+            if "param_names" in new:
+                new["param_names"] = list(new["param_names"])
+            for key, default in self.defaults.items():
+                new.setdefault(key, group.get(key, default))
+            new["params"] = group["params"]
+            self._check_hyper(new)
+            new_groups.append(new)
+        new_state: dict[Tensor, dict[str, Any]] = {}
+        for key, saved_state in state_dict["state"].items():
+            k = int(key)
+            if k not in by_index:
+                raise ValueError(
+                    f"{name}.load_state_dict: state for parameter index {k}, but the groups "
+                    f"hold indices {sorted(by_index)}"
+                )
+            p = by_index[k]
+            new_state[p] = self._load_param_state(k, p, saved_state)
+        self.param_groups = new_groups
+        self.state = new_state
+
+    def _load_param_state(self, k: int, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
+        """Copy one parameter's saved state, checking each array's shape against ``p``."""
+        out: dict[str, Any] = {}
+        for key, value in saved.items():
+            if value is None:  # e.g. PyTorch's SGD momentum_buffer before the first step
+                continue
+            if key in self._scalar_state:
+                out[key] = int(round(float(np.asarray(value))))
+                continue
+            arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if arr.shape != p.shape:
+                raise ValueError(
+                    f"{type(self).__name__}.load_state_dict: state {key!r} of parameter {k} "
+                    f"has shape {arr.shape}, the parameter has shape {p.shape}"
+                )
+            out[key] = np.array(arr, dtype=p.dtype, copy=True)
+        return out
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            for key in sorted(group):
+                if key not in ("params", "param_names"):
+                    lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+__all__ = ["Optimizer", "required"]

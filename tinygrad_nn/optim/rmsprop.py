@@ -1,0 +1,106 @@
+"""RMSprop (Hinton, 2012), optionally centred (Graves, 2013) and with momentum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsT
+
+
+class RMSprop(Optimizer):
+    """RMSprop: s ← αs + (1−α)g²;  p ← p − lr·g / (√s + ε).
+
+    Centred, the running mean of the gradient ``ḡ ← αḡ + (1−α)g`` is subtracted:
+    ``p ← p − lr·g / (√(s − ḡ²) + ε)``. With momentum μ the step goes through a buffer:
+    ``b ← μb + g / (√s + ε);  p ← p − lr·b``.
+
+    Parameters
+    ----------
+    params : iterable of Tensor or dict
+        Parameters to optimise, or parameter groups (see ``Optimizer``).
+    lr : float, default 1e-2
+        Learning rate.
+    alpha : float, default 0.99
+        Smoothing constant α of the squared-gradient average.
+    eps : float, default 1e-8
+        Added to the denominator (after the square root) for numerical stability.
+    weight_decay : float, default 0
+        L2 penalty λ, added to the gradient.
+    momentum : float, default 0
+        Momentum factor μ.
+    centered : bool, default False
+        Normalise by an estimate of the gradient's variance instead of its second moment.
+    maximize : bool, default False
+        Ascend the objective (use ``−∇p``).
+
+    Notes
+    -----
+    State per parameter: ``'step'``, ``'square_avg'`` (s), ``'momentum_buffer'`` (when
+    ``momentum > 0``) and ``'grad_avg'`` (ḡ, when centred).
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = dict(
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+            maximize=maximize,
+        )
+        super().__init__(params, defaults)
+
+    def _check_hyper(self, group: dict[str, Any]) -> None:
+        super()._check_hyper(group)
+        self._check_range(group, "alpha", 0.0)
+        self._check_range(group, "momentum", 0.0)
+
+    def _update(
+        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+        momentum, wd = group["momentum"], group["weight_decay"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(p)
+            if momentum > 0:
+                state["momentum_buffer"] = np.zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(p)
+        state["step"] += 1
+        if wd != 0:
+            g = g + wd * p
+        square_avg = state["square_avg"]
+        square_avg *= alpha
+        square_avg += (1 - alpha) * (g * g)
+        if group["centered"]:
+            grad_avg = state.setdefault("grad_avg", np.zeros_like(p))
+            grad_avg += (1 - alpha) * (g - grad_avg)  # lerp, as PyTorch
+            avg = np.sqrt(square_avg - grad_avg * grad_avg)
+        else:
+            avg = np.sqrt(square_avg)
+        avg += eps
+        if momentum > 0:
+            buf = state.setdefault("momentum_buffer", np.zeros_like(p))
+            buf *= momentum
+            buf += g / avg
+            p -= lr * buf
+        else:
+            p -= lr * (g / avg)
+
+
+__all__ = ["RMSprop"]
