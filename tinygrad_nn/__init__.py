@@ -35,17 +35,8 @@ from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Device, Tensor, device, grad
-from .tensor_ops import (
-    cat,
-    concatenate,
-    einsum,
-    get_default_dtype,
-    maximum,
-    minimum,
-    set_default_dtype,
-    stack,
-    where,
-)
+from .tensor_ops import get_default_dtype, maximum, minimum, set_default_dtype, where
+from .tensor_shape import cat, concatenate, einsum, stack
 
 __version__ = "0.1.0"
 
@@ -71,7 +62,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Device", "Function", "GradcheckError", "gradcheck", "gradgradcheck", "Tensor", "arange", "bool", "cat", "concatenate", "device", "double",
+    "Device", "Function", "GradcheckError", "gradcheck", "gradgradcheck", "Tensor", "arange",
+    "bool", "cat", "concatenate", "device", "double",
     "einsum", "empty", "enable_grad", "eye", "float16", "float32", "float64", "full", "full_like",
     "functional", "get_default_dtype", "get_rng", "grad", "half", "int32", "int64",
     "is_grad_enabled", "linspace", "long", "manual_seed", "maximum", "minimum", "no_grad", "ones",

@@ -12,8 +12,23 @@ from .tensor import Tensor
 from .tensor_ops import as_dtype, get_default_dtype
 
 __all__ = [
-    "arange", "empty", "eye", "full", "full_like", "get_rng", "linspace", "manual_seed", "ones",
-    "ones_like", "rand", "rand_like", "randint", "randn", "randn_like", "tensor", "zeros",
+    "arange",
+    "empty",
+    "eye",
+    "full",
+    "full_like",
+    "get_rng",
+    "linspace",
+    "manual_seed",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randint",
+    "randn",
+    "randn_like",
+    "tensor",
+    "zeros",
     "zeros_like",
 ]
 
@@ -26,7 +41,9 @@ def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor(arr, requires_grad=requires_grad)
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None) -> Tensor:
+def tensor(
+    data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None
+) -> Tensor:
     """A new Tensor holding a copy of ``data`` (like torch.tensor)."""
     src = data.data if isinstance(data, Tensor) else data
     arr = np.array(src, copy=True) if isinstance(src, np.ndarray) else src
@@ -55,7 +72,9 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
 
 def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     shape = t.shape if hasattr(t, "shape") else np.shape(t)
-    return shape, (as_dtype(dtype) if dtype is not None else np.asarray(getattr(t, "data", t)).dtype)
+    return shape, (
+        as_dtype(dtype) if dtype is not None else np.asarray(getattr(t, "data", t)).dtype
+    )
 
 
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -83,8 +102,9 @@ def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor
     return _new(get_rng().standard_normal(shape).astype(dt), requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+def arange(
+    start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
     """start, start+step, ... below end (integers stay int64 unless a dtype is given)."""
     if end is None:
         start, end = 0, start
@@ -94,8 +114,9 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     return _new(arr, requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, dtype: Any = None,
-             requires_grad: bool = False) -> Tensor:
+def linspace(
+    start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
     """``steps`` evenly spaced values from start to end inclusive."""
     return _new(np.linspace(start, end, steps).astype(_dt(dtype)), requires_grad)
 

@@ -38,7 +38,7 @@ import numpy as np
 from . import engine
 from .engine import _mode, fit_grad
 
-# The Tensor class, registered by tensor.py (ops never import tensor.py; rule: imports point one way).
+# The Tensor class, registered by tensor.py (imports point one way: ops never import tensor.py).
 _tensor_cls: Any = None
 
 _OUT = object()  # marks a saved value that is the output of forward
@@ -195,9 +195,7 @@ class Function:
             )
         if create:
             T = _tensor_cls
-            gs = tuple(
-                T(x) if x is not None and not isinstance(x, T) else x for x in gs
-            )
+            gs = tuple(T(x) if x is not None and not isinstance(x, T) else x for x in gs)
         return gs
 
     def _fit_grad(self, gp: Any, shape: tuple[int, ...]) -> Any:

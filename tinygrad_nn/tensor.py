@@ -17,6 +17,7 @@ from . import engine, function
 from ._random import get_rng
 from .engine import _mode
 from .tensor_ops import TensorOps, as_dtype, get_default_dtype
+from .tensor_shape import TensorShapeOps
 
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
 
@@ -67,7 +68,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
-class Tensor(TensorOps):
+class Tensor(TensorOps, TensorShapeOps):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
@@ -176,7 +177,8 @@ class Tensor(TensorOps):
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise RuntimeError(
-                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; "
+                "use .any() or .all()"
             )
         return bool(self.data)
 
@@ -338,7 +340,12 @@ class Tensor(TensorOps):
         data = out.data.astype(self.dtype, copy=False)
         if not data.flags.writeable:
             data = data.copy()
-        self.data, self._ctx, self.requires_grad, self._vc = data, out._ctx, out.requires_grad, out._vc
+        self.data, self._ctx, self.requires_grad, self._vc = (
+            data,
+            out._ctx,
+            out.requires_grad,
+            out._vc,
+        )
         return self
 
     def add_(self, other: Any, alpha: float = 1) -> Tensor:
@@ -464,7 +471,11 @@ def grad(
     """
     outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    gos = [grad_outputs] if isinstance(grad_outputs, Tensor) or grad_outputs is None else list(grad_outputs)
+    gos = (
+        [grad_outputs]
+        if isinstance(grad_outputs, Tensor) or grad_outputs is None
+        else list(grad_outputs)
+    )
     if grad_outputs is None:
         gos = [None] * len(outs)
     if len(gos) != len(outs):

@@ -99,8 +99,9 @@ def log_softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
     return as_tensor(x).log_softmax(axis, dim=dim)
 
 
-def logsumexp(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-              keepdim: Any = None) -> Tensor:
+def logsumexp(
+    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+) -> Tensor:
     """log(sum(exp(x))) without overflow."""
     return as_tensor(x).logsumexp(axis, keepdims, dim=dim, keepdim=keepdim)
 
@@ -129,7 +130,9 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
     if p == 1.0:
         return x * 0.0
     keep = get_rng().random(x.shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype if x.dtype.kind == "f" else get_default_dtype())
+    return x * (keep * (1.0 / (1.0 - p))).astype(
+        x.dtype if x.dtype.kind == "f" else get_default_dtype()
+    )
 
 
 def one_hot(idx: Any, num_classes: int = -1) -> Tensor:

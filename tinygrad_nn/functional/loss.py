@@ -57,8 +57,9 @@ def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -
     a = d.abs()
     if beta == 0:
         return _reduce(a, reduction, "smooth_l1_loss")
-    return _reduce(where(a.data < beta, d * d * (0.5 / beta), a - 0.5 * beta), reduction,
-                   "smooth_l1_loss")
+    return _reduce(
+        where(a.data < beta, d * d * (0.5 / beta), a - 0.5 * beta), reduction, "smooth_l1_loss"
+    )
 
 
 def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
@@ -66,8 +67,9 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> T
     x, y = _pair(x, y, "huber_loss")
     d = x - y
     a = d.abs()
-    return _reduce(where(a.data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta), reduction,
-                   "huber_loss")
+    return _reduce(
+        where(a.data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta), reduction, "huber_loss"
+    )
 
 
 def binary_cross_entropy(p: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
@@ -122,8 +124,9 @@ def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) ->
         raise IndexError(f"{name}: target {int(bad.flat[0])} is out of range for {c} classes")
 
 
-def nll_loss(logp: Any, target: Any, weight: Any = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def nll_loss(
+    logp: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
     """-logp[n, target[n]] (weighted); logp: (N, C, ...) log-probabilities, target: (N, ...)."""
     logp = as_tensor(logp)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
@@ -134,8 +137,11 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, ignore_index: int = -10
     tf = t.reshape(-1)
     keep = tf != ignore_index
     safe = np.where(keep, tf, 0)
-    w = np.ones(flat.shape[1], dtype=flat.dtype) if weight is None else np.asarray(
-        weight.data if isinstance(weight, Tensor) else weight, dtype=flat.dtype)
+    w = (
+        np.ones(flat.shape[1], dtype=flat.dtype)
+        if weight is None
+        else np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=flat.dtype)
+    )
     wi = w[safe] * keep
     loss = -flat[np.arange(flat.shape[0]), safe] * wi
     if reduction == "mean":
@@ -145,8 +151,14 @@ def nll_loss(logp: Any, target: Any, weight: Any = None, ignore_index: int = -10
     return _reduce(loss, reduction, "nll_loss")
 
 
-def cross_entropy(logits: Any, target: Any, weight: Any = None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    logits: Any,
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross-entropy; target is class indices (N, ...) or probabilities like logits."""
     logits = as_tensor(logits)
     if logits.ndim == 0:
@@ -195,9 +207,16 @@ def _pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
     return (d.abs() ** p).sum(-1) ** (1.0 / p)
 
 
-def triplet_margin_loss(anchor: Any, positive: Any, negative: Any, margin: float = 1.0,
-                        p: float = 2, eps: float = 1e-6, swap: bool = False,
-                        reduction: str = "mean") -> Tensor:
+def triplet_margin_loss(
+    anchor: Any,
+    positive: Any,
+    negative: Any,
+    margin: float = 1.0,
+    p: float = 2,
+    eps: float = 1e-6,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> Tensor:
     """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance over the last axis."""
     a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
     if not (a.shape == pos.shape == neg.shape):

@@ -17,7 +17,8 @@ class MatMul(Function):
     def forward(ctx: Any, x: Any, w: Any) -> Any:
         if x.ndim == 0 or w.ndim == 0:
             raise ValueError(
-                f"matmul: both operands need at least 1 dimension, got shapes {x.shape} and {w.shape}"
+                f"matmul: both operands need at least 1 dimension, "
+                f"got shapes {x.shape} and {w.shape}"
             )
         k1 = x.shape[-1]
         k2 = w.shape[-2] if w.ndim > 1 else w.shape[0]
@@ -64,9 +65,7 @@ def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[s
         )
     used = set(spec) - set(".,->")
     spare = [c for c in string.ascii_letters if c not in used]
-    ell_nd = max(
-        (len(s) - (len(t) - 3) for t, s in zip(terms, shapes) if "..." in t), default=0
-    )
+    ell_nd = max((len(s) - (len(t) - 3) for t, s in zip(terms, shapes) if "..." in t), default=0)
     ell = "".join(spare[:ell_nd])
     full = []
     for t, s in zip(terms, shapes):
@@ -80,7 +79,9 @@ def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[s
         full.append(t)
     if out is None:
         letters = "".join(full)
-        out = ell + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell))
+        out = ell + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ell)
+        )
     else:
         out = out.replace("...", ell)
     return full, out

@@ -63,9 +63,7 @@ broadcast_to = dual(np.broadcast_to, Expand, "shape")
 def is_basic_index(idx: Any) -> bool:
     """True when ``idx`` has only ints, slices, None and Ellipsis (no repeated elements)."""
     items = idx if isinstance(idx, tuple) else (idx,)
-    return all(
-        i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) for i in items
-    )
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) for i in items)
 
 
 class GetItem(Function):
