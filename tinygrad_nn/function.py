@@ -132,8 +132,10 @@ class Function:
                 parents.append(None)
         ctx = cls()
         out = cls.forward(ctx, *arrays, **kwargs)
-        if type(out) is not np.ndarray:
-            out = np.asarray(out)
+        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            raw, out = out, np.asarray(out)
+            if ctx._saved:
+                ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
         result = T.__new__(T)
         result.data = out
         result.grad = None

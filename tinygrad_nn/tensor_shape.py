@@ -140,6 +140,8 @@ class TensorShapeOps:
 
     def pad(self, pad_width: Any, value: float = 0.0) -> Any:
         """Constant padding; ``pad_width`` as in np.pad (int, (before, after) or per axis)."""
+        if self.ndim == 0:  # nothing to pad; np.pad refuses a 0-d array
+            return self.clone()
         pw = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (self.ndim, 2))
         if (pw < 0).any():
             raise ValueError(f"pad: pad widths must be >= 0, got {pad_width!r}")

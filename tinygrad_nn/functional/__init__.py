@@ -1,7 +1,8 @@
 """Functional API (``import tinygrad_nn.functional as F``): ops and composites as functions."""
 
 from ..tensor import Tensor
-from ..tensor_ops import concatenate, einsum, maximum, minimum, stack, where
+from ..tensor_ops import maximum, minimum, where
+from ..tensor_shape import concatenate, einsum, stack
 from .basic import (
     abs,
     as_tensor,
@@ -29,6 +30,15 @@ from .basic import (
     sqrt,
     tanh,
 )
+from .conv import (
+    adaptive_avg_pool2d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    fold,
+    max_pool2d,
+    unfold,
+)
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -40,6 +50,7 @@ from .loss import (
     smooth_l1_loss,
     triplet_margin_loss,
 )
+from .norm import batch_norm, layer_norm
 
 cat = concatenate
 
@@ -98,4 +109,6 @@ __all__ = [
     "log_softmax", "logsigmoid", "logsumexp", "maximum", "minimum", "mse_loss", "nll_loss",
     "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",
     "stack", "tanh", "triplet_margin_loss", "where",
+    "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
+    "batch_norm", "layer_norm",
 ]

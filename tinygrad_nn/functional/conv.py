@@ -1,0 +1,357 @@
+"""Convolution and pooling as composites of the window primitives (``ops/window.py``).
+
+A convolution is pad -> unfold (im2col) -> one batched BLAS product with the reshaped
+weight -> reshape (+ bias). Its gradients and second derivatives therefore come from
+``Pad``, ``Unfold`` (backward: fold), ``Reshape`` and ``MatMul``; nothing here has a
+backward. Pooling is unfold + a reduction over the window axis: ``WindowMax`` (gradient
+to the first maximum, like PyTorch) or a sum.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops.window import Fold, Unfold, WindowMax, window_count
+from ..tensor import Tensor
+from .basic import as_tensor
+
+Pair = tuple[int, int]
+
+
+# -- argument checks ----------------------------------------------------------------
+def _pair(v: Any, name: str, op: str) -> Pair:
+    """An int or a pair of ints -> (int, int)."""
+    items = tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+    if len(items) != 2 or not all(
+        isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in items
+    ):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {v!r}")
+    return int(items[0]), int(items[1])
+
+
+def _single(v: Any, name: str, op: str) -> int:
+    items = tuple(v) if isinstance(v, (tuple, list)) else (v,)
+    if len(items) != 1 or not isinstance(items[0], (int, np.integer)) or isinstance(items[0], bool):
+        raise TypeError(f"{op}: {name} must be an int, got {v!r}")
+    return int(items[0])
+
+
+def _positive(v: Pair, name: str, op: str) -> Pair:
+    if min(v) <= 0:
+        raise ValueError(f"{op}: {name} must be positive, got {v}")
+    return v
+
+
+def _batched(x: Tensor, op: str, nd: int = 2) -> tuple[Tensor, bool]:
+    """A batched input (N, C, *spatial); an unbatched (C, *spatial) one gets N = 1."""
+    names = "H, W" if nd == 2 else "L"
+    if x.ndim == nd + 2:
+        return x, False
+    if x.ndim == nd + 1:
+        return x.reshape((1,) + x.shape), True
+    raise ValueError(
+        f"{op}: expected a {nd + 2}-D input (N, C, {names}) or a {nd + 1}-D unbatched one "
+        f"(C, {names}), got shape {x.shape}"
+    )
+
+
+def _check_fits(op: str, size: Pair, kernel: Pair, dilation: Pair) -> None:
+    eff = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    if eff[0] > size[0] or eff[1] > size[1]:
+        dilated = f" (dilated to {eff})" if eff != kernel else ""
+        raise ValueError(
+            f"{op}: kernel size {kernel}{dilated} is larger than the padded input size {size}"
+        )
+
+
+def _conv_padding(padding: Any, kernel: Pair, stride: Pair, dilation: Pair,
+                  op: str) -> tuple[Pair, Pair]:
+    """((top, bottom), (left, right)) from an int, a pair, 'valid' or 'same'."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0, 0), (0, 0)
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError(
+                    f"{op}: padding='same' needs stride 1 (as in PyTorch), got {stride}"
+                )
+            # PyTorch's rule: an odd total puts the extra row/column at the end
+            tot = [d * (k - 1) for k, d in zip(kernel, dilation)]
+            return (tot[0] // 2, tot[0] - tot[0] // 2), (tot[1] // 2, tot[1] - tot[1] // 2)
+        raise ValueError(
+            f"{op}: padding must be 'same', 'valid', an int or a pair, got {padding!r}"
+        )
+    ph, pw = _pair(padding, "padding", op)
+    if ph < 0 or pw < 0:
+        raise ValueError(f"{op}: padding must be >= 0, got {padding!r}")
+    return (ph, ph), (pw, pw)
+
+
+def _pad_hw(x: Tensor, pads: tuple[Pair, Pair], value: float = 0.0) -> Tensor:
+    if not any(pads[0] + pads[1]):
+        return x
+    return x.pad(((0, 0),) * (x.ndim - 2) + pads, value=value)
+
+
+# -- convolution ----------------------------------------------------------------------
+def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: Any,
+          groups: int) -> Tensor:
+    x, w = as_tensor(x), as_tensor(w)
+    if w.ndim != 4:
+        raise ValueError(
+            f"{op}: weight must be 4-D (out_channels, in_channels/groups, kh, kw), "
+            f"got shape {w.shape}"
+        )
+    x, unbatched = _batched(x, op)
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    if o % groups:
+        raise ValueError(f"{op}: out_channels ({o}) must be divisible by groups ({groups})")
+    if c != cg * groups:
+        raise ValueError(
+            f"{op}: input has {c} channels, weight expects {cg * groups} "
+            f"(in_channels={cg * groups}, groups={groups})"
+        )
+    if b is not None:
+        b = as_tensor(b)
+        if b.shape != (o,):
+            raise ValueError(f"{op}: bias must have shape ({o},) (out_channels), got {b.shape}")
+    stride = _positive(_pair(stride, "stride", op), "stride", op)
+    dilation = _positive(_pair(dilation, "dilation", op), "dilation", op)
+    pads = _conv_padding(padding, (kh, kw), stride, dilation, op)
+    _check_fits(op, (h + sum(pads[0]), wd + sum(pads[1])), (kh, kw), dilation)
+    cols = Unfold.apply(_pad_hw(x, pads), kernel=(kh, kw), stride=stride, dilation=dilation)
+    oh, ow = cols.shape[-2:]
+    k = cg * kh * kw
+    # one batched BLAS product: (G, O/G, K) @ (N, G, K, OH*OW) -> (N, G, O/G, OH*OW)
+    y = w.reshape(groups, o // groups, k) @ cols.reshape(n, groups, k, oh * ow)
+    y = y.reshape(n, o, oh, ow)
+    if b is not None:
+        y = y + b.reshape(o, 1, 1)
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def conv2d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """y[n,o,p,q] = b[o] + sum_{c,i,j} w[o,c,i,j] x[n, c + g(o) C/G, p s + i d, q s + j d];
+    x: (N, C, H, W), w: (O, C/groups, kh, kw), b: (O,) -> (N, O, OH, OW).
+
+    Cross-correlation on NCHW like PyTorch: ``stride``, ``padding`` (zeros) and ``dilation``
+    are ints or (h, w) pairs; ``padding`` may also be ``'valid'`` (0) or ``'same'`` (output
+    size = input size, stride 1 only). ``groups`` splits the channels into independent
+    convolutions. A 3-D input (C, H, W) is treated as one unbatched sample. The output has
+    OH = floor((H + 2 p - d (kh - 1) - 1) / s) + 1 rows (likewise OW).
+    """
+    return _conv("conv2d", x, w, b, stride, padding, dilation, groups)
+
+
+def conv1d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """y[n,o,p] = b[o] + sum_{c,i} w[o,c,i] x[n, c + g(o) C/G, p s + i d];
+    x: (N, C, L), w: (O, C/groups, k), b: (O,) -> (N, O, OL).
+
+    ``conv2d`` on a height-1 image; arguments as in ``conv2d`` but single ints. A 2-D input
+    (C, L) is one unbatched sample.
+    """
+    x, w = as_tensor(x), as_tensor(w)
+    if w.ndim != 3:
+        raise ValueError(
+            f"conv1d: weight must be 3-D (out_channels, in_channels/groups, k), got shape {w.shape}"
+        )
+    if x.ndim not in (2, 3):
+        raise ValueError(
+            "conv1d: expected a 3-D input (N, C, L) or a 2-D unbatched one (C, L), "
+            f"got shape {x.shape}"
+        )
+    pad = padding if isinstance(padding, str) else (0, _single(padding, "padding", "conv1d"))
+    y = _conv("conv1d", x.unsqueeze(-2), w.unsqueeze(-2), b,
+              (1, _single(stride, "stride", "conv1d")), pad,
+              (1, _single(dilation, "dilation", "conv1d")), groups)
+    return y.squeeze(-2)
+
+
+# -- pooling --------------------------------------------------------------------------
+Geometry = tuple[Pair, Pair, Pair, tuple[Pair, Pair], Pair]
+
+
+def _pool_geometry(op: str, hw: Pair, kernel_size: Any, stride: Any, padding: Any,
+                   dilation: Any, ceil_mode: bool) -> Geometry:
+    """kernel, stride, dilation, ((top, bottom), (left, right)) padding and output size.
+
+    With ``ceil_mode`` the last window may overhang the padded input; the overhang is
+    padded too (PyTorch drops a window that would start in the right padding).
+    """
+    k = _positive(_pair(kernel_size, "kernel_size", op), "kernel_size", op)
+    no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
+    s = k if no_stride else _positive(_pair(stride, "stride", op), "stride", op)
+    d = _positive(_pair(dilation, "dilation", op), "dilation", op)
+    p = _pair(padding, "padding", op)
+    if min(p) < 0 or p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise ValueError(
+            f"{op}: padding must be >= 0 and at most half the kernel size {k}, got {p}"
+        )
+    pads, out = [], []
+    for size, ki, si, pi, di in zip(hw, k, s, p, d):
+        span = size + 2 * pi - di * (ki - 1) - 1
+        if span < 0:
+            _check_fits(op, (hw[0] + 2 * p[0], hw[1] + 2 * p[1]), k, d)
+        n = (-(-span // si) if ceil_mode else span // si) + 1
+        if ceil_mode and (n - 1) * si >= size + pi:
+            n -= 1
+        pads.append((pi, pi + max(0, (n - 1) * si - span)))
+        out.append(n)
+    return k, s, d, (pads[0], pads[1]), (out[0], out[1])
+
+
+def _lowest(dtype: np.dtype) -> Any:
+    return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
+
+
+def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False) -> Tensor:
+    """y[n,c,p,q] = max_{i,j} x[n, c, p s - pad + i d, q s - pad + j d];
+    x: (N, C, H, W) -> (N, C, OH, OW).
+
+    ``stride`` defaults to ``kernel_size``; padding (with -inf) is at most half the kernel.
+    The gradient goes to the first maximum of each window (row-major), as in PyTorch.
+    """
+    x, unbatched = _batched(as_tensor(x), "max_pool2d")
+    k, s, d, pads, (oh, ow) = _pool_geometry(
+        "max_pool2d", x.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode
+    )
+    cols = Unfold.apply(_pad_hw(x, pads, _lowest(x.dtype)), kernel=k, stride=s, dilation=d)
+    y = WindowMax.apply(cols)
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def _divisors(size: int, k: int, s: int, p: int, out: int, include_pad: bool) -> np.ndarray:
+    """Per-window element counts along one axis (PyTorch's avg_pool2d rule)."""
+    start = np.arange(out) * s - p
+    end = np.minimum(start + k, size + p)
+    if include_pad:
+        return end - start
+    return np.minimum(end, size) - np.maximum(start, 0)
+
+
+def avg_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """y[n,c,p,q] = (1/count) sum_{i,j} x[n, c, p s - pad + i, q s - pad + j];
+    x: (N, C, H, W) -> (N, C, OH, OW).
+
+    Zero padding (at most half the kernel) counts in the divisor unless
+    ``count_include_pad=False``; ``divisor_override`` replaces the divisor.
+    """
+    x, unbatched = _batched(as_tensor(x), "avg_pool2d")
+    h, wd = x.shape[-2:]
+    k, s, _, pads, (oh, ow) = _pool_geometry(
+        "avg_pool2d", (h, wd), kernel_size, stride, padding, 1, ceil_mode
+    )
+    n, c = x.shape[:2]
+    cols = Unfold.apply(_pad_hw(x, pads), kernel=k, stride=s)
+    total = cols.reshape(n, c, k[0] * k[1], oh, ow).sum(axis=2)
+    dt = total.dtype if total.dtype.kind == "f" else np.dtype(np.float64)
+    if divisor_override is not None:
+        if divisor_override <= 0:
+            raise ValueError(
+                f"avg_pool2d: divisor_override must be positive, got {divisor_override}"
+            )
+        y = total * (1.0 / divisor_override)
+    else:
+        p = (pads[0][0], pads[1][0])
+        count = np.outer(_divisors(h, k[0], s[0], p[0], oh, count_include_pad),
+                         _divisors(wd, k[1], s[1], p[1], ow, count_include_pad))
+        y = total * (1.0 / count).astype(dt)
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def _adaptive_weights(size: int, out: int, dtype: np.dtype) -> np.ndarray:
+    """(out, size) averaging matrix: row i averages x[floor(i size/out) : ceil((i+1) size/out)]."""
+    a = np.zeros((out, size), dtype=dtype)
+    for i in range(out):
+        lo, hi = (i * size) // out, -(-((i + 1) * size) // out)
+        a[i, lo:hi] = 1.0 / (hi - lo)
+    return a
+
+
+def adaptive_avg_pool2d(x: Any, output_size: Any) -> Tensor:
+    """y = A_h x A_w^T with row-averaging matrices A (PyTorch's adaptive windows);
+    x: (N, C, H, W) -> (N, C, oh, ow).
+
+    ``output_size`` is an int or an (oh, ow) pair; ``None`` keeps that input size.
+    """
+    x, unbatched = _batched(as_tensor(x), "adaptive_avg_pool2d")
+    h, wd = x.shape[-2:]
+    items = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if len(items) != 2:
+        raise TypeError(
+            f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}"
+        )
+    oh, ow = (h if items[0] is None else items[0]), (wd if items[1] is None else items[1])
+    oh, ow = _positive(_pair((oh, ow), "output_size", "adaptive_avg_pool2d"), "output_size",
+                       "adaptive_avg_pool2d")
+    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    y = _adaptive_weights(h, oh, dt) @ x @ _adaptive_weights(wd, ow, dt).T
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+# -- unfold / fold (PyTorch's layout) ---------------------------------------------------
+def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+           stride: Any = 1) -> Tensor:
+    """Sliding blocks as columns (im2col); x: (N, C, H, W) -> (N, C kh kw, L), L = OH OW.
+
+    PyTorch's ``F.unfold`` (same argument order and layout); zero padding.
+    """
+    x, unbatched = _batched(as_tensor(x), "unfold")
+    k = _positive(_pair(kernel_size, "kernel_size", "unfold"), "kernel_size", "unfold")
+    d = _positive(_pair(dilation, "dilation", "unfold"), "dilation", "unfold")
+    s = _positive(_pair(stride, "stride", "unfold"), "stride", "unfold")
+    pads = _conv_padding(padding, k, s, d, "unfold")
+    n, c, h, wd = x.shape
+    _check_fits("unfold", (h + sum(pads[0]), wd + sum(pads[1])), k, d)
+    cols = Unfold.apply(_pad_hw(x, pads), kernel=k, stride=s, dilation=d)
+    y = cols.reshape(n, c * k[0] * k[1], -1)
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def fold(x: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+         stride: Any = 1) -> Tensor:
+    """Sum columns back into an image (col2im, the adjoint of ``unfold``);
+    x: (N, C kh kw, L) -> (N, C, H, W) with (H, W) = output_size.
+    """
+    x = as_tensor(x)
+    unbatched = x.ndim == 2
+    if unbatched:
+        x = x.reshape((1,) + x.shape)
+    if x.ndim != 3:
+        raise ValueError(
+            f"fold: expected a 3-D input (N, C*kh*kw, L) or a 2-D one, got shape {x.shape}"
+        )
+    size = _positive(_pair(output_size, "output_size", "fold"), "output_size", "fold")
+    k = _positive(_pair(kernel_size, "kernel_size", "fold"), "kernel_size", "fold")
+    d = _positive(_pair(dilation, "dilation", "fold"), "dilation", "fold")
+    s = _positive(_pair(stride, "stride", "fold"), "stride", "fold")
+    (pt, pb), (pl, pr) = _conv_padding(padding, k, s, d, "fold")
+    hp, wp = size[0] + pt + pb, size[1] + pl + pr
+    _check_fits("fold", (hp, wp), k, d)
+    oh, ow = window_count(hp, k[0], s[0], d[0]), window_count(wp, k[1], s[1], d[1])
+    n, ck, length = x.shape
+    if ck % (k[0] * k[1]) or length != oh * ow:
+        raise ValueError(
+            f"fold: expected an input of shape (N, C*{k[0] * k[1]}, {oh * ow}) for output_size "
+            f"{size}, kernel {k}, got {x.shape}"
+        )
+    cols = x.reshape(n, ck // (k[0] * k[1]), k[0], k[1], oh, ow)
+    y = Fold.apply(cols, size=(hp, wp), kernel=k, stride=s, dilation=d)
+    if pt or pb or pl or pr:
+        y = y[:, :, pt : pt + size[0], pl : pl + size[1]]
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+__all__ = [
+    "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
+]

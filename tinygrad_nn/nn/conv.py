@@ -1,0 +1,225 @@
+"""Convolution, pooling and padding layers with PyTorch's names, shapes and default init."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import functional as F
+from ..tensor import Device, Tensor
+from ..tensor_ops import as_dtype, get_default_dtype
+from . import init
+from .module import Module, Parameter
+
+
+def _tuple(v: Any, n: int, name: str, layer: str) -> tuple[int, ...]:
+    items = tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
+    if len(items) != n or not all(
+        isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in items
+    ):
+        kind = "an int" if n == 1 else f"an int or a tuple of {n} ints"
+        raise TypeError(f"{layer}: {name} must be {kind}, got {v!r}")
+    return tuple(int(i) for i in items)
+
+
+class _ConvNd(Module):
+    """Shared set-up of Conv1d / Conv2d: checks, parameters and PyTorch's default init."""
+
+    _nd = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any,
+                 padding: Any, dilation: Any, groups: int, bias: bool, padding_mode: str,
+                 device: Any, dtype: Any) -> None:
+        super().__init__()
+        name, nd = type(self).__name__, self._nd
+        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+            raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
+        for what, n in (("in_channels", in_channels), ("out_channels", out_channels)):
+            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+                raise ValueError(f"{name}: {what} must be a positive int, got {n!r}")
+            if n % groups:
+                raise ValueError(f"{name}: {what} ({n}) must be divisible by groups ({groups})")
+        self.kernel_size = _tuple(kernel_size, nd, "kernel_size", name)
+        self.stride = _tuple(stride, nd, "stride", name)
+        self.dilation = _tuple(dilation, nd, "dilation", name)
+        for what, v in (("kernel_size", self.kernel_size), ("stride", self.stride),
+                        ("dilation", self.dilation)):
+            if min(v) < 1:
+                raise ValueError(f"{name}: {what} must be positive, got {v}")
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(
+                    f"{name}: padding must be 'same', 'valid' or ints, got {padding!r}"
+                )
+            if padding == "same" and max(self.stride) > 1:
+                raise ValueError(f"{name}: padding='same' needs stride 1, got {self.stride}")
+            self.padding: Any = padding
+        else:
+            self.padding = _tuple(padding, nd, "padding", name)
+            if min(self.padding) < 0:
+                raise ValueError(f"{name}: padding must be >= 0, got {self.padding}")
+        if padding_mode != "zeros":
+            raise ValueError(
+                f"{name}: padding_mode {padding_mode!r} is not supported (only 'zeros')"
+            )
+        if device is not None:
+            Device(device)  # only 'cpu' exists; anything else raises
+        dt = get_default_dtype() if dtype is None else as_dtype(dtype)
+        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
+        self.groups, self.padding_mode = int(groups), padding_mode
+        shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+        self.weight = Parameter(np.zeros(shape, dtype=dt))
+        if bias:
+            self.bias = Parameter(np.zeros(self.out_channels, dtype=dt))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """weight ~ kaiming_uniform_(a=sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight.shape[1] * math.prod(self.kernel_size)
+            if fan_in > 0:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def extra_repr(self) -> str:
+        nd = self._nd
+        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+             f"stride={self.stride}")
+        if self.padding != (0,) * nd:
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * nd:
+            s += f", dilation={self.dilation}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
+
+
+class Conv2d(_ConvNd):
+    """2-D convolution (cross-correlation) y = conv2d(x, weight) + bias;
+    x: (N, C_in, H, W) -> (N, C_out, OH, OW).
+
+    weight: (out_channels, in_channels / groups, kh, kw), bias: (out_channels,), both
+    initialised like PyTorch's. ``padding`` is an int, a pair, 'valid' or 'same'.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                        self.groups)
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution (cross-correlation) y = conv1d(x, weight) + bias;
+    x: (N, C_in, L) -> (N, C_out, OL).
+
+    weight: (out_channels, in_channels / groups, k), bias: (out_channels,), both
+    initialised like PyTorch's.
+    """
+
+    _nd = 1
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype)
+
+    def forward(self, x: Any) -> Tensor:
+        pad = self.padding if isinstance(self.padding, str) else self.padding[0]
+        return F.conv1d(x, self.weight, self.bias, self.stride[0], pad, self.dilation[0],
+                        self.groups)
+
+
+class MaxPool2d(Module):
+    """Max over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.max_pool2d``)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 dilation: Any = 1, ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.dilation, self.ceil_mode = padding, dilation, bool(ceil_mode)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                            self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    """Mean over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.avg_pool2d``)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, bool(ceil_mode)
+        self.count_include_pad, self.divisor_override = bool(count_include_pad), divisor_override
+
+    def forward(self, x: Any) -> Tensor:
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Mean over adaptive windows to a fixed output size; (N, C, H, W) -> (N, C, oh, ow)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Any) -> Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class ZeroPad2d(Module):
+    """Zero padding of the last two axes; (…, H, W) -> (…, H + top + bottom, W + left + right).
+
+    ``padding`` is an int or (left, right, top, bottom), PyTorch's order.
+    """
+
+    def __init__(self, padding: Any) -> None:
+        super().__init__()
+        self.padding = _tuple(padding, 4, "padding", "ZeroPad2d")
+        if min(self.padding) < 0:
+            raise ValueError(f"ZeroPad2d: padding must be >= 0, got {self.padding}")
+
+    def forward(self, x: Any) -> Tensor:
+        x = F.as_tensor(x)
+        if x.ndim < 2:
+            raise ValueError(
+                f"ZeroPad2d: expected at least 2 dimensions (H, W), got shape {x.shape}"
+            )
+        left, right, top, bottom = self.padding
+        return x.pad(((0, 0),) * (x.ndim - 2) + ((top, bottom), (left, right)))
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+__all__ = [
+    "AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "MaxPool2d", "ZeroPad2d",
+]

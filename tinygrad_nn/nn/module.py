@@ -1,0 +1,481 @@
+"""Parameter and Module (the containers are in containers.py).
+
+PyTorch's module system: registration by attribute assignment, dotted names,
+state_dict, train/eval. Every walk over the module tree is iterative, so a
+5000-deep model iterates, prints and saves without RecursionError.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from ..engine import _mode, no_grad
+from ..tensor import Device, Tensor, _is_dtype_name, _to_array
+from ..tensor_ops import as_dtype
+
+
+class Parameter(Tensor):
+    """A leaf Tensor that requires grad and that a Module registers as a parameter.
+
+    ``Parameter(data=None, requires_grad=True)``: ``data`` is an array (its float dtype is
+    kept), a Tensor (its array is shared) or a nested list (the default dtype).
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = np.empty(0, dtype=np.float32)
+        super().__init__(_to_array(data, None), requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+
+class _RemovableHandle:
+    """Returned by ``register_forward_hook``; ``.remove()`` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict[int, Any]) -> None:
+        self.hooks = hooks
+        self.id = _RemovableHandle._next_id
+        _RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self.hooks.pop(self.id, None)
+
+
+def _as_array(v: Any) -> np.ndarray:
+    """A NumPy array from a Tensor, an array, a torch tensor (has .numpy()) or a number."""
+    if isinstance(v, Tensor):
+        return v.data
+    if isinstance(v, np.ndarray):
+        return v
+    for step in ("detach", "cpu"):  # torch tensors that require grad refuse .numpy()
+        if callable(getattr(v, step, None)):
+            v = getattr(v, step)()
+    if callable(getattr(v, "numpy", None)):
+        return np.asarray(v.numpy())
+    return np.asarray(v)
+
+
+class Module:
+    """Base class of layers and models: assign Parameters and Modules as attributes in
+    ``__init__``, write ``forward``; call the module to run it (y = module(x))."""
+
+    training: bool
+
+    def __init__(self) -> None:
+        d = self.__dict__
+        d["training"] = True
+        d["_parameters"] = OrderedDict()
+        d["_buffers"] = OrderedDict()
+        d["_non_persistent"] = set()
+        d["_modules"] = OrderedDict()
+        d["_forward_hooks"] = {}
+        d["_forward_pre_hooks"] = {}
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; subclasses override it."""
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        prev: Any = _mode.scope
+        _mode.scope = (prev or ()) + (self,)  # graph drawing groups ops by module path
+        try:
+            if self._forward_pre_hooks:
+                for hook in list(self._forward_pre_hooks.values()):
+                    res = hook(self, args)
+                    if res is not None:
+                        args = res if isinstance(res, tuple) else (res,)
+            out = self.forward(*args, **kwargs)
+            if self._forward_hooks:
+                for hook in list(self._forward_hooks.values()):
+                    res = hook(self, args, out)
+                    if res is not None:
+                        out = res
+            return out
+        finally:
+            _mode.scope = prev
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+        """Call ``hook(module, args, output)`` after forward (it may return a new output)."""
+        h = _RemovableHandle(self._forward_hooks)
+        self._forward_hooks[h.id] = hook
+        return h
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+        """Call ``hook(module, args)`` before forward (it may return new args)."""
+        h = _RemovableHandle(self._forward_pre_hooks)
+        self._forward_pre_hooks[h.id] = hook
+        return h
+
+    # -- registration -------------------------------------------------------------
+    def _check_init(self, what: str) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"cannot assign {what} before Module.__init__() call "
+                f"(call super().__init__() first in {type(self).__name__}.__init__)")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        if isinstance(value, Parameter):
+            self._check_init("parameters")
+            self._discard(name, "_parameters")
+            d["_parameters"][name] = value
+        elif "_parameters" in d and name in d["_parameters"]:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__!r} as parameter {name!r} "
+                                "(tinygrad_nn.nn.Parameter or None expected)")
+            d["_parameters"][name] = None
+        elif isinstance(value, Module):
+            self._check_init("child modules")
+            self._discard(name, "_modules")
+            d["_modules"][name] = value
+        elif "_modules" in d and name in d["_modules"]:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__!r} as child module {name!r} "
+                                "(a Module or None expected)")
+            d["_modules"][name] = None
+        elif "_buffers" in d and name in d["_buffers"]:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign {type(value).__name__!r} as buffer {name!r} "
+                                "(a Tensor or None expected)")
+            d["_buffers"][name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _discard(self, name: str, keep: str) -> None:
+        """Forget ``name`` everywhere but the ``keep`` table (a re-assignment there keeps
+        its place in the order, like PyTorch)."""
+        d = self.__dict__
+        d.pop(name, None)
+        for key in ("_parameters", "_buffers", "_modules"):
+            if key != keep:
+                d[key].pop(name, None)
+        d["_non_persistent"].discard(name)
+
+    def __getattr__(self, name: str) -> Any:
+        d = self.__dict__
+        for key in ("_parameters", "_buffers", "_modules"):
+            if key in d and name in d[key]:
+                return d[key][name]
+        if "_parameters" not in d:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r} "
+                                 "(did its __init__ call super().__init__()?)")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        d = self.__dict__
+        for key in ("_parameters", "_buffers", "_modules"):
+            if name in d.get(key, ()):
+                del d[key][name]
+                d["_non_persistent"].discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def __dir__(self) -> list[str]:
+        extra = [*self._parameters, *self._buffers, *self._modules]
+        return sorted(set(super().__dir__()) | set(extra))
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add ``param`` (a Parameter, or None for an absent one) under ``name``."""
+        self._check_init("parameters")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: {name!r} must be a Parameter or None, "
+                            f"got {type(param).__name__}")
+        self._check_name(name, "parameter")
+        self._discard(name, "_parameters")
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Add a state Tensor that is not a parameter (running statistics); persistent
+        buffers appear in ``state_dict``."""
+        self._check_init("buffers")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, "
+                            f"got {type(tensor).__name__}")
+        self._check_name(name, "buffer")
+        self._discard(name, "_buffers")
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under ``name`` (same as attribute assignment)."""
+        self._check_init("child modules")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {name!r} must be a Module or None, "
+                            f"got {type(module).__name__}")
+        self._check_name(name, "module")
+        self._discard(name, "_modules")
+        self._modules[name] = module
+
+    register_module = add_module
+
+    def _check_name(self, name: str, what: str) -> None:
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"{what} name must be a non-empty string without '.', got {name!r}")
+        if name in self.__dict__ or (hasattr(type(self), name) and name not in self._parameters
+                                     and name not in self._buffers and name not in self._modules):
+            raise KeyError(f"attribute {name!r} already exists on {type(self).__name__}")
+
+    # -- traversal (iterative: rule 7) ---------------------------------------------
+    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """(name, module) for this module and every descendant, depth first, pre-order."""
+        seen = memo if memo is not None else set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, m = stack.pop()
+            if remove_duplicate:
+                if id(m) in seen:
+                    continue
+                seen.add(id(m))
+            yield name, m
+            head = f"{name}." if name else ""
+            kids = [(head + k, c) for k, c in m._modules.items() if c is not None]
+            stack.extend(reversed(kids))
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen: set[int] = set()
+        for name, m in self._modules.items():
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
+
+    def children(self) -> Iterator[Module]:
+        for _, m in self.named_children():
+            yield m
+
+    def _named_members(self, table: str, prefix: str, recurse: bool) -> Iterator[tuple[str, Any]]:
+        seen: set[int] = set()
+        mods = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        for mod_prefix, m in mods:
+            for k, v in getattr(m, table).items():
+                if v is None or id(v) in seen:
+                    continue
+                seen.add(id(v))
+                yield (f"{mod_prefix}.{k}" if mod_prefix else k), v
+
+    def named_parameters(self, prefix: str = "",
+                         recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) pairs like PyTorch's (``features.0.weight``); a
+        parameter shared by several modules appears once, under its first name."""
+        return self._named_members("_parameters", prefix, recurse)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def get_submodule(self, target: str) -> Module:
+        """The descendant at dotted path ``target`` ('' is this module)."""
+        m = self
+        for part in target.split(".") if target else []:
+            if part not in m._modules or m._modules[part] is None:
+                raise AttributeError(
+                    f"{type(m).__name__} has no submodule {part!r} (path {target!r})")
+            m = m._modules[part]
+        return m
+
+    def _post_order(self) -> list[Module]:
+        """Every module after its children (children() order, like recursive PyTorch code)."""
+        out: list[Module] = []
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        while stack:
+            m, done = stack.pop()
+            if done:
+                out.append(m)
+                continue
+            stack.append((m, True))
+            stack.extend((c, False) for c in reversed(list(m.children())))
+        return out
+
+    # -- modes and bulk updates ---------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode on this module and its descendants (Dropout, BatchNorm care)."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"train(mode): mode must be a bool, got {mode!r}")
+        stack: list[Module] = [self]
+        while stack:
+            m = stack.pop()
+            if m is not self and type(m).train is not Module.train:
+                m.train(mode)  # a subclass's own train() handles its subtree
+                continue
+            m.__dict__["training"] = mode
+            stack.extend(m.children())
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode (``train(False)``): dropout off, batch norm uses running stats."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient (None, or zeros in place)."""
+        for p in self.parameters():
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad = p.grad.detach()
+                p.grad.data[...] = 0
+                p.grad._bump_version()
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every descendant (children first), then on this module."""
+        for m in self._post_order():
+            fn(m)
+        return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Cast floating parameters and buffers in place (``to(float64)``); ``to('cpu')``
+        keeps them; any other device raises."""
+        dtype = kwargs.get("dtype")
+        for a in [*args, kwargs.get("device")]:
+            if a is None:
+                continue
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, Device) or isinstance(a, str) and not _is_dtype_name(a):
+                Device(a)
+            else:
+                dtype = a
+        if dtype is not None:
+            self._cast(as_dtype(dtype))
+        return self
+
+    def _cast(self, dt: np.dtype) -> None:
+        if dt.kind != "f":
+            raise TypeError(f"Module.to: expected a floating dtype, got {dt}")
+        for m in self.modules():
+            for t in [*m._parameters.values(), *m._buffers.values()]:
+                if t is not None and t.dtype.kind == "f" and t.dtype != dt:
+                    t.data = t.data.astype(dt)
+                    t._bump_version()
+                    if t.grad is not None:
+                        t.grad = Tensor(t.grad.data.astype(dt))
+
+    def float(self) -> Module:
+        return self.to(np.float32)
+
+    def double(self) -> Module:
+        return self.to(np.float64)
+
+    def half(self) -> Module:
+        return self.to(np.float16)
+
+    def cpu(self) -> Module:
+        return self
+
+    # -- state --------------------------------------------------------------------
+    def _state_items(self) -> Iterator[tuple[str, Tensor]]:
+        """(key, tensor) of every parameter and persistent buffer, PyTorch's key order."""
+        for mod_prefix, m in self.named_modules(remove_duplicate=False):
+            head = f"{mod_prefix}." if mod_prefix else ""
+            for k, p in m._parameters.items():
+                if p is not None:
+                    yield head + k, p
+            for k, b in m._buffers.items():
+                if b is not None and k not in m._non_persistent:
+                    yield head + k, b
+
+    def state_dict(self, destination: Any = None, prefix: str = "",
+                   keep_vars: bool = False) -> OrderedDict[str, Any]:
+        """OrderedDict key -> NumPy array (a copy): parameters, then persistent buffers,
+        module by module, with PyTorch's keys (``fc.weight``, ``bn.running_mean``)."""
+        out = OrderedDict() if destination is None else destination
+        for key, t in self._state_items():
+            out[prefix + key] = t if keep_vars else np.array(t.data, copy=True)
+        return out
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
+        """Copy arrays (NumPy, Tensors, torch tensors ...) into the parameters and buffers
+        in place, cast to their dtypes. Every problem (missing keys, unexpected keys, shape
+        mismatches) is listed in one RuntimeError; nothing is copied when there is one."""
+        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
+            raise TypeError(
+                f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
+        targets = list(self._state_items())
+        expected = {k for k, _ in targets}
+        missing = [k for k, _ in targets if k not in state_dict]
+        unexpected = [k for k in state_dict.keys() if k not in expected]
+        errors, copies = [], []
+        for key, t in targets:
+            if key not in state_dict:
+                continue
+            arr = _as_array(state_dict[key])
+            if arr.shape != t.shape:
+                errors.append(f"size mismatch for {key}: copying a param with shape {arr.shape} "
+                              f"from checkpoint, the shape in the current model is {t.shape}.")
+            else:
+                copies.append((t, arr))
+        if strict:
+            if unexpected:
+                errors.insert(0, f"Unexpected key(s) in state_dict: {_quoted(unexpected)}.")
+            if missing:
+                errors.insert(0, f"Missing key(s) in state_dict: {_quoted(missing)}.")
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                               + "\n\t".join(errors))
+        with no_grad():
+            for t, arr in copies:
+                if assign:
+                    t.data = np.array(arr, dtype=t.dtype, copy=True)
+                else:
+                    np.copyto(t.data, arr, casting="unsafe")
+                t._bump_version()
+        return _IncompatibleKeys(missing, unexpected)
+
+    # -- display ------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The configuration shown inside this module's repr, e.g. ``in_features=4``."""
+        return ""
+
+    def _get_name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        from ._repr import render
+
+        return render(self)
+
+    def draw(self, *example_inputs: Any, **kw: Any) -> Any:
+        """Draw the forward graph on ``example_inputs``, one cluster per submodule."""
+        from ..viz import draw_module
+
+        return draw_module(self, *example_inputs, **kw)
+
+
+def _quoted(keys: list[str]) -> str:
+    return ", ".join(f'"{k}"' for k in keys)

@@ -1,0 +1,308 @@
+"""Multi-layer recurrent layers RNN, LSTM and GRU (PyTorch's names, shapes and semantics).
+
+The cells' math lives in ``cells.py``; this file runs it over time, layers and directions.
+Per layer and direction the input projection of ALL time steps is one matrix product
+(x: (T*N, I) @ W_ih.T), so each step adds only h @ W_hh.T and the gates. Everything is a
+composite of the engine's primitives: the engine does back-propagation through time.
+
+``recurrent(mode, x, hx, weights, ...)`` is the whole computation as a function of Tensors
+(like PyTorch's ``_VF.lstm``); the modules hold the parameters and call it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..functional import concatenate, stack
+from ..functional import dropout as _dropout
+from ..tensor import Tensor
+from .cells import (
+    GATES,
+    NONLINEARITIES,
+    GRUCell,
+    LSTMCell,
+    RNNCell,
+    as_input,
+    check_config,
+    check_state,
+    gru_step,
+    lstm_step,
+    new_param,
+    rnn_step,
+    uniform_init,
+)
+from .module import Module
+
+_NAMES = {"RNN_TANH": "RNN", "RNN_RELU": "RNN", "LSTM": "LSTM", "GRU": "GRU"}
+
+
+def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers: int = 1,
+              bidirectional: bool = False, batch_first: bool = False, dropout: float = 0.0,
+              training: bool = False) -> tuple[Tensor, Any]:
+    """Run a stacked recurrent net; x: (T, N, I) -> output (T, N, D*H), h_n (L*D, N, H).
+
+    ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; ``weights`` lists, for each layer
+    and direction (forward, then reverse), w_ih (G*H, I_layer), w_hh (G*H, H) and, with
+    bias, b_ih and b_hh (G*H,): the order of the modules' parameters. ``hx`` is h0 or
+    None (zeros); for 'LSTM' a tuple (h0, c0) or None. With ``batch_first`` x and output
+    are (N, T, ...); a 2-D x (T, I) is one unbatched sequence (h0 then (L*D, H)).
+    Returns ``(output, h_n)``, or ``(output, (h_n, c_n))`` for 'LSTM'. Dropout of
+    probability ``dropout`` is applied to the outputs of every layer but the last when
+    ``training``.
+    """
+    name = _NAMES[mode]
+    dirs = 2 if bidirectional else 1
+    per = len(weights) // (num_layers * dirs)
+    assert per in (2, 4) and per * num_layers * dirs == len(weights), "weights per layer"
+    input_size, hidden_size = weights[0].shape[1], weights[1].shape[1]
+    x = as_input(name, x)
+    if x.ndim not in (2, 3):
+        layout = "(batch, seq_len, input_size)" if batch_first else "(seq_len, batch, input_size)"
+        raise ValueError(f"{name}: expected a 3-D input {layout} or a 2-D unbatched input "
+                         f"(seq_len, input_size), got shape {x.shape}")
+    if x.shape[-1] != input_size:
+        raise ValueError(f"{name}: input has {x.shape[-1]} features, expected "
+                         f"input_size={input_size}")
+    unbatched = x.ndim == 2
+    if unbatched:
+        x = x.reshape(x.shape[0], 1, input_size)
+    elif batch_first:
+        x = x.swapaxes(0, 1)
+    if x.shape[0] == 0:
+        raise ValueError(f"{name}: the input sequence is empty (seq_len 0)")
+    states = _initial_states(name, mode, hx, (num_layers * dirs, x.shape[1], hidden_size),
+                             unbatched)
+
+    hs: list[Tensor] = []
+    cs: list[Tensor] = []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = layer * dirs + d
+            h0, c0 = (None if s is None else s[k] for s in states)
+            out, h, c = _run_direction(mode, x, h0, c0, weights[k * per:(k + 1) * per], d == 1)
+            outs.append(out)
+            hs.append(h)
+            if c is not None:
+                cs.append(c)
+        x = outs[0] if dirs == 1 else concatenate(outs, axis=-1)
+        if training and dropout > 0 and layer < num_layers - 1:
+            x = _dropout(x, dropout, training=True)
+
+    h_n = stack(hs)
+    c_n = stack(cs) if cs else None
+    if unbatched:
+        x = x.reshape(x.shape[0], x.shape[2])
+        h_n = h_n.reshape(h_n.shape[0], hidden_size)
+        c_n = None if c_n is None else c_n.reshape(c_n.shape[0], hidden_size)
+    elif batch_first:
+        x = x.swapaxes(0, 1)
+    return (x, (h_n, c_n)) if mode == "LSTM" else (x, h_n)
+
+
+def _initial_states(name: str, mode: str, hx: Any, shape: tuple[int, int, int],
+                    unbatched: bool) -> list[Tensor | None]:
+    """[h0, c0] as (L*D, N, H) Tensors (None for zeros), checked against ``shape``."""
+    if mode == "LSTM":
+        if hx is None:
+            return [None, None]
+        if isinstance(hx, Tensor) or not isinstance(hx, (tuple, list)) or len(hx) != 2:
+            got = ("a single Tensor" if isinstance(hx, Tensor)
+                   else f"{type(hx).__name__} of length {len(hx)}"
+                   if isinstance(hx, (tuple, list)) else type(hx).__name__)
+            raise ValueError(f"LSTM: expected the initial state as a tuple (h0, c0), got {got}")
+        pairs = [("h0", hx[0]), ("c0", hx[1])]
+    else:
+        if isinstance(hx, (tuple, list)):
+            raise ValueError(f"{name}: expected h0 as one Tensor, got a {type(hx).__name__} "
+                             "(only LSTM takes a tuple (h0, c0))")
+        pairs = [("h0", hx), ("c0", None)]
+    if unbatched:
+        expected = (shape[0], shape[2])
+        meaning = "(num_layers * num_directions, hidden_size) for an unbatched input"
+    else:
+        expected, meaning = shape, "(num_layers * num_directions, batch, hidden_size)"
+    out: list[Tensor | None] = []
+    for what, s in pairs:
+        if s is None:
+            out.append(None)
+            continue
+        t = check_state(name, what, s, expected, meaning)
+        out.append(t.reshape(shape) if unbatched else t)
+    if mode == "LSTM" and (out[0] is None) != (out[1] is None):
+        raise ValueError("LSTM: pass both h0 and c0 in the tuple (h0, c0), or hx=None")
+    return out
+
+
+def _run_direction(mode: str, x: Tensor, h: Tensor | None, c: Tensor | None,
+                   w: Sequence[Tensor], reverse: bool) -> tuple[Tensor, Tensor, Tensor | None]:
+    """One layer in one direction: x (T, N, I) -> outputs (T, N, H), last h, last c."""
+    w_ih, w_hh = w[0], w[1]
+    b_ih, b_hh = (w[2], w[3]) if len(w) == 4 else (None, None)
+    steps, batch, features = x.shape
+    # ONE matmul projects every time step; LSTM and Elman steps see b_ih + b_hh only as a
+    # sum, so it is added here once (GRU keeps b_hn inside r * (...), so b_hh stays per step)
+    xg = x.reshape(steps * batch, features) @ w_ih.T
+    if b_ih is not None:
+        xg = xg + (b_ih if mode == "GRU" else b_ih + b_hh)
+    xg = xg.reshape(steps, batch, w_ih.shape[0])
+    w_hh_t = w_hh.T
+    if h is None:  # zeros, used rather than skipped: W_hh gets a gradient even for T = 1
+        h = Tensor(np.zeros((batch, w_hh.shape[1]), dtype=xg.dtype))
+        c = h if mode == "LSTM" else None  # (h0, c0) are given both or neither
+    outs: list[Any] = [None] * steps
+    for t, xt in _time_steps(xg, reverse):
+        if mode == "LSTM":
+            h, c = lstm_step(xt, h, c, w_hh_t)
+        elif mode == "GRU":
+            h = gru_step(xt, h, w_hh_t, b_hh)
+        else:
+            h = rnn_step(xt, h, w_hh_t, mode == "RNN_RELU")
+        outs[t] = h
+    return stack(outs), h, c
+
+
+def _time_steps(xg: Tensor, reverse: bool) -> Iterator[tuple[int, Tensor]]:
+    """(t, xg[t]) in processing order, sliced in two levels for long sequences.
+
+    The gradient of a slice is a zero array of its source's shape with one block filled,
+    so T slices of the whole (T, N, G*H) projection cost O(T^2) memory traffic in
+    backward. Slicing blocks of ~sqrt(T) steps first, then steps from a block, costs
+    O(T^1.5): for T = 32 the backward pass moves ~3x fewer numbers (measured: see
+    benchmarks/bench_lstm.py).
+    """
+    steps = xg.shape[0]
+    block = steps if steps <= 8 else math.isqrt(steps - 1) + 1
+    starts = range(0, steps, block)
+    for s in reversed(starts) if reverse else starts:
+        part = xg if block == steps else xg[s:s + block]
+        n = part.shape[0]
+        for j in range(n - 1, -1, -1) if reverse else range(n):
+            yield s + j, part[j]
+
+
+class _RNNBase(Module):
+    """Shared constructor, parameters and forward of RNN, LSTM and GRU."""
+
+    mode = "LSTM"
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False) -> None:
+        super().__init__()
+        name = _NAMES[self.mode]
+        check_config(name, input_size, hidden_size, None)
+        if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)) \
+                or num_layers < 1:
+            raise ValueError(f"{name}: num_layers must be an int >= 1, got {num_layers!r}")
+        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) \
+                or not 0 <= dropout <= 1:
+            raise ValueError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn(f"{name}: dropout={dropout} acts between layers, so it has no effect "
+                          "with num_layers=1", UserWarning, stacklevel=3)
+        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
+        self.num_layers, self.bias, self.batch_first = int(num_layers), bool(bias), bool(batch_first)
+        self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        dirs = 2 if bidirectional else 1
+        gh = GATES[self.mode] * self.hidden_size
+        names = []
+        for layer in range(self.num_layers):
+            for d in range(dirs):
+                suffix = f"_l{layer}" + ("_reverse" if d else "")
+                n_in = self.input_size if layer == 0 else self.hidden_size * dirs
+                shapes = {"weight_ih": (gh, n_in), "weight_hh": (gh, self.hidden_size)}
+                if bias:
+                    shapes.update(bias_ih=(gh,), bias_hh=(gh,))
+                for kind, shape in shapes.items():
+                    setattr(self, kind + suffix, new_param(*shape))
+                    names.append(kind + suffix)
+        self._flat_weights_names = names
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        uniform_init(self)
+
+    @property
+    def all_weights(self) -> list[list[Tensor]]:
+        """The parameters grouped per layer and direction, as PyTorch's ``all_weights``."""
+        per = 4 if self.bias else 2
+        ws = [getattr(self, n) for n in self._flat_weights_names]
+        return [ws[i:i + per] for i in range(0, len(ws), per)]
+
+    def flatten_parameters(self) -> None:
+        """Nothing to do (PyTorch compacts cuDNN weights here); kept so scripts run."""
+
+    def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, Any]:
+        """x: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
+        return recurrent(self.mode, x, hx, [getattr(self, n) for n in self._flat_weights_names],
+                         self.num_layers, self.bidirectional, self.batch_first, self.dropout,
+                         self.training)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"  # PyTorch's repr (no nonlinearity)
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.batch_first:
+            s += ", batch_first=True"
+        if self.dropout:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional:
+            s += ", bidirectional=True"
+        return s
+
+
+class RNN(_RNNBase):
+    """Elman RNN h_t = act(x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh), act tanh or relu.
+
+    ``RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True,
+    batch_first=False, dropout=0.0, bidirectional=False)``; ``rnn(x, h0=None)`` maps
+    x: (T, N, input_size) to ``(output (T, N, D*hidden_size), h_n (num_layers*D, N,
+    hidden_size))`` (D = 2 if bidirectional); batch_first puts N first in x and output.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
+                 dropout: float = 0.0, bidirectional: bool = False) -> None:
+        check_config("RNN", input_size, hidden_size, nonlinearity)
+        self.__dict__["mode"] = NONLINEARITIES[nonlinearity]  # before Module's registry exists
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional)
+        self.nonlinearity = nonlinearity
+
+
+class LSTM(_RNNBase):
+    """LSTM: [i f g o]_t = x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh, c_t = f*c_{t-1} + i*g,
+    h_t = o*tanh(c_t) (sigmoid gates, tanh for g).
+
+    ``LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+    dropout=0.0, bidirectional=False)``; ``lstm(x, (h0, c0))`` or ``lstm(x)`` maps
+    x: (T, N, input_size) to ``(output (T, N, D*H), (h_n, c_n))``, h_n and c_n
+    (num_layers*D, N, H).
+    """
+
+    mode = "LSTM"
+
+
+class GRU(_RNNBase):
+    """GRU: r, z = sigmoid(W_i x + b_i + W_h h + b_h), n = tanh(W_in x + b_in + r*(W_hn h + b_hn)),
+    h_t = (1 - z)*n + z*h_{t-1}.
+
+    ``GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+    dropout=0.0, bidirectional=False)``; ``gru(x, h0=None)`` maps x: (T, N, input_size)
+    to ``(output (T, N, D*H), h_n (num_layers*D, N, H))``.
+    """
+
+    mode = "GRU"
+
+
+__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell", "recurrent"]
