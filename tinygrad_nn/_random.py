@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-_state = {"rng": np.random.default_rng()}
+_rng = np.random.default_rng()
 
 
 def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed every random draw of the library (init, dropout, shuffles); returns the generator."""
+    """Reseed every random draw of the library (init, dropout, shuffles); returns the generator.
+
+    The generator is reseeded in place, so references taken earlier with ``get_rng()`` stay live.
+    """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
-    _state["rng"] = np.random.default_rng(int(seed))
-    return _state["rng"]
+    _rng.bit_generator.state = np.random.PCG64(int(seed)).state
+    return _rng
 
 
 def get_rng() -> np.random.Generator:
     """The generator behind every random draw of the library."""
-    return _state["rng"]
+    return _rng
+
+
+def get_rng_state() -> dict[str, Any]:
+    """A snapshot of the generator's state (a dict of ints and strings: checkpointable)."""
+    return _rng.bit_generator.state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore a state returned by ``get_rng_state`` (e.g. when resuming from a checkpoint)."""
+    if not isinstance(state, dict) or state.get("bit_generator") != "PCG64":
+        raise ValueError(
+            "set_rng_state: expected a state dict from get_rng_state() (bit_generator 'PCG64'), "
+            f"got {type(state).__name__}"
+        )
+    _rng.bit_generator.state = state

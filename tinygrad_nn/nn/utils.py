@@ -36,6 +36,9 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
     dtype = np.result_type(*[g.dtype for g in grads])
     if math.isinf(norm_type):
         total = max(float(np.abs(g.data).max(initial=0.0)) for g in grads)
+    elif norm_type == 2.0:  # one BLAS dot per gradient (the common case, on the hot path)
+        per = [float(np.dot(g.data.ravel(), g.data.ravel())) for g in grads]
+        total = math.sqrt(sum(per))
     else:
         per = [np.sum(np.abs(g.data.astype(np.float64)) ** norm_type) for g in grads]
         total = float(np.sum(per)) ** (1.0 / norm_type)
@@ -44,7 +47,7 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
                            f"gradients is non-finite ({total}), so it cannot be clipped; "
                            "pass error_if_nonfinite=False to scale anyway")
     coef = max_norm / (total + 1e-6)
-    if coef < 1:
+    if not coef >= 1:  # a NaN norm scales by NaN, as in PyTorch, instead of passing silently
         with no_grad():
             for g in grads:
                 g.mul_(coef)
