@@ -1,0 +1,121 @@
+"""Draw computation graphs with Graphviz: the pictures of docs/visualization.md.
+
+    python examples/draw_graphs.py [--out graphs] [--format png|svg|pdf]
+
+Writes, into --out, one picture per graph:
+
+    viz_legend             what each node style means
+    viz_logistic           sigmoid(w @ X + b) and its cross-entropy cost
+    viz_two_layer_grads    a 2-layer net after backward(), each tensor with its gradient norm
+    viz_cnn                a small CNN: conv -> relu -> pool blocks as labelled module clusters
+    viz_lstm_cell          one LSTM step (LSTMCell): the gates i, f, g, o
+    viz_lstm_steps         an LSTM over 3 time steps, each step's ops in a "step t" cluster
+    viz_lstm_folded        the same LSTM over 100 steps, repeated steps folded into "Op xN"
+
+To regenerate the documentation's images: python examples/draw_graphs.py --out docs/images
+Without Graphviz's `dot` program the DOT text is written instead (name.dot), and the hint
+how to install Graphviz is printed.
+"""
+
+import argparse
+import os
+
+import numpy as np
+
+import tinygrad_nn as tg
+import tinygrad_nn.functional as F
+from tinygrad_nn import nn
+from tinygrad_nn.viz import draw_graph, legend
+
+
+def logistic_regression():
+    """The course's first model: a = sigmoid(w @ X + b), cost = BCE(a, Y); X is data."""
+    rng = np.random.default_rng(0)
+    X = tg.tensor(rng.standard_normal((4, 8)).astype(np.float32))  # 4 features, 8 examples
+    Y = tg.tensor((rng.random((1, 8)) > 0.5).astype(np.float32))
+    w = tg.zeros(1, 4, requires_grad=True)
+    b = tg.zeros(1, 1, requires_grad=True)
+    a = (w @ X + b).sigmoid()
+    cost = F.binary_cross_entropy(a, Y)
+    return draw_graph(cost, params={"w": w, "b": b, "a": a, "cost": cost})
+
+
+def two_layer_grads():
+    """Linear -> tanh -> Linear -> sigmoid with its loss, after backward()."""
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1), nn.Sigmoid())
+    X = tg.randn(16, 2)
+    Y = (X[:, :1] * X[:, 1:] > 0).float()
+    loss = F.binary_cross_entropy(model(X), Y)
+    loss.backward()
+    return draw_graph(loss, module=model, show_grads=True)
+
+
+class SmallCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(4, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(8, 3))
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+def cnn():
+    tg.manual_seed(0)
+    return SmallCNN().draw(tg.randn(2, 1, 10, 10), compact=True, rankdir="TB")
+
+
+def lstm_cell():
+    tg.manual_seed(0)
+    cell = nn.LSTMCell(3, 4)
+    x = tg.Tensor(tg.randn(1, 3).data, name="x")  # named inputs keep their names
+    h, c = tg.Tensor(tg.randn(1, 4).data, name="h"), tg.Tensor(tg.randn(1, 4).data, name="c")
+    return cell.draw(x, (h, c), compact=True)
+
+
+def lstm_steps():
+    tg.manual_seed(0)
+    return nn.LSTM(3, 4).draw(tg.randn(3, 1, 3), compact=True)
+
+
+def lstm_folded():
+    tg.manual_seed(0)
+    return nn.LSTM(3, 4).draw(tg.randn(100, 1, 3), compact=True, fold=True)
+
+
+GRAPHS = {  # file name -> the function drawing it
+    "viz_legend": legend, "viz_logistic": logistic_regression,
+    "viz_two_layer_grads": two_layer_grads, "viz_cnn": cnn, "viz_lstm_cell": lstm_cell,
+    "viz_lstm_steps": lstm_steps, "viz_lstm_folded": lstm_folded,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="graphs", help="folder for the pictures")
+    parser.add_argument("--format", default="png", choices=["png", "svg", "pdf"])
+    parser.add_argument("--dpi", type=int, default=96, help="resolution of PNG pictures")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    for name, make in GRAPHS.items():
+        graph = make()
+        if args.format == "png":
+            graph.graph_attr["dpi"] = str(args.dpi)
+        path = os.path.join(args.out, name)
+        try:
+            written = graph.render(path, format=args.format, cleanup=True)
+        except RuntimeError as e:  # Graphviz's `dot` is missing: the DOT text is still there
+            with open(path + ".dot", "w", encoding="utf-8") as f:
+                f.write(graph.source)
+            print(f"{name}: wrote {path}.dot; not rendered: {e}")
+            continue
+        ops = graph.source.count('style="rounded,filled" fillcolor="#e8e8e8"')
+        print(f"{name}: {written} ({ops} op nodes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Turn a ``Walk`` into DOT statements: kinds, names, labels, module clusters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._collect import Walk
+from ._dot import (
+    CONST_EDGE,
+    STYLE,
+    fmt_shape,
+    index_text,
+    new_graph,
+    op_label,
+    tensor_label,
+    write_clusters,
+)
+from ._steps import add_steps
+
+
+class Scopes:
+    """Cluster keys from ``node.scope`` (the stack of modules being called, outermost first).
+
+    A key is a tuple of levels ``(id(module), call)``. Calls of a module that contains
+    no drawn submodule (a leaf in the scope tree, e.g. an ``LSTMCell`` called once per
+    step) get one cluster each, told apart by the identity of the scope tuple that call
+    recorded; every other module gets one cluster for all its calls.
+    """
+
+    def __init__(self, root: Any, names: dict[int, str]) -> None:
+        self.root = root
+        self.names = names
+        self.modules: dict[int, Any] = {}
+        self.inner: set[int] = set()  # modules seen with a submodule below them
+        self.calls: dict[int, dict[int, int]] = {}  # module -> {id(scope tuple): call number}
+
+    def trim(self, scope: Any) -> tuple[Any, ...]:
+        if not scope:
+            return ()
+        scope = tuple(scope) if isinstance(scope, (tuple, list)) else (scope,)
+        if self.root is not None:
+            for i in range(len(scope) - 1, -1, -1):
+                if scope[i] is self.root:  # the drawn module is the whole picture
+                    return scope[i + 1:]
+        return scope
+
+    def observe(self, scope: Any) -> None:
+        mods = self.trim(scope)
+        for m in mods[:-1]:
+            self.inner.add(id(m))
+        if mods:
+            m = mods[-1]
+            self.modules[id(m)] = m
+            seen = self.calls.setdefault(id(m), {})
+            seen.setdefault(id(scope), len(seen) + 1)
+        for m in mods:
+            self.modules[id(m)] = m
+
+    def key(self, scope: Any, calls: bool = True) -> tuple[Any, ...]:
+        mods = self.trim(scope)
+        if not mods:
+            return ()
+        last = mods[-1]
+        tail = id(scope) if calls and id(last) not in self.inner else 0
+        return tuple((id(m), 0) for m in mods[:-1]) + ((id(last), tail),)
+
+    def label(self, key: tuple[Any, ...], calls: bool) -> str:
+        mid, call = key[-1]
+        if mid == "step":
+            return f"step {call}"
+        m = self.modules[mid]
+        text = _short_repr(m)
+        name = self.names.get(mid)
+        if name:
+            text = f"{name}: {text}"
+        seen = self.calls.get(mid, {})
+        if len(seen) > 1:
+            if call and calls:
+                text += f"  [call {seen[call]} of {len(seen)}]"
+            else:
+                text += f"  ×{len(seen)} calls"
+        return text
+
+
+def _short_repr(m: Any) -> str:
+    """``Conv2d(1, 8, kernel_size=(3, 3))``: the class and its one-line configuration."""
+    extra = getattr(m, "extra_repr", None)
+    text = type(m).__name__
+    if callable(extra):
+        try:
+            er = str(extra())
+        except Exception:  # a broken extra_repr must not break drawing
+            er = ""
+        if er and "\n" not in er:
+            text += f"({er})"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _common_prefix(keys: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    first = keys[0]
+    n = len(first)
+    for k in keys[1:]:
+        n = min(n, len(k))
+        for i in range(n):
+            if k[i] != first[i]:
+                n = i
+                break
+    return first[:n]
+
+
+def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: set[int] | None,
+          scopes: Scopes, show_shapes: bool, show_grads: bool, max_values: int, compact: bool,
+          show_constants: bool, folded: bool, steps: bool, rankdir: str) -> Any:
+    """The ``Graph`` for walk ``w`` (see ``draw_graph`` for the options).
+
+    ``names`` and ``held`` map ``id(node)`` to a tensor's name and to a Tensor still
+    held (outputs, tensors named in ``params``) whose values can be shown.
+    """
+    for u in w.units:  # oldest first, so calls are numbered in order
+        for v in u.members:
+            scopes.observe(v.scope)
+    keys = [scopes.key(u.node.scope, calls=not folded) for u in w.units]
+    if steps and not folded:
+        keys = add_steps(w.units, keys)
+    d = _Writer(names, held, show_shapes, show_grads, max_values)
+    for key in keys:  # clusters in the order their ops ran
+        if key:
+            d.clusters.setdefault(key, [])
+    d.leaves(w, keys, param_ids)
+    d.units(w, keys, compact, show_constants)
+    d.loose_ends(w)
+    labels: dict[tuple[Any, ...], str] = {}
+    for key in d.clusters:
+        for k in range(1, len(key) + 1):
+            labels.setdefault(key[:k], scopes.label(key[:k], calls=not folded))
+    edges = d.edges
+    if folded:  # one edge per pair of classes, labelled with its multiplicity
+        counts: dict[str, int] = {}
+        for e in edges:
+            counts[e] = counts.get(e, 0) + 1
+        edges = [e if c == 1 else _with_attr(e, f'label="×{c}" fontsize=8')
+                 for e, c in counts.items()]
+    note = f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else None
+    return new_graph(write_clusters(d.root, d.clusters, labels) + edges, rankdir, note)
+
+
+class _Writer:
+    """Collects node lines (per cluster key) and edge lines."""
+
+    def __init__(self, names: dict[int, str], held: dict[int, Any], show_shapes: bool,
+                 show_grads: bool, max_values: int) -> None:
+        self.names, self.held = names, held
+        self.show_shapes, self.show_grads, self.max_values = show_shapes, show_grads, max_values
+        self.root: list[str] = []
+        self.clusters: dict[tuple[Any, ...], list[str]] = {}
+        self.edges: list[str] = []
+        self.leaf_id: dict[int, str] = {}
+        self.drawn_t: set[int] = set()  # units whose output tensor has its own node
+
+    def put(self, key: tuple[Any, ...], line: str) -> None:
+        (self.clusters.setdefault(key, []) if key else self.root).append(line)
+
+    def label(self, name: str | None, shape: Any, dtype: Any, t: Any, grads: bool,
+              no_grad: str = "None", extra: str = "") -> str:
+        show = self.show_shapes
+        return tensor_label(name, shape if show else None, dtype if show else None,
+                            None if t is None else t.grad, grads,
+                            None if t is None or not self.max_values else t.data,
+                            self.max_values, extra, no_grad)
+
+    def leaves(self, w: Walk, keys: list[tuple[Any, ...]], param_ids: set[int] | None) -> None:
+        """Parameters sit in the deepest module cluster all their consumers share."""
+        homes: dict[int, list[tuple[Any, ...]]] = {}
+        for u, key in zip(w.units, keys):
+            for refs in u.inputs:
+                for kind, ref in refs:
+                    if kind == "leaf":
+                        homes.setdefault(id(ref), []).append(key)
+        outs = {id(t) for t in w.outputs}
+        for i, t in enumerate(w.leaves):
+            self.leaf_id[id(t)] = f"L{i}"
+            kind = "param" if param_ids is None or id(t) in param_ids else "input"
+            label = self.label(self.names.get(id(t)) or t.name, t.shape, t.dtype, t,
+                               self.show_grads)
+            home = _common_prefix(homes[id(t)]) if kind == "param" and id(t) in homes else ()
+            self.put(home, f"L{i} [label={label} {STYLE['output' if id(t) in outs else kind]}]")
+
+    def units(self, w: Walk, keys: list[tuple[Any, ...]], compact: bool,
+              show_constants: bool) -> None:
+        cut_index = {id(p): j for j, p in enumerate(w.cut_nodes)}
+        named = [self.names.get(id(u.node)) or u.node.out_name for u in w.units]
+        # folded units can feed units drawn before them (the loop's back edge): decide first
+        self.drawn_t = {i for i, u in enumerate(w.units) if u.is_output or not compact or named[i]}
+        for i, (u, key) in enumerate(zip(w.units, keys)):
+            v = u.node
+            detail = ""
+            if hasattr(v, "idx"):  # GetItem: show the index, unless folded ones differ
+                texts = {index_text(m.idx) for m in u.members[:1000]}
+                detail = texts.pop() if len(texts) == 1 else "[…]"
+            shape = v.out_shape if compact and self.show_shapes else None
+            label = op_label(type(v).__name__, u.count, shape, detail)
+            self.put(key, f"O{i} [label={label} {STYLE['op']}]")
+            if i in self.drawn_t:
+                self.tensor_node(i, u, key, named[i])
+            for slot, refs in enumerate(u.inputs):
+                for kind, ref in refs:
+                    if kind == "op":
+                        self.edges.append(f"{'T' if ref in self.drawn_t else 'O'}{ref} -> O{i}")
+                    elif kind == "leaf":
+                        self.edges.append(f"{self.leaf_id[id(ref)]} -> O{i}")
+                    elif kind == "cut":
+                        self.edges.append(f"K{cut_index[id(ref)]} -> O{i}")
+                    elif show_constants:
+                        text = "scalar" if ref == () else "constant"
+                        if ref != () and self.show_shapes:
+                            text += f"<br/>{fmt_shape(ref)}"
+                        self.put(key, f"C{i}_{slot} [label=<{text}> {STYLE['const']}]")
+                        self.edges.append(f"C{i}_{slot} -> O{i}{CONST_EDGE}")
+
+    def tensor_node(self, i: int, u: Any, key: tuple[Any, ...], name: str | None) -> None:
+        """The output tensor of unit ``i``; outputs of the whole graph stay outside clusters."""
+        v = u.node
+        self.edges.append(f"O{i} -> T{i}")
+        if not self.show_shapes and not name and not u.is_output:
+            self.put(key, f'T{i} [label="" {STYLE["point"]}]')
+            return
+        t = self.held.get(id(v))
+        if t is None and v._retained is not None:
+            t = v._retained()
+        label = self.label(
+            name or ("output" if u.is_output else None), v.out_shape, v.out_dtype,
+            t if u.count == 1 else None, self.show_grads and (t is not None or u.is_output),
+            no_grad="not retained", extra=f" ×{u.count}" if u.count > 1 else "",
+        )
+        if u.is_output:
+            self.root.append(f"T{i} [label={label} {STYLE['output']}]")
+        else:
+            self.put(key, f"T{i} [label={label} {STYLE['tensor']}]")
+
+    def loose_ends(self, w: Walk) -> None:
+        """Outputs with no graph, and the "…" in front of tensors whose op was cut off."""
+        for j, t in enumerate(w.outputs):
+            if not t.requires_grad:
+                name = (self.names.get(id(t)) or t.name or "output") + " (no graph)"
+                label = self.label(name, t.shape, t.dtype, t, False)
+                self.root.append(f"N{j} [label={label} {STYLE['output']}]")
+        for j, p in enumerate(w.cut_nodes):
+            self.root.append(f'X{j} [label="…" {STYLE["cut"]}]')
+            label = self.label(self.names.get(id(p)) or p.out_name, p.out_shape, p.out_dtype,
+                               None, False)
+            self.root.append(f"K{j} [label={label} {STYLE['tensor']}]")
+            self.edges.append(f"X{j} -> K{j}")
+
+
+def _with_attr(edge: str, attrs: str) -> str:
+    if edge.endswith("]"):
+        return edge[:-1] + " " + attrs + "]"
+    return f"{edge} [{attrs}]"

@@ -1,0 +1,188 @@
+"""Walk the recorded graph into drawing units: which ops, leaves and constants to draw.
+
+A *unit* is one drawn op node. Without folding it is one graph node; with folding it is a
+class of ops that did the same computation (same op, shapes, module and k-hop ancestry,
+e.g. one LSTM gate across all time steps), drawn once with a count. Every walk here is
+iterative (rule 7): graphs of 10^5 ops are fine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..engine import node_of
+from ..function import Function
+
+_BASE = set(vars(Function()))  # what every node has; the rest are the op's options
+# x[t] differs per time step: folding exactly such ops is the point, so the index of
+# GetItem / ScatterAdd does not keep ops apart (the slices i, f, o of gates fold too)
+_FOLD_IGNORES = {"idx"}
+
+
+@dataclass
+class Unit:
+    """One drawn op node (a class of identical ops when folded)."""
+
+    node: Any  # the representative graph node (a Function instance)
+    count: int = 1  # how many graph nodes it stands for
+    members: list[Any] = field(default_factory=list)
+    is_output: bool = False
+    # input slot -> kind, ref: ("op", unit index) | ("leaf", Tensor) | ("const", shape)
+    #                          | ("cut", hidden parent node)
+    inputs: list[list[tuple[str, Any]]] = field(default_factory=list)
+
+
+@dataclass
+class Walk:
+    """Everything the DOT writer needs, inputs first (the order the program ran)."""
+
+    units: list[Unit]  # every unit after the units it consumes
+    leaves: list[Any]  # leaf Tensors (requires grad) feeding drawn ops, first use first
+    outputs: list[Any]  # output Tensors in the order given
+    hidden: int  # ops not drawn because of max_depth / max_ops
+    cut_nodes: list[Any]  # hidden ops whose outputs feed drawn ops (drawn as "...")
+
+
+def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
+         fold: int, scope_key: Any) -> Walk:
+    """Collect the drawing units reachable from ``outputs`` (Tensors)."""
+    roots = [node_of(t) for t in outputs if t.requires_grad]
+    ops = [v for v in _postorder(roots) if v._is_fn]
+    depth: dict[int, int] = {id(v): 0 for v in roots}
+    for v in reversed(ops):  # consumers first, so a node's depth is final when reached
+        d = depth[id(v)] + 1
+        for p in v.parents:
+            if p is not None and p._is_fn and depth.get(id(p), d + 1) > d:
+                depth[id(p)] = d
+    kept = ops
+    if max_depth is not None:
+        kept = [v for v in kept if depth[id(v)] < max_depth]
+    if max_ops is not None and len(kept) > max_ops:
+        rank = {id(v): i for i, v in enumerate(ops)}
+        kept = sorted(kept, key=lambda v: (depth[id(v)], rank[id(v)]))[:max_ops]
+        chosen = {id(v) for v in kept}
+        kept = [v for v in ops if id(v) in chosen]
+    kept_ids = {id(v) for v in kept}
+
+    cls = _fold_classes(kept, kept_ids, fold, scope_key) if fold else None
+    units: list[Unit] = []
+    unit_of: dict[int, int] = {}  # id(node) -> unit index
+    unit_of_class: dict[int, int] = {}  # fold class -> unit index
+    for v in kept:
+        key = cls[id(v)] if cls is not None else id(v)
+        i = unit_of_class.get(key)
+        if i is None:
+            i = unit_of_class[key] = len(units)
+            units.append(Unit(v, 0, [], False, [[] for _ in v.parents]))
+        u = units[i]
+        u.count += 1
+        u.members.append(v)
+        unit_of[id(v)] = i
+    root_ids = {id(v) for v in roots}
+    leaves: list[Any] = []
+    seen_leaf: set[int] = set()
+    cut_nodes: list[Any] = []
+    seen_cut: set[int] = set()
+    for u in units:
+        for v in u.members:
+            if id(v) in root_ids:
+                u.is_output = True
+            for slot, (p, shape) in enumerate(zip(v.parents, v.in_shapes)):
+                if p is None:
+                    ref: tuple[str, Any] = ("const", shape)
+                elif not p._is_fn:
+                    ref = ("leaf", p)
+                    if id(p) not in seen_leaf:
+                        seen_leaf.add(id(p))
+                        leaves.append(p)
+                elif id(p) in kept_ids:
+                    ref = ("op", unit_of[id(p)])
+                else:
+                    ref = ("cut", p)
+                    if id(p) not in seen_cut:
+                        seen_cut.add(id(p))
+                        cut_nodes.append(p)
+                if not _has(u.inputs[slot], ref):
+                    u.inputs[slot].append(ref)
+    for t in outputs:  # an output that is itself a leaf is drawn as a leaf
+        if t.requires_grad and t._ctx is None and id(t) not in seen_leaf:
+            seen_leaf.add(id(t))
+            leaves.append(t)
+    return Walk(units, leaves, list(outputs), len(ops) - len(kept), cut_nodes)
+
+
+def _options(v: Any) -> str:
+    """The op's own attributes (index, axes ...): ops differing in them never fold."""
+    opts = []
+    for k, x in sorted(vars(v).items()):
+        if k in _BASE or k in _FOLD_IGNORES or k.startswith("_"):
+            continue
+        if isinstance(x, np.ndarray):
+            x = (x.shape, hash(x.tobytes())) if x.size <= 64 else x.shape
+        opts.append(f"{k}={x!r:.200}")
+    return ",".join(opts)
+
+
+def _postorder(roots: list[Any]) -> list[Any]:
+    """Nodes reachable from ``roots``, parents before children, first inputs first."""
+    order: list[Any] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        v, done = stack.pop()
+        if done:
+            order.append(v)
+            continue
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        stack.append((v, True))
+        if v._is_fn:
+            stack.extend((p, False) for p in reversed(v.parents)
+                         if p is not None and id(p) not in seen)
+    return order
+
+
+def _has(refs: list[tuple[str, Any]], ref: tuple[str, Any]) -> bool:
+    kind, r = ref
+    return any(k == kind and (x is r if kind in ("leaf", "cut") else x == r) for k, x in refs)
+
+
+def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any) -> dict[int, int]:
+    """Class ids of ops: equal when op, shapes, module and k hops of ancestry are equal.
+
+    A bounded Weisfeiler-Lehman refinement over parents: an RNN's time steps use the
+    same parameters, so after k rounds step t and step t' land in one class (only the
+    first k ops after the initial state stay apart); layers with their own parameters
+    never merge.
+    """
+    local: dict[int, tuple[Any, ...]] = {}
+    for v in kept:
+        slots: list[tuple[Any, ...]] = []
+        for p, shape in zip(v.parents, v.in_shapes):
+            if p is None:
+                slots.append(("c", shape))
+            elif not p._is_fn:
+                slots.append(("l", id(p)))
+            elif id(p) in kept_ids:
+                slots.append(("o",))
+            else:
+                slots.append(("x",))
+        local[id(v)] = (type(v).__name__, v.out_shape, str(v.out_dtype), v.out_name,
+                        scope_key(v.scope, calls=False), tuple(slots), _options(v))
+    intern: dict[Any, int] = {}
+    sig = {i: intern.setdefault(lab, len(intern)) for i, lab in local.items()}
+    for _ in range(k):
+        intern = {}
+        new = {}
+        for v in kept:
+            ps = tuple(sig[id(p)] if p is not None and id(p) in sig else -1 for p in v.parents)
+            new[id(v)] = intern.setdefault((local[id(v)], ps), len(intern))
+        if len(set(new.values())) == len(set(sig.values())):
+            sig = new
+            break  # stable partition: more rounds change nothing
+        sig = new
+    return sig

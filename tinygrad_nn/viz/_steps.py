@@ -1,0 +1,133 @@
+"""Find the time steps of a recurrence, so a drawn RNN / LSTM groups each step's ops.
+
+The graph keeps no loop structure, only what the loop left behind: one weight (``W_hh``,
+or its transpose) consumed once per step, each use depending on the previous one. So,
+per cluster, a node whose consumers form such a chain is the recurrent weight, and an
+op belongs to step t when t uses lie on its longest path of ancestors (step 1 may have
+no use when the state starts as None). Ops that join steps far apart (stacking the
+outputs) run "after the loop"; an op feeding only step t (the slice x[t]) joins step t.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._collect import Unit
+
+MIN_STEPS = 3  # fewer steps (e.g. tied encoder/decoder weights) are not drawn as a loop
+_BUDGET = 50_000  # ops visited per cluster trying candidates (at least 4 are tried)
+
+
+def add_steps(units: list[Unit], keys: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """``keys`` with a ``("step", t)`` level appended for ops inside a detected recurrence."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    out = list(keys)
+    for key, idx in groups.items():
+        if len(idx) < 2 * MIN_STEPS:
+            continue
+        for i, t in _steps([units[i].node for i in idx]).items():
+            out[idx[i]] = key + (("step", t),)
+    return out
+
+
+def _steps(ops: list[Any]) -> dict[int, int]:
+    """Position in ``ops`` (parents first) -> step number, for one cluster's ops."""
+    pos = {id(v): i for i, v in enumerate(ops)}
+    users: dict[int, list[int]] = {}
+    for i, v in enumerate(ops):
+        for p in {id(p) for p in v.parents if p is not None}:
+            users.setdefault(p, []).append(i)
+    # a loop's uses lie steps apart; uses side by side (the slices i, f, o of one
+    # sigmoid) are siblings, not steps, so try the most-used, most-spread nodes first
+    spread = sorted(((len(u), min(b - a for a, b in zip(u, u[1:])), p)
+                     for p, u in users.items() if len(u) >= MIN_STEPS - 1), reverse=True)
+    ranked = [(n, p) for n, gap, p in spread if gap >= 2]
+    best: tuple[int, int, dict[int, int]] = (0, 0, {})
+    for n, cand in ranked[:max(4, _BUDGET // len(ops))]:
+        if n < best[0]:
+            break  # ranked by uses: no later candidate can win
+        level = _levels(ops, pos, cand)
+        us = users[cand]
+        if len({level[i] for i in us}) != n:
+            continue  # some use does not follow the previous one: not a loop
+        # the most uses wins; of equals (W_hh and a bias), the weight used first in a
+        # step marks where steps begin
+        if (n, -us[0]) > best[:2]:
+            best = (n, -us[0], _assign(ops, pos, level, us[0], cand))
+    step = best[2]
+    return step if max(step.values(), default=0) >= MIN_STEPS else {}
+
+
+def _levels(ops: list[Any], pos: dict[int, int], cand: int) -> list[int]:
+    """For each op, the most uses of ``cand`` on one path of its ancestors (itself included)."""
+    level = [0] * len(ops)
+    for i, v in enumerate(ops):
+        best = 0
+        hit = 0
+        for p in v.parents:
+            if p is None:
+                continue
+            if id(p) == cand:
+                hit = 1
+            j = pos.get(id(p))
+            if j is not None and level[j] > best:
+                best = level[j]
+        level[i] = best + hit
+    return level
+
+
+def _assign(ops: list[Any], pos: dict[int, int], level: list[int], first: int,
+            cand: int) -> dict[int, int]:
+    n = len(ops)
+    parents = [[j for j in (pos.get(id(p)) for p in v.parents if p is not None) if j is not None]
+               for v in ops]
+    after = [False] * n
+    for i in range(n):
+        nonzero = [level[j] for j in parents[i] if level[j]]
+        # joining steps far apart (stacking the outputs) means it runs after the loop
+        after[i] = any(after[j] for j in parents[i]) or bool(
+            nonzero and max(nonzero) - min(nonzero) >= 2)
+    # a state computed here before the first use (h0 = None skips W_hh in step 1): the
+    # ops only it needs form step 1, and the uses start step 2
+    state = [j for j in parents[first] if id(ops[j]) != cand and level[j] == 0]
+    prologue = _ancestors(parents, state)
+    if prologue:  # minus what later steps need too (the projection of all of x)
+        derived = set(state)
+        for i in range(n):
+            if any(j in derived for j in parents[i]):
+                derived.add(i)
+        seeds = [j for i in range(n) if level[i] for j in parents[i] if level[j] == 0
+                 and j not in prologue and j not in derived and id(ops[j]) != cand]
+        prologue -= _ancestors(parents, seeds)
+    offset = 1 if prologue else 0
+    step = {i: level[i] + offset for i in range(n) if level[i] and not after[i]}
+    step.update((i, 1) for i in prologue)
+    for i in range(n):  # ops that only read one step's values (reshaping h_t) join it
+        if i not in step and not after[i] and parents[i]:
+            ks = {step.get(j) for j in parents[i]}
+            if len(ks) == 1 and None not in ks:
+                step[i] = ks.pop()  # type: ignore[assignment]
+    consumers: list[list[int]] = [[] for _ in ops]
+    for i in range(n):
+        for j in parents[i]:
+            consumers[j].append(i)
+    for i in range(n - 1, -1, -1):  # ops that only feed one step (the slice x[t]) join it
+        if i not in step and not after[i] and consumers[i]:
+            ks = {step.get(c) for c in consumers[i]}
+            if len(ks) == 1 and None not in ks:
+                step[i] = ks.pop()  # type: ignore[assignment]
+    return step
+
+
+def _ancestors(parents: list[list[int]], seeds: list[int]) -> set[int]:
+    """``seeds`` and every op they were computed from (iterative)."""
+    seen = set(seeds)
+    stack = list(seeds)
+    while stack:
+        for j in parents[stack.pop()]:
+            if j not in seen:
+                seen.add(j)
+                stack.append(j)
+    return seen
