@@ -110,7 +110,7 @@ def accumulate_grad(t: Any, g: Any, create: bool) -> None:
         g = g.astype(t.dtype)
     if t.grad is None:
         # a fresh array: the engine may hand the same array to several inputs
-        t.grad = tensor_cls(np.array(g, copy=True))
+        t.grad = tensor_cls(np.array(g, order="C"))  # a C-ordered copy, like the parameter
     elif t.grad._ctx is not None or t.grad.shape != g.shape:
         t.grad = tensor_cls(t.grad.data + g)
     else:
@@ -131,11 +131,12 @@ def run_backward(
     with it (``{id(node): slot}``) they are returned per slot instead (``grad()``).
     """
     grads: dict[int, Any] = {}
+    owned: set[int] = set()  # keys whose pending gradient the engine allocated (safe to add into)
     starts = []
     for t, s in zip(roots, seeds):
         v = node_of(t)
         starts.append(v)
-        grads[id(v)] = grads[id(v)] + s if id(v) in grads else s
+        _add(grads, owned, id(v), s, create_graph)
     if len(starts) == 1:
         order = toposort(starts[0])
     else:  # a virtual root joins several outputs
@@ -147,6 +148,8 @@ def run_backward(
             g = grads.pop(id(v), None)
             if g is None:
                 continue
+            if type(g) is SliceGrad:
+                g = g.dense()
             if not v._is_fn:  # a leaf
                 if v._hooks:
                     g = _run_hooks(v._hooks, g, tensor_cls, create_graph)
@@ -165,16 +168,65 @@ def run_backward(
             if capture is not None and id(v) in capture:
                 captured[capture[id(v)]] = g
             gs = v._backward_node(g, create_graph)
-            if not retain_graph:
-                v._release()
+            if not retain_graph:  # free the saved arrays now (Function._release, inlined)
+                v._saved = None
+                v._released = True
             for p, gp, shape in zip(v.parents, gs, v.in_shapes):
                 if p is None or gp is None:
                     continue
                 if gp.shape != shape:
                     gp = v._fit_grad(gp, shape)
                 key = id(p)
-                grads[key] = grads[key] + gp if key in grads else gp
+                if key in grads:
+                    _add(grads, owned, key, gp, create_graph)
+                else:
+                    grads[key] = gp
     return captured if capture is not None else None
+
+
+class SliceGrad:
+    """A gradient that is zero except ``g`` at the basic index ``idx``: x[idx]'s adjoint.
+
+    Slicing a tensor T times (an RNN reading one time step at a time) would otherwise
+    allocate T full-size zero arrays; the engine adds these into one buffer instead.
+    """
+
+    __slots__ = ("g", "idx", "shape", "dtype")
+
+    def __init__(self, g: np.ndarray, idx: Any, shape: tuple[int, ...]) -> None:
+        self.g, self.idx, self.shape, self.dtype = g, idx, shape, g.dtype
+
+    def dense(self) -> np.ndarray:
+        out = np.zeros(self.shape, dtype=self.dtype)
+        out[self.idx] = self.g
+        return out
+
+
+def _add(grads: dict[int, Any], owned: set[int], key: int, gp: Any, create: bool) -> None:
+    """grads[key] += gp, in place when the engine owns the buffer (never on a shared array)."""
+    cur = grads.get(key)
+    if cur is None:
+        grads[key] = gp
+        return
+    if create:  # Tensors: recorded, never in place
+        grads[key] = cur + (gp.dense() if type(gp) is SliceGrad else gp)
+        return
+    if type(cur) is SliceGrad:
+        cur = cur.dense()
+        owned.add(key)
+    elif key not in owned or cur.dtype != gp.dtype:
+        if type(gp) is SliceGrad:
+            cur = cur.astype(np.result_type(cur, gp.dtype), copy=True)
+        else:
+            grads[key] = cur + gp
+            owned.add(key)
+            return
+        owned.add(key)
+    if type(gp) is SliceGrad:
+        cur[gp.idx] += gp.g
+    else:
+        cur += gp
+    grads[key] = cur
 
 
 class _Join:

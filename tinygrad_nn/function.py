@@ -116,20 +116,28 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the inputs' arrays and record the node when grad is on."""
         T = _tensor_cls
+        enabled = _mode.enabled
         arrays = []
         parents = []
+        needs = []
+        shapes = []
         record = False
         for a in args:
             if isinstance(a, T):
-                arrays.append(a.data)
-                if a.requires_grad:
+                d = a.data
+                arrays.append(d)
+                shapes.append(d.shape)
+                if enabled and a.requires_grad:
                     record = True
-                    parents.append(a._ctx if a._ctx is not None else a)
-                else:
-                    parents.append(None)
+                    ctx_a = a._ctx
+                    parents.append(a if ctx_a is None else ctx_a)  # its node (op or leaf)
+                    needs.append(True)
+                    continue
             else:
                 arrays.append(a)
-                parents.append(None)
+                shapes.append(getattr(a, "shape", ()))
+            parents.append(None)
+            needs.append(False)
         ctx = cls()
         out = cls.forward(ctx, *arrays, **kwargs)
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
@@ -142,15 +150,15 @@ class Function:
         result._name = None
         result._hooks = None
         result._vc = args[0]._vc if cls.view and isinstance(args[0], T) else [0]
-        if not (record and _mode.enabled) or out.dtype.kind not in "fc":
+        if not record or out.dtype.kind not in "fc":
             result.requires_grad = False
             result._ctx = None
             return result
         result.requires_grad = True
         result._ctx = ctx
         ctx.parents = tuple(parents)
-        ctx.needs_input_grad = tuple([p is not None for p in parents])
-        ctx.in_shapes = tuple([getattr(a, "shape", ()) for a in arrays])
+        ctx.needs_input_grad = tuple(needs)
+        ctx.in_shapes = tuple(shapes)
         ctx.scope = _mode.scope
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
@@ -176,13 +184,13 @@ class Function:
 
     # -- called by the engine -----------------------------------------------------
     def _backward_node(self, g: Any, create: bool) -> tuple[Any, ...]:
-        name = type(self).__name__
         if self._released and self._saved_src:
-            raise RuntimeError(_FREED.format(op=name))
+            raise RuntimeError(_FREED.format(op=type(self).__name__))
         for vc, seen in self._vcs:
             if vc[0] != seen:
                 raise RuntimeError(
-                    f"{name}: one of the values saved for its backward was modified by an "
+                    f"{type(self).__name__}: one of the values saved for its backward was "
+                    "modified by an "
                     f"in-place operation (its version is {vc[0]}, expected {seen}); "
                     "use an out-of-place op or clone the value before changing it"
                 )
@@ -192,7 +200,7 @@ class Function:
             gs = tuple(gs) if isinstance(gs, list) else (gs,)
         if len(gs) != len(self.parents):
             raise RuntimeError(
-                f"{name}.backward returned {len(gs)} gradient(s), expected "
+                f"{type(self).__name__}.backward returned {len(gs)} gradient(s), expected "
                 f"{len(self.parents)} (one per input of forward)"
             )
         if create:

@@ -137,10 +137,11 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
 
 def conv2d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
-    """y[n,o,p,q] = b[o] + sum_{c,i,j} w[o,c,i,j] x[n, c + g(o) C/G, p s + i d, q s + j d];
-    x: (N, C, H, W), w: (O, C/groups, kh, kw), b: (O,) -> (N, O, OH, OW).
+    """y = xcorr(x, w) + b; x: (N, C, H, W), w: (O, C/groups, kh, kw), b: (O,) -> (N, O, OH, OW).
 
-    Cross-correlation on NCHW like PyTorch: ``stride``, ``padding`` (zeros) and ``dilation``
+    y[n, o, p, q] = b[o] + sum_{c,i,j} w[o, c, i, j] x[n, c0(o) + c, p s + i d, q s + j d]
+    over the zero-padded input, c0(o) the first channel of o's group. Cross-correlation on
+    NCHW like PyTorch: ``stride``, ``padding`` (zeros) and ``dilation``
     are ints or (h, w) pairs; ``padding`` may also be ``'valid'`` (0) or ``'same'`` (output
     size = input size, stride 1 only). ``groups`` splits the channels into independent
     convolutions. A 3-D input (C, H, W) is treated as one unbatched sample. The output has
@@ -151,10 +152,10 @@ def conv2d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
 
 def conv1d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
-    """y[n,o,p] = b[o] + sum_{c,i} w[o,c,i] x[n, c + g(o) C/G, p s + i d];
-    x: (N, C, L), w: (O, C/groups, k), b: (O,) -> (N, O, OL).
+    """y = xcorr(x, w) + b; x: (N, C, L), w: (O, C/groups, k), b: (O,) -> (N, O, OL).
 
-    ``conv2d`` on a height-1 image; arguments as in ``conv2d`` but single ints. A 2-D input
+    y[n, o, p] = b[o] + sum_{c,i} w[o, c, i] x[n, c0(o) + c, p s + i d]: ``conv2d`` on a
+    height-1 image; arguments as in ``conv2d`` but single ints. A 2-D input
     (C, L) is one unbatched sample.
     """
     x, w = as_tensor(x), as_tensor(w)
@@ -197,11 +198,11 @@ def _pool_geometry(op: str, hw: Pair, kernel_size: Any, stride: Any, padding: An
     pads, out = [], []
     for size, ki, si, pi, di in zip(hw, k, s, p, d):
         span = size + 2 * pi - di * (ki - 1) - 1
-        if span < 0:
-            _check_fits(op, (hw[0] + 2 * p[0], hw[1] + 2 * p[1]), k, d)
         n = (-(-span // si) if ceil_mode else span // si) + 1
         if ceil_mode and (n - 1) * si >= size + pi:
             n -= 1
+        if n < 1:  # (ceil_mode lets a kernel overhang the input if a window remains)
+            _check_fits(op, (hw[0] + 2 * p[0], hw[1] + 2 * p[1]), k, d)
         pads.append((pi, pi + max(0, (n - 1) * si - span)))
         out.append(n)
     return k, s, d, (pads[0], pads[1]), (out[0], out[1])
@@ -213,8 +214,7 @@ def _lowest(dtype: np.dtype) -> Any:
 
 def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
                dilation: Any = 1, ceil_mode: bool = False) -> Tensor:
-    """y[n,c,p,q] = max_{i,j} x[n, c, p s - pad + i d, q s - pad + j d];
-    x: (N, C, H, W) -> (N, C, OH, OW).
+    """y[n, c, p, q] = max_ij x[n, c, ps - pad + id, qs - pad + jd]; (N, C, H, W) -> (N, C, OH, OW).
 
     ``stride`` defaults to ``kernel_size``; padding (with -inf) is at most half the kernel.
     The gradient goes to the first maximum of each window (row-major), as in PyTorch.
@@ -240,8 +240,7 @@ def _divisors(size: int, k: int, s: int, p: int, out: int, include_pad: bool) ->
 def avg_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
                ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None) -> Tensor:
-    """y[n,c,p,q] = (1/count) sum_{i,j} x[n, c, p s - pad + i, q s - pad + j];
-    x: (N, C, H, W) -> (N, C, OH, OW).
+    """y[n, c, p, q] = mean_ij x[n, c, ps - pad + i, qs - pad + j]; (N, C, H, W) -> (N, C, OH, OW).
 
     Zero padding (at most half the kernel) counts in the divisor unless
     ``count_include_pad=False``; ``divisor_override`` replaces the divisor.
@@ -279,9 +278,9 @@ def _adaptive_weights(size: int, out: int, dtype: np.dtype) -> np.ndarray:
 
 
 def adaptive_avg_pool2d(x: Any, output_size: Any) -> Tensor:
-    """y = A_h x A_w^T with row-averaging matrices A (PyTorch's adaptive windows);
-    x: (N, C, H, W) -> (N, C, oh, ow).
+    """y = A_h x A_w^T, A averaging matrices; (N, C, H, W) -> (N, C, oh, ow).
 
+    Row i averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1 (PyTorch's windows).
     ``output_size`` is an int or an (oh, ow) pair; ``None`` keeps that input size.
     """
     x, unbatched = _batched(as_tensor(x), "adaptive_avg_pool2d")
@@ -302,7 +301,7 @@ def adaptive_avg_pool2d(x: Any, output_size: Any) -> Tensor:
 # -- unfold / fold (PyTorch's layout) ---------------------------------------------------
 def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
            stride: Any = 1) -> Tensor:
-    """Sliding blocks as columns (im2col); x: (N, C, H, W) -> (N, C kh kw, L), L = OH OW.
+    """cols[n, (c, i, j), (p, q)] = x[n, c, p s + i d, q s + j d]; (N, C, H, W) -> (N, C kh kw, L).
 
     PyTorch's ``F.unfold`` (same argument order and layout); zero padding.
     """
@@ -320,8 +319,9 @@ def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 
 def fold(x: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
-    """Sum columns back into an image (col2im, the adjoint of ``unfold``);
-    x: (N, C kh kw, L) -> (N, C, H, W) with (H, W) = output_size.
+    """y = unfold^T(x), overlapping windows summed (col2im); (N, C kh kw, L) -> (N, C, H, W).
+
+    (H, W) = ``output_size``; PyTorch's ``F.fold`` (same argument order and layout).
     """
     x = as_tensor(x)
     unbatched = x.ndim == 2

@@ -9,7 +9,7 @@ import sys
 from .. import functional
 from . import init, utils
 from .containers import ModuleDict, ModuleList, Sequential
-from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d, ZeroPad2d
 from .layers import (
     ELU,
     GELU,
@@ -46,7 +46,7 @@ sys.modules[__name__ + ".functional"] = functional
 
 __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "GRU", "GRUCell", "LSTM", "LSTMCell",
-    "MaxPool2d", "RNN", "RNNCell",
+    "MaxPool2d", "RNN", "RNNCell", "ZeroPad2d",
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "CrossEntropyLoss", "Dropout",
     "Dropout2d", "ELU", "Embedding", "Flatten", "GELU", "HuberLoss", "Identity", "L1Loss",
     "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleDict",

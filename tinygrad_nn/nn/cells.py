@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..engine import no_grad
-from ..tensor import Tensor
-from ..tensor_ops import get_default_dtype
+from ..tensor import Device, Tensor
+from ..tensor_ops import as_dtype, get_default_dtype
 from .module import Module, Parameter
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # G per mode
@@ -34,7 +34,7 @@ def rnn_step(xg: Tensor, h: Tensor, w_hh_t: Tensor, relu: bool) -> Tensor:
 
 
 def lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh_t: Tensor) -> tuple[Tensor, Tensor]:
-    """c' = f*c + i*g, h' = o*tanh(c') with [i f g o] = xg + h @ w_hh.T; xg: (N, 4H) -> (N, H) x2."""
+    """c' = f*c + i*g, h' = o*tanh(c'), [i f g o] = xg + h @ w_hh.T; xg: (N, 4H) -> (N, H) x2."""
     hidden = w_hh_t.shape[0]
     gates = xg + h @ w_hh_t
     s = gates.sigmoid()  # one sigmoid for i, f, o (fewer graph nodes; g's quarter is unused)
@@ -131,7 +131,7 @@ def check_config(name: str, input_size: Any, hidden_size: Any, nonlinearity: str
 
 def as_input(name: str, x: Any) -> Tensor:
     """A floating Tensor from ``x`` (an array or Tensor); integer data is a clear error."""
-    t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+    t = x if isinstance(x, Tensor) else Tensor(x)
     if t.dtype.kind != "f":
         raise TypeError(f"{name}: expected a floating-point input, got dtype {t.dtype}")
     return t
@@ -153,8 +153,12 @@ def uniform_init(module: Module) -> None:
             p.uniform_(-k, k)
 
 
-def new_param(*shape: int) -> Parameter:
-    return Parameter(np.zeros(shape, dtype=get_default_dtype()))
+def new_param(shape: tuple[int, ...], dtype: Any = None, device: Any = None) -> Parameter:
+    """A zero Parameter of ``shape`` (the default dtype unless ``dtype``; device 'cpu' only)."""
+    if device is not None:
+        Device(device)  # only the CPU exists; anything else raises
+    dt = get_default_dtype() if dtype is None else as_dtype(dtype)
+    return Parameter(np.zeros(shape, dtype=dt))
 
 
 # -- modules ------------------------------------------------------------------------------
@@ -163,16 +167,19 @@ class _CellBase(Module):
 
     gates = 1  # G: gate blocks stacked in the weights
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
         check_config(type(self).__name__, input_size, hidden_size, None)
-        self.input_size, self.hidden_size, self.bias = int(input_size), int(hidden_size), bool(bias)
+        self.input_size: int = int(input_size)
+        self.hidden_size: int = int(hidden_size)
+        self.bias: bool = bool(bias)
         gh = self.gates * self.hidden_size
-        self.weight_ih = new_param(gh, self.input_size)
-        self.weight_hh = new_param(gh, self.hidden_size)
+        self.weight_ih = new_param((gh, self.input_size), dtype, device)
+        self.weight_hh = new_param((gh, self.hidden_size), dtype, device)
         if bias:
-            self.bias_ih = new_param(gh)
-            self.bias_hh = new_param(gh)
+            self.bias_ih = new_param((gh,), dtype, device)
+            self.bias_hh = new_param((gh,), dtype, device)
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
@@ -201,6 +208,7 @@ class _CellBase(Module):
             raise ValueError(f"{name}: input has {x.shape[-1]} features, expected "
                              f"input_size={self.input_size}")
         unbatched = x.ndim == 1
+        expected: tuple[int, ...]
         if unbatched:
             expected, meaning = (self.hidden_size,), "(hidden_size,) for an unbatched input"
         else:
@@ -224,9 +232,9 @@ class RNNCell(_CellBase):
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
-                 nonlinearity: str = "tanh") -> None:
+                 nonlinearity: str = "tanh", device: Any = None, dtype: Any = None) -> None:
         check_config("RNNCell", input_size, hidden_size, nonlinearity)
-        super().__init__(input_size, hidden_size, bias)
+        super().__init__(input_size, hidden_size, bias, device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, x: Any, hx: Any = None) -> Tensor:

@@ -102,11 +102,11 @@ class _ConvNd(Module):
 
 
 class Conv2d(_ConvNd):
-    """2-D convolution (cross-correlation) y = conv2d(x, weight) + bias;
-    x: (N, C_in, H, W) -> (N, C_out, OH, OW).
+    """2-D convolution y = xcorr(x, weight) + bias; (N, C_in, H, W) -> (N, C_out, OH, OW).
 
-    weight: (out_channels, in_channels / groups, kh, kw), bias: (out_channels,), both
-    initialised like PyTorch's. ``padding`` is an int, a pair, 'valid' or 'same'.
+    Cross-correlation, as in PyTorch (see ``F.conv2d``). weight: (out_channels,
+    in_channels / groups, kh, kw), bias: (out_channels,), both initialised like PyTorch's.
+    ``padding`` is an int, a pair, 'valid' or 'same'.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
@@ -121,11 +121,10 @@ class Conv2d(_ConvNd):
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution (cross-correlation) y = conv1d(x, weight) + bias;
-    x: (N, C_in, L) -> (N, C_out, OL).
+    """1-D convolution y = xcorr(x, weight) + bias; (N, C_in, L) -> (N, C_out, OL).
 
-    weight: (out_channels, in_channels / groups, k), bias: (out_channels,), both
-    initialised like PyTorch's.
+    Cross-correlation, as in PyTorch (see ``F.conv1d``). weight: (out_channels,
+    in_channels / groups, k), bias: (out_channels,), both initialised like PyTorch's.
     """
 
     _nd = 1

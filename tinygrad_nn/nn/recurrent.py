@@ -11,7 +11,6 @@ composite of the engine's primitives: the engine does back-propagation through t
 
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 from collections.abc import Iterator, Sequence
@@ -56,10 +55,15 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     probability ``dropout`` is applied to the outputs of every layer but the last when
     ``training``.
     """
+    if mode not in _NAMES:
+        raise ValueError(f"recurrent: mode must be one of {sorted(_NAMES)}, got {mode!r}")
     name = _NAMES[mode]
     dirs = 2 if bidirectional else 1
-    per = len(weights) // (num_layers * dirs)
-    assert per in (2, 4) and per * num_layers * dirs == len(weights), "weights per layer"
+    runs = num_layers * dirs
+    if len(weights) not in (2 * runs, 4 * runs):
+        raise ValueError(f"{name}: expected {2 * runs} weights (no bias) or {4 * runs} for "
+                         f"{num_layers} layer(s) x {dirs} direction(s), got {len(weights)}")
+    per = len(weights) // runs
     input_size, hidden_size = weights[0].shape[1], weights[1].shape[1]
     x = as_input(name, x)
     if x.ndim not in (2, 3):
@@ -123,6 +127,7 @@ def _initial_states(name: str, mode: str, hx: Any, shape: tuple[int, int, int],
             raise ValueError(f"{name}: expected h0 as one Tensor, got a {type(hx).__name__} "
                              "(only LSTM takes a tuple (h0, c0))")
         pairs = [("h0", hx), ("c0", None)]
+    expected: tuple[int, ...]
     if unbatched:
         expected = (shape[0], shape[2])
         meaning = "(num_layers * num_directions, hidden_size) for an unbatched input"
@@ -159,6 +164,7 @@ def _run_direction(mode: str, x: Tensor, h: Tensor | None, c: Tensor | None,
     outs: list[Any] = [None] * steps
     for t, xt in _time_steps(xg, reverse):
         if mode == "LSTM":
+            assert c is not None
             h, c = lstm_step(xt, h, c, w_hh_t)
         elif mode == "GRU":
             h = gru_step(xt, h, w_hh_t, b_hh)
@@ -169,22 +175,10 @@ def _run_direction(mode: str, x: Tensor, h: Tensor | None, c: Tensor | None,
 
 
 def _time_steps(xg: Tensor, reverse: bool) -> Iterator[tuple[int, Tensor]]:
-    """(t, xg[t]) in processing order, sliced in two levels for long sequences.
-
-    The gradient of a slice is a zero array of its source's shape with one block filled,
-    so T slices of the whole (T, N, G*H) projection cost O(T^2) memory traffic in
-    backward. Slicing blocks of ~sqrt(T) steps first, then steps from a block, costs
-    O(T^1.5): for T = 32 the backward pass moves ~3x fewer numbers (measured: see
-    benchmarks/bench_lstm.py).
-    """
-    steps = xg.shape[0]
-    block = steps if steps <= 8 else math.isqrt(steps - 1) + 1
-    starts = range(0, steps, block)
-    for s in reversed(starts) if reverse else starts:
-        part = xg if block == steps else xg[s:s + block]
-        n = part.shape[0]
-        for j in range(n - 1, -1, -1) if reverse else range(n):
-            yield s + j, part[j]
+    """(t, xg[t]) in processing order (the engine adds slice gradients into one buffer)."""
+    steps = range(xg.shape[0])
+    for t in reversed(steps) if reverse else steps:
+        yield t, xg[t]
 
 
 class _RNNBase(Module):
@@ -193,8 +187,8 @@ class _RNNBase(Module):
     mode = "LSTM"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False) -> None:
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         name = _NAMES[self.mode]
         check_config(name, input_size, hidden_size, None)
@@ -207,9 +201,13 @@ class _RNNBase(Module):
         if dropout > 0 and num_layers == 1:
             warnings.warn(f"{name}: dropout={dropout} acts between layers, so it has no effect "
                           "with num_layers=1", UserWarning, stacklevel=3)
-        self.input_size, self.hidden_size = int(input_size), int(hidden_size)
-        self.num_layers, self.bias, self.batch_first = int(num_layers), bool(bias), bool(batch_first)
-        self.dropout, self.bidirectional = float(dropout), bool(bidirectional)
+        self.input_size: int = int(input_size)
+        self.hidden_size: int = int(hidden_size)
+        self.num_layers: int = int(num_layers)
+        self.bias: bool = bool(bias)
+        self.batch_first: bool = bool(batch_first)
+        self.dropout: float = float(dropout)
+        self.bidirectional: bool = bool(bidirectional)
         dirs = 2 if bidirectional else 1
         gh = GATES[self.mode] * self.hidden_size
         names = []
@@ -217,13 +215,14 @@ class _RNNBase(Module):
             for d in range(dirs):
                 suffix = f"_l{layer}" + ("_reverse" if d else "")
                 n_in = self.input_size if layer == 0 else self.hidden_size * dirs
-                shapes = {"weight_ih": (gh, n_in), "weight_hh": (gh, self.hidden_size)}
+                shapes: dict[str, tuple[int, ...]] = {"weight_ih": (gh, n_in),
+                                                      "weight_hh": (gh, self.hidden_size)}
                 if bias:
                     shapes.update(bias_ih=(gh,), bias_hh=(gh,))
                 for kind, shape in shapes.items():
-                    setattr(self, kind + suffix, new_param(*shape))
+                    setattr(self, kind + suffix, new_param(shape, dtype, device))
                     names.append(kind + suffix)
-        self._flat_weights_names = names
+        self._flat_weights_names: list[str] = names
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -272,11 +271,12 @@ class RNN(_RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
-                 dropout: float = 0.0, bidirectional: bool = False) -> None:
+                 dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
+                 dtype: Any = None) -> None:
         check_config("RNN", input_size, hidden_size, nonlinearity)
         self.__dict__["mode"] = NONLINEARITIES[nonlinearity]  # before Module's registry exists
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional)
+                         bidirectional, device, dtype)
         self.nonlinearity = nonlinearity
 
 

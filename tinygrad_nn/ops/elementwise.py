@@ -213,9 +213,14 @@ class Tanh(Function):
 
 
 def _np_sigmoid(x: Any) -> Any:
-    # exp of -|x| never overflows; each branch is exact in its half-line
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    # 1 / (1 + exp(-x)) is accurate everywhere (no cancellation); exp(-x) = inf for very
+    # negative x gives the exact limit 0, so the overflow warning is silenced
+    with np.errstate(over="ignore"):
+        e = np.exp(-x)
+    if type(e) is not np.ndarray:  # a 0-d input gives a NumPy scalar
+        return 1 / (1 + e)
+    e += 1
+    return np.reciprocal(e, out=e)
 
 
 class Sigmoid(Function):

@@ -10,6 +10,22 @@ import numpy as np
 from ..function import Function
 
 
+def matmul2d(a: Any, b: Any) -> Any:
+    """a @ b; for 2-D arrays with a transposed right operand and a wide result, computed
+    as (b.T @ a.T).T: OpenBLAS is up to 2x faster with the transpose on the left there
+    (measured: (16,128) @ W.T with W (512,128), and dZ @ X.T in the 4-layer net)."""
+    if (
+        type(b) is np.ndarray
+        and b.ndim == 2
+        and a.ndim == 2
+        and b.flags.f_contiguous
+        and not b.flags.c_contiguous
+        and a.shape[0] < b.shape[1]
+    ):
+        return np.ascontiguousarray((b.T @ a.T).T)
+    return a @ b
+
+
 class MatMul(Function):
     """y = x @ w with NumPy's 1-D, 2-D and batched (broadcast) rules."""
 
@@ -28,7 +44,7 @@ class MatMul(Function):
                 f"(inner dimensions {k1} and {k2} differ)"
             )
         ctx.save_for_backward(x, w)
-        return x @ w
+        return matmul2d(x, w)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -41,11 +57,11 @@ class MatMul(Function):
             g = g.reshape(g.shape + (1,))
         gx = gw = None
         if ctx.needs_input_grad[0]:
-            gx = g @ wv.swapaxes(-1, -2)
+            gx = matmul2d(g, wv.swapaxes(-1, -2))
             if x.ndim == 1:
                 gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
         if ctx.needs_input_grad[1]:
-            gw = xv.swapaxes(-1, -2) @ g
+            gw = matmul2d(xv.swapaxes(-1, -2), g)
             if w.ndim == 1:
                 gw = gw.reshape(gw.shape[:-1])
         return gx, gw

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import SliceGrad
 from ..function import Function, dual
 
 
@@ -62,8 +63,12 @@ broadcast_to = dual(np.broadcast_to, Expand, "shape")
 
 def is_basic_index(idx: Any) -> bool:
     """True when ``idx`` has only ints, slices, None and Ellipsis (no repeated elements)."""
-    items = idx if isinstance(idx, tuple) else (idx,)
-    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) for i in items)
+    items = idx if type(idx) is tuple else (idx,)
+    for i in items:
+        t = type(i)
+        if not (t is int or t is slice or i is None or i is Ellipsis or isinstance(i, np.integer)):
+            return False
+    return True
 
 
 class GetItem(Function):
@@ -73,10 +78,14 @@ class GetItem(Function):
     def forward(ctx: Any, x: Any, idx: Any) -> Any:
         ctx.idx = idx
         ctx.in_shape = x.shape
+        ctx.basic = is_basic_index(idx)
         return x[idx]
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
+        if ctx.basic and type(g) is np.ndarray:
+            # for speed: the engine adds the slice into one buffer, no full-size zeros per slice
+            return (SliceGrad(g, ctx.idx, ctx.in_shape),)
         return (scatter_add(g, ctx.idx, ctx.in_shape),)
 
 
