@@ -239,9 +239,14 @@ class TensorOps:
         return -(-self).softplus()
 
     def clip(self, lo: Any = None, hi: Any = None) -> Any:
-        """min(max(x, lo), hi); either bound may be None."""
+        """min(max(x, lo), hi); either bound may be None (Tensor bounds get gradients too)."""
         if lo is None and hi is None:
             raise ValueError("clip: at least one of lo and hi must be given")
+        T = _T()
+        if isinstance(lo, T) and lo.requires_grad or isinstance(hi, T) and hi.requires_grad:
+            # differentiable bounds: the composite routes the gradient to whichever side wins
+            x = self if lo is None else where(self.data < _data(lo), lo, self)
+            return x if hi is None else where(_data(x) > _data(hi), hi, x)
         return P.Clip.apply(self, lo=_data(lo), hi=_data(hi))
 
     def clamp(self, min: Any = None, max: Any = None) -> Any:
@@ -347,10 +352,9 @@ class TensorOps:
         keepdim: Any = None,
         correction: int | None = None,
     ) -> Any:
-        """sqrt(var(axis, keepdims, ddof))."""
-        return self.var(
-            axis, keepdims, ddof, dim=dim, keepdim=keepdim, correction=correction
-        ).sqrt()
+        """sqrt(var(axis, keepdims, ddof)); a constant input gets gradient 0 (as PyTorch)."""
+        v = self.var(axis, keepdims, ddof, dim=dim, keepdim=keepdim, correction=correction)
+        return P.Sqrt.apply(v, zero_at_zero=True)
 
     def max(
         self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
@@ -420,7 +424,11 @@ class TensorOps:
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Any:
         """x - logsumexp(x) along ``axis`` (stable for logits of any size)."""
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "log_softmax")
-        return self - self.logsumexp(axis, keepdims=True)
+        # (x - m) - log(sum(exp(x - m))): subtracting the max first keeps it exact for
+        # rows of huge equal logits, where x - logsumexp(x) would cancel
+        m = self.data.max(axis=axis, keepdims=True) if self.data.size else 0.0
+        d = self - np.where(np.isfinite(m), m, 0)
+        return d - d.exp().sum(axis, keepdims=True).log()
 
 
 # -- functions of several tensors ---------------------------------------------------

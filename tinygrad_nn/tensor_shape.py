@@ -84,8 +84,10 @@ class TensorShapeOps:
             tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
         )
 
-    def unsqueeze(self, axis: int, *, dim: int | None = None) -> Any:
+    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Any:
         """Insert a size-1 axis at ``axis`` (in [-ndim-1, ndim])."""
+        if axis is None and dim is None:
+            raise TypeError("unsqueeze: missing the axis (unsqueeze(axis) or unsqueeze(dim=...))")
         a = normalize_one_axis(axis if dim is None else dim, self.ndim + 1, "unsqueeze")
         return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
 
@@ -178,7 +180,11 @@ class TensorShapeOps:
         dt = as_dtype(dtype)
         return self if dt == self.dtype else P.Cast.apply(self, dtype=dt)
 
-    type = astype
+    def type(self, dtype: Any = None) -> Any:
+        """``type()`` names the dtype ('tinygrad_nn.float32'); ``type(dtype)`` casts."""
+        if dtype is None:
+            return f"tinygrad_nn.{self.dtype}"
+        return self.astype(dtype)
 
     def float(self) -> Any:
         return self.astype(np.float32)
@@ -261,11 +267,16 @@ def einsum(subscripts: str, *tensors: Any) -> Any:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     terms, out = P.parse_einsum(subscripts, [_shape(t) for t in tensors])
+    ellipsis = set(out).union(*terms) - set(subscripts)  # letters standing for '...' axes
     sizes: dict[str, int] = {}
     for t, x in zip(terms, tensors):
         for c, n in zip(t, _shape(x)):
-            if sizes.setdefault(c, n) != n:
+            m = sizes.setdefault(c, n)
+            if m != n:
+                if c in ellipsis and 1 in (m, n):  # '...' axes broadcast, as in NumPy
+                    sizes[c] = max(m, n)
+                    continue
                 raise ValueError(
-                    f"einsum: subscript '{c}' has size {sizes[c]} in one operand, {n} in another"
+                    f"einsum: subscript '{c}' has size {m} in one operand, {n} in another"
                 )
     return P.Einsum.apply(*tensors, terms=tuple(terms), out=out)

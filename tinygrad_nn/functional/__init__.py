@@ -98,11 +98,18 @@ broadcast_to = _method_as_function("broadcast_to")
 pad = _method_as_function("pad")
 split = _method_as_function("split")
 chunk = _method_as_function("chunk")
+square = _method_as_function("square")
+reciprocal = _method_as_function("reciprocal")
+rsqrt = _method_as_function("rsqrt")
+masked_fill = _method_as_function("masked_fill")
+narrow = _method_as_function("narrow")
+repeat = _method_as_function("repeat")
 
 __all__ = [
     "add", "sub", "mul", "div", "pow", "matmul", "neg", "log1p", "expm1", "erf", "sum", "mean",
     "var", "std", "max", "min", "argmax", "argmin", "reshape", "flatten", "transpose", "permute",
     "swapaxes", "squeeze", "unsqueeze", "expand", "broadcast_to", "pad", "split", "chunk",
+    "square", "reciprocal", "rsqrt", "masked_fill", "narrow", "repeat",
     "abs", "as_tensor", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cat",
     "clamp", "clip", "concatenate", "cos", "cross_entropy", "dropout", "einsum", "elu",
     "embedding", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear", "log",

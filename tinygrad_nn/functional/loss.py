@@ -128,11 +128,16 @@ def nll_loss(
     logp: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
 ) -> Tensor:
     """-logp[n, target[n]] (weighted); logp: (N, C, ...) log-probabilities, target: (N, ...)."""
+    return _nll(logp, target, weight, ignore_index, reduction, "nll_loss")
+
+
+def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
+         name: str) -> Tensor:
     logp = as_tensor(logp)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
-        raise TypeError(f"nll_loss: target must hold integer class indices, got dtype {t.dtype}")
-    _check_targets(t, logp, ignore_index, "nll_loss")
+        raise TypeError(f"{name}: target must hold integer class indices, got dtype {t.dtype}")
+    _check_targets(t, logp, ignore_index, name)
     flat = _class_last(logp)
     tf = t.reshape(-1)
     keep = tf != ignore_index
@@ -145,7 +150,8 @@ def nll_loss(
     wi = w[safe] * keep
     loss = -flat[np.arange(flat.shape[0]), safe] * wi
     if reduction == "mean":
-        return loss.sum() * (1.0 / wi.sum()) if wi.sum() else loss.sum() * np.nan
+        total = float(wi.sum())
+        return loss.sum() * (1.0 / total if total else np.nan)
     if reduction == "none":
         return loss.reshape(t.shape)
     return _reduce(loss, reduction, "nll_loss")
@@ -171,20 +177,21 @@ def cross_entropy(
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     wshape = (c,) + (1,) * (logits.ndim - axis - 1)
     w = None if weight is None else np.asarray(getattr(weight, "data", weight), logp.dtype)
-    if t.dtype.kind == "f":
+    if t.dtype.kind == "f":  # class probabilities: the target gets a gradient too
         if t.shape != logits.shape:
             raise ValueError(
                 f"cross_entropy: probability targets must have the logits' shape {logits.shape}, "
                 f"got {t.shape}"
             )
+        tt = as_tensor(target).astype(logp.dtype)
         if label_smoothing:
-            t = t * (1 - label_smoothing) + label_smoothing / c
+            tt = tt * (1 - label_smoothing) + label_smoothing / c
         wl = logp if w is None else logp * w.reshape(wshape)
-        loss = -(wl * t.astype(logp.dtype)).sum(axis)
+        loss = -(wl * tt).sum(axis)
         if reduction == "mean":
-            return loss.sum() * (1.0 / (loss.data.size or np.nan))
+            return loss.sum() * (1.0 / loss.data.size if loss.data.size else np.nan)
         return _reduce(loss, reduction, "cross_entropy")
-    nll = nll_loss(logp, t, weight, ignore_index, reduction)
+    nll = _nll(logp, t, weight, ignore_index, reduction, "cross_entropy")
     if not label_smoothing:
         return nll
     keep = t != ignore_index
@@ -192,7 +199,7 @@ def cross_entropy(
     smooth = -wl.sum(axis) * keep
     if reduction == "mean":
         denom = keep.sum() if w is None else (w[np.where(keep, t, 0)] * keep).sum()
-        smooth = smooth.sum() * (1.0 / denom)
+        smooth = smooth.sum() * float(1.0 / denom)  # a Python float keeps float32 float32
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / c)

@@ -87,7 +87,8 @@ class Pow(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         x, p, y = ctx.saved_tensors
-        gx = g * p * x ** (p - 1) if ctx.needs_input_grad[0] else None
+        # where x == 0 and p == 0 the exponent p - 1 becomes 0: 0 * 1, not 0 * inf (PyTorch's 0)
+        gx = g * p * x ** ((p - 1) + (p == 0) * (x == 0)) if ctx.needs_input_grad[0] else None
         gp = None
         if ctx.needs_input_grad[1]:
             # d/dp x**p = x**p log x; PyTorch's convention makes it 0 where x == 0
@@ -163,15 +164,21 @@ class Expm1(Function):
 
 
 class Sqrt(Function):
+    """sqrt(x); with ``zero_at_zero`` the gradient at x = 0 is 0, not inf (std's convention)."""
+
     @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
+    def forward(ctx: Any, x: Any, zero_at_zero: bool = False) -> Any:
         y = np.sqrt(x)
         ctx.save_for_backward(y)
+        ctx.zero_at_zero = zero_at_zero
         return y
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (y,) = ctx.saved_tensors
+        if ctx.zero_at_zero:
+            zero = y == 0
+            return (g * 0.5 / (y + zero) * ~zero,)
         return (g * 0.5 / y,)
 
 

@@ -44,7 +44,13 @@ class MatMul(Function):
                 f"(inner dimensions {k1} and {k2} differ)"
             )
         ctx.save_for_backward(x, w)
-        return matmul2d(x, w)
+        try:
+            return matmul2d(x, w)
+        except ValueError:
+            raise ValueError(
+                f"matmul: shapes {x.shape} and {w.shape} do not multiply (their batch axes "
+                f"{x.shape[:-2]} and {w.shape[:-2]} do not broadcast)"
+            ) from None
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:

@@ -1,0 +1,92 @@
+"""Every row of the gradient registry, checked with the project's own gradient checkers.
+
+For each ``OpCase`` Hypothesis draws a configuration and float64 inputs; ``gradcheck``
+compares the analytic first derivative with two-sided finite differences, and
+``gradgradcheck`` does the same for the second derivative recorded with ``create_graph``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_nn as tg
+from tests.op_registry import CASES
+from tests.registry_base import OpCase
+from tinygrad_nn.gradcheck import gradcheck, gradgradcheck
+
+# Known core bugs, reported to the lead: (case name, "first" | "second") -> reason. A case
+# file may also set extra={"xfail_first": reason} or {"xfail_second": reason}.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
+
+def _params(order: str) -> list[Any]:
+    params = []
+    for c in CASES:
+        if order == "second" and not c.second_order:
+            continue
+        reason = KNOWN_BUGS.get((c.name, order)) or c.extra.get(f"xfail_{order}")
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(c, id=c.name, marks=marks))
+    return params
+
+
+def _inputs(arrays: list[np.ndarray]) -> list[tg.Tensor]:
+    out = []
+    for i, a in enumerate(arrays):
+        a = np.asarray(a)
+        floating = a.dtype.kind == "f"
+        out.append(tg.Tensor(a.astype(np.float64) if floating else a, requires_grad=floating,
+                             name=f"x{i}"))
+    return out
+
+
+def _run(case: OpCase, check: Callable[..., bool]) -> None:
+    def body(data: Any) -> None:
+        fn, arrays = case.draw(data.draw)
+        assert check(fn, _inputs(arrays), eps=case.eps, atol=case.atol, rtol=case.rtol)
+
+    # distinguishes the rows in Hypothesis' example database (they share one body)
+    body._hypothesis_internal_add_digest = f"{case.name}/{check.__name__}".encode()  # type: ignore[attr-defined]
+    count = {} if case.max_examples is None else {"max_examples": case.max_examples}
+    settings(**count)(given(st.data())(body))()
+
+
+@pytest.mark.parametrize("case", _params("first"))
+def test_first_derivative(case: OpCase) -> None:
+    _run(case, gradcheck)
+
+
+@pytest.mark.parametrize("case", _params("second"))
+def test_second_derivative(case: OpCase) -> None:
+    _run(case, gradgradcheck)
+
+
+def test_case_names_are_unique() -> None:
+    names = [c.name for c in CASES]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+# -- regressions found by this suite, pinned deterministically -----------------------------
+
+
+@pytest.mark.parametrize("fn", [
+    pytest.param(lambda x: x.exp(), id="exp"), pytest.param(lambda x: x.expm1(), id="expm1"),
+    pytest.param(lambda x: x.sqrt(), id="sqrt"), pytest.param(lambda x: x.tanh(), id="tanh"),
+    pytest.param(lambda x: 2.0 ** x, id="pow-exponent"),
+    pytest.param(lambda x: (x * tg.Tensor(np.arange(1.0, 4.0))).std(), id="std")])
+def test_second_derivative_through_a_0d_saved_output(fn: Callable[..., Any]) -> None:
+    # a ufunc on a 0-d array returns a NumPy scalar; the op's saved output must still be
+    # recognised as its output (a Tensor under create_graph), not frozen as a constant
+    x = tg.Tensor(np.array(0.7), requires_grad=True)
+    assert gradcheck(fn, [x])
+    assert gradgradcheck(fn, [x])
+
+
+def test_pad_of_a_0d_tensor() -> None:
+    x = tg.Tensor(np.array(1.5), requires_grad=True)
+    assert gradcheck(lambda x: x.pad(0) * 2.0, [x])

@@ -1,0 +1,172 @@
+"""The gradient registry covers the whole differentiable public surface (rule 11).
+
+The surface is enumerated, not listed: every public method, property and operator of
+``Tensor``, every function of ``tinygrad_nn.functional`` and every top-level function of
+``tinygrad_nn``. Each name must be a registry row's ``name`` or in its ``covers``, unless it
+is listed below as not differentiable. A new op without a row makes this test fail.
+
+Matching: ``Tensor.x``, ``F.x`` (also ``functional.x``, ``tinygrad_nn.functional.x``) and
+``tinygrad_nn.x`` (also ``tg.x``) name one entry point; a ``[variant]`` suffix is ignored;
+a bare name (``conv2d``) covers every entry point of that name.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+import tinygrad_nn.functional as F
+from tests.op_registry import CASE_FILE_ERRORS, CASES
+from tinygrad_nn import Tensor
+
+NOT_DIFFERENTIABLE = {
+    # attributes and metadata
+    "Tensor.data", "Tensor.grad", "Tensor.requires_grad", "Tensor.shape", "Tensor.ndim",
+    "Tensor.dtype", "Tensor.device", "Tensor.is_leaf", "Tensor.grad_fn", "Tensor.name",
+    "Tensor.retains_grad", "Tensor.size", "Tensor.numel", "Tensor.dim", "Tensor.__len__",
+    # conversions that leave the graph on purpose
+    "Tensor.item", "Tensor.tolist", "Tensor.numpy", "Tensor.detach", "Tensor.detach_",
+    "Tensor.__array__", "Tensor.__float__", "Tensor.__int__", "Tensor.__index__",
+    "Tensor.__bool__", "Tensor.__repr__", "Tensor.__hash__", "Tensor.__init__",
+    # the autograd API itself
+    "Tensor.backward", "Tensor.zero_grad", "Tensor.register_hook", "Tensor.retain_grad",
+    "Tensor.requires_grad_",
+    # boolean or integer results: no gradient by definition
+    "Tensor.lt", "Tensor.le", "Tensor.gt", "Tensor.ge", "Tensor.eq", "Tensor.ne",
+    "Tensor.__lt__", "Tensor.__le__", "Tensor.__gt__", "Tensor.__ge__", "Tensor.__eq__",
+    "Tensor.__ne__", "Tensor.__invert__", "Tensor.__and__", "Tensor.__or__", "Tensor.any",
+    "Tensor.all", "Tensor.isnan", "Tensor.sign", "Tensor.argmax", "Tensor.argmin",
+    "Tensor.long", "Tensor.int", "Tensor.bool", "F.argmax", "F.argmin", "F.one_hot",
+    # new constant tensors, and in-place fills with constants (no input to differentiate)
+    "Tensor.new_tensor", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full",
+    "Tensor.zero_", "Tensor.fill_", "Tensor.normal_", "Tensor.uniform_",
+    "Tensor.__setitem__",  # refused inside a recorded graph (use where / masked_fill)
+    "Tensor.draw",  # graph drawing
+    "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
+    # creation functions: leaves, not ops
+    "tinygrad_nn.arange", "tinygrad_nn.empty", "tinygrad_nn.eye", "tinygrad_nn.full",
+    "tinygrad_nn.full_like", "tinygrad_nn.linspace", "tinygrad_nn.ones",
+    "tinygrad_nn.ones_like", "tinygrad_nn.rand", "tinygrad_nn.rand_like",
+    "tinygrad_nn.randint", "tinygrad_nn.randn", "tinygrad_nn.randn_like",
+    "tinygrad_nn.tensor", "tinygrad_nn.zeros", "tinygrad_nn.zeros_like",
+    # library state, and the autograd / checking API
+    "tinygrad_nn.get_default_dtype", "tinygrad_nn.set_default_dtype",
+    "tinygrad_nn.manual_seed", "tinygrad_nn.get_rng", "tinygrad_nn.get_rng_state",
+    "tinygrad_nn.set_rng_state", "tinygrad_nn.is_grad_enabled", "tinygrad_nn.grad",
+    "tinygrad_nn.gradcheck", "tinygrad_nn.gradgradcheck",
+}
+
+_OBJECT_DUNDERS = set(dir(object)) - {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+                                      "__ge__", "__init__", "__repr__", "__hash__"}
+
+
+def tensor_surface() -> set[str]:
+    names = set()
+    for cls in Tensor.__mro__[:-1]:  # Tensor and its mixins, not object
+        for n, v in vars(cls).items():
+            dunder = n.startswith("__") and n.endswith("__")
+            if dunder and (n in _OBJECT_DUNDERS or not callable(v) and n != "__hash__"):
+                continue
+            if n.startswith("_") and not dunder:
+                continue
+            if n in ("__slots__", "__annotations__", "__weakref__", "__array_ufunc__"):
+                continue
+            names.add(f"Tensor.{n}")
+    return names
+
+
+def functional_surface() -> set[str]:
+    public = set(getattr(F, "__all__", ()))
+    public |= {n for n, v in vars(F).items() if inspect.isfunction(v) and not n.startswith("_")}
+    return {f"F.{n}" for n in public if callable(getattr(F, n)) and not inspect.isclass(
+        getattr(F, n))}
+
+
+def toplevel_surface() -> set[str]:
+    return {f"tinygrad_nn.{n}" for n in tg.__all__
+            if inspect.isfunction(getattr(tg, n, None))}
+
+
+def surface() -> set[str]:
+    return tensor_surface() | functional_surface() | toplevel_surface()
+
+
+_PREFIXES = [("tinygrad_nn.functional.", "F."), ("functional.", "F."),
+             ("tinygrad_nn.Tensor.", "Tensor."), ("tg.", "tinygrad_nn.")]
+
+
+def normalize(name: str) -> str:
+    name = re.sub(r"\s*\[.*\]$", "", name.strip())
+    for old, new in _PREFIXES:
+        if name.startswith(old):
+            return new + name[len(old):]
+    return name
+
+
+def claimed() -> set[str]:
+    return {normalize(n) for c in CASES for n in (c.name, *c.covers)}
+
+
+def covered(entry: str, names: set[str]) -> bool:
+    return entry in names or entry.split(".", 1)[1] in names  # qualified, or a bare name
+
+
+def test_every_differentiable_public_op_has_a_registry_row() -> None:
+    names = claimed()
+    missing = sorted(e for e in surface() - NOT_DIFFERENTIABLE if not covered(e, names))
+    assert missing == [], (
+        f"public ops without a gradient-registry row: {missing}. Add an OpCase (name or "
+        "covers) in tests/op_registry.py or a tests/cases_*.py file, or list the name in "
+        "NOT_DIFFERENTIABLE with the reason")
+
+
+def test_the_surface_enumeration_finds_the_known_entry_points() -> None:
+    found = surface()
+    for name in ["Tensor.__add__", "Tensor.__rpow__", "Tensor.__getitem__", "Tensor.T",
+                 "Tensor.sum", "Tensor.add_", "F.cross_entropy", "F.relu", "tinygrad_nn.where",
+                 "tinygrad_nn.einsum", "tinygrad_nn.cat"]:
+        assert name in found
+
+
+def _resolves(name: str) -> bool:
+    owners = {"Tensor": Tensor, "F": F, "tinygrad_nn": tg}
+    if "." not in name:
+        return any(hasattr(o, name) for o in owners.values()) or hasattr(tg.nn, name)
+    prefix, attr = name.split(".", 1)
+    if prefix == "nn":
+        return hasattr(tg.nn, attr)
+    return prefix in owners and hasattr(owners[prefix], attr)
+
+
+def test_every_registry_name_exists() -> None:
+    unknown = sorted({n for c in CASES for n in (c.name, *c.covers)
+                      if not _resolves(normalize(n))})
+    assert unknown == [], f"registry rows name things that do not exist: {unknown}"
+
+
+def test_the_exclusion_list_is_current() -> None:
+    stale = sorted(n for n in NOT_DIFFERENTIABLE if not _resolves(n))
+    assert stale == [], f"NOT_DIFFERENTIABLE lists names that no longer exist: {stale}"
+    both = sorted(NOT_DIFFERENTIABLE & {normalize(n) for c in CASES for n in (c.name,
+                                                                              *c.covers)})
+    assert both == [], f"names both excluded and covered by a row: {both}"
+
+
+def test_case_files_import_and_export_cases() -> None:
+    assert CASE_FILE_ERRORS == {}
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: x > 0, lambda x: x.eq(x), lambda x: ~(x > 0), lambda x: (x > 0) & (x < 1),
+    lambda x: x.any(), lambda x: x.isnan(), lambda x: x.sign(), lambda x: x.argmax(),
+    lambda x: x.argmin(0), lambda x: x.long(), lambda x: x.int(), lambda x: x.bool(),
+    lambda x: x.detach(), lambda x: x.new_zeros(2), lambda x: F.one_hot(np.array([1]), 3),
+    lambda x: F.argmax(x), lambda x: tg.zeros_like(x)])
+def test_excluded_ops_really_give_no_gradient(call) -> None:  # type: ignore[no-untyped-def]
+    x = Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    out = call(x)
+    assert not out.requires_grad and out.grad_fn is None
