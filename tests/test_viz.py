@@ -443,7 +443,7 @@ def test_folding_a_100_step_rnn_keeps_every_op_accounted_for() -> None:
 def test_folding_a_100_step_lstm_module() -> None:
     model, x = lstm_model(100)
     full, folded = Dot(model.draw(x, steps=False)), Dot(model.draw(x, fold=True))
-    assert sum(full.ops().values()) == _op_total(folded) > 1500
+    assert sum(full.ops().values()) == _op_total(folded) > 1300  # ~14 ops per step
     assert sum(folded.ops().values()) < 100
     assert folded.find("Sigmoid ×9")
 

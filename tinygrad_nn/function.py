@@ -139,7 +139,15 @@ class Function:
             parents.append(None)
             needs.append(False)
         ctx = cls()
-        out = cls.forward(ctx, *arrays, **kwargs)
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        except ValueError as e:  # name the op and every shape, not NumPy's internals
+            if "broadcast" not in str(e) or len(shapes) < 2:
+                raise
+            given = " and ".join(str(tuple(s)) for s in shapes)
+            raise ValueError(
+                f"{cls.__name__.lower()}: shapes {given} cannot be broadcast together"
+            ) from None
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
             raw, out = out, np.asarray(out)
             if ctx._saved:

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import function
 from . import ops as P
-from ._shapes import broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
+from ._shapes import normalize_axis, normalize_one_axis, shape_arg
 
 _default = {"dtype": np.dtype(np.float32)}
 _DTYPE_NAMES = {
@@ -73,16 +73,6 @@ def _shape(x: Any) -> tuple[int, ...]:
     return x.shape if isinstance(x, _T()) else np.shape(x)
 
 
-def _binary(cls: Any, x: Any, y: Any) -> Any:
-    try:
-        return cls.apply(x, y)
-    except ValueError as e:
-        if "broadcast" not in str(e):
-            raise
-        broadcast_shapes(cls.__name__.lower(), _shape(x), _shape(y))
-        raise
-
-
 def _axes(axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple[Any, bool]:
     if dim is not None:
         axis = dim
@@ -106,34 +96,34 @@ class TensorOps:
 
     # -- arithmetic ---------------------------------------------------------------
     def __add__(self, y: Any) -> Any:
-        return _binary(P.Add, self, y)
+        return P.Add.apply(self, y)
 
     def __radd__(self, x: Any) -> Any:
-        return _binary(P.Add, x, self)
+        return P.Add.apply(x, self)
 
     def __sub__(self, y: Any) -> Any:
-        return _binary(P.Sub, self, y)
+        return P.Sub.apply(self, y)
 
     def __rsub__(self, x: Any) -> Any:
-        return _binary(P.Sub, x, self)
+        return P.Sub.apply(x, self)
 
     def __mul__(self, y: Any) -> Any:
-        return _binary(P.Mul, self, y)
+        return P.Mul.apply(self, y)
 
     def __rmul__(self, x: Any) -> Any:
-        return _binary(P.Mul, x, self)
+        return P.Mul.apply(x, self)
 
     def __truediv__(self, y: Any) -> Any:
-        return _binary(P.Div, self, y)
+        return P.Div.apply(self, y)
 
     def __rtruediv__(self, x: Any) -> Any:
-        return _binary(P.Div, x, self)
+        return P.Div.apply(x, self)
 
     def __pow__(self, p: Any) -> Any:
-        return _binary(P.Pow, self, p)
+        return P.Pow.apply(self, p)
 
     def __rpow__(self, x: Any) -> Any:
-        return _binary(P.Pow, x, self)
+        return P.Pow.apply(x, self)
 
     def __matmul__(self, w: Any) -> Any:
         return P.MatMul.apply(self, w)
@@ -182,10 +172,10 @@ class TensorOps:
         return P.Mul.apply(self, self)
 
     def reciprocal(self) -> Any:
-        return _binary(P.Div, 1.0, self)
+        return P.Div.apply(1.0, self)
 
     def rsqrt(self) -> Any:
-        return _binary(P.Div, 1.0, P.Sqrt.apply(self))
+        return P.Div.apply(1.0, P.Sqrt.apply(self))
 
     def sin(self) -> Any:
         return P.Sin.apply(self)
@@ -253,10 +243,10 @@ class TensorOps:
         return self.clip(min, max)
 
     def maximum(self, other: Any) -> Any:
-        return _binary(P.Maximum, self, other)
+        return P.Maximum.apply(self, other)
 
     def minimum(self, other: Any) -> Any:
-        return _binary(P.Minimum, self, other)
+        return P.Minimum.apply(self, other)
 
     def sign(self) -> Any:
         return _T()(np.sign(self.data))
@@ -437,20 +427,14 @@ def where(cond: Any, x: Any, y: Any) -> Any:
     c = np.asarray(_data(cond))
     if c.dtype != np.bool_:
         c = c.astype(bool)
-    try:
-        return P.Where.apply(c, x, y)
-    except ValueError as e:
-        if "broadcast" not in str(e):
-            raise
-        broadcast_shapes("where", c.shape, _shape(x), _shape(y))
-        raise
+    return P.Where.apply(c, x, y)
 
 
 def maximum(x: Any, y: Any) -> Any:
     """Elementwise max(x, y); ties split the gradient."""
-    return _binary(P.Maximum, x, y)
+    return P.Maximum.apply(x, y)
 
 
 def minimum(x: Any, y: Any) -> Any:
     """Elementwise min(x, y); ties split the gradient."""
-    return _binary(P.Minimum, x, y)
+    return P.Minimum.apply(x, y)

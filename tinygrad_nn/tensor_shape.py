@@ -96,7 +96,6 @@ class TensorShapeOps:
         shape = _ints(shape)
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        broadcast_shapes("expand", self.shape, shape)
         if broadcast_shapes("expand", self.shape, shape) != shape:
             raise ValueError(f"expand: cannot expand shape {self.shape} to {shape}")
         return P.Expand.apply(self, shape=shape)
@@ -257,9 +256,7 @@ def stack(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Any:
         raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
     nd = len(shapes.pop())
     a = normalize_one_axis(axis if dim is None else dim, nd + 1, "stack")
-    T = _T()
-    parts = [(t if isinstance(t, T) else T(t)).unsqueeze(a) for t in tensors]
-    return P.Concatenate.apply(*parts, axis=a)
+    return P.Stack.apply(*tensors, axis=a)
 
 
 def einsum(subscripts: str, *tensors: Any) -> Any:

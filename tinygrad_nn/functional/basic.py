@@ -116,7 +116,10 @@ def linear(x: Any, w: Any, b: Any = None) -> Tensor:
             f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}), "
             f"weight expects {w.shape[1]} (weight shape {w.shape})"
         )
-    y = x @ w.T
+    if x.ndim > 2:  # one 2-D product (and one for each gradient), not a batched one per row
+        y = (x.reshape(-1, w.shape[1]) @ w.T).reshape(x.shape[:-1] + (w.shape[0],))
+    else:
+        y = x @ w.T
     return y if b is None else y + b
 
 

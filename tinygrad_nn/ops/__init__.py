@@ -28,7 +28,7 @@ from .elementwise import (
     Where,
 )
 from .linalg import Einsum, MatMul, parse_einsum
-from .movement import Concatenate, Expand, GetItem, Pad, Reshape, ScatterAdd, Transpose
+from .movement import Concatenate, Expand, GetItem, Pad, Reshape, ScatterAdd, Stack, Transpose
 from .reduce import Max, Min, Sum
 
 __all__ = [
@@ -63,7 +63,7 @@ __all__ = [
     "Sigmoid",
     "Sin",
     "Softplus",
-    "Sqrt",
+    "Sqrt", "Stack",
     "Sub",
     "Sum",
     "Tanh",

@@ -219,10 +219,17 @@ class Tanh(Function):
         return (g * (1 - y * y),)
 
 
+# below -limit, exp(-x) overflows to inf (the sigmoid is then exactly 0, but NumPy warns)
+_EXP_LIMIT = {np.dtype(np.float16): 11.0, np.dtype(np.float32): 88.0}
+
+
 def _np_sigmoid(x: Any) -> Any:
-    # 1 / (1 + exp(-x)) is accurate everywhere (no cancellation); exp(-x) = inf for very
-    # negative x gives the exact limit 0, so the overflow warning is silenced
-    with np.errstate(over="ignore"):
+    # 1 / (1 + exp(-x)) is accurate everywhere (no cancellation, exact limit 0 from inf);
+    # the errstate guard costs more than the sigmoid, so it is only paid when needed
+    if x.size and not x.min() >= -_EXP_LIMIT.get(x.dtype, 700.0):
+        with np.errstate(over="ignore"):
+            e = np.exp(-x)
+    else:
         e = np.exp(-x)
     if type(e) is not np.ndarray:  # a 0-d input gives a NumPy scalar
         return 1 / (1 + e)

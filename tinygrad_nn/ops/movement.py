@@ -144,3 +144,19 @@ class Concatenate(Function):
             g[lead + (slice(b[i], b[i + 1]),)] if need else None
             for i, need in enumerate(ctx.needs_input_grad)
         )
+
+
+class Stack(Function):
+    """y = stack(xs, axis): one node for T tensors (an RNN's outputs), not T reshapes + concat."""
+
+    @staticmethod
+    def forward(ctx: Any, *xs: Any, axis: int = 0) -> Any:
+        ctx.axis = axis
+        return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        lead = (slice(None),) * ctx.axis
+        return tuple(
+            g[lead + (i,)] if need else None for i, need in enumerate(ctx.needs_input_grad)
+        )
