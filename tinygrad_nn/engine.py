@@ -148,7 +148,7 @@ def run_backward(
             g = grads.pop(id(v), None)
             if g is None:
                 continue
-            if type(g) is SliceGrad:
+            if isinstance(g, LazyGrad):
                 g = g.dense()
             if not v._is_fn:  # a leaf
                 if v._hooks:
@@ -184,14 +184,35 @@ def run_backward(
     return captured if capture is not None else None
 
 
-class SliceGrad:
-    """A gradient that is zero except ``g`` at the basic index ``idx``: x[idx]'s adjoint.
+class LazyGrad:
+    """A gradient kept in a cheaper form than a dense array until the engine needs it.
+
+    The engine sums contributions into one buffer (``add_into``) or merges them
+    (``merge``); a node's backward always receives a dense array (``dense``).
+    """
+
+    __slots__ = ("shape", "dtype")
+    shape: tuple[int, ...]
+    dtype: np.dtype
+
+    def dense(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def add_into(self, buf: np.ndarray) -> None:
+        buf += self.dense()
+
+    def merge(self, other: Any) -> bool:
+        return False
+
+
+class SliceGrad(LazyGrad):
+    """Zero except ``g`` at the basic index ``idx``: the adjoint of x[idx].
 
     Slicing a tensor T times (an RNN reading one time step at a time) would otherwise
     allocate T full-size zero arrays; the engine adds these into one buffer instead.
     """
 
-    __slots__ = ("g", "idx", "shape", "dtype")
+    __slots__ = ("g", "idx")
 
     def __init__(self, g: np.ndarray, idx: Any, shape: tuple[int, ...]) -> None:
         self.g, self.idx, self.shape, self.dtype = g, idx, shape, g.dtype
@@ -201,6 +222,39 @@ class SliceGrad:
         out[self.idx] = self.g
         return out
 
+    def add_into(self, buf: np.ndarray) -> None:
+        buf[self.idx] += self.g
+
+
+class OuterGrad(LazyGrad):
+    """sum_i x_i.T @ g_i kept as pairs: a weight used at T steps (an RNN's W_hh) gets its
+    gradient from ONE stacked product instead of T small ones and T additions."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, x: np.ndarray, g: np.ndarray) -> None:
+        self.pairs = [(x, g)]
+        self.shape = (x.shape[1], g.shape[1])
+        self.dtype = x.dtype if x.dtype == g.dtype else np.result_type(x, g)
+
+    def dense(self) -> np.ndarray:
+        if len(self.pairs) == 1:
+            x, g = self.pairs[0]
+        else:
+            x = np.concatenate([p[0] for p in self.pairs])
+            g = np.concatenate([p[1] for p in self.pairs])
+        return x.T @ g
+
+    def merge(self, other: Any) -> bool:
+        if type(other) is OuterGrad and other.dtype == self.dtype:
+            self.pairs.extend(other.pairs)
+            return True
+        return False
+
+
+def _dense(g: Any) -> Any:
+    return g.dense() if isinstance(g, LazyGrad) else g
+
 
 def _add(grads: dict[int, Any], owned: set[int], key: int, gp: Any, create: bool) -> None:
     """grads[key] += gp, in place when the engine owns the buffer (never on a shared array)."""
@@ -209,21 +263,22 @@ def _add(grads: dict[int, Any], owned: set[int], key: int, gp: Any, create: bool
         grads[key] = gp
         return
     if create:  # Tensors: recorded, never in place
-        grads[key] = cur + (gp.dense() if type(gp) is SliceGrad else gp)
+        grads[key] = cur + _dense(gp)
         return
-    if type(cur) is SliceGrad:
+    if isinstance(cur, LazyGrad):
+        if cur.merge(gp):  # cur is the engine's own object (made by the first contribution)
+            return
         cur = cur.dense()
         owned.add(key)
-    elif key not in owned or cur.dtype != gp.dtype:
-        if type(gp) is SliceGrad:
-            cur = cur.astype(np.result_type(cur, gp.dtype), copy=True)
-        else:
+    elif key not in owned or cur.dtype != gp.dtype:  # not ours to change: a fresh buffer
+        if not isinstance(gp, LazyGrad):
             grads[key] = cur + gp
             owned.add(key)
             return
+        cur = cur.astype(np.result_type(cur.dtype, gp.dtype), copy=True)
         owned.add(key)
-    if type(gp) is SliceGrad:
-        cur[gp.idx] += gp.g
+    if isinstance(gp, LazyGrad):
+        gp.add_into(cur)
     else:
         cur += gp
     grads[key] = cur

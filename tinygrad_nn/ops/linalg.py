@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import OuterGrad
 from ..function import Function
 
 
@@ -67,7 +68,11 @@ class MatMul(Function):
             if x.ndim == 1:
                 gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
         if ctx.needs_input_grad[1]:
-            gw = matmul2d(xv.swapaxes(-1, -2), g)
+            if x.ndim == 2 and w.ndim == 2 and type(g) is np.ndarray:
+                # for speed: kept as (x, g); a weight used at many steps gets one product
+                gw = OuterGrad(x, g)
+            else:
+                gw = matmul2d(xv.swapaxes(-1, -2), g)
             if w.ndim == 1:
                 gw = gw.reshape(gw.shape[:-1])
         return gx, gw
