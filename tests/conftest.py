@@ -8,14 +8,20 @@ session's seed is printed in the header, and ``--hypothesis-seed=<seed>`` replay
 from __future__ import annotations
 
 import os
-import random
-from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, settings
+# one BLAS thread per test process, set before NumPy loads: `pytest -n 2` already keeps both
+# cores busy, and BLAS threads fighting over them make small matmuls many times slower
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-import tinygrad_nn as tg
-from tinygrad_nn.engine import _mode
+import random  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+import tinygrad_nn as tg  # noqa: E402
+from tinygrad_nn.engine import _mode  # noqa: E402
 
 _COMMON = {"deadline": None, "print_blob": True,
            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

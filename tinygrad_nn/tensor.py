@@ -312,11 +312,29 @@ class Tensor(TensorOps, TensorShapeOps):
     def _bump_version(self) -> None:
         self._vc[0] += 1
 
-    def _inplace(self, name: str, compute: Callable[[], Tensor], *others: Any) -> Tensor:
-        """Run an in-place update; record it when grad flows through it (PyTorch's rules)."""
+    def _inplace(
+        self, name: str, compute: Callable[[], Tensor], *others: Any, ufunc: Any = None
+    ) -> Tensor:
+        """Run an in-place update; record it when grad flows through it (PyTorch's rules).
+
+        With ``ufunc`` (and one other operand) the unrecorded case writes straight into the
+        array (``w -= lr * g`` allocates nothing more).
+        """
         flows = _mode.enabled and (
             self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
         )
+        if not flows and ufunc is not None:
+            other = others[0]
+            other = other.data if isinstance(other, Tensor) else other
+            try:
+                ufunc(self.data, other, out=self.data, casting="same_kind")
+            except ValueError:
+                raise ValueError(
+                    f"{name}: an operand of shape {np.shape(other)} cannot update a tensor of "
+                    f"shape {self.shape} in place (the result would have another shape)"
+                ) from None
+            self._vc[0] += 1
+            return self
         if not flows:
             out = compute()
             if out.shape != self.shape:
@@ -349,16 +367,22 @@ class Tensor(TensorOps, TensorShapeOps):
         return self
 
     def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self._inplace("add_", lambda: self + (other if alpha == 1 else other * alpha), other)
+        """self += alpha * other, in place."""
+        other = other if alpha == 1 else other * alpha
+        return self._inplace("add_", lambda: self + other, other, ufunc=np.add)
 
     def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        return self._inplace("sub_", lambda: self - (other if alpha == 1 else other * alpha), other)
+        """self -= alpha * other, in place."""
+        other = other if alpha == 1 else other * alpha
+        return self._inplace("sub_", lambda: self - other, other, ufunc=np.subtract)
 
     def mul_(self, other: Any) -> Tensor:
-        return self._inplace("mul_", lambda: self * other, other)
+        """self *= other, in place."""
+        return self._inplace("mul_", lambda: self * other, other, ufunc=np.multiply)
 
     def div_(self, other: Any) -> Tensor:
-        return self._inplace("div_", lambda: self / other, other)
+        """self /= other, in place."""
+        return self._inplace("div_", lambda: self / other, other, ufunc=np.divide)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace("clamp_", lambda: self.clip(min, max))
