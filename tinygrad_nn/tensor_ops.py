@@ -363,32 +363,24 @@ class TensorOps:
     amax, amin = max, min
 
     def argmax(
-        self,
-        axis: int | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = None,
+        self, axis: int | None = None, keepdims: bool = False, *, dim: Any = None,
         keepdim: Any = None,
     ) -> Any:
         """Index of the largest value (no gradient)."""
-        axis, keepdims = _axes(axis, keepdims, dim, keepdim)
-        if axis is not None:
-            axis = normalize_one_axis(axis, self.ndim, "argmax")
-        return _T()(np.argmax(self.data, axis=axis, keepdims=keepdims))
+        return self._arg(np.argmax, "argmax", axis, keepdims, dim, keepdim)
 
     def argmin(
-        self,
-        axis: int | None = None,
-        keepdims: bool = False,
-        *,
-        dim: Any = None,
+        self, axis: int | None = None, keepdims: bool = False, *, dim: Any = None,
         keepdim: Any = None,
     ) -> Any:
         """Index of the smallest value (no gradient)."""
+        return self._arg(np.argmin, "argmin", axis, keepdims, dim, keepdim)
+
+    def _arg(self, fn: Any, name: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Any:
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         if axis is not None:
-            axis = normalize_one_axis(axis, self.ndim, "argmin")
-        return _T()(np.argmin(self.data, axis=axis, keepdims=keepdims))
+            axis = normalize_one_axis(axis, self.ndim, name)
+        return _T()(fn(self.data, axis=axis, keepdims=keepdims))
 
     def logsumexp(
         self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None

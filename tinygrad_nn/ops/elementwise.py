@@ -336,11 +336,13 @@ class Clip(Function):
 class Maximum(Function):
     """Elementwise max; a tie sends half the gradient to each side (as PyTorch)."""
 
-    @staticmethod
-    def forward(ctx: Any, x: Any, y: Any) -> Any:
-        wx = (x > y) + 0.5 * (x == y)
-        ctx.save_for_backward(wx)
-        return np.maximum(x, y)
+    pick = staticmethod(np.maximum)
+    wins = staticmethod(np.greater)
+
+    @classmethod
+    def forward(cls, ctx: Any, x: Any, y: Any) -> Any:  # type: ignore[override]
+        ctx.save_for_backward(cls.wins(x, y) + 0.5 * (x == y))  # x's share of the gradient
+        return cls.pick(x, y)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -350,21 +352,11 @@ class Maximum(Function):
         return gx, gy
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """Elementwise min; a tie sends half the gradient to each side (as PyTorch)."""
 
-    @staticmethod
-    def forward(ctx: Any, x: Any, y: Any) -> Any:
-        wx = (x < y) + 0.5 * (x == y)
-        ctx.save_for_backward(wx)
-        return np.minimum(x, y)
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        (wx,) = ctx.saved_tensors
-        gx = g * wx if ctx.needs_input_grad[0] else None
-        gy = g * (1 - wx) if ctx.needs_input_grad[1] else None
-        return gx, gy
+    pick = staticmethod(np.minimum)
+    wins = staticmethod(np.less)
 
 
 class Where(Function):
