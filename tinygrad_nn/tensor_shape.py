@@ -119,8 +119,11 @@ class TensorShapeOps:
         T = _T()
         if isinstance(idx, T):
             idx = idx.data
-        elif isinstance(idx, tuple):
-            idx = tuple(i.data if isinstance(i, T) else i for i in idx)
+        elif type(idx) is tuple:
+            for i in idx:  # unwrap Tensor indices (rare: most tuples are slices and ints)
+                if isinstance(i, T):
+                    idx = tuple(j.data if isinstance(j, T) else j for j in idx)
+                    break
         elif isinstance(idx, list):
             idx = np.asarray(idx)
         try:
