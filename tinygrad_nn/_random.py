@@ -27,7 +27,7 @@ def get_rng() -> np.random.Generator:
 
 def get_rng_state() -> dict[str, Any]:
     """A snapshot of the generator's state (a dict of ints and strings: checkpointable)."""
-    return _rng.bit_generator.state
+    return dict(_rng.bit_generator.state)
 
 
 def set_rng_state(state: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ gradients and second derivatives come from the primitives for free (rule 6).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -90,9 +90,16 @@ class TensorOps:
 
     __slots__ = ()
     data: np.ndarray
-    shape: tuple[int, ...]
-    ndim: int
-    dtype: np.dtype
+    if TYPE_CHECKING:  # provided by Tensor as read-only properties
+
+        @property
+        def shape(self) -> tuple[int, ...]: ...
+
+        @property
+        def ndim(self) -> int: ...
+
+        @property
+        def dtype(self) -> np.dtype: ...
 
     # -- arithmetic ---------------------------------------------------------------
     def __add__(self, y: Any) -> Any:

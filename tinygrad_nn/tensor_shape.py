@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import builtins
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,9 +17,16 @@ class TensorShapeOps:
 
     __slots__ = ()
     data: np.ndarray
-    shape: tuple[int, ...]
-    ndim: int
-    dtype: np.dtype
+    if TYPE_CHECKING:  # provided by Tensor as read-only properties
+
+        @property
+        def shape(self) -> tuple[int, ...]: ...
+
+        @property
+        def ndim(self) -> int: ...
+
+        @property
+        def dtype(self) -> np.dtype: ...
 
     # -- shape --------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Any:
@@ -88,7 +96,9 @@ class TensorShapeOps:
         """Insert a size-1 axis at ``axis`` (in [-ndim-1, ndim])."""
         if axis is None and dim is None:
             raise TypeError("unsqueeze: missing the axis (unsqueeze(axis) or unsqueeze(dim=...))")
-        a = normalize_one_axis(axis if dim is None else dim, self.ndim + 1, "unsqueeze")
+        where = axis if dim is None else dim
+        assert where is not None
+        a = normalize_one_axis(where, self.ndim + 1, "unsqueeze")
         return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
 
     def expand(self, *shape: Any) -> Any:
@@ -210,7 +220,7 @@ class TensorShapeOps:
         """A copy that stays in the graph."""
         return P.Cast.apply(self, dtype=self.dtype)
 
-    def new_tensor(self, data: Any, requires_grad: bool = False) -> Any:
+    def new_tensor(self, data: Any, requires_grad: builtins.bool = False) -> Any:
         return _T()(np.array(_data(data), dtype=self.dtype), requires_grad=requires_grad)
 
     def new_zeros(self, *shape: Any) -> Any:

@@ -62,7 +62,8 @@ class MatMul(Function):
             g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if w.ndim > 1 else g.reshape((1,))
         if w.ndim == 1:
             g = g.reshape(g.shape + (1,))
-        gx = gw = None
+        gx: Any = None
+        gw: Any = None
         if ctx.needs_input_grad[0]:
             gx = matmul2d(g, wv.swapaxes(-1, -2))
             if x.ndim == 1:
