@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import engine, function
-from ._random import get_rng
-from .engine import _mode
+from .tensor_inplace import TensorInPlace
 from .tensor_ops import TensorOps, as_dtype, get_default_dtype
 from .tensor_shape import TensorShapeOps
 
@@ -68,7 +67,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
-class Tensor(TensorOps, TensorShapeOps):
+class Tensor(TensorOps, TensorShapeOps, TensorInPlace):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
@@ -307,139 +306,6 @@ class Tensor(TensorOps, TensorShapeOps):
     @property
     def retains_grad(self) -> bool:
         return self._ctx is not None and self._ctx._retained is not None
-
-    # -- in-place -----------------------------------------------------------------
-    def _bump_version(self) -> None:
-        self._vc[0] += 1
-
-    def _inplace(
-        self, name: str, compute: Callable[[], Tensor], *others: Any, ufunc: Any = None
-    ) -> Tensor:
-        """Run an in-place update; record it when grad flows through it (PyTorch's rules).
-
-        With ``ufunc`` (and one other operand) the unrecorded case writes straight into the
-        array (``w -= lr * g`` allocates nothing more).
-        """
-        flows = _mode.enabled and (
-            self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
-        )
-        if not flows and ufunc is not None:
-            other = others[0]
-            other = other.data if isinstance(other, Tensor) else other
-            try:
-                ufunc(self.data, other, out=self.data, casting="same_kind")
-            except ValueError:
-                raise ValueError(
-                    f"{name}: an operand of shape {np.shape(other)} cannot update a tensor of "
-                    f"shape {self.shape} in place (the result would have another shape)"
-                ) from None
-            self._vc[0] += 1
-            return self
-        if not flows:
-            out = compute()
-            if out.shape != self.shape:
-                raise ValueError(
-                    f"{name}: the result has shape {out.shape}, but the tensor being "
-                    f"updated in place has shape {self.shape}"
-                )
-            np.copyto(self.data, out.data, casting="same_kind")
-            self._vc[0] += 1
-            return self
-        if self._ctx is None and self.requires_grad:
-            raise RuntimeError(
-                f"{name}: a leaf tensor that requires grad cannot be changed in place while "
-                "grad is recorded; wrap the update in `with tinygrad_nn.no_grad():`"
-            )
-        out = compute()
-        if out.shape != self.shape:
-            raise ValueError(f"{name}: result shape {out.shape} differs from {self.shape}")
-        # rebase: this tensor now stands for the recorded result; earlier consumers keep
-        # the old array and node, so their gradients stay right
-        data = out.data.astype(self.dtype, copy=False)
-        if not data.flags.writeable:
-            data = data.copy()
-        self.data, self._ctx, self.requires_grad, self._vc = (
-            data,
-            out._ctx,
-            out.requires_grad,
-            out._vc,
-        )
-        return self
-
-    def add_(self, other: Any, alpha: float = 1) -> Tensor:
-        """self += alpha * other, in place."""
-        other = other if alpha == 1 else other * alpha
-        return self._inplace("add_", lambda: self + other, other, ufunc=np.add)
-
-    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
-        """self -= alpha * other, in place."""
-        other = other if alpha == 1 else other * alpha
-        return self._inplace("sub_", lambda: self - other, other, ufunc=np.subtract)
-
-    def mul_(self, other: Any) -> Tensor:
-        """self *= other, in place."""
-        return self._inplace("mul_", lambda: self * other, other, ufunc=np.multiply)
-
-    def div_(self, other: Any) -> Tensor:
-        """self /= other, in place."""
-        return self._inplace("div_", lambda: self / other, other, ufunc=np.divide)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        return self._inplace("clamp_", lambda: self.clip(min, max))
-
-    clip_ = clamp_
-
-    def zero_(self) -> Tensor:
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Tensor:
-        if isinstance(value, Tensor):
-            return self.copy_(value)
-        return self._inplace("fill_", lambda: _const(np.full(self.shape, value, self.dtype)))
-
-    def copy_(self, src: Any) -> Tensor:
-        src_t = src if isinstance(src, Tensor) else Tensor(np.asarray(src))
-        return self._inplace("copy_", lambda: src_t.astype(self.dtype).expand(self.shape), src_t)
-
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
-        """Fill with draws from N(mean, std^2) (the library generator)."""
-        draw = get_rng().normal(mean, std, self.shape).astype(self.dtype)
-        return self._inplace("normal_", lambda: _const(draw))
-
-    def uniform_(self, low: float = 0.0, high: float = 1.0) -> Tensor:
-        """Fill with draws from U(low, high) (the library generator)."""
-        draw = get_rng().uniform(low, high, self.shape).astype(self.dtype)
-        return self._inplace("uniform_", lambda: _const(draw))
-
-    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
-        return self._inplace("masked_fill_", lambda: self.masked_fill(mask, value), value)
-
-    def __iadd__(self, other: Any) -> Tensor:
-        return self.add_(other)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self.sub_(other)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self.mul_(other)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self.div_(other)
-
-    def __setitem__(self, idx: Any, value: Any) -> None:
-        if _mode.enabled and (
-            self.requires_grad or isinstance(value, Tensor) and value.requires_grad
-        ):
-            raise RuntimeError(
-                "item assignment (t[idx] = v) on a tensor in a recorded graph is not "
-                "supported; build the result with where()/masked_fill() or use no_grad()"
-            )
-        self.data[_index_arrays(idx)] = value.data if isinstance(value, Tensor) else value
-        self._vc[0] += 1
-
-
-def _const(arr: np.ndarray) -> Tensor:
-    return Tensor._make(arr, None)
 
 
 def _is_dtype_name(a: Any) -> bool:

@@ -1,0 +1,172 @@
+"""In-place updates of a Tensor (``add_``, ``w -= lr * g``, ``t[i] = v``) under PyTorch's rules.
+
+Unrecorded (no_grad, or nothing requires grad): the array changes in place and the
+tensor's version counter goes up, so a graph that saved the old value refuses to
+back-propagate through it. Recorded: the update becomes a node the tensor now stands for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._random import get_rng
+from .engine import _mode
+from .tensor_ops import _T
+
+
+def _const(arr: np.ndarray) -> Any:
+    return _T()._make(arr, None)
+
+
+class TensorInPlace:
+    """The in-place methods of Tensor (a mixin)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        data: np.ndarray
+        requires_grad: bool
+        _ctx: Any
+        _vc: list[int]
+
+        @property
+        def shape(self) -> tuple[int, ...]: ...
+
+        @property
+        def dtype(self) -> np.dtype: ...
+
+        def clip(self, lo: Any = None, hi: Any = None) -> Any: ...
+
+        def masked_fill(self, mask: Any, value: Any) -> Any: ...
+
+    def _bump_version(self) -> None:
+        self._vc[0] += 1
+
+    def _inplace(
+        self, name: str, compute: Callable[[], Any], *others: Any, ufunc: Any = None
+    ) -> Any:
+        """Run an in-place update; record it when grad flows through it (PyTorch's rules).
+
+        With ``ufunc`` (and one other operand) the unrecorded case writes straight into the
+        array (``w -= lr * g`` allocates nothing more).
+        """
+        T = _T()
+        flows = _mode.enabled and (
+            self.requires_grad or any(isinstance(o, T) and o.requires_grad for o in others)
+        )
+        if not flows and ufunc is not None:
+            other = others[0]
+            other = other.data if isinstance(other, T) else other
+            try:
+                ufunc(self.data, other, out=self.data, casting="same_kind")
+            except ValueError:
+                raise ValueError(
+                    f"{name}: an operand of shape {np.shape(other)} cannot update a tensor of "
+                    f"shape {self.shape} in place (the result would have another shape)"
+                ) from None
+            self._vc[0] += 1
+            return self
+        if not flows:
+            out = compute()
+            if out.shape != self.shape:
+                raise ValueError(
+                    f"{name}: the result has shape {out.shape}, but the tensor being "
+                    f"updated in place has shape {self.shape}"
+                )
+            np.copyto(self.data, out.data, casting="same_kind")
+            self._vc[0] += 1
+            return self
+        if self._ctx is None and self.requires_grad:
+            raise RuntimeError(
+                f"{name}: a leaf tensor that requires grad cannot be changed in place while "
+                "grad is recorded; wrap the update in `with tinygrad_nn.no_grad():`"
+            )
+        out = compute()
+        if out.shape != self.shape:
+            raise ValueError(f"{name}: result shape {out.shape} differs from {self.shape}")
+        # rebase: this tensor now stands for the recorded result; earlier consumers keep
+        # the old array and node, so their gradients stay right
+        data = out.data.astype(self.dtype, copy=False)
+        if not data.flags.writeable:
+            data = data.copy()
+        # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
+        self.data, self._ctx = data, out._ctx  # type: ignore[misc]
+        self.requires_grad, self._vc = out.requires_grad, out._vc  # type: ignore[misc]
+        return self
+
+    def add_(self, other: Any, alpha: float = 1) -> Any:
+        """self += alpha * other, in place."""
+        other = other if alpha == 1 else other * alpha
+        return self._inplace("add_", lambda: self + other, other, ufunc=np.add)
+
+    def sub_(self, other: Any, alpha: float = 1) -> Any:
+        """self -= alpha * other, in place."""
+        other = other if alpha == 1 else other * alpha
+        return self._inplace("sub_", lambda: self - other, other, ufunc=np.subtract)
+
+    def mul_(self, other: Any) -> Any:
+        """self *= other, in place."""
+        return self._inplace("mul_", lambda: self * other, other, ufunc=np.multiply)
+
+    def div_(self, other: Any) -> Any:
+        """self /= other, in place."""
+        return self._inplace("div_", lambda: self / other, other, ufunc=np.divide)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Any:
+        return self._inplace("clamp_", lambda: self.clip(min, max))
+
+    clip_ = clamp_
+
+    def zero_(self) -> Any:
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Any:
+        if isinstance(value, _T()):
+            return self.copy_(value)
+        return self._inplace("fill_", lambda: _const(np.full(self.shape, value, self.dtype)))
+
+    def copy_(self, src: Any) -> Any:
+        T = _T()
+        src_t = src if isinstance(src, T) else T(np.asarray(src))
+        return self._inplace("copy_", lambda: src_t.astype(self.dtype).expand(self.shape), src_t)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Any:
+        """Fill with draws from N(mean, std^2) (the library generator)."""
+        draw = get_rng().normal(mean, std, self.shape).astype(self.dtype)
+        return self._inplace("normal_", lambda: _const(draw))
+
+    def uniform_(self, low: float = 0.0, high: float = 1.0) -> Any:
+        """Fill with draws from U(low, high) (the library generator)."""
+        draw = get_rng().uniform(low, high, self.shape).astype(self.dtype)
+        return self._inplace("uniform_", lambda: _const(draw))
+
+    def masked_fill_(self, mask: Any, value: Any) -> Any:
+        return self._inplace("masked_fill_", lambda: self.masked_fill(mask, value), value)
+
+    def __iadd__(self, other: Any) -> Any:
+        return self.add_(other)
+
+    def __isub__(self, other: Any) -> Any:
+        return self.sub_(other)
+
+    def __imul__(self, other: Any) -> Any:
+        return self.mul_(other)
+
+    def __itruediv__(self, other: Any) -> Any:
+        return self.div_(other)
+
+    def __setitem__(self, idx: Any, value: Any) -> None:
+        T = _T()
+        if _mode.enabled and (
+            self.requires_grad or isinstance(value, T) and value.requires_grad
+        ):
+            raise RuntimeError(
+                "item assignment (t[idx] = v) on a tensor in a recorded graph is not "
+                "supported; build the result with where()/masked_fill() or use no_grad()"
+            )
+        from .tensor import _index_arrays
+
+        self.data[_index_arrays(idx)] = value.data if isinstance(value, T) else value
+        self._vc[0] += 1
