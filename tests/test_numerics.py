@@ -164,3 +164,15 @@ def test_float32_inputs_give_float32_losses_and_gradients(loss: Any) -> None:
     out = loss(x)
     out.backward()
     assert out.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("exponent", [3, 2.5, np.float32(2.0), 0])
+def test_second_derivative_of_a_float32_power_stays_float32(exponent: Any) -> None:
+    """x ** p with a scalar p: first and second derivatives keep float32 (no float64 leak)."""
+    x = tg.Tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
+    (g,) = tg.grad((x**exponent).sum(), x, create_graph=True)
+    (gg,) = tg.grad(g.sum(), x, allow_unused=True) if g.requires_grad else (None,)
+    assert g.dtype == np.float32
+    assert gg is None or gg.dtype == np.float32
+    p = float(exponent)
+    np.testing.assert_allclose(g.data, p * x.data.astype(np.float64) ** (p - 1), rtol=1e-6)

@@ -87,8 +87,12 @@ class Pow(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         x, p, y = ctx.saved_tensors
-        # where x == 0 and p == 0 the exponent p - 1 becomes 0: 0 * 1, not 0 * inf (PyTorch's 0)
-        gx = g * p * x ** ((p - 1) + (p == 0) * (x == 0)) if ctx.needs_input_grad[0] else None
+        gx = None
+        if ctx.needs_input_grad[0]:
+            if isinstance(p, (int, float, np.number)):  # a scalar exponent keeps x's dtype
+                gx = g * p * x ** (p - 1) if p != 0 else g * 0.0  # x**0: 0, not 0 * inf at 0
+            else:  # where x == 0 and p == 0 the exponent becomes 0: 0 * 1, not 0 * inf
+                gx = g * p * x ** ((p - 1) + (p == 0) * (x == 0))
         gp = None
         if ctx.needs_input_grad[1]:
             # d/dp x**p = x**p log x; PyTorch's convention makes it 0 where x == 0
