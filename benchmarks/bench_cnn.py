@@ -28,11 +28,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
-import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _harness import interleaved, profile  # noqa: E402
 
 import tinygrad_nn as tg  # noqa: E402
 import tinygrad_nn.functional as F  # noqa: E402
@@ -106,35 +106,6 @@ def torch_step_fn(model: Any, x: np.ndarray, y: np.ndarray) -> Callable[[], floa
     return step
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], blocks: int, per_block: int,
-                warmup: int) -> dict[str, list[float]]:
-    """Per-step wall times (ms) of each fn, run in alternating blocks after a warm-up."""
-    for fn in fns.values():
-        for _ in range(warmup):
-            fn()
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(blocks):
-        for name, fn in fns.items():
-            for _ in range(per_block):
-                t0 = time.perf_counter()
-                fn()
-                times[name].append((time.perf_counter() - t0) * 1e3)
-    return times
-
-
-def profile(step: Callable[[], Any], n: int) -> None:
-    import cProfile
-    import pstats
-
-    prof = cProfile.Profile()
-    prof.enable()
-    for _ in range(n):
-        step()
-    prof.disable()
-    print(f"\ntinygrad_nn step profile ({n} steps, by own time):")
-    pstats.Stats(prof).sort_stats("tottime").print_stats(12)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats (noisier)")
@@ -177,7 +148,7 @@ def main() -> None:
     else:
         print(f"| CNN train step (batch {BATCH}) | {tg_cell} | (torch not installed) | - |")
     if args.profile:
-        profile(fns["tinygrad_nn"], 30)
+        profile(fns["tinygrad_nn"], 30, lines=12)
 
 
 if __name__ == "__main__":

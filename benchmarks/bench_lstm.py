@@ -34,6 +34,7 @@ from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _harness import interleaved, profile  # noqa: E402
 
 import tinygrad_nn as tg  # noqa: E402
 import tinygrad_nn.functional as F  # noqa: E402
@@ -123,36 +124,6 @@ def torch_step_fn(model: Any, x: np.ndarray, y: np.ndarray) -> Callable[[], floa
     return step
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], blocks: int, per_block: int,
-                warmup: int) -> dict[str, list[float]]:
-    """Per-step wall times (ms) of each fn, run in alternating blocks after a warm-up."""
-    for fn in fns.values():
-        for _ in range(warmup):
-            fn()
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(blocks):
-        for name, fn in fns.items():
-            for _ in range(per_block):
-                clock = CLOCK["clock"]
-                t0 = clock()
-                fn()
-                times[name].append((clock() - t0) * 1e3)
-    return times
-
-
-def profile(step: Callable[[], Any], n: int) -> None:
-    import cProfile
-    import pstats
-
-    prof = cProfile.Profile()
-    prof.enable()
-    for _ in range(n):
-        step()
-    prof.disable()
-    print(f"\ntinygrad_nn step profile ({n} steps, by own time):")
-    pstats.Stats(prof).sort_stats("tottime").print_stats(15)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats (noisier)")
@@ -183,7 +154,7 @@ def main() -> None:
         a, b = fns["tinygrad_nn"](), fns["PyTorch eager"]()
         print(f"first-step loss: tinygrad_nn {a:.6f}, torch {b:.6f} (|diff| {abs(a - b):.1e})")
 
-    times = interleaved(fns, blocks, per_block, warmup)
+    times = interleaved(fns, blocks, per_block, warmup, clock=CLOCK["clock"])
     med = {k: statistics.median(v) for k, v in times.items()}
     best = {k: min(v) for k, v in times.items()}
     print(f"\n{platform.processor() or platform.machine()}, NumPy {np.__version__}"
