@@ -1,0 +1,184 @@
+"""Core registry rows: elementwise ops and reductions (see op_registry.py)."""
+
+from __future__ import annotations
+
+from tests.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
+
+# -- elementwise, unary --------------------------------------------------------------------
+
+
+def unary(forms: dict[str, Callable[..., Any]], lo: float = -3.0, hi: float = 3.0,
+          away_from: tuple[float, ...] = (), elements: Any = None, **options: Any) -> None:
+    """A row for an elementwise op f(x) with x drawn in [lo, hi] away from ``away_from``."""
+
+    def draw_fn(draw: Draw, form: Callable[..., Any]) -> Any:
+        x = draw(tst.arrays(max_dims=3, max_side=3, away_from=away_from, margin=1e-3,
+                            elements=elements if elements is not None else (lo, hi)))
+        return form, [x]
+
+    case(forms, **options)(draw_fn)
+
+
+_ABS_OUTSIDE = st.one_of(st.floats(-3.0, -0.3), st.floats(0.3, 3.0))
+
+unary({"Tensor.__neg__": lambda x: -x, "Tensor.neg": lambda x: x.neg(), "F.neg": F.neg,
+       "Tensor.__pos__": lambda x: +x * 1.0})
+unary({"Tensor.__abs__": abs, "Tensor.abs": lambda x: x.abs(), "F.abs": F.abs}, away_from=(0.0,))
+unary({"Tensor.exp": lambda x: x.exp(), "F.exp": F.exp})
+unary({"Tensor.log": lambda x: x.log(), "F.log": F.log}, 0.1, 10.0)
+unary({"Tensor.log1p": lambda x: x.log1p(), "F.log1p": F.log1p}, -0.9, 5.0)
+unary({"Tensor.expm1": lambda x: x.expm1(), "F.expm1": F.expm1})
+unary({"Tensor.sqrt": lambda x: x.sqrt(), "F.sqrt": F.sqrt}, 0.1, 10.0)
+unary({"Tensor.rsqrt": lambda x: x.rsqrt(), "F.rsqrt": F.rsqrt}, 0.2, 5.0)
+unary({"Tensor.reciprocal": lambda x: x.reciprocal(), "F.reciprocal": F.reciprocal},
+      elements=_ABS_OUTSIDE)
+unary({"Tensor.square": lambda x: x.square(), "F.square": F.square})
+unary({"Tensor.sin": lambda x: x.sin(), "F.sin": F.sin})
+unary({"Tensor.cos": lambda x: x.cos(), "F.cos": F.cos})
+unary({"Tensor.tanh": lambda x: x.tanh(), "F.tanh": F.tanh})
+unary({"Tensor.erf": lambda x: x.erf(), "F.erf": F.erf})
+unary({"Tensor.sigmoid": lambda x: x.sigmoid(), "F.sigmoid": F.sigmoid}, -6.0, 6.0)
+unary({"Tensor.relu": lambda x: x.relu(), "F.relu": F.relu}, away_from=(0.0,))
+unary({"Tensor.leaky_relu": lambda x: x.leaky_relu(0.2),
+       "Tensor.leaky_relu[negative_slope=]": lambda x: x.leaky_relu(negative_slope=0.05),
+       "Tensor.leaky_relu[default]": lambda x: x.leaky_relu(),
+       "F.leaky_relu": lambda x: F.leaky_relu(x, 0.3)}, away_from=(0.0,))
+unary({"Tensor.elu": lambda x: x.elu(), "Tensor.elu[alpha]": lambda x: x.elu(0.5),
+       "F.elu": lambda x: F.elu(x, 1.5)}, away_from=(0.0,))
+unary({"Tensor.gelu": lambda x: x.gelu(), "F.gelu": F.gelu})
+unary({"Tensor.gelu[tanh]": lambda x: x.gelu(approximate="tanh"),
+       "F.gelu[tanh]": lambda x: F.gelu(x, approximate="tanh")})
+unary({"Tensor.silu": lambda x: x.silu(), "F.silu": F.silu}, -6.0, 6.0)
+unary({"Tensor.log_sigmoid": lambda x: x.log_sigmoid(), "F.logsigmoid": F.logsigmoid}, -6.0, 6.0)
+unary({"Tensor.softplus": lambda x: x.softplus(), "F.softplus": F.softplus}, -6.0, 6.0)
+# beta * x crosses the threshold (the linear branch) at x = 20 / 5 = 4
+unary({"Tensor.softplus[beta,threshold]": lambda x: x.softplus(beta=5.0),
+       "F.softplus[beta,threshold]": lambda x: F.softplus(x, 5.0, 20.0)}, -5.0, 6.0,
+      away_from=(4.0,))
+
+
+@case({"Tensor.clip": lambda x, lo, hi: x.clip(lo, hi),
+       "Tensor.clamp": lambda x, lo, hi: x.clamp(min=lo, max=hi),
+       "F.clip": lambda x, lo, hi: F.clip(x, lo, hi), "F.clamp": F.clamp})
+def _clip(draw: Draw, form: Any) -> Any:
+    lo, hi = draw(st.sampled_from([(-1.0, 1.0), (-0.5, None), (None, 0.5), (0.0, 2.0)]))
+    x = arr(draw, shape_of(draw), away_from=tuple(b for b in (lo, hi) if b is not None))
+    return (lambda x: form(x, lo, hi)), [x]
+
+
+# -- elementwise, binary (broadcasting shapes incl. 0-d and size-1 axes) -------------------
+
+
+def binary(forms: dict[str, Callable[..., Any]], make_x: Any = arr, make_y: Any = arr,
+           **options: Any) -> None:
+    def draw_fn(draw: Draw, form: Callable[..., Any]) -> Any:
+        sx, sy = two_shapes(draw)
+        return form, [make_x(draw, sx), make_y(draw, sy)]
+
+    case(forms, **options)(draw_fn)
+
+
+binary({"Tensor.__add__": lambda x, y: x + y, "Tensor.add": lambda x, y: x.add(y),
+        "F.add": F.add})
+binary({"Tensor.__sub__": lambda x, y: x - y, "Tensor.sub": lambda x, y: x.sub(y),
+        "Tensor.subtract": lambda x, y: x.subtract(y), "F.sub": F.sub})
+binary({"Tensor.__mul__": lambda x, y: x * y, "Tensor.mul": lambda x, y: x.mul(y),
+        "Tensor.multiply": lambda x, y: x.multiply(y), "F.mul": F.mul})
+binary({"Tensor.__truediv__": lambda x, y: x / y, "Tensor.div": lambda x, y: x.div(y),
+        "Tensor.divide": lambda x, y: x.divide(y),
+        "Tensor.true_divide": lambda x, y: x.true_divide(y), "F.div": F.div},
+       make_y=nonzero)
+binary({"Tensor.__pow__": lambda x, y: x**y, "Tensor.pow": lambda x, y: x.pow(y),
+        "F.pow": F.pow}, make_x=lambda d, s: arr(d, s, 0.3, 3.0),
+       make_y=lambda d, s: arr(d, s, -2.0, 2.0))
+binary({"Tensor.maximum": lambda x, y: x.maximum(y), "tinygrad_nn.maximum": tg.maximum,
+        "F.maximum": F.maximum}, make_x=lambda d, s: lattice(d, s, 0.5),
+       make_y=lambda d, s: lattice(d, s, 0.0))
+binary({"Tensor.minimum": lambda x, y: x.minimum(y), "tinygrad_nn.minimum": tg.minimum,
+        "F.minimum": F.minimum}, make_x=lambda d, s: lattice(d, s, 0.5),
+       make_y=lambda d, s: lattice(d, s, 0.0))
+
+
+@case({"Tensor.__pow__[scalar]": lambda x, p: x**p, "Tensor.pow[scalar]": lambda x, p: x.pow(p)})
+def _pow_scalar(draw: Draw, form: Any) -> Any:
+    p = draw(st.sampled_from([2, 3, 0, 1, -1, -2, 0.5, 1.5, -0.5, 2.5, np.float64(1.25)]))
+    shape = shape_of(draw)
+    integer = isinstance(p, int)
+    x = nonzero(draw, shape) if integer else arr(draw, shape, 0.3, 3.0)
+    return (lambda x: form(x, p)), [x]
+
+
+# constant left operands: Python numbers and NumPy arrays (NumPy defers to Tensor)
+@case({"Tensor.__radd__": lambda c, x: c + x, "Tensor.__rsub__": lambda c, x: c - x,
+       "Tensor.__rmul__": lambda c, x: c * x, "Tensor.__rtruediv__": lambda c, x: c / x,
+       "Tensor.__rpow__": lambda c, x: abs(c) ** x})
+def _reflected(draw: Draw, form: Any) -> Any:
+    sc, sx = two_shapes(draw)
+    c = draw(st.one_of(st.sampled_from([2, 2.5, -1.5]), st.just(nonzero(draw, sc))))
+    return (lambda x: form(c, x)), [nonzero(draw, sx, 0.3, 2.0)]
+
+
+@case({"tinygrad_nn.where": tg.where, "F.where": F.where,
+       "Tensor.masked_fill": lambda c, x, y: y.masked_fill(c, x),
+       "F.masked_fill": lambda c, x, y: F.masked_fill(y, c, x)})
+def _where(draw: Draw, form: Any) -> Any:
+    sc, sx, sy = draw(tst.broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3))
+    if form is not tg.where and form is not F.where:  # masked_fill: result keeps y's shape
+        sy = np.broadcast_shapes(sc, sx, sy)
+        sx = ()
+    cond = draw(tst.arrays(shape=sc, dtype=np.bool_))
+    return (lambda x, y: form(cond, x, y)), [arr(draw, sx), arr(draw, sy)]
+
+
+# -- reductions (every axis form: None, int, negative int, tuple; keepdims) ----------------
+
+
+def reduction(forms: dict[str, Callable[..., Any]], values: Any = arr, min_side: int = 1,
+              min_dims: int = 0, **options: Any) -> None:
+    def draw_fn(draw: Draw, form: Callable[..., Any]) -> Any:
+        shape = shape_of(draw, min_dims=min_dims, min_side=min_side)
+        axis, keep = reduction_args(draw, shape)
+        return (lambda x: form(x, axis, keep)), [values(draw, shape)]
+
+    case(forms, **options)(draw_fn)
+
+
+def _forms(name: str, method: str, f_fn: Any = None, **extra: Any) -> dict[str, Any]:
+    """Row ``name``: x.method(axis, keepdims); also x.method(dim=, keepdim=) and F.method."""
+    forms = {name: lambda x, a, k: getattr(x, method)(a, k, **extra),
+             f"Tensor.{method}[dim=,keepdim=]":
+             lambda x, a, k: getattr(x, method)(dim=a, keepdim=k, **extra)}
+    if f_fn is not None:
+        forms[f"F.{method}"] = lambda x, a, k: f_fn(x, a, k, **extra)
+    return forms
+
+
+reduction(_forms("Tensor.sum", "sum", F.sum))
+reduction(_forms("Tensor.mean", "mean", F.mean))
+reduction(_forms("Tensor.var", "var", F.var), min_side=2, min_dims=1)
+reduction(_forms("Tensor.var[ddof=1]", "var", F.var, ddof=1), min_side=2, min_dims=1)
+reduction({"Tensor.var[correction=1]": lambda x, a, k: x.var(a, k, correction=1)},
+          min_side=2, min_dims=1)
+reduction(_forms("Tensor.std", "std", F.std), values=distinct, min_side=2, min_dims=1)
+reduction(_forms("Tensor.std[ddof=1]", "std", F.std, ddof=1), values=distinct, min_side=2,
+          min_dims=1)
+reduction(_forms("Tensor.max", "max", F.max) | {"Tensor.amax": lambda x, a, k: x.amax(a, k)},
+          values=distinct)
+reduction(_forms("Tensor.min", "min", F.min) | {"Tensor.amin": lambda x, a, k: x.amin(a, k)},
+          values=distinct)
+reduction(_forms("Tensor.logsumexp", "logsumexp", F.logsumexp))
+
+
+@case({"Tensor.softmax": lambda x, a: x.softmax(a), "Tensor.softmax[dim=]":
+       lambda x, a: x.softmax(dim=a), "F.softmax": F.softmax})
+def _softmax(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    return (lambda x: form(x, a)), [arr(draw, shape)]
+
+
+case({"Tensor.log_softmax": lambda x, a: x.log_softmax(a),
+      "Tensor.log_softmax[dim=]": lambda x, a: x.log_softmax(dim=a),
+      "F.log_softmax": F.log_softmax})(_softmax)
+
+
