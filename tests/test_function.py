@@ -179,3 +179,20 @@ def test_an_integer_output_is_not_recorded() -> None:
 
     out = Floor.apply(leaf(1.5, -0.5))
     assert out.dtype == np.int64 and not out.requires_grad
+
+
+def test_backward_may_return_a_python_number_for_a_constant_gradient() -> None:
+    """d(3x)/dx = 3 returned as a bare number is spread over the input's shape."""
+
+    class Triple(tg.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return 3 * x
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return 3.0  # g is all ones here: the output is summed
+
+    x = tg.Tensor(np.ones((2, 3)), requires_grad=True)
+    Triple.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 3.0))

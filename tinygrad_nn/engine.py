@@ -168,13 +168,13 @@ def run_backward(
             if capture is not None and id(v) in capture:
                 captured[capture[id(v)]] = g
             gs = v._backward_node(g, create_graph)
-            if not retain_graph:  # free the saved arrays now (Function._release, inlined)
+            if not retain_graph:  # free the saved arrays now
                 v._saved = None
                 v._released = True
             for p, gp, shape in zip(v.parents, gs, v.in_shapes):
                 if p is None or gp is None:
                     continue
-                if gp.shape != shape:
+                if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
                     gp = v._fit_grad(gp, shape)
                 key = id(p)
                 if key in grads:

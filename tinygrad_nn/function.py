@@ -221,10 +221,6 @@ class Function:
             gp = np.full(shape, gp)
         return fit_grad(gp, shape, type(self).__name__)
 
-    def _release(self) -> None:
-        self._saved = None
-        self._released = True
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} node, output {self.out_shape}>"
 
