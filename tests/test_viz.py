@@ -1,15 +1,11 @@
-"""Graph drawing (tinygrad_nn.viz): node and edge counts, names, styles, clusters, folding,
-rendering with Graphviz's `dot` (SVG parsed back), the error without `dot`, big graphs."""
+"""Graph drawing (tinygrad_nn.viz) of Tensor graphs: node and edge counts, names, styles,
+options, and big graphs (folding, limits, speed). Modules: test_viz_modules.py; rendering
+with Graphviz's `dot`: test_viz_render.py."""
 
 from __future__ import annotations
 
-import html
 import re
-import shutil
-import subprocess
-import sys
 import time
-import xml.etree.ElementTree as ET
 from collections import Counter
 from typing import Any
 
@@ -19,64 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_nn as tg
-import tinygrad_nn.nn as nn
+from tests.viz_helpers import Dot, _op_total, logistic
 from tinygrad_nn import Tensor
 from tinygrad_nn.engine import node_of, toposort
-from tinygrad_nn.viz import draw_graph, draw_module, legend
+from tinygrad_nn.viz import draw_graph, draw_module
 from tinygrad_nn.viz._dot import STYLE
 
-graphviz = pytest.importorskip("graphviz")
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
-
-
-# -- a small reader for the DOT text the drawing writes ------------------------------------
-class Dot:
-    """Nodes (id -> kind, text, enclosing cluster labels) and edges of a drawing's source."""
-
-    def __init__(self, graph: Any) -> None:
-        self.source = graph.source
-        self.nodes: dict[str, dict[str, Any]] = {}
-        self.edges: list[tuple[str, str, str]] = []
-        stack: list[str] = []
-        lines = self.source.splitlines()
-        for k, line in enumerate(lines):
-            line = line.strip()
-            if line.startswith("subgraph cluster_"):
-                label = re.match(r'label="((?:[^"\\]|\\.)*)"', lines[k + 1].strip())
-                assert label is not None
-                stack.append(label.group(1).replace('\\"', '"'))
-            elif line == "}" and stack:
-                stack.pop()
-            elif m := re.match(r"^(\w+) -> (\w+)(?: \[(.*)\])?$", line):
-                self.edges.append((m.group(1), m.group(2), m.group(3) or ""))
-            elif (m := re.match(r"^(\w+) \[label=(.*)\]$", line)) and m.group(1) not in (
-                    "graph", "node", "edge"):
-                kind = next((k for k, st in STYLE.items() if line.endswith(st + "]")), None)
-                raw = m.group(2)[: -len(STYLE[kind]) - 1] if kind else m.group(2)
-                raw = raw[1:-1]  # <html label> or "text"
-                text = html.unescape(re.sub(r"<[^>]*>", " ", raw))
-                self.nodes[m.group(1)] = {"kind": kind, "text": " ".join(text.split()),
-                                          "clusters": tuple(stack)}
-
-    def kinds(self) -> Counter[str]:
-        return Counter(n["kind"] for n in self.nodes.values())
-
-    def ops(self) -> Counter[str]:
-        return Counter(n["text"].split()[0] for n in self.nodes.values() if n["kind"] == "op")
-
-    def find(self, text: str) -> list[str]:
-        return [i for i, n in self.nodes.items() if text in n["text"]]
-
-    def cluster_labels(self) -> list[str]:
-        return re.findall(r'subgraph cluster_\d+ \{\n\s*label="((?:[^"\\]|\\.)*)"', self.source)
-
-
-def logistic(n: int = 5) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    rng = np.random.default_rng(0)
-    w = Tensor(rng.standard_normal((1, 3)), requires_grad=True, name="w")
-    b = Tensor(np.zeros((1, 1)), requires_grad=True, name="b")
-    x = Tensor(rng.standard_normal((3, n)))
-    return (w @ x + b).sigmoid(), w, b, x
+pytest.importorskip("graphviz")
 
 
 # -- structure ------------------------------------------------------------------------------
@@ -284,124 +229,6 @@ def test_random_graphs_draw_every_op_once_and_fold_into_a_partition(data: Any) -
     assert sum(Dot(draw_graph(y, max_ops=k)).ops().values()) == min(k, n_ops)
 
 
-# -- modules --------------------------------------------------------------------------------
-class SmallCNN(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2))
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(36, 10))
-
-    def forward(self, x: Any) -> Any:
-        return self.classifier(self.features(x))
-
-
-def test_module_draw_names_parameters_and_clusters_submodules() -> None:
-    tg.manual_seed(0)
-    net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
-    d = Dot(net.draw(tg.randn(5, 3)))
-    assert d.ops() == Counter({"Transpose": 2, "MatMul": 2, "Add": 2, "ReLU": 1})
-    assert d.kinds()["param"] == 4 and d.kinds()["input"] == 1
-    labels = d.cluster_labels()
-    assert labels[0].startswith("0: Linear(") and "1: ReLU" in labels
-    assert labels[2].startswith("2: Linear(")
-    for name in ("0.weight", "0.bias", "2.weight", "2.bias"):  # inside their module's cluster
-        (i,) = d.find(name)
-        assert d.nodes[i]["clusters"][-1].startswith(name[0] + ": Linear")
-    (relu,) = [i for i, n in d.nodes.items() if n["text"] == "ReLU"]
-    assert d.nodes[relu]["clusters"] == ("1: ReLU",)
-    (inp,) = d.find("input")
-    assert d.nodes[inp]["clusters"] == ()  # the model's input is not inside a layer
-
-
-def test_small_cnn_reads_as_conv_relu_pool_blocks() -> None:
-    tg.manual_seed(0)
-    model = SmallCNN()
-    d = Dot(draw_module(model, tg.randn(2, 1, 8, 8)))
-    labels = d.cluster_labels()
-    assert labels[:4] == ["features: Sequential", labels[1], "features.1: ReLU", labels[3]]
-    assert labels[1].startswith("features.0: Conv2d(1, 4, kernel_size=(3, 3)")
-    assert labels[3].startswith("features.2: MaxPool2d(")
-    conv_ops = [n for n in d.nodes.values() if n["kind"] == "op"
-                and n["clusters"][-1:] == (labels[1],)]
-    assert {"MatMul", "Add"} <= {n["text"].split()[0] for n in conv_ops}
-    for i in d.find("features.0."):
-        assert d.nodes[i]["clusters"] == ("features: Sequential", labels[1])
-    assert any(lab.startswith("classifier.1: Linear(") for lab in labels)
-
-
-def lstm_model(steps: int) -> tuple[nn.Module, Tensor]:
-    class Tagger(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.lstm = nn.LSTM(3, 4)
-            self.head = nn.Linear(4, 2)
-
-        def forward(self, x: Any) -> Any:
-            out, _ = self.lstm(x)
-            return self.head(out[-1])
-
-    tg.manual_seed(0)
-    return Tagger(), tg.randn(steps, 1, 3)
-
-
-def test_lstm_shows_its_gates_inside_each_step() -> None:
-    model, x = lstm_model(4)
-    d = Dot(model.draw(x))
-    lstm_label = "lstm: LSTM(3, 4)"
-    assert lstm_label in d.cluster_labels()
-    steps = {n["clusters"][1] for n in d.nodes.values() if len(n["clusters"]) > 1
-             and n["clusters"][0] == lstm_label}
-    assert steps == {"step 1", "step 2", "step 3", "step 4"}
-    for s in steps:
-        ops = Counter(n["text"].split()[0] for n in d.nodes.values()
-                      if n["kind"] == "op" and n["clusters"] == (lstm_label, s))
-        assert ops["Sigmoid"] >= 1 and ops["Tanh"] == 2 and ops["Mul"] >= 2
-    for name in ("lstm.weight_ih_l0", "lstm.weight_hh_l0"):
-        assert d.nodes[d.find(name)[0]]["clusters"] == (lstm_label,)
-    assert "step" not in Dot(model.draw(x, steps=False)).source
-
-
-def test_cell_called_in_a_loop_gets_one_cluster_per_call() -> None:
-    class Loop(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.cell = nn.RNNCell(2, 3)
-
-        def forward(self, xs: Any) -> Any:
-            h = None
-            for t in range(xs.shape[0]):
-                h = self.cell(xs[t], h)
-            return h
-
-    tg.manual_seed(0)
-    model = Loop()
-    d = Dot(model.draw(tg.randn(3, 1, 2)))
-    labels = d.cluster_labels()
-    assert [lab.split("[")[-1] for lab in labels] == [f"call {k} of 3]" for k in (1, 2, 3)]
-    folded = Dot(model.draw(tg.randn(3, 1, 2), fold=True))
-    assert folded.cluster_labels() == [labels[0].split("  [")[0] + "  ×3 calls"]
-
-
-def test_draw_module_leaves_the_random_stream_and_grads_alone() -> None:
-    model = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.5))
-    x = tg.randn(2, 3)
-    tg.manual_seed(7)
-    expected = tg.randn(4).data
-    tg.manual_seed(7)
-    draw_module(model, x)
-    assert np.array_equal(tg.randn(4).data, expected)
-    assert all(p.grad is None for p in model.parameters()) and not x.requires_grad
-
-
-def test_module_with_tuple_outputs_names_each_output() -> None:
-    tg.manual_seed(0)
-    d = Dot(nn.LSTMCell(2, 3).draw(tg.randn(1, 2), (tg.randn(1, 3), tg.randn(1, 3))))
-    outs = sorted(n["text"].split()[0] for n in d.nodes.values() if n["kind"] == "output")
-    assert outs == ["output[0]", "output[1]"]
-    ins = sorted(n["text"].split()[0] for n in d.nodes.values() if n["kind"] == "input")
-    assert ins == ["input0", "input1[0]", "input1[1]"]
-
-
 # -- big graphs: folding, limits, speed -----------------------------------------------------
 def rnn(steps: int) -> Tensor:
     rng = np.random.default_rng(0)
@@ -413,16 +240,6 @@ def rnn(steps: int) -> Tensor:
     for t in range(steps):
         h = (w @ h + u @ xs[t] + b).tanh()
     return (h * h).sum()
-
-
-def _op_total(d: Dot) -> int:
-    """Ops a drawing stands for: a folded node "Op ×N" counts N."""
-    total = 0
-    for n in d.nodes.values():
-        if n["kind"] == "op":
-            m = re.search(r"×(\d+)", n["text"])
-            total += int(m.group(1)) if m else 1
-    return total
 
 
 def test_folding_a_100_step_rnn_keeps_every_op_accounted_for() -> None:
@@ -438,14 +255,6 @@ def test_folding_a_100_step_rnn_keeps_every_op_accounted_for() -> None:
     assert "subgraph" not in folded.source
     deeper = Dot(draw_graph(loss, fold=8))
     assert sum(folded.ops().values()) < sum(deeper.ops().values()) < 100
-
-
-def test_folding_a_100_step_lstm_module() -> None:
-    model, x = lstm_model(100)
-    full, folded = Dot(model.draw(x, steps=False)), Dot(model.draw(x, fold=True))
-    assert sum(full.ops().values()) == _op_total(folded) > 1300  # ~14 ops per step
-    assert sum(folded.ops().values()) < 100
-    assert folded.find("Sigmoid ×9")
 
 
 def test_max_depth_and_max_ops_cut_the_graph_with_an_ellipsis() -> None:
@@ -469,57 +278,3 @@ def test_ten_thousand_op_graph_is_drawn_in_seconds() -> None:
     elapsed = time.perf_counter() - start
     assert elapsed < 5.0, f"drawing 10,000 ops took {elapsed:.1f} s"
     assert source.count("shape=box style=\"rounded,filled\"") == 10_000
-
-
-# -- rendering --------------------------------------------------------------------------------
-@needs_dot
-def test_rendered_svg_has_a_node_per_drawn_node(tmp_path: Any) -> None:
-    y, *_ = logistic()
-    g = draw_graph(y)
-    path = g.render(tmp_path / "lr", format="svg")
-    root = ET.parse(path).getroot()
-    ns = {"s": "http://www.w3.org/2000/svg"}
-    titles = {e.findtext("s:title", namespaces=ns) for e in root.iter(f"{{{ns['s']}}}g")
-              if e.get("class") == "node"}
-    assert titles == set(Dot(g).nodes)
-    texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
-    assert {"w", "b", "MatMul", "Add", "Sigmoid", "output"} <= texts
-    edges = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "edge"]
-    assert len(edges) == 8
-
-
-@needs_dot
-@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG"), ("pdf", b"%PDF")])
-def test_render_writes_png_and_pdf(tmp_path: Any, fmt: str, magic: bytes) -> None:
-    y, *_ = logistic()
-    path = draw_graph(y).render(tmp_path / "g", format=fmt)
-    with open(path, "rb") as f:
-        assert f.read(4) == magic
-
-
-@needs_dot
-def test_jupyter_shows_the_graph_inline_as_svg() -> None:
-    y, *_ = logistic()
-    bundle = draw_graph(y)._repr_mimebundle_()
-    assert "<svg" in bundle["image/svg+xml"]
-    assert "<svg" in legend()._repr_mimebundle_()["image/svg+xml"]
-
-
-def test_without_dot_the_source_works_and_rendering_says_how_to_install(
-        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere
-    y, *_ = logistic()
-    g = draw_graph(y)
-    assert "MatMul" in g.source
-    for call in (lambda: g.render(tmp_path / "g", format="svg"), lambda: g.pipe(format="png")):
-        with pytest.raises(RuntimeError, match="apt-get install graphviz") as info:
-            call()
-        assert isinstance(info.value, graphviz.ExecutableNotFound)
-        assert "brew install graphviz" in str(info.value) and "conda" in str(info.value)
-    assert "MatMul" in g._repr_mimebundle_()["text/plain"]
-
-
-def test_import_does_not_load_graphviz() -> None:
-    code = ("import sys, tinygrad_nn, tinygrad_nn.viz; "
-            "assert 'graphviz' not in sys.modules, 'graphviz imported eagerly'")
-    subprocess.run([sys.executable, "-c", code], check=True)
