@@ -1,4 +1,5 @@
-"""Parameter and Module (the containers are in containers.py).
+"""Parameter and Module (the containers are in containers.py; state_dict, load_state_dict
+and dtype casting are done in _state.py, the repr in _repr.py).
 
 PyTorch's module system: registration by attribute assignment, dotted names,
 state_dict, train/eval. Every walk over the module tree is iterative, so a
@@ -7,15 +8,16 @@ state_dict, train/eval. Every walk over the module tree is iterative, so a
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from ..engine import _mode, no_grad
-from ..tensor import Device, Tensor, _is_dtype_name, _to_array
-from ..tensor_ops import as_dtype
+from ..engine import _mode
+from ..tensor import Tensor, _to_array
+from . import _state
+from ._state import _IncompatibleKeys
 
 
 class Parameter(Tensor):
@@ -36,13 +38,6 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-
 class _RemovableHandle:
     """Returned by ``register_forward_hook``; ``.remove()`` unregisters the hook."""
 
@@ -55,20 +50,6 @@ class _RemovableHandle:
 
     def remove(self) -> None:
         self.hooks.pop(self.id, None)
-
-
-def _as_array(v: Any) -> np.ndarray:
-    """A NumPy array from a Tensor, an array, a torch tensor (has .numpy()) or a number."""
-    if isinstance(v, Tensor):
-        return v.data
-    if isinstance(v, np.ndarray):
-        return v
-    for step in ("detach", "cpu"):  # torch tensors that require grad refuse .numpy()
-        if callable(getattr(v, step, None)):
-            v = getattr(v, step)()
-    if callable(getattr(v, "numpy", None)):
-        return np.asarray(v.numpy())
-    return np.asarray(v)
 
 
 class Module:
@@ -360,30 +341,8 @@ class Module:
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating parameters and buffers in place (``to(float64)``); ``to('cpu')``
         keeps them; any other device raises."""
-        dtype = kwargs.get("dtype")
-        for a in [*args, kwargs.get("device")]:
-            if a is None:
-                continue
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, Device) or isinstance(a, str) and not _is_dtype_name(a):
-                Device(a)
-            else:
-                dtype = a
-        if dtype is not None:
-            self._cast(as_dtype(dtype))
+        _state.to(self, *args, **kwargs)
         return self
-
-    def _cast(self, dt: np.dtype) -> None:
-        if dt.kind != "f":
-            raise TypeError(f"Module.to: expected a floating dtype, got {dt}")
-        for m in self.modules():
-            for t in [*m._parameters.values(), *m._buffers.values()]:
-                if t is not None and t.dtype.kind == "f" and t.dtype != dt:
-                    t.data = t.data.astype(dt)
-                    t._bump_version()
-                    if t.grad is not None:
-                        t.grad = Tensor(t.grad.data.astype(dt))
 
     def float(self) -> Module:
         return self.to(np.float32)
@@ -398,64 +357,18 @@ class Module:
         return self
 
     # -- state --------------------------------------------------------------------
-    def _state_items(self) -> Iterator[tuple[str, Tensor]]:
-        """(key, tensor) of every parameter and persistent buffer, PyTorch's key order."""
-        for mod_prefix, m in self.named_modules(remove_duplicate=False):
-            head = f"{mod_prefix}." if mod_prefix else ""
-            for k, p in m._parameters.items():
-                if p is not None:
-                    yield head + k, p
-            for k, b in m._buffers.items():
-                if b is not None and k not in m._non_persistent:
-                    yield head + k, b
-
     def state_dict(self, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict[str, Any]:
         """OrderedDict key -> NumPy array (a copy): parameters, then persistent buffers,
         module by module, with PyTorch's keys (``fc.weight``, ``bn.running_mean``)."""
-        out = OrderedDict() if destination is None else destination
-        for key, t in self._state_items():
-            out[prefix + key] = t if keep_vars else np.array(t.data, copy=True)
-        return out
+        return _state.state_dict(self, destination, prefix, keep_vars)
 
     def load_state_dict(self, state_dict: Any, strict: bool = True,
                         assign: bool = False) -> _IncompatibleKeys:
         """Copy arrays (NumPy, Tensors, torch tensors ...) into the parameters and buffers
         in place, cast to their dtypes. Every problem (missing keys, unexpected keys, shape
         mismatches) is listed in one RuntimeError; nothing is copied when there is one."""
-        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
-            raise TypeError(
-                f"load_state_dict: expected a dict of arrays, got {type(state_dict).__name__}")
-        targets = list(self._state_items())
-        expected = {k for k, _ in targets}
-        missing = [k for k, _ in targets if k not in state_dict]
-        unexpected = [k for k in state_dict.keys() if k not in expected]
-        errors, copies = [], []
-        for key, t in targets:
-            if key not in state_dict:
-                continue
-            arr = _as_array(state_dict[key])
-            if arr.shape != t.shape:
-                errors.append(f"size mismatch for {key}: copying a param with shape {arr.shape} "
-                              f"from checkpoint, the shape in the current model is {t.shape}.")
-            else:
-                copies.append((t, arr))
-        if strict:
-            if unexpected:
-                errors.insert(0, f"Unexpected key(s) in state_dict: {_quoted(unexpected)}.")
-            if missing:
-                errors.insert(0, f"Missing key(s) in state_dict: {_quoted(missing)}.")
-        if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                               + "\n\t".join(errors))
-        with no_grad():
-            for t, arr in copies:
-                if assign:
-                    t.data = np.array(arr, dtype=t.dtype, copy=True)
-                else:
-                    np.copyto(t.data, arr, casting="unsafe")
-                t._bump_version()
-        return _IncompatibleKeys(missing, unexpected)
+        return _state.load_state_dict(self, state_dict, strict, assign)
 
     # -- display ------------------------------------------------------------------
     def extra_repr(self) -> str:
@@ -475,7 +388,3 @@ class Module:
         from ..viz import draw_module
 
         return draw_module(self, *example_inputs, **kw)
-
-
-def _quoted(keys: list[str]) -> str:
-    return ", ".join(f'"{k}"' for k in keys)
