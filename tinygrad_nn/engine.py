@@ -9,6 +9,7 @@ a chain of a million ops back-propagates without ``RecursionError``.
 from __future__ import annotations
 
 import contextlib
+import heapq
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -129,33 +130,38 @@ def run_backward(
 
     Without ``capture`` the gradients accumulate into the leaves' ``.grad``;
     with it (``{id(node): slot}``) they are returned per slot instead (``grad()``).
+
+    Order: every op node has a sequence number from when it was recorded, and an op is
+    always recorded after its inputs. So running nodes newest first (a heap keyed on the
+    sequence number; leaves last) runs each node after every node that consumed it, i.e.
+    once its gradient is complete. A node enters the heap when its first gradient arrives,
+    so one pass does both the ordering and the chain rule, and branches that receive no
+    gradient are never visited.
     """
     grads: dict[int, Any] = {}
     owned: set[int] = set()  # keys whose pending gradient the engine allocated (safe to add into)
-    starts = []
+    heap: list[tuple[int, int, Any]] = []
+    push, pop = heapq.heappush, heapq.heappop
     for t, s in zip(roots, seeds):
         v = node_of(t)
-        starts.append(v)
-        _add(grads, owned, id(v), s, create_graph)
-    if len(starts) == 1:
-        order = toposort(starts[0])
-    else:  # a virtual root joins several outputs
-        order = toposort(_Join(starts))[1:]
+        key = id(v)
+        if key not in grads:
+            push(heap, (-v._seq if v._is_fn else 1, key, v))
+        _add(grads, owned, key, s, create_graph)
     captured: list[Any] = [None] * (len(capture) if capture else 0)
 
     with set_grad_enabled(create_graph):
-        for v in order:
-            g = grads.pop(id(v), None)
-            if g is None:
-                continue
-            if isinstance(g, LazyGrad):
+        while heap:
+            _, key, v = pop(heap)
+            g = grads.pop(key)
+            if type(g) is not np.ndarray and isinstance(g, LazyGrad):
                 g = g.dense()
             if not v._is_fn:  # a leaf
                 if v._hooks:
                     g = _run_hooks(v._hooks, g, tensor_cls, create_graph)
                 if capture is not None:
-                    if id(v) in capture:
-                        captured[capture[id(v)]] = g
+                    if key in capture:
+                        captured[capture[key]] = g
                 else:
                     accumulate_grad(v, g, create_graph)
                 continue
@@ -165,8 +171,8 @@ def run_backward(
                 t = v._retained()
                 if t is not None and capture is None:
                     accumulate_grad(t, g, create_graph)
-            if capture is not None and id(v) in capture:
-                captured[capture[id(v)]] = g
+            if capture is not None and key in capture:
+                captured[capture[key]] = g
             gs = v._backward_node(g, create_graph)
             if not retain_graph:  # free the saved arrays now
                 v._saved = None
@@ -181,6 +187,7 @@ def run_backward(
                     _add(grads, owned, key, gp, create_graph)
                 else:
                     grads[key] = gp
+                    push(heap, (-p._seq if p._is_fn else 1, key, p))
     return captured if capture is not None else None
 
 
@@ -282,15 +289,6 @@ def _add(grads: dict[int, Any], owned: set[int], key: int, gp: Any, create: bool
     else:
         cur += gp
     grads[key] = cur
-
-
-class _Join:
-    """A virtual node whose parents are several roots (backward of many outputs)."""
-
-    _is_fn = True
-
-    def __init__(self, parents: list[Any]) -> None:
-        self.parents = parents
 
 
 def fit_grad(gp: Any, shape: tuple[int, ...], who: str) -> Any:

@@ -30,6 +30,7 @@ that is neither an input nor the output is treated as a constant.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +42,8 @@ from .engine import _mode, fit_grad
 # The Tensor class, registered by tensor.py (imports point one way: ops never import tensor.py).
 _tensor_cls: Any = None
 
-_OUT = object()  # marks a saved value that is the output of forward
+_OUT = object()
+_counter = itertools.count(1)  # marks a saved value that is the output of forward
 
 _FREED = (
     "{op}: trying to backward through the graph a second time (or to read its saved "
@@ -67,6 +69,7 @@ class Function:
     _saved: tuple[Any, ...] | None = None
     _saved_src: tuple[Any, ...] = ()
     _vcs: tuple[tuple[list[int], int], ...] = ()
+    _seq = 0  # recording order: a node's inputs always have smaller numbers (engine order)
     _create = False
     _released = False
     _hooks: list[Callable[[Any], Any]] | None = None
@@ -164,6 +167,7 @@ class Function:
             return result
         result.requires_grad = True
         result._ctx = ctx
+        ctx._seq = next(_counter)
         ctx.parents = tuple(parents)
         ctx.needs_input_grad = tuple(needs)
         ctx.in_shapes = tuple(shapes)
