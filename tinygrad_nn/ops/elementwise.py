@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, dual
+from ._erf import np_erf
 
 _SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
 
@@ -285,20 +286,12 @@ class Erf(Function):
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         ctx.save_for_backward(x)
-        return _np_erf(x)
+        return np_erf(x)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
         return (g * _SQRT_2_OVER_PI * exp(-(x * x)),)
-
-
-_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
-
-
-def _np_erf(x: Any) -> Any:
-    # math.erf is correctly rounded; NumPy has no erf and SciPy is not a dependency
-    return np.asarray(_erf_ufunc(x), dtype=np.result_type(x, np.float32))
 
 
 class Softplus(Function):
