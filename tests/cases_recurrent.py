@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tests.registry_base import OpCase
 from tinygrad_nn.nn.cells import gru_cell, lstm_cell, rnn_cell
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, recurrent
+from tinygrad_nn.ops.recurrent import LSTMGates
 from tinygrad_nn.testing import strategies as tst
 
 Draw = Callable[[Any], Any]
@@ -152,12 +153,22 @@ def _gru_cell(x: Any, s: list[Any], *w: Any) -> Any:
     return gru_cell(x, s[0] if s else None, *w)
 
 
+def _lstm_gates(draw: Draw) -> Any:
+    """The fused pointwise part of an LSTM step on its own: gates (..., 4H), c (..., H)."""
+    hidden = draw(st.integers(1, 3))
+    lead = draw(st.sampled_from([(), (1,), (2,), (2, 2)]))
+    gates = _arr(draw, lead + (4 * hidden,), -4.0, 4.0)  # into the saturating ranges too
+    c = _arr(draw, lead + (hidden,), -2.0, 2.0)
+    return LSTMGates.apply, [gates, c]
+
+
 _SLOW = {"max_examples": 5}  # ~250 inputs, each perturbed element by element
 
 CASES: list[OpCase] = [
     OpCase("nn.RNNCell", _cell_case(_rnn_cell("tanh"), 1, "tanh")),
     OpCase("nn.RNNCell[relu]", _cell_case(_rnn_cell("relu"), 1, "relu")),
     OpCase("nn.LSTMCell", _cell_case(_lstm_cell, 4, "LSTM")),
+    OpCase("nn.LSTM[the fused LSTMGates op]", _lstm_gates),
     OpCase("nn.GRUCell", _cell_case(_gru_cell, 3, "GRU")),
     OpCase("nn.RNN", _layer_case(RNN, False)),
     OpCase("nn.RNN[relu]", _layer_case(RNN, False, nonlinearity="relu")),

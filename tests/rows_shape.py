@@ -241,6 +241,15 @@ def _rmatmul(draw: Draw, form: Any) -> Any:
     return (lambda w: form(c, w)), [arr(draw, (k, m))]
 
 
+@case({"Tensor.addmm": lambda c, a, b, **kw: c.addmm(a, b, **kw), "F.addmm": F.addmm})
+def _addmm(draw: Draw, form: Any) -> Any:
+    n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
+    c_shape = draw(st.sampled_from([(n, m), (m,), (1, m), (n, 1), ()]))
+    scale = {name: draw(st.sampled_from([1.0, 0.5, -2.0])) for name in ("beta", "alpha")}
+    return (lambda c, a, b: form(c, a, b, **scale)), [arr(draw, c_shape), arr(draw, (n, k)),
+                                                       arr(draw, (k, m))]
+
+
 EINSUM_SPECS = ["ij,jk->ik", "ij,jk", "ii->", "ii->i", "ii", "i,j->ij", "bij,bjk->bik",
                 "...ij,...jk->...ik", "...ij,jk->...ik", "ij->ji", "i,i->", "ijk->kj",
                 "ab,bc,cd->ad", "i->", "ij,ij->ij", "...i->...", "ij,i->j"]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import tinygrad_nn as tg
 from tests.recurrent_helpers import CELL_OF, LAYERS, _h_n, _rand
 from tinygrad_nn import Tensor
+from tinygrad_nn.ops.recurrent import LSTMGates
 
 
 def _copy_params(dst: Any, src: Any, suffix: str) -> None:
@@ -149,3 +150,37 @@ def test_unbatched_cell_is_a_batch_of_one(kind: str) -> None:
     for a, b in zip(one if kind == "LSTM" else [one], batch if kind == "LSTM" else [batch]):
         assert a.shape == (4,)
         np.testing.assert_allclose(a.data, b.data[0], atol=1e-12)
+
+
+# -- the fused LSTM pointwise op ---------------------------------------------------------------
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+@given(hidden=st.integers(1, 5), lead=st.sampled_from([(), (1,), (3,), (2, 3)]),
+       scale=st.sampled_from([1.0, 10.0, 1e4]), seed=st.integers(0, 2**16),
+       dtype=st.sampled_from([np.float32, np.float64]))
+def test_lstm_gates_matches_the_cell_equations(hidden: int, lead: tuple[int, ...], scale: float,
+                                               seed: int, dtype: Any) -> None:
+    rng = np.random.default_rng(seed)
+    gates = (rng.standard_normal(lead + (4 * hidden,)) * scale).astype(dtype)
+    c = rng.standard_normal(lead + (hidden,)).astype(dtype)
+    z = gates.astype(np.float64)
+    i, f, g, o = (z[..., k * hidden:(k + 1) * hidden] for k in range(4))
+    with np.errstate(over="ignore"):  # exp overflow at 1e4 is the reference's, not ours
+        c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+        h_new = _sigmoid(o) * np.tanh(c_new)
+    out = LSTMGates.apply(Tensor(gates), Tensor(c))
+    assert out.shape == (2,) + lead + (hidden,) and out.dtype == dtype
+    assert np.isfinite(out.data).all()  # saturated gates (logits of 1e4) stay finite
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    np.testing.assert_allclose(out.data[0], h_new, rtol=tol, atol=tol)
+    np.testing.assert_allclose(out.data[1], c_new, rtol=tol, atol=tol)
+
+
+def test_lstm_gates_refuses_mismatched_shapes() -> None:
+    with pytest.raises(ValueError, match=r"gates \(\.\.\., 4H\).*got \(2, 7\) and \(2, 2\)"):
+        LSTMGates.apply(Tensor(np.zeros((2, 7))), Tensor(np.zeros((2, 2))))
+    with pytest.raises(ValueError, match=r"same leading shape, got \(3, 8\) and \(2, 2\)"):
+        LSTMGates.apply(Tensor(np.zeros((3, 8))), Tensor(np.zeros((2, 2))))

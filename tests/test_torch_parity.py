@@ -247,6 +247,14 @@ def test_matmul(name: str) -> None:
     compare(lambda a, b: a @ b, lambda a, b: a @ b, u(*sa), u(*sb))
 
 
+@pytest.mark.parametrize("c_shape", [(2, 4), (4,), (2, 1), ()])
+@pytest.mark.parametrize("beta, alpha", [(1.0, 1.0), (0.5, -2.0)])
+def test_addmm(c_shape: tuple[int, ...], beta: float, alpha: float) -> None:
+    compare(lambda c, a, b: F.addmm(c, a, b, beta=beta, alpha=alpha),
+            lambda c, a, b: torch.addmm(c, a, b, beta=beta, alpha=alpha),
+            u(*c_shape), u(2, 3), u(3, 4))
+
+
 EINSUM = {"ij,jk->ik": [(2, 3), (3, 4)], "ij,jk": [(2, 3), (3, 4)], "ii->": [(3, 3)],
           "ii->i": [(3, 3)], "i,j->ij": [(2,), (3,)], "bij,bjk->bik": [(2, 2, 3), (2, 3, 2)],
           "...ij,...jk->...ik": [(2, 2, 3), (2, 3, 4)], "...i->...": [(2, 3, 4)],

@@ -57,6 +57,7 @@ class Function:
 
     _is_fn = True
     view = False  # True when forward returns a view of its first input's array
+    draw_note: str | None = None  # shown under the op's name in drawings (a fused op's math)
 
     # per-node state; class-level defaults keep node creation cheap (set when recorded)
     parents: tuple[Any, ...] = ()

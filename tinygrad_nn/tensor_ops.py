@@ -151,6 +151,25 @@ class TensorOps:
     multiply, divide, subtract, true_divide = __mul__, __truediv__, __sub__, __truediv__
     mm = __matmul__
 
+    def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1.0, alpha: float = 1.0) -> Any:
+        """beta * self + alpha * (mat1 @ mat2): one op (PyTorch's ``addmm``).
+
+        mat1 (n, k) and mat2 (k, m) are 2-D; self must broadcast to (n, m). ``Linear``
+        and the recurrent layers use it for "bias plus product" and "x_t part plus
+        h @ W_hh.T".
+        """
+        T = _T()
+        a = mat1 if isinstance(mat1, T) else T(mat1)
+        b = mat2 if isinstance(mat2, T) else T(mat2)
+        if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
+            raise ValueError(f"addmm: expected 2-D mat1 (n, k) and mat2 (k, m), got shapes "
+                             f"{a.shape} and {b.shape}")
+        out = (a.shape[0], b.shape[1])
+        if self.ndim > 2 or any(s not in (1, o) for s, o in zip(self.shape[::-1], out[::-1])):
+            raise ValueError(f"addmm: input of shape {self.shape} does not broadcast to the "
+                             f"product's shape {out}")
+        return P.AddMM.apply(self, a, b, beta=beta, alpha=alpha)
+
     def neg(self) -> Any:
         return P.Neg.apply(self)
 

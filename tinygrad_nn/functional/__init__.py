@@ -74,6 +74,7 @@ mul = _method_as_function("mul")
 div = _method_as_function("div")
 pow = _method_as_function("pow")  # noqa: A001
 matmul = _method_as_function("matmul")
+addmm = _method_as_function("addmm")
 neg = _method_as_function("neg")
 log1p = _method_as_function("log1p")
 expm1 = _method_as_function("expm1")
@@ -106,10 +107,10 @@ narrow = _method_as_function("narrow")
 repeat = _method_as_function("repeat")
 
 __all__ = [
-    "add", "sub", "mul", "div", "pow", "matmul", "neg", "log1p", "expm1", "erf", "sum", "mean",
-    "var", "std", "max", "min", "argmax", "argmin", "reshape", "flatten", "transpose", "permute",
-    "swapaxes", "squeeze", "unsqueeze", "expand", "broadcast_to", "pad", "split", "chunk",
-    "square", "reciprocal", "rsqrt", "masked_fill", "narrow", "repeat",
+    "add", "sub", "mul", "div", "pow", "matmul", "addmm", "neg", "log1p", "expm1", "erf", "sum",
+    "mean", "var", "std", "max", "min", "argmax", "argmin", "reshape", "flatten", "transpose",
+    "permute", "swapaxes", "squeeze", "unsqueeze", "expand", "broadcast_to", "pad", "split",
+    "chunk", "square", "reciprocal", "rsqrt", "masked_fill", "narrow", "repeat",
     "abs", "as_tensor", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cat",
     "clamp", "clip", "concatenate", "cos", "cross_entropy", "dropout", "einsum", "elu",
     "embedding", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear", "log",

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import no_grad
+from ..ops.recurrent import LSTMGates
 from ..tensor import Device, Tensor
 from ..tensor_ops import as_dtype, get_default_dtype
 from .module import Module, Parameter
@@ -29,19 +30,18 @@ NONLINEARITIES = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
 # -- the math, one step (xg: the input projection x @ w_ih.T + biases, precomputed) -----
 def rnn_step(xg: Tensor, h: Tensor, w_hh_t: Tensor, relu: bool) -> Tensor:
     """h' = act(xg + h @ w_hh.T); xg: (N, H), h: (N, H) -> (N, H)."""
-    a = xg + h @ w_hh_t
+    a = plus_product(xg, h, w_hh_t)
     return a.relu() if relu else a.tanh()
 
 
 def lstm_step(xg: Tensor, h: Tensor, c: Tensor, w_hh_t: Tensor) -> tuple[Tensor, Tensor]:
-    """c' = f*c + i*g, h' = o*tanh(c'), [i f g o] = xg + h @ w_hh.T; xg: (N, 4H) -> (N, H) x2."""
-    hidden = w_hh_t.shape[0]
-    gates = xg + h @ w_hh_t
-    s = gates.sigmoid()  # one sigmoid for i, f, o (fewer graph nodes; g's quarter is unused)
-    i, f, o = s[..., :hidden], s[..., hidden:2 * hidden], s[..., 3 * hidden:]
-    g = gates[..., 2 * hidden:3 * hidden].tanh()
-    c = f * c + i * g
-    return o * c.tanh(), c
+    """c' = f*c + i*g, h' = o*tanh(c'), [i f g o] = xg + h @ w_hh.T; xg: (N, 4H) -> (N, H) x2.
+
+    Two nodes: the product (``addmm``) and the gates' pointwise math (``LSTMGates``, one
+    primitive, drawn with its equations), whose output (h', c') is then split.
+    """
+    hc = LSTMGates.apply(plus_product(xg, h, w_hh_t), c)
+    return hc[0], hc[1]
 
 
 def gru_step(xg: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
@@ -50,9 +50,7 @@ def gru_step(xg: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tens
     [r z] = sigmoid(xg_rz + h @ W_hrz.T + b_hrz); ``xg`` holds x @ w_ih.T + b_ih.
     """
     hidden = w_hh_t.shape[0]
-    hg = h @ w_hh_t
-    if b_hh is not None:
-        hg = hg + b_hh
+    hg = h @ w_hh_t if b_hh is None else plus_product(b_hh, h, w_hh_t)
     rz = (xg[..., :2 * hidden] + hg[..., :2 * hidden]).sigmoid()
     r, z = rz[..., :hidden], rz[..., hidden:]
     n = (xg[..., 2 * hidden:] + r * hg[..., 2 * hidden:]).tanh()
@@ -70,8 +68,13 @@ def zero_state(xg: Tensor, hidden: int) -> Tensor:
 
 def _project(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
     """x @ w_ih.T + bias; x: (N, I) -> (N, G*H)."""
-    xg = x @ w_ih.T
-    return xg if bias is None else xg + bias
+    return x @ w_ih.T if bias is None else plus_product(bias, x, w_ih.T)
+
+
+def plus_product(c: Tensor, h: Tensor, w_t: Tensor) -> Tensor:
+    """c + h @ w_t as one op (``addmm``) for a batch of rows h (N, K); a single row (K,),
+    an unbatched cell's input, takes the two-op form."""
+    return c.addmm(h, w_t) if h.ndim == 2 else c + h @ w_t
 
 
 # -- the math as public functions of Tensors (x (N, I) or (I,), h like the output) --------

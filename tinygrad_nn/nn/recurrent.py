@@ -33,6 +33,7 @@ from .cells import (
     gru_step,
     lstm_step,
     new_param,
+    plus_product,
     rnn_step,
     uniform_init,
 )
@@ -153,9 +154,11 @@ def _run_direction(mode: str, x: Tensor, h: Tensor | None, c: Tensor | None,
     steps, batch, features = x.shape
     # ONE matmul projects every time step; LSTM and Elman steps see b_ih + b_hh only as a
     # sum, so it is added here once (GRU keeps b_hn inside r * (...), so b_hh stays per step)
-    xg = x.reshape(steps * batch, features) @ w_ih.T
-    if b_ih is not None:
-        xg = xg + (b_ih if mode == "GRU" else b_ih + b_hh)
+    rows = x.reshape(steps * batch, features)
+    if b_ih is None:
+        xg = rows @ w_ih.T
+    else:
+        xg = plus_product(b_ih if mode == "GRU" else b_ih + b_hh, rows, w_ih.T)
     xg = xg.reshape(steps, batch, w_ih.shape[0])
     w_hh_t = w_hh.T
     if h is None:  # zeros, used rather than skipped: W_hh gets a gradient even for T = 1

@@ -27,7 +27,7 @@ from .elementwise import (
     Tanh,
     Where,
 )
-from .linalg import Einsum, MatMul, parse_einsum
+from .linalg import AddMM, Einsum, MatMul, parse_einsum
 from .movement import Concatenate, Expand, GetItem, Pad, Reshape, ScatterAdd, Stack, Transpose
 from .reduce import Max, Min, Sum
 
@@ -49,6 +49,7 @@ __all__ = [
     "Log",
     "Log1p",
     "MatMul",
+    "AddMM",
     "Max",
     "Maximum",
     "Min",

@@ -62,21 +62,61 @@ class MatMul(Function):
             g = g.reshape(g.shape[:-1] + (1,) + g.shape[-1:]) if w.ndim > 1 else g.reshape((1,))
         if w.ndim == 1:
             g = g.reshape(g.shape + (1,))
-        gx: Any = None
-        gw: Any = None
-        if ctx.needs_input_grad[0]:
-            gx = matmul2d(g, wv.swapaxes(-1, -2))
-            if x.ndim == 1:
-                gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
-        if ctx.needs_input_grad[1]:
-            if x.ndim == 2 and w.ndim == 2 and type(g) is np.ndarray:
-                # for speed: kept as (x, g); a weight used at many steps gets one product
-                gw = OuterGrad(x, g)
-            else:
-                gw = matmul2d(xv.swapaxes(-1, -2), g)
-            if w.ndim == 1:
-                gw = gw.reshape(gw.shape[:-1])
+        need_x, need_w = ctx.needs_input_grad
+        gx, gw = _product_grads(need_x, need_w, xv, wv, g, lazy=w.ndim == 2)
+        if gx is not None and x.ndim == 1:
+            gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
+        if gw is not None and w.ndim == 1:
+            gw = gw.reshape(gw.shape[:-1])
         return gx, gw
+
+
+def _product_grads(need_x: bool, need_w: bool, x: Any, w: Any, g: Any,
+                   lazy: bool = True) -> tuple[Any, Any]:
+    """(dL/dx, dL/dw) of y = x @ w (at least 2-D each) from g = dL/dy; None where not needed.
+
+    With ``lazy`` a 2-D dL/dw is an ``OuterGrad`` (the caller must not reshape it)."""
+    gx = matmul2d(g, w.swapaxes(-1, -2)) if need_x else None
+    gw: Any = None
+    if need_w:
+        if lazy and x.ndim == 2 and w.ndim == 2 and type(g) is np.ndarray:
+            # for speed: kept as (x, g); a weight used at many steps gets one product
+            gw = OuterGrad(x, g)
+        else:
+            gw = matmul2d(x.swapaxes(-1, -2), g)
+    return gx, gw
+
+
+class AddMM(Function):
+    """y = beta * c + alpha * (a @ b) for 2-D a (n, k) and b (k, m), c broadcast to (n, m).
+
+    One node for "input projection plus bias" (a Linear layer) and "x_t-part plus
+    h @ W_hh.T" (a recurrent step): the product's fresh array takes the sum in place.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, c: Any, a: Any, b: Any, beta: float = 1.0, alpha: float = 1.0) -> Any:
+        ctx.beta, ctx.alpha = beta, alpha
+        ctx.save_for_backward(a, b)
+        y = matmul2d(a, b)
+        if alpha != 1:
+            y *= alpha
+        if beta != 1:
+            c = c * beta
+        if c.dtype == y.dtype:
+            y += c  # into the product's own fresh array (the caller checked c broadcasts to y)
+            return y
+        return y + c  # NumPy's promotion decides the dtype
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_c, need_a, need_b = ctx.needs_input_grad
+        gc = (g * ctx.beta if ctx.beta != 1 else g) if need_c else None
+        if ctx.alpha != 1:
+            g = g * ctx.alpha
+        ga, gb = _product_grads(need_a, need_b, a, b, g)
+        return gc, ga, gb
 
 
 def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:

@@ -198,7 +198,7 @@ class _Writer:
                 texts = {index_text(m.idx) for m in u.members[:1000]}
                 detail = texts.pop() if len(texts) == 1 else "[…]"
             shape = v.out_shape if compact and self.show_shapes else None
-            label = op_label(type(v).__name__, u.count, shape, detail)
+            label = op_label(type(v).__name__, u.count, shape, detail, v.draw_note)
             self.put(key, f"O{i} [label={label} {STYLE['op']}]")
             if i in self.drawn_t:
                 self.tensor_node(i, u, key, named[i])

@@ -154,12 +154,16 @@ def index_text(idx: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "...]"
 
 
-def op_label(name: str, count: int, out_shape: tuple[int, ...] | None, detail: str = "") -> str:
+def op_label(name: str, count: int, out_shape: tuple[int, ...] | None, detail: str = "",
+             note: str | None = None) -> str:
     text = f"<b>{html.escape(name)}</b>"
     if detail:
         text += f" {html.escape(detail)}"
     if count > 1:
         text += f" ×{count}"
+    if note:  # a fused op's math, one line per line
+        lines = "<br/>".join(html.escape(line) for line in note.splitlines())
+        text += f'<br/><font point-size="9">{lines}</font>'
     if out_shape is not None:
         text += f'<br/><font point-size="9">→ {fmt_shape(out_shape)}</font>'
     return "<" + text + ">"

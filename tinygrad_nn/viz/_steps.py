@@ -55,7 +55,7 @@ def _steps(ops: list[Any]) -> dict[int, int]:
         # the most uses wins; of equals (W_hh and a bias), the weight used first in a
         # step marks where steps begin
         if (n, -us[0]) > best[:2]:
-            best = (n, -us[0], _assign(ops, pos, level, us[0], cand))
+            best = (n, -us[0], _assign(ops, pos, level, us, cand))
     step = best[2]
     return step if max(step.values(), default=0) >= MIN_STEPS else {}
 
@@ -78,9 +78,10 @@ def _levels(ops: list[Any], pos: dict[int, int], cand: int) -> list[int]:
     return level
 
 
-def _assign(ops: list[Any], pos: dict[int, int], level: list[int], first: int,
+def _assign(ops: list[Any], pos: dict[int, int], level: list[int], uses: list[int],
             cand: int) -> dict[int, int]:
     n = len(ops)
+    first = uses[0]
     parents = [[j for j in (pos.get(id(p)) for p in v.parents if p is not None) if j is not None]
                for v in ops]
     after = [False] * n
@@ -91,7 +92,12 @@ def _assign(ops: list[Any], pos: dict[int, int], level: list[int], first: int,
             nonzero and max(nonzero) - min(nonzero) >= 2)
     # a state computed here before the first use (h0 = None skips W_hh in step 1): the
     # ops only it needs form step 1, and the uses start step 2
-    state = [j for j in parents[first] if id(ops[j]) != cand and level[j] == 0]
+    # (an input of the first use read from the same source as the other uses' inputs is
+    # step 1's slice x[0] of the projection, not a state)
+    per_step = {p for u in uses[1:] for j in parents[u] if id(ops[j]) != cand and level[j] == 0
+                for p in parents[j]}
+    state = [j for j in parents[first] if id(ops[j]) != cand and level[j] == 0
+             and not per_step.intersection(parents[j])]
     prologue = _ancestors(parents, state)
     if prologue:  # minus what later steps need too (the projection of all of x)
         derived = set(state)
