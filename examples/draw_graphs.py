@@ -8,7 +8,8 @@ Writes, into --out, one picture per graph:
     viz_logistic           sigmoid(w @ X + b) and its cross-entropy cost
     viz_two_layer_grads    a 2-layer net after backward(), each tensor with its gradient norm
     viz_cnn                a small CNN: conv -> relu -> pool blocks as labelled module clusters
-    viz_lstm_cell          one LSTM step (LSTMCell): the gates i, f, g, o
+    viz_lstm_cell          one LSTM step (LSTMCell): two AddMM products, then LSTMGates
+                           (the gates i, f, g, o as one op, drawn with its equations)
     viz_lstm_steps         an LSTM over 3 time steps, each step's ops in a "step t" cluster
     viz_lstm_folded        the same LSTM over 100 steps, repeated steps folded into "Op xN"
 

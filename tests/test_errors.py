@@ -52,6 +52,43 @@ def test_batch_axes_that_do_not_broadcast_are_named() -> None:
         t(2, 2, 3) @ t(3, 3, 4)
 
 
+ADDMM = [lambda c, a, b: c.addmm(a, b), F.addmm]
+
+
+@pytest.mark.parametrize("s1, s2", [((3,), (3, 4)), ((2, 3), (3,)), ((2, 2, 3), (3, 4)),
+                                    ((2, 3), (3, 4, 1))],
+                         ids=["mat1-1d", "mat2-1d", "mat1-3d", "mat2-3d"])
+@pytest.mark.parametrize("addmm", ADDMM, ids=["method", "functional"])
+def test_addmm_operands_that_are_not_matrices(
+        addmm: Any, s1: tuple[int, ...], s2: tuple[int, ...]) -> None:
+    expected = re.escape("expected 2-D mat1 (n, k) and mat2 (k, m)")
+    with pytest.raises(ValueError, match="addmm: " + expected + ".*" + shapes_named(s1, s2)):
+        addmm(t(4), t(*s1), t(*s2))
+
+
+@pytest.mark.parametrize("addmm", ADDMM, ids=["method", "functional"])
+def test_addmm_inner_dimensions_that_differ_are_named(addmm: Any) -> None:
+    with pytest.raises(ValueError, match="addmm: shapes " + shapes_named((2, 3), (4, 5))
+                       + re.escape(" do not multiply (inner dimensions 3 and 4 differ)")):
+        addmm(t(5), t(2, 3), t(4, 5))
+
+
+@pytest.mark.parametrize("sc", [(5,), (3, 4), (2, 1, 4)], ids=["vector", "matrix", "3-d"])
+@pytest.mark.parametrize("addmm", ADDMM, ids=["method", "functional"])
+def test_addmm_input_that_does_not_broadcast_to_the_product(
+        addmm: Any, sc: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError, match=r"addmm: input of shape " + re.escape(str(sc))
+                       + r" does not broadcast to the product's shape \(2, 4\)"):
+        addmm(t(*sc), t(2, 3), t(3, 4))
+
+
+@pytest.mark.parametrize("sb", [(4,), (1, 5), (5, 1), (2, 5)])
+@pytest.mark.parametrize("sx", [(3,), (2, 3), (2, 2, 3)], ids=["1d", "2d", "3d"])
+def test_linear_bias_of_the_wrong_shape(sx: tuple[int, ...], sb: tuple[int, ...]) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"linear: bias must have shape (5,), got {sb}")):
+        F.linear(t(*sx), t(5, 3), t(*sb))
+
+
 def test_shape_mismatches_in_shape_ops() -> None:
     with pytest.raises(ValueError, match=r"reshape.*\(2, 3\).*\(4, 2\)"):
         t(2, 3).reshape(4, 2)

@@ -3,11 +3,13 @@
 The math is written once, as functions of Tensors (``rnn_cell``, ``lstm_cell``,
 ``gru_cell`` and the ``*_step`` helpers the multi-layer modules in ``recurrent.py`` share);
 the modules ``RNNCell``, ``LSTMCell`` and ``GRUCell`` hold PyTorch's parameters and call
-them. Everything is a composite of the engine's primitives: the gates appear in a drawn
-graph and the engine does back-propagation through time.
+them. Everything is built from the engine's primitives, so the engine does
+back-propagation through time: the Elman and GRU gates are separate elementwise ops; the
+LSTM's pointwise gate math is one primitive, ``LSTMGates`` (ops/recurrent.py), drawn with
+its equations, because ~10 tiny nodes per step cost more than their NumPy work.
 
-Gate order is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n). Every step does ONE matmul
-with the stacked hidden-to-hidden weights and slices the result into gates.
+Gate order is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n). Every step does ONE product
+with the stacked hidden-to-hidden weights (an ``addmm`` that also adds the input part).
 """
 
 from __future__ import annotations

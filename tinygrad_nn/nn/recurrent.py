@@ -2,8 +2,8 @@
 
 The cells' math lives in ``cells.py``; this file runs it over time, layers and directions.
 Per layer and direction the input projection of ALL time steps is one matrix product
-(x: (T*N, I) @ W_ih.T), so each step adds only h @ W_hh.T and the gates. Everything is a
-composite of the engine's primitives: the engine does back-propagation through time.
+(x: (T*N, I) @ W_ih.T), so each step adds only h @ W_hh.T and the gates. Everything is
+built from the engine's primitives: the engine does back-propagation through time.
 
 ``recurrent(mode, x, hx, weights, ...)`` is the whole computation as a function of Tensors
 (like PyTorch's ``_VF.lstm``); the modules hold the parameters and call it.
