@@ -72,8 +72,14 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
         raise ValueError(f"{name}: expected a 3-D input {layout} or a 2-D unbatched input "
                          f"(seq_len, input_size), got shape {x.shape}")
     if x.shape[-1] != input_size:
+        hint = ""
+        if x.ndim == 2:  # PyTorch's rule; a batch missing its feature axis lands here
+            layout = "(batch, seq_len, input_size)" if batch_first else \
+                "(seq_len, batch, input_size)"
+            hint = (f" (a 2-D input {x.shape} is read as one unbatched sequence (seq_len, "
+                    f"input_size); a batch needs a 3-D input {layout})")
         raise ValueError(f"{name}: input has {x.shape[-1]} features, expected "
-                         f"input_size={input_size}")
+                         f"input_size={input_size}{hint}")
     unbatched = x.ndim == 2
     if unbatched:
         x = x.reshape(x.shape[0], 1, input_size)

@@ -18,16 +18,27 @@ derivative sees them as functions of the input, not constants).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from ..function import Function, dual
-from .elementwise import Sigmoid, Tanh, _np_sigmoid
+from .elementwise import Tanh
 from .movement import Concatenate
 
-_sigmoid = dual(_np_sigmoid, Sigmoid)
 _tanh = dual(np.tanh, Tanh)
+
+
+@functools.cache
+def _scale_shift(hidden: int, dtype: np.dtype[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column s and b with act = s * tanh(s * z) + b: sigmoid(z) = 0.5 tanh(z / 2) + 0.5
+    on the i, f, o blocks, tanh(z) itself (s = 1, b = 0) on the g block."""
+    s = np.full(4 * hidden, 0.5, dtype=dtype)
+    s[2 * hidden:3 * hidden] = 1
+    b = np.where(s == 1, 0, 0.5).astype(dtype)
+    s.flags.writeable = b.flags.writeable = False
+    return s, b
 
 
 def _cat_last(parts: list[Any]) -> Any:
@@ -37,14 +48,10 @@ def _cat_last(parts: list[Any]) -> Any:
     return Concatenate.apply(*parts, axis=parts[0].ndim - 1)
 
 
-def _activations(gates: Any, hidden: int) -> Any:
-    """[sigmoid(i) sigmoid(f) tanh(g) sigmoid(o)] of the pre-activations (..., 4H)."""
-    s = _sigmoid(gates)
-    g = _tanh(gates[..., 2 * hidden:3 * hidden])
-    if type(s) is np.ndarray:
-        s[..., 2 * hidden:3 * hidden] = g  # the fresh array takes tanh(g) in place
-        return s
-    return _cat_last([s[..., :2 * hidden], g, s[..., 3 * hidden:]])
+def _activations(gates: Any, s: np.ndarray, b: np.ndarray) -> Any:
+    """[sigmoid(i) sigmoid(f) tanh(g) sigmoid(o)] of the pre-activations (..., 4H), all four
+    blocks by one tanh (the sigmoid as 0.5 tanh(z / 2) + 0.5: exact limits, no overflow)."""
+    return _tanh(gates * s) * s + b
 
 
 class LSTMGates(Function):
@@ -56,10 +63,12 @@ class LSTMGates(Function):
     @staticmethod
     def forward(ctx: Any, gates: Any, c: Any) -> Any:
         hidden = c.shape[-1]
+        if gates.dtype.kind != "f":
+            raise TypeError(f"lstm_gates: expected floating-point gates, got dtype {gates.dtype}")
         if gates.shape[-1] != 4 * hidden or gates.shape[:-1] != c.shape[:-1]:
             raise ValueError(f"lstm_gates: expected gates (..., 4H) and c (..., H) with the same "
                              f"leading shape, got {gates.shape} and {c.shape}")
-        act = _activations(gates, hidden)
+        act = _activations(gates, *_scale_shift(hidden, gates.dtype))
         i, f, g, o = (act[..., k * hidden:(k + 1) * hidden] for k in range(4))
         out = np.empty((2,) + c.shape, dtype=np.result_type(act, c))
         h_new, c_new = out[0], out[1]
@@ -74,14 +83,17 @@ class LSTMGates(Function):
     def backward(ctx: Any, g_out: Any) -> Any:
         gates, c, out, act, tc = ctx.saved_tensors
         hidden = c.shape[-1]
+        s, b = _scale_shift(hidden, gates.dtype)
         if ctx._create:  # act and tc were saved as constants: recompute them from the inputs
-            act, tc = _activations(gates, hidden), _tanh(out[1])
+            act, tc = _activations(gates, s, b), _tanh(out[1])
         i, f, g, o = (act[..., k * hidden:(k + 1) * hidden] for k in range(4))
         gh, gc = g_out[0], g_out[1]
         dc = gc + gh * o * (1 - tc * tc)
-        d_gates = _cat_last([dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g),
-                             gh * tc * o * (1 - o)])
-        return d_gates, (dc * f if ctx.needs_input_grad[1] else None)
+        # d act / d z = s^2 (1 - tanh^2) = (s - t)(s + t), t = act - b: sigmoid' = (1 - a) a
+        # and tanh' = (1 - a)(1 + a), each factor exact (no cancellation near saturation)
+        t = act - b
+        d_act = _cat_last([dc * g, dc * c, dc * i, gh * tc])
+        return d_act * ((s - t) * (s + t)), (dc * f if ctx.needs_input_grad[1] else None)
 
 
 lstm_gates = LSTMGates.apply
