@@ -98,8 +98,11 @@ def _run_hooks(hooks: list[Callable[[Any], Any]], g: Any, tensor_cls: type, crea
     return gt if create else gt.data
 
 
-def accumulate_grad(t: Any, g: Any, create: bool) -> None:
-    """Add gradient ``g`` into ``t.grad`` (a Tensor) like PyTorch: sum over calls."""
+def accumulate_grad(t: Any, g: Any, create: bool, fresh: bool = False) -> None:
+    """Add gradient ``g`` into ``t.grad`` (a Tensor) like PyTorch: sum over calls.
+
+    ``fresh``: ``g`` is an array only the engine holds, so it may become ``.grad`` itself.
+    """
     tensor_cls = type(t)
     if create:
         gt = g if isinstance(g, tensor_cls) else tensor_cls(g)
@@ -110,8 +113,9 @@ def accumulate_grad(t: Any, g: Any, create: bool) -> None:
     if g.dtype != t.dtype:
         g = g.astype(t.dtype)
     if t.grad is None:
-        # a fresh array: the engine may hand the same array to several inputs
-        t.grad = tensor_cls(np.array(g, order="C"))  # a C-ordered copy, like the parameter
+        # otherwise a copy: the engine may hand the same array to several inputs
+        keep = fresh and g.flags.c_contiguous and g.flags.writeable
+        t.grad = tensor_cls(g if keep else np.array(g, order="C"))  # C-ordered, like the param
     elif t.grad._ctx is not None or t.grad.shape != g.shape:
         t.grad = tensor_cls(t.grad.data + g)
     else:
@@ -154,16 +158,19 @@ def run_backward(
         while heap:
             _, key, v = pop(heap)
             g = grads.pop(key)
+            fresh = key in owned  # a buffer the engine allocated: no one else holds it
             if type(g) is not np.ndarray and isinstance(g, LazyGrad):
                 g = g.dense()
+                fresh = True
             if not v._is_fn:  # a leaf
                 if v._hooks:
                     g = _run_hooks(v._hooks, g, tensor_cls, create_graph)
+                    fresh = False
                 if capture is not None:
                     if key in capture:
                         captured[capture[key]] = g
                 else:
-                    accumulate_grad(v, g, create_graph)
+                    accumulate_grad(v, g, create_graph, fresh)
                 continue
             if v._hooks:
                 g = _run_hooks(v._hooks, g, tensor_cls, create_graph)
