@@ -196,3 +196,17 @@ def test_backward_may_return_a_python_number_for_a_constant_gradient() -> None:
     x = tg.Tensor(np.ones((2, 3)), requires_grad=True)
     Triple.apply(x).sum().backward()
     np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 3.0))
+
+
+@pytest.mark.parametrize("scalar", [np.float64(2.5), np.float32(2.5), np.int64(3), np.bool_(True)])
+@pytest.mark.parametrize("op", [lambda x, s: x * s, lambda x, s: s * x, lambda x, s: x - s,
+                                lambda x, s: s / x, lambda x, s: x ** s,
+                                lambda x, s: tg.where(x > 0, x, s)])
+def test_numpy_scalars_combine_like_python_numbers(op: Any, scalar: Any) -> None:
+    # NumPy alone would promote float32 * np.float64 to float64; PyTorch keeps float32
+    x = tg.tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
+    y = op(x, scalar)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, op(x.data.astype(np.float64), scalar.item()), rtol=1e-6)
+    y.sum().backward()
+    assert x.grad is not None and x.grad.dtype == np.float32

@@ -138,6 +138,8 @@ class Function:
                     needs.append(True)
                     continue
             else:
+                if isinstance(a, np.generic):  # a NumPy scalar combines like a Python number:
+                    a = a.item()  # float32 * np.float64(2) stays float32, as in PyTorch
                 arrays.append(a)
                 shapes.append(getattr(a, "shape", ()))
             parents.append(None)
