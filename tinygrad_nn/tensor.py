@@ -2,7 +2,7 @@
 
 Ops are recorded in one place, ``Function.apply``; this file holds the data model,
 the autograd entry points (``backward``, ``grad``), in-place updates with version
-counters, conversions and operator overloads. The op methods live in ``tensor_ops``.
+counters, conversions and operator overloads. Op methods: ``tensor_ops``, ``tensor_reduce``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 from . import engine, function
 from .tensor_inplace import TensorInPlace
 from .tensor_ops import TensorOps, as_dtype, get_default_dtype
+from .tensor_reduce import TensorReduceOps
 from .tensor_shape import TensorShapeOps
 
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
@@ -67,7 +68,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
-class Tensor(TensorOps, TensorShapeOps, TensorInPlace):
+class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
