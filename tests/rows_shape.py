@@ -245,7 +245,7 @@ def _rmatmul(draw: Draw, form: Any) -> Any:
 def _addmm(draw: Draw, form: Any) -> Any:
     n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
     c_shape = draw(st.sampled_from([(n, m), (m,), (1, m), (n, 1), ()]))
-    scale = {name: draw(st.sampled_from([1.0, 0.5, -2.0])) for name in ("beta", "alpha")}
+    scale = {name: draw(st.sampled_from([1.0, 0.5, -2.0, 0.0])) for name in ("beta", "alpha")}
     return (lambda c, a, b: form(c, a, b, **scale)), [arr(draw, c_shape), arr(draw, (n, k)),
                                                        arr(draw, (k, m))]
 

@@ -255,6 +255,12 @@ def test_addmm(c_shape: tuple[int, ...], beta: float, alpha: float) -> None:
             u(*c_shape), u(2, 3), u(3, 4))
 
 
+def test_addmm_with_beta_0_ignores_nan_and_inf_in_the_input() -> None:
+    c = np.array([[np.nan, np.inf, 1.0]])
+    compare(lambda c, a, b: F.addmm(c, a, b, beta=0.0),
+            lambda c, a, b: torch.addmm(c, a, b, beta=0.0), c, u(2, 3), u(3, 3))
+
+
 EINSUM = {"ij,jk->ik": [(2, 3), (3, 4)], "ij,jk": [(2, 3), (3, 4)], "ii->": [(3, 3)],
           "ii->i": [(3, 3)], "i,j->ij": [(2,), (3,)], "bij,bjk->bik": [(2, 2, 3), (2, 3, 2)],
           "...ij,...jk->...ik": [(2, 2, 3), (2, 3, 4)], "...i->...": [(2, 3, 4)],

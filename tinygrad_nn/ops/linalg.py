@@ -101,6 +101,8 @@ class AddMM(Function):
         y = matmul2d(a, b)
         if alpha != 1:
             y *= alpha
+        if beta == 0:  # c is ignored, NaN and inf in it included (PyTorch's rule)
+            return y if np.result_type(y, c) == y.dtype else y.astype(np.result_type(y, c))
         if beta != 1:
             c = c * beta
         if c.dtype == y.dtype:
