@@ -1,4 +1,5 @@
-"""The engine: iterative topological order, released saved values, freed graphs, grad()."""
+"""The engine: the backward order (newest node first), released saved values, freed graphs,
+grad()."""
 
 from __future__ import annotations
 
@@ -186,6 +187,35 @@ def test_grad_of_several_outputs_sums_their_contributions() -> None:
     y1, y2 = x * 2.0, x.exp()
     (g,) = tg.grad([y1, y2], x, grad_outputs=[Tensor(np.ones(2)), Tensor(np.array([2.0, 0.0]))])
     np.testing.assert_allclose(g.data, 2.0 + np.array([2.0, 0.0]) * np.exp(x.data))
+
+
+def test_an_output_computed_from_another_output_still_gets_both_contributions() -> None:
+    # z is made from y: y's gradient is complete only after z's node ran (newest first)
+    x = leaf(1.0, 2.0)
+    y = x * x
+    z = (y * 3.0).sin()
+    (g,) = tg.grad([z, y], x, grad_outputs=[Tensor(np.ones(2)), Tensor(np.ones(2))])
+    np.testing.assert_allclose(g.data, (3.0 * np.cos(3.0 * x.data**2) + 1.0) * 2 * x.data)
+
+
+def test_a_branch_that_gets_no_gradient_is_never_run() -> None:
+    calls = []
+
+    class Spy(tg.Function):
+        @staticmethod
+        def forward(ctx, a):  # type: ignore[no-untyped-def]
+            return a * 1.0
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            return g
+
+    x = leaf(1.0)
+    unused = Spy.apply(x)  # recorded, but the loss does not use it
+    (x * 2.0).sum().backward()
+    assert calls == [] and unused.requires_grad
+    np.testing.assert_allclose(x.grad.data, [2.0])
 
 
 def test_grad_with_create_graph_is_differentiable() -> None:
