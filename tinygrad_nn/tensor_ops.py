@@ -154,15 +154,17 @@ class TensorOps:
         T = _T()
         a = mat1 if isinstance(mat1, T) else T(mat1)
         b = mat2 if isinstance(mat2, T) else T(mat2)
-        if a.ndim != 2 or b.ndim != 2:
+        sa, sb, sc = a.data.shape, b.data.shape, self.data.shape
+        if len(sa) != 2 or len(sb) != 2:
             raise ValueError(f"addmm: expected 2-D mat1 (n, k) and mat2 (k, m), got shapes "
-                             f"{a.shape} and {b.shape}")
-        if a.shape[1] != b.shape[0]:
-            raise ValueError(f"addmm: shapes {a.shape} and {b.shape} do not multiply (inner "
-                             f"dimensions {a.shape[1]} and {b.shape[0]} differ)")
-        out = (a.shape[0], b.shape[1])
-        if self.ndim > 2 or any(s not in (1, o) for s, o in zip(self.shape[::-1], out[::-1])):
-            raise ValueError(f"addmm: input of shape {self.shape} does not broadcast to the "
+                             f"{sa} and {sb}")
+        if sa[1] != sb[0]:
+            raise ValueError(f"addmm: shapes {sa} and {sb} do not multiply (inner "
+                             f"dimensions {sa[1]} and {sb[0]} differ)")
+        out = (sa[0], sb[1])
+        if sc != out and (len(sc) > 2 or any(s not in (1, o) for s, o in
+                                             zip(sc[::-1], out[::-1]))):
+            raise ValueError(f"addmm: input of shape {sc} does not broadcast to the "
                              f"product's shape {out}")
         return P.AddMM.apply(self, a, b, beta=beta, alpha=alpha)
 
