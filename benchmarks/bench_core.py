@@ -171,12 +171,15 @@ def step_numpy(X: np.ndarray, Y: np.ndarray, params: list[Any],
     return step
 
 
-def step_tinygrad(X: np.ndarray, Y: np.ndarray, params: list[Any]) -> Callable[[], float]:
-    Xt, Yt = tg.Tensor(X), tg.Tensor(Y)
-    ps = [(tg.Tensor(W.copy(), requires_grad=True), tg.Tensor(b.copy(), requires_grad=True))
+def step_autograd(lib: Any, X: np.ndarray, Y: np.ndarray,
+                  params: list[Any]) -> Callable[[], float]:
+    """The same step written with an autograd library's tensors: ``tg`` or ``torch`` (both
+    spell ``tensor(data, requires_grad=...)``, ``no_grad`` and ``binary_cross_entropy`` alike)."""
+    F = tg.functional if lib is tg else lib.nn.functional
+    Xt, Yt = lib.tensor(X), lib.tensor(Y)
+    ps = [(lib.tensor(W.copy(), requires_grad=True), lib.tensor(b.copy(), requires_grad=True))
           for W, b in params]
     flat = [p for pair in ps for p in pair]
-    F = tg.functional
 
     def step() -> float:
         A = Xt
@@ -185,30 +188,7 @@ def step_tinygrad(X: np.ndarray, Y: np.ndarray, params: list[Any]) -> Callable[[
             A = Z.relu() if i < len(ps) - 1 else Z.sigmoid()
         cost = F.binary_cross_entropy(A, Yt)
         cost.backward()
-        with tg.no_grad():
-            for p in flat:
-                p -= LR * p.grad
-                p.grad = None
-        return cost.item()
-
-    return step
-
-
-def step_torch(X: np.ndarray, Y: np.ndarray, params: list[Any]) -> Callable[[], float]:
-    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
-    ps = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True))
-          for W, b in params]
-    flat = [p for pair in ps for p in pair]
-    F = torch.nn.functional
-
-    def step() -> float:
-        A = Xt
-        for i, (W, b) in enumerate(ps):
-            Z = W @ A + b
-            A = Z.relu() if i < len(ps) - 1 else Z.sigmoid()
-        cost = F.binary_cross_entropy(A, Yt)
-        cost.backward()
-        with torch.no_grad():
+        with lib.no_grad():
             for p in flat:
                 p -= LR * p.grad
                 p.grad = None
@@ -302,10 +282,10 @@ def main(argv: list[str] | None = None) -> None:
     steps: dict[str, Callable[[], float]] = {
         "NumPy by hand": step_numpy(X, Y, params),
         "NumPy by hand, tuned": step_numpy(X, Y, params, tuned=True),
-        "tinygrad_nn": step_tinygrad(X, Y, params),
+        "tinygrad_nn": step_autograd(tg, X, Y, params),
     }
     if torch is not None:
-        steps["PyTorch eager"] = step_torch(X, Y, params)
+        steps["PyTorch eager"] = step_autograd(torch, X, Y, params)
     costs = {name: [fn() for _ in range(3)] for name, fn in steps.items()}  # also warms up
     ref = costs["NumPy by hand"]
     for name, cs in costs.items():  # every implementation follows the same trajectory

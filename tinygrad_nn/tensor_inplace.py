@@ -14,28 +14,21 @@ import numpy as np
 
 from ._random import get_rng
 from .engine import _mode
-from .tensor_ops import _T
+from .tensor_ops import _T, TensorMixin
 
 
 def _const(arr: np.ndarray) -> Any:
     return _T()._make(arr, None)
 
 
-class TensorInPlace:
+class TensorInPlace(TensorMixin):
     """The in-place methods of Tensor (a mixin)."""
 
     __slots__ = ()
     if TYPE_CHECKING:
-        data: np.ndarray
         requires_grad: bool
         _ctx: Any
         _vc: list[int]
-
-        @property
-        def shape(self) -> tuple[int, ...]: ...
-
-        @property
-        def dtype(self) -> np.dtype: ...
 
         def clip(self, lo: Any = None, hi: Any = None) -> Any: ...
 

@@ -78,12 +78,13 @@ def _ints(args: tuple[Any, ...]) -> tuple[int, ...]:
     return shape_arg(args)
 
 
-class TensorOps:
-    """Op methods shared by every Tensor (a mixin; ``Tensor`` adds data and autograd)."""
+class TensorMixin:
+    """The base of Tensor's method mixins: what they may use of a Tensor (declared for type
+    checking; ``Tensor`` provides the array and its read-only shape properties)."""
 
     __slots__ = ()
     data: np.ndarray
-    if TYPE_CHECKING:  # provided by Tensor as read-only properties
+    if TYPE_CHECKING:
 
         @property
         def shape(self) -> tuple[int, ...]: ...
@@ -93,6 +94,12 @@ class TensorOps:
 
         @property
         def dtype(self) -> np.dtype: ...
+
+
+class TensorOps(TensorMixin):
+    """Op methods shared by every Tensor (a mixin; ``Tensor`` adds data and autograd)."""
+
+    __slots__ = ()
 
     # -- arithmetic ---------------------------------------------------------------
     def __add__(self, y: Any) -> Any:

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
-from .tensor_ops import _T
+from .tensor_ops import _T, TensorMixin
 
 
 def _axes(axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple[Any, bool]:
@@ -25,18 +25,11 @@ def _axes(axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple[Any, bool]
     return axis, bool(keepdims)
 
 
-class TensorReduceOps:
+class TensorReduceOps(TensorMixin):
     """Reductions and softmaxes shared by every Tensor (a mixin; ``Tensor`` adds the data)."""
 
     __slots__ = ()
-    data: np.ndarray
-    if TYPE_CHECKING:  # provided by Tensor as read-only properties, and by TensorOps
-
-        @property
-        def shape(self) -> tuple[int, ...]: ...
-
-        @property
-        def ndim(self) -> int: ...
+    if TYPE_CHECKING:  # provided by TensorOps
 
         def __sub__(self, y: Any) -> Any: ...
 

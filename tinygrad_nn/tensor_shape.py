@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from . import ops as P
 from ._shapes import broadcast_shapes, normalize_axis, normalize_one_axis
-from .tensor_ops import _T, _data, _ints, _shape, as_dtype
+from .tensor_ops import _T, TensorMixin, _data, _ints, _shape, as_dtype
 
 
-class TensorShapeOps:
+class TensorShapeOps(TensorMixin):
     """Shape, indexing and type methods shared by every Tensor (a mixin)."""
 
     __slots__ = ()
-    data: np.ndarray
-    if TYPE_CHECKING:  # provided by Tensor as read-only properties
-
-        @property
-        def shape(self) -> tuple[int, ...]: ...
-
-        @property
-        def ndim(self) -> int: ...
-
-        @property
-        def dtype(self) -> np.dtype: ...
 
     # -- shape --------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Any:
