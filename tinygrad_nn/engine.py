@@ -158,11 +158,12 @@ def run_backward(
         while heap:
             _, key, v = pop(heap)
             g = grads.pop(key)
-            fresh = key in owned  # a buffer the engine allocated: no one else holds it
-            if type(g) is not np.ndarray and isinstance(g, LazyGrad):
+            lazy = type(g) is not np.ndarray and isinstance(g, LazyGrad)
+            if lazy:
                 g = g.dense()
-                fresh = True
             if not v._is_fn:  # a leaf
+                # made dense here, or a buffer the engine summed into: no one else holds it
+                fresh = lazy or key in owned
                 if v._hooks:
                     g = _run_hooks(v._hooks, g, tensor_cls, create_graph)
                     fresh = False

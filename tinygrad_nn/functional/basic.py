@@ -116,17 +116,15 @@ def linear(x: Any, w: Any, b: Any = None) -> Tensor:
             f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}), "
             f"weight expects {w.shape[1]} (weight shape {w.shape})"
         )
-    if b is None:
-        if x.ndim > 2:  # one 2-D product (and one for each gradient), not a batched one per row
-            return (x.reshape(-1, w.shape[1]) @ w.T).reshape(x.shape[:-1] + (w.shape[0],))
-        return x @ w.T
-    b = as_tensor(b)
-    if b.ndim > 1 or b.numel() not in (1, w.shape[0]):
-        raise ValueError(f"linear: bias must have shape ({w.shape[0]},), got {b.shape}")
-    if x.ndim == 1:
-        return x @ w.T + b
+    # one 2-D product (and one for each gradient), not a batched one per row
     rows = x.reshape(-1, w.shape[1]) if x.ndim > 2 else x
-    y = b.addmm(rows, w.T)  # bias and product in one op
+    if b is None:
+        y = rows @ w.T
+    else:
+        b = as_tensor(b)
+        if b.ndim > 1 or b.numel() not in (1, w.shape[0]):
+            raise ValueError(f"linear: bias must have shape ({w.shape[0]},), got {b.shape}")
+        y = rows @ w.T + b if x.ndim == 1 else b.addmm(rows, w.T)  # bias and product: one op
     return y.reshape(x.shape[:-1] + (w.shape[0],)) if x.ndim > 2 else y
 
 

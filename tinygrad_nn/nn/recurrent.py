@@ -67,15 +67,13 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     per = len(weights) // runs
     input_size, hidden_size = weights[0].shape[1], weights[1].shape[1]
     x = as_input(name, x)
+    layout = "(batch, seq_len, input_size)" if batch_first else "(seq_len, batch, input_size)"
     if x.ndim not in (2, 3):
-        layout = "(batch, seq_len, input_size)" if batch_first else "(seq_len, batch, input_size)"
         raise ValueError(f"{name}: expected a 3-D input {layout} or a 2-D unbatched input "
                          f"(seq_len, input_size), got shape {x.shape}")
     if x.shape[-1] != input_size:
         hint = ""
         if x.ndim == 2:  # PyTorch's rule; a batch missing its feature axis lands here
-            layout = "(batch, seq_len, input_size)" if batch_first else \
-                "(seq_len, batch, input_size)"
             hint = (f" (a 2-D input {x.shape} is read as one unbatched sequence (seq_len, "
                     f"input_size); a batch needs a 3-D input {layout})")
         raise ValueError(f"{name}: input has {x.shape[-1]} features, expected "

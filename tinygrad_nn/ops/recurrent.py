@@ -48,6 +48,11 @@ def _cat_last(parts: list[Any]) -> Any:
     return Concatenate.apply(*parts, axis=parts[0].ndim - 1)
 
 
+def _blocks(act: Any, hidden: int) -> tuple[Any, ...]:
+    """The four (..., H) blocks i, f, g, o of a (..., 4H) array (views, or recorded slices)."""
+    return tuple(act[..., k * hidden:(k + 1) * hidden] for k in range(4))
+
+
 def _activations(gates: Any, s: np.ndarray, b: np.ndarray) -> Any:
     """[sigmoid(i) sigmoid(f) tanh(g) sigmoid(o)] of the pre-activations (..., 4H), all four
     blocks by one tanh (the sigmoid as 0.5 tanh(z / 2) + 0.5: exact limits, no overflow)."""
@@ -69,7 +74,7 @@ class LSTMGates(Function):
             raise ValueError(f"lstm_gates: expected gates (..., 4H) and c (..., H) with the same "
                              f"leading shape, got {gates.shape} and {c.shape}")
         act = _activations(gates, *_scale_shift(hidden, gates.dtype))
-        i, f, g, o = (act[..., k * hidden:(k + 1) * hidden] for k in range(4))
+        i, f, g, o = _blocks(act, hidden)
         out = np.empty((2,) + c.shape, dtype=np.result_type(act, c))
         h_new, c_new = out[0], out[1]
         np.multiply(f, c, out=c_new)
@@ -86,7 +91,7 @@ class LSTMGates(Function):
         s, b = _scale_shift(hidden, gates.dtype)
         if ctx._create:  # act and tc were saved as constants: recompute them from the inputs
             act, tc = _activations(gates, s, b), _tanh(out[1])
-        i, f, g, o = (act[..., k * hidden:(k + 1) * hidden] for k in range(4))
+        i, f, g, o = _blocks(act, hidden)
         gh, gc = g_out[0], g_out[1]
         dc = gc + gh * o * (1 - tc * tc)
         # d act / d z = s^2 (1 - tanh^2) = (s - t)(s + t), t = act - b: sigmoid' = (1 - a) a
