@@ -184,3 +184,5 @@ def test_lstm_gates_refuses_mismatched_shapes() -> None:
         LSTMGates.apply(Tensor(np.zeros((2, 7))), Tensor(np.zeros((2, 2))))
     with pytest.raises(ValueError, match=r"same leading shape, got \(3, 8\) and \(2, 2\)"):
         LSTMGates.apply(Tensor(np.zeros((3, 8))), Tensor(np.zeros((2, 2))))
+    with pytest.raises(TypeError, match="expected floating-point gates, got dtype int64"):
+        LSTMGates.apply(Tensor(np.zeros((2, 8), dtype=np.int64)), Tensor(np.zeros((2, 2))))
