@@ -122,12 +122,12 @@ def check_grads(model: Any, tg_loss: Callable[[], Any], numpy_grads: Grads, rtol
     params = list(model.parameters())
     for p in params:
         p.grad = None
-    loss, grads = numpy_grads([p.data.copy() for p in params])
+    loss, grads = numpy_grads([p.numpy().copy() for p in params])
     ref_loss = tg_loss()
     ref_loss.backward()
     worst = 0.0
     for (name, p), g in zip(model.named_parameters(), grads):
-        err = rel_error(g, np.asarray(p.grad.data))
+        err = rel_error(g, np.asarray(p.grad.numpy()))
         worst = max(worst, err)
         if err > rtol:
             raise SystemExit(f"NumPy by hand: gradient of {name} differs from tinygrad_nn's "
@@ -259,14 +259,14 @@ def compare_train_steps(doc: str, title: str, *, make_tg: Callable[[], Any],
     check_grads(model, tg_loss(model), numpy_grads, rtol)
     names = [k for k, _ in model.named_parameters()]
     tg_params = list(model.parameters())
-    np_params = [p.data.copy() for p in tg_params]  # NumPy by hand updates these in place
+    np_params = [p.numpy().copy() for p in tg_params]  # NumPy by hand updates these in place
     fns: dict[str, Callable[[], float]] = {
         "tinygrad_nn": train_step(tg.optim.SGD(tg_params, lr=lr), tg_loss(model),
                                   None if clip is None else
                                   lambda: clip_grad_norm_(tg_params, clip)),
         "NumPy by hand": numpy_sgd_step(np_params, numpy_grads, lr, clip),
     }
-    params = {"tinygrad_nn": {k: p.data for k, p in zip(names, tg_params)},
+    params = {"tinygrad_nn": {k: p.numpy() for k, p in zip(names, tg_params)},
               "NumPy by hand": dict(zip(names, np_params))}
     if tmodel is not None:
         t_params = list(tmodel.parameters())

@@ -73,8 +73,8 @@ def cnn():
 def lstm_cell():
     tg.manual_seed(0)
     cell = nn.LSTMCell(3, 4)
-    x = tg.Tensor(tg.randn(1, 3).data, name="x")  # named inputs keep their names
-    h, c = tg.Tensor(tg.randn(1, 4).data, name="h"), tg.Tensor(tg.randn(1, 4).data, name="c")
+    x = tg.Tensor(tg.randn(1, 3).numpy(), name="x")  # named inputs keep their names
+    h, c = tg.Tensor(tg.randn(1, 4).numpy(), name="h"), tg.Tensor(tg.randn(1, 4).numpy(), name="c")
     return cell.draw(x, (h, c), compact=True)
 
 

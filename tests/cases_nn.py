@@ -104,8 +104,8 @@ def _batch_norm(cls: type, ndims: tuple[int, ...], train: bool) -> Callable[[Dra
         m = cls(c, affine=draw(st.booleans()), momentum=draw(st.sampled_from([0.1, None])))
         m.double()
         if not train:
-            m.running_mean.data[...] = _arr(draw, (c,))
-            m.running_var.data[...] = _arr(draw, (c,), 0.2, 3.0)
+            m.running_mean.numpy()[...] = _arr(draw, (c,))
+            m.running_var.numpy()[...] = _arr(draw, (c,), 0.2, 3.0)
         m.train(train)
         return m, [_spread(draw, shape)]
 

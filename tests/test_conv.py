@@ -115,7 +115,7 @@ def test_conv2d_matches_the_definition_and_the_shape_formula(c: dict[str, Any], 
     shape = tuple(_out(n, k, s, p, d)
                   for n, k, s, p, d in zip(c["hw"], c["k"], c["s"], c["p"], c["d"]))
     assert y.shape == (c["n"], c["cout"], *shape)
-    np.testing.assert_allclose(y.data, _conv_loops(x, w, b, c["s"], c["p"], c["d"], c["groups"]),
+    np.testing.assert_allclose(y.numpy(), _conv_loops(x, w, b, c["s"], c["p"], c["d"], c["groups"]),
                                rtol=1e-10, atol=1e-10)
 
 
@@ -131,7 +131,7 @@ def test_conv1d_is_conv2d_on_a_height_one_image(k: int, s: int, d: int, p: int, 
     y = F.conv1d(x, w, b, s, p, d, groups=2)
     ref = _conv_loops(x[:, :, None], w[:, :, None], b, (1, s), (0, p), (1, d), 2)[:, :, 0]
     assert y.shape == (2, 6, _out(length, k, s, p, d))
-    np.testing.assert_allclose(y.data, ref, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(y.numpy(), ref, rtol=1e-10, atol=1e-10)
 
 
 @pytest.mark.parametrize("k,d", [(3, 1), (4, 1), (2, 3), (3, 2)])
@@ -143,10 +143,10 @@ def test_same_padding_keeps_the_size_and_valid_means_none(k: int, d: int) -> Non
     total = d * (k - 1)  # PyTorch's rule: an odd total puts the extra row at the end
     before, after = total // 2, total - total // 2
     xp = np.pad(x, ((0, 0), (0, 0), (before, after), (before, after)))
-    np.testing.assert_allclose(y.data, _conv_loops(xp, w, None, (1, 1), (0, 0), (d, d), 1),
+    np.testing.assert_allclose(y.numpy(), _conv_loops(xp, w, None, (1, 1), (0, 0), (d, d), 1),
                                rtol=1e-10, atol=1e-10)
-    np.testing.assert_array_equal(F.conv2d(x, w, padding="valid", dilation=d).data,
-                                  F.conv2d(x, w, dilation=d).data)
+    np.testing.assert_array_equal(F.conv2d(x, w, padding="valid", dilation=d).numpy(),
+                                  F.conv2d(x, w, dilation=d).numpy())
 
 
 @settings(max_examples=40)
@@ -168,17 +168,17 @@ def test_max_pool2d_values_and_first_max_gradient(c: dict[str, Any], seed: int) 
         first = vals.argmax(axis=-1)  # the first maximum in row-major window order
         for a, (r, q) in enumerate(pos):
             want_g[..., r, q] += np.where(first == a, g[..., i, j], 0.0)
-    np.testing.assert_array_equal(y.data, want_y)
-    np.testing.assert_allclose(xt.grad.data, want_g, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(y.numpy(), want_y)
+    np.testing.assert_allclose(xt.grad.numpy(), want_g, rtol=1e-12, atol=1e-12)
 
 
 def test_max_pool2d_propagates_nan_and_ignores_padding() -> None:
     x = np.arange(16.0).reshape(1, 1, 4, 4) - 20.0  # all negative: padding must not win
     y = F.max_pool2d(x, 3, 1, 1)
-    assert (y.data < 0).all()
+    assert (y.numpy() < 0).all()
     x[0, 0, 1, 1] = np.nan
     y = F.max_pool2d(x, 2)
-    assert np.isnan(y.data[0, 0, 0, 0]) and not np.isnan(y.data[0, 0, 1:, 1:]).any()
+    assert np.isnan(y.numpy()[0, 0, 0, 0]) and not np.isnan(y.numpy()[0, 0, 1:, 1:]).any()
 
 
 @settings(max_examples=40)
@@ -199,7 +199,7 @@ def test_avg_pool2d_matches_the_definition(c: dict[str, Any], include_pad: bool,
         cols = min(q0 + c["k"][1], w + c["p"][1]) - q0
         count = div or (rows * cols if include_pad else len(pos))
         want[..., i, j] = total / count
-    np.testing.assert_allclose(y.data, want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(y.numpy(), want, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("hw,out", [((7, 5), (3, 2)), ((4, 4), 2), ((5, 6), (1, None)),
@@ -213,7 +213,7 @@ def test_adaptive_avg_pool2d_averages_pytorch_windows(hw: Any, out: Any) -> None
         for j in range(ow):
             r = slice(i * hw[0] // oh, -(-(i + 1) * hw[0] // oh))
             q = slice(j * hw[1] // ow, -(-(j + 1) * hw[1] // ow))
-            np.testing.assert_allclose(y.data[..., i, j], x[..., r, q].mean(axis=(-2, -1)))
+            np.testing.assert_allclose(y.numpy()[..., i, j], x[..., r, q].mean(axis=(-2, -1)))
 
 
 @settings(max_examples=30)
@@ -228,7 +228,7 @@ def test_fold_is_the_adjoint_of_unfold(c: dict[str, Any], seed: int) -> None:
     y = rng.standard_normal(cols.shape)
     back = F.fold(y, c["hw"], c["k"], c["d"], c["p"], c["s"])
     assert back.shape == x.shape
-    np.testing.assert_allclose((cols.data * y).sum(), (x * back.data).sum(), rtol=1e-10)
+    np.testing.assert_allclose((cols.numpy() * y).sum(), (x * back.numpy()).sum(), rtol=1e-10)
 
 
 def test_unfold_and_fold_primitives_are_each_others_backward() -> None:
@@ -240,9 +240,9 @@ def test_unfold_and_fold_primitives_are_each_others_backward() -> None:
     (gg,) = tg.grad(g.sum(), [x])  # through Fold's backward, unfold
     # d/dx sum(fold(2 unfold(x))) = 2 * (number of windows covering each pixel)
     count = np.outer([1, 1, 1, 1, 0], [1, 2, 2, 1])
-    np.testing.assert_allclose(gg.data, np.broadcast_to(2.0 * count, x.shape))
+    np.testing.assert_allclose(gg.numpy(), np.broadcast_to(2.0 * count, x.shape))
     back = Fold.apply(cols, size=(5, 4), kernel=(2, 3), stride=(2, 1), dilation=(1, 1))
-    np.testing.assert_allclose(back.data, x.data * count)
+    np.testing.assert_allclose(back.numpy(), x.numpy() * count)
 
 
 def test_float32_stays_float32_and_arrays_are_accepted() -> None:
@@ -262,9 +262,9 @@ def test_unbatched_input_gives_the_batched_result() -> None:
     for f in (lambda a: F.conv2d(a, w, padding=1), lambda a: F.max_pool2d(a, 2),
               lambda a: F.avg_pool2d(a, 2), lambda a: F.adaptive_avg_pool2d(a, 2),
               lambda a: F.unfold(a, 2)):
-        np.testing.assert_array_equal(f(x).data, f(x[None]).data[0])
-    np.testing.assert_array_equal(F.conv1d(x[:, 0], w[:, :, 0]).data,
-                                  F.conv1d(x[None, :, 0], w[:, :, 0]).data[0])
+        np.testing.assert_array_equal(f(x).numpy(), f(x[None]).numpy()[0])
+    np.testing.assert_array_equal(F.conv1d(x[:, 0], w[:, :, 0]).numpy(),
+                                  F.conv1d(x[None, :, 0], w[:, :, 0]).numpy()[0])
 
 
 def test_conv_gradients_reach_input_weight_and_bias() -> None:
@@ -273,12 +273,12 @@ def test_conv_gradients_reach_input_weight_and_bias() -> None:
     w = tg.Tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
     b = tg.Tensor(rng.standard_normal(3), requires_grad=True)
     F.conv2d(x, w, b, padding=1).sum().backward()
-    np.testing.assert_allclose(b.grad.data, np.full(3, 2 * 4 * 4.0))  # d(sum)/db = N*OH*OW
+    np.testing.assert_allclose(b.grad.numpy(), np.full(3, 2 * 4 * 4.0))  # d(sum)/db = N*OH*OW
     # d(sum)/dw[o, c, i, j] = sum of the inputs that kernel tap (i, j) ever sees
-    xp = np.pad(x.data, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    xp = np.pad(x.numpy(), ((0, 0), (0, 0), (1, 1), (1, 1)))
     want = np.stack([[xp[:, c, i:i + 4, j:j + 4].sum() for i in range(3) for j in range(3)]
                      for c in range(2)]).reshape(2, 3, 3)
-    np.testing.assert_allclose(w.grad.data, np.broadcast_to(want, (3, 2, 3, 3)))
+    np.testing.assert_allclose(w.grad.numpy(), np.broadcast_to(want, (3, 2, 3, 3)))
     assert x.grad.shape == x.shape
 
 
@@ -307,32 +307,32 @@ def test_conv2d_layer_parameters_and_default_init() -> None:
     assert m.weight.dtype == np.float32 and m.weight.requires_grad
     bound = 1 / math.sqrt(2 * 3 * 2)  # kaiming_uniform_(a=sqrt(5)) and the bias: 1/sqrt(fan_in)
     for p in (m.weight, m.bias):
-        assert np.abs(p.data).max() <= bound and np.abs(p.data).max() > 0.5 * bound
+        assert np.abs(p.numpy()).max() <= bound and np.abs(p.numpy()).max() > 0.5 * bound
     assert Conv2d(4, 6, 3, bias=False).bias is None
     assert set(Conv2d(1, 1, 1).state_dict()) == {"weight", "bias"}
     tg.manual_seed(7)
-    a = Conv2d(2, 3, 3).weight.data.copy()
+    a = Conv2d(2, 3, 3).weight.numpy().copy()
     tg.manual_seed(7)
-    np.testing.assert_array_equal(a, Conv2d(2, 3, 3).weight.data)
+    np.testing.assert_array_equal(a, Conv2d(2, 3, 3).weight.numpy())
 
 
 def test_layers_forward_like_the_functional_forms() -> None:
     rng = np.random.default_rng(6)
     x = rng.standard_normal((2, 4, 7, 6))
     m = Conv2d(4, 2, 3, stride=2, padding=1, dilation=1, groups=2).double()
-    np.testing.assert_allclose(m(x).data, F.conv2d(x, m.weight, m.bias, 2, 1, 1, 2).data)
+    np.testing.assert_allclose(m(x).numpy(), F.conv2d(x, m.weight, m.bias, 2, 1, 1, 2).numpy())
     m1 = Conv1d(4, 2, 2, padding="same").double()
-    np.testing.assert_allclose(m1(x[..., 0]).data,
-                               F.conv1d(x[..., 0], m1.weight, m1.bias, padding="same").data)
-    np.testing.assert_array_equal(MaxPool2d(3, 2, 1)(x).data, F.max_pool2d(x, 3, 2, 1).data)
-    np.testing.assert_array_equal(AvgPool2d(2, ceil_mode=True)(x).data,
-                                  F.avg_pool2d(x, 2, ceil_mode=True).data)
-    np.testing.assert_array_equal(AdaptiveAvgPool2d((1, 3))(x).data,
-                                  F.adaptive_avg_pool2d(x, (1, 3)).data)
+    np.testing.assert_allclose(m1(x[..., 0]).numpy(),
+                               F.conv1d(x[..., 0], m1.weight, m1.bias, padding="same").numpy())
+    np.testing.assert_array_equal(MaxPool2d(3, 2, 1)(x).numpy(), F.max_pool2d(x, 3, 2, 1).numpy())
+    np.testing.assert_array_equal(AvgPool2d(2, ceil_mode=True)(x).numpy(),
+                                  F.avg_pool2d(x, 2, ceil_mode=True).numpy())
+    np.testing.assert_array_equal(AdaptiveAvgPool2d((1, 3))(x).numpy(),
+                                  F.adaptive_avg_pool2d(x, (1, 3)).numpy())
     y = ZeroPad2d((1, 2, 3, 0))(x)
     assert y.shape == (2, 4, 10, 9)
-    np.testing.assert_array_equal(y.data[:, :, 3:, 1:7], x)
-    assert y.data.sum() == pytest.approx(x.sum())
+    np.testing.assert_array_equal(y.numpy()[:, :, 3:, 1:7], x)
+    assert y.numpy().sum() == pytest.approx(x.sum())
 
 
 def test_layer_reprs() -> None:

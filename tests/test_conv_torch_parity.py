@@ -38,12 +38,12 @@ def _both(f_ours: Callable[..., Any], f_torch: Callable[..., Any], arrays: list[
     y, ty = f_ours(*ours), f_torch(*theirs)
     assert y.shape == tuple(ty.shape)
     assert y.dtype == arrays[0].dtype
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), **tol)
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), **tol)
     g = np.random.default_rng(seed).standard_normal(y.shape).astype(arrays[0].dtype)
     y.backward(g)
     ty.backward(torch.from_numpy(g))
     for i, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), **tol, err_msg=f"input {i}")
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), **tol, err_msg=f"input {i}")
 
 
 def _length(draw: Any, k: int, d: int, p: int, hi: int) -> int:
@@ -223,7 +223,7 @@ def test_layers_match_torch(cls: Any, args: tuple[Any, ...], kw: dict[str, Any],
     _both(ours, theirs, [x], TOL64)
     for (name, p), (tname, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
         assert name == tname
-        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), **TOL64, err_msg=name)
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), **TOL64, err_msg=name)
 
 
 @pytest.mark.parametrize("groups", [1, 3])
@@ -234,11 +234,11 @@ def test_conv2d_default_init_has_torch_bounds(groups: int) -> None:
     fan_in, _ = torch.nn.init._calculate_fan_in_and_fan_out(theirs.weight)
     bound = 1 / fan_in**0.5  # kaiming_uniform_(a=sqrt(5)) and the bias rule, both U(-b, b)
     for name, near in (("weight", 0.95), ("bias", 0.3)):  # 720 and 12 draws
-        a, b = getattr(ours, name).data, getattr(theirs, name).detach().numpy()
+        a, b = getattr(ours, name).numpy(), getattr(theirs, name).detach().numpy()
         assert a.dtype == b.dtype == np.float32 and a.shape == b.shape
         assert np.abs(b).max() <= bound  # the bound is PyTorch's
         assert near * bound < np.abs(a).max() <= bound
-    w = ours.weight.data
+    w = ours.weight.numpy()
     assert w.std() == pytest.approx(bound / 3**0.5, rel=0.1)  # the std of U(-b, b)
 
 
@@ -262,5 +262,5 @@ def test_cnn_training_step_matches_torch_float32() -> None:
     tloss.backward()
     assert loss.item() == pytest.approx(tloss.item(), rel=1e-5)
     for (name, p), (_, tp) in zip(model.named_parameters(), tmodel.named_parameters()):
-        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-3, atol=1e-5,
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-3, atol=1e-5,
                                    err_msg=name)

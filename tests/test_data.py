@@ -112,8 +112,8 @@ def test_random_mini_batches_with_tensors(tg: Any) -> None:
     ref = random_mini_batches(X, Y, 4, seed=3)
     assert all(isinstance(b, tg.Tensor) for pair in batches for b in pair)
     for (tx, ty), (rx, ry) in zip(batches, ref):
-        np.testing.assert_array_equal(tx.data, rx)
-        np.testing.assert_array_equal(ty.data, ry)
+        np.testing.assert_array_equal(tx.numpy(), rx)
+        np.testing.assert_array_equal(ty.numpy(), ry)
 
 
 # --------------------------------------------------------------------------- TensorDataset
@@ -126,11 +126,11 @@ def test_tensor_dataset_items(tg: Any) -> None:
     assert len(ds) == 10
     x3, y3 = ds[3]
     assert isinstance(x3, tg.Tensor) and isinstance(y3, tg.Tensor)
-    np.testing.assert_array_equal(x3.data, X[3])
-    assert y3.data.shape == () and y3.data.dtype == y.dtype and int(y3.data) == 3
+    np.testing.assert_array_equal(x3.numpy(), X[3])
+    assert y3.numpy().shape == () and y3.numpy().dtype == y.dtype and int(y3.numpy()) == 3
     xs, _ = ds[2:5]
-    assert xs.data.shape == (3, 2)
-    np.testing.assert_array_equal(ds[-1][0].data, X[-1])
+    assert xs.numpy().shape == (3, 2)
+    np.testing.assert_array_equal(ds[-1][0].numpy(), X[-1])
 
 
 def test_tensor_dataset_errors(tg: Any) -> None:
@@ -161,11 +161,11 @@ def test_loader_batches_in_order(tg: Any, n: int, bs: int, drop_last: bool,
     loader = DataLoader(ds, batch_size=bs, drop_last=drop_last)
     batches = list(loader)
     assert len(loader) == len(batches) == len(sizes)
-    assert [len(bx.data) for bx, _ in batches] == sizes
+    assert [len(bx.numpy()) for bx, _ in batches] == sizes
     if sizes:
-        got = np.concatenate([bx.data for bx, _ in batches])
+        got = np.concatenate([bx.numpy() for bx, _ in batches])
         np.testing.assert_array_equal(got, X[: len(got)])
-        np.testing.assert_array_equal(np.concatenate([by.data for _, by in batches]),
+        np.testing.assert_array_equal(np.concatenate([by.numpy() for _, by in batches]),
                                       y[: len(got)])
         assert all(isinstance(t, tg.Tensor) for b in batches for t in b)
 
@@ -174,33 +174,33 @@ def test_loader_shuffle_is_a_repeatable_permutation(tg: Any) -> None:
     ds, X, y = _dataset(tg, 50)
     loader = DataLoader(ds, batch_size=8, shuffle=True)
     tg.manual_seed(0)
-    epoch1 = np.concatenate([by.data for _, by in loader])
-    epoch2 = np.concatenate([by.data for _, by in loader])
+    epoch1 = np.concatenate([by.numpy() for _, by in loader])
+    epoch2 = np.concatenate([by.numpy() for _, by in loader])
     tg.manual_seed(0)
-    again = np.concatenate([by.data for _, by in loader])
+    again = np.concatenate([by.numpy() for _, by in loader])
     assert sorted(epoch1) == list(range(50))
     assert not np.array_equal(epoch1, np.arange(50))
     assert not np.array_equal(epoch1, epoch2)
     np.testing.assert_array_equal(epoch1, again)
     for bx, by in loader:  # pairs stay together
-        np.testing.assert_array_equal(bx.data, X[by.data])
+        np.testing.assert_array_equal(bx.numpy(), X[by.numpy()])
 
 
 def test_loader_batches_are_copies(tg: Any) -> None:
     ds, X, _ = _dataset(tg, 4)
     bx, _ = next(iter(DataLoader(ds, batch_size=4)))
-    bx.data[...] = -1
-    np.testing.assert_array_equal(ds.tensors[0].data, X)
+    bx.numpy()[...] = -1
+    np.testing.assert_array_equal(ds.tensors[0].numpy(), X)
 
 
 def test_loader_on_plain_sequences(tg: Any) -> None:
     pairs = [(np.full(2, i, np.float32), i) for i in range(5)]
     (bx, by), (cx, cy) = list(DataLoader(pairs, batch_size=3))
-    assert bx.data.shape == (3, 2) and bx.data.dtype == np.float32
-    np.testing.assert_array_equal(by.data, [0, 1, 2])
-    np.testing.assert_array_equal(cy.data, [3, 4])
+    assert bx.numpy().shape == (3, 2) and bx.numpy().dtype == np.float32
+    np.testing.assert_array_equal(by.numpy(), [0, 1, 2])
+    np.testing.assert_array_equal(cy.numpy(), [3, 4])
     single = list(DataLoader([tg.Tensor(np.ones(3)) * 1.0] * 4, batch_size=2))
-    assert len(single) == 2 and single[0].data.shape == (2, 3)
+    assert len(single) == 2 and single[0].numpy().shape == (2, 3)
 
 
 def test_loader_errors() -> None:

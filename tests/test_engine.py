@@ -57,8 +57,8 @@ def test_diamond_gradient_is_summed_over_both_paths() -> None:
     a = x * 2.0
     y = (a.exp() * a.sin()).sum()  # a reaches y through two branches
     y.backward()
-    expected = 2.0 * np.exp(2 * x.data) * (np.sin(2 * x.data) + np.cos(2 * x.data))
-    np.testing.assert_allclose(x.grad.data, expected)
+    expected = 2.0 * np.exp(2 * x.numpy()) * (np.sin(2 * x.numpy()) + np.cos(2 * x.numpy()))
+    np.testing.assert_allclose(x.grad.numpy(), expected)
 
 
 def test_a_long_ladder_of_diamonds_visits_each_node_once() -> None:
@@ -68,7 +68,7 @@ def test_a_long_ladder_of_diamonds_visits_each_node_once() -> None:
     for _ in range(n):
         y = y * 0.5 + y * 0.5001
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [1.0001**n], rtol=1e-9)
+    np.testing.assert_allclose(x.grad.numpy(), [1.0001**n], rtol=1e-9)
     nodes = list(iter_nodes(y))
     assert len(nodes) == len({id(v) for v in nodes}) == 3 * n + 1  # 2 Mul + 1 Add a step, x
 
@@ -80,7 +80,7 @@ def test_a_tensor_used_many_times_accumulates_every_use() -> None:
     for t in terms[1:]:
         total = total + t * x  # x is shared by all terms and products
     total.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [1.0 + sum(2 * k * 2.0 for k in range(2, 11))])
+    np.testing.assert_allclose(x.grad.numpy(), [1.0 + sum(2 * k * 2.0 for k in range(2, 11))])
 
 
 def test_topological_order_puts_every_node_before_its_parents() -> None:
@@ -131,7 +131,7 @@ def test_a_graph_is_freed_when_its_output_goes_out_of_scope(no_gc: None) -> None
     t.retain_grad()
     t.register_hook(lambda g: g * 1.0)
     out = (t * t.exp()).sum()
-    refs = [weakref.ref(t), weakref.ref(t.grad_fn), weakref.ref(t.data),
+    refs = [weakref.ref(t), weakref.ref(t.grad_fn), weakref.ref(t.numpy()),
             weakref.ref(out.grad_fn)]
     del t
     assert all(r() is not None for r in refs[1:])  # the graph still holds the node
@@ -155,11 +155,11 @@ def test_an_unused_graph_is_freed_without_backward(no_gc: None) -> None:
 def test_grad_returns_gradients_without_touching_dot_grad() -> None:
     x, w = leaf(1.0, 2.0), leaf(3.0, -1.0)
     gx, gw = tg.grad((x * w).sum(), [x, w])
-    np.testing.assert_allclose(gx.data, w.data)
-    np.testing.assert_allclose(gw.data, x.data)
+    np.testing.assert_allclose(gx.numpy(), w.numpy())
+    np.testing.assert_allclose(gw.numpy(), x.numpy())
     assert x.grad is None and w.grad is None
     (gx_only,) = tg.grad((x * x).sum(), x)
-    np.testing.assert_allclose(gx_only.data, 2 * x.data)
+    np.testing.assert_allclose(gx_only.numpy(), 2 * x.numpy())
 
 
 def test_grad_allow_unused() -> None:
@@ -167,7 +167,7 @@ def test_grad_allow_unused() -> None:
     with pytest.raises(RuntimeError, match="allow_unused"):
         tg.grad((x * 2.0).sum(), [x, unused])
     gx, gu = tg.grad((x * 2.0).sum(), [x, unused], allow_unused=True)
-    np.testing.assert_allclose(gx.data, [2.0])
+    np.testing.assert_allclose(gx.numpy(), [2.0])
     assert gu is None
 
 
@@ -175,7 +175,7 @@ def test_grad_outputs_weight_a_non_scalar_output() -> None:
     x = leaf(1.0, 2.0, 3.0)
     v = np.array([1.0, -1.0, 0.5])
     (g,) = tg.grad(x * x, x, grad_outputs=Tensor(v))
-    np.testing.assert_allclose(g.data, 2 * x.data * v)
+    np.testing.assert_allclose(g.numpy(), 2 * x.numpy() * v)
     with pytest.raises(RuntimeError, match="grad"):
         tg.grad(x * x, x)  # non-scalar without grad_outputs
 
@@ -183,10 +183,10 @@ def test_grad_outputs_weight_a_non_scalar_output() -> None:
 def test_grad_of_several_outputs_sums_their_contributions() -> None:
     x = leaf(0.5, 1.5)
     (g,) = tg.grad([(x * x).sum(), x.sin().sum()], x)
-    np.testing.assert_allclose(g.data, 2 * x.data + np.cos(x.data))
+    np.testing.assert_allclose(g.numpy(), 2 * x.numpy() + np.cos(x.numpy()))
     y1, y2 = x * 2.0, x.exp()
     (g,) = tg.grad([y1, y2], x, grad_outputs=[Tensor(np.ones(2)), Tensor(np.array([2.0, 0.0]))])
-    np.testing.assert_allclose(g.data, 2.0 + np.array([2.0, 0.0]) * np.exp(x.data))
+    np.testing.assert_allclose(g.numpy(), 2.0 + np.array([2.0, 0.0]) * np.exp(x.numpy()))
 
 
 def test_an_output_computed_from_another_output_still_gets_both_contributions() -> None:
@@ -195,7 +195,7 @@ def test_an_output_computed_from_another_output_still_gets_both_contributions() 
     y = x * x
     z = (y * 3.0).sin()
     (g,) = tg.grad([z, y], x, grad_outputs=[Tensor(np.ones(2)), Tensor(np.ones(2))])
-    np.testing.assert_allclose(g.data, (3.0 * np.cos(3.0 * x.data**2) + 1.0) * 2 * x.data)
+    np.testing.assert_allclose(g.numpy(), (3.0 * np.cos(3.0 * x.numpy()**2) + 1.0) * 2 * x.numpy())
 
 
 def test_a_branch_that_gets_no_gradient_is_never_run() -> None:
@@ -215,21 +215,21 @@ def test_a_branch_that_gets_no_gradient_is_never_run() -> None:
     unused = Spy.apply(x)  # recorded, but the loss does not use it
     (x * 2.0).sum().backward()
     assert calls == [] and unused.requires_grad
-    np.testing.assert_allclose(x.grad.data, [2.0])
+    np.testing.assert_allclose(x.grad.numpy(), [2.0])
 
 
 def test_grad_with_create_graph_is_differentiable() -> None:
     x = leaf(0.7)
     (g,) = tg.grad((x**4).sum(), x, create_graph=True)
     (h,) = tg.grad(g.sum(), x)
-    np.testing.assert_allclose(h.data, 12 * x.data**2)
+    np.testing.assert_allclose(h.numpy(), 12 * x.numpy()**2)
 
 
 def test_grad_of_a_non_leaf_input() -> None:
     x = leaf(1.0, 2.0)
     a = x * 3.0
     (ga,) = tg.grad((a * a).sum(), a)
-    np.testing.assert_allclose(ga.data, 2 * a.data)
+    np.testing.assert_allclose(ga.numpy(), 2 * a.numpy())
 
 
 def test_grad_rejects_inputs_and_outputs_without_grad() -> None:
@@ -244,7 +244,7 @@ def test_backward_seeds() -> None:
     x = leaf(1.0, 2.0)
     y = x * 3.0
     y.backward(Tensor(np.array([1.0, 10.0])))
-    np.testing.assert_allclose(x.grad.data, [3.0, 30.0])
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 30.0])
     with pytest.raises(RuntimeError, match="shape"):
         (x * 3.0).backward(np.ones(3))
     with pytest.raises(RuntimeError, match="does not require grad"):

@@ -68,9 +68,9 @@ def test_cube_value_and_gradient() -> None:
     x = leaf(1.0, -2.0, 0.5)
     y = Cube.apply(x)
     assert isinstance(y, Tensor) and y.requires_grad and not y.is_leaf
-    np.testing.assert_allclose(y.data, x.data**3)
+    np.testing.assert_allclose(y.numpy(), x.numpy()**3)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, 3 * x.data**2)
+    np.testing.assert_allclose(x.grad.numpy(), 3 * x.numpy()**2)
 
 
 def test_cube_is_differentiable_twice() -> None:
@@ -78,7 +78,7 @@ def test_cube_is_differentiable_twice() -> None:
     assert gradcheck(Cube.apply, [x]) and gradgradcheck(Cube.apply, [x])
     (g,) = tg.grad(Cube.apply(x).sum(), x, create_graph=True)
     (h,) = tg.grad(g.sum(), x)
-    np.testing.assert_allclose(h.data, 6 * x.data)
+    np.testing.assert_allclose(h.numpy(), 6 * x.numpy())
 
 
 def test_saved_values_and_gradient_are_arrays_or_tensors() -> None:
@@ -97,15 +97,15 @@ def test_needs_input_grad() -> None:
     Record.apply(c, x).sum().backward()
     Record.apply(x, 2.0).sum().backward()
     assert [s[0] for s in Record.seen] == [(True, False), (False, True), (True, False)]
-    np.testing.assert_allclose(x.grad.data, 2 * c.data + 2.0)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * c.numpy() + 2.0)
 
 
 def test_non_tensor_arguments_and_options() -> None:
     x = leaf(1.5, -0.5)
     y = ScaledPow.apply(x, 2.0, p=3)
-    np.testing.assert_allclose(y.data, 2.0 * x.data**3)
+    np.testing.assert_allclose(y.numpy(), 2.0 * x.numpy()**3)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, 6.0 * x.data**2)
+    np.testing.assert_allclose(x.grad.numpy(), 6.0 * x.numpy()**2)
     assert gradgradcheck(lambda t: ScaledPow.apply(t, -1.5, p=4), [x])
 
 
@@ -195,7 +195,7 @@ def test_backward_may_return_a_python_number_for_a_constant_gradient() -> None:
 
     x = tg.Tensor(np.ones((2, 3)), requires_grad=True)
     Triple.apply(x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 3.0))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 3.0))
 
 
 @pytest.mark.parametrize("scalar", [np.float64(2.5), np.float32(2.5), np.int64(3), np.bool_(True)])
@@ -207,6 +207,7 @@ def test_numpy_scalars_combine_like_python_numbers(op: Any, scalar: Any) -> None
     x = tg.tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
     y = op(x, scalar)
     assert y.dtype == np.float32
-    np.testing.assert_allclose(y.data, op(x.data.astype(np.float64), scalar.item()), rtol=1e-6)
+    np.testing.assert_allclose(y.numpy(), op(x.numpy().astype(np.float64), scalar.item()),
+        rtol=1e-6)
     y.sum().backward()
     assert x.grad is not None and x.grad.dtype == np.float32

@@ -58,7 +58,7 @@ class BadCube(Function):
 
 
 class ArrayCube(Function):
-    """y = x³ whose backward leaves the graph (x.data): first derivative right, second 0."""
+    """y = x³ whose backward leaves the graph (x.numpy()): first derivative right, second 0."""
 
     @staticmethod
     def forward(ctx, x):
@@ -68,7 +68,7 @@ class ArrayCube(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        xa = x if isinstance(x, np.ndarray) else x.data
+        xa = x if isinstance(x, np.ndarray) else x.numpy()
         return g * (3 * xa**2)
 
 
@@ -200,7 +200,7 @@ def test_only_the_wrong_input_fails():
 def test_detached_forward_is_reported_with_a_hint():
     x = t(3, name="x")
     with pytest.raises(GradcheckError, match="analytic 0 vs") as info:
-        gradcheck(lambda x: (x * 0.0 + Tensor(x.data**2)).sum(), [x])  # x² left the graph
+        gradcheck(lambda x: (x * 0.0 + Tensor(x.numpy()**2)).sum(), [x])  # x² left the graph
     assert "left the graph" in str(info.value)
 
 
@@ -249,8 +249,8 @@ def test_constants_integers_and_numbers_pass_through():
     seen = []
 
     def fn(x, i, a, k):
-        seen.append((i.data.dtype.kind, type(a), k))
-        return (x[i.data] * a * k).sum()
+        seen.append((i.numpy().dtype.kind, type(a), k))
+        return (x[i.numpy()] * a * k).sum()
 
     assert gradcheck(fn, [t(4), idx, arr, 3.0])
     assert all(s == ("i", np.ndarray, 3.0) for s in seen)
@@ -306,7 +306,7 @@ def test_bad_arguments():
 def test_assert_grads_match():
     x, y = RNG.standard_normal((2, 3)), RNG.standard_normal((3,)).astype(np.float32)
     assert_grads_match(lambda a, b: (a * b).tanh().sum(), x, y)
-    assert_grads_match(lambda a, i: a[i.data].sum(), x, np.array([1, 1, 0]))
+    assert_grads_match(lambda a, i: a[i.numpy()].sum(), x, np.array([1, 1, 0]))
     with pytest.raises(GradcheckError, match=r"input 0 \(shape \(2, 3\)\) at index"):
         assert_grads_match(lambda a: BadCube.apply(a).sum(), x)
     with pytest.raises(ValueError, match="scalar"):
@@ -373,7 +373,7 @@ def test_broadcastable_shapes_cover_0d_and_size_1_axes():
 @settings(max_examples=100, deadline=None)
 @given(tst.tensors())
 def test_tensors_default(x):
-    assert isinstance(x, Tensor) and x.requires_grad and x.data.dtype == np.float64
+    assert isinstance(x, Tensor) and x.requires_grad and x.numpy().dtype == np.float64
 
 
 @settings(max_examples=50, deadline=None)

@@ -123,7 +123,7 @@ def test_scheduled_lr_drives_the_optimizer() -> None:
         w.sum().backward()  # gradient 1: each step moves w by -lr
         opt.step()
         sched.step()
-    np.testing.assert_allclose(w.data, [-(1 + 1 + 0.5 + 0.5)])
+    np.testing.assert_allclose(w.numpy(), [-(1 + 1 + 0.5 + 0.5)])
     assert opt.param_groups[0]["initial_lr"] == 1.0 and sched.base_lrs == [1.0]
 
 

@@ -22,8 +22,8 @@ def test_linear_shapes_default_init_and_dtype():
     assert m.weight.shape == (40, 50) and m.bias.shape == (40,)
     assert m.weight.dtype == np.float32 and m.weight.requires_grad
     for p in (m.weight, m.bias):
-        assert np.abs(p.data).max() <= bound
-    w = m.weight.data
+        assert np.abs(p.numpy()).max() <= bound
+    w = m.weight.numpy()
     assert np.abs(w).max() > 0.95 * bound  # U(-b, b): the extremes are reached
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound
     tg.set_default_dtype(np.float64)
@@ -36,11 +36,11 @@ def test_linear_forward_backward_and_feature_error():
     m = nn.Linear(3, 2)
     x = tg.randn(4, 5, 3, requires_grad=True)
     y = m(x)
-    expected = x.data @ m.weight.data.T + m.bias.data
-    np.testing.assert_allclose(y.data, expected, rtol=1e-6)
+    expected = x.numpy() @ m.weight.numpy().T + m.bias.numpy()
+    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_allclose(m.bias.grad.data, np.full(2, 20.0))
-    np.testing.assert_allclose(x.grad.data, np.broadcast_to(m.weight.data.sum(0), (4, 5, 3)),
+    np.testing.assert_allclose(m.bias.grad.numpy(), np.full(2, 20.0))
+    np.testing.assert_allclose(x.grad.numpy(), np.broadcast_to(m.weight.numpy().sum(0), (4, 5, 3)),
                                rtol=1e-6)
     with pytest.raises(ValueError, match=r"in_features=3.*\(\*, 3\).*\(4, 2\)"):
         m(tg.randn(4, 2))
@@ -61,19 +61,19 @@ def test_dropout_train_eval_and_scaling():
     m = nn.Dropout(0.3)
     x = tg.ones(200, 100, requires_grad=True)
     y = m(x)
-    kept = y.data != 0
+    kept = y.numpy() != 0
     assert abs(1 - kept.mean() - 0.3) < 0.02
-    np.testing.assert_allclose(y.data[kept], 1 / 0.7, rtol=1e-6)
+    np.testing.assert_allclose(y.numpy()[kept], 1 / 0.7, rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data != 0, kept)  # same mask in backward
+    np.testing.assert_array_equal(x.grad.numpy() != 0, kept)  # same mask in backward
     m.eval()
     assert m(x) is x
     assert nn.Dropout(0.0)(x) is x
-    assert not nn.Dropout(1.0)(x).data.any()
+    assert not nn.Dropout(1.0)(x).numpy().any()
     tg.manual_seed(5)
-    a = nn.Dropout()(x).data
+    a = nn.Dropout()(x).numpy()
     tg.manual_seed(5)
-    np.testing.assert_array_equal(a, nn.Dropout()(x).data)
+    np.testing.assert_array_equal(a, nn.Dropout()(x).numpy())
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
@@ -87,7 +87,7 @@ def test_dropout_rejects_p_outside_unit_interval(p):
 def test_dropout2d_drops_whole_channels():
     tg.manual_seed(2)
     x = tg.ones(8, 16, 3, 3)
-    y = nn.Dropout2d(0.5)(x).data
+    y = nn.Dropout2d(0.5)(x).numpy()
     per_channel = y.reshape(8, 16, 9)
     assert np.all((per_channel == 0).all(-1) | (per_channel == 2.0).all(-1))
     assert 0.3 < (per_channel == 0).all(-1).mean() < 0.7
@@ -103,17 +103,17 @@ def test_embedding_init_lookup_and_padding():
     tg.manual_seed(3)
     m = nn.Embedding(400, 50, padding_idx=-1)
     assert m.padding_idx == 399
-    w = m.weight.data
+    w = m.weight.numpy()
     assert not w[399].any()
     assert abs(w[:399].mean()) < 0.02 and abs(w[:399].std() - 1) < 0.02
     idx = np.array([[1, 399, 1], [0, 2, 399]])
     y = m(idx)
-    np.testing.assert_array_equal(y.data, w[idx])
-    m.weight.data[399] = 5.0  # a padding row that was changed is still used in forward
+    np.testing.assert_array_equal(y.numpy(), w[idx])
+    m.weight.numpy()[399] = 5.0  # a padding row that was changed is still used in forward
     y = m(tg.Tensor(idx))
-    assert np.all(y.data[0, 1] == 5)
+    assert np.all(y.numpy()[0, 1] == 5)
     (y * tg.randn(*y.shape)).sum().backward()
-    g = m.weight.grad.data
+    g = m.weight.grad.numpy()
     assert not g[399].any() and g[1].any() and g[0].any() and not g[3].any()
     with pytest.raises(IndexError, match=r"\[0, 400\)"):
         m(np.array([400]))
@@ -125,9 +125,9 @@ def test_embedding_from_pretrained():
     table = np.arange(6, dtype=np.float32).reshape(3, 2)
     m = nn.Embedding.from_pretrained(table)
     assert not m.weight.requires_grad
-    np.testing.assert_array_equal(m(np.array([2])).data, table[[2]])
+    np.testing.assert_array_equal(m(np.array([2])).numpy(), table[[2]])
     table[0] = 9  # a copy
-    assert m.weight.data[0, 0] == 0
+    assert m.weight.numpy()[0, 0] == 0
     assert nn.Embedding.from_pretrained(table, freeze=False).weight.requires_grad
 
 
@@ -154,14 +154,14 @@ ACTIVATIONS = [
 @pytest.mark.parametrize("module,formula", ACTIVATIONS, ids=lambda v: repr(v)[:20])
 def test_activation_matches_formula(module, formula):
     x = np.random.default_rng(0).uniform(-4, 4, (5, 6))
-    np.testing.assert_allclose(module(tg.Tensor(x)).data, formula(x), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(module(tg.Tensor(x)).numpy(), formula(x), rtol=1e-10, atol=1e-12)
 
 
 def test_softmax_without_dim_warns_and_picks_torchs_axis():
     x = tg.randn(2, 3)
     with pytest.warns(UserWarning, match="dim"):
         y = nn.Softmax()(x)
-    np.testing.assert_allclose(y.data.sum(1), 1, rtol=1e-6)
+    np.testing.assert_allclose(y.numpy().sum(1), 1, rtol=1e-6)
 
 
 # -- losses -------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_loss_modules_wrap_the_functionals():
          F.nll_loss(x, cls, ignore_index=2, reduction="none")),
     ]
     for got, want in pairs:
-        np.testing.assert_allclose(got.data, want.data, rtol=1e-12)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
     assert list(nn.CrossEntropyLoss(w).state_dict()) == ["weight"]
     with pytest.raises(ValueError, match="reduction"):
         nn.MSELoss(reduction="avg")
@@ -202,28 +202,28 @@ def _bn_reference(x, axes):
 def test_batch_norm_training_statistics_and_running_updates(cls, shape):
     tg.set_default_dtype(np.float64)
     m = cls(3)
-    assert np.all(m.weight.data == 1) and not m.bias.data.any()
-    assert not m.running_mean.data.any() and np.all(m.running_var.data == 1)
+    assert np.all(m.weight.numpy() == 1) and not m.bias.numpy().any()
+    assert not m.running_mean.numpy().any() and np.all(m.running_var.numpy() == 1)
     rng = np.random.default_rng(2)
     axes = (0,) + tuple(range(2, len(shape)))
     rm, rv = np.zeros(3), np.ones(3)
     for step in range(1, 4):
         x = rng.normal(2.0, 3.0, shape)
-        y = m(tg.Tensor(x)).data
+        y = m(tg.Tensor(x)).numpy()
         mean, var, unbiased = _bn_reference(x, axes)
         bshape = (1, 3) + (1,) * (len(shape) - 2)
         np.testing.assert_allclose(y, (x - mean.reshape(bshape)) / np.sqrt(
             var.reshape(bshape) + 1e-5), rtol=1e-10, atol=1e-12)
         rm, rv = 0.9 * rm + 0.1 * mean, 0.9 * rv + 0.1 * unbiased
-        np.testing.assert_allclose(m.running_mean.data, rm, rtol=1e-12)
-        np.testing.assert_allclose(m.running_var.data, rv, rtol=1e-12)
-        assert int(m.num_batches_tracked.data) == step
+        np.testing.assert_allclose(m.running_mean.numpy(), rm, rtol=1e-12)
+        np.testing.assert_allclose(m.running_var.numpy(), rv, rtol=1e-12)
+        assert int(m.num_batches_tracked.numpy()) == step
     m.eval()
     x = rng.normal(size=shape)
     bshape = (1, 3) + (1,) * (len(shape) - 2)
-    np.testing.assert_allclose(m(tg.Tensor(x)).data, (x - rm.reshape(bshape)) / np.sqrt(
+    np.testing.assert_allclose(m(tg.Tensor(x)).numpy(), (x - rm.reshape(bshape)) / np.sqrt(
         rv.reshape(bshape) + 1e-5), rtol=1e-10)
-    assert int(m.num_batches_tracked.data) == 3
+    assert int(m.num_batches_tracked.numpy()) == 3
 
 
 def test_batch_norm_cumulative_average_and_untracked():
@@ -233,12 +233,14 @@ def test_batch_norm_cumulative_average_and_untracked():
     batches = [rng.normal(size=(5, 2)) for _ in range(3)]
     for x in batches:
         m(tg.Tensor(x))
-    np.testing.assert_allclose(m.running_mean.data, np.mean([b.mean(0) for b in batches], 0))
-    np.testing.assert_allclose(m.running_var.data, np.mean([b.var(0, ddof=1) for b in batches], 0))
+    np.testing.assert_allclose(m.running_mean.numpy(), np.mean([b.mean(0) for b in batches], 0))
+    np.testing.assert_allclose(m.running_var.numpy(),
+        np.mean([b.var(0, ddof=1) for b in batches], 0))
     free = nn.BatchNorm1d(2, track_running_stats=False, affine=False).eval()
     assert list(free.state_dict()) == [] and list(free.parameters()) == []
     x = batches[0]
-    np.testing.assert_allclose(free(tg.Tensor(x)).data, (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5))
+    np.testing.assert_allclose(free(tg.Tensor(x)).numpy(),
+        (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5))
 
 
 def test_batch_norm_errors_name_expected_and_given():
@@ -259,12 +261,12 @@ def test_functional_batch_norm_updates_running_stats_only_when_training():
     x = np.random.default_rng(4).normal(size=(6, 2, 3))
     rm, rv = tg.zeros(2, dtype=np.float64), tg.ones(2, dtype=np.float64)
     F.batch_norm(x, rm, rv, training=False)
-    assert not rm.data.any() and np.all(rv.data == 1)
+    assert not rm.numpy().any() and np.all(rv.numpy() == 1)
     F.batch_norm(x, rm, rv, training=True, momentum=0.5)
-    np.testing.assert_allclose(rm.data, 0.5 * x.mean((0, 2)))
-    np.testing.assert_allclose(rv.data, 0.5 + 0.5 * x.var((0, 2), ddof=1))
+    np.testing.assert_allclose(rm.numpy(), 0.5 * x.mean((0, 2)))
+    np.testing.assert_allclose(rv.numpy(), 0.5 + 0.5 * x.var((0, 2), ddof=1))
     w, b = np.array([2.0, 3.0]), np.array([-1.0, 1.0])
-    y = F.batch_norm(x, None, None, w, b, training=True).data
+    y = F.batch_norm(x, None, None, w, b, training=True).numpy()
     z = (x - x.mean((0, 2), keepdims=True)) / np.sqrt(x.var((0, 2), keepdims=True) + 1e-5)
     np.testing.assert_allclose(y, z * w[:, None] + b[:, None], rtol=1e-10)
 
@@ -273,11 +275,12 @@ def test_functional_batch_norm_updates_running_stats_only_when_training():
 def test_layer_norm_normalises_trailing_axes():
     tg.set_default_dtype(np.float64)
     m = nn.LayerNorm((3, 4))
-    assert m.weight.shape == (3, 4) and np.all(m.weight.data == 1) and not m.bias.data.any()
+    assert m.weight.shape == (3, 4) and np.all(m.weight.numpy() == 1) and not m.bias.numpy().any()
     x = np.random.default_rng(5).normal(3, 2, (2, 3, 4))
     mean = x.mean((1, 2), keepdims=True)
     var = x.var((1, 2), keepdims=True)
-    np.testing.assert_allclose(m(tg.Tensor(x)).data, (x - mean) / np.sqrt(var + 1e-5), rtol=1e-10)
+    np.testing.assert_allclose(m(tg.Tensor(x)).numpy(), (x - mean) / np.sqrt(var + 1e-5),
+        rtol=1e-10)
     assert nn.LayerNorm(4, elementwise_affine=False).weight is None
     assert nn.LayerNorm(4, bias=False).bias is None
     with pytest.raises(ValueError, match=r"normalized_shape=\(4,\).*\(\*, 4\).*\(2, 3\)"):
@@ -304,22 +307,22 @@ def test_init_fills_in_place_without_recording_and_repeats_with_seed():
     tg.manual_seed(7)
     assert init.uniform_(p, -2, 3) is p
     assert p.is_leaf and p._ctx is None and p.dtype == np.float32
-    assert p.data.min() >= -2 and p.data.max() <= 3
-    assert abs(p.data.mean() - 0.5) < 0.02
-    first = p.data.copy()
+    assert p.numpy().min() >= -2 and p.numpy().max() <= 3
+    assert abs(p.numpy().mean() - 0.5) < 0.02
+    first = p.numpy().copy()
     tg.manual_seed(7)
     init.uniform_(p, -2, 3)
-    np.testing.assert_array_equal(p.data, first)
+    np.testing.assert_array_equal(p.numpy(), first)
     init.normal_(p, 1.0, 2.0)
-    assert abs(p.data.mean() - 1) < 0.02 and abs(p.data.std() - 2) < 0.02
+    assert abs(p.numpy().mean() - 1) < 0.02 and abs(p.numpy().std() - 2) < 0.02
     init.constant_(p, 0.25)
-    assert np.all(p.data == 0.25)
+    assert np.all(p.numpy() == 0.25)
     init.zeros_(p)
-    assert not p.data.any()
+    assert not p.numpy().any()
     init.ones_(p)
-    assert np.all(p.data == 1)
+    assert np.all(p.numpy() == 1)
     init.eye_(p)
-    np.testing.assert_array_equal(p.data, np.eye(300, 200))
+    np.testing.assert_array_equal(p.numpy(), np.eye(300, 200))
 
 
 @pytest.mark.parametrize("fn,std", [
@@ -335,15 +338,15 @@ def test_init_distributions_have_the_expected_spread(fn, std):
     tg.manual_seed(11)
     t = tg.zeros(30, 40, 3, 3, dtype=np.float64)
     fn(t)
-    assert abs(t.data.mean()) < 0.05 * std
-    assert abs(t.data.std() - std) < 0.03 * std
+    assert abs(t.numpy().mean()) < 0.05 * std
+    assert abs(t.numpy().std() - std) < 0.03 * std
 
 
 def test_orthogonal_init():
     tg.manual_seed(12)
     for shape in [(5, 8), (8, 5), (4, 2, 3)]:
         t = init.orthogonal_(tg.zeros(*shape, dtype=np.float64), gain=2.0)
-        flat = t.data.reshape(shape[0], -1)
+        flat = t.numpy().reshape(shape[0], -1)
         small = min(flat.shape)
         gram = flat @ flat.T if flat.shape[0] == small else flat.T @ flat
         np.testing.assert_allclose(gram, 4 * np.eye(small), atol=1e-10)
@@ -365,11 +368,11 @@ def test_clip_grad_norm_scales_only_when_above():
     total = utils.clip_grad_norm_(params, max_norm=1.0)
     assert isinstance(total, tg.Tensor) and total.item() == pytest.approx(5.0)
     coef = 1.0 / (5.0 + 1e-6)
-    np.testing.assert_allclose(params[0].grad.data, g1 * coef)
-    np.testing.assert_allclose(params[1].grad.data, g2 * coef)
+    np.testing.assert_allclose(params[0].grad.numpy(), g1 * coef)
+    np.testing.assert_allclose(params[1].grad.numpy(), g2 * coef)
     params = _with_grads(g1, g2)
     assert utils.clip_grad_norm_(params, 10.0).item() == pytest.approx(5.0)
-    np.testing.assert_array_equal(params[0].grad.data, g1)
+    np.testing.assert_array_equal(params[0].grad.numpy(), g1)
     params = _with_grads(g1, g2)
     assert utils.clip_grad_norm_(params, 1.0, norm_type="inf").item() == 4.0
     params = _with_grads(np.array([np.inf, 1.0]))
@@ -381,12 +384,12 @@ def test_clip_grad_norm_scales_only_when_above():
 def test_clip_grad_value_and_vector_round_trip():
     params = _with_grads(np.array([-3.0, 0.5, 2.0]))
     utils.clip_grad_value_(params, 1.0)
-    np.testing.assert_array_equal(params[0].grad.data, [-1.0, 0.5, 1.0])
+    np.testing.assert_array_equal(params[0].grad.numpy(), [-1.0, 0.5, 1.0])
     m = nn.Linear(3, 2)
     vec = utils.parameters_to_vector(m.parameters())
     assert vec.shape == (8,)
-    np.testing.assert_array_equal(vec.data[:6], m.weight.data.ravel())
+    np.testing.assert_array_equal(vec.numpy()[:6], m.weight.numpy().ravel())
     utils.vector_to_parameters(vec * 0 + 1, m.parameters())
-    assert np.all(m.weight.data == 1) and np.all(m.bias.data == 1)
+    assert np.all(m.weight.numpy() == 1) and np.all(m.bias.numpy() == 1)
     with pytest.raises(ValueError, match="8 elements"):
         utils.vector_to_parameters(np.zeros(7), m.parameters())

@@ -83,7 +83,7 @@ def test_wrong_assignments_raise_clear_errors():
     with pytest.raises(TypeError, match="buffer 'steps'"):
         net.steps = np.zeros(1)
     net.steps = tg.ones(1)  # a Tensor may replace a buffer
-    assert net._buffers["steps"].data[0] == 1
+    assert net._buffers["steps"].numpy()[0] == 1
 
     class Forgot(nn.Module):
         def __init__(self):
@@ -117,13 +117,13 @@ def test_parameter_basics():
     assert nn.Parameter([1.0, 2.0]).dtype == tg.get_default_dtype()
     assert not nn.Parameter(np.zeros(2), requires_grad=False).requires_grad
     t = tg.ones(3)
-    assert nn.Parameter(t).data is t.data  # shares the array
+    assert nn.Parameter(t).numpy() is t.numpy()  # shares the array
     assert repr(p).startswith("Parameter containing:\ntensor(")
     with pytest.raises(TypeError, match="floating"):
         nn.Parameter(np.array([1, 2]))
     y = (p * 2).sum()
     y.backward()
-    assert np.array_equal(p.grad.data, np.full((2, 3), 2.0))
+    assert np.array_equal(p.grad.numpy(), np.full((2, 3), 2.0))
 
 
 # -- names and traversal ----------------------------------------------------------------
@@ -184,15 +184,15 @@ def test_state_dict_is_copies_in_order_and_round_trips():
     assert sd["features.2.bn.num_batches_tracked"].dtype == np.int64
     assert sd["features.2.bn.num_batches_tracked"].shape == ()
     sd["scale"][...] = 7  # a copy: the module is untouched
-    assert net.scale.data[0] == 1
+    assert net.scale.numpy()[0] == 1
     other = Net()
     result = other.load_state_dict(net.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
     x = tg.randn(5, 4)
     net.eval(), other.eval()
-    np.testing.assert_array_equal(net(x).data, other(x).data)
+    np.testing.assert_array_equal(net(x).numpy(), other(x).numpy())
     for (_, a), (_, b) in zip(net.named_parameters(), other.named_parameters()):
-        assert a.data is not b.data
+        assert a.numpy() is not b.numpy()
     kept = net.state_dict(keep_vars=True)
     assert kept["scale"] is net.scale
     assert list(net.state_dict(prefix="model."))[0] == "model.scale"  # torch's convention
@@ -215,7 +215,7 @@ def test_load_accepts_tensors_and_array_likes_and_casts_in_place():
              for i, (k, v) in enumerate(arrays.items())}
     net.load_state_dict(mixed)
     assert net.features[0].weight is before  # copied in place, not replaced
-    assert before.dtype == np.float32 and np.all(before.data == 0.5)
+    assert before.dtype == np.float32 and np.all(before.numpy() == 0.5)
     assert before.requires_grad
 
 
@@ -226,7 +226,7 @@ def test_load_lists_every_problem_in_one_error_and_copies_nothing():
     bad["fc.weight"] = np.zeros((4, 3), np.float32)
     del bad["out.bias"]
     bad["extra.weight"] = np.zeros(1)
-    before = net.fc.weight.data.copy()
+    before = net.fc.weight.numpy().copy()
     with pytest.raises(RuntimeError) as err:
         net.load_state_dict(bad)
     msg = str(err.value)
@@ -234,14 +234,14 @@ def test_load_lists_every_problem_in_one_error_and_copies_nothing():
     assert 'Missing key(s) in state_dict: "out.bias"' in msg
     assert 'Unexpected key(s) in state_dict: "extra.weight"' in msg
     assert "size mismatch for fc.weight" in msg and "(4, 3)" in msg and "(3, 4)" in msg
-    np.testing.assert_array_equal(net.fc.weight.data, before)
+    np.testing.assert_array_equal(net.fc.weight.numpy(), before)
     # strict=False reports missing / unexpected keys, but a shape mismatch still raises
     with pytest.raises(RuntimeError, match="size mismatch for fc.weight"):
         net.load_state_dict(bad, strict=False)
     bad["fc.weight"] = sd["fc.weight"] + 1
     missing, unexpected = net.load_state_dict(bad, strict=False)
     assert missing == ["out.bias"] and unexpected == ["extra.weight"]
-    np.testing.assert_array_equal(net.fc.weight.data, sd["fc.weight"] + 1)
+    np.testing.assert_array_equal(net.fc.weight.numpy(), sd["fc.weight"] + 1)
 
 
 def test_load_state_dict_from_another_architecture_lists_everything():
@@ -287,7 +287,7 @@ def test_zero_grad_and_requires_grad():
     net(tg.randn(4, 4)).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in net.parameters())
+    assert all(p.grad is not None and not p.grad.numpy().any() for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
     net.requires_grad_(False)
@@ -359,8 +359,8 @@ def test_repr_matches_torch():
 def test_deepcopy_gives_an_independent_model():
     net = Net()
     twin = copy.deepcopy(net)
-    twin.features[0].weight.data[...] = 0
-    assert net.features[0].weight.data.any()
+    twin.features[0].weight.numpy()[...] = 0
+    assert net.features[0].weight.numpy().any()
     assert [n for n, _ in twin.named_parameters()] == [n for n, _ in net.named_parameters()]
 
 
@@ -372,7 +372,7 @@ def test_sequential_indexing_slicing_and_editing():
     head = s[:2]
     assert isinstance(head, nn.Sequential) and list(head) == [a, b]
     x = tg.randn(3, 2)
-    np.testing.assert_allclose(s(x).data, c(b(a(x))).data)
+    np.testing.assert_allclose(s(x).numpy(), c(b(a(x))).numpy())
     with pytest.raises(IndexError, match="out of range"):
         s[3]
     del s[1]

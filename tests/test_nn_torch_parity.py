@@ -26,20 +26,20 @@ def _compare(ours: nn.Module, theirs, *inputs: np.ndarray, grad_inputs: bool = T
     xs = [tg.Tensor(x, requires_grad=grad_inputs and x.dtype.kind == "f") for x in inputs]
     txs = [torch.tensor(x, requires_grad=grad_inputs and x.dtype.kind == "f") for x in inputs]
     y, ty = ours(*xs), theirs(*txs)
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=rtol, atol=atol)
     proj = np.random.default_rng(0).normal(size=y.shape)
     (y * proj).sum().backward()
     (ty * torch.tensor(proj)).sum().backward()
     for x, tx in zip(xs, txs):
         if x.requires_grad:
-            np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=rtol, atol=atol)
+            np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=rtol, atol=atol)
     tparams = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
         tp = tparams[name]
         if tp.grad is None:
-            assert p.grad is None or not p.grad.data.any(), name
+            assert p.grad is None or not p.grad.numpy().any(), name
         else:
-            np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=rtol, atol=atol,
+            np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=rtol, atol=atol,
                                        err_msg=name)
 
 
@@ -102,7 +102,7 @@ def test_nested_model_with_norms_in_eval_after_loading_a_torch_state_dict():
     ours.eval()
     idx = np.array([[0, 1, 2], [3, 0, 6], [5, 5, 4]])
     _compare(ours, theirs, idx, grad_inputs=False)
-    assert not ours.emb.weight.grad.data[0].any()
+    assert not ours.emb.weight.grad.numpy()[0].any()
 
 
 @pytest.mark.parametrize("momentum", [0.1, None, 0.5])
@@ -123,7 +123,7 @@ def test_batch_norm_training_steps_match_running_stats_and_gradients(lib_cls, sh
         sd = theirs.state_dict()
         for key, value in ours.state_dict().items():
             np.testing.assert_allclose(value, sd[key].numpy(), rtol=1e-12, err_msg=key)
-    assert int(ours.num_batches_tracked.data) == 4
+    assert int(ours.num_batches_tracked.numpy()) == 4
     ours.eval(), theirs.eval()
     ours.zero_grad()
     theirs.zero_grad()
@@ -204,9 +204,9 @@ def test_default_init_ranges_match_torch():
     pairs = [(nn.Linear(30, 20), tnn.Linear(30, 20))]
     for ours, theirs in pairs:
         for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
-            a, b = np.abs(p.data).max(), np.abs(tp.detach().numpy()).max()
+            a, b = np.abs(p.numpy()).max(), np.abs(tp.detach().numpy()).max()
             assert abs(a - b) < 0.05 * b, name
-            assert abs(p.data.std() - tp.detach().numpy().std()) < 0.2 * b, name
+            assert abs(p.numpy().std() - tp.detach().numpy().std()) < 0.2 * b, name
 
 
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, float("inf")])
@@ -227,7 +227,7 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm):
     ttotal = torch.nn.utils.clip_grad_norm_(tparams, max_norm, norm_type)
     assert total.item() == pytest.approx(ttotal.item(), rel=1e-12)
     for p, tp in zip(params, tparams):
-        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-12)
 
 
 def test_clip_grad_value_matches_torch():
@@ -236,4 +236,4 @@ def test_clip_grad_value_matches_torch():
     p.grad, tp.grad = tg.Tensor(g.copy()), torch.tensor(g.copy())
     utils.clip_grad_value_([p], 0.3)
     torch.nn.utils.clip_grad_value_([tp], 0.3)
-    np.testing.assert_array_equal(p.grad.data, tp.grad.numpy())
+    np.testing.assert_array_equal(p.grad.numpy(), tp.grad.numpy())

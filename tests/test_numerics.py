@@ -24,8 +24,8 @@ def value_and_grad(fn: Any, z: np.ndarray, dtype: Any) -> tuple[np.ndarray, np.n
         out = fn(x)
         out.backward(np.ones(out.shape, dtype=dtype))
     assert out.dtype == dtype and x.grad.dtype == dtype
-    assert np.isfinite(out.data).all() and np.isfinite(x.grad.data).all()
-    return out.data, x.grad.data
+    assert np.isfinite(out.numpy()).all() and np.isfinite(x.grad.numpy()).all()
+    return out.numpy(), x.grad.numpy()
 
 
 def close(got: Any, expected: Any) -> None:
@@ -120,8 +120,8 @@ def test_binary_cross_entropy_at_probabilities_0_and_1(dtype: Any) -> None:
     with np.errstate(divide="ignore"):  # log(0) is clamped at -100, as in PyTorch
         out = F.binary_cross_entropy(x, y, reduction="none")
         out.backward(np.ones(4, dtype=dtype))
-    close(out.data, [100.0, 100.0, 0.0, 0.0])
-    assert np.isfinite(x.grad.data).all()
+    close(out.numpy(), [100.0, 100.0, 0.0, 0.0])
+    assert np.isfinite(x.grad.numpy()).all()
 
 
 def test_second_derivatives_stay_finite_at_extreme_logits() -> None:
@@ -130,14 +130,14 @@ def test_second_derivatives_stay_finite_at_extreme_logits() -> None:
                lambda t: t.sigmoid().sum(), lambda t: t.logsumexp()):
         (g,) = tg.grad(fn(x), x, create_graph=True)
         (h,) = tg.grad((g * g).sum(), x)
-        assert np.isfinite(g.data).all() and np.isfinite(h.data).all()
+        assert np.isfinite(g.numpy()).all() and np.isfinite(h.numpy()).all()
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_variance_has_no_catastrophic_cancellation(dtype: Any) -> None:
     x = Tensor(np.array([1e4 + 1.0, 1e4 + 2.0, 1e4 + 3.0], dtype=dtype))
-    close(x.var().data, 2.0 / 3.0)
-    close(x.std(ddof=1).data, 1.0)
+    close(x.var().numpy(), 2.0 / 3.0)
+    close(x.std(ddof=1).numpy(), 1.0)
 
 
 LOSSES_32 = {
@@ -175,4 +175,4 @@ def test_second_derivative_of_a_float32_power_stays_float32(exponent: Any) -> No
     assert g.dtype == np.float32
     assert gg is None or gg.dtype == np.float32
     p = float(exponent)
-    np.testing.assert_allclose(g.data, p * x.data.astype(np.float64) ** (p - 1), rtol=1e-6)
+    np.testing.assert_allclose(g.numpy(), p * x.numpy().astype(np.float64) ** (p - 1), rtol=1e-6)

@@ -46,7 +46,7 @@ def run_ours(name: str, kw: dict[str, Any], steps: int, groups: Any = None) -> n
         opt.zero_grad()
         (sign * loss_fn(w, b, X, Y)).backward()
         opt.step()
-        traj.append(np.concatenate([w.data.ravel(), b.data.ravel()]))
+        traj.append(np.concatenate([w.numpy().ravel(), b.numpy().ravel()]))
     return np.array(traj)
 
 
@@ -152,7 +152,7 @@ def test_state_dict_matches_torch_and_loads_torch_checkpoint(name: str, kw: dict
         torch_only = {"foreach", "differentiable", "fused", "capturable", "decoupled_weight_decay"}
         assert set(sd["param_groups"][0]) - torch_only == set(tsd["param_groups"][0]) - torch_only
         opt.load_state_dict({"state": tstate, "param_groups": tsd["param_groups"]})
-    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=1e-9, atol=1e-12)
 
 
 # -- one step against the hand-written formula (no torch) -------------------------------
@@ -169,7 +169,7 @@ def steps_with_grad(opt_cls: type, kw: dict[str, Any], n: int = 1) -> np.ndarray
         opt.zero_grad()
         (p * G).sum().backward()
         opt.step()
-    return p.data
+    return p.numpy()
 
 
 ONE_STEP: list[tuple[type, dict[str, Any], Callable[[np.ndarray, np.ndarray], np.ndarray]]] = [
@@ -260,14 +260,15 @@ def test_state_dict_resume_is_exact(
         path = tmp_path / "opt.h5"
         tinygrad_nn.save(sd, path)
         sd = tinygrad_nn.load(path)
-    w2, b2 = Tensor(w.data.copy(), requires_grad=True), Tensor(b.data.copy(), requires_grad=True)
+    w2, b2 = Tensor(w.numpy().copy(), requires_grad=True), Tensor(b.numpy().copy(),
+        requires_grad=True)
     opt2 = getattr(optim, name)([{"params": [w2]}, {"params": [b2]}], lr=123.0)
     opt2.load_state_dict(sd)
     assert opt2.param_groups[1]["lr"] == 0.5 * kw["lr"]
     _train(opt, w, b, 10)
     _train(opt2, w2, b2, 10)
-    np.testing.assert_array_equal(w2.data, w.data)
-    np.testing.assert_array_equal(b2.data, b.data)
+    np.testing.assert_array_equal(w2.numpy(), w.numpy())
+    np.testing.assert_array_equal(b2.numpy(), b.numpy())
 
 
 def test_state_dict_is_a_snapshot_and_load_copies() -> None:
@@ -316,7 +317,7 @@ def test_zero_grad() -> None:
     loss_fn(w, b, X, Y).backward()
     g = w.grad
     opt.zero_grad(set_to_none=False)
-    assert w.grad is g and not w.grad.data.any() and not b.grad.data.any()
+    assert w.grad is g and not w.grad.numpy().any() and not b.grad.numpy().any()
     opt.zero_grad()
     assert w.grad is None and b.grad is None
 
@@ -328,7 +329,7 @@ def test_params_without_grad_are_skipped_and_groups_can_be_added() -> None:
     assert opt.param_groups[1]["lr"] == 0.1 and opt.param_groups[1]["betas"] == (0.5, 0.5)
     (w * 2.0).sum().backward()
     opt.step()
-    np.testing.assert_array_equal(b.data, B0)
+    np.testing.assert_array_equal(b.numpy(), B0)
     assert w in opt.state and b not in opt.state
     (b * 2.0).sum().backward()
     opt.step()
@@ -350,7 +351,7 @@ def test_named_params_closure_dtype_and_repr() -> None:
 
     loss = opt.step(closure)
     assert calls == [1] and loss.item() == pytest.approx(float((W0.astype(np.float32) ** 2).sum()))
-    assert w.dtype == np.float32 and w.data.dtype == np.float32
+    assert w.dtype == np.float32 and w.numpy().dtype == np.float32
     assert all(v.dtype == np.float32 for v in opt.state[w].values() if isinstance(v, np.ndarray))
     assert "Parameter Group 0" in repr(opt) and "centered: True" in repr(opt)
 
@@ -413,5 +414,5 @@ def test_frozen_parameters_are_accepted_and_left_alone():
     opt = optim.SGD([w, frozen], lr=0.5)
     (w * 2.0).sum().backward()
     opt.step()
-    np.testing.assert_array_equal(frozen.data, np.ones(3))
-    np.testing.assert_allclose(w.data, np.zeros(3))
+    np.testing.assert_array_equal(frozen.numpy(), np.ones(3))
+    np.testing.assert_allclose(w.numpy(), np.zeros(3))

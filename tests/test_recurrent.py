@@ -73,15 +73,15 @@ def test_default_init_is_uniform_within_one_over_sqrt_hidden(cls: Any) -> None:
     tg.manual_seed(0)
     m = cls(8, hidden)
     k = 1 / math.sqrt(hidden)
-    values = np.concatenate([p.data.ravel() for p in m.parameters()])
+    values = np.concatenate([p.numpy().ravel() for p in m.parameters()])
     assert np.all(np.abs(values) <= k)
     # uniform on [-k, k]: spread to both ends, standard deviation k / sqrt(3)
     assert values.min() < -0.95 * k and values.max() > 0.95 * k
     assert abs(values.std() - k / math.sqrt(3)) < 0.1 * k
     tg.manual_seed(0)
-    again = np.concatenate([p.data.ravel() for p in cls(8, hidden).parameters()])
+    again = np.concatenate([p.numpy().ravel() for p in cls(8, hidden).parameters()])
     np.testing.assert_array_equal(values, again)  # the library RNG, so manual_seed repeats it
-    other = np.concatenate([p.data.ravel() for p in cls(8, hidden).parameters()])
+    other = np.concatenate([p.numpy().ravel() for p in cls(8, hidden).parameters()])
     assert not np.array_equal(values, other)
 
 
@@ -111,9 +111,9 @@ def test_backprop_through_a_long_sequence() -> None:
     x = Tensor(_rand(1500, 1, 2).astype(np.float32), requires_grad=True)
     out, (h, c) = m(x)
     (out.sum() + c.sum()).backward()
-    assert x.grad is not None and np.isfinite(x.grad.data).all()
-    assert all(p.grad is not None and np.isfinite(p.grad.data).all() for p in m.parameters())
-    assert np.abs(x.grad.data[0]).sum() > 0  # the first step's input still gets a gradient
+    assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
+    assert all(p.grad is not None and np.isfinite(p.grad.numpy()).all() for p in m.parameters())
+    assert np.abs(x.grad.numpy()[0]).sum() > 0  # the first step's input still gets a gradient
 
 
 @pytest.mark.parametrize("kind", sorted(LAYERS))
@@ -129,14 +129,14 @@ def test_dropout_only_in_training_and_from_the_library_rng(kind: str) -> None:
     m = LAYERS[kind](3, 8, num_layers=3, dropout=0.5).double()
     x = _rand(4, 2, 3)
     m.eval()
-    ref = m(x)[0].data
-    np.testing.assert_array_equal(m(x)[0].data, ref)  # eval: deterministic, no dropout
+    ref = m(x)[0].numpy()
+    np.testing.assert_array_equal(m(x)[0].numpy(), ref)  # eval: deterministic, no dropout
     m.train()
     tg.manual_seed(5)
-    a = m(x)[0].data
+    a = m(x)[0].numpy()
     tg.manual_seed(5)
-    b = m(x)[0].data
-    c = m(x)[0].data
+    b = m(x)[0].numpy()
+    c = m(x)[0].numpy()
     np.testing.assert_array_equal(a, b)  # masks come from the library RNG
     assert not np.allclose(a, ref) and not np.allclose(a, c)
 
@@ -147,12 +147,13 @@ def test_dropout_one_cuts_every_layer_but_the_last_from_the_input(kind: str) -> 
     out_a, st_a = m(_rand(5, 2, 3, seed=1))
     out_b, st_b = m(_rand(5, 2, 3, seed=2))
     # layer 2 sees zeros whatever the input, and its own output is not dropped
-    np.testing.assert_allclose(out_a.data, out_b.data, atol=1e-12)
-    assert np.abs(out_a.data).max() > 0
-    h_a, h_b = _h_n(kind, st_a).data, _h_n(kind, st_b).data
+    np.testing.assert_allclose(out_a.numpy(), out_b.numpy(), atol=1e-12)
+    assert np.abs(out_a.numpy()).max() > 0
+    h_a, h_b = _h_n(kind, st_a).numpy(), _h_n(kind, st_b).numpy()
     assert not np.allclose(h_a[0], h_b[0])  # layer 1's state still depends on the input
     m.eval()
-    assert not np.allclose(m(_rand(5, 2, 3, seed=1))[0].data, m(_rand(5, 2, 3, seed=2))[0].data)
+    assert not np.allclose(m(_rand(5, 2, 3, seed=1))[0].numpy(),
+        m(_rand(5, 2, 3, seed=2))[0].numpy())
 
 
 def test_no_grad_records_nothing_and_double_casts() -> None:
@@ -166,10 +167,10 @@ def test_gradients_accumulate_over_calls() -> None:
     m = LSTM(2, 3).double()
     x = _rand(4, 1, 2)
     m(x)[0].sum().backward()
-    once = [p.grad.data.copy() for p in m.parameters()]
+    once = [p.grad.numpy().copy() for p in m.parameters()]
     m(x)[0].sum().backward()
     for g1, p in zip(once, m.parameters()):
-        np.testing.assert_allclose(p.grad.data, 2 * g1, rtol=1e-12)
+        np.testing.assert_allclose(p.grad.numpy(), 2 * g1, rtol=1e-12)
 
 
 # -- the guide's code -------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def test_recurrent_function_checks_its_weights_and_mode() -> None:
     ws = list(m.parameters())
     x = np.zeros((4, 1, 2), np.float32)
     out, (h, c) = recurrent("LSTM", x, None, ws, num_layers=2)
-    np.testing.assert_array_equal(out.data, m(x)[0].data)  # the modules' forward is this
+    np.testing.assert_array_equal(out.numpy(), m(x)[0].numpy())  # the modules' forward is this
     with pytest.raises(ValueError, match=r"expected 4 weights \(no bias\) or 8 .* got 7"):
         recurrent("LSTM", x, None, ws[:7], num_layers=2)
     with pytest.raises(ValueError, match="mode must be one of"):

@@ -57,10 +57,11 @@ def test_a_layer_is_its_cell_looped_over_time(cfg: dict[str, Any], give_state: b
     if give_state:
         cell_state = (h0[0], c0[0]) if kind == "LSTM" else h0[0]
     outs, last = _run_cell(cell, kind, xs, cell_state)
-    np.testing.assert_allclose(out.data, np.stack([o.data for o in outs]), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(_h_n(kind, state).data[0], _h_n(kind, last).data, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), np.stack([o.numpy() for o in outs]), rtol=1e-12,
+        atol=1e-12)
+    np.testing.assert_allclose(_h_n(kind, state).numpy()[0], _h_n(kind, last).numpy(), atol=1e-12)
     if kind == "LSTM":
-        np.testing.assert_allclose(state[1].data[0], last[1].data, atol=1e-12)
+        np.testing.assert_allclose(state[1].numpy()[0], last[1].numpy(), atol=1e-12)
 
 
 @settings(max_examples=30)
@@ -80,14 +81,14 @@ def test_reverse_direction_is_a_forward_pass_over_the_reversed_sequence(
     out, state = bi(x)
     out_f, state_f = fwd(x)
     out_b, state_b = bwd(x[::-1].copy())
-    np.testing.assert_allclose(out.data[..., :hidden], out_f.data, atol=1e-12)
-    np.testing.assert_allclose(out.data[..., hidden:], out_b.data[::-1], atol=1e-12)
-    h_n = _h_n(kind, state).data
-    np.testing.assert_allclose(h_n[0], _h_n(kind, state_f).data[0], atol=1e-12)
-    np.testing.assert_allclose(h_n[1], _h_n(kind, state_b).data[0], atol=1e-12)
+    np.testing.assert_allclose(out.numpy()[..., :hidden], out_f.numpy(), atol=1e-12)
+    np.testing.assert_allclose(out.numpy()[..., hidden:], out_b.numpy()[::-1], atol=1e-12)
+    h_n = _h_n(kind, state).numpy()
+    np.testing.assert_allclose(h_n[0], _h_n(kind, state_f).numpy()[0], atol=1e-12)
+    np.testing.assert_allclose(h_n[1], _h_n(kind, state_b).numpy()[0], atol=1e-12)
     # h_n is the last output of each direction: time T-1 forwards, time 0 backwards
-    np.testing.assert_allclose(h_n[0], out.data[-1, :, :hidden], atol=1e-12)
-    np.testing.assert_allclose(h_n[1], out.data[0, :, hidden:], atol=1e-12)
+    np.testing.assert_allclose(h_n[0], out.numpy()[-1, :, :hidden], atol=1e-12)
+    np.testing.assert_allclose(h_n[1], out.numpy()[0, :, hidden:], atol=1e-12)
 
 
 @settings(max_examples=20)
@@ -114,9 +115,9 @@ def test_two_layers_are_two_one_layer_modules_chained(cfg: dict[str, Any],
     hx2 = (h0[dirs:], -h0[dirs:]) if kind == "LSTM" else h0[dirs:]
     mid, s1 = first(x, hx1)
     out2, s2 = second(mid, hx2)
-    np.testing.assert_allclose(out.data, out2.data, atol=1e-12)
-    both = np.concatenate([_h_n(kind, s1).data, _h_n(kind, s2).data])
-    np.testing.assert_allclose(_h_n(kind, state).data, both, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), out2.numpy(), atol=1e-12)
+    both = np.concatenate([_h_n(kind, s1).numpy(), _h_n(kind, s2).numpy()])
+    np.testing.assert_allclose(_h_n(kind, state).numpy(), both, atol=1e-12)
 
 
 @settings(max_examples=20)
@@ -132,11 +133,12 @@ def test_batch_first_and_unbatched_are_reshapes(cfg: dict[str, Any], bidirection
     x = _rand(cfg["steps"], cfg["batch"], cfg["n_in"], seed=cfg["seed"])
     out, state = tf(x)
     out_bf, state_bf = bf(x.swapaxes(0, 1))
-    np.testing.assert_allclose(out_bf.data, out.data.swapaxes(0, 1), atol=1e-12)
-    np.testing.assert_allclose(_h_n(kind, state_bf).data, _h_n(kind, state).data, atol=1e-12)
+    np.testing.assert_allclose(out_bf.numpy(), out.numpy().swapaxes(0, 1), atol=1e-12)
+    np.testing.assert_allclose(_h_n(kind, state_bf).numpy(), _h_n(kind, state).numpy(), atol=1e-12)
     out_1, state_1 = tf(x[:, 0])  # one unbatched sequence = a batch of one
-    np.testing.assert_allclose(out_1.data, out.data[:, 0], atol=1e-12)
-    np.testing.assert_allclose(_h_n(kind, state_1).data, _h_n(kind, state).data[:, 0], atol=1e-12)
+    np.testing.assert_allclose(out_1.numpy(), out.numpy()[:, 0], atol=1e-12)
+    np.testing.assert_allclose(_h_n(kind, state_1).numpy(), _h_n(kind, state).numpy()[:, 0],
+        atol=1e-12)
 
 
 @pytest.mark.parametrize("kind", sorted(CELL_OF))
@@ -149,7 +151,7 @@ def test_unbatched_cell_is_a_batch_of_one(kind: str) -> None:
     batch = cell(x[None], hxb)
     for a, b in zip(one if kind == "LSTM" else [one], batch if kind == "LSTM" else [batch]):
         assert a.shape == (4,)
-        np.testing.assert_allclose(a.data, b.data[0], atol=1e-12)
+        np.testing.assert_allclose(a.numpy(), b.numpy()[0], atol=1e-12)
 
 
 # -- the fused LSTM pointwise op ---------------------------------------------------------------
@@ -173,10 +175,10 @@ def test_lstm_gates_matches_the_cell_equations(hidden: int, lead: tuple[int, ...
         h_new = _sigmoid(o) * np.tanh(c_new)
     out = LSTMGates.apply(Tensor(gates), Tensor(c))
     assert out.shape == (2,) + lead + (hidden,) and out.dtype == dtype
-    assert np.isfinite(out.data).all()  # saturated gates (logits of 1e4) stay finite
+    assert np.isfinite(out.numpy()).all()  # saturated gates (logits of 1e4) stay finite
     tol = 1e-6 if dtype == np.float32 else 1e-14
-    np.testing.assert_allclose(out.data[0], h_new, rtol=tol, atol=tol)
-    np.testing.assert_allclose(out.data[1], c_new, rtol=tol, atol=tol)
+    np.testing.assert_allclose(out.numpy()[0], h_new, rtol=tol, atol=tol)
+    np.testing.assert_allclose(out.numpy()[1], c_new, rtol=tol, atol=tol)
 
 
 def test_lstm_gates_refuses_mismatched_shapes() -> None:

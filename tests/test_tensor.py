@@ -22,21 +22,21 @@ def leaf(*values: float) -> Tensor:
 def test_python_floats_get_the_default_float32(data) -> None:  # type: ignore[no-untyped-def]
     t = Tensor(data)
     assert t.dtype == np.float32 and t.shape == np.shape(data)
-    np.testing.assert_array_equal(t.data, np.asarray(data, dtype=np.float32))
+    np.testing.assert_array_equal(t.numpy(), np.asarray(data, dtype=np.float32))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
 def test_numpy_float_arrays_keep_their_dtype_and_memory(dtype) -> None:  # type: ignore[no-untyped-def]
     a = np.arange(3, dtype=dtype)
     t = Tensor(a)
-    assert t.dtype == dtype and t.data is a
+    assert t.dtype == dtype and t.numpy() is a
 
 
 def test_tensor_function_copies_and_tensor_of_tensor_shares() -> None:
     a = np.zeros(2)
     copied, shared = tg.tensor(a), Tensor(Tensor(a))
     a[0] = 5.0
-    assert copied.data[0] == 0.0 and shared.data[0] == 5.0
+    assert copied.numpy()[0] == 0.0 and shared.numpy()[0] == 5.0
 
 
 @pytest.mark.parametrize("data", [3, [1, 2], np.arange(3), np.array([True, False])])
@@ -83,7 +83,7 @@ def test_dtype_aliases_are_numpy_types() -> None:
 
 def test_attributes() -> None:
     t = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
-    assert isinstance(t.data, np.ndarray) and t.grad is None
+    assert isinstance(t.numpy(), np.ndarray) and t.grad is None
     assert t.shape == (2, 3) and t.ndim == 2 and t.dtype == np.float64
     assert t.requires_grad and t.is_leaf and t.name is None
     assert t.T.shape == (3, 2) and t.device == tg.device("cpu") and t.device == "cpu"
@@ -99,7 +99,7 @@ def test_sizes() -> None:
 
 def test_item_tolist_numpy() -> None:
     t = Tensor(np.array([[1.0, 2.0]]))
-    assert t.numpy() is t.data
+    assert t.numpy() is t.numpy()
     t.numpy()[0, 0] = 7.0
     assert t.tolist() == [[7.0, 2.0]] and isinstance(t.tolist()[0][0], float)
     assert Tensor(np.array([2.5])).item() == 2.5 and isinstance(Tensor(3.0).item(), float)
@@ -110,9 +110,9 @@ def test_item_tolist_numpy() -> None:
 def test_detach_shares_data_and_stops_the_gradient() -> None:
     x = leaf(1.0, 2.0)
     d = x.detach()
-    assert np.shares_memory(d.data, x.data) and not d.requires_grad and d.is_leaf
+    assert np.shares_memory(d.numpy(), x.numpy()) and not d.requires_grad and d.is_leaf
     (d * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, x.data)  # d counts as a constant
+    np.testing.assert_array_equal(x.grad.numpy(), x.numpy())  # d counts as a constant
 
 
 # -- autograd entry points --------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_leaves_and_non_leaves() -> None:
     assert x.is_leaf and not y.is_leaf and y.requires_grad and y.grad_fn is not None
     assert Tensor([1.0]).is_leaf and not (Tensor([1.0]) * 2).requires_grad
     z.backward()
-    np.testing.assert_allclose(x.grad.data, [3.0, 3.0])
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0])
     assert y.grad is None  # non-leaves keep no gradient unless retain_grad()
 
 
@@ -133,7 +133,7 @@ def test_gradients_accumulate_across_backward_calls() -> None:
     x = leaf(1.0, -2.0)
     (x * x).sum().backward()
     (x * 3.0).sum().backward()
-    np.testing.assert_allclose(x.grad.data, 2 * x.data + 3.0)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.numpy() + 3.0)
     x.zero_grad()
     assert x.grad is None
 
@@ -150,20 +150,20 @@ def test_retain_graph_keeps_the_graph_and_grads_double() -> None:
     x = leaf(0.5, 1.5)
     y = (x.exp() * x).sum()
     y.backward(retain_graph=True)
-    first = x.grad.data.copy()
+    first = x.grad.numpy().copy()
     y.backward()
-    np.testing.assert_allclose(x.grad.data, 2 * first)
-    np.testing.assert_allclose(first, np.exp(x.data) * (1 + x.data))
+    np.testing.assert_allclose(x.grad.numpy(), 2 * first)
+    np.testing.assert_allclose(first, np.exp(x.numpy()) * (1 + x.numpy()))
 
 
 def test_create_graph_gives_higher_derivatives() -> None:
     x = leaf(0.5, -1.5)
     (g,) = tg.grad((x**3).sum(), x, create_graph=True)
-    np.testing.assert_allclose(g.data, 3 * x.data**2)
+    np.testing.assert_allclose(g.numpy(), 3 * x.numpy()**2)
     (h,) = tg.grad(g.sum(), x, create_graph=True)
-    np.testing.assert_allclose(h.data, 6 * x.data)
+    np.testing.assert_allclose(h.numpy(), 6 * x.numpy())
     h.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [6.0, 6.0])
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 6.0])
 
 
 def test_backward_with_create_graph_makes_grad_differentiable() -> None:
@@ -172,29 +172,29 @@ def test_backward_with_create_graph_makes_grad_differentiable() -> None:
     g = x.grad  # sin x + x cos x, itself in a graph
     assert g.requires_grad
     (h,) = tg.grad(g.sum(), x)
-    np.testing.assert_allclose(h.data, 2 * np.cos(2.0) - 2.0 * np.sin(2.0))
+    np.testing.assert_allclose(h.numpy(), 2 * np.cos(2.0) - 2.0 * np.sin(2.0))
 
 
 def test_hooks_see_and_replace_the_gradient() -> None:
     x = leaf(1.0, 2.0)
     y = x * 2.0
     seen = []
-    y.register_hook(lambda g: seen.append(g.data.copy()))
+    y.register_hook(lambda g: seen.append(g.numpy().copy()))
     y.register_hook(lambda g: g * 10.0)  # replacement flows on to x
     y.sum().backward()
     np.testing.assert_allclose(seen[0], [1.0, 1.0])
-    np.testing.assert_allclose(x.grad.data, [20.0, 20.0])
+    np.testing.assert_allclose(x.grad.numpy(), [20.0, 20.0])
 
 
 def test_leaf_hook_changes_the_stored_grad_and_can_be_removed() -> None:
     x = leaf(1.0, 2.0)
     remove = x.register_hook(lambda g: g * 0.5)
     (x * 4.0).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
     remove()
     x.zero_grad()
     (x * 4.0).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [4.0, 4.0])
+    np.testing.assert_allclose(x.grad.numpy(), [4.0, 4.0])
     with pytest.raises(RuntimeError):
         Tensor([1.0]).register_hook(lambda g: g)
 
@@ -205,8 +205,8 @@ def test_retain_grad_keeps_a_non_leaf_gradient() -> None:
     y.retain_grad()
     assert y.retains_grad
     (y * 2.0).sum().backward()
-    np.testing.assert_allclose(y.grad.data, [2.0, 2.0])
-    np.testing.assert_allclose(x.grad.data, 4.0 * x.data)
+    np.testing.assert_allclose(y.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_allclose(x.grad.numpy(), 4.0 * x.numpy())
 
 
 def test_grad_modes() -> None:
@@ -247,10 +247,10 @@ RANDOM_DRAWS = {
 def test_manual_seed_makes_every_random_draw_repeatable(name: str) -> None:
     draw = RANDOM_DRAWS[name]
     tg.manual_seed(123)
-    first, second = draw().data.copy(), draw().data.copy()
+    first, second = draw().numpy().copy(), draw().numpy().copy()
     tg.manual_seed(123)
-    np.testing.assert_array_equal(draw().data, first)
-    np.testing.assert_array_equal(draw().data, second)
+    np.testing.assert_array_equal(draw().numpy(), first)
+    np.testing.assert_array_equal(draw().numpy(), second)
     assert not np.array_equal(first, second)  # the stream moves on between draws
 
 
@@ -269,30 +269,30 @@ def test_inplace_on_a_leaf_that_requires_grad_needs_no_grad(name: str) -> None:
     w = leaf(0.25, 4.0)
     with pytest.raises(RuntimeError, match="no_grad"):
         INPLACE[name](w)
-    before = w.data
+    before = w.numpy()
     with tg.no_grad():
         out = INPLACE[name](w)
-    assert out is w and w.data is before and w.is_leaf and w.requires_grad
+    assert out is w and w.numpy() is before and w.is_leaf and w.requires_grad
 
 
 def test_inplace_values() -> None:
     t = Tensor(np.array([1.0, -2.0, 3.0]))
     t.add_(1.0).mul_(2.0).sub_(Tensor(np.ones(3)), alpha=2.0).div_(2.0)
-    np.testing.assert_allclose(t.data, [1.0, -2.0, 3.0])
+    np.testing.assert_allclose(t.numpy(), [1.0, -2.0, 3.0])
     t.clamp_(-1.0, 2.0)
-    np.testing.assert_allclose(t.data, [1.0, -1.0, 2.0])
+    np.testing.assert_allclose(t.numpy(), [1.0, -1.0, 2.0])
     t.copy_([5.0, 6.0, 7.0])
-    np.testing.assert_allclose(t.data, [5.0, 6.0, 7.0])
+    np.testing.assert_allclose(t.numpy(), [5.0, 6.0, 7.0])
 
 
 def test_augmented_assignment_sgd_step() -> None:
     w = leaf(1.0, 2.0)
     (w * w).sum().backward()
-    data = w.data
+    data = w.numpy()
     with tg.no_grad():
         w -= 0.1 * w.grad
-    np.testing.assert_allclose(w.data, [0.8, 1.6])
-    assert w.data is data and w.is_leaf and w.requires_grad and w.grad_fn is None
+    np.testing.assert_allclose(w.numpy(), [0.8, 1.6])
+    assert w.numpy() is data and w.is_leaf and w.requires_grad and w.grad_fn is None
 
 
 def test_modifying_a_saved_value_makes_backward_name_the_op() -> None:
@@ -310,7 +310,7 @@ def test_views_share_the_version_counter() -> None:
     y = (w * a).sum()
     v = a.reshape(2, 2)  # a view of a's array
     v.mul_(2.0)
-    np.testing.assert_array_equal(a.data, [0.0, 2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(a.numpy(), [0.0, 2.0, 4.0, 6.0])
     with pytest.raises(RuntimeError, match="in-place"):
         y.backward()
 
@@ -321,7 +321,7 @@ def test_an_unsaved_value_may_be_changed_in_place() -> None:
     y = (w + a).sum()  # Add saves nothing
     a.add_(1.0)
     y.backward()
-    np.testing.assert_allclose(w.grad.data, [1.0, 1.0])
+    np.testing.assert_allclose(w.grad.numpy(), [1.0, 1.0])
 
 
 # -- PyTorch conveniences --------------------------------------------------------------------
@@ -346,7 +346,7 @@ def test_casts() -> None:
     assert x.long().dtype == np.int64 and x.int().dtype == np.int32
     assert x.bool().dtype == np.bool_ and x.type(np.float32).dtype == np.float32
     assert x.astype("float16").dtype == np.float16
-    np.testing.assert_array_equal(x.long().data, [1, -2])
+    np.testing.assert_array_equal(x.long().numpy(), [1, -2])
     assert x.float().requires_grad and not x.long().requires_grad
     assert x.contiguous() is x
 
@@ -354,14 +354,14 @@ def test_casts() -> None:
 def test_shape_conveniences() -> None:
     a = np.arange(6.0).reshape(2, 3)
     x = Tensor(a)
-    np.testing.assert_array_equal(x.t().data, a.T)
-    np.testing.assert_array_equal(x.mm(Tensor(a.T)).data, a @ a.T)
-    np.testing.assert_array_equal(x.narrow(1, 1, 2).data, a[:, 1:3])
+    np.testing.assert_array_equal(x.t().numpy(), a.T)
+    np.testing.assert_array_equal(x.mm(Tensor(a.T)).numpy(), a @ a.T)
+    np.testing.assert_array_equal(x.narrow(1, 1, 2).numpy(), a[:, 1:3])
     assert x.view_as(tg.zeros(3, 2)).shape == (3, 2)
     assert Tensor(np.ones(3)).expand_as(tg.zeros(2, 3)).shape == (2, 3)
-    np.testing.assert_array_equal(x.repeat(2, 1).data, np.tile(a, (2, 1)))
-    np.testing.assert_array_equal(x.repeat(2, 1, 2).data, np.tile(a, (2, 1, 2)))
-    np.testing.assert_array_equal(x.masked_fill(a > 2, -1.0).data, np.where(a > 2, -1.0, a))
+    np.testing.assert_array_equal(x.repeat(2, 1).numpy(), np.tile(a, (2, 1)))
+    np.testing.assert_array_equal(x.repeat(2, 1, 2).numpy(), np.tile(a, (2, 1, 2)))
+    np.testing.assert_array_equal(x.masked_fill(a > 2, -1.0).numpy(), np.where(a > 2, -1.0, a))
 
 
 def test_unsqueeze_accepts_dim_keyword_like_torch() -> None:
@@ -372,7 +372,7 @@ def test_new_tensors_follow_the_source_dtype() -> None:
     x = Tensor(np.zeros(2, dtype=np.float64), requires_grad=True)
     for t in [x.new_zeros(2, 3), x.new_ones((2, 3)), x.new_tensor([[1, 2, 3], [4, 5, 6]])]:
         assert t.shape == (2, 3) and t.dtype == np.float64 and not t.requires_grad
-    np.testing.assert_array_equal(x.new_ones(2).data, [1.0, 1.0])
+    np.testing.assert_array_equal(x.new_ones(2).numpy(), [1.0, 1.0])
 
 
 def test_like_functions() -> None:
@@ -380,7 +380,7 @@ def test_like_functions() -> None:
     for make in [tg.zeros_like, tg.ones_like, tg.randn_like, tg.rand_like]:
         t = make(base)
         assert t.shape == (2, 3) and t.dtype == np.float64
-    np.testing.assert_array_equal(tg.full_like(base, 2.5).data, np.full((2, 3), 2.5))
+    np.testing.assert_array_equal(tg.full_like(base, 2.5).numpy(), np.full((2, 3), 2.5))
     assert tg.ones_like(base, dtype=np.float32).dtype == np.float32
     assert tg.zeros_like(base, requires_grad=True).requires_grad
 
@@ -389,8 +389,29 @@ def test_creation_functions() -> None:
     assert tg.zeros(2, 3).shape == tg.zeros((2, 3)).shape == (2, 3)
     assert tg.ones(2, dtype=tg.float64).dtype == np.float64
     assert tg.full((2,), 7.0).tolist() == [7.0, 7.0]
-    assert tg.empty(3).shape == (3,) and tg.eye(3).data.trace() == 3.0
+    assert tg.empty(3).shape == (3,) and tg.eye(3).numpy().trace() == 3.0
     assert tg.arange(4).dtype == np.int64 and tg.arange(0.0, 1.0, 0.5).dtype == np.float32
     r = tg.randint(2, 5, (50,))
-    assert r.dtype.kind == "i" and r.data.min() >= 2 and r.data.max() < 5
+    assert r.dtype.kind == "i" and r.numpy().min() >= 2 and r.numpy().max() < 5
     assert tg.randn(2, 2, requires_grad=True).requires_grad
+
+
+def test_data_is_a_tensor_that_shares_memory_and_does_not_require_grad() -> None:
+    p = Tensor(np.ones(3), requires_grad=True)
+    d = p.data
+    assert isinstance(d, Tensor) and not d.requires_grad and d.is_leaf
+    assert np.shares_memory(d.numpy(), p.numpy())
+    p.data.add_(Tensor(np.full(3, 2.0)), alpha=-0.5)  # PyTorch's SGD idiom, no no_grad needed
+    np.testing.assert_array_equal(p.numpy(), np.zeros(3))
+    p.data.copy_(Tensor(np.arange(3.0)))
+    np.testing.assert_array_equal(p.numpy(), np.arange(3.0))
+    p.data = Tensor(np.full(3, 7.0))
+    np.testing.assert_array_equal(p.numpy(), np.full(3, 7.0))
+    assert p.requires_grad and p.is_leaf
+    assert np.asarray(p) is p.numpy()
+
+
+def test_data_assignment_of_integers_to_a_grad_tensor_is_refused() -> None:
+    p = Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(TypeError, match="int64"):
+        p.data = Tensor(np.arange(3))

@@ -39,7 +39,7 @@ def compare(ours: Callable[..., Any], theirs: Callable[..., Any], *arrays: Any,
     assert len(outs) == len(touts)
     for o, to in zip(outs, touts):
         assert o.shape == tuple(to.shape)
-        np.testing.assert_allclose(o.data, to.detach().numpy(), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(o.numpy(), to.detach().numpy(), rtol=rtol, atol=atol)
     pairs = [(o, to) for o, to in zip(outs, touts) if to.requires_grad]
     if not grad or not pairs:
         return
@@ -51,7 +51,7 @@ def compare(ours: Callable[..., Any], theirs: Callable[..., Any], *arrays: Any,
                                    allow_unused=True)
     for i, g, tgr in zip(grad, ours_g, theirs_g):
         expect = np.zeros(arrays[i].shape) if tgr is None else tgr.numpy()
-        got = np.zeros(arrays[i].shape) if g is None else g.data
+        got = np.zeros(arrays[i].shape) if g is None else g.numpy()
         np.testing.assert_allclose(got, expect, rtol=rtol, atol=atol, err_msg=f"input {i}")
 
 
@@ -381,8 +381,8 @@ def test_dropout_off_and_scaling() -> None:
             lambda t: TF.dropout(t, 0.5, training=False), x)
     tg.manual_seed(0)
     out = F.dropout(Tensor(x), 0.25)
-    kept = out.data != 0
-    np.testing.assert_allclose(out.data[kept], x[kept] / 0.75)
+    kept = out.numpy() != 0
+    np.testing.assert_allclose(out.numpy()[kept], x[kept] / 0.75)
 
 
 # -- numerical stability at logits of +-1e4 ------------------------------------------------------
@@ -410,7 +410,7 @@ def test_stability_at_large_logits(name: str) -> None:
     z = Tensor(BIG.copy(), requires_grad=True)
     out = ours(z)
     out.backward(np.ones(out.shape))
-    assert np.isfinite(out.data).all() and np.isfinite(z.grad.data).all()
+    assert np.isfinite(out.numpy()).all() and np.isfinite(z.grad.numpy()).all()
     compare(ours, theirs, BIG)
 
 

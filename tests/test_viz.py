@@ -114,12 +114,12 @@ def test_show_grads_after_backward_without_retain_graph() -> None:
     for t, name in ((w, "w"), (b, "b")):
         text = d.nodes[d.find(f"{name} {t.shape}".replace(",)", ")"))[0]]["text"]
         assert t.grad is not None
-        norm = np.linalg.norm(t.grad.data)
+        norm = np.linalg.norm(t.grad.numpy())
         assert f"grad {t.shape} ‖g‖={norm:.3g}" in text
     retained = [n["text"] for n in d.nodes.values() if "‖g‖=" in n["text"]
                 and n["kind"] == "tensor"]
     assert h.grad is not None
-    assert retained == [f"(1, 5) float64 grad (1, 5) ‖g‖={np.linalg.norm(h.grad.data):.3g}"]
+    assert retained == [f"(1, 5) float64 grad (1, 5) ‖g‖={np.linalg.norm(h.grad.numpy()):.3g}"]
     assert "grad: not retained" in d.source  # the other intermediates keep no gradient
     assert "grad" not in Dot(draw_graph(loss)).source  # only on request
 

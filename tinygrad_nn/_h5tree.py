@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from .tensor import Tensor
+
 MAX_DEPTH = 64  # nesting levels; bounds the recursive walks (and catches self-containing dicts)
 
 _ALLOWED_DTYPES = frozenset(
@@ -119,9 +121,8 @@ def _classify(obj: Any, where: str) -> tuple[str, Any]:
         return "npscalar", _leaf_array(np.asarray(obj), where)
     if isinstance(obj, np.ndarray):
         return "ndarray", _leaf_array(obj, where)
-    data = getattr(obj, "data", None)
-    if isinstance(data, np.ndarray):  # a Tensor: store its array
-        return "ndarray", _leaf_array(data, where)
+    if isinstance(obj, Tensor):  # a Tensor: store its array
+        return "ndarray", _leaf_array(obj.numpy(), where)
     raise TypeError(f"save: cannot store {type(obj).__module__}.{type(obj).__qualname__} at "
                     f"{where}; expected dict, list, tuple, None, str, int, float, bool, a NumPy "
                     "array or scalar, or a Tensor")

@@ -45,7 +45,7 @@ def tensor(
     data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None
 ) -> Tensor:
     """A new Tensor holding a copy of ``data`` (like torch.tensor)."""
-    src = data.data if isinstance(data, Tensor) else data
+    src = data._data if isinstance(data, Tensor) else data
     arr = np.array(src, copy=True) if isinstance(src, np.ndarray) else src
     return Tensor(arr, requires_grad=requires_grad, dtype=dtype, name=name)
 
@@ -73,7 +73,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
 def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     shape = t.shape if hasattr(t, "shape") else np.shape(t)
     return shape, (
-        as_dtype(dtype) if dtype is not None else np.asarray(getattr(t, "data", t)).dtype
+        as_dtype(dtype) if dtype is not None else np.asarray(t).dtype
     )
 
 

@@ -20,12 +20,12 @@ __all__ = ["TensorDataset", "DataLoader", "random_mini_batches", "load_h5_datase
 
 
 def _is_tensor_like(x: Any) -> bool:
-    """A Tensor (or anything else) whose ``.data`` is an ndarray, but not an ndarray itself."""
-    return not isinstance(x, np.ndarray) and isinstance(getattr(x, "data", None), np.ndarray)
+    """A Tensor (its array is ``._data``), but not an ndarray itself."""
+    return not isinstance(x, np.ndarray) and isinstance(getattr(x, "_data", None), np.ndarray)
 
 
 def _as_array(x: Any) -> np.ndarray:
-    return x.data if _is_tensor_like(x) else np.asarray(x)
+    return x._data if _is_tensor_like(x) else np.asarray(x)
 
 
 def _check_positive_int(name: str, value: Any, owner: str) -> int:
@@ -56,7 +56,7 @@ class TensorDataset:
         if not tensors:
             raise ValueError("TensorDataset: expected at least one tensor, got none")
         wrapped = tuple(t if isinstance(t, Tensor) else Tensor(np.asarray(t)) for t in tensors)
-        shapes = [tuple(t.data.shape) for t in wrapped]
+        shapes = [tuple(t._data.shape) for t in wrapped]
         if any(len(s) == 0 for s in shapes):
             raise ValueError(f"TensorDataset: every tensor needs a first axis (the examples), "
                              f"got shapes {shapes}")
@@ -67,16 +67,16 @@ class TensorDataset:
 
     def __len__(self) -> int:
         """Number of examples N (the common first-axis length)."""
-        return int(self.tensors[0].data.shape[0])
+        return int(self.tensors[0]._data.shape[0])
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         """Example(s) ``index`` of every tensor: a tuple of Tensors ``(t0[index], ...)``."""
         from .tensor import Tensor
 
-        return tuple(Tensor(np.asarray(t.data[index])) for t in self.tensors)
+        return tuple(Tensor(np.asarray(t._data[index])) for t in self.tensors)
 
     def __repr__(self) -> str:
-        shapes = ", ".join(str(tuple(t.data.shape)) for t in self.tensors)
+        shapes = ", ".join(str(tuple(t._data.shape)) for t in self.tensors)
         return f"TensorDataset({shapes})"
 
 
@@ -134,7 +134,7 @@ class DataLoader:
         for k in range(len(self)):
             idx = order[k * self.batch_size:(k + 1) * self.batch_size]
             if isinstance(self.dataset, TensorDataset):  # one fancy index per tensor, no loop
-                yield tuple(Tensor(t.data[idx]) for t in self.dataset.tensors)
+                yield tuple(Tensor(t._data[idx]) for t in self.dataset.tensors)
             else:
                 yield _collate([self.dataset[int(i)] for i in idx])
 

@@ -95,7 +95,7 @@ def _run_hooks(hooks: list[Callable[[Any], Any]], g: Any, tensor_cls: type, crea
         out = hook(gt)
         if out is not None:
             gt = out if isinstance(out, tensor_cls) else tensor_cls(out)
-    return gt if create else gt.data
+    return gt if create else gt._data
 
 
 def accumulate_grad(t: Any, g: Any, create: bool, fresh: bool = False) -> None:
@@ -117,9 +117,9 @@ def accumulate_grad(t: Any, g: Any, create: bool, fresh: bool = False) -> None:
         keep = fresh and g.flags.c_contiguous and g.flags.writeable
         t.grad = tensor_cls(g if keep else np.array(g, order="C"))  # C-ordered, like the param
     elif t.grad._ctx is not None or t.grad.shape != g.shape:
-        t.grad = tensor_cls(t.grad.data + g)
+        t.grad = tensor_cls(t.grad._data + g)
     else:
-        t.grad.data += g
+        t.grad._data += g
 
 
 def run_backward(

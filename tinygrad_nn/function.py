@@ -128,7 +128,7 @@ class Function:
         record = False
         for a in args:
             if isinstance(a, T):
-                d = a.data
+                d = a._data
                 arrays.append(d)
                 shapes.append(d.shape)
                 if enabled and a.requires_grad:
@@ -159,7 +159,7 @@ class Function:
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
         result = T.__new__(T)
-        result.data = out
+        result._data = out
         result.grad = None
         result._name = None
         result._hooks = None

@@ -118,7 +118,7 @@ def gradgradcheck(
             wrt = [args[i] for i in checked]
             gs: Sequence[Any] = [None] * len(wrt)
             if diff:
-                seeds = [tg.Tensor(vs[pos].astype(o.data.dtype)) for pos, o in diff]
+                seeds = [tg.Tensor(vs[pos].astype(o._data.dtype)) for pos, o in diff]
                 gs = tg.grad([o for _, o in diff], wrt, grad_outputs=seeds,
                              create_graph=True, allow_unused=True)
         return tuple(
@@ -170,11 +170,11 @@ def _check(
         used = [(k, o) for k, o in diff if np.any(v[offsets[k]:offsets[k + 1]])]
         if not used:
             return zeros
-        seeds = [tg.Tensor(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o.data.dtype))
+        seeds = [tg.Tensor(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o._data.dtype))
                  for k, o in used]
         gs = tg.grad([o for _, o in used], [xs[i] for i in checked], grad_outputs=seeds,
                      retain_graph=True, allow_unused=True)
-        return [z if g is None else np.asarray(g.data, dtype=np.float64)
+        return [z if g is None else np.asarray(g._data, dtype=np.float64)
                 for g, z in zip(gs, zeros)]
 
     def numeric(i: int, d: np.ndarray, what: str) -> np.ndarray:
@@ -183,7 +183,7 @@ def _check(
         vals = []
         for sign, op in ((1.0, "+"), (-1.0, "-")):
             args = list(xs)
-            args[i] = tg.Tensor(x.data + (sign * eps) * d, requires_grad=x.requires_grad,
+            args[i] = tg.Tensor(x._data + (sign * eps) * d, requires_grad=x.requires_grad,
                                 name=x.name)
             with tg.no_grad():
                 f = _flat(_call(fn, args, f"at input {i} {op} eps * {what}"))
@@ -200,7 +200,7 @@ def _check(
 
     rng = np.random.default_rng(seed)
     modes = {i: mode if mode != "auto" else
-             ("full" if xs[i].data.size <= _FULL_LIMIT and m <= _FULL_LIMIT else "projection")
+             ("full" if xs[i]._data.size <= _FULL_LIMIT and m <= _FULL_LIMIT else "projection")
              for i in checked}
     v = np.ones(m) if m <= 1 else _unit_random(rng, (m,))
     rows = [vjp(unit(k, (m,))) for k in range(m)] if "full" in modes.values() else []
@@ -208,7 +208,7 @@ def _check(
 
     for c, i in enumerate(checked):
         x = xs[i]
-        n = x.data.size
+        n = x._data.size
         if n == 0 or m == 0:
             continue
         desc = _describe_input(i, x)
@@ -264,11 +264,11 @@ def _prepare(inputs: Any, label: str) -> tuple[list[Any], list[int]]:
     checked = []
     for i, x in enumerate(inputs):
         if isinstance(x, tg.Tensor):
-            kind = x.data.dtype.kind
+            kind = x._data.dtype.kind
             if kind == "c":
                 raise TypeError(f"{label}: input {i} is complex; only real inputs are supported")
             if kind == "f":
-                x = tg.Tensor(np.array(x.data, dtype=np.float64, copy=True),
+                x = tg.Tensor(np.array(x._data, dtype=np.float64, copy=True),
                               requires_grad=x.requires_grad, name=x.name)
                 if x.requires_grad:
                     checked.append(i)
@@ -294,7 +294,7 @@ def _call(fn: Callable[..., Any], args: Sequence[Any], where: str) -> list[tuple
 
 
 def _array(o: Any) -> Any:
-    data = getattr(o, "data", None)
+    data = getattr(o, "_data", None)
     return data if isinstance(data, np.ndarray) else o
 
 
@@ -343,7 +343,7 @@ def _message(label: str, desc: str, idx: tuple[int, ...], where: str, a: float, 
            f"|numeric|)\n  {note} (mode {mode!r}, eps {eps:g}, float64).")
     if a == 0.0 and n != 0.0:
         msg += ("\n  The analytic derivative is zero: the output may reach this input only "
-                "through values that left the graph (.data, .detach(), NumPy functions).")
+                "through values that left the graph (._data, .detach(), NumPy functions).")
     elif np.isnan(a) or np.isnan(n):
         msg += "\n  A value is NaN: is the input inside the function's domain?"
     return msg

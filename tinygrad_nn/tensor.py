@@ -48,14 +48,14 @@ _CPU = Device()
 
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data._data
     elif isinstance(data, np.ndarray):
         arr = data
     elif isinstance(data, np.generic):
         arr = np.asarray(data)
     else:
         if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
-            data = [d.data if isinstance(d, Tensor) else d for d in data]
+            data = [d._data if isinstance(d, Tensor) else d for d in data]
         arr = np.asarray(data)
         if arr.dtype == np.float64:  # Python floats get the default dtype
             arr = arr.astype(get_default_dtype())
@@ -76,7 +76,7 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
     Python floats get the default dtype (float32). Only floating tensors can require grad.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (array * tensor)
     _is_fn = False
 
@@ -89,7 +89,7 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
                 f"only floating-point tensors can require grad; got dtype {arr.dtype} "
                 "(convert with .float() or dtype=float32)"
             )
-        self.data: np.ndarray = arr
+        self._data: np.ndarray = arr
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         self._ctx: Any = None
@@ -101,7 +101,7 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
     def _make(cls, data: np.ndarray, ctx: Any) -> Tensor:
         """A Tensor on graph node ``ctx`` (or a constant when ``ctx`` is None)."""
         t = object.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = ctx is not None
         t._ctx = ctx
@@ -112,16 +112,34 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
 
     # -- attributes ---------------------------------------------------------------
     @property
+    def data(self) -> Tensor:
+        """This tensor's values as a Tensor that shares memory and does not require grad.
+
+        As in PyTorch: ``p.data.add_(g, alpha=-lr)`` changes ``p`` without recording, and
+        ``p.data = t`` makes ``p`` hold ``t``'s array. The NumPy array is ``.numpy()``.
+        """
+        return Tensor._make(self._data, None)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if self.requires_grad and arr.dtype.kind not in "fc":
+            raise TypeError(
+                f"data: cannot assign {arr.dtype} values to a tensor that requires grad"
+            )
+        self._data = arr
+
+    @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def device(self) -> Device:
@@ -157,10 +175,10 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
         return self.shape if axis is None else self.shape[axis]
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self._data.size)
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -175,12 +193,12 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
         return id(self)
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
                 f"the truth value of a tensor of shape {self.shape} is ambiguous; "
                 "use .any() or .all()"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -194,10 +212,10 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
         return int(self.item())
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extra = ""
         if self.dtype != get_default_dtype() and self.dtype.kind == "f" or self.dtype.kind != "f":
             extra += f", dtype={self.dtype}"
@@ -212,20 +230,20 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
     # -- conversions --------------------------------------------------------------
     def numpy(self) -> np.ndarray:
         """The array itself (no copy)."""
-        return self.data
+        return self._data
 
     def item(self) -> Any:
         """The single element as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item(): the tensor has {self.data.size} elements, expected 1")
-        return self.data.item()
+        if self._data.size != 1:
+            raise ValueError(f"item(): the tensor has {self._data.size} elements, expected 1")
+        return self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def detach(self) -> Tensor:
         """The same array, cut from the graph (shares data and version counter)."""
-        t = Tensor._make(self.data, None)
+        t = Tensor._make(self._data, None)
         t._vc = self._vc
         return t
 
@@ -321,23 +339,23 @@ def _is_dtype_name(a: Any) -> bool:
 
 def _index_arrays(idx: Any) -> Any:
     if isinstance(idx, Tensor):
-        return idx.data
+        return idx._data
     if isinstance(idx, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in idx)
+        return tuple(i._data if isinstance(i, Tensor) else i for i in idx)
     return idx
 
 
 def _seed(t: Tensor, grad: Any, create_graph: bool) -> Any:
     """The starting gradient d(out)/d(t): ones for a one-element t, else ``grad``."""
     if grad is None:
-        if t.data.size != 1:
+        if t._data.size != 1:
             raise RuntimeError(
                 f"backward(): grad can be implicitly created only for a one-element output, "
                 f"but the tensor has shape {t.shape}; pass grad= of that shape"
             )
         g = np.ones(t.shape, dtype=t.dtype)
     else:
-        g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=t.dtype)
+        g = grad._data if isinstance(grad, Tensor) else np.asarray(grad, dtype=t.dtype)
         if g.shape != t.shape:
             raise RuntimeError(
                 f"backward(): grad has shape {g.shape}, expected the output's shape {t.shape}"

@@ -51,9 +51,9 @@ class TensorInPlace(TensorMixin):
         )
         if not flows and ufunc is not None:
             other = others[0]
-            other = other.data if isinstance(other, T) else other
+            other = other._data if isinstance(other, T) else other
             try:
-                ufunc(self.data, other, out=self.data, casting="same_kind")
+                ufunc(self._data, other, out=self._data, casting="same_kind")
             except ValueError:
                 raise ValueError(
                     f"{name}: an operand of shape {np.shape(other)} cannot update a tensor of "
@@ -68,7 +68,7 @@ class TensorInPlace(TensorMixin):
                     f"{name}: the result has shape {out.shape}, but the tensor being "
                     f"updated in place has shape {self.shape}"
                 )
-            np.copyto(self.data, out.data, casting="same_kind")
+            np.copyto(self._data, out._data, casting="same_kind")
             self._vc[0] += 1
             return self
         if self._ctx is None and self.requires_grad:
@@ -81,11 +81,11 @@ class TensorInPlace(TensorMixin):
             raise ValueError(f"{name}: result shape {out.shape} differs from {self.shape}")
         # rebase: this tensor now stands for the recorded result; earlier consumers keep
         # the old array and node, so their gradients stay right
-        data = out.data.astype(self.dtype, copy=False)
+        data = out._data.astype(self.dtype, copy=False)
         if not data.flags.writeable:
             data = data.copy()
         # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
-        self.data, self._ctx = data, out._ctx  # type: ignore[misc]
+        self._data, self._ctx = data, out._ctx  # type: ignore[misc]
         self.requires_grad, self._vc = out.requires_grad, out._vc  # type: ignore[misc]
         return self
 
@@ -161,5 +161,5 @@ class TensorInPlace(TensorMixin):
             )
         from .tensor import _index_arrays
 
-        self.data[_index_arrays(idx)] = value.data if isinstance(value, T) else value
+        self._data[_index_arrays(idx)] = value._data if isinstance(value, T) else value
         self._vc[0] += 1

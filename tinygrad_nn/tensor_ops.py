@@ -67,7 +67,7 @@ def _T() -> Any:
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, _T()) else x
+    return x._data if isinstance(x, _T()) else x
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -83,7 +83,7 @@ class TensorMixin:
     checking; ``Tensor`` provides the array and its read-only shape properties)."""
 
     __slots__ = ()
-    data: np.ndarray
+    _data: np.ndarray
     if TYPE_CHECKING:
 
         @property
@@ -161,7 +161,7 @@ class TensorOps(TensorMixin):
         T = _T()
         a = mat1 if isinstance(mat1, T) else T(mat1)
         b = mat2 if isinstance(mat2, T) else T(mat2)
-        sa, sb, sc = a.data.shape, b.data.shape, self.data.shape
+        sa, sb, sc = a._data.shape, b._data.shape, self._data.shape
         if len(sa) != 2 or len(sb) != 2:
             raise ValueError(f"addmm: expected 2-D mat1 (n, k) and mat2 (k, m), got shapes "
                              f"{sa} and {sb}")
@@ -266,7 +266,7 @@ class TensorOps(TensorMixin):
         T = _T()
         if isinstance(lo, T) and lo.requires_grad or isinstance(hi, T) and hi.requires_grad:
             # differentiable bounds: the composite routes the gradient to whichever side wins
-            x = self if lo is None else where(self.data < _data(lo), lo, self)
+            x = self if lo is None else where(self._data < _data(lo), lo, self)
             return x if hi is None else where(_data(x) > _data(hi), hi, x)
         return P.Clip.apply(self, lo=_data(lo), hi=_data(hi))
 
@@ -280,7 +280,7 @@ class TensorOps(TensorMixin):
         return P.Minimum.apply(self, other)
 
     def sign(self) -> Any:
-        return _T()(np.sign(self.data))
+        return _T()(np.sign(self._data))
 
     def masked_fill(self, mask: Any, value: Any) -> Any:
         """x where mask is False, value where it is True."""
@@ -288,42 +288,42 @@ class TensorOps(TensorMixin):
 
     # -- comparisons (no gradient) -------------------------------------------------
     def __lt__(self, y: Any) -> Any:
-        return _T()(self.data < _data(y))
+        return _T()(self._data < _data(y))
 
     def __le__(self, y: Any) -> Any:
-        return _T()(self.data <= _data(y))
+        return _T()(self._data <= _data(y))
 
     def __gt__(self, y: Any) -> Any:
-        return _T()(self.data > _data(y))
+        return _T()(self._data > _data(y))
 
     def __ge__(self, y: Any) -> Any:
-        return _T()(self.data >= _data(y))
+        return _T()(self._data >= _data(y))
 
     def __eq__(self, y: Any) -> Any:  # type: ignore[override]
-        return _T()(self.data == _data(y))
+        return _T()(self._data == _data(y))
 
     def __ne__(self, y: Any) -> Any:  # type: ignore[override]
-        return _T()(self.data != _data(y))
+        return _T()(self._data != _data(y))
 
     lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
 
     def __invert__(self) -> Any:
-        return _T()(~self.data)
+        return _T()(~self._data)
 
     def __and__(self, y: Any) -> Any:
-        return _T()(self.data & _data(y))
+        return _T()(self._data & _data(y))
 
     def __or__(self, y: Any) -> Any:
-        return _T()(self.data | _data(y))
+        return _T()(self._data | _data(y))
 
     def any(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _T()(np.any(self.data, axis=axis, keepdims=keepdims))
+        return _T()(np.any(self._data, axis=axis, keepdims=keepdims))
 
     def all(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return _T()(np.all(self.data, axis=axis, keepdims=keepdims))
+        return _T()(np.all(self._data, axis=axis, keepdims=keepdims))
 
     def isnan(self) -> Any:
-        return _T()(np.isnan(self.data))
+        return _T()(np.isnan(self._data))
 
 
 # -- functions of several tensors ---------------------------------------------------

@@ -117,7 +117,7 @@ class TensorReduceOps(TensorMixin):
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         if axis is not None:
             axis = normalize_one_axis(axis, self.ndim, name)
-        return _T()(fn(self.data, axis=axis, keepdims=keepdims))
+        return _T()(fn(self._data, axis=axis, keepdims=keepdims))
 
     def logsumexp(
         self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
@@ -125,7 +125,7 @@ class TensorReduceOps(TensorMixin):
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (no overflow)."""
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         axes = normalize_axis(axis, self.ndim, "logsumexp")
-        m = self.data.max(axis=axes, keepdims=True) if self.data.size else np.zeros(())
+        m = self._data.max(axis=axes, keepdims=True) if self._data.size else np.zeros(())
         m = np.where(np.isfinite(m), m, 0)  # all -inf rows stay -inf, not nan
         out = (self - m).exp().sum(axes, keepdims=True).log() + m
         return (
@@ -137,7 +137,7 @@ class TensorReduceOps(TensorMixin):
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Any:
         """exp(x - max) / sum(exp(x - max)) along ``axis``."""
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "softmax")
-        e = (self - self.data.max(axis=axis, keepdims=True)).exp()
+        e = (self - self._data.max(axis=axis, keepdims=True)).exp()
         return e / e.sum(axis, keepdims=True)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Any:
@@ -145,6 +145,6 @@ class TensorReduceOps(TensorMixin):
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "log_softmax")
         # (x - m) - log(sum(exp(x - m))): subtracting the max first keeps it exact for
         # rows of huge equal logits, where x - logsumexp(x) would cancel
-        m = self.data.max(axis=axis, keepdims=True) if self.data.size else 0.0
+        m = self._data.max(axis=axis, keepdims=True) if self._data.size else 0.0
         d = self - np.where(np.isfinite(m), m, 0)
         return d - d.exp().sum(axis, keepdims=True).log()

@@ -117,11 +117,11 @@ class TensorShapeOps(TensorMixin):
     def __getitem__(self, idx: Any) -> Any:
         T = _T()
         if isinstance(idx, T):
-            idx = idx.data
+            idx = idx._data
         elif type(idx) is tuple:
             for i in idx:  # unwrap Tensor indices (rare: most tuples are slices and ints)
                 if isinstance(i, T):
-                    idx = tuple(j.data if isinstance(j, T) else j for j in idx)
+                    idx = tuple(j._data if isinstance(j, T) else j for j in idx)
                     break
         elif isinstance(idx, list):
             idx = np.asarray(idx)

@@ -145,7 +145,7 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
 
 def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
     """(…,) integer class indices -> (…, num_classes) int64 one-hot rows."""
-    a = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
+    a = np.asarray(idx._data if isinstance(idx, Tensor) else idx)
     if a.dtype.kind not in "iu":
         raise TypeError(f"one_hot: expected integer class indices, got dtype {a.dtype}")
     n = int(a.max()) + 1 if num_classes == -1 and a.size else max(num_classes, 0)
@@ -159,7 +159,7 @@ def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
 def embedding(idx: Any, weight: Any) -> Tensor:
     """Rows of ``weight`` (num, dim) picked by integer ``idx`` (…,) -> (…, dim)."""
     w = as_tensor(weight)
-    a = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
+    a = np.asarray(idx._data if isinstance(idx, Tensor) else idx)
     if a.dtype.kind not in "iu":
         raise TypeError(f"embedding: expected integer indices, got dtype {a.dtype}")
     if a.size and (a.min() < 0 or a.max() >= w.shape[0]):

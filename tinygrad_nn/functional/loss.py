@@ -58,7 +58,7 @@ def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -
     if beta == 0:
         return _reduce(a, reduction, "smooth_l1_loss")
     return _reduce(
-        where(a.data < beta, d * d * (0.5 / beta), a - 0.5 * beta), reduction, "smooth_l1_loss"
+        where(a._data < beta, d * d * (0.5 / beta), a - 0.5 * beta), reduction, "smooth_l1_loss"
     )
 
 
@@ -68,17 +68,17 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> T
     d = x - y
     a = d.abs()
     return _reduce(
-        where(a.data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta), reduction, "huber_loss"
+        where(a._data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta), reduction, "huber_loss"
     )
 
 
 def binary_cross_entropy(p: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
     p, y = _pair(p, y, "binary_cross_entropy")
-    if p.data.size and (np.nanmin(p.data) < 0 or np.nanmax(p.data) > 1):
+    if p._data.size and (np.nanmin(p._data) < 0 or np.nanmax(p._data) > 1):
         raise ValueError(
             "binary_cross_entropy: input must hold probabilities in [0, 1], got values in "
-            f"[{p.data.min()}, {p.data.max()}]; use binary_cross_entropy_with_logits for logits"
+            f"[{p._data.min()}, {p._data.max()}]; use binary_cross_entropy_with_logits for logits"
         )
     loss = P.BinaryCrossEntropy.apply(p, y)
     if weight is not None:
@@ -134,7 +134,7 @@ def nll_loss(
 def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
          name: str) -> Tensor:
     logp = as_tensor(logp)
-    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    t = np.asarray(target._data if isinstance(target, Tensor) else target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{name}: target must hold integer class indices, got dtype {t.dtype}")
     _check_targets(t, logp, ignore_index, name)
@@ -145,7 +145,7 @@ def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
     w = (
         np.ones(flat.shape[1], dtype=flat.dtype)
         if weight is None
-        else np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=flat.dtype)
+        else np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=flat.dtype)
     )
     wi = w[safe] * keep
     loss = -flat[np.arange(flat.shape[0]), safe] * wi
@@ -174,9 +174,9 @@ def cross_entropy(
     axis = 1 if logits.ndim > 1 else 0
     c = logits.shape[axis]
     logp = logits.log_softmax(axis)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
     wshape = (c,) + (1,) * (logits.ndim - axis - 1)
-    w = None if weight is None else np.asarray(getattr(weight, "data", weight), logp.dtype)
+    w = None if weight is None else np.asarray(weight, logp.dtype)
     if t.dtype.kind == "f":  # class probabilities: the target gets a gradient too
         if t.shape != logits.shape:
             raise ValueError(
@@ -189,7 +189,7 @@ def cross_entropy(
         wl = logp if w is None else logp * w.reshape(wshape)
         loss = -(wl * tt).sum(axis)
         if reduction == "mean":
-            return loss.sum() * (1.0 / loss.data.size if loss.data.size else np.nan)
+            return loss.sum() * (1.0 / loss._data.size if loss._data.size else np.nan)
         return _reduce(loss, reduction, "cross_entropy")
     nll = _nll(logp, t, weight, ignore_index, reduction, "cross_entropy")
     if not label_smoothing:

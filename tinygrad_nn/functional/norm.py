@@ -12,7 +12,7 @@ from .basic import as_tensor
 
 
 def _array(t: Any) -> np.ndarray:
-    return t.data if isinstance(t, Tensor) else np.asarray(t)
+    return t._data if isinstance(t, Tensor) else np.asarray(t)
 
 
 def _update_running(stat: Any, batch: np.ndarray, momentum: float) -> None:
@@ -45,7 +45,7 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None, 
     shape = (1, c) + (1,) * (x.ndim - 2)
     axes = (0,) + tuple(range(2, x.ndim))
     if training:
-        n = x.data.size // c if c else 0
+        n = x._data.size // c if c else 0
         if n <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
                              f"got input shape {x.shape}")
@@ -53,9 +53,9 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None, 
         d = x - mean
         var = (d * d).mean(axes, keepdims=True)
         if running_mean is not None:
-            _update_running(running_mean, mean.data.reshape(c), momentum)
+            _update_running(running_mean, mean._data.reshape(c), momentum)
         if running_var is not None:
-            _update_running(running_var, var.data.reshape(c) * (n / (n - 1)), momentum)
+            _update_running(running_var, var._data.reshape(c) * (n / (n - 1)), momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: running_mean and running_var are needed when not "

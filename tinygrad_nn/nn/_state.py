@@ -31,7 +31,7 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 def _as_array(v: Any) -> np.ndarray:
     """A NumPy array from a Tensor, an array, a torch tensor (has .numpy()) or a number."""
     if isinstance(v, Tensor):
-        return v.data
+        return v._data
     if isinstance(v, np.ndarray):
         return v
     for step in ("detach", "cpu"):  # torch tensors that require grad refuse .numpy()
@@ -59,7 +59,7 @@ def state_dict(module: Module, destination: Any, prefix: str,
     """``Module.state_dict``: copies of the listed tensors' arrays (the tensors if keep_vars)."""
     out = OrderedDict() if destination is None else destination
     for key, t in state_items(module):
-        out[prefix + key] = t if keep_vars else np.array(t.data, copy=True)
+        out[prefix + key] = t if keep_vars else np.array(t._data, copy=True)
     return out
 
 
@@ -94,9 +94,9 @@ def load_state_dict(module: Module, state_dict: Any, strict: bool,
     with no_grad():
         for t, arr in copies:
             if assign:
-                t.data = np.array(arr, dtype=t.dtype, copy=True)
+                t._data = np.array(arr, dtype=t.dtype, copy=True)
             else:
-                np.copyto(t.data, arr, casting="unsafe")
+                np.copyto(t._data, arr, casting="unsafe")
             t._bump_version()
     return _IncompatibleKeys(missing, unexpected)
 
@@ -127,7 +127,7 @@ def _cast(module: Module, dt: np.dtype) -> None:
     for m in module.modules():
         for t in [*m._parameters.values(), *m._buffers.values()]:
             if t is not None and t.dtype.kind == "f" and t.dtype != dt:
-                t.data = t.data.astype(dt)
+                t._data = t._data.astype(dt)
                 t._bump_version()
                 if t.grad is not None:
-                    t.grad = Tensor(t.grad.data.astype(dt))
+                    t.grad = Tensor(t.grad._data.astype(dt))

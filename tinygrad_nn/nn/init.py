@@ -22,7 +22,7 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 def _fill(tensor: Any, values: Any) -> Any:
     """Write ``values`` into the tensor's array in place (cast to its dtype); return it."""
-    arr = tensor.data if isinstance(tensor, Tensor) else tensor
+    arr = tensor._data if isinstance(tensor, Tensor) else tensor
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"nn.init: expected a Tensor, got {type(tensor).__name__}")
     np.copyto(arr, values, casting="unsafe")

@@ -160,7 +160,7 @@ class Embedding(Module):
             self.weight = _param((self.num_embeddings, self.embedding_dim), dtype, device)
             self.reset_parameters()
         else:
-            w = np.array(getattr(_weight, "data", _weight), copy=True)
+            w = np.array(_weight, copy=True)
             if w.shape != (self.num_embeddings, self.embedding_dim):
                 raise ValueError(f"Embedding: _weight must have shape "
                                  f"{(self.num_embeddings, self.embedding_dim)}, got {w.shape}")
@@ -169,13 +169,13 @@ class Embedding(Module):
     def reset_parameters(self) -> None:
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight._data[self.padding_idx] = 0
 
     @classmethod
     def from_pretrained(cls, embeddings: Any, freeze: bool = True,
                         padding_idx: int | None = None) -> Embedding:
         """An Embedding holding a copy of ``embeddings`` (num, dim); frozen by default."""
-        shape = np.shape(getattr(embeddings, "data", embeddings))
+        shape = np.shape(embeddings)
         if len(shape) != 2:
             raise ValueError(f"Embedding.from_pretrained: expected a 2-D array, got shape {shape}")
         return cls(shape[0], shape[1], padding_idx, _weight=embeddings, _freeze=freeze)
@@ -184,7 +184,7 @@ class Embedding(Module):
         out = F.embedding(idx, self.weight)
         if self.padding_idx is None or not out.requires_grad:
             return out
-        pad = np.asarray(getattr(idx, "data", idx)) == self.padding_idx
+        pad = np.asarray(idx) == self.padding_idx
         return F.where(pad[..., None], out.detach(), out)  # the padding row gets no gradient
 
     def extra_repr(self) -> str:

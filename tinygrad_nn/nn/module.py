@@ -329,7 +329,7 @@ class Module:
                 p.grad = None
             else:
                 p.grad = p.grad.detach()
-                p.grad.data[...] = 0
+                p.grad._data[...] = 0
                 p.grad._bump_version()
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:

@@ -53,14 +53,14 @@ class _BatchNorm(Module):
             for name, value in (("running_mean", 0), ("running_var", 1),
                                 ("num_batches_tracked", 0)):
                 buf = self._buffers[name]
-                buf.data[...] = value
+                buf._data[...] = value
                 buf._bump_version()
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
         for p, value in ((self.weight, 1), (self.bias, 0)):
             if p is not None:
-                p.data[...] = value
+                p._data[...] = value
                 p._bump_version()
 
     def forward(self, x: Any) -> Tensor:
@@ -75,10 +75,10 @@ class _BatchNorm(Module):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             nbt = self.num_batches_tracked
-            nbt.data += 1
+            nbt._data += 1
             nbt._bump_version()
             if self.momentum is None:  # a cumulative moving average
-                factor = 1.0 / float(nbt.data)
+                factor = 1.0 / float(nbt._data)
         use_batch = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
         return F.batch_norm(x, self.running_mean if track else None,

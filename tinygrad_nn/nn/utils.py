@@ -35,12 +35,12 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
         return Tensor(np.array(0.0, dtype=np.float32))
     dtype = np.result_type(*[g.dtype for g in grads])
     if math.isinf(norm_type):
-        total = max(float(np.abs(g.data).max(initial=0.0)) for g in grads)
+        total = max(float(np.abs(g._data).max(initial=0.0)) for g in grads)
     elif norm_type == 2.0:  # one BLAS dot per gradient (the common case, on the hot path)
-        per = [float(np.dot(g.data.ravel(), g.data.ravel())) for g in grads]
+        per = [float(np.dot(g._data.ravel(), g._data.ravel())) for g in grads]
         total = math.sqrt(sum(per))
     else:
-        per = [np.sum(np.abs(g.data.astype(np.float64)) ** norm_type) for g in grads]
+        per = [np.sum(np.abs(g._data.astype(np.float64)) ** norm_type) for g in grads]
         total = float(np.sum(per)) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
@@ -73,16 +73,16 @@ def parameters_to_vector(parameters: Any) -> Tensor:
 
 def vector_to_parameters(vec: Any, parameters: Any) -> None:
     """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place."""
-    arr = np.asarray(vec.data if isinstance(vec, Tensor) else vec)
+    arr = np.asarray(vec._data if isinstance(vec, Tensor) else vec)
     params = _params(parameters)
-    need = sum(p.data.size for p in params)
+    need = sum(p._data.size for p in params)
     if arr.ndim != 1 or arr.size != need:
         raise ValueError(f"vector_to_parameters: expected a 1-D vector of {need} elements "
                          f"(the parameters' total size), got shape {arr.shape}")
     start = 0
     for p in params:
-        n = p.data.size
-        p.data[...] = arr[start:start + n].reshape(p.shape)
+        n = p._data.size
+        p._data[...] = arr[start:start + n].reshape(p.shape)
         p._bump_version()
         start += n
 

@@ -192,12 +192,12 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p.grad = None
-                elif g.requires_grad or not g.data.flags.writeable:
+                elif g.requires_grad or not g._data.flags.writeable:
                     # A gradient built under create_graph is part of a graph; zeroing its
                     # array in place would corrupt that graph, so swap in a fresh zero.
-                    p.grad = Tensor(np.zeros_like(g.data))
+                    p.grad = Tensor(np.zeros_like(g._data))
                 else:
-                    g.data.fill(0)
+                    g._data.fill(0)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()``.
@@ -215,7 +215,7 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                g = p.grad.data
+                g = p.grad._data
                 if g.shape != p.shape:
                     raise RuntimeError(
                         f"{type(self).__name__}: gradient of shape {g.shape} for a parameter "
@@ -228,7 +228,7 @@ class Optimizer:
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
-                self._update(p.data, g, state, group)
+                self._update(p._data, g, state, group)
                 bump = getattr(p, "_bump_version", None)
                 if bump is not None:
                     bump()
@@ -327,7 +327,7 @@ class Optimizer:
             if key in self._scalar_state:
                 out[key] = int(round(float(np.asarray(value))))
                 continue
-            arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+            arr = np.asarray(value._data if isinstance(value, Tensor) else value)
             if arr.shape != p.shape:
                 raise ValueError(
                     f"{type(self).__name__}.load_state_dict: state {key!r} of parameter {k} "

@@ -47,7 +47,7 @@ def assert_grads_match(
         raise ValueError("assert_grads_match: pass at least one array to differentiate")
     inputs = []
     for a in arrays:
-        x = np.asarray(a.data if isinstance(a, Tensor) else a)
+        x = np.asarray(a._data if isinstance(a, Tensor) else a)
         name = a.name if isinstance(a, Tensor) else None
         if x.dtype.kind == "f":
             inputs.append(Tensor(x.astype(np.float64), requires_grad=True, name=name))
@@ -58,7 +58,7 @@ def assert_grads_match(
     if not any(t.requires_grad for t in inputs):
         raise ValueError("assert_grads_match: no floating-point array to differentiate")
     out = fn(*inputs)
-    if not isinstance(out, Tensor) or out.data.size != 1 or out.data.dtype.kind != "f":
+    if not isinstance(out, Tensor) or out._data.size != 1 or out._data.dtype.kind != "f":
         got = (f"a Tensor of shape {tuple(out.shape)} and dtype {out.dtype}"
                if isinstance(out, Tensor) else type(out).__name__)
         raise ValueError(f"assert_grads_match: fn must return a scalar float Tensor, got {got}")

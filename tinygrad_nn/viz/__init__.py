@@ -209,7 +209,7 @@ def _as_input(x: Any, name: str, names: dict[int, str]) -> Any:
     if isinstance(x, (tuple, list)):
         return type(x)(_as_input(y, f"{name}[{i}]", names) for i, y in enumerate(x))
     if isinstance(x, np.ndarray) or isinstance(x, Tensor) and not x.requires_grad:
-        arr = x.data if isinstance(x, Tensor) else x
+        arr = x._data if isinstance(x, Tensor) else x
         if arr.dtype.kind == "f":
             x = Tensor(arr, requires_grad=True, name=getattr(x, "name", None) or name)
         elif isinstance(x, np.ndarray):

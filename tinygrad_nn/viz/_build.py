@@ -165,7 +165,7 @@ class _Writer:
         show = self.show_shapes
         return tensor_label(name, shape if show else None, dtype if show else None,
                             None if t is None else t.grad, grads,
-                            None if t is None or not self.max_values else t.data,
+                            None if t is None or not self.max_values else t._data,
                             self.max_values, extra, no_grad)
 
     def leaves(self, w: Walk, keys: list[tuple[Any, ...]], param_ids: set[int] | None) -> None:

@@ -114,7 +114,7 @@ def tensor_label(name: str | None, shape: tuple[int, ...] | None, dtype: Any, gr
         if grad is None:
             rows.append(f'<font point-size="9" color="#990000">grad: {no_grad}</font>')
         else:
-            g = np.asarray(grad.data if hasattr(grad, "data") else grad, dtype=np.float64)
+            g = np.asarray(grad, dtype=np.float64)
             norm = float(np.sqrt(np.sum(g * g)))
             rows.append(f'<font point-size="9" color="#990000">grad {fmt_shape(g.shape)}'
                         f" ‖g‖={norm:.3g}</font>")
