@@ -11,6 +11,7 @@ writes, checks, the root's attributes); ``_h5tree.py`` maps values to and from t
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import secrets
@@ -23,7 +24,14 @@ import numpy as np
 from ._h5tree import _GROUP_KINDS, _classify, _Reader, _write
 from ._h5tree import MAX_DEPTH as MAX_DEPTH  # re-exported: save's documented nesting limit
 
-__all__ = ["CheckpointError", "save", "load", "FORMAT_NAME", "FORMAT_VERSION"]
+__all__ = [
+    "CheckpointError",
+    "CheckpointNotFoundError",
+    "save",
+    "load",
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+]
 
 FORMAT_NAME = "tinygrad_nn.checkpoint"
 FORMAT_VERSION = 1
@@ -43,6 +51,17 @@ class CheckpointError(ValueError):
         return f"checkpoint '{self.path}': {self.problem}"
 
 
+class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
+    """The checkpoint file does not exist: both a ``CheckpointError`` and, as in PyTorch's
+    ``torch.load``, a ``FileNotFoundError`` (``.filename`` and ``.errno`` are set)."""
+
+    def __init__(self, path: str, problem: str = "no such file") -> None:
+        super().__init__(path, problem)
+        self.filename = path
+        self.errno = errno.ENOENT
+        self.strerror = problem
+
+
 # ----------------------------------------------------------------------------------- helpers
 
 
@@ -59,7 +78,7 @@ def _check_regular_file(path: str) -> int:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise CheckpointError(path, "no such file") from None
+        raise CheckpointNotFoundError(path) from None
     except OSError as exc:
         raise CheckpointError(path, f"cannot be accessed ({exc.strerror or exc})") from None
     if stat.S_ISDIR(st.st_mode):
@@ -90,7 +109,8 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     Raises
     ------
     TypeError
-        An unsupported value or key type; the message names its key path and type.
+        An unsupported value or key type; the message names its key path and type. A Module
+        itself (rather than ``model.state_dict()``) is refused with a message saying so.
     ValueError
         A string that is not valid UTF-8, or nesting deeper than ``MAX_DEPTH`` levels.
     OSError
@@ -98,6 +118,13 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     """
     import h5py
 
+    if callable(getattr(obj, "state_dict", None)):  # a Module, optimizer or scheduler
+        what = "module" if hasattr(obj, "parameters") else "object"
+        raise TypeError(
+            f"save: got the {type(obj).__name__} {what} itself, expected its state: save "
+            "model.state_dict() instead (checkpoints hold arrays and numbers, never code "
+            "or pickled objects)"
+        )
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
@@ -168,7 +195,8 @@ def load(path: str | os.PathLike[str]) -> Any:
     Raises
     ------
     CheckpointError
-        (a ``ValueError``) if the file is missing, a directory, empty, not HDF5, not written
+        (a ``ValueError``) if the file is missing (then a ``CheckpointNotFoundError``, also
+        a ``FileNotFoundError``), a directory, empty, not HDF5, not written
         by ``save``, from a newer format version, truncated or corrupted (the content
         checksum does not match). ``.path`` and the message name the file.
     """

@@ -1,0 +1,283 @@
+"""PyTorch's ``torch.autograd.Function``: custom ops whose forward and backward see Tensors.
+
+Two levels of custom op exist (``docs/engine.md``, "Custom ops: two levels"):
+
+- ``tinygrad_nn.Function`` (``function.py``) is the array-level primitive: forward gets NumPy
+  arrays, backward gets arrays on the fast path. Every op in ``ops/`` is one; it is the fast
+  path for writing primitives.
+- ``tinygrad_nn.autograd.Function`` (this file) is PyTorch's contract: ``forward(ctx, *args)``
+  and ``backward(ctx, *grad_outputs)`` receive and return Tensors, so a PyTorch custom op runs
+  unchanged.
+
+The second is built on the first: ``apply`` records ONE array-level node (a subclass of
+``_UserNode`` named ``<YourFunction>Backward``) whose forward runs the user's forward under
+``no_grad`` and whose backward wraps the incoming gradient as a Tensor and calls the user's
+backward. That node is also the ``ctx`` the user's methods receive (``y.grad_fn is ctx``,
+as in PyTorch). Saved inputs and outputs go through the array-level ``save_for_backward``,
+so they come back connected to the graph under ``create_graph`` (second derivatives work
+when the user's backward is written with Tensor ops), the version counter catches in-place
+changes, and they are freed after backward unless ``retain_graph``.
+
+Several outputs are recorded as one flat node whose output is the concatenation of the
+differentiable outputs; each returned Tensor is a slice of it reshaped, so the engine's
+ordinary slicing gradient routes each output's gradient back to its part.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import engine
+from ..function import Function as _ArrayFunction
+from ..tensor import Tensor
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable"]
+
+
+class FunctionCtx:
+    """The methods a ``ctx`` offers to a Tensor-level ``Function`` (PyTorch's names)."""
+
+    _non_diff: frozenset[int] = frozenset()
+    _materialize = True
+    _saved_tensor_mask: tuple[bool, ...] = ()
+
+    def mark_non_differentiable(self, *outputs: Tensor) -> None:
+        """These outputs get no gradient (e.g. indices); backward receives zeros for them."""
+        self._non_diff = self._non_diff | {id(t) for t in outputs}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """False: backward receives ``None`` (not zeros) for outputs that got no gradient."""
+        self._materialize = bool(value)
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        """Accepted for PyTorch compatibility: in-place changes are tracked by versions."""
+
+
+class _UserNode(FunctionCtx, _ArrayFunction):
+    """The array-level node recorded for one call of a Tensor-level ``Function``."""
+
+    _user: Any = None  # the user's Function subclass (set on each generated subclass)
+    _user_needs: tuple[bool, ...] = ()
+    _tensor_needs: tuple[bool, ...] = ()
+    _args: tuple[Any, ...] = ()
+    _outputs: Any = None
+    # (output position, shape, dtype, offset in the flat array) per differentiable output
+    _parts: tuple[tuple[int, tuple[int, ...], Any, int], ...] = ()
+    _received: list[bool] | None = None
+    _single = True
+
+    @property  # type: ignore[override]
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """One flag per argument of forward (PyTorch's meaning), not per Tensor input."""
+        return self._user_needs
+
+    @needs_input_grad.setter
+    def needs_input_grad(self, value: tuple[bool, ...]) -> None:
+        self._tensor_needs = value  # the recording point sets one flag per Tensor input
+
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep Tensors (inputs, outputs or values made in forward) for ``backward``."""
+        self._saved_tensor_mask = tuple(isinstance(t, Tensor) for t in tensors)
+        _ArrayFunction.save_for_backward(
+            self, *(t._data if isinstance(t, Tensor) else t for t in tensors)
+        )
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The saved Tensors; inputs and outputs are on the graph under ``create_graph``."""
+        values = _ArrayFunction.saved_tensors.fget(self)  # type: ignore[attr-defined]
+        return tuple(
+            Tensor(v) if is_t and not isinstance(v, Tensor) else v
+            for v, is_t in zip(values, self._saved_tensor_mask)
+        )
+
+    saved = saved_tensors
+
+    @staticmethod
+    def forward(ctx: Any, *arrays: Any, args: tuple[Any, ...] = (),
+                kwargs: dict[str, Any] | None = None, box: list[Any] | None = None) -> np.ndarray:
+        """Run the user's forward without recording; return the differentiable output(s)."""
+        user = ctx._user
+        if box is not None:  # hands the node back to apply even when nothing is recorded
+            box.append(ctx)
+        ctx._args = args
+        ctx._user_needs = tuple(
+            isinstance(a, Tensor) and a.requires_grad and engine.is_grad_enabled() for a in args
+        )
+        with engine.no_grad():
+            if _has_setup_context(user):
+                out = user.forward(*args, **(kwargs or {}))
+                user.setup_context(ctx, args, out)
+            else:
+                out = user.forward(ctx, *args, **(kwargs or {}))
+        ctx._single = not isinstance(out, tuple)
+        outs = (out,) if ctx._single else out
+        ctx._outputs = outs
+        diff = [
+            k for k, o in enumerate(outs)
+            if isinstance(o, Tensor) and o.dtype.kind in "fc" and id(o) not in ctx._non_diff
+        ]
+        if ctx._single and diff:  # the output itself: saved outputs then match it by identity
+            o = outs[0]
+            ctx._parts = ((0, o.shape, o.dtype, 0),)
+            return o._data
+        parts, offset = [], 0
+        for k in diff:
+            o = outs[k]
+            parts.append((k, o.shape, o.dtype, offset))
+            offset += o._data.size
+        ctx._parts = tuple(parts)
+        if not parts:  # nothing differentiable: an integer array is never recorded
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([outs[k]._data.ravel() for k in diff])
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        """Call the user's backward with one Tensor per output; map its gradients back."""
+        create = isinstance(g, Tensor)  # under create_graph the engine passes Tensors
+        gt = g if create else Tensor(g)
+        outs = ctx._outputs
+        grads: list[Any] = [None] * len(outs)
+        if ctx._single:  # forward returned the output's own array
+            grads[0] = gt
+        else:
+            for k, shape, dtype, offset in ctx._parts:
+                size = int(np.prod(shape, dtype=np.int64))
+                gk = gt[offset:offset + size].reshape(shape)
+                grads[k] = gk if gk.dtype == dtype else gk.astype(dtype)
+        received = ctx._received
+        ctx._received = None if received is None else [False] * len(received)
+        for k, o in enumerate(outs):
+            got = grads[k] is not None and (received is None or received[k])
+            if not got:
+                grads[k] = None
+                if ctx._materialize and isinstance(o, Tensor):
+                    grads[k] = Tensor(np.zeros(o.shape, dtype=o.dtype))
+        result = ctx._user.backward(ctx, *grads)
+        if not isinstance(result, tuple):
+            result = tuple(result) if isinstance(result, list) else (result,)
+        args = ctx._args
+        if len(result) < len(args) or any(r is not None for r in result[len(args):]):
+            raise RuntimeError(
+                f"function {ctx._user.__name__}Backward returned an incorrect number of "
+                f"gradients (expected {len(args)}, got {len(result)})"
+            )
+        out = []
+        for i, (a, r) in enumerate(zip(args, result)):
+            if not isinstance(a, Tensor):
+                if r is not None:
+                    raise RuntimeError(
+                        f"function {ctx._user.__name__}Backward returned a gradient different "
+                        f"than None at position {i + 1}, but the corresponding forward input "
+                        f"was not a Tensor (it was {type(a).__name__})"
+                    )
+                continue
+            if r is None or create:
+                out.append(r)
+            else:
+                out.append(r._data if isinstance(r, Tensor) else np.asarray(r))
+        return tuple(out)
+
+
+def _has_setup_context(user: type) -> bool:
+    return getattr(user, "setup_context", None) is not Function.setup_context
+
+
+def _node_class(user: type) -> type[_UserNode]:
+    """The node class of a user's Function, made once: ``<Name>Backward``, like PyTorch."""
+    node = user.__dict__.get("_node_cls")
+    if node is None:
+        node = type(f"{user.__name__}Backward", (_UserNode,), {"_user": user})
+        user._node_cls = node  # type: ignore[attr-defined]
+    return node
+
+
+class Function:
+    """A custom op with PyTorch's contract; subclass it and call ``YourFn.apply(*args)``.
+
+    ``forward(ctx, *args)`` gets the arguments as given (Tensors stay Tensors) and runs
+    without recording; ``backward(ctx, *grad_outputs)`` gets one gradient Tensor per output
+    and returns one gradient per argument of forward (``None`` for non-Tensor arguments).
+    ``backward`` runs with grad mode equal to ``create_graph``, so written with Tensor ops it
+    is itself differentiable. Example::
+
+        class Exp(Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x.exp()
+                ctx.save_for_backward(y)
+                return y
+
+            @staticmethod
+            def backward(ctx, g):
+                (y,) = ctx.saved_tensors
+                return g * y
+
+    For array-level primitives (forward on NumPy arrays) use ``tinygrad_nn.Function``.
+    """
+
+    _node_cls: type[_UserNode]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError(
+            f"{type(self).__name__}: custom Functions are not instantiated; call "
+            f"{type(self).__name__}.apply(*inputs) (forward and backward are static methods)"
+        )
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        """y = f(*args): compute the output Tensor(s); save what backward needs on ``ctx``."""
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx: Any, inputs: tuple[Any, ...], output: Any) -> Any:
+        """Optional (PyTorch 2 style): fill ``ctx`` from inputs and output; forward has no ctx."""
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
+        """dL/d(args) from dL/d(outputs): one entry per argument of forward."""
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward "
+                                  "mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` on ``args`` and record one graph node when an input needs grad."""
+        node_cls = _node_class(cls)
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        box: list[_UserNode] = []
+        result = node_cls.apply(*tensors, args=args, kwargs=kwargs, box=box)
+        ctx = box[0]
+        if result._ctx is None:  # nothing recorded: the user's outputs as they are
+            return ctx._outputs[0] if ctx._single else ctx._outputs
+        if ctx._single:
+            return result
+        outs = list(ctx._outputs)
+        ctx._received = [False] * len(outs)
+        for k, shape, dtype, offset in ctx._parts:
+            size = int(np.prod(shape, dtype=np.int64))
+            o = result[offset:offset + size].reshape(shape)
+            if o.dtype != dtype:
+                o = o.astype(dtype)
+            o.register_hook(_mark_received(ctx, k))
+            outs[k] = o
+        return tuple(outs)
+
+
+def _mark_received(ctx: _UserNode, k: int) -> Any:
+    def hook(g: Any) -> None:
+        if ctx._received is not None:
+            ctx._received[k] = True
+
+    return hook
+
+
+def once_differentiable(fn: Any) -> Any:
+    """Decorator for a backward that is not itself differentiable (accepted; a no-op here)."""
+    return fn
