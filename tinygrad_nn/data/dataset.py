@@ -147,8 +147,8 @@ def random_split(dataset: Any, lengths: Sequence[int | float],
                          f" (lengths {sizes} sum to {sum(sizes)}, the dataset has {n})")
     order = _rng_of(generator).permutation(n).tolist()
     out, start = [], 0
-    for c in sizes:
-        stop = start + int(c)
+    for size in sizes:
+        stop = start + int(size)
         out.append(Subset(dataset, order[start:stop]))
         start = stop
     return out
