@@ -25,6 +25,7 @@ ordinary slicing gradient routes each output's gradient back to its part.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -221,9 +222,19 @@ class Function:
     _node_cls: type[_UserNode]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all "
+            "static, so you should invoke them on the class itself: "
+            f"{type(self).__name__}.apply(*inputs)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(
-            f"{type(self).__name__}: custom Functions are not instantiated; call "
-            f"{type(self).__name__}.apply(*inputs) (forward and backward are static methods)"
+            "Legacy autograd function with non-static forward method is deprecated. Please "
+            f"use new-style autograd function with static forward method: call "
+            f"{type(self).__name__}.apply(*inputs)"
         )
 
     @staticmethod
