@@ -61,6 +61,9 @@ class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
         self.errno = errno.ENOENT
         self.strerror = problem
 
+    def __reduce__(self) -> tuple[Any, ...]:  # OSError's own would pass errno and strerror
+        return type(self), (self.path, self.problem)
+
 
 # ----------------------------------------------------------------------------------- helpers
 
