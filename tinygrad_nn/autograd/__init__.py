@@ -6,17 +6,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ..engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..tensor import Tensor
 from ..tensor import grad as _grad
 from . import functional
-from .function import Function, FunctionCtx, once_differentiable
-from .grad_mode import (
+from .anomaly_mode import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
     is_anomaly_enabled,
     set_detect_anomaly,
 )
+from .function import Function, FunctionCtx, once_differentiable
 
 __all__ = [
     "Function",
@@ -70,9 +72,8 @@ def grad(
                        bool(allow_unused or materialize_grads))
     if not materialize_grads:
         return tuple(got)
-    from ..creation import zeros_like
-
-    return tuple(zeros_like(x) if g is None else g for g, x in zip(got, ins))
+    return tuple(Tensor(np.zeros(x.shape, dtype=x.dtype)) if g is None else g
+                 for g, x in zip(got, ins))
 
 
 def backward(

@@ -88,6 +88,8 @@ class _UserNode(FunctionCtx, _ArrayFunction):
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
         """The saved Tensors; inputs and outputs are on the graph under ``create_graph``."""
+        if not self._saved_tensor_mask:  # nothing saved: () even after the graph was freed
+            return ()
         values = _ArrayFunction.saved_tensors.fget(self)  # type: ignore[attr-defined]
         return tuple(
             Tensor(v) if is_t and not isinstance(v, Tensor) else v
