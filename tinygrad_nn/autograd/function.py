@@ -62,8 +62,9 @@ class _UserNode(FunctionCtx, _ArrayFunction):
     _user: Any = None  # the user's Function subclass (set on each generated subclass)
     _user_needs: tuple[bool, ...] = ()
     _tensor_needs: tuple[bool, ...] = ()
-    _args: tuple[Any, ...] = ()
-    _outputs: Any = None
+    _arg_types: tuple[str | None, ...] = ()  # per argument: None for a Tensor, else its type
+    _out_meta: tuple[Any, ...] = ()  # per output: (shape, dtype) of a Tensor, else None
+    _outputs: Any = None  # the user's outputs, held only until apply has returned them
     # (output position, shape, dtype, offset in the flat array) per differentiable output
     _parts: tuple[tuple[int, tuple[int, ...], Any, int], ...] = ()
     _received: list[bool] | None = None
@@ -105,7 +106,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
         user = ctx._user
         if box is not None:  # hands the node back to apply even when nothing is recorded
             box.append(ctx)
-        ctx._args = args
+        ctx._arg_types = tuple(None if isinstance(a, Tensor) else type(a).__name__ for a in args)
         ctx._user_needs = tuple(
             isinstance(a, Tensor) and a.requires_grad and engine.is_grad_enabled() for a in args
         )
@@ -118,6 +119,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
         ctx._single = not isinstance(out, tuple)
         outs = (out,) if ctx._single else out
         ctx._outputs = outs
+        ctx._out_meta = tuple((o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outs)
         diff = [
             k for k, o in enumerate(outs)
             if isinstance(o, Tensor) and o.dtype.kind in "fc" and id(o) not in ctx._non_diff
@@ -141,8 +143,8 @@ class _UserNode(FunctionCtx, _ArrayFunction):
         """Call the user's backward with one Tensor per output; map its gradients back."""
         create = isinstance(g, Tensor)  # under create_graph the engine passes Tensors
         gt = g if create else Tensor(g)
-        outs = ctx._outputs
-        grads: list[Any] = [None] * len(outs)
+        meta = ctx._out_meta
+        grads: list[Any] = [None] * len(meta)
         if ctx._single:  # forward returned the output's own array
             grads[0] = gt
         else:
@@ -152,29 +154,29 @@ class _UserNode(FunctionCtx, _ArrayFunction):
                 grads[k] = gk if gk.dtype == dtype else gk.astype(dtype)
         received = ctx._received
         ctx._received = None if received is None else [False] * len(received)
-        for k, o in enumerate(outs):
+        for k, m in enumerate(meta):
             got = grads[k] is not None and (received is None or received[k])
             if not got:
                 grads[k] = None
-                if ctx._materialize and isinstance(o, Tensor):
-                    grads[k] = Tensor(np.zeros(o.shape, dtype=o.dtype))
+                if ctx._materialize and m is not None:
+                    grads[k] = Tensor(np.zeros(m[0], dtype=m[1]))
         result = ctx._user.backward(ctx, *grads)
         if not isinstance(result, tuple):
             result = tuple(result) if isinstance(result, list) else (result,)
-        args = ctx._args
-        if len(result) < len(args) or any(r is not None for r in result[len(args):]):
+        kinds = ctx._arg_types
+        if len(result) < len(kinds) or any(r is not None for r in result[len(kinds):]):
             raise RuntimeError(
                 f"function {ctx._user.__name__}Backward returned an incorrect number of "
-                f"gradients (expected {len(args)}, got {len(result)})"
+                f"gradients (expected {len(kinds)}, got {len(result)})"
             )
         out = []
-        for i, (a, r) in enumerate(zip(args, result)):
-            if not isinstance(a, Tensor):
+        for i, (kind, r) in enumerate(zip(kinds, result)):
+            if kind is not None:
                 if r is not None:
                     raise RuntimeError(
                         f"function {ctx._user.__name__}Backward returned a gradient different "
                         f"than None at position {i + 1}, but the corresponding forward input "
-                        f"was not a Tensor (it was {type(a).__name__})"
+                        f"was not a Tensor (it was {kind})"
                     )
                 continue
             if r is None or create:
@@ -267,11 +269,12 @@ class Function:
         box: list[_UserNode] = []
         result = node_cls.apply(*tensors, args=args, kwargs=kwargs, box=box)
         ctx = box[0]
+        outs = list(ctx._outputs)
+        ctx._outputs = None  # the graph keeps only their shapes (and, if saved, their arrays)
         if result._ctx is None:  # nothing recorded: the user's outputs as they are
-            return ctx._outputs[0] if ctx._single else ctx._outputs
+            return outs[0] if ctx._single else tuple(outs)
         if ctx._single:
             return result
-        outs = list(ctx._outputs)
         ctx._received = [False] * len(outs)
         for k, shape, dtype, offset in ctx._parts:
             size = int(np.prod(shape, dtype=np.int64))
