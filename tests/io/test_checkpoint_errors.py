@@ -50,3 +50,12 @@ def test_other_load_errors_are_not_file_not_found(tmp_path: Path) -> None:
 def test_load_h5_dataset_missing_file_is_file_not_found(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="gone.h5"):
         tg.data.load_h5_dataset(tmp_path / "gone.h5", "x", "y")
+
+
+def test_missing_file_error_type_matches_torch_load(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "absent.pt"
+    with pytest.raises(FileNotFoundError):
+        torch.load(path)
+    with pytest.raises(FileNotFoundError):
+        tg.load(path)
