@@ -132,6 +132,7 @@ ERRORS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # instantiating a Function warns
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_same_error_type_as_torch(name: str) -> None:
     snippet = ERRORS[name]
