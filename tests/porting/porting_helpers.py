@@ -8,6 +8,7 @@ plus any shapes/dtypes it wants compared.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -53,7 +54,23 @@ def compare_with_torch(program: Program, rtol: float = 2e-3, atol: float = 1e-4,
         if key == "losses":
             np.testing.assert_allclose(ours[key], theirs[key], rtol=rtol, atol=atol)
         else:
-            assert ours[key] == theirs[key], key
+            assert_same(ours[key], theirs[key], key)
+
+
+def assert_same(ours: Any, theirs: Any, path: str = "result") -> None:
+    """Equal structure and values; floats to a relative 1e-4 (float32 sums differ in order)."""
+    if isinstance(ours, dict):
+        assert isinstance(theirs, dict) and ours.keys() == theirs.keys(), path
+        for key in ours:
+            assert_same(ours[key], theirs[key], f"{path}[{key!r}]")
+    elif isinstance(ours, (list, tuple)):
+        assert isinstance(theirs, (list, tuple)) and len(ours) == len(theirs), path
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            assert_same(a, b, f"{path}[{i}]")
+    elif isinstance(ours, float) and not isinstance(theirs, bool):
+        assert math.isclose(ours, theirs, rel_tol=1e-4, abs_tol=1e-6), (path, ours, theirs)
+    else:
+        assert ours == theirs and type(ours) is type(theirs), (path, ours, theirs)
 
 
 def decreased(losses: list[float]) -> bool:
