@@ -290,7 +290,7 @@ def i2_promotion_scalars(torch: Any) -> Any:
     i = torch.tensor([1, 2, 3])
     f = torch.tensor([1.0, 2.0])
     return (i + 1.5).dtype, (i * 2.5), (i + 1).dtype, (f + 1).dtype, (f * 2.0).dtype, \
-        (1.5 + i).dtype, (i - True).dtype
+        (1.5 + i).dtype, (i + True).dtype
 
 
 @snippet
@@ -467,8 +467,15 @@ def i4_new_with_dtype(torch: Any) -> Any:
 @snippet
 def i4_format_one_element(torch: Any) -> Any:
     t = torch.tensor(3.14159)
-    return f"{t:.3f}", f"{torch.tensor([2.5]):.1f}", f"{t:+.2f}", f"{t.item():.2f}", \
-        f"{torch.tensor(7):d}", format(torch.tensor(0.5), ".1%")
+    w = torch.nn.Linear(2, 1).weight.view(-1)[0]  # a 0-d tensor that requires grad
+    return f"{t:.3f}", f"{t:+.2f}", f"{t.item():.2f}", f"{torch.tensor(7):d}", \
+        format(torch.tensor(0.5), ".1%"), format(w, "+.2f") == f"{w.item():+.2f}"
+
+
+@snippet
+def i4_format_one_element_1d_raises(torch: Any) -> Any:
+    # PyTorch formats only 0-d tensors with a format spec; a (1,)-shaped one raises TypeError
+    return f"{torch.tensor([2.5]):.1f}"
 
 
 @snippet
