@@ -9,7 +9,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from .porting_helpers import compare_with_torch, decreased, dtype_name, load_arrays, run_ours
+from .porting_helpers import (
+    compare_with_torch,
+    decreased,
+    dtype_name,
+    load_arrays,
+    run_ours,
+    state_arrays,
+)
 
 NTOKEN, EMSIZE, NHID, BPTT, BSZ, NLAYERS = 20, 16, 16, 5, 4, 1
 
@@ -67,7 +74,7 @@ def language_model(torch: Any, rnn_type: str = "LSTM", tied: bool = False,
     train_data = batchify(torch.cat(ids), BSZ)
     model = RNNModel()
     load_arrays(torch, model, init)
-    init_state = {k: np.array(v.detach().numpy()) for k, v in model.state_dict().items()}
+    init_state = state_arrays(model)
     criterion = nn.NLLLoss()
     optimizer = torch.optim.AdamW(model.parameters(), lr=0.03) if use_optimizer else None
     lr = 10.0

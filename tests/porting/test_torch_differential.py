@@ -380,7 +380,35 @@ def i3_data_of_parameter_after_step(torch: Any) -> Any:
     return w, w.grad, type(w.data).__name__ == "Tensor"
 
 
-# -------------------------------------------------------- 4. namespace and everyday surface
+@snippet
+def i3_data_add_grad_with_alpha(torch: Any) -> Any:
+    # word_language_model's manual SGD step: the update must land in the parameter
+    lin = torch.nn.Linear(2, 1)
+    emb = torch.nn.Embedding(3, 2)
+    lin.load_state_dict({"weight": torch.tensor([[0.5, -0.5]]), "bias": torch.tensor([0.1])})
+    emb.load_state_dict({"weight": torch.ones(3, 2)})
+    (lin(emb(torch.tensor([0, 1]))).sum()).backward()
+    for p in list(lin.parameters()) + list(emb.parameters()):
+        p.data.add_(p.grad, alpha=-0.5)
+    return lin.weight, lin.bias, emb.weight
+
+
+@snippet
+def i3_grad_is_a_plain_tensor(torch: Any) -> Any:
+    lin = torch.nn.Linear(2, 1)
+    lin(torch.ones(3, 2)).sum().backward()
+    g = lin.weight.grad
+    return type(g).__name__, g.requires_grad, g.is_leaf, g.grad_fn is None, \
+        type(lin.weight).__name__
+
+
+@snippet
+def i3_state_dict_values_are_tensors(torch: Any) -> Any:
+    state = torch.nn.Linear(2, 1).state_dict()
+    return [(k, type(v).__name__, v.requires_grad, tuple(v.shape)) for k, v in state.items()]
+
+
+
 
 @snippet
 def i4_function_forms_elementwise(torch: Any) -> Any:
