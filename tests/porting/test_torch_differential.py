@@ -1188,3 +1188,22 @@ def test_anomaly_error_names_the_op_and_where() -> None:
 def test_every_item_has_snippets() -> None:
     items = {f.__name__.split("_", 1)[0] for f in SNIPPETS}
     assert items == {f"i{k}" for k in range(1, 11)}
+
+
+def test_tensor_of_ndarray_keeps_dtype() -> None:
+    # the one documented difference from PyTorch's legacy constructor (float64 gradient checks)
+    tg = tinygrad_nn
+    assert tg.Tensor(np.ones(2, dtype=np.float64)).dtype == tg.float64
+    assert tg.Tensor(np.ones(2, dtype=np.int32)).dtype == tg.int32
+    assert tg.Tensor([1, 2]).dtype == tg.float32
+
+
+@pytest.mark.parametrize("path", ["compile", "jit", "onnx", "nn.Transformer", "sparse_coo_tensor"])
+def test_not_implemented_names_are_absent(path: str) -> None:
+    # docs/coming-from-pytorch.md: these stop a program with an AttributeError at the name
+    obj: Any = tinygrad_nn
+    *parents, last = path.split(".")
+    for part in parents:
+        obj = getattr(obj, part)
+    with pytest.raises(AttributeError):
+        getattr(obj, last)
