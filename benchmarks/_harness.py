@@ -13,7 +13,9 @@ and (if installed) PyTorch.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -83,6 +85,42 @@ def numpy_sgd_step(params: list[np.ndarray], grads: Grads, lr: float,
             scale *= min(1.0, clip / (total + 1e-6))
         for p, g in zip(params, gs):
             p -= np.float32(scale) * g
+        return loss
+
+    return step
+
+
+def numpy_adam_step(params: list[np.ndarray], grads: Grads, lr: float,
+                    betas: tuple[float, float] = (0.9, 0.999),
+                    eps: float = 1e-8) -> Callable[[], float]:
+    """step() -> loss: an Adam step by hand, PyTorch's formulas (m lerps towards g,
+    denom = sqrt(v) / sqrt(1 - b2^t) + eps, p -= lr / (1 - b1^t) * m / denom), updating
+    ``params`` in place with preallocated state and one scratch buffer per parameter."""
+    b1, b2 = betas
+    ms = [np.zeros_like(p) for p in params]
+    vs = [np.zeros_like(p) for p in params]
+    tmp = [np.empty_like(p) for p in params]
+    t = [0]
+
+    def step() -> float:
+        loss, gs = grads(params)
+        t[0] += 1
+        step_size = lr / (1 - b1 ** t[0])
+        bc2_sqrt = (1 - b2 ** t[0]) ** 0.5
+        for p, g, m, v, w in zip(params, gs, ms, vs, tmp):
+            np.subtract(g, m, out=w)
+            w *= 1 - b1
+            m += w
+            v *= b2
+            np.multiply(g, g, out=w)
+            w *= 1 - b2
+            v += w
+            np.sqrt(v, out=w)
+            w /= bc2_sqrt
+            w += eps
+            np.divide(m, w, out=w)
+            w *= step_size
+            p -= w
         return loss
 
     return step
@@ -170,20 +208,33 @@ def check_steps(fns: dict[str, Callable[[], float]], params: dict[str, dict[str,
 # ---------------------------------------------------------------------- timing, report
 
 
+def minor_faults() -> int:
+    """Minor page faults of this process so far (``getrusage``): a fault is a page the
+    kernel had to map (and zero) because freed memory went back to it."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def interleaved(fns: dict[str, Callable[[], Any]], blocks: int, per_block: int, warmup: int,
-                clock: Callable[[], float] = time.perf_counter) -> dict[str, list[float]]:
+                clock: Callable[[], float] = time.perf_counter,
+                faults: dict[str, float] | None = None) -> dict[str, list[float]]:
     """Per-step times (ms) of each fn, run in alternating blocks after a warm-up, so that
-    background load hits every implementation alike."""
+    background load hits every implementation alike. Given a dict ``faults``, also fills
+    it with each fn's minor page faults per step (counted around whole blocks)."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
     times: dict[str, list[float]] = {k: [] for k in fns}
+    flt = dict.fromkeys(fns, 0)
     for _ in range(blocks):
         for name, fn in fns.items():
+            f0 = minor_faults()
             for _ in range(per_block):
                 t0 = clock()
                 fn()
                 times[name].append((clock() - t0) * 1e3)
+            flt[name] += minor_faults() - f0
+    if faults is not None:
+        faults.update({k: v / (blocks * per_block) for k, v in flt.items()})
     return times
 
 
@@ -202,24 +253,35 @@ def profile(step: Callable[[], Any], n: int, lines: int = 15) -> None:
 
 
 def print_table(title: str, med: dict[str, float], best: dict[str, float],
-                target: float | None = None) -> None:
+                faults: dict[str, float] | None = None) -> None:
     """Print a markdown table under ``### title``: median and min ms per step of
-    tinygrad_nn, NumPy by hand and PyTorch eager (those timed), and their medians relative
-    to PyTorch's ("-" without it) and to NumPy by hand's. Then, given a target and
-    PyTorch's time, whether tinygrad_nn's median is within target x PyTorch's."""
+    tinygrad_nn, NumPy by hand and PyTorch eager (those timed), their medians relative
+    to PyTorch's ("-" without it) and to NumPy by hand's, and (given ``faults``) the
+    minor page faults per step."""
     print(f"### {title}\n")
-    print("| implementation | median ms | min ms | vs PyTorch | vs NumPy |")
-    print("|---|---|---|---|---|")
+    extra = " faults/step |" if faults is not None else ""
+    print("| implementation | median ms | min ms | vs PyTorch | vs NumPy |" + extra)
+    print("|---|---|---|---|---|" + ("---|" if faults is not None else ""))
     pt, ref = med.get("PyTorch eager"), med["NumPy by hand"]
-    for name in ("tinygrad_nn", "NumPy by hand", "PyTorch eager"):
-        if name in med:
-            vs_pt = f"{med[name] / pt:.2f}x" if pt else "-"
-            print(f"| {name} | {med[name]:.2f} | {best[name]:.2f} | {vs_pt} | "
-                  f"{med[name] / ref:.2f}x |")
-    if pt and target is not None:
-        ratio = med["tinygrad_nn"] / pt
-        verdict = "met" if ratio <= target else "NOT met"
-        print(f"\ntarget: within {target:g}x of PyTorch -> {verdict} ({ratio:.2f}x)")
+    for name in med:
+        vs_pt = f"{med[name] / pt:.2f}x" if pt else "-"
+        flt = f" {faults[name]:.0f} |" if faults is not None else ""
+        print(f"| {name} | {med[name]:.2f} | {best[name]:.2f} | {vs_pt} | "
+              f"{med[name] / ref:.2f}x |" + flt)
+    print()
+
+
+def report_goal(workload: str, value: float, ref_value: float, ref_name: str, unit: str,
+                goal: float) -> None:
+    """Print issue 13's verdict for one workload: tinygrad_nn's ``value`` against the
+    reference's, and whether the ratio is within ``goal``. Also prints the same as one
+    ``GOAL {json}`` line, which ``run_all.py`` collects (and aggregates over runs)."""
+    ratio = value / ref_value
+    verdict = "met" if ratio <= goal else "NOT met"
+    print(f"goal, {workload}: tinygrad_nn {value:.4g} {unit} vs {ref_name} {ref_value:.4g} "
+          f"{unit} = {ratio:.2f}x (goal <= {goal:g}x): {verdict}")
+    print("GOAL " + json.dumps({"workload": workload, "value": value, "ref": ref_value,
+                                "ref_name": ref_name, "unit": unit, "goal": goal}))
 
 
 def parse_args(doc: str) -> argparse.Namespace:
@@ -237,17 +299,20 @@ def compare_train_steps(doc: str, title: str, *, make_tg: Callable[[], Any],
                         tg_loss: Callable[[Any], Callable[[], Any]],
                         torch_loss: Callable[[Any], Callable[[], Any]],
                         numpy_grads: Grads, lr: float, clip: float | None = None,
-                        target: float, rtol: float, profile_lines: int = 15) -> None:
+                        adam: bool = False, goal: tuple[str, str, float],
+                        rtol: float, profile_lines: int = 15) -> None:
     """A train-step benchmark's ``main()``: tinygrad_nn vs NumPy by hand vs PyTorch eager.
 
     Parses the options (:func:`parse_args`; ``doc``'s first line describes the script);
     builds both models with the same weights (:func:`paired_models`); checks NumPy by
-    hand's gradients (:func:`check_grads`); builds one SGD(lr) step per implementation,
-    clipping the gradients' norm at ``clip`` if given (:func:`train_step`,
-    :func:`numpy_sgd_step`); checks that they follow the same trajectory
-    (:func:`check_steps`); times them in alternating blocks (:func:`interleaved`) and
-    prints the machine, then the table under ``### title`` (:func:`print_table`); with
-    --profile, also profiles tinygrad_nn's step (``profile_lines`` lines).
+    hand's gradients (:func:`check_grads`); builds one SGD(lr) step per implementation
+    (Adam(lr) with ``adam``; :func:`numpy_adam_step` by hand), clipping the gradients'
+    norm at ``clip`` if given (:func:`train_step`, :func:`numpy_sgd_step`); checks that
+    they follow the same trajectory (:func:`check_steps`); times them in alternating
+    blocks, counting page faults (:func:`interleaved`) and prints the machine, then the
+    table under ``### title`` (:func:`print_table`) and issue 13's verdict
+    ``goal = (workload, reference implementation, largest ratio)`` (:func:`report_goal`);
+    with --profile, also profiles tinygrad_nn's step (``profile_lines`` lines).
 
     ``tg_loss(model)`` / ``torch_loss(model)`` return a function computing that model's
     loss tensor on the benchmark's data; ``numpy_grads`` is the same network by hand."""
@@ -260,30 +325,37 @@ def compare_train_steps(doc: str, title: str, *, make_tg: Callable[[], Any],
     names = [k for k, _ in model.named_parameters()]
     tg_params = list(model.parameters())
     np_params = [p.numpy().copy() for p in tg_params]  # NumPy by hand updates these in place
+    tg_opt = (tg.optim.Adam(tg_params, lr=lr) if adam else tg.optim.SGD(tg_params, lr=lr))
     fns: dict[str, Callable[[], float]] = {
-        "tinygrad_nn": train_step(tg.optim.SGD(tg_params, lr=lr), tg_loss(model),
+        "tinygrad_nn": train_step(tg_opt, tg_loss(model),
                                   None if clip is None else
                                   lambda: clip_grad_norm_(tg_params, clip)),
-        "NumPy by hand": numpy_sgd_step(np_params, numpy_grads, lr, clip),
+        "NumPy by hand": (numpy_adam_step(np_params, numpy_grads, lr) if adam else
+                          numpy_sgd_step(np_params, numpy_grads, lr, clip)),
     }
     params = {"tinygrad_nn": {k: p.numpy() for k, p in zip(names, tg_params)},
               "NumPy by hand": dict(zip(names, np_params))}
     if tmodel is not None:
         t_params = list(tmodel.parameters())
-        fns["PyTorch eager"] = train_step(torch.optim.SGD(t_params, lr=lr), torch_loss(tmodel),
+        t_opt = (torch.optim.Adam(t_params, lr=lr) if adam else
+                 torch.optim.SGD(t_params, lr=lr))
+        fns["PyTorch eager"] = train_step(t_opt, torch_loss(tmodel),
                                           None if clip is None else
                                           lambda: torch.nn.utils.clip_grad_norm_(t_params, clip))
         params["PyTorch eager"] = {k: p.detach().numpy() for k, p in tmodel.named_parameters()}
     check_steps(fns, params, rtol)  # same weights, same data: the same trajectory
 
-    times = interleaved(fns, blocks, per_block, warmup, clock=clock)
+    faults: dict[str, float] = {}
+    times = interleaved(fns, blocks, per_block, warmup, clock=clock, faults=faults)
     med = {k: statistics.median(v) for k, v in times.items()}
     best = {k: min(v) for k, v in times.items()}
     print(f"\n{platform.processor() or platform.machine()}, NumPy {np.__version__}"
           + (f", PyTorch {torch.__version__}" if torch is not None else "")
           + f"; {blocks * per_block} steps each, 1 thread, float32, "
           + ("process CPU time" if args.cpu_time else "wall clock") + "\n")
-    print_table(title, med, best, target)
+    print_table(title, med, best, faults)
+    workload, ref_name, target = goal
+    if ref_name in med:
+        report_goal(workload, med["tinygrad_nn"], med[ref_name], ref_name, "ms", target)
     if args.profile:
         profile(fns["tinygrad_nn"], 30, lines=profile_lines)
-

@@ -1,4 +1,4 @@
-"""Core benchmarks: per-op overhead and one training step of the course's 4-layer net.
+"""Core benchmarks: per-op overhead, and one step of logistic regression and the 4-layer net.
 
 Run by hand (never part of the test suite), single-threaded, side by side in one process::
 
@@ -8,15 +8,18 @@ Run by hand (never part of the test suite), single-threaded, side by side in one
 (a) per-op overhead: a chain of 1,000 elementwise ops (``* c``, ``+ c``, ``tanh`` in turn)
     on a 1-element float32 tensor, forward + backward, in microseconds per op, for
     tinygrad_nn, PyTorch eager and (forward only, as the floor) plain NumPy.
-(b) one full-batch training step of the 4-layer net [12288, 20, 7, 5, 1] (ReLU, sigmoid
+(b) one full-batch training step of logistic regression, [12288, 1] (the course's
+    propagate + gradient descent), and of the 4-layer net [12288, 20, 7, 5, 1] (ReLU, sigmoid
     output, binary cross-entropy, 209 examples, float32, examples along the last axis:
     X (12288, 209), W1 (20, 12288)): forward, backward and the gradient-descent update,
     with tinygrad_nn, with the course's forward/backward written out by hand in NumPy (as
     written, and "tuned" with tinygrad_nn's matmul operand order), and with PyTorch eager.
 
-Prints markdown tables (median and min over many repeats after a warm-up, and the ratios).
-Targets: the 4-layer step within 1.15x of hand-written NumPy; per-op overhead no more
-than PyTorch eager's. The results and the machine are recorded in docs/performance.md.
+Every measurement runs its implementations in alternating blocks. Prints markdown tables
+(median and min over many repeats after a warm-up, the ratios, and for (b) minor page
+faults per step) and issue 13's verdicts (``GOAL`` lines, collected by run_all.py): tiny
+ops within 0.6x of PyTorch eager, logistic regression within 1.15x and the 4-layer net
+within 1.05x of hand-written NumPy. The results are recorded in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _harness import interleaved, print_table, report_goal  # noqa: E402
 
 import tinygrad_nn as tg  # noqa: E402
 
@@ -43,26 +47,13 @@ try:
 except ImportError:  # PyTorch is an optional, test-only reference
     torch = None
 
-LAYERS = [12288, 20, 7, 5, 1]
 M = 209  # examples in the course's cat training set
+# (layer sizes, issue 13's name, goal vs NumPy by hand): [12288, 1] is logistic regression
+NETS = [([12288, 1], "logistic regression step", 1.15),
+        ([12288, 20, 7, 5, 1], "4-layer net", 1.05)]
+TINY_GOAL = 0.6  # issue 13: tiny ops, forward + backward, vs PyTorch eager
 CHAIN = 1000  # ops in the overhead chain
 LR = 0.0075
-
-
-CLOCK = {"clock": time.perf_counter}  # or time.process_time with --cpu-time
-
-
-def timeit(fn: Callable[[], Any], repeats: int, warmup: int) -> tuple[float, float]:
-    """(median, min) time of ``fn()`` in milliseconds (wall clock, or CPU with --cpu-time)."""
-    clock = CLOCK["clock"]
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = clock()
-        fn()
-        times.append((clock() - t0) * 1e3)
-    return statistics.median(times), min(times)
 
 
 # ---------------------------------------------------------------- (a) per-op overhead
@@ -124,13 +115,14 @@ def chain_tinygrad_forward() -> Callable[[], None]:
 # ------------------------------------------------------- (b) one 4-layer training step
 
 
-def make_data(seed: int = 1) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+def make_data(layers: list[int], seed: int = 1
+              ) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """Cat-like inputs X (12288, 209) in [0, 1], labels Y (1, 209), He-scaled weights."""
     rng = np.random.default_rng(seed)
-    X = rng.random((LAYERS[0], M), dtype=np.float32)
+    X = rng.random((layers[0], M), dtype=np.float32)
     Y = (rng.random((1, M)) < 0.35).astype(np.float32)
     params = []
-    for n_in, n_out in zip(LAYERS[:-1], LAYERS[1:]):
+    for n_in, n_out in zip(layers[:-1], layers[1:]):
         W = (rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)).astype(np.float32)
         params.append((W, np.zeros((n_out, 1), np.float32)))
     return X, Y, params
@@ -241,10 +233,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="time with the process's CPU clock instead of the wall clock "
                          "(steadier on a shared machine; everything runs on one thread)")
     args = ap.parse_args(argv)
-    if args.cpu_time:
-        CLOCK["clock"] = time.process_time
-    rep_a = args.repeats or (5 if args.quick else 100)
-    rep_b = args.repeats or (5 if args.quick else 200)
+    clock = time.process_time if args.cpu_time else time.perf_counter
+    rep = args.repeats or (6 if args.quick else 100)
     warm = 2 if args.quick else 5
     if torch is not None:
         torch.set_num_threads(1)
@@ -253,68 +243,55 @@ def main(argv: list[str] | None = None) -> None:
     print(f"- clock: {'process CPU time' if args.cpu_time else 'wall clock'}")
     print()
 
-    # (a)
-    us = 1e3 / CHAIN  # ms per chain -> microseconds per op
-    results: list[tuple[str, str, float, float]] = []
-    med, lo = timeit(chain_tinygrad(), rep_a, warm)
-    results.append(("tinygrad_nn", "forward + backward", med * us, lo * us))
-    med, lo = timeit(chain_tinygrad_forward(), rep_a, warm)
-    results.append(("tinygrad_nn", "forward only", med * us, lo * us))
+    # (a) in alternating blocks, like every other measurement
+    chains = {"tinygrad_nn, forward + backward": chain_tinygrad(),
+              "tinygrad_nn, forward only": chain_tinygrad_forward()}
     if torch is not None:
-        med, lo = timeit(chain_torch(), rep_a, warm)
-        results.append(("PyTorch eager", "forward + backward", med * us, lo * us))
-    med, lo = timeit(chain_numpy(), rep_a, warm)
-    results.append(("NumPy", "forward only", med * us, lo * us))
+        chains["PyTorch eager, forward + backward"] = chain_torch()
+    chains["NumPy, forward only"] = chain_numpy()
+    times = interleaved(chains, 2, rep // 2 or 1, warm, clock=clock)
+    us = 1e3 / CHAIN  # ms per chain -> microseconds per op
     print(f"### Per-op overhead: chain of {CHAIN} elementwise ops on a 1-element tensor")
     print()
-    print(row("implementation", "pass", "median µs/op", "min µs/op"))
-    print(row("---", "---", "---:", "---:"))
-    for name, what, med, lo in results:
-        print(row(name, what, f"{med:.2f}", f"{lo:.2f}"))
+    print(row("implementation", "median µs/op", "min µs/op"))
+    print(row("---", "---:", "---:"))
+    for name, ts in times.items():
+        print(row(name, f"{statistics.median(ts) * us:.2f}", f"{min(ts) * us:.2f}"))
+    print()
     if torch is not None:
-        print()
-        print(f"tinygrad_nn / PyTorch (forward + backward, median): "
-              f"{results[0][2] / results[2][2]:.2f}x")
+        report_goal("tiny ops, forward + backward",
+                    statistics.median(times["tinygrad_nn, forward + backward"]) * us,
+                    statistics.median(times["PyTorch eager, forward + backward"]) * us,
+                    "PyTorch eager", "µs/op", TINY_GOAL)
     print()
 
-    # (b)
-    X, Y, params = make_data()
-    steps: dict[str, Callable[[], float]] = {
-        "NumPy by hand": step_numpy(X, Y, params),
-        "NumPy by hand, tuned": step_numpy(X, Y, params, tuned=True),
-        "tinygrad_nn": step_autograd(tg, X, Y, params),
-    }
-    if torch is not None:
-        steps["PyTorch eager"] = step_autograd(torch, X, Y, params)
-    costs = {name: [fn() for _ in range(3)] for name, fn in steps.items()}  # also warms up
-    ref = costs["NumPy by hand"]
-    for name, cs in costs.items():  # every implementation follows the same trajectory
-        if not np.allclose(cs, ref, rtol=1e-3, atol=1e-5):
-            raise SystemExit(f"{name} computes different costs {cs} from NumPy's {ref}")
-    timing = {}
-    for _ in range(2):  # interleave the implementations so drift hits all of them alike
-        for name, fn in steps.items():
-            med, lo = timeit(fn, rep_b // 2 or 1, warm)
-            prev = timing.get(name)
-            timing[name] = (med, lo) if prev is None else ((prev[0] + med) / 2, min(prev[1], lo))
-    t_np, t_tg = timing["NumPy by hand"], timing["tinygrad_nn"]
-    t_tuned = timing["NumPy by hand, tuned"]
-    print(f"### One training step of the 4-layer net {LAYERS} "
-          f"(full batch of {M}, float32, single thread)")
-    print()
-    print(row("implementation", "median ms", "min ms", "vs NumPy (median)", "vs NumPy (min)"))
-    print(row("---", "---:", "---:", "---:", "---:"))
-    for name, (med, lo) in timing.items():
-        print(row(name, f"{med:.2f}", f"{lo:.2f}", f"{med / t_np[0]:.3f}x", f"{lo / t_np[1]:.3f}x"))
-    print()
-    print(f"tinygrad_nn / NumPy by hand: {t_tg[0] / t_np[0]:.3f}x median, "
-          f"{t_tg[1] / t_np[1]:.3f}x min (target <= 1.15x)")
-    print(f"tinygrad_nn / NumPy by hand, tuned: {t_tg[0] / t_tuned[0]:.3f}x median, "
-          f"{t_tg[1] / t_tuned[1]:.3f}x min (the engine's own overhead)")
-    if torch is not None:
-        t_pt = timing["PyTorch eager"]
-        print(f"tinygrad_nn / PyTorch eager: {t_tg[0] / t_pt[0]:.3f}x median, "
-              f"{t_tg[1] / t_pt[1]:.3f}x min")
+    # (b) logistic regression, then the 4-layer net: the same data, the same code
+    for layers, workload, goal in NETS:
+        X, Y, params = make_data(layers)
+        steps: dict[str, Callable[[], float]] = {
+            "NumPy by hand": step_numpy(X, Y, params),
+            "NumPy by hand, tuned": step_numpy(X, Y, params, tuned=True),
+            "tinygrad_nn": step_autograd(tg, X, Y, params),
+        }
+        if torch is not None:
+            steps["PyTorch eager"] = step_autograd(torch, X, Y, params)
+        costs = {name: [fn() for _ in range(3)] for name, fn in steps.items()}  # also warms up
+        ref = costs["NumPy by hand"]
+        for name, cs in costs.items():  # every implementation follows the same trajectory
+            if not np.allclose(cs, ref, rtol=1e-3, atol=1e-5):
+                raise SystemExit(f"{name} computes different costs {cs} from NumPy's {ref}")
+        faults: dict[str, float] = {}
+        times = interleaved(steps, 4, max(rep // 4, 1), warm, clock=clock, faults=faults)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        best = {k: min(v) for k, v in times.items()}
+        print_table(f"One training step: {workload}, {layers} (full batch of {M}, float32, "
+                    "single thread)", med, best, faults)
+        report_goal(workload, med["tinygrad_nn"], med["NumPy by hand"], "NumPy by hand", "ms",
+                    goal)
+        tuned = med["tinygrad_nn"] / med["NumPy by hand, tuned"]
+        print(f"tinygrad_nn / NumPy by hand, tuned: {tuned:.3f}x median (the engine's own "
+              "overhead)")
+        print()
 
 
 if __name__ == "__main__":
