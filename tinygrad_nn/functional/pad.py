@@ -49,10 +49,10 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
     x = as_tensor(input)
     pads = tuple(int(p) for p in pad)
     if len(pads) % 2:
-        raise ValueError(f"pad: padding length must be even, got {len(pads)} ({pads})")
+        raise RuntimeError(f"pad: padding length must be even, got {len(pads)} ({pads})")
     k = len(pads) // 2
     if k > x.ndim:
-        raise ValueError(f"pad: padding of length {len(pads)} pads {k} dims, but the input "
+        raise RuntimeError(f"pad: padding of length {len(pads)} pads {k} dims, but the input "
                          f"has only {x.ndim} (shape {x.shape})")
     if mode not in _MODES:
         raise NotImplementedError(f"pad: mode must be one of {_MODES}, got {mode!r}")
@@ -64,7 +64,7 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
             widths[a] = (max(b, 0), max(e, 0))
             crop[a] = slice(max(-b, 0), x.shape[a] - max(-e, 0))
             if x.shape[a] + b + e < 0:
-                raise ValueError(f"pad: padding {pads} gives a negative size for dim {a} of "
+                raise RuntimeError(f"pad: padding {pads} gives a negative size for dim {a} of "
                                  f"shape {x.shape}")
         if any(s != slice(None) for s in crop):
             x = x[tuple(crop)]
@@ -80,7 +80,7 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
         n = x.shape[a]
         limit = n - 1 if mode == "reflect" else n
         if min(b, e) < 0 or (mode != "replicate" and max(b, e) > limit) or n == 0:
-            raise ValueError(f"pad: {mode} padding ({b}, {e}) of dim {a} must be in "
+            raise RuntimeError(f"pad: {mode} padding ({b}, {e}) of dim {a} must be in "
                              f"[0, {limit}] for its size {n} (input shape {x.shape})")
         if b or e:
             x = x[(slice(None),) * a + (_source_index(n, b, e, mode),)]
