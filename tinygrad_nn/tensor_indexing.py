@@ -16,7 +16,6 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_one_axis
-from .ops.sorting import CumProd, CumSum, Prod
 from .tensor_ops import _T, TensorMixin, _data, as_dtype, where
 
 
@@ -217,24 +216,24 @@ class TensorIndexingOps(TensorMixin):
         x = self._cast_for(dtype)
         if x.ndim == 0:
             return x * 1
-        return CumSum.apply(x, axis=self._dim(dim, "cumsum"))
+        return P.CumSum.apply(x, axis=self._dim(dim, "cumsum"))
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Any:
         """y_i = x_0 * ... * x_i along ``dim``; the gradient is exact where x has zeros."""
         x = self._cast_for(dtype)
         if x.ndim == 0:
             return x * 1
-        return CumProd.apply(x, axis=self._dim(dim, "cumprod"))
+        return P.CumProd.apply(x, axis=self._dim(dim, "cumprod"))
 
     def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
         """Product over ``dim`` (None: every element); exact gradient with zeros."""
         x = self._cast_for(dtype)
         if dim is None:
-            return Prod.apply(x.reshape(-1), axis=0)
+            return P.Prod.apply(x.reshape(-1), axis=0)
         a = self._dim(dim, "prod")
         if x.ndim == 0:
             return x * 1
-        return Prod.apply(x, axis=a, keepdims=bool(keepdim))
+        return P.Prod.apply(x, axis=a, keepdims=bool(keepdim))
 
     # -- norms and matrix helpers ------------------------------------------------------
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
