@@ -109,6 +109,9 @@ CASES: list[tuple[str, list[np.ndarray], Callable[..., Any]]] = [
     ("F.normalize zero row", [np.zeros((2, 3))], lambda L, x: _lib(L)[1].normalize(x)),
     ("F.cosine_similarity", [X, X[:, :, ::-1] + 0.5],
      lambda L, a, b: _lib(L)[1].cosine_similarity(a, b)),
+    ("F.cosine_similarity tiny norm", [np.array([[1e-10, 2e-10, 0.0], [1.0, 2.0, 3.0]]),
+                                       np.array([[1.0, 0.5, 2.0], [3.0, -1.0, 0.5]])],
+     lambda L, a, b: _lib(L)[1].cosine_similarity(a, b)),
     ("F.cosine_similarity broadcast", [X, X[:1] * 2 + 1],
      lambda L, a, b: _lib(L)[1].cosine_similarity(a, b, dim=2)),
 ]

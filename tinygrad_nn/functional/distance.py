@@ -21,6 +21,11 @@ def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tens
     inputs do not overflow the product of norms.
     """
     a, b = as_tensor(x1), as_tensor(x2)
-    na = a.norm(2, dim=dim, keepdim=True).clip(eps, None)
-    nb = b.norm(2, dim=dim, keepdim=True).clip(eps, None)
-    return ((a / na) * (b / nb)).sum(dim)
+    return ((a / _clamped_norm(a, dim, eps)) * (b / _clamped_norm(b, dim, eps))).sum(dim)
+
+
+def _clamped_norm(x: Tensor, dim: int, eps: float) -> Tensor:
+    # PyTorch clamps the norm in place without recording: the value is max(n, eps), the
+    # gradient is the unclamped norm's
+    n = x.norm(2, dim=dim, keepdim=True)
+    return n + (n.clip(eps, None) - n).detach()
