@@ -31,18 +31,17 @@ settings.register_profile("thorough", max_examples=500, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # one random seed per session, chosen by the controller, shown in the header and handed
-    # to xdist workers, so that any failure can be replayed with --hypothesis-seed
+    # to xdist workers. It is set as the public --hypothesis-seed option before Hypothesis'
+    # own pytest plugin reads that option (tryfirst), so any failure can be replayed with it
     seed = getattr(config.option, "hypothesis_seed", None)
     if hasattr(config, "workerinput"):
         seed = config.workerinput.get("hypothesis_seed", seed)
     elif seed is None:
         seed = str(random.SystemRandom().randrange(2**32))
     config.option.hypothesis_seed = seed
-    from hypothesis import core
-
-    core.global_force_seed = int(seed) if str(seed).isdigit() else seed
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -54,7 +54,7 @@ def __getattr__(name: str) -> Any:
     # heavy or optional parts load on first use, so `import tinygrad_nn` stays fast
     import importlib
 
-    if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils"):
+    if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import engine, function
+from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
 from .tensor_ops import TensorOps, as_dtype, get_default_dtype
 from .tensor_reduce import TensorReduceOps
@@ -68,7 +69,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
-class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
+class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, TensorInPlace):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy

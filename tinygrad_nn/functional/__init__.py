@@ -39,6 +39,7 @@ from .conv import (
     max_pool2d,
     unfold,
 )
+from .distance import cosine_similarity, normalize
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -51,6 +52,8 @@ from .loss import (
     triplet_margin_loss,
 )
 from .norm import batch_norm, layer_norm
+from .pad import pad
+from .sampling import interpolate
 
 cat = concatenate
 
@@ -96,7 +99,6 @@ squeeze = _method_as_function("squeeze")
 unsqueeze = _method_as_function("unsqueeze")
 expand = _method_as_function("expand")
 broadcast_to = _method_as_function("broadcast_to")
-pad = _method_as_function("pad")
 split = _method_as_function("split")
 chunk = _method_as_function("chunk")
 square = _method_as_function("square")
@@ -105,6 +107,21 @@ rsqrt = _method_as_function("rsqrt")
 masked_fill = _method_as_function("masked_fill")
 narrow = _method_as_function("narrow")
 repeat = _method_as_function("repeat")
+gather = _method_as_function("gather")
+scatter = _method_as_function("scatter")
+scatter_add = _method_as_function("scatter_add")
+index_select = _method_as_function("index_select")
+masked_select = _method_as_function("masked_select")
+sort = _method_as_function("sort")
+argsort = _method_as_function("argsort")
+topk = _method_as_function("topk")
+cumsum = _method_as_function("cumsum")
+cumprod = _method_as_function("cumprod")
+prod = _method_as_function("prod")
+norm = _method_as_function("norm")
+tril = _method_as_function("tril")
+triu = _method_as_function("triu")
+outer = _method_as_function("outer")
 
 __all__ = [
     "add", "sub", "mul", "div", "pow", "matmul", "addmm", "neg", "log1p", "expm1", "erf", "sum",
@@ -119,4 +136,7 @@ __all__ = [
     "stack", "tanh", "triplet_margin_loss", "where",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
     "batch_norm", "layer_norm",
+    "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
+    "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
+    "cosine_similarity", "normalize", "interpolate",
 ]

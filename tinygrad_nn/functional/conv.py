@@ -16,6 +16,7 @@ import numpy as np
 from ..ops.window import Fold, Unfold, WindowMax, window_count
 from ..tensor import Tensor
 from .basic import as_tensor
+from .pad import pad_width
 
 Pair = tuple[int, int]
 
@@ -90,9 +91,7 @@ def _conv_padding(padding: Any, kernel: Pair, stride: Pair, dilation: Pair,
 
 
 def _pad_hw(x: Tensor, pads: tuple[Pair, Pair], value: float = 0.0) -> Tensor:
-    if not any(pads[0] + pads[1]):
-        return x
-    return x.pad(((0, 0),) * (x.ndim - 2) + pads, value=value)
+    return pad_width(x, ((0, 0),) * (x.ndim - 2) + pads, value)
 
 
 # -- convolution ----------------------------------------------------------------------

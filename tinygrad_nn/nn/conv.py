@@ -200,8 +200,7 @@ class ZeroPad2d(Module):
             raise ValueError(
                 f"ZeroPad2d: expected at least 2 dimensions (H, W), got shape {x.shape}"
             )
-        left, right, top, bottom = self.padding
-        return x.pad(((0, 0),) * (x.ndim - 2) + ((top, bottom), (left, right)))
+        return F.pad(x, self.padding)
 
     def extra_repr(self) -> str:
         return f"{self.padding}"

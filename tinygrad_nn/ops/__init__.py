@@ -30,6 +30,7 @@ from .elementwise import (
 from .linalg import AddMM, Einsum, MatMul, parse_einsum
 from .movement import Concatenate, Expand, GetItem, Pad, Reshape, ScatterAdd, Stack, Transpose
 from .reduce import Max, Min, Sum
+from .sorting import CumProd, CumSum, ExclusiveProd, Prod
 
 __all__ = [
     "Abs",
@@ -39,10 +40,13 @@ __all__ = [
     "Clip",
     "Concatenate",
     "Cos",
+    "CumProd",
+    "CumSum",
     "Div",
     "Einsum",
     "Erf",
     "Exp",
+    "ExclusiveProd",
     "Expand",
     "Expm1",
     "GetItem",
@@ -58,6 +62,7 @@ __all__ = [
     "Neg",
     "Pad",
     "Pow",
+    "Prod",
     "ReLU",
     "Reshape",
     "ScatterAdd",

@@ -1,0 +1,247 @@
+"""Core registry rows: gather / scatter, sorting, scans, products, norms, padding, resizing."""
+
+from __future__ import annotations
+
+import tinygrad_nn.linalg as LA
+from tests.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
+
+
+def _index(draw: Draw, n: int, shape: tuple[int, ...]) -> np.ndarray:
+    """int64 indices in [0, n) (repeats included)."""
+    return draw(tst.arrays(shape=shape, dtype=np.int64, elements=(0, n - 1)))
+
+
+def _smaller(draw: Draw, shape: tuple[int, ...], axis: int) -> tuple[int, ...]:
+    """An index shape: any size along ``axis``, no larger than ``shape`` elsewhere."""
+    return tuple(draw(st.integers(1, 3)) if d == axis else draw(st.integers(1, n))
+                 for d, n in enumerate(shape))
+
+
+def _with_zeros(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
+    """Values away from 0, some set exactly to 0 (products are polynomials: exact there too)."""
+    x = nonzero(draw, shape, 0.5, 2.0)
+    return np.where(draw(tst.arrays(shape=shape, dtype=np.bool_)), 0.0, x)
+
+
+# -- gather / scatter ----------------------------------------------------------------------
+
+
+@case({"Tensor.gather": lambda x, a, i: x.gather(a, tg.Tensor(i)),
+       "F.gather": lambda x, a, i: F.gather(x, a, i)})
+def _gather(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    idx = _index(draw, shape[a], _smaller(draw, shape, a))
+    return (lambda x: form(x, a, idx)), [arr(draw, shape)]
+
+
+@case({"Tensor.scatter": lambda x, s, a, i: x.scatter(a, tg.Tensor(i), s),
+       "F.scatter": lambda x, s, a, i: F.scatter(x, a, i, s)})
+def _scatter(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    ishape = _smaller(draw, shape, a)
+    idx = _index(draw, shape[a], ishape)
+    return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, ishape)]
+
+
+@case({"Tensor.scatter[value]": lambda x, a, i: x.scatter(a, tg.Tensor(i), 1.5),
+       "Tensor.scatter[value=]": lambda x, a, i: x.scatter(a, i, value=-2.0),
+       "Tensor.scatter[reduce=add]": lambda x, a, i: x.scatter(a, i, 0.5, reduce="add")})
+def _scatter_value(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    idx = _index(draw, shape[a], _smaller(draw, shape, a))
+    return (lambda x: form(x, a, idx)), [arr(draw, shape)]
+
+
+@case({"Tensor.scatter_add": lambda x, s, a, i: x.scatter_add(a, tg.Tensor(i), s),
+       "F.scatter_add": lambda x, s, a, i: F.scatter_add(x, a, i, s)})
+def _scatter_add(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    ishape = _smaller(draw, shape, a)
+    sshape = tuple(n + draw(st.integers(0, 1)) for n in ishape)  # src may be larger
+    idx = _index(draw, shape[a], ishape)
+    return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, sshape)]
+
+
+@case({"Tensor.index_select": lambda x, a, i: x.index_select(a, tg.Tensor(i)),
+       "F.index_select": lambda x, a, i: F.index_select(x, a, i)})
+def _index_select(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    idx = _index(draw, shape[a], (draw(st.integers(0, 4)),))
+    return (lambda x: form(x, a, idx)), [arr(draw, shape)]
+
+
+@case({"Tensor.masked_select": lambda x, m: x.masked_select(tg.Tensor(m)),
+       "F.masked_select": lambda x, m: F.masked_select(x, m)})
+def _masked_select(draw: Draw, form: Any) -> Any:
+    shape, mshape = two_shapes(draw)
+    mask = draw(tst.arrays(shape=mshape, dtype=np.bool_))
+    return (lambda x: form(x, mask)), [arr(draw, shape)]
+
+
+# -- sorting (distinct values: no ties, where the order would jump) ------------------------
+
+
+@case({"Tensor.sort": lambda x, a, d: x.sort(a, descending=d).values,
+       "Tensor.sort[tuple]": lambda x, a, d: x.sort(dim=a, descending=d)[0],
+       "F.sort": lambda x, a, d: F.sort(x, a, d).values})
+def _sort(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a, d = one_axis(draw, len(shape)), draw(st.booleans())
+    return (lambda x: form(x, a, d)), [distinct(draw, shape)]
+
+
+@case({"Tensor.topk": lambda x, k, a, big: x.topk(k, a, largest=big).values,
+       "Tensor.topk[tuple]": lambda x, k, a, big: x.topk(k, dim=a, largest=big)[0],
+       "F.topk": lambda x, k, a, big: F.topk(x, k, a, big).values})
+def _topk(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a, big = one_axis(draw, len(shape)), draw(st.booleans())
+    k = draw(st.integers(0, shape[a]))
+    return (lambda x: form(x, k, a, big)), [distinct(draw, shape)]
+
+
+# -- scans and products -----------------------------------------------------------------------
+
+
+@case({"Tensor.cumsum": lambda x, a: x.cumsum(a), "Tensor.cumsum[dim=]":
+       lambda x, a: x.cumsum(dim=a), "F.cumsum": F.cumsum})
+def _cumsum(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw)
+    a = one_axis(draw, max(len(shape), 1)) if shape else 0
+    return (lambda x: form(x, a)), [arr(draw, shape)]
+
+
+@case({"Tensor.cumprod": lambda x, a: x.cumprod(a), "F.cumprod": F.cumprod})
+def _cumprod(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, max_side=4)
+    a = one_axis(draw, len(shape)) if shape else 0
+    return (lambda x: form(x, a)), [nonzero(draw, shape, 0.5, 2.0)]
+
+
+@case({"Tensor.cumprod[zeros]": lambda x, a: x.cumprod(a)})
+def _cumprod_zeros(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1, max_side=4)
+    a = one_axis(draw, len(shape))
+    return (lambda x: form(x, a)), [_with_zeros(draw, shape)]
+
+
+@case({"Tensor.prod": lambda x, a, k: x.prod(a, k), "Tensor.prod[all]": lambda x, a, k:
+       x.prod(), "Tensor.prod[keepdim=]": lambda x, a, k: x.prod(dim=a, keepdim=True),
+       "F.prod": lambda x, a, k: F.prod(x, a, k)})
+def _prod(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1, max_side=4)
+    a, k = one_axis(draw, len(shape)), draw(st.booleans())
+    return (lambda x: form(x, a, k)), [nonzero(draw, shape, 0.5, 2.0)]
+
+
+@case({"Tensor.prod[zeros]": lambda x, a: x.prod(a), "Tensor.prod[zeros, all]":
+       lambda x, a: x.prod()})
+def _prod_zeros(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1, max_side=4)
+    a = one_axis(draw, len(shape))
+    return (lambda x: form(x, a)), [_with_zeros(draw, shape)]
+
+
+# -- norms (inputs away from 0: |x| has a kink there; max norms need distinct |x|) ----------
+
+
+@case({"Tensor.norm": lambda x, p, d, k: x.norm(p, d, k), "F.norm":
+       lambda x, p, d, k: F.norm(x, p, dim=d, keepdim=k),
+       "linalg.vector_norm": lambda x, p, d, k: LA.vector_norm(x, 2 if p == "fro" else p, d, k),
+       "linalg.norm[vector]": lambda x, p, d, k: LA.norm(x, 2 if p == "fro" else p,
+                                                         d if d is not None else None, k)})
+def _norm(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    p = draw(st.sampled_from(["fro", 2, 1, 3, 0.5, float("inf"), -float("inf")]))
+    d = draw(st.one_of(st.none(), st.just(one_axis(draw, len(shape)))))
+    if str(p) in ("inf", "-inf"):
+        x = distinct(draw, shape, 0.3, 3.0) * np.where(
+            draw(tst.arrays(shape=shape, dtype=np.bool_)), -1, 1)
+    else:
+        x = nonzero(draw, shape)
+    if d is None and len(shape) > 1 and p not in ("fro", 2):
+        d = 0  # linalg.norm with an order and no dim means a matrix norm
+    keep = draw(st.booleans())
+    return (lambda x: form(x, p, d, keep)), [x]
+
+
+@case({"linalg.norm": lambda x, o, k: LA.norm(x, o, (0, 1), k),
+       "linalg.matrix_norm": lambda x, o, k: LA.matrix_norm(x, o, keepdim=k)})
+def _matrix_norm(draw: Draw, form: Any) -> Any:
+    n, m = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    o = draw(st.sampled_from(["fro", 1, -1, float("inf"), -float("inf")]))
+    # distinct magnitudes: the column / row sums, and their max and min, have no ties
+    x = distinct(draw, (n, m), 0.3, 3.0) ** 2 * np.where(
+        draw(tst.arrays(shape=(n, m), dtype=np.bool_)), -1, 1)
+    keep = draw(st.booleans())
+    return (lambda x: form(x, o, keep)), [x]
+
+
+# -- triangles and products of vectors ------------------------------------------------------
+
+
+@case({"Tensor.tril": lambda x, k: x.tril(k), "Tensor.triu": lambda x, k: x.triu(k),
+       "F.tril": F.tril, "F.triu": F.triu})
+def _triangle(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=2)
+    k = draw(st.integers(-2, 2))
+    return (lambda x: form(x, k)), [arr(draw, shape)]
+
+
+@case({"Tensor.outer": lambda x, y: x.outer(y), "Tensor.ger": lambda x, y: x.ger(y),
+       "F.outer": F.outer})
+def _outer(draw: Draw, form: Any) -> Any:
+    return form, [arr(draw, shape_of(draw, 1, 1)), arr(draw, shape_of(draw, 1, 1))]
+
+
+# -- functional: padding, resizing, normalising ---------------------------------------------
+
+
+@case({"F.pad": lambda x, p, m, v: F.pad(x, p, mode=m, value=v)})
+def _f_pad(draw: Draw, form: Any) -> Any:
+    mode = draw(st.sampled_from(["constant", "reflect", "replicate", "circular"]))
+    k = draw(st.integers(1, 2))
+    shape = shape_of(draw, min_dims=k + 1, max_dims=k + 2 if mode != "constant" else 3,
+                     min_side=2)
+    lo = -1 if mode == "constant" else 0  # a negative constant pad crops
+    hi = 1 if mode in ("reflect", "circular") else 2
+    pads = tuple(draw(st.integers(lo, hi)) for _ in range(2 * k))
+    value = draw(st.sampled_from([None, 1.5])) if mode == "constant" else None
+    return (lambda x: form(x, pads, mode, value)), [arr(draw, shape)]
+
+
+@case({"F.interpolate": lambda x, s, f, m, a: F.interpolate(x, s, f, m, a)})
+def _interpolate(draw: Draw, form: Any) -> Any:
+    mode = draw(st.sampled_from(["nearest", "linear", "bilinear"]))
+    nd = {"nearest": draw(st.integers(1, 2)), "linear": 1, "bilinear": 2}[mode]
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) + tuple(
+        draw(st.integers(1, 3)) for _ in range(nd))
+    if draw(st.booleans()):
+        size, factor = tuple(draw(st.integers(1, 5)) for _ in range(nd)), None
+    else:
+        size, factor = None, draw(st.sampled_from([1.0, 1.5, 2.0, 0.75]))
+        if min(math.floor(n * factor) for n in shape[2:]) < 1:
+            factor = 2.0
+    corners = None if mode == "nearest" else draw(st.booleans())
+    return (lambda x: form(x, size, factor, mode, corners)), [arr(draw, shape)]
+
+
+@case({"F.normalize": lambda x, p, d: F.normalize(x, p, d)})
+def _normalize(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    p, d = draw(st.sampled_from([2.0, 1.0, 3.0])), one_axis(draw, len(shape))
+    return (lambda x: form(x, p, d)), [nonzero(draw, shape)]
+
+
+@case({"F.cosine_similarity": lambda x, y, d: F.cosine_similarity(x, y, d)})
+def _cosine_similarity(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    d = one_axis(draw, len(shape))
+    (other,) = draw(tst.broadcastable_shapes(shape, num_shapes=1))
+    other = (1,) * (len(shape) - len(other)) + tuple(other)  # same ndim, so dim means the same
+    return (lambda x, y: form(x, y, d)), [nonzero(draw, shape), nonzero(draw, other)]

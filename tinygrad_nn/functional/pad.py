@@ -1,0 +1,87 @@
+"""PyTorch's ``F.pad``: pairs for the last dims first; constant, reflect, replicate, circular.
+
+Constant padding is the ``Pad`` primitive (a negative pad crops: a slice). The other modes
+are indexing with one integer array per padded axis, so their gradients are the adjoint
+of indexing (border elements used twice accumulate), exact to every order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import ops as P
+from ..tensor import Tensor
+from .basic import as_tensor
+
+_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad_width(x: Tensor, widths: tuple[tuple[int, int], ...], value: float = 0.0) -> Tensor:
+    """Constant padding with NumPy's per-axis ``((before, after), ...)`` (widths >= 0).
+
+    The internal form that convolution, pooling and ``ZeroPad2d`` use.
+    """
+    if x.ndim == 0 or not any(b or a for b, a in widths):
+        return x
+    return P.Pad.apply(x, pad_width=tuple((int(b), int(a)) for b, a in widths), value=value)
+
+
+def _source_index(n: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each position of the padded axis, the position of x it copies."""
+    i = np.arange(-before, n + after)
+    if mode == "replicate":
+        return np.clip(i, 0, n - 1)
+    if mode == "circular":
+        return i % n
+    period = 2 * (n - 1)  # reflect (the edge is not repeated)
+    i = np.abs(i) % period if period else np.zeros_like(i)
+    return np.where(i >= n, period - i, i)
+
+
+def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last len(pad) // 2 dims; ``pad`` = (left, right, top, bottom, ...), last dim first.
+
+    (…, H, W) with pad (l, r, t, b) -> (…, H + t + b, W + l + r). ``mode`` is 'constant'
+    (``value``, 0 by default; negative pads crop), 'reflect', 'replicate' or 'circular'.
+    """
+    x = as_tensor(input)
+    pads = tuple(int(p) for p in pad)
+    if len(pads) % 2:
+        raise RuntimeError(f"pad: padding length must be even, got {len(pads)} ({pads})")
+    k = len(pads) // 2
+    if k > x.ndim:
+        raise RuntimeError(f"pad: padding of length {len(pads)} pads {k} dims, but the input "
+                         f"has only {x.ndim} (shape {x.shape})")
+    if mode not in _MODES:
+        raise NotImplementedError(f"pad: mode must be one of {_MODES}, got {mode!r}")
+    axes = [(x.ndim - 1 - i, pads[2 * i], pads[2 * i + 1]) for i in range(k)]
+    if mode == "constant":
+        widths = [(0, 0)] * x.ndim
+        crop: list[Any] = [slice(None)] * x.ndim
+        for a, b, e in axes:
+            widths[a] = (max(b, 0), max(e, 0))
+            crop[a] = slice(max(-b, 0), x.shape[a] - max(-e, 0))
+            if x.shape[a] + b + e < 0:
+                raise RuntimeError(f"pad: padding {pads} gives a negative size for dim {a} of "
+                                 f"shape {x.shape}")
+        if any(s != slice(None) for s in crop):
+            x = x[tuple(crop)]
+        return pad_width(x, tuple(widths), 0.0 if value is None else value)
+    if not (1 <= k <= 3 and k + 1 <= x.ndim <= k + 2):
+        raise NotImplementedError(f"pad: mode={mode!r} pads the last 1, 2 or 3 dims of a batch "
+                                  f"(2-3, 3-4 or 4-5 dims); got a padding of length {len(pads)} "
+                                  f"for an input of shape {x.shape}")
+    if value not in (None, 0, 0.0):
+        raise ValueError(f"pad: value is only used by mode='constant', got {value} with "
+                         f"mode={mode!r}")
+    for a, b, e in axes:
+        n = x.shape[a]
+        limit = n - 1 if mode == "reflect" else n
+        if min(b, e) < 0 or (mode != "replicate" and max(b, e) > limit) or n == 0:
+            raise RuntimeError(f"pad: {mode} padding ({b}, {e}) of dim {a} must be in "
+                             f"[0, {limit}] for its size {n} (input shape {x.shape})")
+        if b or e:
+            x = x[(slice(None),) * a + (_source_index(n, b, e, mode),)]
+    return x

@@ -1,0 +1,296 @@
+"""Gather / scatter, sorting, scans, products, norms and triangles of Tensor (a mixin).
+
+All but the products are composites (rule 6): ``gather`` is indexing with one integer
+array per axis, so its gradient is the adjoint of indexing (``ScatterAdd``); ``sort`` and
+``topk`` gather the input at the sorted indices; ``scatter`` picks, for each output
+element, the one source element written there; ``tril`` / ``triu`` are a ``where`` with a
+constant mask. Integer results (indices) never require grad. Errors follow PyTorch's types.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from . import ops as P
+from ._shapes import normalize_one_axis
+from .tensor_ops import _T, TensorMixin, _data, as_dtype, where
+
+
+class SortResult(NamedTuple):
+    """``(values, indices)`` of ``sort`` (PyTorch's ``torch.return_types.sort``)."""
+
+    values: Any
+    indices: Any
+
+
+class TopKResult(NamedTuple):
+    """``(values, indices)`` of ``topk`` (PyTorch's ``torch.return_types.topk``)."""
+
+    values: Any
+    indices: Any
+
+
+def _index_array(index: Any, op: str) -> np.ndarray:
+    idx = np.asarray(_data(index))
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): expected an int64 index tensor, got dtype {idx.dtype}")
+    return idx
+
+
+def _along(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
+    """Coordinates that pick x[i_0, .., index[i], .., i_n] for every position i of index."""
+    coords: list[np.ndarray] = list(np.indices(index.shape, sparse=True))
+    coords[axis] = index
+    return tuple(coords)
+
+
+def _check_along(op: str, x_shape: tuple[int, ...], index: np.ndarray, axis: int,
+                 src_shape: tuple[int, ...] | None = None) -> None:
+    """PyTorch's rules for gather / scatter: same ndim; index no larger than x off ``axis``
+    (and than src everywhere); every index within x's size along ``axis``."""
+    if index.ndim != len(x_shape):
+        raise RuntimeError(f"{op}(): index has {index.ndim} dimension(s), expected the "
+                           f"input's {len(x_shape)} (index shape {index.shape}, input shape "
+                           f"{x_shape})")
+    for d, n in enumerate(index.shape):
+        if d != axis and n > x_shape[d]:
+            raise RuntimeError(f"{op}(): index shape {index.shape} is larger than the input "
+                               f"shape {x_shape} in dimension {d}")
+        if src_shape is not None and n > src_shape[d]:
+            raise RuntimeError(f"{op}(): index shape {index.shape} is larger than the src "
+                               f"shape {src_shape} in dimension {d}")
+    if index.size and (index.min() < 0 or index.max() >= x_shape[axis]):
+        raise RuntimeError(f"{op}(): index values must be in [0, {x_shape[axis]}) along "
+                           f"dimension {axis}, got values in [{index.min()}, {index.max()}]")
+
+
+def _lead(shape: tuple[int, ...]) -> tuple[slice, ...]:
+    return tuple(slice(0, n) for n in shape)
+
+
+def _int_to_long(dtype: np.dtype) -> np.dtype:
+    # PyTorch's sums and products of bool / integer tensors are int64
+    return np.dtype(np.int64) if dtype.kind in "biu" else dtype
+
+
+class TensorIndexingOps(TensorMixin):
+    """gather, scatter, index_select, masked_select, sort, topk, cumsum, prod, norm, tril."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # provided by the sibling mixins
+
+        def __getitem__(self, idx: Any) -> Any: ...
+        def __mul__(self, y: Any) -> Any: ...
+        def __add__(self, y: Any) -> Any: ...
+        def reshape(self, *shape: Any) -> Any: ...
+        def expand(self, *shape: Any) -> Any: ...
+        def astype(self, dtype: Any) -> Any: ...
+
+        requires_grad: bool
+
+    def _dim(self, dim: Any, op: str) -> int:
+        return normalize_one_axis(dim, max(self.ndim, 1), op)
+
+    # -- gather / scatter ---------------------------------------------------------
+    def gather(self, dim: int, index: Any) -> Any:
+        """y[i][j][k] = x[index[i][j][k]][j][k] (dim=0); y has index's shape."""
+        a = self._dim(dim, "gather")
+        idx = _index_array(index, "gather")
+        _check_along("gather", self.shape, idx, a)
+        return self[_along(idx, a)]
+
+    def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
+                reduce: str | None = None) -> Any:
+        """Out-of-place scatter: y = x, then y[.., index[i], ..] = src[i] (or ``value``).
+
+        With repeated indices PyTorch leaves the winner unspecified; here the last wins.
+        ``reduce='add'`` adds instead (``scatter_add``).
+        """
+        T = _T()
+        if src is None and value is None:
+            raise TypeError("scatter(): expected src (a Tensor) or value (a number)")
+        if src is not None and not isinstance(src, T):
+            src, value = None, src  # scatter(dim, index, 2.5): a value, as in PyTorch
+        if reduce == "add":
+            if src is None:
+                src = T(np.full(np.shape(_data(index)), value, dtype=self.dtype))
+            return self.scatter_add(dim, index, src)
+        if reduce is not None:
+            raise NotImplementedError(f"scatter(): reduce={reduce!r} is not supported (only "
+                                      "None and 'add')")
+        a = self._dim(dim, "scatter")
+        idx = _index_array(index, "scatter")
+        _check_along("scatter", self.shape, idx, a, None if src is None else src.shape)
+        # pick[p]: the flat position in src written to output position p (-1: none)
+        target = np.ravel_multi_index(np.broadcast_arrays(*_along(idx, a)), self.shape)
+        pick = np.full(self._data.size, -1, dtype=np.int64)
+        if src is None:
+            pick[target.ravel()] = 0
+            return where((pick >= 0).reshape(self.shape), value, self)
+        if src.dtype != self.dtype:
+            raise RuntimeError(f"scatter(): expected src of dtype {self.dtype}, got {src.dtype}")
+        pick[target.ravel()] = np.ravel_multi_index(np.indices(idx.shape).reshape(idx.ndim, -1),
+                                                    src.shape)
+        hit = (pick >= 0).reshape(self.shape)
+        picked = src.reshape(-1)[np.maximum(pick, 0)].reshape(self.shape)
+        return where(hit, picked, self)
+
+    def scatter_add(self, dim: int, index: Any, src: Any) -> Any:
+        """Out-of-place y = x, then y[.., index[i], ..] += src[i] (repeats accumulate)."""
+        a = self._dim(dim, "scatter_add")
+        idx = _index_array(index, "scatter_add")
+        src = src if isinstance(src, _T()) else _T()(np.asarray(src, dtype=self.dtype))
+        _check_along("scatter_add", self.shape, idx, a, src.shape)
+        if src.dtype != self.dtype:
+            raise RuntimeError(f"scatter_add(): expected src of dtype {self.dtype}, got "
+                               f"{src.dtype}")
+        part = src[_lead(idx.shape)] if src.shape != idx.shape else src
+        return self + P.ScatterAdd.apply(part, idx=_along(idx, a), shape=self.shape)
+
+    def index_select(self, dim: int, index: Any) -> Any:
+        """The entries index[0], index[1], ... of axis ``dim`` (a 1-D int index)."""
+        a = self._dim(dim, "index_select")
+        idx = _index_array(index, "index_select")
+        if idx.ndim > 1:
+            raise IndexError(f"index_select(): index must be 1-D, got shape {idx.shape}")
+        n = self.shape[a] if self.ndim else 1
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            raise IndexError(f"index_select(): index values must be in [0, {n}), got values "
+                             f"in [{idx.min()}, {idx.max()}]")
+        if self.ndim == 0:
+            return self.reshape(-1)[idx.reshape(-1) * 0].reshape(()) if idx.size else self
+        return self[(slice(None),) * a + (idx.reshape(-1),)]
+
+    def masked_select(self, mask: Any) -> Any:
+        """The elements where ``mask`` (a bool tensor broadcasting with x) is True, as 1-D."""
+        m = np.asarray(_data(mask))
+        if m.dtype != np.bool_:
+            raise RuntimeError(f"masked_select(): expected a bool mask, got dtype {m.dtype}")
+        shape = np.broadcast_shapes(self.shape, m.shape)
+        x = self if self.shape == shape else self.expand(shape)
+        return x[np.broadcast_to(m, shape)]
+
+    # -- sorting ------------------------------------------------------------------
+    def _sorted_indices(self, a: int, descending: bool) -> np.ndarray:
+        x = self._data
+        if descending:  # a stable descending order: sort the negation (as signed numbers)
+            x = -(x.astype(np.int64) if x.dtype.kind in "bu" else x)
+        return np.argsort(x, axis=a, kind="stable")
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        """(values, indices) along ``dim``; values = x.gather(dim, indices). Ties keep order."""
+        if self.ndim == 0:
+            return SortResult(self * 1 if self.requires_grad else self,
+                              _T()(np.zeros((), np.int64)))
+        a = self._dim(dim, "sort")
+        idx = self._sorted_indices(a, descending)
+        return SortResult(self[_along(idx, a)], _T()(idx.astype(np.int64)))
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        """The indices that sort x along ``dim`` (int64, no gradient)."""
+        return self.sort(dim, descending, stable).indices
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        """The k largest (or smallest) entries along ``dim``: (values, indices), in order."""
+        a = self._dim(dim, "topk")
+        n = self.shape[a] if self.ndim else 1
+        if not 0 <= k <= n:
+            raise RuntimeError(f"topk(): k ({k}) is out of range for dimension {a} of size {n}")
+        if self.ndim == 0:
+            return TopKResult(*self.sort())
+        idx = np.take(self._sorted_indices(a, largest), np.arange(k), axis=a)
+        return TopKResult(self[_along(idx, a)], _T()(idx.astype(np.int64)))
+
+    # -- scans and products ---------------------------------------------------------
+    def _cast_for(self, dtype: Any) -> Any:
+        if dtype is not None:
+            return self.astype(as_dtype(dtype))
+        long = _int_to_long(self.dtype)
+        return self if long == self.dtype else self.astype(long)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Any:
+        """y_i = x_0 + ... + x_i along ``dim`` (integers give int64)."""
+        x = self._cast_for(dtype)
+        if x.ndim == 0:
+            return x * 1
+        return P.CumSum.apply(x, axis=self._dim(dim, "cumsum"))
+
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Any:
+        """y_i = x_0 * ... * x_i along ``dim``; the gradient is exact where x has zeros."""
+        x = self._cast_for(dtype)
+        if x.ndim == 0:
+            return x * 1
+        return P.CumProd.apply(x, axis=self._dim(dim, "cumprod"))
+
+    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+        """Product over ``dim`` (None: every element); exact gradient with zeros."""
+        x = self._cast_for(dtype)
+        if dim is None:
+            return P.Prod.apply(x.reshape(-1), axis=0)
+        a = self._dim(dim, "prod")
+        if x.ndim == 0:
+            return x * 1
+        return P.Prod.apply(x, axis=a, keepdims=bool(keepdim))
+
+    # -- norms and matrix helpers ------------------------------------------------------
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+             dtype: Any = None) -> Any:
+        """(sum |x|^p)^(1/p) over ``dim`` (None: all); p='fro' or 2 (default), 1, inf, 0 ..."""
+        x = self if dtype is None else self.astype(as_dtype(dtype))
+        if p == "fro":
+            p = 2
+        if isinstance(p, str):
+            raise NotImplementedError(f"norm(): p={p!r} is not supported (use 'fro' or a "
+                                      "number; the nuclear norm needs an SVD)")
+        return vector_norm(x, p, dim, keepdim)
+
+    def tril(self, diagonal: int = 0) -> Any:
+        """x with the entries above the ``diagonal``-th diagonal set to 0 (last two dims)."""
+        return _triangle(self, np.tril, diagonal, "tril")
+
+    def triu(self, diagonal: int = 0) -> Any:
+        """x with the entries below the ``diagonal``-th diagonal set to 0 (last two dims)."""
+        return _triangle(self, np.triu, diagonal, "triu")
+
+    def outer(self, vec2: Any) -> Any:
+        """y[i, j] = x[i] * v[j]; x: (n,), v: (m,) -> (n, m)."""
+        v = vec2 if isinstance(vec2, _T()) else _T()(vec2)
+        if self.ndim != 1 or v.ndim != 1:
+            raise RuntimeError(f"outer(): expected two 1-D tensors, got shapes {self.shape} "
+                               f"and {v.shape}")
+        return self.reshape(-1, 1) * v.reshape(1, -1)
+
+    ger = outer
+
+
+def _triangle(x: Any, fn: Any, k: int, op: str) -> Any:
+    if x.ndim < 2:
+        raise RuntimeError(f"{op}(): expected a tensor with at least 2 dimensions, got shape "
+                           f"{x.shape}")
+    keep = fn(np.ones(x.shape[-2:], dtype=bool), k)
+    return where(keep, x, np.zeros((), dtype=x.dtype))
+
+
+def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Any:
+    """(sum |x|^ord)^(1/ord) over ``dim`` (None: all); ord inf / -inf: max / min |x|, 0: the
+    count of nonzeros. The 2-norm's gradient at x = 0 is 0 (PyTorch's subgradient)."""
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(f"norm(): expected a floating point input, got dtype {x.dtype}")
+    dims = dim if dim is None or isinstance(dim, (tuple, list)) else (dim,)
+    kw = {"axis": None if dims is None else tuple(dims), "keepdims": bool(keepdim)}
+    if ord == math.inf:
+        return x.abs().amax(**kw)
+    if ord == -math.inf:
+        return x.abs().amin(**kw)
+    if ord == 0:
+        return (x != 0).astype(x.dtype).sum(**kw)
+    if ord == 2:
+        return P.Sqrt.apply((x * x).sum(**kw), zero_at_zero=True)
+    if ord == 1:
+        return x.abs().sum(**kw)
+    if not isinstance(ord, (int, float)):
+        raise RuntimeError(f"norm(): ord must be a number, got {ord!r}")
+    return (x.abs() ** ord).sum(**kw) ** (1.0 / ord)
