@@ -1,8 +1,10 @@
 """Tensor: an array, its gradient, and the node that computed it.
 
-Ops are recorded in one place, ``Function.apply``; this file holds the data model,
-the autograd entry points (``backward``, ``grad``), in-place updates with version
-counters, conversions and operator overloads. Op methods: ``tensor_ops``, ``tensor_reduce``.
+Ops are recorded in one place, ``Function.apply``; this file holds the data model, the
+autograd entry points (``backward``, ``grad``), the leaf side of the engine's protocol
+(accumulating into ``.grad``, hooks) and conversions. The op methods come from mixins
+that mirror ``ops/``: ``tensor_elementwise``, ``tensor_reduce``, ``tensor_movement``, and
+``tensor_inplace`` for in-place updates with version counters.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from . import engine, function
+from . import engine
+from .dtypes import as_dtype, get_default_dtype, is_dtype_name
+from .function import Function
+from .tensor_elementwise import TensorElementwise
 from .tensor_inplace import TensorInPlace
-from .tensor_ops import TensorOps, as_dtype, get_default_dtype
-from .tensor_reduce import TensorReduceOps
-from .tensor_shape import TensorShapeOps
+from .tensor_movement import TensorMovement
+from .tensor_reduce import TensorReduce
 
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
 
@@ -68,7 +72,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
-class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
+class Tensor(TensorElementwise, TensorReduce, TensorMovement, TensorInPlace):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
@@ -76,9 +80,8 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
     Python floats get the default dtype (float32). Only floating tensors can require grad.
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
+    __slots__ = ()  # the state's slots are TensorBase's
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (array * tensor)
-    _is_fn = False
 
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
@@ -92,15 +95,15 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
         self._data: np.ndarray = arr
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
-        self._ctx: Any = None
+        self._ctx: Function | None = None
         self._name = name
         self._hooks: list[Callable[[Any], Any]] | None = None
         self._vc = [0]
 
-    @classmethod
-    def _make(cls, data: np.ndarray, ctx: Any) -> Tensor:
-        """A Tensor on graph node ``ctx`` (or a constant when ``ctx`` is None)."""
-        t = object.__new__(cls)
+    @staticmethod
+    def _make(data: np.ndarray, ctx: Any) -> Tensor:
+        """A Tensor on graph node ``ctx`` (or a constant when ``ctx`` is None), unchecked."""
+        t = object.__new__(Tensor)
         t._data = data
         t.grad = None
         t.requires_grad = ctx is not None
@@ -150,9 +153,14 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
         """True for tensors created by the user (not computed by a recorded op)."""
         return self._ctx is None
 
+    @staticmethod
+    def _new(data: Any, requires_grad: bool = False) -> Tensor:
+        return Tensor(data, requires_grad=requires_grad)
+
     @property
-    def grad_fn(self) -> Any:
-        """The node that computed this tensor (None for leaves)."""
+    def grad_fn(self) -> Function | None:
+        """The node that computed this tensor (None for leaves): its ``name()``,
+        ``next_functions`` and ``metadata`` are PyTorch's node API."""
         return self._ctx
 
     @property
@@ -162,8 +170,8 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
     @name.setter
     def name(self, value: str | None) -> None:
         self._name = value
-        if self._ctx is not None:
-            self._ctx.out_name = value
+        if self._ctx is not None:  # drawings label the node's output with it
+            self._ctx.metadata["name"] = value
 
     @property
     def T(self) -> Tensor:
@@ -265,7 +273,7 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
         """``.to('cpu')`` is the identity, ``.to(float64)`` casts; other devices raise."""
         dtype, dev = kwargs.get("dtype"), kwargs.get("device")
         for a in args:
-            if isinstance(a, Device) or isinstance(a, str) and not _is_dtype_name(a):
+            if isinstance(a, Device) or isinstance(a, str) and not is_dtype_name(a):
                 dev = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
@@ -298,7 +306,7 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
             )
         seed = _seed(self, grad, create_graph)
         retain = create_graph if retain_graph is None else retain_graph
-        engine.run_backward([self], [seed], retain, create_graph, Tensor)
+        engine.run_backward([_node(self)], [seed], retain, create_graph)
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad = None``)."""
@@ -309,40 +317,59 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorInPlace):
         replacement. Returns a function that removes the hook."""
         if not self.requires_grad:
             raise RuntimeError("register_hook: this tensor does not require grad")
-        owner: Any = self._ctx if self._ctx is not None else self
-        if owner._hooks is None:
-            owner._hooks = []
-        owner._hooks.append(fn)
-        return lambda: owner._hooks.remove(fn) if fn in owner._hooks else None
+
+        def hook(g: Any) -> Any:  # the engine's hooks see arrays (Tensors under create_graph)
+            out = fn(g if isinstance(g, Tensor) else Tensor(g))
+            if out is None:
+                return None
+            out = out if isinstance(out, Tensor) else Tensor(out)
+            return out if isinstance(g, Tensor) else out._data
+
+        if self._ctx is not None:
+            return self._ctx.register_hook(hook)
+        if self._hooks is None:
+            self._hooks = []
+        hooks = self._hooks
+        hooks.append(hook)
+        return lambda: hooks.remove(hook) if hook in hooks else None
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
         if not self.requires_grad:
             raise RuntimeError("retain_grad: this tensor does not require grad")
         if self._ctx is not None:
-            self._ctx._retained = weakref.ref(self)
+            self._ctx.retained = weakref.ref(self)
 
     @property
     def retains_grad(self) -> bool:
-        return self._ctx is not None and self._ctx._retained is not None
+        return self._ctx is not None and self._ctx.retained is not None
+
+    def _accumulate_grad(self, g: Any, create: bool, fresh: bool) -> None:
+        """Add gradient ``g`` into ``.grad`` like PyTorch: summed over calls (engine.Leaf).
+
+        ``fresh``: ``g`` is an array only the engine holds, so it may become ``.grad`` itself.
+        """
+        if create:
+            gt = g if isinstance(g, Tensor) else Tensor(g)
+            if gt.dtype != self.dtype:
+                gt = gt.astype(self.dtype)
+            self.grad = gt if self.grad is None else self.grad + gt
+            return
+        if g.dtype != self.dtype:
+            g = g.astype(self.dtype)
+        if self.grad is None:
+            # otherwise a copy: the engine may hand the same array to several inputs
+            keep = fresh and g.flags.c_contiguous and g.flags.writeable
+            self.grad = Tensor(g if keep else np.array(g, order="C"))  # C-ordered, like the param
+        elif self.grad._ctx is not None or self.grad.shape != g.shape:
+            self.grad = Tensor(self.grad._data + g)
+        else:
+            self.grad._data += g
 
 
-def _is_dtype_name(a: Any) -> bool:
-    if not isinstance(a, str):
-        return False
-    try:
-        as_dtype(a)
-        return True
-    except TypeError:
-        return False
-
-
-def _index_arrays(idx: Any) -> Any:
-    if isinstance(idx, Tensor):
-        return idx._data
-    if isinstance(idx, tuple):
-        return tuple(i._data if isinstance(i, Tensor) else i for i in idx)
-    return idx
+def _node(t: Tensor) -> Any:
+    """The graph node of a Tensor: its ``grad_fn``, or the tensor itself for a leaf."""
+    return t._ctx if t._ctx is not None else t
 
 
 def _seed(t: Tensor, grad: Any, create_graph: bool) -> Any:
@@ -398,13 +425,13 @@ def grad(
     seeds = [_seed(t, g, create_graph) for t, g in zip(outs, gos)]
     capture: dict[int, int] = {}
     for i, t in enumerate(ins):
-        capture.setdefault(id(engine.node_of(t)), i)
+        capture.setdefault(id(_node(t)), i)
     retain = create_graph if retain_graph is None else retain_graph
-    got = engine.run_backward(outs, seeds, retain, create_graph, Tensor, capture)
+    got = engine.run_backward([_node(t) for t in outs], seeds, retain, create_graph, capture)
     assert got is not None
     result: list[Tensor | None] = []
     for i, t in enumerate(ins):
-        g = got[capture[id(engine.node_of(t))]]
+        g = got[capture[id(_node(t))]]
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -415,5 +442,3 @@ def grad(
             result.append(g if isinstance(g, Tensor) else Tensor(np.array(g, copy=True)))
     return tuple(result)
 
-
-function._tensor_cls = Tensor

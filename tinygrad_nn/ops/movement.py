@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import SliceGrad
+from ..engine import LazyGrad
 from ..function import Function, dual
 
 
@@ -83,8 +83,7 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        if ctx.basic and type(g) is np.ndarray:
-            # for speed: the engine adds the slice into one buffer, no full-size zeros per slice
+        if ctx.basic:  # for speed: slices add into one buffer, no full-size zeros per slice
             return (SliceGrad(g, ctx.idx, ctx.in_shape),)
         return (scatter_add(g, ctx.idx, ctx.in_shape),)
 
@@ -112,6 +111,25 @@ class ScatterAdd(Function):
 
 
 scatter_add = dual(_np_scatter_add, ScatterAdd, "idx", "shape")
+
+
+class SliceGrad(LazyGrad):
+    """Zero except ``g`` at the basic index ``idx``: GetItem's gradient, kept lazy.
+
+    Slicing a tensor T times (an RNN reading one time step at a time) would otherwise
+    allocate T full-size zero arrays; the engine adds these into one buffer instead.
+    """
+
+    __slots__ = ("g", "idx")
+
+    def __init__(self, g: Any, idx: Any, shape: tuple[int, ...]) -> None:
+        self.g, self.idx, self.shape, self.dtype = g, idx, shape, g.dtype
+
+    def dense(self) -> Any:
+        return scatter_add(self.g, self.idx, self.shape)
+
+    def add_into(self, buf: np.ndarray) -> None:
+        buf[self.idx] += self.g
 
 
 class Pad(Function):
