@@ -107,10 +107,10 @@ class Leaf(Protocol):
 
 
 class LazyGrad:
-    """The accumulation protocol: a gradient in a cheaper form than a dense array (ops
-    return them; the concrete forms live beside those ops). Later contributions ``merge``
-    into it or it is added ``add_into`` a buffer; backward and leaves get its ``dense()``
-    form (an array, or a Tensor under create_graph)."""
+    """The accumulation protocol: a gradient in a cheaper form than a dense array. Ops
+    return them (the concrete forms live beside those ops); later contributions may
+    ``merge`` into one, and backward and leaves get its ``dense()`` form, a new array (or a
+    Tensor under create_graph, where nothing merges)."""
 
     __slots__ = ("shape", "dtype")
     shape: tuple[int, ...]
@@ -119,32 +119,8 @@ class LazyGrad:
     def dense(self) -> Any:
         raise NotImplementedError
 
-    def add_into(self, buf: np.ndarray) -> None:
-        buf += self.dense()
-
     def merge(self, other: Any) -> bool:
         return False
-
-
-class _Buffer(LazyGrad):
-    """A sum only the engine holds: later contributions add into it in place."""
-
-    __slots__ = ("buf",)
-
-    def __init__(self, buf: np.ndarray) -> None:
-        self.buf, self.shape, self.dtype = buf, buf.shape, buf.dtype
-
-    def dense(self) -> np.ndarray:
-        return self.buf
-
-    def merge(self, g: Any) -> bool:
-        if g.dtype != self.dtype and np.result_type(self.dtype, g.dtype) != self.dtype:
-            return False
-        if isinstance(g, LazyGrad):
-            g.add_into(self.buf)
-        else:
-            self.buf += g
-        return True
 
 
 def _dense(g: Any) -> Any:
@@ -152,18 +128,10 @@ def _dense(g: Any) -> Any:
 
 
 def _sum(cur: Any, g: Any, create: bool) -> Any:
-    """A pending gradient plus one more contribution; in place only into the engine's own."""
-    if create:  # Tensors: recorded, never in place
-        return _dense(cur) + _dense(g)
-    if isinstance(cur, LazyGrad) and cur.merge(g):
+    """A pending gradient plus one more contribution (never in place: arrays may be shared)."""
+    if not create and isinstance(cur, LazyGrad) and cur.merge(g):
         return cur
-    if not isinstance(cur, LazyGrad) and not isinstance(g, LazyGrad):
-        return _Buffer(cur + g)
-    dtype = np.result_type(cur.dtype, g.dtype)  # a dense cur may be shared: copied
-    buf = _Buffer(cur.dense().astype(dtype, copy=False) if isinstance(cur, LazyGrad)
-                  else cur.astype(dtype))
-    buf.merge(g)
-    return buf
+    return _dense(cur) + _dense(g)
 
 
 def walk(
@@ -219,7 +187,6 @@ def run_backward(
     """The chain rule from ``roots`` (nodes) seeded with ``seeds``: gradients accumulate
     into the leaves' ``.grad``, or with ``capture`` ({id(node): slot}) are returned per slot."""
     captured: list[Any] = [None] * (len(capture) if capture else 0)
-    check = _mode.anomaly and _mode.check_nan
 
     def visit(v: Any, g: Any, fresh: bool) -> Iterable[tuple[Any, Any]]:
         if not isinstance(v, Node):  # a leaf
@@ -241,27 +208,11 @@ def run_backward(
         gs = v.run_backward(g, create_graph)
         if not retain_graph:
             v.release()
-        if check:
-            check_finite(v, gs)
         return [(p, gp) for p, gp in zip(v.parents, gs) if p is not None and gp is not None]
 
     with set_grad_enabled(create_graph):
         walk(roots, seeds, visit, create_graph)
     return captured if capture is not None else None
-
-
-def check_finite(v: Node, gs: Sequence[Any]) -> None:
-    """Anomaly mode: a non-finite gradient from node ``v`` raises, naming where v was made."""
-    for i, gp in enumerate(gs):
-        arr = np.asarray(_dense(gp)) if gp is not None else np.zeros(0)
-        if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
-            made = v.metadata.get("traceback_")
-            where = f"\nThe node was made at (most recent call last):\n{made}" if made else ""
-            raise RuntimeError(
-                f"Function '{v.name()}' returned nan values in its {i}th output.{where}\n"
-                "Draw the graph with tinygrad_nn.viz.draw_graph(loss, mark_nonfinite=True) "
-                "to see where the non-finite values start."
-            )
 
 
 def iter_nodes(*roots: Any) -> Iterator[Node | Leaf]:

@@ -36,12 +36,12 @@ drawing read it.
 from __future__ import annotations
 
 import itertools
-import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _anomaly
 from ._shapes import unbroadcast
 from .engine import LazyGrad, Node, _mode
 
@@ -285,8 +285,10 @@ class Function(Node):
         ctx.in_shapes = tuple(shapes)
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
-        if _mode.scope is not None or _mode.anomaly:
-            _annotate(ctx, out)
+        if _mode.scope is not None:
+            ctx.metadata["scope"] = _mode.scope
+        if _mode.anomaly:
+            _anomaly.record(ctx, out)
         if ctx._saved:
             srcs: list[Any] = []
             vcs = []
@@ -335,6 +337,8 @@ class Function(Node):
                 if x is not None and not isinstance(x, (TensorBase, LazyGrad)) else x
                 for x in gs
             )
+        if _mode.anomaly and _mode.check_nan:
+            _anomaly.check_finite(self, gs)
         for gp, shape in zip(gs, self.in_shapes):
             if gp is not None and getattr(gp, "shape", None) != shape:  # broadcast, or a number
                 return tuple(self._fit(gp, shape) for gp, shape in zip(gs, self.in_shapes))
@@ -363,22 +367,6 @@ class Function(Node):
 
     def __repr__(self) -> str:
         return f"<{self.name()} node, output {self.out_shape}>"
-
-
-def _annotate(ctx: Function, out: np.ndarray) -> None:
-    """Fill the node's metadata for the active recorders (module scope, anomaly mode)."""
-    meta = ctx.metadata
-    if _mode.scope is not None:
-        meta["scope"] = _mode.scope
-    if _mode.anomaly:
-        # the innermost frames outside the library: the user's line that made the node
-        frames = [f for f in traceback.extract_stack()[:-3] if "tinygrad_nn" not in f.filename]
-        meta["traceback_"] = "".join(traceback.format_list(frames[-2:])).rstrip()
-        if _mode.check_forward and out.dtype.kind in "fc" and not np.isfinite(out).all():
-            raise RuntimeError(
-                f"Function '{ctx.name()}' returned nan values in its output (forward).\n"
-                f"It was called at:\n{meta['traceback_']}"
-            )
 
 
 def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Callable[..., Any]:

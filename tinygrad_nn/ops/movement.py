@@ -114,22 +114,32 @@ scatter_add = dual(_np_scatter_add, ScatterAdd, "idx", "shape")
 
 
 class SliceGrad(LazyGrad):
-    """Zero except ``g`` at the basic index ``idx``: GetItem's gradient, kept lazy.
+    """Zero except ``g`` at basic index ``idx``: GetItem's gradient, kept as (idx, g) pairs.
 
     Slicing a tensor T times (an RNN reading one time step at a time) would otherwise
-    allocate T full-size zero arrays; the engine adds these into one buffer instead.
+    allocate T full-size zero arrays; merged, the T slices are added into one.
     """
 
-    __slots__ = ("g", "idx")
+    __slots__ = ("pairs",)
 
     def __init__(self, g: Any, idx: Any, shape: tuple[int, ...]) -> None:
-        self.g, self.idx, self.shape, self.dtype = g, idx, shape, g.dtype
+        self.pairs = [(idx, g)]
+        self.shape, self.dtype = shape, g.dtype
 
     def dense(self) -> Any:
-        return scatter_add(self.g, self.idx, self.shape)
+        if len(self.pairs) == 1:  # arrays, or a Tensor under create_graph (never merged)
+            idx, g = self.pairs[0]
+            return scatter_add(g, idx, self.shape)
+        out = np.zeros(self.shape, dtype=self.dtype)
+        for idx, g in self.pairs:
+            out[idx] += g
+        return out
 
-    def add_into(self, buf: np.ndarray) -> None:
-        buf[self.idx] += self.g
+    def merge(self, other: Any) -> bool:
+        if type(other) is SliceGrad and other.dtype == self.dtype:
+            self.pairs.extend(other.pairs)
+            return True
+        return False
 
 
 class Pad(Function):
