@@ -47,7 +47,8 @@ from .dtypes import (
 from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .tensor import Device, Tensor, device, grad
+from .tensor import Device, Tensor, device
+from .tensor_autograd import grad
 from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
 
 bool = bool_  # noqa: A001 - mirrors torch.bool

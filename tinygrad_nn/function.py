@@ -67,8 +67,11 @@ class TensorBase:
 
     __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
     _data: np.ndarray
+    grad: Any
     requires_grad: bool
     _ctx: Any
+    _name: str | None
+    _hooks: list[Callable[[Any], Any]] | None
     _vc: list[int]
 
     @staticmethod

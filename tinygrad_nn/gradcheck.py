@@ -24,7 +24,8 @@ from typing import Any, Literal
 import numpy as np
 
 from .engine import enable_grad, no_grad
-from .tensor import Tensor, grad
+from .tensor import Tensor
+from .tensor_autograd import grad
 
 Mode = Literal["auto", "projection", "full"]
 _FULL_LIMIT = 64  # "auto" checks every Jacobian entry when input and output are this small
