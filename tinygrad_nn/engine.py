@@ -76,7 +76,8 @@ class Node:
     """What the walk needs from a recorded op (``Function`` implements it): ``parents[i]``
     is input i's node (a ``Node``, a ``Leaf``, or None: no gradient); ``seq`` grows with
     recording order, so parents have smaller numbers; ``run_backward`` gives one gradient
-    per parent at its input's shape; ``release`` frees the saved values."""
+    per parent as (parent, gradient) pairs at the inputs' shapes (None parents and None
+    gradients left out); ``release`` frees the saved values."""
 
     __slots__ = ()
     seq: int
@@ -91,7 +92,7 @@ class Node:
     def name(self) -> str:
         raise NotImplementedError
 
-    def run_backward(self, g: Any, create: bool) -> tuple[Any, ...]:
+    def run_backward(self, g: Any, create: bool) -> list[tuple[Any, Any]]:
         raise NotImplementedError
 
     def release(self) -> None:
@@ -205,10 +206,10 @@ def run_backward(
                 t._accumulate_grad(g, create_graph, False)
         if capture is not None and id(v) in capture:
             captured[capture[id(v)]] = g
-        gs = v.run_backward(g, create_graph)
+        pairs = v.run_backward(g, create_graph)
         if not retain_graph:
             v.release()
-        return [(p, gp) for p, gp in zip(v.parents, gs) if p is not None and gp is not None]
+        return pairs
 
     with set_grad_enabled(create_graph):
         walk(roots, seeds, visit, create_graph)

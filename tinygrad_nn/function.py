@@ -313,8 +313,9 @@ class Function(Node):
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
-    def run_backward(self, g: Any, create: bool) -> tuple[Any, ...]:
-        """``backward`` checked: saved values intact, one gradient per input, at its shape."""
+    def run_backward(self, g: Any, create: bool) -> list[tuple[Any, Any]]:
+        """``backward`` checked (saved values intact, one gradient per input), as (parent,
+        gradient) pairs, each gradient at its input's shape (engine.Node)."""
         if self._released and self._saved_src:
             raise RuntimeError(_FREED.format(op=type(self).__name__))
         for vc, seen in self._vcs:
@@ -342,15 +343,17 @@ class Function(Node):
             )
         if _mode.anomaly and _mode.check_nan:
             _anomaly.check_finite(self, gs)
-        for gp, shape in zip(gs, self.in_shapes):
-            if gp is not None and getattr(gp, "shape", None) != shape:  # broadcast, or a number
-                return tuple(self._fit(gp, shape) for gp, shape in zip(gs, self.in_shapes))
-        return gs
+        pairs = []
+        for p, gp, shape in zip(self.parents, gs, self.in_shapes):
+            if p is None or gp is None:
+                continue
+            if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
+                gp = self._fit(gp, shape)
+            pairs.append((p, gp))
+        return pairs
 
     def _fit(self, gp: Any, shape: tuple[int, ...]) -> Any:
         """Un-broadcast ``gp`` to an input's ``shape``; a shape that cannot be is an error."""
-        if gp is None or getattr(gp, "shape", None) == shape:
-            return gp
         if isinstance(gp, (int, float)):
             gp = np.full(shape, gp)
         try:
