@@ -317,7 +317,7 @@ def test_call_sets_the_drawing_scope_and_restores_it():
     inner.register_forward_hook(lambda m, args, out: seen.append(_mode.scope))
     y = outer(tg.randn(1, 2))
     assert seen == [(outer, inner)]
-    assert y._ctx.scope == (outer, inner)
+    assert y.grad_fn.metadata["scope"] == (outer, inner)
     assert _mode.scope is None
 
     class Boom(nn.Module):

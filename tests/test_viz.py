@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import tinygrad_nn as tg
 from tests.viz_helpers import Dot, _op_total, logistic
 from tinygrad_nn import Tensor
-from tinygrad_nn.engine import node_of, toposort
+from tinygrad_nn.engine import iter_nodes
 from tinygrad_nn.viz import draw_graph, draw_module
 from tinygrad_nn.viz._dot import STYLE
 
@@ -216,7 +216,7 @@ def test_random_graphs_draw_every_op_once_and_fold_into_a_partition(data: Any) -
         pick = data.draw(st.sampled_from(list(RANDOM_OPS)))
         pool.append(RANDOM_OPS[pick](a, b, w))
     y = pool[-1].sum()
-    n_ops = sum(1 for v in toposort(node_of(y)) if v._is_fn)
+    n_ops = sum(1 for v in iter_nodes(y) if isinstance(v, tg.Function))
     d = Dot(draw_graph(y))
     assert sum(d.ops().values()) == n_ops == d.kinds()["tensor"] + d.kinds()["output"]
     assert all(s in d.nodes and t in d.nodes for s, t, _ in d.edges)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from . import functional
 from ._random import get_rng, get_rng_state, manual_seed, set_rng_state
+from ._version import __version__ as __version__
 from .creation import (
     arange,
     empty,
@@ -31,23 +30,28 @@ from .creation import (
     zeros,
     zeros_like,
 )
+from .dtypes import (
+    bool_,
+    double,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    uint8,
+)
 from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .tensor import Device, Tensor, device, grad
-from .tensor_ops import get_default_dtype, maximum, minimum, set_default_dtype, where
-from .tensor_shape import cat, concatenate, einsum, stack
+from .tensor import Device, Tensor, device
+from .tensor_autograd import grad
+from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
 
-__version__ = "0.1.0"
-
-# torch-style dtype names
-float16 = half = np.float16
-float32 = np.float32
-float64 = double = np.float64
-int32 = np.int32
-int64 = long = np.int64
-uint8 = np.uint8
-bool = np.bool_  # noqa: A001 - mirrors torch.bool
+bool = bool_  # noqa: A001 - mirrors torch.bool
 
 
 def __getattr__(name: str) -> Any:

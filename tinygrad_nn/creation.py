@@ -8,8 +8,8 @@ import numpy as np
 
 from ._random import get_rng, manual_seed
 from ._shapes import shape_arg
+from .dtypes import as_dtype, default_or
 from .tensor import Tensor
-from .tensor_ops import as_dtype, get_default_dtype
 
 __all__ = [
     "arange",
@@ -33,10 +33,6 @@ __all__ = [
 ]
 
 
-def _dt(dtype: Any) -> np.dtype:
-    return get_default_dtype() if dtype is None else as_dtype(dtype)
-
-
 def _new(arr: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor(arr, requires_grad=requires_grad)
 
@@ -52,12 +48,12 @@ def tensor(
 
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """All zeros; ``zeros(2, 3)`` and ``zeros((2, 3))`` alike."""
-    return _new(np.zeros(shape_arg(shape), _dt(dtype)), requires_grad)
+    return _new(np.zeros(shape_arg(shape), default_or(dtype)), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """All ones."""
-    return _new(np.ones(shape_arg(shape), _dt(dtype)), requires_grad)
+    return _new(np.ones(shape_arg(shape), default_or(dtype)), requires_grad)
 
 
 def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -67,7 +63,7 @@ def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Every element ``fill_value``."""
-    return _new(np.full(shape_arg((shape,)), fill_value, _dt(dtype)), requires_grad)
+    return _new(np.full(shape_arg((shape,)), fill_value, default_or(dtype)), requires_grad)
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
@@ -110,7 +106,7 @@ def arange(
         start, end = 0, start
     arr = np.arange(start, end, step)
     if dtype is not None or arr.dtype.kind == "f":
-        arr = arr.astype(_dt(dtype))
+        arr = arr.astype(default_or(dtype))
     return _new(arr, requires_grad)
 
 
@@ -118,22 +114,23 @@ def linspace(
     start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
     """``steps`` evenly spaced values from start to end inclusive."""
-    return _new(np.linspace(start, end, steps).astype(_dt(dtype)), requires_grad)
+    return _new(np.linspace(start, end, steps).astype(default_or(dtype)), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Identity matrix (n, m)."""
-    return _new(np.eye(n, m, dtype=_dt(dtype)), requires_grad)
+    return _new(np.eye(n, m, dtype=default_or(dtype)), requires_grad)
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform draws in [0, 1) from the library generator (see manual_seed)."""
-    return _new(get_rng().random(shape_arg(shape)).astype(_dt(dtype)), requires_grad)
+    return _new(get_rng().random(shape_arg(shape)).astype(default_or(dtype)), requires_grad)
 
 
 def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal draws from the library generator (see manual_seed)."""
-    return _new(get_rng().standard_normal(shape_arg(shape)).astype(_dt(dtype)), requires_grad)
+    draw = get_rng().standard_normal(shape_arg(shape))
+    return _new(draw.astype(default_or(dtype)), requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None) -> Tensor:

@@ -25,25 +25,28 @@ Under ``create_graph=True`` ``g`` is a Tensor and every saved value that is an i
 or the output of ``forward`` comes back as that Tensor, so a backward written with
 operators and methods both types share (``*``, ``@``, ``.sum(axis, keepdims=True)``,
 ``.reshape``) records its own graph and can be differentiated again. A saved value
-that is neither an input nor the output is treated as a constant.
+that is neither an input nor the output is a constant, unless ``save_for_backward`` is
+told how to recompute it from the values saved before it (``recompute=``).
+
+A recorded ``ctx`` is a node of the graph (``engine.Node``): PyTorch's public node API
+(``name()``, ``next_functions``, ``metadata``, ``register_hook``) is how users and the
+drawing read it.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import engine
-from .engine import _mode, fit_grad
+from . import _anomaly
+from ._shapes import unbroadcast
+from .engine import LazyGrad, Node, _mode
 
-# The Tensor class, registered by tensor.py (imports point one way: ops never import tensor.py).
-_tensor_cls: Any = None
-
-_OUT = object()
-_counter = itertools.count(1)  # marks a saved value that is the output of forward
+_OUT = object()  # marks a saved value that is the output of forward
+_counter = itertools.count(1)
 
 _FREED = (
     "{op}: trying to backward through the graph a second time (or to read its saved "
@@ -51,30 +54,95 @@ _FREED = (
     "backward(); call backward(retain_graph=True) the first time to keep them."
 )
 
+# per-node bookkeeping set by ``apply`` (not an op's own options; the drawing skips these)
+NODE_FIELDS = frozenset(
+    {"seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype", "hooks",
+     "retained"}
+)
 
-class Function:
+
+class TensorBase:
+    """The state of a Tensor, as the recording point reads and writes it (``Tensor`` derives
+    from it: ops reach the Tensor class only through their inputs, never a global)."""
+
+    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
+    _data: np.ndarray
+    grad: Any
+    requires_grad: bool
+    _ctx: Any
+    _name: str | None
+    _hooks: list[Callable[[Any], Any]] | None
+    _vc: list[int]
+
+    @staticmethod
+    def _make(data: np.ndarray, ctx: Any) -> Any:
+        """A Tensor holding ``data`` on node ``ctx`` (a constant when None), unchecked."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _new(data: Any, requires_grad: bool = False) -> Any:
+        """``Tensor(data, requires_grad)``: how the method mixins make a Tensor."""
+        raise NotImplementedError
+
+    if TYPE_CHECKING:  # provided by Tensor
+
+        @property
+        def shape(self) -> tuple[int, ...]: ...
+
+        @property
+        def ndim(self) -> int: ...
+
+        @property
+        def dtype(self) -> np.dtype: ...
+
+
+def data_of(x: Any) -> Any:
+    """The array of a Tensor; anything else unchanged."""
+    return x._data if isinstance(x, TensorBase) else x
+
+
+class AccumulateGrad:
+    """A leaf as ``next_functions`` shows it (PyTorch's): ``.variable`` is the tensor."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    @property
+    def next_functions(self) -> tuple[()]:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad for a tensor of shape {tuple(self.variable.shape)}>"
+
+
+class Function(Node):
     """Base class of every primitive op and of users' custom ops (see module doc)."""
 
-    _is_fn = True
     view = False  # True when forward returns a view of its first input's array
-    draw_note: str | None = None  # shown under the op's name in drawings (a fused op's math)
+    draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
 
-    # per-node state; class-level defaults keep node creation cheap (set when recorded)
+    # the node protocol; class-level defaults keep node creation cheap (set when recorded)
+    seq = 0  # recording order: a node's inputs always have smaller numbers
     parents: tuple[Any, ...] = ()
     in_shapes: tuple[Any, ...] = ()
     needs_input_grad: tuple[bool, ...] = ()
     out_shape: tuple[int, ...] = ()
     out_dtype: Any = None
-    out_name: str | None = None  # the .name given to the output tensor (for drawing)
-    scope: Any = None  # the modules being called when the op ran (for drawing)
+    hooks: list[Callable[[Any], Any]] | None = None
+    retained: Any = None
+    _metadata: dict[str, Any] | None = None
+    # saved values: the values, where each came from, the versions they had
     _saved: tuple[Any, ...] | None = None
     _saved_src: tuple[Any, ...] = ()
     _vcs: tuple[tuple[list[int], int], ...] = ()
-    _seq = 0  # recording order: a node's inputs always have smaller numbers (engine order)
-    _create = False
+    _recompute: dict[int, Callable[..., Any]] | None = None
+    _tensor: Any = None  # under create_graph: makes Tensors (the incoming gradient's _make)
     _released = False
-    _hooks: list[Callable[[Any], Any]] | None = None
-    _retained: Any = None
 
     # -- the contract -------------------------------------------------------------
     @staticmethod
@@ -87,9 +155,17 @@ class Function:
         """Return one gradient per input of ``forward`` (``None`` for no gradient)."""
         raise NotImplementedError
 
-    def save_for_backward(self, *values: Any) -> None:
-        """Keep values for ``backward``; save the cheapest that determine the derivative."""
+    def save_for_backward(
+        self, *values: Any, recompute: dict[int, Callable[..., Any]] | None = None
+    ) -> None:
+        """Keep values for ``backward``; save the cheapest that determine the derivative.
+
+        ``recompute={i: fn}``: value i is ``fn(*values[:i])``; under create_graph it is
+        recomputed from them (so differentiable) instead of being a constant.
+        """
         self._saved = values
+        if recompute:
+            self._recompute = recompute
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -99,35 +175,73 @@ class Function:
             if self._released:
                 raise RuntimeError(_FREED.format(op=type(self).__name__))
             return ()
-        if not self._create:
+        make = self._tensor
+        if make is None:
             return saved
-        out = []
-        for value, src in zip(saved, self._saved_src):
-            if src is None:
+        out: list[Any] = []
+        for i, (value, src) in enumerate(zip(saved, self._saved_src)):
+            if self._recompute and i in self._recompute:
+                out.append(self._recompute[i](*out))
+            elif src is None:
                 out.append(value)
             elif src is _OUT:  # the output: a Tensor on this node
-                out.append(_tensor_cls._make(value, self))
-            elif src._is_fn:  # a computed input: a Tensor on its node, as it was saved
-                out.append(_tensor_cls._make(value, src))
+                out.append(make(value, self))
+            elif isinstance(src, Node):  # a computed input: a Tensor on its node, as saved
+                out.append(make(value, src))
             else:  # a leaf input
                 out.append(src)
         return tuple(out)
 
     saved = saved_tensors
 
+    # -- PyTorch's public node API ----------------------------------------------
+    def name(self) -> str:
+        """PyTorch's node name: the op and 'Backward0' ('MulBackward0')."""
+        return f"{type(self).__name__}Backward0"
+
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """Per input, (its node, 0): a recorded op, an ``AccumulateGrad`` for a leaf that
+        requires grad, or None for an input that needs no gradient (as in PyTorch)."""
+        return tuple(
+            (p if p is None or isinstance(p, Node) else AccumulateGrad(p), 0)
+            for p in self.parents
+        )
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Free-form facts about this node (PyTorch's ``grad_fn.metadata``): the one hook for
+        what drawings and anomaly mode need. Filled only while a recorder is active:
+        ``scope`` (the modules being called, nn), ``name`` (the output's ``.name``),
+        ``traceback_`` (where it was made, anomaly mode)."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, fn: Callable[[Any], Any]) -> Callable[[], None]:
+        """Call ``fn(g)`` on the gradient of this node's output; it may return a replacement.
+        Returns a function that removes the hook."""
+        if self.hooks is None:
+            self.hooks = []
+        hooks = self.hooks
+        hooks.append(fn)
+        return lambda: hooks.remove(fn) if fn in hooks else None
+
     # -- recording ----------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the inputs' arrays and record the node when grad is on."""
-        T = _tensor_cls
         enabled = _mode.enabled
         arrays = []
         parents = []
         needs = []
         shapes = []
         record = False
+        make = None
         for a in args:
-            if isinstance(a, T):
+            if isinstance(a, TensorBase):
+                if make is None:
+                    make = a._make
                 d = a._data
                 arrays.append(d)
                 shapes.append(d.shape)
@@ -144,6 +258,8 @@ class Function:
                 shapes.append(getattr(a, "shape", ()))
             parents.append(None)
             needs.append(False)
+        if make is None:
+            raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
         ctx = cls()
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
@@ -158,25 +274,24 @@ class Function:
             raw, out = out, np.asarray(out)
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
-        result = T.__new__(T)
-        result._data = out
-        result.grad = None
-        result._name = None
-        result._hooks = None
-        result._vc = args[0]._vc if cls.view and isinstance(args[0], T) else [0]
         if not record or out.dtype.kind not in "fc":
-            result.requires_grad = False
-            result._ctx = None
+            result = make(out, None)
+            if cls.view and isinstance(args[0], TensorBase):
+                result._vc = args[0]._vc
             return result
-        result.requires_grad = True
-        result._ctx = ctx
-        ctx._seq = next(_counter)
+        result = make(out, ctx)
+        if cls.view and isinstance(args[0], TensorBase):
+            result._vc = args[0]._vc
+        ctx.seq = next(_counter)
         ctx.parents = tuple(parents)
         ctx.needs_input_grad = tuple(needs)
         ctx.in_shapes = tuple(shapes)
-        ctx.scope = _mode.scope
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
+        if _mode.scope is not None:
+            ctx.metadata["scope"] = _mode.scope
+        if _mode.anomaly:
+            _anomaly.record(ctx, out)
         if ctx._saved:
             srcs: list[Any] = []
             vcs = []
@@ -187,7 +302,7 @@ class Function:
                     vcs.append((result._vc, result._vc[0]))
                 else:
                     for a, arr in zip(args, arrays):
-                        if s is arr and isinstance(a, T):
+                        if s is arr and isinstance(a, TensorBase):
                             # the node, not the Tensor: an in-place op may rebase the Tensor later
                             src = a._ctx if a._ctx is not None else a
                             vcs.append((a._vc, a._vc[0]))
@@ -197,8 +312,10 @@ class Function:
             ctx._vcs = tuple(vcs)
         return result
 
-    # -- called by the engine -----------------------------------------------------
-    def _backward_node(self, g: Any, create: bool) -> tuple[Any, ...]:
+    # -- the node protocol, called by the engine -----------------------------------
+    def run_backward(self, g: Any, create: bool) -> list[tuple[Any, Any]]:
+        """``backward`` checked (saved values intact, one gradient per input), as (parent,
+        gradient) pairs, each gradient at its input's shape (engine.Node)."""
         if self._released and self._saved_src:
             raise RuntimeError(_FREED.format(op=type(self).__name__))
         for vc, seen in self._vcs:
@@ -209,7 +326,7 @@ class Function:
                     f"in-place operation (its version is {vc[0]}, expected {seen}); "
                     "use an out-of-place op or clone the value before changing it"
                 )
-        self._create = create
+        self._tensor = g._make if create else None
         gs = type(self).backward(self, g)
         if not isinstance(gs, tuple):
             gs = tuple(gs) if isinstance(gs, list) else (gs,)
@@ -219,17 +336,43 @@ class Function:
                 f"{len(self.parents)} (one per input of forward)"
             )
         if create:
-            T = _tensor_cls
-            gs = tuple(T(x) if x is not None and not isinstance(x, T) else x for x in gs)
-        return gs
+            gs = tuple(
+                g._make(np.asarray(x), None)
+                if x is not None and not isinstance(x, (TensorBase, LazyGrad)) else x
+                for x in gs
+            )
+        if _mode.anomaly and _mode.check_nan:
+            _anomaly.check_finite(self, gs)
+        pairs = []
+        for p, gp, shape in zip(self.parents, gs, self.in_shapes):
+            if p is None or gp is None:
+                continue
+            if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
+                gp = self._fit(gp, shape)
+            pairs.append((p, gp))
+        return pairs
 
-    def _fit_grad(self, gp: Any, shape: tuple[int, ...]) -> Any:
+    def _fit(self, gp: Any, shape: tuple[int, ...]) -> Any:
+        """Un-broadcast ``gp`` to an input's ``shape``; a shape that cannot be is an error."""
         if isinstance(gp, (int, float)):
             gp = np.full(shape, gp)
-        return fit_grad(gp, shape, type(self).__name__)
+        try:
+            out = unbroadcast(gp, shape)
+        except (ValueError, TypeError):
+            out = None
+        if out is None or out.shape != shape:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward returned a gradient of shape "
+                f"{tuple(gp.shape)} for an input of shape {shape}"
+            )
+        return out
+
+    def release(self) -> None:
+        self._saved = None
+        self._released = True
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} node, output {self.out_shape}>"
+        return f"<{self.name()} node, output {self.out_shape}>"
 
 
 def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Callable[..., Any]:
@@ -241,7 +384,7 @@ def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Ca
     """
 
     def call(x: Any, *args: Any) -> Any:
-        if isinstance(x, _tensor_cls):
+        if isinstance(x, TensorBase):
             return fn_cls.apply(x, **dict(zip(options, args)))
         return np_fn(x, *args)
 
@@ -249,4 +392,4 @@ def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Ca
     return call
 
 
-__all__ = ["Function", "dual", "engine"]
+__all__ = ["AccumulateGrad", "Function", "TensorBase", "data_of", "dual"]

@@ -23,18 +23,16 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .engine import enable_grad, no_grad
+from .tensor import Tensor
+from .tensor_autograd import grad
+
 Mode = Literal["auto", "projection", "full"]
 _FULL_LIMIT = 64  # "auto" checks every Jacobian entry when input and output are this small
 
 
 class GradcheckError(AssertionError):
     """Raised when |analytic - numeric| > atol + rtol·|numeric| for some derivative."""
-
-
-def _tg() -> Any:
-    import tinygrad_nn  # lazy: gradcheck is a leaf that nothing in the core imports
-
-    return tinygrad_nn
 
 
 def gradcheck(
@@ -100,9 +98,8 @@ def gradgradcheck(
     leaves the graph (``.data``, ``np.*`` on its values, ``.detach()``) is caught here even
     when ``gradcheck`` passes. Parameters, return value and errors are as in ``gradcheck``.
     """
-    tg = _tg()
     xs, checked = _prepare(inputs, "gradgradcheck")
-    with tg.enable_grad():
+    with enable_grad():
         probe = _call(fn, xs, "at the given inputs")
     rng = np.random.default_rng(seed + 1)
     vs = {pos: rng.standard_normal(np.shape(_array(o))) for pos, o in probe}
@@ -112,17 +109,17 @@ def gradgradcheck(
                  + (f" ({xs[i].name!r})" if xs[i].name else "") for i in checked]
 
     def first_derivative(*args: Any) -> tuple[Any, ...]:
-        with tg.enable_grad():
+        with enable_grad():
             outs = _call(fn, args, "inside the first derivative")
             diff = [(pos, o) for pos, o in outs if _differentiable(o)]
             wrt = [args[i] for i in checked]
             gs: Sequence[Any] = [None] * len(wrt)
             if diff:
-                seeds = [tg.Tensor(vs[pos].astype(o._data.dtype)) for pos, o in diff]
-                gs = tg.grad([o for _, o in diff], wrt, grad_outputs=seeds,
+                seeds = [Tensor(vs[pos].astype(o._data.dtype)) for pos, o in diff]
+                gs = grad([o for _, o in diff], wrt, grad_outputs=seeds,
                              create_graph=True, allow_unused=True)
         return tuple(
-            tg.Tensor(np.zeros(w.shape)) if g is None else g for g, w in zip(gs, wrt)
+            Tensor(np.zeros(w.shape)) if g is None else g for g, w in zip(gs, wrt)
         )
 
     return _check(first_derivative, xs, eps, atol, rtol, raise_exception, mode, seed,
@@ -145,7 +142,6 @@ def _check(
     out_names: list[str] | None,
 ) -> bool:
     """Shared body of gradcheck / gradgradcheck: True, False or GradcheckError."""
-    tg = _tg()
     if not callable(fn):
         raise TypeError(f"{label}: fn must be callable, got {type(fn).__name__}")
     if mode not in ("auto", "projection", "full"):
@@ -154,7 +150,7 @@ def _check(
         raise ValueError(f"{label}: need eps > 0, atol >= 0, rtol >= 0; got "
                          f"eps={eps}, atol={atol}, rtol={rtol}")
     xs, checked = _prepare(inputs, label)
-    with tg.enable_grad():
+    with enable_grad():
         outs = _call(fn, xs, "at the given inputs")
     sizes = [int(np.size(_array(o))) for _, o in outs]
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
@@ -170,9 +166,9 @@ def _check(
         used = [(k, o) for k, o in diff if np.any(v[offsets[k]:offsets[k + 1]])]
         if not used:
             return zeros
-        seeds = [tg.Tensor(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o._data.dtype))
+        seeds = [Tensor(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o._data.dtype))
                  for k, o in used]
-        gs = tg.grad([o for _, o in used], [xs[i] for i in checked], grad_outputs=seeds,
+        gs = grad([o for _, o in used], [xs[i] for i in checked], grad_outputs=seeds,
                      retain_graph=True, allow_unused=True)
         return [z if g is None else np.asarray(g._data, dtype=np.float64)
                 for g, z in zip(gs, zeros)]
@@ -183,9 +179,9 @@ def _check(
         vals = []
         for sign, op in ((1.0, "+"), (-1.0, "-")):
             args = list(xs)
-            args[i] = tg.Tensor(x._data + (sign * eps) * d, requires_grad=x.requires_grad,
+            args[i] = Tensor(x._data + (sign * eps) * d, requires_grad=x.requires_grad,
                                 name=x.name)
-            with tg.no_grad():
+            with no_grad():
                 f = _flat(_call(fn, args, f"at input {i} {op} eps * {what}"))
             if f.shape != (m,):
                 raise RuntimeError(f"{label}: fn returned {f.size} output elements at a "
@@ -257,18 +253,17 @@ def _check(
 
 def _prepare(inputs: Any, label: str) -> tuple[list[Any], list[int]]:
     """Float64 copies of the inputs and the positions of those to check."""
-    tg = _tg()
-    if isinstance(inputs, (tg.Tensor, np.ndarray)) or not isinstance(inputs, (tuple, list)):
+    if isinstance(inputs, (Tensor, np.ndarray)) or not isinstance(inputs, (tuple, list)):
         inputs = (inputs,)
     xs: list[Any] = []
     checked = []
     for i, x in enumerate(inputs):
-        if isinstance(x, tg.Tensor):
+        if isinstance(x, Tensor):
             kind = x._data.dtype.kind
             if kind == "c":
                 raise TypeError(f"{label}: input {i} is complex; only real inputs are supported")
             if kind == "f":
-                x = tg.Tensor(np.array(x._data, dtype=np.float64, copy=True),
+                x = Tensor(np.array(x._data, dtype=np.float64, copy=True),
                               requires_grad=x.requires_grad, name=x.name)
                 if x.requires_grad:
                     checked.append(i)
@@ -299,7 +294,7 @@ def _array(o: Any) -> Any:
 
 
 def _differentiable(o: Any) -> bool:
-    return bool(getattr(o, "requires_grad", False)) and isinstance(o, _tg().Tensor)
+    return bool(getattr(o, "requires_grad", False)) and isinstance(o, Tensor)
 
 
 def _flat(outs: list[tuple[int, Any]]) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ._h5tree import _GROUP_KINDS, _classify, _Reader, _write
 from ._h5tree import MAX_DEPTH as MAX_DEPTH  # re-exported: save's documented nesting limit
+from ._version import __version__
 
 __all__ = [
     "CheckpointError",
@@ -66,14 +67,6 @@ class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
 
 
 # ----------------------------------------------------------------------------------- helpers
-
-
-def _library_version() -> str:
-    try:
-        from . import __version__
-    except ImportError:
-        return "0.1.0"
-    return str(__version__)
 
 
 def _check_regular_file(path: str) -> int:
@@ -146,7 +139,7 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
             _write(f, kind, payload, 0, h)
             f.attrs["tinygrad_nn_format"] = np.bytes_(FORMAT_NAME)
             f.attrs["format_version"] = np.int64(FORMAT_VERSION)
-            f.attrs["library_version"] = np.bytes_(_library_version())
+            f.attrs["library_version"] = np.bytes_(__version__)
             f.attrs["digest"] = np.bytes_(h.hexdigest())
             f.flush()
         fd = os.open(tmp, os.O_RDWR)
@@ -242,7 +235,7 @@ def _load_open(reader: _Reader, f: Any) -> Any:
         with contextlib.suppress(Exception):
             writer = "tinygrad_nn " + reader.attr(f, "library_version", "the root")
         raise reader.fail(f"written in checkpoint format version {version} by {writer}; "
-                          f"this tinygrad_nn ({_library_version()}) reads format versions up "
+                          f"this tinygrad_nn ({__version__}) reads format versions up "
                           f"to {FORMAT_VERSION}: upgrade tinygrad_nn to load it")
     if version < 1:
         raise reader.fail(f"invalid format_version {version}, expected 1..{FORMAT_VERSION}")

@@ -1,24 +1,27 @@
 """Tensor: an array, its gradient, and the node that computed it.
 
-Ops are recorded in one place, ``Function.apply``; this file holds the data model,
-the autograd entry points (``backward``, ``grad``), in-place updates with version
-counters, conversions and operator overloads. Op methods: ``tensor_ops``, ``tensor_reduce``.
+Ops are recorded in one place, ``Function.apply``; this file holds the data model, the
+autograd entry points (``backward``, ``grad``), the leaf side of the engine's protocol
+(accumulating into ``.grad``, hooks) and conversions. The op methods come from mixins
+that mirror ``ops/``: ``tensor_elementwise``, ``tensor_reduce``, ``tensor_movement``, and
+``tensor_inplace`` for in-place updates with version counters.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from . import engine, function
+from .dtypes import as_dtype, get_default_dtype, is_dtype_name
+from .function import Function
+from .tensor_autograd import TensorAutograd
+from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
-from .tensor_ops import TensorOps, as_dtype, get_default_dtype
-from .tensor_reduce import TensorReduceOps
-from .tensor_shape import TensorShapeOps
+from .tensor_movement import TensorMovement
+from .tensor_reduce import TensorReduce
 
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
 
@@ -69,7 +72,9 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
-class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, TensorInPlace):
+class Tensor(
+    TensorElementwise, TensorReduce, TensorMovement, TensorIndexingOps, TensorInPlace, TensorAutograd
+):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
@@ -77,9 +82,8 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, Tens
     Python floats get the default dtype (float32). Only floating tensors can require grad.
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
+    __slots__ = ()  # the state's slots are TensorBase's
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (array * tensor)
-    _is_fn = False
 
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
@@ -93,15 +97,15 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, Tens
         self._data: np.ndarray = arr
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
-        self._ctx: Any = None
+        self._ctx: Function | None = None
         self._name = name
         self._hooks: list[Callable[[Any], Any]] | None = None
         self._vc = [0]
 
-    @classmethod
-    def _make(cls, data: np.ndarray, ctx: Any) -> Tensor:
-        """A Tensor on graph node ``ctx`` (or a constant when ``ctx`` is None)."""
-        t = object.__new__(cls)
+    @staticmethod
+    def _make(data: np.ndarray, ctx: Any) -> Tensor:
+        """A Tensor on graph node ``ctx`` (or a constant when ``ctx`` is None), unchecked."""
+        t = object.__new__(Tensor)
         t._data = data
         t.grad = None
         t.requires_grad = ctx is not None
@@ -151,9 +155,14 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, Tens
         """True for tensors created by the user (not computed by a recorded op)."""
         return self._ctx is None
 
+    @staticmethod
+    def _new(data: Any, requires_grad: bool = False) -> Tensor:
+        return Tensor(data, requires_grad=requires_grad)
+
     @property
-    def grad_fn(self) -> Any:
-        """The node that computed this tensor (None for leaves)."""
+    def grad_fn(self) -> Function | None:
+        """The node that computed this tensor (None for leaves): its ``name()``,
+        ``next_functions`` and ``metadata`` are PyTorch's node API."""
         return self._ctx
 
     @property
@@ -163,8 +172,8 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, Tens
     @name.setter
     def name(self, value: str | None) -> None:
         self._name = value
-        if self._ctx is not None:
-            self._ctx.out_name = value
+        if self._ctx is not None:  # drawings label the node's output with it
+            self._ctx.metadata["name"] = value
 
     @property
     def T(self) -> Tensor:
@@ -266,7 +275,7 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, Tens
         """``.to('cpu')`` is the identity, ``.to(float64)`` casts; other devices raise."""
         dtype, dev = kwargs.get("dtype"), kwargs.get("device")
         for a in args:
-            if isinstance(a, Device) or isinstance(a, str) and not _is_dtype_name(a):
+            if isinstance(a, Device) or isinstance(a, str) and not is_dtype_name(a):
                 dev = a
             elif isinstance(a, Tensor):
                 dtype = a.dtype
@@ -281,140 +290,3 @@ class Tensor(TensorOps, TensorReduceOps, TensorShapeOps, TensorIndexingOps, Tens
 
     def contiguous(self) -> Tensor:
         return self
-
-    # -- autograd -----------------------------------------------------------------
-    def backward(
-        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
-    ) -> None:
-        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` by the chain rule.
-
-        ``grad`` is d(loss)/d(self); it may be omitted only for a one-element tensor.
-        The graph's saved arrays are released unless ``retain_graph``; with
-        ``create_graph`` the backward pass is itself recorded (for higher derivatives).
-        """
-        if not self.requires_grad:
-            raise RuntimeError(
-                "backward(): this tensor does not require grad and has no graph "
-                "(no input had requires_grad=True, or it was computed under no_grad())"
-            )
-        seed = _seed(self, grad, create_graph)
-        retain = create_graph if retain_graph is None else retain_graph
-        engine.run_backward([self], [seed], retain, create_graph, Tensor)
-
-    def zero_grad(self) -> None:
-        """Forget the accumulated gradient (``.grad = None``)."""
-        self.grad = None
-
-    def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
-        """Call ``fn(grad)`` when this tensor's gradient is computed; it may return a
-        replacement. Returns a function that removes the hook."""
-        if not self.requires_grad:
-            raise RuntimeError("register_hook: this tensor does not require grad")
-        owner: Any = self._ctx if self._ctx is not None else self
-        if owner._hooks is None:
-            owner._hooks = []
-        owner._hooks.append(fn)
-        return lambda: owner._hooks.remove(fn) if fn in owner._hooks else None
-
-    def retain_grad(self) -> None:
-        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
-        if not self.requires_grad:
-            raise RuntimeError("retain_grad: this tensor does not require grad")
-        if self._ctx is not None:
-            self._ctx._retained = weakref.ref(self)
-
-    @property
-    def retains_grad(self) -> bool:
-        return self._ctx is not None and self._ctx._retained is not None
-
-
-def _is_dtype_name(a: Any) -> bool:
-    if not isinstance(a, str):
-        return False
-    try:
-        as_dtype(a)
-        return True
-    except TypeError:
-        return False
-
-
-def _index_arrays(idx: Any) -> Any:
-    if isinstance(idx, Tensor):
-        return idx._data
-    if isinstance(idx, tuple):
-        return tuple(i._data if isinstance(i, Tensor) else i for i in idx)
-    return idx
-
-
-def _seed(t: Tensor, grad: Any, create_graph: bool) -> Any:
-    """The starting gradient d(out)/d(t): ones for a one-element t, else ``grad``."""
-    if grad is None:
-        if t._data.size != 1:
-            raise RuntimeError(
-                f"backward(): grad can be implicitly created only for a one-element output, "
-                f"but the tensor has shape {t.shape}; pass grad= of that shape"
-            )
-        g = np.ones(t.shape, dtype=t.dtype)
-    else:
-        g = grad._data if isinstance(grad, Tensor) else np.asarray(grad, dtype=t.dtype)
-        if g.shape != t.shape:
-            raise RuntimeError(
-                f"backward(): grad has shape {g.shape}, expected the output's shape {t.shape}"
-            )
-        if create_graph and isinstance(grad, Tensor):
-            return grad
-    return Tensor(g) if create_graph else g
-
-
-def grad(
-    outputs: Tensor | Sequence[Tensor],
-    inputs: Tensor | Sequence[Tensor],
-    grad_outputs: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    allow_unused: bool = False,
-) -> tuple[Tensor | None, ...]:
-    """d(outputs)/d(inputs) as a tuple, without touching any ``.grad`` (torch.autograd.grad).
-
-    ``grad_outputs`` weights each output (needed for outputs with more than one
-    element); with ``create_graph`` the result can be differentiated again.
-    """
-    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    gos = (
-        [grad_outputs]
-        if isinstance(grad_outputs, Tensor) or grad_outputs is None
-        else list(grad_outputs)
-    )
-    if grad_outputs is None:
-        gos = [None] * len(outs)
-    if len(gos) != len(outs):
-        raise ValueError(f"grad: {len(outs)} output(s) but {len(gos)} grad_outputs")
-    for i, t in enumerate(ins):
-        if not isinstance(t, Tensor) or not t.requires_grad:
-            raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
-    for i, t in enumerate(outs):
-        if not t.requires_grad:
-            raise RuntimeError(f"grad: output {i} does not require grad (it has no graph)")
-    seeds = [_seed(t, g, create_graph) for t, g in zip(outs, gos)]
-    capture: dict[int, int] = {}
-    for i, t in enumerate(ins):
-        capture.setdefault(id(engine.node_of(t)), i)
-    retain = create_graph if retain_graph is None else retain_graph
-    got = engine.run_backward(outs, seeds, retain, create_graph, Tensor, capture)
-    assert got is not None
-    result: list[Tensor | None] = []
-    for i, t in enumerate(ins):
-        g = got[capture[id(engine.node_of(t))]]
-        if g is None:
-            if not allow_unused:
-                raise RuntimeError(
-                    f"grad: input {i} was not used to compute the outputs; pass allow_unused=True"
-                )
-            result.append(None)
-        else:
-            result.append(g if isinstance(g, Tensor) else Tensor(np.array(g, copy=True)))
-    return tuple(result)
-
-
-function._tensor_cls = Tensor

@@ -16,7 +16,10 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_one_axis
-from .tensor_ops import _T, TensorMixin, _data, as_dtype, where
+from .dtypes import as_dtype
+from .function import TensorBase
+from .function import data_of as _data
+from .tensor_elementwise import select as where
 
 
 class SortResult(NamedTuple):
@@ -76,7 +79,7 @@ def _int_to_long(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.int64) if dtype.kind in "biu" else dtype
 
 
-class TensorIndexingOps(TensorMixin):
+class TensorIndexingOps(TensorBase):
     """gather, scatter, index_select, masked_select, sort, topk, cumsum, prod, norm, tril."""
 
     __slots__ = ()
@@ -109,14 +112,13 @@ class TensorIndexingOps(TensorMixin):
         With repeated indices PyTorch leaves the winner unspecified; here the last wins.
         ``reduce='add'`` adds instead (``scatter_add``).
         """
-        T = _T()
         if src is None and value is None:
             raise TypeError("scatter(): expected src (a Tensor) or value (a number)")
-        if src is not None and not isinstance(src, T):
+        if src is not None and not isinstance(src, TensorBase):
             src, value = None, src  # scatter(dim, index, 2.5): a value, as in PyTorch
         if reduce == "add":
             if src is None:
-                src = T(np.full(np.shape(_data(index)), value, dtype=self.dtype))
+                src = self._new(np.full(np.shape(_data(index)), value, dtype=self.dtype))
             return self.scatter_add(dim, index, src)
         if reduce is not None:
             raise NotImplementedError(f"scatter(): reduce={reduce!r} is not supported (only "
@@ -142,7 +144,7 @@ class TensorIndexingOps(TensorMixin):
         """Out-of-place y = x, then y[.., index[i], ..] += src[i] (repeats accumulate)."""
         a = self._dim(dim, "scatter_add")
         idx = _index_array(index, "scatter_add")
-        src = src if isinstance(src, _T()) else _T()(np.asarray(src, dtype=self.dtype))
+        src = src if isinstance(src, TensorBase) else self._new(np.asarray(src, dtype=self.dtype))
         _check_along("scatter_add", self.shape, idx, a, src.shape)
         if src.dtype != self.dtype:
             raise RuntimeError(f"scatter_add(): expected src of dtype {self.dtype}, got "
@@ -184,10 +186,10 @@ class TensorIndexingOps(TensorMixin):
         """(values, indices) along ``dim``; values = x.gather(dim, indices). Ties keep order."""
         if self.ndim == 0:
             return SortResult(self * 1 if self.requires_grad else self,
-                              _T()(np.zeros((), np.int64)))
+                              self._new(np.zeros((), np.int64)))
         a = self._dim(dim, "sort")
         idx = self._sorted_indices(a, descending)
-        return SortResult(self[_along(idx, a)], _T()(idx.astype(np.int64)))
+        return SortResult(self[_along(idx, a)], self._new(idx.astype(np.int64)))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """The indices that sort x along ``dim`` (int64, no gradient)."""
@@ -202,7 +204,7 @@ class TensorIndexingOps(TensorMixin):
         if self.ndim == 0:
             return TopKResult(*self.sort())
         idx = np.take(self._sorted_indices(a, largest), np.arange(k), axis=a)
-        return TopKResult(self[_along(idx, a)], _T()(idx.astype(np.int64)))
+        return TopKResult(self[_along(idx, a)], self._new(idx.astype(np.int64)))
 
     # -- scans and products ---------------------------------------------------------
     def _cast_for(self, dtype: Any) -> Any:
@@ -257,7 +259,7 @@ class TensorIndexingOps(TensorMixin):
 
     def outer(self, vec2: Any) -> Any:
         """y[i, j] = x[i] * v[j]; x: (n,), v: (m,) -> (n, m)."""
-        v = vec2 if isinstance(vec2, _T()) else _T()(vec2)
+        v = vec2 if isinstance(vec2, TensorBase) else self._new(vec2)
         if self.ndim != 1 or v.ndim != 1:
             raise RuntimeError(f"outer(): expected two 1-D tensors, got shapes {self.shape} "
                                f"and {v.shape}")

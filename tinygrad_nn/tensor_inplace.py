@@ -8,31 +8,28 @@ back-propagate through it. Recorded: the update becomes a node the tensor now st
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
 from ._random import get_rng
 from .engine import _mode
-from .tensor_ops import _T, TensorMixin
+from .function import TensorBase, data_of
+from .tensor_movement import index_arrays
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 
-def _const(arr: np.ndarray) -> Any:
-    return _T()._make(arr, None)
-
-
-class TensorInPlace(TensorMixin):
+class TensorInPlace(TensorBase):
     """The in-place methods of Tensor (a mixin)."""
 
     __slots__ = ()
-    if TYPE_CHECKING:
-        requires_grad: bool
-        _ctx: Any
-        _vc: list[int]
+    if TYPE_CHECKING:  # provided by TensorElementwise
 
-        def clip(self, lo: Any = None, hi: Any = None) -> Any: ...
+        def clip(self, lo: Any = None, hi: Any = None) -> Tensor: ...
 
-        def masked_fill(self, mask: Any, value: Any) -> Any: ...
+        def masked_fill(self, mask: Any, value: Any) -> Tensor: ...
 
     def _bump_version(self) -> None:
         self._vc[0] += 1
@@ -45,13 +42,11 @@ class TensorInPlace(TensorMixin):
         With ``ufunc`` (and one other operand) the unrecorded case writes straight into the
         array (``w -= lr * g`` allocates nothing more).
         """
-        T = _T()
         flows = _mode.enabled and (
-            self.requires_grad or any(isinstance(o, T) and o.requires_grad for o in others)
+            self.requires_grad or any(isinstance(o, TensorBase) and o.requires_grad for o in others)
         )
         if not flows and ufunc is not None:
-            other = others[0]
-            other = other._data if isinstance(other, T) else other
+            other = data_of(others[0])
             try:
                 ufunc(self._data, other, out=self._data, casting="same_kind")
             except ValueError:
@@ -89,77 +84,74 @@ class TensorInPlace(TensorMixin):
         self.requires_grad, self._vc = out.requires_grad, out._vc  # type: ignore[misc]
         return self
 
-    def add_(self, other: Any, alpha: float = 1) -> Any:
+    def add_(self, other: Any, alpha: float = 1) -> Self:
         """self += alpha * other, in place."""
         other = other if alpha == 1 else other * alpha
         return self._inplace("add_", lambda: self + other, other, ufunc=np.add)
 
-    def sub_(self, other: Any, alpha: float = 1) -> Any:
+    def sub_(self, other: Any, alpha: float = 1) -> Self:
         """self -= alpha * other, in place."""
         other = other if alpha == 1 else other * alpha
         return self._inplace("sub_", lambda: self - other, other, ufunc=np.subtract)
 
-    def mul_(self, other: Any) -> Any:
+    def mul_(self, other: Any) -> Self:
         """self *= other, in place."""
         return self._inplace("mul_", lambda: self * other, other, ufunc=np.multiply)
 
-    def div_(self, other: Any) -> Any:
+    def div_(self, other: Any) -> Self:
         """self /= other, in place."""
         return self._inplace("div_", lambda: self / other, other, ufunc=np.divide)
 
-    def clamp_(self, min: Any = None, max: Any = None) -> Any:
+    def clamp_(self, min: Any = None, max: Any = None) -> Self:
         return self._inplace("clamp_", lambda: self.clip(min, max))
 
     clip_ = clamp_
 
-    def zero_(self) -> Any:
+    def zero_(self) -> Self:
         return self.fill_(0)
 
-    def fill_(self, value: Any) -> Any:
-        if isinstance(value, _T()):
+    def fill_(self, value: Any) -> Self:
+        if isinstance(value, TensorBase):
             return self.copy_(value)
-        return self._inplace("fill_", lambda: _const(np.full(self.shape, value, self.dtype)))
+        full = np.full(self.shape, value, self.dtype)
+        return self._inplace("fill_", lambda: self._make(full, None))
 
-    def copy_(self, src: Any) -> Any:
-        T = _T()
-        src_t = src if isinstance(src, T) else T(np.asarray(src))
+    def copy_(self, src: Any) -> Self:
+        src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
         return self._inplace("copy_", lambda: src_t.astype(self.dtype).expand(self.shape), src_t)
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Any:
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
         """Fill with draws from N(mean, std^2) (the library generator)."""
         draw = get_rng().normal(mean, std, self.shape).astype(self.dtype)
-        return self._inplace("normal_", lambda: _const(draw))
+        return self._inplace("normal_", lambda: self._make(draw, None))
 
-    def uniform_(self, low: float = 0.0, high: float = 1.0) -> Any:
+    def uniform_(self, low: float = 0.0, high: float = 1.0) -> Self:
         """Fill with draws from U(low, high) (the library generator)."""
         draw = get_rng().uniform(low, high, self.shape).astype(self.dtype)
-        return self._inplace("uniform_", lambda: _const(draw))
+        return self._inplace("uniform_", lambda: self._make(draw, None))
 
-    def masked_fill_(self, mask: Any, value: Any) -> Any:
+    def masked_fill_(self, mask: Any, value: Any) -> Self:
         return self._inplace("masked_fill_", lambda: self.masked_fill(mask, value), value)
 
-    def __iadd__(self, other: Any) -> Any:
+    def __iadd__(self, other: Any) -> Self:
         return self.add_(other)
 
-    def __isub__(self, other: Any) -> Any:
+    def __isub__(self, other: Any) -> Self:
         return self.sub_(other)
 
-    def __imul__(self, other: Any) -> Any:
+    def __imul__(self, other: Any) -> Self:
         return self.mul_(other)
 
-    def __itruediv__(self, other: Any) -> Any:
+    def __itruediv__(self, other: Any) -> Self:
         return self.div_(other)
 
     def __setitem__(self, idx: Any, value: Any) -> None:
-        T = _T()
         if _mode.enabled and (
-            self.requires_grad or isinstance(value, T) and value.requires_grad
+            self.requires_grad or isinstance(value, TensorBase) and value.requires_grad
         ):
             raise RuntimeError(
                 "item assignment (t[idx] = v) on a tensor in a recorded graph is not "
                 "supported; build the result with where()/masked_fill() or use no_grad()"
             )
-        from .tensor import _index_arrays
-
-        self._data[_index_arrays(idx)] = value._data if isinstance(value, T) else value
+        self._data[index_arrays(idx)] = data_of(value)
         self._vc[0] += 1

@@ -14,7 +14,10 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
-from .tensor_ops import _T, TensorMixin
+from .function import TensorBase
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 
 def _axes(axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple[Any, bool]:
@@ -25,27 +28,27 @@ def _axes(axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> tuple[Any, bool]
     return axis, bool(keepdims)
 
 
-class TensorReduceOps(TensorMixin):
+class TensorReduce(TensorBase):
     """Reductions and softmaxes shared by every Tensor (a mixin; ``Tensor`` adds the data)."""
 
     __slots__ = ()
-    if TYPE_CHECKING:  # provided by TensorOps
+    if TYPE_CHECKING:  # provided by TensorElementwise
 
-        def __sub__(self, y: Any) -> Any: ...
+        def __sub__(self, y: Any) -> Tensor: ...
 
     def _reduce(self, op: Any, name: str, axis: Any, keepdims: bool, dim: Any,
-                keepdim: Any) -> Any:
+                keepdim: Any) -> Tensor:
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         return op.apply(self, axes=normalize_axis(axis, self.ndim, name), keepdims=keepdims)
 
     def sum(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: Any = None) -> Any:
+            keepdim: Any = None) -> Tensor:
         """Sum over ``axis`` (None: all axes)."""
         return self._reduce(P.Sum, "sum", axis, keepdims, dim, keepdim)
 
     def mean(
         self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
-    ) -> Any:
+    ) -> Tensor:
         """Mean over ``axis`` = sum / count."""
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         axes = normalize_axis(axis, self.ndim, "mean")
@@ -61,7 +64,7 @@ class TensorReduceOps(TensorMixin):
         dim: Any = None,
         keepdim: Any = None,
         correction: int | None = None,
-    ) -> Any:
+    ) -> Tensor:
         """Variance mean((x - mean)^2) * n / (n - ddof); ddof=0 by default (NumPy's)."""
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         if correction is not None:
@@ -82,18 +85,18 @@ class TensorReduceOps(TensorMixin):
         dim: Any = None,
         keepdim: Any = None,
         correction: int | None = None,
-    ) -> Any:
+    ) -> Tensor:
         """sqrt(var(axis, keepdims, ddof)); a constant input gets gradient 0 (as PyTorch)."""
         v = self.var(axis, keepdims, ddof, dim=dim, keepdim=keepdim, correction=correction)
         return P.Sqrt.apply(v, zero_at_zero=True)
 
     def max(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: Any = None) -> Any:
+            keepdim: Any = None) -> Tensor:
         """Largest value over ``axis``; tied maxima share the gradient."""
         return self._reduce(P.Max, "max", axis, keepdims, dim, keepdim)
 
     def min(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: Any = None) -> Any:
+            keepdim: Any = None) -> Tensor:
         """Smallest value over ``axis``; tied minima share the gradient."""
         return self._reduce(P.Min, "min", axis, keepdims, dim, keepdim)
 
@@ -102,26 +105,26 @@ class TensorReduceOps(TensorMixin):
     def argmax(
         self, axis: int | None = None, keepdims: bool = False, *, dim: Any = None,
         keepdim: Any = None,
-    ) -> Any:
+    ) -> Tensor:
         """Index of the largest value (no gradient)."""
         return self._arg(np.argmax, "argmax", axis, keepdims, dim, keepdim)
 
     def argmin(
         self, axis: int | None = None, keepdims: bool = False, *, dim: Any = None,
         keepdim: Any = None,
-    ) -> Any:
+    ) -> Tensor:
         """Index of the smallest value (no gradient)."""
         return self._arg(np.argmin, "argmin", axis, keepdims, dim, keepdim)
 
-    def _arg(self, fn: Any, name: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Any:
+    def _arg(self, fn: Any, name: str, axis: Any, keepdims: bool, dim: Any, keepdim: Any) -> Tensor:
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         if axis is not None:
             axis = normalize_one_axis(axis, self.ndim, name)
-        return _T()(fn(self._data, axis=axis, keepdims=keepdims))
+        return self._new(fn(self._data, axis=axis, keepdims=keepdims))
 
     def logsumexp(
         self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
-    ) -> Any:
+    ) -> Tensor:
         """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (no overflow)."""
         axis, keepdims = _axes(axis, keepdims, dim, keepdim)
         axes = normalize_axis(axis, self.ndim, "logsumexp")
@@ -134,13 +137,13 @@ class TensorReduceOps(TensorMixin):
             else out.reshape(tuple(n for i, n in enumerate(out.shape) if i not in axes))
         )
 
-    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Any:
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """exp(x - max) / sum(exp(x - max)) along ``axis``."""
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "softmax")
         e = (self - self._data.max(axis=axis, keepdims=True)).exp()
         return e / e.sum(axis, keepdims=True)
 
-    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Any:
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
         """x - logsumexp(x) along ``axis`` (stable for logits of any size)."""
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "log_softmax")
         # (x - m) - log(sum(exp(x - m))): subtracting the max first keeps it exact for

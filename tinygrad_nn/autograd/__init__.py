@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..tensor import Tensor
-from ..tensor import grad as _grad
+from ..tensor_autograd import grad as _grad
 from . import functional
 from .anomaly_mode import (
     detect_anomaly,

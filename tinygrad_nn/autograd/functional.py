@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from ..engine import enable_grad
-from ..tensor import Tensor, grad
-from ..tensor_shape import stack
+from ..tensor import Tensor
+from ..tensor_autograd import grad
+from ..tensor_functions import stack
 
 __all__ = ["jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"]
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ..tensor_shape import stack
+from ..tensor_functions import stack
 
 __all__ = ["default_collate", "default_convert"]
 

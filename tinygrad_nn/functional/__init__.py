@@ -1,8 +1,7 @@
 """Functional API (``import tinygrad_nn.functional as F``): ops and composites as functions."""
 
 from ..tensor import Tensor
-from ..tensor_ops import maximum, minimum, where
-from ..tensor_shape import concatenate, einsum, stack
+from ..tensor_functions import concatenate, einsum, maximum, minimum, stack, where
 from .basic import (
     abs,
     as_tensor,

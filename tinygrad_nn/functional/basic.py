@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from .._random import get_rng
+from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from ..tensor_ops import get_default_dtype
 
 
 def as_tensor(x: Any) -> Tensor:

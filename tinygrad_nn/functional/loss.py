@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import ops as P
 from ..tensor import Tensor
-from ..tensor_ops import where
+from ..tensor_functions import where
 from .basic import as_tensor
 
 _REDUCTIONS = ("mean", "sum", "none")

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..dtypes import as_dtype, is_dtype_name
 from ..engine import no_grad
-from ..tensor import Device, Tensor, _is_dtype_name
-from ..tensor_ops import as_dtype
+from ..tensor import Device, Tensor
 
 if TYPE_CHECKING:
     from .module import Module
@@ -113,7 +113,7 @@ def to(module: Module, *args: Any, **kwargs: Any) -> None:
             continue
         if isinstance(a, Tensor):
             dtype = a.dtype
-        elif isinstance(a, Device) or isinstance(a, str) and not _is_dtype_name(a):
+        elif isinstance(a, Device) or isinstance(a, str) and not is_dtype_name(a):
             Device(a)
         else:
             dtype = a

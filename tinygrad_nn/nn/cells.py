@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import as_dtype, get_default_dtype
 from ..engine import no_grad
 from ..ops.recurrent import LSTMGates
 from ..tensor import Device, Tensor
-from ..tensor_ops import as_dtype, get_default_dtype
 from .module import Module, Parameter
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # G per mode

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..dtypes import as_dtype, get_default_dtype
 from ..tensor import Device, Tensor
-from ..tensor_ops import as_dtype, get_default_dtype
 from . import init
 from .module import Module, Parameter
 

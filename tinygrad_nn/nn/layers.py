@@ -10,8 +10,8 @@ import numpy as np
 
 from .. import functional as F
 from .._random import get_rng
+from ..dtypes import as_dtype, get_default_dtype
 from ..tensor import Device, Tensor
-from ..tensor_ops import as_dtype, get_default_dtype
 from . import init
 from .module import Module, Parameter
 

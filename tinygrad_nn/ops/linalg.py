@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import OuterGrad
-from ..function import Function
+from ..engine import LazyGrad
+from ..function import Function, TensorBase
 
 
 def matmul2d(a: Any, b: Any) -> Any:
@@ -79,12 +79,38 @@ def _product_grads(need_x: bool, need_w: bool, x: Any, w: Any, g: Any,
     gx = matmul2d(g, w.swapaxes(-1, -2)) if need_x else None
     gw: Any = None
     if need_w:
-        if lazy and x.ndim == 2 and w.ndim == 2 and type(g) is np.ndarray:
+        if lazy and x.ndim == 2 and w.ndim == 2:
             # for speed: kept as (x, g); a weight used at many steps gets one product
             gw = OuterGrad(x, g)
         else:
             gw = matmul2d(x.swapaxes(-1, -2), g)
     return gx, gw
+
+
+class OuterGrad(LazyGrad):
+    """sum_i x_i.T @ g_i kept as pairs: a weight used at T steps (an RNN's W_hh) gets its
+    gradient from ONE stacked product instead of T small ones and T additions."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, x: Any, g: Any) -> None:
+        self.pairs = [(x, g)]
+        self.shape = (x.shape[1], g.shape[1])
+        self.dtype = x.dtype if x.dtype == g.dtype else np.result_type(x.dtype, g.dtype)
+
+    def dense(self) -> Any:
+        if len(self.pairs) == 1:  # arrays, or Tensors under create_graph (never merged)
+            x, g = self.pairs[0]
+        else:
+            x = np.concatenate([p[0] for p in self.pairs])
+            g = np.concatenate([p[1] for p in self.pairs])
+        return x.T @ g
+
+    def merge(self, other: Any) -> bool:
+        if type(other) is OuterGrad and other.dtype == self.dtype:
+            self.pairs.extend(other.pairs)
+            return True
+        return False
 
 
 class AddMM(Function):
@@ -214,9 +240,7 @@ def _einsum_grad(terms: tuple[str, ...], out: str, xs: Any, g: Any, k: int) -> A
 
 def einsum_call(spec: str, *ops: Any) -> Any:
     """einsum on arrays (fast path), or recorded when any operand is a Tensor."""
-    from .. import function
-
-    if any(isinstance(o, function._tensor_cls) for o in ops):
+    if any(isinstance(o, TensorBase) for o in ops):
         ins, out = spec.split("->")
         return Einsum.apply(*ops, terms=tuple(ins.split(",")), out=out)
     return _np_einsum(spec, *ops)

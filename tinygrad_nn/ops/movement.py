@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import SliceGrad
+from ..engine import LazyGrad
 from ..function import Function, dual
 
 
@@ -83,8 +83,7 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        if ctx.basic and type(g) is np.ndarray:
-            # for speed: the engine adds the slice into one buffer, no full-size zeros per slice
+        if ctx.basic:  # for speed: slices add into one buffer, no full-size zeros per slice
             return (SliceGrad(g, ctx.idx, ctx.in_shape),)
         return (scatter_add(g, ctx.idx, ctx.in_shape),)
 
@@ -112,6 +111,35 @@ class ScatterAdd(Function):
 
 
 scatter_add = dual(_np_scatter_add, ScatterAdd, "idx", "shape")
+
+
+class SliceGrad(LazyGrad):
+    """Zero except ``g`` at basic index ``idx``: GetItem's gradient, kept as (idx, g) pairs.
+
+    Slicing a tensor T times (an RNN reading one time step at a time) would otherwise
+    allocate T full-size zero arrays; merged, the T slices are added into one.
+    """
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, g: Any, idx: Any, shape: tuple[int, ...]) -> None:
+        self.pairs = [(idx, g)]
+        self.shape, self.dtype = shape, g.dtype
+
+    def dense(self) -> Any:
+        if len(self.pairs) == 1:  # arrays, or a Tensor under create_graph (never merged)
+            idx, g = self.pairs[0]
+            return scatter_add(g, idx, self.shape)
+        out = np.zeros(self.shape, dtype=self.dtype)
+        for idx, g in self.pairs:
+            out[idx] += g
+        return out
+
+    def merge(self, other: Any) -> bool:
+        if type(other) is SliceGrad and other.dtype == self.dtype:
+            self.pairs.extend(other.pairs)
+            return True
+        return False
 
 
 class Pad(Function):

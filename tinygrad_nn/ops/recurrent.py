@@ -12,8 +12,9 @@ contiguous, so the next step's product reads h' without a copy)::
 
 The drawing shows these equations on the node (``draw_note``), so the gates stay visible.
 Its backward is written once for both paths: NumPy arrays normally, Tensors under
-``create_graph`` (the activations are then recomputed from ``gates`` so the second
-derivative sees them as functions of the input, not constants).
+``create_graph`` (the saved activations are then recomputed from ``gates``, through
+``save_for_backward(recompute=...)``, so the second derivative sees them as functions
+of the input, not constants).
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ def _activations(gates: Any, s: np.ndarray, b: np.ndarray) -> Any:
     return _tanh(gates * s) * s + b
 
 
+_RECOMPUTE = {
+    3: lambda gates, c, out: _activations(gates, *_scale_shift(c.shape[-1], gates.dtype)),
+    4: lambda gates, c, out, act: _tanh(out[1]),
+}
+
+
 class LSTMGates(Function):
     """(h', c') = (o * tanh(c'), f * c + i * g), stacked (2, ..., H), from gates (..., 4H)
     and c (..., H)."""
@@ -81,7 +88,8 @@ class LSTMGates(Function):
         c_new += i * g
         tc = np.tanh(c_new)
         np.multiply(o, tc, out=h_new)
-        ctx.save_for_backward(gates, c, out, act, tc)
+        # act and tc are functions of the inputs: recomputed (differentiable) under create_graph
+        ctx.save_for_backward(gates, c, out, act, tc, recompute=_RECOMPUTE)
         return out
 
     @staticmethod
@@ -89,8 +97,6 @@ class LSTMGates(Function):
         gates, c, out, act, tc = ctx.saved_tensors
         hidden = c.shape[-1]
         s, b = _scale_shift(hidden, gates.dtype)
-        if ctx._create:  # act and tc were saved as constants: recompute them from the inputs
-            act, tc = _activations(gates, s, b), _tanh(out[1])
         i, f, g, o = _blocks(act, hidden)
         gh, gc = g_out[0], g_out[1]
         dc = gc + gh * o * (1 - tc * tc)

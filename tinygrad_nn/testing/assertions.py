@@ -41,7 +41,7 @@ def assert_grads_match(
     ValueError
         If ``fn`` does not return a scalar floating-point Tensor.
     """
-    from tinygrad_nn import Tensor  # lazy, like every leaf module
+    from ..tensor import Tensor  # lazy, like every leaf module
 
     if not arrays:
         raise ValueError("assert_grads_match: pass at least one array to differentiate")

@@ -165,7 +165,7 @@ def tensors(
     dt = np.dtype(dtype)
 
     def make(a: np.ndarray) -> Any:
-        from tinygrad_nn import Tensor  # lazy: the strategies must import without the core
+        from ..tensor import Tensor  # lazy: the strategies must import without the core
 
         return Tensor(a, requires_grad=requires_grad and dt.kind == "f", name=name)
 

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from .._random import get_rng
-from ..engine import enable_grad, node_of
+from ..engine import enable_grad
 from ..tensor import Tensor
 from ._build import Scopes, build
-from ._collect import walk
+from ._collect import node_of, walk
 from ._dot import INSTALL_HINT, graph_class, legend
 
 FOLD_DEPTH = 4  # hops of ancestry two ops must share to be folded together (fold=True)
@@ -86,7 +86,7 @@ def draw_graph(
         for name, t in _pairs(params):
             names[id(node_of(t))] = name
             held[id(node_of(t))] = t
-            if t._ctx is None:
+            if t.grad_fn is None:
                 param_ids.add(id(t))
     return _draw(outputs, names, held, param_ids, module, show_shapes=show_shapes,
                  show_grads=show_grads, show_values=show_values, rankdir=rankdir, fold=fold,

@@ -19,7 +19,7 @@ from ._steps import add_steps
 
 
 class Scopes:
-    """Cluster keys from ``node.scope`` (the stack of modules being called, outermost first).
+    """Cluster keys from ``node.metadata["scope"]`` (the modules being called, outermost first).
 
     A key is a tuple of levels ``(id(module), call)``. Calls of a module that contains
     no drawn submodule (a leaf in the scope tree, e.g. an ``LSTMCell`` called once per
@@ -118,8 +118,8 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
     """
     for u in w.units:  # oldest first, so calls are numbered in order
         for v in u.members:
-            scopes.observe(v.scope)
-    keys = [scopes.key(u.node.scope, calls=not folded) for u in w.units]
+            scopes.observe(v.metadata.get("scope"))
+    keys = [scopes.key(u.node.metadata.get("scope"), calls=not folded) for u in w.units]
     if steps and not folded:
         keys = add_steps(w.units, keys)
     d = _Writer(names, held, show_shapes, show_grads, max_values)
@@ -188,7 +188,7 @@ class _Writer:
     def units(self, w: Walk, keys: list[tuple[Any, ...]], compact: bool,
               show_constants: bool) -> None:
         cut_index = {id(p): j for j, p in enumerate(w.cut_nodes)}
-        named = [self.names.get(id(u.node)) or u.node.out_name for u in w.units]
+        named = [self.names.get(id(u.node)) or u.node.metadata.get("name") for u in w.units]
         # folded units can feed units drawn before them (the loop's back edge): decide first
         self.drawn_t = {i for i, u in enumerate(w.units) if u.is_output or not compact or named[i]}
         for i, (u, key) in enumerate(zip(w.units, keys)):
@@ -225,8 +225,8 @@ class _Writer:
             self.put(key, f'T{i} [label="" {STYLE["point"]}]')
             return
         t = self.held.get(id(v))
-        if t is None and v._retained is not None:
-            t = v._retained()
+        if t is None and v.retained is not None:
+            t = v.retained()
         label = self.label(
             name or ("output" if u.is_output else None), v.out_shape, v.out_dtype,
             t if u.count == 1 else None, self.show_grads and (t is not None or u.is_output),
@@ -246,8 +246,8 @@ class _Writer:
                 self.root.append(f"N{j} [label={label} {STYLE['output']}]")
         for j, p in enumerate(w.cut_nodes):
             self.root.append(f'X{j} [label="…" {STYLE["cut"]}]')
-            label = self.label(self.names.get(id(p)) or p.out_name, p.out_shape, p.out_dtype,
-                               None, False)
+            name = self.names.get(id(p)) or p.metadata.get("name")
+            label = self.label(name, p.out_shape, p.out_dtype, None, False)
             self.root.append(f"K{j} [label={label} {STYLE['tensor']}]")
             self.edges.append(f"X{j} -> K{j}")
 

@@ -13,10 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import node_of
-from ..function import Function
+from ..function import NODE_FIELDS, Function
 
-_BASE = set(vars(Function()))  # what every node has; the rest are the op's options
+_BASE = NODE_FIELDS  # what every node has; the rest are the op's options
 # x[t] differs per time step: folding exactly such ops is the point, so the index of
 # GetItem / ScatterAdd does not keep ops apart (the slices i, f, o of gates fold too)
 _FOLD_IGNORES = {"idx"}
@@ -50,12 +49,12 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
          fold: int, scope_key: Any) -> Walk:
     """Collect the drawing units reachable from ``outputs`` (Tensors)."""
     roots = [node_of(t) for t in outputs if t.requires_grad]
-    ops = [v for v in _postorder(roots) if v._is_fn]
+    ops = [v for v in _postorder(roots) if isinstance(v, Function)]
     depth: dict[int, int] = {id(v): 0 for v in roots}
     for v in reversed(ops):  # consumers first, so a node's depth is final when reached
         d = depth[id(v)] + 1
         for p in v.parents:
-            if p is not None and p._is_fn and depth.get(id(p), d + 1) > d:
+            if p is not None and isinstance(p, Function) and depth.get(id(p), d + 1) > d:
                 depth[id(p)] = d
     kept = ops
     if max_depth is not None:
@@ -93,7 +92,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
             for slot, (p, shape) in enumerate(zip(v.parents, v.in_shapes)):
                 if p is None:
                     ref: tuple[str, Any] = ("const", shape)
-                elif not p._is_fn:
+                elif not isinstance(p, Function):
                     ref = ("leaf", p)
                     if id(p) not in seen_leaf:
                         seen_leaf.add(id(p))
@@ -108,10 +107,15 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
                 if not _has(u.inputs[slot], ref):
                     u.inputs[slot].append(ref)
     for t in outputs:  # an output that is itself a leaf is drawn as a leaf
-        if t.requires_grad and t._ctx is None and id(t) not in seen_leaf:
+        if t.requires_grad and t.grad_fn is None and id(t) not in seen_leaf:
             seen_leaf.add(id(t))
             leaves.append(t)
     return Walk(units, leaves, list(outputs), len(ops) - len(kept), cut_nodes)
+
+
+def node_of(t: Any) -> Any:
+    """The graph node of a Tensor: its ``grad_fn``, or the tensor itself for a leaf."""
+    return t.grad_fn if t.grad_fn is not None else t
 
 
 def _options(v: Any) -> str:
@@ -140,7 +144,7 @@ def _postorder(roots: list[Any]) -> list[Any]:
             continue
         seen.add(id(v))
         stack.append((v, True))
-        if v._is_fn:
+        if isinstance(v, Function):
             stack.extend((p, False) for p in reversed(v.parents)
                          if p is not None and id(p) not in seen)
     return order
@@ -165,14 +169,14 @@ def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any) -
         for p, shape in zip(v.parents, v.in_shapes):
             if p is None:
                 slots.append(("c", shape))
-            elif not p._is_fn:
+            elif not isinstance(p, Function):
                 slots.append(("l", id(p)))
             elif id(p) in kept_ids:
                 slots.append(("o",))
             else:
                 slots.append(("x",))
-        local[id(v)] = (type(v).__name__, v.out_shape, str(v.out_dtype), v.out_name,
-                        scope_key(v.scope, calls=False), tuple(slots), _options(v))
+        local[id(v)] = (type(v).__name__, v.out_shape, str(v.out_dtype), v.metadata.get("name"),
+                        scope_key(v.metadata.get("scope"), calls=False), tuple(slots), _options(v))
     intern: dict[Any, int] = {}
     sig = {i: intern.setdefault(lab, len(intern)) for i, lab in local.items()}
     for _ in range(k):

@@ -1,30 +1,35 @@
-"""The shape and type methods of Tensor, and functions joining several tensors."""
+"""The movement methods of Tensor (ops/movement.py: reshape, transpose, expand, indexing, pad)
+and its dtype conversions (a mixin)."""
 
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from . import ops as P
-from ._shapes import broadcast_shapes, normalize_axis, normalize_one_axis
-from .tensor_ops import _T, TensorMixin, _data, _ints, _shape, as_dtype
+from ._shapes import broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
+from .dtypes import as_dtype
+from .function import TensorBase, data_of
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 
-class TensorShapeOps(TensorMixin):
+class TensorMovement(TensorBase):
     """Shape, indexing and type methods shared by every Tensor (a mixin)."""
 
     __slots__ = ()
 
     # -- shape --------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Any:
+    def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape (one entry may be -1)."""
-        return P.Reshape.apply(self, shape=_ints(shape))
+        return P.Reshape.apply(self, shape=shape_arg(shape))
 
     view = reshape
 
-    def view_as(self, other: Any) -> Any:
+    def view_as(self, other: Any) -> Tensor:
         return self.reshape(other.shape)
 
     def flatten(
@@ -34,7 +39,7 @@ class TensorShapeOps(TensorMixin):
         *,
         start_dim: int | None = None,
         end_dim: int | None = None,
-    ) -> Any:
+    ) -> Tensor:
         """Merge axes start_axis..end_axis into one."""
         if self.ndim == 0:
             return self.reshape(1)
@@ -42,7 +47,7 @@ class TensorShapeOps(TensorMixin):
         e = normalize_one_axis(end_axis if end_dim is None else end_dim, self.ndim, "flatten")
         return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1 :])
 
-    def transpose(self, *axes: Any) -> Any:
+    def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (NumPy's meaning); no argument reverses them."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
@@ -56,10 +61,10 @@ class TensorShapeOps(TensorMixin):
 
     permute = transpose
 
-    def t(self) -> Any:
+    def t(self) -> Tensor:
         return self.transpose()
 
-    def swapaxes(self, a: int, b: int) -> Any:
+    def swapaxes(self, a: int, b: int) -> Tensor:
         """Exchange two axes."""
         axes = list(range(self.ndim))
         a, b = (
@@ -69,7 +74,7 @@ class TensorShapeOps(TensorMixin):
         axes[a], axes[b] = axes[b], axes[a]
         return P.Transpose.apply(self, axes=tuple(axes))
 
-    def squeeze(self, axis: Any = None, *, dim: Any = None) -> Any:
+    def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor:
         """Drop size-1 axes (all of them, or those named; a named axis of size > 1 stays)."""
         axis = axis if dim is None else dim
         axes = (
@@ -81,7 +86,7 @@ class TensorShapeOps(TensorMixin):
             tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
         )
 
-    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Any:
+    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
         """Insert a size-1 axis at ``axis`` (in [-ndim-1, ndim])."""
         if axis is None and dim is None:
             raise TypeError("unsqueeze: missing the axis (unsqueeze(axis) or unsqueeze(dim=...))")
@@ -90,9 +95,9 @@ class TensorShapeOps(TensorMixin):
         a = normalize_one_axis(where, self.ndim + 1, "unsqueeze")
         return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
 
-    def expand(self, *shape: Any) -> Any:
+    def expand(self, *shape: Any) -> Tensor:
         """Broadcast to ``shape`` without copying (-1 keeps an axis)."""
-        shape = _ints(shape)
+        shape = shape_arg(shape)
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
         if broadcast_shapes("expand", self.shape, shape) != shape:
@@ -101,12 +106,12 @@ class TensorShapeOps(TensorMixin):
 
     broadcast_to = expand
 
-    def expand_as(self, other: Any) -> Any:
+    def expand_as(self, other: Any) -> Tensor:
         return self.expand(other.shape)
 
-    def repeat(self, *reps: Any) -> Any:
+    def repeat(self, *reps: Any) -> Tensor:
         """Tile the tensor ``reps`` times along each axis (PyTorch's repeat = np.tile)."""
-        reps = _ints(reps)
+        reps = shape_arg(reps)
         if len(reps) < self.ndim:
             raise ValueError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
         x = self.reshape((1,) * (len(reps) - self.ndim) + self.shape)
@@ -114,17 +119,8 @@ class TensorShapeOps(TensorMixin):
         inter = x.reshape(tuple(v for n in x.shape for v in (1, n))).expand(big)
         return inter.reshape(tuple(r * n for r, n in zip(reps, x.shape)))
 
-    def __getitem__(self, idx: Any) -> Any:
-        T = _T()
-        if isinstance(idx, T):
-            idx = idx._data
-        elif type(idx) is tuple:
-            for i in idx:  # unwrap Tensor indices (rare: most tuples are slices and ints)
-                if isinstance(i, T):
-                    idx = tuple(j._data if isinstance(j, T) else j for j in idx)
-                    break
-        elif isinstance(idx, list):
-            idx = np.asarray(idx)
+    def __getitem__(self, idx: Any) -> Tensor:
+        idx = index_arrays(idx)
         try:
             return P.GetItem.apply(self, idx=idx)
         except IndexError as e:
@@ -132,7 +128,7 @@ class TensorShapeOps(TensorMixin):
                 f"index {idx!r} is invalid for a tensor of shape {self.shape}: {e}"
             ) from None
 
-    def narrow(self, axis: int, start: int, length: int) -> Any:
+    def narrow(self, axis: int, start: int, length: int) -> Tensor:
         """Elements start..start+length along ``axis``."""
         a = normalize_one_axis(axis, self.ndim, "narrow")
         if not 0 <= start <= start + length <= self.shape[a]:
@@ -141,7 +137,7 @@ class TensorShapeOps(TensorMixin):
             )
         return self[(slice(None),) * a + (slice(start, start + length),)]
 
-    def pad(self, pad_width: Any, value: float = 0.0) -> Any:
+    def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
         """Constant padding; ``pad_width`` as in np.pad (int, (before, after) or per axis)."""
         if self.ndim == 0:  # nothing to pad; np.pad refuses a 0-d array
             return self.clone()
@@ -150,7 +146,9 @@ class TensorShapeOps(TensorMixin):
             raise ValueError(f"pad: pad widths must be >= 0, got {pad_width!r}")
         return P.Pad.apply(self, pad_width=tuple(map(tuple, pw.tolist())), value=value)
 
-    def split(self, split_size_or_sections: Any, axis: int = 0, *, dim: int | None = None) -> Any:
+    def split(
+        self, split_size_or_sections: Any, axis: int = 0, *, dim: int | None = None
+    ) -> tuple[Tensor, ...]:
         """Pieces of size ``n`` (the last may be smaller), or of the listed sizes."""
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "split")
         n = self.shape[a]
@@ -170,16 +168,16 @@ class TensorShapeOps(TensorMixin):
             start += s
         return tuple(out)
 
-    def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> Any:
+    def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces (PyTorch's chunk)."""
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
         return self.split(max(1, -(-self.shape[a] // chunks)), a)
 
     # -- types --------------------------------------------------------------------
-    def astype(self, dtype: Any) -> Any:
+    def astype(self, dtype: Any) -> Tensor:
         """Cast (differentiable between floating dtypes)."""
         dt = as_dtype(dtype)
-        return self if dt == self.dtype else P.Cast.apply(self, dtype=dt)
+        return cast("Tensor", self) if dt == self.dtype else P.Cast.apply(self, dtype=dt)
 
     def type(self, dtype: Any = None) -> Any:
         """``type()`` names the dtype ('tinygrad_nn.float32'); ``type(dtype)`` casts."""
@@ -187,39 +185,39 @@ class TensorShapeOps(TensorMixin):
             return f"tinygrad_nn.{self.dtype}"
         return self.astype(dtype)
 
-    def float(self) -> Any:
+    def float(self) -> Tensor:
         return self.astype(np.float32)
 
-    def double(self) -> Any:
+    def double(self) -> Tensor:
         return self.astype(np.float64)
 
-    def half(self) -> Any:
+    def half(self) -> Tensor:
         return self.astype(np.float16)
 
-    def long(self) -> Any:
+    def long(self) -> Tensor:
         return self.astype(np.int64)
 
-    def int(self) -> Any:
+    def int(self) -> Tensor:
         return self.astype(np.int32)
 
-    def bool(self) -> Any:
+    def bool(self) -> Tensor:
         return self.astype(np.bool_)
 
-    def clone(self) -> Any:
+    def clone(self) -> Tensor:
         """A copy that stays in the graph."""
         return P.Cast.apply(self, dtype=self.dtype)
 
-    def new_tensor(self, data: Any, requires_grad: builtins.bool = False) -> Any:
-        return _T()(np.array(_data(data), dtype=self.dtype), requires_grad=requires_grad)
+    def new_tensor(self, data: Any, requires_grad: builtins.bool = False) -> Tensor:
+        return self._new(np.array(data_of(data), dtype=self.dtype), requires_grad=requires_grad)
 
-    def new_zeros(self, *shape: Any) -> Any:
-        return _T()(np.zeros(_ints(shape), dtype=self.dtype))
+    def new_zeros(self, *shape: Any) -> Tensor:
+        return self._new(np.zeros(shape_arg(shape), dtype=self.dtype))
 
-    def new_ones(self, *shape: Any) -> Any:
-        return _T()(np.ones(_ints(shape), dtype=self.dtype))
+    def new_ones(self, *shape: Any) -> Tensor:
+        return self._new(np.ones(shape_arg(shape), dtype=self.dtype))
 
-    def new_full(self, shape: Any, value: Any) -> Any:
-        return _T()(np.full(_ints((shape,)), value, dtype=self.dtype))
+    def new_full(self, shape: Any, value: Any) -> Tensor:
+        return self._new(np.full(shape_arg((shape,)), value, dtype=self.dtype))
 
     def draw(self, **kwargs: Any) -> Any:
         """Draw the graph that computed this tensor (see ``tinygrad_nn.viz.draw_graph``)."""
@@ -228,54 +226,14 @@ class TensorShapeOps(TensorMixin):
         return draw_graph(self, **kwargs)
 
 
-def concatenate(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Any:
-    """Join tensors along an existing axis."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("concatenate: expected a non-empty sequence of tensors")
-    shapes = [_shape(t) for t in tensors]
-    nd = len(shapes[0])
-    a = normalize_one_axis(axis if dim is None else dim, nd, "concatenate")
-    for i, s in enumerate(shapes):
-        if len(s) != nd or s[:a] + s[a + 1 :] != shapes[0][:a] + shapes[0][a + 1 :]:
-            raise ValueError(
-                f"concatenate: tensor {i} has shape {s}, which does not match {shapes[0]} "
-                f"except along axis {a}"
-            )
-    return P.Concatenate.apply(*tensors, axis=a)
-
-
-cat = concatenate
-
-
-def stack(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Any:
-    """Join same-shaped tensors along a new axis."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("stack: expected a non-empty sequence of tensors")
-    shapes = {_shape(t) for t in tensors}
-    if len(shapes) != 1:
-        raise ValueError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
-    nd = len(shapes.pop())
-    a = normalize_one_axis(axis if dim is None else dim, nd + 1, "stack")
-    return P.Stack.apply(*tensors, axis=a)
-
-
-def einsum(subscripts: str, *tensors: Any) -> Any:
-    """Einstein summation over the subscripts (NumPy's einsum; '...' and implicit output)."""
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
-    terms, out = P.parse_einsum(subscripts, [_shape(t) for t in tensors])
-    ellipsis = set(out).union(*terms) - set(subscripts)  # letters standing for '...' axes
-    sizes: dict[str, int] = {}
-    for t, x in zip(terms, tensors):
-        for c, n in zip(t, _shape(x)):
-            m = sizes.setdefault(c, n)
-            if m != n:
-                if c in ellipsis and 1 in (m, n):  # '...' axes broadcast, as in NumPy
-                    sizes[c] = max(m, n)
-                    continue
-                raise ValueError(
-                    f"einsum: subscript '{c}' has size {m} in one operand, {n} in another"
-                )
-    return P.Einsum.apply(*tensors, terms=tuple(terms), out=out)
+def index_arrays(idx: Any) -> Any:
+    """An index with its Tensors replaced by their arrays (and a list by an array)."""
+    if isinstance(idx, TensorBase):
+        return idx._data
+    if type(idx) is tuple:
+        for i in idx:  # unwrap Tensor indices (rare: most tuples are slices and ints)
+            if isinstance(i, TensorBase):
+                return tuple(j._data if isinstance(j, TensorBase) else j for j in idx)
+    elif isinstance(idx, list):
+        return np.asarray(idx)
+    return idx

@@ -1,0 +1,47 @@
+"""Anomaly mode's checks (the flag is ``engine.set_anomaly_enabled``; PyTorch's detect_anomaly).
+
+``Function.apply`` calls ``record`` for each node it records while the mode is on, and
+``Function.run_backward`` calls ``check_finite`` on the node's gradients.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import LazyGrad, Node, _mode
+
+HINT = (
+    "Draw the graph with tinygrad_nn.viz.draw_graph(loss, mark_nonfinite=True) to see where "
+    "the non-finite values start."
+)
+
+
+def record(node: Node, out: np.ndarray) -> None:
+    """Keep where ``node`` was made (the innermost lines outside the library) in its metadata;
+    with ``check_forward``, a non-finite output raises here."""
+    frames = [f for f in traceback.extract_stack()[:-2] if "tinygrad_nn" not in f.filename]
+    node.metadata["traceback_"] = "".join(traceback.format_list(frames[-2:])).rstrip()
+    if _mode.check_forward and out.dtype.kind in "fc" and not np.isfinite(out).all():
+        raise RuntimeError(
+            f"Function '{node.name()}' returned nan values in its output (forward).\n"
+            f"It was called at:\n{node.metadata['traceback_']}"
+        )
+
+
+def check_finite(node: Node, gs: Sequence[Any]) -> None:
+    """A non-finite gradient from ``node`` raises, naming the node and where it was made."""
+    for i, gp in enumerate(gs):
+        if gp is None:
+            continue
+        arr = np.asarray(gp.dense() if isinstance(gp, LazyGrad) else gp)
+        if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+            made = node.metadata.get("traceback_")
+            where = f"\nThe node was made at (most recent call last):\n{made}" if made else ""
+            raise RuntimeError(
+                f"Function '{node.name()}' returned nan values in its {i}th output.{where}\n"
+                + HINT
+            )

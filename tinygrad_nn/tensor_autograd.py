@@ -1,0 +1,180 @@
+"""The autograd methods of Tensor (backward, hooks, retain_grad; a mixin), the leaf side of
+the engine's protocol (``_accumulate_grad``), and ``grad()`` (torch.autograd.grad)."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import engine
+from .function import TensorBase
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class TensorAutograd(TensorBase):
+    """backward, hooks and gradient accumulation of every Tensor (a mixin)."""
+
+    __slots__ = ()
+
+    def backward(
+        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` by the chain rule.
+
+        ``grad`` is d(loss)/d(self); it may be omitted only for a one-element tensor.
+        The graph's saved arrays are released unless ``retain_graph``; with
+        ``create_graph`` the backward pass is itself recorded (for higher derivatives).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward(): this tensor does not require grad and has no graph "
+                "(no input had requires_grad=True, or it was computed under no_grad())"
+            )
+        seed = _seed(self, grad, create_graph)
+        retain = create_graph if retain_graph is None else retain_graph
+        engine.run_backward([_node(self)], [seed], retain, create_graph)
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (``.grad = None``)."""
+        self.grad = None
+
+    def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+        """Call ``fn(grad)`` when this tensor's gradient is computed; it may return a
+        replacement. Returns a function that removes the hook."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: this tensor does not require grad")
+
+        new = self._new  # not self: a node's hook must not keep its output tensor alive
+
+        def hook(g: Any) -> Any:  # the engine's hooks see arrays (Tensors under create_graph)
+            out = fn(g if isinstance(g, TensorBase) else new(g))  # type: ignore[arg-type]
+            if out is None:
+                return None
+            out = out if isinstance(out, TensorBase) else new(out)
+            return out if isinstance(g, TensorBase) else out._data
+
+        if self._ctx is not None:
+            return self._ctx.register_hook(hook)
+        if self._hooks is None:
+            self._hooks = []
+        hooks = self._hooks
+        hooks.append(hook)
+        return lambda: hooks.remove(hook) if hook in hooks else None
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+        if self._ctx is not None:
+            self._ctx.retained = weakref.ref(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._ctx is not None and self._ctx.retained is not None
+
+    def _accumulate_grad(self, g: Any, create: bool, fresh: bool) -> None:
+        """Add gradient ``g`` into ``.grad`` like PyTorch: summed over calls (engine.Leaf).
+
+        ``fresh``: ``g`` is an array only the engine holds, so it may become ``.grad`` itself.
+        """
+        if create:
+            gt: Any = g if isinstance(g, TensorBase) else self._new(g)
+            if gt.dtype != self.dtype:
+                gt = gt.astype(self.dtype)
+            self.grad = gt if self.grad is None else self.grad + gt
+            return
+        if g.dtype != self.dtype:
+            g = g.astype(self.dtype)
+        if self.grad is None:
+            # otherwise a copy: the engine may hand the same array to several inputs
+            keep = fresh and g.flags.c_contiguous and g.flags.writeable
+            # C-ordered, like the param
+            self.grad = self._new(g if keep else np.array(g, order="C"))
+        elif self.grad._ctx is not None or self.grad.shape != g.shape:
+            self.grad = self._new(self.grad._data + g)
+        else:
+            self.grad._data += g
+
+
+
+
+def _node(t: TensorBase) -> Any:
+    """The graph node of a Tensor: its ``grad_fn``, or the tensor itself for a leaf."""
+    return t._ctx if t._ctx is not None else t
+
+
+def _seed(t: TensorBase, grad: Any, create_graph: bool) -> Any:
+    """The starting gradient d(out)/d(t): ones for a one-element t, else ``grad``."""
+    if grad is None:
+        if t._data.size != 1:
+            raise RuntimeError(
+                f"backward(): grad can be implicitly created only for a one-element output, "
+                f"but the tensor has shape {t.shape}; pass grad= of that shape"
+            )
+        g = np.ones(t.shape, dtype=t.dtype)
+    else:
+        g = grad._data if isinstance(grad, TensorBase) else np.asarray(grad, dtype=t.dtype)
+        if g.shape != t.shape:
+            raise RuntimeError(
+                f"backward(): grad has shape {g.shape}, expected the output's shape {t.shape}"
+            )
+        if create_graph and isinstance(grad, TensorBase):
+            return grad
+    return t._new(g) if create_graph else g
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """d(outputs)/d(inputs) as a tuple, without touching any ``.grad`` (torch.autograd.grad).
+
+    ``grad_outputs`` weights each output (needed for outputs with more than one
+    element); with ``create_graph`` the result can be differentiated again.
+    """
+    outs = [outputs] if isinstance(outputs, TensorBase) else list(outputs)
+    ins = [inputs] if isinstance(inputs, TensorBase) else list(inputs)
+    gos = (
+        [grad_outputs]
+        if isinstance(grad_outputs, TensorBase) or grad_outputs is None
+        else list(grad_outputs)
+    )
+    if grad_outputs is None:
+        gos = [None] * len(outs)
+    if len(gos) != len(outs):
+        raise ValueError(f"grad: {len(outs)} output(s) but {len(gos)} grad_outputs")
+    for i, t in enumerate(ins):
+        if not isinstance(t, TensorBase) or not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
+    for i, t in enumerate(outs):
+        if not t.requires_grad:
+            raise RuntimeError(f"grad: output {i} does not require grad (it has no graph)")
+    seeds = [_seed(t, g, create_graph) for t, g in zip(outs, gos)]
+    capture: dict[int, int] = {}
+    for i, t in enumerate(ins):
+        capture.setdefault(id(_node(t)), i)
+    retain = create_graph if retain_graph is None else retain_graph
+    got = engine.run_backward([_node(t) for t in outs], seeds, retain, create_graph, capture)
+    assert got is not None
+    result: list[Tensor | None] = []
+    for i, t in enumerate(ins):
+        g = got[capture[id(_node(t))]]
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} was not used to compute the outputs; pass allow_unused=True"
+                )
+            result.append(None)
+        else:
+            result.append(g if isinstance(g, TensorBase) else t._new(np.array(g, copy=True)))  # type: ignore[arg-type]
+    return tuple(result)
+

@@ -1,0 +1,256 @@
+"""The math methods of Tensor: thin calls to primitives, and composites built from them.
+
+Composites (gelu, silu, clip with Tensor bounds ...) are written with Tensor methods, so
+their gradients and second derivatives come from the primitives for free (rule 6). The
+reductions and the softmax family are the sibling mixin in ``tensor_reduce``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+
+from . import ops as P
+from .function import TensorBase, data_of
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class TensorElementwise(TensorBase):
+    """Elementwise and linear-algebra methods of every Tensor (ops/elementwise.py, ops/linalg.py;
+    a mixin)."""
+
+    __slots__ = ()
+
+    # -- arithmetic ---------------------------------------------------------------
+    def __add__(self, y: Any) -> Tensor:
+        return P.Add.apply(self, y)
+
+    def __radd__(self, x: Any) -> Tensor:
+        return P.Add.apply(x, self)
+
+    def __sub__(self, y: Any) -> Tensor:
+        return P.Sub.apply(self, y)
+
+    def __rsub__(self, x: Any) -> Tensor:
+        return P.Sub.apply(x, self)
+
+    def __mul__(self, y: Any) -> Tensor:
+        return P.Mul.apply(self, y)
+
+    def __rmul__(self, x: Any) -> Tensor:
+        return P.Mul.apply(x, self)
+
+    def __truediv__(self, y: Any) -> Tensor:
+        return P.Div.apply(self, y)
+
+    def __rtruediv__(self, x: Any) -> Tensor:
+        return P.Div.apply(x, self)
+
+    def __pow__(self, p: Any) -> Tensor:
+        return P.Pow.apply(self, p)
+
+    def __rpow__(self, x: Any) -> Tensor:
+        return P.Pow.apply(x, self)
+
+    def __matmul__(self, w: Any) -> Tensor:
+        return P.MatMul.apply(self, w)
+
+    def __rmatmul__(self, x: Any) -> Tensor:
+        return P.MatMul.apply(x, self)
+
+    def __neg__(self) -> Tensor:
+        return P.Neg.apply(self)
+
+    def __pos__(self) -> Self:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return P.Abs.apply(self)
+
+    add, sub, mul, div, pow, matmul = __add__, __sub__, __mul__, __truediv__, __pow__, __matmul__
+    multiply, divide, subtract, true_divide = __mul__, __truediv__, __sub__, __truediv__
+    mm = __matmul__
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1.0, alpha: float = 1.0) -> Tensor:
+        """beta * self + alpha * (mat1 @ mat2): one op (PyTorch's ``addmm``).
+
+        mat1 (n, k) and mat2 (k, m) are 2-D; self must broadcast to (n, m). ``Linear``
+        and the recurrent layers use it for "bias plus product" and "x_t part plus
+        h @ W_hh.T".
+        """
+        a = mat1 if isinstance(mat1, TensorBase) else self._new(mat1)
+        b = mat2 if isinstance(mat2, TensorBase) else self._new(mat2)
+        sa, sb, sc = a._data.shape, b._data.shape, self._data.shape
+        if len(sa) != 2 or len(sb) != 2:
+            raise ValueError(f"addmm: expected 2-D mat1 (n, k) and mat2 (k, m), got shapes "
+                             f"{sa} and {sb}")
+        if sa[1] != sb[0]:
+            raise ValueError(f"addmm: shapes {sa} and {sb} do not multiply (inner "
+                             f"dimensions {sa[1]} and {sb[0]} differ)")
+        out = (sa[0], sb[1])
+        if sc != out and (len(sc) > 2 or any(s not in (1, o) for s, o in
+                                             zip(sc[::-1], out[::-1]))):
+            raise ValueError(f"addmm: input of shape {sc} does not broadcast to the "
+                             f"product's shape {out}")
+        return P.AddMM.apply(self, a, b, beta=beta, alpha=alpha)
+
+    def neg(self) -> Tensor:
+        return P.Neg.apply(self)
+
+    def abs(self) -> Tensor:
+        """|x|; the gradient at 0 is 0."""
+        return P.Abs.apply(self)
+
+    def exp(self) -> Tensor:
+        return P.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return P.Log.apply(self)
+
+    def log1p(self) -> Tensor:
+        """log(1 + x), accurate near 0."""
+        return P.Log1p.apply(self)
+
+    def expm1(self) -> Tensor:
+        """exp(x) - 1, accurate near 0."""
+        return P.Expm1.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return P.Sqrt.apply(self)
+
+    def square(self) -> Tensor:
+        return P.Mul.apply(self, self)
+
+    def reciprocal(self) -> Tensor:
+        return P.Div.apply(1.0, self)
+
+    def rsqrt(self) -> Tensor:
+        return P.Div.apply(1.0, P.Sqrt.apply(self))
+
+    def sin(self) -> Tensor:
+        return P.Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return P.Cos.apply(self)
+
+    def tanh(self) -> Tensor:
+        return P.Tanh.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + exp(-x)), computed without overflow."""
+        return P.Sigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        """max(x, 0); the gradient at 0 is 0."""
+        return P.ReLU.apply(self)
+
+    def erf(self) -> Tensor:
+        return P.Erf.apply(self)
+
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
+        return P.Softplus.apply(self, beta=beta, threshold=threshold)
+
+    def leaky_relu(self, slope: float = 0.01, *, negative_slope: float | None = None) -> Tensor:
+        """x where x > 0, else slope * x."""
+        if negative_slope is not None:
+            slope = negative_slope
+        return select(data_of(self) > 0, self, self * slope)
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        """x where x > 0, else alpha (exp(x) - 1); exp sees only x <= 0 (no overflow)."""
+        return select(data_of(self) > 0, self, self.clip(None, 0).expm1() * alpha)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        """x Phi(x) with the exact erf form (PyTorch's default), or approximate='tanh'."""
+        if approximate == "tanh":
+            inner = (self + self * self * self * 0.044715) * math.sqrt(2 / math.pi)
+            return self * 0.5 * (inner.tanh() + 1)
+        if approximate != "none":
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        return self * 0.5 * ((self * (1 / math.sqrt(2))).erf() + 1)
+
+    def silu(self) -> Tensor:
+        """x sigmoid(x)."""
+        return self * self.sigmoid()
+
+    def log_sigmoid(self) -> Tensor:
+        """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+        return -(-self).softplus()
+
+    def clip(self, lo: Any = None, hi: Any = None) -> Tensor:
+        """min(max(x, lo), hi); either bound may be None (Tensor bounds get gradients too)."""
+        if lo is None and hi is None:
+            raise ValueError("clip: at least one of lo and hi must be given")
+        if any(isinstance(b, TensorBase) and b.requires_grad for b in (lo, hi)):
+            # differentiable bounds: the composite routes the gradient to whichever side wins
+            x: Any = self if lo is None else select(self._data < data_of(lo), lo, self)
+            return x if hi is None else select(data_of(x) > data_of(hi), hi, x)
+        return P.Clip.apply(self, lo=data_of(lo), hi=data_of(hi))
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        return self.clip(min, max)
+
+    def maximum(self, other: Any) -> Tensor:
+        return P.Maximum.apply(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return P.Minimum.apply(self, other)
+
+    def sign(self) -> Tensor:
+        return self._new(np.sign(self._data))
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """x where mask is False, value where it is True."""
+        return select(data_of(mask), value, self)
+
+    # -- comparisons (no gradient) -------------------------------------------------
+    def __lt__(self, y: Any) -> Tensor:
+        return self._new(self._data < data_of(y))
+
+    def __le__(self, y: Any) -> Tensor:
+        return self._new(self._data <= data_of(y))
+
+    def __gt__(self, y: Any) -> Tensor:
+        return self._new(self._data > data_of(y))
+
+    def __ge__(self, y: Any) -> Tensor:
+        return self._new(self._data >= data_of(y))
+
+    def __eq__(self, y: Any) -> Tensor:  # type: ignore[override]
+        return self._new(self._data == data_of(y))
+
+    def __ne__(self, y: Any) -> Tensor:  # type: ignore[override]
+        return self._new(self._data != data_of(y))
+
+    lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
+
+    def __invert__(self) -> Tensor:
+        return self._new(~self._data)
+
+    def __and__(self, y: Any) -> Tensor:
+        return self._new(self._data & data_of(y))
+
+    def __or__(self, y: Any) -> Tensor:
+        return self._new(self._data | data_of(y))
+
+    def any(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return self._new(np.any(self._data, axis=axis, keepdims=keepdims))
+
+    def all(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return self._new(np.all(self._data, axis=axis, keepdims=keepdims))
+
+    def isnan(self) -> Tensor:
+        return self._new(np.isnan(self._data))
+
+
+def select(cond: Any, x: Any, y: Any) -> Any:
+    """cond ? x : y elementwise (cond a boolean array or Tensor, no gradient; x or y a Tensor)."""
+    c = np.asarray(data_of(cond))
+    if c.dtype != np.bool_:
+        c = c.astype(bool)
+    return P.Where.apply(c, x, y)
