@@ -29,6 +29,21 @@ def _dropout(draw: Draw, form: Any) -> Any:
     return fn, [arr(draw, shape_of(draw))]
 
 
+@case({"F.dropout1d": (F.dropout1d, 2, 3), "F.dropout2d": (F.dropout2d, 4, 4),
+       "F.dropout3d": (F.dropout3d, 4, 5)})
+def _channel_dropout(draw: Draw, form: Any) -> Any:
+    fn, lo, hi = form
+    p, seed, train = draw(st.sampled_from([0.25, 0.5, 0.0])), draw(st.integers(0, 2**16)), \
+        draw(st.booleans())
+
+    def run(x: Any) -> Any:
+        tg.manual_seed(seed)  # the same channel mask at every evaluation of the check
+        return fn(x, p, training=train)
+
+    shape = tuple(draw(st.lists(st.integers(1, 3), min_size=lo, max_size=hi)))
+    return run, [arr(draw, shape)]
+
+
 @case({"F.embedding": F.embedding})
 def _embedding(draw: Draw, form: Any) -> Any:
     num, dim = draw(st.integers(1, 4)), draw(st.integers(1, 3))

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 
 from ..engine import _mode
-from ..tensor import Tensor, _to_array
+from ..tensor import Device, Tensor, _to_array
+from ..tensor_ops import as_dtype, get_default_dtype
 from . import _state
+from ._repr import render
 from ._state import _IncompatibleKeys
 
 
@@ -36,6 +38,19 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+def new_param(shape: tuple[int, ...], dtype: Any = None, device: Any = None,
+              fill: float = 0.0) -> Parameter:
+    """A Parameter of ``shape`` filled with ``fill`` (the default dtype unless ``dtype``).
+
+    The one place layers make their parameters; ``device`` may only be 'cpu' (anything
+    else raises, as there is no other backend).
+    """
+    if device is not None:
+        Device(device)
+    dt = get_default_dtype() if dtype is None else as_dtype(dtype)
+    return Parameter(np.full(shape, fill, dtype=dt))
 
 
 class _RemovableHandle:
@@ -379,9 +394,7 @@ class Module:
         return type(self).__name__
 
     def __repr__(self) -> str:
-        from ._repr import render
-
-        return render(self)
+        return render(self, Module.__repr__)
 
     def draw(self, *example_inputs: Any, **kw: Any) -> Any:
         """Draw the forward graph on ``example_inputs``, one cluster per submodule."""
