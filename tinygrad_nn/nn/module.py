@@ -9,7 +9,7 @@ state_dict, train/eval. Every walk over the module tree is iterative, so a
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,25 @@ def new_param(shape: tuple[int, ...], dtype: Any = None, device: Any = None,
         Device(device)
     dt = get_default_dtype() if dtype is None else as_dtype(dtype)
     return Parameter(np.full(shape, fill, dtype=dt))
+
+
+def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """``p.grad = None`` for each of ``params``, or fill the existing ``.grad`` with 0."""
+    for p in params:
+        g = p.grad
+        if g is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        elif g._ctx is not None or not g._data.flags.writeable:
+            # a gradient built under create_graph is part of a graph (zeroing it in place
+            # would corrupt that graph), and a read-only one cannot be written: new zeros.
+            # (A leaf gradient is zeroed in place even if it requires grad: the version
+            # bump makes any graph that saved it refuse to run backward.)
+            p.grad = Tensor(np.zeros_like(g._data))
+        else:
+            g._data.fill(0)
+            g._bump_version()
 
 
 class _RemovableHandle:
@@ -336,16 +355,9 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget every parameter's gradient (None, or zeros in place)."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad = p.grad.detach()
-                p.grad._data[...] = 0
-                p.grad._bump_version()
+        """Forget every parameter's gradient: None (PyTorch's default), or zeros in place
+        (``set_to_none=False``), so the next backward accumulates into the same buffer."""
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every descendant (children first), then on this module."""
