@@ -22,7 +22,8 @@ import numpy as np
 from ..engine import no_grad
 from ..ops.recurrent import LSTMGates
 from ..tensor import Tensor
-from .module import Module, new_param
+from .module import Module
+from .parameter import new_param
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # G per mode
 NONLINEARITIES = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}

@@ -10,7 +10,8 @@ import numpy as np
 from .. import functional as F
 from ..tensor import Tensor
 from . import init
-from .module import Module, new_param
+from .module import Module
+from .parameter import new_param
 
 
 class Identity(Module):

@@ -8,7 +8,8 @@ import numpy as np
 
 from .. import functional as F
 from ..tensor import Tensor
-from .module import Module, new_param
+from .module import Module
+from .parameter import new_param
 
 
 class _BatchNorm(Module):

@@ -36,7 +36,8 @@ from .cells import (
     rnn_step,
     uniform_init,
 )
-from .module import Module, new_param
+from .module import Module
+from .parameter import new_param
 
 # One step of each mode, all with one signature: (xg_t, h, c, w_hh.T, b_hh) -> (h, c).
 # c is the LSTM's cell state (None for the others); b_hh is passed only to GRU, which keeps

@@ -9,7 +9,8 @@ import numpy as np
 from .. import functional as F
 from ..tensor import Tensor
 from . import init
-from .module import Module, Parameter, new_param
+from .module import Module
+from .parameter import Parameter, new_param
 
 
 class Embedding(Module):

@@ -1,4 +1,5 @@
-"""Multi-tensor updates: one parameter group's gradients and state as flat buffers.
+"""Multi-tensor updates: one parameter group's gradients and state as flat buffers (and the
+conversion of checkpoint values back to the Python values the updates use).
 
 PyTorch's "foreach" idea on NumPy: instead of running an optimiser's formula once per
 parameter (a dozen NumPy calls each), the base class gathers the group's gradients into one
@@ -70,3 +71,20 @@ def uniform_states(states: list[dict[str, Any]]) -> bool:
     first = states[0]
     return all(st.keys() == first.keys() and st.get("step") == first.get("step")
                for st in states)
+
+
+def to_python(value: Any) -> Any:
+    """NumPy scalars / 0-d arrays -> Python scalars, 1-d arrays and lists -> tuples.
+
+    A checkpoint that went through HDF5 gives back ``np.float64(0.1)`` for ``0.1`` and
+    an array for ``betas``; the update code wants the plain Python values.
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.item() if value.ndim == 0 else tuple(x.item() for x in value)
+    if isinstance(value, list):
+        return tuple(to_python(x) for x in value)
+    if isinstance(value, bytes):
+        return value.decode()
+    return value

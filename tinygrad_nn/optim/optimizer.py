@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from ..engine import enable_grad
-from ..nn.module import zero_grads
+from ..nn.parameter import zero_grads
 from ..tensor import Tensor
-from ._multi import FlatGroup, uniform_states
+from ._multi import FlatGroup, to_python, uniform_states
 
 
 class _Required:
@@ -34,23 +34,6 @@ class _Required:
 required: Any = _Required()
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
-
-
-def _to_python(value: Any) -> Any:
-    """NumPy scalars / 0-d arrays -> Python scalars, 1-d arrays and lists -> tuples.
-
-    A checkpoint that went through HDF5 gives back ``np.float64(0.1)`` for ``0.1`` and
-    an array for ``betas``; the update code wants the plain Python values.
-    """
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.item() if value.ndim == 0 else tuple(x.item() for x in value)
-    if isinstance(value, list):
-        return tuple(_to_python(x) for x in value)
-    if isinstance(value, bytes):
-        return value.decode()
-    return value
 
 
 class Optimizer:
@@ -350,7 +333,7 @@ class Optimizer:
                     f"{len(group['params'])}"
                 )
             by_index.update(zip(saved_params, group["params"]))
-            new = {k: _to_python(v) for k, v in saved.items() if k != "params"}
+            new = {k: to_python(v) for k, v in saved.items() if k != "params"}
             if "param_names" in new:
                 new["param_names"] = list(new["param_names"])
             for key, default in self.defaults.items():
