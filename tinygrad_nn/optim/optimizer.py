@@ -353,6 +353,7 @@ class Optimizer:
             new_state[p] = self._load_param_state(k, p, saved_state)
         self.param_groups = new_groups
         self.state = new_state
+        self._flat.clear()  # the old groups' flat buffers; rebuilt from the new state
 
     def _load_param_state(self, k: int, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
         """Copy one parameter's saved state, checking each array's shape against ``p``."""
