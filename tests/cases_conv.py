@@ -20,7 +20,6 @@ import tinygrad_nn as tg
 import tinygrad_nn.functional as F
 from tests.registry_base import OpCase
 from tinygrad_nn import nn
-from tinygrad_nn.nn import conv as nn_conv
 from tinygrad_nn.testing import strategies as tst
 
 Draw = Callable[[Any], Any]
@@ -191,26 +190,26 @@ def _conv_layer(cls: type, nd: int) -> Callable[[Draw], Any]:
 def _max_pool_layer(draw: Draw) -> Any:
     c = _pool_config(draw, dilation=True)
     _no_empty_window(c)
-    return nn_conv.MaxPool2d(c["k"], c["s"], c["p"], c["d"], c["ceil"]), _distinct(draw, c["shape"])
+    return nn.MaxPool2d(c["k"], c["s"], c["p"], c["d"], c["ceil"]), _distinct(draw, c["shape"])
 
 
 def _avg_pool_layer(draw: Draw) -> Any:
     c = _pool_config(draw, dilation=False)
-    return nn_conv.AvgPool2d(c["k"], c["s"], c["p"], c["ceil"]), _arr(draw, c["shape"])
+    return nn.AvgPool2d(c["k"], c["s"], c["p"], c["ceil"]), _arr(draw, c["shape"])
 
 
 def _adaptive_layer(draw: Draw) -> Any:
     out = draw(st.one_of(st.integers(1, 3), st.tuples(st.integers(1, 3), st.integers(1, 3))))
-    return nn_conv.AdaptiveAvgPool2d(out), _arr(draw, (1, 2, draw(st.integers(1, 5)), 4))
+    return nn.AdaptiveAvgPool2d(out), _arr(draw, (1, 2, draw(st.integers(1, 5)), 4))
 
 
 def _zero_pad_layer(draw: Draw) -> Any:
     pad = draw(st.one_of(st.integers(0, 2), st.tuples(*[st.integers(0, 2)] * 4)))
-    return nn_conv.ZeroPad2d(pad), _arr(draw, (1, 2, draw(st.integers(1, 3)), 3))
+    return nn.ZeroPad2d(pad), _arr(draw, (1, 2, draw(st.integers(1, 3)), 3))
 
 
-_layer("nn.Conv2d", _conv_layer(nn_conv.Conv2d, 2))
-_layer("nn.Conv1d", _conv_layer(nn_conv.Conv1d, 1))
+_layer("nn.Conv2d", _conv_layer(nn.Conv2d, 2))
+_layer("nn.Conv1d", _conv_layer(nn.Conv1d, 1))
 _layer("nn.MaxPool2d", _max_pool_layer)
 _layer("nn.AvgPool2d", _avg_pool_layer)
 _layer("nn.AdaptiveAvgPool2d", _adaptive_layer)

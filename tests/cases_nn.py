@@ -185,7 +185,9 @@ def _dropout(cls: type, min_dims: int, max_dims: int) -> Callable[[Draw], Any]:
 
 
 layer("nn.Dropout", _dropout(nn.Dropout, 0, 3), seed=True)
-layer("nn.Dropout2d", _dropout(nn.Dropout2d, 3, 4), seed=True)
+layer("nn.Dropout1d", _dropout(nn.Dropout1d, 2, 3), seed=True)
+layer("nn.Dropout2d", _dropout(nn.Dropout2d, 4, 4), seed=True)
+layer("nn.Dropout3d", _dropout(nn.Dropout3d, 4, 5), seed=True)
 
 
 # -- loss modules (both arguments differentiable where the loss allows) -------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from tests.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
 
 # -- functional: layers' building blocks ---------------------------------------------------
@@ -27,6 +29,21 @@ def _dropout(draw: Draw, form: Any) -> Any:
         return form(x, p, seed)
 
     return fn, [arr(draw, shape_of(draw))]
+
+
+@case({"F.dropout1d": (F.dropout1d, 2, 3), "F.dropout2d": (F.dropout2d, 4, 4),
+       "F.dropout3d": (F.dropout3d, 4, 5)})
+def _channel_dropout(draw: Draw, form: Any) -> Any:
+    fn, lo, hi = form
+    p, seed, train = draw(st.sampled_from([0.25, 0.5, 0.0])), draw(st.integers(0, 2**16)), \
+        draw(st.booleans())
+
+    def run(x: Any) -> Any:
+        tg.manual_seed(seed)  # the same channel mask at every evaluation of the check
+        return fn(x, p, training=train)
+
+    shape = tuple(draw(st.lists(st.integers(1, 3), min_size=lo, max_size=hi)))
+    return run, [arr(draw, shape)]
 
 
 @case({"F.embedding": F.embedding})
@@ -135,6 +152,38 @@ def _nll(draw: Draw, form: Any) -> Any:
     w = draw(st.one_of(st.none(), st.just(arr(draw, (c,), 0.5, 2.0))))
     kw = {"weight": w, "ignore_index": ignore, "reduction": draw(REDUCTIONS)}
     return (lambda logp: form(logp, t, **kw)), [arr(draw, shape)]
+
+
+LEGACY = st.sampled_from([(True, None), (False, None), (None, False), (False, True), (True, True)])
+
+
+def _quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """fn with the legacy-argument deprecation warning silenced (tests/nn/test_loss checks it)."""
+    def run(*args: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return fn(*args)
+    return run
+
+
+@case({"F.cross_entropy[size_average/reduce]": F.cross_entropy,
+       "F.nll_loss[size_average/reduce]": F.nll_loss})
+def _legacy_class_loss(draw: Draw, form: Any) -> Any:
+    shape, c = class_logits(draw)
+    t = class_targets(draw, shape, c, -100)
+    size_average, reduce = draw(LEGACY)
+    return _quiet(lambda z: form(z, t, size_average=size_average, reduce=reduce)), \
+        [arr(draw, shape)]
+
+
+@case({"F.mse_loss[size_average/reduce]": F.mse_loss,
+       "F.binary_cross_entropy_with_logits[size_average/reduce]":
+           F.binary_cross_entropy_with_logits})
+def _legacy_pair_loss(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw)
+    size_average, reduce = draw(LEGACY)
+    return _quiet(lambda x, y: form(x, y, size_average=size_average, reduce=reduce)), \
+        [arr(draw, shape), arr(draw, shape, 0.1, 0.9)]
 
 
 def _distance(x1: np.ndarray, x2: np.ndarray, p: int) -> np.ndarray:

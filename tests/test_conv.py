@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tinygrad_nn.nn.conv import (
+from tinygrad_nn.nn import (
     AdaptiveAvgPool2d,
     AvgPool2d,
     Conv1d,

@@ -11,7 +11,7 @@ import pytest
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tinygrad_nn.nn.conv import AvgPool2d, Conv2d, ZeroPad2d
+from tinygrad_nn.nn import AvgPool2d, Conv2d, ZeroPad2d
 
 
 # -- errors --------------------------------------------------------------------------------

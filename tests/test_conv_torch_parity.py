@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tinygrad_nn.nn.conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d, ZeroPad2d
+from tinygrad_nn.nn import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d, ZeroPad2d
 
 torch = pytest.importorskip("torch")
 

@@ -73,7 +73,12 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
 
 
 class Tensor(
-    TensorElementwise, TensorReduce, TensorMovement, TensorIndexingOps, TensorInPlace, TensorAutograd
+    TensorElementwise,
+    TensorReduce,
+    TensorMovement,
+    TensorIndexingOps,
+    TensorInPlace,
+    TensorAutograd,
 ):
     """An n-dimensional array that records the ops computing it (define-by-run).
 

@@ -8,7 +8,6 @@ from .basic import (
     clamp,
     clip,
     cos,
-    dropout,
     elu,
     embedding,
     exp,
@@ -39,6 +38,7 @@ from .conv import (
     unfold,
 )
 from .distance import cosine_similarity, normalize
+from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -128,7 +128,8 @@ __all__ = [
     "permute", "swapaxes", "squeeze", "unsqueeze", "expand", "broadcast_to", "pad", "split",
     "chunk", "square", "reciprocal", "rsqrt", "masked_fill", "narrow", "repeat",
     "abs", "as_tensor", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cat",
-    "clamp", "clip", "concatenate", "cos", "cross_entropy", "dropout", "einsum", "elu",
+    "clamp", "clip", "concatenate", "cos", "cross_entropy", "dropout", "dropout1d", "dropout2d",
+    "dropout3d", "einsum", "elu",
     "embedding", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear", "log",
     "log_softmax", "logsigmoid", "logsumexp", "maximum", "minimum", "mse_loss", "nll_loss",
     "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",

@@ -6,8 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from .._random import get_rng
-from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 
 
@@ -126,21 +124,6 @@ def linear(x: Any, w: Any, b: Any = None) -> Tensor:
             raise ValueError(f"linear: bias must have shape ({w.shape[0]},), got {b.shape}")
         y = rows @ w.T + b if x.ndim == 1 else b.addmm(rows, w.T)  # bias and product: one op
     return y.reshape(x.shape[:-1] + (w.shape[0],)) if x.ndim > 2 else y
-
-
-def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
-    """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p)."""
-    x = as_tensor(x)
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p must be in [0, 1], got {p}")
-    if not training or p == 0.0:
-        return x
-    if p == 1.0:
-        return x * 0.0
-    keep = get_rng().random(x.shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(
-        x.dtype if x.dtype.kind == "f" else get_default_dtype()
-    )
 
 
 def one_hot(idx: Any, num_classes: int = -1) -> Tensor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,19 @@ from ..tensor_functions import where
 from .basic import as_tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
+    """PyTorch's mapping of the deprecated ``size_average``/``reduce`` flags to ``reduction``
+    (with its warning); ``reduction`` itself when both are None."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", UserWarning, stacklevel=3)
+    return ret
 
 
 def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
@@ -37,21 +51,27 @@ def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
     return x, y
 
 
-def mse_loss(x: Any, y: Any, reduction: str = "mean") -> Tensor:
-    """Mean squared error (x - y)^2."""
+def mse_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean") -> Tensor:
+    """Mean squared error (x - y)^2; x, y: same shape."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     x, y = _pair(x, y, "mse_loss")
     d = x - y
     return _reduce(d * d, reduction, "mse_loss")
 
 
-def l1_loss(x: Any, y: Any, reduction: str = "mean") -> Tensor:
-    """Mean absolute error |x - y|."""
+def l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean") -> Tensor:
+    """Mean absolute error |x - y|; x, y: same shape."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     x, y = _pair(x, y, "l1_loss")
     return _reduce((x - y).abs(), reduction, "l1_loss")
 
 
-def smooth_l1_loss(x: Any, y: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     x, y = _pair(x, y, "smooth_l1_loss")
     d = x - y
     a = d.abs()
@@ -72,8 +92,10 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> T
     )
 
 
-def binary_cross_entropy(p: Any, y: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(p: Any, y: Any, weight: Any = None, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     p, y = _pair(p, y, "binary_cross_entropy")
     if p._data.size and (np.nanmin(p._data) < 0 or np.nanmax(p._data) > 1):
         raise ValueError(
@@ -87,9 +109,11 @@ def binary_cross_entropy(p: Any, y: Any, weight: Any = None, reduction: str = "m
 
 
 def binary_cross_entropy_with_logits(
-    z: Any, y: Any, weight: Any = None, reduction: str = "mean", pos_weight: Any = None
+    z: Any, y: Any, weight: Any = None, size_average: bool | None = None,
+    reduce: bool | None = None, reduction: str = "mean", pos_weight: Any = None
 ) -> Tensor:
     """BCE of sigmoid(z) computed from logits: (1 - y) z + (1 + (w_pos - 1) y) softplus(-z)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     z, y = _pair(z, y, "binary_cross_entropy_with_logits")
     sp = (-z).softplus()
     if pos_weight is None:
@@ -125,9 +149,14 @@ def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) ->
 
 
 def nll_loss(
-    logp: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    logp: Any, target: Any, weight: Any = None, size_average: bool | None = None,
+    ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean"
 ) -> Tensor:
-    """-logp[n, target[n]] (weighted); logp: (N, C, ...) log-probabilities, target: (N, ...)."""
+    """-w[t] logp[n, t] with t = target[n]; logp: (N, C, *) log-probabilities, target: (N, *).
+
+    The mean divides by the summed weights of the targets that are not ``ignore_index``.
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     return _nll(logp, target, weight, ignore_index, reduction, "nll_loss")
 
 
@@ -161,11 +190,18 @@ def cross_entropy(
     logits: Any,
     target: Any,
     weight: Any = None,
+    size_average: bool | None = None,
     ignore_index: int = -100,
+    reduce: bool | None = None,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
-    """Softmax cross-entropy; target is class indices (N, ...) or probabilities like logits."""
+    """Softmax cross-entropy -sum_c t_c log softmax(x)_c; logits (N, C, *) or (C,), target
+    class indices (N, *) (``ignore_index`` skipped) or probabilities shaped like the logits.
+
+    ``label_smoothing`` e mixes the target with the uniform distribution: (1 - e) t + e / C.
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     logits = as_tensor(logits)
     if logits.ndim == 0:
         raise ValueError("cross_entropy: logits must have a class axis, got a 0-d tensor")
@@ -222,9 +258,12 @@ def triplet_margin_loss(
     p: float = 2,
     eps: float = 1e-6,
     swap: bool = False,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
     """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance over the last axis."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
     if not (a.shape == pos.shape == neg.shape):
         raise ValueError(

@@ -8,38 +8,37 @@ import sys
 
 from .. import functional
 from . import init, utils
-from .containers import ModuleDict, ModuleList, Sequential
-from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, MaxPool2d, ZeroPad2d
-from .layers import (
+from .activation import (
     ELU,
     GELU,
-    BCELoss,
-    BCEWithLogitsLoss,
-    CrossEntropyLoss,
-    Dropout,
-    Dropout2d,
-    Embedding,
-    Flatten,
-    HuberLoss,
-    Identity,
-    L1Loss,
     LeakyReLU,
-    Linear,
     LogSoftmax,
-    MSELoss,
-    NLLLoss,
     ReLU,
     Sigmoid,
     SiLU,
-    SmoothL1Loss,
     Softmax,
     Softplus,
     Tanh,
-    Unflatten,
+)
+from .containers import ModuleDict, ModuleList, Sequential
+from .conv import Conv1d, Conv2d, ZeroPad2d
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .linear import Flatten, Identity, Linear, Unflatten
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
 )
 from .module import Module, Parameter
 from .norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .sparse import Embedding
 
 # `import tinygrad_nn.nn.functional as F` works like `import torch.nn.functional as F`
 sys.modules[__name__ + ".functional"] = functional
@@ -48,7 +47,8 @@ __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "GRU", "GRUCell", "LSTM", "LSTMCell",
     "MaxPool2d", "RNN", "RNNCell", "ZeroPad2d",
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "CrossEntropyLoss", "Dropout",
-    "Dropout2d", "ELU", "Embedding", "Flatten", "GELU", "HuberLoss", "Identity", "L1Loss",
+    "Dropout1d", "Dropout2d", "Dropout3d", "ELU", "Embedding", "Flatten", "GELU", "HuberLoss",
+    "Identity", "L1Loss",
     "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleDict",
     "ModuleList", "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid",
     "SmoothL1Loss", "Softmax", "Softplus", "Tanh", "Unflatten", "functional", "init", "utils",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from .module import Module
+# A Module; not imported, because module.py imports this file (imports point one way).
+Module = Any
 
 
 # A module's repr is built bottom-up as a "rope": a list of (depth, prefix, part) where a
 # part is a line or a child's rope; one iterative pass flattens it, so a deep tree costs
 # time linear in its size (re-indenting strings level by level would be quadratic).
-def _rope(m: Module, kids: dict[int, list[Any]]) -> list[Any]:
-    if type(m).__repr__ is not Module.__repr__:  # a user's own __repr__
+def _rope(m: Module, kids: dict[int, list[Any]], base: Callable[..., str]) -> list[Any]:
+    if type(m).__repr__ is not base:  # a user's own __repr__
         return [(0, "", line) for line in repr(m).split("\n")]
     extra = m.extra_repr()
     extra_lines = extra.split("\n") if extra else []
@@ -48,17 +50,18 @@ def _flatten(rope: list[Any]) -> str:
     return "\n".join(lines)
 
 
-def render(root: Module) -> str:
-    """PyTorch's module tree repr, built without recursion."""
+def render(root: Module, base: Callable[..., str]) -> str:
+    """PyTorch's module tree repr, built without recursion; ``base`` is Module.__repr__
+    (a subclass overriding it prints its own text)."""
     kids: dict[int, list[Any]] = {}
     stack: list[tuple[Module, bool]] = [(root, False)]
     while stack:
         m, done = stack.pop()
         if done:
-            kids[id(m)] = _rope(m, kids)
+            kids[id(m)] = _rope(m, kids, base)
         elif id(m) not in kids:
             stack.append((m, True))
-            if type(m).__repr__ is Module.__repr__:
+            if type(m).__repr__ is base:
                 stack.extend((c, False) for c in m._modules.values()
                              if c is not None and id(c) not in kids)
     return _flatten(kids[id(root)])

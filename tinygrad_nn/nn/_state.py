@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -17,8 +17,8 @@ from ..dtypes import as_dtype, is_dtype_name
 from ..engine import no_grad
 from ..tensor import Device, Tensor
 
-if TYPE_CHECKING:
-    from .module import Module
+# A Module; not imported, because module.py imports this file (imports point one way).
+Module = Any
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):

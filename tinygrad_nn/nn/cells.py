@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import as_dtype, get_default_dtype
 from ..engine import no_grad
 from ..ops.recurrent import LSTMGates
-from ..tensor import Device, Tensor
-from .module import Module, Parameter
+from ..tensor import Tensor
+from .module import Module
+from .parameter import new_param
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}  # G per mode
 NONLINEARITIES = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
@@ -156,14 +156,6 @@ def uniform_init(module: Module) -> None:
     with no_grad():
         for p in module.parameters():
             p.uniform_(-k, k)
-
-
-def new_param(shape: tuple[int, ...], dtype: Any = None, device: Any = None) -> Parameter:
-    """A zero Parameter of ``shape`` (the default dtype unless ``dtype``; device 'cpu' only)."""
-    if device is not None:
-        Device(device)  # only the CPU exists; anything else raises
-    dt = get_default_dtype() if dtype is None else as_dtype(dtype)
-    return Parameter(np.zeros(shape, dtype=dt))
 
 
 # -- modules ------------------------------------------------------------------------------

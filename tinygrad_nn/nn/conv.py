@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from ..dtypes import as_dtype, get_default_dtype
-from ..tensor import Device, Tensor
+from ..tensor import Tensor
 from . import init
-from .module import Module, Parameter
+from .module import Module
+from .parameter import new_param
 
 
 def _tuple(v: Any, n: int, name: str, layer: str) -> tuple[int, ...]:
@@ -64,15 +64,12 @@ class _ConvNd(Module):
             raise ValueError(
                 f"{name}: padding_mode {padding_mode!r} is not supported (only 'zeros')"
             )
-        if device is not None:
-            Device(device)  # only 'cpu' exists; anything else raises
-        dt = get_default_dtype() if dtype is None else as_dtype(dtype)
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.groups, self.padding_mode = int(groups), padding_mode
         shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
-        self.weight = Parameter(np.zeros(shape, dtype=dt))
+        self.weight = new_param(shape, dtype, device)
         if bias:
-            self.bias = Parameter(np.zeros(self.out_channels, dtype=dt))
+            self.bias = new_param((self.out_channels,), dtype, device)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -129,59 +126,6 @@ class Conv1d(_ConvNd):
                         self.groups)
 
 
-class MaxPool2d(Module):
-    """Max over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.max_pool2d``)."""
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 dilation: Any = 1, ceil_mode: bool = False) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.dilation, self.ceil_mode = padding, dilation, bool(ceil_mode)
-
-    def forward(self, x: Any) -> Tensor:
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                            self.ceil_mode)
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
-
-
-class AvgPool2d(Module):
-    """Mean over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.avg_pool2d``)."""
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 ceil_mode: bool = False, count_include_pad: bool = True,
-                 divisor_override: int | None = None) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.ceil_mode = padding, bool(ceil_mode)
-        self.count_include_pad, self.divisor_override = bool(count_include_pad), divisor_override
-
-    def forward(self, x: Any) -> Tensor:
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad, self.divisor_override)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-class AdaptiveAvgPool2d(Module):
-    """Mean over adaptive windows to a fixed output size; (N, C, H, W) -> (N, C, oh, ow)."""
-
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, x: Any) -> Tensor:
-        return F.adaptive_avg_pool2d(x, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
-
-
 class ZeroPad2d(Module):
     """Zero padding of the last two axes; (…, H, W) -> (…, H + top + bottom, W + left + right).
 
@@ -206,6 +150,4 @@ class ZeroPad2d(Module):
         return f"{self.padding}"
 
 
-__all__ = [
-    "AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "MaxPool2d", "ZeroPad2d",
-]
+__all__ = ["Conv1d", "Conv2d", "ZeroPad2d"]

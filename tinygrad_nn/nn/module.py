@@ -15,27 +15,11 @@ from typing import Any
 import numpy as np
 
 from ..engine import _mode
-from ..tensor import Tensor, _to_array
+from ..tensor import Tensor
 from . import _state
+from ._repr import render
 from ._state import _IncompatibleKeys
-
-
-class Parameter(Tensor):
-    """A leaf Tensor that requires grad and that a Module registers as a parameter.
-
-    ``Parameter(data=None, requires_grad=True)``: ``data`` is an array (its float dtype is
-    kept), a Tensor (its array is shared) or a nested list (the default dtype).
-    """
-
-    __slots__ = ()
-
-    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
-        if data is None:
-            data = np.empty(0, dtype=np.float32)
-        super().__init__(_to_array(data, None), requires_grad=requires_grad)
-
-    def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
+from .parameter import Parameter, zero_grads
 
 
 class _RemovableHandle:
@@ -321,16 +305,9 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget every parameter's gradient (None, or zeros in place)."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                p.grad = p.grad.detach()
-                p.grad._data[...] = 0
-                p.grad._bump_version()
+        """Forget every parameter's gradient: None (PyTorch's default), or zeros in place
+        (``set_to_none=False``), so the next backward accumulates into the same buffer."""
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every descendant (children first), then on this module."""
@@ -379,9 +356,7 @@ class Module:
         return type(self).__name__
 
     def __repr__(self) -> str:
-        from ._repr import render
-
-        return render(self)
+        return render(self, Module.__repr__)
 
     def draw(self, *example_inputs: Any, **kw: Any) -> Any:
         """Draw the forward graph on ``example_inputs``, one cluster per submodule."""

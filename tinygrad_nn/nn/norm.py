@@ -7,15 +7,9 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from ..dtypes import as_dtype, get_default_dtype
-from ..tensor import Device, Tensor
-from .module import Module, Parameter
-
-
-def _dtype(dtype: Any, device: Any) -> np.dtype:
-    if device is not None:
-        Device(device)
-    return get_default_dtype() if dtype is None else as_dtype(dtype)
+from ..tensor import Tensor
+from .module import Module
+from .parameter import new_param
 
 
 class _BatchNorm(Module):
@@ -26,22 +20,21 @@ class _BatchNorm(Module):
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
                  dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
-        dt = _dtype(dtype, device)
         self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         c = self.num_features
         if affine:
-            self.weight = Parameter(np.ones(c, dt))
+            self.weight = new_param((c,), dtype, device, fill=1.0)
             if bias:
-                self.bias = Parameter(np.zeros(c, dt))
+                self.bias = new_param((c,), dtype, device)
             else:
                 self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(c, dt)))
-            self.register_buffer("running_var", Tensor(np.ones(c, dt)))
+            self.register_buffer("running_mean", new_param((c,), dtype, device).detach())
+            self.register_buffer("running_var", new_param((c,), dtype, device, 1.0).detach())
             self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
         else:
             self.register_buffer("running_mean", None)
@@ -114,13 +107,12 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
-        dt = _dtype(dtype, device)
         ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = ns, eps, elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(np.ones(ns, dt))
+            self.weight = new_param(ns, dtype, device, fill=1.0)
             if bias:
-                self.bias = Parameter(np.zeros(ns, dt))
+                self.bias = new_param(ns, dtype, device)
             else:
                 self.register_parameter("bias", None)
         else:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -32,14 +32,54 @@ from .cells import (
     check_state,
     gru_step,
     lstm_step,
-    new_param,
     plus_product,
     rnn_step,
     uniform_init,
 )
 from .module import Module
+from .parameter import new_param
 
-_NAMES = {"RNN_TANH": "RNN", "RNN_RELU": "RNN", "LSTM": "LSTM", "GRU": "GRU"}
+# One step of each mode, all with one signature: (xg_t, h, c, w_hh.T, b_hh) -> (h, c).
+# c is the LSTM's cell state (None for the others); b_hh is passed only to GRU, which keeps
+# b_hn inside r * (...) (the others see b_ih + b_hh only as a sum, added once up front).
+Step = Callable[[Tensor, Tensor, "Tensor | None", Tensor, "Tensor | None"],
+                "tuple[Tensor, Tensor | None]"]
+
+
+def _tanh_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
+               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
+    return rnn_step(xt, h, w_hh_t, relu=False), None
+
+
+def _relu_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
+               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
+    return rnn_step(xt, h, w_hh_t, relu=True), None
+
+
+def _lstm_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
+               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
+    assert c is not None
+    return lstm_step(xt, h, c, w_hh_t)
+
+
+def _gru_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
+              b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
+    return gru_step(xt, h, w_hh_t, b_hh), None
+
+
+class _Mode(NamedTuple):
+    name: str       # the module's name, for error messages
+    step: Step
+    has_cell: bool  # the state is a pair (h, c) (LSTM)
+    bias_in_step: bool  # b_hh is applied inside the step (GRU)
+
+
+_MODES = {
+    "RNN_TANH": _Mode("RNN", _tanh_step, False, False),
+    "RNN_RELU": _Mode("RNN", _relu_step, False, False),
+    "LSTM": _Mode("LSTM", _lstm_step, True, False),
+    "GRU": _Mode("GRU", _gru_step, False, True),
+}
 
 
 def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers: int = 1,
@@ -56,9 +96,10 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     probability ``dropout`` is applied to the outputs of every layer but the last when
     ``training``.
     """
-    if mode not in _NAMES:
-        raise ValueError(f"recurrent: mode must be one of {sorted(_NAMES)}, got {mode!r}")
-    name = _NAMES[mode]
+    if mode not in _MODES:
+        raise ValueError(f"recurrent: mode must be one of {sorted(_MODES)}, got {mode!r}")
+    spec = _MODES[mode]
+    name = spec.name
     dirs = 2 if bidirectional else 1
     runs = num_layers * dirs
     if len(weights) not in (2 * runs, 4 * runs):
@@ -85,7 +126,7 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
         x = x.swapaxes(0, 1)
     if x.shape[0] == 0:
         raise ValueError(f"{name}: the input sequence is empty (seq_len 0)")
-    states = _initial_states(name, mode, hx, (num_layers * dirs, x.shape[1], hidden_size),
+    states = _initial_states(spec, hx, (num_layers * dirs, x.shape[1], hidden_size),
                              unbatched)
 
     hs: list[Tensor] = []
@@ -95,7 +136,7 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
         for d in range(dirs):
             k = layer * dirs + d
             h0, c0 = (None if s is None else s[k] for s in states)
-            out, h, c = _run_direction(mode, x, h0, c0, weights[k * per:(k + 1) * per], d == 1)
+            out, h, c = _run_direction(spec, x, h0, c0, weights[k * per:(k + 1) * per], d == 1)
             outs.append(out)
             hs.append(h)
             if c is not None:
@@ -112,13 +153,14 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
         c_n = None if c_n is None else c_n.reshape(c_n.shape[0], hidden_size)
     elif batch_first:
         x = x.swapaxes(0, 1)
-    return (x, (h_n, c_n)) if mode == "LSTM" else (x, h_n)
+    return (x, (h_n, c_n)) if spec.has_cell else (x, h_n)
 
 
-def _initial_states(name: str, mode: str, hx: Any, shape: tuple[int, int, int],
+def _initial_states(spec: _Mode, hx: Any, shape: tuple[int, int, int],
                     unbatched: bool) -> list[Tensor | None]:
     """[h0, c0] as (L*D, N, H) Tensors (None for zeros), checked against ``shape``."""
-    if mode == "LSTM":
+    name = spec.name
+    if spec.has_cell:
         if hx is None:
             return [None, None]
         if isinstance(hx, Tensor) or not isinstance(hx, (tuple, list)) or len(hx) != 2:
@@ -145,12 +187,12 @@ def _initial_states(name: str, mode: str, hx: Any, shape: tuple[int, int, int],
             continue
         t = check_state(name, what, s, expected, meaning)
         out.append(t.reshape(shape) if unbatched else t)
-    if mode == "LSTM" and (out[0] is None) != (out[1] is None):
+    if spec.has_cell and (out[0] is None) != (out[1] is None):
         raise ValueError("LSTM: pass both h0 and c0 in the tuple (h0, c0), or hx=None")
     return out
 
 
-def _run_direction(mode: str, x: Tensor, h: Tensor | None, c: Tensor | None,
+def _run_direction(spec: _Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
                    w: Sequence[Tensor], reverse: bool) -> tuple[Tensor, Tensor, Tensor | None]:
     """One layer in one direction: x (T, N, I) -> outputs (T, N, H), last h, last c."""
     w_ih, w_hh = w[0], w[1]
@@ -162,21 +204,15 @@ def _run_direction(mode: str, x: Tensor, h: Tensor | None, c: Tensor | None,
     if b_ih is None:
         xg = rows @ w_ih.T
     else:
-        xg = plus_product(b_ih if mode == "GRU" else b_ih + b_hh, rows, w_ih.T)
+        xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, rows, w_ih.T)
     xg = xg.reshape(steps, batch, w_ih.shape[0])
     w_hh_t = w_hh.T
     if h is None:  # zeros, used rather than skipped: W_hh gets a gradient even for T = 1
         h = Tensor(np.zeros((batch, w_hh.shape[1]), dtype=xg.dtype))
-        c = h if mode == "LSTM" else None  # (h0, c0) are given both or neither
+        c = h if spec.has_cell else None  # (h0, c0) are given both or neither
     outs: list[Any] = [None] * steps
     for t, xt in _time_steps(xg, reverse):
-        if mode == "LSTM":
-            assert c is not None
-            h, c = lstm_step(xt, h, c, w_hh_t)
-        elif mode == "GRU":
-            h = gru_step(xt, h, w_hh_t, b_hh)
-        else:
-            h = rnn_step(xt, h, w_hh_t, mode == "RNN_RELU")
+        h, c = spec.step(xt, h, c, w_hh_t, b_hh)
         outs[t] = h
     return stack(outs), h, c
 
@@ -197,7 +233,7 @@ class _RNNBase(Module):
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
-        name = _NAMES[self.mode]
+        name = _MODES[self.mode].name
         check_config(name, input_size, hidden_size, None)
         if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)) \
                 or num_layers < 1:

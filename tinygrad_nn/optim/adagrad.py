@@ -60,21 +60,18 @@ class Adagrad(Optimizer):
         self._check_range(group, "lr_decay", 0.0)
         self._check_range(group, "initial_accumulator_value", 0.0)
 
-    def _update(
-        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
-        if not state:
-            state["step"] = 0
-            state["sum"] = np.full_like(p, group["initial_accumulator_value"])
-        state["step"] += 1
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
+    def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "sum": np.full_like(g, group["initial_accumulator_value"])}
+
+    def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         total = state["sum"]
         total += g * g
         std = np.sqrt(total)
         std += group["eps"]
-        p -= clr * (g / std)
+        np.divide(g, std, out=std)
+        std *= clr
+        return std
 
 
 class Adadelta(Optimizer):
@@ -117,17 +114,11 @@ class Adadelta(Optimizer):
         super()._check_hyper(group)
         self._check_range(group, "rho", 0.0, 1.0)
 
-    def _update(
-        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
+    def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        return {"step": 0, "square_avg": np.zeros_like(g), "acc_delta": np.zeros_like(g)}
+
+    def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         rho, eps = group["rho"], group["eps"]
-        if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(p)
-            state["acc_delta"] = np.zeros_like(p)
-        state["step"] += 1
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
         square_avg, acc_delta = state["square_avg"], state["acc_delta"]
         square_avg *= rho
         square_avg += (1 - rho) * (g * g)
@@ -137,7 +128,8 @@ class Adadelta(Optimizer):
         delta *= g
         acc_delta *= rho
         acc_delta += (1 - rho) * (delta * delta)
-        p -= group["lr"] * delta
+        delta *= group["lr"]
+        return delta
 
 
 __all__ = ["Adadelta", "Adagrad"]

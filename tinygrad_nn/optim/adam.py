@@ -79,39 +79,34 @@ class Adam(Optimizer):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"{name}: betas[{i}] must be in [0, 1), got {beta}")
 
-    def _update(
-        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
-        lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
-        beta1, beta2 = group["betas"]
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p)
-            state["exp_avg_sq"] = np.zeros_like(p)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(p)
-        state["step"] += 1
-        step = state["step"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p *= 1 - lr * wd
-            else:
-                g = g + wd * p
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (g - m)  # lerp towards g, PyTorch's form of β₁m + (1−β₁)g
-        v *= beta2
-        v += (1 - beta2) * (g * g)
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
-        step_size = lr / bias_correction1
-        bias_correction2_sqrt = math.sqrt(bias_correction2)
+    def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": 0, "exp_avg": np.zeros_like(g), "exp_avg_sq": np.zeros_like(g)}
         if group["amsgrad"]:
-            v_max = state.setdefault("max_exp_avg_sq", np.zeros_like(p))
+            state["max_exp_avg_sq"] = np.zeros_like(g)
+        return state
+
+    def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        beta1, beta2 = group["betas"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        t = g - m
+        t *= 1 - beta1
+        m += t  # lerp towards g, PyTorch's form of β₁m + (1−β₁)g
+        v *= beta2
+        np.multiply(g, g, out=t)
+        t *= 1 - beta2
+        v += t
+        step = state["step"]
+        step_size = group["lr"] / (1 - beta1**step)
+        if group["amsgrad"]:
+            v_max = state.setdefault("max_exp_avg_sq", np.zeros_like(v))
             np.maximum(v_max, v, out=v_max)
             v = v_max
-        denom = np.sqrt(v) / bias_correction2_sqrt
-        denom += eps
-        p -= step_size * (m / denom)
+        np.sqrt(v, out=t)
+        t /= math.sqrt(1 - beta2**step)
+        t += group["eps"]
+        np.divide(m, t, out=t)
+        t *= step_size
+        return t
 
 
 class AdamW(Adam):

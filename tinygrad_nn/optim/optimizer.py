@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 
 from ..engine import enable_grad
+from ..nn.parameter import zero_grads
 from ..tensor import Tensor
+from ._multi import FlatGroup, to_python, uniform_states
 
 
 class _Required:
@@ -32,23 +34,6 @@ class _Required:
 required: Any = _Required()
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
-
-
-def _to_python(value: Any) -> Any:
-    """NumPy scalars / 0-d arrays -> Python scalars, 1-d arrays and lists -> tuples.
-
-    A checkpoint that went through HDF5 gives back ``np.float64(0.1)`` for ``0.1`` and
-    an array for ``betas``; the update code wants the plain Python values.
-    """
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.item() if value.ndim == 0 else tuple(x.item() for x in value)
-    if isinstance(value, list):
-        return tuple(_to_python(x) for x in value)
-    if isinstance(value, bytes):
-        return value.decode()
-    return value
 
 
 class Optimizer:
@@ -90,6 +75,7 @@ class Optimizer:
         self.defaults: dict[str, Any] = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
+        self._flat: dict[int, FlatGroup] = {}  # id(group) -> its multi-tensor buffers
         groups: list[Any] = list(params)
         if not groups:
             raise ValueError(f"{name}: got an empty parameter list, expected at least one")
@@ -184,20 +170,9 @@ class Optimizer:
 
     # -- the update -----------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """``p.grad = None`` for every parameter (or fill the gradient with 0)."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = p.grad
-                if g is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                elif g.requires_grad or not g._data.flags.writeable:
-                    # A gradient built under create_graph is part of a graph; zeroing its
-                    # array in place would corrupt that graph, so swap in a fresh zero.
-                    p.grad = Tensor(np.zeros_like(g._data))
-                else:
-                    g._data.fill(0)
+        """``p.grad = None`` for every parameter, or (``set_to_none=False``) zero it in place,
+        so the next backward accumulates into the same buffer (no new pages per step)."""
+        zero_grads((p for g in self.param_groups for p in g["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()``.
@@ -212,34 +187,95 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                g = p.grad._data
-                if g.shape != p.shape:
+            params = [p for p in group["params"] if p.grad is not None]
+            for p in params:
+                if p.grad.shape != p.shape:
                     raise RuntimeError(
-                        f"{type(self).__name__}: gradient of shape {g.shape} for a parameter "
-                        f"of shape {p.shape}"
+                        f"{type(self).__name__}: gradient of shape {p.grad.shape} for a "
+                        f"parameter of shape {p.shape}"
                     )
-                if g.dtype != p.dtype:
-                    g = g.astype(p.dtype)
-                if group.get("maximize", False):
-                    g = -g
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = {}
-                self._update(p._data, g, state, group)
-                bump = getattr(p, "_bump_version", None)
-                if bump is not None:
-                    bump()
+            states = [self.state.setdefault(p, {}) for p in params]
+            flat = self._flat_group(group, params, states)
+            if flat is None:
+                for p, st in zip(params, states):
+                    g = p.grad._data  # aliases .grad: the update must not write into it
+                    self._apply(group, [p], g if g.dtype == p.dtype else g.astype(p.dtype), st,
+                                owned=False)
+            else:
+                state = dict(flat.state, **{k: v for k, v in states[0].items()
+                                             if not isinstance(v, np.ndarray)})
+                self._apply(group, params, flat.gather(), state, owned=True, flat=flat)
+                for key, value in state.items():
+                    if not isinstance(value, np.ndarray):
+                        for st in states:
+                            st[key] = value
+                    elif flat.state.get(key) is not value:  # created by the formula this step
+                        flat.adopt(key, value, states)
+            for p in params:
+                p._bump_version()
         return loss
 
-    def _update(
-        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
-        """Move ``p`` in place given gradient ``g`` (already negated under ``maximize``).
+    def _flat_group(self, group: dict[str, Any], params: list[Tensor],
+                    states: list[dict[str, Any]]) -> FlatGroup | None:
+        """The group's flat buffers when one vectorised update can serve all of ``params``
+        (same float dtype, same step, same state keys), else None (one update per param)."""
+        if len(params) < 2 or len({p.dtype for p in params}) != 1 or params[0].dtype.kind != "f":
+            return None
+        if not uniform_states(states):
+            return None
+        flat = self._flat.get(id(group))
+        if flat is not None and flat.fits(group, params, states):
+            return flat
+        flat = FlatGroup(group, params)
+        arrays = {k for k, v in states[0].items() if isinstance(v, np.ndarray)}
+        for key in arrays:
+            parts = [st[key] for st in states]
+            if any(a.shape != p.shape or a.dtype != p.dtype for a, p in zip(parts, params)):
+                return None
+            flat.adopt(key, np.concatenate([a.ravel() for a in parts]), states)
+        self._flat[id(group)] = flat
+        return flat
 
-        ``g`` may alias the parameter's ``.grad`` array: never modify it in place.
+    def _apply(self, group: dict[str, Any], params: list[Tensor], g: np.ndarray,
+               state: dict[str, Any], owned: bool, flat: FlatGroup | None = None) -> None:
+        """The shared plumbing around the formula: maximize, state init, step count, weight
+        decay (L2 or decoupled), then ``p <- p - step`` for the ``step`` it returns.
+
+        ``g`` is one parameter's gradient, or with ``flat`` the group's flat gradient; it is
+        ``owned`` when it is our buffer (then it is changed in place to save temporaries).
+        """
+        if group.get("maximize", False):
+            g = np.negative(g, out=g) if owned else -g
+        if not state:
+            state.update(self._init_state(g, group))
+        if "step" in state:
+            state["step"] += 1
+        wd = group.get("weight_decay", 0)
+        if wd != 0:
+            if group.get("decoupled_weight_decay", False):
+                for p in params:
+                    p._data *= 1 - group["lr"] * wd
+            else:  # L2: g + wd * p
+                p_arr = params[0]._data * wd if flat is None else np.concatenate(
+                    [p._data.ravel() for p in params])
+                if flat is not None:
+                    p_arr *= wd
+                g = np.add(g, p_arr, out=g if owned else p_arr)
+        step = self._step(g, state, group)
+        if flat is None:
+            params[0]._data -= step
+        else:
+            for p, s in zip(params, flat.split(step)):
+                p._data -= s
+
+    def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        """A parameter's (or flat group's) state before its first update, shaped like ``g``."""
+        return {}
+
+    def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        """The optimiser's formula: update ``state`` in place and return the step ``s``
+        (``p <- p - s``). ``g`` already has maximize and L2 weight decay applied and may alias
+        the parameter's ``.grad``: never write into it.
         """
         raise NotImplementedError
 
@@ -297,7 +333,7 @@ class Optimizer:
                     f"{len(group['params'])}"
                 )
             by_index.update(zip(saved_params, group["params"]))
-            new = {k: _to_python(v) for k, v in saved.items() if k != "params"}
+            new = {k: to_python(v) for k, v in saved.items() if k != "params"}
             if "param_names" in new:
                 new["param_names"] = list(new["param_names"])
             for key, default in self.defaults.items():
@@ -317,6 +353,7 @@ class Optimizer:
             new_state[p] = self._load_param_state(k, p, saved_state)
         self.param_groups = new_groups
         self.state = new_state
+        self._flat.clear()  # the old groups' flat buffers; rebuilt from the new state
 
     def _load_param_state(self, k: int, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
         """Copy one parameter's saved state, checking each array's shape against ``p``."""

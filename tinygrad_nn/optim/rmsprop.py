@@ -69,38 +69,34 @@ class RMSprop(Optimizer):
         self._check_range(group, "alpha", 0.0)
         self._check_range(group, "momentum", 0.0)
 
-    def _update(
-        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
-        lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-        momentum, wd = group["momentum"], group["weight_decay"]
-        if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(p)
-            if momentum > 0:
-                state["momentum_buffer"] = np.zeros_like(p)
-            if group["centered"]:
-                state["grad_avg"] = np.zeros_like(p)
-        state["step"] += 1
-        if wd != 0:
-            g = g + wd * p
+    def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
+        state = {"step": 0, "square_avg": np.zeros_like(g)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = np.zeros_like(g)
+        if group["centered"]:
+            state["grad_avg"] = np.zeros_like(g)
+        return state
+
+    def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        alpha, momentum = group["alpha"], group["momentum"]
         square_avg = state["square_avg"]
         square_avg *= alpha
         square_avg += (1 - alpha) * (g * g)
         if group["centered"]:
-            grad_avg = state.setdefault("grad_avg", np.zeros_like(p))
+            grad_avg = state.setdefault("grad_avg", np.zeros_like(g))
             grad_avg += (1 - alpha) * (g - grad_avg)  # lerp, as PyTorch
             avg = np.sqrt(square_avg - grad_avg * grad_avg)
         else:
             avg = np.sqrt(square_avg)
-        avg += eps
+        avg += group["eps"]
         if momentum > 0:
-            buf = state.setdefault("momentum_buffer", np.zeros_like(p))
+            buf = state.setdefault("momentum_buffer", np.zeros_like(g))
             buf *= momentum
             buf += g / avg
-            p -= lr * buf
-        else:
-            p -= lr * (g / avg)
+            return group["lr"] * buf
+        np.divide(g, avg, out=avg)
+        avg *= group["lr"]
+        return avg
 
 
 __all__ = ["RMSprop"]

@@ -67,21 +67,17 @@ class SGD(Optimizer):
                 f"momentum={group['momentum']}, dampening={group['dampening']}"
             )
 
-    def _update(
-        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
-        lr, momentum, wd = group["lr"], group["momentum"], group["weight_decay"]
-        if wd != 0:
-            g = g + wd * p
+    def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
+        momentum = group["momentum"]
         if momentum != 0:
             buf = state.get("momentum_buffer")
-            if buf is None:
+            if buf is None:  # PyTorch: the first buffer is the gradient itself, undampened
                 buf = state["momentum_buffer"] = g.copy()
             else:
                 buf *= momentum
                 buf += (1 - group["dampening"]) * g
             g = g + momentum * buf if group["nesterov"] else buf
-        p -= lr * g
+        return group["lr"] * g
 
 
 __all__ = ["SGD"]

@@ -1,0 +1,49 @@
+"""Dropout modules (see tinygrad_nn.functional for the functions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import functional as F
+from ..functional.dropout import _check_p
+from ..tensor import Tensor
+from .module import Module
+
+
+class Dropout(Module):
+    """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p)
+    while training; the identity in eval mode."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        self.p, self.inplace = _check_p(p, type(self).__name__), inplace
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """Zero whole channels: x (N, C, L) or (C, L), one draw per channel (``F.dropout1d``)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout1d(x, self.p, self.training)
+
+
+class Dropout2d(Dropout):
+    """Zero whole channels: x (N, C, H, W), one draw per channel (``F.dropout2d``).
+
+    A 3-D input is read as (N, C, L) with PyTorch 2.x's UserWarning.
+    """
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout2d(x, self.p, self.training)
+
+
+class Dropout3d(Dropout):
+    """Zero whole channels: x (N, C, D, H, W) or (C, D, H, W) (``F.dropout3d``)."""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout3d(x, self.p, self.training)

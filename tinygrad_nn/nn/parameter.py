@@ -1,0 +1,65 @@
+"""Parameter (a leaf Tensor a Module registers), the one helper layers make them with, and
+zeroing gradients (shared by ``Module.zero_grad`` and ``Optimizer.zero_grad``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import as_dtype, get_default_dtype
+from ..tensor import Device, Tensor, _to_array
+
+
+class Parameter(Tensor):
+    """A leaf Tensor that requires grad and that a Module registers as a parameter.
+
+    ``Parameter(data=None, requires_grad=True)``: ``data`` is an array (its float dtype is
+    kept), a Tensor (its array is shared) or a nested list (the default dtype).
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        if data is None:
+            data = np.empty(0, dtype=np.float32)
+        super().__init__(_to_array(data, None), requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+def new_param(shape: tuple[int, ...], dtype: Any = None, device: Any = None,
+              fill: float = 0.0) -> Parameter:
+    """A Parameter of ``shape`` filled with ``fill`` (the default dtype unless ``dtype``).
+
+    The one place layers make their parameters; ``device`` may only be 'cpu' (anything
+    else raises, as there is no other backend).
+    """
+    if device is not None:
+        Device(device)
+    dt = get_default_dtype() if dtype is None else as_dtype(dtype)
+    return Parameter(np.full(shape, fill, dtype=dt))
+
+
+def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """``p.grad = None`` for each of ``params``, or fill the existing ``.grad`` with 0."""
+    for p in params:
+        g = p.grad
+        if g is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        elif g._ctx is not None or not g._data.flags.writeable:
+            # a gradient built under create_graph is part of a graph (zeroing it in place
+            # would corrupt that graph), and a read-only one cannot be written: new zeros.
+            # (A leaf gradient is zeroed in place even if it requires grad: the version
+            # bump makes any graph that saved it refuse to run backward.)
+            p.grad = Tensor(np.zeros_like(g._data))
+        else:
+            g._data.fill(0)
+            g._bump_version()
+
+
+__all__ = ["Parameter", "new_param", "zero_grads"]

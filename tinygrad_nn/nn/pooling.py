@@ -1,0 +1,65 @@
+"""Pooling modules: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d (see tinygrad_nn.functional.conv)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import functional as F
+from ..tensor import Tensor
+from .module import Module
+
+
+class MaxPool2d(Module):
+    """Max over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.max_pool2d``)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 dilation: Any = 1, ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.dilation, self.ceil_mode = padding, dilation, bool(ceil_mode)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                            self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    """Mean over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.avg_pool2d``)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True,
+                 divisor_override: int | None = None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, bool(ceil_mode)
+        self.count_include_pad, self.divisor_override = bool(count_include_pad), divisor_override
+
+    def forward(self, x: Any) -> Tensor:
+        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Mean over adaptive windows to a fixed output size; (N, C, H, W) -> (N, C, oh, ow)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x: Any) -> Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
