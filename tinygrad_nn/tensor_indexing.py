@@ -259,7 +259,7 @@ class TensorIndexingOps(TensorBase):
 
     def outer(self, vec2: Any) -> Any:
         """y[i, j] = x[i] * v[j]; x: (n,), v: (m,) -> (n, m)."""
-        v = vec2 if isinstance(vec2, TensorBase) else self._new(vec2)
+        v: Any = vec2 if isinstance(vec2, TensorBase) else self._new(vec2)
         if self.ndim != 1 or v.ndim != 1:
             raise RuntimeError(f"outer(): expected two 1-D tensors, got shapes {self.shape} "
                                f"and {v.shape}")

@@ -79,7 +79,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
     def needs_input_grad(self, value: tuple[bool, ...]) -> None:
         self._tensor_needs = value  # the recording point sets one flag per Tensor input
 
-    def save_for_backward(self, *tensors: Any) -> None:
+    def save_for_backward(self, *tensors: Any) -> None:  # type: ignore[override]
         """Keep Tensors (inputs, outputs or values made in forward) for ``backward``."""
         self._saved_tensor_mask = tuple(isinstance(t, Tensor) for t in tensors)
         _ArrayFunction.save_for_backward(
