@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 
 from .._random import get_rng
-from ..engine import enable_grad, node_of
+from ..engine import enable_grad
 from ..tensor import Tensor
+from . import _nodes as N
 from ._build import Scopes, build
 from ._collect import walk
 from ._dot import INSTALL_HINT, graph_class, legend
@@ -84,9 +85,9 @@ def draw_graph(
     if params is not None:
         param_ids = param_ids or set()
         for name, t in _pairs(params):
-            names[id(node_of(t))] = name
-            held[id(node_of(t))] = t
-            if t._ctx is None:
+            names[id(N.node_of(t))] = name
+            held[id(N.node_of(t))] = t
+            if N.is_leaf(t):
                 param_ids.add(id(t))
     return _draw(outputs, names, held, param_ids, module, show_shapes=show_shapes,
                  show_grads=show_grads, show_values=show_values, rankdir=rankdir, fold=fold,
@@ -128,7 +129,7 @@ def draw_module(module: Any, *inputs: Any, **kwargs: Any) -> Any:
         path, x = stack.pop()
         if isinstance(x, Tensor):
             outputs.append(x)
-            names.setdefault(id(node_of(x)), path)
+            names.setdefault(id(N.node_of(x)), path)
         elif isinstance(x, (tuple, list)):
             stack.extend((f"{path}[{i}]", y) for i, y in reversed(list(enumerate(x))))
         elif isinstance(x, Mapping):
@@ -171,7 +172,7 @@ def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
             mod_names.setdefault(id(m), name)
     scopes = Scopes(module, mod_names)
     w = walk(outputs, max_depth, max_ops, depth, scopes.key)
-    held = {**held, **{id(node_of(t)): t for t in outputs}}
+    held = {**held, **{id(N.node_of(t)): t for t in outputs}}
     return build(w, names=names, held=held, param_ids=param_ids, scopes=scopes,
                  show_shapes=show_shapes, show_grads=show_grads, max_values=max_values,
                  compact=compact, show_constants=show_constants, folded=depth > 0, steps=steps,
@@ -209,13 +210,13 @@ def _as_input(x: Any, name: str, names: dict[int, str]) -> Any:
     if isinstance(x, (tuple, list)):
         return type(x)(_as_input(y, f"{name}[{i}]", names) for i, y in enumerate(x))
     if isinstance(x, np.ndarray) or isinstance(x, Tensor) and not x.requires_grad:
-        arr = x._data if isinstance(x, Tensor) else x
+        arr = N.values(x) if isinstance(x, Tensor) else x
         if arr.dtype.kind == "f":
             x = Tensor(arr, requires_grad=True, name=getattr(x, "name", None) or name)
         elif isinstance(x, np.ndarray):
             x = Tensor(x)
     if isinstance(x, Tensor) and x.requires_grad:
-        names.setdefault(id(node_of(x)), x.name or name)
+        names.setdefault(id(N.node_of(x)), x.name or name)
     return x
 
 

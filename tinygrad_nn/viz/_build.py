@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _nodes as N
 from ._collect import Walk
 from ._dot import (
     CONST_EDGE,
@@ -118,8 +119,8 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
     """
     for u in w.units:  # oldest first, so calls are numbered in order
         for v in u.members:
-            scopes.observe(v.scope)
-    keys = [scopes.key(u.node.scope, calls=not folded) for u in w.units]
+            scopes.observe(N.scope(v))
+    keys = [scopes.key(N.scope(u.node), calls=not folded) for u in w.units]
     if steps and not folded:
         keys = add_steps(w.units, keys)
     d = _Writer(names, held, show_shapes, show_grads, max_values)
@@ -164,8 +165,8 @@ class _Writer:
               no_grad: str = "None", extra: str = "") -> str:
         show = self.show_shapes
         return tensor_label(name, shape if show else None, dtype if show else None,
-                            None if t is None else t.grad, grads,
-                            None if t is None or not self.max_values else t._data,
+                            None if t is None else N.grad(t), grads,
+                            None if t is None or not self.max_values else N.values(t),
                             self.max_values, extra, no_grad)
 
     def leaves(self, w: Walk, keys: list[tuple[Any, ...]], param_ids: set[int] | None) -> None:
@@ -188,17 +189,17 @@ class _Writer:
     def units(self, w: Walk, keys: list[tuple[Any, ...]], compact: bool,
               show_constants: bool) -> None:
         cut_index = {id(p): j for j, p in enumerate(w.cut_nodes)}
-        named = [self.names.get(id(u.node)) or u.node.out_name for u in w.units]
+        named = [self.names.get(id(u.node)) or N.out_name(u.node) for u in w.units]
         # folded units can feed units drawn before them (the loop's back edge): decide first
         self.drawn_t = {i for i, u in enumerate(w.units) if u.is_output or not compact or named[i]}
         for i, (u, key) in enumerate(zip(w.units, keys)):
             v = u.node
             detail = ""
-            if hasattr(v, "idx"):  # GetItem: show the index, unless folded ones differ
-                texts = {index_text(m.idx) for m in u.members[:1000]}
+            if N.index(v) is not None:  # GetItem: show the index, unless folded ones differ
+                texts = {index_text(N.index(m)) for m in u.members[:1000]}
                 detail = texts.pop() if len(texts) == 1 else "[…]"
-            shape = v.out_shape if compact and self.show_shapes else None
-            label = op_label(type(v).__name__, u.count, shape, detail, v.draw_note)
+            shape = N.out_shape(v) if compact and self.show_shapes else None
+            label = op_label(N.op_name(v), u.count, shape, detail, N.note(v))
             self.put(key, f"O{i} [label={label} {STYLE['op']}]")
             if i in self.drawn_t:
                 self.tensor_node(i, u, key, named[i])
@@ -225,10 +226,10 @@ class _Writer:
             self.put(key, f'T{i} [label="" {STYLE["point"]}]')
             return
         t = self.held.get(id(v))
-        if t is None and v._retained is not None:
-            t = v._retained()
+        if t is None:
+            t = N.output_tensor(v)
         label = self.label(
-            name or ("output" if u.is_output else None), v.out_shape, v.out_dtype,
+            name or ("output" if u.is_output else None), N.out_shape(v), N.out_dtype(v),
             t if u.count == 1 else None, self.show_grads and (t is not None or u.is_output),
             no_grad="not retained", extra=f" ×{u.count}" if u.count > 1 else "",
         )
@@ -246,8 +247,8 @@ class _Writer:
                 self.root.append(f"N{j} [label={label} {STYLE['output']}]")
         for j, p in enumerate(w.cut_nodes):
             self.root.append(f'X{j} [label="…" {STYLE["cut"]}]')
-            label = self.label(self.names.get(id(p)) or p.out_name, p.out_shape, p.out_dtype,
-                               None, False)
+            label = self.label(self.names.get(id(p)) or N.out_name(p), N.out_shape(p),
+                               N.out_dtype(p), None, False)
             self.root.append(f"K{j} [label={label} {STYLE['tensor']}]")
             self.edges.append(f"X{j} -> K{j}")
 

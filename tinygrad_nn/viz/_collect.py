@@ -11,15 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from ..engine import node_of
-from ..function import Function
-
-_BASE = set(vars(Function()))  # what every node has; the rest are the op's options
-# x[t] differs per time step: folding exactly such ops is the point, so the index of
-# GetItem / ScatterAdd does not keep ops apart (the slices i, f, o of gates fold too)
-_FOLD_IGNORES = {"idx"}
+from . import _nodes as N
 
 
 @dataclass
@@ -49,13 +41,13 @@ class Walk:
 def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
          fold: int, scope_key: Any) -> Walk:
     """Collect the drawing units reachable from ``outputs`` (Tensors)."""
-    roots = [node_of(t) for t in outputs if t.requires_grad]
-    ops = [v for v in _postorder(roots) if v._is_fn]
+    roots = [N.node_of(t) for t in outputs if t.requires_grad]
+    ops = [v for v in _postorder(roots) if N.is_op(v)]
     depth: dict[int, int] = {id(v): 0 for v in roots}
     for v in reversed(ops):  # consumers first, so a node's depth is final when reached
         d = depth[id(v)] + 1
-        for p in v.parents:
-            if p is not None and p._is_fn and depth.get(id(p), d + 1) > d:
+        for p in N.parents(v):
+            if p is not None and N.is_op(p) and depth.get(id(p), d + 1) > d:
                 depth[id(p)] = d
     kept = ops
     if max_depth is not None:
@@ -76,7 +68,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
         i = unit_of_class.get(key)
         if i is None:
             i = unit_of_class[key] = len(units)
-            units.append(Unit(v, 0, [], False, [[] for _ in v.parents]))
+            units.append(Unit(v, 0, [], False, [[] for _ in N.parents(v)]))
         u = units[i]
         u.count += 1
         u.members.append(v)
@@ -90,10 +82,10 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
         for v in u.members:
             if id(v) in root_ids:
                 u.is_output = True
-            for slot, (p, shape) in enumerate(zip(v.parents, v.in_shapes)):
+            for slot, (p, shape) in enumerate(zip(N.parents(v), N.in_shapes(v))):
                 if p is None:
                     ref: tuple[str, Any] = ("const", shape)
-                elif not p._is_fn:
+                elif not N.is_op(p):
                     ref = ("leaf", p)
                     if id(p) not in seen_leaf:
                         seen_leaf.add(id(p))
@@ -108,22 +100,10 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
                 if not _has(u.inputs[slot], ref):
                     u.inputs[slot].append(ref)
     for t in outputs:  # an output that is itself a leaf is drawn as a leaf
-        if t.requires_grad and t._ctx is None and id(t) not in seen_leaf:
+        if t.requires_grad and N.is_leaf(t) and id(t) not in seen_leaf:
             seen_leaf.add(id(t))
             leaves.append(t)
     return Walk(units, leaves, list(outputs), len(ops) - len(kept), cut_nodes)
-
-
-def _options(v: Any) -> str:
-    """The op's own attributes (index, axes ...): ops differing in them never fold."""
-    opts = []
-    for k, x in sorted(vars(v).items()):
-        if k in _BASE or k in _FOLD_IGNORES or k.startswith("_"):
-            continue
-        if isinstance(x, np.ndarray):
-            x = (x.shape, hash(x.tobytes())) if x.size <= 64 else x.shape
-        opts.append(f"{k}={x!r:.200}")
-    return ",".join(opts)
 
 
 def _postorder(roots: list[Any]) -> list[Any]:
@@ -140,8 +120,8 @@ def _postorder(roots: list[Any]) -> list[Any]:
             continue
         seen.add(id(v))
         stack.append((v, True))
-        if v._is_fn:
-            stack.extend((p, False) for p in reversed(v.parents)
+        if N.is_op(v):
+            stack.extend((p, False) for p in reversed(N.parents(v))
                          if p is not None and id(p) not in seen)
     return order
 
@@ -162,24 +142,24 @@ def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any) -
     local: dict[int, tuple[Any, ...]] = {}
     for v in kept:
         slots: list[tuple[Any, ...]] = []
-        for p, shape in zip(v.parents, v.in_shapes):
+        for p, shape in zip(N.parents(v), N.in_shapes(v)):
             if p is None:
                 slots.append(("c", shape))
-            elif not p._is_fn:
+            elif not N.is_op(p):
                 slots.append(("l", id(p)))
             elif id(p) in kept_ids:
                 slots.append(("o",))
             else:
                 slots.append(("x",))
-        local[id(v)] = (type(v).__name__, v.out_shape, str(v.out_dtype), v.out_name,
-                        scope_key(v.scope, calls=False), tuple(slots), _options(v))
+        local[id(v)] = (N.op_name(v), N.out_shape(v), str(N.out_dtype(v)), N.out_name(v),
+                        scope_key(N.scope(v), calls=False), tuple(slots), N.options(v))
     intern: dict[Any, int] = {}
     sig = {i: intern.setdefault(lab, len(intern)) for i, lab in local.items()}
     for _ in range(k):
         intern = {}
         new = {}
         for v in kept:
-            ps = tuple(sig[id(p)] if p is not None and id(p) in sig else -1 for p in v.parents)
+            ps = tuple(sig[id(p)] if p is not None and id(p) in sig else -1 for p in N.parents(v))
             new[id(v)] = intern.setdefault((local[id(v)], ps), len(intern))
         if len(set(new.values())) == len(set(sig.values())):
             sig = new

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _nodes as N
 from ._collect import Unit
 
 MIN_STEPS = 3  # fewer steps (e.g. tied encoder/decoder weights) are not drawn as a loop
@@ -37,7 +38,7 @@ def _steps(ops: list[Any]) -> dict[int, int]:
     pos = {id(v): i for i, v in enumerate(ops)}
     users: dict[int, list[int]] = {}
     for i, v in enumerate(ops):
-        for p in {id(p) for p in v.parents if p is not None}:
+        for p in {id(p) for p in N.parents(v) if p is not None}:
             users.setdefault(p, []).append(i)
     # a loop's uses lie steps apart; uses side by side (the slices i, f, o of one
     # sigmoid) are siblings, not steps, so try the most-used, most-spread nodes first
@@ -66,7 +67,7 @@ def _levels(ops: list[Any], pos: dict[int, int], cand: int) -> list[int]:
     for i, v in enumerate(ops):
         best = 0
         hit = 0
-        for p in v.parents:
+        for p in N.parents(v):
             if p is None:
                 continue
             if id(p) == cand:
@@ -82,7 +83,7 @@ def _assign(ops: list[Any], pos: dict[int, int], level: list[int], uses: list[in
             cand: int) -> dict[int, int]:
     n = len(ops)
     first = uses[0]
-    parents = [[j for j in (pos.get(id(p)) for p in v.parents if p is not None) if j is not None]
+    parents = [[j for j in (pos.get(id(p)) for p in N.parents(v) if p is not None) if j is not None]
                for v in ops]
     after = [False] * n
     for i in range(n):
