@@ -16,7 +16,7 @@ from ._dot import (
     tensor_label,
     write_clusters,
 )
-from ._steps import add_steps
+from ._steps import add_steps, band, step_of
 
 
 class Scopes:
@@ -124,6 +124,7 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
     if steps and not folded:
         keys = add_steps(w.units, keys)
     d = _Writer(names, held, show_shapes, show_grads, max_values)
+    d.steps = step_of(keys)
     for key in keys:  # clusters in the order their ops ran
         if key:
             d.clusters.setdefault(key, [])
@@ -142,7 +143,9 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
         edges = [e if c == 1 else _with_attr(e, f'label="×{c}" fontsize=8')
                  for e, c in counts.items()]
     note = f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else None
-    return new_graph(write_clusters(d.root, d.clusters, labels) + edges, rankdir, note)
+    rows = band(w.units, d.steps)
+    return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note,
+                     newrank=any(d.steps))
 
 
 class _Writer:
@@ -157,6 +160,7 @@ class _Writer:
         self.edges: list[str] = []
         self.leaf_id: dict[int, str] = {}
         self.drawn_t: set[int] = set()  # units whose output tensor has its own node
+        self.steps: list[tuple[Any, int] | None] = []  # per unit: (loop, step) or None
 
     def put(self, key: tuple[Any, ...], line: str) -> None:
         (self.clusters.setdefault(key, []) if key else self.root).append(line)

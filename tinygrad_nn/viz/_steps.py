@@ -33,6 +33,34 @@ def add_steps(units: list[Unit], keys: list[tuple[Any, ...]]) -> list[tuple[Any,
     return out
 
 
+def step_of(keys: list[tuple[Any, ...]]) -> list[tuple[Any, int] | None]:
+    """Per unit: (the loop's cluster, step number) for ops inside a step box, else None."""
+    return [(k[:-1], k[-1][1]) if k and k[-1][0] == "step" else None for k in keys]
+
+
+def band(units: list[Unit], steps: list[tuple[Any, int] | None]) -> list[str]:
+    """Invisible edges that lay each loop's step boxes out in time order, left to right.
+
+    The ops a step reads from outside the loop (the slice x[t] of the input projection)
+    would otherwise sit on the first ranks, so step boxes would overlap and stack; an
+    invisible edge from the last op of step t-1 to every op that starts step t puts
+    step t after step t-1, one band at any length.
+    """
+    last: dict[tuple[Any, int], int] = {}
+    for i, s in enumerate(steps):
+        if s is not None:
+            last[s] = i  # units run parents first: the last one of a step is its end
+    lines = []
+    for i, s in enumerate(steps):
+        if s is None or (s[0], s[1] - 1) not in last:
+            continue
+        inside = any(kind == "op" and steps[ref] == s
+                     for refs in units[i].inputs for kind, ref in refs)
+        if not inside:  # an op that starts step t
+            lines.append(f"O{last[(s[0], s[1] - 1)]} -> O{i} [style=invis]")
+    return lines
+
+
 def _steps(ops: list[Any]) -> dict[int, int]:
     """Position in ``ops`` (parents first) -> step number, for one cluster's ops."""
     pos = {id(v): i for i, v in enumerate(ops)}
