@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._scope import Call
 from . import _nodes as N
 from ._collect import Walk
 from ._dot import (
@@ -42,7 +43,13 @@ class Scopes:
         if self.root is not None:
             for i in range(len(scope) - 1, -1, -1):
                 if scope[i] is self.root:  # the drawn module is the whole picture
-                    return scope[i + 1:]
+                    scope = scope[i + 1:]
+                    break
+        if any(type(m) is Call for m in scope):
+            # a library layer's box already names the one composite it calls
+            # (CrossEntropyLoss -> cross_entropy, Conv2d -> conv2d)
+            scope = tuple(m for i, m in enumerate(scope)
+                          if not (type(m) is Call and i and _library_layer(scope[i - 1])))
         return scope
 
     def observe(self, scope: Any) -> None:
@@ -63,13 +70,17 @@ class Scopes:
             return ()
         last = mods[-1]
         tail = id(scope) if calls and id(last) not in self.inner else 0
+        if not calls:  # folding: every call of a composite is the same box
+            return tuple((_level(m), 0) for m in mods)
         return tuple((id(m), 0) for m in mods[:-1]) + ((id(last), tail),)
 
     def label(self, key: tuple[Any, ...], calls: bool) -> str:
         mid, call = key[-1]
         if mid == "step":
             return f"step {call}"
-        m = self.modules[mid]
+        m = self.modules.get(mid) if isinstance(mid, int) else Call(mid)
+        if type(m) is Call:
+            return str(m.name)
         text = _short_repr(m)
         name = self.names.get(mid)
         if name:
@@ -81,6 +92,15 @@ class Scopes:
             else:
                 text += f"  ×{len(seen)} calls"
         return text
+
+
+def _library_layer(m: Any) -> bool:
+    return type(m).__module__.startswith("tinygrad_nn.nn.")
+
+
+def _level(m: Any) -> Any:
+    """A scope level's key when calls are not told apart: a composite by its name."""
+    return m.name if type(m) is Call else id(m)
 
 
 def _short_repr(m: Any) -> str:
