@@ -40,7 +40,7 @@ def composite(fn: F) -> F:
     def call(*args: Any, **kwargs: Any) -> Any:
         if not _mode.enabled:
             return fn(*args, **kwargs)
-        prev = _mode.scope
+        prev: Any = _mode.scope
         _mode.scope = (prev or ()) + (Call(name),)
         try:
             return fn(*args, **kwargs)
