@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from .._scope import Call
@@ -10,14 +11,20 @@ from ._collect import Walk
 from ._dot import (
     CONST_EDGE,
     STYLE,
+    dtype_name,
     fmt_shape,
     index_text,
     new_graph,
     op_label,
+    stats,
     tensor_label,
+    tooltip,
     write_clusters,
 )
+from ._nonfinite import Marks, find
 from ._steps import add_steps, band, step_of
+
+STATS_MAX_OPS = 2000  # bigger graphs: tooltip statistics of leaves and outputs only (speed)
 
 
 class Scopes:
@@ -131,7 +138,8 @@ def _common_prefix(keys: list[tuple[Any, ...]]) -> tuple[Any, ...]:
 
 def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: set[int] | None,
           scopes: Scopes, show_shapes: bool, show_grads: bool, max_values: int, compact: bool,
-          show_constants: bool, folded: bool, steps: bool, rankdir: str) -> Any:
+          show_constants: bool, folded: bool, steps: bool, rankdir: str,
+          mark_nonfinite: bool = False) -> Any:
     """The ``Graph`` for walk ``w`` (see ``draw_graph`` for the options).
 
     ``names`` and ``held`` map ``id(node)`` to a tensor's name and to a Tensor still
@@ -145,6 +153,11 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
         keys = add_steps(w.units, keys)
     d = _Writer(names, held, show_shapes, show_grads, max_values)
     d.steps = step_of(keys)
+    if len(w.units) <= STATS_MAX_OPS or mark_nonfinite:
+        d.known = {id(node): arr for u in w.units for v in u.members[:1]
+                   for node, arr in N.saved_values(v)}
+    if mark_nonfinite:
+        d.marks = find(w, held)
     for key in keys:  # clusters in the order their ops ran
         if key:
             d.clusters.setdefault(key, [])
@@ -162,7 +175,9 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
             counts[e] = counts.get(e, 0) + 1
         edges = [e if c == 1 else _with_attr(e, f'label="×{c}" fontsize=8')
                  for e, c in counts.items()]
-    note = f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else None
+    notes = [f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else "",
+             d.marks.caption if d.marks else ""]
+    note = "\n".join(n for n in notes if n) or None
     rows = band(w.units, d.steps)
     return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note,
                      newrank=any(d.steps))
@@ -181,6 +196,18 @@ class _Writer:
         self.leaf_id: dict[int, str] = {}
         self.drawn_t: set[int] = set()  # units whose output tensor has its own node
         self.steps: list[tuple[Any, int] | None] = []  # per unit: (loop, step) or None
+        self.marks: Marks | None = None  # mark_nonfinite's findings
+        self.known: dict[int, Any] = {}  # id(node) -> its array, saved by an op for backward
+
+    def tip(self, name: str | None, shape: Any, dtype: Any, t: Any, where: str | None = None,
+            arr: Any = None) -> str:
+        """The hover text of a tensor node (statistics only of values still held)."""
+        return tooltip(stats(name, shape, dtype, arr if t is None else N.values(t),
+                             None if t is None else N.grad(t), where))
+
+    def leaf_style(self, t: Any, kind: str) -> str:
+        bad = self.marks is not None and id(t) in self.marks.red_tensors
+        return STYLE["bad_leaf"] if bad else STYLE[kind]
 
     def put(self, key: tuple[Any, ...], line: str) -> None:
         (self.clusters.setdefault(key, []) if key else self.root).append(line)
@@ -205,10 +232,11 @@ class _Writer:
         for i, t in enumerate(w.leaves):
             self.leaf_id[id(t)] = f"L{i}"
             kind = "param" if param_ids is None or id(t) in param_ids else "input"
-            label = self.label(self.names.get(id(t)) or t.name, t.shape, t.dtype, t,
-                               self.show_grads)
+            name = self.names.get(id(t)) or t.name
+            label = self.label(name, t.shape, t.dtype, t, self.show_grads)
             home = _common_prefix(homes[id(t)]) if kind == "param" and id(t) in homes else ()
-            self.put(home, f"L{i} [label={label} {STYLE['output' if id(t) in outs else kind]}]")
+            style = self.leaf_style(t, "output" if id(t) in outs else kind)
+            self.put(home, f"L{i} [label={label} {self.tip(name, t.shape, t.dtype, t)} {style}]")
 
     def units(self, w: Walk, keys: list[tuple[Any, ...]], compact: bool,
               show_constants: bool) -> None:
@@ -224,7 +252,18 @@ class _Writer:
                 detail = texts.pop() if len(texts) == 1 else "[…]"
             shape = N.out_shape(v) if compact and self.show_shapes else None
             label = op_label(N.op_name(v), u.count, shape, detail, N.note(v))
-            self.put(key, f"O{i} [label={label} {STYLE['op']}]")
+            where = N.created_at(v)
+            tip = tooltip([N.op_name(v) + (f" ×{u.count}" if u.count > 1 else ""),
+                           f"→ {fmt_shape(N.out_shape(v))} {dtype_name(N.out_dtype(v))}",
+                           f"created at {where}" if where else ""])
+            style = STYLE["op"]
+            if self.marks is not None:
+                if i in self.marks.red_ops:
+                    style = STYLE["nonfinite"]
+                elif i in self.marks.grey_ops:
+                    style = STYLE["after"]
+            self.put(key, f"O{i} [label={label} {tip} {style}]")
+            consts = _const_slots(v)
             if i in self.drawn_t:
                 self.tensor_node(i, u, key, named[i])
             for slot, refs in enumerate(u.inputs):
@@ -236,10 +275,15 @@ class _Writer:
                     elif kind == "cut":
                         self.edges.append(f"K{cut_index[id(ref)]} -> O{i}")
                     elif show_constants:
-                        text = "scalar" if ref == () else "constant"
+                        c = consts.get(slot)
+                        name = c is not None and (self.names.get(id(c)) or c.name)
+                        text = f"<b>{html.escape(name)}</b>" if name else (
+                            "scalar" if ref == () else "constant")
                         if ref != () and self.show_shapes:
                             text += f"<br/>{fmt_shape(ref)}"
-                        self.put(key, f"C{i}_{slot} [label=<{text}> {STYLE['const']}]")
+                        tip = self.tip(name or "constant", ref, "" if c is None else c.dtype, c)
+                        self.put(key, f"C{i}_{slot} [label=<{text}> {tip} "
+                                      f"{self.leaf_style(c, 'const')}]")
                         self.edges.append(f"C{i}_{slot} -> O{i}{CONST_EDGE}")
 
     def tensor_node(self, i: int, u: Any, key: tuple[Any, ...], name: str | None) -> None:
@@ -257,10 +301,14 @@ class _Writer:
             t if u.count == 1 else None, self.show_grads and (t is not None or u.is_output),
             no_grad="not retained", extra=f" ×{u.count}" if u.count > 1 else "",
         )
+        one = u.count == 1
+        tip = self.tip(name or ("output" if u.is_output else None), N.out_shape(v),
+                       N.out_dtype(v), t if one else None, N.created_at(v),
+                       self.known.get(id(v)) if one else None)
         if u.is_output:
-            self.root.append(f"T{i} [label={label} {STYLE['output']}]")
+            self.root.append(f"T{i} [label={label} {tip} {STYLE['output']}]")
         else:
-            self.put(key, f"T{i} [label={label} {STYLE['tensor']}]")
+            self.put(key, f"T{i} [label={label} {tip} {STYLE['tensor']}]")
 
     def loose_ends(self, w: Walk) -> None:
         """Outputs with no graph, and the "…" in front of tensors whose op was cut off."""
@@ -275,6 +323,20 @@ class _Writer:
                                N.out_dtype(p), None, False)
             self.root.append(f"K{j} [label={label} {STYLE['tensor']}]")
             self.edges.append(f"X{j} -> K{j}")
+
+
+def _const_slots(v: Any) -> dict[int, Any]:
+    """Input slot -> the constant Tensor fed there, for the constants the op saved."""
+    consts = N.const_inputs(v)
+    out: dict[int, Any] = {}
+    if not consts:
+        return out
+    for slot, (p, shape) in enumerate(zip(N.parents(v), N.in_shapes(v))):
+        for j, c in enumerate(consts):
+            if p is None and c.shape == tuple(shape):
+                out[slot] = consts.pop(j)
+                break
+    return out
 
 
 def _with_attr(edge: str, attrs: str) -> str:

@@ -39,8 +39,12 @@ class Walk:
 
 
 def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
-         fold: int, scope_key: Any) -> Walk:
-    """Collect the drawing units reachable from ``outputs`` (Tensors)."""
+         fold: int, scope_key: Any, names: dict[int, str] | None = None) -> Walk:
+    """Collect the drawing units reachable from ``outputs`` (Tensors).
+
+    ``names`` (``id(node)`` -> name): differently named ops never fold together, so
+    distinct outputs (an LSTM's ``h_n`` and ``c_n``) stay apart.
+    """
     roots = [N.node_of(t) for t in outputs if t.requires_grad]
     ops = [v for v in _postorder(roots) if N.is_op(v)]
     depth: dict[int, int] = {id(v): 0 for v in roots}
@@ -59,7 +63,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
         kept = [v for v in ops if id(v) in chosen]
     kept_ids = {id(v) for v in kept}
 
-    cls = _fold_classes(kept, kept_ids, fold, scope_key) if fold else None
+    cls = _fold_classes(kept, kept_ids, fold, scope_key, names or {}) if fold else None
     units: list[Unit] = []
     unit_of: dict[int, int] = {}  # id(node) -> unit index
     unit_of_class: dict[int, int] = {}  # fold class -> unit index
@@ -131,7 +135,8 @@ def _has(refs: list[tuple[str, Any]], ref: tuple[str, Any]) -> bool:
     return any(k == kind and (x is r if kind in ("leaf", "cut") else x == r) for k, x in refs)
 
 
-def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any) -> dict[int, int]:
+def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any,
+                  names: dict[int, str]) -> dict[int, int]:
     """Class ids of ops: equal when op, shapes, module and k hops of ancestry are equal.
 
     A bounded Weisfeiler-Lehman refinement over parents: an RNN's time steps use the
@@ -151,7 +156,8 @@ def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any) -
                 slots.append(("o",))
             else:
                 slots.append(("x",))
-        local[id(v)] = (N.op_name(v), N.out_shape(v), str(N.out_dtype(v)), N.out_name(v),
+        name = names.get(id(v)) or N.out_name(v)
+        local[id(v)] = (N.op_name(v), N.out_shape(v), str(N.out_dtype(v)), name,
                         scope_key(N.scope(v), calls=False), tuple(slots), N.options(v))
     intern: dict[Any, int] = {}
     sig = {i: intern.setdefault(lab, len(intern)) for i, lab in local.items()}

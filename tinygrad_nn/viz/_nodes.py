@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
+from ..function import _OUT, Function
 
 _BASE = set(vars(Function()))  # what every node has; the rest are the op's options
 # x[t] differs per time step: folding exactly such ops is the point, so the index of
@@ -130,3 +130,17 @@ def values(t: Any) -> np.ndarray:
 def grad(t: Any) -> Any:
     """A Tensor's ``.grad`` (None if none)."""
     return t.grad
+
+
+def saved_values(v: Any) -> list[tuple[Any, np.ndarray]]:
+    """(node, array) pairs op ``v`` saved for backward: its output, its inputs' outputs.
+
+    Available until ``backward()`` frees them (``retain_graph=True`` keeps them); this is
+    how a drawing sees intermediate values the graph does not otherwise keep.
+    """
+    saved = v._saved
+    if not saved:
+        return []
+    return [(v if src is _OUT else src, value)
+            for value, src in zip(saved, v._saved_src)
+            if src is not None and isinstance(value, np.ndarray)]
