@@ -61,7 +61,8 @@ def find(w: Walk, held: dict[int, Any]) -> Marks:
         if any(kind == "leaf" and id(ref) in marks.red_tensors
                for refs in u.inputs for kind, ref in refs):
             bad_in.add(i)
-    first = [i for i in bad_out if i not in bad_in]
+    tainted = _flow(units, bad_in, forward=True)  # computed from bad data: not a cause
+    first = [i for i in bad_out if i not in tainted]
     if first or marks.red_tensors:
         if first:
             c = min(first, key=lambda i: N.seq(units[i].node))
@@ -69,7 +70,7 @@ def find(w: Walk, held: dict[int, Any]) -> Marks:
             marks.caption = _where("first op with a non-finite output", units[c].node)
         else:
             marks.caption = "red: input data holding NaN / inf"
-        marks.grey_ops = _flow(units, marks.red_ops | bad_in, forward=True) - marks.red_ops
+        marks.grey_ops = (tainted | _flow(units, marks.red_ops, forward=True)) - marks.red_ops
         marks.caption += "; grey: ops computed from it"
         return marks
     # no bad value found: follow the gradients (retained ones, then the leaves')
