@@ -24,6 +24,7 @@ from ._dot import (
 from ._nonfinite import Marks, find
 from ._steps import add_steps, band, step_of
 
+BAND_MAX_STEPS = 30  # longer loops keep Graphviz's own layout (fast, steps not in order)
 STATS_MAX_OPS = 2000  # bigger graphs: tooltip statistics of leaves and outputs only (speed)
 
 
@@ -178,9 +179,11 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
     notes = [f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else "",
              d.marks.caption if d.marks else ""]
     note = "\n".join(n for n in notes if n) or None
-    rows = band(w.units, d.steps)
+    longest = max((st[1] for st in d.steps if st is not None), default=0)
+    # the band's global ranking costs dot minutes past a few dozen steps (100: > 5 min)
+    rows = band(w.units, d.steps) if longest <= BAND_MAX_STEPS else []
     return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note,
-                     newrank=any(d.steps))
+                     newrank=bool(rows))
 
 
 class _Writer:
