@@ -12,6 +12,9 @@ Writes, into --out, one picture per graph:
                            (the gates i, f, g, o as one op, drawn with its equations)
     viz_lstm_steps         an LSTM over 3 time steps, each step's ops in a "step t" cluster
     viz_lstm_folded        the same LSTM over 100 steps, repeated steps folded into "Op xN"
+    viz_lstm_20            an LSTM over 20 steps: the step boxes in time order, one band
+    viz_nan_hunt           a hand-written cross-entropy whose loss is NaN, drawn with
+                           mark_nonfinite=True: the Log of 1 - p is red, what follows grey
 
 To regenerate the documentation's images: python examples/draw_graphs.py --out docs/images
 Without Graphviz's `dot` program the DOT text is written instead (name.dot), and the hint
@@ -88,10 +91,30 @@ def lstm_folded():
     return nn.LSTM(3, 4).draw(tg.randn(100, 1, 3), compact=True, fold=True)
 
 
+def lstm_20():
+    tg.manual_seed(0)
+    return nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True)
+
+
+def nan_hunt():
+    """Logistic regression with a hand-written cross-entropy on unscaled data: sigmoid
+    saturates to exactly 1.0 in float32, log(1 - p) is -inf, and 0 * -inf is NaN."""
+    tg.manual_seed(0)
+    rng = np.random.default_rng(0)
+    X = tg.tensor(rng.standard_normal((64, 2)).astype(np.float32) * 30, name="X")
+    Y = tg.tensor((X.numpy()[:, :1] > 0).astype(np.float32), name="Y")
+    model = nn.Linear(2, 1)
+    p = model(X).sigmoid()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = -(Y * p.log() + (1 - Y) * (1 - p).log()).mean()
+    return loss.draw(module=model, mark_nonfinite=True)
+
+
 GRAPHS = {  # file name -> the function drawing it
     "viz_legend": legend, "viz_logistic": logistic_regression,
     "viz_two_layer_grads": two_layer_grads, "viz_cnn": cnn, "viz_lstm_cell": lstm_cell,
-    "viz_lstm_steps": lstm_steps, "viz_lstm_folded": lstm_folded,
+    "viz_lstm_steps": lstm_steps, "viz_lstm_folded": lstm_folded, "viz_lstm_20": lstm_20,
+    "viz_nan_hunt": nan_hunt,
 }
 
 

@@ -285,7 +285,7 @@ def test_conv_gradients_reach_input_weight_and_bias() -> None:
 def test_conv_records_the_module_scope_on_its_nodes() -> None:
     m = Conv2d(1, 2, 3)
     y = m(tg.randn(1, 1, 5, 5))
-    assert y.grad_fn.metadata["scope"][-1] is m
+    assert any(s is m for s in y.grad_fn.metadata["scope"])  # a composite may be below it
 
 
 def test_changing_the_input_in_place_after_conv_is_caught() -> None:

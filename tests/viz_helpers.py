@@ -38,10 +38,14 @@ class Dot:
                     "graph", "node", "edge"):
                 kind = next((k for k, st in STYLE.items() if line.endswith(st + "]")), None)
                 raw = m.group(2)[: -len(STYLE[kind]) - 1] if kind else m.group(2)
+                tip = re.search(r' tooltip="((?:[^"\\]|\\.)*)"$', raw)
+                if tip:  # the hover text, kept apart from the label
+                    raw = raw[: tip.start()]
                 raw = raw[1:-1]  # <html label> or "text"
                 text = html.unescape(re.sub(r"<[^>]*>", " ", raw))
                 self.nodes[m.group(1)] = {"kind": kind, "text": " ".join(text.split()),
-                                          "clusters": tuple(stack)}
+                                          "clusters": tuple(stack),
+                                          "tooltip": tip.group(1).split("\\n") if tip else None}
 
     def kinds(self) -> Counter[str]:
         return Counter(n["kind"] for n in self.nodes.values())

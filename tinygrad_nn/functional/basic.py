@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._scope import composite
 from ..tensor import Tensor
 
 
@@ -57,16 +58,19 @@ def leaky_relu(x: Any, slope: float = 0.01, *, negative_slope: float | None = No
     return as_tensor(x).leaky_relu(slope, negative_slope=negative_slope)
 
 
+@composite
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """x where x > 0, else alpha (exp(x) - 1)."""
     return as_tensor(x).elu(alpha)
 
 
+@composite
 def gelu(x: Any, approximate: str = "none") -> Tensor:
     """x Phi(x) (exact erf form by default)."""
     return as_tensor(x).gelu(approximate)
 
 
+@composite
 def silu(x: Any) -> Tensor:
     return as_tensor(x).silu()
 
@@ -76,6 +80,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     return as_tensor(x).softplus(beta, threshold)
 
 
+@composite
 def logsigmoid(x: Any) -> Tensor:
     return as_tensor(x).log_sigmoid()
 
@@ -87,16 +92,19 @@ def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
 clamp = clip
 
 
+@composite
 def softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis``, stable for any logits."""
     return as_tensor(x).softmax(axis, dim=dim)
 
 
+@composite
 def log_softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """x - logsumexp(x) along ``axis``."""
     return as_tensor(x).log_softmax(axis, dim=dim)
 
 
+@composite
 def logsumexp(
     x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
 ) -> Tensor:

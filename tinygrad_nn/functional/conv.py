@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._scope import composite
 from ..ops.window import Fold, Unfold, WindowMax, window_count
 from ..tensor import Tensor
 from .basic import as_tensor
@@ -134,6 +135,7 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
+@composite
 def conv2d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """y = xcorr(x, w) + b; x: (N, C, H, W), w: (O, C/groups, kh, kw), b: (O,) -> (N, O, OH, OW).
@@ -149,6 +151,7 @@ def conv2d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
     return _conv("conv2d", x, w, b, stride, padding, dilation, groups)
 
 
+@composite
 def conv1d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """y = xcorr(x, w) + b; x: (N, C, L), w: (O, C/groups, k), b: (O,) -> (N, O, OL).
@@ -211,6 +214,7 @@ def _lowest(dtype: np.dtype) -> Any:
     return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
 
 
+@composite
 def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
                dilation: Any = 1, ceil_mode: bool = False) -> Tensor:
     """y[n, c, p, q] = max_ij x[n, c, ps - pad + id, qs - pad + jd]; (N, C, H, W) -> (N, C, OH, OW).
@@ -236,6 +240,7 @@ def _divisors(size: int, k: int, s: int, p: int, out: int, include_pad: bool) ->
     return np.minimum(end, size) - np.maximum(start, 0)
 
 
+@composite
 def avg_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
                ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None) -> Tensor:
@@ -276,6 +281,7 @@ def _adaptive_weights(size: int, out: int, dtype: np.dtype) -> np.ndarray:
     return a
 
 
+@composite
 def adaptive_avg_pool2d(x: Any, output_size: Any) -> Tensor:
     """y = A_h x A_w^T, A averaging matrices; (N, C, H, W) -> (N, C, oh, ow).
 

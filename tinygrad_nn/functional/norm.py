@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._scope import composite
 from ..tensor import Tensor
 from .basic import as_tensor
 
@@ -24,6 +25,7 @@ def _update_running(stat: Any, batch: np.ndarray, momentum: float) -> None:
         stat._bump_version()
 
 
+@composite
 def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None, bias: Any = None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """y = (x - mean) / sqrt(var + eps) * weight + bias per channel; x: (N, C, *) -> same.
@@ -70,6 +72,7 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any = None, 
     return y
 
 
+@composite
 def layer_norm(x: Any, normalized_shape: Any, weight: Any = None, bias: Any = None,
                eps: float = 1e-5) -> Tensor:
     """y = (x - mean) / sqrt(var + eps) * weight + bias over the trailing

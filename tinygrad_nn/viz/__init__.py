@@ -21,8 +21,9 @@ import numpy as np
 from .._random import get_rng
 from ..engine import enable_grad
 from ..tensor import Tensor
+from . import _nodes as N
 from ._build import Scopes, build
-from ._collect import node_of, walk
+from ._collect import walk
 from ._dot import INSTALL_HINT, graph_class, legend
 
 FOLD_DEPTH = 4  # hops of ancestry two ops must share to be folded together (fold=True)
@@ -44,6 +45,7 @@ def draw_graph(
     compact: bool = False,
     show_constants: bool = True,
     steps: bool = True,
+    mark_nonfinite: bool = False,
 ) -> Any:
     """Graph of the ops that computed ``output``: Tensor(s) -> ``graphviz.Digraph``.
 
@@ -73,8 +75,22 @@ def draw_graph(
     show_constants : draw a dashed node for each input that needed no gradient.
     steps : group the ops of each step of a recurrence (an RNN or LSTM unrolled in a
         loop: the ops between consecutive uses of the same weight, at least 3 of them)
-        in a "step t" cluster.
+        in a "step t" cluster; the steps are laid out in time order, one band.
+    mark_nonfinite : mark in red the first op (in recording order) whose output holds
+        NaN or inf, or, when no held value does, the op nearest the output that passed a
+        non-finite gradient; grey the ops it flowed into; red leaves and constants hold
+        NaN / inf themselves. The caption says what was marked. Values seen: leaves,
+        outputs, named and retained tensors, and the arrays ops saved for backward (freed
+        by ``backward()`` unless ``retain_graph=True``); gradients of leaves and retained
+        tensors. ``output`` may also be an exception carrying the tensor whose graph
+        failed (``err.tensor`` or ``err.output``): it is drawn with the marks.
     """
+    if isinstance(output, BaseException):
+        root = getattr(output, "tensor", None) or getattr(output, "output", None)
+        if root is None:
+            raise TypeError(f"draw_graph: the {type(output).__name__} carries no tensor "
+                            "(.tensor or .output) whose graph could be drawn")
+        output, mark_nonfinite = root, True
     outputs = _outputs(output)
     names: dict[int, str] = {}
     held: dict[int, Tensor] = {}
@@ -84,14 +100,14 @@ def draw_graph(
     if params is not None:
         param_ids = param_ids or set()
         for name, t in _pairs(params):
-            names[id(node_of(t))] = name
-            held[id(node_of(t))] = t
-            if t.grad_fn is None:
+            names[id(N.node_of(t))] = name
+            held[id(N.node_of(t))] = t
+            if N.is_leaf(t):
                 param_ids.add(id(t))
     return _draw(outputs, names, held, param_ids, module, show_shapes=show_shapes,
                  show_grads=show_grads, show_values=show_values, rankdir=rankdir, fold=fold,
                  max_depth=max_depth, max_ops=max_ops, compact=compact,
-                 show_constants=show_constants, steps=steps)
+                 show_constants=show_constants, steps=steps, mark_nonfinite=mark_nonfinite)
 
 
 def draw_module(module: Any, *inputs: Any, **kwargs: Any) -> Any:
@@ -128,7 +144,7 @@ def draw_module(module: Any, *inputs: Any, **kwargs: Any) -> Any:
         path, x = stack.pop()
         if isinstance(x, Tensor):
             outputs.append(x)
-            names.setdefault(id(node_of(x)), path)
+            names.setdefault(id(N.node_of(x)), path)
         elif isinstance(x, (tuple, list)):
             stack.extend((f"{path}[{i}]", y) for i, y in reversed(list(enumerate(x))))
         elif isinstance(x, Mapping):
@@ -144,7 +160,8 @@ def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
           param_ids: set[int] | None, module: Any, *, show_shapes: bool = True,
           show_grads: bool = False, show_values: bool | int = False, rankdir: str = "LR",
           fold: bool | int = False, max_depth: int | None = None, max_ops: int | None = None,
-          compact: bool = False, show_constants: bool = True, steps: bool = True) -> Any:
+          compact: bool = False, show_constants: bool = True, steps: bool = True,
+          mark_nonfinite: bool = False) -> Any:
     if rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
     for arg, value in (("max_depth", max_depth), ("max_ops", max_ops)):
@@ -170,12 +187,12 @@ def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
         for name, m in module.named_modules():
             mod_names.setdefault(id(m), name)
     scopes = Scopes(module, mod_names)
-    w = walk(outputs, max_depth, max_ops, depth, scopes.key)
-    held = {**held, **{id(node_of(t)): t for t in outputs}}
+    w = walk(outputs, max_depth, max_ops, depth, scopes.key, names)
+    held = {**held, **{id(N.node_of(t)): t for t in outputs}}
     return build(w, names=names, held=held, param_ids=param_ids, scopes=scopes,
                  show_shapes=show_shapes, show_grads=show_grads, max_values=max_values,
                  compact=compact, show_constants=show_constants, folded=depth > 0, steps=steps,
-                 rankdir=rankdir)
+                 rankdir=rankdir, mark_nonfinite=mark_nonfinite)
 
 
 def _outputs(output: Any) -> list[Tensor]:
@@ -209,13 +226,13 @@ def _as_input(x: Any, name: str, names: dict[int, str]) -> Any:
     if isinstance(x, (tuple, list)):
         return type(x)(_as_input(y, f"{name}[{i}]", names) for i, y in enumerate(x))
     if isinstance(x, np.ndarray) or isinstance(x, Tensor) and not x.requires_grad:
-        arr = x._data if isinstance(x, Tensor) else x
+        arr = N.values(x) if isinstance(x, Tensor) else x
         if arr.dtype.kind == "f":
             x = Tensor(arr, requires_grad=True, name=getattr(x, "name", None) or name)
         elif isinstance(x, np.ndarray):
             x = Tensor(x)
     if isinstance(x, Tensor) and x.requires_grad:
-        names.setdefault(id(node_of(x)), x.name or name)
+        names.setdefault(id(N.node_of(x)), x.name or name)
     return x
 
 

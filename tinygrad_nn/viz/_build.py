@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
+from .._scope import Call
+from . import _nodes as N
 from ._collect import Walk
 from ._dot import (
     CONST_EDGE,
     STYLE,
+    dtype_name,
     fmt_shape,
     index_text,
     new_graph,
     op_label,
+    stats,
     tensor_label,
+    tooltip,
     write_clusters,
 )
-from ._steps import add_steps
+from ._nonfinite import Marks, find
+from ._steps import add_steps, band, step_of
+
+BAND_MAX_STEPS = 30  # longer loops keep Graphviz's own layout (fast, steps not in order)
+STATS_MAX_OPS = 2000  # bigger graphs: tooltip statistics of leaves and outputs only (speed)
 
 
 class Scopes:
-    """Cluster keys from ``node.metadata["scope"]`` (the modules being called, outermost first).
+    """Cluster keys from ``node.scope`` (the stack of modules being called, outermost first).
 
     A key is a tuple of levels ``(id(module), call)``. Calls of a module that contains
     no drawn submodule (a leaf in the scope tree, e.g. an ``LSTMCell`` called once per
@@ -41,7 +51,13 @@ class Scopes:
         if self.root is not None:
             for i in range(len(scope) - 1, -1, -1):
                 if scope[i] is self.root:  # the drawn module is the whole picture
-                    return scope[i + 1:]
+                    scope = scope[i + 1:]
+                    break
+        if any(type(m) is Call for m in scope):
+            # a library layer's box already names the one composite it calls
+            # (CrossEntropyLoss -> cross_entropy, Conv2d -> conv2d)
+            scope = tuple(m for i, m in enumerate(scope)
+                          if not (type(m) is Call and i and _library_layer(scope[i - 1])))
         return scope
 
     def observe(self, scope: Any) -> None:
@@ -62,13 +78,17 @@ class Scopes:
             return ()
         last = mods[-1]
         tail = id(scope) if calls and id(last) not in self.inner else 0
+        if not calls:  # folding: every call of a composite is the same box
+            return tuple((_level(m), 0) for m in mods)
         return tuple((id(m), 0) for m in mods[:-1]) + ((id(last), tail),)
 
     def label(self, key: tuple[Any, ...], calls: bool) -> str:
         mid, call = key[-1]
         if mid == "step":
             return f"step {call}"
-        m = self.modules[mid]
+        m = self.modules.get(mid) if isinstance(mid, int) else Call(mid)
+        if type(m) is Call:
+            return str(m.name)
         text = _short_repr(m)
         name = self.names.get(mid)
         if name:
@@ -80,6 +100,15 @@ class Scopes:
             else:
                 text += f"  ×{len(seen)} calls"
         return text
+
+
+def _library_layer(m: Any) -> bool:
+    return type(m).__module__.startswith("tinygrad_nn.nn.")
+
+
+def _level(m: Any) -> Any:
+    """A scope level's key when calls are not told apart: a composite by its name."""
+    return m.name if type(m) is Call else id(m)
 
 
 def _short_repr(m: Any) -> str:
@@ -110,7 +139,8 @@ def _common_prefix(keys: list[tuple[Any, ...]]) -> tuple[Any, ...]:
 
 def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: set[int] | None,
           scopes: Scopes, show_shapes: bool, show_grads: bool, max_values: int, compact: bool,
-          show_constants: bool, folded: bool, steps: bool, rankdir: str) -> Any:
+          show_constants: bool, folded: bool, steps: bool, rankdir: str,
+          mark_nonfinite: bool = False) -> Any:
     """The ``Graph`` for walk ``w`` (see ``draw_graph`` for the options).
 
     ``names`` and ``held`` map ``id(node)`` to a tensor's name and to a Tensor still
@@ -118,11 +148,17 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
     """
     for u in w.units:  # oldest first, so calls are numbered in order
         for v in u.members:
-            scopes.observe(v.metadata.get("scope"))
-    keys = [scopes.key(u.node.metadata.get("scope"), calls=not folded) for u in w.units]
+            scopes.observe(N.scope(v))
+    keys = [scopes.key(N.scope(u.node), calls=not folded) for u in w.units]
     if steps and not folded:
         keys = add_steps(w.units, keys)
     d = _Writer(names, held, show_shapes, show_grads, max_values)
+    d.steps = step_of(keys)
+    if len(w.units) <= STATS_MAX_OPS or mark_nonfinite:
+        d.known = {id(node): arr for u in w.units for v in u.members[:1]
+                   for node, arr in N.saved_values(v)}
+    if mark_nonfinite:
+        d.marks = find(w, held)
     for key in keys:  # clusters in the order their ops ran
         if key:
             d.clusters.setdefault(key, [])
@@ -140,8 +176,14 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
             counts[e] = counts.get(e, 0) + 1
         edges = [e if c == 1 else _with_attr(e, f'label="×{c}" fontsize=8')
                  for e, c in counts.items()]
-    note = f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else None
-    return new_graph(write_clusters(d.root, d.clusters, labels) + edges, rankdir, note)
+    notes = [f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else "",
+             d.marks.caption if d.marks else ""]
+    note = "\n".join(n for n in notes if n) or None
+    longest = max((st[1] for st in d.steps if st is not None), default=0)
+    # the band's global ranking costs dot minutes past a few dozen steps (100: > 5 min)
+    rows = band(w.units, d.steps) if longest <= BAND_MAX_STEPS else []
+    return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note,
+                     newrank=bool(rows))
 
 
 class _Writer:
@@ -156,6 +198,19 @@ class _Writer:
         self.edges: list[str] = []
         self.leaf_id: dict[int, str] = {}
         self.drawn_t: set[int] = set()  # units whose output tensor has its own node
+        self.steps: list[tuple[Any, int] | None] = []  # per unit: (loop, step) or None
+        self.marks: Marks | None = None  # mark_nonfinite's findings
+        self.known: dict[int, Any] = {}  # id(node) -> its array, saved by an op for backward
+
+    def tip(self, name: str | None, shape: Any, dtype: Any, t: Any, where: str | None = None,
+            arr: Any = None) -> str:
+        """The hover text of a tensor node (statistics only of values still held)."""
+        return tooltip(stats(name, shape, dtype, arr if t is None else N.values(t),
+                             None if t is None else N.grad(t), where))
+
+    def leaf_style(self, t: Any, kind: str) -> str:
+        bad = self.marks is not None and id(t) in self.marks.red_tensors
+        return STYLE["bad_leaf"] if bad else STYLE[kind]
 
     def put(self, key: tuple[Any, ...], line: str) -> None:
         (self.clusters.setdefault(key, []) if key else self.root).append(line)
@@ -164,8 +219,8 @@ class _Writer:
               no_grad: str = "None", extra: str = "") -> str:
         show = self.show_shapes
         return tensor_label(name, shape if show else None, dtype if show else None,
-                            None if t is None else t.grad, grads,
-                            None if t is None or not self.max_values else t._data,
+                            None if t is None else N.grad(t), grads,
+                            None if t is None or not self.max_values else N.values(t),
                             self.max_values, extra, no_grad)
 
     def leaves(self, w: Walk, keys: list[tuple[Any, ...]], param_ids: set[int] | None) -> None:
@@ -180,26 +235,38 @@ class _Writer:
         for i, t in enumerate(w.leaves):
             self.leaf_id[id(t)] = f"L{i}"
             kind = "param" if param_ids is None or id(t) in param_ids else "input"
-            label = self.label(self.names.get(id(t)) or t.name, t.shape, t.dtype, t,
-                               self.show_grads)
+            name = self.names.get(id(t)) or t.name
+            label = self.label(name, t.shape, t.dtype, t, self.show_grads)
             home = _common_prefix(homes[id(t)]) if kind == "param" and id(t) in homes else ()
-            self.put(home, f"L{i} [label={label} {STYLE['output' if id(t) in outs else kind]}]")
+            style = self.leaf_style(t, "output" if id(t) in outs else kind)
+            self.put(home, f"L{i} [label={label} {self.tip(name, t.shape, t.dtype, t)} {style}]")
 
     def units(self, w: Walk, keys: list[tuple[Any, ...]], compact: bool,
               show_constants: bool) -> None:
         cut_index = {id(p): j for j, p in enumerate(w.cut_nodes)}
-        named = [self.names.get(id(u.node)) or u.node.metadata.get("name") for u in w.units]
+        named = [self.names.get(id(u.node)) or N.out_name(u.node) for u in w.units]
         # folded units can feed units drawn before them (the loop's back edge): decide first
         self.drawn_t = {i for i, u in enumerate(w.units) if u.is_output or not compact or named[i]}
         for i, (u, key) in enumerate(zip(w.units, keys)):
             v = u.node
             detail = ""
-            if hasattr(v, "idx"):  # GetItem: show the index, unless folded ones differ
-                texts = {index_text(m.idx) for m in u.members[:1000]}
+            if N.index(v) is not None:  # GetItem: show the index, unless folded ones differ
+                texts = {index_text(N.index(m)) for m in u.members[:1000]}
                 detail = texts.pop() if len(texts) == 1 else "[…]"
-            shape = v.out_shape if compact and self.show_shapes else None
-            label = op_label(type(v).__name__, u.count, shape, detail, v.draw_note)
-            self.put(key, f"O{i} [label={label} {STYLE['op']}]")
+            shape = N.out_shape(v) if compact and self.show_shapes else None
+            label = op_label(N.op_name(v), u.count, shape, detail, N.note(v))
+            where = N.created_at(v)
+            tip = tooltip([N.op_name(v) + (f" ×{u.count}" if u.count > 1 else ""),
+                           f"→ {fmt_shape(N.out_shape(v))} {dtype_name(N.out_dtype(v))}",
+                           f"created at {where}" if where else ""])
+            style = STYLE["op"]
+            if self.marks is not None:
+                if i in self.marks.red_ops:
+                    style = STYLE["nonfinite"]
+                elif i in self.marks.grey_ops:
+                    style = STYLE["after"]
+            self.put(key, f"O{i} [label={label} {tip} {style}]")
+            consts = _const_slots(v)
             if i in self.drawn_t:
                 self.tensor_node(i, u, key, named[i])
             for slot, refs in enumerate(u.inputs):
@@ -211,10 +278,15 @@ class _Writer:
                     elif kind == "cut":
                         self.edges.append(f"K{cut_index[id(ref)]} -> O{i}")
                     elif show_constants:
-                        text = "scalar" if ref == () else "constant"
+                        c = consts.get(slot)
+                        name = c is not None and (self.names.get(id(c)) or c.name)
+                        text = f"<b>{html.escape(name)}</b>" if name else (
+                            "scalar" if ref == () else "constant")
                         if ref != () and self.show_shapes:
                             text += f"<br/>{fmt_shape(ref)}"
-                        self.put(key, f"C{i}_{slot} [label=<{text}> {STYLE['const']}]")
+                        tip = self.tip(name or "constant", ref, "" if c is None else c.dtype, c)
+                        self.put(key, f"C{i}_{slot} [label=<{text}> {tip} "
+                                      f"{self.leaf_style(c, 'const')}]")
                         self.edges.append(f"C{i}_{slot} -> O{i}{CONST_EDGE}")
 
     def tensor_node(self, i: int, u: Any, key: tuple[Any, ...], name: str | None) -> None:
@@ -225,17 +297,21 @@ class _Writer:
             self.put(key, f'T{i} [label="" {STYLE["point"]}]')
             return
         t = self.held.get(id(v))
-        if t is None and v.retained is not None:
-            t = v.retained()
+        if t is None:
+            t = N.output_tensor(v)
         label = self.label(
-            name or ("output" if u.is_output else None), v.out_shape, v.out_dtype,
+            name or ("output" if u.is_output else None), N.out_shape(v), N.out_dtype(v),
             t if u.count == 1 else None, self.show_grads and (t is not None or u.is_output),
             no_grad="not retained", extra=f" ×{u.count}" if u.count > 1 else "",
         )
+        one = u.count == 1
+        tip = self.tip(name or ("output" if u.is_output else None), N.out_shape(v),
+                       N.out_dtype(v), t if one else None, N.created_at(v),
+                       self.known.get(id(v)) if one else None)
         if u.is_output:
-            self.root.append(f"T{i} [label={label} {STYLE['output']}]")
+            self.root.append(f"T{i} [label={label} {tip} {STYLE['output']}]")
         else:
-            self.put(key, f"T{i} [label={label} {STYLE['tensor']}]")
+            self.put(key, f"T{i} [label={label} {tip} {STYLE['tensor']}]")
 
     def loose_ends(self, w: Walk) -> None:
         """Outputs with no graph, and the "…" in front of tensors whose op was cut off."""
@@ -246,10 +322,24 @@ class _Writer:
                 self.root.append(f"N{j} [label={label} {STYLE['output']}]")
         for j, p in enumerate(w.cut_nodes):
             self.root.append(f'X{j} [label="…" {STYLE["cut"]}]')
-            name = self.names.get(id(p)) or p.metadata.get("name")
-            label = self.label(name, p.out_shape, p.out_dtype, None, False)
+            label = self.label(self.names.get(id(p)) or N.out_name(p), N.out_shape(p),
+                               N.out_dtype(p), None, False)
             self.root.append(f"K{j} [label={label} {STYLE['tensor']}]")
             self.edges.append(f"X{j} -> K{j}")
+
+
+def _const_slots(v: Any) -> dict[int, Any]:
+    """Input slot -> the constant Tensor fed there, for the constants the op saved."""
+    consts = N.const_inputs(v)
+    out: dict[int, Any] = {}
+    if not consts:
+        return out
+    for slot, (p, shape) in enumerate(zip(N.parents(v), N.in_shapes(v))):
+        for j, c in enumerate(consts):
+            if p is None and c.shape == tuple(shape):
+                out[slot] = consts.pop(j)
+                break
+    return out
 
 
 def _with_attr(edge: str, attrs: str) -> str:

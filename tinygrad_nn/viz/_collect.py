@@ -11,14 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from ..function import NODE_FIELDS, Function
-
-_BASE = NODE_FIELDS  # what every node has; the rest are the op's options
-# x[t] differs per time step: folding exactly such ops is the point, so the index of
-# GetItem / ScatterAdd does not keep ops apart (the slices i, f, o of gates fold too)
-_FOLD_IGNORES = {"idx"}
+from . import _nodes as N
 
 
 @dataclass
@@ -46,15 +39,19 @@ class Walk:
 
 
 def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
-         fold: int, scope_key: Any) -> Walk:
-    """Collect the drawing units reachable from ``outputs`` (Tensors)."""
-    roots = [node_of(t) for t in outputs if t.requires_grad]
-    ops = [v for v in _postorder(roots) if isinstance(v, Function)]
+         fold: int, scope_key: Any, names: dict[int, str] | None = None) -> Walk:
+    """Collect the drawing units reachable from ``outputs`` (Tensors).
+
+    ``names`` (``id(node)`` -> name): differently named ops never fold together, so
+    distinct outputs (an LSTM's ``h_n`` and ``c_n``) stay apart.
+    """
+    roots = [N.node_of(t) for t in outputs if t.requires_grad]
+    ops = [v for v in _postorder(roots) if N.is_op(v)]
     depth: dict[int, int] = {id(v): 0 for v in roots}
     for v in reversed(ops):  # consumers first, so a node's depth is final when reached
         d = depth[id(v)] + 1
-        for p in v.parents:
-            if p is not None and isinstance(p, Function) and depth.get(id(p), d + 1) > d:
+        for p in N.parents(v):
+            if p is not None and N.is_op(p) and depth.get(id(p), d + 1) > d:
                 depth[id(p)] = d
     kept = ops
     if max_depth is not None:
@@ -66,7 +63,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
         kept = [v for v in ops if id(v) in chosen]
     kept_ids = {id(v) for v in kept}
 
-    cls = _fold_classes(kept, kept_ids, fold, scope_key) if fold else None
+    cls = _fold_classes(kept, kept_ids, fold, scope_key, names or {}) if fold else None
     units: list[Unit] = []
     unit_of: dict[int, int] = {}  # id(node) -> unit index
     unit_of_class: dict[int, int] = {}  # fold class -> unit index
@@ -75,7 +72,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
         i = unit_of_class.get(key)
         if i is None:
             i = unit_of_class[key] = len(units)
-            units.append(Unit(v, 0, [], False, [[] for _ in v.parents]))
+            units.append(Unit(v, 0, [], False, [[] for _ in N.parents(v)]))
         u = units[i]
         u.count += 1
         u.members.append(v)
@@ -89,10 +86,10 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
         for v in u.members:
             if id(v) in root_ids:
                 u.is_output = True
-            for slot, (p, shape) in enumerate(zip(v.parents, v.in_shapes)):
+            for slot, (p, shape) in enumerate(zip(N.parents(v), N.in_shapes(v))):
                 if p is None:
                     ref: tuple[str, Any] = ("const", shape)
-                elif not isinstance(p, Function):
+                elif not N.is_op(p):
                     ref = ("leaf", p)
                     if id(p) not in seen_leaf:
                         seen_leaf.add(id(p))
@@ -107,27 +104,10 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
                 if not _has(u.inputs[slot], ref):
                     u.inputs[slot].append(ref)
     for t in outputs:  # an output that is itself a leaf is drawn as a leaf
-        if t.requires_grad and t.grad_fn is None and id(t) not in seen_leaf:
+        if t.requires_grad and N.is_leaf(t) and id(t) not in seen_leaf:
             seen_leaf.add(id(t))
             leaves.append(t)
     return Walk(units, leaves, list(outputs), len(ops) - len(kept), cut_nodes)
-
-
-def node_of(t: Any) -> Any:
-    """The graph node of a Tensor: its ``grad_fn``, or the tensor itself for a leaf."""
-    return t.grad_fn if t.grad_fn is not None else t
-
-
-def _options(v: Any) -> str:
-    """The op's own attributes (index, axes ...): ops differing in them never fold."""
-    opts = []
-    for k, x in sorted(vars(v).items()):
-        if k in _BASE or k in _FOLD_IGNORES or k.startswith("_"):
-            continue
-        if isinstance(x, np.ndarray):
-            x = (x.shape, hash(x.tobytes())) if x.size <= 64 else x.shape
-        opts.append(f"{k}={x!r:.200}")
-    return ",".join(opts)
 
 
 def _postorder(roots: list[Any]) -> list[Any]:
@@ -144,8 +124,8 @@ def _postorder(roots: list[Any]) -> list[Any]:
             continue
         seen.add(id(v))
         stack.append((v, True))
-        if isinstance(v, Function):
-            stack.extend((p, False) for p in reversed(v.parents)
+        if N.is_op(v):
+            stack.extend((p, False) for p in reversed(N.parents(v))
                          if p is not None and id(p) not in seen)
     return order
 
@@ -155,7 +135,8 @@ def _has(refs: list[tuple[str, Any]], ref: tuple[str, Any]) -> bool:
     return any(k == kind and (x is r if kind in ("leaf", "cut") else x == r) for k, x in refs)
 
 
-def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any) -> dict[int, int]:
+def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any,
+                  names: dict[int, str]) -> dict[int, int]:
     """Class ids of ops: equal when op, shapes, module and k hops of ancestry are equal.
 
     A bounded Weisfeiler-Lehman refinement over parents: an RNN's time steps use the
@@ -166,24 +147,25 @@ def _fold_classes(kept: list[Any], kept_ids: set[int], k: int, scope_key: Any) -
     local: dict[int, tuple[Any, ...]] = {}
     for v in kept:
         slots: list[tuple[Any, ...]] = []
-        for p, shape in zip(v.parents, v.in_shapes):
+        for p, shape in zip(N.parents(v), N.in_shapes(v)):
             if p is None:
                 slots.append(("c", shape))
-            elif not isinstance(p, Function):
+            elif not N.is_op(p):
                 slots.append(("l", id(p)))
             elif id(p) in kept_ids:
                 slots.append(("o",))
             else:
                 slots.append(("x",))
-        local[id(v)] = (type(v).__name__, v.out_shape, str(v.out_dtype), v.metadata.get("name"),
-                        scope_key(v.metadata.get("scope"), calls=False), tuple(slots), _options(v))
+        name = names.get(id(v)) or N.out_name(v)
+        local[id(v)] = (N.op_name(v), N.out_shape(v), str(N.out_dtype(v)), name,
+                        scope_key(N.scope(v), calls=False), tuple(slots), N.options(v))
     intern: dict[Any, int] = {}
     sig = {i: intern.setdefault(lab, len(intern)) for i, lab in local.items()}
     for _ in range(k):
         intern = {}
         new = {}
         for v in kept:
-            ps = tuple(sig[id(p)] if p is not None and id(p) in sig else -1 for p in v.parents)
+            ps = tuple(sig[id(p)] if p is not None and id(p) in sig else -1 for p in N.parents(v))
             new[id(v)] = intern.setdefault((local[id(v)], ps), len(intern))
         if len(set(new.values())) == len(set(sig.values())):
             sig = new

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _nodes as N
 from ._collect import Unit
 
 MIN_STEPS = 3  # fewer steps (e.g. tied encoder/decoder weights) are not drawn as a loop
@@ -32,12 +33,40 @@ def add_steps(units: list[Unit], keys: list[tuple[Any, ...]]) -> list[tuple[Any,
     return out
 
 
+def step_of(keys: list[tuple[Any, ...]]) -> list[tuple[Any, int] | None]:
+    """Per unit: (the loop's cluster, step number) for ops inside a step box, else None."""
+    return [(k[:-1], k[-1][1]) if k and k[-1][0] == "step" else None for k in keys]
+
+
+def band(units: list[Unit], steps: list[tuple[Any, int] | None]) -> list[str]:
+    """Invisible edges that lay each loop's step boxes out in time order, left to right.
+
+    The ops a step reads from outside the loop (the slice x[t] of the input projection)
+    would otherwise sit on the first ranks, so step boxes would overlap and stack; an
+    invisible edge from the last op of step t-1 to every op that starts step t puts
+    step t after step t-1, one band at any length.
+    """
+    last: dict[tuple[Any, int], int] = {}
+    for i, s in enumerate(steps):
+        if s is not None:
+            last[s] = i  # units run parents first: the last one of a step is its end
+    lines = []
+    for i, s in enumerate(steps):
+        if s is None or (s[0], s[1] - 1) not in last:
+            continue
+        inside = any(kind == "op" and steps[ref] == s
+                     for refs in units[i].inputs for kind, ref in refs)
+        if not inside:  # an op that starts step t
+            lines.append(f"O{last[(s[0], s[1] - 1)]} -> O{i} [style=invis]")
+    return lines
+
+
 def _steps(ops: list[Any]) -> dict[int, int]:
     """Position in ``ops`` (parents first) -> step number, for one cluster's ops."""
     pos = {id(v): i for i, v in enumerate(ops)}
     users: dict[int, list[int]] = {}
     for i, v in enumerate(ops):
-        for p in {id(p) for p in v.parents if p is not None}:
+        for p in {id(p) for p in N.parents(v) if p is not None}:
             users.setdefault(p, []).append(i)
     # a loop's uses lie steps apart; uses side by side (the slices i, f, o of one
     # sigmoid) are siblings, not steps, so try the most-used, most-spread nodes first
@@ -66,7 +95,7 @@ def _levels(ops: list[Any], pos: dict[int, int], cand: int) -> list[int]:
     for i, v in enumerate(ops):
         best = 0
         hit = 0
-        for p in v.parents:
+        for p in N.parents(v):
             if p is None:
                 continue
             if id(p) == cand:
@@ -82,7 +111,7 @@ def _assign(ops: list[Any], pos: dict[int, int], level: list[int], uses: list[in
             cand: int) -> dict[int, int]:
     n = len(ops)
     first = uses[0]
-    parents = [[j for j in (pos.get(id(p)) for p in v.parents if p is not None) if j is not None]
+    parents = [[j for j in (pos.get(id(p)) for p in N.parents(v) if p is not None) if j is not None]
                for v in ops]
     after = [False] * n
     for i in range(n):
