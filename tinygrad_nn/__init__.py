@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from . import functional
+from . import _threads, functional
 from ._random import get_rng, get_rng_state, manual_seed, set_rng_state
+from ._threads import get_num_threads, set_num_threads
 from .creation import (
     arange,
     empty,
@@ -40,6 +41,9 @@ from .tensor_shape import cat, concatenate, einsum, stack
 
 __version__ = "0.1.0"
 
+# one BLAS thread unless the environment asks otherwise (docs/performance.md: threads)
+_threads.apply_default()
+
 # torch-style dtype names
 float16 = half = np.float16
 float32 = np.float32
@@ -62,6 +66,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "get_num_threads",
+    "set_num_threads",
     "Device",
     "Function",
     "GradcheckError",
