@@ -72,7 +72,10 @@ def run_script(path: Path, args: list[str], cwd: Path, timeout: float = 120) -> 
     # one BLAS thread: pytest-xdist already fills the cores, and oversubscribed OpenBLAS
     # threads make small matmuls up to 100x slower
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", OMP_NUM_THREADS="1",
-               OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+               OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               # the scripts run elsewhere (tmp_path): import this checkout, not another copy
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
+                                          if p))
     proc = subprocess.run(
         [sys.executable, str(path), *args], cwd=cwd, env=env, capture_output=True, text=True,
         timeout=timeout,
