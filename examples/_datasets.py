@@ -1,15 +1,40 @@
-"""Small data sets the example scripts generate on the spot (no downloads).
+"""The examples' data: real data shipped in examples/data, and small generated sets.
 
-Each mirrors a data set of the deep-learning course in shape and layout: the planar
-"flower", sklearn-style "moons" and "circles", a 3-class spiral, and synthetic cat /
-non-cat pictures written to HDF5 files in the course's exact format. NumPy and h5py only.
+Real: scikit-learn's 8x8 handwritten digits (``digits``) and 1,623 dinosaur names
+(``dinosaur_names``), both in examples/data (see its README). Generated, each mirroring a
+data set of the deep-learning course in shape and layout: the planar "flower" (the course
+generates it too), sklearn-style "moons" and "circles", a 3-class spiral, and synthetic cat /
+non-cat pictures in the course's HDF5 format, used when the course's files are not given.
+NumPy and h5py only.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 import numpy as np
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+
+def digits(split: str) -> tuple[np.ndarray, np.ndarray]:
+    """The shipped 8x8 digits: images (m, 1, 8, 8) float32 in [0, 1], labels (m,) int64.
+
+    ``split`` is "train" (1,438 images) or "test" (359), read from examples/data/{split}_digits.h5
+    (the course's HDF5 layout: {split}_set_x, {split}_set_y, list_classes).
+    """
+    from tinygrad_nn.data import load_h5_dataset
+
+    x, y = load_h5_dataset(os.path.join(DATA, f"{split}_digits.h5"), f"{split}_set_x",
+                           f"{split}_set_y")
+    return (x[:, None] / 16.0).astype(np.float32), y.astype(np.int64)
+
+
+def dinosaur_names() -> list[str]:
+    """The 1,623 dinosaur genus names of examples/data/dinos.txt, lower case."""
+    with open(os.path.join(DATA, "dinos.txt"), encoding="utf-8") as f:
+        return [line.strip().lower() for line in f if line.strip()]
 
 
 def planar_flower(m: int = 400, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -125,9 +150,15 @@ def cat_files(data: str | None, workdir: str, m_train: int = 209,
               m_test: int = 50) -> tuple[str, str]:
     """The course's two files in folder ``data``, or synthetic ones written to ``workdir``."""
     if data is None:
+        print("NOTE: no --data FOLDER with the course's train_catvnoncat.h5 / test_catvnoncat.h5"
+              " (see examples/data/README.md), so this run uses GENERATED pictures (orange"
+              " discs with ears on coloured clutter); its accuracy says nothing about real"
+              " photos.", file=sys.stderr)
+        print("data: generated cat pictures (not the course's photos)")
         return write_cat_h5(workdir, m_train, m_test)
     train, test = (os.path.join(data, f"{s}_catvnoncat.h5") for s in ("train", "test"))
     for path in (train, test):
         if not os.path.isfile(path):
             raise SystemExit(f"--data {data}: expected the file {path}")
+    print(f"data: the course's pictures from {data}")
     return train, test

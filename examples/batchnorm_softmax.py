@@ -35,7 +35,7 @@ def main(argv=None):
     model = nn.Sequential(nn.Linear(2, 64), nn.BatchNorm1d(64), nn.ReLU(), nn.Linear(64, 3))
     opt = optim.Adam(model.parameters(), lr=args.lr)
     sched = CosineAnnealingLR(opt, T_max=args.epochs)  # large steps first, then settle
-    X_all, y_all = tg.Tensor(X), tg.Tensor(y)
+    X_all, y_all = tg.tensor(X), tg.tensor(y)
     for epoch in range(args.epochs):
         model.train()  # BatchNorm normalises with each batch's statistics
         for xb, yb in loader:

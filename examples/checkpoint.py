@@ -53,7 +53,7 @@ def main(argv=None):
     n = args.epochs
 
     X_np, Y_np = moons(200)
-    X, y = tg.Tensor(X_np.T), tg.Tensor(Y_np[0])  # nn layers take examples as rows
+    X, y = tg.tensor(X_np.T), tg.tensor(Y_np[0])  # nn layers take examples as rows
     tmp = tempfile.TemporaryDirectory()
     path = args.path or os.path.join(tmp.name, "checkpoint.h5")
 

@@ -1,41 +1,28 @@
-"""A small convolutional network with a residual block, on synthetic line pictures.
+"""A small convolutional network with a residual block reads handwritten digits (real data).
 
-    python examples/cnn.py [--epochs 8] [--train 240] [--batch 32] [--lr 0.01]
+    python examples/cnn.py [--epochs 12] [--train 1438] [--batch 32] [--lr 0.005] [--out out]
 
-Pictures are 1 x 16 x 16 (NCHW) with one line each: horizontal, vertical or diagonal (the
-three classes), at a random place, over noise. The network:
+The 8x8 digits of examples/data (scikit-learn's, in the course's HDF5 layout), as NCHW
+images (N, 1, 8, 8); 1,438 to train on (--train takes fewer), 359 held out. The network:
 
-    Conv2d(1, 8, 3, padding=1) -> ReLU -> MaxPool2d(2)                      16x16 -> 8x8
-    residual block: x + Conv(ReLU(BatchNorm(Conv(x))))  (3x3, padding 1)     8x8
-    Conv2d(8, 16, 3, stride=2, padding=1) -> ReLU                            8x8 -> 4x4
-    Flatten -> Linear(16 * 4 * 4, 3)
+    Conv2d(1, 16, 3, padding=1) -> ReLU                                    8x8
+    residual block: relu(x + Conv(ReLU(BatchNorm(Conv(x)))))  (3x3, padding 1)
+    MaxPool2d(2)                                                          8x8 -> 4x4
+    Conv2d(16, 32, 3, stride=2, padding=1) -> ReLU                        4x4 -> 2x2
+    Flatten -> Dropout(0.2) -> Linear(32 * 2 * 2, 10)
+
+Softmax cross-entropy, Adam, mini-batches of 32. Prints the loss and the test accuracy every
+epoch (about 98 % at the end with the defaults) and writes to --out: the cost curve, test
+digits with their predictions and the model's graph.
 """
 
 import argparse
 
-import numpy as np
+from _common import draw_model, plot_curves, plot_digits, predict, train_classifier
+from _datasets import digits
 
 import tinygrad_nn as tg
-import tinygrad_nn.functional as F
-from tinygrad_nn import nn, optim
-from tinygrad_nn.data import DataLoader, TensorDataset
-
-
-def line_pictures(m, size=16, seed=0):
-    """Images (m, 1, size, size) float32 and labels (m,): 0 horizontal, 1 vertical, 2 diagonal."""
-    rng = np.random.RandomState(seed)
-    X = rng.normal(0, 0.3, (m, 1, size, size)).astype(np.float32)
-    y = rng.randint(0, 3, m)
-    for img, label in zip(X[:, 0], y):
-        k = rng.randint(2, size - 2)
-        if label == 0:
-            img[k, :] += 1.0
-        elif label == 1:
-            img[:, k] += 1.0
-        else:
-            idx = np.arange(size)
-            img[idx, (idx + k) % size] += 1.0
-    return X, y
+from tinygrad_nn import nn
 
 
 class ResidualBlock(nn.Module):
@@ -51,55 +38,45 @@ class ResidualBlock(nn.Module):
         return (x + self.conv2(self.bn(self.conv1(x)).relu())).relu()
 
 
-class SmallCNN(nn.Module):
-    """Line-direction classifier: (N, 1, 16, 16) -> logits (N, 3)."""
+class DigitsCNN(nn.Module):
+    """Digit classifier: (N, 1, 8, 8) -> logits (N, 10)."""
 
-    def __init__(self, classes=3):
+    def __init__(self, classes=10):
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2))
-        self.block = ResidualBlock(8)
-        self.down = nn.Conv2d(8, 16, 3, stride=2, padding=1)
-        self.head = nn.Sequential(nn.Flatten(), nn.Linear(16 * 4 * 4, classes))
+        self.stem = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU())
+        self.block = ResidualBlock(16)
+        self.pool = nn.MaxPool2d(2)
+        self.down = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(0.2), nn.Linear(32 * 2 * 2, classes))
 
     def forward(self, x):
-        return self.head(self.down(self.block(self.stem(x))).relu())
-
-
-def accuracy(model, X, y):
-    model.eval()
-    with tg.no_grad():
-        predictions = model(tg.Tensor(X)).argmax(axis=1).numpy()
-    model.train()
-    return 100 * (predictions == y).mean()
+        return self.head(self.down(self.pool(self.block(self.stem(x)))).relu())
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--epochs", type=int, default=8)
-    ap.add_argument("--train", type=int, default=240, help="number of training pictures")
+    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--train", type=int, default=1438, help="number of training pictures")
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--lr", type=float, default=0.005)
+    ap.add_argument("--out", default="out", help="folder for the plots and the graph")
     args = ap.parse_args(argv)
 
+    (X, y), test = digits("train"), digits("test")
+    train = X[:args.train], y[:args.train]
     tg.manual_seed(0)
-    X, y = line_pictures(args.train, seed=0)
-    X_test, y_test = line_pictures(120, seed=1)
-    loader = DataLoader(TensorDataset(X, y), batch_size=args.batch, shuffle=True)
-
-    model = SmallCNN()
-    opt = optim.Adam(model.parameters(), lr=args.lr)
+    model = DigitsCNN()
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"{n_params} parameters, input {X.shape}")
-    for epoch in range(args.epochs):
-        total = 0.0
-        for xb, yb in loader:
-            loss = F.cross_entropy(model(xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(xb)
-        print(f"epoch {epoch}  loss {total / len(X):.4f}  "
-              f"test accuracy {accuracy(model, X_test, y_test):.1f}%")
+    print(f"{n_params} parameters, train {train[0].shape}, test {test[0].shape}")
+    losses = train_classifier(model, train, test, epochs=args.epochs, batch=args.batch,
+                              lr=args.lr, tag="CNN")
+    predictions = predict(model, test[0])
+    print(f"test accuracy {100 * (predictions == test[1]).mean():.1f}% "
+          f"({(predictions != test[1]).sum()} of {len(test[1])} digits wrong)")
+    plot_curves({"CNN": losses}, args.out, "cnn_cost.png", xlabel="epoch",
+                title="digits CNN: training loss")
+    plot_digits(test[0], test[1], predictions, args.out, "cnn_predictions.png")
+    draw_model(model, tg.tensor(test[0][:1]), args.out, "cnn_graph")
 
 
 if __name__ == "__main__":

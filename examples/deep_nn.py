@@ -13,6 +13,7 @@ course's L_model_backward is one call: ``cost.backward()``. Data as in
 import argparse
 import tempfile
 
+from _common import log, plot_curves, progress
 from _datasets import cat_files
 
 import tinygrad_nn as tg
@@ -44,8 +45,8 @@ def load(data, folder):
     x_test, y_test = load_h5_dataset(test_path, "test_set_x", "test_set_y")
 
     def prepare(x, y):  # pictures as columns scaled to [0, 1], labels as a row
-        X = tg.Tensor(x.reshape(len(x), -1).T / 255.0, dtype=tg.float32)
-        return X, tg.Tensor(y.reshape(1, -1), dtype=tg.float32)
+        X = tg.tensor(x.reshape(len(x), -1).T / 255.0, dtype=tg.float32)
+        return X, tg.tensor(y.reshape(1, -1), dtype=tg.float32)
 
     return prepare(x_train, y_train), prepare(x_test, y_test)
 
@@ -53,6 +54,7 @@ def load(data, folder):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", help="folder holding the course's two .h5 files")
+    ap.add_argument("--out", default="out", help="folder for the cost curve")
     ap.add_argument("--iterations", type=int, default=300)
     ap.add_argument("--lr", type=float, default=0.0075)
     ap.add_argument("--layers", default="12288,20,7,5,1", help="comma-separated layer sizes")
@@ -67,9 +69,11 @@ def main(argv=None):
 
     tg.manual_seed(1)
     params = initialize_parameters_deep(layer_dims)
-    for i in range(args.iterations):
+    costs = []
+    for i in progress(range(args.iterations), desc="gradient descent"):
         AL = L_model_forward(X, params)
         cost = -(Y * AL.log() + (1 - Y) * (1 - AL).log()).mean()
+        costs.append(cost.item())
         cost.backward()
         with tg.no_grad():
             for W, b in params:
@@ -77,12 +81,15 @@ def main(argv=None):
                 b -= args.lr * b.grad
                 W.grad = b.grad = None
         if i % 50 == 0 or i == args.iterations - 1:
-            print(f"cost after iteration {i:4d}: cost {cost.item():.6f}")
+            log(f"cost after iteration {i:4d}: cost {cost.item():.6f}")
 
     with tg.no_grad():
         for name, x, y in (("train", X, Y), ("test", X_test, Y_test)):
             predictions = L_model_forward(x, params).numpy() > 0.5
             print(f"{name} accuracy: {100 * (predictions == (y.numpy() > 0.5)).mean():.1f}%")
+
+    plot_curves({"cost": costs}, args.out, "deep_nn_cost.png", xlabel="iteration",
+                title="L-layer net, cat / non-cat")
 
 
 if __name__ == "__main__":

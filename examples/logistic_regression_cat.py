@@ -12,6 +12,7 @@ on flattened, normalised pixels, trained by gradient descent with ``backward()``
 import argparse
 import tempfile
 
+from _common import log, plot_curves, progress
 from _datasets import cat_files
 
 import tinygrad_nn as tg
@@ -21,6 +22,7 @@ from tinygrad_nn.data import load_h5_dataset
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", help="folder holding the course's two .h5 files")
+    ap.add_argument("--out", default="out", help="folder for the cost curve")
     ap.add_argument("--iterations", type=int, default=600)
     ap.add_argument("--lr", type=float, default=0.005)
     args = ap.parse_args(argv)
@@ -33,29 +35,34 @@ def main(argv=None):
           f"{int(train_y.sum())} cats in the training set")
 
     # one column per picture: (64 * 64 * 3, m), pixel values scaled to [0, 1]
-    X = tg.Tensor(train_x_orig.reshape(len(train_x_orig), -1).T / 255.0, dtype=tg.float32)
-    Y = tg.Tensor(train_y.reshape(1, -1), dtype=tg.float32)
-    X_test = tg.Tensor(test_x_orig.reshape(len(test_x_orig), -1).T / 255.0, dtype=tg.float32)
-    Y_test = tg.Tensor(test_y.reshape(1, -1), dtype=tg.float32)
+    X = tg.tensor(train_x_orig.reshape(len(train_x_orig), -1).T / 255.0, dtype=tg.float32)
+    Y = tg.tensor(train_y.reshape(1, -1), dtype=tg.float32)
+    X_test = tg.tensor(test_x_orig.reshape(len(test_x_orig), -1).T / 255.0, dtype=tg.float32)
+    Y_test = tg.tensor(test_y.reshape(1, -1), dtype=tg.float32)
 
     w = tg.zeros((X.shape[0], 1), requires_grad=True)  # zeros are fine for logistic regression
     b = tg.tensor(0.0, requires_grad=True)
-    for i in range(args.iterations):
+    costs = []
+    for i in progress(range(args.iterations), desc="gradient descent"):
         A = (w.T @ X + b).sigmoid()  # (1, m) probabilities of "cat"
         cost = -(Y * A.log() + (1 - Y) * (1 - A).log()).mean()
+        costs.append(cost.item())
         cost.backward()
         with tg.no_grad():
             w -= args.lr * w.grad
             b -= args.lr * b.grad
         w.grad = b.grad = None
         if i % 100 == 0 or i == args.iterations - 1:
-            print(f"iteration {i:5d}  cost {cost.item():.6f}")
+            log(f"iteration {i:5d}  cost {cost.item():.6f}")
 
     with tg.no_grad():
         for name, x, y in (("train", X, Y), ("test", X_test, Y_test)):
             prediction = (w.T @ x + b).sigmoid() > 0.5
             accuracy = (prediction.numpy() == (y.numpy() > 0.5)).mean()
             print(f"{name} accuracy: {100 * accuracy:.1f}%")
+
+    plot_curves({"cost": costs}, args.out, "cat_logistic_cost.png", xlabel="iteration",
+                title="logistic regression, cat / non-cat")
 
 
 if __name__ == "__main__":

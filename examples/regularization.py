@@ -77,8 +77,8 @@ def accuracy(params, X, Y):
 
 def part_init(iterations):
     print("== 1. initialisation, 3-layer net [2, 10, 5, 1] on circles ==")
-    X, Y = map(tg.Tensor, circles(300, seed=1))
-    X_t, Y_t = map(tg.Tensor, circles(100, seed=2))
+    X, Y = map(tg.tensor, circles(300, seed=1))
+    X_t, Y_t = map(tg.tensor, circles(100, seed=2))
     for how in ("zeros", "random", "he"):
         tg.manual_seed(3)
         params = train(X, Y, init_params([2, 10, 5, 1], how), iterations, 0.05, how)
@@ -88,8 +88,8 @@ def part_init(iterations):
 
 def part_regularize(iterations):
     print("== 2. regularisation, net [2, 40, 20, 1] on 60 noisy moons ==")
-    X, Y = map(tg.Tensor, moons(60, noise=0.35, seed=4))  # few points: easy to over-fit
-    X_t, Y_t = map(tg.Tensor, moons(400, noise=0.35, seed=5))
+    X, Y = map(tg.tensor, moons(60, noise=0.35, seed=4))  # few points: easy to over-fit
+    X_t, Y_t = map(tg.tensor, moons(400, noise=0.35, seed=5))
     for tag, lambd, keep_prob in (("none", 0.0, 1.0), ("L2", 0.7, 1.0), ("dropout", 0.0, 0.86)):
         tg.manual_seed(3)
         params = train(X, Y, init_params([2, 40, 20, 1], "he"), iterations, 0.3, tag,
@@ -116,7 +116,7 @@ def part_gradcheck():
     print("== 3. gradient checking (float64, two-sided differences) ==")
     tg.manual_seed(0)
     X_np, Y_np = moons(8)
-    X, Y = tg.Tensor(X_np.astype(np.float64)), tg.Tensor(Y_np.astype(np.float64))
+    X, Y = tg.tensor(X_np.astype(np.float64)), tg.tensor(Y_np.astype(np.float64))
     params = init_params([2, 5, 3, 1], "he", dtype=np.float64)
     flat = [p for pair in params for p in pair]
 

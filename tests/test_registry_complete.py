@@ -59,6 +59,7 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.manual_seed", "tinygrad_nn.get_rng", "tinygrad_nn.get_rng_state",
     "tinygrad_nn.set_rng_state", "tinygrad_nn.is_grad_enabled", "tinygrad_nn.grad",
     "tinygrad_nn.gradcheck", "tinygrad_nn.gradgradcheck",
+    "tinygrad_nn.get_num_threads", "tinygrad_nn.set_num_threads",  # the BLAS thread pool
 }
 
 _OBJECT_DUNDERS = set(dir(object)) - {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import functional
+from . import _threads, functional
 from ._random import get_rng, get_rng_state, manual_seed, set_rng_state
+from ._threads import get_num_threads, set_num_threads
 from ._version import __version__ as __version__
 from .creation import (
     arange,
@@ -53,6 +54,9 @@ from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack,
 
 bool = bool_  # noqa: A001 - mirrors torch.bool
 
+# one BLAS thread unless the environment asks otherwise (docs/performance.md: threads)
+_threads.apply_default()
+
 
 def __getattr__(name: str) -> Any:
     # heavy or optional parts load on first use, so `import tinygrad_nn` stays fast
@@ -66,6 +70,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "get_num_threads",
+    "set_num_threads",
     "Device",
     "Function",
     "GradcheckError",
