@@ -105,7 +105,7 @@ def test_every_example_script_is_covered() -> None:
     scripts = {p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("_")}
     assert set(SCRIPTS) <= scripts, f"missing example scripts: {set(SCRIPTS) - scripts}"
     unknown = scripts - set(SCRIPTS) - set(OTHERS)
-    assert not unknown, f"add these examples to tests/test_examples.py: {sorted(unknown)}"
+    assert not unknown, f"add these examples to tests/examples/test_examples.py: {sorted(unknown)}"
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.test_optim import B0, CASES, W0, X, Y, loss_fn
+from tests.optim.test_optim import B0, CASES, W0, X, Y, loss_fn
 from tinygrad_nn import optim
 from tinygrad_nn.tensor import Tensor
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.viz_helpers import Dot
+from tests.viz.viz_helpers import Dot
 from tinygrad_nn import Tensor
 from tinygrad_nn.viz import draw_graph
 

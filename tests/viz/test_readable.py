@@ -12,7 +12,7 @@ import pytest
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tests.viz_helpers import Dot
+from tests.viz.viz_helpers import Dot
 from tinygrad_nn import Tensor, nn
 from tinygrad_nn._scope import composite
 from tinygrad_nn.viz import draw_graph

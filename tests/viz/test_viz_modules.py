@@ -11,7 +11,7 @@ import pytest
 
 import tinygrad_nn as tg
 import tinygrad_nn.nn as nn
-from tests.viz_helpers import Dot, _op_total
+from tests.viz.viz_helpers import Dot, _op_total
 from tinygrad_nn import Tensor
 from tinygrad_nn.viz import draw_module
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_nn as tg
-from tests.viz_helpers import Dot, _op_total, logistic
+from tests.viz.viz_helpers import Dot, _op_total, logistic
 from tinygrad_nn import Tensor
 from tinygrad_nn.engine import iter_nodes
 from tinygrad_nn.viz import draw_graph, draw_module

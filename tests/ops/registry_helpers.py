@@ -13,7 +13,7 @@ from hypothesis.extra import numpy as hnp
 
 import tinygrad_nn as tg  # noqa: F401 - re-exported to the row files
 import tinygrad_nn.functional as F  # noqa: F401 - re-exported to the row files
-from tests.registry_base import OpCase
+from tests.ops.registry_base import OpCase
 from tinygrad_nn.testing import strategies as tst
 
 Draw = Callable[[Any], Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from tests.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
+from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
 
 # -- functional: layers' building blocks ---------------------------------------------------
 

@@ -20,7 +20,7 @@ import pytest
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tests.op_registry import CASES
+from tests.ops.op_registry import CASES
 from tinygrad_nn import Tensor
 
 NOT_DIFFERENTIABLE = {
@@ -127,7 +127,7 @@ def test_every_differentiable_public_op_has_a_registry_row() -> None:
     missing = sorted(e for e in surface() - NOT_DIFFERENTIABLE if not covered(e, names))
     assert missing == [], (
         f"public ops without a gradient-registry row: {missing}. Add an OpCase (name or "
-        "covers) in tests/op_registry.py or a tests/cases_*.py file, or list the name in "
+        "covers) in tests/ops/op_registry.py or a tests/ops/cases_*.py file, or list the name in "
         "NOT_DIFFERENTIABLE with the reason")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.recurrent_helpers import CELL_OF, LAYERS
+from tests.nn.recurrent_helpers import CELL_OF, LAYERS
 from tinygrad_nn import Tensor
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, RNNCell
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_nn as tg
-from tests.recurrent_helpers import CELL_OF, LAYERS, _h_n, _rand
+from tests.nn.recurrent_helpers import CELL_OF, LAYERS, _h_n, _rand
 from tinygrad_nn import Tensor
 from tinygrad_nn.ops.recurrent import LSTMGates
 

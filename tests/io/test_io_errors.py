@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.io_helpers import assert_same
+from tests.io.io_helpers import assert_same
 from tinygrad_nn.io import FORMAT_VERSION, CheckpointError, load, save
 
 # ------------------------------------------------------------------------------ save errors

@@ -17,7 +17,7 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from tests.registry_base import OpCase
+from tests.ops.registry_base import OpCase
 from tinygrad_nn.nn.cells import gru_cell, lstm_cell, rnn_cell
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, recurrent
 from tinygrad_nn.ops.recurrent import LSTMGates

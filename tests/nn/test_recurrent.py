@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
-from tests.recurrent_helpers import CELL_OF, LAYERS, _h_n, _rand
+from tests.nn.recurrent_helpers import CELL_OF, LAYERS, _h_n, _rand
 from tinygrad_nn import Tensor
 from tinygrad_nn.engine import iter_nodes
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
@@ -180,7 +180,7 @@ def _guide_blocks() -> dict[str, list[str]]:
     """The ```python blocks of docs/nn-recurrent.md, under their '#' heading."""
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[1] / "docs" / "nn-recurrent.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "nn-recurrent.md").read_text()
     blocks: dict[str, list[str]] = {}
     heading, code, inside = "", [], False
     for line in text.splitlines():

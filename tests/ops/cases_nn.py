@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tests.registry_base import OpCase
+from tests.ops.registry_base import OpCase
 from tinygrad_nn import nn
 from tinygrad_nn.testing import strategies as tst
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.viz_helpers import Dot, logistic
+from tests.viz.viz_helpers import Dot, logistic
 from tinygrad_nn.viz import draw_graph, legend
 
 graphviz = pytest.importorskip("graphviz")

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_nn as tg
-from tests.op_registry import CASES
-from tests.registry_base import OpCase
+from tests.ops.op_registry import CASES
+from tests.ops.registry_base import OpCase
 from tinygrad_nn.gradcheck import gradcheck, gradgradcheck
 
 # Known core bugs, reported to the lead: (case name, "first" | "second") -> reason. A case

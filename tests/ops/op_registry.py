@@ -17,7 +17,7 @@ ties and singularities.
 from __future__ import annotations
 
 # the rows_* modules register their rows in CORE when imported
-from tests import (  # noqa: F401
+from tests.ops import (  # noqa: F401
     cases_conv,
     cases_nn,
     cases_recurrent,
@@ -26,7 +26,7 @@ from tests import (  # noqa: F401
     rows_loss,
     rows_shape,
 )
-from tests.registry_base import OpCase
-from tests.registry_helpers import CORE
+from tests.ops.registry_base import OpCase
+from tests.ops.registry_helpers import CORE
 
 CASES: list[OpCase] = CORE + cases_conv.CASES + cases_nn.CASES + cases_recurrent.CASES

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tinygrad_nn.linalg as LA
-from tests.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
+from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
 
 
 def _index(draw: Draw, n: int, shape: tuple[int, ...]) -> np.ndarray:

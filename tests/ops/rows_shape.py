@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
+from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
 
 # -- shape ---------------------------------------------------------------------------------
 

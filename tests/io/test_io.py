@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn
-from tests.io_helpers import assert_same
+from tests.io.io_helpers import assert_same
 from tinygrad_nn.io import FORMAT_VERSION, load, save
 
 ALL_DTYPES = ["?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"]
