@@ -382,8 +382,9 @@ def test_construction_errors() -> None:
         optim.SGD([{"params": [w, b]}, {"params": [b]}], lr=0.1)
     with pytest.raises(ValueError, match="not a leaf"):
         optim.SGD([w * 2.0], lr=0.1)
-    with pytest.raises(ValueError, match="does not set 'lr'"):
-        optim.SGD([{"params": [w], "lr": 0.1}, {"params": [b]}])
+    # PyTorch 2.x: SGD's lr defaults to 1e-3, so a group without 'lr' takes it
+    groups = optim.SGD([{"params": [w], "lr": 0.1}, {"params": [b]}]).param_groups
+    assert [g["lr"] for g in groups] == [0.1, 1e-3]
     with pytest.raises(ValueError, match="nesterov.*momentum=0"):
         optim.SGD([w], lr=0.1, nesterov=True)
     with pytest.raises(ValueError, match=r"betas\[1\].*1.5"):

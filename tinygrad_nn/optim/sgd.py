@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, required
+from .optimizer import Optimizer, ParamsT
 
 
 class SGD(Optimizer):
@@ -17,7 +17,7 @@ class SGD(Optimizer):
     params : iterable of Tensor or dict
         Parameters to optimise, or parameter groups (see ``Optimizer``).
     lr : float
-        Learning rate (required, unless every group sets its own ``'lr'``).
+        Learning rate (PyTorch's default 1e-3); a group may set its own ``'lr'``.
     momentum : float, default 0
         Momentum factor μ; 0 is plain gradient descent ``p ← p − lr·g``.
     dampening : float, default 0
@@ -39,7 +39,7 @@ class SGD(Optimizer):
     def __init__(
         self,
         params: ParamsT,
-        lr: float = required,
+        lr: float = 1e-3,
         momentum: float = 0,
         dampening: float = 0,
         weight_decay: float = 0,
