@@ -190,7 +190,8 @@ def _conv_layer(cls: type, nd: int) -> Callable[[Draw], Any]:
 def _max_pool_layer(draw: Draw) -> Any:
     c = _pool_config(draw, dilation=True)
     _no_empty_window(c)
-    return nn.MaxPool2d(c["k"], c["s"], c["p"], c["d"], c["ceil"]), _distinct(draw, c["shape"])
+    return (nn.MaxPool2d(c["k"], c["s"], c["p"], c["d"], ceil_mode=c["ceil"]),
+            _distinct(draw, c["shape"]))
 
 
 def _avg_pool_layer(draw: Draw) -> Any:

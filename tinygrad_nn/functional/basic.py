@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from .._scope import composite
 from ..tensor import Tensor
+from ..tensor_functions import where
 
 
 def as_tensor(x: Any) -> Tensor:
@@ -15,74 +17,80 @@ def as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def relu(x: Any) -> Tensor:
+def _result(input: Any, out: Tensor, inplace: bool) -> Tensor:
+    """PyTorch's ``inplace=True``: the input tensor itself is changed to hold the result."""
+    return as_tensor(input).copy_(out) if inplace else out
+
+
+def relu(input: Any, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
-    return as_tensor(x).relu()
+    return _result(input, as_tensor(input).relu(), inplace)
 
 
-def sigmoid(x: Any) -> Tensor:
+def sigmoid(input: Any) -> Tensor:
     """1 / (1 + exp(-x)), without overflow."""
-    return as_tensor(x).sigmoid()
+    return as_tensor(input).sigmoid()
 
 
-def tanh(x: Any) -> Tensor:
-    return as_tensor(x).tanh()
+def tanh(input: Any) -> Tensor:
+    return as_tensor(input).tanh()
 
 
-def exp(x: Any) -> Tensor:
-    return as_tensor(x).exp()
+def exp(input: Any) -> Tensor:
+    return as_tensor(input).exp()
 
 
-def log(x: Any) -> Tensor:
-    return as_tensor(x).log()
+def log(input: Any) -> Tensor:
+    return as_tensor(input).log()
 
 
-def sqrt(x: Any) -> Tensor:
-    return as_tensor(x).sqrt()
+def sqrt(input: Any) -> Tensor:
+    return as_tensor(input).sqrt()
 
 
-def sin(x: Any) -> Tensor:
-    return as_tensor(x).sin()
+def sin(input: Any) -> Tensor:
+    return as_tensor(input).sin()
 
 
-def cos(x: Any) -> Tensor:
-    return as_tensor(x).cos()
+def cos(input: Any) -> Tensor:
+    return as_tensor(input).cos()
 
 
-def abs(x: Any) -> Tensor:  # noqa: A001 - mirrors torch.nn.functional / NumPy naming
-    return as_tensor(x).abs()
+def abs(input: Any) -> Tensor:  # noqa: A001 - mirrors torch.nn.functional / NumPy naming
+    return as_tensor(input).abs()
 
 
-def leaky_relu(x: Any, slope: float = 0.01, *, negative_slope: float | None = None) -> Tensor:
-    """x where x > 0, else slope * x."""
-    return as_tensor(x).leaky_relu(slope, negative_slope=negative_slope)
+def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else negative_slope * x."""
+    return _result(input, as_tensor(input).leaky_relu(negative_slope), inplace)
 
 
 @composite
-def elu(x: Any, alpha: float = 1.0) -> Tensor:
+def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha (exp(x) - 1)."""
-    return as_tensor(x).elu(alpha)
+    return _result(input, as_tensor(input).elu(alpha), inplace)
 
 
 @composite
-def gelu(x: Any, approximate: str = "none") -> Tensor:
+def gelu(input: Any, approximate: str = "none") -> Tensor:
     """x Phi(x) (exact erf form by default)."""
-    return as_tensor(x).gelu(approximate)
+    return as_tensor(input).gelu(approximate)
 
 
 @composite
-def silu(x: Any) -> Tensor:
-    return as_tensor(x).silu()
+def silu(input: Any, inplace: bool = False) -> Tensor:
+    """x sigmoid(x)."""
+    return _result(input, as_tensor(input).silu(), inplace)
 
 
-def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta."""
-    return as_tensor(x).softplus(beta, threshold)
+    return as_tensor(input).softplus(beta, threshold)
 
 
 @composite
-def logsigmoid(x: Any) -> Tensor:
-    return as_tensor(x).log_sigmoid()
+def logsigmoid(input: Any) -> Tensor:
+    return as_tensor(input).log_sigmoid()
 
 
 def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
@@ -93,15 +101,33 @@ clamp = clip
 
 
 @composite
-def softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``axis``, stable for any logits."""
-    return as_tensor(x).softmax(axis, dim=dim)
+def softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *,
+            axis: int | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``, stable for any logits."""
+    x = _cast(input, dtype)
+    return x.softmax(_softmax_dim("softmax", x.ndim, dim if axis is None else axis))
 
 
 @composite
-def log_softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
-    """x - logsumexp(x) along ``axis``."""
-    return as_tensor(x).log_softmax(axis, dim=dim)
+def log_softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *,
+                axis: int | None = None) -> Tensor:
+    """x - logsumexp(x) along ``dim``."""
+    x = _cast(input, dtype)
+    return x.log_softmax(_softmax_dim("log_softmax", x.ndim, dim if axis is None else axis))
+
+
+def _cast(input: Any, dtype: Any) -> Tensor:
+    x = as_tensor(input)
+    return x if dtype is None else x.to(dtype)
+
+
+def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
+    """PyTorch's rule for a softmax called without ``dim``: 0 for 0-, 1- and 3-D, else 1."""
+    if dim is not None:
+        return dim
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
+                  "Change the call to include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
 
 
 @composite
@@ -112,26 +138,28 @@ def logsumexp(
     return as_tensor(x).logsumexp(axis, keepdims, dim=dim, keepdim=keepdim)
 
 
-def linear(x: Any, w: Any, b: Any = None) -> Tensor:
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     """Affine map y = x @ w.T + b; x: (..., in), w: (out, in) -> (..., out)."""
-    x, w = as_tensor(x), as_tensor(w)
-    if w.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {w.shape}")
-    if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+    input, weight = as_tensor(input), as_tensor(weight)
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {weight.shape}")
+    if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
         raise ValueError(
-            f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}), "
-            f"weight expects {w.shape[1]} (weight shape {w.shape})"
+            f"linear: input has {input.shape[-1] if input.ndim else 0} features "
+            f"(shape {input.shape}), "
+            f"weight expects {weight.shape[1]} (weight shape {weight.shape})"
         )
     # one 2-D product (and one for each gradient), not a batched one per row
-    rows = x.reshape(-1, w.shape[1]) if x.ndim > 2 else x
-    if b is None:
-        y = rows @ w.T
+    rows = input.reshape(-1, weight.shape[1]) if input.ndim > 2 else input
+    if bias is None:
+        y = rows @ weight.T
     else:
-        b = as_tensor(b)
-        if b.ndim > 1 or b.numel() not in (1, w.shape[0]):
-            raise ValueError(f"linear: bias must have shape ({w.shape[0]},), got {b.shape}")
-        y = rows @ w.T + b if x.ndim == 1 else b.addmm(rows, w.T)  # bias and product: one op
-    return y.reshape(x.shape[:-1] + (w.shape[0],)) if x.ndim > 2 else y
+        bias = as_tensor(bias)
+        if bias.ndim > 1 or bias.numel() not in (1, weight.shape[0]):
+            raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+        # bias and product: one op
+        y = rows @ weight.T + bias if input.ndim == 1 else bias.addmm(rows, weight.T)
+    return y.reshape(input.shape[:-1] + (weight.shape[0],)) if input.ndim > 2 else y
 
 
 def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
@@ -147,14 +175,26 @@ def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
     return Tensor((a[..., None] == np.arange(n)).astype(np.int64))
 
 
-def embedding(idx: Any, weight: Any) -> Tensor:
-    """Rows of ``weight`` (num, dim) picked by integer ``idx`` (…,) -> (…, dim)."""
+def embedding(input: Any, weight: Any, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of ``weight`` (num, dim) picked by integer ``input`` (…,) -> (…, dim).
+
+    The row ``padding_idx`` receives no gradient (PyTorch's rule); ``sparse`` is accepted
+    (gradients are dense here).
+    """
+    if max_norm is not None or scale_grad_by_freq:
+        raise NotImplementedError("embedding: max_norm and scale_grad_by_freq are not supported")
     w = as_tensor(weight)
-    a = np.asarray(idx._data if isinstance(idx, Tensor) else idx)
+    a = np.asarray(input._data if isinstance(input, Tensor) else input)
     if a.dtype.kind not in "iu":
         raise TypeError(f"embedding: expected integer indices, got dtype {a.dtype}")
     if a.size and (a.min() < 0 or a.max() >= w.shape[0]):
         raise IndexError(
             f"embedding: indices must be in [0, {w.shape[0]}), got values in [{a.min()}, {a.max()}]"
         )
-    return w[a]
+    out = w[a]
+    if padding_idx is None or not out.requires_grad:
+        return out
+    pad = a == padding_idx % w.shape[0]
+    return where(pad[..., None], out.detach(), out)  # the padding row gets no gradient

@@ -136,7 +136,7 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
 
 
 @composite
-def conv2d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
+def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """y = xcorr(x, w) + b; x: (N, C, H, W), w: (O, C/groups, kh, kw), b: (O,) -> (N, O, OH, OW).
 
@@ -148,11 +148,11 @@ def conv2d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
     convolutions. A 3-D input (C, H, W) is treated as one unbatched sample. The output has
     OH = floor((H + 2 p - d (kh - 1) - 1) / s) + 1 rows (likewise OW).
     """
-    return _conv("conv2d", x, w, b, stride, padding, dilation, groups)
+    return _conv("conv2d", input, weight, bias, stride, padding, dilation, groups)
 
 
 @composite
-def conv1d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
+def conv1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """y = xcorr(x, w) + b; x: (N, C, L), w: (O, C/groups, k), b: (O,) -> (N, O, OL).
 
@@ -160,18 +160,19 @@ def conv1d(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
     height-1 image; arguments as in ``conv2d`` but single ints. A 2-D input
     (C, L) is one unbatched sample.
     """
-    x, w = as_tensor(x), as_tensor(w)
-    if w.ndim != 3:
+    input, weight = as_tensor(input), as_tensor(weight)
+    if weight.ndim != 3:
         raise ValueError(
-            f"conv1d: weight must be 3-D (out_channels, in_channels/groups, k), got shape {w.shape}"
+            "conv1d: weight must be 3-D (out_channels, in_channels/groups, k), "
+            f"got shape {weight.shape}"
         )
-    if x.ndim not in (2, 3):
+    if input.ndim not in (2, 3):
         raise ValueError(
             "conv1d: expected a 3-D input (N, C, L) or a 2-D unbatched one (C, L), "
-            f"got shape {x.shape}"
+            f"got shape {input.shape}"
         )
     pad = padding if isinstance(padding, str) else (0, _single(padding, "padding", "conv1d"))
-    y = _conv("conv1d", x.unsqueeze(-2), w.unsqueeze(-2), b,
+    y = _conv("conv1d", input.unsqueeze(-2), weight.unsqueeze(-2), bias,
               (1, _single(stride, "stride", "conv1d")), pad,
               (1, _single(dilation, "dilation", "conv1d")), groups)
     return y.squeeze(-2)
@@ -215,18 +216,28 @@ def _lowest(dtype: np.dtype) -> Any:
 
 
 @composite
-def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
-               dilation: Any = 1, ceil_mode: bool = False) -> Tensor:
+def max_pool2d_check_indices(return_indices: bool) -> None:
+    """``return_indices=True`` (the argmax positions for ``max_unpool2d``) is not supported."""
+    if return_indices:
+        raise NotImplementedError(
+            "max_pool2d: return_indices=True is not supported (tinygrad_nn has no max_unpool2d); "
+            "use return_indices=False"
+        )
+
+
+def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
     """y[n, c, p, q] = max_ij x[n, c, ps - pad + id, qs - pad + jd]; (N, C, H, W) -> (N, C, OH, OW).
 
     ``stride`` defaults to ``kernel_size``; padding (with -inf) is at most half the kernel.
     The gradient goes to the first maximum of each window (row-major), as in PyTorch.
     """
-    x, unbatched = _batched(as_tensor(x), "max_pool2d")
+    max_pool2d_check_indices(return_indices)
+    input, unbatched = _batched(as_tensor(input), "max_pool2d")
     k, s, d, pads, (oh, ow) = _pool_geometry(
-        "max_pool2d", x.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode
+        "max_pool2d", input.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode
     )
-    cols = Unfold.apply(_pad_hw(x, pads, _lowest(x.dtype)), kernel=k, stride=s, dilation=d)
+    cols = Unfold.apply(_pad_hw(input, pads, _lowest(input.dtype)), kernel=k, stride=s, dilation=d)
     y = WindowMax.apply(cols)
     return y.reshape(y.shape[1:]) if unbatched else y
 
@@ -241,7 +252,7 @@ def _divisors(size: int, k: int, s: int, p: int, out: int, include_pad: bool) ->
 
 
 @composite
-def avg_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
                ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None) -> Tensor:
     """y[n, c, p, q] = mean_ij x[n, c, ps - pad + i, qs - pad + j]; (N, C, H, W) -> (N, C, OH, OW).
@@ -249,13 +260,13 @@ def avg_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
     Zero padding (at most half the kernel) counts in the divisor unless
     ``count_include_pad=False``; ``divisor_override`` replaces the divisor.
     """
-    x, unbatched = _batched(as_tensor(x), "avg_pool2d")
-    h, wd = x.shape[-2:]
+    input, unbatched = _batched(as_tensor(input), "avg_pool2d")
+    h, wd = input.shape[-2:]
     k, s, _, pads, (oh, ow) = _pool_geometry(
         "avg_pool2d", (h, wd), kernel_size, stride, padding, 1, ceil_mode
     )
-    n, c = x.shape[:2]
-    cols = Unfold.apply(_pad_hw(x, pads), kernel=k, stride=s)
+    n, c = input.shape[:2]
+    cols = Unfold.apply(_pad_hw(input, pads), kernel=k, stride=s)
     total = cols.reshape(n, c, k[0] * k[1], oh, ow).sum(axis=2)
     dt = total.dtype if total.dtype.kind == "f" else np.dtype(np.float64)
     if divisor_override is not None:
@@ -282,14 +293,14 @@ def _adaptive_weights(size: int, out: int, dtype: np.dtype) -> np.ndarray:
 
 
 @composite
-def adaptive_avg_pool2d(x: Any, output_size: Any) -> Tensor:
+def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     """y = A_h x A_w^T, A averaging matrices; (N, C, H, W) -> (N, C, oh, ow).
 
     Row i averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1 (PyTorch's windows).
     ``output_size`` is an int or an (oh, ow) pair; ``None`` keeps that input size.
     """
-    x, unbatched = _batched(as_tensor(x), "adaptive_avg_pool2d")
-    h, wd = x.shape[-2:]
+    input, unbatched = _batched(as_tensor(input), "adaptive_avg_pool2d")
+    h, wd = input.shape[-2:]
     items = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
     if len(items) != 2:
         raise TypeError(
@@ -298,43 +309,43 @@ def adaptive_avg_pool2d(x: Any, output_size: Any) -> Tensor:
     oh, ow = (h if items[0] is None else items[0]), (wd if items[1] is None else items[1])
     oh, ow = _positive(_pair((oh, ow), "output_size", "adaptive_avg_pool2d"), "output_size",
                        "adaptive_avg_pool2d")
-    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-    y = _adaptive_weights(h, oh, dt) @ x @ _adaptive_weights(wd, ow, dt).T
+    dt = input.dtype if input.dtype.kind == "f" else np.dtype(np.float64)
+    y = _adaptive_weights(h, oh, dt) @ input @ _adaptive_weights(wd, ow, dt).T
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
 # -- unfold / fold (PyTorch's layout) ---------------------------------------------------
-def unfold(x: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+def unfold(input: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
            stride: Any = 1) -> Tensor:
     """cols[n, (c, i, j), (p, q)] = x[n, c, p s + i d, q s + j d]; (N, C, H, W) -> (N, C kh kw, L).
 
     PyTorch's ``F.unfold`` (same argument order and layout); zero padding.
     """
-    x, unbatched = _batched(as_tensor(x), "unfold")
+    input, unbatched = _batched(as_tensor(input), "unfold")
     k = _positive(_pair(kernel_size, "kernel_size", "unfold"), "kernel_size", "unfold")
     d = _positive(_pair(dilation, "dilation", "unfold"), "dilation", "unfold")
     s = _positive(_pair(stride, "stride", "unfold"), "stride", "unfold")
     pads = _conv_padding(padding, k, s, d, "unfold")
-    n, c, h, wd = x.shape
+    n, c, h, wd = input.shape
     _check_fits("unfold", (h + sum(pads[0]), wd + sum(pads[1])), k, d)
-    cols = Unfold.apply(_pad_hw(x, pads), kernel=k, stride=s, dilation=d)
+    cols = Unfold.apply(_pad_hw(input, pads), kernel=k, stride=s, dilation=d)
     y = cols.reshape(n, c * k[0] * k[1], -1)
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
-def fold(x: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
     """y = unfold^T(x), overlapping windows summed (col2im); (N, C kh kw, L) -> (N, C, H, W).
 
     (H, W) = ``output_size``; PyTorch's ``F.fold`` (same argument order and layout).
     """
-    x = as_tensor(x)
-    unbatched = x.ndim == 2
+    input = as_tensor(input)
+    unbatched = input.ndim == 2
     if unbatched:
-        x = x.reshape((1,) + x.shape)
-    if x.ndim != 3:
+        input = input.reshape((1,) + input.shape)
+    if input.ndim != 3:
         raise ValueError(
-            f"fold: expected a 3-D input (N, C*kh*kw, L) or a 2-D one, got shape {x.shape}"
+            f"fold: expected a 3-D input (N, C*kh*kw, L) or a 2-D one, got shape {input.shape}"
         )
     size = _positive(_pair(output_size, "output_size", "fold"), "output_size", "fold")
     k = _positive(_pair(kernel_size, "kernel_size", "fold"), "kernel_size", "fold")
@@ -344,13 +355,13 @@ def fold(x: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padding:
     hp, wp = size[0] + pt + pb, size[1] + pl + pr
     _check_fits("fold", (hp, wp), k, d)
     oh, ow = window_count(hp, k[0], s[0], d[0]), window_count(wp, k[1], s[1], d[1])
-    n, ck, length = x.shape
+    n, ck, length = input.shape
     if ck % (k[0] * k[1]) or length != oh * ow:
         raise ValueError(
             f"fold: expected an input of shape (N, C*{k[0] * k[1]}, {oh * ow}) for output_size "
-            f"{size}, kernel {k}, got {x.shape}"
+            f"{size}, kernel {k}, got {input.shape}"
         )
-    cols = x.reshape(n, ck // (k[0] * k[1]), k[0], k[1], oh, ow)
+    cols = input.reshape(n, ck // (k[0] * k[1]), k[0], k[1], oh, ow)
     y = Fold.apply(cols, size=(hp, wp), kernel=k, stride=s, dilation=d)
     if pt or pb or pl or pr:
         y = y[:, :, pt : pt + size[0], pl : pl + size[1]]

@@ -8,10 +8,12 @@ from ..tensor import Tensor
 from .basic import as_tensor
 
 
-def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
-    """x / max(||x||_p, eps) along ``dim``; the shape is kept."""
+def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Any = None) -> Tensor:
+    """x / max(||x||_p, eps) along ``dim``; the shape is kept (written into ``out`` if given)."""
     x = as_tensor(input)
-    return x / x.norm(p, dim=dim, keepdim=True).clip(eps, None)
+    y = x / x.norm(p, dim=dim, keepdim=True).clip(eps, None)
+    return y if out is None else out.copy_(y)
 
 
 def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Tensor:

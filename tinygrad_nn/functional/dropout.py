@@ -31,16 +31,16 @@ def _masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
     return x * (keep * (1.0 / (1.0 - p))).astype(dt)
 
 
-def dropout(x: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """y = x * m / (1 - p), m ~ Bernoulli(1 - p) per element while training; x: any -> same.
 
     ``inplace`` is accepted for compatibility; the result is always a new tensor.
     """
-    x = as_tensor(x)
+    input = as_tensor(input)
     p = _check_p(p, "dropout")
     if not training or p == 0.0:
-        return x
-    return _masked(x, p, x.shape)
+        return input
+    return _masked(input, p, input.shape)
 
 
 def _feature_dropout(x: Tensor, p: float, training: bool, who: str) -> Tensor:
@@ -53,19 +53,19 @@ def _feature_dropout(x: Tensor, p: float, training: bool, who: str) -> Tensor:
     return _masked(x, p, x.shape[:2] + (1,) * (x.ndim - 2))
 
 
-def dropout1d(x: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels: x (N, C, L) or unbatched (C, L), one draw per channel."""
-    x = as_tensor(x)
+    input = as_tensor(input)
     p = _check_p(p, "dropout1d")
-    if x.ndim not in (2, 3):
+    if input.ndim not in (2, 3):
         raise RuntimeError(
-            f"dropout1d: Expected 2D or 3D input, but received a {x.ndim}D input. Note that "
+            f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
             "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial "
             "dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D "
             "inputs).")
-    if x.ndim == 2 and training and p > 0.0:
-        return _feature_dropout(x.unsqueeze(0), p, training, "dropout1d").squeeze(0)
-    return _feature_dropout(x, p, training, "dropout1d")
+    if input.ndim == 2 and training and p > 0.0:
+        return _feature_dropout(input.unsqueeze(0), p, training, "dropout1d").squeeze(0)
+    return _feature_dropout(input, p, training, "dropout1d")
 
 
 def _warn_rank(x: Tensor, d: int) -> None:
@@ -80,16 +80,16 @@ def _warn_rank(x: Tensor, d: int) -> None:
             stacklevel=3)
 
 
-def dropout2d(x: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels: x (N, C, H, W), one draw per (N, C).
 
     As in PyTorch 2.x, a 3-D input is read as (N, C, L) (channel-wise 1-D dropout) with a
     UserWarning, and other ranks warn that they are deprecated.
     """
-    x = as_tensor(x)
+    input = as_tensor(input)
     p = _check_p(p, "dropout2d")
-    _warn_rank(x, 2)
-    if x.ndim == 3:
+    _warn_rank(input, 2)
+    if input.ndim == 3:
         warnings.warn(
             "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
             "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
@@ -97,17 +97,17 @@ def dropout2d(x: Any, p: float = 0.5, training: bool = True, inplace: bool = Fal
             "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
             UserWarning, stacklevel=2)
-    return _feature_dropout(x, p, training, "dropout2d")
+    return _feature_dropout(input, p, training, "dropout2d")
 
 
-def dropout3d(x: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels: x (N, C, D, H, W) or unbatched (C, D, H, W), one draw per channel."""
-    x = as_tensor(x)
+    input = as_tensor(input)
     p = _check_p(p, "dropout3d")
-    _warn_rank(x, 3)
-    if x.ndim == 5 or not training or p == 0.0:
-        return _feature_dropout(x, p, training, "dropout3d")
-    return _feature_dropout(x.unsqueeze(0), p, training, "dropout3d").squeeze(0)
+    _warn_rank(input, 3)
+    if input.ndim == 5 or not training or p == 0.0:
+        return _feature_dropout(input, p, training, "dropout3d")
+    return _feature_dropout(input.unsqueeze(0), p, training, "dropout3d").squeeze(0)
 
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d"]

@@ -51,29 +51,45 @@ def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
     return x, y
 
 
-def mse_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
-             reduction: str = "mean") -> Tensor:
-    """Mean squared error (x - y)^2; x, y: same shape."""
+def mse_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: Any = None) -> Tensor:
+    """Mean squared error (x - y)^2; x, y: same shape; ``weight`` (same shape) gives
+    sum(w (x - y)^2) / sum(w) under 'mean', as PyTorch."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, y = _pair(x, y, "mse_loss")
-    d = x - y
-    return _reduce(d * d, reduction, "mse_loss")
+    input, target = _pair(input, target, "mse_loss")
+    d = input - target
+    return _weighted(d * d, weight, reduction, "mse_loss", mean_by_weight=True)
 
 
-def l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
-            reduction: str = "mean") -> Tensor:
-    """Mean absolute error |x - y|; x, y: same shape."""
+def _weighted(loss: Tensor, weight: Any, reduction: str, name: str,
+              mean_by_weight: bool) -> Tensor:
+    """Elementwise ``weight * loss`` reduced; 'mean' divides by sum(weight) when asked."""
+    if weight is None:
+        return _reduce(loss, reduction, name)
+    w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight, dtype=loss.dtype))
+    if w.shape != loss.shape:
+        raise ValueError("Weights and input must have the same size.")
+    wl = w * loss
+    if reduction == "mean" and mean_by_weight:
+        return wl.sum() / w.sum()
+    return _reduce(wl, reduction, name)
+
+
+def l1_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean", weight: Any = None) -> Tensor:
+    """Mean absolute error |x - y|; x, y: same shape; ``weight`` as in ``mse_loss``."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, y = _pair(x, y, "l1_loss")
-    return _reduce((x - y).abs(), reduction, "l1_loss")
+    input, target = _pair(input, target, "l1_loss")
+    return _weighted((input - target).abs(), weight, reduction, "l1_loss", mean_by_weight=True)
 
 
-def smooth_l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
-                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(input: Any, target: Any, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    x, y = _pair(x, y, "smooth_l1_loss")
-    d = x - y
+    input, target = _pair(input, target, "smooth_l1_loss")
+    d = input - target
     a = d.abs()
     if beta == 0:
         return _reduce(a, reduction, "smooth_l1_loss")
@@ -82,44 +98,47 @@ def smooth_l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: boo
     )
 
 
-def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta)."""
-    x, y = _pair(x, y, "huber_loss")
-    d = x - y
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0,
+               weight: Any = None) -> Tensor:
+    """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta); ``weight`` scales each
+    element (its 'mean' is the plain mean of the weighted losses, as PyTorch)."""
+    input, target = _pair(input, target, "huber_loss")
+    d = input - target
     a = d.abs()
-    return _reduce(
-        where(a._data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta), reduction, "huber_loss"
-    )
+    loss = where(a._data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta)
+    return _weighted(loss, weight, reduction, "huber_loss", mean_by_weight=False)
 
 
-def binary_cross_entropy(p: Any, y: Any, weight: Any = None, size_average: bool | None = None,
-                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    p, y = _pair(p, y, "binary_cross_entropy")
-    if p._data.size and (np.nanmin(p._data) < 0 or np.nanmax(p._data) > 1):
+    input, target = _pair(input, target, "binary_cross_entropy")
+    if input._data.size and (np.nanmin(input._data) < 0 or np.nanmax(input._data) > 1):
         raise ValueError(
             "binary_cross_entropy: input must hold probabilities in [0, 1], got values in "
-            f"[{p._data.min()}, {p._data.max()}]; use binary_cross_entropy_with_logits for logits"
+            f"[{input._data.min()}, {input._data.max()}]; "
+            "use binary_cross_entropy_with_logits for logits"
         )
-    loss = P.BinaryCrossEntropy.apply(p, y)
+    loss = P.BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
 def binary_cross_entropy_with_logits(
-    z: Any, y: Any, weight: Any = None, size_average: bool | None = None,
+    input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
     reduce: bool | None = None, reduction: str = "mean", pos_weight: Any = None
 ) -> Tensor:
     """BCE of sigmoid(z) computed from logits: (1 - y) z + (1 + (w_pos - 1) y) softplus(-z)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    z, y = _pair(z, y, "binary_cross_entropy_with_logits")
-    sp = (-z).softplus()
+    input, target = _pair(input, target, "binary_cross_entropy_with_logits")
+    sp = (-input).softplus()
     if pos_weight is None:
-        loss = (1 - y) * z + sp
+        loss = (1 - target) * input + sp
     else:
-        loss = (1 - y) * z + (1 + (pos_weight - 1) * y) * sp
+        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * sp
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
@@ -149,7 +168,7 @@ def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) ->
 
 
 def nll_loss(
-    logp: Any, target: Any, weight: Any = None, size_average: bool | None = None,
+    input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
     ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean"
 ) -> Tensor:
     """-w[t] logp[n, t] with t = target[n]; logp: (N, C, *) log-probabilities, target: (N, *).
@@ -157,7 +176,7 @@ def nll_loss(
     The mean divides by the summed weights of the targets that are not ``ignore_index``.
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
-    return _nll(logp, target, weight, ignore_index, reduction, "nll_loss")
+    return _nll(input, target, weight, ignore_index, reduction, "nll_loss")
 
 
 def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
@@ -187,7 +206,7 @@ def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
 
 
 def cross_entropy(
-    logits: Any,
+    input: Any,
     target: Any,
     weight: Any = None,
     size_average: bool | None = None,
@@ -202,21 +221,21 @@ def cross_entropy(
     ``label_smoothing`` e mixes the target with the uniform distribution: (1 - e) t + e / C.
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
-    logits = as_tensor(logits)
-    if logits.ndim == 0:
+    input = as_tensor(input)
+    if input.ndim == 0:
         raise ValueError("cross_entropy: logits must have a class axis, got a 0-d tensor")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    axis = 1 if logits.ndim > 1 else 0
-    c = logits.shape[axis]
-    logp = logits.log_softmax(axis)
+    axis = 1 if input.ndim > 1 else 0
+    c = input.shape[axis]
+    logp = input.log_softmax(axis)
     t = target._data if isinstance(target, Tensor) else np.asarray(target)
-    wshape = (c,) + (1,) * (logits.ndim - axis - 1)
+    wshape = (c,) + (1,) * (input.ndim - axis - 1)
     w = None if weight is None else np.asarray(weight, logp.dtype)
     if t.dtype.kind == "f":  # class probabilities: the target gets a gradient too
-        if t.shape != logits.shape:
+        if t.shape != input.shape:
             raise ValueError(
-                f"cross_entropy: probability targets must have the logits' shape {logits.shape}, "
+                f"cross_entropy: probability targets must have the logits' shape {input.shape}, "
                 f"got {t.shape}"
             )
         tt = as_tensor(target).astype(logp.dtype)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from .. import functional as F
@@ -15,10 +14,10 @@ class ReLU(Module):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
-        self.inplace = inplace  # accepted for compatibility; the result is a new tensor
+        self.inplace = inplace
 
     def forward(self, x: Any) -> Tensor:
-        return F.relu(x)
+        return F.relu(x, self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -32,7 +31,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x: Any) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -55,8 +54,15 @@ class Sigmoid(Module):
 class SiLU(Module):
     """x * sigmoid(x)."""
 
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
     def forward(self, x: Any) -> Tensor:
-        return F.silu(x)
+        return F.silu(x, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class GELU(Module):
@@ -81,7 +87,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, x: Any) -> Tensor:
-        return F.elu(x, self.alpha)
+        return F.elu(x, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -101,14 +107,6 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
-def _softmax_dim(dim: int | None, ndim: int, who: str) -> int:
-    if dim is not None:
-        return dim
-    warnings.warn(f"Implicit dimension choice for {who} has been deprecated; pass dim=",
-                  UserWarning, stacklevel=3)
-    return 0 if ndim in (0, 1, 3) else 1
-
-
 class Softmax(Module):
     """exp(x) / sum(exp(x)) along ``dim`` (alias ``axis``)."""
 
@@ -118,7 +116,7 @@ class Softmax(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = F.as_tensor(x)
-        return x.softmax(_softmax_dim(self.dim, x.ndim, "softmax"))
+        return F.softmax(x, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -129,4 +127,4 @@ class LogSoftmax(Softmax):
 
     def forward(self, x: Any) -> Tensor:
         x = F.as_tensor(x)
-        return x.log_softmax(_softmax_dim(self.dim, x.ndim, "log_softmax"))
+        return F.log_softmax(x, self.dim)

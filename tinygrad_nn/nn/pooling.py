@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import functional as F
+from ..functional.conv import max_pool2d_check_indices
 from ..tensor import Tensor
 from .module import Module
 
@@ -13,11 +14,14 @@ class MaxPool2d(Module):
     """Max over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.max_pool2d``)."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 dilation: Any = 1, ceil_mode: bool = False) -> None:
+                 dilation: Any = 1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation, self.ceil_mode = padding, dilation, bool(ceil_mode)
+        self.return_indices = bool(return_indices)
+        max_pool2d_check_indices(self.return_indices)
 
     def forward(self, x: Any) -> Tensor:
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,

@@ -60,11 +60,7 @@ class Embedding(Module):
         return cls(shape[0], shape[1], padding_idx, _weight=embeddings, _freeze=freeze)
 
     def forward(self, idx: Any) -> Tensor:
-        out = F.embedding(idx, self.weight)
-        if self.padding_idx is None or not out.requires_grad:
-            return out
-        pad = np.asarray(idx) == self.padding_idx
-        return F.where(pad[..., None], out.detach(), out)  # the padding row gets no gradient
+        return F.embedding(idx, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
