@@ -336,7 +336,8 @@ class Module:
     # -- state --------------------------------------------------------------------
     def state_dict(self, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict[str, Any]:
-        """OrderedDict key -> NumPy array (a copy): parameters, then persistent buffers,
+        """OrderedDict key -> detached Tensor sharing memory with the parameter or buffer
+        (as PyTorch's; ``tinygrad_nn.save`` stores it): parameters, then persistent buffers,
         module by module, with PyTorch's keys (``fc.weight``, ``bn.running_mean``)."""
         return _state.state_dict(self, destination, prefix, keep_vars)
 
