@@ -1267,3 +1267,23 @@ def test_function_forms_follow_their_methods() -> None:
         np.testing.assert_array_equal(
             FUNCTIONS[name](x, *args).numpy(), getattr(tinygrad_nn.tensor(x), name)(*args).numpy())
         assert getattr(tinygrad_nn, name) is FUNCTIONS[name]
+
+
+def test_every_test_named_in_the_guide_exists() -> None:
+    # docs/coming-from-pytorch.md backs each claim with a test name (`i2_max_*`, `test_...`)
+    import fnmatch
+    import glob
+    import re
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "docs", "coming-from-pytorch.md"), encoding="utf-8") as f:
+        guide = f.read()
+    known = {f.__name__ for f in SNIPPETS}
+    for path in glob.glob(os.path.join(root, "tests", "**", "test_*.py"), recursive=True):
+        known.add(os.path.basename(path)[:-3])  # a file named as a whole
+        with open(path, encoding="utf-8") as f:
+            known |= set(re.findall(r"^def (test_\w+)", f.read(), flags=re.M))
+    cited = re.findall(r"\b((?:i\d+|test)_[\w*]+)", guide)
+    assert len(cited) > 30
+    missing = [c for c in cited if not fnmatch.filter(known, c)]
+    assert missing == [], f"the guide cites tests that do not exist: {missing}"
