@@ -53,6 +53,7 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.full_like", "tinygrad_nn.linspace", "tinygrad_nn.ones",
     "tinygrad_nn.ones_like", "tinygrad_nn.rand", "tinygrad_nn.rand_like",
     "tinygrad_nn.randint", "tinygrad_nn.randn", "tinygrad_nn.randn_like",
+    "tinygrad_nn.randperm", "tinygrad_nn.empty_like",
     "tinygrad_nn.tensor", "tinygrad_nn.zeros", "tinygrad_nn.zeros_like",
     # library state, and the autograd / checking API
     "tinygrad_nn.get_default_dtype", "tinygrad_nn.set_default_dtype",
@@ -72,6 +73,7 @@ NOT_DIFFERENTIABLE = {
 # top-level functions that only call a Tensor method: that method's row covers them
 DELEGATES = {f"tinygrad_nn.{n}": f"Tensor.{n}" for n in tg._torch_functions.FUNCTIONS}
 DELEGATES["tinygrad_nn.bmm"] = "Tensor.matmul"
+DELEGATES["tinygrad_nn.concat"] = "tinygrad_nn.cat"
 
 _OBJECT_DUNDERS = set(dir(object)) - {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
                                       "__ge__", "__init__", "__repr__", "__hash__"}

@@ -40,6 +40,7 @@ from ._version import __version__ as __version__
 from .creation import (
     arange,
     empty,
+    empty_like,
     eye,
     full,
     full_like,
@@ -51,6 +52,7 @@ from .creation import (
     randint,
     randn,
     randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
@@ -67,6 +69,7 @@ from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack,
 # (torch.float32, torch.float, torch.long ...: dtype objects equal to Tensor.dtype)
 globals().update(_torch_functions.FUNCTIONS)
 globals().update(_torch_functions.DTYPES)
+concat = cat  # PyTorch's alias
 
 # one BLAS thread unless the environment asks otherwise (docs/performance.md: threads)
 _threads.apply_default()
@@ -122,6 +125,8 @@ __all__ = [
     "device",
     "einsum",
     "empty",
+    "empty_like",
+    "concat",
     "enable_grad",
     "eye",
     "full",
@@ -145,6 +150,7 @@ __all__ = [
     "randint",
     "randn",
     "randn_like",
+    "randperm",
     "set_default_dtype",
     "set_grad_enabled",
     "stack",

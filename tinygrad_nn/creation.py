@@ -14,6 +14,7 @@ from .tensor import Device, Tensor
 __all__ = [
     "arange",
     "empty",
+    "empty_like",
     "eye",
     "full",
     "full_like",
@@ -27,6 +28,7 @@ __all__ = [
     "randint",
     "randn",
     "randn_like",
+    "randperm",
     "tensor",
     "zeros",
     "zeros_like",
@@ -101,6 +103,12 @@ def ones_like(t: Any, dtype: Any = None, device: Any = None,
     return _new(np.ones(shape, dt), requires_grad, device)
 
 
+def empty_like(t: Any, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    """Uninitialised values shaped like ``t`` (zeros here, as ``empty``)."""
+    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
 def full_like(t: Any, fill_value: Any, dtype: Any = None, device: Any = None,
     requires_grad: bool = False) -> Tensor:
     shape, dt = _like(t, dtype)
@@ -157,6 +165,13 @@ def randn(*shape: Any, dtype: Any = None, device: Any = None,
     """Standard normal draws from the library generator (see manual_seed)."""
     draw = get_rng().standard_normal(shape_arg(shape))
     return _new(draw.astype(default_or(dtype)), requires_grad, device)
+
+
+def randperm(n: int, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """A random permutation of 0 .. n-1 (int64) from the library generator."""
+    dt = np.int64 if dtype is None else as_dtype(dtype)
+    return _new(get_rng().permutation(n).astype(dt), requires_grad, device)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,

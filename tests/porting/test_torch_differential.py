@@ -594,6 +594,14 @@ def i4_full_infers_dtype(torch: Any) -> Any:
 
 
 @snippet
+def i4_randperm_empty_like_concat(torch: Any) -> Any:
+    p = torch.randperm(6)
+    return p.dtype, sorted(p.tolist()), torch.empty_like(torch.ones(2, 3)).shape, \
+        torch.empty_like(torch.ones(2), dtype=torch.int64).dtype, \
+        torch.concat([torch.ones(2), torch.zeros(1)])
+
+
+@snippet
 def i4_everyday_methods(torch: Any) -> Any:
     x = T(torch, A23)
     return x.view(-1), x.view_as(torch.ones(3, 2)), x.narrow(1, 0, 2), x.contiguous(), \
