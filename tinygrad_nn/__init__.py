@@ -9,13 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _threads, functional
+from . import _threads, _torch_functions, functional
 from ._random import get_rng, get_rng_state, manual_seed, set_rng_state
 from ._threads import get_num_threads, set_num_threads
+from ._torch_functions import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    Generator,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    allclose,
+    as_tensor,
+    bmm,
+    equal,
+    from_numpy,
+    get_default_device,
+    inference_mode,
+    is_floating_point,
+    is_tensor,
+    isclose,
+    set_default_device,
+    set_grad_enabled,
+)
 from ._version import __version__ as __version__
 from .creation import (
     arange,
     empty,
+    empty_like,
     eye,
     full,
     full_like,
@@ -27,32 +52,24 @@ from .creation import (
     randint,
     randn,
     randn_like,
+    randperm,
     tensor,
     zeros,
     zeros_like,
 )
-from .dtypes import (
-    bool_,
-    double,
-    float16,
-    float32,
-    float64,
-    get_default_dtype,
-    half,
-    int32,
-    int64,
-    long,
-    set_default_dtype,
-    uint8,
-)
-from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .dtypes import get_default_dtype, set_default_dtype
+from .engine import enable_grad, is_grad_enabled, no_grad
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Device, Tensor, device
 from .tensor_autograd import grad
 from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
 
-bool = bool_  # noqa: A001 - mirrors torch.bool
+# torch.exp(x) ... (one table: _torch_functions.METHOD_FORMS) and the dtype names
+# (torch.float32, torch.float, torch.long ...: dtype objects equal to Tensor.dtype)
+globals().update(_torch_functions.FUNCTIONS)
+globals().update(_torch_functions.DTYPES)
+concat = cat  # PyTorch's alias
 
 # one BLAS thread unless the environment asks otherwise (docs/performance.md: threads)
 _threads.apply_default()
@@ -62,7 +79,8 @@ def __getattr__(name: str) -> Any:
     # heavy or optional parts load on first use, so `import tinygrad_nn` stays fast
     import importlib
 
-    if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg"):
+    if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg",
+                "cuda", "accelerator", "backends"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)
@@ -70,6 +88,29 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "Generator",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
+    "allclose",
+    "as_tensor",
+    "bmm",
+    "equal",
+    "from_numpy",
+    "get_default_device",
+    "inference_mode",
+    "is_tensor",
+    "isclose",
+    "set_default_device",
+    *_torch_functions.FUNCTIONS,
+    *_torch_functions.DTYPES,
+    "is_floating_point",
     "get_num_threads",
     "set_num_threads",
     "Device",
@@ -79,18 +120,15 @@ __all__ = [
     "gradgradcheck",
     "Tensor",
     "arange",
-    "bool",
     "cat",
     "concatenate",
     "device",
-    "double",
     "einsum",
     "empty",
+    "empty_like",
+    "concat",
     "enable_grad",
     "eye",
-    "float16",
-    "float32",
-    "float64",
     "full",
     "full_like",
     "functional",
@@ -99,12 +137,8 @@ __all__ = [
     "get_rng_state",
     "set_rng_state",
     "grad",
-    "half",
-    "int32",
-    "int64",
     "is_grad_enabled",
     "linspace",
-    "long",
     "manual_seed",
     "maximum",
     "minimum",
@@ -116,11 +150,11 @@ __all__ = [
     "randint",
     "randn",
     "randn_like",
+    "randperm",
     "set_default_dtype",
     "set_grad_enabled",
     "stack",
     "tensor",
-    "uint8",
     "where",
     "zeros",
     "zeros_like",

@@ -175,16 +175,18 @@ def test_deep_nesting_walks_without_recursion():
 
 
 # -- state_dict -------------------------------------------------------------------------
-def test_state_dict_is_copies_in_order_and_round_trips():
+def test_state_dict_is_detached_views_in_order_and_round_trips():
     tg.manual_seed(0)
     net = Net()
     sd = net.state_dict()
     assert isinstance(sd, OrderedDict)
-    assert all(isinstance(v, np.ndarray) for v in sd.values())
+    assert all(isinstance(v, tg.Tensor) and not v.requires_grad for v in sd.values())
     assert sd["features.2.bn.num_batches_tracked"].dtype == np.int64
     assert sd["features.2.bn.num_batches_tracked"].shape == ()
-    sd["scale"][...] = 7  # a copy: the module is untouched
-    assert net.scale.numpy()[0] == 1
+    assert np.shares_memory(sd["scale"].numpy(), net.scale.numpy())  # PyTorch: detached views
+    sd["scale"].numpy()[...] = 7
+    assert net.scale.numpy()[0] == 7
+    net.scale.numpy()[...] = 1
     other = Net()
     result = other.load_state_dict(net.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
@@ -239,9 +241,10 @@ def test_load_lists_every_problem_in_one_error_and_copies_nothing():
     with pytest.raises(RuntimeError, match="size mismatch for fc.weight"):
         net.load_state_dict(bad, strict=False)
     bad["fc.weight"] = sd["fc.weight"] + 1
+    expected = bad["fc.weight"].numpy().copy()  # sd's values are views of the parameters
     missing, unexpected = net.load_state_dict(bad, strict=False)
     assert missing == ["out.bias"] and unexpected == ["extra.weight"]
-    np.testing.assert_array_equal(net.fc.weight.numpy(), sd["fc.weight"] + 1)
+    np.testing.assert_array_equal(net.fc.weight.numpy(), expected)
 
 
 def test_load_state_dict_from_another_architecture_lists_everything():

@@ -53,6 +53,7 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.full_like", "tinygrad_nn.linspace", "tinygrad_nn.ones",
     "tinygrad_nn.ones_like", "tinygrad_nn.rand", "tinygrad_nn.rand_like",
     "tinygrad_nn.randint", "tinygrad_nn.randn", "tinygrad_nn.randn_like",
+    "tinygrad_nn.randperm", "tinygrad_nn.empty_like",
     "tinygrad_nn.tensor", "tinygrad_nn.zeros", "tinygrad_nn.zeros_like",
     # library state, and the autograd / checking API
     "tinygrad_nn.get_default_dtype", "tinygrad_nn.set_default_dtype",
@@ -60,7 +61,19 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.set_rng_state", "tinygrad_nn.is_grad_enabled", "tinygrad_nn.grad",
     "tinygrad_nn.gradcheck", "tinygrad_nn.gradgradcheck",
     "tinygrad_nn.get_num_threads", "tinygrad_nn.set_num_threads",  # the BLAS thread pool
+    # PyTorch's top-level constructors, predicates and settings (no input to differentiate)
+    "tinygrad_nn.FloatTensor", "tinygrad_nn.DoubleTensor", "tinygrad_nn.HalfTensor",
+    "tinygrad_nn.LongTensor", "tinygrad_nn.IntTensor", "tinygrad_nn.ShortTensor",
+    "tinygrad_nn.CharTensor", "tinygrad_nn.ByteTensor", "tinygrad_nn.BoolTensor",
+    "tinygrad_nn.from_numpy", "tinygrad_nn.as_tensor", "tinygrad_nn.is_tensor",
+    "tinygrad_nn.is_floating_point", "tinygrad_nn.equal", "tinygrad_nn.allclose",
+    "tinygrad_nn.isclose", "tinygrad_nn.set_default_device", "tinygrad_nn.get_default_device",
 }
+
+# top-level functions that only call a Tensor method: that method's row covers them
+DELEGATES = {f"tinygrad_nn.{n}": f"Tensor.{n}" for n in tg._torch_functions.FUNCTIONS}
+DELEGATES["tinygrad_nn.bmm"] = "Tensor.matmul"
+DELEGATES["tinygrad_nn.concat"] = "tinygrad_nn.cat"
 
 _OBJECT_DUNDERS = set(dir(object)) - {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
                                       "__ge__", "__init__", "__repr__", "__hash__"}
@@ -119,6 +132,8 @@ def claimed() -> set[str]:
 
 
 def covered(entry: str, names: set[str]) -> bool:
+    if entry in DELEGATES:
+        return DELEGATES[entry] in NOT_DIFFERENTIABLE or covered(DELEGATES[entry], names)
     return entry in names or entry.split(".", 1)[1] in names  # qualified, or a bare name
 
 

@@ -44,7 +44,7 @@ def _norm(x: Any, lib: Any) -> Any:
     if isinstance(x, lib.Tensor):
         arr = np.array(x.detach().cpu().numpy())
         return ("tensor", tuple(x.shape), _name(x.dtype), arr, bool(x.requires_grad))
-    if isinstance(x, type(lib.float32)):
+    if isinstance(x, (type(lib.float32), np.dtype)):  # torch.dtype; ours are NumPy dtypes
         return ("dtype", _name(x))
     if isinstance(x, lib.device):
         return ("device", str(x))
@@ -552,6 +552,53 @@ def i4_set_grad_enabled(torch: Any) -> Any:
             d = x * 2
     return a.requires_grad, inside, b.requires_grad, c.requires_grad, d.requires_grad, \
         torch.is_grad_enabled()
+
+
+@snippet
+def i4_cpu_build_flags_and_generator(torch: Any) -> Any:
+    g = torch.Generator().manual_seed(5)
+    cudnn = torch.backends.cudnn
+    return torch.accelerator.current_accelerator(), torch.backends.mps.is_built(), \
+        cudnn.is_available(), cudnn.enabled, cudnn.deterministic, cudnn.benchmark, \
+        g.initial_seed(), torch.Generator().initial_seed()
+
+
+@snippet
+def i4_set_grad_enabled_decorator_and_inference_off(torch: Any) -> Any:
+    x = torch.ones(2, requires_grad=True)
+
+    @torch.set_grad_enabled(False)
+    def f(v: Any) -> Any:
+        return v * 2
+
+    with torch.inference_mode(False):
+        kept = (x * 2).requires_grad
+    return torch.is_grad_enabled(), f(x).requires_grad, (x * 2).requires_grad, kept
+
+
+@snippet
+def i4_module_type_and_lookup(torch: Any) -> Any:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3))
+    net.type(torch.float64)
+    F = torch.nn.functional  # noqa: N806 - PyTorch's spelling
+    return net.get_parameter("0.weight").dtype, net.get_buffer("1.running_mean").dtype, \
+        next(net.parameters()).shape, F.relu(torch.tensor([-1.0, 2.0]))
+
+
+@snippet
+def i4_full_infers_dtype(torch: Any) -> Any:
+    return torch.full((2,), 3).dtype, torch.full((2,), True).dtype, torch.full((2,), 1.5).dtype, \
+        torch.isclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 2.1])), \
+        torch.equal(torch.ones(2), torch.ones(3))
+
+
+@snippet
+def i4_randperm_empty_like_concat(torch: Any) -> Any:
+    p = torch.randperm(6)
+    return p.dtype, sorted(p.tolist()), torch.empty_like(torch.ones(2, 3)).shape, \
+        torch.empty_like(torch.ones(2), dtype=torch.int64).dtype, \
+        torch.concat([torch.ones(2), torch.zeros(1)])
 
 
 @snippet
@@ -1207,3 +1254,44 @@ def test_not_implemented_names_are_absent(path: str) -> None:
         obj = getattr(obj, part)
     with pytest.raises(AttributeError):
         getattr(obj, last)
+
+
+def test_nn_functional_is_the_functional_module() -> None:
+    # `import torch.nn.functional as F` with only the import changed
+    import tinygrad_nn.nn.functional as F  # noqa: N812 - PyTorch's spelling
+
+    import tinygrad_nn.functional
+
+    assert F is tinygrad_nn.functional and tinygrad_nn.nn.functional is F
+
+
+def test_function_forms_follow_their_methods() -> None:
+    # one table generates the top-level forms: each calls its Tensor method, arrays accepted
+    from tinygrad_nn._torch_functions import FUNCTIONS
+
+    x = np.array([[1.0, -2.0], [3.0, 0.5]], dtype=np.float32)
+    for name in ("exp", "abs", "relu", "sigmoid", "flatten", "cumsum"):
+        args = (0,) if name == "cumsum" else ()
+        np.testing.assert_array_equal(
+            FUNCTIONS[name](x, *args).numpy(), getattr(tinygrad_nn.tensor(x), name)(*args).numpy())
+        assert getattr(tinygrad_nn, name) is FUNCTIONS[name]
+
+
+def test_every_test_named_in_the_guide_exists() -> None:
+    # docs/coming-from-pytorch.md backs each claim with a test name (`i2_max_*`, `test_...`)
+    import fnmatch
+    import glob
+    import re
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "docs", "coming-from-pytorch.md"), encoding="utf-8") as f:
+        guide = f.read()
+    known = {f.__name__ for f in SNIPPETS}
+    for path in glob.glob(os.path.join(root, "tests", "**", "test_*.py"), recursive=True):
+        known.add(os.path.basename(path)[:-3])  # a file named as a whole
+        with open(path, encoding="utf-8") as f:
+            known |= set(re.findall(r"^def (test_\w+)", f.read(), flags=re.M))
+    cited = re.findall(r"\b((?:i\d+|test)_[\w*]+)", guide)
+    assert len(cited) > 30
+    missing = [c for c in cited if not fnmatch.filter(known, c)]
+    assert missing == [], f"the guide cites tests that do not exist: {missing}"

@@ -73,9 +73,11 @@ def test_set_default_dtype() -> None:
     assert Tensor([0.5]).dtype == np.float32
 
 
-def test_dtype_aliases_are_numpy_types() -> None:
-    assert tg.float32 is np.float32 and tg.float64 is np.float64 and tg.double is np.float64
-    assert tg.int64 is np.int64 and tg.long is np.int64 and tg.bool is np.bool_
+def test_dtype_aliases_equal_numpy_dtypes() -> None:
+    assert tg.float32 == np.float32 and tg.float64 == np.float64 and tg.double is tg.float64
+    assert tg.int64 == np.int64 and tg.long is tg.int64 and tg.bool == np.bool_
+    assert tg.float is tg.float32 and tg.int is tg.int32 and tg.half is tg.float16
+    assert tg.ones(2).dtype == tg.float32 and np.zeros(1, tg.int64).dtype == np.int64
 
 
 # -- attributes, sizes, conversions ------------------------------------------------------------

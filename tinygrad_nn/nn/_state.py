@@ -56,10 +56,11 @@ def state_items(module: Module) -> Iterator[tuple[str, Tensor]]:
 
 def state_dict(module: Module, destination: Any, prefix: str,
                keep_vars: bool) -> OrderedDict[str, Any]:
-    """``Module.state_dict``: copies of the listed tensors' arrays (the tensors if keep_vars)."""
+    """``Module.state_dict``: detached Tensors sharing the listed tensors' memory, as
+    PyTorch's (the tensors themselves if keep_vars)."""
     out = OrderedDict() if destination is None else destination
     for key, t in state_items(module):
-        out[prefix + key] = t if keep_vars else np.array(t._data, copy=True)
+        out[prefix + key] = t if keep_vars else t.detach()
     return out
 
 

@@ -267,6 +267,22 @@ class Module:
             m = m._modules[part]
         return m
 
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at dotted path ``target`` ('fc.weight')."""
+        return self._get_tensor(target, "_parameters", "parameter")
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at dotted path ``target`` ('bn.running_mean')."""
+        return self._get_tensor(target, "_buffers", "buffer")
+
+    def _get_tensor(self, target: str, table: str, kind: str) -> Any:
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        if getattr(owner, table).get(name) is None:
+            raise AttributeError(f"{type(owner).__name__} has no {kind} {name!r} "
+                                 f"(path {target!r})")
+        return getattr(owner, table)[name]
+
     def _post_order(self) -> list[Module]:
         """Every module after its children (children() order, like recursive PyTorch code)."""
         out: list[Module] = []
@@ -330,13 +346,26 @@ class Module:
     def half(self) -> Module:
         return self.to(np.float16)
 
+    def type(self, dst_type: Any) -> Module:
+        """Cast floating parameters and buffers to ``dst_type`` (as ``to(dtype)``)."""
+        return self.to(dst_type)
+
     def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Raises the library's clear error: there is no GPU backend."""
+        return self.to("cuda" if device is None else f"cuda:{getattr(device, 'index', device)}")
+
+    def share_memory(self) -> Module:
+        """Nothing to do: worker processes get the arrays by fork or pickle."""
         return self
 
     # -- state --------------------------------------------------------------------
     def state_dict(self, destination: Any = None, prefix: str = "",
                    keep_vars: bool = False) -> OrderedDict[str, Any]:
-        """OrderedDict key -> NumPy array (a copy): parameters, then persistent buffers,
+        """OrderedDict key -> detached Tensor sharing memory with the parameter or buffer
+        (as PyTorch's; ``tinygrad_nn.save`` stores it): parameters, then persistent buffers,
         module by module, with PyTorch's keys (``fc.weight``, ``bn.running_mean``)."""
         return _state.state_dict(self, destination, prefix, keep_vars)
 

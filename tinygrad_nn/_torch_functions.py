@@ -1,0 +1,214 @@
+"""PyTorch's top-level names that are not creation functions: ``tinygrad_nn.exp(x)`` ...
+
+The function form of a Tensor method is generated from one table (``METHOD_FORMS``):
+``tinygrad_nn.name(input, *args, **kw)`` is ``as_tensor(input).name(*args, **kw)``, looked up
+at call time, so each function has exactly its method's semantics. Also here: the dtype
+aliases, the legacy typed constructors (``FloatTensor`` ...), ``from_numpy`` / ``as_tensor``,
+``Generator``, the grad-mode switches PyTorch has at top level, and ``set_default_device``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._shapes import shape_arg
+from .creation import _check_device, tensor
+from .dtypes import as_dtype
+from .engine import is_grad_enabled
+from .engine import set_grad_enabled as _grad_mode
+from .tensor import Device, Tensor
+
+# Tensor methods that PyTorch also has as `torch.<name>(input, ...)`
+METHOD_FORMS = (
+    "abs", "add", "addmm", "all", "amax", "amin", "any", "argmax", "argmin", "argsort",
+    "broadcast_to", "chunk", "clamp", "clip", "clone", "cos", "cumprod", "cumsum", "div",
+    "divide", "eq", "erf", "exp", "expm1", "flatten", "gather", "ge", "ger", "gt",
+    "index_select", "isnan", "le", "log", "log1p", "log_softmax", "logsumexp", "lt",
+    "masked_fill", "masked_select", "matmul", "max", "mean", "min", "mm", "mul", "multiply",
+    "narrow", "ne", "neg", "norm", "numel", "outer", "permute", "pow", "prod", "reciprocal",
+    "relu", "reshape", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin", "softmax",
+    "sort", "split", "sqrt", "square", "squeeze", "std", "sub", "subtract", "sum", "swapaxes",
+    "t", "tanh", "topk", "transpose", "tril", "triu", "true_divide", "unsqueeze", "var",
+    "floor", "ceil", "round", "tan", "log2", "exp2", "trunc", "frac", "isinf", "isfinite",
+    "logical_not", "logical_and", "logical_or", "nonzero", "flip", "roll", "diag", "trace",
+    "median", "var_mean", "std_mean", "count_nonzero", "unbind", "movedim", "hardtanh",
+)
+
+
+def _method_form(name: str) -> Callable[..., Any]:
+    def form(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
+        return getattr(as_tensor(input), name)(*args, **kwargs)
+
+    doc = (getattr(Tensor, name).__doc__ or "").strip().split("\n")[0]
+    form.__name__ = form.__qualname__ = name
+    form.__doc__ = f"``{name}(input, ...)`` is ``input.{name}(...)``. {doc}".strip()
+    return form
+
+
+# only the methods the Tensor has: a name PyTorch has and we lack stays an AttributeError
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    n: _method_form(n) for n in METHOD_FORMS if callable(getattr(Tensor, n, None))
+}
+
+# ------------------------------------------------------------------------------- dtypes
+DTYPES = {name: as_dtype(name) for name in (
+    "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "complex64",
+    "complex128")}
+DTYPES.update(float=DTYPES["float32"], double=DTYPES["float64"], half=DTYPES["float16"],
+              long=DTYPES["int64"], int=DTYPES["int32"], short=DTYPES["int16"],
+              cfloat=DTYPES["complex64"], cdouble=DTYPES["complex128"], bool=as_dtype("bool"))
+
+
+# -------------------------------------------------------------------- tensors from data
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """A Tensor sharing ``data``'s memory where it can (a Tensor, or an array of the same
+    dtype); other data is copied as ``tensor(data)`` would."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or data.dtype == as_dtype(dtype) else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        return Tensor(data if dtype is None else data.astype(as_dtype(dtype), copy=False))
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A Tensor sharing the array's memory (writes show on both sides) and its dtype."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"from_numpy: expected np.ndarray, got {type(ndarray).__name__}")
+    return Tensor(ndarray)
+
+
+def is_tensor(obj: Any) -> bool:
+    """True for a tinygrad_nn Tensor (not for arrays or numbers)."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Any) -> bool:  # noqa: A002 - PyTorch's name
+    """True when the tensor's dtype is a floating type."""
+    return bool(np.dtype(input.dtype).kind == "f")
+
+
+def equal(input: Any, other: Any) -> bool:  # noqa: A002 - PyTorch's name
+    """True when both have the same shape and the same elements."""
+    a, b = np.asarray(as_tensor(input)._data), np.asarray(as_tensor(other)._data)
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def isclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
+            equal_nan: bool = False) -> Tensor:
+    """Elementwise |input - other| <= atol + rtol * |other| (a bool Tensor)."""
+    a, b = as_tensor(input)._data, as_tensor(other)._data
+    return Tensor(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
+             equal_nan: bool = False) -> bool:
+    """True when every element is close (``isclose``)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def bmm(input: Any, mat2: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    a, b = as_tensor(input), as_tensor(mat2)
+    if a.ndim != 3 or b.ndim != 3:
+        raise RuntimeError(f"bmm: expected two 3-D tensors, got {a.ndim}-D and {b.ndim}-D")
+    return a.matmul(b)
+
+
+def _typed_constructor(dtype_name: str) -> Callable[..., Tensor]:
+    dt = as_dtype(dtype_name)
+
+    def make(*args: Any) -> Tensor:
+        # PyTorch's legacy form: sizes (ints or one Size/tuple of ints) or data
+        if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+            return Tensor(np.zeros(shape_arg(args) if args else (0,), dt))
+        if len(args) == 1:
+            src = args[0]._data if isinstance(args[0], Tensor) else args[0]
+            return Tensor(np.array(src, dtype=dt))
+        raise TypeError(f"{dtype_name} tensor: expected sizes or one sequence of data, got {args}")
+
+    return make
+
+
+FloatTensor = _typed_constructor("float32")
+DoubleTensor = _typed_constructor("float64")
+HalfTensor = _typed_constructor("float16")
+LongTensor = _typed_constructor("int64")
+IntTensor = _typed_constructor("int32")
+ShortTensor = _typed_constructor("int16")
+CharTensor = _typed_constructor("int8")
+ByteTensor = _typed_constructor("uint8")
+BoolTensor = _typed_constructor("bool")
+
+
+# ------------------------------------------------------------------------------ random
+class Generator:
+    """A seeded random-number generator (``torch.Generator``) for ``DataLoader(generator=)``
+    and ``random_split``: ``Generator().manual_seed(3)`` gives the same draws every time."""
+
+    def __init__(self, device: Any = "cpu") -> None:
+        _check_device(device)
+        self.manual_seed(67280421310721)  # PyTorch's default seed of a new Generator
+
+    def manual_seed(self, seed: int) -> Generator:
+        self._seed = int(seed)
+        self._rng = np.random.default_rng(self._seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def seed(self) -> int:
+        self.manual_seed(int(np.random.default_rng().integers(2**63)))
+        return self._seed
+
+
+# --------------------------------------------------------------------------- grad modes
+class set_grad_enabled(_grad_mode):
+    """``set_grad_enabled(False)`` switches recording off at once (a plain call works, as in
+    PyTorch); as a context manager or decorator it restores the previous mode on exit."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__(mode)
+        self._set_now()
+
+    def _set_now(self) -> None:
+        super().__enter__()
+
+    def __enter__(self) -> None:
+        pass
+
+    def __call__(self, fn: Any) -> Any:  # as a decorator: undo the switch, apply per call
+        super().__exit__()
+        return super().__call__(fn)
+
+    def _recreate_cm(self) -> set_grad_enabled:
+        return set_grad_enabled(self.mode)
+
+
+class inference_mode(_grad_mode):
+    """``with inference_mode():`` (or ``@inference_mode()``) records nothing, like no_grad;
+    ``inference_mode(False)`` leaves recording as it is."""
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__(not mode and is_grad_enabled())
+
+
+def set_default_device(device: Any) -> None:
+    """Only ``'cpu'`` (or None) is accepted: there is no other backend."""
+    _check_device(device)
+
+
+def get_default_device() -> Device:
+    return Device("cpu")
+
+
+__all__ = [
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "Generator",
+    "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "allclose", "as_tensor", "bmm",
+    "equal", "from_numpy", "get_default_device", "inference_mode", "is_floating_point",
+    "is_tensor", "isclose", "set_default_device", "set_grad_enabled",
+]
