@@ -213,10 +213,24 @@ class Function(Node):
         """Free-form facts about this node (PyTorch's ``grad_fn.metadata``): the one hook for
         what drawings and anomaly mode need. Filled only while a recorder is active:
         ``scope`` (the modules being called, nn), ``name`` (the output's ``.name``),
+        ``input_names`` ({input slot: name} of constant inputs that have a ``.name``),
         ``traceback_`` (where it was made, anomaly mode)."""
         if self._metadata is None:
             self._metadata = {}
         return self._metadata
+
+    # -- beyond PyTorch: what drawings read (no recording cost: kept for backward anyway) --
+    def op_options(self) -> dict[str, Any]:
+        """The op's own settings as its ``forward`` stored them on ``ctx`` (an index, axes ...),
+        without the node's bookkeeping."""
+        return {k: x for k, x in vars(self).items() if k[0] != "_" and k not in NODE_FIELDS}
+
+    def saved_values(self) -> list[tuple[Any, Any]]:
+        """Per value saved for backward, (where it came from, the array): this node (its
+        output), an input's node, the input Tensor (a leaf or a constant), or None; the array
+        is None once backward freed it (``retain_graph=True`` keeps it)."""
+        srcs = [self if s is _OUT else s for s in self._saved_src]
+        return list(zip(srcs, self._saved or [None] * len(srcs)))
 
     def register_hook(self, fn: Callable[[Any], Any]) -> Callable[[], None]:
         """Call ``fn(g)`` on the gradient of this node's output; it may return a replacement.
@@ -238,6 +252,7 @@ class Function(Node):
         shapes = []
         record = False
         make = None
+        named = None  # slot -> .name of a constant input (drawings show it)
         for a in args:
             if isinstance(a, TensorBase):
                 if make is None:
@@ -251,6 +266,8 @@ class Function(Node):
                     parents.append(a if ctx_a is None else ctx_a)  # its node (op or leaf)
                     needs.append(True)
                     continue
+                if a._name is not None:
+                    named = {**(named or {}), len(parents): a._name}
             else:
                 if isinstance(a, np.generic):  # a NumPy scalar combines like a Python number:
                     a = a.item()  # float32 * np.float64(2) stays float32, as in PyTorch
@@ -290,8 +307,10 @@ class Function(Node):
         ctx.out_dtype = out.dtype
         if _mode.scope is not None:
             ctx.metadata["scope"] = _mode.scope
+        if named is not None:
+            ctx.metadata["input_names"] = named
         if _mode.anomaly:
-            _anomaly.record(ctx, out)
+            _anomaly.record(ctx, result)
         if ctx._saved:
             srcs: list[Any] = []
             vcs = []
