@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops as P
+from .._scope import composite
 from ..tensor import Tensor
 from ..tensor_functions import where
 from .basic import as_tensor
@@ -51,6 +52,7 @@ def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
     return x, y
 
 
+@composite
 def mse_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
              reduction: str = "mean") -> Tensor:
     """Mean squared error (x - y)^2; x, y: same shape."""
@@ -60,6 +62,7 @@ def mse_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | No
     return _reduce(d * d, reduction, "mse_loss")
 
 
+@composite
 def l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
             reduction: str = "mean") -> Tensor:
     """Mean absolute error |x - y|; x, y: same shape."""
@@ -68,6 +71,7 @@ def l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | Non
     return _reduce((x - y).abs(), reduction, "l1_loss")
 
 
+@composite
 def smooth_l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: bool | None = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y)."""
@@ -82,6 +86,7 @@ def smooth_l1_loss(x: Any, y: Any, size_average: bool | None = None, reduce: boo
     )
 
 
+@composite
 def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta)."""
     x, y = _pair(x, y, "huber_loss")
@@ -92,6 +97,7 @@ def huber_loss(x: Any, y: Any, reduction: str = "mean", delta: float = 1.0) -> T
     )
 
 
+@composite
 def binary_cross_entropy(p: Any, y: Any, weight: Any = None, size_average: bool | None = None,
                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
@@ -108,6 +114,7 @@ def binary_cross_entropy(p: Any, y: Any, weight: Any = None, size_average: bool 
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
+@composite
 def binary_cross_entropy_with_logits(
     z: Any, y: Any, weight: Any = None, size_average: bool | None = None,
     reduce: bool | None = None, reduction: str = "mean", pos_weight: Any = None
@@ -148,6 +155,7 @@ def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) ->
         raise IndexError(f"{name}: target {int(bad.flat[0])} is out of range for {c} classes")
 
 
+@composite
 def nll_loss(
     logp: Any, target: Any, weight: Any = None, size_average: bool | None = None,
     ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean"
@@ -186,6 +194,7 @@ def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
     return _reduce(loss, reduction, "nll_loss")
 
 
+@composite
 def cross_entropy(
     logits: Any,
     target: Any,
@@ -250,6 +259,7 @@ def _pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
     return (d.abs() ** p).sum(-1) ** (1.0 / p)
 
 
+@composite
 def triplet_margin_loss(
     anchor: Any,
     positive: Any,

@@ -83,13 +83,18 @@ def draw_graph(
         outputs, named and retained tensors, and the arrays ops saved for backward (freed
         by ``backward()`` unless ``retain_graph=True``); gradients of leaves and retained
         tensors. ``output`` may also be an exception carrying the tensor whose graph
-        failed (``err.tensor`` or ``err.output``): it is drawn with the marks.
+        failed (``err.tensor`` or ``err.output``): it is drawn with the marks; anomaly
+        mode's ``RuntimeError`` also carries the op it stopped at (``err.node``), which is
+        the one marked red.
     """
+    culprit = None
     if isinstance(output, BaseException):
-        root = getattr(output, "tensor", None) or getattr(output, "output", None)
+        root = getattr(output, "tensor", None)
+        root = getattr(output, "output", None) if root is None else root
         if root is None:
             raise TypeError(f"draw_graph: the {type(output).__name__} carries no tensor "
                             "(.tensor or .output) whose graph could be drawn")
+        culprit = getattr(output, "node", None)
         output, mark_nonfinite = root, True
     outputs = _outputs(output)
     names: dict[int, str] = {}
@@ -107,7 +112,8 @@ def draw_graph(
     return _draw(outputs, names, held, param_ids, module, show_shapes=show_shapes,
                  show_grads=show_grads, show_values=show_values, rankdir=rankdir, fold=fold,
                  max_depth=max_depth, max_ops=max_ops, compact=compact,
-                 show_constants=show_constants, steps=steps, mark_nonfinite=mark_nonfinite)
+                 show_constants=show_constants, steps=steps, mark_nonfinite=mark_nonfinite,
+                 culprit=culprit)
 
 
 def draw_module(module: Any, *inputs: Any, **kwargs: Any) -> Any:
@@ -161,7 +167,7 @@ def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
           show_grads: bool = False, show_values: bool | int = False, rankdir: str = "LR",
           fold: bool | int = False, max_depth: int | None = None, max_ops: int | None = None,
           compact: bool = False, show_constants: bool = True, steps: bool = True,
-          mark_nonfinite: bool = False) -> Any:
+          mark_nonfinite: bool = False, culprit: Any = None) -> Any:
     if rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
     for arg, value in (("max_depth", max_depth), ("max_ops", max_ops)):
@@ -192,7 +198,7 @@ def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
     return build(w, names=names, held=held, param_ids=param_ids, scopes=scopes,
                  show_shapes=show_shapes, show_grads=show_grads, max_values=max_values,
                  compact=compact, show_constants=show_constants, folded=depth > 0, steps=steps,
-                 rankdir=rankdir, mark_nonfinite=mark_nonfinite)
+                 rankdir=rankdir, mark_nonfinite=mark_nonfinite, culprit=culprit)
 
 
 def _outputs(output: Any) -> list[Tensor]:

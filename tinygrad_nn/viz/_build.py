@@ -140,7 +140,7 @@ def _common_prefix(keys: list[tuple[Any, ...]]) -> tuple[Any, ...]:
 def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: set[int] | None,
           scopes: Scopes, show_shapes: bool, show_grads: bool, max_values: int, compact: bool,
           show_constants: bool, folded: bool, steps: bool, rankdir: str,
-          mark_nonfinite: bool = False) -> Any:
+          mark_nonfinite: bool = False, culprit: Any = None) -> Any:
     """The ``Graph`` for walk ``w`` (see ``draw_graph`` for the options).
 
     ``names`` and ``held`` map ``id(node)`` to a tensor's name and to a Tensor still
@@ -158,7 +158,7 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
         d.known = {id(node): arr for u in w.units for v in u.members[:1]
                    for node, arr in N.saved_values(v)}
     if mark_nonfinite:
-        d.marks = find(w, held)
+        d.marks = find(w, held, culprit)
     for key in keys:  # clusters in the order their ops ran
         if key:
             d.clusters.setdefault(key, [])
@@ -279,7 +279,8 @@ class _Writer:
                         self.edges.append(f"K{cut_index[id(ref)]} -> O{i}")
                     elif show_constants:
                         c = consts.get(slot)
-                        name = c is not None and (self.names.get(id(c)) or c.name)
+                        name = (c is not None and (self.names.get(id(c)) or c.name)
+                                or N.input_name(v, slot))
                         text = f"<b>{html.escape(name)}</b>" if name else (
                             "scalar" if ref == () else "constant")
                         if ref != () and self.show_shapes:
