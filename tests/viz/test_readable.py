@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -156,3 +157,27 @@ def test_every_loss_of_functional_draws_as_one_box_labelled_with_its_name() -> N
                        (F.triplet_margin_loss, (logits, p, y))]:
         labels = Dot(draw_graph(loss(*args))).cluster_labels()
         assert loss.__name__ in labels, (loss.__name__, labels)
+
+
+def test_max_scope_depth_draws_deeper_boxes_as_single_nodes() -> None:
+    rng = np.random.default_rng(4)
+    x = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    target = Tensor(rng.standard_normal((4, 3)), name="target")
+    loss = F.mse_loss(x * 2.0, target) + F.cross_entropy(x, Tensor(np.array([0, 2, 1, 2])))
+    full = Dot(draw_graph(loss))
+    assert full.cluster_labels() == ["mse_loss", "cross_entropy"]
+    n_ops = Counter(n["clusters"][:1] for n in full.nodes.values() if n["kind"] == "op")
+    d = Dot(draw_graph(loss, max_scope_depth=0))
+    assert d.cluster_labels() == []
+    boxes = [n["text"] for n in d.nodes.values() if n["kind"] == "box"]
+    assert boxes == [f"{name} ({n_ops[(name,)]} ops)" for name in ("mse_loss", "cross_entropy")]
+    assert d.ops() == {"Mul": 1, "Add": 1}  # the ops outside any box stay ops
+    consts = sorted(n["text"] for n in d.nodes.values() if n["kind"] == "const")
+    assert consts == ["scalar", "target (4, 3)"]  # a box keeps only its named constants
+    assert all(s in d.nodes and t in d.nodes for s, t, _ in d.edges)
+    # an LSTM drawn with its steps as single nodes, in time order
+    steps = _lstm(6, max_scope_depth=0)
+    boxes = [n["text"].split(" (")[0] for n in steps.nodes.values() if n["kind"] == "box"]
+    assert boxes == [f"step {t}" for t in range(1, 7)]
+    with pytest.raises(ValueError, match="max_scope_depth"):
+        draw_graph(loss, max_scope_depth=-1)

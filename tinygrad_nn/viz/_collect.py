@@ -27,6 +27,8 @@ class Unit:
     # input slot -> kind, ref: ("op", unit index) | ("leaf", Tensor) | ("const", shape)
     #                          | ("cut", hidden parent node)
     inputs: list[list[tuple[str, Any]]] = field(default_factory=list)
+    box: tuple[Any, ...] | None = None  # max_scope_depth: the box this unit stands for
+    const_src: dict[int, tuple[Any, int]] | None = None  # a box's input -> (member, slot)
 
 
 @dataclass
@@ -103,7 +105,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
                     if id(p) not in seen_cut:
                         seen_cut.add(id(p))
                         cut_nodes.append(p)
-                if not _has(u.inputs[slot], ref):
+                if not has_ref(u.inputs[slot], ref):
                     u.inputs[slot].append(ref)
     for t in outputs:  # an output that is itself a leaf is drawn as a leaf
         if t.requires_grad and N.is_leaf(t) and id(t) not in seen_leaf:
@@ -112,7 +114,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
     return Walk(units, leaves, list(outputs), len(ops) - len(kept), cut_nodes)
 
 
-def _has(refs: list[tuple[str, Any]], ref: tuple[str, Any]) -> bool:
+def has_ref(refs: list[tuple[str, Any]], ref: tuple[str, Any]) -> bool:
     kind, r = ref
     return any(k == kind and (x is r if kind in ("leaf", "cut") else x == r) for k, x in refs)
 
