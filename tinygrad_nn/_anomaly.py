@@ -45,8 +45,8 @@ def check_finite(node: Node, gs: Sequence[Any]) -> None:
     NaN only, as PyTorch checks: an infinite gradient (sqrt at 0) passes, and raises only
     when it turns into NaN (times 0); ``viz.draw_graph(loss, mark_nonfinite=True)`` after
     backward shows infinities too."""
-    for i, gp in enumerate(gs):
-        if gp is None:
+    for i, (gp, p) in enumerate(zip(gs, node.parents)):
+        if gp is None or p is None:  # no gradient needed there: PyTorch computes none
             continue
         arr = np.asarray(gp.dense() if isinstance(gp, LazyGrad) else gp)
         if arr.dtype.kind in "fc" and np.isnan(arr).any():

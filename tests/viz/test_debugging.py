@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from tests.viz_helpers import Dot
-from tinygrad_nn import Tensor, engine
+from tinygrad_nn import Tensor
+from tinygrad_nn.engine import set_anomaly_enabled
 from tinygrad_nn.viz import draw_graph
 
 pytest.importorskip("graphviz")
@@ -102,11 +103,11 @@ def test_tooltips_show_values_ops_saved_before_backward() -> None:
 # -- anomaly mode and the picture -------------------------------------------------------------
 @pytest.fixture
 def anomaly() -> Iterator[None]:
-    engine.set_anomaly_enabled(True)
+    set_anomaly_enabled(True)
     try:
         yield
     finally:
-        engine.set_anomaly_enabled(False)
+        set_anomaly_enabled(False)
 
 
 def test_the_anomaly_error_draws_with_its_culprit_red(anomaly: None) -> None:
@@ -129,14 +130,14 @@ def test_the_anomaly_error_draws_with_its_culprit_red(anomaly: None) -> None:
 
 
 def test_the_forward_check_error_draws_the_op_whose_output_is_not_finite() -> None:
-    engine.set_anomaly_enabled(True, check_forward=True)
+    set_anomaly_enabled(True, check_forward=True)
     try:
         x = Tensor(np.array([0.0, 1.0]), requires_grad=True)
         y = x * 1.0
         with np.errstate(divide="ignore"), pytest.raises(RuntimeError) as info:
             y.log()
     finally:
-        engine.set_anomaly_enabled(False)
+        set_anomaly_enabled(False)
     d = Dot(draw_graph(info.value))
     assert _op(d, "Log")["kind"] == "nonfinite" and _op(d, "Mul")["kind"] == "op"
 
@@ -147,6 +148,6 @@ def test_tooltips_say_where_a_node_was_made_only_in_anomaly_mode(anomaly: None) 
     tip = _op(Dot(draw_graph(y.sum())), "Exp")["tooltip"]
     assert tip[-1].startswith("created at test_debugging.py:") and tip[-1].endswith(
         "y = x.exp()")
-    engine.set_anomaly_enabled(False)
+    set_anomaly_enabled(False)
     z = x.exp()
     assert not any("created at" in r for r in _op(Dot(draw_graph(z.sum())), "Exp")["tooltip"])

@@ -20,7 +20,7 @@ from ..engine import Node
 # x[t] differs per time step: folding exactly such ops is the point, so the index of
 # GetItem / ScatterAdd does not keep ops apart (the slices i, f, o of gates fold too)
 _FOLD_IGNORES = {"idx"}
-_FRAME = re.compile(r'File "([^"]*)", line (\d+), in (\S+)\n\s*(.*)')
+_FRAME = re.compile(r'File "([^"]*)", line (\d+), in (\S+)(?:\n {4}(?! *File)(.*))?')
 
 
 def node_of(t: Any) -> Any:
@@ -95,7 +95,8 @@ def created_at(v: Any) -> str | None:
     if not frames:
         return str(tb).strip().splitlines()[-1]
     path, line, fn, code = frames[-1]
-    return f"{path.rsplit('/', 1)[-1]}:{line} in {fn}: {code.strip()}"
+    where = f"{path.rsplit('/', 1)[-1]}:{line} in {fn}"
+    return f"{where}: {code.strip()}" if code else where
 
 
 def seq(v: Any) -> int:
