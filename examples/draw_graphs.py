@@ -13,6 +13,7 @@ Writes, into --out, one picture per graph:
     viz_lstm_steps         an LSTM over 3 time steps, each step's ops in a "step t" cluster
     viz_lstm_folded        the same LSTM over 100 steps, repeated steps folded into "Op xN"
     viz_lstm_20            an LSTM over 20 steps: the step boxes in time order, one band
+    viz_lstm_20_nodes      the same with max_scope_depth=0: each step box drawn as one node
     viz_nan_hunt           a hand-written cross-entropy whose loss is NaN, drawn with
                            mark_nonfinite=True: the Log of 1 - p is red, what follows grey
     viz_nan_anomaly        the same under anomaly mode: the error drawn, draw_graph(err), with
@@ -100,6 +101,11 @@ def lstm_20():
     return nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True)
 
 
+def lstm_20_steps_as_nodes():
+    tg.manual_seed(0)
+    return nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True, max_scope_depth=0)
+
+
 def nan_hunt():
     """Logistic regression with a hand-written cross-entropy on unscaled data: sigmoid
     saturates to exactly 1.0 in float32, log(1 - p) is -inf, and 0 * -inf is NaN."""
@@ -148,6 +154,7 @@ GRAPHS = {  # file name -> the function drawing it
     "viz_legend": legend, "viz_logistic": logistic_regression,
     "viz_two_layer_grads": two_layer_grads, "viz_cnn": cnn, "viz_lstm_cell": lstm_cell,
     "viz_lstm_steps": lstm_steps, "viz_lstm_folded": lstm_folded, "viz_lstm_20": lstm_20,
+    "viz_lstm_20_nodes": lstm_20_steps_as_nodes,
     "viz_nan_hunt": nan_hunt, "viz_nan_anomaly": nan_anomaly, "viz_loss_box": loss_box,
 }
 

@@ -211,24 +211,19 @@ class Function(Node):
     @property
     def metadata(self) -> dict[str, Any]:
         """Free-form facts about this node (PyTorch's ``grad_fn.metadata``): the one hook for
-        what drawings and anomaly mode need. Filled only while a recorder is active:
-        ``scope`` (the modules being called, nn), ``name`` (the output's ``.name``),
-        ``input_names`` ({input slot: name} of constant inputs that have a ``.name``),
-        ``traceback_`` (where it was made, anomaly mode)."""
+        what drawings and anomaly mode need: ``scope`` (the modules being called),
+        ``name`` (the output's ``.name``), ``input_names`` ({slot: ``.name``} of named
+        constant inputs), ``traceback_`` (where it was made, anomaly mode)."""
         if self._metadata is None:
             self._metadata = {}
         return self._metadata
 
-    # -- beyond PyTorch: what drawings read (no recording cost: kept for backward anyway) --
     def op_options(self) -> dict[str, Any]:
-        """The op's own settings as its ``forward`` stored them on ``ctx`` (an index, axes ...),
-        without the node's bookkeeping."""
+        """The op's own settings, as ``forward`` stored them on ``ctx`` (``idx``, ``axis`` ...)."""
         return {k: x for k, x in vars(self).items() if k[0] != "_" and k not in NODE_FIELDS}
 
     def saved_values(self) -> list[tuple[Any, Any]]:
-        """Per value saved for backward, (where it came from, the array): this node (its
-        output), an input's node, the input Tensor (a leaf or a constant), or None; the array
-        is None once backward freed it (``retain_graph=True`` keeps it)."""
+        """(source, array) per saved value; array None once freed (docs/engine.md section 8)."""
         srcs = [self if s is _OUT else s for s in self._saved_src]
         return list(zip(srcs, self._saved or [None] * len(srcs)))
 

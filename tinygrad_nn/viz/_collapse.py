@@ -3,7 +3,8 @@
 A box is a cluster key (modules, composite calls, steps, outermost first). Every unit
 whose key is longer than the depth joins the unit standing for its box at depth + 1
 (``cross_entropy``, ``0: Linear(3, 4)``); that unit sits in the box one level up and takes
-the inputs its members read from outside the box.
+the inputs its members read from outside the box. Ops whose outputs are the drawing's
+outputs stay ops.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ def collapse(w: Walk, keys: list[tuple[Any, ...]],
     moved: list[int] = []  # old unit index -> new unit index
     box_unit: dict[tuple[Any, ...], int] = {}
     for u, key in zip(w.units, keys):
-        box = key[:depth + 1] if len(key) > depth else None
+        deep = len(key) > depth
+        # an output of the whole graph stays an op (in the box's parent), so each output
+        # keeps its own node (an LSTM's h_n and c_n)
+        box = key[:depth + 1] if deep and not u.is_output else None
         j = box_unit.get(box) if box is not None else None
         if j is None:
             j = len(units)
@@ -29,7 +33,7 @@ def collapse(w: Walk, keys: list[tuple[Any, ...]],
                 box_unit[box] = j
             units.append(Unit(u.node, 0, [], False, [], box=box,
                               const_src={} if box is not None else None))
-            new_keys.append(key if box is None else box[:-1])
+            new_keys.append(key[:depth] if deep else key)
         moved.append(j)
         nu = units[j]
         nu.node = u.node  # a box: its newest member stands for it (its output)
