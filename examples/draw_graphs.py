@@ -13,8 +13,12 @@ Writes, into --out, one picture per graph:
     viz_lstm_steps         an LSTM over 3 time steps, each step's ops in a "step t" cluster
     viz_lstm_folded        the same LSTM over 100 steps, repeated steps folded into "Op xN"
     viz_lstm_20            an LSTM over 20 steps: the step boxes in time order, one band
+    viz_lstm_20_nodes      the same with max_scope_depth=0: each step box drawn as one node
     viz_nan_hunt           a hand-written cross-entropy whose loss is NaN, drawn with
                            mark_nonfinite=True: the Log of 1 - p is red, what follows grey
+    viz_nan_anomaly        the same under anomaly mode: the error drawn, draw_graph(err), with
+                           the op whose backward returned NaN in red
+    viz_loss_box           F.cross_entropy of a Linear layer: the loss as one labelled box
 
 To regenerate the documentation's images: python examples/draw_graphs.py --out docs/images
 Without Graphviz's `dot` program the DOT text is written instead (name.dot), and the hint
@@ -23,6 +27,7 @@ how to install Graphviz is printed.
 
 import argparse
 import os
+import warnings
 
 import numpy as np
 
@@ -96,6 +101,11 @@ def lstm_20():
     return nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True)
 
 
+def lstm_20_steps_as_nodes():
+    tg.manual_seed(0)
+    return nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True, max_scope_depth=0)
+
+
 def nan_hunt():
     """Logistic regression with a hand-written cross-entropy on unscaled data: sigmoid
     saturates to exactly 1.0 in float32, log(1 - p) is -inf, and 0 * -inf is NaN."""
@@ -110,11 +120,42 @@ def nan_hunt():
     return loss.draw(module=model, mark_nonfinite=True)
 
 
+def nan_anomaly():
+    """The same program under anomaly mode: its error, drawn, marks the op whose backward
+    returned NaN (the Log of 1 - p); tooltips say where each op was made."""
+    tg.manual_seed(0)
+    rng = np.random.default_rng(0)
+    X = tg.tensor(rng.standard_normal((64, 2)).astype(np.float32) * 30, name="X")
+    Y = tg.tensor((X.numpy()[:, :1] > 0).astype(np.float32), name="Y")
+    model = nn.Linear(2, 1)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # detect_anomaly's "slows every op" warning
+        with tg.autograd.detect_anomaly():
+            p = model(X).sigmoid()
+            loss = -(Y * p.log() + (1 - Y) * (1 - p).log()).mean()
+            try:
+                loss.backward()
+            except RuntimeError as err:
+                return draw_graph(err, module=model)
+    raise AssertionError("anomaly mode did not stop the backward pass")
+
+
+def loss_box():
+    """F.cross_entropy drawn as one box labelled with its name."""
+    tg.manual_seed(0)
+    model = nn.Linear(4, 3)
+    x = tg.randn(5, 4)
+    x.name = "x"
+    loss = F.cross_entropy(model(x), tg.tensor([0, 2, 1, 2, 0]))
+    return draw_graph(loss, module=model)
+
+
 GRAPHS = {  # file name -> the function drawing it
     "viz_legend": legend, "viz_logistic": logistic_regression,
     "viz_two_layer_grads": two_layer_grads, "viz_cnn": cnn, "viz_lstm_cell": lstm_cell,
     "viz_lstm_steps": lstm_steps, "viz_lstm_folded": lstm_folded, "viz_lstm_20": lstm_20,
-    "viz_nan_hunt": nan_hunt,
+    "viz_lstm_20_nodes": lstm_20_steps_as_nodes,
+    "viz_nan_hunt": nan_hunt, "viz_nan_anomaly": nan_anomaly, "viz_loss_box": loss_box,
 }
 
 

@@ -211,12 +211,21 @@ class Function(Node):
     @property
     def metadata(self) -> dict[str, Any]:
         """Free-form facts about this node (PyTorch's ``grad_fn.metadata``): the one hook for
-        what drawings and anomaly mode need. Filled only while a recorder is active:
-        ``scope`` (the modules being called, nn), ``name`` (the output's ``.name``),
-        ``traceback_`` (where it was made, anomaly mode)."""
+        what drawings and anomaly mode need: ``scope`` (the modules being called),
+        ``name`` (the output's ``.name``), ``input_names`` ({slot: ``.name``} of named
+        constant inputs), ``traceback_`` (where it was made, anomaly mode)."""
         if self._metadata is None:
             self._metadata = {}
         return self._metadata
+
+    def op_options(self) -> dict[str, Any]:
+        """The op's own settings, as ``forward`` stored them on ``ctx`` (``idx``, ``axis`` ...)."""
+        return {k: x for k, x in vars(self).items() if k[0] != "_" and k not in NODE_FIELDS}
+
+    def saved_values(self) -> list[tuple[Any, Any]]:
+        """(source, array) per saved value; array None once freed (docs/engine.md section 8)."""
+        srcs = [self if s is _OUT else s for s in self._saved_src]
+        return list(zip(srcs, self._saved or [None] * len(srcs)))
 
     def register_hook(self, fn: Callable[[Any], Any]) -> Callable[[], None]:
         """Call ``fn(g)`` on the gradient of this node's output; it may return a replacement.
@@ -238,6 +247,7 @@ class Function(Node):
         shapes = []
         record = False
         make = None
+        named = None  # slot -> .name of a constant input (drawings show it)
         for a in args:
             if isinstance(a, TensorBase):
                 if make is None:
@@ -251,6 +261,8 @@ class Function(Node):
                     parents.append(a if ctx_a is None else ctx_a)  # its node (op or leaf)
                     needs.append(True)
                     continue
+                if a._name is not None:
+                    named = {**(named or {}), len(parents): a._name}
             else:
                 if isinstance(a, np.generic):  # a NumPy scalar combines like a Python number:
                     a = a.item()  # float32 * np.float64(2) stays float32, as in PyTorch
@@ -290,8 +302,10 @@ class Function(Node):
         ctx.out_dtype = out.dtype
         if _mode.scope is not None:
             ctx.metadata["scope"] = _mode.scope
+        if named is not None:
+            ctx.metadata["input_names"] = named
         if _mode.anomaly:
-            _anomaly.record(ctx, out)
+            _anomaly.record(ctx, result)
         if ctx._saved:
             srcs: list[Any] = []
             vcs = []

@@ -37,7 +37,12 @@ class TensorAutograd(TensorBase):
             )
         seed = _seed(self, grad, create_graph)
         retain = create_graph if retain_graph is None else retain_graph
-        engine.run_backward([_node(self)], [seed], retain, create_graph)
+        try:
+            engine.run_backward([_node(self)], [seed], retain, create_graph)
+        except RuntimeError as err:
+            if hasattr(err, "node"):  # anomaly mode's: keep the graph for viz.draw_graph(err)
+                err.tensor = self  # type: ignore[attr-defined]
+            raise
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (``.grad = None``)."""

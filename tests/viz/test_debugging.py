@@ -3,11 +3,14 @@ appears and greys what it flowed into; SVG tooltips carry each node's statistics
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
 from tests.viz.viz_helpers import Dot
 from tinygrad_nn import Tensor
+from tinygrad_nn.engine import set_anomaly_enabled
 from tinygrad_nn.viz import draw_graph
 
 pytest.importorskip("graphviz")
@@ -95,3 +98,56 @@ def test_tooltips_show_values_ops_saved_before_backward() -> None:
     tips = [n["tooltip"] for n in d.nodes.values() if n["kind"] == "tensor"]
     assert [f"min {e.min():.4g}  max {e.max():.4g}  mean {e.mean():.4g}"] in [t[1:2] for t in
                                                                               tips]
+
+
+# -- anomaly mode and the picture -------------------------------------------------------------
+@pytest.fixture
+def anomaly() -> Iterator[None]:
+    set_anomaly_enabled(True)
+    try:
+        yield
+    finally:
+        set_anomaly_enabled(False)
+
+
+def test_the_anomaly_error_draws_with_its_culprit_red(anomaly: None) -> None:
+    w = Tensor(np.array([0.0, 4.0]), requires_grad=True, name="w")
+    h = (w * 2.0).sqrt()  # d sqrt at 0 is inf, times the 0 below: NaN in Sqrt's backward
+    loss = (h * 0.0).sum()
+    with np.errstate(divide="ignore", invalid="ignore"), pytest.raises(RuntimeError) as info:
+        loss.backward(retain_graph=True)
+    err = info.value
+    assert "draw_graph(err)" in str(err)  # the message says how to draw it
+    assert err.node is h.grad_fn and err.tensor is loss  # type: ignore[attr-defined]
+    d = Dot(draw_graph(err))
+    assert _op(d, "Sqrt")["kind"] == "nonfinite"
+    # w * 2.0 is where its gradient would flow (grey); h * 0.0 and Sum ran before it (plain)
+    muls = [n["kind"] for n in d.nodes.values() if n["text"].split()[0] == "Mul"]
+    assert muls == ["after", "op"] and _op(d, "Sum")["kind"] == "op"
+    assert "red: the op anomaly mode stopped at (non-finite gradient), Sqrt" in d.source
+    # the tooltip says where the culprit was made (anomaly mode recorded it)
+    assert any("h = (w * 2.0).sqrt()" in row for row in _op(d, "Sqrt")["tooltip"])
+
+
+def test_the_forward_check_error_draws_the_op_whose_output_is_not_finite() -> None:
+    set_anomaly_enabled(True, check_forward=True)
+    try:
+        x = Tensor(np.array([0.0, 1.0]), requires_grad=True)
+        y = x * 1.0
+        with np.errstate(divide="ignore"), pytest.raises(RuntimeError) as info:
+            y.log()
+    finally:
+        set_anomaly_enabled(False)
+    d = Dot(draw_graph(info.value))
+    assert _op(d, "Log")["kind"] == "nonfinite" and _op(d, "Mul")["kind"] == "op"
+
+
+def test_tooltips_say_where_a_node_was_made_only_in_anomaly_mode(anomaly: None) -> None:
+    x = Tensor(np.ones(2), requires_grad=True)
+    y = x.exp()
+    tip = _op(Dot(draw_graph(y.sum())), "Exp")["tooltip"]
+    assert tip[-1].startswith("created at test_debugging.py:") and tip[-1].endswith(
+        "y = x.exp()")
+    set_anomaly_enabled(False)
+    z = x.exp()
+    assert not any("created at" in r for r in _op(Dot(draw_graph(z.sum())), "Exp")["tooltip"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -126,3 +127,57 @@ def test_module_draw_calls_its_input_input_or_the_users_name() -> None:
     d = Dot(model.draw(x))
     assert [n["text"].split()[0] for n in d.nodes.values() if n["kind"] == "input"] == [
         "features"]
+
+
+def test_a_named_constant_shows_its_name_even_where_the_op_keeps_no_copy() -> None:
+    w = Tensor(np.ones((2, 3)), requires_grad=True)
+    shift = Tensor(np.full((2, 3), 0.5), name="shift")  # Add / Sub save nothing for backward
+    y = ((w + shift) - Tensor(np.ones(3))).sum()
+    d = Dot(draw_graph(y))
+    consts = sorted(n["text"] for n in d.nodes.values() if n["kind"] == "const")
+    assert consts == ["constant (3)", "shift (2, 3)"]
+    assert y.grad_fn.next_functions[0][0].next_functions[0][0].metadata[
+        "input_names"] == {1: "shift"}
+
+
+def test_every_loss_of_functional_draws_as_one_box_labelled_with_its_name() -> None:
+    rng = np.random.default_rng(3)
+    logits = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    target = Tensor(np.array([0, 2, 1, 2]))
+    d = Dot(draw_graph(F.cross_entropy(logits, target)))
+    assert d.cluster_labels() == ["cross_entropy"]  # one box, not ten loose primitives
+    ops = [n for n in d.nodes.values() if n["kind"] == "op"]
+    assert len(ops) > 3 and all(n["clusters"][:1] == ("cross_entropy",) for n in ops)
+    p = logits.sigmoid()
+    y = Tensor((rng.random((4, 3)) > 0.5).astype(np.float64))
+    for loss, args in [(F.mse_loss, (p, y)), (F.l1_loss, (p, y)), (F.smooth_l1_loss, (p, y)),
+                       (F.huber_loss, (p, y)), (F.binary_cross_entropy, (p, y)),
+                       (F.binary_cross_entropy_with_logits, (logits, y)),
+                       (F.nll_loss, (F.log_softmax(logits, dim=1), target)),
+                       (F.triplet_margin_loss, (logits, p, y))]:
+        labels = Dot(draw_graph(loss(*args))).cluster_labels()
+        assert loss.__name__ in labels, (loss.__name__, labels)
+
+
+def test_max_scope_depth_draws_deeper_boxes_as_single_nodes() -> None:
+    rng = np.random.default_rng(4)
+    x = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    target = Tensor(rng.standard_normal((4, 3)), name="target")
+    loss = F.mse_loss(x * 2.0, target) + F.cross_entropy(x, Tensor(np.array([0, 2, 1, 2])))
+    full = Dot(draw_graph(loss))
+    assert full.cluster_labels() == ["mse_loss", "cross_entropy"]
+    n_ops = Counter(n["clusters"][:1] for n in full.nodes.values() if n["kind"] == "op")
+    d = Dot(draw_graph(loss, max_scope_depth=0))
+    assert d.cluster_labels() == []
+    boxes = [n["text"] for n in d.nodes.values() if n["kind"] == "box"]
+    assert boxes == [f"{name} ({n_ops[(name,)]} ops)" for name in ("mse_loss", "cross_entropy")]
+    assert d.ops() == {"Mul": 1, "Add": 1}  # the ops outside any box stay ops
+    consts = sorted(n["text"] for n in d.nodes.values() if n["kind"] == "const")
+    assert consts == ["scalar", "target (4, 3)"]  # a box keeps only its named constants
+    assert all(s in d.nodes and t in d.nodes for s, t, _ in d.edges)
+    # an LSTM drawn with its steps as single nodes, in time order
+    steps = _lstm(6, max_scope_depth=0)
+    boxes = [n["text"].split(" (")[0] for n in steps.nodes.values() if n["kind"] == "box"]
+    assert boxes == [f"step {t}" for t in range(1, 7)]
+    with pytest.raises(ValueError, match="max_scope_depth"):
+        draw_graph(loss, max_scope_depth=-1)

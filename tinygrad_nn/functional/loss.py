@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops as P
+from .._scope import composite
 from ..tensor import Tensor
 from ..tensor_functions import where
 from .basic import as_tensor
@@ -51,6 +52,7 @@ def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
     return x, y
 
 
+@composite
 def mse_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
              reduction: str = "mean", weight: Any = None) -> Tensor:
     """Mean squared error (x - y)^2; x, y: same shape; ``weight`` (same shape) gives
@@ -75,6 +77,7 @@ def _weighted(loss: Tensor, weight: Any, reduction: str, name: str,
     return _reduce(wl, reduction, name)
 
 
+@composite
 def l1_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
             reduction: str = "mean", weight: Any = None) -> Tensor:
     """Mean absolute error |x - y|; x, y: same shape; ``weight`` as in ``mse_loss``."""
@@ -83,6 +86,7 @@ def l1_loss(input: Any, target: Any, size_average: bool | None = None, reduce: b
     return _weighted((input - target).abs(), weight, reduction, "l1_loss", mean_by_weight=True)
 
 
+@composite
 def smooth_l1_loss(input: Any, target: Any, size_average: bool | None = None,
                    reduce: bool | None = None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
@@ -98,6 +102,7 @@ def smooth_l1_loss(input: Any, target: Any, size_average: bool | None = None,
     )
 
 
+@composite
 def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0,
                weight: Any = None) -> Tensor:
     """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta); ``weight`` scales each
@@ -109,6 +114,7 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     return _weighted(loss, weight, reduction, "huber_loss", mean_by_weight=False)
 
 
+@composite
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
                          size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
@@ -127,6 +133,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
+@composite
 def binary_cross_entropy_with_logits(
     input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
     reduce: bool | None = None, reduction: str = "mean", pos_weight: Any = None
@@ -167,6 +174,7 @@ def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) ->
         raise IndexError(f"{name}: target {int(bad.flat[0])} is out of range for {c} classes")
 
 
+@composite
 def nll_loss(
     input: Any, target: Any, weight: Any = None, size_average: bool | None = None,
     ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean"
@@ -205,6 +213,7 @@ def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
     return _reduce(loss, reduction, "nll_loss")
 
 
+@composite
 def cross_entropy(
     input: Any,
     target: Any,
@@ -269,6 +278,7 @@ def _pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
     return (d.abs() ** p).sum(-1) ** (1.0 / p)
 
 
+@composite
 def triplet_margin_loss(
     anchor: Any,
     positive: Any,

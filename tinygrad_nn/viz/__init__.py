@@ -46,6 +46,7 @@ def draw_graph(
     show_constants: bool = True,
     steps: bool = True,
     mark_nonfinite: bool = False,
+    max_scope_depth: int | None = None,
 ) -> Any:
     """Graph of the ops that computed ``output``: Tensor(s) -> ``graphviz.Digraph``.
 
@@ -76,6 +77,9 @@ def draw_graph(
     steps : group the ops of each step of a recurrence (an RNN or LSTM unrolled in a
         loop: the ops between consecutive uses of the same weight, at least 3 of them)
         in a "step t" cluster; the steps are laid out in time order, one band.
+    max_scope_depth : draw boxes (modules, composite functions, steps) nested at most this
+        deep; a box nested deeper is drawn as one node labelled like the box
+        (``max_scope_depth=0``: every top-level box is one node, ``cross_entropy (9 ops)``).
     mark_nonfinite : mark in red the first op (in recording order) whose output holds
         NaN or inf, or, when no held value does, the op nearest the output that passed a
         non-finite gradient; grey the ops it flowed into; red leaves and constants hold
@@ -83,13 +87,18 @@ def draw_graph(
         outputs, named and retained tensors, and the arrays ops saved for backward (freed
         by ``backward()`` unless ``retain_graph=True``); gradients of leaves and retained
         tensors. ``output`` may also be an exception carrying the tensor whose graph
-        failed (``err.tensor`` or ``err.output``): it is drawn with the marks.
+        failed (``err.tensor`` or ``err.output``): it is drawn with the marks; anomaly
+        mode's ``RuntimeError`` also carries the op it stopped at (``err.node``), which is
+        the one marked red.
     """
+    culprit = None
     if isinstance(output, BaseException):
-        root = getattr(output, "tensor", None) or getattr(output, "output", None)
+        root = getattr(output, "tensor", None)
+        root = getattr(output, "output", None) if root is None else root
         if root is None:
             raise TypeError(f"draw_graph: the {type(output).__name__} carries no tensor "
                             "(.tensor or .output) whose graph could be drawn")
+        culprit = getattr(output, "node", None)
         output, mark_nonfinite = root, True
     outputs = _outputs(output)
     names: dict[int, str] = {}
@@ -107,7 +116,8 @@ def draw_graph(
     return _draw(outputs, names, held, param_ids, module, show_shapes=show_shapes,
                  show_grads=show_grads, show_values=show_values, rankdir=rankdir, fold=fold,
                  max_depth=max_depth, max_ops=max_ops, compact=compact,
-                 show_constants=show_constants, steps=steps, mark_nonfinite=mark_nonfinite)
+                 show_constants=show_constants, steps=steps, mark_nonfinite=mark_nonfinite,
+                 culprit=culprit, max_scope_depth=max_scope_depth)
 
 
 def draw_module(module: Any, *inputs: Any, **kwargs: Any) -> Any:
@@ -161,13 +171,16 @@ def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
           show_grads: bool = False, show_values: bool | int = False, rankdir: str = "LR",
           fold: bool | int = False, max_depth: int | None = None, max_ops: int | None = None,
           compact: bool = False, show_constants: bool = True, steps: bool = True,
-          mark_nonfinite: bool = False) -> Any:
+          mark_nonfinite: bool = False, culprit: Any = None,
+          max_scope_depth: int | None = None) -> Any:
     if rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
-    for arg, value in (("max_depth", max_depth), ("max_ops", max_ops)):
+    for arg, value, least in (("max_depth", max_depth, 1), ("max_ops", max_ops, 1),
+                              ("max_scope_depth", max_scope_depth, 0)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < 1):
-            raise ValueError(f"draw_graph: {arg} must be None or an int >= 1, got {value!r}")
+                                  or value < least):
+            raise ValueError(
+                f"draw_graph: {arg} must be None or an int >= {least}, got {value!r}")
     if isinstance(fold, bool):
         depth = FOLD_DEPTH if fold else 0
     elif isinstance(fold, int) and fold >= 1:
@@ -192,7 +205,8 @@ def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
     return build(w, names=names, held=held, param_ids=param_ids, scopes=scopes,
                  show_shapes=show_shapes, show_grads=show_grads, max_values=max_values,
                  compact=compact, show_constants=show_constants, folded=depth > 0, steps=steps,
-                 rankdir=rankdir, mark_nonfinite=mark_nonfinite)
+                 rankdir=rankdir, mark_nonfinite=mark_nonfinite, culprit=culprit,
+                 max_scope_depth=max_scope_depth)
 
 
 def _outputs(output: Any) -> list[Tensor]:

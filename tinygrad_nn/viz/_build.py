@@ -7,6 +7,7 @@ from typing import Any
 
 from .._scope import Call
 from . import _nodes as N
+from ._collapse import collapse
 from ._collect import Walk
 from ._dot import (
     CONST_EDGE,
@@ -140,7 +141,8 @@ def _common_prefix(keys: list[tuple[Any, ...]]) -> tuple[Any, ...]:
 def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: set[int] | None,
           scopes: Scopes, show_shapes: bool, show_grads: bool, max_values: int, compact: bool,
           show_constants: bool, folded: bool, steps: bool, rankdir: str,
-          mark_nonfinite: bool = False) -> Any:
+          mark_nonfinite: bool = False, culprit: Any = None,
+          max_scope_depth: int | None = None) -> Any:
     """The ``Graph`` for walk ``w`` (see ``draw_graph`` for the options).
 
     ``names`` and ``held`` map ``id(node)`` to a tensor's name and to a Tensor still
@@ -152,13 +154,16 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
     keys = [scopes.key(N.scope(u.node), calls=not folded) for u in w.units]
     if steps and not folded:
         keys = add_steps(w.units, keys)
+    if max_scope_depth is not None:
+        w, keys = collapse(w, keys, max_scope_depth)
     d = _Writer(names, held, show_shapes, show_grads, max_values)
+    d.box_label = lambda box: scopes.label(box, calls=not folded)
     d.steps = step_of(keys)
     if len(w.units) <= STATS_MAX_OPS or mark_nonfinite:
         d.known = {id(node): arr for u in w.units for v in u.members[:1]
                    for node, arr in N.saved_values(v)}
     if mark_nonfinite:
-        d.marks = find(w, held)
+        d.marks = find(w, held, culprit)
     for key in keys:  # clusters in the order their ops ran
         if key:
             d.clusters.setdefault(key, [])
@@ -201,6 +206,7 @@ class _Writer:
         self.steps: list[tuple[Any, int] | None] = []  # per unit: (loop, step) or None
         self.marks: Marks | None = None  # mark_nonfinite's findings
         self.known: dict[int, Any] = {}  # id(node) -> its array, saved by an op for backward
+        self.box_label: Any = str  # a collapsed box's key -> its label
 
     def tip(self, name: str | None, shape: Any, dtype: Any, t: Any, where: str | None = None,
             arr: Any = None) -> str:
@@ -246,27 +252,27 @@ class _Writer:
         cut_index = {id(p): j for j, p in enumerate(w.cut_nodes)}
         named = [self.names.get(id(u.node)) or N.out_name(u.node) for u in w.units]
         # folded units can feed units drawn before them (the loop's back edge): decide first
-        self.drawn_t = {i for i, u in enumerate(w.units) if u.is_output or not compact or named[i]}
+        self.drawn_t = {i for i, u in enumerate(w.units)
+                        if u.is_output or u.box is None and (not compact or named[i])}
         for i, (u, key) in enumerate(zip(w.units, keys)):
             v = u.node
-            detail = ""
-            if N.index(v) is not None:  # GetItem: show the index, unless folded ones differ
-                texts = {index_text(N.index(m)) for m in u.members[:1000]}
-                detail = texts.pop() if len(texts) == 1 else "[…]"
             shape = N.out_shape(v) if compact and self.show_shapes else None
-            label = op_label(N.op_name(v), u.count, shape, detail, N.note(v))
-            where = N.created_at(v)
-            tip = tooltip([N.op_name(v) + (f" ×{u.count}" if u.count > 1 else ""),
-                           f"→ {fmt_shape(N.out_shape(v))} {dtype_name(N.out_dtype(v))}",
-                           f"created at {where}" if where else ""])
-            style = STYLE["op"]
+            if u.box is not None:  # max_scope_depth: a whole box as one node
+                name = self.box_label(u.box)
+                label = op_label(name, 1, shape, f"({u.count} ops)")
+                tip = tooltip([f"{name}: {u.count} ops", ", ".join(sorted(
+                    {N.op_name(m) for m in u.members[:1000]}))])
+                style = STYLE["box"]
+            else:
+                label, tip = self.op_text(u, shape)
+                style = STYLE["op"]
             if self.marks is not None:
                 if i in self.marks.red_ops:
                     style = STYLE["nonfinite"]
                 elif i in self.marks.grey_ops:
                     style = STYLE["after"]
             self.put(key, f"O{i} [label={label} {tip} {style}]")
-            consts = _const_slots(v)
+            consts: dict[int, dict[int, Any]] = {}
             if i in self.drawn_t:
                 self.tensor_node(i, u, key, named[i])
             for slot, refs in enumerate(u.inputs):
@@ -278,8 +284,14 @@ class _Writer:
                     elif kind == "cut":
                         self.edges.append(f"K{cut_index[id(ref)]} -> O{i}")
                     elif show_constants:
-                        c = consts.get(slot)
-                        name = c is not None and (self.names.get(id(c)) or c.name)
+                        cv, cslot = (v, slot) if u.const_src is None else u.const_src[slot]
+                        if id(cv) not in consts:
+                            consts[id(cv)] = _const_slots(cv)
+                        c = consts[id(cv)].get(cslot)
+                        name = (c is not None and (self.names.get(id(c)) or c.name)
+                                or N.input_name(cv, cslot))
+                        if u.box is not None and not name:
+                            continue  # a box's unnamed constants are its internals
                         text = f"<b>{html.escape(name)}</b>" if name else (
                             "scalar" if ref == () else "constant")
                         if ref != () and self.show_shapes:
@@ -288,6 +300,20 @@ class _Writer:
                         self.put(key, f"C{i}_{slot} [label=<{text}> {tip} "
                                       f"{self.leaf_style(c, 'const')}]")
                         self.edges.append(f"C{i}_{slot} -> O{i}{CONST_EDGE}")
+
+    def op_text(self, u: Any, shape: Any) -> tuple[str, str]:
+        """The label and tooltip of an op node (a fold class of them)."""
+        v = u.node
+        detail = ""
+        if N.index(v) is not None:  # GetItem: show the index, unless folded ones differ
+            texts = {index_text(N.index(m)) for m in u.members[:1000]}
+            detail = texts.pop() if len(texts) == 1 else "[…]"
+        label = op_label(N.op_name(v), u.count, shape, detail, N.note(v))
+        where = N.created_at(v)
+        tip = tooltip([N.op_name(v) + (f" ×{u.count}" if u.count > 1 else ""),
+                       f"→ {fmt_shape(N.out_shape(v))} {dtype_name(N.out_dtype(v))}",
+                       f"created at {where}" if where else ""])
+        return label, tip
 
     def tensor_node(self, i: int, u: Any, key: tuple[Any, ...], name: str | None) -> None:
         """The output tensor of unit ``i``; outputs of the whole graph stay outside clusters."""

@@ -2,8 +2,9 @@
 
 A *unit* is one drawn op node. Without folding it is one graph node; with folding it is a
 class of ops that did the same computation (same op, shapes, module and k-hop ancestry,
-e.g. one LSTM gate across all time steps), drawn once with a count. Every walk here is
-iterative (rule 7): graphs of 10^5 ops are fine.
+e.g. one LSTM gate across all time steps), drawn once with a count. The ops come from the
+engine's one graph walk (``iter_nodes``) in recording order; every loop here is iterative
+(rule 7): graphs of 10^5 ops are fine.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine import iter_nodes
 from . import _nodes as N
 
 
@@ -25,6 +27,8 @@ class Unit:
     # input slot -> kind, ref: ("op", unit index) | ("leaf", Tensor) | ("const", shape)
     #                          | ("cut", hidden parent node)
     inputs: list[list[tuple[str, Any]]] = field(default_factory=list)
+    box: tuple[Any, ...] | None = None  # max_scope_depth: the box this unit stands for
+    const_src: dict[int, tuple[Any, int]] | None = None  # a box's input -> (member, slot)
 
 
 @dataclass
@@ -46,7 +50,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
     distinct outputs (an LSTM's ``h_n`` and ``c_n``) stay apart.
     """
     roots = [N.node_of(t) for t in outputs if t.requires_grad]
-    ops = [v for v in _postorder(roots) if N.is_op(v)]
+    ops = [v for v in reversed(list(iter_nodes(*roots))) if N.is_op(v)]  # oldest first
     depth: dict[int, int] = {id(v): 0 for v in roots}
     for v in reversed(ops):  # consumers first, so a node's depth is final when reached
         d = depth[id(v)] + 1
@@ -101,7 +105,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
                     if id(p) not in seen_cut:
                         seen_cut.add(id(p))
                         cut_nodes.append(p)
-                if not _has(u.inputs[slot], ref):
+                if not has_ref(u.inputs[slot], ref):
                     u.inputs[slot].append(ref)
     for t in outputs:  # an output that is itself a leaf is drawn as a leaf
         if t.requires_grad and N.is_leaf(t) and id(t) not in seen_leaf:
@@ -110,27 +114,7 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
     return Walk(units, leaves, list(outputs), len(ops) - len(kept), cut_nodes)
 
 
-def _postorder(roots: list[Any]) -> list[Any]:
-    """Nodes reachable from ``roots``, parents before children, first inputs first."""
-    order: list[Any] = []
-    seen: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(r, False) for r in reversed(roots)]
-    while stack:
-        v, done = stack.pop()
-        if done:
-            order.append(v)
-            continue
-        if id(v) in seen:
-            continue
-        seen.add(id(v))
-        stack.append((v, True))
-        if N.is_op(v):
-            stack.extend((p, False) for p in reversed(N.parents(v))
-                         if p is not None and id(p) not in seen)
-    return order
-
-
-def _has(refs: list[tuple[str, Any]], ref: tuple[str, Any]) -> bool:
+def has_ref(refs: list[tuple[str, Any]], ref: tuple[str, Any]) -> bool:
     kind, r = ref
     return any(k == kind and (x is r if kind in ("leaf", "cut") else x == r) for k, x in refs)
 

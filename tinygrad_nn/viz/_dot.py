@@ -22,6 +22,7 @@ STYLE = {
     "output": ('shape=ellipse margin="0.02,0.01" style="filled,bold" fillcolor="#d9ead3" '
                'color="#38761d" penwidth=2'),
     "op": 'shape=box style="rounded,filled" fillcolor="#e8e8e8" color="#666666"',
+    "box": 'shape=box3d style=filled fillcolor="#dfe9f3" color="#3d6fa5"',  # a collapsed box
     "cut": 'shape=plaintext fontcolor="#888888"',
     # mark_nonfinite: where a NaN / inf first appears, and what it flowed into
     "nonfinite": 'shape=box style="rounded,filled,bold" fillcolor="#f4cccc" color="#cc0000" '

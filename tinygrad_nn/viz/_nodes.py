@@ -1,44 +1,49 @@
-"""Every read of a graph node the drawing makes, in one place.
+"""Every read of a graph node the drawing makes, in one place, through the public node API.
 
-The rest of ``viz`` sees a node only through these functions. Today they read the node
-objects the core records (``Function`` instances for ops, leaf Tensors); when the core
-exposes PyTorch's node API (``grad_fn``, ``next_functions``, ``name()``) and one metadata
-hook for drawing data, only this file changes.
+A Tensor's ``grad_fn`` is its node (None for a leaf); a node's ``next_functions`` gives its
+inputs (a node, an ``AccumulateGrad`` whose ``.variable`` is a leaf, or None for a
+constant), ``name()`` its op, ``metadata`` what recorders attached (``scope``, ``name``,
+``input_names``, ``traceback_``). What only drawings need is on the node too and documented
+in docs/engine.md section 8: ``seq``, ``in_shapes``, ``out_shape``, ``out_dtype``,
+``retained``, ``op_options()``, ``saved_values()`` and the op class's ``draw_note``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
-from ..function import _OUT, Function
+from ..engine import Node
 
-_BASE = set(vars(Function()))  # what every node has; the rest are the op's options
 # x[t] differs per time step: folding exactly such ops is the point, so the index of
 # GetItem / ScatterAdd does not keep ops apart (the slices i, f, o of gates fold too)
 _FOLD_IGNORES = {"idx"}
+_FRAME = re.compile(r'File "([^"]*)", line (\d+), in (\S+)(?:\n {4}(?! *File)(.*))?')
 
 
 def node_of(t: Any) -> Any:
     """The graph node of a Tensor: the op that computed it, or the Tensor itself if a leaf."""
-    ctx = t._ctx
-    return t if ctx is None else ctx
+    fn = t.grad_fn
+    return t if fn is None else fn
 
 
 def is_op(v: Any) -> bool:
     """True for an op node, False for a leaf Tensor."""
-    return v._is_fn  # type: ignore[no-any-return]
+    return isinstance(v, Node)
 
 
 def is_leaf(t: Any) -> bool:
     """A Tensor no recorded op computed."""
-    return t._ctx is None  # type: ignore[no-any-return]
+    return t.grad_fn is None  # type: ignore[no-any-return]
 
 
 def parents(v: Any) -> tuple[Any, ...]:
-    """Per input of op ``v``: the input's node, or None when it needed no gradient."""
-    return v.parents  # type: ignore[no-any-return]
+    """Per input of op ``v``: the input's node (a leaf Tensor for a leaf), or None when it
+    needed no gradient."""
+    return tuple(n if n is None or isinstance(n, Node) else n.variable
+                 for n, _ in v.next_functions)
 
 
 def in_shapes(v: Any) -> tuple[tuple[int, ...], ...]:
@@ -47,8 +52,8 @@ def in_shapes(v: Any) -> tuple[tuple[int, ...], ...]:
 
 
 def op_name(v: Any) -> str:
-    """The op's name: its class name (``MatMul``)."""
-    return type(v).__name__
+    """The op's name: PyTorch's node name without its suffix (``MatMul``)."""
+    return v.name().removesuffix("Backward0")  # type: ignore[no-any-return]
 
 
 def out_shape(v: Any) -> tuple[int, ...]:
@@ -61,42 +66,52 @@ def out_dtype(v: Any) -> Any:
 
 def out_name(v: Any) -> str | None:
     """The ``.name`` given to the op's output tensor, if any."""
-    return v.out_name  # type: ignore[no-any-return]
+    return v.metadata.get("name")  # type: ignore[no-any-return]
+
+
+def input_name(v: Any, slot: int) -> str | None:
+    """The ``.name`` of the constant fed to input ``slot`` of op ``v``, if it had one."""
+    names = v.metadata.get("input_names")
+    return None if names is None else names.get(slot)
 
 
 def scope(v: Any) -> Any:
     """The stack of modules / composite calls running when the op was recorded."""
-    return v.scope
+    return v.metadata.get("scope")
 
 
 def note(v: Any) -> str | None:
     """Text shown under the op's name (a fused op's math), if any."""
-    return v.draw_note  # type: ignore[no-any-return]
+    return getattr(type(v), "draw_note", None)
 
 
 def created_at(v: Any) -> str | None:
-    """Where the op was created (``file:line in function``), when anomaly mode recorded it."""
-    where = getattr(v, "created_at", None) or getattr(v, "_created_at", None)
-    if where is None:
+    """Where the op was created (``file:line in function: code``), innermost frame, when
+    anomaly mode recorded it."""
+    tb = v.metadata.get("traceback_") if is_op(v) else None
+    if not tb:
         return None
-    if isinstance(where, (list, tuple)):  # a traceback summary: its innermost user frame
-        where = where[-1] if where else None
-    return None if where is None else str(where)
+    frames = _FRAME.findall(tb)
+    if not frames:
+        return str(tb).strip().splitlines()[-1]
+    path, line, fn, code = frames[-1]
+    where = f"{path.rsplit('/', 1)[-1]}:{line} in {fn}"
+    return f"{where}: {code.strip()}" if code else where
 
 
 def seq(v: Any) -> int:
     """Recording order: an op always has a larger number than the ops it consumed."""
-    return v._seq  # type: ignore[no-any-return]
+    return v.seq  # type: ignore[no-any-return]
 
 
 def index(v: Any) -> Any:
     """The index of an indexing op (``GetItem``), or None for other ops."""
-    return getattr(v, "idx", None)
+    return v.op_options().get("idx")
 
 
 def output_tensor(v: Any) -> Any:
     """The op's output Tensor if something keeps it (``retain_grad()``), else None."""
-    ref = v._retained
+    ref = v.retained
     return None if ref is None else ref()
 
 
@@ -104,17 +119,17 @@ def const_inputs(v: Any) -> list[Any]:
     """Tensors fed to op ``v`` that needed no gradient and that the op saved (in order).
 
     Only ops that save an input for backward (MatMul, Mul, ...) keep it; others keep
-    just its shape, so a constant fed to them cannot be named.
+    just its shape (and its ``.name``, ``input_name``).
     """
-    srcs = getattr(v, "_saved_src", ())
-    return [s for s in srcs if hasattr(s, "_ctx") and s._ctx is None and not s.requires_grad]
+    return [s for s, _ in v.saved_values()
+            if s is not None and not isinstance(s, Node) and not s.requires_grad]
 
 
 def options(v: Any) -> str:
-    """The op's own attributes (index, axes ...): ops differing in them never fold."""
+    """The op's own settings (index, axes ...): ops differing in them never fold."""
     opts = []
-    for k, x in sorted(vars(v).items()):
-        if k in _BASE or k in _FOLD_IGNORES or k.startswith("_"):
+    for k, x in sorted(v.op_options().items()):
+        if k in _FOLD_IGNORES:
             continue
         if isinstance(x, np.ndarray):
             x = (x.shape, hash(x.tobytes())) if x.size <= 64 else x.shape
@@ -138,9 +153,5 @@ def saved_values(v: Any) -> list[tuple[Any, np.ndarray]]:
     Available until ``backward()`` frees them (``retain_graph=True`` keeps them); this is
     how a drawing sees intermediate values the graph does not otherwise keep.
     """
-    saved = v._saved
-    if not saved:
-        return []
-    return [(v if src is _OUT else src, value)
-            for value, src in zip(saved, v._saved_src)
+    return [(src, value) for src, value in v.saved_values()
             if src is not None and isinstance(value, np.ndarray)]

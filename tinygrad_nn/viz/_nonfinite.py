@@ -32,11 +32,14 @@ def finite(a: Any) -> bool:
     return a.dtype.kind not in "fc" or bool(np.isfinite(a).all())
 
 
-def find(w: Walk, held: dict[int, Any]) -> Marks:
+def find(w: Walk, held: dict[int, Any], culprit: Any = None) -> Marks:
     """The first op (recording order) with a non-finite output, or else with a non-finite
-    gradient, and the ops its NaN / inf flowed into."""
+    gradient, and the ops its NaN / inf flowed into; ``culprit``: the node anomaly mode
+    stopped at (an error's ``.node``), marked as such."""
     units = w.units
     unit_of = {id(v): i for i, u in enumerate(units) for v in u.members}
+    if culprit is not None and id(culprit) in unit_of:
+        return _anomaly_marks(units, unit_of[id(culprit)], held)
     bad_out: set[int] = set()
     bad_in: set[int] = set()
     marks = Marks()
@@ -92,6 +95,21 @@ def find(w: Walk, held: dict[int, Any]) -> Marks:
     marks.caption = (_where("first op (in backward order) passing a non-finite gradient",
                             units[c].node) + "; grey: ops its gradient flowed into")
     marks.grey_ops = _flow(units, {c}, forward=False) - {c}
+    return marks
+
+
+def _anomaly_marks(units: list[Any], c: int, held: dict[int, Any]) -> Marks:
+    """Anomaly mode's culprit: an op whose output (forward check) or whose gradient
+    (backward) was not finite; grey: where that value would have flowed."""
+    v = units[c].node
+    t = _held(held, v)
+    forward = t is not None and not finite(N.values(t))
+    marks = Marks(red_ops={c})
+    what = "output" if forward else "gradient"
+    marks.caption = _where(f"the op anomaly mode stopped at (non-finite {what})", v)
+    marks.grey_ops = _flow(units, {c}, forward=forward) - {c}
+    marks.caption += "; grey: ops its " + ("output flowed into" if forward else
+                                           "gradient would flow into")
     return marks
 
 
