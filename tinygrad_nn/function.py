@@ -36,7 +36,6 @@ drawing read it.
 from __future__ import annotations
 
 import itertools
-from array import array
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +54,7 @@ class _Released(tuple):  # type: ignore[type-arg]
 
 _RELEASED = _Released()  # a node's ``_saved`` once backward freed the saved values
 _counter = itertools.count(1)
-_ZERO = (0,)
+_VC0 = np.zeros(1, np.int64)  # copied for each new version counter
 
 _FREED = (
     "{op}: trying to backward through the graph a second time (or to read its saved "
@@ -88,11 +87,11 @@ class TensorBase:
     @property
     def _vc(self) -> Any:
         """The version counter (``vc[0]``), shared by views of one array: made on first
-        need (saved by a node, viewed, changed in place), as an ``array('q')``, which the
-        cyclic GC does not track (nodes keep the counters of what they saved)."""
+        need (saved by a node, viewed, changed in place), as a 1-element int64 array, which
+        the cyclic GC does not track (nodes keep the counters of what they saved)."""
         vc = self._vcnt
         if vc is None:
-            vc = self._vcnt = array("q", _ZERO)
+            vc = self._vcnt = _VC0.copy()
         return vc
 
     @_vc.setter
@@ -163,6 +162,10 @@ class Function(Node):
     # where each came from (``_saved_src``), the version counters and versions they had
     # (``_vcs``: counter, version, counter, version ...); under create_graph ``_tensor``
     # makes Tensors (the incoming gradient's _make)
+    in_shapes: tuple[Any, ...]
+    needs_input_grad: tuple[bool, ...]
+    out_shape: tuple[int, ...]
+    out_dtype: Any
     _saved: tuple[Any, ...] | None
     _saved_src: tuple[Any, ...]
     _vcs: tuple[Any, ...]
@@ -203,7 +206,7 @@ class Function(Node):
         if make is None:
             return saved
         out: list[Any] = []
-        for i, (value, src) in enumerate(zip(saved, self._saved_src)):
+        for i, (value, src) in enumerate(zip(saved, self.saved_sources())):
             if self._recompute and i in self._recompute:
                 out.append(self._recompute[i](*out))
             elif src is None:
@@ -215,6 +218,14 @@ class Function(Node):
             else:  # a leaf input
                 out.append(src)
         return tuple(out)
+
+    def saved_sources(self) -> tuple[Any, ...]:
+        """Per saved value, where it came from: ``_OUT`` (the output), an input's node, a
+        leaf Tensor (one that requires grad, or a constant input), or None (a constant)."""
+        parents = self.parents
+        return tuple(
+            parents[s] if type(s) is int else s for s in getattr(self, "_saved_src", ())
+        )
 
     saved = saved_tensors
 
@@ -257,7 +268,8 @@ class Function(Node):
         """Run ``forward`` on the inputs' arrays and record the node when grad is on."""
         enabled = _mode.enabled
         arrays = []
-        parents = []
+        parents: list[Any] = []
+        needs = []
         shapes = []
         record = False
         make = None
@@ -271,6 +283,7 @@ class Function(Node):
                     record = True
                     ctx_a = a._ctx
                     parents.append(a if ctx_a is None else ctx_a)  # its node (op or leaf)
+                    needs.append(True)
                     continue
             else:
                 if isinstance(a, np.generic):  # a NumPy scalar combines like a Python number:
@@ -278,9 +291,10 @@ class Function(Node):
                 arrays.append(a)
                 shapes.append(getattr(a, "shape", ()))
             parents.append(None)
+            needs.append(False)
         if make is None:
             raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
-        ctx = object.__new__(cls)
+        ctx = cls()
         ctx._saved = None
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
@@ -302,8 +316,8 @@ class Function(Node):
         if not record:
             return result
         ctx.seq = next(_counter)
-        ctx.parents = parents = tuple(parents)
-        ctx.needs_input_grad = tuple([p is not None for p in parents])
+        ctx.parents = tuple(parents)
+        ctx.needs_input_grad = tuple(needs)
         ctx.in_shapes = tuple(shapes)
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
@@ -384,8 +398,11 @@ class Function(Node):
 def _sources(
     saved: tuple[Any, ...], out: Any, result: Any, args: tuple[Any, ...], arrays: list[Any]
 ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """Where each saved value came from (``_OUT``, an input's node or leaf Tensor, or None:
-    a constant), and the (counter, version) pairs of those Tensors, flat."""
+    """Where each saved value came from, and the version counters and versions (flat) of
+    the Tensors saved. Sources are ``_OUT``, None (a constant), an input's index when that
+    input has a node or is a leaf requiring grad (found in ``parents``), or a constant
+    input's Tensor: mostly ints and objects the cyclic GC does not track, so the tuples
+    drop out of its scans and a node stays one tracked object plus its parents."""
     srcs: list[Any] = []
     vcs: list[Any] = []
     for s in saved:
@@ -395,10 +412,10 @@ def _sources(
             vc = result._vc
             vcs += (vc, vc[0])
         else:
-            for a, arr in zip(args, arrays):
+            for i, (a, arr) in enumerate(zip(args, arrays)):
                 if s is arr and isinstance(a, TensorBase):
                     # the node, not the Tensor: an in-place op may rebase the Tensor later
-                    src = a._ctx if a._ctx is not None else a
+                    src = i if a.requires_grad else a
                     vc = a._vc
                     vcs += (vc, vc[0])
                     break

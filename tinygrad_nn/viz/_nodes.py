@@ -106,7 +106,7 @@ def const_inputs(v: Any) -> list[Any]:
     Only ops that save an input for backward (MatMul, Mul, ...) keep it; others keep
     just its shape, so a constant fed to them cannot be named.
     """
-    srcs = getattr(v, "_saved_src", ())
+    srcs = v.saved_sources()
     return [s for s in srcs if hasattr(s, "_ctx") and s._ctx is None and not s.requires_grad]
 
 
@@ -142,5 +142,5 @@ def saved_values(v: Any) -> list[tuple[Any, np.ndarray]]:
     if not saved:
         return []
     return [(v if src is _OUT else src, value)
-            for value, src in zip(saved, v._saved_src)
+            for value, src in zip(saved, v.saved_sources())
             if src is not None and isinstance(value, np.ndarray)]
