@@ -275,7 +275,8 @@ class Function(Node):
         make = None
         for a in args:
             if isinstance(a, TensorBase):
-                make = a._make
+                if make is None:
+                    make = a._make
                 d = a._data
                 arrays.append(d)
                 shapes.append(d.shape)
@@ -296,6 +297,7 @@ class Function(Node):
             raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
         ctx = cls()
         ctx._saved = None
+        ctx.needs_input_grad = tuple(needs)  # known before forward: save only what is needed
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except ValueError as e:  # name the op and every shape, not NumPy's internals
@@ -317,7 +319,6 @@ class Function(Node):
             return result
         ctx.seq = next(_counter)
         ctx.parents = tuple(parents)
-        ctx.needs_input_grad = tuple(needs)
         ctx.in_shapes = tuple(shapes)
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
