@@ -145,30 +145,37 @@ def walk(
     summed gradient (``fresh``: only the engine holds it), after every node that consumed
     it; ``visit`` returns the (parent, gradient) pairs to pass on.
 
-    Op nodes run newest first (a heap on ``-seq``; leaves last); an op is recorded after
-    its inputs, so a node runs once its gradient is complete. A node enters the heap when
-    its first gradient arrives, so branches that receive no gradient are never visited.
+    Op nodes run newest first (a heap of ``-seq`` ints; leaves last); an op is recorded
+    after its inputs, so a node runs once its gradient is complete. A node enters the heap
+    when its first gradient arrives, so branches that receive no gradient are never visited.
     """
-    grads: dict[int, Any] = {}
-    heap: list[tuple[int, int, Any]] = []
+    grads: dict[int, Any] = {}  # pending gradients, by key: -seq for a node, id for a leaf
+    waiting: dict[int, Any] = {}  # the node or leaf of each key
+    heap: list[int] = []
+    leaves: list[int] = []
     push, pop = heapq.heappush, heapq.heappop
     pairs: Iterable[tuple[Any, Any]] = zip(roots, seeds)
     while True:
         for p, gp in pairs:
-            key = id(p)
+            node = isinstance(p, Node)
+            key = -p.seq if node else id(p)
             if key in grads:
                 grads[key] = _sum(grads[key], gp, create)
-            else:
-                grads[key] = gp
-                push(heap, (-p.seq if isinstance(p, Node) else 1, key, p))
-        if not heap:
+                continue
+            grads[key] = gp
+            waiting[key] = p
+            push(heap, key) if node else leaves.append(key)
+        if heap:
+            key = pop(heap)
+        elif leaves:
+            key = leaves.pop()
+        else:
             return
-        _, key, v = pop(heap)
         g = grads.pop(key)
         fresh = type(g) is not np.ndarray and isinstance(g, LazyGrad)
         if fresh:
             g = g.dense()
-        pairs = visit(v, g, fresh)
+        pairs = visit(waiting.pop(key), g, fresh)
 
 
 def run_hooks(hooks: list[Callable[[Any], Any]], g: Any) -> Any:

@@ -37,15 +37,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from . import _anomaly
 from ._shapes import unbroadcast
 from .engine import LazyGrad, Node, _mode
+from .tensor_base import TensorBase, data_of
 
 _OUT = object()  # marks a saved value that is the output of forward
+
+
+class _Released(tuple):  # type: ignore[type-arg]
+    """The type of ``_RELEASED``: empty (so falsy), but told apart by identity."""
+
+
+_RELEASED = _Released()  # a node's ``_saved`` once backward freed the saved values
 _counter = itertools.count(1)
 
 _FREED = (
@@ -59,46 +67,6 @@ NODE_FIELDS = frozenset(
     {"seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype", "hooks",
      "retained"}
 )
-
-
-class TensorBase:
-    """The state of a Tensor, as the recording point reads and writes it (``Tensor`` derives
-    from it: ops reach the Tensor class only through their inputs, never a global)."""
-
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vc", "__weakref__")
-    _data: np.ndarray
-    grad: Any
-    requires_grad: bool
-    _ctx: Any
-    _name: str | None
-    _hooks: list[Callable[[Any], Any]] | None
-    _vc: list[int]
-
-    @staticmethod
-    def _make(data: np.ndarray, ctx: Any) -> Any:
-        """A Tensor holding ``data`` on node ``ctx`` (a constant when None), unchecked."""
-        raise NotImplementedError
-
-    @staticmethod
-    def _new(data: Any, requires_grad: bool = False) -> Any:
-        """``Tensor(data, requires_grad)``: how the method mixins make a Tensor."""
-        raise NotImplementedError
-
-    if TYPE_CHECKING:  # provided by Tensor
-
-        @property
-        def shape(self) -> tuple[int, ...]: ...
-
-        @property
-        def ndim(self) -> int: ...
-
-        @property
-        def dtype(self) -> np.dtype: ...
-
-
-def data_of(x: Any) -> Any:
-    """The array of a Tensor; anything else unchanged."""
-    return x._data if isinstance(x, TensorBase) else x
 
 
 class AccumulateGrad:
@@ -123,26 +91,29 @@ class AccumulateGrad:
 class Function(Node):
     """Base class of every primitive op and of users' custom ops (see module doc)."""
 
+    # Slots for what every recorded node writes (set by ``apply``, so a node is one small
+    # GC-tracked object with no dict); ``__dict__`` stays for ops' own options (``ctx.axis``)
+    # and users' subclasses, and holds the rare fields below when they are set.
+    __slots__ = ("seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype",
+                 "_saved", "_saved_src", "_vcs", "_tensor", "__dict__", "__weakref__")
     view = False  # True when forward returns a view of its first input's array
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
-
-    # the node protocol; class-level defaults keep node creation cheap (set when recorded)
-    seq = 0  # recording order: a node's inputs always have smaller numbers
-    parents: tuple[Any, ...] = ()
-    in_shapes: tuple[Any, ...] = ()
-    needs_input_grad: tuple[bool, ...] = ()
-    out_shape: tuple[int, ...] = ()
-    out_dtype: Any = None
     hooks: list[Callable[[Any], Any]] | None = None
     retained: Any = None
     _metadata: dict[str, Any] | None = None
-    # saved values: the values, where each came from, the versions they had
-    _saved: tuple[Any, ...] | None = None
-    _saved_src: tuple[Any, ...] = ()
-    _vcs: tuple[tuple[list[int], int], ...] = ()
     _recompute: dict[int, Callable[..., Any]] | None = None
-    _tensor: Any = None  # under create_graph: makes Tensors (the incoming gradient's _make)
-    _released = False
+    # saved values (``_saved``: None, the values, or _RELEASED after backward freed them),
+    # where each came from (``_saved_src``), the version counters and versions they had
+    # (``_vcs``: counter, version, counter, version ...); under create_graph ``_tensor``
+    # makes Tensors (the incoming gradient's _make)
+    in_shapes: tuple[Any, ...]
+    needs_input_grad: tuple[bool, ...]
+    out_shape: tuple[int, ...]
+    out_dtype: Any
+    _saved: tuple[Any, ...] | None
+    _saved_src: tuple[Any, ...]
+    _vcs: tuple[Any, ...]
+    _tensor: Any
 
     # -- the contract -------------------------------------------------------------
     @staticmethod
@@ -171,15 +142,15 @@ class Function(Node):
     def saved_tensors(self) -> tuple[Any, ...]:
         """The saved values: arrays on the fast path, Tensors under ``create_graph``."""
         saved = self._saved
-        if saved is None:
-            if self._released:
+        if not saved:
+            if saved is _RELEASED:
                 raise RuntimeError(_FREED.format(op=type(self).__name__))
             return ()
-        make = self._tensor
+        make = getattr(self, "_tensor", None)  # set by run_backward
         if make is None:
             return saved
         out: list[Any] = []
-        for i, (value, src) in enumerate(zip(saved, self._saved_src)):
+        for i, (value, src) in enumerate(zip(saved, self.saved_sources())):
             if self._recompute and i in self._recompute:
                 out.append(self._recompute[i](*out))
             elif src is None:
@@ -191,6 +162,14 @@ class Function(Node):
             else:  # a leaf input
                 out.append(src)
         return tuple(out)
+
+    def saved_sources(self) -> tuple[Any, ...]:
+        """Per saved value, where it came from: ``_OUT`` (the output), an input's node, a
+        leaf Tensor (one that requires grad, or a constant input), or None (a constant)."""
+        parents = self.parents
+        return tuple(
+            parents[s] if type(s) is int else s for s in getattr(self, "_saved_src", ())
+        )
 
     saved = saved_tensors
 
@@ -224,8 +203,9 @@ class Function(Node):
 
     def saved_values(self) -> list[tuple[Any, Any]]:
         """(source, array) per saved value; array None once freed (docs/engine.md section 8)."""
-        srcs = [self if s is _OUT else s for s in self._saved_src]
-        return list(zip(srcs, self._saved or [None] * len(srcs)))
+        srcs = [self if s is _OUT else s for s in self.saved_sources()]
+        saved = self._saved
+        return list(zip(srcs, saved if saved else [None] * len(srcs)))
 
     def register_hook(self, fn: Callable[[Any], Any]) -> Callable[[], None]:
         """Call ``fn(g)`` on the gradient of this node's output; it may return a replacement.
@@ -242,7 +222,7 @@ class Function(Node):
         """Run ``forward`` on the inputs' arrays and record the node when grad is on."""
         enabled = _mode.enabled
         arrays = []
-        parents = []
+        parents: list[Any] = []
         needs = []
         shapes = []
         record = False
@@ -273,6 +253,8 @@ class Function(Node):
         if make is None:
             raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
         ctx = cls()
+        ctx._saved = None
+        ctx.needs_input_grad = tuple(needs)  # known before forward: save only what is needed
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except ValueError as e:  # name the op and every shape, not NumPy's internals
@@ -286,17 +268,14 @@ class Function(Node):
             raw, out = out, np.asarray(out)
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
-        if not record or out.dtype.kind not in "fc":
-            result = make(out, None)
-            if cls.view and isinstance(args[0], TensorBase):
-                result._vc = args[0]._vc
-            return result
-        result = make(out, ctx)
+        record = record and out.dtype.kind in "fc"
+        result = make(out, ctx if record else None)
         if cls.view and isinstance(args[0], TensorBase):
-            result._vc = args[0]._vc
+            result._vc = args[0]._vc  # a view shares its base's version counter
+        if not record:
+            return result
         ctx.seq = next(_counter)
         ctx.parents = tuple(parents)
-        ctx.needs_input_grad = tuple(needs)
         ctx.in_shapes = tuple(shapes)
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
@@ -307,47 +286,35 @@ class Function(Node):
         if _mode.anomaly:
             _anomaly.record(ctx, result)
         if ctx._saved:
-            srcs: list[Any] = []
-            vcs = []
-            for s in ctx._saved:
-                src = None
-                if s is out:
-                    src = _OUT
-                    vcs.append((result._vc, result._vc[0]))
-                else:
-                    for a, arr in zip(args, arrays):
-                        if s is arr and isinstance(a, TensorBase):
-                            # the node, not the Tensor: an in-place op may rebase the Tensor later
-                            src = a._ctx if a._ctx is not None else a
-                            vcs.append((a._vc, a._vc[0]))
-                            break
-                srcs.append(src)
-            ctx._saved_src = tuple(srcs)
-            ctx._vcs = tuple(vcs)
+            ctx._saved_src, ctx._vcs = _sources(ctx._saved, out, result, args, arrays)
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
     def run_backward(self, g: Any, create: bool) -> list[tuple[Any, Any]]:
         """``backward`` checked (saved values intact, one gradient per input), as (parent,
         gradient) pairs, each gradient at its input's shape (engine.Node)."""
-        if self._released and self._saved_src:
+        saved = self._saved
+        if saved:
+            vcs = self._vcs
+            for i in range(0, len(vcs), 2):
+                if vcs[i][0] != vcs[i + 1]:
+                    raise RuntimeError(
+                        f"{type(self).__name__}: one of the values saved for its backward was "
+                        "modified by an in-place operation (its version is "
+                        f"{vcs[i][0]}, expected {vcs[i + 1]}); "
+                        "use an out-of-place op or clone the value before changing it"
+                    )
+        elif saved is _RELEASED and getattr(self, "_saved_src", None):  # it had saved values
             raise RuntimeError(_FREED.format(op=type(self).__name__))
-        for vc, seen in self._vcs:
-            if vc[0] != seen:
-                raise RuntimeError(
-                    f"{type(self).__name__}: one of the values saved for its backward was "
-                    "modified by an "
-                    f"in-place operation (its version is {vc[0]}, expected {seen}); "
-                    "use an out-of-place op or clone the value before changing it"
-                )
         self._tensor = g._make if create else None
         gs = type(self).backward(self, g)
-        if not isinstance(gs, tuple):
+        parents = self.parents
+        if type(gs) is not tuple:
             gs = tuple(gs) if isinstance(gs, list) else (gs,)
-        if len(gs) != len(self.parents):
+        if len(gs) != len(parents):
             raise RuntimeError(
                 f"{type(self).__name__}.backward returned {len(gs)} gradient(s), expected "
-                f"{len(self.parents)} (one per input of forward)"
+                f"{len(parents)} (one per input of forward)"
             )
         if create:
             gs = tuple(
@@ -358,7 +325,7 @@ class Function(Node):
         if _mode.anomaly and _mode.check_nan:
             _anomaly.check_finite(self, gs)
         pairs = []
-        for p, gp, shape in zip(self.parents, gs, self.in_shapes):
+        for p, gp, shape in zip(parents, gs, self.in_shapes):
             if p is None or gp is None:
                 continue
             if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
@@ -382,11 +349,38 @@ class Function(Node):
         return out
 
     def release(self) -> None:
-        self._saved = None
-        self._released = True
+        self._saved = _RELEASED
 
     def __repr__(self) -> str:
         return f"<{self.name()} node, output {self.out_shape}>"
+
+
+def _sources(
+    saved: tuple[Any, ...], out: Any, result: Any, args: tuple[Any, ...], arrays: list[Any]
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Where each saved value came from, and the version counters and versions (flat) of
+    the Tensors saved. Sources are ``_OUT``, None (a constant), an input's index when that
+    input has a node or is a leaf requiring grad (found in ``parents``), or a constant
+    input's Tensor: mostly ints and objects the cyclic GC does not track, so the tuples
+    drop out of its scans and a node stays one tracked object plus its parents."""
+    srcs: list[Any] = []
+    vcs: list[Any] = []
+    for s in saved:
+        src = None
+        if s is out:
+            src = _OUT
+            vc = result._vc
+            vcs += (vc, vc[0])
+        else:
+            for i, (a, arr) in enumerate(zip(args, arrays)):
+                if s is arr and isinstance(a, TensorBase):
+                    # the node, not the Tensor: an in-place op may rebase the Tensor later
+                    src = i if a.requires_grad else a
+                    vc = a._vc
+                    vcs += (vc, vc[0])
+                    break
+        srcs.append(src)
+    return tuple(srcs), tuple(vcs)
 
 
 def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Callable[..., Any]:

@@ -105,7 +105,7 @@ class Tensor(
         self._ctx: Function | None = None
         self._name = name
         self._hooks: list[Callable[[Any], Any]] | None = None
-        self._vc = [0]
+        self._vcnt = None
 
     @staticmethod
     def _make(data: np.ndarray, ctx: Any) -> Tensor:
@@ -117,7 +117,7 @@ class Tensor(
         t._ctx = ctx
         t._name = None
         t._hooks = None
-        t._vc = [0]
+        t._vcnt = None
         return t
 
     # -- attributes ---------------------------------------------------------------

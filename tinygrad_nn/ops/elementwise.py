@@ -42,7 +42,8 @@ class Sub(Function):
 class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        ctx.save_for_backward(x, y)
+        gx, gy = ctx.needs_input_grad  # keep x only for y's gradient (x * 2.0 keeps no x)
+        ctx.save_for_backward(x if gy else None, y if gx else None)
         return x * y
 
     @staticmethod

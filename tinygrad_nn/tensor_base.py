@@ -1,0 +1,73 @@
+"""The state of a Tensor as the recording point (``function.py``) reads and writes it.
+
+``Tensor`` (tensor.py) derives from ``TensorBase``; the core reaches the Tensor class only
+through its inputs (``_make``), never through a global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+_VC0 = np.zeros(1, np.int64)  # copied for each new version counter
+
+
+class TensorBase:
+    """The state of a Tensor, as the recording point reads and writes it (``Tensor`` derives
+    from it: ops reach the Tensor class only through their inputs, never a global)."""
+
+    __slots__ = (
+        "_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vcnt", "__weakref__"
+    )
+    _data: np.ndarray
+    grad: Any
+    requires_grad: bool
+    _ctx: Any
+    _name: str | None
+    _hooks: list[Callable[[Any], Any]] | None
+    _vcnt: Any  # the version counter, made on first need (``_vc``)
+
+    @property
+    def _vc(self) -> Any:
+        """The version counter (``vc[0]``), shared by views of one array: made on first
+        need (saved by a node, viewed, changed in place), as a 1-element int64 array, which
+        the cyclic GC does not track (nodes keep the counters of what they saved)."""
+        vc = self._vcnt
+        if vc is None:
+            vc = self._vcnt = _VC0.copy()
+        return vc
+
+    @_vc.setter
+    def _vc(self, vc: Any) -> None:
+        self._vcnt = vc
+
+    @staticmethod
+    def _make(data: np.ndarray, ctx: Any) -> Any:
+        """A Tensor holding ``data`` on node ``ctx`` (a constant when None), unchecked."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _new(data: Any, requires_grad: bool = False) -> Any:
+        """``Tensor(data, requires_grad)``: how the method mixins make a Tensor."""
+        raise NotImplementedError
+
+    if TYPE_CHECKING:  # provided by Tensor
+
+        @property
+        def shape(self) -> tuple[int, ...]: ...
+
+        @property
+        def ndim(self) -> int: ...
+
+        @property
+        def dtype(self) -> np.dtype: ...
+
+
+def data_of(x: Any) -> Any:
+    """The array of a Tensor; anything else unchanged."""
+    return x._data if isinstance(x, TensorBase) else x
+
+
+__all__ = ["TensorBase", "data_of"]
