@@ -106,10 +106,10 @@ def log_softmax(x: Any, axis: int = -1, *, dim: int | None = None) -> Tensor:
 
 @composite
 def logsumexp(
-    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
 ) -> Tensor:
     """log(sum(exp(x))) without overflow."""
-    return as_tensor(x).logsumexp(axis, keepdims, dim=dim, keepdim=keepdim)
+    return as_tensor(x).logsumexp(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
 def linear(x: Any, w: Any, b: Any = None) -> Tensor:
