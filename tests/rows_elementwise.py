@@ -92,10 +92,12 @@ binary({"Tensor.__pow__": lambda x, y: x**y, "Tensor.pow": lambda x, y: x.pow(y)
         "F.pow": F.pow}, make_x=lambda d, s: arr(d, s, 0.3, 3.0),
        make_y=lambda d, s: arr(d, s, -2.0, 2.0))
 binary({"Tensor.maximum": lambda x, y: x.maximum(y), "tinygrad_nn.maximum": tg.maximum,
-        "F.maximum": F.maximum, "Tensor.max[other]": lambda x, y: x.max(y)}, make_x=lambda d, s: lattice(d, s, 0.5),
+        "F.maximum": F.maximum, "Tensor.max[other]": lambda x, y: x.max(y)},
+       make_x=lambda d, s: lattice(d, s, 0.5),
        make_y=lambda d, s: lattice(d, s, 0.0))
 binary({"Tensor.minimum": lambda x, y: x.minimum(y), "tinygrad_nn.minimum": tg.minimum,
-        "F.minimum": F.minimum, "Tensor.min[other]": lambda x, y: x.min(y)}, make_x=lambda d, s: lattice(d, s, 0.5),
+        "F.minimum": F.minimum, "Tensor.min[other]": lambda x, y: x.min(y)},
+       make_x=lambda d, s: lattice(d, s, 0.5),
        make_y=lambda d, s: lattice(d, s, 0.0))
 
 
