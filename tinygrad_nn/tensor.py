@@ -111,9 +111,12 @@ class Tensor(
 ):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
-    ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
-    array (kept, not copied, with its dtype), a number, a nested list or a Tensor.
-    Python floats get the default dtype (float32). Only floating tensors can require grad.
+    PyTorch's legacy constructor: ``Tensor([1, 2])`` is float32 (the default dtype: lists and
+    numbers), ``Tensor(2, 3)`` an uninitialised float32 tensor of that size, ``Tensor()`` empty;
+    a NumPy array is kept with its dtype (not copied), a Tensor's array is shared.
+    ``requires_grad=``, ``dtype=``, ``name=`` (for drawings) and ``device='cpu'`` are
+    keywords; only floating tensors can require grad. ``tinygrad_nn.tensor(data)`` infers
+    dtypes as ``torch.tensor`` does.
     """
 
     __slots__ = ()  # the state's slots are TensorBase's

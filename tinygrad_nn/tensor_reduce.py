@@ -1,6 +1,8 @@
 """The reductions of Tensor, and the softmax family built on them (a mixin).
 
-Every method here works along ``axis`` (PyTorch's ``dim`` / ``keepdim`` are accepted too).
+Every method takes PyTorch's ``dim`` / ``keepdim`` (NumPy's ``axis=`` / ``keepdims=`` accepted
+by name, as PyTorch does); ``var`` / ``std`` are unbiased by default and ``max`` / ``min`` with a
+dim return ``(values, indices)`` named tuples, as PyTorch.
 ``mean``, ``var``, ``std``, ``logsumexp`` and the softmaxes are composites of the ``Sum`` /
 ``Max`` primitives and Tensor arithmetic, so their gradients come for free (rule 6).
 """
