@@ -9,7 +9,7 @@ import numpy as np
 from ._random import get_rng, manual_seed
 from ._shapes import shape_arg
 from .dtypes import as_dtype, default_or
-from .tensor import Device, Tensor
+from .tensor import Device, Tensor, _to_array
 
 __all__ = [
     "arange",
@@ -54,7 +54,9 @@ def tensor(
     _check_device(device)
     src = data._data if isinstance(data, Tensor) else data
     arr = np.array(src, copy=True) if isinstance(src, np.ndarray) else src
-    return Tensor(arr, requires_grad=requires_grad, dtype=dtype, name=name)
+    # inferred as torch.tensor does (ints int64, floats the default dtype), never the
+    # legacy Tensor(...) constructor's reading of ints as sizes
+    return Tensor(_to_array(arr, dtype), requires_grad=requires_grad, name=name)
 
 
 def zeros(*shape: Any, dtype: Any = None, device: Any = None,

@@ -3,8 +3,7 @@
 Dtypes are NumPy dtypes. Python floats and creation functions get the default dtype
 (float32 unless ``set_default_dtype``); ``as_dtype`` accepts a dtype, a type or a
 torch-style name ('float32', 'torch.long', 'tinygrad_nn.half'). Binary ops promote as
-NumPy does (a NumPy scalar combines like a Python number: ``Function.apply``);
-PyTorch's complete promotion rules belong here.
+PyTorch does (``result_type``: the tensor ops' one helper casts operands with it).
 """
 
 from __future__ import annotations
@@ -85,8 +84,75 @@ def default_or(dtype: Any) -> np.dtype:
     return get_default_dtype() if dtype is None else as_dtype(dtype)
 
 
+# PyTorch's categories, lowest first: bool < integer < floating < complex
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def _scalar_dtype(x: Any) -> np.dtype:
+    """The dtype a Python (or NumPy) number stands for: bool, int64, the default float, or
+    the complex of the default float."""
+    if isinstance(x, (bool, np.bool_)):
+        return np.dtype(np.bool_)
+    if isinstance(x, (int, np.integer)):
+        return np.dtype(np.int64)
+    if isinstance(x, (float, np.floating)):
+        return get_default_dtype()
+    if isinstance(x, (complex, np.complexfloating)):
+        return np.result_type(get_default_dtype(), np.complex64)
+    raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
+
+
+def _combine(higher: Any, lower: Any) -> Any:
+    """PyTorch's combine_categories: ``lower`` (0-d tensors, numbers) decides only when its
+    category is above ``higher``'s (the dimensioned tensors'), then with its own dtype."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    ch, cl = _CATEGORY[higher.kind], _CATEGORY[lower.kind]
+    if cl > ch:
+        if cl == 3 and ch == 2:  # a complex number keeps a float tensor's precision
+            return np.result_type(higher, np.complex64)
+        return lower
+    return higher
+
+
+def _promote(a: Any, b: np.dtype) -> np.dtype:
+    """PyTorch's promote_types: the higher category wins outright (int64 with float32 is
+    float32); within a category, the wider type (NumPy agrees there)."""
+    if a is None or a == b:
+        return b
+    ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
+def result_type(*operands: Any) -> np.dtype:
+    """The dtype of an elementwise op on ``operands`` under PyTorch's promotion rules.
+
+    Operands are arrays (or Tensors: anything with ``.dtype`` and ``.ndim``) and numbers.
+    Categories bool < integer < floating < complex. Tensors with dims decide first (promoted
+    among themselves: int32 + int64 -> int64, uint8 + int8 -> int16, float32 + float64 ->
+    float64); a 0-d tensor, then a Python or NumPy number, only raises the category
+    (int tensor * 2.5 -> the default float; float32 tensor * float64 0-d -> float32).
+    """
+    dims = zero = num = None
+    for x in operands:
+        dt = getattr(x, "dtype", None)
+        if dt is None or isinstance(x, np.generic):
+            num = _promote(num, _scalar_dtype(x))
+        elif x.ndim:
+            dims = _promote(dims, dt)
+        else:
+            zero = _promote(zero, dt)
+    out = _combine(dims, _combine(zero, num))
+    assert out is not None, "result_type: no operands"
+    return np.dtype(out)
+
+
 __all__ = [
     "as_dtype", "bool_", "default_or", "double", "float16", "float32", "float64",
-    "get_default_dtype", "half", "int32", "int64", "is_dtype_name", "long",
+    "get_default_dtype", "half", "int32", "int64", "is_dtype_name", "long", "result_type",
     "set_default_dtype", "uint8",
 ]

@@ -14,14 +14,43 @@ from typing import Any
 
 import numpy as np
 
-from .dtypes import as_dtype, get_default_dtype, is_dtype_name
-from .function import Function
+from .dtypes import as_dtype, default_or, get_default_dtype, is_dtype_name
+from .function import Function, TensorBase
 from .tensor_autograd import TensorAutograd
 from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
+
+
+class IntegerGradError(RuntimeError, TypeError):
+    """Integer or bool data asked to require grad (PyTorch raises RuntimeError; it is also a
+    TypeError, as this project promised before)."""
+
+    def __init__(self, dtype: Any) -> None:
+        super().__init__(
+            "Only Tensors of floating point and complex dtype can require gradients "
+            f"(got dtype {dtype}; convert with .float() or dtype=float32)"
+        )
+
+
+class Size(tuple):  # type: ignore[type-arg]
+    """A shape: the tuple subclass ``size()`` returns (PyTorch's ``torch.Size``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
 
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
 
@@ -82,23 +111,42 @@ class Tensor(
 ):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
-    ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a NumPy
-    array (kept, not copied, with its dtype), a number, a nested list or a Tensor.
-    Python floats get the default dtype (float32). Only floating tensors can require grad.
+    PyTorch's legacy constructor: ``Tensor([1, 2])`` is float32 (the default dtype: lists and
+    numbers), ``Tensor(2, 3)`` an uninitialised float32 tensor of that size, ``Tensor()`` empty;
+    a NumPy array is kept with its dtype (not copied), a Tensor's array is shared.
+    ``requires_grad=``, ``dtype=``, ``name=`` (for drawings) and ``device='cpu'`` are
+    keywords; only floating tensors can require grad. ``tinygrad_nn.tensor(data)`` infers
+    dtypes as ``torch.tensor`` does.
     """
 
     __slots__ = ()  # the state's slots are TensorBase's
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (array * tensor)
 
-    def __init__(
-        self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
-    ) -> None:
-        arr = _to_array(data, dtype)
-        if requires_grad and arr.dtype.kind not in "fc":
+    def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None,
+                 name: str | None = None, device: Any = None) -> None:
+        if device is not None:
+            Device(device)
+        if not args or all(type(a) is int for a in args) or (
+            len(args) == 1 and isinstance(args[0], Size)
+        ):  # Tensor(2, 3) / Tensor(): uninitialised, of that size (PyTorch's legacy form)
+            sizes = tuple(args[0]) if args and isinstance(args[0], Size) else args
+            arr = np.empty(sizes or (0,), dtype=default_or(dtype))
+        elif len(args) == 1:
+            data = args[0]
+            legacy = not isinstance(data, (TensorBase, np.ndarray, np.generic))
+            # a list or a number gets the default dtype (PyTorch's legacy constructor); an
+            # array keeps its dtype (the documented difference: float64 gradient checks)
+            arr = _to_array(data, get_default_dtype() if legacy and dtype is None else dtype)
+        else:
             raise TypeError(
-                f"only floating-point tensors can require grad; got dtype {arr.dtype} "
-                "(convert with .float() or dtype=float32)"
+                f"Tensor(): expected data (a list, an array, a Tensor) or sizes (ints), got "
+                f"{', '.join(type(a).__name__ for a in args)}"
             )
+        self._init(arr, requires_grad, name)
+
+    def _init(self, arr: np.ndarray, requires_grad: bool, name: str | None) -> None:
+        if requires_grad and arr.dtype.kind not in "fc":
+            raise IntegerGradError(arr.dtype)
         self._data: np.ndarray = arr
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
@@ -162,7 +210,10 @@ class Tensor(
 
     @staticmethod
     def _new(data: Any, requires_grad: bool = False) -> Tensor:
-        return Tensor(data, requires_grad=requires_grad)
+        """A Tensor of ``data`` with its dtype inferred as ``tinygrad_nn.tensor`` does."""
+        t = object.__new__(Tensor)
+        t._init(_to_array(data, None), requires_grad, None)
+        return t
 
     @property
     def grad_fn(self) -> Function | None:
@@ -180,14 +231,27 @@ class Tensor(
         if self._ctx is not None:  # drawings label the node's output with it
             self._ctx.metadata["name"] = value
 
-    @property
-    def T(self) -> Tensor:
-        """The axes reversed (``x.transpose()``)."""
-        return self.transpose()
+    def size(self, dim: int | None = None) -> Any:
+        """The shape as a ``Size`` (a tuple), or the length of dim ``dim``."""
+        return Size(self.shape) if dim is None else self.shape[dim]
 
-    def size(self, axis: int | None = None) -> Any:
-        """The shape, or the length of one axis."""
-        return self.shape if axis is None else self.shape[axis]
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return self._data.dtype.kind == "c"
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return int(self._data.itemsize)
+
+    def __format__(self, spec: str) -> str:
+        # PyTorch formats a 0-d tensor as its number; anything else only without a spec
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
 
     def numel(self) -> int:
         return int(self._data.size)
@@ -272,7 +336,7 @@ class Tensor(
         if self._ctx is not None and not flag:
             raise RuntimeError("requires_grad_(False) only works on leaves; use .detach()")
         if flag and self.dtype.kind not in "fc":
-            raise TypeError(f"only floating-point tensors can require grad; got dtype {self.dtype}")
+            raise IntegerGradError(self.dtype)
         self.requires_grad = bool(flag)
         return self
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from . import ops as P
+from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
 
 if TYPE_CHECKING:
@@ -27,39 +28,59 @@ class TensorElementwise(TensorBase):
 
     # -- arithmetic ---------------------------------------------------------------
     def __add__(self, y: Any) -> Tensor:
-        return P.Add.apply(self, y)
+        return binary(P.Add, self, y)
 
     def __radd__(self, x: Any) -> Tensor:
-        return P.Add.apply(x, self)
+        return binary(P.Add, x, self)
 
     def __sub__(self, y: Any) -> Tensor:
-        return P.Sub.apply(self, y)
+        return binary(P.Sub, self, y)
 
     def __rsub__(self, x: Any) -> Tensor:
-        return P.Sub.apply(x, self)
+        return binary(P.Sub, x, self)
 
     def __mul__(self, y: Any) -> Tensor:
-        return P.Mul.apply(self, y)
+        return binary(P.Mul, self, y)
 
     def __rmul__(self, x: Any) -> Tensor:
-        return P.Mul.apply(x, self)
+        return binary(P.Mul, x, self)
 
     def __truediv__(self, y: Any) -> Tensor:
-        return P.Div.apply(self, y)
+        return binary(P.Div, self, y)
 
     def __rtruediv__(self, x: Any) -> Tensor:
-        return P.Div.apply(x, self)
+        return binary(P.Div, x, self)
 
     def __pow__(self, p: Any) -> Tensor:
-        return P.Pow.apply(self, p)
+        return binary(P.Pow, self, p)
 
     def __rpow__(self, x: Any) -> Tensor:
-        return P.Pow.apply(x, self)
+        return binary(P.Pow, x, self)
+
+    def __floordiv__(self, y: Any) -> Tensor:
+        """floor(x / y) (no gradient, as PyTorch's floor_divide)."""
+        return self._unrecorded(np.floor_divide, self, y)
+
+    def __rfloordiv__(self, x: Any) -> Tensor:
+        return self._unrecorded(np.floor_divide, x, self)
+
+    def __mod__(self, y: Any) -> Tensor:
+        """x - floor(x / y) * y, the sign of y (PyTorch's remainder; no gradient here)."""
+        return self._unrecorded(np.remainder, self, y)
+
+    def __rmod__(self, x: Any) -> Tensor:
+        return self._unrecorded(np.remainder, x, self)
+
+    def _unrecorded(self, fn: Any, x: Any, y: Any) -> Tensor:
+        dt = result_type(_operand(x), _operand(y))
+        return self._new(np.asarray(fn(data_of(x), data_of(y)), dtype=dt))
 
     def __matmul__(self, w: Any) -> Tensor:
+        same_dtype("matmul", self, w)
         return P.MatMul.apply(self, w)
 
     def __rmatmul__(self, x: Any) -> Tensor:
+        same_dtype("matmul", x, self)
         return P.MatMul.apply(x, self)
 
     def __neg__(self) -> Tensor:
@@ -71,9 +92,32 @@ class TensorElementwise(TensorBase):
     def __abs__(self) -> Tensor:
         return P.Abs.apply(self)
 
-    add, sub, mul, div, pow, matmul = __add__, __sub__, __mul__, __truediv__, __pow__, __matmul__
-    multiply, divide, subtract, true_divide = __mul__, __truediv__, __sub__, __truediv__
-    mm = __matmul__
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self + alpha * other."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self - alpha * other."""
+        return self - (other if alpha == 1 else other * alpha)
+
+    mul, div, pow, matmul = __mul__, __truediv__, __pow__, __matmul__
+    multiply, divide, true_divide, floor_divide, remainder = (
+        __mul__, __truediv__, __truediv__, __floordiv__, __mod__)
+    subtract = sub
+
+    def mm(self, mat2: Any) -> Tensor:
+        """Matrix product of two matrices: (n, k) @ (k, m) -> (n, m)."""
+        if self.ndim != 2 or getattr(mat2, "ndim", 0) != 2:
+            raise RuntimeError(f"mm: expected two 2-D tensors, got shapes {self.shape} and "
+                               f"{getattr(mat2, 'shape', ())}")
+        return self @ mat2
+
+    def bmm(self, mat2: Any) -> Tensor:
+        """Batched matrix product: (b, n, k) @ (b, k, m) -> (b, n, m)."""
+        if self.ndim != 3 or getattr(mat2, "ndim", 0) != 3:
+            raise RuntimeError(f"bmm: expected two 3-D tensors, got shapes {self.shape} and "
+                               f"{getattr(mat2, 'shape', ())}")
+        return self @ mat2
 
     def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1.0, alpha: float = 1.0) -> Tensor:
         """beta * self + alpha * (mat1 @ mat2): one op (PyTorch's ``addmm``).
@@ -91,6 +135,7 @@ class TensorElementwise(TensorBase):
         if sa[1] != sb[0]:
             raise ValueError(f"addmm: shapes {sa} and {sb} do not multiply (inner "
                              f"dimensions {sa[1]} and {sb[0]} differ)")
+        same_dtype("addmm", a, b)
         out = (sa[0], sb[1])
         if sc != out and (len(sc) > 2 or any(s not in (1, o) for s, o in
                                              zip(sc[::-1], out[::-1]))):
@@ -196,10 +241,10 @@ class TensorElementwise(TensorBase):
         return self.clip(min, max)
 
     def maximum(self, other: Any) -> Tensor:
-        return P.Maximum.apply(self, other)
+        return binary(P.Maximum, self, other)
 
     def minimum(self, other: Any) -> Tensor:
-        return P.Minimum.apply(self, other)
+        return binary(P.Minimum, self, other)
 
     def sign(self) -> Tensor:
         return self._new(np.sign(self._data))
@@ -246,6 +291,60 @@ class TensorElementwise(TensorBase):
 
     def isnan(self) -> Tensor:
         return self._new(np.isnan(self._data))
+
+
+def _operand(x: Any) -> Any:
+    return x if isinstance(x, (TensorBase, np.ndarray, np.generic)) else (
+        x if isinstance(x, (bool, int, float, complex)) else np.asarray(x))
+
+
+def binary(cls: Any, x: Any, y: Any) -> Any:
+    """``cls.apply(x, y)`` with the operands cast to PyTorch's result dtype (the one place the
+    arithmetic ops promote: ``dtypes.result_type``); true division of integers gives the
+    default float. The common cases (same dtype; a float tensor and a Python float) skip it."""
+    tx, ty = type(x), type(y)
+    if tx is ty:  # two Tensors
+        if x._data.dtype is y._data.dtype and (cls is not P.Div or x._data.dtype.kind in "fc"):
+            return cls.apply(x, y)
+    elif ty is float or tx is float:
+        t = x if ty is float else y
+        if isinstance(t, TensorBase) and t._data.dtype.kind in "fc":
+            return cls.apply(x, y)
+    rt = result_type(_operand(x), _operand(y))
+    if cls is P.Div and rt.kind not in "fc":
+        rt = get_default_dtype()
+    return cls.apply(_cast(x, rt), _cast(y, rt))
+
+
+def _cast(x: Any, dt: np.dtype) -> Any:
+    """An operand at dtype ``dt``: Tensors through the differentiable cast, numbers as they
+    are (NumPy combines a Python number with an array at the array's dtype)."""
+    if isinstance(x, TensorBase):
+        return x if x._data.dtype == dt else x.astype(dt)  # type: ignore[attr-defined]
+    if isinstance(x, (np.ndarray, list, tuple)):
+        return np.asarray(x, dtype=dt)
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+_TORCH_NAMES = {"float32": "float", "float64": "double", "float16": "Half", "int64": "long int",
+                "int32": "int", "int16": "short int", "int8": "signed char",
+                "uint8": "unsigned char", "bool": "bool"}
+
+
+def same_dtype(op: str, a: Any, b: Any) -> None:
+    """Matrix products need operands of one dtype (PyTorch refuses mixed ones, with no
+    promotion): raise RuntimeError naming both dtypes and the fix."""
+    da, db = getattr(a, "dtype", None), getattr(b, "dtype", None)
+    if da is None or db is None or da == db or not a.ndim or not b.ndim:
+        return  # (a 0-d operand gets matmul's own error)
+    na, nb = (_TORCH_NAMES.get(str(d), str(d)) for d in (da, db))
+    raise RuntimeError(
+        f"{op}: expected m1 and m2 to have the same dtype, but got: {na} != {nb} "
+        f"({da} and {db}); convert one, e.g. x.float() for a float32 model, or "
+        "model.double() for float64 data"
+    )
 
 
 def select(cond: Any, x: Any, y: Any) -> Any:

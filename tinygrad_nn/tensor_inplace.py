@@ -2,7 +2,8 @@
 
 Unrecorded (no_grad, or nothing requires grad): the array changes in place and the
 tensor's version counter goes up, so a graph that saved the old value refuses to
-back-propagate through it. Recorded: the update becomes a node the tensor now stands for.
+back-propagate through it. Recorded: the update becomes a node the tensor now stands for,
+and its values are still written into the same memory (as PyTorch).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class TensorInPlace(TensorBase):
         self._vc[0] += 1
 
     def _inplace(
-        self, name: str, compute: Callable[[], Any], *others: Any, ufunc: Any = None
+        self, name: str, compute: Callable[[Any], Any], *others: Any, ufunc: Any = None
     ) -> Any:
         """Run an in-place update; record it when grad flows through it (PyTorch's rules).
 
@@ -57,7 +58,7 @@ class TensorInPlace(TensorBase):
             self._vc[0] += 1
             return self
         if not flows:
-            out = compute()
+            out = compute(self)
             if out.shape != self.shape:
                 raise ValueError(
                     f"{name}: the result has shape {out.shape}, but the tensor being "
@@ -71,39 +72,44 @@ class TensorInPlace(TensorBase):
                 f"{name}: a leaf tensor that requires grad cannot be changed in place while "
                 "grad is recorded; wrap the update in `with tinygrad_nn.no_grad():`"
             )
-        out = compute()
+        # the recorded op reads a snapshot of the old values (its saved input must not be
+        # the memory written next); the result is then written into this tensor's own
+        # memory, as PyTorch does, so every tensor sharing it (``.data``, views) sees it
+        old = self._make(self._data.copy(), self._ctx)
+        old.requires_grad = self.requires_grad
+        out = compute(old)
         if out.shape != self.shape:
             raise ValueError(f"{name}: result shape {out.shape} differs from {self.shape}")
-        # rebase: this tensor now stands for the recorded result; earlier consumers keep
-        # the old array and node, so their gradients stay right
-        data = out._data.astype(self.dtype, copy=False)
-        if not data.flags.writeable:
-            data = data.copy()
-        # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
-        self._data, self._ctx = data, out._ctx  # type: ignore[misc]
-        self.requires_grad, self._vc = out.requires_grad, out._vc  # type: ignore[misc]
+        if self._data.flags.writeable:
+            np.copyto(self._data, out._data, casting="same_kind")
+            self._vc[0] += 1  # values saved from the old memory are now stale
+        else:  # a read-only view (expand): nothing shares writable memory with it
+            # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
+            self._data = out._data.astype(self.dtype)  # type: ignore[misc]
+            self._vc = [0]  # type: ignore[misc]
+        self._ctx, self.requires_grad = out._ctx, out.requires_grad  # type: ignore[misc]
         return self
 
     def add_(self, other: Any, alpha: float = 1) -> Self:
         """self += alpha * other, in place."""
         other = other if alpha == 1 else other * alpha
-        return self._inplace("add_", lambda: self + other, other, ufunc=np.add)
+        return self._inplace("add_", lambda s: s + other, other, ufunc=np.add)
 
     def sub_(self, other: Any, alpha: float = 1) -> Self:
         """self -= alpha * other, in place."""
         other = other if alpha == 1 else other * alpha
-        return self._inplace("sub_", lambda: self - other, other, ufunc=np.subtract)
+        return self._inplace("sub_", lambda s: s - other, other, ufunc=np.subtract)
 
     def mul_(self, other: Any) -> Self:
         """self *= other, in place."""
-        return self._inplace("mul_", lambda: self * other, other, ufunc=np.multiply)
+        return self._inplace("mul_", lambda s: s * other, other, ufunc=np.multiply)
 
     def div_(self, other: Any) -> Self:
         """self /= other, in place."""
-        return self._inplace("div_", lambda: self / other, other, ufunc=np.divide)
+        return self._inplace("div_", lambda s: s / other, other, ufunc=np.divide)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Self:
-        return self._inplace("clamp_", lambda: self.clip(min, max))
+        return self._inplace("clamp_", lambda s: s.clip(min, max))
 
     clip_ = clamp_
 
@@ -114,24 +120,24 @@ class TensorInPlace(TensorBase):
         if isinstance(value, TensorBase):
             return self.copy_(value)
         full = np.full(self.shape, value, self.dtype)
-        return self._inplace("fill_", lambda: self._make(full, None))
+        return self._inplace("fill_", lambda s: self._make(full, None))
 
     def copy_(self, src: Any) -> Self:
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
-        return self._inplace("copy_", lambda: src_t.astype(self.dtype).expand(self.shape), src_t)
+        return self._inplace("copy_", lambda s: src_t.astype(self.dtype).expand(self.shape), src_t)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
         """Fill with draws from N(mean, std^2) (the library generator)."""
         draw = get_rng().normal(mean, std, self.shape).astype(self.dtype)
-        return self._inplace("normal_", lambda: self._make(draw, None))
+        return self._inplace("normal_", lambda s: self._make(draw, None))
 
     def uniform_(self, low: float = 0.0, high: float = 1.0) -> Self:
         """Fill with draws from U(low, high) (the library generator)."""
         draw = get_rng().uniform(low, high, self.shape).astype(self.dtype)
-        return self._inplace("uniform_", lambda: self._make(draw, None))
+        return self._inplace("uniform_", lambda s: self._make(draw, None))
 
     def masked_fill_(self, mask: Any, value: Any) -> Self:
-        return self._inplace("masked_fill_", lambda: self.masked_fill(mask, value), value)
+        return self._inplace("masked_fill_", lambda s: s.masked_fill(mask, value), value)
 
     def __iadd__(self, other: Any) -> Self:
         return self.add_(other)

@@ -47,32 +47,51 @@ class TensorMovement(TensorBase):
         e = normalize_one_axis(end_axis if end_dim is None else end_dim, self.ndim, "flatten")
         return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1 :])
 
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes (NumPy's meaning); no argument reverses them."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        if not axes:
-            axes = tuple(range(self.ndim))[::-1]
-        if sorted(normalize_one_axis(a, self.ndim, "transpose") for a in axes) != list(
-            range(self.ndim)
-        ):
-            raise ValueError(f"transpose: {axes} is not a permutation of the {self.ndim} axes")
-        return P.Transpose.apply(self, axes=tuple(a % self.ndim for a in axes))
+    def permute(self, *dims: Any) -> Tensor:
+        """Reorder the dims: output dim i is input dim ``dims[i]`` (``permute(2, 0, 1)`` or
+        ``permute((2, 0, 1))``)."""
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        axes = tuple(normalize_one_axis(d, self.ndim, "permute") for d in dims)
+        if sorted(axes) != list(range(self.ndim)):
+            raise RuntimeError(
+                f"permute: {dims} is not a permutation of the {self.ndim} dims of a tensor "
+                f"of shape {self.shape}"
+            )
+        return P.Transpose.apply(self, axes=axes)
 
-    permute = transpose
-
-    def t(self) -> Tensor:
-        return self.transpose()
-
-    def swapaxes(self, a: int, b: int) -> Tensor:
-        """Exchange two axes."""
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap dims ``dim0`` and ``dim1`` (PyTorch's meaning: ``x.transpose(0, 1)`` of a matrix
+        is its transpose; for a NumPy-style reordering of every dim use ``permute``)."""
         axes = list(range(self.ndim))
-        a, b = (
-            normalize_one_axis(a, self.ndim, "swapaxes"),
-            normalize_one_axis(b, self.ndim, "swapaxes"),
-        )
+        a = normalize_one_axis(dim0, max(self.ndim, 1), "transpose")
+        b = normalize_one_axis(dim1, max(self.ndim, 1), "transpose")
+        if self.ndim == 0:
+            return P.Transpose.apply(self, axes=())
         axes[a], axes[b] = axes[b], axes[a]
         return P.Transpose.apply(self, axes=tuple(axes))
+
+    swapaxes = swapdims = transpose
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (a tensor of <= 2 dims; 0-d and 1-d are returned as is)."""
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
+        return self.transpose(0, 1) if self.ndim == 2 else self.permute(tuple(range(self.ndim)))
+
+    @property
+    def T(self) -> Tensor:
+        """The dims reversed (PyTorch deprecates it for ndim != 2; use ``mT`` or ``permute``)."""
+        return self.permute(tuple(range(self.ndim))[::-1])
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two dims swapped: a batch of matrices transposed; x: (*, m, n) -> (*, n, m)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"mT: expected a tensor with >= 2 dimensions, got {self.ndim}")
+        return self.transpose(-2, -1)
 
     def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor:
         """Drop size-1 axes (all of them, or those named; a named axis of size > 1 stays)."""
@@ -207,17 +226,41 @@ class TensorMovement(TensorBase):
         """A copy that stays in the graph."""
         return P.Cast.apply(self, dtype=self.dtype)
 
-    def new_tensor(self, data: Any, requires_grad: builtins.bool = False) -> Tensor:
-        return self._new(np.array(data_of(data), dtype=self.dtype), requires_grad=requires_grad)
+    def _like(self, arr: np.ndarray, requires_grad: builtins.bool, device: Any) -> Tensor:
+        if device is not None and str(getattr(device, "type", device)).split(":")[0] != "cpu":
+            raise RuntimeError(f"tinygrad_nn runs on the CPU only; got device {device!r}")
+        return self._new(arr, requires_grad=requires_grad)
 
-    def new_zeros(self, *shape: Any) -> Tensor:
-        return self._new(np.zeros(shape_arg(shape), dtype=self.dtype))
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: builtins.bool = False) -> Tensor:
+        """A new tensor of ``data`` (a copy) with this tensor's dtype unless ``dtype``."""
+        dt = self.dtype if dtype is None else as_dtype(dtype)
+        return self._like(np.array(data_of(data), dtype=dt), requires_grad, device)
 
-    def new_ones(self, *shape: Any) -> Tensor:
-        return self._new(np.ones(shape_arg(shape), dtype=self.dtype))
+    def _new_filled(self, shape: Any, value: Any, dtype: Any, device: Any,
+                    requires_grad: builtins.bool) -> Tensor:
+        dt = self.dtype if dtype is None else as_dtype(dtype)
+        return self._like(np.full(shape_arg(shape), value, dtype=dt), requires_grad, device)
 
-    def new_full(self, shape: Any, value: Any) -> Tensor:
-        return self._new(np.full(shape_arg((shape,)), value, dtype=self.dtype))
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: builtins.bool = False) -> Tensor:
+        """Zeros of ``size`` with this tensor's dtype unless ``dtype``."""
+        return self._new_filled(size, 0, dtype, device, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: builtins.bool = False) -> Tensor:
+        """Ones of ``size`` with this tensor's dtype unless ``dtype``."""
+        return self._new_filled(size, 1, dtype, device, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: builtins.bool = False) -> Tensor:
+        """An uninitialised tensor of ``size`` (here: zeros) with this tensor's dtype."""
+        return self._new_filled(size, 0, dtype, device, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: builtins.bool = False) -> Tensor:
+        """``fill_value`` everywhere in ``size`` with this tensor's dtype unless ``dtype``."""
+        return self._new_filled((size,), fill_value, dtype, device, requires_grad)
 
     def draw(self, **kwargs: Any) -> Any:
         """Draw the graph that computed this tensor (see ``tinygrad_nn.viz.draw_graph``)."""

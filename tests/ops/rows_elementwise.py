@@ -92,10 +92,12 @@ binary({"Tensor.__pow__": lambda x, y: x**y, "Tensor.pow": lambda x, y: x.pow(y)
         "F.pow": F.pow}, make_x=lambda d, s: arr(d, s, 0.3, 3.0),
        make_y=lambda d, s: arr(d, s, -2.0, 2.0))
 binary({"Tensor.maximum": lambda x, y: x.maximum(y), "tinygrad_nn.maximum": tg.maximum,
-        "F.maximum": F.maximum}, make_x=lambda d, s: lattice(d, s, 0.5),
+        "F.maximum": F.maximum, "Tensor.max[other]": lambda x, y: x.max(y)},
+       make_x=lambda d, s: lattice(d, s, 0.5),
        make_y=lambda d, s: lattice(d, s, 0.0))
 binary({"Tensor.minimum": lambda x, y: x.minimum(y), "tinygrad_nn.minimum": tg.minimum,
-        "F.minimum": F.minimum}, make_x=lambda d, s: lattice(d, s, 0.5),
+        "F.minimum": F.minimum, "Tensor.min[other]": lambda x, y: x.min(y)},
+       make_x=lambda d, s: lattice(d, s, 0.5),
        make_y=lambda d, s: lattice(d, s, 0.0))
 
 
@@ -155,17 +157,46 @@ def _forms(name: str, method: str, f_fn: Any = None, **extra: Any) -> dict[str, 
 
 reduction(_forms("Tensor.sum", "sum", F.sum))
 reduction(_forms("Tensor.mean", "mean", F.mean))
-reduction(_forms("Tensor.var", "var", F.var), min_side=2, min_dims=1)
-reduction(_forms("Tensor.var[ddof=1]", "var", F.var, ddof=1), min_side=2, min_dims=1)
-reduction({"Tensor.var[correction=1]": lambda x, a, k: x.var(a, k, correction=1)},
+def _spread(method: str, f_fn: Any, tag: str = "", **extra: Any) -> dict[str, Any]:
+    """var / std rows: PyTorch's second positional argument is ``unbiased``, so keepdim by name."""
+    return {f"Tensor.{method}{tag}": lambda x, a, k: getattr(x, method)(a, keepdim=k, **extra),
+            f"Tensor.{method}[dim=,keepdim=]{tag}":
+            lambda x, a, k: getattr(x, method)(dim=a, keepdim=k, **extra),
+            f"F.{method}{tag}": lambda x, a, k: f_fn(x, a, keepdim=k, **extra)}
+
+
+reduction(_spread("var", F.var), min_side=2, min_dims=1)
+reduction(_spread("var", F.var, "[unbiased=False]", unbiased=False), min_side=2, min_dims=1)
+reduction(_spread("var", F.var, "[correction=0]", correction=0), min_side=2, min_dims=1)
+reduction(_spread("var", F.var, "[correction=2]", correction=2), min_side=3, min_dims=1)
+reduction(_spread("std", F.std), values=distinct, min_side=2, min_dims=1)
+reduction(_spread("std", F.std, "[unbiased=False]", unbiased=False), values=distinct,
           min_side=2, min_dims=1)
-reduction(_forms("Tensor.std", "std", F.std), values=distinct, min_side=2, min_dims=1)
-reduction(_forms("Tensor.std[ddof=1]", "std", F.std, ddof=1), values=distinct, min_side=2,
-          min_dims=1)
-reduction(_forms("Tensor.max", "max", F.max) | {"Tensor.amax": lambda x, a, k: x.amax(a, k)},
+reduction({"Tensor.amax": lambda x, a, k: x.amax(a, k),
+           "Tensor.amax[dim=,keepdim=]": lambda x, a, k: x.amax(dim=a, keepdim=k)},
           values=distinct)
-reduction(_forms("Tensor.min", "min", F.min) | {"Tensor.amin": lambda x, a, k: x.amin(a, k)},
+reduction({"Tensor.amin": lambda x, a, k: x.amin(a, k),
+           "Tensor.amin[dim=,keepdim=]": lambda x, a, k: x.amin(dim=a, keepdim=k)},
           values=distinct)
+
+
+def _extreme(method: str, f_fn: Any) -> dict[str, Any]:
+    """max / min: no dim gives the value; one dim gives (values, indices), the gradient going
+    to the index."""
+    return {f"Tensor.{method}": lambda x, a, k: getattr(x, method)(a, k).values,
+            f"Tensor.{method}[dim=,keepdim=]":
+            lambda x, a, k: getattr(x, method)(dim=a, keepdim=k)[0],
+            f"F.{method}": lambda x, a, k: f_fn(x, a, k).values,
+            f"Tensor.{method}[all]": lambda x, a, k: getattr(x, method)()}
+
+
+@case(_extreme("max", F.max) | _extreme("min", F.min))
+def _max_min(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a, k = one_axis(draw, len(shape)), draw(st.booleans())
+    return (lambda x: form(x, a, k)), [distinct(draw, shape)]
+
+
 reduction(_forms("Tensor.logsumexp", "logsumexp", F.logsumexp))
 
 

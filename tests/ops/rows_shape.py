@@ -29,18 +29,23 @@ def _flatten(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, s, e)), [arr(draw, shape)]
 
 
-@case({"Tensor.transpose": lambda x, p: x.transpose(*p),
-       "Tensor.transpose[tuple]": lambda x, p: x.transpose(p),
-       "Tensor.permute": lambda x, p: x.permute(*p), "F.transpose": lambda x, p: F.transpose(x, p),
-       "F.permute": lambda x, p: F.permute(x, *p), "Tensor.T": lambda x, p: x.T,
-       "Tensor.t": lambda x, p: x.t()})
-def _transpose(draw: Draw, form: Any) -> Any:
+@case({"Tensor.permute": lambda x, p: x.permute(*p),
+       "Tensor.permute[tuple]": lambda x, p: x.permute(p),
+       "F.permute": lambda x, p: F.permute(x, *p), "Tensor.T": lambda x, p: x.T})
+def _permute(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw)
     p = tuple(draw(st.permutations(range(len(shape)))))
     return (lambda x: form(x, p)), [arr(draw, shape)]
 
 
-@case({"Tensor.swapaxes": lambda x, a, b: x.swapaxes(a, b), "F.swapaxes": F.swapaxes})
+@case({"Tensor.t": lambda x: x.t(), "Tensor.mT": lambda x: x.mT})
+def _matrix_transpose(draw: Draw, form: Any) -> Any:
+    return form, [arr(draw, shape_of(draw, min_dims=2, max_dims=2))]
+
+
+@case({"Tensor.swapaxes": lambda x, a, b: x.swapaxes(a, b), "F.swapaxes": F.swapaxes,
+       "Tensor.transpose": lambda x, a, b: x.transpose(a, b), "F.transpose": F.transpose,
+       "Tensor.swapdims": lambda x, a, b: x.swapdims(a, b)})
 def _swapaxes(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     a, b = one_axis(draw, len(shape)), one_axis(draw, len(shape))
@@ -220,7 +225,7 @@ def _getitem_mask(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.__matmul__": lambda x, w: x @ w, "Tensor.matmul": lambda x, w: x.matmul(w),
-       "F.matmul": F.matmul, "Tensor.mm": lambda x, w: x.mm(w)})
+       "F.matmul": F.matmul})
 def _matmul(draw: Draw, form: Any) -> Any:
     n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
     kind = draw(st.sampled_from(["1d@1d", "1d@2d", "2d@1d", "2d@2d", "batched", "nd@1d",
@@ -232,6 +237,13 @@ def _matmul(draw: Draw, form: Any) -> Any:
     sx = {"1d@1d": (k,), "1d@2d": (k,), "1d@nd": (k,)}.get(kind, bx + (n, k))
     sw = {"1d@1d": (k,), "2d@1d": (k,), "nd@1d": (k,)}.get(kind, bw + (k, m))
     return form, [arr(draw, sx), arr(draw, sw)]
+
+
+@case({"Tensor.mm": lambda x, w: x.mm(w), "Tensor.bmm[batch 1]": lambda x, w:
+       x[None].bmm(w[None])[0]})
+def _mm(draw: Draw, form: Any) -> Any:
+    n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
+    return form, [arr(draw, (n, k)), arr(draw, (k, m))]
 
 
 @case({"Tensor.__rmatmul__": lambda c, w: c @ w})

@@ -24,6 +24,12 @@ from tests.ops.op_registry import CASES
 from tinygrad_nn import Tensor
 
 NOT_DIFFERENTIABLE = {
+    # integer-valued results (no gradient in PyTorch either) and metadata
+    "Tensor.__floordiv__", "Tensor.__rfloordiv__", "Tensor.floor_divide", "Tensor.__mod__",
+    "Tensor.__rmod__", "Tensor.remainder", "Tensor.element_size", "Tensor.is_complex",
+    "Tensor.is_floating_point", "Tensor.new_empty",
+    # composites of rows that have them (var / std and mean)
+    "Tensor.var_mean", "Tensor.std_mean",
     # attributes and metadata
     "Tensor.data", "Tensor.grad", "Tensor.requires_grad", "Tensor.shape", "Tensor.ndim",
     "Tensor.dtype", "Tensor.device", "Tensor.is_leaf", "Tensor.grad_fn", "Tensor.name",

@@ -41,10 +41,10 @@ def test_tensor_function_copies_and_tensor_of_tensor_shares() -> None:
 
 @pytest.mark.parametrize("data", [3, [1, 2], np.arange(3), np.array([True, False])])
 def test_integer_and_bool_data_stay_integer_and_cannot_require_grad(data) -> None:  # type: ignore[no-untyped-def]
-    t = Tensor(data)
+    t = tg.tensor(data)  # tensor() infers as torch.tensor (Tensor(3) is a size, as PyTorch)
     assert t.dtype.kind in "iub" and not t.requires_grad
     with pytest.raises(TypeError, match="floating"):
-        Tensor(data, requires_grad=True)
+        tg.tensor(data, requires_grad=True)
     with pytest.raises(TypeError, match="floating"):
         t.requires_grad_()
 

@@ -132,10 +132,10 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
 
 @composite
 def logsumexp(
-    x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: Any = None
+    x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
 ) -> Tensor:
     """log(sum(exp(x))) without overflow."""
-    return as_tensor(x).logsumexp(axis, keepdims, dim=dim, keepdim=keepdim)
+    return as_tensor(x).logsumexp(dim, keepdim, axis=axis, keepdims=keepdims)
 
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:

@@ -158,7 +158,7 @@ def _class_last(x: Tensor) -> Tensor:
     if x.ndim == 2:
         return x
     axes = (0,) + tuple(range(2, x.ndim)) + (1,)
-    return x.transpose(axes).reshape(-1, x.shape[1])
+    return x.permute(axes).reshape(-1, x.shape[1])
 
 
 def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) -> None:

@@ -41,7 +41,10 @@ class Transpose(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        return (g.transpose(tuple(np.argsort(ctx.axes))),)
+        return (permute(g, tuple(np.argsort(ctx.axes).tolist())),)
+
+
+permute = dual(np.transpose, Transpose, "axes")  # arrays and Tensors reorder dims alike
 
 
 class Expand(Function):
