@@ -53,6 +53,8 @@ class _Released(tuple):  # type: ignore[type-arg]
     """The type of ``_RELEASED``: empty (so falsy), but told apart by identity."""
 
 
+# ops whose PyTorch node has another name (the rest share PyTorch's: Add, Mul, Exp ...)
+_TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm"}
 _RELEASED = _Released()  # a node's ``_saved`` once backward freed the saved values
 _counter = itertools.count(1)
 
@@ -176,7 +178,10 @@ class Function(Node):
     # -- PyTorch's public node API ----------------------------------------------
     def name(self) -> str:
         """PyTorch's node name: the op and 'Backward0' ('MulBackward0')."""
-        return f"{type(self).__name__}Backward0"
+        op = type(self).__name__
+        if op == "MatMul" and all(len(s) == 2 for s in self.in_shapes):
+            op = "Mm"
+        return f"{_TORCH_NAMES.get(op, op)}Backward0"
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:

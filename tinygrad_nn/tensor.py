@@ -68,6 +68,9 @@ class Device:
     def __repr__(self) -> str:
         return "device(type='cpu')"
 
+    def __str__(self) -> str:
+        return "cpu"
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Device) or other == "cpu"
 

@@ -32,6 +32,11 @@ class TensorInPlace(TensorBase):
 
         def masked_fill(self, mask: Any, value: Any) -> Tensor: ...
 
+        def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
+                    reduce: str | None = None) -> Tensor: ...
+
+        def scatter_add(self, dim: int, index: Any, src: Any) -> Tensor: ...
+
     def _bump_version(self) -> None:
         self._vc[0] += 1
 
@@ -125,6 +130,17 @@ class TensorInPlace(TensorBase):
     def copy_(self, src: Any) -> Self:
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
         return self._inplace("copy_", lambda s: src_t.astype(self.dtype).expand(self.shape), src_t)
+
+    def scatter_(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
+                 reduce: str | None = None) -> Self:
+        """In-place ``scatter``: self[index[i]][along dim] = src[i] (or ``value``)."""
+        return self._inplace(
+            "scatter_", lambda s: s.scatter(dim, index, src, value=value, reduce=reduce), src
+        )
+
+    def scatter_add_(self, dim: int, index: Any, src: Any) -> Self:
+        """In-place ``scatter_add``: self[index[i]][along dim] += src[i]."""
+        return self._inplace("scatter_add_", lambda s: s.scatter_add(dim, index, src), src)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
         """Fill with draws from N(mean, std^2) (the library generator)."""

@@ -79,7 +79,8 @@ class TensorMovement(TensorBase):
             raise RuntimeError(
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
             )
-        return self.transpose(0, 1) if self.ndim == 2 else self.permute(tuple(range(self.ndim)))
+        return P.T.apply(self, axes=(1, 0)) if self.ndim == 2 else self.permute(
+            tuple(range(self.ndim)))
 
     @property
     def T(self) -> Tensor:

@@ -85,8 +85,7 @@ class TensorReduce(TensorBase):
             )
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         axes = normalize_axis(dim, x.ndim, "mean")
-        n = math.prod(x.shape[a] for a in axes)
-        return P.Sum.apply(x, axes=axes, keepdims=keepdim) * (1.0 / n if n else math.nan)
+        return P.Mean.apply(x, axes=axes, keepdims=keepdim)
 
     def _cast_for_reduce(self, dtype: Any) -> Any:
         return self if dtype is None else self.astype(dtype)

@@ -462,8 +462,8 @@ def i4_dtype_aliases(torch: Any) -> Any:
     return torch.float is torch.float32, torch.double is torch.float64, \
         torch.half is torch.float16, torch.long is torch.int64, torch.int is torch.int32, \
         [torch.float32, torch.float64, torch.float16, torch.int64, torch.int32, torch.uint8,
-         torch.bool, torch.int8, torch.int16], torch.get_default_dtype(), \
-        torch.float32.is_floating_point, torch.int64.is_floating_point
+         torch.bool, torch.int8, torch.int16], torch.get_default_dtype()
+    # (torch.float32.is_floating_point: our dtypes are NumPy's; coming-from-pytorch.md)
 
 
 @snippet
@@ -626,7 +626,9 @@ def i4_integer_cannot_require_grad(torch: Any) -> Any:
 @snippet
 def i4_size_type(torch: Any) -> Any:
     s = torch.ones(2, 3).size()
-    return isinstance(s, tuple), type(s).__name__, str(s), s == (2, 3), torch.ones(2, 3).shape[1]
+    # API.md prints Size([2, 3]) where torch prints torch.Size([2, 3])
+    return isinstance(s, tuple), type(s).__name__, str(s).removeprefix("torch."), s == (2, 3), \
+        torch.ones(2, 3).shape[1]
 
 
 # --------------------------------------------------------------------------- 5. missing ops
@@ -946,7 +948,7 @@ def i6_functional_vjp_jvp_hvp(torch: Any) -> Any:
 
 def _graph(fn: Any) -> Any:
     """(name, [(next type or None, index)]) of a node: the part of grad_fn users read."""
-    return fn.name(), [(None if f is None else type(f).__name__, i) for f, i in fn.next_functions]
+    return fn.name(), [(None if f is None else f.name(), i) for f, i in fn.next_functions]
 
 
 @snippet

@@ -28,7 +28,8 @@ def test_first_nonfinite_op_is_red_and_what_it_feeds_is_grey() -> None:
     z = (w @ x).exp()  # finite
     with np.errstate(invalid="ignore"):
         y = (z - 1.0).log()  # log of a negative: the NaN starts here
-        loss = (y * 2.0).tanh().sum() + z.sum()
+        # a Mul by a tensor that requires grad saves y, so the drawing can read Log's output
+        loss = (y * Tensor(np.float64(2.0), requires_grad=True)).tanh().sum() + z.sum()
     d = Dot(draw_graph(loss, mark_nonfinite=True))
     assert _op(d, "Log")["kind"] == "nonfinite"
     for name in ("Mul", "Tanh"):  # computed from the NaN
@@ -67,7 +68,7 @@ def test_after_backward_the_nonfinite_gradient_is_marked() -> None:
 def test_an_error_carrying_its_tensor_draws_with_the_marks() -> None:
     x = Tensor(np.array([-1.0, 1.0]), requires_grad=True)
     with np.errstate(invalid="ignore"):
-        y = (x.log() * 2.0).sum()  # Mul saved Log's output: the drawing can check it
+        y = (x.log() * x).sum()  # Mul saved Log's output: the drawing can check it
     err = RuntimeError("Function 'LogBackward' returned nan values")
     err.tensor = y  # type: ignore[attr-defined]
     d = Dot(draw_graph(err))

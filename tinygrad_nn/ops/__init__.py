@@ -28,8 +28,18 @@ from .elementwise import (
     Where,
 )
 from .linalg import AddMM, Einsum, MatMul, parse_einsum
-from .movement import Concatenate, Expand, GetItem, Pad, Reshape, ScatterAdd, Stack, Transpose
-from .reduce import Max, Min, Sum
+from .movement import (
+    Concatenate,
+    Expand,
+    GetItem,
+    Pad,
+    Reshape,
+    ScatterAdd,
+    Stack,
+    T,
+    Transpose,
+)
+from .reduce import Max, Mean, Min, Sum
 from .sorting import CumProd, CumSum, ExclusiveProd, Prod
 
 __all__ = [
@@ -55,6 +65,7 @@ __all__ = [
     "MatMul",
     "AddMM",
     "Max",
+    "Mean",
     "Maximum",
     "Min",
     "Minimum",
@@ -72,6 +83,7 @@ __all__ = [
     "Sqrt", "Stack",
     "Sub",
     "Sum",
+    "T",
     "Tanh",
     "Transpose",
     "Where",

@@ -47,6 +47,10 @@ class Transpose(Function):
 permute = dual(np.transpose, Transpose, "axes")  # arrays and Tensors reorder dims alike
 
 
+
+class T(Transpose):
+    """``x.t()``: the transpose of a matrix (its own class so the node is PyTorch's TBackward0)."""
+
 class Expand(Function):
     """Broadcast x to ``shape`` (a read-only view); backward is the engine's un-broadcast."""
 

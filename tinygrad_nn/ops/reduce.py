@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -63,3 +64,19 @@ def _finish(ctx: Any, x: Any, y: Any, axes: tuple[int, ...], keepdims: bool) -> 
     ctx.save_for_backward(hit / hit.sum(axis=axes, keepdims=True, dtype=x.dtype))
     ctx.kshape = y.shape
     return y if keepdims else np.squeeze(y, axis=axes)
+
+
+class Mean(Function):
+    """y = mean of x over ``axes`` (its own node, so ``grad_fn.name()`` is PyTorch's)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+        ctx.shapes = (x.shape, _keep_shape(x.shape, axes))
+        n = math.prod(x.shape[a] for a in axes)
+        ctx.scale = 1.0 / n if n else math.nan
+        return x.sum(axis=axes, keepdims=keepdims) * x.dtype.type(ctx.scale)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        shape, kshape = ctx.shapes
+        return (broadcast_to(g.reshape(kshape), shape) * ctx.scale,)

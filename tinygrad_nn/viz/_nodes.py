@@ -52,8 +52,8 @@ def in_shapes(v: Any) -> tuple[tuple[int, ...], ...]:
 
 
 def op_name(v: Any) -> str:
-    """The op's name: PyTorch's node name without its suffix (``MatMul``)."""
-    return v.name().removesuffix("Backward0")  # type: ignore[no-any-return]
+    """The op's name as drawn: its class (``MatMul``); ``name()`` is PyTorch's (``MmBackward0``)."""
+    return type(v).__name__
 
 
 def out_shape(v: Any) -> tuple[int, ...]:
