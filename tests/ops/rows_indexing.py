@@ -36,7 +36,8 @@ def _gather(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.scatter": lambda x, s, a, i: x.scatter(a, tg.Tensor(i), s),
-       "F.scatter": lambda x, s, a, i: F.scatter(x, a, i, s)})
+       "F.scatter": lambda x, s, a, i: F.scatter(x, a, i, s),
+       "Tensor.scatter_": lambda x, s, a, i: (x * 1.0).scatter_(a, tg.Tensor(i), s)})
 def _scatter(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     a = one_axis(draw, len(shape))
@@ -56,7 +57,8 @@ def _scatter_value(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.scatter_add": lambda x, s, a, i: x.scatter_add(a, tg.Tensor(i), s),
-       "F.scatter_add": lambda x, s, a, i: F.scatter_add(x, a, i, s)})
+       "F.scatter_add": lambda x, s, a, i: F.scatter_add(x, a, i, s),
+       "Tensor.scatter_add_": lambda x, s, a, i: (x * 1.0).scatter_add_(a, tg.Tensor(i), s)})
 def _scatter_add(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     a = one_axis(draw, len(shape))
@@ -153,8 +155,8 @@ def _prod_zeros(draw: Draw, form: Any) -> Any:
 @case({"Tensor.norm": lambda x, p, d, k: x.norm(p, d, k), "F.norm":
        lambda x, p, d, k: F.norm(x, p, dim=d, keepdim=k),
        "linalg.vector_norm": lambda x, p, d, k: LA.vector_norm(x, 2 if p == "fro" else p, d, k),
-       "linalg.norm[vector]": lambda x, p, d, k: LA.norm(x, 2 if p == "fro" else p,
-                                                         d if d is not None else None, k)})
+       # ord=None is the 2-norm of the flattened input (Frobenius for a matrix)
+       "linalg.norm[vector]": lambda x, p, d, k: LA.norm(x, None if p == "fro" else p, d, k)})
 def _norm(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     p = draw(st.sampled_from(["fro", 2, 1, 3, 0.5, float("inf"), -float("inf")]))
@@ -164,7 +166,7 @@ def _norm(draw: Draw, form: Any) -> Any:
             draw(tst.arrays(shape=shape, dtype=np.bool_)), -1, 1)
     else:
         x = nonzero(draw, shape)
-    if d is None and len(shape) > 1 and p not in ("fro", 2):
+    if d is None and len(shape) > 1 and p != "fro":
         d = 0  # linalg.norm with an order and no dim means a matrix norm
     keep = draw(st.booleans())
     return (lambda x: form(x, p, d, keep)), [x]
