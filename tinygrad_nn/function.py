@@ -44,7 +44,7 @@ import numpy as np
 from . import _anomaly
 from ._shapes import unbroadcast
 from .engine import LazyGrad, Node, _mode
-from .tensor_base import TensorBase, data_of
+from .tensor_base import AccumulateGrad, TensorBase, data_of
 
 _OUT = object()  # marks a saved value that is the output of forward
 
@@ -69,25 +69,6 @@ NODE_FIELDS = frozenset(
     {"seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype", "hooks",
      "retained"}
 )
-
-
-class AccumulateGrad:
-    """A leaf as ``next_functions`` shows it (PyTorch's): ``.variable`` is the tensor."""
-
-    __slots__ = ("variable",)
-
-    def __init__(self, variable: Any) -> None:
-        self.variable = variable
-
-    def name(self) -> str:
-        return "torch::autograd::AccumulateGrad"
-
-    @property
-    def next_functions(self) -> tuple[()]:
-        return ()
-
-    def __repr__(self) -> str:
-        return f"<AccumulateGrad for a tensor of shape {tuple(self.variable.shape)}>"
 
 
 class Function(Node):

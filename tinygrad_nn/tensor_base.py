@@ -71,3 +71,22 @@ def data_of(x: Any) -> Any:
 
 
 __all__ = ["TensorBase", "data_of"]
+
+
+class AccumulateGrad:
+    """A leaf as ``next_functions`` shows it (PyTorch's): ``.variable`` is the tensor."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    @property
+    def next_functions(self) -> tuple[()]:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad for a tensor of shape {tuple(self.variable.shape)}>"

@@ -3,7 +3,6 @@
 from .elementwise import (
     Abs,
     Add,
-    BinaryCrossEntropy,
     Cast,
     Clip,
     Cos,
@@ -28,6 +27,7 @@ from .elementwise import (
     Where,
 )
 from .linalg import AddMM, Einsum, MatMul, parse_einsum
+from .loss import BinaryCrossEntropy
 from .movement import (
     Concatenate,
     Expand,
