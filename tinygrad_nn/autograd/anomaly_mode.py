@@ -17,26 +17,23 @@ from .. import engine
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled"]
 
-# mirrors the engine's state for engines without the hook (kept in step when it has one)
-_state = {"enabled": False, "check_nan": True}
+def _state() -> tuple[bool, bool, bool]:
+    """The engine's anomaly settings (on, check_nan, check_forward), to restore later."""
+    m = engine._mode
+    return m.anomaly, m.check_nan, m.check_forward
 
 
-def _set(enabled: bool, check_nan: bool) -> None:
-    _state["enabled"], _state["check_nan"] = bool(enabled), bool(check_nan)
-    hook = getattr(engine, "set_anomaly_enabled", None)
-    if hook is not None:
-        hook(bool(enabled), check_nan=bool(check_nan))
+def _set(enabled: bool, check_nan: bool, check_forward: bool = False) -> None:
+    engine.set_anomaly_enabled(bool(enabled), bool(check_nan), bool(check_forward))
 
 
-def is_anomaly_enabled() -> bool:
-    """True while anomaly detection is on."""
-    query = getattr(engine, "is_anomaly_enabled", None)
-    return bool(query()) if query is not None else _state["enabled"]
+is_anomaly_enabled = engine.is_anomaly_enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
     """True while anomaly detection also checks backward results for NaN."""
-    return _state["enabled"] and _state["check_nan"]
+    enabled, check_nan, _ = _state()
+    return enabled and check_nan
 
 
 class detect_anomaly(contextlib.ContextDecorator):
@@ -48,7 +45,7 @@ class detect_anomaly(contextlib.ContextDecorator):
 
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = bool(check_nan)
-        self.prev: list[tuple[bool, bool]] = []
+        self.prev: list[tuple[bool, bool, bool]] = []
         warnings.warn(
             "Anomaly Detection has been enabled. This mode will increase the runtime and "
             "should only be enabled for debugging.",
@@ -57,7 +54,7 @@ class detect_anomaly(contextlib.ContextDecorator):
         )
 
     def __enter__(self) -> None:
-        self.prev.append((is_anomaly_enabled(), _state["check_nan"]))
+        self.prev.append(_state())
         _set(True, self.check_nan)
 
     def __exit__(self, *exc: object) -> None:
@@ -69,7 +66,7 @@ class set_detect_anomaly:
     used as ``with set_detect_anomaly(mode):`` the previous state returns on exit."""
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self.prev = (is_anomaly_enabled(), _state["check_nan"])
+        self.prev = _state()
         _set(mode, check_nan)
 
     def __enter__(self) -> None:
