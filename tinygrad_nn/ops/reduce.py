@@ -66,17 +66,16 @@ def _finish(ctx: Any, x: Any, y: Any, axes: tuple[int, ...], keepdims: bool) -> 
     return y if keepdims else np.squeeze(y, axis=axes)
 
 
-class Mean(Function):
-    """y = mean of x over ``axes`` (its own node, so ``grad_fn.name()`` is PyTorch's)."""
+class Mean(Sum):
+    """y = mean of x over ``axes``: the sum, scaled (its own node: ``MeanBackward0``)."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
-        ctx.shapes = (x.shape, _keep_shape(x.shape, axes))
         n = math.prod(x.shape[a] for a in axes)
         ctx.scale = 1.0 / n if n else math.nan
-        return x.sum(axis=axes, keepdims=keepdims) * x.dtype.type(ctx.scale)
+        return Sum.forward(ctx, x, axes, keepdims) * x.dtype.type(ctx.scale)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        shape, kshape = ctx.shapes
-        return (broadcast_to(g.reshape(kshape), shape) * ctx.scale,)
+        (gx,) = Sum.backward(ctx, g)
+        return (gx * ctx.scale,)
