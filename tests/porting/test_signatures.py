@@ -151,3 +151,14 @@ def test_optimisers_bind_positional_arguments_as_pytorch() -> None:
     r = optim.RMSprop([w], 0.1, 0.9, 1e-6, 0.5, 0.25)
     assert (r.defaults["weight_decay"], r.defaults["momentum"]) == (0.5, 0.25)
     assert optim.SGD([w]).defaults["lr"] == torch.optim.SGD([torch.zeros(1)]).defaults["lr"]
+
+
+def test_normalize_writes_into_out_as_pytorch() -> None:
+    x = np.random.default_rng(3).standard_normal((2, 3))
+    results = []
+    for lib, f in ((tg, F), (torch, TF)):
+        out = lib.zeros(2, 3, dtype=lib.float64)
+        got = f.normalize(lib.tensor(x), dim=1, out=out)
+        assert got is out
+        results.append(out.numpy().copy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
