@@ -112,7 +112,7 @@ class Function(Node):
     out_shape: tuple[int, ...]
     out_dtype: Any
     _saved: tuple[Any, ...] | None
-    _saved_src: tuple[Any, ...]
+    _saved_src: tuple[Any, ...] | None  # None: no saved value is a Tensor's
     _vcs: tuple[Any, ...] | None
     _tensor: Any
 
@@ -254,8 +254,10 @@ class Function(Node):
                 if a._name is not None:
                     named = {**(named or {}), len(parents): a._name}
             else:
-                if type(a) is not float and isinstance(a, np.generic):  # a NumPy scalar combines like a Python number:
-                    a = a.item()  # float32 * np.float64(2) stays float32, as in PyTorch
+                if type(a) is not float and isinstance(a, np.generic):
+                    # a NumPy scalar combines like a Python number (as in PyTorch,
+                    # float32 * np.float64(2) stays float32)
+                    a = a.item()
                 arrays.append(a)
                 shapes.append(a.shape if type(a) is np.ndarray else _SCALAR)
             parents.append(None)
@@ -354,7 +356,7 @@ class Function(Node):
             if entry is not None:
                 vc, version = entry
             else:  # no counter when saved: one made since is where the source points
-                owner = self if src is _OUT else parents[src] if type(src) is int else src
+                owner: Any = self if src is _OUT else parents[src] if type(src) is int else src
                 vc, version = owner._vcnt if isinstance(owner, TensorBase) else owner._out_vc, 0
                 if vc is None:
                     continue

@@ -9,7 +9,7 @@ that mirror ``ops/``: ``tensor_elementwise``, ``tensor_reduce``, ``tensor_moveme
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
