@@ -349,7 +349,7 @@ class Function(Node):
         """Raise if a Tensor whose values were saved changed in place since: its version
         counter moved on (a counter made after recording: from version 0)."""
         vcs, parents = self._vcs, self.parents
-        for k, src in enumerate(self._saved_src):
+        for k, src in enumerate(self._saved_src or ()):
             if src is None:
                 continue
             entry = vcs[k] if vcs is not None else None
