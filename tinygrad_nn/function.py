@@ -93,7 +93,7 @@ class Function(Node):
     # GC-tracked object with no dict); ``__dict__`` stays for ops' own options (``ctx.axis``)
     # and users' subclasses, and holds the rare fields below when they are set.
     __slots__ = ("seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype",
-                 "_saved", "_saved_src", "_vcs", "_tensor", "__dict__", "__weakref__")
+                 "_saved", "_saved_src", "_vcs", "__dict__", "__weakref__")
     view = False  # True when forward returns a view of its first input's array
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
     hooks: list[Callable[[Any], Any]] | None = None
@@ -114,7 +114,7 @@ class Function(Node):
     _saved: tuple[Any, ...] | None
     _saved_src: tuple[Any, ...] | None  # None: no saved value is a Tensor's
     _vcs: tuple[Any, ...] | None
-    _tensor: Any
+    _tensor: Any = None  # (rare: in the instance dict while set)
 
     # -- the contract -------------------------------------------------------------
     @staticmethod
@@ -147,7 +147,7 @@ class Function(Node):
             if saved is _RELEASED:
                 raise RuntimeError(_FREED.format(op=type(self).__name__))
             return ()
-        make = getattr(self, "_tensor", None)  # set by run_backward
+        make = self._tensor  # set by run_backward under create_graph
         if make is None:
             return saved
         out: list[Any] = []
@@ -309,17 +309,29 @@ class Function(Node):
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
-    def run_backward(self, g: Any, create: bool) -> list[tuple[Any, Any]]:
+    def run_backward(self, g: Any, create: bool, release: bool) -> list[tuple[Any, Any]]:
         """``backward`` checked (saved values intact, one gradient per input), as (parent,
-        gradient) pairs, each gradient at its input's shape (engine.Node)."""
+        gradient) pairs, each gradient at its input's shape; ``release`` frees the saved
+        values after (engine.Node)."""
         saved = self._saved
         if saved:
-            if self._saved_src is not None:
+            srcs = self._saved_src
+            # (a node that saved only its output needs a look only once its tensor has a
+            # version counter: nothing can have changed it before)
+            if srcs is not None and (srcs is not _OUT_ONLY or self._out_vc is not None):
                 self._check_versions()
         elif saved is _RELEASED and getattr(self, "_saved_src", None):  # it had saved values
             raise RuntimeError(_FREED.format(op=type(self).__name__))
-        self._tensor = g._make if create else None
-        gs = type(self).backward(self, g)
+        if create:
+            self._tensor = g._make
+            try:
+                gs = type(self).backward(self, g)
+            finally:
+                self._tensor = None
+        else:
+            gs = type(self).backward(self, g)
+        if release:
+            self._saved = _RELEASED
         parents = self.parents
         if type(gs) is not tuple:
             gs = tuple(gs) if isinstance(gs, list) else (gs,)
@@ -340,8 +352,9 @@ class Function(Node):
         for p, gp, shape in zip(parents, gs, self.in_shapes):
             if p is None or gp is None:
                 continue
-            if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
-                gp = self._fit(gp, shape)
+            if gp.__class__ is not np.ndarray or gp.shape != shape:
+                if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
+                    gp = self._fit(gp, shape)
             pairs.append((p, gp))
         return pairs
 
