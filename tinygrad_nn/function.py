@@ -53,17 +53,6 @@ _NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in 
           for n in range(1, 5)}  # needs_input_grad per input count and bit mask (shared)
 
 
-def _needs(parents: list[Any]) -> tuple[bool, ...]:
-    """``needs_input_grad``: True where an input has a node (a shared tuple)."""
-    n = len(parents)
-    if n > 4:
-        return tuple([p is not None for p in parents])
-    m = 0
-    for p in parents:
-        m = m + m + (p is not None)
-    return _NEEDS[n][m]
-
-
 class _Released(tuple):  # type: ignore[type-arg]
     """The type of ``_RELEASED``: empty (so falsy), but told apart by identity."""
 
@@ -234,6 +223,7 @@ class Function(Node):
         record = False
         make = None
         named = None  # slot -> .name of a constant input (drawings show it)
+        mask = 0  # bit per input, 1 where it has a node (needs_input_grad)
         for a in args:
             if isinstance(a, TensorBase):
                 if make is None:
@@ -242,6 +232,7 @@ class Function(Node):
                 arrays.append(d)
                 if enabled and a.requires_grad:
                     record = True
+                    mask += mask + 1
                     ctx_a = a._ctx
                     if ctx_a is None:  # a leaf
                         parents.append(a)
@@ -261,12 +252,15 @@ class Function(Node):
                 arrays.append(a)
                 shapes.append(a.shape if type(a) is np.ndarray else _SCALAR)
             parents.append(None)
+            mask += mask
         if make is None:
             raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
         ctx = cls()
         ctx._saved = None
         # known before forward, so that it saves only what is needed
-        ctx.needs_input_grad = _needs(parents)
+        n = len(parents)
+        ctx.needs_input_grad = (_NEEDS[n][mask] if n < 5
+                                else tuple([p is not None for p in parents]))
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except ValueError as e:  # name the op and every shape, not NumPy's internals
