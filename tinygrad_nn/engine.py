@@ -77,7 +77,8 @@ class Node:
     is input i's node (a ``Node``, a ``Leaf``, or None: no gradient); ``seq`` grows with
     recording order, so parents have smaller numbers; ``run_backward`` gives one gradient
     per parent as (parent, gradient) pairs at the inputs' shapes (None parents and None
-    gradients left out); ``release`` frees the saved values."""
+    gradients left out), and with ``release`` frees its saved values after (``release()``
+    alone does that too)."""
 
     __slots__ = ()
     seq: int
@@ -92,7 +93,7 @@ class Node:
     def name(self) -> str:
         raise NotImplementedError
 
-    def run_backward(self, g: Any, create: bool) -> list[tuple[Any, Any]]:
+    def run_backward(self, g: Any, create: bool, release: bool) -> list[tuple[Any, Any]]:
         raise NotImplementedError
 
     def release(self) -> None:
@@ -196,27 +197,25 @@ def run_backward(
     into the leaves' ``.grad``, or with ``capture`` ({id(node): slot}) are returned per slot."""
     captured: list[Any] = [None] * (len(capture) if capture else 0)
 
+    release = not retain_graph
+
     def visit(v: Any, g: Any, fresh: bool) -> Iterable[tuple[Any, Any]]:
-        if not isinstance(v, Node):  # a leaf
-            if v._hooks:
-                g, fresh = run_hooks(v._hooks, g), False
+        if isinstance(v, Node):
+            if v.hooks:
+                g = run_hooks(v.hooks, g)
             if capture is None:
-                v._accumulate_grad(g, create_graph, fresh)
+                if v.retained is not None and (t := v.retained()) is not None:
+                    t._accumulate_grad(g, create_graph, False)
             elif id(v) in capture:
                 captured[capture[id(v)]] = g
-            return ()
-        if v.hooks:
-            g = run_hooks(v.hooks, g)
-        if v.retained is not None and capture is None:
-            t = v.retained()
-            if t is not None:
-                t._accumulate_grad(g, create_graph, False)
-        if capture is not None and id(v) in capture:
+            return v.run_backward(g, create_graph, release)
+        if v._hooks:  # a leaf
+            g, fresh = run_hooks(v._hooks, g), False
+        if capture is None:
+            v._accumulate_grad(g, create_graph, fresh)
+        elif id(v) in capture:
             captured[capture[id(v)]] = g
-        pairs = v.run_backward(g, create_graph)
-        if not retain_graph:
-            v.release()
-        return pairs
+        return ()
 
     with set_grad_enabled(create_graph):
         walk(roots, seeds, visit, create_graph)

@@ -44,9 +44,13 @@ import numpy as np
 from . import _anomaly
 from ._shapes import unbroadcast
 from .engine import LazyGrad, Node, _mode
-from .tensor_base import AccumulateGrad, TensorBase, data_of
+from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
 
 _OUT = object()  # marks a saved value that is the output of forward
+_OUT_ONLY = (_OUT,)  # the sources of a node that saved only its output
+_SCALAR: tuple[int, ...] = ()  # the shape of a number
+_NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in range(2 ** n))
+          for n in range(1, 5)}  # needs_input_grad per input count and bit mask (shared)
 
 
 class _Released(tuple):  # type: ignore[type-arg]
@@ -78,25 +82,28 @@ class Function(Node):
     # GC-tracked object with no dict); ``__dict__`` stays for ops' own options (``ctx.axis``)
     # and users' subclasses, and holds the rare fields below when they are set.
     __slots__ = ("seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype",
-                 "_saved", "_saved_src", "_vcs", "_tensor", "__dict__", "__weakref__")
+                 "_saved", "_saved_src", "_vcs", "__dict__", "__weakref__")
     view = False  # True when forward returns a view of its first input's array
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
     hooks: list[Callable[[Any], Any]] | None = None
     retained: Any = None
     _metadata: dict[str, Any] | None = None
+    # the output tensor's version counter, once one is made (``TensorBase._vc``); rare, so
+    # it lives in the instance dict when set
+    _out_vc: Any = None
     _recompute: dict[int, Callable[..., Any]] | None = None
     # saved values (``_saved``: None, the values, or _RELEASED after backward freed them),
-    # where each came from (``_saved_src``), the version counters and versions they had
-    # (``_vcs``: counter, version, counter, version ...); under create_graph ``_tensor``
+    # where each came from (``_saved_src``), the version counters that existed and the
+    # versions they had (``_vcs``, see ``_sources``); under create_graph ``_tensor``
     # makes Tensors (the incoming gradient's _make)
     in_shapes: tuple[Any, ...]
     needs_input_grad: tuple[bool, ...]
     out_shape: tuple[int, ...]
     out_dtype: Any
     _saved: tuple[Any, ...] | None
-    _saved_src: tuple[Any, ...]
-    _vcs: tuple[Any, ...]
-    _tensor: Any
+    _saved_src: tuple[Any, ...] | None  # None: no saved value is a Tensor's
+    _vcs: tuple[Any, ...] | None
+    _tensor: Any = None  # (rare: in the instance dict while set)
 
     # -- the contract -------------------------------------------------------------
     @staticmethod
@@ -129,7 +136,7 @@ class Function(Node):
             if saved is _RELEASED:
                 raise RuntimeError(_FREED.format(op=type(self).__name__))
             return ()
-        make = getattr(self, "_tensor", None)  # set by run_backward
+        make = self._tensor  # set by run_backward under create_graph
         if make is None:
             return saved
         out: list[Any] = []
@@ -138,10 +145,10 @@ class Function(Node):
                 out.append(self._recompute[i](*out))
             elif src is None:
                 out.append(value)
-            elif src is _OUT:  # the output: a Tensor on this node
-                out.append(make(value, self))
-            elif isinstance(src, Node):  # a computed input: a Tensor on its node, as saved
-                out.append(make(value, src))
+            elif src is _OUT or isinstance(src, Node):  # the output, or a computed input:
+                t = make(value, self if src is _OUT else src)  # a Tensor on its node
+                t._vcnt = new_counter()  # its own (not the node's output's): made here
+                out.append(t)
             else:  # a leaf input
                 out.append(src)
         return tuple(out)
@@ -149,10 +156,10 @@ class Function(Node):
     def saved_sources(self) -> tuple[Any, ...]:
         """Per saved value, where it came from: ``_OUT`` (the output), an input's node, a
         leaf Tensor (one that requires grad, or a constant input), or None (a constant)."""
-        parents = self.parents
-        return tuple(
-            parents[s] if type(s) is int else s for s in getattr(self, "_saved_src", ())
-        )
+        parents, srcs = self.parents, getattr(self, "_saved_src", None)
+        if srcs is None:  # all constants
+            return (None,) * len(self._saved or ())
+        return tuple(parents[s] if type(s) is int else s for s in srcs)
 
     saved = saved_tensors
 
@@ -205,42 +212,55 @@ class Function(Node):
     # -- recording ----------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        """Run ``forward`` on the inputs' arrays and record the node when grad is on."""
+        """Run ``forward`` on the inputs' arrays and record the node when grad is on.
+
+        The hot path of every op: measured per line (docs/performance.md), it allocates
+        as little as it can and calls nothing it need not."""
         enabled = _mode.enabled
-        arrays = []
+        arrays: list[Any] = []
         parents: list[Any] = []
-        needs = []
-        shapes = []
+        shapes: list[Any] = []
         record = False
         make = None
         named = None  # slot -> .name of a constant input (drawings show it)
+        mask = 0  # bit per input, 1 where it has a node (needs_input_grad)
         for a in args:
             if isinstance(a, TensorBase):
                 if make is None:
                     make = a._make
                 d = a._data
                 arrays.append(d)
-                shapes.append(d.shape)
                 if enabled and a.requires_grad:
                     record = True
+                    mask += mask + 1
                     ctx_a = a._ctx
-                    parents.append(a if ctx_a is None else ctx_a)  # its node (op or leaf)
-                    needs.append(True)
+                    if ctx_a is None:  # a leaf
+                        parents.append(a)
+                        shapes.append(d.shape)
+                    else:  # its node already holds the shape (no new tuple)
+                        parents.append(ctx_a)
+                        shapes.append(ctx_a.out_shape)
                     continue
+                shapes.append(d.shape)
                 if a._name is not None:
                     named = {**(named or {}), len(parents): a._name}
             else:
-                if isinstance(a, np.generic):  # a NumPy scalar combines like a Python number:
-                    a = a.item()  # float32 * np.float64(2) stays float32, as in PyTorch
+                if type(a) is not float and isinstance(a, np.generic):
+                    # a NumPy scalar combines like a Python number (as in PyTorch,
+                    # float32 * np.float64(2) stays float32)
+                    a = a.item()
                 arrays.append(a)
-                shapes.append(getattr(a, "shape", ()))
+                shapes.append(a.shape if type(a) is np.ndarray else _SCALAR)
             parents.append(None)
-            needs.append(False)
+            mask += mask
         if make is None:
             raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
         ctx = cls()
         ctx._saved = None
-        ctx.needs_input_grad = tuple(needs)  # known before forward: save only what is needed
+        # known before forward, so that it saves only what is needed
+        n = len(parents)
+        ctx.needs_input_grad = (_NEEDS[n][mask] if n < 5
+                                else tuple([p is not None for p in parents]))
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except ValueError as e:  # name the op and every shape, not NumPy's internals
@@ -254,8 +274,11 @@ class Function(Node):
             raw, out = out, np.asarray(out)
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
-        record = record and out.dtype.kind in "fc"
-        result = make(out, ctx if record else None)
+        if record and out.dtype.kind in "fc":
+            result = make(out, ctx)
+        else:
+            result = make(out, None)
+            record = False
         if cls.view and isinstance(args[0], TensorBase):
             result._vc = args[0]._vc  # a view shares its base's version counter
         if not record:
@@ -271,29 +294,38 @@ class Function(Node):
             ctx.metadata["input_names"] = named
         if _mode.anomaly:
             _anomaly.record(ctx, result)
-        if ctx._saved:
-            ctx._saved_src, ctx._vcs = _sources(ctx._saved, out, result, args, arrays)
+        saved = ctx._saved
+        if saved:
+            if len(saved) == 1 and saved[0] is out and not cls.view:  # the output alone
+                ctx._saved_src, ctx._vcs = _OUT_ONLY, None
+            else:
+                _sources(ctx, out, args, arrays)
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
-    def run_backward(self, g: Any, create: bool) -> list[tuple[Any, Any]]:
+    def run_backward(self, g: Any, create: bool, release: bool) -> list[tuple[Any, Any]]:
         """``backward`` checked (saved values intact, one gradient per input), as (parent,
-        gradient) pairs, each gradient at its input's shape (engine.Node)."""
+        gradient) pairs, each gradient at its input's shape; ``release`` frees the saved
+        values after (engine.Node)."""
         saved = self._saved
         if saved:
-            vcs = self._vcs
-            for i in range(0, len(vcs), 2):
-                if vcs[i][0] != vcs[i + 1]:
-                    raise RuntimeError(
-                        f"{type(self).__name__}: one of the values saved for its backward was "
-                        "modified by an in-place operation (its version is "
-                        f"{vcs[i][0]}, expected {vcs[i + 1]}); "
-                        "use an out-of-place op or clone the value before changing it"
-                    )
+            srcs = self._saved_src
+            # (a node that saved only its output needs a look only once its tensor has a
+            # version counter: nothing can have changed it before)
+            if srcs is not None and (srcs is not _OUT_ONLY or self._out_vc is not None):
+                self._check_versions()
         elif saved is _RELEASED and getattr(self, "_saved_src", None):  # it had saved values
             raise RuntimeError(_FREED.format(op=type(self).__name__))
-        self._tensor = g._make if create else None
-        gs = type(self).backward(self, g)
+        if create:
+            self._tensor = g._make
+            try:
+                gs = type(self).backward(self, g)
+            finally:
+                self._tensor = None
+        else:
+            gs = type(self).backward(self, g)
+        if release:
+            self._saved = _RELEASED
         parents = self.parents
         if type(gs) is not tuple:
             gs = tuple(gs) if isinstance(gs, list) else (gs,)
@@ -314,10 +346,34 @@ class Function(Node):
         for p, gp, shape in zip(parents, gs, self.in_shapes):
             if p is None or gp is None:
                 continue
-            if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
-                gp = self._fit(gp, shape)
+            if gp.__class__ is not np.ndarray or gp.shape != shape:
+                if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
+                    gp = self._fit(gp, shape)
             pairs.append((p, gp))
         return pairs
+
+    def _check_versions(self) -> None:
+        """Raise if a Tensor whose values were saved changed in place since: its version
+        counter moved on (a counter made after recording: from version 0)."""
+        vcs, parents = self._vcs, self.parents
+        for k, src in enumerate(self._saved_src or ()):
+            if src is None:
+                continue
+            entry = vcs[k] if vcs is not None else None
+            if entry is not None:
+                vc, version = entry
+            else:  # no counter when saved: one made since is where the source points
+                owner: Any = self if src is _OUT else parents[src] if type(src) is int else src
+                vc, version = owner._vcnt if isinstance(owner, TensorBase) else owner._out_vc, 0
+                if vc is None:
+                    continue
+            if vc[0] != version:
+                raise RuntimeError(
+                    f"{type(self).__name__}: one of the values saved for its backward was "
+                    "modified by an in-place operation (its version is "
+                    f"{vc[0]}, expected {version}); "
+                    "use an out-of-place op or clone the value before changing it"
+                )
 
     def _fit(self, gp: Any, shape: tuple[int, ...]) -> Any:
         """Un-broadcast ``gp`` to an input's ``shape``; a shape that cannot be is an error."""
@@ -341,32 +397,45 @@ class Function(Node):
         return f"<{self.name()} node, output {self.out_shape}>"
 
 
-def _sources(
-    saved: tuple[Any, ...], out: Any, result: Any, args: tuple[Any, ...], arrays: list[Any]
-) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """Where each saved value came from, and the version counters and versions (flat) of
-    the Tensors saved. Sources are ``_OUT``, None (a constant), an input's index when that
-    input has a node or is a leaf requiring grad (found in ``parents``), or a constant
-    input's Tensor: mostly ints and objects the cyclic GC does not track, so the tuples
-    drop out of its scans and a node stays one tracked object plus its parents."""
+def _sources(ctx: Function, out: Any, args: tuple[Any, ...], arrays: list[Any]) -> None:
+    """Record where each saved value came from (``_saved_src``), and the version counters
+    that already exist for the saved Tensor values (``_vcs``).
+
+    Sources are ``_OUT``, None (a constant), an input's index when that input has a node
+    or is a leaf requiring grad (found in ``parents``), or a constant input's Tensor:
+    mostly ints and objects the cyclic GC does not track, so the tuple drops out of its
+    scans and a node stays one tracked object plus its parents. Most tensors have no
+    version counter yet (``TensorBase._vc`` makes one on first need): their version is 0,
+    and a counter made later is found at backward through the source
+    (``_check_versions``). Only counters that exist now are kept, in ``_vcs``: per saved
+    value, (counter, version) or None; ``_vcs`` is None when there are none."""
     srcs: list[Any] = []
-    vcs: list[Any] = []
-    for s in saved:
-        src = None
-        if s is out:
-            src = _OUT
-            vc = result._vc
-            vcs += (vc, vc[0])
-        else:
-            for i, (a, arr) in enumerate(zip(args, arrays)):
-                if s is arr and isinstance(a, TensorBase):
-                    # the node, not the Tensor: an in-place op may rebase the Tensor later
-                    src = i if a.requires_grad else a
-                    vc = a._vc
-                    vcs += (vc, vc[0])
-                    break
+    vcs: list[Any] | None = None
+    any_src = False
+    for k, s in enumerate(ctx._saved):  # type: ignore[arg-type]
+        src = vc = None
+        if type(s) is np.ndarray:
+            if s is out:
+                src = _OUT
+                vc = ctx._out_vc  # a view's: its base's counter
+            else:
+                for i, arr in enumerate(arrays):
+                    if s is arr:
+                        a = args[i]
+                        if isinstance(a, TensorBase):
+                            # the node, not the Tensor: an in-place op may rebase it later
+                            src = i if ctx.parents[i] is not None else a
+                            vc = a._vcnt
+                        break
         srcs.append(src)
-    return tuple(srcs), tuple(vcs)
+        if src is not None:
+            any_src = True
+        if vc is not None:
+            if vcs is None:
+                vcs = [None] * len(ctx._saved)  # type: ignore[arg-type]
+            vcs[k] = (vc, int(vc[0]))
+    ctx._saved_src = tuple(srcs) if any_src else None
+    ctx._vcs = None if vcs is None else tuple(vcs)
 
 
 def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Callable[..., Any]:

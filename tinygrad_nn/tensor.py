@@ -9,7 +9,7 @@ that mirror ``ops/``: ``tensor_elementwise``, ``tensor_reduce``, ``tensor_moveme
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -151,24 +151,18 @@ class Tensor(
         if requires_grad and arr.dtype.kind not in "fc":
             raise IntegerGradError(arr.dtype)
         self._data: np.ndarray = arr
-        self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         self._ctx: Function | None = None
-        self._name = name
-        self._hooks: list[Callable[[Any], Any]] | None = None
-        self._vcnt = None
+        if name is not None:
+            self._name = name
 
     @staticmethod
     def _make(data: np.ndarray, ctx: Any) -> Tensor:
         """A Tensor on graph node ``ctx`` (or a constant when ``ctx`` is None), unchecked."""
         t = object.__new__(Tensor)
         t._data = data
-        t.grad = None
         t.requires_grad = ctx is not None
         t._ctx = ctx
-        t._name = None
-        t._hooks = None
-        t._vcnt = None
         return t
 
     # -- attributes ---------------------------------------------------------------
@@ -330,6 +324,7 @@ class Tensor(
         return t
 
     def detach_(self) -> Tensor:
+        self._vc  # noqa: B018 (made now, so nodes that saved these values still see changes)
         self._ctx = None
         self.requires_grad = False
         return self

@@ -14,34 +14,46 @@ import numpy as np
 _VC0 = np.zeros(1, np.int64)  # copied for each new version counter
 
 
+def new_counter() -> Any:
+    """A new version counter at version 0."""
+    return _VC0.copy()
+
+
 class TensorBase:
     """The state of a Tensor, as the recording point reads and writes it (``Tensor`` derives
     from it: ops reach the Tensor class only through their inputs, never a global)."""
 
-    __slots__ = (
-        "_data", "grad", "requires_grad", "_ctx", "_name", "_hooks", "_vcnt", "__weakref__"
-    )
+    # The fields every Tensor sets are slots; the rarely set ones are class-level defaults,
+    # stored in the instance ``__dict__`` only when set (so ``_make``, the hot path of
+    # every op, writes three fields). Like PyTorch tensors, Tensors take other attributes.
+    __slots__ = ("_data", "requires_grad", "_ctx", "__dict__", "__weakref__")
     _data: np.ndarray
-    grad: Any
     requires_grad: bool
     _ctx: Any
-    _name: str | None
-    _hooks: list[Callable[[Any], Any]] | None
-    _vcnt: Any  # the version counter, made on first need (``_vc``)
+    grad: Any = None
+    _name: str | None = None
+    _hooks: list[Callable[[Any], Any]] | None = None
+    _vcnt: Any = None  # the version counter, made on first need (``_vc``)
 
     @property
     def _vc(self) -> Any:
         """The version counter (``vc[0]``), shared by views of one array: made on first
-        need (saved by a node, viewed, changed in place), as a 1-element int64 array, which
-        the cyclic GC does not track (nodes keep the counters of what they saved)."""
+        need (viewed, changed in place), as a 1-element int64 array, which the cyclic GC
+        does not track. A node that saved this tensor's values before the counter existed
+        finds it through the tensor's node (``_out_vc``, registered here) or, for a leaf or
+        a constant, through the tensor itself (``Function._check_versions``)."""
         vc = self._vcnt
         if vc is None:
-            vc = self._vcnt = _VC0.copy()
+            vc = self._vcnt = new_counter()
+            if self._ctx is not None:
+                self._ctx._out_vc = vc
         return vc
 
     @_vc.setter
     def _vc(self, vc: Any) -> None:
         self._vcnt = vc
+        if self._ctx is not None:
+            self._ctx._out_vc = vc
 
     @staticmethod
     def _make(data: np.ndarray, ctx: Any) -> Any:

@@ -16,6 +16,7 @@ import numpy as np
 from ._random import get_rng
 from .engine import _mode
 from .function import TensorBase, data_of
+from .tensor_base import new_counter
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class TensorInPlace(TensorBase):
         # memory, as PyTorch does, so every tensor sharing it (``.data``, views) sees it
         old = self._make(self._data.copy(), self._ctx)
         old.requires_grad = self.requires_grad
+        old._vcnt = new_counter()  # its own: a copy no one else writes (not self's node's)
         out = compute(old)
         if out.shape != self.shape:
             raise ValueError(f"{name}: result shape {out.shape} differs from {self.shape}")
@@ -91,7 +93,7 @@ class TensorInPlace(TensorBase):
         else:  # a read-only view (expand): nothing shares writable memory with it
             # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
             self._data = out._data.astype(self.dtype)  # type: ignore[misc]
-            self._vc = [0]  # type: ignore[misc]
+            self._vc = new_counter()  # type: ignore[misc]
         self._ctx, self.requires_grad = out._ctx, out.requires_grad  # type: ignore[misc]
         return self
 
