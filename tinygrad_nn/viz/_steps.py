@@ -11,7 +11,8 @@ outputs) run "after the loop"; an op feeding only step t (the slice x[t]) joins 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import _nodes as N
 from ._collect import Unit
@@ -61,15 +62,18 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     """Lay each loop's step boxes out side by side in time order, across the data flow.
 
     Returns the positions in ``edges`` of the recurrence edges (step t-1 into step t),
-    to draw with ``constraint=false``, and the DOT lines that order the steps. Ranked by the recurrence,
-    step t would come after step t-1 along the flow, so every edge from outside the loop
-    (the input projection, the transposed weight) and to after it (the output ``Stack``)
-    would span up to the whole band: 100 steps made ~40,000 virtual nodes and ``dot``
-    took minutes. Unconstrained, every step sits on the same ranks, those edges span a
-    rank or two, and ``dot`` lays out 300 steps in seconds. The order comes from one
-    invisible point per step, outside the boxes, on one rank and chained left to right
-    (the only ordering ``dot`` keeps with clusters), each pointing at an op that
-    starts its step; so with ``rankdir='TB'`` time runs left to right.
+    to draw with ``constraint=false``, and the DOT lines that order the steps.
+
+    Ranked by the recurrence, step t would come after step t-1 along the flow, and every
+    edge from outside the loop (the input projection, the transposed weight) or to after
+    it (the output ``Stack``) would span up to the whole band: at 100 steps ~40,000
+    virtual nodes, and ``dot`` took minutes. Unconstrained, every step sits on the same
+    ranks, those edges span a rank or two, and 300 steps lay out in seconds. The order
+    comes from one invisible point per step, outside the boxes, on one rank and chained
+    left to right (``dot`` keeps no order between clusters, but keeps one between plain
+    nodes on a rank, and the boxes follow their points), each pointing at the first op
+    of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
+    to right.
     """
     recurrent = set()
     loops = set()  # those whose steps feed each other (not a layer called on separate inputs)
