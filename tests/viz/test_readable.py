@@ -66,13 +66,15 @@ def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -
         if a in heads and b not in heads:
             assert not any(x in step and step[x] == step[b] for x, y, _ in d.edges if y == b)
     # the recurrence (h and c into the next step) does not rank the steps one after the
-    # other; every other edge does
+    # other: each such edge runs back up the ranks, so it is written from its head in
+    # step t to its tail in step t-1 and drawn backwards (the arrow still points into t)
     crossing = [(a, b, attrs) for a, b, attrs in d.edges if a in step and b in step
                 and step[a] != step[b]]
     assert len(crossing) == 2 * (steps - 1)
-    assert all(step[b] == step[a] + 1 and "constraint=false" in attrs
+    assert all(step[a] == step[b] + 1 and "dir=back" in attrs and "weight=0" in attrs
                for a, b, attrs in crossing)
-    assert sum("constraint=false" in attrs for *_, attrs in d.edges) == len(crossing)
+    assert sum("dir=back" in attrs or "constraint=false" in attrs
+               for *_, attrs in d.edges) == len(crossing)
     assert "rankdir=TB" in d.source  # the steps lie across the flow: left to right
     assert "newrank" not in d.source
 
@@ -115,6 +117,9 @@ def test_steps_drawn_as_nodes_keep_their_order() -> None:
     into = [next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads]
     assert [d.nodes[b]["text"].split()[:2] for b in into] == [
         ["step", str(t)] for t in range(1, 21)]
+    # step nodes sit on one rank: the recurrence between them only may not rank them
+    chain = [(a, b, attrs) for a, b, attrs in d.edges if a in into and b in into]
+    assert len(chain) == 19 and all("constraint=false" in attrs for *_, attrs in chain)
 
 
 def _layout(graph: object, timeout: float) -> dict:

@@ -20,6 +20,7 @@ from ._dot import (
     stats,
     tensor_label,
     tooltip,
+    with_attr,
     write_clusters,
 )
 from ._nonfinite import Marks, find
@@ -187,14 +188,12 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
         counts: dict[str, int] = {}
         for e in edges:
             counts[e] = counts.get(e, 0) + 1
-        edges = [e if c == 1 else _with_attr(e, f'label="×{c}" fontsize=8')
+        edges = [e if c == 1 else with_attr(e, f'label="×{c}" fontsize=8')
                  for e, c in counts.items()]
     notes = [f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else "",
              d.marks.caption if d.marks else ""]
     note = "\n".join(n for n in notes if n) or None
-    recurrent, rows = band(w.units, d.steps, edges)
-    edges = [_with_attr(e, "constraint=false") if n in recurrent else e
-             for n, e in enumerate(edges)]
+    edges, rows = band(w.units, d.steps, edges)
     if rankdir is None:  # the steps run across the flow: left to right when it runs down
         rankdir = "TB" if rows else "LR"
     return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note)
@@ -375,9 +374,3 @@ def _const_slots(v: Any) -> dict[int, Any]:
                 out[slot] = consts.pop(j)
                 break
     return out
-
-
-def _with_attr(edge: str, attrs: str) -> str:
-    if edge.endswith("]"):
-        return edge[:-1] + " " + attrs + "]"
-    return f"{edge} [{attrs}]"

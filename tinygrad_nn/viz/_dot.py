@@ -204,6 +204,13 @@ def op_label(name: str, count: int, out_shape: tuple[int, ...] | None, detail: s
     return "<" + text + ">"
 
 
+def with_attr(edge: str, attrs: str) -> str:
+    """A DOT edge statement with more attributes."""
+    if edge.endswith("]"):
+        return edge[:-1] + " " + attrs + "]"
+    return f"{edge} [{attrs}]"
+
+
 def write_clusters(root: list[str], clusters: dict[Any, list[str]],
                    labels: dict[Any, str]) -> list[str]:
     """Nest cluster bodies by key prefix (a key is a tuple of levels), iteratively."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import _nodes as N
 from ._collect import Unit
+from ._dot import with_attr
 
 MIN_STEPS = 3  # fewer steps (e.g. tied encoder/decoder weights) are not drawn as a loop
 _BUDGET = 50_000  # ops visited per cluster trying candidates (at least 4 are tried)
@@ -54,44 +55,59 @@ def step_of(keys: list[tuple[Any, ...]], units: list[Unit] | None = None,
     return out
 
 
-_EDGE = re.compile(r"[OTC](\d+)\S* -> [OTC](\d+)")
+_EDGE = re.compile(r"([OTC])(\d+)\S* -> [OTC](\d+)")
 
 
 def band(units: list[Unit], steps: list[tuple[Any, int] | None],
-         edges: list[str]) -> tuple[set[int], list[str]]:
+         edges: list[str]) -> tuple[list[str], list[str]]:
     """Lay each loop's step boxes out side by side in time order, across the data flow.
 
-    Returns the positions in ``edges`` of the recurrence edges (step t-1 into step t),
-    to draw with ``constraint=false``, and the DOT lines that order the steps.
+    Returns ``edges`` with the recurrence edges (step t-1 into step t) redrawn, and the
+    DOT lines that order the steps.
 
     Ranked by the recurrence, step t would come after step t-1 along the flow, and every
     edge from outside the loop (the input projection, the transposed weight) or to after
     it (the output ``Stack``) would span up to the whole band: at 100 steps ~40,000
-    virtual nodes, and ``dot`` took minutes. Unconstrained, every step sits on the same
-    ranks, those edges span a rank or two, and 300 steps lay out in seconds. The order
-    comes from one invisible point per step, outside the boxes, on one rank and chained
-    left to right (``dot`` keeps no order between clusters, but keeps one between plain
-    nodes on a rank, and the boxes follow their points), each pointing at the first op
-    of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
+    virtual nodes, and ``dot`` took minutes. Here every step sits on the same ranks:
+    a recurrence edge runs back up from the end of step t-1 to where step t reads the
+    state, so it is written the other way round (``dir=back``: the arrow still points
+    into step t), which asks the ranks for what they are anyway and keeps the edge
+    between the two steps (left unconstrained, ``dot`` routes it around the end of the
+    band); one whose ends may sit on one rank is ``constraint=false``. The edges from
+    outside the loop then span a rank or two, and 300 steps lay out in seconds.
+    The order comes from one invisible point per step, outside the boxes, on one rank and
+    chained left to right (``dot`` keeps no order between clusters, but keeps one between
+    plain nodes on a rank, and the boxes follow their points), each pointing at the first
+    op of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
     to right.
     """
-    recurrent = set()
+    depth = [0] * len(units)  # ops from the start of its step, for the ones inside a step
+    for i, s in enumerate(steps):
+        if s is not None:
+            depth[i] = 1 + max((depth[ref] for refs in units[i].inputs for kind, ref in refs
+                                if kind == "op" and steps[ref] == s), default=-1)
+    out = list(edges)
     loops = set()  # those whose steps feed each other (not a layer called on separate inputs)
     for n, e in enumerate(edges):
         m = _EDGE.match(e)
         if m is None:
             continue
-        a, b = steps[int(m.group(1))], steps[int(m.group(2))]
-        if a is not None and b is not None and a[0] == b[0] and a[1] != b[1]:
-            recurrent.add(n)
-            loops.add(a[0])
+        j, i = int(m.group(2)), int(m.group(3))
+        a, b = steps[j], steps[i]
+        if a is None or b is None or a[0] != b[0] or a[1] == b[1]:
+            continue
+        loops.add(a[0])
+        # with tensor nodes (not compact) an op's output sits one rank below the op
+        if 2 * depth[j] + (m.group(1) == "T") > 2 * depth[i]:
+            tail, head = e.split(" [")[0].split(" -> ")
+            out[n] = with_attr(f"{head} -> {tail}" + e[len(tail) + len(head) + 4:],
+                               "dir=back weight=0")
+        else:
+            out[n] = with_attr(e, "constraint=false")
     starts: dict[Any, dict[int, int]] = {}  # loop -> step -> its first op reading nothing inside
     for i, s in enumerate(steps):
-        if s is None or s[0] not in loops or s[1] in starts.get(s[0], {}):
-            continue
-        if not any(kind == "op" and steps[ref] == s
-                   for refs in units[i].inputs for kind, ref in refs):
-            starts.setdefault(s[0], {})[s[1]] = i
+        if s is not None and s[0] in loops and depth[i] == 0:
+            starts.setdefault(s[0], {}).setdefault(s[1], i)
     lines = []
     for k, first in enumerate(starts.values()):
         ts = sorted(first)
@@ -100,7 +116,7 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
                      for t in ts)
         lines.extend(f"S{k}_{a} -> S{k}_{b} [style=invis]" for a, b in zip(ts, ts[1:]))
         lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis]" for t in ts)
-    return recurrent, lines
+    return out, lines
 
 
 def _steps(ops: list[Any]) -> dict[int, int]:
