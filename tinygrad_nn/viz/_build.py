@@ -85,12 +85,13 @@ class Scopes:
 
     def call_steps(self, key: tuple[Any, ...]) -> tuple[Any, int] | None:
         """A box of one call of a module called at least 3 times (a cell in a loop):
-        (the module, the call number), so the calls can be laid out as steps."""
+        (the loop's key, ending ``("calls", module)``, and the call number), so the calls
+        can be laid out as steps."""
         if not key or not key[-1][1] or key[-1][0] == "step":
             return None
         mid, tail = key[-1]
         seen = self.calls.get(mid, {})
-        return (key[:-1] + ((mid, 0),), seen[tail]) if len(seen) >= MIN_STEPS else None
+        return (key[:-1] + (("calls", mid),), seen[tail]) if len(seen) >= MIN_STEPS else None
 
     def label(self, key: tuple[Any, ...], calls: bool) -> str:
         mid, call = key[-1]

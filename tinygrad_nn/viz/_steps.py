@@ -73,7 +73,8 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     state, so it is written the other way round (``dir=back``: the arrow still points
     into step t), which asks the ranks for what they are anyway and keeps the edge
     between the two steps (left unconstrained, ``dot`` routes it around the end of the
-    band); one whose ends may sit on one rank is ``constraint=false``. The edges from
+    band); one whose ends may sit on one rank, and those between a cell's calls, are
+    ``constraint=false``. The edges from
     outside the loop then span a rank or two, and 300 steps lay out in seconds.
     The order comes from one invisible point per step, outside the boxes, on one rank and
     chained left to right (``dot`` keeps no order between clusters, but keeps one between
@@ -98,7 +99,9 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
             continue
         loops.add(a[0])
         # with tensor nodes (not compact) an op's output sits one rank below the op
-        if 2 * depth[j] + (m.group(1) == "T") > 2 * depth[i]:
+        # (not for a cell's calls: dot then tends to lay the calls out right to left)
+        calls = bool(a[0]) and a[0][-1][0] == "calls"
+        if not calls and 2 * depth[j] + (m.group(1) == "T") > 2 * depth[i]:
             tail, head = e.split(" [")[0].split(" -> ")
             out[n] = with_attr(f"{head} -> {tail}" + e[len(tail) + len(head) + 4:],
                                "dir=back weight=0")
