@@ -82,6 +82,8 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     op of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
     to right.
     """
+    if not any(steps):
+        return edges, []
     depth = [0] * len(units)  # ops from the start of its step, for the ones inside a step
     for i, s in enumerate(steps):
         if s is not None:
@@ -98,9 +100,9 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
         if a is None or b is None or a[0] != b[0] or a[1] == b[1]:
             continue
         loops.add(a[0])
-        # with tensor nodes (not compact) an op's output sits one rank below the op
-        # (not for a cell's calls: dot then tends to lay the calls out right to left)
+        # a cell's calls stay unconstrained: drawn backwards, dot laid them out right to left
         calls = bool(a[0]) and a[0][-1][0] == "calls"
+        # with tensor nodes (not compact) an op's output sits one rank below the op
         if not calls and 2 * depth[j] + (m.group(1) == "T") > 2 * depth[i]:
             tail, head = e.split(" [")[0].split(" -> ")
             out[n] = with_attr(f"{head} -> {tail}" + e[len(tail) + len(head) + 4:],
