@@ -36,7 +36,7 @@ def draw_graph(
     show_shapes: bool = True,
     show_grads: bool = False,
     show_values: bool | int = False,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     *,
     module: Any = None,
     fold: bool | int = False,
@@ -64,7 +64,9 @@ def draw_graph(
         their values, larger ones with their range. Only tensors still held can show
         values: leaves, the outputs, tensors named in ``params`` and retained ones;
         intermediate arrays are not kept by the graph.
-    rankdir : layout direction, ``'LR'`` (left to right), ``'TB'``, ``'RL'`` or ``'BT'``.
+    rankdir : layout direction, ``'LR'`` (left to right), ``'TB'``, ``'RL'`` or ``'BT'``;
+        ``None``: ``'LR'``, or ``'TB'`` when the drawing holds a recurrence's step boxes,
+        so the steps, which lie across the flow, run left to right in time order.
     module : the model the output came from; names its submodules' clusters and its
         parameters (as ``draw_module`` does).
     fold : collapse repeated identical computations (the same op on the same
@@ -76,7 +78,8 @@ def draw_graph(
     show_constants : draw a dashed node for each input that needed no gradient.
     steps : group the ops of each step of a recurrence (an RNN or LSTM unrolled in a
         loop: the ops between consecutive uses of the same weight, at least 3 of them)
-        in a "step t" cluster; the steps are laid out in time order, one band.
+        in a "step t" cluster; the steps are laid out in time order, side by side across
+        the flow (one band at any length: left to right with ``rankdir='TB'``).
     max_scope_depth : draw boxes (modules, composite functions, steps) nested at most this
         deep; a box nested deeper is drawn as one node labelled like the box
         (``max_scope_depth=0``: every top-level box is one node, ``cross_entropy (9 ops)``).
@@ -168,12 +171,12 @@ def draw_module(module: Any, *inputs: Any, **kwargs: Any) -> Any:
 
 def _draw(outputs: list[Tensor], names: dict[int, str], held: dict[int, Tensor],
           param_ids: set[int] | None, module: Any, *, show_shapes: bool = True,
-          show_grads: bool = False, show_values: bool | int = False, rankdir: str = "LR",
+          show_grads: bool = False, show_values: bool | int = False, rankdir: str | None = None,
           fold: bool | int = False, max_depth: int | None = None, max_ops: int | None = None,
           compact: bool = False, show_constants: bool = True, steps: bool = True,
           mark_nonfinite: bool = False, culprit: Any = None,
           max_scope_depth: int | None = None) -> Any:
-    if rankdir not in _RANKDIRS:
+    if rankdir is not None and rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
     for arg, value, least in (("max_depth", max_depth, 1), ("max_ops", max_ops, 1),
                               ("max_scope_depth", max_scope_depth, 0)):

@@ -20,12 +20,12 @@ from ._dot import (
     stats,
     tensor_label,
     tooltip,
+    with_attr,
     write_clusters,
 )
 from ._nonfinite import Marks, find
-from ._steps import add_steps, band, step_of
+from ._steps import MIN_STEPS, add_steps, band, step_of
 
-BAND_MAX_STEPS = 30  # longer loops keep Graphviz's own layout (fast, steps not in order)
 STATS_MAX_OPS = 2000  # bigger graphs: tooltip statistics of leaves and outputs only (speed)
 
 
@@ -82,6 +82,16 @@ class Scopes:
         if not calls:  # folding: every call of a composite is the same box
             return tuple((_level(m), 0) for m in mods)
         return tuple((id(m), 0) for m in mods[:-1]) + ((id(last), tail),)
+
+    def call_steps(self, key: tuple[Any, ...]) -> tuple[Any, int] | None:
+        """A box of one call of a module called at least 3 times (a cell in a loop):
+        (the loop's key, ending ``("calls", module)``, and the call number), so the calls
+        can be laid out as steps."""
+        if not key or not key[-1][1] or key[-1][0] == "step":
+            return None
+        mid, tail = key[-1]
+        seen = self.calls.get(mid, {})
+        return (key[:-1] + (("calls", mid),), seen[tail]) if len(seen) >= MIN_STEPS else None
 
     def label(self, key: tuple[Any, ...], calls: bool) -> str:
         mid, call = key[-1]
@@ -140,7 +150,7 @@ def _common_prefix(keys: list[tuple[Any, ...]]) -> tuple[Any, ...]:
 
 def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: set[int] | None,
           scopes: Scopes, show_shapes: bool, show_grads: bool, max_values: int, compact: bool,
-          show_constants: bool, folded: bool, steps: bool, rankdir: str,
+          show_constants: bool, folded: bool, steps: bool, rankdir: str | None,
           mark_nonfinite: bool = False, culprit: Any = None,
           max_scope_depth: int | None = None) -> Any:
     """The ``Graph`` for walk ``w`` (see ``draw_graph`` for the options).
@@ -158,7 +168,7 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
         w, keys = collapse(w, keys, max_scope_depth)
     d = _Writer(names, held, show_shapes, show_grads, max_values)
     d.box_label = lambda box: scopes.label(box, calls=not folded)
-    d.steps = step_of(keys)
+    d.steps = step_of(keys, w.units, scopes.call_steps)
     if len(w.units) <= STATS_MAX_OPS or mark_nonfinite:
         d.known = {id(node): arr for u in w.units for v in u.members[:1]
                    for node, arr in N.saved_values(v)}
@@ -179,16 +189,15 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
         counts: dict[str, int] = {}
         for e in edges:
             counts[e] = counts.get(e, 0) + 1
-        edges = [e if c == 1 else _with_attr(e, f'label="×{c}" fontsize=8')
+        edges = [e if c == 1 else with_attr(e, f'label="×{c}" fontsize=8')
                  for e, c in counts.items()]
     notes = [f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else "",
              d.marks.caption if d.marks else ""]
     note = "\n".join(n for n in notes if n) or None
-    longest = max((st[1] for st in d.steps if st is not None), default=0)
-    # the band's global ranking costs dot minutes past a few dozen steps (100: > 5 min)
-    rows = band(w.units, d.steps) if longest <= BAND_MAX_STEPS else []
-    return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note,
-                     newrank=bool(rows))
+    edges, rows = band(w.units, d.steps, edges)
+    if rankdir is None:  # the steps run across the flow: left to right when it runs down
+        rankdir = "TB" if rows else "LR"
+    return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note)
 
 
 class _Writer:
@@ -366,9 +375,3 @@ def _const_slots(v: Any) -> dict[int, Any]:
                 out[slot] = consts.pop(j)
                 break
     return out
-
-
-def _with_attr(edge: str, attrs: str) -> str:
-    if edge.endswith("]"):
-        return edge[:-1] + " " + attrs + "]"
-    return f"{edge} [{attrs}]"

@@ -81,12 +81,10 @@ def graph_class() -> type:
     return Graph
 
 
-def new_graph(body: list[str], rankdir: str, label: str | None, newrank: bool = False) -> Any:
+def new_graph(body: list[str], rankdir: str, label: str | None) -> Any:
     """A ``Graph`` holding ``body`` (DOT statements) with the house look."""
     graph_attr = {"rankdir": rankdir, "nodesep": "0.2", "ranksep": "0.3",
                   "fontname": "Helvetica", "fontsize": "11"}
-    if newrank:  # rank=same rows across clusters (the step band) need the global ranking
-        graph_attr.update(newrank="true", concentrate="true")  # merged fan-in: ~5x faster
     if label:
         graph_attr.update(label=label, labelloc="b", labeljust="l")
     return graph_class()(
@@ -204,6 +202,13 @@ def op_label(name: str, count: int, out_shape: tuple[int, ...] | None, detail: s
     if out_shape is not None:
         text += f'<br/><font point-size="9">→ {fmt_shape(out_shape)}</font>'
     return "<" + text + ">"
+
+
+def with_attr(edge: str, attrs: str) -> str:
+    """A DOT edge statement with more attributes."""
+    if edge.endswith("]"):
+        return edge[:-1] + " " + attrs + "]"
+    return f"{edge} [{attrs}]"
 
 
 def write_clusters(root: list[str], clusters: dict[Any, list[str]],

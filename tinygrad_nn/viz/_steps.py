@@ -10,10 +10,13 @@ outputs) run "after the loop"; an op feeding only step t (the slice x[t]) joins 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from . import _nodes as N
 from ._collect import Unit
+from ._dot import with_attr
 
 MIN_STEPS = 3  # fewer steps (e.g. tied encoder/decoder weights) are not drawn as a loop
 _BUDGET = 50_000  # ops visited per cluster trying candidates (at least 4 are tried)
@@ -33,32 +36,92 @@ def add_steps(units: list[Unit], keys: list[tuple[Any, ...]]) -> list[tuple[Any,
     return out
 
 
-def step_of(keys: list[tuple[Any, ...]]) -> list[tuple[Any, int] | None]:
-    """Per unit: (the loop's cluster, step number) for ops inside a step box, else None."""
-    return [(k[:-1], k[-1][1]) if k and k[-1][0] == "step" else None for k in keys]
+def step_of(keys: list[tuple[Any, ...]], units: list[Unit] | None = None,
+            calls: Callable[[tuple[Any, ...]], tuple[Any, int] | None] | None = None,
+            ) -> list[tuple[Any, int] | None]:
+    """Per unit: (the loop's cluster, step number) for ops inside a step box, else None.
 
-
-def band(units: list[Unit], steps: list[tuple[Any, int] | None]) -> list[str]:
-    """Invisible edges that lay each loop's step boxes out in time order, left to right.
-
-    The ops a step reads from outside the loop (the slice x[t] of the input projection)
-    would otherwise sit on the first ranks, so step boxes would overlap and stack; an
-    invisible edge from the last op of step t-1 to every op that starts step t puts
-    step t after step t-1, one band at any length.
+    With ``units``, a unit standing for a whole step box (``max_scope_depth``) is that
+    step; with ``calls`` (box key -> (module, call number) or None), the ops of a cell
+    called once per step (an ``LSTMCell`` in a Python loop) are in the step of their call.
     """
-    last: dict[tuple[Any, int], int] = {}
+    out: list[tuple[Any, int] | None] = []
+    for i, k in enumerate(keys):
+        box = units[i].box if units is not None and units[i].box else k
+        if box and box[-1][0] == "step":
+            out.append((box[:-1], box[-1][1]))
+        else:
+            out.append(calls(box) if calls is not None and box else None)
+    return out
+
+
+_EDGE = re.compile(r"([OTC])(\d+)\S* -> [OTC](\d+)")
+
+
+def band(units: list[Unit], steps: list[tuple[Any, int] | None],
+         edges: list[str]) -> tuple[list[str], list[str]]:
+    """Lay each loop's step boxes out side by side in time order, across the data flow.
+
+    Returns ``edges`` with the recurrence edges (step t-1 into step t) redrawn, and the
+    DOT lines that order the steps.
+
+    Ranked by the recurrence, step t would come after step t-1 along the flow, and every
+    edge from outside the loop (the input projection, the transposed weight) or to after
+    it (the output ``Stack``) would span up to the whole band: at 100 steps ~40,000
+    virtual nodes, and ``dot`` took minutes. Here every step sits on the same ranks:
+    a recurrence edge runs back up from the end of step t-1 to where step t reads the
+    state, so it is written the other way round (``dir=back``: the arrow still points
+    into step t), which asks the ranks for what they are anyway and keeps the edge
+    between the two steps (left unconstrained, ``dot`` routes it around the end of the
+    band); one whose ends may sit on one rank, and those between a cell's calls, are
+    ``constraint=false``. The edges from
+    outside the loop then span a rank or two, and 300 steps lay out in seconds.
+    The order comes from one invisible point per step, outside the boxes, on one rank and
+    chained left to right (``dot`` keeps no order between clusters, but keeps one between
+    plain nodes on a rank, and the boxes follow their points), each pointing at the first
+    op of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
+    to right.
+    """
+    if not any(steps):
+        return edges, []
+    depth = [0] * len(units)  # ops from the start of its step, for the ones inside a step
     for i, s in enumerate(steps):
         if s is not None:
-            last[s] = i  # units run parents first: the last one of a step is its end
-    lines = []
-    for i, s in enumerate(steps):
-        if s is None or (s[0], s[1] - 1) not in last:
+            depth[i] = 1 + max((depth[ref] for refs in units[i].inputs for kind, ref in refs
+                                if kind == "op" and steps[ref] == s), default=-1)
+    out = list(edges)
+    loops = set()  # those whose steps feed each other (not a layer called on separate inputs)
+    for n, e in enumerate(edges):
+        m = _EDGE.match(e)
+        if m is None:
             continue
-        inside = any(kind == "op" and steps[ref] == s
-                     for refs in units[i].inputs for kind, ref in refs)
-        if not inside:  # an op that starts step t
-            lines.append(f"O{last[(s[0], s[1] - 1)]} -> O{i} [style=invis]")
-    return lines
+        j, i = int(m.group(2)), int(m.group(3))
+        a, b = steps[j], steps[i]
+        if a is None or b is None or a[0] != b[0] or a[1] == b[1]:
+            continue
+        loops.add(a[0])
+        # a cell's calls stay unconstrained: drawn backwards, dot laid them out right to left
+        calls = bool(a[0]) and a[0][-1][0] == "calls"
+        # with tensor nodes (not compact) an op's output sits one rank below the op
+        if not calls and 2 * depth[j] + (m.group(1) == "T") > 2 * depth[i]:
+            tail, head = e.split(" [")[0].split(" -> ")
+            out[n] = with_attr(f"{head} -> {tail}" + e[len(tail) + len(head) + 4:],
+                               "dir=back weight=0")
+        else:
+            out[n] = with_attr(e, "constraint=false")
+    starts: dict[Any, dict[int, int]] = {}  # loop -> step -> its first op reading nothing inside
+    for i, s in enumerate(steps):
+        if s is not None and s[0] in loops and depth[i] == 0:
+            starts.setdefault(s[0], {}).setdefault(s[1], i)
+    lines = []
+    for k, first in enumerate(starts.values()):
+        ts = sorted(first)
+        lines.append("{rank=same " + " ".join(f"S{k}_{t}" for t in ts) + "}")
+        lines.extend(f'S{k}_{t} [label="" shape=point style=invis width=0 height=0]'
+                     for t in ts)
+        lines.extend(f"S{k}_{a} -> S{k}_{b} [style=invis]" for a, b in zip(ts, ts[1:]))
+        lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis]" for t in ts)
+    return out, lines
 
 
 def _steps(ops: list[Any]) -> dict[int, int]:
@@ -81,6 +144,8 @@ def _steps(ops: list[Any]) -> dict[int, int]:
         us = users[cand]
         if len({level[i] for i in us}) != n:
             continue  # some use does not follow the previous one: not a loop
+        if len({N.op_name(ops[i]) for i in us}) > 1:
+            continue  # a loop repeats its op; one value read twice (GRU's n + z*(h - n)) does not
         # the most uses wins; of equals (W_hh and a bias), the weight used first in a
         # step marks where steps begin
         if (n, -us[0]) > best[:2]:
