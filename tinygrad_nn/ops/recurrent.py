@@ -26,7 +26,8 @@ import numpy as np
 
 from ..function import Function, dual
 from .elementwise import Tanh
-from .movement import Concatenate
+from .linalg import OuterGrad, matmul2d
+from .movement import Concatenate, SliceGrad, Stack
 
 _tanh = dual(np.tanh, Tanh)
 
@@ -60,6 +61,36 @@ def _activations(gates: Any, s: np.ndarray, b: np.ndarray) -> Any:
     return _tanh(gates * s) * s + b
 
 
+def _cell(gates: Any, c: Any) -> tuple[Any, Any, Any]:
+    """(out, act, tc) on arrays: out (2, ..., H) holds (h', c'), act the activated gates,
+    tc = tanh(c'), from the pre-activations gates (..., 4H) and the cell state c (..., H)."""
+    hidden = c.shape[-1]
+    act = _activations(gates, *_scale_shift(hidden, gates.dtype))
+    i, f, g, o = _blocks(act, hidden)
+    out = np.empty((2,) + c.shape, dtype=np.result_type(act, c))
+    h_new, c_new = out[0], out[1]
+    np.multiply(f, c, out=c_new)
+    c_new += i * g
+    tc = np.tanh(c_new)
+    np.multiply(o, tc, out=h_new)
+    return out, act, tc
+
+
+def _cell_grads(act: Any, tc: Any, c: Any, g_out: Any, need_c: bool) -> tuple[Any, Any]:
+    """(dL/dgates (..., 4H), dL/dc (..., H) or None) from g_out (2, ..., H), the gradient of
+    the stacked (h', c'); arrays, or Tensors under create_graph."""
+    hidden = c.shape[-1]
+    s, b = _scale_shift(hidden, act.dtype)
+    i, f, g, o = _blocks(act, hidden)
+    gh, gc = g_out[0], g_out[1]
+    dc = gc + gh * o * (1 - tc * tc)
+    # d act / d z = s^2 (1 - tanh^2) = (s - t)(s + t), t = act - b: sigmoid' = (1 - a) a
+    # and tanh' = (1 - a)(1 + a), each factor exact (no cancellation near saturation)
+    t = act - b
+    d_act = _cat_last([dc * g, dc * c, dc * i, gh * tc])
+    return d_act * ((s - t) * (s + t)), (dc * f if need_c else None)
+
+
 _RECOMPUTE = {
     3: lambda gates, c, out: _activations(gates, *_scale_shift(c.shape[-1], gates.dtype)),
     4: lambda gates, c, out, act: _tanh(out[1]),
@@ -80,14 +111,7 @@ class LSTMGates(Function):
         if gates.shape[-1] != 4 * hidden or gates.shape[:-1] != c.shape[:-1]:
             raise ValueError(f"lstm_gates: expected gates (..., 4H) and c (..., H) with the same "
                              f"leading shape, got {gates.shape} and {c.shape}")
-        act = _activations(gates, *_scale_shift(hidden, gates.dtype))
-        i, f, g, o = _blocks(act, hidden)
-        out = np.empty((2,) + c.shape, dtype=np.result_type(act, c))
-        h_new, c_new = out[0], out[1]
-        np.multiply(f, c, out=c_new)
-        c_new += i * g
-        tc = np.tanh(c_new)
-        np.multiply(o, tc, out=h_new)
+        out, act, tc = _cell(gates, c)
         # act and tc are functions of the inputs: recomputed (differentiable) under create_graph
         ctx.save_for_backward(gates, c, out, act, tc, recompute=_RECOMPUTE)
         return out
@@ -95,16 +119,64 @@ class LSTMGates(Function):
     @staticmethod
     def backward(ctx: Any, g_out: Any) -> Any:
         gates, c, out, act, tc = ctx.saved_tensors
-        hidden = c.shape[-1]
-        s, b = _scale_shift(hidden, gates.dtype)
-        i, f, g, o = _blocks(act, hidden)
-        gh, gc = g_out[0], g_out[1]
-        dc = gc + gh * o * (1 - tc * tc)
-        # d act / d z = s^2 (1 - tanh^2) = (s - t)(s + t), t = act - b: sigmoid' = (1 - a) a
-        # and tanh' = (1 - a)(1 + a), each factor exact (no cancellation near saturation)
-        t = act - b
-        d_act = _cat_last([dc * g, dc * c, dc * i, gh * tc])
-        return d_act * ((s - t) * (s + t)), (dc * f if ctx.needs_input_grad[1] else None)
+        return _cell_grads(act, tc, c, g_out, ctx.needs_input_grad[1])
 
 
 lstm_gates = LSTMGates.apply
+
+
+def _stack2(a: Any, b: Any) -> Any:
+    """(a, b) stacked on a new first axis: arrays with NumPy, Tensors as a recorded op."""
+    if type(a) is np.ndarray:
+        return np.stack((a, b))
+    return Stack.apply(a, b, axis=0)
+
+
+# saved (xg, hc, w, t, out, act, tc): act and tc recomputed from the inputs under create_graph
+_STEP_RECOMPUTE = {
+    5: lambda xg, hc, w, t, out: _activations(xg[t] + hc[0] @ w.T,
+                                              *_scale_shift(w.shape[1], xg.dtype)),
+    6: lambda xg, hc, w, t, out, act: _tanh(out[1]),
+}
+
+
+class LSTMStep(Function):
+    """Step t of an LSTM layer: (h', c') stacked (2, N, H) from the input projection of all
+    steps xg (T, N, 4H), the state hc = (h, c) stacked (2, N, H) and w_hh (4H, H).
+
+    gates = xg[t] + h @ w_hh.T, then ``LSTMGates``' math. For speed: one node per step
+    instead of five (the slice xg[t], the product, the gates, and h', c' sliced out). The
+    gradient of xg is a ``SliceGrad`` (the T steps add into one buffer) and that of w_hh an
+    ``OuterGrad`` (T steps, one stacked product).
+    """
+
+    draw_note = "z = xg[t] + h·W_hhᵀ\n" + LSTMGates.draw_note
+
+    @staticmethod
+    def forward(ctx: Any, xg: Any, hc: Any, w: Any, t: int = 0) -> Any:
+        hidden = w.shape[1]
+        if xg.ndim != 3 or w.shape[0] != 4 * hidden or xg.shape[2] != 4 * hidden \
+                or hc.shape != (2, xg.shape[1], hidden):
+            raise ValueError(f"lstm_step: expected xg (T, N, 4H), hc (2, N, H) and w (4H, H), "
+                             f"got {xg.shape}, {hc.shape} and {w.shape}")
+        gates = matmul2d(hc[0], w.T)
+        xt = xg[t]
+        if gates.dtype == np.result_type(gates, xt):
+            gates += xt  # into the product's fresh array
+        else:
+            gates = gates + xt
+        out, act, tc = _cell(gates, hc[1])
+        ctx.save_for_backward(xg, hc, w, t, out, act, tc, recompute=_STEP_RECOMPUTE)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g_out: Any) -> Any:
+        xg, hc, w, t, out, act, tc = ctx.saved_tensors
+        need_x, need_hc, need_w = ctx.needs_input_grad
+        d_gates, gc = _cell_grads(act, tc, hc[1], g_out, need_hc)
+        return (SliceGrad(d_gates, t, xg.shape) if need_x else None,
+                _stack2(d_gates @ w, gc) if need_hc else None,
+                OuterGrad(d_gates, hc[0]) if need_w else None)
+
+
+lstm_step = LSTMStep.apply
