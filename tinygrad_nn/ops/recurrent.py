@@ -61,16 +61,23 @@ def _activations(gates: Any, s: np.ndarray, b: np.ndarray) -> Any:
     return _tanh(gates * s) * s + b
 
 
-def _cell(gates: Any, c: Any) -> tuple[Any, Any, Any]:
+def _cell(gates: Any, c: Any, own: bool = False) -> tuple[Any, Any, Any]:
     """(out, act, tc) on arrays: out (2, ..., H) holds (h', c'), act the activated gates,
-    tc = tanh(c'), from the pre-activations gates (..., 4H) and the cell state c (..., H)."""
+    tc = tanh(c'), from the pre-activations gates (..., 4H) and the cell state c (..., H).
+
+    ``_activations``' steps in place, so no temporaries (``own``: act may overwrite gates).
+    """
     hidden = c.shape[-1]
-    act = _activations(gates, *_scale_shift(hidden, gates.dtype))
+    s, b = _scale_shift(hidden, gates.dtype)
+    act = np.multiply(gates, s, out=gates if own else None)
+    np.tanh(act, out=act)
+    act *= s
+    act += b
     i, f, g, o = _blocks(act, hidden)
     out = np.empty((2,) + c.shape, dtype=np.result_type(act, c))
     h_new, c_new = out[0], out[1]
     np.multiply(f, c, out=c_new)
-    c_new += i * g
+    c_new += np.multiply(i, g, out=h_new)  # h_new as scratch until h' is written
     tc = np.tanh(c_new)
     np.multiply(o, tc, out=h_new)
     return out, act, tc
@@ -128,7 +135,9 @@ lstm_gates = LSTMGates.apply
 def _stack2(a: Any, b: Any) -> Any:
     """(a, b) stacked on a new first axis: arrays with NumPy, Tensors as a recorded op."""
     if type(a) is np.ndarray:
-        return np.stack((a, b))
+        out = np.empty((2,) + a.shape, dtype=np.result_type(a, b))
+        out[0], out[1] = a, b  # np.stack's own checks cost more than the copies here
+        return out
     return Stack.apply(a, b, axis=0)
 
 
@@ -165,7 +174,7 @@ class LSTMStep(Function):
             gates += xt  # into the product's fresh array
         else:
             gates = gates + xt
-        out, act, tc = _cell(gates, hc[1])
+        out, act, tc = _cell(gates, hc[1], own=True)
         ctx.save_for_backward(xg, hc, w, t, out, act, tc, recompute=_STEP_RECOMPUTE)
         return out
 
