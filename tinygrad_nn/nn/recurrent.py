@@ -39,26 +39,22 @@ from .cells import (
 from .module import Module
 from .parameter import new_param
 
-# One step of each mode, all with one signature: (xg_t, h, c, w_hh.T, b_hh) -> (h, c).
-# c is the LSTM's cell state (None for the others); b_hh is passed only to GRU, which keeps
-# b_hn inside r * (...) (the others see b_ih + b_hh only as a sum, added once up front).
-Step = Callable[[Tensor, Tensor, "Tensor | None", Tensor, "Tensor | None"],
-                "tuple[Tensor, Tensor | None]"]
+# One step of the Elman and GRU modes, one signature: (xg_t, h, w_hh.T, b_hh) -> h. b_hh is
+# passed only to GRU, which keeps b_hn inside r * (...) (the others see b_ih + b_hh only as
+# a sum, added once up front). LSTM layers run their own loop (``_run_lstm``).
+Step = Callable[[Tensor, Tensor, Tensor, "Tensor | None"], Tensor]
 
 
-def _tanh_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
-               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
-    return rnn_step(xt, h, w_hh_t, relu=False), None
+def _tanh_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return rnn_step(xt, h, w_hh_t, relu=False)
 
 
-def _relu_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
-               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
-    return rnn_step(xt, h, w_hh_t, relu=True), None
+def _relu_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return rnn_step(xt, h, w_hh_t, relu=True)
 
 
-def _gru_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
-              b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
-    return gru_step(xt, h, w_hh_t, b_hh), None
+def _gru_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return gru_step(xt, h, w_hh_t, b_hh)
 
 
 class _Mode(NamedTuple):
@@ -207,7 +203,7 @@ def _run_direction(spec: _Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
         h = Tensor(np.zeros((batch, w_hh.shape[1]), dtype=xg.dtype))
     outs: list[Any] = [None] * steps
     for t, xt in _time_steps(xg, reverse):
-        h, _ = spec.step(xt, h, None, w_hh_t, b_hh)
+        h = spec.step(xt, h, w_hh_t, b_hh)
         outs[t] = h
     return stack(outs), h, None
 
