@@ -15,6 +15,12 @@ Its backward is written once for both paths: NumPy arrays normally, Tensors unde
 ``create_graph`` (the saved activations are then recomputed from ``gates``, through
 ``save_for_backward(recompute=...)``, so the second derivative sees them as functions
 of the input, not constants).
+
+``LSTMStep`` is a whole step of an ``nn.LSTM`` layer as one node (the cells keep
+``AddMM`` + ``LSTMGates``): it reads its slice of the input projection xg (T, N, 4H)
+itself, adds h @ W_hh.T and applies the same gate math; its gradients are lazy
+(``SliceGrad`` for xg, ``OuterGrad`` for W_hh, ``StateGrad`` for the state), so the T
+steps fill one buffer each instead of T zero arrays and sums.
 """
 
 from __future__ import annotations
