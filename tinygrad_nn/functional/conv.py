@@ -1,10 +1,12 @@
 """Convolution and pooling as composites of the window primitives (``ops/window.py``).
 
 A convolution is pad -> unfold (im2col) -> one batched BLAS product with the reshaped
-weight -> reshape (+ bias). Its gradients and second derivatives therefore come from
-``Pad``, ``Unfold`` (backward: fold), ``Reshape`` and ``MatMul``; nothing here has a
-backward. Pooling is unfold + a reduction over the window axis: ``WindowMax`` (gradient
-to the first maximum, like PyTorch) or a sum.
+weight -> reshape (+ bias); with stride 1, ``Im2col`` pads and unfolds in one op, in a
+flat-row layout whose extra columns a slice drops. Its gradients and second derivatives
+therefore come from ``Pad``, ``Unfold`` / ``Im2col`` (backward: fold / col2im),
+``Reshape``, ``GetItem`` and ``MatMul``; nothing here has a backward. Pooling is unfold +
+a reduction over the window axis: ``WindowMax`` (gradient to the first maximum, like
+PyTorch) or a sum.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._scope import composite
-from ..ops.window import Fold, Unfold, WindowMax, window_count
+from ..ops.window import Fold, Im2col, Unfold, WindowMax, window_count
 from ..tensor import Tensor
 from .basic import as_tensor
 from .pad import pad_width
@@ -124,12 +126,22 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
     dilation = _positive(_pair(dilation, "dilation", op), "dilation", op)
     pads = _conv_padding(padding, (kh, kw), stride, dilation, op)
     _check_fits(op, (h + sum(pads[0]), wd + sum(pads[1])), (kh, kw), dilation)
-    cols = Unfold.apply(_pad_hw(x, pads), kernel=(kh, kw), stride=stride, dilation=dilation)
-    oh, ow = cols.shape[-2:]
     k = cg * kh * kw
-    # one batched BLAS product: (G, O/G, K) @ (N, G, K, OH*OW) -> (N, G, O/G, OH*OW)
-    y = w.reshape(groups, o // groups, k) @ cols.reshape(n, groups, k, oh * ow)
-    y = y.reshape(n, o, oh, ow)
+    if stride == (1, 1):
+        # flat-row columns (ops/window.py): products over the padded width Wp, whose
+        # extra Wp - OW columns per row are cut by a slice (a view) after the product
+        cols = Im2col.apply(x, kernel=(kh, kw), dilation=dilation, pads=pads)
+        oh, wp = h + sum(pads[0]) - dilation[0] * (kh - 1), wd + sum(pads[1])
+        ow = wp - dilation[1] * (kw - 1)
+    else:
+        cols = Unfold.apply(_pad_hw(x, pads), kernel=(kh, kw), stride=stride, dilation=dilation)
+        oh, ow = cols.shape[-2:]
+        wp = ow
+    # one batched BLAS product: (G, O/G, K) @ (N, G, K, OH*Wp) -> (N, G, O/G, OH*Wp)
+    y = w.reshape(groups, o // groups, k) @ cols.reshape(n, groups, k, oh * wp)
+    y = y.reshape(n, o, oh, wp)
+    if wp != ow:
+        y = y[..., :ow]
     if b is not None:
         y = y + b.reshape(o, 1, 1)
     return y.reshape(y.shape[1:]) if unbatched else y

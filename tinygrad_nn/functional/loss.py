@@ -121,7 +121,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     input, target = _pair(input, target, "binary_cross_entropy")
-    if input._data.size and (np.nanmin(input._data) < 0 or np.nanmax(input._data) > 1):
+    if input._data.size and _outside_unit_interval(input._data):
         raise ValueError(
             "binary_cross_entropy: input must hold probabilities in [0, 1], got values in "
             f"[{input._data.min()}, {input._data.max()}]; "
@@ -131,6 +131,13 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def _outside_unit_interval(p: np.ndarray) -> bool:
+    """True when an entry of p other than NaN lies outside [0, 1]."""
+    if p.min() >= 0 and p.max() <= 1:  # the usual case: two plain reductions, ~4x cheaper
+        return False
+    return bool(np.nanmin(p) < 0 or np.nanmax(p) > 1)  # a NaN made min/max NaN
 
 
 @composite

@@ -63,7 +63,7 @@ class MatMul(Function):
         if w.ndim == 1:
             g = g.reshape(g.shape + (1,))
         need_x, need_w = ctx.needs_input_grad
-        gx, gw = _product_grads(need_x, need_w, xv, wv, g, lazy=w.ndim == 2)
+        gx, gw = _product_grads(need_x, need_w, xv, wv, g, lazy=x.ndim == 2 and w.ndim == 2)
         if gx is not None and x.ndim == 1:
             gx = gx.reshape(gx.shape[:-2] + gx.shape[-1:])
         if gw is not None and w.ndim == 1:
@@ -75,26 +75,42 @@ def _product_grads(need_x: bool, need_w: bool, x: Any, w: Any, g: Any,
                    lazy: bool = True) -> tuple[Any, Any]:
     """(dL/dx, dL/dw) of y = x @ w (at least 2-D each) from g = dL/dy; None where not needed.
 
-    With ``lazy`` a 2-D dL/dw is an ``OuterGrad`` (the caller must not reshape it)."""
-    gx = matmul2d(g, w.swapaxes(-1, -2)) if need_x else None
+    With ``lazy`` and 2-D operands, a gradient is an ``OuterGrad`` (the caller must not
+    reshape it) laid out in memory like its operand: dL/dx = g @ w.T as (g.T).T @ w.T
+    (only for arrays: under create_graph it is recorded as it is written). For speed: the
+    engine hands a lazy gradient's product to a leaf as its ``.grad`` without a copy, and
+    the weight of a Linear layer (used as W.T, F-ordered) gets a gradient that is
+    C-ordered once transposed back (a plain copy, not a transposing one).
+    """
+    two_d = lazy and x.ndim == 2 and w.ndim == 2
+    gx: Any = None
+    if need_x:
+        gx = (OuterGrad(g.T, w.T, _f_ordered(x)) if two_d and type(g) is np.ndarray
+              else matmul2d(g, w.swapaxes(-1, -2)))
     gw: Any = None
     if need_w:
-        if lazy and x.ndim == 2 and w.ndim == 2:
-            # for speed: kept as (x, g); a weight used at many steps gets one product
-            gw = OuterGrad(x, g)
-        else:
-            gw = matmul2d(x.swapaxes(-1, -2), g)
+        # for speed: kept as (x, g); a weight used at many steps gets one product
+        gw = OuterGrad(x, g, _f_ordered(w)) if two_d else matmul2d(x.swapaxes(-1, -2), g)
     return gx, gw
+
+
+def _f_ordered(a: Any) -> bool:
+    """True for an F-ordered (transposed) 2-D array, such as W.T of a C-ordered W."""
+    return type(a) is np.ndarray and a.flags.f_contiguous and not a.flags.c_contiguous
 
 
 class OuterGrad(LazyGrad):
     """sum_i x_i.T @ g_i kept as pairs: a weight used at T steps (an RNN's W_hh) gets its
-    gradient from ONE stacked product instead of T small ones and T additions."""
+    gradient from ONE stacked product instead of T small ones and T additions.
 
-    __slots__ = ("pairs",)
+    ``f_order``: the product is computed as (g.T @ x).T, F-ordered like the operand it is
+    the gradient of (OpenBLAS is also faster this way round for x.T @ g with wide x)."""
 
-    def __init__(self, x: Any, g: Any) -> None:
+    __slots__ = ("pairs", "f_order")
+
+    def __init__(self, x: Any, g: Any, f_order: bool = False) -> None:
         self.pairs = [(x, g)]
+        self.f_order = f_order
         self.shape = (x.shape[1], g.shape[1])
         self.dtype = x.dtype if x.dtype == g.dtype else np.result_type(x.dtype, g.dtype)
 
@@ -104,7 +120,7 @@ class OuterGrad(LazyGrad):
         else:
             x = np.concatenate([p[0] for p in self.pairs])
             g = np.concatenate([p[1] for p in self.pairs])
-        return x.T @ g
+        return (g.T @ x).T if self.f_order else x.T @ g
 
     def merge(self, other: Any) -> bool:
         if type(other) is OuterGrad and other.dtype == self.dtype:

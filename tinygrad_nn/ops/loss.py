@@ -19,8 +19,11 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def forward(ctx: Any, p: Any, y: Any) -> Any:
         ctx.save_for_backward(p, y)
-        with np.errstate(divide="ignore"):
-            return -(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
+        with np.errstate(divide="ignore"):  # log 0 = -inf, then clamped
+            # PyTorch's form (y - 1) log(1-p) - y log p: fewer temporaries than -(... + ...)
+            loss = (y - 1) * np.maximum(np.log1p(-p), -100)
+            loss -= y * np.maximum(np.log(p), -100)
+        return loss
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:

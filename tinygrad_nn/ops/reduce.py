@@ -77,5 +77,5 @@ class Mean(Sum):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        (gx,) = Sum.backward(ctx, g)
-        return (gx * ctx.scale,)
+        # scaled before broadcasting: one multiply per output, not per input element
+        return Sum.backward(ctx, g * ctx.scale)
