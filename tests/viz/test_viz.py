@@ -5,7 +5,6 @@ with Graphviz's `dot`: test_viz_render.py."""
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from typing import Any
 
@@ -271,13 +270,11 @@ def test_max_depth_and_max_ops_cut_the_graph_with_an_ellipsis() -> None:
     assert "not drawn" not in Dot(draw_graph(loss, max_depth=1000)).source
 
 
-def test_ten_thousand_op_graph_is_drawn_in_seconds() -> None:
+def test_ten_thousand_op_graph_is_drawn_whole() -> None:
+    # (how fast: benchmarks/bench_draw.py, issue 12's 2 s budget; tests assert no timings)
     x = Tensor(np.ones(3), requires_grad=True, name="x")
     y = x
     for i in range(10_000):
         y = y * 1.0001 if i % 2 else y + 1.0
-    start = time.perf_counter()
     source = draw_graph(y).source
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0, f"drawing 10,000 ops took {elapsed:.1f} s"
     assert source.count("shape=box style=\"rounded,filled\"") == 10_000
