@@ -296,10 +296,15 @@ class Function(Node):
             _anomaly.record(ctx, result)
         saved = ctx._saved
         if saved:
-            if len(saved) == 1 and saved[0] is out and not cls.view:  # the output alone
-                ctx._saved_src, ctx._vcs = _OUT_ONLY, None
+            for s in saved:
+                if type(s) is np.ndarray:  # (constants alone, as x * 2.0 saves, need nothing)
+                    if len(saved) == 1 and s is out and not cls.view:  # the output alone
+                        ctx._saved_src, ctx._vcs = _OUT_ONLY, None
+                    else:
+                        _sources(ctx, out, args, arrays)
+                    break
             else:
-                _sources(ctx, out, args, arrays)
+                ctx._saved_src = ctx._vcs = None
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
