@@ -262,7 +262,7 @@ class Function(Node):
         ctx.needs_input_grad = (_NEEDS[n][mask] if n < 5
                                 else tuple([p is not None for p in parents]))
         try:
-            out = cls.forward(ctx, *arrays, **kwargs)
+            out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except ValueError as e:  # name the op and every shape, not NumPy's internals
             if "broadcast" not in str(e) or len(shapes) < 2:
                 raise
