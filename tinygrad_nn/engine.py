@@ -139,17 +139,27 @@ def _sum(cur: Any, g: Any, create: bool) -> Any:
 def walk(
     roots: Sequence[Node | Leaf],
     seeds: Sequence[Any],
-    visit: Callable[[Any, Any, bool], Iterable[tuple[Any, Any]]],
+    visit: Callable[[Any, Any, bool], Iterable[tuple[Any, Any]]] | None = None,
     create: bool = False,
-) -> None:
-    """The one graph walk: ``visit(node, g, fresh)`` each reachable node once, with ``g`` its
-    summed gradient (``fresh``: only the engine holds it), after every node that consumed
-    it; ``visit`` returns the (parent, gradient) pairs to pass on.
+    release: bool = False,
+    capture: dict[int, int] | None = None,
+) -> list[Any]:
+    """The one graph walk: each reachable node once, with ``g`` its summed gradient, after
+    every node that consumed it.
 
     Op nodes run newest first (a heap of ``-seq`` ints; leaves last); an op is recorded
     after its inputs, so a node runs once its gradient is complete. A node enters the heap
     when its first gradient arrives, so branches that receive no gradient are never visited.
+
+    With ``visit``, the walk calls ``visit(node, g, fresh)`` (``fresh``: only the engine
+    holds ``g``), which returns the (parent, gradient) pairs to pass on (drawing's
+    ``iter_nodes``). Without, the walk is the chain rule (``backward``, ``grad()``): a node's
+    hooks and ``retain_grad``, then its ``run_backward``; a leaf's hooks, then its
+    ``.grad``; or, with ``capture`` ({id(node): slot}), the gradients of those nodes are
+    returned per slot instead of touching ``.grad``. (No callback per node: this loop is
+    the hot path of every backward.)
     """
+    captured: list[Any] = [None] * (len(capture) if capture else 0)
     grads: dict[int, Any] = {}  # pending gradients, by key: -seq for a node, id for a leaf
     waiting: dict[int, Any] = {}  # the node or leaf of each key
     heap: list[int] = []
@@ -171,12 +181,31 @@ def walk(
         elif leaves:
             key = leaves.pop()
         else:
-            return
+            return captured
         g = grads.pop(key)
         fresh = type(g) is not np.ndarray and isinstance(g, LazyGrad)
         if fresh:
             g = g.dense()
-        pairs = visit(waiting.pop(key), g, fresh)
+        v = waiting.pop(key)
+        if visit is not None:
+            pairs = visit(v, g, fresh)
+        elif key < 0:  # an op node (seq >= 1)
+            if v.hooks:
+                g = run_hooks(v.hooks, g)
+            if capture is None:
+                if v.retained is not None and (t := v.retained()) is not None:
+                    t._accumulate_grad(g, create, False)
+            elif id(v) in capture:
+                captured[capture[id(v)]] = g
+            pairs = v.run_backward(g, create, release)
+        else:  # a leaf
+            if v._hooks:
+                g, fresh = run_hooks(v._hooks, g), False
+            if capture is None:
+                v._accumulate_grad(g, create, fresh)
+            elif id(v) in capture:
+                captured[capture[id(v)]] = g
+            pairs = ()
 
 
 def run_hooks(hooks: list[Callable[[Any], Any]], g: Any) -> Any:
@@ -195,30 +224,8 @@ def run_backward(
 ) -> list[Any] | None:
     """The chain rule from ``roots`` (nodes) seeded with ``seeds``: gradients accumulate
     into the leaves' ``.grad``, or with ``capture`` ({id(node): slot}) are returned per slot."""
-    captured: list[Any] = [None] * (len(capture) if capture else 0)
-
-    release = not retain_graph
-
-    def visit(v: Any, g: Any, fresh: bool) -> Iterable[tuple[Any, Any]]:
-        if isinstance(v, Node):
-            if v.hooks:
-                g = run_hooks(v.hooks, g)
-            if capture is None:
-                if v.retained is not None and (t := v.retained()) is not None:
-                    t._accumulate_grad(g, create_graph, False)
-            elif id(v) in capture:
-                captured[capture[id(v)]] = g
-            return v.run_backward(g, create_graph, release)
-        if v._hooks:  # a leaf
-            g, fresh = run_hooks(v._hooks, g), False
-        if capture is None:
-            v._accumulate_grad(g, create_graph, fresh)
-        elif id(v) in capture:
-            captured[capture[id(v)]] = g
-        return ()
-
     with set_grad_enabled(create_graph):
-        walk(roots, seeds, visit, create_graph)
+        captured = walk(roots, seeds, None, create_graph, not retain_graph, capture)
     return captured if capture is not None else None
 
 

@@ -262,7 +262,7 @@ class Function(Node):
         ctx.needs_input_grad = (_NEEDS[n][mask] if n < 5
                                 else tuple([p is not None for p in parents]))
         try:
-            out = cls.forward(ctx, *arrays, **kwargs)
+            out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except ValueError as e:  # name the op and every shape, not NumPy's internals
             if "broadcast" not in str(e) or len(shapes) < 2:
                 raise
@@ -296,10 +296,15 @@ class Function(Node):
             _anomaly.record(ctx, result)
         saved = ctx._saved
         if saved:
-            if len(saved) == 1 and saved[0] is out and not cls.view:  # the output alone
-                ctx._saved_src, ctx._vcs = _OUT_ONLY, None
+            for s in saved:
+                if type(s) is np.ndarray:  # (constants alone, as x * 2.0 saves, need nothing)
+                    if len(saved) == 1 and s is out and not cls.view:  # the output alone
+                        ctx._saved_src, ctx._vcs = _OUT_ONLY, None
+                    else:
+                        _sources(ctx, out, args, arrays)
+                    break
             else:
-                _sources(ctx, out, args, arrays)
+                ctx._saved_src = ctx._vcs = None
         return result
 
     # -- the node protocol, called by the engine -----------------------------------

@@ -306,8 +306,8 @@ def binary(cls: Any, x: Any, y: Any) -> Any:
     if tx is ty:  # two Tensors
         if x._data.dtype is y._data.dtype and (cls is not P.Div or x._data.dtype.kind in "fc"):
             return cls.apply(x, y)
-    elif ty is float or tx is float:
-        t = x if ty is float else y
+    elif ty is float or ty is int or tx is float or tx is int:  # a float tensor and a number
+        t = x if ty is float or ty is int else y  # (NumPy keeps the tensor's dtype, as PyTorch)
         if isinstance(t, TensorBase) and t._data.dtype.kind in "fc":
             return cls.apply(x, y)
     rt = result_type(_operand(x), _operand(y))
