@@ -79,8 +79,8 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     The order comes from one invisible point per step, outside the boxes, on one rank and
     chained left to right (``dot`` keeps no order between clusters, but keeps one between
     plain nodes on a rank, and the boxes follow their points), each pointing at the first
-    op of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
-    to right.
+    op of its step that reads nothing inside it, two ranks below. So with
+    ``rankdir='TB'`` time runs left to right.
     """
     if not any(steps):
         return edges, []
@@ -120,7 +120,10 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
         lines.extend(f'S{k}_{t} [label="" shape=point style=invis width=0 height=0]'
                      for t in ts)
         lines.extend(f"S{k}_{a} -> S{k}_{b} [style=invis]" for a, b in zip(ts, ts[1:]))
-        lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis]" for t in ts)
+        # minlen=2: the points sit a rank above the ops feeding the steps (an LSTMStep reads
+        # the projection and W_hh straight from the rank above); on their rank the points
+        # were outvoted by those two in dot's ordering, and steps came out of order
+        lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis minlen=2]" for t in ts)
     return out, lines
 
 
