@@ -130,11 +130,14 @@ def test_a_cell_called_in_a_loop_is_laid_out_one_call_per_step() -> None:
 
 def test_steps_drawn_as_nodes_keep_their_order() -> None:
     d = _lstm(20, compact=True, max_scope_depth=0)
-    num = {i: int(n["text"].split()[1]) for i, n in d.nodes.items()
-           if n["text"].startswith("step ")}
-    assert sorted(num.values()) == list(range(1, 21))
-    # step nodes sit on one rank, chained in time order by the recurrence, which may not
-    # rank them (unconstrained); the chain of flat edges keeps them in order
+    # one invisible point per step node, on one rank, chained in time order (a chain of
+    # flat recurrence edges alone let dot lay the step nodes out 10 ... 19, 1 ... 9, 20)
+    heads = re.findall(r"\{rank=same ([^}]*)\}", d.source)[0].split()
+    into = [next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads]
+    assert [d.nodes[b]["text"].split()[:2] for b in into] == [
+        ["step", str(t)] for t in range(1, 21)]
+    # step nodes sit on one rank: the recurrence between them only may not rank them
+    num = {b: t for t, b in enumerate(into, 1)}
     chain = [(num[a], num[b], attrs) for a, b, attrs in d.edges if a in num and b in num]
     assert sorted(chain) == [(t, t + 1, "constraint=false") for t in range(1, 20)]
 

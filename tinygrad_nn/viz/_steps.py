@@ -113,7 +113,9 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
                                "dir=back weight=0")
         else:
             out[n] = with_attr(e, "constraint=false")
-            if not calls and m.group(1) == "O" and depth[j] == depth[i] == 0:
+            # (ops, not whole steps drawn as nodes: a chain of those strays without points)
+            if not calls and m.group(1) == "O" and depth[j] == depth[i] == 0 \
+                    and not units[j].box and not units[i].box:
                 flat.add((j, i))
     starts: dict[Any, dict[int, int]] = {}  # loop -> step -> its first op reading nothing inside
     for i, s in enumerate(steps):
