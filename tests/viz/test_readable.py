@@ -57,26 +57,43 @@ def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -
     d = _lstm(steps, compact=True)
     labels = [c for c in d.cluster_labels() if c.startswith("step ")]
     assert labels == [f"step {t}" for t in range(1, steps + 1)]
-    # one invisible point per step, on one rank, chained in time order, each above an op
-    # of its step that reads nothing inside the step (the slice x[t])
-    assert [t for _, t in _band(d)] == list(range(1, steps + 1))
+    # the recurrence (the state (h, c), stacked, from one LSTMStep into the next) does not
+    # rank the steps one after the other: it joins the ops starting two steps, on one
+    # rank, unconstrained, and that chain of flat edges orders the steps (no band of
+    # points, which the projection and W_hh feeding every step outweighed)
     step = _step_of(d)
+    crossing = [(a, b, attrs) for a, b, attrs in d.edges if a in step and b in step
+                and step[a] != step[b]]
+    assert len(crossing) == steps - 1
+    assert all(step[a] + 1 == step[b] and "constraint=false" in attrs
+               and d.nodes[a]["text"].startswith("LSTMStep")
+               and d.nodes[b]["text"].startswith("LSTMStep") for a, b, attrs in crossing)
+    assert sum("dir=back" in attrs or "constraint=false" in attrs
+               for *_, attrs in d.edges) == len(crossing)
+    assert "rank=same" not in d.source
+    assert "rankdir=TB" in d.source  # the steps lie across the flow: left to right
+    assert "newrank" not in d.source
+
+
+def test_a_recurrence_edge_running_back_up_is_drawn_backwards() -> None:
+    # with tensor nodes, step t-1's state (h, c) sits a rank below its LSTMStep, so the
+    # edge into step t's LSTMStep runs back up: written from its head in step t to its tail
+    # in step t-1 and drawn backwards (the arrow still points into t)
+    d = _lstm(5)
+    step = _step_of(d)
+    crossing = [(a, b, attrs) for a, b, attrs in d.edges if a in step and b in step
+                and step[a] != step[b]]
+    assert len(crossing) == 4
+    assert all(step[a] == step[b] + 1 and d.nodes[b]["kind"] == "tensor"
+               and "dir=back" in attrs and "weight=0" in attrs for a, b, attrs in crossing)
+    # so the steps are ordered by one invisible point per step, on one rank, chained in
+    # time order, each above an op of its step that reads no op inside the step
+    assert [t for _, t in _band(d)] == [1, 2, 3, 4, 5]
     heads = {a for a, _ in _band(d)}
     for a, b, _ in d.edges:
         if a in heads and b not in heads:
-            assert not any(x in step and step[x] == step[b] for x, y, _ in d.edges if y == b)
-    # the recurrence (h and c into the next step) does not rank the steps one after the
-    # other: each such edge runs back up the ranks, so it is written from its head in
-    # step t to its tail in step t-1 and drawn backwards (the arrow still points into t)
-    crossing = [(a, b, attrs) for a, b, attrs in d.edges if a in step and b in step
-                and step[a] != step[b]]
-    assert len(crossing) == 2 * (steps - 1)
-    assert all(step[a] == step[b] + 1 and "dir=back" in attrs and "weight=0" in attrs
-               for a, b, attrs in crossing)
-    assert sum("dir=back" in attrs or "constraint=false" in attrs
-               for *_, attrs in d.edges) == len(crossing)
-    assert "rankdir=TB" in d.source  # the steps lie across the flow: left to right
-    assert "newrank" not in d.source
+            assert not any(x in step and step[x] == step[b] and d.nodes[x]["kind"] == "op"
+                           for x, y, _ in d.edges if y == b)
 
 
 def test_a_given_rankdir_keeps_the_band_across_the_flow() -> None:
@@ -113,13 +130,16 @@ def test_a_cell_called_in_a_loop_is_laid_out_one_call_per_step() -> None:
 
 def test_steps_drawn_as_nodes_keep_their_order() -> None:
     d = _lstm(20, compact=True, max_scope_depth=0)
+    # one invisible point per step node, on one rank, chained in time order (a chain of
+    # flat recurrence edges alone let dot lay the step nodes out 10 ... 19, 1 ... 9, 20)
     heads = re.findall(r"\{rank=same ([^}]*)\}", d.source)[0].split()
     into = [next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads]
     assert [d.nodes[b]["text"].split()[:2] for b in into] == [
         ["step", str(t)] for t in range(1, 21)]
     # step nodes sit on one rank: the recurrence between them only may not rank them
-    chain = [(a, b, attrs) for a, b, attrs in d.edges if a in into and b in into]
-    assert len(chain) == 19 and all("constraint=false" in attrs for *_, attrs in chain)
+    num = {b: t for t, b in enumerate(into, 1)}
+    chain = [(num[a], num[b], attrs) for a, b, attrs in d.edges if a in num and b in num]
+    assert sorted(chain) == [(t, t + 1, "constraint=false") for t in range(1, 20)]
 
 
 def _layout(graph: object, timeout: float) -> dict:

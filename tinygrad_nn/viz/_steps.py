@@ -59,11 +59,12 @@ _EDGE = re.compile(r"([OTC])(\d+)\S* -> [OTC](\d+)")
 
 
 def band(units: list[Unit], steps: list[tuple[Any, int] | None],
-         edges: list[str]) -> tuple[list[str], list[str]]:
+         edges: list[str]) -> tuple[list[str], list[str], bool]:
     """Lay each loop's step boxes out side by side in time order, across the data flow.
 
-    Returns ``edges`` with the recurrence edges (step t-1 into step t) redrawn, and the
-    DOT lines that order the steps.
+    Returns ``edges`` with the recurrence edges (step t-1 into step t) redrawn, the DOT
+    lines that order the steps, and whether there is such a loop (its steps then run
+    across the flow, so the drawing's default is ``rankdir='TB'``).
 
     Ranked by the recurrence, step t would come after step t-1 along the flow, and every
     edge from outside the loop (the input projection, the transposed weight) or to after
@@ -79,11 +80,13 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     The order comes from one invisible point per step, outside the boxes, on one rank and
     chained left to right (``dot`` keeps no order between clusters, but keeps one between
     plain nodes on a rank, and the boxes follow their points), each pointing at the first
-    op of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
-    to right.
+    op of its step that reads nothing inside it. Where the recurrence itself chains the
+    steps' first ops on one rank (``LSTMStep`` into ``LSTMStep``, drawn compact), those
+    flat edges keep the order and the points are left out. So with ``rankdir='TB'`` time
+    runs left to right.
     """
     if not any(steps):
-        return edges, []
+        return edges, [], False
     depth = [0] * len(units)  # ops from the start of its step, for the ones inside a step
     for i, s in enumerate(steps):
         if s is not None:
@@ -91,6 +94,7 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
                                 if kind == "op" and steps[ref] == s), default=-1)
     out = list(edges)
     loops = set()  # those whose steps feed each other (not a layer called on separate inputs)
+    flat: set[tuple[int, int]] = set()  # recurrence edges (j, i) between the ops starting steps
     for n, e in enumerate(edges):
         m = _EDGE.match(e)
         if m is None:
@@ -109,6 +113,10 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
                                "dir=back weight=0")
         else:
             out[n] = with_attr(e, "constraint=false")
+            # (ops, not whole steps drawn as nodes: a chain of those strays without points)
+            if not calls and m.group(1) == "O" and depth[j] == depth[i] == 0 \
+                    and not units[j].box and not units[i].box:
+                flat.add((j, i))
     starts: dict[Any, dict[int, int]] = {}  # loop -> step -> its first op reading nothing inside
     for i, s in enumerate(steps):
         if s is not None and s[0] in loops and depth[i] == 0:
@@ -116,12 +124,18 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     lines = []
     for k, first in enumerate(starts.values()):
         ts = sorted(first)
+        if all((first[a], first[b]) in flat for a, b in zip(ts, ts[1:])):
+            # the steps' first ops are chained on one rank by the recurrence itself (an
+            # LSTMStep into the next, drawn compact), which dot keeps left to right; points
+            # on the rank above were outvoted there by the projection and W_hh feeding
+            # every step, and the boxes came out of order (1, 3, ..., 12, 2, 13, ...)
+            continue
         lines.append("{rank=same " + " ".join(f"S{k}_{t}" for t in ts) + "}")
         lines.extend(f'S{k}_{t} [label="" shape=point style=invis width=0 height=0]'
                      for t in ts)
         lines.extend(f"S{k}_{a} -> S{k}_{b} [style=invis]" for a, b in zip(ts, ts[1:]))
         lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis]" for t in ts)
-    return out, lines
+    return out, lines, bool(starts)
 
 
 def _steps(ops: list[Any]) -> dict[int, int]:
