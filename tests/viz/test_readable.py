@@ -39,14 +39,21 @@ def _step_of(d: Dot) -> dict[str, int]:
 
 
 # -- recurrences ------------------------------------------------------------------------------
+def _rows(d: Dot) -> tuple[list[str], list[str]]:
+    """The two rows of invisible points of a drawing's band: above and below the boxes."""
+    rows = re.findall(r"\{rank=same ([^}]*)\}", d.source)
+    assert len(rows) == 2, rows
+    top, bottom = (r.split() for r in rows)
+    for row in (top, bottom):  # chained in time order, unseen
+        chain = [(a, b) for a, b, attrs in d.edges if a in row and b in row]
+        assert chain == list(zip(row, row[1:]))
+        assert all("invis" in attrs for a, b, attrs in d.edges if row in (a, b))
+    return top, bottom
+
+
 def _band(d: Dot) -> list[tuple[str, int]]:
     """The step order a drawing asks for: (header point, the step its edge points into)."""
-    rows = re.findall(r"\{rank=same ([^}]*)\}", d.source)
-    assert len(rows) == 1, rows
-    heads = rows[0].split()
-    chain = [(a, b) for a, b, attrs in d.edges if a in heads and b in heads]
-    assert chain == list(zip(heads, heads[1:]))
-    assert all("invis" in attrs for a, b, attrs in d.edges if a in heads)
+    heads = _rows(d)[0]
     step = _step_of(d)
     into = {a: step[b] for a, b, _ in d.edges if a in heads and b not in heads}
     return [(h, into[h]) for h in heads]
@@ -58,21 +65,29 @@ def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -
     labels = [c for c in d.cluster_labels() if c.startswith("step ")]
     assert labels == [f"step {t}" for t in range(1, steps + 1)]
     # one invisible point per step, on one rank, chained in time order, each above an op
-    # of its step that reads nothing inside the step (the slice x[t])
+    # of its step that reads nothing inside the step (the LSTMStep reading x's projection)
     assert [t for _, t in _band(d)] == list(range(1, steps + 1))
     step = _step_of(d)
-    heads = {a for a, _ in _band(d)}
+    heads, feet = _rows(d)
     for a, b, _ in d.edges:
         if a in heads and b not in heads:
-            assert not any(x in step and step[x] == step[b] for x, y, _ in d.edges if y == b)
-    # the recurrence (h and c into the next step) does not rank the steps one after the
-    # other: each such edge runs back up the ranks, so it is written from its head in
-    # step t to its tail in step t-1 and drawn backwards (the arrow still points into t)
+            assert not any(step.get(x) == step[b] and d.nodes[x]["kind"] == "op"
+                           for x, y, _ in d.edges if y == b)
+    # and a second such row below the boxes: each point after the ops of its step that
+    # feed nothing inside it (so shared inputs and outputs do not pull the boxes apart)
+    for t, foot in enumerate(feet, 1):
+        last = [a for a, b, _ in d.edges if b == foot and a not in feet]
+        assert last and all(step[a] == t for a in last)
+        assert not any(step.get(b) == t for a, b, _ in d.edges if a in last)
+    # the recurrence (the state into the next step) does not rank the steps one after the
+    # other: one LSTMStep feeds the next, both first in their step, so that edge is
+    # left out of the ranking (an edge that ran back up the ranks would be drawn backwards)
     crossing = [(a, b, attrs) for a, b, attrs in d.edges if a in step and b in step
                 and step[a] != step[b]]
-    assert len(crossing) == 2 * (steps - 1)
-    assert all(step[a] == step[b] + 1 and "dir=back" in attrs and "weight=0" in attrs
-               for a, b, attrs in crossing)
+    assert len(crossing) == steps - 1
+    assert all(step[b] == step[a] + 1 and "constraint=false" in attrs
+               and d.nodes[a]["text"].startswith("LSTMStep")
+               and d.nodes[b]["text"].startswith("LSTMStep") for a, b, attrs in crossing)
     assert sum("dir=back" in attrs or "constraint=false" in attrs
                for *_, attrs in d.edges) == len(crossing)
     assert "rankdir=TB" in d.source  # the steps lie across the flow: left to right
@@ -103,8 +118,7 @@ def test_a_cell_called_in_a_loop_is_laid_out_one_call_per_step() -> None:
         box = [c for c in n["clusters"] if "[call " in c]
         if box:
             calls[i] = int(box[-1].split("[call ")[1].split()[0])
-    rows = re.findall(r"\{rank=same ([^}]*)\}", d.source)
-    heads = rows[0].split()
+    heads = _rows(d)[0]
     into = {a: calls[b] for a, b, _ in d.edges if a in heads and b not in heads}
     assert [into[h] for h in heads] == [1, 2, 3, 4, 5, 6]
     # one GRU step reads n twice (n + z*(h - n)): no loop inside a call
@@ -113,7 +127,7 @@ def test_a_cell_called_in_a_loop_is_laid_out_one_call_per_step() -> None:
 
 def test_steps_drawn_as_nodes_keep_their_order() -> None:
     d = _lstm(20, compact=True, max_scope_depth=0)
-    heads = re.findall(r"\{rank=same ([^}]*)\}", d.source)[0].split()
+    heads = _rows(d)[0]
     into = [next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads]
     assert [d.nodes[b]["text"].split()[:2] for b in into] == [
         ["step", str(t)] for t in range(1, 21)]

@@ -56,6 +56,7 @@ def step_of(keys: list[tuple[Any, ...]], units: list[Unit] | None = None,
 
 
 _EDGE = re.compile(r"([OTC])(\d+)\S* -> [OTC](\d+)")
+_TENSOR = re.compile(r"O(\d+) -> T(\d+)$")
 
 
 def band(units: list[Unit], steps: list[tuple[Any, int] | None],
@@ -110,18 +111,36 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
         else:
             out[n] = with_attr(e, "constraint=false")
     starts: dict[Any, dict[int, int]] = {}  # loop -> step -> its first op reading nothing inside
+    fed: set[int] = set()  # ops read by a later op of their own step
     for i, s in enumerate(steps):
-        if s is not None and s[0] in loops and depth[i] == 0:
-            starts.setdefault(s[0], {}).setdefault(s[1], i)
+        if s is not None and s[0] in loops:
+            if depth[i] == 0:
+                starts.setdefault(s[0], {}).setdefault(s[1], i)
+            fed.update(ref for refs in units[i].inputs for kind, ref in refs
+                       if kind == "op" and steps[ref] == s)
+    # a step's last ops, each as its own node drawn last (its output tensor, when drawn
+    # in the box: outputs of the whole graph sit outside the boxes)
+    drawn = {m.group(1) for m in map(_TENSOR.match, edges) if m and m.group(1) == m.group(2)}
+    ends: dict[Any, dict[int, list[str]]] = {}  # loop -> step -> its last nodes
+    for i, s in enumerate(steps):
+        if s is not None and s[0] in starts and i not in fed:
+            tensor = str(i) in drawn and not units[i].is_output
+            ends.setdefault(s[0], {}).setdefault(s[1], []).append(f"{'T' if tensor else 'O'}{i}")
     lines = []
-    for k, first in enumerate(starts.values()):
+    for k, (loop, first) in enumerate(starts.items()):
         ts = sorted(first)
-        lines.append("{rank=same " + " ".join(f"S{k}_{t}" for t in ts) + "}")
-        lines.extend(f'S{k}_{t} [label="" shape=point style=invis width=0 height=0]'
-                     for t in ts)
-        lines.extend(f"S{k}_{a} -> S{k}_{b} [style=invis]" for a, b in zip(ts, ts[1:]))
+        lines.extend(_row(f"S{k}_", ts))
         lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis]" for t in ts)
+        lines.extend(_row(f"E{k}_", ts))
+        lines.extend(f"{n} -> E{k}_{t} [style=invis]" for t in ts for n in ends[loop][t])
     return out, lines
+
+
+def _row(prefix: str, ts: list[int]) -> list[str]:
+    """DOT lines of one invisible point per step, on one rank, chained in time order."""
+    return ["{rank=same " + " ".join(f"{prefix}{t}" for t in ts) + "}",
+            *(f'{prefix}{t} [label="" shape=point style=invis width=0 height=0]' for t in ts),
+            *(f"{prefix}{a} -> {prefix}{b} [style=invis]" for a, b in zip(ts, ts[1:]))]
 
 
 def _steps(ops: list[Any]) -> dict[int, int]:
