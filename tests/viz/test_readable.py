@@ -59,6 +59,11 @@ def _band(d: Dot) -> list[tuple[str, int]]:
     return [(h, into[h]) for h in heads]
 
 
+def _runs(xs: list[int]) -> list[int]:
+    """``xs`` with repeats in a row dropped (a step has a few points in the row)."""
+    return [x for k, x in enumerate(xs) if k == 0 or xs[k - 1] != x]
+
+
 @pytest.mark.parametrize("steps", [20, 100])
 def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -> None:
     d = _lstm(steps, compact=True)
@@ -66,7 +71,9 @@ def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -
     assert labels == [f"step {t}" for t in range(1, steps + 1)]
     # one invisible point per step, on one rank, chained in time order, each above an op
     # of its step that reads nothing inside the step (the LSTMStep reading x's projection)
-    assert [t for _, t in _band(d)] == list(range(1, steps + 1))
+    # (as many per step as the inputs all steps share, plus one)
+    assert _runs([t for _, t in _band(d)]) == list(range(1, steps + 1))
+    assert len(_band(d)) == 3 * steps  # the LSTMStep reads the projection of x and W_hh
     step = _step_of(d)
     heads, feet = _rows(d)
     for a, b, _ in d.edges:
@@ -97,7 +104,7 @@ def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -
 def test_a_given_rankdir_keeps_the_band_across_the_flow() -> None:
     d = _lstm(5, rankdir="LR")
     assert "rankdir=LR" in d.source
-    assert [t for _, t in _band(d)] == [1, 2, 3, 4, 5]
+    assert _runs([t for _, t in _band(d)]) == [1, 2, 3, 4, 5]
     tg.manual_seed(0)
     plain = nn.Linear(3, 2).draw(tg.randn(4, 3))  # no loop: left to right as before
     assert "rankdir=LR" in plain.source and "rank=same" not in plain.source
@@ -120,7 +127,7 @@ def test_a_cell_called_in_a_loop_is_laid_out_one_call_per_step() -> None:
             calls[i] = int(box[-1].split("[call ")[1].split()[0])
     heads = _rows(d)[0]
     into = {a: calls[b] for a, b, _ in d.edges if a in heads and b not in heads}
-    assert [into[h] for h in heads] == [1, 2, 3, 4, 5, 6]
+    assert _runs([into[h] for h in heads]) == [1, 2, 3, 4, 5, 6]
     # one GRU step reads n twice (n + z*(h - n)): no loop inside a call
     assert not [c for c in d.cluster_labels() if c.startswith("step ")]
 
@@ -128,7 +135,7 @@ def test_a_cell_called_in_a_loop_is_laid_out_one_call_per_step() -> None:
 def test_steps_drawn_as_nodes_keep_their_order() -> None:
     d = _lstm(20, compact=True, max_scope_depth=0)
     heads = _rows(d)[0]
-    into = [next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads]
+    into = _runs([next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads])
     assert [d.nodes[b]["text"].split()[:2] for b in into] == [
         ["step", str(t)] for t in range(1, 21)]
     # step nodes sit on one rank: the recurrence between them only may not rank them
@@ -148,12 +155,41 @@ def _lefts(layout: dict) -> dict[str, float]:
             for o in layout.get("objects", []) if re.fullmatch(r"step \d+", str(o.get("label")))}
 
 
-@needs_dot
-def test_twenty_step_boxes_are_laid_out_left_to_right_in_time_order() -> None:
+def _cell_loop(kind: str, steps: int) -> object:
+    """A cell called in a Python loop, as users write it; the sum of its outputs drawn."""
     tg.manual_seed(0)
-    lefts = _lefts(_layout(nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True), 120))
-    xs = [lefts[f"step {t}"] for t in range(1, 21)]
-    assert xs == sorted(xs) and len(set(xs)) == 20
+    cell = getattr(nn, kind)(3, 4)
+    x = tg.randn(steps, 1, 3)
+    state = None
+    outs = []
+    for t in range(steps):
+        state = cell(x[t], state)
+        outs.append(state[0] if kind == "LSTMCell" else state)
+    return draw_graph(tg.stack(outs).sum())
+
+
+@needs_dot
+@pytest.mark.parametrize("steps, compact", [(20, True), (5, True), (20, False)])
+def test_lstm_step_boxes_are_laid_out_left_to_right_in_time_order(steps: int,
+                                                                  compact: bool) -> None:
+    # one LSTMStep per step, reading x's projection and W_hh like every other step: with
+    # one point per step above the boxes, `dot` laid 20 steps out 1, 12, 2, 3, ... and 5
+    # steps 1, 3, 2, 4, 5
+    tg.manual_seed(0)
+    lefts = _lefts(_layout(nn.LSTM(3, 4).draw(tg.randn(steps, 1, 3), compact=compact), 120))
+    xs = [lefts[f"step {t}"] for t in range(1, steps + 1)]
+    assert xs == sorted(xs) and len(set(xs)) == steps
+
+
+@needs_dot
+@pytest.mark.parametrize("kind, steps", [("GRUCell", 5), ("GRUCell", 12), ("LSTMCell", 20),
+                                         ("RNNCell", 20)])
+def test_a_cell_called_in_a_loop_is_laid_out_in_call_order(kind: str, steps: int) -> None:
+    layout = _layout(_cell_loop(kind, steps), 120)
+    lefts = {int(m.group(1)): float(o["bb"].split(",")[0]) for o in layout["objects"]
+             if (m := re.search(r"\[call (\d+) of", str(o.get("label"))))}
+    xs = [lefts[t] for t in range(1, steps + 1)]
+    assert xs == sorted(xs) and len(set(xs)) == steps
 
 
 @needs_dot

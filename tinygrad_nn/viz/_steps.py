@@ -122,25 +122,39 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     # in the box: outputs of the whole graph sit outside the boxes)
     drawn = {m.group(1) for m in map(_TENSOR.match, edges) if m and m.group(1) == m.group(2)}
     ends: dict[Any, dict[int, list[str]]] = {}  # loop -> step -> its last nodes
+    shared: dict[Any, int] = {}  # loop -> most inputs from outside it of one step's first op
     for i, s in enumerate(steps):
-        if s is not None and s[0] in starts and i not in fed:
+        if s is None or s[0] not in starts:
+            continue
+        if starts[s[0]].get(s[1]) == i:
+            outside = {(kind, ref if kind == "op" else id(ref)) for refs in units[i].inputs
+                       for kind, ref in refs if kind in ("op", "leaf", "cut")
+                       and (kind != "op" or steps[ref] is None or steps[ref][0] != s[0])}
+            shared[s[0]] = max(shared.get(s[0], 0), len(outside))
+        if i not in fed:
             tensor = str(i) in drawn and not units[i].is_output
             ends.setdefault(s[0], {}).setdefault(s[1], []).append(f"{'T' if tensor else 'O'}{i}")
     lines = []
     for k, (loop, first) in enumerate(starts.items()):
         ts = sorted(first)
-        lines.extend(_row(f"S{k}_", ts))
-        lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis]" for t in ts)
-        lines.extend(_row(f"E{k}_", ts))
-        lines.extend(f"{n} -> E{k}_{t} [style=invis]" for t in ts for n in ends[loop][t])
+        # more points per step than inputs every step shares (the projection of x, W_hh):
+        # `dot` places a box under the median of its neighbours above, which is then
+        # always one of the box's own points
+        per = 1 + shared.get(loop, 0)
+        lines.extend(_row(f"S{k}_", ts, per))
+        lines.extend(f"S{k}_{t}_{j} -> O{first[t]} [style=invis]"
+                     for t in ts for j in range(per))
+        lines.extend(_row(f"E{k}_", ts, 1))
+        lines.extend(f"{n} -> E{k}_{t}_0 [style=invis]" for t in ts for n in ends[loop][t])
     return out, lines
 
 
-def _row(prefix: str, ts: list[int]) -> list[str]:
-    """DOT lines of one invisible point per step, on one rank, chained in time order."""
-    return ["{rank=same " + " ".join(f"{prefix}{t}" for t in ts) + "}",
-            *(f'{prefix}{t} [label="" shape=point style=invis width=0 height=0]' for t in ts),
-            *(f"{prefix}{a} -> {prefix}{b} [style=invis]" for a, b in zip(ts, ts[1:]))]
+def _row(prefix: str, ts: list[int], per: int) -> list[str]:
+    """DOT lines of ``per`` invisible points per step, on one rank, chained in time order."""
+    names = [f"{prefix}{t}_{j}" for t in ts for j in range(per)]
+    return ["{rank=same " + " ".join(names) + "}",
+            *(f'{n} [label="" shape=point style=invis width=0 height=0]' for n in names),
+            *(f"{a} -> {b} [style=invis]" for a, b in zip(names, names[1:]))]
 
 
 def _steps(ops: list[Any]) -> dict[int, int]:
