@@ -77,11 +77,16 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     band); one whose ends may sit on one rank, and those between a cell's calls, are
     ``constraint=false``. The edges from
     outside the loop then span a rank or two, and 300 steps lay out in seconds.
-    The order comes from one invisible point per step, outside the boxes, on one rank and
+    The order comes from a row of invisible points above the boxes, on one rank and
     chained left to right (``dot`` keeps no order between clusters, but keeps one between
-    plain nodes on a rank, and the boxes follow their points), each pointing at the first
-    op of its step that reads nothing inside it. So with ``rankdir='TB'`` time runs left
-    to right.
+    plain nodes on a rank), each pointing at the first op of its step that reads nothing
+    inside it. ``dot`` places a box under the median of its neighbours above; a step has
+    one point more than the inputs every step's first op shares (an ``LSTMStep`` reads the
+    projection of x and W_hh: three points), so that median is always one of its own
+    points (with one point, a 20-step LSTM came out 1, 12, 2, 3, ...). A second row below
+    the boxes, one point after each step's last ops, holds their bottoms (without it a
+    20-step compact ``nn.GRU`` came out with steps 1 and 2 swapped). So with
+    ``rankdir='TB'`` time runs left to right.
     """
     if not any(steps):
         return edges, []
