@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.ops.registry_base import OpCase
 from tinygrad_nn.nn.cells import gru_cell, lstm_cell, rnn_cell
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, recurrent
-from tinygrad_nn.ops.recurrent import LSTMGates
+from tinygrad_nn.ops.recurrent import LSTMGates, LSTMStep
 from tinygrad_nn.testing import strategies as tst
 
 Draw = Callable[[Any], Any]
@@ -162,6 +162,16 @@ def _lstm_gates(draw: Draw) -> Any:
     return LSTMGates.apply, [gates, c]
 
 
+def _lstm_step(draw: Draw) -> Any:
+    """One fused LSTM time step on its own: xg (T, N, 4H), hc (2, N, H), w_hh (4H, H), a step t."""
+    hidden, batch, steps = draw(st.integers(1, 3)), draw(st.integers(1, 2)), draw(st.integers(1, 3))
+    t = draw(st.integers(0, steps - 1))
+    xg = _arr(draw, (steps, batch, 4 * hidden), -3.0, 3.0)
+    hc = _arr(draw, (2, batch, hidden), -2.0, 2.0)
+    w = _arr(draw, (4 * hidden, hidden))
+    return (lambda xg, hc, w: LSTMStep.apply(xg, hc, w, t=t)), [xg, hc, w]
+
+
 _SLOW = {"max_examples": 5}  # ~250 inputs, each perturbed element by element
 
 CASES: list[OpCase] = [
@@ -169,6 +179,7 @@ CASES: list[OpCase] = [
     OpCase("nn.RNNCell[relu]", _cell_case(_rnn_cell("relu"), 1, "relu")),
     OpCase("nn.LSTMCell", _cell_case(_lstm_cell, 4, "LSTM")),
     OpCase("nn.LSTM[the fused LSTMGates op]", _lstm_gates),
+    OpCase("nn.LSTM[the fused LSTMStep op]", _lstm_step),
     OpCase("nn.GRUCell", _cell_case(_gru_cell, 3, "GRU")),
     OpCase("nn.RNN", _layer_case(RNN, False)),
     OpCase("nn.RNN[relu]", _layer_case(RNN, False, nonlinearity="relu")),

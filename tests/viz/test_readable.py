@@ -39,17 +39,29 @@ def _step_of(d: Dot) -> dict[str, int]:
 
 
 # -- recurrences ------------------------------------------------------------------------------
+def _rows(d: Dot) -> tuple[list[str], list[str]]:
+    """The two rows of invisible points of a drawing's band: above and below the boxes."""
+    rows = re.findall(r"\{rank=same ([^}]*)\}", d.source)
+    assert len(rows) == 2, rows
+    top, bottom = (r.split() for r in rows)
+    for row in (top, bottom):  # chained in time order, unseen
+        chain = [(a, b) for a, b, attrs in d.edges if a in row and b in row]
+        assert chain == list(zip(row, row[1:]))
+        assert all("invis" in attrs for a, b, attrs in d.edges if row in (a, b))
+    return top, bottom
+
+
 def _band(d: Dot) -> list[tuple[str, int]]:
     """The step order a drawing asks for: (header point, the step its edge points into)."""
-    rows = re.findall(r"\{rank=same ([^}]*)\}", d.source)
-    assert len(rows) == 1, rows
-    heads = rows[0].split()
-    chain = [(a, b) for a, b, attrs in d.edges if a in heads and b in heads]
-    assert chain == list(zip(heads, heads[1:]))
-    assert all("invis" in attrs for a, b, attrs in d.edges if a in heads)
+    heads = _rows(d)[0]
     step = _step_of(d)
     into = {a: step[b] for a, b, _ in d.edges if a in heads and b not in heads}
     return [(h, into[h]) for h in heads]
+
+
+def _runs(xs: list[int]) -> list[int]:
+    """``xs`` with repeats in a row dropped (a step has a few points in the row)."""
+    return [x for k, x in enumerate(xs) if k == 0 or xs[k - 1] != x]
 
 
 @pytest.mark.parametrize("steps", [20, 100])
@@ -57,49 +69,42 @@ def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -
     d = _lstm(steps, compact=True)
     labels = [c for c in d.cluster_labels() if c.startswith("step ")]
     assert labels == [f"step {t}" for t in range(1, steps + 1)]
-    # the recurrence (the state (h, c), stacked, from one LSTMStep into the next) does not
-    # rank the steps one after the other: it joins the ops starting two steps, on one
-    # rank, unconstrained, and that chain of flat edges orders the steps (no band of
-    # points, which the projection and W_hh feeding every step outweighed)
+    # one invisible point per step, on one rank, chained in time order, each above an op
+    # of its step that reads nothing inside the step (the LSTMStep reading x's projection)
+    # (as many per step as the inputs all steps share, plus one)
+    assert _runs([t for _, t in _band(d)]) == list(range(1, steps + 1))
+    assert len(_band(d)) == 3 * steps  # the LSTMStep reads the projection of x and W_hh
     step = _step_of(d)
+    heads, feet = _rows(d)
+    for a, b, _ in d.edges:
+        if a in heads and b not in heads:
+            assert not any(step.get(x) == step[b] and d.nodes[x]["kind"] == "op"
+                           for x, y, _ in d.edges if y == b)
+    # and a second such row below the boxes: each point after the ops of its step that
+    # feed nothing inside it (so shared inputs and outputs do not pull the boxes apart)
+    for t, foot in enumerate(feet, 1):
+        last = [a for a, b, _ in d.edges if b == foot and a not in feet]
+        assert last and all(step[a] == t for a in last)
+        assert not any(step.get(b) == t for a, b, _ in d.edges if a in last)
+    # the recurrence (the state into the next step) does not rank the steps one after the
+    # other: one LSTMStep feeds the next, both first in their step, so that edge is
+    # left out of the ranking (an edge that ran back up the ranks would be drawn backwards)
     crossing = [(a, b, attrs) for a, b, attrs in d.edges if a in step and b in step
                 and step[a] != step[b]]
     assert len(crossing) == steps - 1
-    assert all(step[a] + 1 == step[b] and "constraint=false" in attrs
+    assert all(step[b] == step[a] + 1 and "constraint=false" in attrs
                and d.nodes[a]["text"].startswith("LSTMStep")
                and d.nodes[b]["text"].startswith("LSTMStep") for a, b, attrs in crossing)
     assert sum("dir=back" in attrs or "constraint=false" in attrs
                for *_, attrs in d.edges) == len(crossing)
-    assert "rank=same" not in d.source
     assert "rankdir=TB" in d.source  # the steps lie across the flow: left to right
     assert "newrank" not in d.source
-
-
-def test_a_recurrence_edge_running_back_up_is_drawn_backwards() -> None:
-    # with tensor nodes, step t-1's state (h, c) sits a rank below its LSTMStep, so the
-    # edge into step t's LSTMStep runs back up: written from its head in step t to its tail
-    # in step t-1 and drawn backwards (the arrow still points into t)
-    d = _lstm(5)
-    step = _step_of(d)
-    crossing = [(a, b, attrs) for a, b, attrs in d.edges if a in step and b in step
-                and step[a] != step[b]]
-    assert len(crossing) == 4
-    assert all(step[a] == step[b] + 1 and d.nodes[b]["kind"] == "tensor"
-               and "dir=back" in attrs and "weight=0" in attrs for a, b, attrs in crossing)
-    # so the steps are ordered by one invisible point per step, on one rank, chained in
-    # time order, each above an op of its step that reads no op inside the step
-    assert [t for _, t in _band(d)] == [1, 2, 3, 4, 5]
-    heads = {a for a, _ in _band(d)}
-    for a, b, _ in d.edges:
-        if a in heads and b not in heads:
-            assert not any(x in step and step[x] == step[b] and d.nodes[x]["kind"] == "op"
-                           for x, y, _ in d.edges if y == b)
 
 
 def test_a_given_rankdir_keeps_the_band_across_the_flow() -> None:
     d = _lstm(5, rankdir="LR")
     assert "rankdir=LR" in d.source
-    assert [t for _, t in _band(d)] == [1, 2, 3, 4, 5]
+    assert _runs([t for _, t in _band(d)]) == [1, 2, 3, 4, 5]
     tg.manual_seed(0)
     plain = nn.Linear(3, 2).draw(tg.randn(4, 3))  # no loop: left to right as before
     assert "rankdir=LR" in plain.source and "rank=same" not in plain.source
@@ -120,26 +125,22 @@ def test_a_cell_called_in_a_loop_is_laid_out_one_call_per_step() -> None:
         box = [c for c in n["clusters"] if "[call " in c]
         if box:
             calls[i] = int(box[-1].split("[call ")[1].split()[0])
-    rows = re.findall(r"\{rank=same ([^}]*)\}", d.source)
-    heads = rows[0].split()
+    heads = _rows(d)[0]
     into = {a: calls[b] for a, b, _ in d.edges if a in heads and b not in heads}
-    assert [into[h] for h in heads] == [1, 2, 3, 4, 5, 6]
+    assert _runs([into[h] for h in heads]) == [1, 2, 3, 4, 5, 6]
     # one GRU step reads n twice (n + z*(h - n)): no loop inside a call
     assert not [c for c in d.cluster_labels() if c.startswith("step ")]
 
 
 def test_steps_drawn_as_nodes_keep_their_order() -> None:
     d = _lstm(20, compact=True, max_scope_depth=0)
-    # one invisible point per step node, on one rank, chained in time order (a chain of
-    # flat recurrence edges alone let dot lay the step nodes out 10 ... 19, 1 ... 9, 20)
-    heads = re.findall(r"\{rank=same ([^}]*)\}", d.source)[0].split()
-    into = [next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads]
+    heads = _rows(d)[0]
+    into = _runs([next(b for a, b, _ in d.edges if a == h and b not in heads) for h in heads])
     assert [d.nodes[b]["text"].split()[:2] for b in into] == [
         ["step", str(t)] for t in range(1, 21)]
     # step nodes sit on one rank: the recurrence between them only may not rank them
-    num = {b: t for t, b in enumerate(into, 1)}
-    chain = [(num[a], num[b], attrs) for a, b, attrs in d.edges if a in num and b in num]
-    assert sorted(chain) == [(t, t + 1, "constraint=false") for t in range(1, 20)]
+    chain = [(a, b, attrs) for a, b, attrs in d.edges if a in into and b in into]
+    assert len(chain) == 19 and all("constraint=false" in attrs for *_, attrs in chain)
 
 
 def _layout(graph: object, timeout: float) -> dict:
@@ -154,12 +155,41 @@ def _lefts(layout: dict) -> dict[str, float]:
             for o in layout.get("objects", []) if re.fullmatch(r"step \d+", str(o.get("label")))}
 
 
-@needs_dot
-def test_twenty_step_boxes_are_laid_out_left_to_right_in_time_order() -> None:
+def _cell_loop(kind: str, steps: int) -> object:
+    """A cell called in a Python loop, as users write it; the sum of its outputs drawn."""
     tg.manual_seed(0)
-    lefts = _lefts(_layout(nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True), 120))
-    xs = [lefts[f"step {t}"] for t in range(1, 21)]
-    assert xs == sorted(xs) and len(set(xs)) == 20
+    cell = getattr(nn, kind)(3, 4)
+    x = tg.randn(steps, 1, 3)
+    state = None
+    outs = []
+    for t in range(steps):
+        state = cell(x[t], state)
+        outs.append(state[0] if kind == "LSTMCell" else state)
+    return draw_graph(tg.stack(outs).sum())
+
+
+@needs_dot
+@pytest.mark.parametrize("steps, compact", [(20, True), (5, True), (20, False)])
+def test_lstm_step_boxes_are_laid_out_left_to_right_in_time_order(steps: int,
+                                                                  compact: bool) -> None:
+    # one LSTMStep per step, reading x's projection and W_hh like every other step: with
+    # one point per step above the boxes, `dot` laid 20 steps out 1, 12, 2, 3, ... and 5
+    # steps 1, 3, 2, 4, 5
+    tg.manual_seed(0)
+    lefts = _lefts(_layout(nn.LSTM(3, 4).draw(tg.randn(steps, 1, 3), compact=compact), 120))
+    xs = [lefts[f"step {t}"] for t in range(1, steps + 1)]
+    assert xs == sorted(xs) and len(set(xs)) == steps
+
+
+@needs_dot
+@pytest.mark.parametrize("kind, steps", [("GRUCell", 5), ("GRUCell", 12), ("LSTMCell", 20),
+                                         ("RNNCell", 20)])
+def test_a_cell_called_in_a_loop_is_laid_out_in_call_order(kind: str, steps: int) -> None:
+    layout = _layout(_cell_loop(kind, steps), 120)
+    lefts = {int(m.group(1)): float(o["bb"].split(",")[0]) for o in layout["objects"]
+             if (m := re.search(r"\[call (\d+) of", str(o.get("label"))))}
+    xs = [lefts[t] for t in range(1, steps + 1)]
+    assert xs == sorted(xs) and len(set(xs)) == steps
 
 
 @needs_dot

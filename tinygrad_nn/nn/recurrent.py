@@ -20,6 +20,7 @@ import numpy as np
 
 from ..functional import concatenate, stack
 from ..functional import dropout as _dropout
+from ..ops.recurrent import LSTMStep
 from ..tensor import Tensor
 from .cells import (
     GATES,
@@ -31,7 +32,6 @@ from .cells import (
     check_config,
     check_state,
     gru_step,
-    lstm_step,
     plus_product,
     rnn_step,
     uniform_init,
@@ -39,37 +39,27 @@ from .cells import (
 from .module import Module
 from .parameter import new_param
 
-# One step of each mode, all with one signature: (xg_t, h, c, w_hh.T, b_hh) -> (h, c).
-# c is the LSTM's cell state (None for the others); b_hh is passed only to GRU, which keeps
-# b_hn inside r * (...) (the others see b_ih + b_hh only as a sum, added once up front).
-Step = Callable[[Tensor, Tensor, "Tensor | None", Tensor, "Tensor | None"],
-                "tuple[Tensor, Tensor | None]"]
+# One step of the Elman and GRU modes, one signature: (xg_t, h, w_hh.T, b_hh) -> h. b_hh is
+# passed only to GRU, which keeps b_hn inside r * (...) (the others see b_ih + b_hh only as
+# a sum, added once up front). LSTM layers run their own loop (``_run_lstm``).
+Step = Callable[[Tensor, Tensor, Tensor, "Tensor | None"], Tensor]
 
 
-def _tanh_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
-               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
-    return rnn_step(xt, h, w_hh_t, relu=False), None
+def _tanh_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return rnn_step(xt, h, w_hh_t, relu=False)
 
 
-def _relu_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
-               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
-    return rnn_step(xt, h, w_hh_t, relu=True), None
+def _relu_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return rnn_step(xt, h, w_hh_t, relu=True)
 
 
-def _lstm_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
-               b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
-    assert c is not None
-    return lstm_step(xt, h, c, w_hh_t)
-
-
-def _gru_step(xt: Tensor, h: Tensor, c: Tensor | None, w_hh_t: Tensor,
-              b_hh: Tensor | None) -> tuple[Tensor, Tensor | None]:
-    return gru_step(xt, h, w_hh_t, b_hh), None
+def _gru_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return gru_step(xt, h, w_hh_t, b_hh)
 
 
 class _Mode(NamedTuple):
     name: str       # the module's name, for error messages
-    step: Step
+    step: Step | None  # None: LSTM, whose layer runs one LSTMStep node per step
     has_cell: bool  # the state is a pair (h, c) (LSTM)
     bias_in_step: bool  # b_hh is applied inside the step (GRU)
 
@@ -77,7 +67,7 @@ class _Mode(NamedTuple):
 _MODES = {
     "RNN_TANH": _Mode("RNN", _tanh_step, False, False),
     "RNN_RELU": _Mode("RNN", _relu_step, False, False),
-    "LSTM": _Mode("LSTM", _lstm_step, True, False),
+    "LSTM": _Mode("LSTM", None, True, False),
     "GRU": _Mode("GRU", _gru_step, False, True),
 }
 
@@ -206,15 +196,36 @@ def _run_direction(spec: _Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
     else:
         xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, rows, w_ih.T)
     xg = xg.reshape(steps, batch, w_ih.shape[0])
+    if spec.step is None:
+        return _run_lstm(xg, h, c, w_hh, reverse)
     w_hh_t = w_hh.T
     if h is None:  # zeros, used rather than skipped: W_hh gets a gradient even for T = 1
         h = Tensor(np.zeros((batch, w_hh.shape[1]), dtype=xg.dtype))
-        c = h if spec.has_cell else None  # (h0, c0) are given both or neither
     outs: list[Any] = [None] * steps
     for t, xt in _time_steps(xg, reverse):
-        h, c = spec.step(xt, h, c, w_hh_t, b_hh)
+        h = spec.step(xt, h, w_hh_t, b_hh)
         outs[t] = h
-    return stack(outs), h, c
+    return stack(outs), h, None
+
+
+def _run_lstm(xg: Tensor, h: Tensor | None, c: Tensor | None, w_hh: Tensor,
+              reverse: bool) -> tuple[Tensor, Tensor, Tensor]:
+    """An LSTM layer in one direction: xg (T, N, 4H) -> outputs (T, N, H), last h, last c.
+
+    For speed, two nodes per step instead of five: ``LSTMStep`` reads xg[t] itself, does
+    the product and the gates, and passes the state on as (h, c) stacked (2, N, H); a slice
+    takes h out for the output (which also keeps the steps apart for the drawing).
+    """
+    steps, batch, _ = xg.shape
+    if h is None or c is None:  # zeros, used rather than skipped: W_hh gets a gradient at T = 1
+        hc = Tensor(np.zeros((2, batch, w_hh.shape[1]), dtype=xg.dtype))
+    else:
+        hc = stack([h, c])
+    outs: list[Any] = [None] * steps
+    for t in reversed(range(steps)) if reverse else range(steps):
+        hc = LSTMStep.apply(xg, hc, w_hh, t=t)
+        outs[t] = hc[0]
+    return stack(outs), outs[0 if reverse else -1], hc[1]
 
 
 def _time_steps(xg: Tensor, reverse: bool) -> Iterator[tuple[int, Tensor]]:

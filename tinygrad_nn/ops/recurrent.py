@@ -15,6 +15,12 @@ Its backward is written once for both paths: NumPy arrays normally, Tensors unde
 ``create_graph`` (the saved activations are then recomputed from ``gates``, through
 ``save_for_backward(recompute=...)``, so the second derivative sees them as functions
 of the input, not constants).
+
+``LSTMStep`` is a whole step of an ``nn.LSTM`` layer as one node (the cells keep
+``AddMM`` + ``LSTMGates``): it reads its slice of the input projection xg (T, N, 4H)
+itself, adds h @ W_hh.T and applies the same gate math; its gradients are lazy
+(``SliceGrad`` for xg, ``OuterGrad`` for W_hh, ``StateGrad`` for the state), so the T
+steps fill one buffer each instead of T zero arrays and sums.
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import LazyGrad
 from ..function import Function, dual
 from .elementwise import Tanh
-from .movement import Concatenate
+from .linalg import OuterGrad, matmul2d
+from .movement import Concatenate, SliceGrad, Stack
 
 _tanh = dual(np.tanh, Tanh)
 
@@ -51,13 +59,51 @@ def _cat_last(parts: list[Any]) -> Any:
 
 def _blocks(act: Any, hidden: int) -> tuple[Any, ...]:
     """The four (..., H) blocks i, f, g, o of a (..., 4H) array (views, or recorded slices)."""
-    return tuple(act[..., k * hidden:(k + 1) * hidden] for k in range(4))
+    h2, h3 = 2 * hidden, 3 * hidden  # written out: a generator costs more than the slices
+    return act[..., :hidden], act[..., hidden:h2], act[..., h2:h3], act[..., h3:]
 
 
 def _activations(gates: Any, s: np.ndarray, b: np.ndarray) -> Any:
     """[sigmoid(i) sigmoid(f) tanh(g) sigmoid(o)] of the pre-activations (..., 4H), all four
     blocks by one tanh (the sigmoid as 0.5 tanh(z / 2) + 0.5: exact limits, no overflow)."""
     return _tanh(gates * s) * s + b
+
+
+def _cell(gates: Any, c: Any, own: bool = False) -> tuple[Any, Any, Any]:
+    """(out, act, tc) on arrays: out (2, ..., H) holds (h', c'), act the activated gates,
+    tc = tanh(c'), from the pre-activations gates (..., 4H) and the cell state c (..., H).
+
+    ``_activations``' steps in place, so no temporaries (``own``: act may overwrite gates).
+    """
+    hidden = c.shape[-1]
+    s, b = _scale_shift(hidden, gates.dtype)
+    act = np.multiply(gates, s, out=gates if own else None)
+    np.tanh(act, out=act)
+    act *= s
+    act += b
+    i, f, g, o = _blocks(act, hidden)
+    out = np.empty((2,) + c.shape, dtype=np.result_type(act, c))
+    h_new, c_new = out[0], out[1]
+    np.multiply(f, c, out=c_new)
+    c_new += np.multiply(i, g, out=h_new)  # h_new as scratch until h' is written
+    tc = np.tanh(c_new)
+    np.multiply(o, tc, out=h_new)
+    return out, act, tc
+
+
+def _cell_grads(act: Any, tc: Any, c: Any, g_out: Any, need_c: bool) -> tuple[Any, Any]:
+    """(dL/dgates (..., 4H), dL/dc (..., H) or None) from g_out (2, ..., H), the gradient of
+    the stacked (h', c'); arrays, or Tensors under create_graph."""
+    hidden = c.shape[-1]
+    s, b = _scale_shift(hidden, act.dtype)
+    i, f, g, o = _blocks(act, hidden)
+    gh, gc = g_out[0], g_out[1]
+    dc = gc + gh * o * (1 - tc * tc)
+    # d act / d z = s^2 (1 - tanh^2) = (s - t)(s + t), t = act - b: sigmoid' = (1 - a) a
+    # and tanh' = (1 - a)(1 + a), each factor exact (no cancellation near saturation)
+    t = act - b
+    d_act = _cat_last([dc * g, dc * c, dc * i, gh * tc])
+    return d_act * ((s - t) * (s + t)), (dc * f if need_c else None)
 
 
 _RECOMPUTE = {
@@ -80,14 +126,7 @@ class LSTMGates(Function):
         if gates.shape[-1] != 4 * hidden or gates.shape[:-1] != c.shape[:-1]:
             raise ValueError(f"lstm_gates: expected gates (..., 4H) and c (..., H) with the same "
                              f"leading shape, got {gates.shape} and {c.shape}")
-        act = _activations(gates, *_scale_shift(hidden, gates.dtype))
-        i, f, g, o = _blocks(act, hidden)
-        out = np.empty((2,) + c.shape, dtype=np.result_type(act, c))
-        h_new, c_new = out[0], out[1]
-        np.multiply(f, c, out=c_new)
-        c_new += i * g
-        tc = np.tanh(c_new)
-        np.multiply(o, tc, out=h_new)
+        out, act, tc = _cell(gates, c)
         # act and tc are functions of the inputs: recomputed (differentiable) under create_graph
         ctx.save_for_backward(gates, c, out, act, tc, recompute=_RECOMPUTE)
         return out
@@ -95,16 +134,96 @@ class LSTMGates(Function):
     @staticmethod
     def backward(ctx: Any, g_out: Any) -> Any:
         gates, c, out, act, tc = ctx.saved_tensors
-        hidden = c.shape[-1]
-        s, b = _scale_shift(hidden, gates.dtype)
-        i, f, g, o = _blocks(act, hidden)
-        gh, gc = g_out[0], g_out[1]
-        dc = gc + gh * o * (1 - tc * tc)
-        # d act / d z = s^2 (1 - tanh^2) = (s - t)(s + t), t = act - b: sigmoid' = (1 - a) a
-        # and tanh' = (1 - a)(1 + a), each factor exact (no cancellation near saturation)
-        t = act - b
-        d_act = _cat_last([dc * g, dc * c, dc * i, gh * tc])
-        return d_act * ((s - t) * (s + t)), (dc * f if ctx.needs_input_grad[1] else None)
+        return _cell_grads(act, tc, c, g_out, ctx.needs_input_grad[1])
 
 
 lstm_gates = LSTMGates.apply
+
+
+def _stack2(a: Any, b: Any) -> Any:
+    """(a, b) stacked on a new first axis: arrays with NumPy, Tensors as a recorded op."""
+    if type(a) is np.ndarray:
+        out = np.empty((2,) + a.shape, dtype=np.result_type(a, b))
+        out[0], out[1] = a, b  # np.stack's own checks cost more than the copies here
+        return out
+    return Stack.apply(a, b, axis=0)
+
+
+class StateGrad(LazyGrad):
+    """LSTMStep's gradient for its state input (h, c) (2, N, H), the halves kept apart: the
+    gradient of the slice h = hc[0] (a ``SliceGrad``) then adds into dL/dh in place,
+    instead of through a full-size zeros array and a sum (for speed: once per step)."""
+
+    __slots__ = ("gh", "gc")
+
+    def __init__(self, gh: Any, gc: Any) -> None:
+        self.gh, self.gc = gh, gc  # fresh arrays (or Tensors under create_graph)
+        self.shape = (2,) + tuple(gh.shape)
+        self.dtype = gh.dtype if gh.dtype == gc.dtype else np.result_type(gh.dtype, gc.dtype)
+
+    def dense(self) -> Any:
+        return _stack2(self.gh, self.gc)
+
+    def merge(self, other: Any) -> bool:
+        if type(other) is not SliceGrad or other.dtype != self.dtype \
+                or self.gh.dtype != self.gc.dtype:
+            return False
+        parts = other.pairs
+        if not all(type(idx) is int and idx in (0, 1) for idx, _ in parts):
+            return False
+        for idx, g in parts:  # into this gradient's own arrays: nothing else holds them
+            if idx == 0:
+                self.gh += g
+            else:
+                self.gc += g
+        return True
+
+
+# saved (xg, hc, w, t, out, act, tc): act and tc recomputed from the inputs under create_graph
+_STEP_RECOMPUTE = {
+    5: lambda xg, hc, w, t, out: _activations(xg[t] + hc[0] @ w.T,
+                                              *_scale_shift(w.shape[1], xg.dtype)),
+    6: lambda xg, hc, w, t, out, act: _tanh(out[1]),
+}
+
+
+class LSTMStep(Function):
+    """Step t of an LSTM layer: (h', c') stacked (2, N, H) from the input projection of all
+    steps xg (T, N, 4H), the state hc = (h, c) stacked (2, N, H) and w_hh (4H, H).
+
+    gates = xg[t] + h @ w_hh.T, then ``LSTMGates``' math. For speed: one node per step
+    instead of five (the slice xg[t], the product, the gates, and h', c' sliced out). The
+    gradient of xg is a ``SliceGrad`` (the T steps add into one buffer) and that of w_hh an
+    ``OuterGrad`` (T steps, one stacked product).
+    """
+
+    draw_note = "z = xg[t] + h·W_hhᵀ\n" + LSTMGates.draw_note
+
+    @staticmethod
+    def forward(ctx: Any, xg: Any, hc: Any, w: Any, t: int = 0) -> Any:
+        hidden = w.shape[1]
+        if xg.ndim != 3 or w.shape[0] != 4 * hidden or xg.shape[2] != 4 * hidden \
+                or hc.shape != (2, xg.shape[1], hidden):
+            raise ValueError(f"lstm_step: expected xg (T, N, 4H), hc (2, N, H) and w (4H, H), "
+                             f"got {xg.shape}, {hc.shape} and {w.shape}")
+        gates = matmul2d(hc[0], w.T)
+        xt = xg[t]
+        if gates.dtype == np.result_type(gates, xt):
+            gates += xt  # into the product's fresh array
+        else:
+            gates = gates + xt
+        out, act, tc = _cell(gates, hc[1], own=True)
+        ctx.save_for_backward(xg, hc, w, t, out, act, tc, recompute=_STEP_RECOMPUTE)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g_out: Any) -> Any:
+        xg, hc, w, t, out, act, tc = ctx.saved_tensors
+        need_x, need_hc, need_w = ctx.needs_input_grad
+        d_gates, gc = _cell_grads(act, tc, hc[1], g_out, need_hc)
+        return (SliceGrad(d_gates, t, xg.shape) if need_x else None,
+                StateGrad(d_gates @ w, gc) if need_hc else None,
+                OuterGrad(d_gates, hc[0]) if need_w else None)
+
+
+lstm_step = LSTMStep.apply

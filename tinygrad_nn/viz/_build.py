@@ -194,9 +194,9 @@ def build(w: Walk, *, names: dict[int, str], held: dict[int, Any], param_ids: se
     notes = [f"… {w.hidden} earlier op(s) not drawn (max_depth / max_ops)" if w.hidden else "",
              d.marks.caption if d.marks else ""]
     note = "\n".join(n for n in notes if n) or None
-    edges, rows, looped = band(w.units, d.steps, edges)
+    edges, rows = band(w.units, d.steps, edges)
     if rankdir is None:  # the steps run across the flow: left to right when it runs down
-        rankdir = "TB" if looped else "LR"
+        rankdir = "TB" if rows else "LR"
     return new_graph(write_clusters(d.root, d.clusters, labels) + edges + rows, rankdir, note)
 
 

@@ -56,15 +56,15 @@ def step_of(keys: list[tuple[Any, ...]], units: list[Unit] | None = None,
 
 
 _EDGE = re.compile(r"([OTC])(\d+)\S* -> [OTC](\d+)")
+_TENSOR = re.compile(r"O(\d+) -> T(\d+)$")
 
 
 def band(units: list[Unit], steps: list[tuple[Any, int] | None],
-         edges: list[str]) -> tuple[list[str], list[str], bool]:
+         edges: list[str]) -> tuple[list[str], list[str]]:
     """Lay each loop's step boxes out side by side in time order, across the data flow.
 
-    Returns ``edges`` with the recurrence edges (step t-1 into step t) redrawn, the DOT
-    lines that order the steps, and whether there is such a loop (its steps then run
-    across the flow, so the drawing's default is ``rankdir='TB'``).
+    Returns ``edges`` with the recurrence edges (step t-1 into step t) redrawn, and the
+    DOT lines that order the steps.
 
     Ranked by the recurrence, step t would come after step t-1 along the flow, and every
     edge from outside the loop (the input projection, the transposed weight) or to after
@@ -77,16 +77,19 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
     band); one whose ends may sit on one rank, and those between a cell's calls, are
     ``constraint=false``. The edges from
     outside the loop then span a rank or two, and 300 steps lay out in seconds.
-    The order comes from one invisible point per step, outside the boxes, on one rank and
+    The order comes from a row of invisible points above the boxes, on one rank and
     chained left to right (``dot`` keeps no order between clusters, but keeps one between
-    plain nodes on a rank, and the boxes follow their points), each pointing at the first
-    op of its step that reads nothing inside it. Where the recurrence itself chains the
-    steps' first ops on one rank (``LSTMStep`` into ``LSTMStep``, drawn compact), those
-    flat edges keep the order and the points are left out. So with ``rankdir='TB'`` time
-    runs left to right.
+    plain nodes on a rank), each pointing at the first op of its step that reads nothing
+    inside it. ``dot`` places a box under the median of its neighbours above; a step has
+    one point more than the inputs every step's first op shares (an ``LSTMStep`` reads the
+    projection of x and W_hh: three points), so that median is always one of its own
+    points (with one point, a 20-step LSTM came out 1, 12, 2, 3, ...). A second row below
+    the boxes, one point after each step's last ops, holds their bottoms (without it a
+    20-step compact ``nn.GRU`` came out with steps 1 and 2 swapped). So with
+    ``rankdir='TB'`` time runs left to right.
     """
     if not any(steps):
-        return edges, [], False
+        return edges, []
     depth = [0] * len(units)  # ops from the start of its step, for the ones inside a step
     for i, s in enumerate(steps):
         if s is not None:
@@ -94,7 +97,6 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
                                 if kind == "op" and steps[ref] == s), default=-1)
     out = list(edges)
     loops = set()  # those whose steps feed each other (not a layer called on separate inputs)
-    flat: set[tuple[int, int]] = set()  # recurrence edges (j, i) between the ops starting steps
     for n, e in enumerate(edges):
         m = _EDGE.match(e)
         if m is None:
@@ -113,29 +115,51 @@ def band(units: list[Unit], steps: list[tuple[Any, int] | None],
                                "dir=back weight=0")
         else:
             out[n] = with_attr(e, "constraint=false")
-            # (ops, not whole steps drawn as nodes: a chain of those strays without points)
-            if not calls and m.group(1) == "O" and depth[j] == depth[i] == 0 \
-                    and not units[j].box and not units[i].box:
-                flat.add((j, i))
     starts: dict[Any, dict[int, int]] = {}  # loop -> step -> its first op reading nothing inside
+    fed: set[int] = set()  # ops read by a later op of their own step
     for i, s in enumerate(steps):
-        if s is not None and s[0] in loops and depth[i] == 0:
-            starts.setdefault(s[0], {}).setdefault(s[1], i)
-    lines = []
-    for k, first in enumerate(starts.values()):
-        ts = sorted(first)
-        if all((first[a], first[b]) in flat for a, b in zip(ts, ts[1:])):
-            # the steps' first ops are chained on one rank by the recurrence itself (an
-            # LSTMStep into the next, drawn compact), which dot keeps left to right; points
-            # on the rank above were outvoted there by the projection and W_hh feeding
-            # every step, and the boxes came out of order (1, 3, ..., 12, 2, 13, ...)
+        if s is not None and s[0] in loops:
+            if depth[i] == 0:
+                starts.setdefault(s[0], {}).setdefault(s[1], i)
+            fed.update(ref for refs in units[i].inputs for kind, ref in refs
+                       if kind == "op" and steps[ref] == s)
+    # a step's last ops, each as its own node drawn last (its output tensor, when drawn
+    # in the box: outputs of the whole graph sit outside the boxes)
+    drawn = {m.group(1) for m in map(_TENSOR.match, edges) if m and m.group(1) == m.group(2)}
+    ends: dict[Any, dict[int, list[str]]] = {}  # loop -> step -> its last nodes
+    shared: dict[Any, int] = {}  # loop -> most inputs from outside it of one step's first op
+    for i, s in enumerate(steps):
+        if s is None or s[0] not in starts:
             continue
-        lines.append("{rank=same " + " ".join(f"S{k}_{t}" for t in ts) + "}")
-        lines.extend(f'S{k}_{t} [label="" shape=point style=invis width=0 height=0]'
-                     for t in ts)
-        lines.extend(f"S{k}_{a} -> S{k}_{b} [style=invis]" for a, b in zip(ts, ts[1:]))
-        lines.extend(f"S{k}_{t} -> O{first[t]} [style=invis]" for t in ts)
-    return out, lines, bool(starts)
+        if starts[s[0]].get(s[1]) == i:
+            outside = {(kind, ref if kind == "op" else id(ref)) for refs in units[i].inputs
+                       for kind, ref in refs if kind in ("op", "leaf", "cut")
+                       and (kind != "op" or steps[ref] is None or steps[ref][0] != s[0])}
+            shared[s[0]] = max(shared.get(s[0], 0), len(outside))
+        if i not in fed:
+            tensor = str(i) in drawn and not units[i].is_output
+            ends.setdefault(s[0], {}).setdefault(s[1], []).append(f"{'T' if tensor else 'O'}{i}")
+    lines = []
+    for k, (loop, first) in enumerate(starts.items()):
+        ts = sorted(first)
+        # more points per step than inputs every step shares (the projection of x, W_hh):
+        # `dot` places a box under the median of its neighbours above, which is then
+        # always one of the box's own points
+        per = 1 + shared.get(loop, 0)
+        lines.extend(_row(f"S{k}_", ts, per))
+        lines.extend(f"S{k}_{t}_{j} -> O{first[t]} [style=invis]"
+                     for t in ts for j in range(per))
+        lines.extend(_row(f"E{k}_", ts, 1))
+        lines.extend(f"{n} -> E{k}_{t}_0 [style=invis]" for t in ts for n in ends[loop][t])
+    return out, lines
+
+
+def _row(prefix: str, ts: list[int], per: int) -> list[str]:
+    """DOT lines of ``per`` invisible points per step, on one rank, chained in time order."""
+    names = [f"{prefix}{t}_{j}" for t in ts for j in range(per)]
+    return ["{rank=same " + " ".join(names) + "}",
+            *(f'{n} [label="" shape=point style=invis width=0 height=0]' for n in names),
+            *(f"{a} -> {b} [style=invis]" for a, b in zip(names, names[1:]))]
 
 
 def _steps(ops: list[Any]) -> dict[int, int]:
