@@ -21,7 +21,7 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 import tinygrad_nn as tg  # noqa: E402
-from tinygrad_nn.engine import _mode  # noqa: E402
+from tinygrad_nn.grad_mode import _mode  # noqa: E402
 
 _COMMON = {"deadline": None, "print_blob": True,
            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

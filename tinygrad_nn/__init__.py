@@ -58,8 +58,8 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import get_default_dtype, set_default_dtype
-from .engine import enable_grad, is_grad_enabled, no_grad
 from .function import Function
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Device, Tensor, device
 from .tensor_autograd import grad

@@ -1,4 +1,4 @@
-"""Anomaly mode's checks (the flag is ``engine.set_anomaly_enabled``; PyTorch's detect_anomaly).
+"""Anomaly mode's checks (the flag is ``grad_mode.set_anomaly_enabled``; PyTorch's detect_anomaly).
 
 ``Function.apply`` calls ``record`` for each node it records while the mode is on, and
 ``Function.run_backward`` calls ``check_finite`` on the node's gradients. The
@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import LazyGrad, Node, _mode
+from .engine import LazyGrad, Node
+from .grad_mode import _mode
 
 HINT = (
     "To see it in the graph, catch the error and draw it: `except RuntimeError as err: "

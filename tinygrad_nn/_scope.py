@@ -1,6 +1,6 @@
 """Which composite call is running: a level of the scope every recorded op keeps.
 
-``Module.__call__`` pushes the module onto ``engine._mode.scope`` while it runs, and
+``Module.__call__`` pushes the module onto ``grad_mode._mode.scope`` while it runs, and
 ``Function.apply`` records the scope on every node, so a drawing can box a module's ops.
 ``@composite`` does the same for a function built from several ops (a loss, softmax,
 layer_norm ...): its ops are drawn in one box labelled with the function's name.
@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .engine import _mode
+from .grad_mode import _mode
 
 F = TypeVar("F", bound=Callable[..., Any])
 

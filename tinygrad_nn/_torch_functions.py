@@ -17,8 +17,8 @@ import numpy as np
 from ._shapes import shape_arg
 from .creation import _check_device, tensor
 from .dtypes import as_dtype
-from .engine import is_grad_enabled
-from .engine import set_grad_enabled as _grad_mode
+from .grad_mode import is_grad_enabled
+from .grad_mode import set_grad_enabled as _grad_mode
 from .tensor import Device, Tensor
 
 # Tensor methods that PyTorch also has as `torch.<name>(input, ...)`

@@ -43,7 +43,8 @@ import numpy as np
 
 from . import _anomaly
 from ._shapes import unbroadcast
-from .engine import LazyGrad, Node, _mode
+from .engine import LazyGrad, Node
+from .grad_mode import _mode
 from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
 
 _OUT = object()  # marks a saved value that is the output of forward

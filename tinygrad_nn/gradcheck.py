@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .engine import enable_grad, no_grad
+from .grad_mode import enable_grad, no_grad
 from .tensor import Tensor
 from .tensor_autograd import grad
 

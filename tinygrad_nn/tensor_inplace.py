@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from ._random import get_rng
-from .engine import _mode
 from .function import TensorBase, data_of
+from .grad_mode import _mode
 from .tensor_base import new_counter
 from .tensor_movement import index_arrays
 

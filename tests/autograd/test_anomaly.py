@@ -1,4 +1,4 @@
-"""Anomaly mode: PyTorch's public shapes over the engine's hook (core's engine does the check)."""
+"""Anomaly mode: PyTorch's public shapes over the grad-mode hook (the engine does the check)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
-from tinygrad_nn import autograd, engine
-
-_HOOK = hasattr(engine, "set_anomaly_enabled")
-needs_engine_hook = pytest.mark.xfail(
-    not _HOOK, reason="the NaN check lives in the engine hook (core's branch)", strict=True
-)
+from tinygrad_nn import autograd
 
 
 def test_detect_anomaly_is_a_context_manager_and_a_decorator() -> None:
@@ -49,7 +44,6 @@ def _nan_backward() -> tg.Tensor:
     return x.sqrt() * 0  # d sqrt at 0 is inf; inf * 0 = NaN in the backward
 
 
-@needs_engine_hook
 def test_nan_in_backward_raises_naming_the_op() -> None:
     with pytest.warns(UserWarning), autograd.detect_anomaly():
         y = _nan_backward()

@@ -8,27 +8,27 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
-from tinygrad_nn import engine
+from tinygrad_nn import engine, grad_mode
 from tinygrad_nn.function import AccumulateGrad
 
 
 @pytest.fixture
 def anomaly() -> Iterator[None]:
-    engine.set_anomaly_enabled(True)
+    grad_mode.set_anomaly_enabled(True)
     try:
         yield
     finally:
-        engine.set_anomaly_enabled(False)
+        grad_mode.set_anomaly_enabled(False)
 
 
 def test_the_flag_turns_on_and_off() -> None:
-    assert not engine.is_anomaly_enabled()
-    engine.set_anomaly_enabled(True)
+    assert not grad_mode.is_anomaly_enabled()
+    grad_mode.set_anomaly_enabled(True)
     try:
-        assert engine.is_anomaly_enabled()
+        assert grad_mode.is_anomaly_enabled()
     finally:
-        engine.set_anomaly_enabled(False)
-    assert not engine.is_anomaly_enabled()
+        grad_mode.set_anomaly_enabled(False)
+    assert not grad_mode.is_anomaly_enabled()
 
 
 def test_a_non_finite_gradient_names_the_node_and_where_it_was_made(anomaly: None) -> None:
@@ -59,7 +59,7 @@ def test_without_anomaly_mode_the_same_gradient_is_inf() -> None:
 
 
 def test_check_nan_false_records_but_does_not_check() -> None:
-    engine.set_anomaly_enabled(True, check_nan=False)
+    grad_mode.set_anomaly_enabled(True, check_nan=False)
     try:
         x = tg.tensor([0.0], requires_grad=True)
         y = x.sqrt()
@@ -68,11 +68,11 @@ def test_check_nan_false_records_but_does_not_check() -> None:
         assert np.isinf(x.grad.numpy()).all()
         assert "y = x.sqrt()" in y.grad_fn.metadata["traceback_"]
     finally:
-        engine.set_anomaly_enabled(False)
+        grad_mode.set_anomaly_enabled(False)
 
 
 def test_the_forward_check_raises_where_the_value_appears() -> None:
-    engine.set_anomaly_enabled(True, check_forward=True)
+    grad_mode.set_anomaly_enabled(True, check_forward=True)
     try:
         x = tg.tensor([0.0, 1.0], requires_grad=True)
         with np.errstate(divide="ignore"), pytest.raises(
@@ -80,14 +80,14 @@ def test_the_forward_check_raises_where_the_value_appears() -> None:
         ):
             x.log()
     finally:
-        engine.set_anomaly_enabled(False)
+        grad_mode.set_anomaly_enabled(False)
 
 
 def test_nodes_record_where_they_were_made_only_in_anomaly_mode(anomaly: None) -> None:
     x = tg.tensor([1.0], requires_grad=True)
     y = x * 2.0
     assert "y = x * 2.0" in y.grad_fn.metadata["traceback_"]
-    engine.set_anomaly_enabled(False)
+    grad_mode.set_anomaly_enabled(False)
     z = x * 3.0
     assert "traceback_" not in z.grad_fn.metadata
 

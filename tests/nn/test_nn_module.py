@@ -11,7 +11,7 @@ import pytest
 
 import tinygrad_nn as tg
 from tinygrad_nn import nn
-from tinygrad_nn.engine import _mode
+from tinygrad_nn.grad_mode import _mode
 
 
 class Block(nn.Module):

@@ -10,7 +10,7 @@ import pytest
 
 from tests.viz.viz_helpers import Dot
 from tinygrad_nn import Tensor
-from tinygrad_nn.engine import set_anomaly_enabled
+from tinygrad_nn.grad_mode import set_anomaly_enabled
 from tinygrad_nn.viz import draw_graph
 
 pytest.importorskip("graphviz")

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..tensor import Tensor
 from ..tensor_autograd import grad as _grad
 from . import functional

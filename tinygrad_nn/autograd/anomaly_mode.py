@@ -1,6 +1,6 @@
 """Anomaly mode (PyTorch's ``detect_anomaly`` / ``set_detect_anomaly``) over the engine's hook.
 
-The check itself lives in the engine (``engine.set_anomaly_enabled(flag, check_nan)``): while
+The check itself lives in the engine (``grad_mode.set_anomaly_enabled(flag, check_nan)``): while
 it is on, a backward that produces NaN raises ``RuntimeError`` naming the op and where it was
 created. This module only gives it PyTorch's public shapes: a context manager that is also a
 decorator, and a setter that can be used as a context manager.
@@ -12,22 +12,22 @@ import contextlib
 import warnings
 from typing import Any
 
-from .. import engine
+from .. import grad_mode
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled"]
 
 def _state() -> tuple[bool, bool, bool]:
     """The engine's anomaly settings (on, check_nan, check_forward), to restore later."""
-    m = engine._mode
+    m = grad_mode._mode
     return m.anomaly, m.check_nan, m.check_forward
 
 
 def _set(enabled: bool, check_nan: bool, check_forward: bool = False) -> None:
-    engine.set_anomaly_enabled(bool(enabled), bool(check_nan), bool(check_forward))
+    grad_mode.set_anomaly_enabled(bool(enabled), bool(check_nan), bool(check_forward))
 
 
-is_anomaly_enabled = engine.is_anomaly_enabled
+is_anomaly_enabled = grad_mode.is_anomaly_enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:

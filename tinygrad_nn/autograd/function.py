@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import engine
+from .. import grad_mode
 from ..function import Function as _ArrayFunction
 from ..tensor import Tensor
 
@@ -108,9 +108,9 @@ class _UserNode(FunctionCtx, _ArrayFunction):
             box.append(ctx)
         ctx._arg_types = tuple(None if isinstance(a, Tensor) else type(a).__name__ for a in args)
         ctx._user_needs = tuple(
-            isinstance(a, Tensor) and a.requires_grad and engine.is_grad_enabled() for a in args
+            isinstance(a, Tensor) and a.requires_grad and grad_mode.is_grad_enabled() for a in args
         )
-        with engine.no_grad():
+        with grad_mode.no_grad():
             if _has_setup_context(user):
                 out = user.forward(*args, **(kwargs or {}))
                 user.setup_context(ctx, args, out)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import enable_grad
+from ..grad_mode import enable_grad
 from ..tensor import Tensor
 from ..tensor_autograd import grad
 from ..tensor_functions import stack

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_dtype, is_dtype_name
-from ..engine import no_grad
+from ..grad_mode import no_grad
 from ..tensor import Device, Tensor
 
 # A Module; not imported, because module.py imports this file (imports point one way).

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import no_grad
+from ..grad_mode import no_grad
 from ..ops.recurrent import LSTMGates
 from ..tensor import Tensor
 from .module import Module

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import _mode
+from ..grad_mode import _mode
 from ..tensor import Tensor
 from . import _state
 from ._repr import render

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
-from ..engine import no_grad
+from ..grad_mode import no_grad
 from ..tensor import Tensor
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._random import get_rng
-from ..engine import enable_grad
+from ..grad_mode import enable_grad
 from ..tensor import Tensor
 from . import _nodes as N
 from ._build import Scopes, build

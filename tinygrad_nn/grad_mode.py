@@ -1,0 +1,66 @@
+"""Grad mode and anomaly mode: the switches ``Function.apply`` reads while recording.
+
+``no_grad`` / ``enable_grad`` / ``set_grad_enabled`` (PyTorch's ``torch.autograd.grad_mode``)
+and the anomaly flags. They sit apart from the engine (``engine.py``: the node protocol and
+the walk), which only turns recording off while it runs a plain backward.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+
+class _Mode:
+    enabled = True  # ops record the graph
+    scope: object = None  # the modules being called (kept in each node's metadata)
+    anomaly = False  # record where nodes were made; check backward outputs
+    check_nan = True
+    check_forward = False  # anomaly mode also checks forward outputs
+
+
+_mode = _Mode()
+
+
+def is_grad_enabled() -> bool:
+    """True when ops record the graph (the default)."""
+    return _mode.enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Context manager / decorator that turns graph recording on or off."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode, self.prev = bool(mode), list[bool]()
+
+    def __enter__(self) -> None:
+        self.prev.append(_mode.enabled)
+        _mode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _mode.enabled = self.prev.pop()
+
+
+class no_grad(set_grad_enabled):
+    """``with no_grad():`` records nothing (inference, in-place parameter updates)."""
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """``with enable_grad():`` records again inside a ``no_grad`` block."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+def set_anomaly_enabled(mode: bool, check_nan: bool = True, check_forward: bool = False) -> None:
+    """Anomaly mode (PyTorch's): nodes remember where they were made (``metadata``) and a
+    backward output that is not finite raises, naming the node and that place;
+    ``check_forward`` also checks every recorded op's output at forward."""
+    _mode.anomaly, _mode.check_nan, _mode.check_forward = bool(mode), check_nan, check_forward
+
+
+def is_anomaly_enabled() -> bool:
+    """True while anomaly mode is on."""
+    return _mode.anomaly
