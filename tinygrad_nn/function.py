@@ -42,32 +42,21 @@ from typing import Any
 import numpy as np
 
 from . import _anomaly
+from ._saved import FREED, OUT, OUT_ONLY, RELEASED, check_versions, record_sources
 from ._shapes import unbroadcast
 from .engine import LazyGrad, Node
 from .grad_mode import _mode
 from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
 
-_OUT = object()  # marks a saved value that is the output of forward
-_OUT_ONLY = (_OUT,)  # the sources of a node that saved only its output
 _SCALAR: tuple[int, ...] = ()  # the shape of a number
 _NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in range(2 ** n))
           for n in range(1, 5)}  # needs_input_grad per input count and bit mask (shared)
 
 
-class _Released(tuple):  # type: ignore[type-arg]
-    """The type of ``_RELEASED``: empty (so falsy), but told apart by identity."""
-
-
 # ops whose PyTorch node has another name (the rest share PyTorch's: Add, Mul, Exp ...)
 _TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm"}
-_RELEASED = _Released()  # a node's ``_saved`` once backward freed the saved values
 _counter = itertools.count(1)
 
-_FREED = (
-    "{op}: trying to backward through the graph a second time (or to read its saved "
-    "values after they were freed). The saved arrays of a graph are released by "
-    "backward(); call backward(retain_graph=True) the first time to keep them."
-)
 
 # per-node bookkeeping set by ``apply`` (not an op's own options; the drawing skips these)
 NODE_FIELDS = frozenset(
@@ -93,9 +82,9 @@ class Function(Node):
     # it lives in the instance dict when set
     _out_vc: Any = None
     _recompute: dict[int, Callable[..., Any]] | None = None
-    # saved values (``_saved``: None, the values, or _RELEASED after backward freed them),
+    # saved values (``_saved``: None, the values, or RELEASED after backward freed them),
     # where each came from (``_saved_src``), the version counters that existed and the
-    # versions they had (``_vcs``, see ``_sources``); under create_graph ``_tensor``
+    # versions they had (``_vcs``, see ``_saved.record_sources``); under create_graph ``_tensor``
     # makes Tensors (the incoming gradient's _make)
     in_shapes: tuple[Any, ...]
     needs_input_grad: tuple[bool, ...]
@@ -134,8 +123,8 @@ class Function(Node):
         """The saved values: arrays on the fast path, Tensors under ``create_graph``."""
         saved = self._saved
         if not saved:
-            if saved is _RELEASED:
-                raise RuntimeError(_FREED.format(op=type(self).__name__))
+            if saved is RELEASED:
+                raise RuntimeError(FREED.format(op=type(self).__name__))
             return ()
         make = self._tensor  # set by run_backward under create_graph
         if make is None:
@@ -146,8 +135,8 @@ class Function(Node):
                 out.append(self._recompute[i](*out))
             elif src is None:
                 out.append(value)
-            elif src is _OUT or isinstance(src, Node):  # the output, or a computed input:
-                t = make(value, self if src is _OUT else src)  # a Tensor on its node
+            elif src is OUT or isinstance(src, Node):  # the output, or a computed input:
+                t = make(value, self if src is OUT else src)  # a Tensor on its node
                 t._vcnt = new_counter()  # its own (not the node's output's): made here
                 out.append(t)
             else:  # a leaf input
@@ -155,7 +144,7 @@ class Function(Node):
         return tuple(out)
 
     def saved_sources(self) -> tuple[Any, ...]:
-        """Per saved value, where it came from: ``_OUT`` (the output), an input's node, a
+        """Per saved value, where it came from: ``OUT`` (the output), an input's node, a
         leaf Tensor (one that requires grad, or a constant input), or None (a constant)."""
         parents, srcs = self.parents, getattr(self, "_saved_src", None)
         if srcs is None:  # all constants
@@ -197,7 +186,7 @@ class Function(Node):
 
     def saved_values(self) -> list[tuple[Any, Any]]:
         """(source, array) per saved value; array None once freed (docs/engine.md section 8)."""
-        srcs = [self if s is _OUT else s for s in self.saved_sources()]
+        srcs = [self if s is OUT else s for s in self.saved_sources()]
         saved = self._saved
         return list(zip(srcs, saved if saved else [None] * len(srcs)))
 
@@ -300,9 +289,9 @@ class Function(Node):
             for s in saved:
                 if type(s) is np.ndarray:  # (constants alone, as x * 2.0 saves, need nothing)
                     if len(saved) == 1 and s is out and not cls.view:  # the output alone
-                        ctx._saved_src, ctx._vcs = _OUT_ONLY, None
+                        ctx._saved_src, ctx._vcs = OUT_ONLY, None
                     else:
-                        _sources(ctx, out, args, arrays)
+                        record_sources(ctx, out, args, arrays)
                     break
             else:
                 ctx._saved_src = ctx._vcs = None
@@ -318,10 +307,10 @@ class Function(Node):
             srcs = self._saved_src
             # (a node that saved only its output needs a look only once its tensor has a
             # version counter: nothing can have changed it before)
-            if srcs is not None and (srcs is not _OUT_ONLY or self._out_vc is not None):
-                self._check_versions()
-        elif saved is _RELEASED and getattr(self, "_saved_src", None):  # it had saved values
-            raise RuntimeError(_FREED.format(op=type(self).__name__))
+            if srcs is not None and (srcs is not OUT_ONLY or self._out_vc is not None):
+                check_versions(self)
+        elif saved is RELEASED and getattr(self, "_saved_src", None):  # it had saved values
+            raise RuntimeError(FREED.format(op=type(self).__name__))
         if create:
             self._tensor = g._make
             try:
@@ -331,7 +320,7 @@ class Function(Node):
         else:
             gs = type(self).backward(self, g)
         if release:
-            self._saved = _RELEASED
+            self._saved = RELEASED
         parents = self.parents
         if type(gs) is not tuple:
             gs = tuple(gs) if isinstance(gs, list) else (gs,)
@@ -358,29 +347,6 @@ class Function(Node):
             pairs.append((p, gp))
         return pairs
 
-    def _check_versions(self) -> None:
-        """Raise if a Tensor whose values were saved changed in place since: its version
-        counter moved on (a counter made after recording: from version 0)."""
-        vcs, parents = self._vcs, self.parents
-        for k, src in enumerate(self._saved_src or ()):
-            if src is None:
-                continue
-            entry = vcs[k] if vcs is not None else None
-            if entry is not None:
-                vc, version = entry
-            else:  # no counter when saved: one made since is where the source points
-                owner: Any = self if src is _OUT else parents[src] if type(src) is int else src
-                vc, version = owner._vcnt if isinstance(owner, TensorBase) else owner._out_vc, 0
-                if vc is None:
-                    continue
-            if vc[0] != version:
-                raise RuntimeError(
-                    f"{type(self).__name__}: one of the values saved for its backward was "
-                    "modified by an in-place operation (its version is "
-                    f"{vc[0]}, expected {version}); "
-                    "use an out-of-place op or clone the value before changing it"
-                )
-
     def _fit(self, gp: Any, shape: tuple[int, ...]) -> Any:
         """Un-broadcast ``gp`` to an input's ``shape``; a shape that cannot be is an error."""
         if isinstance(gp, (int, float)):
@@ -397,51 +363,10 @@ class Function(Node):
         return out
 
     def release(self) -> None:
-        self._saved = _RELEASED
+        self._saved = RELEASED
 
     def __repr__(self) -> str:
         return f"<{self.name()} node, output {self.out_shape}>"
-
-
-def _sources(ctx: Function, out: Any, args: tuple[Any, ...], arrays: list[Any]) -> None:
-    """Record where each saved value came from (``_saved_src``), and the version counters
-    that already exist for the saved Tensor values (``_vcs``).
-
-    Sources are ``_OUT``, None (a constant), an input's index when that input has a node
-    or is a leaf requiring grad (found in ``parents``), or a constant input's Tensor:
-    mostly ints and objects the cyclic GC does not track, so the tuple drops out of its
-    scans and a node stays one tracked object plus its parents. Most tensors have no
-    version counter yet (``TensorBase._vc`` makes one on first need): their version is 0,
-    and a counter made later is found at backward through the source
-    (``_check_versions``). Only counters that exist now are kept, in ``_vcs``: per saved
-    value, (counter, version) or None; ``_vcs`` is None when there are none."""
-    srcs: list[Any] = []
-    vcs: list[Any] | None = None
-    any_src = False
-    for k, s in enumerate(ctx._saved):  # type: ignore[arg-type]
-        src = vc = None
-        if type(s) is np.ndarray:
-            if s is out:
-                src = _OUT
-                vc = ctx._out_vc  # a view's: its base's counter
-            else:
-                for i, arr in enumerate(arrays):
-                    if s is arr:
-                        a = args[i]
-                        if isinstance(a, TensorBase):
-                            # the node, not the Tensor: an in-place op may rebase it later
-                            src = i if ctx.parents[i] is not None else a
-                            vc = a._vcnt
-                        break
-        srcs.append(src)
-        if src is not None:
-            any_src = True
-        if vc is not None:
-            if vcs is None:
-                vcs = [None] * len(ctx._saved)  # type: ignore[arg-type]
-            vcs[k] = (vc, int(vc[0]))
-    ctx._saved_src = tuple(srcs) if any_src else None
-    ctx._vcs = None if vcs is None else tuple(vcs)
 
 
 def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Callable[..., Any]:

@@ -41,7 +41,7 @@ class TensorBase:
         need (viewed, changed in place), as a 1-element int64 array, which the cyclic GC
         does not track. A node that saved this tensor's values before the counter existed
         finds it through the tensor's node (``_out_vc``, registered here) or, for a leaf or
-        a constant, through the tensor itself (``Function._check_versions``)."""
+        a constant, through the tensor itself (``_saved.check_versions``)."""
         vc = self._vcnt
         if vc is None:
             vc = self._vcnt = new_counter()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 PKG = "tinygrad_nn"
 ROOT = Path(__file__).resolve().parents[2] / PKG
-CORE = ("engine", "grad_mode", "function", "ops", "tensor", "dtypes", "_shapes", "_anomaly",
-        "creation")
+CORE = ("engine", "grad_mode", "function", "_saved", "ops", "tensor", "dtypes", "_shapes",
+        "_anomaly", "creation")
 LEAVES = ("viz", "io", "data", "nn", "optim", "gradcheck", "testing")
 # the one way from the core into a leaf: Tensor.draw() draws with viz
 ALLOWED = {("tinygrad_nn.tensor_movement", "tinygrad_nn.viz", "draw")}

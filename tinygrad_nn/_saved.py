@@ -1,0 +1,95 @@
+"""What a node keeps of its saved values: where each came from, and whether it changed.
+
+``Function.apply`` records, per saved value, its source (``record_sources``) and the
+version counters that already exist; ``Function.run_backward`` checks them
+(``check_versions``) before the op's ``backward`` reads the values. docs/engine.md
+section 5 explains the lazy version counters this reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .tensor_base import TensorBase
+
+OUT = object()  # marks a saved value that is the output of forward
+OUT_ONLY = (OUT,)  # the sources of a node that saved only its output
+
+
+class Released(tuple):  # type: ignore[type-arg]
+    """The type of ``RELEASED``: empty (so falsy), but told apart by identity."""
+
+
+RELEASED = Released()  # a node's ``_saved`` once backward freed the saved values
+FREED = (
+    "{op}: trying to backward through the graph a second time (or to read its saved "
+    "values after they were freed). The saved arrays of a graph are released by "
+    "backward(); call backward(retain_graph=True) the first time to keep them."
+)
+
+
+def record_sources(ctx: Any, out: Any, args: tuple[Any, ...], arrays: list[Any]) -> None:
+    """Record where each saved value came from (``_saved_src``), and the version counters
+    that already exist for the saved Tensor values (``_vcs``).
+
+    Sources are ``OUT``, None (a constant), an input's index when that input has a node
+    or is a leaf requiring grad (found in ``parents``), or a constant input's Tensor:
+    mostly ints and objects the cyclic GC does not track, so the tuple drops out of its
+    scans and a node stays one tracked object plus its parents. Most tensors have no
+    version counter yet (``TensorBase._vc`` makes one on first need): their version is 0,
+    and a counter made later is found at backward through the source
+    (``check_versions``). Only counters that exist now are kept, in ``_vcs``: per saved
+    value, (counter, version) or None; ``_vcs`` is None when there are none."""
+    srcs: list[Any] = []
+    vcs: list[Any] | None = None
+    any_src = False
+    for k, s in enumerate(ctx._saved):  # type: ignore[arg-type]
+        src = vc = None
+        if type(s) is np.ndarray:
+            if s is out:
+                src = OUT
+                vc = ctx._out_vc  # a view's: its base's counter
+            else:
+                for i, arr in enumerate(arrays):
+                    if s is arr:
+                        a = args[i]
+                        if isinstance(a, TensorBase):
+                            # the node, not the Tensor: an in-place op may rebase it later
+                            src = i if ctx.parents[i] is not None else a
+                            vc = a._vcnt
+                        break
+        srcs.append(src)
+        if src is not None:
+            any_src = True
+        if vc is not None:
+            if vcs is None:
+                vcs = [None] * len(ctx._saved)  # type: ignore[arg-type]
+            vcs[k] = (vc, int(vc[0]))
+    ctx._saved_src = tuple(srcs) if any_src else None
+    ctx._vcs = None if vcs is None else tuple(vcs)
+
+
+def check_versions(self: Any) -> None:
+    """Raise if a Tensor whose values were saved changed in place since: its version
+    counter moved on (a counter made after recording: from version 0)."""
+    vcs, parents = self._vcs, self.parents
+    for k, src in enumerate(self._saved_src or ()):
+        if src is None:
+            continue
+        entry = vcs[k] if vcs is not None else None
+        if entry is not None:
+            vc, version = entry
+        else:  # no counter when saved: one made since is where the source points
+            owner: Any = self if src is OUT else parents[src] if type(src) is int else src
+            vc, version = owner._vcnt if isinstance(owner, TensorBase) else owner._out_vc, 0
+            if vc is None:
+                continue
+        if vc[0] != version:
+            raise RuntimeError(
+                f"{type(self).__name__}: one of the values saved for its backward was "
+                "modified by an in-place operation (its version is "
+                f"{vc[0]}, expected {version}); "
+                "use an out-of-place op or clone the value before changing it"
+            )
