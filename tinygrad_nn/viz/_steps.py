@@ -226,10 +226,13 @@ def _assign(ops: list[Any], pos: dict[int, int], level: list[int], uses: list[in
     # ops only it needs form step 1, and the uses start step 2
     # (an input of the first use read from the same source as the other uses' inputs is
     # step 1's slice x[0] of the projection, not a state)
+    # (and one every use reads, computed before the loop, is no state either: with the
+    # bias b_hh as the candidate, GRU's W_hh.T in every step's addmm(b_hh, h, W_hh.T))
     per_step = {p for u in uses[1:] for j in parents[u] if id(ops[j]) != cand and level[j] == 0
                 for p in parents[j]}
+    later = _ancestors(parents, [j for u in uses[1:] for j in parents[u] if level[j] == 0])
     state = [j for j in parents[first] if id(ops[j]) != cand and level[j] == 0
-             and not per_step.intersection(parents[j])]
+             and j not in later and not per_step.intersection(parents[j])]
     prologue = _ancestors(parents, state)
     if prologue:  # minus what later steps need too (the projection of all of x)
         derived = set(state)
