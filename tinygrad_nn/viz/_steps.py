@@ -170,10 +170,13 @@ def _steps(ops: list[Any]) -> dict[int, int]:
         for p in {id(p) for p in N.parents(v) if p is not None}:
             users.setdefault(p, []).append(i)
     # a loop's uses lie steps apart; uses side by side (the slices i, f, o of one
-    # sigmoid) are siblings, not steps, so try the most-used, most-spread nodes first
-    spread = sorted(((len(u), min(b - a for a, b in zip(u, u[1:])), p)
-                     for p, u in users.items() if len(u) >= MIN_STEPS - 1), reverse=True)
-    ranked = [(n, p) for n, gap, p in spread if gap >= 2]
+    # sigmoid) are siblings, not steps, so try the most-used, most-spread nodes first;
+    # of equals, leaves (parameters) first, then in graph order: never by id(), which
+    # made the choice (b_hh or W_hh.T in GRU's addmm) depend on where objects sat in memory
+    spread = sorted(((len(u), min(b - a for a, b in zip(u, u[1:])), p not in pos, p)
+                     for p, u in users.items() if len(u) >= MIN_STEPS - 1),
+                    key=lambda r: r[:3], reverse=True)
+    ranked = [(n, p) for n, gap, _, p in spread if gap >= 2]
     best: tuple[int, int, dict[int, int]] = (0, 0, {})
     for n, cand in ranked[:max(4, _BUDGET // len(ops))]:
         if n < best[0]:
