@@ -2,9 +2,10 @@
 
 The graph keeps no loop structure, only what the loop left behind: one weight (``W_hh``,
 or its transpose) consumed once per step, each use depending on the previous one. So,
-per cluster, a node whose consumers form such a chain is the recurrent weight, and an
-op belongs to step t when t uses lie on its longest path of ancestors (step 1 may have
-no use when the state starts as None). Ops that join steps far apart (stacking the
+per cluster, a node whose consumers form such a chain is the recurrent weight (or a bias
+read beside it, GRU's b_hh), and an op belongs to step t when t uses lie on its longest
+path of ancestors (step 1 may have no use when the state starts as None; what every use
+reads, computed before the loop, is in no step). Ops that join steps far apart (stacking the
 outputs) run "after the loop"; an op feeding only step t (the slice x[t]) joins step t.
 """
 
