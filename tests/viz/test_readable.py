@@ -101,6 +101,35 @@ def test_step_clusters_come_in_time_order_and_the_band_orders_them(steps: int) -
     assert "newrank" not in d.source
 
 
+def _gru(steps: int, **kw: object) -> Dot:
+    tg.manual_seed(0)
+    return Dot(nn.GRU(3, 4).draw(tg.randn(steps, 1, 3), **kw))
+
+
+@pytest.mark.parametrize("steps", [5, 20])
+@pytest.mark.parametrize("compact", [True, False])
+def test_a_gru_draws_one_step_box_per_time_step(steps: int, compact: bool) -> None:
+    # each step's addmm(b_hh, h, W_hh.T) reads the bias and the transposed weight alike;
+    # with the bias taken for the loop's weight, W_hh.T was read as a state computed
+    # before step 1 and drawn as a "step 1" box of its own (T + 1 boxes, the extra one
+    # mid-band without compact)
+    d = _gru(steps, compact=compact)
+    labels = [c for c in d.cluster_labels() if c.startswith("step ")]
+    assert labels == [f"step {t}" for t in range(1, steps + 1)]
+    step = _step_of(d)
+    ops = {t: Counter(d.nodes[i]["text"].split()[0] for i, s in step.items()
+                      if s == t and d.nodes[i]["kind"] == "op") for t in range(1, steps + 1)}
+    # every box is one whole step: its product with W_hh.T, the gates and the new h
+    # (the last also stacks h_n); the transposes run before the loop, outside every box
+    first = ops[1]
+    assert first["AddMM"] == first["Sigmoid"] == first["Tanh"] == 1 and first["Mul"] == 2
+    assert all(ops[t] == first for t in range(2, steps))
+    assert ops[steps] - Counter(["Stack"]) == first
+    transposes = d.find("Transpose")
+    assert len(transposes) == 2 and not any(i in step for i in transposes)  # W_ih.T and W_hh.T
+    assert _runs([t for _, t in _band(d)]) == list(range(1, steps + 1))
+
+
 def test_a_given_rankdir_keeps_the_band_across_the_flow() -> None:
     d = _lstm(5, rankdir="LR")
     assert "rankdir=LR" in d.source
@@ -179,6 +208,17 @@ def test_lstm_step_boxes_are_laid_out_left_to_right_in_time_order(steps: int,
     lefts = _lefts(_layout(nn.LSTM(3, 4).draw(tg.randn(steps, 1, 3), compact=compact), 120))
     xs = [lefts[f"step {t}"] for t in range(1, steps + 1)]
     assert xs == sorted(xs) and len(set(xs)) == steps
+
+
+@needs_dot
+@pytest.mark.parametrize("compact", [True, False])
+def test_gru_step_boxes_are_laid_out_left_to_right_in_time_order(compact: bool) -> None:
+    # the transposed W_hh drawn as a box of its own came out mid-band without compact
+    tg.manual_seed(0)
+    lefts = _lefts(_layout(nn.GRU(3, 4).draw(tg.randn(20, 1, 3), compact=compact), 120))
+    assert sorted(lefts) == sorted(f"step {t}" for t in range(1, 21))
+    xs = [lefts[f"step {t}"] for t in range(1, 21)]
+    assert xs == sorted(xs) and len(set(xs)) == 20
 
 
 @needs_dot

@@ -2,9 +2,10 @@
 
 The graph keeps no loop structure, only what the loop left behind: one weight (``W_hh``,
 or its transpose) consumed once per step, each use depending on the previous one. So,
-per cluster, a node whose consumers form such a chain is the recurrent weight, and an
-op belongs to step t when t uses lie on its longest path of ancestors (step 1 may have
-no use when the state starts as None). Ops that join steps far apart (stacking the
+per cluster, a node whose consumers form such a chain is the recurrent weight (or a bias
+read beside it, GRU's b_hh), and an op belongs to step t when t uses lie on its longest
+path of ancestors (step 1 may have no use when the state starts as None; what every use
+reads, computed before the loop, is in no step). Ops that join steps far apart (stacking the
 outputs) run "after the loop"; an op feeding only step t (the slice x[t]) joins step t.
 """
 
@@ -170,10 +171,13 @@ def _steps(ops: list[Any]) -> dict[int, int]:
         for p in {id(p) for p in N.parents(v) if p is not None}:
             users.setdefault(p, []).append(i)
     # a loop's uses lie steps apart; uses side by side (the slices i, f, o of one
-    # sigmoid) are siblings, not steps, so try the most-used, most-spread nodes first
-    spread = sorted(((len(u), min(b - a for a, b in zip(u, u[1:])), p)
-                     for p, u in users.items() if len(u) >= MIN_STEPS - 1), reverse=True)
-    ranked = [(n, p) for n, gap, p in spread if gap >= 2]
+    # sigmoid) are siblings, not steps, so try the most-used, most-spread nodes first;
+    # of equals, leaves (parameters) first, then in graph order: never by id(), which
+    # made the choice (b_hh or W_hh.T in GRU's addmm) depend on where objects sat in memory
+    spread = sorted(((len(u), min(b - a for a, b in zip(u, u[1:])), p not in pos, p)
+                     for p, u in users.items() if len(u) >= MIN_STEPS - 1),
+                    key=lambda r: r[:3], reverse=True)
+    ranked = [(n, p) for n, gap, _, p in spread if gap >= 2]
     best: tuple[int, int, dict[int, int]] = (0, 0, {})
     for n, cand in ranked[:max(4, _BUDGET // len(ops))]:
         if n < best[0]:
@@ -226,10 +230,13 @@ def _assign(ops: list[Any], pos: dict[int, int], level: list[int], uses: list[in
     # ops only it needs form step 1, and the uses start step 2
     # (an input of the first use read from the same source as the other uses' inputs is
     # step 1's slice x[0] of the projection, not a state)
+    # (and one every use reads, computed before the loop, is no state either: with the
+    # bias b_hh as the candidate, GRU's W_hh.T in every step's addmm(b_hh, h, W_hh.T))
     per_step = {p for u in uses[1:] for j in parents[u] if id(ops[j]) != cand and level[j] == 0
                 for p in parents[j]}
+    later = _ancestors(parents, [j for u in uses[1:] for j in parents[u] if level[j] == 0])
     state = [j for j in parents[first] if id(ops[j]) != cand and level[j] == 0
-             and not per_step.intersection(parents[j])]
+             and j not in later and not per_step.intersection(parents[j])]
     prologue = _ancestors(parents, state)
     if prologue:  # minus what later steps need too (the projection of all of x)
         derived = set(state)
