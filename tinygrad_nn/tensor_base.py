@@ -44,9 +44,8 @@ class TensorBase:
         a constant, through the tensor itself (``_saved.check_versions``)."""
         vc = self._vcnt
         if vc is None:
-            vc = self._vcnt = new_counter()
-            if self._ctx is not None:
-                self._ctx._out_vc = vc
+            vc = new_counter()
+            self._vc = vc  # the setter registers it on the node
         return vc
 
     @_vc.setter
