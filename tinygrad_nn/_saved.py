@@ -30,14 +30,15 @@ FREED = (
 )
 
 
-def record_sources(ctx: Any, out: Any, args: tuple[Any, ...], arrays: list[Any]) -> None:
+def record_sources(ctx: Any, out: Any, args: tuple[Any, ...], arrays: list[Any],
+                   parents: list[Any]) -> None:
     """Record where each saved value came from (``_saved_src``), and the version counters
     that already exist for the saved Tensor values (``_vcs``).
 
     Sources are ``OUT``, None (a constant), an input's index when that input has a node
     or is a leaf requiring grad (found in ``parents``), or a constant input's Tensor:
     mostly ints and objects the cyclic GC does not track, so the tuple drops out of its
-    scans and a node stays one tracked object plus its parents. Most tensors have no
+    scans and a node stays one tracked object. Most tensors have no
     version counter yet (``TensorBase._vc`` makes one on first need): their version is 0,
     and a counter made later is found at backward through the source
     (``check_versions``). Only counters that exist now are kept, in ``_vcs``: per saved
@@ -57,7 +58,7 @@ def record_sources(ctx: Any, out: Any, args: tuple[Any, ...], arrays: list[Any])
                         a = args[i]
                         if isinstance(a, TensorBase):
                             # the node, not the Tensor: an in-place op may rebase it later
-                            src = i if ctx.parents[i] is not None else a
+                            src = i if parents[i] is not None else a
                             vc = a._vcnt
                         break
         srcs.append(src)

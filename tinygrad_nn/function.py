@@ -56,6 +56,8 @@ _NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in 
 # ops whose PyTorch node has another name (the rest share PyTorch's: Add, Mul, Exp ...)
 _TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm"}
 _counter = itertools.count(1)
+_ONE = object()
+_new = object.__new__  # a node's ``_p1`` when it has one input
 
 
 # per-node bookkeeping set by ``apply`` (not an op's own options; the drawing skips these)
@@ -71,8 +73,8 @@ class Function(Node):
     # Slots for what every recorded node writes (set by ``apply``, so a node is one small
     # GC-tracked object with no dict); ``__dict__`` stays for ops' own options (``ctx.axis``)
     # and users' subclasses, and holds the rare fields below when they are set.
-    __slots__ = ("seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype",
-                 "_saved", "_saved_src", "_vcs", "__dict__", "__weakref__")
+    __slots__ = ("seq", "_p0", "_p1", "in_shapes", "needs_input_grad", "out_shape",
+                 "out_dtype", "_saved", "_saved_src", "_vcs", "__dict__", "__weakref__")
     view = False  # True when forward returns a view of its first input's array
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
     hooks: list[Callable[[Any], Any]] | None = None
@@ -94,6 +96,20 @@ class Function(Node):
     _saved_src: tuple[Any, ...] | None  # None: no saved value is a Tensor's
     _vcs: tuple[Any, ...] | None
     _tensor: Any = None  # (rare: in the instance dict while set)
+    # the parents in two slots, not a tuple: a tuple holding nodes is one more object the
+    # cyclic GC tracks and rescans per node (half of the scanning at 10^6 nodes, measured in
+    # docs/performance.md). ``_p1`` is the second parent, ``_ONE`` when there is none, or
+    # for 3+ inputs the tuple of all but the first (a parent is never a tuple).
+    _p0: Any
+    _p1: Any
+
+    @property
+    def parents(self) -> tuple[Any, ...]:  # type: ignore[override]
+        """Per input of ``forward``, its node, a leaf Tensor, or None (engine.Node)."""
+        p1 = self._p1
+        if p1 is _ONE:
+            return (self._p0,)
+        return (self._p0, *p1) if type(p1) is tuple else (self._p0, p1)
 
     # -- the contract -------------------------------------------------------------
     @staticmethod
@@ -211,13 +227,13 @@ class Function(Node):
         parents: list[Any] = []
         shapes: list[Any] = []
         record = False
-        make = None
+        tcls = None  # the Tensor class of the result (``TensorBase._result``)
         named = None  # slot -> .name of a constant input (drawings show it)
         mask = 0  # bit per input, 1 where it has a node (needs_input_grad)
         for a in args:
             if isinstance(a, TensorBase):
-                if make is None:
-                    make = a._make
+                if tcls is None:
+                    tcls = a._result
                 d = a._data
                 arrays.append(d)
                 if enabled and a.requires_grad:
@@ -243,7 +259,7 @@ class Function(Node):
                 shapes.append(a.shape if type(a) is np.ndarray else _SCALAR)
             parents.append(None)
             mask += mask
-        if make is None:
+        if tcls is None:
             raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
         ctx = cls()
         ctx._saved = None
@@ -264,17 +280,22 @@ class Function(Node):
             raw, out = out, np.asarray(out)
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
+        result: Any = _new(tcls)  # (``Tensor._make``, inlined: the hot path)
+        result._data = out
         if record and out.dtype.kind in "fc":
-            result = make(out, ctx)
+            result.requires_grad = True
+            result._ctx = ctx
         else:
-            result = make(out, None)
+            result.requires_grad = False
+            result._ctx = None
             record = False
         if cls.view and isinstance(args[0], TensorBase):
             result._vc = args[0]._vc  # a view shares its base's version counter
         if not record:
             return result
         ctx.seq = next(_counter)
-        ctx.parents = tuple(parents)
+        ctx._p0 = parents[0]
+        ctx._p1 = parents[1] if n == 2 else _ONE if n == 1 else tuple(parents[1:])
         ctx.in_shapes = tuple(shapes)
         ctx.out_shape = out.shape
         ctx.out_dtype = out.dtype
@@ -291,7 +312,7 @@ class Function(Node):
                     if len(saved) == 1 and s is out and not cls.view:  # the output alone
                         ctx._saved_src, ctx._vcs = OUT_ONLY, None
                     else:
-                        record_sources(ctx, out, args, arrays)
+                        record_sources(ctx, out, args, arrays, parents)
                     break
             else:
                 ctx._saved_src = ctx._vcs = None
@@ -321,7 +342,8 @@ class Function(Node):
             gs = type(self).backward(self, g)
         if release:
             self._saved = RELEASED
-        parents = self.parents
+        p0, p1 = self._p0, self._p1  # (``parents``, inlined: the hot path)
+        parents = (p0,) if p1 is _ONE else (p0, p1) if type(p1) is not tuple else (p0, *p1)
         if type(gs) is not tuple:
             gs = tuple(gs) if isinstance(gs, list) else (gs,)
         if len(gs) != len(parents):

@@ -357,3 +357,6 @@ class Tensor(
 
     def contiguous(self) -> Tensor:
         return self
+
+
+Tensor._result = Tensor  # what ops make (``TensorBase._result``): a Tensor, also for Parameters

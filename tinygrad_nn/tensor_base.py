@@ -34,6 +34,7 @@ class TensorBase:
     _name: str | None = None
     _hooks: list[Callable[[Any], Any]] | None = None
     _vcnt: Any = None  # the version counter, made on first need (``_vc``)
+    _result: type  # the class of op results (Tensor: set by tensor.py; ``_make`` makes one)
 
     @property
     def _vc(self) -> Any:
