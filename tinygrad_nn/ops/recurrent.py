@@ -33,7 +33,7 @@ import numpy as np
 from ..engine import LazyGrad
 from ..function import Function, dual
 from .elementwise import Tanh
-from .linalg import OuterGrad, matmul2d
+from .linalg import OuterGrad
 from .movement import Concatenate, SliceGrad, Stack
 
 _tanh = dual(np.tanh, Tanh)
@@ -91,9 +91,20 @@ def _cell(gates: Any, c: Any, own: bool = False) -> tuple[Any, Any, Any]:
     return out, act, tc
 
 
-def _cell_grads(act: Any, tc: Any, c: Any, g_out: Any, need_c: bool) -> tuple[Any, Any]:
+def _one_dtype(*xs: Any) -> bool:
+    """True for arrays (the fast path, not Tensors) that all share one dtype."""
+    dtype = xs[0].dtype
+    return all(type(x) is np.ndarray and x.dtype == dtype for x in xs)
+
+
+def _cell_grads(act: Any, tc: Any, c: Any, g_out: Any, need_c: bool,
+                gc_out: Any = None) -> tuple[Any, Any]:
     """(dL/dgates (..., 4H), dL/dc (..., H) or None) from g_out (2, ..., H), the gradient of
-    the stacked (h', c'); arrays, or Tensors under create_graph."""
+    the stacked (h', c'); arrays, or Tensors under create_graph. ``gc_out``: an array to
+    write dL/dc into (the fast path only)."""
+    if _one_dtype(act, tc, c, g_out):
+        return _cell_grads_arrays(act, tc, c, g_out, need_c, gc_out)
+    assert gc_out is None
     hidden = c.shape[-1]
     s, b = _scale_shift(hidden, act.dtype)
     i, f, g, o = _blocks(act, hidden)
@@ -104,6 +115,43 @@ def _cell_grads(act: Any, tc: Any, c: Any, g_out: Any, need_c: bool) -> tuple[An
     t = act - b
     d_act = _cat_last([dc * g, dc * c, dc * i, gh * tc])
     return d_act * ((s - t) * (s + t)), (dc * f if need_c else None)
+
+
+def _cell_grads_arrays(act: np.ndarray, tc: np.ndarray, c: np.ndarray, g_out: np.ndarray,
+                       need_c: bool, gc_out: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray | None]:
+    """``_cell_grads`` on arrays of one dtype, for speed (once per step): the four blocks
+    are written into one (..., 4H) buffer (no concatenation) and dc is computed in the
+    first block before that block's own value replaces it (no temporaries)."""
+    hidden = c.shape[-1]
+    i, f, g, o = _blocks(act, hidden)
+    gh, gc = g_out[0], g_out[1]
+    d = np.empty(act.shape, dtype=act.dtype)
+    di, df, dg, do = _blocks(d, hidden)
+    dc = np.multiply(tc, tc, out=di)  # dc = gc + gh * o * (1 - tc^2), in di for now
+    np.subtract(1, dc, out=dc)
+    dc *= o
+    dc *= gh
+    dc += gc
+    gc_prev = np.multiply(dc, f, out=gc_out) if need_c else None
+    np.multiply(dc, c, out=df)
+    np.multiply(dc, i, out=dg)
+    np.multiply(gh, tc, out=do)
+    dc *= g  # now di
+    # d act / d z: (1 - a) a on the sigmoid blocks, (1 - a)(1 + a) on g (PyTorch's forms)
+    slope = np.subtract(1, act)
+    slope *= np.add(act, _tanh_block(hidden, act.dtype))
+    d *= slope
+    return d, gc_prev
+
+
+@functools.cache
+def _tanh_block(hidden: int, dtype: np.dtype[Any]) -> np.ndarray:
+    """(4H,): 1 on the g block, 0 on i, f, o; act + this is a on sigmoid blocks, 1 + a on g."""
+    k = np.zeros(4 * hidden, dtype=dtype)
+    k[2 * hidden:3 * hidden] = 1
+    k.flags.writeable = False
+    return k
 
 
 _RECOMPUTE = {
@@ -150,32 +198,31 @@ def _stack2(a: Any, b: Any) -> Any:
 
 
 class StateGrad(LazyGrad):
-    """LSTMStep's gradient for its state input (h, c) (2, N, H), the halves kept apart: the
-    gradient of the slice h = hc[0] (a ``SliceGrad``) then adds into dL/dh in place,
-    instead of through a full-size zeros array and a sum (for speed: once per step)."""
+    """LSTMStep's gradient for its state input (h, c) (2, N, H), which the step writes into
+    a fresh buffer ``g`` (on arrays), or keeps as the two Tensors gh, gc (create_graph):
+    the gradient of the slice h = hc[0] (a ``SliceGrad``) then adds into the buffer in
+    place, instead of through a full-size zeros array and a sum (for speed: once per
+    step), and ``dense`` hands the buffer on without a copy."""
 
-    __slots__ = ("gh", "gc")
+    __slots__ = ("g", "gh", "gc")
 
-    def __init__(self, gh: Any, gc: Any) -> None:
-        self.gh, self.gc = gh, gc  # fresh arrays (or Tensors under create_graph)
-        self.shape = (2,) + tuple(gh.shape)
-        self.dtype = gh.dtype if gh.dtype == gc.dtype else np.result_type(gh.dtype, gc.dtype)
+    def __init__(self, g: Any = None, gh: Any = None, gc: Any = None) -> None:
+        self.g, self.gh, self.gc = g, gh, gc
+        if g is not None:
+            self.shape, self.dtype = g.shape, g.dtype
+        else:
+            self.shape = (2,) + tuple(gh.shape)
+            self.dtype = np.result_type(gh.dtype, gc.dtype)
 
     def dense(self) -> Any:
-        return _stack2(self.gh, self.gc)
+        return self.g if self.g is not None else _stack2(self.gh, self.gc)
 
     def merge(self, other: Any) -> bool:
-        if type(other) is not SliceGrad or other.dtype != self.dtype \
-                or self.gh.dtype != self.gc.dtype:
+        g = self.g
+        if g is None or type(other) is not SliceGrad or other.dtype != self.dtype:
             return False
-        parts = other.pairs
-        if not all(type(idx) is int and idx in (0, 1) for idx, _ in parts):
-            return False
-        for idx, g in parts:  # into this gradient's own arrays: nothing else holds them
-            if idx == 0:
-                self.gh += g
-            else:
-                self.gc += g
+        for idx, part in other.pairs:  # basic indices into this gradient's own buffer
+            g[idx] += part
         return True
 
 
@@ -206,7 +253,7 @@ class LSTMStep(Function):
                 or hc.shape != (2, xg.shape[1], hidden):
             raise ValueError(f"lstm_step: expected xg (T, N, 4H), hc (2, N, H) and w (4H, H), "
                              f"got {xg.shape}, {hc.shape} and {w.shape}")
-        gates = matmul2d(hc[0], w.T)
+        gates = hc[0] @ w.T  # (matmul2d's transposed product packs W_hh more slowly here)
         xt = xg[t]
         if gates.dtype == np.result_type(gates, xt):
             gates += xt  # into the product's fresh array
@@ -220,9 +267,17 @@ class LSTMStep(Function):
     def backward(ctx: Any, g_out: Any) -> Any:
         xg, hc, w, t, out, act, tc = ctx.saved_tensors
         need_x, need_hc, need_w = ctx.needs_input_grad
-        d_gates, gc = _cell_grads(act, tc, hc[1], g_out, need_hc)
-        return (SliceGrad(d_gates, t, xg.shape) if need_x else None,
-                StateGrad(d_gates @ w, gc) if need_hc else None,
+        state = None
+        if need_hc and _one_dtype(act, hc, w, g_out):  # written into one buffer, for speed
+            g_hc = np.empty(hc.shape, dtype=hc.dtype)
+            d_gates, _ = _cell_grads(act, tc, hc[1], g_out, True, g_hc[1])
+            np.matmul(d_gates, w, out=g_hc[0])
+            state = StateGrad(g_hc)
+        else:
+            d_gates, gc = _cell_grads(act, tc, hc[1], g_out, need_hc)
+            if need_hc:
+                state = StateGrad(gh=d_gates @ w, gc=gc)
+        return (SliceGrad(d_gates, t, xg.shape) if need_x else None, state,
                 OuterGrad(d_gates, hc[0]) if need_w else None)
 
 
