@@ -33,7 +33,7 @@ import numpy as np
 from ..engine import LazyGrad
 from ..function import Function, dual
 from .elementwise import Tanh
-from .linalg import OuterGrad, matmul2d
+from .linalg import OuterGrad
 from .movement import Concatenate, SliceGrad, Stack
 
 _tanh = dual(np.tanh, Tanh)
@@ -278,7 +278,7 @@ class LSTMStep(Function):
                 or hc.shape != (2, xg.shape[1], hidden):
             raise ValueError(f"lstm_step: expected xg (T, N, 4H), hc (2, N, H) and w (4H, H), "
                              f"got {xg.shape}, {hc.shape} and {w.shape}")
-        gates = matmul2d(hc[0], w.T)
+        gates = hc[0] @ w.T  # measured 1% faster per train step than matmul2d's (w @ h.T).T
         xt = xg[t]
         if gates.dtype == np.result_type(gates, xt):
             gates += xt  # into the product's fresh array
