@@ -43,7 +43,8 @@ class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
         gx, gy = ctx.needs_input_grad  # keep x only for y's gradient (x * 2.0 keeps no x)
-        ctx.save_for_backward(x if gy else None, y if gx else None)
+        if gx or gy:  # (unrecorded, as lr * grad in an update: nothing to keep)
+            ctx.save_for_backward(x if gy else None, y if gx else None)
         return x * y
 
     @staticmethod
