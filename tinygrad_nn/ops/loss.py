@@ -25,21 +25,21 @@ class BinaryCrossEntropy(Function):
     def forward(ctx: Any, p: Any, y: Any, w: Any = None, reduction: str = "mean") -> Any:
         ctx.save_for_backward(p, y)
         ctx.w, ctx.reduction = w, reduction
-        if p.size:
-            lo, hi = p.min(), p.max()
-            if not (lo >= 0 and hi <= 1):  # NaN fails both, as in PyTorch
-                got = "NaN" if np.isnan(lo) else f"values in [{lo}, {hi}]"
-                raise ValueError(
-                    "binary_cross_entropy: all elements of input should be between 0 and 1 "
-                    f"(probabilities), got {got}; use binary_cross_entropy_with_logits for logits"
-                )
-            inside = lo > 0 and hi < 1
-        else:
-            inside = True
-        if inside:  # no log 0: nothing to silence (np.errstate costs more than the logs)
+        lo, hi = (_min(p, axis=None), _max(p, axis=None)) if p.size else (0.5, 0.5)
+        if not (lo >= 0 and hi <= 1):  # NaN fails both, as in PyTorch
+            got = "NaN" if np.isnan(lo) else f"values in [{lo}, {hi}]"
+            raise ValueError(
+                "binary_cross_entropy: all elements of input should be between 0 and 1 "
+                f"(probabilities), got {got}; use binary_cross_entropy_with_logits for logits"
+            )
+        # where no log can reach the clamp at -100 (nor a product (1 - p) p the clamp at
+        # 1e-12 in backward), the clamps change nothing: they are skipped, and so is
+        # np.errstate (which costs more than the logs)
+        ctx.inside = lo > _SAFE and hi < 1 - _SAFE
+        if ctx.inside:
             # PyTorch's form (y - 1) log(1-p) - y log p: fewer temporaries than -(... + ...)
-            loss = (y - 1) * np.maximum(np.log1p(-p), -100)
-            loss -= y * np.maximum(np.log(p), -100)
+            loss = (y - 1) * np.log1p(-p)
+            loss -= y * np.log(p)
         else:
             with np.errstate(divide="ignore"):  # log 0 = -inf, then clamped
                 loss = (y - 1) * np.maximum(np.log1p(-p), -100)
@@ -48,11 +48,12 @@ class BinaryCrossEntropy(Function):
             loss = loss * w
         if reduction == "none":
             return loss
+        total = _sum(loss, axis=None)  # (ndarray.sum's own reduction, without its wrapper)
         if reduction == "sum":
-            return loss.sum()
+            return total
         n = loss.size
         ctx.scale = 1.0 / n if n else math.nan
-        return loss.sum() * loss.dtype.type(ctx.scale)
+        return total * loss.dtype.type(ctx.scale)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -63,7 +64,14 @@ class BinaryCrossEntropy(Function):
             g = g * ctx.w
         gp = gy = None
         if ctx.needs_input_grad[0]:
-            gp = g * (p - y) / clamp_min((1 - p) * p, 1e-12)
+            gp = g * (p - y)
+            q = (1 - p) * p
+            gp = gp / (q if ctx.inside else clamp_min(q, 1e-12))
         if ctx.needs_input_grad[1]:
             gy = g * (clamp_min(log1p(-p), -100) - clamp_min(log(p), -100))
         return gp, gy
+
+
+_min, _max, _sum = np.minimum.reduce, np.maximum.reduce, np.add.reduce
+# p in (_SAFE, 1 - _SAFE): log p > -100 and (1 - p) p > 1e-12, so no clamp acts
+_SAFE = 1e-10
