@@ -233,7 +233,7 @@ _EXP_LIMIT = {np.dtype(np.float16): 11.0, np.dtype(np.float32): 88.0}
 def _np_sigmoid(x: Any) -> Any:
     # 1 / (1 + exp(-x)) is accurate everywhere (no cancellation, exact limit 0 from inf);
     # the errstate guard costs more than the sigmoid, so it is only paid when needed
-    if x.size and not x.min() >= -_EXP_LIMIT.get(x.dtype, 700.0):
+    if x.size and not np.minimum.reduce(x, axis=None) >= -_EXP_LIMIT.get(x.dtype, 700.0):
         with np.errstate(over="ignore"):
             e = np.exp(-x)
     else:
