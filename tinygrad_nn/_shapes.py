@@ -58,6 +58,9 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
+    if lead == 0:  # the common case (a bias): summed with keepdims, no reshape needed
+        axes = tuple([i for i, n in enumerate(shape) if n == 1 and gshape[i] != 1])
+        return g.sum(axis=axes, keepdims=True) if axes else g.reshape(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
     )

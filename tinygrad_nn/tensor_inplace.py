@@ -8,6 +8,7 @@ and its values are still written into the same memory (as PyTorch).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
@@ -41,28 +42,28 @@ class TensorInPlace(TensorBase):
     def _bump_version(self) -> None:
         self._vc[0] += 1
 
-    def _inplace(
-        self, name: str, compute: Callable[[Any], Any], *others: Any, ufunc: Any = None
-    ) -> Any:
-        """Run an in-place update; record it when grad flows through it (PyTorch's rules).
+    def _arith(self, name: str, ufunc: Any, op: Callable[[Any, Any], Any], other: Any) -> Any:
+        """self = op(self, other) in place (``w -= lr * g``): unrecorded, the ufunc writes
+        straight into the array (nothing more is allocated); recorded, as ``_inplace``."""
+        if _mode.enabled and (self.requires_grad
+                              or isinstance(other, TensorBase) and other.requires_grad):
+            return self._inplace(name, lambda s: op(s, other), other)
+        o = other._data if isinstance(other, TensorBase) else other
+        try:
+            ufunc(self._data, o, out=self._data, casting="same_kind")
+        except ValueError:
+            raise ValueError(
+                f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
+                f"shape {self.shape} in place (the result would have another shape)"
+            ) from None
+        self._vc[0] += 1
+        return self
 
-        With ``ufunc`` (and one other operand) the unrecorded case writes straight into the
-        array (``w -= lr * g`` allocates nothing more).
-        """
+    def _inplace(self, name: str, compute: Callable[[Any], Any], *others: Any) -> Any:
+        """Run an in-place update; record it when grad flows through it (PyTorch's rules)."""
         flows = _mode.enabled and (
             self.requires_grad or any(isinstance(o, TensorBase) and o.requires_grad for o in others)
         )
-        if not flows and ufunc is not None:
-            other = data_of(others[0])
-            try:
-                ufunc(self._data, other, out=self._data, casting="same_kind")
-            except ValueError:
-                raise ValueError(
-                    f"{name}: an operand of shape {np.shape(other)} cannot update a tensor of "
-                    f"shape {self.shape} in place (the result would have another shape)"
-                ) from None
-            self._vc[0] += 1
-            return self
         if not flows:
             out = compute(self)
             if out.shape != self.shape:
@@ -99,21 +100,20 @@ class TensorInPlace(TensorBase):
 
     def add_(self, other: Any, alpha: float = 1) -> Self:
         """self += alpha * other, in place."""
-        other = other if alpha == 1 else other * alpha
-        return self._inplace("add_", lambda s: s + other, other, ufunc=np.add)
+        return self._arith("add_", np.add, operator.add, other if alpha == 1 else other * alpha)
 
     def sub_(self, other: Any, alpha: float = 1) -> Self:
         """self -= alpha * other, in place."""
-        other = other if alpha == 1 else other * alpha
-        return self._inplace("sub_", lambda s: s - other, other, ufunc=np.subtract)
+        return self._arith("sub_", np.subtract, operator.sub,
+                           other if alpha == 1 else other * alpha)
 
     def mul_(self, other: Any) -> Self:
         """self *= other, in place."""
-        return self._inplace("mul_", lambda s: s * other, other, ufunc=np.multiply)
+        return self._arith("mul_", np.multiply, operator.mul, other)
 
     def div_(self, other: Any) -> Self:
         """self /= other, in place."""
-        return self._inplace("div_", lambda s: s / other, other, ufunc=np.divide)
+        return self._arith("div_", np.divide, operator.truediv, other)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Self:
         return self._inplace("clamp_", lambda s: s.clip(min, max))
@@ -157,17 +157,11 @@ class TensorInPlace(TensorBase):
     def masked_fill_(self, mask: Any, value: Any) -> Self:
         return self._inplace("masked_fill_", lambda s: s.masked_fill(mask, value), value)
 
-    def __iadd__(self, other: Any) -> Self:
-        return self.add_(other)
-
-    def __isub__(self, other: Any) -> Self:
-        return self.sub_(other)
-
-    def __imul__(self, other: Any) -> Self:
-        return self.mul_(other)
-
-    def __itruediv__(self, other: Any) -> Self:
-        return self.div_(other)
+    # (the methods themselves: one call less on the hot path of every update)
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
 
     def __setitem__(self, idx: Any, value: Any) -> None:
         if _mode.enabled and (

@@ -217,10 +217,11 @@ def _bce(logits: bool) -> Callable[[Draw], Any]:
         w = draw(st.one_of(st.none(), st.just(_arr(draw, shape[-1:], 0.5, 2.0))))
         r = draw(REDUCTIONS)
         if logits:
-            m = nn.BCEWithLogitsLoss(w, r, pos_weight=draw(st.one_of(
+            m = nn.BCEWithLogitsLoss(w, reduction=r, pos_weight=draw(st.one_of(
                 st.none(), st.just(_arr(draw, shape[-1:], 0.5, 3.0)))))
             return m, [_arr(draw, shape, -6.0, 6.0), _arr(draw, shape, 0.0, 1.0)]
-        return nn.BCELoss(w, r), [_arr(draw, shape, 0.05, 0.95), _arr(draw, shape, 0.0, 1.0)]
+        return nn.BCELoss(w, reduction=r), [_arr(draw, shape, 0.05, 0.95),
+                                            _arr(draw, shape, 0.0, 1.0)]
 
     return build
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import ops as P
 from .._scope import composite
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ..tensor_functions import where
 from .basic import as_tensor
@@ -118,26 +119,39 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
                          size_average: bool | None = None, reduce: bool | None = None,
                          reduction: str = "mean") -> Tensor:
-    """-(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100)."""
+    """-w (y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1] (logs clamped at -100);
+    p, y: same shape, ``weight`` broadcast to it (no gradient, as PyTorch); one node."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     input, target = _pair(input, target, "binary_cross_entropy")
-    if input._data.size and _outside_unit_interval(input._data):
+    if reduction not in _REDUCTIONS:
         raise ValueError(
-            "binary_cross_entropy: input must hold probabilities in [0, 1], got values in "
-            f"[{input._data.min()}, {input._data.max()}]; "
-            "use binary_cross_entropy_with_logits for logits"
+            f"binary_cross_entropy: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    w = None if weight is None else _bce_weight(weight, input)
+    # (the weight goes by keyword: a constant, so the node has PyTorch's two inputs)
+    return P.BinaryCrossEntropy.apply(input, target, w=w, reduction=reduction)
+
+
+def _bce_weight(weight: Any, input: Tensor) -> np.ndarray:
+    """The weight as an array of the input's dtype that broadcasts to its shape (PyTorch's
+    rules: a weight that requires grad is refused, its dtype follows the input's)."""
+    if isinstance(weight, Tensor):
+        if weight.requires_grad and is_grad_enabled():
+            raise RuntimeError(
+                "The function 'binary_cross_entropy' is not differentiable with respect to "
+                "argument 'weight'. This input cannot have requires_grad True."
+            )
+        weight = weight._data
+    w = np.asarray(weight, dtype=input.dtype)
+    try:
+        fits = np.broadcast_shapes(w.shape, input.shape) == input.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"binary_cross_entropy: weight of shape {w.shape} does not broadcast to the "
+            f"input's shape {input.shape}"
         )
-    loss = P.BinaryCrossEntropy.apply(input, target)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction, "binary_cross_entropy")
-
-
-def _outside_unit_interval(p: np.ndarray) -> bool:
-    """True when an entry of p other than NaN lies outside [0, 1]."""
-    if p.min() >= 0 and p.max() <= 1:  # the usual case: two plain reductions, ~4x cheaper
-        return False
-    return bool(np.nanmin(p) < 0 or np.nanmax(p) > 1)  # a NaN made min/max NaN
+    return w
 
 
 @composite

@@ -43,7 +43,8 @@ class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
         gx, gy = ctx.needs_input_grad  # keep x only for y's gradient (x * 2.0 keeps no x)
-        ctx.save_for_backward(x if gy else None, y if gx else None)
+        if gx or gy:  # (unrecorded, as lr * grad in an update: nothing to keep)
+            ctx.save_for_backward(x if gy else None, y if gx else None)
         return x * y
 
     @staticmethod
@@ -232,7 +233,7 @@ _EXP_LIMIT = {np.dtype(np.float16): 11.0, np.dtype(np.float32): 88.0}
 def _np_sigmoid(x: Any) -> Any:
     # 1 / (1 + exp(-x)) is accurate everywhere (no cancellation, exact limit 0 from inf);
     # the errstate guard costs more than the sigmoid, so it is only paid when needed
-    if x.size and not x.min() >= -_EXP_LIMIT.get(x.dtype, 700.0):
+    if x.size and not np.minimum.reduce(x, axis=None) >= -_EXP_LIMIT.get(x.dtype, 700.0):
         with np.errstate(over="ignore"):
             e = np.exp(-x)
     else:
@@ -379,4 +380,5 @@ log1p = dual(np.log1p, Log1p)
 sin = dual(np.sin, Sin)
 cos = dual(np.cos, Cos)
 sigmoid = dual(_np_sigmoid, Sigmoid)
-clip = dual(np.clip, Clip, "lo", "hi")
+# max(x, lo): np.clip's value (NaN included), at a fraction of its wrapper's cost
+clamp_min = dual(np.maximum, Clip, "lo")

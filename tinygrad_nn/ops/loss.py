@@ -1,36 +1,77 @@
-"""Loss primitives: a composite loss becomes a primitive only for numerical stability."""
+"""Loss primitives: a composite loss becomes a primitive only for numerical stability or speed."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from ..function import Function
-from .elementwise import clip, log, log1p
+from .elementwise import clamp_min, log, log1p
 
 
 class BinaryCrossEntropy(Function):
-    """-(y log p + (1-y) log(1-p)), logs clamped at -100 as PyTorch.
+    """l = w ((y - 1) max(log(1 - p), -100) - y max(log p, -100)), reduced by ``reduction``
+    ('mean', 'sum': a 0-d result; 'none': p's shape); p, y: same shape, w: None or an array
+    of p's dtype that broadcasts to it (a constant, as in PyTorch).
 
-    A primitive for numerical stability: the composite's gradient is 0/0 at p in {0, 1}.
+    A primitive for numerical stability (the composite's gradient is 0/0 at p in {0, 1});
+    the weight and the reduction inside it for speed: one node, PyTorch's single
+    ``BinaryCrossEntropyBackward0``, and no broadcast of the scalar gradient.
     """
 
     @staticmethod
-    def forward(ctx: Any, p: Any, y: Any) -> Any:
+    def forward(ctx: Any, p: Any, y: Any, w: Any = None, reduction: str = "mean") -> Any:
         ctx.save_for_backward(p, y)
-        with np.errstate(divide="ignore"):  # log 0 = -inf, then clamped
+        ctx.w, ctx.reduction = w, reduction
+        lo, hi = (_min(p, axis=None), _max(p, axis=None)) if p.size else (0.5, 0.5)
+        if not (lo >= 0 and hi <= 1):  # NaN fails both, as in PyTorch
+            got = "NaN" if np.isnan(lo) else f"values in [{lo}, {hi}]"
+            raise ValueError(
+                "binary_cross_entropy: all elements of input should be between 0 and 1 "
+                f"(probabilities), got {got}; use binary_cross_entropy_with_logits for logits"
+            )
+        # where no log can reach the clamp at -100 (nor a product (1 - p) p the clamp at
+        # 1e-12 in backward), the clamps change nothing: they are skipped, and so is
+        # np.errstate (which costs more than the logs)
+        ctx.inside = lo > _SAFE and hi < 1 - _SAFE
+        if ctx.inside:
             # PyTorch's form (y - 1) log(1-p) - y log p: fewer temporaries than -(... + ...)
-            loss = (y - 1) * np.maximum(np.log1p(-p), -100)
-            loss -= y * np.maximum(np.log(p), -100)
-        return loss
+            loss = (y - 1) * np.log1p(-p)
+            loss -= y * np.log(p)
+        else:
+            with np.errstate(divide="ignore"):  # log 0 = -inf, then clamped
+                loss = (y - 1) * np.maximum(np.log1p(-p), -100)
+                loss -= y * np.maximum(np.log(p), -100)
+        if w is not None:
+            loss = loss * w
+        if reduction == "none":
+            return loss
+        total = _sum(loss, axis=None)  # (ndarray.sum's own reduction, without its wrapper)
+        if reduction == "sum":
+            return total
+        n = loss.size
+        ctx.scale = 1.0 / n if n else math.nan
+        return total * loss.dtype.type(ctx.scale)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         p, y = ctx.saved_tensors
+        if ctx.reduction == "mean":
+            g = g * ctx.scale
+        if ctx.w is not None:
+            g = g * ctx.w
         gp = gy = None
         if ctx.needs_input_grad[0]:
-            gp = g * (p - y) / clip((1 - p) * p, 1e-12, None)
+            gp = g * (p - y)
+            q = (1 - p) * p
+            gp = gp / (q if ctx.inside else clamp_min(q, 1e-12))
         if ctx.needs_input_grad[1]:
-            gy = g * (clip(log1p(-p), -100, None) - clip(log(p), -100, None))
+            gy = g * (clamp_min(log1p(-p), -100) - clamp_min(log(p), -100))
         return gp, gy
+
+
+_min, _max, _sum = np.minimum.reduce, np.maximum.reduce, np.add.reduce
+# p in (_SAFE, 1 - _SAFE): log p > -100 and (1 - p) p > 1e-12, so no clamp acts
+_SAFE = 1e-10
