@@ -11,11 +11,15 @@ import contextlib
 
 
 class _Mode:
-    enabled = True  # ops record the graph
-    scope: object = None  # the modules being called (kept in each node's metadata)
-    anomaly = False  # record where nodes were made; check backward outputs
-    check_nan = True
-    check_forward = False  # anomaly mode also checks forward outputs
+    # slots, set once: every op reads them (a slot is read faster than a class default)
+    __slots__ = ("enabled", "scope", "anomaly", "check_nan", "check_forward")
+
+    def __init__(self) -> None:
+        self.enabled = True  # ops record the graph
+        self.scope: object = None  # the modules being called (kept in each node's metadata)
+        self.anomaly = False  # record where nodes were made; check backward outputs
+        self.check_nan = True
+        self.check_forward = False  # anomaly mode also checks forward outputs
 
 
 _mode = _Mode()
@@ -30,7 +34,8 @@ class set_grad_enabled(contextlib.ContextDecorator):
     """Context manager / decorator that turns graph recording on or off."""
 
     def __init__(self, mode: bool) -> None:
-        self.mode, self.prev = bool(mode), list[bool]()
+        self.mode = bool(mode)
+        self.prev: list[bool] = []  # a stack: the same object may be re-entered
 
     def __enter__(self) -> None:
         self.prev.append(_mode.enabled)
