@@ -11,6 +11,11 @@ from ..function import Function
 from .elementwise import clamp_min, log, log1p
 
 
+class ProbabilityError(RuntimeError, ValueError):
+    """A BCE input outside [0, 1]: PyTorch raises RuntimeError; a ValueError too, as this
+    library's earlier releases raised (both ``except`` clauses keep working)."""
+
+
 class BinaryCrossEntropy(Function):
     """l = w ((y - 1) max(log(1 - p), -100) - y max(log p, -100)), reduced by ``reduction``
     ('mean', 'sum': a 0-d result; 'none': p's shape); p, y: same shape, w: None or an array
@@ -28,7 +33,7 @@ class BinaryCrossEntropy(Function):
         lo, hi = (_min(p, axis=None), _max(p, axis=None)) if p.size else (0.5, 0.5)
         if not (lo >= 0 and hi <= 1):  # NaN fails both, as in PyTorch
             got = "NaN" if np.isnan(lo) else f"values in [{lo}, {hi}]"
-            raise ValueError(
+            raise ProbabilityError(
                 "binary_cross_entropy: all elements of input should be between 0 and 1 "
                 f"(probabilities), got {got}; use binary_cross_entropy_with_logits for logits"
             )
