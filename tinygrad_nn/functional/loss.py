@@ -30,14 +30,16 @@ def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: 
     return ret
 
 
+def _check_reduction(reduction: str, name: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
 def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
+    _check_reduction(reduction, name)
     if reduction == "mean":
         return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    return loss.sum() if reduction == "sum" else loss
 
 
 def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
@@ -123,9 +125,7 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None,
     p, y: same shape, ``weight`` broadcast to it (no gradient, as PyTorch); one node."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     input, target = _pair(input, target, "binary_cross_entropy")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(
-            f"binary_cross_entropy: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    _check_reduction(reduction, "binary_cross_entropy")
     w = None if weight is None else _bce_weight(weight, input)
     # (the weight goes by keyword: a constant, so the node has PyTorch's two inputs)
     return P.BinaryCrossEntropy.apply(input, target, w=w, reduction=reduction)
@@ -215,23 +215,15 @@ def _nll(logp: Any, target: Any, weight: Any, ignore_index: int, reduction: str,
     if t.dtype.kind not in "iu":
         raise TypeError(f"{name}: target must hold integer class indices, got dtype {t.dtype}")
     _check_targets(t, logp, ignore_index, name)
+    _check_reduction(reduction, name)
     flat = _class_last(logp)
-    tf = t.reshape(-1)
-    keep = tf != ignore_index
-    safe = np.where(keep, tf, 0)
-    w = (
-        np.ones(flat.shape[1], dtype=flat.dtype)
-        if weight is None
-        else np.asarray(weight._data if isinstance(weight, Tensor) else weight, dtype=flat.dtype)
-    )
-    wi = w[safe] * keep
-    loss = -flat[np.arange(flat.shape[0]), safe] * wi
-    if reduction == "mean":
-        total = float(wi.sum())
-        return loss.sum() * (1.0 / total if total else np.nan)
-    if reduction == "none":
+    w = None if weight is None else np.asarray(
+        weight._data if isinstance(weight, Tensor) else weight, dtype=flat.dtype)
+    loss = P.NllLoss.apply(flat, t=t.reshape(-1), w=w, ignore_index=ignore_index,
+                           reduction=reduction)
+    if reduction == "none" and loss.shape != t.shape:  # (N, *) targets: back to their shape
         return loss.reshape(t.shape)
-    return _reduce(loss, reduction, "nll_loss")
+    return loss
 
 
 @composite

@@ -27,7 +27,7 @@ from .elementwise import (
     Where,
 )
 from .linalg import AddMM, Einsum, MatMul, parse_einsum
-from .loss import BinaryCrossEntropy
+from .loss import BinaryCrossEntropy, NllLoss
 from .movement import (
     Concatenate,
     Expand,
@@ -71,6 +71,7 @@ __all__ = [
     "Minimum",
     "Mul",
     "Neg",
+    "NllLoss",
     "Pad",
     "Pow",
     "Prod",

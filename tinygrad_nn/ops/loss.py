@@ -9,6 +9,7 @@ import numpy as np
 
 from ..function import Function
 from .elementwise import clamp_min, log, log1p
+from .movement import scatter_add
 
 
 class ProbabilityError(RuntimeError, ValueError):
@@ -80,3 +81,39 @@ class BinaryCrossEntropy(Function):
 _min, _max, _sum = np.minimum.reduce, np.maximum.reduce, np.add.reduce
 # p in (_SAFE, 1 - _SAFE): log p > -100 and (1 - p) p > 1e-12, so no clamp acts
 _SAFE = 1e-10
+
+
+class NllLoss(Function):
+    """l_n = -w[t_n] logp[n, t_n] (0 where t_n is ``ignore_index``), then 'mean' (the sum
+    over the summed weights of the kept targets), 'sum' (0-d) or 'none' (N,); logp (N, C),
+    t (N,) class indices in range (the caller checks them), w (C,) or None; both by
+    keyword: constants, so the node has PyTorch's one input.
+
+    One node, PyTorch's ``NllLossBackward0``, for speed: the composite was a gather, a
+    negation, a product, a sum and a scale, each a node (same arithmetic, in that order)."""
+
+    @staticmethod
+    def forward(ctx: Any, logp: Any, *, t: Any, w: Any = None, ignore_index: int = -100,
+                reduction: str = "mean") -> Any:
+        keep = t != ignore_index
+        safe = np.where(keep, t, 0)
+        if w is None:
+            w = np.ones(logp.shape[1], dtype=logp.dtype)
+        wi = w[safe] * keep
+        idx = (np.arange(len(t)), safe)
+        loss = -logp[idx] * wi
+        ctx.idx, ctx.wi, ctx.shape, ctx.reduction, ctx.scale = idx, wi, logp.shape, reduction, 1.0
+        if reduction == "none":
+            return loss
+        out = loss.sum()
+        if reduction == "mean":
+            total = float(wi.sum())
+            ctx.scale = 1.0 / total if total else math.nan
+            out = out * ctx.scale
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        if ctx.reduction == "mean":
+            g = g * ctx.scale
+        return (scatter_add(-(g * ctx.wi), ctx.idx, ctx.shape),)
