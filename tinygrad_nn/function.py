@@ -56,8 +56,8 @@ _NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in 
 # ops whose PyTorch node has another name (the rest share PyTorch's: Add, Mul, Exp ...)
 _TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm"}
 _counter = itertools.count(1)
-_ONE = object()
-_new = object.__new__  # a node's ``_p1`` when it has one input
+_ONE = object()  # a node's ``_p1`` when it has one input
+_new = object.__new__
 
 
 # per-node bookkeeping set by ``apply`` (not an op's own options; the drawing skips these)

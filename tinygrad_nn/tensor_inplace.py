@@ -56,7 +56,7 @@ class TensorInPlace(TensorBase):
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
                 f"shape {self.shape} in place (the result would have another shape)"
             ) from None
-        self._vc[0] += 1
+        self._bump_version()
         return self
 
     def _inplace(self, name: str, compute: Callable[[Any], Any], *others: Any) -> Any:

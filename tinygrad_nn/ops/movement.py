@@ -143,7 +143,7 @@ class SliceGrad(LazyGrad):
         return out
 
     def merge(self, other: Any) -> bool:
-        if type(other) is SliceGrad and other.dtype == self.dtype:
+        if type(other) is type(self) and other.dtype == self.dtype:  # (subclasses: their own)
             self.pairs.extend(other.pairs)
             return True
         return False

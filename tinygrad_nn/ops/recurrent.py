@@ -244,12 +244,6 @@ class GatesGrad(SliceGrad):
                 out[t] = 0
         return out
 
-    def merge(self, other: Any) -> bool:
-        if type(other) is GatesGrad and other.dtype == self.dtype:
-            self.pairs.extend(other.pairs)
-            return True
-        return False
-
 
 # saved (xg, hc, w, t, out, act, tc): act and tc recomputed from the inputs under create_graph
 _STEP_RECOMPUTE = {
