@@ -58,15 +58,15 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    if lead == 0:  # the common case (a bias): summed with keepdims, no reshape needed
-        axes = tuple([i for i, n in enumerate(shape) if n == 1 and gshape[i] != 1])
-        return g.sum(axis=axes, keepdims=True) if axes else g.reshape(shape)
+    if lead < 0 or any(n != 1 and gshape[lead + i] != n for i, n in enumerate(shape)):
+        # not a broadcast of ``shape`` (a custom backward's wrong gradient): never reshaped
+        raise ValueError(f"a gradient of shape {tuple(gshape)} is no broadcast of {shape}")
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
     )
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+    g = g.sum(axis=axes, keepdims=True)  # (never empty: g's shape is not ``shape``)
+    # keepdims leaves only the leading axes to drop: a same-rank sum (a bias) has the shape
+    return g.reshape(shape) if lead else g
 
 
 def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:

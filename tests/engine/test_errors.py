@@ -222,11 +222,14 @@ class TooFew(Function):
 class WrongShape(Function):
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
+        ctx.grad_shape = WrongShape.grad_shape
         return x * 2
+
+    grad_shape: tuple[int, ...] = (4, 4)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        return (np.ones((4, 4)),)
+        return (np.ones(ctx.grad_shape),)
 
 
 def test_backward_returning_the_wrong_number_of_gradients() -> None:
@@ -236,6 +239,12 @@ def test_backward_returning_the_wrong_number_of_gradients() -> None:
         TooFew.apply(t(3), t(3)).sum().backward()
 
 
-def test_backward_returning_a_gradient_of_the_wrong_shape() -> None:
-    with pytest.raises(RuntimeError, match=r"WrongShape.*\(4, 4\).*\(2, 3\)"):
+@pytest.mark.parametrize("shape", [(4, 4), (3, 2), (6,), (5, 3, 2), (2, 2, 3, 1)])
+def test_backward_returning_a_gradient_of_the_wrong_shape(
+        shape: tuple[int, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    # as PyTorch: also when it has as many elements, or reshapes to the input's shape after
+    # a sum over leading axes; never silently reshaped into a wrong gradient
+    monkeypatch.setattr(WrongShape, "grad_shape", shape)
+    given = str(shape).replace("(", r"\(").replace(")", r"\)")
+    with pytest.raises(RuntimeError, match=rf"WrongShape.*{given}.*\(2, 3\)"):
         WrongShape.apply(t(2, 3)).sum().backward()
