@@ -54,7 +54,7 @@ _NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in 
 
 
 # ops whose PyTorch node has another name (the rest share PyTorch's: Add, Mul, Exp ...)
-_TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm"}
+_TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm", "LogSumExp": "Logsumexp"}
 _counter = itertools.count(1)
 _ONE = object()  # a node's ``_p1`` when it has one input
 _new = object.__new__

@@ -3,19 +3,21 @@
 Every method takes PyTorch's ``dim`` / ``keepdim`` (NumPy's ``axis=`` / ``keepdims=`` accepted
 by name, as PyTorch does); ``var`` / ``std`` are unbiased by default and ``max`` / ``min`` with a
 dim return ``(values, indices)`` named tuples, as PyTorch.
-``mean``, ``var``, ``std``, ``logsumexp`` and the softmaxes are composites of the ``Sum`` /
-``Max`` primitives and Tensor arithmetic, so their gradients come for free (rule 6).
+``mean``, ``var`` and ``std`` are composites of the ``Sum`` / ``Max`` primitives and Tensor
+arithmetic, so their gradients come for free (rule 6); ``logsumexp`` and the softmaxes are
+primitives (``ops/softmax.py``), for speed and PyTorch's graph.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
+from .dtypes import get_default_dtype
 from .function import TensorBase
 
 if TYPE_CHECKING:
@@ -197,29 +199,25 @@ class TensorReduce(TensorBase):
 
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                   keepdims: Any = None) -> Tensor:
-        """log(sum(exp(x))) computed as m + log(sum(exp(x - m))), m = max (no overflow)."""
+        """log(sum(exp(x))) over ``dim``, computed as m + log(sum(exp(x - m))), m the
+        maximum (no overflow); integers and bools give the default float, as in PyTorch."""
         axis, keepdims = _axes(dim, keepdim, axis, keepdims)
         axes = normalize_axis(axis, self.ndim, "logsumexp")
-        m = self._data.max(axis=axes, keepdims=True) if self._data.size else np.zeros(())
-        m = np.where(np.isfinite(m), m, 0)  # all -inf rows stay -inf, not nan
-        out = (self - m).exp().sum(axes, keepdims=True).log() + m
-        return (
-            out
-            if keepdims
-            else out.reshape(tuple(n for i, n in enumerate(out.shape) if i not in axes))
-        )
+        x = self if self._data.dtype.kind in "fc" else cast(Any, self).to(get_default_dtype())
+        return P.LogSumExp.apply(x, axes=axes, keepdims=keepdims)
 
-    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """exp(x - max) / sum(exp(x - max)) along ``axis``."""
+    def softmax(self, axis: int = -1, dtype: Any = None, *, dim: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim``, computed from x - max (no overflow); ``dtype``
+        casts x first. One node (PyTorch's ``SoftmaxBackward0``)."""
+        x = self if dtype is None else cast(Any, self).to(dtype)
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "softmax")
-        e = (self - self._data.max(axis=axis, keepdims=True)).exp()
-        return e / e.sum(axis, keepdims=True)
+        return P.Softmax.apply(x, axis=axis)
 
-    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """x - logsumexp(x) along ``axis`` (stable for logits of any size)."""
+    def log_softmax(self, axis: int = -1, dtype: Any = None, *,
+                    dim: int | None = None) -> Tensor:
+        """x - log(sum(exp(x))) along ``dim``, computed as (x - m) - log(sum(exp(x - m))), m
+        the maximum (exact for rows of huge equal logits); ``dtype`` casts x first. One node
+        (PyTorch's ``LogSoftmaxBackward0``)."""
+        x = self if dtype is None else cast(Any, self).to(dtype)
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "log_softmax")
-        # (x - m) - log(sum(exp(x - m))): subtracting the max first keeps it exact for
-        # rows of huge equal logits, where x - logsumexp(x) would cancel
-        m = self._data.max(axis=axis, keepdims=True) if self._data.size else 0.0
-        d = self - np.where(np.isfinite(m), m, 0)
-        return d - d.exp().sum(axis, keepdims=True).log()
+        return P.LogSoftmax.apply(x, axis=axis)

@@ -100,7 +100,6 @@ def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
 clamp = clip
 
 
-@composite
 def softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *,
             axis: int | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, stable for any logits."""
@@ -108,10 +107,9 @@ def softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any
     return x.softmax(_softmax_dim("softmax", x.ndim, dim if axis is None else axis))
 
 
-@composite
 def log_softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None, *,
                 axis: int | None = None) -> Tensor:
-    """x - logsumexp(x) along ``dim``."""
+    """x - log(sum(exp(x))) along ``dim``, stable for any logits."""
     x = _cast(input, dtype)
     return x.log_softmax(_softmax_dim("log_softmax", x.ndim, dim if axis is None else axis))
 
@@ -130,7 +128,6 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-@composite
 def logsumexp(
     x: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None
 ) -> Tensor:

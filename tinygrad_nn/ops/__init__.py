@@ -40,6 +40,7 @@ from .movement import (
     Transpose,
 )
 from .reduce import Max, Mean, Min, Sum
+from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, Prod
 
 __all__ = [
@@ -62,6 +63,8 @@ __all__ = [
     "GetItem",
     "Log",
     "Log1p",
+    "LogSoftmax",
+    "LogSumExp",
     "MatMul",
     "AddMM",
     "Max",
@@ -80,6 +83,7 @@ __all__ = [
     "ScatterAdd",
     "Sigmoid",
     "Sin",
+    "Softmax",
     "Softplus",
     "Sqrt", "Stack",
     "Sub",
