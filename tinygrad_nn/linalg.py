@@ -1,16 +1,23 @@
-"""``tinygrad_nn.linalg``: PyTorch's ``torch.linalg`` norms (composites of Tensor ops).
+"""``tinygrad_nn.linalg``: PyTorch's ``torch.linalg``.
 
-Supported: vector norms of any order, and the matrix norms 'fro', 1, -1, inf, -inf.
-The spectral (2, -2) and nuclear ('nuc') norms need an SVD and raise NotImplementedError.
+Norms (vector norms of any order; matrix norms 'fro', 'nuc', 1, -1, 2, -2, inf, -inf),
+products (cross, multi_dot, matrix_power) and the matrix functions det, inv, slogdet,
+solve, cholesky, eigh / eigvalsh, svd / svdvals and pinv on batches (..., m, n). The
+decompositions are the primitives of ``ops/decomp.py``; gradients of any order.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
+from . import ops as P
+from .ops.decomp import LinAlgError, check_square
 from .tensor import Tensor
 from .tensor_indexing import vector_norm as _vector_norm
+from .tensor_linalg import SlogdetResult, linalg_cross, same_dtypes, svd_parts
+from .tensor_linalg import matrix_power as _matrix_power
+from .tensor_linalg import pinv as _pinv
 
 
 def _as_tensor(x: Any) -> Tensor:
@@ -32,8 +39,13 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1),
     if ord == "fro":
         return _vector_norm(a, 2, tuple(dim), keepdim)
     if ord in ("nuc", 2, -2):
-        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} needs singular values "
-                                  "(an SVD), which tinygrad_nn does not implement")
+        rows, cols = (d % a.ndim for d in dim)
+        if rows == cols:
+            raise RuntimeError(f"linalg.matrix_norm: dims must be different, got {dim}")
+        rest = [d for d in range(a.ndim) if d not in (rows, cols)]
+        s = svdvals(a.permute(*rest, rows, cols))
+        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        return r.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else r
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
                            f"or -inf, got {ord!r}")
@@ -65,4 +77,168 @@ def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Ten
     return matrix_norm(a, ord, tuple(dim), keepdim)
 
 
-__all__ = ["matrix_norm", "norm", "vector_norm"]
+class EighResult(NamedTuple):
+    """``(eigenvalues, eigenvectors)`` (PyTorch's ``torch.return_types.linalg_eigh``)."""
+
+    eigenvalues: Any
+    eigenvectors: Any
+
+
+class SvdResult(NamedTuple):
+    """``(U, S, Vh)`` (PyTorch's ``torch.return_types.linalg_svd``)."""
+
+    U: Any
+    S: Any
+    Vh: Any
+
+
+def det(A: Any) -> Tensor:
+    """det(A) for A (..., n, n) -> (...)."""
+    return _as_tensor(A).det()
+
+
+def inv(A: Any) -> Tensor:
+    """A^-1 for A (..., n, n); a singular A raises ``LinAlgError`` (a RuntimeError)."""
+    return _as_tensor(A).inverse()
+
+
+def slogdet(A: Any) -> SlogdetResult:
+    """(sign, log|det A|) for A (..., n, n), a named tuple."""
+    return _as_tensor(A).slogdet()
+
+
+def cholesky(A: Any, *, upper: bool = False) -> Tensor:
+    """L with A = L L^T for symmetric positive-definite A (..., n, n) (upper: L^T)."""
+    return _as_tensor(A).cholesky(upper)
+
+
+def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
+    """X with A X = B (left) or X A = B; A (..., n, n), B (..., n, k) or a vector (..., n)
+    (B is a vector when 1-D, or when its shape is A's without the last axis)."""
+    a, b = _as_tensor(A), _as_tensor(B)
+    check_square(a, "linalg.solve")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {a.dtype} and B of type {b.dtype} instead")
+    vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    if vector:
+        b = b.unsqueeze(-1) if left else b.unsqueeze(-2)
+    n = a.shape[-1]
+    if b.shape[-2 if left else -1] != n:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{eq} ({n}x{n} and {'x'.join(map(str, B.shape[-2:]))})")
+    x = P.Solve.apply(a, b) if left else P.Solve.apply(a.mT, b.mT).mT
+    return x.squeeze(-1 if left else -2) if vector else x
+
+
+def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
+    """(eigenvalues ascending (..., n), eigenvectors (..., n, n) as columns) of symmetric
+    A (..., n, n), read from its lower (UPLO='L') or upper triangle. The gradient needs
+    distinct eigenvalues (eigenvectors are defined up to sign)."""
+    a = _as_tensor(A)
+    check_square(a, "linalg.eigh")
+    if UPLO not in ("L", "U"):
+        raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got "
+                           f"{UPLO}")
+    if UPLO == "U":
+        a = a.mT
+    n = a.shape[-1]
+    w, v = P.unpack(P.Eigh.apply(a), [(n,), (n, n)])
+    return EighResult(w, v)
+
+
+def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803 - PyTorch's name
+    """The eigenvalues, ascending, of symmetric A (..., n, n) -> (..., n)."""
+    return eigh(A, UPLO).eigenvalues
+
+
+def svd(A: Any, full_matrices: bool = True, *, driver: Any = None) -> SvdResult:
+    """(U, S, Vh) with A = U diag(S) Vh for A (..., m, n); S (..., k) descending,
+    k = min(m, n); U (..., m, m) and Vh (..., n, n) with ``full_matrices``, else (..., m, k)
+    and (..., k, n). The gradient needs distinct nonzero singular values (the vectors are
+    defined up to sign); the extra columns of a full U / Vh get none."""
+    return SvdResult(*svd_parts(_as_tensor(A), full_matrices))
+
+
+def svdvals(A: Any, *, driver: Any = None) -> Tensor:
+    """The singular values of A (..., m, n), descending -> (..., min(m, n))."""
+    return svd_parts(_as_tensor(A), False)[1]
+
+
+def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+    """The pseudo-inverse A^+ (..., n, m) of A (..., m, n): singular values at most
+    max(atol, rtol * max(S)) count as 0 (rtol defaults to eps * max(m, n))."""
+    return _pinv(_as_tensor(A), atol=atol, rtol=rtol, hermitian=hermitian)
+
+
+def cross(input: Any, other: Any, *, dim: int = -1) -> Tensor:  # noqa: A002 - PyTorch's name
+    """The cross product along ``dim`` (size 3, default the last) of x and y."""
+    return linalg_cross(_as_tensor(input), other, dim)
+
+
+def matrix_power(A: Any, n: int) -> Tensor:
+    """A^n for square A (..., k, k); n < 0 uses the inverse, n = 0 gives the identity."""
+    return _matrix_power(_as_tensor(A), n)
+
+
+def multi_dot(tensors: Any) -> Tensor:
+    """A_1 @ A_2 @ ... @ A_n; the first may be 1-D (a row), the last 1-D (a column), the
+    rest 2-D. Multiplied in the order that needs the fewest scalar products."""
+    ts = [_as_tensor(t) for t in tensors]
+    if len(ts) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(ts)}")
+    for t, where in ((ts[0], "first"), (ts[-1], "last")):
+        if t.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got "
+                               f"{t.ndim}D")
+    for i, t in enumerate(ts[1:-1], 1):
+        if t.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    same_dtypes("multi_dot", *ts)
+    first_1d, last_1d = ts[0].ndim == 1, ts[-1].ndim == 1
+    mats = [ts[0].unsqueeze(0) if first_1d else ts[0], *ts[1:-1],
+            ts[-1].unsqueeze(-1) if last_1d else ts[-1]]
+    for i in range(len(mats) - 1):
+        if mats[i].shape[1] != mats[i + 1].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes "
+                               f"{list(ts[i].shape)} and {list(ts[i + 1].shape)} cannot be "
+                               "multiplied")
+    out = chain_product(mats)
+    if first_1d:
+        out = out.squeeze(0)
+    return out.squeeze(-1) if last_1d else out
+
+
+def chain_product(mats: list[Any]) -> Any:
+    """The product of 2-D matrices, parenthesised by the classic dynamic programme (the
+    cheapest order: (10x100)(100x5)(5x50) costs 7500 products left first, 75000 not)."""
+    dims = [m.shape[0] for m in mats] + [mats[-1].shape[1]]
+    n = len(mats)
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j], split[i][j] = min(
+                (cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1], k)
+                for k in range(i, j))
+
+    todo: list[tuple[int, int]] = [(0, n - 1)]  # (explicit stack: no recursion)
+    order: list[tuple[int, int]] = []
+    while todo:
+        i, j = todo.pop()
+        order.append((i, j))
+        if i != j:
+            k = split[i][j]
+            todo += [(i, k), (k + 1, j)]
+    done: dict[tuple[int, int], Any] = {}
+    for i, j in reversed(order):  # children before parents
+        done[(i, j)] = mats[i] if i == j else done[(i, split[i][j])] @ done[
+            (split[i][j] + 1, j)]
+    return done[(0, n - 1)]
+
+
+__all__ = ["EighResult", "LinAlgError", "SvdResult", "cholesky", "cross", "det", "eigh",
+           "eigvalsh", "inv", "matrix_norm", "matrix_power", "multi_dot", "norm", "pinv",
+           "slogdet", "solve", "svd", "svdvals", "vector_norm"]

@@ -1,5 +1,16 @@
 """Primitive ops: each a small ``Function`` with forward and backward side by side."""
 
+from .decomp import (
+    Cholesky,
+    Det,
+    Eigh,
+    Inv,
+    LinAlgError,
+    LogAbsDet,
+    Solve,
+    Svd,
+    unpack,
+)
 from .elementwise import (
     Abs,
     Add,
@@ -43,6 +54,15 @@ from .reduce import Max, Mean, Min, Sum
 from .sorting import CumProd, CumSum, ExclusiveProd, Prod
 
 __all__ = [
+    "Cholesky",
+    "Det",
+    "Eigh",
+    "Inv",
+    "LinAlgError",
+    "LogAbsDet",
+    "Solve",
+    "Svd",
+    "unpack",
     "Abs",
     "Add",
     "BinaryCrossEntropy",

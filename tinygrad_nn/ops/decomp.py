@@ -1,0 +1,251 @@
+"""Matrix functions and decompositions as primitives: inverse, solve, determinant, Cholesky,
+symmetric eigendecomposition and SVD, on batches (..., n, n) of float matrices.
+
+Each is a primitive because LAPACK computes it far more stably (and faster) than any
+composite of elementwise ops could. Every backward is written with ``@``, ``*``,
+``swapaxes``, slicing and the ``dual`` helpers below, so under ``create_graph`` it records
+its own graph (second derivatives). An op returning several matrices (eigh, svd) returns
+them packed in one array along the last axis (``pack``); the Tensor methods slice them
+apart, so one decomposition serves every output and one backward sees all their gradients.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, dual
+
+
+class LinAlgError(RuntimeError):
+    """A matrix the decomposition cannot handle (singular, not positive-definite):
+    PyTorch's ``torch.linalg.LinAlgError``, a RuntimeError."""
+
+
+def mT(x: Any) -> Any:
+    """The matrix transpose of the last two axes (arrays and Tensors alike)."""
+    return x.swapaxes(-1, -2)
+
+
+def check_square(a: Any, op: str) -> None:
+    """PyTorch's checks of a batch of square float matrices (RuntimeError)."""
+    if a.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    check_float(a, op)
+
+
+def check_float(a: Any, op: str) -> None:
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. "
+                           f"Got {a.dtype}")
+
+
+def _lapack(fn: Any, op: str, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except np.linalg.LinAlgError:
+        raise LinAlgError(f"{op}: the input matrix is singular (or, for cholesky, not "
+                          "positive-definite), so the factorization could not be completed"
+                          ) from None
+
+
+def _inv(a: np.ndarray) -> np.ndarray:
+    return _lapack(np.linalg.inv, "linalg.inv", a)
+
+
+def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return _lapack(np.linalg.solve, "linalg.solve", a, b)
+
+
+class Inv(Function):
+    """Y = A^-1 for A (..., n, n); dA = -Y^T g Y^T."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        y = _inv(a)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        yt = mT(y)
+        return -(yt @ g @ yt)
+
+
+class Solve(Function):
+    """X = A^-1 B for A (..., n, n) and B (..., n, k) (batch axes broadcast);
+    dB = A^-T g, dA = -dB X^T."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        x = _solve(a, b)
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, x = ctx.saved_tensors
+        gb = solve(mT(a), g)
+        return -(gb @ mT(x)), gb
+
+
+inv = dual(_inv, Inv)
+
+
+def solve(a: Any, b: Any) -> Any:
+    """A^-1 B on arrays, or recorded (``Solve``) when either is a Tensor."""
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return _solve(a, b)
+    return Solve.apply(a, b)
+
+
+class Det(Function):
+    """det(A) for A (..., n, n); dA = g det(A) A^-T (A must be invertible)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        d = np.linalg.det(a)
+        ctx.save_for_backward(a, d)
+        return d
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, d = ctx.saved_tensors
+        return (g * d)[..., None, None] * mT(inv(a))
+
+
+class LogAbsDet(Function):
+    """log |det(A)| for A (..., n, n); dA = g A^-T."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.linalg.slogdet(a)[1]
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g[..., None, None] * mT(inv(a))
+
+
+def tril(x: Any, k: int = 0) -> Any:
+    """The lower triangle (below diagonal k) of the last two axes, as a product with a
+    constant mask (so it is the same expression on arrays and Tensors)."""
+    return x * np.tri(x.shape[-2], x.shape[-1], k, dtype=x.dtype)
+
+
+class Cholesky(Function):
+    """L with A = L L^T (lower, from A's lower triangle) for symmetric positive-definite
+    A (..., n, n); dA = L^-T P L^-1 with P = Phi(L^T g) symmetrised (PyTorch's formula)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        try:
+            low = np.linalg.cholesky(a)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.cholesky: The factorization could not be completed "
+                              "because the input is not positive-definite") from None
+        ctx.save_for_backward(low)
+        return low
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (low,) = ctx.saved_tensors
+        p = tril(mT(low) @ g)
+        p = 0.5 * (p + mT(tril(p, -1)))
+        z = solve(mT(low), p)  # L^-T P
+        return mT(solve(mT(low), mT(z)))  # (L^-T P) L^-1
+
+
+def pack(batch: tuple[int, ...], *parts: np.ndarray) -> np.ndarray:
+    """Arrays of one batch shape (*batch, *) flattened and joined along one last axis."""
+    return np.concatenate([p.reshape(batch + (-1,)) for p in parts], axis=-1)
+
+
+def unpack(x: Any, shapes: list[tuple[int, ...]]) -> list[Any]:
+    """The inverse of ``pack`` (arrays and Tensors alike): one piece per shape."""
+    batch = tuple(x.shape[:-1])
+    out, start = [], 0
+    for s in shapes:
+        n = math.prod(s)
+        out.append(x[..., start:start + n].reshape(batch + s))
+        start += n
+    return out
+
+
+class Eigh(Function):
+    """(w, V) with A = V diag(w) V^T, w ascending, for symmetric A (..., n, n) (its lower
+    triangle is read), packed as [w, V]; dA = V (diag(gw) + F o skew(V^T gV)) V^T with
+    F_ij = 1 / (w_j - w_i) (distinct eigenvalues)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        w, v = _lapack(np.linalg.eigh, "linalg.eigh", a)
+        ctx.n = a.shape[-1]
+        out = pack(a.shape[:-2], w, v)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        n = ctx.n
+        w, v = unpack(out, [(n,), (n, n)])
+        gw, gv = unpack(g, [(n,), (n, n)])
+        vtg = mT(v) @ gv
+        diff = w[..., None, :] - w[..., :, None]  # w_j - w_i
+        inner = 0.5 * (vtg - mT(vtg)) / (diff + _EYE(n, diff)) + gw[..., None, :] * _EYE(n, w)
+        return v @ inner @ mT(v)
+
+
+def _EYE(n: int, like: Any) -> np.ndarray:  # noqa: N802 - a constant identity
+    return np.eye(n, dtype=like.dtype)
+
+
+class Svd(Function):
+    """(U, S, Vh) with A = U diag(S) Vh for A (..., m, n), packed as [U, S, Vh]; the
+    gradient is PyTorch's svd_backward (distinct nonzero singular values); with
+    full_matrices the extra columns of U / rows of Vh get no gradient."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, full_matrices: bool = False) -> Any:
+        u, s, vh = _lapack(np.linalg.svd, "linalg.svd", a, full_matrices)
+        ctx.shapes = [u.shape[-2:], s.shape[-1:], vh.shape[-2:]]
+        out = pack(a.shape[:-2], u, s, vh)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        u, s, vh = unpack(out, ctx.shapes)
+        gu, gs, gvh = unpack(g, ctx.shapes)
+        k = s.shape[-1]
+        m, n = u.shape[-2], vh.shape[-1]
+        u, gu, vh, gvh = u[..., :, :k], gu[..., :, :k], vh[..., :k, :], gvh[..., :k, :]
+        s2 = s * s
+        e = s2[..., None, :] - s2[..., :, None] + _EYE(k, s)  # E_jk = S_k^2 - S_j^2
+        uhgu = mT(u) @ gu
+        uhgu = uhgu - mT(uhgu)
+        vhgv = vh @ mT(gvh)
+        vhgv = vhgv - mT(vhgv)
+        ga = (uhgu * s[..., None, :] + s[..., :, None] * vhgv) / e + gs[..., None, :] * _EYE(k, s)
+        if m > k:
+            gu_sinv = gu / s[..., None, :]
+            ga = (u @ ga + gu_sinv - u @ (mT(u) @ gu_sinv)) @ vh
+        elif n > k:
+            sinv_gvh = gvh / s[..., :, None]
+            ga = u @ (ga @ vh + sinv_gvh - (sinv_gvh @ mT(vh)) @ vh)
+        else:
+            ga = u @ ga @ vh
+        return ga
+
+
+__all__ = ["Cholesky", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "Solve", "Svd",
+           "inv", "solve"]

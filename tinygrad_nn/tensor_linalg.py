@@ -1,0 +1,369 @@
+"""Products and matrix functions of Tensor (a mixin): dot, mv, inner, cross, kron, the
+``add*`` products, matrix_power, and det / inverse / slogdet / cholesky / pinverse.
+
+The products are composites of ``@``, ``*`` and sums (rule 6), so their gradients of any
+order come from ``MatMul`` and the elementwise ops; the matrix functions call the
+primitives of ``ops/decomp.py``. Argument checks and error classes follow PyTorch 2.x.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from . import ops as P
+from ._shapes import normalize_one_axis
+from .function import TensorBase
+from .ops.decomp import check_float, check_square
+from .tensor_elementwise import select
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class SlogdetResult(NamedTuple):
+    """``(sign, logabsdet)`` of ``slogdet`` (PyTorch's ``torch.return_types.slogdet``)."""
+
+    sign: Any
+    logabsdet: Any
+
+
+def as_operand(like: Any, x: Any) -> Any:
+    """``x`` as a Tensor (arrays and numbers are wrapped with inferred dtypes)."""
+    return x if isinstance(x, TensorBase) else like._new(x)
+
+
+def _dtype_name(dt: Any) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "bool": "Bool", "float16": "Half"}.get(str(dt), str(dt))
+
+
+def same_dtypes(op: str, *xs: Any) -> None:
+    """PyTorch's products refuse operands of different dtypes (no promotion)."""
+    if len({x.dtype for x in xs}) > 1:
+        raise RuntimeError(f"{op}: expected all operands to have the same dtype, got "
+                           f"{', '.join(_dtype_name(x.dtype) for x in xs)}")
+
+
+def _need_ndim(op: str, x: Any, ndim: int, what: str) -> None:
+    if x.ndim != ndim:
+        raise RuntimeError(f"{op}: expected {what} to be {ndim}-D, but got {x.ndim}-D "
+                           f"(shape {tuple(x.shape)})")
+
+
+def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
+    """beta * c + alpha * prod with c broadcast to prod's shape; beta = 0 ignores c (NaN and
+    inf in it included, PyTorch's rule)."""
+    shape = tuple(prod.shape)
+    try:
+        ok = np.broadcast_shapes(tuple(c.shape), shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"{op}: input of shape {tuple(c.shape)} does not broadcast to the "
+                           f"product's shape {shape}")
+    if c.dtype.kind in "iub" and any(isinstance(s, float) for s in (beta, alpha)):
+        raise RuntimeError(f"{op}: For integral input tensors, argument beta / alpha must "
+                           f"not be a floating point number (got beta={beta}, alpha={alpha})")
+    out = prod if alpha == 1 else prod * alpha
+    if beta == 0:
+        return out
+    return out + (c if beta == 1 else c * beta)
+
+
+def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
+    """sum over the contracted axes of a and b (``dims``: the last n of a with the first n
+    of b, or a pair of axis lists); the result has a's free axes, then b's.
+
+    Computed as one matrix product of the permuted, reshaped operands (BLAS speed)."""
+    if isinstance(dims, TensorBase):
+        dims = dims._data.tolist()
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot: dims={dims} exceeds the operands' dimensions "
+                               f"({a.ndim} and {b.ndim})")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        try:
+            da, db = ([dims[0]] if isinstance(dims[0], int) else list(dims[0]),
+                      [dims[1]] if isinstance(dims[1], int) else list(dims[1]))
+        except (TypeError, IndexError):
+            raise TypeError(f"tensordot(): dims must be an int or a pair of lists of ints, "
+                            f"got {dims!r}") from None
+        if len(dims) != 2:
+            raise TypeError(f"tensordot(): dims must be a pair of lists, got {dims!r}")
+    if len(da) != len(db):
+        raise RuntimeError(f"both dimension lists should have same length, got {da} and {db}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"tensordot: both inputs should have same dtype, got "
+                           f"{_dtype_name(a.dtype)} and {_dtype_name(b.dtype)}")
+    da = [normalize_one_axis(d, a.ndim, "tensordot") for d in da]
+    db = [normalize_one_axis(d, b.ndim, "tensordot") for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[i]} in dim {i} and second has size {b.shape[j]} "
+                               f"in dim {j}")
+    fa = [d for d in range(a.ndim) if d not in da]
+    fb = [d for d in range(b.ndim) if d not in db]
+    k = math.prod(a.shape[d] for d in da)
+    out_shape = tuple(a.shape[d] for d in fa) + tuple(b.shape[d] for d in fb)
+    left = a.permute(*fa, *da).reshape(-1, k) if a.ndim else a.reshape(1, 1)
+    right = b.permute(*db, *fb).reshape(k, -1) if b.ndim else b.reshape(1, 1)
+    return (left @ right).reshape(out_shape)
+
+
+def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
+    """A^n by repeated squaring (n < 0: the inverse's power, n = 0: the identity)."""
+    if a.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"{op}: n must be an int, got {type(n).__name__}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        return a._new(np.ascontiguousarray(eye))
+    if n < 0:
+        check_float(a, "linalg.inv")
+        a, n = P.Inv.apply(a), -n
+    result, base = None, a
+    while True:  # binary exponentiation: about log2(n) products
+        if n & 1:
+            result = base if result is None else result @ base
+        n >>= 1
+        if not n:
+            break
+        base = base @ base
+    return result * 1 if result is a else result  # a new tensor, never the input itself
+
+
+class TensorLinalg(TensorBase):
+    """Products and matrix functions of every Tensor (ops/decomp.py; a mixin)."""
+
+    __slots__ = ()
+
+    # -- products ---------------------------------------------------------------------
+    def dot(self, tensor: Any) -> Tensor:
+        """sum_i x_i y_i of two 1-D tensors of one size and dtype -> 0-d."""
+        y = as_operand(self, tensor)
+        if self.ndim != 1 or y.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {y.ndim}D "
+                               "tensors")
+        if self.dtype != y.dtype:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                               f"{_dtype_name(self.dtype)} and {_dtype_name(y.dtype)}")
+        if self.shape != y.shape:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] "
+                               f"and src [{y.shape[0]}] to have the same number of elements")
+        if self.dtype == np.bool_:
+            raise NotImplementedError('"dot" not implemented for \'Bool\'')
+        return self @ y
+
+    def vdot(self, other: Any) -> Tensor:
+        """sum_i conj(x_i) y_i of two 1-D tensors (real tensors: ``dot``) -> 0-d."""
+        return self.dot(other)
+
+    def mv(self, vec: Any) -> Tensor:
+        """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+        v = as_operand(self, vec)
+        if self.ndim != 2 or v.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, "
+                               f"{v.ndim}")
+        if self.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got mat ({self.shape[0]}x{self.shape[1]}), "
+                               f"vec ({v.shape[0]})")
+        same_dtypes("mv", self, v)
+        return self @ v
+
+    def inner(self, other: Any) -> Tensor:
+        """sum over the last axis of x and y: (*a, k), (*b, k) -> (*a, *b) (a 0-d operand
+        multiplies)."""
+        y = as_operand(self, other)
+        if self.ndim == 0 or y.ndim == 0:
+            return self * y
+        if self.shape[-1] != y.shape[-1]:
+            raise RuntimeError(f"inner() the last dimension must match on both input tensors "
+                               f"but got shapes {list(self.shape)} and {list(y.shape)}")
+        if self.dtype != y.dtype:
+            raise RuntimeError(f"inner: both inputs should have same dtype, got "
+                               f"{_dtype_name(self.dtype)} and {_dtype_name(y.dtype)}")
+        return tensordot(self, y, ([-1], [-1]))
+
+    def cross(self, other: Any, dim: int | None = None) -> Tensor:
+        """The cross product along ``dim`` (size 3) of x and y (broadcast, same ndim).
+
+        ``dim=None`` is PyTorch's deprecated default: the first axis of size 3 (with a
+        UserWarning); ``linalg.cross`` defaults to the last axis."""
+        y = as_operand(self, other)
+        if dim is None:
+            warnings.warn("Using torch.cross without specifying the dim arg is deprecated. "
+                          "Please either pass the dim explicitly or simply use "
+                          "torch.linalg.cross.", UserWarning, stacklevel=2)
+            shape = np.broadcast_shapes(self.shape, y.shape) if self.ndim == y.ndim else ()
+            dim = next((i for i, s in enumerate(shape) if s == 3), None)
+            if dim is None:
+                raise RuntimeError("no dimension of size 3 in input")
+        return _cross(self, y, dim)
+
+    def kron(self, other: Any) -> Tensor:
+        """Kronecker product: out[i*B + j] = x[i] y[j] on every axis; (a,) x (b,) -> (a*b,),
+        the shorter shape padded with leading 1s."""
+        x: Any = self
+        y = as_operand(self, other)
+        nd = max(x.ndim, y.ndim)
+        sa = (1,) * (nd - self.ndim) + tuple(self.shape)
+        sb = (1,) * (nd - y.ndim) + tuple(y.shape)
+        xa = x.reshape(tuple(v for s in sa for v in (s, 1)))
+        yb = y.reshape(tuple(v for s in sb for v in (1, s)))
+        return (xa * yb).reshape(tuple(p * q for p, q in zip(sa, sb)))
+
+    def addmv(self, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * (mat @ vec); mat (n, m), vec (m,), x broadcast to (n,)."""
+        m, v = as_operand(self, mat), as_operand(self, vec)
+        if m.ndim != 2 or v.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {m.ndim}, "
+                               f"{v.ndim}")
+        if m.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({tuple(self.shape)}), mat "
+                               f"({m.shape[0]}x{m.shape[1]}), vec ({v.shape[0]})")
+        same_dtypes("addmv", self, m, v)
+        return scaled_sum("addmv", self, m @ v, beta, alpha)
+
+    def addr(self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * outer(vec1, vec2); vec1 (n,), vec2 (m,), x broadcast to (n, m)."""
+        v1, v2 = as_operand(self, vec1), as_operand(self, vec2)
+        for name, v in (("vec1", v1), ("vec2", v2)):
+            if v.ndim != 1:
+                raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
+        same_dtypes("addr", self, v1, v2)
+        return scaled_sum("addr", self, v1.reshape(-1, 1) * v2.reshape(1, -1), beta, alpha)
+
+    def baddbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * (batch1 @ batch2); (b, n, k) @ (b, k, m), x broadcast to
+        (b, n, m)."""
+        b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
+        _check_bmm("baddbmm", b1, b2)
+        same_dtypes("baddbmm", self, b1, b2)
+        return scaled_sum("baddbmm", self, b1 @ b2, beta, alpha)
+
+    def addbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * sum_b batch1[b] @ batch2[b]; (b, n, k), (b, k, m), x broadcast
+        to (n, m)."""
+        b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
+        _check_bmm("addbmm", b1, b2)
+        same_dtypes("addbmm", self, b1, b2)
+        prod = tensordot(b1.permute(1, 0, 2), b2, ([1, 2], [0, 1]))  # one (n, b*k) @ (b*k, m)
+        return scaled_sum("addbmm", self, prod, beta, alpha)
+
+    def matrix_power(self, n: int) -> Tensor:
+        """A^n for square matrices (..., k, k); n = 0 gives the identity, n < 0 the power of
+        the inverse."""
+        return matrix_power(self, n, "linalg.matrix_power")
+
+    # -- matrix functions -------------------------------------------------------------
+    def det(self) -> Tensor:
+        """det(A) for A (..., n, n) -> (...); singular A gives 0 (its gradient needs an
+        invertible A)."""
+        check_square(self, "linalg.det")
+        return P.Det.apply(self)
+
+    def inverse(self) -> Tensor:
+        """A^-1 for A (..., n, n); a singular A raises ``linalg.LinAlgError``."""
+        check_square(self, "linalg.inv")
+        return P.Inv.apply(self)
+
+    def slogdet(self) -> SlogdetResult:
+        """(sign, log|det A|) for A (..., n, n): a named tuple; singular A gives (0, -inf).
+        Only logabsdet carries a gradient."""
+        check_square(self, "linalg.slogdet")
+        sign = np.linalg.slogdet(self._data)[0]
+        return SlogdetResult(self._new(np.asarray(sign, dtype=self.dtype)),
+                             P.LogAbsDet.apply(self))
+
+    def logdet(self) -> Tensor:
+        """log det(A) for A (..., n, n): NaN where det < 0, -inf where det = 0."""
+        sign, logabs = self.slogdet()
+        return select(sign.numpy() < 0, np.array(np.nan, dtype=self.dtype), logabs)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        """L with A = L L^T (lower; ``upper``: U = L^T with A = U^T U) for symmetric
+        positive-definite A (..., n, n), read from its lower triangle."""
+        check_square(self, "linalg.cholesky")
+        low = P.Cholesky.apply(self)
+        return low.swapaxes(-1, -2) if upper else low
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        """The Moore-Penrose pseudo-inverse A^+ (..., n, m) of A (..., m, n), from the SVD:
+        singular values at most rcond * max(S) are treated as 0."""
+        return pinv(self, rtol=rcond)
+
+
+def _check_bmm(op: str, b1: Any, b2: Any) -> None:
+    _need_ndim(op, b1, 3, "batch1")
+    _need_ndim(op, b2, 3, "batch2")
+    if b2.shape[:2] != (b1.shape[0], b1.shape[2]):
+        raise RuntimeError(f"{op}: Expected size for first two dimensions of batch2 tensor "
+                           f"to be: [{b1.shape[0]}, {b1.shape[2]}] but got: "
+                           f"[{b2.shape[0]}, {b2.shape[1]}].")
+
+
+_ROT1, _ROT2 = np.array([1, 2, 0]), np.array([2, 0, 1])
+
+
+def _cross(x: Any, y: Any, dim: int) -> Any:
+    """(x1 y2 - x2 y1, x2 y0 - x0 y2, x0 y1 - x1 y0) along ``dim`` of size 3."""
+    if x.ndim != y.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = normalize_one_axis(dim, max(x.ndim, 1), "cross")
+    if x.shape[d] != 3 or y.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{x.shape[d]} and {y.shape[d]}")
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"linalg.cross: expected both inputs to have the same dtype, got "
+                           f"{_dtype_name(x.dtype)} and {_dtype_name(y.dtype)}")
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    x = x if x.shape == shape else x.expand(shape)
+    y = y if y.shape == shape else y.expand(shape)
+    return (x.index_select(d, _ROT1) * y.index_select(d, _ROT2)
+            - x.index_select(d, _ROT2) * y.index_select(d, _ROT1))
+
+
+def linalg_cross(x: Any, y: Any, dim: int = -1) -> Any:
+    """``torch.linalg.cross``: the cross product along ``dim`` (default the last)."""
+    return _cross(x, as_operand(x, y), dim)
+
+
+def svd_parts(a: Any, full_matrices: bool) -> tuple[Any, Any, Any]:
+    """(U, S, Vh) of A (..., m, n), from one ``Svd`` node."""
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.svd: The input tensor A must have at least 2 dimensions. "
+                           f"Got shape {tuple(a.shape)}")
+    check_float(a, "linalg.svd")
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    mu, nv = (m, n) if full_matrices else (k, k)
+    u, s, vh = P.unpack(P.Svd.apply(a, full_matrices=full_matrices),
+                        [(m, mu), (k,), (nv, n)])
+    return u, s, vh
+
+
+def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
+    """A^+ = V diag(1/S) U^T over the singular values S > max(atol, rtol * max(S))."""
+    u, s, vh = svd_parts(a, False)
+    sv = s.numpy()
+    top = sv.max(-1, keepdims=True) if sv.shape[-1] else np.zeros(sv.shape[:-1] + (1,))
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else max(a.shape[-2:]) * np.finfo(
+            a.dtype).eps
+    cut = np.maximum(0.0 if atol is None else atol, rtol * top)
+    keep = sv > cut
+    safe = select(keep, s, np.ones((), a.dtype))
+    inv_s = select(keep, 1 / safe, np.zeros((), a.dtype))
+    return (vh.swapaxes(-1, -2) * inv_s[..., None, :]) @ u.swapaxes(-1, -2)
