@@ -9,11 +9,14 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from ._shapes import normalize_one_axis
 from .dtypes import get_default_dtype
 from .function import TensorBase
 from .linalg import chain_product
 from .tensor import Tensor
+from .tensor_elementwise import select
 from .tensor_indexing import vector_norm
 from .tensor_linalg import tensordot as _tensordot
 
@@ -83,7 +86,10 @@ def cdist(x1: Any, x2: Any, p: float = 2.0,
     if not p >= 0:
         raise RuntimeError("cdist only supports non-negative p values")
     diff = a.unsqueeze(-2) - b.unsqueeze(-3)  # (..., P, R, M)
-    return vector_norm(diff, p, -1)
+    dist = vector_norm(diff, p, -1)
+    if p == 0:  # a count: a zero gradient, as PyTorch's (its result requires grad too)
+        return select(np.ones(dist.shape, bool), dist, diff.sum(-1))
+    return dist
 
 
 def _check_dx(x: Any, dx: Any, op: str) -> None:

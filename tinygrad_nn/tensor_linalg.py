@@ -48,9 +48,14 @@ def same_dtypes(op: str, *xs: Any) -> None:
                            f"{', '.join(_dtype_name(x.dtype) for x in xs)}")
 
 
+class DimensionError(RuntimeError, IndexError):
+    """An operand of the wrong number of dimensions (PyTorch raises RuntimeError or, for
+    some ops, IndexError; this is both)."""
+
+
 def _need_ndim(op: str, x: Any, ndim: int, what: str) -> None:
     if x.ndim != ndim:
-        raise RuntimeError(f"{op}: expected {what} to be {ndim}-D, but got {x.ndim}-D "
+        raise DimensionError(f"{op}: expected {what} to be {ndim}-D, but got {x.ndim}-D "
                            f"(shape {tuple(x.shape)})")
 
 
@@ -90,13 +95,11 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
         da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
     else:
         try:
-            da, db = ([dims[0]] if isinstance(dims[0], int) else list(dims[0]),
-                      [dims[1]] if isinstance(dims[1], int) else list(dims[1]))
-        except (TypeError, IndexError):
+            da, db = (list(d._data.tolist() if isinstance(d, TensorBase) else d)
+                      for d in dims)
+        except (TypeError, ValueError):
             raise TypeError(f"tensordot(): dims must be an int or a pair of lists of ints, "
                             f"got {dims!r}") from None
-        if len(dims) != 2:
-            raise TypeError(f"tensordot(): dims must be a pair of lists, got {dims!r}")
     if len(da) != len(db):
         raise RuntimeError(f"both dimension lists should have same length, got {da} and {db}")
     if a.dtype != b.dtype:
@@ -127,9 +130,9 @@ def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
                            f"{a.shape[-2]} by {a.shape[-1]} matrices")
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
         raise TypeError(f"{op}: n must be an int, got {type(n).__name__}")
-    if n == 0:
+    if n == 0:  # the identity, with a zero gradient (PyTorch's result requires grad too)
         eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
-        return a._new(np.ascontiguousarray(eye))
+        return select(np.ones(a.shape, bool), eye, a)
     if n < 0:
         check_float(a, "linalg.inv")
         a, n = P.Inv.apply(a), -n

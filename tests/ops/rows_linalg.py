@@ -170,7 +170,9 @@ def _cdist(draw: Draw, form: Any) -> Any:
     p = draw(st.sampled_from([2.0, 1.0, 3.0, 1.5, float("inf")]))
     batch = draw(st.sampled_from([(), (2,)]))
     np_, nr, m = (draw(st.integers(1, 3)) for _ in range(3))
-    # distinct coordinates: no zero differences (kinks of |d|) and no ties for p = inf
+    if p == float("inf"):
+        m = 1  # (distinct coordinates can still have equal differences: ties of the max)
+    # distinct coordinates: no zero differences (kinks of |d|)
     both = distinct(draw, batch + (np_ + nr, m))
     return (lambda a, b: form(a, b, p)), [both[..., :np_, :], both[..., np_:, :]]
 
