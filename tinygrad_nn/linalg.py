@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from . import ops as P
-from .ops.decomp import LinAlgError, check_square
+from .ops.decomp import LinAlgError, check_float, check_square
 from .tensor import Tensor
 from .tensor_indexing import vector_norm as _vector_norm
 from .tensor_linalg import SlogdetResult, linalg_cross, same_dtypes, svd_parts
@@ -90,6 +92,35 @@ class SvdResult(NamedTuple):
     U: Any
     S: Any
     Vh: Any
+
+
+class QRResult(NamedTuple):
+    """``(Q, R)`` (PyTorch's ``torch.return_types.linalg_qr``)."""
+
+    Q: Any
+    R: Any
+
+
+def qr(A: Any, mode: str = "reduced") -> QRResult:
+    """(Q, R) with A = Q R for A (..., m, n): Q (..., m, k) with orthonormal columns and R
+    (..., k, n) upper triangular, k = min(m, n) ('reduced'), or Q (..., m, m) and R
+    (..., m, n) ('complete'); mode 'r' returns an empty Q and R alone (no gradient).
+    Differentiable except for 'complete' with m > n (as in PyTorch)."""
+    a = _as_tensor(A)
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.qr: The input tensor A must have at least 2 dimensions. "
+                           f"Got shape {tuple(a.shape)}")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    check_float(a, "linalg.qr")
+    m, n = a.shape[-2:]
+    if mode == "r":
+        r = np.linalg.qr(a.numpy(), mode="r")
+        return QRResult(Tensor(np.zeros((0,), a.dtype)), Tensor(r))
+    k = min(m, n) if mode == "reduced" else m
+    q, r = P.unpack(P.Qr.apply(a, mode=mode), [(m, k), (k, n)])
+    return QRResult(q, r)
 
 
 def det(A: Any) -> Tensor:
@@ -239,6 +270,6 @@ def chain_product(mats: list[Any]) -> Any:
     return done[(0, n - 1)]
 
 
-__all__ = ["EighResult", "LinAlgError", "SvdResult", "cholesky", "cross", "det", "eigh",
-           "eigvalsh", "inv", "matrix_norm", "matrix_power", "multi_dot", "norm", "pinv",
-           "slogdet", "solve", "svd", "svdvals", "vector_norm"]
+__all__ = ["EighResult", "LinAlgError", "QRResult", "SvdResult", "cholesky", "cross", "det",
+           "eigh", "eigvalsh", "inv", "matrix_norm", "matrix_power", "multi_dot", "norm",
+           "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm"]

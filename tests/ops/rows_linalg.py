@@ -261,3 +261,15 @@ def _svd_gauge_free(x: Any, full: bool) -> Any:
 def _svd(draw: Draw, form: Any) -> Any:
     m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     return form, [_matrix(draw, _batch(draw), m, n, signs=False)]
+
+
+@case({"linalg.qr": lambda x, mode: LA.qr(x, mode)[0],
+       "linalg.qr[R]": lambda x, mode: LA.qr(x, mode).R})
+def _qr(draw: Draw, form: Any) -> Any:
+    m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    mode = "complete" if m <= n and draw(st.booleans()) else "reduced"
+    # a dense reflection on the left: an exactly-zero column below the diagonal is where
+    # LAPACK's Householder sign (and so Q and R) jumps
+    v = np.arange(1.0, m + 1)
+    g = np.eye(m) - 2 * np.outer(v, v) / (v @ v)
+    return (lambda x: form(x, mode)), [g @ _matrix(draw, _batch(draw), m, n)]

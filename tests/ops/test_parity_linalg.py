@@ -312,6 +312,13 @@ MATRIX: list[tuple[str, list[np.ndarray], Callable[..., Any]]] = [
     ("pinv batched wide", [mat(2, m=2, n=3)], lambda L, x: L.linalg.pinv(x)),
     ("pinverse", [mat(m=3, n=2)], lambda L, x: x.pinverse()),
     ("pinv rank deficient", [np.outer(u(3), u(2))], lambda L, x: L.pinverse(x).detach()),
+    ("qr square", [mat(2, m=3)], lambda L, x: tuple(L.linalg.qr(x))),
+    ("qr tall", [mat(m=4, n=2)], lambda L, x: tuple(L.linalg.qr(x))),
+    ("qr wide", [mat(2, m=2, n=4)], lambda L, x: tuple(L.linalg.qr(x))),
+    ("qr complete wide", [mat(m=2, n=3)], lambda L, x: tuple(L.linalg.qr(x, "complete"))),
+    ("qr complete tall values", [mat(m=4, n=2)],
+     lambda L, x: tuple(t.detach() for t in L.linalg.qr(x, mode="complete"))),
+    ("qr mode r", [mat(m=4, n=3)], lambda L, x: L.linalg.qr(x, mode="r")[1].detach()),
     ("matrix_norm nuc", [mat(2, m=3, n=2)], lambda L, x: L.linalg.matrix_norm(x, "nuc")),
     ("matrix_norm 2", [mat(m=3, n=4)], lambda L, x: L.linalg.matrix_norm(x, 2, keepdim=True)),
     ("matrix_norm -2 dims", [mat(2, m=3)],
@@ -430,6 +437,10 @@ ERRORS: list[tuple[str, Callable[..., Any]]] = [
     ("eigh UPLO", lambda L, x: L.linalg.eigh(x, UPLO="X")),
     ("svd 1-D", lambda L, x: L.linalg.svd(x[0])),
     ("svd ints", lambda L, x: L.linalg.svdvals(x.long())),
+    ("qr mode", lambda L, x: L.linalg.qr(x, mode="full")),
+    ("qr 1-D", lambda L, x: L.linalg.qr(x[0])),
+    ("qr complete tall backward", lambda L, x: L.linalg.qr(x[:, :2].requires_grad_(),
+                                                           "complete").Q.sum().backward()),
 ]
 
 

@@ -75,7 +75,7 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.is_floating_point", "tinygrad_nn.equal", "tinygrad_nn.allclose",
     "tinygrad_nn.isclose", "tinygrad_nn.set_default_device", "tinygrad_nn.get_default_device",
     # linalg (helper "linalg"): result named tuples and the error class, not functions
-    "linalg.EighResult", "linalg.SvdResult", "linalg.LinAlgError",
+    "linalg.EighResult", "linalg.SvdResult", "linalg.QRResult", "linalg.LinAlgError",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function, dual
+from .movement import Concatenate
 
 
 class LinAlgError(RuntimeError):
@@ -247,5 +248,49 @@ class Svd(Function):
         return ga
 
 
-__all__ = ["Cholesky", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "Solve", "Svd",
+class Qr(Function):
+    """(Q, R) with A = Q R, Q orthonormal columns, R upper triangular, for A (..., m, n),
+    packed as [Q, R]. The gradient (m >= n; a wide A splits as [X | Y] with X square):
+    dA = (gQ + Q copyltu(M)) R^-T, M = R gR^T - gQ^T Q, copyltu(M) = tril(M) + tril(M, -1)^T.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, mode: str = "reduced") -> Any:
+        q, r = np.linalg.qr(a, mode=mode)
+        ctx.mode, ctx.shapes = mode, [q.shape[-2:], r.shape[-2:]]
+        out = pack(a.shape[:-2], q, r)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        q, r = unpack(out, ctx.shapes)
+        gq, gr = unpack(g, ctx.shapes)
+        m, n = q.shape[-2], r.shape[-1]
+        if ctx.mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
+                               "and nrows > ncols.")
+        if m >= n:
+            return _qr_grad(q, r, gq, gr)
+        x_r, gx_r, gy = r[..., :, :m], gr[..., :, :m], gr[..., :, m:]
+        y = q @ r[..., :, m:]  # A's columns after the first m
+        gx = _qr_grad(q, x_r, gq + y @ mT(gy), gx_r)
+        return _concat_cols(gx, q @ gy)
+
+
+def _qr_grad(q: Any, r: Any, gq: Any, gr: Any) -> Any:
+    """dA of A = Q R with R square: (gQ + Q copyltu(M)) R^-T."""
+    m_ = r @ mT(gr) - mT(gq) @ q
+    b = gq + q @ (tril(m_) + mT(tril(m_, -1)))
+    return mT(solve(r, mT(b)))
+
+
+def _concat_cols(a: Any, b: Any) -> Any:
+    if isinstance(a, np.ndarray):
+        return np.concatenate([a, b], axis=-1)
+    return Concatenate.apply(a, b, axis=a.ndim - 1)
+
+
+__all__ = ["Cholesky", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "Qr", "Solve", "Svd",
            "inv", "solve"]
