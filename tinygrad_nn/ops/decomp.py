@@ -180,6 +180,21 @@ def unpack(x: Any, shapes: list[tuple[int, ...]]) -> list[Any]:
     return out
 
 
+def save_packed(ctx: Any, a: np.ndarray, *parts: np.ndarray) -> np.ndarray:
+    """The parts of a decomposition of ``a`` packed (the op's output), saved, their
+    per-matrix shapes on ``ctx``."""
+    ctx.shapes = [p.shape[a.ndim - 2:] for p in parts]
+    out = pack(a.shape[:-2], *parts)
+    ctx.save_for_backward(out)
+    return out
+
+
+def saved_unpacked(ctx: Any, g: Any) -> tuple[list[Any], list[Any]]:
+    """(the saved parts, their gradients), unpacked from the output and from ``g``."""
+    (out,) = ctx.saved_tensors
+    return unpack(out, ctx.shapes), unpack(g, ctx.shapes)
+
+
 class Eigh(Function):
     """(w, V) with A = V diag(w) V^T, w ascending, for symmetric A (..., n, n) (its lower
     triangle is read), packed as [w, V]; dA = V (diag(gw) + F o skew(V^T gV)) V^T with
@@ -187,18 +202,12 @@ class Eigh(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        w, v = _lapack(np.linalg.eigh, "linalg.eigh", a)
-        ctx.n = a.shape[-1]
-        out = pack(a.shape[:-2], w, v)
-        ctx.save_for_backward(out)
-        return out
+        return save_packed(ctx, a, *_lapack(np.linalg.eigh, "linalg.eigh", a))
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        (out,) = ctx.saved_tensors
-        n = ctx.n
-        w, v = unpack(out, [(n,), (n, n)])
-        gw, gv = unpack(g, [(n,), (n, n)])
+        (w, v), (gw, gv) = saved_unpacked(ctx, g)
+        n = w.shape[-1]
         vtg = mT(v) @ gv
         diff = w[..., None, :] - w[..., :, None]  # w_j - w_i
         inner = 0.5 * (vtg - mT(vtg)) / (diff + _EYE(n, diff)) + gw[..., None, :] * _EYE(n, w)
@@ -216,17 +225,11 @@ class Svd(Function):
 
     @staticmethod
     def forward(ctx: Any, a: Any, full_matrices: bool = False) -> Any:
-        u, s, vh = _lapack(np.linalg.svd, "linalg.svd", a, full_matrices)
-        ctx.shapes = [u.shape[-2:], s.shape[-1:], vh.shape[-2:]]
-        out = pack(a.shape[:-2], u, s, vh)
-        ctx.save_for_backward(out)
-        return out
+        return save_packed(ctx, a, *_lapack(np.linalg.svd, "linalg.svd", a, full_matrices))
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        (out,) = ctx.saved_tensors
-        u, s, vh = unpack(out, ctx.shapes)
-        gu, gs, gvh = unpack(g, ctx.shapes)
+        (u, s, vh), (gu, gs, gvh) = saved_unpacked(ctx, g)
         k = s.shape[-1]
         m, n = u.shape[-2], vh.shape[-1]
         u, gu, vh, gvh = u[..., :, :k], gu[..., :, :k], vh[..., :k, :], gvh[..., :k, :]
@@ -255,18 +258,13 @@ class Qr(Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, a: Any, mode: str = "reduced") -> Any:
-        q, r = np.linalg.qr(a, mode=mode)
-        ctx.mode, ctx.shapes = mode, [q.shape[-2:], r.shape[-2:]]
-        out = pack(a.shape[:-2], q, r)
-        ctx.save_for_backward(out)
-        return out
+    def forward(ctx: Any, a: Any, mode: Any = "reduced") -> Any:
+        ctx.mode = mode
+        return save_packed(ctx, a, *np.linalg.qr(a, mode=mode))
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        (out,) = ctx.saved_tensors
-        q, r = unpack(out, ctx.shapes)
-        gq, gr = unpack(g, ctx.shapes)
+        (q, r), (gq, gr) = saved_unpacked(ctx, g)
         m, n = q.shape[-2], r.shape[-1]
         if ctx.mode == "complete" and m > n:
             raise RuntimeError("The QR decomposition is not differentiable when mode='complete' "
