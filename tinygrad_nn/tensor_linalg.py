@@ -272,8 +272,8 @@ class TensorLinalg(TensorBase):
 
     # -- matrix functions -------------------------------------------------------------
     def det(self) -> Tensor:
-        """det(A) for A (..., n, n) -> (...); singular A gives 0 (its gradient needs an
-        invertible A)."""
+        """det(A) for A (..., n, n) -> (...). The gradient is the cofactor matrix, also at a
+        singular A (where PyTorch 2.13 returns zeros, pytorch/pytorch#104675)."""
         check_square(self, "linalg.det")
         return P.Det.apply(self)
 

@@ -352,6 +352,20 @@ def test_singular_matrices_follow_torch() -> None:
         assert isinstance(err.value, RuntimeError)
 
 
+@pytest.mark.parametrize("a, cof", [
+    ([[1.0, 2.0], [2.0, 4.0]], [[4.0, -2.0], [-2.0, 1.0]]),
+    ([[0.0]], [[1.0]]),
+    (np.diag([0.0, 2.0, 3.0]), np.diag([6.0, 0.0, 0.0])),
+    (np.zeros((3, 3)), np.zeros((3, 3)))])
+def test_det_gradient_at_singular_matrices_is_the_cofactor_matrix(a: Any, cof: Any) -> None:
+    # the true derivative (Jacobi's formula); PyTorch 2.13 returns zeros here, a known bug
+    # (pytorch/pytorch#80761, #104675): the one deliberate difference from torch in this file
+    x = tg.tensor(np.array(a), requires_grad=True)
+    (g,) = tg.grad(tg.linalg.det(x), [x])
+    np.testing.assert_allclose(g.numpy(), cof, atol=1e-12)
+    assert tg.gradcheck(lambda t: t.det(), [x])
+
+
 def test_empty_matrices_match_torch() -> None:
     e = np.zeros((2, 0, 0))
     for fn in (lambda L, x: L.linalg.det(x), lambda L, x: L.linalg.inv(x),

@@ -106,19 +106,49 @@ def solve(a: Any, b: Any) -> Any:
     return Solve.apply(a, b)
 
 
-class Det(Function):
-    """det(A) for A (..., n, n); dA = g det(A) A^-T (A must be invertible)."""
+def _cofactor(a: np.ndarray) -> np.ndarray:
+    """The cofactor matrix det(A) A^-T, from the SVD so that it is exact for singular A too:
+    A = U diag(s) Vh gives det(U) det(Vh) U diag(prod_{j != i} s_j) Vh."""
+    u, s, vh = np.linalg.svd(a)
+    ones = np.ones(s.shape[:-1] + (1,), s.dtype)
+    before = np.cumprod(np.concatenate([ones, s[..., :-1]], -1), -1)  # prod_{j < i} s_j
+    after = np.cumprod(np.concatenate([ones, s[..., :0:-1]], -1), -1)[..., ::-1]  # j > i
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    return sign[..., None, None] * (u * (before * after)[..., None, :]) @ vh
+
+
+class Cofactor(Function):
+    """C = det(A) A^-T for A (..., n, n) (the gradient of det; defined for singular A);
+    dA = (<G, C> C - C G^T C) / det(A), det(A) = sum_j A_0j C_0j (needs invertible A)."""
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
-        d = np.linalg.det(a)
-        ctx.save_for_backward(a, d)
-        return d
+        c = _cofactor(a) if a.shape[-1] else np.zeros_like(a)
+        ctx.save_for_backward(a, c)
+        return c
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        a, d = ctx.saved_tensors
-        return (g * d)[..., None, None] * mT(inv(a))
+        a, c = ctx.saved_tensors
+        d = (a[..., :1, :] * c[..., :1, :]).sum(-1, keepdims=True)  # (..., 1, 1)
+        return ((g * c).sum((-2, -1), keepdims=True) * c - c @ mT(g) @ c) / d
+
+
+cofactor = dual(_cofactor, Cofactor)
+
+
+class Det(Function):
+    """det(A) for A (..., n, n); dA = g cofactor(A) = g det(A) A^-T (also at singular A)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        ctx.save_for_backward(a)
+        return np.linalg.det(a)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (a,) = ctx.saved_tensors
+        return g[..., None, None] * cofactor(a)
 
 
 class LogAbsDet(Function):
@@ -290,5 +320,5 @@ def _concat_cols(a: Any, b: Any) -> Any:
     return Concatenate.apply(a, b, axis=a.ndim - 1)
 
 
-__all__ = ["Cholesky", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "Qr", "Solve", "Svd",
+__all__ = ["Cholesky", "Cofactor", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "Qr", "Solve", "Svd",
            "inv", "solve"]
