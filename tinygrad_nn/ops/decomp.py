@@ -320,5 +320,5 @@ def _concat_cols(a: Any, b: Any) -> Any:
     return Concatenate.apply(a, b, axis=a.ndim - 1)
 
 
-__all__ = ["Cholesky", "Cofactor", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "Qr", "Solve", "Svd",
-           "inv", "solve"]
+__all__ = ["Cholesky", "Cofactor", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "Qr",
+           "Solve", "Svd", "cofactor", "inv", "solve"]
