@@ -36,7 +36,7 @@ METHOD_FORMS = (
     "logical_not", "logical_and", "logical_or", "nonzero", "flip", "roll", "diag", "trace",
     "median", "var_mean", "std_mean", "count_nonzero", "unbind", "movedim", "hardtanh",
     "dot", "vdot", "mv", "inner", "cross", "kron", "baddbmm", "addmv", "addbmm", "addr",
-    "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "pinverse",
+    "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "pinverse", "svd", "qr",
 )
 
 

@@ -17,8 +17,18 @@ from . import ops as P
 from ._shapes import normalize_one_axis
 from .ops.decomp import LinAlgError, check_float, check_square
 from .tensor import Tensor
+from .tensor_elementwise import select
 from .tensor_indexing import vector_norm as _vector_norm
-from .tensor_linalg import SlogdetResult, linalg_cross, same_dtypes, svd_parts
+from .tensor_linalg import (
+    QRResult,
+    SlogdetResult,
+    linalg_cross,
+    qr_parts,
+    same_dtypes,
+    significant,
+    svd_parts,
+)
+from .tensor_linalg import cholesky as _cholesky
 from .tensor_linalg import matrix_power as _matrix_power
 from .tensor_linalg import pinv as _pinv
 
@@ -99,33 +109,12 @@ class SvdResult(NamedTuple):
     Vh: Any
 
 
-class QRResult(NamedTuple):
-    """``(Q, R)`` (PyTorch's ``torch.return_types.linalg_qr``)."""
-
-    Q: Any
-    R: Any
-
-
 def qr(A: Any, mode: str = "reduced") -> QRResult:
     """(Q, R) with A = Q R for A (..., m, n): Q (..., m, k) with orthonormal columns and R
     (..., k, n) upper triangular, k = min(m, n) ('reduced'), or Q (..., m, m) and R
     (..., m, n) ('complete'); mode 'r' returns an empty Q and R alone (no gradient).
     Differentiable except for 'complete' with m > n (as in PyTorch)."""
-    a = _as_tensor(A)
-    if a.ndim < 2:
-        raise RuntimeError(f"linalg.qr: The input tensor A must have at least 2 dimensions. "
-                           f"Got shape {tuple(a.shape)}")
-    if mode not in ("reduced", "complete", "r"):
-        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
-                           "'reduced' (default), 'r', or 'complete'")
-    check_float(a, "linalg.qr")
-    m, n = a.shape[-2:]
-    if mode == "r":
-        r = np.linalg.qr(a.numpy(), mode="r")
-        return QRResult(Tensor(np.zeros((0,), a.dtype)), Tensor(r))
-    k = min(m, n) if mode == "reduced" else m
-    q, r = P.unpack(P.Qr.apply(a, mode=mode), [(m, k), (k, n)])
-    return QRResult(q, r)
+    return qr_parts(_as_tensor(A), mode)
 
 
 def det(A: Any) -> Tensor:
@@ -144,8 +133,9 @@ def slogdet(A: Any) -> SlogdetResult:
 
 
 def cholesky(A: Any, *, upper: bool = False) -> Tensor:
-    """L with A = L L^T for symmetric positive-definite A (..., n, n) (upper: L^T)."""
-    return _as_tensor(A).cholesky(upper)
+    """L with A = L L^T for symmetric positive-definite A (..., n, n), read from its lower
+    triangle (upper: L^T)."""
+    return _cholesky(_as_tensor(A), upper)
 
 
 def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
@@ -206,6 +196,75 @@ def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False)
     """The pseudo-inverse A^+ (..., n, m) of A (..., m, n): singular values at most
     max(atol, rtol * max(S)) count as 0 (rtol defaults to eps * max(m, n))."""
     return _pinv(_as_tensor(A), atol=atol, rtol=rtol, hermitian=hermitian)
+
+
+def matrix_rank(A: Any, *, atol: Any = None, rtol: Any = None,
+                hermitian: bool = False) -> Tensor:
+    """The number of singular values of A (..., m, n) above max(atol, rtol * max(S)) ->
+    (...) int64 (rtol defaults to eps * max(m, n)); no gradient."""
+    a = _as_tensor(A)
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.matrix_rank: The input tensor A must have at least 2 "
+                           f"dimensions. Got shape {tuple(a.shape)}")
+    check_float(a, "linalg.matrix_rank")
+    s = np.linalg.svd(a.numpy(), compute_uv=False)
+    return Tensor(significant(s, a, atol, rtol).sum(-1).astype(np.int64))
+
+
+def cond(A: Any, p: Any = None) -> Tensor:
+    """The condition number of A: S_max / S_min for p = None or 2 (any (..., m, n)), S_min /
+    S_max for -2, else ||A||_p ||A^-1||_p for square A ('fro', 'nuc', 1, -1, inf, -inf),
+    inf where A is singular."""
+    a = _as_tensor(A)
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.cond: The input tensor A must have at least 2 dimensions. "
+                           f"Got shape {tuple(a.shape)}")
+    if p is None or p in (2, -2):
+        s = svdvals(a)
+        big, small = s.amax(-1), s.amin(-1)
+        return small / big if p == -2 else big / small
+    check_square(a, f"linalg.cond(ord={p})")
+    n = a.shape[-1]
+    flat = a.numpy().reshape(-1, n, n)
+    singular = np.array([np.linalg.matrix_rank(m) < n for m in flat]).reshape(a.shape[:-2])
+    # singular matrices are swapped for the identity before inverting; their result is inf
+    safe = select(singular[..., None, None], np.eye(n, dtype=a.dtype), a)
+    r = matrix_norm(safe, p) * matrix_norm(safe.inverse(), p)
+    return select(singular, np.array(np.inf, a.dtype), r)
+
+
+def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
+    """sum(conj(x) * y) over ``dim`` (x and y broadcast; real tensors: no conjugation)."""
+    a, b = _as_tensor(x), _as_tensor(y)
+    for t in (a, b):
+        check_float(t, "linalg.vecdot")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found "
+                           f"x of type {a.dtype} and y of type {b.dtype} instead")
+    return (a * b).sum(dim)
+
+
+def matmul(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+    """``torch.linalg.matmul``: the matrix product ``input @ other`` (``tinygrad_nn.matmul``)."""
+    return _as_tensor(input) @ other
+
+
+def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with A X = B (left) or X A = B for triangular A (..., n, n), B (..., n, k): only
+    A's upper (``upper``) or lower triangle is read, its diagonal taken as ones with
+    ``unitriangular``; batch axes broadcast."""
+    a, b = _as_tensor(A), _as_tensor(B)
+    check_square(a, "linalg.solve_triangular")
+    if b.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
+                           "dimensions.")
+    n = a.shape[-1]
+    k = 1 if unitriangular else 0
+    mask = np.triu(np.ones((n, n), a.dtype), k) if upper else np.tril(np.ones((n, n), a.dtype),
+                                                                       -k)
+    tri = a * mask + np.eye(n, dtype=a.dtype) if unitriangular else a * mask
+    return solve(tri, b, left=left)
 
 
 def cross(input: Any, other: Any, *, dim: int = -1) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -275,6 +334,7 @@ def chain_product(mats: list[Any]) -> Any:
     return done[(0, n - 1)]
 
 
-__all__ = ["EighResult", "LinAlgError", "QRResult", "SvdResult", "cholesky", "cross", "det",
-           "eigh", "eigvalsh", "inv", "matrix_norm", "matrix_power", "multi_dot", "norm",
-           "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "vector_norm"]
+__all__ = ["EighResult", "LinAlgError", "QRResult", "SvdResult", "cholesky", "cond", "cross",
+           "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm", "matrix_power",
+           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+           "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]

@@ -31,6 +31,21 @@ class SlogdetResult(NamedTuple):
     logabsdet: Any
 
 
+class SvdLegacyResult(NamedTuple):
+    """``(U, S, V)`` of the legacy ``svd`` (PyTorch's ``torch.return_types.svd``)."""
+
+    U: Any
+    S: Any
+    V: Any
+
+
+class QRResult(NamedTuple):
+    """``(Q, R)`` (PyTorch's ``torch.return_types.linalg_qr`` / ``qr``)."""
+
+    Q: Any
+    R: Any
+
+
 def as_operand(like: Any, x: Any) -> Any:
     """``x`` as a Tensor (arrays and numbers are wrapped with inferred dtypes)."""
     return x if isinstance(x, TensorBase) else like._new(x)
@@ -298,14 +313,58 @@ class TensorLinalg(TensorBase):
     def cholesky(self, upper: bool = False) -> Tensor:
         """L with A = L L^T (lower; ``upper``: U = L^T with A = U^T U) for symmetric
         positive-definite A (..., n, n), read from its lower triangle."""
-        check_square(self, "linalg.cholesky")
-        low = P.Cholesky.apply(self)
-        return low.swapaxes(-1, -2) if upper else low
+        warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will "
+                      "be removed in a future PyTorch release.", UserWarning, stacklevel=2)
+        return cholesky(self, upper)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> SvdLegacyResult:
+        """The legacy SVD: (U, S, V) with A = U diag(S) V^T (V, not Vh); ``some``: the reduced
+        U (..., m, k) and V (..., n, k); ``compute_uv=False``: U and V are zero-filled
+        (..., m, m) and (..., n, n) and only S is computed. Use ``linalg.svd``."""
+        u, s, vh = svd_parts(self, not some)
+        if not compute_uv:
+            m, n = self.shape[-2:]
+            zeros = np.zeros(self.shape[:-2] + (m, m), self.dtype)
+            return SvdLegacyResult(self._new(zeros), s, self._new(np.zeros(
+                self.shape[:-2] + (n, n), self.dtype)))
+        return SvdLegacyResult(u, s, vh.swapaxes(-1, -2))
+
+    def qr(self, some: bool = True) -> QRResult:
+        """The legacy QR: ``linalg.qr(A, 'reduced' if some else 'complete')``, with PyTorch's
+        deprecation UserWarning."""
+        warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed "
+                      "in a future PyTorch release.", UserWarning, stacklevel=2)
+        return qr_parts(self, "reduced" if some else "complete")
 
     def pinverse(self, rcond: float = 1e-15) -> Tensor:
         """The Moore-Penrose pseudo-inverse A^+ (..., n, m) of A (..., m, n), from the SVD:
         singular values at most rcond * max(S) are treated as 0."""
         return pinv(self, rtol=rcond)
+
+
+def cholesky(a: Any, upper: bool) -> Any:
+    """L (or L^T with ``upper``) of A = L L^T (``linalg.cholesky`` and the method)."""
+    check_square(a, "linalg.cholesky")
+    low = P.Cholesky.apply(a)
+    return low.swapaxes(-1, -2) if upper else low
+
+
+def qr_parts(a: Any, mode: str) -> QRResult:
+    """(Q, R) of A (..., m, n) from one ``Qr`` node ('r': an empty Q, R without gradient)."""
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.qr: The input tensor A must have at least 2 dimensions. "
+                           f"Got shape {tuple(a.shape)}")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    check_float(a, "linalg.qr")
+    m, n = a.shape[-2:]
+    if mode == "r":
+        r = np.linalg.qr(a._data, mode="r")
+        return QRResult(a._new(np.zeros((0,), a.dtype)), a._new(r))
+    k = min(m, n) if mode == "reduced" else m
+    q, r = P.unpack(P.Qr.apply(a, mode=mode), [(m, k), (k, n)])
+    return QRResult(q, r)
 
 
 def _check_bmm(op: str, b1: Any, b2: Any) -> None:
@@ -357,16 +416,20 @@ def svd_parts(a: Any, full_matrices: bool) -> tuple[Any, Any, Any]:
     return u, s, vh
 
 
-def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
-    """A^+ = V diag(1/S) U^T over the singular values S > max(atol, rtol * max(S))."""
-    u, s, vh = svd_parts(a, False)
-    sv = s.numpy()
-    top = sv.max(-1, keepdims=True) if sv.shape[-1] else np.zeros(sv.shape[:-1] + (1,))
+def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
+    """The singular values S > max(atol, rtol * max(S)) (a bool mask), with PyTorch's
+    default rtol: eps * max(m, n), or 0 when only a positive atol is given."""
+    top = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,))
     if rtol is None:
         rtol = 0.0 if atol is not None and atol > 0 else max(a.shape[-2:]) * np.finfo(
             a.dtype).eps
-    cut = np.maximum(0.0 if atol is None else atol, rtol * top)
-    keep = sv > cut
+    return s > np.maximum(0.0 if atol is None else atol, rtol * top)
+
+
+def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
+    """A^+ = V diag(1/S) U^T over the significant singular values (``significant``)."""
+    u, s, vh = svd_parts(a, False)
+    keep = significant(s._data, a, atol, rtol)
     safe = select(keep, s, np.ones((), a.dtype))
     inv_s = select(keep, 1 / safe, np.zeros((), a.dtype))
     return (vh.swapaxes(-1, -2) * inv_s[..., None, :]) @ u.swapaxes(-1, -2)

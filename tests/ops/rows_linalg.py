@@ -251,7 +251,17 @@ def _svd_gauge_free(x: Any, full: bool) -> Any:
         ..., :k, :] ** 2
 
 
+def _legacy_svd_gauge_free(x: Any, some: bool) -> Any:
+    u, s, v = x.svd(some=some)
+    k = s.shape[-1]
+    return (u[..., :k] * s[..., None, :]) @ v[..., :k].mT
+
+
 @case({"linalg.svd": lambda x: _svd_gauge_free(x, False),
+       "Tensor.svd": lambda x: _legacy_svd_gauge_free(x, True),
+       "Tensor.svd[some=False]": lambda x: _legacy_svd_gauge_free(x, False),
+       "Tensor.svd[compute_uv=False]": lambda x: x.svd(compute_uv=False).S,
+       "linalg.cond": lambda x: LA.cond(x), "linalg.cond[-2]": lambda x: LA.cond(x, -2),
        "linalg.svd[full_matrices]": lambda x: _svd_gauge_free(x, True),
        "linalg.svdvals": lambda x: LA.svdvals(x),
        "linalg.pinv": lambda x: LA.pinv(x), "Tensor.pinverse": lambda x: x.pinverse(),
@@ -264,6 +274,7 @@ def _svd(draw: Draw, form: Any) -> Any:
 
 
 @case({"linalg.qr": lambda x, mode: LA.qr(x, mode)[0],
+       "Tensor.qr": lambda x, mode: x.qr(mode == "reduced").Q,
        "linalg.qr[R]": lambda x, mode: LA.qr(x, mode).R})
 def _qr(draw: Draw, form: Any) -> Any:
     m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
@@ -273,3 +284,34 @@ def _qr(draw: Draw, form: Any) -> Any:
     v = np.arange(1.0, m + 1)
     g = np.eye(m) - 2 * np.outer(v, v) / (v @ v)
     return (lambda x: form(x, mode)), [g @ _matrix(draw, _batch(draw), m, n)]
+
+
+@case({"linalg.cond[p]": lambda x, p: LA.cond(x, p)})
+def _cond(draw: Draw, form: Any) -> Any:
+    p = draw(st.sampled_from(["fro", "nuc"]))  # (1 and inf have kinks: max of |sums|)
+    return (lambda x: form(x, p)), [_matrix(draw, _batch(draw), draw(st.integers(1, 3)))]
+
+
+@case({"linalg.vecdot": lambda x, y, d: LA.vecdot(x, y, dim=d)})
+def _vecdot(draw: Draw, form: Any) -> Any:
+    sx, sy = two_shapes(draw)
+    nd = max(len(sx), len(sy), 1)
+    d = draw(st.integers(-nd, nd - 1))
+    return (lambda x, y: form(x, y, d)), [arr(draw, sx or (1,)), arr(draw, sy)]
+
+
+@case({"linalg.matmul": LA.matmul})
+def _linalg_matmul(draw: Draw, form: Any) -> Any:
+    n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
+    return form, [arr(draw, _batch(draw) + (n, k)), arr(draw, (k, m))]
+
+
+@case({"linalg.solve_triangular": lambda a, b, up, left, unit: LA.solve_triangular(
+    a, b, upper=up, left=left, unitriangular=unit)})
+def _solve_triangular(draw: Draw, form: Any) -> Any:
+    batch, n, k = _batch(draw), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    up, left, unit = draw(st.booleans()), draw(st.booleans()), draw(st.booleans())
+    # a triangle with |diagonal| in [0.5, 2] and small off-diagonal entries
+    a = arr(draw, batch + (n, n), -0.4, 0.4) + np.eye(n) * nonzero(draw, (n,), 0.5, 2.0)
+    return (lambda a, b: form(a, b, up, left, unit)), [
+        a, arr(draw, batch + ((n, k) if left else (k, n)))]

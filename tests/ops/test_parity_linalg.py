@@ -267,6 +267,11 @@ def _svd_invariant(r: Any) -> Any:
     return (uk * (r.S ** 2)[..., None, :]) @ vk, (uk ** 2) @ (vk ** 2), r.S
 
 
+def _legacy_invariant(r: Any) -> Any:
+    k = r.S.shape[-1]
+    return (r.U[..., :k] * (r.S ** 2)[..., None, :]) @ r.V[..., :k].mT, r.S
+
+
 def _eigh_invariant(r: Any) -> Any:
     return r.eigenvalues, r.eigenvectors ** 2, (r.eigenvectors * r.eigenvalues[..., None, :]
                                                 ) @ r.eigenvectors.mT
@@ -319,6 +324,36 @@ MATRIX: list[tuple[str, list[np.ndarray], Callable[..., Any]]] = [
     ("qr complete tall values", [mat(m=4, n=2)],
      lambda L, x: tuple(t.detach() for t in L.linalg.qr(x, mode="complete"))),
     ("qr mode r", [mat(m=4, n=3)], lambda L, x: L.linalg.qr(x, mode="r")[1].detach()),
+    ("svd legacy", [mat(2, m=3, n=2)], lambda L, x: _legacy_invariant(L.svd(x))),
+    ("svd legacy some=False", [mat(m=2, n=3)],
+     lambda L, x: _legacy_invariant(x.svd(some=False))),
+    ("svd legacy no uv", [mat(m=3, n=2)], lambda L, x: tuple(L.svd(x, compute_uv=False))),
+    ("qr legacy", [mat(m=3, n=2)], lambda L, x: tuple(L.qr(x))),
+    ("qr legacy some=False", [mat(m=2, n=3)], lambda L, x: tuple(x.qr(some=False))),
+    ("cond", [mat(2, m=3)], lambda L, x: L.linalg.cond(x)),
+    ("cond wide", [mat(m=2, n=3)], lambda L, x: L.linalg.cond(x)),
+    ("cond -2", [mat(m=3)], lambda L, x: L.linalg.cond(x, -2)),
+    # (torch 2.13's backward of cond(A, 'fro') fails: an in-place op in LinalgInvEx; the
+    # registry row checks our gradient against finite differences)
+    ("cond fro", [mat(2, m=3)], lambda L, x: L.linalg.cond(x, "fro").detach()),
+    ("cond nuc", [mat(m=3)], lambda L, x: L.linalg.cond(x, "nuc")),
+    ("cond inf", [mat(m=3)], lambda L, x: L.linalg.cond(x, float("inf")).detach()),
+    ("cond singular", [np.stack([np.eye(2), np.zeros((2, 2))])],
+     lambda L, x: L.linalg.cond(x, 1).detach()),
+    ("vecdot", [u(2, 3), u(3)], lambda L, x, y: L.linalg.vecdot(x, y)),
+    ("vecdot dim", [u(3, 2), u(3, 1)], lambda L, x, y: L.linalg.vecdot(x, y, dim=0)),
+    ("linalg.matmul", [u(2, 3, 4), u(4)], lambda L, x, y: L.linalg.matmul(x, y)),
+    ("solve_triangular lower", [np.tril(mat(m=3)) + 3 * np.eye(3), u(3, 2)],
+     lambda L, a, b: L.linalg.solve_triangular(a, b, upper=False)),
+    ("solve_triangular upper right", [mat(2, m=3) + 3 * np.eye(3), u(2, 4, 3)],
+     lambda L, a, b: L.linalg.solve_triangular(a, b, upper=True, left=False)),
+    ("solve_triangular unit broadcast", [mat(m=3), u(2, 3, 1)],
+     lambda L, a, b: L.linalg.solve_triangular(a, b, upper=False, unitriangular=True)),
+    ("matrix_rank", [np.stack([np.outer(u(3), u(4)), u(3, 4)])],
+     lambda L, x: L.linalg.matrix_rank(x)),
+    ("matrix_rank atol rtol", [mat(m=3)],
+     lambda L, x: (L.linalg.matrix_rank(x, atol=1.0), L.linalg.matrix_rank(x, rtol=0.5),
+                   L.linalg.matrix_rank(x, atol=0.1, rtol=0.5))),
     ("matrix_norm nuc", [mat(2, m=3, n=2)], lambda L, x: L.linalg.matrix_norm(x, "nuc")),
     ("matrix_norm 2", [mat(m=3, n=4)], lambda L, x: L.linalg.matrix_norm(x, 2, keepdim=True)),
     ("matrix_norm -2 dims", [mat(2, m=3)],
@@ -372,6 +407,14 @@ def test_empty_matrices_match_torch() -> None:
                lambda L, x: L.linalg.cholesky(x), lambda L, x: L.linalg.slogdet(x),
                lambda L, x: L.linalg.svdvals(x), lambda L, x: L.linalg.eigvalsh(x)):
         check(fn, e)
+
+
+def test_deprecated_forms_warn_as_torch() -> None:
+    a = tg.tensor(mat(m=3, sym=True, pos=True))
+    with pytest.warns(UserWarning, match="cholesky is deprecated"):
+        a.cholesky()
+    with pytest.warns(UserWarning, match="qr is deprecated"):
+        tg.qr(a)
 
 
 def test_named_tuples_and_result_fields() -> None:
@@ -455,6 +498,12 @@ ERRORS: list[tuple[str, Callable[..., Any]]] = [
     ("matrix_norm 1-D", lambda L, x: L.linalg.matrix_norm(x[0], 2)),
     ("matrix_norm same dims", lambda L, x: L.linalg.matrix_norm(x, "fro", dim=(0, 0))),
     ("matrix_norm bad ord", lambda L, x: L.linalg.matrix_norm(x, 3)),
+    ("solve_triangular 1-D B", lambda L, x: L.linalg.solve_triangular(x, x[0], upper=True)),
+    ("solve_triangular no upper", lambda L, x: L.linalg.solve_triangular(x, x)),
+    ("vecdot ints", lambda L, x: L.linalg.vecdot(x.long(), x.long())),
+    ("vecdot dtypes", lambda L, x: L.linalg.vecdot(x, x.float())),
+    ("cond fro not square", lambda L, x: L.linalg.cond(x[:2], "fro")),
+    ("matrix_rank 1-D", lambda L, x: L.linalg.matrix_rank(x[0])),
     ("qr mode", lambda L, x: L.linalg.qr(x, mode="full")),
     ("qr 1-D", lambda L, x: L.linalg.qr(x[0])),
     ("qr complete tall backward", lambda L, x: L.linalg.qr(x[:, :2].requires_grad_(),
