@@ -14,12 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._shapes import normalize_one_axis
-from .ops.decomp import LinAlgError, check_float, check_square
-from .tensor import Tensor
-from .tensor_elementwise import select
-from .tensor_indexing import vector_norm as _vector_norm
-from .tensor_linalg import (
+from ._linalg_parts import (
     QRResult,
     SlogdetResult,
     linalg_cross,
@@ -28,9 +23,14 @@ from .tensor_linalg import (
     significant,
     svd_parts,
 )
-from .tensor_linalg import cholesky as _cholesky
-from .tensor_linalg import matrix_power as _matrix_power
-from .tensor_linalg import pinv as _pinv
+from ._linalg_parts import cholesky as _cholesky
+from ._linalg_parts import matrix_power as _matrix_power
+from ._linalg_parts import pinv as _pinv
+from ._shapes import normalize_one_axis
+from .ops.decomp import LinAlgError, check_float, check_square
+from .tensor import Tensor
+from .tensor_elementwise import select
+from .tensor_indexing import vector_norm as _vector_norm
 
 
 def _as_tensor(x: Any) -> Tensor:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ._linalg_parts import tensordot as _tensordot
 from ._shapes import normalize_one_axis
 from .dtypes import get_default_dtype
 from .function import TensorBase
@@ -18,7 +19,6 @@ from .linalg import chain_product
 from .tensor import Tensor
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm
-from .tensor_linalg import tensordot as _tensordot
 
 
 def _as_tensor(x: Any) -> Any:
