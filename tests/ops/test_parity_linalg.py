@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_nn as tg
-from tinygrad_nn.testing import strategies as tst
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
@@ -214,7 +213,6 @@ def test_float32_stays_float32() -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_tensordot_matches_torch_for_any_contraction(data: Any) -> None:
-    sa = data.draw(tst.arrays(shape=(0,), elements=(0.0, 1.0))).shape  # (unused: a draw)
     sa = tuple(data.draw(st.lists(st.integers(1, 3), max_size=3)))
     k = data.draw(st.integers(0, len(sa)))
     da = data.draw(st.permutations(range(len(sa))))[:k]
@@ -237,8 +235,6 @@ def test_chain_matmul_warns_and_cross_without_dim_warns() -> None:
 def test_multi_dot_picks_the_cheap_order() -> None:
     a, b, c = tg.tensor(u(10, 100)), tg.tensor(u(100, 5)), tg.tensor(u(5, 50))
     out = tg.linalg.multi_dot([a, b, c])
-    first = out.grad_fn  # (a @ b) @ c: the last product's left input is a product
-    assert first is None or True
     np.testing.assert_allclose(out.numpy(), a.numpy() @ b.numpy() @ c.numpy(), rtol=1e-10)
     x = tg.tensor(u(10, 100), requires_grad=True)
     y = tg.linalg.multi_dot([x, b, c])
