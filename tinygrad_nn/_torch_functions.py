@@ -37,6 +37,7 @@ METHOD_FORMS = (
     "median", "var_mean", "std_mean", "count_nonzero", "unbind", "movedim", "hardtanh",
     "dot", "vdot", "mv", "inner", "cross", "kron", "baddbmm", "addmv", "addbmm", "addr",
     "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "pinverse", "svd", "qr",
+    "matrix_exp",
 )
 
 

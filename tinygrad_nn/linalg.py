@@ -198,6 +198,11 @@ def pinv(A: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False)
     return _pinv(_as_tensor(A), atol=atol, rtol=rtol, hermitian=hermitian)
 
 
+def matrix_exp(A: Any) -> Tensor:
+    """exp(A) = sum_k A^k / k! for square A (..., n, n)."""
+    return _as_tensor(A).matrix_exp()
+
+
 def matrix_rank(A: Any, *, atol: Any = None, rtol: Any = None,
                 hermitian: bool = False) -> Tensor:
     """The number of singular values of A (..., m, n) above max(atol, rtol * max(S)) ->
@@ -335,6 +340,6 @@ def chain_product(mats: list[Any]) -> Any:
 
 
 __all__ = ["EighResult", "LinAlgError", "QRResult", "SvdResult", "cholesky", "cond", "cross",
-           "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm", "matrix_power",
+           "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
            "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
            "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]

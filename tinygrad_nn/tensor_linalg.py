@@ -196,6 +196,12 @@ class TensorLinalg(TensorBase):
                       "be removed in a future PyTorch release.", UserWarning, stacklevel=2)
         return cholesky(self, upper)
 
+    def matrix_exp(self) -> Tensor:
+        """exp(A) = sum_k A^k / k! for square A (..., n, n) (scaling and squaring with a
+        degree-13 Pade approximant)."""
+        check_square(self, "linalg.matrix_exp")
+        return P.MatrixExp.apply(self)
+
     def svd(self, some: bool = True, compute_uv: bool = True) -> SvdLegacyResult:
         """The legacy SVD: (U, S, V) with A = U diag(S) V^T (V, not Vh); ``some``: the reduced
         U (..., m, k) and V (..., n, k); ``compute_uv=False``: U and V are zero-filled

@@ -315,3 +315,9 @@ def _solve_triangular(draw: Draw, form: Any) -> Any:
     a = arr(draw, batch + (n, n), -0.4, 0.4) + np.eye(n) * nonzero(draw, (n,), 0.5, 2.0)
     return (lambda a, b: form(a, b, up, left, unit)), [
         a, arr(draw, batch + ((n, k) if left else (k, n)))]
+
+
+@case({"Tensor.matrix_exp": lambda x: x.matrix_exp(), "linalg.matrix_exp": LA.matrix_exp})
+def _matrix_exp(draw: Draw, form: Any) -> Any:
+    n = draw(st.integers(1, 3))
+    return form, [arr(draw, _batch(draw) + (n, n), -1.5, 1.5)]
