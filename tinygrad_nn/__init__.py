@@ -61,6 +61,14 @@ from .dtypes import get_default_dtype, set_default_dtype
 from .function import Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .linalg_functions import (
+    cdist,
+    chain_matmul,
+    cumulative_trapezoid,
+    tensordot,
+    trapezoid,
+    trapz,
+)
 from .tensor import Device, Tensor, device
 from .tensor_autograd import grad
 from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
@@ -158,4 +166,10 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    "cdist",
+    "chain_matmul",
+    "cumulative_trapezoid",
+    "tensordot",
+    "trapezoid",
+    "trapz",
 ]

@@ -20,6 +20,7 @@ from .tensor_autograd import TensorAutograd
 from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
+from .tensor_linalg import TensorLinalg
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
 
@@ -110,6 +111,7 @@ class Tensor(
     TensorMovement,
     TensorIndexingOps,
     TensorInPlace,
+    TensorLinalg,
     TensorAutograd,
 ):
     """An n-dimensional array that records the ops computing it (define-by-run).

@@ -1,5 +1,18 @@
 """Primitive ops: each a small ``Function`` with forward and backward side by side."""
 
+from .decomp import (
+    Cholesky,
+    Det,
+    Eigh,
+    Inv,
+    LinAlgError,
+    LogAbsDet,
+    MatrixExp,
+    Qr,
+    Solve,
+    Svd,
+    unpack,
+)
 from .elementwise import (
     Abs,
     Add,
@@ -44,6 +57,17 @@ from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, Prod
 
 __all__ = [
+    "Cholesky",
+    "Det",
+    "Eigh",
+    "Inv",
+    "LinAlgError",
+    "LogAbsDet",
+    "MatrixExp",
+    "Qr",
+    "Solve",
+    "Svd",
+    "unpack",
     "Abs",
     "Add",
     "BinaryCrossEntropy",

@@ -1,0 +1,249 @@
+"""Composites behind the products and matrix functions (the Tensor methods of
+``tensor_linalg``, ``linalg`` and ``linalg_functions`` call them): argument checks with
+PyTorch's error classes, tensordot, matrix_power, cross, and the SVD / QR / Cholesky front
+ends of the ``ops/decomp.py`` primitives. Written with Tensor methods only (rule 6).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import ops as P
+from ._shapes import normalize_one_axis
+from .function import TensorBase
+from .ops.decomp import check_float, check_square
+from .tensor_elementwise import select
+
+
+class SlogdetResult(NamedTuple):
+    """``(sign, logabsdet)`` of ``slogdet`` (PyTorch's ``torch.return_types.slogdet``)."""
+
+    sign: Any
+    logabsdet: Any
+
+
+class SvdLegacyResult(NamedTuple):
+    """``(U, S, V)`` of the legacy ``svd`` (PyTorch's ``torch.return_types.svd``)."""
+
+    U: Any
+    S: Any
+    V: Any
+
+
+class QRResult(NamedTuple):
+    """``(Q, R)`` (PyTorch's ``torch.return_types.linalg_qr`` / ``qr``)."""
+
+    Q: Any
+    R: Any
+
+
+def as_operand(like: Any, x: Any) -> Any:
+    """``x`` as a Tensor (arrays and numbers are wrapped with inferred dtypes)."""
+    return x if isinstance(x, TensorBase) else like._new(x)
+
+
+def dtype_name(dt: Any) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "bool": "Bool", "float16": "Half"}.get(str(dt), str(dt))
+
+
+def same_dtypes(op: str, *xs: Any) -> None:
+    """PyTorch's products refuse operands of different dtypes (no promotion)."""
+    if len({x.dtype for x in xs}) > 1:
+        raise RuntimeError(f"{op}: expected all operands to have the same dtype, got "
+                           f"{', '.join(dtype_name(x.dtype) for x in xs)}")
+
+
+class DimensionError(RuntimeError, IndexError):
+    """An operand of the wrong number of dimensions (PyTorch raises RuntimeError or, for
+    some ops, IndexError; this is both)."""
+
+
+def _need_ndim(op: str, x: Any, ndim: int, what: str) -> None:
+    if x.ndim != ndim:
+        raise DimensionError(f"{op}: expected {what} to be {ndim}-D, but got {x.ndim}-D "
+                           f"(shape {tuple(x.shape)})")
+
+
+def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
+    """beta * c + alpha * prod with c broadcast to prod's shape; beta = 0 ignores c (NaN and
+    inf in it included, PyTorch's rule)."""
+    shape = tuple(prod.shape)
+    try:
+        ok = np.broadcast_shapes(tuple(c.shape), shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise RuntimeError(f"{op}: input of shape {tuple(c.shape)} does not broadcast to the "
+                           f"product's shape {shape}")
+    if c.dtype.kind in "iub" and any(isinstance(s, float) for s in (beta, alpha)):
+        raise RuntimeError(f"{op}: For integral input tensors, argument beta / alpha must "
+                           f"not be a floating point number (got beta={beta}, alpha={alpha})")
+    out = prod if alpha == 1 else prod * alpha
+    if beta == 0:
+        return out
+    return out + (c if beta == 1 else c * beta)
+
+
+def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
+    """sum over the contracted axes of a and b (``dims``: the last n of a with the first n
+    of b, or a pair of axis lists); the result has a's free axes, then b's.
+
+    Computed as one matrix product of the permuted, reshaped operands (BLAS speed)."""
+    if isinstance(dims, TensorBase):
+        dims = dims._data.tolist()
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot: dims={dims} exceeds the operands' dimensions "
+                               f"({a.ndim} and {b.ndim})")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        try:
+            da, db = (list(d._data.tolist() if isinstance(d, TensorBase) else d)
+                      for d in dims)
+        except (TypeError, ValueError):
+            raise TypeError(f"tensordot(): dims must be an int or a pair of lists of ints, "
+                            f"got {dims!r}") from None
+    if len(da) != len(db):
+        raise RuntimeError(f"both dimension lists should have same length, got {da} and {db}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"tensordot: both inputs should have same dtype, got "
+                           f"{dtype_name(a.dtype)} and {dtype_name(b.dtype)}")
+    da = [normalize_one_axis(d, a.ndim, "tensordot") for d in da]
+    db = [normalize_one_axis(d, b.ndim, "tensordot") for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[i]} in dim {i} and second has size {b.shape[j]} "
+                               f"in dim {j}")
+    fa = [d for d in range(a.ndim) if d not in da]
+    fb = [d for d in range(b.ndim) if d not in db]
+    k = math.prod(a.shape[d] for d in da)
+    out_shape = tuple(a.shape[d] for d in fa) + tuple(b.shape[d] for d in fb)
+    left = a.permute(*fa, *da).reshape(-1, k) if a.ndim else a.reshape(1, 1)
+    right = b.permute(*db, *fb).reshape(k, -1) if b.ndim else b.reshape(1, 1)
+    return (left @ right).reshape(out_shape)
+
+
+def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
+    """A^n by repeated squaring (n < 0: the inverse's power, n = 0: the identity)."""
+    if a.ndim < 2:
+        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
+    if a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are "
+                           f"{a.shape[-2]} by {a.shape[-1]} matrices")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"{op}: n must be an int, got {type(n).__name__}")
+    if n == 0:  # the identity, with a zero gradient (PyTorch's result requires grad too)
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        return select(np.ones(a.shape, bool), eye, a)
+    if n < 0:
+        check_float(a, "linalg.inv")
+        a, n = P.Inv.apply(a), -n
+    result, base = None, a
+    while True:  # binary exponentiation: about log2(n) products
+        if n & 1:
+            result = base if result is None else result @ base
+        n >>= 1
+        if not n:
+            break
+        base = base @ base
+    return result * 1 if result is a else result  # a new tensor, never the input itself
+
+
+def cholesky(a: Any, upper: bool) -> Any:
+    """L (or L^T with ``upper``) of A = L L^T (``linalg.cholesky`` and the method)."""
+    check_square(a, "linalg.cholesky")
+    low = P.Cholesky.apply(a)
+    return low.swapaxes(-1, -2) if upper else low
+
+
+def qr_parts(a: Any, mode: str) -> QRResult:
+    """(Q, R) of A (..., m, n) from one ``Qr`` node ('r': an empty Q, R without gradient)."""
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.qr: The input tensor A must have at least 2 dimensions. "
+                           f"Got shape {tuple(a.shape)}")
+    if mode not in ("reduced", "complete", "r"):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
+                           "'reduced' (default), 'r', or 'complete'")
+    check_float(a, "linalg.qr")
+    m, n = a.shape[-2:]
+    if mode == "r":
+        r = np.linalg.qr(a._data, mode="r")
+        return QRResult(a._new(np.zeros((0,), a.dtype)), a._new(r))
+    k = min(m, n) if mode == "reduced" else m
+    q, r = P.unpack(P.Qr.apply(a, mode=mode), [(m, k), (k, n)])
+    return QRResult(q, r)
+
+
+def check_bmm(op: str, b1: Any, b2: Any) -> None:
+    _need_ndim(op, b1, 3, "batch1")
+    _need_ndim(op, b2, 3, "batch2")
+    if b2.shape[:2] != (b1.shape[0], b1.shape[2]):
+        raise RuntimeError(f"{op}: Expected size for first two dimensions of batch2 tensor "
+                           f"to be: [{b1.shape[0]}, {b1.shape[2]}] but got: "
+                           f"[{b2.shape[0]}, {b2.shape[1]}].")
+
+
+_ROT1, _ROT2 = np.array([1, 2, 0]), np.array([2, 0, 1])
+
+
+def cross_along(x: Any, y: Any, dim: int) -> Any:
+    """(x1 y2 - x2 y1, x2 y0 - x0 y2, x0 y1 - x1 y0) along ``dim`` of size 3."""
+    if x.ndim != y.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = normalize_one_axis(dim, max(x.ndim, 1), "cross")
+    if x.shape[d] != 3 or y.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{x.shape[d]} and {y.shape[d]}")
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"linalg.cross: expected both inputs to have the same dtype, got "
+                           f"{dtype_name(x.dtype)} and {dtype_name(y.dtype)}")
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    x = x if x.shape == shape else x.expand(shape)
+    y = y if y.shape == shape else y.expand(shape)
+    return (x.index_select(d, _ROT1) * y.index_select(d, _ROT2)
+            - x.index_select(d, _ROT2) * y.index_select(d, _ROT1))
+
+
+def linalg_cross(x: Any, y: Any, dim: int = -1) -> Any:
+    """``torch.linalg.cross``: the cross product along ``dim`` (default the last)."""
+    return cross_along(x, as_operand(x, y), dim)
+
+
+def svd_parts(a: Any, full_matrices: bool) -> tuple[Any, Any, Any]:
+    """(U, S, Vh) of A (..., m, n), from one ``Svd`` node."""
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.svd: The input tensor A must have at least 2 dimensions. "
+                           f"Got shape {tuple(a.shape)}")
+    check_float(a, "linalg.svd")
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    mu, nv = (m, n) if full_matrices else (k, k)
+    u, s, vh = P.unpack(P.Svd.apply(a, full_matrices=full_matrices),
+                        [(m, mu), (k,), (nv, n)])
+    return u, s, vh
+
+
+def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
+    """The singular values S > max(atol, rtol * max(S)) (a bool mask), with PyTorch's
+    default rtol: eps * max(m, n), or 0 when only a positive atol is given."""
+    top = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,))
+    if rtol is None:
+        rtol = 0.0 if atol is not None and atol > 0 else max(a.shape[-2:]) * np.finfo(
+            a.dtype).eps
+    return s > np.maximum(0.0 if atol is None else atol, rtol * top)
+
+
+def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
+    """A^+ = V diag(1/S) U^T over the significant singular values (``significant``)."""
+    u, s, vh = svd_parts(a, False)
+    keep = significant(s._data, a, atol, rtol)
+    safe = select(keep, s, np.ones((), a.dtype))
+    inv_s = select(keep, 1 / safe, np.zeros((), a.dtype))
+    return (vh.swapaxes(-1, -2) * inv_s[..., None, :]) @ u.swapaxes(-1, -2)

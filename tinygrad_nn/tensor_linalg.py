@@ -1,0 +1,227 @@
+"""Products and matrix functions of Tensor (a mixin): dot, mv, inner, cross, kron, the
+``add*`` products, matrix_power, det / inverse / slogdet / logdet / cholesky / pinverse, and
+the legacy svd / qr.
+
+The products are composites of ``@``, ``*`` and sums (rule 6), so their gradients of any
+order come from ``MatMul`` and the elementwise ops; the matrix functions call the
+primitives of ``ops/decomp.py``. Argument checks and error classes follow PyTorch 2.x
+(the shared pieces live in ``_linalg_parts``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import ops as P
+from ._linalg_parts import (
+    QRResult,
+    SlogdetResult,
+    SvdLegacyResult,
+    as_operand,
+    check_bmm,
+    cholesky,
+    cross_along,
+    dtype_name,
+    matrix_power,
+    pinv,
+    qr_parts,
+    same_dtypes,
+    scaled_sum,
+    svd_parts,
+    tensordot,
+)
+from .function import TensorBase
+from .ops.decomp import check_square
+from .tensor_elementwise import select
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class TensorLinalg(TensorBase):
+    """Products and matrix functions of every Tensor (ops/decomp.py; a mixin)."""
+
+    __slots__ = ()
+
+    # -- products ---------------------------------------------------------------------
+    def dot(self, tensor: Any) -> Tensor:
+        """sum_i x_i y_i of two 1-D tensors of one size and dtype -> 0-d."""
+        y = as_operand(self, tensor)
+        if self.ndim != 1 or y.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {y.ndim}D "
+                               "tensors")
+        if self.dtype != y.dtype:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                               f"{dtype_name(self.dtype)} and {dtype_name(y.dtype)}")
+        if self.shape != y.shape:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] "
+                               f"and src [{y.shape[0]}] to have the same number of elements")
+        if self.dtype == np.bool_:
+            raise NotImplementedError('"dot" not implemented for \'Bool\'')
+        return self @ y
+
+    def vdot(self, other: Any) -> Tensor:
+        """sum_i conj(x_i) y_i of two 1-D tensors (real tensors: ``dot``) -> 0-d."""
+        return self.dot(other)
+
+    def mv(self, vec: Any) -> Tensor:
+        """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+        v = as_operand(self, vec)
+        if self.ndim != 2 or v.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, "
+                               f"{v.ndim}")
+        if self.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got mat ({self.shape[0]}x{self.shape[1]}), "
+                               f"vec ({v.shape[0]})")
+        same_dtypes("mv", self, v)
+        return self @ v
+
+    def inner(self, other: Any) -> Tensor:
+        """sum over the last axis of x and y: (*a, k), (*b, k) -> (*a, *b) (a 0-d operand
+        multiplies)."""
+        y = as_operand(self, other)
+        if self.ndim == 0 or y.ndim == 0:
+            return self * y
+        if self.shape[-1] != y.shape[-1]:
+            raise RuntimeError(f"inner() the last dimension must match on both input tensors "
+                               f"but got shapes {list(self.shape)} and {list(y.shape)}")
+        if self.dtype != y.dtype:
+            raise RuntimeError(f"inner: both inputs should have same dtype, got "
+                               f"{dtype_name(self.dtype)} and {dtype_name(y.dtype)}")
+        return tensordot(self, y, ([-1], [-1]))
+
+    def cross(self, other: Any, dim: int | None = None) -> Tensor:
+        """The cross product along ``dim`` (size 3) of x and y (broadcast, same ndim).
+
+        ``dim=None`` is PyTorch's deprecated default: the first axis of size 3 (with a
+        UserWarning); ``linalg.cross`` defaults to the last axis."""
+        y = as_operand(self, other)
+        if dim is None:
+            warnings.warn("Using torch.cross without specifying the dim arg is deprecated. "
+                          "Please either pass the dim explicitly or simply use "
+                          "torch.linalg.cross.", UserWarning, stacklevel=2)
+            shape = np.broadcast_shapes(self.shape, y.shape) if self.ndim == y.ndim else ()
+            dim = next((i for i, s in enumerate(shape) if s == 3), None)
+            if dim is None:
+                raise RuntimeError("no dimension of size 3 in input")
+        return cross_along(self, y, dim)
+
+    def kron(self, other: Any) -> Tensor:
+        """Kronecker product: out[i*B + j] = x[i] y[j] on every axis; (a,) x (b,) -> (a*b,),
+        the shorter shape padded with leading 1s."""
+        x: Any = self
+        y = as_operand(self, other)
+        nd = max(x.ndim, y.ndim)
+        sa = (1,) * (nd - self.ndim) + tuple(self.shape)
+        sb = (1,) * (nd - y.ndim) + tuple(y.shape)
+        xa = x.reshape(tuple(v for s in sa for v in (s, 1)))
+        yb = y.reshape(tuple(v for s in sb for v in (1, s)))
+        return (xa * yb).reshape(tuple(p * q for p, q in zip(sa, sb)))
+
+    def addmv(self, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * (mat @ vec); mat (n, m), vec (m,), x broadcast to (n,)."""
+        m, v = as_operand(self, mat), as_operand(self, vec)
+        if m.ndim != 2 or v.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {m.ndim}, "
+                               f"{v.ndim}")
+        if m.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({tuple(self.shape)}), mat "
+                               f"({m.shape[0]}x{m.shape[1]}), vec ({v.shape[0]})")
+        same_dtypes("addmv", self, m, v)
+        return scaled_sum("addmv", self, m @ v, beta, alpha)
+
+    def addr(self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * outer(vec1, vec2); vec1 (n,), vec2 (m,), x broadcast to (n, m)."""
+        v1, v2 = as_operand(self, vec1), as_operand(self, vec2)
+        for name, v in (("vec1", v1), ("vec2", v2)):
+            if v.ndim != 1:
+                raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
+        same_dtypes("addr", self, v1, v2)
+        return scaled_sum("addr", self, v1.reshape(-1, 1) * v2.reshape(1, -1), beta, alpha)
+
+    def baddbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * (batch1 @ batch2); (b, n, k) @ (b, k, m), x broadcast to
+        (b, n, m)."""
+        b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
+        check_bmm("baddbmm", b1, b2)
+        same_dtypes("baddbmm", self, b1, b2)
+        return scaled_sum("baddbmm", self, b1 @ b2, beta, alpha)
+
+    def addbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """beta * x + alpha * sum_b batch1[b] @ batch2[b]; (b, n, k), (b, k, m), x broadcast
+        to (n, m)."""
+        b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
+        check_bmm("addbmm", b1, b2)
+        same_dtypes("addbmm", self, b1, b2)
+        prod = tensordot(b1.permute(1, 0, 2), b2, ([1, 2], [0, 1]))  # one (n, b*k) @ (b*k, m)
+        return scaled_sum("addbmm", self, prod, beta, alpha)
+
+    def matrix_power(self, n: int) -> Tensor:
+        """A^n for square matrices (..., k, k); n = 0 gives the identity, n < 0 the power of
+        the inverse."""
+        return matrix_power(self, n, "linalg.matrix_power")
+
+    # -- matrix functions -------------------------------------------------------------
+    def det(self) -> Tensor:
+        """det(A) for A (..., n, n) -> (...). The gradient is the cofactor matrix, also at a
+        singular A (where PyTorch 2.13 returns zeros, pytorch/pytorch#104675)."""
+        check_square(self, "linalg.det")
+        return P.Det.apply(self)
+
+    def inverse(self) -> Tensor:
+        """A^-1 for A (..., n, n); a singular A raises ``linalg.LinAlgError``."""
+        check_square(self, "linalg.inv")
+        return P.Inv.apply(self)
+
+    def slogdet(self) -> SlogdetResult:
+        """(sign, log|det A|) for A (..., n, n): a named tuple; singular A gives (0, -inf).
+        Only logabsdet carries a gradient."""
+        check_square(self, "linalg.slogdet")
+        sign = np.linalg.slogdet(self._data)[0]
+        return SlogdetResult(self._new(np.asarray(sign, dtype=self.dtype)),
+                             P.LogAbsDet.apply(self))
+
+    def logdet(self) -> Tensor:
+        """log det(A) for A (..., n, n): NaN where det < 0, -inf where det = 0."""
+        sign, logabs = self.slogdet()
+        return select(sign.numpy() < 0, np.array(np.nan, dtype=self.dtype), logabs)
+
+    def cholesky(self, upper: bool = False) -> Tensor:
+        """L with A = L L^T (lower; ``upper``: U = L^T with A = U^T U) for symmetric
+        positive-definite A (..., n, n), read from its lower triangle."""
+        warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will "
+                      "be removed in a future PyTorch release.", UserWarning, stacklevel=2)
+        return cholesky(self, upper)
+
+    def matrix_exp(self) -> Tensor:
+        """exp(A) = sum_k A^k / k! for square A (..., n, n) (scaling and squaring with a
+        degree-13 Pade approximant)."""
+        check_square(self, "linalg.matrix_exp")
+        return P.MatrixExp.apply(self)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> SvdLegacyResult:
+        """The legacy SVD: (U, S, V) with A = U diag(S) V^T (V, not Vh); ``some``: the reduced
+        U (..., m, k) and V (..., n, k); ``compute_uv=False``: U and V are zero-filled
+        (..., m, m) and (..., n, n) and only S is computed. Use ``linalg.svd``."""
+        u, s, vh = svd_parts(self, not some)
+        if not compute_uv:
+            m, n = self.shape[-2:]
+            zeros = np.zeros(self.shape[:-2] + (m, m), self.dtype)
+            return SvdLegacyResult(self._new(zeros), s, self._new(np.zeros(
+                self.shape[:-2] + (n, n), self.dtype)))
+        return SvdLegacyResult(u, s, vh.swapaxes(-1, -2))
+
+    def qr(self, some: bool = True) -> QRResult:
+        """The legacy QR: ``linalg.qr(A, 'reduced' if some else 'complete')``, with PyTorch's
+        deprecation UserWarning."""
+        warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed "
+                      "in a future PyTorch release.", UserWarning, stacklevel=2)
+        return qr_parts(self, "reduced" if some else "complete")
+
+    def pinverse(self, rcond: float = 1e-15) -> Tensor:
+        """The Moore-Penrose pseudo-inverse A^+ (..., n, m) of A (..., m, n), from the SVD:
+        singular values at most rcond * max(S) are treated as 0."""
+        return pinv(self, rtol=rcond)
