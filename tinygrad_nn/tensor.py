@@ -20,6 +20,7 @@ from .tensor_autograd import TensorAutograd
 from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
+from .tensor_math import TensorMath
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
 
@@ -105,6 +106,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
 
 
 class Tensor(
+    TensorMath,
     TensorElementwise,
     TensorReduce,
     TensorMovement,

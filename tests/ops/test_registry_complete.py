@@ -74,6 +74,11 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.from_numpy", "tinygrad_nn.as_tensor", "tinygrad_nn.is_tensor",
     "tinygrad_nn.is_floating_point", "tinygrad_nn.equal", "tinygrad_nn.allclose",
     "tinygrad_nn.isclose", "tinygrad_nn.set_default_device", "tinygrad_nn.get_default_device",
+    # elem helper: bool results (predicates, logical ops, closeness), and heaviside (PyTorch
+    # defines no derivative for it)
+    "Tensor.isinf", "Tensor.isfinite", "Tensor.isposinf", "Tensor.isneginf", "Tensor.signbit",
+    "Tensor.logical_not", "Tensor.logical_and", "Tensor.logical_or", "Tensor.logical_xor",
+    "Tensor.isclose", "Tensor.allclose", "Tensor.equal", "Tensor.heaviside",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them
