@@ -121,8 +121,18 @@ class TensorMath(TensorElementwise):
                                neginf=info.min if neginf is None else neginf)
         return select(np.isfinite(x), self, filled.astype(x.dtype, copy=False))
 
-    absolute = TensorElementwise.abs
-    negative = TensorElementwise.neg
+    def absolute(self) -> Tensor:
+        """|x| (``abs``); bool tensors are refused, as PyTorch refuses them."""
+        if self._data.dtype.kind == "b":
+            raise _not_for("abs_cpu", self.dtype)
+        return self.abs()
+
+    def negative(self) -> Tensor:
+        """-x (``neg``); bool tensors are refused (use ``logical_not``), as PyTorch."""
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported; "
+                               "use the `~` or logical_not() operator instead")
+        return self.neg()
 
     # -- predicates (bool results, no gradient) -----------------------------------------
     def _predicate(self, fn: Any) -> Tensor:
@@ -216,13 +226,22 @@ class TensorMath(TensorElementwise):
     def clamp_min(self, min: Any) -> Tensor:  # noqa: A002 - PyTorch's name
         """max(x, min), broadcast, at the promoted dtype (int tensor, 0.5 -> float32);
         gradient 1 where x >= min (to a Tensor min where it wins)."""
-        rt = result_type(_operand(self), _operand(min))
-        return _cast(self, rt).clip(_cast(min, rt), None)
+        return self._clamp_one_side(min, True)
+
+    def _clamp_one_side(self, bound: Any, lower: bool) -> Tensor:
+        rt = result_type(_operand(self), _operand(bound))
+        x, b = _cast(self, rt), _cast(bound, rt)
+        if not (isinstance(b, TensorBase) and b.requires_grad):
+            return x.clip(b, None) if lower else x.clip(None, b)
+        # PyTorch's rule: the gradient goes to x where x >= min (x <= max), to the bound
+        # where x < min (x > max), to neither where either is NaN
+        xd, bd = x._data, b._data
+        keep, take = (xd >= bd, xd < bd) if lower else (xd <= bd, xd > bd)
+        return select(keep, x, select(take, b, x.detach()))  # type: ignore[attr-defined]
 
     def clamp_max(self, max: Any) -> Tensor:  # noqa: A002 - PyTorch's name
         """min(x, max), broadcast, at the promoted dtype; gradient 1 where x <= max."""
-        rt = result_type(_operand(self), _operand(max))
-        return _cast(self, rt).clip(None, _cast(max, rt))
+        return self._clamp_one_side(max, False)
 
     # -- trigonometric, hyperbolic, logarithmic (integer and bool inputs give floats) ----
     def tan(self) -> Tensor:
@@ -328,6 +347,9 @@ class TensorMath(TensorElementwise):
     def fmod(self, other: Any) -> Tensor:
         """x - trunc(x / other) * other: C's remainder, with the sign of x (``remainder``
         has the divisor's). Integer division by zero raises RuntimeError, as PyTorch."""
+        rt = result_type(_operand(self), _operand(other))
+        if rt.kind == "b":
+            raise _not_for("fmod_cpu", rt)
         out = binary(P.Fmod, self, other)
         if out.dtype.kind in "iu" and np.any(np.asarray(data_of(other)) == 0):
             raise RuntimeError("fmod: ZeroDivisionError (an integer divisor is 0)")
@@ -349,14 +371,13 @@ class TensorMath(TensorElementwise):
 
     def heaviside(self, values: Any) -> Tensor:
         """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (NaN gives 0, as PyTorch);
-        values must be a tensor of x's dtype. No gradient."""
+        values must be a tensor of x's dtype. Backward raises (PyTorch defines no derivative)."""
         _need_tensor("heaviside", "values", values)
         v = np.asarray(data_of(values))
         if v.dtype != self.dtype:
             raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
                                f"dtypes (got {self.dtype} and {v.dtype})")
-        x = self._data
-        return self._new(np.where(x == 0, v, x > 0).astype(x.dtype, copy=False))
+        return P.Heaviside.apply(self, values)
 
     def float_power(self, exponent: Any) -> Tensor:
         """x ** exponent computed in float64 (the result is float64 whatever the inputs)."""
@@ -385,7 +406,12 @@ class TensorMath(TensorElementwise):
             if tol < 0:
                 raise RuntimeError(f"isclose: {name} must be greater than or equal to zero, "
                                    f"but got {tol}")
-        return self._new(np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+        try:
+            close = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        except ValueError:
+            raise RuntimeError(f"isclose: shapes {a.shape} and {b.shape} cannot be broadcast "
+                               "together") from None
+        return self._new(np.asarray(close))
 
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
                  equal_nan: bool = False) -> bool:

@@ -44,6 +44,7 @@ from .elementwise_math import (
     FMax,
     FMin,
     Fmod,
+    Heaviside,
     Hypot,
     Log2,
     Log10,
@@ -147,4 +148,5 @@ __all__ = [
     "Tan",
     "Trunc",
     "Xlogy",
+    "Heaviside",
 ]

@@ -39,7 +39,7 @@ def _zeros(g: Any) -> Any:
 
 
 class Floor(Function):
-    fn = staticmethod(np.floor)
+    fn: Any = staticmethod(np.floor)
 
     @classmethod
     def forward(cls, ctx: Any, x: Any) -> Any:  # type: ignore[override]
@@ -58,8 +58,14 @@ class Trunc(Floor):
     fn = staticmethod(np.trunc)
 
 
+def _np_sgn(x: Any) -> Any:
+    """np.sign with NaN mapped to 0 (PyTorch's sgn and sign)."""
+    y = np.sign(x)
+    return np.where(y != y, y.dtype.type(0), y) if y.dtype.kind == "f" else y
+
+
 class Sgn(Floor):
-    fn = staticmethod(np.sign)
+    fn = staticmethod(_np_sgn)
 
 
 class Round(Floor):
@@ -325,24 +331,39 @@ class LogAddExp2(LogAddExp):
 
 
 class Xlogy(Function):
-    """x log(y), 0 where x == 0 (unless y is NaN); gradients log(y) (0 where x == 0), x / y."""
+    """x log(y), 0 where x == 0 (unless y is NaN). Gradients (PyTorch's): log(y), but 0 where
+    x == 0 and y <= 0; and x / y."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        y = np.asarray(y, dtype=x.dtype)  # a number operand keeps x's dtype
         ctx.save_for_backward(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = x * np.log(y)
-        return np.where((x == 0) & ~np.isnan(y), 0, out).astype(out.dtype, copy=False)
+        return np.where((x == 0) & ~np.isnan(y), 0, out).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         x, y = ctx.saved_tensors
         gx = None
         if ctx.needs_input_grad[0]:
-            zero = np.asarray(data_of(x) == 0)  # (an array: Where would take a bare bool)
-            gx = g * log(_select(zero, 1.0, y)) * ~zero  # PyTorch: xlogy(x != 0, y)
+            off = np.asarray((data_of(x) == 0) & (data_of(y) <= 0))  # (an array, not a bool)
+            gx = g * log(_select(off, 1.0, y)) * ~off
         gy = g * x / y if ctx.needs_input_grad[1] else None
         return gx, gy
+
+
+class Heaviside(Function):
+    """0 where x < 0, v where x == 0, 1 where x > 0; PyTorch defines no derivative: the
+    result requires grad, and backward raises as PyTorch's does."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, v: Any) -> Any:
+        return np.where(x == 0, v, x > 0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        raise RuntimeError("the derivative for 'heaviside' is not implemented.")
 
 
 class Fmod(Function):
@@ -416,6 +437,7 @@ cosh = dual(np.cosh, Cosh)
 
 __all__ = [
     "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atan2", "Atanh", "Ceil", "Copysign", "Cosh",
-    "Erfc", "Erfinv", "Exp2", "FMax", "FMin", "Floor", "Fmod", "Hypot", "Log10", "Log2",
+    "Heaviside", "Erfc", "Erfinv", "Exp2", "FMax", "FMin", "Floor", "Fmod", "Hypot", "Log10",
+    "Log2",
     "LogAddExp", "LogAddExp2", "Round", "Sgn", "Sinh", "Tan", "Trunc", "Xlogy",
 ]
