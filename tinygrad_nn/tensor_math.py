@@ -188,6 +188,8 @@ class TensorMath(TensorElementwise):
     # -- optimiser helpers -------------------------------------------------------------
     def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """self + value * tensor1 * tensor2, broadcast (PyTorch's addcmul)."""
+        _need_tensor("addcmul", "tensor1", tensor1)
+        _need_tensor("addcmul", "tensor2", tensor2)
         rt = result_type(_operand(self), _operand(tensor1), _operand(tensor2))
         v = value if rt.kind in "fc" else int(value)  # PyTorch casts value to an int result
         s, a, b = _cast(self, rt), _cast(tensor1, rt), _cast(tensor2, rt)
@@ -196,6 +198,8 @@ class TensorMath(TensorElementwise):
     def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """self + value * tensor1 / tensor2, broadcast (PyTorch's addcdiv; two integer
         tensors are refused, as PyTorch refuses them)."""
+        _need_tensor("addcdiv", "tensor1", tensor1)
+        _need_tensor("addcdiv", "tensor2", tensor2)
         if all(np.asarray(data_of(t)).dtype.kind in "biu" for t in (tensor1, tensor2)):
             raise RuntimeError(
                 "Integer division with addcdiv is no longer supported; got tensor1 of dtype "
@@ -209,8 +213,13 @@ class TensorMath(TensorElementwise):
         """self + weight * (end - self), broadcast; computed as end - (end - self) (1 - w)
         where |w| >= 0.5, as PyTorch does (exact at w = 1). ``end`` (and a weight tensor
         with dims) must have self's dtype."""
+        _need_tensor("lerp", "end", end)
         if self._data.dtype.kind not in "fc":
-            raise _not_for("lerp_kernel_scalar", self.dtype)
+            rt = result_type(_operand(self), _operand(end), _operand(weight))
+            if not isinstance(weight, TensorBase) or rt.kind not in "fc":
+                raise _not_for("lerp_kernel_scalar", self.dtype)
+            # (PyTorch: a float 0-d weight promotes integer self and end to its dtype)
+            return _cast(self, rt).lerp(_cast(end, rt), weight)  # type: ignore[attr-defined]
         for name, t in (("end", end), ("weight", weight)):
             if isinstance(t, TensorBase) and t.dtype != self.dtype and (name == "end" or t.ndim):
                 raise RuntimeError(f"lerp: expected dtype {self.dtype} for `{name}` but got "
