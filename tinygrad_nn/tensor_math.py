@@ -336,12 +336,12 @@ class TensorMath(TensorElementwise):
     def logaddexp(self, other: Any) -> Tensor:
         """log(exp(x) + exp(other)) without overflow (logaddexp(1e4, 1e4) = 1e4 + ln 2)."""
         _need_tensor("logaddexp", "other", other)
-        return self._float_only(P.LogAddExp, "logaddexp", other)
+        return self._float_only(P.Logaddexp, "logaddexp", other)
 
     def logaddexp2(self, other: Any) -> Tensor:
         """log2(2^x + 2^other) without overflow."""
         _need_tensor("logaddexp2", "other", other)
-        return self._float_only(P.LogAddExp2, "logaddexp2", other)
+        return self._float_only(P.Logaddexp2, "logaddexp2", other)
 
     def _float_only(self, cls: Any, op: str, other: Any) -> Tensor:
         rt = result_type(_operand(self), _operand(other))
@@ -367,12 +367,12 @@ class TensorMath(TensorElementwise):
     def fmax(self, other: Any) -> Tensor:
         """max(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
         _need_tensor("fmax", "other", other)
-        return binary(P.FMax, self, other)
+        return binary(P.Fmax, self, other)
 
     def fmin(self, other: Any) -> Tensor:
         """min(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
         _need_tensor("fmin", "other", other)
-        return binary(P.FMin, self, other)
+        return binary(P.Fmin, self, other)
 
     def copysign(self, other: Any) -> Tensor:
         """|x| with the sign of other (-0.0 counts as negative); a float result."""

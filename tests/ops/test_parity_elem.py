@@ -464,3 +464,24 @@ def test_equal(pair: int) -> None:
     for x, y in [(a, b), (a, a)]:
         same(lambda p, q: p.equal(q), lambda p, q: p.equal(q), x, y)
         same(tg.equal, torch.equal, x, y)
+
+
+# (frac is the composite x - trunc(x): its node is SubBackward0, PyTorch's FracBackward0)
+UNARY_NODES = ["floor", "ceil", "round", "trunc", "fix", "sgn", "tan", "asin", "acos",
+               "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2", "log10", "exp2",
+               "erfc", "erfinv"]
+BINARY_NODES = ["atan2", "hypot", "logaddexp", "logaddexp2", "xlogy", "fmod", "fmax", "fmin",
+                "copysign"]
+
+
+@pytest.mark.parametrize("name", UNARY_NODES + BINARY_NODES)
+def test_grad_fn_names_are_torchs(name: str) -> None:
+    a = np.array([1.5, 2.25])
+    args = (a,) if name in UNARY_NODES else (a, a[::-1].copy())
+    ours = getattr(tg.tensor(a, requires_grad=True), name)(*(tg.tensor(x) for x in args[1:]))
+    theirs = getattr(torch.tensor(a, requires_grad=True), name)(
+        *(torch.tensor(x) for x in args[1:]))
+    assert ours.grad_fn.name() == theirs.grad_fn.name()
+    if name == "fmod":
+        ours, theirs = tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+        assert ours.fmod(1.5).grad_fn.name() == theirs.fmod(1.5).grad_fn.name()

@@ -302,7 +302,7 @@ class Hypot(Function):
         return gx, gy
 
 
-class LogAddExp(Function):
+class Logaddexp(Function):
     """log(exp(x) + exp(y)) without overflow; the gradient is sigmoid(x - y), sigmoid(y - x)."""
 
     fn = staticmethod(np.logaddexp)
@@ -323,7 +323,7 @@ class LogAddExp(Function):
         return gx, gy
 
 
-class LogAddExp2(LogAddExp):
+class Logaddexp2(Logaddexp):
     """log2(2^x + 2^y) without overflow; the gradient is sigmoid((x - y) ln 2) and its mirror."""
 
     fn = staticmethod(np.logaddexp2)
@@ -369,11 +369,18 @@ class Heaviside(Function):
 class Fmod(Function):
     """x - trunc(x / y) y, the sign of x (C's fmod); gradients 1 and -trunc(x / y)."""
 
+    number = False  # the divisor was a number (set by forward)
+
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
         if ctx.needs_input_grad[1]:
             ctx.save_for_backward(np.trunc(x / y))
+        ctx.number = not isinstance(y, np.ndarray)
         return np.fmod(x, y)
+
+    def name(self) -> str:
+        # PyTorch's node for a tensor divisor is FmodBackward1 (a number's: FmodBackward0)
+        return "FmodBackward0" if self.number else "FmodBackward1"
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -384,7 +391,7 @@ class Fmod(Function):
         return (g if ctx.needs_input_grad[0] else None), gy
 
 
-class FMax(Function):
+class Fmax(Function):
     """max ignoring NaN (np.fmax); the gradient goes to x where x >= y or y is NaN, else to y
     (PyTorch's rule: a tie goes to x, not half to each as ``maximum``)."""
 
@@ -404,7 +411,7 @@ class FMax(Function):
         return gx, gy
 
 
-class FMin(FMax):
+class Fmin(Fmax):
     """min ignoring NaN (np.fmin); the gradient goes to x where x <= y or y is NaN, else to y."""
 
     pick = staticmethod(np.fmin)
@@ -437,7 +444,7 @@ cosh = dual(np.cosh, Cosh)
 
 __all__ = [
     "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atan2", "Atanh", "Ceil", "Copysign", "Cosh",
-    "Heaviside", "Erfc", "Erfinv", "Exp2", "FMax", "FMin", "Floor", "Fmod", "Hypot", "Log10",
+    "Heaviside", "Erfc", "Erfinv", "Exp2", "Fmax", "Fmin", "Floor", "Fmod", "Hypot", "Log10",
     "Log2",
-    "LogAddExp", "LogAddExp2", "Round", "Sgn", "Sinh", "Tan", "Trunc", "Xlogy",
+    "Logaddexp", "Logaddexp2", "Round", "Sgn", "Sinh", "Tan", "Trunc", "Xlogy",
 ]
