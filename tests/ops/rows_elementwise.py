@@ -298,28 +298,37 @@ def _three(draw: Draw, form: Any) -> Any:
     return form, [arr(draw, sx), arr(draw, sa), nonzero(draw, sb)]
 
 
-# in-place forms on a non-leaf (recorded): values where each function is smooth
-@case({"Tensor.sqrt_": lambda z, y: z.sqrt_(), "Tensor.exp_": lambda z, y: z.exp_(),
-       "Tensor.log_": lambda z, y: z.log_(), "Tensor.abs_": lambda z, y: z.abs_(),
-       "Tensor.neg_": lambda z, y: z.neg_(), "Tensor.sigmoid_": lambda z, y: z.sigmoid_(),
-       "Tensor.tanh_": lambda z, y: z.tanh_(), "Tensor.relu_": lambda z, y: z.relu_(),
-       "Tensor.reciprocal_": lambda z, y: z.reciprocal_(),
-       "Tensor.square_": lambda z, y: z.square_(), "Tensor.pow_": lambda z, y: z.pow_(y),
-       "Tensor.pow_[number]": lambda z, y: z.pow_(1.5),
-       "Tensor.addcmul_": lambda z, y: z.addcmul_(y, y, value=0.5),
-       "Tensor.addcdiv_": lambda z, y: z.addcdiv_(y * y, y),
-       "Tensor.lerp_": lambda z, y: z.lerp_(y, 0.9),
-       "Tensor.lerp_[tensor]": lambda z, y: z.lerp_(y * 2.0, y * 0.2)})
-def _inplace_math(draw: Draw, form: Any) -> Any:
-    shape = shape_of(draw)
-    (sy,) = draw(tst.broadcastable_shapes(shape, num_shapes=1))
+def _in_place(forms: dict[str, Callable[..., Any]], positive: bool) -> None:
+    """In-place forms on a non-leaf (recorded): z = x * 1.0, then z.op_(...); x drawn
+    positive where the function needs it, else signed but 0.3 away from 0 (abs_, relu_)."""
 
-    def fn(x: Any, y: Any) -> Any:
-        z = x * 1.0  # a non-leaf: in-place updates are recorded
-        form(z, y)
-        return z
+    def draw_fn(draw: Draw, form: Any) -> Any:
+        shape = shape_of(draw)
+        (sy,) = draw(tst.broadcastable_shapes(shape, num_shapes=1))
 
-    return fn, [nonzero(draw, shape, 0.3, 2.0).__abs__(), nonzero(draw, sy, 0.3, 2.0)]
+        def fn(x: Any, y: Any) -> Any:
+            z = x * 1.0  # a non-leaf: in-place updates are recorded
+            form(z, y)
+            return z
+
+        x = nonzero(draw, shape, 0.3, 2.0)
+        return fn, [np.abs(x) if positive else x, nonzero(draw, sy, 0.3, 2.0)]
+
+    case(forms)(draw_fn)
+
+
+_in_place({"Tensor.sqrt_": lambda z, y: z.sqrt_(), "Tensor.log_": lambda z, y: z.log_(),
+           "Tensor.pow_": lambda z, y: z.pow_(y), "Tensor.pow_[number]": lambda z, y: z.pow_(1.5)},
+          positive=True)
+_in_place({"Tensor.exp_": lambda z, y: z.exp_(), "Tensor.abs_": lambda z, y: z.abs_(),
+           "Tensor.neg_": lambda z, y: z.neg_(), "Tensor.sigmoid_": lambda z, y: z.sigmoid_(),
+           "Tensor.tanh_": lambda z, y: z.tanh_(), "Tensor.relu_": lambda z, y: z.relu_(),
+           "Tensor.reciprocal_": lambda z, y: z.reciprocal_(),
+           "Tensor.square_": lambda z, y: z.square_(),
+           "Tensor.addcmul_": lambda z, y: z.addcmul_(y, y, value=0.5),
+           "Tensor.addcdiv_": lambda z, y: z.addcdiv_(y * y, y),
+           "Tensor.lerp_": lambda z, y: z.lerp_(y, 0.9),
+           "Tensor.lerp_[tensor]": lambda z, y: z.lerp_(y * 2.0, y * 0.2)}, positive=False)
 
 
 @case({"Tensor.where": lambda c, x, y: x.where(c, y)})
