@@ -38,6 +38,13 @@ METHOD_FORMS = (
     "dot", "vdot", "mv", "inner", "cross", "kron", "baddbmm", "addmv", "addbmm", "addr",
     "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "pinverse", "svd", "qr",
     "matrix_exp",
+    # elem helper: rounding, predicates, logical, optimiser helpers, trigonometry
+    "fix", "isposinf", "isneginf", "signbit", "nan_to_num", "logical_xor", "sgn", "absolute",
+    "negative", "addcmul", "addcdiv", "lerp", "clamp_min", "clamp_max", "asin", "acos", "atan",
+    "atan2", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "sinh",
+    "cosh", "asinh", "acosh", "atanh", "log10", "erfc", "erfinv", "xlogy", "hypot",
+    "logaddexp", "logaddexp2", "fmod", "deg2rad", "rad2deg", "fmax", "fmin", "copysign",
+    "heaviside", "float_power",
 )
 
 
@@ -95,22 +102,20 @@ def is_floating_point(input: Any) -> bool:  # noqa: A002 - PyTorch's name
 
 
 def equal(input: Any, other: Any) -> bool:  # noqa: A002 - PyTorch's name
-    """True when both have the same shape and the same elements."""
-    a, b = np.asarray(as_tensor(input)._data), np.asarray(as_tensor(other)._data)
-    return a.shape == b.shape and bool(np.array_equal(a, b))
+    """True when both have the same shape and the same elements (``Tensor.equal``)."""
+    return as_tensor(input).equal(other)
 
 
 def isclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
             equal_nan: bool = False) -> Tensor:
-    """Elementwise |input - other| <= atol + rtol * |other| (a bool Tensor)."""
-    a, b = as_tensor(input)._data, as_tensor(other)._data
-    return Tensor(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    """Elementwise |input - other| <= atol + rtol * |other| (``Tensor.isclose``)."""
+    return as_tensor(input).isclose(other, rtol, atol, equal_nan)
 
 
 def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
              equal_nan: bool = False) -> bool:
-    """True when every element is close (``isclose``)."""
-    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+    """True when every element is close (``Tensor.allclose``)."""
+    return as_tensor(input).allclose(other, rtol, atol, equal_nan)
 
 
 def bmm(input: Any, mat2: Any) -> Tensor:  # noqa: A002 - PyTorch's name

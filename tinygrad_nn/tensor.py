@@ -21,6 +21,7 @@ from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
 from .tensor_linalg import TensorLinalg
+from .tensor_math import TensorMath
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
 
@@ -106,6 +107,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
 
 
 class Tensor(
+    TensorMath,
     TensorElementwise,
     TensorReduce,
     TensorMovement,

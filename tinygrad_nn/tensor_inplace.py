@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+class InPlaceShapeError(RuntimeError, ValueError):
+    """An in-place result of another shape (PyTorch raises RuntimeError; it is also the
+    ValueError this project raised before)."""
+
+
 class TensorInPlace(TensorBase):
     """The in-place methods of Tensor (a mixin)."""
 
@@ -66,11 +71,7 @@ class TensorInPlace(TensorBase):
         )
         if not flows:
             out = compute(self)
-            if out.shape != self.shape:
-                raise ValueError(
-                    f"{name}: the result has shape {out.shape}, but the tensor being "
-                    f"updated in place has shape {self.shape}"
-                )
+            self._check_result(name, out)
             np.copyto(self._data, out._data, casting="same_kind")
             self._vc[0] += 1
             return self
@@ -86,8 +87,7 @@ class TensorInPlace(TensorBase):
         old.requires_grad = self.requires_grad
         old._vcnt = new_counter()  # its own: a copy no one else writes (not self's node's)
         out = compute(old)
-        if out.shape != self.shape:
-            raise ValueError(f"{name}: result shape {out.shape} differs from {self.shape}")
+        self._check_result(name, out)
         if self._data.flags.writeable:
             np.copyto(self._data, out._data, casting="same_kind")
             self._vc[0] += 1  # values saved from the old memory are now stale
@@ -97,6 +97,19 @@ class TensorInPlace(TensorBase):
             self._vc = new_counter()  # type: ignore[misc]
         self._ctx, self.requires_grad = out._ctx, out.requires_grad  # type: ignore[misc]
         return self
+
+    def _check_result(self, name: str, out: Any) -> None:
+        """The result of an in-place op must fit this tensor: its shape (no broadcasting
+        self up) and a dtype castable to self's (PyTorch's rules; both RuntimeError)."""
+        if out.shape != self.shape:
+            raise InPlaceShapeError(
+                f"{name}: the result has shape {out.shape}, but the tensor being updated in "
+                f"place has shape {self.shape} (output with shape {list(self.shape)} doesn't "
+                f"match the broadcast shape {list(out.shape)})"
+            )
+        if not np.can_cast(out.dtype, self.dtype, "same_kind"):
+            raise RuntimeError(f"{name}: result type {out.dtype} can't be cast to the desired "
+                               f"output type {self.dtype}")
 
     def add_(self, other: Any, alpha: float = 1) -> Self:
         """self += alpha * other, in place."""
@@ -156,6 +169,85 @@ class TensorInPlace(TensorBase):
 
     def masked_fill_(self, mask: Any, value: Any) -> Self:
         return self._inplace("masked_fill_", lambda s: s.masked_fill(mask, value), value)
+
+    # -- in-place forms of elementwise ops (optimiser code: p.sqrt_(), v.addcmul_(g, g)) --
+    def sqrt_(self) -> Self:
+        """x = sqrt(x), in place."""
+        return self._inplace("sqrt_", lambda s: s.sqrt())
+
+    def exp_(self) -> Self:
+        """x = exp(x), in place."""
+        return self._inplace("exp_", lambda s: s.exp())
+
+    def log_(self) -> Self:
+        """x = log(x), in place."""
+        return self._inplace("log_", lambda s: s.log())
+
+    def abs_(self) -> Self:
+        """x = |x|, in place."""
+        return self._inplace("abs_", lambda s: s.abs())
+
+    def neg_(self) -> Self:
+        """x = -x, in place."""
+        return self._inplace("neg_", lambda s: s.neg())
+
+    def sigmoid_(self) -> Self:
+        """x = sigmoid(x), in place."""
+        return self._inplace("sigmoid_", lambda s: s.sigmoid())
+
+    def tanh_(self) -> Self:
+        """x = tanh(x), in place."""
+        return self._inplace("tanh_", lambda s: s.tanh())
+
+    def relu_(self) -> Self:
+        """x = max(x, 0), in place."""
+        return self._inplace("relu_", lambda s: s.relu())
+
+    def reciprocal_(self) -> Self:
+        """x = 1 / x, in place."""
+        return self._inplace("reciprocal_", lambda s: s.reciprocal())
+
+    def square_(self) -> Self:
+        """x = x * x, in place."""
+        return self._inplace("square_", lambda s: s.square())
+
+    def floor_(self) -> Self:
+        """x = floor(x), in place."""
+        return self._inplace("floor_", lambda s: s.floor())
+
+    def ceil_(self) -> Self:
+        """x = ceil(x), in place."""
+        return self._inplace("ceil_", lambda s: s.ceil())
+
+    def round_(self, *, decimals: int = 0) -> Self:
+        """x = round(x, decimals), halves to even, in place."""
+        return self._inplace("round_", lambda s: s.round(decimals=decimals))
+
+    def pow_(self, exponent: Any) -> Self:
+        """x = x ** exponent, in place."""
+        return self._inplace("pow_", lambda s: s ** exponent, exponent)
+
+    def clamp_min_(self, min: Any) -> Self:  # noqa: A002 - PyTorch's name
+        """x = max(x, min), in place."""
+        return self._inplace("clamp_min_", lambda s: s.clamp_min(min), min)
+
+    def clamp_max_(self, max: Any) -> Self:  # noqa: A002 - PyTorch's name
+        """x = min(x, max), in place."""
+        return self._inplace("clamp_max_", lambda s: s.clamp_max(max), max)
+
+    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Self:
+        """x += value * tensor1 * tensor2, in place (Adam's second moment)."""
+        return self._inplace("addcmul_", lambda s: s.addcmul(tensor1, tensor2, value=value),
+                             tensor1, tensor2)
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Self:
+        """x += value * tensor1 / tensor2, in place (Adam's step)."""
+        return self._inplace("addcdiv_", lambda s: s.addcdiv(tensor1, tensor2, value=value),
+                             tensor1, tensor2)
+
+    def lerp_(self, end: Any, weight: Any) -> Self:
+        """x += weight * (end - x), in place (an exponential moving average)."""
+        return self._inplace("lerp_", lambda s: s.lerp(end, weight), end, weight)
 
     # (the methods themselves: one call less on the hot path of every update)
     __iadd__ = add_

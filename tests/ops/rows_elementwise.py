@@ -22,8 +22,9 @@ def unary(forms: dict[str, Callable[..., Any]], lo: float = -3.0, hi: float = 3.
 _ABS_OUTSIDE = st.one_of(st.floats(-3.0, -0.3), st.floats(0.3, 3.0))
 
 unary({"Tensor.__neg__": lambda x: -x, "Tensor.neg": lambda x: x.neg(), "F.neg": F.neg,
-       "Tensor.__pos__": lambda x: +x * 1.0})
-unary({"Tensor.__abs__": abs, "Tensor.abs": lambda x: x.abs(), "F.abs": F.abs}, away_from=(0.0,))
+       "Tensor.__pos__": lambda x: +x * 1.0, "Tensor.negative": lambda x: x.negative()})
+unary({"Tensor.__abs__": abs, "Tensor.abs": lambda x: x.abs(), "F.abs": F.abs,
+       "Tensor.absolute": lambda x: x.absolute()}, away_from=(0.0,))
 unary({"Tensor.exp": lambda x: x.exp(), "F.exp": F.exp})
 unary({"Tensor.log": lambda x: x.log(), "F.log": F.log}, 0.1, 10.0)
 unary({"Tensor.log1p": lambda x: x.log1p(), "F.log1p": F.log1p}, -0.9, 5.0)
@@ -213,3 +214,125 @@ case({"Tensor.log_softmax": lambda x, a: x.log_softmax(a),
       "F.log_softmax": F.log_softmax})(_softmax)
 
 
+# -- rounding, trigonometry, optimiser helpers (helper "elem") -----------------------------
+
+
+# piecewise constant (zero gradient) and frac (gradient 1): k + [0.1, 0.3] stays 0.1 from
+# every integer and 0.2 from every half; / 10 for round(decimals=1)
+@case({"Tensor.floor": lambda x: x.floor(), "Tensor.ceil": lambda x: x.ceil(),
+       "Tensor.trunc": lambda x: x.trunc(), "Tensor.fix": lambda x: x.fix(),
+       "Tensor.round": lambda x: x.round(), "Tensor.sgn": lambda x: x.sgn(),
+       "Tensor.round[decimals]": lambda x: (x * 0.1).round(decimals=1),
+       "Tensor.round[decimals<0]": lambda x: (x * 100.0).round(decimals=-2),
+       "Tensor.frac": lambda x: x.frac(), "Tensor.floor_": lambda x: (x * 1.0).floor_(),
+       "Tensor.ceil_": lambda x: (x * 1.0).ceil_(),
+       "Tensor.round_": lambda x: (x * 0.1).round_(decimals=1)})
+def _rounding(draw: Draw, form: Any) -> Any:
+    return form, [lattice(draw, shape_of(draw), 0.1)]
+
+
+unary({"Tensor.nan_to_num": lambda x: x.nan_to_num(),
+       "Tensor.nan_to_num[values]": lambda x: x.nan_to_num(1.0, 2.0, -2.0)})
+unary({"Tensor.tan": lambda x: x.tan()}, -1.2, 1.2)
+unary({"Tensor.asin": lambda x: x.asin(), "Tensor.arcsin": lambda x: x.arcsin(),
+       "Tensor.acos": lambda x: x.acos(), "Tensor.arccos": lambda x: x.arccos(),
+       "Tensor.atanh": lambda x: x.atanh(), "Tensor.arctanh": lambda x: x.arctanh(),
+       "Tensor.erfinv": lambda x: x.erfinv()}, -0.9, 0.9)
+unary({"Tensor.atan": lambda x: x.atan(), "Tensor.arctan": lambda x: x.arctan(),
+       "Tensor.sinh": lambda x: x.sinh(), "Tensor.cosh": lambda x: x.cosh(),
+       "Tensor.asinh": lambda x: x.asinh(), "Tensor.arcsinh": lambda x: x.arcsinh(),
+       "Tensor.exp2": lambda x: x.exp2(), "Tensor.erfc": lambda x: x.erfc(),
+       "Tensor.deg2rad": lambda x: x.deg2rad(), "Tensor.rad2deg": lambda x: x.rad2deg()})
+unary({"Tensor.acosh": lambda x: x.acosh(), "Tensor.arccosh": lambda x: x.arccosh()}, 1.2, 4.0)
+unary({"Tensor.log2": lambda x: x.log2(), "Tensor.log10": lambda x: x.log10()}, 0.1, 10.0)
+
+
+# clamp_min / clamp_max: bounds 0 (a number) or a Tensor; values never within 0.3 of them
+@case({"Tensor.clamp_min": lambda x, y: x.clamp_min(y), "Tensor.clamp_max":
+       lambda x, y: x.clamp_max(y),
+       "Tensor.clamp_min[number]": lambda x, y: x.clamp_min(0.0) + y * 0.0,
+       "Tensor.clamp_max[number]": lambda x, y: x.clamp_max(0.0) + y * 0.0,
+       "Tensor.clamp_min_": lambda x, y: (x * 1.0).clamp_min_(y),
+       "Tensor.clamp_max_": lambda x, y: (x * 1.0).clamp_max_(y)})
+def _clamp_one_side(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw)
+    (sy,) = draw(tst.broadcastable_shapes(shape, num_shapes=1))
+    return form, [lattice(draw, shape, 0.5), lattice(draw, sy, 0.0)]
+
+
+binary({"Tensor.atan2": lambda x, y: x.atan2(y), "Tensor.arctan2": lambda x, y: x.arctan2(y),
+        "Tensor.hypot": lambda x, y: x.hypot(y), "Tensor.copysign": lambda x, y: x.copysign(y)},
+       make_x=nonzero, make_y=nonzero)
+binary({"Tensor.logaddexp": lambda x, y: x.logaddexp(y),
+        "Tensor.logaddexp2": lambda x, y: x.logaddexp2(y)})
+# x == 0 is PyTorch's convention point (gradient 0 there), kept out of the differences
+binary({"Tensor.xlogy": lambda x, y: x.xlogy(y)}, make_x=nonzero,
+       make_y=lambda d, s: arr(d, s, 0.3, 3.0))
+binary({"Tensor.fmax": lambda x, y: x.fmax(y), "Tensor.fmin": lambda x, y: x.fmin(y)},
+       make_x=lambda d, s: lattice(d, s, 0.5), make_y=lambda d, s: lattice(d, s, 0.0))
+binary({"Tensor.float_power": lambda x, y: x.float_power(y)},
+       make_x=lambda d, s: arr(d, s, 0.3, 3.0), make_y=lambda d, s: arr(d, s, -2.0, 2.0))
+
+
+@case({"Tensor.fmod": lambda x, y: x.fmod(y)})
+def _fmod(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw)
+    y = nonzero(draw, shape)
+    q = lattice(draw, shape, 0.3)  # x / y = k + [0.3, 0.5]: away from fmod's jumps
+    return form, [y * q, y]
+
+
+@case({"Tensor.fmod[number]": lambda x: x.fmod(1.5)})
+def _fmod_number(draw: Draw, form: Any) -> Any:
+    return form, [lattice(draw, shape_of(draw), 0.3) * 1.5]
+
+
+# optimiser helpers: three broadcast operands (a weight Tensor included)
+@case({"Tensor.addcmul": lambda x, a, b: x.addcmul(a, b),
+       "Tensor.addcmul[value]": lambda x, a, b: x.addcmul(a, b, value=-0.5),
+       "Tensor.addcdiv": lambda x, a, b: x.addcdiv(a, b, value=2.0),
+       "Tensor.lerp": lambda x, a, b: x.lerp(a, b),
+       "Tensor.lerp[number]": lambda x, a, b: x.lerp(a, 0.3) + x.lerp(b, 0.75)})
+def _three(draw: Draw, form: Any) -> Any:
+    sx, sa, sb = draw(tst.broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3))
+    return form, [arr(draw, sx), arr(draw, sa), nonzero(draw, sb)]
+
+
+def _in_place(forms: dict[str, Callable[..., Any]], positive: bool) -> None:
+    """In-place forms on a non-leaf (recorded): z = x * 1.0, then z.op_(...); x drawn
+    positive where the function needs it, else signed but 0.3 away from 0 (abs_, relu_)."""
+
+    def draw_fn(draw: Draw, form: Any) -> Any:
+        shape = shape_of(draw)
+        (sy,) = draw(tst.broadcastable_shapes(shape, num_shapes=1))
+
+        def fn(x: Any, y: Any) -> Any:
+            z = x * 1.0  # a non-leaf: in-place updates are recorded
+            form(z, y)
+            return z
+
+        x = nonzero(draw, shape, 0.3, 2.0)
+        return fn, [np.abs(x) if positive else x, nonzero(draw, sy, 0.3, 2.0)]
+
+    case(forms)(draw_fn)
+
+
+_in_place({"Tensor.sqrt_": lambda z, y: z.sqrt_(), "Tensor.log_": lambda z, y: z.log_(),
+           "Tensor.pow_": lambda z, y: z.pow_(y), "Tensor.pow_[number]": lambda z, y: z.pow_(1.5)},
+          positive=True)
+_in_place({"Tensor.exp_": lambda z, y: z.exp_(), "Tensor.abs_": lambda z, y: z.abs_(),
+           "Tensor.neg_": lambda z, y: z.neg_(), "Tensor.sigmoid_": lambda z, y: z.sigmoid_(),
+           "Tensor.tanh_": lambda z, y: z.tanh_(), "Tensor.relu_": lambda z, y: z.relu_(),
+           "Tensor.reciprocal_": lambda z, y: z.reciprocal_(),
+           "Tensor.square_": lambda z, y: z.square_(),
+           "Tensor.addcmul_": lambda z, y: z.addcmul_(y, y, value=0.5),
+           "Tensor.addcdiv_": lambda z, y: z.addcdiv_(y * y, y),
+           "Tensor.lerp_": lambda z, y: z.lerp_(y, 0.9),
+           "Tensor.lerp_[tensor]": lambda z, y: z.lerp_(y * 2.0, y * 0.2)}, positive=False)
+
+
+@case({"Tensor.where": lambda c, x, y: x.where(c, y)})
+def _where_method(draw: Draw, form: Any) -> Any:
+    sc, sx, sy = draw(tst.broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3))
+    cond = draw(tst.arrays(shape=sc, dtype=np.bool_))
+    return (lambda x, y: form(tg.tensor(cond), x, y)), [arr(draw, sx), arr(draw, sy)]

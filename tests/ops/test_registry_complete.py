@@ -77,6 +77,11 @@ NOT_DIFFERENTIABLE = {
     # linalg (helper "linalg"): result named tuples and the error class, not functions
     "linalg.EighResult", "linalg.SvdResult", "linalg.QRResult", "linalg.LinAlgError",
     "linalg.matrix_rank",  # an integer count
+    # elem helper: bool results (predicates, logical ops, closeness), and heaviside (PyTorch
+    # defines no derivative for it)
+    "Tensor.isinf", "Tensor.isfinite", "Tensor.isposinf", "Tensor.isneginf", "Tensor.signbit",
+    "Tensor.logical_not", "Tensor.logical_and", "Tensor.logical_or", "Tensor.logical_xor",
+    "Tensor.isclose", "Tensor.allclose", "Tensor.equal", "Tensor.heaviside",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

@@ -1,0 +1,450 @@
+"""More elementwise primitives: rounding, trigonometric, hyperbolic, logarithmic, two-argument.
+
+Why primitives and not composites (STYLE rule 6): each forward is NumPy's correctly rounded
+kernel (``np.tan``, ``np.log2``, ``np.hypot`` ...), which a composite of exp/log/sin would
+miss by an ulp or more, and several are the stable forms (hypot of 1e200, logaddexp of 1e4,
+erfc of 10) a composite would overflow or cancel in. Backward is written with operators and
+the ``dual`` functions, so it serves both paths (rule 2) and second order works.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..function import Function, TensorBase, data_of, dual
+from ._erfc import np_erfc, np_erfinv
+from .elementwise import Sqrt, Where, exp, log, sigmoid
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+
+sqrt = dual(np.sqrt, Sqrt)
+
+
+def _select(cond: Any, x: Any, y: Any) -> Any:
+    """cond ? x : y on either path (cond an array; y an array, or a Tensor under create_graph)."""
+    return Where.apply(cond, x, y) if isinstance(y, TensorBase) else np.where(cond, x, y)
+
+
+def _zeros(g: Any) -> Any:
+    """The zero gradient of a step function: an array (a constant Tensor under create_graph;
+    ``g * 0`` would turn an inf in ``g`` into NaN, PyTorch gives 0)."""
+    return np.zeros(np.shape(g), dtype=g.dtype)
+
+
+# -- piecewise constant: zero gradient (PyTorch's FloorBackward0 ...) ---------------------
+
+
+class Floor(Function):
+    fn: Any = staticmethod(np.floor)
+
+    @classmethod
+    def forward(cls, ctx: Any, x: Any) -> Any:  # type: ignore[override]
+        return cls.fn(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (_zeros(g),)
+
+
+class Ceil(Floor):
+    fn = staticmethod(np.ceil)
+
+
+class Trunc(Floor):
+    fn = staticmethod(np.trunc)
+
+
+def _np_sgn(x: Any) -> Any:
+    """np.sign with NaN mapped to 0 (PyTorch's sgn and sign)."""
+    y = np.sign(x)
+    return np.where(y != y, y.dtype.type(0), y) if y.dtype.kind == "f" else y
+
+
+class Sgn(Floor):
+    fn = staticmethod(_np_sgn)
+
+
+class Round(Floor):
+    """Round half to even; with ``decimals`` d, rint(x * 10^d) / 10^d (rint(x / 10^-d) *
+    10^-d for d < 0), in float32 for float16 input: PyTorch's kernel, so 1e300 with d = 10
+    gives inf as PyTorch's does."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, decimals: int = 0) -> Any:  # type: ignore[override]
+        if decimals == 0:
+            return np.rint(x)
+        xo = x.astype(np.float32) if x.dtype == np.float16 else x
+        p = xo.dtype.type(10.0 ** abs(decimals))
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = np.rint(xo * p) / p if decimals > 0 else np.rint(xo / p) * p
+        return y.astype(x.dtype, copy=False)
+
+
+# -- unary --------------------------------------------------------------------------------
+
+
+class Tan(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.tan(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * (1 + y * y),)
+
+
+class Asin(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.arcsin(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / sqrt(1 - x * x),)
+
+
+class Acos(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.arccos(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (-g / sqrt(1 - x * x),)
+
+
+class Atan(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.arctan(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / (1 + x * x),)
+
+
+class Sinh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.sinh(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g * cosh(x),)
+
+
+class Cosh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.cosh(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g * sinh(x),)
+
+
+class Asinh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.arcsinh(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / sqrt(x * x + 1),)
+
+
+class Acosh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.arccosh(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / sqrt(x * x - 1),)
+
+
+class Atanh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore"):  # atanh(+-1) = +-inf, as PyTorch
+            return np.arctanh(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / (1 - x * x),)
+
+
+class Log2(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.log2(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / (x * _LN2),)
+
+
+class Log10(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.log10(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g / (x * _LN10),)
+
+
+class Exp2(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np.exp2(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * y * _LN2,)
+
+
+class Erfc(Function):
+    """1 - erf(x), accurate where erf(x) is near 1; d/dx = -2/sqrt(pi) exp(-x^2)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np_erfc(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g * -_TWO_OVER_SQRT_PI * exp(-(x * x)),)
+
+
+class Erfinv(Function):
+    """erf^-1(x); d/dx = sqrt(pi)/2 exp(y^2) with y the output."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = np_erfinv(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        return (g * (1 / _TWO_OVER_SQRT_PI) * exp(y * y),)
+
+
+# -- binary (operands already at one dtype; the engine un-broadcasts) ----------------------
+
+
+class Atan2(Function):
+    """atan2(x, y), the angle of the point (y, x); at the origin the gradient is 0 (PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        ctx.save_for_backward(x, y)
+        return np.arctan2(x, y)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        r2 = x * x + y * y
+        origin = np.asarray(data_of(r2) == 0)
+        scale = g / (r2 + origin) * ~origin
+        gx = scale * y if ctx.needs_input_grad[0] else None
+        gy = -(scale * x) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Hypot(Function):
+    """sqrt(x^2 + y^2) without overflow (np.hypot); the gradient is (x, y) / hypot."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        out = np.hypot(x, y)
+        ctx.save_for_backward(x, y, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y, out = ctx.saved_tensors
+        gx = g * x / out if ctx.needs_input_grad[0] else None
+        gy = g * y / out if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Logaddexp(Function):
+    """log(exp(x) + exp(y)) without overflow; the gradient is sigmoid(x - y), sigmoid(y - x)."""
+
+    fn = staticmethod(np.logaddexp)
+    scale = 1.0
+
+    @classmethod
+    def forward(cls, ctx: Any, x: Any, y: Any) -> Any:  # type: ignore[override]
+        ctx.save_for_backward(x, y)
+        ctx.scale = cls.scale
+        return cls.fn(x, y)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        d = (x - y) * ctx.scale if ctx.scale != 1.0 else x - y
+        gx = g * sigmoid(d) if ctx.needs_input_grad[0] else None
+        gy = g * sigmoid(-d) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Logaddexp2(Logaddexp):
+    """log2(2^x + 2^y) without overflow; the gradient is sigmoid((x - y) ln 2) and its mirror."""
+
+    fn = staticmethod(np.logaddexp2)
+    scale = _LN2
+
+
+class Xlogy(Function):
+    """x log(y), 0 where x == 0 (unless y is NaN). Gradients (PyTorch's): log(y), but 0 where
+    x == 0 and y <= 0; and x / y."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        y = np.asarray(y, dtype=x.dtype)  # a number operand keeps x's dtype
+        ctx.save_for_backward(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = x * np.log(y)
+        return np.where((x == 0) & ~np.isnan(y), 0, out).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        gx = None
+        if ctx.needs_input_grad[0]:
+            off = np.asarray((data_of(x) == 0) & (data_of(y) <= 0))  # (an array, not a bool)
+            gx = g * log(_select(off, 1.0, y)) * ~off
+        gy = g * x / y if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Heaviside(Function):
+    """0 where x < 0, v where x == 0, 1 where x > 0; PyTorch defines no derivative: the
+    result requires grad, and backward raises as PyTorch's does."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, v: Any) -> Any:
+        return np.where(x == 0, v, x > 0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        raise RuntimeError("the derivative for 'heaviside' is not implemented.")
+
+
+class Fmod(Function):
+    """x - trunc(x / y) y, the sign of x (C's fmod); gradients 1 and -trunc(x / y)."""
+
+    number = False  # the divisor was a number (set by forward)
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        if ctx.needs_input_grad[1]:
+            ctx.save_for_backward(np.trunc(x / y))
+        ctx.number = not isinstance(y, np.ndarray)
+        return np.fmod(x, y)
+
+    def name(self) -> str:
+        # PyTorch's node for a tensor divisor is FmodBackward1 (a number's: FmodBackward0)
+        return "FmodBackward0" if self.number else "FmodBackward1"
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        gy = None
+        if ctx.needs_input_grad[1]:
+            (q,) = ctx.saved_tensors
+            gy = -(g * q)
+        return (g if ctx.needs_input_grad[0] else None), gy
+
+
+class Fmax(Function):
+    """max ignoring NaN (np.fmax); the gradient goes to x where x >= y or y is NaN, else to y
+    (PyTorch's rule: a tie goes to x, not half to each as ``maximum``)."""
+
+    pick = staticmethod(np.fmax)
+    wins = staticmethod(np.greater_equal)
+
+    @classmethod
+    def forward(cls, ctx: Any, x: Any, y: Any) -> Any:  # type: ignore[override]
+        ctx.save_for_backward(cls.wins(x, y) | np.isnan(y))
+        return cls.pick(x, y)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (to_x,) = ctx.saved_tensors
+        gx = g * to_x if ctx.needs_input_grad[0] else None
+        gy = g * ~to_x if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Fmin(Fmax):
+    """min ignoring NaN (np.fmin); the gradient goes to x where x <= y or y is NaN, else to y."""
+
+    pick = staticmethod(np.fmin)
+    wins = staticmethod(np.less_equal)
+
+
+class Copysign(Function):
+    """|x| with the sign of y; gradient sign agreement (0 at x == 0) for x, 0 for y."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        out = np.copysign(x, y)
+        if ctx.needs_input_grad[0]:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ctx.save_for_backward(np.where(x == 0, 0, out / x).astype(x.dtype, copy=False))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        gx = None
+        if ctx.needs_input_grad[0]:
+            (s,) = ctx.saved_tensors
+            gx = g * s
+        return gx, (_zeros(g) if ctx.needs_input_grad[1] else None)
+
+
+tan = dual(np.tan, Tan)
+sinh = dual(np.sinh, Sinh)
+cosh = dual(np.cosh, Cosh)
+
+__all__ = [
+    "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atan2", "Atanh", "Ceil", "Copysign", "Cosh",
+    "Heaviside", "Erfc", "Erfinv", "Exp2", "Fmax", "Fmin", "Floor", "Fmod", "Hypot", "Log10",
+    "Log2",
+    "Logaddexp", "Logaddexp2", "Round", "Sgn", "Sinh", "Tan", "Trunc", "Xlogy",
+]

@@ -1,0 +1,434 @@
+"""More math methods of Tensor (a mixin): rounding and predicates, logical ops, the
+optimiser helpers (addcmul, addcdiv, lerp), trigonometric / hyperbolic / logarithmic
+functions and their two-argument kin, and the comparisons PyTorch has as methods
+(isclose, allclose, equal, where).
+
+Dtypes follow PyTorch: floating functions of integer or bool tensors give the default
+float; rounding keeps integers as they are; predicates give bool. Differentiable ones are
+primitives of ``ops/elementwise_math.py`` or composites of Tensor methods (rule 6).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import ops as P
+from .dtypes import get_default_dtype, result_type
+from .function import TensorBase, data_of
+from .tensor_elementwise import TensorElementwise, _cast, _operand, binary, select
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+_TORCH_DTYPE = {"bool": "Bool", "int64": "Long", "int32": "Int", "int16": "Short",
+                "int8": "Char", "uint8": "Byte", "float32": "Float", "float64": "Double",
+                "float16": "Half"}
+
+
+def _torch_name(dt: Any) -> str:
+    return _TORCH_DTYPE.get(str(np.dtype(dt)), str(dt))
+
+
+def _not_for(op: str, dt: Any) -> NotImplementedError:
+    """PyTorch's error for a kernel that has no version for a dtype."""
+    return NotImplementedError(f'"{op}" not implemented for \'{_torch_name(dt)}\' (dtype {dt}; '
+                               "convert with .float())")
+
+
+def _need_tensor(op: str, name: str, x: Any) -> None:
+    """PyTorch accepts only a Tensor here (a number raises TypeError)."""
+    if not isinstance(x, (TensorBase, np.ndarray)):
+        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
+
+
+def _floating_binary(cls: Any, x: Any, y: Any) -> Any:
+    """``cls.apply`` with both operands at PyTorch's result dtype, the default float when
+    that is an integer or bool type (atan2, xlogy, copysign ... always give floats)."""
+    rt = result_type(_operand(x), _operand(y))
+    if rt.kind not in "fc":
+        rt = get_default_dtype()
+    return cls.apply(_cast(x, rt), _cast(y, rt))
+
+
+class TensorMath(TensorElementwise):
+    """Rounding, predicates, logical ops, optimiser helpers, trigonometry (a mixin)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # provided by the sibling mixins
+
+        def astype(self, dtype: Any) -> Tensor: ...
+        def double(self) -> Tensor: ...
+
+    def _floating(self) -> Any:
+        """This tensor, cast to the default float when it is integer or bool (PyTorch's
+        rule for sin, log2 ...: int tensor in, float32 out)."""
+        return self if self._data.dtype.kind in "fc" else self.astype(get_default_dtype())
+
+    def _copy(self) -> Tensor:
+        return self._new(self._data.copy())
+
+    # -- rounding (zero gradient; integers are returned unchanged, bool refused) ---------
+    def _round_op(self, cls: Any, op: str, **options: Any) -> Any:
+        kind = self._data.dtype.kind
+        if kind == "b" or kind in "iu" and options.get("decimals"):
+            raise _not_for(op, self.dtype)
+        return self._copy() if kind in "iu" else cls.apply(self, **options)
+
+    def floor(self) -> Tensor:
+        """Largest integer <= x, elementwise; zero gradient (integer tensors unchanged)."""
+        return self._round_op(P.Floor, "floor")
+
+    def ceil(self) -> Tensor:
+        """Smallest integer >= x, elementwise; zero gradient (integer tensors unchanged)."""
+        return self._round_op(P.Ceil, "ceil")
+
+    def trunc(self) -> Tensor:
+        """x rounded towards zero, elementwise; zero gradient (integer tensors unchanged)."""
+        return self._round_op(P.Trunc, "trunc")
+
+    fix = trunc
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        """x rounded to ``decimals`` places, halves to even (round(2.5) = 2, as PyTorch);
+        zero gradient. With decimals, rint(x * 10^d) / 10^d as PyTorch computes it."""
+        return self._round_op(P.Round, "round", decimals=int(decimals))
+
+    def frac(self) -> Tensor:
+        """x - trunc(x), the fractional part with x's sign; gradient 1 (floats only)."""
+        if self._data.dtype.kind not in "fc":
+            raise _not_for("frac", self.dtype)
+        return self - self.trunc()
+
+    def sgn(self) -> Tensor:
+        """sign(x) in {-1, 0, 1} (PyTorch's sgn on real tensors); zero gradient."""
+        kind = self._data.dtype.kind
+        if kind in "fc":
+            return P.Sgn.apply(self)
+        return self._copy() if kind == "b" else self._new(np.sign(self._data))
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
+                   neginf: float | None = None) -> Tensor:
+        """x with NaN, +inf, -inf replaced by ``nan``, ``posinf`` (default: the dtype's
+        largest value) and ``neginf`` (its lowest); gradient 1 where x is finite, else 0."""
+        if self._data.dtype.kind not in "fc":
+            return self._copy()
+        x = self._data
+        info = np.finfo(x.dtype)
+        filled = np.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,
+                               neginf=info.min if neginf is None else neginf)
+        return select(np.isfinite(x), self, filled.astype(x.dtype, copy=False))
+
+    def absolute(self) -> Tensor:
+        """|x| (``abs``); bool tensors are refused, as PyTorch refuses them."""
+        if self._data.dtype.kind == "b":
+            raise _not_for("abs_cpu", self.dtype)
+        return self.abs()
+
+    def negative(self) -> Tensor:
+        """-x (``neg``); bool tensors are refused (use ``logical_not``), as PyTorch."""
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported; "
+                               "use the `~` or logical_not() operator instead")
+        return self.neg()
+
+    # -- predicates (bool results, no gradient) -----------------------------------------
+    def _predicate(self, fn: Any) -> Tensor:
+        x = self._data
+        if x.dtype.kind not in "fc":  # integers and bools are always finite and unsigned-zero
+            return self._new(np.zeros(x.shape, bool) if fn is not np.isfinite else
+                             np.ones(x.shape, bool))
+        return self._new(np.asarray(fn(x)))
+
+    def isinf(self) -> Tensor:
+        """x == +-inf, elementwise (bool)."""
+        return self._predicate(np.isinf)
+
+    def isfinite(self) -> Tensor:
+        """x is neither inf nor NaN, elementwise (bool)."""
+        return self._predicate(np.isfinite)
+
+    def isposinf(self) -> Tensor:
+        """x == +inf, elementwise (bool)."""
+        return self._predicate(np.isposinf)
+
+    def isneginf(self) -> Tensor:
+        """x == -inf, elementwise (bool)."""
+        return self._predicate(np.isneginf)
+
+    def signbit(self) -> Tensor:
+        """The sign bit of x is set (x < 0, -0.0, -NaN), elementwise (bool)."""
+        if self._data.dtype.kind in "iu":
+            return self._new(self._data < 0)
+        return self._predicate(np.signbit)
+
+    # -- logical (bool results; any dtype, nonzero is True) -----------------------------
+    def _logical(self, fn: Any, op: str, other: Any) -> Tensor:
+        _need_tensor(op, "other", other)
+        return self._new(np.asarray(fn(self._data, data_of(other))))
+
+    def logical_not(self) -> Tensor:
+        """not x (nonzero is True), elementwise (bool)."""
+        return self._new(np.logical_not(self._data))
+
+    def logical_and(self, other: Any) -> Tensor:
+        """x and y (nonzero is True), broadcast (bool)."""
+        return self._logical(np.logical_and, "logical_and", other)
+
+    def logical_or(self, other: Any) -> Tensor:
+        """x or y (nonzero is True), broadcast (bool)."""
+        return self._logical(np.logical_or, "logical_or", other)
+
+    def logical_xor(self, other: Any) -> Tensor:
+        """x xor y (nonzero is True), broadcast (bool)."""
+        return self._logical(np.logical_xor, "logical_xor", other)
+
+    # -- optimiser helpers -------------------------------------------------------------
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self + value * tensor1 * tensor2, broadcast (PyTorch's addcmul)."""
+        _need_tensor("addcmul", "tensor1", tensor1)
+        _need_tensor("addcmul", "tensor2", tensor2)
+        rt = result_type(_operand(self), _operand(tensor1), _operand(tensor2))
+        v = value if rt.kind in "fc" else int(value)  # PyTorch casts value to an int result
+        s, a, b = _cast(self, rt), _cast(tensor1, rt), _cast(tensor2, rt)
+        return s + a * v * b if v != 1 else s + a * b
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """self + value * tensor1 / tensor2, broadcast (PyTorch's addcdiv; two integer
+        tensors are refused, as PyTorch refuses them)."""
+        _need_tensor("addcdiv", "tensor1", tensor1)
+        _need_tensor("addcdiv", "tensor2", tensor2)
+        if all(np.asarray(data_of(t)).dtype.kind in "biu" for t in (tensor1, tensor2)):
+            raise RuntimeError(
+                "Integer division with addcdiv is no longer supported; got tensor1 of dtype "
+                f"{np.asarray(data_of(tensor1)).dtype} and tensor2 of dtype "
+                f"{np.asarray(data_of(tensor2)).dtype} (use a floating tensor1 or tensor2)")
+        rt = result_type(_operand(self), _operand(tensor1), _operand(tensor2))
+        s, a, b = _cast(self, rt), _cast(tensor1, rt), _cast(tensor2, rt)
+        return s + a * value / b if value != 1 else s + a / b
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        """self + weight * (end - self), broadcast; computed as end - (end - self) (1 - w)
+        where |w| >= 0.5, as PyTorch does (exact at w = 1). ``end`` (and a weight tensor
+        with dims) must have self's dtype."""
+        _need_tensor("lerp", "end", end)
+        if self._data.dtype.kind not in "fc":
+            rt = result_type(_operand(self), _operand(end), _operand(weight))
+            if not isinstance(weight, TensorBase) or rt.kind not in "fc":
+                raise _not_for("lerp_kernel_scalar", self.dtype)
+            # (PyTorch: a float 0-d weight promotes integer self and end to its dtype)
+            return _cast(self, rt).lerp(_cast(end, rt), weight)  # type: ignore[attr-defined]
+        for name, t in (("end", end), ("weight", weight)):
+            if isinstance(t, TensorBase) and t.dtype != self.dtype and (name == "end" or t.ndim):
+                raise RuntimeError(f"lerp: expected dtype {self.dtype} for `{name}` but got "
+                                   f"dtype {t.dtype}")
+        diff = end - self
+        if not isinstance(weight, TensorBase):
+            return self + diff * weight if abs(weight) < 0.5 else end - diff * (1 - weight)
+        w: Any = weight if weight.dtype == self.dtype else weight.astype(  # type: ignore[attr-defined]
+            self.dtype)
+        small = np.abs(w._data) < 0.5
+        return select(small, self + diff * w, end - diff * (1 - w))
+
+    def clamp_min(self, min: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+        """max(x, min), broadcast, at the promoted dtype (int tensor, 0.5 -> float32);
+        gradient 1 where x >= min (to a Tensor min where it wins)."""
+        return self._clamp_one_side(min, True)
+
+    def _clamp_one_side(self, bound: Any, lower: bool) -> Tensor:
+        rt = result_type(_operand(self), _operand(bound))
+        x, b = _cast(self, rt), _cast(bound, rt)
+        if not (isinstance(b, TensorBase) and b.requires_grad):
+            return x.clip(b, None) if lower else x.clip(None, b)
+        # PyTorch's rule: the gradient goes to x where x >= min (x <= max), to the bound
+        # where x < min (x > max), to neither where either is NaN
+        xd, bd = x._data, b._data
+        keep, take = (xd >= bd, xd < bd) if lower else (xd <= bd, xd > bd)
+        return select(keep, x, select(take, b, x.detach()))  # type: ignore[attr-defined]
+
+    def clamp_max(self, max: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+        """min(x, max), broadcast, at the promoted dtype; gradient 1 where x <= max."""
+        return self._clamp_one_side(max, False)
+
+    # -- trigonometric, hyperbolic, logarithmic (integer and bool inputs give floats) ----
+    def tan(self) -> Tensor:
+        """tan(x), elementwise; d/dx = 1 + tan(x)^2."""
+        return P.Tan.apply(self._floating())
+
+    def asin(self) -> Tensor:
+        """arcsin(x) in [-pi/2, pi/2] (NaN outside [-1, 1]); d/dx = 1 / sqrt(1 - x^2)."""
+        return P.Asin.apply(self._floating())
+
+    def acos(self) -> Tensor:
+        """arccos(x) in [0, pi] (NaN outside [-1, 1]); d/dx = -1 / sqrt(1 - x^2)."""
+        return P.Acos.apply(self._floating())
+
+    def atan(self) -> Tensor:
+        """arctan(x) in (-pi/2, pi/2); d/dx = 1 / (1 + x^2)."""
+        return P.Atan.apply(self._floating())
+
+    def sinh(self) -> Tensor:
+        """sinh(x), elementwise; d/dx = cosh(x)."""
+        return P.Sinh.apply(self._floating())
+
+    def cosh(self) -> Tensor:
+        """cosh(x), elementwise; d/dx = sinh(x)."""
+        return P.Cosh.apply(self._floating())
+
+    def asinh(self) -> Tensor:
+        """arsinh(x), elementwise; d/dx = 1 / sqrt(x^2 + 1)."""
+        return P.Asinh.apply(self._floating())
+
+    def acosh(self) -> Tensor:
+        """arcosh(x) for x >= 1 (NaN below); d/dx = 1 / sqrt(x^2 - 1)."""
+        return P.Acosh.apply(self._floating())
+
+    def atanh(self) -> Tensor:
+        """artanh(x) on (-1, 1), +-inf at +-1 (NaN outside); d/dx = 1 / (1 - x^2)."""
+        return P.Atanh.apply(self._floating())
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def log2(self) -> Tensor:
+        """log2(x), elementwise; d/dx = 1 / (x ln 2)."""
+        return P.Log2.apply(self._floating())
+
+    def log10(self) -> Tensor:
+        """log10(x), elementwise; d/dx = 1 / (x ln 10)."""
+        return P.Log10.apply(self._floating())
+
+    def exp2(self) -> Tensor:
+        """2^x, elementwise; d/dx = 2^x ln 2."""
+        return P.Exp2.apply(self._floating())
+
+    def erfc(self) -> Tensor:
+        """1 - erf(x), accurate where erf(x) is near +-1 (erfc(10) = 2.1e-45)."""
+        return P.Erfc.apply(self._floating())
+
+    def erfinv(self) -> Tensor:
+        """erf^-1(x) on [-1, 1] (+-inf at +-1, NaN outside); d/dx = sqrt(pi)/2 exp(y^2)."""
+        return P.Erfinv.apply(self._floating())
+
+    def deg2rad(self) -> Tensor:
+        """x * pi / 180, elementwise."""
+        return self._floating() * (math.pi / 180.0)
+
+    def rad2deg(self) -> Tensor:
+        """x * 180 / pi, elementwise."""
+        return self._floating() * (180.0 / math.pi)
+
+    # -- two arguments, broadcast -------------------------------------------------------
+    def atan2(self, other: Any) -> Tensor:
+        """atan2(x, other): the angle of the point (other, x), in [-pi, pi]; gradient
+        (other, -x) / (x^2 + other^2), 0 at the origin (as PyTorch)."""
+        _need_tensor("atan2", "other", other)
+        return _floating_binary(P.Atan2, self, other)
+
+    arctan2 = atan2
+
+    def hypot(self, other: Any) -> Tensor:
+        """sqrt(x^2 + other^2) without overflow (hypot(1e200, 1e200) = 1.4e200); floats only."""
+        _need_tensor("hypot", "other", other)
+        return self._float_only(P.Hypot, "hypot", other)
+
+    def logaddexp(self, other: Any) -> Tensor:
+        """log(exp(x) + exp(other)) without overflow (logaddexp(1e4, 1e4) = 1e4 + ln 2)."""
+        _need_tensor("logaddexp", "other", other)
+        return self._float_only(P.Logaddexp, "logaddexp", other)
+
+    def logaddexp2(self, other: Any) -> Tensor:
+        """log2(2^x + 2^other) without overflow."""
+        _need_tensor("logaddexp2", "other", other)
+        return self._float_only(P.Logaddexp2, "logaddexp2", other)
+
+    def _float_only(self, cls: Any, op: str, other: Any) -> Tensor:
+        rt = result_type(_operand(self), _operand(other))
+        if rt.kind not in "fc":
+            raise _not_for(f"{op}_cpu", rt)
+        return binary(cls, self, other)
+
+    def xlogy(self, other: Any) -> Tensor:
+        """x * log(other), 0 where x == 0 (unless other is NaN); other may be a number."""
+        return _floating_binary(P.Xlogy, self, other)
+
+    def fmod(self, other: Any) -> Tensor:
+        """x - trunc(x / other) * other: C's remainder, with the sign of x (``remainder``
+        has the divisor's). Integer division by zero raises RuntimeError, as PyTorch."""
+        rt = result_type(_operand(self), _operand(other))
+        if rt.kind == "b":
+            raise _not_for("fmod_cpu", rt)
+        out = binary(P.Fmod, self, other)
+        if out.dtype.kind in "iu" and np.any(np.asarray(data_of(other)) == 0):
+            raise RuntimeError("fmod: ZeroDivisionError (an integer divisor is 0)")
+        return out
+
+    def fmax(self, other: Any) -> Tensor:
+        """max(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
+        _need_tensor("fmax", "other", other)
+        return binary(P.Fmax, self, other)
+
+    def fmin(self, other: Any) -> Tensor:
+        """min(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
+        _need_tensor("fmin", "other", other)
+        return binary(P.Fmin, self, other)
+
+    def copysign(self, other: Any) -> Tensor:
+        """|x| with the sign of other (-0.0 counts as negative); a float result."""
+        return _floating_binary(P.Copysign, self, other)
+
+    def heaviside(self, values: Any) -> Tensor:
+        """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (NaN gives 0, as PyTorch);
+        values must be a tensor of x's dtype. Backward raises (PyTorch defines no derivative)."""
+        _need_tensor("heaviside", "values", values)
+        v = np.asarray(data_of(values))
+        if v.dtype != self.dtype:
+            raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
+                               f"dtypes (got {self.dtype} and {v.dtype})")
+        return P.Heaviside.apply(self, values)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        """x ** exponent computed in float64 (the result is float64 whatever the inputs)."""
+        base = self.double()
+        if isinstance(exponent, TensorBase):
+            exponent = exponent.double()  # type: ignore[attr-defined]
+        elif isinstance(exponent, np.ndarray):
+            exponent = exponent.astype(np.float64)
+        return binary(P.Pow, base, exponent)
+
+    # -- comparisons PyTorch also has as methods ---------------------------------------
+    def where(self, condition: Any, y: Any) -> Tensor:
+        """condition ? x : y elementwise (``x.where(c, y)`` is ``where(c, x, y)``)."""
+        return select(condition, self, y)
+
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> Tensor:
+        """|x - other| <= atol + rtol |other| elementwise, broadcast (bool); infinities are
+        close only to themselves, NaN only with equal_nan. Both must have one dtype."""
+        _need_tensor("isclose", "other", other)
+        a, b = self._data, np.asarray(data_of(other))
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"isclose: {_torch_name(a.dtype)} did not match "
+                               f"{_torch_name(b.dtype)} (convert one with .to())")
+        for name, tol in (("rtol", rtol), ("atol", atol)):
+            if tol < 0:
+                raise RuntimeError(f"isclose: {name} must be greater than or equal to zero, "
+                                   f"but got {tol}")
+        try:
+            close = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        except ValueError:
+            raise RuntimeError(f"isclose: shapes {a.shape} and {b.shape} cannot be broadcast "
+                               "together") from None
+        return self._new(np.asarray(close))
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:
+        """True when every element is close (``isclose``), a Python bool."""
+        return bool(self.isclose(other, rtol, atol, equal_nan)._data.all())
+
+    def equal(self, other: Any) -> bool:
+        """True when both have the same shape and the same values (dtypes may differ; NaN is
+        never equal), a Python bool."""
+        b = np.asarray(data_of(other))
+        return self.shape == b.shape and bool(np.array_equal(self._data, b))
