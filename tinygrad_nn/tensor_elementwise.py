@@ -26,6 +26,13 @@ class TensorElementwise(TensorBase):
 
     __slots__ = ()
 
+    def _floating(self) -> Any:
+        """This tensor, cast to the default float when it is integer or bool (PyTorch's
+        rule for exp, sin, sqrt, log2 ...: an int tensor in, float32 out)."""
+        if self._data.dtype.kind in "fc":
+            return self
+        return self.astype(get_default_dtype())  # type: ignore[attr-defined]
+
     # -- arithmetic ---------------------------------------------------------------
     def __add__(self, y: Any) -> Tensor:
         return binary(P.Add, self, y)
@@ -151,50 +158,50 @@ class TensorElementwise(TensorBase):
         return P.Abs.apply(self)
 
     def exp(self) -> Tensor:
-        return P.Exp.apply(self)
+        return P.Exp.apply(self._floating())
 
     def log(self) -> Tensor:
-        return P.Log.apply(self)
+        return P.Log.apply(self._floating())
 
     def log1p(self) -> Tensor:
         """log(1 + x), accurate near 0."""
-        return P.Log1p.apply(self)
+        return P.Log1p.apply(self._floating())
 
     def expm1(self) -> Tensor:
         """exp(x) - 1, accurate near 0."""
-        return P.Expm1.apply(self)
+        return P.Expm1.apply(self._floating())
 
     def sqrt(self) -> Tensor:
-        return P.Sqrt.apply(self)
+        return P.Sqrt.apply(self._floating())
 
     def square(self) -> Tensor:
         return P.Mul.apply(self, self)
 
     def reciprocal(self) -> Tensor:
-        return P.Div.apply(1.0, self)
+        return P.Div.apply(1.0, self._floating())
 
     def rsqrt(self) -> Tensor:
-        return P.Div.apply(1.0, P.Sqrt.apply(self))
+        return P.Div.apply(1.0, P.Sqrt.apply(self._floating()))
 
     def sin(self) -> Tensor:
-        return P.Sin.apply(self)
+        return P.Sin.apply(self._floating())
 
     def cos(self) -> Tensor:
-        return P.Cos.apply(self)
+        return P.Cos.apply(self._floating())
 
     def tanh(self) -> Tensor:
-        return P.Tanh.apply(self)
+        return P.Tanh.apply(self._floating())
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + exp(-x)), computed without overflow."""
-        return P.Sigmoid.apply(self)
+        return P.Sigmoid.apply(self._floating())
 
     def relu(self) -> Tensor:
         """max(x, 0); the gradient at 0 is 0."""
         return P.ReLU.apply(self)
 
     def erf(self) -> Tensor:
-        return P.Erf.apply(self)
+        return P.Erf.apply(self._floating())
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""

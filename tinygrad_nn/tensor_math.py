@@ -62,11 +62,6 @@ class TensorMath(TensorElementwise):
         def astype(self, dtype: Any) -> Tensor: ...
         def double(self) -> Tensor: ...
 
-    def _floating(self) -> Any:
-        """This tensor, cast to the default float when it is integer or bool (PyTorch's
-        rule for sin, log2 ...: int tensor in, float32 out)."""
-        return self if self._data.dtype.kind in "fc" else self.astype(get_default_dtype())
-
     def _copy(self) -> Tensor:
         return self._new(self._data.copy())
 
