@@ -35,6 +35,9 @@ METHOD_FORMS = (
     "floor", "ceil", "round", "tan", "log2", "exp2", "trunc", "frac", "isinf", "isfinite",
     "logical_not", "logical_and", "logical_or", "nonzero", "flip", "roll", "diag", "trace",
     "median", "var_mean", "std_mean", "count_nonzero", "unbind", "movedim", "hardtanh",
+    "argwhere", "nanmedian", "mode", "kthvalue", "quantile", "nanquantile", "unique",
+    "unique_consecutive", "msort", "aminmax", "nansum", "nanmean", "cummax", "cummin",
+    "logcumsumexp", "diff",
 )
 
 

@@ -22,6 +22,7 @@ from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
+from .tensor_select import TensorSelect
 
 
 class IntegerGradError(RuntimeError, TypeError):
@@ -107,6 +108,7 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
 class Tensor(
     TensorElementwise,
     TensorReduce,
+    TensorSelect,
     TensorMovement,
     TensorIndexingOps,
     TensorInPlace,

@@ -247,3 +247,132 @@ def _cosine_similarity(draw: Draw, form: Any) -> Any:
     (other,) = draw(tst.broadcastable_shapes(shape, num_shapes=1))
     other = (1,) * (len(shape) - len(other)) + tuple(other)  # same ndim, so dim means the same
     return (lambda x, y: form(x, y, d)), [nonzero(draw, shape), nonzero(draw, other)]
+
+
+# -- order statistics (distinct values: no ties, where the chosen element would jump) -------
+
+
+def _nan_mask(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
+    """Where to put NaN: never where any index is 0, so every slice a reduction sees keeps
+    a number (an all-NaN slice has no derivative)."""
+    return draw(tst.arrays(shape=shape, dtype=np.bool_)) & (np.indices(shape) != 0).all(0)
+
+
+def _with_nan(x: Any, mask: np.ndarray) -> Any:
+    return tg.where(tg.Tensor(mask), float("nan"), x)
+
+
+@case({"Tensor.median": lambda x, a, k: x.median(),
+       "Tensor.median[dim]": lambda x, a, k: x.median(a, k).values,
+       "Tensor.median[dim=]": lambda x, a, k: x.median(dim=a, keepdim=k)[0],
+       "tinygrad_nn.median": lambda x, a, k: tg.median(x, a).values,
+       "Tensor.nanmedian": lambda x, a, k: x.nanmedian(),
+       "Tensor.nanmedian[dim]": lambda x, a, k: x.nanmedian(a, k).values,
+       "Tensor.mode": lambda x, a, k: x.mode(a, k).values,
+       "Tensor.msort": lambda x, a, k: x.msort()})
+def _median(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a, k = one_axis(draw, len(shape)), draw(st.booleans())
+    return (lambda x: form(x, a, k)), [distinct(draw, shape)]
+
+
+@case({"Tensor.nanmedian[nan]": lambda x, m, a: _with_nan(x, m).nanmedian(a).values,
+       "Tensor.nanmedian[nan, all]": lambda x, m, a: _with_nan(x, m).nanmedian()})
+def _nanmedian_nan(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    mask = _nan_mask(draw, shape)
+    return (lambda x: form(x, mask, -1)), [distinct(draw, shape)]
+
+
+@case({"Tensor.kthvalue": lambda x, k, a, keep: x.kthvalue(k, a, keep).values,
+       "tinygrad_nn.kthvalue": lambda x, k, a, keep: tg.kthvalue(x, k, dim=a).values})
+def _kthvalue(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    k, keep = draw(st.integers(1, shape[a])), draw(st.booleans())
+    return (lambda x: form(x, k, a, keep)), [distinct(draw, shape)]
+
+
+def _rank_q(draw: Draw, n: int) -> float:
+    """q with rank q (n - 1) = j + 0.2..0.4: away from the integers and the half-integers,
+    where the lower / higher / nearest element would jump."""
+    if n == 1:
+        return draw(st.floats(0.0, 1.0))
+    return (draw(st.integers(0, n - 2)) + draw(st.floats(0.2, 0.4))) / (n - 1)
+
+
+@case({"Tensor.quantile": lambda x, q, a, k, i: x.quantile(q, a, k, interpolation=i),
+       "Tensor.nanquantile": lambda x, q, a, k, i: x.nanquantile(q, a, k, interpolation=i),
+       "tinygrad_nn.quantile": lambda x, q, a, k, i: tg.quantile(x, q, a, k, interpolation=i)})
+def _quantile(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = draw(st.one_of(st.none(), st.just(one_axis(draw, len(shape)))))
+    n = math.prod(shape) if a is None else shape[a]
+    q = _rank_q(draw, n)
+    interp = draw(st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"]))
+    k = draw(st.booleans())
+    return (lambda x: form(x, q, a, k, interp)), [distinct(draw, shape)]
+
+
+@case({"Tensor.quantile[q tensor]": lambda x, q, a: x.quantile(q, a),
+       "Tensor.nanquantile[q tensor, nan]": lambda x, q, a: _with_nan(
+           x, np.arange(x.shape[-1]) == x.shape[-1] - 1).nanquantile(q, -1)})
+def _quantile_q(draw: Draw, form: Any) -> Any:
+    shape = (draw(st.integers(1, 3)), draw(st.integers(3, 4)))
+    # ranks away from integers over both n - 1 (quantile) and n - 2 (one NaN per row)
+    q = np.array([draw(st.sampled_from([0.12, 0.3, 0.62, 0.87])) for _ in range(
+        draw(st.integers(1, 3)))])
+    return (lambda x, q: form(x, q, -1)), [distinct(draw, shape), q]
+
+
+@case({"Tensor.aminmax": lambda x, a, k: sum(x.aminmax(dim=a, keepdim=k)),
+       "Tensor.aminmax[min]": lambda x, a, k: x.aminmax(dim=a, keepdim=k).min,
+       "tinygrad_nn.aminmax": lambda x, a, k: tg.aminmax(x, dim=a).max})
+def _aminmax(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = draw(st.one_of(st.none(), st.just(one_axis(draw, len(shape)))))
+    k = draw(st.booleans())
+    return (lambda x: form(x, a, k)), [distinct(draw, shape)]
+
+
+@case({"Tensor.nansum": lambda x, m, a, k: _with_nan(x, m).nansum(a, k),
+       "Tensor.nanmean": lambda x, m, a, k: _with_nan(x, m).nanmean(a, k),
+       "tinygrad_nn.nansum": lambda x, m, a, k: tg.nansum(x, a, k),
+       "tinygrad_nn.nanmean": lambda x, m, a, k: tg.nanmean(_with_nan(x, m), dim=a)})
+def _nansum(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    mask = _nan_mask(draw, shape)
+    a, k = reduction_args(draw, shape)
+    return (lambda x: form(x, mask, a, k)), [arr(draw, shape)]
+
+
+# -- scans ------------------------------------------------------------------------------------
+
+
+@case({"Tensor.cummax": lambda x, a: x.cummax(a).values,
+       "Tensor.cummin": lambda x, a: x.cummin(dim=a)[0],
+       "tinygrad_nn.cummax": lambda x, a: tg.cummax(x, a).values})
+def _cummax(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    return (lambda x: form(x, a)), [distinct(draw, shape)]
+
+
+@case({"Tensor.logcumsumexp": lambda x, a: x.logcumsumexp(a),
+       "tinygrad_nn.logcumsumexp": lambda x, a: tg.logcumsumexp(x, dim=a)})
+def _logcumsumexp(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    return (lambda x: form(x, a)), [arr(draw, shape)]
+
+
+@case({"Tensor.diff": lambda x, p, n, a, pre: x.diff(n, a),
+       "Tensor.diff[prepend, append]": lambda x, p, n, a, pre: x.diff(n, a, p, None) if pre
+       else x.diff(n, a, append=p),
+       "tinygrad_nn.diff": lambda x, p, n, a, pre: tg.diff(x, n, a, prepend=p)})
+def _diff(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    pshape = tuple(draw(st.integers(1, 2)) if d == a else n for d, n in enumerate(shape))
+    n, pre = draw(st.integers(0, 3)), draw(st.booleans())
+    return (lambda x, p: form(x, p, n, a, pre)), [arr(draw, shape), arr(draw, pshape)]

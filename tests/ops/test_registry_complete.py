@@ -74,6 +74,9 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.from_numpy", "tinygrad_nn.as_tensor", "tinygrad_nn.is_tensor",
     "tinygrad_nn.is_floating_point", "tinygrad_nn.equal", "tinygrad_nn.allclose",
     "tinygrad_nn.isclose", "tinygrad_nn.set_default_device", "tinygrad_nn.get_default_device",
+    # helper "reduce": integer / bool results (indices, counts, distinct values)
+    "Tensor.nonzero", "Tensor.argwhere", "Tensor.count_nonzero", "Tensor.unique",
+    "Tensor.unique_consecutive",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

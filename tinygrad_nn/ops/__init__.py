@@ -40,7 +40,7 @@ from .movement import (
     Transpose,
 )
 from .reduce import Max, Mean, Min, Sum
-from .sorting import CumProd, CumSum, ExclusiveProd, Prod
+from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
 
 __all__ = [
     "Abs",
@@ -62,6 +62,7 @@ __all__ = [
     "GetItem",
     "Log",
     "Log1p",
+    "LogCumSumExp",
     "MatMul",
     "AddMM",
     "Max",
