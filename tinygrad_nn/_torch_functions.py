@@ -37,7 +37,8 @@ METHOD_FORMS = (
     "median", "var_mean", "std_mean", "count_nonzero", "unbind", "movedim", "hardtanh",
     "argwhere", "nanmedian", "mode", "kthvalue", "quantile", "nanquantile", "unique",
     "unique_consecutive", "msort", "aminmax", "nansum", "nanmean", "cummax", "cummin",
-    "logcumsumexp", "diff",
+    "logcumsumexp", "diff", "index_add", "index_copy", "index_fill", "masked_scatter",
+    "scatter_reduce", "bincount", "histc",
 )
 
 

@@ -22,6 +22,7 @@ from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
+from .tensor_scatter import TensorScatter
 from .tensor_select import TensorSelect
 
 
@@ -111,6 +112,7 @@ class Tensor(
     TensorSelect,
     TensorMovement,
     TensorIndexingOps,
+    TensorScatter,
     TensorInPlace,
     TensorAutograd,
 ):

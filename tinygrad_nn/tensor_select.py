@@ -324,7 +324,8 @@ class TensorSelect(TensorBase):
                   return_counts: bool) -> Any:
         v = np.ascontiguousarray(vals, dtype=self.dtype)
         # on the graph when x is, as in PyTorch, where only a backward through it fails
-        out = [NoDerivative.apply(self, value=v, name=name) if self.requires_grad
+        error = NotImplementedError(f"the derivative for '{name}' is not implemented.")
+        out = [NoDerivative.apply(self, value=v, error=error) if self.requires_grad
                else self._new(v)]
         if return_inverse:
             out.append(self._new(np.asarray(inv, np.int64)))

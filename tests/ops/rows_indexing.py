@@ -47,8 +47,7 @@ def _scatter(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.scatter[value]": lambda x, a, i: x.scatter(a, tg.Tensor(i), 1.5),
-       "Tensor.scatter[value=]": lambda x, a, i: x.scatter(a, i, value=-2.0),
-       "Tensor.scatter[reduce=add]": lambda x, a, i: x.scatter(a, i, 0.5, reduce="add")})
+       "Tensor.scatter[value=]": lambda x, a, i: x.scatter(a, i, value=-2.0)})
 def _scatter_value(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     a = one_axis(draw, len(shape))
@@ -60,12 +59,87 @@ def _scatter_value(draw: Draw, form: Any) -> Any:
        "F.scatter_add": lambda x, s, a, i: F.scatter_add(x, a, i, s),
        "Tensor.scatter_add_": lambda x, s, a, i: (x * 1.0).scatter_add_(a, tg.Tensor(i), s)})
 def _scatter_add(draw: Draw, form: Any) -> Any:
+    shape, sshape, a, idx = _scatter_shapes(draw)
+    return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, sshape)]
+
+
+def _scatter_shapes(draw: Draw) -> tuple[tuple[int, ...], tuple[int, ...], int, np.ndarray]:
+    """(x's shape, src's shape, dim, index) for scatter_add / scatter_reduce."""
     shape = shape_of(draw, min_dims=1)
     a = one_axis(draw, len(shape))
     ishape = _smaller(draw, shape, a)
     sshape = tuple(n + draw(st.integers(0, 1)) for n in ishape)  # src may be larger
-    idx = _index(draw, shape[a], ishape)
-    return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, sshape)]
+    return shape, sshape, a, _index(draw, shape[a], ishape)
+
+
+@case({"Tensor.scatter_reduce": lambda x, s, a, i, r, inc: x.scatter_reduce(
+           a, tg.Tensor(i), s, r, include_self=inc),
+       "tinygrad_nn.scatter_reduce": lambda x, s, a, i, r, inc: tg.scatter_reduce(
+           x, a, i, s, reduce=r, include_self=inc),
+       "Tensor.scatter_reduce_": lambda x, s, a, i, r, inc: (x * 1.0).scatter_reduce_(
+           a, i, s, r, include_self=inc)})
+def _scatter_reduce(draw: Draw, form: Any) -> Any:
+    shape, sshape, a, idx = _scatter_shapes(draw)
+    r, inc = draw(st.sampled_from(["sum", "prod", "mean", "amax", "amin"])), draw(st.booleans())
+    # distinct values: no ties for amax / amin; away from 0 for prod's quotients
+    x = distinct(draw, (math.prod(shape) + math.prod(sshape),), 0.3, 3.0)
+    x = x * np.where(draw(tst.arrays(shape=x.shape, dtype=np.bool_)), -1, 1)
+    xs, ss = x[:math.prod(shape)].reshape(shape), x[math.prod(shape):].reshape(sshape)
+    return (lambda x, s: form(x, s, a, idx, r, inc)), [xs, ss]
+
+
+def _slices(draw: Draw, n: int) -> np.ndarray:
+    """A 1-D index into a dim of size n (repeats included)."""
+    return _index(draw, n, (draw(st.integers(0, 4)),))
+
+
+@case({"Tensor.index_add": lambda x, s, a, i, al: x.index_add(a, tg.Tensor(i), s, alpha=al),
+       "tinygrad_nn.index_add": lambda x, s, a, i, al: tg.index_add(x, a, i, s),
+       "Tensor.index_add_": lambda x, s, a, i, al: (x * 1.0).index_add_(a, i, s, alpha=al)})
+def _index_add(draw: Draw, form: Any) -> Any:
+    return _index_add_args(draw, form, _slices)
+
+
+# repeated targets would make PyTorch's index_copy gradient reach overwritten elements,
+# which is no derivative: the indices are distinct here
+@case({"Tensor.index_copy": lambda x, s, a, i, al: x.index_copy(a, tg.Tensor(i), s),
+       "tinygrad_nn.index_copy": lambda x, s, a, i, al: tg.index_copy(x, a, i, s),
+       "Tensor.index_copy_": lambda x, s, a, i, al: (x * 1.0).index_copy_(a, i, s)})
+def _index_copy(draw: Draw, form: Any) -> Any:
+    return _index_add_args(draw, form, lambda d, n: np.array(
+        d(st.permutations(range(n)))[:d(st.integers(0, n))], dtype=np.int64))
+
+
+def _index_add_args(draw: Draw, form: Any, slices: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    idx = slices(draw, shape[a])
+    sshape = tuple(idx.size if d == a % len(shape) else n for d, n in enumerate(shape))
+    al = draw(st.sampled_from([1, 2.5, -0.5]))
+    return (lambda x, s: form(x, s, a, idx, al)), [arr(draw, shape), arr(draw, sshape)]
+
+
+@case({"Tensor.index_fill": lambda x, v, a, i: x.index_fill(a, tg.Tensor(i), v.sum()),
+       "Tensor.index_fill[number]": lambda x, v, a, i: x.index_fill(a, i, -1.5) * v.sum(),
+       "tinygrad_nn.index_fill": lambda x, v, a, i: tg.index_fill(x, a, i, v.reshape(())),
+       "Tensor.index_fill_": lambda x, v, a, i: (x * 1.0).index_fill_(a, i, v.reshape(()))})
+def _index_fill(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    idx = _slices(draw, shape[a]) - draw(st.sampled_from([0, shape[a]]))  # negatives too
+    return (lambda x, v: form(x, v, a, idx)), [arr(draw, shape), arr(draw, (1,))]
+
+
+@case({"Tensor.masked_scatter": lambda x, s, m: x.masked_scatter(tg.Tensor(m), s),
+       "tinygrad_nn.masked_scatter": lambda x, s, m: tg.masked_scatter(x, m, s),
+       "Tensor.masked_scatter_": lambda x, s, m: (x * 1.0).masked_scatter_(m, s)})
+def _masked_scatter(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    mshape = shape[draw(st.integers(0, len(shape))):]  # broadcasts to x's shape
+    mask = draw(tst.arrays(shape=mshape, dtype=np.bool_))
+    n = int(np.broadcast_to(mask, shape).sum())
+    return (lambda x, s: form(x, s, mask)), [arr(draw, shape),
+                                             arr(draw, (n + draw(st.integers(0, 2)),))]
 
 
 @case({"Tensor.index_select": lambda x, a, i: x.index_select(a, tg.Tensor(i)),
@@ -373,6 +447,7 @@ def _logcumsumexp(draw: Draw, form: Any) -> Any:
 def _diff(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     a = one_axis(draw, len(shape))
-    pshape = tuple(draw(st.integers(1, 2)) if d == a else n for d, n in enumerate(shape))
+    pshape = tuple(draw(st.integers(1, 2)) if d == a % len(shape) else n
+                   for d, n in enumerate(shape))
     n, pre = draw(st.integers(0, 3)), draw(st.booleans())
     return (lambda x, p: form(x, p, n, a, pre)), [arr(draw, shape), arr(draw, pshape)]

@@ -28,6 +28,12 @@ X = RNG.permutation(24).reshape(2, 3, 4).astype(np.float64) - 11.5  # distinct, 
 TIES = np.array([[3.0, 1, 2, 3, 1, 2], [2, 2, 1, 1, 5, 0], [4, 4, 4, 4, 4, 4]])
 NANS = np.array([[1.0, NAN, 2, NAN, 5], [NAN, NAN, NAN, NAN, NAN], [0, 3, 3, 1, NAN]])
 INTS = np.array([[3, 0, 2, 3], [0, 0, 5, 1]])
+M34 = RNG.standard_normal((3, 4))
+M23 = np.array([[0.5, 1.5, 2.5], [3.5, -4.5, 5.5]])
+SRC23 = np.array([[5.0, 6, 7], [1, 2, 3]])
+IDX23 = np.array([[0, 0, 2], [1, 1, 1]])
+MASK23 = np.array([[True, False, True], [False, True, True]])
+I3 = np.array([0, 2, 0])
 
 
 def _t(lib: Any, a: Any, grad: bool = False) -> Any:
@@ -82,7 +88,9 @@ def compare(fn: Callable[..., Any], *arrays: Any, grad: bool = True) -> None:
         tt = [_t(torch, a, grad and f) for a, f in zip(arrays, floating)]
         theirs = fn(torch, *tt)
     ours_in = [_t(tg, a, grad and f) for a, f in zip(arrays, floating)]
-    ours = fn(tg, *ours_in)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the same deprecation notes (checked on their own)
+        ours = fn(tg, *ours_in)
     _same(ours, theirs, "output")
     if not grad:
         return
@@ -98,8 +106,9 @@ def compare(fn: Callable[..., Any], *arrays: Any, grad: bool = True) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             gt = torch.autograd.grad(lt, [t for t in tt if t.requires_grad], allow_unused=True)
-    except NotImplementedError:  # no derivative (unique): ours must refuse alike
-        with pytest.raises(NotImplementedError, match="derivative"):
+    except (NotImplementedError, RuntimeError) as e:  # no derivative: ours refuses alike
+        assert "derivative" in str(e) or "Expected 'reduce'" in str(e), e
+        with pytest.raises(type(e)):
             tg.grad(ls, [t for t in ours_in if t.requires_grad], allow_unused=True)
         return
     gs = tg.grad(ls, [t for t in ours_in if t.requires_grad], allow_unused=True)
@@ -114,7 +123,8 @@ def compare(fn: Callable[..., Any], *arrays: Any, grad: bool = True) -> None:
 
 def raises_like(fn: Callable[[Any], Any]) -> None:
     """fn(lib) raises on PyTorch; ours raises an instance of the same class."""
-    with pytest.raises(Exception) as theirs:
+    with pytest.raises(Exception) as theirs, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyTorch's deprecation notes
         fn(torch)
     with pytest.raises(type(theirs.value)):
         fn(tg)
@@ -253,6 +263,89 @@ CASES: list[tuple[str, list[Any], Callable[..., Any]]] = [
     ("diff bool", [INTS > 1], lambda L, x: x.diff(dim=0)),
     ("diff int prepend float", [INTS, np.ones((2, 1), np.float32)],
      lambda L, x, p: x.diff(prepend=p)),
+    # index_add / index_copy / index_fill
+    ("index_add", [M34, np.ones((3, 4))], lambda L, x, s: x.index_add(0, _t(L, I3), s)),
+    ("index_add alpha dim 1", [M34, X[0, :, :2]],
+     lambda L, x, s: x.index_add(1, _t(L, [3, 3]), s, alpha=-2.5)),
+    ("index_add int32 index", [M34, np.ones((3, 4))],
+     lambda L, x, s: L.index_add(x, 0, _t(L, I3.astype(np.int32)), s)),
+    ("index_add ints", [INTS, INTS[:, :2]], lambda L, x, s: x.index_add(1, _t(L, [0, 0]), s)),
+    ("index_add empty index", [M34, np.ones((3, 0))],
+     lambda L, x, s: x.index_add(1, _t(L, np.zeros(0, np.int64)), s)),
+    ("index_copy", [M34, X[0, :3]], lambda L, x, s: x.index_copy(0, _t(L, [2, 0, 1]), s)),
+    ("index_copy repeats: last wins, all get grads", [M34, X[1, :3]],
+     lambda L, x, s: L.index_copy(x, 0, _t(L, [1, 1, 1]), s)),
+    ("index_copy dim 1", [M34, X[0, :, :2]], lambda L, x, s: x.index_copy(1, _t(L, [2, 0]), s)),
+    ("index_fill", [M34], lambda L, x: x.index_fill(1, _t(L, [0, 2]), -1.0)),
+    ("index_fill negative", [M34], lambda L, x: x.index_fill(1, _t(L, [-1, 0, -1]), 2)),
+    ("index_fill value tensor", [M34, np.float64(4.0)],
+     lambda L, x, v: L.index_fill(x, 0, _t(L, [2, 2, 0]), v)),
+    ("index_fill int with float", [INTS], lambda L, x: x.index_fill(1, _t(L, [1]), 2.7)),
+    # masked_scatter
+    ("masked_scatter", [M23, np.arange(10.0, 20.0)],
+     lambda L, x, s: x.masked_scatter(_t(L, MASK23), s)),
+    ("masked_scatter broadcast mask", [M23, np.arange(10.0, 20.0)],
+     lambda L, x, s: L.masked_scatter(x, _t(L, MASK23[1]), s)),
+    ("masked_scatter 2-d source", [M23, np.arange(10.0, 20.0).reshape(2, 5)],
+     lambda L, x, s: x.masked_scatter(_t(L, MASK23), s)),
+    ("masked_scatter no hits", [M23, np.arange(3.0)],
+     lambda L, x, s: x.masked_scatter(_t(L, MASK23 & False), s)),
+    # scatter_reduce, and scatter's deprecated reduce=
+    *[(f"scatter_reduce {r} include_self={inc}", [M23, SRC23],
+       lambda L, x, s, r=r, inc=inc: x.scatter_reduce(1, _t(L, IDX23), s, r, include_self=inc))
+      for r in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)],
+    ("scatter_reduce amax ties share", [np.array([[1.0, 5.0]]), np.array([[5.0, 5.0, 2.0]])],
+     lambda L, x, s: x.scatter_reduce(1, _t(L, [[1, 1, 0]]), s, "amax")),
+    ("scatter_reduce amin ties, no self", [np.array([[1.0, 5.0]]), np.array([[2.0, 2.0, 7.]])],
+     lambda L, x, s: x.scatter_reduce(1, _t(L, [[0, 0, 1]]), s, "amin", include_self=False)),
+    ("scatter_reduce prod zeros", [np.array([[0.0, 2.0]]), np.array([[3.0, 0.0, 4.0]])],
+     lambda L, x, s: x.scatter_reduce(1, _t(L, [[0, 1, 1]]), s, "prod")),
+    ("scatter_reduce int mean floors", [np.array([[0, 0]]), np.array([[-2, -2, -3]])],
+     lambda L, x, s: x.scatter_reduce(1, _t(L, [[0, 0, 0]]), s, "mean")),
+    ("scatter_reduce max alias", [M23, SRC23],
+     lambda L, x, s: L.scatter_reduce(x, 1, _t(L, IDX23), s, "max")),
+    ("scatter_reduce larger src", [M23, np.arange(8.0).reshape(2, 4)],
+     # (src detached: PyTorch's own backward fails for a src larger than the index)
+     lambda L, x, s: x.scatter_reduce(0, _t(L, [[1, 0, 1]]), s.detach(), "sum")),
+    ("scatter multiply", [M23, SRC23[:, :2]],
+     lambda L, x, s: x.scatter(1, _t(L, [[0, 0], [1, 1]]), s, reduce="multiply")),
+    ("scatter add", [M23, SRC23[:, :2]],
+     lambda L, x, s: x.scatter(1, _t(L, [[0, 0], [1, 1]]), s, reduce="add")),
+    ("scatter multiply value", [M23], lambda L, x: x.scatter(1, _t(L, [[0, 0]]), 2.0,
+                                                            reduce="multiply")),
+    ("scatter multiply ints", [INTS], lambda L, x: x.scatter(1, _t(L, [[0, 0]]), 3,
+                                                            reduce="multiply")),
+    # counting and searching
+    ("bincount", [np.array([1, 1, 3])], lambda L, x: x.bincount()),
+    ("bincount float32 weights", [np.array([1, 1, 3]), np.array([0.5, 0.5, 1.0], np.float32)],
+     lambda L, x, w: L.bincount(x, w)),
+    ("bincount int weights, minlength", [np.array([1, 1, 3]), np.array([1, 2, 3])],
+     lambda L, x, w: x.bincount(w, minlength=6)),
+    ("bincount empty", [np.zeros(0, np.int64)], lambda L, x: x.bincount(minlength=2)),
+    ("bincount int32", [np.array([1, 2], np.int32)], lambda L, x: x.bincount()),
+    ("histc", [np.array([1.0, 2, 1, 4, 2.5], np.float32)], lambda L, x: x.histc(4)),
+    ("histc range", [np.array([1.0, 2, 1, 4, 2.5, 0.5])], lambda L, x: L.histc(x, 3, 1, 3)),
+    ("histc one value", [np.array([2.0, 2.0])], lambda L, x: x.histc(4)),
+    ("histc 2-d", [X], lambda L, x: x.histc(bins=7, min=-10, max=10)),
+    ("histc grad", [X], lambda L, x: x.histc(5)),
+    ("searchsorted", [np.array([1, 3, 5, 7]), np.array([3, 6, 9])],
+     lambda L, s, v: L.searchsorted(s, v)),
+    ("searchsorted right", [np.array([1, 3, 5, 7]), np.array([3, 6, 9])],
+     lambda L, s, v: L.searchsorted(s, v, right=True)),
+    ("searchsorted side", [np.array([1.0, 3, 3, 7]), np.array([[3.0, 0], [8, 3]])],
+     lambda L, s, v: L.searchsorted(s, v, side="right")),
+    ("searchsorted scalar", [np.array([1, 3, 5, 7])], lambda L, s: L.searchsorted(s, 4)),
+    ("searchsorted rows", [np.array([[1, 3, 5, 7], [2, 4, 6, 8]]), np.array([[3, 6, 9]] * 2)],
+     lambda L, s, v: L.searchsorted(s, v, out_int32=True)),
+    ("searchsorted sorter", [np.array([7, 1, 5, 3]), np.array([3, 6, 9])],
+     lambda L, s, v: L.searchsorted(s, v, sorter=_t(L, [1, 3, 2, 0]))),
+    ("searchsorted nan", [np.array([1.0, 3, NAN]), np.array([NAN, 2.0, 3.0])],
+     lambda L, s, v: (L.searchsorted(s, v), L.searchsorted(s, v, right=True))),
+    ("bucketize", [np.array([[3, 6], [0, 9]]), np.array([1, 3, 5, 7])],
+     lambda L, v, b: L.bucketize(v, b)),
+    ("bucketize right", [np.array([3.0, 6, 9]), np.array([1.0, 3, 5, 7])],
+     lambda L, v, b: L.bucketize(v, b, right=True, out_int32=True)),
+    ("bucketize scalar", [np.array([1, 3, 5, 7])], lambda L, b: L.bucketize(3, b)),
 ]
 
 
@@ -287,6 +380,45 @@ ERRORS: list[tuple[str, Callable[[Any], Any]]] = [
     ("diff negative n", lambda L: L.zeros(3).diff(n=-1)),
     ("diff prepend ndim", lambda L: L.zeros(1, 2).diff(prepend=L.zeros(1))),
     ("count_nonzero keepdim", lambda L: L.zeros(2).count_nonzero(0, keepdim=True)),
+    ("index_add float index", lambda L: L.zeros(3).index_add(0, L.zeros(1), L.ones(1))),
+    ("index_add 2-d index", lambda L: L.zeros(3).index_add(0, L.tensor([[0]]), L.ones(1))),
+    ("index_add dtype", lambda L: L.zeros(3).index_add(0, L.tensor([0]), L.ones(1).double())),
+    ("index_add count", lambda L: L.zeros(3, 2).index_add(0, L.tensor([0, 1]), L.ones(1, 2))),
+    ("index_add shape", lambda L: L.zeros(3, 2).index_add(0, L.tensor([0]), L.ones(1, 3))),
+    ("index_add out of range", lambda L: L.zeros(3).index_add(0, L.tensor([3]), L.ones(1))),
+    ("index_add negative", lambda L: L.zeros(3).index_add(0, L.tensor([-1]), L.ones(1))),
+    ("index_copy out of range", lambda L: L.zeros(3).index_copy(0, L.tensor([5]), L.ones(1))),
+    ("index_fill out of range", lambda L: L.zeros(3).index_fill(0, L.tensor([3]), 1.0)),
+    ("index_fill 1-d value", lambda L: L.zeros(3).index_fill(0, L.tensor([1]), L.ones(1))),
+    ("masked_scatter short source", lambda L: L.zeros(3).masked_scatter(
+        L.tensor([True, True, False]), L.ones(1))),
+    ("masked_scatter dtype", lambda L: L.zeros(3).masked_scatter(
+        L.tensor([True, True, False]), L.tensor([1, 2]))),
+    ("masked_scatter byte mask", lambda L: L.zeros(3).masked_scatter(
+        L.tensor([1, 1, 0]).to(L.uint8), L.ones(3))),
+    ("scatter_reduce bad reduce", lambda L: L.zeros(2).scatter_reduce(
+        0, L.tensor([0]), L.ones(1), "median")),
+    ("scatter_reduce dtype", lambda L: L.zeros(2).scatter_reduce(
+        0, L.tensor([0]), L.ones(1).double(), "sum")),
+    ("scatter_reduce index larger than src", lambda L: L.zeros(1, 2).scatter_reduce(
+        1, L.tensor([[0, 1]]), L.ones(1, 1), "sum")),
+    ("scatter bad reduce", lambda L: L.zeros(2).scatter(0, L.tensor([0]), 1.0, reduce="max")),
+    ("bincount negative", lambda L: L.tensor([-1, 1]).bincount()),
+    ("bincount float", lambda L: L.tensor([1.0]).bincount()),
+    ("bincount 2-d", lambda L: L.tensor([[1]]).bincount()),
+    ("bincount minlength", lambda L: L.tensor([1]).bincount(minlength=-1)),
+    ("bincount weights", lambda L: L.tensor([1, 2]).bincount(L.tensor([1.0]))),
+    ("histc int", lambda L: L.tensor([1, 2]).histc()),
+    ("histc bins", lambda L: L.tensor([1.0]).histc(0)),
+    ("histc min > max", lambda L: L.tensor([1.0]).histc(2, min=3, max=1)),
+    ("histc nan", lambda L: L.tensor([1.0, float("nan")]).histc()),
+    ("searchsorted side", lambda L: L.searchsorted(L.tensor([1, 3]), L.tensor([3]),
+                                                   side="middle")),
+    ("searchsorted side vs right", lambda L: L.searchsorted(
+        L.tensor([1, 3]), L.tensor([3]), side="left", right=True)),
+    ("searchsorted rows", lambda L: L.searchsorted(L.tensor([[1, 3], [2, 4]]),
+                                                   L.tensor([[3]]))),
+    ("bucketize 2-d boundaries", lambda L: L.bucketize(L.tensor([3]), L.tensor([[1, 3]]))),
 ]
 
 
@@ -360,3 +492,81 @@ def test_unique_matches_torch(x: np.ndarray, data: Any) -> None:
     compare(lambda L, t: (t.unique(return_inverse=True, return_counts=True, dim=dim),
                           t.unique_consecutive(return_inverse=True, return_counts=True, dim=dim),
                           t.nonzero(), t.count_nonzero(), t.diff(dim=-1)), x)
+
+
+# -- in-place forms: PyTorch's rules (leaves, versions, recorded updates) ------------------
+
+INPLACE = [
+    ("index_add_", lambda x, s: x.index_add_(0, _t(tg, [1, 1]), s, alpha=2)),
+    ("index_copy_", lambda x, s: x.index_copy_(0, _t(tg, [2, 0]), s)),
+    ("index_fill_", lambda x, s: x.index_fill_(1, _t(tg, [0]), s.sum())),
+    ("masked_scatter_", lambda x, s: x.masked_scatter_(_t(tg, [[True, False]] * 3), s)),
+    ("scatter_reduce_", lambda x, s: x.scatter_reduce_(0, _t(tg, [[0, 2], [0, 0]]), s, "amax",
+                                                       include_self=False)),
+]
+
+
+@pytest.mark.parametrize("name, update", INPLACE, ids=[u[0] for u in INPLACE])
+def test_in_place_forms_match_torch_and_refuse_grad_leaves(name: str, update: Any) -> None:
+    x, s = RNG.standard_normal((3, 2)), RNG.standard_normal((2, 2))
+    results = []
+    for lib in (tg, torch):  # the same update through a non-leaf; gradients to x and s
+        xt, st_ = _t(lib, x, True), _t(lib, s, True)
+        y = xt * 1.0
+        out = update(y, st_) if lib is tg else _torch_update(name, y, st_)
+        assert out is y  # in place: the same tensor comes back
+        (y * _t(lib, np.arange(6.0).reshape(3, 2))).sum().backward()
+        results.append([np.array(v.detach().numpy() if lib is torch else v.numpy())
+                        for v in (y, xt.grad, st_.grad)])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    # a leaf that requires grad is refused while recording; under no_grad it changes in
+    # place and its version goes up
+    leaf = tg.Tensor(x.copy(), requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        update(leaf, tg.Tensor(s.copy()))
+    before = int(leaf._vc[0])
+    with tg.no_grad():
+        update(leaf, tg.Tensor(s.copy()))
+    assert not np.array_equal(leaf.numpy(), x) and int(leaf._vc[0]) == before + 1
+
+
+def _torch_update(name: str, y: Any, s: Any) -> Any:
+    t = lambda a: torch.tensor(a)  # noqa: E731
+    return {
+        "index_add_": lambda: y.index_add_(0, t([1, 1]), s, alpha=2),
+        "index_copy_": lambda: y.index_copy_(0, t([2, 0]), s),
+        "index_fill_": lambda: y.index_fill_(1, t([0]), s.sum()),
+        "masked_scatter_": lambda: y.masked_scatter_(t([[True, False]] * 3), s),
+        "scatter_reduce_": lambda: y.scatter_reduce_(0, t([[0, 2], [0, 0]]), s, "amax",
+                                                     include_self=False),
+    }[name]()
+
+
+def test_in_place_update_bumps_the_version_and_stales_saved_values() -> None:
+    x = tg.Tensor(RNG.standard_normal((3, 2)), requires_grad=True)
+    y = x * 1.0
+    z = y * y  # saves y
+    y.index_fill_(0, tg.tensor([0]), 0.0)
+    with pytest.raises(RuntimeError):
+        z.sum().backward()
+
+
+def test_scatter_reduce_argument_has_torchs_deprecation_and_no_derivative() -> None:
+    x = tg.Tensor(M23.copy(), requires_grad=True)
+    src = tg.Tensor(SRC23[:, :2].copy(), requires_grad=True)
+    for reduce in ("add", "multiply"):
+        with pytest.warns(UserWarning, match="scatter_reduce"):
+            y = x.scatter(1, tg.tensor([[0, 0], [1, 1]]), src, reduce=reduce)
+        assert y.requires_grad
+        with pytest.raises(RuntimeError, match="derivative for aten::scatter"):
+            y.sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a value src is not deprecated
+        y = x.scatter(1, tg.tensor([[0, 0]]), 2.0, reduce="multiply")
+    with pytest.raises(RuntimeError, match="derivative"):
+        y.sum().backward()
+    with tg.no_grad():
+        w = tg.Tensor(M23.copy())
+        w.scatter_(1, tg.tensor([[0, 0]]), 2.0, reduce="multiply")
+    np.testing.assert_allclose(w.numpy()[0, 0], M23[0, 0] * 4)

@@ -76,7 +76,8 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.isclose", "tinygrad_nn.set_default_device", "tinygrad_nn.get_default_device",
     # helper "reduce": integer / bool results (indices, counts, distinct values)
     "Tensor.nonzero", "Tensor.argwhere", "Tensor.count_nonzero", "Tensor.unique",
-    "Tensor.unique_consecutive",
+    "Tensor.unique_consecutive", "Tensor.bincount", "Tensor.histc", "tinygrad_nn.searchsorted",
+    "tinygrad_nn.bucketize",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

@@ -40,6 +40,7 @@ from .movement import (
     Transpose,
 )
 from .reduce import Max, Mean, Min, Sum
+from .select import IndexCopy, NoDerivative
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "Expand",
     "Expm1",
     "GetItem",
+    "IndexCopy",
     "Log",
     "Log1p",
     "LogCumSumExp",
@@ -73,6 +75,7 @@ __all__ = [
     "Mul",
     "Neg",
     "NllLoss",
+    "NoDerivative",
     "Pad",
     "Pow",
     "Prod",

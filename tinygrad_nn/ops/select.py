@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..function import Function
 
 Less = Callable[[int, int], bool]
@@ -210,14 +212,34 @@ def std_sort(v: Any) -> list[int]:
 
 
 class NoDerivative(Function):
-    """y = ``value``, computed from x without a derivative: PyTorch records such ops
-    (``unique``) and raises only when a backward pass reaches them."""
+    """y = ``value``, computed from the inputs without a derivative: PyTorch records such
+    ops (``unique``, ``scatter(reduce=)``) and raises ``error`` only when a backward pass
+    reaches them."""
 
     @staticmethod
-    def forward(ctx: Any, x: Any, value: Any, name: str) -> Any:
-        ctx.name = name
+    def forward(ctx: Any, *xs: Any, value: Any, error: Exception) -> Any:
+        ctx.error = error
         return value
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        raise NotImplementedError(f"the derivative for '{ctx.name}' is not implemented.")
+        raise ctx.error
+
+
+class IndexCopy(Function):
+    """y = x, then y[idx] = src (idx: int arrays broadcasting to src's shape; of repeated
+    targets the last write wins). Every src element gets g at its target, overwritten or
+    not, and x gets g where nothing was written (PyTorch's index_copy / index_put)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, src: Any, idx: tuple[Any, ...]) -> Any:
+        keep = np.ones(x.shape, dtype=x.dtype)
+        keep[idx] = 0
+        ctx.keep, ctx.idx = keep, idx
+        y = x.copy()
+        y[idx] = src
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return g * ctx.keep, g[ctx.idx]
