@@ -69,6 +69,14 @@ class MinResult(NamedTuple):
     indices: Any
 
 
+def _dim_arg(dim: Any, axis: Any, op: str) -> Any:
+    """A required ``dim``, or NumPy's ``axis=`` (PyTorch accepts both spellings)."""
+    d = dim if axis is None else axis
+    if d is None:
+        raise TypeError(f"{op}() missing required argument 'dim'")
+    return d
+
+
 def _bool_free(dim: Any) -> Any:
     return None if isinstance(dim, bool) else dim
 
@@ -200,9 +208,11 @@ class TensorReduce(TensorBase):
         dim = None if dim == () else dim
         return self._reduce(P.Min, "amin", dim, keepdim, axis, keepdims)
 
-    def aminmax(self, *, dim: Any = None, keepdim: bool = False) -> AminmaxResult:
+    def aminmax(self, *, dim: Any = None, keepdim: bool = False, axis: Any = None,
+                keepdims: Any = None) -> AminmaxResult:
         """The named tuple (min, max) over ``dim`` (an int; None: all); tied extremes share
         the gradient evenly, as ``amin`` / ``amax``."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if dim is not None:
             a = normalize_one_axis(dim, max(self.ndim, 1), "aminmax")
             if self.ndim and self.shape[a] == 0:
@@ -213,15 +223,19 @@ class TensorReduce(TensorBase):
                                "the operation has no identity.")
         return AminmaxResult(self.amin(dim, keepdim), self.amax(dim, keepdim))
 
-    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+               axis: Any = None, keepdims: Any = None) -> Tensor:
         """Sum over ``dim`` treating NaN as 0 (NaN entries get gradient 0)."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind in "fc":
             x = where(np.isnan(x._data), 0.0, x)
         return x.sum(dim, keepdim)
 
-    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+                axis: Any = None, keepdims: Any = None) -> Tensor:
         """Mean over ``dim`` of the non-NaN entries: nansum / their count (floating only)."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind not in "fc":
             raise RuntimeError("nanmean(): expected input to have floating point or complex "
@@ -252,14 +266,14 @@ class TensorReduce(TensorBase):
         return self._new(np.asarray(out, dtype=np.int64))
 
     # -- scans ------------------------------------------------------------------------
-    def cummax(self, dim: int) -> CummaxResult:
+    def cummax(self, dim: Any = None, *, axis: Any = None) -> CummaxResult:
         """(values, indices): y_i = max(x_0..x_i) along ``dim``; the index is the LAST
         position holding the running max (PyTorch's >= rule), and NaN, once met, stays."""
-        return self._cum_extreme(dim, True)
+        return self._cum_extreme(_dim_arg(dim, axis, "cummax"), True)
 
-    def cummin(self, dim: int) -> CumminResult:
+    def cummin(self, dim: Any = None, *, axis: Any = None) -> CumminResult:
         """(values, indices): y_i = min(x_0..x_i) along ``dim`` (the last index on ties)."""
-        return self._cum_extreme(dim, False)
+        return self._cum_extreme(_dim_arg(dim, axis, "cummin"), False)
 
     def _cum_extreme(self, dim: int, big: bool) -> Any:
         name = "cummax" if big else "cummin"
@@ -278,8 +292,9 @@ class TensorReduce(TensorBase):
         idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=a).astype(np.int64)
         return result(self.gather(a, idx), self._new(idx))
 
-    def logcumsumexp(self, dim: int) -> Tensor:
+    def logcumsumexp(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """y_i = log(sum_{k<=i} exp(x_k)) along ``dim``, by logaddexp steps (no overflow)."""
+        dim = _dim_arg(dim, axis, "logcumsumexp")
         if self.dtype.kind not in "fc":
             raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
                                       f"'{self.dtype}'")
@@ -288,7 +303,8 @@ class TensorReduce(TensorBase):
             return self.clone()
         return P.LogCumSumExp.apply(self, axis=a)
 
-    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None, *,
+             axis: Any = None) -> Tensor:
         """The n-th forward difference y_i = x_{i+1} - x_i along ``dim`` (applied n times;
         bool: x_{i+1} != x_i), after joining the tensors ``prepend`` and ``append`` (same
         ndim) to x along ``dim``."""
@@ -296,6 +312,7 @@ class TensorReduce(TensorBase):
             raise RuntimeError("diff expects input to be at least one-dimensional")
         if n < 0:
             raise RuntimeError(f"order must be non-negative but got {n}")
+        dim = _dim_arg(dim, axis, "diff")
         a = normalize_one_axis(dim, self.ndim, "diff")
         parts: list[Any] = [e if isinstance(e, TensorBase) else self._new(np.asarray(e))
                  for e in (prepend, self, append) if e is not None]

@@ -25,6 +25,7 @@ from .function import data_of as _data
 from .ops.select import IndexCopy, NoDerivative
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
+from .tensor_reduce import _dim_arg
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -83,6 +84,8 @@ class TensorScatter(TensorBase):
 
     def _along_dim(self, op: str, dim: int, index: Any, source: Any) -> tuple[Any, Any]:
         """(source as a Tensor of self's dtype, x-coordinates of its elements)."""
+        if index is None or source is None:
+            raise TypeError(f"{op}() missing required arguments 'index' and 'source'")
         a = normalize_one_axis(dim, max(self.ndim, 1), op)
         idx = _index_vector(index, op)
         src: Any = source if isinstance(source, TensorBase) else self._new(np.asarray(source))
@@ -91,28 +94,36 @@ class TensorScatter(TensorBase):
                                "have the same scalar type")
         return src, _index_coords(op, self.shape, a, idx, src.shape)
 
-    def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    def index_add(self, dim: Any = None, index: Any = None, source: Any = None, *,
+                  alpha: Any = 1, axis: Any = None) -> Tensor:
         """y = x, then y[.., index[i], ..] += alpha * source[.., i, ..] along ``dim`` (repeated
         indices accumulate); x and source both get gradients."""
-        src, coords = self._along_dim("index_add", dim, index, source)
+        src, coords = self._along_dim("index_add", _dim_arg(dim, axis, "index_add"), index,
+                                      source)
         part = src if alpha == 1 else src * alpha
         add = P.ScatterAdd.apply(part.reshape(src.shape or (1,)), idx=coords,
                                  shape=self.shape or (1,))
         return self + add.reshape(self.shape)
 
-    def index_copy(self, dim: int, index: Any, source: Any) -> Tensor:
+    def index_copy(self, dim: Any = None, index: Any = None, source: Any = None, *,
+                   axis: Any = None) -> Tensor:
         """y = x, then y[.., index[i], ..] = source[.., i, ..] along ``dim`` (of repeated
         indices the last wins; every source slice still gets its target's gradient)."""
-        src, coords = self._along_dim("index_copy", dim, index, source)
+        src, coords = self._along_dim("index_copy", _dim_arg(dim, axis, "index_copy"), index,
+                                      source)
         out = IndexCopy.apply(self.reshape(self.shape or (1,)), src.reshape(src.shape or (1,)),
                               idx=coords)
         return out.reshape(self.shape)
 
-    def index_fill(self, dim: int, index: Any, value: Any) -> Tensor:
+    def index_fill(self, dim: Any = None, index: Any = None, value: Any = None, *,
+                   axis: Any = None) -> Tensor:
         """y = x with the slices index[i] along ``dim`` set to ``value`` (a number or a 0-d
         tensor, which gets the gradient of the filled elements; negative indices count from
         the end)."""
-        a = normalize_one_axis(dim, max(self.ndim, 1), "index_fill")
+        if index is None or value is None:
+            raise TypeError("index_fill() missing required arguments 'index' and 'value'")
+        a = normalize_one_axis(_dim_arg(dim, axis, "index_fill"), max(self.ndim, 1),
+                               "index_fill")
         idx = _index_vector(index, "index_fill")
         n = self.shape[a] if self.ndim else 1
         bad = idx[(idx < -n) | (idx >= n)]
@@ -153,11 +164,16 @@ class TensorScatter(TensorBase):
             return x * 1
         return where(m, src.reshape(-1)[pick], x)
 
-    def scatter_reduce(self, dim: int, index: Any, src: Any, reduce: str, *,
-                       include_self: bool = True) -> Tensor:
+    def scatter_reduce(self, dim: Any = None, index: Any = None, src: Any = None,
+                       reduce: Any = None, *, include_self: bool = True,
+                       axis: Any = None) -> Tensor:
         """y = x, then each y[.., index[i], ..] is the ``reduce`` ('sum', 'prod', 'mean',
         'amax', 'amin') of the src elements sent there, and of x's own element when
         ``include_self``. Integer 'mean' rounds down. Tied amax / amin share the gradient."""
+        dim = _dim_arg(dim, axis, "scatter_reduce")
+        if index is None or src is None or reduce is None:
+            raise TypeError("scatter_reduce() missing required arguments 'index', 'src' and "
+                            "'reduce'")
         if reduce in ("max", "min"):  # PyTorch computes these, but has no derivative
             out = self.detach().scatter_reduce(dim, index, _detached(src), "a" + reduce,
                                                include_self=include_self)
@@ -231,29 +247,35 @@ class TensorScatter(TensorBase):
         return NoDerivative.apply(self, src, value=out, error=error)
 
     # -- in place ---------------------------------------------------------------------
-    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Self:
+    def index_add_(self, dim: Any = None, index: Any = None, source: Any = None, *,
+                   alpha: Any = 1, axis: Any = None) -> Self:
         """In-place ``index_add``."""
-        return self._inplace("index_add_", lambda s: s.index_add(dim, index, source,
-                                                                  alpha=alpha), source)
+        return self._inplace("index_add_", lambda s: s.index_add(
+            dim, index, source, alpha=alpha, axis=axis), source)
 
-    def index_copy_(self, dim: int, index: Any, source: Any) -> Self:
+    def index_copy_(self, dim: Any = None, index: Any = None, source: Any = None, *,
+                    axis: Any = None) -> Self:
         """In-place ``index_copy``."""
-        return self._inplace("index_copy_", lambda s: s.index_copy(dim, index, source), source)
+        return self._inplace("index_copy_", lambda s: s.index_copy(dim, index, source,
+                                                                    axis=axis), source)
 
-    def index_fill_(self, dim: int, index: Any, value: Any) -> Self:
+    def index_fill_(self, dim: Any = None, index: Any = None, value: Any = None, *,
+                    axis: Any = None) -> Self:
         """In-place ``index_fill``."""
-        return self._inplace("index_fill_", lambda s: s.index_fill(dim, index, value), value)
+        return self._inplace("index_fill_", lambda s: s.index_fill(dim, index, value,
+                                                                    axis=axis), value)
 
     def masked_scatter_(self, mask: Any, source: Any) -> Self:
         """In-place ``masked_scatter`` (the mask broadcasts to x's shape)."""
         return self._inplace("masked_scatter_", lambda s: s.masked_scatter(mask, source),
                              source)
 
-    def scatter_reduce_(self, dim: int, index: Any, src: Any, reduce: str, *,
-                        include_self: bool = True) -> Self:
+    def scatter_reduce_(self, dim: Any = None, index: Any = None, src: Any = None,
+                        reduce: Any = None, *, include_self: bool = True,
+                        axis: Any = None) -> Self:
         """In-place ``scatter_reduce``."""
         return self._inplace("scatter_reduce_", lambda s: s.scatter_reduce(
-            dim, index, src, reduce, include_self=include_self), src)
+            dim, index, src, reduce, include_self=include_self, axis=axis), src)
 
     # -- counting (integer or float counts, never a gradient) ----------------------------
     def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:

@@ -20,6 +20,7 @@ from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, nth_element_index, quickselect_index, std_sort
 from .tensor_elementwise import select as where
+from .tensor_reduce import _axes
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -151,18 +152,22 @@ class TensorSelect(TensorBase):
         hit = self._data == value
         return P.Max.apply(where(hit, self, -np.inf), axes=tuple(range(self.ndim)))
 
-    def median(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def median(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+               keepdims: Any = None) -> Any:
         """No dim: the lower median x_sorted[(n-1)//2] of all elements (NaN if any is NaN),
         its gradient shared by the elements equal to it. ``median(dim)``: the named tuple
         (values, indices); a row holding NaN gives NaN and its first NaN's index."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if dim is None:
             return self._median_all(False)
         return self._chosen(dim, keepdim, "median", MedianResult,
                             lambda rows: _median_index(rows, False))
 
-    def nanmedian(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def nanmedian(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+                  keepdims: Any = None) -> Any:
         """The lower median ignoring NaN (NaN only when every element is NaN); with ``dim``
         the named tuple (values, indices), as ``median``."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if dim is None:
             return self._median_all(True)
         return self._chosen(dim, keepdim, "nanmedian", NanMedianResult,
@@ -180,16 +185,20 @@ class TensorSelect(TensorBase):
             return self._shared(np.asarray(np.nan, self.dtype))
         return self._shared(np.partition(x, (x.size - 1) // 2)[(x.size - 1) // 2])
 
-    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+    def mode(self, dim: int = -1, keepdim: bool = False, *, axis: Any = None,
+             keepdims: Any = None) -> Any:
         """(values, indices): the most frequent value along ``dim`` (the smallest among
         equally frequent ones; NaN never equals NaN), the gradient to the index PyTorch's
         CPU kernel reports."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         return self._chosen(dim, keepdim, "mode", ModeResult,
                             lambda rows: _row_apply(rows, _mode_index))
 
-    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False, *, axis: Any = None,
+                 keepdims: Any = None) -> Any:
         """(values, indices): the k-th smallest element along ``dim`` (k from 1; NaN counts
         as largest), the gradient to its index."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         a = normalize_one_axis(dim, max(self.ndim, 1), "kthvalue")
         n = self.shape[a] if self.ndim else 1
         if not 1 <= k <= n:
@@ -204,17 +213,19 @@ class TensorSelect(TensorBase):
 
     # -- quantiles --------------------------------------------------------------------
     def quantile(self, q: Any, dim: Any = None, keepdim: bool = False, *,
-                 interpolation: str = "linear") -> Tensor:
+                 interpolation: str = "linear", axis: Any = None,
+                 keepdims: Any = None) -> Tensor:
         """The q-th quantiles along ``dim`` (None: of all elements): sorted values at rank
         q (n - 1), interpolated; q a float or a 1-D tensor (its length becomes the first
         dim). Any NaN in a row makes that row's quantiles NaN."""
-        return self._quantile(q, dim, keepdim, interpolation, False)
+        return self._quantile(q, *_axes(dim, keepdim, axis, keepdims), interpolation, False)
 
     def nanquantile(self, q: Any, dim: Any = None, keepdim: bool = False, *,
-                    interpolation: str = "linear") -> Tensor:
+                    interpolation: str = "linear", axis: Any = None,
+                    keepdims: Any = None) -> Tensor:
         """``quantile`` ignoring NaN (ranks q (m - 1) over the m non-NaN values; NaN only
         when a row is all NaN)."""
-        return self._quantile(q, dim, keepdim, interpolation, True)
+        return self._quantile(q, *_axes(dim, keepdim, axis, keepdims), interpolation, True)
 
     def _quantile(self, q: Any, dim: Any, keepdim: bool, interpolation: str,
                   ignore_nan: bool) -> Tensor:
@@ -345,7 +356,7 @@ class TensorSelect(TensorBase):
         """``nonzero()``: the (count, ndim) int64 indices of the nonzero elements."""
         return self.nonzero()
 
-    def count_nonzero(self, dim: Any = None) -> Tensor:
+    def count_nonzero(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """The number of nonzero elements over ``dim`` (an int or a tuple; None: all), int64."""
-        axes = normalize_axis(dim, self.ndim, "count_nonzero")
+        axes = normalize_axis(dim if axis is None else axis, self.ndim, "count_nonzero")
         return self._new(np.asarray(np.count_nonzero(self._data, axis=axes), np.int64))

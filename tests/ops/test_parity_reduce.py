@@ -570,3 +570,32 @@ def test_scatter_reduce_argument_has_torchs_deprecation_and_no_derivative() -> N
         w = tg.Tensor(M23.copy())
         w.scatter_(1, tg.tensor([[0, 0]]), 2.0, reduce="multiply")
     np.testing.assert_allclose(w.numpy()[0, 0], M23[0, 0] * 4)
+
+
+# NumPy's spellings, which PyTorch's argument parser accepts for dim / keepdim
+AXIS_FORMS: list[tuple[str, Callable[..., Any]]] = [
+    ("median", lambda L, x: x.median(axis=1, keepdims=True)),
+    ("nanmedian", lambda L, x: L.nanmedian(x, axis=1)),
+    ("mode", lambda L, x: x.mode(axis=0, keepdims=True)),
+    ("kthvalue", lambda L, x: x.kthvalue(2, axis=0)),
+    ("quantile", lambda L, x: x.quantile(0.4, axis=0, keepdims=True)),
+    ("nanquantile", lambda L, x: x.nanquantile(0.4, axis=1)),
+    ("aminmax", lambda L, x: x.aminmax(axis=0, keepdims=True)),
+    ("nansum", lambda L, x: x.nansum(axis=0, keepdims=True)),
+    ("nanmean", lambda L, x: L.nanmean(x, axis=1)),
+    ("count_nonzero", lambda L, x: x.count_nonzero(axis=0)),
+    ("cummax", lambda L, x: x.cummax(axis=0)),
+    ("cummin", lambda L, x: L.cummin(x, axis=1)),
+    ("logcumsumexp", lambda L, x: x.logcumsumexp(axis=0)),
+    ("diff", lambda L, x: x.diff(axis=0)),
+    ("index_add", lambda L, x: x.index_add(axis=0, index=_t(L, [0]), source=x[:1] * 2)),
+    ("index_copy", lambda L, x: x.index_copy(axis=1, index=_t(L, [2]), source=x[:, :1])),
+    ("index_fill", lambda L, x: x.index_fill(axis=0, index=_t(L, [1]), value=-1.0)),
+    ("scatter_reduce", lambda L, x: x.scatter_reduce(axis=1, index=_t(L, [[0, 0]]),
+                                                     src=x[:1, :2], reduce="amin")),
+]
+
+
+@pytest.mark.parametrize("name, fn", AXIS_FORMS, ids=[a[0] for a in AXIS_FORMS])
+def test_axis_and_keepdims_spellings_match_torch(name: str, fn: Callable[..., Any]) -> None:
+    compare(fn, TIES[:2] + 0.25 * np.arange(6))
