@@ -122,7 +122,9 @@ class TensorReduce(TensorBase):
         return P.Mean.apply(x, axes=axes, keepdims=keepdim)
 
     def _cast_for_reduce(self, dtype: Any) -> Any:
-        return self if dtype is None else self.astype(dtype)
+        if dtype is None:  # unsigned sums are int64 in PyTorch (NumPy would give uint64)
+            return self.astype(np.int64) if self._data.dtype.kind == "u" else self
+        return self.astype(dtype)
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None, axis: Any = None, keepdims: Any = None) -> Tensor:

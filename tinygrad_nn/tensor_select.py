@@ -129,6 +129,8 @@ class TensorSelect(TensorBase):
         """(values, indices) with indices = index(rows) over ``dim`` moved last; the values
         are a gather, so the gradient goes to the chosen element."""
         a = normalize_one_axis(dim, max(self.ndim, 1), name)
+        if self.dtype == np.bool_ and name != "mode":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
         if self.ndim == 0:
             return result(self.clone(), self._new(np.zeros((), np.int64)))
         if self.shape[a] == 0:
