@@ -22,7 +22,7 @@ from . import ops as P
 from ._shapes import normalize_one_axis
 from .function import TensorBase
 from .function import data_of as _data
-from .ops.select import IndexCopy, NoDerivative
+from .ops.select import GradScale, IndexCopy, NoDerivative
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
 from .tensor_reduce import _dim_arg
@@ -169,7 +169,8 @@ class TensorScatter(TensorBase):
                        axis: Any = None) -> Tensor:
         """y = x, then each y[.., index[i], ..] is the ``reduce`` ('sum', 'prod', 'mean',
         'amax', 'amin') of the src elements sent there, and of x's own element when
-        ``include_self``. Integer 'mean' rounds down. Tied amax / amin share the gradient."""
+        ``include_self``. Integer 'mean' rounds down. Tied amax / amin share the gradient
+        evenly (as PyTorch, an excluded x equal to the result counts in that split)."""
         dim = _dim_arg(dim, axis, "scatter_reduce")
         if index is None or src is None or reduce is None:
             raise TypeError("scatter_reduce() missing required arguments 'index', 'src' and "
@@ -183,14 +184,16 @@ class TensorScatter(TensorBase):
         if reduce not in _REDUCTIONS:
             raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, "
                                f"got {reduce}")
-        cand, count = self._candidates("scatter_reduce", dim, index, src, include_self,
-                                       reduce)
+        cand, sent = self._candidates("scatter_reduce", dim, index, src, include_self, reduce)
+        count = (include_self | (sent == 0)) + sent
         if reduce in ("sum", "mean"):
             out = cand.sum(1)
         elif reduce == "prod":
             out = P.Prod.apply(cand, axis=1)
         else:
             out = (P.Max if reduce == "amax" else P.Min).apply(cand, axes=(1,))
+            if not include_self:
+                out = self._excluded_ties(out, cand, sent)
         if reduce == "mean":
             if self.dtype.kind in "fc":
                 out = out / count.astype(self.dtype)
@@ -198,11 +201,22 @@ class TensorScatter(TensorBase):
                 out = self._new(np.floor_divide(out._data, count).astype(self.dtype))
         return out.reshape(self.shape)
 
+    def _excluded_ties(self, out: Any, cand: Any, sent: np.ndarray) -> Any:
+        """PyTorch's amax / amin gradient splits evenly among the src elements equal to the
+        result AND x's own element when it equals it too, even though include_self=False
+        left it out (it gets no gradient): the src shares shrink by k / (k + 1) there."""
+        r = out._data
+        ties = (cand._data == r[:, None]).sum(1)
+        extra = (self._data.reshape(-1) == r) & (sent > 0)
+        if not extra.any():
+            return out
+        return GradScale.apply(out, scale=np.where(extra, ties / (ties + 1.0), 1.0))
+
     def _candidates(self, op: str, dim: int, index: Any, src: Any, include_self: bool,
                     reduce: str) -> tuple[Any, np.ndarray]:
-        """(C, count): C[p] lists output element p's candidates (x[p] first, when included
+        """(C, sent): C[p] lists output element p's candidates (x[p] first, when included
         or when nothing is sent to p, then the src elements sent there, in order), padded
-        with the reduction's identity; count[p] the number of candidates (at least 1)."""
+        with the reduction's identity; sent[p] the number of src elements sent to p."""
         a = normalize_one_axis(dim, max(self.ndim, 1), op)
         idx = _index_array(index, op)
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
@@ -225,8 +239,7 @@ class TensorScatter(TensorBase):
         big = np.inf if dt.kind == "f" else np.iinfo(dt).max
         pad = {"sum": 0, "mean": 0, "prod": 1, "amax": -big, "amin": big}[reduce]
         pool = P.Concatenate.apply(x.reshape(-1), part, self._new(np.full(1, pad, dt)), axis=0)
-        count = (include_self | (sent == 0)) + sent
-        return pool[cand], count
+        return pool[cand], sent
 
     def _scatter_with_reduce(self, dim: int, index: Any, src: Any, value: Any,
                              reduce: str) -> Tensor:

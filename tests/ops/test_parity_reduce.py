@@ -603,3 +603,41 @@ AXIS_FORMS: list[tuple[str, Callable[..., Any]]] = [
 @pytest.mark.parametrize("name, fn", AXIS_FORMS, ids=[a[0] for a in AXIS_FORMS])
 def test_axis_and_keepdims_spellings_match_torch(name: str, fn: Callable[..., Any]) -> None:
     compare(fn, TIES[:2] + 0.25 * np.arange(6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_scatter_reduce_matches_torch_with_ties(data: Any) -> None:
+    """Random shapes and indices (repeats included), values from a few integers (ties for
+    amax / amin, zeros for prod): values and gradients as PyTorch's."""
+    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))
+    a = data.draw(st.integers(0, len(shape) - 1))
+    ishape = tuple(data.draw(st.integers(1, 4)) if d == a else data.draw(st.integers(1, n))
+                   for d, n in enumerate(shape))
+    idx = data.draw(hnp.arrays(np.int64, ishape, elements=st.integers(0, shape[a] - 1)))
+    vals = st.sampled_from([-1.0, 0.0, 1.0, 2.0])
+    x = data.draw(hnp.arrays(np.float64, shape, elements=vals))
+    src = data.draw(hnp.arrays(np.float64, ishape, elements=vals))
+    reduce = data.draw(st.sampled_from(["sum", "prod", "mean", "amax", "amin"]))
+    include = data.draw(st.booleans())
+    if reduce == "prod" and ((src == 0).sum() > 1):
+        src = np.where(src == 0, 1.0, src)  # PyTorch refuses to differentiate 2+ zeros
+    compare(lambda L, t, s: t.scatter_reduce(a, _t(L, idx), s, reduce, include_self=include),
+            x, src)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_index_writes_match_torch(data: Any) -> None:
+    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))
+    a = data.draw(st.integers(-len(shape), len(shape) - 1))
+    idx = data.draw(hnp.arrays(np.int64, data.draw(st.integers(0, 5)),
+                               elements=st.integers(0, shape[a] - 1)))
+    sshape = tuple(idx.size if d == a % len(shape) else n for d, n in enumerate(shape))
+    x, s = RNG.standard_normal(shape), RNG.standard_normal(sshape)
+    mask = data.draw(hnp.arrays(np.bool_, shape))
+    compare(lambda L, t, u, v: (t.index_add(a, _t(L, idx), u, alpha=0.5),
+                                t.index_copy(a, _t(L, idx), u),
+                                t.index_fill(a, _t(L, idx), -2.0),
+                                t.masked_scatter(_t(L, mask), v)),
+            x, s, RNG.standard_normal(mask.size + 1))

@@ -40,7 +40,7 @@ from .movement import (
     Transpose,
 )
 from .reduce import Max, Mean, Min, Sum
-from .select import IndexCopy, NoDerivative
+from .select import GradScale, IndexCopy, NoDerivative
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "Expand",
     "Expm1",
     "GetItem",
+    "GradScale",
     "IndexCopy",
     "Log",
     "Log1p",

@@ -243,3 +243,17 @@ class IndexCopy(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         return g * ctx.keep, g[ctx.idx]
+
+
+class GradScale(Function):
+    """y = x, with the gradient scaled by the constant ``scale`` (x's shape): how PyTorch's
+    scatter_reduce amax / amin split counts an excluded self that ties the result."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, scale: Any) -> Any:
+        ctx.scale = scale
+        return x
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g * ctx.scale,)
