@@ -151,8 +151,9 @@ class TensorSelect(TensorBase):
         if np.isnan(value):
             nan = np.isnan(self._data)
             return (where(nan, self, 0.0) * (1.0 / nan.sum())).sum()
-        hit = self._data == value
-        return P.Max.apply(where(hit, self, -np.inf), axes=tuple(range(self.ndim)))
+        # the max of the equal elements themselves: exactly the value, gradient g / k each
+        ties = self.reshape(-1)[np.flatnonzero(self._data == value)]
+        return P.Max.apply(ties, axes=(0,))
 
     def median(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                keepdims: Any = None) -> Any:
