@@ -48,7 +48,8 @@ def _index_coords(op: str, x_shape: tuple[int, ...], a: int, idx: np.ndarray,
     """Coordinates in x (0-d read as (1,)) of every element of src: src[.., i, ..] goes to
     x[.., idx[i], ..] along axis ``a``; PyTorch's shape and bound checks."""
     xs, ss = x_shape or (1,), src_shape or (1,)
-    if not x_shape and ss != (1,) or len(ss) != len(xs) or any(n != m for d, (n, m) in enumerate(zip(xs, ss)) if d != a):
+    off = [d for d, (n, m) in enumerate(zip(xs, ss)) if n != m and d != a]
+    if not x_shape and ss != (1,) or len(ss) != len(xs) or off:
         raise RuntimeError(f"{op}(): source tensor shape must match self tensor shape, "
                            f"excluding the specified dimension. Got self.shape = "
                            f"{list(x_shape)} source.shape = {list(src_shape)}")
