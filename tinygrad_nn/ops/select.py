@@ -1,10 +1,12 @@
 """PyTorch's CPU selection orders, ported, so tied values report PyTorch's indices.
 
-``kthvalue``, ``median(dim)`` and ``mode`` return the index of one of several equal
+``kthvalue``, ``nanmedian(dim)`` and ``mode`` return the index of one of several equal
 values; which one is fixed by the algorithm PyTorch's CPU kernel runs (a median-of-three
-quickselect, libstdc++'s ``nth_element`` and ``std::sort``). Rows without ties are answered
-with NumPy; only rows where the chosen value repeats run these ports (Python loops).
-NaN orders after every number, as in PyTorch.
+quickselect, libstdc++'s ``nth_element`` and ``std::sort``). NumPy answers the common rows
+(``tensor_select.py``); these ports (Python loops) run only where the order among ties
+matters: kthvalue rows where the k-th value repeats, mode rows longer than 16 or holding
+NaN, nanmedian rows of NaN only. NaN orders after every number, as in PyTorch. Also here:
+the primitives behind index_copy and PyTorch's recorded-but-not-differentiable results.
 """
 
 from __future__ import annotations
