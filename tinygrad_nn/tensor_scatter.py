@@ -3,12 +3,12 @@ masked_scatter, scatter_reduce (and their in-place forms), bincount, histc, sear
 bucketize (a mixin, and PyTorch's two top-level searches).
 
 The writes are composites (rule 6): an addition is the adjoint of indexing
-(``ScatterAdd``), a fill or a masked write is a ``where``, and ``scatter_reduce`` reduces,
-per output element, the row of its candidates (itself and every src element sent there)
-with ``Sum`` / ``Prod`` / ``Max`` / ``Min``, so the gradients are theirs: PyTorch's (the
-max and min share the gradient evenly among ties). ``index_copy`` is a primitive only
-because PyTorch's gradient reaches overwritten source elements too. Counts never
-require grad.
+(``ScatterAdd``: index_add, scatter_reduce's sum and mean), a fill or a masked write is a
+``where``, and scatter_reduce's product multiplies, per output element, the row of its
+candidates (``Prod``: exact with zeros). Two primitives, each for PyTorch's gradient
+rule: ``index_copy`` (it reaches overwritten source elements too) and scatter_reduce's
+amax / amin (``ScatterExtreme``: ties share evenly, in O(n) memory). Counts never require
+grad.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from . import ops as P
 from ._shapes import normalize_one_axis
 from .function import TensorBase
 from .function import data_of as _data
-from .ops.select import GradScale, IndexCopy, NoDerivative
+from .ops.select import IndexCopy, NoDerivative, ScatterExtreme
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
 from .tensor_reduce import _dim_arg
@@ -185,62 +185,40 @@ class TensorScatter(TensorBase):
         if reduce not in _REDUCTIONS:
             raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, "
                                f"got {reduce}")
-        cand, sent = self._candidates("scatter_reduce", dim, index, src, include_self, reduce)
-        count = (include_self | (sent == 0)) + sent
+        x, part, target, sent = self._scatter_parts("scatter_reduce", dim, index, src)
+        n = x.shape[0]
         if reduce in ("sum", "mean"):
-            out = cand.sum(1)
-        elif reduce == "prod":
-            out = P.Prod.apply(cand, axis=1)
+            base = x if include_self else where(sent > 0, 0, x)
+            out = base + P.ScatterAdd.apply(part, idx=(target,), shape=(n,))
+        elif reduce == "prod":  # each output's row of candidates, multiplied (exact with 0s)
+            out = P.Prod.apply(_candidates(x, part, target, sent, include_self), axis=1)
         else:
-            out = (P.Max if reduce == "amax" else P.Min).apply(cand, axes=(1,))
-            if not include_self:
-                out = self._excluded_ties(out, cand, sent)
+            out = ScatterExtreme.apply(x, part, target=target, big=reduce == "amax",
+                                       include_self=include_self)
         if reduce == "mean":
+            count = (include_self | (sent == 0)) + sent
             if self.dtype.kind in "fc":
                 out = out / count.astype(self.dtype)
             else:
                 out = self._new(np.floor_divide(out._data, count).astype(self.dtype))
         return out.reshape(self.shape)
 
-    def _excluded_ties(self, out: Any, cand: Any, sent: np.ndarray) -> Any:
-        """PyTorch's amax / amin gradient splits evenly among the src elements equal to the
-        result AND x's own element when it equals it too, even though include_self=False
-        left it out (it gets no gradient): the src shares shrink by k / (k + 1) there."""
-        r = out._data
-        ties = (cand._data == r[:, None]).sum(1)
-        extra = (self._data.reshape(-1) == r) & (sent > 0)
-        if not extra.any():
-            return out
-        return GradScale.apply(out, scale=np.where(extra, ties / (ties + 1.0), 1.0))
-
-    def _candidates(self, op: str, dim: int, index: Any, src: Any, include_self: bool,
-                    reduce: str) -> tuple[Any, np.ndarray]:
-        """(C, sent): C[p] lists output element p's candidates (x[p] first, when included
-        or when nothing is sent to p, then the src elements sent there, in order), padded
-        with the reduction's identity; sent[p] the number of src elements sent to p."""
+    def _scatter_parts(self, op: str, dim: int, index: Any,
+                       src: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
+        """(x flat, the src elements used, flat, their flat targets in x, how many land on
+        each element of x), after PyTorch's checks of scatter's arguments."""
         a = normalize_one_axis(dim, max(self.ndim, 1), op)
         idx = _index_array(index, op)
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
         if src_t.dtype != self.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        x = self.reshape(self.shape or (1,))
+        shape = self.shape or (1,)
         if idx.ndim == 0:
             idx = idx.reshape(1)
-        _check_along(op, x.shape, idx, a, src_t.shape or (1,))
+        _check_along(op, shape, idx, a, src_t.shape or (1,))
         part = src_t.reshape(src_t.shape or (1,))[_lead(idx.shape)].reshape(-1)
-        target = np.ravel_multi_index(np.broadcast_arrays(*_along(idx, a)), x.shape).reshape(-1)
-        n, m = x._data.size, target.size
-        sent = np.bincount(target, minlength=n)
-        cand = np.full((n, sent.max(initial=0) + 1), n + m, dtype=np.int64)
-        cand[:, 0] = np.where(include_self | (sent == 0), np.arange(n), n + m)
-        order = np.argsort(target, kind="stable")
-        first = np.concatenate([[0], np.cumsum(sent)[:-1]])
-        cand[target[order], 1 + np.arange(m) - first[target[order]]] = n + order
-        dt = self.dtype
-        big = np.inf if dt.kind == "f" else np.iinfo(dt).max
-        pad = {"sum": 0, "mean": 0, "prod": 1, "amax": -big, "amin": big}[reduce]
-        pool = P.Concatenate.apply(x.reshape(-1), part, self._new(np.full(1, pad, dt)), axis=0)
-        return pool[cand], sent
+        target = np.ravel_multi_index(np.broadcast_arrays(*_along(idx, a)), shape).reshape(-1)
+        return self.reshape(-1), part, target, np.bincount(target, minlength=self._data.size)
 
     def _scatter_with_reduce(self, dim: int, index: Any, src: Any, value: Any,
                              reduce: str) -> Tensor:
@@ -338,6 +316,20 @@ class TensorScatter(TensorBase):
         pos = ((inside - t(lo)) * t(bins) / (t(hi) - t(lo))).astype(np.int64)
         pos = np.minimum(pos, bins - 1)
         return self._new(np.bincount(pos, minlength=bins).astype(x.dtype))
+
+
+def _candidates(x: Any, part: Any, target: np.ndarray, sent: np.ndarray,
+                include_self: bool) -> Any:
+    """C (n, k): output element p's candidates for a product, padded with 1: x[p] first
+    (when included, or when nothing is sent to p), then the src elements sent to p."""
+    n, m = x.shape[0], target.size
+    cand = np.full((n, sent.max(initial=0) + 1), n + m, dtype=np.int64)
+    cand[:, 0] = np.where(include_self | (sent == 0), np.arange(n), n + m)
+    order = np.argsort(target, kind="stable")
+    first = np.concatenate([[0], np.cumsum(sent)[:-1]])
+    cand[target[order], 1 + np.arange(m) - first[target[order]]] = n + order
+    one = np.ones(1, x.dtype)
+    return P.Concatenate.apply(x, part, x._new(one), axis=0)[cand]
 
 
 def _detached(x: Any) -> Any:

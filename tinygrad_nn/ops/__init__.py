@@ -40,7 +40,7 @@ from .movement import (
     Transpose,
 )
 from .reduce import Max, Mean, Min, Sum
-from .select import GradScale, IndexCopy, NoDerivative
+from .select import IndexCopy, NoDerivative, ScatterExtreme
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
 
 __all__ = [
@@ -61,7 +61,6 @@ __all__ = [
     "Expand",
     "Expm1",
     "GetItem",
-    "GradScale",
     "IndexCopy",
     "Log",
     "Log1p",
@@ -83,6 +82,7 @@ __all__ = [
     "ReLU",
     "Reshape",
     "ScatterAdd",
+    "ScatterExtreme",
     "Sigmoid",
     "Sin",
     "Softplus",

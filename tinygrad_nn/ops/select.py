@@ -247,15 +247,32 @@ class IndexCopy(Function):
         return g * ctx.keep, g[ctx.idx]
 
 
-class GradScale(Function):
-    """y = x, with the gradient scaled by the constant ``scale`` (x's shape): how PyTorch's
-    scatter_reduce amax / amin split counts an excluded self that ties the result."""
+class ScatterExtreme(Function):
+    """y = x, then y[target[i]] = max (``big``; else min) of y there and src[i] (x left out
+    where anything lands unless ``include_self``). PyTorch's gradient: each element equal
+    to its result gets g / N, N counting the src elements and x's own element equal to it
+    (x's even when left out, which then gets nothing)."""
 
     @staticmethod
-    def forward(ctx: Any, x: Any, scale: Any) -> Any:
-        ctx.scale = scale
-        return x
+    def forward(ctx: Any, x: Any, src: Any, target: Any, big: bool,
+                include_self: bool) -> Any:
+        ufunc = np.maximum if big else np.minimum
+        sent = np.bincount(target, minlength=x.size) > 0
+        y = x.copy()
+        if not include_self:
+            kind = np.finfo if x.dtype.kind == "f" else np.iinfo
+            y[sent] = kind(x.dtype).min if big else kind(x.dtype).max
+        ufunc.at(y, target, src)
+        if x.dtype.kind == "f":
+            self_hit = (x == y).astype(x.dtype)
+            src_hit = (src == y[target]).astype(x.dtype)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                n = self_hit + np.bincount(target, src_hit, minlength=x.size).astype(x.dtype)
+                ctx.w_self = np.where(sent & (not include_self), 0, self_hit / n)
+                ctx.w_src = src_hit / n[target]
+            ctx.target = target
+        return y
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        return (g * ctx.scale,)
+        return g * ctx.w_self, g[ctx.target] * ctx.w_src
