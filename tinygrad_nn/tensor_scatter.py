@@ -241,31 +241,31 @@ class TensorScatter(TensorBase):
     # -- in place ---------------------------------------------------------------------
     def index_add_(self, dim: Any = None, index: Any = None, source: Any = None, *,
                    alpha: Any = 1, axis: Any = None) -> Self:
-        """In-place ``index_add``."""
+        """In place: x[.., index[i], ..] += alpha * source[.., i, ..] (``index_add``)."""
         return self._inplace("index_add_", lambda s: s.index_add(
             dim, index, source, alpha=alpha, axis=axis), source)
 
     def index_copy_(self, dim: Any = None, index: Any = None, source: Any = None, *,
                     axis: Any = None) -> Self:
-        """In-place ``index_copy``."""
+        """In place: x[.., index[i], ..] = source[.., i, ..] (``index_copy``)."""
         return self._inplace("index_copy_", lambda s: s.index_copy(dim, index, source,
                                                                     axis=axis), source)
 
     def index_fill_(self, dim: Any = None, index: Any = None, value: Any = None, *,
                     axis: Any = None) -> Self:
-        """In-place ``index_fill``."""
+        """In place: x[.., index[i], ..] = value (``index_fill``)."""
         return self._inplace("index_fill_", lambda s: s.index_fill(dim, index, value,
                                                                     axis=axis), value)
 
     def masked_scatter_(self, mask: Any, source: Any) -> Self:
-        """In-place ``masked_scatter`` (the mask broadcasts to x's shape)."""
+        """In place: x[mask] = source[:mask.sum()] (``masked_scatter``; mask broadcasts to x)."""
         return self._inplace("masked_scatter_", lambda s: s.masked_scatter(mask, source),
                              source)
 
     def scatter_reduce_(self, dim: Any = None, index: Any = None, src: Any = None,
                         reduce: Any = None, *, include_self: bool = True,
                         axis: Any = None) -> Self:
-        """In-place ``scatter_reduce``."""
+        """In place: x[.., index[i], ..] = reduce(it, src[i], ...) (``scatter_reduce``)."""
         return self._inplace("scatter_reduce_", lambda s: s.scatter_reduce(
             dim, index, src, reduce, include_self=include_self, axis=axis), src)
 

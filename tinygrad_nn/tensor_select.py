@@ -223,7 +223,7 @@ class TensorSelect(TensorBase):
                             lambda rows: _kth_index(rows, k))
 
     def msort(self) -> Tensor:
-        """x sorted along dim 0 (``sort(0).values``)."""
+        """y = x sorted along dim 0 (``sort(0).values``), same shape; ties keep their order."""
         return self.sort(0).values
 
     # -- quantiles --------------------------------------------------------------------

@@ -160,10 +160,11 @@ class LogCumSumExp(Function):
         ga = np.asarray(data_of(g))
         lowest = np.finfo(ga.dtype).min / 4  # log(0) stand-in: subtracting y cannot overflow
         parts = []
-        for keep in (ga > 0, ga < 0):
-            k = keep.astype(ga.dtype)
-            log_g = log(abs(g) * k + (1 - k)) * k + lowest * (1 - k)
-            parts.append(exp(logcumsumexp(log_g - y, a, back) + x))
+        with np.errstate(invalid="ignore"):  # x = -inf with y = -inf: NaN, as PyTorch's
+            for keep in (ga > 0, ga < 0):
+                k = keep.astype(ga.dtype)
+                log_g = log(abs(g) * k + (1 - k)) * k + lowest * (1 - k)
+                parts.append(exp(logcumsumexp(log_g - y, a, back) + x))
         return (parts[0] - parts[1],)
 
 
