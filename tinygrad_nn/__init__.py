@@ -72,6 +72,7 @@ from .linalg_functions import (
 from .tensor import Device, Tensor, device
 from .tensor_autograd import grad
 from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
+from .tensor_scatter import bucketize, searchsorted
 
 # torch.exp(x) ... (one table: _torch_functions.METHOD_FORMS) and the dtype names
 # (torch.float32, torch.float, torch.long ...: dtype objects equal to Tensor.dtype)
@@ -109,6 +110,7 @@ __all__ = [
     "allclose",
     "as_tensor",
     "bmm",
+    "bucketize",
     "equal",
     "from_numpy",
     "get_default_device",
@@ -159,6 +161,7 @@ __all__ = [
     "randn",
     "randn_like",
     "randperm",
+    "searchsorted",
     "set_default_dtype",
     "set_grad_enabled",
     "stack",

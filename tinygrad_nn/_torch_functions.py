@@ -45,6 +45,10 @@ METHOD_FORMS = (
     "cosh", "asinh", "acosh", "atanh", "log10", "erfc", "erfinv", "xlogy", "hypot",
     "logaddexp", "logaddexp2", "fmod", "deg2rad", "rad2deg", "fmax", "fmin", "copysign",
     "heaviside", "float_power",
+    "argwhere", "nanmedian", "mode", "kthvalue", "quantile", "nanquantile", "unique",
+    "unique_consecutive", "msort", "aminmax", "nansum", "nanmean", "cummax", "cummin",
+    "logcumsumexp", "diff", "index_add", "index_copy", "index_fill", "masked_scatter",
+    "scatter_reduce", "bincount", "histc",
 )
 
 

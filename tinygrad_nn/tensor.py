@@ -24,6 +24,8 @@ from .tensor_linalg import TensorLinalg
 from .tensor_math import TensorMath
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
+from .tensor_scatter import TensorScatter
+from .tensor_select import TensorSelect
 
 
 class IntegerGradError(RuntimeError, TypeError):
@@ -110,8 +112,10 @@ class Tensor(
     TensorMath,
     TensorElementwise,
     TensorReduce,
+    TensorSelect,
     TensorMovement,
     TensorIndexingOps,
+    TensorScatter,
     TensorInPlace,
     TensorLinalg,
     TensorAutograd,

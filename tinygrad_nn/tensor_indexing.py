@@ -91,6 +91,8 @@ class TensorIndexingOps(TensorBase):
         def reshape(self, *shape: Any) -> Any: ...
         def expand(self, *shape: Any) -> Any: ...
         def astype(self, dtype: Any) -> Any: ...
+        def _scatter_with_reduce(self, dim: int, index: Any, src: Any, value: Any,
+                                 reduce: str) -> Any: ...
 
         requires_grad: bool
 
@@ -110,19 +112,15 @@ class TensorIndexingOps(TensorBase):
         """Out-of-place scatter: y = x, then y[.., index[i], ..] = src[i] (or ``value``).
 
         With repeated indices PyTorch leaves the winner unspecified; here the last wins.
-        ``reduce='add'`` adds instead (``scatter_add``).
+        ``reduce='add'`` / ``'multiply'`` accumulate instead, without a derivative, as in
+        PyTorch (a backward through them raises; use scatter_add / scatter_reduce).
         """
         if src is None and value is None:
             raise TypeError("scatter(): expected src (a Tensor) or value (a number)")
         if src is not None and not isinstance(src, TensorBase):
             src, value = None, src  # scatter(dim, index, 2.5): a value, as in PyTorch
-        if reduce == "add":
-            if src is None:
-                src = self._new(np.full(np.shape(_data(index)), value, dtype=self.dtype))
-            return self.scatter_add(dim, index, src)
         if reduce is not None:
-            raise NotImplementedError(f"scatter(): reduce={reduce!r} is not supported (only "
-                                      "None and 'add')")
+            return self._scatter_with_reduce(dim, index, src, value, reduce)
         a = self._dim(dim, "scatter")
         idx = _index_array(index, "scatter")
         _check_along("scatter", self.shape, idx, a, None if src is None else src.shape)

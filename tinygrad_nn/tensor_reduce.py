@@ -18,7 +18,9 @@ import numpy as np
 from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
 from .dtypes import get_default_dtype
+from .dtypes import result_type
 from .function import TensorBase
+from .tensor_elementwise import select as where
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -41,11 +43,40 @@ class MaxResult(NamedTuple):
     indices: Any
 
 
+class AminmaxResult(NamedTuple):
+    """``(min, max)`` of ``aminmax`` (PyTorch's ``torch.return_types.aminmax``)."""
+
+    min: Any
+    max: Any
+
+
+class CummaxResult(NamedTuple):
+    """``(values, indices)`` of ``cummax`` (PyTorch's ``torch.return_types.cummax``)."""
+
+    values: Any
+    indices: Any
+
+
+class CumminResult(NamedTuple):
+    """``(values, indices)`` of ``cummin`` (PyTorch's ``torch.return_types.cummin``)."""
+
+    values: Any
+    indices: Any
+
+
 class MinResult(NamedTuple):
     """``(values, indices)`` of ``min(dim)`` (PyTorch's ``torch.return_types.min``)."""
 
     values: Any
     indices: Any
+
+
+def _dim_arg(dim: Any, axis: Any, op: str) -> Any:
+    """A required ``dim``, or NumPy's ``axis=`` (PyTorch accepts both spellings)."""
+    d = dim if axis is None else axis
+    if d is None:
+        raise TypeError(f"{op}() missing required argument 'dim'")
+    return d
 
 
 def _bool_free(dim: Any) -> Any:
@@ -64,6 +95,9 @@ class TensorReduce(TensorBase):
         def gather(self, dim: int, index: Any) -> Tensor: ...
         def clone(self) -> Tensor: ...
         def astype(self, dtype: Any) -> Tensor: ...
+        def __truediv__(self, y: Any) -> Tensor: ...
+        def __getitem__(self, idx: Any) -> Any: ...
+        def expand(self, *shape: Any) -> Tensor: ...
 
     def _reduce(self, op: Any, name: str, dim: Any, keepdim: bool, axis: Any,
                 keepdims: Any) -> Tensor:
@@ -90,7 +124,9 @@ class TensorReduce(TensorBase):
         return P.Mean.apply(x, axes=axes, keepdims=keepdim)
 
     def _cast_for_reduce(self, dtype: Any) -> Any:
-        return self if dtype is None else self.astype(dtype)
+        if dtype is None:  # unsigned sums are int64 in PyTorch (NumPy would give uint64)
+            return self.astype(np.int64) if self._data.dtype.kind == "u" else self
+        return self.astype(dtype)
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None, axis: Any = None, keepdims: Any = None) -> Tensor:
@@ -176,6 +212,42 @@ class TensorReduce(TensorBase):
         dim = None if dim == () else dim
         return self._reduce(P.Min, "amin", dim, keepdim, axis, keepdims)
 
+    def aminmax(self, *, dim: Any = None, keepdim: bool = False, axis: Any = None,
+                keepdims: Any = None) -> AminmaxResult:
+        """The named tuple (min, max) over ``dim`` (an int; None: all); tied extremes share
+        the gradient evenly, as ``amin`` / ``amax``."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        if dim is not None:
+            a = normalize_one_axis(dim, max(self.ndim, 1), "aminmax")
+            if self.ndim and self.shape[a] == 0:
+                raise IndexError(f"aminmax: Expected reduction dim {a} to have non-zero size.")
+            dim = a if self.ndim else None
+        elif self._data.size == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as "
+                               "the operation has no identity.")
+        return AminmaxResult(self.amin(dim, keepdim), self.amax(dim, keepdim))
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+               axis: Any = None, keepdims: Any = None) -> Tensor:
+        """Sum over ``dim`` treating NaN as 0 (NaN entries get gradient 0)."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        x = self._cast_for_reduce(dtype)
+        if x.dtype.kind in "fc":
+            x = where(np.isnan(x._data), 0.0, x)
+        return x.sum(dim, keepdim)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+                axis: Any = None, keepdims: Any = None) -> Tensor:
+        """Mean over ``dim`` of the non-NaN entries: nansum / their count (floating only)."""
+        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        x = self._cast_for_reduce(dtype)
+        if x.dtype.kind not in "fc":
+            raise RuntimeError("nanmean(): expected input to have floating point or complex "
+                               f"dtype but got {x.dtype}")
+        axes = normalize_axis(dim, x.ndim, "nanmean")
+        count = np.logical_not(np.isnan(x._data)).sum(axes, keepdims=bool(keepdim))
+        return x.nansum(axes, keepdim) / count.astype(x.dtype)
+
     def argmax(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                keepdims: Any = None) -> Tensor:
         """Index of the largest value (of the flattened tensor when dim is None; int64)."""
@@ -196,6 +268,71 @@ class TensorReduce(TensorBase):
         if dim is None and keepdim:  # PyTorch: all dims kept as size 1
             out = np.reshape(out, (1,) * self.ndim)
         return self._new(np.asarray(out, dtype=np.int64))
+
+    # -- scans ------------------------------------------------------------------------
+    def cummax(self, dim: Any = None, *, axis: Any = None) -> CummaxResult:
+        """(values, indices): y_i = max(x_0..x_i) along ``dim``; the index is the LAST
+        position holding the running max (PyTorch's >= rule), and NaN, once met, stays."""
+        return self._cum_extreme(_dim_arg(dim, axis, "cummax"), True)
+
+    def cummin(self, dim: Any = None, *, axis: Any = None) -> CumminResult:
+        """(values, indices): y_i = min(x_0..x_i) along ``dim`` (the last index on ties)."""
+        return self._cum_extreme(_dim_arg(dim, axis, "cummin"), False)
+
+    def _cum_extreme(self, dim: int, big: bool) -> Any:
+        name = "cummax" if big else "cummin"
+        a = normalize_one_axis(dim, max(self.ndim, 1), name)
+        result = CummaxResult if big else CumminResult
+        if self.ndim == 0:
+            return result(self.clone(), self._new(np.zeros((), np.int64)))
+        x = self._data
+        if x.size == 0:
+            return result(self.clone(), self._new(np.zeros(x.shape, np.int64)))
+        run = (np.maximum if big else np.minimum).accumulate(x, axis=a)  # NaN propagates
+        # a position is the reported index from the point on where it equals the running
+        # extreme (or is NaN) until the next such position
+        hit = (x == run) | (np.isnan(x) if x.dtype.kind in "fc" else False)
+        pos = np.arange(x.shape[a]).reshape((-1,) + (1,) * (x.ndim - a - 1))
+        idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=a).astype(np.int64)
+        return result(self.gather(a, idx), self._new(idx))
+
+    def logcumsumexp(self, dim: Any = None, *, axis: Any = None) -> Tensor:
+        """y_i = log(sum_{k<=i} exp(x_k)) along ``dim``, by logaddexp steps (no overflow)."""
+        dim = _dim_arg(dim, axis, "logcumsumexp")
+        if self.dtype.kind not in "fc":
+            raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
+                                      f"'{self.dtype}'")
+        a = normalize_one_axis(dim, max(self.ndim, 1), "logcumsumexp")
+        if self.ndim == 0:
+            return self.clone()
+        return P.LogCumSumExp.apply(self, axis=a)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None, *,
+             axis: Any = None) -> Tensor:
+        """The n-th forward difference y_i = x_{i+1} - x_i along ``dim`` (applied n times;
+        bool: x_{i+1} != x_i), after joining the tensors ``prepend`` and ``append`` (same
+        ndim) to x along ``dim``."""
+        if self.ndim == 0:
+            raise RuntimeError("diff expects input to be at least one-dimensional")
+        if n < 0:
+            raise RuntimeError(f"order must be non-negative but got {n}")
+        dim = _dim_arg(dim, axis, "diff")
+        a = normalize_one_axis(dim, self.ndim, "diff")
+        parts: list[Any] = [e if isinstance(e, TensorBase) else self._new(np.asarray(e))
+                 for e in (prepend, self, append) if e is not None]
+        if any(e.ndim != self.ndim for e in parts):
+            raise RuntimeError("diff expects prepend or append to be the same dimension as "
+                               "input")
+        dt = result_type(*parts)  # PyTorch's cat promotes as arithmetic does
+        parts = [e if e.dtype == dt else e.astype(dt) for e in parts]
+        x: Any = P.Concatenate.apply(*parts, axis=a) if len(parts) > 1 else self
+        for _ in range(n):
+            if x.shape[a] == 0:
+                break
+            hi = x[(slice(None),) * a + (slice(1, None),)]
+            lo = x[(slice(None),) * a + (slice(None, -1),)]
+            x = hi != lo if x.dtype == np.bool_ else hi - lo
+        return x
 
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                   keepdims: Any = None) -> Tensor:

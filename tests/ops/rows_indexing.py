@@ -47,8 +47,7 @@ def _scatter(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.scatter[value]": lambda x, a, i: x.scatter(a, tg.Tensor(i), 1.5),
-       "Tensor.scatter[value=]": lambda x, a, i: x.scatter(a, i, value=-2.0),
-       "Tensor.scatter[reduce=add]": lambda x, a, i: x.scatter(a, i, 0.5, reduce="add")})
+       "Tensor.scatter[value=]": lambda x, a, i: x.scatter(a, i, value=-2.0)})
 def _scatter_value(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     a = one_axis(draw, len(shape))
@@ -60,12 +59,87 @@ def _scatter_value(draw: Draw, form: Any) -> Any:
        "F.scatter_add": lambda x, s, a, i: F.scatter_add(x, a, i, s),
        "Tensor.scatter_add_": lambda x, s, a, i: (x * 1.0).scatter_add_(a, tg.Tensor(i), s)})
 def _scatter_add(draw: Draw, form: Any) -> Any:
+    shape, sshape, a, idx = _scatter_shapes(draw)
+    return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, sshape)]
+
+
+def _scatter_shapes(draw: Draw) -> tuple[tuple[int, ...], tuple[int, ...], int, np.ndarray]:
+    """(x's shape, src's shape, dim, index) for scatter_add / scatter_reduce."""
     shape = shape_of(draw, min_dims=1)
     a = one_axis(draw, len(shape))
     ishape = _smaller(draw, shape, a)
     sshape = tuple(n + draw(st.integers(0, 1)) for n in ishape)  # src may be larger
-    idx = _index(draw, shape[a], ishape)
-    return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, sshape)]
+    return shape, sshape, a, _index(draw, shape[a], ishape)
+
+
+@case({"Tensor.scatter_reduce": lambda x, s, a, i, r, inc: x.scatter_reduce(
+           a, tg.Tensor(i), s, r, include_self=inc),
+       "tinygrad_nn.scatter_reduce": lambda x, s, a, i, r, inc: tg.scatter_reduce(
+           x, a, i, s, reduce=r, include_self=inc),
+       "Tensor.scatter_reduce_": lambda x, s, a, i, r, inc: (x * 1.0).scatter_reduce_(
+           a, i, s, r, include_self=inc)})
+def _scatter_reduce(draw: Draw, form: Any) -> Any:
+    shape, sshape, a, idx = _scatter_shapes(draw)
+    r, inc = draw(st.sampled_from(["sum", "prod", "mean", "amax", "amin"])), draw(st.booleans())
+    # distinct values: no ties for amax / amin; away from 0 for prod's quotients
+    x = distinct(draw, (math.prod(shape) + math.prod(sshape),), 0.3, 3.0)
+    x = x * np.where(draw(tst.arrays(shape=x.shape, dtype=np.bool_)), -1, 1)
+    xs, ss = x[:math.prod(shape)].reshape(shape), x[math.prod(shape):].reshape(sshape)
+    return (lambda x, s: form(x, s, a, idx, r, inc)), [xs, ss]
+
+
+def _slices(draw: Draw, n: int) -> np.ndarray:
+    """A 1-D index into a dim of size n (repeats included)."""
+    return _index(draw, n, (draw(st.integers(0, 4)),))
+
+
+@case({"Tensor.index_add": lambda x, s, a, i, al: x.index_add(a, tg.Tensor(i), s, alpha=al),
+       "tinygrad_nn.index_add": lambda x, s, a, i, al: tg.index_add(x, a, i, s),
+       "Tensor.index_add_": lambda x, s, a, i, al: (x * 1.0).index_add_(a, i, s, alpha=al)})
+def _index_add(draw: Draw, form: Any) -> Any:
+    return _index_add_args(draw, form, _slices)
+
+
+# repeated targets would make PyTorch's index_copy gradient reach overwritten elements,
+# which is no derivative: the indices are distinct here
+@case({"Tensor.index_copy": lambda x, s, a, i, al: x.index_copy(a, tg.Tensor(i), s),
+       "tinygrad_nn.index_copy": lambda x, s, a, i, al: tg.index_copy(x, a, i, s),
+       "Tensor.index_copy_": lambda x, s, a, i, al: (x * 1.0).index_copy_(a, i, s)})
+def _index_copy(draw: Draw, form: Any) -> Any:
+    return _index_add_args(draw, form, lambda d, n: np.array(
+        d(st.permutations(range(n)))[:d(st.integers(0, n))], dtype=np.int64))
+
+
+def _index_add_args(draw: Draw, form: Any, slices: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    idx = slices(draw, shape[a])
+    sshape = tuple(idx.size if d == a % len(shape) else n for d, n in enumerate(shape))
+    al = draw(st.sampled_from([1, 2.5, -0.5]))
+    return (lambda x, s: form(x, s, a, idx, al)), [arr(draw, shape), arr(draw, sshape)]
+
+
+@case({"Tensor.index_fill": lambda x, v, a, i: x.index_fill(a, tg.Tensor(i), v.sum()),
+       "Tensor.index_fill[number]": lambda x, v, a, i: x.index_fill(a, i, -1.5) * v.sum(),
+       "tinygrad_nn.index_fill": lambda x, v, a, i: tg.index_fill(x, a, i, v.reshape(())),
+       "Tensor.index_fill_": lambda x, v, a, i: (x * 1.0).index_fill_(a, i, v.reshape(()))})
+def _index_fill(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    idx = _slices(draw, shape[a]) - draw(st.sampled_from([0, shape[a]]))  # negatives too
+    return (lambda x, v: form(x, v, a, idx)), [arr(draw, shape), arr(draw, (1,))]
+
+
+@case({"Tensor.masked_scatter": lambda x, s, m: x.masked_scatter(tg.Tensor(m), s),
+       "tinygrad_nn.masked_scatter": lambda x, s, m: tg.masked_scatter(x, m, s),
+       "Tensor.masked_scatter_": lambda x, s, m: (x * 1.0).masked_scatter_(m, s)})
+def _masked_scatter(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    mshape = shape[draw(st.integers(0, len(shape))):]  # broadcasts to x's shape
+    mask = draw(tst.arrays(shape=mshape, dtype=np.bool_))
+    n = int(np.broadcast_to(mask, shape).sum())
+    return (lambda x, s: form(x, s, mask)), [arr(draw, shape),
+                                             arr(draw, (n + draw(st.integers(0, 2)),))]
 
 
 @case({"Tensor.index_select": lambda x, a, i: x.index_select(a, tg.Tensor(i)),
@@ -247,3 +321,133 @@ def _cosine_similarity(draw: Draw, form: Any) -> Any:
     (other,) = draw(tst.broadcastable_shapes(shape, num_shapes=1))
     other = (1,) * (len(shape) - len(other)) + tuple(other)  # same ndim, so dim means the same
     return (lambda x, y: form(x, y, d)), [nonzero(draw, shape), nonzero(draw, other)]
+
+
+# -- order statistics (distinct values: no ties, where the chosen element would jump) -------
+
+
+def _nan_mask(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
+    """Where to put NaN: never where any index is 0, so every slice a reduction sees keeps
+    a number (an all-NaN slice has no derivative)."""
+    return draw(tst.arrays(shape=shape, dtype=np.bool_)) & (np.indices(shape) != 0).all(0)
+
+
+def _with_nan(x: Any, mask: np.ndarray) -> Any:
+    return tg.where(tg.Tensor(mask), float("nan"), x)
+
+
+@case({"Tensor.median": lambda x, a, k: x.median(),
+       "Tensor.median[dim]": lambda x, a, k: x.median(a, k).values,
+       "Tensor.median[dim=]": lambda x, a, k: x.median(dim=a, keepdim=k)[0],
+       "tinygrad_nn.median": lambda x, a, k: tg.median(x, a).values,
+       "Tensor.nanmedian": lambda x, a, k: x.nanmedian(),
+       "Tensor.nanmedian[dim]": lambda x, a, k: x.nanmedian(a, k).values,
+       "Tensor.mode": lambda x, a, k: x.mode(a, k).values,
+       "Tensor.msort": lambda x, a, k: x.msort()})
+def _median(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a, k = one_axis(draw, len(shape)), draw(st.booleans())
+    return (lambda x: form(x, a, k)), [distinct(draw, shape)]
+
+
+@case({"Tensor.nanmedian[nan]": lambda x, m, a: _with_nan(x, m).nanmedian(a).values,
+       "Tensor.nanmedian[nan, all]": lambda x, m, a: _with_nan(x, m).nanmedian()})
+def _nanmedian_nan(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    mask = _nan_mask(draw, shape)
+    return (lambda x: form(x, mask, -1)), [distinct(draw, shape)]
+
+
+@case({"Tensor.kthvalue": lambda x, k, a, keep: x.kthvalue(k, a, keep).values,
+       "tinygrad_nn.kthvalue": lambda x, k, a, keep: tg.kthvalue(x, k, dim=a).values})
+def _kthvalue(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    k, keep = draw(st.integers(1, shape[a])), draw(st.booleans())
+    return (lambda x: form(x, k, a, keep)), [distinct(draw, shape)]
+
+
+def _rank_q(draw: Draw, n: int) -> float:
+    """q with rank q (n - 1) = j + 0.2..0.4: away from the integers and the half-integers,
+    where the lower / higher / nearest element would jump."""
+    if n == 1:
+        return draw(st.floats(0.0, 1.0))
+    return (draw(st.integers(0, n - 2)) + draw(st.floats(0.2, 0.4))) / (n - 1)
+
+
+@case({"Tensor.quantile": lambda x, q, a, k, i: x.quantile(q, a, k, interpolation=i),
+       "Tensor.nanquantile": lambda x, q, a, k, i: x.nanquantile(q, a, k, interpolation=i),
+       "tinygrad_nn.quantile": lambda x, q, a, k, i: tg.quantile(x, q, a, k, interpolation=i)})
+def _quantile(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = draw(st.one_of(st.none(), st.just(one_axis(draw, len(shape)))))
+    n = math.prod(shape) if a is None else shape[a]
+    q = _rank_q(draw, n)
+    interp = draw(st.sampled_from(["linear", "lower", "higher", "midpoint", "nearest"]))
+    k = draw(st.booleans())
+    return (lambda x: form(x, q, a, k, interp)), [distinct(draw, shape)]
+
+
+@case({"Tensor.quantile[q tensor]": lambda x, q, a: x.quantile(q, a),
+       "Tensor.nanquantile[q tensor, nan]": lambda x, q, a: _with_nan(
+           x, np.arange(x.shape[-1]) == x.shape[-1] - 1).nanquantile(q, -1)})
+def _quantile_q(draw: Draw, form: Any) -> Any:
+    shape = (draw(st.integers(1, 3)), draw(st.integers(3, 4)))
+    # ranks away from integers over both n - 1 (quantile) and n - 2 (one NaN per row)
+    q = np.array([draw(st.sampled_from([0.12, 0.3, 0.62, 0.87])) for _ in range(
+        draw(st.integers(1, 3)))])
+    return (lambda x, q: form(x, q, -1)), [distinct(draw, shape), q]
+
+
+@case({"Tensor.aminmax": lambda x, a, k: sum(x.aminmax(dim=a, keepdim=k)),
+       "Tensor.aminmax[min]": lambda x, a, k: x.aminmax(dim=a, keepdim=k).min,
+       "tinygrad_nn.aminmax": lambda x, a, k: tg.aminmax(x, dim=a).max})
+def _aminmax(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = draw(st.one_of(st.none(), st.just(one_axis(draw, len(shape)))))
+    k = draw(st.booleans())
+    return (lambda x: form(x, a, k)), [distinct(draw, shape)]
+
+
+@case({"Tensor.nansum": lambda x, m, a, k: _with_nan(x, m).nansum(a, k),
+       "Tensor.nanmean": lambda x, m, a, k: _with_nan(x, m).nanmean(a, k),
+       "tinygrad_nn.nansum": lambda x, m, a, k: tg.nansum(x, a, k),
+       "tinygrad_nn.nanmean": lambda x, m, a, k: tg.nanmean(_with_nan(x, m), dim=a)})
+def _nansum(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    mask = _nan_mask(draw, shape)
+    a, k = reduction_args(draw, shape)
+    return (lambda x: form(x, mask, a, k)), [arr(draw, shape)]
+
+
+# -- scans ------------------------------------------------------------------------------------
+
+
+@case({"Tensor.cummax": lambda x, a: x.cummax(a).values,
+       "Tensor.cummin": lambda x, a: x.cummin(dim=a)[0],
+       "tinygrad_nn.cummax": lambda x, a: tg.cummax(x, a).values})
+def _cummax(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    return (lambda x: form(x, a)), [distinct(draw, shape)]
+
+
+@case({"Tensor.logcumsumexp": lambda x, a: x.logcumsumexp(a),
+       "tinygrad_nn.logcumsumexp": lambda x, a: tg.logcumsumexp(x, dim=a)})
+def _logcumsumexp(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    return (lambda x: form(x, a)), [arr(draw, shape)]
+
+
+@case({"Tensor.diff": lambda x, p, n, a, pre: x.diff(n, a),
+       "Tensor.diff[prepend, append]": lambda x, p, n, a, pre: x.diff(n, a, p, None) if pre
+       else x.diff(n, a, append=p),
+       "tinygrad_nn.diff": lambda x, p, n, a, pre: tg.diff(x, n, a, prepend=p)})
+def _diff(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    a = one_axis(draw, len(shape))
+    pshape = tuple(draw(st.integers(1, 2)) if d == a % len(shape) else n
+                   for d, n in enumerate(shape))
+    n, pre = draw(st.integers(0, 3)), draw(st.booleans())
+    return (lambda x, p: form(x, p, n, a, pre)), [arr(draw, shape), arr(draw, pshape)]

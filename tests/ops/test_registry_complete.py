@@ -82,6 +82,10 @@ NOT_DIFFERENTIABLE = {
     "Tensor.isinf", "Tensor.isfinite", "Tensor.isposinf", "Tensor.isneginf", "Tensor.signbit",
     "Tensor.logical_not", "Tensor.logical_and", "Tensor.logical_or", "Tensor.logical_xor",
     "Tensor.isclose", "Tensor.allclose", "Tensor.equal", "Tensor.heaviside",
+    # helper "reduce": integer / bool results (indices, counts, distinct values)
+    "Tensor.nonzero", "Tensor.argwhere", "Tensor.count_nonzero", "Tensor.unique",
+    "Tensor.unique_consecutive", "Tensor.bincount", "Tensor.histc", "tinygrad_nn.searchsorted",
+    "tinygrad_nn.bucketize",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

@@ -86,6 +86,8 @@ from .movement import (
 from .reduce import Max, Mean, Min, Sum
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, Prod
+from .select import IndexCopy, NoDerivative, ScatterExtreme
+from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
 
 __all__ = [
     "Cholesky",
@@ -116,10 +118,12 @@ __all__ = [
     "Expand",
     "Expm1",
     "GetItem",
+    "IndexCopy",
     "Log",
     "Log1p",
     "LogSoftmax",
     "LogSumExp",
+    "LogCumSumExp",
     "MatMul",
     "AddMM",
     "Max",
@@ -130,12 +134,14 @@ __all__ = [
     "Mul",
     "Neg",
     "NllLoss",
+    "NoDerivative",
     "Pad",
     "Pow",
     "Prod",
     "ReLU",
     "Reshape",
     "ScatterAdd",
+    "ScatterExtreme",
     "Sigmoid",
     "Sin",
     "Softmax",

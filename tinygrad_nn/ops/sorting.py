@@ -1,4 +1,4 @@
-"""Scan and product primitives: cumsum, cumprod, prod and the exclusive product.
+"""Scan and product primitives: cumsum, cumprod, logcumsumexp, prod, the exclusive product.
 
 Sort and topk need no primitive: their values are a gather of the input at the sorted
 indices (``Tensor.sort``), so the gradient is the adjoint of indexing (rule 6). Products
@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, dual
+from ..function import Function, data_of, dual
+from .elementwise import exp, log
 from .movement import broadcast_to
 
 
@@ -129,3 +130,42 @@ class CumProd(Function):
 
 
 cumprod = dual(np.cumprod, CumProd, "axis")
+
+
+def _np_logcumsumexp(x: Any, axis: int, reverse: bool = False) -> Any:
+    if reverse:
+        return np.flip(np.logaddexp.accumulate(np.flip(x, axis), axis), axis)
+    return np.logaddexp.accumulate(x, axis)
+
+
+class LogCumSumExp(Function):
+    """y_i = log(sum_{k<=i} exp(x_k)) along ``axis`` (``reverse``: k >= i).
+
+    A primitive for stability: each step is a logaddexp, exact for inputs of any size.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axis: int, reverse: bool = False) -> Any:
+        ctx.axis, ctx.reverse = axis, reverse
+        y = _np_logcumsumexp(x, axis, reverse)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        # gx_i = sum_{j>=i} g_j exp(x_i - y_j), summed in log space separately over the
+        # positive and the negative g_j (PyTorch's logcumsumexp_backward), so no exp overflows
+        x, y = ctx.saved_tensors
+        a, back = ctx.axis, not ctx.reverse
+        ga = np.asarray(data_of(g))
+        lowest = np.finfo(ga.dtype).min / 4  # log(0) stand-in: subtracting y cannot overflow
+        parts = []
+        with np.errstate(invalid="ignore"):  # x = -inf with y = -inf: NaN, as PyTorch's
+            for keep in (ga > 0, ga < 0):
+                k = keep.astype(ga.dtype)
+                log_g = log(abs(g) * k + (1 - k)) * k + lowest * (1 - k)
+                parts.append(exp(logcumsumexp(log_g - y, a, back) + x))
+        return (parts[0] - parts[1],)
+
+
+logcumsumexp = dual(_np_logcumsumexp, LogCumSumExp, "axis", "reverse")
