@@ -35,6 +35,10 @@ METHOD_FORMS = (
     "floor", "ceil", "round", "tan", "log2", "exp2", "trunc", "frac", "isinf", "isfinite",
     "logical_not", "logical_and", "logical_or", "nonzero", "flip", "roll", "diag", "trace",
     "median", "var_mean", "std_mean", "count_nonzero", "unbind", "movedim", "hardtanh",
+    # shape (helper "shape")
+    "fliplr", "flipud", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "moveaxis",
+    "ravel", "select", "tile", "repeat_interleave", "diagonal", "diag_embed", "diagflat",
+    "rot90", "take", "take_along_dim", "narrow_copy", "swapdims",
 )
 
 

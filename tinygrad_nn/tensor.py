@@ -20,6 +20,7 @@ from .tensor_autograd import TensorAutograd
 from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
+from .tensor_layout import TensorLayout
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
 
@@ -108,6 +109,7 @@ class Tensor(
     TensorElementwise,
     TensorReduce,
     TensorMovement,
+    TensorLayout,
     TensorIndexingOps,
     TensorInPlace,
     TensorAutograd,
@@ -353,9 +355,6 @@ class Tensor(
         return self if dtype is None else self.astype(dtype)
 
     def cpu(self) -> Tensor:
-        return self
-
-    def contiguous(self) -> Tensor:
         return self
 
 

@@ -135,6 +135,8 @@ class TensorMovement(TensorBase):
         if len(reps) < self.ndim:
             raise ValueError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
         x = self.reshape((1,) * (len(reps) - self.ndim) + self.shape)
+        if all(r == 1 for r in reps):  # new memory, as PyTorch's repeat (not a read-only view)
+            return x.clone()
         big = tuple(v for r, n in zip(reps, x.shape) for v in (r, n))
         inter = x.reshape(tuple(v for n in x.shape for v in (1, n))).expand(big)
         return inter.reshape(tuple(r * n for r, n in zip(reps, x.shape)))

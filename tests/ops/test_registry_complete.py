@@ -74,6 +74,9 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.from_numpy", "tinygrad_nn.as_tensor", "tinygrad_nn.is_tensor",
     "tinygrad_nn.is_floating_point", "tinygrad_nn.equal", "tinygrad_nn.allclose",
     "tinygrad_nn.isclose", "tinygrad_nn.set_default_device", "tinygrad_nn.get_default_device",
+    # helper "shape": layout metadata (Python bools and ints)
+    "Tensor.is_contiguous", "Tensor.stride", "Tensor.storage_offset", "Tensor.data_ptr",
+    "Tensor.nelement", "Tensor.ndimension",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

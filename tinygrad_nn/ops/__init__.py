@@ -30,14 +30,22 @@ from .linalg import AddMM, Einsum, MatMul, parse_einsum
 from .loss import BinaryCrossEntropy, NllLoss
 from .movement import (
     Concatenate,
+    Contiguous,
+    Diagonal,
     Expand,
+    Flip,
     GetItem,
     Pad,
     Reshape,
+    Roll,
     ScatterAdd,
+    Select,
     Stack,
     T,
     Transpose,
+    Unfold,
+    diagonal_view,
+    unfold_view,
 )
 from .reduce import Max, Mean, Min, Sum
 from .sorting import CumProd, CumSum, ExclusiveProd, Prod
@@ -49,6 +57,14 @@ __all__ = [
     "Cast",
     "Clip",
     "Concatenate",
+    "Contiguous",
+    "Diagonal",
+    "Flip",
+    "Roll",
+    "Select",
+    "Unfold",
+    "diagonal_view",
+    "unfold_view",
     "Cos",
     "CumProd",
     "CumSum",

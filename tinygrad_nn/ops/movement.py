@@ -195,3 +195,117 @@ class Stack(Function):
         return tuple(
             g[lead + (i,)] if need else None for i, need in enumerate(ctx.needs_input_grad)
         )
+
+
+# -- the layout ops of tensor_layout.py ----------------------------------------------------
+
+
+def _flip(x: Any, axes: tuple[int, ...]) -> Any:
+    return np.flip(x, axes).copy(order="K")  # a copy (PyTorch's flip), laid out like x
+
+
+class Flip(Function):
+    """y = x reversed along ``axes`` (a copy); its own adjoint. A primitive: one node and
+    one copy, where a negative-step slice would be a view that still needs a clone."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple[int, ...]) -> Any:
+        ctx.axes = axes
+        return _flip(x, axes)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (flip(g, ctx.axes),)
+
+
+flip = dual(_flip, Flip, "axes")
+
+
+def _roll(x: Any, shifts: tuple[int, ...], axes: tuple[int, ...]) -> Any:
+    return np.ascontiguousarray(np.roll(x, shifts, axes))  # PyTorch's roll is C-ordered
+
+
+class Roll(Function):
+    """y = x shifted cyclically by ``shifts`` along ``axes``; backward rolls g back. A
+    primitive: one node, where slices and a concatenation would be three per axis."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, shifts: tuple[int, ...], axes: tuple[int, ...]) -> Any:
+        ctx.shifts, ctx.axes = shifts, axes
+        return _roll(x, shifts, axes)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (roll(g, tuple(-s for s in ctx.shifts), ctx.axes),)
+
+
+roll = dual(_roll, Roll, "shifts", "axes")
+
+
+class Select(GetItem):
+    """y = x[idx] for a basic index, as a view: y shares x's memory and version counter
+    (PyTorch's select / unbind / tensor_split views), so writes through y show in x."""
+
+    view = True
+
+
+class Contiguous(Function):
+    """y = x in C order (a copy; ``contiguous()`` of a non-contiguous tensor)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return np.ascontiguousarray(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g,)
+
+
+class StridedView(Function):
+    """y = view(x), a strided view (``diagonal``, ``unfold``): writes through y show in x.
+
+    The gradient adds g back at the element of x each element of y reads (overlapping
+    windows accumulate); the positions are found by applying ``view`` to x's flat indices,
+    in backward only, so forward costs nothing beyond the view.
+    """
+
+    view = True
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, view: Any) -> Any:
+        ctx.view, ctx.in_shape = view, x.shape
+        return view(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        n = int(np.prod(ctx.in_shape))
+        pos = ctx.view(np.arange(n).reshape(ctx.in_shape)).reshape(-1)
+        return (scatter_add(g.reshape(-1), (pos,), (n,)).reshape(ctx.in_shape),)
+
+
+class Diagonal(StridedView):
+    """y = x.diagonal(offset, dim1, dim2), a view (PyTorch's DiagonalBackward0)."""
+
+
+class Unfold(StridedView):
+    """y = x.unfold(dim, size, step), the sliding windows as a view (UnfoldBackward0)."""
+
+
+def diagonal_view(x: Any, offset: int, a: int, b: int) -> Any:
+    """The diagonal of axes a, b of array x as a writeable view, moved to the last axis."""
+    start_a, start_b = max(-offset, 0), max(offset, 0)
+    k = max(min(x.shape[a] - start_a, x.shape[b] - start_b), 0)
+    rest = [i for i in range(x.ndim) if i not in (a, b)]
+    corner = x[tuple(slice(start_a, None) if i == a else slice(start_b, None) if i == b
+                     else slice(None) for i in range(x.ndim))]
+    return np.lib.stride_tricks.as_strided(
+        corner, tuple(x.shape[i] for i in rest) + (k,),
+        tuple(x.strides[i] for i in rest) + (x.strides[a] + x.strides[b],),
+        writeable=x.flags.writeable)
+
+
+def unfold_view(x: Any, axis: int, size: int, step: int) -> Any:
+    """Windows of ``size`` every ``step`` along ``axis`` (a new last axis), as a view."""
+    w = np.lib.stride_tricks.sliding_window_view(x, size, axis=axis,
+                                                 writeable=x.flags.writeable)
+    return w[(slice(None),) * axis + (slice(None, None, step),)]

@@ -1,0 +1,482 @@
+"""Layout metadata and the rest of PyTorch's shape methods of Tensor (a mixin).
+
+Metadata (``is_contiguous``, ``stride``, ``storage_offset``, ``data_ptr``) is read from the
+NumPy array, in PyTorch's units (elements, not bytes). Views share memory as PyTorch's do:
+``select`` / ``unbind`` / ``tensor_split`` / ``hsplit`` ... (``Select``), ``diagonal`` and
+``unfold`` (strided views), ``movedim`` (a permutation); writes through them show in the
+base, and they share its version counter. ``flip``, ``roll``, ``diag``, ``tile``,
+``repeat_interleave``, ``take`` and ``narrow_copy`` return new memory, as PyTorch's do.
+Everything else is a composite of reshape, permute, indexing, ``index_select`` and ``gather``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import ops as P
+from ._shapes import normalize_one_axis, shape_arg
+from .function import TensorBase, data_of
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+def _dims(dims: Any) -> tuple[Any, ...]:
+    """``f(0, 1)``, ``f((0, 1))`` and ``f([0, 1])`` alike (ints are not checked here)."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        return tuple(dims[0])
+    return tuple(dims)
+
+
+def _int_index(index: Any, op: str) -> np.ndarray:
+    idx = np.asarray(data_of(index))
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): expected a long tensor of indices, got dtype {idx.dtype}")
+    return idx
+
+
+class TensorLayout(TensorBase):
+    """Strides, views and rearrangements of Tensor (a mixin)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # provided by the sibling mixins
+
+        def __getitem__(self, idx: Any) -> Tensor: ...
+        def reshape(self, *shape: Any) -> Tensor: ...
+        def permute(self, *dims: Any) -> Tensor: ...
+        def transpose(self, dim0: int, dim1: int) -> Tensor: ...
+        def repeat(self, *reps: Any) -> Tensor: ...
+        def expand(self, *shape: Any) -> Tensor: ...
+        def clone(self) -> Tensor: ...
+        def astype(self, dtype: Any) -> Tensor: ...
+        def gather(self, dim: int, index: Any) -> Tensor: ...
+        def index_select(self, dim: int, index: Any) -> Tensor: ...
+        def sum(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def flatten(self, *args: Any, **kwargs: Any) -> Tensor: ...
+
+    def _axis(self, dim: Any, op: str) -> int:
+        # PyTorch wraps dims of a 0-d tensor as if it had one dim (x.flip(0) works)
+        return normalize_one_axis(dim, max(self.ndim, 1), op) if self.ndim else 0
+
+    # -- metadata -----------------------------------------------------------------
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True when the elements lie in memory in row-major order with no gaps (PyTorch's
+        rule: strides of size-1 dims are ignored, an empty tensor is contiguous).
+
+        The answer follows the same views as PyTorch: ``.T``, ``permute``, stepped slices,
+        ``expand``, ``diagonal``, ``unfold`` are not contiguous; ``contiguous()``, ``clone()``
+        of a contiguous tensor, ``flip``/``roll`` results are. One difference: a NumPy
+        negative-step slice (``x[::-1]``, which PyTorch refuses) is a view, not contiguous.
+        Only ``memory_format=None`` (PyTorch's ``contiguous_format``) is supported.
+        """
+        if memory_format is not None and "contiguous_format" not in str(memory_format):
+            raise NotImplementedError(
+                f"is_contiguous: only the row-major format exists here, got {memory_format!r}")
+        a = self._data
+        if a.size == 0:
+            return True
+        expected = a.itemsize
+        for n, s in zip(reversed(a.shape), reversed(a.strides)):
+            if n != 1:
+                if s != expected:
+                    return False
+                expected *= n
+        return True
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The step in elements between neighbours along each dim (a tuple; an int for
+        ``dim``). A new empty tensor reports the row-major strides of its shape, as PyTorch's
+        do; a dim of size 1 reports NumPy's stride, which can differ from
+        PyTorch's (it never addresses memory)."""
+        a = self._data
+        if a.size == 0 and not any(a.strides):  # (NumPy zeroes a new empty array's strides)
+            steps = tuple(int(np.prod(a.shape[i + 1:])) for i in range(a.ndim))
+        else:
+            steps = tuple(s // a.itemsize for s in a.strides)
+        if dim is None:
+            return steps
+        return steps[normalize_one_axis(dim, a.ndim, "stride")]
+
+    def storage_offset(self) -> int:
+        """The offset in elements of this tensor's first element from the start of the
+        memory it shares with its base (0 for a tensor that owns its memory)."""
+        a = self._data
+        owner, node = a, a.base
+        while node is not None:  # (through the wrappers of strided views, to the owner)
+            if isinstance(node, np.ndarray):
+                owner = node
+            node = getattr(node, "base", None)
+        return int((a.ctypes.data - owner.ctypes.data) // a.itemsize)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (0 for an empty tensor, as PyTorch)."""
+        return int(self._data.ctypes.data) if self._data.size else 0
+
+    def nelement(self) -> int:
+        """The number of elements (``numel()``)."""
+        return int(self._data.size)
+
+    def ndimension(self) -> int:
+        """The number of dims (``dim()``)."""
+        return int(self._data.ndim)
+
+    def type_as(self, other: Any) -> Tensor:
+        """This tensor cast to ``other``'s dtype (differentiable between float dtypes)."""
+        return self.astype(other.dtype)
+
+    def reshape_as(self, other: Any) -> Tensor:
+        """This tensor reshaped to ``other``'s shape: (n,) -> other.shape."""
+        return self.reshape(other.shape)
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """This tensor when ``is_contiguous()``, else a row-major copy (in the graph)."""
+        if self.is_contiguous(memory_format):
+            return self  # type: ignore[return-value]
+        return P.Contiguous.apply(self)
+
+    # -- reversals and rotations --------------------------------------------------
+    def flip(self, *dim_args: Any, dims: Any = None) -> Tensor:
+        """y[..., i, ...] = x[..., n-1-i, ...] along each of ``dims`` (a copy, as PyTorch)."""
+        axes = tuple(self._axis(d, "flip") for d in _dims(dim_args if dims is None else (dims,)))
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"flip: dim {axes} appears multiple times in the list of dims")
+        if self.ndim == 0 or not axes:
+            return self.clone()
+        return P.Flip.apply(self, axes=axes)
+
+    def fliplr(self) -> Tensor:
+        """Flip the columns: x.flip(1); x has >= 2 dims."""
+        if self.ndim < 2:
+            raise RuntimeError(f"fliplr: input must be >= 2-d, got {self.ndim}-d")
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        """Flip the rows: x.flip(0); x has >= 1 dim."""
+        if self.ndim < 1:
+            raise RuntimeError("flipud: input must be >= 1-d, got a 0-d tensor")
+        return self.flip(0)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        """y[(i + s) mod n] = x[i] along each dim of ``dims`` by its shift; without ``dims``
+        the flattened tensor is rolled and reshaped back."""
+        sh = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+        if dims is None:
+            if len(sh) != 1:
+                raise RuntimeError(f"roll: shifts and dimensions must align, got {len(sh)} "
+                                   "shifts and no dims")
+            if self.nelement() == 0:
+                return self.clone()
+            flat = self.reshape(-1)
+            return P.Roll.apply(flat, shifts=(int(sh[0]),), axes=(0,)).reshape(self.shape)
+        dd = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+        if len(sh) != len(dd):
+            raise RuntimeError(f"roll: shifts and dimensions must align, got {len(sh)} shifts "
+                               f"and {len(dd)} dims")
+        if self.ndim == 0:
+            raise IndexError("roll: dimension specified but the tensor has no dimensions")
+        axes = tuple(normalize_one_axis(d, self.ndim, "roll") for d in dd)
+        return P.Roll.apply(self, shifts=tuple(int(s) for s in sh), axes=axes)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        """Rotate by k * 90 degrees in the plane of ``dims``, from dims[0] towards dims[1]."""
+        if len(dims) != 2:
+            raise RuntimeError(f"rot90: expected total rotation dims == 2, got {len(dims)}")
+        if self.ndim < 2:
+            raise RuntimeError(f"rot90: expected total dims >= 2, got {self.ndim}")
+        a, b = (normalize_one_axis(d, self.ndim, "rot90") for d in dims)
+        if a == b:
+            raise RuntimeError(f"rot90: expected rotation dims to be different, got {a} and {b}")
+        k %= 4
+        if k == 1:
+            return self.flip(b).transpose(a, b)
+        if k == 2:
+            return self.flip(a, b)
+        if k == 3:
+            return self.flip(a).transpose(a, b)
+        return self.clone()
+
+    # -- views --------------------------------------------------------------------
+    def select(self, dim: int, index: int) -> Tensor:
+        """x[..., index, ...] at ``dim``: one dim fewer, a view sharing memory."""
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor")
+        a = normalize_one_axis(dim, self.ndim, "select")
+        n = self.shape[a]
+        if not -n <= index < n:
+            raise IndexError(f"select(): index {index} out of range for tensor of size "
+                             f"{tuple(self.shape)} at dimension {a}")
+        return P.Select.apply(self, idx=(slice(None),) * a + (int(index), Ellipsis))
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """The slices x.select(dim, i) for every i, as a tuple of views."""
+        if self.ndim == 0:
+            raise IndexError("unbind: dimension specified as 0 but the tensor has no dims")
+        a = normalize_one_axis(dim, self.ndim, "unbind")
+        return tuple(self.select(a, i) for i in range(self.shape[a]))
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Views split along ``dim``: into n near-equal parts (the first n % size one
+        longer), or at the given indices (Python slice rules: negative counts from the end,
+        out-of-range clamps, a backwards pair is empty)."""
+        if self.ndim == 0:
+            raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got "
+                               "a tensor with 0 dims")
+        a = normalize_one_axis(dim, self.ndim, "tensor_split")
+        spec = indices_or_sections
+        if isinstance(spec, TensorBase):
+            if spec.dtype != np.int64:
+                raise RuntimeError("tensor_split expected tensor_indices_or_sections to have "
+                                   f"dtype of long, but got {spec.dtype}")
+            if spec.ndim > 1:
+                raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a "
+                                   f"zero-dimensional or one-dimensional tensor, got {spec.ndim}-d")
+            spec = spec._data.item() if spec.ndim == 0 else spec._data.tolist()
+        n = self.shape[a]
+        if isinstance(spec, (int, np.integer)):
+            if spec <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {spec}")
+            q, r = divmod(n, int(spec))
+            bounds = np.cumsum([0] + [q + 1] * r + [q] * (int(spec) - r)).tolist()
+            cuts = list(zip(bounds[:-1], bounds[1:]))
+        else:
+            idx = [int(i) for i in spec]
+            cuts = list(zip([0, *idx], [*idx, None]))
+        lead = (slice(None),) * a
+        return tuple(P.Select.apply(self, idx=lead + (slice(lo, hi),)) for lo, hi in cuts)
+
+    def _split_along(self, op: str, dim: int, min_dims: int, sections: Any) -> tuple[Tensor, ...]:
+        if self.ndim < min_dims:
+            raise RuntimeError(f"torch.{op} requires a tensor with at least {min_dims} "
+                               f"dimension, but got a tensor with {self.ndim} dimensions!")
+        if isinstance(sections, (int, np.integer)) and (
+                sections == 0 or self.shape[dim] % sections):
+            raise RuntimeError(f"torch.{op} attempted to split along dimension {dim}, but the "
+                               f"size of the dimension {self.shape[dim]} is not divisible by "
+                               f"the split_size {sections}!")
+        return self.tensor_split(sections, dim)
+
+    def hsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        """tensor_split along dim 1 (dim 0 for a 1-D tensor); an int must divide the size."""
+        return self._split_along("hsplit", 1 if self.ndim >= 2 else 0, 1, sections)
+
+    def vsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        """tensor_split along dim 0 of a >= 2-D tensor; an int must divide the size."""
+        return self._split_along("vsplit", 0, 2, sections)
+
+    def dsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        """tensor_split along dim 2 of a >= 3-D tensor; an int must divide the size."""
+        return self._split_along("dsplit", 2, 3, sections)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """y[..., i] = x[.., i, .., i + offset, ..] over dims dim1, dim2 (removed; the
+        diagonal becomes the last dim): a view sharing memory, as PyTorch's."""
+        a = normalize_one_axis(dim1, self.ndim, "diagonal")
+        b = normalize_one_axis(dim2, self.ndim, "diagonal")
+        if a == b:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return P.Diagonal.apply(self, view=partial(P.diagonal_view, offset=int(offset), a=a, b=b))
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """Every window of ``size`` elements, ``step`` apart, along ``dimension``: that dim
+        becomes the window count (n - size) // step + 1 and a last dim of ``size`` is
+        added; a view sharing memory (windows may overlap: gradients add up)."""
+        if step <= 0:
+            raise RuntimeError(f"unfold: step is {step} but must be > 0")
+        if self.ndim == 0:
+            if size > 1:
+                raise RuntimeError(f"unfold: maximum size for a 0-d tensor is 1 but size is "
+                                   f"{size}")
+            return self.reshape(1)
+        a = normalize_one_axis(dimension, self.ndim, "unfold")
+        if not 0 <= size <= self.shape[a]:
+            raise RuntimeError(f"unfold: maximum size for tensor at dimension {a} is "
+                               f"{self.shape[a]} but size is {size}")
+        return P.Unfold.apply(self, view=partial(P.unfold_view, axis=a, size=int(size),
+                                                 step=int(step)))
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """Move dims ``source`` to positions ``destination`` (ints or tuples); the others
+        keep their order. A view (a permutation)."""
+        src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+        dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(
+            destination)
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src}) "
+                               f"should contain the same number of dims as destination ({dst})")
+        nd = self.ndim
+        s = [self._axis(d, "movedim") for d in src]
+        d = [self._axis(d, "movedim") for d in dst]
+        for name, v in (("source", s), ("destination", d)):
+            if len(set(v)) != len(v):
+                raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(v)})")
+        if nd == 0:
+            return self.permute(())
+        order: list[int | None] = [None] * nd
+        for i, j in zip(s, d):
+            order[j] = i
+        rest = iter(i for i in range(nd) if i not in s)
+        return self.permute(tuple(next(rest) if o is None else o for o in order))
+
+    moveaxis = movedim
+
+    # -- reshapes -----------------------------------------------------------------
+    def ravel(self) -> Tensor:
+        """The elements as 1-D (a view when the layout allows, else a copy)."""
+        return self.reshape(-1)
+
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        """Split dim ``dim`` into ``sizes`` (one may be -1): (.., n, ..) -> (.., *sizes, ..)."""
+        if self.ndim == 0:
+            raise RuntimeError("unflatten: dimension specified as 0 but the tensor has no dims")
+        a = normalize_one_axis(dim, self.ndim, "unflatten")
+        sz = shape_arg(tuple(sizes))
+        if not sz:
+            raise RuntimeError("unflatten: sizes must be non-empty")
+        known = math.prod(n for n in sz if n != -1)
+        n = self.shape[a]
+        if sz.count(-1) > 1 or (-1 in sz and (known == 0 or n % known)) or (
+                -1 not in sz and known != n):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sz)} don't multiply up to the "
+                               f"size of dim {a} ({n}) in the input tensor")
+        return self.reshape(self.shape[:a] + sz + self.shape[a + 1:])
+
+    def tile(self, *dims: Any) -> Tensor:
+        """np.tile: repeat the tensor ``dims[i]`` times along dim i; fewer dims than the
+        tensor has are padded with 1s in front (``repeat`` with the dims completed)."""
+        reps = shape_arg(_dims(dims))
+        if any(r < 0 for r in reps):
+            raise RuntimeError(f"tile: repeats must be non-negative, got {reps}")
+        reps = (1,) * (self.ndim - len(reps)) + reps
+        return self.repeat(reps)
+
+    def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:
+        """Each element (or slice along ``dim``) repeated ``repeats`` times in place:
+        [a, b] -> [a, a, b, b]. ``repeats`` is an int or an int tensor (one count per
+        element, or one for all); without ``dim`` the input is flattened first."""
+        if repeats is None:  # torch.repeat_interleave(counts): indices repeated by counts
+            counts = _int_index(self, "repeat_interleave")
+            if counts.ndim > 1:
+                raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim, got "
+                                   f"{counts.ndim}-d")
+            counts = counts.reshape(-1)
+            if (counts < 0).any():
+                raise RuntimeError("repeat_interleave: repeats can not be negative")
+            return self._new(np.repeat(np.arange(counts.size), counts))
+        x = self.reshape(-1) if dim is None else self
+        a = 0 if dim is None else normalize_one_axis(dim, max(x.ndim, 1), "repeat_interleave")
+        if x.ndim == 0:
+            x = x.reshape(1)
+        n = x.shape[a]
+        if isinstance(repeats, TensorBase):
+            if repeats.dtype.kind not in "iu":
+                raise NotImplementedError(
+                    f"repeat_interleave: repeats must be an integer tensor, got {repeats.dtype}")
+            if repeats.ndim > 1:
+                raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim, got "
+                                   f"{repeats.ndim}-d")
+            reps = np.asarray(repeats._data).reshape(-1)
+            if reps.size != 1 and reps.size != n:
+                raise RuntimeError(f"repeats must have the same size as input along dim, but "
+                                   f"got repeats.size(0) = {reps.size} and input.size({a}) = {n}")
+        else:
+            reps = np.asarray([int(repeats)])
+        if (reps < 0).any():
+            raise RuntimeError("repeat_interleave: repeats must be non-negative")
+        index = np.repeat(np.arange(n), reps if reps.size == n else int(reps[0]))
+        if output_size is not None and output_size != index.size:
+            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected "
+                               f"{index.size} but got {output_size}")
+        return x.index_select(a, index)
+
+    # -- diagonals ----------------------------------------------------------------
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """A tensor whose diagonal (offset, over new dims dim1, dim2) holds the last dim of
+        x and zeros elsewhere: (*, n) -> (*, n + |offset|, n + |offset|) placed at dim1, dim2."""
+        nd = self.ndim + 1
+        if self.ndim == 0:
+            raise IndexError(f"diag_embed: dimension out of range (expected to be in range of "
+                             f"[-1, 0], but got {dim1})")
+        a = normalize_one_axis(dim1, nd, "diag_embed")
+        b = normalize_one_axis(dim2, nd, "diag_embed")
+        if a == b:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        m = self.shape[-1] + abs(int(offset))
+        rest = iter(self.shape[:-1])
+        shape = tuple(m if i in (a, b) else next(rest) for i in range(nd))
+        size = math.prod(shape)
+        pos = P.diagonal_view(np.arange(size).reshape(shape), int(offset), a, b)
+        # the adjoint of diagonal(): the elements scattered to their diagonal positions
+        flat = P.ScatterAdd.apply(self.reshape(-1), idx=(pos.reshape(-1),), shape=(size,))
+        return flat.reshape(shape)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """1-D (n,) -> the (n+|k|, n+|k|) matrix with x on diagonal k; 2-D -> a copy of its
+        diagonal k (a new tensor, unlike ``diagonal``)."""
+        if self.ndim == 1:
+            return self.diag_embed(diagonal)
+        if self.ndim == 2:
+            return self.diagonal(diagonal).clone()
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        """The flattened input on diagonal ``offset`` of a square matrix: (n) -> (m, m)."""
+        return self.reshape(-1).diag_embed(offset)
+
+    def trace(self) -> Tensor:
+        """The sum of the main diagonal of a matrix (integers sum to int64)."""
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        if self.dtype == np.bool_:
+            raise NotImplementedError('"trace" not implemented for bool tensors')
+        return self.diagonal().sum()
+
+    # -- picking elements ---------------------------------------------------------
+    def take(self, index: Any) -> Tensor:
+        """y = x.flatten()[index]: y has index's shape (negative indices count from the end)."""
+        idx = _int_index(index, "take")
+        n = self.nelement()
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            bad = idx.max() if idx.max() >= n else idx.min()
+            raise IndexError(f"take: out of range: tried to access index {bad} on a tensor of "
+                             f"{n} elements")
+        return self.reshape(-1)[idx]
+
+    def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
+        """gather along ``dim`` after broadcasting x and indices in every other dim; without
+        ``dim`` both are flattened."""
+        idx = _int_index(indices, "take_along_dim")
+        if dim is None:
+            return self.reshape(-1).gather(0, idx.reshape(-1))
+        if idx.ndim != self.ndim:
+            raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                               f"number of dimensions, but got {self.ndim} dimensions for "
+                               f"input, and {idx.ndim} dimensions for indices")
+        a = normalize_one_axis(dim, self.ndim, "take_along_dim")
+        try:
+            shape = list(np.broadcast_shapes(self.shape[:a] + (1,) + self.shape[a + 1:],
+                                             idx.shape[:a] + (1,) + idx.shape[a + 1:]))
+        except ValueError:
+            raise RuntimeError(f"take_along_dim: input of shape {self.shape} and indices of "
+                               f"shape {idx.shape} do not broadcast outside dim {a}") from None
+        xs, ixs = list(shape), list(shape)
+        xs[a], ixs[a] = self.shape[a], idx.shape[a]
+        x = self if tuple(xs) == self.shape else self.expand(tuple(xs))
+        return x.gather(a, np.broadcast_to(idx, tuple(ixs)))
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+        """A copy of x.narrow(dim, start, length) (start may be negative)."""
+        if not -self.ndim <= dim < self.ndim:  # (PyTorch raises RuntimeError here, not IndexError)
+            raise RuntimeError(f"narrow_copy: dim {dim} is out of range for a tensor of "
+                               f"{self.ndim} dimension(s)")
+        a = normalize_one_axis(dim, self.ndim, "narrow_copy")
+        n = self.shape[a]
+        s = start + n if start < 0 else start
+        if not 0 <= s <= n or length < 0 or s + length > n:
+            raise RuntimeError(f"narrow_copy: start ({start}) + length ({length}) exceeds "
+                               f"dimension size ({n}).")
+        return self[(slice(None),) * a + (slice(s, s + length),)].clone()
