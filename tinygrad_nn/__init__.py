@@ -63,7 +63,30 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Device, Tensor, device
 from .tensor_autograd import grad
-from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
+from .tensor_functions import (
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    block_diag,
+    broadcast_shapes,
+    broadcast_tensors,
+    cartesian_prod,
+    cat,
+    column_stack,
+    concatenate,
+    dstack,
+    einsum,
+    hstack,
+    maximum,
+    meshgrid,
+    minimum,
+    row_stack,
+    stack,
+    tril_indices,
+    triu_indices,
+    vstack,
+    where,
+)
 
 # torch.exp(x) ... (one table: _torch_functions.METHOD_FORMS) and the dtype names
 # (torch.float32, torch.float, torch.long ...: dtype objects equal to Tensor.dtype)
@@ -158,4 +181,8 @@ __all__ = [
     "where",
     "zeros",
     "zeros_like",
+    # PyTorch's top-level shape functions (helper "shape")
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes",
+    "broadcast_tensors", "cartesian_prod", "column_stack", "dstack", "hstack", "meshgrid",
+    "row_stack", "tril_indices", "triu_indices", "vstack",
 ]

@@ -449,3 +449,27 @@ def _take(draw: Draw, form: Any) -> Any:
     idx = draw(tst.arrays(shape=shape_of(draw, max_dims=2), dtype=np.int64, elements=(-n, n - 1)))
     a = one_axis(draw, len(shape))
     return (lambda x: form(x, idx, a)), [distinct(draw, shape)]
+
+
+@case({"tinygrad_nn.hstack": lambda xs: tg.hstack(xs), "tinygrad_nn.vstack": tg.vstack,
+       "tinygrad_nn.row_stack": tg.row_stack, "tinygrad_nn.dstack": tg.dstack,
+       "tinygrad_nn.column_stack": tg.column_stack,
+       "tinygrad_nn.block_diag": lambda xs: tg.block_diag(*xs)})
+def _hstack(draw: Draw, form: Any) -> Any:
+    n = draw(st.integers(1, 3))
+    shape = draw(st.sampled_from([(), (n,), (n, 2)]))  # column_stack and friends: one family
+    shapes = [shape] * draw(st.integers(1, 3))
+    return (lambda *xs: form(list(xs))), [arr(draw, s) for s in shapes]
+
+
+@case({"tinygrad_nn.meshgrid": lambda xs, i: _flat_cat(tg.meshgrid(*xs, indexing=i)),
+       "tinygrad_nn.cartesian_prod": lambda xs, i: tg.cartesian_prod(*xs),
+       "tinygrad_nn.broadcast_tensors": lambda xs, i: _flat_cat(tg.broadcast_tensors(
+           *[x.reshape((-1,) + (1,) * k) for k, x in enumerate(xs)])),
+       "tinygrad_nn.atleast_1d": lambda xs, i: _flat_cat(tg.atleast_1d(*xs)) * 2.0,
+       "tinygrad_nn.atleast_2d": lambda xs, i: _flat_cat(tg.atleast_2d(xs)) * 2.0,
+       "tinygrad_nn.atleast_3d": lambda xs, i: tg.atleast_3d(xs[0]) * 2.0})
+def _meshgrid(draw: Draw, form: Any) -> Any:
+    sizes = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    indexing = draw(st.sampled_from(["ij", "xy"]))
+    return (lambda *xs: form(list(xs), indexing)), [arr(draw, (n,)) for n in sizes]

@@ -144,6 +144,44 @@ CASES: list[tuple[str, list[np.ndarray], Callable[..., Any]]] = [
     ("type_as int", [], lambda L: _t(L, I([1, 2])).type_as(_t(L, np.ones(1)))),
     ("reshape_as", [X], lambda L, x: x.reshape_as(_t(L, np.ones((4, 6))))),
     ("contiguous of a transpose", [M], lambda L, x: x.t().contiguous()),
+    # top-level functions
+    ("hstack", [V, V[:2]], lambda L, a, b: L.hstack([a, b])),
+    ("hstack 2-D", [M, M[:, :1]], lambda L, a, b: L.hstack((a, b))),
+    ("hstack 0-d", [Z0, V], lambda L, a, b: L.hstack([a, b])),
+    ("vstack", [V, np.ones((2, 5))], lambda L, a, b: L.vstack([a, b])),
+    ("row_stack", [M, M], lambda L, a, b: L.row_stack([a, b])),
+    ("dstack", [V, V], lambda L, a, b: L.dstack([a, b])),
+    ("dstack 2-D and 3-D", [M, X.reshape(3, 4, 2)], lambda L, a, b: L.dstack([a, b])),
+    ("column_stack", [M[:, 0], M, Z0 * np.ones(3)],
+     lambda L, a, b, c: L.column_stack([a, b, c])),
+    ("column_stack 0-d", [Z0, Z0], lambda L, a, b: L.column_stack([a, b])),
+    ("hstack promotes", [], lambda L: L.hstack([_t(L, np.ones(2, np.float32)), _t(L, I([1]))])),
+    ("cat promotes", [], lambda L: L.cat([_t(L, np.ones(2, np.float32)), _t(L, I([True]))])),
+    ("stack promotes", [], lambda L: L.stack([_t(L, I([1, 2], np.int32)), _t(L, I([1, 2]))])),
+    ("meshgrid ij", [V, V[:3]], lambda L, a, b: L.meshgrid(a, b, indexing="ij")),
+    ("meshgrid xy", [V, V[:3], V[:2]], lambda L, a, b, c: L.meshgrid([a, b, c], indexing="xy")),
+    ("meshgrid 0-d", [Z0, V], lambda L, a, b: L.meshgrid(a, b, indexing="xy")),
+    ("meshgrid one", [V], lambda L, a: L.meshgrid(a, indexing="xy")),
+    ("broadcast_tensors", [M[:, :1], V[:4], Z0],
+     lambda L, a, b, c: L.broadcast_tensors(a, b, c)),
+    ("broadcast_tensors one", [M], lambda L, a: L.broadcast_tensors(a)),
+    ("atleast_1d", [Z0], lambda L, a: L.atleast_1d(a)),
+    ("atleast_1d several", [Z0, M], lambda L, a, b: L.atleast_1d(a, b)),
+    ("atleast_2d", [V, Z0], lambda L, a, b: L.atleast_2d(a, b)),
+    ("atleast_2d list", [V], lambda L, a: L.atleast_2d([a])),
+    ("atleast_3d", [Z0, V, M, X], lambda L, *xs: L.atleast_3d(*xs)),
+    ("block_diag", [Z0, V[:2], M], lambda L, *xs: L.block_diag(*xs)),
+    ("block_diag empty block", [np.ones((0, 2)), M], lambda L, *xs: L.block_diag(*xs)),
+    ("block_diag ints and floats", [],
+     lambda L: L.block_diag(_t(L, I([1, 2])), _t(L, np.ones((2, 2))))),
+    ("block_diag none", [], lambda L: L.block_diag()),
+    ("cartesian_prod", [V[:3], V[1:3]], lambda L, a, b: L.cartesian_prod(a, b)),
+    ("cartesian_prod three", [V[:2], V[1:3], V[2:5]], lambda L, *xs: L.cartesian_prod(*xs)),
+    ("cartesian_prod one", [V], lambda L, a: L.cartesian_prod(a)),
+    ("tril_indices", [], lambda L: L.tril_indices(3, 4, 1)),
+    ("tril_indices negative offset", [], lambda L: L.tril_indices(4, 3, -2)),
+    ("triu_indices", [], lambda L: L.triu_indices(3, 5, -1, dtype=L.int32)),
+    ("triu_indices empty", [], lambda L: L.triu_indices(0, 0)),
 ]
 
 
@@ -329,6 +367,30 @@ def test_unbind_and_splits_return_tuples_of_views() -> None:
     assert type(x.tensor_split(2)) is tuple and type(x.hsplit(1)) is tuple
 
 
+def test_meshgrid_without_indexing_warns_and_uses_ij_as_torch() -> None:
+    for L in (torch, tg):
+        with pytest.warns(UserWarning, match="indexing argument"):
+            grids = L.meshgrid(L.tensor([1.0, 2.0, 3.0]), L.tensor([4.0, 5.0]))
+        assert [tuple(g.shape) for g in grids] == [(3, 2), (3, 2)]
+
+
+def test_broadcast_shapes_returns_a_size() -> None:
+    for args in [((2, 1), (3,)), (2, (3, 1)), (), ((0, 1), (5,)), ([4], tg.zeros(1, 4).size())]:
+        ours, theirs = tg.broadcast_shapes(*args), torch.broadcast_shapes(*args)
+        assert type(ours) is type(tg.zeros(1).size()) and tuple(ours) == tuple(theirs)
+
+
+def test_shape_functions_are_exported_and_keep_views() -> None:
+    a = tg.tensor([1.0, 2.0])
+    assert tg.broadcast_tensors(a)[0] is a and tg.atleast_1d(a) is a
+    assert tg.meshgrid(a, a, indexing="ij")[0].data_ptr() == a.data_ptr()
+    for name in ("hstack", "vstack", "dstack", "column_stack", "row_stack", "meshgrid",
+                 "broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d",
+                 "atleast_3d", "block_diag", "cartesian_prod", "tril_indices", "triu_indices",
+                 "swapdims", "moveaxis", "flip", "roll", "unbind", "diag", "trace", "take"):
+        assert name in tg.__all__ and callable(getattr(tg, name))
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 ERRORS: list[tuple[str, Callable[..., Any]]] = [
@@ -394,6 +456,24 @@ ERRORS: list[tuple[str, Callable[..., Any]]] = [
     ("narrow_copy past the end", lambda L, x: x.narrow_copy(2, 3, 2)),
     ("narrow_copy bad dim", lambda L, x: x.narrow_copy(3, 0, 1)),
     ("stride bad dim", lambda L, x: x.stride(3)),
+    ("hstack empty", lambda L, x: L.hstack([])),
+    ("hstack of a tensor", lambda L, x: L.hstack(x)),
+    ("vstack empty", lambda L, x: L.vstack(())),
+    ("vstack mismatch", lambda L, x: L.vstack([x[0, 0], x[0, :, :2]])),
+    ("dstack mismatch", lambda L, x: L.dstack([x[0], x[0, :2]])),
+    ("column_stack mismatch", lambda L, x: L.column_stack([x[0, 0], x[0, :2, 0]])),
+    ("meshgrid 2-D", lambda L, x: L.meshgrid(x[0], indexing="ij")),
+    ("meshgrid dtypes", lambda L, x: L.meshgrid(x[0, 0], x[0, 0].long(), indexing="ij")),
+    ("meshgrid bad indexing", lambda L, x: L.meshgrid(x[0, 0], indexing="yx")),
+    ("meshgrid nothing", lambda L, x: L.meshgrid(indexing="ij")),
+    ("broadcast_tensors mismatch", lambda L, x: L.broadcast_tensors(x, x[0, :2])),
+    ("broadcast_shapes mismatch", lambda L, x: L.broadcast_shapes((2,), (3,))),
+    ("broadcast_shapes negative", lambda L, x: L.broadcast_shapes((-1,), (3,))),
+    ("block_diag 3-D", lambda L, x: L.block_diag(x)),
+    ("cartesian_prod 2-D", lambda L, x: L.cartesian_prod(x[0])),
+    ("cartesian_prod 0-d", lambda L, x: L.cartesian_prod(x[0, 0], x[0, 0, 0])),
+    ("tril_indices negative", lambda L, x: L.tril_indices(-1, 3)),
+    ("triu_indices float", lambda L, x: L.triu_indices(3, 3, dtype=L.float32)),
 ]
 
 

@@ -76,7 +76,8 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.isclose", "tinygrad_nn.set_default_device", "tinygrad_nn.get_default_device",
     # helper "shape": layout metadata (Python bools and ints)
     "Tensor.is_contiguous", "Tensor.stride", "Tensor.storage_offset", "Tensor.data_ptr",
-    "Tensor.nelement", "Tensor.ndimension",
+    "Tensor.nelement", "Tensor.ndimension", "tinygrad_nn.broadcast_shapes",
+    "tinygrad_nn.tril_indices", "tinygrad_nn.triu_indices",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them
