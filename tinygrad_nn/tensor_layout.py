@@ -20,6 +20,7 @@ import numpy as np
 from . import ops as P
 from ._shapes import normalize_one_axis, shape_arg
 from .function import TensorBase, data_of
+from .grad_mode import _mode
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -57,6 +58,9 @@ class TensorLayout(TensorBase):
         def index_select(self, dim: int, index: Any) -> Tensor: ...
         def sum(self, *args: Any, **kwargs: Any) -> Tensor: ...
         def flatten(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor: ...
+        def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor: ...
+        def t(self) -> Tensor: ...
 
     def _axis(self, dim: Any, op: str) -> int:
         # PyTorch wraps dims of a 0-d tensor as if it had one dim (x.flip(0) works)
@@ -137,6 +141,38 @@ class TensorLayout(TensorBase):
         if self.is_contiguous(memory_format):
             return self  # type: ignore[return-value]
         return P.Contiguous.apply(self)
+
+    # -- in-place views: this tensor becomes the view ------------------------------
+    def _become_view(self, view: Any) -> Any:
+        """Make this tensor the view ``view(self)`` in place (PyTorch's ``t_``, ``squeeze_``
+        ...): same memory, new shape. Recorded, the tensor now stands for the view's node
+        (whose input is its old node), so the graph stays correct; the version goes up."""
+        if _mode.enabled and self.requires_grad and self._ctx is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+        out = view(self)
+        # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
+        self._data = out._data  # type: ignore[misc]
+        if out._ctx is not None:
+            self._ctx = out._ctx  # type: ignore[misc]
+        self._vc[0] += 1
+        return self
+
+    def t_(self) -> Tensor:
+        """In-place ``t()``: this tensor becomes its transpose (<= 2 dims)."""
+        return self._become_view(lambda x: x.t())
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        """In-place ``transpose(dim0, dim1)``: this tensor becomes the view."""
+        return self._become_view(lambda x: x.transpose(dim0, dim1))
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """In-place ``squeeze(dim)``: size-1 dims (all, or those named) are dropped."""
+        return self._become_view(lambda x: x.squeeze(dim))
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """In-place ``unsqueeze(dim)``: a size-1 dim is inserted at ``dim``."""
+        return self._become_view(lambda x: x.unsqueeze(dim))
 
     # -- reversals and rotations --------------------------------------------------
     def flip(self, *dim_args: Any, dims: Any = None) -> Tensor:

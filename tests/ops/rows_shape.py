@@ -473,3 +473,19 @@ def _meshgrid(draw: Draw, form: Any) -> Any:
     sizes = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
     indexing = draw(st.sampled_from(["ij", "xy"]))
     return (lambda *xs: form(list(xs), indexing)), [arr(draw, (n,)) for n in sizes]
+
+
+@case({"Tensor.transpose_": lambda z, a, b: z.transpose_(a, b),
+       "Tensor.t_": lambda z, a, b: z.t_() if z.ndim <= 2 else z.transpose_(a, b),
+       "Tensor.squeeze_": lambda z, a, b: z.squeeze_(a),
+       "Tensor.unsqueeze_": lambda z, a, b: z.unsqueeze_(b)})
+def _inplace_views(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1, max_side=2)
+    a, b = one_axis(draw, len(shape)), one_axis(draw, len(shape))
+
+    def fn(x: Any) -> Any:
+        z = x * 1.0  # a non-leaf: the in-place view is recorded
+        form(z, a, b)
+        return z * 2.0
+
+    return fn, [arr(draw, shape)]

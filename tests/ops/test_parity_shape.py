@@ -391,6 +391,53 @@ def test_shape_functions_are_exported_and_keep_views() -> None:
         assert name in tg.__all__ and callable(getattr(tg, name))
 
 
+# -- in-place views ------------------------------------------------------------------------
+
+M3 = M.reshape(3, 1, 4)
+INPLACE_VIEWS: list[tuple[str, np.ndarray, Callable[[Any], Any]]] = [
+    ("t_", M, lambda y: y.t_()), ("transpose_", M3, lambda y: y.transpose_(0, -1)),
+    ("squeeze_", M3, lambda y: y.squeeze_()), ("squeeze_ dim", M3, lambda y: y.squeeze_(-2)),
+    ("unsqueeze_", M, lambda y: y.unsqueeze_(1)), ("unsqueeze_ -1", M, lambda y: y.unsqueeze_(-1)),
+]
+
+
+@pytest.mark.parametrize("name, a, fn", INPLACE_VIEWS, ids=[c[0] for c in INPLACE_VIEWS])
+def test_inplace_views_change_the_tensor_and_keep_the_graph_right(
+        name: str, a: np.ndarray, fn: Callable[[Any], Any]) -> None:
+    got = {}
+    for L in (torch, tg):
+        x = _t(L, a, grad=True)
+        y = x * 2.0
+        z = fn(y)
+        w = _t(L, np.random.default_rng(3).standard_normal(tuple(z.shape)))
+        (z * w).sum().backward()
+        got[L] = (tuple(z.shape), _np(z), _np(x.grad), z is y)
+    assert got[tg][0] == got[torch][0] and got[tg][3] and got[torch][3]
+    np.testing.assert_array_equal(got[tg][1], got[torch][1])
+    np.testing.assert_allclose(got[tg][2], got[torch][2], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, a, fn", INPLACE_VIEWS, ids=[c[0] for c in INPLACE_VIEWS])
+def test_inplace_views_follow_torchs_rules(name: str, a: np.ndarray,
+                                           fn: Callable[[Any], Any]) -> None:
+    for L in (torch, tg):
+        leaf = _t(L, a, grad=True)
+        with pytest.raises(RuntimeError, match="leaf Variable"):
+            fn(leaf)
+        with L.no_grad():  # allowed without recording: the leaf stays a leaf
+            fn(leaf)
+        assert leaf.is_leaf and leaf.requires_grad
+        base = _t(L, np.arange(12.0).reshape(a.shape))
+        view = base[:]
+        fn(view).fill_(-1.0)  # the changed tensor still shares the base's memory
+        assert (base.numpy() == -1.0).all()
+        y = _t(L, a, grad=True) * 1.0
+        z = y * y  # saves y: the in-place view bumps y's version
+        fn(y)
+        with pytest.raises(RuntimeError, match="modified by an inplace|modified by an in-place"):
+            z.sum().backward()
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 ERRORS: list[tuple[str, Callable[..., Any]]] = [
@@ -474,6 +521,10 @@ ERRORS: list[tuple[str, Callable[..., Any]]] = [
     ("cartesian_prod 0-d", lambda L, x: L.cartesian_prod(x[0, 0], x[0, 0, 0])),
     ("tril_indices negative", lambda L, x: L.tril_indices(-1, 3)),
     ("triu_indices float", lambda L, x: L.triu_indices(3, 3, dtype=L.float32)),
+    ("t_ 3-D", lambda L, x: x.t_()),
+    ("transpose_ bad dim", lambda L, x: x.transpose_(0, 3)),
+    ("unsqueeze_ bad dim", lambda L, x: x.unsqueeze_(4)),
+    ("squeeze_ bad dim", lambda L, x: x.squeeze_(3)),
 ]
 
 
