@@ -4,9 +4,9 @@ Metadata (``is_contiguous``, ``stride``, ``storage_offset``, ``data_ptr``) is re
 NumPy array, in PyTorch's units (elements, not bytes). Views share memory as PyTorch's do:
 ``select`` / ``unbind`` / ``tensor_split`` / ``hsplit`` ... (``Select``), ``diagonal`` and
 ``unfold`` (strided views), ``movedim`` (a permutation); writes through them show in the
-base, and they share its version counter. ``flip``, ``roll``, ``diag``, ``tile``,
-``repeat_interleave``, ``take`` and ``narrow_copy`` return new memory, as PyTorch's do.
-Everything else is a composite of reshape, permute, indexing, ``index_select`` and ``gather``.
+base, and they share its version counter. ``diag``, ``take`` and ``narrow_copy`` return new
+memory, as PyTorch's do. The in-place views (``t_``, ``squeeze_`` ...) are here too; the
+copying reorderings (``flip``, ``roll``, ``tile`` ...) are in tensor_movement.py.
 """
 
 from __future__ import annotations
@@ -19,25 +19,12 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_one_axis, shape_arg
-from .function import TensorBase, data_of
+from .function import TensorBase
 from .grad_mode import _mode
+from .tensor_movement import int_index
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-
-def _dims(dims: Any) -> tuple[Any, ...]:
-    """``f(0, 1)``, ``f((0, 1))`` and ``f([0, 1])`` alike (ints are not checked here)."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        return tuple(dims[0])
-    return tuple(dims)
-
-
-def _int_index(index: Any, op: str) -> np.ndarray:
-    idx = np.asarray(data_of(index))
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError(f"{op}(): expected a long tensor of indices, got dtype {idx.dtype}")
-    return idx
 
 
 class TensorLayout(TensorBase):
@@ -61,10 +48,7 @@ class TensorLayout(TensorBase):
         def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor: ...
         def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor: ...
         def t(self) -> Tensor: ...
-
-    def _axis(self, dim: Any, op: str) -> int:
-        # PyTorch wraps dims of a 0-d tensor as if it had one dim (x.flip(0) works)
-        return normalize_one_axis(dim, max(self.ndim, 1), op) if self.ndim else 0
+        def _axis(self, dim: Any, op: str) -> int: ...
 
     # -- metadata -----------------------------------------------------------------
     def is_contiguous(self, memory_format: Any = None) -> bool:
@@ -174,67 +158,6 @@ class TensorLayout(TensorBase):
         """In-place ``unsqueeze(dim)``: a size-1 dim is inserted at ``dim``."""
         return self._become_view(lambda x: x.unsqueeze(dim))
 
-    # -- reversals and rotations --------------------------------------------------
-    def flip(self, *dim_args: Any, dims: Any = None) -> Tensor:
-        """y[..., i, ...] = x[..., n-1-i, ...] along each of ``dims`` (a copy, as PyTorch)."""
-        axes = tuple(self._axis(d, "flip") for d in _dims(dim_args if dims is None else (dims,)))
-        if len(set(axes)) != len(axes):
-            raise RuntimeError(f"flip: dim {axes} appears multiple times in the list of dims")
-        if self.ndim == 0 or not axes:
-            return self.clone()
-        return P.Flip.apply(self, axes=axes)
-
-    def fliplr(self) -> Tensor:
-        """Flip the columns: x.flip(1); x has >= 2 dims."""
-        if self.ndim < 2:
-            raise RuntimeError(f"fliplr: input must be >= 2-d, got {self.ndim}-d")
-        return self.flip(1)
-
-    def flipud(self) -> Tensor:
-        """Flip the rows: x.flip(0); x has >= 1 dim."""
-        if self.ndim < 1:
-            raise RuntimeError("flipud: input must be >= 1-d, got a 0-d tensor")
-        return self.flip(0)
-
-    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
-        """y[(i + s) mod n] = x[i] along each dim of ``dims`` by its shift; without ``dims``
-        the flattened tensor is rolled and reshaped back."""
-        sh = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
-        if dims is None:
-            if len(sh) != 1:
-                raise RuntimeError(f"roll: shifts and dimensions must align, got {len(sh)} "
-                                   "shifts and no dims")
-            if self.nelement() == 0:
-                return self.clone()
-            flat = self.reshape(-1)
-            return P.Roll.apply(flat, shifts=(int(sh[0]),), axes=(0,)).reshape(self.shape)
-        dd = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
-        if len(sh) != len(dd):
-            raise RuntimeError(f"roll: shifts and dimensions must align, got {len(sh)} shifts "
-                               f"and {len(dd)} dims")
-        if self.ndim == 0:
-            raise IndexError("roll: dimension specified but the tensor has no dimensions")
-        axes = tuple(normalize_one_axis(d, self.ndim, "roll") for d in dd)
-        return P.Roll.apply(self, shifts=tuple(int(s) for s in sh), axes=axes)
-
-    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
-        """Rotate by k * 90 degrees in the plane of ``dims``, from dims[0] towards dims[1]."""
-        if len(dims) != 2:
-            raise RuntimeError(f"rot90: expected total rotation dims == 2, got {len(dims)}")
-        if self.ndim < 2:
-            raise RuntimeError(f"rot90: expected total dims >= 2, got {self.ndim}")
-        a, b = (normalize_one_axis(d, self.ndim, "rot90") for d in dims)
-        if a == b:
-            raise RuntimeError(f"rot90: expected rotation dims to be different, got {a} and {b}")
-        k %= 4
-        if k == 1:
-            return self.flip(b).transpose(a, b)
-        if k == 2:
-            return self.flip(a, b)
-        if k == 3:
-            return self.flip(a).transpose(a, b)
-        return self.clone()
-
     # -- views --------------------------------------------------------------------
     def select(self, dim: int, index: int) -> Tensor:
         """x[..., index, ...] at ``dim``: one dim fewer, a view sharing memory."""
@@ -282,7 +205,7 @@ class TensorLayout(TensorBase):
             idx = [int(i) for i in spec]
             cuts = list(zip([0, *idx], [*idx, None]))
         lead = (slice(None),) * a
-        return tuple(P.Select.apply(self, idx=lead + (slice(lo, hi),)) for lo, hi in cuts)
+        return tuple(P.Slice.apply(self, idx=lead + (slice(lo, hi),)) for lo, hi in cuts)
 
     def _split_along(self, op: str, dim: int, min_dims: int, sections: Any) -> tuple[Tensor, ...]:
         if self.ndim < min_dims:
@@ -380,55 +303,6 @@ class TensorLayout(TensorBase):
                                f"size of dim {a} ({n}) in the input tensor")
         return self.reshape(self.shape[:a] + sz + self.shape[a + 1:])
 
-    def tile(self, *dims: Any) -> Tensor:
-        """np.tile: repeat the tensor ``dims[i]`` times along dim i; fewer dims than the
-        tensor has are padded with 1s in front (``repeat`` with the dims completed)."""
-        reps = shape_arg(_dims(dims))
-        if any(r < 0 for r in reps):
-            raise RuntimeError(f"tile: repeats must be non-negative, got {reps}")
-        reps = (1,) * (self.ndim - len(reps)) + reps
-        return self.repeat(reps)
-
-    def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *,
-                          output_size: int | None = None) -> Tensor:
-        """Each element (or slice along ``dim``) repeated ``repeats`` times in place:
-        [a, b] -> [a, a, b, b]. ``repeats`` is an int or an int tensor (one count per
-        element, or one for all); without ``dim`` the input is flattened first."""
-        if repeats is None:  # torch.repeat_interleave(counts): indices repeated by counts
-            counts = _int_index(self, "repeat_interleave")
-            if counts.ndim > 1:
-                raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim, got "
-                                   f"{counts.ndim}-d")
-            counts = counts.reshape(-1)
-            if (counts < 0).any():
-                raise RuntimeError("repeat_interleave: repeats can not be negative")
-            return self._new(np.repeat(np.arange(counts.size), counts))
-        x = self.reshape(-1) if dim is None else self
-        a = 0 if dim is None else normalize_one_axis(dim, max(x.ndim, 1), "repeat_interleave")
-        if x.ndim == 0:
-            x = x.reshape(1)
-        n = x.shape[a]
-        if isinstance(repeats, TensorBase):
-            if repeats.dtype.kind not in "iu":
-                raise NotImplementedError(
-                    f"repeat_interleave: repeats must be an integer tensor, got {repeats.dtype}")
-            if repeats.ndim > 1:
-                raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim, got "
-                                   f"{repeats.ndim}-d")
-            reps = np.asarray(repeats._data).reshape(-1)
-            if reps.size != 1 and reps.size != n:
-                raise RuntimeError(f"repeats must have the same size as input along dim, but "
-                                   f"got repeats.size(0) = {reps.size} and input.size({a}) = {n}")
-        else:
-            reps = np.asarray([int(repeats)])
-        if (reps < 0).any():
-            raise RuntimeError("repeat_interleave: repeats must be non-negative")
-        index = np.repeat(np.arange(n), reps if reps.size == n else int(reps[0]))
-        if output_size is not None and output_size != index.size:
-            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected "
-                               f"{index.size} but got {output_size}")
-        return x.index_select(a, index)
-
     # -- diagonals ----------------------------------------------------------------
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """A tensor whose diagonal (offset, over new dims dim1, dim2) holds the last dim of
@@ -474,7 +348,7 @@ class TensorLayout(TensorBase):
     # -- picking elements ---------------------------------------------------------
     def take(self, index: Any) -> Tensor:
         """y = x.flatten()[index]: y has index's shape (negative indices count from the end)."""
-        idx = _int_index(index, "take")
+        idx = int_index(index, "take")
         n = self.nelement()
         if idx.size and (idx.min() < -n or idx.max() >= n):
             bad = idx.max() if idx.max() >= n else idx.min()
@@ -485,7 +359,7 @@ class TensorLayout(TensorBase):
     def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
         """gather along ``dim`` after broadcasting x and indices in every other dim; without
         ``dim`` both are flattened."""
-        idx = _int_index(indices, "take_along_dim")
+        idx = int_index(indices, "take_along_dim")
         if dim is None:
             return self.reshape(-1).gather(0, idx.reshape(-1))
         if idx.ndim != self.ndim:

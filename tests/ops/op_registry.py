@@ -23,6 +23,7 @@ from tests.ops import (  # noqa: F401
     cases_recurrent,
     rows_elementwise,
     rows_indexing,
+    rows_layout,
     rows_loss,
     rows_shape,
 )

@@ -249,6 +249,10 @@ class Select(GetItem):
     view = True
 
 
+class Slice(Select):
+    """y = x[..., a:b], a view (``tensor_split``'s pieces: PyTorch's SliceBackward0)."""
+
+
 class Contiguous(Function):
     """y = x in C order (a copy; ``contiguous()`` of a non-contiguous tensor)."""
 
