@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 class TensorLayout(TensorBase):
-    """Strides, views and rearrangements of Tensor (a mixin)."""
+    """Layout metadata, views, diagonals and element picking of Tensor (a mixin)."""
 
     __slots__ = ()
     if TYPE_CHECKING:  # provided by the sibling mixins
@@ -37,12 +37,10 @@ class TensorLayout(TensorBase):
         def reshape(self, *shape: Any) -> Tensor: ...
         def permute(self, *dims: Any) -> Tensor: ...
         def transpose(self, dim0: int, dim1: int) -> Tensor: ...
-        def repeat(self, *reps: Any) -> Tensor: ...
         def expand(self, *shape: Any) -> Tensor: ...
         def clone(self) -> Tensor: ...
         def astype(self, dtype: Any) -> Tensor: ...
         def gather(self, dim: int, index: Any) -> Tensor: ...
-        def index_select(self, dim: int, index: Any) -> Tensor: ...
         def sum(self, *args: Any, **kwargs: Any) -> Tensor: ...
         def flatten(self, *args: Any, **kwargs: Any) -> Tensor: ...
         def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor: ...
@@ -52,8 +50,8 @@ class TensorLayout(TensorBase):
 
     # -- metadata -----------------------------------------------------------------
     def is_contiguous(self, memory_format: Any = None) -> bool:
-        """True when the elements lie in memory in row-major order with no gaps (PyTorch's
-        rule: strides of size-1 dims are ignored, an empty tensor is contiguous).
+        """True when stride(i) = prod(shape[i+1:]) for every dim i of size > 1 (row-major, no
+        gaps: PyTorch's rule, so size-1 dims are ignored and an empty tensor is contiguous).
 
         The answer follows the same views as PyTorch: ``.T``, ``permute``, stepped slices,
         ``expand``, ``diagonal``, ``unfold`` are not contiguous; ``contiguous()``, ``clone()``
@@ -76,10 +74,13 @@ class TensorLayout(TensorBase):
         return True
 
     def stride(self, dim: int | None = None) -> Any:
-        """The step in elements between neighbours along each dim (a tuple; an int for
-        ``dim``). A new empty tensor reports the row-major strides of its shape, as PyTorch's
-        do; a dim of size 1 reports NumPy's stride, which can differ from
-        PyTorch's (it never addresses memory)."""
+        """stride(i): the step in elements between neighbours along dim i (a tuple of
+        ndim ints; one int for ``dim``).
+
+        A new empty tensor reports the row-major strides of its shape, as PyTorch's do; a
+        dim of size 1 reports NumPy's stride, which can differ from PyTorch's (it never
+        addresses memory: ``x.t().unsqueeze(2)`` is (1, 4, 4) here, (1, 4, 1) in PyTorch).
+        """
         a = self._data
         if a.size == 0 and not any(a.strides):  # (NumPy zeroes a new empty array's strides)
             steps = tuple(int(np.prod(a.shape[i + 1:])) for i in range(a.ndim))
@@ -160,7 +161,7 @@ class TensorLayout(TensorBase):
 
     # -- views --------------------------------------------------------------------
     def select(self, dim: int, index: int) -> Tensor:
-        """x[..., index, ...] at ``dim``: one dim fewer, a view sharing memory."""
+        """y = x[..., index, ...] (``index`` at ``dim``): one dim fewer, a view sharing memory."""
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor")
         a = normalize_one_axis(dim, self.ndim, "select")
@@ -171,7 +172,7 @@ class TensorLayout(TensorBase):
         return P.Select.apply(self, idx=(slice(None),) * a + (int(index), Ellipsis))
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
-        """The slices x.select(dim, i) for every i, as a tuple of views."""
+        """(.., n, ..) -> the n views x.select(dim, i), as a tuple (one dim fewer)."""
         if self.ndim == 0:
             raise IndexError("unbind: dimension specified as 0 but the tensor has no dims")
         a = normalize_one_axis(dim, self.ndim, "unbind")
@@ -334,11 +335,11 @@ class TensorLayout(TensorBase):
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
 
     def diagflat(self, offset: int = 0) -> Tensor:
-        """The flattened input on diagonal ``offset`` of a square matrix: (n) -> (m, m)."""
+        """x.flatten() on diagonal ``offset`` of a square matrix: (n) -> (m, m), m = n+|offset|."""
         return self.reshape(-1).diag_embed(offset)
 
     def trace(self) -> Tensor:
-        """The sum of the main diagonal of a matrix (integers sum to int64)."""
+        """sum_i x[i, i] of a matrix: (m, n) -> () (integers sum to int64)."""
         if self.ndim != 2:
             raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
         if self.dtype == np.bool_:
@@ -379,7 +380,7 @@ class TensorLayout(TensorBase):
         return x.gather(a, np.broadcast_to(idx, tuple(ixs)))
 
     def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
-        """A copy of x.narrow(dim, start, length) (start may be negative)."""
+        """x[.., start:start+length, ..] at ``dim``, copied (start may be negative)."""
         if not -self.ndim <= dim < self.ndim:  # (PyTorch raises RuntimeError here, not IndexError)
             raise RuntimeError(f"narrow_copy: dim {dim} is out of range for a tensor of "
                                f"{self.ndim} dimension(s)")
