@@ -55,8 +55,10 @@ class TensorLayout(TensorBase):
 
         The answer follows the same views as PyTorch: ``.T``, ``permute``, stepped slices,
         ``expand``, ``diagonal``, ``unfold`` are not contiguous; ``contiguous()``, ``clone()``
-        of a contiguous tensor, ``flip``/``roll`` results are. One difference: a NumPy
-        negative-step slice (``x[::-1]``, which PyTorch refuses) is a view, not contiguous.
+        of a contiguous tensor, ``flip``/``roll`` results are. Differences: a NumPy
+        negative-step slice (``x[::-1]``, which PyTorch refuses) is a view, not contiguous;
+        a few arithmetic results keep NumPy's layout where PyTorch picks row-major (a sum
+        over dim 0 of a transposed tensor, ``clone()`` of an expanded one) or the reverse.
         Only ``memory_format=None`` (PyTorch's ``contiguous_format``) is supported.
         """
         if memory_format is not None and "contiguous_format" not in str(memory_format):

@@ -278,6 +278,8 @@ LAYOUTS: list[tuple[str, Callable[[Any], Any]]] = [
     ("unsqueeze", lambda x: x.unsqueeze(1)), ("contiguous", lambda x: x.T.contiguous()),
     ("contiguous no-op", lambda x: x.contiguous()), ("clone of T", lambda x: x.T.clone()),
     ("flip", lambda x: x.flip(0)), ("flip of T", lambda x: x.T.flip(0)),
+    ("flip of a stepped T", lambda x: x.T[:, ::2].flip(1)),
+    ("flip of an expand", lambda x: x[:1].expand(3, 4).flip(0)),
     ("roll of T", lambda x: x.T.roll(1, 0)), ("diagonal", lambda x: x.diagonal()),
     ("diagonal -1", lambda x: x.diagonal(-1)), ("unfold", lambda x: x.unfold(1, 2, 1)),
     ("select", lambda x: x.select(1, 2)), ("unbind", lambda x: x.unbind(1)[1]),

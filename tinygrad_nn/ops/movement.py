@@ -201,7 +201,10 @@ class Stack(Function):
 
 
 def _flip(x: Any, axes: tuple[int, ...]) -> Any:
-    return np.flip(x, axes).copy(order="K")  # a copy (PyTorch's flip), laid out like x
+    # a copy (PyTorch's flip), in x's order of dims as PyTorch's TensorIterator keeps it,
+    # row-major when x is broadcast (a stride 0 leaves that order undecided)
+    spread = x.size > 1 and any(s == 0 for n, s in zip(x.shape, x.strides) if n != 1)
+    return np.flip(x, axes).copy(order="C" if spread else "K")
 
 
 class Flip(Function):
