@@ -287,8 +287,9 @@ class TensorLayout(TensorBase):
 
     # -- reshapes -----------------------------------------------------------------
     def ravel(self) -> Tensor:
-        """The elements as 1-D (a view when the layout allows, else a copy)."""
-        return self.reshape(-1)
+        """The elements as 1-D, in row-major order: a view of a contiguous tensor, else a
+        contiguous copy (PyTorch's ``contiguous().view(-1)``)."""
+        return self.contiguous().reshape(-1)
 
     def unflatten(self, dim: int, sizes: Any) -> Tensor:
         """Split dim ``dim`` into ``sizes`` (one may be -1): (.., n, ..) -> (.., *sizes, ..)."""

@@ -536,3 +536,31 @@ def test_errors_have_torch_types(name: str, fn: Callable[..., Any]) -> None:
         fn(torch, torch.tensor(X))
     with pytest.raises(type(ref.value)):
         fn(tg, tg.tensor(X))
+
+
+VIEW_STEPS: list[Callable[[Any], Any]] = [
+    lambda x: x.permute(*reversed(range(x.ndim))), lambda x: x[..., ::2], lambda x: x[1:],
+    lambda x: x.unsqueeze(1), lambda x: x.squeeze(), lambda x: x.narrow(0, 1, 1),
+    lambda x: x.unsqueeze(0).expand(2, *x.shape), lambda x: x.select(0, -1),
+    lambda x: x.diagonal(0, 0, -1), lambda x: x.unfold(-1, 2, 1), lambda x: x.movedim(0, -1),
+    lambda x: x.flip(0), lambda x: x.roll(1, -1), lambda x: x.contiguous(),
+    lambda x: x.tensor_split(2, -1)[1], lambda x: x.unbind(-1)[0], lambda x: x.ravel(),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(shape=st.lists(st.integers(2, 4), min_size=2, max_size=3),
+       steps=st.lists(st.integers(0, len(VIEW_STEPS) - 1), min_size=1, max_size=4))
+def test_chains_of_views_report_torchs_layout(shape: list[int], steps: list[int]) -> None:
+    a = np.arange(float(np.prod(shape))).reshape(shape)
+    x, y = torch.tensor(a), tg.tensor(a)
+    for i in steps:
+        if x.ndim < 2 or x.shape[0] < 2 or x.shape[-1] < 2:
+            break  # (keep every step valid and the result non-empty)
+        x, y = VIEW_STEPS[i](x), VIEW_STEPS[i](y)
+    assert tuple(y.shape) == tuple(x.shape)
+    np.testing.assert_array_equal(y.numpy(), x.numpy())
+    assert y.is_contiguous() == x.is_contiguous()
+    assert y.storage_offset() == x.storage_offset()
+    assert [s for n, s in zip(y.shape, y.stride()) if n != 1] == [
+        s for n, s in zip(x.shape, x.stride()) if n != 1]

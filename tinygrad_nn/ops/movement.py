@@ -200,11 +200,39 @@ class Stack(Function):
 # -- the layout ops of tensor_layout.py ----------------------------------------------------
 
 
+def _empty_like_torch(x: Any) -> Any:
+    """An empty array of x's shape laid out as PyTorch's TensorIterator lays out a result of
+    x: its dims ordered by x's strides (a stride 0 leaves a pair undecided, a tie goes to
+    the larger dim) by the same insertion sort, so layout metadata matches PyTorch's."""
+    nd = x.ndim
+    perm = list(range(nd))[::-1]  # innermost first
+
+    def should_swap(a: int, b: int) -> int:
+        sa, sb = x.strides[a], x.strides[b]
+        if sa == 0 or sb == 0:
+            return 0
+        if sa != sb:
+            return -1 if sa < sb else 1
+        return 1 if x.shape[a] > x.shape[b] else 0
+
+    for i in range(1, nd):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = should_swap(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    outer = perm[::-1]
+    buf = np.empty([x.shape[d] for d in outer], dtype=x.dtype)
+    return buf.transpose(np.argsort(outer))
+
+
 def _flip(x: Any, axes: tuple[int, ...]) -> Any:
-    # a copy (PyTorch's flip), in x's order of dims as PyTorch's TensorIterator keeps it,
-    # row-major when x is broadcast (a stride 0 leaves that order undecided)
-    spread = x.size > 1 and any(s == 0 for n, s in zip(x.shape, x.strides) if n != 1)
-    return np.flip(x, axes).copy(order="C" if spread else "K")
+    out = _empty_like_torch(x)  # a copy (PyTorch's flip) in PyTorch's layout
+    np.copyto(out, np.flip(x, axes))
+    return out
 
 
 class Flip(Function):
