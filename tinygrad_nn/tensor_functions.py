@@ -21,11 +21,7 @@ from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor import Device, Size, Tensor
 from .tensor_elementwise import select
-
-
-class JoinShapeError(RuntimeError, ValueError):
-    """Tensors whose shapes cannot be joined (PyTorch raises RuntimeError; it is also the
-    ValueError this project raised before)."""
+from .tensor_movement import ShapeError
 
 
 def _promoted(xs: list[Any]) -> list[Any]:
@@ -70,7 +66,7 @@ def concatenate(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tenso
     a = normalize_one_axis(axis if dim is None else dim, nd, "concatenate")
     for i, s in enumerate(shapes):
         if len(s) != nd or s[:a] + s[a + 1 :] != shapes[0][:a] + shapes[0][a + 1 :]:
-            raise JoinShapeError(
+            raise ShapeError(
                 f"concatenate: tensor {i} has shape {s}, which does not match {shapes[0]} "
                 f"except along axis {a}"
             )
@@ -84,10 +80,10 @@ def stack(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join same-shaped tensors along a new axis."""
     tensors = list(tensors)
     if not tensors:
-        raise ValueError("stack: expected a non-empty sequence of tensors")
+        raise ShapeError("stack expects a non-empty TensorList")
     shapes = {np.shape(data_of(t)) for t in tensors}
     if len(shapes) != 1:
-        raise JoinShapeError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
+        raise ShapeError(f"stack: all tensors must have the same shape, got {sorted(shapes)}")
     nd = len(shapes.pop())
     a = normalize_one_axis(axis if dim is None else dim, nd + 1, "stack")
     return P.Stack.apply(*_with_tensor(_promoted(tensors)), axis=a)

@@ -47,6 +47,7 @@ class TensorLayout(TensorBase):
         def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor: ...
         def t(self) -> Tensor: ...
         def _axis(self, dim: Any, op: str) -> int: ...
+        def narrow(self, axis: int, start: int, length: int) -> Tensor: ...
 
     # -- metadata -----------------------------------------------------------------
     def is_contiguous(self, memory_format: Any = None) -> bool:
@@ -387,10 +388,4 @@ class TensorLayout(TensorBase):
         if not -self.ndim <= dim < self.ndim:  # (PyTorch raises RuntimeError here, not IndexError)
             raise RuntimeError(f"narrow_copy: dim {dim} is out of range for a tensor of "
                                f"{self.ndim} dimension(s)")
-        a = normalize_one_axis(dim, self.ndim, "narrow_copy")
-        n = self.shape[a]
-        s = start + n if start < 0 else start
-        if not 0 <= s <= n or length < 0 or s + length > n:
-            raise RuntimeError(f"narrow_copy: start ({start}) + length ({length}) exceeds "
-                               f"dimension size ({n}).")
-        return self[(slice(None),) * a + (slice(s, s + length),)].clone()
+        return self.narrow(dim, start, length).clone()

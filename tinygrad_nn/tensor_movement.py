@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+class ShapeError(RuntimeError, ValueError):
+    """A shape that does not fit the op (expand, repeat, split, cat ...): PyTorch raises
+    RuntimeError; it is also the ValueError this project raised before."""
+
+
+class RangeError(RuntimeError, IndexError):
+    """A range outside a dim (``narrow``): PyTorch raises RuntimeError; it is also the
+    IndexError this project raised before."""
+
+
 def _dims(dims: Any) -> tuple[Any, ...]:
     """``f(0, 1)``, ``f((0, 1))`` and ``f([0, 1])`` alike (ints are not checked here)."""
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
@@ -139,8 +149,12 @@ class TensorMovement(TensorBase):
         shape = shape_arg(shape)
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        if broadcast_shapes("expand", self.shape, shape) != shape:
-            raise ValueError(f"expand: cannot expand shape {self.shape} to {shape}")
+        try:
+            fits = broadcast_shapes("expand", self.shape, shape) == shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ShapeError(f"expand: cannot expand shape {self.shape} to {shape}")
         return P.Expand.apply(self, shape=shape)
 
     broadcast_to = expand
@@ -152,7 +166,7 @@ class TensorMovement(TensorBase):
         """Tile the tensor ``reps`` times along each axis (PyTorch's repeat = np.tile)."""
         reps = shape_arg(reps)
         if len(reps) < self.ndim:
-            raise ValueError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
+            raise ShapeError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
         x = self.reshape((1,) * (len(reps) - self.ndim) + self.shape)
         if all(r == 1 for r in reps):  # new memory, as PyTorch's repeat (not a read-only view)
             return x.clone()
@@ -284,13 +298,14 @@ class TensorMovement(TensorBase):
             ) from None
 
     def narrow(self, axis: int, start: int, length: int) -> Tensor:
-        """Elements start..start+length along ``axis``."""
+        """x[.., start:start+length, ..] along ``axis``, a view (a negative start counts from
+        the end, as PyTorch's)."""
         a = normalize_one_axis(axis, self.ndim, "narrow")
-        if not 0 <= start <= start + length <= self.shape[a]:
-            raise IndexError(
-                f"narrow: {start}:{start + length} is out of range for size {self.shape[a]}"
-            )
-        return self[(slice(None),) * a + (slice(start, start + length),)]
+        n = self.shape[a]
+        s = start + n if start < 0 else start
+        if not 0 <= s <= s + length <= n:
+            raise RangeError(f"narrow: {start}:{start + length} is out of range for size {n}")
+        return self[(slice(None),) * a + (slice(s, s + length),)]
 
     def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
         """Constant padding; ``pad_width`` as in np.pad (int, (before, after) or per axis)."""
@@ -309,14 +324,14 @@ class TensorMovement(TensorBase):
         n = self.shape[a]
         if isinstance(split_size_or_sections, int):
             if split_size_or_sections <= 0:
-                raise ValueError(f"split: size must be positive, got {split_size_or_sections}")
+                raise ShapeError(f"split: size must be positive, got {split_size_or_sections}")
             sizes = [
                 min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)
             ]
         else:
             sizes = list(split_size_or_sections)
             if sum(sizes) != n:
-                raise ValueError(f"split: sizes {sizes} do not add up to the axis length {n}")
+                raise ShapeError(f"split: sizes {sizes} do not add up to the axis length {n}")
         out, start = [], 0
         for s in sizes:
             out.append(self[(slice(None),) * a + (slice(start, start + s),)])
@@ -326,6 +341,8 @@ class TensorMovement(TensorBase):
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces (PyTorch's chunk)."""
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
+        if chunks <= 0:
+            raise ShapeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         return self.split(max(1, -(-self.shape[a] // chunks)), a)
 
     # -- types --------------------------------------------------------------------
