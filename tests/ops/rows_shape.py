@@ -325,3 +325,5 @@ def _inplace(draw: Draw, form: Any) -> Any:
         return z
 
     return fn, [lattice(draw, shape, 0.5), nonzero(draw, sy)]
+
+
