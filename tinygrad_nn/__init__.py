@@ -73,6 +73,30 @@ from .tensor import Device, Tensor, device
 from .tensor_autograd import grad
 from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
 from .tensor_scatter import bucketize, searchsorted
+from .tensor_functions import (
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    block_diag,
+    broadcast_shapes,
+    broadcast_tensors,
+    cartesian_prod,
+    cat,
+    column_stack,
+    concatenate,
+    dstack,
+    einsum,
+    hstack,
+    maximum,
+    meshgrid,
+    minimum,
+    row_stack,
+    stack,
+    tril_indices,
+    triu_indices,
+    vstack,
+    where,
+)
 
 # torch.exp(x) ... (one table: _torch_functions.METHOD_FORMS) and the dtype names
 # (torch.float32, torch.float, torch.long ...: dtype objects equal to Tensor.dtype)
@@ -175,4 +199,8 @@ __all__ = [
     "tensordot",
     "trapezoid",
     "trapz",
+    # PyTorch's top-level shape functions (helper "shape")
+    "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes",
+    "broadcast_tensors", "cartesian_prod", "column_stack", "dstack", "hstack", "meshgrid",
+    "row_stack", "tril_indices", "triu_indices", "vstack",
 ]

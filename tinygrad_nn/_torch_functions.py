@@ -49,6 +49,10 @@ METHOD_FORMS = (
     "unique_consecutive", "msort", "aminmax", "nansum", "nanmean", "cummax", "cummin",
     "logcumsumexp", "diff", "index_add", "index_copy", "index_fill", "masked_scatter",
     "scatter_reduce", "bincount", "histc",
+    # shape (helper "shape")
+    "fliplr", "flipud", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "moveaxis",
+    "ravel", "select", "tile", "repeat_interleave", "diagonal", "diag_embed", "diagflat",
+    "rot90", "take", "take_along_dim", "narrow_copy", "swapdims",
 )
 
 

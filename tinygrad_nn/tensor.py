@@ -22,6 +22,7 @@ from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
 from .tensor_linalg import TensorLinalg
 from .tensor_math import TensorMath
+from .tensor_layout import TensorLayout
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
 from .tensor_scatter import TensorScatter
@@ -114,6 +115,7 @@ class Tensor(
     TensorReduce,
     TensorSelect,
     TensorMovement,
+    TensorLayout,
     TensorIndexingOps,
     TensorScatter,
     TensorInPlace,
@@ -361,9 +363,6 @@ class Tensor(
         return self if dtype is None else self.astype(dtype)
 
     def cpu(self) -> Tensor:
-        return self
-
-    def contiguous(self) -> Tensor:
         return self
 
 

@@ -1,5 +1,6 @@
-"""The movement methods of Tensor (ops/movement.py: reshape, transpose, expand, indexing, pad)
-and its dtype conversions (a mixin)."""
+"""The movement methods of Tensor (ops/movement.py: reshape, transpose, expand, indexing, pad,
+and the copying reorderings flip, roll, rot90, tile, repeat_interleave) and its dtype
+conversions (a mixin). Views and layout metadata: tensor_layout.py."""
 
 from __future__ import annotations
 
@@ -17,10 +18,38 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+class ShapeError(RuntimeError, ValueError):
+    """A shape that does not fit the op (expand, repeat, split, cat ...): PyTorch raises
+    RuntimeError; it is also the ValueError this project raised before."""
+
+
+class RangeError(RuntimeError, IndexError):
+    """A range outside a dim (``narrow``): PyTorch raises RuntimeError; it is also the
+    IndexError this project raised before."""
+
+
+def _dims(dims: Any) -> tuple[Any, ...]:
+    """``f(0, 1)``, ``f((0, 1))`` and ``f([0, 1])`` alike (ints are not checked here)."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        return tuple(dims[0])
+    return tuple(dims)
+
+
+def int_index(index: Any, op: str) -> np.ndarray:
+    idx = np.asarray(data_of(index))
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): expected a long tensor of indices, got dtype {idx.dtype}")
+    return idx
+
+
 class TensorMovement(TensorBase):
     """Shape, indexing and type methods shared by every Tensor (a mixin)."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # provided by the sibling mixins
+
+        def index_select(self, dim: int, index: Any) -> Tensor: ...
+        def nelement(self) -> int: ...
 
     # -- shape --------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
@@ -120,8 +149,12 @@ class TensorMovement(TensorBase):
         shape = shape_arg(shape)
         lead = len(shape) - self.ndim
         shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
-        if broadcast_shapes("expand", self.shape, shape) != shape:
-            raise ValueError(f"expand: cannot expand shape {self.shape} to {shape}")
+        try:
+            fits = broadcast_shapes("expand", self.shape, shape) == shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ShapeError(f"expand: cannot expand shape {self.shape} to {shape}")
         return P.Expand.apply(self, shape=shape)
 
     broadcast_to = expand
@@ -133,11 +166,127 @@ class TensorMovement(TensorBase):
         """Tile the tensor ``reps`` times along each axis (PyTorch's repeat = np.tile)."""
         reps = shape_arg(reps)
         if len(reps) < self.ndim:
-            raise ValueError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
+            raise ShapeError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
         x = self.reshape((1,) * (len(reps) - self.ndim) + self.shape)
+        if all(r == 1 for r in reps):  # new memory, as PyTorch's repeat (not a read-only view)
+            return x.clone()
         big = tuple(v for r, n in zip(reps, x.shape) for v in (r, n))
         inter = x.reshape(tuple(v for n in x.shape for v in (1, n))).expand(big)
         return inter.reshape(tuple(r * n for r, n in zip(reps, x.shape)))
+
+    def tile(self, *dims: Any) -> Tensor:
+        """np.tile: repeat the tensor ``dims[i]`` times along dim i; fewer dims than the
+        tensor has are padded with 1s in front (``repeat`` with the dims completed)."""
+        reps = shape_arg(_dims(dims))
+        if any(r < 0 for r in reps):
+            raise RuntimeError(f"tile: repeats must be non-negative, got {reps}")
+        reps = (1,) * (self.ndim - len(reps)) + reps
+        return self.repeat(reps)
+
+    def repeat_interleave(self, repeats: Any = None, dim: int | None = None, *,
+                          output_size: int | None = None) -> Tensor:
+        """Each element (or slice along ``dim``) repeated ``repeats`` times in place:
+        [a, b] -> [a, a, b, b]. ``repeats`` is an int or an int tensor (one count per
+        element, or one for all); without ``dim`` the input is flattened first."""
+        if repeats is None:  # torch.repeat_interleave(counts): indices repeated by counts
+            counts = int_index(self, "repeat_interleave")
+            if counts.ndim > 1:
+                raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim, got "
+                                   f"{counts.ndim}-d")
+            counts = counts.reshape(-1)
+            if (counts < 0).any():
+                raise RuntimeError("repeat_interleave: repeats can not be negative")
+            return self._new(np.repeat(np.arange(counts.size), counts))
+        x = self.reshape(-1) if dim is None else self
+        a = 0 if dim is None else normalize_one_axis(dim, max(x.ndim, 1), "repeat_interleave")
+        if x.ndim == 0:
+            x = x.reshape(1)
+        n = x.shape[a]
+        if isinstance(repeats, TensorBase):
+            if repeats.dtype.kind not in "iu":
+                raise NotImplementedError(
+                    f"repeat_interleave: repeats must be an integer tensor, got {repeats.dtype}")
+            if repeats.ndim > 1:
+                raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim, got "
+                                   f"{repeats.ndim}-d")
+            reps = np.asarray(repeats._data).reshape(-1)
+            if reps.size != 1 and reps.size != n:
+                raise RuntimeError(f"repeats must have the same size as input along dim, but "
+                                   f"got repeats.size(0) = {reps.size} and input.size({a}) = {n}")
+        else:
+            reps = np.asarray([int(repeats)])
+        if (reps < 0).any():
+            raise RuntimeError("repeat_interleave: repeats must be non-negative")
+        index = np.repeat(np.arange(n), reps if reps.size == n else int(reps[0]))
+        if output_size is not None and output_size != index.size:
+            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected "
+                               f"{index.size} but got {output_size}")
+        return x.index_select(a, index)
+
+    # -- reversals and rotations --------------------------------------------------
+    def flip(self, *dim_args: Any, dims: Any = None) -> Tensor:
+        """y[..., i, ...] = x[..., n-1-i, ...] along each of ``dims`` (a copy, as PyTorch)."""
+        axes = tuple(self._axis(d, "flip") for d in _dims(dim_args if dims is None else (dims,)))
+        if len(set(axes)) != len(axes):
+            raise RuntimeError(f"flip: dim {axes} appears multiple times in the list of dims")
+        if self.ndim == 0 or not axes:
+            return self.clone()
+        return P.Flip.apply(self, axes=axes)
+
+    def fliplr(self) -> Tensor:
+        """Flip the columns: x.flip(1); x has >= 2 dims."""
+        if self.ndim < 2:
+            raise RuntimeError(f"fliplr: input must be >= 2-d, got {self.ndim}-d")
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        """Flip the rows: x.flip(0); x has >= 1 dim."""
+        if self.ndim < 1:
+            raise RuntimeError("flipud: input must be >= 1-d, got a 0-d tensor")
+        return self.flip(0)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        """y[(i + s) mod n] = x[i] along each dim of ``dims`` by its shift; without ``dims``
+        the flattened tensor is rolled and reshaped back."""
+        sh = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+        if dims is None:
+            if len(sh) != 1:
+                raise RuntimeError(f"roll: shifts and dimensions must align, got {len(sh)} "
+                                   "shifts and no dims")
+            if self.nelement() == 0:
+                return self.clone()
+            flat = self.reshape(-1)
+            return P.Roll.apply(flat, shifts=(int(sh[0]),), axes=(0,)).reshape(self.shape)
+        dd = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+        if len(sh) != len(dd):
+            raise RuntimeError(f"roll: shifts and dimensions must align, got {len(sh)} shifts "
+                               f"and {len(dd)} dims")
+        if self.ndim == 0:
+            raise IndexError("roll: dimension specified but the tensor has no dimensions")
+        axes = tuple(normalize_one_axis(d, self.ndim, "roll") for d in dd)
+        return P.Roll.apply(self, shifts=tuple(int(s) for s in sh), axes=axes)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        """Rotate by k * 90 degrees in the plane of ``dims``, from dims[0] towards dims[1]."""
+        if len(dims) != 2:
+            raise RuntimeError(f"rot90: expected total rotation dims == 2, got {len(dims)}")
+        if self.ndim < 2:
+            raise RuntimeError(f"rot90: expected total dims >= 2, got {self.ndim}")
+        a, b = (normalize_one_axis(d, self.ndim, "rot90") for d in dims)
+        if a == b:
+            raise RuntimeError(f"rot90: expected rotation dims to be different, got {a} and {b}")
+        k %= 4
+        if k == 1:
+            return self.flip(b).transpose(a, b)
+        if k == 2:
+            return self.flip(a, b)
+        if k == 3:
+            return self.flip(a).transpose(a, b)
+        return self.clone()
+
+    def _axis(self, dim: Any, op: str) -> int:
+        # PyTorch wraps dims of a 0-d tensor as if it had one dim (x.flip(0) works)
+        return normalize_one_axis(dim, max(self.ndim, 1), op) if self.ndim else 0
 
     def __getitem__(self, idx: Any) -> Tensor:
         idx = index_arrays(idx)
@@ -149,13 +298,14 @@ class TensorMovement(TensorBase):
             ) from None
 
     def narrow(self, axis: int, start: int, length: int) -> Tensor:
-        """Elements start..start+length along ``axis``."""
+        """x[.., start:start+length, ..] along ``axis``, a view (a negative start counts from
+        the end, as PyTorch's)."""
         a = normalize_one_axis(axis, self.ndim, "narrow")
-        if not 0 <= start <= start + length <= self.shape[a]:
-            raise IndexError(
-                f"narrow: {start}:{start + length} is out of range for size {self.shape[a]}"
-            )
-        return self[(slice(None),) * a + (slice(start, start + length),)]
+        n = self.shape[a]
+        s = start + n if start < 0 else start
+        if not 0 <= s <= s + length <= n:
+            raise RangeError(f"narrow: {start}:{start + length} is out of range for size {n}")
+        return self[(slice(None),) * a + (slice(s, s + length),)]
 
     def pad(self, pad_width: Any, value: float = 0.0) -> Tensor:
         """Constant padding; ``pad_width`` as in np.pad (int, (before, after) or per axis)."""
@@ -174,14 +324,14 @@ class TensorMovement(TensorBase):
         n = self.shape[a]
         if isinstance(split_size_or_sections, int):
             if split_size_or_sections <= 0:
-                raise ValueError(f"split: size must be positive, got {split_size_or_sections}")
+                raise ShapeError(f"split: size must be positive, got {split_size_or_sections}")
             sizes = [
                 min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)
             ]
         else:
             sizes = list(split_size_or_sections)
             if sum(sizes) != n:
-                raise ValueError(f"split: sizes {sizes} do not add up to the axis length {n}")
+                raise ShapeError(f"split: sizes {sizes} do not add up to the axis length {n}")
         out, start = [], 0
         for s in sizes:
             out.append(self[(slice(None),) * a + (slice(start, start + s),)])
@@ -191,6 +341,8 @@ class TensorMovement(TensorBase):
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces (PyTorch's chunk)."""
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
+        if chunks <= 0:
+            raise ShapeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
         return self.split(max(1, -(-self.shape[a] // chunks)), a)
 
     # -- types --------------------------------------------------------------------

@@ -24,6 +24,7 @@ from tests.ops import (  # noqa: F401
     rows_elementwise,
     rows_indexing,
     rows_linalg,
+    rows_layout,
     rows_loss,
     rows_shape,
 )

@@ -86,6 +86,10 @@ NOT_DIFFERENTIABLE = {
     "Tensor.nonzero", "Tensor.argwhere", "Tensor.count_nonzero", "Tensor.unique",
     "Tensor.unique_consecutive", "Tensor.bincount", "Tensor.histc", "tinygrad_nn.searchsorted",
     "tinygrad_nn.bucketize",
+    # helper "shape": layout metadata (Python bools and ints)
+    "Tensor.is_contiguous", "Tensor.stride", "Tensor.storage_offset", "Tensor.data_ptr",
+    "Tensor.nelement", "Tensor.ndimension", "tinygrad_nn.broadcast_shapes",
+    "tinygrad_nn.tril_indices", "tinygrad_nn.triu_indices",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

@@ -195,3 +195,152 @@ class Stack(Function):
         return tuple(
             g[lead + (i,)] if need else None for i, need in enumerate(ctx.needs_input_grad)
         )
+
+
+# -- the layout ops of tensor_layout.py ----------------------------------------------------
+
+
+def _empty_like_torch(x: Any) -> Any:
+    """An empty array of x's shape laid out as PyTorch's TensorIterator lays out a result of
+    x: its dims ordered by x's strides (a stride 0 leaves a pair undecided, a tie goes to
+    the larger dim) by the same insertion sort, so layout metadata matches PyTorch's."""
+    nd = x.ndim
+    perm = list(range(nd))[::-1]  # innermost first
+
+    def should_swap(a: int, b: int) -> int:
+        sa, sb = x.strides[a], x.strides[b]
+        if sa == 0 or sb == 0:
+            return 0
+        if sa != sb:
+            return -1 if sa < sb else 1
+        return 1 if x.shape[a] > x.shape[b] else 0
+
+    for i in range(1, nd):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = should_swap(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    outer = perm[::-1]
+    buf = np.empty([x.shape[d] for d in outer], dtype=x.dtype)
+    return buf.transpose(np.argsort(outer))
+
+
+def _flip(x: Any, axes: tuple[int, ...]) -> Any:
+    out = _empty_like_torch(x)  # a copy (PyTorch's flip) in PyTorch's layout
+    np.copyto(out, np.flip(x, axes))
+    return out
+
+
+class Flip(Function):
+    """y = x reversed along ``axes`` (a copy); its own adjoint. A primitive: one node and
+    one copy, where a negative-step slice would be a view that still needs a clone."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple[int, ...]) -> Any:
+        ctx.axes = axes
+        return _flip(x, axes)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (flip(g, ctx.axes),)
+
+
+flip = dual(_flip, Flip, "axes")
+
+
+def _roll(x: Any, shifts: tuple[int, ...], axes: tuple[int, ...]) -> Any:
+    return np.ascontiguousarray(np.roll(x, shifts, axes))  # PyTorch's roll is C-ordered
+
+
+class Roll(Function):
+    """y = x shifted cyclically by ``shifts`` along ``axes``; backward rolls g back. A
+    primitive: one node, where slices and a concatenation would be three per axis."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, shifts: tuple[int, ...], axes: tuple[int, ...]) -> Any:
+        ctx.shifts, ctx.axes = shifts, axes
+        return _roll(x, shifts, axes)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (roll(g, tuple(-s for s in ctx.shifts), ctx.axes),)
+
+
+roll = dual(_roll, Roll, "shifts", "axes")
+
+
+class Select(GetItem):
+    """y = x[idx] for a basic index, as a view: y shares x's memory and version counter
+    (PyTorch's select / unbind / tensor_split views), so writes through y show in x."""
+
+    view = True
+
+
+class Slice(Select):
+    """y = x[..., a:b], a view (``tensor_split``'s pieces: PyTorch's SliceBackward0)."""
+
+
+class Contiguous(Function):
+    """y = x in C order (a copy; ``contiguous()`` of a non-contiguous tensor)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return np.ascontiguousarray(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g,)
+
+
+class StridedView(Function):
+    """y = view(x), a strided view (``diagonal``, ``unfold``): writes through y show in x.
+
+    The gradient adds g back at the element of x each element of y reads (overlapping
+    windows accumulate); the positions are found by applying ``view`` to x's flat indices,
+    in backward only, so forward costs nothing beyond the view.
+    """
+
+    view = True
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, view: Any) -> Any:
+        ctx.view, ctx.in_shape = view, x.shape
+        return view(x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        n = int(np.prod(ctx.in_shape))
+        pos = ctx.view(np.arange(n).reshape(ctx.in_shape)).reshape(-1)
+        return (scatter_add(g.reshape(-1), (pos,), (n,)).reshape(ctx.in_shape),)
+
+
+class Diagonal(StridedView):
+    """y = x.diagonal(offset, dim1, dim2), a view (PyTorch's DiagonalBackward0)."""
+
+
+class Unfold(StridedView):
+    """y = x.unfold(dim, size, step), the sliding windows as a view (UnfoldBackward0)."""
+
+
+def diagonal_view(x: Any, offset: int, a: int, b: int) -> Any:
+    """The diagonal of axes a, b of array x as a writeable view, moved to the last axis."""
+    start_a, start_b = max(-offset, 0), max(offset, 0)
+    k = max(min(x.shape[a] - start_a, x.shape[b] - start_b), 0)
+    rest = [i for i in range(x.ndim) if i not in (a, b)]
+    corner = x[tuple(slice(start_a, None) if i == a else slice(start_b, None) if i == b
+                     else slice(None) for i in range(x.ndim))]
+    return np.lib.stride_tricks.as_strided(
+        corner, tuple(x.shape[i] for i in rest) + (k,),
+        tuple(x.strides[i] for i in rest) + (x.strides[a] + x.strides[b],),
+        writeable=x.flags.writeable)
+
+
+def unfold_view(x: Any, axis: int, size: int, step: int) -> Any:
+    """Windows of ``size`` every ``step`` along ``axis`` (a new last axis), as a view."""
+    w = np.lib.stride_tricks.sliding_window_view(x, size, axis=axis,
+                                                 writeable=x.flags.writeable)
+    return w[(slice(None),) * axis + (slice(None, None, step),)]

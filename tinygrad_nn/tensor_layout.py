@@ -1,0 +1,391 @@
+"""Layout metadata and the rest of PyTorch's shape methods of Tensor (a mixin).
+
+Metadata (``is_contiguous``, ``stride``, ``storage_offset``, ``data_ptr``) is read from the
+NumPy array, in PyTorch's units (elements, not bytes). Views share memory as PyTorch's do:
+``select`` / ``unbind`` / ``tensor_split`` / ``hsplit`` ... (``Select``), ``diagonal`` and
+``unfold`` (strided views), ``movedim`` (a permutation); writes through them show in the
+base, and they share its version counter. ``diag``, ``take`` and ``narrow_copy`` return new
+memory, as PyTorch's do. The in-place views (``t_``, ``squeeze_`` ...) are here too; the
+copying reorderings (``flip``, ``roll``, ``tile`` ...) are in tensor_movement.py.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import ops as P
+from ._shapes import normalize_one_axis, shape_arg
+from .function import TensorBase
+from .grad_mode import _mode
+from .tensor_movement import int_index
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+class TensorLayout(TensorBase):
+    """Layout metadata, views, diagonals and element picking of Tensor (a mixin)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # provided by the sibling mixins
+
+        def __getitem__(self, idx: Any) -> Tensor: ...
+        def reshape(self, *shape: Any) -> Tensor: ...
+        def permute(self, *dims: Any) -> Tensor: ...
+        def transpose(self, dim0: int, dim1: int) -> Tensor: ...
+        def expand(self, *shape: Any) -> Tensor: ...
+        def clone(self) -> Tensor: ...
+        def astype(self, dtype: Any) -> Tensor: ...
+        def gather(self, dim: int, index: Any) -> Tensor: ...
+        def sum(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def flatten(self, *args: Any, **kwargs: Any) -> Tensor: ...
+        def squeeze(self, axis: Any = None, *, dim: Any = None) -> Tensor: ...
+        def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor: ...
+        def t(self) -> Tensor: ...
+        def _axis(self, dim: Any, op: str) -> int: ...
+        def narrow(self, axis: int, start: int, length: int) -> Tensor: ...
+
+    # -- metadata -----------------------------------------------------------------
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True when stride(i) = prod(shape[i+1:]) for every dim i of size > 1 (row-major, no
+        gaps: PyTorch's rule, so size-1 dims are ignored and an empty tensor is contiguous).
+
+        The answer follows the same views as PyTorch: ``.T``, ``permute``, stepped slices,
+        ``expand``, ``diagonal``, ``unfold`` are not contiguous; ``contiguous()``, ``clone()``
+        of a contiguous tensor, ``flip``/``roll`` results are. Differences: a NumPy
+        negative-step slice (``x[::-1]``, which PyTorch refuses) is a view, not contiguous;
+        a few arithmetic results keep NumPy's layout where PyTorch picks row-major (a sum
+        over dim 0 of a transposed tensor, ``clone()`` of an expanded one) or the reverse.
+        Only ``memory_format=None`` (PyTorch's ``contiguous_format``) is supported.
+        """
+        if memory_format is not None and "contiguous_format" not in str(memory_format):
+            raise NotImplementedError(
+                f"is_contiguous: only the row-major format exists here, got {memory_format!r}")
+        a = self._data
+        if a.size == 0:
+            return True
+        expected = a.itemsize
+        for n, s in zip(reversed(a.shape), reversed(a.strides)):
+            if n != 1:
+                if s != expected:
+                    return False
+                expected *= n
+        return True
+
+    def stride(self, dim: int | None = None) -> Any:
+        """stride(i): the step in elements between neighbours along dim i (a tuple of
+        ndim ints; one int for ``dim``).
+
+        A new empty tensor reports the row-major strides of its shape, as PyTorch's do; a
+        dim of size 1 reports NumPy's stride, which can differ from PyTorch's (it never
+        addresses memory: ``x.t().unsqueeze(2)`` is (1, 4, 4) here, (1, 4, 1) in PyTorch).
+        """
+        a = self._data
+        if a.size == 0 and not any(a.strides):  # (NumPy zeroes a new empty array's strides)
+            steps = tuple(int(np.prod(a.shape[i + 1:])) for i in range(a.ndim))
+        else:
+            steps = tuple(s // a.itemsize for s in a.strides)
+        if dim is None:
+            return steps
+        return steps[normalize_one_axis(dim, a.ndim, "stride")]
+
+    def storage_offset(self) -> int:
+        """The offset in elements of this tensor's first element from the start of the
+        memory it shares with its base (0 for a tensor that owns its memory)."""
+        a = self._data
+        owner, node = a, a.base
+        while node is not None:  # (through the wrappers of strided views, to the owner)
+            if isinstance(node, np.ndarray):
+                owner = node
+            node = getattr(node, "base", None)
+        return int((a.ctypes.data - owner.ctypes.data) // a.itemsize)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (0 for an empty tensor, as PyTorch)."""
+        return int(self._data.ctypes.data) if self._data.size else 0
+
+    def nelement(self) -> int:
+        """The number of elements (``numel()``)."""
+        return int(self._data.size)
+
+    def ndimension(self) -> int:
+        """The number of dims (``dim()``)."""
+        return int(self._data.ndim)
+
+    def type_as(self, other: Any) -> Tensor:
+        """This tensor cast to ``other``'s dtype (differentiable between float dtypes)."""
+        return self.astype(other.dtype)
+
+    def reshape_as(self, other: Any) -> Tensor:
+        """This tensor reshaped to ``other``'s shape: (n,) -> other.shape."""
+        return self.reshape(other.shape)
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """This tensor when ``is_contiguous()``, else a row-major copy (in the graph)."""
+        if self.is_contiguous(memory_format):
+            return self  # type: ignore[return-value]
+        return P.Contiguous.apply(self)
+
+    # -- in-place views: this tensor becomes the view ------------------------------
+    def _become_view(self, view: Any) -> Any:
+        """Make this tensor the view ``view(self)`` in place (PyTorch's ``t_``, ``squeeze_``
+        ...): same memory, new shape. Recorded, the tensor now stands for the view's node
+        (whose input is its old node), so the graph stays correct; the version goes up."""
+        if _mode.enabled and self.requires_grad and self._ctx is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+        out = view(self)
+        # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
+        self._data = out._data  # type: ignore[misc]
+        if out._ctx is not None:
+            self._ctx = out._ctx  # type: ignore[misc]
+        self._vc[0] += 1
+        return self
+
+    def t_(self) -> Tensor:
+        """In-place ``t()``: this tensor becomes its transpose (<= 2 dims)."""
+        return self._become_view(lambda x: x.t())
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        """In-place ``transpose(dim0, dim1)``: this tensor becomes the view."""
+        return self._become_view(lambda x: x.transpose(dim0, dim1))
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """In-place ``squeeze(dim)``: size-1 dims (all, or those named) are dropped."""
+        return self._become_view(lambda x: x.squeeze(dim))
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        """In-place ``unsqueeze(dim)``: a size-1 dim is inserted at ``dim``."""
+        return self._become_view(lambda x: x.unsqueeze(dim))
+
+    # -- views --------------------------------------------------------------------
+    def select(self, dim: int, index: int) -> Tensor:
+        """y = x[..., index, ...] (``index`` at ``dim``): one dim fewer, a view sharing memory."""
+        if self.ndim == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor")
+        a = normalize_one_axis(dim, self.ndim, "select")
+        n = self.shape[a]
+        if not -n <= index < n:
+            raise IndexError(f"select(): index {index} out of range for tensor of size "
+                             f"{tuple(self.shape)} at dimension {a}")
+        return P.Select.apply(self, idx=(slice(None),) * a + (int(index), Ellipsis))
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        """(.., n, ..) -> the n views x.select(dim, i), as a tuple (one dim fewer)."""
+        if self.ndim == 0:
+            raise IndexError("unbind: dimension specified as 0 but the tensor has no dims")
+        a = normalize_one_axis(dim, self.ndim, "unbind")
+        return tuple(self.select(a, i) for i in range(self.shape[a]))
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """Views split along ``dim``: into n near-equal parts (the first n % size one
+        longer), or at the given indices (Python slice rules: negative counts from the end,
+        out-of-range clamps, a backwards pair is empty)."""
+        if self.ndim == 0:
+            raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got "
+                               "a tensor with 0 dims")
+        a = normalize_one_axis(dim, self.ndim, "tensor_split")
+        spec = indices_or_sections
+        if isinstance(spec, TensorBase):
+            if spec.dtype != np.int64:
+                raise RuntimeError("tensor_split expected tensor_indices_or_sections to have "
+                                   f"dtype of long, but got {spec.dtype}")
+            if spec.ndim > 1:
+                raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a "
+                                   f"zero-dimensional or one-dimensional tensor, got {spec.ndim}-d")
+            spec = spec._data.item() if spec.ndim == 0 else spec._data.tolist()
+        n = self.shape[a]
+        if isinstance(spec, (int, np.integer)):
+            if spec <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {spec}")
+            q, r = divmod(n, int(spec))
+            bounds = np.cumsum([0] + [q + 1] * r + [q] * (int(spec) - r)).tolist()
+            cuts = list(zip(bounds[:-1], bounds[1:]))
+        else:
+            idx = [int(i) for i in spec]
+            cuts = list(zip([0, *idx], [*idx, None]))
+        lead = (slice(None),) * a
+        return tuple(P.Slice.apply(self, idx=lead + (slice(lo, hi),)) for lo, hi in cuts)
+
+    def _split_along(self, op: str, dim: int, min_dims: int, sections: Any) -> tuple[Tensor, ...]:
+        if self.ndim < min_dims:
+            raise RuntimeError(f"torch.{op} requires a tensor with at least {min_dims} "
+                               f"dimension, but got a tensor with {self.ndim} dimensions!")
+        if isinstance(sections, (int, np.integer)) and (
+                sections == 0 or self.shape[dim] % sections):
+            raise RuntimeError(f"torch.{op} attempted to split along dimension {dim}, but the "
+                               f"size of the dimension {self.shape[dim]} is not divisible by "
+                               f"the split_size {sections}!")
+        return self.tensor_split(sections, dim)
+
+    def hsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        """tensor_split along dim 1 (dim 0 for a 1-D tensor); an int must divide the size."""
+        return self._split_along("hsplit", 1 if self.ndim >= 2 else 0, 1, sections)
+
+    def vsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        """tensor_split along dim 0 of a >= 2-D tensor; an int must divide the size."""
+        return self._split_along("vsplit", 0, 2, sections)
+
+    def dsplit(self, sections: Any) -> tuple[Tensor, ...]:
+        """tensor_split along dim 2 of a >= 3-D tensor; an int must divide the size."""
+        return self._split_along("dsplit", 2, 3, sections)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """y[..., i] = x[.., i, .., i + offset, ..] over dims dim1, dim2 (removed; the
+        diagonal becomes the last dim): a view sharing memory, as PyTorch's."""
+        a = normalize_one_axis(dim1, self.ndim, "diagonal")
+        b = normalize_one_axis(dim2, self.ndim, "diagonal")
+        if a == b:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return P.Diagonal.apply(self, view=partial(P.diagonal_view, offset=int(offset), a=a, b=b))
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        """Every window of ``size`` elements, ``step`` apart, along ``dimension``: that dim
+        becomes the window count (n - size) // step + 1 and a last dim of ``size`` is
+        added; a view sharing memory (windows may overlap: gradients add up)."""
+        if step <= 0:
+            raise RuntimeError(f"unfold: step is {step} but must be > 0")
+        if self.ndim == 0:
+            if size > 1:
+                raise RuntimeError(f"unfold: maximum size for a 0-d tensor is 1 but size is "
+                                   f"{size}")
+            return self.reshape(1)
+        a = normalize_one_axis(dimension, self.ndim, "unfold")
+        if not 0 <= size <= self.shape[a]:
+            raise RuntimeError(f"unfold: maximum size for tensor at dimension {a} is "
+                               f"{self.shape[a]} but size is {size}")
+        return P.Unfold.apply(self, view=partial(P.unfold_view, axis=a, size=int(size),
+                                                 step=int(step)))
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """Move dims ``source`` to positions ``destination`` (ints or tuples); the others
+        keep their order. A view (a permutation)."""
+        src = (source,) if isinstance(source, (int, np.integer)) else tuple(source)
+        dst = (destination,) if isinstance(destination, (int, np.integer)) else tuple(
+            destination)
+        if len(src) != len(dst):
+            raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src}) "
+                               f"should contain the same number of dims as destination ({dst})")
+        nd = self.ndim
+        s = [self._axis(d, "movedim") for d in src]
+        d = [self._axis(d, "movedim") for d in dst]
+        for name, v in (("source", s), ("destination", d)):
+            if len(set(v)) != len(v):
+                raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(v)})")
+        if nd == 0:
+            return self.permute(())
+        order: list[int | None] = [None] * nd
+        for i, j in zip(s, d):
+            order[j] = i
+        rest = iter(i for i in range(nd) if i not in s)
+        return self.permute(tuple(next(rest) if o is None else o for o in order))
+
+    moveaxis = movedim
+
+    # -- reshapes -----------------------------------------------------------------
+    def ravel(self) -> Tensor:
+        """The elements as 1-D, in row-major order: a view of a contiguous tensor, else a
+        contiguous copy (PyTorch's ``contiguous().view(-1)``)."""
+        return self.contiguous().reshape(-1)
+
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        """Split dim ``dim`` into ``sizes`` (one may be -1): (.., n, ..) -> (.., *sizes, ..)."""
+        if self.ndim == 0:
+            raise RuntimeError("unflatten: dimension specified as 0 but the tensor has no dims")
+        a = normalize_one_axis(dim, self.ndim, "unflatten")
+        sz = shape_arg(tuple(sizes))
+        if not sz:
+            raise RuntimeError("unflatten: sizes must be non-empty")
+        known = math.prod(n for n in sz if n != -1)
+        n = self.shape[a]
+        if sz.count(-1) > 1 or (-1 in sz and (known == 0 or n % known)) or (
+                -1 not in sz and known != n):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sz)} don't multiply up to the "
+                               f"size of dim {a} ({n}) in the input tensor")
+        return self.reshape(self.shape[:a] + sz + self.shape[a + 1:])
+
+    # -- diagonals ----------------------------------------------------------------
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+        """A tensor whose diagonal (offset, over new dims dim1, dim2) holds the last dim of
+        x and zeros elsewhere: (*, n) -> (*, n + |offset|, n + |offset|) placed at dim1, dim2."""
+        nd = self.ndim + 1
+        if self.ndim == 0:
+            raise IndexError(f"diag_embed: dimension out of range (expected to be in range of "
+                             f"[-1, 0], but got {dim1})")
+        a = normalize_one_axis(dim1, nd, "diag_embed")
+        b = normalize_one_axis(dim2, nd, "diag_embed")
+        if a == b:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        m = self.shape[-1] + abs(int(offset))
+        rest = iter(self.shape[:-1])
+        shape = tuple(m if i in (a, b) else next(rest) for i in range(nd))
+        size = math.prod(shape)
+        pos = P.diagonal_view(np.arange(size).reshape(shape), int(offset), a, b)
+        # the adjoint of diagonal(): the elements scattered to their diagonal positions
+        flat = P.ScatterAdd.apply(self.reshape(-1), idx=(pos.reshape(-1),), shape=(size,))
+        return flat.reshape(shape)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        """1-D (n,) -> the (n+|k|, n+|k|) matrix with x on diagonal k; 2-D -> a copy of its
+        diagonal k (a new tensor, unlike ``diagonal``)."""
+        if self.ndim == 1:
+            return self.diag_embed(diagonal)
+        if self.ndim == 2:
+            return self.diagonal(diagonal).clone()
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        """x.flatten() on diagonal ``offset`` of a square matrix: (n) -> (m, m), m = n+|offset|."""
+        return self.reshape(-1).diag_embed(offset)
+
+    def trace(self) -> Tensor:
+        """sum_i x[i, i] of a matrix: (m, n) -> () (integers sum to int64)."""
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        if self.dtype == np.bool_:
+            raise NotImplementedError('"trace" not implemented for bool tensors')
+        return self.diagonal().sum()
+
+    # -- picking elements ---------------------------------------------------------
+    def take(self, index: Any) -> Tensor:
+        """y = x.flatten()[index]: y has index's shape (negative indices count from the end)."""
+        idx = int_index(index, "take")
+        n = self.nelement()
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            bad = idx.max() if idx.max() >= n else idx.min()
+            raise IndexError(f"take: out of range: tried to access index {bad} on a tensor of "
+                             f"{n} elements")
+        return self.reshape(-1)[idx]
+
+    def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
+        """gather along ``dim`` after broadcasting x and indices in every other dim; without
+        ``dim`` both are flattened."""
+        idx = int_index(indices, "take_along_dim")
+        if dim is None:
+            return self.reshape(-1).gather(0, idx.reshape(-1))
+        if idx.ndim != self.ndim:
+            raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                               f"number of dimensions, but got {self.ndim} dimensions for "
+                               f"input, and {idx.ndim} dimensions for indices")
+        a = normalize_one_axis(dim, self.ndim, "take_along_dim")
+        try:
+            shape = list(np.broadcast_shapes(self.shape[:a] + (1,) + self.shape[a + 1:],
+                                             idx.shape[:a] + (1,) + idx.shape[a + 1:]))
+        except ValueError:
+            raise RuntimeError(f"take_along_dim: input of shape {self.shape} and indices of "
+                               f"shape {idx.shape} do not broadcast outside dim {a}") from None
+        xs, ixs = list(shape), list(shape)
+        xs[a], ixs[a] = self.shape[a], idx.shape[a]
+        x = self if tuple(xs) == self.shape else self.expand(tuple(xs))
+        return x.gather(a, np.broadcast_to(idx, tuple(ixs)))
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:
+        """x[.., start:start+length, ..] at ``dim``, copied (start may be negative)."""
+        if not -self.ndim <= dim < self.ndim:  # (PyTorch raises RuntimeError here, not IndexError)
+            raise RuntimeError(f"narrow_copy: dim {dim} is out of range for a tensor of "
+                               f"{self.ndim} dimension(s)")
+        return self.narrow(dim, start, length).clone()
