@@ -71,8 +71,6 @@ from .linalg_functions import (
 )
 from .tensor import Device, Tensor, device
 from .tensor_autograd import grad
-from .tensor_functions import cat, concatenate, einsum, maximum, minimum, stack, where
-from .tensor_scatter import bucketize, searchsorted
 from .tensor_functions import (
     atleast_1d,
     atleast_2d,
@@ -97,6 +95,7 @@ from .tensor_functions import (
     vstack,
     where,
 )
+from .tensor_scatter import bucketize, searchsorted
 
 # torch.exp(x) ... (one table: _torch_functions.METHOD_FORMS) and the dtype names
 # (torch.float32, torch.float, torch.long ...: dtype objects equal to Tensor.dtype)

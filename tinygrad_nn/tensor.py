@@ -20,9 +20,9 @@ from .tensor_autograd import TensorAutograd
 from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
+from .tensor_layout import TensorLayout
 from .tensor_linalg import TensorLinalg
 from .tensor_math import TensorMath
-from .tensor_layout import TensorLayout
 from .tensor_movement import TensorMovement
 from .tensor_reduce import TensorReduce
 from .tensor_scatter import TensorScatter

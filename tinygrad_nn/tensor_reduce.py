@@ -17,8 +17,7 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
-from .dtypes import get_default_dtype
-from .dtypes import result_type
+from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
 from .tensor_elementwise import select as where
 

@@ -23,8 +23,8 @@ from tests.ops import (  # noqa: F401
     cases_recurrent,
     rows_elementwise,
     rows_indexing,
-    rows_linalg,
     rows_layout,
+    rows_linalg,
     rows_loss,
     rows_shape,
 )

@@ -93,9 +93,8 @@ from .movement import (
     unfold_view,
 )
 from .reduce import Max, Mean, Min, Sum
-from .softmax import LogSoftmax, LogSumExp, Softmax
-from .sorting import CumProd, CumSum, ExclusiveProd, Prod
 from .select import IndexCopy, NoDerivative, ScatterExtreme
+from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
 
 __all__ = [
