@@ -75,7 +75,8 @@ class Function(Node):
     # and users' subclasses, and holds the rare fields below when they are set.
     __slots__ = ("seq", "_p0", "_p1", "in_shapes", "needs_input_grad", "out_shape",
                  "out_dtype", "_saved", "_saved_src", "_vcs", "__dict__", "__weakref__")
-    view = False  # True when forward returns a view of its first input's array
+    view = False  # True when forward returns a view of its first input's array (an op whose
+    # forward returns a view only sometimes sets ``ctx.view`` per call, as ``GetItem``)
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
     hooks: list[Callable[[Any], Any]] | None = None
     retained: Any = None
@@ -289,7 +290,7 @@ class Function(Node):
             result.requires_grad = False
             result._ctx = None
             record = False
-        if cls.view and isinstance(args[0], TensorBase):
+        if ctx.view and isinstance(args[0], TensorBase):  # (an op may decide per call)
             result._vc = args[0]._vc  # a view shares its base's version counter
         if not record:
             return result
@@ -309,7 +310,7 @@ class Function(Node):
         if saved:
             for s in saved:
                 if type(s) is np.ndarray:  # (constants alone, as x * 2.0 saves, need nothing)
-                    if len(saved) == 1 and s is out and not cls.view:  # the output alone
+                    if len(saved) == 1 and s is out and not ctx.view:  # the output alone
                         ctx._saved_src, ctx._vcs = OUT_ONLY, None
                     else:
                         record_sources(ctx, out, args, arrays, parents)

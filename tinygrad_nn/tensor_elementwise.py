@@ -254,7 +254,8 @@ class TensorElementwise(TensorBase):
         return binary(P.Minimum, self, other)
 
     def sign(self) -> Tensor:
-        return self._new(np.sign(self._data))
+        """-1, 0 or 1 per element; 0 at NaN, as PyTorch (no gradient)."""
+        return self._new(P.sign_values(self._data))
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """x where mask is False, value where it is True."""

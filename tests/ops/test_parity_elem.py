@@ -120,8 +120,6 @@ def test_unary_method(name: str, kind: str) -> None:
     same(lambda x: getattr(x, name)(), lambda x: getattr(x, name)(), a, rtol=rtol)
 
 
-@pytest.mark.xfail(strict=True, reason="the existing Abs op: its gradient at NaN is NaN, "
-                   "PyTorch's is 0 (reported to the lead)")
 def test_absolute_gradient_at_nan() -> None:
     same(lambda x: x.absolute(), lambda x: x.absolute(), np.array([np.nan, 1.0]))
 

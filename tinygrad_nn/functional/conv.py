@@ -142,6 +142,8 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
     y = y.reshape(n, o, oh, wp)
     if wp != ow:
         y = y[..., :ow]
+        if b is None:  # a row-major copy, as PyTorch's output (a user may .view() it)
+            y = y.contiguous()
     if b is not None:
         y = y + b.reshape(o, 1, 1)
     return y.reshape(y.shape[1:]) if unbatched else y

@@ -38,6 +38,7 @@ from .elementwise import (
     Sub,
     Tanh,
     Where,
+    sign_values,
 )
 from .elementwise_math import (
     Acos,
@@ -170,6 +171,7 @@ __all__ = [
     "Tanh",
     "Transpose",
     "Where",
+    "sign_values",
     "parse_einsum",
     "Acos",
     "Acosh",

@@ -270,10 +270,16 @@ class ReLU(Function):
         return (g * mask,)
 
 
+def sign_values(x: Any) -> Any:
+    """-1, 0 or 1 per element, and 0 at NaN (PyTorch's sign; NumPy's gives NaN)."""
+    s = np.sign(x)
+    return np.nan_to_num(s, copy=False, nan=0.0) if s.dtype.kind in "fc" else s
+
+
 class Abs(Function):
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(np.sign(x))
+        ctx.save_for_backward(sign_values(x))
         return np.abs(x)
 
     @staticmethod
@@ -369,9 +375,27 @@ class Where(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (cond,) = ctx.saved_tensors
-        gx = g * cond if ctx.needs_input_grad[1] else None
-        gy = g * ~cond if ctx.needs_input_grad[2] else None
+        # g where the branch was taken, else 0 (not g * cond: an inf or NaN in g from
+        # the other branch would give NaN, as in where(x > 0, x, 0).log()'s backward)
+        gx = keep_where(g, cond) if ctx.needs_input_grad[1] else None
+        gy = keep_where(g, ~cond) if ctx.needs_input_grad[2] else None
         return None, gx, gy
+
+
+class KeepWhere(Function):
+    """y = x where ``mask`` else 0, for a constant boolean mask (``Where``'s gradient)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, mask: Any) -> Any:
+        ctx.mask = mask
+        return np.where(mask, x, x.dtype.type(0))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (keep_where(g, ctx.mask),)
+
+
+keep_where = dual(lambda x, mask: np.where(mask, x, x.dtype.type(0)), KeepWhere, "mask")
 
 
 exp = dual(np.exp, Exp)

@@ -85,7 +85,7 @@ class GetItem(Function):
     def forward(ctx: Any, x: Any, idx: Any) -> Any:
         ctx.idx = idx
         ctx.in_shape = x.shape
-        ctx.basic = is_basic_index(idx)
+        ctx.basic = ctx.view = is_basic_index(idx)  # basic indexing gives a view of x
         return x[idx]
 
     @staticmethod

@@ -1,0 +1,84 @@
+"""Edge cases where NumPy's rule and PyTorch's differ, each checked against PyTorch: the
+gradient of ``where`` when the other branch's gradient is infinite, ``abs`` and ``sign`` at
+NaN, and in-place writes through a basic-index view of a value saved for backward."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("order", ["first", "second"])
+def test_where_gradient_ignores_the_branch_not_taken(order: str) -> None:
+    # where(x > 0, x, 0).log(): the log's gradient is inf where the zero branch was taken;
+    # g * cond gave inf * 0 = NaN there, PyTorch's where(cond, g, 0) gives 0
+    a = np.array([2.0, -1.0, 3.0, -0.5])
+    grads = []
+    for lib in (tg, torch):
+        x = lib.tensor(a, requires_grad=True)
+        with np.errstate(all="ignore"):
+            y = lib.where(x > 0, x, lib.zeros(4, dtype=lib.float64)).log().sum()
+            (g,) = lib.autograd.grad(y, [x], create_graph=True)
+            if order == "second":
+                (g,) = lib.autograd.grad((g * lib.tensor([1.0, 2.0, 3.0, 4.0],
+                                                         dtype=lib.float64)).sum(), [x])
+        grads.append(g.detach().numpy())
+    assert np.isfinite(grads[0]).all()
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-15)
+
+
+def test_abs_gradient_and_sign_at_nan_are_zero() -> None:
+    a = np.array([np.nan, 1.5, -2.0, 0.0])
+    out = []
+    for lib in (tg, torch):
+        x = lib.tensor(a, requires_grad=True)
+        x.abs().sum().backward()
+        out.append((x.grad.numpy(), x.detach().sign().numpy()))
+    for ours, theirs in zip(out[0], out[1]):
+        np.testing.assert_array_equal(ours, theirs)
+    assert out[0][1][0] == 0
+
+
+@pytest.mark.parametrize("index", [0, slice(0, 2), (Ellipsis, 1)], ids=["int", "slice", "ellipsis"])
+def test_in_place_write_through_a_basic_index_view_is_caught(index: object) -> None:
+    # a basic index is a view sharing the saved output's memory: PyTorch raises at backward
+    for lib in (tg, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x.exp()
+        with lib.no_grad():
+            y[index].mul_(2)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation|in-place"):
+            y.sum().backward()
+
+
+def test_in_place_write_to_an_advanced_index_copy_is_not_an_error() -> None:
+    # an integer-array index copies: the saved output is untouched, as in PyTorch
+    grads = []
+    for lib in (tg, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x.exp()
+        with lib.no_grad():
+            y[lib.tensor([0, 2])].mul_(2)
+        y.sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("padding", [0, 1])
+def test_conv2d_output_is_contiguous_as_pytorchs(bias: bool, padding: int) -> None:
+    # without a bias the product's padded-width columns were cut by a view, not contiguous
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((2, 3, 7, 7)), rng.standard_normal((4, 3, 3, 3))
+    b = rng.standard_normal(4) if bias else None
+    ours = tg.functional.conv2d(tg.tensor(x), tg.tensor(w), None if b is None else tg.tensor(b),
+                                padding=padding)
+    theirs = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(w),
+                                        None if b is None else torch.tensor(b), padding=padding)
+    assert ours.is_contiguous() and theirs.is_contiguous()
+    assert ours.stride() == theirs.stride()
+    np.testing.assert_allclose(ours.view(2, -1).numpy(), theirs.view(2, -1).numpy(), rtol=1e-12)
