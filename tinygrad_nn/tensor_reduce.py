@@ -19,7 +19,6 @@ from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
-from .tensor_elementwise import select as where
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -232,7 +231,7 @@ class TensorReduce(TensorBase):
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind in "fc":
-            x = where(np.isnan(x._data), 0.0, x)
+            x = P.NanToZero.apply(x)
         return x.sum(dim, keepdim)
 
     def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,

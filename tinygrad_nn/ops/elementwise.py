@@ -273,7 +273,9 @@ class ReLU(Function):
 def sign_values(x: Any) -> Any:
     """-1, 0 or 1 per element, and 0 at NaN (PyTorch's sign; NumPy's gives NaN)."""
     s = np.sign(x)
-    return np.nan_to_num(s, copy=False, nan=0.0) if s.dtype.kind in "fc" else s
+    if s.dtype.kind in "fc" and np.isnan(s).any():
+        return np.nan_to_num(s, nan=0.0)
+    return s
 
 
 class Abs(Function):
@@ -396,6 +398,21 @@ class KeepWhere(Function):
 
 
 keep_where = dual(lambda x, mask: np.where(mask, x, x.dtype.type(0)), KeepWhere, "mask")
+
+
+class NanToZero(Function):
+    """y = x with NaN entries 0; gx = g * (x is not NaN), PyTorch's ``nansum`` rule (so a
+    NaN or inf in g gives NaN at the NaN entries, where ``where``'s gradient gives 0)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        keep = ~np.isnan(x)
+        ctx.keep = keep.astype(x.dtype)
+        return np.where(keep, x, x.dtype.type(0))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g * ctx.keep,)
 
 
 exp = dual(np.exp, Exp)
