@@ -20,7 +20,7 @@ from ._shapes import normalize_one_axis, shape_arg
 from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor import Device, Size, Tensor
-from .tensor_elementwise import select
+from .tensor_elementwise import _cast, _operand, select
 from .tensor_movement import ShapeError
 
 
@@ -41,8 +41,14 @@ def _with_tensor(xs: list[Any]) -> list[Any]:
 
 
 def where(cond: Any, x: Any, y: Any) -> Tensor:
-    """cond ? x : y elementwise (cond is a boolean array or Tensor, no gradient)."""
-    x, y = _with_tensor([x, y])
+    """cond ? x : y elementwise (cond a boolean Tensor or array, no gradient); x and y are
+    promoted to PyTorch's result dtype (an int tensor and a float give the default float)."""
+    c = data_of(cond)
+    if isinstance(cond, TensorBase) and c.dtype != np.bool_:
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {c.dtype}")
+    rt = result_type(_operand(x), _operand(y))
+    x, y = _with_tensor([_cast(x, rt), _cast(y, rt)])
     return select(cond, x, y)
 
 

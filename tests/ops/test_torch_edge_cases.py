@@ -82,3 +82,24 @@ def test_conv2d_output_is_contiguous_as_pytorchs(bias: bool, padding: int) -> No
     assert ours.is_contiguous() and theirs.is_contiguous()
     assert ours.stride() == theirs.stride()
     np.testing.assert_allclose(ours.view(2, -1).numpy(), theirs.view(2, -1).numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("x", "y"), [([1, 2], 1.5), ([1, 2], [1.5, 2.5]), ([1.0, 2.0], 0),
+                                      (2, [1, 2]), ([True, False], 3)],
+                         ids=["int-float", "int-floatT", "float-int", "number-int", "bool-int"])
+def test_where_promotes_as_pytorch(x: object, y: object) -> None:
+    def make(lib: object, v: object) -> object:
+        return lib.tensor(v) if isinstance(v, list) else v  # type: ignore[attr-defined]
+
+    cond = [True, False]
+    ours = tg.where(tg.tensor(cond), make(tg, x), make(tg, y))
+    theirs = torch.where(torch.tensor(cond), make(torch, x), make(torch, y))
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_where_refuses_a_non_boolean_condition_tensor_as_pytorch() -> None:
+    with pytest.raises(RuntimeError, match="boolean"):
+        torch.where(torch.tensor([1, 0]), torch.tensor([1.0, 2.0]), 0.0)
+    with pytest.raises(RuntimeError, match="expected condition to be a boolean tensor.*int64"):
+        tg.where(tg.tensor([1, 0]), tg.tensor([1.0, 2.0]), 0.0)
