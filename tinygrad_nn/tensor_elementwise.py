@@ -238,6 +238,11 @@ class TensorElementwise(TensorBase):
         """min(max(x, lo), hi); either bound may be None (Tensor bounds get gradients too)."""
         if lo is None and hi is None:
             raise ValueError("clip: at least one of lo and hi must be given")
+        if self._data.dtype.kind not in "fc" or isinstance(lo, TensorBase) \
+                or isinstance(hi, TensorBase):  # PyTorch's result dtype of x and the bounds
+            rt = result_type(*[_operand(v) for v in (self, lo, hi) if v is not None])
+            if rt != self._data.dtype:
+                return _cast(self, rt).clip(lo, hi)  # type: ignore[no-any-return]
         if any(isinstance(b, TensorBase) and b.requires_grad for b in (lo, hi)):
             # differentiable bounds: the composite routes the gradient to whichever side wins
             x: Any = self if lo is None else select(self._data < data_of(lo), lo, self)

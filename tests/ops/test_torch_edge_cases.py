@@ -103,3 +103,16 @@ def test_where_refuses_a_non_boolean_condition_tensor_as_pytorch() -> None:
         torch.where(torch.tensor([1, 0]), torch.tensor([1.0, 2.0]), 0.0)
     with pytest.raises(RuntimeError, match="expected condition to be a boolean tensor.*int64"):
         tg.where(tg.tensor([1, 0]), tg.tensor([1.0, 2.0]), 0.0)
+
+
+@pytest.mark.parametrize(("data", "lo", "hi"), [([1, 5], 0.5, 2.5), ([1, 5], None, 2),
+                                                ([1, 5], 0, None), ([1.0, 5.0], 0.5, 2.5)],
+                         ids=["int-float", "int-int", "int-lo", "float-float"])
+def test_clamp_promotes_to_pytorchs_result_dtype(data: list, lo: object, hi: object) -> None:
+    ours, theirs = tg.tensor(data).clamp(lo, hi), torch.tensor(data).clamp(lo, hi)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    # Tensor bounds take part in the promotion too
+    ours = tg.tensor([1.0, 5.0]).clamp(tg.tensor([0.5, 0.5], dtype=tg.float64))
+    theirs = torch.tensor([1.0, 5.0]).clamp(torch.tensor([0.5, 0.5], dtype=torch.float64))
+    assert ours.dtype == tg.float64 and theirs.dtype == torch.float64
