@@ -43,7 +43,7 @@ import numpy as np
 
 from . import _anomaly
 from ._saved import FREED, OUT, OUT_ONLY, RELEASED, check_versions, record_sources
-from ._shapes import unbroadcast
+from ._shapes import ShapeError, unbroadcast
 from .engine import LazyGrad, Node
 from .grad_mode import _mode
 from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
@@ -274,7 +274,7 @@ class Function(Node):
             if "broadcast" not in str(e) or len(shapes) < 2:
                 raise
             given = " and ".join(str(tuple(s)) for s in shapes)
-            raise ValueError(
+            raise ShapeError(
                 f"{cls.__name__.lower()}: shapes {given} cannot be broadcast together"
             ) from None
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results

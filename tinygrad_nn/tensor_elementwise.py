@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from . import ops as P
+from ._shapes import ShapeError
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
 
@@ -137,16 +138,16 @@ class TensorElementwise(TensorBase):
         b = mat2 if isinstance(mat2, TensorBase) else self._new(mat2)
         sa, sb, sc = a._data.shape, b._data.shape, self._data.shape
         if len(sa) != 2 or len(sb) != 2:
-            raise ValueError(f"addmm: expected 2-D mat1 (n, k) and mat2 (k, m), got shapes "
+            raise ShapeError(f"addmm: expected 2-D mat1 (n, k) and mat2 (k, m), got shapes "
                              f"{sa} and {sb}")
         if sa[1] != sb[0]:
-            raise ValueError(f"addmm: shapes {sa} and {sb} do not multiply (inner "
+            raise ShapeError(f"addmm: shapes {sa} and {sb} do not multiply (inner "
                              f"dimensions {sa[1]} and {sb[0]} differ)")
         same_dtype("addmm", a, b)
         out = (sa[0], sb[1])
         if sc != out and (len(sc) > 2 or any(s not in (1, o) for s, o in
                                              zip(sc[::-1], out[::-1]))):
-            raise ValueError(f"addmm: input of shape {sc} does not broadcast to the "
+            raise ShapeError(f"addmm: input of shape {sc} does not broadcast to the "
                              f"product's shape {out}")
         return P.AddMM.apply(self, a, b, beta=beta, alpha=alpha)
 

@@ -10,17 +10,12 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import ops as P
-from ._shapes import broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
+from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
 from .dtypes import as_dtype
 from .function import TensorBase, data_of
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-
-class ShapeError(RuntimeError, ValueError):
-    """A shape that does not fit the op (expand, repeat, split, cat ...): PyTorch raises
-    RuntimeError; it is also the ValueError this project raised before."""
 
 
 class RangeError(RuntimeError, IndexError):

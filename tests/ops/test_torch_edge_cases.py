@@ -116,3 +116,16 @@ def test_clamp_promotes_to_pytorchs_result_dtype(data: list, lo: object, hi: obj
     ours = tg.tensor([1.0, 5.0]).clamp(tg.tensor([0.5, 0.5], dtype=tg.float64))
     theirs = torch.tensor([1.0, 5.0]).clamp(torch.tensor([0.5, 0.5], dtype=torch.float64))
     assert ours.dtype == tg.float64 and theirs.dtype == torch.float64
+
+
+@pytest.mark.parametrize("call", [lambda L: L.ones(2, 3) @ L.ones(2, 3),
+                                  lambda L: L.ones(2, 3) + L.ones(4, 5),
+                                  lambda L: L.ones(2, 3).addmm(L.ones(2, 3), L.ones(2, 3))],
+                         ids=["matmul", "broadcast", "addmm"])
+def test_shape_errors_are_runtime_errors_as_pytorchs(call: object) -> None:
+    # PyTorch raises RuntimeError; ours is also the ValueError this project raised before
+    for lib in (torch, tg):
+        with pytest.raises(RuntimeError):
+            call(lib)  # type: ignore[operator]
+    with pytest.raises(ValueError, match="shapes"):
+        call(tg)  # type: ignore[operator]

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._shapes import ShapeError
 from ..engine import LazyGrad
 from ..function import Function, TensorBase
 
@@ -33,14 +34,14 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, w: Any) -> Any:
         if x.ndim == 0 or w.ndim == 0:
-            raise ValueError(
+            raise ShapeError(
                 f"matmul: both operands need at least 1 dimension, "
                 f"got shapes {x.shape} and {w.shape}"
             )
         k1 = x.shape[-1]
         k2 = w.shape[-2] if w.ndim > 1 else w.shape[0]
         if k1 != k2:
-            raise ValueError(
+            raise ShapeError(
                 f"matmul: shapes {x.shape} and {w.shape} do not multiply "
                 f"(inner dimensions {k1} and {k2} differ)"
             )
@@ -48,7 +49,7 @@ class MatMul(Function):
         try:
             return matmul2d(x, w)
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"matmul: shapes {x.shape} and {w.shape} do not multiply (their batch axes "
                 f"{x.shape[:-2]} and {w.shape[:-2]} do not broadcast)"
             ) from None
