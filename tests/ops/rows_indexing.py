@@ -251,9 +251,12 @@ def _norm(draw: Draw, form: Any) -> Any:
 def _matrix_norm(draw: Draw, form: Any) -> Any:
     n, m = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     o = draw(st.sampled_from(["fro", 1, -1, float("inf"), -float("inf")]))
-    # distinct magnitudes: the column / row sums, and their max and min, have no ties
+    # distinct magnitudes, and no two column (row) sums within 0.01: the max and min of
+    # the sums have no ties (distinct entries alone allow them: [[1, 4], [4, 1]])
     x = distinct(draw, (n, m), 0.3, 3.0) ** 2 * np.where(
         draw(tst.arrays(shape=(n, m), dtype=np.bool_)), -1, 1)
+    for sums in (np.abs(x).sum(0), np.abs(x).sum(1)):
+        assume(np.all(np.diff(np.sort(sums)) > 1e-2))
     keep = draw(st.booleans())
     return (lambda x: form(x, o, keep)), [x]
 
