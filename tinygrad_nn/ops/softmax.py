@@ -71,9 +71,10 @@ class LogSoftmax(Function):
         d, e = _shifted_exp("log_softmax", x, axis)
         s = e.sum(axis=axis, keepdims=True)
         with np.errstate(divide="ignore", invalid="ignore"):  # a row of -inf: NaN
-            e /= s  # the softmax, kept for backward (for speed: no exp there)
+            if ctx.needs_input_grad[0]:  # (not under no_grad: nothing to keep)
+                e /= s  # the softmax, kept for backward (for speed: no exp there)
+                ctx.save_for_backward(d, e, recompute=_PROBS)
             d -= np.log(s, out=s)
-        ctx.save_for_backward(d, e, recompute=_PROBS)
         return d
 
     @staticmethod
