@@ -9,10 +9,10 @@ import numpy as np
 Axis = int | tuple[int, ...] | list[int] | None
 
 
-
 class ShapeError(RuntimeError, ValueError):
     """A shape that does not fit the op (matmul, broadcasting, expand, repeat, split, cat
     ...): PyTorch raises RuntimeError; it is also the ValueError this project raised before."""
+
 
 def normalize_axis(axis: Axis, ndim: int, op: str = "reduction") -> tuple[int, ...]:
     """Axis argument -> sorted tuple of non-negative axes; ``None`` means every axis."""

@@ -63,7 +63,7 @@ _new = object.__new__
 # per-node bookkeeping set by ``apply`` (not an op's own options; the drawing skips these)
 NODE_FIELDS = frozenset(
     {"seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype", "hooks",
-     "retained"}
+     "retained", "view"}
 )
 
 

@@ -11,13 +11,13 @@ primitives (``ops/softmax.py``), for speed and PyTorch's graph.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
-from .dtypes import get_default_dtype, result_type
+from .dtypes import result_type
 from .function import TensorBase
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ class TensorReduce(TensorBase):
         def gather(self, dim: int, index: Any) -> Tensor: ...
         def clone(self) -> Tensor: ...
         def astype(self, dtype: Any) -> Tensor: ...
+        def _floating(self) -> Tensor: ...
         def __truediv__(self, y: Any) -> Tensor: ...
         def __getitem__(self, idx: Any) -> Any: ...
         def expand(self, *shape: Any) -> Tensor: ...
@@ -338,13 +339,13 @@ class TensorReduce(TensorBase):
         maximum (no overflow); integers and bools give the default float, as in PyTorch."""
         axis, keepdims = _axes(dim, keepdim, axis, keepdims)
         axes = normalize_axis(axis, self.ndim, "logsumexp")
-        x = self if self._data.dtype.kind in "fc" else cast(Any, self).to(get_default_dtype())
+        x = self._floating()  # integers and bools: the default float
         return P.LogSumExp.apply(x, axes=axes, keepdims=keepdims)
 
     def softmax(self, axis: int = -1, dtype: Any = None, *, dim: int | None = None) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``, computed from x - max (no overflow); ``dtype``
         casts x first. One node (PyTorch's ``SoftmaxBackward0``)."""
-        x = self if dtype is None else cast(Any, self).to(dtype)
+        x = self if dtype is None else self.astype(dtype)
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "softmax")
         return P.Softmax.apply(x, axis=axis)
 
@@ -353,6 +354,6 @@ class TensorReduce(TensorBase):
         """x - log(sum(exp(x))) along ``dim``, computed as (x - m) - log(sum(exp(x - m))), m
         the maximum (exact for rows of huge equal logits); ``dtype`` casts x first. One node
         (PyTorch's ``LogSoftmaxBackward0``)."""
-        x = self if dtype is None else cast(Any, self).to(dtype)
+        x = self if dtype is None else self.astype(dtype)
         axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "log_softmax")
         return P.LogSoftmax.apply(x, axis=axis)

@@ -384,20 +384,24 @@ class Where(Function):
         return None, gx, gy
 
 
+def _keep_where(x: Any, mask: Any) -> Any:
+    return np.where(mask, x, x.dtype.type(0))
+
+
 class KeepWhere(Function):
     """y = x where ``mask`` else 0, for a constant boolean mask (``Where``'s gradient)."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, mask: Any) -> Any:
         ctx.mask = mask
-        return np.where(mask, x, x.dtype.type(0))
+        return _keep_where(x, mask)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         return (keep_where(g, ctx.mask),)
 
 
-keep_where = dual(lambda x, mask: np.where(mask, x, x.dtype.type(0)), KeepWhere, "mask")
+keep_where = dual(_keep_where, KeepWhere, "mask")
 
 
 class NanToZero(Function):
@@ -408,7 +412,7 @@ class NanToZero(Function):
     def forward(ctx: Any, x: Any) -> Any:
         keep = ~np.isnan(x)
         ctx.keep = keep.astype(x.dtype)
-        return np.where(keep, x, x.dtype.type(0))
+        return _keep_where(x, keep)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:

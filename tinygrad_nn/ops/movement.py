@@ -308,13 +308,13 @@ class StridedView(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, view: Any) -> Any:
-        ctx.view, ctx.in_shape = view, x.shape
+        ctx.view_fn, ctx.in_shape = view, x.shape
         return view(x)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         n = int(np.prod(ctx.in_shape))
-        pos = ctx.view(np.arange(n).reshape(ctx.in_shape)).reshape(-1)
+        pos = ctx.view_fn(np.arange(n).reshape(ctx.in_shape)).reshape(-1)
         return (scatter_add(g.reshape(-1), (pos,), (n,)).reshape(ctx.in_shape),)
 
 
