@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from .nn.parameter import Parameter
 from .tensor import Tensor
 
 MAX_DEPTH = 64  # nesting levels; bounds the recursive walks (and catches self-containing dicts)
@@ -23,8 +25,11 @@ _ALLOWED_DTYPES = frozenset(
     np.dtype(c).str
     for c in ("?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16")
 )
-_GROUP_KINDS = ("dict", "list", "tuple", "none", "leaf")
-_LEAF_KINDS = ("ndarray", "npscalar", "int", "bigint", "float", "bool", "str")
+_GROUP_KINDS = ("dict", "odict", "list", "tuple", "none", "leaf")  # odict: an OrderedDict
+# a Tensor's kind records its class and requires_grad, which torch.load restores too
+_TENSOR_KINDS = {"tensor": (False, False), "tensor_grad": (False, True),
+                 "parameter": (True, True), "parameter_nograd": (True, False)}
+_LEAF_KINDS = ("ndarray", "npscalar", "int", "bigint", "float", "bool", "str", *_TENSOR_KINDS)
 _INT_KEY = re.compile(r"%i(-?[0-9]+)")
 _ESCAPED = re.compile(r"%(25|2F|00|2E)")
 
@@ -103,7 +108,7 @@ def _classify(obj: Any, where: str) -> tuple[str, Any]:
                 raise TypeError(f"save: dict key {key!r} at {where} has type "
                                 f"{type(key).__name__}; keys must be str or int")
             children.append((name, value, f"{where}[{key!r}]"))
-        return "dict", children
+        return "odict" if isinstance(obj, OrderedDict) else "dict", children
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
         return kind, [(str(i), v, f"{where}[{i}]") for i, v in enumerate(obj)]
@@ -121,8 +126,10 @@ def _classify(obj: Any, where: str) -> tuple[str, Any]:
         return "npscalar", _leaf_array(np.asarray(obj), where)
     if isinstance(obj, np.ndarray):
         return "ndarray", _leaf_array(obj, where)
-    if isinstance(obj, Tensor):  # a Tensor: store its array
-        return "ndarray", _leaf_array(obj.numpy(), where)
+    if isinstance(obj, Tensor):  # its array, and what it was (a Parameter, requires_grad)
+        param = isinstance(obj, Parameter)
+        kind = next(k for k, v in _TENSOR_KINDS.items() if v == (param, obj.requires_grad))
+        return kind, _leaf_array(obj._data, where)
     raise TypeError(f"save: cannot store {type(obj).__module__}.{type(obj).__qualname__} at "
                     f"{where}; expected dict, list, tuple, None, str, int, float, bool, a NumPy "
                     "array or scalar, or a Tensor")
@@ -152,7 +159,8 @@ def _write(group: Any, kind: str, children: list, depth: int, h: Any, name: str 
 class _Reader:
     """State of one load: how to report a problem, the file size, the digest, objects seen."""
 
-    def __init__(self, fail: Callable[[str], Exception], file_size: int) -> None:
+    def __init__(self, fail: Callable[[str], Exception], file_size: int,
+                 map_tensor: Callable[[Any, str], Any] | None = None) -> None:
         import h5py
 
         self.h5py = h5py
@@ -160,6 +168,7 @@ class _Reader:
         self.file_size = file_size
         self.hash = hashlib.sha256()
         self.seen: set[tuple[int, int]] = set()
+        self.map_tensor = map_tensor  # load's map_location as a callable: (tensor, 'cpu')
 
     def attr(self, obj: Any, name: str, where: str, text: bool = True) -> Any:
         """A short byte-string attribute as ``str`` (or an integer one as ``int``)."""
@@ -209,8 +218,9 @@ class _Reader:
         def child(n: str) -> Any:
             return self.read(group[n], n, f"{where.rstrip('/')}/{n}", depth + 1)
 
-        if kind == "dict":
-            return {_unescape_key(n): child(n) for n in names}
+        if kind in ("dict", "odict"):
+            entries = {_unescape_key(n): child(n) for n in names}
+            return OrderedDict(entries) if kind == "odict" else entries
         if (kind == "leaf" and names != ["value"]) or (kind == "none" and names):
             raise self.fail(f"{where} has members {names}, which a '{kind}' node cannot have")
         if kind == "leaf":
@@ -254,6 +264,13 @@ class _Reader:
         arr = arr.astype(arr.dtype.newbyteorder("="), copy=False)
         if kind == "ndarray":
             return arr
+        if kind in _TENSOR_KINDS:
+            param, grad = _TENSOR_KINDS[kind]
+            t = Parameter(arr, grad) if param else Tensor(arr, requires_grad=grad)
+            if self.map_tensor is not None:
+                mapped = self.map_tensor(t, "cpu")
+                t = t if mapped is None else mapped
+            return t
         if kind == "npscalar":
             return arr[()]
         if kind in ("str", "bigint"):

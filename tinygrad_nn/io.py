@@ -17,13 +17,15 @@ import os
 import secrets
 import stat
 from functools import partial
-from typing import Any
+from io import BytesIO
+from typing import IO, Any
 
 import numpy as np
 
 from ._h5tree import _GROUP_KINDS, _classify, _Reader, _write
 from ._h5tree import MAX_DEPTH as MAX_DEPTH  # re-exported: save's documented nesting limit
 from ._version import __version__
+from .tensor import Device
 
 __all__ = [
     "CheckpointError",
@@ -35,7 +37,7 @@ __all__ = [
 ]
 
 FORMAT_NAME = "tinygrad_nn.checkpoint"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: Tensors keep their class and requires_grad (1: stored as arrays)
 
 _SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
@@ -89,31 +91,38 @@ def _check_regular_file(path: str) -> int:
 # -------------------------------------------------------------------------------------- save
 
 
-def save(obj: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``obj`` (nested dicts/lists of arrays, numbers, str, None) to the HDF5 file ``path``.
+def save(obj: Any, f: str | os.PathLike[str] | IO[bytes], pickle_module: Any = None,
+         pickle_protocol: int = 2, _use_new_zipfile_serialization: bool = True,
+         _disable_byteorder_record: bool = False) -> None:
+    """Write ``obj`` (nested dicts/lists of Tensors, arrays, numbers, str, None) to the HDF5
+    file ``f``: PyTorch's ``torch.save``, with HDF5 in place of pickle.
 
     Parameters
     ----------
     obj : dict, list, tuple, None, str, int, float, bool, np.ndarray, np.generic or Tensor
         Typically ``{"model": model.state_dict(), "optim": opt.state_dict(), "epoch": 3}``.
-        Dict keys are ``str`` or ``int``; a Tensor is stored as its ``.data`` array.
-    path : str or os.PathLike
-        The target file. It is replaced atomically: the data go to a temporary file in the
-        same folder, which is flushed, fsynced and then renamed over ``path``, so a crash
-        leaves either the old or the new checkpoint, never a mix.
+        Dict keys are ``str`` or ``int``. A Tensor is stored with its dtype and
+        ``requires_grad``, a ``Parameter`` as one, and loads back as such.
+    f : str, os.PathLike, or a binary file object (``open(p, "wb")``, ``io.BytesIO()``)
+        A path is replaced atomically: the data go to a temporary file in the same folder,
+        which is flushed, fsynced and then renamed over it, so a crash leaves either the old
+        or the new checkpoint, never a mix. A file object gets the whole file in one
+        ``write`` at its current position (the caller owns it; nothing is renamed).
+    pickle_module, pickle_protocol, _use_new_zipfile_serialization, _disable_byteorder_record
+        PyTorch's options for its pickle-based format, accepted so PyTorch programs run;
+        nothing is ever pickled, so they change nothing.
 
     Raises
     ------
     TypeError
         An unsupported value or key type; the message names its key path and type. A Module
-        itself (rather than ``model.state_dict()``) is refused with a message saying so.
+        itself (rather than ``model.state_dict()``) is refused with a message saying so. An
+        ``f`` that is neither a path nor a writable binary file object.
     ValueError
         A string that is not valid UTF-8, or nesting deeper than ``MAX_DEPTH`` levels.
     OSError
         The folder does not exist or cannot be written (the old file is then untouched).
     """
-    import h5py
-
     if callable(getattr(obj, "state_dict", None)):  # a Module, optimizer or scheduler
         what = "module" if hasattr(obj, "parameters") else "object"
         raise TypeError(
@@ -121,7 +130,18 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
             "model.state_dict() instead (checkpoints hold arrays and numbers, never code "
             "or pickled objects)"
         )
-    target = os.fspath(path)
+    if not isinstance(f, (str, bytes, os.PathLike)):
+        if not callable(getattr(f, "write", None)):
+            raise TypeError(f"save: expected a file path or a binary file object opened for "
+                            f"writing as f, got {type(f).__name__}")
+        buffer = BytesIO()
+        _write_checkpoint(obj, buffer)
+        f.write(buffer.getvalue())
+        flush = getattr(f, "flush", None)
+        if callable(flush):
+            flush()
+        return
+    target = os.fsdecode(f)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"save: cannot write '{target}': folder '{folder}' does not exist")
@@ -129,19 +149,7 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
         raise IsADirectoryError(f"save: '{target}' is a directory, expected a file path")
     tmp = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(6)}.tmp")
     try:
-        # libver >= v110: superblock and object headers carry checksums, so damaged metadata
-        # is reported by HDF5 instead of being misread.
-        with h5py.File(tmp, "w-", libver=("v110", "latest"), track_order=True) as f:
-            h = hashlib.sha256()
-            kind, payload = _classify(obj, "obj")
-            if kind not in _GROUP_KINDS:  # the root is a group: wrap a lone leaf
-                kind, payload = "leaf", [("value", obj, "obj")]
-            _write(f, kind, payload, 0, h)
-            f.attrs["tinygrad_nn_format"] = np.bytes_(FORMAT_NAME)
-            f.attrs["format_version"] = np.int64(FORMAT_VERSION)
-            f.attrs["library_version"] = np.bytes_(__version__)
-            f.attrs["digest"] = np.bytes_(h.hexdigest())
-            f.flush()
+        _write_checkpoint(obj, tmp)
         fd = os.open(tmp, os.O_RDWR)
         try:
             os.fsync(fd)
@@ -155,6 +163,27 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
             os.remove(tmp)
         raise
     _fsync_dir(folder)
+
+
+def _write_checkpoint(obj: Any, dest: str | BytesIO) -> None:
+    """The whole checkpoint of ``obj`` into a new file (a path that must not exist) or a
+    buffer: the tree, then the root's format attributes and digest."""
+    import h5py
+
+    # libver >= v110: superblock and object headers carry checksums, so damaged metadata
+    # is reported by HDF5 instead of being misread.
+    with h5py.File(dest, "w-" if isinstance(dest, str) else "w", libver=("v110", "latest"),
+                   track_order=True) as h5:
+        h = hashlib.sha256()
+        kind, payload = _classify(obj, "obj")
+        if kind not in _GROUP_KINDS:  # the root is a group: wrap a lone leaf
+            kind, payload = "leaf", [("value", obj, "obj")]
+        _write(h5, kind, payload, 0, h)
+        h5.attrs["tinygrad_nn_format"] = np.bytes_(FORMAT_NAME)
+        h5.attrs["format_version"] = np.int64(FORMAT_VERSION)
+        h5.attrs["library_version"] = np.bytes_(__version__)
+        h5.attrs["digest"] = np.bytes_(h.hexdigest())
+        h5.flush()
 
 
 def _fsync_dir(folder: str) -> None:
@@ -172,16 +201,27 @@ def _fsync_dir(folder: str) -> None:
 
 
 
-def load(path: str | os.PathLike[str]) -> Any:
-    """Read the object written by ``save``: same keys, values and order; arrays as NumPy.
+def load(f: str | os.PathLike[str] | IO[bytes], map_location: Any = None,
+         pickle_module: Any = None, *, weights_only: bool | None = None, mmap: bool | None = None,
+         **pickle_load_args: Any) -> Any:
+    """Read the object written by ``save``: PyTorch's ``torch.load``, from HDF5, pickle-free.
 
-    Tuples come back as tuples, NumPy scalars as NumPy scalars and Tensors as ``np.ndarray``.
+    The same keys, values and order come back: Tensors as Tensors (a ``Parameter`` as one,
+    ``requires_grad`` as saved), NumPy arrays and scalars as NumPy, tuples as tuples.
     Only numeric datasets are read: nothing is unpickled or executed, whatever the file holds.
 
     Parameters
     ----------
-    path : str or os.PathLike
-        A file written by ``tinygrad_nn.save``.
+    f : str, os.PathLike, or a binary file object (``open(p, "rb")``, ``io.BytesIO``)
+        A file written by ``tinygrad_nn.save``; a file object is read from its position.
+    map_location : None, ``'cpu'``, a ``device``, a dict of device names, or a callable
+        As in ``torch.load``. Every tensor loads on the CPU, the only device, so a mapping
+        to ``'cpu'`` changes nothing and one to another device raises ``RuntimeError``; a
+        callable is called as ``fn(tensor, 'cpu')`` per Tensor, and what it returns (unless
+        None) replaces it.
+    pickle_module, weights_only, mmap, **pickle_load_args
+        PyTorch's options for its pickle-based format, accepted so PyTorch programs run:
+        loading never unpickles (it is always "weights only") and reads into memory.
 
     Returns
     -------
@@ -195,31 +235,66 @@ def load(path: str | os.PathLike[str]) -> Any:
         a ``FileNotFoundError``), a directory, empty, not HDF5, not written
         by ``save``, from a newer format version, truncated or corrupted (the content
         checksum does not match). ``.path`` and the message name the file.
+    TypeError
+        ``f`` is neither a path nor a binary file object, or ``map_location`` is of a
+        type ``torch.load`` does not take.
     """
-    target = os.fspath(path)
-    size = _check_regular_file(target)
-    try:
-        with open(target, "rb") as fh:
-            head = fh.read(len(_SIGNATURE))
-    except OSError as exc:
-        raise CheckpointError(target, f"cannot be read ({exc.strerror or exc})") from None
+    mapper = _location_mapper(map_location)
+    source: str | BytesIO
+    if isinstance(f, (str, bytes, os.PathLike)):
+        target = source = os.fsdecode(f)
+        size = _check_regular_file(target)
+        try:
+            with open(target, "rb") as fh:
+                head = fh.read(len(_SIGNATURE))
+        except OSError as exc:
+            raise CheckpointError(target, f"cannot be read ({exc.strerror or exc})") from None
+    else:
+        if not callable(getattr(f, "read", None)):
+            raise TypeError(f"load: expected a file path or a binary file object as f, got "
+                            f"{type(f).__name__}")
+        target = str(getattr(f, "name", f"<{type(f).__name__}>"))
+        data = f.read()
+        if not isinstance(data, bytes):
+            raise TypeError(f"load: the file object gave {type(data).__name__}, expected bytes "
+                            "(open the file in binary mode, 'rb')")
+        size, head, source = len(data), data[:len(_SIGNATURE)], BytesIO(data)
+        if size == 0:
+            raise CheckpointError(target, "the file is empty (0 bytes)")
     if head != _SIGNATURE:
         raise CheckpointError(target, "not an HDF5 file (no HDF5 signature at byte 0)")
     import h5py
 
     try:
-        f = h5py.File(target, "r")
+        h5 = h5py.File(source, "r")
     except Exception as exc:
         raise CheckpointError(target, f"cannot be opened as HDF5, the file is truncated or "
                                       f"corrupted ({exc})") from exc
     try:
-        with f:
-            return _load_open(_Reader(partial(CheckpointError, target), size), f)
+        with h5:
+            return _load_open(_Reader(partial(CheckpointError, target), size, mapper), h5)
     except CheckpointError:
         raise
     except Exception as exc:  # any failure to parse untrusted bytes means a damaged file
         raise CheckpointError(target, f"the file is corrupted ({type(exc).__name__}: {exc})"
                               ) from exc
+
+
+def _location_mapper(map_location: Any) -> Any:
+    """``torch.load``'s map_location checked: None, or the callable to apply per Tensor."""
+    if map_location is None:
+        return None
+    if isinstance(map_location, dict):
+        for device in map_location.values():
+            Device(device)  # raises for any device but the CPU
+        return None
+    if isinstance(map_location, (str, Device)) or hasattr(map_location, "type"):
+        Device(map_location)
+        return None
+    if callable(map_location):
+        return map_location
+    raise TypeError(f"load: map_location must be None, a device, a str, a dict or a callable, "
+                    f"got {type(map_location).__name__}")
 
 
 def _load_open(reader: _Reader, f: Any) -> Any:

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from tinygrad_nn import Tensor
+
 
 def assert_same(a: Any, b: Any, where: str = "obj") -> None:
     """Strict deep equality: same types, dict key order, dtypes, shapes and values."""
@@ -19,6 +21,9 @@ def assert_same(a: Any, b: Any, where: str = "obj") -> None:
         assert len(a) == len(b), where
         for i, (x, y) in enumerate(zip(a, b)):
             assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(a, Tensor):
+        assert a.requires_grad == b.requires_grad, f"{where}: requires_grad {a.requires_grad}"
+        assert_same(a.numpy(), b.numpy(), where)
     elif isinstance(a, (np.ndarray, np.generic)):
         assert a.dtype == b.dtype and a.shape == b.shape, f"{where}: {a.dtype}{a.shape}"
         np.testing.assert_array_equal(a, b, err_msg=where)

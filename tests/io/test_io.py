@@ -79,10 +79,16 @@ def test_top_level_values_and_empty_containers(tmp_path: Path, obj: Any) -> None
     assert_same(load(tmp_path / "a.h5"), obj)
 
 
-def test_tensor_is_stored_as_its_array(tmp_path: Path) -> None:
-    w = np.arange(6.0).reshape(2, 3)
-    save({"w": tinygrad_nn.tensor(w)}, tmp_path / "a.h5")
-    assert_same(load(tmp_path / "a.h5"), {"w": w})
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_tensor_loads_as_a_tensor(tmp_path: Path, requires_grad: bool) -> None:
+    """torch.load gives back a Tensor with its dtype and requires_grad, a Parameter as one."""
+    w = tinygrad_nn.tensor(np.arange(6.0).reshape(2, 3), requires_grad=requires_grad)
+    p = tinygrad_nn.nn.Parameter(np.ones(2, np.float32), requires_grad=requires_grad)
+    save({"w": w, "p": p, "a": w.detach().numpy()}, tmp_path / "a.h5")
+    back = load(tmp_path / "a.h5")
+    assert_same(back, {"w": w, "p": p, "a": w.detach().numpy()})
+    assert type(back["p"]) is tinygrad_nn.nn.Parameter and type(back["w"]) is tinygrad_nn.Tensor
+    assert back["w"].is_leaf and back["w"].grad_fn is None
 
 
 def test_real_model_and_optimizer_state_dicts(tmp_path: Path) -> None:
