@@ -10,6 +10,32 @@ import numpy as np
 from .optimizer import Optimizer, ParamsT
 
 
+def check_betas(opt: Optimizer, group: dict[str, Any]) -> None:
+    """``betas`` must be a pair in [0, 1); stored as a tuple of floats."""
+    betas = group["betas"]
+    name = type(opt).__name__
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
+    group["betas"] = (float(betas[0]), float(betas[1]))
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"{name}: betas[{i}] must be in [0, 1), got {beta}")
+
+
+def moments(g: np.ndarray, state: dict[str, Any], beta1: float, beta2: float) -> np.ndarray:
+    """m ← m + (1 − β₁)(g − m) (PyTorch's lerp), v ← β₂v + (1 − β₂)g², in place; returns
+    the scratch array it used, free for the caller's next temporary (one allocation less)."""
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    t = g - m
+    t *= 1 - beta1
+    m += t
+    v *= beta2
+    np.multiply(g, g, out=t)
+    t *= 1 - beta2
+    v += t
+    return t
+
+
 class Adam(Optimizer):
     """Adam: m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − lr·m̂ / (√v̂ + ε).
 
@@ -70,14 +96,7 @@ class Adam(Optimizer):
 
     def _check_hyper(self, group: dict[str, Any]) -> None:
         super()._check_hyper(group)
-        betas = group["betas"]
-        name = type(self).__name__
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
-        group["betas"] = (float(betas[0]), float(betas[1]))
-        for i, beta in enumerate(betas):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name}: betas[{i}] must be in [0, 1), got {beta}")
+        check_betas(self, group)
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
         state = {"step": 0, "exp_avg": np.zeros_like(g), "exp_avg_sq": np.zeros_like(g)}
@@ -87,14 +106,8 @@ class Adam(Optimizer):
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         beta1, beta2 = group["betas"]
+        t = moments(g, state, beta1, beta2)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        t = g - m
-        t *= 1 - beta1
-        m += t  # lerp towards g, PyTorch's form of β₁m + (1−β₁)g
-        v *= beta2
-        np.multiply(g, g, out=t)
-        t *= 1 - beta2
-        v += t
         step = state["step"]
         step_size = group["lr"] / (1 - beta1**step)
         if group["amsgrad"]:

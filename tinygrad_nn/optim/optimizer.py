@@ -58,7 +58,7 @@ class Optimizer:
     """
 
     #: Keys of a state dict whose values are counters, not arrays shaped like the param.
-    _scalar_state = ("step",)
+    _scalar_state: tuple[str, ...] = ("step",)
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         name = type(self).__name__
