@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _threads, _torch_functions, functional
-from ._random import get_rng, get_rng_state, manual_seed, set_rng_state
+from ._random import get_rng, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._threads import get_num_threads, set_num_threads
 from ._torch_functions import (
     BoolTensor,
@@ -57,7 +57,7 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .dtypes import get_default_dtype, set_default_dtype
+from .dtypes import can_cast, finfo, get_default_dtype, iinfo, promote_types, set_default_dtype
 from .function import Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -95,6 +95,7 @@ from .tensor_functions import (
     vstack,
     where,
 )
+from .tensor_random import bernoulli, multinomial, normal, poisson
 from .tensor_scatter import bucketize, searchsorted
 
 # torch.exp(x) ... (one table: _torch_functions.METHOD_FORMS) and the dtype names
@@ -112,7 +113,7 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg",
-                "cuda", "accelerator", "backends"):
+                "cuda", "accelerator", "backends", "random"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)
@@ -202,4 +203,7 @@ __all__ = [
     "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes",
     "broadcast_tensors", "cartesian_prod", "column_stack", "dstack", "hstack", "meshgrid",
     "row_stack", "tril_indices", "triu_indices", "vstack",
+    # random sampling and seeds, dtype limits and promotion
+    "bernoulli", "multinomial", "normal", "poisson", "initial_seed", "seed", "finfo", "iinfo",
+    "can_cast", "promote_types",
 ]

@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
-_rng = np.random.default_rng()
+# a fresh process starts from a non-deterministic seed, which ``initial_seed()`` reports
+_seed = [int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))]
+_rng = np.random.Generator(np.random.PCG64(_seed[0]))
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -17,7 +19,20 @@ def manual_seed(seed: int) -> np.random.Generator:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
     _rng.bit_generator.state = np.random.PCG64(int(seed)).state
+    _seed[0] = int(seed)
     return _rng
+
+
+def initial_seed() -> int:
+    """The seed the generator was last seeded with (``manual_seed`` or ``seed``)."""
+    return _seed[0]
+
+
+def seed() -> int:
+    """Reseed the generator from the operating system's entropy; returns the new seed."""
+    new = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    manual_seed(new)
+    return new
 
 
 def get_rng() -> np.random.Generator:

@@ -156,3 +156,56 @@ __all__ = [
     "get_default_dtype", "half", "int32", "int64", "is_dtype_name", "long", "result_type",
     "set_default_dtype", "uint8",
 ]
+
+
+class finfo:
+    """Machine limits of a floating dtype (``torch.finfo``): ``bits``, ``eps``, ``max``,
+    ``min``, ``tiny`` (= ``smallest_normal``), ``resolution``; the default dtype when
+    none is given."""
+
+    def __init__(self, dtype: Any = None) -> None:
+        dt = get_default_dtype() if dtype is None else as_dtype(dtype)
+        if dt.kind not in "fc":
+            raise TypeError("torch.finfo() requires a floating point input type. Use "
+                            "torch.iinfo to handle 'torch.finfo'")
+        info = np.finfo(dt)  # (a complex dtype: its real part's, as in PyTorch)
+        self.dtype = str(info.dtype)
+        self.bits = int(info.bits)
+        self.eps, self.max, self.min = float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -int(info.precision)  # (a Python float, as in PyTorch)
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype (``torch.iinfo``): ``bits``, ``max``, ``min``."""
+
+    def __init__(self, dtype: Any) -> None:
+        dt = as_dtype(dtype)
+        if dt.kind == "b":
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if dt.kind not in "iu":
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo "
+                            "to handle 'torch.iinfo'")
+        info = np.iinfo(dt)
+        self.dtype, self.bits = str(dt), int(info.bits)
+        self.max, self.min = int(info.max), int(info.min)
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
+
+
+def promote_types(type1: Any, type2: Any) -> np.dtype:
+    """The dtype both promote to (``torch.promote_types``): the higher category wins."""
+    return _promote(as_dtype(type1), as_dtype(type2))
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """Whether PyTorch's casting rules allow ``from_`` -> ``to`` in an in-place op: never
+    to a lower category (float to int, int to bool, complex to float)."""
+    a, b = as_dtype(from_), as_dtype(to)
+    return _CATEGORY[a.kind] <= _CATEGORY[b.kind]

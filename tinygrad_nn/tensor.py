@@ -24,6 +24,7 @@ from .tensor_layout import TensorLayout
 from .tensor_linalg import TensorLinalg
 from .tensor_math import TensorMath
 from .tensor_movement import TensorMovement
+from .tensor_random import TensorRandom
 from .tensor_reduce import TensorReduce
 from .tensor_scatter import TensorScatter
 from .tensor_select import TensorSelect
@@ -119,6 +120,7 @@ class Tensor(
     TensorIndexingOps,
     TensorScatter,
     TensorInPlace,
+    TensorRandom,
     TensorLinalg,
     TensorAutograd,
 ):
@@ -252,6 +254,56 @@ class Tensor(
         """Bytes per element."""
         return int(self._data.itemsize)
 
+    # -- where and how the data lives (one CPU device, plain strided memory) ----------
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return int(self._data.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of all elements (numel * itemsize)."""
+        return int(self._data.size * self._data.itemsize)
+
+    is_cpu = True
+    is_cuda = is_mps = is_xpu = is_meta = is_sparse = is_quantized = is_nested = False
+
+    def get_device(self) -> int:
+        """-1: the CPU (PyTorch's number for it)."""
+        return -1
+
+    def is_signed(self) -> bool:
+        """False for unsigned integer and bool dtypes."""
+        return self._data.dtype.kind not in "ub"
+
+    def is_same_size(self, other: Tensor) -> bool:
+        return self.shape == other.shape
+
+    def is_nonzero(self) -> bool:
+        """The truth value of a one-element tensor (an error for any other size)."""
+        if self._data.size == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+        if self._data.size > 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def is_inference(self) -> bool:
+        return False
+
+    def is_pinned(self) -> bool:
+        return False
+
+    def is_shared(self) -> bool:
+        return False
+
+    def pin_memory(self) -> Tensor:
+        """The same tensor: pinned memory only matters for copies to a GPU."""
+        return self
+
+    def share_memory_(self) -> Tensor:
+        """The same tensor: worker processes receive copies (``DataLoader``)."""
+        return self
+
     def __format__(self, spec: str) -> str:
         # PyTorch formats a 0-d tensor as its number; anything else only without a spec
         if self._data.ndim == 0:
@@ -306,7 +358,7 @@ class Tensor(
         if self.dtype != get_default_dtype() and self.dtype.kind == "f" or self.dtype.kind != "f":
             extra += f", dtype={self.dtype}"
         if self._ctx is not None:
-            extra += f", grad_fn=<{type(self._ctx).__name__}>"
+            extra += f", grad_fn=<{self._ctx.name()}>"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         if self._name:

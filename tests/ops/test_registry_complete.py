@@ -53,6 +53,18 @@ NOT_DIFFERENTIABLE = {
     "Tensor.zero_", "Tensor.fill_", "Tensor.normal_", "Tensor.uniform_",
     "Tensor.__setitem__",  # refused inside a recorded graph (use where / masked_fill)
     "Tensor.draw",  # graph drawing
+    # random draws: recorded with a zero gradient, as PyTorch records them (tensor_random.py)
+    "Tensor.bernoulli", "Tensor.bernoulli_", "Tensor.cauchy_", "Tensor.exponential_",
+    "Tensor.geometric_", "Tensor.log_normal_", "Tensor.multinomial", "Tensor.random_",
+    "tinygrad_nn.bernoulli", "tinygrad_nn.multinomial", "tinygrad_nn.normal",
+    "tinygrad_nn.poisson", "tinygrad_nn.seed", "tinygrad_nn.initial_seed",
+    # where and how the data lives; dtype rules
+    "Tensor.get_device", "Tensor.is_cpu", "Tensor.is_cuda", "Tensor.is_inference",
+    "Tensor.is_meta", "Tensor.is_mps", "Tensor.is_nested", "Tensor.is_nonzero",
+    "Tensor.is_pinned", "Tensor.is_quantized", "Tensor.is_same_size", "Tensor.is_shared",
+    "Tensor.is_signed", "Tensor.is_sparse", "Tensor.is_xpu", "Tensor.itemsize", "Tensor.nbytes",
+    "Tensor.pin_memory", "Tensor.share_memory_", "tinygrad_nn.can_cast",
+    "tinygrad_nn.promote_types",
     "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
     # creation functions: leaves, not ops
     "tinygrad_nn.arange", "tinygrad_nn.empty", "tinygrad_nn.eye", "tinygrad_nn.full",

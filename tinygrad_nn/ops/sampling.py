@@ -1,0 +1,49 @@
+"""Random draws whose parameters may require grad: ``bernoulli(p)``, ``normal(mean, std)``,
+``poisson(rate)``. As in PyTorch, the draw is recorded as a node (``BernoulliBackward0`` ...)
+whose gradient is zero for every input: sampling is not reparameterised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+
+
+class _Draw(Function):
+    """A draw from a distribution with array parameters; zero gradient for each of them."""
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return tuple(np.zeros(shape, dtype=ctx.out_dtype) if need else None
+                     for shape, need in zip(ctx.in_shapes, ctx.needs_input_grad))
+
+
+class Bernoulli(_Draw):
+    """y ~ Bernoulli(p), elementwise: 1 with probability p, else 0 (p's dtype)."""
+
+    @staticmethod
+    def forward(ctx: Any, p: Any, rng: Any = None) -> Any:
+        return (rng.random(p.shape) < p).astype(p.dtype)
+
+
+class Normal(_Draw):
+    """y ~ N(mean, std²), elementwise over the broadcast of mean and std."""
+
+    @staticmethod
+    def forward(ctx: Any, mean: Any, std: Any, rng: Any = None) -> Any:
+        shape = np.broadcast_shapes(np.shape(mean), np.shape(std))
+        dtype = np.result_type(mean, std)
+        return (mean + std * rng.standard_normal(shape)).astype(dtype, copy=False)
+
+
+class Poisson(_Draw):
+    """y ~ Poisson(rate), elementwise, as floats of rate's dtype."""
+
+    @staticmethod
+    def forward(ctx: Any, rate: Any, rng: Any = None) -> Any:
+        return rng.poisson(rate).astype(rate.dtype)
+
+
+__all__ = ["Bernoulli", "Normal", "Poisson"]

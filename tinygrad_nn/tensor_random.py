@@ -1,0 +1,205 @@
+"""Random sampling with PyTorch's names: ``multinomial``, ``bernoulli``, ``normal``,
+``poisson`` (functions and methods) and the in-place fills ``random_``, ``bernoulli_``,
+``exponential_``, ``geometric_``, ``log_normal_``, ``cauchy_``.
+
+Every draw comes from the library's generator (``manual_seed``), or from a ``Generator``
+passed as ``generator=``. The streams are not PyTorch's: the same seed gives other numbers,
+the same distributions. Draws whose parameters require grad are recorded with a zero
+gradient, as PyTorch records them (``ops/sampling.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+
+from ._random import get_rng
+from .function import TensorBase
+from .ops.sampling import Bernoulli, Normal, Poisson
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+
+def _rng(generator: Any) -> np.random.Generator:
+    """The generator to draw from: a ``Generator``'s own, or the library's."""
+    return get_rng() if generator is None else generator._rng
+
+
+def _as_array(x: Any) -> Any:
+    return x._data if isinstance(x, TensorBase) else x
+
+
+class TensorRandom(TensorBase):
+    """The random-sampling methods of Tensor (a mixin)."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # provided by TensorInPlace
+
+        def _inplace(self, name: str, compute: Any, *others: Any) -> Any: ...
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Tensor:
+        """Category indices (int64, (num_samples,) or (rows, num_samples)) drawn with
+        probabilities proportional to this 1-D or 2-D tensor of non-negative weights."""
+        w = self._data
+        if w.ndim not in (1, 2):
+            raise RuntimeError("prob_dist must be 1 or 2 dim")
+        if w.dtype.kind != "f":
+            raise RuntimeError(f"multinomial only supports floating-point dtypes for input, "
+                               f"got: {w.dtype}")
+        if num_samples <= 0:
+            raise RuntimeError("cannot sample n_sample <= 0 samples")
+        rows = w.reshape(-1, w.shape[-1]).astype(np.float64)
+        if not np.isfinite(rows).all() or (rows < 0).any():
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        total = rows.sum(axis=1, keepdims=True)
+        if (total <= 0).any():
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        if not replacement and num_samples > w.shape[-1]:
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                               "replacement")
+        rng = _rng(generator)
+        if replacement:  # inverse CDF of each row at uniform draws
+            cdf = np.cumsum(rows, axis=1)
+            # u * (the cumsum's own total) < that total, and side="right" steps over the
+            # flat stretches: a zero-weight category is never drawn
+            u = rng.random((rows.shape[0], num_samples)) * cdf[:, -1:]
+            out = np.stack([np.searchsorted(c, x, side="right") for c, x in zip(cdf, u)])
+        else:  # PyTorch's race: the num_samples largest w / E with E ~ Exp(1), in order
+            keys = rows / rng.exponential(size=rows.shape)
+            out = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+        out = out.astype(np.int64)
+        return self._new(out if w.ndim == 2 else out[0])
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Tensor:
+        """0 / 1 draws (this tensor's dtype): 1 with probability ``self`` (elementwise), or
+        with probability ``p`` when given (then this tensor gives only shape and dtype)."""
+        if p is not None:
+            return self._new(np.empty(self.shape, self.dtype)).bernoulli_(p, generator=generator)
+        _check_probabilities(self._data)
+        return Bernoulli.apply(self, rng=_rng(generator))  # type: ignore[no-any-return]
+
+    # -- in-place fills --------------------------------------------------------------
+    def _fill(self, name: str, draw: Any) -> Self:
+        values = np.asarray(draw).astype(self.dtype)
+        return self._inplace(name, lambda s: self._make(values, None))  # type: ignore[no-any-return]
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Self:
+        """Fill with 0 / 1 draws, 1 with probability ``p`` (a number or a broadcastable
+        tensor of probabilities)."""
+        prob = _as_array(p)
+        _check_probabilities(np.asarray(prob))
+        return self._fill("bernoulli_", _rng(generator).random(self.shape) < prob)
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None,
+                **kwargs: Any) -> Self:
+        """Fill with integers uniform in [from, to - 1] (``random_(to)``: [0, to - 1]; no
+        bound: [0, 2^mantissa] for floats, [0, max] for integers)."""
+        explicit_from = "from" in kwargs  # PyTorch's keyword is ``from``, a Python keyword
+        if explicit_from:
+            from_ = kwargs.pop("from")
+        if kwargs:
+            raise TypeError(f"random_() got unexpected keyword arguments {sorted(kwargs)}")
+        if to is None and from_ != 0 and not explicit_from:
+            from_, to = 0, from_  # random_(to)
+        lo = int(from_)
+        if to is not None and lo >= int(to):
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                               f"from={lo} >= to={to}")
+        if self.dtype.kind in "iu" and lo < np.iinfo(self.dtype).min:
+            raise RuntimeError(f"from is out of bounds for {self.dtype}")
+        top = _random_top(self.dtype) if to is None else int(to) - 1  # inclusive
+        kind = np.uint64 if self.dtype.kind == "u" else np.int64
+        return self._fill("random_", _rng(generator).integers(lo, top, self.shape, dtype=kind,
+                                                               endpoint=True))
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Self:
+        """Fill with draws from the exponential distribution of rate λ."""
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+        return self._fill("exponential_", _rng(generator).exponential(1 / lambd, self.shape))
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Self:
+        """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
+        return self._fill("geometric_", _rng(generator).geometric(p, self.shape))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Self:
+        """Fill with exp(N(mean, std²)) draws."""
+        if not std > 0:
+            raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
+        return self._fill("log_normal_", _rng(generator).lognormal(mean, std, self.shape))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Self:
+        """Fill with draws from the Cauchy distribution median + σ·tan(π(U − ½))."""
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+        return self._fill("cauchy_", median + sigma * _rng(generator).standard_cauchy(self.shape))
+
+
+def _random_top(dtype: np.dtype) -> int:
+    """The largest value ``random_()`` draws without bounds: 2^(mantissa bits + 1) for
+    floats (every integer up to it is exact), the largest value for integers."""
+    if dtype.kind == "f":
+        return int(2 ** (np.finfo(dtype).nmant + 1))
+    if dtype.kind == "b":
+        return 1
+    return int(np.iinfo(dtype).max)
+
+
+def _check_probabilities(p: np.ndarray) -> None:
+    if p.size and not ((p >= 0) & (p <= 1)).all():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+
+
+# ------------------------------------------------------------------ torch.<name> forms
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Any = None) -> Tensor:
+    """``input.multinomial(num_samples, replacement)``: category indices drawn by weight."""
+    return input.multinomial(num_samples, replacement, generator=generator)
+
+
+def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
+    """0 / 1 draws with probabilities ``input`` (or ``p``), in input's dtype."""
+    return input.bernoulli(p, generator=generator)
+
+
+def poisson(input: Tensor, generator: Any = None) -> Tensor:
+    """Poisson draws with rates ``input`` (non-negative), in input's dtype."""
+    if (input._data < 0).any():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return Poisson.apply(input, rng=_rng(generator))  # type: ignore[no-any-return]
+
+
+def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None,
+           dtype: Any = None, requires_grad: bool = False, **kwargs: Any) -> Tensor:
+    """N(mean, std²) draws: ``normal(mean_tensor, std)``, ``normal(mean, std_tensor)``,
+    ``normal(mean_tensor, std_tensor)`` (broadcast), or ``normal(mean, std, size)`` for
+    numbers (the default dtype)."""
+    from .creation import _check_device, tensor
+    from .dtypes import as_dtype, get_default_dtype
+
+    _check_device(kwargs.pop("device", None))
+    if kwargs:
+        raise TypeError(f"normal() got unexpected keyword arguments {sorted(kwargs)}")
+    tensors = [x for x in (mean, std) if isinstance(x, TensorBase)]
+    if not tensors:
+        if size is None:
+            raise TypeError("normal(): with a number mean and std, give the size: "
+                            "normal(mean, std, size)")
+        out_dtype = get_default_dtype() if dtype is None else as_dtype(dtype)
+        base = tensor(np.full(tuple(size), float(mean), dtype=out_dtype))
+        return Normal.apply(base, float(std), rng=_rng(generator)).requires_grad_(
+            requires_grad)  # type: ignore[no-any-return]
+    std_values = np.asarray(_as_array(std))
+    if std_values.size and (std_values < 0).any():
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std_values.min()}")
+    return Normal.apply(mean, std, rng=_rng(generator))  # type: ignore[no-any-return]
+
+
+__all__ = ["TensorRandom", "bernoulli", "multinomial", "normal", "poisson"]
