@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from ..functional import concatenate, stack
 from ..functional import dropout as _dropout
 from ..ops.recurrent import LSTMStep
 from ..tensor import Tensor
+from ._recurrent_modes import MODES, Mode, initial_states
 from .cells import (
     GATES,
     NONLINEARITIES,
@@ -30,71 +31,42 @@ from .cells import (
     RNNCell,
     as_input,
     check_config,
-    check_state,
-    gru_step,
     plus_product,
-    rnn_step,
     uniform_init,
 )
 from .module import Module
 from .parameter import new_param
-
-# One step of the Elman and GRU modes, one signature: (xg_t, h, w_hh.T, b_hh) -> h. b_hh is
-# passed only to GRU, which keeps b_hn inside r * (...) (the others see b_ih + b_hh only as
-# a sum, added once up front). LSTM layers run their own loop (``_run_lstm``).
-Step = Callable[[Tensor, Tensor, Tensor, "Tensor | None"], Tensor]
-
-
-def _tanh_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
-    return rnn_step(xt, h, w_hh_t, relu=False)
-
-
-def _relu_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
-    return rnn_step(xt, h, w_hh_t, relu=True)
-
-
-def _gru_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
-    return gru_step(xt, h, w_hh_t, b_hh)
-
-
-class _Mode(NamedTuple):
-    name: str       # the module's name, for error messages
-    step: Step | None  # None: LSTM, whose layer runs one LSTMStep node per step
-    has_cell: bool  # the state is a pair (h, c) (LSTM)
-    bias_in_step: bool  # b_hh is applied inside the step (GRU)
-
-
-_MODES = {
-    "RNN_TANH": _Mode("RNN", _tanh_step, False, False),
-    "RNN_RELU": _Mode("RNN", _relu_step, False, False),
-    "LSTM": _Mode("LSTM", None, True, False),
-    "GRU": _Mode("GRU", _gru_step, False, True),
-}
+from .recurrent_packed import recurrent_packed
+from .utils.rnn import PackedSequence
 
 
 def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers: int = 1,
               bidirectional: bool = False, batch_first: bool = False, dropout: float = 0.0,
-              training: bool = False) -> tuple[Tensor, Any]:
+              training: bool = False) -> tuple[Any, Any]:
     """Run a stacked recurrent net; x: (T, N, I) -> output (T, N, D*H), h_n (L*D, N, H).
 
     ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; ``weights`` lists, for each layer
     and direction (forward, then reverse), w_ih (G*H, I_layer), w_hh (G*H, H) and, with
     bias, b_ih and b_hh (G*H,): the order of the modules' parameters. ``hx`` is h0 or
     None (zeros); for 'LSTM' a tuple (h0, c0) or None. With ``batch_first`` x and output
-    are (N, T, ...); a 2-D x (T, I) is one unbatched sequence (h0 then (L*D, H)).
+    are (N, T, ...); a 2-D x (T, I) is one unbatched sequence (h0 then (L*D, H)). A
+    ``PackedSequence`` x (``nn.utils.rnn``) gives a PackedSequence output, each sequence
+    run over its own length.
     Returns ``(output, h_n)``, or ``(output, (h_n, c_n))`` for 'LSTM'. Dropout of
     probability ``dropout`` is applied to the outputs of every layer but the last when
     ``training``.
     """
-    if mode not in _MODES:
-        raise ValueError(f"recurrent: mode must be one of {sorted(_MODES)}, got {mode!r}")
-    spec = _MODES[mode]
+    if mode not in MODES:
+        raise ValueError(f"recurrent: mode must be one of {sorted(MODES)}, got {mode!r}")
+    spec = MODES[mode]
     name = spec.name
     dirs = 2 if bidirectional else 1
     runs = num_layers * dirs
     if len(weights) not in (2 * runs, 4 * runs):
         raise ValueError(f"{name}: expected {2 * runs} weights (no bias) or {4 * runs} for "
                          f"{num_layers} layer(s) x {dirs} direction(s), got {len(weights)}")
+    if isinstance(x, PackedSequence):  # each sequence over its own length
+        return recurrent_packed(spec, x, hx, weights, num_layers, dirs, dropout, training)
     per = len(weights) // runs
     input_size, hidden_size = weights[0].shape[1], weights[1].shape[1]
     x = as_input(name, x)
@@ -116,7 +88,7 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
         x = x.swapaxes(0, 1)
     if x.shape[0] == 0:
         raise ValueError(f"{name}: the input sequence is empty (seq_len 0)")
-    states = _initial_states(spec, hx, (num_layers * dirs, x.shape[1], hidden_size),
+    states = initial_states(spec, hx, (num_layers * dirs, x.shape[1], hidden_size),
                              unbatched)
 
     hs: list[Tensor] = []
@@ -146,43 +118,7 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     return (x, (h_n, c_n)) if spec.has_cell else (x, h_n)
 
 
-def _initial_states(spec: _Mode, hx: Any, shape: tuple[int, int, int],
-                    unbatched: bool) -> list[Tensor | None]:
-    """[h0, c0] as (L*D, N, H) Tensors (None for zeros), checked against ``shape``."""
-    name = spec.name
-    if spec.has_cell:
-        if hx is None:
-            return [None, None]
-        if isinstance(hx, Tensor) or not isinstance(hx, (tuple, list)) or len(hx) != 2:
-            got = ("a single Tensor" if isinstance(hx, Tensor)
-                   else f"{type(hx).__name__} of length {len(hx)}"
-                   if isinstance(hx, (tuple, list)) else type(hx).__name__)
-            raise ValueError(f"LSTM: expected the initial state as a tuple (h0, c0), got {got}")
-        pairs = [("h0", hx[0]), ("c0", hx[1])]
-    else:
-        if isinstance(hx, (tuple, list)):
-            raise ValueError(f"{name}: expected h0 as one Tensor, got a {type(hx).__name__} "
-                             "(only LSTM takes a tuple (h0, c0))")
-        pairs = [("h0", hx), ("c0", None)]
-    expected: tuple[int, ...]
-    if unbatched:
-        expected = (shape[0], shape[2])
-        meaning = "(num_layers * num_directions, hidden_size) for an unbatched input"
-    else:
-        expected, meaning = shape, "(num_layers * num_directions, batch, hidden_size)"
-    out: list[Tensor | None] = []
-    for what, s in pairs:
-        if s is None:
-            out.append(None)
-            continue
-        t = check_state(name, what, s, expected, meaning)
-        out.append(t.reshape(shape) if unbatched else t)
-    if spec.has_cell and (out[0] is None) != (out[1] is None):
-        raise ValueError("LSTM: pass both h0 and c0 in the tuple (h0, c0), or hx=None")
-    return out
-
-
-def _run_direction(spec: _Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
+def _run_direction(spec: Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
                    w: Sequence[Tensor], reverse: bool) -> tuple[Tensor, Tensor, Tensor | None]:
     """One layer in one direction: x (T, N, I) -> outputs (T, N, H), last h, last c."""
     w_ih, w_hh = w[0], w[1]
@@ -244,7 +180,7 @@ class _RNNBase(Module):
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
-        name = _MODES[self.mode].name
+        name = MODES[self.mode].name
         check_config(name, input_size, hidden_size, None)
         if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)) \
                 or num_layers < 1:
@@ -293,7 +229,7 @@ class _RNNBase(Module):
     def flatten_parameters(self) -> None:
         """Nothing to do (PyTorch compacts cuDNN weights here); kept so scripts run."""
 
-    def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, Any]:
+    def forward(self, x: Any, hx: Any = None) -> tuple[Any, Any]:
         """x: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
         return recurrent(self.mode, x, hx, [getattr(self, n) for n in self._flat_weights_names],
                          self.num_layers, self.bidirectional, self.batch_first, self.dropout,

@@ -1,0 +1,82 @@
+"""What differs between the recurrent modes (RNN tanh / relu, LSTM, GRU): the step, the
+state, where b_hh goes; and the initial states checked against the input. Shared by the
+padded (``recurrent.py``) and the packed (``recurrent_packed.py``) runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from ..tensor import Tensor
+from .cells import check_state, gru_step, rnn_step
+
+# One step of the Elman and GRU modes, one signature: (xg_t, h, w_hh.T, b_hh) -> h. b_hh is
+# passed only to GRU, which keeps b_hn inside r * (...) (the others see b_ih + b_hh only as
+# a sum, added once up front). LSTM layers run their own loop (``_run_lstm``).
+Step = Callable[[Tensor, Tensor, Tensor, "Tensor | None"], Tensor]
+
+
+def _tanh_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return rnn_step(xt, h, w_hh_t, relu=False)
+
+
+def _relu_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return rnn_step(xt, h, w_hh_t, relu=True)
+
+
+def _gru_step(xt: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> Tensor:
+    return gru_step(xt, h, w_hh_t, b_hh)
+
+
+class Mode(NamedTuple):
+    name: str       # the module's name, for error messages
+    step: Step | None  # None: LSTM, whose layer runs one LSTMStep node per step
+    has_cell: bool  # the state is a pair (h, c) (LSTM)
+    bias_in_step: bool  # b_hh is applied inside the step (GRU)
+
+
+MODES = {
+    "RNN_TANH": Mode("RNN", _tanh_step, False, False),
+    "RNN_RELU": Mode("RNN", _relu_step, False, False),
+    "LSTM": Mode("LSTM", None, True, False),
+    "GRU": Mode("GRU", _gru_step, False, True),
+}
+
+
+def initial_states(spec: Mode, hx: Any, shape: tuple[int, int, int],
+                    unbatched: bool) -> list[Tensor | None]:
+    """[h0, c0] as (L*D, N, H) Tensors (None for zeros), checked against ``shape``."""
+    name = spec.name
+    if spec.has_cell:
+        if hx is None:
+            return [None, None]
+        if isinstance(hx, Tensor) or not isinstance(hx, (tuple, list)) or len(hx) != 2:
+            got = ("a single Tensor" if isinstance(hx, Tensor)
+                   else f"{type(hx).__name__} of length {len(hx)}"
+                   if isinstance(hx, (tuple, list)) else type(hx).__name__)
+            raise ValueError(f"LSTM: expected the initial state as a tuple (h0, c0), got {got}")
+        pairs = [("h0", hx[0]), ("c0", hx[1])]
+    else:
+        if isinstance(hx, (tuple, list)):
+            raise ValueError(f"{name}: expected h0 as one Tensor, got a {type(hx).__name__} "
+                             "(only LSTM takes a tuple (h0, c0))")
+        pairs = [("h0", hx), ("c0", None)]
+    expected: tuple[int, ...]
+    if unbatched:
+        expected = (shape[0], shape[2])
+        meaning = "(num_layers * num_directions, hidden_size) for an unbatched input"
+    else:
+        expected, meaning = shape, "(num_layers * num_directions, batch, hidden_size)"
+    out: list[Tensor | None] = []
+    for what, s in pairs:
+        if s is None:
+            out.append(None)
+            continue
+        t = check_state(name, what, s, expected, meaning)
+        out.append(t.reshape(shape) if unbatched else t)
+    if spec.has_cell and (out[0] is None) != (out[1] is None):
+        raise ValueError("LSTM: pass both h0 and c0 in the tuple (h0, c0), or hx=None")
+    return out
+
+
+__all__ = ["MODES", "Mode", "Step", "initial_states"]
