@@ -4,11 +4,17 @@ padded (``recurrent.py``) and the packed (``recurrent_packed.py``) runs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from ..functional import concatenate, stack
+from ..functional import dropout as _dropout
 from ..tensor import Tensor
 from .cells import check_state, gru_step, rnn_step
+
+# one layer in one direction: (x, h0, c0, [w_ih, w_hh, b_ih, b_hh], reverse) -> (out, h, c)
+Direction = Callable[[Any, "Tensor | None", "Tensor | None", Sequence[Tensor], bool],
+                     "tuple[Any, Tensor, Tensor | None]"]
 
 # One step of the Elman and GRU modes, one signature: (xg_t, h, w_hh.T, b_hh) -> h. b_hh is
 # passed only to GRU, which keeps b_hn inside r * (...) (the others see b_ih + b_hh only as
@@ -79,4 +85,29 @@ def initial_states(spec: Mode, hx: Any, shape: tuple[int, int, int],
     return out
 
 
-__all__ = ["MODES", "Mode", "Step", "initial_states"]
+def run_layers(x: Any, states: list[Tensor | None], weights: Sequence[Tensor],
+               num_layers: int, dirs: int, dropout: float, training: bool,
+               direction: Direction) -> tuple[Any, Tensor, Tensor | None]:
+    """The stack: each layer runs ``direction`` forward (and reversed when ``dirs`` is 2)
+    on the previous layer's output (joined along the last axis), with dropout between
+    layers in training; returns the last output and h_n, c_n (None without a cell)."""
+    per = len(weights) // (num_layers * dirs)
+    hs: list[Tensor] = []
+    cs: list[Tensor] = []
+    for layer in range(num_layers):
+        outs = []
+        for d in range(dirs):
+            k = layer * dirs + d
+            h0, c0 = (None if s is None else s[k] for s in states)
+            out, h, c = direction(x, h0, c0, weights[k * per:(k + 1) * per], d == 1)
+            outs.append(out)
+            hs.append(h)
+            if c is not None:
+                cs.append(c)
+        x = outs[0] if dirs == 1 else concatenate(outs, axis=-1)
+        if training and dropout > 0 and layer < num_layers - 1:
+            x = _dropout(x, dropout, training=True)
+    return x, stack(hs), stack(cs) if cs else None
+
+
+__all__ = ["MODES", "Direction", "Mode", "Step", "initial_states", "run_layers"]

@@ -14,15 +14,15 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..functional import concatenate, stack
-from ..functional import dropout as _dropout
+from ..functional import stack
 from ..ops.recurrent import LSTMStep
 from ..tensor import Tensor
-from ._recurrent_modes import MODES, Mode, initial_states
+from ._recurrent_modes import MODES, Mode, initial_states, run_layers
 from .cells import (
     GATES,
     NONLINEARITIES,
@@ -67,7 +67,6 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
                          f"{num_layers} layer(s) x {dirs} direction(s), got {len(weights)}")
     if isinstance(x, PackedSequence):  # each sequence over its own length
         return recurrent_packed(spec, x, hx, weights, num_layers, dirs, dropout, training)
-    per = len(weights) // runs
     input_size, hidden_size = weights[0].shape[1], weights[1].shape[1]
     x = as_input(name, x)
     layout = "(batch, seq_len, input_size)" if batch_first else "(seq_len, batch, input_size)"
@@ -91,24 +90,8 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     states = initial_states(spec, hx, (num_layers * dirs, x.shape[1], hidden_size),
                              unbatched)
 
-    hs: list[Tensor] = []
-    cs: list[Tensor] = []
-    for layer in range(num_layers):
-        outs = []
-        for d in range(dirs):
-            k = layer * dirs + d
-            h0, c0 = (None if s is None else s[k] for s in states)
-            out, h, c = _run_direction(spec, x, h0, c0, weights[k * per:(k + 1) * per], d == 1)
-            outs.append(out)
-            hs.append(h)
-            if c is not None:
-                cs.append(c)
-        x = outs[0] if dirs == 1 else concatenate(outs, axis=-1)
-        if training and dropout > 0 and layer < num_layers - 1:
-            x = _dropout(x, dropout, training=True)
-
-    h_n = stack(hs)
-    c_n = stack(cs) if cs else None
+    x, h_n, c_n = run_layers(x, states, weights, num_layers, dirs, dropout, training,
+                             partial(_run_direction, spec))
     if unbatched:
         x = x.reshape(x.shape[0], x.shape[2])
         h_n = h_n.reshape(h_n.shape[0], hidden_size)

@@ -10,14 +10,14 @@ the reverse direction starts at each sequence's own end, as in PyTorch.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from ..functional import concatenate, stack
-from ..functional import dropout as _dropout
+from ..functional import concatenate
 from ..tensor import Tensor
-from ._recurrent_modes import Mode, initial_states
+from ._recurrent_modes import Mode, initial_states, run_layers
 from .cells import lstm_step, plus_product
 from .utils.rnn import PackedSequence
 
@@ -38,25 +38,8 @@ def recurrent_packed(spec: Mode, x: PackedSequence, hx: Any, weights: Sequence[T
         order = x.sorted_indices._data
         states = [None if s is None else s[:, order] for s in states]
     offsets = np.concatenate([[0], np.cumsum(batch_sizes)])
-    per = len(weights) // (num_layers * dirs)
-    hs: list[Tensor] = []
-    cs: list[Tensor] = []
-    for layer in range(num_layers):
-        outs = []
-        for d in range(dirs):
-            k = layer * dirs + d
-            h0, c0 = (None if s is None else s[k] for s in states)
-            out, h, c = _run_packed(spec, data, batch_sizes, offsets, h0, c0,
-                                    weights[k * per:(k + 1) * per], d == 1)
-            outs.append(out)
-            hs.append(h)
-            if c is not None:
-                cs.append(c)
-        data = outs[0] if dirs == 1 else concatenate(outs, axis=-1)
-        if training and dropout > 0 and layer < num_layers - 1:
-            data = _dropout(data, dropout, training=True)
-    h_n = stack(hs)
-    c_n = stack(cs) if cs else None
+    data, h_n, c_n = run_layers(data, states, weights, num_layers, dirs, dropout, training,
+                                partial(_run_packed, spec, batch_sizes, offsets))
     if x.unsorted_indices is not None:
         back = x.unsorted_indices._data
         h_n = h_n[:, back]
@@ -65,7 +48,7 @@ def recurrent_packed(spec: Mode, x: PackedSequence, hx: Any, weights: Sequence[T
     return (out_seq, (h_n, c_n)) if spec.has_cell else (out_seq, h_n)
 
 
-def _run_packed(spec: Mode, data: Tensor, batch_sizes: np.ndarray, offsets: np.ndarray,
+def _run_packed(spec: Mode, batch_sizes: np.ndarray, offsets: np.ndarray, data: Tensor,
                 h: Tensor | None, c: Tensor | None, w: Sequence[Tensor], reverse: bool
                 ) -> tuple[Tensor, Tensor, Tensor | None]:
     """One layer in one direction over packed rows: (packed outputs, last h, last c)."""
