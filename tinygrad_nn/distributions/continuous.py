@@ -22,8 +22,9 @@ def _noise(draw: Any, like: Tensor) -> Tensor:
     return Tensor(np.asarray(draw, dtype=like.dtype))
 
 
-class Normal(Distribution):
-    """N(loc, scale²), elementwise over the broadcast of ``loc`` and ``scale`` (> 0)."""
+class _LocScale(Distribution):
+    """A location-scale family on the reals: ``loc`` (its mean and mode) and ``scale`` > 0,
+    broadcast together."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
@@ -40,6 +41,10 @@ class Normal(Distribution):
     @property
     def mode(self) -> Tensor:
         return self.loc
+
+
+class Normal(_LocScale):
+    """N(loc, scale²), elementwise over the broadcast of ``loc`` and ``scale`` (> 0)."""
 
     @property
     def stddev(self) -> Tensor:
@@ -171,24 +176,8 @@ class Exponential(Distribution):
         return 1.0 - self.rate.log()
 
 
-class Laplace(Distribution):
+class Laplace(_LocScale):
     """Laplace(loc, scale): density exp(−|x − loc| / scale) / (2·scale)."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, (), validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def stddev(self) -> Tensor:
