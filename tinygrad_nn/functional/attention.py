@@ -35,7 +35,7 @@ def _bias_from_keep_mask(mask: Tensor, query: Tensor) -> Tensor:
     """An SDPA mask as an additive bias: bool (True = take part) -> 0 / -inf; float as given."""
     if mask.dtype == np.bool_:
         return as_tensor(np.where(mask.numpy(), 0.0, -np.inf).astype(query.dtype))
-    if mask.dtype != query.dtype:
+    if mask.dtype not in (np.float32, query.dtype):  # PyTorch: bool, float32 or query's
         raise RuntimeError(
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
             f"attn_mask.dtype: {_dtype_name(mask)} and  query.dtype: {_dtype_name(query)} "
@@ -123,6 +123,8 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
                                "(..., L, S)") from None
         scores = scores + bias
     weights = _safe_softmax(scores)
+    if dropout_p > 1.0:  # PyTorch raises RuntimeError here (F.dropout raises ValueError)
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {dropout_p}")
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p)
     return weights @ v
@@ -143,7 +145,7 @@ def _canonical_mask(mask: Tensor | None, name: str, other: Tensor | None, other_
         raise AssertionError(f"only bool and floating types of {name} are supported")
     if other is not None and mask.dtype != other.dtype:
         warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same "
-                      "type for both instead.", UserWarning, stacklevel=3)
+                      "type for both instead.", UserWarning, stacklevel=4)
     if mask.dtype == np.bool_:
         return as_tensor(np.where(mask.numpy(), -np.inf, 0.0).astype(dtype))
     return mask
