@@ -403,3 +403,31 @@ def test_mha_float32_and_dropout_in_training() -> None:
     _, w = m(x, x, x)
     assert w is not None
     np.testing.assert_allclose(w.numpy().sum(-1), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("grad", [False, True])
+def test_mha_fused_inference_path_gives_nan_for_dead_rows_like_torch(grad: bool) -> None:
+    """PyTorch's fused kernel (eval, no grad, batch-first self-attention, bool masks) gives NaN
+    where the plain need_weights=False path gives 0; elsewhere both agree."""
+    ours, theirs = pair(nn.MultiheadAttention, torch.nn.MultiheadAttention, embed_dim=4,
+                        num_heads=2, batch_first=True)
+    x = _rand(3, 5, 4)
+    pad = np.array([[False] * 5, [False] * 3 + [True] * 2, [True] * 5])
+    block = np.zeros((5, 5), dtype=bool)
+    block[2] = True
+    nans = []
+    for kw in [{"key_padding_mask": pad}, {"attn_mask": block},
+               {"attn_mask": np.where(block, -np.inf, 0.0)}]:
+        with tg.set_grad_enabled(grad):
+            xt = tg.tensor(x)
+            out, w = ours(xt, xt, xt, need_weights=False,
+                          **{k: tg.tensor(v) for k, v in kw.items()})
+        with torch.set_grad_enabled(grad):
+            tx = torch.tensor(x)
+            tout, tw = theirs(tx, tx, tx, need_weights=False,
+                              **{k: torch.tensor(v) for k, v in kw.items()})
+        assert w is None and tw is None
+        np.testing.assert_array_equal(np.isnan(out.numpy()), np.isnan(tout.detach().numpy()))
+        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
+        nans.append(bool(np.isnan(out.numpy()).any()))
+    assert nans == [not grad, not grad, False]  # float masks never take the fused kernel

@@ -285,3 +285,29 @@ def test_training_mode_applies_dropout() -> None:
     assert not np.allclose(a, b)  # two masks
     layer.eval()
     np.testing.assert_array_equal(layer(x).numpy(), layer(x).numpy())
+
+
+@pytest.mark.parametrize("grad", [False, True])
+@pytest.mark.parametrize("cfg", [{"batch_first": True}, {"batch_first": True, "nhead": 1},
+                                 {}, {"batch_first": True, "norm_first": True}],
+                         ids=["fused", "odd-heads", "seq-first", "norm_first"])
+def test_encoder_layer_fused_inference_path_like_torch(grad: bool, cfg: dict[str, Any]) -> None:
+    """PyTorch's fused encoder-layer kernel (eval, no grad, batch-first, even heads ...) gives
+    NaN for a query whose every key is masked; the plain path gives a finite row."""
+    full = _cfg(**cfg)
+    ours, theirs = _pair(nn.TransformerEncoderLayer, torch.nn.TransformerEncoderLayer, full)
+    bf = cfg.get("batch_first", False)
+    x = _rand(*_layout(5, 3, bf))
+    pad = np.array([[False] * 5, [False] * 3 + [True] * 2, [True] * 5])
+    block = np.zeros((5, 5), dtype=bool)
+    block[2] = True
+    for kw in [{"src_key_padding_mask": pad}, {"src_mask": block},
+               {"src_mask": np.where(block, -np.inf, 0.0)}]:
+        with tg.set_grad_enabled(grad):
+            out = ours(tg.tensor(x), **{k: tg.tensor(v) for k, v in kw.items()})
+        with torch.set_grad_enabled(grad):
+            tout = theirs(torch.tensor(x), **{k: torch.tensor(v) for k, v in kw.items()})
+        np.testing.assert_array_equal(np.isnan(out.numpy()), np.isnan(tout.detach().numpy()))
+        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
+        fused = not grad and full["nhead"] % 2 == 0 and bf
+        assert np.isnan(out.numpy()).any() == fused

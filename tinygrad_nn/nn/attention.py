@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from .. import functional as F
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import init
 from .linear import Linear
 from .module import Module
 from .parameter import new_param
+
+
+def _records_grad(tensors: list[Any]) -> bool:
+    """Whether a graph would be recorded through any of ``tensors``."""
+    return is_grad_enabled() and any(getattr(t, "requires_grad", False) for t in tensors)
+
+
+def _is_float(mask: Any) -> bool:
+    return mask is not None and F.as_tensor(mask).dtype.kind == "f"
 
 
 class NonDynamicallyQuantizableLinear(Linear):
@@ -82,10 +92,28 @@ class MultiheadAttention(Module):
         if self.bias_v is not None:
             init.xavier_normal_(self.bias_v)
 
+    def _fast_path(self, query: Any, key: Any, value: Any, masks: tuple[Any, Any]) -> bool:
+        """Whether PyTorch runs its fused inference kernel here (eval, no gradient, batch-first
+        self-attention with bool masks ...). Its values are the plain path's, except that a
+        query whose every key is masked gives NaN rather than 0."""
+        if any(_is_float(m) for m in masks) or not query is key is value:
+            return False
+        if F.as_tensor(query).ndim != 3 or self.training or self.num_heads % 2:
+            return False
+        if not self.batch_first or self.bias_k is not None or self.add_zero_attn:
+            return False
+        if self.in_proj_weight is None or self.in_proj_bias is None:
+            return False
+        return not _records_grad([query, self.in_proj_weight, self.in_proj_bias,
+                                  self.out_proj.weight, self.out_proj.bias])
+
     def forward(self, query: Any, key: Any, value: Any, key_padding_mask: Any = None,
                 need_weights: bool = True, attn_mask: Any = None,
                 average_attn_weights: bool = True,
                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+        # PyTorch's fused kernel normalises like the need_weights path (dead rows -> NaN)
+        fused = not need_weights and self._fast_path(query, key, value,
+                                                     (key_padding_mask, attn_mask))
         batched = F.as_tensor(query).ndim == 3
         if self.batch_first and batched:
             # keep q is k is v (self-attention) so the packed projection is used, as in PyTorch
@@ -104,8 +132,10 @@ class MultiheadAttention(Module):
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
             self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
             self.out_proj.weight, self.out_proj.bias, training=self.training,
-            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
-            average_attn_weights=average_attn_weights, is_causal=is_causal, **separate)
+            key_padding_mask=key_padding_mask, need_weights=need_weights or fused,
+            attn_mask=attn_mask, average_attn_weights=average_attn_weights, is_causal=is_causal,
+            **separate)
+        weights = None if fused else weights
         if self.batch_first and batched:
             return out.transpose(1, 0), weights
         return out, weights

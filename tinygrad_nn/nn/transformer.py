@@ -22,7 +22,7 @@ from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import init
 from .activation import GELU, ReLU
-from .attention import MultiheadAttention
+from .attention import MultiheadAttention, _records_grad
 from .containers import ModuleList
 from .dropout import Dropout
 from .linear import Linear
@@ -96,19 +96,40 @@ class TransformerEncoderLayer(Module):
             self.activation_relu_or_gelu = 0
         self.activation = activation
 
+    def _fast_path(self, src: Tensor) -> bool:
+        """Whether PyTorch runs its fused encoder-layer kernel (eval, no gradient, batch-first,
+        relu/gelu ...): the plain path's values, but NaN for a query with every key masked."""
+        attn = self.self_attn
+        if src.ndim != 3 or self.training or not attn.batch_first or attn.in_proj_bias is None:
+            return False
+        if not attn._qkv_same_embed_dim or not self.activation_relu_or_gelu:
+            return False
+        if self.norm1.eps != self.norm2.eps or attn.num_heads % 2:
+            return False
+        if any(m._forward_hooks or m._forward_pre_hooks for m in self.modules()):
+            return False
+        return not _records_grad([src, attn.in_proj_weight, attn.in_proj_bias,
+                                  attn.out_proj.weight, attn.out_proj.bias, self.norm1.weight,
+                                  self.norm1.bias, self.norm2.weight, self.norm2.bias,
+                                  self.linear1.weight, self.linear1.bias, self.linear2.weight,
+                                  self.linear2.bias])
+
     def forward(self, src: Any, src_mask: Any = None, src_key_padding_mask: Any = None,
                 is_causal: bool = False) -> Tensor:
         x = F.as_tensor(src)
         kpm = _canonical(src_key_padding_mask, "src_key_padding_mask", src_mask, "src_mask", x)
         mask = _canonical(src_mask, "src_mask", None, "", x)
+        fused = self._fast_path(x)
         if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), mask, kpm, is_causal)
+            x = x + self._sa_block(self.norm1(x), mask, kpm, is_causal, fused)
             return x + self._ff_block(self.norm2(x))
-        x = self.norm1(x + self._sa_block(x, mask, kpm, is_causal))
+        x = self.norm1(x + self._sa_block(x, mask, kpm, is_causal, fused))
         return self.norm2(x + self._ff_block(x))
 
-    def _sa_block(self, x: Tensor, mask: Any, kpm: Any, is_causal: bool) -> Tensor:
-        x = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=kpm, need_weights=False,
+    def _sa_block(self, x: Tensor, mask: Any, kpm: Any, is_causal: bool,
+                  fused: bool = False) -> Tensor:
+        # the fused kernel normalises like the need_weights path (dead rows -> NaN)
+        x = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=kpm, need_weights=fused,
                            is_causal=is_causal)[0]
         return self.dropout1(x)
 
