@@ -56,6 +56,7 @@ def assert_grads(ours: Any, theirs: Any, pairs: list[tuple[Any, Any]], **tol: An
         np.testing.assert_allclose(p.grad.numpy(), tparams[name].grad.numpy(), **(tol or TOL),
                                    err_msg=name)
     for i, (a, b) in enumerate(pairs):
-        if b.requires_grad:
+        assert (a.grad is None) == (b.grad is None), f"input {i}"
+        if b.grad is not None:
             np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), **(tol or TOL),
                                        err_msg=f"input {i}")

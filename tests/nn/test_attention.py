@@ -431,3 +431,32 @@ def test_mha_fused_inference_path_gives_nan_for_dead_rows_like_torch(grad: bool)
         np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
         nans.append(bool(np.isnan(out.numpy()).any()))
     assert nans == [not grad, not grad, False]  # float masks never take the fused kernel
+
+
+def test_multi_head_attention_forward_with_static_keys_matches_torch() -> None:
+    e, heads, length, source, batch = 4, 2, 3, 5, 2
+    arrays = [_rand(length, batch, e), _rand(source, batch, e, seed=1),
+              _rand(source, batch, e, seed=2), _rand(3 * e, e, seed=3), _rand(3 * e, seed=4),
+              _rand(e, e, seed=5), _rand(e, seed=6), _rand(batch * heads, 6, e // heads, seed=7),
+              _rand(batch * heads, 6, e // heads, seed=8)]
+    ours, theirs = inputs(torch, arrays)
+
+    def call(f: Any, t: list[Any]) -> Any:
+        return f(t[0], t[1], t[2], e, heads, t[3], t[4], None, None, False, 0.0, t[5], t[6],
+                 static_k=t[7], static_v=t[8], average_attn_weights=False)
+
+    out, w = call(F.multi_head_attention_forward, ours)
+    tout, tw = call(torch.nn.functional.multi_head_attention_forward, theirs)
+    assert_same(out, tout)
+    assert_same(w, tw)
+    backward_both(torch, out.sum() + (w * w).sum(), tout.sum() + (tw * tw).sum())
+    assert_grads(None, None, list(zip(ours, theirs)))
+
+
+def test_mha_dtype_argument() -> None:
+    m = nn.MultiheadAttention(4, 2, dtype=tg.float64, kdim=3)
+    assert {p.dtype for p in m.parameters()} == {tg.float64}
+    layer = nn.TransformerDecoderLayer(4, 2, 6, dtype=tg.float64)
+    assert {p.dtype for p in layer.parameters()} == {tg.float64}
+    out = layer(tg.randn(3, 2, 4, dtype=tg.float64), tg.randn(5, 2, 4, dtype=tg.float64))
+    assert out.dtype == tg.float64
