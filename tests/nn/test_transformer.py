@@ -258,6 +258,12 @@ def test_nested_tensor_path_zeroes_padded_positions_like_torch() -> None:
     padded = np.broadcast_to(pad[..., None], x.shape)
     norm_bias = np.broadcast_to(ours.norm.bias.numpy(), x.shape)
     np.testing.assert_array_equal(out.numpy()[padded], norm_bias[padded])  # LN of zeros
+    soft = np.where(pad, -0.5, 0.0)  # a float mask: nested tensors drop nonzero positions
+    with torch.no_grad():
+        tout = theirs(torch.tensor(x), src_key_padding_mask=torch.tensor(soft))
+    with tg.no_grad():
+        out = ours(tg.tensor(x), src_key_padding_mask=tg.tensor(soft))
+    np.testing.assert_allclose(out.numpy(), tout.numpy(), rtol=1e-9, atol=1e-11)
     # with gradients recorded, torch (and we) keep the plain path: padded rows are computed
     tout2 = theirs(torch.tensor(x), src_key_padding_mask=torch.tensor(pad))
     out2 = ours(tg.tensor(x), src_key_padding_mask=tg.tensor(pad))

@@ -268,14 +268,15 @@ class TransformerEncoder(Module):
         x = F.as_tensor(src)
         kpm = _canonical(src_key_padding_mask, "src_key_padding_mask", mask, "mask", x)
         mask = _canonical(mask, "mask", None, "", x)
-        nested = self._nested(x, kpm, mask)
+        padded = kpm.numpy() != 0 if kpm is not None and self._nested(x, kpm, mask) else None
+        if padded is not None:  # nested tensors drop every nonzero-masked position outright
+            kpm = F.as_tensor(np.where(padded, -np.inf, 0.0).astype(x.dtype))
         is_causal = _detect_is_causal_mask(
             mask, is_causal, _seq_len(x, self.layers[0].self_attn.batch_first))
         for layer in self.layers:
             x = layer(x, src_mask=mask, is_causal=is_causal, src_key_padding_mask=kpm)
-        if nested:
-            assert kpm is not None
-            x = x.masked_fill(kpm.numpy()[..., None] != 0, 0.0)
+        if padded is not None:
+            x = x.masked_fill(padded[..., None], 0.0)
         return x if self.norm is None else self.norm(x)
 
 
