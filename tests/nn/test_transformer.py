@@ -317,3 +317,25 @@ def test_encoder_layer_fused_inference_path_like_torch(grad: bool, cfg: dict[str
         np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
         fused = not grad and full["nhead"] % 2 == 0 and bf
         assert np.isnan(out.numpy()).any() == fused
+
+
+@pytest.mark.parametrize("grad", [False, True])
+def test_decoder_layer_dead_rows_like_torch(grad: bool) -> None:
+    """The decoder's self-attention takes MultiheadAttention's fused kernel in inference (NaN
+    for a fully padded target); attention over memory never does (it is not self-attention)."""
+    ours, theirs = _pair(nn.TransformerDecoderLayer, torch.nn.TransformerDecoderLayer,
+                         _cfg(batch_first=True))
+    tgt, mem = _rand(3, 4, D), _rand(3, 5, D, seed=1)
+    pad = np.array([[False] * 4, [False, True, True, True], [True] * 4])
+    mpad = np.array([[False] * 5, [True] * 5, [False] * 5])
+    nans = []
+    for kw in [{"tgt_key_padding_mask": pad}, {"memory_key_padding_mask": mpad}]:
+        with tg.set_grad_enabled(grad):
+            out = ours(tg.tensor(tgt), tg.tensor(mem), **{k: tg.tensor(v) for k, v in kw.items()})
+        with torch.set_grad_enabled(grad):
+            tout = theirs(torch.tensor(tgt), torch.tensor(mem),
+                          **{k: torch.tensor(v) for k, v in kw.items()})
+        np.testing.assert_array_equal(np.isnan(out.numpy()), np.isnan(tout.detach().numpy()))
+        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
+        nans.append(bool(np.isnan(out.numpy()).any()))
+    assert nans == [not grad, False]
