@@ -2,6 +2,7 @@
 
 from ..tensor import Tensor
 from ..tensor_functions import concatenate, einsum, maximum, minimum, stack, where
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .basic import (
     abs,
     as_tensor,
@@ -139,4 +140,5 @@ __all__ = [
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",
+    "multi_head_attention_forward", "scaled_dot_product_attention",
 ]
