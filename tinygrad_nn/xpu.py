@@ -1,0 +1,5 @@
+"""``torch.xpu``'s availability questions (Intel GPUs), answered for a CPU-only library."""
+
+from .cuda import device_count, is_available, manual_seed, manual_seed_all
+
+__all__ = ["device_count", "is_available", "manual_seed", "manual_seed_all"]
