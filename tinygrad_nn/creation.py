@@ -59,21 +59,34 @@ def tensor(
     return Tensor(_to_array(arr, dtype), requires_grad=requires_grad, name=name)
 
 
-def zeros(*shape: Any, dtype: Any = None, device: Any = None,
-    requires_grad: bool = False) -> Tensor:
-    """All zeros; ``zeros(2, 3)`` and ``zeros((2, 3))`` alike."""
-    return _new(np.zeros(shape_arg(shape), default_or(dtype)), requires_grad, device)
+def _size(fn: str, shape: tuple[Any, ...], size: Any) -> tuple[int, ...]:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))`` (PyTorch's forms)."""
+    if size is not None:
+        if shape:
+            raise TypeError(f"{fn}() got multiple values for argument 'size'")
+        shape = (size,)
+    return shape_arg(shape)
 
 
-def ones(*shape: Any, dtype: Any = None, device: Any = None,
-    requires_grad: bool = False) -> Tensor:
+def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, **ignored: Any) -> Tensor:
+    """All zeros; ``zeros(2, 3)``, ``zeros((2, 3))`` and ``zeros(size=(2, 3))`` alike.
+    (``layout``, ``pin_memory``, ``memory_format``: PyTorch's memory options, accepted.)"""
+    shape = _size("zeros", shape, size)
+    return _new(np.zeros(shape, default_or(dtype)), requires_grad, device)
+
+
+def ones(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False, **ignored: Any) -> Tensor:
     """All ones."""
-    return _new(np.ones(shape_arg(shape), default_or(dtype)), requires_grad, device)
+    shape = _size("ones", shape, size)
+    return _new(np.ones(shape, default_or(dtype)), requires_grad, device)
 
 
-def empty(*shape: Any, dtype: Any = None, device: Any = None,
-    requires_grad: bool = False) -> Tensor:
+def empty(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False, **ignored: Any) -> Tensor:
     """Uninitialised values (zeros here, so nothing depends on garbage)."""
+    shape = _size("empty", shape, size)
     return zeros(*shape, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -156,33 +169,53 @@ def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
     return _new(np.eye(n, m, dtype=default_or(dtype)), requires_grad, device)
 
 
-def rand(*shape: Any, dtype: Any = None, device: Any = None,
-    requires_grad: bool = False) -> Tensor:
+def _generator(generator: Any) -> np.random.Generator:
+    """A ``Generator``'s own stream, or the library's (``generator=None``)."""
+    return get_rng() if generator is None else generator._rng
+
+
+def rand(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False, **ignored: Any) -> Tensor:
     """Uniform draws in [0, 1) from the library generator (see manual_seed)."""
-    return _new(get_rng().random(shape_arg(shape)).astype(default_or(dtype)), requires_grad, device)
-
-
-def randn(*shape: Any, dtype: Any = None, device: Any = None,
-    requires_grad: bool = False) -> Tensor:
-    """Standard normal draws from the library generator (see manual_seed)."""
-    draw = get_rng().standard_normal(shape_arg(shape))
+    draw = _generator(generator).random(_size("rand", shape, size))
     return _new(draw.astype(default_or(dtype)), requires_grad, device)
 
 
-def randperm(n: int, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:
+def randn(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False, **ignored: Any) -> Tensor:
+    """Standard normal draws from the library generator (see manual_seed)."""
+    draw = _generator(generator).standard_normal(_size("randn", shape, size))
+    return _new(draw.astype(default_or(dtype)), requires_grad, device)
+
+
+def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False, **ignored: Any) -> Tensor:
     """A random permutation of 0 .. n-1 (int64) from the library generator."""
     dt = np.int64 if dtype is None else as_dtype(dtype)
-    return _new(get_rng().permutation(n).astype(dt), requires_grad, device)
+    return _new(_generator(generator).permutation(n).astype(dt), requires_grad, device)
 
 
-def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,
-            device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high) (``randint(high, size=...)`` means low = 0)."""
-    if high is None:
-        low, high = 0, low
+def randint(*args: Any, low: int | None = None, high: int | None = None, size: Any = None,
+            generator: Any = None, dtype: Any = None, device: Any = None,
+            requires_grad: bool = False, **ignored: Any) -> Tensor:
+    """Integers uniform in [low, high): PyTorch's forms ``randint(high, size)`` and
+    ``randint(low, high, size)``, positional or by keyword (int64 unless ``dtype``)."""
+    given = list(args)
+    if given and isinstance(given[-1], (tuple, list)) and size is None:
+        size = given.pop()
+    if len(given) == 2 and low is None and high is None:
+        low, high = given
+    elif len(given) == 1 and high is None:
+        high = given[0]
+    elif given:
+        raise TypeError(f"randint() takes (high, size) or (low, high, size), got {args!r}")
+    if high is None or size is None:
+        raise TypeError("randint() needs high and size: randint(high, size) or "
+                        "randint(low, high, size)")
+    low = 0 if low is None else low
     if high <= low:
-        raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
     dt = np.int64 if dtype is None else as_dtype(dtype)
-    return _new(get_rng().integers(low, high, shape_arg((size,))).astype(dt), requires_grad,
-                device)
+    draw = _generator(generator).integers(low, high, shape_arg((size,)))
+    return _new(draw.astype(dt), requires_grad, device)

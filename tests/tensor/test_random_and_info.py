@@ -276,3 +276,44 @@ def test_repr_names_the_node_as_pytorch_does() -> None:
     ours = repr(tg.ones(2, requires_grad=True) * 2)
     theirs = repr(torch.ones(2, requires_grad=True) * 2)
     assert ours.split("grad_fn=")[1] == theirs.split("grad_fn=")[1]
+
+
+# ------------------------------------------------ creation functions' PyTorch forms
+
+
+@pytest.mark.parametrize("call", [
+    "randint(10, (3,))", "randint(2, 10, (3,))", "randint(10, size=(2,))",
+    "randint(low=2, high=5, size=(2, 2))", "randint(high=5, size=(2,))",
+    "randint(3, (2,), dtype={lib}.float32)", "zeros(size=(2, 3))", "ones(size=(2,))",
+    "empty(size=(1, 2))", "rand(size=(2,))", "randn(size=(1, 2))", "zeros((2, 3))",
+    "ones([2, 1])", "rand(2, 3)", "randperm(4)",
+])
+def test_creation_forms_give_pytorchs_shapes_and_dtypes(call: str) -> None:
+    torch = pytest.importorskip("torch")
+    names = {"tg": tg, "torch": torch}
+    ours = eval("tg." + call.format(lib="tg"), names)
+    theirs = eval("torch." + call.format(lib="torch"), names)
+    assert ours.shape == tuple(theirs.shape)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+
+
+@pytest.mark.parametrize(("call", "error"), [
+    ("zeros(2, size=(3,))", TypeError), ("randint(10)", TypeError),
+    ("randint(5, 2, (3,))", RuntimeError),
+])
+def test_creation_errors_match_pytorch(call: str, error: type) -> None:
+    torch = pytest.importorskip("torch")
+    names = {"tg": tg, "torch": torch}
+    with pytest.raises(error):
+        eval("torch." + call, names)
+    with pytest.raises(error):
+        eval("tg." + call, names)
+
+
+def test_creation_functions_follow_a_generator() -> None:
+    for name, args in (("rand", (3,)), ("randn", (3,)), ("randperm", (5,)),
+                       ("randint", (0, 9, (4,)))):
+        fn = getattr(tg, name)
+        a = fn(*args, generator=tg.Generator().manual_seed(5)).tolist()
+        b = fn(*args, generator=tg.Generator().manual_seed(5)).tolist()
+        assert a == b, name
