@@ -1,0 +1,200 @@
+"""CTC loss: the forward-backward (alpha-beta) recursion in log space, one primitive.
+
+A primitive for speed and stability: the recursion over T steps as a composite would record
+~10 T graph nodes, and its logsumexp of all -inf entries (impossible alignments) has no finite
+gradient. Here alpha and beta are NumPy loops over time, vectorised over the batch and the
+extended label sequence l' = (blank, l1, blank, l2, ..., lL, blank) of length 2L + 1.
+
+The gradient is the true derivative of the loss with respect to ``log_probs``: minus the
+occupancy of each class at each step. PyTorch's kernel returns exp(log_probs) minus that
+(pytorch/pytorch#52241), which is the same once the log-probabilities come through
+``log_softmax`` (the documented use) and differs for unnormalised inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..function import Function, dual
+
+_NEG = -np.inf
+
+
+class Plan(NamedTuple):
+    """The targets of one call in extended-label form (constants of the op)."""
+
+    ext: np.ndarray  # (N, S') class index of each extended label (blank on padding)
+    valid: np.ndarray  # (N, S') s < 2 L_b + 1
+    skip: np.ndarray  # (N, S') s may be reached from s - 2 (a label unlike the one before)
+    in_len: np.ndarray  # (N,) T_b
+    tg_len: np.ndarray  # (N,) L_b
+    zero_infinity: bool
+
+
+def plan(targets: np.ndarray, in_len: np.ndarray, tg_len: np.ndarray, blank: int, n: int,
+         t_max: int, c: int, zero_infinity: bool) -> Plan:
+    """Check the targets and lengths as PyTorch does and lay out the extended labels;
+    targets: (N, S) padded or (sum L_b,) concatenated."""
+    if not 0 <= blank < c:
+        raise RuntimeError("blank must be in label range")
+    if in_len.shape != (n,):
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if tg_len.shape != (n,):
+        raise RuntimeError("target_lengths must be of size batch_size")
+    if np.any(in_len < 0) or np.any(in_len > t_max):
+        bad = in_len[(in_len < 0) | (in_len > t_max)][0]
+        raise RuntimeError(f"Expected input_lengths to have value at most {t_max}, but got "
+                           f"value {bad} (while checking arguments for ctc_loss_cpu)")
+    if np.any(tg_len < 0):
+        raise RuntimeError(f"ctc_loss: target_lengths must be non-negative, got {tg_len}")
+    if targets.dtype.kind not in "iu":
+        raise RuntimeError(f"ctc_loss: targets must hold integer class indices, got dtype "
+                           f"{targets.dtype}")
+    l_max = int(tg_len.max(initial=0))
+    lab = np.full((n, l_max), blank, dtype=np.int64)
+    if targets.ndim == 1:  # concatenated
+        need = int(tg_len.sum())
+        if targets.shape[0] < need:
+            raise RuntimeError(f"Expected tensor to have size at least {need} at dimension 0, "
+                               f"but got size {targets.shape[0]} for argument #2 'targets' "
+                               "(while checking arguments for ctc_loss_cpu)")
+        starts = np.concatenate([[0], np.cumsum(tg_len)[:-1]])
+        for b in range(n):
+            lab[b, :tg_len[b]] = targets[starts[b]:starts[b] + tg_len[b]]
+    else:  # padded (N, S)
+        if targets.ndim != 2 or targets.shape[0] < n:
+            raise RuntimeError(f"ctc_loss: padded targets must be (N, S) with N = {n}, got "
+                               f"{targets.shape}")
+        if targets.shape[1] < l_max:
+            raise RuntimeError(f"Expected tensor to have size at least {l_max} at dimension 1, "
+                               f"but got size {targets.shape[1]} for argument #2 'targets' "
+                               "(while checking arguments for ctc_loss_cpu)")
+        lab[:] = targets[:n, :l_max]
+    used = np.arange(l_max) < tg_len[:, None]
+    lab = np.where(used, lab, blank)
+    if np.any((lab < 0) | (lab >= c)):
+        raise IndexError(f"ctc_loss: target class out of range for {c} classes")
+    s_ext = 2 * l_max + 1
+    ext = np.full((n, s_ext), blank, dtype=np.int64)
+    ext[:, 1::2] = lab
+    valid = np.arange(s_ext) < (2 * tg_len + 1)[:, None]
+    skip = np.zeros((n, s_ext), dtype=bool)
+    skip[:, 3::2] = lab[:, 1:] != lab[:, :-1]
+    return Plan(ext, valid, skip, in_len, tg_len, zero_infinity)
+
+
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    """a moved k places along the last axis, filled with -inf (k > 0: right, k < 0: left)."""
+    out = np.full_like(a, _NEG)
+    if k > 0:
+        out[..., k:] = a[..., :-k]
+    else:
+        out[..., :k] = a[..., -k:]
+    return out
+
+
+def _lse3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    return np.logaddexp(np.logaddexp(a, b), c)
+
+
+def _extended(lp: np.ndarray, p: Plan) -> np.ndarray:
+    """log y_t(l'_s): (T, N, S'), -inf past each sample's 2 L_b + 1 labels."""
+    lpe = np.take_along_axis(lp, np.broadcast_to(p.ext, (lp.shape[0],) + p.ext.shape), 2)
+    return np.where(p.valid, lpe, _NEG)
+
+
+def _alpha(lpe: np.ndarray, p: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Forward variables alpha (T, N, S') and each sample's negative log-likelihood (N,)."""
+    t_max, n, s_ext = lpe.shape
+    alpha = np.full(lpe.shape, _NEG)
+    if t_max:
+        alpha[0, :, :2] = lpe[0, :, :2]
+    for t in range(1, t_max):
+        a = alpha[t - 1]
+        alpha[t] = lpe[t] + _lse3(a, _shift(a, 1), np.where(p.skip, _shift(a, 2), _NEG))
+    rows = np.arange(n)
+    last = np.maximum(p.in_len - 1, 0)
+    end = alpha[last, rows, 2 * p.tg_len]
+    before = np.where(p.tg_len > 0, alpha[last, rows, np.maximum(2 * p.tg_len - 1, 0)], _NEG)
+    ll = np.logaddexp(end, before)
+    ll = np.where(p.in_len == 0, np.where(p.tg_len == 0, 0.0, _NEG), ll)
+    return alpha, -ll
+
+
+def _beta(lpe: np.ndarray, p: Plan) -> np.ndarray:
+    """Backward variables beta (T, N, S'), counting y_t(l'_s) at t as alpha does."""
+    t_max, n, s_ext = lpe.shape
+    beta = np.full(lpe.shape, _NEG)
+    rows = np.arange(n)
+    last = p.in_len - 1
+    init = np.full((n, s_ext), _NEG)
+    ends = (2 * p.tg_len, np.maximum(2 * p.tg_len - 1, 0))
+    for s, ok in zip(ends, (p.tg_len >= 0, p.tg_len > 0)):
+        init[rows[ok], s[ok]] = lpe[np.maximum(last, 0), rows, s][ok]
+    skip_next = np.zeros_like(p.skip)  # s + 2 reachable from s
+    skip_next[:, :-2] = p.skip[:, 2:]
+    for t in range(t_max - 1, -1, -1):
+        if t < t_max - 1:
+            b = beta[t + 1]
+            rec = lpe[t] + _lse3(b, _shift(b, -1), np.where(skip_next, _shift(b, -2), _NEG))
+        else:
+            rec = np.full((n, s_ext), _NEG)
+        at_end, inside = np.equal(last, t)[:, None], np.greater(last, t)[:, None]
+        beta[t] = np.where(at_end, init, np.where(inside, rec, _NEG))
+    return beta
+
+
+def _grad(lp: np.ndarray, p: Plan) -> np.ndarray:
+    """d nll_b / d lp[t, b, c] = -(occupancy of class c at step t), 0 for t >= T_b: (T, N, C)."""
+    lpe = _extended(lp.astype(np.float64, copy=False), p)
+    alpha, nll = _alpha(lpe, p)
+    beta = _beta(lpe, p)
+    live = p.valid & (np.arange(lp.shape[0])[:, None, None] < p.in_len[:, None])
+    live = live & (lpe > _NEG)  # a label of probability 0 is never occupied
+    with np.errstate(invalid="ignore", over="ignore"):  # inf nll: NaN, as PyTorch
+        occ = np.exp(np.where(live, alpha + beta - lpe + nll[:, None], _NEG))
+    onehot = p.ext[:, :, None] == np.arange(lp.shape[2])
+    g = -np.einsum("tns,nsc->tnc", occ, onehot.astype(np.float64))
+    if p.zero_infinity:
+        g[:, np.isinf(nll)] = 0.0
+    return g.astype(lp.dtype, copy=False)
+
+
+class CtcGrad(Function):
+    """The CTC gradient d nll / d log_probs as a function of log_probs: what CtcLoss.backward
+    returns under create_graph. Its own derivative (the loss's second) is not implemented,
+    as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx: Any, lp: Any, p: Plan) -> Any:
+        return _grad(lp, p)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        raise RuntimeError("ctc_loss: second derivatives are not implemented (PyTorch's "
+                           "ctc_loss has none either)")
+
+
+ctc_grad = dual(_grad, CtcGrad, "p")
+
+
+class CtcLoss(Function):
+    """nll_b = -log sum over alignments pi of target b of prod_t y_t(pi_t); log_probs
+    (T, N, C) -> (N,); ``zero_infinity`` gives 0 (and a 0 gradient) for impossible ones."""
+
+    @staticmethod
+    def forward(ctx: Any, lp: Any, *, p: Plan) -> Any:
+        x = lp.astype(np.float64, copy=False)  # float32 inputs: the recursion in float64
+        _, nll = _alpha(_extended(x, p), p)
+        ctx.save_for_backward(lp)
+        ctx.p = p
+        out = np.where(np.isinf(nll), 0.0, nll) if p.zero_infinity else nll
+        return out.astype(lp.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (lp,) = ctx.saved_tensors
+        # (alpha is recomputed there: one backward formula for both paths, rule 2)
+        return (g.reshape(1, -1, 1) * ctc_grad(lp, ctx.p),)
