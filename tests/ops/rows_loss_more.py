@@ -91,7 +91,8 @@ def _cosine_embedding(draw: Draw, form: Any) -> Any:
 @case({"F.soft_margin_loss": F.soft_margin_loss})
 def _soft_margin(draw: Draw, form: Any) -> Any:
     shape, r = shape_of(draw), draw(REDUCTIONS)
-    return (lambda x, y: form(x, y, reduction=r)), [arr(draw, shape), arr(draw, shape, -1.0, 1.0)]
+    y = arr(draw, shape, -1.0, 1.0)  # a constant: PyTorch refuses a target gradient
+    return (lambda x: form(x, y, reduction=r)), [arr(draw, shape)]
 
 
 @case({"F.multilabel_soft_margin_loss": F.multilabel_soft_margin_loss})

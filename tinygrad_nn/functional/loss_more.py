@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._scope import composite
+from ..grad_mode import is_grad_enabled
 from ..ops.ctc import CtcLoss, plan
 from ..tensor import Tensor
 from ..tensor_functions import where
@@ -177,8 +178,15 @@ def soft_margin_loss(input: Any, target: Any, size_average: bool | None = None,
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_valid(reduction)
-    return _reduce((-as_tensor(target) * as_tensor(input)).softplus(), reduction,
-                   "soft_margin_loss")
+    x, y = as_tensor(input), as_tensor(target)
+    if y.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
+                           "to argument 'target'. This input cannot have requires_grad True.")
+    loss = (-y * x).softplus()
+    if loss.shape != x.shape:  # PyTorch writes the loss into an array of the input's shape
+        raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast "
+                           f"shape {list(loss.shape)}")
+    return _reduce(loss, reduction, "soft_margin_loss")
 
 
 @composite

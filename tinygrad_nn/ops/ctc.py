@@ -56,10 +56,10 @@ def plan(targets: np.ndarray, in_len: np.ndarray, tg_len: np.ndarray, blank: int
     lab = np.full((n, l_max), blank, dtype=np.int64)
     if targets.ndim == 1:  # concatenated
         need = int(tg_len.sum())
-        if targets.shape[0] < need:
-            raise RuntimeError(f"Expected tensor to have size at least {need} at dimension 0, "
-                               f"but got size {targets.shape[0]} for argument #2 'targets' "
-                               "(while checking arguments for ctc_loss_cpu)")
+        if targets.shape[0] != need:
+            raise RuntimeError(f"Expected tensor to have size {need} at dimension 0, but got "
+                               f"size {targets.shape[0]} for argument #2 'targets' (while "
+                               "checking arguments for ctc_loss_allocate_outputs)")
         starts = np.concatenate([[0], np.cumsum(tg_len)[:-1]])
         for b in range(n):
             lab[b, :tg_len[b]] = targets[starts[b]:starts[b] + tg_len[b]]
