@@ -18,6 +18,7 @@ from .._scope import composite
 from ..grad_mode import is_grad_enabled
 from ..ops.ctc import CtcLoss, plan
 from ..tensor import Tensor
+from ..tensor_base import data_of
 from ..tensor_functions import where
 from .basic import as_tensor
 from .loss import _pairwise_distance, _reduce, _triplet, legacy_reduction
@@ -30,7 +31,7 @@ _KL_MEAN_WARNING = (
 
 def _array(x: Any) -> np.ndarray:
     """The values of a Tensor or array-like, as an array (a constant: no gradient)."""
-    return x._data if isinstance(x, Tensor) else np.asarray(x)
+    return np.asarray(data_of(x))
 
 
 def _check_valid(reduction: str) -> None:

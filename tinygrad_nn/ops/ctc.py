@@ -31,6 +31,9 @@ class Plan(NamedTuple):
     in_len: np.ndarray  # (N,) T_b
     tg_len: np.ndarray  # (N,) L_b
     zero_infinity: bool
+    # the forward's (lp, log y_t(l'_s), alpha, nll), taken by the first backward: it need
+    # not redo the forward recursion
+    memo: dict[str, Any]
 
 
 def plan(targets: np.ndarray, in_len: np.ndarray, tg_len: np.ndarray, blank: int, n: int,
@@ -82,17 +85,7 @@ def plan(targets: np.ndarray, in_len: np.ndarray, tg_len: np.ndarray, blank: int
     valid = np.arange(s_ext) < (2 * tg_len + 1)[:, None]
     skip = np.zeros((n, s_ext), dtype=bool)
     skip[:, 3::2] = lab[:, 1:] != lab[:, :-1]
-    return Plan(ext, valid, skip, in_len, tg_len, zero_infinity)
-
-
-def _shift(a: np.ndarray, k: int) -> np.ndarray:
-    """a moved k places along the last axis, filled with -inf (k > 0: right, k < 0: left)."""
-    out = np.full_like(a, _NEG)
-    if k > 0:
-        out[..., k:] = a[..., :-k]
-    else:
-        out[..., :k] = a[..., -k:]
-    return out
+    return Plan(ext, valid, skip, in_len, tg_len, zero_infinity, {})
 
 
 def _lse3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
@@ -108,12 +101,15 @@ def _extended(lp: np.ndarray, p: Plan) -> np.ndarray:
 def _alpha(lpe: np.ndarray, p: Plan) -> tuple[np.ndarray, np.ndarray]:
     """Forward variables alpha (T, N, S') and each sample's negative log-likelihood (N,)."""
     t_max, n, s_ext = lpe.shape
-    alpha = np.full(lpe.shape, _NEG)
+    # two -inf columns in front, so alpha(s - 1) and alpha(s - 2) are views, not copies
+    alpha = np.full((t_max, n, s_ext + 2), _NEG)
+    skip = np.where(p.skip, 0.0, _NEG)
     if t_max:
-        alpha[0, :, :2] = lpe[0, :, :2]
+        alpha[0, :, 2:4] = lpe[0, :, :2]
     for t in range(1, t_max):
         a = alpha[t - 1]
-        alpha[t] = lpe[t] + _lse3(a, _shift(a, 1), np.where(p.skip, _shift(a, 2), _NEG))
+        np.add(lpe[t], _lse3(a[:, 2:], a[:, 1:-1], a[:, :-2] + skip), out=alpha[t, :, 2:])
+    alpha = alpha[:, :, 2:]
     rows = np.arange(n)
     last = np.maximum(p.in_len - 1, 0)
     end = alpha[last, rows, 2 * p.tg_len]
@@ -126,30 +122,35 @@ def _alpha(lpe: np.ndarray, p: Plan) -> tuple[np.ndarray, np.ndarray]:
 def _beta(lpe: np.ndarray, p: Plan) -> np.ndarray:
     """Backward variables beta (T, N, S'), counting y_t(l'_s) at t as alpha does."""
     t_max, n, s_ext = lpe.shape
-    beta = np.full(lpe.shape, _NEG)
     rows = np.arange(n)
     last = p.in_len - 1
     init = np.full((n, s_ext), _NEG)
     ends = (2 * p.tg_len, np.maximum(2 * p.tg_len - 1, 0))
     for s, ok in zip(ends, (p.tg_len >= 0, p.tg_len > 0)):
         init[rows[ok], s[ok]] = lpe[np.maximum(last, 0), rows, s][ok]
-    skip_next = np.zeros_like(p.skip)  # s + 2 reachable from s
-    skip_next[:, :-2] = p.skip[:, 2:]
+    skip_next = np.full((n, s_ext), _NEG)  # 0 where s + 2 is reachable from s
+    skip_next[:, :-2] = np.where(p.skip[:, 2:], 0.0, _NEG)
+    none = np.full((n, s_ext), _NEG)
+    # two -inf columns at the end, so beta(s + 1) and beta(s + 2) are views
+    beta = np.full((t_max, n, s_ext + 2), _NEG)
     for t in range(t_max - 1, -1, -1):
+        rec = none
         if t < t_max - 1:
             b = beta[t + 1]
-            rec = lpe[t] + _lse3(b, _shift(b, -1), np.where(skip_next, _shift(b, -2), _NEG))
-        else:
-            rec = np.full((n, s_ext), _NEG)
+            rec = lpe[t] + _lse3(b[:, :-2], b[:, 1:-1], b[:, 2:] + skip_next)
         at_end, inside = np.equal(last, t)[:, None], np.greater(last, t)[:, None]
-        beta[t] = np.where(at_end, init, np.where(inside, rec, _NEG))
-    return beta
+        beta[t, :, :-2] = np.where(at_end, init, np.where(inside, rec, _NEG))
+    return beta[:, :, :-2]
 
 
 def _grad(lp: np.ndarray, p: Plan) -> np.ndarray:
     """d nll_b / d lp[t, b, c] = -(occupancy of class c at step t), 0 for t >= T_b: (T, N, C)."""
-    lpe = _extended(lp.astype(np.float64, copy=False), p)
-    alpha, nll = _alpha(lpe, p)
+    memo = p.memo.pop("forward", None)
+    if memo is not None and memo[0] is lp:
+        _, lpe, alpha, nll = memo
+    else:
+        lpe = _extended(lp.astype(np.float64, copy=False), p)
+        alpha, nll = _alpha(lpe, p)
     beta = _beta(lpe, p)
     live = p.valid & (np.arange(lp.shape[0])[:, None, None] < p.in_len[:, None])
     live = live & (lpe > _NEG)  # a label of probability 0 is never occupied
@@ -186,8 +187,10 @@ class CtcLoss(Function):
 
     @staticmethod
     def forward(ctx: Any, lp: Any, *, p: Plan) -> Any:
-        x = lp.astype(np.float64, copy=False)  # float32 inputs: the recursion in float64
-        _, nll = _alpha(_extended(x, p), p)
+        # float32 inputs: the recursion in float64
+        lpe = _extended(lp.astype(np.float64, copy=False), p)
+        alpha, nll = _alpha(lpe, p)
+        p.memo["forward"] = (lp, lpe, alpha, nll)
         ctx.save_for_backward(lp)
         ctx.p = p
         out = np.where(np.isinf(nll), 0.0, nll) if p.zero_infinity else nll
@@ -196,5 +199,4 @@ class CtcLoss(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (lp,) = ctx.saved_tensors
-        # (alpha is recomputed there: one backward formula for both paths, rule 2)
         return (g.reshape(1, -1, 1) * ctc_grad(lp, ctx.p),)
