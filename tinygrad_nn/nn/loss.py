@@ -1,4 +1,4 @@
-"""Loss modules (see tinygrad_nn.functional.loss for the formulas)."""
+"""Loss modules (formulas in tinygrad_nn.functional.loss and functional.loss_more)."""
 
 from __future__ import annotations
 
