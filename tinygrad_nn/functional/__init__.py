@@ -51,6 +51,20 @@ from .loss import (
     smooth_l1_loss,
     triplet_margin_loss,
 )
+from .loss_more import (
+    cosine_embedding_loss,
+    ctc_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    kl_div,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 from .norm import batch_norm, layer_norm
 from .pad import pad
 from .sampling import interpolate
@@ -141,4 +155,8 @@ __all__ = [
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",
     "multi_head_attention_forward", "scaled_dot_product_attention",
+    "cosine_embedding_loss", "ctc_loss", "gaussian_nll_loss", "hinge_embedding_loss", "kl_div",
+    "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss",
+    "multilabel_soft_margin_loss", "poisson_nll_loss", "soft_margin_loss",
+    "triplet_margin_with_distance_loss",
 ]

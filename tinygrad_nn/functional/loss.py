@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -304,16 +305,26 @@ def triplet_margin_loss(
     reduce: bool | None = None,
     reduction: str = "mean",
 ) -> Tensor:
-    """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance over the last axis."""
+    """max(d(a, p) - d(a, n) + margin, 0) with d the p-norm distance ||u - v + eps||_p over
+    the last axis; a, p, n: same number of dims, broadcast."""
     reduction = legacy_reduction(size_average, reduce, reduction)
-    a, pos, neg = as_tensor(anchor), as_tensor(positive), as_tensor(negative)
-    if not (a.shape == pos.shape == neg.shape):
-        raise ValueError(
-            f"triplet_margin_loss: anchor {a.shape}, positive {pos.shape} and negative "
-            f"{neg.shape} must have one shape"
-        )
-    d_ap = _pairwise_distance(a, pos, p, eps)
-    d_an = _pairwise_distance(a, neg, p, eps)
+    _check_reduction(reduction, "triplet_margin_loss")
+    return _triplet(as_tensor(anchor), as_tensor(positive), as_tensor(negative),
+                    lambda u, v: _pairwise_distance(u, v, p, eps), margin, swap, reduction)
+
+
+def _triplet(a: Tensor, pos: Tensor, neg: Tensor, distance: Callable[[Any, Any], Any],
+             margin: float, swap: bool, reduction: str) -> Tensor:
+    """max(0, margin + d(a, pos) - d(a, neg)), d(a, neg) replaced by d(pos, neg) where
+    smaller when ``swap``; PyTorch's checks (a positive margin, one number of dims)."""
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    if not a.ndim == pos.ndim == neg.ndim:
+        raise RuntimeError(
+            "The anchor, positive, and negative tensors are expected to have the same number "
+            f"of dimensions, but got: anchor {a.ndim}D, positive {pos.ndim}D, and negative "
+            f"{neg.ndim}D inputs")
+    d_pos, d_neg = distance(a, pos), distance(a, neg)
     if swap:
-        d_an = d_an.minimum(_pairwise_distance(pos, neg, p, eps))
-    return _reduce((d_ap - d_an + margin).relu(), reduction, "triplet_margin_loss")
+        d_neg = d_neg.minimum(distance(pos, neg))
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction, "triplet_margin_loss")
