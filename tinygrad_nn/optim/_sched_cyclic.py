@@ -21,40 +21,42 @@ from ._sched_base import (
 from .optimizer import Optimizer
 
 
-def _init_momentum_cycle(
-    scheduler: CyclicLR | OneCycleLR,
-    base_momentum: Any,
-    max_momentum: Any,
-    last_epoch: int,
-) -> tuple[list[float], list[float]]:
-    """Check the optimiser has a momentum (or β₁) to cycle, set ``use_beta1``, and on a
-    fresh start put ``max_momentum`` in every group with both bounds; returns them."""
-    optimizer = scheduler.optimizer
-    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-        raise ValueError(
-            f"{type(scheduler).__name__}: optimizer must support momentum or beta1 with "
-            f"`cycle_momentum` option enabled; {type(optimizer).__name__} has neither "
-            "(pass cycle_momentum=False)"
-        )
-    scheduler.use_beta1 = "betas" in optimizer.defaults
-    base = _format_param("base_momentum", optimizer, base_momentum)
-    top = _format_param("max_momentum", optimizer, max_momentum)
-    if last_epoch == -1:
-        for m_top, m_base, group in zip(top, base, optimizer.param_groups):
-            _set_momentum(group, m_top, scheduler.use_beta1)
-            group["max_momentum"] = m_top
-            group["base_momentum"] = m_base
-    return base, top
+class _MomentumCycler(LRScheduler):
+    """Shared by CyclicLR and OneCycleLR: the optimiser's momentum, or Adam's β₁, moves
+    inversely to the rate, between ``base_momentum`` and ``max_momentum``."""
+
+    use_beta1: bool  # set when cycle_momentum: cycle betas[0] rather than momentum
+
+    def _init_momentum_cycle(
+        self, base_momentum: Any, max_momentum: Any, last_epoch: int
+    ) -> tuple[list[float], list[float]]:
+        """Check the optimiser has a momentum (or β₁) to cycle, set ``use_beta1``, and on a
+        fresh start put ``max_momentum`` in every group with both bounds; returns them."""
+        optimizer = self.optimizer
+        if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+            raise ValueError(
+                f"{type(self).__name__}: optimizer must support momentum or beta1 with "
+                f"`cycle_momentum` option enabled; {type(optimizer).__name__} has neither "
+                "(pass cycle_momentum=False)"
+            )
+        self.use_beta1 = "betas" in optimizer.defaults
+        base = _format_param("base_momentum", optimizer, base_momentum)
+        top = _format_param("max_momentum", optimizer, max_momentum)
+        if last_epoch == -1:
+            for m_top, m_base, group in zip(top, base, optimizer.param_groups):
+                self._set_momentum(group, m_top)
+                group["max_momentum"] = m_top
+                group["base_momentum"] = m_base
+        return base, top
+
+    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
 
 
-def _set_momentum(group: dict[str, Any], value: float, use_beta1: bool) -> None:
-    if use_beta1:
-        group["betas"] = (value, *group["betas"][1:])
-    else:
-        group["momentum"] = value
-
-
-class CyclicLR(LRScheduler):
+class CyclicLR(_MomentumCycler):
     """lr = base_lr + (max_lr − base_lr)·max(0, 1 − |x|)·scale, a triangle per cycle (CLR).
 
     With ``n = last_epoch`` (batches so far), ``cycle = ⌊1 + n / (up + down)⌋`` and
@@ -83,8 +85,6 @@ class CyclicLR(LRScheduler):
     last_epoch : int, default -1
         The index of the last *batch*.
     """
-
-    use_beta1: bool  # set when cycle_momentum: cycle Adam-style betas[0], not momentum
 
     def __init__(
         self,
@@ -125,8 +125,8 @@ class CyclicLR(LRScheduler):
         self._init_scale_fn()
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            self.base_momentums, self.max_momentums = _init_momentum_cycle(
-                self, base_momentum, max_momentum, last_epoch
+            self.base_momentums, self.max_momentums = self._init_momentum_cycle(
+                base_momentum, max_momentum, last_epoch
             )
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
@@ -182,7 +182,7 @@ class CyclicLR(LRScheduler):
                 self.optimizer.param_groups, self.base_momentums, self.max_momentums
             ):
                 momentum = m_top - (m_top - m_base) * scale_factor * self.scale_fn(at)
-                _set_momentum(group, momentum, self.use_beta1)
+                self._set_momentum(group, momentum)
         return lrs
 
     def state_dict(self) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def _phase(
             "start_momentum": start_momentum, "end_momentum": end_momentum}
 
 
-class OneCycleLR(LRScheduler):
+class OneCycleLR(_MomentumCycler):
     """The 1cycle policy: lr anneals initial_lr → max_lr → min_lr over ``total_steps`` batches.
 
     ``initial_lr = max_lr / div_factor`` and ``min_lr = initial_lr / final_div_factor``.
@@ -244,8 +244,6 @@ class OneCycleLR(LRScheduler):
     last_epoch : int, default -1
         The index of the last *batch*.
     """
-
-    use_beta1: bool  # set when cycle_momentum: cycle Adam-style betas[0], not momentum
 
     def __init__(
         self,
@@ -320,7 +318,7 @@ class OneCycleLR(LRScheduler):
                 group["min_lr"] = group["initial_lr"] / final_div_factor
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
-            _init_momentum_cycle(self, base_momentum, max_momentum, last_epoch)
+            self._init_momentum_cycle(base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
 
     def _anneal_func(self, start: float, end: float, pct: float) -> float:
@@ -363,7 +361,7 @@ class OneCycleLR(LRScheduler):
                         momentum = self._anneal_func(
                             group[phase["start_momentum"]], group[phase["end_momentum"]], pct
                         )
-                        _set_momentum(group, momentum, self.use_beta1)
+                        self._set_momentum(group, momentum)
                     break
                 start_step = phase["end_step"]
         return lrs
