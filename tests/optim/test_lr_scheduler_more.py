@@ -650,3 +650,25 @@ def test_a_subclass_of_the_base_class() -> None:
         sched.step()
     assert sched.get_last_lr() == [lr / 8 for lr in LRS] and sched.last_epoch == 3
     assert sched.base_lrs == list(LRS) and sched.state_dict()["_step_count"] == 4
+
+
+def test_tracked_optimizer_copies_and_pickles() -> None:
+    """The step wrapper a scheduler installs (to warn about the call order) follows copies:
+    a deep-copied or unpickled optimiser steps its own parameters, never the original's."""
+    import copy
+    import pickle
+
+    opt, params = make_opt(OURS, "SGD", momentum=0.9)
+    sched = lr_scheduler.StepLR(opt, 3)
+    before = [p.detach().numpy().copy() for p in params]
+    for clone in (copy.deepcopy(opt), pickle.loads(pickle.dumps(opt))):
+        train_step(clone, [g["params"][0] for g in clone.param_groups])
+        assert clone._opt_called and not hasattr(opt, "_opt_called")
+        for p, b in zip(params, before):
+            np.testing.assert_array_equal(p.detach().numpy(), b)
+    copied = copy.deepcopy(sched)
+    train_step(copied.optimizer, [g["params"][0] for g in copied.optimizer.param_groups])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        copied.step()  # its own optimiser stepped: no order warning
+    assert copied.get_last_lr() == list(LRS) and not hasattr(opt, "_opt_called")

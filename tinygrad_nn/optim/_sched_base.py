@@ -12,7 +12,6 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
-from functools import wraps
 from typing import Any
 
 from .optimizer import Optimizer
@@ -68,23 +67,41 @@ def _warn_get_lr_called_within_step(scheduler: LRScheduler) -> None:
         )
 
 
-def _track_optimizer_steps(optimizer: Optimizer) -> None:
-    """Wrap ``optimizer.step`` on the instance, as PyTorch does, so the scheduler's first
+class _TrackedStep:
+    """``optimizer.step`` wrapped on the instance, as PyTorch does, so the scheduler's first
     ``step()`` can warn when no optimiser step came before it (a schedule then skips its
-    first value). The wrapper holds a weak reference: it must not keep the optimiser alive."""
+    first value).
+
+    It holds the optimiser weakly (it must not keep it alive), and a copy or an unpickled
+    optimiser gets a wrapper of its own: a copied plain closure would step the original.
+    """
+
+    _wrapped_by_lr_sched = True
+
+    def __init__(self, optimizer: Optimizer, func: Callable[..., Any]) -> None:
+        self._opt = weakref.ref(optimizer)
+        self.__wrapped__ = func
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        opt = self._opt()
+        assert opt is not None, "the wrapper lives in its optimiser's __dict__"
+        opt._opt_called = True  # type: ignore[attr-defined]
+        return self.__wrapped__(opt, *args, **kwargs)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _TrackedStep:
+        opt = self._opt()
+        assert opt is not None
+        return _TrackedStep(memo.get(id(opt), opt), self.__wrapped__)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _TrackedStep, (self._opt(), self.__wrapped__)
+
+
+def _track_optimizer_steps(optimizer: Optimizer) -> None:
     if hasattr(optimizer.step, "_wrapped_by_lr_sched"):
         return
-    opt_ref = weakref.ref(optimizer)
     func = optimizer.step.__func__  # type: ignore[attr-defined]
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        opt = opt_ref()
-        opt._opt_called = True  # type: ignore[union-attr]
-        return func.__get__(opt, opt.__class__)(*args, **kwargs)
-
-    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]
-    optimizer.step = wrapper  # type: ignore[method-assign]
+    optimizer.step = _TrackedStep(optimizer, func)  # type: ignore[method-assign]
 
 
 class LRScheduler:
