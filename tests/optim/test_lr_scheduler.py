@@ -215,7 +215,7 @@ def test_errors() -> None:
         lr_scheduler.InverseTimeDecayLR(opt, -1)
     with pytest.raises(ValueError, match="time_interval must be a positive int, got 0"):
         lr_scheduler.InverseTimeDecayLR(opt, 0.5, time_interval=0)
-    with pytest.raises(KeyError, match=r"last_epoch=4.*param_groups\[0\] has no 'initial_lr'"):
+    with pytest.raises(KeyError, match=r"'initial_lr' is not .* param_groups\[0\].*last_epoch=4"):
         lr_scheduler.StepLR(make_opt(), 3, last_epoch=4)
     sched = lr_scheduler.StepLR(opt, 3)
     with pytest.raises(ValueError, match="base_lrs has 3 entries.*2 parameter group"):

@@ -171,6 +171,12 @@ CASES: list[tuple[str, MakeSched, int, str, dict[str, Any], Callable[[int], floa
      "SGD", {}, lambda k: 1.0),
     ("Plateau-max-rel", lambda L, o: L.ReduceLROnPlateau(o, "max", 0.7, 4, 0.01, cooldown=1),
      60, "SGD", {"momentum": 0.9}, lambda k: math.sin(k / 5)),
+    # the schedulers that were here before, for their state_dicts against torch's
+    ("Step", lambda L, o: L.StepLR(o, 7, 0.5), 50, "SGD", {}, None),
+    ("MultiStep", lambda L, o: L.MultiStepLR(o, [5, 12, 12, 30], 0.3), 50, "SGD", {}, None),
+    ("Exponential", lambda L, o: L.ExponentialLR(o, 0.93), 50, "SGD", {}, None),
+    ("Cosine", lambda L, o: L.CosineAnnealingLR(o, 12, 0.002), 50, "Adam", {}, None),
+    ("Lambda-object", lambda L, o: L.LambdaLR(o, Scale(0.97)), 50, "SGD", {}, None),
     ("Sequential", lambda L, o: L.SequentialLR(
         o, [L.LinearLR(o, 0.1, total_iters=5), L.ExponentialLR(o, 0.9)], milestones=[5]), 60,
      "SGD", {}, None),
@@ -559,6 +565,7 @@ def _bad_calls() -> list[tuple[str, Callable[[Lib], Any]]]:
         ("chained-plateau", lambda lib: (lambda o: L(lib).ChainedScheduler(
             [L(lib).ConstantLR(o), L(lib).ReduceLROnPlateau(o)]))(opt(lib))),
         ("chained-two-optimizers", chain_two_opts),
+        ("resume-without-initial_lr", lambda lib: L(lib).LinearLR(opt(lib), last_epoch=3)),
         ("verbose-is-gone", lambda lib: L(lib).LinearLR(opt(lib), verbose=True)),
         ("sequential-step-epoch", lambda lib: (lambda o: L(lib).SequentialLR(
             o, [L(lib).ConstantLR(o)], []).step(3))(opt(lib))),
@@ -572,12 +579,13 @@ BAD = _bad_calls()
 @pytest.mark.parametrize("call", [c for _, c in BAD], ids=[n for n, _ in BAD])
 def test_errors_match_torch(call: Callable[[Lib], Any]) -> None:
     """The same exception class as torch, and torch's message inside ours (ours may add the
-    class name and the value given)."""
+    class name, the value given and what to do)."""
     with pytest.raises(Exception) as theirs:
         call(torch_lib())
     with pytest.raises(type(theirs.value)) as ours:
         call(OURS)
-    t_msg, o_msg = str(theirs.value), str(ours.value)
+    # args[0]: a KeyError's str() adds quotes; torch's first line says what is wrong
+    t_msg, o_msg = str(theirs.value.args[0]).split("\n")[0], str(ours.value.args[0])
     if "expects all schedulers to belong to the same optimizer" in t_msg:
         t_msg = t_msg.split(" has ")[0]  # torch prints its optimizer's repr there
     if type(theirs.value) is TypeError and "unexpected keyword" in t_msg:

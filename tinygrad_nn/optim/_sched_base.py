@@ -139,9 +139,10 @@ class LRScheduler:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
                     raise KeyError(
-                        f"{type(self).__name__}: last_epoch={last_epoch} resumes a schedule, "
-                        f"but param_groups[{i}] has no 'initial_lr'; load the optimiser's "
-                        "state_dict first, or use last_epoch=-1"
+                        f"{type(self).__name__}: param 'initial_lr' is not specified in "
+                        f"param_groups[{i}] when resuming scheduler with last_epoch >= 0 "
+                        f"(got last_epoch={last_epoch}); load the optimiser's state_dict "
+                        "first, or use last_epoch=-1 for a fresh run"
                     )
         self.base_lrs: list[float] = _group_values(optimizer, "initial_lr")
         self.last_epoch = last_epoch
