@@ -287,8 +287,8 @@ def test_state_dict_round_trip(
 
 
 @torch_test
-@pytest.mark.parametrize("index", [i for i, c in enumerate(CASES) if "Sequential" not in c[0]],
-                         ids=[c[0] for c in CASES if "Sequential" not in c[0]])
+@quiet_order
+@pytest.mark.parametrize("index", range(len(CASES)), ids=IDS)
 def test_loads_a_torch_state_dict(index: int) -> None:
     """A torch scheduler's state_dict (same keys) drives ours on from where torch was."""
     name, make, steps, opt_name, opt_kw, metric = CASES[index]
