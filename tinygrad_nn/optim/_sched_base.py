@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
+from functools import update_wrapper
 from typing import Any
 
 from .optimizer import Optimizer
@@ -81,10 +82,16 @@ class _TrackedStep:
     def __init__(self, optimizer: Optimizer, func: Callable[..., Any]) -> None:
         self._opt = weakref.ref(optimizer)
         self.__wrapped__ = func
+        update_wrapper(self, func)  # help(opt.step) still shows the optimiser's step
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         opt = self._opt()
-        assert opt is not None, "the wrapper lives in its optimiser's __dict__"
+        if opt is None:  # only reachable as `temporary_copy.step()`: nothing holds the copy
+            raise RuntimeError(
+                "optimizer.step: the optimiser was garbage-collected while its step method "
+                "was fetched; keep a reference to the optimiser (e.g. opt = copy(...); "
+                "opt.step())"
+            )
         opt._opt_called = True  # type: ignore[attr-defined]
         return self.__wrapped__(opt, *args, **kwargs)
 
