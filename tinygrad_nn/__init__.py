@@ -11,6 +11,7 @@ from typing import Any
 
 from . import _threads, _torch_functions, functional
 from ._random import get_rng, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._tensor_str import set_printoptions
 from ._threads import get_num_threads, set_num_threads
 from ._torch_functions import (
     BoolTensor,
@@ -205,5 +206,5 @@ __all__ = [
     "row_stack", "tril_indices", "triu_indices", "vstack",
     # random sampling and seeds, dtype limits and promotion
     "bernoulli", "multinomial", "normal", "poisson", "initial_seed", "seed", "finfo", "iinfo",
-    "can_cast", "promote_types",
+    "can_cast", "promote_types", "set_printoptions",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._tensor_str import tensor_str
 from .dtypes import as_dtype, default_or, get_default_dtype, is_dtype_name
 from .function import Function, TensorBase
 from .tensor_autograd import TensorAutograd
@@ -353,17 +354,14 @@ class Tensor(
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(")
-        extra = ""
-        if self.dtype != get_default_dtype() and self.dtype.kind == "f" or self.dtype.kind != "f":
-            extra += f", dtype={self.dtype}"
+        suffixes = []
         if self._ctx is not None:
-            extra += f", grad_fn=<{self._ctx.name()}>"
+            suffixes.append(f"grad_fn=<{self._ctx.name()}>")
         elif self.requires_grad:
-            extra += ", requires_grad=True"
+            suffixes.append("requires_grad=True")
         if self._name:
-            extra += f", name={self._name!r}"
-        return f"tensor({body}{extra})"
+            suffixes.append(f"name={self._name!r}")
+        return tensor_str(self._data, suffixes)
 
     # -- conversions --------------------------------------------------------------
     def numpy(self) -> np.ndarray:
