@@ -114,7 +114,8 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg",
-                "cuda", "xpu", "mps", "accelerator", "backends", "random", "distributions"):
+                "cuda", "xpu", "mps", "accelerator", "backends", "random", "distributions",
+                "hub"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)

@@ -39,3 +39,39 @@ def test_gpu_back_ends_are_unavailable(name: str) -> None:
     module = getattr(tg, name)
     assert module.is_available() is False and module.device_count() == 0
     module.manual_seed(0)  # accepted, as PyTorch's CPU build accepts it
+
+
+def test_hub_gives_tqdm_and_refuses_downloads() -> None:
+    from tinygrad_nn.hub import tqdm
+
+    assert list(tqdm([1, 2, 3], disable=True)) == [1, 2, 3]
+    for name in ("load", "list", "help", "load_state_dict_from_url", "download_url_to_file"):
+        with pytest.raises(RuntimeError, match="downloads nothing"):
+            getattr(tg.hub, name)("pytorch/vision", "resnet18")
+
+
+def test_hub_tqdm_stand_in_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the tqdm package, torch.hub.tqdm is a silent stand-in (as in PyTorch)."""
+    import builtins
+    import importlib
+    import sys
+
+    import tinygrad_nn.hub as hub
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name: str, *args: object, **kwargs: object) -> object:
+        if name == "tqdm":
+            raise ImportError("no tqdm")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    monkeypatch.delitem(sys.modules, "tinygrad_nn.hub")
+    try:
+        fresh = importlib.import_module("tinygrad_nn.hub")
+        with fresh.tqdm(total=3) as bar:
+            bar.update(2)
+            bar.set_description("x")
+        assert bar.n == 2 and list(fresh.tqdm(iter("ab"))) == ["a", "b"]
+    finally:
+        sys.modules["tinygrad_nn.hub"] = hub
