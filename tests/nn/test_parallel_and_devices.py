@@ -75,3 +75,4 @@ def test_hub_tqdm_stand_in_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None
         assert bar.n == 2 and list(fresh.tqdm(iter("ab"))) == ["a", "b"]
     finally:
         sys.modules["tinygrad_nn.hub"] = hub
+        tg.hub = hub  # (importing the fresh copy rebound the package attribute)
