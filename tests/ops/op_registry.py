@@ -26,6 +26,7 @@ from tests.ops import (  # noqa: F401
     rows_layout,
     rows_linalg,
     rows_loss,
+    rows_normconv,
     rows_shape,
 )
 from tests.ops.registry_base import OpCase

@@ -37,6 +37,7 @@ from .conv import (
     max_pool2d,
     unfold,
 )
+from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .loss import (
@@ -50,7 +51,14 @@ from .loss import (
     smooth_l1_loss,
     triplet_margin_loss,
 )
-from .norm import batch_norm, layer_norm
+from .norm import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    rms_norm,
+)
 from .pad import pad
 from .sampling import interpolate
 
@@ -135,8 +143,9 @@ __all__ = [
     "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",
     "stack", "tanh", "triplet_margin_loss", "where",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
-    "batch_norm", "layer_norm",
+    "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "rms_norm",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",
+    "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
 ]
