@@ -207,9 +207,10 @@ def conv3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     if isinstance(padding, str):
         s, _, d = _geometry(op, 3, stride, 0, dilation)
         if padding not in ("same", "valid"):
-            raise ValueError(f"{op}: padding must be 'same', 'valid' or ints, got {padding!r}")
+            raise RuntimeError(f"{op}: padding must be 'same', 'valid' or ints, got {padding!r}")
         if padding == "same" and s != (1, 1, 1):
-            raise ValueError(f"{op}: padding='same' is not supported for strided convolutions")
+            raise RuntimeError(f"{op}: padding='same' is not supported for strided convolutions, "
+                               f"got stride={s}")
         tot = (d[0] * (w.shape[2] - 1)) if padding == "same" else 0
         depth_pad, hw_pad = (tot // 2, tot - tot // 2), padding
     else:

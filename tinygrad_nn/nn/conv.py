@@ -143,8 +143,8 @@ class Conv3d(_ConvNd):
 
     _nd = 3
 
-    def forward(self, x: Any) -> Tensor:
-        return F.conv3d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+    def forward(self, input: Any) -> Tensor:
+        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
                         self.groups)
 
 
