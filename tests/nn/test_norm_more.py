@@ -69,6 +69,15 @@ def test_instance_norm_running_stats_follow_torchs_updates() -> None:
     assert_same(lambda x, w: F.instance_norm(x, ours[0], ours[1], w, None, False),
                 lambda x, w: TF.instance_norm(x, theirs[0], theirs[1], w, None, False),
                 [x, np.array([1.0, 2.0, -1.0])], second=True)
+    # float64 running statistics with a float32 input are allowed (PyTorch's rule) and
+    # are updated in float64
+    x32 = _x(2, 3, 4).astype(np.float32)
+    y = F.instance_norm(tg.tensor(x32), *ours)
+    ty = TF.instance_norm(torch.tensor(x32), *theirs)
+    assert y.dtype == np.float32 and ours[0].dtype == np.float64
+    np.testing.assert_allclose(y.numpy(), ty.numpy(), rtol=1e-5, atol=1e-6)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
 
 
 @pytest.mark.parametrize("ns", [(5,), (4, 5), 5])
@@ -131,6 +140,10 @@ BAD_CALLS: list[tuple[str, Callable[[Any, Any], Any]]] = [
     ("rms_norm shape", lambda f, t: f.rms_norm(t(np.ones((2, 3, 4))), (3,))),
     ("rms_norm weight shape", lambda f, t: f.rms_norm(t(np.ones((2, 3, 4))), (4,),
                                                       t(np.ones(3)))),
+    ("group_norm float64 weight", lambda f, t: f.group_norm(
+        t(np.ones((2, 4, 3), np.float32)), 2, t(np.ones(4)))),
+    ("instance_norm float64 bias", lambda f, t: f.instance_norm(
+        t(np.ones((2, 4, 3), np.float32)), bias=t(np.ones(4)))),
     ("local_response_norm 2-D", lambda f, t: f.local_response_norm(t(np.ones((2, 3))), 2)),
 ]
 

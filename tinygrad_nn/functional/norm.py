@@ -132,11 +132,20 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None,
 
 
 def _check_channels(op: str, input: Tensor, params: dict[str, Any]) -> int:
+    """C, after checking each given per-channel tensor: C elements, and for weight and bias
+    (PyTorch's CPU rule, instead of a silent promotion) the floating input's dtype."""
     c = input.shape[1]
     for name, t in params.items():
-        if t is not None and _array(t).size != c:
+        if t is None:
+            continue
+        a = _array(t)
+        if a.size != c:
             raise RuntimeError(f"{op}: input has {c} channels (shape {input.shape}) but {name} "
-                               f"has {_array(t).size} elements")
+                               f"has {a.size} elements")
+        mixed = input.dtype.kind == "f" and a.dtype.kind == "f" and a.dtype != input.dtype
+        if mixed and name in ("weight", "bias"):  # (running statistics may differ, as in torch)
+            raise RuntimeError(f"{op}: mixed dtype: expected {name} to have the input's dtype "
+                               f"{input.dtype}, got {a.dtype}")
     return c
 
 
