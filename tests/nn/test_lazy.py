@@ -102,3 +102,55 @@ def test_module_dtype_casts_reach_the_uninitialized_parameters() -> None:
     m = nn.LazyLinear(2).double()
     assert m(tg.randn(3, 4, dtype=np.float64)).dtype == np.float64
     assert m.weight.dtype == np.float64
+
+
+LAZY_NORMS = [("LazyBatchNorm1d", {}, (4, 3)), ("LazyBatchNorm1d", {"momentum": None}, (4, 3, 5)),
+              ("LazyBatchNorm2d", {"affine": False}, (2, 3, 4, 4)),
+              ("LazyBatchNorm3d", {"bias": False}, (2, 3, 2, 2, 3)),
+              ("LazyInstanceNorm1d", {}, (2, 3, 5)),
+              ("LazyInstanceNorm2d", {"affine": False, "track_running_stats": False},
+               (2, 3, 4, 4)),
+              ("LazyInstanceNorm3d", {"eps": 0.1}, (2, 3, 2, 2, 3))]
+
+
+@pytest.mark.parametrize("name", sorted({entry[0] for entry in LAZY_NORMS}))
+def test_norm_signature_is_torchs(name: str) -> None:
+    ours, theirs = getattr(nn, name), getattr(torch.nn, name)
+    assert [(p.name, p.default, p.kind) for p in inspect.signature(ours).parameters.values()] \
+        == [(p.name, p.default, p.kind) for p in inspect.signature(theirs).parameters.values()]
+
+
+# without parameters or statistics nothing is inferred: num_features stays 0, and both
+# libraries warn that the input's channels differ from it
+@pytest.mark.filterwarnings("ignore:.*num_features:UserWarning")
+@pytest.mark.parametrize("name,kw,shape", LAZY_NORMS,
+                         ids=[f"{n}-{i}" for i, (n, *_) in enumerate(LAZY_NORMS)])
+def test_lazy_norm_layers_match_torch(name: str, kw: dict, shape: tuple) -> None:
+    """repr and state_dict keys before the call; after two training steps and one eval step
+    the same class, outputs, state_dict shapes and values (running statistics) as torch."""
+    ours, theirs = getattr(nn, name)(**kw), getattr(torch.nn, name)(**kw)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for step, mode in enumerate((True, True, False)):
+        ours.train(mode), theirs.train(mode)
+        x = np.random.default_rng(step).standard_normal(shape).astype(np.float32)
+        y, ty = ours(tg.tensor(x)), theirs(torch.tensor(x))
+        np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-5)
+    assert type(ours).__name__ == type(theirs).__name__ == name[4:]
+    assert repr(ours) == repr(theirs)
+    tsd = theirs.state_dict()
+    for k, v in ours.state_dict().items():
+        assert v.shape == tuple(tsd[k].shape), k
+        np.testing.assert_allclose(v.numpy(), tsd[k].numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+def test_a_torch_batch_norm_state_dict_loads_into_a_lazy_one() -> None:
+    theirs = torch.nn.BatchNorm1d(5)
+    theirs(torch.randn(8, 5))
+    ours = nn.LazyBatchNorm1d()
+    ours.load_state_dict(theirs.state_dict())
+    ours.eval(), theirs.eval()
+    x = np.random.default_rng(2).standard_normal((3, 5)).astype(np.float32)
+    np.testing.assert_allclose(ours(tg.tensor(x)).numpy(),
+                               theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+    assert type(ours) is nn.BatchNorm1d and ours.num_features == 5

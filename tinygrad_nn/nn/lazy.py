@@ -1,5 +1,5 @@
-"""Lazy layers (PyTorch's LazyLinear, LazyConv*d, LazyConvTranspose*d): the input size is
-read from the first call.
+"""Lazy layers (PyTorch's LazyLinear, LazyConv*d, LazyConvTranspose*d, LazyBatchNorm*d,
+LazyInstanceNorm*d): the input size is read from the first call.
 
 A lazy layer holds ``UninitializedParameter``s (no shape yet). A forward pre-hook runs once,
 on the first call: it reads the input's feature / channel count, gives the parameters their
@@ -16,15 +16,49 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_dtype, get_default_dtype
-from ..tensor import Device
+from ..tensor import Device, Tensor
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .linear import Linear
 from .module import Module
+from .norm import (
+    BatchNorm1d,
+    BatchNorm2d,
+    BatchNorm3d,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+)
 from .parameter import Parameter
 
 
-class UninitializedParameter(Parameter):
+class _Uninitialized:
+    """A tensor whose shape is not known yet; ``materialize(shape)`` gives it one, in place,
+    and turns it into ``cls_to_become``."""
+
+    __slots__ = ()
+    cls_to_become: type = Tensor
+
+    def _empty(self, requires_grad: bool, device: Any, dtype: Any) -> tuple[np.ndarray, bool]:
+        if device is not None:
+            Device(device)
+        dt = get_default_dtype() if dtype is None else as_dtype(dtype)
+        return np.empty(0, dtype=dt), requires_grad
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Give the tensor ``shape`` (uninitialised values) in place, as PyTorch's."""
+        if device is not None:
+            Device(device)
+        dt = self.dtype if dtype is None else as_dtype(dtype)  # type: ignore[attr-defined]
+        self._data = np.empty(tuple(shape), dtype=dt)  # type: ignore[misc]
+        self._bump_version()  # type: ignore[attr-defined]
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+class UninitializedParameter(_Uninitialized, Parameter):
     """A Parameter whose shape is not known yet (a lazy layer's, before its first call);
     ``materialize(shape)`` gives it one and makes it a plain ``Parameter``."""
 
@@ -32,28 +66,24 @@ class UninitializedParameter(Parameter):
     cls_to_become = Parameter
 
     def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
-        if device is not None:
-            Device(device)
-        dt = get_default_dtype() if dtype is None else as_dtype(dtype)
-        super().__init__(np.empty(0, dtype=dt), requires_grad)
+        super().__init__(*self._empty(requires_grad, device, dtype))
 
-    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
-        """Give the parameter ``shape`` (uninitialised values), in place; it becomes a
-        ``Parameter``."""
-        if device is not None:
-            Device(device)
-        dt = self.dtype if dtype is None else as_dtype(dtype)
-        self._data = np.empty(tuple(shape), dtype=dt)
-        self._bump_version()
-        self.__class__ = self.cls_to_become  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        return "<UninitializedParameter>"
+class UninitializedBuffer(_Uninitialized, Tensor):
+    """A buffer whose shape is not known yet (a lazy norm layer's running statistics);
+    ``materialize(shape)`` gives it one and makes it a plain ``Tensor``."""
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None) -> None:
+        data, requires_grad = self._empty(requires_grad, device, dtype)
+        super().__init__(data, requires_grad=requires_grad)
 
 
 def is_lazy(param: Any) -> bool:
-    """Whether ``param`` is an ``UninitializedParameter``."""
-    return isinstance(param, UninitializedParameter)
+    """Whether ``param`` is an ``UninitializedParameter`` or ``UninitializedBuffer``."""
+    return isinstance(param, _Uninitialized)
 
 
 class LazyModuleMixin:
@@ -67,8 +97,9 @@ class LazyModuleMixin:
             self, LazyModuleMixin._infer_parameters)  # type: ignore[arg-type]
 
     def has_uninitialized_params(self) -> bool:
-        """Whether any of this module's own parameters has no shape yet."""
-        return any(is_lazy(p) for p in self._parameters.values())  # type: ignore[attr-defined]
+        """Whether any of this module's own parameters or buffers has no shape yet."""
+        own = [*self._parameters.values(), *self._buffers.values()]  # type: ignore[attr-defined]
+        return any(is_lazy(p) for p in own)
 
     def initialize_parameters(self, *args: Any, **kwargs: Any) -> None:
         raise NotImplementedError(
@@ -196,7 +227,72 @@ LazyConvTranspose2d = _lazy_conv(
 LazyConvTranspose3d = _lazy_conv(
     ConvTranspose3d, "``ConvTranspose3d`` whose in_channels is read from the first input.")
 
+
+class _LazyNormBase(LazyModuleMixin):
+    """num_features from the first input's axis 1 (PyTorch's rule)."""
+
+    num_features: int
+
+    def _lazy_norm_setup(self, affine: bool, track_running_stats: bool, bias: bool,
+                         device: Any, dtype: Any) -> None:
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = UninitializedParameter(device=device, dtype=dtype)
+            if bias:
+                self.bias = UninitializedParameter(device=device, dtype=dtype)
+        if track_running_stats:
+            self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
+            self.running_var = UninitializedBuffer(device=device, dtype=dtype)
+            self.num_batches_tracked = Tensor(np.array(0, dtype=np.int64))
+        self._lazy_setup()
+
+    def reset_parameters(self) -> None:
+        if not self.has_uninitialized_params() and self.num_features != 0:
+            super().reset_parameters()  # type: ignore[misc]
+
+    def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
+        if not self.has_uninitialized_params():
+            loaded = [t for t in (self.weight, self.running_mean) if t is not None]
+            if loaded and self.num_features == 0:  # shapes from a loaded state_dict
+                self.num_features = int(loaded[0].shape[0])
+            return
+        if np.ndim(input) < 2:
+            raise ValueError(f"{type(self).__name__}: expected an input with a channel axis "
+                             f"(N, C, *), got shape {np.shape(input)}")
+        self.num_features = int(np.shape(input)[1])
+        names = ["weight", "bias", "running_mean", "running_var"]
+        for t in (getattr(self, name) for name in names):
+            if is_lazy(t):
+                t.materialize((self.num_features,))
+        self.reset_parameters()
+
+
+def _lazy_norm(base: Any) -> type:
+    """The Lazy form of a norm layer: its signature without num_features (PyTorch's lazy
+    InstanceNorms too default to affine=True, track_running_stats=True)."""
+
+    def __init__(self: Any, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        base.__init__(self, 0, eps, momentum, False, False, device, dtype, bias=False)
+        self._lazy_norm_setup(affine, track_running_stats, bias, device, dtype)
+
+    doc = f"``{base.__name__}`` whose num_features is read from the first input (axis 1)."
+    return type("Lazy" + base.__name__, (_LazyNormBase, base),
+                {"__init__": __init__, "cls_to_become": base, "__doc__": doc,
+                 "__module__": __name__})
+
+
+LazyBatchNorm1d = _lazy_norm(BatchNorm1d)
+LazyBatchNorm2d = _lazy_norm(BatchNorm2d)
+LazyBatchNorm3d = _lazy_norm(BatchNorm3d)
+LazyInstanceNorm1d = _lazy_norm(InstanceNorm1d)
+LazyInstanceNorm2d = _lazy_norm(InstanceNorm2d)
+LazyInstanceNorm3d = _lazy_norm(InstanceNorm3d)
+
 __all__ = [
+    "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d",
+    "LazyInstanceNorm2d", "LazyInstanceNorm3d", "UninitializedBuffer",
     "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
     "LazyConvTranspose3d", "LazyLinear", "LazyModuleMixin", "UninitializedParameter", "is_lazy",
 ]
