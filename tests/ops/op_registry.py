@@ -28,6 +28,7 @@ from tests.ops import (  # noqa: F401
     rows_linalg,
     rows_loss,
     rows_loss_more,
+    rows_normconv,
     rows_shape,
 )
 from tests.ops.registry_base import OpCase

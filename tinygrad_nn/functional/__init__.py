@@ -38,6 +38,7 @@ from .conv import (
     max_pool2d,
     unfold,
 )
+from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .loss import (
@@ -65,7 +66,14 @@ from .loss_more import (
     soft_margin_loss,
     triplet_margin_with_distance_loss,
 )
-from .norm import batch_norm, layer_norm
+from .norm import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    rms_norm,
+)
 from .pad import pad
 from .sampling import interpolate
 
@@ -150,7 +158,7 @@ __all__ = [
     "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",
     "stack", "tanh", "triplet_margin_loss", "where",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
-    "batch_norm", "layer_norm",
+    "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "rms_norm",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",
@@ -159,4 +167,5 @@ __all__ = [
     "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss",
     "multilabel_soft_margin_loss", "poisson_nll_loss", "soft_margin_loss",
     "triplet_margin_with_distance_loss",
+    "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
 ]

@@ -1,4 +1,5 @@
-"""Normalisation as composites: batch_norm and layer_norm (the engine derives backward)."""
+"""Normalisation as composites (the engine derives backward): batch_norm, instance_norm,
+group_norm, layer_norm, rms_norm and local_response_norm."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 from .._scope import composite
 from ..tensor import Tensor
 from .basic import as_tensor
+from .pad import pad_width
 
 
 def _array(t: Any) -> np.ndarray:
@@ -66,10 +68,37 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
         d = input - _array(running_mean).astype(input.dtype, copy=False).reshape(shape)
         var = _array(running_var).astype(input.dtype, copy=False).reshape(shape)
     y = d * ((var + eps).rsqrt() if training else 1.0 / np.sqrt(var + eps))
+    return _affine(y, weight, bias, shape)
+
+
+def _trailing_axes(op: str, input: Tensor, normalized_shape: Any, params: dict[str, Any],
+                   exc: type[Exception]) -> tuple[int, ...]:
+    """The axes of the trailing ``normalized_shape`` of input, checked with the params."""
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(ns)
+    if k == 0 or input.ndim < k or input.shape[input.ndim - k:] != ns:
+        raise exc(f"{op}: normalized_shape={ns} expects input of shape (*, "
+                  f"{', '.join(map(str, ns))}), got {input.shape}")
+    for name, t in params.items():
+        if t is not None and tuple(np.shape(_array(t))) != ns:
+            raise exc(f"{op}: {name} must have shape {ns}, got {np.shape(_array(t))}")
+    return tuple(range(input.ndim - k, input.ndim))
+
+
+def _standardize(x: Tensor, axes: tuple[int, ...], eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps) over ``axes`` (biased variance)."""
+    mean = x.mean(axes, keepdims=True)
+    d = x - mean
+    var = (d * d).sum(axes, keepdims=True) * (1.0 / math.prod(x.shape[a] for a in axes))
+    return d * (var + eps).rsqrt()
+
+
+def _affine(y: Tensor, weight: Any, bias: Any, shape: tuple[int, ...] | None = None) -> Tensor:
+    """y * weight + bias, each reshaped to ``shape`` when given (per-channel parameters)."""
     if weight is not None:
-        y = y * weight.reshape(shape)
+        y = y * (weight if shape is None else as_tensor(weight).reshape(shape))
     if bias is not None:
-        y = y + bias.reshape(shape)
+        y = y + (bias if shape is None else as_tensor(bias).reshape(shape))
     return y
 
 
@@ -79,21 +108,133 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     """y = (x - mean) / sqrt(var + eps) * weight + bias over the trailing
     ``normalized_shape`` axes (biased var); x: (*, *normalized_shape) -> same."""
     input = as_tensor(input)
-    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    k = len(ns)
-    if k == 0 or input.ndim < k or input.shape[input.ndim - k:] != ns:
-        raise ValueError(f"layer_norm: normalized_shape={ns} expects input of shape (*, "
-                         f"{', '.join(map(str, ns))}), got {input.shape}")
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and tuple(np.shape(_array(t))) != ns:
-            raise ValueError(f"layer_norm: {name} must have shape {ns}, got {np.shape(_array(t))}")
-    axes = tuple(range(input.ndim - k, input.ndim))
-    mean = input.mean(axes, keepdims=True)
-    d = input - mean
-    var = (d * d).sum(axes, keepdims=True) * (1.0 / math.prod(ns))
-    y = d * (var + eps).rsqrt()
+    axes = _trailing_axes("layer_norm", input, normalized_shape,
+                          {"weight": weight, "bias": bias}, ValueError)
+    return _affine(_standardize(input, axes, eps), weight, bias)
+
+
+@composite
+def rms_norm(input: Any, normalized_shape: Any, weight: Any = None,
+             eps: float | None = None) -> Tensor:
+    """y = x / sqrt(mean(x^2) + eps) * weight over the trailing ``normalized_shape`` axes;
+    x: (*, *normalized_shape) -> same. ``eps=None`` is ``finfo(x.dtype).eps``, as in PyTorch."""
+    input = as_tensor(input)
+    axes = _trailing_axes("rms_norm", input, normalized_shape, {"weight": weight},
+                          RuntimeError)
+    if eps is None:
+        eps = float(np.finfo(input.dtype if input.dtype.kind == "f" else np.float32).eps)
+    y = input * ((input * input).mean(axes, keepdims=True) + eps).rsqrt()
     if weight is not None:
-        y = y * weight
-    if bias is not None:
-        y = y + bias
+        weight = as_tensor(weight)
+        # PyTorch keeps the input's dtype whatever the weight's
+        y = y * (weight if weight.dtype == y.dtype else weight.to(y.dtype))
     return y
+
+
+def _check_channels(op: str, input: Tensor, params: dict[str, Any]) -> int:
+    """C, after checking each given per-channel tensor: C elements, and for weight and bias
+    (PyTorch's CPU rule, instead of a silent promotion) the floating input's dtype."""
+    c = input.shape[1]
+    for name, t in params.items():
+        if t is None:
+            continue
+        a = _array(t)
+        if a.size != c:
+            raise RuntimeError(f"{op}: input has {c} channels (shape {input.shape}) but {name} "
+                               f"has {a.size} elements")
+        mixed = input.dtype.kind == "f" and a.dtype.kind == "f" and a.dtype != input.dtype
+        if mixed and name in ("weight", "bias"):  # (running statistics may differ, as in torch)
+            raise RuntimeError(f"{op}: mixed dtype: expected {name} to have the input's dtype "
+                               f"{input.dtype}, got {a.dtype}")
+    return c
+
+
+@composite
+def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None,
+               eps: float = 1e-5) -> Tensor:
+    """y = (x - mean_g) / sqrt(var_g + eps) * weight + bias; x: (N, C, *) -> same.
+
+    The channels are split into ``num_groups`` groups of C / num_groups; mean_g and the
+    biased var_g are taken over each sample's group (its channels and all spatial axes);
+    weight and bias (C,) are per channel.
+    """
+    input = as_tensor(input)
+    if input.ndim < 2:
+        raise RuntimeError(f"group_norm: expected at least 2 dimensions (N, C, *) for input, "
+                           f"got shape {input.shape}")
+    n, c = input.shape[:2]
+    if num_groups < 1 or c % num_groups:
+        raise RuntimeError(f"group_norm: expected the number of channels in input to be "
+                           f"divisible by num_groups, but got input of shape {input.shape} and "
+                           f"num_groups={num_groups}")
+    _check_channels("group_norm", input, {"weight": weight, "bias": bias})
+    # PyTorch's check: the batch (N*C/G, G, *spatial) must hold more than one value per channel
+    if n * (c // num_groups) * math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"group_norm: expected more than 1 value per channel when training, "
+                         f"got input size {input.shape}")
+    groups = input.reshape(n, num_groups, -1)
+    y = _standardize(groups, (2,), eps).reshape(input.shape)
+    return _affine(y, weight, bias, (1, c) + (1,) * (input.ndim - 2))
+
+
+@composite
+def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
+                  weight: Any = None, bias: Any = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """y = (x - mean) / sqrt(var + eps) * weight + bias per sample and channel; x: (N, C, *).
+
+    With ``use_input_stats`` mean and biased var are each (sample, channel)'s over the spatial
+    axes, and given running statistics (C,) are updated in place with their average over the
+    batch (the variance unbiased): running = (1 - momentum) running + momentum batch.
+    Otherwise the running statistics normalise, as ``batch_norm`` in eval mode.
+    """
+    input = as_tensor(input)
+    if input.ndim < 2:
+        raise ValueError(f"instance_norm: expected input of shape (N, C, *), got shape "
+                         f"{input.shape}")
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("instance_norm: expected running_mean and running_var to be "
+                               "defined when use_input_stats is false")
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    c = _check_channels("instance_norm", input, {"running_mean": running_mean,
+                                                 "running_var": running_var,
+                                                 "weight": weight, "bias": bias})
+    m = math.prod(input.shape[2:])
+    if m == 1:
+        raise ValueError(f"instance_norm: expected more than 1 spatial element when training, "
+                         f"got input size {input.shape}")
+    axes = tuple(range(2, input.ndim))
+    y = _standardize(input, axes, eps)
+    if running_mean is not None or running_var is not None:
+        x = input._data
+        if running_mean is not None:
+            _update_running(running_mean, x.mean(axes).mean(0).reshape(c), momentum)
+        if running_var is not None:
+            _update_running(running_var, x.var(axes, ddof=1).mean(0).reshape(c), momentum)
+    return _affine(y, weight, bias, (1, c) + (1,) * (input.ndim - 2))
+
+
+@composite
+def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0) -> Tensor:
+    """y = x / (k + alpha / size * sum_{c' near c} x[:, c']^2) ** beta; x: (N, C, *) -> same.
+
+    The sum runs over ``size`` neighbouring channels c - size//2 .. c + (size-1)//2 (zeros past
+    the edges), as PyTorch's (an average over a zero-padded channel window).
+    """
+    input = as_tensor(input)
+    if input.ndim < 3:
+        raise ValueError(f"local_response_norm: expected 3D or higher dimensionality input "
+                         f"(N, C, *), got {input.ndim} dimensions (shape {input.shape})")
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"local_response_norm: size must be a positive int, got {size!r}")
+    if input.numel() == 0:
+        return input
+    c = input.shape[1]
+    sq = pad_width(input * input, ((0, 0), (size // 2, (size - 1) // 2))
+                   + ((0, 0),) * (input.ndim - 2))
+    total = sq[:, 0:c]
+    for i in range(1, size):  # one shifted slice per window offset (size is small: 2-5)
+        total = total + sq[:, i:i + c]
+    return input / (total * (alpha / size) + k) ** beta

@@ -79,7 +79,8 @@ def load_state_dict(module: Module, state_dict: Any, strict: bool,
         if key not in state_dict:
             continue
         arr = _as_array(state_dict[key])
-        if arr.shape != t.shape:
+        lazy = callable(getattr(t, "materialize", None))  # a lazy layer's: takes the shape
+        if arr.shape != t.shape and not lazy:
             errors.append(f"size mismatch for {key}: copying a param with shape {arr.shape} "
                           f"from checkpoint, the shape in the current model is {t.shape}.")
         else:
@@ -94,6 +95,8 @@ def load_state_dict(module: Module, state_dict: Any, strict: bool,
                            + "\n\t".join(errors))
     with no_grad():
         for t, arr in copies:
+            if callable(getattr(t, "materialize", None)):
+                t.materialize(arr.shape)  # type: ignore[attr-defined]
             if assign:
                 t._data = np.array(arr, dtype=t.dtype, copy=True)
             else:

@@ -25,9 +25,12 @@ def _tuple(v: Any, n: int, name: str, layer: str) -> tuple[int, ...]:
 
 
 class _ConvNd(Module):
-    """Shared set-up of Conv1d / Conv2d: checks, parameters and PyTorch's default init."""
+    """Shared set-up of Conv1d / 2d / 3d (and the transposed ones in conv_transpose.py):
+    checks, parameters and PyTorch's default init."""
 
     _nd = 2
+    _transposed = False  # weight (in_channels, out_channels / groups, *kernel_size)
+    output_padding: tuple[int, ...] = ()  # set by the transposed layers
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
                  padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
@@ -66,7 +69,10 @@ class _ConvNd(Module):
             )
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.groups, self.padding_mode = int(groups), padding_mode
-        shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
+        c0, c1 = self.out_channels, self.in_channels
+        if self._transposed:
+            c0, c1 = c1, c0
+        shape = (c0, c1 // self.groups, *self.kernel_size)
         self.weight = new_param(shape, dtype, device)
         if bias:
             self.bias = new_param((self.out_channels,), dtype, device)
@@ -91,6 +97,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * nd:
             s += f", dilation={self.dilation}"
+        if self._transposed and self.output_padding != (0,) * nd:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
@@ -126,6 +134,20 @@ class Conv1d(_ConvNd):
                         self.groups)
 
 
+class Conv3d(_ConvNd):
+    """3-D convolution y = xcorr(x, weight) + bias; (N, C_in, D, H, W) -> (N, C_out, OD, OH, OW).
+
+    Cross-correlation, as in PyTorch (see ``F.conv3d``). weight: (out_channels,
+    in_channels / groups, kd, kh, kw), bias: (out_channels,), both initialised like PyTorch's.
+    """
+
+    _nd = 3
+
+    def forward(self, input: Any) -> Tensor:
+        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                        self.groups)
+
+
 class ZeroPad2d(Module):
     """Zero padding of the last two axes; (…, H, W) -> (…, H + top + bottom, W + left + right).
 
@@ -150,4 +172,4 @@ class ZeroPad2d(Module):
         return f"{self.padding}"
 
 
-__all__ = ["Conv1d", "Conv2d", "ZeroPad2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ZeroPad2d"]

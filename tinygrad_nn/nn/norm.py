@@ -1,7 +1,9 @@
-"""BatchNorm1d, BatchNorm2d and LayerNorm with PyTorch's parameters, buffers and updates."""
+"""Normalisation layers with PyTorch's parameters, buffers, updates and reprs: BatchNorm1d/2d/3d,
+InstanceNorm1d/2d/3d, GroupNorm, LayerNorm, RMSNorm and LocalResponseNorm."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -12,9 +14,23 @@ from .module import Module
 from .parameter import new_param
 
 
-class _BatchNorm(Module):
-    _dims: tuple[int, ...] = ()
-    _layout = ""
+def _affine_params(m: Module, shape: tuple[int, ...], affine: bool, bias: bool, dtype: Any,
+                   device: Any) -> None:
+    """Register weight (ones) and bias (zeros) of ``shape``, or None for each left out."""
+    m.register_parameter("weight", new_param(shape, dtype, device, 1.0) if affine else None)
+    m.register_parameter("bias", new_param(shape, dtype, device) if affine and bias else None)
+
+
+def _reset_affine(m: Module) -> None:
+    """weight = 1, bias = 0 (init.ones_ / init.zeros_), in place."""
+    for p, value in ((m.weight, 1), (getattr(m, "bias", None), 0)):
+        if p is not None:
+            p._data[...] = value
+            p._bump_version()
+
+
+class _NormBase(Module):
+    """PyTorch's _NormBase: per-channel affine parameters and optional running statistics."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
@@ -23,15 +39,7 @@ class _BatchNorm(Module):
         self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         c = self.num_features
-        if affine:
-            self.weight = new_param((c,), dtype, device, fill=1.0)
-            if bias:
-                self.bias = new_param((c,), dtype, device)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_params(self, (c,), affine, bias, dtype, device)
         if track_running_stats:
             self.register_buffer("running_mean", new_param((c,), dtype, device).detach())
             self.register_buffer("running_var", new_param((c,), dtype, device, 1.0).detach())
@@ -51,10 +59,17 @@ class _BatchNorm(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        for p, value in ((self.weight, 1), (self.bias, 0)):
-            if p is not None:
-                p._data[...] = value
-                p._bump_version()
+        _reset_affine(self)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    _dims: tuple[int, ...] = ()
+    _layout = ""
 
     def forward(self, x: Any) -> Tensor:
         x = F.as_tensor(x)
@@ -78,11 +93,6 @@ class _BatchNorm(Module):
                             self.running_var if track else None, self.weight, self.bias,
                             use_batch, factor, self.eps)
 
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.bias is not None}, "
-                f"track_running_stats={self.track_running_stats}")
-
 
 class BatchNorm1d(_BatchNorm):
     """Per-channel normalisation of (N, C) or (N, C, L) by batch statistics (training) or
@@ -100,6 +110,93 @@ class BatchNorm2d(_BatchNorm):
     _layout = "(N, C, H, W)"
 
 
+class BatchNorm3d(_BatchNorm):
+    """Per-channel normalisation of (N, C, D, H, W) by batch statistics (training) or running
+    statistics (eval): y = (x - mean) / sqrt(var + eps) * weight + bias."""
+
+    _dims = (5,)
+    _layout = "(N, C, D, H, W)"
+
+
+class _InstanceNorm(_NormBase):
+    _spatial = 1  # spatial axes: an input has 1 + _spatial (unbatched) or 2 + _spatial axes
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device: Any = None,
+                 dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+
+    def forward(self, x: Any) -> Tensor:
+        x = F.as_tensor(x)
+        name, lo = type(self).__name__, self._spatial + 1
+        if x.ndim not in (lo, lo + 1):
+            raise ValueError(f"{name}: expected {lo}D or {lo + 1}D input (got {x.ndim}D input "
+                             f"of shape {x.shape})")
+        unbatched = x.ndim == lo
+        c = x.shape[0 if unbatched else 1]
+        if c != self.num_features:
+            msg = (f"{name}: expected input's size at dim={0 if unbatched else 1} to match "
+                   f"num_features ({self.num_features}), but got: {c}")
+            if self.affine:
+                raise ValueError(msg)
+            # PyTorch only warns: without affine parameters num_features is unused
+            warnings.warn(msg + " (num_features is unused because affine=False)", stacklevel=2)
+        if unbatched:
+            x = x.unsqueeze(0)
+        y = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            self.training or not self.track_running_stats,
+                            0.0 if self.momentum is None else self.momentum, self.eps)
+        return y.squeeze(0) if unbatched else y
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Per-sample, per-channel normalisation of (N, C, L) or (C, L):
+    y = (x - mean) / sqrt(var + eps) * weight + bias, statistics over L."""
+
+    _spatial = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Per-sample, per-channel normalisation of (N, C, H, W) or (C, H, W):
+    y = (x - mean) / sqrt(var + eps) * weight + bias, statistics over (H, W)."""
+
+    _spatial = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Per-sample, per-channel normalisation of (N, C, D, H, W) or (C, D, H, W):
+    y = (x - mean) / sqrt(var + eps) * weight + bias, statistics over (D, H, W)."""
+
+    _spatial = 3
+
+
+class GroupNorm(Module):
+    """y = (x - mean_g) / sqrt(var_g + eps) * weight + bias; (N, C, *) -> same, statistics over
+    each sample's group of C / num_groups channels (see ``F.group_norm``)."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__()
+        if num_groups < 1 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by "
+                             f"num_groups ({num_groups})")
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps, self.affine = eps, affine
+        _affine_params(self, (num_channels,), affine, bias, dtype, device)
+
+    def reset_parameters(self) -> None:
+        _reset_affine(self)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")
+
+
 class LayerNorm(Module):
     """y = (x - mean) / sqrt(var + eps) * weight + bias over the trailing
     ``normalized_shape`` axes; x: (*, *normalized_shape) -> same."""
@@ -109,15 +206,10 @@ class LayerNorm(Module):
         super().__init__()
         ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = ns, eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = new_param(ns, dtype, device, fill=1.0)
-            if bias:
-                self.bias = new_param(ns, dtype, device)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_params(self, ns, elementwise_affine, bias, dtype, device)
+
+    def reset_parameters(self) -> None:
+        _reset_affine(self)
 
     def forward(self, x: Any) -> Tensor:
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -125,3 +217,42 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """y = x / sqrt(mean(x^2) + eps) * weight over the trailing ``normalized_shape`` axes;
+    x: (*, *normalized_shape) -> same. ``eps=None``: the input dtype's machine epsilon."""
+
+    def __init__(self, normalized_shape: Any, eps: float | None = None,
+                 elementwise_affine: bool = True, device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps, self.elementwise_affine = ns, eps, elementwise_affine
+        # a weight only: RMSNorm has no bias entry at all
+        self.register_parameter("weight", new_param(ns, dtype, device, 1.0)
+                                if elementwise_affine else None)
+
+    def reset_parameters(self) -> None:
+        _reset_affine(self)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class LocalResponseNorm(Module):
+    """y = x / (k + alpha / size * sum of x^2 over ``size`` neighbouring channels) ** beta;
+    (N, C, *) -> same (see ``F.local_response_norm``)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, x: Any) -> Tensor:
+        return F.local_response_norm(x, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
