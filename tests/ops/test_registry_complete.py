@@ -64,7 +64,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.is_pinned", "Tensor.is_quantized", "Tensor.is_same_size", "Tensor.is_shared",
     "Tensor.is_signed", "Tensor.is_sparse", "Tensor.is_xpu", "Tensor.itemsize", "Tensor.nbytes",
     "Tensor.pin_memory", "Tensor.share_memory_", "tinygrad_nn.can_cast",
-    "tinygrad_nn.promote_types",
+    "tinygrad_nn.promote_types", "tinygrad_nn.set_printoptions",
     "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
     # creation functions: leaves, not ops
     "tinygrad_nn.arange", "tinygrad_nn.empty", "tinygrad_nn.eye", "tinygrad_nn.full",
