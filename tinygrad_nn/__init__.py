@@ -115,10 +115,12 @@ def __getattr__(name: str) -> Any:
 
     if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg",
                 "cuda", "xpu", "mps", "accelerator", "backends", "random", "distributions",
-                "hub"):
+                "hub", "sparse"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)
+    if name in ("sparse_coo_tensor", "spmm"):
+        return getattr(importlib.import_module(".sparse", __name__), name)
     raise AttributeError(f"module 'tinygrad_nn' has no attribute {name!r}")
 
 

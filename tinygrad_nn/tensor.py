@@ -297,6 +297,22 @@ class Tensor(
     def is_shared(self) -> bool:
         return False
 
+    # -- sparse layouts: one dense layout here (``tinygrad_nn.sparse``) -----------------
+    def to_sparse(self, *args: Any, **kwargs: Any) -> Tensor:
+        """A copy standing for PyTorch's sparse tensor: the same values, stored dense."""
+        return self.clone()
+
+    to_sparse_coo = to_sparse
+
+    def to_dense(self, dtype: Any = None) -> Tensor:
+        return self if dtype is None else self.to(dtype)
+
+    def coalesce(self) -> Tensor:
+        return self
+
+    def is_coalesced(self) -> bool:
+        return True
+
     def pin_memory(self) -> Tensor:
         """The same tensor: pinned memory only matters for copies to a GPU."""
         return self

@@ -288,7 +288,11 @@ LONG = np.longdouble  # a real cast that keeps float64 precision
        "Tensor.to": lambda x: x.to(LONG), "Tensor.double": lambda x: x.astype(LONG).double(),
        "Tensor.astype[same dtype]": lambda x: x.astype("float64"), "Tensor.clone":
        lambda x: x.clone(), "Tensor.contiguous": lambda x: x.contiguous(), "Tensor.cpu":
-       lambda x: x.cpu(), "Tensor.to[cpu]": lambda x: x.to("cpu")})
+       lambda x: x.cpu(), "Tensor.to[cpu]": lambda x: x.to("cpu"),
+       # sparse layouts are dense stand-ins (tinygrad_nn.sparse): copies and identities
+       "Tensor.to_sparse": lambda x: x.to_sparse(), "Tensor.to_sparse_coo":
+       lambda x: x.to_sparse_coo(), "Tensor.to_dense": lambda x: x.to_sparse().to_dense(),
+       "Tensor.coalesce": lambda x: x.to_sparse().coalesce()})
 def _cast(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x) * 2.0), [arr(draw, shape_of(draw))]
 
