@@ -2,6 +2,32 @@
 
 from ..tensor import Tensor
 from ..tensor_functions import concatenate, einsum, maximum, minimum, stack, where
+from .activation import (
+    celu,
+    celu_,
+    elu_,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hardtanh_,
+    leaky_relu_,
+    mish,
+    prelu,
+    relu6,
+    relu_,
+    rrelu,
+    rrelu_,
+    selu,
+    selu_,
+    softmin,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
 from .basic import (
     abs,
     as_tensor,
@@ -139,4 +165,7 @@ __all__ = [
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",
+    "celu", "celu_", "elu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+    "hardtanh_", "leaky_relu_", "mish", "prelu", "relu6", "relu_", "rrelu", "rrelu_", "selu",
+    "selu_", "softmin", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
 ]

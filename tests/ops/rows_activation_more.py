@@ -1,0 +1,81 @@
+"""Core registry rows: the further activations (and their in-place forms), pixel and channel
+shuffles, the resizing modes beyond nearest / (bi)linear, distances and the bilinear map.
+
+Piecewise functions get inputs on a lattice k + 0.5 + [0, 0.2]: at least 0.3 from every
+integer, where all their kinks lie (+-1, +-3, 0, 6 and the lambd / threshold drawn below).
+"""
+
+from __future__ import annotations
+
+from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
+
+
+def _off_kinks(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
+    return lattice(draw, shape, 0.5)
+
+
+def _unary(forms: dict[str, Callable[..., Any]], make: Any = _off_kinks) -> None:
+    """A row for f(x) on any shape; ``forms`` values are functions of one Tensor."""
+
+    def draw_fn(draw: Draw, form: Callable[..., Any]) -> Any:
+        return form, [make(draw, shape_of(draw))]
+
+    case(forms)(draw_fn)
+
+
+def _fresh(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """An in-place form applied to a non-leaf copy (a leaf that requires grad is refused)."""
+    return lambda x, *a: fn(x * 1.0, *a)
+
+
+_unary({"F.relu6": F.relu6, "F.relu6[x3]": lambda x: F.relu6(x * 3)})
+_unary({"F.hardtanh": F.hardtanh, "F.hardtanh[range]": lambda x: F.hardtanh(x, -2.0, 1.0),
+        "F.hardtanh_": _fresh(F.hardtanh_)})
+_unary({"F.hardsigmoid": lambda x: F.hardsigmoid(x * 3)})
+_unary({"F.hardswish": lambda x: F.hardswish(x * 3)})
+_unary({"F.selu": F.selu, "F.selu_": _fresh(F.selu_)})
+_unary({"F.celu": F.celu, "F.celu[alpha]": lambda x: F.celu(x, 2.0),
+        "F.celu_": _fresh(lambda x: F.celu_(x, 0.5))})
+_unary({"F.elu_": _fresh(F.elu_), "F.relu_": _fresh(F.relu_),
+        "F.leaky_relu_": _fresh(lambda x: F.leaky_relu_(x, 0.2))})
+_unary({"F.mish": F.mish}, arr)
+_unary({"F.softsign": F.softsign}, nonzero)  # |x| has a kink at 0
+_unary({"F.tanhshrink": F.tanhshrink}, arr)
+_unary({"F.softshrink": lambda x: F.softshrink(x, 1.0),
+        "F.hardshrink": lambda x: F.hardshrink(x, 2.0)})
+_unary({"F.threshold": lambda x: F.threshold(x, 1.0, -0.5),
+        "F.threshold_": _fresh(lambda x: F.threshold_(x, -1.0, 2.0))})
+_unary({"F.rrelu": F.rrelu, "F.rrelu_": _fresh(lambda x: F.rrelu_(x, 0.1, 0.2))})
+
+
+@case({"F.rrelu[training]": F.rrelu})
+def _rrelu_training(draw: Draw, form: Any) -> Any:
+    seed = draw(st.integers(0, 2**16))
+
+    def fn(x: Any) -> Any:
+        tg.manual_seed(seed)  # the same slopes at every evaluation of the check
+        return form(x, 0.1, 0.3, training=True)
+
+    return fn, [_off_kinks(draw, shape_of(draw))]
+
+
+@case({"F.glu": F.glu})
+def _glu(draw: Draw, form: Any) -> Any:
+    shape = list(shape_of(draw, min_dims=1))
+    d = one_axis(draw, len(shape))
+    shape[d] *= 2
+    return (lambda x: form(x, d)), [arr(draw, tuple(shape))]
+
+
+@case({"F.softmin": F.softmin})
+def _softmin(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    d = one_axis(draw, len(shape))
+    return (lambda x: form(x, d)), [arr(draw, shape)]
+
+
+@case({"F.prelu": F.prelu})
+def _prelu(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    c = shape[1] if len(shape) > 1 and draw(st.booleans()) else 1
+    return form, [_off_kinks(draw, shape), arr(draw, (c,), 0.1, 0.5)]
