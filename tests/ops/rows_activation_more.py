@@ -7,6 +7,8 @@ integer, where all their kinks lie (+-1, +-3, 0, 6 and the lambd / threshold dra
 
 from __future__ import annotations
 
+import warnings
+
 from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
 
 
@@ -79,3 +81,54 @@ def _prelu(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     c = shape[1] if len(shape) > 1 and draw(st.booleans()) else 1
     return form, [_off_kinks(draw, shape), arr(draw, (c,), 0.1, 0.5)]
+
+
+# -- resizing and rearranging pixels ----------------------------------------------------------
+
+
+@case({"F.interpolate[more modes]": F.interpolate})
+def _interpolate_modes(draw: Draw, form: Any) -> Any:
+    mode = draw(st.sampled_from(["nearest-exact", "area", "bicubic", "trilinear", "nearest"]))
+    nd = {"bicubic": 2, "trilinear": 3}.get(mode) or draw(st.integers(1, 3))
+    shape = (1, draw(st.integers(1, 2))) + tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    size = tuple(draw(st.integers(1, 4)) for _ in range(nd))
+    corners = draw(st.booleans()) if mode in ("bicubic", "trilinear") else None
+    return (lambda x: form(x, size, None, mode, corners)), [arr(draw, shape)]
+
+
+def _quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The deprecated upsample functions, without their warning."""
+
+    def call(*args: Any, **kw: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn(*args, **kw)
+
+    return call
+
+
+@case({"F.upsample": _quiet(lambda x, s: F.upsample(x, s, mode="bilinear")),
+       "F.upsample_nearest": _quiet(F.upsample_nearest),
+       "F.upsample_bilinear": _quiet(F.upsample_bilinear)})
+def _upsample(draw: Draw, form: Any) -> Any:
+    shape = (1, 2, draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    size = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    return (lambda x: form(x, size)), [arr(draw, shape)]
+
+
+@case({"F.pixel_shuffle": F.pixel_shuffle, "F.pixel_unshuffle": "unshuffle"})
+def _pixel_shuffle(draw: Draw, form: Any) -> Any:
+    r = draw(st.integers(1, 2))
+    lead = shape_of(draw, max_dims=1, max_side=2)
+    if form == "unshuffle":
+        shape = lead + (draw(st.integers(1, 2)), 2 * r, r)
+        return (lambda x: F.pixel_unshuffle(x, r)), [arr(draw, shape)]
+    return (lambda x: form(x, r)), [arr(draw, lead + (r * r, 2, draw(st.integers(1, 2))))]
+
+
+@case({"F.channel_shuffle": F.channel_shuffle,
+       "F.native_channel_shuffle": F.native_channel_shuffle})
+def _channel_shuffle(draw: Draw, form: Any) -> Any:
+    g, k = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    shape = (draw(st.integers(1, 2)), g * k) + shape_of(draw, min_dims=1, max_dims=2)
+    return (lambda x: form(x, g)), [arr(draw, shape)]

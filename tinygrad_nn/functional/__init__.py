@@ -78,7 +78,16 @@ from .loss import (
 )
 from .norm import batch_norm, layer_norm
 from .pad import pad
-from .sampling import interpolate
+from .sampling import (
+    channel_shuffle,
+    interpolate,
+    native_channel_shuffle,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 
 cat = concatenate
 
@@ -168,4 +177,6 @@ __all__ = [
     "celu", "celu_", "elu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
     "hardtanh_", "leaky_relu_", "mish", "prelu", "relu6", "relu_", "rrelu", "rrelu_", "selu",
     "selu_", "softmin", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
+    "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "upsample",
+    "upsample_bilinear", "upsample_nearest",
 ]
