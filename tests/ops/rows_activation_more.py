@@ -132,3 +132,30 @@ def _channel_shuffle(draw: Draw, form: Any) -> Any:
     g, k = draw(st.integers(1, 3)), draw(st.integers(1, 2))
     shape = (draw(st.integers(1, 2)), g * k) + shape_of(draw, min_dims=1, max_dims=2)
     return (lambda x: form(x, g)), [arr(draw, shape)]
+
+
+# -- distances and the bilinear map -----------------------------------------------------------
+
+
+@case({"F.pairwise_distance": F.pairwise_distance})
+def _pairwise_distance(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw, min_dims=1)
+    p, keep = draw(st.sampled_from([1.0, 2.0, 3.0])), draw(st.booleans())
+    # x - y in k + [0.3, 0.7]: never 0, where |d| (and the norm) has its kink
+    xs = [lattice(draw, shape, 0.5), lattice(draw, shape, 0.0)]
+    return (lambda x, y: form(x, y, p, keepdim=keep)), xs
+
+
+@case({"F.pdist": F.pdist})
+def _pdist(draw: Draw, form: Any) -> Any:
+    n, m = draw(st.integers(2, 4)), draw(st.integers(1, 3))
+    p = draw(st.sampled_from([1.0, 2.0, 3.0]))
+    return (lambda x: form(x, p)), [distinct(draw, (n, m))]  # no two entries equal
+
+
+@case({"F.bilinear": F.bilinear})
+def _bilinear(draw: Draw, form: Any) -> Any:
+    lead = shape_of(draw, max_dims=2, max_side=2)
+    n1, n2, out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    xs = [arr(draw, lead + (n1,)), arr(draw, lead + (n2,)), arr(draw, (out, n1, n2))]
+    return form, xs + ([arr(draw, (out,))] if draw(st.booleans()) else [])

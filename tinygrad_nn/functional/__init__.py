@@ -54,6 +54,7 @@ from .basic import (
     sqrt,
     tanh,
 )
+from .bilinear import bilinear
 from .conv import (
     adaptive_avg_pool2d,
     avg_pool2d,
@@ -63,7 +64,7 @@ from .conv import (
     max_pool2d,
     unfold,
 )
-from .distance import cosine_similarity, normalize
+from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
 from .loss import (
     binary_cross_entropy,
@@ -178,5 +179,5 @@ __all__ = [
     "hardtanh_", "leaky_relu_", "mish", "prelu", "relu6", "relu_", "rrelu", "rrelu_", "selu",
     "selu_", "softmin", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
     "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "upsample",
-    "upsample_bilinear", "upsample_nearest",
+    "upsample_bilinear", "upsample_nearest", "bilinear", "pairwise_distance", "pdist",
 ]
