@@ -3,13 +3,17 @@ shuffles, the resizing modes beyond nearest / (bi)linear, distances and the bili
 
 Piecewise functions get inputs on a lattice k + 0.5 + [0, 0.2]: at least 0.3 from every
 integer, where all their kinks lie (+-1, +-3, 0, 6 and the lambd / threshold drawn below).
+The two layers with parameters (PReLU, Bilinear) are registered with ``cases_nn.layer``,
+which checks the input and the parameters together.
 """
 
 from __future__ import annotations
 
 import warnings
 
+from tests.ops.cases_nn import layer
 from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
+from tinygrad_nn import nn
 
 
 def _off_kinks(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
@@ -159,3 +163,23 @@ def _bilinear(draw: Draw, form: Any) -> Any:
     n1, n2, out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
     xs = [arr(draw, lead + (n1,)), arr(draw, lead + (n2,)), arr(draw, (out, n1, n2))]
     return form, xs + ([arr(draw, (out,))] if draw(st.booleans()) else [])
+
+
+# -- the layers with parameters (input and parameters checked together) ---------------------
+
+
+def _prelu_layer(draw: Draw) -> Any:
+    c = draw(st.sampled_from([1, 3]))
+    shape = (draw(st.integers(1, 2)), 3) + shape_of(draw, max_dims=2, max_side=2)
+    return nn.PReLU(c), [_off_kinks(draw, shape)]
+
+
+def _bilinear_layer(draw: Draw) -> Any:
+    n1, n2, out = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    lead = shape_of(draw, max_dims=2, max_side=2)
+    m = nn.Bilinear(n1, n2, out, bias=draw(st.booleans()))
+    return m, [arr(draw, lead + (n1,)), arr(draw, lead + (n2,))]
+
+
+layer("nn.PReLU", _prelu_layer)
+layer("nn.Bilinear", _bilinear_layer)
