@@ -100,6 +100,14 @@ def _interpolate_modes(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, size, None, mode, corners)), [arr(draw, shape)]
 
 
+@case({"F.interpolate[antialias]": F.interpolate})
+def _interpolate_antialias(draw: Draw, form: Any) -> Any:
+    mode, corners = draw(st.sampled_from(["bilinear", "bicubic"])), draw(st.booleans())
+    shape = (1, draw(st.integers(1, 2)), draw(st.integers(2, 5)), draw(st.integers(2, 5)))
+    size = (draw(st.integers(2, 4)), draw(st.integers(2, 4)))
+    return (lambda x: form(x, size, None, mode, corners, antialias=True)), [arr(draw, shape)]
+
+
 def _quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The deprecated upsample functions, without their warning."""
 

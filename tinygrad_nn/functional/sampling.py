@@ -4,7 +4,8 @@
 Every interpolation mode is separable: each spatial axis is resized in turn. Nearest modes
 index the source points (the gradient scatters back to them); linear and cubic modes take a
 weighted sum of 2 or 4 indexed neighbours; 'area' (adaptive average pooling) multiplies
-by an averaging matrix. The shuffles are reshapes and one permutation.
+by an averaging matrix, and antialiased bilinear / bicubic by a matrix of PyTorch's
+widened-filter weights. The shuffles are reshapes and one permutation.
 """
 
 from __future__ import annotations
@@ -110,17 +111,54 @@ def _area_matrix(n_in: int, n_out: int) -> np.ndarray:
     return m
 
 
+def _antialias_matrix(n_in: int, n_out: int, scale: float | None, align_corners: bool,
+                      cubic: bool) -> np.ndarray:
+    """(n_out, n_in): PyTorch's (and PIL's) antialiased weights. The filter (triangle, or
+    cubic with a = -0.5) is widened by the downscaling factor, truncated at the edges and
+    normalised to sum 1 for each output point."""
+    if align_corners:
+        step = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    else:
+        step = 1.0 / scale if scale is not None and scale > 0 else n_in / n_out
+    support = (2.0 if cubic else 1.0) * max(step, 1.0)
+    inv = 1.0 / step if step >= 1.0 else 1.0
+
+    def kernel(t: np.ndarray) -> np.ndarray:
+        t = np.abs(t)
+        if not cubic:
+            return np.maximum(1.0 - t, 0.0)
+        a = -0.5
+        near = ((a + 2) * t - (a + 3)) * t * t + 1
+        far = ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+        return np.where(t < 1, near, np.where(t < 2, far, 0.0))
+
+    m = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        center = step * (i + 0.5)
+        lo, hi = max(int(center - support + 0.5), 0), min(int(center + support + 0.5), n_in)
+        w = kernel((np.arange(lo, hi) - center + 0.5) * inv)
+        m[i, lo:hi] = w / w.sum() if w.sum() != 0 else w
+    return m
+
+
+def _along(x: Tensor, a: int, m: np.ndarray) -> Tensor:
+    """x with axis ``a`` mapped by the (n_out, n_in) matrix ``m``."""
+    return (x.movedim(a, -1) @ Tensor(m.T.astype(x.dtype))).movedim(-1, a)
+
+
 def _resize_axis(x: Tensor, a: int, n_out: int, scale: float | None, mode: str,
-                 align_corners: bool) -> Tensor:
+                 align_corners: bool, antialias: bool) -> Tensor:
     n_in, lead = x.shape[a], (slice(None),) * a
     if mode in ("nearest", "nearest-exact"):
         shortcut = mode == "nearest" and x.ndim == 4
         return x[lead + (_nearest(n_in, n_out, scale, mode == "nearest-exact", shortcut),)]
-    if n_in == n_out and mode != "bicubic":
+    if n_in == n_out and (mode != "bicubic" or antialias):
         return x  # PyTorch's linear kernels copy an axis whose size is kept
     if mode == "area":
-        m = Tensor(_area_matrix(n_in, n_out).T.astype(x.dtype))
-        return (x.movedim(a, -1) @ m).movedim(-1, a)
+        return _along(x, a, _area_matrix(n_in, n_out))
+    if antialias:
+        return _along(x, a, _antialias_matrix(n_in, n_out, scale, align_corners,
+                                              mode == "bicubic"))
     src = _source(n_in, n_out, scale, align_corners, mode == "bicubic", x.dtype)
     taps = (_cubic_taps if mode == "bicubic" else _linear_taps)(src, n_in)
     trail = (1,) * (x.ndim - a - 1)
@@ -138,7 +176,8 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
 
     ``size`` or ``scale_factor`` (then size = floor(n * scale)); ``mode`` 'nearest',
     'nearest-exact', 'area', 'linear' (3-D), 'bilinear' / 'bicubic' (4-D) or 'trilinear'
-    (5-D); ``align_corners`` only for the interpolating modes.
+    (5-D); ``align_corners`` only for the interpolating modes; ``antialias`` (bilinear and
+    bicubic) widens the filter when shrinking, as PyTorch and PIL do.
     """
     x = as_tensor(input)
     nd = x.ndim - 2
@@ -152,9 +191,7 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
     if align_corners is not None and mode not in _INTERPOLATING:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if antialias:
-        if mode in ("bilinear", "bicubic") and x.ndim == 4:
-            raise NotImplementedError("interpolate: antialias=True is not supported")
+    if antialias and not (mode in ("bilinear", "bicubic") and x.ndim == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
                          "modes and requires a 4-D tensor as input")
     if recompute_scale_factor and size is not None:
@@ -169,7 +206,7 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
                            f"{tuple(x.shape[2:])} output {tuple(outs)}")
     for k, (n_out, scale) in enumerate(zip(outs, scales)):
-        x = _resize_axis(x, 2 + k, n_out, scale, mode, bool(align_corners))
+        x = _resize_axis(x, 2 + k, n_out, scale, mode, bool(align_corners), antialias)
     return x
 
 
