@@ -237,3 +237,31 @@ def test_fold_and_unfold_layers_match_torch(kw: dict) -> None:
     assert repr(fold) == repr(fold_t)
     np.testing.assert_allclose(fold(cols).numpy(), fold_t(cols_t).numpy(), rtol=1e-5)
     assert list(fold.state_dict()) == [] and list(ours.parameters()) == []
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_lanczos_matches_torch(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    shape = (1, 2) + tuple(int(s) for s in rng.integers(2, 12, 2))
+    size = tuple(int(s) for s in rng.integers(2, 14, 2))
+    xa = rng.normal(size=shape)
+    x, xt = tg.tensor(xa, requires_grad=True), torch.tensor(xa, requires_grad=True)
+    y = F.interpolate(x, size, mode="lanczos", antialias=True)
+    yt = TF.interpolate(xt, size, mode="lanczos", antialias=True)
+    np.testing.assert_allclose(y.detach().numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    y.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape,kw", [
+    ((1, 1, 4, 4), dict(size=2, mode="lanczos")),
+    ((1, 1, 4, 4), dict(size=2, mode="lanczos", antialias=True, align_corners=True)),
+    ((1, 1, 4), dict(size=2, mode="lanczos", antialias=True)),
+    ((1, 1, 4), dict(size=2, mode="linear", antialias=True)),
+])
+def test_lanczos_and_antialias_errors_match_torch(shape: tuple, kw: dict) -> None:
+    with pytest.raises(Exception) as theirs:
+        TF.interpolate(torch.ones(shape), **kw)
+    with pytest.raises(type(theirs.value), match=str(theirs.value)[:25]):
+        F.interpolate(tg.ones(shape), **kw)

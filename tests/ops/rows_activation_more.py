@@ -102,7 +102,8 @@ def _interpolate_modes(draw: Draw, form: Any) -> Any:
 
 @case({"F.interpolate[antialias]": F.interpolate})
 def _interpolate_antialias(draw: Draw, form: Any) -> Any:
-    mode, corners = draw(st.sampled_from(["bilinear", "bicubic"])), draw(st.booleans())
+    mode = draw(st.sampled_from(["bilinear", "bicubic", "lanczos"]))
+    corners = draw(st.booleans()) and mode != "lanczos"
     shape = (1, draw(st.integers(1, 2)), draw(st.integers(2, 5)), draw(st.integers(2, 5)))
     size = (draw(st.integers(2, 4)), draw(st.integers(2, 4)))
     return (lambda x: form(x, size, None, mode, corners, antialias=True)), [arr(draw, shape)]

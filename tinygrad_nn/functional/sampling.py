@@ -21,8 +21,9 @@ from .basic import as_tensor
 
 # mode -> the numbers of spatial dims it accepts
 _SPATIAL = {"nearest": (1, 2, 3), "nearest-exact": (1, 2, 3), "area": (1, 2, 3),
-            "linear": (1,), "bilinear": (2,), "bicubic": (2,), "trilinear": (3,)}
-_INTERPOLATING = ("linear", "bilinear", "bicubic", "trilinear")
+            "linear": (1,), "bilinear": (2,), "bicubic": (2,), "trilinear": (3,), "lanczos": (2,)}
+_INTERPOLATING = ("linear", "bilinear", "bicubic", "trilinear", "lanczos")
+_AA_RADIUS = {"bilinear": 1, "bicubic": 2, "lanczos": 3}  # antialiased filters' half-widths
 _CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
 
 
@@ -112,21 +113,24 @@ def _area_matrix(n_in: int, n_out: int) -> np.ndarray:
 
 
 def _antialias_matrix(n_in: int, n_out: int, scale: float | None, align_corners: bool,
-                      cubic: bool) -> np.ndarray:
-    """(n_out, n_in): PyTorch's (and PIL's) antialiased weights. The filter (triangle, or
-    cubic with a = -0.5) is widened by the downscaling factor, truncated at the edges and
-    normalised to sum 1 for each output point."""
+                      mode: str) -> np.ndarray:
+    """(n_out, n_in): PyTorch's (and PIL's) antialiased weights. The filter (triangle, cubic
+    with a = -0.5, or Lanczos-3) is widened by the downscaling factor, truncated at the edges
+    and normalised to sum 1 for each output point."""
     if align_corners:
         step = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
     else:
         step = 1.0 / scale if scale is not None and scale > 0 else n_in / n_out
-    support = (2.0 if cubic else 1.0) * max(step, 1.0)
+    radius = _AA_RADIUS[mode]
+    support = radius * max(step, 1.0)
     inv = 1.0 / step if step >= 1.0 else 1.0
 
     def kernel(t: np.ndarray) -> np.ndarray:
         t = np.abs(t)
-        if not cubic:
+        if mode == "bilinear":
             return np.maximum(1.0 - t, 0.0)
+        if mode == "lanczos":
+            return np.where(t < radius, np.sinc(t) * np.sinc(t / radius), 0.0)
         a = -0.5
         near = ((a + 2) * t - (a + 3)) * t * t + 1
         far = ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
@@ -157,8 +161,7 @@ def _resize_axis(x: Tensor, a: int, n_out: int, scale: float | None, mode: str,
     if mode == "area":
         return _along(x, a, _area_matrix(n_in, n_out))
     if antialias:
-        return _along(x, a, _antialias_matrix(n_in, n_out, scale, align_corners,
-                                              mode == "bicubic"))
+        return _along(x, a, _antialias_matrix(n_in, n_out, scale, align_corners, mode))
     src = _source(n_in, n_out, scale, align_corners, mode == "bicubic", x.dtype)
     taps = (_cubic_taps if mode == "bicubic" else _linear_taps)(src, n_in)
     trail = (1,) * (x.ndim - a - 1)
@@ -175,9 +178,10 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
     """Resize the spatial dims: (N, C, *in) -> (N, C, *size), 1 to 3 spatial dims.
 
     ``size`` or ``scale_factor`` (then size = floor(n * scale)); ``mode`` 'nearest',
-    'nearest-exact', 'area', 'linear' (3-D), 'bilinear' / 'bicubic' (4-D) or 'trilinear'
-    (5-D); ``align_corners`` only for the interpolating modes; ``antialias`` (bilinear and
-    bicubic) widens the filter when shrinking, as PyTorch and PIL do.
+    'nearest-exact', 'area', 'linear' (3-D), 'bilinear' / 'bicubic' / 'lanczos' (4-D) or
+    'trilinear' (5-D); ``align_corners`` only for the interpolating modes; ``antialias``
+    (bilinear, bicubic; lanczos requires it) widens the filter when shrinking, as PyTorch
+    and PIL do.
     """
     x = as_tensor(input)
     nd = x.ndim - 2
@@ -185,15 +189,19 @@ def interpolate(input: Any, size: Any = None, scale_factor: Any = None, mode: st
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported "
                                   f"(got {x.ndim}D) for the modes: {' | '.join(_SPATIAL)} "
                                   f"(got {mode})")
+    if antialias and not (mode in _AA_RADIUS and x.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
+                         "modes and requires a 4-D tensor as input")
     if nd not in _SPATIAL[mode]:
         raise NotImplementedError(f"Got {x.ndim}D input, but {mode} mode needs "
                                   f"{_SPATIAL[mode][0] + 2}D input")
     if align_corners is not None and mode not in _INTERPOLATING:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
-    if antialias and not (mode in ("bilinear", "bicubic") and x.ndim == 4):
-        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
-                         "modes and requires a 4-D tensor as input")
+    if mode == "lanczos" and align_corners:
+        raise ValueError("Lanczos mode does not support align_corners=True")
+    if mode == "lanczos" and not antialias:
+        raise ValueError("Lanczos mode requires antialias=True")
     if recompute_scale_factor and size is not None:
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if x.dtype.kind != "f" and not (x.dtype == np.uint8 and mode.startswith("nearest")):
