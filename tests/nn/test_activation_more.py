@@ -264,3 +264,33 @@ def test_integer_inputs_keep_their_dtype_where_torch_does() -> None:
         y, yt = FUNCS[name](F, tg.tensor(xa)), FUNCS[name](TF, torch.tensor(xa))
         assert str(y.dtype).endswith("int64") and yt.dtype == torch.int64
         np.testing.assert_array_equal(y.numpy(), yt.numpy())
+
+
+def test_gumbel_softmax_samples_the_softmax_and_hard_is_straight_through() -> None:
+    probs = np.array([0.1, 0.2, 0.7])
+    x = tg.tensor(np.log(probs)[None].repeat(20000, 0).astype(np.float32), requires_grad=True)
+    tg.manual_seed(0)
+    hard = F.gumbel_softmax(x, tau=0.5, hard=True)
+    assert hard.dtype == tg.float32 and hard.shape == x.shape
+    assert set(np.unique(hard.detach().numpy())) == {0.0, 1.0}
+    np.testing.assert_array_equal(hard.detach().numpy().sum(1), 1.0)
+    # the Gumbel-max trick: the argmax is a draw from softmax(logits), at any tau
+    np.testing.assert_allclose(hard.detach().numpy().mean(0), probs, atol=0.015)
+    w = tg.tensor(np.arange(3.0, dtype=np.float32))
+    (hard * w).sum().backward()
+    g_hard = x.grad.numpy().copy()
+    x.grad = None
+    tg.manual_seed(0)  # the same noise: the soft sample behind the hard one
+    soft = F.gumbel_softmax(x, tau=0.5)
+    np.testing.assert_allclose(soft.detach().numpy().sum(1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(soft.detach().numpy().argmax(1),
+                                  hard.detach().numpy().argmax(1))
+    (soft * w).sum().backward()
+    np.testing.assert_allclose(g_hard, x.grad.numpy(), rtol=1e-6)
+
+
+def test_gumbel_softmax_warns_on_eps_like_torch() -> None:
+    with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
+        F.gumbel_softmax(tg.zeros((2, 3)), eps=1e-3)
+    with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
+        TF.gumbel_softmax(torch.zeros((2, 3)), eps=1e-3)

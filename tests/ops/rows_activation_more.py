@@ -192,3 +192,18 @@ def _bilinear_layer(draw: Draw) -> Any:
 
 layer("nn.PReLU", _prelu_layer)
 layer("nn.Bilinear", _bilinear_layer)
+
+
+@case({"F.gumbel_softmax": F.gumbel_softmax})
+def _gumbel_softmax(draw: Draw, form: Any) -> Any:
+    # the soft sample only: the hard one is piecewise constant with the soft one's gradient
+    # (straight-through), which no finite difference can check
+    seed, tau = draw(st.integers(0, 2**16)), draw(st.sampled_from([0.5, 1.0, 2.0]))
+    shape = shape_of(draw, min_dims=1)
+    d = one_axis(draw, len(shape))
+
+    def fn(x: Any) -> Any:
+        tg.manual_seed(seed)  # the same noise at every evaluation of the check
+        return form(x, tau, dim=d)
+
+    return fn, [arr(draw, shape)]

@@ -7,6 +7,7 @@ from .activation import (
     celu_,
     elu_,
     glu,
+    gumbel_softmax,
     hardshrink,
     hardsigmoid,
     hardswish,
@@ -180,4 +181,5 @@ __all__ = [
     "selu_", "softmin", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
     "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "upsample",
     "upsample_bilinear", "upsample_nearest", "bilinear", "pairwise_distance", "pdist",
+    "gumbel_softmax",
 ]

@@ -8,6 +8,7 @@ hardtanh's is 0 at min_val and max_val, elu's at 0 is the negative branch's).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -232,3 +233,19 @@ def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3,
     """softmax(-x) along ``dim``: exp(-x) / sum(exp(-x))."""
     x = _cast(input, dtype)
     return (-x).softmax(_softmax_dim("softmin", x.ndim, dim))
+
+
+@composite
+def gumbel_softmax(logits: Any, tau: float = 1.0, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """softmax((logits + g) / tau) along ``dim``, g ~ Gumbel(0, 1) (the library generator);
+    ``hard``: the one-hot of its argmax, with the soft sample's gradient (straight-through)."""
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    x = as_tensor(logits)
+    gumbels = -np.log(get_rng().exponential(1.0, x.shape)).astype(x.dtype)
+    y = ((x + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y
+    one_hot = y.new_zeros(y.shape).scatter(dim, y.detach().argmax(dim, keepdim=True), 1.0)
+    return one_hot - y.detach() + y
