@@ -207,3 +207,35 @@ def _gumbel_softmax(draw: Draw, form: Any) -> Any:
         return form(x, tau, dim=d)
 
     return fn, [arr(draw, shape)]
+
+
+# -- spatial transformers -----------------------------------------------------------------------
+
+
+def _pixel_points(draw: Draw, shape: tuple[int, ...], n: int, corners: bool) -> np.ndarray:
+    """Normalised coordinates whose pixel position is k + [0.6, 0.8] (k in [-1, n]): at
+    least 0.1 from every integer and half-integer, where floor, rounding, clipping and
+    reflection change branch."""
+    k = draw(tst.arrays(shape=shape, dtype=np.int64, elements=(-1, n)))
+    p = k + draw(tst.arrays(shape=shape, elements=(0.6, 0.8)))
+    return p * 2 / (n - 1) - 1 if corners else (2 * p + 1) / n - 1
+
+
+@case({"F.grid_sample": F.grid_sample})
+def _grid_sample(draw: Draw, form: Any) -> Any:
+    mode = draw(st.sampled_from(["bilinear", "nearest", "bicubic"]))
+    pad = draw(st.sampled_from(["zeros", "border", "reflection"]))
+    corners = draw(st.booleans())
+    h, w = draw(st.integers(2, 3)), draw(st.integers(2, 3))
+    out = (1, draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    grid = np.stack([_pixel_points(draw, out, w, corners), _pixel_points(draw, out, h, corners)],
+                    -1)
+    x = arr(draw, (1, draw(st.integers(1, 2)), h, w))
+    return (lambda a, g: form(a, g, mode, pad, corners)), [x, grid]
+
+
+@case({"F.affine_grid": F.affine_grid})
+def _affine_grid(draw: Draw, form: Any) -> Any:
+    n, corners = draw(st.integers(1, 2)), draw(st.booleans())
+    size = (n, 1, draw(st.integers(2, 3)), draw(st.integers(2, 3)))
+    return (lambda t: form(t, size, corners)), [arr(draw, (n, 2, 3))]

@@ -67,6 +67,7 @@ from .conv import (
 )
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .grid import affine_grid, grid_sample
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -181,5 +182,5 @@ __all__ = [
     "selu_", "softmin", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
     "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "upsample",
     "upsample_bilinear", "upsample_nearest", "bilinear", "pairwise_distance", "pdist",
-    "gumbel_softmax",
+    "gumbel_softmax", "affine_grid", "grid_sample",
 ]

@@ -87,19 +87,25 @@ def _linear_taps(src: np.ndarray, n_in: int) -> list[tuple[np.ndarray, np.ndarra
     return [(i0, 1 - w1), (np.minimum(i0 + 1, n_in - 1), w1)]
 
 
+def _cubic_near(x: Any, a: float) -> Any:
+    """The cubic convolution kernel for |x| <= 1 (arrays or Tensors)."""
+    return ((x * (a + 2) - (a + 3)) * x) * x + 1
+
+
+def _cubic_far(x: Any, a: float) -> Any:
+    """The cubic convolution kernel for 1 < |x| < 2 (arrays or Tensors)."""
+    return ((x * a - 5 * a) * x + 8 * a) * x - 4 * a
+
+
+def _cubic_weights(t: Any, a: float = _CUBIC_A) -> list[Any]:
+    """The weights of the 4 taps floor(s) - 1 .. floor(s) + 2 at fraction t = s - floor(s)."""
+    return [_cubic_far(t + 1, a), _cubic_near(t, a), _cubic_near(1 - t, a), _cubic_far(2 - t, a)]
+
+
 def _cubic_taps(src: np.ndarray, n_in: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """The 4 neighbours floor(src) - 1 .. + 2 (clamped to the edge) and their weights."""
     i = np.floor(src)
-    t = src - i
-    a = _CUBIC_A
-
-    def near(x: np.ndarray) -> np.ndarray:  # |x| <= 1
-        return ((a + 2) * x - (a + 3)) * x * x + 1
-
-    def far(x: np.ndarray) -> np.ndarray:  # 1 < |x| < 2
-        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-
-    weights = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    weights = _cubic_weights(src - i)
     return [(np.clip(i.astype(np.int64) - 1 + k, 0, n_in - 1), w) for k, w in enumerate(weights)]
 
 
@@ -131,9 +137,7 @@ def _antialias_matrix(n_in: int, n_out: int, scale: float | None, align_corners:
             return np.maximum(1.0 - t, 0.0)
         if mode == "lanczos":
             return np.where(t < radius, np.sinc(t) * np.sinc(t / radius), 0.0)
-        a = -0.5
-        near = ((a + 2) * t - (a + 3)) * t * t + 1
-        far = ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
+        near, far = _cubic_near(t, -0.5), _cubic_far(t, -0.5)  # PIL's a for antialiasing
         return np.where(t < 1, near, np.where(t < 2, far, 0.0))
 
     m = np.zeros((n_out, n_in))
