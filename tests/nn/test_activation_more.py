@@ -294,3 +294,14 @@ def test_gumbel_softmax_warns_on_eps_like_torch() -> None:
         F.gumbel_softmax(tg.zeros((2, 3)), eps=1e-3)
     with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
         TF.gumbel_softmax(torch.zeros((2, 3)), eps=1e-3)
+
+
+@pytest.mark.parametrize("name", list(FUNCS))
+def test_nan_and_infinities_match_torch(name: str) -> None:
+    xa = np.array([np.nan, np.inf, -np.inf, 1.0, -1.0, 0.0, 5.0, -5.0, np.nan, 2.0, -2.0, 3.0,
+                   -3.0, 0.5, -0.5, 6.0])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = FUNCS[name](F, tg.tensor(xa)).numpy()
+    yt = FUNCS[name](TF, torch.tensor(xa)).numpy()
+    np.testing.assert_allclose(y, yt, rtol=1e-14, atol=0)  # NaN where PyTorch has NaN

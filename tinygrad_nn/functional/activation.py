@@ -61,7 +61,8 @@ def relu6(input: Any, inplace: bool = False) -> Tensor:
 def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 for x <= -3, 1 for x >= 3, x / 6 + 1/2 between."""
     x = _float_input(input, "hardsigmoid")
-    outside = (x >= 3).astype(x.dtype)
+    # outside (-3, 3): 1 above, 0 below, and NaN stays NaN (PyTorch's min / max)
+    outside = where(x >= 3, 1.0, where(x <= -3, 0.0, x))
     return _result(input, where((x > -3) & (x < 3), (x + 3) / 6, outside), inplace)
 
 
@@ -70,7 +71,8 @@ def hardswish(input: Any, inplace: bool = False) -> Tensor:
     """x relu6(x + 3) / 6: 0 for x <= -3, x for x >= 3, x (x + 3) / 6 between."""
     x = _float_input(input, "hardswish")
     mid = x * (x + 3) / 6
-    return _result(input, where(x <= -3, 0.0, where(x >= 3, x, mid)), inplace)
+    # x * 0 below -3: 0 with no gradient, and NaN at -inf, as PyTorch's x * relu6(x + 3) / 6
+    return _result(input, where(x <= -3, x * 0, where(x >= 3, x, mid)), inplace)
 
 
 @composite
@@ -152,14 +154,14 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be in range [0, inf), but found {lambd}")
     x = as_tensor(input)
-    return where(x > lambd, x - lambd, where(x < -lambd, x + lambd, 0.0))
+    return where(x > lambd, x - lambd, where(x < -lambd, x + lambd, x * 0))  # NaN stays NaN
 
 
 @composite
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0 (gradient 0 at +-lambd)."""
     x = as_tensor(input)
-    return where((x > lambd) | (x < -lambd), x, 0.0)
+    return where((x >= -lambd) & (x <= lambd), 0.0, x)  # NaN stays NaN
 
 
 @composite
@@ -174,7 +176,8 @@ def threshold(input: Any, threshold: float, value: float, inplace: bool = False)
     """x where x > threshold, else value (gradient 0 at and below threshold)."""
     x = as_tensor(input)
     # value takes the input's dtype (an integer input stays integer, as in PyTorch)
-    return _result(input, where(x > threshold, x, np.asarray(value).astype(x.dtype)), inplace)
+    # (x <= threshold is False for NaN, which stays NaN as in PyTorch)
+    return _result(input, where(x <= threshold, np.asarray(value).astype(x.dtype), x), inplace)
 
 
 _threshold = threshold  # its own argument `threshold` hides the function in threshold_
