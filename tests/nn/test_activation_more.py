@@ -305,3 +305,18 @@ def test_nan_and_infinities_match_torch(name: str) -> None:
         y = FUNCS[name](F, tg.tensor(xa)).numpy()
     yt = FUNCS[name](TF, torch.tensor(xa)).numpy()
     np.testing.assert_allclose(y, yt, rtol=1e-14, atol=0)  # NaN where PyTorch has NaN
+
+
+@pytest.mark.parametrize("name", ["hardswish", "hardsigmoid", "mish", "relu6", "selu", "celu",
+                                  "hardtanh", "threshold"])
+def test_inplace_keyword_keeps_the_gradient_like_torch(name: str) -> None:
+    args = (0.25, -1.0) if name == "threshold" else ()
+    x, xt = _pair(KINKS)
+    h, ht = x * 1, xt * 1
+    assert getattr(F, name)(h, *args, inplace=True) is h
+    getattr(TF, name)(ht, *args, inplace=True)
+    np.testing.assert_allclose(h.detach().numpy(), ht.detach().numpy(), rtol=1e-12)
+    (h * h).sum().backward()
+    (ht * ht).sum().backward()
+    tol = 1e-7 if name == "hardsigmoid" else 1e-12  # PyTorch's float32 1/6 in the kernel
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=tol, atol=1e-12)

@@ -23,13 +23,14 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _float_input(input: Any, who: str) -> Tensor:
-    """The input as a Tensor; PyTorch has no integer kernel for these functions."""
+def _float_input(input: Any, who: str, inplace: bool = False) -> Tensor:
+    """The input as a Tensor (PyTorch has no integer kernel for these functions); a copy
+    when the result will overwrite it, so the values saved for backward stay intact."""
     x = as_tensor(input)
     if x.dtype.kind != "f":
         raise NotImplementedError(f"{who}: not implemented for dtype {x.dtype} (expected a "
                                   "floating point input)")
-    return x
+    return x.clone() if inplace and x.requires_grad else x
 
 
 @composite
@@ -60,7 +61,7 @@ def relu6(input: Any, inplace: bool = False) -> Tensor:
 @composite
 def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: 0 for x <= -3, 1 for x >= 3, x / 6 + 1/2 between."""
-    x = _float_input(input, "hardsigmoid")
+    x = _float_input(input, "hardsigmoid", inplace)
     # outside (-3, 3): 1 above, 0 below, and NaN stays NaN (PyTorch's min / max)
     outside = where(x >= 3, 1.0, where(x <= -3, 0.0, x))
     return _result(input, where((x > -3) & (x < 3), (x + 3) / 6, outside), inplace)
@@ -69,7 +70,7 @@ def hardsigmoid(input: Any, inplace: bool = False) -> Tensor:
 @composite
 def hardswish(input: Any, inplace: bool = False) -> Tensor:
     """x relu6(x + 3) / 6: 0 for x <= -3, x for x >= 3, x (x + 3) / 6 between."""
-    x = _float_input(input, "hardswish")
+    x = _float_input(input, "hardswish", inplace)
     mid = x * (x + 3) / 6
     # x * 0 below -3: 0 with no gradient, and NaN at -inf, as PyTorch's x * relu6(x + 3) / 6
     return _result(input, where(x <= -3, x * 0, where(x >= 3, x, mid)), inplace)
@@ -78,7 +79,7 @@ def hardswish(input: Any, inplace: bool = False) -> Tensor:
 @composite
 def selu(input: Any, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with scale = 1.0507..., alpha = 1.6733... (self-normalising)."""
-    x = _float_input(input, "selu")
+    x = _float_input(input, "selu", inplace)
     return _result(input, elu(x, _SELU_ALPHA) * _SELU_SCALE, inplace)
 
 
@@ -92,7 +93,7 @@ def celu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha (exp(x / alpha) - 1)) = alpha elu(x / alpha)."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    x = _float_input(input, "celu")
+    x = _float_input(input, "celu", inplace)
     # PyTorch's form: elu with input scale 1 / alpha (a product: it saves no copy of x
     # that the in-place form would overwrite)
     return _result(input, elu(x * (1 / alpha)) * alpha, inplace)
@@ -137,7 +138,7 @@ def glu(input: Any, dim: int = -1) -> Tensor:
 @composite
 def mish(input: Any, inplace: bool = False) -> Tensor:
     """x tanh(softplus(x))."""
-    x = _float_input(input, "mish")
+    x = _float_input(input, "mish", inplace)
     return _result(input, x * x.softplus().tanh(), inplace)
 
 
