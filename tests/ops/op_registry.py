@@ -21,6 +21,7 @@ from tests.ops import (  # noqa: F401
     cases_conv,
     cases_nn,
     cases_recurrent,
+    rows_activation_more,
     rows_attention,
     rows_elementwise,
     rows_indexing,

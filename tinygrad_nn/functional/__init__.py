@@ -2,6 +2,33 @@
 
 from ..tensor import Tensor
 from ..tensor_functions import concatenate, einsum, maximum, minimum, stack, where
+from .activation import (
+    celu,
+    celu_,
+    elu_,
+    glu,
+    gumbel_softmax,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hardtanh_,
+    leaky_relu_,
+    mish,
+    prelu,
+    relu6,
+    relu_,
+    rrelu,
+    rrelu_,
+    selu,
+    selu_,
+    softmin,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .basic import (
     abs,
@@ -29,6 +56,7 @@ from .basic import (
     sqrt,
     tanh,
 )
+from .bilinear import bilinear
 from .conv import (
     adaptive_avg_pool2d,
     avg_pool2d,
@@ -39,8 +67,9 @@ from .conv import (
     unfold,
 )
 from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
-from .distance import cosine_similarity, normalize
+from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .grid import affine_grid, grid_sample
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -75,7 +104,16 @@ from .norm import (
     rms_norm,
 )
 from .pad import pad
-from .sampling import interpolate
+from .sampling import (
+    channel_shuffle,
+    interpolate,
+    native_channel_shuffle,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 
 cat = concatenate
 
@@ -168,4 +206,10 @@ __all__ = [
     "multilabel_soft_margin_loss", "poisson_nll_loss", "soft_margin_loss",
     "triplet_margin_with_distance_loss",
     "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "celu", "celu_", "elu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh",
+    "hardtanh_", "leaky_relu_", "mish", "prelu", "relu6", "relu_", "rrelu", "rrelu_", "selu",
+    "selu_", "softmin", "softshrink", "softsign", "tanhshrink", "threshold", "threshold_",
+    "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "upsample",
+    "upsample_bilinear", "upsample_nearest", "bilinear", "pairwise_distance", "pdist",
+    "gumbel_softmax", "affine_grid", "grid_sample",
 ]

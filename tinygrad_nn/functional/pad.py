@@ -29,7 +29,8 @@ def pad_width(x: Tensor, widths: tuple[tuple[int, int], ...], value: float = 0.0
 
 
 def _source_index(n: int, before: int, after: int, mode: str) -> np.ndarray:
-    """For each position of the padded axis, the position of x it copies."""
+    """For each position of the padded axis, the position of x it copies (a negative
+    ``before`` / ``after`` crops: PyTorch's reflect and replicate count from the ends of x)."""
     i = np.arange(-before, n + after)
     if mode == "replicate":
         return np.clip(i, 0, n - 1)
@@ -78,10 +79,18 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
                          f"mode={mode!r}")
     for a, b, e in axes:
         n = x.shape[a]
-        limit = n - 1 if mode == "reflect" else n
-        if min(b, e) < 0 or (mode != "replicate" and max(b, e) > limit) or n == 0:
-            raise RuntimeError(f"pad: {mode} padding ({b}, {e}) of dim {a} must be in "
-                             f"[0, {limit}] for its size {n} (input shape {x.shape})")
+        if n == 0 or n + b + e < 0 or (mode == "reflect" and max(b, e) >= n) or (
+                mode == "circular" and max(b, e) > n):
+            limit = f"less than {n}" if mode == "reflect" else f"at most {n}"
+            raise RuntimeError(f"pad: {mode} padding ({b}, {e}) of dim {a} must be {limit} "
+                               f"and leave a size >= 0 (input shape {x.shape})")
+        if mode == "circular" and min(b, e) < 0:
+            # PyTorch crops first, then wraps around what is left
+            x = x.narrow(a, max(-b, 0), n + min(b, 0) + min(e, 0))
+            n, b, e = x.shape[a], max(b, 0), max(e, 0)
+            if max(b, e) > n:
+                raise RuntimeError(f"pad: circular padding ({b}, {e}) of dim {a} wraps around "
+                                   f"the cropped size {n} more than once")
         if b or e:
             x = x[(slice(None),) * a + (_source_index(n, b, e, mode),)]
     return x

@@ -148,28 +148,4 @@ class Conv3d(_ConvNd):
                         self.groups)
 
 
-class ZeroPad2d(Module):
-    """Zero padding of the last two axes; (…, H, W) -> (…, H + top + bottom, W + left + right).
-
-    ``padding`` is an int or (left, right, top, bottom), PyTorch's order.
-    """
-
-    def __init__(self, padding: Any) -> None:
-        super().__init__()
-        self.padding = _tuple(padding, 4, "padding", "ZeroPad2d")
-        if min(self.padding) < 0:
-            raise ValueError(f"ZeroPad2d: padding must be >= 0, got {self.padding}")
-
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
-        if x.ndim < 2:
-            raise ValueError(
-                f"ZeroPad2d: expected at least 2 dimensions (H, W), got shape {x.shape}"
-            )
-        return F.pad(x, self.padding)
-
-    def extra_repr(self) -> str:
-        return f"{self.padding}"
-
-
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ZeroPad2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d"]

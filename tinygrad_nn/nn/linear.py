@@ -1,4 +1,4 @@
-"""Linear, Identity, Flatten and Unflatten (F.linear's module family)."""
+"""Linear, Bilinear, Identity, Flatten and Unflatten (F.linear's module family)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,17 @@ from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import new_param
+
+
+def _weight_and_bias(m: Any, shape: tuple[int, ...], bias: bool, dtype: Any,
+                     device: Any) -> None:
+    """Register ``weight`` of ``shape`` and ``bias`` (shape[0],) or None, then initialise."""
+    m.weight = new_param(shape, dtype, device)
+    if bias:
+        m.bias = new_param(shape[:1], dtype, device)
+    else:
+        m.register_parameter("bias", None)
+    m.reset_parameters()
 
 
 class Identity(Module):
@@ -34,12 +45,7 @@ class Linear(Module):
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
-        self.weight = new_param((self.out_features, self.in_features), dtype, device)
-        if bias:
-            self.bias = new_param((self.out_features,), dtype, device)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _weight_and_bias(self, (self.out_features, self.in_features), bias, dtype, device)
 
     def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
@@ -87,3 +93,35 @@ class Unflatten(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class Bilinear(Module):
+    """y = x1^T W x2 + b per output: x1 (*, in1), x2 (*, in2) -> (*, out).
+
+    weight (out, in1, in2) and bias (out,) start as U(-1/sqrt(in1), 1/sqrt(in1)), like
+    PyTorch's.
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int,
+                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features = int(in1_features), int(in2_features)
+        self.out_features = int(out_features)
+        _weight_and_bias(self, (self.out_features, self.in1_features, self.in2_features), bias,
+                         dtype, device)
+
+    def reset_parameters(self) -> None:
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features="
+                             f"{self.in1_features})")
+        bound = 1 / math.sqrt(self.in1_features)
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x1: Any, x2: Any) -> Tensor:
+        return F.bilinear(x1, x2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

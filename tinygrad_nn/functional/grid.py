@@ -1,0 +1,168 @@
+"""``F.affine_grid`` and ``F.grid_sample`` (2-D): spatial transformers, as PyTorch computes them.
+
+``grid_sample`` is a composite: the sampling coordinates are Tensor expressions of the grid
+(so the gradient reaches the grid, and through ``affine_grid`` the transform), the integer
+taps around them are indexing (the gradient scatters back to the input pixels), and taps
+outside the image read 0.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from ..tensor_functions import where
+from .basic import as_tensor
+from .sampling import _cubic_weights
+
+
+def _default_corners(align_corners: bool | None) -> bool:
+    if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to "
+                      "align_corners=False since 1.3.0. Please specify align_corners=True if "
+                      "the old behavior is desired. See the documentation of grid_sample for "
+                      "details.", UserWarning, stacklevel=3)
+        return False
+    return bool(align_corners)
+
+
+def _base(n: int, align_corners: bool) -> np.ndarray:
+    """The normalised [-1, 1] coordinates of n pixels (corner or centre convention)."""
+    if n <= 1:
+        return np.zeros(max(n, 0))
+    i = np.arange(n, dtype=np.float64)
+    return -1 + 2 * i / (n - 1) if align_corners else (2 * i + 1) / n - 1
+
+
+def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Tensor:
+    """grid[n, h, w] = theta[n] @ (x_w, y_h, 1): theta (N, 2, 3), size (N, C, H, W) ->
+    grid (N, H, W, 2) of normalised (x, y) sampling points."""
+    t = as_tensor(theta)
+    align_corners = _default_corners(align_corners)
+    if t.dtype.kind != "f":
+        raise ValueError(f"Expected theta to have floating point type, but got {t.dtype}")
+    size = [int(s) for s in size]
+    if len(size) == 5:
+        raise NotImplementedError("affine_grid: 5-D sizes (3-D transforms) are not supported")
+    if len(size) != 4:
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
+                                  f"affine transforms, respectively. Got size {tuple(size)}.")
+    if t.ndim != 3 or t.shape[1:] != (2, 3):
+        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
+                         f"{tuple(size)}. Got {t.shape}.")
+    if t.shape[0] != size[0]:
+        raise ValueError(f"affine_grid: theta has a batch of {t.shape[0]} matrices, size asks "
+                         f"for {size[0]}")
+    if align_corners and min(size[2:]) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size "
+                      "grids when align_corners=True. This is not an intended use case of "
+                      "affine_grid. See the documentation of affine_grid for details.",
+                      UserWarning, stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {tuple(size)}")
+    n, _, h, w = size
+    xs, ys = np.meshgrid(_base(w, align_corners), _base(h, align_corners))
+    base = np.stack([xs, ys, np.ones_like(xs)], -1).reshape(1, h * w, 3).astype(t.dtype)
+    return (Tensor(base) @ t.transpose(1, 2)).reshape(n, h, w, 2)
+
+
+def _unnormalise(c: Tensor, n: int, align_corners: bool) -> Tensor:
+    return (c + 1) / 2 * (n - 1) if align_corners else ((c + 1) * n - 1) / 2
+
+
+def _reflect(c: Tensor, twice_low: int, twice_high: int) -> Tensor:
+    """Fold c into [twice_low / 2, twice_high / 2] by reflection at both ends."""
+    if twice_low == twice_high:
+        return c * 0
+    lo, span = twice_low / 2, (twice_high - twice_low) / 2
+    d = (c - lo).abs()
+    flips = np.floor(d.detach().numpy() / span)
+    extra = d - (span * flips).astype(d.dtype)
+    return where(Tensor(flips % 2 == 0), extra + lo, span - extra + lo)
+
+
+def _bound(c: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """PyTorch's compute_coordinates: border clips, reflection reflects then clips."""
+    if padding_mode == "border":
+        return c.clip(0, n - 1)
+    if padding_mode == "reflection":
+        c = _reflect(c, 0, 2 * (n - 1)) if align_corners else _reflect(c, -1, 2 * n - 1)
+        return c.clip(0, n - 1)
+    return c
+
+
+def _tap(x: Tensor, iy: np.ndarray, ix: np.ndarray) -> Tensor:
+    """x[n, :, iy, ix] for integer maps iy, ix (N, Ho, Wo) -> (N, C, Ho, Wo); 0 outside."""
+    n, _, h, w = x.shape
+    inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
+    batch = np.arange(n).reshape(n, 1, 1)
+    v = x[batch, :, np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)]  # (N, Ho, Wo, C)
+    return (v * Tensor(inside[..., None].astype(x.dtype))).permute(0, 3, 1, 2)
+
+
+def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners: bool | None = None) -> Tensor:
+    """out[n, c, h, w] = input[n, c] sampled at grid[n, h, w] = (x, y) in [-1, 1];
+    input (N, C, H, W), grid (N, Ho, Wo, 2) -> (N, C, Ho, Wo).
+
+    ``mode`` 'bilinear', 'nearest' or 'bicubic'; ``padding_mode`` 'zeros', 'border' or
+    'reflection'; ``align_corners`` False by default (pixel centres at -1 + (2i + 1) / n).
+    """
+    x, g = as_tensor(input), as_tensor(grid)
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', "
+                         f"'nearest' or 'bicubic', but got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
+                         f"'border', or 'reflection', but got: '{padding_mode}'")
+    if x.ndim == 5:
+        raise NotImplementedError("grid_sample: 5-D (volumetric) inputs are not supported")
+    if x.ndim != 4 or g.ndim != 4 or g.shape[-1] != 2 or g.shape[0] != x.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected a 4-D input (N, C, H, W) and a grid "
+                           f"(N, H_out, W_out, 2) with the same N, got input of shape "
+                           f"{x.shape} and grid of shape {g.shape}")
+    if x.dtype != g.dtype:
+        raise RuntimeError(f"grid_sampler(): expected input and grid to have the same dtype, "
+                           f"but input has {x.dtype} and grid has {g.dtype}")
+    ac = _default_corners(align_corners)
+    h, w = x.shape[2:]
+    ix, iy = _unnormalise(g[..., 0], w, ac), _unnormalise(g[..., 1], h, ac)
+    if mode == "bicubic":
+        # the taps are bounded one by one (below), not the coordinate
+        fx, fy = np.floor(ix.detach().numpy()), np.floor(iy.detach().numpy())
+        wx, wy = _cubic_weights(ix - fx.astype(x.dtype)), _cubic_weights(iy - fy.astype(x.dtype))
+        out: Any = None
+        for j in range(4):
+            ty = _bounded_taps(fy - 1 + j, h, padding_mode, ac)
+            for i in range(4):
+                tx = _bounded_taps(fx - 1 + i, w, padding_mode, ac)
+                term = _tap(x, ty, tx) * (wy[j] * wx[i]).unsqueeze(1)
+                out = term if out is None else out + term
+        return out
+    ix, iy = _bound(ix, w, padding_mode, ac), _bound(iy, h, padding_mode, ac)
+    if mode == "nearest":  # round half to even, as PyTorch's nearbyint
+        out = _tap(x, np.rint(iy.detach().numpy()).astype(np.int64),
+                   np.rint(ix.detach().numpy()).astype(np.int64))
+        # the grid gets PyTorch's zero gradient (not None): a term 0 * grid
+        zero = where((ix + iy).isfinite(), (ix + iy) * 0, 0.0)
+        return out + zero.unsqueeze(1)
+    x0, y0 = np.floor(ix.detach().numpy()), np.floor(iy.detach().numpy())
+    tx, ty = ix - x0.astype(x.dtype), iy - y0.astype(x.dtype)
+    i0, j0 = x0.astype(np.int64), y0.astype(np.int64)
+    out = None
+    for dj, wy_ in ((0, 1 - ty), (1, ty)):
+        for di, wx_ in ((0, 1 - tx), (1, tx)):
+            term = _tap(x, j0 + dj, i0 + di) * (wy_ * wx_).unsqueeze(1)
+            out = term if out is None else out + term
+    return out
+
+
+def _bounded_taps(c: np.ndarray, n: int, padding_mode: str, align_corners: bool) -> np.ndarray:
+    """Integer tap positions after PyTorch's padding rule (bicubic mode's get_value_bounded)."""
+    if padding_mode == "zeros":
+        return c.astype(np.int64)
+    b = _bound(Tensor(c), n, padding_mode, align_corners).numpy()
+    return b.astype(np.int64)
