@@ -1247,7 +1247,7 @@ def test_tensor_of_ndarray_keeps_dtype() -> None:
     assert tg.Tensor([1, 2]).dtype == tg.float32
 
 
-@pytest.mark.parametrize("path", ["compile", "jit", "onnx", "sparse_coo_tensor"])
+@pytest.mark.parametrize("path", ["compile", "jit", "onnx", "quantization"])
 def test_not_implemented_names_are_absent(path: str) -> None:
     # docs/coming-from-pytorch.md: these stop a program with an AttributeError at the name
     obj: Any = tinygrad_nn
