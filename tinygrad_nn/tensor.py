@@ -100,8 +100,9 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
         if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
             data = [d._data if isinstance(d, Tensor) else d for d in data]
         arr = np.asarray(data)
-        if arr.dtype == np.float64:  # Python floats get the default dtype
-            arr = arr.astype(get_default_dtype())
+        if arr.dtype == np.float64:  # Python floats get the default dtype (or the asked
+            # one, read from the floats themselves, not through float32)
+            arr = arr.astype(get_default_dtype() if dtype is None else as_dtype(dtype))
     if arr.dtype.kind not in "biufc":
         raise TypeError(
             f"Tensor: data must be numeric or boolean, got an array of dtype {arr.dtype}"

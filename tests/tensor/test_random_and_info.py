@@ -317,3 +317,13 @@ def test_creation_functions_follow_a_generator() -> None:
         a = fn(*args, generator=tg.Generator().manual_seed(5)).tolist()
         b = fn(*args, generator=tg.Generator().manual_seed(5)).tolist()
         assert a == b, name
+
+
+def test_float_literals_with_a_float64_dtype_keep_their_precision() -> None:
+    """tensor([0.3], dtype=float64) is the double 0.3, not float32's 0.30000001192..."""
+    torch = pytest.importorskip("torch")
+    for values in ([0.3], 0.1, [[1e-8, 2.0 / 3]]):
+        ours = tg.tensor(values, dtype=tg.float64).numpy()
+        theirs = torch.tensor(values, dtype=torch.float64).numpy()
+        np.testing.assert_array_equal(ours, theirs)
+    assert tg.tensor([0.3]).dtype == tg.float32
