@@ -9,7 +9,7 @@ import numpy as np
 from ._random import get_rng, manual_seed
 from ._shapes import shape_arg
 from .dtypes import as_dtype, default_or
-from .tensor import Device, Tensor, _to_array
+from .tensor import Tensor, _to_array, require_cpu
 
 __all__ = [
     "arange",
@@ -38,7 +38,7 @@ __all__ = [
 def _check_device(device: Any) -> None:
     """``device=`` of every creation function: cpu passes, any other device raises."""
     if device is not None:
-        Device(device)
+        require_cpu(device)
 
 
 def _new(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:

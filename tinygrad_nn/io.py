@@ -25,7 +25,7 @@ import numpy as np
 from ._h5tree import _GROUP_KINDS, _classify, _Reader, _write
 from ._h5tree import MAX_DEPTH as MAX_DEPTH  # re-exported: save's documented nesting limit
 from ._version import __version__
-from .tensor import Device
+from .tensor import Device, require_cpu
 
 __all__ = [
     "CheckpointError",
@@ -286,10 +286,10 @@ def _location_mapper(map_location: Any) -> Any:
         return None
     if isinstance(map_location, dict):
         for device in map_location.values():
-            Device(device)  # raises for any device but the CPU
+            require_cpu(device)
         return None
     if isinstance(map_location, (str, Device)) or hasattr(map_location, "type"):
-        Device(map_location)
+        require_cpu(map_location)
         return None
     if callable(map_location):
         return map_location

@@ -62,27 +62,62 @@ class Size(tuple):  # type: ignore[type-arg]
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip",
+                 "ve", "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+                 "privateuseone")
+
+
 class Device:
-    """The one device: ``cpu``."""
+    """A device name, as ``torch.device``: ``device('cpu')``, ``device('cuda:1')``,
+    ``device('cuda', 1)``. Any of PyTorch's device types can be named (programs build
+    ``device('cuda' if available else 'cpu')``), but only the CPU holds tensors: putting a
+    tensor on another device raises."""
 
-    type = "cpu"
+    type: str
+    index: int | None
 
-    def __init__(self, name: Any = "cpu") -> None:
-        name = getattr(name, "type", name)
-        if str(name).split(":")[0] != "cpu":
-            raise RuntimeError(_DEVICE_ERR.format(str(name)))
+    def __init__(self, type: Any = "cpu", index: int | None = None) -> None:  # noqa: A002
+        spec: Any = type
+        if isinstance(spec, Device):
+            spec, index = spec.type, spec.index if index is None else index
+        elif hasattr(spec, "type"):  # another library's device object
+            spec, index = str(spec.type), getattr(spec, "index", None)
+        name = str(spec)
+        kind, _, number = name.partition(":")
+        if kind not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at "
+                               f"start of device string: {name}")
+        if number:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index "
+                                   f"was passed explicitly: {name}")
+            index = int(number)
+        self.type, self.index = kind, index
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Device) or other == "cpu"
+        if isinstance(other, str):  # (a convenience: t.device == 'cpu')
+            return str(self) == other
+        return isinstance(other, Device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
-        return hash("cpu")
+        return hash((self.type, self.index))
+
+
+def require_cpu(device: Any) -> Device:
+    """``device`` as a Device, which must be the CPU: the one check behind every
+    ``device=`` argument and ``.to(device)``."""
+    d = device if isinstance(device, Device) else Device(device)
+    if d.type != "cpu":
+        raise RuntimeError(_DEVICE_ERR.format(str(d)))
+    return d
 
 
 device = Device
@@ -142,7 +177,7 @@ class Tensor(
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None, device: Any = None) -> None:
         if device is not None:
-            Device(device)
+            require_cpu(device)
         if not args or all(type(a) is int for a in args) or (
             len(args) == 1 and isinstance(args[0], Size)
         ):  # Tensor(2, 3) / Tensor(): uninitialised, of that size (PyTorch's legacy form)
@@ -426,7 +461,7 @@ class Tensor(
             else:
                 dtype = a
         if dev is not None:
-            Device(dev)
+            require_cpu(dev)
         return self if dtype is None else self.astype(dtype)
 
     def cpu(self) -> Tensor:

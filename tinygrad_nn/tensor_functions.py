@@ -19,7 +19,7 @@ from . import ops as P
 from ._shapes import normalize_one_axis, shape_arg
 from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
-from .tensor import Device, Size, Tensor
+from .tensor import Size, Tensor, require_cpu
 from .tensor_elementwise import _cast, _operand, select
 from .tensor_movement import ShapeError
 
@@ -283,7 +283,7 @@ def cartesian_prod(*tensors: Any) -> Tensor:
 def _tri_indices(op: str, fn: Any, row: int, col: int, offset: int, dtype: Any,
                  device: Any) -> Tensor:
     if device is not None:
-        Device(device)  # (any device but the CPU raises)
+        require_cpu(device)
     dt = as_dtype("int64" if dtype is None else dtype)
     if dt.kind not in "iu":
         raise NotImplementedError(f'"{op}" not implemented for {dt} (an integer dtype is '

@@ -336,10 +336,14 @@ def test_device_and_to() -> None:
     assert x.to(device="cpu", dtype=np.float32).dtype == np.float32
     assert repr(tg.device("cpu")) == "device(type='cpu')"
     for bad in ["cuda", "cuda:0", "mps"]:
+        d = tg.device(bad)  # a name can be made, as in PyTorch ...
+        assert str(d) == bad
         with pytest.raises(RuntimeError, match="CPU only.*" + bad):
-            tg.device(bad)
-        with pytest.raises(RuntimeError, match=bad):
-            x.to(bad)
+            x.to(bad)  # ... but no tensor can go there
+        with pytest.raises(RuntimeError, match="CPU only.*" + bad):
+            x.to(d)
+        with pytest.raises(RuntimeError, match="CPU only"):
+            tg.zeros(2, device=d)
 
 
 def test_casts() -> None:
@@ -417,3 +421,15 @@ def test_data_assignment_of_integers_to_a_grad_tensor_is_refused() -> None:
     p = Tensor(np.ones(3), requires_grad=True)
     with pytest.raises(TypeError, match="int64"):
         p.data = Tensor(np.arange(3))
+
+
+def test_device_objects_match_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    for args in [("cpu",), ("cuda",), ("cuda:1",), ("cuda", 1), ("mps",), ("cpu", 0)]:
+        ours, theirs = tg.device(*args), torch.device(*args)
+        assert (repr(ours), str(ours), ours.type, ours.index) == (
+            repr(theirs), str(theirs), theirs.type, theirs.index)
+    assert tg.device("cuda:0") == tg.device("cuda", 0) and tg.device("cpu") != tg.device("cuda")
+    for bad in ("foo", "cuda:x"):
+        with pytest.raises((RuntimeError, ValueError)):
+            tg.device(bad)

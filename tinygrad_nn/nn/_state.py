@@ -15,7 +15,7 @@ import numpy as np
 
 from ..dtypes import as_dtype, is_dtype_name
 from ..grad_mode import no_grad
-from ..tensor import Device, Tensor
+from ..tensor import Device, Tensor, require_cpu
 
 # A Module; not imported, because module.py imports this file (imports point one way).
 Module = Any
@@ -118,7 +118,7 @@ def to(module: Module, *args: Any, **kwargs: Any) -> None:
         if isinstance(a, Tensor):
             dtype = a.dtype
         elif isinstance(a, Device) or isinstance(a, str) and not is_dtype_name(a):
-            Device(a)
+            require_cpu(a)
         else:
             dtype = a
     if dtype is not None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_dtype, get_default_dtype
-from ..tensor import Device, Tensor
+from ..tensor import Tensor, require_cpu
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .linear import Linear
@@ -41,14 +41,14 @@ class _Uninitialized:
 
     def _empty(self, requires_grad: bool, device: Any, dtype: Any) -> tuple[np.ndarray, bool]:
         if device is not None:
-            Device(device)
+            require_cpu(device)
         dt = get_default_dtype() if dtype is None else as_dtype(dtype)
         return np.empty(0, dtype=dt), requires_grad
 
     def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
         """Give the tensor ``shape`` (uninitialised values) in place, as PyTorch's."""
         if device is not None:
-            Device(device)
+            require_cpu(device)
         dt = self.dtype if dtype is None else as_dtype(dtype)  # type: ignore[attr-defined]
         self._data = np.empty(tuple(shape), dtype=dt)  # type: ignore[misc]
         self._bump_version()  # type: ignore[attr-defined]

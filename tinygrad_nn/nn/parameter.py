@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_dtype, get_default_dtype
-from ..tensor import Device, Tensor, _to_array
+from ..tensor import Tensor, _to_array, require_cpu
 
 
 class Parameter(Tensor):
@@ -38,7 +38,7 @@ def new_param(shape: tuple[int, ...], dtype: Any = None, device: Any = None,
     else raises, as there is no other backend).
     """
     if device is not None:
-        Device(device)
+        require_cpu(device)
     dt = get_default_dtype() if dtype is None else as_dtype(dtype)
     return Parameter(np.full(shape, fill, dtype=dt))
 
