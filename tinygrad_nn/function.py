@@ -388,8 +388,8 @@ class Function(Node):
     def release(self) -> None:
         self._saved = RELEASED
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} node, output {self.out_shape}>"
+    def __repr__(self) -> str:  # PyTorch's: <MulBackward0 object at 0x7f...>
+        return f"<{self.name()} object at {id(self):#x}>"
 
 
 def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Callable[..., Any]:
