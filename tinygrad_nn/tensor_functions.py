@@ -63,20 +63,31 @@ def minimum(x: Any, y: Any) -> Tensor:
 
 
 def concatenate(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tensor:
-    """Join tensors along an existing axis."""
+    """Join tensors along an existing axis (``torch.cat``). As in PyTorch, 1-D empty
+    tensors (shape (0,)) are skipped, so they join anything (the legacy way to start a
+    concatenation); 0-d tensors cannot be joined."""
     tensors = list(tensors)
     if not tensors:
-        raise ValueError("concatenate: expected a non-empty sequence of tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     shapes = [np.shape(data_of(t)) for t in tensors]
+    for i, s in enumerate(shapes):
+        if len(s) == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
+    tensors = _promoted(tensors)  # (skipped empty tensors still take part in the dtype)
+    kept = [(t, s) for t, s in zip(tensors, shapes) if s != (0,)] or [(tensors[0], shapes[0])]
+    tensors, shapes = [t for t, _ in kept], [s for _, s in kept]
     nd = len(shapes[0])
     a = normalize_one_axis(axis if dim is None else dim, nd, "concatenate")
     for i, s in enumerate(shapes):
         if len(s) != nd or s[:a] + s[a + 1 :] != shapes[0][:a] + shapes[0][a + 1 :]:
+            bad = next(d for d in range(nd) if d != a and (len(s) != nd or s[d] != shapes[0][d]))
             raise ShapeError(
-                f"concatenate: tensor {i} has shape {s}, which does not match {shapes[0]} "
-                f"except along axis {a}"
+                f"Sizes of tensors must match except in dimension {a}. Expected size "
+                f"{shapes[0][bad]} but got size {s[bad] if len(s) == nd else s} for tensor "
+                f"number {i} in the list (shapes {shapes[0]} and {s})."
             )
-    return P.Concatenate.apply(*_with_tensor(_promoted(tensors)), axis=a)
+    return P.Concatenate.apply(*_with_tensor(tensors), axis=a)
 
 
 cat = concatenate

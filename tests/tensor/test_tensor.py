@@ -3,6 +3,8 @@ modes, seeding, in-place updates with version counters, and the PyTorch convenie
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -433,3 +435,26 @@ def test_device_objects_match_pytorch() -> None:
     for bad in ("foo", "cuda:x"):
         with pytest.raises((RuntimeError, ValueError)):
             tg.device(bad)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.cat([m.tensor(1.0), m.tensor(2.0)]),
+    lambda m: m.cat([]),
+    lambda m: m.cat([m.zeros(0), m.ones(2, 3)]),
+    lambda m: m.cat([m.ones(2, 3), m.ones(2, 2)]),
+    lambda m: m.cat([m.ones(2, 3), m.zeros(0)], dim=1),
+    lambda m: m.cat([m.zeros(0, dtype=m.float64), m.ones(2, dtype=m.int64)]),
+    lambda m: m.cat([m.zeros(0), m.zeros(0)]),
+])
+def test_cat_edge_cases_match_pytorch(make: Any) -> None:
+    """0-d tensors refused; 1-D empty tensors skipped (yet counted for the dtype)."""
+    torch = pytest.importorskip("torch")
+    try:
+        want = make(torch)
+    except (RuntimeError, ValueError) as e:
+        with pytest.raises(type(e)):
+            make(tg)
+        return
+    got = make(tg)
+    assert got.shape == tuple(want.shape) and str(got.dtype) == str(want.dtype)[6:]
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
