@@ -229,9 +229,13 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         """Yield the batches of one epoch, in sampler order."""
+        # the workers' base seed, drawn for every epoch with or without workers, as PyTorch
+        # does: so the shuffle order (drawn next) and every later draw do not depend on
+        # num_workers
+        base_seed = int(_rng_of(self.generator).integers(0, 2**62))
         if self.num_workers == 0:
             return self._single_process()
-        return self._multi_process()
+        return self._multi_process(base_seed)
 
     def _single_process(self) -> Iterator[Any]:
         it = iter(self.dataset) if isinstance(self.dataset, IterableDataset) else None
@@ -243,12 +247,11 @@ class DataLoader:
                 return
             yield batch
 
-    def _multi_process(self) -> Iterator[Any]:
+    def _multi_process(self, base_seed: int) -> Iterator[Any]:
         ctx = self.multiprocessing_context
         if ctx is None or isinstance(ctx, str):
             ctx = mp.get_context(ctx)
         n = self.num_workers
-        base_seed = int(_rng_of(self.generator).integers(0, 2**62))
         result_q = ctx.Queue()
         index_qs, workers = [], []
         for w in range(n):
