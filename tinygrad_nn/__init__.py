@@ -40,14 +40,18 @@ from ._torch_functions import (
 from ._version import __version__ as __version__
 from .creation import (
     arange,
+    bernoulli,
     empty,
     empty_like,
     eye,
     full,
     full_like,
     linspace,
+    multinomial,
+    normal,
     ones,
     ones_like,
+    poisson,
     rand,
     rand_like,
     randint,
@@ -96,7 +100,6 @@ from .tensor_functions import (
     vstack,
     where,
 )
-from .tensor_random import bernoulli, multinomial, normal, poisson
 from .tensor_scatter import bucketize, searchsorted
 
 # torch.exp(x) ... (one table: _torch_functions.METHOD_FORMS) and the dtype names

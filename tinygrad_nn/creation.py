@@ -8,11 +8,16 @@ import numpy as np
 
 from ._random import get_rng, manual_seed
 from ._shapes import shape_arg
-from .dtypes import as_dtype, default_or
+from .dtypes import as_dtype, default_or, get_default_dtype
 from .tensor import Tensor, _to_array, require_cpu
+from .tensor_random import Normal, Poisson, draw_rng
 
 __all__ = [
     "arange",
+    "bernoulli",
+    "multinomial",
+    "normal",
+    "poisson",
     "empty",
     "empty_like",
     "eye",
@@ -219,3 +224,49 @@ def randint(*args: Any, low: int | None = None, high: int | None = None, size: A
     dt = np.int64 if dtype is None else as_dtype(dtype)
     draw = _generator(generator).integers(low, high, shape_arg((size,)))
     return _new(draw.astype(dt), requires_grad, device)
+
+
+# ------------------------------------------------------------------ random sampling (torch.<name>)
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Any = None) -> Tensor:
+    """``input.multinomial(num_samples, replacement)``: category indices drawn by weight."""
+    return input.multinomial(num_samples, replacement, generator=generator)
+
+
+def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
+    """0 / 1 draws with probabilities ``input`` (or ``p``), in input's dtype."""
+    return input.bernoulli(p, generator=generator)
+
+
+def poisson(input: Tensor, generator: Any = None) -> Tensor:
+    """Poisson draws with rates ``input`` (non-negative), in input's dtype."""
+    if (input._data < 0).any():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return Poisson.apply(input, rng=draw_rng(generator))  # type: ignore[no-any-return]
+
+
+def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None,
+           dtype: Any = None, requires_grad: bool = False, **kwargs: Any) -> Tensor:
+    """N(mean, std²) draws: ``normal(mean_tensor, std)``, ``normal(mean, std_tensor)``,
+    ``normal(mean_tensor, std_tensor)`` (broadcast), or ``normal(mean, std, size)`` for
+    numbers (the default dtype)."""
+    _check_device(kwargs.pop("device", None))
+    if kwargs:
+        raise TypeError(f"normal() got unexpected keyword arguments {sorted(kwargs)}")
+    tensors = [x for x in (mean, std) if isinstance(x, Tensor)]
+    if not tensors:
+        if size is None:
+            raise TypeError("normal(): with a number mean and std, give the size: "
+                            "normal(mean, std, size)")
+        out_dtype = get_default_dtype() if dtype is None else as_dtype(dtype)
+        base = tensor(np.full(tuple(size), float(mean), dtype=out_dtype))
+        return Normal.apply(base, float(std), rng=draw_rng(generator)).requires_grad_(
+            requires_grad)  # type: ignore[no-any-return]
+    std_values = np.asarray(std._data if isinstance(std, Tensor) else std)
+    if std_values.size and (std_values < 0).any():
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std_values.min()}")
+    return Normal.apply(mean, std, rng=draw_rng(generator))  # type: ignore[no-any-return]
+
+

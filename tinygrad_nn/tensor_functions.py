@@ -80,13 +80,16 @@ def concatenate(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tenso
     nd = len(shapes[0])
     a = normalize_one_axis(axis if dim is None else dim, nd, "concatenate")
     for i, s in enumerate(shapes):
-        if len(s) != nd or s[:a] + s[a + 1 :] != shapes[0][:a] + shapes[0][a + 1 :]:
-            bad = next(d for d in range(nd) if d != a and (len(s) != nd or s[d] != shapes[0][d]))
+        which = f"(concatenate: tensor {i} has shape {s}, tensor 0 has {shapes[0]})"
+        if len(s) != nd:
+            raise ShapeError(f"Tensors must have same number of dimensions: got {nd} and "
+                             f"{len(s)} {which}")
+        bad = [d for d in range(nd) if d != a and s[d] != shapes[0][d]]
+        if bad:
             raise ShapeError(
                 f"Sizes of tensors must match except in dimension {a}. Expected size "
-                f"{shapes[0][bad]} but got size {s[bad] if len(s) == nd else s} for tensor "
-                f"number {i} in the list (shapes {shapes[0]} and {s})."
-            )
+                f"{shapes[0][bad[0]]} but got size {s[bad[0]]} for tensor number {i} in the "
+                f"list {which}")
     return P.Concatenate.apply(*_with_tensor(tensors), axis=a)
 
 

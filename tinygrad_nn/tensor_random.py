@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
-def _rng(generator: Any) -> np.random.Generator:
+def draw_rng(generator: Any) -> np.random.Generator:
     """The generator to draw from: a ``Generator``'s own, or the library's."""
     return get_rng() if generator is None else generator._rng
 
@@ -60,7 +60,7 @@ class TensorRandom(TensorBase):
         if not replacement and num_samples > w.shape[-1]:
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
                                "replacement")
-        rng = _rng(generator)
+        rng = draw_rng(generator)
         if replacement:  # inverse CDF of each row at uniform draws
             cdf = np.cumsum(rows, axis=1)
             # u * (the cumsum's own total) < that total, and side="right" steps over the
@@ -78,8 +78,8 @@ class TensorRandom(TensorBase):
         with probability ``p`` when given (then this tensor gives only shape and dtype)."""
         if p is not None:
             return self._new(np.empty(self.shape, self.dtype)).bernoulli_(p, generator=generator)
-        _check_probabilities(self._data)
-        return Bernoulli.apply(self, rng=_rng(generator))  # type: ignore[no-any-return]
+        check_probabilities(self._data)
+        return Bernoulli.apply(self, rng=draw_rng(generator))  # type: ignore[no-any-return]
 
     # -- in-place fills --------------------------------------------------------------
     def _fill(self, name: str, draw: Any) -> Self:
@@ -90,8 +90,8 @@ class TensorRandom(TensorBase):
         """Fill with 0 / 1 draws, 1 with probability ``p`` (a number or a broadcastable
         tensor of probabilities)."""
         prob = _as_array(p)
-        _check_probabilities(np.asarray(prob))
-        return self._fill("bernoulli_", _rng(generator).random(self.shape) < prob)
+        check_probabilities(np.asarray(prob))
+        return self._fill("bernoulli_", draw_rng(generator).random(self.shape) < prob)
 
     def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None,
                 **kwargs: Any) -> Self:
@@ -112,32 +112,33 @@ class TensorRandom(TensorBase):
             raise RuntimeError(f"from is out of bounds for {self.dtype}")
         top = _random_top(self.dtype) if to is None else int(to) - 1  # inclusive
         kind = np.uint64 if self.dtype.kind == "u" else np.int64
-        return self._fill("random_", _rng(generator).integers(lo, top, self.shape, dtype=kind,
+        return self._fill("random_", draw_rng(generator).integers(lo, top, self.shape, dtype=kind,
                                                                endpoint=True))
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the exponential distribution of rate λ."""
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-        return self._fill("exponential_", _rng(generator).exponential(1 / lambd, self.shape))
+        return self._fill("exponential_", draw_rng(generator).exponential(1 / lambd, self.shape))
 
     def geometric_(self, p: float, *, generator: Any = None) -> Self:
         """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
         if not 0 < p < 1:
             raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-        return self._fill("geometric_", _rng(generator).geometric(p, self.shape))
+        return self._fill("geometric_", draw_rng(generator).geometric(p, self.shape))
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Self:
         """Fill with exp(N(mean, std²)) draws."""
         if not std > 0:
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-        return self._fill("log_normal_", _rng(generator).lognormal(mean, std, self.shape))
+        return self._fill("log_normal_", draw_rng(generator).lognormal(mean, std, self.shape))
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the Cauchy distribution median + σ·tan(π(U − ½))."""
         if not sigma > 0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
-        return self._fill("cauchy_", median + sigma * _rng(generator).standard_cauchy(self.shape))
+        draw = draw_rng(generator).standard_cauchy(self.shape)
+        return self._fill("cauchy_", median + sigma * draw)
 
 
 def _random_top(dtype: np.dtype) -> int:
@@ -150,56 +151,9 @@ def _random_top(dtype: np.dtype) -> int:
     return int(np.iinfo(dtype).max)
 
 
-def _check_probabilities(p: np.ndarray) -> None:
+def check_probabilities(p: np.ndarray) -> None:
     if p.size and not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
 
 
-# ------------------------------------------------------------------ torch.<name> forms
-
-
-def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
-                generator: Any = None) -> Tensor:
-    """``input.multinomial(num_samples, replacement)``: category indices drawn by weight."""
-    return input.multinomial(num_samples, replacement, generator=generator)
-
-
-def bernoulli(input: Tensor, p: Any = None, *, generator: Any = None) -> Tensor:
-    """0 / 1 draws with probabilities ``input`` (or ``p``), in input's dtype."""
-    return input.bernoulli(p, generator=generator)
-
-
-def poisson(input: Tensor, generator: Any = None) -> Tensor:
-    """Poisson draws with rates ``input`` (non-negative), in input's dtype."""
-    if (input._data < 0).any():
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return Poisson.apply(input, rng=_rng(generator))  # type: ignore[no-any-return]
-
-
-def normal(mean: Any, std: Any = 1.0, size: Any = None, *, generator: Any = None,
-           dtype: Any = None, requires_grad: bool = False, **kwargs: Any) -> Tensor:
-    """N(mean, std²) draws: ``normal(mean_tensor, std)``, ``normal(mean, std_tensor)``,
-    ``normal(mean_tensor, std_tensor)`` (broadcast), or ``normal(mean, std, size)`` for
-    numbers (the default dtype)."""
-    from .creation import _check_device, tensor
-    from .dtypes import as_dtype, get_default_dtype
-
-    _check_device(kwargs.pop("device", None))
-    if kwargs:
-        raise TypeError(f"normal() got unexpected keyword arguments {sorted(kwargs)}")
-    tensors = [x for x in (mean, std) if isinstance(x, TensorBase)]
-    if not tensors:
-        if size is None:
-            raise TypeError("normal(): with a number mean and std, give the size: "
-                            "normal(mean, std, size)")
-        out_dtype = get_default_dtype() if dtype is None else as_dtype(dtype)
-        base = tensor(np.full(tuple(size), float(mean), dtype=out_dtype))
-        return Normal.apply(base, float(std), rng=_rng(generator)).requires_grad_(
-            requires_grad)  # type: ignore[no-any-return]
-    std_values = np.asarray(_as_array(std))
-    if std_values.size and (std_values < 0).any():
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std_values.min()}")
-    return Normal.apply(mean, std, rng=_rng(generator))  # type: ignore[no-any-return]
-
-
-__all__ = ["TensorRandom", "bernoulli", "multinomial", "normal", "poisson"]
+__all__ = ["TensorRandom", "Bernoulli", "Normal", "Poisson", "check_probabilities", "draw_rng"]

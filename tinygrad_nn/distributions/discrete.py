@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from ..creation import bernoulli as _bernoulli
 from ..dtypes import finfo
 from ..tensor import Tensor
-from ..tensor_random import bernoulli as _bernoulli
 from . import constraints
 from .distribution import Distribution, broadcast_all, lazy_property
 
