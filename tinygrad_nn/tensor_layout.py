@@ -21,6 +21,7 @@ from . import ops as P
 from ._shapes import normalize_one_axis, shape_arg
 from .function import TensorBase
 from .grad_mode import _mode
+from .tensor_base import mark_multi_view
 from .tensor_movement import int_index
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class TensorLayout(TensorBase):
         if self.ndim == 0:
             raise IndexError("unbind: dimension specified as 0 but the tensor has no dims")
         a = normalize_one_axis(dim, self.ndim, "unbind")
-        return tuple(self.select(a, i) for i in range(self.shape[a]))
+        return mark_multi_view(tuple(self.select(a, i) for i in range(self.shape[a])), "Unbind")
 
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Views split along ``dim``: into n near-equal parts (the first n % size one

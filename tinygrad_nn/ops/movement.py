@@ -86,7 +86,11 @@ class GetItem(Function):
         ctx.idx = idx
         ctx.in_shape = x.shape
         ctx.basic = ctx.view = is_basic_index(idx)  # basic indexing gives a view of x
-        return x[idx]
+        out = x[idx]
+        if type(out) is not np.ndarray and ctx.basic:  # an int for every dim: NumPy's
+            # scalar is a copy; PyTorch's x[0] is a 0-d view, so writes through it show in x
+            out = x[(idx if type(idx) is tuple else (idx,)) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
