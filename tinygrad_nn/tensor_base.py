@@ -63,6 +63,17 @@ class TensorBase:
         if self._ctx is not None:
             self._ctx._out_vc = vc
 
+    def _is_view(self) -> bool:
+        """True for a view of another tensor's memory (PyTorch's; ``_base`` is that tensor)."""
+        return self._base is not None
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (PyTorch's
+        ``t._version``; views share it with their base)."""
+        vc = self._vcnt
+        return 0 if vc is None else int(vc[0])
+
     def _view_of(self, x: Any, enabled: bool) -> None:
         """Record that this new float Tensor is a view of ``x``'s memory (``Function.apply``).
 

@@ -25,7 +25,7 @@ from ._random import get_rng
 from .function import TensorBase, data_of
 from .grad_mode import _mode
 from .ops.movement import is_basic_index
-from .ops.strided import AsStrided, CopySlices, IndexPut, view_index
+from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
 from .tensor_movement import index_arrays
 
@@ -71,6 +71,12 @@ def _refusal(view: Any, name: str) -> str | None:
         return (f"Output {i} of {op} is a view of a view which was created in no_grad mode and "
                 "is being modified inplace with grad mode enabled. " + _NO_GRAD_FIX)
     return f"Output {i} of {op} is a view and is being modified inplace. " + _MULTI_FIX
+
+
+def _whole(idx: Any) -> bool:
+    """True for an index that selects the whole tensor as it is (``...``, ``:``)."""
+    items = idx if type(idx) is tuple else (idx,)
+    return all(i is Ellipsis or type(i) is slice and i == slice(None) for i in items)
 
 
 def _where_in_base(view: Any) -> Any:
@@ -276,7 +282,7 @@ class TensorInPlace(TensorBase):
 
     def copy_(self, src: Any) -> Self:
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
-        return self._inplace("copy_", lambda s: src_t.astype(self.dtype).expand(self.shape), src_t)
+        return self._inplace("copy_", lambda s: Copy.apply(s, src_t.astype(self.dtype)), src_t)
 
     def scatter_(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
                  reduce: str | None = None) -> Self:
@@ -394,7 +400,9 @@ class TensorInPlace(TensorBase):
         idx = index_arrays(idx)
         if _mode.enabled and (self.requires_grad or self._base_requires_grad()
                               or isinstance(value, TensorBase) and value.requires_grad):
-            if is_basic_index(idx):
+            if _whole(idx):  # (PyTorch: ``y[...] = v`` and ``y[:] = v`` are y.copy_(v))
+                self.copy_(value)
+            elif is_basic_index(idx):
                 self[idx].copy_(value)  # type: ignore[index]
             else:
                 src: Any = value if isinstance(value, TensorBase) else self._new(np.asarray(value))

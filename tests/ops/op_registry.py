@@ -23,6 +23,7 @@ from tests.ops import (  # noqa: F401
     cases_recurrent,
     rows_elementwise,
     rows_indexing,
+    rows_inplace_views,
     rows_layout,
     rows_linalg,
     rows_loss,

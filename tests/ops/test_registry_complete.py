@@ -51,7 +51,6 @@ NOT_DIFFERENTIABLE = {
     # new constant tensors, and in-place fills with constants (no input to differentiate)
     "Tensor.new_tensor", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full",
     "Tensor.zero_", "Tensor.fill_", "Tensor.normal_", "Tensor.uniform_",
-    "Tensor.__setitem__",  # refused inside a recorded graph (use where / masked_fill)
     "Tensor.draw",  # graph drawing
     "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
     # creation functions: leaves, not ops

@@ -17,12 +17,15 @@ class Reshape(Function):
     def forward(ctx: Any, x: Any, shape: tuple[int, ...]) -> Any:
         ctx.in_shape = x.shape
         try:
-            return x.reshape(shape)
+            y = x.reshape(shape)
         except ValueError:
             raise ValueError(
                 f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
                 f"into shape {tuple(shape)}"
             ) from None
+        if not x.flags.c_contiguous:  # a view unless NumPy had to copy (as PyTorch's)
+            ctx.view = np.may_share_memory(y, x)
+        return y
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:

@@ -115,6 +115,24 @@ class CopySlices(Function):
         return "torch::autograd::CopySlices"
 
 
+class Copy(Function):
+    """y = src broadcast to x's shape (``x.copy_(src)``, PyTorch's CopyBackwards): x's old
+    values get no gradient, src gets g (un-broadcast by the engine)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, src: Any) -> Any:
+        out = np.empty_like(x)
+        out[...] = src
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return None, g
+
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
+
 class IndexPut(CopySlices):
     """y = x with y[idx] = src for an advanced index (``x[mask] = v``, ``x[[0, 2]] = v``);
     of repeated targets the last write wins, and every src element gets g at its target
