@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 _VC0 = np.zeros(1, np.int64)  # copied for each new version counter
+_ref = weakref.ref
 
 
 def new_counter() -> Any:
@@ -87,14 +88,15 @@ class TensorBase:
             root = x
         elif x._view_meta is not None:  # (PyTorch: a view of such a view is one too)
             self._view_meta = (x._view_meta[0].split()[0] + " view", "", 0)
-        if not enabled:
-            self._view_meta = ("no_grad", "", 0)
         self._base = root
+        if not enabled:  # (only its refusal matters: views made so are not re-derived)
+            self._view_meta = ("no_grad", "", 0)
+            return
         views = root._views
         if views is None:
-            root._views = [weakref.ref(self)]
+            root._views = [_ref(self)]
             return
-        views.append(weakref.ref(self))
+        views.append(_ref(self))
         n = len(views)
         if n >= 64 and not n & (n - 1):  # drop the dead at each doubling: amortised O(1)
             views[:] = [r for r in views if r() is not None]

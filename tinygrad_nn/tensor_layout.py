@@ -22,6 +22,7 @@ from ._shapes import normalize_one_axis, shape_arg
 from .function import TensorBase
 from .grad_mode import _mode
 from .tensor_base import mark_multi_view
+from .tensor_inplace import rederive_views
 from .tensor_movement import int_index
 
 if TYPE_CHECKING:
@@ -145,6 +146,8 @@ class TensorLayout(TensorBase):
         if out._ctx is not None:
             self._ctx = out._ctx  # type: ignore[misc]
         self._vc[0] += 1
+        if self._views is not None:  # its views now hang off the new node (as PyTorch's)
+            rederive_views(self)
         return self
 
     def t_(self) -> Tensor:
