@@ -101,6 +101,15 @@ class TensorBase:
         if n >= 64 and not n & (n - 1):  # drop the dead at each doubling: amortised O(1)
             views[:] = [r for r in views if r() is not None]
 
+    def __getstate__(self) -> Any:
+        """Pickled (and deep-copied) without the bookkeeping of views: weak references
+        cannot be pickled, and a copy shares no memory with the original's views."""
+        full: Any = super().__getstate__()
+        state, slots = full
+        if state and ("_views" in state or "_where" in state):
+            state = {k: v for k, v in state.items() if k not in ("_views", "_where")}
+        return state, slots
+
     @staticmethod
     def _make(data: np.ndarray, ctx: Any) -> Any:
         """A Tensor holding ``data`` on node ``ctx`` (a constant when None), unchecked."""

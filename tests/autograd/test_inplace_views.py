@@ -406,3 +406,18 @@ def test_many_short_lived_views_do_not_pile_up_on_the_base() -> None:
     for _ in range(5000):
         x[1].sum()  # each view dies at once
     assert len(x._views) < 200
+
+
+def test_bases_and_views_pickle_and_copy_apart_from_the_original() -> None:
+    import copy
+    import pickle
+
+    a = tg.arange(6.0, requires_grad=True)
+    y = a * 1.0
+    v = y[1:4]
+    for clone in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        np.testing.assert_array_equal(clone.numpy(), y.numpy())
+    v2 = pickle.loads(pickle.dumps(v))
+    v2.mul_(2.0)  # its own memory now: the original is untouched
+    np.testing.assert_array_equal(y.numpy(), np.arange(6.0))
+    np.testing.assert_array_equal(v2.numpy(), [2.0, 4.0, 6.0])
