@@ -292,6 +292,8 @@ class Function(Node):
             record = False
         if ctx.view and isinstance(args[0], TensorBase):  # (an op may decide per call)
             result._vc = args[0]._vc  # a view shares its base's version counter
+            if out.dtype.kind in "fc":  # and its base knows it (in-place through views)
+                result._view_of(args[0], enabled)
         if not record:
             return result
         ctx.seq = next(_counter)

@@ -6,12 +6,14 @@ through its inputs (``_make``), never through a global.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 _VC0 = np.zeros(1, np.int64)  # copied for each new version counter
+_ref = weakref.ref
 
 
 def new_counter() -> Any:
@@ -34,6 +36,13 @@ class TensorBase:
     _name: str | None = None
     _hooks: list[Callable[[Any], Any]] | None = None
     _vcnt: Any = None  # the version counter, made on first need (``_vc``)
+    # views (``_view_of``): a view's root base, the tensor whose memory it reads
+    # (PyTorch's ``_base``); a base's views, as weak references; why an in-place change
+    # through a view is refused, when it is: (kind, op, output index), kind "no_grad" or
+    # "multi" (``unbind``'s outputs), or "no_grad view" / "multi view" for views of those
+    _base: Any = None
+    _views: list[Any] | None = None
+    _view_meta: tuple[str, str, int] | None = None
     _result: type  # the class of op results (Tensor: set by tensor.py; ``_make`` makes one)
 
     @property
@@ -55,6 +64,52 @@ class TensorBase:
         if self._ctx is not None:
             self._ctx._out_vc = vc
 
+    def _is_view(self) -> bool:
+        """True for a view of another tensor's memory (PyTorch's; ``_base`` is that tensor)."""
+        return self._base is not None
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (PyTorch's
+        ``t._version``; views share it with their base)."""
+        vc = self._vcnt
+        return 0 if vc is None else int(vc[0])
+
+    def _view_of(self, x: Any, enabled: bool) -> None:
+        """Record that this new float Tensor is a view of ``x``'s memory (``Function.apply``).
+
+        ``_base`` is the root base (a view of a view has its base's), which keeps a weak
+        reference to this view, so an in-place change of one can re-derive the others'
+        nodes (tensor_inplace.py). A view made under no_grad, of such a view, or of one
+        output of a multi-view op (``unbind``) keeps that fact: PyTorch refuses in-place
+        changes to it under grad."""
+        root = x._base
+        if root is None:
+            root = x
+        elif x._view_meta is not None:  # (PyTorch: a view of such a view is one too)
+            self._view_meta = (x._view_meta[0].split()[0] + " view", "", 0)
+        self._base = root
+        if not enabled:  # (only its refusal matters: views made so are not re-derived)
+            self._view_meta = ("no_grad", "", 0)
+            return
+        views = root._views
+        if views is None:
+            root._views = [_ref(self)]
+            return
+        views.append(_ref(self))
+        n = len(views)
+        if n >= 64 and not n & (n - 1):  # drop the dead at each doubling: amortised O(1)
+            views[:] = [r for r in views if r() is not None]
+
+    def __getstate__(self) -> Any:
+        """Pickled (and deep-copied) without the bookkeeping of views: weak references
+        cannot be pickled, and a copy shares no memory with the original's views."""
+        full: Any = super().__getstate__()
+        state, slots = full
+        if state and ("_views" in state or "_where" in state):
+            state = {k: v for k, v in state.items() if k not in ("_views", "_where")}
+        return state, slots
+
     @staticmethod
     def _make(data: np.ndarray, ctx: Any) -> Any:
         """A Tensor holding ``data`` on node ``ctx`` (a constant when None), unchecked."""
@@ -75,6 +130,16 @@ class TensorBase:
 
         @property
         def dtype(self) -> np.dtype: ...
+
+
+def mark_multi_view(views: tuple[Any, ...], op: str) -> tuple[Any, ...]:
+    """Mark the outputs of a multi-view op (PyTorch's ``unbind``, ``split``, ``chunk``,
+    named ``op``): PyTorch refuses an in-place change of one under grad (one made under
+    no_grad keeps that refusal instead)."""
+    for i, v in enumerate(views):
+        if v._base is not None and v._view_meta is None:
+            v._view_meta = ("multi", op, i)
+    return views
 
 
 def data_of(x: Any) -> Any:

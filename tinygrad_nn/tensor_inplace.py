@@ -4,6 +4,13 @@ Unrecorded (no_grad, or nothing requires grad): the array changes in place and t
 tensor's version counter goes up, so a graph that saved the old value refuses to
 back-propagate through it. Recorded: the update becomes a node the tensor now stands for,
 and its values are still written into the same memory (as PyTorch).
+
+Through a view (``y[0:2].mul_(3)``, ``y.t().zero_()``, ``y[1] = v``), recorded: the view's
+root base becomes ``CopySlices`` (the old base with the view's elements replaced by the
+update's result), and every live view of the base, the changed one included, is re-derived
+from it (``AsStrided``), so gradients through the base and through views taken earlier see
+the change, as PyTorch's do. Views find their elements in the base from the arrays' memory
+(``ops.strided.view_index``): one mechanism for every view op.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import numpy as np
 from ._random import get_rng
 from .function import TensorBase, data_of
 from .grad_mode import _mode
+from .ops.movement import is_basic_index
+from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
 from .tensor_movement import index_arrays
 
@@ -27,6 +36,86 @@ if TYPE_CHECKING:
 class InPlaceShapeError(RuntimeError, ValueError):
     """An in-place result of another shape (PyTorch raises RuntimeError; it is also the
     ValueError this project raised before)."""
+
+
+class ReadOnlyError(RuntimeError, ValueError):
+    """An unrecorded write to read-only memory (PyTorch raises RuntimeError; NumPy's
+    ValueError is what this project raised before)."""
+
+
+# PyTorch's refusals of in-place changes through views (its wording)
+_LEAF_VIEW = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation.")
+_NO_GRAD_FIX = ("Given that this use case is ambiguous and error-prone, it is forbidden. You can "
+                "clarify your code by moving both the view and the inplace either both inside "
+                "the no_grad block (if you don't want the inplace to be tracked) or both outside "
+                "(if you want the inplace to be tracked).")
+_MULTI_FIX = ("This view is the output of a function that returns multiple views. Such "
+              "functions do not allow the output views to be modified inplace. You should "
+              "replace the inplace operation by an out-of-place one.")
+
+
+def _refusal(view: Any, name: str) -> str | None:
+    """PyTorch's error for an in-place change through ``view`` under grad, or None."""
+    meta = view._view_meta
+    if meta is None:
+        return None
+    kind, op, i = meta
+    if not op:  # a view of such a view: named by its own op
+        op = view._ctx.name().removesuffix("Backward0") if view._ctx is not None else name
+    if kind == "no_grad":
+        return ("A view was created in no_grad mode and is being modified inplace with grad "
+                "mode enabled. " + _NO_GRAD_FIX)
+    if kind == "no_grad view":
+        return (f"Output {i} of {op} is a view of a view which was created in no_grad mode and "
+                "is being modified inplace with grad mode enabled. " + _NO_GRAD_FIX)
+    return f"Output {i} of {op} is a view and is being modified inplace. " + _MULTI_FIX
+
+
+def _whole(idx: Any) -> bool:
+    """True for an index that selects the whole tensor as it is (``...``, ``:``)."""
+    items = idx if type(idx) is tuple else (idx,)
+    return all(i is Ellipsis or type(i) is slice and i == slice(None) for i in items)
+
+
+def _where_in_base(view: Any) -> Any:
+    """(flat, idx, overlaps) locating ``view``'s elements in its root base's array
+    (``view_index``), cached on the view while both arrays stay; None when it no longer
+    reads the base's memory (a reshape that copied, a base given new data)."""
+    base = view._base
+    cached = view.__dict__.get("_where")
+    if cached is not None and cached[0] is base._data and cached[1] is view._data:
+        return cached[2]
+    found = view_index(base._data, view._data)
+    where = None
+    if found is not None:
+        flat, idx = found
+        where = (flat, idx, np.unique(flat).size != flat.size)
+    view._where = (base._data, view._data, where)
+    return where
+
+
+def rederive_views(base: Any) -> None:
+    """After ``base``'s node changed in place: each live view of it gets the node
+    ``AsStrided(base)`` (PyTorch re-derives a view's grad_fn from its base once the base
+    changed), so values and gradients through views taken earlier agree. Views made under
+    no_grad keep theirs (PyTorch refuses to use them at all then)."""
+    if base._ctx is None:
+        return
+    alive = []
+    for ref in base._views:
+        v = ref()
+        if v is None or v._base is not base:
+            continue
+        where = _where_in_base(v)
+        if where is None:
+            continue
+        alive.append(ref)
+        if v._view_meta is None or not v._view_meta[0].startswith("no_grad"):
+            v._ctx = AsStrided.apply(base, idx=where[1])._ctx
+            v.requires_grad = True
+    base._views = alive
 
 
 class TensorInPlace(TensorBase):
@@ -50,13 +139,14 @@ class TensorInPlace(TensorBase):
     def _arith(self, name: str, ufunc: Any, op: Callable[[Any, Any], Any], other: Any) -> Any:
         """self = op(self, other) in place (``w -= lr * g``): unrecorded, the ufunc writes
         straight into the array (nothing more is allocated); recorded, as ``_inplace``."""
-        if _mode.enabled and (self.requires_grad
+        if _mode.enabled and (self.requires_grad or self._base_requires_grad()
                               or isinstance(other, TensorBase) and other.requires_grad):
             return self._inplace(name, lambda s: op(s, other), other)
         o = other._data if isinstance(other, TensorBase) else other
         try:
             ufunc(self._data, o, out=self._data, casting="same_kind")
         except ValueError:
+            self._check_writeable(name)
             raise ValueError(
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
                 f"shape {self.shape} in place (the result would have another shape)"
@@ -64,29 +154,34 @@ class TensorInPlace(TensorBase):
         self._bump_version()
         return self
 
+    def _base_requires_grad(self) -> bool:
+        """True for a view whose base requires grad (a view made under no_grad does not)."""
+        base = self._base
+        return base is not None and base.requires_grad
+
     def _inplace(self, name: str, compute: Callable[[Any], Any], *others: Any) -> Any:
         """Run an in-place update; record it when grad flows through it (PyTorch's rules)."""
         flows = _mode.enabled and (
-            self.requires_grad or any(isinstance(o, TensorBase) and o.requires_grad for o in others)
+            self.requires_grad or self._base_requires_grad()
+            or any(isinstance(o, TensorBase) and o.requires_grad for o in others)
         )
         if not flows:
+            self._check_writeable(name)
             out = compute(self)
             self._check_result(name, out)
             np.copyto(self._data, out._data, casting="same_kind")
             self._vc[0] += 1
             return self
+        if self._base is not None and self._data.flags.writeable:
+            where = _where_in_base(self)
+            if where is not None:
+                return self._inplace_view(name, compute, where)
         if self._ctx is None and self.requires_grad:
             raise RuntimeError(
-                f"{name}: a leaf tensor that requires grad cannot be changed in place while "
-                "grad is recorded; wrap the update in `with tinygrad_nn.no_grad():`"
+                f"{name}: a leaf Variable that requires grad is being used in an in-place "
+                "operation (an update of a parameter goes in `with tinygrad_nn.no_grad():`)"
             )
-        # the recorded op reads a snapshot of the old values (its saved input must not be
-        # the memory written next); the result is then written into this tensor's own
-        # memory, as PyTorch does, so every tensor sharing it (``.data``, views) sees it
-        old = self._make(self._data.copy(), self._ctx)
-        old.requires_grad = self.requires_grad
-        old._vcnt = new_counter()  # its own: a copy no one else writes (not self's node's)
-        out = compute(old)
+        out = compute(self._snapshot())
         self._check_result(name, out)
         if self._data.flags.writeable:
             np.copyto(self._data, out._data, casting="same_kind")
@@ -95,8 +190,51 @@ class TensorInPlace(TensorBase):
             # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
             self._data = out._data.astype(self.dtype)  # type: ignore[misc]
             self._vc = new_counter()  # type: ignore[misc]
+            self._base = None  # no longer a view of anything
         self._ctx, self.requires_grad = out._ctx, out.requires_grad  # type: ignore[misc]
+        if self._views is not None:
+            rederive_views(self)
         return self
+
+    def _snapshot(self) -> Any:
+        """The tensor's old values on its node, for the recorded op to read: a copy with
+        its own version counter, as the memory is written next."""
+        old = self._make(self._data.copy(), self._ctx)
+        old.requires_grad = self.requires_grad
+        old._vcnt = new_counter()  # its own: a copy no one else writes (not self's node's)
+        return old
+
+    def _inplace_view(self, name: str, compute: Callable[[Any], Any], where: Any) -> Any:
+        """The recorded in-place update of a view: its base becomes CopySlices(old base,
+        the update's result) and every view of the base is re-derived from that."""
+        base = self._base
+        refusal = _refusal(self, name)
+        if refusal is not None:
+            raise RuntimeError(refusal)
+        if base.requires_grad and base._ctx is None:
+            raise RuntimeError(_LEAF_VIEW)
+        flat, idx, overlaps = where
+        if overlaps:  # (PyTorch lets an overlapping ``unfold`` through, with undefined values)
+            raise RuntimeError(_OVERLAP)
+        out = compute(self._snapshot())
+        self._check_result(name, out)
+        # written into the base's own array: the base and all its views see the values
+        new = CopySlices.apply(base, out, idx=idx, inplace=True)
+        base._vc[0] += 1  # (shared with the view)
+        base._ctx, base.requires_grad = new._ctx, new.requires_grad
+        rederive_views(base)
+        return self
+
+    def _check_writeable(self, name: str) -> None:
+        """Unrecorded writes need writable memory: an ``expand()``ed view (one element
+        at many positions) or a read-only NumPy array is refused (PyTorch: RuntimeError)."""
+        a = self._data
+        if a.flags.writeable:
+            return
+        if any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides)):
+            raise ReadOnlyError(f"{name}: {_OVERLAP}")
+        raise ReadOnlyError(f"{name}: the tensor's memory is read-only (a read-only NumPy "
+                                "array); clone() it before changing it in place")
 
     def _check_result(self, name: str, out: Any) -> None:
         """The result of an in-place op must fit this tensor: its shape (no broadcasting
@@ -144,7 +282,7 @@ class TensorInPlace(TensorBase):
 
     def copy_(self, src: Any) -> Self:
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
-        return self._inplace("copy_", lambda s: src_t.astype(self.dtype).expand(self.shape), src_t)
+        return self._inplace("copy_", lambda s: Copy.apply(s, src_t.astype(self.dtype)), src_t)
 
     def scatter_(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
                  reduce: str | None = None) -> Self:
@@ -256,12 +394,21 @@ class TensorInPlace(TensorBase):
     __itruediv__ = div_
 
     def __setitem__(self, idx: Any, value: Any) -> None:
-        if _mode.enabled and (
-            self.requires_grad or isinstance(value, TensorBase) and value.requires_grad
-        ):
-            raise RuntimeError(
-                "item assignment (t[idx] = v) on a tensor in a recorded graph is not "
-                "supported; build the result with where()/masked_fill() or use no_grad()"
-            )
-        self._data[index_arrays(idx)] = data_of(value)
+        """self[idx] = value: under grad, a basic index (ints, slices) writes through the
+        view ``self[idx]`` (``copy_``: PyTorch's CopySlices), any other index is
+        ``index_put_`` (IndexPutBackward0); unrecorded, NumPy's assignment."""
+        idx = index_arrays(idx)
+        if _mode.enabled and (self.requires_grad or self._base_requires_grad()
+                              or isinstance(value, TensorBase) and value.requires_grad):
+            if _whole(idx):  # (PyTorch: ``y[...] = v`` and ``y[:] = v`` are y.copy_(v))
+                self.copy_(value)
+            elif is_basic_index(idx):
+                self[idx].copy_(value)  # type: ignore[index]
+            else:
+                src: Any = value if isinstance(value, TensorBase) else self._new(np.asarray(value))
+                self._inplace("index_put_",
+                              lambda s: IndexPut.apply(s, src.astype(self.dtype), idx=idx), src)
+            return
+        self._check_writeable("__setitem__")
+        self._data[idx] = data_of(value)
         self._vc[0] += 1

@@ -21,6 +21,8 @@ from . import ops as P
 from ._shapes import normalize_one_axis, shape_arg
 from .function import TensorBase
 from .grad_mode import _mode
+from .tensor_base import mark_multi_view
+from .tensor_inplace import rederive_views
 from .tensor_movement import int_index
 
 if TYPE_CHECKING:
@@ -144,6 +146,8 @@ class TensorLayout(TensorBase):
         if out._ctx is not None:
             self._ctx = out._ctx  # type: ignore[misc]
         self._vc[0] += 1
+        if self._views is not None:  # its views now hang off the new node (as PyTorch's)
+            rederive_views(self)
         return self
 
     def t_(self) -> Tensor:
@@ -179,7 +183,7 @@ class TensorLayout(TensorBase):
         if self.ndim == 0:
             raise IndexError("unbind: dimension specified as 0 but the tensor has no dims")
         a = normalize_one_axis(dim, self.ndim, "unbind")
-        return tuple(self.select(a, i) for i in range(self.shape[a]))
+        return mark_multi_view(tuple(self.select(a, i) for i in range(self.shape[a])), "Unbind")
 
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Views split along ``dim``: into n near-equal parts (the first n % size one

@@ -13,6 +13,7 @@ from . import ops as P
 from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
 from .dtypes import as_dtype
 from .function import TensorBase, data_of
+from .tensor_base import mark_multi_view
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -331,7 +332,9 @@ class TensorMovement(TensorBase):
         for s in sizes:
             out.append(self[(slice(None),) * a + (slice(start, start + s),)])
             start += s
-        return tuple(out)
+        # (PyTorch's nodes: an int size is Split, a list SplitWithSizes)
+        op = "Split" if isinstance(split_size_or_sections, int) else "SplitWithSizes"
+        return mark_multi_view(tuple(out), op)
 
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces (PyTorch's chunk)."""

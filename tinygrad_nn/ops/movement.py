@@ -17,12 +17,15 @@ class Reshape(Function):
     def forward(ctx: Any, x: Any, shape: tuple[int, ...]) -> Any:
         ctx.in_shape = x.shape
         try:
-            return x.reshape(shape)
+            y = x.reshape(shape)
         except ValueError:
             raise ValueError(
                 f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
                 f"into shape {tuple(shape)}"
             ) from None
+        if not x.flags.c_contiguous:  # a view unless NumPy had to copy (as PyTorch's)
+            ctx.view = np.may_share_memory(y, x)
+        return y
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -86,7 +89,11 @@ class GetItem(Function):
         ctx.idx = idx
         ctx.in_shape = x.shape
         ctx.basic = ctx.view = is_basic_index(idx)  # basic indexing gives a view of x
-        return x[idx]
+        out = x[idx]
+        if type(out) is not np.ndarray and ctx.basic:  # an int for every dim: NumPy's
+            # scalar is a copy; PyTorch's x[0] is a 0-d view, so writes through it show in x
+            out = x[(idx if type(idx) is tuple else (idx,)) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
