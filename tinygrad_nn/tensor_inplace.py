@@ -18,6 +18,7 @@ from ._random import get_rng
 from .function import TensorBase, data_of
 from .grad_mode import _mode
 from .tensor_base import new_counter
+from .tensor_elementwise import cast_refused
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class TensorInPlace(TensorBase):
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
                 f"shape {self.shape} in place (the result would have another shape)"
             ) from None
+        except TypeError:  # NumPy's casting error: PyTorch's RuntimeError instead
+            raise cast_refused(self, other, name) from None
         self._bump_version()
         return self
 

@@ -340,6 +340,30 @@ class Clip(Function):
         return (g * mask,)
 
 
+class ClipTensors(Function):
+    """min(max(x, lo), hi) for Tensor bounds (either may be None), with PyTorch's
+    clamp_backward_min_max: x gets g where lo <= x <= hi, lo where x < lo < hi, hi where
+    x > hi or hi < lo. A primitive, not a select composite: a NaN bound gives a NaN value
+    while the masks may still route the gradient to the other bound (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, lo: Any, hi: Any) -> Any:
+        if lo is None:
+            out, masks = np.minimum(x, hi), (x <= hi, None, x > hi)
+        elif hi is None:
+            out, masks = np.maximum(x, lo), (x >= lo, x < lo, None)
+        else:
+            out = np.minimum(np.maximum(x, lo), hi)
+            masks = ((x >= lo) & (x <= hi), (x < lo) & (lo < hi), (x > hi) | (hi < lo))
+        ctx.save_for_backward(*masks)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return tuple(None if m is None or not need else g * m
+                     for m, need in zip(ctx.saved_tensors, ctx.needs_input_grad))
+
+
 class Maximum(Function):
     """Elementwise max; a tie sends half the gradient to each side (as PyTorch)."""
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..function import Function, TensorBase, data_of, dual
 from ._erfc import np_erfc, np_erfinv
-from .elementwise import Sqrt, Where, exp, log, sigmoid
+from .elementwise import Sqrt, Where, exp, log, sigmoid, sign_values
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -58,14 +58,12 @@ class Trunc(Floor):
     fn = staticmethod(np.trunc)
 
 
-def _np_sgn(x: Any) -> Any:
-    """np.sign with NaN mapped to 0 (PyTorch's sgn and sign)."""
-    y = np.sign(x)
-    return np.where(y != y, y.dtype.type(0), y) if y.dtype.kind == "f" else y
+class Sign(Floor):
+    fn = staticmethod(sign_values)
 
 
-class Sgn(Floor):
-    fn = staticmethod(_np_sgn)
+class Sgn(Sign):  # PyTorch's sgn (the complex sign) has its own node name
+    pass
 
 
 class Round(Floor):
@@ -446,5 +444,5 @@ __all__ = [
     "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atan2", "Atanh", "Ceil", "Copysign", "Cosh",
     "Heaviside", "Erfc", "Erfinv", "Exp2", "Fmax", "Fmin", "Floor", "Fmod", "Hypot", "Log10",
     "Log2",
-    "Logaddexp", "Logaddexp2", "Round", "Sgn", "Sinh", "Tan", "Trunc", "Xlogy",
+    "Logaddexp", "Logaddexp2", "Round", "Sgn", "Sign", "Sinh", "Tan", "Trunc", "Xlogy",
 ]

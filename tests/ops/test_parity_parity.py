@@ -1,0 +1,120 @@
+"""Known differences from PyTorch, removed (session 7's ``parity`` helper): sign/sgn nodes,
+bool refusals, clamp with Tensor bounds at NaN and ties, in-place casting errors.
+
+Each check runs the same call on both libraries through ``test_parity_elem.same`` (values,
+dtype, shape, requires_grad, gradients of a random projection, the exception class).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+from tests.ops.test_parity_elem import same
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.torch
+NAN = np.nan
+
+
+# -- 1. sign and sgn are recorded ops with a zero gradient ---------------------------------
+@pytest.mark.parametrize("name", ["sign", "sgn"])
+@pytest.mark.parametrize("a", [np.array([NAN, -2.0, -0.0, 0.0, 3.0, np.inf]), np.array(-1.5),
+                               np.zeros((0, 2)), np.array([1, -3, 0]),
+                               np.array([True, False]), np.array([0.5, -2], np.float32)])
+def test_sign_and_sgn_match_torch(name: str, a: np.ndarray) -> None:
+    same(lambda x: getattr(x, name)(), lambda x: getattr(x, name)(), a)
+    same(lambda x: getattr(tg, name)(x), lambda x: getattr(torch, name)(x), a)
+
+
+@pytest.mark.parametrize(("name", "node"), [("sign", "SignBackward0"), ("sgn", "SgnBackward0")])
+def test_sign_node_and_second_order(name: str, node: str) -> None:
+    x = tg.tensor([NAN, -2.0, 0.0, 3.0], requires_grad=True)
+    y = getattr(x, name)()
+    assert y.grad_fn is not None and y.grad_fn.name() == node
+    (g,) = tg.autograd.grad((y * x).sum(), x, create_graph=True)  # d/dx x sign(x) = sign(x)
+    np.testing.assert_array_equal(g.numpy(), [0.0, -1.0, 0.0, 1.0])
+    (h,) = tg.autograd.grad(g.sum(), x, allow_unused=True)
+    assert h is None or np.array_equal(h.numpy(), np.zeros(4))
+
+
+# -- 2. bool tensors: the unary ops PyTorch refuses, and those it accepts ------------------
+BOOL = np.array([True, False, True])
+
+
+@pytest.mark.parametrize("name", ["abs", "absolute", "neg", "negative", "__neg__", "__abs__",
+                                  "__pos__", "positive", "relu", "square", "sign", "sgn",
+                                  "floor", "ceil", "round", "trunc", "frac", "exp", "sqrt",
+                                  "sigmoid", "log1p", "reciprocal", "nan_to_num", "isnan"])
+def test_unary_ops_on_bool_match_torch(name: str) -> None:
+    same(lambda x: getattr(x, name)(), lambda x: getattr(x, name)(), BOOL)
+
+
+def test_bool_refusals_name_the_operator() -> None:
+    b = tg.tensor(BOOL)
+    with pytest.raises(RuntimeError, match="Negation, the `-` operator, on a bool tensor"):
+        _ = -b
+    with pytest.raises(NotImplementedError, match="abs_cpu.*Bool"):
+        _ = abs(b)
+    with pytest.raises(RuntimeError, match="Boolean inputs not supported for relu"):
+        tg.relu(b)
+    with pytest.raises(TypeError):  # NumPy's own error still surfaces for a non-bool misuse
+        _ = -tg.tensor(np.array(["a"]))
+
+
+# -- 3. clamp with Tensor bounds: NaN anywhere, ties, lo > hi ------------------------------
+X = np.array([NAN, 1.0, 2.0, 3.0, 0.5, 5.0, 2.0, NAN, 1.0, 1.0, 0.0])
+LO = np.array([0.0, 1.0, 1.0, 1.0, NAN, 1.0, 2.0, NAN, 2.0, 2.0, 1.0])
+HI = np.array([4.0, 4.0, 2.0, 2.0, 4.0, NAN, 2.0, 1.0, 1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("form", ["both", "min only", "max only", "broadcast"])
+@pytest.mark.parametrize("name", ["clamp", "clip"])
+def test_clamp_with_tensor_bounds_matches_torch_at_nan_and_ties(form: str, name: str) -> None:
+    if form == "both":
+        same(lambda x, lo, hi: getattr(x, name)(lo, hi),
+             lambda x, lo, hi: getattr(x, name)(lo, hi), X, LO, HI)
+    elif form == "min only":
+        same(lambda x, lo: getattr(x, name)(min=lo), lambda x, lo: getattr(x, name)(min=lo), X, LO)
+    elif form == "max only":
+        same(lambda x, hi: getattr(x, name)(max=hi), lambda x, hi: getattr(x, name)(max=hi), X, HI)
+    else:
+        x2 = np.stack([X, X[::-1]])
+        same(lambda x, lo, hi: getattr(tg, name)(x, lo, hi),
+             lambda x, lo, hi: getattr(torch, name)(x, lo, hi), x2, LO, HI)
+
+
+def test_clamp_with_a_number_and_a_tensor_is_a_type_error_as_torch() -> None:
+    same(lambda x, hi: x.clamp(0.5, hi), lambda x, hi: x.clamp(0.5, hi), X, HI)
+
+
+@pytest.mark.parametrize("bound", [NAN, 1.5])
+def test_clamp_with_number_bounds_at_nan(bound: float) -> None:
+    same(lambda x: x.clamp(bound, 3.0), lambda x: x.clamp(bound, 3.0), X)
+    same(lambda x, lo: x.clamp(lo, None), lambda x, lo: x.clamp(lo, None), X,
+         np.float32(bound) * np.ones(11, np.float32))  # a bound that needs no gradient
+
+
+# -- 4. in-place arithmetic whose result type cannot be cast -------------------------------
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_", "div_", "__iadd__", "__isub__",
+                                "__imul__", "__itruediv__"])
+@pytest.mark.parametrize(("a", "other"), [(np.array([1, 2]), 1.5), (np.array([1, 2]), 2),
+                                          (np.array([True, False]), 2),
+                                          (np.array([1.0, 2.0], np.float32), 2)])
+def test_inplace_cast_errors_match_torch(op: str, a: np.ndarray, other: Any) -> None:
+    def run(lib: Any) -> Any:
+        x = lib.tensor(a.copy())
+        try:
+            out = getattr(x, op)(other)
+        except RuntimeError as e:
+            return str(e)
+        return out.numpy() if lib is tg else out.numpy()
+
+    want, got = run(torch), run(tg)
+    if isinstance(want, str):
+        assert got == want
+    else:
+        np.testing.assert_array_equal(got, want)
