@@ -8,7 +8,6 @@ decompositions are the primitives of ``ops/decomp.py``; gradients of any order.
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -18,6 +17,7 @@ from ._linalg_parts import (
     QRResult,
     SlogdetResult,
     linalg_cross,
+    matrix_norm_of,
     qr_parts,
     same_dtypes,
     significant,
@@ -26,7 +26,6 @@ from ._linalg_parts import (
 from ._linalg_parts import cholesky as _cholesky
 from ._linalg_parts import matrix_power as _matrix_power
 from ._linalg_parts import pinv as _pinv
-from ._shapes import normalize_one_axis
 from .ops.decomp import LinAlgError, check_float, check_square
 from .tensor import Tensor
 from .tensor_elementwise import select
@@ -47,30 +46,7 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1),
     """Matrix norm over the two ``dim`` axes: 'fro', 'nuc' (the sum of the singular values),
     2 / -2 (the largest / smallest singular value), 1 / -1 (max / min column sum of |a|),
     inf / -inf (max / min row sum)."""
-    a = _as_tensor(A)
-    if len(dim) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a pair, got {dim}")
-    if a.ndim < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
-                           f"dimensions. Got shape {tuple(a.shape)}")
-    check_float(a, "linalg.matrix_norm")
-    rows, cols = (normalize_one_axis(d, a.ndim, "linalg.matrix_norm") for d in dim)
-    if rows == cols:
-        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got {tuple(dim)}")
-    if ord == "fro":
-        return _vector_norm(a, 2, tuple(dim), keepdim)
-    if ord in ("nuc", 2, -2):
-        rest = [d for d in range(a.ndim) if d not in (rows, cols)]
-        s = svdvals(a.permute(*rest, rows, cols))
-        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
-        return r.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else r
-    if ord not in (1, -1, math.inf, -math.inf):
-        raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
-                           f"or -inf, got {ord!r}")
-    summed, other = (rows, cols) if abs(ord) == 1 else (cols, rows)
-    s = a.abs().sum(summed, keepdims=True)
-    r = s.amax(other, keepdims=True) if ord > 0 else s.amin(other, keepdims=True)
-    return r if keepdim else r.squeeze((rows, cols))
+    return matrix_norm_of(_as_tensor(A), ord, dim, keepdim)
 
 
 def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:

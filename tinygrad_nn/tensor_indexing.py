@@ -242,9 +242,10 @@ class TensorIndexingOps(TensorBase):
         x = self if dtype is None else self.astype(as_dtype(dtype))
         if p == "fro":
             p = 2
+        if p == "nuc":  # (the SVD is tensor_linalg's)
+            return x._matrix_norm("nuc", dim, keepdim)  # type: ignore[union-attr]
         if isinstance(p, str):
-            raise NotImplementedError(f"norm(): p={p!r} is not supported (use 'fro' or a "
-                                      "number; the nuclear norm needs an SVD)")
+            raise RuntimeError(f"norm(): p={p!r} is not supported (use 'fro', 'nuc' or a number)")
         return vector_norm(x, p, dim, keepdim)
 
     def tril(self, diagonal: int = 0) -> Any:

@@ -25,6 +25,7 @@ from ._linalg_parts import (
     cholesky,
     cross_along,
     dtype_name,
+    matrix_norm_of,
     matrix_power,
     pinv,
     qr_parts,
@@ -220,6 +221,12 @@ class TensorLinalg(TensorBase):
         warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed "
                       "in a future PyTorch release.", UserWarning, stacklevel=2)
         return qr_parts(self, "reduced" if some else "complete")
+
+    def _matrix_norm(self, ord: Any, dim: Any, keepdim: bool) -> Tensor:
+        """A matrix norm over ``dim`` (None: all dims, which must be two); ``norm(p='nuc')``
+        comes here, where the SVD is."""
+        return matrix_norm_of(self, ord, range(self.ndim) if dim is None else dim,  # type: ignore[no-any-return]
+                              keepdim)
 
     def pinverse(self, rcond: float = 1e-15) -> Tensor:
         """The Moore-Penrose pseudo-inverse A^+ (..., n, m) of A (..., m, n), from the SVD:

@@ -267,7 +267,9 @@ def _legacy_svd_gauge_free(x: Any, some: bool) -> Any:
        "linalg.pinv": lambda x: LA.pinv(x), "Tensor.pinverse": lambda x: x.pinverse(),
        "linalg.matrix_norm[nuc]": lambda x: LA.matrix_norm(x, "nuc"),
        "linalg.matrix_norm[2]": lambda x: LA.matrix_norm(x, 2, keepdim=True),
-       "linalg.norm[-2]": lambda x: LA.norm(x, -2, (-1, -2))})
+       "linalg.norm[-2]": lambda x: LA.norm(x, -2, (-1, -2)),
+       "Tensor.norm[nuc]": lambda x: x.norm(p="nuc", dim=(-1, -2), keepdim=True),
+       "tinygrad_nn.norm[nuc]": lambda x: tg.norm(x.flatten(0, -2), p="nuc")})
 def _svd(draw: Draw, form: Any) -> Any:
     m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     return form, [_matrix(draw, _batch(draw), m, n, signs=False)]

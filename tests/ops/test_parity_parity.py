@@ -149,3 +149,18 @@ def test_out_of_domain_values_raise_no_numpy_warnings_but_the_users_own_still_do
     assert run.stdout == "package done\n"
     assert run.stderr.count("RuntimeWarning") == 1 and "divide by zero encountered in log" \
         in run.stderr and "<string>" in run.stderr, run.stderr
+
+
+# -- 6. the nuclear norm through norm(p='nuc') ---------------------------------------------
+@pytest.mark.parametrize(("shape", "kw"), [
+    ((3, 4), {}), ((4, 2), {"keepdim": True}), ((2, 3, 4), {"dim": (0, 2)}),
+    ((2, 3, 4), {"dim": (-1, -3), "keepdim": True}), ((3, 3), {"dim": (1, 0)}),
+    ((2, 3, 4), {}), ((4,), {}), ((3, 4), {"dim": 1}), ((0, 3), {})])
+def test_nuclear_norm_matches_torch(shape: tuple[int, ...], kw: dict[str, Any]) -> None:
+    a = np.random.default_rng(3).standard_normal(shape)
+    same(lambda x: x.norm(p="nuc", **kw), lambda x: x.norm(p="nuc", **kw), a, rtol=1e-10)
+    same(lambda x: tg.norm(x, "nuc", **kw), lambda x: torch.norm(x, "nuc", **kw), a, rtol=1e-10)
+
+
+def test_nuclear_norm_of_an_int_tensor_is_refused_as_torch() -> None:
+    same(lambda x: x.norm(p="nuc"), lambda x: x.norm(p="nuc"), np.ones((2, 2), np.int64))
