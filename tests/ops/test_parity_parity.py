@@ -164,3 +164,58 @@ def test_nuclear_norm_matches_torch(shape: tuple[int, ...], kw: dict[str, Any]) 
 
 def test_nuclear_norm_of_an_int_tensor_is_refused_as_torch() -> None:
     same(lambda x: x.norm(p="nuc"), lambda x: x.norm(p="nuc"), np.ones((2, 2), np.int64))
+
+
+# -- 7. max_pool2d's indices, max_unpool2d -------------------------------------------------
+POOLS = [((2, 3, 5, 6), 2, None, 0, 1, False), ((2, 3, 5, 6), 3, 2, 1, 1, True),
+         ((3, 7, 4), (2, 3), (2, 1), 1, 1, False), ((1, 2, 7, 7), 3, 2, 1, 2, True),
+         ((1, 1, 6, 5), (3, 2), 1, (1, 1), (1, 2), False), ((2, 2, 4, 4), 2, 1, 1, 1, True),
+         ((1, 1, 1, 1), 1, None, 0, 1, False)]
+
+
+def _pool_input(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    a = np.random.default_rng(seed).integers(-3, 3, shape).astype(np.float64)  # many ties
+    flat = a.reshape(-1)
+    flat[::7] = NAN  # windows with NaNs, some with two (PyTorch takes the last)
+    flat[3::11] = -np.inf
+    return a
+
+
+@pytest.mark.parametrize("geometry", POOLS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_max_pool2d_indices_values_and_gradients_match_torch(geometry: Any, seed: int) -> None:
+    shape, k, s, p, d, ceil = geometry
+    a = _pool_input(shape, seed)
+    for i in (0, 1):
+        same(lambda x, i=i: tg.functional.max_pool2d(x, k, s, p, d, ceil, True)[i],
+             lambda x, i=i: torch.nn.functional.max_pool2d(x, k, s, p, d, ceil, True)[i], a)
+    ours = tg.nn.MaxPool2d(k, s, p, d, return_indices=True, ceil_mode=ceil)
+    theirs = torch.nn.MaxPool2d(k, s, p, d, return_indices=True, ceil_mode=ceil)
+    np.testing.assert_array_equal(ours(tg.tensor(a))[1].numpy(), theirs(torch.tensor(a))[1])
+
+
+@pytest.mark.parametrize("geometry", POOLS)
+def test_max_unpool2d_matches_torch(geometry: Any) -> None:
+    shape, k, s, p, d, ceil = geometry
+    a = np.random.default_rng(5).standard_normal(shape)
+    _, idx = torch.nn.functional.max_pool2d(torch.tensor(a), k, s, p, d, ceil, True)
+    pooled = torch.nn.functional.max_pool2d(torch.tensor(a), k, s, p, d, ceil)[None].numpy()[0]
+    for size in (None, shape[-2:], (1, 1) + tuple(shape[-2:])):
+        same(lambda x, n=size: tg.functional.max_unpool2d(x, tg.tensor(idx.numpy()), k, s, p, n),
+             lambda x, n=size: torch.nn.functional.max_unpool2d(x, idx, k, s, p, n), pooled)
+        same(lambda x, n=size: tg.nn.MaxUnpool2d(k, s, p)(x, tg.tensor(idx.numpy()), n),
+             lambda x, n=size: torch.nn.MaxUnpool2d(k, s, p)(x, idx, n), pooled)
+
+
+@pytest.mark.parametrize(("idx", "size"), [([[[[0, 1], [2, 30]]]], None), ([[[[0, -1], [2, 3]]]],
+                                            None), ([[[[0, 1], [2, 3]]]], (1, 4, 4, 4, 4)),
+                                           ([[[[0, 1], [2, 3]]]], (7, 4)),
+                                           ([[[[0, 5], [5, 3]]]], None)])
+def test_max_unpool2d_errors_and_repeated_indices_match_torch(idx: Any, size: Any) -> None:
+    a = np.arange(1.0, 5.0).reshape(1, 1, 2, 2)
+    same(lambda x: tg.functional.max_unpool2d(x, tg.tensor(idx), 2, output_size=size),
+         lambda x: torch.nn.functional.max_unpool2d(x, torch.tensor(idx), 2, output_size=size), a)
+    for dt in (np.int32, np.float64):
+        same(lambda x, t=dt: tg.functional.max_unpool2d(x, tg.tensor(np.array(idx, t)), 2),
+             lambda x, t=dt: torch.nn.functional.max_unpool2d(x, torch.tensor(np.array(idx, t)),
+                                                              2), a)

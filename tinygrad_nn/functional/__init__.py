@@ -35,6 +35,7 @@ from .conv import (
     conv2d,
     fold,
     max_pool2d,
+    max_unpool2d,
     unfold,
 )
 from .distance import cosine_similarity, normalize
@@ -135,6 +136,7 @@ __all__ = [
     "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",
     "stack", "tanh", "triplet_margin_loss", "where",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
+    "max_unpool2d",
     "batch_norm", "layer_norm",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
