@@ -7,6 +7,7 @@ dtype, shape, requires_grad, gradients of a random projection, the exception cla
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -219,3 +220,47 @@ def test_max_unpool2d_errors_and_repeated_indices_match_torch(idx: Any, size: An
         same(lambda x, t=dt: tg.functional.max_unpool2d(x, tg.tensor(np.array(idx, t)), 2),
              lambda x, t=dt: torch.nn.functional.max_unpool2d(x, torch.tensor(np.array(idx, t)),
                                                               2), a)
+
+
+# -- 8. topk(sorted=False): PyTorch promises the set, not the order -------------------------
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize(("shape", "k", "dim"), [((8,), 3, 0), ((2, 8), 3, -1), ((5, 3), 2, 0),
+                                                 ((2, 3, 4), 4, 2), ((4,), 0, 0), ((0, 3), 2, 1),
+                                                 ((), 1, 0)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_topk_unsorted_gives_torchs_set(largest: bool, shape: tuple[int, ...], k: int, dim: int,
+                                        dtype: Any) -> None:
+    a = np.random.default_rng(11).permutation(max(1, math.prod(shape)))[:math.prod(shape)]
+    a = (a.reshape(shape) * 1.5).astype(dtype)
+    if dtype == np.float64 and a.size > 2:
+        a.reshape(-1)[1] = NAN  # NaN counts as the largest, as PyTorch
+    ours = tg.tensor(a, requires_grad=dtype == np.float64).topk(k, dim, largest, sorted=False)
+    theirs = torch.tensor(a).topk(k, dim, largest, sorted=False)
+    assert ours.values.shape == tuple(theirs.values.shape)
+    assert ours.values.dtype == a.dtype and ours.indices.dtype == np.int64
+    axis = dim if a.ndim else None
+    for got, want in ((ours.values.numpy(), theirs.values.numpy()),
+                      (ours.indices.numpy(), theirs.indices.numpy())):
+        np.testing.assert_array_equal(np.sort(got, axis=axis), np.sort(want, axis=axis))
+    if a.ndim:  # the values are the input's at the indices
+        np.testing.assert_array_equal(np.take_along_axis(a, ours.indices.numpy(), dim),
+                                      ours.values.numpy())
+    if dtype == np.float64 and k:  # the gradient lands on the picked entries: g tagged by
+        # each side's own index, so the order does not matter
+        x = tg.tensor(a, requires_grad=True)
+        v, i = x.topk(k, dim, largest, sorted=False)
+        v.backward(i.astype(np.float64) + 1)
+        t = torch.tensor(a, requires_grad=True)
+        tv, ti = t.topk(k, dim, largest, sorted=False)
+        tv.backward(ti.double() + 1)
+        np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_sort_descending_puts_nan_first_as_torch(dim: int) -> None:
+    a = np.array([[3.0, NAN, 1.0, np.inf, -np.inf, NAN], [NAN, 2.0, 2.0, 0.0, NAN, 5.0]])
+    same(lambda x: x.sort(dim=dim, descending=True, stable=True).values,
+         lambda x: x.sort(dim=dim, descending=True, stable=True).values, a)
+    same(lambda x: x.argsort(dim=dim, descending=True, stable=True),
+         lambda x: x.argsort(dim=dim, descending=True, stable=True), a)
+    same(lambda x: x.topk(2, dim).values, lambda x: x.topk(2, dim).values, a)
