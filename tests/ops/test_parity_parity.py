@@ -7,6 +7,7 @@ dtype, shape, requires_grad, gradients of a random projection, the exception cla
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -264,3 +265,68 @@ def test_sort_descending_puts_nan_first_as_torch(dim: int) -> None:
     same(lambda x: x.argsort(dim=dim, descending=True, stable=True),
          lambda x: x.argsort(dim=dim, descending=True, stable=True), a)
     same(lambda x: x.topk(2, dim).values, lambda x: x.topk(2, dim).values, a)
+
+
+# -- 9. optimiser switches: foreach / fused / capturable / differentiable / maximize -------
+OPTIMS = {"SGD": dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+          "Adam": dict(lr=0.05, amsgrad=True, weight_decay=0.1), "AdamW": dict(lr=0.05),
+          "RMSprop": dict(lr=0.01, momentum=0.5, centered=True), "Adagrad": dict(lr=0.1),
+          "Adadelta": dict(lr=0.5, weight_decay=0.1)}
+
+
+def _switches(name: str) -> list[dict[str, Any]]:
+    params = inspect.signature(getattr(torch.optim, name).__init__).parameters
+    out: list[dict[str, Any]] = [{}, {"maximize": True}, {"foreach": True},
+                                 {"foreach": False, "maximize": True}, {"differentiable": False}]
+    if "fused" in params:
+        out += [{"fused": True}, {"fused": True, "maximize": True}, {"fused": False}]
+    if "capturable" in params:
+        out.append({"capturable": False})
+    return out
+
+
+def _trajectory(lib: Any, name: str, kw: dict[str, Any], steps: int = 5) -> list[np.ndarray]:
+    rng = np.random.default_rng(2)
+    ws = [lib.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True)
+          for s in [(3, 2), (4,)]]
+    opt = getattr(lib.optim, name)(ws, **OPTIMS[name], **kw)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = (ws[0] ** 2).sum() + (ws[1] * ws[1].sin()).sum()
+        loss.backward()
+        opt.step()
+    return [w.detach().numpy().copy() for w in ws]
+
+
+@pytest.mark.parametrize("name", list(OPTIMS))
+def test_optimiser_switches_give_torchs_trajectory(name: str) -> None:
+    for kw in _switches(name):
+        want, got = _trajectory(torch, name, kw), _trajectory(tg, name, kw)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=2e-5, atol=1e-6, err_msg=f"{name} {kw}")
+
+
+@pytest.mark.parametrize("name", list(OPTIMS))
+def test_optimiser_signatures_groups_and_refusals_match_torch(name: str) -> None:
+    ours, theirs = getattr(tg.optim, name), getattr(torch.optim, name)
+    sig = inspect.signature(theirs.__init__).parameters
+    assert list(inspect.signature(ours.__init__).parameters) == list(sig)
+    for (n, a), b in zip(inspect.signature(ours.__init__).parameters.items(), sig.values()):
+        assert (a.kind, a.default) == (b.kind, b.default) or n == "params", n
+    w, tw = tg.zeros(2, requires_grad=True), torch.zeros(2, requires_grad=True)
+    group = {k: v for k, v in ours([w], lr=0.1).param_groups[0].items() if k != "params"}
+    assert group == {k: v for k, v in theirs([tw], lr=0.1).param_groups[0].items()
+                     if k != "params"}
+    bad = [{"fused": True, "foreach": True}, {"fused": True, "differentiable": True},
+           {"capturable": True}, {"differentiable": True}]
+    for kw in [k for k in bad if set(k) <= set(sig)]:
+        errors = []
+        for lib, p in ((torch, tw), (tg, w)):
+            try:
+                opt = getattr(lib.optim, name)([p], lr=0.1, **kw)
+                p.grad = lib.ones(2)
+                opt.step()
+                errors.append(None)
+            except Exception as e:  # noqa: BLE001 - the class PyTorch raises is the expectation
+                errors.append(e)
+        assert errors[0] is not None and isinstance(errors[1], type(errors[0])), (kw, errors)
