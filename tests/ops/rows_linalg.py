@@ -144,6 +144,29 @@ def _addr(draw: Draw, form: Any) -> Any:
                                                      arr(draw, (m,))]
 
 
+# in-place forms: x keeps the product's full shape (an in-place result cannot broadcast x up)
+_INPLACE_PRODUCTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+    "Tensor.addmm_": (lambda c, a, b, be, al: (c * 1.0).addmm_(a, b, beta=be, alpha=al),
+                      lambda bs, n, k, m: [(n, m), (n, k), (k, m)]),
+    "Tensor.addmv_": (lambda c, a, b, be, al: (c * 1.0).addmv_(a, b, beta=be, alpha=al),
+                      lambda bs, n, k, m: [(n,), (n, k), (k,)]),
+    "Tensor.addr_": (lambda c, a, b, be, al: (c * 1.0).addr_(a, b, beta=be, alpha=al),
+                     lambda bs, n, k, m: [(n, m), (n,), (m,)]),
+    "Tensor.baddbmm_": (lambda c, a, b, be, al: (c * 1.0).baddbmm_(a, b, beta=be, alpha=al),
+                        lambda bs, n, k, m: [(bs, n, m), (bs, n, k), (bs, k, m)]),
+    "Tensor.addbmm_": (lambda c, a, b, be, al: (c * 1.0).addbmm_(a, b, beta=be, alpha=al),
+                       lambda bs, n, k, m: [(n, m), (bs, n, k), (bs, k, m)]),
+}
+
+
+@case({name: form for name, (form, _) in _INPLACE_PRODUCTS.items()})
+def _products_inplace(draw: Draw, form: Any) -> Any:
+    shapes = next(make for f, make in _INPLACE_PRODUCTS.values() if f is form)
+    be, al = draw(_SCALES), draw(_SCALES)
+    return (lambda c, a, b: form(c, a, b, be, al)), [
+        arr(draw, s) for s in shapes(*(draw(st.integers(1, 3)) for _ in range(4)))]
+
+
 @case({"linalg.multi_dot": lambda *xs: LA.multi_dot(list(xs)),
        "tinygrad_nn.chain_matmul": tg.chain_matmul})
 def _multi_dot(draw: Draw, form: Any) -> Any:

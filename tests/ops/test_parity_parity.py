@@ -330,3 +330,25 @@ def test_optimiser_signatures_groups_and_refusals_match_torch(name: str) -> None
             except Exception as e:  # noqa: BLE001 - the class PyTorch raises is the expectation
                 errors.append(e)
         assert errors[0] is not None and isinstance(errors[1], type(errors[0])), (kw, errors)
+
+
+# -- 10. in-place products -----------------------------------------------------------------
+@pytest.mark.parametrize(("name", "shapes"), [
+    ("addmm_", [(3, 4), (3, 5), (5, 4)]), ("addmv_", [(3,), (3, 5), (5,)]),
+    ("addr_", [(3, 4), (3,), (4,)]), ("baddbmm_", [(2, 3, 4), (2, 3, 5), (2, 5, 4)]),
+    ("addbmm_", [(3, 4), (2, 3, 5), (2, 5, 4)]), ("baddbmm_", [(3, 4), (2, 3, 5), (2, 5, 4)]),
+    ("addmm_", [(4,), (3, 5), (5, 4)])])
+@pytest.mark.parametrize("scale", [{}, {"beta": 0.5, "alpha": -2.0}, {"beta": 0}])
+def test_inplace_products_match_torch(name: str, shapes: list[tuple[int, ...]],
+                                      scale: dict[str, Any]) -> None:
+    rng = np.random.default_rng(4)
+    c, a, b = (rng.standard_normal(s) for s in shapes)
+    # x * 1.0: an in-place update of a non-leaf, so that every input gets a gradient
+    same(lambda x, y, z: getattr(x * 1.0, name)(y, z, **scale),
+         lambda x, y, z: getattr(x * 1.0, name)(y, z, **scale), c, a, b, rtol=1e-10,
+         atol=1e-14)
+    x, t = tg.tensor(c.copy()), torch.tensor(c.copy())
+    if tuple(t.shape) == tuple(getattr(t * 1, name[:-1])(torch.tensor(a), torch.tensor(b)).shape):
+        assert getattr(x, name)(tg.tensor(a), tg.tensor(b), **scale) is x
+        getattr(t, name)(torch.tensor(a), torch.tensor(b), **scale)
+        np.testing.assert_allclose(x.numpy(), t.numpy(), rtol=1e-12)
