@@ -26,7 +26,27 @@ from ._linalg_parts import (
 from ._linalg_parts import cholesky as _cholesky
 from ._linalg_parts import matrix_power as _matrix_power
 from ._linalg_parts import pinv as _pinv
+from ._linalg_solvers import (
+    CholeskyExResult,
+    EigResult,
+    InvExResult,
+    LstsqResult,
+    LUFactorExResult,
+    LUFactorResult,
+    LUResult,
+    cholesky_ex,
+    eig,
+    eigvals,
+    info_result,
+    inv_ex,
+    lstsq,
+    lu,
+    lu_factor,
+    lu_factor_ex,
+    lu_solve,
+)
 from .ops.decomp import LinAlgError, check_float, check_square
+from .ops.lu import np_lu_factor
 from .tensor import Tensor
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm as _vector_norm
@@ -132,6 +152,25 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
                            f"{eq} ({n}x{n} and {'x'.join(map(str, B.shape[-2:]))})")
     x = P.Solve.apply(a, b) if left else P.Solve.apply(a.mT, b.mT).mT
     return x.squeeze(-1 if left else -2) if vector else x
+
+
+class SolveExResult(NamedTuple):
+    """``(result, info)`` (PyTorch's ``torch.return_types.linalg_solve_ex``)."""
+
+    result: Any
+    info: Any
+
+
+def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -> SolveExResult:
+    """(result, info) of ``solve``: info (...) int32 is the first zero pivot of A's LU
+    factorisation (singular A; the result is NaN there), else 0."""
+    a = _as_tensor(A)
+    check_square(a, "linalg.solve_ex")
+    check_float(a, "linalg.solve_ex")
+    info = np_lu_factor(a.numpy())[2]
+    return SolveExResult(info_result("linalg.solve_ex", a, info,
+                                     lambda x: solve(x, B, left=left), check_errors),
+                         Tensor(info))
 
 
 def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
@@ -315,7 +354,10 @@ def chain_product(mats: list[Any]) -> Any:
     return done[(0, n - 1)]
 
 
-__all__ = ["EighResult", "LinAlgError", "QRResult", "SvdResult", "cholesky", "cond", "cross",
-           "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
-           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+__all__ = ["CholeskyExResult", "EigResult", "EighResult", "InvExResult", "LUFactorExResult",
+           "LUFactorResult", "LUResult", "LinAlgError", "LstsqResult", "QRResult",
+           "SolveExResult", "SvdResult", "cholesky", "cholesky_ex", "cond", "cross", "det",
+           "eig", "eigh", "eigvals", "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor",
+           "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
+           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
            "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]

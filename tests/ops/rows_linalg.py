@@ -223,7 +223,8 @@ def _det(draw: Draw, form: Any) -> Any:
     return form, [_matrix(draw, _batch(draw), draw(st.integers(1, 4)))]
 
 
-@case({"Tensor.inverse": lambda x: x.inverse(), "linalg.inv": LA.inv})
+@case({"Tensor.inverse": lambda x: x.inverse(), "linalg.inv": LA.inv,
+       "linalg.inv_ex": lambda x: LA.inv_ex(x).inverse})
 def _inv(draw: Draw, form: Any) -> Any:
     return form, [_matrix(draw, _batch(draw), draw(st.integers(1, 4)))]
 
@@ -237,7 +238,8 @@ def _slogdet(draw: Draw, form: Any) -> Any:
                           symmetric=not signs)]
 
 
-@case({"linalg.solve": lambda a, b, left: LA.solve(a, b, left=left)})
+@case({"linalg.solve": lambda a, b, left: LA.solve(a, b, left=left),
+       "linalg.solve_ex": lambda a, b, left: LA.solve_ex(a, b, left=left).result})
 def _solve(draw: Draw, form: Any) -> Any:
     batch, n = _batch(draw), draw(st.integers(1, 3))
     left = draw(st.booleans())
@@ -249,7 +251,8 @@ def _solve(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.cholesky": lambda x, u: x.cholesky(u) if u else x.cholesky(),
-       "linalg.cholesky": lambda x, u: LA.cholesky(x, upper=u)})
+       "linalg.cholesky": lambda x, u: LA.cholesky(x, upper=u),
+       "linalg.cholesky_ex": lambda x, u: LA.cholesky_ex(x, upper=u).L})
 def _cholesky(draw: Draw, form: Any) -> Any:
     upper = draw(st.booleans())
     a = _matrix(draw, _batch(draw), draw(st.integers(1, 4)), symmetric=True, signs=False)
@@ -346,3 +349,26 @@ def _solve_triangular(draw: Draw, form: Any) -> Any:
 def _matrix_exp(draw: Draw, form: Any) -> Any:
     n = draw(st.integers(1, 3))
     return form, [arr(draw, _batch(draw) + (n, n), -1.5, 1.5)]
+
+
+# -- LU (square, well-conditioned: the pivot order is locally constant) and least squares ----
+@case({"linalg.lu_factor": lambda a, b, left, adj: LA.lu_factor(a).LU,
+       "linalg.lu_factor_ex": lambda a, b, left, adj: LA.lu_factor_ex(a).LU,
+       "linalg.lu": lambda a, b, left, adj: (lambda r: r.L * 2.0 + r.U)(LA.lu(a)),
+       "linalg.lu_solve": lambda a, b, left, adj: LA.lu_solve(*LA.lu_factor(a), b, left=left,
+                                                              adjoint=adj)})
+def _lu(draw: Draw, form: Any) -> Any:
+    batch, n, k = _batch(draw), draw(st.integers(1, 4)), draw(st.integers(1, 2))
+    left, adj = draw(st.booleans()), draw(st.booleans())
+    return (lambda a, b: form(a, b, left, adj)), [
+        _matrix(draw, batch, n), arr(draw, batch + ((n, k) if left else (k, n)))]
+
+
+@case({"linalg.lstsq": lambda a, b, d: LA.lstsq(a, b, driver=d).solution,
+       "linalg.lstsq[residuals]": lambda a, b, d: LA.lstsq(a, b, driver="gelsd").residuals})
+def _lstsq(draw: Draw, form: Any) -> Any:
+    batch, n = _batch(draw), draw(st.integers(1, 3))
+    m = n + draw(st.integers(1, 2))  # full column rank, m > n (the residuals are defined)
+    driver = draw(st.sampled_from([None, "gelsy", "gelsd", "gelss", "gels"]))
+    return (lambda a, b: form(a, b, driver)), [
+        _matrix(draw, batch, m, n), arr(draw, batch + (m, draw(st.integers(1, 2))))]

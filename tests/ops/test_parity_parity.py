@@ -352,3 +352,100 @@ def test_inplace_products_match_torch(name: str, shapes: list[tuple[int, ...]],
         assert getattr(x, name)(tg.tensor(a), tg.tensor(b), **scale) is x
         getattr(t, name)(torch.tensor(a), torch.tensor(b), **scale)
         np.testing.assert_allclose(x.numpy(), t.numpy(), rtol=1e-12)
+
+
+# -- 11. LU, lstsq, eig, the _ex forms -----------------------------------------------------
+LA, TLA = tg.linalg, torch.linalg
+_R = np.random.default_rng(8)
+_A, _B, _RECT = _R.standard_normal((2, 4, 4)), _R.standard_normal((2, 4, 3)), _R.standard_normal(
+    (5, 3))
+# float32: no gradient compared (at a singular A PyTorch's LU gradient is inf / NaN, ours raises
+# LinAlgError from the triangular solve)
+_SING = np.array([[1.0, 2.0], [2.0, 4.0]], np.float32)
+
+
+def _fields(i: int, fn: Any) -> Any:
+    return lambda *xs: fn(*xs)[i]
+
+
+@pytest.mark.parametrize(("name", "call", "args", "fields"), [
+    ("lu_factor", lambda m, *x: m.lu_factor(*x), (_A,), 2),
+    ("lu_factor_ex", lambda m, *x: m.lu_factor_ex(*x), (_A,), 3),
+    ("lu_factor_ex singular", lambda m, *x: m.lu_factor_ex(*x), (_SING,), 3),
+    ("lu_factor singular", lambda m, *x: m.lu_factor(*x), (_SING,), 1),
+    # a rectangular A's LU has no derivative here (float32: no gradient compared)
+    ("lu", lambda m, *x: m.lu(*x), (_A,), 3),
+    ("lu wide", lambda m, *x: m.lu(*x), (_RECT.T.astype(np.float32),), 3),
+    ("lu tall", lambda m, *x: m.lu(*x), (_RECT.astype(np.float32),), 3),
+    ("lu singular", lambda m, *x: m.lu(*x), (_SING,), 3),
+    ("lu int", lambda m, *x: m.lu_factor(*x), (np.ones((2, 2), np.int64),), 1),
+    ("lstsq", lambda m, *x: m.lstsq(*x), (_RECT, _R.standard_normal((5, 2))), 4),
+    ("lstsq gelsd", lambda m, *x: m.lstsq(*x, driver="gelsd"), (_RECT, _R.standard_normal((5, 2))),
+     4),
+    ("lstsq gels", lambda m, *x: m.lstsq(*x, driver="gels"), (_RECT, _R.standard_normal((5, 2))),
+     4),
+    ("lstsq wide", lambda m, *x: m.lstsq(*x, driver="gelss"), (_RECT.T, _R.standard_normal((3, 2))),
+     4),
+    ("lstsq batch", lambda m, *x: m.lstsq(*x), (_A, _B), 4),
+    ("eigvals", lambda m, *x: m.eigvals(*x), (_A,), 1),
+    ("cholesky_ex", lambda m, *x: m.cholesky_ex(*x), (_A @ _A.transpose(0, 2, 1) + np.eye(4),), 2),
+    ("cholesky_ex upper", lambda m, *x: m.cholesky_ex(*x, upper=True),
+     (_A @ _A.transpose(0, 2, 1) + np.eye(4),), 2),
+    ("cholesky_ex info", lambda m, *x: m.cholesky_ex(*x).info,
+     (np.array([[[4.0, 2, 0], [2, 1, 0], [0, 0, -1]], np.eye(3)]),), 1),
+    ("inv_ex", lambda m, *x: m.inv_ex(*x), (_A,), 2),
+    ("inv_ex info", lambda m, *x: m.inv_ex(*x).info, (np.stack([_SING, np.zeros((2, 2)),
+                                                                np.eye(2)]).astype(np.float32),),
+     1),
+    ("solve_ex", lambda m, *x: m.solve_ex(*x), (_A, _B), 2),
+    ("solve_ex left=False", lambda m, *x: m.solve_ex(*x, left=False), (_A, _B.transpose(0, 2, 1)),
+     2),
+    ("solve_ex info", lambda m, *x: m.solve_ex(*x).info, (np.stack([_SING, np.eye(2)]),
+                                                           np.ones((2, 2, 1), np.float32)), 1)])
+def test_linalg_additions_match_torch(name: str, call: Any, args: Any, fields: int) -> None:
+    rtol = 1e-9 if all(a.dtype == np.float64 for a in args) else 2e-5
+    for i in range(fields):
+        pick = (lambda f: f) if fields == 1 else (lambda f, i=i: _fields(i, f))
+        same(pick(lambda *x: call(LA, *x)), pick(lambda *x: call(TLA, *x)), *args, rtol=rtol,
+             atol=1e-12)
+
+
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("adjoint", [True, False])
+def test_lu_solve_matches_torch(left: bool, adjoint: bool) -> None:
+    b = _B if left else _B.transpose(0, 2, 1)
+    same(lambda a, y: LA.lu_solve(*LA.lu_factor(a), y, left=left, adjoint=adjoint),
+         lambda a, y: TLA.lu_solve(*TLA.lu_factor(a), y, left=left, adjoint=adjoint), _A, b,
+         rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_eig_matches_torch_up_to_each_vectors_phase(dtype: Any) -> None:
+    a = _A.astype(dtype)
+    w, v = LA.eig(tg.tensor(a))
+    tw, tv = TLA.eig(torch.tensor(a))
+    assert w.dtype == np.dtype(str(tw.dtype).replace("torch.", "")) and v.shape == tuple(tv.shape)
+    np.testing.assert_allclose(w.numpy(), tw.numpy(), rtol=1e-4)
+    # eigenvectors are unique up to a unit complex factor per column (float32 LAPACK and
+    # NumPy may pick another sign): compare |<v, tv>| = 1
+    overlap = np.abs(np.sum(np.conj(v.numpy()) * tv.numpy(), axis=-2))
+    np.testing.assert_allclose(overlap, 1.0, rtol=1e-4)
+    x = tg.tensor(a, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="complex"):
+        LA.eigvals(x).real.sum().backward() if hasattr(LA.eigvals(x), "real") else \
+            LA.eigvals(x).abs().sum().backward()
+
+
+def test_ex_forms_raise_linalg_errors_with_check_errors() -> None:
+    for call in (lambda m, a: m.inv_ex(a, check_errors=True),
+                 lambda m, a: m.solve_ex(a, tg.ones(2, 1) if m is LA else torch.ones(2, 1),
+                                         check_errors=True),
+                 lambda m, a: m.cholesky_ex(a, check_errors=True)):
+        with pytest.raises(RuntimeError) as theirs:
+            call(TLA, torch.tensor(_SING))
+        with pytest.raises(LA.LinAlgError):  # (a RuntimeError, as PyTorch's)
+            call(LA, tg.tensor(_SING))
+        assert isinstance(theirs.value, TLA.LinAlgError)
+    with pytest.raises(RuntimeError, match="U.2,2. is zero") as info:  # not a LinAlgError
+        LA.lu_factor_ex(tg.tensor(_SING), check_errors=True)
+    assert not isinstance(info.value, LA.LinAlgError)

@@ -90,6 +90,11 @@ NOT_DIFFERENTIABLE = {
     "Tensor.is_contiguous", "Tensor.stride", "Tensor.storage_offset", "Tensor.data_ptr",
     "Tensor.nelement", "Tensor.ndimension", "tinygrad_nn.broadcast_shapes",
     "tinygrad_nn.tril_indices", "tinygrad_nn.triu_indices",
+    # helper "parity": named-tuple types, and the complex eigen-decomposition (recorded
+    # without a derivative: a backward raises, as there is no complex autograd here)
+    "linalg.CholeskyExResult", "linalg.EigResult", "linalg.InvExResult",
+    "linalg.LUFactorExResult", "linalg.LUFactorResult", "linalg.LUResult", "linalg.LstsqResult",
+    "linalg.SolveExResult", "linalg.eig", "linalg.eigvals",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them

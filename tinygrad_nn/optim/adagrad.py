@@ -28,7 +28,7 @@ class Adagrad(Optimizer):
         Added to the denominator (after the square root) for numerical stability.
     maximize : bool, default False
         Ascend the objective (use ``−∇p``).
-    foreach, fused, capturable, differentiable
+    foreach, differentiable, fused
         PyTorch's implementation switches, accepted as PyTorch accepts them (see
         ``Optimizer``).
 
@@ -100,7 +100,7 @@ class Adadelta(Optimizer):
         L2 penalty λ, added to the gradient.
     maximize : bool, default False
         Ascend the objective (use ``−∇p``).
-    foreach, fused, capturable, differentiable
+    foreach, capturable, differentiable
         PyTorch's implementation switches, accepted as PyTorch accepts them (see
         ``Optimizer``).
 

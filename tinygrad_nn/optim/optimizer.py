@@ -56,6 +56,13 @@ ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tens
 class Optimizer:
     """Base class: ``p ← update(p, ∇p, state)`` for every parameter in ``param_groups``.
 
+    PyTorch's implementation switches, where an optimiser has them, are kept in the groups
+    as PyTorch keeps them: ``foreach`` and ``fused`` choose a kernel (here one vectorised
+    NumPy update serves every choice, so results are identical; both True is PyTorch's
+    RuntimeError); ``capturable=True`` (CUDA graphs) fails at ``step`` as PyTorch's does on
+    CPU; ``differentiable=True`` (an update recorded in the graph) fails at ``step`` as
+    PyTorch's does for leaf parameters, since updates are never recorded here.
+
     Parameters
     ----------
     params : iterable of Tensor, of ``(name, Tensor)`` pairs, or of dicts
@@ -64,13 +71,6 @@ class Optimizer:
         optimiser's defaults.
     defaults : dict
         Every hyper-parameter's default value (``required`` where there is none).
-
-    PyTorch's implementation switches, where an optimiser has them, are kept in the groups
-    as PyTorch keeps them: ``foreach`` and ``fused`` choose a kernel (here one vectorised
-    NumPy update serves every choice, so results are identical; both True is PyTorch's
-    RuntimeError); ``capturable=True`` (CUDA graphs) fails at ``step`` as PyTorch's does on
-    CPU; ``differentiable=True`` (an update recorded in the graph) fails at ``step`` as
-    PyTorch's does for leaf parameters, since updates are never recorded here.
 
     Attributes
     ----------

@@ -28,7 +28,7 @@ class SGD(Optimizer):
         Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
     maximize : bool, default False
         Ascend the objective (use ``−∇p``).
-    foreach, fused, capturable, differentiable
+    foreach, differentiable, fused
         PyTorch's implementation switches, accepted as PyTorch accepts them (see
         ``Optimizer``).
 
