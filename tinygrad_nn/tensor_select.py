@@ -374,4 +374,5 @@ class TensorSelect(TensorBase):
     def count_nonzero(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """The number of nonzero elements over ``dim`` (an int or a tuple; None: all), int64."""
         axes = normalize_axis(dim if axis is None else axis, self.ndim, "count_nonzero")
+        axes = axes if self.ndim else ()  # a 0-d tensor takes dim 0 / -1, as PyTorch
         return self._new(np.asarray(np.count_nonzero(self._data, axis=axes), np.int64))
