@@ -118,28 +118,49 @@ class TensorElementwise(TensorBase):
         return binary(P.Div, x, self)
 
     def __pow__(self, p: Any) -> Tensor:
-        return binary(P.Pow, self, p)
+        try:
+            return binary(P.Pow, self, p)
+        except ValueError as e:  # NumPy's int ** negative int: PyTorch's RuntimeError
+            if "negative integer powers" not in str(e):
+                raise
+            raise RuntimeError(str(e)) from None
 
     def __rpow__(self, x: Any) -> Tensor:
         return binary(P.Pow, x, self)
 
     def __floordiv__(self, y: Any) -> Tensor:
-        """floor(x / y) (no gradient, as PyTorch's floor_divide)."""
-        return self._unrecorded(np.floor_divide, self, y)
+        """floor(x / y) as Python's // (PyTorch's floor_divide: recorded without a
+        derivative, a backward through it raises); an integer y of 0 raises."""
+        return _floor_divide(self, y)
 
     def __rfloordiv__(self, x: Any) -> Tensor:
-        return self._unrecorded(np.floor_divide, x, self)
+        return _floor_divide(x, self)
 
     def __mod__(self, y: Any) -> Tensor:
-        """x - floor(x / y) * y, the sign of y (PyTorch's remainder; no gradient here)."""
-        return self._unrecorded(np.remainder, self, y)
+        """x - floor(x / y) * y, the sign of y (PyTorch's remainder); gradients 1 and
+        -floor(x / y); an integer y of 0 raises."""
+        _check_int_divisor(self, y, "remainder_cpu")
+        return binary(P.Remainder, self, y)  # type: ignore[no-any-return]
 
     def __rmod__(self, x: Any) -> Tensor:
-        return self._unrecorded(np.remainder, x, self)
+        rt = _check_int_divisor(x, self, "remainder_cpu")
+        if isinstance(x, (int, float)):  # PyTorch has no derivative of remainder(number, t)
+            return P.NoDerivative.apply(self, value=np.asarray(np.remainder(x, data_of(  # type: ignore[no-any-return]
+                _cast(self, rt))), dtype=rt), error=RuntimeError(
+                "derivative for aten::remainder is not implemented"))
+        return binary(P.Remainder, x, self)  # type: ignore[no-any-return]
 
-    def _unrecorded(self, fn: Any, x: Any, y: Any) -> Tensor:
-        dt = result_type(_operand(x), _operand(y))
-        return self._new(np.asarray(fn(data_of(x), data_of(y)), dtype=dt))
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """x / y; rounding_mode 'trunc' (towards zero) or 'floor' (down) rounds the quotient
+        (then the gradient is 0, integer inputs stay integer), as PyTorch."""
+        if rounding_mode is None:
+            return binary(P.Div, self, other)  # type: ignore[no-any-return]
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or "
+                               f"'floor' but found '{rounding_mode}'")
+        rt = _check_int_divisor(self, other, f"div_{rounding_mode}_cpu")
+        return P.DivRounded.apply(_cast(self, rt), _cast(other, rt),  # type: ignore[no-any-return]
+                                  mode=rounding_mode)
 
     def __matmul__(self, w: Any) -> Tensor:
         same_dtype("matmul", self, w)
@@ -176,11 +197,13 @@ class TensorElementwise(TensorBase):
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other."""
+        if alpha != 1:
+            refuse_bool_sub(self, other)
         return self - (other if alpha == 1 else other * alpha)
 
-    mul, div, pow, matmul = __mul__, __truediv__, __pow__, __matmul__
+    mul, pow, matmul = __mul__, __pow__, __matmul__
     multiply, divide, true_divide, floor_divide, remainder = (
-        __mul__, __truediv__, __truediv__, __floordiv__, __mod__)
+        __mul__, div, __truediv__, __floordiv__, __mod__)
     subtract = sub
 
     def mm(self, mat2: Any) -> Tensor:
@@ -317,8 +340,13 @@ class TensorElementwise(TensorBase):
                 raise TypeError(f"clamp(): min and max must both be Tensors or both numbers, "
                                 f"got {type(lo).__name__} and {type(hi).__name__}")
             rt = result_type(*[_operand(v) for v in (self, lo, hi) if v is not None])
+            if rt.kind == "b" and not isinstance(lo, TensorBase) \
+                    and not isinstance(hi, TensorBase):  # (bool with bool numbers)
+                raise _not_for("clamp_scalar_cpu", rt)
             if rt != self._data.dtype:
                 return _cast(self, rt).clamp(lo, hi)  # type: ignore[no-any-return]
+            # Tensor bounds computed in x's dtype (NumPy would promote float32 by int64)
+            lo, hi = (_cast(b, rt) if isinstance(b, TensorBase) else b for b in (lo, hi))
         if any(isinstance(b, TensorBase) and b.requires_grad for b in (lo, hi)):
             return P.ClipTensors.apply(self, lo, hi)  # type: ignore[no-any-return]
         return P.Clip.apply(self, lo=data_of(lo), hi=data_of(hi))
@@ -388,6 +416,27 @@ class TensorElementwise(TensorBase):
 def _operand(x: Any) -> Any:
     return x if isinstance(x, (TensorBase, np.ndarray, np.generic)) else (
         x if isinstance(x, (bool, int, float, complex)) else np.asarray(x))
+
+
+def _check_int_divisor(x: Any, y: Any, op: str = "") -> np.dtype:
+    """PyTorch's result dtype of x and y; an integer division by 0 raises, as PyTorch's
+    (NumPy would give 0 with a warning), unless the result is empty; with ``op`` (the
+    kernel's name) bool operands are refused."""
+    rt = result_type(_operand(x), _operand(y))
+    if rt.kind == "b" and op:
+        raise _not_for(op, rt)
+    if rt.kind in "iu" and np.any(np.asarray(data_of(y)) == 0) \
+            and np.broadcast(np.asarray(data_of(x)), np.asarray(data_of(y))).size:
+        raise RuntimeError("ZeroDivisionError")
+    return rt
+
+
+def _floor_divide(x: Any, y: Any) -> Any:
+    rt = _check_int_divisor(x, y, "div_floor_cpu")
+    value = np.floor_divide(data_of(_cast(x, rt)), data_of(_cast(y, rt)))
+    error = RuntimeError("derivative for aten::floor_divide is not implemented")
+    return P.NoDerivative.apply(*[v for v in (x, y) if isinstance(v, TensorBase)],
+                                value=np.asarray(value, dtype=rt), error=error)
 
 
 def binary(cls: Any, x: Any, y: Any) -> Any:

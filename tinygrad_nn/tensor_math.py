@@ -21,6 +21,7 @@ from .function import TensorBase, data_of
 from .tensor_elementwise import (
     TensorElementwise,
     _cast,
+    _check_int_divisor,
     _not_for,
     _operand,
     _torch_name,
@@ -329,13 +330,8 @@ class TensorMath(TensorElementwise):
     def fmod(self, other: Any) -> Tensor:
         """x - trunc(x / other) * other: C's remainder, with the sign of x (``remainder``
         has the divisor's). Integer division by zero raises RuntimeError, as PyTorch."""
-        rt = result_type(_operand(self), _operand(other))
-        if rt.kind == "b":
-            raise _not_for("fmod_cpu", rt)
-        out = binary(P.Fmod, self, other)
-        if out.dtype.kind in "iu" and np.any(np.asarray(data_of(other)) == 0):
-            raise RuntimeError("fmod: ZeroDivisionError (an integer divisor is 0)")
-        return out
+        _check_int_divisor(self, other, "fmod_cpu")
+        return binary(P.Fmod, self, other)  # type: ignore[no-any-return]
 
     def fmax(self, other: Any) -> Tensor:
         """max(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""

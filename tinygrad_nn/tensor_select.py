@@ -216,6 +216,8 @@ class TensorSelect(TensorBase):
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         a = normalize_one_axis(dim, max(self.ndim, 1), "kthvalue")
         n = self.shape[a] if self.ndim else 1
+        if n == 0:
+            raise IndexError(f"kthvalue(): Expected reduction dim {a} to have non-zero size.")
         if not 1 <= k <= n:
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {a}"
                                f" (k={k}, size {n})")

@@ -326,11 +326,9 @@ class Clip(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, lo: Any = None, hi: Any = None) -> Any:
-        mask = np.ones(x.shape, dtype=bool)
-        if lo is not None:
-            mask &= x >= lo
+        mask = (x >= lo) if lo is not None else True  # bounds may broadcast x up (PyTorch)
         if hi is not None:
-            mask &= x <= hi
+            mask = mask & (x <= hi)
         ctx.save_for_backward(mask)
         return np.clip(x, lo, hi)
 
