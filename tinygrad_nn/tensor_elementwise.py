@@ -49,8 +49,10 @@ def cast_refused(x: Any, other: Any, name: str) -> RuntimeError:
 
 
 def refuse_bool_sub(x: Any, y: Any) -> None:
-    """PyTorch refuses x - y when either is bool (a tensor or a Python bool)."""
-    bx, by = (v is True or v is False or getattr(v, "dtype", None) == np.bool_ for v in (x, y))
+    """PyTorch refuses x - y when either is a bool tensor or a Python bool (a NumPy bool
+    scalar it takes as the number 1 / 0)."""
+    bx, by = (v is True or v is False or isinstance(v, TensorBase) and v.dtype == np.bool_
+              for v in (x, y))
     if bx and by:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
