@@ -16,6 +16,7 @@ from ._shapes import normalize_one_axis
 from .function import TensorBase
 from .ops.decomp import check_float, check_square
 from .tensor_elementwise import select
+from .tensor_indexing import vector_norm
 
 
 class SlogdetResult(NamedTuple):
@@ -247,3 +248,31 @@ def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False)
     safe = select(keep, s, np.ones((), a.dtype))
     inv_s = select(keep, 1 / safe, np.zeros((), a.dtype))
     return (vh.swapaxes(-1, -2) * inv_s[..., None, :]) @ u.swapaxes(-1, -2)
+
+
+def matrix_norm_of(a: Any, ord: Any, dim: Any, keepdim: bool) -> Any:
+    """``linalg.matrix_norm`` of the Tensor a (also ``norm(p='nuc')``'s)."""
+    dim = tuple(dim) if isinstance(dim, (tuple, list, range)) else (dim,)
+    if a.ndim < 2:
+        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
+                           f"dimensions. Got shape {tuple(a.shape)}")
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a pair, got {dim}")
+    check_float(a, "linalg.matrix_norm")
+    rows, cols = (normalize_one_axis(d, a.ndim, "linalg.matrix_norm") for d in dim)
+    if rows == cols:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got {tuple(dim)}")
+    if ord == "fro":
+        return vector_norm(a, 2, tuple(dim), keepdim)
+    if ord in ("nuc", 2, -2):
+        rest = [d for d in range(a.ndim) if d not in (rows, cols)]
+        s = svd_parts(a.permute(*rest, rows, cols), False)[1]
+        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
+        return r.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else r
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
+                           f"or -inf, got {ord!r}")
+    summed, other = (rows, cols) if abs(ord) == 1 else (cols, rows)
+    s = a.abs().sum(summed, keepdims=True)
+    r = s.amax(other, keepdims=True) if ord > 0 else s.amin(other, keepdims=True)
+    return r if keepdim else r.squeeze((rows, cols))

@@ -44,7 +44,7 @@ METHOD_FORMS = (
     "atan2", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "sinh",
     "cosh", "asinh", "acosh", "atanh", "log10", "erfc", "erfinv", "xlogy", "hypot",
     "logaddexp", "logaddexp2", "fmod", "deg2rad", "rad2deg", "fmax", "fmin", "copysign",
-    "heaviside", "float_power",
+    "heaviside", "float_power", "positive", "remainder", "floor_divide",
     "argwhere", "nanmedian", "mode", "kthvalue", "quantile", "nanquantile", "unique",
     "unique_consecutive", "msort", "aminmax", "nansum", "nanmean", "cummax", "cummin",
     "logcumsumexp", "diff", "index_add", "index_copy", "index_fill", "masked_scatter",

@@ -8,7 +8,6 @@ decompositions are the primitives of ``ops/decomp.py``; gradients of any order.
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -18,6 +17,7 @@ from ._linalg_parts import (
     QRResult,
     SlogdetResult,
     linalg_cross,
+    matrix_norm_of,
     qr_parts,
     same_dtypes,
     significant,
@@ -26,8 +26,27 @@ from ._linalg_parts import (
 from ._linalg_parts import cholesky as _cholesky
 from ._linalg_parts import matrix_power as _matrix_power
 from ._linalg_parts import pinv as _pinv
-from ._shapes import normalize_one_axis
+from ._linalg_solvers import (
+    CholeskyExResult,
+    EigResult,
+    InvExResult,
+    LstsqResult,
+    LUFactorExResult,
+    LUFactorResult,
+    LUResult,
+    cholesky_ex,
+    eig,
+    eigvals,
+    info_result,
+    inv_ex,
+    lstsq,
+    lu,
+    lu_factor,
+    lu_factor_ex,
+    lu_solve,
+)
 from .ops.decomp import LinAlgError, check_float, check_square
+from .ops.lu import np_lu_factor
 from .tensor import Tensor
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm as _vector_norm
@@ -47,30 +66,7 @@ def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1),
     """Matrix norm over the two ``dim`` axes: 'fro', 'nuc' (the sum of the singular values),
     2 / -2 (the largest / smallest singular value), 1 / -1 (max / min column sum of |a|),
     inf / -inf (max / min row sum)."""
-    a = _as_tensor(A)
-    if len(dim) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a pair, got {dim}")
-    if a.ndim < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
-                           f"dimensions. Got shape {tuple(a.shape)}")
-    check_float(a, "linalg.matrix_norm")
-    rows, cols = (normalize_one_axis(d, a.ndim, "linalg.matrix_norm") for d in dim)
-    if rows == cols:
-        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got {tuple(dim)}")
-    if ord == "fro":
-        return _vector_norm(a, 2, tuple(dim), keepdim)
-    if ord in ("nuc", 2, -2):
-        rest = [d for d in range(a.ndim) if d not in (rows, cols)]
-        s = svdvals(a.permute(*rest, rows, cols))
-        r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
-        return r.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else r
-    if ord not in (1, -1, math.inf, -math.inf):
-        raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
-                           f"or -inf, got {ord!r}")
-    summed, other = (rows, cols) if abs(ord) == 1 else (cols, rows)
-    s = a.abs().sum(summed, keepdims=True)
-    r = s.amax(other, keepdims=True) if ord > 0 else s.amin(other, keepdims=True)
-    return r if keepdim else r.squeeze((rows, cols))
+    return matrix_norm_of(_as_tensor(A), ord, dim, keepdim)
 
 
 def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -156,6 +152,25 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
                            f"{eq} ({n}x{n} and {'x'.join(map(str, B.shape[-2:]))})")
     x = P.Solve.apply(a, b) if left else P.Solve.apply(a.mT, b.mT).mT
     return x.squeeze(-1 if left else -2) if vector else x
+
+
+class SolveExResult(NamedTuple):
+    """``(result, info)`` (PyTorch's ``torch.return_types.linalg_solve_ex``)."""
+
+    result: Any
+    info: Any
+
+
+def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -> SolveExResult:
+    """(result, info) of ``solve``: info (...) int32 is the first zero pivot of A's LU
+    factorisation (singular A; the result is NaN there), else 0."""
+    a = _as_tensor(A)
+    check_square(a, "linalg.solve_ex")
+    check_float(a, "linalg.solve_ex")
+    info = np_lu_factor(a.numpy())[2]
+    return SolveExResult(info_result("linalg.solve_ex", a, info,
+                                     lambda x: solve(x, B, left=left), check_errors),
+                         Tensor(info))
 
 
 def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
@@ -339,7 +354,10 @@ def chain_product(mats: list[Any]) -> Any:
     return done[(0, n - 1)]
 
 
-__all__ = ["EighResult", "LinAlgError", "QRResult", "SvdResult", "cholesky", "cond", "cross",
-           "det", "eigh", "eigvalsh", "inv", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
-           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
+__all__ = ["CholeskyExResult", "EigResult", "EighResult", "InvExResult", "LUFactorExResult",
+           "LUFactorResult", "LUResult", "LinAlgError", "LstsqResult", "QRResult",
+           "SolveExResult", "SvdResult", "cholesky", "cholesky_ex", "cond", "cross", "det",
+           "eig", "eigh", "eigvals", "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor",
+           "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
+           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
            "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]

@@ -20,6 +20,62 @@ from .function import TensorBase, data_of
 if TYPE_CHECKING:
     from .tensor import Tensor
 
+_TORCH_DTYPE = {"bool": "Bool", "int64": "Long", "int32": "Int", "int16": "Short",
+                "int8": "Char", "uint8": "Byte", "float32": "Float", "float64": "Double",
+                "float16": "Half"}
+
+
+def _torch_name(dt: Any) -> str:
+    return _TORCH_DTYPE.get(str(np.dtype(dt)), str(dt))
+
+
+def _not_for(op: str, dt: Any) -> NotImplementedError:
+    """PyTorch's error for a kernel that has no version for a dtype."""
+    return NotImplementedError(f'"{op}" not implemented for \'{_torch_name(dt)}\' (dtype {dt}; '
+                               "convert with .float())")
+
+
+def cast_refused(x: Any, other: Any, name: str) -> RuntimeError:
+    """PyTorch's error for the in-place op ``name`` whose result type (PyTorch's promotion
+    of x and other; a float for true division) cannot be cast to x's dtype: int.add_(1.5),
+    bool.add_(2); a bool subtraction raises PyTorch's own error."""
+    if name.startswith("sub"):
+        refuse_bool_sub(x, other)
+    rt = result_type(_operand(x), _operand(other))
+    if name.startswith("div") and rt.kind not in "fc":
+        rt = get_default_dtype()
+    return RuntimeError(f"result type {_torch_name(rt)} can't be cast to the desired output "
+                        f"type {_torch_name(x.dtype)}")
+
+
+def refuse_bool_sub(x: Any, y: Any) -> None:
+    """PyTorch refuses x - y when either is a bool tensor or a Python bool (a NumPy bool
+    scalar it takes as the number 1 / 0)."""
+    bx, by = (v is True or v is False or isinstance(v, TensorBase) and v.dtype == np.bool_
+              for v in (x, y))
+    if bx and by:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if bx or by:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def _refuse_bool(x: Any, op: str) -> None:
+    """Raise PyTorch's error for -x, +x or |x| of a bool tensor (nothing when x is not bool:
+    the caller re-raises NumPy's own error). Called only after NumPy failed (or for the
+    no-op +x), so the common path of neg and abs pays nothing."""
+    if x._data.dtype.kind != "b":
+        return
+    if op == "abs":
+        raise _not_for("abs_cpu", x.dtype) from None
+    if op == "+":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                        "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                        "instead.") from None
+
 
 class TensorElementwise(TensorBase):
     """Elementwise and linear-algebra methods of every Tensor (ops/elementwise.py, ops/linalg.py;
@@ -42,7 +98,11 @@ class TensorElementwise(TensorBase):
         return binary(P.Add, x, self)
 
     def __sub__(self, y: Any) -> Tensor:
-        return binary(P.Sub, self, y)
+        try:
+            return binary(P.Sub, self, y)
+        except TypeError:  # NumPy refuses bool - bool: raise PyTorch's error instead
+            refuse_bool_sub(self, y)
+            raise
 
     def __rsub__(self, x: Any) -> Tensor:
         return binary(P.Sub, x, self)
@@ -60,28 +120,49 @@ class TensorElementwise(TensorBase):
         return binary(P.Div, x, self)
 
     def __pow__(self, p: Any) -> Tensor:
-        return binary(P.Pow, self, p)
+        try:
+            return binary(P.Pow, self, p)
+        except ValueError as e:  # NumPy's int ** negative int: PyTorch's RuntimeError
+            if "negative integer powers" not in str(e):
+                raise
+            raise RuntimeError(str(e)) from None
 
     def __rpow__(self, x: Any) -> Tensor:
         return binary(P.Pow, x, self)
 
     def __floordiv__(self, y: Any) -> Tensor:
-        """floor(x / y) (no gradient, as PyTorch's floor_divide)."""
-        return self._unrecorded(np.floor_divide, self, y)
+        """floor(x / y) as Python's // (PyTorch's floor_divide: recorded without a
+        derivative, a backward through it raises); an integer y of 0 raises."""
+        return _floor_divide(self, y)
 
     def __rfloordiv__(self, x: Any) -> Tensor:
-        return self._unrecorded(np.floor_divide, x, self)
+        return _floor_divide(x, self)
 
     def __mod__(self, y: Any) -> Tensor:
-        """x - floor(x / y) * y, the sign of y (PyTorch's remainder; no gradient here)."""
-        return self._unrecorded(np.remainder, self, y)
+        """x - floor(x / y) * y, the sign of y (PyTorch's remainder); gradients 1 and
+        -floor(x / y); an integer y of 0 raises."""
+        _check_int_divisor(self, y, "remainder_cpu")
+        return binary(P.Remainder, self, y)  # type: ignore[no-any-return]
 
     def __rmod__(self, x: Any) -> Tensor:
-        return self._unrecorded(np.remainder, x, self)
+        rt = _check_int_divisor(x, self, "remainder_cpu")
+        if isinstance(x, (int, float)):  # PyTorch has no derivative of remainder(number, t)
+            return P.NoDerivative.apply(self, value=np.asarray(np.remainder(x, data_of(  # type: ignore[no-any-return]
+                _cast(self, rt))), dtype=rt), error=RuntimeError(
+                "derivative for aten::remainder is not implemented"))
+        return binary(P.Remainder, x, self)  # type: ignore[no-any-return]
 
-    def _unrecorded(self, fn: Any, x: Any, y: Any) -> Tensor:
-        dt = result_type(_operand(x), _operand(y))
-        return self._new(np.asarray(fn(data_of(x), data_of(y)), dtype=dt))
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """x / y; rounding_mode 'trunc' (towards zero) or 'floor' (down) rounds the quotient
+        (then the gradient is 0, integer inputs stay integer), as PyTorch."""
+        if rounding_mode is None:
+            return binary(P.Div, self, other)  # type: ignore[no-any-return]
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or "
+                               f"'floor' but found '{rounding_mode}'")
+        rt = _check_int_divisor(self, other, f"div_{rounding_mode}_cpu")
+        return P.DivRounded.apply(_cast(self, rt), _cast(other, rt),  # type: ignore[no-any-return]
+                                  mode=rounding_mode)
 
     def __matmul__(self, w: Any) -> Tensor:
         same_dtype("matmul", self, w)
@@ -92,13 +173,25 @@ class TensorElementwise(TensorBase):
         return P.MatMul.apply(x, self)
 
     def __neg__(self) -> Tensor:
-        return P.Neg.apply(self)
+        """-x; a bool tensor is refused (use ``~`` or logical_not), as PyTorch refuses it."""
+        try:
+            return P.Neg.apply(self)
+        except TypeError:  # NumPy refuses bool negation: raise PyTorch's error instead
+            _refuse_bool(self, "-")
+            raise
 
     def __pos__(self) -> Self:
+        """+x is x itself; a bool tensor is refused, as PyTorch refuses it."""
+        _refuse_bool(self, "+")
         return self
 
     def __abs__(self) -> Tensor:
-        return P.Abs.apply(self)
+        """|x|; the gradient at 0 is 0; a bool tensor is refused, as PyTorch refuses it."""
+        try:
+            return P.Abs.apply(self)
+        except TypeError:  # np.sign (the saved derivative) has no bool loop
+            _refuse_bool(self, "abs")
+            raise
 
     def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """self + alpha * other."""
@@ -106,11 +199,13 @@ class TensorElementwise(TensorBase):
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """self - alpha * other."""
+        if alpha != 1:
+            refuse_bool_sub(self, other)
         return self - (other if alpha == 1 else other * alpha)
 
-    mul, div, pow, matmul = __mul__, __truediv__, __pow__, __matmul__
+    mul, pow, matmul = __mul__, __pow__, __matmul__
     multiply, divide, true_divide, floor_divide, remainder = (
-        __mul__, __truediv__, __truediv__, __floordiv__, __mod__)
+        __mul__, div, __truediv__, __floordiv__, __mod__)
     subtract = sub
 
     def mm(self, mat2: Any) -> Tensor:
@@ -151,12 +246,7 @@ class TensorElementwise(TensorBase):
                              f"product's shape {out}")
         return P.AddMM.apply(self, a, b, beta=beta, alpha=alpha)
 
-    def neg(self) -> Tensor:
-        return P.Neg.apply(self)
-
-    def abs(self) -> Tensor:
-        """|x|; the gradient at 0 is 0."""
-        return P.Abs.apply(self)
+    neg, negative, abs, absolute, positive = __neg__, __neg__, __abs__, __abs__, __pos__
 
     def exp(self) -> Tensor:
         return P.Exp.apply(self._floating())
@@ -176,7 +266,9 @@ class TensorElementwise(TensorBase):
         return P.Sqrt.apply(self._floating())
 
     def square(self) -> Tensor:
-        return P.Mul.apply(self, self)
+        """x * x; a bool tensor gives int64 (PyTorch squares it as pow(x, 2))."""
+        x = self.astype(np.int64) if self._data.dtype.kind == "b" else self  # type: ignore[attr-defined]
+        return P.Mul.apply(x, x)
 
     def reciprocal(self) -> Tensor:
         return P.Div.apply(1.0, self._floating())
@@ -198,7 +290,9 @@ class TensorElementwise(TensorBase):
         return P.Sigmoid.apply(self._floating())
 
     def relu(self) -> Tensor:
-        """max(x, 0); the gradient at 0 is 0."""
+        """max(x, 0); the gradient at 0 is 0; a bool tensor is refused, as PyTorch."""
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
         return P.ReLU.apply(self)
 
     def erf(self) -> Tensor:
@@ -235,23 +329,31 @@ class TensorElementwise(TensorBase):
         """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
         return -(-self).softplus()
 
-    def clip(self, lo: Any = None, hi: Any = None) -> Tensor:
-        """min(max(x, lo), hi); either bound may be None (Tensor bounds get gradients too)."""
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's
+        """min(max(x, min), max); either bound may be None; Tensor bounds (both Tensors, or
+        one and None) get gradients too. A NaN in x or a bound gives NaN, as PyTorch."""
+        lo, hi = min, max
         if lo is None and hi is None:
             raise ValueError("clip: at least one of lo and hi must be given")
         if self._data.dtype.kind not in "fc" or isinstance(lo, TensorBase) \
                 or isinstance(hi, TensorBase):  # PyTorch's result dtype of x and the bounds
+            if lo is not None and hi is not None \
+                    and isinstance(lo, TensorBase) != isinstance(hi, TensorBase):
+                raise TypeError(f"clamp(): min and max must both be Tensors or both numbers, "
+                                f"got {type(lo).__name__} and {type(hi).__name__}")
             rt = result_type(*[_operand(v) for v in (self, lo, hi) if v is not None])
+            if rt.kind == "b" and not isinstance(lo, TensorBase) \
+                    and not isinstance(hi, TensorBase):  # (bool with bool numbers)
+                raise _not_for("clamp_scalar_cpu", rt)
             if rt != self._data.dtype:
-                return _cast(self, rt).clip(lo, hi)  # type: ignore[no-any-return]
+                return _cast(self, rt).clamp(lo, hi)  # type: ignore[no-any-return]
+            # Tensor bounds computed in x's dtype (NumPy would promote float32 by int64)
+            lo, hi = (_cast(b, rt) if isinstance(b, TensorBase) else b for b in (lo, hi))
         if any(isinstance(b, TensorBase) and b.requires_grad for b in (lo, hi)):
-            # differentiable bounds: the composite routes the gradient to whichever side wins
-            x: Any = self if lo is None else select(self._data < data_of(lo), lo, self)
-            return x if hi is None else select(data_of(x) > data_of(hi), hi, x)
+            return P.ClipTensors.apply(self, lo, hi)  # type: ignore[no-any-return]
         return P.Clip.apply(self, lo=data_of(lo), hi=data_of(hi))
 
-    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        return self.clip(min, max)
+    clip = clamp
 
     def maximum(self, other: Any) -> Tensor:
         return binary(P.Maximum, self, other)
@@ -260,8 +362,14 @@ class TensorElementwise(TensorBase):
         return binary(P.Minimum, self, other)
 
     def sign(self) -> Tensor:
-        """-1, 0 or 1 per element; 0 at NaN, as PyTorch (no gradient)."""
-        return self._new(P.sign_values(self._data))
+        """-1, 0 or 1 per element; 0 at NaN, as PyTorch; zero gradient (SignBackward0)."""
+        return self._sign_op(P.Sign)
+
+    def _sign_op(self, cls: Any) -> Tensor:
+        kind = self._data.dtype.kind
+        if kind in "fc":
+            return cls.apply(self)  # type: ignore[no-any-return]
+        return self._new(self._data.copy() if kind == "b" else np.sign(self._data))
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """x where mask is False, value where it is True."""
@@ -312,6 +420,27 @@ def _operand(x: Any) -> Any:
         x if isinstance(x, (bool, int, float, complex)) else np.asarray(x))
 
 
+def _check_int_divisor(x: Any, y: Any, op: str = "") -> np.dtype:
+    """PyTorch's result dtype of x and y; an integer division by 0 raises, as PyTorch's
+    (NumPy would give 0 with a warning), unless the result is empty; with ``op`` (the
+    kernel's name) bool operands are refused."""
+    rt = result_type(_operand(x), _operand(y))
+    if rt.kind == "b" and op:
+        raise _not_for(op, rt)
+    if rt.kind in "iu" and np.any(np.asarray(data_of(y)) == 0) \
+            and np.broadcast(np.asarray(data_of(x)), np.asarray(data_of(y))).size:
+        raise RuntimeError("ZeroDivisionError")
+    return rt
+
+
+def _floor_divide(x: Any, y: Any) -> Any:
+    rt = _check_int_divisor(x, y, "div_floor_cpu")
+    value = np.floor_divide(data_of(_cast(x, rt)), data_of(_cast(y, rt)))
+    error = RuntimeError("derivative for aten::floor_divide is not implemented")
+    return P.NoDerivative.apply(*[v for v in (x, y) if isinstance(v, TensorBase)],
+                                value=np.asarray(value, dtype=rt), error=error)
+
+
 def binary(cls: Any, x: Any, y: Any) -> Any:
     """``cls.apply(x, y)`` with the operands cast to PyTorch's result dtype (the one place the
     arithmetic ops promote: ``dtypes.result_type``); true division of integers gives the
@@ -324,6 +453,8 @@ def binary(cls: Any, x: Any, y: Any) -> Any:
         t = x if ty is float or ty is int else y  # (NumPy keeps the tensor's dtype, as PyTorch)
         if isinstance(t, TensorBase) and t._data.dtype.kind in "fc":
             return cls.apply(x, y)
+    if cls is P.Sub:
+        refuse_bool_sub(x, y)
     rt = result_type(_operand(x), _operand(y))
     if cls is P.Div and rt.kind not in "fc":
         rt = get_default_dtype()

@@ -178,7 +178,12 @@ class TensorIndexingOps(TensorBase):
         x = self._data
         if descending:  # a stable descending order: sort the negation (as signed numbers)
             x = -(x.astype(np.int64) if x.dtype.kind in "bu" else x)
-        return np.argsort(x, axis=a, kind="stable")
+        idx = np.argsort(x, axis=a, kind="stable")
+        if descending and x.dtype.kind == "f" and np.isnan(x).any():  # NaN is the largest:
+            # first (in order) when descending; a second stable pass moves it ahead
+            idx = np.take_along_axis(idx, np.argsort(~np.isnan(np.take_along_axis(
+                x, idx, a)), axis=a, kind="stable"), a)
+        return idx
 
     def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """(values, indices) along ``dim``; values = x.gather(dim, indices). Ties keep order."""
@@ -242,9 +247,10 @@ class TensorIndexingOps(TensorBase):
         x = self if dtype is None else self.astype(as_dtype(dtype))
         if p == "fro":
             p = 2
+        if p == "nuc":  # (the SVD is tensor_linalg's)
+            return x._matrix_norm("nuc", dim, keepdim)  # type: ignore[union-attr]
         if isinstance(p, str):
-            raise NotImplementedError(f"norm(): p={p!r} is not supported (use 'fro' or a "
-                                      "number; the nuclear norm needs an SVD)")
+            raise RuntimeError(f"norm(): p={p!r} is not supported (use 'fro', 'nuc' or a number)")
         return vector_norm(x, p, dim, keepdim)
 
     def tril(self, diagonal: int = 0) -> Any:

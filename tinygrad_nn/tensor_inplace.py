@@ -27,6 +27,7 @@ from .grad_mode import _mode
 from .ops.movement import is_basic_index
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
+from .tensor_elementwise import cast_refused
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -151,6 +152,8 @@ class TensorInPlace(TensorBase):
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
                 f"shape {self.shape} in place (the result would have another shape)"
             ) from None
+        except TypeError:  # NumPy's casting error: PyTorch's RuntimeError instead
+            raise cast_refused(self, other, name) from None
         self._bump_version()
         return self
 

@@ -11,7 +11,7 @@ primitives of ``ops/decomp.py``. Argument checks and error classes follow PyTorc
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from ._linalg_parts import (
     cholesky,
     cross_along,
     dtype_name,
+    matrix_norm_of,
     matrix_power,
     pinv,
     qr_parts,
@@ -45,6 +46,9 @@ class TensorLinalg(TensorBase):
     """Products and matrix functions of every Tensor (ops/decomp.py; a mixin)."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # provided by TensorInPlace
+
+        def _inplace(self, name: str, compute: Any, *others: Any) -> Any: ...
 
     # -- products ---------------------------------------------------------------------
     def dot(self, tensor: Any) -> Tensor:
@@ -159,6 +163,31 @@ class TensorLinalg(TensorBase):
         prod = tensordot(b1.permute(1, 0, 2), b2, ([1, 2], [0, 1]))  # one (n, b*k) @ (b*k, m)
         return scaled_sum("addbmm", self, prod, beta, alpha)
 
+    # -- in place: x = beta * x + alpha * product (the result must keep x's shape) ------
+    def _product_(self, name: str, a: Any, b: Any, beta: Any, alpha: Any) -> Any:
+        return self._inplace(name, lambda x: getattr(x, name[:-1])(a, b, beta=beta, alpha=alpha),
+                             a, b)
+
+    def addmm_(self, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """x = beta * x + alpha * (mat1 @ mat2), in place; x (n, m)."""
+        return self._product_("addmm_", mat1, mat2, beta, alpha)  # type: ignore[no-any-return]
+
+    def addmv_(self, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """x = beta * x + alpha * (mat @ vec), in place; x (n,)."""
+        return self._product_("addmv_", mat, vec, beta, alpha)  # type: ignore[no-any-return]
+
+    def addr_(self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """x = beta * x + alpha * outer(vec1, vec2), in place; x (n, m)."""
+        return self._product_("addr_", vec1, vec2, beta, alpha)  # type: ignore[no-any-return]
+
+    def baddbmm_(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """x = beta * x + alpha * (batch1 @ batch2), in place; x (b, n, m)."""
+        return self._product_("baddbmm_", batch1, batch2, beta, alpha)  # type: ignore[no-any-return]
+
+    def addbmm_(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Self:
+        """x = beta * x + alpha * sum_b batch1[b] @ batch2[b], in place; x (n, m)."""
+        return self._product_("addbmm_", batch1, batch2, beta, alpha)  # type: ignore[no-any-return]
+
     def matrix_power(self, n: int) -> Tensor:
         """A^n for square matrices (..., k, k); n = 0 gives the identity, n < 0 the power of
         the inverse."""
@@ -220,6 +249,12 @@ class TensorLinalg(TensorBase):
         warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed "
                       "in a future PyTorch release.", UserWarning, stacklevel=2)
         return qr_parts(self, "reduced" if some else "complete")
+
+    def _matrix_norm(self, ord: Any, dim: Any, keepdim: bool) -> Tensor:
+        """A matrix norm over ``dim`` (None: all dims, which must be two); ``norm(p='nuc')``
+        comes here, where the SVD is."""
+        return matrix_norm_of(self, ord, range(self.ndim) if dim is None else dim,  # type: ignore[no-any-return]
+                              keepdim)
 
     def pinverse(self, rcond: float = 1e-15) -> Tensor:
         """The Moore-Penrose pseudo-inverse A^+ (..., n, m) of A (..., m, n), from the SVD:

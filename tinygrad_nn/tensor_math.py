@@ -18,25 +18,19 @@ import numpy as np
 from . import ops as P
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
-from .tensor_elementwise import TensorElementwise, _cast, _operand, binary, select
+from .tensor_elementwise import (
+    TensorElementwise,
+    _cast,
+    _check_int_divisor,
+    _not_for,
+    _operand,
+    _torch_name,
+    binary,
+    select,
+)
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-_TORCH_DTYPE = {"bool": "Bool", "int64": "Long", "int32": "Int", "int16": "Short",
-                "int8": "Char", "uint8": "Byte", "float32": "Float", "float64": "Double",
-                "float16": "Half"}
-
-
-def _torch_name(dt: Any) -> str:
-    return _TORCH_DTYPE.get(str(np.dtype(dt)), str(dt))
-
-
-def _not_for(op: str, dt: Any) -> NotImplementedError:
-    """PyTorch's error for a kernel that has no version for a dtype."""
-    return NotImplementedError(f'"{op}" not implemented for \'{_torch_name(dt)}\' (dtype {dt}; '
-                               "convert with .float())")
-
 
 def _need_tensor(op: str, name: str, x: Any) -> None:
     """PyTorch accepts only a Tensor here (a number raises TypeError)."""
@@ -98,11 +92,8 @@ class TensorMath(TensorElementwise):
         return self - self.trunc()
 
     def sgn(self) -> Tensor:
-        """sign(x) in {-1, 0, 1} (PyTorch's sgn on real tensors); zero gradient."""
-        kind = self._data.dtype.kind
-        if kind in "fc":
-            return P.Sgn.apply(self)
-        return self._copy() if kind == "b" else self._new(np.sign(self._data))
+        """sign(x) in {-1, 0, 1} (PyTorch's sgn on real tensors); zero gradient (SgnBackward0)."""
+        return self._sign_op(P.Sgn)
 
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
                    neginf: float | None = None) -> Tensor:
@@ -116,18 +107,6 @@ class TensorMath(TensorElementwise):
                                neginf=info.min if neginf is None else neginf)
         return select(np.isfinite(x), self, filled.astype(x.dtype, copy=False))
 
-    def absolute(self) -> Tensor:
-        """|x| (``abs``); bool tensors are refused, as PyTorch refuses them."""
-        if self._data.dtype.kind == "b":
-            raise _not_for("abs_cpu", self.dtype)
-        return self.abs()
-
-    def negative(self) -> Tensor:
-        """-x (``neg``); bool tensors are refused (use ``logical_not``), as PyTorch."""
-        if self._data.dtype.kind == "b":
-            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported; "
-                               "use the `~` or logical_not() operator instead")
-        return self.neg()
 
     # -- predicates (bool results, no gradient) -----------------------------------------
     def _predicate(self, fn: Any) -> Tensor:
@@ -351,13 +330,8 @@ class TensorMath(TensorElementwise):
     def fmod(self, other: Any) -> Tensor:
         """x - trunc(x / other) * other: C's remainder, with the sign of x (``remainder``
         has the divisor's). Integer division by zero raises RuntimeError, as PyTorch."""
-        rt = result_type(_operand(self), _operand(other))
-        if rt.kind == "b":
-            raise _not_for("fmod_cpu", rt)
-        out = binary(P.Fmod, self, other)
-        if out.dtype.kind in "iu" and np.any(np.asarray(data_of(other)) == 0):
-            raise RuntimeError("fmod: ZeroDivisionError (an integer divisor is 0)")
-        return out
+        _check_int_divisor(self, other, "fmod_cpu")
+        return binary(P.Fmod, self, other)  # type: ignore[no-any-return]
 
     def fmax(self, other: Any) -> Tensor:
         """max(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""

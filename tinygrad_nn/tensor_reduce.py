@@ -98,10 +98,20 @@ class TensorReduce(TensorBase):
         def __getitem__(self, idx: Any) -> Any: ...
         def expand(self, *shape: Any) -> Tensor: ...
 
+    def _dims(self, dim: Any, name: str) -> tuple[int, ...]:
+        """``dim`` as sorted non-negative axes; a 0-d tensor takes dim 0 / -1 and reduces
+        nothing, as PyTorch."""
+        axes = normalize_axis(dim, self.ndim, name)
+        return axes if self.ndim else ()
+
     def _reduce(self, op: Any, name: str, dim: Any, keepdim: bool, axis: Any,
                 keepdims: Any) -> Tensor:
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
-        return op.apply(self, axes=normalize_axis(dim, self.ndim, name), keepdims=keepdim)
+        if op is not P.Sum and dim is None and self._data.size == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        return op.apply(self, axes=self._dims(dim, name), keepdims=keepdim)
 
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
             axis: Any = None, keepdims: Any = None) -> Tensor:
@@ -119,8 +129,7 @@ class TensorReduce(TensorBase):
                 f"point or complex dtype. Got: {x.dtype}"
             )
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
-        axes = normalize_axis(dim, x.ndim, "mean")
-        return P.Mean.apply(x, axes=axes, keepdims=keepdim)
+        return P.Mean.apply(x, axes=x._dims(dim, "mean"), keepdims=keepdim)
 
     def _cast_for_reduce(self, dtype: Any) -> Any:
         if dtype is None:  # unsigned sums are int64 in PyTorch (NumPy would give uint64)
@@ -138,7 +147,7 @@ class TensorReduce(TensorBase):
             correction = 0 if unbiased is False else 1
         elif unbiased is not None:
             raise RuntimeError("var(): pass only one of unbiased and correction")
-        axes = normalize_axis(dim, self.ndim, "var")
+        axes = self._dims(dim, "var")
         n = math.prod(self.shape[a] for a in axes)
         d = self - self.mean(axes, keepdim=True)
         return (d * d).sum(axes, keepdim=keepdim) * (
@@ -192,6 +201,8 @@ class TensorReduce(TensorBase):
         result = MaxResult if big else MinResult
         if self.ndim == 0:
             return result(self.clone(), self._new(np.zeros((), dtype=np.int64)))
+        if self.shape[a] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {a} to have non-zero size.")
         idx = (np.argmax if big else np.argmin)(self._data, axis=a, keepdims=True)
         values = self.gather(a, idx)  # the gradient goes to the chosen element (PyTorch)
         if not keepdim:
@@ -243,7 +254,7 @@ class TensorReduce(TensorBase):
         if x.dtype.kind not in "fc":
             raise RuntimeError("nanmean(): expected input to have floating point or complex "
                                f"dtype but got {x.dtype}")
-        axes = normalize_axis(dim, x.ndim, "nanmean")
+        axes = x._dims(dim, "nanmean")
         count = np.logical_not(np.isnan(x._data)).sum(axes, keepdims=bool(keepdim))
         return x.nansum(axes, keepdim) / count.astype(x.dtype)
 
@@ -259,10 +270,17 @@ class TensorReduce(TensorBase):
 
     def _arg(self, fn: Any, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        if self._data.dtype == np.bool_:
+            raise RuntimeError(f"{name}(): does not support bool input")
         if dim is not None:
             dim = normalize_one_axis(dim, max(self.ndim, 1), name)
             if self.ndim == 0:
                 dim = None
+            elif self.shape[dim] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
+        elif self._data.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
         out = fn(self._data, axis=dim, keepdims=keepdim)
         if dim is None and keepdim:  # PyTorch: all dims kept as size 1
             out = np.reshape(out, (1,) * self.ndim)

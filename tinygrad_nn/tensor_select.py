@@ -216,6 +216,8 @@ class TensorSelect(TensorBase):
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         a = normalize_one_axis(dim, max(self.ndim, 1), "kthvalue")
         n = self.shape[a] if self.ndim else 1
+        if n == 0:
+            raise IndexError(f"kthvalue(): Expected reduction dim {a} to have non-zero size.")
         if not 1 <= k <= n:
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {a}"
                                f" (k={k}, size {n})")
@@ -374,4 +376,5 @@ class TensorSelect(TensorBase):
     def count_nonzero(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """The number of nonzero elements over ``dim`` (an int or a tuple; None: all), int64."""
         axes = normalize_axis(dim if axis is None else axis, self.ndim, "count_nonzero")
+        axes = axes if self.ndim else ()  # a 0-d tensor takes dim 0 / -1, as PyTorch
         return self._new(np.asarray(np.count_nonzero(self._data, axis=axes), np.int64))

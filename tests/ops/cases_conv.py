@@ -115,7 +115,40 @@ def _avg_pool(draw: Draw) -> tuple[Callable[..., Any], list[np.ndarray]]:
     return fn, [_arr(draw, c["shape"])]
 
 
+def _max_pool_indices(draw: Draw) -> tuple[Callable[..., Any], list[np.ndarray]]:
+    c = _pool_config(draw, dilation=True)
+    _no_empty_window(c)
+    fn = lambda x: F.max_pool2d(x, c["k"], c["s"], c["p"], c["d"], c["ceil"], True)[0]  # noqa: E731
+    return fn, [_distinct(draw, c["shape"])]
+
+
+def _max_unpool(draw: Draw) -> tuple[Callable[..., Any], list[np.ndarray]]:
+    """Unpooling the indices of a pooling. Indices kept distinct: where overlapping windows
+    repeat one, the overwritten x still gets the gradient at it (PyTorch's convention, in
+    test_parity_parity), which a finite difference does not see."""
+    c = _pool_config(draw, dilation=False)
+    _no_empty_window(c)
+    _, idx = F.max_pool2d(_distinct(draw, c["shape"]), c["k"], c["s"], c["p"], 1, False, True)
+    flat = idx.numpy().reshape(idx.shape[0] * idx.shape[1], -1)
+    assume(all(len(np.unique(row)) == row.size for row in flat))
+    module = draw(st.booleans())
+    s = c["s"] or c["k"]
+    default = tuple((n - 1) * si - 2 * pi + ki for n, ki, si, pi in zip(idx.shape[-2:], c["k"],
+                                                                          s, c["p"]))
+    # the input's own size (always within a stride of the default), or the default if equal
+    size = None if default == c["shape"][-2:] and draw(st.booleans()) else c["shape"][-2:]
+
+    def fn(x: Any) -> Any:
+        if module:
+            return nn.MaxUnpool2d(c["k"], c["s"], c["p"])(x, idx, size)
+        return F.max_unpool2d(x, idx, c["k"], c["s"], c["p"], size)
+
+    return fn, [_arr(draw, tuple(idx.shape))]
+
+
 CASES.append(OpCase("F.max_pool2d", _max_pool))
+CASES.append(OpCase("F.max_pool2d[return_indices]", _max_pool_indices))
+CASES.append(OpCase("F.max_unpool2d", _max_unpool, covers=("nn.MaxUnpool2d",)))
 CASES.append(OpCase("F.avg_pool2d", _avg_pool))
 
 

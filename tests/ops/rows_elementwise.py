@@ -22,7 +22,8 @@ def unary(forms: dict[str, Callable[..., Any]], lo: float = -3.0, hi: float = 3.
 _ABS_OUTSIDE = st.one_of(st.floats(-3.0, -0.3), st.floats(0.3, 3.0))
 
 unary({"Tensor.__neg__": lambda x: -x, "Tensor.neg": lambda x: x.neg(), "F.neg": F.neg,
-       "Tensor.__pos__": lambda x: +x * 1.0, "Tensor.negative": lambda x: x.negative()})
+       "Tensor.__pos__": lambda x: +x * 1.0, "Tensor.negative": lambda x: x.negative(),
+       "Tensor.positive": lambda x: x.positive() * 1.0})
 unary({"Tensor.__abs__": abs, "Tensor.abs": lambda x: x.abs(), "F.abs": F.abs,
        "Tensor.absolute": lambda x: x.absolute()}, away_from=(0.0,))
 unary({"Tensor.exp": lambda x: x.exp(), "F.exp": F.exp})
@@ -65,6 +66,19 @@ def _clip(draw: Draw, form: Any) -> Any:
     lo, hi = draw(st.sampled_from([(-1.0, 1.0), (-0.5, None), (None, 0.5), (0.0, 2.0)]))
     x = arr(draw, shape_of(draw), away_from=tuple(b for b in (lo, hi) if b is not None))
     return (lambda x: form(x, lo, hi)), [x]
+
+
+# Tensor bounds (both, or one and None), lo > hi included: x, lo, hi sit at k + 0.5, k and
+# k + 0.25 (+ [0, 0.1]), so no two of them come within 0.15 of a tie
+@case({"Tensor.clamp[tensors]": lambda x, lo, hi: x.clamp(lo, hi),
+       "Tensor.clamp[tensor min]": lambda x, lo, hi: x.clamp(min=lo) + hi * 0.0,
+       "Tensor.clip[tensor max]": lambda x, lo, hi: x.clip(max=hi) + lo * 0.0})
+def _clamp_tensors(draw: Draw, form: Any) -> Any:
+    shape = shape_of(draw)
+    shapes = (shape, *draw(tst.broadcastable_shapes(shape, num_shapes=2)))
+    return form, [draw(tst.arrays(shape=s, dtype=np.int64, elements=(-3, 2))) + off
+                  + draw(tst.arrays(shape=s, elements=(0.0, 0.1)))
+                  for s, off in zip(shapes, (0.5, 0.0, 0.25))]
 
 
 # -- elementwise, binary (broadcasting shapes incl. 0-d and size-1 axes) -------------------
@@ -222,6 +236,7 @@ case({"Tensor.log_softmax": lambda x, a: x.log_softmax(a),
 @case({"Tensor.floor": lambda x: x.floor(), "Tensor.ceil": lambda x: x.ceil(),
        "Tensor.trunc": lambda x: x.trunc(), "Tensor.fix": lambda x: x.fix(),
        "Tensor.round": lambda x: x.round(), "Tensor.sgn": lambda x: x.sgn(),
+       "Tensor.sign": lambda x: x.sign(),
        "Tensor.round[decimals]": lambda x: (x * 0.1).round(decimals=1),
        "Tensor.round[decimals<0]": lambda x: (x * 100.0).round(decimals=-2),
        "Tensor.frac": lambda x: x.frac(), "Tensor.floor_": lambda x: (x * 1.0).floor_(),

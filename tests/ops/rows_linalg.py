@@ -144,6 +144,29 @@ def _addr(draw: Draw, form: Any) -> Any:
                                                      arr(draw, (m,))]
 
 
+# in-place forms: x keeps the product's full shape (an in-place result cannot broadcast x up)
+_INPLACE_PRODUCTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+    "Tensor.addmm_": (lambda c, a, b, be, al: (c * 1.0).addmm_(a, b, beta=be, alpha=al),
+                      lambda bs, n, k, m: [(n, m), (n, k), (k, m)]),
+    "Tensor.addmv_": (lambda c, a, b, be, al: (c * 1.0).addmv_(a, b, beta=be, alpha=al),
+                      lambda bs, n, k, m: [(n,), (n, k), (k,)]),
+    "Tensor.addr_": (lambda c, a, b, be, al: (c * 1.0).addr_(a, b, beta=be, alpha=al),
+                     lambda bs, n, k, m: [(n, m), (n,), (m,)]),
+    "Tensor.baddbmm_": (lambda c, a, b, be, al: (c * 1.0).baddbmm_(a, b, beta=be, alpha=al),
+                        lambda bs, n, k, m: [(bs, n, m), (bs, n, k), (bs, k, m)]),
+    "Tensor.addbmm_": (lambda c, a, b, be, al: (c * 1.0).addbmm_(a, b, beta=be, alpha=al),
+                       lambda bs, n, k, m: [(n, m), (bs, n, k), (bs, k, m)]),
+}
+
+
+@case({name: form for name, (form, _) in _INPLACE_PRODUCTS.items()})
+def _products_inplace(draw: Draw, form: Any) -> Any:
+    shapes = next(make for f, make in _INPLACE_PRODUCTS.values() if f is form)
+    be, al = draw(_SCALES), draw(_SCALES)
+    return (lambda c, a, b: form(c, a, b, be, al)), [
+        arr(draw, s) for s in shapes(*(draw(st.integers(1, 3)) for _ in range(4)))]
+
+
 @case({"linalg.multi_dot": lambda *xs: LA.multi_dot(list(xs)),
        "tinygrad_nn.chain_matmul": tg.chain_matmul})
 def _multi_dot(draw: Draw, form: Any) -> Any:
@@ -200,7 +223,8 @@ def _det(draw: Draw, form: Any) -> Any:
     return form, [_matrix(draw, _batch(draw), draw(st.integers(1, 4)))]
 
 
-@case({"Tensor.inverse": lambda x: x.inverse(), "linalg.inv": LA.inv})
+@case({"Tensor.inverse": lambda x: x.inverse(), "linalg.inv": LA.inv,
+       "linalg.inv_ex": lambda x: LA.inv_ex(x).inverse})
 def _inv(draw: Draw, form: Any) -> Any:
     return form, [_matrix(draw, _batch(draw), draw(st.integers(1, 4)))]
 
@@ -214,7 +238,8 @@ def _slogdet(draw: Draw, form: Any) -> Any:
                           symmetric=not signs)]
 
 
-@case({"linalg.solve": lambda a, b, left: LA.solve(a, b, left=left)})
+@case({"linalg.solve": lambda a, b, left: LA.solve(a, b, left=left),
+       "linalg.solve_ex": lambda a, b, left: LA.solve_ex(a, b, left=left).result})
 def _solve(draw: Draw, form: Any) -> Any:
     batch, n = _batch(draw), draw(st.integers(1, 3))
     left = draw(st.booleans())
@@ -226,7 +251,8 @@ def _solve(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.cholesky": lambda x, u: x.cholesky(u) if u else x.cholesky(),
-       "linalg.cholesky": lambda x, u: LA.cholesky(x, upper=u)})
+       "linalg.cholesky": lambda x, u: LA.cholesky(x, upper=u),
+       "linalg.cholesky_ex": lambda x, u: LA.cholesky_ex(x, upper=u).L})
 def _cholesky(draw: Draw, form: Any) -> Any:
     upper = draw(st.booleans())
     a = _matrix(draw, _batch(draw), draw(st.integers(1, 4)), symmetric=True, signs=False)
@@ -267,7 +293,9 @@ def _legacy_svd_gauge_free(x: Any, some: bool) -> Any:
        "linalg.pinv": lambda x: LA.pinv(x), "Tensor.pinverse": lambda x: x.pinverse(),
        "linalg.matrix_norm[nuc]": lambda x: LA.matrix_norm(x, "nuc"),
        "linalg.matrix_norm[2]": lambda x: LA.matrix_norm(x, 2, keepdim=True),
-       "linalg.norm[-2]": lambda x: LA.norm(x, -2, (-1, -2))})
+       "linalg.norm[-2]": lambda x: LA.norm(x, -2, (-1, -2)),
+       "Tensor.norm[nuc]": lambda x: x.norm(p="nuc", dim=(-1, -2), keepdim=True),
+       "tinygrad_nn.norm[nuc]": lambda x: tg.norm(x.flatten(0, -2), p="nuc")})
 def _svd(draw: Draw, form: Any) -> Any:
     m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     return form, [_matrix(draw, _batch(draw), m, n, signs=False)]
@@ -321,3 +349,26 @@ def _solve_triangular(draw: Draw, form: Any) -> Any:
 def _matrix_exp(draw: Draw, form: Any) -> Any:
     n = draw(st.integers(1, 3))
     return form, [arr(draw, _batch(draw) + (n, n), -1.5, 1.5)]
+
+
+# -- LU (square, well-conditioned: the pivot order is locally constant) and least squares ----
+@case({"linalg.lu_factor": lambda a, b, left, adj: LA.lu_factor(a).LU,
+       "linalg.lu_factor_ex": lambda a, b, left, adj: LA.lu_factor_ex(a).LU,
+       "linalg.lu": lambda a, b, left, adj: (lambda r: r.L * 2.0 + r.U)(LA.lu(a)),
+       "linalg.lu_solve": lambda a, b, left, adj: LA.lu_solve(*LA.lu_factor(a), b, left=left,
+                                                              adjoint=adj)})
+def _lu(draw: Draw, form: Any) -> Any:
+    batch, n, k = _batch(draw), draw(st.integers(1, 4)), draw(st.integers(1, 2))
+    left, adj = draw(st.booleans()), draw(st.booleans())
+    return (lambda a, b: form(a, b, left, adj)), [
+        _matrix(draw, batch, n), arr(draw, batch + ((n, k) if left else (k, n)))]
+
+
+@case({"linalg.lstsq": lambda a, b, d: LA.lstsq(a, b, driver=d).solution,
+       "linalg.lstsq[residuals]": lambda a, b, d: LA.lstsq(a, b, driver="gelsd").residuals})
+def _lstsq(draw: Draw, form: Any) -> Any:
+    batch, n = _batch(draw), draw(st.integers(1, 3))
+    m = n + draw(st.integers(1, 2))  # full column rank, m > n (the residuals are defined)
+    driver = draw(st.sampled_from([None, "gelsy", "gelsd", "gelss", "gels"]))
+    return (lambda a, b: form(a, b, driver)), [
+        _matrix(draw, batch, m, n), arr(draw, batch + (m, draw(st.integers(1, 2))))]

@@ -64,6 +64,7 @@ from .conv import (
     conv2d,
     fold,
     max_pool2d,
+    max_unpool2d,
     unfold,
 )
 from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
@@ -197,6 +198,7 @@ __all__ = [
     "stack", "tanh", "triplet_margin_loss", "where",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
     "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "rms_norm",
+    "max_unpool2d",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",

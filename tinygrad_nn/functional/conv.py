@@ -15,8 +15,18 @@ from typing import Any
 
 import numpy as np
 
+from .._linalg_parts import dtype_name
 from .._scope import composite
-from ..ops.window import Fold, Im2col, Unfold, WindowMax, window_count
+from ..ops.window import (
+    Fold,
+    Im2col,
+    MaxUnpool,
+    Unfold,
+    WindowMax,
+    window_argmax,
+    window_count,
+    window_max,
+)
 from ..tensor import Tensor
 from .basic import as_tensor
 from .pad import pad_width
@@ -229,30 +239,93 @@ def _lowest(dtype: np.dtype) -> Any:
     return -np.inf if dtype.kind in "fc" else np.iinfo(dtype).min
 
 
+def _window_positions(hw: Pair, k: Pair, s: Pair, d: Pair, pads: tuple[Pair, Pair],
+                      out: Pair) -> tuple[np.ndarray, np.ndarray]:
+    """Per window offset and output position (kh, kw, OH, OW): whether the element lies in
+    the input (not in padding), and its flat index r * W + c in the input plane."""
+    r, c = (np.arange(o)[None, :] * si + np.arange(ki)[:, None] * di - p[0]
+            for o, ki, si, di, p in zip(out, k, s, d, pads))
+    valid = ((r >= 0) & (r < hw[0]))[:, None, :, None] & ((c >= 0) & (c < hw[1]))[None, :, None, :]
+    return valid, r[:, None, :, None] * hw[1] + c[None, :, None, :]
+
+
 @composite
-def max_pool2d_check_indices(return_indices: bool) -> None:
-    """``return_indices=True`` (the argmax positions for ``max_unpool2d``) is not supported."""
-    if return_indices:
-        raise NotImplementedError(
-            "max_pool2d: return_indices=True is not supported (tinygrad_nn has no max_unpool2d); "
-            "use return_indices=False"
-        )
-
-
 def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
-               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """y[n, c, p, q] = max_ij x[n, c, ps - pad + id, qs - pad + jd]; (N, C, H, W) -> (N, C, OH, OW).
 
     ``stride`` defaults to ``kernel_size``; padding (with -inf) is at most half the kernel.
-    The gradient goes to the first maximum of each window (row-major), as in PyTorch.
+    The gradient goes to the first maximum of each window (row-major; of several NaNs, the
+    last), as in PyTorch. ``return_indices``: also each maximum's flat index h * W + w in
+    its input plane (int64, the same shape as y), what ``max_unpool2d`` takes.
     """
-    max_pool2d_check_indices(return_indices)
     input, unbatched = _batched(as_tensor(input), "max_pool2d")
-    k, s, d, pads, (oh, ow) = _pool_geometry(
-        "max_pool2d", input.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode
-    )
+    hw = input.shape[-2:]
+    k, s, d, pads, out = _pool_geometry("max_pool2d", hw, kernel_size, stride, padding, dilation,
+                                        ceil_mode)
     cols = Unfold.apply(_pad_hw(input, pads, _lowest(input.dtype)), kernel=k, stride=s, dilation=d)
-    y = WindowMax.apply(cols)
+    valid: Any = None
+    positions: Any = None
+    if return_indices or any(pads[0]) or any(pads[1]):
+        valid, positions = _window_positions(hw, k, s, d, pads, out)
+    if return_indices:
+        known = window_max(cols.numpy(), valid)
+        y = WindowMax.apply(cols, valid=valid, known=known)
+        idx = y._new(window_argmax(known[1], positions))
+        return (y.squeeze(0), idx.squeeze(0)) if unbatched else (y, idx)
+    y = WindowMax.apply(cols, valid=valid)
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def _unpool_size(op: str, size_in: Pair, k: Pair, s: Pair, p: Pair, output_size: Any) -> Pair:
+    """PyTorch's default (H - 1) * s - 2p + k, or ``output_size`` (its last two entries),
+    which must lie within a stride of the default."""
+    default = tuple((n - 1) * si - 2 * pi + ki for n, ki, si, pi in zip(size_in, k, s, p))
+    if output_size is None:
+        return default  # type: ignore[return-value]
+    if len(tuple(output_size)) not in (2, 4):
+        raise ValueError(f"{op}: output_size should be a sequence containing 2 or 4 elements, "
+                         f"but it has a length of '{len(tuple(output_size))}'")
+    size = tuple(int(v) for v in output_size)[-2:]
+    for i, (want, base, si) in enumerate(zip(size, default, s)):
+        if not base - si < want < base + si:
+            raise ValueError(f"{op}: invalid output_size {tuple(output_size)} (dim {i} must be "
+                             f"between {base - si} and {base + si - 1})")
+    return size  # type: ignore[return-value]
+
+
+@composite
+def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
+                 padding: Any = 0, output_size: Any = None) -> Tensor:
+    """The partial inverse of max_pool2d: y[n, c].flatten()[indices[n, c]] = x[n, c], zeros
+    elsewhere; (N, C, h, w) -> (N, C, H, W), H = (h - 1) * stride - 2 * padding + kernel
+    (or ``output_size``). Of repeated indices the last write wins; each x gets the gradient
+    at its index (as PyTorch)."""
+    op = "max_unpool2d"
+    x, unbatched = _batched(as_tensor(input), op)
+    idx = indices.numpy() if isinstance(indices, Tensor) else np.asarray(indices)
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"{op}: elements in indices should be type int64 but got: "
+                           f"{dtype_name(idx.dtype)}")
+    if idx.size != x.numel() or idx.shape[-2:] != tuple(x.shape[-2:]):
+        raise RuntimeError(f"{op}: Expected shape of indices to be same as that of the input "
+                           f"tensor ({tuple(x.shape)}) but got indices tensor with shape: "
+                           f"{idx.shape}")
+    idx = idx.reshape(x.shape)
+    k = _pair(kernel_size, "kernel_size", op)
+    s = k if stride is None else _pair(stride, "stride", op)
+    h, w = _unpool_size(op, (x.shape[-2], x.shape[-1]), k, s, _pair(padding, "padding", op),
+                        output_size)
+    n, c = x.shape[:2]
+    if h * w and idx.size and (idx.min() < 0 or idx.max() >= h * w):  # (PyTorch: an empty
+        # output takes no values and checks no index)
+        bad = idx.min() if idx.min() < 0 else idx.max()
+        raise RuntimeError(f"{op}: Found an invalid max index: {bad} (output volumes are of "
+                           f"size {h}x{w})")
+    if not h * w:
+        return x.new_zeros((n, c, h, w)[1 if unbatched else 0:])
+    plane = MaxUnpool.apply(x.reshape(n, c, -1), idx=idx.reshape(n, c, -1), size=h * w)
+    y = plane.reshape(n, c, h, w)
     return y.reshape(y.shape[1:]) if unbatched else y
 
 

@@ -119,7 +119,7 @@ from .padding import (
 )
 from .parallel import DataParallel
 from .parameter_containers import ParameterDict, ParameterList
-from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, MaxUnpool2d
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sampling import (
     ChannelShuffle,
@@ -143,7 +143,7 @@ sys.modules[__name__ + ".functional"] = functional
 
 __all__ = [
     "AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "Conv2d", "GRU", "GRUCell", "LSTM", "LSTMCell",
-    "MaxPool2d", "RNN", "RNNCell", "ZeroPad2d",
+    "MaxPool2d", "MaxUnpool2d", "RNN", "RNNCell", "ZeroPad2d",
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "CrossEntropyLoss", "Dropout",
     "Dropout1d", "Dropout2d", "Dropout3d", "ELU", "Embedding", "Flatten", "GELU", "HuberLoss",
     "Identity", "L1Loss",

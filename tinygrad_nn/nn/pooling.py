@@ -1,11 +1,11 @@
-"""Pooling modules: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d (see tinygrad_nn.functional.conv)."""
+"""Pooling modules: MaxPool2d, MaxUnpool2d, AvgPool2d, AdaptiveAvgPool2d (see
+tinygrad_nn.functional.conv)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .. import functional as F
-from ..functional.conv import max_pool2d_check_indices
 from ..tensor import Tensor
 from .module import Module
 
@@ -21,15 +21,33 @@ class MaxPool2d(Module):
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation, self.ceil_mode = padding, dilation, bool(ceil_mode)
         self.return_indices = bool(return_indices)
-        max_pool2d_check_indices(self.return_indices)
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, x: Any) -> Any:
+        """y, or (y, indices) with ``return_indices``."""
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                            self.ceil_mode)
+                            self.ceil_mode, self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxUnpool2d(Module):
+    """The partial inverse of MaxPool2d: x (N, C, h, w) and its indices -> (N, C, H, W)
+    with zeros off the maxima (see ``F.max_unpool2d``)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def forward(self, input: Any, indices: Any, output_size: Any = None) -> Tensor:  # noqa: A002
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AvgPool2d(Module):
@@ -66,4 +84,4 @@ class AdaptiveAvgPool2d(Module):
         return f"output_size={self.output_size}"
 
 
-__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
+__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d", "MaxUnpool2d"]

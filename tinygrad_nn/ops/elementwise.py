@@ -326,11 +326,9 @@ class Clip(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, lo: Any = None, hi: Any = None) -> Any:
-        mask = np.ones(x.shape, dtype=bool)
-        if lo is not None:
-            mask &= x >= lo
+        mask = (x >= lo) if lo is not None else True  # bounds may broadcast x up (PyTorch)
         if hi is not None:
-            mask &= x <= hi
+            mask = mask & (x <= hi)
         ctx.save_for_backward(mask)
         return np.clip(x, lo, hi)
 
@@ -338,6 +336,30 @@ class Clip(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (mask,) = ctx.saved_tensors
         return (g * mask,)
+
+
+class ClipTensors(Function):
+    """min(max(x, lo), hi) for Tensor bounds (either may be None), with PyTorch's
+    clamp_backward_min_max: x gets g where lo <= x <= hi, lo where x < lo < hi, hi where
+    x > hi or hi < lo. A primitive, not a select composite: a NaN bound gives a NaN value
+    while the masks may still route the gradient to the other bound (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, lo: Any, hi: Any) -> Any:
+        if lo is None:
+            out, masks = np.minimum(x, hi), (x <= hi, None, x > hi)
+        elif hi is None:
+            out, masks = np.maximum(x, lo), (x >= lo, x < lo, None)
+        else:
+            out = np.minimum(np.maximum(x, lo), hi)
+            masks = ((x >= lo) & (x <= hi), (x < lo) & (lo < hi), (x > hi) | (hi < lo))
+        ctx.save_for_backward(*masks)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return tuple(None if m is None or not need else g * m
+                     for m, need in zip(ctx.saved_tensors, ctx.needs_input_grad))
 
 
 class Maximum(Function):

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..function import Function, TensorBase, data_of, dual
 from ._erfc import np_erfc, np_erfinv
-from .elementwise import Sqrt, Where, exp, log, sigmoid
+from .elementwise import Sqrt, Where, exp, log, sigmoid, sign_values
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -58,14 +58,12 @@ class Trunc(Floor):
     fn = staticmethod(np.trunc)
 
 
-def _np_sgn(x: Any) -> Any:
-    """np.sign with NaN mapped to 0 (PyTorch's sgn and sign)."""
-    y = np.sign(x)
-    return np.where(y != y, y.dtype.type(0), y) if y.dtype.kind == "f" else y
+class Sign(Floor):
+    fn = staticmethod(sign_values)
 
 
-class Sgn(Floor):
-    fn = staticmethod(_np_sgn)
+class Sgn(Sign):  # PyTorch's sgn (the complex sign) has its own node name
+    pass
 
 
 class Round(Floor):
@@ -391,6 +389,42 @@ class Fmod(Function):
         return (g if ctx.needs_input_grad[0] else None), gy
 
 
+class Remainder(Fmod):
+    """x - floor(x / y) y, the sign of y (Python's %, PyTorch's remainder); gradients 1 and
+    -floor(x / y)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        if ctx.needs_input_grad[1]:
+            ctx.save_for_backward(np.floor_divide(x, y))
+        ctx.number = not isinstance(y, np.ndarray)
+        r = np.remainder(x, y)
+        if r.dtype.kind == "f":  # a zero has x's sign (PyTorch's fmod-based kernel), not y's
+            r = np.where(r == 0, np.copysign(r, x), r)
+        return r
+
+    def name(self) -> str:
+        return "RemainderBackward0" if self.number else "RemainderBackward1"
+
+
+class DivRounded(Function):
+    """x / y rounded towards zero ('trunc') or down ('floor', exact as Python's //):
+    piecewise constant, so zero gradients (PyTorch's div with rounding_mode)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any, mode: str = "trunc") -> Any:
+        q = np.floor_divide(x, y)
+        if mode == "floor":
+            return q
+        if q.dtype.kind in "iu":  # floor -> trunc where the exact quotient is negative
+            return q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
+        return np.trunc(x / y)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return tuple(_zeros(g) if need else None for need in ctx.needs_input_grad)
+
+
 class Fmax(Function):
     """max ignoring NaN (np.fmax); the gradient goes to x where x >= y or y is NaN, else to y
     (PyTorch's rule: a tie goes to x, not half to each as ``maximum``)."""
@@ -446,5 +480,6 @@ __all__ = [
     "Acos", "Acosh", "Asin", "Asinh", "Atan", "Atan2", "Atanh", "Ceil", "Copysign", "Cosh",
     "Heaviside", "Erfc", "Erfinv", "Exp2", "Fmax", "Fmin", "Floor", "Fmod", "Hypot", "Log10",
     "Log2",
-    "Logaddexp", "Logaddexp2", "Round", "Sgn", "Sinh", "Tan", "Trunc", "Xlogy",
+    "Logaddexp", "Logaddexp2", "Remainder", "DivRounded", "Round", "Sgn", "Sign", "Sinh",
+    "Tan", "Trunc", "Xlogy",
 ]

@@ -29,13 +29,24 @@ class Sum(Function):
         return (broadcast_to(g.reshape(kshape), shape),)
 
 
+class EmptyReductionError(IndexError, RuntimeError, ValueError):
+    """max / min over a dimension of size 0, which has no identity (PyTorch raises
+    IndexError with a dim, RuntimeError without; ValueError is what this project raised)."""
+
+
+def _check_nonempty(x: Any, axes: tuple[int, ...], name: str) -> None:
+    empty = [a for a in axes if x.shape[a] == 0] if x.ndim else []
+    if empty:
+        raise EmptyReductionError(f"{name}(): Expected reduction dim {empty[0]} to have "
+                                  f"non-zero size (shape {x.shape}).")
+
+
 class Max(Function):
     """y = max of x over ``axes``; tied maxima share the gradient equally (like amax)."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
-        if x.size == 0:
-            raise ValueError(f"max: cannot reduce an empty tensor of shape {x.shape}")
+        _check_nonempty(x, axes, "max")
         y = x.max(axis=axes, keepdims=True)
         return _finish(ctx, x, y, axes, keepdims)
 
@@ -50,8 +61,7 @@ class Min(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
-        if x.size == 0:
-            raise ValueError(f"min: cannot reduce an empty tensor of shape {x.shape}")
+        _check_nonempty(x, axes, "min")
         y = x.min(axis=axes, keepdims=True)
         return _finish(ctx, x, y, axes, keepdims)
 

@@ -284,8 +284,12 @@ im2col = dual(_np_im2col, Im2col, "kernel", "dilation", "pads")
 col2im = dual(_np_col2im, Col2im, "size", "kernel", "dilation", "pads")
 
 
-def _window_max(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Max over the kernel axes of cols (..., kh, kw, OH, OW), and the first-max mask.
+def window_max(cols: np.ndarray, valid: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Max over the kernel axes of cols (..., kh, kw, OH, OW), and the mask of the element
+    PyTorch's max pooling picks: the first maximum in row-major order, but the last NaN
+    (its kernel takes a NaN whenever it sees one), and never a padded position (``valid``,
+    (kh, kw, OH, OW) bool: False where a window overhangs the input), so a window of -inf
+    picks its first real element.
 
     Loops over the kh*kw offsets: a NumPy reduction over the two short, strided kernel
     axes of a window view (or ``argmax`` along them) measured 15-100x slower.
@@ -296,30 +300,48 @@ def _window_max(cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     np.copyto(y, cols[..., 0, 0, :, :])
     for i, j in offsets[1:]:
         np.maximum(y, cols[..., i, j, :, :], out=y)  # NaN propagates, as in PyTorch
-    nan = np.isnan(y).any() if y.dtype.kind == "f" else False
     mask = _buffer(cols.shape, bool)
     taken = np.zeros(y.shape, dtype=bool)
     for i, j in offsets:
         hit = cols[..., i, j, :, :] == y
-        if nan:
-            hit |= np.isnan(cols[..., i, j, :, :])
+        if valid is not None:
+            hit &= valid[i, j]
         np.greater(hit, taken, out=mask[..., i, j, :, :])  # hit and not taken
         if (i, j) != offsets[-1]:
             taken |= hit
+    if y.dtype.kind == "f" and np.isnan(y).any():  # (a NaN equals nothing: no hit above)
+        taken[...] = False
+        for i, j in offsets[::-1]:
+            hit = np.isnan(cols[..., i, j, :, :])
+            mask[..., i, j, :, :] |= hit > taken
+            taken |= hit
     return y, mask
+
+
+def window_argmax(mask: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The position (``positions``: (kh, kw, OH, OW) int64) of each window's one picked
+    element (``mask`` from ``window_max``) -> (..., OH, OW) int64."""
+    kh, kw = mask.shape[-4:-2]
+    out = np.zeros(mask.shape[:-4] + mask.shape[-2:], dtype=np.int64)
+    for i in range(kh):
+        for j in range(kw):
+            np.add(out, positions[i, j], out=out, where=mask[..., i, j, :, :])
+    return out
 
 
 class WindowMax(Function):
     """y = max of cols over the kernel axes; (..., kh, kw, OH, OW) -> (..., OH, OW).
 
-    The gradient goes to the first maximum of each window in row-major order, PyTorch's
-    max-pooling rule (ties are not split as in ``Tensor.max``); a primitive because that
-    choice is not a composite of other ops, and for speed (no copy of the windows).
+    The gradient goes to the element ``window_max`` picks (the first maximum in row-major
+    order, the last NaN, never padding), PyTorch's max-pooling rule (ties are not split
+    as in ``Tensor.max``); a primitive because that choice is not a composite of other
+    ops, and for speed (no copy of the windows). ``known``: the (y, mask) pair when the
+    caller already computed it (max_pool2d with return_indices).
     """
 
     @staticmethod
-    def forward(ctx: Any, cols: Any) -> Any:
-        y, mask = _window_max(cols)
+    def forward(ctx: Any, cols: Any, valid: Any = None, known: Any = None) -> Any:
+        y, mask = window_max(cols, valid) if known is None else known
         # the mask is piecewise constant in x, so saving it as a constant is exact
         ctx.save_for_backward(mask)
         ctx.kshape = y.shape[:-2] + (1, 1) + y.shape[-2:]
@@ -331,7 +353,25 @@ class WindowMax(Function):
         return (broadcast_to(g.reshape(ctx.kshape), mask.shape) * mask,)
 
 
+class MaxUnpool(Function):
+    """y (N, C, L) zeros with y[n, c, idx[n, c, i]] = x[n, c, i] (of repeated indices the
+    last write wins); x, idx: (N, C, l). A primitive because PyTorch's gradient, g at each
+    x's index even where a repeated index overwrote that x, is not an assignment's."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, idx: Any = None, size: int = 0) -> Any:
+        n, c = x.shape[:2]
+        ctx.at = (np.arange(n)[:, None, None], np.arange(c)[None, :, None], idx)
+        y = np.zeros((n, c, size), dtype=x.dtype)
+        y[ctx.at] = x
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (g[ctx.at],)
+
+
 __all__ = [
-    "Col2im", "Fold", "Im2col", "Unfold", "WindowMax", "col2im", "fold", "im2col",
-    "unfold", "window_count",
+    "Col2im", "Fold", "Im2col", "MaxUnpool", "Unfold", "WindowMax", "col2im", "fold", "im2col",
+    "unfold", "window_argmax", "window_count", "window_max",
 ]

@@ -28,6 +28,9 @@ class Adagrad(Optimizer):
         Added to the denominator (after the square root) for numerical stability.
     maximize : bool, default False
         Ascend the objective (use ``−∇p``).
+    foreach, differentiable, fused
+        PyTorch's implementation switches, accepted as PyTorch accepts them (see
+        ``Optimizer``).
 
     Notes
     -----
@@ -42,8 +45,11 @@ class Adagrad(Optimizer):
         weight_decay: float = 0,
         initial_accumulator_value: float = 0,
         eps: float = 1e-10,
+        foreach: bool | None = None,
         *,
         maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
     ) -> None:
         defaults = dict(
             lr=lr,
@@ -51,7 +57,10 @@ class Adagrad(Optimizer):
             weight_decay=weight_decay,
             eps=eps,
             initial_accumulator_value=initial_accumulator_value,
+            foreach=foreach,
             maximize=maximize,
+            differentiable=differentiable,
+            fused=fused,
         )
         super().__init__(params, defaults)
 
@@ -91,6 +100,9 @@ class Adadelta(Optimizer):
         L2 penalty λ, added to the gradient.
     maximize : bool, default False
         Ascend the objective (use ``−∇p``).
+    foreach, capturable, differentiable
+        PyTorch's implementation switches, accepted as PyTorch accepts them (see
+        ``Optimizer``).
 
     Notes
     -----
@@ -104,10 +116,14 @@ class Adadelta(Optimizer):
         rho: float = 0.9,
         eps: float = 1e-6,
         weight_decay: float = 0,
+        foreach: bool | None = None,
         *,
+        capturable: bool = False,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
-        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                        capturable=capturable, foreach=foreach, differentiable=differentiable)
         super().__init__(params, defaults)
 
     def _check_hyper(self, group: dict[str, Any]) -> None:

@@ -24,6 +24,23 @@ from ..tensor import Tensor
 from ._multi import FlatGroup, to_python, uniform_states
 
 
+class CapturableError(RuntimeError, AssertionError):
+    """``capturable=True`` on CPU (PyTorch raises AssertionError; also a RuntimeError)."""
+
+
+def _refuse_switches(group: dict[str, Any]) -> None:
+    """PyTorch's failures at ``step`` for capturable / differentiable on CPU leaf params."""
+    if group.get("capturable"):
+        raise CapturableError(
+            "If capturable=True, params and state_steps must be on supported devices: "
+            "['cuda', 'xpu', 'hpu', 'privateuseone'] (capturable is for CUDA graphs; this "
+            "library runs on the CPU: use capturable=False)")
+    raise RuntimeError(
+        "a leaf Variable that requires grad is being used in an in-place operation. "
+        "(differentiable=True records the update in the graph, which PyTorch refuses for "
+        "leaf parameters and tinygrad_nn never does: use differentiable=False)")
+
+
 class _Required:
     """Sentinel for a hyper-parameter without a default (e.g. SGD's ``lr``)."""
 
@@ -38,6 +55,13 @@ ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tens
 
 class Optimizer:
     """Base class: ``p ← update(p, ∇p, state)`` for every parameter in ``param_groups``.
+
+    PyTorch's implementation switches, where an optimiser has them, are kept in the groups
+    as PyTorch keeps them: ``foreach`` and ``fused`` choose a kernel (here one vectorised
+    NumPy update serves every choice, so results are identical; both True is PyTorch's
+    RuntimeError); ``capturable=True`` (CUDA graphs) fails at ``step`` as PyTorch's does on
+    CPU; ``differentiable=True`` (an update recorded in the graph) fails at ``step`` as
+    PyTorch's does for leaf parameters, since updates are never recorded here.
 
     Parameters
     ----------
@@ -72,6 +96,11 @@ class Optimizer:
                 f"{name}: params must be an ordered collection (list, tuple, generator), "
                 "got a set, whose order changes between runs"
             )
+        if defaults.get("fused"):
+            if defaults.get("differentiable"):
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if defaults.get("foreach"):
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
         self.defaults: dict[str, Any] = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
@@ -187,6 +216,8 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            if group.get("capturable") or group.get("differentiable"):
+                _refuse_switches(group)
             params = [p for p in group["params"] if p.grad is not None]
             for p in params:
                 if p.grad.shape != p.shape:

@@ -34,6 +34,9 @@ class RMSprop(Optimizer):
         Normalise by an estimate of the gradient's variance instead of its second moment.
     maximize : bool, default False
         Ascend the objective (use ``−∇p``).
+    capturable, foreach, differentiable
+        PyTorch's implementation switches, accepted as PyTorch accepts them (see
+        ``Optimizer``).
 
     Notes
     -----
@@ -50,8 +53,10 @@ class RMSprop(Optimizer):
         weight_decay: float = 0,
         momentum: float = 0,
         centered: bool = False,
-        *,
+        capturable: bool = False,
+        foreach: bool | None = None,
         maximize: bool = False,
+        differentiable: bool = False,
     ) -> None:
         defaults = dict(
             lr=lr,
@@ -60,7 +65,10 @@ class RMSprop(Optimizer):
             weight_decay=weight_decay,
             momentum=momentum,
             centered=centered,
+            capturable=capturable,
+            foreach=foreach,
             maximize=maximize,
+            differentiable=differentiable,
         )
         super().__init__(params, defaults)
 
