@@ -129,3 +129,17 @@ def test_shape_errors_are_runtime_errors_as_pytorchs(call: object) -> None:
             call(lib)  # type: ignore[operator]
     with pytest.raises(ValueError, match="shapes"):
         call(tg)  # type: ignore[operator]
+
+
+def test_relu_values_and_gradient_at_the_edges_match_pytorch() -> None:
+    """max(x, 0): +0.0 for negatives (1 / relu(-1) is +inf), 0 at -inf, NaN stays NaN and
+    passes its gradient (PyTorch's threshold rule: x <= 0 blocks, NaN does not)."""
+    torch = pytest.importorskip("torch")
+    values = [-1.0, 2.0, float("-inf"), float("inf"), float("nan"), 0.0, -0.0]
+    ours = tg.tensor(values, requires_grad=True)
+    theirs = torch.tensor(values, requires_grad=True)
+    y, ty = ours.relu(), theirs.relu()
+    np.testing.assert_array_equal(1 / y.detach().numpy(), 1 / ty.detach().numpy())
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())

@@ -260,9 +260,11 @@ class Sigmoid(Function):
 class ReLU(Function):
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        mask = x > 0
+        mask = np.logical_not(x <= 0)  # PyTorch's threshold rule: NaN passes the gradient
         ctx.save_for_backward(mask)
-        return x * mask
+        # max(0, x), not x * mask: -1 gives +0.0 (not -0.0) and -inf gives 0 (not NaN), as
+        # in PyTorch; NaN stays NaN, and -0.0 (equal to 0: the second operand) stays -0.0
+        return np.maximum(x.dtype.type(0), x)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
