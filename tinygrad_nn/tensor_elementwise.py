@@ -405,14 +405,27 @@ class TensorElementwise(TensorBase):
     def __or__(self, y: Any) -> Tensor:
         return self._new(self._data | data_of(y))
 
-    def any(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return self._new(np.any(self._data, axis=axis, keepdims=keepdims))
+    def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+            keepdim: bool | None = None) -> Tensor:
+        """True where any element (along ``dim``) is nonzero (a bool tensor)."""
+        axis, keepdims = (axis if dim is None else dim), (keepdims if keepdim is None
+                                                            else keepdim)
+        return self._new(np.any(self._data, axis=_axes(axis), keepdims=keepdims))
 
-    def all(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return self._new(np.all(self._data, axis=axis, keepdims=keepdims))
+    def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
+            keepdim: bool | None = None) -> Tensor:
+        """True where every element (along ``dim``) is nonzero (a bool tensor)."""
+        axis, keepdims = (axis if dim is None else dim), (keepdims if keepdim is None
+                                                            else keepdim)
+        return self._new(np.all(self._data, axis=_axes(axis), keepdims=keepdims))
 
     def isnan(self) -> Tensor:
         return self._new(np.isnan(self._data))
+
+
+def _axes(axis: Any) -> Any:
+    """A dim argument as NumPy takes it (a list of dims becomes a tuple)."""
+    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _operand(x: Any) -> Any:

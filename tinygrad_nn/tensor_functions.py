@@ -47,19 +47,23 @@ def where(cond: Any, x: Any, y: Any) -> Tensor:
     if isinstance(cond, TensorBase) and c.dtype != np.bool_:
         raise RuntimeError("where expected condition to be a boolean tensor, but got a "
                            f"tensor with dtype {c.dtype}")
+    return select(cond, *_promoted_pair(x, y))
+
+
+def _promoted_pair(x: Any, y: Any) -> list[Any]:
+    """x and y cast to PyTorch's result dtype (int64 with float32 is float32)."""
     rt = result_type(_operand(x), _operand(y))
-    x, y = _with_tensor([_cast(x, rt), _cast(y, rt)])
-    return select(cond, x, y)
+    return _with_tensor([_cast(x, rt), _cast(y, rt)])
 
 
 def maximum(x: Any, y: Any) -> Tensor:
     """Elementwise max(x, y); ties split the gradient."""
-    return P.Maximum.apply(*_with_tensor([x, y]))
+    return P.Maximum.apply(*_promoted_pair(x, y))
 
 
 def minimum(x: Any, y: Any) -> Tensor:
     """Elementwise min(x, y); ties split the gradient."""
-    return P.Minimum.apply(*_with_tensor([x, y]))
+    return P.Minimum.apply(*_promoted_pair(x, y))
 
 
 def concatenate(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tensor:

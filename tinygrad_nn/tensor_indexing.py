@@ -299,4 +299,11 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
         return x.abs().sum(**kw)
     if not isinstance(ord, (int, float)):
         raise RuntimeError(f"norm(): ord must be a number, got {ord!r}")
-    return (x.abs() ** ord).sum(**kw) ** (1.0 / ord)
+    total = (x.abs() ** ord).sum(**kw)
+    if ord < 0:
+        return total ** (1.0 / ord)
+    # 0 at 0 with a zero gradient there (PyTorch's subgradient; s ** (1/p) alone gives
+    # inf * 0 = NaN): the root of the positive sums only
+    positive = total > 0
+    safe = where(positive, total, np.ones((), dtype=total.dtype))
+    return where(positive, safe ** (1.0 / ord), np.zeros((), dtype=total.dtype))

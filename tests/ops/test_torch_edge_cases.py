@@ -143,3 +143,47 @@ def test_relu_values_and_gradient_at_the_edges_match_pytorch() -> None:
     y.sum().backward()
     ty.sum().backward()
     np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("name", ["silu", "elu", "leaky_relu", "relu"])
+def test_inplace_activations_on_a_graph_give_pytorchs_gradients(name: str) -> None:
+    """F.<act>(y, inplace=True) on a recorded y: the backward saved a copy, not the values
+    the in-place write replaced (it raised "modified by an in-place operation")."""
+    torch = pytest.importorskip("torch")
+    x = tg.tensor([-1.0, 0.5, 2.0], dtype=tg.float64, requires_grad=True)
+    tx = torch.tensor([-1.0, 0.5, 2.0], dtype=torch.float64, requires_grad=True)
+    y, ty = x * 1, tx * 1
+    z = getattr(tg.functional, name)(y, inplace=True)
+    tz = getattr(torch.nn.functional, name)(ty, inplace=True)
+    (z * z).sum().backward()
+    (tz * tz).sum().backward()
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-15)
+
+
+@pytest.mark.parametrize("p", [3, 1.5, 4])
+@pytest.mark.parametrize("values", [[0.0, 0.0, 0.0], [1.0, -2.0, 0.0]])
+def test_p_norm_gradient_at_zero_is_pytorchs(p: float, values: list[float]) -> None:
+    torch = pytest.importorskip("torch")
+    x = tg.tensor(values, dtype=tg.float64, requires_grad=True)
+    tx = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    x.norm(p=p).backward()
+    tx.norm(p=p).backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=0)
+
+
+def test_maximum_minimum_and_all_any_follow_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    a, b = [1, 2], [1.5]
+    for fn in ("maximum", "minimum"):
+        ours = getattr(tg, fn)(tg.tensor(a), tg.tensor(b))
+        theirs = getattr(torch, fn)(torch.tensor(a), torch.tensor(b))
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    m = [[True, False], [True, True]]
+    for fn in ("all", "any"):
+        ours = getattr(tg.tensor(m), fn)(1, keepdim=True)
+        theirs = getattr(torch.tensor(m), fn)(1, keepdim=True)
+        assert ours.tolist() == theirs.tolist()
+        assert getattr(tg.tensor(m), fn)(dim=0).tolist() == getattr(torch.tensor(m), fn)(
+            dim=0).tolist()

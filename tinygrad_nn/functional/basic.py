@@ -22,9 +22,16 @@ def _result(input: Any, out: Tensor, inplace: bool) -> Tensor:
     return as_tensor(input).copy_(out) if inplace else out
 
 
+def _source(input: Any, inplace: bool) -> Tensor:
+    """The tensor to compute from: with ``inplace`` and a graph, a copy, so the values a
+    backward saves are not the ones the in-place write then replaces."""
+    x = as_tensor(input)
+    return x.clone() if inplace and x.requires_grad else x
+
+
 def relu(input: Any, inplace: bool = False) -> Tensor:
     """max(x, 0)."""
-    return _result(input, as_tensor(input).relu(), inplace)
+    return _result(input, _source(input, inplace).relu(), inplace)
 
 
 def sigmoid(input: Any) -> Tensor:
@@ -62,13 +69,13 @@ def abs(input: Any) -> Tensor:  # noqa: A001 - mirrors torch.nn.functional / Num
 
 def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x."""
-    return _result(input, as_tensor(input).leaky_relu(negative_slope), inplace)
+    return _result(input, _source(input, inplace).leaky_relu(negative_slope), inplace)
 
 
 @composite
 def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x where x > 0, else alpha (exp(x) - 1)."""
-    return _result(input, as_tensor(input).elu(alpha), inplace)
+    return _result(input, _source(input, inplace).elu(alpha), inplace)
 
 
 @composite
@@ -80,7 +87,7 @@ def gelu(input: Any, approximate: str = "none") -> Tensor:
 @composite
 def silu(input: Any, inplace: bool = False) -> Tensor:
     """x sigmoid(x)."""
-    return _result(input, as_tensor(input).silu(), inplace)
+    return _result(input, _source(input, inplace).silu(), inplace)
 
 
 def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
