@@ -421,3 +421,16 @@ def test_bases_and_views_pickle_and_copy_apart_from_the_original() -> None:
     v2.mul_(2.0)  # its own memory now: the original is untouched
     np.testing.assert_array_equal(y.numpy(), np.arange(6.0))
     np.testing.assert_array_equal(v2.numpy(), [2.0, 4.0, 6.0])
+
+
+@pytest.mark.parametrize("expr", [
+    "x[0]", "x[1:3]", "x[0, 1:3]", "x[1:3, 0]", "x[:, 2]", "x[..., 1]", "x[None]",
+    "x[[0, 1]]", "x[x > 0]", "x[0, 1]", "x[:]", "x[...]", "x[1:3, 1:2]", "x[:, None]",
+    "x[::2]", "x[0, :]", "x[None, 0]", "x[0, None]", "x[0, ...]", "x[..., 0, :]",
+    "x[1:3, ...]",
+])
+def test_indexing_nodes_have_pytorchs_names(expr: str) -> None:
+    torch = pytest.importorskip("torch")
+    ours = eval(expr, {"x": tg.ones(4, 5, requires_grad=True) * 1})
+    theirs = eval(expr, {"x": torch.ones(4, 5, requires_grad=True) * 1})
+    assert ours.grad_fn.name() == theirs.grad_fn.name()

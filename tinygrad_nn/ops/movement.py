@@ -101,6 +101,22 @@ class GetItem(Function):
             return (SliceGrad(g, ctx.idx, ctx.in_shape),)
         return (scatter_add(g, ctx.idx, ctx.in_shape),)
 
+    def name(self) -> str:
+        """PyTorch's name for the last step of the indexing it would record: x[0] is
+        ``SelectBackward0``, x[1:3] ``SliceBackward0``, x[None] ``UnsqueezeBackward0``,
+        x[[0, 2]] ``IndexBackward0`` (full slices ``:`` and ``...`` are skipped, as PyTorch
+        skips them)."""
+        if not self.basic:
+            return "IndexBackward0"
+        parts = self.idx if type(self.idx) is tuple else (self.idx,)
+        steps = [p for p in parts if p is not Ellipsis and p != slice(None)]
+        if not steps:
+            return "SliceBackward0" if slice(None) in parts else "AliasBackward0"
+        last = steps[-1]
+        if last is None:
+            return "UnsqueezeBackward0"
+        return "SliceBackward0" if isinstance(last, slice) else "SelectBackward0"
+
 
 def _np_scatter_add(g: Any, idx: Any, shape: tuple[int, ...]) -> Any:
     out = np.zeros(shape, dtype=g.dtype)

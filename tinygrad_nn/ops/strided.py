@@ -66,6 +66,9 @@ class AsStrided(GetItem):
     the elements read (overlapping views accumulate): ``ScatterAdd``, whose own gradient
     is this gather again."""
 
+    def name(self) -> str:
+        return "AsStridedBackward0"
+
 
 def _np_zero_at(g: Any, idx: Any) -> Any:
     out = g.copy()
