@@ -106,9 +106,10 @@ class GetItem(Function):
         ``SelectBackward0``, x[1:3] ``SliceBackward0``, x[None] ``UnsqueezeBackward0``,
         x[[0, 2]] ``IndexBackward0`` (full slices ``:`` and ``...`` are skipped, as PyTorch
         skips them)."""
-        if not self.basic:
+        basic, idx = self.__dict__["basic"], self.__dict__["idx"]  # (set by forward)
+        if not basic:
             return "IndexBackward0"
-        parts = self.idx if type(self.idx) is tuple else (self.idx,)
+        parts = idx if type(idx) is tuple else (idx,)
         steps = [p for p in parts if p is not Ellipsis and p != slice(None)]
         if not steps:
             return "SliceBackward0" if slice(None) in parts else "AliasBackward0"
