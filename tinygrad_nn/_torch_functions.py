@@ -9,6 +9,7 @@ aliases, the legacy typed constructors (``FloatTensor`` ...), ``from_numpy`` / `
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -57,13 +58,40 @@ METHOD_FORMS = (
 
 
 def _method_form(name: str) -> Callable[..., Any]:
-    def form(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
-        return getattr(as_tensor(input), name)(*args, **kwargs)
+    def form(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        result = getattr(as_tensor(input), name)(*args, **kwargs)
+        return result if out is None else write_out(name, result, out, input, *args)
 
     doc = (getattr(Tensor, name).__doc__ or "").strip().split("\n")[0]
     form.__name__ = form.__qualname__ = name
     form.__doc__ = f"``{name}(input, ...)`` is ``input.{name}(...)``. {doc}".strip()
     return form
+
+
+def write_out(name: str, result: Any, out: Any, *inputs: Any) -> Any:
+    """PyTorch's ``out=``: the result written into ``out`` (resized when its shape differs,
+    with PyTorch's warning when it was not empty), which is returned. Refused when an input
+    requires grad, and for a result that cannot be cast to out's dtype, as in PyTorch."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if is_grad_enabled() and any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support "
+                           "automatic differentiation, but one of the arguments requires grad.")
+    if isinstance(result, tuple):  # (values, indices) forms write each part
+        raise NotImplementedError(f"{name}(): out= is not supported for several outputs")
+    value = result._data
+    if not np.can_cast(value.dtype, out.dtype, "same_kind"):
+        raise RuntimeError(f"result type {value.dtype} can't be cast to the desired output "
+                           f"type {out.dtype}")
+    if out.shape != value.shape:
+        if out._data.size:
+            warnings.warn(f"An output with one or more elements was resized since it had "
+                          f"shape {list(out.shape)}, which does not match the required output "
+                          f"shape {list(value.shape)}.", UserWarning, stacklevel=3)
+        out._data = np.empty(value.shape, dtype=out.dtype)
+    out._data[...] = value
+    out._bump_version()
+    return out
 
 
 # only the methods the Tensor has: a name PyTorch has and we lack stays an AttributeError

@@ -458,3 +458,22 @@ def test_cat_edge_cases_match_pytorch(make: Any) -> None:
     got = make(tg)
     assert got.shape == tuple(want.shape) and str(got.dtype) == str(want.dtype)[6:]
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_out_keyword_of_top_level_functions_matches_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    a, ta = tg.ones(2, 2), torch.ones(2, 2)
+    for fn in ("matmul", "mul", "add", "exp"):
+        args, targs = ((a, a), (ta, ta)) if fn != "exp" else ((a,), (ta,))
+        y, ty = tg.empty(2, 2), torch.empty(2, 2)
+        assert getattr(tg, fn)(*args, out=y) is y
+        getattr(torch, fn)(*targs, out=ty)
+        np.testing.assert_array_equal(y.numpy(), ty.numpy())
+    y = tg.empty(3)
+    with pytest.warns(UserWarning, match="resized"):
+        tg.matmul(a, a, out=y)
+    assert y.shape == (2, 2)
+    with pytest.raises(RuntimeError, match="automatic differentiation"):
+        tg.mul(tg.ones(2, requires_grad=True), 2.0, out=tg.empty(2))
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        tg.mul(a, a, out=tg.empty(2, 2, dtype=tg.int64))
