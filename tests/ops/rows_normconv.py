@@ -194,3 +194,18 @@ layer("nn.InstanceNorm3d", _instance_norm_layer(nn.InstanceNorm3d, 3), max_examp
 layer("nn.RMSNorm", _rms_norm_layer)
 layer("nn.LocalResponseNorm", _lrn_layer)
 layer("nn.BatchNorm3d[train]", _batch_norm3d_layer)
+
+
+# -- 1-D pooling (functional/pool1d.py: the 2-D pools on a height-1 image) ----------------
+
+
+@case({"F.max_pool1d": lambda x, k, s, p: F.max_pool1d(x, k, s, p),
+       "F.avg_pool1d": lambda x, k, s, p: F.avg_pool1d(x, k, s, p),
+       "F.adaptive_avg_pool1d": lambda x, k, s, p: F.adaptive_avg_pool1d(x, k + s)})
+def _pool1d(draw: Draw, form: Any) -> Any:
+    k, s = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    p = draw(st.integers(0, k // 2))
+    length = draw(st.integers(k, 6))
+    x = arr(draw, (2, length))
+    assume(np.unique(x).size == x.size)  # distinct values: no ties at a window's maximum
+    return (lambda t: form(t, k, s, p)), [x]
