@@ -187,3 +187,23 @@ def test_maximum_minimum_and_all_any_follow_pytorch() -> None:
         assert ours.tolist() == theirs.tolist()
         assert getattr(tg.tensor(m), fn)(dim=0).tolist() == getattr(torch.tensor(m), fn)(
             dim=0).tolist()
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_is_pytorchs_one_node(reduction: str) -> None:
+    """MseLossBackward0 with the prediction's node behind it, as the 60-minute blitz
+    tutorial prints (loss.grad_fn, then .next_functions[0][0] is the Linear's addmm)."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    lin, tlin = tg.nn.Linear(4, 2).double(), torch.nn.Linear(4, 2).double()
+    lin.load_state_dict({k: v.detach().numpy() for k, v in tlin.state_dict().items()})
+    target = np.ones((3, 2))
+    loss = tg.functional.mse_loss(lin(tg.tensor(x)), tg.tensor(target), reduction=reduction)
+    tloss = torch.nn.functional.mse_loss(tlin(torch.tensor(x)), torch.tensor(target),
+                                         reduction=reduction)
+    assert loss.grad_fn.name() == tloss.grad_fn.name()
+    assert loss.grad_fn.next_functions[0][0].name() == tloss.grad_fn.next_functions[0][0].name()
+    np.testing.assert_allclose(loss.detach().numpy(), tloss.detach().numpy(), rtol=1e-13)
+    loss.sum().backward()
+    tloss.sum().backward()
+    np.testing.assert_allclose(lin.weight.grad.numpy(), tlin.weight.grad.numpy(), rtol=1e-12)

@@ -63,6 +63,9 @@ def mse_loss(input: Any, target: Any, size_average: bool | None = None, reduce: 
     sum(w (x - y)^2) / sum(w) under 'mean', as PyTorch."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     input, target = _pair(input, target, "mse_loss")
+    if weight is None:  # one node, PyTorch's MseLossBackward0
+        _check_reduction(reduction, "mse_loss")
+        return P.MseLoss.apply(input, target, reduction=reduction)
     d = input - target
     return _weighted(d * d, weight, reduction, "mse_loss", mean_by_weight=True)
 

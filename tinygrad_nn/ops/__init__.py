@@ -79,7 +79,7 @@ from .elementwise_math import (
     Xlogy,
 )
 from .linalg import AddMM, Einsum, MatMul, parse_einsum
-from .loss import BinaryCrossEntropy, NllLoss
+from .loss import BinaryCrossEntropy, MseLoss, NllLoss
 from .movement import (
     Concatenate,
     Contiguous,
@@ -168,6 +168,7 @@ __all__ = [
     "Mul",
     "NanToZero",
     "Neg",
+    "MseLoss",
     "NllLoss",
     "NoDerivative",
     "Pad",

@@ -17,6 +17,35 @@ class ProbabilityError(RuntimeError, ValueError):
     library's earlier releases raised (both ``except`` clauses keep working)."""
 
 
+class MseLoss(Function):
+    """l = (x - y)^2, reduced by ``reduction`` ('mean', 'sum': 0-d; 'none': x's shape);
+    x, y: same shape. One node for speed and for PyTorch's graph: its ``MseLossBackward0``
+    (the composite was a subtraction, a product and a mean)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any, reduction: str = "mean") -> Any:
+        ctx.save_for_backward(x, y)
+        ctx.reduction = reduction
+        d = x - y
+        d *= d  # (a fresh array)
+        if reduction == "none":
+            return d
+        total = _sum(d, axis=None)
+        if reduction == "sum":
+            return total
+        ctx.scale = 1.0 / d.size if d.size else math.nan
+        return total * d.dtype.type(ctx.scale)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, y = ctx.saved_tensors
+        if ctx.reduction == "mean":
+            g = g * ctx.scale
+        gx = (x - y) * (2 * g)
+        need_x, need_y = ctx.needs_input_grad
+        return (gx if need_x else None), (-gx if need_y else None)
+
+
 class BinaryCrossEntropy(Function):
     """l = w ((y - 1) max(log(1 - p), -100) - y max(log p, -100)), reduced by ``reduction``
     ('mean', 'sum': a 0-d result; 'none': p's shape); p, y: same shape, w: None or an array
