@@ -80,7 +80,9 @@ def same(ours: Callable[..., Any], theirs: Callable[..., Any], *args: Any,
     if not tout.requires_grad:
         return
     mixed = any(isinstance(a, np.ndarray) and a.dtype != np.float64 for a in args)
-    grtol = 1e-5 if mixed else 1e-12  # (PyTorch does parts of a mixed backward in float32)
+    # PyTorch does parts of a mixed backward in float32, summing a broadcast operand's
+    # gradient there: with random-sign grad_outputs the sum can cancel to 1e-5 relative
+    grtol = 1e-4 if mixed else 1e-12
     seed = RNG.standard_normal(expect.shape)
     wrt = [i for i, g in enumerate(grads) if g]
     try:
@@ -94,8 +96,13 @@ def same(ours: Callable[..., Any], theirs: Callable[..., Any], *args: Any,
     for i, g, w in zip(wrt, got, want):
         w_np = np.zeros(args[i].shape) if w is None else w.numpy(force=True)  # (ZeroTensor)
         g_np = np.zeros(args[i].shape) if g is None else g.numpy()
-        np.testing.assert_allclose(g_np, w_np, rtol=grtol, atol=1e-300, equal_nan=True,
-                                   err_msg=f"gradient of input {i}")
+        # atol scaled to the gradient's size: the random grad_outputs (RNG's state depends on
+        # which tests ran before in this worker) can make one element cancel to ~1e-6 of the
+        # others, where summation order alone moves its last digits
+        finite = np.abs(w_np[np.isfinite(w_np)])
+        scale = float(finite.max()) if finite.size else 0.0
+        np.testing.assert_allclose(g_np, w_np, rtol=grtol, atol=max(grtol * scale, 1e-300),
+                                   equal_nan=True, err_msg=f"gradient of input {i}")
 
 
 # -- unary: every name on every dtype and edge case, method and top-level form ------------
