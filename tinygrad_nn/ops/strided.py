@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, dual
+from ..function import Function
+from .elementwise import keep_where
 from .movement import GetItem
 
 _as_strided = np.lib.stride_tricks.as_strided
@@ -70,29 +71,6 @@ class AsStrided(GetItem):
         return "AsStridedBackward0"
 
 
-def _np_zero_at(g: Any, idx: Any) -> Any:
-    out = g.copy()
-    out[idx] = 0
-    return out
-
-
-class ZeroAt(Function):
-    """y = x with y[idx] = 0 (a projection, so its own adjoint): the gradient that the
-    overwritten part of a base gets from ``CopySlices``."""
-
-    @staticmethod
-    def forward(ctx: Any, x: Any, idx: Any) -> Any:
-        ctx.idx = idx
-        return _np_zero_at(x, idx)
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return (zero_at(g, ctx.idx),)
-
-
-zero_at = dual(_np_zero_at, ZeroAt, "idx")
-
-
 class CopySlices(Function):
     """y = x with y[idx] = src (src broadcast to x[idx]'s shape): PyTorch's node for a base
     changed in place through one of its views; x gets g with the written elements zeroed,
@@ -112,7 +90,12 @@ class CopySlices(Function):
     def backward(ctx: Any, g: Any) -> Any:
         need_x, need_src = ctx.needs_input_grad
         idx = ctx.idx
-        return (zero_at(g, idx) if need_x else None), (g[idx] if need_src else None)
+        gx = None
+        if need_x:  # g with the overwritten elements zeroed: Where's own projection
+            keep = np.ones(g.shape, dtype=bool)
+            keep[idx] = False
+            gx = keep_where(g, keep)
+        return gx, (g[idx] if need_src else None)
 
     def name(self) -> str:
         return "torch::autograd::CopySlices"
