@@ -17,6 +17,18 @@ class ProbabilityError(RuntimeError, ValueError):
     library's earlier releases raised (both ``except`` clauses keep working)."""
 
 
+def _reduce(ctx: Any, loss: Any, reduction: str) -> Any:
+    """An elementwise loss reduced as ``reduction`` asks; 'mean' keeps 1/n in ``ctx.scale``
+    for backward (NaN for an empty loss, as PyTorch's mean of nothing)."""
+    if reduction == "none":
+        return loss
+    total = _sum(loss, axis=None)  # (ndarray.sum's own reduction, without its wrapper)
+    if reduction == "sum":
+        return total
+    ctx.scale = 1.0 / loss.size if loss.size else math.nan
+    return total * loss.dtype.type(ctx.scale)
+
+
 class MseLoss(Function):
     """l = (x - y)^2, reduced by ``reduction`` ('mean', 'sum': 0-d; 'none': x's shape);
     x, y: same shape. One node for speed and for PyTorch's graph: its ``MseLossBackward0``
@@ -28,13 +40,7 @@ class MseLoss(Function):
         ctx.reduction = reduction
         d = x - y
         d *= d  # (a fresh array)
-        if reduction == "none":
-            return d
-        total = _sum(d, axis=None)
-        if reduction == "sum":
-            return total
-        ctx.scale = 1.0 / d.size if d.size else math.nan
-        return total * d.dtype.type(ctx.scale)
+        return _reduce(ctx, d, reduction)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -81,14 +87,7 @@ class BinaryCrossEntropy(Function):
                 loss -= y * np.maximum(np.log(p), -100)
         if w is not None:
             loss = loss * w
-        if reduction == "none":
-            return loss
-        total = _sum(loss, axis=None)  # (ndarray.sum's own reduction, without its wrapper)
-        if reduction == "sum":
-            return total
-        n = loss.size
-        ctx.scale = 1.0 / n if n else math.nan
-        return total * loss.dtype.type(ctx.scale)
+        return _reduce(ctx, loss, reduction)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
