@@ -6,18 +6,8 @@ y = 1) and from ties of the swap's minimum, so two-sided differences are meaning
 
 from __future__ import annotations
 
-import warnings
-
 from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
-
-
-def _quiet(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """fn with kl_div's "reduction: 'mean'" warning silenced (tests/nn checks it)."""
-    def run(*args: Any) -> Any:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            return fn(*args)
-    return run
+from tests.ops.rows_loss import _quiet  # (kl_div's "reduction: 'mean'" warning, too)
 
 
 def _signs(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
