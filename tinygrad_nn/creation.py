@@ -174,22 +174,17 @@ def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
     return _new(np.eye(n, m, dtype=default_or(dtype)), requires_grad, device)
 
 
-def _generator(generator: Any) -> np.random.Generator:
-    """A ``Generator``'s own stream, or the library's (``generator=None``)."""
-    return get_rng() if generator is None else generator._rng
-
-
 def rand(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False, **ignored: Any) -> Tensor:
     """Uniform draws in [0, 1) from the library generator (see manual_seed)."""
-    draw = _generator(generator).random(_size("rand", shape, size))
+    draw = draw_rng(generator).random(_size("rand", shape, size))
     return _new(draw.astype(default_or(dtype)), requires_grad, device)
 
 
 def randn(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False, **ignored: Any) -> Tensor:
     """Standard normal draws from the library generator (see manual_seed)."""
-    draw = _generator(generator).standard_normal(_size("randn", shape, size))
+    draw = draw_rng(generator).standard_normal(_size("randn", shape, size))
     return _new(draw.astype(default_or(dtype)), requires_grad, device)
 
 
@@ -197,7 +192,7 @@ def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = 
              requires_grad: bool = False, **ignored: Any) -> Tensor:
     """A random permutation of 0 .. n-1 (int64) from the library generator."""
     dt = np.int64 if dtype is None else as_dtype(dtype)
-    return _new(_generator(generator).permutation(n).astype(dt), requires_grad, device)
+    return _new(draw_rng(generator).permutation(n).astype(dt), requires_grad, device)
 
 
 def randint(*args: Any, low: int | None = None, high: int | None = None, size: Any = None,
@@ -222,7 +217,7 @@ def randint(*args: Any, low: int | None = None, high: int | None = None, size: A
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
     dt = np.int64 if dtype is None else as_dtype(dtype)
-    draw = _generator(generator).integers(low, high, shape_arg((size,)))
+    draw = draw_rng(generator).integers(low, high, shape_arg((size,)))
     return _new(draw.astype(dt), requires_grad, device)
 
 

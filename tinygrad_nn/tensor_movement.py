@@ -378,9 +378,8 @@ class TensorMovement(TensorBase):
         return P.Cast.apply(self, dtype=self.dtype)
 
     def _like(self, arr: np.ndarray, requires_grad: builtins.bool, device: Any) -> Tensor:
-        if device is not None and str(getattr(device, "type", device)).split(":")[0] != "cpu":
-            raise RuntimeError(f"tinygrad_nn runs on the CPU only; got device {device!r}")
-        return self._new(arr, requires_grad=requires_grad)
+        t = self._new(arr, requires_grad=requires_grad)
+        return t if device is None else t.to(device=device)  # (to's one device check)
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
                    requires_grad: builtins.bool = False) -> Tensor:
