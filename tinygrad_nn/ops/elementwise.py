@@ -260,11 +260,13 @@ class Sigmoid(Function):
 class ReLU(Function):
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        mask = np.logical_not(x <= 0)  # PyTorch's threshold rule: NaN passes the gradient
-        ctx.save_for_backward(mask)
         # max(0, x), not x * mask: -1 gives +0.0 (not -0.0) and -inf gives 0 (not NaN), as
         # in PyTorch; NaN stays NaN, and -0.0 (equal to 0: the second operand) stays -0.0
-        return np.maximum(x.dtype.type(0), x)
+        y = np.maximum(x.dtype.type(0), x)
+        # PyTorch's threshold rule, not (x <= 0), read off y in one op: NaN passes the
+        # gradient, x <= 0 (y is +-0) blocks it
+        ctx.save_for_backward(y != 0)
+        return y
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
