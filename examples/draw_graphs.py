@@ -10,7 +10,10 @@ Writes, into --out, one picture per graph:
     viz_cnn                a small CNN: conv -> relu -> pool blocks as labelled module clusters
     viz_lstm_cell          one LSTM step (LSTMCell): two AddMM products, then LSTMGates
                            (the gates i, f, g, o as one op, drawn with its equations)
+    viz_lstm_layer         a float32 2-layer nn.LSTM: one fused node per layer, as in PyTorch
     viz_lstm_steps         an LSTM over 3 time steps, each step's ops in a "step t" cluster
+                           (recorded step by step under tg.backends.mkldnn.flags(enabled=False),
+                           as PyTorch does there; the next three too)
     viz_lstm_folded        the same LSTM over 100 steps, repeated steps folded into "Op xN"
     viz_lstm_20            an LSTM over 20 steps: the step boxes in time order, one band
     viz_lstm_20_nodes      the same with max_scope_depth=0: each step box drawn as one node
@@ -86,21 +89,38 @@ def lstm_cell():
     return cell.draw(x, (h, c), compact=True)
 
 
+def lstm_layer():
+    tg.manual_seed(0)
+    return nn.LSTM(3, 4, num_layers=2).draw(tg.randn(3, 1, 3), compact=True)
+
+
+def stepwise(draw):
+    """``draw`` with an nn.LSTM recorded step by step (``mkldnn.flags(enabled=False)``)."""
+    def draw_steps():
+        with tg.backends.mkldnn.flags(enabled=False):
+            return draw()
+    return draw_steps
+
+
+@stepwise
 def lstm_steps():
     tg.manual_seed(0)
     return nn.LSTM(3, 4).draw(tg.randn(3, 1, 3), compact=True)
 
 
+@stepwise
 def lstm_folded():
     tg.manual_seed(0)
     return nn.LSTM(3, 4).draw(tg.randn(100, 1, 3), compact=True, fold=True)
 
 
+@stepwise
 def lstm_20():
     tg.manual_seed(0)
     return nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True)
 
 
+@stepwise
 def lstm_20_steps_as_nodes():
     tg.manual_seed(0)
     return nn.LSTM(3, 4).draw(tg.randn(20, 1, 3), compact=True, max_scope_depth=0)
@@ -153,7 +173,8 @@ def loss_box():
 GRAPHS = {  # file name -> the function drawing it
     "viz_legend": legend, "viz_logistic": logistic_regression,
     "viz_two_layer_grads": two_layer_grads, "viz_cnn": cnn, "viz_lstm_cell": lstm_cell,
-    "viz_lstm_steps": lstm_steps, "viz_lstm_folded": lstm_folded, "viz_lstm_20": lstm_20,
+    "viz_lstm_layer": lstm_layer, "viz_lstm_steps": lstm_steps, "viz_lstm_folded": lstm_folded,
+    "viz_lstm_20": lstm_20,
     "viz_lstm_20_nodes": lstm_20_steps_as_nodes,
     "viz_nan_hunt": nan_hunt, "viz_nan_anomaly": nan_anomaly, "viz_loss_box": loss_box,
 }

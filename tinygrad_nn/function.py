@@ -257,7 +257,8 @@ class Function(Node):
                     # float32 * np.float64(2) stays float32)
                     a = a.item()
                 arrays.append(a)
-                shapes.append(a.shape if type(a) is np.ndarray else _SCALAR)
+                shapes.append(a.shape if type(a) is np.ndarray  # (None: an omitted input)
+                              else _SCALAR if a is not None else None)
             parents.append(None)
             mask += mask
         if tcls is None:

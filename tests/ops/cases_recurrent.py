@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tests.ops.registry_base import OpCase
 from tinygrad_nn.nn.cells import gru_cell, lstm_cell, rnn_cell
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, recurrent
+from tinygrad_nn.ops.lstm_layer import LSTMLayer
 from tinygrad_nn.ops.recurrent import LSTMGates, LSTMStep
 from tinygrad_nn.testing import strategies as tst
 
@@ -172,6 +173,25 @@ def _lstm_step(draw: Draw) -> Any:
     return (lambda xg, hc, w: LSTMStep.apply(xg, hc, w, t=t)), [xg, hc, w]
 
 
+def _lstm_layer(draw: Draw) -> Any:
+    """A whole LSTM layer as one node, either direction, with or without biases and an
+    initial state: x (T, N, I), w_ih (4H, I), w_hh (4H, H) [, b_ih, b_hh] [, h0, c0]."""
+    hidden, batch = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    steps, features = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    bias, state, reverse = draw(st.booleans()), draw(st.booleans()), draw(st.booleans())
+    arrays = [_arr(draw, (steps, batch, features), -2.0, 2.0),
+              _arr(draw, (4 * hidden, features)), _arr(draw, (4 * hidden, hidden))]
+    arrays += [_arr(draw, (4 * hidden,)) for _ in range(2 * bias)]
+    arrays += [_arr(draw, (batch, hidden), -2.0, 2.0) for _ in range(2 * state)]
+
+    def fn(x: Any, w_ih: Any, w_hh: Any, *rest: Any) -> Any:
+        b = rest[:2] if bias else (None, None)
+        hc = rest[-2:] if state else (None, None)
+        return LSTMLayer.apply(x, w_ih, w_hh, *b, *hc, reverse=reverse)
+
+    return fn, arrays
+
+
 _SLOW = {"max_examples": 5}  # ~250 inputs, each perturbed element by element
 
 CASES: list[OpCase] = [
@@ -180,6 +200,7 @@ CASES: list[OpCase] = [
     OpCase("nn.LSTMCell", _cell_case(_lstm_cell, 4, "LSTM")),
     OpCase("nn.LSTM[the fused LSTMGates op]", _lstm_gates),
     OpCase("nn.LSTM[the fused LSTMStep op]", _lstm_step),
+    OpCase("nn.LSTM[the fused LSTMLayer op]", _lstm_layer),
     OpCase("nn.GRUCell", _cell_case(_gru_cell, 3, "GRU")),
     OpCase("nn.RNN", _layer_case(RNN, False)),
     OpCase("nn.RNN[relu]", _layer_case(RNN, False, nonlinearity="relu")),

@@ -23,9 +23,16 @@ pytest.importorskip("graphviz")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
 
 
-def _lstm(steps: int, **kw: object) -> Dot:
+def _stepwise_lstm(steps: int, **kw: object) -> object:
+    """An nn.LSTM's drawing with its steps as nodes: a float32 layer is otherwise one node,
+    as in PyTorch, whose ``mkldnn.flags(enabled=False)`` also records the steps."""
     tg.manual_seed(0)
-    return Dot(nn.LSTM(3, 4).draw(tg.randn(steps, 1, 3), **kw))
+    with tg.backends.mkldnn.flags(enabled=False):
+        return nn.LSTM(3, 4).draw(tg.randn(steps, 1, 3), **kw)
+
+
+def _lstm(steps: int, **kw: object) -> Dot:
+    return Dot(_stepwise_lstm(steps, **kw))
 
 
 def _step_of(d: Dot) -> dict[str, int]:
@@ -204,8 +211,7 @@ def test_lstm_step_boxes_are_laid_out_left_to_right_in_time_order(steps: int,
     # one LSTMStep per step, reading x's projection and W_hh like every other step: with
     # one point per step above the boxes, `dot` laid 20 steps out 1, 12, 2, 3, ... and 5
     # steps 1, 3, 2, 4, 5
-    tg.manual_seed(0)
-    lefts = _lefts(_layout(nn.LSTM(3, 4).draw(tg.randn(steps, 1, 3), compact=compact), 120))
+    lefts = _lefts(_layout(_stepwise_lstm(steps, compact=compact), 120))
     xs = [lefts[f"step {t}"] for t in range(1, steps + 1)]
     assert xs == sorted(xs) and len(set(xs)) == steps
 
@@ -236,8 +242,7 @@ def test_a_cell_called_in_a_loop_is_laid_out_in_call_order(kind: str, steps: int
 def test_a_hundred_step_lstm_renders_in_time_order_within_minutes() -> None:
     # before the band crossed the flow, `dot` took over 5 minutes on this graph; the
     # generous timeout only catches that kind of blow-up, it measures nothing
-    tg.manual_seed(0)
-    lefts = _lefts(_layout(nn.LSTM(3, 4).draw(tg.randn(100, 1, 3)), 240))
+    lefts = _lefts(_layout(_stepwise_lstm(100), 240))
     xs = [lefts[f"step {t}"] for t in range(1, 101)]
     assert xs == sorted(xs) and len(set(xs)) == 100
 

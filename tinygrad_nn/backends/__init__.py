@@ -1,7 +1,8 @@
-"""``torch.backends``: the flags PyTorch has on a CPU-only build (``mps``, ``cudnn``)."""
+"""``torch.backends``: the flags PyTorch has on a CPU-only build (``mps``, ``cudnn``,
+``mkldnn``)."""
 
 from __future__ import annotations
 
-from . import cudnn, mps
+from . import cudnn, mkldnn, mps
 
-__all__ = ["cudnn", "mps"]
+__all__ = ["cudnn", "mkldnn", "mps"]

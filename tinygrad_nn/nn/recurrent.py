@@ -19,7 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from ..backends import mkldnn
 from ..functional import stack
+from ..ops.lstm_layer import LSTMLayer
 from ..ops.recurrent import LSTMStep
 from ..tensor import Tensor
 from ._recurrent_modes import MODES, Mode, initial_states, run_layers
@@ -106,6 +108,10 @@ def _run_direction(spec: Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
     """One layer in one direction: x (T, N, I) -> outputs (T, N, H), last h, last c."""
     w_ih, w_hh = w[0], w[1]
     b_ih, b_hh = (w[2], w[3]) if len(w) == 4 else (None, None)
+    if spec.step is None and _fused(x, w, h, c):  # PyTorch's oneDNN layer: one node
+        y = LSTMLayer.apply(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=reverse)
+        steps = x.shape[0]
+        return y[:steps], y[0 if reverse else steps - 1], y[steps]
     steps, batch, features = x.shape
     # ONE matmul projects every time step; LSTM and Elman steps see b_ih + b_hh only as a
     # sum, so it is added here once (GRU keeps b_hn inside r * (...), so b_hh stays per step)
@@ -125,6 +131,12 @@ def _run_direction(spec: Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
         h = spec.step(xt, h, w_hh_t, b_hh)
         outs[t] = h
     return stack(outs), h, None
+
+
+def _fused(x: Tensor, w: Sequence[Tensor], h: Tensor | None, c: Tensor | None) -> bool:
+    """Whether an LSTM layer runs as one ``LSTMLayer`` node: as PyTorch picks its oneDNN
+    kernel, for float32 throughout while ``backends.mkldnn.enabled`` (the default)."""
+    return mkldnn.enabled and all(t is None or t.dtype == np.float32 for t in (x, h, c, *w))
 
 
 def _run_lstm(xg: Tensor, h: Tensor | None, c: Tensor | None, w_hh: Tensor,

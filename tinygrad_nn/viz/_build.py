@@ -371,7 +371,7 @@ def _const_slots(v: Any) -> dict[int, Any]:
         return out
     for slot, (p, shape) in enumerate(zip(N.parents(v), N.in_shapes(v))):
         for j, c in enumerate(consts):
-            if p is None and c.shape == tuple(shape):
+            if p is None and shape is not None and c.shape == tuple(shape):
                 out[slot] = consts.pop(j)
                 break
     return out

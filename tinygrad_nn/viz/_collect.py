@@ -92,6 +92,8 @@ def walk(outputs: list[Any], max_depth: int | None, max_ops: int | None,
                 u.is_output = True
             for slot, (p, shape) in enumerate(zip(N.parents(v), N.in_shapes(v))):
                 if p is None:
+                    if shape is None:  # an omitted input (None, as LSTMLayer's h0): not drawn
+                        continue
                     ref: tuple[str, Any] = ("const", shape)
                 elif not N.is_op(p):
                     ref = ("leaf", p)
