@@ -159,7 +159,7 @@ def bmm(input: Any, mat2: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     a, b = as_tensor(input), as_tensor(mat2)
     if a.ndim != 3 or b.ndim != 3:
         raise RuntimeError(f"bmm: expected two 3-D tensors, got {a.ndim}-D and {b.ndim}-D")
-    return a.matmul(b)
+    return a.bmm(b)
 
 
 def _typed_constructor(dtype_name: str) -> Callable[..., Tensor]:

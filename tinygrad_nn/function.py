@@ -54,7 +54,12 @@ _NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in 
 
 
 # ops whose PyTorch node has another name (the rest share PyTorch's: Add, Mul, Exp ...)
-_TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm", "LogSumExp": "Logsumexp"}
+_TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm", "LogSumExp": "Logsumexp",
+                "Concatenate": "Cat", "CumSum": "Cumsum", "CumProd": "Cumprod", "Log1p": "Log1P",
+                "Pad": "ConstantPadNd", "Contiguous": "Clone", "Clip": "Clamp",
+                "ClipTensors": "Clamp", "WindowMax": "MaxPool2DWithIndices"}
+# a matrix product's node by the operands' ndims (PyTorch's mm, mv, dot)
+_MATMUL_NAMES: dict[tuple[int, ...], str] = {(2, 2): "Mm", (2, 1): "Mv", (1, 1): "Dot"}
 _counter = itertools.count(1)
 _ONE = object()  # a node's ``_p1`` when it has one input
 _new = object.__new__
@@ -172,11 +177,14 @@ class Function(Node):
 
     # -- PyTorch's public node API ----------------------------------------------
     def name(self) -> str:
-        """PyTorch's node name: the op and 'Backward0' ('MulBackward0')."""
+        """PyTorch's node name: the op and its overload number ('MulBackward0'). The number
+        is ``_overload`` (0 unless an op class sets it, as ``Clip``'s 1 for PyTorch's
+        ``ClampBackward1``, or the method that made the node sets it on the node, as
+        ``sum(dim)`` for ``SumBackward1``)."""
         op = type(self).__name__
-        if op == "MatMul" and all(len(s) == 2 for s in self.in_shapes):
-            op = "Mm"
-        return f"{_TORCH_NAMES.get(op, op)}Backward0"
+        if op == "MatMul":
+            op = _MATMUL_NAMES.get(tuple(len(s) for s in self.in_shapes), op)
+        return f"{_TORCH_NAMES.get(op, op)}Backward{getattr(self, '_overload', 0)}"
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:

@@ -142,6 +142,14 @@ def mark_multi_view(views: tuple[Any, ...], op: str) -> tuple[Any, ...]:
     return views
 
 
+def with_overload(t: Any, n: int) -> Any:
+    """``t``, its node named as PyTorch's overload ``n`` of the op (``SumBackward1`` for
+    ``sum(dim)``): for the method that has just made that node (no node: unchanged)."""
+    if t._ctx is not None:
+        t._ctx._overload = n
+    return t
+
+
 def data_of(x: Any) -> Any:
     """The array of a Tensor; anything else unchanged."""
     return x._data if isinstance(x, TensorBase) else x

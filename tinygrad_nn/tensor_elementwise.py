@@ -16,6 +16,7 @@ from . import ops as P
 from ._shapes import ShapeError
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
+from .tensor_base import with_overload
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -105,7 +106,7 @@ class TensorElementwise(TensorBase):
             raise
 
     def __rsub__(self, x: Any) -> Tensor:
-        return binary(P.Sub, x, self)
+        return binary(P.Rsub, x, self)
 
     def __mul__(self, y: Any) -> Tensor:
         return binary(P.Mul, self, y)
@@ -220,7 +221,8 @@ class TensorElementwise(TensorBase):
         if self.ndim != 3 or getattr(mat2, "ndim", 0) != 3:
             raise RuntimeError(f"bmm: expected two 3-D tensors, got shapes {self.shape} and "
                                f"{getattr(mat2, 'shape', ())}")
-        return self @ mat2
+        same_dtype("bmm", self, mat2)
+        return P.Bmm.apply(self, mat2)
 
     def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1.0, alpha: float = 1.0) -> Tensor:
         """beta * self + alpha * (mat1 @ mat2): one op (PyTorch's ``addmm``).
@@ -332,7 +334,11 @@ class TensorElementwise(TensorBase):
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's
         """min(max(x, min), max); either bound may be None; Tensor bounds (both Tensors, or
         one and None) get gradients too. A NaN in x or a bound gives NaN, as PyTorch."""
-        lo, hi = min, max
+        return self._clamp(min, max, P.Clip)
+
+    def _clamp(self, lo: Any, hi: Any, op: Any) -> Tensor:
+        """clamp with ``op`` the node for number bounds: ``Clip``, or ``ClampMin`` /
+        ``ClampMax`` for ``clamp_min`` / ``clamp_max`` (their PyTorch nodes)."""
         if lo is None and hi is None:
             raise ValueError("clip: at least one of lo and hi must be given")
         if self._data.dtype.kind not in "fc" or isinstance(lo, TensorBase) \
@@ -346,12 +352,15 @@ class TensorElementwise(TensorBase):
                     and not isinstance(hi, TensorBase):  # (bool with bool numbers)
                 raise _not_for("clamp_scalar_cpu", rt)
             if rt != self._data.dtype:
-                return _cast(self, rt).clamp(lo, hi)  # type: ignore[no-any-return]
+                return _cast(self, rt)._clamp(lo, hi, op)  # type: ignore[no-any-return]
             # Tensor bounds computed in x's dtype (NumPy would promote float32 by int64)
             lo, hi = (_cast(b, rt) if isinstance(b, TensorBase) else b for b in (lo, hi))
         if any(isinstance(b, TensorBase) and b.requires_grad for b in (lo, hi)):
             return P.ClipTensors.apply(self, lo, hi)  # type: ignore[no-any-return]
-        return P.Clip.apply(self, lo=data_of(lo), hi=data_of(hi))
+        out = op.apply(self, lo=data_of(lo), hi=data_of(hi))
+        if isinstance(lo, TensorBase) or isinstance(hi, TensorBase):  # PyTorch's overload
+            return with_overload(out, 1 - op._overload)  # for Tensor bounds (ClampBackward0)
+        return out
 
     clip = clamp
 
@@ -373,7 +382,9 @@ class TensorElementwise(TensorBase):
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """x where mask is False, value where it is True."""
-        return select(data_of(mask), value, self)
+        out = select(data_of(mask), value, self, P.MaskedFill)
+        # PyTorch's node: MaskedFillBackward0 for a number value, 1 for a Tensor
+        return with_overload(out, 1) if isinstance(value, TensorBase) else out
 
     # -- comparisons (no gradient) -------------------------------------------------
     def __lt__(self, y: Any) -> Tensor:
@@ -466,7 +477,7 @@ def binary(cls: Any, x: Any, y: Any) -> Any:
         t = x if ty is float or ty is int else y  # (NumPy keeps the tensor's dtype, as PyTorch)
         if isinstance(t, TensorBase) and t._data.dtype.kind in "fc":
             return cls.apply(x, y)
-    if cls is P.Sub:
+    if cls is P.Sub or cls is P.Rsub:
         refuse_bool_sub(x, y)
     rt = result_type(_operand(x), _operand(y))
     if cls is P.Div and rt.kind not in "fc":
@@ -505,9 +516,10 @@ def same_dtype(op: str, a: Any, b: Any) -> None:
     )
 
 
-def select(cond: Any, x: Any, y: Any) -> Any:
-    """cond ? x : y elementwise (cond a boolean array or Tensor, no gradient; x or y a Tensor)."""
+def select(cond: Any, x: Any, y: Any, op: Any = P.Where) -> Any:
+    """cond ? x : y elementwise (cond a boolean array or Tensor, no gradient; x or y a Tensor);
+    ``op``: ``Where`` or a subclass naming the node after the method (``MaskedFill``)."""
     c = np.asarray(data_of(cond))
     if c.dtype != np.bool_:
         c = c.astype(bool)
-    return P.Where.apply(c, x, y)
+    return op.apply(c, x, y)

@@ -19,6 +19,7 @@ from ._shapes import normalize_one_axis
 from .dtypes import as_dtype
 from .function import TensorBase
 from .function import data_of as _data
+from .tensor_base import with_overload
 from .tensor_elementwise import select as where
 
 
@@ -105,7 +106,7 @@ class TensorIndexingOps(TensorBase):
         a = self._dim(dim, "gather")
         idx = _index_array(index, "gather")
         _check_along("gather", self.shape, idx, a)
-        return self[_along(idx, a)]
+        return P.Gather.apply(self, idx=_along(idx, a))
 
     def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
                 reduce: str | None = None) -> Any:
@@ -162,7 +163,7 @@ class TensorIndexingOps(TensorBase):
                              f"in [{idx.min()}, {idx.max()}]")
         if self.ndim == 0:
             return self.reshape(-1)[idx.reshape(-1) * 0].reshape(()) if idx.size else self
-        return self[(slice(None),) * a + (idx.reshape(-1),)]
+        return P.IndexSelect.apply(self, idx=(slice(None),) * a + (idx.reshape(-1),))
 
     def masked_select(self, mask: Any) -> Any:
         """The elements where ``mask`` (a bool tensor broadcasting with x) is True, as 1-D."""
@@ -171,7 +172,7 @@ class TensorIndexingOps(TensorBase):
             raise RuntimeError(f"masked_select(): expected a bool mask, got dtype {m.dtype}")
         shape = np.broadcast_shapes(self.shape, m.shape)
         x = self if self.shape == shape else self.expand(shape)
-        return x[np.broadcast_to(m, shape)]
+        return P.MaskedSelect.apply(x, idx=np.broadcast_to(m, shape))
 
     # -- sorting ------------------------------------------------------------------
     def _sorted_indices(self, a: int, descending: bool) -> np.ndarray:
@@ -192,7 +193,7 @@ class TensorIndexingOps(TensorBase):
                               self._new(np.zeros((), np.int64)))
         a = self._dim(dim, "sort")
         idx = self._sorted_indices(a, descending)
-        return SortResult(self[_along(idx, a)], self._new(idx.astype(np.int64)))
+        return SortResult(P.Sort.apply(self, idx=_along(idx, a)), self._new(idx.astype(np.int64)))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """The indices that sort x along ``dim`` (int64, no gradient)."""
@@ -207,7 +208,7 @@ class TensorIndexingOps(TensorBase):
         if self.ndim == 0:
             return TopKResult(*self.sort())
         idx = np.take(self._sorted_indices(a, largest), np.arange(k), axis=a)
-        return TopKResult(self[_along(idx, a)], self._new(idx.astype(np.int64)))
+        return TopKResult(P.Topk.apply(self, idx=_along(idx, a)), self._new(idx.astype(np.int64)))
 
     # -- scans and products ---------------------------------------------------------
     def _cast_for(self, dtype: Any) -> Any:
@@ -238,7 +239,8 @@ class TensorIndexingOps(TensorBase):
         a = self._dim(dim, "prod")
         if x.ndim == 0:
             return x * 1
-        return P.Prod.apply(x, axis=a, keepdims=bool(keepdim))
+        # PyTorch's node for a product over a dim: ProdBackward1
+        return with_overload(P.Prod.apply(x, axis=a, keepdims=bool(keepdim)), 1)
 
     # -- norms and matrix helpers ------------------------------------------------------
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
@@ -255,11 +257,11 @@ class TensorIndexingOps(TensorBase):
 
     def tril(self, diagonal: int = 0) -> Any:
         """x with the entries above the ``diagonal``-th diagonal set to 0 (last two dims)."""
-        return _triangle(self, np.tril, diagonal, "tril")
+        return _triangle(self, np.tril, diagonal, P.Tril)
 
     def triu(self, diagonal: int = 0) -> Any:
         """x with the entries below the ``diagonal``-th diagonal set to 0 (last two dims)."""
-        return _triangle(self, np.triu, diagonal, "triu")
+        return _triangle(self, np.triu, diagonal, P.Triu)
 
     def outer(self, vec2: Any) -> Any:
         """y[i, j] = x[i] * v[j]; x: (n,), v: (m,) -> (n, m)."""
@@ -272,12 +274,12 @@ class TensorIndexingOps(TensorBase):
     ger = outer
 
 
-def _triangle(x: Any, fn: Any, k: int, op: str) -> Any:
+def _triangle(x: Any, fn: Any, k: int, op: Any) -> Any:
     if x.ndim < 2:
-        raise RuntimeError(f"{op}(): expected a tensor with at least 2 dimensions, got shape "
-                           f"{x.shape}")
+        raise RuntimeError(f"{op.__name__.lower()}(): expected a tensor with at least 2 "
+                           f"dimensions, got shape {x.shape}")
     keep = fn(np.ones(x.shape[-2:], dtype=bool), k)
-    return where(keep, x, np.zeros((), dtype=x.dtype))
+    return where(keep, x, np.zeros((), dtype=x.dtype), op)
 
 
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Any:

@@ -183,7 +183,9 @@ class TensorLayout(TensorBase):
         if self.ndim == 0:
             raise IndexError("unbind: dimension specified as 0 but the tensor has no dims")
         a = normalize_one_axis(dim, self.ndim, "unbind")
-        return mark_multi_view(tuple(self.select(a, i) for i in range(self.shape[a])), "Unbind")
+        lead = (slice(None),) * a
+        return mark_multi_view(tuple(P.Unbind.apply(self, idx=lead + (i, Ellipsis))
+                                     for i in range(self.shape[a])), "Unbind")
 
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Views split along ``dim``: into n near-equal parts (the first n % size one
@@ -363,7 +365,7 @@ class TensorLayout(TensorBase):
             bad = idx.max() if idx.max() >= n else idx.min()
             raise IndexError(f"take: out of range: tried to access index {bad} on a tensor of "
                              f"{n} elements")
-        return self.reshape(-1)[idx]
+        return P.Take.apply(self.reshape(-1), idx=idx)
 
     def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
         """gather along ``dim`` after broadcasting x and indices in every other dim; without

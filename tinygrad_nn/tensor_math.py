@@ -215,7 +215,7 @@ class TensorMath(TensorElementwise):
         rt = result_type(_operand(self), _operand(bound))
         x, b = _cast(self, rt), _cast(bound, rt)
         if not (isinstance(b, TensorBase) and b.requires_grad):
-            return x.clip(b, None) if lower else x.clip(None, b)
+            return x._clamp(b, None, P.ClampMin) if lower else x._clamp(None, b, P.ClampMax)
         # PyTorch's rule: the gradient goes to x where x >= min (x <= max), to the bound
         # where x < min (x > max), to neither where either is NaN
         xd, bd = x._data, b._data

@@ -13,7 +13,7 @@ from . import ops as P
 from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
 from .dtypes import as_dtype
 from .function import TensorBase, data_of
-from .tensor_base import mark_multi_view
+from .tensor_base import mark_multi_view, with_overload
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -83,7 +83,7 @@ class TensorMovement(TensorBase):
                 f"permute: {dims} is not a permutation of the {self.ndim} dims of a tensor "
                 f"of shape {self.shape}"
             )
-        return P.Transpose.apply(self, axes=axes)
+        return P.Permute.apply(self, axes=axes)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         """Swap dims ``dim0`` and ``dim1`` (PyTorch's meaning: ``x.transpose(0, 1)`` of a matrix
@@ -127,9 +127,11 @@ class TensorMovement(TensorBase):
             if axis is None
             else normalize_axis(axis, self.ndim, "squeeze")
         )
-        return self.reshape(
-            tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
-        )
+        out = P.Squeeze.apply(
+            self, shape=tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
+        )  # PyTorch's node: SqueezeBackward0 (no dim), 1 (a dim), 2 (a tuple of dims)
+        return with_overload(out, 0 if axis is None else 2 if isinstance(axis, (tuple, list))
+                             else 1)
 
     def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Tensor:
         """Insert a size-1 axis at ``axis`` (in [-ndim-1, ndim])."""
@@ -138,7 +140,7 @@ class TensorMovement(TensorBase):
         where = axis if dim is None else dim
         assert where is not None
         a = normalize_one_axis(where, self.ndim + 1, "unsqueeze")
-        return self.reshape(self.shape[:a] + (1,) + self.shape[a:])
+        return P.Unsqueeze.apply(self, shape=self.shape[:a] + (1,) + self.shape[a:])
 
     def expand(self, *shape: Any) -> Tensor:
         """Broadcast to ``shape`` without copying (-1 keeps an axis)."""
@@ -328,12 +330,13 @@ class TensorMovement(TensorBase):
             sizes = list(split_size_or_sections)
             if sum(sizes) != n:
                 raise ShapeError(f"split: sizes {sizes} do not add up to the axis length {n}")
-        out, start = [], 0
-        for s in sizes:
-            out.append(self[(slice(None),) * a + (slice(start, start + s),)])
-            start += s
         # (PyTorch's nodes: an int size is Split, a list SplitWithSizes)
         op = "Split" if isinstance(split_size_or_sections, int) else "SplitWithSizes"
+        cls = P.Split if op == "Split" else P.SplitWithSizes
+        out, start = [], 0
+        for s in sizes:
+            out.append(cls.apply(self, idx=(slice(None),) * a + (slice(start, start + s),)))
+            start += s
         return mark_multi_view(tuple(out), op)
 
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:

@@ -19,6 +19,8 @@ from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
 from .dtypes import result_type
 from .function import TensorBase
+from .tensor_base import with_overload
+from .tensor_indexing import _along
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -117,7 +119,9 @@ class TensorReduce(TensorBase):
             axis: Any = None, keepdims: Any = None) -> Tensor:
         """Sum over ``dim`` (None: all dims); bool and integer tensors sum to int64."""
         x = self._cast_for_reduce(dtype)
-        return x._reduce(P.Sum, "sum", dim, keepdim, axis, keepdims)
+        out = x._reduce(P.Sum, "sum", dim, keepdim, axis, keepdims)
+        # PyTorch's node: SumBackward0 for sum(), SumBackward1 when dims are given
+        return out if dim is None and axis is None else with_overload(out, 1)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
              axis: Any = None, keepdims: Any = None) -> Tensor:
@@ -129,7 +133,8 @@ class TensorReduce(TensorBase):
                 f"point or complex dtype. Got: {x.dtype}"
             )
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
-        return P.Mean.apply(x, axes=x._dims(dim, "mean"), keepdims=keepdim)
+        out = P.Mean.apply(x, axes=x._dims(dim, "mean"), keepdims=keepdim)
+        return out if dim is None else with_overload(out, 1)  # (MeanBackward1, as sum's)
 
     def _cast_for_reduce(self, dtype: Any) -> Any:
         if dtype is None:  # unsigned sums are int64 in PyTorch (NumPy would give uint64)
@@ -204,9 +209,10 @@ class TensorReduce(TensorBase):
         if self.shape[a] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {a} to have non-zero size.")
         idx = (np.argmax if big else np.argmin)(self._data, axis=a, keepdims=True)
-        values = self.gather(a, idx)  # the gradient goes to the chosen element (PyTorch)
+        coords = _along(idx, a)  # the gradient goes to the chosen element (PyTorch)
         if not keepdim:
-            values, idx = values.squeeze(a), idx.squeeze(a)
+            coords, idx = tuple(c.squeeze(a) for c in coords), idx.squeeze(a)
+        values = (P.MaxDim if big else P.MinDim).apply(self, idx=coords)
         return result(values, self._new(idx))
 
     def amax(self, dim: Any = (), keepdim: bool = False, *, axis: Any = None,
@@ -214,13 +220,13 @@ class TensorReduce(TensorBase):
         """Largest value over ``dim`` (one or several dims; () or None: all); tied maxima
         share the gradient."""
         dim = None if dim == () else dim
-        return self._reduce(P.Max, "amax", dim, keepdim, axis, keepdims)
+        return self._reduce(P.Amax, "amax", dim, keepdim, axis, keepdims)
 
     def amin(self, dim: Any = (), keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None) -> Tensor:
         """Smallest value over ``dim`` (one or several dims; () or None: all)."""
         dim = None if dim == () else dim
-        return self._reduce(P.Min, "amin", dim, keepdim, axis, keepdims)
+        return self._reduce(P.Amin, "amin", dim, keepdim, axis, keepdims)
 
     def aminmax(self, *, dim: Any = None, keepdim: bool = False, axis: Any = None,
                 keepdims: Any = None) -> AminmaxResult:

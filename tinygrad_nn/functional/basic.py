@@ -156,13 +156,13 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     # one 2-D product (and one for each gradient), not a batched one per row
     rows = input.reshape(-1, weight.shape[1]) if input.ndim > 2 else input
     if bias is None:
-        y = rows @ weight.T
+        y = rows @ weight.t()
     else:
         bias = as_tensor(bias)
         if bias.ndim > 1 or bias.numel() not in (1, weight.shape[0]):
             raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
         # bias and product: one op
-        y = rows @ weight.T + bias if input.ndim == 1 else bias.addmm(rows, weight.T)
+        y = rows @ weight.t() + bias if input.ndim == 1 else bias.addmm(rows, weight.t())
     return y.reshape(input.shape[:-1] + (weight.shape[0],)) if input.ndim > 2 else y
 
 

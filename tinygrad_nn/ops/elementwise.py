@@ -39,6 +39,12 @@ class Sub(Function):
         return g, (-g if ctx.needs_input_grad[1] else None)
 
 
+class Rsub(Sub):
+    """y = number - x (``1 - x``: PyTorch's RsubBackward1; a Tensor minuend is Sub)."""
+
+    _overload = 1
+
+
 class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
@@ -84,6 +90,8 @@ class Pow(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, p: Any) -> Any:
         y = x**p
+        if type(p) is np.ndarray:  # PyTorch's node: PowBackward1 for a Tensor exponent,
+            ctx._overload = 1 if type(x) is np.ndarray else 2  # 2 for a number's power
         ctx.save_for_backward(x, p, y)
         return y
 
@@ -106,6 +114,8 @@ class Pow(Function):
 class Cast(Function):
     """x.astype(dtype), always a copy (also ``clone``); the gradient is cast back."""
 
+    in_dtype: Any  # (set by forward)
+
     @staticmethod
     def forward(ctx: Any, x: Any, dtype: Any) -> Any:
         ctx.in_dtype = x.dtype
@@ -114,6 +124,10 @@ class Cast(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         return (g.astype(ctx.in_dtype),)
+
+    def name(self) -> str:
+        # PyTorch's node: CloneBackward0 for clone(), ToCopyBackward0 for a dtype change
+        return "CloneBackward0" if self.in_dtype == self.out_dtype else "ToCopyBackward0"
 
 
 class Exp(Function):
@@ -328,6 +342,8 @@ class Softplus(Function):
 class Clip(Function):
     """min(max(x, lo), hi); gradient 1 where lo <= x <= hi (PyTorch's clamp)."""
 
+    _overload = 1  # PyTorch's clamp with number bounds: ClampBackward1
+
     @staticmethod
     def forward(ctx: Any, x: Any, lo: Any = None, hi: Any = None) -> Any:
         mask = (x >= lo) if lo is not None else True  # bounds may broadcast x up (PyTorch)
@@ -340,6 +356,18 @@ class Clip(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (mask,) = ctx.saved_tensors
         return (g * mask,)
+
+
+class ClampMin(Clip):
+    """max(x, lo): ``x.clamp_min(number)`` (PyTorch's ClampMinBackward0)."""
+
+    _overload = 0
+
+
+class ClampMax(Clip):
+    """min(x, hi): ``x.clamp_max(number)`` (PyTorch's ClampMaxBackward0)."""
+
+    _overload = 0
 
 
 class ClipTensors(Function):
@@ -408,6 +436,18 @@ class Where(Function):
         gx = keep_where(g, cond) if ctx.needs_input_grad[1] else None
         gy = keep_where(g, ~cond) if ctx.needs_input_grad[2] else None
         return None, gx, gy
+
+
+class MaskedFill(Where):
+    """``x.masked_fill(mask, value)`` = where(mask, value, x) (PyTorch's MaskedFillBackward0)."""
+
+
+class Tril(Where):
+    """``x.tril(k)`` = where(lower-triangle mask, x, 0) (PyTorch's TrilBackward0)."""
+
+
+class Triu(Where):
+    """``x.triu(k)`` = where(upper-triangle mask, x, 0) (PyTorch's TriuBackward0)."""
 
 
 def _keep_where(x: Any, mask: Any) -> Any:

@@ -95,6 +95,11 @@ def _product_grads(need_x: bool, need_w: bool, x: Any, w: Any, g: Any,
     return gx, gw
 
 
+class Bmm(MatMul):
+    """``x.bmm(y)``: (b, n, k) @ (b, k, m) (PyTorch's BmmBackward0; ``matmul`` of 3-D
+    operands records a view of a folded product there, so it keeps MatMul's name here)."""
+
+
 def _f_ordered(a: Any) -> bool:
     """True for an F-ordered (transposed) 2-D array, such as W.T of a C-ordered W."""
     return type(a) is np.ndarray and a.flags.f_contiguous and not a.flags.c_contiguous

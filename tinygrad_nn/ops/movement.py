@@ -32,6 +32,15 @@ class Reshape(Function):
         return (g.reshape(ctx.in_shape),)
 
 
+class Squeeze(Reshape):
+    """``x.squeeze(dim)``: size-1 dims dropped (PyTorch's SqueezeBackward0 / 1 / 2 for no dim,
+    one dim, several: ``squeeze`` sets the node's ``_overload``)."""
+
+
+class Unsqueeze(Reshape):
+    """``x.unsqueeze(dim)``: a size-1 dim inserted (PyTorch's UnsqueezeBackward0)."""
+
+
 class Transpose(Function):
     """Permute axes: y = x.transpose(axes)."""
 
@@ -53,6 +62,11 @@ permute = dual(np.transpose, Transpose, "axes")  # arrays and Tensors reorder di
 
 class T(Transpose):
     """``x.t()``: the transpose of a matrix (its own class so the node is PyTorch's TBackward0)."""
+
+
+class Permute(Transpose):
+    """``x.permute(dims)`` and ``x.T`` (PyTorch's PermuteBackward0; ``transpose`` is
+    TransposeBackward0)."""
 
 class Expand(Function):
     """Broadcast x to ``shape`` (a read-only view); backward is the engine's un-broadcast."""
@@ -306,6 +320,66 @@ class Select(GetItem):
 
 class Slice(Select):
     """y = x[..., a:b], a view (``tensor_split``'s pieces: PyTorch's SliceBackward0)."""
+
+
+class Unbind(Select):
+    """``x.unbind(dim)``'s pieces (PyTorch's UnbindBackward0)."""
+
+    name = Function.name  # named after the class, not by the index as GetItem
+
+
+class MethodIndex(GetItem):
+    """Indexing made by a method PyTorch records as its own node: the same op as
+    ``GetItem``, named after the class (``Function.name``, not GetItem's index-reading one)."""
+
+    name = Function.name
+
+
+class Split(MethodIndex):
+    """``x.split(n)`` / ``x.chunk(n)``'s pieces, views (PyTorch's SplitBackward0)."""
+
+
+class SplitWithSizes(Split):
+    """``x.split([sizes])``'s pieces (PyTorch's SplitWithSizesBackward0)."""
+
+
+class Gather(MethodIndex):
+    """``x.gather(dim, index)`` (PyTorch's GatherBackward0)."""
+
+
+class IndexSelect(MethodIndex):
+    """``x.index_select(dim, index)`` (PyTorch's IndexSelectBackward0)."""
+
+
+class MaskedSelect(MethodIndex):
+    """``x.masked_select(mask)`` (PyTorch's MaskedSelectBackward0)."""
+
+
+class Take(MethodIndex):
+    """``x.take(index)`` of the flattened x (PyTorch's TakeBackward0)."""
+
+
+class Sort(MethodIndex):
+    """``x.sort(dim)``'s values: x gathered by the sorting indices (PyTorch's SortBackward0)."""
+
+
+class Topk(MethodIndex):
+    """``x.topk(k, dim)``'s values: x gathered by their indices (PyTorch's TopkBackward0)."""
+
+
+class MaxDim(GetItem):
+    """``x.max(dim)``'s values: x at the index of each largest (PyTorch's MaxBackward0; the
+    whole-tensor ``max()`` is ``Max``, MaxBackward1)."""
+
+    def name(self) -> str:
+        return "MaxBackward0"
+
+
+class MinDim(GetItem):
+    """``x.min(dim)``'s values: x at the index of each smallest (PyTorch's MinBackward0)."""
+
+    def name(self) -> str:
+        return "MinBackward0"
 
 
 class Contiguous(Function):

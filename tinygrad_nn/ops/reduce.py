@@ -44,6 +44,8 @@ def _check_nonempty(x: Any, axes: tuple[int, ...], name: str) -> None:
 class Max(Function):
     """y = max of x over ``axes``; tied maxima share the gradient equally (like amax)."""
 
+    _overload = 1  # ``x.max()``: PyTorch's MaxBackward1 (``amax`` is Amax)
+
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
         _check_nonempty(x, axes, "max")
@@ -59,6 +61,8 @@ class Max(Function):
 class Min(Function):
     """y = min of x over ``axes``; tied minima share the gradient equally (like amin)."""
 
+    _overload = 1  # ``x.min()``: PyTorch's MinBackward1 (``amin`` is Amin)
+
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
         _check_nonempty(x, axes, "min")
@@ -66,6 +70,18 @@ class Min(Function):
         return _finish(ctx, x, y, axes, keepdims)
 
     backward = Max.backward
+
+
+class Amax(Max):
+    """``x.amax(dims)`` (PyTorch's AmaxBackward0)."""
+
+    _overload = 0
+
+
+class Amin(Min):
+    """``x.amin(dims)`` (PyTorch's AminBackward0)."""
+
+    _overload = 0
 
 
 def _finish(ctx: Any, x: Any, y: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
