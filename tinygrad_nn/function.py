@@ -57,7 +57,8 @@ _NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in 
 _TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm", "LogSumExp": "Logsumexp",
                 "Concatenate": "Cat", "CumSum": "Cumsum", "CumProd": "Cumprod", "Log1p": "Log1P",
                 "Pad": "ConstantPadNd", "Contiguous": "Clone", "Clip": "Clamp",
-                "ClipTensors": "Clamp", "WindowMax": "MaxPool2DWithIndices"}
+                "ClipTensors": "Clamp", "WindowMax": "MaxPool2DWithIndices",
+                "LogCumSumExp": "Logcumsumexp"}
 # a matrix product's node by the operands' ndims (PyTorch's mm, mv, dot)
 _MATMUL_NAMES: dict[tuple[int, ...], str] = {(2, 2): "Mm", (2, 1): "Mv", (1, 1): "Dot"}
 _counter = itertools.count(1)

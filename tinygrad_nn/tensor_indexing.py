@@ -186,14 +186,17 @@ class TensorIndexingOps(TensorBase):
                 x, idx, a)), axis=a, kind="stable"), a)
         return idx
 
-    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-        """(values, indices) along ``dim``; values = x.gather(dim, indices). Ties keep order."""
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool | None = None) -> Any:
+        """(values, indices) along ``dim``; values = x.gather(dim, indices). Ties keep order
+        (any ``stable``; given, the node is PyTorch's SortBackward1)."""
         if self.ndim == 0:
             return SortResult(self * 1 if self.requires_grad else self,
                               self._new(np.zeros((), np.int64)))
         a = self._dim(dim, "sort")
         idx = self._sorted_indices(a, descending)
-        return SortResult(P.Sort.apply(self, idx=_along(idx, a)), self._new(idx.astype(np.int64)))
+        values = P.Sort.apply(self, idx=_along(idx, a))
+        return SortResult(values if stable is None else with_overload(values, 1),
+                          self._new(idx.astype(np.int64)))
 
     def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """The indices that sort x along ``dim`` (int64, no gradient)."""

@@ -317,7 +317,8 @@ class TensorReduce(TensorBase):
         hit = (x == run) | (np.isnan(x) if x.dtype.kind in "fc" else False)
         pos = np.arange(x.shape[a]).reshape((-1,) + (1,) * (x.ndim - a - 1))
         idx = np.maximum.accumulate(np.where(hit, pos, 0), axis=a).astype(np.int64)
-        return result(self.gather(a, idx), self._new(idx))
+        return result((P.Cummax if big else P.Cummin).apply(self, idx=_along(idx, a)),
+                      self._new(idx))
 
     def logcumsumexp(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """y_i = log(sum_{k<=i} exp(x_k)) along ``dim``, by logaddexp steps (no overflow)."""

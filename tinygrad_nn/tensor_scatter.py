@@ -23,6 +23,7 @@ from ._shapes import normalize_one_axis
 from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import IndexCopy, NoDerivative, ScatterExtreme
+from .tensor_base import with_overload
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
 from .tensor_reduce import _dim_arg
@@ -141,7 +142,9 @@ class TensorScatter(TensorBase):
         hit = np.zeros(n, dtype=bool)
         hit[idx] = True
         mask = hit.reshape((n,) + (1,) * (self.ndim - a - 1)) if self.ndim else hit[0]
-        return where(np.broadcast_to(mask, self.shape), value, self)
+        out = where(np.broadcast_to(mask, self.shape), value, self, P.IndexFill)
+        # PyTorch's node: IndexFillBackward0 for a number value, 1 for a Tensor
+        return with_overload(out, 1) if isinstance(value, TensorBase) else out
 
     def masked_scatter(self, mask: Any, source: Any) -> Tensor:
         """y = x, with the elements where ``mask`` (bool, broadcasting) is True replaced, in

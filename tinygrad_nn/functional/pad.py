@@ -77,6 +77,8 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
     if value not in (None, 0, 0.0):
         raise ValueError(f"pad: value is only used by mode='constant', got {value} with "
                          f"mode={mode!r}")
+    srcs = {}  # padded axis -> the source position of each output position
+    padded = False
     for a, b, e in axes:
         n = x.shape[a]
         if n == 0 or n + b + e < 0 or (mode == "reflect" and max(b, e) >= n) or (
@@ -91,6 +93,12 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
             if max(b, e) > n:
                 raise RuntimeError(f"pad: circular padding ({b}, {e}) of dim {a} wraps around "
                                    f"the cropped size {n} more than once")
-        if b or e:
-            x = x[(slice(None),) * a + (_source_index(n, b, e, mode),)]
-    return x
+        srcs[a] = _source_index(n, b, e, mode)
+        padded = padded or bool(b or e)
+    if not padded:
+        return x
+    # one indexing node over the last k axes (adjacent, so they keep their places)
+    first = x.ndim - k
+    grids = np.ix_(*(srcs[a] for a in range(first, x.ndim)))
+    op = {"reflect": P.ReflectionPad, "replicate": P.ReplicationPad}.get(mode, P.GetItem)
+    return op.apply(x, idx=(slice(None),) * first + grids)

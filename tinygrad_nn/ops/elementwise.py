@@ -442,6 +442,11 @@ class MaskedFill(Where):
     """``x.masked_fill(mask, value)`` = where(mask, value, x) (PyTorch's MaskedFillBackward0)."""
 
 
+class IndexFill(Where):
+    """``x.index_fill(dim, index, value)`` = where(selected slices, value, x) (PyTorch's
+    IndexFillBackward0)."""
+
+
 class Tril(Where):
     """``x.tril(k)`` = where(lower-triangle mask, x, 0) (PyTorch's TrilBackward0)."""
 

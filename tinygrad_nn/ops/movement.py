@@ -367,6 +367,28 @@ class Topk(MethodIndex):
     """``x.topk(k, dim)``'s values: x gathered by their indices (PyTorch's TopkBackward0)."""
 
 
+class Cummax(MethodIndex):
+    """``x.cummax(dim)``'s values: x at each running maximum (PyTorch's CummaxBackward0)."""
+
+
+class Cummin(MethodIndex):
+    """``x.cummin(dim)``'s values: x at each running minimum (PyTorch's CumminBackward0)."""
+
+
+class ReflectionPad(MethodIndex):
+    """``F.pad(x, pads, mode='reflect')``: x at the mirrored source positions of the last k
+    dims (PyTorch's ReflectionPad1DBackward0, 2D, 3D by k)."""
+
+    def name(self) -> str:
+        k = sum(type(i) is np.ndarray for i in self.__dict__["idx"])  # (set by forward)
+        return f"{type(self).__name__}{k}DBackward0"
+
+
+class ReplicationPad(ReflectionPad):
+    """``F.pad(x, pads, mode='replicate')``: x at the clamped source positions
+    (PyTorch's ReplicationPad1DBackward0, 2D, 3D)."""
+
+
 class MaxDim(GetItem):
     """``x.max(dim)``'s values: x at the index of each largest (PyTorch's MaxBackward0; the
     whole-tensor ``max()`` is ``Max``, MaxBackward1)."""
