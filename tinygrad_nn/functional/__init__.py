@@ -37,7 +37,6 @@ from .basic import (
     clip,
     cos,
     elu,
-    embedding,
     exp,
     gelu,
     leaky_relu,
@@ -70,6 +69,7 @@ from .conv import (
 from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .embedding import embedding, embedding_bag
 from .grid import affine_grid, grid_sample
 from .loss import (
     binary_cross_entropy,
@@ -201,7 +201,8 @@ __all__ = [
     "abs", "as_tensor", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cat",
     "clamp", "clip", "concatenate", "cos", "cross_entropy", "dropout", "dropout1d", "dropout2d",
     "dropout3d", "einsum", "elu",
-    "embedding", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear", "log",
+    "embedding", "embedding_bag", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu",
+    "linear", "log",
     "log_softmax", "logsigmoid", "logsumexp", "maximum", "minimum", "mse_loss", "nll_loss",
     "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",
     "stack", "tanh", "triplet_margin_loss", "where",
