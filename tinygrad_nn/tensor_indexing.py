@@ -292,7 +292,8 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
     if ord == -math.inf:
         return x.abs().amin(**kw)
     if ord == 0:
-        return (x != 0).astype(x.dtype).sum(**kw)
+        count = (x.detach() != 0).astype(x.dtype).sum(**kw)
+        return P.ZeroNorm.apply(x, value=_data(count))
     if ord == 2:
         return P.Sqrt.apply((x * x).sum(**kw), zero_at_zero=True)
     if ord == 1:

@@ -100,7 +100,7 @@ from .movement import (
     diagonal_view,
     unfold_view,
 )
-from .reduce import Max, Mean, Min, Sum
+from .reduce import Max, Mean, Min, Sum, ZeroNorm
 from .select import IndexCopy, NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
@@ -189,6 +189,7 @@ __all__ = [
     "Tanh",
     "Transpose",
     "Where",
+    "ZeroNorm",
     "sign_values",
     "parse_einsum",
     "Acos",
