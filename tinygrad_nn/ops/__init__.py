@@ -101,9 +101,10 @@ from .movement import (
     unfold_view,
 )
 from .reduce import Max, Mean, Min, Sum, ZeroNorm
-from .select import IndexCopy, NoDerivative, ScatterExtreme
+from .select import NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
+from .strided import IndexCopy, Scatter
 
 # NumPy's floating-point RuntimeWarnings raised in this package (log(0), sqrt(-1), x / 0,
 # exp(1000) ...): PyTorch computes the same inf / NaN silently. A warnings filter matched
@@ -153,6 +154,7 @@ __all__ = [
     "Expm1",
     "GetItem",
     "IndexCopy",
+    "Scatter",
     "Log",
     "Log1p",
     "LogSoftmax",

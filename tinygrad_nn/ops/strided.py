@@ -126,3 +126,20 @@ class IndexPut(CopySlices):
 
     def name(self) -> str:
         return "IndexPutBackward0"
+
+
+class IndexCopy(IndexPut):
+    """``index_copy``: the same assignment and gradient (each source slice gets g at its
+    target, overwritten or not; x gets g off the targets), PyTorch's IndexCopyBackward0."""
+
+    def name(self) -> str:
+        return "IndexCopyBackward0"
+
+
+class Scatter(IndexPut):
+    """``scatter(dim, index, src)``: the same assignment and gradient (every src element
+    gets g gathered at its target, also one a repeated index overwrote: PyTorch's
+    ``grad.gather(dim, index)``), PyTorch's ScatterBackward0."""
+
+    def name(self) -> str:
+        return "ScatterBackward0"
