@@ -126,9 +126,8 @@ class TensorIndexingOps(TensorBase):
         idx = _index_array(index, "scatter")
         _check_along("scatter", self.shape, idx, a, None if src is None else src.shape)
         if src is None:
-            hit = np.zeros(self.shape, dtype=bool)
-            hit[_along(idx, a)] = True
-            return where(hit, value, self)
+            return P.Scatter.apply(self, _data(value) if isinstance(value, TensorBase) else value,
+                                   idx=_along(idx, a))
         if src.dtype != self.dtype:
             raise RuntimeError(f"scatter(): expected src of dtype {self.dtype}, got {src.dtype}")
         part = src[_lead(idx.shape)] if src.shape != idx.shape else src

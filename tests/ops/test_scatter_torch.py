@@ -39,8 +39,7 @@ FORMS = {
 @pytest.mark.parametrize("form", list(FORMS))
 def test_gradients_with_repeated_indices_match_pytorch(form: str) -> None:
     ours, theirs = _grads(tg, FORMS[form]), _grads(torch, FORMS[form])
-    if form != "scatter_":  # (in place: our node is the view machinery's, PyTorch's the op)
-        assert ours[0] == theirs[0]
+    assert ours[0] == theirs[0]
     for a, b in zip(ours[1:], theirs[1:]):
         np.testing.assert_allclose(a, b, rtol=1e-12)
     # the overwritten src elements do get a gradient (the point of the test)
@@ -55,10 +54,14 @@ def test_index_copy_zeroes_the_overwritten_part_of_a_non_finite_gradient() -> No
     np.testing.assert_array_equal(ours[2], theirs[2])  # 0 (not NaN) at row 1
 
 
-def test_scatter_value_gradient_matches_pytorch() -> None:
+def test_scatter_value_gradient_node_and_dtype_match_pytorch() -> None:
     for lib in (tg, torch):
         x = lib.tensor(X, requires_grad=True)
-        (x.scatter(0, lib.tensor(IDX0), 2.0) * lib.tensor(G)).sum().backward()
+        y = x.scatter(0, lib.tensor(IDX0), 2.0)
+        assert y.grad_fn.name() == "ScatterBackward1"
+        z = lib.zeros(3, dtype=lib.int64).scatter(0, lib.tensor([1]), 2.5)  # cast, as PyTorch
+        assert z.dtype == lib.int64 and z.tolist() == [0, 2, 0]
+        (y * lib.tensor(G)).sum().backward()
         expect = G.copy()
         expect[IDX0, np.arange(5)] = 0
         np.testing.assert_array_equal(x.grad.numpy(), expect)
