@@ -104,8 +104,7 @@ class TensorMovement(TensorBase):
             raise RuntimeError(
                 f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
             )
-        return P.T.apply(self, axes=(1, 0)) if self.ndim == 2 else self.permute(
-            tuple(range(self.ndim)))
+        return P.T.apply(self, axes=(1, 0) if self.ndim == 2 else tuple(range(self.ndim)))
 
     @property
     def T(self) -> Tensor:
