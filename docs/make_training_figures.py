@@ -269,6 +269,26 @@ SCHEDULES = [
         r"$\mathrm{lr}_e = \dfrac{\mathrm{lr}_0}{1 + \lfloor e/20 \rfloor}$",
         lambda o: lr_scheduler.InverseTimeDecayLR(o, decay_rate=1.0, time_interval=20),
     ),
+    (
+        "CosineAnnealingWarmRestarts",
+        "T_0=20, T_mult=2",
+        "cosine from lr$_0$ over 20,\nthen 40 epochs, ...",
+        lambda o: lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=20, T_mult=2),
+    ),
+    (
+        "OneCycleLR",
+        "max_lr=0.1, total_steps=101",
+        "warm up to max_lr (30%),\nanneal to max_lr / 10$^4$",
+        lambda o: lr_scheduler.OneCycleLR(o, max_lr=0.1, total_steps=101),
+    ),
+    (
+        "SequentialLR",
+        "[LinearLR, CosineAnnealingLR], [10]",
+        "LinearLR(0.1 → 1, 10 epochs),\nthen CosineAnnealingLR(90)",
+        lambda o: lr_scheduler.SequentialLR(
+            o, [lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=10),
+                lr_scheduler.CosineAnnealingLR(o, T_max=90)], milestones=[10]),
+    ),
 ]
 
 
@@ -280,9 +300,10 @@ def figure_schedules(path: str, epochs: int = 100) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(
-        2, 3, figsize=(15, 7.6), sharex=True, sharey=True, constrained_layout=True
+        3, 3, figsize=(15, 11), sharex=True, sharey=True, constrained_layout=True
     )
-    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728", "#8c564b"]
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",
+               "#17becf", "#bcbd22"]
     for ax, (cls, args, formula, make), colour in zip(axes.ravel(), SCHEDULES, colours):
         lrs = lr_curve(make, epochs)
         ax.step(np.arange(epochs), lrs, where="post", color=colour, lw=2.2)
@@ -302,7 +323,7 @@ def figure_schedules(path: str, epochs: int = 100) -> None:
         ax.set_xlim(0, epochs)
         ax.set_ylim(0, 0.108)
         ax.tick_params(labelsize=11)
-    for ax in axes[1]:
+    for ax in axes[-1]:
         ax.set_xlabel("epoch e", fontsize=12)
     for ax in axes[:, 0]:
         ax.set_ylabel("learning rate", fontsize=12)

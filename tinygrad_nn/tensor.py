@@ -110,6 +110,15 @@ class Device:
     def __hash__(self) -> int:
         return hash((self.type, self.index))
 
+    def __enter__(self) -> Device:
+        """``with device('cpu'):``, PyTorch's default-device block: tensors created inside
+        are made there. Only the CPU holds tensors here, so another device raises at once
+        (PyTorch raises when the first tensor is made)."""
+        return require_cpu(self)
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
 
 def require_cpu(device: Any) -> Device:
     """``device`` as a Device, which must be the CPU: the one check behind every

@@ -113,6 +113,7 @@ class TensorIndexingOps(TensorBase):
         """Out-of-place scatter: y = x, then y[.., index[i], ..] = src[i] (or ``value``).
 
         With repeated indices PyTorch leaves the winner unspecified; here the last wins.
+        Every src element gets the gradient at its target, overwritten or not (PyTorch's).
         ``reduce='add'`` / ``'multiply'`` accumulate instead, without a derivative, as in
         PyTorch (a backward through them raises; use scatter_add / scatter_reduce).
         """
@@ -125,19 +126,13 @@ class TensorIndexingOps(TensorBase):
         a = self._dim(dim, "scatter")
         idx = _index_array(index, "scatter")
         _check_along("scatter", self.shape, idx, a, None if src is None else src.shape)
-        # pick[p]: the flat position in src written to output position p (-1: none)
-        target = np.ravel_multi_index(np.broadcast_arrays(*_along(idx, a)), self.shape)
-        pick = np.full(self._data.size, -1, dtype=np.int64)
         if src is None:
-            pick[target.ravel()] = 0
-            return where((pick >= 0).reshape(self.shape), value, self)
+            return P.Scatter.apply(self, _data(value) if isinstance(value, TensorBase) else value,
+                                   idx=_along(idx, a))
         if src.dtype != self.dtype:
             raise RuntimeError(f"scatter(): expected src of dtype {self.dtype}, got {src.dtype}")
-        pick[target.ravel()] = np.ravel_multi_index(np.indices(idx.shape).reshape(idx.ndim, -1),
-                                                    src.shape)
-        hit = (pick >= 0).reshape(self.shape)
-        picked = src.reshape(-1)[np.maximum(pick, 0)].reshape(self.shape)
-        return where(hit, picked, self)
+        part = src[_lead(idx.shape)] if src.shape != idx.shape else src
+        return P.Scatter.apply(self, part, idx=_along(idx, a))
 
     def scatter_add(self, dim: int, index: Any, src: Any) -> Any:
         """Out-of-place y = x, then y[.., index[i], ..] += src[i] (repeats accumulate)."""
@@ -297,7 +292,8 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
     if ord == -math.inf:
         return x.abs().amin(**kw)
     if ord == 0:
-        return (x != 0).astype(x.dtype).sum(**kw)
+        count = (x.detach() != 0).astype(x.dtype).sum(**kw)
+        return P.ZeroNorm.apply(x, value=_data(count))
     if ord == 2:
         return P.Sqrt.apply((x * x).sum(**kw), zero_at_zero=True)
     if ord == 1:

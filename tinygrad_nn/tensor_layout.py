@@ -143,7 +143,8 @@ class TensorLayout(TensorBase):
         out = view(self)
         # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
         self._data = out._data  # type: ignore[misc]
-        if out._ctx is not None:
+        if out._ctx is not None and out._ctx is not self._ctx:
+            out._ctx._inplace = True  # (PyTorch names the in-place variant's node apart)
             self._ctx = out._ctx  # type: ignore[misc]
         self._vc[0] += 1
         if self._views is not None:  # its views now hang off the new node (as PyTorch's)

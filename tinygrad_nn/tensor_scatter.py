@@ -22,7 +22,8 @@ from . import ops as P
 from ._shapes import normalize_one_axis
 from .function import TensorBase
 from .function import data_of as _data
-from .ops.select import IndexCopy, NoDerivative, ScatterExtreme
+from .ops.select import NoDerivative, ScatterExtreme
+from .ops.strided import IndexCopy
 from .tensor_base import with_overload
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
@@ -113,9 +114,9 @@ class TensorScatter(TensorBase):
         indices the last wins; every source slice still gets its target's gradient)."""
         src, coords = self._along_dim("index_copy", _dim_arg(dim, axis, "index_copy"), index,
                                       source)
-        out = IndexCopy.apply(self.reshape(self.shape or (1,)), src.reshape(src.shape or (1,)),
-                              idx=coords)
-        return out.reshape(self.shape)
+        if self.ndim == 0:  # (a 0-d tensor as one element: no extra node otherwise)
+            return IndexCopy.apply(self.reshape(1), src.reshape(1), idx=coords).reshape(())
+        return IndexCopy.apply(self, src if src.ndim else src.reshape(1), idx=coords)
 
     def index_fill(self, dim: Any = None, index: Any = None, value: Any = None, *,
                    axis: Any = None) -> Tensor:

@@ -259,6 +259,8 @@ CASES: list[tuple[str, Case]] = [
     ("take_along_dim", lambda i: i.lib.take_along_dim(i.x, i.idx, 1)),
     ("max_other", lambda i: i.x.max(i.y)), ("half_double", lambda i: i.x.half().double()),
     ("clamp_max_", lambda i: i.x.clone().clamp_max_(0.1)), ("abs_", lambda i: i.x.clone().abs_()),
+    ("scatter_value", lambda i: i.x.scatter(1, i.idx[:, :2], 2.0)),
+    ("F.embedding", lambda i: i.F.embedding(i.target, i.m)),
 ]
 
 
@@ -291,7 +293,6 @@ DIFFERENT: dict[str, tuple[str, str]] = {
     "repeat": ("RepeatBackward0", "reshape, expand, reshape here"),
     "diag": ("DiagonalBackward0_copy", "a diagonal view and a clone here"),
     "trace": ("TraceBackward0", "diagonal().sum() here"),
-    "scatter": ("ScatterBackward0", "a Where over gathered source values here"),
     "scatter_add": ("ScatterAddBackward0", "x + ScatterAdd(src) here"),
     "index_add": ("IndexAddBackward0", "x + ScatterAdd(src) here"),
     "zero_": ("ZeroBackward0", "the result leaves the graph here (no node, requires_grad False)"),

@@ -108,7 +108,10 @@ def _run(lib: Any, mode: str, bidirectional: bool, layers: int, x: np.ndarray,
          state: dict[str, Any] | None) -> tuple[Any, ...]:
     """A packed forward and backward of ``mode``; returns padded output, h_n, and the
     gradients of the input and of every parameter."""
-    m = getattr(lib.nn, mode)(3, 4, num_layers=layers, bidirectional=bidirectional).double()
+    proj = {"proj_size": 2} if mode == "LSTM-proj" else {}  # LSTM with projections
+    mode = mode.removesuffix("-proj")
+    m = getattr(lib.nn, mode)(3, 4, num_layers=layers, bidirectional=bidirectional,
+                              **proj).double()
     if state is not None:
         m.load_state_dict(state)
     xt = lib.tensor(x, requires_grad=True)
@@ -119,16 +122,16 @@ def _run(lib: Any, mode: str, bidirectional: bool, layers: int, x: np.ndarray,
     if h0 is not None:
         hx = lib.tensor(h0)
         if mode == "LSTM":
-            hx = (hx, hx * 0.5)
+            hx = (hx[..., :2] if proj else hx, hx * 0.5)
     out, h = m(packed, hx)
     padded, _ = rnn.pad_packed_sequence(out)
     if mode == "LSTM":
-        h = h[0] + 2 * h[1]
+        h = h[0].sum() + 2 * h[1]
     ((padded ** 2).sum() + (h ** 3).sum()).backward()
     return (padded, h, xt.grad, *[p.grad for p in m.parameters()], m)
 
 
-@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU", "LSTM-proj"])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize(("lengths", "enforce_sorted"), [([5, 4, 2], True), ([2, 5, 4], False)])
 @pytest.mark.parametrize("with_h0", [False, True])

@@ -69,15 +69,18 @@ def _leaf(a: np.ndarray) -> tuple[Any, Any]:
        bidirectional=st.booleans(), batch_first=st.booleans(), bias=st.booleans(),
        give_state=st.booleans(), unbatched=st.booleans(), steps=st.sampled_from([1, 2, 5, 11, 20]),
        batch=st.integers(1, 3), sizes=st.tuples(st.integers(1, 4), st.integers(1, 4)),
-       seed=st.integers(0, 2**16))
+       seed=st.integers(0, 2**16), proj=st.integers(0, 3))
 def test_layers_match_torch(kind: str, relu: bool, num_layers: int, bidirectional: bool,
                             batch_first: bool, bias: bool, give_state: bool, unbatched: bool,
-                            steps: int, batch: int, sizes: tuple[int, int], seed: int) -> None:
+                            steps: int, batch: int, sizes: tuple[int, int], seed: int,
+                            proj: int) -> None:
     cls, tname = LAYERS[kind]
     cfg: dict[str, Any] = dict(input_size=sizes[0], hidden_size=sizes[1], num_layers=num_layers,
                                bias=bias, batch_first=batch_first, bidirectional=bidirectional)
     if kind == "RNN" and relu:
         cfg["nonlinearity"] = "relu"
+    if kind == "LSTM" and proj < sizes[1]:  # an LSTM with projections: h holds proj features
+        cfg["proj_size"] = proj
     torch.manual_seed(seed)
     ours, theirs = _pair(cls, tname, **cfg)
     rng = np.random.default_rng(seed)
@@ -90,8 +93,9 @@ def test_layers_match_torch(kind: str, relu: bool, num_layers: int, bidirectiona
     targs: tuple[Any, ...] = (xt,)
     if give_state:
         sshape = (num_layers * (2 if bidirectional else 1),) + (() if unbatched else (batch,))
-        states = [_leaf(rng.standard_normal(sshape + (sizes[1],)))
-                  for _ in range(2 if kind == "LSTM" else 1)]
+        h_size = cfg.get("proj_size") or sizes[1]
+        states = [_leaf(rng.standard_normal(sshape + (size,)))
+                  for size in ((h_size, sizes[1]) if kind == "LSTM" else (h_size,))]
         leaves += states
         if kind == "LSTM":
             args += ((states[0][0], states[1][0]),)
@@ -162,6 +166,32 @@ def test_state_dict_names_shapes_and_repr_match_torch(kind: str, bias: bool) -> 
     assert got == want
     assert repr(ours) == repr(theirs)
     ours.load_state_dict(_numpy_state(theirs))  # strict: every key matches
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_lstm_with_projections_has_torch_parameters_repr_and_errors(bias: bool) -> None:
+    cfg: dict[str, Any] = dict(input_size=3, hidden_size=5, num_layers=2, bidirectional=True,
+                               bias=bias, proj_size=2)
+    ours, theirs = LSTM(**cfg), torch.nn.LSTM(**cfg)
+    assert {k: v.shape for k, v in ours.state_dict().items()} == {
+        k: tuple(v.shape) for k, v in theirs.state_dict().items()}
+    assert list(ours.state_dict()) == list(theirs.state_dict())  # weight_hr_l* last per run
+    assert repr(ours) == repr(theirs) and ours.proj_size == theirs.proj_size == 2
+    assert [len(g) for g in ours.all_weights] == [len(g) for g in theirs.all_weights]
+    assert LSTM(3, 5, 1, True, False, 0.0, False, 2).proj_size == 2  # PyTorch's positions
+    for bad in ({"proj_size": 5}, {"proj_size": -1}):
+        with pytest.raises(ValueError) as ours_err:
+            LSTM(3, 5, **bad)
+        with pytest.raises(ValueError) as theirs_err:
+            torch.nn.LSTM(3, 5, **bad)
+        assert str(ours_err.value) == str(theirs_err.value)
+    for cls, tname in (LAYERS["GRU"], LAYERS["RNN"]):
+        with pytest.raises(ValueError, match="only supported for LSTM"):
+            cls(3, 5, proj_size=2)
+        with pytest.raises(ValueError, match="only supported for LSTM"):
+            getattr(torch.nn, tname)(3, 5, proj_size=2)
+    with pytest.raises(ValueError, match=r"h0 has shape \(4, 1, 5\), expected \(4, 1, 2\)"):
+        ours(tg.randn(2, 1, 3), (tg.randn(4, 1, 5), tg.randn(4, 1, 5)))
 
 
 def test_relu_repr_and_default_dtype_match_torch() -> None:

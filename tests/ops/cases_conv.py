@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
 from tests.ops.registry_base import OpCase
+from tests.ops.registry_helpers import distinct
 from tinygrad_nn import nn
 from tinygrad_nn.testing import strategies as tst
 
@@ -247,4 +248,18 @@ _layer("nn.Conv1d", _conv_layer(nn.Conv1d, 1))
 _layer("nn.MaxPool2d", _max_pool_layer)
 _layer("nn.AvgPool2d", _avg_pool_layer)
 _layer("nn.AdaptiveAvgPool2d", _adaptive_layer)
+
+
+def _adaptive_max_layer(draw: Draw) -> Any:
+    nd = draw(st.sampled_from([1, 2, 3]))
+    cls = (nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d)[nd - 1]
+    out = draw(st.integers(1, 3)) if nd == 1 else tuple(
+        draw(st.sampled_from([None, 1, 2])) for _ in range(nd))
+    shape = (1, 2) + tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    x = distinct(draw, shape)  # no window's maximum within a step of a tie
+    return cls(out), x
+
+
+_layer("nn.AdaptiveMaxPool1d", _adaptive_max_layer,
+       covers=("nn.AdaptiveMaxPool2d", "nn.AdaptiveMaxPool3d"))
 _layer("nn.ZeroPad2d", _zero_pad_layer)

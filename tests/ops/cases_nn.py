@@ -142,6 +142,20 @@ def _embedding(draw: Draw) -> Any:
 layer("nn.Embedding", _embedding)
 
 
+def _embedding_bag(draw: Draw) -> Any:
+    # sum / mean (max, whose ties random weights could bring near, is F.embedding_bag's row)
+    num, dim = draw(st.integers(2, 5)), draw(st.integers(1, 3))
+    n = draw(st.integers(1, 6))
+    idx = draw(tst.arrays(shape=(n,), dtype=np.int64, elements=(0, num - 1)))
+    offsets = np.array([0, *sorted(draw(st.lists(st.integers(0, n), max_size=2)))], np.int64)
+    m = nn.EmbeddingBag(num, dim, mode=draw(st.sampled_from(["sum", "mean"])),
+                        padding_idx=draw(st.one_of(st.none(), st.integers(0, num - 1))))
+    return m, [idx, offsets]
+
+
+layer("nn.EmbeddingBag", _embedding_bag)
+
+
 # -- layers without parameters ------------------------------------------------------------
 def _plain(module: Callable[[], nn.Module], lo: float = -3.0, hi: float = 3.0,
            away_from: tuple[float, ...] = (), min_dims: int = 1) -> Callable[[Draw], Any]:

@@ -80,8 +80,9 @@ def _layer_case(cls: Any, multi: bool, **fixed: Any) -> Callable[[Draw], Any]:
             shape = (steps, m.input_size)
         x = _arr(draw, shape, -2.0, 2.0)
         n_states = (2 if m.mode == "LSTM" else 1) if draw(st.booleans()) else 0
-        sshape = (m.num_layers * dirs,) + (() if unbatched else (batch,)) + (m.hidden_size,)
-        states = [_arr(draw, sshape) for _ in range(n_states)]
+        lead = (m.num_layers * dirs,) + (() if unbatched else (batch,))
+        sizes = [m.proj_size or m.hidden_size, m.hidden_size]  # h0 (proj_size with it), c0
+        states = [_arr(draw, lead + (sizes[k],)) for k in range(n_states)]
         ws = [_arr(draw, p.shape) for p in m.parameters()]
         dropout = draw(st.sampled_from([0.0, 0.5])) if multi else 0.0
         if m.mode == "RNN_RELU":
@@ -206,6 +207,7 @@ CASES: list[OpCase] = [
     OpCase("nn.RNN[relu]", _layer_case(RNN, False, nonlinearity="relu")),
     OpCase("nn.LSTM", _layer_case(LSTM, False)),
     OpCase("nn.GRU", _layer_case(GRU, False)),
+    OpCase("nn.LSTM[proj_size]", _layer_case(LSTM, False, proj_size=1)),
     OpCase("nn.RNN[2 layers]", _layer_case(RNN, True), **_SLOW),
     OpCase("nn.RNN[2 layers, relu]", _layer_case(RNN, True, nonlinearity="relu"), **_SLOW),
     OpCase("nn.LSTM[2 layers]", _layer_case(LSTM, True), **_SLOW),

@@ -223,19 +223,20 @@ def _pixel_points(draw: Draw, shape: tuple[int, ...], n: int, corners: bool) -> 
 
 @case({"F.grid_sample": F.grid_sample})
 def _grid_sample(draw: Draw, form: Any) -> Any:
-    mode = draw(st.sampled_from(["bilinear", "nearest", "bicubic"]))
+    nd = draw(st.sampled_from([2, 3]))  # an image, or a volume (trilinear)
+    mode = draw(st.sampled_from(["bilinear", "nearest"] + ["bicubic"] * (nd == 2)))
     pad = draw(st.sampled_from(["zeros", "border", "reflection"]))
     corners = draw(st.booleans())
-    h, w = draw(st.integers(2, 3)), draw(st.integers(2, 3))
-    out = (1, draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    grid = np.stack([_pixel_points(draw, out, w, corners), _pixel_points(draw, out, h, corners)],
-                    -1)
-    x = arr(draw, (1, draw(st.integers(1, 2)), h, w))
+    spatial = tuple(draw(st.integers(2, 3)) for _ in range(nd))
+    out = (1,) + tuple(draw(st.integers(1, 2)) for _ in range(nd))
+    # grid components (x, y[, z]) address the spatial axes from the last
+    grid = np.stack([_pixel_points(draw, out, n, corners) for n in spatial[::-1]], -1)
+    x = arr(draw, (1, draw(st.integers(1, 2))) + spatial)
     return (lambda a, g: form(a, g, mode, pad, corners)), [x, grid]
 
 
 @case({"F.affine_grid": F.affine_grid})
 def _affine_grid(draw: Draw, form: Any) -> Any:
-    n, corners = draw(st.integers(1, 2)), draw(st.booleans())
-    size = (n, 1, draw(st.integers(2, 3)), draw(st.integers(2, 3)))
-    return (lambda t: form(t, size, corners)), [arr(draw, (n, 2, 3))]
+    n, corners, nd = draw(st.integers(1, 2)), draw(st.booleans()), draw(st.sampled_from([2, 3]))
+    size = (n, 1) + tuple(draw(st.integers(2, 3)) for _ in range(nd))
+    return (lambda t: form(t, size, corners)), [arr(draw, (n, nd, nd + 1))]

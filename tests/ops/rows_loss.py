@@ -53,6 +53,24 @@ def _embedding(draw: Draw, form: Any) -> Any:
     return (lambda w: form(idx, w)), [arr(draw, (num, dim))]
 
 
+@case({"F.embedding_bag": F.embedding_bag})
+def _embedding_bag(draw: Draw, form: Any) -> Any:
+    num, dim = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    mode = draw(st.sampled_from(["sum", "mean", "max"]))
+    pad = draw(st.sampled_from([None, 0, -1]))
+    n = draw(st.integers(0, 6))
+    idx = np.array(draw(st.lists(st.integers(0, num - 1), min_size=n, max_size=n)), np.int64)
+    cuts = sorted(draw(st.lists(st.integers(0, n), min_size=0, max_size=3)))
+    last = draw(st.booleans())
+    offsets = np.array([0, *cuts, *([n] if last else [])], dtype=np.int64)
+    opts = {"mode": mode, "padding_idx": pad, "include_last_offset": last}
+    w = distinct(draw, (num, dim))  # max: no ties within a step
+    if mode == "sum" and draw(st.booleans()):
+        return (lambda w, p: form(idx, w, offsets, per_sample_weights=p, **opts)), \
+            [w, arr(draw, (n,))]
+    return (lambda w: form(idx, w, offsets, **opts)), [w]
+
+
 # -- losses (every reduction) --------------------------------------------------------------
 
 

@@ -212,3 +212,33 @@ def _pool1d(draw: Draw, form: Any) -> Any:
     x = (np.array(order, dtype=np.float64).reshape(2, length) - length) * 0.5 \
         + draw(st.floats(-0.2, 0.2))
     return (lambda t: form(t, k, s, p)), [x]
+
+
+
+# -- adaptive max pooling (functional/pool_adaptive.py: a gather at the picked maxima) -------
+
+
+def _adaptive_max_pool(nd: int) -> Callable[..., Any]:
+    def draw_fn(draw: Draw, form: Any) -> Any:
+        size = tuple(draw(st.integers(1, 4 if nd < 3 else 3)) for _ in range(nd))
+        out: Any = tuple(draw(st.sampled_from([None, 1, 2, 3])) for _ in range(nd))
+        if nd == 1:
+            out = out[0] or 2
+        lead = draw(st.sampled_from([(2,), (1, 2)]))  # unbatched, or batched
+        # distinct values spread apart: no window's maximum within a step of a tie
+        x = distinct(draw, lead + size)
+        return (lambda t: form(t, out)), [x]
+
+    return draw_fn
+
+
+case({"F.adaptive_max_pool1d": F.adaptive_max_pool1d,
+      "F.adaptive_max_pool1d_with_indices":
+          lambda x, o: F.adaptive_max_pool1d_with_indices(x, o)[0]})(_adaptive_max_pool(1))
+case({"F.adaptive_max_pool2d": F.adaptive_max_pool2d,
+      "F.adaptive_max_pool2d_with_indices":
+          lambda x, o: F.adaptive_max_pool2d_with_indices(x, o, True)[0]})(_adaptive_max_pool(2))
+case({"F.adaptive_max_pool3d": F.adaptive_max_pool3d,
+      "F.adaptive_max_pool3d_with_indices":
+          lambda x, o: F.adaptive_max_pool3d_with_indices(x, o)[0]},
+     max_examples=15)(_adaptive_max_pool(3))

@@ -37,7 +37,6 @@ from .basic import (
     clip,
     cos,
     elu,
-    embedding,
     exp,
     gelu,
     leaky_relu,
@@ -70,6 +69,7 @@ from .conv import (
 from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .embedding import embedding, embedding_bag
 from .grid import affine_grid, grid_sample
 from .loss import (
     binary_cross_entropy,
@@ -106,6 +106,14 @@ from .norm import (
 )
 from .pad import pad
 from .pool1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
+from .pool_adaptive import (
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
+)
 from .sampling import (
     channel_shuffle,
     interpolate,
@@ -193,13 +201,16 @@ __all__ = [
     "abs", "as_tensor", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cat",
     "clamp", "clip", "concatenate", "cos", "cross_entropy", "dropout", "dropout1d", "dropout2d",
     "dropout3d", "einsum", "elu",
-    "embedding", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu", "linear", "log",
+    "embedding", "embedding_bag", "exp", "gelu", "huber_loss", "l1_loss", "leaky_relu",
+    "linear", "log",
     "log_softmax", "logsigmoid", "logsumexp", "maximum", "minimum", "mse_loss", "nll_loss",
     "one_hot", "relu", "sigmoid", "silu", "sin", "smooth_l1_loss", "softmax", "softplus", "sqrt",
     "stack", "tanh", "triplet_margin_loss", "where",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
     "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "rms_norm",
     "max_unpool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d",
+    "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",

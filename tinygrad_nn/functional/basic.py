@@ -1,4 +1,4 @@
-"""Functional forms of the elementwise ops, softmax, linear, dropout, one_hot, embedding."""
+"""Functional forms of the elementwise ops, softmax, linear, dropout, one_hot."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import numpy as np
 
 from .._scope import composite
 from ..tensor import Tensor
-from ..tensor_functions import where
 
 
 def as_tensor(x: Any) -> Tensor:
@@ -177,28 +176,3 @@ def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
             f"one_hot: class indices must be in [0, {n}), got values in [{a.min()}, {a.max()}]"
         )
     return Tensor((a[..., None] == np.arange(n)).astype(np.int64))
-
-
-def embedding(input: Any, weight: Any, padding_idx: int | None = None,
-              max_norm: float | None = None, norm_type: float = 2.0,
-              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
-    """Rows of ``weight`` (num, dim) picked by integer ``input`` (…,) -> (…, dim).
-
-    The row ``padding_idx`` receives no gradient (PyTorch's rule); ``sparse`` is accepted
-    (gradients are dense here).
-    """
-    if max_norm is not None or scale_grad_by_freq:
-        raise NotImplementedError("embedding: max_norm and scale_grad_by_freq are not supported")
-    w = as_tensor(weight)
-    a = np.asarray(input._data if isinstance(input, Tensor) else input)
-    if a.dtype.kind not in "iu":
-        raise TypeError(f"embedding: expected integer indices, got dtype {a.dtype}")
-    if a.size and (a.min() < 0 or a.max() >= w.shape[0]):
-        raise IndexError(
-            f"embedding: indices must be in [0, {w.shape[0]}), got values in [{a.min()}, {a.max()}]"
-        )
-    out = w[a]
-    if padding_idx is None or not out.requires_grad:
-        return out
-    pad = a == padding_idx % w.shape[0]
-    return where(pad[..., None], out.detach(), out)  # the padding row gets no gradient

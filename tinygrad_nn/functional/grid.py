@@ -1,4 +1,5 @@
-"""``F.affine_grid`` and ``F.grid_sample`` (2-D): spatial transformers, as PyTorch computes them.
+"""``F.affine_grid`` and ``F.grid_sample`` (2-D and 3-D): spatial transformers, as PyTorch
+computes them.
 
 ``grid_sample`` is a composite: the sampling coordinates are Tensor expressions of the grid
 (so the gradient reaches the grid, and through ``affine_grid`` the transform), the integer
@@ -8,6 +9,7 @@ outside the image read 0.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from typing import Any
 
@@ -39,23 +41,23 @@ def _base(n: int, align_corners: bool) -> np.ndarray:
 
 def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Tensor:
     """grid[n, h, w] = theta[n] @ (x_w, y_h, 1): theta (N, 2, 3), size (N, C, H, W) ->
-    grid (N, H, W, 2) of normalised (x, y) sampling points."""
+    grid (N, H, W, 2) of normalised (x, y) sampling points; in 3-D theta (N, 3, 4), size
+    (N, C, D, H, W) -> grid (N, D, H, W, 3) of (x, y, z) = theta[n] @ (x_w, y_h, z_d, 1)."""
     t = as_tensor(theta)
     align_corners = _default_corners(align_corners)
     if t.dtype.kind != "f":
         raise ValueError(f"Expected theta to have floating point type, but got {t.dtype}")
     size = [int(s) for s in size]
-    if len(size) == 5:
-        raise NotImplementedError("affine_grid: 5-D sizes (3-D transforms) are not supported")
-    if len(size) != 4:
+    if len(size) not in (4, 5):
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D "
                                   f"affine transforms, respectively. Got size {tuple(size)}.")
-    if t.ndim != 3 or t.shape[1:] != (2, 3):
-        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
-                         f"{tuple(size)}. Got {t.shape}.")
-    if t.shape[0] != size[0]:
-        raise ValueError(f"affine_grid: theta has a batch of {t.shape[0]} matrices, size asks "
-                         f"for {size[0]}")
+    nd = len(size) - 2
+    if t.ndim != 3 or t.shape[1:] != (nd, nd + 1):
+        raise ValueError(f"Expected a batch of {nd}D affine matrices of shape Nx{nd}x{nd + 1} "
+                         f"for size {tuple(size)}. Got {t.shape}.")
+    if t.shape[0] != size[0]:  # (PyTorch's error comes from its batched product)
+        raise RuntimeError(f"affine_grid: theta has a batch of {t.shape[0]} matrices, size asks "
+                           f"for {size[0]}")
     if align_corners and min(size[2:]) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size "
                       "grids when align_corners=True. This is not an intended use case of "
@@ -63,10 +65,12 @@ def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Ten
                       UserWarning, stacklevel=2)
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {tuple(size)}")
-    n, _, h, w = size
-    xs, ys = np.meshgrid(_base(w, align_corners), _base(h, align_corners))
-    base = np.stack([xs, ys, np.ones_like(xs)], -1).reshape(1, h * w, 3).astype(t.dtype)
-    return (Tensor(base) @ t.transpose(1, 2)).reshape(n, h, w, 2)
+    spatial = size[2:]
+    mesh = np.meshgrid(*[_base(k, align_corners) for k in spatial], indexing="ij")
+    # (x, y[, z]) from the last spatial axis to the first, then the 1 of the translation
+    base = np.stack([*mesh[::-1], np.ones_like(mesh[0])], -1)
+    base = base.reshape(1, -1, nd + 1).astype(t.dtype)
+    return (Tensor(base) @ t.transpose(1, 2)).reshape(size[0], *spatial, nd)
 
 
 def _unnormalise(c: Tensor, n: int, align_corners: bool) -> Tensor:
@@ -94,22 +98,29 @@ def _bound(c: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
     return c
 
 
-def _tap(x: Tensor, iy: np.ndarray, ix: np.ndarray) -> Tensor:
-    """x[n, :, iy, ix] for integer maps iy, ix (N, Ho, Wo) -> (N, C, Ho, Wo); 0 outside."""
-    n, _, h, w = x.shape
-    inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
-    batch = np.arange(n).reshape(n, 1, 1)
-    v = x[batch, :, np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)]  # (N, Ho, Wo, C)
-    return (v * Tensor(inside[..., None].astype(x.dtype))).permute(0, 3, 1, 2)
+def _tap(x: Tensor, idx: list[np.ndarray]) -> Tensor:
+    """x[n, :, i_0, i_1, ...] for integer maps i_k (N, *out), one per spatial axis of x
+    (N, C, *S) -> (N, C, *out); 0 outside."""
+    n, spatial = x.shape[0], x.shape[2:]
+    inside = np.ones(idx[0].shape, dtype=bool)
+    for i, size in zip(idx, spatial):
+        inside &= (i >= 0) & (i < size)
+    batch = np.arange(n).reshape((n,) + (1,) * (idx[0].ndim - 1))
+    clipped = [np.clip(i, 0, size - 1) for i, size in zip(idx, spatial)]
+    v = x[(batch, slice(None), *clipped)]  # (N, *out, C)
+    k = idx[0].ndim
+    return (v * Tensor(inside[..., None].astype(x.dtype))).permute(0, k, *range(1, k))
 
 
 def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str = "zeros",
                 align_corners: bool | None = None) -> Tensor:
     """out[n, c, h, w] = input[n, c] sampled at grid[n, h, w] = (x, y) in [-1, 1];
-    input (N, C, H, W), grid (N, Ho, Wo, 2) -> (N, C, Ho, Wo).
+    input (N, C, H, W), grid (N, Ho, Wo, 2) -> (N, C, Ho, Wo). Volumetric: input
+    (N, C, D, H, W), grid (N, Do, Ho, Wo, 3) of (x, y, z) -> (N, C, Do, Ho, Wo), trilinear.
 
-    ``mode`` 'bilinear', 'nearest' or 'bicubic'; ``padding_mode`` 'zeros', 'border' or
-    'reflection'; ``align_corners`` False by default (pixel centres at -1 + (2i + 1) / n).
+    ``mode`` 'bilinear', 'nearest' or 'bicubic' (2-D only); ``padding_mode`` 'zeros',
+    'border' or 'reflection'; ``align_corners`` False by default (pixel centres at
+    -1 + (2i + 1) / n).
     """
     x, g = as_tensor(input), as_tensor(grid)
     if mode not in ("bilinear", "nearest", "bicubic"):
@@ -118,20 +129,25 @@ def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', "
                          f"'border', or 'reflection', but got: '{padding_mode}'")
-    if x.ndim == 5:
-        raise NotImplementedError("grid_sample: 5-D (volumetric) inputs are not supported")
-    if x.ndim != 4 or g.ndim != 4 or g.shape[-1] != 2 or g.shape[0] != x.shape[0]:
-        raise RuntimeError(f"grid_sampler(): expected a 4-D input (N, C, H, W) and a grid "
-                           f"(N, H_out, W_out, 2) with the same N, got input of shape "
+    nd = x.ndim - 2
+    if x.ndim not in (4, 5) or g.ndim != x.ndim or g.shape[-1] != nd or g.shape[0] != x.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected a 4-D input (N, C, H, W) with a grid "
+                           f"(N, H_out, W_out, 2), or a 5-D input (N, C, D, H, W) with a grid "
+                           f"(N, D_out, H_out, W_out, 3), the same N, got input of shape "
                            f"{x.shape} and grid of shape {g.shape}")
+    if mode == "bicubic" and nd == 3:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input, got "
+                           f"input of shape {x.shape}")
     if x.dtype != g.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have the same dtype, "
                            f"but input has {x.dtype} and grid has {g.dtype}")
     ac = _default_corners(align_corners)
-    h, w = x.shape[2:]
-    ix, iy = _unnormalise(g[..., 0], w, ac), _unnormalise(g[..., 1], h, ac)
+    spatial = x.shape[2:]
+    # per spatial axis (D,) H, W: its pixel coordinate, from grid component z, y, x
+    coords = [_unnormalise(g[..., nd - 1 - k], n, ac) for k, n in enumerate(spatial)]
     if mode == "bicubic":
         # the taps are bounded one by one (below), not the coordinate
+        (iy, ix), (h, w) = coords, spatial
         fx, fy = np.floor(ix.detach().numpy()), np.floor(iy.detach().numpy())
         wx, wy = _cubic_weights(ix - fx.astype(x.dtype)), _cubic_weights(iy - fy.astype(x.dtype))
         out: Any = None
@@ -139,24 +155,27 @@ def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str
             ty = _bounded_taps(fy - 1 + j, h, padding_mode, ac)
             for i in range(4):
                 tx = _bounded_taps(fx - 1 + i, w, padding_mode, ac)
-                term = _tap(x, ty, tx) * (wy[j] * wx[i]).unsqueeze(1)
+                term = _tap(x, [ty, tx]) * (wy[j] * wx[i]).unsqueeze(1)
                 out = term if out is None else out + term
         return out
-    ix, iy = _bound(ix, w, padding_mode, ac), _bound(iy, h, padding_mode, ac)
+    coords = [_bound(c, n, padding_mode, ac) for c, n in zip(coords, spatial)]
     if mode == "nearest":  # round half to even, as PyTorch's nearbyint
-        out = _tap(x, np.rint(iy.detach().numpy()).astype(np.int64),
-                   np.rint(ix.detach().numpy()).astype(np.int64))
+        out = _tap(x, [np.rint(c.detach().numpy()).astype(np.int64) for c in coords])
         # the grid gets PyTorch's zero gradient (not None): a term 0 * grid
-        zero = where((ix + iy).isfinite(), (ix + iy) * 0, 0.0)
+        total = sum(coords[1:], coords[0])
+        zero = where(total.isfinite(), total * 0, 0.0)
         return out + zero.unsqueeze(1)
-    x0, y0 = np.floor(ix.detach().numpy()), np.floor(iy.detach().numpy())
-    tx, ty = ix - x0.astype(x.dtype), iy - y0.astype(x.dtype)
-    i0, j0 = x0.astype(np.int64), y0.astype(np.int64)
+    low = [np.floor(c.detach().numpy()) for c in coords]
+    frac = [c - f.astype(x.dtype) for c, f in zip(coords, low)]
+    first = [f.astype(np.int64) for f in low]
     out = None
-    for dj, wy_ in ((0, 1 - ty), (1, ty)):
-        for di, wx_ in ((0, 1 - tx), (1, tx)):
-            term = _tap(x, j0 + dj, i0 + di) * (wy_ * wx_).unsqueeze(1)
-            out = term if out is None else out + term
+    for corner in itertools.product((0, 1), repeat=nd):  # (bi/tri)linear: 2^nd taps
+        weight: Any = None
+        for d, t in zip(corner, frac):
+            w_ = t if d else 1 - t
+            weight = w_ if weight is None else weight * w_
+        term = _tap(x, [i + d for i, d in zip(first, corner)]) * weight.unsqueeze(1)
+        out = term if out is None else out + term
     return out
 
 

@@ -39,14 +39,19 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     are used.
     """
     input = as_tensor(input)
-    if input.ndim < 2:
-        raise ValueError(f"batch_norm: expected input of shape (N, C, *), got shape {input.shape}")
+    if input.ndim < 2:  # (PyTorch's errors: RuntimeError from the running-mean check, else
+        # IndexError from reading dim 1)
+        raise (RuntimeError if running_mean is not None else IndexError)(
+            f"batch_norm: expected input of shape (N, C, *), got shape {input.shape}")
     c = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and _array(t).size != c:
-            raise ValueError(f"batch_norm: input has {c} channels (shape {input.shape}) but {name} "
-                             f"has {_array(t).size} elements")
+            raise RuntimeError(f"batch_norm: input has {c} channels (shape {input.shape}) but "
+                               f"{name} has {_array(t).size} elements")
+        if t is not None and name.startswith("running") and _array(t).ndim != 1:
+            raise RuntimeError(f"batch_norm: {name} must be 1-D ({c},), got shape "
+                               f"{_array(t).shape}")
     shape = (1, c) + (1,) * (input.ndim - 2)
     axes = (0,) + tuple(range(2, input.ndim))
     if training:
@@ -63,25 +68,29 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
             _update_running(running_var, var._data.reshape(c) * (n / (n - 1)), momentum)
     else:
         if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: running_mean and running_var are needed when not "
-                             "training")
+            raise RuntimeError("batch_norm: running_mean and running_var must be defined in "
+                               "evaluation mode (training=False)")
         d = input - _array(running_mean).astype(input.dtype, copy=False).reshape(shape)
         var = _array(running_var).astype(input.dtype, copy=False).reshape(shape)
     y = d * ((var + eps).rsqrt() if training else 1.0 / np.sqrt(var + eps))
     return _affine(y, weight, bias, shape)
 
 
-def _trailing_axes(op: str, input: Tensor, normalized_shape: Any, params: dict[str, Any],
-                   exc: type[Exception]) -> tuple[int, ...]:
-    """The axes of the trailing ``normalized_shape`` of input, checked with the params."""
+def _trailing_axes(op: str, input: Tensor, normalized_shape: Any,
+                   params: dict[str, Any]) -> tuple[int, ...]:
+    """The axes of the trailing ``normalized_shape`` of input, checked with the params
+    (PyTorch's exceptions: TypeError for a size that is not an int, else RuntimeError)."""
     ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in ns):
+        raise TypeError(f"{op}: normalized_shape must be an int or a tuple of ints, got "
+                        f"{normalized_shape!r}")
     k = len(ns)
     if k == 0 or input.ndim < k or input.shape[input.ndim - k:] != ns:
-        raise exc(f"{op}: normalized_shape={ns} expects input of shape (*, "
+        raise RuntimeError(f"{op}: normalized_shape={ns} expects input of shape (*, "
                   f"{', '.join(map(str, ns))}), got {input.shape}")
     for name, t in params.items():
         if t is not None and tuple(np.shape(_array(t))) != ns:
-            raise exc(f"{op}: {name} must have shape {ns}, got {np.shape(_array(t))}")
+            raise RuntimeError(f"{op}: {name} must have shape {ns}, got {np.shape(_array(t))}")
     return tuple(range(input.ndim - k, input.ndim))
 
 
@@ -109,7 +118,7 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
     ``normalized_shape`` axes (biased var); x: (*, *normalized_shape) -> same."""
     input = as_tensor(input)
     axes = _trailing_axes("layer_norm", input, normalized_shape,
-                          {"weight": weight, "bias": bias}, ValueError)
+                          {"weight": weight, "bias": bias})
     return _affine(_standardize(input, axes, eps), weight, bias)
 
 
@@ -119,8 +128,7 @@ def rms_norm(input: Any, normalized_shape: Any, weight: Any = None,
     """y = x / sqrt(mean(x^2) + eps) * weight over the trailing ``normalized_shape`` axes;
     x: (*, *normalized_shape) -> same. ``eps=None`` is ``finfo(x.dtype).eps``, as in PyTorch."""
     input = as_tensor(input)
-    axes = _trailing_axes("rms_norm", input, normalized_shape, {"weight": weight},
-                          RuntimeError)
+    axes = _trailing_axes("rms_norm", input, normalized_shape, {"weight": weight})
     if eps is None:
         eps = float(np.finfo(input.dtype if input.dtype.kind == "f" else np.float32).eps)
     y = input * ((input * input).mean(axes, keepdims=True) + eps).rsqrt()
@@ -227,8 +235,10 @@ def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float 
     if input.ndim < 3:
         raise ValueError(f"local_response_norm: expected 3D or higher dimensionality input "
                          f"(N, C, *), got {input.ndim} dimensions (shape {input.shape})")
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"local_response_norm: size must be a positive int, got {size!r}")
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError(f"local_response_norm: size must be an int, got {size!r}")
+    if size < 1:
+        raise RuntimeError(f"local_response_norm: size must be positive, got {size}")
     if input.numel() == 0:
         return input
     c = input.shape[1]

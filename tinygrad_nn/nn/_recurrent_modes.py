@@ -50,8 +50,9 @@ MODES = {
 
 
 def initial_states(spec: Mode, hx: Any, shape: tuple[int, int, int],
-                    unbatched: bool) -> list[Tensor | None]:
-    """[h0, c0] as (L*D, N, H) Tensors (None for zeros), checked against ``shape``."""
+                    unbatched: bool, h_size: int | None = None) -> list[Tensor | None]:
+    """[h0, c0] as (L*D, N, H) Tensors (None for zeros), checked against ``shape``; h0's
+    last axis is ``h_size`` when given (an LSTM with ``proj_size``)."""
     name = spec.name
     if spec.has_cell:
         if hx is None:
@@ -67,19 +68,19 @@ def initial_states(spec: Mode, hx: Any, shape: tuple[int, int, int],
             raise ValueError(f"{name}: expected h0 as one Tensor, got a {type(hx).__name__} "
                              "(only LSTM takes a tuple (h0, c0))")
         pairs = [("h0", hx), ("c0", None)]
-    expected: tuple[int, ...]
-    if unbatched:
-        expected = (shape[0], shape[2])
-        meaning = "(num_layers * num_directions, hidden_size) for an unbatched input"
-    else:
-        expected, meaning = shape, "(num_layers * num_directions, batch, hidden_size)"
     out: list[Tensor | None] = []
     for what, s in pairs:
         if s is None:
             out.append(None)
             continue
+        size, size_name = ((h_size, "proj_size") if what == "h0" and h_size is not None
+                           else (shape[2], "hidden_size"))
+        full = shape[:2] + (size,)
+        expected: tuple[int, ...] = (shape[0], size) if unbatched else full
+        meaning = (f"(num_layers * num_directions, {size_name}) for an unbatched input"
+                   if unbatched else f"(num_layers * num_directions, batch, {size_name})")
         t = check_state(name, what, s, expected, meaning)
-        out.append(t.reshape(shape) if unbatched else t)
+        out.append(t.reshape(full) if unbatched else t)
     if spec.has_cell and (out[0] is None) != (out[1] is None):
         raise ValueError("LSTM: pass both h0 and c0 in the tuple (h0, c0), or hx=None")
     return out

@@ -76,10 +76,8 @@ class _BatchNorm(_NormBase):
         name = type(self).__name__
         if x.ndim not in self._dims:
             raise ValueError(f"{name}: expected {self._layout} input, got shape {x.shape}")
-        if x.shape[1] != self.num_features:
-            raise ValueError(f"{name}({self.num_features}): expected input with "
-                             f"{self.num_features} channels (axis 1), got {x.shape[1]} "
-                             f"(input shape {x.shape})")
+        # a channel count other than num_features: F.batch_norm's RuntimeError names the
+        # running statistic or parameter that disagrees (none: it runs, as PyTorch's)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             nbt = self.num_batches_tracked

@@ -1,5 +1,5 @@
-"""Pooling modules: MaxPool2d, MaxUnpool2d, AvgPool2d, AdaptiveAvgPool2d (see
-tinygrad_nn.functional.conv)."""
+"""Pooling modules: MaxPool1d/2d, MaxUnpool2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d,
+AdaptiveMaxPool1d/2d/3d (see tinygrad_nn.functional.conv, pool1d and pool_adaptive)."""
 
 from __future__ import annotations
 
@@ -142,5 +142,42 @@ class AdaptiveAvgPool1d(Module):
         return f"output_size={self.output_size}"
 
 
-__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "MaxPool1d",
-           "MaxPool2d", "MaxUnpool2d"]
+class _AdaptiveMaxPoolNd(Module):
+    """``AdaptiveMaxPool{1,2,3}d(output_size, return_indices=False)``: the max over
+    PyTorch's adaptive windows (``F.adaptive_max_pool{1,2,3}d``); y, or (y, indices)."""
+
+    _pool: Any = None  # the functional form, set per subclass
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        return type(self)._pool(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """Max over adaptive windows; (N, C, L) -> (N, C, output_size) (``F.adaptive_max_pool1d``)."""
+
+    _pool = staticmethod(F.adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """Max over adaptive windows; (N, C, H, W) -> (N, C, oh, ow) (``F.adaptive_max_pool2d``)."""
+
+    _pool = staticmethod(F.adaptive_max_pool2d)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max over adaptive windows; (N, C, D, H, W) -> (N, C, od, oh, ow)
+    (``F.adaptive_max_pool3d``)."""
+
+    _pool = staticmethod(F.adaptive_max_pool3d)
+
+
+__all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
+           "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d",
+           "MaxUnpool2d"]

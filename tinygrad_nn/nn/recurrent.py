@@ -33,6 +33,7 @@ from .cells import (
     RNNCell,
     as_input,
     check_config,
+    lstm_step,
     plus_product,
     uniform_init,
 )
@@ -49,7 +50,9 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
 
     ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'; ``weights`` lists, for each layer
     and direction (forward, then reverse), w_ih (G*H, I_layer), w_hh (G*H, H) and, with
-    bias, b_ih and b_hh (G*H,): the order of the modules' parameters. ``hx`` is h0 or
+    bias, b_ih and b_hh (G*H,), and for an LSTM with projections (``proj_size``) w_hr
+    (P, H) last, h then being (N, P) and w_hh (4H, P): the order of the modules'
+    parameters. ``hx`` is h0 or
     None (zeros); for 'LSTM' a tuple (h0, c0) or None. With ``batch_first`` x and output
     are (N, T, ...); a 2-D x (T, I) is one unbatched sequence (h0 then (L*D, H)). A
     ``PackedSequence`` x (``nn.utils.rnn``) gives a PackedSequence output, each sequence
@@ -64,12 +67,16 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     name = spec.name
     dirs = 2 if bidirectional else 1
     runs = num_layers * dirs
-    if len(weights) not in (2 * runs, 4 * runs):
+    counts = (2 * runs, 4 * runs) + ((3 * runs, 5 * runs) if spec.has_cell else ())
+    if len(weights) not in counts:
         raise ValueError(f"{name}: expected {2 * runs} weights (no bias) or {4 * runs} for "
-                         f"{num_layers} layer(s) x {dirs} direction(s), got {len(weights)}")
+                         f"{num_layers} layer(s) x {dirs} direction(s)"
+                         + (" (one more each with proj_size)" if spec.has_cell else "")
+                         + f", got {len(weights)}")
     if isinstance(x, PackedSequence):  # each sequence over its own length
         return recurrent_packed(spec, x, hx, weights, num_layers, dirs, dropout, training)
-    input_size, hidden_size = weights[0].shape[1], weights[1].shape[1]
+    input_size, h_size = weights[0].shape[1], weights[1].shape[1]
+    hidden_size = weights[1].shape[0] // GATES[mode]  # (h_size: proj_size with projections)
     x = as_input(name, x)
     layout = "(batch, seq_len, input_size)" if batch_first else "(seq_len, batch, input_size)"
     if x.ndim not in (2, 3):
@@ -90,13 +97,13 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     if x.shape[0] == 0:
         raise ValueError(f"{name}: the input sequence is empty (seq_len 0)")
     states = initial_states(spec, hx, (num_layers * dirs, x.shape[1], hidden_size),
-                             unbatched)
+                             unbatched, h_size)
 
     x, h_n, c_n = run_layers(x, states, weights, num_layers, dirs, dropout, training,
                              partial(_run_direction, spec))
     if unbatched:
         x = x.reshape(x.shape[0], x.shape[2])
-        h_n = h_n.reshape(h_n.shape[0], hidden_size)
+        h_n = h_n.reshape(h_n.shape[0], h_size)
         c_n = None if c_n is None else c_n.reshape(c_n.shape[0], hidden_size)
     elif batch_first:
         x = x.swapaxes(0, 1)
@@ -107,8 +114,9 @@ def _run_direction(spec: Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
                    w: Sequence[Tensor], reverse: bool) -> tuple[Tensor, Tensor, Tensor | None]:
     """One layer in one direction: x (T, N, I) -> outputs (T, N, H), last h, last c."""
     w_ih, w_hh = w[0], w[1]
-    b_ih, b_hh = (w[2], w[3]) if len(w) == 4 else (None, None)
-    if spec.step is None and _fused(x, w, h, c):  # PyTorch's oneDNN layer: one node
+    b_ih, b_hh = (w[2], w[3]) if len(w) >= 4 else (None, None)
+    w_hr = w[-1] if len(w) in (3, 5) else None  # an LSTM's projection (proj_size)
+    if spec.step is None and w_hr is None and _fused(x, w, h, c):  # PyTorch's oneDNN layer
         y = LSTMLayer.apply(x, w_ih, w_hh, b_ih, b_hh, h, c, reverse=reverse)
         steps = x.shape[0]
         return y[:steps], y[0 if reverse else steps - 1], y[steps]
@@ -122,6 +130,8 @@ def _run_direction(spec: Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
         xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, rows, w_ih.T)
     xg = xg.reshape(steps, batch, w_ih.shape[0])
     if spec.step is None:
+        if w_hr is not None:
+            return _run_projected_lstm(xg, h, c, w_hh, w_hr, reverse)
         return _run_lstm(xg, h, c, w_hh, reverse)
     w_hh_t = w_hh.T
     if h is None:  # zeros, used rather than skipped: W_hh gets a gradient even for T = 1
@@ -159,6 +169,22 @@ def _run_lstm(xg: Tensor, h: Tensor | None, c: Tensor | None, w_hh: Tensor,
     return stack(outs), outs[0 if reverse else -1], hc[1]
 
 
+def _run_projected_lstm(xg: Tensor, h: Tensor | None, c: Tensor | None, w_hh: Tensor,
+                        w_hr: Tensor, reverse: bool) -> tuple[Tensor, Tensor, Tensor]:
+    """An LSTM layer with projections (``proj_size`` P), as PyTorch's: h_t = (o * tanh(c_t))
+    @ w_hr.T, (N, P), is what the next step and the output see; c_t stays (N, H). Each
+    step is a cell step (``AddMM`` + ``LSTMGates``) and the projection (a ``MatMul``)."""
+    steps, batch, _ = xg.shape
+    if h is None or c is None:  # zeros, used rather than skipped, as in _run_lstm
+        h, c = xg.new_zeros((batch, w_hr.shape[0])), xg.new_zeros((batch, w_hr.shape[1]))
+    w_hh_t, w_hr_t = w_hh.T, w_hr.T
+    outs: list[Any] = [None] * steps
+    for t, xt in _time_steps(xg, reverse):
+        h_full, c = lstm_step(xt, h, c, w_hh_t)
+        h = outs[t] = h_full @ w_hr_t
+    return stack(outs), h, c
+
+
 def _time_steps(xg: Tensor, reverse: bool) -> Iterator[tuple[int, Tensor]]:
     """(t, xg[t]) in processing order (the engine adds slice gradients into one buffer)."""
     steps = range(xg.shape[0])
@@ -173,10 +199,19 @@ class _RNNBase(Module):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device: Any = None, dtype: Any = None) -> None:
+                 proj_size: int = 0, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         name = MODES[self.mode].name
         check_config(name, input_size, hidden_size, None)
+        if isinstance(proj_size, bool) or not isinstance(proj_size, (int, np.integer)):
+            raise TypeError(f"{name}: proj_size must be an int, got {proj_size!r}")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size and self.mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)) \
                 or num_layers < 1:
             raise ValueError(f"{name}: num_layers must be an int >= 1, got {num_layers!r}")
@@ -193,17 +228,21 @@ class _RNNBase(Module):
         self.batch_first: bool = bool(batch_first)
         self.dropout: float = float(dropout)
         self.bidirectional: bool = bool(bidirectional)
+        self.proj_size: int = int(proj_size)
         dirs = 2 if bidirectional else 1
         gh = GATES[self.mode] * self.hidden_size
+        h_size = self.proj_size or self.hidden_size  # what h (and so the output) holds
         names = []
         for layer in range(self.num_layers):
             for d in range(dirs):
                 suffix = f"_l{layer}" + ("_reverse" if d else "")
-                n_in = self.input_size if layer == 0 else self.hidden_size * dirs
+                n_in = self.input_size if layer == 0 else h_size * dirs
                 shapes: dict[str, tuple[int, ...]] = {"weight_ih": (gh, n_in),
-                                                      "weight_hh": (gh, self.hidden_size)}
+                                                      "weight_hh": (gh, h_size)}
                 if bias:
                     shapes.update(bias_ih=(gh,), bias_hh=(gh,))
+                if self.proj_size:
+                    shapes.update(weight_hr=(self.proj_size, self.hidden_size))
                 for kind, shape in shapes.items():
                     setattr(self, kind + suffix, new_param(shape, dtype, device))
                     names.append(kind + suffix)
@@ -217,7 +256,7 @@ class _RNNBase(Module):
     @property
     def all_weights(self) -> list[list[Tensor]]:
         """The parameters grouped per layer and direction, as PyTorch's ``all_weights``."""
-        per = 4 if self.bias else 2
+        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
         ws = [getattr(self, n) for n in self._flat_weights_names]
         return [ws[i:i + per] for i in range(0, len(ws), per)]
 
@@ -232,6 +271,8 @@ class _RNNBase(Module):
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"  # PyTorch's repr (no nonlinearity)
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if not self.bias:
@@ -257,11 +298,11 @@ class RNN(_RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
                  dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, proj_size: int = 0) -> None:
         check_config("RNN", input_size, hidden_size, nonlinearity)
         self.__dict__["mode"] = NONLINEARITIES[nonlinearity]  # before Module's registry exists
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device, dtype)
+                         bidirectional, proj_size, device, dtype)
         self.nonlinearity = nonlinearity
 
 
@@ -270,9 +311,10 @@ class LSTM(_RNNBase):
     h_t = o*tanh(c_t) (sigmoid gates, tanh for g).
 
     ``LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-    dropout=0.0, bidirectional=False)``; ``lstm(x, (h0, c0))`` or ``lstm(x)`` maps
-    x: (T, N, input_size) to ``(output (T, N, D*H), (h_n, c_n))``, h_n and c_n
-    (num_layers*D, N, H).
+    dropout=0.0, bidirectional=False, proj_size=0)``; ``lstm(x, (h0, c0))`` or ``lstm(x)``
+    maps x: (T, N, input_size) to ``(output (T, N, D*H), (h_n, c_n))``, h_n and c_n
+    (num_layers*D, N, H). With ``proj_size`` P > 0, h_t = (o * tanh(c_t)) @ weight_hr.T:
+    the output and h_n hold P features, c_n still H (PyTorch's LSTM with projections).
     """
 
     mode = "LSTM"

@@ -28,12 +28,13 @@ def recurrent_packed(spec: Mode, x: PackedSequence, hx: Any, weights: Sequence[T
     """``recurrent`` for a packed input: (PackedSequence output, h_n or (h_n, c_n)), the
     states in the batch's original order."""
     data, batch_sizes = x.data, np.asarray(x.batch_sizes._data, dtype=np.int64)
-    input_size, hidden_size = weights[0].shape[1], weights[1].shape[1]
+    input_size, h_size = weights[0].shape[1], weights[1].shape[1]
+    hidden_size = weights[1].shape[0] // (4 if spec.has_cell else 3 if spec.bias_in_step else 1)
     if data.ndim != 2 or data.shape[1] != input_size:
         raise ValueError(f"{spec.name}: expected packed data (sum of lengths, "
                          f"input_size={input_size}), got shape {tuple(data.shape)}")
     batch = int(batch_sizes[0])
-    states = initial_states(spec, hx, (num_layers * dirs, batch, hidden_size), False)
+    states = initial_states(spec, hx, (num_layers * dirs, batch, hidden_size), False, h_size)
     if x.sorted_indices is not None:  # the given states follow the batch's original order
         order = x.sorted_indices._data
         states = [None if s is None else s[:, order] for s in states]
@@ -53,16 +54,16 @@ def _run_packed(spec: Mode, batch_sizes: np.ndarray, offsets: np.ndarray, data: 
                 ) -> tuple[Tensor, Tensor, Tensor | None]:
     """One layer in one direction over packed rows: (packed outputs, last h, last c)."""
     w_ih, w_hh = w[0], w[1]
-    b_ih, b_hh = (w[2], w[3]) if len(w) == 4 else (None, None)
+    b_ih, b_hh = (w[2], w[3]) if len(w) >= 4 else (None, None)
+    w_hr = w[-1] if len(w) in (3, 5) else None  # an LSTM's projection (proj_size)
     if b_ih is None:  # every row's input projection at once, as in the padded run
         xg = data @ w_ih.T
     else:
         xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, data, w_ih.T)
-    batch, hidden = int(batch_sizes[0]), w_hh.shape[1]
-    zeros = Tensor(np.zeros((batch, hidden), dtype=xg.dtype))
-    h = zeros if h is None else h
+    batch = int(batch_sizes[0])
+    h = xg.new_zeros((batch, w_hh.shape[1])) if h is None else h
     if spec.has_cell:
-        c = zeros if c is None else c
+        c = xg.new_zeros((batch, w_hh.shape[0] // 4)) if c is None else c
     w_hh_t = w_hh.T
     steps = len(batch_sizes)
     outs: list[Any] = [None] * steps
@@ -73,6 +74,8 @@ def _run_packed(spec: Mode, batch_sizes: np.ndarray, offsets: np.ndarray, data: 
         if spec.has_cell:
             assert c is not None
             new_h, new_c = lstm_step(xt, h_run, c if n == batch else c[:n], w_hh_t)
+            if w_hr is not None:
+                new_h = new_h @ w_hr.T
             c = new_c if n == batch else concatenate([new_c, c[n:]])
         else:
             assert spec.step is not None

@@ -125,10 +125,11 @@ from .movement import (
     diagonal_view,
     unfold_view,
 )
-from .reduce import Amax, Amin, Max, Mean, Min, Sum
-from .select import IndexCopy, NoDerivative, ScatterExtreme
+from .reduce import Amax, Amin, Max, Mean, Min, Sum, ZeroNorm
+from .select import NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
+from .strided import IndexCopy, Scatter
 
 # NumPy's floating-point RuntimeWarnings raised in this package (log(0), sqrt(-1), x / 0,
 # exp(1000) ...): PyTorch computes the same inf / NaN silently. A warnings filter matched
@@ -178,6 +179,7 @@ __all__ = [
     "Expm1",
     "GetItem",
     "IndexCopy",
+    "Scatter",
     "Log",
     "Log1p",
     "LogSoftmax",
@@ -214,6 +216,7 @@ __all__ = [
     "Tanh",
     "Transpose",
     "Where",
+    "ZeroNorm",
     "sign_values",
     "parse_einsum",
     "Acos",

@@ -55,6 +55,11 @@ class Transpose(Function):
     def backward(ctx: Any, g: Any) -> Any:
         return (permute(g, tuple(np.argsort(ctx.axes).tolist())),)
 
+    def name(self) -> str:
+        """``TransposeBackward0`` / ``TBackward0``; ``...Backward1`` for the in-place forms
+        (``transpose_``, ``t_``: ``Tensor._become_view`` sets ``_inplace``), as PyTorch."""
+        return f"{type(self).__name__}Backward{int(self.__dict__.get('_inplace', False))}"
+
 
 permute = dual(np.transpose, Transpose, "axes")  # arrays and Tensors reorder dims alike
 

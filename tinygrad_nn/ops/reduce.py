@@ -105,3 +105,20 @@ class Mean(Sum):
     def backward(ctx: Any, g: Any) -> Any:
         # scaled before broadcasting: one multiply per output, not per input element
         return Sum.backward(ctx, g * ctx.scale)
+
+
+class ZeroNorm(Function):
+    """y = ``value``, the count of x's nonzeros its caller reduced (``vector_norm`` with
+    ord 0): recorded as PyTorch records it (``LinalgVectorNormBackward0``) with an undefined
+    gradient, so nothing reaches x (its ``.grad`` stays None, as in PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, value: Any) -> Any:
+        return value
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        return (None,)
+
+    def name(self) -> str:
+        return "LinalgVectorNormBackward0"

@@ -228,25 +228,6 @@ class NoDerivative(Function):
         raise ctx.error
 
 
-class IndexCopy(Function):
-    """y = x, then y[idx] = src (idx: int arrays broadcasting to src's shape; of repeated
-    targets the last write wins). Every src element gets g at its target, overwritten or
-    not, and x gets g where nothing was written (PyTorch's index_copy / index_put)."""
-
-    @staticmethod
-    def forward(ctx: Any, x: Any, src: Any, idx: tuple[Any, ...]) -> Any:
-        keep = np.ones(x.shape, dtype=x.dtype)
-        keep[idx] = 0
-        ctx.keep, ctx.idx = keep, idx
-        y = x.copy()
-        y[idx] = src
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        return g * ctx.keep, g[ctx.idx]
-
-
 class ScatterExtreme(Function):
     """y = x, then y[target[i]] = max (``big``; else min) of y there and src[i] (x left out
     where anything lands unless ``include_self``). PyTorch's gradient: each element equal

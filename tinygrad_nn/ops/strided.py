@@ -126,3 +126,26 @@ class IndexPut(CopySlices):
 
     def name(self) -> str:
         return "IndexPutBackward0"
+
+
+class IndexCopy(IndexPut):
+    """``index_copy``: the same assignment and gradient (each source slice gets g at its
+    target, overwritten or not; x gets g off the targets), PyTorch's IndexCopyBackward0."""
+
+    def name(self) -> str:
+        return "IndexCopyBackward0"
+
+
+class Scatter(IndexPut):
+    """``scatter(dim, index, src)``: the same assignment and gradient (every src element
+    gets g gathered at its target, also one a repeated index overwrote: PyTorch's
+    ``grad.gather(dim, index)``), PyTorch's ScatterBackward0; with a number for src
+    (``scatter(dim, index, value)``) ScatterBackward1."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, src: Any, idx: Any, inplace: bool = False) -> Any:
+        ctx._value = type(src) is not np.ndarray
+        return CopySlices.forward(ctx, x, src, idx, inplace)
+
+    def name(self) -> str:
+        return f"ScatterBackward{int(self.__dict__.get('_value', False))}"
