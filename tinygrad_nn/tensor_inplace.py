@@ -25,6 +25,7 @@ from ._random import get_rng
 from .function import TensorBase, data_of
 from .grad_mode import _mode
 from .ops.movement import is_basic_index
+from .ops.sampling import fill_op
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
 from .tensor_elementwise import cast_refused
@@ -275,13 +276,18 @@ class TensorInPlace(TensorBase):
     clip_ = clamp_
 
     def zero_(self) -> Self:
-        return self.fill_(0)
+        return self._fill("zero_", np.zeros(self.shape, self.dtype), fill_op("Zero"))
 
     def fill_(self, value: Any) -> Self:
         if isinstance(value, TensorBase):
             return self.copy_(value)
-        full = np.full(self.shape, value, self.dtype)
-        return self._inplace("fill_", lambda s: self._make(full, None))
+        return self._fill("fill_", np.full(self.shape, value, self.dtype), fill_op("Fill", 2))
+
+    def _fill(self, name: str, values: Any, op: Any) -> Self:
+        """Overwrite every element with ``values`` (cast to this dtype); in a graph, the
+        fill is the node ``op`` (a ``Fill``: the old values get a zero gradient)."""
+        values = np.asarray(values).astype(self.dtype, copy=False)
+        return self._inplace(name, lambda s: op.apply(s, values=values))
 
     def copy_(self, src: Any) -> Self:
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
@@ -300,13 +306,12 @@ class TensorInPlace(TensorBase):
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
         """Fill with draws from N(mean, std^2) (the library generator)."""
-        draw = get_rng().normal(mean, std, self.shape).astype(self.dtype)
-        return self._inplace("normal_", lambda s: self._make(draw, None))
+        return self._fill("normal_", get_rng().normal(mean, std, self.shape), fill_op("Normal"))
 
     def uniform_(self, low: float = 0.0, high: float = 1.0) -> Self:
         """Fill with draws from U(low, high) (the library generator)."""
-        draw = get_rng().uniform(low, high, self.shape).astype(self.dtype)
-        return self._inplace("uniform_", lambda s: self._make(draw, None))
+        return self._fill("uniform_", get_rng().uniform(low, high, self.shape),
+                          fill_op("Uniform"))
 
     def masked_fill_(self, mask: Any, value: Any) -> Self:
         return self._inplace("masked_fill_", lambda s: s.masked_fill(mask, value), value)

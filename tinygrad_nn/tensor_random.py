@@ -16,7 +16,7 @@ import numpy as np
 
 from ._random import get_rng
 from .function import TensorBase
-from .ops.sampling import Bernoulli, Normal, Poisson
+from .ops.sampling import Bernoulli, Normal, Poisson, fill_op
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -38,6 +38,8 @@ class TensorRandom(TensorBase):
     if TYPE_CHECKING:  # provided by TensorInPlace
 
         def _inplace(self, name: str, compute: Any, *others: Any) -> Any: ...
+
+        def _fill(self, name: str, values: Any, op: Any) -> Self: ...
 
     def multinomial(self, num_samples: int, replacement: bool = False, *,
                     generator: Any = None) -> Tensor:
@@ -82,16 +84,13 @@ class TensorRandom(TensorBase):
         return Bernoulli.apply(self, rng=draw_rng(generator))  # type: ignore[no-any-return]
 
     # -- in-place fills --------------------------------------------------------------
-    def _fill(self, name: str, draw: Any) -> Self:
-        values = np.asarray(draw).astype(self.dtype)
-        return self._inplace(name, lambda s: self._make(values, None))  # type: ignore[no-any-return]
-
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Self:
         """Fill with 0 / 1 draws, 1 with probability ``p`` (a number or a broadcastable
         tensor of probabilities)."""
         prob = _as_array(p)
         check_probabilities(np.asarray(prob))
-        return self._fill("bernoulli_", draw_rng(generator).random(self.shape) < prob)
+        return self._fill("bernoulli_", draw_rng(generator).random(self.shape) < prob,
+                          fill_op("Bernoulli", 1 if isinstance(p, TensorBase) else 2))
 
     def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None,
                 **kwargs: Any) -> Self:
@@ -112,33 +111,38 @@ class TensorRandom(TensorBase):
             raise RuntimeError(f"from is out of bounds for {self.dtype}")
         top = _random_top(self.dtype) if to is None else int(to) - 1  # inclusive
         kind = np.uint64 if self.dtype.kind == "u" else np.int64
+        overload = 2 if to is None else 0 if explicit_from or lo else 1  # PyTorch's node
         return self._fill("random_", draw_rng(generator).integers(lo, top, self.shape, dtype=kind,
-                                                               endpoint=True))
+                                                               endpoint=True),
+                          fill_op("Random", overload))
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the exponential distribution of rate λ."""
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-        return self._fill("exponential_", draw_rng(generator).exponential(1 / lambd, self.shape))
+        return self._fill("exponential_", draw_rng(generator).exponential(1 / lambd, self.shape),
+                          fill_op("Exponential"))
 
     def geometric_(self, p: float, *, generator: Any = None) -> Self:
         """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
         if not 0 < p < 1:
             raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-        return self._fill("geometric_", draw_rng(generator).geometric(p, self.shape))
+        return self._fill("geometric_", draw_rng(generator).geometric(p, self.shape),
+                          fill_op("Geometric"))
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Self:
         """Fill with exp(N(mean, std²)) draws."""
         if not std > 0:
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-        return self._fill("log_normal_", draw_rng(generator).lognormal(mean, std, self.shape))
+        return self._fill("log_normal_", draw_rng(generator).lognormal(mean, std, self.shape),
+                          fill_op("LogNormal"))
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the Cauchy distribution median + σ·tan(π(U − ½))."""
         if not sigma > 0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
         draw = draw_rng(generator).standard_cauchy(self.shape)
-        return self._fill("cauchy_", median + sigma * draw)
+        return self._fill("cauchy_", median + sigma * draw, fill_op("Cauchy"))
 
 
 def _random_top(dtype: np.dtype) -> int:

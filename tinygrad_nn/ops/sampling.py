@@ -4,6 +4,7 @@ whose gradient is zero for every input: sampling is not reparameterised."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -46,4 +47,22 @@ class Poisson(_Draw):
         return rng.poisson(rate).astype(rate.dtype)
 
 
-__all__ = ["Bernoulli", "Normal", "Poisson"]
+class Fill(_Draw):
+    """An in-place fill of a tensor in the graph (``zero_``, ``fill_``, ``normal_`` ...):
+    the new values, and a zero gradient for the old ones, as PyTorch records it. Each
+    PyTorch node name is a subclass (``fill_op``), so drawings and ``grad_fn`` name it."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, values: Any = None) -> Any:
+        return values
+
+
+@functools.cache
+def fill_op(name: str, overload: int = 0) -> type[Fill]:
+    """The ``Fill`` subclass recorded as PyTorch's ``{name}Backward{overload}``
+    (``fill_op("Zero")`` for ``zero_``, ``fill_op("Fill", 2)`` for ``fill_(number)``)."""
+    return type(name, (Fill,), {"_overload": overload, "__doc__": Fill.__doc__,
+                                "__module__": __name__})
+
+
+__all__ = ["Bernoulli", "Fill", "Normal", "Poisson", "fill_op"]
