@@ -65,6 +65,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
     _user_needs: tuple[bool, ...] = ()
     _tensor_needs: tuple[bool, ...] = ()
     _arg_types: tuple[str | None, ...] = ()  # per argument: None for a Tensor, else its type
+    _in_dtypes: tuple[Any, ...] = ()  # per Tensor argument, its dtype
     _out_meta: tuple[Any, ...] = ()  # per output: (shape, dtype) of a Tensor, else None
     _outputs: Any = None  # the user's outputs, held only until apply has returned them
     # (output position, shape, dtype, offset in the flat array) per differentiable output
@@ -143,6 +144,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
         if box is not None:  # hands the node back to apply even when nothing is recorded
             box.append(ctx)
         ctx._arg_types = tuple(None if isinstance(a, Tensor) else type(a).__name__ for a in args)
+        ctx._in_dtypes = tuple(a.dtype for a in args if isinstance(a, Tensor))
         ctx._user_needs = tuple(
             isinstance(a, Tensor) and a.requires_grad and grad_mode.is_grad_enabled() for a in args
         )
@@ -211,6 +213,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
                 f"gradients (expected {len(kinds)}, got {len(result)})"
             )
         out = []
+        dtypes = iter(ctx._in_dtypes)
         for i, (kind, r) in enumerate(zip(kinds, result)):
             if kind is not None:
                 if r is not None:
@@ -220,6 +223,9 @@ class _UserNode(FunctionCtx, _ArrayFunction):
                         f"was not a Tensor (it was {kind})"
                     )
                 continue
+            dtype = next(dtypes)
+            if isinstance(r, Tensor) and r.dtype != dtype and r.dtype.kind in "fc":
+                r = r.to(dtype)  # as PyTorch's engine: a gradient has its input's dtype
             if r is None or create:
                 out.append(r)
             else:
