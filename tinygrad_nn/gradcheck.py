@@ -144,11 +144,12 @@ def _check(
     seed: int,
     label: str,
     out_names: list[str] | None,
-    upcast: bool = True,
+    like_torch: bool = False,
 ) -> bool:
     """Shared body of gradcheck / gradgradcheck: True, False or GradcheckError.
 
-    ``upcast=False`` (PyTorch's ``gradcheck``) checks in the inputs' own precision."""
+    ``like_torch`` (PyTorch's ``gradcheck``): check in the inputs' own precision, and start
+    a failure message with PyTorch's first line ("Jacobian mismatch for output ...")."""
     if not callable(fn):
         raise TypeError(f"{label}: fn must be callable, got {type(fn).__name__}")
     if mode not in ("auto", "projection", "full"):
@@ -156,7 +157,7 @@ def _check(
     if not eps > 0 or not atol >= 0 or not rtol >= 0:
         raise ValueError(f"{label}: need eps > 0, atol >= 0, rtol >= 0; got "
                          f"eps={eps}, atol={atol}, rtol={rtol}")
-    xs, checked = _prepare(inputs, label, upcast)
+    xs, checked = _prepare(inputs, label, upcast=not like_torch)
     with enable_grad():
         outs = _call(fn, xs, "at the given inputs")
     sizes = [int(np.size(_array(o))) for _, o in outs]
@@ -225,8 +226,9 @@ def _check(
             flat, nbad = found
             k, j = divmod(flat, n)
             where = ""
+            o = int(np.searchsorted(offsets, k, side="right") - 1)
+            out_pos: int | None = outs[o][0]
             if m > 1 or names != ["output"]:
-                o = int(np.searchsorted(offsets, k, side="right") - 1)
                 shape = np.shape(_array(outs[o][1]))
                 where = f", {names[o]} element {_index(k - offsets[o], shape)}"
             note = f"{nbad} of {ana.size} Jacobian entries differ"
@@ -245,10 +247,14 @@ def _check(
             found = _worst(ana, num, atol, rtol)
             j, nbad = found if found is not None else (int(np.argmax(np.abs(ana - num))), 0)
             where = "" if m == 1 else " (outputs projected on a random unit vector v)"
+            out_pos = outs[0][0] if len(outs) == 1 else None
             note = (f"projected check vᵀJu: analytic {a:.6g} vs numeric {nu:.6g}; "
                     f"{nbad} of {n} entries of vᵀJ differ")
             msg = _message(label, desc, _index(j, x.shape), where, ana[j], num[j], atol,
                            rtol, note, "projection", eps)
+        if like_torch:
+            of = "" if out_pos is None else f" for output {out_pos}"
+            msg = f"Jacobian mismatch{of} with respect to input {i},\n{msg}"
         if raise_exception:
             raise GradcheckError(msg)
         return False
@@ -267,7 +273,7 @@ def check_like_torch(fn: Callable[..., Any], inputs: Any, eps: float, atol: floa
     checks that a zero output gradient gives zero input gradients of the inputs' dtypes."""
     mode = "projection" if fast_mode else "full"
     if not _check(fn, inputs, eps, atol, rtol, raise_exception, mode, 0, label, None,
-                  upcast=False):
+                  like_torch=True):
         return False
     del check_undefined_grad  # an undefined output gradient is a zero one here: the next
     # check (which PyTorch runs always) covers it

@@ -86,7 +86,14 @@ def test_verdicts_match_torch(fast_mode: bool) -> None:
             ag.gradcheck(_wrong(lib).apply, (_x(lib),), fast_mode=fast_mode)
 
 
-def test_our_failure_names_input_and_element() -> None:
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_failure_starts_as_torch_and_names_input_and_element(fast_mode: bool) -> None:
+    for lib in LIBS:
+        with pytest.raises(RuntimeError,
+                           match="^Jacobian mismatch for output 0 with respect to input 1,\n"):
+            wrong = _wrong(lib).apply
+            lib.autograd.gradcheck(lambda a, b, f=wrong: a * f(b), (_x(lib), _x(lib)),
+                                   fast_mode=fast_mode)
     with pytest.raises(GradcheckError, match=r"input 0 \(shape \(3,\)\) at index \(0,\)"):
         tg.autograd.gradcheck(_wrong(tg).apply, (_x(tg),))
 
