@@ -18,6 +18,7 @@ with ``create_graph=True``, so it tests the derivative of every backward.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -31,8 +32,11 @@ Mode = Literal["auto", "projection", "full"]
 _FULL_LIMIT = 64  # "auto" checks every Jacobian entry when input and output are this small
 
 
-class GradcheckError(AssertionError):
-    """Raised when |analytic - numeric| > atol + rtol·|numeric| for some derivative."""
+class GradcheckError(RuntimeError, AssertionError):
+    """Raised when |analytic - numeric| > atol + rtol·|numeric| for some derivative.
+
+    A ``RuntimeError`` as PyTorch's ``torch.autograd.gradcheck.GradcheckError``; also an
+    ``AssertionError``, as it was here first."""
 
 
 def gradcheck(
@@ -140,8 +144,12 @@ def _check(
     seed: int,
     label: str,
     out_names: list[str] | None,
+    like_torch: bool = False,
 ) -> bool:
-    """Shared body of gradcheck / gradgradcheck: True, False or GradcheckError."""
+    """Shared body of gradcheck / gradgradcheck: True, False or GradcheckError.
+
+    ``like_torch`` (PyTorch's ``gradcheck``): check in the inputs' own precision, and start
+    a failure message with PyTorch's first line ("Jacobian mismatch for output ...")."""
     if not callable(fn):
         raise TypeError(f"{label}: fn must be callable, got {type(fn).__name__}")
     if mode not in ("auto", "projection", "full"):
@@ -149,7 +157,7 @@ def _check(
     if not eps > 0 or not atol >= 0 or not rtol >= 0:
         raise ValueError(f"{label}: need eps > 0, atol >= 0, rtol >= 0; got "
                          f"eps={eps}, atol={atol}, rtol={rtol}")
-    xs, checked = _prepare(inputs, label)
+    xs, checked = _prepare(inputs, label, upcast=not like_torch)
     with enable_grad():
         outs = _call(fn, xs, "at the given inputs")
     sizes = [int(np.size(_array(o))) for _, o in outs]
@@ -179,8 +187,8 @@ def _check(
         vals = []
         for sign, op in ((1.0, "+"), (-1.0, "-")):
             args = list(xs)
-            args[i] = Tensor(x._data + (sign * eps) * d, requires_grad=x.requires_grad,
-                                name=x.name)
+            moved = (x._data + (sign * eps) * d).astype(x._data.dtype, copy=False)
+            args[i] = Tensor(moved, requires_grad=x.requires_grad, name=x.name)
             with no_grad():
                 f = _flat(_call(fn, args, f"at input {i} {op} eps * {what}"))
             if f.shape != (m,):
@@ -218,8 +226,9 @@ def _check(
             flat, nbad = found
             k, j = divmod(flat, n)
             where = ""
+            o = int(np.searchsorted(offsets, k, side="right") - 1)
+            out_pos: int | None = outs[o][0]
             if m > 1 or names != ["output"]:
-                o = int(np.searchsorted(offsets, k, side="right") - 1)
                 shape = np.shape(_array(outs[o][1]))
                 where = f", {names[o]} element {_index(k - offsets[o], shape)}"
             note = f"{nbad} of {ana.size} Jacobian entries differ"
@@ -238,21 +247,112 @@ def _check(
             found = _worst(ana, num, atol, rtol)
             j, nbad = found if found is not None else (int(np.argmax(np.abs(ana - num))), 0)
             where = "" if m == 1 else " (outputs projected on a random unit vector v)"
+            out_pos = outs[0][0] if len(outs) == 1 else None
             note = (f"projected check vᵀJu: analytic {a:.6g} vs numeric {nu:.6g}; "
                     f"{nbad} of {n} entries of vᵀJ differ")
             msg = _message(label, desc, _index(j, x.shape), where, ana[j], num[j], atol,
                            rtol, note, "projection", eps)
+        if like_torch:
+            of = "" if out_pos is None else f" for output {out_pos}"
+            msg = f"Jacobian mismatch{of} with respect to input {i},\n{msg}"
         if raise_exception:
             raise GradcheckError(msg)
         return False
     return True
 
 
+# -- PyTorch's torch.autograd.gradcheck / gradgradcheck (their signatures are there) -------
+
+
+def check_like_torch(fn: Callable[..., Any], inputs: Any, eps: float, atol: float,
+                     rtol: float, raise_exception: bool, fast_mode: bool,
+                     check_undefined_grad: bool, check_grad_dtypes: bool,
+                     label: str = "gradcheck") -> bool:
+    """The body of ``torch.autograd.gradcheck``: the check above in the inputs' precision
+    (every Jacobian entry, or the projection ``vᵀ·J·u`` with ``fast_mode``), then PyTorch's
+    checks that a zero output gradient gives zero input gradients of the inputs' dtypes."""
+    mode = "projection" if fast_mode else "full"
+    if not _check(fn, inputs, eps, atol, rtol, raise_exception, mode, 0, label, None,
+                  like_torch=True):
+        return False
+    del check_undefined_grad  # an undefined output gradient is a zero one here: the next
+    # check (which PyTorch runs always) covers it
+    problem = _zero_grad_problem(fn, inputs, check_grad_dtypes)
+    if problem is None:
+        return True
+    if raise_exception:
+        raise GradcheckError(problem)
+    return False
+
+
+def _zero_grad_problem(fn: Callable[..., Any], inputs: Any, dtypes: bool) -> str | None:
+    """PyTorch's message for a backward that is not linear in its gradient, or returns
+    gradients of another dtype than its inputs; None when there is none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # _check warned already
+        xs, checked = _prepare(inputs, "gradcheck", upcast=False)
+    with enable_grad():
+        outs = [o for _, o in _call(fn, xs, "at the given inputs") if _differentiable(o)]
+    if not outs:
+        return None
+    wrt = [xs[i] for i in checked]
+    if dtypes:
+        ones = [Tensor(np.ones(o.shape, dtype=o._data.dtype)) for o in outs]
+        gs = grad(outs, wrt, grad_outputs=ones, retain_graph=True, allow_unused=True)
+        if any(g is not None and g._data.dtype != x._data.dtype for g, x in zip(gs, wrt)):
+            return "Gradient has dtype mismatch"
+    zeros = [Tensor(np.zeros(o.shape, dtype=o._data.dtype)) for o in outs]
+    gs = grad(outs, wrt, grad_outputs=zeros, allow_unused=True)
+    for g, x in zip(gs, wrt):
+        if g is None:
+            continue
+        if np.any(g._data != 0):
+            return "backward not multiplied by grad_output"
+        if g._data.dtype != x._data.dtype:
+            return "grad is incorrect type"
+    return None
+
+
+def gradgradcheck_like_torch(fn: Callable[..., Any], inputs: Any, grad_outputs: Any,
+                             **check: Any) -> bool:
+    """The body of ``torch.autograd.gradgradcheck``: ``check_like_torch`` on
+    ``(inputs, grad_outputs) -> grad(fn(inputs), inputs, grad_outputs, create_graph=True)``,
+    so the second derivatives w.r.t. the inputs and the grad_outputs are both checked.
+    Without ``grad_outputs``, random ones in [-1, 1) that require grad (PyTorch's); they
+    are always contiguous arrays (the memory layout does not change a value here)."""
+    xs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if grad_outputs is None:
+        with enable_grad():
+            outs = [o for _, o in _call(fn, xs, "at the given inputs") if _differentiable(o)]
+        rng = np.random.default_rng(0)
+        gos: tuple[Any, ...] = tuple(
+            Tensor(rng.uniform(-1.0, 1.0, o.shape).astype(o._data.dtype), requires_grad=True)
+            for o in outs
+        )
+    else:
+        gos = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
+    n = len(xs)
+
+    def first_derivative(*args: Any) -> tuple[Any, ...]:
+        with enable_grad():
+            outs = [o for _, o in _call(fn, args[:n], "inside the first derivative")
+                    if _differentiable(o)]
+            wrt = [a for a in args[:n] if isinstance(a, Tensor) and a.requires_grad]
+            gs = grad(outs, wrt, grad_outputs=list(args[n:]), create_graph=True,
+                      allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    return check_like_torch(first_derivative, xs + gos, label="gradgradcheck", **check)
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _prepare(inputs: Any, label: str) -> tuple[list[Any], list[int]]:
-    """Float64 copies of the inputs and the positions of those to check."""
+def _prepare(inputs: Any, label: str, upcast: bool = True) -> tuple[list[Any], list[int]]:
+    """Copies of the inputs (float64 if ``upcast``) and the positions of those to check.
+
+    Without ``upcast`` (PyTorch's check) an input that requires grad and is not float64
+    gets PyTorch's warning."""
     if isinstance(inputs, (Tensor, np.ndarray)) or not isinstance(inputs, (tuple, list)):
         inputs = (inputs,)
     xs: list[Any] = []
@@ -263,13 +363,21 @@ def _prepare(inputs: Any, label: str) -> tuple[list[Any], list[int]]:
             if kind == "c":
                 raise TypeError(f"{label}: input {i} is complex; only real inputs are supported")
             if kind == "f":
-                x = Tensor(np.array(x._data, dtype=np.float64, copy=True),
-                              requires_grad=x.requires_grad, name=x.name)
+                if not upcast and x.requires_grad and x._data.dtype != np.float64:
+                    warnings.warn(
+                        f"Input #{i} requires gradient and is not a double precision floating "
+                        "point or complex. This check will likely fail if all the inputs are "
+                        "not of double precision floating point or complex. ", stacklevel=4)
+                x = Tensor(np.array(x._data, dtype=np.float64 if upcast else None, copy=True),
+                           requires_grad=x.requires_grad, name=x.name)
                 if x.requires_grad:
                     checked.append(i)
-        elif isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        elif upcast and isinstance(x, np.ndarray) and x.dtype.kind == "f":
             x = x.astype(np.float64)
         xs.append(x)
+    if not checked and not upcast:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, "
+                         "but none of them have requires_grad=True.")
     if not checked:
         raise ValueError(f"{label}: no input requires grad; pass at least one floating-point "
                          "Tensor with requires_grad=True")

@@ -1,5 +1,6 @@
 """PyTorch's ``torch.autograd``: grad, backward, the Tensor-level Function, Variable,
-anomaly mode and ``functional`` (jacobian, hessian, vjp, jvp, hvp, vhp)."""
+anomaly mode, gradcheck / gradgradcheck and ``functional`` (jacobian, hessian, vjp, jvp,
+hvp, vhp)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .anomaly_mode import (
     set_detect_anomaly,
 )
 from .function import Function, FunctionCtx, once_differentiable
+from .gradcheck import gradcheck, gradgradcheck  # (the functions, as in torch.autograd)
 
 __all__ = [
     "Function",
@@ -29,6 +31,8 @@ __all__ = [
     "enable_grad",
     "functional",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
     "is_grad_enabled",

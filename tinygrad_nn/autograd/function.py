@@ -25,6 +25,7 @@ ordinary slicing gradient routes each output's gradient back to its part.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -33,6 +34,7 @@ import numpy as np
 from .. import grad_mode
 from ..function import Function as _ArrayFunction
 from ..tensor import Tensor
+from ..tensor_base import new_counter
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable"]
 
@@ -63,12 +65,22 @@ class _UserNode(FunctionCtx, _ArrayFunction):
     _user_needs: tuple[bool, ...] = ()
     _tensor_needs: tuple[bool, ...] = ()
     _arg_types: tuple[str | None, ...] = ()  # per argument: None for a Tensor, else its type
+    _in_dtypes: tuple[Any, ...] = ()  # per Tensor argument, its dtype
     _out_meta: tuple[Any, ...] = ()  # per output: (shape, dtype) of a Tensor, else None
     _outputs: Any = None  # the user's outputs, held only until apply has returned them
     # (output position, shape, dtype, offset in the flat array) per differentiable output
     _parts: tuple[tuple[int, tuple[int, ...], Any, int], ...] = ()
     _received: list[bool] | None = None
     _single = True
+    _saved_outs: dict[int, int] = {}  # noqa: RUF012  (read-only default; set per node)
+
+    def name(self) -> str:
+        """PyTorch's name of a custom Function's node: ``<Function>Backward`` (no ``0``)."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:  # PyTorch's: <torch.autograd.function.SquareBackward ...>
+        cls = type(self)
+        return f"<{cls.__module__}.{cls.__qualname__} object at {id(self):#x}>"
 
     @property  # type: ignore[override]
     def needs_input_grad(self) -> tuple[bool, ...]:
@@ -88,14 +100,39 @@ class _UserNode(FunctionCtx, _ArrayFunction):
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
-        """The saved Tensors; inputs and outputs are on the graph under ``create_graph``."""
+        """The saved Tensors; inputs and outputs are on the graph under ``create_graph``.
+
+        A saved input is that input Tensor; a saved output of a Function with several
+        outputs comes back, under ``create_graph``, as its slice of this node's output (so
+        the backward that reads it is differentiable again, as in PyTorch)."""
         if not self._saved_tensor_mask:  # nothing saved: () even after the graph was freed
             return ()
         values = _ArrayFunction.saved_tensors.fget(self)  # type: ignore[attr-defined]
-        return tuple(
-            Tensor(v) if is_t and not isinstance(v, Tensor) else v
-            for v, is_t in zip(values, self._saved_tensor_mask)
-        )
+        make, outs = self._tensor, self._saved_outs
+        out = []
+        for i, (v, is_t, src) in enumerate(
+            zip(values, self._saved_tensor_mask, self.saved_sources())
+        ):
+            if not is_t or isinstance(v, Tensor):
+                out.append(v)
+            elif make is not None and i in outs:
+                out.append(self._output_part(make, outs[i], v))
+            else:  # an input Tensor given to forward is returned as itself
+                out.append(src if isinstance(src, Tensor) else Tensor(v))
+        return tuple(out)
+
+    def _output_part(self, make: Any, part: int, value: np.ndarray) -> Tensor:
+        """Output ``k`` (a saved output) as a Tensor on this node: a slice of its flat output."""
+        k, shape, dtype, offset = self._parts[part]
+        flat = np.zeros(self.out_shape, dtype=self.out_dtype)  # only the slice is read
+        flat[offset:offset + value.size] = value.ravel()
+        t = make(flat, self)
+        t._vcnt = new_counter()  # its own (not the node's output's): made here
+        o = t[offset:offset + value.size].reshape(shape)
+        if o.dtype != dtype:
+            o = o.astype(dtype)
+        o.register_hook(_mark_received(self, k))  # set_materialize_grads(False) sees it
+        return o
 
     saved = saved_tensors
 
@@ -107,6 +144,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
         if box is not None:  # hands the node back to apply even when nothing is recorded
             box.append(ctx)
         ctx._arg_types = tuple(None if isinstance(a, Tensor) else type(a).__name__ for a in args)
+        ctx._in_dtypes = tuple(a.dtype for a in args if isinstance(a, Tensor))
         ctx._user_needs = tuple(
             isinstance(a, Tensor) and a.requires_grad and grad_mode.is_grad_enabled() for a in args
         )
@@ -134,6 +172,11 @@ class _UserNode(FunctionCtx, _ArrayFunction):
             parts.append((k, o.shape, o.dtype, offset))
             offset += o._data.size
         ctx._parts = tuple(parts)
+        saved = ctx._saved or ()
+        ctx._saved_outs = {  # saved value i -> its part: it is re-made on the graph
+            i: j for i, v in enumerate(saved) for j, (k, *_) in enumerate(parts)
+            if v is outs[k]._data
+        }
         if not parts:  # nothing differentiable: an integer array is never recorded
             return np.zeros(0, dtype=np.int64)
         return np.concatenate([outs[k]._data.ravel() for k in diff])
@@ -170,6 +213,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
                 f"gradients (expected {len(kinds)}, got {len(result)})"
             )
         out = []
+        dtypes = iter(ctx._in_dtypes)
         for i, (kind, r) in enumerate(zip(kinds, result)):
             if kind is not None:
                 if r is not None:
@@ -179,6 +223,9 @@ class _UserNode(FunctionCtx, _ArrayFunction):
                         f"was not a Tensor (it was {kind})"
                     )
                 continue
+            dtype = next(dtypes)
+            if isinstance(r, Tensor) and r.dtype != dtype and r.dtype.kind in "fc":
+                r = r.to(dtype)  # as PyTorch's engine: a gradient has its input's dtype
             if r is None or create:
                 out.append(r)
             else:
@@ -294,6 +341,52 @@ def _mark_received(ctx: _UserNode, k: int) -> Any:
     return hook
 
 
+_TWICE = ("trying to differentiate twice a function that was marked with "
+          "@once_differentiable")
+
+
+class _DelayedError(_ArrayFunction):
+    """The node ``once_differentiable`` puts on a backward's results under create_graph:
+    passes values through, and raises if a gradient ever reaches it (PyTorch's ``Error``)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return x
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        raise RuntimeError(_TWICE)
+
+    def name(self) -> str:
+        return "torch::autograd::Error"
+
+    def __repr__(self) -> str:
+        return f"<Error object at {id(self):#x}>"
+
+
 def once_differentiable(fn: Any) -> Any:
-    """Decorator for a backward that is not itself differentiable (accepted; a no-op here)."""
-    return fn
+    """Decorator for a ``backward`` that is not itself differentiable (PyTorch's).
+
+    ``fn`` runs under ``no_grad``. Under ``create_graph``, when an incoming gradient
+    requires grad, its results are marked so that differentiating them again raises
+    ``RuntimeError`` ("trying to differentiate twice ...") instead of silently giving zero.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Any, *args: Any) -> Any:
+        with grad_mode.no_grad():
+            outputs = fn(ctx, *args)
+        if not grad_mode.is_grad_enabled():
+            return outputs
+        if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        marked = tuple(
+            _DelayedError.apply(o.detach().requires_grad_())
+            if isinstance(o, Tensor) and o.dtype.kind in "fc" else o
+            for o in outs
+        )
+        return marked[0] if single else marked
+
+    return wrapper
