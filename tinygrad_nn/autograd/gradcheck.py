@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..gradcheck import GradcheckError, check_like_torch, gradgradcheck_like_torch
 from ..tensor import Tensor
+from ._gradcheck_impl import GradcheckError, check_like_torch, gradgradcheck_like_torch
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
