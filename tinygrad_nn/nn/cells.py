@@ -70,7 +70,7 @@ def zero_state(xg: Tensor, hidden: int) -> Tensor:
 
 def _project(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
     """x @ w_ih.T + bias; x: (N, I) -> (N, G*H)."""
-    return x @ w_ih.T if bias is None else plus_product(bias, x, w_ih.T)
+    return x @ w_ih.t() if bias is None else plus_product(bias, x, w_ih.t())
 
 
 def plus_product(c: Tensor, h: Tensor, w_t: Tensor) -> Tensor:
@@ -90,7 +90,7 @@ def rnn_cell(x: Tensor, h: Tensor | None, w_ih: Tensor, w_hh: Tensor, b_ih: Tens
         raise ValueError(f"rnn_cell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
     xg = _project(x, w_ih, _sum_bias(b_ih, b_hh))
     h = zero_state(xg, w_hh.shape[1]) if h is None else h
-    return rnn_step(xg, h, w_hh.T, nonlinearity == "relu")
+    return rnn_step(xg, h, w_hh.t(), nonlinearity == "relu")
 
 
 def lstm_cell(x: Tensor, hc: tuple[Tensor, Tensor] | None, w_ih: Tensor, w_hh: Tensor,
@@ -103,7 +103,7 @@ def lstm_cell(x: Tensor, hc: tuple[Tensor, Tensor] | None, w_ih: Tensor, w_hh: T
     if hc is None:
         h = zero_state(xg, w_hh.shape[1])
         hc = (h, h)
-    return lstm_step(xg, hc[0], hc[1], w_hh.T)
+    return lstm_step(xg, hc[0], hc[1], w_hh.t())
 
 
 def gru_cell(x: Tensor, h: Tensor | None, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
@@ -114,7 +114,7 @@ def gru_cell(x: Tensor, h: Tensor | None, w_ih: Tensor, w_hh: Tensor, b_ih: Tens
     """
     xg = _project(x, w_ih, b_ih)
     h = zero_state(xg, w_hh.shape[1]) if h is None else h
-    return gru_step(xg, h, w_hh.T, b_hh)
+    return gru_step(xg, h, w_hh.t(), b_hh)
 
 
 def _sum_bias(b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:

@@ -125,15 +125,15 @@ def _run_direction(spec: Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
     # sum, so it is added here once (GRU keeps b_hn inside r * (...), so b_hh stays per step)
     rows = x.reshape(steps * batch, features)
     if b_ih is None:
-        xg = rows @ w_ih.T
+        xg = rows @ w_ih.t()
     else:
-        xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, rows, w_ih.T)
+        xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, rows, w_ih.t())
     xg = xg.reshape(steps, batch, w_ih.shape[0])
     if spec.step is None:
         if w_hr is not None:
             return _run_projected_lstm(xg, h, c, w_hh, w_hr, reverse)
         return _run_lstm(xg, h, c, w_hh, reverse)
-    w_hh_t = w_hh.T
+    w_hh_t = w_hh.t()
     if h is None:  # zeros, used rather than skipped: W_hh gets a gradient even for T = 1
         h = Tensor(np.zeros((batch, w_hh.shape[1]), dtype=xg.dtype))
     outs: list[Any] = [None] * steps
@@ -177,7 +177,7 @@ def _run_projected_lstm(xg: Tensor, h: Tensor | None, c: Tensor | None, w_hh: Te
     steps, batch, _ = xg.shape
     if h is None or c is None:  # zeros, used rather than skipped, as in _run_lstm
         h, c = xg.new_zeros((batch, w_hr.shape[0])), xg.new_zeros((batch, w_hr.shape[1]))
-    w_hh_t, w_hr_t = w_hh.T, w_hr.T
+    w_hh_t, w_hr_t = w_hh.t(), w_hr.t()
     outs: list[Any] = [None] * steps
     for t, xt in _time_steps(xg, reverse):
         h_full, c = lstm_step(xt, h, c, w_hh_t)

@@ -57,14 +57,14 @@ def _run_packed(spec: Mode, batch_sizes: np.ndarray, offsets: np.ndarray, data: 
     b_ih, b_hh = (w[2], w[3]) if len(w) >= 4 else (None, None)
     w_hr = w[-1] if len(w) in (3, 5) else None  # an LSTM's projection (proj_size)
     if b_ih is None:  # every row's input projection at once, as in the padded run
-        xg = data @ w_ih.T
+        xg = data @ w_ih.t()
     else:
-        xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, data, w_ih.T)
+        xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, data, w_ih.t())
     batch = int(batch_sizes[0])
     h = xg.new_zeros((batch, w_hh.shape[1])) if h is None else h
     if spec.has_cell:
         c = xg.new_zeros((batch, w_hh.shape[0] // 4)) if c is None else c
-    w_hh_t = w_hh.T
+    w_hh_t = w_hh.t()
     steps = len(batch_sizes)
     outs: list[Any] = [None] * steps
     for t in reversed(range(steps)) if reverse else range(steps):
@@ -75,7 +75,7 @@ def _run_packed(spec: Mode, batch_sizes: np.ndarray, offsets: np.ndarray, data: 
             assert c is not None
             new_h, new_c = lstm_step(xt, h_run, c if n == batch else c[:n], w_hh_t)
             if w_hr is not None:
-                new_h = new_h @ w_hr.T
+                new_h = new_h @ w_hr.t()
             c = new_c if n == batch else concatenate([new_c, c[n:]])
         else:
             assert spec.step is not None
