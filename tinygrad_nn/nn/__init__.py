@@ -7,7 +7,12 @@
 import sys
 
 from .. import functional
-from . import init, parallel, utils
+from . import (
+    init,
+    modules,  # noqa: E402  (PyTorch's torch.nn.modules path; re-exports only)
+    parallel,
+    utils,
+)
 from .activation import (
     CELU,
     ELU,
@@ -158,6 +163,7 @@ __all__ = [
     "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleDict",
     "ModuleList", "NLLLoss", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid",
     "SmoothL1Loss", "Softmax", "Softplus", "Tanh", "Unflatten", "functional", "init", "utils",
+    "modules",
     "DataParallel", "parallel", "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d",
     "MultiheadAttention", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
     "TransformerEncoder", "TransformerEncoderLayer",

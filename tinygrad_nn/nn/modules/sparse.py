@@ -1,0 +1,8 @@
+"""PyTorch's ``torch.nn.modules.sparse`` path: re-exports the classes defined in
+``nn/sparse.py``."""
+
+from ..sparse import Embedding
+
+__all__ = [
+    "Embedding",
+]
