@@ -1,7 +1,19 @@
-"""PyTorch's ``torch.utils`` path: ``tinygrad_nn.utils.data`` is ``tinygrad_nn.data``."""
+"""PyTorch's ``torch.utils`` path: ``tinygrad_nn.utils.data`` is ``tinygrad_nn.data``.
+
+The same module object, with its submodules (``dataloader``, ``dataset``, ``sampler``,
+``distributed``, ``_utils.collate``) registered under this path too, so
+``from tinygrad_nn.utils.data.dataloader import DataLoader`` gives the one ``DataLoader``.
+"""
 
 from __future__ import annotations
 
-from . import data
+import sys
+
+from .. import data
+
+for _name, _module in list(sys.modules.items()):
+    if _name.startswith(data.__name__ + "."):
+        sys.modules[__name__ + ".data" + _name[len(data.__name__):]] = _module
+sys.modules[__name__ + ".data"] = data
 
 __all__ = ["data"]
