@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
+from tests.nn.torch_compare import outcome
 from tinygrad_nn.data import (
     BatchSampler,
     DistributedSampler,
@@ -25,13 +26,6 @@ torch = pytest.importorskip("torch")
 
 SUBMODULES = ["dataloader", "dataset", "sampler", "distributed", "_utils.collate"]
 
-
-def _error(fn: Any) -> tuple[str, str]:
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001  (comparing whatever each library raises)
-        return type(e).__name__, str(e)
-    return "no error", ""
 
 
 # ------------------------------------------------------------------------------ module paths
@@ -123,7 +117,7 @@ def test_random_sampler_is_repeatable_and_private_to_its_epoch() -> None:
 
 @pytest.mark.parametrize("kw", [{"replacement": 1}, {"num_samples": 0}, {"num_samples": 2.0}])
 def test_random_sampler_errors_match_torch(kw: dict[str, Any]) -> None:
-    assert _error(lambda: RandomSampler(range(3), **kw)) == _error(
+    assert outcome(lambda: RandomSampler(range(3), **kw)) == outcome(
         lambda: torch.utils.data.RandomSampler(range(3), **kw))
 
 
@@ -135,7 +129,7 @@ def test_random_sampler_errors_match_torch(kw: dict[str, Any]) -> None:
     ([[1.0, 2.0]], 2), ([1.0, 2.0], 2, 1), ([[]], 2),
 ])
 def test_weighted_sampler_argument_errors_match_torch(args: tuple[Any, ...]) -> None:
-    assert _error(lambda: WeightedRandomSampler(*args)) == _error(
+    assert outcome(lambda: WeightedRandomSampler(*args)) == outcome(
         lambda: torch.utils.data.WeightedRandomSampler(*args))
 
 
@@ -147,7 +141,7 @@ def test_weighted_sampler_bad_weights_raise_when_iterated_as_in_torch(
         weights: list[float], n: int, replacement: bool) -> None:
     ours = WeightedRandomSampler(weights, n, replacement)  # no error until iterated
     theirs = torch.utils.data.WeightedRandomSampler(weights, n, replacement)
-    assert _error(lambda: list(theirs))[0] == "RuntimeError"
+    assert outcome(lambda: list(theirs))[0] == "RuntimeError"
     with pytest.raises(RuntimeError):
         list(ours)
 
@@ -190,7 +184,7 @@ def test_weighted_sampler_drives_a_dataloader() -> None:
     (0, False), (-1, False), (2.0, False), (True, False), (None, False), (2, 1), (2, None),
 ])
 def test_batch_sampler_errors_match_torch(batch_size: Any, drop_last: Any) -> None:
-    assert _error(lambda: BatchSampler(range(5), batch_size, drop_last)) == _error(
+    assert outcome(lambda: BatchSampler(range(5), batch_size, drop_last)) == outcome(
         lambda: torch.utils.data.BatchSampler(range(5), batch_size, drop_last))
 
 
@@ -239,7 +233,7 @@ def test_distributed_sampler_shuffles_by_seed_and_epoch() -> None:
 @pytest.mark.parametrize("rank", [2, -1])
 def test_distributed_sampler_errors(rank: int) -> None:
     from torch.utils.data.distributed import DistributedSampler as TorchDS
-    assert _error(lambda: DistributedSampler(range(5), 2, rank)) == _error(
+    assert outcome(lambda: DistributedSampler(range(5), 2, rank)) == outcome(
         lambda: TorchDS(range(5), 2, rank))
     with pytest.raises(ValueError, match="Default process group has not been initialized"):
         DistributedSampler(range(5))
