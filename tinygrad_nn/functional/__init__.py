@@ -106,6 +106,7 @@ from .norm import (
 )
 from .pad import pad
 from .pool1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
+from .pool3d import avg_pool3d, max_pool3d
 from .sampling import (
     channel_shuffle,
     interpolate,
@@ -199,7 +200,7 @@ __all__ = [
     "stack", "tanh", "triplet_margin_loss", "where",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
     "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "rms_norm",
-    "max_unpool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d",
+    "max_unpool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "avg_pool3d", "max_pool3d",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",

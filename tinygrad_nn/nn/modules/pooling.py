@@ -6,9 +6,13 @@ from ..pooling import (
     AdaptiveAvgPool2d,
     AvgPool1d,
     AvgPool2d,
+    AvgPool3d,
     MaxPool1d,
     MaxPool2d,
+    MaxPool3d,
     MaxUnpool2d,
+    _AvgPoolNd,
+    _MaxPoolNd,
 )
 
 __all__ = [
@@ -16,7 +20,11 @@ __all__ = [
     "AdaptiveAvgPool2d",
     "AvgPool1d",
     "AvgPool2d",
+    "AvgPool3d",
     "MaxPool1d",
     "MaxPool2d",
+    "MaxPool3d",
     "MaxUnpool2d",
+    "_AvgPoolNd",
+    "_MaxPoolNd",
 ]
