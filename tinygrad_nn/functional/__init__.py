@@ -69,7 +69,14 @@ from .conv import (
 )
 from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
-from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 from .grid import affine_grid, grid_sample
 from .loss import (
     binary_cross_entropy,
@@ -201,6 +208,7 @@ __all__ = [
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
     "batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm", "rms_norm",
     "max_unpool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "avg_pool3d", "max_pool3d",
+    "alpha_dropout", "feature_alpha_dropout",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",

@@ -1,4 +1,5 @@
-"""Dropout: element-wise (dropout) and channel-wise (dropout1d/2d/3d), as PyTorch 2.x does it.
+"""Dropout: element-wise (dropout) and channel-wise (dropout1d/2d/3d), as PyTorch 2.x does it;
+alpha dropout for SELU networks (alpha_dropout, feature_alpha_dropout).
 
 Inverted dropout: kept values are scaled by 1/(1-p) while training, so eval mode is the
 identity. The channel-wise forms draw one keep/drop per (sample, channel) and broadcast it
@@ -7,8 +8,11 @@ over the spatial axes.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
+
+import numpy as np
 
 from .._random import get_rng
 from ..dtypes import get_default_dtype
@@ -22,13 +26,17 @@ def _check_p(p: float, who: str) -> float:
     return float(p)
 
 
+def _keep(p: float, mask_shape: tuple[int, ...]) -> np.ndarray:
+    """keep ~ Bernoulli(1 - p), a boolean array of ``mask_shape`` (from the library's RNG)."""
+    return get_rng().random(mask_shape) >= p
+
+
 def _masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
     """x * keep / (1 - p) with keep ~ Bernoulli(1 - p) of ``mask_shape`` (broadcast to x)."""
     if p == 1.0:
         return x * 0.0
-    keep = get_rng().random(mask_shape) >= p
     dt = x.dtype if x.dtype.kind == "f" else get_default_dtype()
-    return x * (keep * (1.0 / (1.0 - p))).astype(dt)
+    return x * (_keep(p, mask_shape) * (1.0 / (1.0 - p))).astype(dt)
 
 
 def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -110,4 +118,50 @@ def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     return _feature_dropout(input.unsqueeze(0), p, training, "dropout3d").squeeze(0)
 
 
-__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d"]
+# SELU's scale * alpha: minus SELU's saturation value, which a dropped unit takes
+_SELU_ALPHA = 1.7580993408473766
+
+
+def _alpha_masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
+    """PyTorch's alpha dropout: y = a x + alpha a p where kept, alpha a (p - 1) where dropped,
+    a = ((alpha^2 p + 1)(1 - p))^(-1/2); computed in x's dtype in PyTorch's order."""
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{x.dtype.name}")
+    if p == 1.0:
+        return x * 0.0
+    a = 1.0 / math.sqrt((_SELU_ALPHA * _SELU_ALPHA * p + 1) * (1 - p))
+    noise = _keep(p, mask_shape).astype(x.dtype)
+    shift = (noise - 1) * (_SELU_ALPHA * a) + _SELU_ALPHA * a * p
+    return x * (noise * a) + shift
+
+
+def alpha_dropout(input: Any, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """SELU's dropout: y = a (x m - alpha (1 - m)) + a alpha p, m ~ Bernoulli(1 - p) per
+    element, alpha = 1.7581 (SELU's scale * alpha: a dropped unit takes SELU's saturation
+    value), a = ((alpha^2 p + 1)(1 - p))^(-1/2), which keep zero mean and unit variance.
+    The identity unless ``training`` (default False, as in PyTorch); ``inplace`` is accepted
+    and the result is a new tensor."""
+    input = as_tensor(input)
+    p = _check_p(p, "alpha_dropout")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    return _alpha_masked(input, p, input.shape)
+
+
+def feature_alpha_dropout(input: Any, p: float = 0.5, training: bool = False,
+                          inplace: bool = False) -> Tensor:
+    """``alpha_dropout`` with one draw per (N, C), broadcast over the trailing axes (whole
+    channels set to the saturation value); x: (N, C, *) -> same."""
+    input = as_tensor(input)
+    p = _check_p(p, "feature_alpha_dropout")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _alpha_masked(input, p, input.shape[:2] + (1,) * (input.ndim - 2))
+
+
+__all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d",
+           "feature_alpha_dropout"]
