@@ -17,7 +17,7 @@ import numpy as np
 from .._random import get_rng
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from .basic import as_tensor
+from .basic import _result, _source, as_tensor
 
 
 def _check_p(p: float, who: str) -> float:
@@ -42,13 +42,13 @@ def _masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
 def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """y = x * m / (1 - p), m ~ Bernoulli(1 - p) per element while training; x: any -> same.
 
-    ``inplace`` is accepted for compatibility; the result is always a new tensor.
+    ``inplace=True`` writes the result into ``input`` and returns it (PyTorch's rule).
     """
     input = as_tensor(input)
     p = _check_p(p, "dropout")
     if not training or p == 0.0:
         return input
-    return _masked(input, p, input.shape)
+    return _result(input, _masked(_source(input, inplace), p, input.shape), inplace)
 
 
 def _feature_dropout(x: Tensor, p: float, training: bool, who: str) -> Tensor:
@@ -71,9 +71,13 @@ def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
             "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial "
             "dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D "
             "inputs).")
-    if input.ndim == 2 and training and p > 0.0:
-        return _feature_dropout(input.unsqueeze(0), p, training, "dropout1d").squeeze(0)
-    return _feature_dropout(input, p, training, "dropout1d")
+    if not training or p == 0.0:
+        return input
+    x = _source(input, inplace)
+    if input.ndim == 2:
+        return _result(input, _feature_dropout(x.unsqueeze(0), p, True, "dropout1d").squeeze(0),
+                       inplace)
+    return _result(input, _feature_dropout(x, p, True, "dropout1d"), inplace)
 
 
 def _warn_rank(x: Tensor, d: int) -> None:
@@ -105,7 +109,10 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
             "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
             UserWarning, stacklevel=2)
-    return _feature_dropout(input, p, training, "dropout2d")
+    if not training or p == 0.0:
+        return _feature_dropout(input, p, training, "dropout2d")
+    return _result(input, _feature_dropout(_source(input, inplace), p, True, "dropout2d"),
+                   inplace)
 
 
 def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -113,13 +120,17 @@ def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     input = as_tensor(input)
     p = _check_p(p, "dropout3d")
     _warn_rank(input, 3)
-    if input.ndim == 5 or not training or p == 0.0:
+    if not training or p == 0.0:
         return _feature_dropout(input, p, training, "dropout3d")
-    return _feature_dropout(input.unsqueeze(0), p, training, "dropout3d").squeeze(0)
+    x = _source(input, inplace)
+    if input.ndim == 5:
+        return _result(input, _feature_dropout(x, p, True, "dropout3d"), inplace)
+    return _result(input, _feature_dropout(x.unsqueeze(0), p, True, "dropout3d").squeeze(0),
+                   inplace)
 
 
-# SELU's scale * alpha: minus SELU's saturation value, which a dropped unit takes
-_SELU_ALPHA = 1.7580993408473766
+# minus SELU's saturation value (its scale * alpha): a dropped unit takes -_SATURATION
+_SATURATION = 1.7580993408473766
 
 
 def _alpha_masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
@@ -130,9 +141,9 @@ def _alpha_masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
                            f"{x.dtype.name}")
     if p == 1.0:
         return x * 0.0
-    a = 1.0 / math.sqrt((_SELU_ALPHA * _SELU_ALPHA * p + 1) * (1 - p))
+    a = 1.0 / math.sqrt((_SATURATION * _SATURATION * p + 1) * (1 - p))
     noise = _keep(p, mask_shape).astype(x.dtype)
-    shift = (noise - 1) * (_SELU_ALPHA * a) + _SELU_ALPHA * a * p
+    shift = (noise - 1) * (_SATURATION * a) + _SATURATION * a * p
     return x * (noise * a) + shift
 
 
@@ -141,13 +152,13 @@ def alpha_dropout(input: Any, p: float = 0.5, training: bool = False,
     """SELU's dropout: y = a (x m - alpha (1 - m)) + a alpha p, m ~ Bernoulli(1 - p) per
     element, alpha = 1.7581 (SELU's scale * alpha: a dropped unit takes SELU's saturation
     value), a = ((alpha^2 p + 1)(1 - p))^(-1/2), which keep zero mean and unit variance.
-    The identity unless ``training`` (default False, as in PyTorch); ``inplace`` is accepted
-    and the result is a new tensor."""
+    The identity unless ``training`` (default False, as in PyTorch); ``inplace=True`` writes
+    the result into ``input``."""
     input = as_tensor(input)
     p = _check_p(p, "alpha_dropout")
     if not training or p == 0.0 or input.numel() == 0:
         return input
-    return _alpha_masked(input, p, input.shape)
+    return _result(input, _alpha_masked(_source(input, inplace), p, input.shape), inplace)
 
 
 def feature_alpha_dropout(input: Any, p: float = 0.5, training: bool = False,
@@ -160,7 +171,8 @@ def feature_alpha_dropout(input: Any, p: float = 0.5, training: bool = False,
         return input
     if input.ndim < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
-    return _alpha_masked(input, p, input.shape[:2] + (1,) * (input.ndim - 2))
+    return _result(input, _alpha_masked(_source(input, inplace), p,
+                                        input.shape[:2] + (1,) * (input.ndim - 2)), inplace)
 
 
 __all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d",

@@ -26,14 +26,14 @@ class Dropout(_DropoutNd):
     while training; the identity in eval mode."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.dropout(x, self.p, self.training)
+        return F.dropout(x, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_DropoutNd):
     """Zero whole channels: x (N, C, L) or (C, L), one draw per channel (``F.dropout1d``)."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.dropout1d(x, self.p, self.training)
+        return F.dropout1d(x, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
@@ -43,14 +43,14 @@ class Dropout2d(_DropoutNd):
     """
 
     def forward(self, x: Any) -> Tensor:
-        return F.dropout2d(x, self.p, self.training)
+        return F.dropout2d(x, self.p, self.training, self.inplace)
 
 
 class Dropout3d(_DropoutNd):
     """Zero whole channels: x (N, C, D, H, W) or (C, D, H, W) (``F.dropout3d``)."""
 
     def forward(self, x: Any) -> Tensor:
-        return F.dropout3d(x, self.p, self.training)
+        return F.dropout3d(x, self.p, self.training, self.inplace)
 
 
 class AlphaDropout(_DropoutNd):
@@ -59,7 +59,7 @@ class AlphaDropout(_DropoutNd):
     the identity in eval mode."""
 
     def forward(self, input: Any) -> Tensor:
-        return F.alpha_dropout(input, self.p, self.training)
+        return F.alpha_dropout(input, self.p, self.training, self.inplace)
 
 
 class FeatureAlphaDropout(_DropoutNd):
@@ -67,4 +67,5 @@ class FeatureAlphaDropout(_DropoutNd):
     (``F.feature_alpha_dropout``)."""
 
     def forward(self, input: Any) -> Tensor:
-        return F.feature_alpha_dropout(input, self.p, self.training)
+        return F.feature_alpha_dropout(input, self.p, self.training,
+                                       self.inplace)
