@@ -57,7 +57,7 @@ def test_each_torch_submodule_name_we_have_is_there(sub: str) -> None:
 def test_torch_data_package_names_are_all_here_except_datapipes() -> None:
     # the names of torch.utils.data.__all__ this library leaves out, on purpose or for later
     absent = {n for n in torch.utils.data.__all__ if not hasattr(tg.data, n)}
-    assert absent <= {"ChainDataset", "StackDataset", "DFIterDataPipe", "DataChunk",
+    assert absent <= {"DFIterDataPipe", "DataChunk",
                       "IterDataPipe", "MapDataPipe", "_DatasetKind", "argument_validation",
                       "functional_datapipe", "guaranteed_datapipes_determinism",
                       "non_deterministic", "runtime_validation",
@@ -239,3 +239,74 @@ def test_distributed_sampler_errors(rank: int) -> None:
         DistributedSampler(range(5))
     with pytest.raises(ValueError, match="Default process group has not been initialized"):
         TorchDS(range(5))
+
+
+# ------------------------------------------------------- generic classes, Chain/StackDataset
+
+
+def test_the_classes_are_generic_as_in_torch() -> None:
+    class Pairs(tg.data.Dataset[tuple]):
+        def __getitem__(self, i: int) -> tuple:
+            return (i, i * i)
+
+        def __len__(self) -> int:
+            return 3
+
+    class Ordered(tg.data.Sampler[int]):
+        def __iter__(self) -> Any:
+            return iter([2, 0, 1])
+
+        def __len__(self) -> int:
+            return 3
+
+    loader: tg.data.DataLoader[tuple] = tg.data.DataLoader(Pairs(), batch_size=3,
+                                                           sampler=Ordered())
+    (a, b), = list(loader)
+    assert a.tolist() == [2, 0, 1] and b.tolist() == [4, 0, 1]
+    for name in ("Dataset", "IterableDataset", "Sampler", "DataLoader", "TensorDataset",
+                 "Subset", "ConcatDataset", "ChainDataset", "StackDataset", "SequentialSampler",
+                 "RandomSampler", "BatchSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+                 "DistributedSampler"):  # the same ones subscriptable (Sampler[int]) as torch's
+        ours, theirs = getattr(tg.data, name), getattr(torch.utils.data, name)
+        assert outcome(lambda: ours[int])[0] == outcome(lambda: theirs[int])[0], name  # noqa: B023
+
+
+class _Stream(tg.data.IterableDataset):
+    def __init__(self, items: list[int]) -> None:
+        self.items = items
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def test_chain_dataset_and_iterable_addition() -> None:
+    chained = _Stream([1, 2]) + _Stream([3])
+    assert isinstance(chained, tg.data.ChainDataset)
+    assert list(chained) == [1, 2, 3] and len(chained) == 3
+    bad = tg.data.ChainDataset([_Stream([1]), [5, 6]])
+    with pytest.raises(AssertionError, match="ChainDataset only supports IterableDataset"):
+        list(bad)
+    with pytest.raises(AssertionError, match="ChainDataset only supports IterableDataset"):
+        len(bad)
+    assert [b.tolist() for b in tg.data.DataLoader(chained, batch_size=2)] == [[1, 2], [3]]
+
+
+def test_stack_dataset_matches_torch() -> None:
+    a, b = list(range(4)), [x * 10 for x in range(4)]
+    ours, theirs = tg.data.StackDataset(a, b), torch.utils.data.StackDataset(a, b)
+    assert [ours[i] for i in range(4)] == [theirs[i] for i in range(4)]
+    assert len(ours) == len(theirs) == 4
+    ours_d, theirs_d = tg.data.StackDataset(x=a, y=b), torch.utils.data.StackDataset(x=a, y=b)
+    assert ours_d[2] == theirs_d[2] == {"x": 2, "y": 20}
+    batch = next(iter(tg.data.DataLoader(ours_d, batch_size=4)))
+    assert batch["x"].tolist() == a and batch["y"].tolist() == b
+
+
+@pytest.mark.parametrize("args,kwargs", [((), {}), (([1, 2], [1]), {}), ((), {"x": [1], "y": []}),
+                                         (([1],), {"x": [1]})])
+def test_stack_dataset_errors_match_torch(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    assert outcome(lambda: tg.data.StackDataset(*args, **kwargs)) == outcome(
+        lambda: torch.utils.data.StackDataset(*args, **kwargs))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -13,8 +13,10 @@ from .sampler import Sampler
 
 __all__ = ["DistributedSampler"]
 
+T_co = TypeVar("T_co", covariant=True)
 
-class DistributedSampler(Sampler):
+
+class DistributedSampler(Sampler[T_co]):
     """Indices ``rank, rank + num_replicas, ...`` of one epoch's order (shuffled from
     ``seed + epoch`` when ``shuffle``), padded by repeating from the start (or, with
     ``drop_last``, cut) to a multiple of ``num_replicas``, so every rank gets

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -39,7 +39,10 @@ class _Wrapped:
         self._rng = rng
 
 
-class Sampler:
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Sampler(Generic[T_co]):
     """Base class: ``__iter__`` yields dataset indices (or batches of them)."""
 
     def __init__(self, data_source: Any = None) -> None:
