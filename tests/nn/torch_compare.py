@@ -55,3 +55,13 @@ def raises_like_torch(call: Callable[[Any, Any], Any]) -> None:
     with pytest.raises(type(theirs.value)) as ours:
         call(F, tg.tensor)
     assert str(ours.value)
+
+
+def outcome(fn: Callable[[], Any]) -> tuple[str, str]:
+    """(exception type name, message) of calling fn, or ("no error", ""): compare a call on
+    each library to check the same error with the same text."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001  (whatever each library raises is the result)
+        return type(e).__name__, str(e)
+    return "no error", ""

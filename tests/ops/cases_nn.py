@@ -202,6 +202,8 @@ layer("nn.Dropout", _dropout(nn.Dropout, 0, 3), seed=True)
 layer("nn.Dropout1d", _dropout(nn.Dropout1d, 2, 3), seed=True)
 layer("nn.Dropout2d", _dropout(nn.Dropout2d, 4, 4), seed=True)
 layer("nn.Dropout3d", _dropout(nn.Dropout3d, 4, 5), seed=True)
+layer("nn.AlphaDropout", _dropout(nn.AlphaDropout, 0, 3), seed=True)
+layer("nn.FeatureAlphaDropout", _dropout(nn.FeatureAlphaDropout, 2, 4), seed=True)
 
 
 # -- loss modules (both arguments differentiable where the loss allows) -------------------

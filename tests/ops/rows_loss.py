@@ -46,6 +46,21 @@ def _channel_dropout(draw: Draw, form: Any) -> Any:
     return run, [arr(draw, shape)]
 
 
+@case({"F.alpha_dropout": (F.alpha_dropout, 0), "F.feature_alpha_dropout": (
+    F.feature_alpha_dropout, 2)})
+def _alpha_dropout(draw: Draw, form: Any) -> Any:
+    fn, lo = form
+    p, seed, train = draw(st.sampled_from([0.25, 0.5, 0.0, 1.0])), draw(st.integers(0, 2**16)), \
+        draw(st.booleans())
+
+    def run(x: Any) -> Any:
+        tg.manual_seed(seed)  # the same mask at every evaluation of the check
+        return fn(x, p, training=train)
+
+    shape = tuple(draw(st.lists(st.integers(1, 3), min_size=lo, max_size=4)))
+    return run, [arr(draw, shape)]
+
+
 @case({"F.embedding": F.embedding})
 def _embedding(draw: Draw, form: Any) -> Any:
     num, dim = draw(st.integers(1, 4)), draw(st.integers(1, 3))

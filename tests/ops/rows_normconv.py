@@ -242,3 +242,47 @@ case({"F.adaptive_max_pool3d": F.adaptive_max_pool3d,
       "F.adaptive_max_pool3d_with_indices":
           lambda x, o: F.adaptive_max_pool3d_with_indices(x, o)[0]},
      max_examples=15)(_adaptive_max_pool(3))
+
+
+# -- 3-D pooling (functional/pool3d.py: a 2-D pool over each (H, W) plane, then over depth) --
+
+
+def _pool3d_config(draw: Draw, dilation: bool) -> dict[str, Any]:
+    k = tuple(draw(st.integers(1, 2)) for _ in range(3))
+    s = draw(st.one_of(st.none(), st.tuples(*(st.integers(1, 2) for _ in range(3)))))
+    p = tuple(draw(st.integers(0, ki // 2)) for ki in k)
+    d = tuple(draw(st.integers(1, 2)) for _ in range(3)) if dilation else (1, 1, 1)
+    size = tuple(di * (ki - 1) + 1 + draw(st.integers(0, 2)) for ki, di in zip(k, d))
+    return {"k": k, "s": s, "p": p, "d": d, "ceil": draw(st.booleans()),
+            "shape": (draw(st.integers(1, 2)), 1) + size}
+
+
+def _spread(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
+    """A shuffled grid 0.5 apart (as the pool1d row): no window's maximum within a finite
+    difference's step of a tie."""
+    n = math.prod(shape)
+    order = np.array(draw(st.permutations(list(range(n)))), dtype=np.float64)
+    return ((order - n / 2) * 0.5 + draw(st.floats(-0.2, 0.2))).reshape(shape)
+
+
+@case({"F.max_pool3d": lambda x, c: F.max_pool3d(x, c["k"], c["s"], c["p"], c["d"], c["ceil"]),
+       "F.max_pool3d[indices]": lambda x, c: F.max_pool3d(x, c["k"], c["s"], c["p"], c["d"],
+                                                          c["ceil"], True)[0],
+       "nn.MaxPool3d": lambda x, c: nn.MaxPool3d(c["k"], c["s"], c["p"], c["d"],
+                                                 ceil_mode=c["ceil"])(x)}, max_examples=25)
+def _max_pool3d(draw: Draw, form: Any) -> Any:
+    c = _pool3d_config(draw, dilation=True)
+    # a dilated window over padding only has max -inf (PyTorch's too): no finite difference
+    assume(np.isfinite(F.max_pool3d(np.zeros(c["shape"]), c["k"], c["s"], c["p"], c["d"],
+                                    c["ceil"]).numpy()).all())
+    return (lambda t: form(t, c)), [_spread(draw, c["shape"])]
+
+
+@case({"F.avg_pool3d": lambda x, c, inc, ov: F.avg_pool3d(x, c["k"], c["s"], c["p"], c["ceil"],
+                                                         inc, ov),
+       "nn.AvgPool3d": lambda x, c, inc, ov: nn.AvgPool3d(c["k"], c["s"], c["p"], c["ceil"], inc,
+                                                         ov)(x)}, max_examples=25)
+def _avg_pool3d(draw: Draw, form: Any) -> Any:
+    c = _pool3d_config(draw, dilation=False)
+    inc, ov = draw(st.booleans()), draw(st.sampled_from([None, 3, -2]))
+    return (lambda t: form(t, c, inc, ov)), [arr(draw, c["shape"])]

@@ -17,7 +17,7 @@ import random
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -130,7 +130,10 @@ def _worker_loop(dataset: Any, index_q: Any, result_q: Any, auto_collation: bool
         result_q.put((k, out))
 
 
-class DataLoader:
+T_co = TypeVar("T_co", covariant=True)
+
+
+class DataLoader(Generic[T_co]):
     """Iterate a dataset in batches (PyTorch's ``torch.utils.data.DataLoader``).
 
     Each batch is ``collate_fn`` of ``batch_size`` examples, by default ``default_collate``:

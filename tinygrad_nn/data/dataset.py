@@ -5,19 +5,21 @@ from __future__ import annotations
 import bisect
 import math
 import warnings
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from ..tensor import Tensor
 from .sampler import _rng_of
 
-__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset",
-           "random_split"]
+__all__ = ["ChainDataset", "ConcatDataset", "Dataset", "IterableDataset", "StackDataset",
+           "Subset", "TensorDataset", "random_split"]
+
+T_co = TypeVar("T_co", covariant=True)
 
 
-class Dataset:
+class Dataset(Generic[T_co]):
     """A map-style dataset: ``ds[i]`` is example ``i``; subclasses define ``__getitem__``
     (and usually ``__len__``)."""
 
@@ -28,15 +30,64 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
+class IterableDataset(Dataset[T_co], Iterable[T_co]):
     """A stream of examples: subclasses define ``__iter__``. With ``num_workers > 0`` every
     worker iterates its own copy; split the work with ``get_worker_info()``."""
 
     def __iter__(self) -> Iterator[Any]:
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
 
+    def __add__(self, other: Dataset) -> ChainDataset:  # type: ignore[override]
+        return ChainDataset([self, other])
 
-class TensorDataset(Dataset):
+
+class ChainDataset(IterableDataset[T_co]):
+    """Iterable datasets one after another, chained as they are iterated."""
+
+    def __init__(self, datasets: Iterable[Dataset]) -> None:
+        super().__init__()
+        self.datasets = datasets
+
+    def _streams(self) -> Iterator[IterableDataset]:
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield d
+
+    def __iter__(self) -> Iterator[Any]:
+        for d in self._streams():
+            yield from d
+
+    def __len__(self) -> int:
+        return sum(len(d) for d in self._streams())  # type: ignore[arg-type, misc]
+
+
+class StackDataset(Dataset[T_co]):
+    """Datasets side by side: ``StackDataset(a, b)[i] == (a[i], b[i])`` and
+    ``StackDataset(x=a, y=b)[i] == {"x": a[i], "y": b[i]}``; all of one length."""
+
+    def __init__(self, *args: Dataset, **kwargs: Dataset) -> None:
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                             "``kwargs``) like input/output, but both types are given.")
+        parts = list(args or kwargs.values())
+        if not parts:
+            raise ValueError("At least one dataset should be passed")
+        self._length = len(parts[0])  # type: ignore[arg-type]
+        if any(self._length != len(d) for d in parts):  # type: ignore[arg-type]
+            raise ValueError("Size mismatch between datasets")
+        self.datasets: tuple[Dataset, ...] | dict[str, Dataset] = args or kwargs
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __len__(self) -> int:
+        return self._length
+
+
+class TensorDataset(Dataset[tuple]):
     """Examples ``i`` of equally long tensors: ``ds[i] = (t0[i], t1[i], ...)``; t_k: (N, ...).
 
     Parameters
@@ -71,7 +122,7 @@ class TensorDataset(Dataset):
         return f"TensorDataset({shapes})"
 
 
-class Subset(Dataset):
+class Subset(Dataset[T_co]):
     """The examples ``dataset[indices[i]]`` of a dataset, in the order of ``indices``."""
 
     def __init__(self, dataset: Any, indices: Sequence[int]) -> None:
@@ -94,7 +145,7 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-class ConcatDataset(Dataset):
+class ConcatDataset(Dataset[T_co]):
     """Datasets one after another: index ``i`` runs through the first, then the second ..."""
 
     def __init__(self, datasets: Sequence[Any]) -> None:
@@ -146,7 +197,8 @@ def random_split(dataset: Any, lengths: Sequence[int | float],
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!"
                          f" (lengths {sizes} sum to {sum(sizes)}, the dataset has {n})")
     order = _rng_of(generator).permutation(n).tolist()
-    out, start = [], 0
+    out: list[Subset] = []
+    start = 0
     for size in sizes:
         stop = start + int(size)
         out.append(Subset(dataset, order[start:stop]))

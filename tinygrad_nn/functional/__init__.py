@@ -68,7 +68,14 @@ from .conv import (
 )
 from .conv_transpose import conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
-from .dropout import dropout, dropout1d, dropout2d, dropout3d
+from .dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 from .embedding import embedding, embedding_bag
 from .grid import affine_grid, grid_sample
 from .loss import (
@@ -106,6 +113,7 @@ from .norm import (
 )
 from .pad import pad
 from .pool1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
+from .pool3d import avg_pool3d, max_pool3d
 from .pool_adaptive import (
     adaptive_max_pool1d,
     adaptive_max_pool1d_with_indices,
@@ -211,6 +219,7 @@ __all__ = [
     "max_unpool2d", "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d",
     "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d",
     "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices",
+    "avg_pool3d", "max_pool3d", "alpha_dropout", "feature_alpha_dropout",
     "gather", "scatter", "scatter_add", "index_select", "masked_select", "sort", "argsort",
     "topk", "cumsum", "cumprod", "prod", "norm", "tril", "triu", "outer",
     "cosine_similarity", "normalize", "interpolate",

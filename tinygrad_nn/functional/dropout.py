@@ -1,4 +1,5 @@
-"""Dropout: element-wise (dropout) and channel-wise (dropout1d/2d/3d), as PyTorch 2.x does it.
+"""Dropout: element-wise (dropout) and channel-wise (dropout1d/2d/3d), as PyTorch 2.x does it;
+alpha dropout for SELU networks (alpha_dropout, feature_alpha_dropout).
 
 Inverted dropout: kept values are scaled by 1/(1-p) while training, so eval mode is the
 identity. The channel-wise forms draw one keep/drop per (sample, channel) and broadcast it
@@ -7,13 +8,16 @@ over the spatial axes.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
+
+import numpy as np
 
 from .._random import get_rng
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from .basic import as_tensor
+from .basic import _result, _source, as_tensor
 
 
 def _check_p(p: float, who: str) -> float:
@@ -22,25 +26,29 @@ def _check_p(p: float, who: str) -> float:
     return float(p)
 
 
+def _keep(p: float, mask_shape: tuple[int, ...]) -> np.ndarray:
+    """keep ~ Bernoulli(1 - p), a boolean array of ``mask_shape`` (from the library's RNG)."""
+    return get_rng().random(mask_shape) >= p
+
+
 def _masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
     """x * keep / (1 - p) with keep ~ Bernoulli(1 - p) of ``mask_shape`` (broadcast to x)."""
     if p == 1.0:
         return x * 0.0
-    keep = get_rng().random(mask_shape) >= p
     dt = x.dtype if x.dtype.kind == "f" else get_default_dtype()
-    return x * (keep * (1.0 / (1.0 - p))).astype(dt)
+    return x * (_keep(p, mask_shape) * (1.0 / (1.0 - p))).astype(dt)
 
 
 def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """y = x * m / (1 - p), m ~ Bernoulli(1 - p) per element while training; x: any -> same.
 
-    ``inplace`` is accepted for compatibility; the result is always a new tensor.
+    ``inplace=True`` writes the result into ``input`` and returns it (PyTorch's rule).
     """
     input = as_tensor(input)
     p = _check_p(p, "dropout")
     if not training or p == 0.0:
         return input
-    return _masked(input, p, input.shape)
+    return _result(input, _masked(_source(input, inplace), p, input.shape), inplace)
 
 
 def _feature_dropout(x: Tensor, p: float, training: bool, who: str) -> Tensor:
@@ -63,9 +71,13 @@ def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
             "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial "
             "dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D "
             "inputs).")
-    if input.ndim == 2 and training and p > 0.0:
-        return _feature_dropout(input.unsqueeze(0), p, training, "dropout1d").squeeze(0)
-    return _feature_dropout(input, p, training, "dropout1d")
+    if not training or p == 0.0:
+        return input
+    x = _source(input, inplace)
+    if input.ndim == 2:
+        return _result(input, _feature_dropout(x.unsqueeze(0), p, True, "dropout1d").squeeze(0),
+                       inplace)
+    return _result(input, _feature_dropout(x, p, True, "dropout1d"), inplace)
 
 
 def _warn_rank(x: Tensor, d: int) -> None:
@@ -97,7 +109,10 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
             "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
             UserWarning, stacklevel=2)
-    return _feature_dropout(input, p, training, "dropout2d")
+    if not training or p == 0.0:
+        return _feature_dropout(input, p, training, "dropout2d")
+    return _result(input, _feature_dropout(_source(input, inplace), p, True, "dropout2d"),
+                   inplace)
 
 
 def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -105,9 +120,60 @@ def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     input = as_tensor(input)
     p = _check_p(p, "dropout3d")
     _warn_rank(input, 3)
-    if input.ndim == 5 or not training or p == 0.0:
+    if not training or p == 0.0:
         return _feature_dropout(input, p, training, "dropout3d")
-    return _feature_dropout(input.unsqueeze(0), p, training, "dropout3d").squeeze(0)
+    x = _source(input, inplace)
+    if input.ndim == 5:
+        return _result(input, _feature_dropout(x, p, True, "dropout3d"), inplace)
+    return _result(input, _feature_dropout(x.unsqueeze(0), p, True, "dropout3d").squeeze(0),
+                   inplace)
 
 
-__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d"]
+# minus SELU's saturation value (its scale * alpha): a dropped unit takes -_SATURATION
+_SATURATION = 1.7580993408473766
+
+
+def _alpha_masked(x: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
+    """PyTorch's alpha dropout: y = a x + alpha a p where kept, alpha a (p - 1) where dropped,
+    a = ((alpha^2 p + 1)(1 - p))^(-1/2); computed in x's dtype in PyTorch's order."""
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{x.dtype.name}")
+    if p == 1.0:
+        return x * 0.0
+    a = 1.0 / math.sqrt((_SATURATION * _SATURATION * p + 1) * (1 - p))
+    noise = _keep(p, mask_shape).astype(x.dtype)
+    shift = (noise - 1) * (_SATURATION * a) + _SATURATION * a * p
+    return x * (noise * a) + shift
+
+
+def alpha_dropout(input: Any, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """SELU's dropout: y = a (x m - alpha (1 - m)) + a alpha p, m ~ Bernoulli(1 - p) per
+    element, alpha = 1.7581 (SELU's scale * alpha: a dropped unit takes SELU's saturation
+    value), a = ((alpha^2 p + 1)(1 - p))^(-1/2), which keep zero mean and unit variance.
+    The identity unless ``training`` (default False, as in PyTorch); ``inplace=True`` writes
+    the result into ``input``."""
+    input = as_tensor(input)
+    p = _check_p(p, "alpha_dropout")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    return _result(input, _alpha_masked(_source(input, inplace), p, input.shape), inplace)
+
+
+def feature_alpha_dropout(input: Any, p: float = 0.5, training: bool = False,
+                          inplace: bool = False) -> Tensor:
+    """``alpha_dropout`` with one draw per (N, C), broadcast over the trailing axes (whole
+    channels set to the saturation value); x: (N, C, *) -> same."""
+    input = as_tensor(input)
+    p = _check_p(p, "feature_alpha_dropout")
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _result(input, _alpha_masked(_source(input, inplace), p,
+                                        input.shape[:2] + (1,) * (input.ndim - 2)), inplace)
+
+
+__all__ = ["alpha_dropout", "dropout", "dropout1d", "dropout2d", "dropout3d",
+           "feature_alpha_dropout"]

@@ -24,6 +24,24 @@ def _tuple(v: Any, n: int, name: str, layer: str) -> tuple[int, ...]:
     return tuple(int(i) for i in items)
 
 
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _pad_pairs(padding: Any, kernel_size: tuple[int, ...],
+               dilation: tuple[int, ...]) -> Any:
+    """The layer's padding as ``F.pad``'s pairs, last dim first (PyTorch's
+    ``_reversed_padding_repeated_twice``): a list for 'same' / 'valid' (the extra one of an
+    odd total on the right), a tuple for ints."""
+    if isinstance(padding, str):
+        pairs = [0, 0] * len(kernel_size)
+        if padding == "same":
+            for i, (d, k) in enumerate(zip(reversed(dilation), reversed(kernel_size))):
+                total = d * (k - 1)
+                pairs[2 * i], pairs[2 * i + 1] = total // 2, total - total // 2
+        return pairs
+    return tuple(p for p in reversed(padding) for _ in range(2))
+
+
 class _ConvNd(Module):
     """Shared set-up of Conv1d / 2d / 3d (and the transposed ones in conv_transpose.py):
     checks, parameters and PyTorch's default init."""
@@ -53,20 +71,20 @@ class _ConvNd(Module):
                 raise ValueError(f"{name}: {what} must be positive, got {v}")
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
-                raise ValueError(
-                    f"{name}: padding must be 'same', 'valid' or ints, got {padding!r}"
-                )
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of "
+                                 "{'same', 'valid'}")
             if padding == "same" and max(self.stride) > 1:
-                raise ValueError(f"{name}: padding='same' needs stride 1, got {self.stride}")
+                raise ValueError("padding='same' is not supported for strided convolutions")
             self.padding: Any = padding
         else:
             self.padding = _tuple(padding, nd, "padding", name)
             if min(self.padding) < 0:
                 raise ValueError(f"{name}: padding must be >= 0, got {self.padding}")
-        if padding_mode != "zeros":
-            raise ValueError(
-                f"{name}: padding_mode {padding_mode!r} is not supported (only 'zeros')"
-            )
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError("padding_mode must be one of {'zeros', 'reflect', 'replicate', "
+                             f"'circular'}}, but got padding_mode={padding_mode!r}")
+        self._reversed_padding_repeated_twice = _pad_pairs(self.padding, self.kernel_size,
+                                                           self.dilation)
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.groups, self.padding_mode = int(groups), padding_mode
         c0, c1 = self.out_channels, self.in_channels
@@ -103,7 +121,23 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
+
+    def forward(self, input: Any) -> Tensor:
+        """The convolution of ``input`` with this layer's weight and bias."""
+        return self._conv_forward(input, self.weight, self.bias)
+
+    def _conv_forward(self, input: Any, weight: Any, bias: Any) -> Tensor:
+        """The convolution with the given weight and bias (PyTorch's hook for subclasses that
+        transform the weight). A non-'zeros' ``padding_mode`` pads with ``F.pad`` in that mode,
+        then convolves without padding, as PyTorch does."""
+        conv = (F.conv1d, F.conv2d, F.conv3d)[self._nd - 1]
+        if self.padding_mode != "zeros":
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return conv(padded, weight, bias, self.stride, 0, self.dilation, self.groups)
+        return conv(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -111,12 +145,9 @@ class Conv2d(_ConvNd):
 
     Cross-correlation, as in PyTorch (see ``F.conv2d``). weight: (out_channels,
     in_channels / groups, kh, kw), bias: (out_channels,), both initialised like PyTorch's.
-    ``padding`` is an int, a pair, 'valid' or 'same'.
+    ``padding`` is an int, a pair, 'valid' or 'same'; ``padding_mode`` is 'zeros' (default),
+    'reflect', 'replicate' or 'circular' (``F.pad``'s modes).
     """
-
-    def forward(self, x: Any) -> Tensor:
-        return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
 
 
 class Conv1d(_ConvNd):
@@ -128,11 +159,6 @@ class Conv1d(_ConvNd):
 
     _nd = 1
 
-    def forward(self, x: Any) -> Tensor:
-        pad = self.padding if isinstance(self.padding, str) else self.padding[0]
-        return F.conv1d(x, self.weight, self.bias, self.stride[0], pad, self.dilation[0],
-                        self.groups)
-
 
 class Conv3d(_ConvNd):
     """3-D convolution y = xcorr(x, weight) + bias; (N, C_in, D, H, W) -> (N, C_out, OD, OH, OW).
@@ -142,10 +168,6 @@ class Conv3d(_ConvNd):
     """
 
     _nd = 3
-
-    def forward(self, input: Any) -> Tensor:
-        return F.conv3d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
 
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d"]

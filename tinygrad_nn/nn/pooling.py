@@ -1,5 +1,6 @@
-"""Pooling modules: MaxPool1d/2d, MaxUnpool2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d,
-AdaptiveMaxPool1d/2d/3d (see tinygrad_nn.functional.conv, pool1d and pool_adaptive)."""
+"""Pooling modules: MaxPool1d / 2d / 3d, MaxUnpool2d, AvgPool1d / 2d / 3d,
+AdaptiveAvgPool1d / 2d, AdaptiveMaxPool1d / 2d / 3d (see tinygrad_nn.functional.conv,
+pool1d, pool3d and pool_adaptive)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from ..tensor import Tensor
 from .module import Module
 
 
-class MaxPool2d(Module):
-    """Max over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.max_pool2d``)."""
+class _MaxPoolNd(Module):
+    """Shared set-up of MaxPool1d / 2d / 3d: PyTorch's arguments, attributes and repr."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  dilation: Any = 1, return_indices: bool = False,
@@ -22,14 +23,29 @@ class MaxPool2d(Module):
         self.padding, self.dilation, self.ceil_mode = padding, dilation, bool(ceil_mode)
         self.return_indices = bool(return_indices)
 
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Max over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.max_pool2d``)."""
+
     def forward(self, x: Any) -> Any:
         """y, or (y, indices) with ``return_indices``."""
         return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
 
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+class MaxPool3d(_MaxPoolNd):
+    """``MaxPool3d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+    ceil_mode=False)``: max over (kd, kh, kw) windows; (N, C, D, H, W) -> (N, C, OD, OH, OW)
+    (see ``F.max_pool3d``)."""
+
+    def forward(self, input: Any) -> Any:
+        """y, or (y, indices) with ``return_indices``."""
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            self.ceil_mode, self.return_indices)
 
 
 class MaxUnpool2d(Module):
@@ -50,8 +66,9 @@ class MaxUnpool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AvgPool2d(Module):
-    """Mean over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.avg_pool2d``)."""
+class _AvgPoolNd(Module):
+    """Shared set-up of AvgPool2d / 3d (AvgPool1d has no ``divisor_override``) and the repr
+    of all three."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True,
@@ -62,12 +79,26 @@ class AvgPool2d(Module):
         self.padding, self.ceil_mode = padding, bool(ceil_mode)
         self.count_include_pad, self.divisor_override = bool(count_include_pad), divisor_override
 
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
+    """Mean over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.avg_pool2d``)."""
+
     def forward(self, x: Any) -> Tensor:
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+class AvgPool3d(_AvgPoolNd):
+    """``AvgPool3d(kernel_size, stride=None, padding=0, ceil_mode=False,
+    count_include_pad=True, divisor_override=None)``: mean over (kd, kh, kw) windows;
+    (N, C, D, H, W) -> (N, C, OD, OH, OW) (see ``F.avg_pool3d``)."""
+
+    def forward(self, input: Any) -> Tensor:
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
 
 
 class AdaptiveAvgPool2d(Module):
@@ -86,46 +117,28 @@ class AdaptiveAvgPool2d(Module):
 
 
 
-class MaxPool1d(Module):
+class MaxPool1d(_MaxPoolNd):
     """``MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
     ceil_mode=False)``: ``F.max_pool1d``; (N, C, L) -> (N, C, OL)."""
-
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 dilation: Any = 1, return_indices: bool = False,
-                 ceil_mode: bool = False) -> None:
-        super().__init__()
-        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
-        self.stride = kernel_size if stride is None else stride
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, x: Any) -> Any:
         return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
 
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
-
-class AvgPool1d(Module):
+class AvgPool1d(_AvgPoolNd):
     """``AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False,
     count_include_pad=True)``: ``F.avg_pool1d``; (N, C, L) -> (N, C, OL)."""
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True) -> None:
-        super().__init__()
         single = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,)  # noqa: E731
-        self.kernel_size = single(kernel_size)
-        self.stride = single(kernel_size if stride is None else stride)
-        self.padding = single(padding)
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        super().__init__(single(kernel_size), single(kernel_size if stride is None else stride),
+                         single(padding), ceil_mode, count_include_pad)
 
     def forward(self, x: Any) -> Tensor:
         return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AdaptiveAvgPool1d(Module):
@@ -179,5 +192,5 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
 
 __all__ = ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
-           "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "MaxPool1d", "MaxPool2d",
-           "MaxUnpool2d"]
+           "AdaptiveMaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d",
+           "MaxPool3d", "MaxUnpool2d"]
