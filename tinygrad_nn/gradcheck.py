@@ -115,11 +115,11 @@ def gradgradcheck(
             wrt = [args[i] for i in checked]
             gs: Sequence[Any] = [None] * len(wrt)
             if diff:
-                seeds = [Tensor(vs[pos].astype(o._data.dtype)) for pos, o in diff]
+                seeds = [Tensor._new(vs[pos].astype(o._data.dtype)) for pos, o in diff]
                 gs = grad([o for _, o in diff], wrt, grad_outputs=seeds,
                              create_graph=True, allow_unused=True)
         return tuple(
-            Tensor(np.zeros(w.shape)) if g is None else g for g, w in zip(gs, wrt)
+            Tensor._new(np.zeros(w.shape)) if g is None else g for g, w in zip(gs, wrt)
         )
 
     return _check(first_derivative, xs, eps, atol, rtol, raise_exception, mode, seed,
@@ -166,7 +166,7 @@ def _check(
         used = [(k, o) for k, o in diff if np.any(v[offsets[k]:offsets[k + 1]])]
         if not used:
             return zeros
-        seeds = [Tensor(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o._data.dtype))
+        seeds = [Tensor._new(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o._data.dtype))
                  for k, o in used]
         gs = grad([o for _, o in used], [xs[i] for i in checked], grad_outputs=seeds,
                      retain_graph=True, allow_unused=True)
@@ -179,8 +179,8 @@ def _check(
         vals = []
         for sign, op in ((1.0, "+"), (-1.0, "-")):
             args = list(xs)
-            args[i] = Tensor(x._data + (sign * eps) * d, requires_grad=x.requires_grad,
-                                name=x.name)
+            args[i] = Tensor._new(x._data + (sign * eps) * d, requires_grad=x.requires_grad,
+                                    name=x.name)
             with no_grad():
                 f = _flat(_call(fn, args, f"at input {i} {op} eps * {what}"))
             if f.shape != (m,):
@@ -263,8 +263,8 @@ def _prepare(inputs: Any, label: str) -> tuple[list[Any], list[int]]:
             if kind == "c":
                 raise TypeError(f"{label}: input {i} is complex; only real inputs are supported")
             if kind == "f":
-                x = Tensor(np.array(x._data, dtype=np.float64, copy=True),
-                              requires_grad=x.requires_grad, name=x.name)
+                x = Tensor._new(np.array(x._data, dtype=np.float64, copy=True),
+                                  requires_grad=x.requires_grad, name=x.name)
                 if x.requires_grad:
                     checked.append(i)
         elif isinstance(x, np.ndarray) and x.dtype.kind == "f":

@@ -150,7 +150,7 @@ class TensorInPlace(TensorBase):
             self._check_writeable(name)
             raise ValueError(
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
-                f"shape {self.shape} in place (the result would have another shape)"
+                f"shape {self._data.shape} in place (the result would have another shape)"
             ) from None
         except TypeError:  # NumPy's casting error: PyTorch's RuntimeError instead
             raise cast_refused(self, other, name) from None
@@ -242,10 +242,11 @@ class TensorInPlace(TensorBase):
     def _check_result(self, name: str, out: Any) -> None:
         """The result of an in-place op must fit this tensor: its shape (no broadcasting
         self up) and a dtype castable to self's (PyTorch's rules; both RuntimeError)."""
-        if out.shape != self.shape:
+        if out.shape != self._data.shape:
             raise InPlaceShapeError(
-                f"{name}: the result has shape {out.shape}, but the tensor being updated in "
-                f"place has shape {self.shape} (output with shape {list(self.shape)} doesn't "
+                f"{name}: the result has shape {tuple(out.shape)}, but the tensor being updated in "
+                f"place has shape {self._data.shape} (output with shape {list(self._data.shape)} "
+                f"doesn't "
                 f"match the broadcast shape {list(out.shape)})"
             )
         if not np.can_cast(out.dtype, self.dtype, "same_kind"):
@@ -280,7 +281,7 @@ class TensorInPlace(TensorBase):
     def fill_(self, value: Any) -> Self:
         if isinstance(value, TensorBase):
             return self.copy_(value)
-        full = np.full(self.shape, value, self.dtype)
+        full = np.full(self._data.shape, value, self.dtype)
         return self._inplace("fill_", lambda s: self._make(full, None))
 
     def copy_(self, src: Any) -> Self:
@@ -300,12 +301,12 @@ class TensorInPlace(TensorBase):
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
         """Fill with draws from N(mean, std^2) (the library generator)."""
-        draw = get_rng().normal(mean, std, self.shape).astype(self.dtype)
+        draw = get_rng().normal(mean, std, self._data.shape).astype(self.dtype)
         return self._inplace("normal_", lambda s: self._make(draw, None))
 
     def uniform_(self, low: float = 0.0, high: float = 1.0) -> Self:
         """Fill with draws from U(low, high) (the library generator)."""
-        draw = get_rng().uniform(low, high, self.shape).astype(self.dtype)
+        draw = get_rng().uniform(low, high, self._data.shape).astype(self.dtype)
         return self._inplace("uniform_", lambda s: self._make(draw, None))
 
     def masked_fill_(self, mask: Any, value: Any) -> Self:

@@ -400,4 +400,4 @@ class TensorMath(TensorElementwise):
         """True when both have the same shape and the same values (dtypes may differ; NaN is
         never equal), a Python bool."""
         b = np.asarray(data_of(other))
-        return self.shape == b.shape and bool(np.array_equal(self._data, b))
+        return self._data.shape == b.shape and bool(np.array_equal(self._data, b))

@@ -77,7 +77,8 @@ class TensorRandom(TensorBase):
         """0 / 1 draws (this tensor's dtype): 1 with probability ``self`` (elementwise), or
         with probability ``p`` when given (then this tensor gives only shape and dtype)."""
         if p is not None:
-            return self._new(np.empty(self.shape, self.dtype)).bernoulli_(p, generator=generator)
+            empty = self._new(np.empty(self._data.shape, self.dtype))
+            return empty.bernoulli_(p, generator=generator)
         check_probabilities(self._data)
         return Bernoulli.apply(self, rng=draw_rng(generator))  # type: ignore[no-any-return]
 
@@ -91,7 +92,7 @@ class TensorRandom(TensorBase):
         tensor of probabilities)."""
         prob = _as_array(p)
         check_probabilities(np.asarray(prob))
-        return self._fill("bernoulli_", draw_rng(generator).random(self.shape) < prob)
+        return self._fill("bernoulli_", draw_rng(generator).random(self._data.shape) < prob)
 
     def random_(self, from_: int = 0, to: int | None = None, *, generator: Any = None,
                 **kwargs: Any) -> Self:
@@ -112,32 +113,33 @@ class TensorRandom(TensorBase):
             raise RuntimeError(f"from is out of bounds for {self.dtype}")
         top = _random_top(self.dtype) if to is None else int(to) - 1  # inclusive
         kind = np.uint64 if self.dtype.kind == "u" else np.int64
-        return self._fill("random_", draw_rng(generator).integers(lo, top, self.shape, dtype=kind,
-                                                               endpoint=True))
+        draw = draw_rng(generator).integers(lo, top, self._data.shape, dtype=kind, endpoint=True)
+        return self._fill("random_", draw)
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the exponential distribution of rate λ."""
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-        return self._fill("exponential_", draw_rng(generator).exponential(1 / lambd, self.shape))
+        draw = draw_rng(generator).exponential(1 / lambd, self._data.shape)
+        return self._fill("exponential_", draw)
 
     def geometric_(self, p: float, *, generator: Any = None) -> Self:
         """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
         if not 0 < p < 1:
             raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
-        return self._fill("geometric_", draw_rng(generator).geometric(p, self.shape))
+        return self._fill("geometric_", draw_rng(generator).geometric(p, self._data.shape))
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Self:
         """Fill with exp(N(mean, std²)) draws."""
         if not std > 0:
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
-        return self._fill("log_normal_", draw_rng(generator).lognormal(mean, std, self.shape))
+        return self._fill("log_normal_", draw_rng(generator).lognormal(mean, std, self._data.shape))
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the Cauchy distribution median + σ·tan(π(U − ½))."""
         if not sigma > 0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
-        draw = draw_rng(generator).standard_cauchy(self.shape)
+        draw = draw_rng(generator).standard_cauchy(self._data.shape)
         return self._fill("cauchy_", median + sigma * draw)
 
 

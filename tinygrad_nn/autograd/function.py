@@ -93,7 +93,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
             return ()
         values = _ArrayFunction.saved_tensors.fget(self)  # type: ignore[attr-defined]
         return tuple(
-            Tensor(v) if is_t and not isinstance(v, Tensor) else v
+            Tensor._new(v) if is_t and not isinstance(v, Tensor) else v
             for v, is_t in zip(values, self._saved_tensor_mask)
         )
 
@@ -142,7 +142,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
     def backward(ctx: Any, g: Any) -> Any:
         """Call the user's backward with one Tensor per output; map its gradients back."""
         create = isinstance(g, Tensor)  # under create_graph the engine passes Tensors
-        gt = g if create else Tensor(g)
+        gt = g if create else Tensor._new(g)
         meta = ctx._out_meta
         grads: list[Any] = [None] * len(meta)
         if ctx._single:  # forward returned the output's own array
@@ -159,7 +159,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
             if not got:
                 grads[k] = None
                 if ctx._materialize and m is not None:
-                    grads[k] = Tensor(np.zeros(m[0], dtype=m[1]))
+                    grads[k] = Tensor._new(np.zeros(m[0], dtype=m[1]))
         result = ctx._user.backward(ctx, *grads)
         if not isinstance(result, tuple):
             result = tuple(result) if isinstance(result, list) else (result,)

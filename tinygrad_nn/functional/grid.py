@@ -52,7 +52,7 @@ def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Ten
                                   f"affine transforms, respectively. Got size {tuple(size)}.")
     if t.ndim != 3 or t.shape[1:] != (2, 3):
         raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size "
-                         f"{tuple(size)}. Got {t.shape}.")
+                         f"{tuple(size)}. Got {tuple(t.shape)}.")
     if t.shape[0] != size[0]:
         raise ValueError(f"affine_grid: theta has a batch of {t.shape[0]} matrices, size asks "
                          f"for {size[0]}")
@@ -66,7 +66,7 @@ def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Ten
     n, _, h, w = size
     xs, ys = np.meshgrid(_base(w, align_corners), _base(h, align_corners))
     base = np.stack([xs, ys, np.ones_like(xs)], -1).reshape(1, h * w, 3).astype(t.dtype)
-    return (Tensor(base) @ t.transpose(1, 2)).reshape(n, h, w, 2)
+    return (Tensor._new(base) @ t.transpose(1, 2)).reshape(n, h, w, 2)
 
 
 def _unnormalise(c: Tensor, n: int, align_corners: bool) -> Tensor:
@@ -81,7 +81,7 @@ def _reflect(c: Tensor, twice_low: int, twice_high: int) -> Tensor:
     d = (c - lo).abs()
     flips = np.floor(d.detach().numpy() / span)
     extra = d - (span * flips).astype(d.dtype)
-    return where(Tensor(flips % 2 == 0), extra + lo, span - extra + lo)
+    return where(Tensor._new(flips % 2 == 0), extra + lo, span - extra + lo)
 
 
 def _bound(c: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
@@ -100,7 +100,7 @@ def _tap(x: Tensor, iy: np.ndarray, ix: np.ndarray) -> Tensor:
     inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
     batch = np.arange(n).reshape(n, 1, 1)
     v = x[batch, :, np.clip(iy, 0, h - 1), np.clip(ix, 0, w - 1)]  # (N, Ho, Wo, C)
-    return (v * Tensor(inside[..., None].astype(x.dtype))).permute(0, 3, 1, 2)
+    return (v * Tensor._new(inside[..., None].astype(x.dtype))).permute(0, 3, 1, 2)
 
 
 def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str = "zeros",
@@ -123,7 +123,7 @@ def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str
     if x.ndim != 4 or g.ndim != 4 or g.shape[-1] != 2 or g.shape[0] != x.shape[0]:
         raise RuntimeError(f"grid_sampler(): expected a 4-D input (N, C, H, W) and a grid "
                            f"(N, H_out, W_out, 2) with the same N, got input of shape "
-                           f"{x.shape} and grid of shape {g.shape}")
+                           f"{tuple(x.shape)} and grid of shape {tuple(g.shape)}")
     if x.dtype != g.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have the same dtype, "
                            f"but input has {x.dtype} and grid has {g.dtype}")
@@ -164,5 +164,5 @@ def _bounded_taps(c: np.ndarray, n: int, padding_mode: str, align_corners: bool)
     """Integer tap positions after PyTorch's padding rule (bicubic mode's get_value_bounded)."""
     if padding_mode == "zeros":
         return c.astype(np.int64)
-    b = _bound(Tensor(c), n, padding_mode, align_corners).numpy()
+    b = _bound(Tensor._new(c), n, padding_mode, align_corners)._data
     return b.astype(np.int64)

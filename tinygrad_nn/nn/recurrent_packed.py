@@ -59,7 +59,7 @@ def _run_packed(spec: Mode, batch_sizes: np.ndarray, offsets: np.ndarray, data: 
     else:
         xg = plus_product(b_ih if spec.bias_in_step else b_ih + b_hh, data, w_ih.T)
     batch, hidden = int(batch_sizes[0]), w_hh.shape[1]
-    zeros = Tensor(np.zeros((batch, hidden), dtype=xg.dtype))
+    zeros = Tensor._new(np.zeros((batch, hidden), dtype=xg.dtype))
     h = zeros if h is None else h
     if spec.has_cell:
         c = zeros if c is None else c

@@ -42,7 +42,8 @@ class Embedding(Module):
             w = np.array(_weight, copy=True)
             if w.shape != (self.num_embeddings, self.embedding_dim):
                 raise ValueError(f"Embedding: _weight must have shape "
-                                 f"{(self.num_embeddings, self.embedding_dim)}, got {w.shape}")
+                                 f"{(self.num_embeddings, self.embedding_dim)}, got "
+                                 f"{tuple(w.shape)}")
             self.weight = Parameter(w, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
