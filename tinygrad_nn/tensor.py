@@ -222,8 +222,18 @@ class Tensor(
     __slots__ = ()  # the state's slots are TensorBase's
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (array * tensor)
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is Tensor and len(args) == 1 and not kwargs and isinstance(args[0], TensorBase):
+            # Tensor(t) is an alias of t, as PyTorch's: a view (AliasBackward0 when t
+            # requires grad) sharing its memory, version counter and dtype
+            t: Any = args[0]
+            return t[...]
+        return super().__new__(cls)
+
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None, device: Any = None) -> None:
+        if getattr(self, "_data", None) is not None:
+            return  # an alias, made whole by __new__
         if device is not None:
             require_cpu(device)
         if all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_))

@@ -291,6 +291,14 @@ def i2_legacy_tensor_constructor_any_data(torch: Any) -> Any:
 
 
 @snippet
+def i2_legacy_tensor_of_a_tensor_is_an_alias(torch: Any) -> Any:
+    x = torch.ones(2, requires_grad=True)
+    y = torch.Tensor(x)
+    (y * 3).sum().backward()
+    return y.requires_grad, y.grad_fn.name(), y._base is x, x.grad
+
+
+@snippet
 def i2_legacy_tensor_constructor_refuses_a_number(torch: Any) -> Any:
     return torch.Tensor(2.5)
 
@@ -1344,7 +1352,7 @@ def test_tensor_keeps_an_arrays_dtype_where_the_legacy_constructor_does_not() ->
     assert tg.tensor(np.ones(2, dtype=np.float64)).dtype == tg.float64
     assert tg.tensor(np.ones(2, dtype=np.int32)).dtype == tg.int32
     assert tg.from_numpy(np.ones(2)).dtype == tg.float64
-    assert tg.tensor(np.ones(2)).dtype == tg.float32
+    assert tg.Tensor(np.ones(2)).dtype == tg.float32
     assert tg.Tensor([1, 2]).dtype == tg.float32
 
 

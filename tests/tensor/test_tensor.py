@@ -36,7 +36,7 @@ def test_from_numpy_keeps_the_dtype_and_memory(dtype) -> None:  # type: ignore[n
 
 def test_tensor_function_copies_and_tensor_of_tensor_shares() -> None:
     a = np.zeros(2)
-    copied, shared = tg.tensor(a), tensor(tg.from_numpy(a))
+    copied, shared = tg.tensor(a), Tensor(tg.from_numpy(a))
     a[0] = 5.0
     assert copied.numpy()[0] == 0.0 and shared.numpy()[0] == 5.0
 
@@ -67,21 +67,30 @@ def test_non_numeric_data_is_refused() -> None:
 @pytest.mark.parametrize("data", [np.arange(3.0), np.arange(3), np.array([True, False]),
                                   np.array(2.5), [1, 2], [True], (2, 3), range(3), []])
 def test_legacy_constructor_gives_the_default_dtype_for_any_data(data) -> None:  # type: ignore[no-untyped-def]
-    t = tensor(data)
+    t = Tensor(data)
     assert t.dtype == np.float32 and t.shape == np.shape(data)
     np.testing.assert_array_equal(t.numpy(), np.asarray(data, dtype=np.float32))
 
 
 def test_legacy_constructor_shares_an_array_of_the_default_dtype_and_a_tensors_array() -> None:
     a = np.zeros(2, dtype=np.float32)
-    assert tensor(a).numpy() is a and tensor(np.zeros(2)).numpy().dtype == np.float32
+    assert Tensor(a).numpy() is a and Tensor(np.zeros(2)).numpy().dtype == np.float32
     t64, ti = tensor(np.zeros(2)), tensor([1, 2])
-    assert tensor(t64).numpy() is t64.numpy() and tensor(ti).dtype == np.int64  # PyTorch's
+    assert np.shares_memory(Tensor(t64).numpy(), t64.numpy()) and Tensor(t64).dtype == np.float64
+    assert Tensor(ti).dtype == np.int64  # PyTorch's: a Tensor keeps its dtype
+
+
+def test_legacy_constructor_of_a_tensor_that_requires_grad_is_a_differentiable_alias() -> None:
+    x = leaf(1.0, 2.0)
+    y = Tensor(x)
+    assert y.requires_grad and y.grad_fn.name() == "AliasBackward0" and y._base is x
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
 
 
 def test_legacy_constructor_sizes() -> None:
-    assert Tensor(2, 3).shape == (2, 3) and tensor(np.int64(3)).shape == (3,)
-    assert tensor(tg.Size([2, 1])).shape == (2, 1) and Tensor().shape == (0,)
+    assert Tensor(2, 3).shape == (2, 3) and Tensor(np.int64(3)).shape == (3,)
+    assert Tensor(tg.Size([2, 1])).shape == (2, 1) and Tensor().shape == (0,)
     assert Tensor(2, dtype=tg.float64).dtype == np.float64
 
 
@@ -92,7 +101,7 @@ def test_legacy_constructor_refusals_match_pytorch(args) -> None:  # type: ignor
     with pytest.raises(Exception) as theirs:
         torch.Tensor(*args)
     with pytest.raises(type(theirs.value)) as ours:
-        tensor(*args)
+        Tensor(*args)
     assert str(ours.value) == str(theirs.value)
 
 
@@ -110,7 +119,7 @@ def test_set_default_dtype() -> None:
     tg.set_default_dtype(np.float64)
     assert tg.get_default_dtype() == np.float64
     assert Tensor([1.5]).dtype == np.float64 and tg.zeros(2).dtype == np.float64
-    assert tensor(np.ones(2, np.float32)).dtype == np.float64 and Tensor(2).dtype == np.float64
+    assert Tensor(np.ones(2, np.float32)).dtype == np.float64 and Tensor(2).dtype == np.float64
     assert tg.randn(2).dtype == np.float64
     with pytest.raises(TypeError):
         tg.set_default_dtype(np.int32)
