@@ -84,8 +84,8 @@ def cnn():
 def lstm_cell():
     tg.manual_seed(0)
     cell = nn.LSTMCell(3, 4)
-    x = tg.Tensor(tg.randn(1, 3).numpy(), name="x")  # named inputs keep their names
-    h, c = tg.Tensor(tg.randn(1, 4).numpy(), name="h"), tg.Tensor(tg.randn(1, 4).numpy(), name="c")
+    x = tg.tensor(tg.randn(1, 3).numpy(), name="x")  # named inputs keep their names
+    h, c = tg.tensor(tg.randn(1, 4).numpy(), name="h"), tg.tensor(tg.randn(1, 4).numpy(), name="c")
     return cell.draw(x, (h, c), compact=True)
 
 

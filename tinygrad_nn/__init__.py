@@ -74,7 +74,7 @@ from .linalg_functions import (
     trapezoid,
     trapz,
 )
-from .tensor import Device, Tensor, device
+from .tensor import Device, Size, Tensor, device
 from .tensor_autograd import grad
 from .tensor_functions import (
     atleast_1d,
@@ -159,6 +159,7 @@ __all__ = [
     "GradcheckError",
     "gradcheck",
     "gradgradcheck",
+    "Size",
     "Tensor",
     "arange",
     "cat",

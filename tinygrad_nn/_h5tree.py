@@ -266,7 +266,7 @@ class _Reader:
             return arr
         if kind in _TENSOR_KINDS:
             param, grad = _TENSOR_KINDS[kind]
-            t = Parameter(arr, grad) if param else Tensor(arr, requires_grad=grad)
+            t = Parameter(arr, grad) if param else Tensor._new(arr, requires_grad=grad)
             if self.map_tensor is not None:
                 mapped = self.map_tensor(t, "cpu")
                 t = t if mapped is None else mapped

@@ -75,7 +75,7 @@ class InvExResult(NamedTuple):
 
 
 def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else Tensor._new(x)
 
 
 def _matrix(a: Tensor, op: str) -> None:
@@ -96,7 +96,7 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> L
     _matrix(a, "linalg.lu_factor_ex")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
-    lu, piv, info = np_lu_factor(a.numpy())
+    lu, piv, info = np_lu_factor(a._data)
     if check_errors:
         _zero_pivot("lu_factor_ex", info)
     m, n = a.shape[-2:]
@@ -105,13 +105,13 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> L
     else:
         packed = NoDerivative.apply(a, value=lu, error=RuntimeError(
             "linalg.lu_factor: the derivative for a non-square A is not implemented here"))
-    return LUFactorExResult(packed, Tensor(piv), Tensor(info))
+    return LUFactorExResult(packed, Tensor._new(piv), Tensor._new(info))
 
 
 def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult:
     """(LU, pivots) as ``lu_factor_ex``; a zero pivot (singular A) raises RuntimeError."""
     packed, piv, info = lu_factor_ex(A, pivot=pivot)
-    _zero_pivot("lu_factor", info.numpy())
+    _zero_pivot("lu_factor", info._data)
     return LUFactorResult(packed, piv)
 
 
@@ -135,7 +135,7 @@ def lu(A: Any, *, pivot: bool = True) -> LUResult:
     # selected, not masked by a product: a product would leave -0.0 above L's diagonal
     low = select(np.tri(m, k, -1, dtype=bool), packed[..., :, :k], np.eye(m, k, dtype=a.dtype))
     up = select(np.triu(np.ones((k, n), dtype=bool)), packed[..., :k, :], np.zeros((), a.dtype))
-    return LUResult(Tensor(permutation(piv.numpy(), m, a.dtype)), low, up)
+    return LUResult(Tensor._new(permutation(piv._data, m, a.dtype)), low, up)
 
 
 def _solve(a: Any, b: Any) -> Any:
@@ -148,7 +148,7 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True,  # noqa: N803 -
     given as ``lu_factor``'s (LU, pivots); B (..., n, k) (left) or (..., k, n)."""
     packed, b = _tensor(LU), _tensor(B)
     check_square(packed, "linalg.lu_solve")
-    piv = np.asarray(pivots.numpy() if isinstance(pivots, Tensor) else pivots)
+    piv = np.asarray(pivots._data if isinstance(pivots, Tensor) else pivots)
     if piv.dtype != np.int32:
         raise RuntimeError(f"linalg.lu_solve: pivots should be a Tensor of type int32, got "
                            f"{dtype_name(piv.dtype)}")
@@ -187,7 +187,7 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
         raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2), "
                            f"got {a.shape[-2]} and {rhs.shape[-2]}")
     m, n = a.shape[-2:]
-    s = np.linalg.svd(a.numpy(), compute_uv=False)
+    s = np.linalg.svd(a._data, compute_uv=False)
     tol = np.finfo(a.dtype).eps * max(m, n) if rcond is None else rcond
     rank = (s > tol * s[..., :1]).sum(-1).astype(np.int64)
     x = pinv(a, rtol=tol) @ rhs
@@ -198,15 +198,15 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
         if vector:
             residuals = residuals.squeeze(-1)
     return LstsqResult(x.squeeze(-1) if vector else x, residuals,
-                       Tensor(rank if driver != "gels" else np.zeros((0,), np.int64)),
-                       Tensor(s if driver in ("gelsd", "gelss") else empty))
+                       Tensor._new(rank if driver != "gels" else np.zeros((0,), np.int64)),
+                       Tensor._new(s if driver in ("gelsd", "gelss") else empty))
 
 
 def _eig_parts(A: Any, op: str) -> tuple[Tensor, np.ndarray, np.ndarray]:
     a = _tensor(A)
     check_square(a, op)
     check_float(a, op)
-    w, v = np.linalg.eig(a.numpy())
+    w, v = np.linalg.eig(a._data)
     ctype = np.result_type(a.dtype, np.complex64)
     return a, w.astype(ctype), v.astype(ctype)
 
@@ -244,8 +244,8 @@ def info_result(op: str, a: Tensor, info: np.ndarray, compute: Any,
     if check_errors:
         compute(a)  # raises the op's LinAlgError
     ok = info == 0
-    good = compute(Tensor(np.where(ok[..., None, None], a.numpy(),
-                                   np.eye(a.shape[-1], dtype=a.dtype)))).numpy()
+    good = compute(Tensor._new(np.where(ok[..., None, None], a._data,
+                                   np.eye(a.shape[-1], dtype=a.dtype))))._data
     value = np.where(ok.reshape(ok.shape + (1,) * (good.ndim - ok.ndim)), good, np.nan)
     return NoDerivative.apply(a, value=value.astype(good.dtype), error=RuntimeError(
         f"{op}: no derivative where the factorization failed (info > 0)"))
@@ -257,7 +257,7 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
     a = _tensor(A)
     check_square(a, "linalg.cholesky_ex")
     check_float(a, "linalg.cholesky_ex")
-    arr = a.numpy()
+    arr = a._data
     info = np.zeros(arr.shape[:-2], np.int32)
     for k in range(arr.shape[-1], 0, -1):  # the smallest failing order wins
         low = np.tril(arr[..., :k, :k])
@@ -266,7 +266,7 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
         info = np.where((ev[..., 0] <= 0) | np.isnan(ev[..., 0]), k, info).astype(np.int32)
     low = info_result("linalg.cholesky_ex", a, info, lambda x: _cholesky(x, upper),
                        check_errors)
-    return CholeskyExResult(low, Tensor(info))
+    return CholeskyExResult(low, Tensor._new(info))
 
 
 def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:
@@ -275,6 +275,6 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:
     a = _tensor(A)
     check_square(a, "linalg.inv_ex")
     check_float(a, "linalg.inv_ex")
-    info = np_lu_factor(a.numpy())[2]
+    info = np_lu_factor(a._data)[2]
     return InvExResult(info_result("linalg.inv_ex", a, info, lambda x: x.inverse(),
-                                    check_errors), Tensor(info))
+                                    check_errors), Tensor._new(info))

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from ._shapes import shape_arg
 from .creation import _check_device, tensor
 from .dtypes import as_dtype
 from .grad_mode import is_grad_enabled
@@ -116,7 +115,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype == as_dtype(dtype) else data.to(dtype)
     if isinstance(data, np.ndarray):
-        return Tensor(data if dtype is None else data.astype(as_dtype(dtype), copy=False))
+        return Tensor._new(data if dtype is None else data.astype(as_dtype(dtype), copy=False))
     return tensor(data, dtype=dtype)
 
 
@@ -124,7 +123,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A Tensor sharing the array's memory (writes show on both sides) and its dtype."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray, got {type(ndarray).__name__}")
-    return Tensor(ndarray)
+    return Tensor._new(ndarray)
 
 
 def is_tensor(obj: Any) -> bool:
@@ -162,30 +161,29 @@ def bmm(input: Any, mat2: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     return a.bmm(b)
 
 
-def _typed_constructor(dtype_name: str) -> Callable[..., Tensor]:
+def _typed_constructor(dtype_name: str, name: str) -> Callable[..., Tensor]:
     dt = as_dtype(dtype_name)
 
     def make(*args: Any) -> Tensor:
-        # PyTorch's legacy form: sizes (ints or one Size/tuple of ints) or data
-        if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
-            return Tensor(np.zeros(shape_arg(args) if args else (0,), dt))
-        if len(args) == 1:
-            src = args[0]._data if isinstance(args[0], Tensor) else args[0]
-            return Tensor(np.array(src, dtype=dt))
-        raise TypeError(f"{dtype_name} tensor: expected sizes or one sequence of data, got {args}")
+        # PyTorch's legacy form, as ``Tensor(...)`` with this dtype; a Tensor of another
+        # dtype is refused (PyTorch's TypeError), not converted
+        if len(args) == 1 and isinstance(args[0], Tensor) and args[0].dtype != dt:
+            raise TypeError(f"{name}(): expected a tensor of dtype "
+                            f"{dt} (got {args[0].dtype}); convert with .to({dt})")
+        return Tensor(*args, dtype=dt)
 
     return make
 
 
-FloatTensor = _typed_constructor("float32")
-DoubleTensor = _typed_constructor("float64")
-HalfTensor = _typed_constructor("float16")
-LongTensor = _typed_constructor("int64")
-IntTensor = _typed_constructor("int32")
-ShortTensor = _typed_constructor("int16")
-CharTensor = _typed_constructor("int8")
-ByteTensor = _typed_constructor("uint8")
-BoolTensor = _typed_constructor("bool")
+FloatTensor = _typed_constructor("float32", "FloatTensor")
+DoubleTensor = _typed_constructor("float64", "DoubleTensor")
+HalfTensor = _typed_constructor("float16", "HalfTensor")
+LongTensor = _typed_constructor("int64", "LongTensor")
+IntTensor = _typed_constructor("int32", "IntTensor")
+ShortTensor = _typed_constructor("int16", "ShortTensor")
+CharTensor = _typed_constructor("int8", "CharTensor")
+ByteTensor = _typed_constructor("uint8", "ByteTensor")
+BoolTensor = _typed_constructor("bool", "BoolTensor")
 
 
 # ------------------------------------------------------------------------------ random

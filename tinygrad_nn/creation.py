@@ -10,6 +10,7 @@ from ._random import get_rng, manual_seed
 from ._shapes import shape_arg
 from .dtypes import as_dtype, default_or, get_default_dtype
 from .tensor import Tensor, _to_array, require_cpu
+from .tensor_base import data_of
 from .tensor_random import Normal, Poisson, draw_rng
 
 __all__ = [
@@ -48,7 +49,7 @@ def _check_device(device: Any) -> None:
 
 def _new(arr: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     _check_device(device)
-    return Tensor(arr, requires_grad=requires_grad)
+    return Tensor._new(arr, requires_grad=requires_grad)
 
 
 def tensor(
@@ -61,7 +62,7 @@ def tensor(
     arr = np.array(src, copy=True) if isinstance(src, np.ndarray) else src
     # inferred as torch.tensor does (ints int64, floats the default dtype), never the
     # legacy Tensor(...) constructor's reading of ints as sizes
-    return Tensor(_to_array(arr, dtype), requires_grad=requires_grad, name=name)
+    return Tensor._new(_to_array(arr, dtype), requires_grad=requires_grad, name=name)
 
 
 def _size(fn: str, shape: tuple[Any, ...], size: Any) -> tuple[int, ...]:
@@ -107,7 +108,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, device: Any = None,
 def _like(t: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
     shape = t.shape if hasattr(t, "shape") else np.shape(t)
     return shape, (
-        as_dtype(dtype) if dtype is not None else np.asarray(t).dtype
+        as_dtype(dtype) if dtype is not None else np.asarray(data_of(t)).dtype
     )
 
 

@@ -53,7 +53,7 @@ from .tensor_indexing import vector_norm as _vector_norm
 
 
 def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else Tensor._new(x)
 
 
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -80,7 +80,7 @@ def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Ten
     if dim is None:
         if a.ndim not in (1, 2):
             raise RuntimeError(f"linalg.norm: with ord={ord!r}, the input must be 1-D or 2-D "
-                               f"(or give dim), got shape {a.shape}")
+                               f"(or give dim), got shape {tuple(a.shape)}")
         dim = tuple(range(a.ndim))
     if len(dim) == 1:
         if isinstance(ord, str):
@@ -167,10 +167,10 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
     a = _as_tensor(A)
     check_square(a, "linalg.solve_ex")
     check_float(a, "linalg.solve_ex")
-    info = np_lu_factor(a.numpy())[2]
+    info = np_lu_factor(a._data)[2]
     return SolveExResult(info_result("linalg.solve_ex", a, info,
                                      lambda x: solve(x, B, left=left), check_errors),
-                         Tensor(info))
+                         Tensor._new(info))
 
 
 def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
@@ -227,8 +227,8 @@ def matrix_rank(A: Any, *, atol: Any = None, rtol: Any = None,
         raise RuntimeError(f"linalg.matrix_rank: The input tensor A must have at least 2 "
                            f"dimensions. Got shape {tuple(a.shape)}")
     check_float(a, "linalg.matrix_rank")
-    s = np.linalg.svd(a.numpy(), compute_uv=False)
-    return Tensor(significant(s, a, atol, rtol).sum(-1).astype(np.int64))
+    s = np.linalg.svd(a._data, compute_uv=False)
+    return Tensor._new(significant(s, a, atol, rtol).sum(-1).astype(np.int64))
 
 
 def cond(A: Any, p: Any = None) -> Tensor:
@@ -245,7 +245,7 @@ def cond(A: Any, p: Any = None) -> Tensor:
         return small / big if p == -2 else big / small
     check_square(a, f"linalg.cond(ord={p})")
     n = a.shape[-1]
-    flat = a.numpy().reshape(-1, n, n)
+    flat = a._data.reshape(-1, n, n)
     singular = np.array([np.linalg.matrix_rank(m) < n for m in flat]).reshape(a.shape[:-2])
     # singular matrices are swapped for the identity before inverting; their result is inf
     safe = select(singular[..., None, None], np.eye(n, dtype=a.dtype), a)

@@ -26,8 +26,8 @@ def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any
     idx = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
     if idx.ndim != 2 or idx.dtype.kind not in "iu":
         raise ValueError(f"sparse_coo_tensor: indices must be a 2-D integer array (ndim, nnz), "
-                         f"got {idx.dtype} of shape {idx.shape}")
-    vals = values if isinstance(values, Tensor) else Tensor(np.asarray(values))
+                         f"got {idx.dtype} of shape {tuple(idx.shape)}")
+    vals = values if isinstance(values, Tensor) else Tensor._new(np.asarray(values))
     if dtype is not None:
         vals = vals.to(as_dtype(dtype))
     if vals.shape[:1] != idx.shape[1:]:
@@ -40,8 +40,8 @@ def sparse_coo_tensor(indices: Any, values: Any, size: Any = None, *, dtype: Any
         raise RuntimeError(f"sparse_coo_tensor: an index is out of bounds for size {shape}")
     flat = np.ravel_multi_index(tuple(idx), sparse_dims) if idx.size else idx.reshape(-1)
     rest = tuple(vals.shape[1:])
-    zeros = Tensor(np.zeros((int(np.prod(sparse_dims)),) + rest, dtype=vals.dtype))
-    index = Tensor(flat.astype(np.int64).reshape((-1,) + (1,) * len(rest))).expand(
+    zeros = Tensor._new(np.zeros((int(np.prod(sparse_dims)),) + rest, dtype=vals.dtype))
+    index = Tensor._new(flat.astype(np.int64).reshape((-1,) + (1,) * len(rest))).expand(
         len(flat), *rest)
     out = zeros.scatter_add(0, index, vals).reshape(shape)
     return out.requires_grad_() if requires_grad and out.is_leaf else out

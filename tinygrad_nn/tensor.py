@@ -9,6 +9,7 @@ that mirror ``ops/``: ``tensor_elementwise``, ``tensor_reduce``, ``tensor_moveme
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,21 +44,60 @@ class IntegerGradError(RuntimeError, TypeError):
 
 
 class Size(tuple):  # type: ignore[type-arg]
-    """A shape: the tuple subclass ``size()`` returns (PyTorch's ``torch.Size``)."""
+    """A shape: the tuple subclass ``.shape`` and ``size()`` return (PyTorch's ``torch.Size``).
+
+    It equals and hashes as the plain tuple; slicing it, ``+`` and ``*`` with tuples give a
+    Size again, and ``numel()`` is the product. Printed ``Size([2, 3])``.
+    """
 
     __slots__ = ()
+
+    def __new__(cls, sizes: Any = ()) -> Size:
+        dims = []
+        for i, d in enumerate(sizes):
+            try:
+                dims.append(operator.index(d))
+            except TypeError:
+                raise TypeError(f"Size() takes an iterable of 'int' (item {i} is "
+                                f"'{type(d).__name__}')") from None
+        return tuple.__new__(cls, dims)
 
     def __repr__(self) -> str:
         return f"Size({list(self)})"
 
     __str__ = __repr__
 
+    def __getitem__(self, key: Any) -> Any:
+        got = tuple.__getitem__(self, key)
+        return _size(Size, got) if type(key) is slice else got
+
+    def __add__(self, other: Any) -> Size:
+        return _size(Size, tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other: Any) -> Size:
+        return _size(Size, tuple(other) + tuple(self))
+
+    def __mul__(self, n: Any) -> Size:
+        return _size(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Size, (tuple(self),)
+
     def numel(self) -> int:
+        """The number of elements a tensor of this shape holds (1 for ``Size([])``)."""
         n = 1
         for d in self:
             n *= d
         return n
 
+
+_size = tuple.__new__  # Size from a tuple of ints, unchecked (``.shape``: read often)
+
+
+_NUMPY_GRAD_ERR = ("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                   "instead.")
 
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
 
@@ -133,6 +173,12 @@ device = Device
 _CPU = Device()
 
 
+def _type_name(x: Any) -> str:
+    """A type's name as PyTorch's messages print it (``numpy.float64``, ``float``)."""
+    t = type(x)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
 def _to_array(data: Any, dtype: Any) -> np.ndarray:
     if isinstance(data, Tensor):
         arr = data._data
@@ -172,36 +218,59 @@ class Tensor(
 ):
     """An n-dimensional array that records the ops computing it (define-by-run).
 
-    PyTorch's legacy constructor: ``Tensor([1, 2])`` is float32 (the default dtype: lists and
-    numbers), ``Tensor(2, 3)`` an uninitialised float32 tensor of that size, ``Tensor()`` empty;
-    a NumPy array is kept with its dtype (not copied), a Tensor's array is shared.
+    PyTorch's legacy constructor: any data (a list, a NumPy array of any dtype, a 0-d
+    array) becomes a tensor of the default dtype (float32 unless ``set_default_dtype``),
+    an array of that dtype is shared, not copied; ``Tensor(2, 3)`` is an uninitialised
+    tensor of that size, ``Tensor()`` an empty one; ``Tensor(t)`` shares ``t``'s array and
+    keeps its dtype. A bare number is not data (``TypeError``: PyTorch's). Beyond PyTorch,
     ``requires_grad=``, ``dtype=``, ``name=`` (for drawings) and ``device='cpu'`` are
     keywords; only floating tensors can require grad. ``tinygrad_nn.tensor(data)`` infers
-    dtypes as ``torch.tensor`` does.
+    dtypes as ``torch.tensor`` does (an array keeps its dtype).
     """
 
     __slots__ = ()  # the state's slots are TensorBase's
     __array_ufunc__ = None  # NumPy defers to Tensor's reflected operators (array * tensor)
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is Tensor and len(args) == 1 and not kwargs and isinstance(args[0], TensorBase):
+            # Tensor(t) is an alias of t, as PyTorch's: a view (AliasBackward0 when t
+            # requires grad) sharing its memory, version counter and dtype
+            t: Any = args[0]
+            return t[...]
+        return super().__new__(cls)
+
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None,
                  name: str | None = None, device: Any = None) -> None:
+        if getattr(self, "_data", None) is not None:
+            return  # an alias, made whole by __new__
         if device is not None:
             require_cpu(device)
-        if not args or all(type(a) is int for a in args) or (
-            len(args) == 1 and isinstance(args[0], Size)
-        ):  # Tensor(2, 3) / Tensor(): uninitialised, of that size (PyTorch's legacy form)
+        if all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_))
+               for a in args) or (len(args) == 1 and isinstance(args[0], Size)):
+            # Tensor(2, 3) / Tensor(): uninitialised, of that size (PyTorch's legacy form)
             sizes = tuple(args[0]) if args and isinstance(args[0], Size) else args
-            arr = np.empty(sizes or (0,), dtype=default_or(dtype))
+            if any(n < 0 for n in sizes):
+                raise RuntimeError(f"Trying to create tensor with negative dimension "
+                                   f"{next(n for n in sizes if n < 0)}: {list(sizes)}")
+            arr = np.empty(tuple(int(n) for n in sizes) or (0,), dtype=default_or(dtype))
         elif len(args) == 1:
             data = args[0]
-            legacy = not isinstance(data, (TensorBase, np.ndarray, np.generic))
-            # a list or a number gets the default dtype (PyTorch's legacy constructor); an
-            # array keeps its dtype (the documented difference: float64 gradient checks)
-            arr = _to_array(data, get_default_dtype() if legacy and dtype is None else dtype)
+            if not isinstance(data, (TensorBase, np.ndarray)) and (
+                isinstance(data, (np.generic, bool, int, float, complex)) or data is None
+                or isinstance(data, dict)
+            ):
+                raise TypeError(f"new(): data must be a sequence (got {_type_name(data)})")
+            if isinstance(data, str):
+                raise TypeError("new(): invalid data type 'str'")
+            # any data gets the default dtype (PyTorch's legacy constructor); a Tensor
+            # keeps its own (its array is shared)
+            keep = isinstance(data, TensorBase) and dtype is None
+            arr = _to_array(data, None if keep else default_or(dtype))
         else:
             raise TypeError(
-                f"Tensor(): expected data (a list, an array, a Tensor) or sizes (ints), got "
-                f"{', '.join(type(a).__name__ for a in args)}"
+                f"new() received an invalid combination of arguments - got "
+                f"({', '.join(type(a).__name__ for a in args)}): expected data (a list, an "
+                f"array, a Tensor) or sizes (ints)"
             )
         self._init(arr, requires_grad, name)
 
@@ -243,8 +312,9 @@ class Tensor(
         self._data = arr
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        """The shape as a ``Size`` (a tuple subclass, PyTorch's ``torch.Size``)."""
+        return _size(Size, self._data.shape)
 
     @property
     def ndim(self) -> int:
@@ -264,10 +334,12 @@ class Tensor(
         return self._ctx is None
 
     @staticmethod
-    def _new(data: Any, requires_grad: bool = False) -> Tensor:
-        """A Tensor of ``data`` with its dtype inferred as ``tinygrad_nn.tensor`` does."""
+    def _new(data: Any, requires_grad: bool = False, name: str | None = None) -> Tensor:
+        """A Tensor of ``data`` with its dtype inferred as ``tinygrad_nn.tensor`` does (an
+        array keeps its dtype and is not copied): the library's own way to make one (the
+        public ``Tensor(data)`` gives the default dtype, as PyTorch's)."""
         t = object.__new__(Tensor)
-        t._init(_to_array(data, None), requires_grad, None)
+        t._init(_to_array(data, None), requires_grad, name)
         return t
 
     @property
@@ -288,7 +360,7 @@ class Tensor(
 
     def size(self, dim: int | None = None) -> Any:
         """The shape as a ``Size`` (a tuple), or the length of dim ``dim``."""
-        return Size(self.shape) if dim is None else self.shape[dim]
+        return _size(Size, self._data.shape) if dim is None else self._data.shape[dim]
 
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
@@ -395,7 +467,7 @@ class Tensor(
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(
-                f"the truth value of a tensor of shape {self.shape} is ambiguous; "
+                f"the truth value of a tensor of shape {self._data.shape} is ambiguous; "
                 "use .any() or .all()"
             )
         return bool(self._data)
@@ -412,6 +484,9 @@ class Tensor(
         return int(self.item())
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """``np.asarray(t)``: the array, refused (as ``numpy()``) when ``t`` requires grad."""
+        if self.requires_grad:
+            raise RuntimeError(_NUMPY_GRAD_ERR)
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self) -> str:
@@ -425,8 +500,11 @@ class Tensor(
         return tensor_str(self._data, suffixes)
 
     # -- conversions --------------------------------------------------------------
-    def numpy(self) -> np.ndarray:
-        """The array itself (no copy)."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The array itself (no copy). A tensor that requires grad is refused, as in PyTorch
+        (use ``t.detach().numpy()``), unless ``force=True``."""
+        if self.requires_grad and not force:
+            raise RuntimeError(_NUMPY_GRAD_ERR)
         return self._data
 
     def item(self) -> Any:

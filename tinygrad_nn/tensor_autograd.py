@@ -100,7 +100,7 @@ class TensorAutograd(TensorBase):
             keep = fresh and g.flags.c_contiguous and g.flags.writeable
             # C-ordered, like the param
             self.grad = self._new(g if keep else np.array(g, order="C"))
-        elif self.grad._ctx is not None or self.grad.shape != g.shape:
+        elif self.grad._ctx is not None or self.grad._data.shape != g.shape:
             self.grad = self._new(self.grad._data + g)
         else:
             self.grad._data += g
@@ -119,14 +119,15 @@ def _seed(t: TensorBase, grad: Any, create_graph: bool) -> Any:
         if t._data.size != 1:
             raise RuntimeError(
                 f"backward(): grad can be implicitly created only for a one-element output, "
-                f"but the tensor has shape {t.shape}; pass grad= of that shape"
+                f"but the tensor has shape {t._data.shape}; pass grad= of that shape"
             )
-        g = np.ones(t.shape, dtype=t.dtype)
+        g = np.ones(t._data.shape, dtype=t.dtype)
     else:
         g = grad._data if isinstance(grad, TensorBase) else np.asarray(grad, dtype=t.dtype)
-        if g.shape != t.shape:
+        if g.shape != t._data.shape:
             raise RuntimeError(
-                f"backward(): grad has shape {g.shape}, expected the output's shape {t.shape}"
+                f"backward(): grad has shape {tuple(g.shape)}, expected the output's shape "
+                f"{t._data.shape}"
             )
         if create_graph and isinstance(grad, TensorBase):
             return grad

@@ -116,8 +116,8 @@ class TensorBase:
         raise NotImplementedError
 
     @staticmethod
-    def _new(data: Any, requires_grad: bool = False) -> Any:
-        """``Tensor(data, requires_grad)``: how the method mixins make a Tensor."""
+    def _new(data: Any, requires_grad: bool = False, name: str | None = None) -> Any:
+        """A Tensor of ``data`` (an array keeps its dtype): how the library makes one."""
         raise NotImplementedError
 
     if TYPE_CHECKING:  # provided by Tensor

@@ -212,14 +212,14 @@ class TensorElementwise(TensorBase):
     def mm(self, mat2: Any) -> Tensor:
         """Matrix product of two matrices: (n, k) @ (k, m) -> (n, m)."""
         if self.ndim != 2 or getattr(mat2, "ndim", 0) != 2:
-            raise RuntimeError(f"mm: expected two 2-D tensors, got shapes {self.shape} and "
+            raise RuntimeError(f"mm: expected two 2-D tensors, got shapes {self._data.shape} and "
                                f"{getattr(mat2, 'shape', ())}")
         return self @ mat2
 
     def bmm(self, mat2: Any) -> Tensor:
         """Batched matrix product: (b, n, k) @ (b, k, m) -> (b, n, m)."""
         if self.ndim != 3 or getattr(mat2, "ndim", 0) != 3:
-            raise RuntimeError(f"bmm: expected two 3-D tensors, got shapes {self.shape} and "
+            raise RuntimeError(f"bmm: expected two 3-D tensors, got shapes {self._data.shape} and "
                                f"{getattr(mat2, 'shape', ())}")
         same_dtype("bmm", self, mat2)
         return P.Bmm.apply(self, mat2)

@@ -57,14 +57,14 @@ def _check_along(op: str, x_shape: tuple[int, ...], index: np.ndarray, axis: int
     (and than src everywhere); every index within x's size along ``axis``."""
     if index.ndim != len(x_shape):
         raise RuntimeError(f"{op}(): index has {index.ndim} dimension(s), expected the "
-                           f"input's {len(x_shape)} (index shape {index.shape}, input shape "
+                           f"input's {len(x_shape)} (index shape {tuple(index.shape)}, input shape "
                            f"{x_shape})")
     for d, n in enumerate(index.shape):
         if d != axis and n > x_shape[d]:
-            raise RuntimeError(f"{op}(): index shape {index.shape} is larger than the input "
+            raise RuntimeError(f"{op}(): index shape {tuple(index.shape)} is larger than the input "
                                f"shape {x_shape} in dimension {d}")
         if src_shape is not None and n > src_shape[d]:
-            raise RuntimeError(f"{op}(): index shape {index.shape} is larger than the src "
+            raise RuntimeError(f"{op}(): index shape {tuple(index.shape)} is larger than the src "
                                f"shape {src_shape} in dimension {d}")
     if index.size and (index.min() < 0 or index.max() >= x_shape[axis]):
         raise RuntimeError(f"{op}(): index values must be in [0, {x_shape[axis]}) along "
@@ -139,20 +139,20 @@ class TensorIndexingOps(TensorBase):
         a = self._dim(dim, "scatter_add")
         idx = _index_array(index, "scatter_add")
         src = src if isinstance(src, TensorBase) else self._new(np.asarray(src, dtype=self.dtype))
-        _check_along("scatter_add", self.shape, idx, a, src.shape)
+        _check_along("scatter_add", self._data.shape, idx, a, src.shape)
         if src.dtype != self.dtype:
             raise RuntimeError(f"scatter_add(): expected src of dtype {self.dtype}, got "
                                f"{src.dtype}")
         part = src[_lead(idx.shape)] if src.shape != idx.shape else src
-        return self + P.ScatterAdd.apply(part, idx=_along(idx, a), shape=self.shape)
+        return self + P.ScatterAdd.apply(part, idx=_along(idx, a), shape=self._data.shape)
 
     def index_select(self, dim: int, index: Any) -> Any:
         """The entries index[0], index[1], ... of axis ``dim`` (a 1-D int index)."""
         a = self._dim(dim, "index_select")
         idx = _index_array(index, "index_select")
         if idx.ndim > 1:
-            raise IndexError(f"index_select(): index must be 1-D, got shape {idx.shape}")
-        n = self.shape[a] if self.ndim else 1
+            raise IndexError(f"index_select(): index must be 1-D, got shape {tuple(idx.shape)}")
+        n = self._data.shape[a] if self.ndim else 1
         if idx.size and (idx.min() < 0 or idx.max() >= n):
             raise IndexError(f"index_select(): index values must be in [0, {n}), got values "
                              f"in [{idx.min()}, {idx.max()}]")
@@ -200,7 +200,7 @@ class TensorIndexingOps(TensorBase):
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The k largest (or smallest) entries along ``dim``: (values, indices), in order."""
         a = self._dim(dim, "topk")
-        n = self.shape[a] if self.ndim else 1
+        n = self._data.shape[a] if self.ndim else 1
         if not 0 <= k <= n:
             raise RuntimeError(f"topk(): k ({k}) is out of range for dimension {a} of size {n}")
         if self.ndim == 0:
@@ -265,8 +265,8 @@ class TensorIndexingOps(TensorBase):
         """y[i, j] = x[i] * v[j]; x: (n,), v: (m,) -> (n, m)."""
         v: Any = vec2 if isinstance(vec2, TensorBase) else self._new(vec2)
         if self.ndim != 1 or v.ndim != 1:
-            raise RuntimeError(f"outer(): expected two 1-D tensors, got shapes {self.shape} "
-                               f"and {v.shape}")
+            raise RuntimeError(f"outer(): expected two 1-D tensors, got shapes {self._data.shape} "
+                               f"and {tuple(v.shape)}")
         return self.reshape(-1, 1) * v.reshape(1, -1)
 
     ger = outer

@@ -151,7 +151,7 @@ class TensorInPlace(TensorBase):
             self._check_writeable(name)
             raise ValueError(
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
-                f"shape {self.shape} in place (the result would have another shape)"
+                f"shape {self._data.shape} in place (the result would have another shape)"
             ) from None
         except TypeError:  # NumPy's casting error: PyTorch's RuntimeError instead
             raise cast_refused(self, other, name) from None
@@ -243,10 +243,11 @@ class TensorInPlace(TensorBase):
     def _check_result(self, name: str, out: Any) -> None:
         """The result of an in-place op must fit this tensor: its shape (no broadcasting
         self up) and a dtype castable to self's (PyTorch's rules; both RuntimeError)."""
-        if out.shape != self.shape:
+        if out.shape != self._data.shape:
             raise InPlaceShapeError(
-                f"{name}: the result has shape {out.shape}, but the tensor being updated in "
-                f"place has shape {self.shape} (output with shape {list(self.shape)} doesn't "
+                f"{name}: the result has shape {tuple(out.shape)}, but the tensor being updated in "
+                f"place has shape {self._data.shape} (output with shape {list(self._data.shape)} "
+                f"doesn't "
                 f"match the broadcast shape {list(out.shape)})"
             )
         if not np.can_cast(out.dtype, self.dtype, "same_kind"):

@@ -173,10 +173,10 @@ class TensorLayout(TensorBase):
         if self.ndim == 0:
             raise IndexError("select() cannot be applied to a 0-dim tensor")
         a = normalize_one_axis(dim, self.ndim, "select")
-        n = self.shape[a]
+        n = self._data.shape[a]
         if not -n <= index < n:
             raise IndexError(f"select(): index {index} out of range for tensor of size "
-                             f"{tuple(self.shape)} at dimension {a}")
+                             f"{self._data.shape} at dimension {a}")
         return P.Select.apply(self, idx=(slice(None),) * a + (int(index), Ellipsis))
 
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
@@ -205,7 +205,7 @@ class TensorLayout(TensorBase):
                 raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a "
                                    f"zero-dimensional or one-dimensional tensor, got {spec.ndim}-d")
             spec = spec._data.item() if spec.ndim == 0 else spec._data.tolist()
-        n = self.shape[a]
+        n = self._data.shape[a]
         if isinstance(spec, (int, np.integer)):
             if spec <= 0:
                 raise RuntimeError(f"number of sections must be larger than 0, got {spec}")
@@ -223,9 +223,9 @@ class TensorLayout(TensorBase):
             raise RuntimeError(f"torch.{op} requires a tensor with at least {min_dims} "
                                f"dimension, but got a tensor with {self.ndim} dimensions!")
         if isinstance(sections, (int, np.integer)) and (
-                sections == 0 or self.shape[dim] % sections):
+                sections == 0 or self._data.shape[dim] % sections):
             raise RuntimeError(f"torch.{op} attempted to split along dimension {dim}, but the "
-                               f"size of the dimension {self.shape[dim]} is not divisible by "
+                               f"size of the dimension {self._data.shape[dim]} is not divisible by "
                                f"the split_size {sections}!")
         return self.tensor_split(sections, dim)
 
@@ -262,9 +262,9 @@ class TensorLayout(TensorBase):
                                    f"{size}")
             return self.reshape(1)
         a = normalize_one_axis(dimension, self.ndim, "unfold")
-        if not 0 <= size <= self.shape[a]:
+        if not 0 <= size <= self._data.shape[a]:
             raise RuntimeError(f"unfold: maximum size for tensor at dimension {a} is "
-                               f"{self.shape[a]} but size is {size}")
+                               f"{self._data.shape[a]} but size is {size}")
         return P.Unfold.apply(self, view=partial(P.unfold_view, axis=a, size=int(size),
                                                  step=int(step)))
 
@@ -308,12 +308,12 @@ class TensorLayout(TensorBase):
         if not sz:
             raise RuntimeError("unflatten: sizes must be non-empty")
         known = math.prod(n for n in sz if n != -1)
-        n = self.shape[a]
+        n = self._data.shape[a]
         if sz.count(-1) > 1 or (-1 in sz and (known == 0 or n % known)) or (
                 -1 not in sz and known != n):
             raise RuntimeError(f"unflatten: Provided sizes {list(sz)} don't multiply up to the "
                                f"size of dim {a} ({n}) in the input tensor")
-        return self.reshape(self.shape[:a] + sz + self.shape[a + 1:])
+        return self.reshape(self._data.shape[:a] + sz + self._data.shape[a + 1:])
 
     # -- diagonals ----------------------------------------------------------------
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
@@ -327,8 +327,8 @@ class TensorLayout(TensorBase):
         b = normalize_one_axis(dim2, nd, "diag_embed")
         if a == b:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-        m = self.shape[-1] + abs(int(offset))
-        rest = iter(self.shape[:-1])
+        m = self._data.shape[-1] + abs(int(offset))
+        rest = iter(self._data.shape[:-1])
         shape = tuple(m if i in (a, b) else next(rest) for i in range(nd))
         size = math.prod(shape)
         pos = P.diagonal_view(np.arange(size).reshape(shape), int(offset), a, b)
@@ -380,14 +380,15 @@ class TensorLayout(TensorBase):
                                f"input, and {idx.ndim} dimensions for indices")
         a = normalize_one_axis(dim, self.ndim, "take_along_dim")
         try:
-            shape = list(np.broadcast_shapes(self.shape[:a] + (1,) + self.shape[a + 1:],
+            shape = list(np.broadcast_shapes(self._data.shape[:a] + (1,) + self._data.shape[a + 1:],
                                              idx.shape[:a] + (1,) + idx.shape[a + 1:]))
         except ValueError:
-            raise RuntimeError(f"take_along_dim: input of shape {self.shape} and indices of "
-                               f"shape {idx.shape} do not broadcast outside dim {a}") from None
+            raise RuntimeError(f"take_along_dim: input of shape {self._data.shape} and indices of "
+                               f"shape {tuple(idx.shape)} do not broadcast outside dim "
+                               f"{a}") from None
         xs, ixs = list(shape), list(shape)
-        xs[a], ixs[a] = self.shape[a], idx.shape[a]
-        x = self if tuple(xs) == self.shape else self.expand(tuple(xs))
+        xs[a], ixs[a] = self._data.shape[a], idx.shape[a]
+        x = self if tuple(xs) == self._data.shape else self.expand(tuple(xs))
         return x.gather(a, np.broadcast_to(idx, tuple(ixs)))
 
     def narrow_copy(self, dim: int, start: int, length: int) -> Tensor:

@@ -60,8 +60,8 @@ class TensorLinalg(TensorBase):
         if self.dtype != y.dtype:
             raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
                                f"{dtype_name(self.dtype)} and {dtype_name(y.dtype)}")
-        if self.shape != y.shape:
-            raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] "
+        if self._data.shape != y.shape:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{self._data.shape[0]}] "
                                f"and src [{y.shape[0]}] to have the same number of elements")
         if self.dtype == np.bool_:
             raise NotImplementedError('"dot" not implemented for \'Bool\'')
@@ -77,8 +77,9 @@ class TensorLinalg(TensorBase):
         if self.ndim != 2 or v.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, "
                                f"{v.ndim}")
-        if self.shape[1] != v.shape[0]:
-            raise RuntimeError(f"size mismatch, got mat ({self.shape[0]}x{self.shape[1]}), "
+        if self._data.shape[1] != v.shape[0]:
+            raise RuntimeError(f"size mismatch, got mat "
+                               f"({self._data.shape[0]}x{self._data.shape[1]}), "
                                f"vec ({v.shape[0]})")
         same_dtypes("mv", self, v)
         return self @ v
@@ -89,9 +90,9 @@ class TensorLinalg(TensorBase):
         y = as_operand(self, other)
         if self.ndim == 0 or y.ndim == 0:
             return self * y
-        if self.shape[-1] != y.shape[-1]:
+        if self._data.shape[-1] != y.shape[-1]:
             raise RuntimeError(f"inner() the last dimension must match on both input tensors "
-                               f"but got shapes {list(self.shape)} and {list(y.shape)}")
+                               f"but got shapes {list(self._data.shape)} and {list(y.shape)}")
         if self.dtype != y.dtype:
             raise RuntimeError(f"inner: both inputs should have same dtype, got "
                                f"{dtype_name(self.dtype)} and {dtype_name(y.dtype)}")
@@ -107,7 +108,7 @@ class TensorLinalg(TensorBase):
             warnings.warn("Using torch.cross without specifying the dim arg is deprecated. "
                           "Please either pass the dim explicitly or simply use "
                           "torch.linalg.cross.", UserWarning, stacklevel=2)
-            shape = np.broadcast_shapes(self.shape, y.shape) if self.ndim == y.ndim else ()
+            shape = np.broadcast_shapes(self._data.shape, y.shape) if self.ndim == y.ndim else ()
             dim = next((i for i, s in enumerate(shape) if s == 3), None)
             if dim is None:
                 raise RuntimeError("no dimension of size 3 in input")
@@ -119,7 +120,7 @@ class TensorLinalg(TensorBase):
         x: Any = self
         y = as_operand(self, other)
         nd = max(x.ndim, y.ndim)
-        sa = (1,) * (nd - self.ndim) + tuple(self.shape)
+        sa = (1,) * (nd - self.ndim) + tuple(self._data.shape)
         sb = (1,) * (nd - y.ndim) + tuple(y.shape)
         xa = x.reshape(tuple(v for s in sa for v in (s, 1)))
         yb = y.reshape(tuple(v for s in sb for v in (1, s)))
@@ -132,7 +133,7 @@ class TensorLinalg(TensorBase):
             raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {m.ndim}, "
                                f"{v.ndim}")
         if m.shape[1] != v.shape[0]:
-            raise RuntimeError(f"size mismatch, got input ({tuple(self.shape)}), mat "
+            raise RuntimeError(f"size mismatch, got input ({self._data.shape}), mat "
                                f"({m.shape[0]}x{m.shape[1]}), vec ({v.shape[0]})")
         same_dtypes("addmv", self, m, v)
         return scaled_sum("addmv", self, m @ v, beta, alpha)
@@ -216,7 +217,7 @@ class TensorLinalg(TensorBase):
     def logdet(self) -> Tensor:
         """log det(A) for A (..., n, n): NaN where det < 0, -inf where det = 0."""
         sign, logabs = self.slogdet()
-        return select(sign.numpy() < 0, np.array(np.nan, dtype=self.dtype), logabs)
+        return select(sign._data < 0, np.array(np.nan, dtype=self.dtype), logabs)
 
     def cholesky(self, upper: bool = False) -> Tensor:
         """L with A = L L^T (lower; ``upper``: U = L^T with A = U^T U) for symmetric
@@ -237,10 +238,10 @@ class TensorLinalg(TensorBase):
         (..., m, m) and (..., n, n) and only S is computed. Use ``linalg.svd``."""
         u, s, vh = svd_parts(self, not some)
         if not compute_uv:
-            m, n = self.shape[-2:]
-            zeros = np.zeros(self.shape[:-2] + (m, m), self.dtype)
+            m, n = self._data.shape[-2:]
+            zeros = np.zeros(self._data.shape[:-2] + (m, m), self.dtype)
             return SvdLegacyResult(self._new(zeros), s, self._new(np.zeros(
-                self.shape[:-2] + (n, n), self.dtype)))
+                self._data.shape[:-2] + (n, n), self.dtype)))
         return SvdLegacyResult(u, s, vh.swapaxes(-1, -2))
 
     def qr(self, some: bool = True) -> QRResult:

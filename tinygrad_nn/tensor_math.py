@@ -387,8 +387,8 @@ class TensorMath(TensorElementwise):
         try:
             close = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
         except ValueError:
-            raise RuntimeError(f"isclose: shapes {a.shape} and {b.shape} cannot be broadcast "
-                               "together") from None
+            raise RuntimeError(f"isclose: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be "
+                               "broadcast together") from None
         return self._new(np.asarray(close))
 
     def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
@@ -400,4 +400,4 @@ class TensorMath(TensorElementwise):
         """True when both have the same shape and the same values (dtypes may differ; NaN is
         never equal), a Python bool."""
         b = np.asarray(data_of(other))
-        return self.shape == b.shape and bool(np.array_equal(self._data, b))
+        return self._data.shape == b.shape and bool(np.array_equal(self._data, b))

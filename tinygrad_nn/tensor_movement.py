@@ -70,7 +70,7 @@ class TensorMovement(TensorBase):
             return self.reshape(1)
         s = normalize_one_axis(start_axis if start_dim is None else start_dim, self.ndim, "flatten")
         e = normalize_one_axis(end_axis if end_dim is None else end_dim, self.ndim, "flatten")
-        return self.reshape(self.shape[:s] + (-1,) + self.shape[e + 1 :])
+        return self.reshape(self._data.shape[:s] + (-1,) + self._data.shape[e + 1 :])
 
     def permute(self, *dims: Any) -> Tensor:
         """Reorder the dims: output dim i is input dim ``dims[i]`` (``permute(2, 0, 1)`` or
@@ -81,7 +81,7 @@ class TensorMovement(TensorBase):
         if sorted(axes) != list(range(self.ndim)):
             raise RuntimeError(
                 f"permute: {dims} is not a permutation of the {self.ndim} dims of a tensor "
-                f"of shape {self.shape}"
+                f"of shape {self._data.shape}"
             )
         return P.Permute.apply(self, axes=axes)
 
@@ -122,7 +122,7 @@ class TensorMovement(TensorBase):
         """Drop size-1 axes (all of them, or those named; a named axis of size > 1 stays)."""
         axis = axis if dim is None else dim
         axes = (
-            tuple(i for i, n in enumerate(self.shape) if n == 1)
+            tuple(i for i, n in enumerate(self._data.shape) if n == 1)
             if axis is None
             else normalize_axis(axis, self.ndim, "squeeze")
         )
@@ -145,13 +145,13 @@ class TensorMovement(TensorBase):
         """Broadcast to ``shape`` without copying (-1 keeps an axis)."""
         shape = shape_arg(shape)
         lead = len(shape) - self.ndim
-        shape = tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
+        shape = tuple(self._data.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
         try:
-            fits = broadcast_shapes("expand", self.shape, shape) == shape
+            fits = broadcast_shapes("expand", self._data.shape, shape) == shape
         except ValueError:
             fits = False
         if not fits:
-            raise ShapeError(f"expand: cannot expand shape {self.shape} to {shape}")
+            raise ShapeError(f"expand: cannot expand shape {self._data.shape} to {shape}")
         return P.Expand.apply(self, shape=shape)
 
     broadcast_to = expand
@@ -164,7 +164,7 @@ class TensorMovement(TensorBase):
         reps = shape_arg(reps)
         if len(reps) < self.ndim:
             raise ShapeError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
-        x = self.reshape((1,) * (len(reps) - self.ndim) + self.shape)
+        x = self.reshape((1,) * (len(reps) - self.ndim) + self._data.shape)
         if all(r == 1 for r in reps):  # new memory, as PyTorch's repeat (not a read-only view)
             return x.clone()
         big = tuple(v for r, n in zip(reps, x.shape) for v in (r, n))
@@ -253,7 +253,7 @@ class TensorMovement(TensorBase):
             if self.nelement() == 0:
                 return self.clone()
             flat = self.reshape(-1)
-            return P.Roll.apply(flat, shifts=(int(sh[0]),), axes=(0,)).reshape(self.shape)
+            return P.Roll.apply(flat, shifts=(int(sh[0]),), axes=(0,)).reshape(self._data.shape)
         dd = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
         if len(sh) != len(dd):
             raise RuntimeError(f"roll: shifts and dimensions must align, got {len(sh)} shifts "
@@ -291,14 +291,14 @@ class TensorMovement(TensorBase):
             return P.GetItem.apply(self, idx=idx)
         except IndexError as e:
             raise IndexError(
-                f"index {idx!r} is invalid for a tensor of shape {self.shape}: {e}"
+                f"index {idx!r} is invalid for a tensor of shape {self._data.shape}: {e}"
             ) from None
 
     def narrow(self, axis: int, start: int, length: int) -> Tensor:
         """x[.., start:start+length, ..] along ``axis``, a view (a negative start counts from
         the end, as PyTorch's)."""
         a = normalize_one_axis(axis, self.ndim, "narrow")
-        n = self.shape[a]
+        n = self._data.shape[a]
         s = start + n if start < 0 else start
         if not 0 <= s <= s + length <= n:
             raise RangeError(f"narrow: {start}:{start + length} is out of range for size {n}")
@@ -318,7 +318,7 @@ class TensorMovement(TensorBase):
     ) -> tuple[Tensor, ...]:
         """Pieces of size ``n`` (the last may be smaller), or of the listed sizes."""
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "split")
-        n = self.shape[a]
+        n = self._data.shape[a]
         if isinstance(split_size_or_sections, int):
             if split_size_or_sections <= 0:
                 raise ShapeError(f"split: size must be positive, got {split_size_or_sections}")
@@ -343,7 +343,7 @@ class TensorMovement(TensorBase):
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
         if chunks <= 0:
             raise ShapeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        return self.split(max(1, -(-self.shape[a] // chunks)), a)
+        return self.split(max(1, -(-self._data.shape[a] // chunks)), a)
 
     # -- types --------------------------------------------------------------------
     def astype(self, dtype: Any) -> Tensor:

@@ -79,7 +79,8 @@ class TensorRandom(TensorBase):
         """0 / 1 draws (this tensor's dtype): 1 with probability ``self`` (elementwise), or
         with probability ``p`` when given (then this tensor gives only shape and dtype)."""
         if p is not None:
-            return self._new(np.empty(self.shape, self.dtype)).bernoulli_(p, generator=generator)
+            empty = self._new(np.empty(self._data.shape, self.dtype))
+            return empty.bernoulli_(p, generator=generator)
         check_probabilities(self._data)
         return Bernoulli.apply(self, rng=draw_rng(generator))  # type: ignore[no-any-return]
 

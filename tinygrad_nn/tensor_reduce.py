@@ -153,7 +153,7 @@ class TensorReduce(TensorBase):
         elif unbiased is not None:
             raise RuntimeError("var(): pass only one of unbiased and correction")
         axes = self._dims(dim, "var")
-        n = math.prod(self.shape[a] for a in axes)
+        n = math.prod(self._data.shape[a] for a in axes)
         d = self - self.mean(axes, keepdim=True)
         return (d * d).sum(axes, keepdim=keepdim) * (
             1.0 / (n - correction) if n > correction else math.nan
@@ -206,7 +206,7 @@ class TensorReduce(TensorBase):
         result = MaxResult if big else MinResult
         if self.ndim == 0:
             return result(self.clone(), self._new(np.zeros((), dtype=np.int64)))
-        if self.shape[a] == 0:
+        if self._data.shape[a] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {a} to have non-zero size.")
         idx = (np.argmax if big else np.argmin)(self._data, axis=a, keepdims=True)
         coords = _along(idx, a)  # the gradient goes to the chosen element (PyTorch)
@@ -235,7 +235,7 @@ class TensorReduce(TensorBase):
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if dim is not None:
             a = normalize_one_axis(dim, max(self.ndim, 1), "aminmax")
-            if self.ndim and self.shape[a] == 0:
+            if self.ndim and self._data.shape[a] == 0:
                 raise IndexError(f"aminmax: Expected reduction dim {a} to have non-zero size.")
             dim = a if self.ndim else None
         elif self._data.size == 0:
@@ -282,7 +282,7 @@ class TensorReduce(TensorBase):
             dim = normalize_one_axis(dim, max(self.ndim, 1), name)
             if self.ndim == 0:
                 dim = None
-            elif self.shape[dim] == 0:
+            elif self._data.shape[dim] == 0:
                 raise IndexError(f"{name}(): Expected reduction dim {dim} to have non-zero size.")
         elif self._data.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for "

@@ -53,7 +53,7 @@ def _index_coords(op: str, x_shape: tuple[int, ...], a: int, idx: np.ndarray,
     off = [d for d, (n, m) in enumerate(zip(xs, ss)) if n != m and d != a]
     if not x_shape and ss != (1,) or len(ss) != len(xs) or off:
         raise RuntimeError(f"{op}(): source tensor shape must match self tensor shape, "
-                           f"excluding the specified dimension. Got self.shape = "
+                           f"excluding the specified dimension. Got self._data.shape = "
                            f"{list(x_shape)} source.shape = {list(src_shape)}")
     if ss[a] != idx.size:  # (PyTorch's classes differ between the two ops)
         raise (IndexError if op == "index_copy" else RuntimeError)(
@@ -95,7 +95,7 @@ class TensorScatter(TensorBase):
         if src.dtype != self.dtype:
             raise RuntimeError(f"{op}(): self ({self.dtype}) and source ({src.dtype}) must "
                                "have the same scalar type")
-        return src, _index_coords(op, self.shape, a, idx, src.shape)
+        return src, _index_coords(op, self._data.shape, a, idx, src.shape)
 
     def index_add(self, dim: Any = None, index: Any = None, source: Any = None, *,
                   alpha: Any = 1, axis: Any = None) -> Tensor:
@@ -105,8 +105,8 @@ class TensorScatter(TensorBase):
                                       source)
         part = src if alpha == 1 else src * alpha
         add = P.ScatterAdd.apply(part.reshape(src.shape or (1,)), idx=coords,
-                                 shape=self.shape or (1,))
-        return self + add.reshape(self.shape)
+                                 shape=self._data.shape or (1,))
+        return self + add.reshape(self._data.shape)
 
     def index_copy(self, dim: Any = None, index: Any = None, source: Any = None, *,
                    axis: Any = None) -> Tensor:
@@ -128,7 +128,7 @@ class TensorScatter(TensorBase):
         a = normalize_one_axis(_dim_arg(dim, axis, "index_fill"), max(self.ndim, 1),
                                "index_fill")
         idx = _index_vector(index, "index_fill")
-        n = self.shape[a] if self.ndim else 1
+        n = self._data.shape[a] if self.ndim else 1
         bad = idx[(idx < -n) | (idx >= n)]
         if bad.size:
             raise IndexError(f"index {bad[0]} is out of bounds for dimension {a} with size {n}")
@@ -158,13 +158,13 @@ class TensorScatter(TensorBase):
         if src.dtype != self.dtype:
             raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes "
                                f"but got {self.dtype} and {src.dtype}")
-        shape = np.broadcast_shapes(self.shape, m.shape)
+        shape = np.broadcast_shapes(self._data.shape, m.shape)
         m = np.broadcast_to(m, shape)
         count = int(m.sum())
         if count > src._data.size:
             raise RuntimeError("Number of elements of source < number of ones in mask")
         pick = np.maximum(np.cumsum(m.reshape(-1)) - 1, 0).reshape(shape)
-        x = self if self.shape == shape else self.expand(*shape)
+        x = self if self._data.shape == shape else self.expand(*shape)
         if not src._data.size:
             return x * 1
         return where(m, src.reshape(-1)[pick], x)
@@ -205,7 +205,7 @@ class TensorScatter(TensorBase):
                 out = out / count.astype(self.dtype)
             else:
                 out = self._new(np.floor_divide(out._data, count).astype(self.dtype))
-        return out.reshape(self.shape)
+        return out.reshape(self._data.shape)
 
     def _scatter_parts(self, op: str, dim: int, index: Any,
                        src: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
@@ -216,7 +216,7 @@ class TensorScatter(TensorBase):
         src_t: Any = src if isinstance(src, TensorBase) else self._new(np.asarray(src))
         if src_t.dtype != self.dtype:
             raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-        shape = self.shape or (1,)
+        shape = self._data.shape or (1,)
         if idx.ndim == 0:
             idx = idx.reshape(1)
         _check_along(op, shape, idx, a, src_t.shape or (1,))

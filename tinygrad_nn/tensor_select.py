@@ -146,7 +146,7 @@ class TensorSelect(TensorBase):
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
         if self.ndim == 0:
             return result(self.clone(), self._new(np.zeros((), np.int64)))
-        if self.shape[a] == 0:
+        if self._data.shape[a] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {a} to have non-zero size.")
         idx = np.expand_dims(index(np.moveaxis(self._data, a, -1)), a)
         values = self.gather(a, idx)
@@ -216,7 +216,7 @@ class TensorSelect(TensorBase):
         as largest), the gradient to its index."""
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         a = normalize_one_axis(dim, max(self.ndim, 1), "kthvalue")
-        n = self.shape[a] if self.ndim else 1
+        n = self._data.shape[a] if self.ndim else 1
         if n == 0:
             raise IndexError(f"kthvalue(): Expected reduction dim {a} to have non-zero size.")
         if not 1 <= k <= n:
@@ -276,7 +276,7 @@ class TensorSelect(TensorBase):
             srt = self.reshape(-1).sort(0).values
         else:
             a = normalize_one_axis(dim, self.ndim, name)
-            reduced = tuple(1 if i == a else n for i, n in enumerate(self.shape)
+            reduced = tuple(1 if i == a else n for i, n in enumerate(self._data.shape)
                             if keepdim or i != a)
             order = [i for i in range(self.ndim) if i != a] + [a]
             srt = self.sort(a).values.permute(*order)
@@ -321,7 +321,7 @@ class TensorSelect(TensorBase):
         if dim is None:
             vals, inv, cnt = np.unique(x.reshape(-1), return_inverse=True,
                                        return_counts=True, equal_nan=False)
-            inv = inv.reshape(self.shape)
+            inv = inv.reshape(self._data.shape)
         else:
             a = normalize_one_axis(dim, max(self.ndim, 1), "unique")
             vals, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=a,
@@ -337,7 +337,7 @@ class TensorSelect(TensorBase):
         if dim is None:
             flat = x.reshape(-1)
             new = np.concatenate([[True], flat[1:] != flat[:-1]]) if flat.size else flat != 0
-            vals, inv_shape = flat[new], self.shape
+            vals, inv_shape = flat[new], self._data.shape
         else:
             a = normalize_one_axis(dim, max(self.ndim, 1), "unique_consecutive")
             moved = np.moveaxis(x, a, 0).reshape(x.shape[a], -1)

@@ -91,7 +91,7 @@ def test_gradcheck_and_second_order_through_saved_output() -> None:
     assert gradgradcheck(lambda t: Exp.apply(t), [x])
     (g,) = autograd.grad(Exp.apply(x).sum(), x, create_graph=True)
     (h,) = autograd.grad(g.sum(), x)
-    np.testing.assert_allclose(h.numpy(), np.exp(x.numpy()))
+    np.testing.assert_allclose(h.detach().numpy(), np.exp(x.detach().numpy()))
 
 
 def test_second_order_through_saved_inputs() -> None:
@@ -217,4 +217,4 @@ def test_variable_is_a_detached_leaf() -> None:
     assert isinstance(v, tg.Tensor) and v is not x and not v.requires_grad
     w = autograd.Variable(x * 2, requires_grad=True)
     assert w.is_leaf and w.requires_grad
-    np.testing.assert_array_equal(w.numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(w.detach().numpy(), [2.0, 4.0])

@@ -416,11 +416,11 @@ def test_bases_and_views_pickle_and_copy_apart_from_the_original() -> None:
     y = a * 1.0
     v = y[1:4]
     for clone in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
-        np.testing.assert_array_equal(clone.numpy(), y.numpy())
+        np.testing.assert_array_equal(clone.detach().numpy(), y.detach().numpy())
     v2 = pickle.loads(pickle.dumps(v))
     v2.mul_(2.0)  # its own memory now: the original is untouched
-    np.testing.assert_array_equal(y.numpy(), np.arange(6.0))
-    np.testing.assert_array_equal(v2.numpy(), [2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(y.detach().numpy(), np.arange(6.0))
+    np.testing.assert_array_equal(v2.detach().numpy(), [2.0, 4.0, 6.0])
 
 
 @pytest.mark.parametrize("expr", [

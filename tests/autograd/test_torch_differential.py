@@ -31,7 +31,7 @@ def _same(a: Any, b: Any, where: str = "out") -> None:
     if isinstance(a, torch.Tensor):
         assert isinstance(b, tg.Tensor), f"{where}: {type(b)}"
         assert tuple(a.shape) == tuple(b.shape), f"{where}: {a.shape} vs {b.shape}"
-        np.testing.assert_allclose(b.numpy(), a.detach().numpy(), rtol=1e-10, atol=1e-12,
+        np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=1e-10, atol=1e-12,
                                    err_msg=where)
     elif isinstance(a, (tuple, list)):
         assert type(a) is type(b) and len(a) == len(b), f"{where}: {a!r} vs {b!r}"

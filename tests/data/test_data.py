@@ -108,7 +108,7 @@ def test_random_mini_batches_errors() -> None:
 
 def test_random_mini_batches_with_tensors(tg: Any) -> None:
     X, Y = np.arange(30.0).reshape(3, 10), np.arange(10.0).reshape(1, 10)
-    batches = random_mini_batches(tg.Tensor(X), tg.Tensor(Y), 4, seed=3)
+    batches = random_mini_batches(tg.tensor(X), tg.tensor(Y), 4, seed=3)
     ref = random_mini_batches(X, Y, 4, seed=3)
     assert all(isinstance(b, tg.Tensor) for pair in batches for b in pair)
     for (tx, ty), (rx, ry) in zip(batches, ref):
@@ -122,7 +122,7 @@ def test_random_mini_batches_with_tensors(tg: Any) -> None:
 def test_tensor_dataset_items(tg: Any) -> None:
     X = np.arange(20.0, dtype=np.float32).reshape(10, 2)
     y = np.arange(10)
-    ds = TensorDataset(tg.Tensor(X), y)
+    ds = TensorDataset(tg.tensor(X), y)
     assert len(ds) == 10
     x3, y3 = ds[3]
     assert isinstance(x3, tg.Tensor) and isinstance(y3, tg.Tensor)
@@ -135,7 +135,7 @@ def test_tensor_dataset_items(tg: Any) -> None:
 
 def test_tensor_dataset_errors(tg: Any) -> None:
     with pytest.raises(ValueError, match=r"same length.*\(10, 2\), \(9,\)"):
-        TensorDataset(tg.Tensor(np.ones((10, 2))), tg.Tensor(np.ones(9)))
+        TensorDataset(tg.tensor(np.ones((10, 2))), tg.tensor(np.ones(9)))
     with pytest.raises(ValueError, match="at least one tensor"):
         TensorDataset()
     with pytest.raises(ValueError, match="first axis"):
@@ -148,7 +148,7 @@ def test_tensor_dataset_errors(tg: Any) -> None:
 def _dataset(tg: Any, n: int = 10) -> tuple[TensorDataset, np.ndarray, np.ndarray]:
     X = np.arange(3.0 * n, dtype=np.float32).reshape(n, 3)
     y = np.arange(n)
-    return TensorDataset(tg.Tensor(X), tg.Tensor(y)), X, y
+    return TensorDataset(tg.tensor(X), tg.tensor(y)), X, y
 
 
 @pytest.mark.parametrize(("n", "bs", "drop_last", "sizes"),
@@ -199,7 +199,7 @@ def test_loader_on_plain_sequences(tg: Any) -> None:
     assert bx.numpy().shape == (3, 2) and bx.numpy().dtype == np.float32
     np.testing.assert_array_equal(by.numpy(), [0, 1, 2])
     np.testing.assert_array_equal(cy.numpy(), [3, 4])
-    single = list(DataLoader([tg.Tensor(np.ones(3)) * 1.0] * 4, batch_size=2))
+    single = list(DataLoader([tg.tensor(np.ones(3)) * 1.0] * 4, batch_size=2))
     assert len(single) == 2 and single[0].numpy().shape == (2, 3)
 
 

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
-from tinygrad_nn import Tensor
+from tinygrad_nn import Tensor, tensor
 from tinygrad_nn.engine import iter_nodes
 
 
 def leaf(*values: float) -> Tensor:
-    return Tensor(np.array(values, dtype=np.float64), requires_grad=True)
+    return tensor(np.array(values, dtype=np.float64), requires_grad=True)
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def no_gc() -> Iterator[None]:
 
 
 def _chain(n: int) -> None:
-    x = Tensor(np.array(1.0), requires_grad=True)
+    x = tensor(np.array(1.0), requires_grad=True)
     y, c = x, 1.0 + 1.0 / n
     for _ in range(n):
         y = y * c
@@ -57,7 +57,8 @@ def test_diamond_gradient_is_summed_over_both_paths() -> None:
     a = x * 2.0
     y = (a.exp() * a.sin()).sum()  # a reaches y through two branches
     y.backward()
-    expected = 2.0 * np.exp(2 * x.numpy()) * (np.sin(2 * x.numpy()) + np.cos(2 * x.numpy()))
+    xs = x.detach().numpy()
+    expected = 2.0 * np.exp(2 * xs) * (np.sin(2 * xs) + np.cos(2 * xs))
     np.testing.assert_allclose(x.grad.numpy(), expected)
 
 
@@ -108,7 +109,7 @@ def _saved_output_of_exp(x: Tensor) -> tuple[Tensor, weakref.ref]:
 
 
 def test_backward_releases_saved_arrays(no_gc: None) -> None:
-    x = Tensor(np.zeros((500, 400)), requires_grad=True)
+    x = tensor(np.zeros((500, 400)), requires_grad=True)
     loss, saved = _saved_output_of_exp(x)
     assert saved() is not None
     loss.backward()
@@ -120,7 +121,7 @@ def test_backward_releases_saved_arrays(no_gc: None) -> None:
 
 
 def test_retain_graph_keeps_saved_arrays(no_gc: None) -> None:
-    x = Tensor(np.zeros((50, 40)), requires_grad=True)
+    x = tensor(np.zeros((50, 40)), requires_grad=True)
     loss, saved = _saved_output_of_exp(x)
     loss.backward(retain_graph=True)
     assert saved() is not None
@@ -134,7 +135,7 @@ def test_a_graph_is_freed_when_its_output_goes_out_of_scope(no_gc: None) -> None
     t.retain_grad()
     t.register_hook(lambda g: g * 1.0)
     out = (t * t.exp()).sum()
-    refs = [weakref.ref(t), weakref.ref(t.grad_fn), weakref.ref(t.numpy()),
+    refs = [weakref.ref(t), weakref.ref(t.grad_fn), weakref.ref(t.detach().numpy()),
             weakref.ref(out.grad_fn)]
     del t
     assert all(r() is not None for r in refs[1:])  # the graph still holds the node
@@ -158,11 +159,11 @@ def test_an_unused_graph_is_freed_without_backward(no_gc: None) -> None:
 def test_grad_returns_gradients_without_touching_dot_grad() -> None:
     x, w = leaf(1.0, 2.0), leaf(3.0, -1.0)
     gx, gw = tg.grad((x * w).sum(), [x, w])
-    np.testing.assert_allclose(gx.numpy(), w.numpy())
-    np.testing.assert_allclose(gw.numpy(), x.numpy())
+    np.testing.assert_allclose(gx.detach().numpy(), w.detach().numpy())
+    np.testing.assert_allclose(gw.detach().numpy(), x.detach().numpy())
     assert x.grad is None and w.grad is None
     (gx_only,) = tg.grad((x * x).sum(), x)
-    np.testing.assert_allclose(gx_only.numpy(), 2 * x.numpy())
+    np.testing.assert_allclose(gx_only.detach().numpy(), 2 * x.detach().numpy())
 
 
 def test_grad_allow_unused() -> None:
@@ -177,8 +178,8 @@ def test_grad_allow_unused() -> None:
 def test_grad_outputs_weight_a_non_scalar_output() -> None:
     x = leaf(1.0, 2.0, 3.0)
     v = np.array([1.0, -1.0, 0.5])
-    (g,) = tg.grad(x * x, x, grad_outputs=Tensor(v))
-    np.testing.assert_allclose(g.numpy(), 2 * x.numpy() * v)
+    (g,) = tg.grad(x * x, x, grad_outputs=tensor(v))
+    np.testing.assert_allclose(g.detach().numpy(), 2 * x.detach().numpy() * v)
     with pytest.raises(RuntimeError, match="grad"):
         tg.grad(x * x, x)  # non-scalar without grad_outputs
 
@@ -186,10 +187,12 @@ def test_grad_outputs_weight_a_non_scalar_output() -> None:
 def test_grad_of_several_outputs_sums_their_contributions() -> None:
     x = leaf(0.5, 1.5)
     (g,) = tg.grad([(x * x).sum(), x.sin().sum()], x)
-    np.testing.assert_allclose(g.numpy(), 2 * x.numpy() + np.cos(x.numpy()))
+    np.testing.assert_allclose(g.detach().numpy(),
+                               2 * x.detach().numpy() + np.cos(x.detach().numpy()))
     y1, y2 = x * 2.0, x.exp()
-    (g,) = tg.grad([y1, y2], x, grad_outputs=[Tensor(np.ones(2)), Tensor(np.array([2.0, 0.0]))])
-    np.testing.assert_allclose(g.numpy(), 2.0 + np.array([2.0, 0.0]) * np.exp(x.numpy()))
+    (g,) = tg.grad([y1, y2], x, grad_outputs=[tensor(np.ones(2)), tensor(np.array([2.0, 0.0]))])
+    np.testing.assert_allclose(g.detach().numpy(),
+                               2.0 + np.array([2.0, 0.0]) * np.exp(x.detach().numpy()))
 
 
 def test_an_output_computed_from_another_output_still_gets_both_contributions() -> None:
@@ -197,8 +200,9 @@ def test_an_output_computed_from_another_output_still_gets_both_contributions() 
     x = leaf(1.0, 2.0)
     y = x * x
     z = (y * 3.0).sin()
-    (g,) = tg.grad([z, y], x, grad_outputs=[Tensor(np.ones(2)), Tensor(np.ones(2))])
-    np.testing.assert_allclose(g.numpy(), (3.0 * np.cos(3.0 * x.numpy()**2) + 1.0) * 2 * x.numpy())
+    (g,) = tg.grad([z, y], x, grad_outputs=[tensor(np.ones(2)), tensor(np.ones(2))])
+    xs = x.detach().numpy()
+    np.testing.assert_allclose(g.detach().numpy(), (3.0 * np.cos(3.0 * xs**2) + 1.0) * 2 * xs)
 
 
 def test_a_branch_that_gets_no_gradient_is_never_run() -> None:
@@ -225,14 +229,14 @@ def test_grad_with_create_graph_is_differentiable() -> None:
     x = leaf(0.7)
     (g,) = tg.grad((x**4).sum(), x, create_graph=True)
     (h,) = tg.grad(g.sum(), x)
-    np.testing.assert_allclose(h.numpy(), 12 * x.numpy()**2)
+    np.testing.assert_allclose(h.detach().numpy(), 12 * x.detach().numpy()**2)
 
 
 def test_grad_of_a_non_leaf_input() -> None:
     x = leaf(1.0, 2.0)
     a = x * 3.0
     (ga,) = tg.grad((a * a).sum(), a)
-    np.testing.assert_allclose(ga.numpy(), 2 * a.numpy())
+    np.testing.assert_allclose(ga.detach().numpy(), 2 * a.detach().numpy())
 
 
 def test_grad_rejects_inputs_and_outputs_without_grad() -> None:
@@ -246,7 +250,7 @@ def test_grad_rejects_inputs_and_outputs_without_grad() -> None:
 def test_backward_seeds() -> None:
     x = leaf(1.0, 2.0)
     y = x * 3.0
-    y.backward(Tensor(np.array([1.0, 10.0])))
+    y.backward(tensor(np.array([1.0, 10.0])))
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 30.0])
     with pytest.raises(RuntimeError, match="shape"):
         (x * 3.0).backward(np.ones(3))

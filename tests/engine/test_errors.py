@@ -10,11 +10,11 @@ import pytest
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tinygrad_nn import Function, Tensor
+from tinygrad_nn import Function, Tensor, tensor
 
 
 def t(*shape: int, requires_grad: bool = True) -> Tensor:
-    return Tensor(np.ones(shape), requires_grad=requires_grad)
+    return tensor(np.ones(shape), requires_grad=requires_grad)
 
 
 def shapes_named(*shapes: tuple[int, ...]) -> str:
@@ -44,7 +44,7 @@ def test_shapes_that_do_not_multiply_are_named(sa: tuple[int, ...], sb: tuple[in
 
 def test_matmul_of_a_0d_operand() -> None:
     with pytest.raises(ValueError, match=r"matmul.*1 dimension.*\(\)"):
-        t(2, 3) @ Tensor(1.0)
+        t(2, 3) @ tensor(1.0)
 
 
 def test_batch_axes_that_do_not_broadcast_are_named() -> None:
@@ -118,7 +118,7 @@ def test_loss_and_layer_shape_mismatches() -> None:
 
 def test_requires_grad_on_integer_data() -> None:
     with pytest.raises(TypeError, match="floating.*int64"):
-        Tensor(np.array([1, 2], dtype=np.int64), requires_grad=True)
+        tensor(np.array([1, 2], dtype=np.int64), requires_grad=True)
     with pytest.raises(TypeError, match="floating"):
         tg.arange(3).requires_grad_()
 

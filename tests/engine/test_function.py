@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
-from tinygrad_nn import Function, Tensor
+from tinygrad_nn import Function, Tensor, tensor
 from tinygrad_nn.gradcheck import gradcheck, gradgradcheck
 
 
@@ -61,16 +61,16 @@ class Record(Function):
 
 
 def leaf(*values: float) -> Tensor:
-    return Tensor(np.array(values, dtype=np.float64), requires_grad=True)
+    return tensor(np.array(values, dtype=np.float64), requires_grad=True)
 
 
 def test_cube_value_and_gradient() -> None:
     x = leaf(1.0, -2.0, 0.5)
     y = Cube.apply(x)
     assert isinstance(y, Tensor) and y.requires_grad and not y.is_leaf
-    np.testing.assert_allclose(y.numpy(), x.numpy()**3)
+    np.testing.assert_allclose(y.detach().numpy(), x.detach().numpy()**3)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), 3 * x.numpy()**2)
+    np.testing.assert_allclose(x.grad.numpy(), 3 * x.detach().numpy()**2)
 
 
 def test_cube_is_differentiable_twice() -> None:
@@ -78,7 +78,7 @@ def test_cube_is_differentiable_twice() -> None:
     assert gradcheck(Cube.apply, [x]) and gradgradcheck(Cube.apply, [x])
     (g,) = tg.grad(Cube.apply(x).sum(), x, create_graph=True)
     (h,) = tg.grad(g.sum(), x)
-    np.testing.assert_allclose(h.numpy(), 6 * x.numpy())
+    np.testing.assert_allclose(h.detach().numpy(), 6 * x.detach().numpy())
 
 
 def test_saved_values_and_gradient_are_arrays_or_tensors() -> None:
@@ -92,7 +92,7 @@ def test_saved_values_and_gradient_are_arrays_or_tensors() -> None:
 
 def test_needs_input_grad() -> None:
     Record.seen.clear()
-    x, c = leaf(1.0, 2.0), Tensor(np.array([3.0, 4.0]))
+    x, c = leaf(1.0, 2.0), tensor(np.array([3.0, 4.0]))
     Record.apply(x, c).sum().backward()
     Record.apply(c, x).sum().backward()
     Record.apply(x, 2.0).sum().backward()
@@ -103,14 +103,14 @@ def test_needs_input_grad() -> None:
 def test_non_tensor_arguments_and_options() -> None:
     x = leaf(1.5, -0.5)
     y = ScaledPow.apply(x, 2.0, p=3)
-    np.testing.assert_allclose(y.numpy(), 2.0 * x.numpy()**3)
+    np.testing.assert_allclose(y.detach().numpy(), 2.0 * x.detach().numpy()**3)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), 6.0 * x.numpy()**2)
+    np.testing.assert_allclose(x.grad.numpy(), 6.0 * x.detach().numpy()**2)
     assert gradgradcheck(lambda t: ScaledPow.apply(t, -1.5, p=4), [x])
 
 
 def test_no_graph_without_grad() -> None:
-    c = Tensor(np.array([1.0, 2.0]))
+    c = tensor(np.array([1.0, 2.0]))
     assert not Cube.apply(c).requires_grad
     with tg.no_grad():
         out = Cube.apply(leaf(1.0))
@@ -193,7 +193,7 @@ def test_backward_may_return_a_python_number_for_a_constant_gradient() -> None:
         def backward(ctx: Any, g: Any) -> Any:
             return 3.0  # g is all ones here: the output is summed
 
-    x = tg.Tensor(np.ones((2, 3)), requires_grad=True)
+    x = tg.tensor(np.ones((2, 3)), requires_grad=True)
     Triple.apply(x).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 3.0))
 
@@ -207,7 +207,8 @@ def test_numpy_scalars_combine_like_python_numbers(op: Any, scalar: Any) -> None
     x = tg.tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
     y = op(x, scalar)
     assert y.dtype == np.float32
-    np.testing.assert_allclose(y.numpy(), op(x.numpy().astype(np.float64), scalar.item()),
+    np.testing.assert_allclose(y.detach().numpy(), op(x.detach().numpy().astype(np.float64),
+                                                      scalar.item()),
         rtol=1e-6)
     y.sum().backward()
     assert x.grad is not None and x.grad.dtype == np.float32

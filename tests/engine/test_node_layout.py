@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
-from tinygrad_nn import Function, Tensor
+from tinygrad_nn import Function, Tensor, tensor
 
 
 def _chain(x: Tensor, n: int) -> Tensor:
@@ -25,7 +25,7 @@ def _tracked() -> int:
 
 
 def test_a_recorded_node_is_one_gc_tracked_object() -> None:
-    x = Tensor(np.array([0.5], np.float32), requires_grad=True)
+    x = tensor(np.array([0.5], np.float32), requires_grad=True)
     _chain(x, 30).backward()  # warm up lazily created module state
     before = _tracked()
     y = _chain(x, 3000)
@@ -37,7 +37,7 @@ def test_a_recorded_node_is_one_gc_tracked_object() -> None:
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5])
 def test_parents_in_slots_read_back_as_one_tuple_per_input(n: int) -> None:
-    xs = [Tensor(np.full(2, i + 1.0), requires_grad=i % 2 == 0) for i in range(n)]
+    xs = [tensor(np.full(2, i + 1.0), requires_grad=i % 2 == 0) for i in range(n)]
     xs[-1] = xs[-1] * 2.0 if n > 1 else xs[-1]  # one input with a node (when there are 2+)
     node = tg.stack(xs).grad_fn if n > 1 else xs[0].tanh().grad_fn
     assert node is not None
@@ -49,7 +49,7 @@ def test_parents_in_slots_read_back_as_one_tuple_per_input(n: int) -> None:
 
 
 def test_builtin_nodes_have_no_instance_dict_until_an_attribute_is_set() -> None:
-    x = Tensor(np.ones(3, np.float32), requires_grad=True)
+    x = tensor(np.ones(3, np.float32), requires_grad=True)
     node = (x * 2.0).grad_fn
     assert node is not None
     assert node.__dict__ == {}  # nothing beyond the slots was written while recording
@@ -68,13 +68,13 @@ def test_a_custom_function_may_keep_its_own_attributes_on_ctx() -> None:
             assert ctx.note["seen"]
             return g * ctx.k, None
 
-    x = Tensor(np.arange(3.0, dtype=np.float32), requires_grad=True)
+    x = tensor(np.arange(3.0, dtype=np.float32), requires_grad=True)
     Scale.apply(x, 3.0).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [3.0, 3.0, 3.0])
 
 
 def test_in_place_change_of_a_saved_output_is_still_caught() -> None:
-    x = Tensor(np.array([0.3, 0.7], np.float32), requires_grad=True)
+    x = tensor(np.array([0.3, 0.7], np.float32), requires_grad=True)
     y = x.tanh()  # saves its output
     with tg.no_grad():
         y += 1.0
@@ -83,7 +83,7 @@ def test_in_place_change_of_a_saved_output_is_still_caught() -> None:
 
 
 def test_multiplying_by_a_number_keeps_no_input_array() -> None:
-    x = Tensor(np.ones(4, np.float32), requires_grad=True)
+    x = tensor(np.ones(4, np.float32), requires_grad=True)
     node = (x * 2.0).grad_fn
     assert node is not None
     assert all(v is None or isinstance(v, float) for v in node.saved_tensors)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_nn as tg
-from tinygrad_nn import Function, Tensor
+from tinygrad_nn import Function, Tensor, tensor
 from tinygrad_nn.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from tinygrad_nn.testing import assert_grads_match
 from tinygrad_nn.testing import strategies as tst
@@ -23,7 +23,7 @@ RNG = np.random.default_rng(0)
 
 def t(*shape: int, name: str | None = None, requires_grad: bool = True, lo: float = -2.0,
       hi: float = 2.0) -> Tensor:
-    return Tensor(RNG.uniform(lo, hi, size=shape), requires_grad=requires_grad, name=name)
+    return tensor(RNG.uniform(lo, hi, size=shape), requires_grad=requires_grad, name=name)
 
 
 # -- custom Functions used as subjects ------------------------------------------------------
@@ -58,7 +58,7 @@ class ArrayCube(Cube):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        xa = x if isinstance(x, np.ndarray) else x.numpy()
+        xa = x if isinstance(x, np.ndarray) else x.detach().numpy()
         return g * (3 * xa**2)
 
 
@@ -141,7 +141,7 @@ def test_gradgradcheck_passes_for_correct_ops():
 
 
 def test_wrong_function_raises_with_a_clear_message():
-    x = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True, name="x")
+    x = tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True, name="x")
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda x: BadCube.apply(x).sum(), [x])
     msg = str(info.value)
@@ -190,7 +190,8 @@ def test_only_the_wrong_input_fails():
 def test_detached_forward_is_reported_with_a_hint():
     x = t(3, name="x")
     with pytest.raises(GradcheckError, match="analytic 0 vs") as info:
-        gradcheck(lambda x: (x * 0.0 + Tensor(x.numpy()**2)).sum(), [x])  # x² left the graph
+        gradcheck(lambda x: (x * 0.0 + tensor(x.detach().numpy()**2)).sum(),
+                  [x])  # x² left the graph
     assert "left the graph" in str(info.value)
 
 
@@ -208,7 +209,7 @@ def test_gradgradcheck_catches_a_backward_written_with_arrays():
 
 
 def test_gradgradcheck_catches_a_wrong_create_graph_path():
-    x = Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    x = tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
     assert gradcheck(lambda x: DetachCube.apply(x), [x])
     with pytest.raises(GradcheckError, match=r"at index \(2,\)"):
         gradgradcheck(lambda x: DetachCube.apply(x).sum(), [x])
@@ -219,7 +220,7 @@ def test_gradgradcheck_catches_a_wrong_create_graph_path():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float16])
 def test_low_precision_inputs_are_checked_in_float64(dtype):
-    x = Tensor(RNG.uniform(-1, 1, size=(3, 2)).astype(dtype), requires_grad=True)
+    x = tensor(RNG.uniform(-1, 1, size=(3, 2)).astype(dtype), requires_grad=True)
     assert gradcheck(lambda x: (x.tanh() * x).sum(), [x])
     assert gradgradcheck(lambda x: (x * x * x).sum(), [x])
     # the caller's tensor is untouched
@@ -234,7 +235,7 @@ def test_inputs_not_requiring_grad_are_skipped():
 
 
 def test_constants_integers_and_numbers_pass_through():
-    idx = Tensor(np.array([2, 0, 2]))
+    idx = tensor(np.array([2, 0, 2]))
     arr = RNG.standard_normal(3)
     seen = []
 
@@ -270,7 +271,7 @@ def test_fn_raising_propagates_with_a_note():
 
 
 def test_nan_is_a_failure():
-    x = Tensor(np.array([-1.0, 4.0]), requires_grad=True)
+    x = tensor(np.array([-1.0, 4.0]), requires_grad=True)
     with np.errstate(invalid="ignore"):
         assert gradcheck(lambda x: x.sqrt().sum(), [x], raise_exception=False) is False
 
@@ -310,13 +311,13 @@ def test_assert_grads_match():
 @settings(max_examples=25, deadline=None)
 @given(tst.arrays(elements=(-3.0, 3.0)))
 def test_property_correct_op_passes(x):
-    assert gradcheck(lambda x: (x * x.tanh()).sum(), [Tensor(x, requires_grad=True)])
+    assert gradcheck(lambda x: (x * x.tanh()).sum(), [tensor(x, requires_grad=True)])
 
 
 @settings(max_examples=25, deadline=None)
 @given(tst.arrays(min_dims=1, elements=(0.5, 3.0)))
 def test_property_wrong_op_fails(x):
-    assert not gradcheck(lambda x: BadCube.apply(x), [Tensor(x, requires_grad=True)],
+    assert not gradcheck(lambda x: BadCube.apply(x), [tensor(x, requires_grad=True)],
                          raise_exception=False)
 
 
@@ -363,7 +364,7 @@ def test_broadcastable_shapes_cover_0d_and_size_1_axes():
 @settings(max_examples=100, deadline=None)
 @given(tst.tensors())
 def test_tensors_default(x):
-    assert isinstance(x, Tensor) and x.requires_grad and x.numpy().dtype == np.float64
+    assert isinstance(x, Tensor) and x.requires_grad and x.detach().numpy().dtype == np.float64
 
 
 @settings(max_examples=50, deadline=None)

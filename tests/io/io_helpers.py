@@ -23,7 +23,7 @@ def assert_same(a: Any, b: Any, where: str = "obj") -> None:
             assert_same(x, y, f"{where}[{i}]")
     elif isinstance(a, Tensor):
         assert a.requires_grad == b.requires_grad, f"{where}: requires_grad {a.requires_grad}"
-        assert_same(a.numpy(), b.numpy(), where)
+        assert_same(a.detach().numpy(), b.detach().numpy(), where)
     elif isinstance(a, (np.ndarray, np.generic)):
         assert a.dtype == b.dtype and a.shape == b.shape, f"{where}: {a.dtype}{a.shape}"
         np.testing.assert_array_equal(a, b, err_msg=where)

@@ -44,7 +44,7 @@ def backward_both(torch: Any, out: Any, tout: Any, seed: int = 0) -> None:
 def assert_same(out: Any, tout: Any, **tol: Any) -> None:
     assert tuple(out.shape) == tuple(tout.shape)
     assert str(out.dtype) == str(tout.dtype).replace("torch.", "")
-    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), **(tol or TOL))
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), **(tol or TOL))
 
 
 def assert_grads(ours: Any, theirs: Any, pairs: list[tuple[Any, Any]], **tol: Any) -> None:

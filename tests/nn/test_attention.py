@@ -110,7 +110,7 @@ def test_sdpa_fully_masked_rows_give_zero_and_zero_gradient() -> None:
     out = F.scaled_dot_product_attention(q, tg.tensor(_rand(2, 6, 3)), tg.tensor(_rand(2, 6, 2)),
                                          attn_mask=keep)
     out.sum().backward()
-    assert (out.numpy()[:, 1] == 0).all() and (q.grad.numpy()[:, 1] == 0).all()
+    assert (out.detach().numpy()[:, 1] == 0).all() and (q.grad.numpy()[:, 1] == 0).all()
     assert np.isfinite(q.grad.numpy()).all()
 
 
@@ -333,9 +333,12 @@ def test_mha_fully_masked_rows_as_torch() -> None:
         tout, _ = theirs(torch.tensor(x), torch.tensor(_rand(4, 2, 4)),
                          torch.tensor(_rand(4, 2, 4)), attn_mask=torch.tensor(block),
                          need_weights=need_weights)
-        np.testing.assert_array_equal(np.isnan(out.numpy()), np.isnan(tout.detach().numpy()))
-        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
-        assert np.isnan(out.numpy()).any() == need_weights  # NaN with weights, else out_proj.bias
+        np.testing.assert_array_equal(np.isnan(out.detach().numpy()),
+                                      np.isnan(tout.detach().numpy()))
+        np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-9,
+                                   atol=1e-11)
+        # NaN with weights, else out_proj.bias
+        assert np.isnan(out.detach().numpy()).any() == need_weights
 
 
 def test_mha_parameters_match_torch() -> None:
@@ -356,16 +359,18 @@ def test_mha_initialisation_distributions() -> None:
     e = 64
     m = nn.MultiheadAttention(e, 4, add_bias_kv=True)
     bound = math.sqrt(6.0 / (e + 3 * e))  # xavier-uniform of the (3E, E) packed weight
-    w = m.in_proj_weight.numpy()
+    w = m.in_proj_weight.detach().numpy()
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.95 * bound
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound
-    assert (m.in_proj_bias.numpy() == 0).all() and (m.out_proj.bias.numpy() == 0).all()
-    assert np.abs(m.out_proj.weight.numpy()).max() <= 1 / math.sqrt(e)
-    bk = np.concatenate([nn.MultiheadAttention(e, 4, add_bias_kv=True).bias_k.numpy().ravel()
+    assert (m.in_proj_bias.detach().numpy() == 0).all()
+    assert (m.out_proj.bias.detach().numpy() == 0).all()
+    assert np.abs(m.out_proj.weight.detach().numpy()).max() <= 1 / math.sqrt(e)
+    bk = np.concatenate([nn.MultiheadAttention(e, 4,
+                                               add_bias_kv=True).bias_k.detach().numpy().ravel()
                          for _ in range(20)])
     assert abs(bk.std() - math.sqrt(2.0 / (e + e))) < 0.15 * math.sqrt(2.0 / (e + e))
     sep = nn.MultiheadAttention(e, 4, kdim=16, vdim=32)
-    assert np.abs(sep.k_proj_weight.numpy()).max() <= math.sqrt(6.0 / (e + 16))
+    assert np.abs(sep.k_proj_weight.detach().numpy()).max() <= math.sqrt(6.0 / (e + 16))
 
 
 def test_mha_errors() -> None:
@@ -397,12 +402,12 @@ def test_mha_float32_and_dropout_in_training() -> None:
     x = tg.tensor(_rand(3, 2, 4).astype(np.float32))
     out, w = m(x, x, x)
     assert out.dtype == tg.float32 and w is not None and w.dtype == tg.float32
-    rows = w.numpy().sum(-1)  # averaged dropped weights: rows no longer sum to 1
+    rows = w.detach().numpy().sum(-1)  # averaged dropped weights: rows no longer sum to 1
     assert not np.allclose(rows, 1.0)
     m.eval()
     _, w = m(x, x, x)
     assert w is not None
-    np.testing.assert_allclose(w.numpy().sum(-1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(w.detach().numpy().sum(-1), 1.0, rtol=1e-6)
 
 
 @pytest.mark.parametrize("grad", [False, True])
@@ -427,9 +432,11 @@ def test_mha_fused_inference_path_gives_nan_for_dead_rows_like_torch(grad: bool)
             tout, tw = theirs(tx, tx, tx, need_weights=False,
                               **{k: torch.tensor(v) for k, v in kw.items()})
         assert w is None and tw is None
-        np.testing.assert_array_equal(np.isnan(out.numpy()), np.isnan(tout.detach().numpy()))
-        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
-        nans.append(bool(np.isnan(out.numpy()).any()))
+        np.testing.assert_array_equal(np.isnan(out.detach().numpy()),
+                                      np.isnan(tout.detach().numpy()))
+        np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-9,
+                                   atol=1e-11)
+        nans.append(bool(np.isnan(out.detach().numpy()).any()))
     assert nans == [not grad, not grad, False]  # float masks never take the fused kernel
 
 

@@ -154,7 +154,7 @@ def test_same_padding_keeps_the_size_and_valid_means_none(k: int, d: int) -> Non
 def test_max_pool2d_values_and_first_max_gradient(c: dict[str, Any], seed: int) -> None:
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 3, c["nc"] + c["hw"]).astype(np.float64)  # many ties
-    xt = tg.Tensor(x, requires_grad=True)
+    xt = tg.tensor(x, requires_grad=True)
     y = F.max_pool2d(xt, c["k"], c["s"], c["p"], c["d"], c["ceil"])
     g = rng.standard_normal(y.shape)
     y.backward(g)
@@ -168,7 +168,7 @@ def test_max_pool2d_values_and_first_max_gradient(c: dict[str, Any], seed: int) 
         first = vals.argmax(axis=-1)  # the first maximum in row-major window order
         for a, (r, q) in enumerate(pos):
             want_g[..., r, q] += np.where(first == a, g[..., i, j], 0.0)
-    np.testing.assert_array_equal(y.numpy(), want_y)
+    np.testing.assert_array_equal(y.detach().numpy(), want_y)
     np.testing.assert_allclose(xt.grad.numpy(), want_g, rtol=1e-12, atol=1e-12)
 
 
@@ -232,7 +232,7 @@ def test_fold_is_the_adjoint_of_unfold(c: dict[str, Any], seed: int) -> None:
 
 
 def test_unfold_and_fold_primitives_are_each_others_backward() -> None:
-    x = tg.Tensor(np.random.default_rng(2).standard_normal((2, 3, 5, 4)), requires_grad=True)
+    x = tg.tensor(np.random.default_rng(2).standard_normal((2, 3, 5, 4)), requires_grad=True)
     cols = Unfold.apply(x, kernel=(2, 3), stride=(2, 1), dilation=(1, 1))
     assert cols.shape == (2, 3, 2, 3, 2, 2)
     (g,) = tg.grad((cols * cols).sum(), [x], create_graph=True)  # g = fold(2 cols)
@@ -242,7 +242,7 @@ def test_unfold_and_fold_primitives_are_each_others_backward() -> None:
     count = np.outer([1, 1, 1, 1, 0], [1, 2, 2, 1])
     np.testing.assert_allclose(gg.numpy(), np.broadcast_to(2.0 * count, x.shape))
     back = Fold.apply(cols, size=(5, 4), kernel=(2, 3), stride=(2, 1), dilation=(1, 1))
-    np.testing.assert_allclose(back.numpy(), x.numpy() * count)
+    np.testing.assert_allclose(back.detach().numpy(), x.detach().numpy() * count)
 
 
 def test_float32_stays_float32_and_arrays_are_accepted() -> None:
@@ -269,13 +269,13 @@ def test_unbatched_input_gives_the_batched_result() -> None:
 
 def test_conv_gradients_reach_input_weight_and_bias() -> None:
     rng = np.random.default_rng(5)
-    x = tg.Tensor(rng.standard_normal((2, 2, 4, 4)), requires_grad=True)
-    w = tg.Tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
-    b = tg.Tensor(rng.standard_normal(3), requires_grad=True)
+    x = tg.tensor(rng.standard_normal((2, 2, 4, 4)), requires_grad=True)
+    w = tg.tensor(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
+    b = tg.tensor(rng.standard_normal(3), requires_grad=True)
     F.conv2d(x, w, b, padding=1).sum().backward()
     np.testing.assert_allclose(b.grad.numpy(), np.full(3, 2 * 4 * 4.0))  # d(sum)/db = N*OH*OW
     # d(sum)/dw[o, c, i, j] = sum of the inputs that kernel tap (i, j) ever sees
-    xp = np.pad(x.numpy(), ((0, 0), (0, 0), (1, 1), (1, 1)))
+    xp = np.pad(x.detach().numpy(), ((0, 0), (0, 0), (1, 1), (1, 1)))
     want = np.stack([[xp[:, c, i:i + 4, j:j + 4].sum() for i in range(3) for j in range(3)]
                      for c in range(2)]).reshape(2, 3, 3)
     np.testing.assert_allclose(w.grad.numpy(), np.broadcast_to(want, (3, 2, 3, 3)))
@@ -307,23 +307,25 @@ def test_conv2d_layer_parameters_and_default_init() -> None:
     assert m.weight.dtype == np.float32 and m.weight.requires_grad
     bound = 1 / math.sqrt(2 * 3 * 2)  # kaiming_uniform_(a=sqrt(5)) and the bias: 1/sqrt(fan_in)
     for p in (m.weight, m.bias):
-        assert np.abs(p.numpy()).max() <= bound and np.abs(p.numpy()).max() > 0.5 * bound
+        assert 0.5 * bound < np.abs(p.detach().numpy()).max() <= bound
     assert Conv2d(4, 6, 3, bias=False).bias is None
     assert set(Conv2d(1, 1, 1).state_dict()) == {"weight", "bias"}
     tg.manual_seed(7)
-    a = Conv2d(2, 3, 3).weight.numpy().copy()
+    a = Conv2d(2, 3, 3).weight.detach().numpy().copy()
     tg.manual_seed(7)
-    np.testing.assert_array_equal(a, Conv2d(2, 3, 3).weight.numpy())
+    np.testing.assert_array_equal(a, Conv2d(2, 3, 3).weight.detach().numpy())
 
 
 def test_layers_forward_like_the_functional_forms() -> None:
     rng = np.random.default_rng(6)
     x = rng.standard_normal((2, 4, 7, 6))
     m = Conv2d(4, 2, 3, stride=2, padding=1, dilation=1, groups=2).double()
-    np.testing.assert_allclose(m(x).numpy(), F.conv2d(x, m.weight, m.bias, 2, 1, 1, 2).numpy())
+    np.testing.assert_allclose(m(x).detach().numpy(), F.conv2d(x, m.weight, m.bias, 2, 1, 1,
+                                                               2).detach().numpy())
     m1 = Conv1d(4, 2, 2, padding="same").double()
-    np.testing.assert_allclose(m1(x[..., 0]).numpy(),
-                               F.conv1d(x[..., 0], m1.weight, m1.bias, padding="same").numpy())
+    np.testing.assert_allclose(m1(x[..., 0]).detach().numpy(),
+                               F.conv1d(x[..., 0], m1.weight, m1.bias,
+                                        padding="same").detach().numpy())
     np.testing.assert_array_equal(MaxPool2d(3, 2, 1)(x).numpy(), F.max_pool2d(x, 3, 2, 1).numpy())
     np.testing.assert_array_equal(AvgPool2d(2, ceil_mode=True)(x).numpy(),
                                   F.avg_pool2d(x, 2, ceil_mode=True).numpy())

@@ -33,12 +33,12 @@ TOL32 = {"rtol": 2e-4, "atol": 2e-5}
 def _both(f_ours: Callable[..., Any], f_torch: Callable[..., Any], arrays: list[np.ndarray],
           tol: dict[str, float], seed: int = 0) -> None:
     """Outputs and every input's gradient (for one random output weighting) agree."""
-    ours = [tg.Tensor(a, requires_grad=True) for a in arrays]
+    ours = [tg.tensor(a, requires_grad=True) for a in arrays]
     theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
     y, ty = f_ours(*ours), f_torch(*theirs)
     assert y.shape == tuple(ty.shape)
     assert y.dtype == arrays[0].dtype
-    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), **tol)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **tol)
     g = np.random.default_rng(seed).standard_normal(y.shape).astype(arrays[0].dtype)
     y.backward(g)
     ty.backward(torch.from_numpy(g))
@@ -234,11 +234,11 @@ def test_conv2d_default_init_has_torch_bounds(groups: int) -> None:
     fan_in, _ = torch.nn.init._calculate_fan_in_and_fan_out(theirs.weight)
     bound = 1 / fan_in**0.5  # kaiming_uniform_(a=sqrt(5)) and the bias rule, both U(-b, b)
     for name, near in (("weight", 0.95), ("bias", 0.3)):  # 720 and 12 draws
-        a, b = getattr(ours, name).numpy(), getattr(theirs, name).detach().numpy()
+        a, b = getattr(ours, name).detach().numpy(), getattr(theirs, name).detach().numpy()
         assert a.dtype == b.dtype == np.float32 and a.shape == b.shape
         assert np.abs(b).max() <= bound  # the bound is PyTorch's
         assert near * bound < np.abs(a).max() <= bound
-    w = ours.weight.numpy()
+    w = ours.weight.detach().numpy()
     assert w.std() == pytest.approx(bound / 3**0.5, rel=0.1)  # the std of U(-b, b)
 
 
@@ -256,7 +256,7 @@ def test_cnn_training_step_matches_torch_float32() -> None:
     model.load_state_dict(_numpy_state(tmodel))
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((8, 1, 28, 28)).astype(np.float32), rng.integers(0, 10, 8)
-    loss = F.cross_entropy(model(tg.Tensor(x)), y)
+    loss = F.cross_entropy(model(tg.tensor(x)), y)
     tloss = torch.nn.functional.cross_entropy(tmodel(torch.from_numpy(x)), torch.from_numpy(y))
     loss.backward()
     tloss.backward()

@@ -212,14 +212,14 @@ def test_layer_matches_torch(name: str, cin: int, cout: int, k: Any, kw: dict[st
     # weight.shape[1] (out / groups for a transposed layer)
     fan_in = ours.weight.shape[1] * math.prod(ours.weight.shape[2:])
     for p in ours.parameters():
-        a = np.abs(p.numpy())
+        a = np.abs(p.detach().numpy())
         assert a.max() <= 1 / math.sqrt(fan_in) and a.max() > 0.3 / math.sqrt(fan_in)
     ours.load_state_dict({k: v.numpy() for k, v in tsd.items()})
     theirs.double(), ours.double()
     x = np.random.default_rng(4).standard_normal((2, args[0]) + (5,) * nd)
     tx, gx = torch.tensor(x, requires_grad=True), tg.tensor(x, requires_grad=True)
     ty, gy = theirs(tx), ours(gx)
-    np.testing.assert_allclose(gy.numpy(), ty.detach().numpy(), **TOL64)
+    np.testing.assert_allclose(gy.detach().numpy(), ty.detach().numpy(), **TOL64)
     ty.square().sum().backward()
     gy.square().sum().backward()
     np.testing.assert_allclose(gx.grad.numpy(), tx.grad.numpy(), **TOL64)
@@ -241,7 +241,8 @@ def test_output_size_picks_output_padding_like_torch(output_size: Any) -> None:
         with pytest.raises(ValueError, match="output"):
             ours(tg.tensor(x), output_size=output_size)
         return
-    np.testing.assert_allclose(ours(tg.tensor(x), output_size=output_size).numpy(), expected,
+    np.testing.assert_allclose(ours(tg.tensor(x), output_size=output_size).detach().numpy(),
+                               expected,
                                **TOL64)
 
 

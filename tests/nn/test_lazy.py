@@ -53,10 +53,10 @@ def test_first_call_infers_shapes_and_becomes_the_eager_layer(name: str, args: t
     assert all(type(p) is nn.Parameter for p in ours.parameters())
     fan_in = ours.weight.shape[1] * math.prod(ours.weight.shape[2:])
     for p in ours.parameters():  # initialised like the eager layer (not left uninitialised)
-        a = np.abs(p.numpy())
+        a = np.abs(p.detach().numpy())
         assert a.max() <= 1 / math.sqrt(fan_in) and a.max() > 0.2 / math.sqrt(fan_in)
     ours.load_state_dict({k: v.numpy() for k, v in tsd.items()})
-    np.testing.assert_allclose(ours(tg.tensor(x)).numpy(), ty.detach().numpy(), rtol=1e-5,
+    np.testing.assert_allclose(ours(tg.tensor(x)).detach().numpy(), ty.detach().numpy(), rtol=1e-5,
                                atol=1e-6)
 
 
@@ -65,13 +65,13 @@ def test_an_optimizer_built_before_the_first_call_trains_the_parameters() -> Non
     opt = tg.optim.SGD(m.parameters(), lr=0.1)
     x = tg.randn(8, 3)
     loss = m(x).square().mean()
-    before = [p.numpy().copy() for p in m.parameters()]
+    before = [p.detach().numpy().copy() for p in m.parameters()]
     assert [b.shape for b in before] == [(4, 3), (4,), (1, 4), (1,)]
     loss.backward()
     grads = [p.grad.numpy().copy() for p in m.parameters()]
     opt.step()
     for p, b, g in zip(m.parameters(), before, grads):
-        np.testing.assert_allclose(p.numpy(), b - 0.1 * g, rtol=1e-6)
+        np.testing.assert_allclose(p.detach().numpy(), b - 0.1 * g, rtol=1e-6)
 
 
 def test_a_torch_state_dict_loads_before_the_first_call() -> None:
@@ -82,7 +82,7 @@ def test_a_torch_state_dict_loads_before_the_first_call() -> None:
     with pytest.raises(ValueError, match="4 features.*expects 5"):
         ours(tg.randn(2, 4))
     x = np.random.default_rng(1).standard_normal((2, 5)).astype(np.float32)
-    np.testing.assert_allclose(ours(tg.tensor(x)).numpy(),
+    np.testing.assert_allclose(ours(tg.tensor(x)).detach().numpy(),
                                theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
     assert type(ours) is nn.Linear and ours.in_features == 5
 
@@ -135,7 +135,7 @@ def test_lazy_norm_layers_match_torch(name: str, kw: dict, shape: tuple) -> None
         ours.train(mode), theirs.train(mode)
         x = np.random.default_rng(step).standard_normal(shape).astype(np.float32)
         y, ty = ours(tg.tensor(x)), theirs(torch.tensor(x))
-        np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-4, atol=1e-5)
     assert type(ours).__name__ == type(theirs).__name__ == name[4:]
     assert repr(ours) == repr(theirs)
     tsd = theirs.state_dict()
@@ -151,6 +151,6 @@ def test_a_torch_batch_norm_state_dict_loads_into_a_lazy_one() -> None:
     ours.load_state_dict(theirs.state_dict())
     ours.eval(), theirs.eval()
     x = np.random.default_rng(2).standard_normal((3, 5)).astype(np.float32)
-    np.testing.assert_allclose(ours(tg.tensor(x)).numpy(),
+    np.testing.assert_allclose(ours(tg.tensor(x)).detach().numpy(),
                                theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
     assert type(ours) is nn.BatchNorm1d and ours.num_features == 5

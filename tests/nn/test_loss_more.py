@@ -34,13 +34,13 @@ def compare(ours: Callable[..., Any], theirs: Callable[..., Any], *arrays: np.nd
     b = [torch.tensor(x, requires_grad=x.dtype.kind == "f") for x in arrays]
     ya, yb = _quiet(lambda: ours(*a)), _quiet(lambda: theirs(*b))
     assert ya.shape == tuple(yb.shape) and str(ya.dtype) == str(yb.dtype).replace("torch.", "")
-    np.testing.assert_allclose(ya.numpy(), yb.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(ya.detach().numpy(), yb.detach().numpy(), rtol=rtol, atol=atol)
     fa = [t for t in a if t.requires_grad]
     fb = [t for t in b if t.requires_grad]
     ga = tg.grad(ya.sum(), fa, create_graph=second)
     gb = torch.autograd.grad(yb.sum(), fb, create_graph=second)
     for u, v in zip(ga, gb):
-        np.testing.assert_allclose(u.numpy(), v.detach().numpy(), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(u.detach().numpy(), v.detach().numpy(), rtol=rtol, atol=atol)
     if second:
         vs = [rng.standard_normal(t.shape) for t in fa]
         sa = sum((g * v).sum() for g, v in zip(ga, vs))
@@ -195,7 +195,7 @@ def test_soft_margin_loss(reduction: str) -> None:
 def test_soft_margin_loss_is_finite_at_logits_1e4() -> None:
     x = tg.tensor([-1e4, 1e4, -1e4], requires_grad=True)
     loss = F.soft_margin_loss(x, np.array([1.0, 1.0, -1.0]), reduction="none")
-    np.testing.assert_allclose(loss.numpy(), [1e4, 0.0, 0.0])  # PyTorch: [inf, 0, 0]
+    np.testing.assert_allclose(loss.detach().numpy(), [1e4, 0.0, 0.0])  # PyTorch: [inf, 0, 0]
     loss.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [-1.0, 0.0, 0.0])  # PyTorch: [nan, 0, 0]
 
@@ -570,7 +570,7 @@ def test_ctc_loss_unbatched_float32_and_list_lengths() -> None:
     assert la.dtype == tg.float32
     la.backward()
     lb.backward()
-    np.testing.assert_allclose(la.numpy(), lb.detach().numpy(), rtol=1e-5)
+    np.testing.assert_allclose(la.detach().numpy(), lb.detach().numpy(), rtol=1e-5)
     assert a.grad.dtype == tg.float32
     np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-6)
 
@@ -583,8 +583,8 @@ def test_ctc_loss_impossible_alignments_as_torch(zero_infinity: bool) -> None:
     kw = dict(reduction="none", zero_infinity=zero_infinity)
     la = F.ctc_loss(a.log_softmax(2), targets, [4, 4], [3, 2], **kw)
     lb = TF.ctc_loss(b.log_softmax(2), torch.tensor(targets), [4, 4], [3, 2], **kw)
-    np.testing.assert_array_equal(np.isinf(la.numpy()), np.isinf(lb.detach().numpy()))
-    np.testing.assert_allclose(la.numpy()[1], lb.detach().numpy()[1], rtol=1e-12)
+    np.testing.assert_array_equal(np.isinf(la.detach().numpy()), np.isinf(lb.detach().numpy()))
+    np.testing.assert_allclose(la.detach().numpy()[1], lb.detach().numpy()[1], rtol=1e-12)
     la.sum().backward()
     lb.sum().backward()
     # the impossible sample's gradient: NaN as PyTorch's, or 0 under zero_infinity
@@ -624,7 +624,7 @@ def test_ctc_second_derivative_raises_like_torch() -> None:
     (gb,) = torch.autograd.grad(TF.ctc_loss(b.log_softmax(2), torch.tensor(targets),
                                             torch.tensor(in_len), torch.tensor(tg_len)),
                                 [b], create_graph=True)
-    np.testing.assert_allclose(g.numpy(), gb.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(g.detach().numpy(), gb.detach().numpy(), rtol=1e-10, atol=1e-12)
     with pytest.raises(RuntimeError):
         torch.autograd.grad(gb.sum(), [b])
     with pytest.raises(RuntimeError, match="second derivatives are not implemented"):

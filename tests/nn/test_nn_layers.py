@@ -22,8 +22,8 @@ def test_linear_shapes_default_init_and_dtype():
     assert m.weight.shape == (40, 50) and m.bias.shape == (40,)
     assert m.weight.dtype == np.float32 and m.weight.requires_grad
     for p in (m.weight, m.bias):
-        assert np.abs(p.numpy()).max() <= bound
-    w = m.weight.numpy()
+        assert np.abs(p.detach().numpy()).max() <= bound
+    w = m.weight.detach().numpy()
     assert np.abs(w).max() > 0.95 * bound  # U(-b, b): the extremes are reached
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound
     tg.set_default_dtype(np.float64)
@@ -36,11 +36,12 @@ def test_linear_forward_backward_and_feature_error():
     m = nn.Linear(3, 2)
     x = tg.randn(4, 5, 3, requires_grad=True)
     y = m(x)
-    expected = x.numpy() @ m.weight.numpy().T + m.bias.numpy()
-    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-6)
+    expected = x.detach().numpy() @ m.weight.detach().numpy().T + m.bias.detach().numpy()
+    np.testing.assert_allclose(y.detach().numpy(), expected, rtol=1e-6)
     y.sum().backward()
     np.testing.assert_allclose(m.bias.grad.numpy(), np.full(2, 20.0))
-    np.testing.assert_allclose(x.grad.numpy(), np.broadcast_to(m.weight.numpy().sum(0), (4, 5, 3)),
+    np.testing.assert_allclose(x.grad.numpy(), np.broadcast_to(m.weight.detach().numpy().sum(0),
+                                                               (4, 5, 3)),
                                rtol=1e-6)
     with pytest.raises(ValueError, match=r"in_features=3.*\(\*, 3\).*\(4, 2\)"):
         m(tg.randn(4, 2))
@@ -61,19 +62,19 @@ def test_dropout_train_eval_and_scaling():
     m = nn.Dropout(0.3)
     x = tg.ones(200, 100, requires_grad=True)
     y = m(x)
-    kept = y.numpy() != 0
+    kept = y.detach().numpy() != 0
     assert abs(1 - kept.mean() - 0.3) < 0.02
-    np.testing.assert_allclose(y.numpy()[kept], 1 / 0.7, rtol=1e-6)
+    np.testing.assert_allclose(y.detach().numpy()[kept], 1 / 0.7, rtol=1e-6)
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy() != 0, kept)  # same mask in backward
     m.eval()
     assert m(x) is x
     assert nn.Dropout(0.0)(x) is x
-    assert not nn.Dropout(1.0)(x).numpy().any()
+    assert not nn.Dropout(1.0)(x).detach().numpy().any()
     tg.manual_seed(5)
-    a = nn.Dropout()(x).numpy()
+    a = nn.Dropout()(x).detach().numpy()
     tg.manual_seed(5)
-    np.testing.assert_array_equal(a, nn.Dropout()(x).numpy())
+    np.testing.assert_array_equal(a, nn.Dropout()(x).detach().numpy())
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
@@ -104,15 +105,15 @@ def test_embedding_init_lookup_and_padding():
     tg.manual_seed(3)
     m = nn.Embedding(400, 50, padding_idx=-1)
     assert m.padding_idx == 399
-    w = m.weight.numpy()
+    w = m.weight.detach().numpy()
     assert not w[399].any()
     assert abs(w[:399].mean()) < 0.02 and abs(w[:399].std() - 1) < 0.02
     idx = np.array([[1, 399, 1], [0, 2, 399]])
     y = m(idx)
-    np.testing.assert_array_equal(y.numpy(), w[idx])
-    m.weight.numpy()[399] = 5.0  # a padding row that was changed is still used in forward
-    y = m(tg.Tensor(idx))
-    assert np.all(y.numpy()[0, 1] == 5)
+    np.testing.assert_array_equal(y.detach().numpy(), w[idx])
+    m.weight.detach().numpy()[399] = 5.0  # a padding row that was changed is still used in forward
+    y = m(tg.tensor(idx))
+    assert np.all(y.detach().numpy()[0, 1] == 5)
     (y * tg.randn(*y.shape)).sum().backward()
     g = m.weight.grad.numpy()
     assert not g[399].any() and g[1].any() and g[0].any() and not g[3].any()
@@ -155,7 +156,7 @@ ACTIVATIONS = [
 @pytest.mark.parametrize("module,formula", ACTIVATIONS, ids=lambda v: repr(v)[:20])
 def test_activation_matches_formula(module, formula):
     x = np.random.default_rng(0).uniform(-4, 4, (5, 6))
-    np.testing.assert_allclose(module(tg.Tensor(x)).numpy(), formula(x), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(module(tg.tensor(x)).numpy(), formula(x), rtol=1e-10, atol=1e-12)
 
 
 def test_softmax_without_dim_warns_and_picks_torchs_axis():
@@ -203,14 +204,14 @@ def _bn_reference(x, axes):
 def test_batch_norm_training_statistics_and_running_updates(cls, shape):
     tg.set_default_dtype(np.float64)
     m = cls(3)
-    assert np.all(m.weight.numpy() == 1) and not m.bias.numpy().any()
+    assert np.all(m.weight.detach().numpy() == 1) and not m.bias.detach().numpy().any()
     assert not m.running_mean.numpy().any() and np.all(m.running_var.numpy() == 1)
     rng = np.random.default_rng(2)
     axes = (0,) + tuple(range(2, len(shape)))
     rm, rv = np.zeros(3), np.ones(3)
     for step in range(1, 4):
         x = rng.normal(2.0, 3.0, shape)
-        y = m(tg.Tensor(x)).numpy()
+        y = m(tg.tensor(x)).detach().numpy()
         mean, var, unbiased = _bn_reference(x, axes)
         bshape = (1, 3) + (1,) * (len(shape) - 2)
         np.testing.assert_allclose(y, (x - mean.reshape(bshape)) / np.sqrt(
@@ -222,7 +223,7 @@ def test_batch_norm_training_statistics_and_running_updates(cls, shape):
     m.eval()
     x = rng.normal(size=shape)
     bshape = (1, 3) + (1,) * (len(shape) - 2)
-    np.testing.assert_allclose(m(tg.Tensor(x)).numpy(), (x - rm.reshape(bshape)) / np.sqrt(
+    np.testing.assert_allclose(m(tg.tensor(x)).detach().numpy(), (x - rm.reshape(bshape)) / np.sqrt(
         rv.reshape(bshape) + 1e-5), rtol=1e-10)
     assert int(m.num_batches_tracked.numpy()) == 3
 
@@ -233,14 +234,14 @@ def test_batch_norm_cumulative_average_and_untracked():
     rng = np.random.default_rng(3)
     batches = [rng.normal(size=(5, 2)) for _ in range(3)]
     for x in batches:
-        m(tg.Tensor(x))
+        m(tg.tensor(x))
     np.testing.assert_allclose(m.running_mean.numpy(), np.mean([b.mean(0) for b in batches], 0))
     np.testing.assert_allclose(m.running_var.numpy(),
         np.mean([b.var(0, ddof=1) for b in batches], 0))
     free = nn.BatchNorm1d(2, track_running_stats=False, affine=False).eval()
     assert list(free.state_dict()) == [] and list(free.parameters()) == []
     x = batches[0]
-    np.testing.assert_allclose(free(tg.Tensor(x)).numpy(),
+    np.testing.assert_allclose(free(tg.tensor(x)).numpy(),
         (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5))
 
 
@@ -275,11 +276,12 @@ def test_functional_batch_norm_updates_running_stats_only_when_training():
 def test_layer_norm_normalises_trailing_axes():
     tg.set_default_dtype(np.float64)
     m = nn.LayerNorm((3, 4))
-    assert m.weight.shape == (3, 4) and np.all(m.weight.numpy() == 1) and not m.bias.numpy().any()
+    assert m.weight.shape == (3, 4) and np.all(m.weight.detach().numpy() == 1)
+    assert not m.bias.detach().numpy().any()
     x = np.random.default_rng(5).normal(3, 2, (2, 3, 4))
     mean = x.mean((1, 2), keepdims=True)
     var = x.var((1, 2), keepdims=True)
-    np.testing.assert_allclose(m(tg.Tensor(x)).numpy(), (x - mean) / np.sqrt(var + 1e-5),
+    np.testing.assert_allclose(m(tg.tensor(x)).detach().numpy(), (x - mean) / np.sqrt(var + 1e-5),
         rtol=1e-10)
     assert nn.LayerNorm(4, elementwise_affine=False).weight is None
     assert nn.LayerNorm(4, bias=False).bias is None
@@ -307,22 +309,22 @@ def test_init_fills_in_place_without_recording_and_repeats_with_seed():
     tg.manual_seed(7)
     assert init.uniform_(p, -2, 3) is p
     assert p.is_leaf and p._ctx is None and p.dtype == np.float32
-    assert p.numpy().min() >= -2 and p.numpy().max() <= 3
-    assert abs(p.numpy().mean() - 0.5) < 0.02
-    first = p.numpy().copy()
+    assert p.detach().numpy().min() >= -2 and p.detach().numpy().max() <= 3
+    assert abs(p.detach().numpy().mean() - 0.5) < 0.02
+    first = p.detach().numpy().copy()
     tg.manual_seed(7)
     init.uniform_(p, -2, 3)
-    np.testing.assert_array_equal(p.numpy(), first)
+    np.testing.assert_array_equal(p.detach().numpy(), first)
     init.normal_(p, 1.0, 2.0)
-    assert abs(p.numpy().mean() - 1) < 0.02 and abs(p.numpy().std() - 2) < 0.02
+    assert abs(p.detach().numpy().mean() - 1) < 0.02 and abs(p.detach().numpy().std() - 2) < 0.02
     init.constant_(p, 0.25)
-    assert np.all(p.numpy() == 0.25)
+    assert np.all(p.detach().numpy() == 0.25)
     init.zeros_(p)
-    assert not p.numpy().any()
+    assert not p.detach().numpy().any()
     init.ones_(p)
-    assert np.all(p.numpy() == 1)
+    assert np.all(p.detach().numpy() == 1)
     init.eye_(p)
-    np.testing.assert_array_equal(p.numpy(), np.eye(300, 200))
+    np.testing.assert_array_equal(p.detach().numpy(), np.eye(300, 200))
 
 
 @pytest.mark.parametrize("fn,std", [
@@ -357,7 +359,7 @@ def _with_grads(*grads):
     params = []
     for g in grads:
         p = nn.Parameter(np.zeros_like(g))
-        p.grad = tg.Tensor(np.array(g, dtype=np.float64))
+        p.grad = tg.tensor(np.array(g, dtype=np.float64))
         params.append(p)
     return params
 
@@ -388,8 +390,8 @@ def test_clip_grad_value_and_vector_round_trip():
     m = nn.Linear(3, 2)
     vec = utils.parameters_to_vector(m.parameters())
     assert vec.shape == (8,)
-    np.testing.assert_array_equal(vec.numpy()[:6], m.weight.numpy().ravel())
+    np.testing.assert_array_equal(vec.detach().numpy()[:6], m.weight.detach().numpy().ravel())
     utils.vector_to_parameters(vec * 0 + 1, m.parameters())
-    assert np.all(m.weight.numpy() == 1) and np.all(m.bias.numpy() == 1)
+    assert np.all(m.weight.detach().numpy() == 1) and np.all(m.bias.detach().numpy() == 1)
     with pytest.raises(ValueError, match="8 elements"):
         utils.vector_to_parameters(np.zeros(7), m.parameters())

@@ -117,7 +117,7 @@ def test_parameter_basics():
     assert nn.Parameter([1.0, 2.0]).dtype == tg.get_default_dtype()
     assert not nn.Parameter(np.zeros(2), requires_grad=False).requires_grad
     t = tg.ones(3)
-    assert nn.Parameter(t).numpy() is t.numpy()  # shares the array
+    assert nn.Parameter(t).detach().numpy() is t.detach().numpy()  # shares the array
     assert repr(p).startswith("Parameter containing:\ntensor(")
     with pytest.raises(TypeError, match="floating"):
         nn.Parameter(np.array([1, 2]))
@@ -183,18 +183,19 @@ def test_state_dict_is_detached_views_in_order_and_round_trips():
     assert all(isinstance(v, tg.Tensor) and not v.requires_grad for v in sd.values())
     assert sd["features.2.bn.num_batches_tracked"].dtype == np.int64
     assert sd["features.2.bn.num_batches_tracked"].shape == ()
-    assert np.shares_memory(sd["scale"].numpy(), net.scale.numpy())  # PyTorch: detached views
+    assert np.shares_memory(sd["scale"].detach().numpy(),
+                            net.scale.detach().numpy())  # PyTorch: detached views
     sd["scale"].numpy()[...] = 7
-    assert net.scale.numpy()[0] == 7
-    net.scale.numpy()[...] = 1
+    assert net.scale.detach().numpy()[0] == 7
+    net.scale.detach().numpy()[...] = 1
     other = Net()
     result = other.load_state_dict(net.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
     x = tg.randn(5, 4)
     net.eval(), other.eval()
-    np.testing.assert_array_equal(net(x).numpy(), other(x).numpy())
+    np.testing.assert_array_equal(net(x).detach().numpy(), other(x).detach().numpy())
     for (_, a), (_, b) in zip(net.named_parameters(), other.named_parameters()):
-        assert a.numpy() is not b.numpy()
+        assert a.detach().numpy() is not b.detach().numpy()
     kept = net.state_dict(keep_vars=True)
     assert kept["scale"] is net.scale
     assert list(net.state_dict(prefix="model."))[0] == "model.scale"  # torch's convention
@@ -213,11 +214,11 @@ def test_load_accepts_tensors_and_array_likes_and_casts_in_place():
         def numpy(self):
             return self.a
 
-    mixed = {k: (tg.Tensor(v) if i % 3 == 0 else ArrayLike(v) if i % 3 == 1 else v)
+    mixed = {k: (tg.tensor(v) if i % 3 == 0 else ArrayLike(v) if i % 3 == 1 else v)
              for i, (k, v) in enumerate(arrays.items())}
     net.load_state_dict(mixed)
     assert net.features[0].weight is before  # copied in place, not replaced
-    assert before.dtype == np.float32 and np.all(before.numpy() == 0.5)
+    assert before.dtype == np.float32 and np.all(before.detach().numpy() == 0.5)
     assert before.requires_grad
 
 
@@ -228,7 +229,7 @@ def test_load_lists_every_problem_in_one_error_and_copies_nothing():
     bad["fc.weight"] = np.zeros((4, 3), np.float32)
     del bad["out.bias"]
     bad["extra.weight"] = np.zeros(1)
-    before = net.fc.weight.numpy().copy()
+    before = net.fc.weight.detach().numpy().copy()
     with pytest.raises(RuntimeError) as err:
         net.load_state_dict(bad)
     msg = str(err.value)
@@ -236,7 +237,7 @@ def test_load_lists_every_problem_in_one_error_and_copies_nothing():
     assert 'Missing key(s) in state_dict: "out.bias"' in msg
     assert 'Unexpected key(s) in state_dict: "extra.weight"' in msg
     assert "size mismatch for fc.weight" in msg and "(4, 3)" in msg and "(3, 4)" in msg
-    np.testing.assert_array_equal(net.fc.weight.numpy(), before)
+    np.testing.assert_array_equal(net.fc.weight.detach().numpy(), before)
     # strict=False reports missing / unexpected keys, but a shape mismatch still raises
     with pytest.raises(RuntimeError, match="size mismatch for fc.weight"):
         net.load_state_dict(bad, strict=False)
@@ -244,7 +245,7 @@ def test_load_lists_every_problem_in_one_error_and_copies_nothing():
     expected = bad["fc.weight"].numpy().copy()  # sd's values are views of the parameters
     missing, unexpected = net.load_state_dict(bad, strict=False)
     assert missing == ["out.bias"] and unexpected == ["extra.weight"]
-    np.testing.assert_array_equal(net.fc.weight.numpy(), expected)
+    np.testing.assert_array_equal(net.fc.weight.detach().numpy(), expected)
 
 
 def test_load_state_dict_from_another_architecture_lists_everything():
@@ -362,8 +363,8 @@ def test_repr_matches_torch():
 def test_deepcopy_gives_an_independent_model():
     net = Net()
     twin = copy.deepcopy(net)
-    twin.features[0].weight.numpy()[...] = 0
-    assert net.features[0].weight.numpy().any()
+    twin.features[0].weight.detach().numpy()[...] = 0
+    assert net.features[0].weight.detach().numpy().any()
     assert [n for n, _ in twin.named_parameters()] == [n for n, _ in net.named_parameters()]
 
 
@@ -375,7 +376,7 @@ def test_sequential_indexing_slicing_and_editing():
     head = s[:2]
     assert isinstance(head, nn.Sequential) and list(head) == [a, b]
     x = tg.randn(3, 2)
-    np.testing.assert_allclose(s(x).numpy(), c(b(a(x))).numpy())
+    np.testing.assert_allclose(s(x).detach().numpy(), c(b(a(x))).detach().numpy())
     with pytest.raises(IndexError, match="out of range"):
         s[3]
     del s[1]

@@ -23,10 +23,10 @@ def _copy(ours: nn.Module, theirs, as_numpy: bool = True) -> None:
 def _compare(ours: nn.Module, theirs, *inputs: np.ndarray, grad_inputs: bool = True,
              rtol: float = 1e-10, atol: float = 1e-12) -> None:
     """Same forward, same gradient of a random projection w.r.t. inputs and parameters."""
-    xs = [tg.Tensor(x, requires_grad=grad_inputs and x.dtype.kind == "f") for x in inputs]
+    xs = [tg.tensor(x, requires_grad=grad_inputs and x.dtype.kind == "f") for x in inputs]
     txs = [torch.tensor(x, requires_grad=grad_inputs and x.dtype.kind == "f") for x in inputs]
     y, ty = ours(*xs), theirs(*txs)
-    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=rtol, atol=atol)
     proj = np.random.default_rng(0).normal(size=y.shape)
     (y * proj).sum().backward()
     (ty * torch.tensor(proj)).sum().backward()
@@ -204,9 +204,9 @@ def test_default_init_ranges_match_torch():
     pairs = [(nn.Linear(30, 20), tnn.Linear(30, 20))]
     for ours, theirs in pairs:
         for (name, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
-            a, b = np.abs(p.numpy()).max(), np.abs(tp.detach().numpy()).max()
+            a, b = np.abs(p.detach().numpy()).max(), np.abs(tp.detach().numpy()).max()
             assert abs(a - b) < 0.05 * b, name
-            assert abs(p.numpy().std() - tp.detach().numpy().std()) < 0.2 * b, name
+            assert abs(p.detach().numpy().std() - tp.detach().numpy().std()) < 0.2 * b, name
 
 
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, float("inf")])
@@ -217,7 +217,7 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm):
     params, tparams = [], []
     for g in grads:
         p = nn.Parameter(np.zeros_like(g))
-        p.grad = tg.Tensor(g.copy())
+        p.grad = tg.tensor(g.copy())
         params.append(p)
         tp = torch.zeros(g.shape, requires_grad=True)
         tp.grad = torch.tensor(g.copy())
@@ -233,7 +233,7 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm):
 def test_clip_grad_value_matches_torch():
     g = np.random.default_rng(9).normal(size=(4, 5))
     p, tp = nn.Parameter(np.zeros_like(g)), torch.zeros(g.shape, requires_grad=True)
-    p.grad, tp.grad = tg.Tensor(g.copy()), torch.tensor(g.copy())
+    p.grad, tp.grad = tg.tensor(g.copy()), torch.tensor(g.copy())
     utils.clip_grad_value_([p], 0.3)
     torch.nn.utils.clip_grad_value_([tp], 0.3)
     np.testing.assert_array_equal(p.grad.numpy(), tp.grad.numpy())

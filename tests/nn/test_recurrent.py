@@ -13,7 +13,7 @@ import pytest
 
 import tinygrad_nn as tg
 from tests.nn.recurrent_helpers import CELL_OF, LAYERS, _h_n, _rand
-from tinygrad_nn import Tensor
+from tinygrad_nn import tensor
 from tinygrad_nn.engine import iter_nodes
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
@@ -73,15 +73,15 @@ def test_default_init_is_uniform_within_one_over_sqrt_hidden(cls: Any) -> None:
     tg.manual_seed(0)
     m = cls(8, hidden)
     k = 1 / math.sqrt(hidden)
-    values = np.concatenate([p.numpy().ravel() for p in m.parameters()])
+    values = np.concatenate([p.detach().numpy().ravel() for p in m.parameters()])
     assert np.all(np.abs(values) <= k)
     # uniform on [-k, k]: spread to both ends, standard deviation k / sqrt(3)
     assert values.min() < -0.95 * k and values.max() > 0.95 * k
     assert abs(values.std() - k / math.sqrt(3)) < 0.1 * k
     tg.manual_seed(0)
-    again = np.concatenate([p.numpy().ravel() for p in cls(8, hidden).parameters()])
+    again = np.concatenate([p.detach().numpy().ravel() for p in cls(8, hidden).parameters()])
     np.testing.assert_array_equal(values, again)  # the library RNG, so manual_seed repeats it
-    other = np.concatenate([p.numpy().ravel() for p in cls(8, hidden).parameters()])
+    other = np.concatenate([p.detach().numpy().ravel() for p in cls(8, hidden).parameters()])
     assert not np.array_equal(values, other)
 
 
@@ -111,7 +111,7 @@ def test_graph_has_one_input_projection_and_one_matmul_per_step(kind: str) -> No
 def test_backprop_through_a_long_sequence() -> None:
     # BPTT over 1500 steps: the engine's walk is iterative, so no RecursionError
     m = LSTM(2, 3)
-    x = Tensor(_rand(1500, 1, 2).astype(np.float32), requires_grad=True)
+    x = tensor(_rand(1500, 1, 2).astype(np.float32), requires_grad=True)
     out, (h, c) = m(x)
     (out.sum() + c.sum()).backward()
     assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
@@ -132,14 +132,14 @@ def test_dropout_only_in_training_and_from_the_library_rng(kind: str) -> None:
     m = LAYERS[kind](3, 8, num_layers=3, dropout=0.5).double()
     x = _rand(4, 2, 3)
     m.eval()
-    ref = m(x)[0].numpy()
-    np.testing.assert_array_equal(m(x)[0].numpy(), ref)  # eval: deterministic, no dropout
+    ref = m(x)[0].detach().numpy()
+    np.testing.assert_array_equal(m(x)[0].detach().numpy(), ref)  # eval: deterministic, no dropout
     m.train()
     tg.manual_seed(5)
-    a = m(x)[0].numpy()
+    a = m(x)[0].detach().numpy()
     tg.manual_seed(5)
-    b = m(x)[0].numpy()
-    c = m(x)[0].numpy()
+    b = m(x)[0].detach().numpy()
+    c = m(x)[0].detach().numpy()
     np.testing.assert_array_equal(a, b)  # masks come from the library RNG
     assert not np.allclose(a, ref) and not np.allclose(a, c)
 
@@ -150,13 +150,13 @@ def test_dropout_one_cuts_every_layer_but_the_last_from_the_input(kind: str) -> 
     out_a, st_a = m(_rand(5, 2, 3, seed=1))
     out_b, st_b = m(_rand(5, 2, 3, seed=2))
     # layer 2 sees zeros whatever the input, and its own output is not dropped
-    np.testing.assert_allclose(out_a.numpy(), out_b.numpy(), atol=1e-12)
-    assert np.abs(out_a.numpy()).max() > 0
-    h_a, h_b = _h_n(kind, st_a).numpy(), _h_n(kind, st_b).numpy()
+    np.testing.assert_allclose(out_a.detach().numpy(), out_b.detach().numpy(), atol=1e-12)
+    assert np.abs(out_a.detach().numpy()).max() > 0
+    h_a, h_b = _h_n(kind, st_a).detach().numpy(), _h_n(kind, st_b).detach().numpy()
     assert not np.allclose(h_a[0], h_b[0])  # layer 1's state still depends on the input
     m.eval()
-    assert not np.allclose(m(_rand(5, 2, 3, seed=1))[0].numpy(),
-        m(_rand(5, 2, 3, seed=2))[0].numpy())
+    assert not np.allclose(m(_rand(5, 2, 3, seed=1))[0].detach().numpy(),
+        m(_rand(5, 2, 3, seed=2))[0].detach().numpy())
 
 
 def test_no_grad_records_nothing_and_double_casts() -> None:
@@ -250,7 +250,8 @@ def test_recurrent_function_checks_its_weights_and_mode() -> None:
     ws = list(m.parameters())
     x = np.zeros((4, 1, 2), np.float32)
     out, (h, c) = recurrent("LSTM", x, None, ws, num_layers=2)
-    np.testing.assert_array_equal(out.numpy(), m(x)[0].numpy())  # the modules' forward is this
+    np.testing.assert_array_equal(out.detach().numpy(),
+                                  m(x)[0].detach().numpy())  # the modules' forward is this
     with pytest.raises(ValueError, match=r"expected 4 weights \(no bias\) or 8 .* got 7"):
         recurrent("LSTM", x, None, ws[:7], num_layers=2)
     with pytest.raises(ValueError, match="mode must be one of"):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.nn.recurrent_helpers import CELL_OF, LAYERS
-from tinygrad_nn import Tensor
+from tinygrad_nn import tensor
 from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, RNNCell
 
 # -- errors ---------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def test_lstm_needs_a_tuple_of_two_states() -> None:
     h0 = np.zeros((1, 1, 4), np.float32)
     with pytest.raises(ValueError, match=r"LSTM: expected the initial state as a tuple \(h0, c0\), "
                                          "got a single Tensor"):
-        m(x, Tensor(h0))
+        m(x, tensor(h0))
     with pytest.raises(ValueError, match="tuple of length 1"):
         m(x, (h0,))
     with pytest.raises(ValueError, match="both h0 and c0"):
@@ -117,4 +117,4 @@ def test_cell_errors_name_expected_and_given(kind: str) -> None:
     if kind == "LSTM":
         msg = r"expected the state as a tuple \(h, c\), got a single"
         with pytest.raises(ValueError, match=msg):
-            cell(np.zeros((2, 5), np.float32), Tensor(h[:2]))
+            cell(np.zeros((2, 5), np.float32), tensor(h[:2]))

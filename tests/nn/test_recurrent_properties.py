@@ -13,8 +13,13 @@ from hypothesis import strategies as st
 
 import tinygrad_nn as tg
 from tests.nn.recurrent_helpers import CELL_OF, LAYERS, _h_n, _rand
-from tinygrad_nn import Tensor
+from tinygrad_nn import Tensor, tensor
 from tinygrad_nn.ops.recurrent import LSTMGates
+
+
+def _np(t: Tensor) -> np.ndarray:
+    """The values of an output that requires grad (``.numpy()`` refuses it, as PyTorch's)."""
+    return t.detach().numpy()
 
 
 def _copy_params(dst: Any, src: Any, suffix: str) -> None:
@@ -57,11 +62,11 @@ def test_a_layer_is_its_cell_looped_over_time(cfg: dict[str, Any], give_state: b
     if give_state:
         cell_state = (h0[0], c0[0]) if kind == "LSTM" else h0[0]
     outs, last = _run_cell(cell, kind, xs, cell_state)
-    np.testing.assert_allclose(out.numpy(), np.stack([o.numpy() for o in outs]), rtol=1e-12,
+    np.testing.assert_allclose(_np(out), np.stack([_np(o) for o in outs]), rtol=1e-12,
         atol=1e-12)
-    np.testing.assert_allclose(_h_n(kind, state).numpy()[0], _h_n(kind, last).numpy(), atol=1e-12)
+    np.testing.assert_allclose(_np(_h_n(kind, state))[0], _np(_h_n(kind, last)), atol=1e-12)
     if kind == "LSTM":
-        np.testing.assert_allclose(state[1].numpy()[0], last[1].numpy(), atol=1e-12)
+        np.testing.assert_allclose(_np(state[1])[0], _np(last[1]), atol=1e-12)
 
 
 @settings(max_examples=30)
@@ -81,14 +86,14 @@ def test_reverse_direction_is_a_forward_pass_over_the_reversed_sequence(
     out, state = bi(x)
     out_f, state_f = fwd(x)
     out_b, state_b = bwd(x[::-1].copy())
-    np.testing.assert_allclose(out.numpy()[..., :hidden], out_f.numpy(), atol=1e-12)
-    np.testing.assert_allclose(out.numpy()[..., hidden:], out_b.numpy()[::-1], atol=1e-12)
-    h_n = _h_n(kind, state).numpy()
-    np.testing.assert_allclose(h_n[0], _h_n(kind, state_f).numpy()[0], atol=1e-12)
-    np.testing.assert_allclose(h_n[1], _h_n(kind, state_b).numpy()[0], atol=1e-12)
+    np.testing.assert_allclose(_np(out)[..., :hidden], _np(out_f), atol=1e-12)
+    np.testing.assert_allclose(_np(out)[..., hidden:], _np(out_b)[::-1], atol=1e-12)
+    h_n = _np(_h_n(kind, state))
+    np.testing.assert_allclose(h_n[0], _np(_h_n(kind, state_f))[0], atol=1e-12)
+    np.testing.assert_allclose(h_n[1], _np(_h_n(kind, state_b))[0], atol=1e-12)
     # h_n is the last output of each direction: time T-1 forwards, time 0 backwards
-    np.testing.assert_allclose(h_n[0], out.numpy()[-1, :, :hidden], atol=1e-12)
-    np.testing.assert_allclose(h_n[1], out.numpy()[0, :, hidden:], atol=1e-12)
+    np.testing.assert_allclose(h_n[0], _np(out)[-1, :, :hidden], atol=1e-12)
+    np.testing.assert_allclose(h_n[1], _np(out)[0, :, hidden:], atol=1e-12)
 
 
 @settings(max_examples=20)
@@ -115,9 +120,9 @@ def test_two_layers_are_two_one_layer_modules_chained(cfg: dict[str, Any],
     hx2 = (h0[dirs:], -h0[dirs:]) if kind == "LSTM" else h0[dirs:]
     mid, s1 = first(x, hx1)
     out2, s2 = second(mid, hx2)
-    np.testing.assert_allclose(out.numpy(), out2.numpy(), atol=1e-12)
-    both = np.concatenate([_h_n(kind, s1).numpy(), _h_n(kind, s2).numpy()])
-    np.testing.assert_allclose(_h_n(kind, state).numpy(), both, atol=1e-12)
+    np.testing.assert_allclose(_np(out), _np(out2), atol=1e-12)
+    both = np.concatenate([_np(_h_n(kind, s1)), _np(_h_n(kind, s2))])
+    np.testing.assert_allclose(_np(_h_n(kind, state)), both, atol=1e-12)
 
 
 @settings(max_examples=20)
@@ -133,11 +138,11 @@ def test_batch_first_and_unbatched_are_reshapes(cfg: dict[str, Any], bidirection
     x = _rand(cfg["steps"], cfg["batch"], cfg["n_in"], seed=cfg["seed"])
     out, state = tf(x)
     out_bf, state_bf = bf(x.swapaxes(0, 1))
-    np.testing.assert_allclose(out_bf.numpy(), out.numpy().swapaxes(0, 1), atol=1e-12)
-    np.testing.assert_allclose(_h_n(kind, state_bf).numpy(), _h_n(kind, state).numpy(), atol=1e-12)
+    np.testing.assert_allclose(_np(out_bf), _np(out).swapaxes(0, 1), atol=1e-12)
+    np.testing.assert_allclose(_np(_h_n(kind, state_bf)), _np(_h_n(kind, state)), atol=1e-12)
     out_1, state_1 = tf(x[:, 0])  # one unbatched sequence = a batch of one
-    np.testing.assert_allclose(out_1.numpy(), out.numpy()[:, 0], atol=1e-12)
-    np.testing.assert_allclose(_h_n(kind, state_1).numpy(), _h_n(kind, state).numpy()[:, 0],
+    np.testing.assert_allclose(_np(out_1), _np(out)[:, 0], atol=1e-12)
+    np.testing.assert_allclose(_np(_h_n(kind, state_1)), _np(_h_n(kind, state))[:, 0],
         atol=1e-12)
 
 
@@ -151,7 +156,7 @@ def test_unbatched_cell_is_a_batch_of_one(kind: str) -> None:
     batch = cell(x[None], hxb)
     for a, b in zip(one if kind == "LSTM" else [one], batch if kind == "LSTM" else [batch]):
         assert a.shape == (4,)
-        np.testing.assert_allclose(a.numpy(), b.numpy()[0], atol=1e-12)
+        np.testing.assert_allclose(_np(a), _np(b)[0], atol=1e-12)
 
 
 # -- the fused LSTM pointwise op ---------------------------------------------------------------
@@ -173,7 +178,7 @@ def test_lstm_gates_matches_the_cell_equations(hidden: int, lead: tuple[int, ...
     with np.errstate(over="ignore"):  # exp overflow at 1e4 is the reference's, not ours
         c_new = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
         h_new = _sigmoid(o) * np.tanh(c_new)
-    out = LSTMGates.apply(Tensor(gates), Tensor(c))
+    out = LSTMGates.apply(tensor(gates), tensor(c))
     assert out.shape == (2,) + lead + (hidden,) and out.dtype == dtype
     assert np.isfinite(out.numpy()).all()  # saturated gates (logits of 1e4) stay finite
     tol = 1e-6 if dtype == np.float32 else 1e-14
@@ -183,8 +188,8 @@ def test_lstm_gates_matches_the_cell_equations(hidden: int, lead: tuple[int, ...
 
 def test_lstm_gates_refuses_mismatched_shapes() -> None:
     with pytest.raises(ValueError, match=r"gates \(\.\.\., 4H\).*got \(2, 7\) and \(2, 2\)"):
-        LSTMGates.apply(Tensor(np.zeros((2, 7))), Tensor(np.zeros((2, 2))))
+        LSTMGates.apply(tensor(np.zeros((2, 7))), tensor(np.zeros((2, 2))))
     with pytest.raises(ValueError, match=r"same leading shape, got \(3, 8\) and \(2, 2\)"):
-        LSTMGates.apply(Tensor(np.zeros((3, 8))), Tensor(np.zeros((2, 2))))
+        LSTMGates.apply(tensor(np.zeros((3, 8))), tensor(np.zeros((2, 2))))
     with pytest.raises(TypeError, match="expected floating-point gates, got dtype int64"):
-        LSTMGates.apply(Tensor(np.zeros((2, 8), dtype=np.int64)), Tensor(np.zeros((2, 2))))
+        LSTMGates.apply(tensor(np.zeros((2, 8), dtype=np.int64)), tensor(np.zeros((2, 2))))

@@ -61,7 +61,7 @@ def _assert_grads(ours: Any, theirs: Any, pairs: list[tuple[Any, Any]]) -> None:
 
 
 def _leaf(a: np.ndarray) -> tuple[Any, Any]:
-    return tg.Tensor(a.copy(), requires_grad=True), torch.tensor(a.copy(), requires_grad=True)
+    return tg.tensor(a.copy(), requires_grad=True), torch.tensor(a.copy(), requires_grad=True)
 
 
 @settings(max_examples=60)
@@ -109,7 +109,7 @@ def test_layers_match_torch(kind: str, relu: bool, num_layers: int, bidirectiona
     outs, touts = ([out, *hn], [tout, *thn]) if lstm else ([out, hn], [tout, thn])
     for o, t in zip(outs, touts):
         assert o.shape == tuple(t.shape)
-        np.testing.assert_allclose(o.numpy(), t.detach().numpy(), **TOL)
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), **TOL)
     _backward_both(outs, touts, seed)
     _assert_grads(ours, theirs, leaves)
 
@@ -147,7 +147,7 @@ def test_cells_match_torch(kind: str, relu: bool, bias: bool, batch: int | None,
     touts = list(want) if kind == "LSTMCell" else [want]
     for o, t in zip(outs, touts):
         assert o.shape == tuple(t.shape)
-        np.testing.assert_allclose(o.numpy(), t.detach().numpy(), **TOL)
+        np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(), **TOL)
     _backward_both(outs, touts, seed)
     _assert_grads(ours, theirs, leaves)
 
@@ -215,11 +215,11 @@ def test_dropout_acts_between_layers_only_in_training(kind: str) -> None:
         theirs.train(train)
         out, hn = ours(x)
         tout, thn = theirs(torch.from_numpy(x))
-        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), **TOL)
+        np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), **TOL)
         first = hn[0] if kind == "LSTM" else hn
         tfirst = thn[0] if kind == "LSTM" else thn
-        np.testing.assert_allclose(first.numpy(), tfirst.detach().numpy(), **TOL)
-    assert np.abs(out.numpy()).max() > 0  # last layer's output was not dropped
+        np.testing.assert_allclose(first.detach().numpy(), tfirst.detach().numpy(), **TOL)
+    assert np.abs(out.detach().numpy()).max() > 0  # last layer's output was not dropped
 
 
 @pytest.mark.parametrize("kind", sorted(LAYERS))
@@ -232,7 +232,7 @@ def test_eval_mode_ignores_dropout_like_torch(kind: str) -> None:
     x = np.random.default_rng(1).standard_normal((4, 3, 2))
     out, _ = ours(x)
     tout, _ = theirs(torch.from_numpy(x))
-    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), **TOL)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), **TOL)
 
 
 def test_float32_lstm_matches_torch_within_float32_precision() -> None:
@@ -245,4 +245,4 @@ def test_float32_lstm_matches_torch_within_float32_precision() -> None:
     tout, (thn, tcn) = theirs(torch.from_numpy(x))
     assert out.dtype == np.float32
     for a, b in ((out, tout), (hn, thn), (cn, tcn)):
-        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -201,18 +201,19 @@ def test_layers_are_independent_copies() -> None:
     enc = nn.TransformerEncoder(layer, 3, enable_nested_tensor=False)
     ws = [enc.layers[i].linear1.weight for i in range(3)]
     assert ws[0] is not ws[1] and ws[0] is not layer.linear1.weight
-    np.testing.assert_array_equal(ws[0].numpy(), ws[2].numpy())  # deep copies of one layer
+    np.testing.assert_array_equal(ws[0].detach().numpy(),
+                                  ws[2].detach().numpy())  # deep copies of one layer
 
 
 def test_transformer_initialisation_is_xavier_uniform() -> None:
     tg.manual_seed(0)
     m = nn.Transformer(d_model=32, nhead=4, num_encoder_layers=1, num_decoder_layers=1,
                        dim_feedforward=64)
-    w = m.encoder.layers[0].linear1.weight.numpy()  # (64, 32)
+    w = m.encoder.layers[0].linear1.weight.detach().numpy()  # (64, 32)
     bound = math.sqrt(6.0 / (32 + 64))  # xavier, not Linear's kaiming bound 1/sqrt(32)
     assert np.abs(w).max() <= bound and np.abs(w).max() > 0.9 * bound
-    assert (m.encoder.layers[0].self_attn.in_proj_bias.numpy() == 0).all()
-    assert (m.encoder.norm.weight.numpy() == 1).all()
+    assert (m.encoder.layers[0].self_attn.in_proj_bias.detach().numpy() == 0).all()
+    assert (m.encoder.norm.weight.detach().numpy() == 1).all()
 
 
 def test_generate_square_subsequent_mask() -> None:
@@ -256,7 +257,7 @@ def test_nested_tensor_path_zeroes_padded_positions_like_torch() -> None:
         out = ours(tg.tensor(x), src_key_padding_mask=tg.tensor(pad))
     np.testing.assert_allclose(out.numpy(), tout.numpy(), rtol=1e-9, atol=1e-11)
     padded = np.broadcast_to(pad[..., None], x.shape)
-    norm_bias = np.broadcast_to(ours.norm.bias.numpy(), x.shape)
+    norm_bias = np.broadcast_to(ours.norm.bias.detach().numpy(), x.shape)
     np.testing.assert_array_equal(out.numpy()[padded], norm_bias[padded])  # LN of zeros
     soft = np.where(pad, -0.5, 0.0)  # a float mask: nested tensors drop nonzero positions
     with torch.no_grad():
@@ -267,8 +268,8 @@ def test_nested_tensor_path_zeroes_padded_positions_like_torch() -> None:
     # with gradients recorded, torch (and we) keep the plain path: padded rows are computed
     tout2 = theirs(torch.tensor(x), src_key_padding_mask=torch.tensor(pad))
     out2 = ours(tg.tensor(x), src_key_padding_mask=tg.tensor(pad))
-    np.testing.assert_allclose(out2.numpy(), tout2.detach().numpy(), rtol=1e-9, atol=1e-11)
-    assert not np.allclose(out2.numpy()[padded], norm_bias[padded])
+    np.testing.assert_allclose(out2.detach().numpy(), tout2.detach().numpy(), rtol=1e-9, atol=1e-11)
+    assert not np.allclose(out2.detach().numpy()[padded], norm_bias[padded])
 
 
 def test_transformer_errors() -> None:
@@ -287,10 +288,10 @@ def test_training_mode_applies_dropout() -> None:
     tg.manual_seed(0)
     layer = nn.TransformerEncoderLayer(D, H, FF, dropout=0.5)
     x = tg.randn(5, 2, D)
-    a, b = layer(x).numpy(), layer(x).numpy()
+    a, b = layer(x).detach().numpy(), layer(x).detach().numpy()
     assert not np.allclose(a, b)  # two masks
     layer.eval()
-    np.testing.assert_array_equal(layer(x).numpy(), layer(x).numpy())
+    np.testing.assert_array_equal(layer(x).detach().numpy(), layer(x).detach().numpy())
 
 
 @pytest.mark.parametrize("grad", [False, True])
@@ -313,10 +314,12 @@ def test_encoder_layer_fused_inference_path_like_torch(grad: bool, cfg: dict[str
             out = ours(tg.tensor(x), **{k: tg.tensor(v) for k, v in kw.items()})
         with torch.set_grad_enabled(grad):
             tout = theirs(torch.tensor(x), **{k: torch.tensor(v) for k, v in kw.items()})
-        np.testing.assert_array_equal(np.isnan(out.numpy()), np.isnan(tout.detach().numpy()))
-        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
+        np.testing.assert_array_equal(np.isnan(out.detach().numpy()),
+                                      np.isnan(tout.detach().numpy()))
+        np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-9,
+                                   atol=1e-11)
         fused = not grad and full["nhead"] % 2 == 0 and bf
-        assert np.isnan(out.numpy()).any() == fused
+        assert np.isnan(out.detach().numpy()).any() == fused
 
 
 @pytest.mark.parametrize("grad", [False, True])
@@ -335,7 +338,9 @@ def test_decoder_layer_dead_rows_like_torch(grad: bool) -> None:
         with torch.set_grad_enabled(grad):
             tout = theirs(torch.tensor(tgt), torch.tensor(mem),
                           **{k: torch.tensor(v) for k, v in kw.items()})
-        np.testing.assert_array_equal(np.isnan(out.numpy()), np.isnan(tout.detach().numpy()))
-        np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-9, atol=1e-11)
-        nans.append(bool(np.isnan(out.numpy()).any()))
+        np.testing.assert_array_equal(np.isnan(out.detach().numpy()),
+                                      np.isnan(tout.detach().numpy()))
+        np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-9,
+                                   atol=1e-11)
+        nans.append(bool(np.isnan(out.detach().numpy()).any()))
     assert nans == [not grad, False]

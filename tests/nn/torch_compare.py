@@ -24,16 +24,17 @@ def assert_same(f_ours: Callable[..., Any], f_torch: Callable[..., Any],
     product through the recorded gradient graph)."""
     import torch
 
-    ours = [tg.Tensor(a, requires_grad=True) for a in arrays]
+    ours = [tg.tensor(a, requires_grad=True) for a in arrays]
     theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
     y, ty = f_ours(*ours), f_torch(*theirs)
     assert y.shape == tuple(ty.shape) and y.dtype == arrays[0].dtype
-    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), **tol)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), **tol)
     v = np.random.default_rng(1).standard_normal(y.shape).astype(arrays[0].dtype)
     gs = tg.autograd.grad((y * tg.tensor(v)).sum(), ours, create_graph=second)
     tgs = torch.autograd.grad((ty * torch.tensor(v)).sum(), theirs, create_graph=second)
     for i, (a, b) in enumerate(zip(gs, tgs)):
-        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), **tol, err_msg=f"grad {i}")
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), **tol,
+                                   err_msg=f"grad {i}")
     if second:
         u = np.cos(arrays[0])
         hs = tg.autograd.grad((gs[0] * tg.tensor(u)).sum(), ours, allow_unused=True)

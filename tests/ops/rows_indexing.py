@@ -26,7 +26,7 @@ def _with_zeros(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
 # -- gather / scatter ----------------------------------------------------------------------
 
 
-@case({"Tensor.gather": lambda x, a, i: x.gather(a, tg.Tensor(i)),
+@case({"Tensor.gather": lambda x, a, i: x.gather(a, tg.tensor(i)),
        "F.gather": lambda x, a, i: F.gather(x, a, i)})
 def _gather(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
@@ -35,9 +35,9 @@ def _gather(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, a, idx)), [arr(draw, shape)]
 
 
-@case({"Tensor.scatter": lambda x, s, a, i: x.scatter(a, tg.Tensor(i), s),
+@case({"Tensor.scatter": lambda x, s, a, i: x.scatter(a, tg.tensor(i), s),
        "F.scatter": lambda x, s, a, i: F.scatter(x, a, i, s),
-       "Tensor.scatter_": lambda x, s, a, i: (x * 1.0).scatter_(a, tg.Tensor(i), s)})
+       "Tensor.scatter_": lambda x, s, a, i: (x * 1.0).scatter_(a, tg.tensor(i), s)})
 def _scatter(draw: Draw, form: Any) -> Any:
     # distinct targets along the axis: PyTorch's gradient also reaches an src element that a
     # repeated index overwrote, which is no derivative (tests/ops/test_scatter_torch.py)
@@ -52,7 +52,7 @@ def _scatter(draw: Draw, form: Any) -> Any:
     return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, ishape)]
 
 
-@case({"Tensor.scatter[value]": lambda x, a, i: x.scatter(a, tg.Tensor(i), 1.5),
+@case({"Tensor.scatter[value]": lambda x, a, i: x.scatter(a, tg.tensor(i), 1.5),
        "Tensor.scatter[value=]": lambda x, a, i: x.scatter(a, i, value=-2.0)})
 def _scatter_value(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
@@ -61,9 +61,9 @@ def _scatter_value(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, a, idx)), [arr(draw, shape)]
 
 
-@case({"Tensor.scatter_add": lambda x, s, a, i: x.scatter_add(a, tg.Tensor(i), s),
+@case({"Tensor.scatter_add": lambda x, s, a, i: x.scatter_add(a, tg.tensor(i), s),
        "F.scatter_add": lambda x, s, a, i: F.scatter_add(x, a, i, s),
-       "Tensor.scatter_add_": lambda x, s, a, i: (x * 1.0).scatter_add_(a, tg.Tensor(i), s)})
+       "Tensor.scatter_add_": lambda x, s, a, i: (x * 1.0).scatter_add_(a, tg.tensor(i), s)})
 def _scatter_add(draw: Draw, form: Any) -> Any:
     shape, sshape, a, idx = _scatter_shapes(draw)
     return (lambda x, s: form(x, s, a, idx)), [arr(draw, shape), arr(draw, sshape)]
@@ -79,7 +79,7 @@ def _scatter_shapes(draw: Draw) -> tuple[tuple[int, ...], tuple[int, ...], int, 
 
 
 @case({"Tensor.scatter_reduce": lambda x, s, a, i, r, inc: x.scatter_reduce(
-           a, tg.Tensor(i), s, r, include_self=inc),
+           a, tg.tensor(i), s, r, include_self=inc),
        "tinygrad_nn.scatter_reduce": lambda x, s, a, i, r, inc: tg.scatter_reduce(
            x, a, i, s, reduce=r, include_self=inc),
        "Tensor.scatter_reduce_": lambda x, s, a, i, r, inc: (x * 1.0).scatter_reduce_(
@@ -99,7 +99,7 @@ def _slices(draw: Draw, n: int) -> np.ndarray:
     return _index(draw, n, (draw(st.integers(0, 4)),))
 
 
-@case({"Tensor.index_add": lambda x, s, a, i, al: x.index_add(a, tg.Tensor(i), s, alpha=al),
+@case({"Tensor.index_add": lambda x, s, a, i, al: x.index_add(a, tg.tensor(i), s, alpha=al),
        "tinygrad_nn.index_add": lambda x, s, a, i, al: tg.index_add(x, a, i, s),
        "Tensor.index_add_": lambda x, s, a, i, al: (x * 1.0).index_add_(a, i, s, alpha=al)})
 def _index_add(draw: Draw, form: Any) -> Any:
@@ -108,7 +108,7 @@ def _index_add(draw: Draw, form: Any) -> Any:
 
 # repeated targets would make PyTorch's index_copy gradient reach overwritten elements,
 # which is no derivative: the indices are distinct here
-@case({"Tensor.index_copy": lambda x, s, a, i, al: x.index_copy(a, tg.Tensor(i), s),
+@case({"Tensor.index_copy": lambda x, s, a, i, al: x.index_copy(a, tg.tensor(i), s),
        "tinygrad_nn.index_copy": lambda x, s, a, i, al: tg.index_copy(x, a, i, s),
        "Tensor.index_copy_": lambda x, s, a, i, al: (x * 1.0).index_copy_(a, i, s)})
 def _index_copy(draw: Draw, form: Any) -> Any:
@@ -125,7 +125,7 @@ def _index_add_args(draw: Draw, form: Any, slices: Any) -> Any:
     return (lambda x, s: form(x, s, a, idx, al)), [arr(draw, shape), arr(draw, sshape)]
 
 
-@case({"Tensor.index_fill": lambda x, v, a, i: x.index_fill(a, tg.Tensor(i), v.sum()),
+@case({"Tensor.index_fill": lambda x, v, a, i: x.index_fill(a, tg.tensor(i), v.sum()),
        "Tensor.index_fill[number]": lambda x, v, a, i: x.index_fill(a, i, -1.5) * v.sum(),
        "tinygrad_nn.index_fill": lambda x, v, a, i: tg.index_fill(x, a, i, v.reshape(())),
        "Tensor.index_fill_": lambda x, v, a, i: (x * 1.0).index_fill_(a, i, v.reshape(()))})
@@ -136,7 +136,7 @@ def _index_fill(draw: Draw, form: Any) -> Any:
     return (lambda x, v: form(x, v, a, idx)), [arr(draw, shape), arr(draw, (1,))]
 
 
-@case({"Tensor.masked_scatter": lambda x, s, m: x.masked_scatter(tg.Tensor(m), s),
+@case({"Tensor.masked_scatter": lambda x, s, m: x.masked_scatter(tg.tensor(m), s),
        "tinygrad_nn.masked_scatter": lambda x, s, m: tg.masked_scatter(x, m, s),
        "Tensor.masked_scatter_": lambda x, s, m: (x * 1.0).masked_scatter_(m, s)})
 def _masked_scatter(draw: Draw, form: Any) -> Any:
@@ -148,7 +148,7 @@ def _masked_scatter(draw: Draw, form: Any) -> Any:
                                              arr(draw, (n + draw(st.integers(0, 2)),))]
 
 
-@case({"Tensor.index_select": lambda x, a, i: x.index_select(a, tg.Tensor(i)),
+@case({"Tensor.index_select": lambda x, a, i: x.index_select(a, tg.tensor(i)),
        "F.index_select": lambda x, a, i: F.index_select(x, a, i)})
 def _index_select(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
@@ -157,7 +157,7 @@ def _index_select(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, a, idx)), [arr(draw, shape)]
 
 
-@case({"Tensor.masked_select": lambda x, m: x.masked_select(tg.Tensor(m)),
+@case({"Tensor.masked_select": lambda x, m: x.masked_select(tg.tensor(m)),
        "F.masked_select": lambda x, m: F.masked_select(x, m)})
 def _masked_select(draw: Draw, form: Any) -> Any:
     shape, mshape = two_shapes(draw)
@@ -342,7 +342,7 @@ def _nan_mask(draw: Draw, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _with_nan(x: Any, mask: np.ndarray) -> Any:
-    return tg.where(tg.Tensor(mask), float("nan"), x)
+    return tg.where(tg.tensor(mask), float("nan"), x)
 
 
 @case({"Tensor.median": lambda x, a, k: x.median(),

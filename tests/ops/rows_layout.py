@@ -118,7 +118,7 @@ def _diag(draw: Draw, form: Any) -> Any:
        "Tensor.take_along_dim": lambda x, i, a: x.take_along_dim(
            tg.tensor(i.reshape(-1) % x.numel())),
        "Tensor.take_along_dim[dim]": lambda x, i, a: x.take_along_dim(
-           tg.tensor(np.argsort(x.numpy(), axis=a)), a)})
+           tg.tensor(np.argsort(x.detach().numpy(), axis=a)), a)})
 def _take(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     n = math.prod(shape)

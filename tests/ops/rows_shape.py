@@ -202,7 +202,7 @@ def _getitem_advanced(draw: Draw, form: Any) -> Any:
     elif kind == "list":
         idx = ints(shape[0], ishape).tolist()
     elif kind == "tensor":
-        idx = tg.Tensor(ints(shape[0], ishape))
+        idx = tg.tensor(ints(shape[0], ishape))
     elif kind == "second":
         idx = (slice(None), ints(shape[1], ishape))
     elif kind == "pair":
@@ -213,7 +213,7 @@ def _getitem_advanced(draw: Draw, form: Any) -> Any:
 
 
 @case({"Tensor.__getitem__[boolean mask]": lambda x, m: x[m],
-       "Tensor.__getitem__[boolean Tensor]": lambda x, m: x[tg.Tensor(m)]})
+       "Tensor.__getitem__[boolean Tensor]": lambda x, m: x[tg.tensor(m)]})
 def _getitem_mask(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     mshape = shape[:draw(st.integers(1, len(shape)))]

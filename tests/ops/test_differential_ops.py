@@ -55,7 +55,7 @@ def _run(lib: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, 
 
 
 def _as_numpy(t: Any) -> np.ndarray:
-    return t.detach().numpy() if isinstance(t, torch.Tensor) else t.numpy()
+    return t.detach().numpy() if isinstance(t, torch.Tensor) else t.detach().numpy()
 
 
 def _compare(label: str, ours: Any, theirs: Any) -> None:

@@ -35,7 +35,7 @@ def _lib(lib: Any) -> tuple[Any, Any]:
 def _t(lib: Any, a: np.ndarray, grad: bool = False) -> Any:
     if lib is torch:
         return torch.tensor(a, requires_grad=grad)
-    return tg.Tensor(a.copy(), requires_grad=grad)
+    return tg.tensor(a.copy(), requires_grad=grad)
 
 
 def _np(t: Any) -> np.ndarray:
@@ -143,7 +143,7 @@ def test_values_dtypes_and_gradients_match_torch(name: str, arrays: list[np.ndar
 
 
 def test_sort_and_topk_return_named_tuples() -> None:
-    x = tg.Tensor(X)
+    x = tg.tensor(X)
     s, k = x.sort(), x.topk(2, dim=0)
     assert s.values is s[0] and s.indices is s[1]
     assert k.values.shape == (2, 3, 4) and k.indices.dtype == np.int64
@@ -155,11 +155,11 @@ def test_sort_and_topk_return_named_tuples() -> None:
 def test_integer_scans_and_products_give_int64(dtype: str) -> None:
     a = (np.arange(1, 7).reshape(2, 3) % 3).astype(dtype)
     for op in ("cumsum", "cumprod"):
-        mine, ref = getattr(tg.Tensor(a), op)(1), getattr(torch.tensor(a), op)(1)
+        mine, ref = getattr(tg.tensor(a), op)(1), getattr(torch.tensor(a), op)(1)
         assert str(mine.dtype) == str(ref.dtype).split(".")[-1]
         np.testing.assert_array_equal(mine.numpy(), ref.numpy())
-    assert str(tg.Tensor(a).prod().dtype) == str(torch.tensor(a).prod().dtype).split(".")[-1]
-    assert tg.Tensor(a).cumsum(0, dtype=tg.float64).dtype == np.float64
+    assert str(tg.tensor(a).prod().dtype) == str(torch.tensor(a).prod().dtype).split(".")[-1]
+    assert tg.tensor(a).cumsum(0, dtype=tg.float64).dtype == np.float64
 
 
 ERRORS: list[tuple[str, Callable[..., Any]]] = [
@@ -193,14 +193,14 @@ def test_errors_have_torch_types(name: str, fn: Callable[..., Any]) -> None:
     with pytest.raises(Exception) as ref:
         fn(torch, torch.tensor(X))
     with pytest.raises(type(ref.value)):
-        fn(tg, tg.Tensor(X))
+        fn(tg, tg.tensor(X))
 
 
 def test_pad_keeps_conv_and_zeropad_working() -> None:
     x = RNG.standard_normal((1, 2, 4, 5))
     ref = torch.nn.ZeroPad2d((1, 2, 0, 3))(torch.tensor(x)).numpy()
-    np.testing.assert_array_equal(tg.nn.ZeroPad2d((1, 2, 0, 3))(tg.Tensor(x)).numpy(), ref)
+    np.testing.assert_array_equal(tg.nn.ZeroPad2d((1, 2, 0, 3))(tg.tensor(x)).numpy(), ref)
     w = RNG.standard_normal((3, 2, 3, 3))
     ref = TF.conv2d(torch.tensor(x), torch.tensor(w), padding=1).numpy()
-    np.testing.assert_allclose(F.conv2d(tg.Tensor(x), tg.Tensor(w), padding=1).numpy(), ref,
+    np.testing.assert_allclose(F.conv2d(tg.tensor(x), tg.tensor(w), padding=1).numpy(), ref,
                                rtol=1e-10, atol=1e-12)

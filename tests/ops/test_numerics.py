@@ -11,7 +11,7 @@ import pytest
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tinygrad_nn import Tensor
+from tinygrad_nn import Tensor, tensor
 
 BIG = 1e4
 DTYPES = [np.float32, np.float64]
@@ -19,13 +19,13 @@ DTYPES = [np.float32, np.float64]
 
 def value_and_grad(fn: Any, z: np.ndarray, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     """fn(z) and d sum(fn(z)) / dz, both finite; an overflow or NaN inside any op fails."""
-    x = Tensor(np.asarray(z, dtype=dtype), requires_grad=True)
+    x = tensor(np.asarray(z, dtype=dtype), requires_grad=True)
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         out = fn(x)
         out.backward(np.ones(out.shape, dtype=dtype))
     assert out.dtype == dtype and x.grad.dtype == dtype
-    assert np.isfinite(out.numpy()).all() and np.isfinite(x.grad.numpy()).all()
-    return out.numpy(), x.grad.numpy()
+    assert np.isfinite(out.detach().numpy()).all() and np.isfinite(x.grad.numpy()).all()
+    return out.detach().numpy(), x.grad.numpy()
 
 
 def close(got: Any, expected: Any) -> None:
@@ -82,7 +82,7 @@ def test_logsumexp(dtype: Any) -> None:
 
 def test_logsumexp_of_minus_infinity_is_minus_infinity() -> None:
     with np.errstate(divide="ignore"):  # log(0) = -inf is the answer
-        out = Tensor(np.array([-np.inf, -np.inf])).logsumexp()
+        out = tensor(np.array([-np.inf, -np.inf])).logsumexp()
     assert out.item() == -np.inf
 
 
@@ -101,12 +101,12 @@ def test_cross_entropy_at_extreme_logits(dtype: Any) -> None:
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_binary_cross_entropy_with_logits_at_extreme_logits(dtype: Any) -> None:
     z = np.array([BIG, -BIG, BIG, -BIG])
-    y = Tensor(np.array([0.0, 1.0, 1.0, 0.0], dtype=dtype))
+    y = tensor(np.array([0.0, 1.0, 1.0, 0.0], dtype=dtype))
     out, g = value_and_grad(
         lambda x: F.binary_cross_entropy_with_logits(x, y, reduction="none"), z, dtype)
     close(out, [BIG, BIG, 0.0, 0.0])
     close(g, [1.0, -1.0, 0.0, 0.0])  # sigmoid(z) - y
-    pw = Tensor(np.array(3.0, dtype=dtype))
+    pw = tensor(np.array(3.0, dtype=dtype))
     out, g = value_and_grad(lambda x: F.binary_cross_entropy_with_logits(
         x, y, reduction="none", pos_weight=pw), z, dtype)
     close(out, [BIG, 3 * BIG, 0.0, 0.0])
@@ -115,27 +115,27 @@ def test_binary_cross_entropy_with_logits_at_extreme_logits(dtype: Any) -> None:
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_binary_cross_entropy_at_probabilities_0_and_1(dtype: Any) -> None:
-    y = Tensor(np.array([1.0, 0.0, 0.0, 1.0], dtype=dtype))
-    x = Tensor(np.array([0.0, 1.0, 0.0, 1.0], dtype=dtype), requires_grad=True)
+    y = tensor(np.array([1.0, 0.0, 0.0, 1.0], dtype=dtype))
+    x = tensor(np.array([0.0, 1.0, 0.0, 1.0], dtype=dtype), requires_grad=True)
     with np.errstate(divide="ignore"):  # log(0) is clamped at -100, as in PyTorch
         out = F.binary_cross_entropy(x, y, reduction="none")
         out.backward(np.ones(4, dtype=dtype))
-    close(out.numpy(), [100.0, 100.0, 0.0, 0.0])
+    close(out.detach().numpy(), [100.0, 100.0, 0.0, 0.0])
     assert np.isfinite(x.grad.numpy()).all()
 
 
 def test_second_derivatives_stay_finite_at_extreme_logits() -> None:
-    x = Tensor(np.array([BIG, -BIG, 0.0]), requires_grad=True)
+    x = tensor(np.array([BIG, -BIG, 0.0]), requires_grad=True)
     for fn in (lambda t: t.log_softmax(-1).sum(), lambda t: t.softplus().sum(),
                lambda t: t.sigmoid().sum(), lambda t: t.logsumexp()):
         (g,) = tg.grad(fn(x), x, create_graph=True)
         (h,) = tg.grad((g * g).sum(), x)
-        assert np.isfinite(g.numpy()).all() and np.isfinite(h.numpy()).all()
+        assert np.isfinite(g.detach().numpy()).all() and np.isfinite(h.detach().numpy()).all()
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_variance_has_no_catastrophic_cancellation(dtype: Any) -> None:
-    x = Tensor(np.array([1e4 + 1.0, 1e4 + 2.0, 1e4 + 3.0], dtype=dtype))
+    x = tensor(np.array([1e4 + 1.0, 1e4 + 2.0, 1e4 + 3.0], dtype=dtype))
     close(x.var(correction=0).numpy(), 2.0 / 3.0)
     close(x.std().numpy(), 1.0)  # unbiased by default, as PyTorch
 
@@ -159,7 +159,7 @@ LOSSES_32 = {
 
 @pytest.mark.parametrize("loss", list(LOSSES_32.values()), ids=list(LOSSES_32))
 def test_float32_inputs_give_float32_losses_and_gradients(loss: Any) -> None:
-    x = Tensor(np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]], dtype=np.float32),
+    x = tensor(np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]], dtype=np.float32),
                requires_grad=True)
     out = loss(x)
     out.backward()
@@ -169,10 +169,11 @@ def test_float32_inputs_give_float32_losses_and_gradients(loss: Any) -> None:
 @pytest.mark.parametrize("exponent", [3, 2.5, np.float32(2.0), 0])
 def test_second_derivative_of_a_float32_power_stays_float32(exponent: Any) -> None:
     """x ** p with a scalar p: first and second derivatives keep float32 (no float64 leak)."""
-    x = tg.Tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
+    x = tg.tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True)
     (g,) = tg.grad((x**exponent).sum(), x, create_graph=True)
     (gg,) = tg.grad(g.sum(), x, allow_unused=True) if g.requires_grad else (None,)
     assert g.dtype == np.float32
     assert gg is None or gg.dtype == np.float32
     p = float(exponent)
-    np.testing.assert_allclose(g.numpy(), p * x.numpy().astype(np.float64) ** (p - 1), rtol=1e-6)
+    np.testing.assert_allclose(g.detach().numpy(),
+                               p * x.detach().numpy().astype(np.float64) ** (p - 1), rtol=1e-6)

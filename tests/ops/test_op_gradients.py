@@ -40,7 +40,7 @@ def _inputs(arrays: list[np.ndarray]) -> list[tg.Tensor]:
     for i, a in enumerate(arrays):
         a = np.asarray(a)
         floating = a.dtype.kind == "f"
-        out.append(tg.Tensor(a.astype(np.float64) if floating else a, requires_grad=floating,
+        out.append(tg.tensor(a.astype(np.float64) if floating else a, requires_grad=floating,
                              name=f"x{i}"))
     return out
 
@@ -78,15 +78,15 @@ def test_case_names_are_unique() -> None:
     pytest.param(lambda x: x.exp(), id="exp"), pytest.param(lambda x: x.expm1(), id="expm1"),
     pytest.param(lambda x: x.sqrt(), id="sqrt"), pytest.param(lambda x: x.tanh(), id="tanh"),
     pytest.param(lambda x: 2.0 ** x, id="pow-exponent"),
-    pytest.param(lambda x: (x * tg.Tensor(np.arange(1.0, 4.0))).std(), id="std")])
+    pytest.param(lambda x: (x * tg.tensor(np.arange(1.0, 4.0))).std(), id="std")])
 def test_second_derivative_through_a_0d_saved_output(fn: Callable[..., Any]) -> None:
     # a ufunc on a 0-d array returns a NumPy scalar; the op's saved output must still be
     # recognised as its output (a Tensor under create_graph), not frozen as a constant
-    x = tg.Tensor(np.array(0.7), requires_grad=True)
+    x = tg.tensor(np.array(0.7), requires_grad=True)
     assert gradcheck(fn, [x])
     assert gradgradcheck(fn, [x])
 
 
 def test_pad_of_a_0d_tensor() -> None:
-    x = tg.Tensor(np.array(1.5), requires_grad=True)
+    x = tg.tensor(np.array(1.5), requires_grad=True)
     assert gradcheck(lambda x: x.pad(0) * 2.0, [x])

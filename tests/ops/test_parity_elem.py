@@ -72,11 +72,13 @@ def same(ours: Callable[..., Any], theirs: Callable[..., Any], *args: Any,
     if rtol is None:
         rtol = 1e-13 if expect.dtype == np.float64 else 2e-6 if expect.dtype.kind == "f" else 0
     if expect.dtype.kind == "f" and expect.dtype != np.float16:
-        np.testing.assert_allclose(out.numpy(), expect, rtol=rtol, atol=atol, equal_nan=True)
-        assert np.array_equal(np.signbit(out.numpy()[expect == 0]),
+        np.testing.assert_allclose(out.detach().numpy(), expect, rtol=rtol, atol=atol,
+                                   equal_nan=True)
+        assert np.array_equal(np.signbit(out.detach().numpy()[expect == 0]),
                               np.signbit(expect[expect == 0]))  # the sign of zero too
     else:
-        np.testing.assert_allclose(out.numpy(), expect, rtol=max(rtol, 1e-3), equal_nan=True)
+        np.testing.assert_allclose(out.detach().numpy(), expect, rtol=max(rtol, 1e-3),
+                                   equal_nan=True)
     if not tout.requires_grad:
         return
     mixed = any(isinstance(a, np.ndarray) and a.dtype != np.float64 for a in args)
@@ -90,9 +92,9 @@ def same(ours: Callable[..., Any], theirs: Callable[..., Any], *args: Any,
                                    allow_unused=True)
     except RuntimeError as e:  # no derivative defined (heaviside): the same error
         with pytest.raises(type(e), match="not implemented"):
-            tg.grad(out, [xs[i] for i in wrt], grad_outputs=tg.Tensor(seed), allow_unused=True)
+            tg.grad(out, [xs[i] for i in wrt], grad_outputs=tg.tensor(seed), allow_unused=True)
         return
-    got = tg.grad(out, [xs[i] for i in wrt], grad_outputs=tg.Tensor(seed), allow_unused=True)
+    got = tg.grad(out, [xs[i] for i in wrt], grad_outputs=tg.tensor(seed), allow_unused=True)
     for i, g, w in zip(wrt, got, want):
         w_np = np.zeros(args[i].shape) if w is None else w.numpy(force=True)  # (ZeroTensor)
         g_np = np.zeros(args[i].shape) if g is None else g.numpy()

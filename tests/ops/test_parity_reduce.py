@@ -40,7 +40,7 @@ def _t(lib: Any, a: Any, grad: bool = False) -> Any:
     a = np.asarray(a)
     if lib is torch:
         return torch.tensor(a, requires_grad=grad)
-    return tg.Tensor(a.copy(), requires_grad=grad)
+    return tg.tensor(a.copy(), requires_grad=grad)
 
 
 def _dtype_name(t: Any) -> str:
@@ -72,7 +72,7 @@ def _same(ours: Any, theirs: Any, where: str) -> None:
     assert isinstance(ours, tg.Tensor), f"{where}: got {type(ours).__name__}"
     assert tuple(ours.shape) == tuple(theirs.shape), f"{where}: shape {ours.shape}"
     assert _dtype_name(ours) == _dtype_name(theirs), f"{where}: dtype {ours.dtype}"
-    a, b = ours.numpy(), theirs.detach().numpy()
+    a, b = ours.detach().numpy(), theirs.detach().numpy()
     assert ours.requires_grad == theirs.requires_grad, f"{where}: requires_grad"
     if a.dtype.kind == "f":
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6, equal_nan=True, err_msg=where)
@@ -100,7 +100,8 @@ def compare(fn: Callable[..., Any], *arrays: Any, grad: bool = True) -> None:
         return
     assert all(o.requires_grad for o, _ in pairs), "ours lost the graph"
     vs = [RNG.standard_normal(t.shape) for _, t in pairs]
-    ls = sum((o * tg.Tensor(v.astype(o.numpy().dtype))).sum() for (o, _), v in zip(pairs, vs))
+    ls = sum((o * tg.tensor(v.astype(o.detach().numpy().dtype))).sum() for (o, _), v in zip(pairs,
+                                                                                            vs))
     lt = sum((t * torch.tensor(v, dtype=t.dtype)).sum() for (_, t), v in zip(pairs, vs))
     try:
         with warnings.catch_warnings():
@@ -529,19 +530,19 @@ def test_in_place_forms_match_torch_and_refuse_grad_leaves(name: str, update: An
         out = update(y, st_) if lib is tg else _torch_update(name, y, st_)
         assert out is y  # in place: the same tensor comes back
         (y * _t(lib, np.arange(6.0).reshape(3, 2))).sum().backward()
-        results.append([np.array(v.detach().numpy() if lib is torch else v.numpy())
+        results.append([np.array(v.detach().numpy() if lib is torch else v.detach().numpy())
                         for v in (y, xt.grad, st_.grad)])
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     # a leaf that requires grad is refused while recording; under no_grad it changes in
     # place and its version goes up
-    leaf = tg.Tensor(x.copy(), requires_grad=True)
+    leaf = tg.tensor(x.copy(), requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf"):
-        update(leaf, tg.Tensor(s.copy()))
+        update(leaf, tg.tensor(s.copy()))
     before = int(leaf._vc[0])
     with tg.no_grad():
-        update(leaf, tg.Tensor(s.copy()))
-    assert not np.array_equal(leaf.numpy(), x) and int(leaf._vc[0]) == before + 1
+        update(leaf, tg.tensor(s.copy()))
+    assert not np.array_equal(leaf.detach().numpy(), x) and int(leaf._vc[0]) == before + 1
 
 
 def _torch_update(name: str, y: Any, s: Any) -> Any:
@@ -557,7 +558,7 @@ def _torch_update(name: str, y: Any, s: Any) -> Any:
 
 
 def test_in_place_update_bumps_the_version_and_stales_saved_values() -> None:
-    x = tg.Tensor(RNG.standard_normal((3, 2)), requires_grad=True)
+    x = tg.tensor(RNG.standard_normal((3, 2)), requires_grad=True)
     y = x * 1.0
     z = y * y  # saves y
     y.index_fill_(0, tg.tensor([0]), 0.0)
@@ -566,8 +567,8 @@ def test_in_place_update_bumps_the_version_and_stales_saved_values() -> None:
 
 
 def test_scatter_reduce_argument_has_torchs_deprecation_and_no_derivative() -> None:
-    x = tg.Tensor(M23.copy(), requires_grad=True)
-    src = tg.Tensor(SRC23[:, :2].copy(), requires_grad=True)
+    x = tg.tensor(M23.copy(), requires_grad=True)
+    src = tg.tensor(SRC23[:, :2].copy(), requires_grad=True)
     for reduce in ("add", "multiply"):
         with pytest.warns(UserWarning, match="scatter_reduce"):
             y = x.scatter(1, tg.tensor([[0, 0], [1, 1]]), src, reduce=reduce)
@@ -580,7 +581,7 @@ def test_scatter_reduce_argument_has_torchs_deprecation_and_no_derivative() -> N
     with pytest.raises(RuntimeError, match="derivative"):
         y.sum().backward()
     with tg.no_grad():
-        w = tg.Tensor(M23.copy())
+        w = tg.tensor(M23.copy())
         w.scatter_(1, tg.tensor([[0, 0]]), 2.0, reduce="multiply")
     np.testing.assert_allclose(w.numpy()[0, 0], M23[0, 0] * 4)
 

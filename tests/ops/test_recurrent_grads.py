@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn as tg
-from tinygrad_nn import Tensor
+from tinygrad_nn import Tensor, tensor
 from tinygrad_nn.ops.recurrent import LSTMStep, _cell_grads
 
 
@@ -17,7 +17,7 @@ def _leaves(seed: int, steps: int = 5, batch: int = 2, hidden: int = 3) -> list[
     xg = rng.standard_normal((steps, batch, 4 * hidden))
     hc = rng.standard_normal((2, batch, hidden))
     w = rng.standard_normal((4 * hidden, hidden))
-    return [Tensor(a, requires_grad=True) for a in (xg, hc, w)]
+    return [tensor(a, requires_grad=True) for a in (xg, hc, w)]
 
 
 @pytest.mark.parametrize("ts", [(1, 1, 3), (0, 4), (2,), (4, 3, 2, 1, 0)])
@@ -35,7 +35,7 @@ def test_merged_step_gradients_equal_the_sum_of_single_steps(ts: tuple[int, ...]
     # SliceGrad each, never merged), summed by hand
     ref = np.zeros(xg.shape)
     for j in range(len(ts)):
-        x_j = [Tensor(xg.numpy(), requires_grad=(i == j)) for i in range(len(ts))]
+        x_j = [tensor(xg.detach().numpy(), requires_grad=(i == j)) for i in range(len(ts))]
         state, loss = hc, None
         for k, t in enumerate(ts):
             state = LSTMStep.apply(x_j[k], state, w, t=t)
@@ -57,7 +57,7 @@ def test_gate_gradient_fast_path_matches_the_tensor_path(dtype: type) -> None:
     c = rng.standard_normal((4, 3)).astype(dtype)
     g_out = rng.standard_normal((2, 4, 3)).astype(dtype)
     d_fast, gc_fast = _cell_grads(act, tc, c, g_out, True)
-    d_ref, gc_ref = _cell_grads(*(Tensor(a) for a in (act, tc, c, g_out)), True)
+    d_ref, gc_ref = _cell_grads(*(tensor(a) for a in (act, tc, c, g_out)), True)
     tol = 1e-6 if dtype == np.float32 else 1e-14
     assert d_fast.dtype == dtype and gc_fast.dtype == dtype
     np.testing.assert_allclose(d_fast, d_ref.numpy(), rtol=tol, atol=tol)

@@ -21,7 +21,7 @@ import pytest
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
 from tests.ops.op_registry import CASES
-from tinygrad_nn import Tensor
+from tinygrad_nn import Tensor, tensor
 
 NOT_DIFFERENTIABLE = {
     # integer-valued results (no gradient in PyTorch either) and metadata
@@ -223,6 +223,6 @@ def test_the_exclusion_list_is_current() -> None:
     lambda x: x.detach(), lambda x: x.new_zeros(2), lambda x: F.one_hot(np.array([1]), 3),
     lambda x: F.argmax(x), lambda x: tg.zeros_like(x)])
 def test_excluded_ops_really_give_no_gradient(call) -> None:  # type: ignore[no-untyped-def]
-    x = Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    x = tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
     out = call(x)
     assert not out.requires_grad and out.grad_fn is None

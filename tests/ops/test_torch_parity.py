@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
-from tinygrad_nn import Tensor
+from tinygrad_nn import Tensor, tensor
 from tinygrad_nn.testing import strategies as tst
 
 torch = pytest.importorskip("torch")
@@ -31,7 +31,7 @@ def compare(ours: Callable[..., Any], theirs: Callable[..., Any], *arrays: Any,
     """Same outputs and same vector-Jacobian products for the inputs listed in ``grad``."""
     arrays = tuple(np.asarray(a, dtype=np.float64) for a in arrays)
     grad = tuple(range(len(arrays))) if grad is None else grad
-    xs = [Tensor(a.copy(), requires_grad=i in grad) for i, a in enumerate(arrays)]
+    xs = [tensor(a.copy(), requires_grad=i in grad) for i, a in enumerate(arrays)]
     ts = [torch.tensor(a.copy(), requires_grad=i in grad) for i, a in enumerate(arrays)]
     out, tout = ours(*xs), theirs(*ts)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
@@ -39,13 +39,13 @@ def compare(ours: Callable[..., Any], theirs: Callable[..., Any], *arrays: Any,
     assert len(outs) == len(touts)
     for o, to in zip(outs, touts):
         assert o.shape == tuple(to.shape)
-        np.testing.assert_allclose(o.numpy(), to.detach().numpy(), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(o.detach().numpy(), to.detach().numpy(), rtol=rtol, atol=atol)
     pairs = [(o, to) for o, to in zip(outs, touts) if to.requires_grad]
     if not grad or not pairs:
         return
     seeds = [RNG.standard_normal(o.shape) for o, _ in pairs]
     ours_g = tg.grad([o for o, _ in pairs], [xs[i] for i in grad],
-                     grad_outputs=[Tensor(s) for s in seeds], allow_unused=True)
+                     grad_outputs=[tensor(s) for s in seeds], allow_unused=True)
     theirs_g = torch.autograd.grad([to for _, to in pairs], [ts[i] for i in grad],
                                    grad_outputs=[torch.tensor(s) for s in seeds],
                                    allow_unused=True)
@@ -381,7 +381,7 @@ def test_dropout_off_and_scaling() -> None:
     compare(lambda t: F.dropout(t, 0.5, training=False),
             lambda t: TF.dropout(t, 0.5, training=False), x)
     tg.manual_seed(0)
-    out = F.dropout(Tensor(x), 0.25)
+    out = F.dropout(tensor(x), 0.25)
     kept = out.numpy() != 0
     np.testing.assert_allclose(out.numpy()[kept], x[kept] / 0.75)
 
@@ -395,7 +395,7 @@ STABLE = {
     "logsumexp": (lambda z: z.logsumexp(-1), lambda z: torch.logsumexp(z, -1)),
     "cross_entropy": (lambda z: F.cross_entropy(z, np.array([1, 0, 2])),
                       lambda z: TF.cross_entropy(z, torch.tensor([1, 0, 2]))),
-    "bce_with_logits": (lambda z: F.binary_cross_entropy_with_logits(z, Tensor(np.full((3, 3),
+    "bce_with_logits": (lambda z: F.binary_cross_entropy_with_logits(z, tensor(np.full((3, 3),
                                                                                         0.3))),
                         lambda z: TF.binary_cross_entropy_with_logits(z, torch.full((3, 3), 0.3,
                                                                       dtype=torch.float64))),
@@ -408,10 +408,10 @@ STABLE = {
 @pytest.mark.parametrize("name", STABLE)
 def test_stability_at_large_logits(name: str) -> None:
     ours, theirs = STABLE[name]
-    z = Tensor(BIG.copy(), requires_grad=True)
+    z = tensor(BIG.copy(), requires_grad=True)
     out = ours(z)
     out.backward(np.ones(out.shape))
-    assert np.isfinite(out.numpy()).all() and np.isfinite(z.grad.numpy()).all()
+    assert np.isfinite(out.detach().numpy()).all() and np.isfinite(z.grad.numpy()).all()
     compare(ours, theirs, BIG)
 
 

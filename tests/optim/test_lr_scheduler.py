@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 import tinygrad_nn
-from tinygrad_nn import optim
+from tinygrad_nn import optim, tensor
 from tinygrad_nn.optim import lr_scheduler
-from tinygrad_nn.tensor import Tensor
 
 torch_test = pytest.mark.torch
 
@@ -20,7 +19,7 @@ LRS = (0.1, 0.05)  # two parameter groups with different learning rates
 
 
 def make_opt(lrs: tuple[float, ...] = LRS) -> optim.SGD:
-    groups = [{"params": [Tensor(np.zeros(2), requires_grad=True)], "lr": lr} for lr in lrs]
+    groups = [{"params": [tensor(np.zeros(2), requires_grad=True)], "lr": lr} for lr in lrs]
     return optim.SGD(groups, lr=1.0)
 
 
@@ -115,7 +114,7 @@ def test_recursive_schedules_follow_their_formulas() -> None:
 
 
 def test_scheduled_lr_drives_the_optimizer() -> None:
-    w = Tensor(np.zeros(1), requires_grad=True)
+    w = tensor(np.zeros(1), requires_grad=True)
     opt = optim.SGD([w], lr=1.0)
     sched = lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
     for _ in range(4):
@@ -123,7 +122,7 @@ def test_scheduled_lr_drives_the_optimizer() -> None:
         w.sum().backward()  # gradient 1: each step moves w by -lr
         opt.step()
         sched.step()
-    np.testing.assert_allclose(w.numpy(), [-(1 + 1 + 0.5 + 0.5)])
+    np.testing.assert_allclose(w.detach().numpy(), [-(1 + 1 + 0.5 + 0.5)])
     assert opt.param_groups[0]["initial_lr"] == 1.0 and sched.base_lrs == [1.0]
 
 

@@ -44,7 +44,7 @@ def test_state_dict_matches_torch_after_steps(name: str, kw: dict[str, Any]) -> 
     torch = pytest.importorskip("torch")
     w, b = make_params()
     ours = getattr(optim, name)([w, b], **kw)
-    tw, tb = (torch.tensor(a.numpy().copy(), requires_grad=True) for a in (w, b))
+    tw, tb = (torch.tensor(a.detach().numpy().copy(), requires_grad=True) for a in (w, b))
     theirs = getattr(torch.optim, name)([tw, tb], **kw)
     for _ in range(25):
         for opt, params, x, y in ((ours, (w, b), X, Y),
@@ -90,8 +90,8 @@ def test_resuming_from_a_checkpoint_continues_the_same_trajectory(
     resumed = getattr(optim, name)([w3, b3], **kw)
     resumed.load_state_dict(ckpt["opt"])
     train(resumed, w3, b3, 8)
-    np.testing.assert_array_equal(w3.numpy(), w.numpy())
-    np.testing.assert_array_equal(b3.numpy(), b.numpy())
+    np.testing.assert_array_equal(w3.detach().numpy(), w.detach().numpy())
+    np.testing.assert_array_equal(b3.detach().numpy(), b.detach().numpy())
 
 
 @pytest.mark.parametrize(("name", "kw", "match"), [
@@ -117,6 +117,6 @@ def test_asgd_average_is_the_mean_of_the_iterates_after_t0() -> None:
         opt.zero_grad()
         (w * w).sum().backward()
         opt.step()
-        seen.append(w.numpy().copy())
+        seen.append(w.detach().numpy().copy())
     # (rtol: mu is a float32 scalar, as in PyTorch)
     np.testing.assert_allclose(opt.state[w]["ax"], np.mean(seen[4:], axis=0), rtol=1e-7)

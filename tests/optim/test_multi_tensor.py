@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.optim.test_optim import B0, CASES, W0, X, Y, loss_fn
-from tinygrad_nn import optim
+from tinygrad_nn import optim, tensor
 from tinygrad_nn.tensor import Tensor
 
 torch = pytest.importorskip("torch")
@@ -21,7 +21,7 @@ def _per_param(cls: type) -> type:
 
 
 def _pair() -> tuple[Tensor, Tensor]:
-    return Tensor(W0.copy(), requires_grad=True), Tensor(B0.copy(), requires_grad=True)
+    return tensor(W0.copy(), requires_grad=True), tensor(B0.copy(), requires_grad=True)
 
 
 def _run(cls: type, kw: dict[str, Any], steps: int = 6) -> np.ndarray:
@@ -33,7 +33,7 @@ def _run(cls: type, kw: dict[str, Any], steps: int = 6) -> np.ndarray:
         opt.zero_grad()
         (sign * loss_fn(w, b, X, Y)).backward()
         opt.step()
-        out.append(np.concatenate([w.numpy().ravel(), b.numpy().ravel()]))
+        out.append(np.concatenate([w.detach().numpy().ravel(), b.detach().numpy().ravel()]))
     return np.array(out)
 
 
@@ -70,7 +70,7 @@ def test_data_assignment_state_load_and_missing_grads_follow_torch(name: str,
         _grad_step(ours, w, b, X, Y, only_w)
         _grad_step(theirs, tw, tb, x, y, only_w)
     new = 0.3 * np.ones_like(W0)
-    w.data = Tensor(new.copy())  # the parameter's array is replaced: nothing may go stale
+    w.data = tensor(new.copy())  # the parameter's array is replaced: nothing may go stale
     tw.data = torch.tensor(new.copy())
     snapshot = ours.state_dict()
     for _ in range(3):
@@ -85,13 +85,14 @@ def test_data_assignment_state_load_and_missing_grads_follow_torch(name: str,
     for _ in range(3):
         _grad_step(ours, w, b, X, Y)
         _grad_step(theirs, tw, tb, x, y)
-    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=0, atol=1e-13)
-    np.testing.assert_allclose(b.numpy(), tb.detach().numpy(), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(w.detach().numpy(), tw.detach().numpy(), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(b.detach().numpy(), tb.detach().numpy(), rtol=0, atol=1e-13)
 
 
 def test_state_entries_are_live_views_and_user_views_of_params_see_updates() -> None:
     w, b = _pair()
-    held = w.numpy()  # a NumPy view the user keeps: PyTorch's optimisers update it in place
+    # a NumPy view the user keeps: PyTorch's optimisers update it in place
+    held = w.detach().numpy()
     opt = optim.Adam([w, b], lr=0.1)
     for _ in range(3):
         _grad_step(opt, w, b, X, Y)
@@ -99,13 +100,13 @@ def test_state_entries_are_live_views_and_user_views_of_params_see_updates() -> 
     before = m.copy()
     _grad_step(opt, w, b, X, Y)
     assert not np.array_equal(m, before), "the state entry follows later steps"
-    assert np.shares_memory(held, w.numpy()) and np.array_equal(held, w.numpy())
+    assert np.shares_memory(held, w.detach().numpy()) and np.array_equal(held, w.detach().numpy())
     assert opt.state[w]["step"] == opt.state[b]["step"] == 4
 
 
 def test_mixed_dtypes_take_the_per_parameter_path() -> None:
-    w = Tensor(W0.astype(np.float32), requires_grad=True)
-    b = Tensor(B0.copy(), requires_grad=True)
+    w = tensor(W0.astype(np.float32), requires_grad=True)
+    b = tensor(B0.copy(), requires_grad=True)
     tw = torch.tensor(W0.astype(np.float32), requires_grad=True)
     tb = torch.tensor(B0.copy(), requires_grad=True)
     ours, theirs = optim.Adam([w, b], lr=0.1), torch.optim.Adam([tw, tb], lr=0.1)
@@ -115,8 +116,8 @@ def test_mixed_dtypes_take_the_per_parameter_path() -> None:
             ((p * p).sum() + (q * q * q).sum()).backward()
             opt.step()
     assert w.dtype == np.float32
-    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=1e-6)
-    np.testing.assert_allclose(b.numpy(), tb.detach().numpy(), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(w.detach().numpy(), tw.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(b.detach().numpy(), tb.detach().numpy(), rtol=0, atol=1e-15)
 
 
 @pytest.mark.parametrize("owner", ["optimizer", "module"])
@@ -126,8 +127,8 @@ def test_zero_grad_in_place_reuses_the_gradient_buffer(owner: str) -> None:
     model = nn.Linear(3, 2).double()
     tmodel = torch.nn.Linear(3, 2).double()
     with torch.no_grad():
-        tmodel.weight.copy_(torch.from_numpy(model.weight.numpy()))
-        tmodel.bias.copy_(torch.from_numpy(model.bias.numpy()))
+        tmodel.weight.copy_(torch.from_numpy(model.weight.detach().numpy()))
+        tmodel.bias.copy_(torch.from_numpy(model.bias.detach().numpy()))
     ours = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     theirs = torch.optim.SGD(tmodel.parameters(), lr=0.1, momentum=0.9)
     zero = ours.zero_grad if owner == "optimizer" else model.zero_grad
@@ -135,7 +136,7 @@ def test_zero_grad_in_place_reuses_the_gradient_buffer(owner: str) -> None:
     for _ in range(4):
         zero(set_to_none=False)
         theirs.zero_grad(set_to_none=False)
-        ((model(Tensor(X)) - Tensor(Y)) ** 2).mean().backward()
+        ((model(tensor(X)) - tensor(Y)) ** 2).mean().backward()
         ((tmodel(torch.from_numpy(X)) - torch.from_numpy(Y)) ** 2).mean().backward()
         arrays = [p.grad.numpy() for p in model.parameters()]
         if buffers is not None:
@@ -145,6 +146,7 @@ def test_zero_grad_in_place_reuses_the_gradient_buffer(owner: str) -> None:
                                    rtol=0, atol=1e-14)
         ours.step()
         theirs.step()
-    np.testing.assert_allclose(model.weight.numpy(), tmodel.weight.detach().numpy(), atol=1e-14)
+    np.testing.assert_allclose(model.weight.detach().numpy(), tmodel.weight.detach().numpy(),
+                               atol=1e-14)
     zero()  # PyTorch's default: set_to_none=True
     assert all(p.grad is None for p in model.parameters())

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tinygrad_nn
-from tinygrad_nn import optim
+from tinygrad_nn import optim, tensor
 from tinygrad_nn.tensor import Tensor
 
 torch_test = pytest.mark.torch
@@ -28,7 +28,7 @@ def loss_fn(w: Any, b: Any, x: Any, y: Any) -> Any:
 
 
 def make_params() -> tuple[Tensor, Tensor]:
-    return Tensor(W0.copy(), requires_grad=True), Tensor(B0.copy(), requires_grad=True)
+    return tensor(W0.copy(), requires_grad=True), tensor(B0.copy(), requires_grad=True)
 
 
 def grouped(params: list[Any], groups: list[dict[str, Any]] | None) -> list[Any]:
@@ -46,7 +46,7 @@ def run_ours(name: str, kw: dict[str, Any], steps: int, groups: Any = None) -> n
         opt.zero_grad()
         (sign * loss_fn(w, b, X, Y)).backward()
         opt.step()
-        traj.append(np.concatenate([w.numpy().ravel(), b.numpy().ravel()]))
+        traj.append(np.concatenate([w.detach().numpy().ravel(), b.detach().numpy().ravel()]))
     return np.array(traj)
 
 
@@ -152,7 +152,7 @@ def test_state_dict_matches_torch_and_loads_torch_checkpoint(name: str, kw: dict
         torch_only = {"foreach", "differentiable", "fused", "capturable", "decoupled_weight_decay"}
         assert set(sd["param_groups"][0]) - torch_only == set(tsd["param_groups"][0]) - torch_only
         opt.load_state_dict({"state": tstate, "param_groups": tsd["param_groups"]})
-    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), tw.detach().numpy(), rtol=1e-9, atol=1e-12)
 
 
 # -- one step against the hand-written formula (no torch) -------------------------------
@@ -163,13 +163,13 @@ EPS = 1e-8
 
 def steps_with_grad(opt_cls: type, kw: dict[str, Any], n: int = 1) -> np.ndarray:
     """Apply ``n`` steps with the constant gradient G (from loss = sum(p * G))."""
-    p = Tensor(P0.copy(), requires_grad=True)
+    p = tensor(P0.copy(), requires_grad=True)
     opt = opt_cls([p], **kw)
     for _ in range(n):
         opt.zero_grad()
         (p * G).sum().backward()
         opt.step()
-    return p.numpy()
+    return p.detach().numpy()
 
 
 ONE_STEP: list[tuple[type, dict[str, Any], Callable[[np.ndarray, np.ndarray], np.ndarray]]] = [
@@ -260,15 +260,16 @@ def test_state_dict_resume_is_exact(
         path = tmp_path / "opt.h5"
         tinygrad_nn.save(sd, path)
         sd = tinygrad_nn.load(path)
-    w2, b2 = Tensor(w.numpy().copy(), requires_grad=True), Tensor(b.numpy().copy(),
+    w2, b2 = tensor(w.detach().numpy().copy(),
+                    requires_grad=True), tensor(b.detach().numpy().copy(),
         requires_grad=True)
     opt2 = getattr(optim, name)([{"params": [w2]}, {"params": [b2]}], lr=123.0)
     opt2.load_state_dict(sd)
     assert opt2.param_groups[1]["lr"] == 0.5 * kw["lr"]
     _train(opt, w, b, 10)
     _train(opt2, w2, b2, 10)
-    np.testing.assert_array_equal(w2.numpy(), w.numpy())
-    np.testing.assert_array_equal(b2.numpy(), b.numpy())
+    np.testing.assert_array_equal(w2.detach().numpy(), w.detach().numpy())
+    np.testing.assert_array_equal(b2.detach().numpy(), b.detach().numpy())
 
 
 def test_state_dict_is_a_snapshot_and_load_copies() -> None:
@@ -329,7 +330,7 @@ def test_params_without_grad_are_skipped_and_groups_can_be_added() -> None:
     assert opt.param_groups[1]["lr"] == 0.1 and opt.param_groups[1]["betas"] == (0.5, 0.5)
     (w * 2.0).sum().backward()
     opt.step()
-    np.testing.assert_array_equal(b.numpy(), B0)
+    np.testing.assert_array_equal(b.detach().numpy(), B0)
     assert w in opt.state and b not in opt.state
     (b * 2.0).sum().backward()
     opt.step()
@@ -337,7 +338,7 @@ def test_params_without_grad_are_skipped_and_groups_can_be_added() -> None:
 
 
 def test_named_params_closure_dtype_and_repr() -> None:
-    w = Tensor(W0.astype(np.float32), requires_grad=True)
+    w = tensor(W0.astype(np.float32), requires_grad=True)
     opt = optim.RMSprop([("w", w)], lr=0.1, centered=True, momentum=0.9)
     assert opt.param_groups[0]["param_names"] == ["w"]
     calls = []
@@ -351,13 +352,13 @@ def test_named_params_closure_dtype_and_repr() -> None:
 
     loss = opt.step(closure)
     assert calls == [1] and loss.item() == pytest.approx(float((W0.astype(np.float32) ** 2).sum()))
-    assert w.dtype == np.float32 and w.numpy().dtype == np.float32
+    assert w.dtype == np.float32 and w.detach().numpy().dtype == np.float32
     assert all(v.dtype == np.float32 for v in opt.state[w].values() if isinstance(v, np.ndarray))
     assert "Parameter Group 0" in repr(opt) and "centered: True" in repr(opt)
 
 
 def test_step_bumps_version_so_stale_graphs_fail() -> None:
-    w = Tensor(np.ones(3), requires_grad=True)
+    w = tensor(np.ones(3), requires_grad=True)
     stale = (w * w).sum()  # saves w for backward
     opt = optim.SGD([w], lr=0.1)
     (w * 3.0).sum().backward()
@@ -410,10 +411,10 @@ def test_negative_hyperparameters_are_rejected(cls: type, key: str) -> None:
 
 def test_frozen_parameters_are_accepted_and_left_alone():
     """Like PyTorch: a tensor with requires_grad=False may be passed (e.g. a frozen layer)."""
-    frozen = Tensor(np.ones(3))
-    w = Tensor(np.ones(3), requires_grad=True)
+    frozen = tensor(np.ones(3))
+    w = tensor(np.ones(3), requires_grad=True)
     opt = optim.SGD([w, frozen], lr=0.5)
     (w * 2.0).sum().backward()
     opt.step()
     np.testing.assert_array_equal(frozen.numpy(), np.ones(3))
-    np.testing.assert_allclose(w.numpy(), np.zeros(3))
+    np.testing.assert_allclose(w.detach().numpy(), np.zeros(3))

@@ -280,6 +280,72 @@ def i2_legacy_tensor_constructor(torch: Any) -> Any:
 
 
 @snippet
+def i2_legacy_tensor_constructor_any_data(torch: Any) -> Any:
+    # any data gets the default dtype (arrays of every dtype too); a Tensor keeps its own
+    return torch.Tensor(np.arange(3.0)), torch.Tensor(np.arange(3)), \
+        torch.Tensor(np.array([True, False])), torch.Tensor(np.array(2.5)), \
+        torch.Tensor(np.arange(4.0).reshape(2, 2)), torch.Tensor(np.int64(3)).shape, \
+        torch.Tensor(torch.ones(2, dtype=torch.float64)).dtype, \
+        torch.Tensor(torch.ones(2, dtype=torch.int64)).dtype, torch.Tensor(range(3)), \
+        torch.Tensor((2, 3))
+
+
+@snippet
+def i2_legacy_tensor_of_a_tensor_is_an_alias(torch: Any) -> Any:
+    x = torch.ones(2, requires_grad=True)
+    y = torch.Tensor(x)
+    (y * 3).sum().backward()
+    return y.requires_grad, y.grad_fn.name(), y._base is x, x.grad
+
+
+@snippet
+def i2_legacy_tensor_constructor_refuses_a_number(torch: Any) -> Any:
+    return torch.Tensor(2.5)
+
+
+@snippet
+def i2_legacy_tensor_constructor_refuses_a_numpy_scalar(torch: Any) -> Any:
+    return torch.Tensor(np.float64(2.5))
+
+
+@snippet
+def i2_legacy_tensor_constructor_refuses_strings(torch: Any) -> Any:
+    return torch.Tensor("ab")
+
+
+@snippet
+def i2_legacy_tensor_constructor_refuses_a_negative_size(torch: Any) -> Any:
+    return torch.Tensor(2, -1)
+
+
+@snippet
+def i2_legacy_tensor_constructor_follows_the_default_dtype(torch: Any) -> Any:
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        return torch.Tensor([1, 2]), torch.Tensor(np.ones(2, dtype=np.float32)), \
+            torch.Tensor(2).dtype, torch.Tensor().dtype
+    finally:
+        torch.set_default_dtype(old)
+
+
+@snippet
+def i2_legacy_tensor_constructor_shares_a_float32_array(torch: Any) -> Any:
+    a32, a64 = np.zeros(2, dtype=np.float32), np.zeros(2)
+    torch.Tensor(a32)[0] = 1.0
+    torch.Tensor(a64)[0] = 1.0
+    return a32, a64
+
+
+@snippet
+def i2_legacy_tensor_of_float64_data_feeds_a_float32_layer(torch: Any) -> Any:
+    # the 1-D GAN program's pattern: torch.Tensor(float64 ndarray) into a float32 Linear
+    data = np.random.default_rng(0).normal(4.0, 1.25, (1, 8))
+    out = torch.nn.Linear(8, 3)(torch.Tensor(data))
+    return out.dtype, tuple(out.shape)
+
+
+@snippet
 def i2_tensor_inference(torch: Any) -> Any:
     return torch.tensor([1, 2]).dtype, torch.tensor([1.0, 2]).dtype, torch.tensor(True).dtype, \
         torch.tensor(np.array([1, 2], dtype=np.int32)).dtype, torch.tensor(3.5).shape
@@ -629,6 +695,47 @@ def i4_size_type(torch: Any) -> Any:
     # API.md prints Size([2, 3]) where torch prints torch.Size([2, 3])
     return isinstance(s, tuple), type(s).__name__, str(s).removeprefix("torch."), s == (2, 3), \
         torch.ones(2, 3).shape[1]
+
+
+@snippet
+def i4_shape_is_a_size(torch: Any) -> Any:
+    x = torch.ones(2, 3, 4)
+    s = x.shape
+    return type(s).__name__, type(s[1:]).__name__, s[1:], type(s[0]).__name__, \
+        type(s + (5,)).__name__, type((5,) + s).__name__, type(s * 2).__name__, s + (5,), \
+        s.numel(), torch.Size([]).numel(), s == (2, 3, 4), s == torch.Size([2, 3, 4]), \
+        hash(s) == hash((2, 3, 4)), str(s[:0]).removeprefix("torch."), s == x.size(), \
+        torch.ones(s).shape == s, torch.Size((2, 3)) == (2, 3)
+
+
+@snippet
+def i4_size_refuses_floats(torch: Any) -> Any:
+    return torch.Size([2.5])
+
+
+@snippet
+def i4_numpy_of_a_tensor_that_requires_grad_raises(torch: Any) -> Any:
+    return torch.ones(2, requires_grad=True).detach().numpy()
+
+
+@snippet
+def i4_numpy_of_a_computed_tensor_raises(torch: Any) -> Any:
+    return (torch.ones(2, requires_grad=True) * 2).detach().numpy()
+
+
+@snippet
+def i4_asarray_of_a_tensor_that_requires_grad_raises(torch: Any) -> Any:
+    return np.asarray(torch.ones(2, requires_grad=True))
+
+
+@snippet
+def i4_numpy_force_detach_tolist_item(torch: Any) -> Any:
+    x = torch.ones(2, requires_grad=True)
+    forced = x.numpy(force=True)
+    forced[0] = 5.0  # shares memory, as PyTorch's on the CPU
+    y = x * 2
+    return forced, x.detach().numpy(), np.asarray(x.detach()), y.tolist(), y.sum().item(), \
+        y.detach().numpy(), torch.ones(2).numpy()
 
 
 # --------------------------------------------------------------------------- 5. missing ops
@@ -1239,11 +1346,13 @@ def test_every_item_has_snippets() -> None:
     assert items == {f"i{k}" for k in range(1, 11)}
 
 
-def test_tensor_of_ndarray_keeps_dtype() -> None:
-    # the one documented difference from PyTorch's legacy constructor (float64 gradient checks)
+def test_tensor_keeps_an_arrays_dtype_where_the_legacy_constructor_does_not() -> None:
+    # tensor() / from_numpy / as_tensor keep an array's dtype; Tensor(...) gives the default
     tg = tinygrad_nn
-    assert tg.Tensor(np.ones(2, dtype=np.float64)).dtype == tg.float64
-    assert tg.Tensor(np.ones(2, dtype=np.int32)).dtype == tg.int32
+    assert tg.tensor(np.ones(2, dtype=np.float64)).dtype == tg.float64
+    assert tg.tensor(np.ones(2, dtype=np.int32)).dtype == tg.int32
+    assert tg.from_numpy(np.ones(2)).dtype == tg.float64
+    assert tg.Tensor(np.ones(2)).dtype == tg.float32
     assert tg.Tensor([1, 2]).dtype == tg.float32
 
 

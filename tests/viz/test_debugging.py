@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.viz.viz_helpers import Dot
-from tinygrad_nn import Tensor
+from tinygrad_nn import tensor
 from tinygrad_nn.grad_mode import set_anomaly_enabled
 from tinygrad_nn.viz import draw_graph
 
@@ -23,13 +23,13 @@ def _op(d: Dot, name: str) -> dict:
 
 
 def test_first_nonfinite_op_is_red_and_what_it_feeds_is_grey() -> None:
-    w = Tensor(np.array([[1.0, -3.0]]), requires_grad=True, name="w")
-    x = Tensor(np.array([[1.0], [1.0]]))
+    w = tensor(np.array([[1.0, -3.0]]), requires_grad=True, name="w")
+    x = tensor(np.array([[1.0], [1.0]]))
     z = (w @ x).exp()  # finite
     with np.errstate(invalid="ignore"):
         y = (z - 1.0).log()  # log of a negative: the NaN starts here
         # a Mul by a tensor that requires grad saves y, so the drawing can read Log's output
-        loss = (y * Tensor(np.float64(2.0), requires_grad=True)).tanh().sum() + z.sum()
+        loss = (y * tensor(np.float64(2.0), requires_grad=True)).tanh().sum() + z.sum()
     d = Dot(draw_graph(loss, mark_nonfinite=True))
     assert _op(d, "Log")["kind"] == "nonfinite"
     for name in ("Mul", "Tanh"):  # computed from the NaN
@@ -42,8 +42,8 @@ def test_first_nonfinite_op_is_red_and_what_it_feeds_is_grey() -> None:
 
 
 def test_nan_in_the_data_marks_the_data_and_greys_every_op_reading_it() -> None:
-    w = Tensor(np.ones((1, 3)), requires_grad=True)
-    x = Tensor(np.array([[1.0], [np.nan], [2.0]]), name="x")
+    w = tensor(np.ones((1, 3)), requires_grad=True)
+    x = tensor(np.array([[1.0], [np.nan], [2.0]]), name="x")
     loss = ((w @ x) * 3.0).sum()
     d = Dot(draw_graph(loss, mark_nonfinite=True))
     (bad,) = [n for n in d.nodes.values() if n["kind"] == "bad_leaf"]
@@ -53,7 +53,7 @@ def test_nan_in_the_data_marks_the_data_and_greys_every_op_reading_it() -> None:
 
 
 def test_after_backward_the_nonfinite_gradient_is_marked() -> None:
-    w = Tensor(np.array([0.0, 1.0]), requires_grad=True, name="w")
+    w = tensor(np.array([0.0, 1.0]), requires_grad=True, name="w")
     h = w * 1.0
     h.retain_grad()
     loss = h.sqrt().sum()  # d sqrt at 0 is inf: finite forward, infinite gradient
@@ -66,7 +66,7 @@ def test_after_backward_the_nonfinite_gradient_is_marked() -> None:
 
 
 def test_an_error_carrying_its_tensor_draws_with_the_marks() -> None:
-    x = Tensor(np.array([-1.0, 1.0]), requires_grad=True)
+    x = tensor(np.array([-1.0, 1.0]), requires_grad=True)
     with np.errstate(invalid="ignore"):
         y = (x.log() * x).sum()  # Mul saved Log's output: the drawing can check it
     err = RuntimeError("Function 'LogBackward' returned nan values")
@@ -78,8 +78,8 @@ def test_an_error_carrying_its_tensor_draws_with_the_marks() -> None:
 
 
 def test_tooltips_give_shape_dtype_statistics_and_gradient_norm() -> None:
-    w = Tensor(np.array([[1.0, -2.0, 4.0]]), requires_grad=True, name="w")
-    x = Tensor(np.ones((3, 2)))
+    w = tensor(np.array([[1.0, -2.0, 4.0]]), requires_grad=True, name="w")
+    x = tensor(np.ones((3, 2)))
     loss = (w @ x).tanh().sum()
     loss.backward()
     d = Dot(draw_graph(loss))
@@ -92,7 +92,7 @@ def test_tooltips_give_shape_dtype_statistics_and_gradient_norm() -> None:
 
 
 def test_tooltips_show_values_ops_saved_before_backward() -> None:
-    x = Tensor(np.array([0.0, 1.0, 2.0]), requires_grad=True)
+    x = tensor(np.array([0.0, 1.0, 2.0]), requires_grad=True)
     y = x.exp()  # Exp saves its output: the drawing can read it
     d = Dot(draw_graph(y.sum()))
     e = np.exp([0.0, 1.0, 2.0])
@@ -112,7 +112,7 @@ def anomaly() -> Iterator[None]:
 
 
 def test_the_anomaly_error_draws_with_its_culprit_red(anomaly: None) -> None:
-    w = Tensor(np.array([0.0, 4.0]), requires_grad=True, name="w")
+    w = tensor(np.array([0.0, 4.0]), requires_grad=True, name="w")
     h = (w * 2.0).sqrt()  # d sqrt at 0 is inf, times the 0 below: NaN in Sqrt's backward
     loss = (h * 0.0).sum()
     with np.errstate(divide="ignore", invalid="ignore"), pytest.raises(RuntimeError) as info:
@@ -133,7 +133,7 @@ def test_the_anomaly_error_draws_with_its_culprit_red(anomaly: None) -> None:
 def test_the_forward_check_error_draws_the_op_whose_output_is_not_finite() -> None:
     set_anomaly_enabled(True, check_forward=True)
     try:
-        x = Tensor(np.array([0.0, 1.0]), requires_grad=True)
+        x = tensor(np.array([0.0, 1.0]), requires_grad=True)
         y = x * 1.0
         with np.errstate(divide="ignore"), pytest.raises(RuntimeError) as info:
             y.log()
@@ -144,7 +144,7 @@ def test_the_forward_check_error_draws_the_op_whose_output_is_not_finite() -> No
 
 
 def test_tooltips_say_where_a_node_was_made_only_in_anomaly_mode(anomaly: None) -> None:
-    x = Tensor(np.ones(2), requires_grad=True)
+    x = tensor(np.ones(2), requires_grad=True)
     y = x.exp()
     tip = _op(Dot(draw_graph(y.sum())), "Exp")["tooltip"]
     assert tip[-1].startswith("created at test_debugging.py:") and tip[-1].endswith(

@@ -15,7 +15,7 @@ import pytest
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
 from tests.viz.viz_helpers import Dot
-from tinygrad_nn import Tensor, nn
+from tinygrad_nn import Tensor, nn, tensor
 from tinygrad_nn._scope import composite
 from tinygrad_nn.viz import draw_graph
 
@@ -257,7 +257,7 @@ def test_fold_keeps_h_n_and_c_n_apart() -> None:
 # -- composites -------------------------------------------------------------------------------
 def test_composite_functions_draw_as_labelled_boxes() -> None:
     rng = np.random.default_rng(0)
-    x = Tensor(rng.standard_normal((4, 5)), requires_grad=True)
+    x = tensor(rng.standard_normal((4, 5)), requires_grad=True)
     y = F.gelu(F.layer_norm(x, (5,)))
     d = Dot(draw_graph(y.sum()))
     assert d.cluster_labels() == ["layer_norm", "gelu"]
@@ -275,8 +275,8 @@ def test_a_loss_built_with_composite_is_one_labelled_box_per_call() -> None:
         return -(F.logsigmoid(p) * t).sum(1).mean()
 
     rng = np.random.default_rng(1)
-    p = Tensor(rng.standard_normal((3, 4)), requires_grad=True)
-    t = Tensor(np.eye(4)[[0, 2, 1]])
+    p = tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    t = tensor(np.eye(4)[[0, 2, 1]])
     d = Dot(draw_graph(my_loss(p, t) + my_loss(p * 2, t)))
     labels = d.cluster_labels()
     assert labels.count("my_loss") == 2 and labels.count("logsigmoid") == 2
@@ -296,9 +296,9 @@ def test_a_library_layer_is_one_box_not_a_box_in_a_box() -> None:
 # -- names ------------------------------------------------------------------------------------
 def test_named_inputs_and_constants_show_their_names() -> None:
     rng = np.random.default_rng(2)
-    w = Tensor(rng.standard_normal((2, 3)), requires_grad=True)
-    x = Tensor(rng.standard_normal((3, 4)), name="x")  # a constant with a name
-    m = Tensor(rng.standard_normal((2, 4)))  # a constant named only through params
+    w = tensor(rng.standard_normal((2, 3)), requires_grad=True)
+    x = tensor(rng.standard_normal((3, 4)), name="x")  # a constant with a name
+    m = tensor(rng.standard_normal((2, 4)))  # a constant named only through params
     y = ((w @ x) * m).sum()
     d = Dot(draw_graph(y, params={"weight": w, "mask": m}))
     consts = sorted(n["text"] for n in d.nodes.values() if n["kind"] == "const")
@@ -311,16 +311,16 @@ def test_module_draw_calls_its_input_input_or_the_users_name() -> None:
     model = nn.Linear(3, 2)
     d = Dot(model.draw(tg.randn(4, 3)))
     assert [n["text"].split()[0] for n in d.nodes.values() if n["kind"] == "input"] == ["input"]
-    x = Tensor(tg.randn(4, 3).numpy(), name="features")
+    x = tensor(tg.randn(4, 3).numpy(), name="features")
     d = Dot(model.draw(x))
     assert [n["text"].split()[0] for n in d.nodes.values() if n["kind"] == "input"] == [
         "features"]
 
 
 def test_a_named_constant_shows_its_name_even_where_the_op_keeps_no_copy() -> None:
-    w = Tensor(np.ones((2, 3)), requires_grad=True)
-    shift = Tensor(np.full((2, 3), 0.5), name="shift")  # Add / Sub save nothing for backward
-    y = ((w + shift) - Tensor(np.ones(3))).sum()
+    w = tensor(np.ones((2, 3)), requires_grad=True)
+    shift = tensor(np.full((2, 3), 0.5), name="shift")  # Add / Sub save nothing for backward
+    y = ((w + shift) - tensor(np.ones(3))).sum()
     d = Dot(draw_graph(y))
     consts = sorted(n["text"] for n in d.nodes.values() if n["kind"] == "const")
     assert consts == ["constant (3)", "shift (2, 3)"]
@@ -330,8 +330,8 @@ def test_a_named_constant_shows_its_name_even_where_the_op_keeps_no_copy() -> No
 
 def test_every_loss_of_functional_draws_as_one_box_labelled_with_its_name() -> None:
     rng = np.random.default_rng(3)
-    logits = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
-    target = Tensor(np.array([0, 2, 1, 2]))
+    logits = tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    target = tensor(np.array([0, 2, 1, 2]))
     d = Dot(draw_graph(F.cross_entropy(logits, target)))
     assert d.cluster_labels() == ["cross_entropy"]  # one box around its ops
     ops = [n for n in d.nodes.values() if n["kind"] == "op"]
@@ -339,7 +339,7 @@ def test_every_loss_of_functional_draws_as_one_box_labelled_with_its_name() -> N
     # PyTorch's two nodes: LogSoftmaxBackward0 feeding NllLossBackward0
     assert sorted(n["tooltip"][0] for n in ops) == ["LogSoftmax", "NllLoss"]
     p = logits.sigmoid()
-    y = Tensor((rng.random((4, 3)) > 0.5).astype(np.float64))
+    y = tensor((rng.random((4, 3)) > 0.5).astype(np.float64))
     for loss, args in [(F.mse_loss, (p, y)), (F.l1_loss, (p, y)), (F.smooth_l1_loss, (p, y)),
                        (F.huber_loss, (p, y)), (F.binary_cross_entropy, (p, y)),
                        (F.binary_cross_entropy_with_logits, (logits, y)),
@@ -351,9 +351,9 @@ def test_every_loss_of_functional_draws_as_one_box_labelled_with_its_name() -> N
 
 def test_max_scope_depth_draws_deeper_boxes_as_single_nodes() -> None:
     rng = np.random.default_rng(4)
-    x = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
-    target = Tensor(rng.standard_normal((4, 3)), name="target")
-    loss = F.mse_loss(x * 2.0, target) + F.cross_entropy(x, Tensor(np.array([0, 2, 1, 2])))
+    x = tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    target = tensor(rng.standard_normal((4, 3)), name="target")
+    loss = F.mse_loss(x * 2.0, target) + F.cross_entropy(x, tensor(np.array([0, 2, 1, 2])))
     full = Dot(draw_graph(loss))
     assert full.cluster_labels() == ["mse_loss", "cross_entropy"]
     n_ops = Counter(n["clusters"][:1] for n in full.nodes.values() if n["kind"] == "op")

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_nn import Tensor
+from tinygrad_nn import Tensor, tensor
 from tinygrad_nn.viz._dot import STYLE
 
 
@@ -62,9 +62,9 @@ class Dot:
 
 def logistic(n: int = 5) -> tuple[Tensor, Tensor, Tensor, Tensor]:
     rng = np.random.default_rng(0)
-    w = Tensor(rng.standard_normal((1, 3)), requires_grad=True, name="w")
-    b = Tensor(np.zeros((1, 1)), requires_grad=True, name="b")
-    x = Tensor(rng.standard_normal((3, n)))
+    w = tensor(rng.standard_normal((1, 3)), requires_grad=True, name="w")
+    b = tensor(np.zeros((1, 1)), requires_grad=True, name="b")
+    x = tensor(rng.standard_normal((3, n)))
     return (w @ x + b).sigmoid(), w, b, x
 
 

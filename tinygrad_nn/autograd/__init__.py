@@ -76,7 +76,7 @@ def grad(
                        bool(allow_unused or materialize_grads))
     if not materialize_grads:
         return tuple(got)
-    return tuple(Tensor(np.zeros(x.shape, dtype=x.dtype)) if g is None else g
+    return tuple(Tensor._new(np.zeros(x.shape, dtype=x.dtype)) if g is None else g
                  for g, x in zip(got, ins))
 
 
@@ -116,5 +116,5 @@ def backward(
 def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:
     """Legacy ``Variable(t)``: a Tensor sharing ``t``'s values, a leaf with ``requires_grad``."""
     del volatile  # removed in PyTorch 0.4; accepted and ignored there too
-    t = data.detach() if isinstance(data, Tensor) else Tensor(data)
+    t = data.detach() if isinstance(data, Tensor) else Tensor._new(data)
     return t.requires_grad_(requires_grad) if requires_grad else t

@@ -119,11 +119,11 @@ def gradgradcheck(
             wrt = [args[i] for i in checked]
             gs: Sequence[Any] = [None] * len(wrt)
             if diff:
-                seeds = [Tensor(vs[pos].astype(o._data.dtype)) for pos, o in diff]
+                seeds = [Tensor._new(vs[pos].astype(o._data.dtype)) for pos, o in diff]
                 gs = grad([o for _, o in diff], wrt, grad_outputs=seeds,
                              create_graph=True, allow_unused=True)
         return tuple(
-            Tensor(np.zeros(w.shape)) if g is None else g for g, w in zip(gs, wrt)
+            Tensor._new(np.zeros(w.shape)) if g is None else g for g, w in zip(gs, wrt)
         )
 
     return _check(first_derivative, xs, eps, atol, rtol, raise_exception, mode, seed,
@@ -174,7 +174,7 @@ def _check(
         used = [(k, o) for k, o in diff if np.any(v[offsets[k]:offsets[k + 1]])]
         if not used:
             return zeros
-        seeds = [Tensor(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o._data.dtype))
+        seeds = [Tensor._new(v[offsets[k]:offsets[k + 1]].reshape(o.shape).astype(o._data.dtype))
                  for k, o in used]
         gs = grad([o for _, o in used], [xs[i] for i in checked], grad_outputs=seeds,
                      retain_graph=True, allow_unused=True)
@@ -188,7 +188,7 @@ def _check(
         for sign, op in ((1.0, "+"), (-1.0, "-")):
             args = list(xs)
             moved = (x._data + (sign * eps) * d).astype(x._data.dtype, copy=False)
-            args[i] = Tensor(moved, requires_grad=x.requires_grad, name=x.name)
+            args[i] = Tensor._new(moved, requires_grad=x.requires_grad, name=x.name)
             with no_grad():
                 f = _flat(_call(fn, args, f"at input {i} {op} eps * {what}"))
             if f.shape != (m,):
@@ -297,11 +297,11 @@ def _zero_grad_problem(fn: Callable[..., Any], inputs: Any, dtypes: bool) -> str
         return None
     wrt = [xs[i] for i in checked]
     if dtypes:
-        ones = [Tensor(np.ones(o.shape, dtype=o._data.dtype)) for o in outs]
+        ones = [Tensor._new(np.ones(o.shape, dtype=o._data.dtype)) for o in outs]
         gs = grad(outs, wrt, grad_outputs=ones, retain_graph=True, allow_unused=True)
         if any(g is not None and g._data.dtype != x._data.dtype for g, x in zip(gs, wrt)):
             return "Gradient has dtype mismatch"
-    zeros = [Tensor(np.zeros(o.shape, dtype=o._data.dtype)) for o in outs]
+    zeros = [Tensor._new(np.zeros(o.shape, dtype=o._data.dtype)) for o in outs]
     gs = grad(outs, wrt, grad_outputs=zeros, allow_unused=True)
     for g, x in zip(gs, wrt):
         if g is None:
@@ -326,7 +326,7 @@ def gradgradcheck_like_torch(fn: Callable[..., Any], inputs: Any, grad_outputs: 
             outs = [o for _, o in _call(fn, xs, "at the given inputs") if _differentiable(o)]
         rng = np.random.default_rng(0)
         gos: tuple[Any, ...] = tuple(
-            Tensor(rng.uniform(-1.0, 1.0, o.shape).astype(o._data.dtype), requires_grad=True)
+            Tensor._new(rng.uniform(-1.0, 1.0, o.shape).astype(o._data.dtype), requires_grad=True)
             for o in outs
         )
     else:
@@ -368,7 +368,7 @@ def _prepare(inputs: Any, label: str, upcast: bool = True) -> tuple[list[Any], l
                         f"Input #{i} requires gradient and is not a double precision floating "
                         "point or complex. This check will likely fail if all the inputs are "
                         "not of double precision floating point or complex. ", stacklevel=4)
-                x = Tensor(np.array(x._data, dtype=np.float64 if upcast else None, copy=True),
+                x = Tensor._new(np.array(x._data, dtype=np.float64 if upcast else None, copy=True),
                            requires_grad=x.requires_grad, name=x.name)
                 if x.requires_grad:
                     checked.append(i)

@@ -118,7 +118,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
             elif make is not None and i in outs:
                 out.append(self._output_part(make, outs[i], v))
             else:  # an input Tensor given to forward is returned as itself
-                out.append(src if isinstance(src, Tensor) else Tensor(v))
+                out.append(src if isinstance(src, Tensor) else Tensor._new(v))
         return tuple(out)
 
     def _output_part(self, make: Any, part: int, value: np.ndarray) -> Tensor:
@@ -185,7 +185,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
     def backward(ctx: Any, g: Any) -> Any:
         """Call the user's backward with one Tensor per output; map its gradients back."""
         create = isinstance(g, Tensor)  # under create_graph the engine passes Tensors
-        gt = g if create else Tensor(g)
+        gt = g if create else Tensor._new(g)
         meta = ctx._out_meta
         grads: list[Any] = [None] * len(meta)
         if ctx._single:  # forward returned the output's own array
@@ -202,7 +202,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
             if not got:
                 grads[k] = None
                 if ctx._materialize and m is not None:
-                    grads[k] = Tensor(np.zeros(m[0], dtype=m[1]))
+                    grads[k] = Tensor._new(np.zeros(m[0], dtype=m[1]))
         result = ctx._user.backward(ctx, *grads)
         if not isinstance(result, tuple):
             result = tuple(result) if isinstance(result, list) else (result,)

@@ -59,7 +59,7 @@ def _grads(outs: tuple[Tensor, ...], xs: tuple[Tensor, ...], seeds: tuple[Any, .
                     f"The output of the user-provided function is independent of input {i}. "
                     f"This is not allowed in strict mode ({fn})."
                 )
-            g = Tensor(np.zeros(x.shape, dtype=x.dtype))
+            g = Tensor._new(np.zeros(x.shape, dtype=x.dtype))
         result.append(g if create_graph else g.detach())
     return tuple(result)
 
@@ -78,7 +78,7 @@ def _check_v(v: Any, like: tuple[Tensor, ...], what: str, fn: str) -> tuple[Tens
                 f"The vector v can only be None if the {what} of the user-provided function "
                 f"is a single Tensor with a single element ({fn})."
             )
-        return (Tensor(np.ones(like[0].shape, dtype=like[0].dtype)),)
+        return (Tensor._new(np.ones(like[0].shape, dtype=like[0].dtype)),)
     _, vs = _as_tuple(v, "v", fn)
     if len(vs) != len(like):
         raise RuntimeError(f"{fn}: v has {len(vs)} Tensor(s), expected {len(like)} (one per "
@@ -113,7 +113,7 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     xs = _prepare(xs, create_graph)
     vs = _check_v(v, xs, "input", "jvp")
     out_tuple, outs = _call(func, xs, "jvp")
-    us = tuple(Tensor(np.zeros(o.shape, dtype=o.dtype), requires_grad=True) for o in outs)
+    us = tuple(Tensor._new(np.zeros(o.shape, dtype=o.dtype), requires_grad=True) for o in outs)
     with enable_grad():
         ujs = _grads(outs, xs, us, True, strict, "jvp")  # uᵀJ, linear in u
         live = [(g, w) for g, w in zip(ujs, vs) if g.requires_grad]
@@ -122,7 +122,7 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
                       create_graph=create_graph, allow_unused=True)
         else:
             jv = (None,) * len(us)
-    res = tuple(Tensor(np.zeros(o.shape, dtype=o.dtype)) if g is None else g
+    res = tuple(Tensor._new(np.zeros(o.shape, dtype=o.dtype)) if g is None else g
                 for g, o in zip(jv, outs))
     return _out(out_tuple, outs, create_graph), _out(out_tuple, res, create_graph)
 
@@ -149,7 +149,7 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
         for k in range(n):  # row k of J_i: the gradient of output element k
             e = np.zeros(n, dtype=o.dtype)
             e[k] = 1
-            g = _grads((o,), xs, (Tensor(e.reshape(o.shape)),), create_graph, strict,
+            g = _grads((o,), xs, (Tensor._new(e.reshape(o.shape)),), create_graph, strict,
                        "jacobian")
             for j, gj in enumerate(g):
                 per_in[j].append(gj)
@@ -158,7 +158,7 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
             if per_in[j]:
                 jac = stack(per_in[j]).reshape(*o.shape, *x.shape)
             else:  # an empty output
-                jac = Tensor(np.zeros((*o.shape, *x.shape), dtype=x.dtype))
+                jac = Tensor._new(np.zeros((*o.shape, *x.shape), dtype=x.dtype))
             row.append(jac)
         rows.append(tuple(row) if in_tuple else row[0])
     return tuple(rows) if out_tuple else rows[0]

@@ -30,13 +30,13 @@ def default_collate(batch: Any) -> Any:
             elem, (np.str_, np.bytes_)):
         if elem.dtype.kind in "OSUV":
             raise TypeError(_ERR.format(elem.dtype))
-        return Tensor(np.stack([np.asarray(b) for b in batch]))
+        return Tensor._new(np.stack([np.asarray(b) for b in batch]))
     if isinstance(elem, bool):
-        return Tensor(np.array(batch, dtype=np.bool_))
+        return Tensor._new(np.array(batch, dtype=np.bool_))
     if isinstance(elem, float):
-        return Tensor(np.array(batch, dtype=np.float64))
+        return Tensor._new(np.array(batch, dtype=np.float64))
     if isinstance(elem, int):
-        return Tensor(np.array(batch, dtype=np.int64))
+        return Tensor._new(np.array(batch, dtype=np.int64))
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
@@ -64,7 +64,7 @@ def default_collate(batch: Any) -> Any:
 def default_convert(data: Any) -> Any:
     """Without batching (``batch_size=None``): NumPy arrays become Tensors, containers recurse."""
     if isinstance(data, np.ndarray) and data.dtype.kind not in "OSUV":
-        return Tensor(data)
+        return Tensor._new(data)
     if isinstance(data, (Tensor, str, bytes)):
         return data
     if isinstance(data, collections.abc.Mapping):

@@ -57,7 +57,7 @@ def random_mini_batches(X: Any, Y: Any, mini_batch_size: int = 64,
     x, y = _as_array(X), _as_array(Y)
     if x.ndim == 0 or y.ndim == 0 or x.shape[-1] != y.shape[-1]:
         raise ValueError("random_mini_batches: X and Y need the examples along the last axis "
-                         f"with the same count m, got X {x.shape} and Y {y.shape}")
+                         f"with the same count m, got X {tuple(x.shape)} and Y {tuple(y.shape)}")
     m = x.shape[-1]
     permutation = np.random.RandomState(seed).permutation(m)  # == np.random.seed(seed) draw
     shuffled_x, shuffled_y = x[..., permutation], y[..., permutation]
@@ -66,7 +66,7 @@ def random_mini_batches(X: Any, Y: Any, mini_batch_size: int = 64,
     if as_tensor:
         from ..tensor import Tensor
 
-        return [(Tensor(bx), Tensor(by)) for bx, by in batches]
+        return [(Tensor._new(bx), Tensor._new(by)) for bx, by in batches]
     return batches
 
 

@@ -79,7 +79,8 @@ def _fetch(dataset: Any, indices: Any, auto_collation: bool, collate: Callable[.
             return collate(dataset[indices])
         if type(dataset) is TensorDataset and collate is default_collate:
             # what default_collate of the items gives, by one fancy index per tensor
-            return [Tensor(t._data[np.asarray(indices, dtype=np.int64)]) for t in dataset.tensors]
+            rows = np.asarray(indices, dtype=np.int64)
+            return [Tensor._new(t._data[rows]) for t in dataset.tensors]
         getitems = getattr(dataset, "__getitems__", None)
         items = getitems(indices) if getitems is not None else [dataset[i] for i in indices]
         return collate(items)

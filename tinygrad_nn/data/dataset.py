@@ -99,7 +99,7 @@ class TensorDataset(Dataset[tuple]):
     def __init__(self, *tensors: Any) -> None:
         if not tensors:
             raise ValueError("TensorDataset: expected at least one tensor, got none")
-        wrapped = tuple(t if isinstance(t, Tensor) else Tensor(np.asarray(t)) for t in tensors)
+        wrapped = tuple(t if isinstance(t, Tensor) else Tensor._new(np.asarray(t)) for t in tensors)
         shapes = [tuple(t.shape) for t in wrapped]
         if any(len(s) == 0 for s in shapes):
             raise ValueError(f"TensorDataset: every tensor needs a first axis (the examples), "
@@ -115,7 +115,7 @@ class TensorDataset(Dataset[tuple]):
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         """Example(s) ``index`` of every tensor: a tuple of Tensors ``(t0[index], ...)``."""
-        return tuple(Tensor(np.asarray(t._data[index])) for t in self.tensors)
+        return tuple(Tensor._new(np.asarray(t._data[index])) for t in self.tensors)
 
     def __repr__(self) -> str:
         shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)

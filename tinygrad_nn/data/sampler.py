@@ -136,8 +136,8 @@ class WeightedRandomSampler(Sampler):
         if not isinstance(replacement, bool):
             raise ValueError("replacement should be a boolean value, but got "
                              f"replacement={replacement}")
-        w = Tensor(np.asarray(weights.numpy() if isinstance(weights, Tensor) else weights,
-                              np.float64))
+        w = Tensor._new(np.asarray(weights._data if isinstance(weights, Tensor) else weights,
+                                   np.float64))
         if w.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape "
                              f"{tuple(w.shape)}")

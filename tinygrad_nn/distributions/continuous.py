@@ -19,7 +19,7 @@ from .distribution import Distribution, broadcast_all
 
 def _noise(draw: Any, like: Tensor) -> Tensor:
     """Parameter-free noise of ``like``'s dtype (a constant in the graph)."""
-    return Tensor(np.asarray(draw, dtype=like.dtype))
+    return Tensor._new(np.asarray(draw, dtype=like.dtype))
 
 
 class _LocScale(Distribution):
@@ -69,7 +69,7 @@ class Normal(_LocScale):
         return 0.5 * (1 + ((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)).erf())
 
     def icdf(self, value: Any) -> Tensor:
-        value = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
         return self.loc + self.scale * (2 * value - 1).erfinv() * math.sqrt(2)
 
     def entropy(self) -> Tensor:
@@ -98,7 +98,7 @@ class Uniform(Distribution):
 
     @property
     def mode(self) -> Tensor:
-        return Tensor(np.full(self.batch_shape, np.nan, dtype=self.low.dtype))
+        return Tensor._new(np.full(self.batch_shape, np.nan, dtype=self.low.dtype))
 
     @property
     def stddev(self) -> Tensor:
@@ -122,7 +122,7 @@ class Uniform(Distribution):
         return ((value - self.low) / (self.high - self.low)).clamp(min=0, max=1)
 
     def icdf(self, value: Any) -> Tensor:
-        value = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
         return value * (self.high - self.low) + self.low
 
     def entropy(self) -> Tensor:
@@ -169,7 +169,7 @@ class Exponential(Distribution):
         return 1 - (-self.rate * value).exp()
 
     def icdf(self, value: Any) -> Tensor:
-        value = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
         return -(-value).log1p() / self.rate
 
     def entropy(self) -> Tensor:
@@ -202,7 +202,7 @@ class Laplace(_LocScale):
         return 0.5 - 0.5 * z.sign() * (-(z.abs()) / self.scale).expm1()
 
     def icdf(self, value: Any) -> Tensor:
-        value = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
         term = value - 0.5
         return self.loc - self.scale * term.sign() * (-2 * term.abs()).log1p()
 

@@ -25,7 +25,7 @@ def _one_of(probs: Any, logits: Any) -> None:
 
 
 def _as_float(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float32))
+    return x if isinstance(x, Tensor) else Tensor._new(np.asarray(x, dtype=np.float32))
 
 
 def clamp_probs(probs: Tensor) -> Tensor:
@@ -76,7 +76,7 @@ class Categorical(Distribution):
 
     @property
     def mean(self) -> Tensor:
-        return Tensor(np.full(self.batch_shape, np.nan, dtype=self.probs.dtype))
+        return Tensor._new(np.full(self.batch_shape, np.nan, dtype=self.probs.dtype))
 
     @property
     def mode(self) -> Tensor:
@@ -84,7 +84,7 @@ class Categorical(Distribution):
 
     @property
     def variance(self) -> Tensor:
-        return Tensor(np.full(self.batch_shape, np.nan, dtype=self.probs.dtype))
+        return Tensor._new(np.full(self.batch_shape, np.nan, dtype=self.probs.dtype))
 
     def sample(self, sample_shape: Any = ()) -> Tensor:
         """int64 category indices of shape ``sample_shape + batch_shape``."""
@@ -107,7 +107,8 @@ class Categorical(Distribution):
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
         k = self._num_events
-        values = Tensor(np.arange(k, dtype=np.int64).reshape((k,) + (1,) * len(self.batch_shape)))
+        values = Tensor._new(
+            np.arange(k, dtype=np.int64).reshape((k,) + (1,) * len(self.batch_shape)))
         return values.expand(k, *self.batch_shape) if expand else values
 
 
@@ -163,7 +164,7 @@ class OneHotCategorical(Distribution):
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
         k = self.event_shape[0]
-        values = Tensor(np.eye(k, dtype=self.probs.dtype).reshape(
+        values = Tensor._new(np.eye(k, dtype=self.probs.dtype).reshape(
             (k,) + (1,) * len(self.batch_shape) + (k,)))
         return values.expand(k, *self.batch_shape, k) if expand else values
 
@@ -225,7 +226,7 @@ class Bernoulli(Distribution):
         return F.binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
-        values = Tensor(np.arange(2, dtype=self.probs.dtype).reshape(
+        values = Tensor._new(np.arange(2, dtype=self.probs.dtype).reshape(
             (2,) + (1,) * len(self.batch_shape)))
         return values.expand(2, *self.batch_shape) if expand else values
 

@@ -39,7 +39,7 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     dtype (the default float dtype when there is none)."""
     tensors = [v for v in values if isinstance(v, Tensor)]
     dtype = tensors[0].dtype if tensors else get_default_dtype()
-    as_t = [v if isinstance(v, Tensor) else Tensor(np.asarray(v, dtype=dtype)) for v in values]
+    as_t = [v if isinstance(v, Tensor) else Tensor._new(np.asarray(v, dtype=dtype)) for v in values]
     return tuple(broadcast_tensors(*as_t))
 
 
@@ -148,7 +148,7 @@ class Distribution:
 
     def _validate_sample(self, value: Any) -> Tensor:
         """``value`` as a Tensor, checked to lie in the support (when validating)."""
-        value = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
         if self._validate_args and self.support is not None \
                 and not np.all(self.support.check(value)):
             raise ValueError(

@@ -34,7 +34,7 @@ def _dtype_name(x: Tensor) -> str:
 def _bias_from_keep_mask(mask: Tensor, query: Tensor) -> Tensor:
     """An SDPA mask as an additive bias: bool (True = take part) -> 0 / -inf; float as given."""
     if mask.dtype == np.bool_:
-        return as_tensor(np.where(mask.numpy(), 0.0, -np.inf).astype(query.dtype))
+        return as_tensor(np.where(mask._data, 0.0, -np.inf).astype(query.dtype))
     if mask.dtype not in (np.float32, query.dtype):  # PyTorch: bool, float32 or query's
         raise RuntimeError(
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
@@ -49,7 +49,7 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     PyTorch's SDPA does the same (``_safe_softmax``). The fully masked rows are set to 0
     before the softmax too, so their gradient is 0 rather than NaN.
     """
-    dead = np.isneginf(scores.numpy()).all(-1, keepdims=True)
+    dead = np.isneginf(scores._data).all(-1, keepdims=True)
     if not dead.any():
         return softmax(scores, dim=-1)
     return softmax(scores.masked_fill(dead, 0.0), dim=-1).masked_fill(dead, 0.0)
@@ -118,8 +118,9 @@ def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: An
         try:
             np.broadcast_shapes(bias.shape, scores.shape)
         except ValueError:
-            raise RuntimeError(f"scaled_dot_product_attention: attn_mask of shape {bias.shape} "
-                               f"does not broadcast to the scores' shape {scores.shape} "
+            raise RuntimeError(f"scaled_dot_product_attention: attn_mask of shape "
+                               f"{tuple(bias.shape)} "
+                               f"does not broadcast to the scores' shape {tuple(scores.shape)} "
                                "(..., L, S)") from None
         scores = scores + bias
     weights = _safe_softmax(scores)
@@ -147,7 +148,7 @@ def _canonical_mask(mask: Tensor | None, name: str, other: Tensor | None, other_
         warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same "
                       "type for both instead.", UserWarning, stacklevel=4)
     if mask.dtype == np.bool_:
-        return as_tensor(np.where(mask.numpy(), -np.inf, 0.0).astype(dtype))
+        return as_tensor(np.where(mask._data, -np.inf, 0.0).astype(dtype))
     return mask
 
 
@@ -173,7 +174,7 @@ def _mha_shape_check(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | No
         expected = (num_heads, query.shape[0], key.shape[0])
         if not batched and attn_mask.ndim == 3 and attn_mask.shape != expected:
             raise AssertionError(f"Expected `attn_mask` shape to be {expected} but got "
-                                 f"{attn_mask.shape}")
+                                 f"{tuple(attn_mask.shape)}")
     return batched
 
 
@@ -195,11 +196,13 @@ def _check_attn_mask(attn_mask: Tensor | None, length: int, source: int, batch: 
     if attn_mask is not None:
         if attn_mask.ndim == 2:
             if attn_mask.shape != (length, source):
-                raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but "
+                raise RuntimeError(f"The shape of the 2D attn_mask is {tuple(attn_mask.shape)}, "
+                                   f"but "
                                    f"should be {(length, source)}.")
             attn_mask = attn_mask.unsqueeze(0)
         elif attn_mask.shape != (batch * num_heads, length, source):
-            raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should "
+            raise RuntimeError(f"The shape of the 3D attn_mask is {tuple(attn_mask.shape)}, but "
+                               f"should "
                                f"be {(batch * num_heads, length, source)}.")
     return attn_mask
 
@@ -248,16 +251,17 @@ def multi_head_attention_forward(
         raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
     if use_separate_proj_weight:
         if key.shape[:2] != value.shape[:2]:
-            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match "
-                                 f"value's {value.shape[:2]}")
+            raise AssertionError(f"key's sequence and batch dims {tuple(key.shape[:2])} do not "
+                                 f"match "
+                                 f"value's {tuple(value.shape[:2])}")
         if q_proj_weight is None or k_proj_weight is None or v_proj_weight is None:
             raise AssertionError("use_separate_proj_weight is True but q_proj_weight, "
                                  "k_proj_weight or v_proj_weight is None")
         weights = [as_tensor(q_proj_weight), as_tensor(k_proj_weight), as_tensor(v_proj_weight)]
     else:
         if key.shape != value.shape:
-            raise AssertionError(f"key shape {key.shape} does not match value shape "
-                                 f"{value.shape}")
+            raise AssertionError(f"key shape {tuple(key.shape)} does not match value shape "
+                                 f"{tuple(value.shape)}")
         if in_proj_weight is None:
             raise AssertionError("use_separate_proj_weight is False but in_proj_weight is None")
         weights = [as_tensor(in_proj_weight)]
@@ -288,7 +292,7 @@ def multi_head_attention_forward(
     if kpm is not None:
         if kpm.shape != (batch, source):
             raise AssertionError(f"Expected key_padded_mask.shape to be {(batch, source)}, but "
-                                 f"got {kpm.shape}")
+                                 f"got {tuple(kpm.shape)}")
         kpm = kpm.reshape(batch, 1, 1, source).expand(-1, num_heads, -1, -1).reshape(
             batch * num_heads, 1, source)
         mask = kpm if mask is None else mask + kpm

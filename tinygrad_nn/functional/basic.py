@@ -13,7 +13,7 @@ from ..tensor import Tensor
 
 def as_tensor(x: Any) -> Tensor:
     """A Tensor view of ``x`` (Tensors pass through; arrays and numbers are wrapped)."""
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else Tensor._new(x)
 
 
 def _result(input: Any, out: Tensor, inplace: bool) -> Tensor:
@@ -145,12 +145,12 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     """Affine map y = x @ w.T + b; x: (..., in), w: (out, in) -> (..., out)."""
     input, weight = as_tensor(input), as_tensor(weight)
     if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {weight.shape}")
+        raise ValueError(f"linear: weight must be 2-D (out, in), got shape {tuple(weight.shape)}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
         raise ValueError(
             f"linear: input has {input.shape[-1] if input.ndim else 0} features "
-            f"(shape {input.shape}), "
-            f"weight expects {weight.shape[1]} (weight shape {weight.shape})"
+            f"(shape {tuple(input.shape)}), "
+            f"weight expects {weight.shape[1]} (weight shape {tuple(weight.shape)})"
         )
     # one 2-D product (and one for each gradient), not a batched one per row
     rows = input.reshape(-1, weight.shape[1]) if input.ndim > 2 else input
@@ -159,7 +159,8 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     else:
         bias = as_tensor(bias)
         if bias.ndim > 1 or bias.numel() not in (1, weight.shape[0]):
-            raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+            raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got "
+                             f"{tuple(bias.shape)}")
         # bias and product: one op
         y = rows @ weight.t() + bias if input.ndim == 1 else bias.addmm(rows, weight.t())
     return y.reshape(input.shape[:-1] + (weight.shape[0],)) if input.ndim > 2 else y
@@ -175,4 +176,4 @@ def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
         raise ValueError(
             f"one_hot: class indices must be in [0, {n}), got values in [{a.min()}, {a.max()}]"
         )
-    return Tensor((a[..., None] == np.arange(n)).astype(np.int64))
+    return Tensor._new((a[..., None] == np.arange(n)).astype(np.int64))

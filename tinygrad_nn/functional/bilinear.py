@@ -21,7 +21,7 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Tensor:
                                f"got {m} and {n}")
     if w.ndim != 3:
         raise RuntimeError(f"bilinear(): weight must be 3-D (out, in1, in2), got shape "
-                           f"{w.shape}")
+                           f"{tuple(w.shape)}")
     out, n1, n2 = w.shape
     for k, (x, n) in enumerate(((x1, n1), (x2, n2)), 1):
         if x.ndim == 0 or x.shape[-1] != n:

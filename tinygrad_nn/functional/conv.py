@@ -67,7 +67,7 @@ def _batched(x: Tensor, op: str, nd: int = 2) -> tuple[Tensor, bool]:
         return x.reshape((1,) + x.shape), True
     raise ValueError(
         f"{op}: expected a {nd + 2}-D input (N, C, {names}) or a {nd + 1}-D unbatched one "
-        f"(C, {names}), got shape {x.shape}"
+        f"(C, {names}), got shape {tuple(x.shape)}"
     )
 
 
@@ -114,7 +114,7 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
     if w.ndim != 4:
         raise ValueError(
             f"{op}: weight must be 4-D (out_channels, in_channels/groups, kh, kw), "
-            f"got shape {w.shape}"
+            f"got shape {tuple(w.shape)}"
         )
     x, unbatched = _batched(x, op)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
@@ -131,7 +131,8 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
     if b is not None:
         b = as_tensor(b)
         if b.shape != (o,):
-            raise ValueError(f"{op}: bias must have shape ({o},) (out_channels), got {b.shape}")
+            raise ValueError(f"{op}: bias must have shape ({o},) (out_channels), got "
+                             f"{tuple(b.shape)}")
     stride = _positive(_pair(stride, "stride", op), "stride", op)
     dilation = _positive(_pair(dilation, "dilation", op), "dilation", op)
     pads = _conv_padding(padding, (kh, kw), stride, dilation, op)
@@ -188,12 +189,12 @@ def conv1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     if weight.ndim != 3:
         raise ValueError(
             "conv1d: weight must be 3-D (out_channels, in_channels/groups, k), "
-            f"got shape {weight.shape}"
+            f"got shape {tuple(weight.shape)}"
         )
     if input.ndim not in (2, 3):
         raise ValueError(
             "conv1d: expected a 3-D input (N, C, L) or a 2-D unbatched one (C, L), "
-            f"got shape {input.shape}"
+            f"got shape {tuple(input.shape)}"
         )
     pad = padding if isinstance(padding, str) else (0, _single(padding, "padding", "conv1d"))
     y = _conv("conv1d", input.unsqueeze(-2), weight.unsqueeze(-2), bias,
@@ -269,7 +270,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     if return_indices or any(pads[0]) or any(pads[1]):
         valid, positions = _window_positions(hw, k, s, d, pads, out)
     if return_indices:
-        known = window_max(cols.numpy(), valid)
+        known = window_max(cols._data, valid)
         y = WindowMax.apply(cols, valid=valid, known=known)
         idx = y._new(window_argmax(known[1], positions))
         return (y.squeeze(0), idx.squeeze(0)) if unbatched else (y, idx)
@@ -303,14 +304,14 @@ def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
     at its index (as PyTorch)."""
     op = "max_unpool2d"
     x, unbatched = _batched(as_tensor(input), op)
-    idx = indices.numpy() if isinstance(indices, Tensor) else np.asarray(indices)
+    idx = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
     if idx.dtype != np.int64:
         raise RuntimeError(f"{op}: elements in indices should be type int64 but got: "
                            f"{dtype_name(idx.dtype)}")
     if idx.size != x.numel() or idx.shape[-2:] != tuple(x.shape[-2:]):
         raise RuntimeError(f"{op}: Expected shape of indices to be same as that of the input "
                            f"tensor ({tuple(x.shape)}) but got indices tensor with shape: "
-                           f"{idx.shape}")
+                           f"{tuple(idx.shape)}")
     idx = idx.reshape(x.shape)
     k = _pair(kernel_size, "kernel_size", op)
     s = k if stride is None else _pair(stride, "stride", op)
@@ -432,7 +433,8 @@ def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padd
         input = input.reshape((1,) + input.shape)
     if input.ndim != 3:
         raise ValueError(
-            f"fold: expected a 3-D input (N, C*kh*kw, L) or a 2-D one, got shape {input.shape}"
+            f"fold: expected a 3-D input (N, C*kh*kw, L) or a 2-D one, got shape "
+            f"{tuple(input.shape)}"
         )
     size = _positive(_pair(output_size, "output_size", "fold"), "output_size", "fold")
     k = _positive(_pair(kernel_size, "kernel_size", "fold"), "kernel_size", "fold")
@@ -446,7 +448,7 @@ def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padd
     if ck % (k[0] * k[1]) or length != oh * ow:
         raise ValueError(
             f"fold: expected an input of shape (N, C*{k[0] * k[1]}, {oh * ow}) for output_size "
-            f"{size}, kernel {k}, got {input.shape}"
+            f"{size}, kernel {k}, got {tuple(input.shape)}"
         )
     cols = input.reshape(n, ck // (k[0] * k[1]), k[0], k[1], oh, ow)
     y = Fold.apply(cols, size=(hp, wp), kernel=k, stride=s, dilation=d)

@@ -55,7 +55,7 @@ def _feature_dropout(x: Tensor, p: float, training: bool, who: str) -> Tensor:
     """One draw per (N, C), broadcast over the trailing axes; x: (N, C, *) -> same."""
     if x.ndim < 2:
         raise RuntimeError(f"{who}: feature dropout requires at least 2 dimensions in the "
-                           f"input, got shape {x.shape}")
+                           f"input, got shape {tuple(x.shape)}")
     if not training or p == 0.0:
         return x
     return _masked(x, p, x.shape[:2] + (1,) * (x.ndim - 2))

@@ -97,7 +97,7 @@ def _bags(a: np.ndarray, offsets: Any, include_last_offset: bool,
         n, length = a.shape
         if length == 0 and n:
             raise RuntimeError(f"{op}: a 2-D input needs bags of at least one index, got shape "
-                               f"{a.shape}")
+                               f"{tuple(a.shape)}")
         return a.reshape(-1), np.repeat(np.arange(n), length), n
     if a.ndim != 1:
         raise ValueError(f"{op}: input has to be 1D or 2D Tensor, but got Tensor of dimension "
@@ -106,7 +106,7 @@ def _bags(a: np.ndarray, offsets: Any, include_last_offset: bool,
         raise ValueError(f"{op}: offsets has to be a 1D Tensor but got None")
     off = _indices(offsets, op)
     if off.ndim != 1:
-        raise ValueError(f"{op}: offsets has to be a 1D Tensor, got shape {off.shape}")
+        raise ValueError(f"{op}: offsets has to be a 1D Tensor, got shape {tuple(off.shape)}")
     if off.size == 0:
         raise RuntimeError(f"{op}: offsets must hold at least one entry")
     if off[0] != 0:
@@ -155,7 +155,7 @@ def embedding_bag(input: Any, weight: Any, offsets: Any = None, max_norm: float 
         psw = as_tensor(per_sample_weights)
         if tuple(psw.shape) != a.shape:
             raise ValueError(f"{op}: per_sample_weights (shape {tuple(psw.shape)}) must have "
-                             f"the same shape as the input ({a.shape})")
+                             f"the same shape as the input ({tuple(a.shape)})")
         if psw.dtype != w.dtype:
             raise RuntimeError(f"{op}: per_sample_weights ({dtype_name(psw.dtype)}) must have "
                                f"the weight's dtype ({dtype_name(w.dtype)})")

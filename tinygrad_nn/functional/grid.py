@@ -70,7 +70,7 @@ def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Ten
     # (x, y[, z]) from the last spatial axis to the first, then the 1 of the translation
     base = np.stack([*mesh[::-1], np.ones_like(mesh[0])], -1)
     base = base.reshape(1, -1, nd + 1).astype(t.dtype)
-    return (Tensor(base) @ t.transpose(1, 2)).reshape(size[0], *spatial, nd)
+    return (Tensor._new(base) @ t.transpose(1, 2)).reshape(size[0], *spatial, nd)
 
 
 def _unnormalise(c: Tensor, n: int, align_corners: bool) -> Tensor:
@@ -85,7 +85,7 @@ def _reflect(c: Tensor, twice_low: int, twice_high: int) -> Tensor:
     d = (c - lo).abs()
     flips = np.floor(d.detach().numpy() / span)
     extra = d - (span * flips).astype(d.dtype)
-    return where(Tensor(flips % 2 == 0), extra + lo, span - extra + lo)
+    return where(Tensor._new(flips % 2 == 0), extra + lo, span - extra + lo)
 
 
 def _bound(c: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
@@ -109,7 +109,7 @@ def _tap(x: Tensor, idx: list[np.ndarray]) -> Tensor:
     clipped = [np.clip(i, 0, size - 1) for i, size in zip(idx, spatial)]
     v = x[(batch, slice(None), *clipped)]  # (N, *out, C)
     k = idx[0].ndim
-    return (v * Tensor(inside[..., None].astype(x.dtype))).permute(0, k, *range(1, k))
+    return (v * Tensor._new(inside[..., None].astype(x.dtype))).permute(0, k, *range(1, k))
 
 
 def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str = "zeros",
@@ -134,10 +134,10 @@ def grid_sample(input: Any, grid: Any, mode: str = "bilinear", padding_mode: str
         raise RuntimeError(f"grid_sampler(): expected a 4-D input (N, C, H, W) with a grid "
                            f"(N, H_out, W_out, 2), or a 5-D input (N, C, D, H, W) with a grid "
                            f"(N, D_out, H_out, W_out, 3), the same N, got input of shape "
-                           f"{x.shape} and grid of shape {g.shape}")
+                           f"{tuple(x.shape)} and grid of shape {tuple(g.shape)}")
     if mode == "bicubic" and nd == 3:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input, got "
-                           f"input of shape {x.shape}")
+                           f"input of shape {tuple(x.shape)}")
     if x.dtype != g.dtype:
         raise RuntimeError(f"grid_sampler(): expected input and grid to have the same dtype, "
                            f"but input has {x.dtype} and grid has {g.dtype}")
@@ -183,5 +183,5 @@ def _bounded_taps(c: np.ndarray, n: int, padding_mode: str, align_corners: bool)
     """Integer tap positions after PyTorch's padding rule (bicubic mode's get_value_bounded)."""
     if padding_mode == "zeros":
         return c.astype(np.int64)
-    b = _bound(Tensor(c), n, padding_mode, align_corners).numpy()
+    b = _bound(Tensor._new(c), n, padding_mode, align_corners)._data
     return b.astype(np.int64)

@@ -48,7 +48,7 @@ def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
     x, y = as_tensor(x), as_tensor(y)
     if x.shape != y.shape:
         raise ValueError(
-            f"{name}: input has shape {x.shape} but target has shape {y.shape}; "
+            f"{name}: input has shape {tuple(x.shape)} but target has shape {tuple(y.shape)}; "
             "they must match (reshape one of them)"
         )
     if y.dtype.kind not in "fc":
@@ -75,7 +75,7 @@ def _weighted(loss: Tensor, weight: Any, reduction: str, name: str,
     """Elementwise ``weight * loss`` reduced; 'mean' divides by sum(weight) when asked."""
     if weight is None:
         return _reduce(loss, reduction, name)
-    w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight, dtype=loss.dtype))
+    w = weight if isinstance(weight, Tensor) else Tensor._new(np.asarray(weight, dtype=loss.dtype))
     if w.shape != loss.shape:
         raise ValueError("Weights and input must have the same size.")
     wl = w * loss
@@ -152,8 +152,8 @@ def _bce_weight(weight: Any, input: Tensor) -> np.ndarray:
         fits = False
     if not fits:
         raise ValueError(
-            f"binary_cross_entropy: weight of shape {w.shape} does not broadcast to the "
-            f"input's shape {input.shape}"
+            f"binary_cross_entropy: weight of shape {tuple(w.shape)} does not broadcast to the "
+            f"input's shape {tuple(input.shape)}"
         )
     return w
 
@@ -191,8 +191,8 @@ def _check_targets(t: np.ndarray, logp: Tensor, ignore_index: int, name: str) ->
     expected = (logp.shape[0],) + logp.shape[2:] if logp.ndim > 1 else ()
     if t.shape != expected:
         raise ValueError(
-            f"{name}: input of shape {logp.shape} needs class-index targets of shape "
-            f"{expected}, got {t.shape}"
+            f"{name}: input of shape {tuple(logp.shape)} needs class-index targets of shape "
+            f"{expected}, got {tuple(t.shape)}"
         )
     bad = t[(t != ignore_index) & ((t < 0) | (t >= c))]
     if bad.size:
@@ -261,8 +261,9 @@ def cross_entropy(
     if t.dtype.kind == "f":  # class probabilities: the target gets a gradient too
         if t.shape != input.shape:
             raise ValueError(
-                f"cross_entropy: probability targets must have the logits' shape {input.shape}, "
-                f"got {t.shape}"
+                f"cross_entropy: probability targets must have the logits' shape "
+                f"{tuple(input.shape)}, "
+                f"got {tuple(t.shape)}"
             )
         tt = as_tensor(target).astype(logp.dtype)
         if label_smoothing:

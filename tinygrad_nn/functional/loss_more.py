@@ -98,7 +98,7 @@ def gaussian_nll_loss(input: Any, target: Any, var: Any, full: bool = False,
     if isinstance(var, numbers.Real) and not isinstance(var, Tensor):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        v = Tensor(np.full(x.shape, var, dtype=x.dtype))
+        v = Tensor._new(np.full(x.shape, var, dtype=x.dtype))
     else:
         v = as_tensor(var)
         if np.any(v._data < 0):
@@ -130,7 +130,7 @@ def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: float = 0
     if not x1.ndim == x2.ndim == y.ndim:
         raise RuntimeError(
             "margin_ranking_loss : All input tensors should have same dimension but got sizes: "
-            f"input1: {x1.shape}, input2: {x2.shape}, target: {y.shape} ")
+            f"input1: {tuple(x1.shape)}, input2: {tuple(x2.shape)}, target: {tuple(y.shape)} ")
     _check_valid(reduction)
     return _reduce((-y * (x1 - x2) + margin).clamp_min(0), reduction, "margin_ranking_loss")
 
@@ -327,7 +327,8 @@ def ctc_loss(log_probs: Any, targets: Any, input_lengths: Any, target_lengths: A
     if unbatched:
         lp = lp.unsqueeze(1)
     if lp.ndim != 3:
-        raise RuntimeError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got {lp.shape}")
+        raise RuntimeError(f"ctc_loss: log_probs must be (T, N, C) or (T, C), got "
+                           f"{tuple(lp.shape)}")
     t_max, n, c = lp.shape
     in_len = np.atleast_1d(_array(input_lengths)).astype(np.int64)
     tg_len = np.atleast_1d(_array(target_lengths)).astype(np.int64)

@@ -42,23 +42,23 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
     if input.ndim < 2:  # (PyTorch's errors: RuntimeError from the running-mean check, else
         # IndexError from reading dim 1)
         raise (RuntimeError if running_mean is not None else IndexError)(
-            f"batch_norm: expected input of shape (N, C, *), got shape {input.shape}")
+            f"batch_norm: expected input of shape (N, C, *), got shape {tuple(input.shape)}")
     c = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         if t is not None and _array(t).size != c:
-            raise RuntimeError(f"batch_norm: input has {c} channels (shape {input.shape}) but "
-                               f"{name} has {_array(t).size} elements")
+            raise RuntimeError(f"batch_norm: input has {c} channels (shape "
+                               f"{tuple(input.shape)}) but {name} has {_array(t).size} elements")
         if t is not None and name.startswith("running") and _array(t).ndim != 1:
             raise RuntimeError(f"batch_norm: {name} must be 1-D ({c},), got shape "
-                               f"{_array(t).shape}")
+                               f"{tuple(_array(t).shape)}")
     shape = (1, c) + (1,) * (input.ndim - 2)
     axes = (0,) + tuple(range(2, input.ndim))
     if training:
         n = input._data.size // c if c else 0
         if n <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, "
-                             f"got input shape {input.shape}")
+                             f"got input shape {tuple(input.shape)}")
         mean = input.mean(axes, keepdims=True)
         d = input - mean
         var = (d * d).mean(axes, keepdims=True)
@@ -87,7 +87,7 @@ def _trailing_axes(op: str, input: Tensor, normalized_shape: Any,
     k = len(ns)
     if k == 0 or input.ndim < k or input.shape[input.ndim - k:] != ns:
         raise RuntimeError(f"{op}: normalized_shape={ns} expects input of shape (*, "
-                  f"{', '.join(map(str, ns))}), got {input.shape}")
+                  f"{', '.join(map(str, ns))}), got {tuple(input.shape)}")
     for name, t in params.items():
         if t is not None and tuple(np.shape(_array(t))) != ns:
             raise RuntimeError(f"{op}: {name} must have shape {ns}, got {np.shape(_array(t))}")
@@ -148,7 +148,8 @@ def _check_channels(op: str, input: Tensor, params: dict[str, Any]) -> int:
             continue
         a = _array(t)
         if a.size != c:
-            raise RuntimeError(f"{op}: input has {c} channels (shape {input.shape}) but {name} "
+            raise RuntimeError(f"{op}: input has {c} channels (shape {tuple(input.shape)}) but "
+                               f"{name} "
                                f"has {a.size} elements")
         mixed = input.dtype.kind == "f" and a.dtype.kind == "f" and a.dtype != input.dtype
         if mixed and name in ("weight", "bias"):  # (running statistics may differ, as in torch)
@@ -169,17 +170,18 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     input = as_tensor(input)
     if input.ndim < 2:
         raise RuntimeError(f"group_norm: expected at least 2 dimensions (N, C, *) for input, "
-                           f"got shape {input.shape}")
+                           f"got shape {tuple(input.shape)}")
     n, c = input.shape[:2]
     if num_groups < 1 or c % num_groups:
         raise RuntimeError(f"group_norm: expected the number of channels in input to be "
-                           f"divisible by num_groups, but got input of shape {input.shape} and "
+                           f"divisible by num_groups, but got input of shape "
+                           f"{tuple(input.shape)} and "
                            f"num_groups={num_groups}")
     _check_channels("group_norm", input, {"weight": weight, "bias": bias})
     # PyTorch's check: the batch (N*C/G, G, *spatial) must hold more than one value per channel
     if n * (c // num_groups) * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"group_norm: expected more than 1 value per channel when training, "
-                         f"got input size {input.shape}")
+                         f"got input size {tuple(input.shape)}")
     groups = input.reshape(n, num_groups, -1)
     y = _standardize(groups, (2,), eps).reshape(input.shape)
     return _affine(y, weight, bias, (1, c) + (1,) * (input.ndim - 2))
@@ -199,7 +201,7 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
     input = as_tensor(input)
     if input.ndim < 2:
         raise ValueError(f"instance_norm: expected input of shape (N, C, *), got shape "
-                         f"{input.shape}")
+                         f"{tuple(input.shape)}")
     if not use_input_stats:
         if running_mean is None or running_var is None:
             raise RuntimeError("instance_norm: expected running_mean and running_var to be "
@@ -211,7 +213,7 @@ def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,
     m = math.prod(input.shape[2:])
     if m == 1:
         raise ValueError(f"instance_norm: expected more than 1 spatial element when training, "
-                         f"got input size {input.shape}")
+                         f"got input size {tuple(input.shape)}")
     axes = tuple(range(2, input.ndim))
     y = _standardize(input, axes, eps)
     if running_mean is not None or running_var is not None:
@@ -234,7 +236,7 @@ def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float 
     input = as_tensor(input)
     if input.ndim < 3:
         raise ValueError(f"local_response_norm: expected 3D or higher dimensionality input "
-                         f"(N, C, *), got {input.ndim} dimensions (shape {input.shape})")
+                         f"(N, C, *), got {input.ndim} dimensions (shape {tuple(input.shape)})")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
         raise TypeError(f"local_response_norm: size must be an int, got {size!r}")
     if size < 1:

@@ -54,7 +54,7 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
     k = len(pads) // 2
     if k > x.ndim:
         raise RuntimeError(f"pad: padding of length {len(pads)} pads {k} dims, but the input "
-                         f"has only {x.ndim} (shape {x.shape})")
+                         f"has only {x.ndim} (shape {tuple(x.shape)})")
     if mode not in _MODES:
         raise NotImplementedError(f"pad: mode must be one of {_MODES}, got {mode!r}")
     axes = [(x.ndim - 1 - i, pads[2 * i], pads[2 * i + 1]) for i in range(k)]
@@ -66,14 +66,14 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
             crop[a] = slice(max(-b, 0), x.shape[a] - max(-e, 0))
             if x.shape[a] + b + e < 0:
                 raise RuntimeError(f"pad: padding {pads} gives a negative size for dim {a} of "
-                                 f"shape {x.shape}")
+                                 f"shape {tuple(x.shape)}")
         if any(s != slice(None) for s in crop):
             x = x[tuple(crop)]
         return pad_width(x, tuple(widths), 0.0 if value is None else value)
     if not (1 <= k <= 3 and k + 1 <= x.ndim <= k + 2):
         raise NotImplementedError(f"pad: mode={mode!r} pads the last 1, 2 or 3 dims of a batch "
                                   f"(2-3, 3-4 or 4-5 dims); got a padding of length {len(pads)} "
-                                  f"for an input of shape {x.shape}")
+                                  f"for an input of shape {tuple(x.shape)}")
     if value not in (None, 0, 0.0):
         raise ValueError(f"pad: value is only used by mode='constant', got {value} with "
                          f"mode={mode!r}")
@@ -85,7 +85,7 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
                 mode == "circular" and max(b, e) > n):
             limit = f"less than {n}" if mode == "reflect" else f"at most {n}"
             raise RuntimeError(f"pad: {mode} padding ({b}, {e}) of dim {a} must be {limit} "
-                               f"and leave a size >= 0 (input shape {x.shape})")
+                               f"and leave a size >= 0 (input shape {tuple(x.shape)})")
         if mode == "circular" and min(b, e) < 0:
             # PyTorch crops first, then wraps around what is left
             x = x.narrow(a, max(-b, 0), n + min(b, 0) + min(e, 0))

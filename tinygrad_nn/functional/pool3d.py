@@ -107,8 +107,8 @@ def max_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     y = out.reshape(n, c, out.shape[2], oh, ow)
     if not return_indices:
         return y.squeeze(0) if unbatched else y
-    slice_of = depth_idx.numpy() // (oh * ow)  # the winning depth of each output
-    in_plane = np.take_along_axis(plane_idx.numpy().reshape(n, c, depth, oh * ow), slice_of,
+    slice_of = depth_idx._data // (oh * ow)  # the winning depth of each output
+    in_plane = np.take_along_axis(plane_idx._data.reshape(n, c, depth, oh * ow), slice_of,
                                   axis=2)
     idx = y._new((slice_of * (h * w) + in_plane).reshape(y.shape))
     return (y.squeeze(0), idx.squeeze(0)) if unbatched else (y, idx)

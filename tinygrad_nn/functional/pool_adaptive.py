@@ -110,7 +110,7 @@ def _adaptive_max(input: Any, output_size: Any, nd: int, op: str) -> tuple[Tenso
     positions = np.broadcast_to(positions, [w.shape[i] for i in (0, 1) for w in per_axis])
     positions = positions.reshape(math.prod(out), math.prod(w.shape[1] for w in per_axis))
     xf = x.reshape(*lead, math.prod(spatial))
-    values = xf.numpy()
+    values = xf._data
     pick = _pick(values[..., positions])
     idx = positions[np.arange(len(positions)), pick]  # (*lead, O)
     y = xf.gather(-1, idx).reshape(*lead, *out)

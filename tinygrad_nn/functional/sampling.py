@@ -151,7 +151,7 @@ def _antialias_matrix(n_in: int, n_out: int, scale: float | None, align_corners:
 
 def _along(x: Tensor, a: int, m: np.ndarray) -> Tensor:
     """x with axis ``a`` mapped by the (n_out, n_in) matrix ``m``."""
-    return (x.movedim(a, -1) @ Tensor(m.T.astype(x.dtype))).movedim(-1, a)
+    return (x.movedim(a, -1) @ Tensor._new(m.T.astype(x.dtype))).movedim(-1, a)
 
 
 def _resize_axis(x: Tensor, a: int, n_out: int, scale: float | None, mode: str,
@@ -171,7 +171,7 @@ def _resize_axis(x: Tensor, a: int, n_out: int, scale: float | None, mode: str,
     trail = (1,) * (x.ndim - a - 1)
     out: Any = None
     for idx, w in taps:
-        term = x[lead + (idx,)] * Tensor(w.astype(x.dtype).reshape((-1,) + trail))
+        term = x[lead + (idx,)] * Tensor._new(w.astype(x.dtype).reshape((-1,) + trail))
         out = term if out is None else out + term
     return out
 

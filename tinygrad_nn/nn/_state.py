@@ -82,7 +82,7 @@ def load_state_dict(module: Module, state_dict: Any, strict: bool,
         lazy = callable(getattr(t, "materialize", None))  # a lazy layer's: takes the shape
         if arr.shape != t.shape and not lazy:
             errors.append(f"size mismatch for {key}: copying a param with shape {arr.shape} "
-                          f"from checkpoint, the shape in the current model is {t.shape}.")
+                          f"from checkpoint, the shape in the current model is {tuple(t.shape)}.")
         else:
             copies.append((t, arr))
     if strict:
@@ -134,4 +134,4 @@ def _cast(module: Module, dt: np.dtype) -> None:
                 t._data = t._data.astype(dt)
                 t._bump_version()
                 if t.grad is not None:
-                    t.grad = Tensor(t.grad._data.astype(dt))
+                    t.grad = Tensor._new(t.grad._data.astype(dt))

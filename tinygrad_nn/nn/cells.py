@@ -65,7 +65,7 @@ def zero_state(xg: Tensor, hidden: int) -> Tensor:
     Used, not skipped, so that W_hh gets a (zero) gradient on a one-step sequence, as in
     PyTorch.
     """
-    return Tensor(np.zeros(xg.shape[:-1] + (hidden,), dtype=xg.dtype))
+    return Tensor._new(np.zeros(xg.shape[:-1] + (hidden,), dtype=xg.dtype))
 
 
 def _project(x: Tensor, w_ih: Tensor, bias: Tensor | None) -> Tensor:
@@ -136,7 +136,7 @@ def check_config(name: str, input_size: Any, hidden_size: Any, nonlinearity: str
 
 def as_input(name: str, x: Any) -> Tensor:
     """A floating Tensor from ``x`` (an array or Tensor); integer data is a clear error."""
-    t = x if isinstance(x, Tensor) else Tensor(x)
+    t = x if isinstance(x, Tensor) else Tensor._new(x)
     if t.dtype.kind != "f":
         raise TypeError(f"{name}: expected a floating-point input, got dtype {t.dtype}")
     return t
@@ -146,7 +146,8 @@ def check_state(name: str, what: str, h: Any, expected: tuple[int, ...], meaning
     """``h`` as a Tensor of shape ``expected``, or a ValueError naming both shapes."""
     h = as_input(name, h)
     if h.shape != expected:
-        raise ValueError(f"{name}: {what} has shape {h.shape}, expected {expected} = {meaning}")
+        raise ValueError(f"{name}: {what} has shape {tuple(h.shape)}, expected {expected} = "
+                         f"{meaning}")
     return h
 
 
@@ -200,7 +201,7 @@ class _CellBase(Module):
         x = as_input(name, x)
         if x.ndim not in (1, 2):
             raise ValueError(f"{name}: expected input of shape (batch, {self.input_size}) or "
-                             f"({self.input_size},) (unbatched), got shape {x.shape}")
+                             f"({self.input_size},) (unbatched), got shape {tuple(x.shape)}")
         if x.shape[-1] != self.input_size:
             raise ValueError(f"{name}: input has {x.shape[-1]} features, expected "
                              f"input_size={self.input_size}")

@@ -77,8 +77,7 @@ class UninitializedBuffer(_Uninitialized, Tensor):
     cls_to_become = Tensor
 
     def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None) -> None:
-        data, requires_grad = self._empty(requires_grad, device, dtype)
-        super().__init__(data, requires_grad=requires_grad)
+        self._init(*self._empty(requires_grad, device, dtype), None)
 
 
 def is_lazy(param: Any) -> bool:
@@ -243,7 +242,7 @@ class _LazyNormBase(LazyModuleMixin):
         if track_running_stats:
             self.running_mean = UninitializedBuffer(device=device, dtype=dtype)
             self.running_var = UninitializedBuffer(device=device, dtype=dtype)
-            self.num_batches_tracked = Tensor(np.array(0, dtype=np.int64))
+            self.num_batches_tracked = Tensor._new(np.array(0, dtype=np.int64))
         self._lazy_setup()
 
     def reset_parameters(self) -> None:

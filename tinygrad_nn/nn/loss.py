@@ -27,7 +27,7 @@ class _Loss(Module):
         self.reduction = reduction
 
     def _buffer(self, name: str, value: Any) -> None:
-        t = value if value is None or isinstance(value, Tensor) else Tensor(np.asarray(value))
+        t = value if value is None or isinstance(value, Tensor) else Tensor._new(np.asarray(value))
         self.register_buffer(name, t)
 
 

@@ -43,7 +43,7 @@ class _NormBase(Module):
         if track_running_stats:
             self.register_buffer("running_mean", new_param((c,), dtype, device).detach())
             self.register_buffer("running_var", new_param((c,), dtype, device, 1.0).detach())
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+            self.register_buffer("num_batches_tracked", Tensor._new(np.array(0, dtype=np.int64)))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
@@ -75,7 +75,7 @@ class _BatchNorm(_NormBase):
         x = F.as_tensor(x)
         name = type(self).__name__
         if x.ndim not in self._dims:
-            raise ValueError(f"{name}: expected {self._layout} input, got shape {x.shape}")
+            raise ValueError(f"{name}: expected {self._layout} input, got shape {tuple(x.shape)}")
         # a channel count other than num_features: F.batch_norm's RuntimeError names the
         # running statistic or parameter that disagrees (none: it runs, as PyTorch's)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -130,7 +130,7 @@ class _InstanceNorm(_NormBase):
         name, lo = type(self).__name__, self._spatial + 1
         if x.ndim not in (lo, lo + 1):
             raise ValueError(f"{name}: expected {lo}D or {lo + 1}D input (got {x.ndim}D input "
-                             f"of shape {x.shape})")
+                             f"of shape {tuple(x.shape)})")
         unbatched = x.ndim == lo
         c = x.shape[0 if unbatched else 1]
         if c != self.num_features:

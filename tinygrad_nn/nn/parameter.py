@@ -24,7 +24,7 @@ class Parameter(Tensor):
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.empty(0, dtype=np.float32)
-        super().__init__(_to_array(data, None), requires_grad=requires_grad)
+        self._init(_to_array(data, None), requires_grad, None)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -56,7 +56,7 @@ def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
             # would corrupt that graph), and a read-only one cannot be written: new zeros.
             # (A leaf gradient is zeroed in place even if it requires grad: the version
             # bump makes any graph that saved it refuse to run backward.)
-            p.grad = Tensor(np.zeros_like(g._data))
+            p.grad = Tensor._new(np.zeros_like(g._data))
         else:
             g._data.fill(0)
             g._bump_version()

@@ -81,11 +81,11 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     layout = "(batch, seq_len, input_size)" if batch_first else "(seq_len, batch, input_size)"
     if x.ndim not in (2, 3):
         raise ValueError(f"{name}: expected a 3-D input {layout} or a 2-D unbatched input "
-                         f"(seq_len, input_size), got shape {x.shape}")
+                         f"(seq_len, input_size), got shape {tuple(x.shape)}")
     if x.shape[-1] != input_size:
         hint = ""
         if x.ndim == 2:  # PyTorch's rule; a batch missing its feature axis lands here
-            hint = (f" (a 2-D input {x.shape} is read as one unbatched sequence (seq_len, "
+            hint = (f" (a 2-D input {tuple(x.shape)} is read as one unbatched sequence (seq_len, "
                     f"input_size); a batch needs a 3-D input {layout})")
         raise ValueError(f"{name}: input has {x.shape[-1]} features, expected "
                          f"input_size={input_size}{hint}")
@@ -135,7 +135,7 @@ def _run_direction(spec: Mode, x: Tensor, h: Tensor | None, c: Tensor | None,
         return _run_lstm(xg, h, c, w_hh, reverse)
     w_hh_t = w_hh.t()
     if h is None:  # zeros, used rather than skipped: W_hh gets a gradient even for T = 1
-        h = Tensor(np.zeros((batch, w_hh.shape[1]), dtype=xg.dtype))
+        h = Tensor._new(np.zeros((batch, w_hh.shape[1]), dtype=xg.dtype))
     outs: list[Any] = [None] * steps
     for t, xt in _time_steps(xg, reverse):
         h = spec.step(xt, h, w_hh_t, b_hh)
@@ -159,7 +159,7 @@ def _run_lstm(xg: Tensor, h: Tensor | None, c: Tensor | None, w_hh: Tensor,
     """
     steps, batch, _ = xg.shape
     if h is None or c is None:  # zeros, used rather than skipped: W_hh gets a gradient at T = 1
-        hc = Tensor(np.zeros((2, batch, w_hh.shape[1]), dtype=xg.dtype))
+        hc = Tensor._new(np.zeros((2, batch, w_hh.shape[1]), dtype=xg.dtype))
     else:
         hc = stack([h, c])
     outs: list[Any] = [None] * steps

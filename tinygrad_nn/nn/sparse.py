@@ -38,7 +38,8 @@ class _Table(Module):
             if w.shape != (self.num_embeddings, self.embedding_dim):
                 raise AssertionError(f"Shape of weight does not match num_embeddings and "
                                      f"embedding_dim: expected "
-                                     f"{(self.num_embeddings, self.embedding_dim)}, got {w.shape}")
+                                     f"{(self.num_embeddings, self.embedding_dim)}, "
+                                     f"got {tuple(w.shape)}")
             self.weight = Parameter(w, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:

@@ -60,7 +60,7 @@ def _detect_is_causal_mask(mask: Tensor | None, is_causal: bool | None, size: in
     if is_causal is not None or mask is None:
         return is_causal is True
     causal = np.triu(np.full((size, size), -np.inf), 1).astype(mask.dtype)
-    return mask.shape == causal.shape and bool((mask.numpy() == causal).all())
+    return mask.shape == causal.shape and bool((mask._data == causal).all())
 
 
 class TransformerEncoderLayer(Module):
@@ -253,7 +253,7 @@ class TransformerEncoder(Module):
         first = self.layers[0]
         if not self.use_nested_tensor or first.training or src.ndim != 3 or kpm is None:
             return False
-        if mask is not None or (self.mask_check and not _left_aligned(kpm.numpy() == 0)):
+        if mask is not None or (self.mask_check and not _left_aligned(kpm._data == 0)):
             return False
         params = [first.self_attn.in_proj_weight, first.self_attn.in_proj_bias,
                   first.self_attn.out_proj.weight, first.self_attn.out_proj.bias,
@@ -268,7 +268,7 @@ class TransformerEncoder(Module):
         x = F.as_tensor(src)
         kpm = _canonical(src_key_padding_mask, "src_key_padding_mask", mask, "mask", x)
         mask = _canonical(mask, "mask", None, "", x)
-        padded = kpm.numpy() != 0 if kpm is not None and self._nested(x, kpm, mask) else None
+        padded = kpm._data != 0 if kpm is not None and self._nested(x, kpm, mask) else None
         if padded is not None:  # nested tensors drop every nonzero-masked position outright
             kpm = F.as_tensor(np.where(padded, -np.inf, 0.0).astype(x.dtype))
         is_causal = _detect_is_causal_mask(

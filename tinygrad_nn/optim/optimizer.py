@@ -89,7 +89,7 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(
                 f"{name}: params must be an iterable of Tensors or dicts, got a single "
-                f"Tensor of shape {params.shape}; wrap it in a list: [param]"
+                f"Tensor of shape {tuple(params.shape)}; wrap it in a list: [param]"
             )
         if isinstance(params, (set, frozenset)):
             raise TypeError(
@@ -150,7 +150,8 @@ class Optimizer:
                 )
             if not p.is_leaf:
                 raise ValueError(
-                    f"{name}: {where} (shape {p.shape}) is not a leaf tensor (it was computed "
+                    f"{name}: {where} (shape {tuple(p.shape)}) is not a leaf tensor (it was "
+                    f"computed "
                     "by an op); optimise the leaf it came from, or .detach().requires_grad_()"
                 )
         ids = [id(p) for p in params]
@@ -222,8 +223,8 @@ class Optimizer:
             for p in params:
                 if p.grad.shape != p.shape:
                     raise RuntimeError(
-                        f"{type(self).__name__}: gradient of shape {p.grad.shape} for a "
-                        f"parameter of shape {p.shape}"
+                        f"{type(self).__name__}: gradient of shape {tuple(p.grad.shape)} for a "
+                        f"parameter of shape {tuple(p.shape)}"
                     )
             states = [self.state.setdefault(p, {}) for p in params]
             flat = self._flat_group(group, params, states)
@@ -399,7 +400,7 @@ class Optimizer:
             if arr.shape != p.shape:
                 raise ValueError(
                     f"{type(self).__name__}.load_state_dict: state {key!r} of parameter {k} "
-                    f"has shape {arr.shape}, the parameter has shape {p.shape}"
+                    f"has shape {arr.shape}, the parameter has shape {tuple(p.shape)}"
                 )
             out[key] = np.array(arr, dtype=p.dtype, copy=True)
         return out

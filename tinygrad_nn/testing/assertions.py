@@ -50,9 +50,9 @@ def assert_grads_match(
         x = np.asarray(a._data if isinstance(a, Tensor) else a)
         name = a.name if isinstance(a, Tensor) else None
         if x.dtype.kind == "f":
-            inputs.append(Tensor(x.astype(np.float64), requires_grad=True, name=name))
+            inputs.append(Tensor._new(x.astype(np.float64), requires_grad=True, name=name))
         elif x.dtype.kind in "iub":
-            inputs.append(Tensor(x.copy(), name=name))
+            inputs.append(Tensor._new(x.copy(), name=name))
         else:
             raise TypeError(f"assert_grads_match: unsupported array dtype {x.dtype}")
     if not any(t.requires_grad for t in inputs):

@@ -167,7 +167,7 @@ def tensors(
     def make(a: np.ndarray) -> Any:
         from ..tensor import Tensor  # lazy: the strategies must import without the core
 
-        return Tensor(a, requires_grad=requires_grad and dt.kind == "f", name=name)
+        return Tensor._new(a, requires_grad=requires_grad and dt.kind == "f", name=name)
 
     return arrays(shape, dt, elements, **array_kw).map(make)
 

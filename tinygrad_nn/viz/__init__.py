@@ -245,9 +245,9 @@ def _as_input(x: Any, name: str, names: dict[int, str]) -> Any:
     if isinstance(x, np.ndarray) or isinstance(x, Tensor) and not x.requires_grad:
         arr = N.values(x) if isinstance(x, Tensor) else x
         if arr.dtype.kind == "f":
-            x = Tensor(arr, requires_grad=True, name=getattr(x, "name", None) or name)
+            x = Tensor._new(arr, requires_grad=True, name=getattr(x, "name", None) or name)
         elif isinstance(x, np.ndarray):
-            x = Tensor(x)
+            x = Tensor._new(x)
     if isinstance(x, Tensor) and x.requires_grad:
         names.setdefault(id(N.node_of(x)), x.name or name)
     return x

@@ -29,7 +29,7 @@ def get_total_norm(tensors: Any, norm_type: float = 2.0, error_if_nonfinite: boo
               if t is not None]
     norm_type = float(norm_type)
     if not arrays:
-        return Tensor(np.array(0.0, dtype=np.float32))
+        return Tensor._new(np.array(0.0, dtype=np.float32))
     dtype = np.result_type(*arrays)
     if math.isinf(norm_type):
         reduce = np.max if norm_type > 0 else np.min
@@ -45,7 +45,7 @@ def get_total_norm(tensors: Any, norm_type: float = 2.0, error_if_nonfinite: boo
                            "`parameters` is non-finite, so it cannot be clipped. To disable "
                            "this error and scale the gradients by the non-finite norm anyway, "
                            "set `error_if_nonfinite=False`")
-    return Tensor(np.array(total, dtype=dtype))
+    return Tensor._new(np.array(total, dtype=dtype))
 
 
 def clip_grads_with_norm_(parameters: Any, max_norm: float, total_norm: Any,

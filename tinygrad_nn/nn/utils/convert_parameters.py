@@ -26,7 +26,7 @@ def vector_to_parameters(vec: Any, parameters: Any) -> None:
     need = sum(p._data.size for p in params)
     if arr.ndim != 1 or arr.size != need:
         raise ValueError(f"vector_to_parameters: expected a 1-D vector of {need} elements "
-                         f"(the parameters' total size), got shape {arr.shape}")
+                         f"(the parameters' total size), got shape {tuple(arr.shape)}")
     start = 0
     for p in params:
         n = p._data.size

@@ -57,7 +57,7 @@ def _lengths(lengths: Any) -> np.ndarray:
     arr = np.asarray(lengths._data if isinstance(lengths, Tensor) else lengths)
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
         raise ValueError(f"lengths must be a 1-D sequence of ints, got {arr.dtype} of shape "
-                         f"{arr.shape}")
+                         f"{tuple(arr.shape)}")
     return arr.astype(np.int64)
 
 
@@ -72,7 +72,7 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: bool = False,
                          enforce_sorted: bool = True) -> PackedSequence:
     """Pack a padded batch (T, B, *) (or (B, T, *) with ``batch_first``) of sequences of
     ``lengths``; with ``enforce_sorted`` the lengths must be in decreasing order."""
-    x = input if isinstance(input, Tensor) else Tensor(np.asarray(input))
+    x = input if isinstance(input, Tensor) else Tensor._new(np.asarray(input))
     lens = _lengths(lengths)
     if batch_first:
         x = x.swapaxes(0, 1)
@@ -101,9 +101,9 @@ def pack_padded_sequence(input: Any, lengths: Any, batch_first: bool = False,
     batch_sizes = (lens[None, :] > np.arange(lens[0])[:, None]).sum(axis=1)
     t, b = _row_index(batch_sizes)
     return PackedSequence(
-        x[t, b], Tensor(batch_sizes.astype(np.int64)),
-        None if sorted_idx is None else Tensor(sorted_idx.astype(np.int64)),
-        None if unsorted_idx is None else Tensor(unsorted_idx.astype(np.int64)))
+        x[t, b], Tensor._new(batch_sizes.astype(np.int64)),
+        None if sorted_idx is None else Tensor._new(sorted_idx.astype(np.int64)),
+        None if unsorted_idx is None else Tensor._new(unsorted_idx.astype(np.int64)))
 
 
 def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
@@ -125,14 +125,14 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     index = np.full((steps, batch), data.shape[0], dtype=np.int64)
     t, b = _row_index(batch_sizes)
     index[t, b] = np.arange(data.shape[0])
-    pad = Tensor(np.full((1,) + tuple(data.shape[1:]), padding_value, dtype=data.dtype))
+    pad = Tensor._new(np.full((1,) + tuple(data.shape[1:]), padding_value, dtype=data.dtype))
     padded = concatenate([data, pad])[index]
     if sequence.unsorted_indices is not None:
         order = sequence.unsorted_indices._data
         padded, lens = padded[:, order], lens[order]
     if batch_first:
         padded = padded.swapaxes(0, 1)
-    return padded, Tensor(lens.astype(np.int64))
+    return padded, Tensor._new(lens.astype(np.int64))
 
 
 def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False,
@@ -142,7 +142,7 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False,
     if padding_side not in ("right", "left"):
         raise ValueError(f"Expected padding_side to be one of left or right, but got "
                          f"{padding_side}.")
-    seqs = [s if isinstance(s, Tensor) else Tensor(np.asarray(s)) for s in sequences]
+    seqs = [s if isinstance(s, Tensor) else Tensor._new(np.asarray(s)) for s in sequences]
     if not seqs:
         raise RuntimeError("received an empty list of sequences")
     tail = seqs[0].shape[1:]
@@ -153,7 +153,7 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False,
     lens = np.array([s.shape[0] for s in seqs], dtype=np.int64)
     steps = int(lens.max())
     starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
-    data = concatenate(seqs + [Tensor(np.full((1,) + tuple(tail), padding_value,
+    data = concatenate(seqs + [Tensor._new(np.full((1,) + tuple(tail), padding_value,
                                               dtype=np.result_type(*[s.dtype for s in seqs])))])
     pos = np.arange(steps)[:, None]  # (T, 1) against (B,)
     offset = pos - (steps - lens if padding_side == "left" else 0)
