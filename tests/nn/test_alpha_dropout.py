@@ -48,13 +48,13 @@ def test_the_affine_correction_is_torchs_exactly(dtype: Any, p: float, feature: 
     y = fn(xt, p, training=True)
     assert y.dtype == dtype
     _, dropped = _constants(p)
-    keep = ~np.isclose(y.numpy(), np.asarray(dropped, dtype), rtol=0, atol=1e-6)
+    keep = ~np.isclose(y.detach().numpy(), np.asarray(dropped, dtype), rtol=0, atol=1e-6)
     assert 0 < keep.sum() < keep.size
     if feature:  # one draw per (sample, channel): constant over the trailing axis
         assert (keep == keep[:, :, :1]).all()
     y.sum().backward()
     want, grad = _torch_formula(x, keep, p)
-    np.testing.assert_array_equal(y.numpy(), want)
+    np.testing.assert_array_equal(y.detach().numpy(), want)
     np.testing.assert_array_equal(xt.grad.numpy(), grad)
 
 
@@ -62,7 +62,7 @@ def test_the_affine_correction_is_torchs_exactly(dtype: Any, p: float, feature: 
 def test_selu_statistics_are_kept(p: float) -> None:
     tg.manual_seed(0)
     x = np.random.default_rng(1).standard_normal(400_000)
-    y = F.alpha_dropout(tg.tensor(x), p, training=True).numpy()
+    y = F.alpha_dropout(tg.tensor(x), p, training=True).detach().numpy()
     assert abs(y.mean()) < 0.01 and abs(y.var() - 1) < 0.01
     assert abs(np.isclose(y, _constants(p)[1]).mean() - p) < 0.005
 
@@ -70,7 +70,7 @@ def test_selu_statistics_are_kept(p: float) -> None:
 def test_feature_statistics_are_per_channel() -> None:
     tg.manual_seed(0)
     x = np.random.default_rng(2).standard_normal((500, 200, 8))
-    y = F.feature_alpha_dropout(tg.tensor(x), 0.3, training=True).numpy()
+    y = F.feature_alpha_dropout(tg.tensor(x), 0.3, training=True).detach().numpy()
     dropped = np.isclose(y, _constants(0.3)[1]).all(axis=2)
     assert abs(dropped.mean() - 0.3) < 0.01
     assert abs(y.mean()) < 0.01 and abs(y.var() - 1) < 0.01
@@ -87,14 +87,14 @@ def test_identity_unless_training(fn: str) -> None:
     m = cls(0.4).eval()
     assert m(x) is x
     m.train()
-    assert not np.array_equal(m(x).numpy(), x.numpy())
+    assert not np.array_equal(m(x).detach().numpy(), x.detach().numpy())
 
 
 @pytest.mark.parametrize("fn", ["alpha_dropout", "feature_alpha_dropout"])
 def test_p_one_gives_signed_zeros_as_torch(fn: str) -> None:
     x = np.random.default_rng(3).standard_normal((3, 4))
-    y = getattr(F, fn)(tg.tensor(x), 1.0, True).numpy()
-    ty = getattr(TF, fn)(torch.tensor(x), 1.0, True).numpy()
+    y = getattr(F, fn)(tg.tensor(x), 1.0, True).detach().numpy()
+    ty = getattr(TF, fn)(torch.tensor(x), 1.0, True).detach().numpy()
     np.testing.assert_array_equal(y, ty)
     np.testing.assert_array_equal(np.signbit(y), np.signbit(ty))
 
@@ -102,9 +102,9 @@ def test_p_one_gives_signed_zeros_as_torch(fn: str) -> None:
 def test_repeatable_under_manual_seed() -> None:
     x = tg.randn(6, 7)
     tg.manual_seed(9)
-    a = F.alpha_dropout(x, 0.5, True).numpy()
+    a = F.alpha_dropout(x, 0.5, True).detach().numpy()
     tg.manual_seed(9)
-    np.testing.assert_array_equal(a, F.alpha_dropout(x, 0.5, True).numpy())
+    np.testing.assert_array_equal(a, F.alpha_dropout(x, 0.5, True).detach().numpy())
 
 
 @pytest.mark.parametrize("call", [

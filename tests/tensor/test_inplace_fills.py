@@ -38,7 +38,7 @@ def test_a_fill_without_a_graph_records_nothing() -> None:
     with tg.no_grad():
         w.normal_()
         w.zero_()
-    assert w.grad_fn is None and w.is_leaf and not w.numpy().any()
+    assert w.grad_fn is None and w.is_leaf and not w.detach().numpy().any()
     with pytest.raises(RuntimeError, match="leaf Variable"):
         w.fill_(1.0)  # a leaf that requires grad, outside no_grad
 
