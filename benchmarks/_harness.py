@@ -160,7 +160,7 @@ def check_grads(model: Any, tg_loss: Callable[[], Any], numpy_grads: Grads, rtol
     params = list(model.parameters())
     for p in params:
         p.grad = None
-    loss, grads = numpy_grads([p.numpy().copy() for p in params])
+    loss, grads = numpy_grads([p.detach().numpy().copy() for p in params])
     ref_loss = tg_loss()
     ref_loss.backward()
     worst = 0.0
@@ -324,7 +324,7 @@ def compare_train_steps(doc: str, title: str, *, make_tg: Callable[[], Any],
     check_grads(model, tg_loss(model), numpy_grads, rtol)
     names = [k for k, _ in model.named_parameters()]
     tg_params = list(model.parameters())
-    np_params = [p.numpy().copy() for p in tg_params]  # NumPy by hand updates these in place
+    np_params = [p.detach().numpy().copy() for p in tg_params]  # NumPy by hand updates these in place
     tg_opt = (tg.optim.Adam(tg_params, lr=lr) if adam else tg.optim.SGD(tg_params, lr=lr))
     fns: dict[str, Callable[[], float]] = {
         "tinygrad_nn": train_step(tg_opt, tg_loss(model),
@@ -333,7 +333,7 @@ def compare_train_steps(doc: str, title: str, *, make_tg: Callable[[], Any],
         "NumPy by hand": (numpy_adam_step(np_params, numpy_grads, lr) if adam else
                           numpy_sgd_step(np_params, numpy_grads, lr, clip)),
     }
-    params = {"tinygrad_nn": {k: p.numpy() for k, p in zip(names, tg_params)},
+    params = {"tinygrad_nn": {k: p.detach().numpy() for k, p in zip(names, tg_params)},
               "NumPy by hand": dict(zip(names, np_params))}
     if tmodel is not None:
         t_params = list(tmodel.parameters())
