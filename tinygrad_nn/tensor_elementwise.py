@@ -331,16 +331,21 @@ class TensorElementwise(TensorBase):
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's
         """min(max(x, min), max); either bound may be None; Tensor bounds (both Tensors, or
-        one and None) get gradients too. A NaN in x or a bound gives NaN, as PyTorch."""
+        one and None) get gradients too; a number with a 0-d Tensor takes both as numbers.
+        A NaN in x or a bound gives NaN, as PyTorch."""
         lo, hi = min, max
+        if lo is not None and hi is not None \
+                and isinstance(lo, TensorBase) != isinstance(hi, TensorBase):
+            # PyTorch's clamp(Tensor, Number, Number) takes a 0-d Tensor bound as a number
+            if any(isinstance(b, TensorBase) and b.ndim for b in (lo, hi)):
+                raise TypeError(f"clamp(): min and max must both be Tensors or both numbers "
+                                f"(a 0-d Tensor counts as a number), got "
+                                f"{type(lo).__name__} and {type(hi).__name__}")
+            lo, hi = (data_of(b).item() if isinstance(b, TensorBase) else b for b in (lo, hi))
         if lo is None and hi is None:
             raise ValueError("clip: at least one of lo and hi must be given")
         if self._data.dtype.kind not in "fc" or isinstance(lo, TensorBase) \
                 or isinstance(hi, TensorBase):  # PyTorch's result dtype of x and the bounds
-            if lo is not None and hi is not None \
-                    and isinstance(lo, TensorBase) != isinstance(hi, TensorBase):
-                raise TypeError(f"clamp(): min and max must both be Tensors or both numbers, "
-                                f"got {type(lo).__name__} and {type(hi).__name__}")
             rt = result_type(*[_operand(v) for v in (self, lo, hi) if v is not None])
             if rt.kind == "b" and not isinstance(lo, TensorBase) \
                     and not isinstance(hi, TensorBase):  # (bool with bool numbers)
@@ -372,8 +377,22 @@ class TensorElementwise(TensorBase):
         return self._new(self._data.copy() if kind == "b" else np.sign(self._data))
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        """x where mask is False, value where it is True."""
-        return select(data_of(mask), value, self)
+        """x where mask is False, value where it is True; the result keeps x's dtype (the
+        value is converted to it, as ``fill_``: ``int.masked_fill(m, 1.7)`` writes 1), as
+        PyTorch. ``mask`` is boolean; a Tensor value is 0-d (its gradient flows)."""
+        m = data_of(mask)
+        if isinstance(mask, TensorBase) and m.dtype != np.bool_:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                               f"dtype {_TORCH_NAMES.get(str(m.dtype), m.dtype)}")
+        if isinstance(value, TensorBase):
+            if value.ndim:
+                raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, "
+                                   f"but got tensor with {value.ndim} dimension(s).")
+            scalar_to(value._data.item(), self._data.dtype)  # (PyTorch's overflow check)
+            value = _cast(value, self._data.dtype)
+        else:
+            value = scalar_to(value, self._data.dtype)
+        return select(m, value, self)  # type: ignore[no-any-return]
 
     # -- comparisons (no gradient) -------------------------------------------------
     def __lt__(self, y: Any) -> Tensor:
@@ -484,6 +503,45 @@ def _cast(x: Any, dt: np.dtype) -> Any:
     if isinstance(x, np.generic):
         return x.item()
     return x
+
+
+# the C type PyTorch names in "value cannot be converted to type ... without overflow"
+_C_TYPES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+            "uint8": "uint8_t", "float32": "float", "float64": "double", "float16": "c10::Half"}
+
+
+def scalar_to(value: Any, dt: np.dtype) -> Any:
+    """A Python number converted to dtype ``dt`` as PyTorch converts a fill value (fill_,
+    masked_fill): a float to an integer type truncates towards zero, a value outside the
+    type's range (or NaN / inf / complex into an integer type, a complex into a float
+    type) raises PyTorch's overflow error; anything goes into bool."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, (bool, int, float, complex)):
+        raise TypeError(f"expected a number as the fill value, got {type(value).__name__}")
+    if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    if dt.kind == "b":
+        return np.bool_(value)
+    over = RuntimeError(f"value cannot be converted to type {_C_TYPES.get(str(dt), dt)} "
+                        "without overflow")
+    if isinstance(value, complex):
+        if value.imag != 0 and dt.kind != "c":
+            raise over
+        value = value.real if dt.kind != "c" else value
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        if isinstance(value, float):
+            if not math.isfinite(value) or not info.min <= value <= info.max:
+                raise over
+            return dt.type(int(value))
+        lowest = -int(info.max) if dt.kind == "u" else info.min  # (uint8 takes -255..255)
+        if not lowest <= value <= info.max:
+            raise over
+        return dt.type(value % 2 ** info.bits if dt.kind == "u" else value)
+    if dt.kind == "f" and math.isfinite(value) and abs(value) > float(np.finfo(dt).max):
+        raise over
+    return dt.type(value)
 
 
 _TORCH_NAMES = {"float32": "float", "float64": "double", "float16": "Half", "int64": "long int",

@@ -27,7 +27,7 @@ from .grad_mode import _mode
 from .ops.movement import is_basic_index
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
-from .tensor_elementwise import cast_refused
+from .tensor_elementwise import cast_refused, scalar_to
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -280,7 +280,7 @@ class TensorInPlace(TensorBase):
     def fill_(self, value: Any) -> Self:
         if isinstance(value, TensorBase):
             return self.copy_(value)
-        full = np.full(self.shape, value, self.dtype)
+        full = np.full(self.shape, scalar_to(value, self._data.dtype), self.dtype)
         return self._inplace("fill_", lambda s: self._make(full, None))
 
     def copy_(self, src: Any) -> Self:
