@@ -95,7 +95,7 @@ class TensorElementwise(TensorBase):
         return binary(P.Add, self, y)
 
     def __radd__(self, x: Any) -> Tensor:
-        return binary(P.Add, x, self)
+        return binary(P.Add, self, x)  # (PyTorch records x + c as c + x: self first)
 
     def __sub__(self, y: Any) -> Tensor:
         try:
@@ -105,19 +105,23 @@ class TensorElementwise(TensorBase):
             raise
 
     def __rsub__(self, x: Any) -> Tensor:
-        return binary(P.Sub, x, self)
+        """x - self for a number x: one input (PyTorch's RsubBackward1)."""
+        refuse_bool_sub(x, self)
+        return _reflected(P.Rsub, x, self)
 
     def __mul__(self, y: Any) -> Tensor:
         return binary(P.Mul, self, y)
 
     def __rmul__(self, x: Any) -> Tensor:
-        return binary(P.Mul, x, self)
+        return binary(P.Mul, self, x)  # (self first, as PyTorch records it)
 
     def __truediv__(self, y: Any) -> Tensor:
         return binary(P.Div, self, y)
 
     def __rtruediv__(self, x: Any) -> Tensor:
-        return binary(P.Div, x, self)
+        """x / self for a number x: ``reciprocal(self) * x``, as PyTorch computes (and
+        records) it."""
+        return binary(P.Mul, self.reciprocal(), x)
 
     def __pow__(self, p: Any) -> Tensor:
         try:
@@ -128,7 +132,13 @@ class TensorElementwise(TensorBase):
             raise RuntimeError(str(e)) from None
 
     def __rpow__(self, x: Any) -> Tensor:
-        return binary(P.Pow, x, self)
+        """x ** self for a number x: one input (PyTorch's PowBackward2)."""
+        try:
+            return _reflected(P.RPow, x, self)  # type: ignore[no-any-return]
+        except ValueError as e:  # NumPy's int ** negative int: PyTorch's RuntimeError
+            if "negative integer powers" not in str(e):
+                raise
+            raise RuntimeError(str(e)) from None
 
     def __floordiv__(self, y: Any) -> Tensor:
         """floor(x / y) as Python's // (PyTorch's floor_divide: recorded without a
@@ -271,7 +281,8 @@ class TensorElementwise(TensorBase):
         return P.Mul.apply(x, x)
 
     def reciprocal(self) -> Tensor:
-        return P.Div.apply(1.0, self._floating())
+        """1 / x (an integer tensor gives the default float)."""
+        return P.Reciprocal.apply(self._floating())
 
     def rsqrt(self) -> Tensor:
         return P.Div.apply(1.0, P.Sqrt.apply(self._floating()))
@@ -491,6 +502,13 @@ def binary(cls: Any, x: Any, y: Any) -> Any:
     if cls is P.Div and rt.kind not in "fc":
         rt = get_default_dtype()
     return cls.apply(_cast(x, rt), _cast(y, rt))
+
+
+def _reflected(cls: Any, c: Any, x: Any) -> Any:
+    """``cls.apply(x, c=c)``: the op of a constant ``c`` and the Tensor ``x`` (``1 - x``,
+    ``2 ** x``), both at PyTorch's result dtype; ``c`` is an option, not an input."""
+    rt = result_type(_operand(c), _operand(x))
+    return cls.apply(_cast(x, rt), c=_cast(c, rt))
 
 
 def _cast(x: Any, dt: np.dtype) -> Any:

@@ -101,6 +101,7 @@ from .movement import (
     unfold_view,
 )
 from .reduce import Max, Mean, Min, Sum
+from .reflected import Reciprocal, RPow, Rsub
 from .select import IndexCopy, NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
@@ -114,6 +115,9 @@ warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow) enco
                         RuntimeWarning, r"tinygrad_nn\.")
 
 __all__ = [
+    "RPow",
+    "Reciprocal",
+    "Rsub",
     "Cholesky",
     "Det",
     "Eigh",
