@@ -425,15 +425,7 @@ class TensorElementwise(TensorBase):
         return self._new(self._data != data_of(y))
 
     lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
-
-    def __invert__(self) -> Tensor:
-        return self._new(~self._data)
-
-    def __and__(self, y: Any) -> Tensor:
-        return self._new(self._data & data_of(y))
-
-    def __or__(self, y: Any) -> Tensor:
-        return self._new(self._data | data_of(y))
+    less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
 
     def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
             keepdim: bool | None = None) -> Tensor:

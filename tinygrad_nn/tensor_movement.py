@@ -373,6 +373,26 @@ class TensorMovement(TensorBase):
     def bool(self) -> Tensor:
         return self.astype(np.bool_)
 
+    def cuda(self, device: Any = None, non_blocking: builtins.bool = False,
+             memory_format: Any = None) -> Tensor:
+        """A copy on a CUDA device: there is none here, so this raises the error of
+        ``.to('cuda')`` (PyTorch raises too when built without CUDA)."""
+        dev = "cuda" if device is None else device if isinstance(device, str) and \
+            device.startswith("cuda") else f"cuda:{device}"
+        return self.to(dev)  # type: ignore[attr-defined, no-any-return]
+
+    def byte(self) -> Tensor:
+        """Cast to uint8 (PyTorch's ``byte``)."""
+        return self.astype(np.uint8)
+
+    def char(self) -> Tensor:
+        """Cast to int8 (PyTorch's ``char``)."""
+        return self.astype(np.int8)
+
+    def short(self) -> Tensor:
+        """Cast to int16 (PyTorch's ``short``)."""
+        return self.astype(np.int16)
+
     def clone(self) -> Tensor:
         """A copy that stays in the graph."""
         return P.Cast.apply(self, dtype=self.dtype)

@@ -105,6 +105,7 @@ from .reflected import Reciprocal, RPow, Rsub
 from .select import IndexCopy, NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
+from .special import Digamma, Lgamma, Polygamma
 
 # NumPy's floating-point RuntimeWarnings raised in this package (log(0), sqrt(-1), x / 0,
 # exp(1000) ...): PyTorch computes the same inf / NaN silently. A warnings filter matched
@@ -115,6 +116,9 @@ warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow) enco
                         RuntimeWarning, r"tinygrad_nn\.")
 
 __all__ = [
+    "Digamma",
+    "Lgamma",
+    "Polygamma",
     "RPow",
     "Reciprocal",
     "Rsub",
