@@ -63,7 +63,8 @@ NOT_DIFFERENTIABLE = {
     "Tensor.is_meta", "Tensor.is_mps", "Tensor.is_nested", "Tensor.is_nonzero",
     "Tensor.is_pinned", "Tensor.is_quantized", "Tensor.is_same_size", "Tensor.is_shared",
     "Tensor.is_signed", "Tensor.is_sparse", "Tensor.is_xpu", "Tensor.itemsize", "Tensor.nbytes",
-    "Tensor.pin_memory", "Tensor.cuda", "Tensor.share_memory_", "Tensor.is_coalesced", "tinygrad_nn.can_cast",
+    "Tensor.pin_memory", "Tensor.cuda", "Tensor.share_memory_", "Tensor.is_coalesced",
+    "tinygrad_nn.can_cast",
     "tinygrad_nn.promote_types", "tinygrad_nn.set_printoptions",
     "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
     # creation functions: leaves, not ops
