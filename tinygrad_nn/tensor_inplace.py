@@ -446,8 +446,8 @@ class TensorInPlace(TensorBase):
         "bitwise_and_", "bitwise_or_", "bitwise_xor_"))
     bitwise_left_shift_, bitwise_right_shift_ = (_inplace_form(n, binary=True) for n in (
         "bitwise_left_shift_", "bitwise_right_shift_"))
-    lgamma_, digamma_, polygamma_, logit_ = (_inplace_form(n) for n in (
-        "lgamma_", "digamma_", "polygamma_", "logit_"))
+    lgamma_, digamma_, polygamma_, logit_, index_put_ = (_inplace_form(n) for n in (
+        "lgamma_", "digamma_", "polygamma_", "logit_", "index_put_"))
     __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
     __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
 

@@ -100,3 +100,26 @@ _in_place_on({"Tensor.lgamma_": lambda z, y: z.lgamma_(),
               "Tensor.digamma_": lambda z, y: z.digamma_(),
               "Tensor.polygamma_": lambda z, y: z.polygamma_(1),
               "Tensor.logit_": lambda z, y: z.logit_()}, 0.3, 0.7)
+
+
+def _put(x: Any, v: Any, accumulate: bool) -> Any:
+    # (repeated targets only when accumulating: of repeated writes PyTorch's gradient
+    # credits every one, which no difference quotient sees)
+    rows = tg.tensor([0, 2, 0] if accumulate else [2, 0])
+    return x.index_put((rows,), v, accumulate=accumulate)
+
+
+def _put_in_place(x: Any, v: Any) -> Any:
+    z = x * 1.0  # a non-leaf: the update is recorded
+    z.index_put_((tg.tensor([True, False, True]),), v)
+    return z
+
+
+@case({"Tensor.index_put": lambda x, v: _put(x, v, False),
+       "Tensor.index_put[accumulate]": lambda x, v: _put(x, v, True),
+       "Tensor.index_put_": _put_in_place, "tinygrad_nn.index_put_": lambda x, v: tg.index_put_(
+           x * 1.0, (tg.tensor([1]),), v, accumulate=True)})
+def _index_put(draw: Draw, form: Any) -> Any:
+    k = draw(st.integers(1, 3))
+    v_shape = draw(st.sampled_from([(), (k,)]))
+    return form, [arr(draw, (3, k)), arr(draw, v_shape)]

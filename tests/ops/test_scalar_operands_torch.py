@@ -114,3 +114,33 @@ def test_clamp_refuses_a_number_with_a_dimensioned_tensor_bound() -> None:
         x.clamp(0.0, tg.tensor([1.0, 1.0]))
     with pytest.raises(TypeError):
         torch.clamp(torch.tensor([0.5, 2.0]), 0.0, torch.tensor([1.0, 1.0]))
+
+
+@pytest.mark.parametrize("case", [
+    lambda lib: lib.zeros(3, 4).index_put((lib.tensor([0, 2, 0]),), lib.tensor(1.0)),
+    lambda lib: lib.zeros(3, 4).index_put((lib.tensor([0, 2, 0]),), lib.ones(4),
+                                          accumulate=True),
+    lambda lib: lib.zeros(3, 4).index_put((lib.tensor([0, 2, 0]), lib.tensor([1, 1, 1])),
+                                          lib.tensor([1.0, 2.0, 3.0]), accumulate=True),
+    lambda lib: lib.zeros(3, 4).index_put([lib.tensor([True, False, True])], lib.tensor(5.0)),
+    lambda lib: lib.zeros(3, 4).index_put((lib.tensor([0]),),
+                                          lib.tensor(1.0, dtype=lib.float64)),
+    lambda lib: lib.zeros(3, 4).index_put((lib.tensor([0]),), 1.0),
+    lambda lib: lib.index_put_(lib.zeros(3, 4), (lib.tensor([1]),), lib.tensor(7.0)),
+    lambda lib: lib.index_put(lib.zeros(3, 4), (lib.tensor([1]),), lib.tensor(7.0)),
+])
+def test_index_put_matches_pytorch(case: object) -> None:
+    _same(case)
+
+
+def test_index_put_gradients_match_pytorch() -> None:
+    out = []
+    for lib in (tg, torch):
+        a = lib.ones(3, 4, requires_grad=True)
+        v = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        y = (a * 1).index_put((lib.tensor([0, 0]),), v, accumulate=True)
+        z = (a * 2).index_put_((lib.tensor([2, 1]),), v * 3)
+        (y.sum() + (z * z).sum()).backward()
+        out.append((a.grad.numpy(), v.grad.numpy()))
+    np.testing.assert_allclose(out[0][0], out[1][0])
+    np.testing.assert_allclose(out[0][1], out[1][1])
