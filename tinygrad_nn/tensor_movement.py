@@ -381,6 +381,12 @@ class TensorMovement(TensorBase):
             device.startswith("cuda") else f"cuda:{device}"
         return self.to(dev)  # type: ignore[attr-defined, no-any-return]
 
+    def bfloat16(self) -> Tensor:
+        """PyTorch casts to bfloat16; there is no such dtype here (NumPy has none): a
+        TypeError that names the alternatives."""
+        raise TypeError("bfloat16: there is no bfloat16 dtype in tinygrad_nn (NumPy has none); "
+                        "use .half() (float16) or .float()")
+
     def byte(self) -> Tensor:
         """Cast to uint8 (PyTorch's ``byte``)."""
         return self.astype(np.uint8)

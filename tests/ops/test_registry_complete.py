@@ -40,13 +40,14 @@ NOT_DIFFERENTIABLE = {
     "Tensor.__bool__", "Tensor.__repr__", "Tensor.__hash__", "Tensor.__init__",
     # the autograd API itself
     "Tensor.backward", "Tensor.zero_grad", "Tensor.register_hook", "Tensor.retain_grad",
-    "Tensor.requires_grad_",
+    "Tensor.requires_grad_", "Tensor.register_post_accumulate_grad_hook",
     # boolean or integer results: no gradient by definition
     "Tensor.lt", "Tensor.le", "Tensor.gt", "Tensor.ge", "Tensor.eq", "Tensor.ne",
     "Tensor.__lt__", "Tensor.__le__", "Tensor.__gt__", "Tensor.__ge__", "Tensor.__eq__",
     "Tensor.__ne__", "Tensor.__invert__", "Tensor.__and__", "Tensor.__or__", "Tensor.any",
     "Tensor.all", "Tensor.isnan", "Tensor.argmax", "Tensor.argmin",
     "Tensor.long", "Tensor.int", "Tensor.bool", "Tensor.byte", "Tensor.char", "Tensor.short",
+    "Tensor.bfloat16",  # (raises: there is no bfloat16 dtype)
     "F.argmax", "F.argmin", "F.one_hot",
     "Tensor.argsort", "F.argsort",
     # new constant tensors, and in-place fills with constants (no input to differentiate)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..grad_mode import _mode
-from ..tensor import Tensor
+from ..tensor import Tensor, require_cpu
 from . import _state
 from ._repr import render
 from ._state import _IncompatibleKeys
@@ -345,6 +345,27 @@ class Module:
 
     def half(self) -> Module:
         return self.to(np.float16)
+
+    def bfloat16(self) -> Module:
+        """PyTorch casts to bfloat16; there is no such dtype here (NumPy has none): a
+        TypeError that names the alternatives."""
+        raise TypeError("Module.bfloat16: there is no bfloat16 dtype in tinygrad_nn (NumPy has "
+                        "none); use .half() (float16) or .float()")
+
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """Give every parameter and buffer (of submodules too unless ``recurse=False``) new,
+        uninitialised memory of the same shape and dtype on ``device`` (only the CPU here),
+        as PyTorch's; values must be set afterwards (``reset_parameters``, a state_dict)."""
+        require_cpu(device)
+        for m in self.modules() if recurse else [self]:
+            for t in [*m._parameters.values(), *m._buffers.values()]:
+                if t is None:
+                    continue
+                t._data = np.empty_like(t._data)
+                t._bump_version()
+                if t.grad is not None:
+                    t.grad = Tensor(np.empty_like(t.grad._data))
+        return self
 
     def type(self, dst_type: Any) -> Module:
         """Cast floating parameters and buffers to ``dst_type`` (as ``to(dtype)``)."""
