@@ -56,7 +56,8 @@ METHOD_FORMS = (
     "ravel", "select", "tile", "repeat_interleave", "diagonal", "diag_embed", "diagflat",
     "rot90", "take", "take_along_dim", "narrow_copy", "swapdims",
     # helper "inplacefns": bitwise, gamma functions, comparison aliases
-    "bitwise_not", "lgamma", "digamma", "logit", "index_put", "greater", "greater_equal", "less",
+    "bitwise_not", "lgamma", "digamma", "logit", "index_put", "cov", "corrcoef",
+    "greater", "greater_equal", "less",
     "less_equal", "not_equal",
 )
 

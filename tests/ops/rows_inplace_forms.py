@@ -1,6 +1,7 @@
 """Registry rows for the in-place forms generated from the elementwise methods
 (``tensor_inplace._inplace_form``: ``x.sin_()`` is ``x.sin()`` written into x), each on a
-non-leaf so that the update is recorded; first and second order against two-sided
+non-leaf so that the update is recorded, and for the other ops added with them (gamma
+functions, logit, index_put, cov / corrcoef); first and second order against two-sided
 differences (see op_registry.py)."""
 
 from __future__ import annotations
@@ -123,3 +124,14 @@ def _index_put(draw: Draw, form: Any) -> Any:
     k = draw(st.integers(1, 3))
     v_shape = draw(st.sampled_from([(), (k,)]))
     return form, [arr(draw, (3, k)), arr(draw, v_shape)]
+
+
+@case({"Tensor.cov": lambda x: x.cov(), "tinygrad_nn.cov": lambda x: tg.cov(x, correction=0),
+       "Tensor.cov[weights]": lambda x: x.cov(fweights=tg.tensor([1, 2, 1, 3]),
+                                              aweights=tg.tensor([0.5, 1.0, 2.0, 0.25])),
+       "Tensor.corrcoef": lambda x: x.corrcoef(), "tinygrad_nn.corrcoef": tg.corrcoef})
+def _cov(draw: Draw, form: Any) -> Any:
+    # 4 observations of 1 .. 3 variables (distinct values: no zero variance for corrcoef)
+    rows = draw(st.integers(1, 3))
+    x = arr(draw, (rows, 4), unique=True) + np.arange(4) * np.arange(1, rows + 1)[:, None]
+    return form, [x]

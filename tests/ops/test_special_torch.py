@@ -101,3 +101,42 @@ def test_cuda_raises_as_to_cuda_does() -> None:
     with pytest.raises(RuntimeError) as via_cuda:
         x.cuda()
     assert str(via_cuda.value) == str(via_to.value)
+
+
+@pytest.mark.parametrize("expr", [
+    "lib.cov(x)", "lib.corrcoef(x)", "lib.cov(x, correction=0)", "lib.cov(x[0])",
+    "lib.cov(x, fweights=lib.tensor([1, 2, 1, 3]), aweights=lib.tensor([0.5, 1.0, 2.0, 0.3],"
+    " dtype=lib.float64))", "lib.cov(x, aweights=lib.tensor([0.5, 1.0, 2.0, 0.3],"
+    " dtype=lib.float64), correction=2)", "x.cov()", "x.corrcoef()", "lib.corrcoef(x[0])",
+    "lib.cov(lib.tensor([[1, 2, 4], [3, 1, 0]]))",
+])
+def test_cov_and_corrcoef_match_pytorch_with_gradients(expr: str) -> None:
+    out = []
+    for lib in (tg, torch):
+        x = lib.tensor([[1.0, 2.5, 4.0, -1.0], [3.0, 1.0, 0.5, 2.0], [0.2, 0.1, -0.4, 0.9]],
+                       dtype=lib.float64, requires_grad=True)
+        y = eval(expr, {"lib": lib, "x": x})  # noqa: S307 - a fixed table
+        g = None
+        if y.requires_grad:
+            (g,) = lib.autograd.grad((y * y).sum(), [x])
+            g = g.numpy()
+        out.append((str(y.dtype).removeprefix("torch."), y.detach().numpy(), g))
+    assert out[0][0] == out[1][0]
+    np.testing.assert_allclose(out[0][1], out[1][1],
+                               rtol=1e-12 if out[0][0] == "float64" else 1e-6)
+    if out[1][2] is not None:
+        np.testing.assert_allclose(out[0][2], out[1][2], rtol=1e-10)
+
+
+@pytest.mark.parametrize("kw", [
+    {"fweights": "lib.tensor([1.0, 2.0, 1.0, 1.0])"}, {"fweights": "lib.tensor([1, -2, 1, 1])"},
+    {"aweights": "lib.tensor([1.0, 2.0])"}, {"aweights": "lib.tensor([1.0, -2.0, 1.0, 1.0])"},
+])
+def test_cov_refuses_bad_weights_as_pytorch(kw: dict[str, str]) -> None:
+    for lib in (tg, torch):
+        args = {k: eval(v, {"lib": lib}) for k, v in kw.items()}  # noqa: S307
+        with pytest.raises(RuntimeError, match="cov\\(\\)"):
+            lib.cov(lib.ones(2, 4), **args)
+    for lib in (tg, torch):
+        with pytest.raises(RuntimeError, match="two or fewer dimensions"):
+            lib.cov(lib.ones(2, 2, 2))
