@@ -16,7 +16,7 @@ import numpy as np
 
 from ..grad_mode import _mode
 from ..tensor import Tensor, require_cpu
-from . import _state
+from . import _backward_hooks, _state
 from ._repr import render
 from ._state import _IncompatibleKeys
 from .parameter import Parameter, zero_grads
@@ -51,6 +51,8 @@ class Module:
         d["_modules"] = OrderedDict()
         d["_forward_hooks"] = {}
         d["_forward_pre_hooks"] = {}
+        d["_backward_hooks"] = {}
+        d["_backward_pre_hooks"] = {}
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses override it."""
@@ -66,7 +68,13 @@ class Module:
                     res = hook(self, args)
                     if res is not None:
                         args = res if isinstance(res, tuple) else (res,)
+            full = self.__dict__.get("_backward_hooks") or self.__dict__.get(
+                "_backward_pre_hooks")
+            if full:
+                args, state = _backward_hooks.wrap_inputs(self, args)
             out = self.forward(*args, **kwargs)
+            if full:
+                out = _backward_hooks.wrap_outputs(out, state)
             if self._forward_hooks:
                 for hook in list(self._forward_hooks.values()):
                     res = hook(self, args, out)
@@ -86,6 +94,30 @@ class Module:
         """Call ``hook(module, args)`` before forward (it may return new args)."""
         h = _RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[h.id] = hook
+        return h
+
+    def register_full_backward_hook(self, hook: Callable[..., Any],
+                                    prepend: bool = False) -> _RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients with respect to
+        the module's positional inputs are computed (tuples; None for an argument that is
+        not a Tensor requiring grad); it may return a new ``grad_input``."""
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any],
+                                        prepend: bool = False) -> _RemovableHandle:
+        """Call ``hook(module, grad_output)`` when the gradients with respect to the module's
+        outputs are computed; it may return a new ``grad_output``."""
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
+
+    @staticmethod
+    def _add_hook(hooks: dict[int, Any], hook: Callable[..., Any],
+                  prepend: bool) -> _RemovableHandle:
+        h = _RemovableHandle(hooks)
+        hooks[h.id] = hook
+        if prepend:  # (first in the call order)
+            rest = [(k, v) for k, v in hooks.items() if k != h.id]
+            hooks.clear()
+            hooks.update([(h.id, hook), *rest])
         return h
 
     # -- registration -------------------------------------------------------------
