@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import functional
 from ._shapes import shape_arg
 from .creation import _check_device, tensor
 from .dtypes import as_dtype
@@ -112,15 +113,21 @@ INPLACE_FORMS = (
 )
 
 
-def _inplace_function(name: str) -> Callable[..., Any]:
+def _inplace_function(name: str, fn: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    """``torch.<name>(input, ...)``: ``input.<name>(...)``, or ``fn(input, ..., inplace=True)``
+    (the functional forms: ``torch.selu_`` is ``F.selu(x, inplace=True)``)."""
     def form(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
         if not isinstance(input, Tensor):  # (as_tensor would change a copy)
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                             f"{type(input).__name__}")
+        if fn is not None:
+            return fn(input, *args, inplace=True, **kwargs)
         return getattr(input, name)(*args, **kwargs)
 
     form.__name__ = form.__qualname__ = name
-    form.__doc__ = f"``{name}(input, ...)`` is ``input.{name}(...)``: input changed in place."
+    form.__doc__ = (f"``{name}(input, ...)``: "
+                    + (f"``F.{name[:-1]}(input, ..., inplace=True)``" if fn is not None
+                       else f"``input.{name}(...)``") + ": input changed in place.")
     return form
 
 
@@ -129,6 +136,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 FUNCTIONS.update({n: _inplace_function(n) for n in INPLACE_FORMS
                   if callable(getattr(Tensor, n, None))})
+FUNCTIONS.update({n + "_": _inplace_function(n + "_", getattr(functional, n)) for n in (
+    "selu", "celu", "threshold", "rrelu", "dropout")})
 
 
 def _bitwise_function(op: str) -> Callable[..., Any]:

@@ -28,7 +28,7 @@ from .grad_mode import _mode
 from .ops.movement import is_basic_index
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
-from .tensor_elementwise import _operand, cast_refused, scalar_to
+from .tensor_elementwise import _operand, _torch_name, cast_refused, scalar_to
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -446,6 +446,14 @@ class TensorInPlace(TensorBase):
         "bitwise_and_", "bitwise_or_", "bitwise_xor_"))
     bitwise_left_shift_, bitwise_right_shift_ = (_inplace_form(n, binary=True) for n in (
         "bitwise_left_shift_", "bitwise_right_shift_"))
+    def float_power_(self, exponent: Any) -> Self:
+        """x = x ** exponent in float64, in place: x must be float64 (PyTorch's rule)."""
+        if self._data.dtype != np.float64:
+            raise RuntimeError(f"the base given to float_power_ has dtype "
+                               f"{_torch_name(self._data.dtype)} but the operation's result "
+                               "requires dtype Double")
+        return self._inplace("float_power_", lambda s: s.float_power(exponent), exponent)
+
     lgamma_, digamma_, polygamma_, logit_, index_put_ = (_inplace_form(n) for n in (
         "lgamma_", "digamma_", "polygamma_", "logit_", "index_put_"))
     __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_

@@ -135,3 +135,24 @@ def _cov(draw: Draw, form: Any) -> Any:
     rows = draw(st.integers(1, 3))
     x = arr(draw, (rows, 4), unique=True) + np.arange(4) * np.arange(1, rows + 1)[:, None]
     return form, [x]
+
+
+_in_place_on({"Tensor.float_power_": lambda z, y: z.float_power_(2.5)}, 0.3, 3.0)
+
+
+def _functional_in_place(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def form(x: Any) -> Any:
+        z = x * 1.0  # a non-leaf: the update is recorded
+        out = fn(z)
+        assert out is z
+        return z
+    return form
+
+
+@case({"tinygrad_nn.selu_": _functional_in_place(tg.selu_),
+       "tinygrad_nn.celu_": _functional_in_place(lambda z: tg.celu_(z, 2.0)),
+       "tinygrad_nn.threshold_": _functional_in_place(lambda z: tg.threshold_(z, 0.1, -3.0)),
+       "tinygrad_nn.rrelu_": _functional_in_place(tg.rrelu_),
+       "tinygrad_nn.dropout_": _functional_in_place(lambda z: tg.dropout_(z, 0.0, True))})
+def _functional_in_place_forms(draw: Draw, form: Any) -> Any:
+    return form, [nonzero(draw, shape_of(draw), 0.3, 2.0)]

@@ -128,7 +128,8 @@ NOT_DIFFERENTIABLE = {
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them
-DELEGATES = {f"tinygrad_nn.{n}": f"Tensor.{n}" for n in tg._torch_functions.FUNCTIONS}
+DELEGATES = {f"tinygrad_nn.{n}": f"Tensor.{n}" for n in tg._torch_functions.FUNCTIONS
+             if hasattr(Tensor, n)}  # (torch.selu_ ... call F: their own rows)
 DELEGATES["tinygrad_nn.bmm"] = "Tensor.matmul"
 DELEGATES["tinygrad_nn.concat"] = "tinygrad_nn.cat"
 
