@@ -204,14 +204,19 @@ class TensorElementwise(TensorBase):
             raise
 
     def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self + alpha * other."""
-        return self + (other if alpha == 1 else other * alpha)
+        """self + alpha * other; PyTorch's alpha rules: no float alpha for an integer result,
+        a bool alpha only for a bool result (where + is or)."""
+        if alpha is not 1 and _alpha_checked(self, other, alpha):  # noqa: F632 - the int 1
+            return self._new(data_of(self) | (np.asarray(data_of(other)) & bool(alpha)))  # type: ignore[attr-defined, no-any-return]
+        return self + (other if alpha == 1 else _scaled(self, other, alpha))
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self - alpha * other."""
+        """self - alpha * other (PyTorch's alpha rules, as ``add``)."""
         if alpha != 1:
             refuse_bool_sub(self, other)
-        return self - (other if alpha == 1 else other * alpha)
+        if alpha is not 1:  # noqa: F632 - the int 1
+            _alpha_checked(self, other, alpha)
+        return self - (other if alpha == 1 else _scaled(self, other, alpha))
 
     mul, pow, matmul = __mul__, __pow__, __matmul__
     multiply, divide, true_divide, floor_divide, remainder = (
@@ -448,6 +453,30 @@ class TensorElementwise(TensorBase):
 def _axes(axis: Any) -> Any:
     """A dim argument as NumPy takes it (a list of dims becomes a tuple)."""
     return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _alpha_checked(x: Any, y: Any, alpha: Any) -> bool:
+    """PyTorch's checks of add / sub's ``alpha`` against the result dtype of x and y;
+    True when that dtype is bool (the caller adds as logical or)."""
+    rt = result_type(_operand(x), _operand(y))
+    if isinstance(alpha, (bool, np.bool_)):
+        if rt.kind != "b":
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        return True
+    if isinstance(alpha, (float, np.floating)) and rt.kind in "biu":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    return rt.kind == "b"
+
+
+def _scaled(x: Any, y: Any, alpha: Any) -> Any:
+    """alpha * y at the result dtype of x and y, as PyTorch's add / sub scale it (an
+    integer result wraps: uint8 + 2 * -1 is uint8 - 2)."""
+    rt = result_type(_operand(x), _operand(y))
+    if rt.kind not in "iu":
+        return y * alpha
+    return _cast(y if isinstance(y, TensorBase) else np.asarray(y), rt) * np.asarray(
+        alpha).astype(rt)
 
 
 def _operand(x: Any) -> Any:

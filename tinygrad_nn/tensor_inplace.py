@@ -28,7 +28,14 @@ from .grad_mode import _mode
 from .ops.movement import is_basic_index
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
-from .tensor_elementwise import _operand, _torch_name, cast_refused, scalar_to
+from .tensor_elementwise import (
+    _alpha_checked,
+    _operand,
+    _scaled,
+    _torch_name,
+    cast_refused,
+    scalar_to,
+)
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -273,14 +280,25 @@ class TensorInPlace(TensorBase):
             raise RuntimeError(f"{name}: result type {out.dtype} can't be cast to the desired "
                                f"output type {self.dtype}")
 
+    def _times_alpha(self, other: Any, alpha: Any) -> Any:
+        """alpha * other for add_ / sub_ (a float alpha on a float tensor, an optimiser's
+        ``p.add_(g, alpha=-lr)``, skips the dtype checks)."""
+        if type(alpha) is float and self._data.dtype.kind in "fc":
+            return other * alpha
+        _alpha_checked(self, other, alpha)
+        return _scaled(self, other, alpha)
+
     def add_(self, other: Any, alpha: float = 1) -> Self:
-        """self += alpha * other, in place."""
-        return self._arith("add_", np.add, operator.add, other if alpha == 1 else other * alpha)
+        """self += alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
+        if alpha is not 1:  # noqa: F632 - the int 1
+            other = self._times_alpha(other, alpha)
+        return self._arith("add_", np.add, operator.add, other)
 
     def sub_(self, other: Any, alpha: float = 1) -> Self:
-        """self -= alpha * other, in place."""
-        return self._arith("sub_", np.subtract, operator.sub,
-                           other if alpha == 1 else other * alpha)
+        """self -= alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
+        if alpha is not 1:  # noqa: F632 - the int 1
+            other = self._times_alpha(other, alpha)
+        return self._arith("sub_", np.subtract, operator.sub, other)
 
     def mul_(self, other: Any) -> Self:
         """self *= other, in place."""

@@ -144,3 +144,16 @@ def test_index_put_gradients_match_pytorch() -> None:
         out.append((a.grad.numpy(), v.grad.numpy()))
     np.testing.assert_allclose(out[0][0], out[1][0])
     np.testing.assert_allclose(out[0][1], out[1][1])
+
+
+@pytest.mark.parametrize("t", ["int", "float", "bool", "uint8"])
+@pytest.mark.parametrize("o", ["int", "float", "bool", "2", "1.5", "True"])
+@pytest.mark.parametrize("alpha", [0, 1, 2, 1.5, True, False, -1])
+def test_add_and_sub_alpha_follow_pytorchs_rules(t: str, o: str, alpha: object) -> None:
+    def other(lib: object) -> object:
+        return _OPERANDS[o](lib) if o in _OPERANDS else eval(o)  # noqa: S307
+
+    _same(lambda lib: lib.add(_OPERANDS[t](lib), other(lib), alpha=alpha))
+    _same(lambda lib: lib.sub(_OPERANDS[t](lib), other(lib), alpha=alpha))
+    if t != "uint8" and t != "bool":  # (in place: see the report on uint8 casts)
+        _same(lambda lib: _OPERANDS[t](lib).clone().add_(other(lib), alpha=alpha))
