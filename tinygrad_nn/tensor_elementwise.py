@@ -206,7 +206,7 @@ class TensorElementwise(TensorBase):
     def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
         """self + alpha * other; PyTorch's alpha rules: no float alpha for an integer result,
         a bool alpha only for a bool result (where + is or)."""
-        if alpha is not 1 and _alpha_checked(self, other, alpha):  # noqa: F632 - the int 1
+        if _not_one(alpha) and _alpha_checked(self, other, alpha):
             return self._new(data_of(self) | (np.asarray(data_of(other)) & bool(alpha)))  # type: ignore[attr-defined, no-any-return]
         return self + (other if alpha == 1 else _scaled(self, other, alpha))
 
@@ -214,7 +214,7 @@ class TensorElementwise(TensorBase):
         """self - alpha * other (PyTorch's alpha rules, as ``add``)."""
         if alpha != 1:
             refuse_bool_sub(self, other)
-        if alpha is not 1:  # noqa: F632 - the int 1
+        if _not_one(alpha):
             _alpha_checked(self, other, alpha)
         return self - (other if alpha == 1 else _scaled(self, other, alpha))
 
@@ -453,6 +453,11 @@ class TensorElementwise(TensorBase):
 def _axes(axis: Any) -> Any:
     """A dim argument as NumPy takes it (a list of dims becomes a tuple)."""
     return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _not_one(alpha: Any) -> bool:
+    """False only for add / sub's default alpha, the int 1 (True and 1.0 get the checks)."""
+    return type(alpha) is not int or alpha != 1
 
 
 def _alpha_checked(x: Any, y: Any, alpha: Any) -> bool:

@@ -30,6 +30,7 @@ from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
 from .tensor_elementwise import (
     _alpha_checked,
+    _not_one,
     _operand,
     _scaled,
     _torch_name,
@@ -290,13 +291,13 @@ class TensorInPlace(TensorBase):
 
     def add_(self, other: Any, alpha: float = 1) -> Self:
         """self += alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
-        if alpha is not 1:  # noqa: F632 - the int 1
+        if _not_one(alpha):
             other = self._times_alpha(other, alpha)
         return self._arith("add_", np.add, operator.add, other)
 
     def sub_(self, other: Any, alpha: float = 1) -> Self:
         """self -= alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
-        if alpha is not 1:  # noqa: F632 - the int 1
+        if _not_one(alpha):
             other = self._times_alpha(other, alpha)
         return self._arith("sub_", np.subtract, operator.sub, other)
 
