@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from . import functional
 from .creation import _check_device, tensor
 from .dtypes import as_dtype
 from .grad_mode import is_grad_enabled
 from .grad_mode import set_grad_enabled as _grad_mode
 from .tensor import Device, Tensor
+from .tensor_bitwise import bitwise
 
 # Tensor methods that PyTorch also has as `torch.<name>(input, ...)`
 METHOD_FORMS = (
@@ -53,6 +55,10 @@ METHOD_FORMS = (
     "fliplr", "flipud", "tensor_split", "hsplit", "vsplit", "dsplit", "unflatten", "moveaxis",
     "ravel", "select", "tile", "repeat_interleave", "diagonal", "diag_embed", "diagflat",
     "rot90", "take", "take_along_dim", "narrow_copy", "swapdims",
+    # helper "inplacefns": bitwise, gamma functions, comparison aliases
+    "bitwise_not", "lgamma", "digamma", "logit", "index_put", "cov", "corrcoef",
+    "greater", "greater_equal", "less",
+    "less_equal", "not_equal",
 )
 
 
@@ -94,9 +100,69 @@ def write_out(name: str, result: Any, out: Any, *inputs: Any) -> Any:
 
 
 # only the methods the Tensor has: a name PyTorch has and we lack stays an AttributeError
+# PyTorch's top-level in-place functions: `torch.sin_(x)` is `x.sin_()`
+INPLACE_FORMS = (
+    "abs_", "acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_",
+    "arctanh_", "asin_", "asinh_", "atan_", "atanh_", "ceil_", "clamp_", "clamp_max_",
+    "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "erfc_", "exp2_",
+    "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "log10_", "log1p_", "log2_",
+    "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
+    "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
+    "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "index_put_", "addmv_",
+)
+
+
+def _inplace_function(name: str, fn: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    """``torch.<name>(input, ...)``: ``input.<name>(...)``, or ``fn(input, ..., inplace=True)``
+    (the functional forms: ``torch.selu_`` is ``F.selu(x, inplace=True)``)."""
+    def form(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
+        if not isinstance(input, Tensor):  # (as_tensor would change a copy)
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
+        if fn is not None:
+            return fn(input, *args, inplace=True, **kwargs)
+        return getattr(input, name)(*args, **kwargs)
+
+    form.__name__ = form.__qualname__ = name
+    form.__doc__ = (f"``{name}(input, ...)``: "
+                    + (f"``F.{name[:-1]}(input, ..., inplace=True)``" if fn is not None
+                       else f"``input.{name}(...)``") + ": input changed in place.")
+    return form
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     n: _method_form(n) for n in METHOD_FORMS if callable(getattr(Tensor, n, None))
 }
+FUNCTIONS.update({n: _inplace_function(n) for n in INPLACE_FORMS
+                  if callable(getattr(Tensor, n, None))})
+FUNCTIONS.update({n + "_": _inplace_function(n + "_", getattr(functional, n)) for n in (
+    "selu", "celu", "threshold", "rrelu", "dropout")})
+
+
+def _bitwise_function(op: str) -> Callable[..., Any]:
+    name = {"and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
+            "lshift": "bitwise_left_shift", "rshift": "bitwise_right_shift"}[op]
+
+    def form(input: Any, other: Any, *, out: Any = None) -> Any:  # noqa: A002
+        result = bitwise(op, input, other)  # (a number input stays a number, as PyTorch's)
+        return result if out is None else write_out(name, result, out, input, other)
+
+    form.__name__ = form.__qualname__ = name
+    form.__doc__ = (f"``{name}(input, other)``: elementwise, integer or bool operands (one may "
+                    "be a number).")
+    return form
+
+
+def polygamma(n: int, input: Any, *, out: Any = None) -> Any:  # noqa: A002 - PyTorch's
+    """``polygamma(n, input)``: psi^(n)(input), the n-th derivative of digamma (n first, as
+    PyTorch's; the method is ``input.polygamma(n)``)."""
+    result = as_tensor(input).polygamma(n)
+    return result if out is None else write_out("polygamma", result, out, input)
+
+
+FUNCTIONS["polygamma"] = polygamma
+FUNCTIONS.update({f.__name__: f for f in map(_bitwise_function, ("and", "or", "xor",
+                                                                  "lshift", "rshift"))})
 
 # ------------------------------------------------------------------------------- dtypes
 DTYPES = {name: as_dtype(name) for name in (

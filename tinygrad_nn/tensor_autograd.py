@@ -16,10 +16,23 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+class _HookHandle:
+    """What ``register_post_accumulate_grad_hook`` returns: ``remove()`` takes the hook
+    off (PyTorch's RemovableHandle)."""
+
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
 class TensorAutograd(TensorBase):
     """backward, hooks and gradient accumulation of every Tensor (a mixin)."""
 
     __slots__ = ()
+    _post_accumulate_hooks: list[Callable[[Any], None]] | None = None  # (per leaf, when set)
 
     def backward(
         self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
@@ -71,6 +84,21 @@ class TensorAutograd(TensorBase):
         hooks.append(hook)
         return lambda: hooks.remove(hook) if hook in hooks else None
 
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Any], None]) -> _HookHandle:
+        """Call ``hook(tensor)`` after each backward has added into this leaf's ``.grad``
+        (not for ``autograd.grad``); the hook returns None. Returns a handle whose
+        ``remove()`` takes it off. Leaves that require grad only, as in PyTorch."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if self._ctx is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        self._post_accumulate_hooks.append(hook)
+        return _HookHandle(self._post_accumulate_hooks, hook)
+
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
         if not self.requires_grad:
@@ -92,7 +120,15 @@ class TensorAutograd(TensorBase):
             if gt.dtype != self.dtype:
                 gt = gt.astype(self.dtype)
             self.grad = gt if self.grad is None else self.grad + gt
-            return
+        else:
+            self._add_grad_array(g, fresh)
+        if self._post_accumulate_hooks:
+            for hook in list(self._post_accumulate_hooks):
+                if hook(self) is not None:
+                    raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+
+    def _add_grad_array(self, g: Any, fresh: bool) -> None:
+        """``_accumulate_grad`` of an array ``g`` (no graph recorded)."""
         if g.dtype != self.dtype:
             g = g.astype(self.dtype)
         if self.grad is None:

@@ -96,7 +96,7 @@ class TensorElementwise(TensorBase):
         return binary(P.Add, self, y)
 
     def __radd__(self, x: Any) -> Tensor:
-        return binary(P.Add, x, self)
+        return binary(P.Add, self, x)  # (PyTorch records x + c as c + x: self first)
 
     def __sub__(self, y: Any) -> Tensor:
         try:
@@ -106,19 +106,23 @@ class TensorElementwise(TensorBase):
             raise
 
     def __rsub__(self, x: Any) -> Tensor:
-        return binary(P.Rsub, x, self)
+        """x - self for a number x: one input (PyTorch's RsubBackward1)."""
+        refuse_bool_sub(x, self)
+        return _reflected(P.Rsub, x, self)
 
     def __mul__(self, y: Any) -> Tensor:
         return binary(P.Mul, self, y)
 
     def __rmul__(self, x: Any) -> Tensor:
-        return binary(P.Mul, x, self)
+        return binary(P.Mul, self, x)  # (self first, as PyTorch records it)
 
     def __truediv__(self, y: Any) -> Tensor:
         return binary(P.Div, self, y)
 
     def __rtruediv__(self, x: Any) -> Tensor:
-        return binary(P.Div, x, self)
+        """x / self for a number x: ``reciprocal(self) * x``, as PyTorch computes (and
+        records) it."""
+        return binary(P.Mul, self.reciprocal(), x)
 
     def __pow__(self, p: Any) -> Tensor:
         try:
@@ -129,7 +133,13 @@ class TensorElementwise(TensorBase):
             raise RuntimeError(str(e)) from None
 
     def __rpow__(self, x: Any) -> Tensor:
-        return binary(P.Pow, x, self)
+        """x ** self for a number x: one input (PyTorch's PowBackward2)."""
+        try:
+            return _reflected(P.RPow, x, self)  # type: ignore[no-any-return]
+        except ValueError as e:  # NumPy's int ** negative int: PyTorch's RuntimeError
+            if "negative integer powers" not in str(e):
+                raise
+            raise RuntimeError(str(e)) from None
 
     def __floordiv__(self, y: Any) -> Tensor:
         """floor(x / y) as Python's // (PyTorch's floor_divide: recorded without a
@@ -195,14 +205,19 @@ class TensorElementwise(TensorBase):
             raise
 
     def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self + alpha * other."""
-        return self + (other if alpha == 1 else other * alpha)
+        """self + alpha * other; PyTorch's alpha rules: no float alpha for an integer result,
+        a bool alpha only for a bool result (where + is or)."""
+        if _not_one(alpha) and _alpha_checked(self, other, alpha):
+            return self._new(data_of(self) | (np.asarray(data_of(other)) & bool(alpha)))  # type: ignore[attr-defined, no-any-return]
+        return self + (other if alpha == 1 else _scaled(self, other, alpha))
 
     def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
-        """self - alpha * other."""
+        """self - alpha * other (PyTorch's alpha rules, as ``add``)."""
         if alpha != 1:
             refuse_bool_sub(self, other)
-        return self - (other if alpha == 1 else other * alpha)
+        if _not_one(alpha):
+            _alpha_checked(self, other, alpha)
+        return self - (other if alpha == 1 else _scaled(self, other, alpha))
 
     mul, pow, matmul = __mul__, __pow__, __matmul__
     multiply, divide, true_divide, floor_divide, remainder = (
@@ -273,7 +288,8 @@ class TensorElementwise(TensorBase):
         return P.Mul.apply(x, x)
 
     def reciprocal(self) -> Tensor:
-        return P.Div.apply(1.0, self._floating())
+        """1 / x (an integer tensor gives the default float)."""
+        return P.Reciprocal.apply(self._floating())
 
     def rsqrt(self) -> Tensor:
         return P.Div.apply(1.0, P.Sqrt.apply(self._floating()))
@@ -333,8 +349,18 @@ class TensorElementwise(TensorBase):
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's
         """min(max(x, min), max); either bound may be None; Tensor bounds (both Tensors, or
-        one and None) get gradients too. A NaN in x or a bound gives NaN, as PyTorch."""
-        return self._clamp(min, max, P.Clip)
+        one and None) get gradients too; a number with a 0-d Tensor takes both as numbers.
+        A NaN in x or a bound gives NaN, as PyTorch."""
+        lo, hi = min, max
+        if lo is not None and hi is not None \
+                and isinstance(lo, TensorBase) != isinstance(hi, TensorBase):
+            # PyTorch's clamp(Tensor, Number, Number) takes a 0-d Tensor bound as a number
+            if any(isinstance(b, TensorBase) and b.ndim for b in (lo, hi)):
+                raise TypeError(f"clamp(): min and max must both be Tensors or both numbers "
+                                f"(a 0-d Tensor counts as a number), got "
+                                f"{type(lo).__name__} and {type(hi).__name__}")
+            lo, hi = (data_of(b).item() if isinstance(b, TensorBase) else b for b in (lo, hi))
+        return self._clamp(lo, hi, P.Clip)
 
     def _clamp(self, lo: Any, hi: Any, op: Any) -> Tensor:
         """clamp with ``op`` the node for number bounds: ``Clip``, or ``ClampMin`` /
@@ -343,10 +369,6 @@ class TensorElementwise(TensorBase):
             raise ValueError("clip: at least one of lo and hi must be given")
         if self._data.dtype.kind not in "fc" or isinstance(lo, TensorBase) \
                 or isinstance(hi, TensorBase):  # PyTorch's result dtype of x and the bounds
-            if lo is not None and hi is not None \
-                    and isinstance(lo, TensorBase) != isinstance(hi, TensorBase):
-                raise TypeError(f"clamp(): min and max must both be Tensors or both numbers, "
-                                f"got {type(lo).__name__} and {type(hi).__name__}")
             rt = result_type(*[_operand(v) for v in (self, lo, hi) if v is not None])
             if rt.kind == "b" and not isinstance(lo, TensorBase) \
                     and not isinstance(hi, TensorBase):  # (bool with bool numbers)
@@ -381,8 +403,22 @@ class TensorElementwise(TensorBase):
         return self._new(self._data.copy() if kind == "b" else np.sign(self._data))
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        """x where mask is False, value where it is True."""
-        out = select(data_of(mask), value, self, P.MaskedFill)
+        """x where mask is False, value where it is True; the result keeps x's dtype (the
+        value is converted to it, as ``fill_``: ``int.masked_fill(m, 1.7)`` writes 1), as
+        PyTorch. ``mask`` is boolean; a Tensor value is 0-d (its gradient flows)."""
+        m = data_of(mask)
+        if isinstance(mask, TensorBase) and m.dtype != np.bool_:
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                               f"dtype {_TORCH_NAMES.get(str(m.dtype), m.dtype)}")
+        if isinstance(value, TensorBase):
+            if value.ndim:
+                raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, "
+                                   f"but got tensor with {value.ndim} dimension(s).")
+            scalar_to(value._data.item(), self._data.dtype)  # (PyTorch's overflow check)
+            value = _cast(value, self._data.dtype)
+        else:
+            value = scalar_to(value, self._data.dtype)
+        out = select(m, value, self, P.MaskedFill)
         # PyTorch's node: MaskedFillBackward0 for a number value, 1 for a Tensor
         return with_overload(out, 1) if isinstance(value, TensorBase) else out
 
@@ -406,15 +442,7 @@ class TensorElementwise(TensorBase):
         return self._new(self._data != data_of(y))
 
     lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
-
-    def __invert__(self) -> Tensor:
-        return self._new(~self._data)
-
-    def __and__(self, y: Any) -> Tensor:
-        return self._new(self._data & data_of(y))
-
-    def __or__(self, y: Any) -> Tensor:
-        return self._new(self._data | data_of(y))
+    less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
 
     def any(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
             keepdim: bool | None = None) -> Tensor:
@@ -437,6 +465,35 @@ class TensorElementwise(TensorBase):
 def _axes(axis: Any) -> Any:
     """A dim argument as NumPy takes it (a list of dims becomes a tuple)."""
     return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _not_one(alpha: Any) -> bool:
+    """False only for add / sub's default alpha, the int 1 (True and 1.0 get the checks)."""
+    return type(alpha) is not int or alpha != 1
+
+
+def _alpha_checked(x: Any, y: Any, alpha: Any) -> bool:
+    """PyTorch's checks of add / sub's ``alpha`` against the result dtype of x and y;
+    True when that dtype is bool (the caller adds as logical or)."""
+    rt = result_type(_operand(x), _operand(y))
+    if isinstance(alpha, (bool, np.bool_)):
+        if rt.kind != "b":
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+        return True
+    if isinstance(alpha, (float, np.floating)) and rt.kind in "biu":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    return rt.kind == "b"
+
+
+def _scaled(x: Any, y: Any, alpha: Any) -> Any:
+    """alpha * y at the result dtype of x and y, as PyTorch's add / sub scale it (an
+    integer result wraps: uint8 + 2 * -1 is uint8 - 2)."""
+    rt = result_type(_operand(x), _operand(y))
+    if rt.kind not in "iu":
+        return y * alpha
+    return _cast(y if isinstance(y, TensorBase) else np.asarray(y), rt) * np.asarray(
+        alpha).astype(rt)
 
 
 def _operand(x: Any) -> Any:
@@ -477,12 +534,19 @@ def binary(cls: Any, x: Any, y: Any) -> Any:
         t = x if ty is float or ty is int else y  # (NumPy keeps the tensor's dtype, as PyTorch)
         if isinstance(t, TensorBase) and t._data.dtype.kind in "fc":
             return cls.apply(x, y)
-    if cls is P.Sub or cls is P.Rsub:
+    if cls is P.Sub:
         refuse_bool_sub(x, y)
     rt = result_type(_operand(x), _operand(y))
     if cls is P.Div and rt.kind not in "fc":
         rt = get_default_dtype()
     return cls.apply(_cast(x, rt), _cast(y, rt))
+
+
+def _reflected(cls: Any, c: Any, x: Any) -> Any:
+    """``cls.apply(x, c=c)``: the op of a constant ``c`` and the Tensor ``x`` (``1 - x``,
+    ``2 ** x``), both at PyTorch's result dtype; ``c`` is an option, not an input."""
+    rt = result_type(_operand(c), _operand(x))
+    return cls.apply(_cast(x, rt), c=_cast(c, rt))
 
 
 def _cast(x: Any, dt: np.dtype) -> Any:
@@ -495,6 +559,45 @@ def _cast(x: Any, dt: np.dtype) -> Any:
     if isinstance(x, np.generic):
         return x.item()
     return x
+
+
+# the C type PyTorch names in "value cannot be converted to type ... without overflow"
+_C_TYPES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+            "uint8": "uint8_t", "float32": "float", "float64": "double", "float16": "c10::Half"}
+
+
+def scalar_to(value: Any, dt: np.dtype) -> Any:
+    """A Python number converted to dtype ``dt`` as PyTorch converts a fill value (fill_,
+    masked_fill): a float to an integer type truncates towards zero, a value outside the
+    type's range (or NaN / inf / complex into an integer type, a complex into a float
+    type) raises PyTorch's overflow error; anything goes into bool."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, (bool, int, float, complex)):
+        raise TypeError(f"expected a number as the fill value, got {type(value).__name__}")
+    if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    if dt.kind == "b":
+        return np.bool_(value)
+    over = RuntimeError(f"value cannot be converted to type {_C_TYPES.get(str(dt), dt)} "
+                        "without overflow")
+    if isinstance(value, complex):
+        if value.imag != 0 and dt.kind != "c":
+            raise over
+        value = value.real if dt.kind != "c" else value
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        if isinstance(value, float):
+            if not math.isfinite(value) or not info.min <= value <= info.max:
+                raise over
+            return dt.type(int(value))
+        lowest = -int(info.max) if dt.kind == "u" else info.min  # (uint8 takes -255..255)
+        if not lowest <= value <= info.max:
+            raise over
+        return dt.type(value % 2 ** info.bits if dt.kind == "u" else value)
+    if dt.kind == "f" and math.isfinite(value) and abs(value) > float(np.finfo(dt).max):
+        raise over
+    return dt.type(value)
 
 
 _TORCH_NAMES = {"float32": "float", "float64": "double", "float16": "Half", "int64": "long int",

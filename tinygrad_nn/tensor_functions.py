@@ -33,10 +33,11 @@ def _promoted(xs: list[Any]) -> list[Any]:
     return [x.astype(dt) if isinstance(x, Tensor) else np.asarray(x, dtype=dt) for x in xs]
 
 
-def _with_tensor(xs: list[Any]) -> list[Any]:
-    """``xs`` with the first made a Tensor when none is (an op needs one to make its output)."""
+def _with_tensor(xs: list[Any], dtype: np.dtype | None = None) -> list[Any]:
+    """``xs`` with the first made a Tensor (of ``dtype`` when given) when none is (an op
+    needs one to make its output)."""
     if xs and not any(isinstance(x, TensorBase) for x in xs):
-        xs = [Tensor._make(np.asarray(xs[0]), None)] + xs[1:]
+        xs = [Tensor._make(np.asarray(xs[0], dtype=dtype), None)] + xs[1:]
     return xs
 
 
@@ -51,9 +52,10 @@ def where(cond: Any, x: Any, y: Any) -> Tensor:
 
 
 def _promoted_pair(x: Any, y: Any) -> list[Any]:
-    """x and y cast to PyTorch's result dtype (int64 with float32 is float32)."""
+    """x and y cast to PyTorch's result dtype (int64 with float32 is float32); two numbers
+    give a Tensor of that dtype (``where(c, 1.0, 0)`` is float32, as in PyTorch)."""
     rt = result_type(_operand(x), _operand(y))
-    return _with_tensor([_cast(x, rt), _cast(y, rt)])
+    return _with_tensor([_cast(x, rt), _cast(y, rt)], rt)
 
 
 def maximum(x: Any, y: Any) -> Tensor:

@@ -22,13 +22,22 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from ._random import get_rng
+from .dtypes import can_cast, result_type
 from .function import TensorBase, data_of
 from .grad_mode import _mode
 from .ops.movement import is_basic_index
 from .ops.sampling import fill_op
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
-from .tensor_elementwise import cast_refused
+from .tensor_elementwise import (
+    _alpha_checked,
+    _not_one,
+    _operand,
+    _scaled,
+    _torch_name,
+    cast_refused,
+    scalar_to,
+)
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -120,6 +129,26 @@ def rederive_views(base: Any) -> None:
     base._views = alive
 
 
+def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
+    """The in-place method ``name`` (``sin_``): ``x.sin()`` written into x under PyTorch's
+    rules for in-place ops (``_inplace``: recorded under grad, the result's dtype must cast
+    to x's, a leaf that requires grad is refused). A ``binary`` op (``x.fmod_(y)``) first
+    checks that the promoted dtype of x and y casts to x's, as PyTorch does before it runs
+    the kernel. One line per method in the class."""
+    op = name[:-1]
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if binary and args and not can_cast(result_type(_operand(self), _operand(args[0])),
+                                             self._data.dtype):
+            raise cast_refused(self, args[0], name)
+        return self._inplace(name, lambda s: getattr(s, op)(*args, **kwargs), *args,
+                             *kwargs.values())
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{op}(...)`` written into x, in place (PyTorch's ``{name}``)."
+    return method
+
+
 class TensorInPlace(TensorBase):
     """The in-place methods of Tensor (a mixin)."""
 
@@ -173,7 +202,7 @@ class TensorInPlace(TensorBase):
             self._check_writeable(name)
             out = compute(self)
             self._check_result(name, out)
-            np.copyto(self._data, out._data, casting="same_kind")
+            np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
             self._vc[0] += 1
             return self
         if self._base is not None and self._data.flags.writeable:
@@ -188,7 +217,7 @@ class TensorInPlace(TensorBase):
         out = compute(self._snapshot())
         self._check_result(name, out)
         if self._data.flags.writeable:
-            np.copyto(self._data, out._data, casting="same_kind")
+            np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
             self._vc[0] += 1  # values saved from the old memory are now stale
         else:  # a read-only view (expand): nothing shares writable memory with it
             # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
@@ -250,18 +279,29 @@ class TensorInPlace(TensorBase):
                 f"doesn't "
                 f"match the broadcast shape {list(out.shape)})"
             )
-        if not np.can_cast(out.dtype, self.dtype, "same_kind"):
+        if not can_cast(out.dtype, self._data.dtype):  # (PyTorch's: no lower category)
             raise RuntimeError(f"{name}: result type {out.dtype} can't be cast to the desired "
                                f"output type {self.dtype}")
 
+    def _times_alpha(self, other: Any, alpha: Any) -> Any:
+        """alpha * other for add_ / sub_ (a float alpha on a float tensor, an optimiser's
+        ``p.add_(g, alpha=-lr)``, skips the dtype checks)."""
+        if type(alpha) is float and self._data.dtype.kind in "fc":
+            return other * alpha
+        _alpha_checked(self, other, alpha)
+        return _scaled(self, other, alpha)
+
     def add_(self, other: Any, alpha: float = 1) -> Self:
-        """self += alpha * other, in place."""
-        return self._arith("add_", np.add, operator.add, other if alpha == 1 else other * alpha)
+        """self += alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
+        if _not_one(alpha):
+            other = self._times_alpha(other, alpha)
+        return self._arith("add_", np.add, operator.add, other)
 
     def sub_(self, other: Any, alpha: float = 1) -> Self:
-        """self -= alpha * other, in place."""
-        return self._arith("sub_", np.subtract, operator.sub,
-                           other if alpha == 1 else other * alpha)
+        """self -= alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
+        if _not_one(alpha):
+            other = self._times_alpha(other, alpha)
+        return self._arith("sub_", np.subtract, operator.sub, other)
 
     def mul_(self, other: Any) -> Self:
         """self *= other, in place."""
@@ -282,7 +322,8 @@ class TensorInPlace(TensorBase):
     def fill_(self, value: Any) -> Self:
         if isinstance(value, TensorBase):
             return self.copy_(value)
-        return self._fill("fill_", np.full(self.shape, value, self.dtype), fill_op("Fill", 2))
+        return self._fill("fill_", np.full(self._data.shape, scalar_to(value, self._data.dtype),
+                                           self.dtype), fill_op("Fill", 2))
 
     def _fill(self, name: str, values: Any, op: Any) -> Self:
         """Overwrite every element with ``values`` (cast to this dtype); in a graph, the
@@ -395,6 +436,54 @@ class TensorInPlace(TensorBase):
     def lerp_(self, end: Any, weight: Any) -> Self:
         """x += weight * (end - x), in place (an exponential moving average)."""
         return self._inplace("lerp_", lambda s: s.lerp(end, weight), end, weight)
+
+    # -- the in-place form of each elementwise method with one (x.sin_() is x.sin() in x)
+    sin_, cos_, tan_, asin_, acos_, atan_ = (_inplace_form(n) for n in (
+        "sin_", "cos_", "tan_", "asin_", "acos_", "atan_"))
+    arcsin_, arccos_, arctan_ = (_inplace_form(n) for n in ("arcsin_", "arccos_", "arctan_"))
+    sinh_, cosh_, asinh_, acosh_, atanh_ = (_inplace_form(n) for n in (
+        "sinh_", "cosh_", "asinh_", "acosh_", "atanh_"))
+    arcsinh_, arccosh_, arctanh_ = (_inplace_form(n) for n in ("arcsinh_", "arccosh_",
+                                                              "arctanh_"))
+    expm1_, exp2_, log1p_, log2_, log10_, rsqrt_ = (_inplace_form(n) for n in (
+        "expm1_", "exp2_", "log1p_", "log2_", "log10_", "rsqrt_"))
+    erf_, erfc_, erfinv_, deg2rad_, rad2deg_ = (_inplace_form(n) for n in (
+        "erf_", "erfc_", "erfinv_", "deg2rad_", "rad2deg_"))
+    trunc_, fix_, frac_, sign_, sgn_, absolute_, negative_ = (_inplace_form(n) for n in (
+        "trunc_", "fix_", "frac_", "sign_", "sgn_", "absolute_", "negative_"))
+    nan_to_num_, cumsum_, cumprod_, tril_, triu_ = (_inplace_form(n) for n in (
+        "nan_to_num_", "cumsum_", "cumprod_", "tril_", "triu_"))
+    # (binary: PyTorch checks the promoted dtype first)
+    atan2_, arctan2_, xlogy_, hypot_, copysign_, heaviside_ = (
+        _inplace_form(n, binary=True) for n in (
+            "atan2_", "arctan2_", "xlogy_", "hypot_", "copysign_", "heaviside_"))
+    multiply_, subtract_, divide_, true_divide_, floor_divide_ = (
+        _inplace_form(n, binary=True) for n in (
+            "multiply_", "subtract_", "divide_", "true_divide_", "floor_divide_"))
+    remainder_, fmod_ = (_inplace_form(n, binary=True) for n in ("remainder_", "fmod_"))
+    eq_, ne_, lt_, le_, gt_, ge_ = (_inplace_form(n) for n in (
+        "eq_", "ne_", "lt_", "le_", "gt_", "ge_"))
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = (_inplace_form(n) for n in (
+        "greater_", "greater_equal_", "less_", "less_equal_", "not_equal_"))
+    logical_and_, logical_or_, logical_xor_, logical_not_ = (_inplace_form(n) for n in (
+        "logical_and_", "logical_or_", "logical_xor_", "logical_not_"))
+    bitwise_not_ = _inplace_form("bitwise_not_")
+    bitwise_and_, bitwise_or_, bitwise_xor_ = (_inplace_form(n, binary=True) for n in (
+        "bitwise_and_", "bitwise_or_", "bitwise_xor_"))
+    bitwise_left_shift_, bitwise_right_shift_ = (_inplace_form(n, binary=True) for n in (
+        "bitwise_left_shift_", "bitwise_right_shift_"))
+    def float_power_(self, exponent: Any) -> Self:
+        """x = x ** exponent in float64, in place: x must be float64 (PyTorch's rule)."""
+        if self._data.dtype != np.float64:
+            raise RuntimeError(f"the base given to float_power_ has dtype "
+                               f"{_torch_name(self._data.dtype)} but the operation's result "
+                               "requires dtype Double")
+        return self._inplace("float_power_", lambda s: s.float_power(exponent), exponent)
+
+    lgamma_, digamma_, polygamma_, logit_, index_put_ = (_inplace_form(n) for n in (
+        "lgamma_", "digamma_", "polygamma_", "logit_", "index_put_"))
+    __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
+    __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
 
     # (the methods themselves: one call less on the hot path of every update)
     __iadd__ = add_

@@ -50,6 +50,63 @@ class TensorLinalg(TensorBase):
 
         def _inplace(self, name: str, compute: Any, *others: Any) -> Any: ...
 
+    # -- statistics of variables (rows) over observations (columns) -------------------
+    def cov(self, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Tensor:
+        """Covariance matrix of the rows of a 2-D x (variables) over its columns
+        (observations); a 1-D x is one variable (a 0-d result). ``fweights`` (integer
+        counts) and ``aweights`` (importance) weigh the observations, as PyTorch's cov."""
+        if self.ndim > 2:
+            raise RuntimeError("cov(): expected input to have two or fewer dimensions but got "
+                               f"an input with {self.ndim} dimensions")
+        x: Any = self.reshape(1, -1) if self.ndim < 2 else self  # type: ignore[attr-defined]
+        if x.dtype.kind not in "fc":
+            x = x.astype(np.float32)
+        n = x.shape[1]
+        w: Any = None
+        for name, wt in (("fweights", fweights), ("aweights", aweights)):
+            if wt is None:
+                continue
+            a = np.asarray(wt._data if isinstance(wt, TensorBase) else wt)
+            if a.ndim > 1:
+                raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions "
+                                   f"but got {name} with {a.ndim} dimensions")
+            if a.size != n:
+                raise RuntimeError(f"cov(): expected {name} to have the same numel as there "
+                                   f"are observations in the input but got {a.size} != {n}")
+            if name == "fweights" and a.dtype.kind not in "iu":
+                raise RuntimeError("cov(): expected fweights to have integral dtype but got "
+                                   f"fweights with {a.dtype} dtype")
+            if (a < 0).any():
+                raise RuntimeError(f"cov(): {name} cannot be negative")
+            w = a if w is None else w * a
+        if w is None:
+            avg = x.mean(1, keepdim=True)
+            norm = float(n - correction)
+            xw = x - avg
+        else:
+            w = w.astype(x.dtype)
+            w_sum = float(w.sum())
+            avg = (x * w).sum(1, keepdim=True) / w_sum
+            norm = w_sum - (correction if aweights is None else correction * float(
+                (w * np.asarray(aweights._data if isinstance(aweights, TensorBase)
+                                else aweights)).sum()) / w_sum)
+            xw = (x - avg) * w
+        if norm <= 0:
+            warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly "
+                          "less than the number of observations.", UserWarning, stacklevel=2)
+            norm = 0.0
+        c = ((x - avg) @ xw.T) / norm if norm else ((x - avg) @ xw.T) * np.nan
+        return c.reshape(()) if self.ndim < 2 else c  # type: ignore[no-any-return]
+
+    def corrcoef(self) -> Tensor:
+        """Pearson correlation coefficients of the rows of x (``cov`` normalised by the
+        standard deviations, clipped to [-1, 1])."""
+        c = self.cov()
+        if c.ndim == 0:
+            return c / c  # type: ignore[no-any-return]
+        sd = c.diagonal().sqrt()  # type: ignore[attr-defined]
+        return (c / sd.reshape(-1, 1) / sd.reshape(1, -1)).clamp(-1, 1)  # type: ignore[no-any-return]
+
     # -- products ---------------------------------------------------------------------
     def dot(self, tensor: Any) -> Tensor:
         """sum_i x_i y_i of two 1-D tensors of one size and dtype -> 0-d."""

@@ -18,6 +18,7 @@ import numpy as np
 from . import ops as P
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
+from .tensor_bitwise import TensorBitwise
 from .tensor_elementwise import (
     TensorElementwise,
     _cast,
@@ -47,8 +48,9 @@ def _floating_binary(cls: Any, x: Any, y: Any) -> Any:
     return cls.apply(_cast(x, rt), _cast(y, rt))
 
 
-class TensorMath(TensorElementwise):
-    """Rounding, predicates, logical ops, optimiser helpers, trigonometry (a mixin)."""
+class TensorMath(TensorElementwise, TensorBitwise):
+    """Rounding, predicates, logical ops, optimiser helpers, trigonometry (a mixin; with
+    the bitwise methods of ``tensor_bitwise``)."""
 
     __slots__ = ()
     if TYPE_CHECKING:  # provided by the sibling mixins
@@ -284,6 +286,31 @@ class TensorMath(TensorElementwise):
     def erfinv(self) -> Tensor:
         """erf^-1(x) on [-1, 1] (+-inf at +-1, NaN outside); d/dx = sqrt(pi)/2 exp(y^2)."""
         return P.Erfinv.apply(self._floating())
+
+    def lgamma(self) -> Tensor:
+        """log |Gamma(x)| (+inf at 0, -1, -2 ...); d/dx = digamma(x)."""
+        return P.Lgamma.apply(self._floating())
+
+    def digamma(self) -> Tensor:
+        """psi(x) = d/dx lgamma(x) (-inf at 0, NaN at -1, -2 ...); d/dx = polygamma(1, x)."""
+        return P.Digamma.apply(self._floating())
+
+    def polygamma(self, n: int) -> Tensor:
+        """psi^(n)(x), the n-th derivative of digamma (n >= 0; ``torch.polygamma(n, x)``
+        takes n first); d/dx = polygamma(n + 1, x)."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"polygamma(): argument 'n' must be int, not {type(n).__name__}")
+        if n < 0:
+            raise RuntimeError("polygamma(n, x) does not support negative n.")
+        return P.Polygamma.apply(self._floating(), n=int(n))
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(x / (1 - x)); with ``eps``, x is first clamped to [eps, 1 - eps] (the gradient
+        is 0 outside), as PyTorch's logit."""
+        x = self._floating()
+        if eps is not None:
+            x = x.clamp(eps, 1 - eps)
+        return (x / (1 - x)).log()
 
     def deg2rad(self) -> Tensor:
         """x * pi / 180, elementwise."""

@@ -375,6 +375,32 @@ class TensorMovement(TensorBase):
     def bool(self) -> Tensor:
         return self.astype(np.bool_)
 
+    def cuda(self, device: Any = None, non_blocking: builtins.bool = False,
+             memory_format: Any = None) -> Tensor:
+        """A copy on a CUDA device: there is none here, so this raises the error of
+        ``.to('cuda')`` (PyTorch raises too when built without CUDA)."""
+        dev = "cuda" if device is None else device if isinstance(device, str) and \
+            device.startswith("cuda") else f"cuda:{device}"
+        return self.to(dev)  # type: ignore[attr-defined, no-any-return]
+
+    def bfloat16(self) -> Tensor:
+        """PyTorch casts to bfloat16; there is no such dtype here (NumPy has none): a
+        TypeError that names the alternatives."""
+        raise TypeError("bfloat16: there is no bfloat16 dtype in tinygrad_nn (NumPy has none); "
+                        "use .half() (float16) or .float()")
+
+    def byte(self) -> Tensor:
+        """Cast to uint8 (PyTorch's ``byte``)."""
+        return self.astype(np.uint8)
+
+    def char(self) -> Tensor:
+        """Cast to int8 (PyTorch's ``char``)."""
+        return self.astype(np.int8)
+
+    def short(self) -> Tensor:
+        """Cast to int16 (PyTorch's ``short``)."""
+        return self.astype(np.int16)
+
     def clone(self) -> Tensor:
         """A copy that stays in the graph."""
         return P.Cast.apply(self, dtype=self.dtype)

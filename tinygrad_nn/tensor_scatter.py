@@ -23,10 +23,11 @@ from ._shapes import normalize_one_axis
 from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, ScatterExtreme
-from .ops.strided import IndexCopy
+from .ops.strided import IndexCopy, IndexPut
 from .tensor_base import with_overload
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
+from .tensor_movement import index_arrays
 from .tensor_reduce import _dim_arg
 
 if TYPE_CHECKING:
@@ -107,6 +108,24 @@ class TensorScatter(TensorBase):
         add = P.ScatterAdd.apply(part.reshape(src.shape or (1,)), idx=coords,
                                  shape=self._data.shape or (1,))
         return self + add.reshape(self._data.shape)
+
+    def index_put(self, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+        """y = x, then y[indices] = values (``indices`` a tuple of index or mask Tensors, as
+        ``x[i, j]``; values broadcast to x[indices]); ``accumulate=True`` adds instead, with
+        repeated targets summed. x and values get gradients; values must have x's dtype."""
+        if not isinstance(values, TensorBase):
+            raise TypeError("index_put(): argument 'values' (position 2) must be Tensor, not "
+                            f"{type(values).__name__}")
+        if values.dtype != self.dtype:
+            raise RuntimeError("Index put requires the source and destination dtypes match, "
+                               f"got {self.dtype} for the destination and {values.dtype} for "
+                               "the source.")
+        idx = index_arrays(tuple(indices))
+        if not accumulate:
+            return IndexPut.apply(self, values, idx=idx)  # type: ignore[no-any-return]
+        target = self._data[idx].shape
+        v = values if values.shape == target else values.expand(*target)  # type: ignore[attr-defined]
+        return self + P.ScatterAdd.apply(v, idx=idx, shape=self.shape)  # type: ignore[no-any-return]
 
     def index_copy(self, dim: Any = None, index: Any = None, source: Any = None, *,
                    axis: Any = None) -> Tensor:

@@ -117,7 +117,8 @@ def test_a_dataparallel_state_dict_loads_after_consuming_the_prefix() -> None:
     consume_prefix_in_state_dict_if_present(state, "module.")
     plain = nn.Linear(3, 2)
     plain.load_state_dict(state)
-    np.testing.assert_array_equal(plain.weight.detach().numpy(), wrapped.module.weight.detach().numpy())
+    np.testing.assert_array_equal(plain.weight.detach().numpy(),
+                                  wrapped.module.weight.detach().numpy())
 
 
 def test_the_helpers_have_docstrings() -> None:

@@ -25,6 +25,7 @@ from tests.ops import (  # noqa: F401
     rows_attention,
     rows_elementwise,
     rows_indexing,
+    rows_inplace_forms,
     rows_inplace_views,
     rows_layout,
     rows_linalg,

@@ -40,13 +40,15 @@ NOT_DIFFERENTIABLE = {
     "Tensor.__bool__", "Tensor.__repr__", "Tensor.__hash__", "Tensor.__init__",
     # the autograd API itself
     "Tensor.backward", "Tensor.zero_grad", "Tensor.register_hook", "Tensor.retain_grad",
-    "Tensor.requires_grad_",
+    "Tensor.requires_grad_", "Tensor.register_post_accumulate_grad_hook",
     # boolean or integer results: no gradient by definition
     "Tensor.lt", "Tensor.le", "Tensor.gt", "Tensor.ge", "Tensor.eq", "Tensor.ne",
     "Tensor.__lt__", "Tensor.__le__", "Tensor.__gt__", "Tensor.__ge__", "Tensor.__eq__",
     "Tensor.__ne__", "Tensor.__invert__", "Tensor.__and__", "Tensor.__or__", "Tensor.any",
     "Tensor.all", "Tensor.isnan", "Tensor.argmax", "Tensor.argmin",
-    "Tensor.long", "Tensor.int", "Tensor.bool", "F.argmax", "F.argmin", "F.one_hot",
+    "Tensor.long", "Tensor.int", "Tensor.bool", "Tensor.byte", "Tensor.char", "Tensor.short",
+    "Tensor.bfloat16",  # (raises: there is no bfloat16 dtype)
+    "F.argmax", "F.argmin", "F.one_hot",
     "Tensor.argsort", "F.argsort",
     # new constant tensors, and in-place fills with constants (no input to differentiate)
     "Tensor.new_tensor", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full",
@@ -62,7 +64,8 @@ NOT_DIFFERENTIABLE = {
     "Tensor.is_meta", "Tensor.is_mps", "Tensor.is_nested", "Tensor.is_nonzero",
     "Tensor.is_pinned", "Tensor.is_quantized", "Tensor.is_same_size", "Tensor.is_shared",
     "Tensor.is_signed", "Tensor.is_sparse", "Tensor.is_xpu", "Tensor.itemsize", "Tensor.nbytes",
-    "Tensor.pin_memory", "Tensor.share_memory_", "Tensor.is_coalesced", "tinygrad_nn.can_cast",
+    "Tensor.pin_memory", "Tensor.cuda", "Tensor.share_memory_", "Tensor.is_coalesced",
+    "tinygrad_nn.can_cast",
     "tinygrad_nn.promote_types", "tinygrad_nn.set_printoptions",
     "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
     # creation functions: leaves, not ops
@@ -93,6 +96,22 @@ NOT_DIFFERENTIABLE = {
     "Tensor.isinf", "Tensor.isfinite", "Tensor.isposinf", "Tensor.isneginf", "Tensor.signbit",
     "Tensor.logical_not", "Tensor.logical_and", "Tensor.logical_or", "Tensor.logical_xor",
     "Tensor.isclose", "Tensor.allclose", "Tensor.equal", "Tensor.heaviside",
+    # bitwise ops, comparisons and logical ops in place: integer or bool results (helper
+    # "inplacefns"); floor_divide_ / remainder_ as their out-of-place forms; heaviside_
+    "Tensor.__xor__", "Tensor.__lshift__", "Tensor.__rshift__", "Tensor.__rand__",
+    "Tensor.__ror__", "Tensor.__rxor__", "Tensor.__rlshift__", "Tensor.__rrshift__",
+    "Tensor.__iand__", "Tensor.__ior__", "Tensor.__ixor__", "Tensor.__ilshift__",
+    "Tensor.__irshift__", "Tensor.bitwise_and", "Tensor.bitwise_or", "Tensor.bitwise_xor",
+    "Tensor.bitwise_not", "Tensor.bitwise_left_shift", "Tensor.bitwise_right_shift",
+    "Tensor.bitwise_and_", "Tensor.bitwise_or_", "Tensor.bitwise_xor_", "Tensor.bitwise_not_",
+    "Tensor.bitwise_left_shift_", "Tensor.bitwise_right_shift_", "tinygrad_nn.bitwise_and",
+    "tinygrad_nn.bitwise_or", "tinygrad_nn.bitwise_xor", "tinygrad_nn.bitwise_left_shift",
+    "tinygrad_nn.bitwise_right_shift", "Tensor.greater", "Tensor.greater_equal", "Tensor.less",
+    "Tensor.less_equal", "Tensor.not_equal", "Tensor.eq_", "Tensor.ne_", "Tensor.lt_",
+    "Tensor.le_", "Tensor.gt_", "Tensor.ge_", "Tensor.greater_", "Tensor.greater_equal_",
+    "Tensor.less_", "Tensor.less_equal_", "Tensor.not_equal_", "Tensor.logical_and_",
+    "Tensor.logical_or_", "Tensor.logical_xor_", "Tensor.logical_not_",
+    "Tensor.floor_divide_", "Tensor.remainder_", "Tensor.heaviside_",
     # helper "reduce": integer / bool results (indices, counts, distinct values)
     "Tensor.nonzero", "Tensor.argwhere", "Tensor.count_nonzero", "Tensor.unique",
     "Tensor.unique_consecutive", "Tensor.bincount", "Tensor.histc", "tinygrad_nn.searchsorted",
@@ -109,7 +128,8 @@ NOT_DIFFERENTIABLE = {
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them
-DELEGATES = {f"tinygrad_nn.{n}": f"Tensor.{n}" for n in tg._torch_functions.FUNCTIONS}
+DELEGATES = {f"tinygrad_nn.{n}": f"Tensor.{n}" for n in tg._torch_functions.FUNCTIONS
+             if hasattr(Tensor, n)}  # (torch.selu_ ... call F: their own rows)
 DELEGATES["tinygrad_nn.bmm"] = "Tensor.matmul"
 DELEGATES["tinygrad_nn.concat"] = "tinygrad_nn.cat"
 

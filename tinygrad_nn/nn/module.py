@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..grad_mode import _mode
-from ..tensor import Tensor
-from . import _state
+from ..tensor import Tensor, require_cpu
+from . import _backward_hooks, _state
 from ._repr import render
 from ._state import _IncompatibleKeys
 from .parameter import Parameter, zero_grads
@@ -51,6 +51,8 @@ class Module:
         d["_modules"] = OrderedDict()
         d["_forward_hooks"] = {}
         d["_forward_pre_hooks"] = {}
+        d["_backward_hooks"] = {}
+        d["_backward_pre_hooks"] = {}
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses override it."""
@@ -66,7 +68,13 @@ class Module:
                     res = hook(self, args)
                     if res is not None:
                         args = res if isinstance(res, tuple) else (res,)
+            full = self.__dict__.get("_backward_hooks") or self.__dict__.get(
+                "_backward_pre_hooks")
+            if full:
+                args, state = _backward_hooks.wrap_inputs(self, args)
             out = self.forward(*args, **kwargs)
+            if full:
+                out = _backward_hooks.wrap_outputs(out, state)
             if self._forward_hooks:
                 for hook in list(self._forward_hooks.values()):
                     res = hook(self, args, out)
@@ -86,6 +94,30 @@ class Module:
         """Call ``hook(module, args)`` before forward (it may return new args)."""
         h = _RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[h.id] = hook
+        return h
+
+    def register_full_backward_hook(self, hook: Callable[..., Any],
+                                    prepend: bool = False) -> _RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients with respect to
+        the module's positional inputs are computed (tuples; None for an argument that is
+        not a Tensor requiring grad); it may return a new ``grad_input``."""
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any],
+                                        prepend: bool = False) -> _RemovableHandle:
+        """Call ``hook(module, grad_output)`` when the gradients with respect to the module's
+        outputs are computed; it may return a new ``grad_output``."""
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
+
+    @staticmethod
+    def _add_hook(hooks: dict[int, Any], hook: Callable[..., Any],
+                  prepend: bool) -> _RemovableHandle:
+        h = _RemovableHandle(hooks)
+        hooks[h.id] = hook
+        if prepend:  # (first in the call order)
+            rest = [(k, v) for k, v in hooks.items() if k != h.id]
+            hooks.clear()
+            hooks.update([(h.id, hook), *rest])
         return h
 
     # -- registration -------------------------------------------------------------
@@ -345,6 +377,27 @@ class Module:
 
     def half(self) -> Module:
         return self.to(np.float16)
+
+    def bfloat16(self) -> Module:
+        """PyTorch casts to bfloat16; there is no such dtype here (NumPy has none): a
+        TypeError that names the alternatives."""
+        raise TypeError("Module.bfloat16: there is no bfloat16 dtype in tinygrad_nn (NumPy has "
+                        "none); use .half() (float16) or .float()")
+
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """Give every parameter and buffer (of submodules too unless ``recurse=False``) new,
+        uninitialised memory of the same shape and dtype on ``device`` (only the CPU here),
+        as PyTorch's; values must be set afterwards (``reset_parameters``, a state_dict)."""
+        require_cpu(device)
+        for m in self.modules() if recurse else [self]:
+            for t in [*m._parameters.values(), *m._buffers.values()]:
+                if t is None:
+                    continue
+                t._data = np.empty_like(t._data)
+                t._bump_version()
+                if t.grad is not None:
+                    t.grad = Tensor(np.empty_like(t.grad._data))
+        return self
 
     def type(self, dst_type: Any) -> Module:
         """Cast floating parameters and buffers to ``dst_type`` (as ``to(dtype)``)."""

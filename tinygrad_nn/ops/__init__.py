@@ -39,7 +39,6 @@ from .elementwise import (
     Neg,
     Pow,
     ReLU,
-    Rsub,
     Sigmoid,
     Sin,
     Softplus,
@@ -126,9 +125,11 @@ from .movement import (
     unfold_view,
 )
 from .reduce import Amax, Amin, Max, Mean, Min, Sum, ZeroNorm
+from .reflected import Reciprocal, RPow, Rsub
 from .select import NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
+from .special import Digamma, Lgamma, Polygamma
 from .strided import IndexCopy, Scatter
 
 # NumPy's floating-point RuntimeWarnings raised in this package (log(0), sqrt(-1), x / 0,
@@ -140,6 +141,12 @@ warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow) enco
                         RuntimeWarning, r"tinygrad_nn\.")
 
 __all__ = [
+    "Digamma",
+    "Lgamma",
+    "Polygamma",
+    "RPow",
+    "Reciprocal",
+    "Rsub",
     "Cholesky",
     "Det",
     "Eigh",
@@ -254,7 +261,6 @@ __all__ = [
     "ClampMax",
     "ClampMin",
     "MaskedFill",
-    "Rsub",
     "Tril",
     "Triu",
     "Gather",

@@ -39,12 +39,6 @@ class Sub(Function):
         return g, (-g if ctx.needs_input_grad[1] else None)
 
 
-class Rsub(Sub):
-    """y = number - x (``1 - x``: PyTorch's RsubBackward1; a Tensor minuend is Sub)."""
-
-    _overload = 1
-
-
 class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
