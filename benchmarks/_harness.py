@@ -324,7 +324,7 @@ def compare_train_steps(doc: str, title: str, *, make_tg: Callable[[], Any],
     check_grads(model, tg_loss(model), numpy_grads, rtol)
     names = [k for k, _ in model.named_parameters()]
     tg_params = list(model.parameters())
-    np_params = [p.detach().numpy().copy() for p in tg_params]  # NumPy by hand updates these in place
+    np_params = [p.detach().numpy().copy() for p in tg_params]  # NumPy by hand updates these
     tg_opt = (tg.optim.Adam(tg_params, lr=lr) if adam else tg.optim.SGD(tg_params, lr=lr))
     fns: dict[str, Callable[[], float]] = {
         "tinygrad_nn": train_step(tg_opt, tg_loss(model),

@@ -282,9 +282,7 @@ def _iadd(a: Any, b: Any) -> Any:
 # is ours); kept as composites on purpose (docs/coming-from-pytorch.md).
 _COMPOSITE = "a composite here: several primitive nodes"
 DIFFERENT: dict[str, tuple[str, str]] = {
-    "rdiv": ("MulBackward0", "PyTorch: reciprocal then mul; here one Div"),
     "rsqrt": ("RsqrtBackward0", "1 / sqrt(x) here"),
-    "reciprocal": ("ReciprocalBackward0", "1 / x here (one Div)"),
     "square": ("PowBackward0", "x * x here (one Mul)"),
     "frac": ("FracBackward0", "x - trunc(x) here"),
     "lerp": ("LerpBackward0", _COMPOSITE), "addcmul": ("AddcmulBackward0", _COMPOSITE),

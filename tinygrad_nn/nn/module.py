@@ -396,7 +396,7 @@ class Module:
                 t._data = np.empty_like(t._data)
                 t._bump_version()
                 if t.grad is not None:
-                    t.grad = Tensor(np.empty_like(t.grad._data))
+                    t.grad = Tensor._new(np.empty_like(t.grad._data))
         return self
 
     def type(self, dst_type: Any) -> Module:
