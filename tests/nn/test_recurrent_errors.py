@@ -19,16 +19,16 @@ from tinygrad_nn.nn.recurrent import GRU, LSTM, RNN, RNNCell
 @pytest.mark.parametrize("kind", sorted(LAYERS))
 def test_wrong_feature_count_names_both_sizes(kind: str) -> None:
     m = LAYERS[kind](5, 4)
-    with pytest.raises(ValueError, match=rf"{kind}: input has 7 features, expected input_size=5"):
+    with pytest.raises(RuntimeError, match=rf"{kind}: input has 7 features, expected input_size=5"):
         m(np.zeros((3, 2, 7), np.float32))
-    with pytest.raises(ValueError, match=rf"{kind}: input has 7 features, expected input_size=5"):
+    with pytest.raises(RuntimeError, match=rf"{kind}: input has 7 features, expected input_size=5"):
         m(np.zeros((3, 7), np.float32))  # unbatched input is checked too
     # a 2-D batch (seq_len, batch) that forgot its feature axis: the message says how 2-D reads
     two_d = re.escape("a 2-D input (3, 2) is read as one unbatched sequence (seq_len, "
                       "input_size); a batch needs a 3-D input (seq_len, batch, input_size)")
-    with pytest.raises(ValueError, match=two_d):
+    with pytest.raises(RuntimeError, match=two_d):
         m(np.zeros((3, 2), np.float32))
-    with pytest.raises(ValueError, match=re.escape("a 3-D input (batch, seq_len, input_size)")):
+    with pytest.raises(RuntimeError, match=re.escape("a 3-D input (batch, seq_len, input_size)")):
         LAYERS[kind](5, 4, batch_first=True)(np.zeros((3, 2), np.float32))
     with pytest.raises(ValueError, match=r"expected a 3-D input .* got shape \(2, 3, 4, 5\)"):
         m(np.zeros((2, 3, 4, 5), np.float32))

@@ -147,7 +147,7 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out, in), got shape {tuple(weight.shape)}")
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(
+        raise RuntimeError(
             f"linear: input has {input.shape[-1] if input.ndim else 0} features "
             f"(shape {tuple(input.shape)}), "
             f"weight expects {weight.shape[1]} (weight shape {tuple(weight.shape)})"

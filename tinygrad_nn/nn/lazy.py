@@ -144,7 +144,7 @@ class LazyLinear(LazyModuleMixin, Linear):
             self.reset_parameters()
         elif self.in_features == 0:  # parameters loaded from a state_dict
             if n_in != self.weight.shape[-1]:
-                raise ValueError(f"LazyLinear: the input has {n_in} features but the loaded "
+                raise RuntimeError(f"LazyLinear: the input has {n_in} features but the loaded "
                                  f"weight expects {self.weight.shape[-1]}")
             self.in_features = int(n_in)
 

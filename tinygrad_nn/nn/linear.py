@@ -56,7 +56,7 @@ class Linear(Module):
     def forward(self, x: Any) -> Tensor:
         shape = np.shape(x)
         if not shape or shape[-1] != self.in_features:
-            raise ValueError(f"Linear(in_features={self.in_features}): expected input of shape "
+            raise RuntimeError(f"Linear(in_features={self.in_features}): expected input of shape "
                              f"(*, {self.in_features}), got {tuple(shape)}")
         return F.linear(x, self.weight, self.bias)
 

@@ -87,7 +87,7 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
         if x.ndim == 2:  # PyTorch's rule; a batch missing its feature axis lands here
             hint = (f" (a 2-D input {tuple(x.shape)} is read as one unbatched sequence (seq_len, "
                     f"input_size); a batch needs a 3-D input {layout})")
-        raise ValueError(f"{name}: input has {x.shape[-1]} features, expected "
+        raise RuntimeError(f"{name}: input has {x.shape[-1]} features, expected "
                          f"input_size={input_size}{hint}")
     unbatched = x.ndim == 2
     if unbatched:

@@ -31,7 +31,7 @@ def recurrent_packed(spec: Mode, x: PackedSequence, hx: Any, weights: Sequence[T
     input_size, h_size = weights[0].shape[1], weights[1].shape[1]
     hidden_size = weights[1].shape[0] // (4 if spec.has_cell else 3 if spec.bias_in_step else 1)
     if data.ndim != 2 or data.shape[1] != input_size:
-        raise ValueError(f"{spec.name}: expected packed data (sum of lengths, "
+        raise RuntimeError(f"{spec.name}: expected packed data (sum of lengths, "
                          f"input_size={input_size}), got shape {tuple(data.shape)}")
     batch = int(batch_sizes[0])
     states = initial_states(spec, hx, (num_layers * dirs, batch, hidden_size), False, h_size)
