@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from ..functional import concatenate, stack
 from ..functional import dropout as _dropout
 from ..tensor import Tensor
-from .cells import check_state, gru_step, rnn_step
+from .cells import GATES, check_state, gru_step, rnn_step
 
 # one layer in one direction: (x, h0, c0, [w_ih, w_hh, b_ih, b_hh], reverse) -> (out, h, c)
 Direction = Callable[[Any, "Tensor | None", "Tensor | None", Sequence[Tensor], bool],
@@ -39,13 +39,14 @@ class Mode(NamedTuple):
     step: Step | None  # None: LSTM, whose layer runs one LSTMStep node per step
     has_cell: bool  # the state is a pair (h, c) (LSTM)
     bias_in_step: bool  # b_hh is applied inside the step (GRU)
+    gates: int  # G: gate blocks stacked in the weights (G*H rows)
 
 
 MODES = {
-    "RNN_TANH": Mode("RNN", _tanh_step, False, False),
-    "RNN_RELU": Mode("RNN", _relu_step, False, False),
-    "LSTM": Mode("LSTM", None, True, False),
-    "GRU": Mode("GRU", _gru_step, False, True),
+    "RNN_TANH": Mode("RNN", _tanh_step, False, False, GATES["RNN_TANH"]),
+    "RNN_RELU": Mode("RNN", _relu_step, False, False, GATES["RNN_RELU"]),
+    "LSTM": Mode("LSTM", None, True, False, GATES["LSTM"]),
+    "GRU": Mode("GRU", _gru_step, False, True, GATES["GRU"]),
 }
 
 

@@ -76,7 +76,7 @@ def recurrent(mode: str, x: Any, hx: Any, weights: Sequence[Tensor], num_layers:
     if isinstance(x, PackedSequence):  # each sequence over its own length
         return recurrent_packed(spec, x, hx, weights, num_layers, dirs, dropout, training)
     input_size, h_size = weights[0].shape[1], weights[1].shape[1]
-    hidden_size = weights[1].shape[0] // GATES[mode]  # (h_size: proj_size with projections)
+    hidden_size = weights[1].shape[0] // spec.gates  # (h_size: proj_size with projections)
     x = as_input(name, x)
     layout = "(batch, seq_len, input_size)" if batch_first else "(seq_len, batch, input_size)"
     if x.ndim not in (2, 3):

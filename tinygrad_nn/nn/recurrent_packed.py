@@ -29,7 +29,7 @@ def recurrent_packed(spec: Mode, x: PackedSequence, hx: Any, weights: Sequence[T
     states in the batch's original order."""
     data, batch_sizes = x.data, np.asarray(x.batch_sizes._data, dtype=np.int64)
     input_size, h_size = weights[0].shape[1], weights[1].shape[1]
-    hidden_size = weights[1].shape[0] // (4 if spec.has_cell else 3 if spec.bias_in_step else 1)
+    hidden_size = weights[1].shape[0] // spec.gates
     if data.ndim != 2 or data.shape[1] != input_size:
         raise RuntimeError(f"{spec.name}: expected packed data (sum of lengths, "
                          f"input_size={input_size}), got shape {tuple(data.shape)}")
@@ -63,7 +63,7 @@ def _run_packed(spec: Mode, batch_sizes: np.ndarray, offsets: np.ndarray, data: 
     batch = int(batch_sizes[0])
     h = xg.new_zeros((batch, w_hh.shape[1])) if h is None else h
     if spec.has_cell:
-        c = xg.new_zeros((batch, w_hh.shape[0] // 4)) if c is None else c
+        c = xg.new_zeros((batch, w_hh.shape[0] // spec.gates)) if c is None else c
     w_hh_t = w_hh.t()
     steps = len(batch_sizes)
     outs: list[Any] = [None] * steps

@@ -95,7 +95,7 @@ class LSTMLayer(Function):
         if type(g) is not np.ndarray:
             return _backward_recorded(ctx, g)
         x, w_ih, w_hh, b_ih, b_hh, h0, c0, y, act, cs, tc = ctx.saved_tensors
-        need_x, need_wih, need_whh, need_b, _, need_h0, need_c0 = ctx.needs_input_grad
+        need_x, need_wih, need_whh, need_bih, need_bhh, need_h0, need_c0 = ctx.needs_input_grad
         reverse = ctx.reverse
         steps, batch, features = x.shape
         g4, hidden = w_hh.shape
@@ -139,8 +139,11 @@ class LSTMLayer(Function):
             h_in[first] = 0 if h0 is None else h0
             h_in[rest] = y[1:steps] if reverse else y[:steps - 1]
             dw_hh = rows.T @ h_in.reshape(steps * batch, hidden)
-        db = rows.sum(axis=0) if need_b or ctx.needs_input_grad[4] else None
-        return (dx, dw_ih, dw_hh, db, None if db is None else db.copy(),
+        db_ih = db_hh = None
+        if need_bih or need_bhh:  # one sum; b_hh gets its own copy (gradients may be kept)
+            db = rows.sum(axis=0)
+            db_ih, db_hh = (db if need_bih else None), (db.copy() if need_bhh else None)
+        return (dx, dw_ih, dw_hh, db_ih, db_hh,
                 dh if need_h0 else None, dc if need_c0 else None)
 
 
