@@ -131,6 +131,8 @@ class Module:
         d = self.__dict__
         if isinstance(value, Parameter):
             self._check_init("parameters")
+            if isinstance(getattr(type(self), name, None), property):  # a parametrized tensor
+                raise KeyError(f"attribute '{name}' already exists")
             self._discard(name, "_parameters")
             d["_parameters"][name] = value
         elif "_parameters" in d and name in d["_parameters"]:

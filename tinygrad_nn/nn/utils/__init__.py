@@ -1,7 +1,9 @@
-"""``torch.nn.utils``: gradient clipping, parameters as a vector, and ``rnn`` (padding and
-packing variable-length sequences for the recurrent layers)."""
+"""``torch.nn.utils``: gradient clipping, parameters as a vector, ``rnn`` (padding and
+packing variable-length sequences for the recurrent layers), ``parametrize`` and
+``parametrizations`` (weight_norm, spectral_norm, orthogonal), the older hook-based
+``weight_norm`` / ``spectral_norm``, and ``prune``."""
 
-from . import rnn
+from . import parametrizations, parametrize, prune, rnn
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,
@@ -10,6 +12,8 @@ from .clip_grad import (
     get_total_norm,
 )
 from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = [
     "clip_grad_norm",
@@ -18,6 +22,13 @@ __all__ = [
     "clip_grads_with_norm_",
     "get_total_norm",
     "parameters_to_vector",
+    "parametrizations",
+    "parametrize",
+    "prune",
+    "remove_spectral_norm",
+    "remove_weight_norm",
     "rnn",
+    "spectral_norm",
     "vector_to_parameters",
+    "weight_norm",
 ]

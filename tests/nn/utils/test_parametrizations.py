@@ -1,0 +1,135 @@
+"""nn.utils.parametrizations (weight_norm, spectral_norm, orthogonal) against torch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+import tinygrad_nn.nn as nn
+from tinygrad_nn.nn.utils import parametrizations as PZ
+from tinygrad_nn.nn.utils import parametrize as P
+
+from .helpers import close, copy_state, pair, same_grads
+
+torch = pytest.importorskip("torch")
+TPZ = torch.nn.utils.parametrizations
+RNG = np.random.default_rng(0)
+
+
+@pytest.mark.parametrize("dim", [0, 1, None, -1])
+def test_weight_norm_linear(dim):
+    ours, theirs = pair("Linear", 4, 3)
+    PZ.weight_norm(ours, dim=dim)
+    TPZ.weight_norm(theirs, dim=dim)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
+    close(ours.parametrizations.weight.original0, theirs.parametrizations.weight.original0)
+    close(ours.weight, theirs.weight)
+    same_grads(ours, theirs, RNG.standard_normal((2, 4)))
+
+
+def test_weight_norm_conv_dim2_and_remove():
+    ours, theirs = pair("Conv2d", 2, 3, 3)
+    PZ.weight_norm(ours, dim=2)
+    TPZ.weight_norm(theirs, dim=2)
+    same_grads(ours, theirs, RNG.standard_normal((1, 2, 5, 5)))
+    P.remove_parametrizations(ours, "weight")
+    torch.nn.utils.parametrize.remove_parametrizations(theirs, "weight")
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    close(ours.weight, theirs.weight)
+
+
+@pytest.mark.parametrize("layer,args,x_shape,dim", [
+    ("Linear", (5, 4), (3, 5), None),
+    ("Conv2d", (2, 3, 3), (1, 2, 5, 5), None),
+    ("ConvTranspose2d", (2, 3, 3), (1, 2, 4, 4), None),
+    ("Linear", (5, 4), (3, 5), 1),
+])
+@pytest.mark.parametrize("n_iter", [1, 3])
+def test_spectral_norm_training_and_eval(layer, args, x_shape, dim, n_iter):
+    ours, theirs = pair(layer, *args)
+    PZ.spectral_norm(ours, n_power_iterations=n_iter, dim=dim)
+    TPZ.spectral_norm(theirs, n_power_iterations=n_iter, dim=dim)
+    keys = list(theirs.state_dict())
+    assert list(ours.state_dict()) == keys
+    assert "parametrizations.weight.0._u" in keys
+    assert repr(ours) == repr(theirs)
+    copy_state(ours, theirs)  # torch's random u, v
+    x = RNG.standard_normal(x_shape)
+    same_grads(ours, theirs, x)  # training: one power step, u and v updated in place
+    close(ours.parametrizations.weight[0]._u, theirs.parametrizations.weight[0]._u)
+    close(ours.parametrizations.weight[0]._v, theirs.parametrizations.weight[0]._v)
+    ours.eval()
+    theirs.eval()
+    u = ours.parametrizations.weight[0]._u.detach().numpy().copy()
+    same_grads(ours, theirs, x)
+    np.testing.assert_array_equal(ours.parametrizations.weight[0]._u.detach().numpy(), u)
+
+
+def test_spectral_norm_sigma_is_the_top_singular_value():
+    m = nn.Linear(6, 4).double()
+    PZ.spectral_norm(m)  # 15 power steps at registration
+    for _ in range(30):
+        _ = m.weight
+    s = np.linalg.svd(m.weight.detach().numpy(), compute_uv=False)
+    assert abs(s[0] - 1.0) < 1e-6
+
+
+def test_spectral_norm_errors():
+    for lib, mod in ((PZ, nn.Linear(2, 2)), (TPZ, torch.nn.Linear(2, 2))):
+        with pytest.raises(IndexError, match="Dimension out of range"):
+            lib.spectral_norm(mod, dim=2)
+        with pytest.raises(ValueError, match="n_power_iterations"):
+            lib.spectral_norm(mod, n_power_iterations=0)
+        with pytest.raises(ValueError, match="no parameter or buffer"):
+            lib.spectral_norm(mod, name="nope")
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5)])
+@pytest.mark.parametrize("omap", [None, "matrix_exp", "cayley", "householder"])
+def test_orthogonal(shape, omap):
+    ours, theirs = pair("Linear", shape[1], shape[0])
+    PZ.orthogonal(ours, orthogonal_map=omap)
+    TPZ.orthogonal(theirs, orthogonal_map=omap)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
+    copy_state(ours, theirs)  # base (random for a non-square weight) and original
+    w = ours.weight.detach().numpy()
+    close(ours.weight, theirs.weight, 1e-9)
+    q = w if shape[0] >= shape[1] else w.T
+    np.testing.assert_allclose(q.T @ q, np.eye(q.shape[1]), atol=1e-10)
+    with torch.no_grad():  # move away from the identity so the gradient is generic
+        theirs.parametrizations.weight.original.add_(
+            torch.tensor(RNG.standard_normal(shape) * 0.3))
+    copy_state(ours, theirs)
+    same_grads(ours, theirs, RNG.standard_normal((2, shape[1])), 1e-9)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5)])
+def test_orthogonal_householder_without_trivialization(shape):
+    ours, theirs = pair("Linear", shape[1], shape[0])
+    q = np.linalg.qr(RNG.standard_normal((max(shape), min(shape))))[0]
+    q = q if shape[0] >= shape[1] else q.T
+    with torch.no_grad():
+        theirs.weight.copy_(torch.tensor(q))
+    copy_state(ours, theirs)
+    PZ.orthogonal(ours, orthogonal_map="householder", use_trivialization=False)
+    TPZ.orthogonal(theirs, orthogonal_map="householder", use_trivialization=False)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    close(ours.parametrizations.weight.original, theirs.parametrizations.weight.original, 1e-9)
+    close(ours.weight, theirs.weight, 1e-9)
+    np.testing.assert_allclose(ours.weight.detach().numpy(), q, atol=1e-9)
+    same_grads(ours, theirs, RNG.standard_normal((2, shape[1])), 1e-9)
+
+
+def test_orthogonal_errors():
+    for lib, mk in ((PZ, nn.Linear), (TPZ, torch.nn.Linear)):
+        with pytest.raises(ValueError, match="Expected a matrix"):
+            lib.orthogonal(mk(2, 2), "bias")
+        with pytest.raises(ValueError, match="orthogonal_map has to be one of"):
+            lib.orthogonal(mk(2, 2), orthogonal_map="svd")
+    m = nn.Linear(3, 3)
+    PZ.orthogonal(m, orthogonal_map="cayley", use_trivialization=False)
+    with pytest.raises(NotImplementedError, match="use_trivialization=False"):
+        m.weight = tg.eye(3)
