@@ -68,7 +68,12 @@ def test_spectral_norm_training_and_eval(layer, args, x_shape, dim, n_iter):
 
 
 def test_spectral_norm_sigma_is_the_top_singular_value():
+    tg.manual_seed(0)
     m = nn.Linear(6, 4).double()
+    u = np.linalg.qr(RNG.standard_normal((4, 4)))[0]
+    v = np.linalg.qr(RNG.standard_normal((6, 4)))[0]
+    with tg.no_grad():  # singular values 5, 2, 1, 0.5: power iteration converges fast
+        m.weight.copy_(tg.tensor(u @ np.diag([5.0, 2.0, 1.0, 0.5]) @ v.T))
     PZ.spectral_norm(m)  # 15 power steps at registration
     for _ in range(30):
         _ = m.weight
