@@ -138,3 +138,17 @@ def test_orthogonal_errors():
     PZ.orthogonal(m, orthogonal_map="cayley", use_trivialization=False)
     with pytest.raises(NotImplementedError, match="use_trivialization=False"):
         m.weight = tg.eye(3)
+
+
+def test_weight_norm_differences_from_torch():
+    # docs/coming-from-pytorch.md: the node is the composite's last primitive, and the old
+    # weight_g / weight_v keys are not renamed on load (no load_state_dict pre-hooks)
+    m = PZ.weight_norm(nn.Linear(3, 2))
+    t = TPZ.weight_norm(torch.nn.Linear(3, 2))
+    assert t.weight.grad_fn.name() == "WeightNormInterfaceBackward0"
+    assert m.weight.grad_fn.name() == "MulBackward0"
+    old = {"bias": np.zeros(2, np.float32), "weight_g": np.ones((2, 1), np.float32),
+           "weight_v": np.ones((2, 3), np.float32)}
+    t.load_state_dict({k: torch.tensor(v) for k, v in old.items()})
+    with pytest.raises(RuntimeError, match="Missing key"):
+        m.load_state_dict(old)
