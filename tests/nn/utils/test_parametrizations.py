@@ -152,3 +152,52 @@ def test_weight_norm_differences_from_torch():
     t.load_state_dict({k: torch.tensor(v) for k, v in old.items()})
     with pytest.raises(RuntimeError, match="Missing key"):
         m.load_state_dict(old)
+
+
+class _Batched(nn.Module):
+    def __init__(self, w):
+        super().__init__()
+        self.w = nn.Parameter(tg.tensor(w))
+
+    def forward(self, x):
+        return self.w @ x
+
+
+class _TBatched(torch.nn.Module):
+    def __init__(self, w):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.tensor(w))
+
+    def forward(self, x):
+        return self.w @ x
+
+
+@pytest.mark.parametrize("omap", [None, "matrix_exp", "cayley", "householder"])
+def test_orthogonal_batch_of_matrices_and_assignment(omap):
+    w = RNG.standard_normal((2, 5, 3))
+    ours, theirs = _Batched(w), _TBatched(w.copy())
+    PZ.orthogonal(ours, "w", omap)
+    TPZ.orthogonal(theirs, "w", omap)
+    copy_state(ours, theirs)
+    with torch.no_grad():
+        theirs.parametrizations.w.original.add_(torch.tensor(RNG.standard_normal(w.shape) * 0.2))
+    copy_state(ours, theirs)
+    close(ours.w, theirs.w, 1e-9)
+    same_grads(ours, theirs, RNG.standard_normal((3, 2)), 1e-9)
+    q = np.linalg.qr(RNG.standard_normal(w.shape))[0]
+    ours.w = tg.tensor(q)  # right_inverse: a new base, the original back at -I
+    with torch.no_grad():
+        theirs.w = torch.tensor(q)
+    close(ours.w, theirs.w, 1e-9)
+    np.testing.assert_allclose(ours.w.detach().numpy(), q, atol=1e-12)
+
+
+def test_spectral_norm_of_a_vector_and_registration_in_eval_mode():
+    ours, theirs = pair("Linear", 3, 4)
+    PZ.spectral_norm(ours, "bias")
+    TPZ.spectral_norm(theirs, "bias")
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    close(ours.bias, theirs.bias)  # a 1-D tensor is just normalised
+    m = nn.Linear(3, 4).eval()
+    PZ.spectral_norm(m)
+    assert m.parametrizations.weight[0].training is False

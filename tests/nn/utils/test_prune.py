@@ -137,3 +137,26 @@ def test_errors_match_torch():
         with pytest.raises(ValueError):
             lib.l1_unstructured(m, "weight", amount=9)
         assert "weight" in m._parameters and "weight_orig" not in m._parameters
+
+
+def _every_other(base):
+    class EveryOther(base):  # PyTorch's tutorial: a user's method written with tensor ops
+        PRUNING_TYPE = "unstructured"
+
+        def compute_mask(self, t, default_mask):
+            mask = default_mask.clone()
+            mask.view(-1)[::2] = 0
+            return mask
+
+    return EveryOther
+
+
+def test_user_pruning_method_twice_matches_torch():
+    ours, theirs = pair("Linear", 3, 10)
+    for _ in range(2):  # the second time through a PruningContainer: the kept entries only
+        _every_other(prune.BasePruningMethod).apply(ours, "bias")
+        _every_other(TP.BasePruningMethod).apply(theirs, "bias")
+        close(ours.bias_mask, theirs.bias_mask)
+    np.testing.assert_array_equal(ours.bias_mask.numpy(), [0, 0, 0, 1, 0, 0, 0, 1, 0, 0])
+    same_grads(ours, theirs, RNG.standard_normal((2, 3)))
+    assert prune.is_pruned(nn.Sequential(ours))
