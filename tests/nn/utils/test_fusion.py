@@ -58,3 +58,4 @@ def test_fuse_linear_bn_eval_and_errors():
     bn5, _ = _bn("BatchNorm1d", 5)
     with pytest.raises(AssertionError, match="To fuse"):
         utils.fuse_linear_bn_eval(lin.eval(), bn5)
+
