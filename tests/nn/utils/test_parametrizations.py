@@ -140,18 +140,46 @@ def test_orthogonal_errors():
         m.weight = tg.eye(3)
 
 
-def test_weight_norm_differences_from_torch():
-    # docs/coming-from-pytorch.md: the node is the composite's last primitive, and the old
-    # weight_g / weight_v keys are not renamed on load (no load_state_dict pre-hooks)
+def test_weight_norm_node_is_the_composites_last():
+    # docs/coming-from-pytorch.md: PyTorch records one fused node
     m = PZ.weight_norm(nn.Linear(3, 2))
     t = TPZ.weight_norm(torch.nn.Linear(3, 2))
     assert t.weight.grad_fn.name() == "WeightNormInterfaceBackward0"
     assert m.weight.grad_fn.name() == "MulBackward0"
-    old = {"bias": np.zeros(2, np.float32), "weight_g": np.ones((2, 1), np.float32),
-           "weight_v": np.ones((2, 3), np.float32)}
-    t.load_state_dict({k: torch.tensor(v) for k, v in old.items()})
-    with pytest.raises(RuntimeError, match="Missing key"):
-        m.load_state_dict(old)
+
+
+def test_weight_norm_loads_a_checkpoint_of_the_hook_based_version():
+    seq = [nn.Linear(3, 2), nn.Linear(2, 2)]
+    tseq = [torch.nn.Linear(3, 2), torch.nn.Linear(2, 2)]
+    ours = nn.Sequential(*[PZ.weight_norm(m) for m in seq])
+    theirs = torch.nn.Sequential(*[TPZ.weight_norm(m) for m in tseq])
+    old = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Linear(2, 2))
+    with pytest.warns(FutureWarning):
+        for m in old:
+            torch.nn.utils.weight_norm(m)
+    ckpt = {k: v.detach() for k, v in old.state_dict().items()}
+    assert "0.weight_g" in ckpt
+    mine = {k: v.numpy() for k, v in ckpt.items()}
+    r, tr = ours.load_state_dict(mine), theirs.load_state_dict(ckpt)
+    assert (r.missing_keys, r.unexpected_keys) == (tr.missing_keys, tr.unexpected_keys) == ([], [])
+    assert "0.weight_g" in mine  # the caller's dict is not changed
+    for a, b in zip(ours, theirs):
+        close(a.weight, b.weight, 1e-6)
+    with pytest.raises(RuntimeError, match="Unexpected key"):
+        ours.load_state_dict({**mine, "0.extra": np.zeros(1)})
+
+
+def test_load_state_dict_pre_hook_reports_problems():
+    m = nn.Linear(2, 2)
+    m._register_load_state_dict_pre_hook(
+        lambda sd, prefix, meta, strict, missing, unexpected, errors: missing.append("x"))
+    with pytest.raises(RuntimeError, match='Missing key\\(s\\) in state_dict: "x"'):
+        m.load_state_dict(m.state_dict())
+    assert m.load_state_dict(m.state_dict(), strict=False).missing_keys == ["x"]
+    m._register_load_state_dict_pre_hook(
+        lambda mod, sd, *rest: rest[-1].append(f"bad {type(mod).__name__}"), with_module=True)
+    with pytest.raises(RuntimeError, match="bad Linear"):
+        m.load_state_dict(m.state_dict(), strict=False)
 
 
 class _Batched(nn.Module):

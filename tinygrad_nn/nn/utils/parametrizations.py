@@ -7,6 +7,7 @@ spectral_norm)."""
 from __future__ import annotations
 
 from enum import Enum, auto
+from typing import Any
 
 from ...creation import eye, randn, zeros_like
 from ...functional import normalize
@@ -151,6 +152,15 @@ class _WeightNorm(Module):
 def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Module:
     """Reparametrize ``module.<name>`` as g * v / ||v|| (g: ``original0``, v: ``original1``)."""
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
+
+    def _weight_norm_compat_hook(state_dict: Any, prefix: str, *_: Any) -> None:
+        # a checkpoint of the hook-based nn.utils.weight_norm (keys <name>_g, <name>_v)
+        g_key, v_key = f"{prefix}{name}_g", f"{prefix}{name}_v"
+        if g_key in state_dict and v_key in state_dict:
+            state_dict[f"{prefix}parametrizations.{name}.original0"] = state_dict.pop(g_key)
+            state_dict[f"{prefix}parametrizations.{name}.original1"] = state_dict.pop(v_key)
+
+    module._register_load_state_dict_pre_hook(_weight_norm_compat_hook)
     return module
 
 
