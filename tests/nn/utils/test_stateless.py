@@ -62,15 +62,15 @@ def test_tied_weights_and_strict():
     m = Tied()
     w = tg.tensor(np.eye(2) * 2.0, dtype=tg.float32)
     x = tg.ones(1, 2)
-    y = stateless.call(m, {"a.weight": w}, x)
+    y = stateless._functional_call(m, {"a.weight": w}, x)
     np.testing.assert_allclose(y.numpy(), [[4.0, 4.0]])  # b.weight follows a.weight
-    y2 = stateless.call(m, {"a.weight": w}, x, tie_weights=False)
+    y2 = stateless._functional_call(m, {"a.weight": w}, x, tie_weights=False)
     wb = m.b.weight.detach().numpy()  # untied: b keeps the module's own weight
     np.testing.assert_allclose(y2.detach().numpy(), 2.0 * np.ones((1, 2)) @ wb.T, rtol=1e-6)
     with pytest.raises(ValueError, match="which are tied"):
-        stateless.call(m, {"a.weight": w, "b.weight": w * 1.0}, x)
+        stateless._functional_call(m, {"a.weight": w, "b.weight": w * 1.0}, x)
     with pytest.raises(RuntimeError, match="Missing key"):
-        stateless.call(m, {"a.weight": w}, x, strict=True, tie_weights=False)
+        stateless._functional_call(m, {"a.weight": w}, x, strict=True, tie_weights=False)
     with pytest.raises(RuntimeError, match="Unexpected key"):
-        stateless.call(m, {"a.weight": w, "b.weight": w, "c": w}, x, strict=True)
+        stateless._functional_call(m, {"a.weight": w, "b.weight": w, "c": w}, x, strict=True)
     assert m.b.weight is m.a.weight

@@ -97,10 +97,12 @@ def _swap_all(module: Module, tensors: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def reparametrize_module(module: Module, parameters_and_buffers: dict[str, Any],
-                         tie_weights: bool = False, strict: bool = False) -> Iterator[None]:
+def _reparametrize_module(module: Module, parameters_and_buffers: dict[str, Any],
+                          tie_weights: bool = False, strict: bool = False,
+                          stack_weights: bool = False) -> Iterator[None]:
     """Inside the block the module holds ``parameters_and_buffers`` (dotted names) in place
-    of its own tensors; ``strict`` requires exactly the module's names (RuntimeError)."""
+    of its own tensors; ``strict`` requires exactly the module's names (RuntimeError);
+    ``stack_weights`` puts the originals back in reverse order."""
     given = _untie(module, parameters_and_buffers) if tie_weights else parameters_and_buffers
     if strict:
         valid = {n for n, _ in _named_tensors(module)}
@@ -118,23 +120,25 @@ def reparametrize_module(module: Module, parameters_and_buffers: dict[str, Any],
         orig = _swap_all(module, given)
         yield
     finally:
+        if stack_weights:
+            orig = dict(reversed(orig.items()))
         new = _swap_all(module, orig)
         parameters_and_buffers.update(
             {k: new[k] for k in parameters_and_buffers if k in new})
 
 
-def call(module: Module, parameters_and_buffers: dict[str, Any], args: Any = None,
-         kwargs: dict[str, Any] | None = None, *, tie_weights: bool = True,
-         strict: bool = False) -> Any:
+def _functional_call(module: Module, parameters_and_buffers: dict[str, Any],
+                     args: Any = None, kwargs: dict[str, Any] | None = None, *,
+                     tie_weights: bool = True, strict: bool = False) -> Any:
     """module(*args, **kwargs) with the given tensors in place of the module's own (the
-    undeprecated body, for ``torch.func.functional_call``)."""
+    undeprecated body, PyTorch's name: ``torch.func.functional_call`` calls it)."""
     kwargs = {} if kwargs is None else kwargs
     if args is None:
         args = ()
     elif not isinstance(args, tuple):
         args = (args,)
-    with reparametrize_module(module, parameters_and_buffers, tie_weights=tie_weights,
-                              strict=strict):
+    with _reparametrize_module(module, parameters_and_buffers, tie_weights=tie_weights,
+                               strict=strict):
         return module(*args, **kwargs)
 
 
@@ -148,5 +152,5 @@ def functional_call(module: Module, parameters_and_buffers: dict[str, Any], args
                   "and will be removed in a future version of PyTorch. Please use "
                   "`torch.func.functional_call` instead which is a drop-in replacement.",
                   FutureWarning, stacklevel=2)
-    return call(module, parameters_and_buffers, args, kwargs, tie_weights=tie_weights,
-                strict=strict)
+    return _functional_call(module, parameters_and_buffers, args, kwargs,
+                            tie_weights=tie_weights, strict=strict)
