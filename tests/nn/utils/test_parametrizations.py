@@ -229,3 +229,32 @@ def test_spectral_norm_of_a_vector_and_registration_in_eval_mode():
     m = nn.Linear(3, 4).eval()
     PZ.spectral_norm(m)
     assert m.parametrizations.weight[0].training is False
+
+
+def test_training_a_parametrized_model_follows_torch():
+    import tinygrad_nn.optim as optim
+
+    def build(lib):
+        u = lib.nn.utils.parametrizations
+        return lib.nn.Sequential(
+            u.spectral_norm(lib.nn.Conv2d(2, 4, 3)), lib.nn.ReLU(), lib.nn.Flatten(),
+            u.weight_norm(lib.nn.Linear(64, 8)), lib.nn.Tanh(),
+            u.orthogonal(lib.nn.Linear(8, 8)), lib.nn.Linear(8, 1)).double()
+
+    theirs, ours = build(torch), build(tg)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    copy_state(ours, theirs)
+    topt = torch.optim.Adam(theirs.parameters(), 1e-2)
+    opt = optim.Adam(ours.parameters(), 1e-2)
+    x = RNG.standard_normal((5, 2, 6, 6))
+    for _ in range(4):
+        loss, tloss = ours(tg.tensor(x)).pow(2).mean(), theirs(torch.tensor(x)).pow(2).mean()
+        close(loss, tloss, 1e-9)
+        opt.zero_grad()
+        topt.zero_grad()
+        loss.backward()
+        tloss.backward()
+        opt.step()
+        topt.step()
+    for k, v in theirs.state_dict().items():
+        close(ours.state_dict()[k], v, 1e-8)
