@@ -80,3 +80,12 @@ def test_spectral_norm_errors_match_torch():
             lib.spectral_norm(m)
         with pytest.raises(ValueError, match="parameter `bias` is None"):
             lib.spectral_norm(mk(2, 2, bias=False), name="bias")
+
+
+def test_uninitialized_parameters_are_refused_as_torch():
+    for lib, lazy in ((utils, nn.LazyLinear), (TU, torch.nn.LazyLinear)):
+        with pytest.raises(ValueError, match="uninitialized parameters"), \
+                pytest.warns(FutureWarning):
+            lib.weight_norm(lazy(3))
+        with pytest.raises(ValueError, match="uninitialized parameters"):
+            lib.spectral_norm(lazy(3))
