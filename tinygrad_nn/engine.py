@@ -10,7 +10,7 @@ anomaly mode) are ``grad_mode.py``'s.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -85,7 +85,7 @@ def _sum(cur: Any, g: Any, create: bool) -> Any:
 def walk(
     roots: Sequence[Node | Leaf],
     seeds: Sequence[Any],
-    visit: Callable[[Any, Any, bool], Iterable[tuple[Any, Any]]] | None = None,
+    visit: Callable[[Any, Any, bool], Sequence[tuple[Any, Any]]] | None = None,
     create: bool = False,
     release: bool = False,
     capture: dict[int, int] | None = None,
@@ -111,28 +111,34 @@ def walk(
     heap: list[int] = []
     leaves: list[int] = []
     push, pop = heapq.heappush, heapq.heappop
-    pairs: Iterable[tuple[Any, Any]] = zip(roots, seeds)
+    pairs: Sequence[tuple[Any, Any]] = list(zip(roots, seeds))
     while True:
-        for p, gp in pairs:
-            node = isinstance(p, Node)
-            key = -p.seq if node else id(p)
-            if key in grads:
-                grads[key] = _sum(grads[key], gp, create)
-                continue
-            grads[key] = gp
-            waiting[key] = p
-            push(heap, key) if node else leaves.append(key)
-        if heap:
-            key = pop(heap)
-        elif leaves:
-            key = leaves.pop()
+        # a chain's fast path: one gradient for a node newer than every pending one and with
+        # none pending itself is that node's whole gradient, and it runs next (no heap, no dicts)
+        if len(pairs) == 1 and isinstance(v := pairs[0][0], Node) and (
+                (key := -v.seq) not in grads and (not heap or key < heap[0])):
+            g = pairs[0][1]
         else:
-            return captured
-        g = grads.pop(key)
+            for p, gp in pairs:
+                node = isinstance(p, Node)
+                key = -p.seq if node else id(p)
+                if key in grads:
+                    grads[key] = _sum(grads[key], gp, create)
+                    continue
+                grads[key] = gp
+                waiting[key] = p
+                push(heap, key) if node else leaves.append(key)
+            if heap:
+                key = pop(heap)
+            elif leaves:
+                key = leaves.pop()
+            else:
+                return captured
+            g = grads.pop(key)
+            v = waiting.pop(key)
         fresh = type(g) is not np.ndarray and isinstance(g, LazyGrad)
         if fresh:
             g = g.dense()
-        v = waiting.pop(key)
         if visit is not None:
             pairs = visit(v, g, fresh)
         elif key < 0:  # an op node (seq >= 1)
@@ -181,7 +187,7 @@ def iter_nodes(*roots: Any) -> Iterator[Node | Leaf]:
     roots = tuple(r.grad_fn if getattr(r, "grad_fn", None) is not None else r for r in roots)
     order: list[Any] = []
 
-    def visit(v: Any, g: Any, fresh: bool) -> Iterable[tuple[Any, Any]]:
+    def visit(v: Any, g: Any, fresh: bool) -> Sequence[tuple[Any, Any]]:
         order.append(v)
         return [(p, 0) for p in v.parents if p is not None] if isinstance(v, Node) else ()
 

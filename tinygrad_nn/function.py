@@ -49,8 +49,9 @@ from .grad_mode import _mode
 from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
 
 _SCALAR: tuple[int, ...] = ()  # the shape of a number
-_NEEDS = {n: tuple(tuple(bool(m >> (n - 1 - i) & 1) for i in range(n)) for m in range(2 ** n))
-          for n in range(1, 5)}  # needs_input_grad per input count and bit mask (shared)
+# needs_input_grad (shared tuples) by bit mask: a leading 1, then one bit per input (1 where it
+# has a node), so the mask alone tells the input count; masks up to 5 inputs
+_NEEDS = [tuple(bool(m >> i & 1) for i in reversed(range(m.bit_length() - 1))) for m in range(64)]
 
 
 # ops whose PyTorch node has another name (the rest share PyTorch's: Add, Mul, Exp ...)
@@ -64,6 +65,16 @@ _MATMUL_NAMES: dict[tuple[int, ...], str] = {(2, 2): "Mm", (2, 1): "Mv", (1, 1):
 _counter = itertools.count(1)
 _ONE = object()  # a node's ``_p1`` when it has one input
 _new = object.__new__
+_SHAPES: dict[Any, Any] = {}  # shape (or tuple of input shapes) -> its one shared tuple
+
+
+def _intern(shape: Any) -> Any:
+    """The one shared tuple equal to ``shape`` (a shape, or a node's input shapes): nodes
+    keep these, so they hold no tuples of their own for the cyclic GC to scan (measured in
+    docs/performance.md). Cleared when it grows past 10,000 distinct shapes."""
+    if len(_SHAPES) >= 10_000:
+        _SHAPES.clear()
+    return _SHAPES.setdefault(shape, shape)
 
 
 # per-node bookkeeping set by ``apply`` (not an op's own options; the drawing skips these)
@@ -239,7 +250,7 @@ class Function(Node):
         record = False
         tcls = None  # the Tensor class of the result (``TensorBase._result``)
         named = None  # slot -> .name of a constant input (drawings show it)
-        mask = 0  # bit per input, 1 where it has a node (needs_input_grad)
+        mask = 1  # a leading 1, then a bit per input: 1 where it has a node (``_NEEDS``)
         for a in args:
             if isinstance(a, TensorBase):
                 if tcls is None:
@@ -276,7 +287,7 @@ class Function(Node):
         ctx._saved = None
         # known before forward, so that it saves only what is needed
         n = len(parents)
-        ctx.needs_input_grad = (_NEEDS[n][mask] if n < 5
+        ctx.needs_input_grad = (_NEEDS[mask] if mask < 64
                                 else tuple([p is not None for p in parents]))
         try:
             out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
@@ -309,8 +320,9 @@ class Function(Node):
         ctx.seq = next(_counter)
         ctx._p0 = parents[0]
         ctx._p1 = parents[1] if n == 2 else _ONE if n == 1 else tuple(parents[1:])
-        ctx.in_shapes = tuple(shapes)
-        ctx.out_shape = out.shape
+        # interned: nodes share one tuple per distinct shape (``_intern``)
+        ctx.in_shapes = _SHAPES.get(ins := tuple(shapes)) or _intern(ins)
+        ctx.out_shape = _SHAPES.get(shp := out.shape) or _intern(shp)
         ctx.out_dtype = out.dtype
         if _mode.scope is not None:
             ctx.metadata["scope"] = _mode.scope
@@ -320,15 +332,15 @@ class Function(Node):
             _anomaly.record(ctx, result)
         saved = ctx._saved
         if saved:
-            for s in saved:
-                if type(s) is np.ndarray:  # (constants alone, as x * 2.0 saves, need nothing)
-                    if len(saved) == 1 and s is out and not ctx.view:  # the output alone
-                        ctx._saved_src, ctx._vcs = OUT_ONLY, None
-                    else:
-                        record_sources(ctx, out, args, arrays, parents)
-                    break
+            if len(saved) == 1 and saved[0] is out and not ctx.view:  # the output alone
+                ctx._saved_src, ctx._vcs = OUT_ONLY, None
             else:
-                ctx._saved_src = ctx._vcs = None
+                for s in saved:
+                    if type(s) is np.ndarray:  # (constants alone, as x * 2.0 saves, need
+                        record_sources(ctx, out, args, arrays, parents)  # nothing)
+                        break
+                else:
+                    ctx._saved_src = ctx._vcs = None
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
