@@ -135,3 +135,28 @@ def _cast(module: Module, dt: np.dtype) -> None:
                 t._bump_version()
                 if t.grad is not None:
                     t.grad = Tensor._new(t.grad._data.astype(dt))
+
+
+def run_load_pre_hooks(module: Any, state_dict: Any,
+                       strict: bool) -> tuple[Any, list[str], list[str]]:
+    """Run every module's load_state_dict pre-hooks on a copy of ``state_dict``; their
+    error messages raise (as PyTorch's), their missing / unexpected keys are returned."""
+    hooked = [(p, m) for p, m in module.named_modules()
+              if m.__dict__.get("_load_state_dict_pre_hooks")]
+    missing: list[str] = []
+    unexpected: list[str] = []
+    if not hooked or not hasattr(state_dict, "keys"):
+        return state_dict, missing, unexpected
+    state_dict = OrderedDict(state_dict)  # the caller's dict stays as it was
+    errors: list[str] = []
+    for p, m in hooked:
+        for hook in list(m._load_state_dict_pre_hooks.values()):
+            hook(state_dict, f"{p}." if p else "", {}, strict, missing, unexpected, errors)
+    if strict and (missing or unexpected):
+        errors[:0] = [f"{kind} key(s) in state_dict: " + ", ".join(f'"{k}"' for k in keys)
+                      + "." for kind, keys in (("Missing", missing),
+                                               ("Unexpected", unexpected)) if keys]
+    if errors:
+        raise RuntimeError(f"Error(s) in loading state_dict for {type(module).__name__}:\n\t"
+                           + "\n\t".join(errors))
+    return state_dict, missing, unexpected

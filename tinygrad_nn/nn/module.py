@@ -430,7 +430,7 @@ class Module:
         """Copy arrays (NumPy, Tensors, torch tensors ...) into the parameters and buffers
         in place, cast to their dtypes. Every problem (missing keys, unexpected keys, shape
         mismatches) is listed in one RuntimeError; nothing is copied when there is one."""
-        state_dict, missing, unexpected = self._run_load_pre_hooks(state_dict, strict)
+        state_dict, missing, unexpected = _state.run_load_pre_hooks(self, state_dict, strict)
         result = _state.load_state_dict(self, state_dict, strict, assign)
         result.missing_keys.extend(missing)
         result.unexpected_keys.extend(unexpected)
@@ -446,30 +446,6 @@ class Module:
         h = _RemovableHandle(hooks)
         hooks[h.id] = (lambda *a: hook(self, *a)) if with_module else hook
         return h
-
-    def _run_load_pre_hooks(self, state_dict: Any,
-                            strict: bool) -> tuple[Any, list[str], list[str]]:
-        """Run every module's load_state_dict pre-hooks on a copy of ``state_dict``; their
-        error messages raise (as PyTorch's), their missing / unexpected keys are returned."""
-        hooked = [(p, m) for p, m in self.named_modules()
-                  if m.__dict__.get("_load_state_dict_pre_hooks")]
-        missing: list[str] = []
-        unexpected: list[str] = []
-        if not hooked or not hasattr(state_dict, "keys"):
-            return state_dict, missing, unexpected
-        state_dict = OrderedDict(state_dict)  # the caller's dict stays as it was
-        errors: list[str] = []
-        for p, m in hooked:
-            for hook in list(m._load_state_dict_pre_hooks.values()):
-                hook(state_dict, f"{p}." if p else "", {}, strict, missing, unexpected, errors)
-        if strict and (missing or unexpected):
-            errors[:0] = [f"{kind} key(s) in state_dict: " + ", ".join(f'"{k}"' for k in keys)
-                          + "." for kind, keys in (("Missing", missing),
-                                                   ("Unexpected", unexpected)) if keys]
-        if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                               + "\n\t".join(errors))
-        return state_dict, missing, unexpected
 
     # -- display ------------------------------------------------------------------
     def extra_repr(self) -> str:
