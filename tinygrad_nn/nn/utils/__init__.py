@@ -1,7 +1,8 @@
-"""``torch.nn.utils``: gradient clipping, parameters as a vector, and ``rnn`` (padding and
-packing variable-length sequences for the recurrent layers)."""
+"""``torch.nn.utils``: gradient clipping, parameters as a vector, ``rnn`` (padding and
+packing variable-length sequences for the recurrent layers) and ``stateless``
+(``functional_call``)."""
 
-from . import rnn
+from . import rnn, stateless
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,
@@ -19,5 +20,6 @@ __all__ = [
     "get_total_norm",
     "parameters_to_vector",
     "rnn",
+    "stateless",
     "vector_to_parameters",
 ]
