@@ -114,6 +114,19 @@ class _Tied:
         return lib.nn.Sequential(a, b)
 
 
+def _no_running_stats(lib: Any, mk: Any) -> Any:
+    model = lib.nn.Sequential(lib.nn.Linear(3, 3), lib.nn.BatchNorm1d(3)).double()
+    lib.func.replace_all_batch_norm_modules_(model)
+    bn = model[1]
+    flags = (bn.running_mean, bn.running_var, bn.num_batches_tracked, bn.track_running_stats)
+    params = {"0.weight": mk(np.eye(3)), "0.bias": mk(A3), "1.weight": mk(A3),
+              "1.bias": mk(A3 * 0)}
+    train = lib.func.functional_call(model, params, mk(X))
+    model.eval()  # still batch statistics: there are none kept
+    return flags, train, lib.func.functional_call(model, params, mk(X)), [
+        n for n, _ in model.named_buffers()]
+
+
 SNIPPETS: dict[str, Callable[[Any, Any], Any]] = {
     "one dict": lambda lib, mk: lib.func.functional_call(_mlp(lib), _params(mk), (mk(X),)),
     "a tensor argument, not a tuple": lambda lib, mk: lib.func.functional_call(
@@ -135,6 +148,7 @@ SNIPPETS: dict[str, Callable[[Any, Any], Any]] = {
     "ensemble with stack_module_state (tutorial)": _ensemble,
     "tied weights follow": lambda lib, mk: lib.func.functional_call(
         _Tied.make(lib), {"0.weight": mk(np.eye(3) * 2)}, mk(X)),
+    "replace_all_batch_norm_modules_": _no_running_stats,
     "tied weights untied": lambda lib, mk: lib.func.functional_call(
         _Tied.make(lib), {"0.weight": mk(np.eye(3) * 2), "1.weight": mk(np.eye(3))}, mk(X),
         tie_weights=False),

@@ -91,6 +91,12 @@ SNIPPETS: dict[str, Callable[[Any, Any], Any]] = {
         lambda x: x * 0 + mk(A), (mk(A),), (mk(A),)),
     "grad of jvp": lambda lib, mk: lib.func.grad(
         lambda x: lib.func.jvp(lambda y: y.sin(), (x,), (mk(A),))[1].sum())(mk(A)),
+    "linearize": lambda lib, mk: (lambda r: (r[0], r[1](mk(A)), r[1](mk(A * 2))))(
+        lib.func.linearize(lambda x: x.sin() * x, mk(A))),
+    "linearize two primals": lambda lib, mk: lib.func.linearize(
+        lambda x, w: w @ x.sin(), mk(A), mk(B))[1](mk(A), mk(B)),
+    "functionalize": lambda lib, mk: lib.func.functionalize(lambda x: x.sin().mul_(2))(mk(A)),
+    "debug_unwrap": lambda lib, mk: lib.func.debug_unwrap(mk(A)),
     "vmap of grad": lambda lib, mk: lib.func.vmap(lib.func.grad(_poly))(mk(B)),
     "vmap of jacrev": lambda lib, mk: lib.func.vmap(lib.func.jacrev(lambda x: x.sin() * x))(
         mk(B)),
@@ -128,6 +134,11 @@ ERRORS: dict[str, Callable[[Any, Any], Any]] = {
     "jvp strict": lambda lib, mk: lib.func.jvp(lambda x: mk(A), (mk(A),), (mk(A),),
                                                 strict=True),
     "jacrev chunk_size": lambda lib, mk: lib.func.jacrev(_poly, chunk_size=0),
+    "linearize tangent shape": lambda lib, mk: lib.func.linearize(lambda x: x * 2, mk(A))[1](
+        mk(B)),
+    "linearize tangent dtype": lambda lib, mk: lib.func.linearize(lambda x: x * 2, mk(A))[1](
+        mk(A).float()),
+    "functionalize remove": lambda lib, mk: lib.func.functionalize(_poly, remove="all"),
 }
 
 
@@ -135,4 +146,5 @@ ERRORS: dict[str, Callable[[Any, Any], Any]] = {
 def test_errors_as_torch(name: str) -> None:
     # (structure messages print the spec types, which differ; the rest match word for word)
     raises_alike(ERRORS[name], message=name not in {
-        "vjp cotangent structure", "jvp structures differ"})
+        "vjp cotangent structure", "jvp structures differ", "linearize tangent shape",
+        "linearize tangent dtype"})

@@ -110,6 +110,17 @@ def test_randomness_same_and_different() -> None:
     assert len({tuple(r) for r in masks.tolist()}) > 1
 
 
+def test_in_place_changes() -> None:
+    # a mapped input: the change writes through to the batch, as PyTorch's
+    x = tg.zeros(4, 3)
+    tg.func.vmap(lambda r: r.add_(1))(x)
+    np.testing.assert_array_equal(x.numpy(), np.ones((4, 3)))
+    # an unmapped one would be changed once per element: refused
+    y = tg.zeros(3)
+    with pytest.raises(RuntimeError, match="in place"):
+        tg.func.vmap(lambda r, acc: acc.add_(r), in_dims=(0, None))(x, y)
+
+
 def test_wraps_the_function() -> None:
     def f(x: Any) -> Any:
         """doc"""

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..nn.module import Module
+from ..nn.norm import _BatchNorm
 from ..nn.utils.stateless import _functional_call
 from ..tensor import Tensor
 from ..tensor_functions import stack
 
-__all__ = ["functional_call", "stack_module_state"]
+__all__ = ["functional_call", "replace_all_batch_norm_modules_", "stack_module_state"]
 
 
 def functional_call(module: Module, parameter_and_buffer_dicts: Any, args: Any = None,
@@ -69,3 +70,15 @@ def stack_module_state(models: Sequence[Module]) -> tuple[dict[str, Any], dict[s
     params = stacked([dict(m.named_parameters()) for m in models])
     buffers = stacked([dict(m.named_buffers()) for m in models])
     return params, buffers
+
+
+def replace_all_batch_norm_modules_(root: Module) -> Module:
+    """Make every BatchNorm in ``root`` use batch statistics only (no running statistics:
+    ``running_mean`` / ``running_var`` None, ``track_running_stats`` False), in place."""
+    for m in root.modules():
+        if isinstance(m, _BatchNorm) and m.track_running_stats:
+            m.running_mean = None
+            m.running_var = None
+            m.num_batches_tracked = None
+            m.track_running_stats = False
+    return root

@@ -26,7 +26,8 @@ from ..grad_mode import enable_grad, is_grad_enabled
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_map, tree_unflatten
 
-__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
+__all__ = ["debug_unwrap", "functionalize", "grad", "grad_and_value", "hessian", "jacfwd",
+           "jacrev", "jvp", "linearize", "vjp"]
 
 Argnums = int | tuple[int, ...]
 _JVP = "jvp(f, primals, tangents)"
@@ -264,6 +265,49 @@ def jvp(func: Callable[..., Any], primals: Any, tangents: Any, *, strict: bool =
     spec = tree_flatten(out)[1]
     result = (level.undo(out), level.undo(tree_unflatten(list(tans), spec)))
     return (*result, level.undo_aux(aux)) if has_aux else result
+
+
+def linearize(func: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
+    """(func(*primals), jvp_fn): ``jvp_fn(*tangents)`` is J·tangents at ``primals``."""
+    output = func(*primals)
+    flat_p, p_spec = tree_flatten(primals)
+
+    def jvp_fn(*tangents: Any) -> Any:
+        """J·tangents, shaped like the output; tangents shaped like the primals."""
+        flat_t, t_spec = tree_flatten(tangents)
+        if t_spec != p_spec:
+            raise RuntimeError(f"Expected the tangents {t_spec} to have the same argspec as "
+                               f"the primals {p_spec}")
+        for k, (p, t) in enumerate(zip(flat_p, flat_t)):
+            for what, a, b in (("shape", tuple(t.shape), tuple(p.shape)),
+                               ("dtype", t.dtype, p.dtype)):
+                if a != b:
+                    raise RuntimeError(f"tangent:{k} with {what} {a} in flattened pytree "
+                                       f"doesn't match the {what} {b} of the corresponding "
+                                       "primal.")
+        return jvp(func, primals, tangents)[1]
+
+    return output, jvp_fn
+
+
+def functionalize(func: Callable[..., Any], *, remove: str = "mutations") -> Callable[..., Any]:
+    """``func`` itself: PyTorch's version rewrites in-place ops for its compilers, with the
+    same results, which is what this engine gives already."""
+    if remove not in ("mutations", "mutations_and_views"):
+        raise RuntimeError("functionalize(f, remove='mutations'): received invalid argument "
+                           f"for remove={remove}. Valid options are:\n     remove='mutations': "
+                           "all inplace and out= operators will be removed from the program, "
+                           "and replaced with their out-of-place equivalents.\n     "
+                           "remove='mutations_and_views': In addition to the above, all aliasing "
+                           "operators {view} will be replaced with their non-aliasing "
+                           "counterparts, {view}_copy.\n")
+    return functools.wraps(func)(lambda *args, **kwargs: func(*args, **kwargs))
+
+
+def debug_unwrap(tensor: Tensor, *, recurse: bool = True) -> Tensor:
+    """The tensor itself: transforms here pass ordinary Tensors, never wrappers."""
+    del recurse
+    return tensor
 
 
 def _jacobian(func: Callable[..., Any], argnums: Argnums, has_aux: bool,

@@ -4,7 +4,8 @@ Implemented as a loop: each input with an ``in_dim`` is sliced along it, ``func`
 batch element, and each output is stacked along its ``out_dim``. The results (values, graphs,
 structure) are those of PyTorch's batched execution; the cost is one call per element.
 ``randomness`` is honoured by watching the library's generator: 'error' raises when ``func``
-draws, 'same' replays one draw for every element, 'different' lets each draw anew.
+draws, 'same' replays one draw for every element, 'different' lets each draw anew. An
+in-place change of an unmapped input raises: the loop would repeat it once per element.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0,
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         n, flat_dims, flat_args, spec = _batched_inputs(func, in_dims, args)
         outs: list[Any] = []
+        unmapped = [(k, a, a._version) for k, (a, d) in enumerate(zip(flat_args, flat_dims))
+                    if d is None and isinstance(a, Tensor)]
         start = get_rng_state()
         for i in range(max(n, 1)):  # (an empty batch: one call on zeros, for the shapes)
             if randomness == "same":
@@ -52,6 +55,7 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0,
             before = get_rng_state() if randomness == "error" else None
             sample = [a if d is None else _select(a, d, i, n) for a, d in zip(flat_args, flat_dims)]
             outs.append(func(*tree_unflatten(sample, spec), **kwargs))
+            _check_unchanged(func, unmapped)
             if before is not None and get_rng_state() != before:
                 raise RuntimeError(
                     "vmap: called random operation while in randomness error mode. Please "
@@ -60,6 +64,17 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0,
         return _stack_outputs(func, outs, out_dims, n)
 
     return wrapped
+
+
+def _check_unchanged(func: Any, unmapped: list[tuple[int, Tensor, int]]) -> None:
+    """Refuse an in-place change of an unmapped input: the loop would repeat it per element,
+    where PyTorch's one batched call makes it once (or refuses a batched value)."""
+    for k, a, version in unmapped:
+        if a._version != version:
+            raise RuntimeError(
+                f"vmap({_name(func)}): the function changed input {k} (in_dim None, shape "
+                f"{tuple(a.shape)}) in place; this vmap calls it once per batch element, so "
+                "the change would be repeated. Change a copy, or map over that input")
 
 
 def _select(x: Tensor, dim: int, i: int, n: int) -> Tensor:
