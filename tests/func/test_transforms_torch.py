@@ -25,6 +25,30 @@ def _poly(x: Any) -> Any:
     return (x ** 3 * 2 + x.sin()).sum()
 
 
+D = 4
+W_D, B_D, X_D = RNG.normal(size=(D, D)), RNG.normal(size=(D,)), RNG.normal(size=(D,))
+XS_D = RNG.normal(size=(3, D))
+
+
+def _predict(lib: Any) -> Any:
+    """The model of PyTorch's tutorial "Jacobians, Hessians, hvp, vhp, and more"."""
+    return lambda weight, bias, x: lib.nn.functional.linear(x, weight, bias).tanh()
+
+
+def _tutorial(lib: Any, mk: Any) -> Any:
+    predict, f = _predict(lib), lambda x: x.sin().sum()
+    weight, bias, x = mk(W_D), mk(B_D), mk(X_D)
+    jac_x = lib.func.jacrev(predict, argnums=2)(weight, bias, x)
+    jac_w, jac_b = lib.func.jacrev(predict, argnums=(0, 1))(weight, bias, x)
+    jac_fwd = lib.func.jacfwd(predict, argnums=2)(weight, bias, x)
+    hess = lib.func.hessian(predict, argnums=2)(weight, bias, x)
+    batch_jac = lib.func.vmap(lib.func.jacrev(predict, argnums=2), in_dims=(None, None, 0))(
+        weight, bias, mk(XS_D))
+    hvp_fwdrev = lib.func.jvp(lib.func.grad(f), (x,), (mk(B_D),))[1]
+    hvp_revrev = lib.func.vjp(lib.func.grad(f), x)[1](mk(B_D))
+    return jac_x, jac_w, jac_b, jac_fwd, hess, batch_jac, hvp_fwdrev, hvp_revrev
+
+
 def _under_no_grad(lib: Any, fn: Callable[..., Any], *args: Any) -> Any:
     with lib.no_grad():
         return fn(*args)
@@ -98,6 +122,7 @@ SNIPPETS: dict[str, Callable[[Any, Any], Any]] = {
     "functionalize": lambda lib, mk: lib.func.functionalize(lambda x: x.sin().mul_(2))(mk(A)),
     "debug_unwrap": lambda lib, mk: lib.func.debug_unwrap(mk(A)),
     "vmap of grad": lambda lib, mk: lib.func.vmap(lib.func.grad(_poly))(mk(B)),
+    "Jacobians and Hessians tutorial": _tutorial,
     "vmap of jacrev": lambda lib, mk: lib.func.vmap(lib.func.jacrev(lambda x: x.sin() * x))(
         mk(B)),
     "grad of vmap": lambda lib, mk: lib.func.grad(
