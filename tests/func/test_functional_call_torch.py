@@ -223,3 +223,30 @@ ERRORS: dict[str, Callable[[Any, Any], Any]] = {
 def test_errors_as_torch(name: str) -> None:
     # (a non-tensor names the library's Tensor class; the rest match word for word)
     raises_alike(ERRORS[name], message=name != "not a tensor")
+
+
+LAYERS: dict[str, tuple[Callable[[Any], Any], tuple[int, ...]]] = {
+    "LSTM, 2 layers, bidirectional": (
+        lambda lib: lib.nn.LSTM(3, 4, num_layers=2, bidirectional=True), (5, 2, 3)),
+    "GRU, batch_first": (lambda lib: lib.nn.GRU(3, 4, batch_first=True), (2, 5, 3)),
+    "Conv2d": (lambda lib: lib.nn.Conv2d(2, 3, 3, padding=1), (1, 2, 5, 5)),
+    "TransformerEncoderLayer": (
+        lambda lib: lib.nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0), (3, 2, 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layers_read_the_swapped_parameters(name: str) -> None:
+    """Layers that keep parameter lists of their own (recurrent ones) or fused projections
+    see the given tensors, as PyTorch's do."""
+    build, shape = LAYERS[name]
+    rng = np.random.default_rng(2)
+    ref = build(torch).double()
+    values = {k: rng.normal(size=tuple(v.shape)) for k, v in ref.named_parameters()}
+    x = rng.normal(size=shape)
+    outs = []
+    for lib, model in ((torch, ref), (tg, build(tg).double())):
+        params = {k: lib.tensor(v, dtype=lib.float64) for k, v in values.items()}
+        out = lib.func.functional_call(model, params, (lib.tensor(x, dtype=lib.float64),))
+        outs.append((out[0] if isinstance(out, tuple) else out).detach().numpy())
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-10, atol=1e-12)

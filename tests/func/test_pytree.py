@@ -3,7 +3,7 @@ torch.utils._pytree, round trips, and in_dims/out_dims prefixes."""
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict, defaultdict, namedtuple
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ TREES: list[Any] = [
     {"b": 1, "a": (2, None, [3, Pair(4, {"z": 5})]), "c": 6},
     OrderedDict([("y", [1, (2,)]), ("x", 3)]),
     ((((1,),),), 2),
+    defaultdict(list, {"k": [1, 2], "j": 3}),
 ]
 
 

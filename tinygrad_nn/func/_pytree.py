@@ -1,11 +1,13 @@
 """Nested containers of values (PyTorch's pytrees): flatten to leaves and back.
 
-Containers are tuples, lists, dicts (insertion order, as PyTorch's) and namedtuples; every
-other value, None included, is a leaf (as in torch.utils._pytree). Walks are iterative.
+Containers are tuples, lists, dicts (insertion order, as PyTorch's; OrderedDict and
+defaultdict rebuilt as such) and namedtuples; every other value, None included, is a leaf
+(as in torch.utils._pytree). Walks are iterative.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +35,8 @@ class TreeSpec:
 
 def _children(x: Any) -> tuple[type, Any, list[Any]] | None:
     """(container type, keys, children) of a container, None for a leaf."""
+    if isinstance(x, defaultdict):
+        return type(x), (x.default_factory, list(x)), list(x.values())
     if isinstance(x, dict):
         return type(x), list(x), list(x.values())
     if isinstance(x, tuple) and hasattr(type(x), "_fields"):  # a namedtuple
@@ -90,6 +94,8 @@ def tree_unflatten(leaves: list[Any], spec: TreeSpec | None) -> Any:
 def _build(spec: TreeSpec, kids: list[Any]) -> Any:
     kind: Any = spec.kind
     assert kind is not None
+    if issubclass(kind, defaultdict):
+        return kind(spec.keys[0], zip(spec.keys[1], kids))
     if issubclass(kind, dict):
         return kind(zip(spec.keys, kids))
     if issubclass(kind, tuple) and hasattr(kind, "_fields"):
