@@ -100,3 +100,38 @@ def test_unsupported_hooks_say_so() -> None:
         with pytest.raises(ValueError, match="Expects mode to be one of"):
             lib.autograd.graph.register_multi_grad_hook(
                 [lib.tensor(A, requires_grad=True)], print, mode="some")
+
+
+# -- torch.autograd.forward_ad: levels and unpack_dual as PyTorch's; make_dual refuses -----
+def _levels(lib: Any) -> Any:
+    fw = lib.autograd.forward_ad
+    x = lib.tensor(A, requires_grad=True)
+    out = [fw.unpack_dual(x).tangent, fw.unpack_dual(x).primal is x,
+           type(fw.unpack_dual(x)).__name__, fw.unpack_dual(x)._fields]
+    with fw.dual_level() as level:
+        out += [level, fw.unpack_dual(x).tangent]
+        for bad in (lambda: fw.make_dual(x, lib.ones(2)),  # tangent of another size
+                    lambda: fw.dual_level().__enter__(),  # levels do not nest
+                    lambda: fw.make_dual(x, lib.ones(3), level=2)):
+            with pytest.raises(RuntimeError) as err:
+                bad()
+            out.append(str(err.value))
+    for bad in (lambda: fw.make_dual(x, lib.ones(3)), fw.exit_dual_level):
+        with pytest.raises(RuntimeError) as err:  # outside any level
+            bad()
+        out.append(str(err.value))
+    out.append(fw.enter_dual_level())
+    fw.exit_dual_level()
+    return out
+
+
+def test_forward_ad_levels_as_torch() -> None:
+    assert _levels(tg) == _levels(torch)
+
+
+def test_make_dual_says_it_is_not_supported() -> None:
+    fw = tg.autograd.forward_ad
+    with fw.dual_level(), pytest.raises(NotImplementedError, match="func.jvp"):
+        fw.make_dual(tg.tensor(A), tg.ones(3))
+    assert fw.enter_dual_level() == 0  # the failed call left no level behind
+    fw.exit_dual_level()

@@ -1,4 +1,4 @@
-"""torch.func's and torch.autograd.graph's names exist here with PyTorch's signatures:
+"""torch.func's, torch.autograd.graph's and forward_ad's names exist here with PyTorch's signatures:
 parameter names, kinds (positional, keyword-only, *args) and defaults."""
 
 from __future__ import annotations
@@ -41,6 +41,13 @@ def test_graph_signatures(name: str) -> None:
         if theirs is object.__init__:  # an ABC without its own constructor
             return
     assert _params(ours) == _params(theirs)
+
+
+@pytest.mark.parametrize("name", ["make_dual", "unpack_dual", "enter_dual_level",
+                                  "exit_dual_level"])
+def test_forward_ad_signatures(name: str) -> None:
+    assert _params(getattr(tg.autograd.forward_ad, name)) == _params(
+        getattr(torch.autograd.forward_ad, name))
 
 
 def test_stateless_functional_call_signature() -> None:
