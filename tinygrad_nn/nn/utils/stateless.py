@@ -79,10 +79,12 @@ def _swap(module: Module, name: str, value: Any) -> Any:
                 table[attr] = value
             return old
     old = getattr(m, attr, _MISSING)
+    if old is not _MISSING and old is not None and not isinstance(old, Tensor):
+        raise TypeError(f"attribute `{attr}`: {old} is not an instance of tinygrad_nn.Tensor")
     if value is not _MISSING:
-        object.__setattr__(m, attr, value)  # a plain attribute, as PyTorch's setattr
+        setattr(m, attr, value)  # (a Parameter registers itself, as in PyTorch)
     elif old is not _MISSING:
-        object.__delattr__(m, attr)
+        delattr(m, attr)
     return old
 
 
