@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import hypothesis.extra.numpy as hnp
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import given
 
 import tinygrad_nn as tg
 
@@ -128,3 +131,25 @@ def test_wraps_the_function() -> None:
 
     assert tg.func.vmap(f).__name__ == "f"
     assert tg.func.grad(f).__doc__ == "doc"
+
+
+@st.composite
+def _mapped(draw: Any) -> tuple[np.ndarray, int, int]:
+    """An array of 1-3 dims, a dimension to map over, and where the result puts it."""
+    shape = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    in_dim = draw(st.integers(-len(shape), len(shape) - 1))
+    out_dim = draw(st.integers(-len(shape), len(shape) - 1))  # outputs keep the ndim
+    x = draw(hnp.arrays(np.float64, tuple(shape), elements=st.floats(-2, 2)))
+    return x, in_dim, out_dim
+
+
+@given(_mapped())
+def test_any_in_dim_and_out_dim_as_torch(case: tuple[np.ndarray, int, int]) -> None:
+    x, in_dim, out_dim = case
+
+    def run(lib: Any) -> Any:
+        f = lib.func.vmap(lambda r: r.sin() * r.sum() + lib.func.grad(
+            lambda s: (s ** 3).sum())(r), in_dims=in_dim, out_dims=out_dim)
+        return f(lib.tensor(x, dtype=lib.float64))
+
+    same(run(torch), run(tg))
