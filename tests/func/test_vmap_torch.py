@@ -54,6 +54,11 @@ SNIPPETS: dict[str, Callable[[Any, Any], Any]] = {
     "graph kept for outer backward": lambda lib, mk: (
         lambda x: (lib.func.vmap(lambda r: (r ** 2).sum())(x).sum().backward(), x.grad)[1])(
         mk(B, True)),
+    "a library function": lambda lib, mk: lib.func.vmap(lib.dot)(mk(B), mk(B * 2)),
+    "a module": lambda lib, mk: (lambda m: (lib.nn.init.ones_(m.weight), lib.nn.init.zeros_(
+        m.bias), lib.func.vmap(m)(mk(B)))[2])(lib.nn.Linear(3, 2).double()),
+    "hessian of a matrix function": lambda lib, mk: lib.func.hessian(
+        lambda w: (w @ w.T).sin().sum())(mk(B[:2])),
     "vmap of grad": lambda lib, mk: lib.func.vmap(
         lib.func.grad(lambda w, x: (w @ x).tanh()), in_dims=(None, 0))(mk(A), mk(B)),
     "vmap of jacrev, in_dims 1": lambda lib, mk: lib.func.vmap(
