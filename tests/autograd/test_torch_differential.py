@@ -10,6 +10,8 @@ import pytest
 
 import tinygrad_nn as tg
 
+from .._compare import same as _same
+
 torch = pytest.importorskip("torch")
 
 RNG = np.random.default_rng(7)
@@ -24,21 +26,6 @@ def _run(lib: Any, snippet: Callable[[Any, Any], Any]) -> Any:
         return lib.tensor(a.copy(), dtype=lib.float64, requires_grad=True)
 
     return snippet(lib, make)
-
-
-def _same(a: Any, b: Any, where: str = "out") -> None:
-    """Same structure (tuple/list/None/Tensor) and values."""
-    if isinstance(a, torch.Tensor):
-        assert isinstance(b, tg.Tensor), f"{where}: {type(b)}"
-        assert tuple(a.shape) == tuple(b.shape), f"{where}: {a.shape} vs {b.shape}"
-        np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=1e-10, atol=1e-12,
-                                   err_msg=where)
-    elif isinstance(a, (tuple, list)):
-        assert type(a) is type(b) and len(a) == len(b), f"{where}: {a!r} vs {b!r}"
-        for i, (x, y) in enumerate(zip(a, b)):
-            _same(x, y, f"{where}[{i}]")
-    else:
-        assert a == b, f"{where}: {a!r} vs {b!r}"
 
 
 def f_poly(lib: Any) -> Callable[..., Any]:

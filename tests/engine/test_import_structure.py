@@ -13,7 +13,7 @@ PKG = "tinygrad_nn"
 ROOT = Path(__file__).resolve().parents[2] / PKG
 CORE = ("engine", "grad_mode", "function", "_saved", "ops", "tensor", "dtypes", "_shapes",
         "_anomaly", "creation")
-LEAVES = ("viz", "io", "data", "nn", "optim", "gradcheck", "testing")
+LEAVES = ("viz", "io", "data", "nn", "optim", "gradcheck", "testing", "func")
 # the one way from the core into a leaf: Tensor.draw() draws with viz
 ALLOWED = {("tinygrad_nn.tensor_movement", "tinygrad_nn.viz", "draw")}
 

@@ -1,6 +1,7 @@
 """PyTorch's ``torch.autograd``: grad, backward, the Tensor-level Function, Variable,
-anomaly mode, gradcheck / gradgradcheck and ``functional`` (jacobian, hessian, vjp, jvp,
-hvp, vhp)."""
+anomaly mode, gradcheck / gradgradcheck, ``functional`` (jacobian, hessian, vjp, jvp,
+hvp, vhp), ``graph`` (the ``Node`` type of ``grad_fn``, ``increment_version``) and
+``forward_ad`` (its names; dual tensors are not supported yet)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import numpy as np
 from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..tensor import Tensor
 from ..tensor_autograd import grad as _grad
-from . import functional
+from . import forward_ad, functional, graph
 from .anomaly_mode import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -29,7 +30,9 @@ __all__ = [
     "backward",
     "detect_anomaly",
     "enable_grad",
+    "forward_ad",
     "functional",
+    "graph",
     "grad",
     "gradcheck",
     "gradgradcheck",

@@ -9,6 +9,7 @@ differentiable, as every op of the library is.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -95,6 +96,35 @@ def _out(is_tuple: bool, values: tuple[Any, ...], create_graph: bool) -> Any:
     return vals if is_tuple else vals[0]
 
 
+def _double_vjp(outs: tuple[Tensor, ...], xs: tuple[Tensor, ...], vs: tuple[Any, ...],
+               create_graph: bool, strict: bool, fn: str) -> tuple[Tensor, ...]:
+    """J·v per output, by differentiating uᵀJ (linear in a dummy u) with respect to u."""
+    us = tuple(Tensor._new(np.zeros(o.shape, dtype=o.dtype), requires_grad=True) for o in outs)
+    with enable_grad():
+        ujs = _grads(outs, xs, us, True, strict, fn)  # uᵀJ, linear in u
+        return _grads(ujs, us, vs, create_graph, False, fn)
+
+
+def _jacobian_blocks(o: Tensor, xs: tuple[Tensor, ...],
+                    pull: Callable[[Tensor], tuple[Tensor, ...]]) -> list[Tensor]:
+    """Per input x_j, d o / d x_j of shape o.shape + x_j.shape: one ``pull`` (eᵀJ, a
+    tuple over ``xs``) per element of ``o``, the rows stacked."""
+    n = o.numel()
+    per_in: list[list[Tensor]] = [[] for _ in xs]
+    for k in range(n):  # row k of J: the gradient of output element k
+        e = np.zeros(n, dtype=o.dtype)
+        e[k] = 1
+        for j, gj in enumerate(pull(Tensor._new(e.reshape(o.shape)))):
+            per_in[j].append(gj)
+    blocks = []
+    for j, x in enumerate(xs):
+        if per_in[j]:
+            blocks.append(stack(per_in[j]).reshape(*o.shape, *x.shape))
+        else:  # an empty output
+            blocks.append(Tensor._new(np.zeros((*o.shape, *x.shape), dtype=x.dtype)))
+    return blocks
+
+
 def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """(func(inputs), vᵀ·J): J = d func / d inputs; v shaped like the output(s)."""
@@ -113,17 +143,7 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
     xs = _prepare(xs, create_graph)
     vs = _check_v(v, xs, "input", "jvp")
     out_tuple, outs = _call(func, xs, "jvp")
-    us = tuple(Tensor._new(np.zeros(o.shape, dtype=o.dtype), requires_grad=True) for o in outs)
-    with enable_grad():
-        ujs = _grads(outs, xs, us, True, strict, "jvp")  # uᵀJ, linear in u
-        live = [(g, w) for g, w in zip(ujs, vs) if g.requires_grad]
-        if live:
-            jv = grad([g for g, _ in live], us, [w for _, w in live], retain_graph=True,
-                      create_graph=create_graph, allow_unused=True)
-        else:
-            jv = (None,) * len(us)
-    res = tuple(Tensor._new(np.zeros(o.shape, dtype=o.dtype)) if g is None else g
-                for g, o in zip(jv, outs))
+    res = _double_vjp(outs, xs, vs, create_graph, strict, "jvp")
     return _out(out_tuple, outs, create_graph), _out(out_tuple, res, create_graph)
 
 
@@ -144,24 +164,14 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
     out_tuple, outs = _call(func, xs, "jacobian")
     rows = []
     for o in outs:
-        n = o.numel()
-        per_in: list[list[Tensor]] = [[] for _ in xs]
-        for k in range(n):  # row k of J_i: the gradient of output element k
-            e = np.zeros(n, dtype=o.dtype)
-            e[k] = 1
-            g = _grads((o,), xs, (Tensor._new(e.reshape(o.shape)),), create_graph, strict,
-                       "jacobian")
-            for j, gj in enumerate(g):
-                per_in[j].append(gj)
-        row = []
-        for j, x in enumerate(xs):
-            if per_in[j]:
-                jac = stack(per_in[j]).reshape(*o.shape, *x.shape)
-            else:  # an empty output
-                jac = Tensor._new(np.zeros((*o.shape, *x.shape), dtype=x.dtype))
-            row.append(jac)
+        row = _jacobian_blocks(o, xs, functools.partial(_row, o, xs, create_graph, strict))
         rows.append(tuple(row) if in_tuple else row[0])
     return tuple(rows) if out_tuple else rows[0]
+
+
+def _row(o: Tensor, xs: tuple[Tensor, ...], create_graph: bool, strict: bool,
+         e: Tensor) -> tuple[Tensor, ...]:
+    return _grads((o,), xs, (e,), create_graph, strict, "jacobian")
 
 
 def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,

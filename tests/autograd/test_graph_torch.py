@@ -1,0 +1,137 @@
+"""torch.autograd.graph on torch and on tinygrad_nn: the Node type of grad_fn,
+increment_version, and the saved-tensor hook context managers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+
+torch = pytest.importorskip("torch")
+
+A = np.array([0.5, -1.0, 2.0])
+
+
+def _nodes(lib: Any) -> list[Any]:
+    """grad_fn of several kinds: ops, a leaf's AccumulateGrad, a custom Function's node."""
+    x = lib.tensor(A, requires_grad=True)
+
+    class Twice(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, t: Any) -> Any:
+            return t * 2
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g * 2
+
+    y = x * x
+    return [y.grad_fn, y.grad_fn.next_functions[0][0], x.sum().grad_fn, x[1:].grad_fn,
+            Twice.apply(x).grad_fn, (x @ x).grad_fn]
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "tg"])
+def test_every_grad_fn_is_a_node(lib_name: str) -> None:
+    lib = torch if lib_name == "torch" else tg
+    nodes = _nodes(lib)
+    assert all(isinstance(n, lib.autograd.graph.Node) for n in nodes)
+    assert not isinstance(lib.tensor(A), lib.autograd.graph.Node)
+    assert not isinstance(None, lib.autograd.graph.Node)
+    with pytest.raises(TypeError):  # abstract
+        lib.autograd.graph.Node()
+
+
+def _bumped(lib: Any) -> Any:
+    x = lib.tensor(A, requires_grad=True)
+    base = lib.tensor(A)
+    view = base[1:]
+    y = (x * base).sum()
+    lib.autograd.graph.increment_version(view)  # a view shares its base's counter
+    lib.autograd.graph.increment_version([x, x])
+    return x._version, base._version, view._version, y
+
+
+def test_increment_version_as_torch() -> None:
+    *want, y_torch = _bumped(torch)
+    *got, y = _bumped(tg)
+    assert got == want == [2, 1, 1]
+    with pytest.raises(RuntimeError):
+        y_torch.backward()
+    with pytest.raises(RuntimeError):
+        y.backward()
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "tg"])
+def test_save_on_cpu_gives_the_same_gradients(lib_name: str) -> None:
+    lib = torch if lib_name == "torch" else tg
+    x = lib.tensor(A, requires_grad=True)
+    with lib.autograd.graph.save_on_cpu(pin_memory=False):
+        y = (x.exp() * x).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp(A) * (1 + A))
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "tg"])
+def test_disabled_hooks_raise_the_given_message(lib_name: str) -> None:
+    lib = torch if lib_name == "torch" else tg
+    graph = lib.autograd.graph
+    with graph.disable_saved_tensors_hooks("no hooks here"):
+        with pytest.raises(RuntimeError, match="no hooks here"), graph.save_on_cpu():
+            pass
+        with pytest.raises(RuntimeError, match="no hooks here"), \
+                graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            pass
+    with graph.save_on_cpu():  # enabled again
+        pass
+
+
+def test_unsupported_hooks_say_so() -> None:
+    graph = tg.autograd.graph
+    with pytest.raises(NotImplementedError, match="saved_tensors_hooks"), \
+            graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        pass
+    x = tg.tensor(A, requires_grad=True)
+    with pytest.raises(NotImplementedError, match="register_hook"):
+        graph.register_multi_grad_hook([x], print)
+    for lib in (torch, tg):
+        with pytest.raises(ValueError, match="Expects mode to be one of"):
+            lib.autograd.graph.register_multi_grad_hook(
+                [lib.tensor(A, requires_grad=True)], print, mode="some")
+
+
+# -- torch.autograd.forward_ad: levels and unpack_dual as PyTorch's; make_dual refuses -----
+def _levels(lib: Any) -> Any:
+    fw = lib.autograd.forward_ad
+    x = lib.tensor(A, requires_grad=True)
+    out = [fw.unpack_dual(x).tangent, fw.unpack_dual(x).primal is x,
+           type(fw.unpack_dual(x)).__name__, fw.unpack_dual(x)._fields]
+    with fw.dual_level() as level:
+        out += [level, fw.unpack_dual(x).tangent]
+        for bad in (lambda: fw.make_dual(x, lib.ones(2)),  # tangent of another size
+                    lambda: fw.dual_level().__enter__(),  # levels do not nest
+                    lambda: fw.make_dual(x, lib.ones(3), level=2)):
+            with pytest.raises(RuntimeError) as err:
+                bad()
+            out.append(str(err.value))
+    for bad in (lambda: fw.make_dual(x, lib.ones(3)), fw.exit_dual_level):
+        with pytest.raises(RuntimeError) as err:  # outside any level
+            bad()
+        out.append(str(err.value))
+    out.append(fw.enter_dual_level())
+    fw.exit_dual_level()
+    return out
+
+
+def test_forward_ad_levels_as_torch() -> None:
+    assert _levels(tg) == _levels(torch)
+
+
+def test_make_dual_says_it_is_not_supported() -> None:
+    fw = tg.autograd.forward_ad
+    with fw.dual_level(), pytest.raises(NotImplementedError, match="func.jvp"):
+        fw.make_dual(tg.tensor(A), tg.ones(3))
+    assert fw.enter_dual_level() == 0  # the failed call left no level behind
+    fw.exit_dual_level()
