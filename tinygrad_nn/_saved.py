@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .grad_mode import _mode
 from .tensor_base import TensorBase
 
 OUT = object()  # marks a saved value that is the output of forward
@@ -94,3 +95,51 @@ def check_versions(self: Any) -> None:
                 f"{vc[0]}, expected {version}); "
                 "use an out-of-place op or clone the value before changing it"
             )
+
+
+class Packed:
+    """A saved value as a ``saved_tensors_hooks`` pack hook returned it, with the unpack
+    hook that turns it back into a Tensor (``unpack_saved``)."""
+
+    __slots__ = ("value", "unpack")
+
+    def __init__(self, value: Any, unpack: Any) -> None:
+        self.value, self.unpack = value, unpack
+
+
+def pack_saved(ctx: Any, result: Any, args: tuple[Any, ...], arrays: list[Any],
+               hooks: tuple[Any, Any]) -> None:
+    """Replace each saved array of ``ctx`` by ``pack(tensor)``: the tensor is the output
+    (``result``), the input it is, or a new constant Tensor for a value computed in
+    forward (PyTorch's ``saved_tensors_hooks``). The hooks are off while ``pack`` runs, so
+    ops inside it do not pack their own saved values."""
+    pack, unpack = hooks
+    values: list[Any] = []
+    _mode.saved_hooks = None
+    try:
+        for s in ctx._saved:
+            if type(s) is np.ndarray:
+                t = result if s is result._data else next(
+                    (a for a, arr in zip(args, arrays) if arr is s and isinstance(a, TensorBase)),
+                    None)
+                s = Packed(pack(t if t is not None else result._make(s, None)), unpack)
+            values.append(s)
+    finally:
+        _mode.saved_hooks = hooks
+    ctx._saved = tuple(values)
+    ctx._packed = True
+
+
+def unpack_saved(saved: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The saved values with each packed one unpacked (its unpack hook runs on every read,
+    as in PyTorch)."""
+    out: list[Any] = []
+    for s in saved:
+        if type(s) is Packed:
+            t = s.unpack(s.value)
+            if not isinstance(t, TensorBase):
+                raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but "
+                                f"got result of type {type(t).__name__}")
+            s = t._data
+        out.append(s)
+    return tuple(out)

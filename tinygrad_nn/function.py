@@ -42,7 +42,16 @@ from typing import Any
 import numpy as np
 
 from . import _anomaly
-from ._saved import FREED, OUT, OUT_ONLY, RELEASED, check_versions, record_sources
+from ._saved import (
+    FREED,
+    OUT,
+    OUT_ONLY,
+    RELEASED,
+    check_versions,
+    pack_saved,
+    record_sources,
+    unpack_saved,
+)
 from ._shapes import ShapeError, unbroadcast
 from .engine import LazyGrad, Node
 from .grad_mode import _mode
@@ -102,6 +111,7 @@ class Function(Node):
     # it lives in the instance dict when set
     _out_vc: Any = None
     _recompute: dict[int, Callable[..., Any]] | None = None
+    _packed = False  # True when saved_tensors_hooks packed the saved values (``_saved``)
     # saved values (``_saved``: None, the values, or RELEASED after backward freed them),
     # where each came from (``_saved_src``), the version counters that existed and the
     # versions they had (``_vcs``, see ``_saved.record_sources``); under create_graph ``_tensor``
@@ -160,6 +170,8 @@ class Function(Node):
             if saved is RELEASED:
                 raise RuntimeError(FREED.format(op=type(self).__name__))
             return ()
+        if self._packed:
+            saved = unpack_saved(saved)
         make = self._tensor  # set by run_backward under create_graph
         if make is None:
             return saved
@@ -224,7 +236,7 @@ class Function(Node):
     def saved_values(self) -> list[tuple[Any, Any]]:
         """(source, array) per saved value; array None once freed (docs/engine.md section 8)."""
         srcs = [self if s is OUT else s for s in self.saved_sources()]
-        saved = self._saved
+        saved = unpack_saved(self._saved) if self._saved and self._packed else self._saved
         return list(zip(srcs, saved if saved else [None] * len(srcs)))
 
     def register_hook(self, fn: Callable[[Any], Any]) -> Callable[[], None]:
@@ -341,6 +353,8 @@ class Function(Node):
                         break
                 else:
                     ctx._saved_src = ctx._vcs = None
+            if _mode.saved_hooks is not None:  # (autograd.graph.saved_tensors_hooks)
+                pack_saved(ctx, result, args, arrays, _mode.saved_hooks)
         return result
 
     # -- the node protocol, called by the engine -----------------------------------

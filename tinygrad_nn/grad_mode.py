@@ -8,11 +8,12 @@ the walk), which only turns recording off while it runs a plain backward.
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 
 class _Mode:
     # slots, set once: every op reads them (a slot is read faster than a class default)
-    __slots__ = ("enabled", "scope", "anomaly", "check_nan", "check_forward")
+    __slots__ = ("enabled", "scope", "anomaly", "check_nan", "check_forward", "saved_hooks")
 
     def __init__(self) -> None:
         self.enabled = True  # ops record the graph
@@ -20,6 +21,8 @@ class _Mode:
         self.anomaly = False  # record where nodes were made; check backward outputs
         self.check_nan = True
         self.check_forward = False  # anomaly mode also checks forward outputs
+        # (pack, unpack) of the innermost ``autograd.graph.saved_tensors_hooks``, or None
+        self.saved_hooks: tuple[Any, Any] | None = None
 
 
 _mode = _Mode()

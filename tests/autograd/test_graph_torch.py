@@ -90,9 +90,6 @@ def test_disabled_hooks_raise_the_given_message(lib_name: str) -> None:
 
 def test_unsupported_hooks_say_so() -> None:
     graph = tg.autograd.graph
-    with pytest.raises(NotImplementedError, match="saved_tensors_hooks"), \
-            graph.saved_tensors_hooks(lambda t: t, lambda t: t):
-        pass
     x = tg.tensor(A, requires_grad=True)
     with pytest.raises(NotImplementedError, match="register_hook"):
         graph.register_multi_grad_hook([x], print)
@@ -135,3 +132,104 @@ def test_make_dual_says_it_is_not_supported() -> None:
         fw.make_dual(tg.tensor(A), tg.ones(3))
     assert fw.enter_dual_level() == 0  # the failed call left no level behind
     fw.exit_dual_level()
+
+
+def _hooked_run(lib: Any, scale: float) -> tuple[list[Any], list[Any], Any]:
+    """exp, mul and sum under pack/unpack hooks that store each saved tensor scaled by
+    ``scale`` and undo it: (pack calls, unpack calls, x.grad after two backward passes)."""
+    packs: list[Any] = []
+    unpacks: list[Any] = []
+
+    def pack(t: Any) -> Any:
+        packs.append((tuple(t.shape), t.requires_grad, t.grad_fn is None))
+        return t.detach() * scale
+
+    def unpack(p: Any) -> Any:
+        unpacks.append(tuple(p.shape))
+        return p / scale
+
+    x = lib.tensor(A, requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = x.exp()
+        z = (y * x).sum()
+        w = x * 2.0  # a number is saved, not a tensor: nothing to pack
+    assert w.requires_grad
+    z.backward(retain_graph=True)
+    z.backward()
+    return packs, unpacks, x.grad
+
+
+def test_saved_tensors_hooks_pack_and_unpack_as_torch() -> None:
+    """Pack runs once per saved tensor while recording (the output of exp, both inputs of
+    mul), unpack at every read (twice with retain_graph); what unpack returns is used."""
+    packs, unpacks, grad = _hooked_run(tg, 4.0)
+    t_packs, t_unpacks, t_grad = _hooked_run(torch, 4.0)
+    assert sorted(packs) == sorted(t_packs)
+    assert len(packs) == 3 and len(unpacks) == len(t_unpacks) == 6
+    np.testing.assert_allclose(grad.detach().numpy(), t_grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(grad.detach().numpy(), 2 * np.exp(A) * (1 + A), rtol=1e-12)
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "tg"])
+def test_unpacked_values_are_what_backward_reads(lib_name: str) -> None:
+    """An unpack hook that returns other values changes the gradient (as PyTorch's)."""
+    lib = torch if lib_name == "torch" else tg
+    x = lib.tensor(A, requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(lambda t: None,
+                                                lambda p: lib.ones(A.shape, dtype=lib.float64)):
+        y = x.sin()
+    y.sum().backward()
+    # sin saves its input: backward reads x as the ones unpack returns, so d sin = cos(1)
+    np.testing.assert_allclose(x.grad.detach().numpy(), np.full_like(A, np.cos(1.0)))
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "tg"])
+def test_unpack_must_return_a_tensor(lib_name: str) -> None:
+    lib = torch if lib_name == "torch" else tg
+    x = lib.tensor(A, requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(lambda t: t, lambda p: 5):
+        y = x.sin()
+    with pytest.raises(TypeError, match="unpack_hook expected to be a Tensor but got result "
+                                        "of type int"):
+        y.sum().backward()
+
+
+def test_innermost_hooks_apply_and_ops_in_pack_are_not_packed() -> None:
+    seen: list[str] = []
+
+    def outer(t: Any) -> Any:
+        seen.append("outer")
+        return t
+
+    def inner(t: Any) -> Any:
+        seen.append("inner")
+        return (t * 1.0).detach()  # an op inside pack records nothing packed again
+
+    x = tg.tensor(A, requires_grad=True)
+    with tg.autograd.graph.saved_tensors_hooks(outer, lambda p: p):
+        with tg.autograd.graph.saved_tensors_hooks(inner, lambda p: p):
+            x.exp()
+        x.exp()
+    x.exp()  # outside: no hooks
+    assert seen == ["inner", "outer"]
+
+
+def test_hooks_see_custom_function_saves() -> None:
+    packs: list[Any] = []
+
+    class Twice(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, a: Any) -> Any:
+            ctx.save_for_backward(a)
+            return a * 2
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            (a,) = ctx.saved_tensors
+            return g * 2 + 0 * a
+
+    x = tg.tensor(A, requires_grad=True)
+    with tg.autograd.graph.saved_tensors_hooks(lambda t: packs.append(t) or t, lambda p: p):
+        Twice.apply(x).sum().backward()
+    assert packs and any(p is x for p in packs)
+    np.testing.assert_allclose(x.grad.detach().numpy(), np.full_like(A, 2.0))

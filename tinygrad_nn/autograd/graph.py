@@ -5,11 +5,11 @@ of, ``increment_version``, and the saved-tensor hook context managers.
 recorded op implements) and the leaves' ``AccumulateGrad`` are registered with it, so
 ``isinstance(t.grad_fn, Node)`` holds as in PyTorch without the core importing this module.
 
-Not supported yet, and saying so when used (each needs a change in the core, see
-docs/engine.md, "Graph hooks PyTorch has and the engine lacks"): ``saved_tensors_hooks``
-(pack/unpack of every saved value) and ``register_multi_grad_hook`` (needs the engine to say
-which backward pass is running and which nodes it will reach). ``save_on_cpu`` is accepted
-and does nothing: every tensor already lives in CPU memory.
+``saved_tensors_hooks`` sets the pack/unpack pair that ``Function.apply`` and a node's
+``saved_tensors`` call (``_saved.pack_saved`` / ``unpack_saved``). Not supported yet, and
+saying so when used: ``register_multi_grad_hook`` (it needs the engine to say which backward
+pass is running and which nodes it will reach; docs/engine.md, section 10).
+``save_on_cpu`` is accepted and does nothing: every tensor already lives in CPU memory.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .. import engine
+from ..grad_mode import _mode
 from ..tensor import Tensor
 from ..tensor_base import AccumulateGrad
 
@@ -65,27 +66,31 @@ _disabled: list[str | None] = [None]  # the error message while hooks are disabl
 
 
 class saved_tensors_hooks:
-    """PyTorch's pack/unpack hooks for values saved for backward: not supported yet (the
-    recording point would have to call them; see the module docstring)."""
+    """Inside, every op that records a node calls ``pack_hook(t)`` on each Tensor whose
+    values it saves for backward (an input, its output, or a value computed in forward as
+    a new Tensor) and keeps what it returns; backward calls ``unpack_hook(packed)`` at each
+    read and uses the Tensor it returns (PyTorch's ``torch.autograd.graph``). The innermost
+    of nested blocks applies."""
 
     def __init__(self, pack_hook: Callable[[Tensor], Any],
                  unpack_hook: Callable[[Any], Tensor]) -> None:
         self.pack_hook, self.unpack_hook = pack_hook, unpack_hook
+        self._prev: list[Any] = []  # a stack: the same object may be re-entered
 
     def __enter__(self) -> None:
         if _disabled[0] is not None:
             raise RuntimeError(_disabled[0])
-        raise NotImplementedError(
-            "saved_tensors_hooks: pack/unpack hooks for saved tensors are not supported by "
-            "tinygrad_nn's engine yet (saved values are kept as they are)")
+        self._prev.append(_mode.saved_hooks)
+        _mode.saved_hooks = (self.pack_hook, self.unpack_hook)
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        _mode.saved_hooks = self._prev.pop()
 
 
 class save_on_cpu(saved_tensors_hooks):
-    """Keep saved values in CPU memory: they already are, so this only checks that saved
-    tensor hooks are not disabled."""
+    """Keep saved values in CPU memory: they already are, so no hooks are installed (the
+    values are kept as they are); entering still checks that saved tensor hooks are not
+    disabled."""
 
     def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
         super().__init__(lambda t: t, lambda t: t)
@@ -94,6 +99,9 @@ class save_on_cpu(saved_tensors_hooks):
     def __enter__(self) -> None:
         if _disabled[0] is not None:
             raise RuntimeError(_disabled[0])
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 @contextlib.contextmanager
