@@ -80,10 +80,9 @@ def _max_unpool(op: str, input: Any, indices: Any, nd: int, kernel_size: Any, st
     p = _ntuple(padding, nd)
     size = _unpool_output_size(x, k, s, p, output_size)
     kernel = "max_unpooling2d" if nd == 1 else "max_unpooling3d"  # (1-D is PyTorch's 2-D)
-    ndims = (nd + 2, nd + 3) if nd == 1 else (nd + 1, nd + 2)  # (1-D: before the unsqueeze)
-    if x.ndim not in ndims:
-        raise RuntimeError(f"Input to {kernel} should be a {ndims[0] + (nd == 1)}d or "
-                           f"{ndims[1] + (nd == 1)}d Tensor, but got a tensor with "
+    if x.ndim not in (nd + 1, nd + 2):  # (1-D: PyTorch counts after an unsqueeze)
+        raise RuntimeError(f"Input to {kernel} should be a {nd + 1 + (nd == 1)}d or "
+                           f"{nd + 2 + (nd == 1)}d Tensor, but got a tensor with "
                            f"{x.ndim + (nd == 1)} dimensions: {op} input of shape "
                            f"{tuple(x.shape)}, expected (C, {_NAMES[nd]}) or (N, C, "
                            f"{_NAMES[nd]})")
