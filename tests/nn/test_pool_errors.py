@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_nn as tg
 import tinygrad_nn.functional as F
@@ -139,3 +141,20 @@ def test_integer_adaptive_average_is_not_implemented() -> None:
     with pytest.raises(NotImplementedError, match=r'"adaptive_avg_pool2d" not implemented for '
                                                   r"'Long'"):
         F.adaptive_avg_pool2d(tg.zeros(1, 2, 4, 4, dtype=tg.int64), 2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(nd=st.sampled_from([1, 2, 3]), k=st.integers(1, 3), s=st.integers(1, 2),
+       pad=st.integers(0, 1), ceil=st.booleans(), include=st.booleans(),
+       override=st.sampled_from([None, 3, -2]), seed=st.integers(0, 2**16))
+def test_integer_average_pooling_truncates_as_torch(nd: int, k: int, s: int, pad: int,
+                                                    ceil: bool, include: bool, override: Any,
+                                                    seed: int) -> None:
+    x = np.random.default_rng(seed).integers(-50, 50, (2, 2) + (5,) * nd)
+    pad = min(pad, k // 2)
+    args: tuple[Any, ...] = (k, s, pad, ceil, include) + ((override,) if nd > 1 else ())
+    name = f"avg_pool{nd}d"
+    y = getattr(F, name)(tg.tensor(x), *args)
+    ty = getattr(TF, name)(torch.tensor(x), *args)
+    assert y.dtype == tg.int64 and ty.dtype == torch.int64
+    np.testing.assert_array_equal(y.numpy(), ty.numpy())

@@ -18,7 +18,7 @@ from .._scope import composite
 from ..tensor import Tensor
 from ._pool_checks import output_length
 from .basic import as_tensor
-from .conv import _avg_pool2d, _geometry, _max_pool2d
+from .conv import _avg_pool2d, _divisors, _geometry, _max_pool2d
 
 Triple = tuple[int, int, int]
 
@@ -138,7 +138,8 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     if unbatched:
         x = x.unsqueeze(0)
     n, c, depth, h, w = x.shape
-    sums = None if divisor_override is None else 1  # sum each stage; divide once at the end
+    integer = x.dtype.kind not in "fc"  # (PyTorch truncates the whole box's sum / count)
+    sums = None if divisor_override is None and not integer else 1  # sum each stage
     one = (1, 1)
     planes = _avg_pool2d(x.reshape(n, c * depth, h, w),
                          _geometry((h, w), k[1:], s[1:], p[1:], one, o[1:]), count_include_pad,
@@ -147,6 +148,15 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     out = _avg_pool2d(planes.reshape(n, c, depth, oh * ow),
                       _geometry((depth, oh * ow), (k[0], 1), (s[0], 1), (p[0], 0), one,
                                 (o[0], oh * ow)), count_include_pad, sums)
+    if integer:
+        count: Any = divisor_override
+        if count is None:
+            per_axis = [_divisors(size, ki, si, pi, oi, count_include_pad)
+                        for size, ki, si, pi, oi in zip((depth, h, w), k, s, p, o)]
+            count = np.multiply.outer(np.multiply.outer(*per_axis[:2]), per_axis[2])
+        total = out._data.reshape(n, c, *o)
+        y = out._new(np.trunc(total / count).astype(total.dtype))
+        return y.squeeze(0) if unbatched else y
     if divisor_override is not None:
         out = out * (1.0 / divisor_override)
     y = out.reshape(n, c, out.shape[2], oh, ow)
