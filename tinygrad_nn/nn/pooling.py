@@ -135,22 +135,6 @@ class AvgPool3d(_AvgPoolNd):
                             self.count_include_pad, self.divisor_override)
 
 
-class AdaptiveAvgPool2d(Module):
-    """Mean over adaptive windows to a fixed output size; (N, C, H, W) -> (N, C, oh, ow)."""
-
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, x: Any) -> Tensor:
-        return F.adaptive_avg_pool2d(x, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
-
-
-
-
 class MaxPool1d(_MaxPoolNd):
     """``MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
     ceil_mode=False)``: ``F.max_pool1d``; (N, C, L) -> (N, C, OL)."""
@@ -175,33 +159,39 @@ class AvgPool1d(_AvgPoolNd):
                             self.count_include_pad)
 
 
-class AdaptiveAvgPool1d(Module):
-    """``AdaptiveAvgPool1d(output_size)``: ``F.adaptive_avg_pool1d``."""
+class _AdaptiveAvgPoolNd(Module):
+    """``AdaptiveAvgPool{1,2,3}d(output_size)``: the mean over PyTorch's adaptive windows
+    (``F.adaptive_avg_pool{1,2,3}d``); ``output_size`` may hold ``None`` (keep that size)."""
 
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, x: Any) -> Tensor:
-        return F.adaptive_avg_pool1d(x, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
-
-
-class AdaptiveAvgPool3d(Module):
-    """``AdaptiveAvgPool3d(output_size)``: mean over adaptive windows; (N, C, D, H, W) ->
-    (N, C, od, oh, ow) (``F.adaptive_avg_pool3d``)."""
+    _pool: Any = None  # the functional form, set per subclass
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input: Any) -> Tensor:  # noqa: A002
-        return F.adaptive_avg_pool3d(input, self.output_size)
+        return type(self)._pool(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """Mean over adaptive windows; (N, C, L) -> (N, C, output_size)."""
+
+    _pool = staticmethod(F.adaptive_avg_pool1d)
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Mean over adaptive windows to a fixed output size; (N, C, H, W) -> (N, C, oh, ow)."""
+
+    _pool = staticmethod(F.adaptive_avg_pool2d)
+
+
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    """Mean over adaptive windows; (N, C, D, H, W) -> (N, C, od, oh, ow)."""
+
+    _pool = staticmethod(F.adaptive_avg_pool3d)
 
 
 class _LPPoolNd(Module):
