@@ -114,3 +114,18 @@ def test_the_same_shape_does_not_warn() -> None:
         warnings.simplefilter("error")
         for name in LOSSES:
             getattr(F, name)(tg.ones(2, 3), tg.zeros(2, 3))
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_the_gradient_reaches_a_broadcast_target(name: str) -> None:
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((4,))
+    grads = []
+    for lib, mod in ((tg, F), (torch, TF)):
+        x, t = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            getattr(mod, name)(x, t).backward()
+        grads.append((x.grad.numpy(), t.grad.numpy()))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
