@@ -158,3 +158,27 @@ def test_integer_average_pooling_truncates_as_torch(nd: int, k: int, s: int, pad
     ty = getattr(TF, name)(torch.tensor(x), *args)
     assert y.dtype == tg.int64 and ty.dtype == torch.int64
     np.testing.assert_array_equal(y.numpy(), ty.numpy())
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("ndim", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("out", [0, 1, 2, (None, 2, 1), (1, 1, 1)])
+@pytest.mark.parametrize("integer", [False, True])
+def test_adaptive_average_pools_fail_and_succeed_as_torch(nd: int, ndim: int, out: Any,
+                                                          integer: bool) -> None:
+    """Including PyTorch's shortcuts: an all-ones output is a mean over the last dims (any
+    number of leading dims; integers fail in the mean), an empty 2-D output checks no
+    dtype."""
+    if isinstance(out, tuple):
+        out = out[3 - nd:] if nd > 1 else out[-1]
+    x = (np.arange(2 * 3 ** (ndim - 1)) % 7 - 3.0).reshape((2,) + (3,) * (ndim - 1))
+    if integer:
+        x = x.astype(np.int64)
+    name = f"adaptive_avg_pool{nd}d"
+    kind, msg = outcome(lambda: getattr(F, name)(tg.tensor(x), out))
+    tkind, tmsg = outcome(lambda: getattr(TF, name)(torch.tensor(x), out))
+    assert kind == tkind, (msg, tmsg)
+    if kind == "no error":
+        y, ty = getattr(F, name)(tg.tensor(x), out), getattr(TF, name)(torch.tensor(x), out)
+        assert y.shape == tuple(ty.shape)
+        np.testing.assert_allclose(y.numpy(), ty.numpy(), atol=1e-12)

@@ -139,9 +139,11 @@ def check_pool1d(op: str, shape: Ints, kernel_size: Any, stride: Any, padding: A
     return k, s, p, d
 
 
-def adaptive_sizes(op: str, output_size: Any, shape: Ints, nd: int) -> Ints:
+def adaptive_sizes(op: str, output_size: Any, shape: Ints, nd: int,
+                   mean_path: bool = False) -> Ints:
     """Output sizes of ``adaptive_avg_pool{1,2,3}d`` (``None`` keeps the input's size),
-    checked as PyTorch checks them."""
+    checked as PyTorch checks them. ``mean_path``: an all-ones output skips the input's
+    dims check (PyTorch's 2-D and 3-D forms then take a mean over the last dims)."""
     axes = {1: "L", 2: "H, W", 3: "D, H, W"}[nd]
     if nd == 1:
         items = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,)
@@ -171,7 +173,7 @@ def adaptive_sizes(op: str, output_size: Any, shape: Ints, nd: int) -> Ints:
     if len(shape) not in (nd + 1, nd + 2) and nd == 1:
         raise RuntimeError(f"{op}: Expected 2 to 3 dimensions, but got a {len(shape)}-D input of "
                            f"shape {shape}; expected (C, L) or (N, C, L)")
-    if len(shape) not in (nd + 1, nd + 2):
+    if len(shape) not in (nd + 1, nd + 2) and not (mean_path and set(items) == {1}):
         raise RuntimeError(f"{op}(): Expected {nd + 1}D or {nd + 2}D tensor ({axes} after the "
                            f"channels), but got shape {shape}")
     if nd == 1 and min(items) < 0:

@@ -28,7 +28,8 @@ from ..ops.window import (
     window_max,
 )
 from ..tensor import Tensor
-from ._pool_checks import adaptive_sizes, check_pool2d
+from ._adaptive_avg import adaptive_avg
+from ._pool_checks import check_pool2d
 from .basic import as_tensor
 from .pad import pad_width
 
@@ -378,15 +379,6 @@ def _avg_pool2d(input: Tensor, geometry: Geometry, count_include_pad: bool,
     return total * (1.0 / count).astype(total.dtype)
 
 
-def _adaptive_weights(size: int, out: int, dtype: np.dtype) -> np.ndarray:
-    """(out, size) averaging matrix: row i averages x[floor(i size/out) : ceil((i+1) size/out)]."""
-    a = np.zeros((out, size), dtype=dtype)
-    for i in range(out):
-        lo, hi = (i * size) // out, -(-((i + 1) * size) // out)
-        a[i, lo:hi] = 1.0 / (hi - lo)
-    return a
-
-
 @composite
 def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     """y = A_h x A_w^T, A averaging matrices; (N, C, H, W) -> (N, C, oh, ow).
@@ -394,15 +386,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     Row i averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1 (PyTorch's windows).
     ``output_size`` is an int or an (oh, ow) pair; ``None`` keeps that input size.
     """
-    input = as_tensor(input)
-    oh, ow = adaptive_sizes("adaptive_avg_pool2d", output_size, tuple(input.shape), 2)
-    if input.dtype.kind not in "fc":
-        raise NotImplementedError(f'"adaptive_avg_pool2d" not implemented for '
-                                  f"'{dtype_name(input.dtype)}': expected a floating-point input")
-    input, unbatched = _batched(input, "adaptive_avg_pool2d")
-    h, wd = input.shape[-2:]
-    y = _adaptive_weights(h, oh, input.dtype) @ input @ _adaptive_weights(wd, ow, input.dtype).T
-    return y.reshape(y.shape[1:]) if unbatched else y
+    return adaptive_avg("adaptive_avg_pool2d", as_tensor(input), output_size, 2)
 
 
 # -- unfold / fold (PyTorch's layout) ---------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._linalg_parts import dtype_name
 from ..tensor import Tensor
 from ._pool_checks import adaptive_sizes, check_pool1d
 from .basic import as_tensor
@@ -39,10 +38,6 @@ def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
     """Average over PyTorch's adaptive windows; (N, C, L) -> (N, C, output_size)."""
     x = as_tensor(input)
     (size,) = adaptive_sizes("adaptive_avg_pool1d", output_size, tuple(x.shape), 1)
-    if x.dtype.kind not in "fc":  # (PyTorch's 1-D form fails in its mean)
-        raise RuntimeError("adaptive_avg_pool1d: mean(): could not infer output dtype. Input "
-                           "dtype must be either a floating point or complex dtype. Got: "
-                           f"{dtype_name(x.dtype)}")
     return adaptive_avg_pool2d(x.unsqueeze(-2), (1, size)).squeeze(-2)
 
 

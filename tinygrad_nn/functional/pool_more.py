@@ -14,9 +14,9 @@ from .._linalg_parts import dtype_name
 from .._scope import composite
 from ..ops.window import MaxUnpool
 from ..tensor import Tensor
-from ._pool_checks import adaptive_sizes
+from ._adaptive_avg import adaptive_avg
 from .basic import as_tensor, relu
-from .conv import _adaptive_weights, avg_pool2d, max_pool2d
+from .conv import avg_pool2d, max_pool2d
 from .pool1d import avg_pool1d, max_pool1d
 from .pool3d import avg_pool3d, max_pool3d
 
@@ -31,16 +31,7 @@ def adaptive_avg_pool3d(input: Any, output_size: Any) -> Tensor:
     Window i along an axis of length L covers floor(i L / o) .. ceil((i + 1) L / o) - 1.
     ``output_size``: an int or a triple whose ``None`` keeps that input size.
     """
-    x = as_tensor(input)
-    od, oh, ow = adaptive_sizes("adaptive_avg_pool3d", output_size, tuple(x.shape), 3)
-    if x.dtype.kind not in "fc":
-        raise RuntimeError("adaptive_avg_pool3d: mean(): could not infer output dtype. Input "
-                           "dtype must be either a floating point or complex dtype. Got: "
-                           f"{dtype_name(x.dtype)}")
-    *lead, d, h, w = x.shape
-    y = _adaptive_weights(h, oh, x.dtype) @ x @ _adaptive_weights(w, ow, x.dtype).T
-    y = _adaptive_weights(d, od, x.dtype) @ y.reshape(*lead, d, oh * ow)
-    return y.reshape(*lead, od, oh, ow)
+    return adaptive_avg("adaptive_avg_pool3d", as_tensor(input), output_size, 3)
 
 
 def _ntuple(v: Any, n: int) -> tuple[int, ...]:
