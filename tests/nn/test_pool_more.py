@@ -219,3 +219,24 @@ def test_fractional_module_argument_errors(kw: dict[str, Any]) -> None:
         kind, _ = outcome(lambda c=cls: getattr(nn, c)(2, **kw))
         tkind, _ = outcome(lambda c=cls: getattr(torch.nn, c)(2, **kw))
         assert kind == tkind == "ValueError"
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, t: F.lp_pool1d(t, 2, (2,)),  # PyTorch multiplies by kernel_size: an int only
+    lambda F, t: F.lp_pool2d(t[None], 2, (2, 2, 2)),
+    lambda F, t: F.lp_pool3d(t[None, None], 2, (2, 2)),
+])
+def test_lp_pool_kernel_errors_are_torchs(call: Any) -> None:
+    kind, msg = outcome(lambda: call(F, tg.rand(1, 2, 6)))
+    tkind, tmsg = outcome(lambda: call(TF, torch.rand(1, 2, 6)))
+    assert tkind != "no error" and kind == tkind, (msg, tmsg)
+
+
+@pytest.mark.parametrize("nd", [1, 2])
+@pytest.mark.parametrize("p", [1, 2, 3, 1.5])
+def test_lp_pool_of_integers_is_torchs(nd: int, p: float) -> None:
+    x = np.arange(24).reshape((2, 2) + (6,) * (nd == 1) + (2, 3) * (nd == 2))[..., :6]
+    ours = getattr(F, f"lp_pool{nd}d")(tg.tensor(x), p, 2)
+    theirs = getattr(TF, f"lp_pool{nd}d")(torch.tensor(x), p, 2)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)

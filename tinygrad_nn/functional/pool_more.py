@@ -130,14 +130,19 @@ def _lp_pool(nd: int, input: Any, norm_type: float, kernel_size: Any, stride: An
     max_pool = (max_pool1d, max_pool2d, max_pool3d)[nd - 1]
     avg_pool: Any = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
     x = as_tensor(input)
+    if nd == 1 and isinstance(kernel_size, (tuple, list)):  # (PyTorch multiplies by it)
+        raise TypeError(f"lp_pool1d: mul(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(kernel_size).__name__}: kernel_size must be an int, got "
+                        f"{kernel_size!r}")
+    if nd > 1 and isinstance(kernel_size, (tuple, list)) and len(kernel_size) != nd:
+        raise ValueError(f"lp_pool{nd}d: kernel_size must be an int or a tuple of {nd} ints, "
+                         f"got {tuple(kernel_size)}")
     if norm_type == float("inf"):
         return max_pool(x.abs(), kernel_size, stride, 0, 1, ceil_mode)
     if norm_type == -float("inf"):
         return -max_pool(-x.abs(), kernel_size, stride, 0, 1, ceil_mode)
     out = avg_pool(x.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     numel = math.prod(_ntuple(kernel_size, nd))
-    if nd == 1 and not isinstance(kernel_size, (tuple, list)):
-        numel = kernel_size
     return (out.sign() * relu(out.abs()) * numel).pow(1.0 / norm_type)
 
 
