@@ -317,7 +317,6 @@ DIFFERENT: dict[str, tuple[str, str]] = {
     "F.conv1d": ("ConvolutionBackward0", _COMPOSITE),
     "F.conv2d": ("ConvolutionBackward0", _COMPOSITE),
     "F.avg_pool2d": ("AvgPool2DBackward0", _COMPOSITE),
-    "F.adaptive_avg_pool2d": ("MeanBackward1", "two matrix products with averaging weights here"),
     "F.pad_circular": ("torch::autograd::CopySlices", "PyTorch pads by copying slices into a "
                                                        "new tensor; one indexing here"),
     "F.layer_norm": ("NativeLayerNormBackward0", _COMPOSITE),

@@ -32,6 +32,7 @@ from tests.ops import (  # noqa: F401
     rows_loss,
     rows_loss_more,
     rows_normconv,
+    rows_pool,
     rows_shape,
 )
 from tests.ops.registry_base import OpCase

@@ -122,6 +122,20 @@ from .pool_adaptive import (
     adaptive_max_pool3d,
     adaptive_max_pool3d_with_indices,
 )
+from .pool_fractional import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
+from .pool_more import (
+    adaptive_avg_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_unpool1d,
+    max_unpool3d,
+)
 from .sampling import (
     channel_shuffle,
     interpolate,
@@ -235,4 +249,7 @@ __all__ = [
     "channel_shuffle", "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "upsample",
     "upsample_bilinear", "upsample_nearest", "bilinear", "pairwise_distance", "pdist",
     "gumbel_softmax", "affine_grid", "grid_sample",
+    "adaptive_avg_pool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d", "fractional_max_pool3d_with_indices",
+    "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool3d",
 ]

@@ -28,6 +28,8 @@ from ..ops.window import (
     window_max,
 )
 from ..tensor import Tensor
+from ._adaptive_avg import adaptive_avg
+from ._pool_checks import check_pool2d
 from .basic import as_tensor
 from .pad import pad_width
 
@@ -207,33 +209,20 @@ def conv1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
 Geometry = tuple[Pair, Pair, Pair, tuple[Pair, Pair], Pair]
 
 
-def _pool_geometry(op: str, hw: Pair, kernel_size: Any, stride: Any, padding: Any,
-                   dilation: Any, ceil_mode: bool) -> Geometry:
-    """kernel, stride, dilation, ((top, bottom), (left, right)) padding and output size.
+def _pool_geometry(op: str, shape: tuple[int, ...], kernel_size: Any, stride: Any,
+                   padding: Any, dilation: Any, ceil_mode: bool) -> Geometry:
+    """kernel, stride, dilation, ((top, bottom), (left, right)) padding and output size,
+    after PyTorch's checks (``_pool_checks``) on an input of this shape."""
+    k, s, p, d, out = check_pool2d(op, shape, kernel_size, stride, padding, dilation, ceil_mode)
+    return _geometry(tuple(shape[-2:]), k, s, p, d, out)  # type: ignore[arg-type]
 
-    With ``ceil_mode`` the last window may overhang the padded input; the overhang is
-    padded too (PyTorch drops a window that would start in the right padding).
-    """
-    k = _positive(_pair(kernel_size, "kernel_size", op), "kernel_size", op)
-    no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
-    s = k if no_stride else _positive(_pair(stride, "stride", op), "stride", op)
-    d = _positive(_pair(dilation, "dilation", op), "dilation", op)
-    p = _pair(padding, "padding", op)
-    if min(p) < 0 or p[0] > k[0] // 2 or p[1] > k[1] // 2:
-        raise ValueError(
-            f"{op}: padding must be >= 0 and at most half the kernel size {k}, got {p}"
-        )
-    pads, out = [], []
-    for size, ki, si, pi, di in zip(hw, k, s, p, d):
-        span = size + 2 * pi - di * (ki - 1) - 1
-        n = (-(-span // si) if ceil_mode else span // si) + 1
-        if ceil_mode and (n - 1) * si >= size + pi:
-            n -= 1
-        if n < 1:  # (ceil_mode lets a kernel overhang the input if a window remains)
-            _check_fits(op, (hw[0] + 2 * p[0], hw[1] + 2 * p[1]), k, d)
-        pads.append((pi, pi + max(0, (n - 1) * si - span)))
-        out.append(n)
-    return k, s, d, (pads[0], pads[1]), (out[0], out[1])
+
+def _geometry(hw: Pair, k: Any, s: Any, p: Any, d: Any, out: Any) -> Geometry:
+    """The ``Geometry`` of checked arguments. With ``ceil_mode`` the last window may
+    overhang the padded input; the overhang is padded too."""
+    pads = [(pi, pi + max(0, (n - 1) * si - (size + 2 * pi - di * (ki - 1) - 1)))
+            for size, ki, si, pi, di, n in zip(hw, k, s, p, d, out)]
+    return (k[0], k[1]), (s[0], s[1]), (d[0], d[1]), (pads[0], pads[1]), (out[0], out[1])
 
 
 def _lowest(dtype: np.dtype) -> Any:
@@ -260,10 +249,20 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     last), as in PyTorch. ``return_indices``: also each maximum's flat index h * W + w in
     its input plane (int64, the same shape as y), what ``max_unpool2d`` takes.
     """
-    input, unbatched = _batched(as_tensor(input), "max_pool2d")
+    input = as_tensor(input)
+    geometry = _pool_geometry("max_pool2d", tuple(input.shape), kernel_size, stride, padding,
+                              dilation, ceil_mode)
+    input, unbatched = _batched(input, "max_pool2d")
+    out = _max_pool2d(input, geometry, return_indices)
+    if return_indices:
+        return (out[0].squeeze(0), out[1].squeeze(0)) if unbatched else out
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
+def _max_pool2d(input: Tensor, geometry: Geometry, return_indices: bool) -> Any:
+    """max_pool2d of a batched input with checked arguments."""
+    k, s, d, pads, out = geometry
     hw = input.shape[-2:]
-    k, s, d, pads, out = _pool_geometry("max_pool2d", hw, kernel_size, stride, padding, dilation,
-                                        ceil_mode)
     cols = Unfold.apply(_pad_hw(input, pads, _lowest(input.dtype)), kernel=k, stride=s, dilation=d)
     valid: Any = None
     positions: Any = None
@@ -272,10 +271,8 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     if return_indices:
         known = window_max(cols._data, valid)
         y = WindowMax.apply(cols, valid=valid, known=known)
-        idx = y._new(window_argmax(known[1], positions))
-        return (y.squeeze(0), idx.squeeze(0)) if unbatched else (y, idx)
-    y = WindowMax.apply(cols, valid=valid)
-    return y.reshape(y.shape[1:]) if unbatched else y
+        return y, y._new(window_argmax(known[1], positions))
+    return WindowMax.apply(cols, valid=valid)
 
 
 def _unpool_size(op: str, size_in: Pair, k: Pair, s: Pair, p: Pair, output_size: Any) -> Pair:
@@ -303,7 +300,11 @@ def max_unpool2d(input: Any, indices: Any, kernel_size: Any, stride: Any = None,
     (or ``output_size``). Of repeated indices the last write wins; each x gets the gradient
     at its index (as PyTorch)."""
     op = "max_unpool2d"
-    x, unbatched = _batched(as_tensor(input), op)
+    x = as_tensor(input)
+    if x.ndim not in (3, 4):
+        raise RuntimeError(f"Input to max_unpooling2d should be a 3d or 4d Tensor, but got a "
+                           f"tensor with {x.ndim} dimensions: shape {tuple(x.shape)}")
+    x, unbatched = _batched(x, op)
     idx = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
     if idx.dtype != np.int64:
         raise RuntimeError(f"{op}: elements in indices should be type int64 but got: "
@@ -348,36 +349,34 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     Zero padding (at most half the kernel) counts in the divisor unless
     ``count_include_pad=False``; ``divisor_override`` replaces the divisor.
     """
-    input, unbatched = _batched(as_tensor(input), "avg_pool2d")
-    h, wd = input.shape[-2:]
-    k, s, _, pads, (oh, ow) = _pool_geometry(
-        "avg_pool2d", (h, wd), kernel_size, stride, padding, 1, ceil_mode
-    )
-    n, c = input.shape[:2]
+    input = as_tensor(input)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    geometry = _pool_geometry("avg_pool2d", tuple(input.shape), kernel_size, stride, padding, 1,
+                              ceil_mode)
+    input, unbatched = _batched(input, "avg_pool2d")
+    y = _avg_pool2d(input, geometry, count_include_pad, divisor_override)
+    return y.reshape(y.shape[1:]) if unbatched else y
+
+
+def _avg_pool2d(input: Tensor, geometry: Geometry, count_include_pad: bool,
+                divisor_override: int | None) -> Tensor:
+    """avg_pool2d of a batched input with checked arguments."""
+    k, s, _, pads, (oh, ow) = geometry
+    n, c, h, wd = input.shape
     cols = Unfold.apply(_pad_hw(input, pads), kernel=k, stride=s)
     total = cols.reshape(n, c, k[0] * k[1], oh, ow).sum(axis=2)
-    dt = total.dtype if total.dtype.kind == "f" else np.dtype(np.float64)
     if divisor_override is not None:
-        if divisor_override <= 0:
-            raise ValueError(
-                f"avg_pool2d: divisor_override must be positive, got {divisor_override}"
-            )
-        y = total * (1.0 / divisor_override)
+        count: Any = divisor_override
     else:
         p = (pads[0][0], pads[1][0])
         count = np.outer(_divisors(h, k[0], s[0], p[0], oh, count_include_pad),
                          _divisors(wd, k[1], s[1], p[1], ow, count_include_pad))
-        y = total * (1.0 / count).astype(dt)
-    return y.reshape(y.shape[1:]) if unbatched else y
-
-
-def _adaptive_weights(size: int, out: int, dtype: np.dtype) -> np.ndarray:
-    """(out, size) averaging matrix: row i averages x[floor(i size/out) : ceil((i+1) size/out)]."""
-    a = np.zeros((out, size), dtype=dtype)
-    for i in range(out):
-        lo, hi = (i * size) // out, -(-((i + 1) * size) // out)
-        a[i, lo:hi] = 1.0 / (hi - lo)
-    return a
+    if total.dtype.kind != "f":  # PyTorch's integer pooling: the sum over the count, truncated
+        return total._new(np.trunc(total._data / count).astype(total.dtype))
+    if divisor_override is not None:
+        return total * (1.0 / divisor_override)
+    return total * (1.0 / count).astype(total.dtype)
 
 
 @composite
@@ -387,19 +386,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Tensor:
     Row i averages rows floor(i H / oh) .. ceil((i + 1) H / oh) - 1 (PyTorch's windows).
     ``output_size`` is an int or an (oh, ow) pair; ``None`` keeps that input size.
     """
-    input, unbatched = _batched(as_tensor(input), "adaptive_avg_pool2d")
-    h, wd = input.shape[-2:]
-    items = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    if len(items) != 2:
-        raise TypeError(
-            f"adaptive_avg_pool2d: output_size must be an int or a pair, got {output_size!r}"
-        )
-    oh, ow = (h if items[0] is None else items[0]), (wd if items[1] is None else items[1])
-    oh, ow = _positive(_pair((oh, ow), "output_size", "adaptive_avg_pool2d"), "output_size",
-                       "adaptive_avg_pool2d")
-    dt = input.dtype if input.dtype.kind == "f" else np.dtype(np.float64)
-    y = _adaptive_weights(h, oh, dt) @ input @ _adaptive_weights(wd, ow, dt).T
-    return y.reshape(y.shape[1:]) if unbatched else y
+    return adaptive_avg("adaptive_avg_pool2d", as_tensor(input), output_size, 2)
 
 
 # -- unfold / fold (PyTorch's layout) ---------------------------------------------------

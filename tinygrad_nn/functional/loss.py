@@ -44,13 +44,43 @@ def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
 
 
 def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
-    """Prediction and target; different shapes are an error (no silent broadcasting)."""
+    """Prediction and target of the same shape (otherwise the binary cross-entropies'
+    ValueError, PyTorch's)."""
     x, y = as_tensor(x), as_tensor(y)
+    if x.shape != y.shape and name == "binary_cross_entropy_with_logits":
+        raise ValueError(f"{name}: Target size {tuple(y.shape)} must be the same as input size "
+                         f"{tuple(x.shape)}")
     if x.shape != y.shape:
         raise ValueError(
-            f"{name}: input has shape {tuple(x.shape)} but target has shape {tuple(y.shape)}; "
-            "they must match (reshape one of them)"
+            f"{name}: Using a target size {tuple(y.shape)} that is different to the input size "
+            f"{tuple(x.shape)} is deprecated. Please ensure they have the same size."
         )
+    if y.dtype.kind not in "fc":
+        y = y.astype(x.dtype)
+    return x, y
+
+
+def _broadcast_pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
+    """Prediction and target broadcast to one shape, as PyTorch's regression losses do: a
+    different shape warns (UserWarning), a shape that does not broadcast is a RuntimeError."""
+    x, y = as_tensor(x), as_tensor(y)
+    if x.shape != y.shape:
+        warnings.warn(
+            f"{name}: Using a target size {tuple(y.shape)} that is different to the input size "
+            f"{tuple(x.shape)}. This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            UserWarning, stacklevel=4)  # (past this helper, the loss and its @composite)
+        nd = max(x.ndim, y.ndim)
+        a, b = (1,) * (nd - x.ndim) + tuple(x.shape), (1,) * (nd - y.ndim) + tuple(y.shape)
+        for dim, (m, n) in enumerate(zip(a, b)):
+            if m != n and 1 not in (m, n):
+                raise RuntimeError(
+                    f"{name}: The size of tensor a ({m}) must match the size of tensor b ({n}) "
+                    f"at non-singleton dimension {dim} (input {tuple(x.shape)}, target "
+                    f"{tuple(y.shape)})")
+        shape = tuple(max(m, n) if 0 not in (m, n) else 0 for m, n in zip(a, b))
+        x = x if x.shape == shape else x.expand(shape)
+        y = y if y.shape == shape else y.expand(shape)
     if y.dtype.kind not in "fc":
         y = y.astype(x.dtype)
     return x, y
@@ -61,22 +91,24 @@ def mse_loss(input: Any, target: Any, size_average: bool | None = None, reduce: 
              reduction: str = "mean", weight: Any = None) -> Tensor:
     """Mean squared error (x - y)^2; x, y: same shape; ``weight`` (same shape) gives
     sum(w (x - y)^2) / sum(w) under 'mean', as PyTorch."""
+    shape = as_tensor(input).shape
+    input, target = _broadcast_pair(input, target, "mse_loss")
     reduction = legacy_reduction(size_average, reduce, reduction)
-    input, target = _pair(input, target, "mse_loss")
     if weight is None:  # one node, PyTorch's MseLossBackward0
         _check_reduction(reduction, "mse_loss")
         return P.MseLoss.apply(input, target, reduction=reduction)
     d = input - target
-    return _weighted(d * d, weight, reduction, "mse_loss", mean_by_weight=True)
+    return _weighted(d * d, weight, reduction, "mse_loss", mean_by_weight=True, shape=shape)
 
 
 def _weighted(loss: Tensor, weight: Any, reduction: str, name: str,
-              mean_by_weight: bool) -> Tensor:
-    """Elementwise ``weight * loss`` reduced; 'mean' divides by sum(weight) when asked."""
+              mean_by_weight: bool, shape: tuple[int, ...]) -> Tensor:
+    """Elementwise ``weight * loss`` reduced; 'mean' divides by sum(weight) when asked. The
+    weight has the input's ``shape`` (before broadcasting with the target, as PyTorch)."""
     if weight is None:
         return _reduce(loss, reduction, name)
     w = weight if isinstance(weight, Tensor) else Tensor._new(np.asarray(weight, dtype=loss.dtype))
-    if w.shape != loss.shape:
+    if w.shape != shape:
         raise ValueError("Weights and input must have the same size.")
     wl = w * loss
     if reduction == "mean" and mean_by_weight:
@@ -88,9 +120,11 @@ def _weighted(loss: Tensor, weight: Any, reduction: str, name: str,
 def l1_loss(input: Any, target: Any, size_average: bool | None = None, reduce: bool | None = None,
             reduction: str = "mean", weight: Any = None) -> Tensor:
     """Mean absolute error |x - y|; x, y: same shape; ``weight`` as in ``mse_loss``."""
+    shape = as_tensor(input).shape
+    input, target = _broadcast_pair(input, target, "l1_loss")
     reduction = legacy_reduction(size_average, reduce, reduction)
-    input, target = _pair(input, target, "l1_loss")
-    return _weighted((input - target).abs(), weight, reduction, "l1_loss", mean_by_weight=True)
+    return _weighted((input - target).abs(), weight, reduction, "l1_loss", mean_by_weight=True,
+                     shape=shape)
 
 
 @composite
@@ -98,8 +132,8 @@ def smooth_l1_loss(input: Any, target: Any, size_average: bool | None = None,
                    reduce: bool | None = None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:
     """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = x - y)."""
+    input, target = _broadcast_pair(input, target, "smooth_l1_loss")
     reduction = legacy_reduction(size_average, reduce, reduction)
-    input, target = _pair(input, target, "smooth_l1_loss")
     d = input - target
     a = d.abs()
     if beta == 0:
@@ -114,11 +148,12 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
                weight: Any = None) -> Tensor:
     """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta); ``weight`` scales each
     element (its 'mean' is the plain mean of the weighted losses, as PyTorch)."""
-    input, target = _pair(input, target, "huber_loss")
+    shape = as_tensor(input).shape
+    input, target = _broadcast_pair(input, target, "huber_loss")
     d = input - target
     a = d.abs()
     loss = where(a._data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta)
-    return _weighted(loss, weight, reduction, "huber_loss", mean_by_weight=False)
+    return _weighted(loss, weight, reduction, "huber_loss", mean_by_weight=False, shape=shape)
 
 
 @composite

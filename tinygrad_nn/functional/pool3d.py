@@ -16,8 +16,9 @@ import numpy as np
 
 from .._scope import composite
 from ..tensor import Tensor
+from ._pool_checks import output_length
 from .basic import as_tensor
-from .conv import _pool_geometry, avg_pool2d, max_pool2d
+from .conv import _avg_pool2d, _divisors, _geometry, _max_pool2d
 
 Triple = tuple[int, int, int]
 
@@ -35,8 +36,9 @@ def _triple(v: Any, name: str, op: str) -> Triple:
 
 
 def _check(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
-           ceil_mode: bool) -> tuple[Triple, Triple, Triple, Triple]:
-    """kernel, stride, padding, dilation, with PyTorch's checks and messages."""
+           ceil_mode: bool) -> tuple[Triple, Triple, Triple, Triple, Triple]:
+    """kernel, stride, padding, dilation and output size, with PyTorch's checks and
+    messages."""
     if x.ndim not in (4, 5):
         raise RuntimeError(f"{op}: non-empty 4D or 5D (batch mode) tensor expected for input, "
                            f"got shape {tuple(x.shape)}")
@@ -68,13 +70,14 @@ def _check(op: str, x: Tensor, kernel_size: Any, stride: Any, padding: Any, dila
     if op == "avg_pool3d" and any(n < ki for n, ki in zip(size, k)):  # (PyTorch's 3-D rule)
         raise RuntimeError(f"input image (T: {size[0]} H: {size[1]} W: {size[2]}) smaller than "
                            f"kernel size (kT: {k[0]} kH: {k[1]} kW: {k[2]})")
-    try:  # the output sizes: at least one window along each axis
-        for i, j in ((0, 1), (1, 2)):  # (D, H), then (H, W)
-            _pool_geometry(op, (x.shape[i - 3], x.shape[j - 3]), (k[i], k[j]), (s[i], s[j]),
-                           (p[i], p[j]), (d[i], d[j]), ceil_mode)
-    except ValueError as e:
-        raise RuntimeError(str(e)) from None
-    return k, s, p, d
+    out = [output_length(n, ki, pi, si, di, ceil_mode)
+           for n, ki, pi, si, di in zip(size, k, p, s, d)]
+    if min(out) < 1:
+        c = x.shape[-4]
+        raise RuntimeError(f"{op}: Given input size: ({c}x{size[0]}x{size[1]}x{size[2]}). "
+                           f"Calculated output size: ({c}x{out[0]}x{out[1]}x{out[2]}). "
+                           "Output size is too small")
+    return k, s, p, d, (out[0], out[1], out[2])
 
 
 @composite
@@ -90,18 +93,19 @@ def max_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """
     op = "max_pool3d"
     x = as_tensor(input)
-    k, s, p, d = _check(op, x, kernel_size, stride, padding, dilation, ceil_mode)
+    k, s, p, d, o = _check(op, x, kernel_size, stride, padding, dilation, ceil_mode)
     unbatched = x.ndim == 4
     if unbatched:
         x = x.unsqueeze(0)
     n, c, depth, h, w = x.shape
-    planes: Any = max_pool2d(x.reshape(n, c * depth, h, w), k[1:], s[1:], p[1:], d[1:],
-                             ceil_mode, return_indices)
+    planes: Any = _max_pool2d(x.reshape(n, c * depth, h, w),
+                              _geometry((h, w), k[1:], s[1:], p[1:], d[1:], o[1:]), return_indices)
     if return_indices:
         planes, plane_idx = planes
     oh, ow = planes.shape[-2:]
-    out: Any = max_pool2d(planes.reshape(n, c, depth, oh * ow), (k[0], 1), (s[0], 1),
-                          (p[0], 0), (d[0], 1), ceil_mode, return_indices)
+    out: Any = _max_pool2d(planes.reshape(n, c, depth, oh * ow),
+                           _geometry((depth, oh * ow), (k[0], 1), (s[0], 1), (p[0], 0),
+                                     (d[0], 1), (o[0], oh * ow)), return_indices)
     if return_indices:
         out, depth_idx = out
     y = out.reshape(n, c, out.shape[2], oh, ow)
@@ -127,19 +131,32 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """
     op = "avg_pool3d"
     x = as_tensor(input)
-    k, s, p, _ = _check(op, x, kernel_size, stride, padding, 1, ceil_mode)
+    k, s, p, _, o = _check(op, x, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
     unbatched = x.ndim == 4
     if unbatched:
         x = x.unsqueeze(0)
     n, c, depth, h, w = x.shape
-    sums = None if divisor_override is None else 1  # sum each stage; divide once at the end
-    planes = avg_pool2d(x.reshape(n, c * depth, h, w), k[1:], s[1:], p[1:], ceil_mode,
-                        count_include_pad, sums)
+    integer = x.dtype.kind not in "fc"  # (PyTorch truncates the whole box's sum / count)
+    sums = None if divisor_override is None and not integer else 1  # sum each stage
+    one = (1, 1)
+    planes = _avg_pool2d(x.reshape(n, c * depth, h, w),
+                         _geometry((h, w), k[1:], s[1:], p[1:], one, o[1:]), count_include_pad,
+                         sums)
     oh, ow = planes.shape[-2:]
-    out = avg_pool2d(planes.reshape(n, c, depth, oh * ow), (k[0], 1), (s[0], 1), (p[0], 0),
-                     ceil_mode, count_include_pad, sums)
+    out = _avg_pool2d(planes.reshape(n, c, depth, oh * ow),
+                      _geometry((depth, oh * ow), (k[0], 1), (s[0], 1), (p[0], 0), one,
+                                (o[0], oh * ow)), count_include_pad, sums)
+    if integer:
+        count: Any = divisor_override
+        if count is None:
+            per_axis = [_divisors(size, ki, si, pi, oi, count_include_pad)
+                        for size, ki, si, pi, oi in zip((depth, h, w), k, s, p, o)]
+            count = np.multiply.outer(np.multiply.outer(*per_axis[:2]), per_axis[2])
+        total = out._data.reshape(n, c, *o)
+        y = out._new(np.trunc(total / count).astype(total.dtype))
+        return y.squeeze(0) if unbatched else y
     if divisor_override is not None:
         out = out * (1.0 / divisor_override)
     y = out.reshape(n, c, out.shape[2], oh, ow)
