@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from . import _anomaly
+from ._handles import RemovableHandle
 from ._saved import (
     FREED,
     OUT,
@@ -53,7 +54,7 @@ from ._saved import (
     unpack_saved,
 )
 from ._shapes import ShapeError, unbroadcast
-from .engine import LazyGrad, Node
+from .engine import LazyGrad, Node, _dense
 from .grad_mode import _mode
 from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
 
@@ -74,6 +75,7 @@ _MATMUL_NAMES: dict[tuple[int, ...], str] = {(2, 2): "Mm", (2, 1): "Mv", (1, 1):
 _counter = itertools.count(1)
 _ONE = object()  # a node's ``_p1`` when it has one input
 _new = object.__new__
+_TENSOR_CLASS: list[Any] = [None]  # the Tensor class, once a node hook needed it (_as_tensor)
 _SHAPES: dict[Any, Any] = {}  # shape (or tuple of input shapes) -> its one shared tuple
 
 
@@ -112,6 +114,7 @@ class Function(Node):
     _out_vc: Any = None
     _recompute: dict[int, Callable[..., Any]] | None = None
     _packed = False  # True when saved_tensors_hooks packed the saved values (``_saved``)
+    _post_hooks: list[Callable[..., Any]] | None = None  # ``register_hook``'s (rare)
     # saved values (``_saved``: None, the values, or RELEASED after backward freed them),
     # where each came from (``_saved_src``), the version counters that existed and the
     # versions they had (``_vcs``, see ``_saved.record_sources``); under create_graph ``_tensor``
@@ -239,14 +242,51 @@ class Function(Node):
         saved = unpack_saved(self._saved) if self._saved and self._packed else self._saved
         return list(zip(srcs, saved if saved else [None] * len(srcs)))
 
-    def register_hook(self, fn: Callable[[Any], Any]) -> Callable[[], None]:
-        """Call ``fn(g)`` on the gradient of this node's output; it may return a replacement.
-        Returns a function that removes the hook."""
+    def register_prehook(self, fn: Callable[[Any], Any]) -> RemovableHandle:
+        """Call ``fn(grad_outputs)`` before this node's backward: ``grad_outputs`` is a
+        1-tuple, the gradient of the node's output (a Tensor); ``fn`` may return a 1-tuple
+        that replaces it, or None (PyTorch's ``Node.register_prehook``)."""
+
+        def pre(g: Any) -> Any:
+            out = fn((_as_tensor(g, self),))
+            return None if out is None else _from_hook(_hook_tuple(out, 1)[0], g)
+
+        return self._add_prehook(pre)
+
+    def _add_prehook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
+        """``hook(g)`` on the engine's gradient (an array; a Tensor under create_graph)
+        before backward; it may return a replacement (``Tensor.register_hook`` uses this)."""
         if self.hooks is None:
             self.hooks = []
-        hooks = self.hooks
-        hooks.append(fn)
-        return lambda: hooks.remove(fn) if fn in hooks else None
+        self.hooks.append(hook)
+        return RemovableHandle.of_list(self.hooks, hook)
+
+    def register_hook(self, fn: Callable[[Any, Any], Any]) -> RemovableHandle:
+        """Call ``fn(grad_inputs, grad_outputs)`` after this node's backward: one gradient
+        per input (None where none is computed) and the 1-tuple of the output's gradient,
+        all Tensors; ``fn`` may return a tuple that replaces ``grad_inputs``, or None
+        (PyTorch's ``Node.register_hook``)."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(fn)
+        return RemovableHandle.of_list(self._post_hooks, fn)
+
+    def _run_post_hooks(self, gs: tuple[Any, ...], g: Any,
+                        parents: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``gs`` (one gradient per input, at the inputs' shapes) through the post-hooks."""
+        gs = tuple(None if p is None or x is None else
+                   (x if getattr(x, "shape", None) == s else self._fit(x, s))
+                   for p, x, s in zip(parents, (_dense(x) for x in gs), self.in_shapes))
+        for fn in list(self._post_hooks or ()):
+            ins = tuple(None if x is None else _as_tensor(x, self) for x in gs)
+            out = fn(ins, (_as_tensor(g, self),))
+            if out is None:
+                continue
+            out = _hook_tuple(out, len(gs))
+            if any(x is None and y is not None for x, y in zip(gs, out)):
+                raise RuntimeError("can't replace a None gradient with a non-None value")
+            gs = tuple(None if y is None else _from_hook(y, x) for x, y in zip(gs, out))
+        return gs
 
     # -- recording ----------------------------------------------------------------
     @classmethod
@@ -396,6 +436,8 @@ class Function(Node):
                 if x is not None and not isinstance(x, (TensorBase, LazyGrad)) else x
                 for x in gs
             )
+        if self._post_hooks is not None:
+            gs = self._run_post_hooks(gs, g, parents)
         if _mode.anomaly and _mode.check_nan:
             _anomaly.check_finite(self, gs)
         pairs = []
@@ -428,6 +470,38 @@ class Function(Node):
 
     def __repr__(self) -> str:  # PyTorch's: <MulBackward0 object at 0x7f...>
         return f"<{self.name()} object at {id(self):#x}>"
+
+
+def _as_tensor(g: Any, node: Any) -> Any:
+    """The engine's gradient (an array, or a Tensor under create_graph) as a Tensor, of the
+    class of the leaf tensors below ``node`` (the core reaches the Tensor class only through
+    tensors; found once, by following first parents down to a leaf)."""
+    if isinstance(g, TensorBase):
+        return g
+    cls = _TENSOR_CLASS[0]
+    if cls is None:
+        p = node
+        while not isinstance(p, TensorBase):
+            p = next(q for q in p.parents if q is not None)
+        cls = _TENSOR_CLASS[0] = p._result
+    return cls._new(g)
+
+
+def _from_hook(out: Any, g: Any) -> Any:
+    """A hook's replacement gradient in the engine's form of ``g`` (array or Tensor)."""
+    if isinstance(out, TensorBase):
+        return out if isinstance(g, TensorBase) else out._data
+    return g._make(np.asarray(out), None) if isinstance(g, TensorBase) else np.asarray(out)
+
+
+def _hook_tuple(out: Any, n: int) -> tuple[Any, ...]:
+    """A node hook's return value checked as PyTorch checks it: a tuple of ``n``."""
+    if not isinstance(out, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(out).__name__}'")
+    if len(out) != n:
+        raise RuntimeError(f"hook returned an invalid number of values (expected {n}, "
+                           f"got {len(out)})")
+    return out
 
 
 def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Callable[..., Any]:

@@ -10,22 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import engine
+from ._handles import RemovableHandle
 from .function import TensorBase
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-
-class _HookHandle:
-    """What ``register_post_accumulate_grad_hook`` returns: ``remove()`` takes the hook
-    off (PyTorch's RemovableHandle)."""
-
-    def __init__(self, hooks: list[Any], hook: Any) -> None:
-        self._hooks, self._hook = hooks, hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
 
 
 class TensorAutograd(TensorBase):
@@ -61,9 +50,9 @@ class TensorAutograd(TensorBase):
         """Forget the accumulated gradient (``.grad = None``)."""
         self.grad = None
 
-    def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+    def register_hook(self, fn: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call ``fn(grad)`` when this tensor's gradient is computed; it may return a
-        replacement. Returns a function that removes the hook."""
+        replacement. Returns a handle whose ``remove()`` takes the hook off."""
         if not self.requires_grad:
             raise RuntimeError("register_hook: this tensor does not require grad")
 
@@ -77,14 +66,13 @@ class TensorAutograd(TensorBase):
             return out if isinstance(g, TensorBase) else out._data
 
         if self._ctx is not None:
-            return self._ctx.register_hook(hook)
+            return self._ctx._add_prehook(hook)  # type: ignore[no-any-return]
         if self._hooks is None:
             self._hooks = []
-        hooks = self._hooks
-        hooks.append(hook)
-        return lambda: hooks.remove(hook) if hook in hooks else None
+        self._hooks.append(hook)
+        return RemovableHandle.of_list(self._hooks, hook)
 
-    def register_post_accumulate_grad_hook(self, hook: Callable[[Any], None]) -> _HookHandle:
+    def register_post_accumulate_grad_hook(self, hook: Callable[[Any], None]) -> RemovableHandle:
         """Call ``hook(tensor)`` after each backward has added into this leaf's ``.grad``
         (not for ``autograd.grad``); the hook returns None. Returns a handle whose
         ``remove()`` takes it off. Leaves that require grad only, as in PyTorch."""
@@ -97,7 +85,7 @@ class TensorAutograd(TensorBase):
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = []
         self._post_accumulate_hooks.append(hook)
-        return _HookHandle(self._post_accumulate_hooks, hook)
+        return RemovableHandle.of_list(self._post_accumulate_hooks, hook)
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""

@@ -137,15 +137,16 @@ def test_every_recorded_op_is_an_engine_node_and_the_walk_visits_each_once() -> 
     assert nodes[-1] is x and len(nodes) == len({id(v) for v in nodes})
 
 
-def test_node_hooks_see_and_may_replace_the_gradient() -> None:
+def test_node_prehooks_see_and_may_replace_the_gradient() -> None:
     x = tg.tensor([1.0, 2.0], requires_grad=True)
     y = x * 2.0
     seen = []
-    remove = y.grad_fn.register_hook(lambda g: seen.append(np.array(g)) or g * 10)
+    handle = y.grad_fn.register_prehook(lambda go: seen.append(go[0].numpy().copy()) or
+                                        (go[0] * 10,))
     y.sum().backward()
     np.testing.assert_allclose(seen[0], [1.0, 1.0])
     np.testing.assert_allclose(x.grad.numpy(), [20.0, 20.0])
-    remove()
+    handle.remove()
     x.grad = None
     (x * 2.0).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])

@@ -284,10 +284,10 @@ def test_hooks_see_and_replace_the_gradient() -> None:
 
 def test_leaf_hook_changes_the_stored_grad_and_can_be_removed() -> None:
     x = leaf(1.0, 2.0)
-    remove = x.register_hook(lambda g: g * 0.5)
+    handle = x.register_hook(lambda g: g * 0.5)
     (x * 4.0).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
-    remove()
+    handle.remove()
     x.zero_grad()
     (x * 4.0).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [4.0, 4.0])
