@@ -339,3 +339,41 @@ def test_caller_state_dict_and_metadata_are_not_changed():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         m.load_state_dict(sd)
+
+
+@pytest.mark.parametrize("name", ["BatchNorm1d", "InstanceNorm1d", "LazyBatchNorm1d"])
+def test_norm_layers_have_torch_version_and_convert_old_checkpoints(name):
+    ours, theirs = getattr(nn, name), getattr(torch.nn, name)
+    args = () if name.startswith("Lazy") else (2,)
+    assert ours(*args).state_dict()._metadata[""] == theirs(*args).state_dict()._metadata[""]
+
+
+def test_batchnorm_checkpoint_without_version_and_count_loads_as_torch():
+    results = []
+    for ns, conv in ((nn, np.asarray), (torch.nn, torch.tensor)):
+        m = ns.BatchNorm1d(2)
+        m.num_batches_tracked.fill_(4)
+        sd = {k: conv(v.detach().numpy()) for k, v in m.state_dict().items()
+              if k != "num_batches_tracked"}
+        plain = m.load_state_dict(sd)  # no _metadata: version None -> the count is kept
+        versioned = OrderedDict(sd)
+        versioned._metadata = {"": {"version": 2}}
+        new = m.load_state_dict(versioned, strict=False)
+        results.append((plain.missing_keys, new.missing_keys, int(m.num_batches_tracked)))
+    assert results[0] == results[1] == ([], ["num_batches_tracked"], 4)
+
+
+def test_instancenorm_old_checkpoint_with_running_stats_errors_as_torch():
+    msgs = []
+    for ns, conv in ((nn, np.asarray), (torch.nn, torch.tensor)):
+        m = ns.InstanceNorm1d(2)
+        sd = {"running_mean": conv(np.zeros(2, np.float32)),
+              "running_var": conv(np.ones(2, np.float32))}
+        with pytest.raises(RuntimeError) as e:
+            m.load_state_dict(sd)
+        msgs.append(str(e.value))
+        versioned = OrderedDict(sd)
+        versioned._metadata = {"": {"version": 2}}
+        r = m.load_state_dict(versioned, strict=False)
+        assert r.unexpected_keys == ["running_mean", "running_var"]
+    assert msgs[0] == msgs[1]
