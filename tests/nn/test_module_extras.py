@@ -192,3 +192,38 @@ def _cooperative(ns):
             super().__init__(size=4)
             self.lin = ns.Linear(1, 1)
     return Both()
+
+
+def _rotary(ns, make):
+    class Rotary(ns.Module):
+        """A cache that is not a buffer: the module moves it in its own _apply (a common
+        PyTorch pattern)."""
+
+        def __init__(self):
+            super().__init__()
+            self.lin = ns.Linear(2, 2)
+            self.register_buffer("steps", make(np.array(3)))
+            self.cache = make(np.ones(2, np.float32))
+
+        def _apply(self, fn, recurse=True):
+            self.cache = fn(self.cache)
+            return super()._apply(fn, recurse)
+    return Rotary()
+
+
+def test_casts_go_through_apply_as_torch():
+    for ns, make in ((nn, tg.tensor), (torch.nn, torch.tensor)):
+        m = _rotary(ns, make)
+        w, steps = m.lin.weight, m.steps
+        m.lin.weight.grad = make(np.ones((2, 2), np.float32))
+        g = m.lin.weight.grad
+        bn = ns.BatchNorm1d(2)
+        rm = bn.running_mean
+        m.bn = bn
+        m.double()
+        assert str(m.cache.dtype).endswith("float64")  # the override saw the cast
+        assert m.lin.weight is w and str(w.dtype).endswith("float64") and w.requires_grad
+        assert m.lin.weight.grad is g and str(g.dtype).endswith("float64")
+        assert m.steps is steps  # an integer buffer is left alone
+        assert m.bn.running_mean is not rm  # a cast buffer is a new tensor, as in torch
+        assert str(m.bn.running_mean.dtype).endswith("float64")

@@ -17,8 +17,9 @@ class ModuleConvert:
     """Casts and device moves of every parameter and buffer of a Module's tree."""
 
     def to(self, *args: Any, **kwargs: Any) -> Any:
-        """Cast floating parameters and buffers in place (``to(float64)``); ``to('cpu')``
-        keeps them; any other device raises."""
+        """Cast floating parameters (in place: same objects) and buffers (replaced, as in
+        PyTorch) through ``_apply`` (``to(float64)``); ``to('cpu')`` keeps them; any other
+        device raises."""
         _state.to(self, *args, **kwargs)
         return self
 

@@ -351,12 +351,17 @@ def to(module: Module, *args: Any, **kwargs: Any) -> None:
 
 
 def _cast(module: Module, dt: np.dtype) -> None:
+    """Through ``module._apply``, as PyTorch (so an ``_apply`` override sees the cast):
+    floating tensors become ``dt``; a lazy (uninitialised) one is cast in place."""
     if dt.kind != "f":
         raise TypeError(f"Module.to: expected a floating dtype, got {dt}")
-    for m in module.modules():
-        for t in [*m._parameters.values(), *m._buffers.values()]:
-            if t is not None and t.dtype.kind == "f" and t.dtype != dt:
-                t._data = t._data.astype(dt)
-                t._bump_version()
-                if t.grad is not None:
-                    t.grad = Tensor._new(t.grad._data.astype(dt))
+
+    def cast(t: Tensor) -> Tensor:
+        if t.dtype.kind != "f" or t.dtype == dt:
+            return t
+        if callable(getattr(t, "materialize", None)):
+            t._data = t._data.astype(dt)
+            return t
+        return Tensor._new(t._data.astype(dt))
+
+    module._apply(cast)
