@@ -377,3 +377,17 @@ def test_instancenorm_old_checkpoint_with_running_stats_errors_as_torch():
         r = m.load_state_dict(versioned, strict=False)
         assert r.unexpected_keys == ["running_mean", "running_var"]
     assert msgs[0] == msgs[1]
+
+
+def test_hooks_see_the_values_loaded_before_them_as_torch():
+    for ns in (nn, torch.nn):
+        seen = []
+        net = ns.Sequential(ns.Linear(2, 2), ns.BatchNorm1d(2), ns.Linear(2, 2))
+        net[2].register_load_state_dict_pre_hook(
+            lambda m, *rest, net=net, seen=seen: seen.append(float(net[0].weight.detach().sum())))
+        net[1].register_load_state_dict_post_hook(
+            lambda m, keys, seen=seen: seen.append(float(m.running_var.sum())))
+        sd = {k: v.detach().numpy() + 1 for k, v in net.state_dict().items()}
+        net.load_state_dict({k: torch.tensor(v) for k, v in sd.items()} if ns is torch.nn
+                            else sd)
+        assert seen == pytest.approx([4.0, float(sd["0.weight"].sum())])

@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_dtype, is_dtype_name
-from ..grad_mode import no_grad
 from ..tensor import Device, Tensor, require_cpu
 
 # A Module; not imported, because module.py imports this file (imports point one way).
@@ -86,11 +85,25 @@ def _as_array(v: Any) -> np.ndarray:
 
 def _hooks(m: Module, table: str) -> list[Any]:
     """The hooks in ``m.<table>`` (none for a module unpickled from an older version)."""
-    return list(m.__dict__.get(table, {}).values())
+    hooks = m.__dict__.get(table)
+    return list(hooks.values()) if hooks else []
 
 
 def _overrides(m: Module, name: str, base: type) -> bool:
     return getattr(type(m), name) is not getattr(base, name)
+
+
+def keys_only(fn: Any) -> Any:
+    """Marks a library ``_load_from_state_dict`` override that only edits keys before calling
+    ``super()`` and reads no values: the load need not make its staged copies early for it."""
+    fn._keys_only = True
+    return fn
+
+
+def _user_load(m: Module, base: Any) -> bool:
+    """Does ``m``'s ``_load_from_state_dict`` run code that may read loaded values?"""
+    fn = type(m)._load_from_state_dict
+    return fn is not base._load_from_state_dict and not getattr(fn, "_keys_only", False)
 
 
 # -- saving -------------------------------------------------------------------------
@@ -98,17 +111,21 @@ def save_to_state_dict(m: Module, base: type, destination: Any, prefix: str,
                        keep_vars: bool) -> None:
     """``Module._save_to_state_dict``: this module's parameters, persistent buffers and
     (if ``get_extra_state`` is overridden) its extra state, not its children's."""
-    for name, p in m._parameters.items():
-        if p is not None:
-            destination[prefix + name] = p if keep_vars else p.detach()
-    for name, b in m._buffers.items():
-        if b is not None and name not in m._non_persistent_buffers_set:
-            destination[prefix + name] = b if keep_vars else b.detach()
+    _save_tensors(m.__dict__, destination, prefix, keep_vars)
     if _overrides(m, "get_extra_state", base):
         destination[prefix + EXTRA_STATE] = m.get_extra_state()
 
 
-def state_dict(module: Module, base: type, destination: Any, prefix: str,
+def _save_tensors(d: dict[str, Any], destination: Any, prefix: str, keep_vars: bool) -> None:
+    """A module's parameters and persistent buffers (``d`` is its ``__dict__``)."""
+    for table in (d["_parameters"], d["_buffers"]):
+        skip = d["_non_persistent_buffers_set"] if table is d["_buffers"] else ()
+        for k, t in table.items():
+            if t is not None and k not in skip:
+                destination[prefix + k] = t if keep_vars else t.detach()
+
+
+def state_dict(module: Module, base: Any, destination: Any, prefix: str,
                keep_vars: bool) -> Any:
     """``Module.state_dict``, PyTorch's recursion walked with a stack; a child whose class
     overrides ``state_dict`` is asked by calling it, as PyTorch does."""
@@ -117,33 +134,45 @@ def state_dict(module: Module, base: type, destination: Any, prefix: str,
         destination._metadata = OrderedDict()
     # entries: (module, prefix, None) to enter, (module, prefix, local_metadata) to leave
     stack: list[tuple[Module, str, Any]] = [(module, prefix, None)]
+    own_sd, own_save, own_extra = base.state_dict, base._save_to_state_dict, base.get_extra_state
+    metadata = getattr(destination, "_metadata", None)
     while stack:
         m, p, meta = stack.pop()
         if meta is not None:
-            dest = destination
-            for hook in _hooks(m, "_state_dict_hooks"):
-                res = hook(m, dest, p, meta)
-                if getattr(hook, "_from_public_api", False):
-                    if res is not None:
-                        raise RuntimeError("state_dict post-hook must return None")
-                elif res is not None:  # PyTorch: a private hook's result replaces the dict
-                    dest = res
-            if m is module:
-                destination = dest
+            destination = _post_hooks(m, destination, p, meta, m is module)
             continue
-        if m is not module and _overrides(m, "state_dict", base):
+        cls, d = type(m), m.__dict__
+        if cls.state_dict is not own_sd and m is not module:
             m.state_dict(destination=destination, prefix=p, keep_vars=keep_vars)
             continue
         meta = {"version": m._version}
-        if hasattr(destination, "_metadata"):
-            destination._metadata[p[:-1]] = meta
-        for hook in _hooks(m, "_state_dict_pre_hooks"):
-            hook(m, p, keep_vars)
-        m._save_to_state_dict(destination, p, keep_vars)
-        stack.append((m, p, meta))
-        kids = [(f"{p}{k}.", c) for k, c in m._modules.items() if c is not None]
+        if metadata is not None:
+            metadata[p[:-1]] = meta
+        if d.get("_state_dict_pre_hooks"):
+            for hook in list(d["_state_dict_pre_hooks"].values()):
+                hook(m, p, keep_vars)
+        if cls._save_to_state_dict is own_save and cls.get_extra_state is own_extra:
+            _save_tensors(d, destination, p, keep_vars)  # the default, without the calls
+        else:
+            m._save_to_state_dict(destination, p, keep_vars)
+        if m is module or d.get("_state_dict_hooks"):
+            stack.append((m, p, meta))
+        kids = [(f"{p}{k}.", c) for k, c in d["_modules"].items() if c is not None]
         stack.extend((c, kp, None) for kp, c in reversed(kids))
     return destination
+
+
+def _post_hooks(m: Module, destination: Any, prefix: str, meta: Any, root: bool) -> Any:
+    """Run ``m``'s state_dict post-hooks; the dict the caller continues with."""
+    dest = destination
+    for hook in _hooks(m, "_state_dict_hooks"):
+        res = hook(m, dest, prefix, meta)
+        if getattr(hook, "_from_public_api", False):
+            if res is not None:
+                raise RuntimeError("state_dict post-hook must return None")
+        elif res is not None:  # PyTorch: a private hook's result replaces the dict
+            dest = res
+    return dest if root else destination
 
 
 # -- loading ------------------------------------------------------------------------
@@ -186,14 +215,14 @@ _LOAD: contextvars.ContextVar[_Load | None] = contextvars.ContextVar("load", def
 
 
 def _copy(t: Tensor, arr: np.ndarray, assign: bool) -> None:
-    with no_grad():
-        if callable(getattr(t, "materialize", None)):
-            t.materialize(arr.shape)  # type: ignore[attr-defined]
-        if assign:
-            t._data = np.array(arr, dtype=t.dtype, copy=True)
-        else:
-            np.copyto(t._data, arr, casting="unsafe")
-        t._bump_version()
+    """Array-level (nothing is recorded): into ``t`` in place, or a new array if ``assign``."""
+    if callable(getattr(t, "materialize", None)):
+        t.materialize(arr.shape)  # type: ignore[attr-defined]
+    if assign:
+        t._data = np.array(arr, dtype=t.dtype, copy=True)
+    else:
+        np.copyto(t._data, arr, casting="unsafe")
+    t._bump_version()
 
 
 def _flush() -> None:
@@ -253,12 +282,13 @@ def load_from_state_dict(m: Module, base: type, state_dict: Any, prefix: str,
     elif strict and extra_key in state_dict:
         unexpected_keys.append(extra_key)
     if strict:
+        n, kids = len(prefix), m._modules
         for key in state_dict:
             if key.startswith(prefix) and key != extra_key:
-                head, dot, _ = key[len(prefix):].partition(".")
-                if head not in (m._modules if dot else local):
+                head, dot, _ = key[n:].partition(".")
+                if head not in (kids if dot else local):
                     unexpected_keys.append(key)
-    if _overrides(m, "_load_from_state_dict", base):
+    if _user_load(m, base):
         _flush()  # an override called this through super(): it sees the values PyTorch's does
 
 
@@ -319,15 +349,16 @@ def _walk_load(root: Module, base: type, state_dict: Any, metadata: Any, assign:
         meta = dict(metadata.get(p[:-1], {})) if metadata is not None else {}
         if assign:
             meta["assign_to_params_buffers"] = assign
-        if _overrides(m, "_load_from_state_dict", base):
+        if _user_load(m, base):
             _flush()
         m._load_from_state_dict(local, p, meta, True, missing, unexpected, errors)
         stack.append((m, local, p, True))
         kids: dict[str, dict[str, Any]] = {k: {} for k, c in m._modules.items()
                                            if c is not None}
-        for key, v in local.items():  # each child gets the keys under its prefix
+        n = len(p)
+        for key, v in local.items() if kids else ():  # each child: the keys under its prefix
             if key.startswith(p):
-                head, dot, _ = key[len(p):].partition(".")
+                head, dot, _ = key[n:].partition(".")
                 if dot and head in kids:
                     kids[head][key] = v
         stack.extend((m._modules[k], kids[k], f"{p}{k}.", False) for k in reversed(kids))

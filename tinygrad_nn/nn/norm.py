@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import functional as F
 from ..tensor import Tensor
+from ._state import keys_only
 from .module import Module
 from .parameter import new_param
 
@@ -68,6 +69,7 @@ class _NormBase(Module):
                 f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")
 
+    @keys_only
     def _load_from_state_dict(self, state_dict: Any, prefix: str, local_metadata: Any,
                               *args: Any) -> None:
         """PyTorch's: a checkpoint older than version 2 (or without ``_metadata``) that has
@@ -138,6 +140,7 @@ class _InstanceNorm(_NormBase):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype, bias=bias)
 
+    @keys_only
     def _load_from_state_dict(self, state_dict: Any, prefix: str, local_metadata: Any,
                               strict: bool, missing_keys: list[str], unexpected_keys: list[str],
                               error_msgs: list[str]) -> None:
