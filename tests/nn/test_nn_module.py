@@ -254,9 +254,11 @@ def test_load_state_dict_from_another_architecture_lists_everything():
     with pytest.raises(RuntimeError) as err:
         b.load_state_dict(a.state_dict())
     msg = str(err.value)
-    for key in ("1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
-                "2.weight", "2.bias"):
+    for key in ("1.weight", "1.bias", "1.running_mean", "1.running_var", "2.weight", "2.bias"):
         assert f'"{key}"' in msg
+    # as in PyTorch: the checkpoint's module "1" (a ReLU) has version 1, so BatchNorm (version
+    # 2) treats it as older than num_batches_tracked and keeps its own count
+    assert "num_batches_tracked" not in msg
 
 
 # -- modes, bulk operations -------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Parameter and Module (the containers are in containers.py; state_dict, load_state_dict
-and dtype casting are done in _state.py, the repr in _repr.py).
+"""Module (the containers are in containers.py; the state_dict methods and hooks are in
+_module_state.py, walked in _state.py; casts and devices in _module_convert.py; the repr in
+_repr.py).
 
 PyTorch's module system: registration by attribute assignment, dotted names,
 state_dict, train/eval. Every walk over the module tree is iterative, so a
@@ -8,52 +9,43 @@ state_dict, train/eval. Every walk over the module tree is iterative, so a
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
 from ..grad_mode import _mode
-from ..tensor import Tensor, require_cpu
-from . import _backward_hooks, _state
+from ..tensor import Tensor
+from . import _backward_hooks
+from ._module_convert import ModuleConvert
+from ._module_state import ModuleState, _RemovableHandle
 from ._repr import render
-from ._state import _IncompatibleKeys
 from .parameter import Parameter, zero_grads
 
 
-class _RemovableHandle:
-    """Returned by ``register_forward_hook``; ``.remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict[int, Any]) -> None:
-        self.hooks = hooks
-        self.id = _RemovableHandle._next_id
-        _RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        self.hooks.pop(self.id, None)
-
-
-class Module:
+class Module(ModuleState, ModuleConvert):
     """Base class of layers and models: assign Parameters and Modules as attributes in
     ``__init__``, write ``forward``; call the module to run it (y = module(x))."""
 
     training: bool
+    # PyTorch's: if True, __init__ passes its arguments on to the next class in the MRO
+    # (cooperative multiple inheritance); if False, arguments are refused.
+    call_super_init: bool = False
 
-    def __init__(self) -> None:
-        d = self.__dict__
-        d["training"] = True
-        d["_parameters"] = OrderedDict()
-        d["_buffers"] = OrderedDict()
-        d["_non_persistent"] = set()
-        d["_modules"] = OrderedDict()
-        d["_forward_hooks"] = {}
-        d["_forward_pre_hooks"] = {}
-        d["_backward_hooks"] = {}
-        d["_backward_pre_hooks"] = {}
-        d["_load_state_dict_pre_hooks"] = OrderedDict()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not self.call_super_init and kwargs:
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
+                            f"argument '{next(iter(kwargs))}'")
+        if not self.call_super_init and args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument "
+                            f"but {len(args) + 1} were given")
+        self.__dict__.update(_fresh_state())
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickling: tables that an older pickle lacks start empty, as in PyTorch."""
+        self.__dict__.update({**_fresh_state(), **state})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses override it."""
@@ -102,7 +94,25 @@ class Module:
         """Call ``hook(module, grad_input, grad_output)`` once the gradients with respect to
         the module's positional inputs are computed (tuples; None for an argument that is
         not a Tensor requiring grad); it may return a new ``grad_input``."""
+        self._backward_kind(True)
         return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+        """Deprecated (in PyTorch too). Runs ``hook`` as ``register_full_backward_hook``
+        does, with a UserWarning: PyTorch's ``grad_input`` is the gradient of the inputs of
+        the last op of forward, which is the same only for a one-op module (ReLU, Tanh)."""
+        self._backward_kind(False)
+        warnings.warn("register_backward_hook: tinygrad_nn runs it as a full backward hook "
+                      "(grad_input = gradients with respect to the module's inputs); PyTorch's "
+                      "passes the gradients of the last op's inputs. Use "
+                      "register_full_backward_hook.", UserWarning, stacklevel=2)
+        return self._add_hook(self._backward_hooks, hook, False)
+
+    def _backward_kind(self, full: bool) -> None:
+        if self.__dict__.get("_is_full_backward_hook") is (not full):
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        self.__dict__["_is_full_backward_hook"] = full
 
     def register_full_backward_pre_hook(self, hook: Callable[..., Any],
                                         prepend: bool = False) -> _RemovableHandle:
@@ -120,6 +130,21 @@ class Module:
             hooks.clear()
             hooks.update([(h.id, hook), *rest])
         return h
+
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put ``module`` at dotted path ``target`` (the parent must exist); ``strict``:
+        only replace an existing submodule. PyTorch's errors."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        path, _, name = target.rpartition(".")
+        parent = self.get_submodule(path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
 
     # -- registration -------------------------------------------------------------
     def _check_init(self, what: str) -> None:
@@ -166,7 +191,7 @@ class Module:
         for key in ("_parameters", "_buffers", "_modules"):
             if key != keep:
                 d[key].pop(name, None)
-        d["_non_persistent"].discard(name)
+        d["_non_persistent_buffers_set"].discard(name)
 
     def __getattr__(self, name: str) -> Any:
         d = self.__dict__
@@ -183,7 +208,7 @@ class Module:
         for key in ("_parameters", "_buffers", "_modules"):
             if name in d.get(key, ()):
                 del d[key][name]
-                d["_non_persistent"].discard(name)
+                d["_non_persistent_buffers_set"].discard(name)
                 return
         object.__delattr__(self, name)
 
@@ -212,7 +237,7 @@ class Module:
         self._discard(name, "_buffers")
         self._buffers[name] = tensor
         if not persistent:
-            self._non_persistent.add(name)
+            self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under ``name`` (same as attribute assignment)."""
@@ -366,87 +391,6 @@ class Module:
             fn(m)
         return self
 
-    def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Cast floating parameters and buffers in place (``to(float64)``); ``to('cpu')``
-        keeps them; any other device raises."""
-        _state.to(self, *args, **kwargs)
-        return self
-
-    def float(self) -> Module:
-        return self.to(np.float32)
-
-    def double(self) -> Module:
-        return self.to(np.float64)
-
-    def half(self) -> Module:
-        return self.to(np.float16)
-
-    def bfloat16(self) -> Module:
-        """PyTorch casts to bfloat16; there is no such dtype here (NumPy has none): a
-        TypeError that names the alternatives."""
-        raise TypeError("Module.bfloat16: there is no bfloat16 dtype in tinygrad_nn (NumPy has "
-                        "none); use .half() (float16) or .float()")
-
-    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
-        """Give every parameter and buffer (of submodules too unless ``recurse=False``) new,
-        uninitialised memory of the same shape and dtype on ``device`` (only the CPU here),
-        as PyTorch's; values must be set afterwards (``reset_parameters``, a state_dict)."""
-        require_cpu(device)
-        for m in self.modules() if recurse else [self]:
-            for t in [*m._parameters.values(), *m._buffers.values()]:
-                if t is None:
-                    continue
-                t._data = np.empty_like(t._data)
-                t._bump_version()
-                if t.grad is not None:
-                    t.grad = Tensor._new(np.empty_like(t.grad._data))
-        return self
-
-    def type(self, dst_type: Any) -> Module:
-        """Cast floating parameters and buffers to ``dst_type`` (as ``to(dtype)``)."""
-        return self.to(dst_type)
-
-    def cpu(self) -> Module:
-        return self
-
-    def cuda(self, device: Any = None) -> Module:
-        """Raises the library's clear error: there is no GPU backend."""
-        return self.to("cuda" if device is None else f"cuda:{getattr(device, 'index', device)}")
-
-    def share_memory(self) -> Module:
-        """Nothing to do: worker processes get the arrays by fork or pickle."""
-        return self
-
-    # -- state --------------------------------------------------------------------
-    def state_dict(self, destination: Any = None, prefix: str = "",
-                   keep_vars: bool = False) -> OrderedDict[str, Any]:
-        """OrderedDict key -> detached Tensor sharing memory with the parameter or buffer
-        (as PyTorch's; ``tinygrad_nn.save`` stores it): parameters, then persistent buffers,
-        module by module, with PyTorch's keys (``fc.weight``, ``bn.running_mean``)."""
-        return _state.state_dict(self, destination, prefix, keep_vars)
-
-    def load_state_dict(self, state_dict: Any, strict: bool = True,
-                        assign: bool = False) -> _IncompatibleKeys:
-        """Copy arrays (NumPy, Tensors, torch tensors ...) into the parameters and buffers
-        in place, cast to their dtypes. Every problem (missing keys, unexpected keys, shape
-        mismatches) is listed in one RuntimeError; nothing is copied when there is one."""
-        state_dict, missing, unexpected = _state.run_load_pre_hooks(self, state_dict, strict)
-        result = _state.load_state_dict(self, state_dict, strict, assign)
-        result.missing_keys.extend(missing)
-        result.unexpected_keys.extend(unexpected)
-        return result
-
-    def _register_load_state_dict_pre_hook(self, hook: Callable[..., Any],
-                                           with_module: bool = False) -> _RemovableHandle:
-        """Call ``hook(state_dict, prefix, local_metadata, strict, missing_keys,
-        unexpected_keys, error_msgs)`` (``hook(module, ...)`` if ``with_module``) before
-        ``load_state_dict`` reads this module's keys; it may rename keys (weight_norm's
-        ``weight_g`` -> ``parametrizations.weight.original0``) or report problems."""
-        hooks = self.__dict__.setdefault("_load_state_dict_pre_hooks", OrderedDict())
-        h = _RemovableHandle(hooks)
-        hooks[h.id] = (lambda *a: hook(self, *a)) if with_module else hook
-        return h
-
     # -- display ------------------------------------------------------------------
     def extra_repr(self) -> str:
         """The configuration shown inside this module's repr, e.g. ``in_features=4``."""
@@ -463,3 +407,14 @@ class Module:
         from ..viz import draw_module
 
         return draw_module(self, *example_inputs, **kw)
+
+
+def _fresh_state() -> dict[str, Any]:
+    """A new Module's tables (PyTorch's names)."""
+    return {"training": True, "_parameters": OrderedDict(), "_buffers": OrderedDict(),
+            "_non_persistent_buffers_set": set(), "_modules": OrderedDict(),
+            "_forward_hooks": {}, "_forward_pre_hooks": {}, "_backward_hooks": {},
+            "_backward_pre_hooks": {}, "_is_full_backward_hook": None,
+            **{k: OrderedDict() for k in ("_state_dict_hooks", "_state_dict_pre_hooks",
+                                          "_load_state_dict_pre_hooks",
+                                          "_load_state_dict_post_hooks")}}

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import functional as F
 from ..tensor import Tensor
+from ._state import keys_only
 from .module import Module
 from .parameter import new_param
 
@@ -31,6 +32,8 @@ def _reset_affine(m: Module) -> None:
 
 class _NormBase(Module):
     """PyTorch's _NormBase: per-channel affine parameters and optional running statistics."""
+
+    _version = 2  # PyTorch's: version 2 added num_batches_tracked
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
@@ -65,6 +68,18 @@ class _NormBase(Module):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, bias={self.bias is not None}, "
                 f"track_running_stats={self.track_running_stats}")
+
+    @keys_only
+    def _load_from_state_dict(self, state_dict: Any, prefix: str, local_metadata: Any,
+                              *args: Any) -> None:
+        """PyTorch's: a checkpoint older than version 2 (or without ``_metadata``) that has
+        no ``num_batches_tracked`` keeps the current count (0 if there is none)."""
+        key = prefix + "num_batches_tracked"
+        if (local_metadata.get("version", None) or 0) < 2 and self.track_running_stats \
+                and key not in state_dict:
+            nbt = self.num_batches_tracked
+            state_dict[key] = nbt if nbt is not None else Tensor._new(np.array(0, np.int64))
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, *args)
 
 
 class _BatchNorm(_NormBase):
@@ -124,6 +139,27 @@ class _InstanceNorm(_NormBase):
                  dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
                          dtype, bias=bias)
+
+    @keys_only
+    def _load_from_state_dict(self, state_dict: Any, prefix: str, local_metadata: Any,
+                              strict: bool, missing_keys: list[str], unexpected_keys: list[str],
+                              error_msgs: list[str]) -> None:
+        """PyTorch's: a checkpoint without a version (before 0.4) may hold running stats
+        that a layer with ``track_running_stats=False`` does not have: an error naming them."""
+        keys = [prefix + n for n in ("running_mean", "running_var") if prefix + n in state_dict]
+        if local_metadata.get("version", None) is None and not self.track_running_stats and keys:
+            klass, names = type(self).__name__, " and ".join(f'"{k}"' for k in keys)
+            error_msgs.append(
+                f"Unexpected running stats buffer(s) {names} for {klass} with "
+                "track_running_stats=False. If state_dict is a checkpoint saved before 0.4.0, "
+                f"this may be expected because {klass} does not track running stats by "
+                "default since 0.4.0. Please remove these keys from state_dict. If the running "
+                f"stats are actually needed, instead set track_running_stats=True in {klass} "
+                f"to enable them. See the documentation of {klass} for details.")
+            for key in keys:
+                state_dict.pop(key)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
+                                      unexpected_keys, error_msgs)
 
     def forward(self, x: Any) -> Tensor:
         x = F.as_tensor(x)
