@@ -9,26 +9,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .._handles import RemovableHandle
 from . import _state
 from ._state import _IncompatibleKeys, _WrappedHook
 
 
-class _RemovableHandle:
-    """Returned by the ``register_*_hook`` methods; ``.remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict[int, Any]) -> None:
-        self.hooks = hooks
-        self.id = _RemovableHandle._next_id
-        _RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        self.hooks.pop(self.id, None)
-
-
-def _add(hooks: dict[int, Any], hook: Any) -> _RemovableHandle:
-    h = _RemovableHandle(hooks)
+def _add(hooks: dict[int, Any], hook: Any) -> RemovableHandle:
+    h = RemovableHandle(hooks)
     hooks[h.id] = hook
     return h
 
@@ -99,17 +86,17 @@ class ModuleState:
                            "get_extra_state) to load extra state from the state_dict")
 
     # -- hooks --------------------------------------------------------------------
-    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, prefix, keep_vars)`` before this module's state is saved."""
         return _add(self._hook_table("_state_dict_pre_hooks"), hook)
 
-    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, state_dict, prefix, local_metadata)`` after this module's
         subtree is saved; it may change ``state_dict`` in place and must return None."""
         hook._from_public_api = True  # type: ignore[attr-defined]
         return _add(self._hook_table("_state_dict_hooks"), hook)
 
-    def _register_state_dict_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def _register_state_dict_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """As ``register_state_dict_post_hook``, but a returned dict replaces the root's
         result (PyTorch's older private API)."""
         if getattr(hook, "_from_public_api", False):
@@ -119,7 +106,7 @@ class ModuleState:
         return _add(self._hook_table("_state_dict_hooks"), hook)
 
     def _register_load_state_dict_pre_hook(self, hook: Callable[..., Any],
-                                           with_module: bool = False) -> _RemovableHandle:
+                                           with_module: bool = False) -> RemovableHandle:
         """Call ``hook(state_dict, prefix, local_metadata, strict, missing_keys,
         unexpected_keys, error_msgs)`` (``hook(module, ...)`` if ``with_module``) when
         ``_load_from_state_dict`` starts on this module; it may rename keys (weight_norm's
@@ -127,12 +114,12 @@ class ModuleState:
         return _add(self._hook_table("_load_state_dict_pre_hooks"),
                     _WrappedHook(hook, self if with_module else None))
 
-    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
         unexpected_keys, error_msgs)`` before this module's keys are loaded."""
         return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
-    def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, incompatible_keys)`` after this module's subtree is loaded; it
         may change ``incompatible_keys.missing_keys`` / ``unexpected_keys`` in place (the
         strict check comes after) and must return None."""

@@ -14,11 +14,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .._handles import RemovableHandle
 from ..grad_mode import _mode
 from ..tensor import Tensor
 from . import _backward_hooks
 from ._module_convert import ModuleConvert
-from ._module_state import ModuleState, _RemovableHandle
+from ._module_state import ModuleState
 from ._repr import render
 from .parameter import Parameter, zero_grads
 
@@ -77,27 +78,27 @@ class Module(ModuleState, ModuleConvert):
         finally:
             _mode.scope = prev
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after forward (it may return a new output)."""
-        h = _RemovableHandle(self._forward_hooks)
+        h = RemovableHandle(self._forward_hooks)
         self._forward_hooks[h.id] = hook
         return h
 
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, args)`` before forward (it may return new args)."""
-        h = _RemovableHandle(self._forward_pre_hooks)
+        h = RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[h.id] = hook
         return h
 
     def register_full_backward_hook(self, hook: Callable[..., Any],
-                                    prepend: bool = False) -> _RemovableHandle:
+                                    prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` once the gradients with respect to
         the module's positional inputs are computed (tuples; None for an argument that is
         not a Tensor requiring grad); it may return a new ``grad_input``."""
         self._backward_kind(True)
         return self._add_hook(self._backward_hooks, hook, prepend)
 
-    def register_backward_hook(self, hook: Callable[..., Any]) -> _RemovableHandle:
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Deprecated (in PyTorch too). Runs ``hook`` as ``register_full_backward_hook``
         does, with a UserWarning: PyTorch's ``grad_input`` is the gradient of the inputs of
         the last op of forward, which is the same only for a one-op module (ReLU, Tanh)."""
@@ -115,15 +116,15 @@ class Module(ModuleState, ModuleConvert):
         self.__dict__["_is_full_backward_hook"] = full
 
     def register_full_backward_pre_hook(self, hook: Callable[..., Any],
-                                        prepend: bool = False) -> _RemovableHandle:
+                                        prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_output)`` when the gradients with respect to the module's
         outputs are computed; it may return a new ``grad_output``."""
         return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
     @staticmethod
     def _add_hook(hooks: dict[int, Any], hook: Callable[..., Any],
-                  prepend: bool) -> _RemovableHandle:
-        h = _RemovableHandle(hooks)
+                  prepend: bool) -> RemovableHandle:
+        h = RemovableHandle(hooks)
         hooks[h.id] = hook
         if prepend:  # (first in the call order)
             rest = [(k, v) for k, v in hooks.items() if k != h.id]
