@@ -169,7 +169,10 @@ class TensorMovement(TensorBase):
             return x.clone()
         big = tuple(v for r, n in zip(reps, x.shape) for v in (r, n))
         inter = x.reshape(tuple(v for n in x.shape for v in (1, n))).expand(big)
-        return inter.reshape(tuple(r * n for r, n in zip(reps, x.shape)))
+        out = inter.reshape(tuple(r * n for r, n in zip(reps, x.shape)))
+        # NumPy keeps the reshape of a broadcast a read-only view of self where it can;
+        # PyTorch's repeat always gives new memory
+        return out.contiguous() if not out._data.flags.writeable else out
 
     def tile(self, *dims: Any) -> Tensor:
         """np.tile: repeat the tensor ``dims[i]`` times along dim i; fewer dims than the

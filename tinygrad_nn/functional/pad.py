@@ -69,7 +69,9 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
                                  f"shape {tuple(x.shape)}")
         if any(s != slice(None) for s in crop):
             x = x[tuple(crop)]
-        return pad_width(x, tuple(widths), 0.0 if value is None else value)
+        # (not pad_width: with nothing to add it returns x itself, and PyTorch's result is
+        # always new memory)
+        return P.Pad.apply(x, pad_width=tuple(widths), value=0.0 if value is None else value)
     if not (1 <= k <= 3 and k + 1 <= x.ndim <= k + 2):
         raise NotImplementedError(f"pad: mode={mode!r} pads the last 1, 2 or 3 dims of a batch "
                                   f"(2-3, 3-4 or 4-5 dims); got a padding of length {len(pads)} "
@@ -78,7 +80,6 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
         raise ValueError(f"pad: value is only used by mode='constant', got {value} with "
                          f"mode={mode!r}")
     srcs = {}  # padded axis -> the source position of each output position
-    padded = False
     for a, b, e in axes:
         n = x.shape[a]
         if n == 0 or n + b + e < 0 or (mode == "reflect" and max(b, e) >= n) or (
@@ -94,9 +95,6 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
                 raise RuntimeError(f"pad: circular padding ({b}, {e}) of dim {a} wraps around "
                                    f"the cropped size {n} more than once")
         srcs[a] = _source_index(n, b, e, mode)
-        padded = padded or bool(b or e)
-    if not padded:
-        return x
     # one indexing node over the last k axes (adjacent, so they keep their places)
     first = x.ndim - k
     grids = np.ix_(*(srcs[a] for a in range(first, x.ndim)))

@@ -269,7 +269,7 @@ def pixel_shuffle(input: Any, upscale_factor: int) -> Tensor:
     n = len(lead)
     y = x.reshape(*lead, c // (r * r), r, r, h, w)
     y = y.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
-    return y.reshape(*lead, c // (r * r), h * r, w * r)
+    return _own(y.reshape(*lead, c // (r * r), h * r, w * r), x)
 
 
 def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
@@ -286,7 +286,13 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> Tensor:
     n = len(lead)
     y = x.reshape(*lead, c, h // r, r, w // r, r)
     y = y.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
-    return y.reshape(*lead, c * r * r, h // r, w // r)
+    return _own(y.reshape(*lead, c * r * r, h // r, w // r), x)
+
+
+def _own(y: Tensor, x: Tensor) -> Tensor:
+    """``y`` in memory of its own: the reshapes are views of ``x`` where NumPy can make
+    them (a factor of 1), and PyTorch's pixel (un)shuffle always gives new memory."""
+    return y.clone() if np.may_share_memory(y._data, x._data) else y
 
 
 def channel_shuffle(input: Any, groups: int) -> Tensor:

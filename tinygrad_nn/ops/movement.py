@@ -388,6 +388,11 @@ class ReflectionPad(MethodIndex):
         k = sum(type(i) is np.ndarray for i in self.__dict__["idx"])  # (set by forward)
         return f"{type(self).__name__}{k}DBackward0"
 
+    @staticmethod
+    def forward(ctx: Any, x: Any, idx: Any) -> Any:
+        # in C order, as PyTorch's (NumPy's indexing by open grids may order it otherwise)
+        return np.ascontiguousarray(GetItem.forward(ctx, x, idx))
+
 
 class ReplicationPad(ReflectionPad):
     """``F.pad(x, pads, mode='replicate')``: x at the clamped source positions
