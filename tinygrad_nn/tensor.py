@@ -236,7 +236,11 @@ class Tensor(
             # Tensor(t) is an alias of t, as PyTorch's: a view (AliasBackward0 when t
             # requires grad) sharing its memory, version counter and dtype
             t: Any = args[0]
-            return t[...]
+            v = t[...]
+            # made under no_grad, it still reports t's requires_grad (a leaf without a
+            # node whose gradient goes nowhere: ``_accumulate_grad``), as PyTorch's views
+            v.requires_grad = t.requires_grad
+            return v
         return super().__new__(cls)
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None,

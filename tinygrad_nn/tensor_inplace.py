@@ -38,6 +38,7 @@ from .tensor_elementwise import (
     cast_refused,
     scalar_to,
 )
+from .tensor_inplace_compare import compare_form, unrecorded_form
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -461,11 +462,11 @@ class TensorInPlace(TensorBase):
         _inplace_form(n, binary=True) for n in (
             "multiply_", "subtract_", "divide_", "true_divide_", "floor_divide_"))
     remainder_, fmod_ = (_inplace_form(n, binary=True) for n in ("remainder_", "fmod_"))
-    eq_, ne_, lt_, le_, gt_, ge_ = (_inplace_form(n) for n in (
+    eq_, ne_, lt_, le_, gt_, ge_ = (compare_form(n) for n in (
         "eq_", "ne_", "lt_", "le_", "gt_", "ge_"))
-    greater_, greater_equal_, less_, less_equal_, not_equal_ = (_inplace_form(n) for n in (
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = (compare_form(n) for n in (
         "greater_", "greater_equal_", "less_", "less_equal_", "not_equal_"))
-    logical_and_, logical_or_, logical_xor_, logical_not_ = (_inplace_form(n) for n in (
+    logical_and_, logical_or_, logical_xor_, logical_not_ = (unrecorded_form(n) for n in (
         "logical_and_", "logical_or_", "logical_xor_", "logical_not_"))
     bitwise_not_ = _inplace_form("bitwise_not_")
     bitwise_and_, bitwise_or_, bitwise_xor_ = (_inplace_form(n, binary=True) for n in (

@@ -107,9 +107,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.bitwise_left_shift_", "Tensor.bitwise_right_shift_", "tinygrad_nn.bitwise_and",
     "tinygrad_nn.bitwise_or", "tinygrad_nn.bitwise_xor", "tinygrad_nn.bitwise_left_shift",
     "tinygrad_nn.bitwise_right_shift", "Tensor.greater", "Tensor.greater_equal", "Tensor.less",
-    "Tensor.less_equal", "Tensor.not_equal", "Tensor.eq_", "Tensor.ne_", "Tensor.lt_",
-    "Tensor.le_", "Tensor.gt_", "Tensor.ge_", "Tensor.greater_", "Tensor.greater_equal_",
-    "Tensor.less_", "Tensor.less_equal_", "Tensor.not_equal_", "Tensor.logical_and_",
+    "Tensor.less_equal", "Tensor.not_equal", "Tensor.logical_and_",
     "Tensor.logical_or_", "Tensor.logical_xor_", "Tensor.logical_not_",
     "Tensor.floor_divide_", "Tensor.remainder_", "Tensor.heaviside_",
     # helper "reduce": integer / bool results (indices, counts, distinct values)
