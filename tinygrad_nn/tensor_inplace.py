@@ -26,7 +26,7 @@ from .dtypes import can_cast, result_type
 from .function import TensorBase, data_of
 from .grad_mode import _mode
 from .ops.movement import is_basic_index
-from .ops.sampling import fill_op
+from .ops.sampling import FillTensor, fill_op
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
 from .tensor_elementwise import (
@@ -321,8 +321,13 @@ class TensorInPlace(TensorBase):
         return self._fill("zero_", np.zeros(self.shape, self.dtype), fill_op("Zero"))
 
     def fill_(self, value: Any) -> Self:
+        """Every element = value (a number, or a 0-d Tensor: then recorded as PyTorch's
+        FillBackward3, whose gradient to value is the sum of g)."""
         if isinstance(value, TensorBase):
-            return self.copy_(value)
+            if value.ndim:
+                raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got "
+                                   f"tensor with {value.ndim} dimensions.")
+            return self._inplace("fill_", lambda s: FillTensor.apply(s, value), value)
         return self._fill("fill_", np.full(self._data.shape, scalar_to(value, self._data.dtype),
                                            self.dtype), fill_op("Fill", 2))
 

@@ -166,3 +166,15 @@ def _functional_in_place(fn: Callable[..., Any]) -> Callable[..., Any]:
        "tinygrad_nn.dropout_": _functional_in_place(lambda z: tg.dropout_(z, 0.0, True))})
 def _functional_in_place_forms(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape_of(draw), 0.3, 2.0)]
+
+
+@case({"Tensor.fill_[tensor]": lambda z, v: z.fill_(v)})
+def _fill_with_a_tensor(draw: Draw, form: Any) -> Any:
+    """x.fill_(v) for a 0-d Tensor v (ops/sampling.FillTensor): g.sum() to v, 0 to x."""
+
+    def fn(x: Any, v: Any) -> Any:
+        z = x * 1.0
+        form(z, v)
+        return z * x  # (x also reaches the output through the product)
+
+    return fn, [arr(draw, shape_of(draw)), arr(draw, ())]

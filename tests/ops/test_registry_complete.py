@@ -52,7 +52,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.argsort", "F.argsort",
     # new constant tensors, and in-place fills with constants (no input to differentiate)
     "Tensor.new_tensor", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full",
-    "Tensor.zero_", "Tensor.fill_", "Tensor.normal_", "Tensor.uniform_",
+    "Tensor.zero_", "Tensor.normal_", "Tensor.uniform_",
     "Tensor.draw",  # graph drawing
     # random draws: recorded with a zero gradient, as PyTorch records them (tensor_random.py)
     "Tensor.bernoulli", "Tensor.bernoulli_", "Tensor.cauchy_", "Tensor.exponential_",
