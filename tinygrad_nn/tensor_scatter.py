@@ -25,6 +25,7 @@ from .function import data_of as _data
 from .ops.select import NoDerivative, ScatterExtreme
 from .ops.strided import IndexCopy, IndexPut
 from .tensor_base import with_overload
+from .tensor_elementwise import fill_where
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
 from .tensor_movement import index_arrays
@@ -162,7 +163,7 @@ class TensorScatter(TensorBase):
         hit = np.zeros(n, dtype=bool)
         hit[idx] = True
         mask = hit.reshape((n,) + (1,) * (self.ndim - a - 1)) if self.ndim else hit[0]
-        out = where(np.broadcast_to(mask, self.shape), value, self, P.IndexFill)
+        out = fill_where(np.broadcast_to(mask, self.shape), value, self, P.IndexFill)
         # PyTorch's node: IndexFillBackward0 for a number value, 1 for a Tensor
         return with_overload(out, 1) if isinstance(value, TensorBase) else out
 
