@@ -36,6 +36,7 @@ from .tensor_elementwise import (
     _scaled,
     _torch_name,
     cast_refused,
+    refuse_bool_sub,
     scalar_to,
 )
 from .tensor_inplace_compare import compare_form, unrecorded_form
@@ -183,8 +184,12 @@ class TensorInPlace(TensorBase):
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
                 f"shape {self._data.shape} in place (the result would have another shape)"
             ) from None
-        except TypeError:  # NumPy's casting error: PyTorch's RuntimeError instead
-            raise cast_refused(self, other, name) from None
+        except TypeError:  # NumPy's casting error: PyTorch's RuntimeError when its rule
+            # refuses too (it casts freely within a category: uint8 += int64 stays uint8)
+            rt = result_type(_operand(self), o)
+            if ufunc is np.divide or not can_cast(rt, self._data.dtype):  # (x / y: a float)
+                raise cast_refused(self, other, name) from None
+            ufunc(self._data, o, out=self._data, casting="unsafe")
         self._bump_version()
         return self
 
@@ -299,7 +304,9 @@ class TensorInPlace(TensorBase):
         return self._arith("add_", np.add, operator.add, other)
 
     def sub_(self, other: Any, alpha: float = 1) -> Self:
-        """self -= alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
+        """self -= alpha * other, in place (PyTorch's alpha rules, as ``add``; a bool
+        operand is refused, as ``-``)."""
+        refuse_bool_sub(self, other)
         if _not_one(alpha):
             other = self._times_alpha(other, alpha)
         return self._arith("sub_", np.subtract, operator.sub, other)
@@ -496,6 +503,9 @@ class TensorInPlace(TensorBase):
     __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
+    __ipow__ = pow_  # (PyTorch's: in place, as the other augmented assignments)
+    __imod__ = remainder_
+    __ifloordiv__ = floor_divide_
 
     def __setitem__(self, idx: Any, value: Any) -> None:
         """self[idx] = value: under grad, a basic index (ints, slices) writes through the

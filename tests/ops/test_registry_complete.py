@@ -109,7 +109,8 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.bitwise_right_shift", "Tensor.greater", "Tensor.greater_equal", "Tensor.less",
     "Tensor.less_equal", "Tensor.not_equal", "Tensor.logical_and_",
     "Tensor.logical_or_", "Tensor.logical_xor_", "Tensor.logical_not_",
-    "Tensor.floor_divide_", "Tensor.remainder_", "Tensor.heaviside_",
+    "Tensor.floor_divide_", "Tensor.remainder_", "Tensor.heaviside_", "Tensor.__imod__",
+    "Tensor.__ifloordiv__",
     # helper "reduce": integer / bool results (indices, counts, distinct values)
     "Tensor.nonzero", "Tensor.argwhere", "Tensor.count_nonzero", "Tensor.unique",
     "Tensor.unique_consecutive", "Tensor.bincount", "Tensor.histc", "tinygrad_nn.searchsorted",

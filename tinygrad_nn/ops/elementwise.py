@@ -84,6 +84,10 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        if x.dtype == np.bool_:  # PyTorch: a bool base takes only a number exponent
+            if type(y) is np.ndarray:
+                raise NotImplementedError('"pow" not implemented for \'Bool\'')
+            return np.power(x, y).astype(np.bool_)  # (not NumPy's int8)
         p, y = y, x**y  # (the exponent is named y, as every binary op's second operand)
         if type(p) is np.ndarray:  # PyTorch's node: PowBackward1 for a Tensor exponent,
             ctx._overload = 1 if type(x) is np.ndarray else 2  # 2 for a number's power
