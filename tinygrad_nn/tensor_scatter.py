@@ -20,6 +20,7 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_one_axis
+from ._warn import user_stacklevel
 from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, ScatterExtreme
@@ -256,7 +257,7 @@ class TensorScatter(TensorBase):
             warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated "
                           "and will be removed in a future PyTorch release. Use "
                           "torch.scatter_reduce instead for more reduction options.",
-                          UserWarning, stacklevel=3)
+                          UserWarning, stacklevel=user_stacklevel())
         red = "sum" if reduce == "add" else "prod"
         out = self.detach().scatter_reduce(dim, index, _detached(src), red)._data
         error = RuntimeError("derivative for aten::scatter is not implemented")
