@@ -34,6 +34,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.data", "Tensor.grad", "Tensor.requires_grad", "Tensor.shape", "Tensor.ndim",
     "Tensor.dtype", "Tensor.device", "Tensor.is_leaf", "Tensor.grad_fn", "Tensor.name",
     "Tensor.retains_grad", "Tensor.size", "Tensor.numel", "Tensor.dim", "Tensor.__len__",
+    "Tensor.storage", "Tensor.untyped_storage",
     # conversions that leave the graph on purpose
     "Tensor.item", "Tensor.tolist", "Tensor.numpy", "Tensor.detach", "Tensor.detach_",
     "Tensor.__array__", "Tensor.__float__", "Tensor.__int__", "Tensor.__index__",
