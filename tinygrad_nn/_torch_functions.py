@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import functional
+from ._warn import user_stacklevel
 from .creation import _check_device, tensor
 from .dtypes import as_dtype
 from .grad_mode import is_grad_enabled
@@ -92,7 +93,7 @@ def write_out(name: str, result: Any, out: Any, *inputs: Any) -> Any:
         if out._data.size:
             warnings.warn(f"An output with one or more elements was resized since it had "
                           f"shape {list(out.shape)}, which does not match the required output "
-                          f"shape {list(value.shape)}.", UserWarning, stacklevel=3)
+                          f"shape {list(value.shape)}.", UserWarning, stacklevel=user_stacklevel())
         out._data = np.empty(value.shape, dtype=out.dtype)
     out._data[...] = value
     out._bump_version()

@@ -13,6 +13,7 @@ import numpy as np
 
 from ._linalg_parts import tensordot as _tensordot
 from ._shapes import normalize_one_axis
+from ._warn import user_stacklevel
 from .dtypes import get_default_dtype
 from .function import TensorBase
 from .linalg import chain_product
@@ -38,7 +39,8 @@ def chain_matmul(*matrices: Any, out: Any = None) -> Tensor:
     with a UserWarning: use ``linalg.multi_dot``)."""
     warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
                   "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
-                  "more tensors rather than multiple parameters.", UserWarning, stacklevel=2)
+                  "more tensors rather than multiple parameters.", UserWarning,
+                  stacklevel=user_stacklevel())
     if out is not None:
         raise TypeError("chain_matmul: out= is not supported")
     mats = [_as_tensor(m) for m in matrices]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ._tensor_str import tensor_str
+from ._warn import warn_once
 from .dtypes import as_dtype, default_or, get_default_dtype, is_dtype_name
 from .function import Function, TensorBase
 from .tensor_autograd import TensorAutograd
@@ -98,6 +99,9 @@ _size = tuple.__new__  # Size from a tuple of ints, unchecked (``.shape``: read 
 
 _NUMPY_GRAD_ERR = ("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                    "instead.")
+
+_SCALAR_GRAD_WARN = ("Converting a tensor with requires_grad=True to a scalar may lead to "
+                     "unexpected behavior.\nConsider using tensor.detach() first.")
 
 _DEVICE_ERR = "tinygrad_nn runs on the CPU only (there is no GPU backend yet); got device {!r}"
 
@@ -236,7 +240,11 @@ class Tensor(
             # Tensor(t) is an alias of t, as PyTorch's: a view (AliasBackward0 when t
             # requires grad) sharing its memory, version counter and dtype
             t: Any = args[0]
-            return t[...]
+            v = t[...]
+            # made under no_grad, it still reports t's requires_grad (a leaf without a
+            # node whose gradient goes nowhere: ``_accumulate_grad``), as PyTorch's views
+            v.requires_grad = t.requires_grad
+            return v
         return super().__new__(cls)
 
     def __init__(self, *args: Any, requires_grad: bool = False, dtype: Any = None,
@@ -473,6 +481,10 @@ class Tensor(
         return bool(self._data)
 
     def __float__(self) -> float:
+        """The value of a one-element tensor (also ``complex(t)``); for a tensor that
+        requires grad, PyTorch's warning, once per process."""
+        if self.requires_grad:
+            warn_once(_SCALAR_GRAD_WARN)
         return float(self.item())
 
     def __int__(self) -> int:

@@ -102,7 +102,12 @@ class TensorAutograd(TensorBase):
         """Add gradient ``g`` into ``.grad`` like PyTorch: summed over calls (engine.Leaf).
 
         ``fresh``: ``g`` is an array only the engine holds, so it may become ``.grad`` itself.
+        A view made under no_grad of a tensor that requires grad drops it (PyTorch's: such a
+        view requires grad but has neither a node nor a ``.grad``).
         """
+        if self._base is not None and self._view_meta is not None \
+                and self._view_meta[0] == "no_grad":
+            return
         if create:
             gt: Any = g if isinstance(g, TensorBase) else self._new(g)
             if gt.dtype != self.dtype:

@@ -418,7 +418,7 @@ class TensorElementwise(TensorBase):
             value = _cast(value, self._data.dtype)
         else:
             value = scalar_to(value, self._data.dtype)
-        out = select(m, value, self, P.MaskedFill)
+        out = fill_where(m, value, self, P.MaskedFill)
         # PyTorch's node: MaskedFillBackward0 for a number value, 1 for a Tensor
         return with_overload(out, 1) if isinstance(value, TensorBase) else out
 
@@ -533,13 +533,22 @@ def binary(cls: Any, x: Any, y: Any) -> Any:
     elif ty is float or ty is int or tx is float or tx is int:  # a float tensor and a number
         t = x if ty is float or ty is int else y  # (NumPy keeps the tensor's dtype, as PyTorch)
         if isinstance(t, TensorBase) and t._data.dtype.kind in "fc":
-            return cls.apply(x, y)
+            return cls.apply(x, y=y) if t is x and cls in NUMBER_OPTION else cls.apply(x, y)
     if cls is P.Sub:
         refuse_bool_sub(x, y)
     rt = result_type(_operand(x), _operand(y))
     if cls is P.Div and rt.kind not in "fc":
         rt = get_default_dtype()
-    return cls.apply(_cast(x, rt), _cast(y, rt))
+    xc, yc = _cast(x, rt), _cast(y, rt)
+    if cls in NUMBER_OPTION and isinstance(xc, TensorBase) and not isinstance(
+            yc, (TensorBase, np.ndarray)):
+        return cls.apply(xc, y=yc)
+    return cls.apply(xc, yc)
+
+
+# ops whose number second operand is an option, not an input (PyTorch's Scalar overloads:
+# ``x ** 2`` is PowBackward0 with one input, as ``x % 2`` and ``x.fmod(2)``)
+NUMBER_OPTION = frozenset({P.Pow, P.Remainder, P.Fmod})
 
 
 def _reflected(cls: Any, c: Any, x: Any) -> Any:
@@ -619,10 +628,21 @@ def same_dtype(op: str, a: Any, b: Any) -> None:
     )
 
 
-def select(cond: Any, x: Any, y: Any, op: Any = P.Where) -> Any:
-    """cond ? x : y elementwise (cond a boolean array or Tensor, no gradient; x or y a Tensor);
-    ``op``: ``Where`` or a subclass naming the node after the method (``MaskedFill``)."""
+def _mask(cond: Any) -> np.ndarray:
     c = np.asarray(data_of(cond))
-    if c.dtype != np.bool_:
-        c = c.astype(bool)
-    return op.apply(c, x, y)
+    return c if c.dtype == np.bool_ else c.astype(bool)
+
+
+def select(cond: Any, x: Any, y: Any) -> Any:
+    """cond ? x : y elementwise (cond a boolean array or Tensor, no gradient, an option of the
+    node; x or y a Tensor): PyTorch's WhereBackward0 with the inputs x and y."""
+    return P.Where.apply(x, y, cond=_mask(cond))
+
+
+def fill_where(cond: Any, value: Any, x: Any, op: Any) -> Any:
+    """cond ? value : x, recorded as ``op`` (``MaskedFill``, ``IndexFill``) with x first and
+    a number ``value`` an option, not an input (PyTorch's node, Backward0), a Tensor value
+    the second input (Backward1)."""
+    if isinstance(value, TensorBase):
+        return op.apply(x, value, cond=_mask(cond))
+    return op.apply(x, cond=_mask(cond), value=value)

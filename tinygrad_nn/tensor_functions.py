@@ -17,6 +17,7 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_one_axis, shape_arg
+from ._warn import user_stacklevel
 from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor import Size, Tensor, require_cpu
@@ -240,7 +241,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         tensors = tuple(tensors[0])
     if indexing is None:
         warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass "
-                      "the indexing argument.", UserWarning, stacklevel=2)
+                      "the indexing argument.", UserWarning, stacklevel=user_stacklevel())
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but '

@@ -277,7 +277,7 @@ def _triangle(x: Any, fn: Any, k: int, op: Any) -> Any:
         raise RuntimeError(f"{op.__name__.lower()}(): expected a tensor with at least 2 "
                            f"dimensions, got shape {x.shape}")
     keep = fn(np.ones(x.shape[-2:], dtype=bool), k)
-    return where(keep, x, np.zeros((), dtype=x.dtype), op)
+    return op.apply(x, cond=keep)
 
 
 def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Any:

@@ -26,7 +26,7 @@ from .dtypes import can_cast, result_type
 from .function import TensorBase, data_of
 from .grad_mode import _mode
 from .ops.movement import is_basic_index
-from .ops.sampling import fill_op
+from .ops.sampling import FillTensor, fill_op
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import new_counter
 from .tensor_elementwise import (
@@ -36,8 +36,10 @@ from .tensor_elementwise import (
     _scaled,
     _torch_name,
     cast_refused,
+    refuse_bool_sub,
     scalar_to,
 )
+from .tensor_inplace_compare import compare_form, unrecorded_form
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -182,8 +184,12 @@ class TensorInPlace(TensorBase):
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
                 f"shape {self._data.shape} in place (the result would have another shape)"
             ) from None
-        except TypeError:  # NumPy's casting error: PyTorch's RuntimeError instead
-            raise cast_refused(self, other, name) from None
+        except TypeError:  # NumPy's casting error: PyTorch's RuntimeError when its rule
+            # refuses too (it casts freely within a category: uint8 += int64 stays uint8)
+            rt = result_type(_operand(self), o)
+            if ufunc is np.divide or not can_cast(rt, self._data.dtype):  # (x / y: a float)
+                raise cast_refused(self, other, name) from None
+            ufunc(self._data, o, out=self._data, casting="unsafe")
         self._bump_version()
         return self
 
@@ -298,7 +304,9 @@ class TensorInPlace(TensorBase):
         return self._arith("add_", np.add, operator.add, other)
 
     def sub_(self, other: Any, alpha: float = 1) -> Self:
-        """self -= alpha * other, in place (PyTorch's alpha rules, as ``add``)."""
+        """self -= alpha * other, in place (PyTorch's alpha rules, as ``add``; a bool
+        operand is refused, as ``-``)."""
+        refuse_bool_sub(self, other)
         if _not_one(alpha):
             other = self._times_alpha(other, alpha)
         return self._arith("sub_", np.subtract, operator.sub, other)
@@ -320,8 +328,13 @@ class TensorInPlace(TensorBase):
         return self._fill("zero_", np.zeros(self.shape, self.dtype), fill_op("Zero"))
 
     def fill_(self, value: Any) -> Self:
+        """Every element = value (a number, or a 0-d Tensor: then recorded as PyTorch's
+        FillBackward3, whose gradient to value is the sum of g)."""
         if isinstance(value, TensorBase):
-            return self.copy_(value)
+            if value.ndim:
+                raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got "
+                                   f"tensor with {value.ndim} dimensions.")
+            return self._inplace("fill_", lambda s: FillTensor.apply(s, value), value)
         return self._fill("fill_", np.full(self._data.shape, scalar_to(value, self._data.dtype),
                                            self.dtype), fill_op("Fill", 2))
 
@@ -461,11 +474,11 @@ class TensorInPlace(TensorBase):
         _inplace_form(n, binary=True) for n in (
             "multiply_", "subtract_", "divide_", "true_divide_", "floor_divide_"))
     remainder_, fmod_ = (_inplace_form(n, binary=True) for n in ("remainder_", "fmod_"))
-    eq_, ne_, lt_, le_, gt_, ge_ = (_inplace_form(n) for n in (
+    eq_, ne_, lt_, le_, gt_, ge_ = (compare_form(n) for n in (
         "eq_", "ne_", "lt_", "le_", "gt_", "ge_"))
-    greater_, greater_equal_, less_, less_equal_, not_equal_ = (_inplace_form(n) for n in (
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = (compare_form(n) for n in (
         "greater_", "greater_equal_", "less_", "less_equal_", "not_equal_"))
-    logical_and_, logical_or_, logical_xor_, logical_not_ = (_inplace_form(n) for n in (
+    logical_and_, logical_or_, logical_xor_, logical_not_ = (unrecorded_form(n) for n in (
         "logical_and_", "logical_or_", "logical_xor_", "logical_not_"))
     bitwise_not_ = _inplace_form("bitwise_not_")
     bitwise_and_, bitwise_or_, bitwise_xor_ = (_inplace_form(n, binary=True) for n in (
@@ -490,6 +503,9 @@ class TensorInPlace(TensorBase):
     __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
+    __ipow__ = pow_  # (PyTorch's: in place, as the other augmented assignments)
+    __imod__ = remainder_
+    __ifloordiv__ = floor_divide_
 
     def __setitem__(self, idx: Any, value: Any) -> None:
         """self[idx] = value: under grad, a basic index (ints, slices) writes through the

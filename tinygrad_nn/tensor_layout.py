@@ -21,6 +21,7 @@ from . import ops as P
 from ._shapes import normalize_one_axis, shape_arg
 from .function import TensorBase
 from .grad_mode import _mode
+from .storage import TypedStorage, UntypedStorage, owner_of, typed_storage
 from .tensor_base import mark_multi_view
 from .tensor_inplace import rederive_views
 from .tensor_movement import int_index
@@ -99,12 +100,15 @@ class TensorLayout(TensorBase):
         """The offset in elements of this tensor's first element from the start of the
         memory it shares with its base (0 for a tensor that owns its memory)."""
         a = self._data
-        owner, node = a, a.base
-        while node is not None:  # (through the wrappers of strided views, to the owner)
-            if isinstance(node, np.ndarray):
-                owner = node
-            node = getattr(node, "base", None)
-        return int((a.ctypes.data - owner.ctypes.data) // a.itemsize)
+        return int((a.ctypes.data - owner_of(a).ctypes.data) // a.itemsize)
+
+    def untyped_storage(self) -> UntypedStorage:
+        """The bytes this tensor's memory lives in (shared with its views)."""
+        return UntypedStorage(owner_of(self._data))
+
+    def storage(self) -> TypedStorage:
+        """The memory as elements of this dtype (PyTorch's deprecated TypedStorage)."""
+        return typed_storage(self._data)
 
     def data_ptr(self) -> int:
         """The address of the first element (0 for an empty tensor, as PyTorch)."""

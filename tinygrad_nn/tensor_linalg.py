@@ -34,6 +34,7 @@ from ._linalg_parts import (
     svd_parts,
     tensordot,
 )
+from ._warn import user_stacklevel
 from .function import TensorBase
 from .ops.decomp import check_square
 from .tensor_elementwise import select
@@ -93,7 +94,8 @@ class TensorLinalg(TensorBase):
             xw = (x - avg) * w
         if norm <= 0:
             warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly "
-                          "less than the number of observations.", UserWarning, stacklevel=2)
+                          "less than the number of observations.", UserWarning,
+                          stacklevel=user_stacklevel())
             norm = 0.0
         c = ((x - avg) @ xw.T) / norm if norm else ((x - avg) @ xw.T) * np.nan
         return c.reshape(()) if self.ndim < 2 else c  # type: ignore[no-any-return]
@@ -164,7 +166,7 @@ class TensorLinalg(TensorBase):
         if dim is None:
             warnings.warn("Using torch.cross without specifying the dim arg is deprecated. "
                           "Please either pass the dim explicitly or simply use "
-                          "torch.linalg.cross.", UserWarning, stacklevel=2)
+                          "torch.linalg.cross.", UserWarning, stacklevel=user_stacklevel())
             shape = np.broadcast_shapes(self._data.shape, y.shape) if self.ndim == y.ndim else ()
             dim = next((i for i, s in enumerate(shape) if s == 3), None)
             if dim is None:
@@ -280,7 +282,8 @@ class TensorLinalg(TensorBase):
         """L with A = L L^T (lower; ``upper``: U = L^T with A = U^T U) for symmetric
         positive-definite A (..., n, n), read from its lower triangle."""
         warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will "
-                      "be removed in a future PyTorch release.", UserWarning, stacklevel=2)
+                      "be removed in a future PyTorch release.", UserWarning,
+                      stacklevel=user_stacklevel())
         return cholesky(self, upper)
 
     def matrix_exp(self) -> Tensor:
@@ -305,7 +308,7 @@ class TensorLinalg(TensorBase):
         """The legacy QR: ``linalg.qr(A, 'reduced' if some else 'complete')``, with PyTorch's
         deprecation UserWarning."""
         warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed "
-                      "in a future PyTorch release.", UserWarning, stacklevel=2)
+                      "in a future PyTorch release.", UserWarning, stacklevel=user_stacklevel())
         return qr_parts(self, "reduced" if some else "complete")
 
     def _matrix_norm(self, ord: Any, dim: Any, keepdim: bool) -> Tensor:

@@ -20,11 +20,13 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_one_axis
+from ._warn import user_stacklevel
 from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, ScatterExtreme
 from .ops.strided import IndexCopy, IndexPut
 from .tensor_base import with_overload
+from .tensor_elementwise import fill_where
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
 from .tensor_movement import index_arrays
@@ -162,7 +164,7 @@ class TensorScatter(TensorBase):
         hit = np.zeros(n, dtype=bool)
         hit[idx] = True
         mask = hit.reshape((n,) + (1,) * (self.ndim - a - 1)) if self.ndim else hit[0]
-        out = where(np.broadcast_to(mask, self.shape), value, self, P.IndexFill)
+        out = fill_where(np.broadcast_to(mask, self.shape), value, self, P.IndexFill)
         # PyTorch's node: IndexFillBackward0 for a number value, 1 for a Tensor
         return with_overload(out, 1) if isinstance(value, TensorBase) else out
 
@@ -255,7 +257,7 @@ class TensorScatter(TensorBase):
             warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated "
                           "and will be removed in a future PyTorch release. Use "
                           "torch.scatter_reduce instead for more reduction options.",
-                          UserWarning, stacklevel=3)
+                          UserWarning, stacklevel=user_stacklevel())
         red = "sum" if reduce == "add" else "prod"
         out = self.detach().scatter_reduce(dim, index, _detached(src), red)._data
         error = RuntimeError("derivative for aten::scatter is not implemented")

@@ -333,7 +333,8 @@ def _in_place(forms: dict[str, Callable[..., Any]], positive: bool) -> None:
 
 
 _in_place({"Tensor.sqrt_": lambda z, y: z.sqrt_(), "Tensor.log_": lambda z, y: z.log_(),
-           "Tensor.pow_": lambda z, y: z.pow_(y), "Tensor.pow_[number]": lambda z, y: z.pow_(1.5)},
+           "Tensor.pow_": lambda z, y: z.pow_(y), "Tensor.pow_[number]": lambda z, y: z.pow_(1.5),
+           "Tensor.__ipow__": lambda z, y: z.__ipow__(y)},
           positive=True)
 _in_place({"Tensor.exp_": lambda z, y: z.exp_(), "Tensor.abs_": lambda z, y: z.abs_(),
            "Tensor.neg_": lambda z, y: z.neg_(), "Tensor.sigmoid_": lambda z, y: z.sigmoid_(),

@@ -54,6 +54,16 @@ _in_place_on({"Tensor.frac_": lambda z, y: z.frac_(), "Tensor.trunc_": lambda z,
               "Tensor.absolute_": lambda z, y: z.absolute_(),
               "Tensor.fmod_": lambda z, y: z.fmod_(2.0),
               "Tensor.copysign_": lambda z, y: z.copysign_(y)}, 0.2, 0.8)
+# comparisons (ops/compare.py): recorded, zero gradient to x and to a Tensor y; y is drawn
+# at magnitudes 0.3..2 and x in 0.2..0.25 (or y negated), so no equality sits near x
+_in_place_on({"Tensor.eq_": lambda z, y: z.eq_(y), "Tensor.ne_": lambda z, y: z.ne_(y),
+              "Tensor.lt_": lambda z, y: z.lt_(y.abs()), "Tensor.le_": lambda z, y: z.le_(0.5),
+              "Tensor.gt_": lambda z, y: z.gt_(y), "Tensor.ge_": lambda z, y: z.ge_(y.abs()),
+              "Tensor.greater_": lambda z, y: z.greater_(y),
+              "Tensor.greater_equal_": lambda z, y: z.greater_equal_(y),
+              "Tensor.less_": lambda z, y: z.less_(y),
+              "Tensor.less_equal_": lambda z, y: z.less_equal_(y),
+              "Tensor.not_equal_": lambda z, y: z.not_equal_(y)}, 0.2, 0.25)
 _in_place_on({"Tensor.asin_": lambda z, y: z.asin_(), "Tensor.acos_": lambda z, y: z.acos_(),
               "Tensor.arcsin_": lambda z, y: z.arcsin_(),
               "Tensor.arccos_": lambda z, y: z.arccos_(), "Tensor.atanh_": lambda z, y: z.atanh_(),
@@ -156,3 +166,15 @@ def _functional_in_place(fn: Callable[..., Any]) -> Callable[..., Any]:
        "tinygrad_nn.dropout_": _functional_in_place(lambda z: tg.dropout_(z, 0.0, True))})
 def _functional_in_place_forms(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape_of(draw), 0.3, 2.0)]
+
+
+@case({"Tensor.fill_[tensor]": lambda z, v: z.fill_(v)})
+def _fill_with_a_tensor(draw: Draw, form: Any) -> Any:
+    """x.fill_(v) for a 0-d Tensor v (ops/sampling.FillTensor): g.sum() to v, 0 to x."""
+
+    def fn(x: Any, v: Any) -> Any:
+        z = x * 1.0
+        form(z, v)
+        return z * x  # (x also reaches the output through the product)
+
+    return fn, [arr(draw, shape_of(draw)), arr(draw, ())]

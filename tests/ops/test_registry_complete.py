@@ -34,6 +34,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.data", "Tensor.grad", "Tensor.requires_grad", "Tensor.shape", "Tensor.ndim",
     "Tensor.dtype", "Tensor.device", "Tensor.is_leaf", "Tensor.grad_fn", "Tensor.name",
     "Tensor.retains_grad", "Tensor.size", "Tensor.numel", "Tensor.dim", "Tensor.__len__",
+    "Tensor.storage", "Tensor.untyped_storage",
     # conversions that leave the graph on purpose
     "Tensor.item", "Tensor.tolist", "Tensor.numpy", "Tensor.detach", "Tensor.detach_",
     "Tensor.__array__", "Tensor.__float__", "Tensor.__int__", "Tensor.__index__",
@@ -52,7 +53,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.argsort", "F.argsort",
     # new constant tensors, and in-place fills with constants (no input to differentiate)
     "Tensor.new_tensor", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full",
-    "Tensor.zero_", "Tensor.fill_", "Tensor.normal_", "Tensor.uniform_",
+    "Tensor.zero_", "Tensor.normal_", "Tensor.uniform_",
     "Tensor.draw",  # graph drawing
     # random draws: recorded with a zero gradient, as PyTorch records them (tensor_random.py)
     "Tensor.bernoulli", "Tensor.bernoulli_", "Tensor.cauchy_", "Tensor.exponential_",
@@ -107,11 +108,10 @@ NOT_DIFFERENTIABLE = {
     "Tensor.bitwise_left_shift_", "Tensor.bitwise_right_shift_", "tinygrad_nn.bitwise_and",
     "tinygrad_nn.bitwise_or", "tinygrad_nn.bitwise_xor", "tinygrad_nn.bitwise_left_shift",
     "tinygrad_nn.bitwise_right_shift", "Tensor.greater", "Tensor.greater_equal", "Tensor.less",
-    "Tensor.less_equal", "Tensor.not_equal", "Tensor.eq_", "Tensor.ne_", "Tensor.lt_",
-    "Tensor.le_", "Tensor.gt_", "Tensor.ge_", "Tensor.greater_", "Tensor.greater_equal_",
-    "Tensor.less_", "Tensor.less_equal_", "Tensor.not_equal_", "Tensor.logical_and_",
+    "Tensor.less_equal", "Tensor.not_equal", "Tensor.logical_and_",
     "Tensor.logical_or_", "Tensor.logical_xor_", "Tensor.logical_not_",
-    "Tensor.floor_divide_", "Tensor.remainder_", "Tensor.heaviside_",
+    "Tensor.floor_divide_", "Tensor.remainder_", "Tensor.heaviside_", "Tensor.__imod__",
+    "Tensor.__ifloordiv__",
     # helper "reduce": integer / bool results (indices, counts, distinct values)
     "Tensor.nonzero", "Tensor.argwhere", "Tensor.count_nonzero", "Tensor.unique",
     "Tensor.unique_consecutive", "Tensor.bincount", "Tensor.histc", "tinygrad_nn.searchsorted",

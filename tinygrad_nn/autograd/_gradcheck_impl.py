@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._warn import user_stacklevel
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 from ..tensor_autograd import grad
@@ -367,7 +368,8 @@ def _prepare(inputs: Any, label: str, upcast: bool = True) -> tuple[list[Any], l
                     warnings.warn(
                         f"Input #{i} requires gradient and is not a double precision floating "
                         "point or complex. This check will likely fail if all the inputs are "
-                        "not of double precision floating point or complex. ", stacklevel=4)
+                        "not of double precision floating point or complex. ",
+                                  stacklevel=user_stacklevel())
                 x = Tensor._new(np.array(x._data, dtype=np.float64 if upcast else None, copy=True),
                            requires_grad=x.requires_grad, name=x.name)
                 if x.requires_grad:

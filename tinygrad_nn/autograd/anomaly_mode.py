@@ -13,6 +13,7 @@ import warnings
 from typing import Any
 
 from .. import grad_mode
+from .._warn import user_stacklevel
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled"]
@@ -50,7 +51,7 @@ class detect_anomaly(contextlib.ContextDecorator):
             "Anomaly Detection has been enabled. This mode will increase the runtime and "
             "should only be enabled for debugging.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
 
     def __enter__(self) -> None:

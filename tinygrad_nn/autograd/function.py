@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .. import grad_mode
+from .._warn import user_stacklevel
 from ..function import Function as _ArrayFunction
 from ..tensor import Tensor
 from ..tensor_base import new_counter
@@ -278,7 +279,7 @@ class Function:
             "static, so you should invoke them on the class itself: "
             f"{type(self).__name__}.apply(*inputs)",
             DeprecationWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from .sampler import _rng_of
 
@@ -191,7 +192,7 @@ def random_split(dataset: Any, lengths: Sequence[int | float],
         for i, c in enumerate(counts):
             if c == 0:
                 warnings.warn(f"Length of split at index {i} is 0. This might result in an "
-                              "empty dataset.", stacklevel=2)
+                              "empty dataset.", stacklevel=user_stacklevel())
         sizes = list(counts)
     if sum(sizes) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!"

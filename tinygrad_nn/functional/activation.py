@@ -15,6 +15,7 @@ import numpy as np
 
 from .._random import get_rng
 from .._scope import composite
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from ..tensor_functions import where
 from .basic import _cast, _result, _softmax_dim, as_tensor, elu, leaky_relu, relu
@@ -245,7 +246,8 @@ def gumbel_softmax(logits: Any, tau: float = 1.0, hard: bool = False, eps: float
     """softmax((logits + g) / tau) along ``dim``, g ~ Gumbel(0, 1) (the library generator);
     ``hard``: the one-hot of its argmax, with the soft sample's gradient (straight-through)."""
     if eps != 1e-10:
-        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+        warnings.warn("`eps` parameter is deprecated and has no effect.",
+                      stacklevel=user_stacklevel())
     x = as_tensor(logits)
     gumbels = -np.log(get_rng().exponential(1.0, x.shape)).astype(x.dtype)
     y = ((x + gumbels) / tau).softmax(dim)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._scope import composite
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from ..tensor_functions import concatenate
 from .basic import as_tensor, linear, softmax
@@ -146,7 +147,7 @@ def _canonical_mask(mask: Tensor | None, name: str, other: Tensor | None, other_
         raise AssertionError(f"only bool and floating types of {name} are supported")
     if other is not None and mask.dtype != other.dtype:
         warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same "
-                      "type for both instead.", UserWarning, stacklevel=4)
+                      "type for both instead.", UserWarning, stacklevel=user_stacklevel())
     if mask.dtype == np.bool_:
         return as_tensor(np.where(mask._data, -np.inf, 0.0).astype(dtype))
     return mask

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._scope import composite
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 
 
@@ -130,7 +131,8 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
     if dim is not None:
         return dim
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. "
-                  "Change the call to include dim=X as an argument.", UserWarning, stacklevel=3)
+                  "Change the call to include dim=X as an argument.", UserWarning,
+                  stacklevel=user_stacklevel())
     return 0 if ndim in (0, 1, 3) else 1
 
 

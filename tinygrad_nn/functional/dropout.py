@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._random import get_rng
+from .._warn import user_stacklevel
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from .basic import _result, _source, as_tensor
@@ -89,7 +90,7 @@ def _warn_rank(x: Tensor, d: int) -> None:
             f"this warning, please use dropout instead. Note that dropout{d}d exists to provide "
             f"channel-wise dropout on inputs with {d} spatial dimensions, a channel dimension, "
             f"and an optional batch dimension (i.e. {d + 1}D or {d + 2}D inputs).", UserWarning,
-            stacklevel=3)
+            stacklevel=user_stacklevel())
 
 
 def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -108,7 +109,7 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
             "the channel dim. This behavior will change in a future release to interpret the "
             "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
-            UserWarning, stacklevel=2)
+            UserWarning, stacklevel=user_stacklevel())
     if not training or p == 0.0:
         return _feature_dropout(input, p, training, "dropout2d")
     return _result(input, _feature_dropout(_source(input, inplace), p, True, "dropout2d"),

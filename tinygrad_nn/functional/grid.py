@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from ..tensor_functions import where
 from .basic import as_tensor
@@ -26,7 +27,7 @@ def _default_corners(align_corners: bool | None) -> bool:
         warnings.warn("Default grid_sample and affine_grid behavior has changed to "
                       "align_corners=False since 1.3.0. Please specify align_corners=True if "
                       "the old behavior is desired. See the documentation of grid_sample for "
-                      "details.", UserWarning, stacklevel=3)
+                      "details.", UserWarning, stacklevel=user_stacklevel())
         return False
     return bool(align_corners)
 
@@ -62,7 +63,7 @@ def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> Ten
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size "
                       "grids when align_corners=True. This is not an intended use case of "
                       "affine_grid. See the documentation of affine_grid for details.",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=user_stacklevel())
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {tuple(size)}")
     spatial = size[2:]

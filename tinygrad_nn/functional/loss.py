@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import ops as P
 from .._scope import composite
+from .._warn import user_stacklevel
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ..tensor_functions import where
@@ -27,7 +28,7 @@ def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: 
     reduce = True if reduce is None else reduce
     ret = "mean" if size_average and reduce else "sum" if reduce else "none"
     warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                  f"reduction='{ret}' instead.", UserWarning, stacklevel=3)
+                  f"reduction='{ret}' instead.", UserWarning, stacklevel=user_stacklevel())
     return ret
 
 

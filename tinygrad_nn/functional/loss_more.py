@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._scope import composite
+from .._warn import user_stacklevel
 from ..grad_mode import is_grad_enabled
 from ..ops.ctc import CtcLoss, plan
 from ..tensor import Tensor
@@ -53,7 +54,7 @@ def kl_div(input: Any, target: Any, size_average: bool | None = None,
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce, reduction)
     elif reduction == "mean":
-        warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=3)
+        warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=user_stacklevel())
     x, y = as_tensor(input), as_tensor(target)
     if reduction != "batchmean":
         _check_valid(reduction)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from .basic import as_tensor
 
@@ -226,21 +227,21 @@ def upsample(input: Any, size: Any = None, scale_factor: Any = None, mode: str =
              align_corners: bool | None = None) -> Tensor:
     """Deprecated alias of ``interpolate`` (PyTorch warns the same way)."""
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
-                  "instead.", UserWarning, stacklevel=2)
+                  "instead.", UserWarning, stacklevel=user_stacklevel())
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input: Any, size: Any = None, scale_factor: Any = None) -> Tensor:
     """Deprecated: ``interpolate(x, size, scale_factor, mode='nearest')``."""
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
-                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=2)
+                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=user_stacklevel())
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input: Any, size: Any = None, scale_factor: Any = None) -> Tensor:
     """Deprecated: ``interpolate(x, size, scale_factor, 'bilinear', align_corners=True)``."""
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
-                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=2)
+                  "`nn.functional.interpolate` instead.", UserWarning, stacklevel=user_stacklevel())
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 

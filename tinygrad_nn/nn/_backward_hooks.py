@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from .._warn import user_stacklevel
 from ..autograd.function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
@@ -49,7 +50,7 @@ class _Outputs(Function):
         if not state["inputs_need_grad"]:
             warnings.warn("Full backward hook is firing when gradients are computed with "
                           "respect to module outputs since no inputs require gradients.",
-                          UserWarning, stacklevel=2)
+                          UserWarning, stacklevel=user_stacklevel())
             for hook in list(module._backward_hooks.values()):
                 hook(module, (None,) * state["n_args"], gs)
         return (None, *gs)

@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 from .. import functional as F
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from . import init as nn_init
 from .module import Module
@@ -163,7 +164,7 @@ class Hardtanh(Module):
                                                                   max_value)):
             if v is not None:
                 warnings.warn(f"keyword argument `{old}` is deprecated and renamed to `{new}`",
-                              FutureWarning, stacklevel=2)
+                              FutureWarning, stacklevel=user_stacklevel())
         self.min_val = min_val if min_value is None else min_value
         self.max_val = max_val if max_value is None else max_value
         self.inplace = inplace

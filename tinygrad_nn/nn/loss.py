@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from .._warn import user_stacklevel
 from ..functional.loss import legacy_reduction
 from ..tensor import Tensor
 from .module import Module
@@ -135,7 +136,7 @@ class NLLLoss2d(NLLLoss):
         warnings.warn(
             "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in "
             "replacement and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for "
-            "more details.", FutureWarning, stacklevel=2)
+            "more details.", FutureWarning, stacklevel=user_stacklevel())
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 

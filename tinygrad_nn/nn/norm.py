@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from ._state import keys_only
 from .module import Module
@@ -175,7 +176,8 @@ class _InstanceNorm(_NormBase):
             if self.affine:
                 raise ValueError(msg)
             # PyTorch only warns: without affine parameters num_features is unused
-            warnings.warn(msg + " (num_features is unused because affine=False)", stacklevel=2)
+            warnings.warn(msg + " (num_features is unused because affine=False)",
+                          stacklevel=user_stacklevel())
         if unbatched:
             x = x.unsqueeze(0)
         y = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,

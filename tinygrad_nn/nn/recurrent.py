@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .._warn import user_stacklevel
 from ..backends import mkldnn
 from ..functional import stack
 from ..ops.lstm_layer import LSTMLayer
@@ -220,7 +221,7 @@ class _RNNBase(Module):
             raise ValueError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
         if dropout > 0 and num_layers == 1:
             warnings.warn(f"{name}: dropout={dropout} acts between layers, so it has no effect "
-                          "with num_layers=1", UserWarning, stacklevel=3)
+                          "with num_layers=1", UserWarning, stacklevel=user_stacklevel())
         self.input_size: int = int(input_size)
         self.hidden_size: int = int(hidden_size)
         self.num_layers: int = int(num_layers)

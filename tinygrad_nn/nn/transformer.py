@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import functional as F
+from .._warn import user_stacklevel
 from ..creation import full
 from ..functional.attention import _canonical_mask
 from ..grad_mode import is_grad_enabled
@@ -245,7 +246,7 @@ class TransformerEncoder(Module):
         why = _why_no_nested(encoder_layer)
         if enable_nested_tensor and why:
             warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False "
-                          f"because {why}", UserWarning, stacklevel=2)
+                          f"because {why}", UserWarning, stacklevel=user_stacklevel())
             self.use_nested_tensor = False
 
     def _nested(self, src: Tensor, kpm: Tensor | None, mask: Tensor | None) -> bool:

@@ -2,6 +2,7 @@
 
 import warnings
 
+from .compare import Compare
 from .decomp import (
     Cholesky,
     Det,
@@ -141,6 +142,7 @@ warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow) enco
                         RuntimeWarning, r"tinygrad_nn\.")
 
 __all__ = [
+    "Compare",
     "Digamma",
     "Lgamma",
     "Polygamma",

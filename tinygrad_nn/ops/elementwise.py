@@ -79,11 +79,16 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """x ** p for a constant or Tensor exponent p."""
+    """x ** p for a constant or Tensor exponent p (a number p is an option, not an input:
+    PyTorch's PowBackward0 has one)."""
 
     @staticmethod
-    def forward(ctx: Any, x: Any, p: Any) -> Any:
-        y = x**p
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        if x.dtype == np.bool_:  # PyTorch: a bool base takes only a number exponent
+            if type(y) is np.ndarray:
+                raise NotImplementedError('"pow" not implemented for \'Bool\'')
+            return np.power(x, y).astype(np.bool_)  # (not NumPy's int8)
+        p, y = y, x**y  # (the exponent is named y, as every binary op's second operand)
         if type(p) is np.ndarray:  # PyTorch's node: PowBackward1 for a Tensor exponent,
             ctx._overload = 1 if type(x) is np.ndarray else 2  # 2 for a number's power
         ctx.save_for_backward(x, p, y)
@@ -98,6 +103,8 @@ class Pow(Function):
                 gx = g * p * x ** (p - 1) if p != 0 else g * 0.0  # x**0: 0, not 0 * inf at 0
             else:  # where x == 0 and p == 0 the exponent becomes 0: 0 * 1, not 0 * inf
                 gx = g * p * x ** ((p - 1) + (p == 0) * (x == 0))
+        if len(ctx.needs_input_grad) == 1:  # a number exponent: an option, not an input
+            return (gx,)
         gp = None
         if ctx.needs_input_grad[1]:
             # d/dp x**p = x**p log x; PyTorch's convention makes it 0 where x == 0
@@ -415,10 +422,11 @@ class Minimum(Maximum):
 
 
 class Where(Function):
-    """cond ? x : y with a constant boolean cond."""
+    """cond ? x : y with a constant boolean cond, an option (PyTorch's WhereBackward0 has
+    the inputs x and y only)."""
 
     @staticmethod
-    def forward(ctx: Any, cond: Any, x: Any, y: Any) -> Any:
+    def forward(ctx: Any, x: Any, y: Any, *, cond: Any) -> Any:
         ctx.save_for_backward(cond)
         return np.where(cond, x, y)
 
@@ -427,25 +435,52 @@ class Where(Function):
         (cond,) = ctx.saved_tensors
         # g where the branch was taken, else 0 (not g * cond: an inf or NaN in g from
         # the other branch would give NaN, as in where(x > 0, x, 0).log()'s backward)
-        gx = keep_where(g, cond) if ctx.needs_input_grad[1] else None
-        gy = keep_where(g, ~cond) if ctx.needs_input_grad[2] else None
-        return None, gx, gy
+        gx = keep_where(g, cond) if ctx.needs_input_grad[0] else None
+        gy = keep_where(g, ~cond) if ctx.needs_input_grad[1] else None
+        return gx, gy
 
 
-class MaskedFill(Where):
-    """``x.masked_fill(mask, value)`` = where(mask, value, x) (PyTorch's MaskedFillBackward0)."""
+class MaskedFill(Function):
+    """``x.masked_fill(mask, value)`` = where(mask, value, x), x first (PyTorch's
+    MaskedFillBackward0: a number ``value`` is an option and x the only input;
+    MaskedFillBackward1: a 0-d Tensor ``v`` is the second input)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, v: Any = None, *, cond: Any, value: Any = None) -> Any:
+        ctx.save_for_backward(cond)
+        return np.where(cond, value if v is None else v, x)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (cond,) = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = keep_where(g, ~cond) if need[0] else None
+        if len(need) == 1:
+            return (gx,)
+        return gx, (keep_where(g, cond) if need[1] else None)
 
 
-class IndexFill(Where):
+class IndexFill(MaskedFill):
     """``x.index_fill(dim, index, value)`` = where(selected slices, value, x) (PyTorch's
     IndexFillBackward0)."""
 
 
-class Tril(Where):
-    """``x.tril(k)`` = where(lower-triangle mask, x, 0) (PyTorch's TrilBackward0)."""
+class Tril(Function):
+    """``x.tril(k)`` = where(lower-triangle mask, x, 0); the mask is an option (PyTorch's
+    TrilBackward0 has the one input x)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, *, cond: Any) -> Any:
+        ctx.save_for_backward(cond)
+        return np.where(cond, x, x.dtype.type(0))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (cond,) = ctx.saved_tensors
+        return (keep_where(g, cond),)
 
 
-class Triu(Where):
+class Triu(Tril):
     """``x.triu(k)`` = where(upper-triangle mask, x, 0) (PyTorch's TriuBackward0)."""
 
 

@@ -26,7 +26,7 @@ sqrt = dual(np.sqrt, Sqrt)
 
 def _select(cond: Any, x: Any, y: Any) -> Any:
     """cond ? x : y on either path (cond an array; y an array, or a Tensor under create_graph)."""
-    return Where.apply(cond, x, y) if isinstance(y, TensorBase) else np.where(cond, x, y)
+    return Where.apply(x, y, cond=cond) if isinstance(y, TensorBase) else np.where(cond, x, y)
 
 
 def _zeros(g: Any) -> Any:
@@ -371,7 +371,7 @@ class Fmod(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        if ctx.needs_input_grad[1]:
+        if len(ctx.needs_input_grad) == 2 and ctx.needs_input_grad[1]:
             ctx.save_for_backward(np.trunc(x / y))
         ctx.number = not isinstance(y, np.ndarray)
         return np.fmod(x, y)
@@ -382,6 +382,8 @@ class Fmod(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
+        if len(ctx.needs_input_grad) == 1:  # a number divisor: an option, not an input
+            return (g,)
         gy = None
         if ctx.needs_input_grad[1]:
             (q,) = ctx.saved_tensors
@@ -395,7 +397,7 @@ class Remainder(Fmod):
 
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        if ctx.needs_input_grad[1]:
+        if len(ctx.needs_input_grad) == 2 and ctx.needs_input_grad[1]:
             ctx.save_for_backward(np.floor_divide(x, y))
         ctx.number = not isinstance(y, np.ndarray)
         r = np.remainder(x, y)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, TensorBase
 
 
 class _Draw(Function):
@@ -57,6 +57,32 @@ class Fill(_Draw):
         return values
 
 
+class FillTensor(Function):
+    """y = v at every position of x (``x.fill_(v)`` for a 0-d Tensor v, cast to x's dtype):
+    zero gradient to x, the sum of g to v (PyTorch's FillBackward3)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, v: Any) -> Any:
+        ctx.v_dtype = v.dtype
+        return np.full(x.shape, v, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        need_x, need_v = ctx.needs_input_grad
+        gx = np.zeros(np.shape(g), dtype=g.dtype) if need_x else None
+        gv: Any = None
+        if need_v:
+            gv = g.sum()  # (a 0-d Tensor under create_graph: SumBackward0, as PyTorch's)
+            if not isinstance(gv, TensorBase):
+                gv = np.asarray(gv)
+            if gv.dtype != ctx.v_dtype:
+                gv = gv.astype(ctx.v_dtype)
+        return gx, gv
+
+    def name(self) -> str:
+        return "FillBackward3"
+
+
 @functools.cache
 def fill_op(name: str, overload: int = 0) -> type[Fill]:
     """The ``Fill`` subclass recorded as PyTorch's ``{name}Backward{overload}``
@@ -65,4 +91,4 @@ def fill_op(name: str, overload: int = 0) -> type[Fill]:
                                 "__module__": __name__})
 
 
-__all__ = ["Bernoulli", "Fill", "Normal", "Poisson", "fill_op"]
+__all__ = ["Bernoulli", "Fill", "FillTensor", "Normal", "Poisson", "fill_op"]

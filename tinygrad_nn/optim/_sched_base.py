@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from functools import update_wrapper
 from typing import Any
 
+from .._warn import user_stacklevel
 from .optimizer import Optimizer
 
 # PyTorch's wording, so a ported script's warning filters keep matching
@@ -64,7 +65,7 @@ def _warn_get_lr_called_within_step(scheduler: LRScheduler) -> None:
             "To get the last learning rate computed by the scheduler, please use "
             "`get_last_lr()`.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -191,7 +192,7 @@ class LRScheduler:
                     "before `lr_scheduler.step()`. See more details at "
                     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
                     UserWarning,
-                    stacklevel=2,
+                    stacklevel=user_stacklevel(),
                 )
             elif not getattr(self.optimizer, "_opt_called", False):
                 warnings.warn(
@@ -202,11 +203,11 @@ class LRScheduler:
                     "schedule. See more details at "
                     "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
                     UserWarning,
-                    stacklevel=2,
+                    stacklevel=user_stacklevel(),
                 )
         self._step_count += 1
         if epoch is not None:
-            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=user_stacklevel())
         self._update_lr(epoch)
 
     def _update_lr(self, epoch: int | None = None) -> None:

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from .._warn import user_stacklevel
 from ..grad_mode import no_grad
 from ..nn.containers import Sequential
 from ..tensor import Tensor
@@ -62,7 +63,7 @@ def check_backward_validity(inputs: Any) -> None:
     """Warn (as PyTorch) when no Tensor of ``inputs`` requires grad."""
     if not any(x.requires_grad for x in inputs if isinstance(x, Tensor)):
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None",
-                      stacklevel=3)
+                      stacklevel=user_stacklevel())
 
 
 def checkpoint(
@@ -86,7 +87,7 @@ def checkpoint(
     if use_reentrant is None:
         warnings.warn(_WARN.format(where="torch.utils.checkpoint", when=(
             "Starting in PyTorch 2.9, calling checkpoint without use_reentrant will raise an "
-            "exception.")), stacklevel=2)
+            "exception.")), stacklevel=user_stacklevel())
         use_reentrant = True
     kwargs.pop("preserve_rng_state", True)
     if kwargs and use_reentrant:
@@ -118,7 +119,7 @@ def checkpoint_sequential(functions: Any, segments: int, input: Any,
     if use_reentrant is None:
         warnings.warn(_WARN.format(where="torch.utils.checkpoint.checkpoint_sequential", when=(
             "In version 2.9 we will raise an exception if use_reentrant is not passed.")),
-            stacklevel=2)
+            stacklevel=user_stacklevel())
         use_reentrant = True
     preserve = kwargs.pop("preserve_rng_state", True)
     if kwargs:
