@@ -263,11 +263,11 @@ class _RNNBase(Module):
     def flatten_parameters(self) -> None:
         """Nothing to do (PyTorch compacts cuDNN weights here); kept so scripts run."""
 
-    def forward(self, x: Any, hx: Any = None) -> tuple[Any, Any]:
-        """x: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
-        return recurrent(self.mode, x, hx, [getattr(self, n) for n in self._flat_weights_names],
-                         self.num_layers, self.bidirectional, self.batch_first, self.dropout,
-                         self.training)
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        """input: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
+        weights = [getattr(self, n) for n in self._flat_weights_names]
+        return recurrent(self.mode, input, hx, weights, self.num_layers, self.bidirectional,
+                         self.batch_first, self.dropout, self.training)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"  # PyTorch's repr (no nonlinearity)

@@ -1,0 +1,147 @@
+"""Every function in both ``tinygrad_nn.functional`` and ``torch.nn.functional`` has
+PyTorch's parameter names, kinds (positional-or-keyword / keyword-only) and order, and its
+defaults. PyTorch's C++ builtins carry no Python signature: for those the reference is the
+operator's schema (``aten::one_hot(Tensor self, int num_classes=-1)``; the Python binding
+calls ``self`` ``input``, and its docstrings are not always right: ``one_hot(tensor, ...)``,
+``gelu(input, approximate='none')`` with approximate in fact keyword-only), and the
+``boolean_dispatch`` wrappers (``max_pool2d`` ...) are read through the function they
+dispatch to.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+import tinygrad_nn.functional as F
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+# Deliberate differences, each with its reason. Keep them small.
+# ours = PyTorch's parameters + keyword-only extras (PyTorch's calls bind the same)
+EXTRA_KEYWORDS: dict[str, str] = {
+    "softmax": "axis= (NumPy's name for dim)",
+    "log_softmax": "axis= (NumPy's name for dim)",
+}
+# PyTorch's = ours + trailing parameters its operator schema has and its docs do not show
+UNDOCUMENTED_EXTRAS: dict[str, str] = {
+    "elu_": "scale=, input_scale=: aten's internal SELU constants, not in F.elu or elu_'s docs",
+    "rrelu_": "generator=: aten's, not in F.rrelu or rrelu_'s docs",
+}
+ALLOWED = {**EXTRA_KEYWORDS, **UNDOCUMENTED_EXTRAS}
+
+# PyTorch names with neither a Python signature nor an operator schema
+NO_SIGNATURE: set[str] = set()
+
+_EMPTY = inspect.Parameter.empty
+
+
+def _schema_default(value: Any) -> Any:
+    """A schema default as the Python binding shows it: [] is None, [k, k] is k."""
+    if isinstance(value, list):
+        return None if not value else value[0] if len(set(value)) == 1 else tuple(value)
+    return value
+
+
+def _schema_signature(fn: Any) -> inspect.Signature | None:
+    schemas = torch._C._jit_get_schemas_for_operator(f"aten::{fn.__name__}")
+    default = [s for s in schemas if s.overload_name == ""] or schemas[:1]
+    if not default:
+        return None
+    params = []
+    for arg in default[0].arguments:
+        kind = (inspect.Parameter.KEYWORD_ONLY if arg.kwarg_only
+                else inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        value = _EMPTY if arg.default_value is None and not arg.type.kind() == "OptionalType" \
+            else _schema_default(arg.default_value)
+        params.append(inspect.Parameter("input" if arg.name == "self" else arg.name, kind,
+                                        default=value))
+    return inspect.Signature(params)
+
+
+def _torch_signature(name: str) -> inspect.Signature | None:
+    fn = getattr(TF, name)
+    dispatched = torch._jit_internal.boolean_dispatched.get(fn)
+    if dispatched is not None:  # return_indices picks one of two functions, same parameters
+        fn = dispatched["if_false"]
+    try:
+        return inspect.signature(fn)
+    except (TypeError, ValueError):
+        return _schema_signature(fn)
+
+
+def _params(sig: inspect.Signature) -> list[tuple[str, str, Any]]:
+    return [(p.name, p.kind.name, p.default) for p in sig.parameters.values()]
+
+
+SHARED = sorted(n for n in dir(F) if not n.startswith("_") and callable(getattr(F, n))
+                and not isinstance(getattr(F, n), type) and callable(getattr(TF, n, None)))
+CHECKED = [n for n in SHARED if _torch_signature(n) is not None]
+
+
+@pytest.mark.parametrize("name", [n for n in CHECKED if n not in ALLOWED])
+def test_parameters_match_pytorch(name: str) -> None:
+    theirs = _torch_signature(name)
+    assert theirs is not None
+    a, b = _params(inspect.signature(getattr(F, name))), _params(theirs)
+    assert [p[:2] for p in a] == [p[:2] for p in b], f"F.{name}: ours {a}, PyTorch's {b}"
+    for (n, _, da), (_, _, db) in zip(a, b):
+        if not callable(db):
+            assert da == db, f"F.{name}: default of {n} is {da!r}, PyTorch's is {db!r}"
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_allowed_differences_are_only_extra_trailing_parameters(name: str) -> None:
+    theirs = _torch_signature(name)
+    assert theirs is not None
+    a, b = _params(inspect.signature(getattr(F, name))), _params(theirs)
+    longer, shorter = (a, b) if name in EXTRA_KEYWORDS else (b, a)
+    assert longer[: len(shorter)] == shorter and longer != shorter
+    if name in EXTRA_KEYWORDS:
+        assert all(kind == "KEYWORD_ONLY" for _, kind, _ in a[len(b):])
+
+
+def test_the_table_covers_the_everyday_functions_and_the_lists_are_live() -> None:
+    for must in ("linear", "conv2d", "cross_entropy", "dropout", "relu", "gelu",
+                 "scaled_dot_product_attention", "max_pool2d", "one_hot", "embedding"):
+        assert must in CHECKED
+    assert set(SHARED) - set(CHECKED) == NO_SIGNATURE
+    assert not set(ALLOWED) - set(CHECKED), "an entry names no function"
+
+
+def test_keyword_calls_bind_as_in_pytorch() -> None:
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((3, 4)), rng.standard_normal((2, 4)), rng.standard_normal(2)
+    ours = F.linear(input=tg.tensor(x), weight=tg.tensor(w), bias=tg.tensor(b))
+    theirs = TF.linear(input=torch.tensor(x), weight=torch.tensor(w), bias=torch.tensor(b))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    idx = np.array([2, 0, 1])
+    ours = F.one_hot(input=tg.tensor(idx), num_classes=4)
+    theirs = TF.one_hot(input=torch.tensor(idx), num_classes=4)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    ours = F.cross_entropy(input=tg.tensor(x), target=tg.tensor(idx), label_smoothing=0.1)
+    theirs = TF.cross_entropy(input=torch.tensor(x), target=torch.tensor(idx),
+                              label_smoothing=0.1)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    # dropout's p and training are positional-or-keyword in both
+    np.testing.assert_array_equal(F.dropout(tg.tensor(x), 0.5, False).numpy(), x)
+
+
+def test_keyword_only_parameters_refuse_positions_as_in_pytorch() -> None:
+    x = np.random.default_rng(1).standard_normal((1, 2, 3))
+    for lib, f in ((tg, F), (torch, TF)):
+        with pytest.raises(TypeError, match="positional"):
+            f.gelu(lib.tensor(x), "tanh")
+        with pytest.raises(TypeError, match="positional"):
+            f.scaled_dot_product_attention(*(lib.tensor(x),) * 3, None, 0.0, False, 1.0)
+    np.testing.assert_allclose(
+        F.gelu(tg.tensor(x), approximate="tanh").numpy(),
+        TF.gelu(torch.tensor(x), approximate="tanh").numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        F.scaled_dot_product_attention(*(tg.tensor(x),) * 3, scale=0.5).numpy(),
+        TF.scaled_dot_product_attention(*(torch.tensor(x),) * 3, scale=0.5).numpy(), rtol=1e-12)
