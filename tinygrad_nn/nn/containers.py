@@ -63,8 +63,8 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules: Any) -> Sequential:
-        for m in modules:
+    def extend(self, sequential: Any) -> Sequential:
+        for m in sequential:
             self.append(m)
         return self
 
@@ -76,9 +76,9 @@ class Sequential(Module):
             self.add_module(str(i), m)
         return self
 
-    def pop(self, index: int = -1) -> Module:
-        m = self[index]
-        del self[index]
+    def pop(self, key: int | slice) -> Module:
+        m = self[key]
+        del self[key]
         return m
 
 
@@ -140,9 +140,9 @@ class ModuleList(Module):
         mods.insert(index, module)
         self._renumber(mods)
 
-    def pop(self, index: int = -1) -> Module:
-        m = self[index]
-        del self[index]
+    def pop(self, key: int | slice) -> Module:
+        m = self[key]
+        del self[key]
         return m
 
     def index(self, module: Module) -> int:
