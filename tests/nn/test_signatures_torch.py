@@ -194,6 +194,34 @@ def test_container_pop_takes_pytorchs_key() -> None:
             lib.Sequential(lib.Tanh()).pop()  # no default: PyTorch's pop needs the key
 
 
+INIT_NAMES = sorted(n for n in nn.init.__all__ if callable(getattr(torch.nn.init, n, None)))
+
+
+@pytest.mark.parametrize("name", INIT_NAMES)
+def test_init_functions_match_pytorch(name: str) -> None:
+    a = _params(getattr(nn.init, name))
+    b = _params(getattr(torch.nn.init, name))
+    assert [p[:2] for p in a] == [p[:2] for p in b], f"init.{name}: ours {a}, PyTorch's {b}"
+    for (n, _, da), (_, _, db) in zip(a, b):
+        assert da == db, f"init.{name}: default of {n} is {da!r}, PyTorch's is {db!r}"
+
+
+@pytest.mark.parametrize("name,args", [
+    ("uniform_", (-1.0, 2.0)), ("normal_", (0.5, 2.0)), ("trunc_normal_", ()),
+    ("xavier_uniform_", ()), ("xavier_normal_", ()), ("kaiming_uniform_", ()),
+    ("kaiming_normal_", ()), ("orthogonal_", ())])
+def test_init_draws_from_the_generator_given(name: str, args: tuple[Any, ...]) -> None:
+    fn = getattr(nn.init, name)
+    a = fn(tg.zeros(4, 3), *args, generator=tg.Generator().manual_seed(5)).detach().numpy()
+    tg.manual_seed(0)
+    b = fn(tg.zeros(4, 3), *args, generator=tg.Generator().manual_seed(5)).detach().numpy()
+    c = fn(tg.zeros(4, 3), *args).detach().numpy()  # the library's generator, untouched above
+    tg.manual_seed(0)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(c, fn(tg.zeros(4, 3), *args).detach().numpy())
+    assert not np.array_equal(a, c)
+
+
 def test_a_misspelt_keyword_is_a_type_error_as_in_pytorch() -> None:
     with pytest.raises(TypeError, match="x"):
         torch.nn.Linear(2, 2)(x=torch.zeros(2))
