@@ -31,7 +31,6 @@ EXTRA_KEYWORDS: dict[str, str] = {
 # PyTorch's = ours + trailing parameters its operator schema has and its docs do not show
 UNDOCUMENTED_EXTRAS: dict[str, str] = {
     "elu_": "scale=, input_scale=: aten's internal SELU constants, not in F.elu or elu_'s docs",
-    "rrelu_": "generator=: aten's, not in F.rrelu or rrelu_'s docs",
 }
 ALLOWED = {**EXTRA_KEYWORDS, **UNDOCUMENTED_EXTRAS}
 
@@ -130,6 +129,17 @@ def test_keyword_calls_bind_as_in_pytorch() -> None:
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
     # dropout's p and training are positional-or-keyword in both
     np.testing.assert_array_equal(F.dropout(tg.tensor(x), 0.5, False).numpy(), x)
+
+
+def test_rrelu_in_place_draws_from_the_generator_given() -> None:
+    x = np.random.default_rng(2).standard_normal((4, 5))
+    draws = [F.rrelu_(tg.tensor(x), 0.1, 0.3, True, tg.Generator().manual_seed(7)).numpy()
+             for _ in range(2)]
+    np.testing.assert_array_equal(draws[0], draws[1])
+    slopes = draws[0][x < 0] / x[x < 0]
+    assert ((slopes >= 0.1) & (slopes <= 0.3)).all() and np.ptp(slopes) > 0
+    t = torch.tensor(x)
+    assert TF.rrelu_(t, 0.1, 0.3, True, torch.Generator().manual_seed(7)) is t
 
 
 def test_keyword_only_parameters_refuse_positions_as_in_pytorch() -> None:
