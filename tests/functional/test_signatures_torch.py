@@ -22,17 +22,12 @@ import tinygrad_nn.functional as F
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
-# Deliberate differences, each with its reason. Keep them small.
-# ours = PyTorch's parameters + keyword-only extras (PyTorch's calls bind the same)
-EXTRA_KEYWORDS: dict[str, str] = {
+# Deliberate differences, each with its reason; only keyword-only extras (PyTorch's calls
+# bind the same). Keep it small.
+ALLOWED: dict[str, str] = {
     "softmax": "axis= (NumPy's name for dim)",
     "log_softmax": "axis= (NumPy's name for dim)",
 }
-# PyTorch's = ours + trailing parameters its operator schema has and its docs do not show
-UNDOCUMENTED_EXTRAS: dict[str, str] = {
-    "elu_": "scale=, input_scale=: aten's internal SELU constants, not in F.elu or elu_'s docs",
-}
-ALLOWED = {**EXTRA_KEYWORDS, **UNDOCUMENTED_EXTRAS}
 
 # PyTorch names with neither a Python signature nor an operator schema
 NO_SIGNATURE: set[str] = set()
@@ -95,14 +90,12 @@ def test_parameters_match_pytorch(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(ALLOWED))
-def test_allowed_differences_are_only_extra_trailing_parameters(name: str) -> None:
+def test_allowed_differences_are_only_extra_keyword_only_parameters(name: str) -> None:
     theirs = _torch_signature(name)
     assert theirs is not None
     a, b = _params(inspect.signature(getattr(F, name))), _params(theirs)
-    longer, shorter = (a, b) if name in EXTRA_KEYWORDS else (b, a)
-    assert longer[: len(shorter)] == shorter and longer != shorter
-    if name in EXTRA_KEYWORDS:
-        assert all(kind == "KEYWORD_ONLY" for _, kind, _ in a[len(b):])
+    assert a[: len(b)] == b and a != b
+    assert all(kind == "KEYWORD_ONLY" for _, kind, _ in a[len(b):])
 
 
 def test_the_table_covers_the_everyday_functions_and_the_lists_are_live() -> None:
@@ -140,6 +133,14 @@ def test_rrelu_in_place_draws_from_the_generator_given() -> None:
     assert ((slopes >= 0.1) & (slopes <= 0.3)).all() and np.ptp(slopes) > 0
     t = torch.tensor(x)
     assert TF.rrelu_(t, 0.1, 0.3, True, torch.Generator().manual_seed(7)) is t
+
+
+def test_elu_in_place_takes_pytorchs_scale_and_input_scale() -> None:
+    x = np.random.default_rng(4).standard_normal((3, 4))
+    for args in ((1.5,), (1.6733, 1.0507), (1.0, 2.0, 0.5)):
+        ours, theirs = tg.tensor(x), torch.tensor(x)
+        assert F.elu_(ours, *args) is ours and TF.elu_(theirs, *args) is theirs
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
 
 
 def test_keyword_only_parameters_refuse_positions_as_in_pytorch() -> None:

@@ -18,7 +18,7 @@ from .._scope import composite
 from ..tensor import Tensor
 from ..tensor_functions import where
 from ..tensor_random import draw_rng
-from .basic import _cast, _result, _softmax_dim, as_tensor, elu, leaky_relu, relu
+from .basic import _cast, _result, _softmax_dim, _source, as_tensor, elu, leaky_relu, relu
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -110,9 +110,13 @@ def relu_(input: Any) -> Tensor:
     return relu(input, inplace=True)
 
 
-def elu_(input: Any, alpha: float = 1.0) -> Tensor:
-    """In-place elu; returns x."""
-    return elu(input, alpha, inplace=True)
+def elu_(input: Any, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """In-place elu; returns x. ``scale`` and ``input_scale`` are PyTorch's (its SELU
+    constants): scale x where x > 0, else scale alpha (exp(input_scale x) - 1)."""
+    if scale == 1 and input_scale == 1:
+        return elu(input, alpha, inplace=True)
+    x = _source(input, True)
+    return _result(input, where(x > 0, x, (x * input_scale).elu(alpha)) * scale, True)
 
 
 def leaky_relu_(input: Any, negative_slope: float = 0.01) -> Tensor:
