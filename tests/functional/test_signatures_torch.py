@@ -11,6 +11,7 @@ dispatch to.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 import numpy as np
@@ -51,8 +52,7 @@ def _schema_signature(fn: Any) -> inspect.Signature | None:
     for arg in default[0].arguments:
         kind = (inspect.Parameter.KEYWORD_ONLY if arg.kwarg_only
                 else inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        value = _EMPTY if arg.default_value is None and not arg.type.kind() == "OptionalType" \
-            else _schema_default(arg.default_value)
+        value = _schema_default(arg.default_value) if arg.has_default_value() else _EMPTY
         params.append(inspect.Parameter("input" if arg.name == "self" else arg.name, kind,
                                         default=value))
     return inspect.Signature(params)
@@ -98,11 +98,29 @@ def test_allowed_differences_are_only_extra_keyword_only_parameters(name: str) -
     assert all(kind == "KEYWORD_ONLY" for _, kind, _ in a[len(b):])
 
 
+BUILTINS = [n for n in CHECKED if torch._jit_internal.boolean_dispatched.get(getattr(TF, n))
+            is None and not callable(getattr(getattr(TF, n), "__wrapped__", None))
+            and _schema_signature(getattr(TF, n)) is not None
+            and getattr(TF, n).__module__ in (None, "torch", "torch._C._nn", "torch._C")]
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_a_schema_reference_names_what_pytorchs_binding_asks_for(name: str) -> None:
+    sig = _schema_signature(getattr(TF, name))
+    assert sig is not None
+    required = [p.name for p in sig.parameters.values() if p.default is _EMPTY]
+    with pytest.raises(TypeError) as info:
+        getattr(TF, name)()
+    # one form: missing ... arguments: "input", "weight"; several: expected (Tensor input, ...)
+    assert all(re.search(rf"\b{n}\b", str(info.value)) for n in required), str(info.value)
+
+
 def test_the_table_covers_the_everyday_functions_and_the_lists_are_live() -> None:
     for must in ("linear", "conv2d", "cross_entropy", "dropout", "relu", "gelu",
                  "scaled_dot_product_attention", "max_pool2d", "one_hot", "embedding"):
         assert must in CHECKED
     assert set(SHARED) - set(CHECKED) == NO_SIGNATURE
+    assert {"one_hot", "gelu", "conv2d", "logsigmoid"} <= set(BUILTINS)
     assert not set(ALLOWED) - set(CHECKED), "an entry names no function"
 
 
