@@ -222,6 +222,40 @@ def test_init_draws_from_the_generator_given(name: str, args: tuple[Any, ...]) -
     assert not np.array_equal(a, c)
 
 
+@pytest.mark.parametrize("shape,groups", [((4, 4, 3), 1), ((6, 2, 3, 3), 2), ((4, 6, 1, 3, 5), 4)])
+def test_dirac_init_matches_pytorch(shape: tuple[int, ...], groups: int) -> None:
+    ours = nn.init.dirac_(tg.ones(*shape), groups).detach().numpy()
+    np.testing.assert_array_equal(ours, torch.nn.init.dirac_(torch.ones(shape), groups).numpy())
+    x = np.random.default_rng(5).standard_normal((1, shape[1] * groups, *[5] * (len(shape) - 2)))
+    conv = getattr(nn, f"Conv{len(shape) - 2}d")(shape[1] * groups, shape[0], shape[2:],
+                                                 padding="same", groups=groups, bias=False)
+    nn.init.dirac_(conv.weight, groups)  # the first channels of each group pass through
+    y = conv(tg.tensor(x.astype(np.float32))).detach().numpy()
+    per_out, per_in = shape[0] // groups, shape[1]
+    for g in range(groups):
+        keep = min(per_out, per_in)
+        np.testing.assert_allclose(y[0, g * per_out:g * per_out + keep],
+                                   x[0, g * per_in:g * per_in + keep], rtol=1e-6)
+
+
+def test_sparse_init_zeroes_that_many_rows_per_column_as_pytorch() -> None:
+    for lib in (tg, torch):
+        w = lib.ones(10, 30)
+        lib.nn.init.sparse_(w, 0.25, std=0.5, generator=lib.Generator().manual_seed(1))
+        zeros = (w.detach().numpy() == 0).sum(axis=0)
+        assert (zeros == 3).all()  # ceil(0.25 * 10) in every column
+    a, b = (nn.init.sparse_(tg.zeros(10, 30), 0.3, 0.5, tg.Generator().manual_seed(2))
+            for _ in range(2))
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    for lib in (tg, torch):
+        with pytest.raises(ValueError, match="Only tensors with 2 dimensions"):
+            lib.nn.init.sparse_(lib.zeros(2, 2, 2), 0.5)
+        with pytest.raises(ValueError, match="Only tensors with 3, 4, or 5 dimensions"):
+            lib.nn.init.dirac_(lib.zeros(2, 2))
+        with pytest.raises(ValueError, match="dim 0 must be divisible by groups"):
+            lib.nn.init.dirac_(lib.zeros(3, 2, 3), groups=2)
+
+
 def test_a_misspelt_keyword_is_a_type_error_as_in_pytorch() -> None:
     with pytest.raises(TypeError, match="x"):
         torch.nn.Linear(2, 2)(x=torch.zeros(2))

@@ -124,6 +124,38 @@ def eye_(tensor: Any) -> Any:
     return _fill(tensor, np.eye(*shape))
 
 
+def dirac_(tensor: Any, groups: int = 1) -> Any:
+    """The Dirac delta: a conv weight (out, in, *kernel) that passes min(out / groups, in)
+    channels of each group through unchanged (1 at the kernel's centre)."""
+    shape = _shape(tensor)
+    if len(shape) not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = shape[0] // groups
+    out = np.zeros(shape)
+    centre = tuple(k // 2 for k in shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, shape[1])):
+            out[(g * per_group + d, d, *centre)] = 1
+    return _fill(tensor, out)
+
+
+def sparse_(tensor: Any, sparsity: float, std: float = 0.01, generator: Any = None) -> Any:
+    """A 2-D (rows, cols) matrix of N(0, std^2) draws with ceil(sparsity * rows) zeros at
+    random rows of each column."""
+    shape = _shape(tensor)
+    if len(shape) != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = shape
+    rng = draw_rng(generator)
+    out = rng.normal(0.0, std, shape)
+    zeros = math.ceil(sparsity * rows)
+    for c in range(cols):
+        out[rng.permutation(rows)[:zeros], c] = 0
+    return _fill(tensor, out)
+
+
 def xavier_uniform_(tensor: Any, gain: float = 1.0, generator: Any = None) -> Any:
     """Glorot: U(-a, a) with a = gain sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -176,7 +208,7 @@ def orthogonal_(tensor: Any, gain: float = 1.0, generator: Any = None) -> Any:
 
 
 __all__ = [
-    "calculate_gain", "constant_", "eye_", "kaiming_normal_", "kaiming_uniform_", "normal_",
-    "ones_", "orthogonal_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_",
-    "zeros_",
+    "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
+    "normal_", "ones_", "orthogonal_", "sparse_", "trunc_normal_", "uniform_", "xavier_normal_",
+    "xavier_uniform_", "zeros_",
 ]
