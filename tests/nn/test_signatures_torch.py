@@ -256,6 +256,28 @@ def test_sparse_init_zeroes_that_many_rows_per_column_as_pytorch() -> None:
             lib.nn.init.dirac_(lib.zeros(3, 2, 3), groups=2)
 
 
+def test_multihead_attention_merge_masks_as_pytorch() -> None:
+    rng = np.random.default_rng(6)
+    n, length, heads = 2, 3, 2
+    query = rng.standard_normal((n, length, 4))
+    cases = [(None, None), (None, rng.random((n, length)) < 0.5),
+             (rng.random((length, length)) < 0.5, None),
+             (rng.random((length, length)) < 0.5, rng.random((n, length)) < 0.5),
+             (rng.standard_normal((n * heads, length, length)), rng.standard_normal((n, length)))]
+    ours, theirs = nn.MultiheadAttention(4, heads), torch.nn.MultiheadAttention(4, heads)
+    for attn_mask, padding in cases:
+        a, kind = ours.merge_masks(
+            *(None if m is None else tg.tensor(m) for m in (attn_mask, padding)),
+            query=tg.tensor(query))
+        b, tkind = theirs.merge_masks(
+            *(None if m is None else torch.tensor(m) for m in (attn_mask, padding)),
+            query=torch.tensor(query))
+        assert kind == tkind and (a is None) == (b is None)
+        if a is not None:
+            assert a.shape == tuple(b.shape) and a.dtype == b.numpy().dtype
+            np.testing.assert_array_equal(a.detach().numpy(), b.numpy())
+
+
 def test_a_misspelt_keyword_is_a_type_error_as_in_pytorch() -> None:
     with pytest.raises(TypeError, match="x"):
         torch.nn.Linear(2, 2)(x=torch.zeros(2))
