@@ -24,6 +24,7 @@ from ..functional import stack
 from ..ops.lstm_layer import LSTMLayer
 from ..ops.recurrent import LSTMStep
 from ..tensor import Tensor
+from ._recurrent_checks import LSTMChecks, RNNChecks
 from ._recurrent_modes import MODES, Mode, initial_states, run_layers
 from .cells import (
     GATES,
@@ -192,7 +193,7 @@ def _time_steps(xg: Tensor, reverse: bool) -> Iterator[tuple[int, Tensor]]:
         yield t, xg[t]
 
 
-class _RNNBase(Module):
+class _RNNBase(RNNChecks, Module):
     """Shared constructor, parameters and forward of RNN, LSTM and GRU."""
 
     mode = "LSTM"
@@ -306,7 +307,7 @@ class RNN(_RNNBase):
         self.nonlinearity = nonlinearity
 
 
-class LSTM(_RNNBase):
+class LSTM(LSTMChecks, _RNNBase):
     """LSTM: [i f g o]_t = x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh, c_t = f*c_{t-1} + i*g,
     h_t = o*tanh(c_t) (sigmoid gates, tanh for g).
 
