@@ -18,7 +18,8 @@ from .._scope import composite
 from .._warn import user_stacklevel
 from ..tensor import Tensor
 from ..tensor_functions import where
-from .basic import _cast, _result, _softmax_dim, as_tensor, elu, leaky_relu, relu
+from ..tensor_random import draw_rng
+from .basic import _cast, _result, _softmax_dim, _source, as_tensor, elu, leaky_relu, relu
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -110,9 +111,13 @@ def relu_(input: Any) -> Tensor:
     return relu(input, inplace=True)
 
 
-def elu_(input: Any, alpha: float = 1.0) -> Tensor:
-    """In-place elu; returns x."""
-    return elu(input, alpha, inplace=True)
+def elu_(input: Any, alpha: float = 1.0, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """In-place elu; returns x. ``scale`` and ``input_scale`` are PyTorch's (its SELU
+    constants): scale x where x > 0, else scale alpha (exp(input_scale x) - 1)."""
+    if scale == 1 and input_scale == 1:
+        return elu(input, alpha, inplace=True)
+    x = _source(input, True)
+    return _result(input, where(x > 0, x, (x * input_scale).elu(alpha)) * scale, True)
 
 
 def leaky_relu_(input: Any, negative_slope: float = 0.01) -> Tensor:
@@ -214,23 +219,30 @@ def _check_rrelu(lower: float, upper: float) -> None:
                            f"bound (got lower={lower}, upper={upper})")
 
 
+def _rrelu(input: Any, lower: float, upper: float, training: bool, inplace: bool,
+           generator: Any) -> Tensor:
+    _check_rrelu(lower, upper)
+    x = _float_input(input, "rrelu")
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    slope = draw_rng(generator).uniform(lower, upper, x.shape).astype(x.dtype)
+    return _result(input, where(x > 0, x, x * slope), inplace)
+
+
 @composite
 def rrelu(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
           inplace: bool = False) -> Tensor:
     """x where x > 0, else a x: a ~ U(lower, upper) per element while training, else
     a = (lower + upper) / 2 (leaky_relu)."""
-    _check_rrelu(lower, upper)
-    x = _float_input(input, "rrelu")
-    if not training:
-        return leaky_relu(input, (lower + upper) / 2, inplace)
-    slope = get_rng().uniform(lower, upper, x.shape).astype(x.dtype)
-    return _result(input, where(x > 0, x, x * slope), inplace)
+    return _rrelu(input, lower, upper, training, inplace, None)
 
 
-def rrelu_(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
-           training: bool = False) -> Tensor:
-    """In-place rrelu; returns x."""
-    return rrelu(input, lower, upper, training, inplace=True)
+@composite
+def rrelu_(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+           generator: Any = None) -> Tensor:
+    """In-place rrelu; returns x. The slopes come from ``generator`` if given (PyTorch's
+    ``rrelu_`` takes one; ``rrelu`` does not)."""
+    return _rrelu(input, lower, upper, training, True, generator)
 
 
 def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3,

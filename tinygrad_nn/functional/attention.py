@@ -88,7 +88,7 @@ def _repeat_kv_heads(q: Tensor, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
 
 @composite
 def scaled_dot_product_attention(query: Any, key: Any, value: Any, attn_mask: Any = None,
-                                 dropout_p: float = 0.0, is_causal: bool = False,
+                                 dropout_p: float = 0.0, is_causal: bool = False, *,
                                  scale: float | None = None, enable_gqa: bool = False) -> Tensor:
     """softmax(q @ k.T * scale + mask) @ v; q (*, L, E), k (*, S, E), v (*, S, Ev) -> (*, L, Ev).
 

@@ -79,7 +79,7 @@ def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 @composite
-def gelu(input: Any, approximate: str = "none") -> Tensor:
+def gelu(input: Any, *, approximate: str = "none") -> Tensor:
     """x Phi(x) (exact erf form by default)."""
     return as_tensor(input).gelu(approximate)
 
@@ -168,9 +168,9 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     return y.reshape(input.shape[:-1] + (weight.shape[0],)) if input.ndim > 2 else y
 
 
-def one_hot(idx: Any, num_classes: int = -1) -> Tensor:
+def one_hot(input: Any, num_classes: int = -1) -> Tensor:
     """(…,) integer class indices -> (…, num_classes) int64 one-hot rows."""
-    a = np.asarray(idx._data if isinstance(idx, Tensor) else idx)
+    a = np.asarray(input._data if isinstance(input, Tensor) else input)
     if a.dtype.kind not in "iu":
         raise TypeError(f"one_hot: expected integer class indices, got dtype {a.dtype}")
     n = int(a.max()) + 1 if num_classes == -1 and a.size else max(num_classes, 0)

@@ -20,8 +20,8 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return F.relu(x, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.relu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -34,8 +34,8 @@ class LeakyReLU(Module):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return F.leaky_relu(x, self.negative_slope, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
@@ -44,15 +44,15 @@ class LeakyReLU(Module):
 class Tanh(Module):
     """tanh(x)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.tanh(x)
+    def forward(self, input: Any) -> Tensor:
+        return F.tanh(input)
 
 
 class Sigmoid(Module):
     """1 / (1 + exp(-x))."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.sigmoid(x)
+    def forward(self, input: Any) -> Tensor:
+        return F.sigmoid(input)
 
 
 class SiLU(Module):
@@ -62,8 +62,8 @@ class SiLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return F.silu(x, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.silu(input, self.inplace)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -76,8 +76,8 @@ class GELU(Module):
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, x: Any) -> Tensor:
-        return F.gelu(x, self.approximate)
+    def forward(self, input: Any) -> Tensor:
+        return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -90,8 +90,8 @@ class ELU(Module):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return F.elu(x, self.alpha, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -104,8 +104,8 @@ class Softplus(Module):
         super().__init__()
         self.beta, self.threshold = beta, threshold
 
-    def forward(self, x: Any) -> Tensor:
-        return F.softplus(x, self.beta, self.threshold)
+    def forward(self, input: Any) -> Tensor:
+        return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
         return f"beta={self.beta}, threshold={self.threshold}"
@@ -118,8 +118,8 @@ class Softmax(Module):
         super().__init__()
         self.dim = axis if axis is not None else dim
 
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
         return F.softmax(x, self.dim)
 
     def extra_repr(self) -> str:
@@ -129,8 +129,8 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     """x - logsumexp(x) along ``dim`` (alias ``axis``)."""
 
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
         return F.log_softmax(x, self.dim)
 
 
@@ -147,8 +147,8 @@ class _InplaceActivation(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return type(self)._fn(x, inplace=self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return type(self)._fn(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace_repr(self.inplace, "")
@@ -172,8 +172,8 @@ class Hardtanh(Module):
             raise ValueError(f"Hardtanh: max_val ({self.max_val}) must be greater than min_val "
                              f"({self.min_val})")
 
-    def forward(self, x: Any) -> Tensor:
-        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
         return f"min_val={self.min_val}, max_val={self.max_val}" + _inplace_repr(self.inplace)
@@ -226,8 +226,8 @@ class CELU(Module):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return F.celu(x, self.alpha, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.celu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + _inplace_repr(self.inplace)
@@ -240,8 +240,8 @@ class GLU(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, x: Any) -> Tensor:
-        return F.glu(x, self.dim)
+    def forward(self, input: Any) -> Tensor:
+        return F.glu(input, self.dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -252,8 +252,8 @@ class _Stateless(Module):
 
     _fn: Any = None
 
-    def forward(self, x: Any) -> Tensor:
-        return type(self)._fn(x)
+    def forward(self, input: Any) -> Tensor:
+        return type(self)._fn(input)
 
 
 class Softsign(_Stateless):
@@ -283,8 +283,8 @@ class Softshrink(Module):
         super().__init__()
         self.lambd = lambd
 
-    def forward(self, x: Any) -> Tensor:
-        return type(self)._fn(x, self.lambd)
+    def forward(self, input: Any) -> Tensor:
+        return type(self)._fn(input, self.lambd)
 
     def extra_repr(self) -> str:
         return str(self.lambd)
@@ -303,8 +303,8 @@ class Threshold(Module):
         super().__init__()
         self.threshold, self.value, self.inplace = threshold, value, inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return F.threshold(x, self.threshold, self.value, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.threshold(input, self.threshold, self.value, self.inplace)
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}, value={self.value}" + _inplace_repr(self.inplace)
@@ -323,8 +323,8 @@ class PReLU(Module):
     def reset_parameters(self) -> None:
         nn_init.constant_(self.weight, self.init)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.prelu(x, self.weight)
+    def forward(self, input: Any) -> Tensor:
+        return F.prelu(input, self.weight)
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
@@ -339,8 +339,8 @@ class RReLU(Module):
         super().__init__()
         self.lower, self.upper, self.inplace = lower, upper, inplace
 
-    def forward(self, x: Any) -> Tensor:
-        return F.rrelu(x, self.lower, self.upper, self.training, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"lower={self.lower}, upper={self.upper}" + _inplace_repr(self.inplace)
@@ -353,8 +353,8 @@ class Softmin(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, x: Any) -> Tensor:
-        return F.softmin(x, self.dim, _stacklevel=5)
+    def forward(self, input: Any) -> Tensor:
+        return F.softmin(input, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -363,8 +363,8 @@ class Softmin(Module):
 class Softmax2d(Module):
     """Softmax over the channels at each location: (N, C, H, W) or (C, H, W), along dim -3."""
 
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
         if x.ndim not in (3, 4):
             raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {x.ndim}D instead")
         return F.softmax(x, -3, _stacklevel=5)

@@ -140,5 +140,25 @@ class MultiheadAttention(Module):
             return out.transpose(1, 0), weights
         return out, weights
 
+    def merge_masks(self, attn_mask: Any, key_padding_mask: Any,
+                    query: Any) -> tuple[Tensor | None, int | None]:
+        """PyTorch's mask merge for query (N, L, E): the padding mask (N, L) alone is type 1;
+        attn_mask (L, L) or (N * H, L, L) expands to (N, H, L, L), plus the padding mask
+        as (N, 1, 1, L) if both are given, type 2; (None, None) without masks."""
+        merged, mask_type = None, None
+        if key_padding_mask is not None:
+            merged, mask_type = F.as_tensor(key_padding_mask), 1
+        if attn_mask is not None:
+            batch, length, _ = F.as_tensor(query).shape
+            mask = F.as_tensor(attn_mask)
+            if mask.ndim == 3:
+                mask = mask.view(batch, -1, length, length)
+            else:
+                mask = mask.view(1, 1, length, length).expand(batch, self.num_heads, -1, -1)
+            if merged is not None:
+                mask = mask + merged.view(batch, 1, 1, length).expand(-1, self.num_heads, -1, -1)
+            merged, mask_type = mask, 2
+        return merged, mask_type
+
 
 __all__ = ["MultiheadAttention", "NonDynamicallyQuantizableLinear"]

@@ -235,9 +235,9 @@ class RNNCell(_CellBase):
         super().__init__(input_size, hidden_size, bias, device, dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, x: Any, hx: Any = None) -> Tensor:
-        """h' = act(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh); x: (N, I) -> (N, H)."""
-        x, (h,), unbatched = self._inputs(x, [("hx", hx)])
+    def forward(self, input: Any, hx: Any = None) -> Tensor:
+        """h' = act(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh); input x: (N, I) -> (N, H)."""
+        x, (h,), unbatched = self._inputs(input, [("hx", hx)])
         y = rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
                      self.nonlinearity)
         return y.reshape(-1) if unbatched else y
@@ -253,14 +253,14 @@ class LSTMCell(_CellBase):
 
     gates = 4
 
-    def forward(self, x: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
-        """(h', c') of one step; x: (N, I), h and c: (N, H) -> (N, H) x2."""
+    def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
+        """(h', c') of one step; input: (N, I), h and c: (N, H) -> (N, H) x2."""
         if hx is None:
             hx = (None, None)
         elif isinstance(hx, Tensor) or not isinstance(hx, (tuple, list)) or len(hx) != 2:
             got = "a single Tensor" if isinstance(hx, Tensor) else repr(hx)[:60]
             raise ValueError(f"LSTMCell: expected the state as a tuple (h, c), got {got}")
-        x, (h, c), unbatched = self._inputs(x, [("h", hx[0]), ("c", hx[1])])
+        x, (h, c), unbatched = self._inputs(input, [("h", hx[0]), ("c", hx[1])])
         if (h is None) != (c is None):
             raise ValueError("LSTMCell: pass both h and c in the tuple (h, c), or hx=None")
         hc = None if h is None or c is None else (h, c)
@@ -278,9 +278,9 @@ class GRUCell(_CellBase):
 
     gates = 3
 
-    def forward(self, x: Any, hx: Any = None) -> Tensor:
-        """h' of one GRU step; x: (N, I), h: (N, H) -> (N, H)."""
-        x, (h,), unbatched = self._inputs(x, [("hx", hx)])
+    def forward(self, input: Any, hx: Any = None) -> Tensor:
+        """h' of one GRU step; input: (N, I), hx: (N, H) -> (N, H)."""
+        x, (h,), unbatched = self._inputs(input, [("hx", hx)])
         y = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return y.reshape(-1) if unbatched else y
 

@@ -29,10 +29,10 @@ class Sequential(Module):
             for i, m in enumerate(args):
                 self.add_module(str(i), m)
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, input: Any) -> Any:
         for m in self._modules.values():
-            x = m(x)
-        return x
+            input = m(input)
+        return input
 
     def __getitem__(self, idx: Any) -> Any:
         items = list(self._modules.items())
@@ -63,8 +63,8 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def extend(self, modules: Any) -> Sequential:
-        for m in modules:
+    def extend(self, sequential: Any) -> Sequential:
+        for m in sequential:
             self.append(m)
         return self
 
@@ -76,9 +76,9 @@ class Sequential(Module):
             self.add_module(str(i), m)
         return self
 
-    def pop(self, index: int = -1) -> Module:
-        m = self[index]
-        del self[index]
+    def pop(self, key: int | slice) -> Module:
+        m = self[key]
+        del self[key]
         return m
 
 
@@ -140,9 +140,9 @@ class ModuleList(Module):
         mods.insert(index, module)
         self._renumber(mods)
 
-    def pop(self, index: int = -1) -> Module:
-        m = self[index]
-        del self[index]
+    def pop(self, key: int | slice) -> Module:
+        m = self[key]
+        del self[key]
         return m
 
     def index(self, module: Module) -> int:

@@ -30,11 +30,14 @@ class _ConvTransposeNd(_ConvNd):
                          groups, bias, padding_mode, device, dtype)
         self.output_padding = _tuple(output_padding, self._nd, "output_padding", name)
 
-    def _output_padding(self, x: Any, output_size: Any) -> tuple[int, ...]:
-        """output_padding, or the one that gives ``output_size`` (PyTorch's rule)."""
+    def _output_padding(self, input: Any, output_size: Any, stride: Any, padding: Any,
+                        kernel_size: Any, num_spatial_dims: int,
+                        dilation: Any = None) -> tuple[int, ...]:
+        """output_padding, or the one that gives ``output_size`` (PyTorch's rule and
+        signature: subclasses ported from PyTorch call it with the layer's settings)."""
         if output_size is None:
             return self.output_padding
-        nd, ndim = self._nd, len(getattr(x, "shape", ()))
+        nd, ndim = num_spatial_dims, len(getattr(input, "shape", ()))
         lead = 2 if ndim == nd + 2 else 1
         size = [int(v) for v in output_size]
         if len(size) == lead + nd:
@@ -42,10 +45,11 @@ class _ConvTransposeNd(_ConvNd):
         if len(size) != nd:
             raise ValueError(f"ConvTranspose{nd}D: for {ndim}D input, output_size must have "
                              f"{nd} or {lead + nd} elements (got {len(size)})")
-        spatial = tuple(x.shape[lead:])
+        spatial = tuple(input.shape[lead:])
+        dilation = (1,) * nd if dilation is None else dilation
         lo = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
-              zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size)]
-        hi = [m + s - 1 for m, s in zip(lo, self.stride)]
+              zip(spatial, stride, padding, dilation, kernel_size)]
+        hi = [m + s - 1 for m, s in zip(lo, stride)]
         if any(not a <= v <= b for v, a, b in zip(size, lo, hi)):
             raise ValueError(f"requested an output size of {tuple(output_size)}, but valid sizes "
                              f"range from {lo} to {hi} (for an input of {spatial})")
@@ -55,7 +59,9 @@ class _ConvTransposeNd(_ConvNd):
         raise NotImplementedError
 
     def forward(self, input: Any, output_size: Any = None) -> Tensor:
-        return self._transpose(input, self._output_padding(input, output_size))
+        output_padding = self._output_padding(input, output_size, self.stride, self.padding,
+                                              self.kernel_size, self._nd, self.dilation)
+        return self._transpose(input, output_padding)
 
 
 class ConvTranspose1d(_ConvTransposeNd):

@@ -25,15 +25,15 @@ class Dropout(_DropoutNd):
     """Inverted dropout: zero each element with probability p, scale the rest by 1/(1-p)
     while training; the identity in eval mode."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.dropout(x, self.p, self.training, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_DropoutNd):
     """Zero whole channels: x (N, C, L) or (C, L), one draw per channel (``F.dropout1d``)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.dropout1d(x, self.p, self.training, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
@@ -42,15 +42,15 @@ class Dropout2d(_DropoutNd):
     A 3-D input is read as (N, C, L) with PyTorch 2.x's UserWarning.
     """
 
-    def forward(self, x: Any) -> Tensor:
-        return F.dropout2d(x, self.p, self.training, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.dropout2d(input, self.p, self.training, self.inplace)
 
 
 class Dropout3d(_DropoutNd):
     """Zero whole channels: x (N, C, D, H, W) or (C, D, H, W) (``F.dropout3d``)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.dropout3d(x, self.p, self.training, self.inplace)
+    def forward(self, input: Any) -> Tensor:
+        return F.dropout3d(input, self.p, self.training, self.inplace)
 
 
 class AlphaDropout(_DropoutNd):

@@ -1,9 +1,9 @@
 """Parameter initialisation (``tinygrad_nn.nn.init``), PyTorch's formulas and names.
 
 Every function fills its tensor in place (no graph is recorded), draws from the
-library generator (``tinygrad_nn.manual_seed`` makes it repeatable) and returns the
-tensor. Fans follow PyTorch: for a weight (out, in, *kernel), fan_in = in * prod(kernel)
-and fan_out = out * prod(kernel).
+library generator (``tinygrad_nn.manual_seed`` makes it repeatable) or the ``Generator``
+passed as ``generator=``, and returns the tensor. Fans follow PyTorch: for a weight
+(out, in, *kernel), fan_in = in * prod(kernel) and fan_out = out * prod(kernel).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .._random import get_rng
 from ..tensor import Tensor
+from ..tensor_random import draw_rng
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "sigmoid")
@@ -79,20 +79,20 @@ def _calculate_correct_fan(tensor: Any, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0) -> Any:
+def uniform_(tensor: Any, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Any:
     """Fill with draws from U(a, b)."""
-    return _fill(tensor, get_rng().uniform(a, b, _shape(tensor)))
+    return _fill(tensor, draw_rng(generator).uniform(a, b, _shape(tensor)))
 
 
-def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0) -> Any:
+def normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Any:
     """Fill with draws from N(mean, std^2)."""
-    return _fill(tensor, get_rng().normal(mean, std, _shape(tensor)))
+    return _fill(tensor, draw_rng(generator).normal(mean, std, _shape(tensor)))
 
 
 def trunc_normal_(tensor: Any, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
-                  b: float = 2.0) -> Any:
+                  b: float = 2.0, generator: Any = None) -> Any:
     """Fill with draws from N(mean, std^2) restricted to [a, b] (redrawn until inside)."""
-    rng = get_rng()
+    rng = draw_rng(generator)
     out = rng.normal(mean, std, _shape(tensor))
     bad = (out < a) | (out > b)
     while bad.any():
@@ -124,40 +124,72 @@ def eye_(tensor: Any) -> Any:
     return _fill(tensor, np.eye(*shape))
 
 
-def xavier_uniform_(tensor: Any, gain: float = 1.0) -> Any:
+def dirac_(tensor: Any, groups: int = 1) -> Any:
+    """The Dirac delta: a conv weight (out, in, *kernel) that passes min(out / groups, in)
+    channels of each group through unchanged (1 at the kernel's centre)."""
+    shape = _shape(tensor)
+    if len(shape) not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    if shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = shape[0] // groups
+    out = np.zeros(shape)
+    centre = tuple(k // 2 for k in shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, shape[1])):
+            out[(g * per_group + d, d, *centre)] = 1
+    return _fill(tensor, out)
+
+
+def sparse_(tensor: Any, sparsity: float, std: float = 0.01, generator: Any = None) -> Any:
+    """A 2-D (rows, cols) matrix of N(0, std^2) draws with ceil(sparsity * rows) zeros at
+    random rows of each column."""
+    shape = _shape(tensor)
+    if len(shape) != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = shape
+    rng = draw_rng(generator)
+    out = rng.normal(0.0, std, shape)
+    zeros = math.ceil(sparsity * rows)
+    for c in range(cols):
+        out[rng.permutation(rows)[:zeros], c] = 0
+    return _fill(tensor, out)
+
+
+def xavier_uniform_(tensor: Any, gain: float = 1.0, generator: Any = None) -> Any:
     """Glorot: U(-a, a) with a = gain sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor: Any, gain: float = 1.0) -> Any:
+def xavier_normal_(tensor: Any, gain: float = 1.0, generator: Any = None) -> Any:
     """Glorot: N(0, std^2) with std = gain sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)))
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
 def kaiming_uniform_(tensor: Any, a: float = 0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu") -> Any:
+                     nonlinearity: str = "leaky_relu", generator: Any = None) -> Any:
     """He: U(-b, b) with b = gain(nonlinearity, a) sqrt(3 / fan); PyTorch's Linear and
     Conv weights use a=sqrt(5), i.e. b = 1 / sqrt(fan_in)."""
     if 0 in _shape(tensor):
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
 def kaiming_normal_(tensor: Any, a: float = 0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu") -> Any:
+                    nonlinearity: str = "leaky_relu", generator: Any = None) -> Any:
     """He: N(0, std^2) with std = gain(nonlinearity, a) / sqrt(fan)."""
     if 0 in _shape(tensor):
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan))
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)
 
 
-def orthogonal_(tensor: Any, gain: float = 1.0) -> Any:
+def orthogonal_(tensor: Any, gain: float = 1.0, generator: Any = None) -> Any:
     """A (semi-)orthogonal matrix (rows, prod(rest)) from the QR of a Gaussian, times gain."""
     shape = _shape(tensor)
     if len(shape) < 2:
@@ -165,7 +197,7 @@ def orthogonal_(tensor: Any, gain: float = 1.0) -> Any:
     if 0 in shape:
         return tensor
     rows, cols = shape[0], math.prod(shape[1:])
-    flat = get_rng().normal(0.0, 1.0, (rows, cols))
+    flat = draw_rng(generator).normal(0.0, 1.0, (rows, cols))
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
@@ -176,7 +208,7 @@ def orthogonal_(tensor: Any, gain: float = 1.0) -> Any:
 
 
 __all__ = [
-    "calculate_gain", "constant_", "eye_", "kaiming_normal_", "kaiming_uniform_", "normal_",
-    "ones_", "orthogonal_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_",
-    "zeros_",
+    "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
+    "normal_", "ones_", "orthogonal_", "sparse_", "trunc_normal_", "uniform_", "xavier_normal_",
+    "xavier_uniform_", "zeros_",
 ]

@@ -134,7 +134,7 @@ class LazyLinear(LazyModuleMixin, Linear):
         if not self.has_uninitialized_params() and self.in_features != 0:
             super().reset_parameters()
 
-    def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
+    def initialize_parameters(self, input: Any) -> None:
         n_in = np.shape(input)[-1] if np.ndim(input) else 0
         if self.has_uninitialized_params():
             self.in_features = int(n_in)
@@ -249,7 +249,7 @@ class _LazyNormBase(LazyModuleMixin):
         if not self.has_uninitialized_params() and self.num_features != 0:
             super().reset_parameters()  # type: ignore[misc]
 
-    def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
+    def initialize_parameters(self, input: Any) -> None:
         if not self.has_uninitialized_params():
             loaded = [t for t in (self.weight, self.running_mean) if t is not None]
             if loaded and self.num_features == 0:  # shapes from a loaded state_dict

@@ -31,8 +31,8 @@ class Identity(Module):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, x: Any) -> Any:
-        return x
+    def forward(self, input: Any) -> Any:
+        return input
 
 
 class Linear(Module):
@@ -53,12 +53,12 @@ class Linear(Module):
             bound = 1 / math.sqrt(self.in_features)
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x: Any) -> Tensor:
-        shape = np.shape(x)
+    def forward(self, input: Any) -> Tensor:
+        shape = np.shape(input)
         if not shape or shape[-1] != self.in_features:
             raise RuntimeError(f"Linear(in_features={self.in_features}): expected input of shape "
                              f"(*, {self.in_features}), got {tuple(shape)}")
-        return F.linear(x, self.weight, self.bias)
+        return F.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -72,8 +72,8 @@ class Flatten(Module):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, x: Any) -> Tensor:
-        return F.as_tensor(x).flatten(self.start_dim, self.end_dim)
+    def forward(self, input: Any) -> Tensor:
+        return F.as_tensor(input).flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -86,8 +86,8 @@ class Unflatten(Module):
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
         d = self.dim % x.ndim
         return x.reshape(x.shape[:d] + self.unflattened_size + x.shape[d + 1:])
 
@@ -119,8 +119,8 @@ class Bilinear(Module):
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x1: Any, x2: Any) -> Tensor:
-        return F.bilinear(x1, x2, self.weight, self.bias)
+    def forward(self, input1: Any, input2: Any) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "

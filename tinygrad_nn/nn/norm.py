@@ -87,8 +87,8 @@ class _BatchNorm(_NormBase):
     _dims: tuple[int, ...] = ()
     _layout = ""
 
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
         name = type(self).__name__
         if x.ndim not in self._dims:
             raise ValueError(f"{name}: expected {self._layout} input, got shape {tuple(x.shape)}")
@@ -162,8 +162,8 @@ class _InstanceNorm(_NormBase):
         super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys,
                                       unexpected_keys, error_msgs)
 
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
         name, lo = type(self).__name__, self._spatial + 1
         if x.ndim not in (lo, lo + 1):
             raise ValueError(f"{name}: expected {lo}D or {lo + 1}D input (got {x.ndim}D input "
@@ -225,8 +225,8 @@ class GroupNorm(Module):
     def reset_parameters(self) -> None:
         _reset_affine(self)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+    def forward(self, input: Any) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
@@ -247,8 +247,8 @@ class LayerNorm(Module):
     def reset_parameters(self) -> None:
         _reset_affine(self)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+    def forward(self, input: Any) -> Tensor:
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
@@ -271,7 +271,7 @@ class RMSNorm(Module):
     def reset_parameters(self) -> None:
         _reset_affine(self)
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, x: Any) -> Tensor:  # PyTorch's RMSNorm names it x, not input
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
     def extra_repr(self) -> str:
@@ -287,8 +287,8 @@ class LocalResponseNorm(Module):
         super().__init__()
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
-    def forward(self, x: Any) -> Tensor:
-        return F.local_response_norm(x, self.size, self.alpha, self.beta, self.k)
+    def forward(self, input: Any) -> Tensor:
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

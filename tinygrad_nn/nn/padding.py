@@ -30,8 +30,8 @@ class _PadNd(Module):
         super().__init__()
         self.padding = _padding(padding, self._nd)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.pad(x, self.padding, self._mode)
+    def forward(self, input: Any) -> Tensor:
+        return F.pad(input, self.padding, self._mode)
 
     def extra_repr(self) -> str:
         return f"{self.padding}"
@@ -42,8 +42,8 @@ class _ConstantPadNd(_PadNd):
         super().__init__(padding)
         self.value = value
 
-    def forward(self, x: Any) -> Tensor:
-        return F.pad(x, self.padding, "constant", self.value)
+    def forward(self, input: Any) -> Tensor:
+        return F.pad(input, self.padding, "constant", self.value)
 
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"
@@ -134,8 +134,8 @@ class CircularPad1d(_PadNd):
 
     _mode = "circular"
 
-    def forward(self, x: Any) -> Tensor:
-        x = F.as_tensor(x)
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
         if x.ndim not in (self._nd + 1, self._nd + 2):
             raise ValueError(f"expected {self._nd + 1}D or {self._nd + 2}D input (got "
                              f"{x.ndim}D input)")

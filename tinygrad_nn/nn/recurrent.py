@@ -25,6 +25,7 @@ from ..functional import stack
 from ..ops.lstm_layer import LSTMLayer
 from ..ops.recurrent import LSTMStep
 from ..tensor import Tensor
+from ._recurrent_checks import LSTMChecks, RNNChecks
 from ._recurrent_modes import MODES, Mode, initial_states, run_layers
 from .cells import (
     GATES,
@@ -193,7 +194,7 @@ def _time_steps(xg: Tensor, reverse: bool) -> Iterator[tuple[int, Tensor]]:
         yield t, xg[t]
 
 
-class _RNNBase(Module):
+class _RNNBase(RNNChecks, Module):
     """Shared constructor, parameters and forward of RNN, LSTM and GRU."""
 
     mode = "LSTM"
@@ -264,11 +265,11 @@ class _RNNBase(Module):
     def flatten_parameters(self) -> None:
         """Nothing to do (PyTorch compacts cuDNN weights here); kept so scripts run."""
 
-    def forward(self, x: Any, hx: Any = None) -> tuple[Any, Any]:
-        """x: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
-        return recurrent(self.mode, x, hx, [getattr(self, n) for n in self._flat_weights_names],
-                         self.num_layers, self.bidirectional, self.batch_first, self.dropout,
-                         self.training)
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        """input: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
+        weights = [getattr(self, n) for n in self._flat_weights_names]
+        return recurrent(self.mode, input, hx, weights, self.num_layers, self.bidirectional,
+                         self.batch_first, self.dropout, self.training)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"  # PyTorch's repr (no nonlinearity)
@@ -307,7 +308,7 @@ class RNN(_RNNBase):
         self.nonlinearity = nonlinearity
 
 
-class LSTM(_RNNBase):
+class LSTM(LSTMChecks, _RNNBase):
     """LSTM: [i f g o]_t = x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh, c_t = f*c_{t-1} + i*g,
     h_t = o*tanh(c_t) (sigmoid gates, tanh for g).
 
