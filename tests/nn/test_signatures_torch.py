@@ -23,16 +23,8 @@ torch = pytest.importorskip("torch")
 # Deliberate differences: class name -> reason. Keep it small.
 ALLOWED: dict[str, str] = {}
 
-# Differences in files other helpers own this session (nn/pooling.py, nn/module.py): expected
-# to fail until those files take PyTorch's names; strict, so a fixed entry must be deleted.
-ELSEWHERE: dict[str, str] = {
-    **{name: "nn/pooling.py: forward(self, x), PyTorch's is forward(self, input)"
-       for name in ("AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d",
-                    "MaxPool1d", "MaxPool2d")},
-    **{name: "nn/module.py: the placeholder forward(self, *args, **kwargs) accepts keywords; "
-             "PyTorch's _forward_unimplemented(self, *input) raises TypeError on them"
-       for name in ("Module", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList")},
-}
+# Differences expected to fail until fixed (strict: a fixed entry must be deleted).
+ELSEWHERE: dict[str, str] = {}
 
 
 def _params(f: Any) -> list[tuple[str, str, Any]]:

@@ -48,7 +48,7 @@ class Module(ModuleState, ModuleConvert):
         """Unpickling: tables that an older pickle lacks start empty, as in PyTorch."""
         self.__dict__.update({**_fresh_state(), **state})
 
-    def forward(self, *args: Any, **kwargs: Any) -> Any:
+    def forward(self, *input: Any) -> Any:
         """The computation; subclasses override it."""
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function')

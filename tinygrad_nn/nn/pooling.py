@@ -32,9 +32,9 @@ class _MaxPoolNd(Module):
 class MaxPool2d(_MaxPoolNd):
     """Max over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.max_pool2d``)."""
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, input: Any) -> Any:
         """y, or (y, indices) with ``return_indices``."""
-        return F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
 
 
@@ -120,8 +120,8 @@ class _AvgPoolNd(Module):
 class AvgPool2d(_AvgPoolNd):
     """Mean over k x k windows; x: (N, C, H, W) -> (N, C, OH, OW) (see ``F.avg_pool2d``)."""
 
-    def forward(self, x: Any) -> Tensor:
-        return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+    def forward(self, input: Any) -> Tensor:
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
 
@@ -139,8 +139,8 @@ class MaxPool1d(_MaxPoolNd):
     """``MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
     ceil_mode=False)``: ``F.max_pool1d``; (N, C, L) -> (N, C, OL)."""
 
-    def forward(self, x: Any) -> Any:
-        return F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+    def forward(self, input: Any) -> Any:
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)
 
 
@@ -154,8 +154,8 @@ class AvgPool1d(_AvgPoolNd):
         super().__init__(single(kernel_size), single(kernel_size if stride is None else stride),
                          single(padding), ceil_mode, count_include_pad)
 
-    def forward(self, x: Any) -> Tensor:
-        return F.avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+    def forward(self, input: Any) -> Tensor:
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad)
 
 
