@@ -153,9 +153,6 @@ def test_functional_call_passes_input_by_keyword() -> None:
     np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="nn/module.py's forward pre-hooks have no with_kwargs "
-                   "(PyTorch's lazy modules infer their shapes through one), so the lazy hook "
-                   "never sees input=")
 def test_a_lazy_module_initialises_from_a_keyword_input() -> None:
     assert torch.nn.LazyLinear(2)(input=torch.zeros(3, 4)).shape == (3, 2)
     assert nn.LazyLinear(2)(input=tg.zeros(3, 4)).shape == (3, 2)

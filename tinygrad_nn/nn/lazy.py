@@ -93,7 +93,7 @@ class LazyModuleMixin:
 
     def _lazy_setup(self) -> None:
         self._initialize_hook = Module.register_forward_pre_hook(
-            self, LazyModuleMixin._infer_parameters)  # type: ignore[arg-type]
+            self, LazyModuleMixin._infer_parameters, with_kwargs=True)  # type: ignore[arg-type]
 
     def has_uninitialized_params(self) -> bool:
         """Whether any of this module's own parameters or buffers has no shape yet."""
@@ -105,8 +105,9 @@ class LazyModuleMixin:
             f"initialize_parameters is not implemented for {type(self).__name__}")
 
     @staticmethod
-    def _infer_parameters(module: Any, args: tuple[Any, ...]) -> None:
-        module.initialize_parameters(*args)
+    def _infer_parameters(module: Any, args: tuple[Any, ...],
+                          kwargs: dict[str, Any] | None = None) -> None:
+        module.initialize_parameters(*args, **(kwargs or {}))
         if module.has_uninitialized_params():
             raise RuntimeError(f"module {type(module).__name__} has not been fully initialized")
         module._initialize_hook.remove()

@@ -58,36 +58,89 @@ class Module(ModuleState, ModuleConvert):
         _mode.scope = (prev or ()) + (self,)  # graph drawing groups ops by module path
         try:
             if self._forward_pre_hooks:
-                for hook in list(self._forward_pre_hooks.values()):
-                    res = hook(self, args)
-                    if res is not None:
-                        args = res if isinstance(res, tuple) else (res,)
+                args, kwargs = self._run_pre_hooks(args, kwargs)
             full = self.__dict__.get("_backward_hooks") or self.__dict__.get(
                 "_backward_pre_hooks")
             if full:
                 args, state = _backward_hooks.wrap_inputs(self, args)
-            out = self.forward(*args, **kwargs)
-            if full:
-                out = _backward_hooks.wrap_outputs(out, state)
-            if self._forward_hooks:
-                for hook in list(self._forward_hooks.values()):
-                    res = hook(self, args, out)
+            out = None
+            called: set[int] = set()
+            try:
+                out = self.forward(*args, **kwargs)
+                if full:
+                    out = _backward_hooks.wrap_outputs(out, state)
+                for hid, hook in list(self._forward_hooks.items()):
+                    called.add(hid)
+                    res = (hook(self, args, kwargs, out) if hid in self._forward_hooks_with_kwargs
+                           else hook(self, args, out))
                     if res is not None:
                         out = res
+            except Exception:
+                self._run_always_called(args, kwargs, out, called)
+                raise
             return out
         finally:
             _mode.scope = prev
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """Call ``hook(module, args, output)`` after forward (it may return a new output)."""
-        h = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[h.id] = hook
+    def _run_pre_hooks(self, args: tuple[Any, ...],
+                       kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The forward pre-hooks, in order: ``hook(module, args)`` may return new args (a
+        non-tuple is wrapped), ``hook(module, args, kwargs)`` (``with_kwargs``) new
+        ``(args, kwargs)``."""
+        for hid, hook in list(self._forward_pre_hooks.items()):
+            if hid in self._forward_pre_hooks_with_kwargs:
+                res = hook(self, args, kwargs)
+                if res is not None:
+                    if not (isinstance(res, tuple) and len(res) == 2):
+                        raise RuntimeError("forward pre-hook must return None or a tuple of "
+                                           f"(new_args, new_kwargs), but got {res}.")
+                    args, kwargs = res
+            else:
+                res = hook(self, args)
+                if res is not None:
+                    args = res if isinstance(res, tuple) else (res,)
+        return args, kwargs
+
+    def _run_always_called(self, args: tuple[Any, ...], kwargs: dict[str, Any], out: Any,
+                           called: set[int]) -> None:
+        """After forward (or a hook) raised: the ``always_call`` forward hooks not yet run;
+        an error in one is silenced with a warning, as in PyTorch."""
+        for hid, hook in list(self._forward_hooks.items()):
+            if hid not in self._forward_hooks_always_called or hid in called:
+                continue
+            try:
+                res = (hook(self, args, kwargs, out) if hid in self._forward_hooks_with_kwargs
+                       else hook(self, args, out))
+                if res is not None:
+                    out = res
+            except Exception as e:  # noqa: BLE001 (PyTorch's: the first error is raised)
+                warnings.warn("forward hook with ``always_call=True`` raised an exception that "
+                              f"was silenced as another error was raised in forward: {e}",
+                              stacklevel=2)
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after forward (it may return a new output);
+        ``with_kwargs``: ``hook(module, args, kwargs, output)``; ``prepend``: before the
+        hooks already registered; ``always_call``: also when forward raises."""
+        h = self._add_hook(self._forward_hooks, hook, prepend,
+                           (self._forward_hooks_with_kwargs, self._forward_hooks_always_called))
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[h.id] = True
+        if always_call:
+            self._forward_hooks_always_called[h.id] = True
         return h
 
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """Call ``hook(module, args)`` before forward (it may return new args)."""
-        h = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[h.id] = hook
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args)`` before forward (it may return new args);
+        ``with_kwargs``: ``hook(module, args, kwargs)``, which may return ``(args,
+        kwargs)``; ``prepend``: before the hooks already registered."""
+        h = self._add_hook(self._forward_pre_hooks, hook, prepend,
+                           (self._forward_pre_hooks_with_kwargs,))
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[h.id] = True
         return h
 
     def register_full_backward_hook(self, hook: Callable[..., Any],
@@ -122,9 +175,9 @@ class Module(ModuleState, ModuleConvert):
         return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
     @staticmethod
-    def _add_hook(hooks: dict[int, Any], hook: Callable[..., Any],
-                  prepend: bool) -> RemovableHandle:
-        h = RemovableHandle(hooks)
+    def _add_hook(hooks: dict[int, Any], hook: Callable[..., Any], prepend: bool,
+                  extra: tuple[dict[int, Any], ...] = ()) -> RemovableHandle:
+        h = RemovableHandle(hooks, extra_dict=extra or None)
         hooks[h.id] = hook
         if prepend:  # (first in the call order)
             rest = [(k, v) for k, v in hooks.items() if k != h.id]
@@ -415,6 +468,8 @@ def _fresh_state() -> dict[str, Any]:
     return {"training": True, "_parameters": OrderedDict(), "_buffers": OrderedDict(),
             "_non_persistent_buffers_set": set(), "_modules": OrderedDict(),
             "_forward_hooks": {}, "_forward_pre_hooks": {}, "_backward_hooks": {},
+            "_forward_hooks_with_kwargs": {}, "_forward_hooks_always_called": {},
+            "_forward_pre_hooks_with_kwargs": {},
             "_backward_pre_hooks": {}, "_is_full_backward_hook": None,
             **{k: OrderedDict() for k in ("_state_dict_hooks", "_state_dict_pre_hooks",
                                           "_load_state_dict_pre_hooks",
