@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import functional
+from ._torch_switches import _settings
 from .creation import _check_device, tensor
 from .dtypes import as_dtype
 from .grad_mode import is_grad_enabled
@@ -59,6 +60,8 @@ METHOD_FORMS = (
     "bitwise_not", "lgamma", "digamma", "logit", "index_put", "cov", "corrcoef",
     "greater", "greater_equal", "less",
     "less_equal", "not_equal",
+    # predicates (helper "toplevel")
+    "is_nonzero", "is_complex", "is_same_size", "is_inference",
 )
 
 
@@ -303,6 +306,16 @@ class inference_mode(_grad_mode):
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__(not mode and is_grad_enabled())
+        self.on, self.prev_on = bool(mode), list[bool]()
+
+    def __enter__(self) -> None:  # (is_inference_mode_enabled reads the flag)
+        super().__enter__()
+        self.prev_on.append(_settings.inference_on)
+        _settings.inference_on = self.on
+
+    def __exit__(self, *exc: object) -> None:
+        _settings.inference_on = self.prev_on.pop()
+        super().__exit__(*exc)
 
 
 def set_default_device(device: Any) -> None:
