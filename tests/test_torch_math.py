@@ -57,6 +57,10 @@ I64 = np.array([[4, -6, 0], [9, 12, 7]])
 CASES: dict[str, tuple[Callable[..., Any], list[np.ndarray]]] = {
     "sinc": (lambda L, x: L.sinc(x), [np.array([0.0, 0.5, -1.3, 2.0, 1e-3])]),
     "sinc[int]": (lambda L, x: L.sinc(x), [np.array([0, 1, 2])]),
+    "i0": (lambda L, x: L.i0(x), [np.array([0.0, 0.5, -3.0, 10.0, 40.0])]),
+    "i0[int]": (lambda L, x: L.i0(x), [np.array([0, 1, -2])]),
+    "i0[nonfinite]": (lambda L, x: L.i0(x.detach()), [np.array([np.inf, -np.inf, np.nan,
+                                                                 1.0])]),
     "ldexp": (lambda L, x, k: L.ldexp(x, k), [_arr(2, 3), np.array([1, 0, 3])]),
     "ldexp[int]": (lambda L, x, k: L.ldexp(x, k), [np.array([1, 2]), np.array([3, 1])]),
     "ldexp[float exponent]": (lambda L, x, k: L.ldexp(x, k), [_arr(3), _arr(3)]),
@@ -210,3 +214,20 @@ def test_window_parameters() -> None:
 def test_logspace(args: tuple[Any, ...], kw: dict[str, str]) -> None:
     _same(torch.logspace(*args, **{k: getattr(torch, v) for k, v in kw.items()}),
           tg.logspace(*args, **{k: getattr(tg, v) for k, v in kw.items()}))
+
+
+@pytest.mark.parametrize("name, kw", [
+    ("view_copy", {"size": (4, 3)}), ("permute_copy", {"dims": (1, 0)}),
+    ("unsqueeze_copy", {"dim": 0}), ("transpose_copy", {"dim0": 0, "dim1": 1}),
+    ("expand_copy", {"size": (2, 3, 4), "implicit": False}),
+    ("diagonal_copy", {"offset": 1, "dim1": 0, "dim2": 1}),
+    ("select_copy", {"dim": 1, "index": 2}), ("split_copy", {"split_size": 2, "dim": 1}),
+    ("unbind_copy", {"dim": 1}), ("unfold_copy", {"dimension": 1, "size": 2, "step": 1}),
+    ("as_strided_copy", {"size": (2,), "stride": (3,), "storage_offset": 1}),
+    ("squeeze_copy", {}), ("slice_copy", {"dim": 1, "start": 1, "end": 3}),
+    ("t_copy", {}), ("alias_copy", {})])
+def test_copy_forms_take_torchs_keywords(name: str, kw: dict[str, Any]) -> None:
+    x = np.arange(12.0).reshape(3, 4)
+    _same(getattr(torch, name)(torch.tensor(x), **kw), getattr(tg, name)(tg.tensor(x), **kw))
+    with pytest.raises(TypeError):
+        getattr(tg, name)(tg.tensor(x), no_such_argument=1)

@@ -237,3 +237,19 @@ def test_no_warning_at_import_of_switches() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tg.get_float32_matmul_precision()
+
+
+@pytest.mark.parametrize("name", [
+    "compile", "set_warn_always", "typename", "is_storage", "use_deterministic_algorithms",
+    "set_deterministic_debug_mode", "set_float32_matmul_precision", "is_warn_always_enabled",
+    "get_deterministic_debug_mode", "are_deterministic_algorithms_enabled",
+    "is_deterministic_algorithms_warn_only_enabled", "get_float32_matmul_precision",
+    "unravel_index", "vmap"])
+def test_signature_is_torchs(name: str) -> None:
+    import inspect
+
+    def params(fn: object) -> list[tuple[str, object, object]]:
+        return [(p.name, p.kind, p.default)
+                for p in inspect.signature(fn).parameters.values()]  # type: ignore[arg-type]
+
+    assert params(getattr(tg, name)) == params(getattr(torch, name))

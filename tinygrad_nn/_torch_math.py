@@ -1,5 +1,5 @@
 """PyTorch's top-level math functions that have no Tensor method here: ``sinc``, ``ldexp``,
-``frexp``, ``gcd``, ``lcm``, ``nextafter``, ``isin``, ``renorm``, ``dist``, ``mvlgamma``,
+``i0``, ``frexp``, ``gcd``, ``lcm``, ``nextafter``, ``isin``, ``renorm``, ``dist``, ``mvlgamma``,
 ``adjoint``, ``rsub``, ``combinations``, ``vander``, ``unravel_index``, ``histogram``.
 
 Each is a composite of existing ops (so gradients, to any order, come from theirs) or, for
@@ -35,6 +35,24 @@ def sinc(input: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     safe = where(zero, 1.0, x)  # (keeps the unused branch finite at 0, and its gradient)
     px = safe * math.pi
     return where(zero, 1.0, px.sin() / px).to(x.dtype)
+
+
+def i0(input: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+    """Modified Bessel function of the first kind, order 0: sum_k (x^2/4)^k / (k!)^2.
+
+    The series, summed by Horner's rule in t = x^2/4 up to a term count that reaches float64
+    precision for the largest |x| given; a composite, so its gradient (i1) and higher ones
+    follow. Ints give the default float; +-inf gives NaN, as PyTorch's CPU kernel."""
+    x = _floating(as_tensor(input))
+    finite = np.isfinite(x._data)
+    big = float(np.abs(x._data[finite]).max(initial=0.0))
+    terms = min(int(big), 800) + 25  # (term k peaks near |x|/2, then falls as (|x|/2k)^2k)
+    xs = where(finite, x, 0.0) if not finite.all() else x  # (inf and NaN give NaN, below)
+    t = xs * xs / 4
+    out = t * 0 + 1.0
+    for k in range(terms, 0, -1):  # 1 + t/1^2 (1 + t/2^2 (1 + ... ))
+        out = out * t / (k * k) + 1.0
+    return out if finite.all() else where(finite, out, math.nan)  # (PyTorch's, on the CPU)
 
 
 def ldexp(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's name
@@ -207,6 +225,6 @@ def histogram(input: Any, bins: Any = 100, *, range: Any = None,  # noqa: A002
 
 
 __all__ = [
-    "adjoint", "combinations", "dist", "frexp", "gcd", "histogram", "isin", "lcm", "ldexp",
+    "adjoint", "combinations", "dist", "frexp", "gcd", "histogram", "i0", "isin", "lcm", "ldexp",
     "mvlgamma", "nextafter", "renorm", "rsub", "sinc", "unravel_index", "vander",
 ]

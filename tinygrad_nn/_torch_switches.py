@@ -250,7 +250,7 @@ _COMPILE_MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagra
 
 
 def compile(model: Callable[..., Any] | None = None, *, fullgraph: bool = False,  # noqa: A001
-            dynamic: bool | None = None, backend: Any = "inductor", mode: str | None = None,
+            dynamic: bool | None = None, backend: Any = None, mode: str | None = None,
             options: dict[str, Any] | None = None, name: str | None = None,
             disable: bool = False, recompile_limit: int | None = None,
             isolate_recompiles: bool = False, shapes_spec: Any = None) -> Any:

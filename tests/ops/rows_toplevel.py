@@ -18,6 +18,11 @@ def _sinc(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape_of(draw), 0.1, 2.5)]  # (off the special point 0)
 
 
+@case({"tinygrad_nn.i0": tg.i0})
+def _i0(draw: Draw, form: Any) -> Any:
+    return form, [arr(draw, shape_of(draw), -4.0, 4.0)]
+
+
 @case({"tinygrad_nn.ldexp": tg.ldexp, "tinygrad_nn.ldexp[float exponent]": tg.ldexp})
 def _ldexp(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw)
