@@ -124,7 +124,7 @@ def _norms(draw: Draw, form: Any) -> Any:
            tg.binary_cross_entropy_with_logits(x, t, None, None, 2),
        "tinygrad_nn.poisson_nll_loss": lambda x, t: tg.poisson_nll_loss(x, t, True, False,
                                                                         1e-8, 0),
-       "tinygrad_nn.embedding": lambda x, t: tg.embedding(x, _t([[1, 0], [1, 1]]), 0) * t[0, 0],
+       "tinygrad_nn.embedding": lambda x, t: tg.embedding(x, _t([[1, 2], [1, 1]]), 0) * t[0, 0],
        "tinygrad_nn.dropout": lambda x, t: tg.dropout(x, 0.5, False) * t,
        "tinygrad_nn.selu": lambda x, t: tg.selu(x) * t,
        "tinygrad_nn.celu": lambda x, t: tg.celu(x, 0.5) * t,
@@ -134,6 +134,7 @@ def _norms(draw: Draw, form: Any) -> Any:
            x.unsqueeze(0), 2)[0] * t[0, 0],
        "tinygrad_nn.constant_pad_nd": lambda x, t: tg.constant_pad_nd(x * t, [1, 0], 2.0)})
 def _translated_forms(draw: Draw, form: Any) -> Any:
+    # (embedding: row 0 is the padding row, read by no index: no gradient either way)
     # x (3, 3) distinct and away from threshold's 0.05 (no ties for the max pools); t in
     # (0.2, 0.9): a probability for the losses, a positive factor elsewhere
     x = distinct(draw, (3, 3), 0.1, 2.0) * np.where(draw(st.booleans()), 1, -1)
