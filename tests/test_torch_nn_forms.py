@@ -121,6 +121,8 @@ CASES: dict[str, tuple[Callable[..., Any], list[Any]]] = {
     "ctc_loss[none]": (lambda L, lp: L.ctc_loss(lp.log_softmax(2), L.tensor([[1, 2], [1, 1]]),
                                                 [5, 4], [2, 2]), [_arr(5, 2, 4)]),
     "max_pool1d": (lambda L, x: L.max_pool1d(x, 2), [_arr(1, 2, 6)]),
+    "max_pool1d_with_indices": (lambda L, x: L.max_pool1d_with_indices(x, 3, 2, 1),
+                                [_arr(1, 2, 7)]),
     "max_pool2d": (lambda L, x: L.max_pool2d(x, 3, 2, 1, 1, True), [_arr(1, 1, 5, 5)]),
     "max_pool3d": (lambda L, x: L.max_pool3d(x, [2, 2, 2]), [_arr(1, 1, 4, 4, 2)]),
     "avg_pool1d": (lambda L, x: L.avg_pool1d(x, 3, 2, 1, False, False), [_arr(1, 2, 7)]),

@@ -61,7 +61,8 @@ METHOD_FORMS = (
     "greater", "greater_equal", "less",
     "less_equal", "not_equal",
     # predicates (helper "toplevel")
-    "is_nonzero", "is_complex", "is_same_size", "is_inference",
+    "is_nonzero", "is_complex", "is_same_size", "is_inference", "is_signed", "get_device",
+    "detach",
 )
 
 

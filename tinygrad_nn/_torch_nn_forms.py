@@ -184,6 +184,14 @@ def max_pool3d(input: Any, kernel_size: Any, stride: Any = (), padding: Any = 0,
     return F.max_pool3d(input, kernel_size, stride or None, padding, dilation, ceil_mode)
 
 
+def max_pool1d_with_indices(input: Any, kernel_size: Any, stride: Any = (),  # noqa: A002
+                            padding: Any = 0, dilation: Any = 1,
+                            ceil_mode: bool = False) -> tuple[Tensor, Tensor]:
+    """(values, indices) of the windowed maximum over the last dim."""
+    return F.max_pool1d(input, kernel_size, stride or None, padding, dilation,  # type: ignore[no-any-return]
+                        ceil_mode, return_indices=True)
+
+
 def adaptive_max_pool1d(input: Any, output_size: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
     """(values, indices) of the maximum over adaptive windows of the last dim."""
     return F.adaptive_max_pool1d(input, output_size, return_indices=True)  # type: ignore[no-any-return]
@@ -223,7 +231,8 @@ __all__ = [
     "conv_transpose2d", "conv_transpose3d", "cosine_embedding_loss", "cosine_similarity",
     "ctc_loss", "dropout", "embedding", "feature_alpha_dropout", "grid_sampler", "group_norm",
     "hardshrink", "hinge_embedding_loss", "instance_norm", "kl_div", "layer_norm",
-    "margin_ranking_loss", "max_pool1d", "max_pool2d", "max_pool3d", "pairwise_distance",
+    "margin_ranking_loss", "max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d",
+    "pairwise_distance",
     "pdist", "pixel_shuffle", "pixel_unshuffle", "poisson_nll_loss", "prelu", "rms_norm",
     "rrelu", "selu", "threshold", "triplet_margin_loss",
 ]

@@ -93,6 +93,25 @@ def index_reduce(input: Any, dim: int, index: Any, source: Any, reduce: str, *, 
     return x.scatter_reduce(d, Tensor._new(spread), s, reduce, include_self=include_self)
 
 
+def as_strided_scatter(input: Any, src: Any, size: Any, stride: Any,  # noqa: A002
+                       storage_offset: int | None = None) -> Tensor:
+    """input with the elements ``as_strided(input, size, stride, storage_offset)`` reads
+    replaced by src (of that shape)."""
+    x = as_tensor(input)
+    pos = as_strided(Tensor._new(_positions(x)), size, stride, storage_offset)._data
+    return _write_at("as_strided_scatter", x, pos, src)
+
+
+def split_with_sizes(input: Any, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+    """Pieces of input along dim with the given sizes (which sum to its length there)."""
+    x = as_tensor(input)
+    if sum(split_sizes) != x.shape[dim]:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to "
+                           f"{x.shape[dim]} (input tensor's size at dimension {dim}), but got "
+                           f"split_sizes={list(split_sizes)}")
+    return tuple(x.split(list(split_sizes), dim))
+
+
 def as_strided(input: Any, size: Any, stride: Any,  # noqa: A002 - PyTorch's name
                storage_offset: int | None = None) -> Tensor:
     """y[i] = flat[offset + sum_k i_k stride_k], ``flat`` the input's elements in row-major
@@ -143,6 +162,7 @@ _COPY_SPECS: dict[str, tuple[str, tuple[tuple[str, Any], ...]]] = {
     "alias_copy": ("alias", ()),
     "as_strided_copy": ("as_strided", (("size", _REQUIRED), ("stride", _REQUIRED),
                                        ("storage_offset", None))),
+    "split_with_sizes_copy": ("split_with_sizes", (("split_sizes", _REQUIRED), ("dim", 0))),
 }
 
 
@@ -166,8 +186,8 @@ def _copy_form(name: str) -> Callable[..., Any]:
         x = as_tensor(values.pop("input"))
         values.pop("implicit", None)
         rest = [v for v in values.values() if v is not None]  # (squeeze(), storage_offset)
-        out = as_strided(x, *rest) if op == "as_strided" else x if op == "alias" else \
-            getattr(x, op)(*rest)
+        out = as_strided(x, *rest) if op == "as_strided" else split_with_sizes(x, *rest) if \
+            op == "split_with_sizes" else x if op == "alias" else getattr(x, op)(*rest)
         return tuple(t.clone() for t in out) if isinstance(out, tuple | list) else out.clone()
 
     form.__name__ = form.__qualname__ = name
@@ -180,5 +200,5 @@ COPY_FORMS = {n: _copy_form(n) for n in _COPY_SPECS}
 COPY_FORMS["slice_copy"] = slice_copy
 globals().update(COPY_FORMS)  # (importable by name, as __all__ lists them)
 
-__all__ = ["as_strided", "diagonal_scatter", "index_reduce", "put", "select_scatter",
-           "slice_scatter", *COPY_FORMS]
+__all__ = ["as_strided", "as_strided_scatter", "diagonal_scatter", "index_reduce", "put",
+           "select_scatter", "slice_scatter", "split_with_sizes", *COPY_FORMS]

@@ -85,6 +85,12 @@ def _combinations_vander(draw: Draw, form: Any) -> Any:
     "tinygrad_nn.slice_scatter": lambda x, s, acc, red: tg.slice_scatter(x, s, 1, 0, None, 2),
     "tinygrad_nn.diagonal_scatter": lambda x, s, acc, red: tg.diagonal_scatter(x, s[:, 0]),
     "tinygrad_nn.put": lambda x, s, acc, red: tg.put(x, _t([0, -1]), s[:2, 0], acc),
+    "tinygrad_nn.as_strided_scatter": lambda x, s, acc, red: tg.as_strided_scatter(
+        x, s, (3, 2), (4, 1), 1),
+    "tinygrad_nn.split_with_sizes": lambda x, s, acc, red: tg.split_with_sizes(
+        x + s.sum(), [1, 2])[1],
+    "tinygrad_nn.split_with_sizes_copy": lambda x, s, acc, red: tg.split_with_sizes_copy(
+        x, [3, 1], 1)[0] * s[:, :1],
     "tinygrad_nn.index_reduce": lambda x, s, acc, red: tg.index_reduce(
         x, 1, _t([0, 0]), s, red, include_self=acc)})
 def _scatters(draw: Draw, form: Any) -> Any:

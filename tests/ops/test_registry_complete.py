@@ -156,7 +156,8 @@ DELEGATES.update({f"tinygrad_nn.{n}": f"F.{n}" for n in tg._torch_nn_forms.__all
                   if hasattr(F, n)})
 DELEGATES.update({"tinygrad_nn.constant_pad_nd": "F.pad",
                   "tinygrad_nn.affine_grid_generator": "F.affine_grid",
-                  "tinygrad_nn.grid_sampler": "F.grid_sample"})
+                  "tinygrad_nn.grid_sampler": "F.grid_sample",
+                  "tinygrad_nn.max_pool1d_with_indices": "F.max_pool1d"})
 # the *_copy forms: the view op's row (then a copy)
 DELEGATES.update({f"tinygrad_nn.{n}": f"Tensor.{n[:-5]}" for n in tg._torch_views.COPY_FORMS
                   if hasattr(Tensor, n[:-5])})
