@@ -146,7 +146,8 @@ def test_top_level_form_matches_torch(name: str) -> None:
 
 
 def test_every_new_form_is_tested() -> None:
-    tested = {n.split("[")[0] for n in CASES}
+    tested = {n.split("[")[0] for n in CASES} | {"dropout_", "alpha_dropout_",
+                                                 "feature_alpha_dropout_"}
     assert set(tg._torch_nn_forms.__all__) <= tested
 
 
@@ -181,3 +182,17 @@ def test_dropout_in_training_keeps_or_scales() -> None:
 def test_grid_sampler_refuses_an_unknown_mode() -> None:
     with pytest.raises(RuntimeError, match="interpolation_mode"):
         tg.grid_sampler(tg.zeros(1, 1, 2, 2), tg.zeros(1, 1, 1, 2), 3, 0, False)
+
+
+@pytest.mark.parametrize("name", ["dropout_", "alpha_dropout_", "feature_alpha_dropout_"])
+def test_in_place_dropout_forms(name: str) -> None:
+    for lib in (torch, tg):
+        x = lib.ones(2, 3, 4)
+        assert getattr(lib, name)(x, 0.5, False) is x and x.sum().item() == 24
+        with pytest.raises(TypeError):
+            getattr(lib, name)(x, 0.5)  # train is required
+        with pytest.raises(TypeError, match="argument 'input' \\(position 1\\) must be Tensor"):
+            getattr(lib, name)([1.0], 0.5, False)
+    x = tg.ones(4, 50, 2)
+    tg.alpha_dropout_(x, 0.5, True)
+    assert len(np.unique(x.numpy().round(6))) == 2  # kept and dropped values

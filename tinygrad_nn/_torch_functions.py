@@ -140,7 +140,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 FUNCTIONS.update({n: _inplace_function(n) for n in INPLACE_FORMS
                   if callable(getattr(Tensor, n, None))})
 FUNCTIONS.update({n + "_": _inplace_function(n + "_", getattr(functional, n)) for n in (
-    "selu", "celu", "threshold", "rrelu", "dropout")})
+    "selu", "celu", "threshold", "rrelu")})  # (the dropout_ forms: _torch_nn_forms.py)
 
 
 def _bitwise_function(op: str) -> Callable[..., Any]:

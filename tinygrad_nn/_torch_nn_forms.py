@@ -49,6 +49,28 @@ def feature_alpha_dropout(input: Any, p: float, train: bool) -> Tensor:  # noqa:
     return F.feature_alpha_dropout(input, p, train)
 
 
+def _in_place(name: str, fn: Any, input: Any, p: float, train: bool) -> Tensor:  # noqa: A002
+    if not isinstance(input, Tensor):  # (as_tensor would change a copy)
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return fn(input, p, train, inplace=True)  # type: ignore[no-any-return]
+
+
+def dropout_(input: Any, p: float, train: bool) -> Tensor:  # noqa: A002 - PyTorch's name
+    """``dropout`` written into input (returned)."""
+    return _in_place("dropout_", F.dropout, input, p, train)
+
+
+def alpha_dropout_(input: Any, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``alpha_dropout`` written into input (returned)."""
+    return _in_place("alpha_dropout_", F.alpha_dropout, input, p, train)
+
+
+def feature_alpha_dropout_(input: Any, p: float, train: bool) -> Tensor:  # noqa: A002
+    """``feature_alpha_dropout`` written into input (returned)."""
+    return _in_place("feature_alpha_dropout_", F.feature_alpha_dropout, input, p, train)
+
+
 def layer_norm(input: Any, normalized_shape: Any, weight: Any = None,  # noqa: A002
                bias: Any = None, eps: float = 1e-5, cudnn_enable: bool = True) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias over the last dims (``F.layer_norm``)."""
@@ -226,6 +248,7 @@ def grid_sampler(input: Any, grid: Any, interpolation_mode: int,  # noqa: A002
 
 __all__ = [
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "affine_grid_generator", "alpha_dropout",
+    "alpha_dropout_", "dropout_", "feature_alpha_dropout_",
     "avg_pool1d", "batch_norm", "bilinear", "binary_cross_entropy_with_logits", "celu",
     "channel_shuffle", "constant_pad_nd", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
     "conv_transpose2d", "conv_transpose3d", "cosine_embedding_loss", "cosine_similarity",

@@ -145,3 +145,18 @@ def _translated_forms(draw: Draw, form: Any) -> Any:
     # (0.2, 0.9): a probability for the losses, a positive factor elsewhere
     x = distinct(draw, (3, 3), 0.1, 2.0) * np.where(draw(st.booleans()), 1, -1)
     return form, [x, arr(draw, (3, 3), 0.2, 0.9)]
+
+
+def _in_place(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def form(x: Any) -> Any:
+        z = x * 1.0  # a non-leaf: the update is recorded
+        assert fn(z) is z
+        return z
+    return form
+
+
+@case({"tinygrad_nn.alpha_dropout_": _in_place(lambda z: tg.alpha_dropout_(z, 0.0, True)),
+       "tinygrad_nn.feature_alpha_dropout_": _in_place(
+           lambda z: tg.feature_alpha_dropout_(z, 0.5, False))})
+def _dropout_in_place(draw: Draw, form: Any) -> Any:
+    return form, [arr(draw, shape_of(draw, min_dims=2))]
