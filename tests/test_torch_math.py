@@ -248,3 +248,15 @@ def test_copy_forms_take_torchs_keywords(name: str, kw: dict[str, Any]) -> None:
     _same(getattr(torch, name)(torch.tensor(x), **kw), getattr(tg, name)(tg.tensor(x), **kw))
     with pytest.raises(TypeError):
         getattr(tg, name)(tg.tensor(x), no_such_argument=1)
+
+
+@pytest.mark.parametrize("size, stride", [((2, 3), (1, 2)), ((2, 3), (3, 1)), ((0, 2), (2, 1)),
+                                          ((), ())])
+def test_empty_strided(size: tuple[int, ...], stride: tuple[int, ...]) -> None:
+    want, got = torch.empty_strided(size, stride), tg.empty_strided(size, stride)
+    assert tuple(got.shape) == tuple(want.shape) and got.stride() == want.stride()
+    assert str(got.dtype) == "float32"
+    assert tg.empty_strided(size, stride, dtype=tg.int64).dtype == tg.int64
+    for lib in (torch, tg):
+        with pytest.raises(RuntimeError, match="dimensionality of sizes \\(2\\) must match"):
+            lib.empty_strided((2, 3), (1,))

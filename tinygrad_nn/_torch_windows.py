@@ -1,5 +1,5 @@
-"""PyTorch's window functions (``hann_window`` ... ``kaiser_window``) and ``logspace``:
-creation functions, computed in NumPy in the requested floating dtype."""
+"""PyTorch's window functions (``hann_window`` ... ``kaiser_window``), ``logspace`` and
+``empty_strided``: creation functions, computed in NumPy in the requested dtype."""
 
 from __future__ import annotations
 
@@ -92,5 +92,24 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     return _new(values.astype(default_or(dtype)), requires_grad)
 
 
-__all__ = ["bartlett_window", "blackman_window", "hamming_window", "hann_window",
-           "kaiser_window", "logspace"]
+def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None,
+                  device: Any = None, requires_grad: bool = False,
+                  pin_memory: bool = False) -> Any:
+    """An uninitialised tensor of ``size`` laid out with ``stride`` (in elements; ``stride()``
+    reports it) over a buffer just large enough."""
+    _check_device(device)
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality "
+                           f"of strides ({len(stride)})")
+    if any(n < 0 for n in size) or any(s < 0 for s in stride):
+        raise RuntimeError(f"empty_strided: negative size or stride: {size}, {stride}")
+    dt = default_or(dtype)
+    need = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    buf = np.empty(max(need, 1), dtype=dt)
+    arr = np.lib.stride_tricks.as_strided(buf, size, [s * dt.itemsize for s in stride])
+    return _new(arr, requires_grad)
+
+
+__all__ = ["bartlett_window", "blackman_window", "empty_strided", "hamming_window",
+           "hann_window", "kaiser_window", "logspace"]
