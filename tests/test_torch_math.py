@@ -179,7 +179,8 @@ def test_detach_copy_and_copies_do_not_alias() -> None:
 
 
 def test_every_new_function_is_tested() -> None:
-    tested = {n.split("[")[0] for n in CASES} | {"detach_copy"}
+    tested = {n.split("[")[0] for n in CASES} | {"detach_copy", "sinc_", "i0_", "ldexp_",
+                                                 "gcd_", "lcm_"}  # (the last test)
     for module in (tg._torch_math, tg._torch_views):
         assert set(module.__all__) <= tested
 
@@ -260,3 +261,23 @@ def test_empty_strided(size: tuple[int, ...], stride: tuple[int, ...]) -> None:
     for lib in (torch, tg):
         with pytest.raises(RuntimeError, match="dimensionality of sizes \\(2\\) must match"):
             lib.empty_strided((2, 3), (1,))
+
+
+@pytest.mark.parametrize("name, args", [
+    ("sinc_", ()), ("i0_", ()), ("ldexp_", (np.array([1, -2]),)),
+    ("gcd_", (np.array([6, 4]),)), ("lcm_", (np.array([6, 4]),))])
+def test_in_place_math_forms(name: str, args: tuple[np.ndarray, ...]) -> None:
+    x0 = np.array([4, 6]) if name in ("gcd_", "lcm_") else np.array([0.5, 1.5])
+    for_lib = {}
+    for lib in (torch, tg):
+        x = lib.tensor(x0)
+        assert getattr(lib, name)(x, *(lib.tensor(a) for a in args)) is x
+        for_lib[lib.__name__] = x
+    _same(for_lib["torch"], for_lib["tinygrad_nn"])
+    if name not in ("gcd_", "lcm_"):
+        for lib in (torch, tg):
+            with pytest.raises(RuntimeError, match="can't be cast to the desired output type"):
+                getattr(lib, name)(lib.tensor([1, 2]), *(lib.tensor(a) for a in args))
+            with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+                getattr(lib, name)(lib.tensor([1.0, 2.0], requires_grad=True),
+                                   *(lib.tensor(a) for a in args))

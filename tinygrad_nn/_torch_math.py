@@ -224,7 +224,26 @@ def histogram(input: Any, bins: Any = 100, *, range: Any = None,  # noqa: A002
     return HistogramResult(Tensor._new(hist.astype(dt)), Tensor._new(out_edges.astype(dt)))
 
 
+def _in_place(name: str, fn: Any) -> Any:
+    """``torch.<name>(input, ...)``: ``fn(input, ...)`` written into input under PyTorch's
+    in-place rules (recorded under grad; a result that cannot be cast to input's dtype, or a
+    leaf that requires grad, is refused)."""
+    def form(input: Any, *args: Any) -> Any:  # noqa: A002 - PyTorch's name
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
+        return input._inplace(name, lambda x: fn(x, *args), *args)
+
+    form.__name__ = form.__qualname__ = name
+    form.__doc__ = f"``{name[:-1]}(input, ...)`` written into input, in place."
+    return form
+
+
+sinc_, i0_, ldexp_ = _in_place("sinc_", sinc), _in_place("i0_", i0), _in_place("ldexp_", ldexp)
+gcd_, lcm_ = _in_place("gcd_", gcd), _in_place("lcm_", lcm)
+
 __all__ = [
+    "sinc_", "i0_", "ldexp_", "gcd_", "lcm_",
     "adjoint", "combinations", "dist", "frexp", "gcd", "histogram", "i0", "isin", "lcm", "ldexp",
     "mvlgamma", "nextafter", "renorm", "rsub", "sinc", "unravel_index", "vander",
 ]

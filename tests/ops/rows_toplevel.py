@@ -160,3 +160,9 @@ def _in_place(fn: Callable[..., Any]) -> Callable[..., Any]:
            lambda z: tg.feature_alpha_dropout_(z, 0.5, False))})
 def _dropout_in_place(draw: Draw, form: Any) -> Any:
     return form, [arr(draw, shape_of(draw, min_dims=2))]
+
+
+@case({"tinygrad_nn.sinc_": _in_place(tg.sinc_), "tinygrad_nn.i0_": _in_place(tg.i0_),
+       "tinygrad_nn.ldexp_": _in_place(lambda z: tg.ldexp_(z, _t(-1)))})
+def _math_in_place(draw: Draw, form: Any) -> Any:
+    return form, [nonzero(draw, shape_of(draw), 0.2, 2.0)]

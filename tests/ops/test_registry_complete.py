@@ -142,7 +142,8 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.isin", "tinygrad_nn.histogram", "tinygrad_nn.unravel_index",
     "tinygrad_nn.logspace", "tinygrad_nn.hann_window", "tinygrad_nn.hamming_window",
     "tinygrad_nn.blackman_window", "tinygrad_nn.bartlett_window", "tinygrad_nn.kaiser_window",
-    "tinygrad_nn.detach_copy", "tinygrad_nn.empty_strided",
+    "tinygrad_nn.detach_copy", "tinygrad_nn.empty_strided", "tinygrad_nn.gcd_",
+    "tinygrad_nn.lcm_",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them
