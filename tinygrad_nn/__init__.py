@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _threads, _torch_functions, functional
+from . import (
+    _threads,
+    _torch_functions,
+    _torch_math,
+    _torch_nn_forms,
+    _torch_switches,
+    _torch_views,
+    _torch_windows,
+    functional,
+)
 from ._random import get_rng, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._tensor_str import set_printoptions
 from ._threads import get_num_threads, set_num_threads
@@ -122,6 +131,8 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)
+    if name == "vmap":  # torch.vmap is torch.func.vmap
+        return importlib.import_module(".func", __name__).vmap
     if name in ("sparse_coo_tensor", "spmm"):
         return getattr(importlib.import_module(".sparse", __name__), name)
     raise AttributeError(f"module 'tinygrad_nn' has no attribute {name!r}")
@@ -215,3 +226,11 @@ __all__ = [
     "bernoulli", "multinomial", "normal", "poisson", "initial_seed", "seed", "finfo", "iinfo",
     "can_cast", "promote_types", "set_printoptions",
 ]
+
+# PyTorch's constants and switches, the top-level forms of functional ops, math, window and
+# view functions (helper "toplevel"); torch.vmap comes through __getattr__ (func loads nn)
+_TOPLEVEL = (_torch_switches, _torch_nn_forms, _torch_math, _torch_windows, _torch_views)
+for _module in _TOPLEVEL:
+    globals().update({_n: getattr(_module, _n) for _n in _module.__all__})
+__all__ += [_n for _module in _TOPLEVEL for _n in _module.__all__] + ["vmap"]
+del _module

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import functional
+from ._torch_switches import _settings
 from ._warn import user_stacklevel
 from .creation import _check_device, tensor
 from .dtypes import as_dtype
@@ -60,6 +61,9 @@ METHOD_FORMS = (
     "bitwise_not", "lgamma", "digamma", "logit", "index_put", "cov", "corrcoef",
     "greater", "greater_equal", "less",
     "less_equal", "not_equal",
+    # predicates (helper "toplevel")
+    "is_nonzero", "is_complex", "is_same_size", "is_inference", "is_signed", "get_device",
+    "detach",
 )
 
 
@@ -137,7 +141,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 FUNCTIONS.update({n: _inplace_function(n) for n in INPLACE_FORMS
                   if callable(getattr(Tensor, n, None))})
 FUNCTIONS.update({n + "_": _inplace_function(n + "_", getattr(functional, n)) for n in (
-    "selu", "celu", "threshold", "rrelu", "dropout")})
+    "selu", "celu", "threshold", "rrelu")})  # (the dropout_ forms: _torch_nn_forms.py)
 
 
 def _bitwise_function(op: str) -> Callable[..., Any]:
@@ -304,6 +308,16 @@ class inference_mode(_grad_mode):
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__(not mode and is_grad_enabled())
+        self.on, self.prev_on = bool(mode), list[bool]()
+
+    def __enter__(self) -> None:  # (is_inference_mode_enabled reads the flag)
+        super().__enter__()
+        self.prev_on.append(_settings.inference_on)
+        _settings.inference_on = self.on
+
+    def __exit__(self, *exc: object) -> None:
+        _settings.inference_on = self.prev_on.pop()
+        super().__exit__(*exc)
 
 
 def set_default_device(device: Any) -> None:

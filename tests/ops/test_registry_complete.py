@@ -125,6 +125,25 @@ NOT_DIFFERENTIABLE = {
     "linalg.CholeskyExResult", "linalg.EigResult", "linalg.InvExResult",
     "linalg.LUFactorExResult", "linalg.LUFactorResult", "linalg.LUResult", "linalg.LstsqResult",
     "linalg.SolveExResult", "linalg.eig", "linalg.eigvals",
+    # helper "toplevel": PyTorch's switches and their getters, predicates, dtype rules,
+    # constructors from data or numbers, creation functions, integer / bool results, and the
+    # function transforms (compile returns its argument; vmap is func.vmap)
+    "tinygrad_nn.set_float32_matmul_precision", "tinygrad_nn.get_float32_matmul_precision",
+    "tinygrad_nn.use_deterministic_algorithms", "tinygrad_nn.are_deterministic_algorithms_enabled",
+    "tinygrad_nn.is_deterministic_algorithms_warn_only_enabled",
+    "tinygrad_nn.set_deterministic_debug_mode", "tinygrad_nn.get_deterministic_debug_mode",
+    "tinygrad_nn.set_anomaly_enabled", "tinygrad_nn.is_anomaly_enabled",
+    "tinygrad_nn.is_anomaly_check_nan_enabled", "tinygrad_nn.is_inference_mode_enabled",
+    "tinygrad_nn.set_warn_always", "tinygrad_nn.is_warn_always_enabled",
+    "tinygrad_nn.set_flush_denormal", "tinygrad_nn.set_num_interop_threads",
+    "tinygrad_nn.get_num_interop_threads", "tinygrad_nn.typename", "tinygrad_nn.is_storage",
+    "tinygrad_nn.result_type", "tinygrad_nn.asarray", "tinygrad_nn.scalar_tensor",
+    "tinygrad_nn.compile", "tinygrad_nn.vmap", "tinygrad_nn.gcd", "tinygrad_nn.lcm",
+    "tinygrad_nn.isin", "tinygrad_nn.histogram", "tinygrad_nn.unravel_index",
+    "tinygrad_nn.logspace", "tinygrad_nn.hann_window", "tinygrad_nn.hamming_window",
+    "tinygrad_nn.blackman_window", "tinygrad_nn.bartlett_window", "tinygrad_nn.kaiser_window",
+    "tinygrad_nn.detach_copy", "tinygrad_nn.empty_strided", "tinygrad_nn.gcd_",
+    "tinygrad_nn.lcm_",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them
@@ -132,6 +151,20 @@ DELEGATES = {f"tinygrad_nn.{n}": f"Tensor.{n}" for n in tg._torch_functions.FUNC
              if hasattr(Tensor, n)}  # (torch.selu_ ... call F: their own rows)
 DELEGATES["tinygrad_nn.bmm"] = "Tensor.matmul"
 DELEGATES["tinygrad_nn.concat"] = "tinygrad_nn.cat"
+# PyTorch's top-level forms of functional ops (helper "toplevel"): the functional op's row
+# (those whose arguments are translated also have their own, in rows_toplevel.py)
+DELEGATES.update({f"tinygrad_nn.{n}": f"F.{n}" for n in tg._torch_nn_forms.__all__
+                  if hasattr(F, n)})
+DELEGATES.update({"tinygrad_nn.constant_pad_nd": "F.pad",
+                  "tinygrad_nn.affine_grid_generator": "F.affine_grid",
+                  "tinygrad_nn.grid_sampler": "F.grid_sample",
+                  "tinygrad_nn.max_pool1d_with_indices": "F.max_pool1d"})
+# the *_copy forms: the view op's row (then a copy)
+DELEGATES.update({f"tinygrad_nn.{n}": f"Tensor.{n[:-5]}" for n in tg._torch_views.COPY_FORMS
+                  if hasattr(Tensor, n[:-5])})
+DELEGATES.update({"tinygrad_nn.alias_copy": "Tensor.clone",
+                  "tinygrad_nn.slice_copy": "Tensor.__getitem__",
+                  "tinygrad_nn.as_strided_copy": "tinygrad_nn.as_strided"})
 
 _OBJECT_DUNDERS = set(dir(object)) - {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
                                       "__ge__", "__init__", "__repr__", "__hash__"}

@@ -1356,7 +1356,7 @@ def test_tensor_keeps_an_arrays_dtype_where_the_legacy_constructor_does_not() ->
     assert tg.Tensor([1, 2]).dtype == tg.float32
 
 
-@pytest.mark.parametrize("path", ["compile", "jit", "onnx", "quantization"])
+@pytest.mark.parametrize("path", ["jit", "onnx", "quantization"])
 def test_not_implemented_names_are_absent(path: str) -> None:
     # docs/coming-from-pytorch.md: these stop a program with an AttributeError at the name
     obj: Any = tinygrad_nn
