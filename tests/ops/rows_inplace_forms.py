@@ -39,7 +39,6 @@ _in_place_on({"Tensor.sin_": lambda z, y: z.sin_(), "Tensor.cos_": lambda z, y: 
               "Tensor.negative_": lambda z, y: z.negative_(),
               "Tensor.nan_to_num_": lambda z, y: z.nan_to_num_(),
               "Tensor.cumsum_": lambda z, y: z.cumsum_(-1) if z.ndim else z.cumsum_(0),
-              "Tensor.cumprod_": lambda z, y: z.cumprod_(-1) if z.ndim else z.cumprod_(0),
               "Tensor.multiply_": lambda z, y: z.multiply_(y),
               "Tensor.subtract_": lambda z, y: z.subtract_(y, alpha=0.5),
               "Tensor.divide_": lambda z, y: z.divide_(y),
@@ -47,6 +46,10 @@ _in_place_on({"Tensor.sin_": lambda z, y: z.sin_(), "Tensor.cos_": lambda z, y: 
               "Tensor.atan2_": lambda z, y: z.atan2_(y.abs()),  # (off the branch cut)
               "Tensor.arctan2_": lambda z, y: z.arctan2_(y.abs()),
               "Tensor.hypot_": lambda z, y: z.hypot_(y)}, -1.5, 1.5)
+# cumprod's gradient divides by x (as Tensor.cumprod's row: x kept away from 0, where the
+# second derivative's x**2 underflows)
+_in_place_on({"Tensor.cumprod_": lambda z, y: z.cumprod_(-1) if z.ndim else z.cumprod_(0)},
+             0.5, 1.5)
 # sign-valued, rounding and remainder forms: piecewise smooth, x kept off the jumps
 _in_place_on({"Tensor.frac_": lambda z, y: z.frac_(), "Tensor.trunc_": lambda z, y: z.trunc_(),
               "Tensor.fix_": lambda z, y: z.fix_(), "Tensor.sign_": lambda z, y: z.sign_(),

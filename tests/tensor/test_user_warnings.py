@@ -34,10 +34,10 @@ def test_warnings_point_at_the_callers_file(call):
 
 
 def test_torch_points_at_the_callers_file_too():
-    for call in (lambda: torch.nn.functional.softmax(torch.ones(2, 3)),
-                 lambda: torch.eye(3).cholesky()):
-        w = _caught(call)
-        assert w and w[0].filename == __file__
+    # (cholesky's deprecation warning is one PyTorch gives once per process: not comparable
+    # inside a test session)
+    w = _caught(lambda: torch.nn.functional.softmax(torch.ones(2, 3)))
+    assert w and w[0].filename == __file__
 
 
 SCRIPT = """
