@@ -52,8 +52,9 @@ def cast_refused(x: Any, other: Any, name: str) -> RuntimeError:
 def refuse_bool_sub(x: Any, y: Any) -> None:
     """PyTorch refuses x - y when either is a bool tensor or a Python bool (a NumPy bool
     scalar it takes as the number 1 / 0)."""
-    bx, by = (v is True or v is False or isinstance(v, TensorBase) and v.dtype == np.bool_
-              for v in (x, y))
+    # (written out, not a generator: every ``sub_`` of a training step's update runs this)
+    bx = x is True or x is False or isinstance(x, TensorBase) and x._data.dtype.kind == "b"
+    by = y is True or y is False or isinstance(y, TensorBase) and y._data.dtype.kind == "b"
     if bx and by:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
