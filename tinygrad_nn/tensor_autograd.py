@@ -24,20 +24,25 @@ class TensorAutograd(TensorBase):
     _post_accumulate_hooks: list[Callable[[Any], None]] | None = None  # (per leaf, when set)
 
     def backward(
-        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+        self, gradient: Any = None, retain_graph: bool | None = None,
+        create_graph: bool = False, inputs: Any = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` by the chain rule.
 
-        ``grad`` is d(loss)/d(self); it may be omitted only for a one-element tensor.
+        ``gradient`` is d(loss)/d(self); it may be omitted only for a one-element tensor.
         The graph's saved arrays are released unless ``retain_graph``; with
         ``create_graph`` the backward pass is itself recorded (for higher derivatives).
+        ``inputs`` (a tensor or several, leaves or not): only those get ``.grad``.
         """
         if not self.requires_grad:
             raise RuntimeError(
                 "backward(): this tensor does not require grad and has no graph "
                 "(no input had requires_grad=True, or it was computed under no_grad())"
             )
-        seed = _seed(self, grad, create_graph)
+        if inputs is not None:
+            backward_into((self,), (gradient,), inputs, retain_graph, create_graph)
+            return
+        seed = _seed(self, gradient, create_graph)
         retain = create_graph if retain_graph is None else retain_graph
         try:
             engine.run_backward([_node(self)], [seed], retain, create_graph)
@@ -161,6 +166,21 @@ def _seed(t: TensorBase, grad: Any, create_graph: bool) -> Any:
         if create_graph and isinstance(grad, TensorBase):
             return grad
     return t._new(g) if create_graph else g
+
+
+def backward_into(roots: Sequence[Any], seeds: Sequence[Any], inputs: Any,
+                  retain_graph: bool | None, create_graph: bool) -> None:
+    """``backward(inputs=...)``: the gradients of ``roots`` (seeded with ``seeds``) added
+    into the ``.grad`` of ``inputs`` only (a tensor or several, leaves or not)."""
+    ins = (inputs,) if isinstance(inputs, TensorBase) else tuple(inputs)
+    if not ins:
+        raise RuntimeError("backward: 'inputs' argument to backward() cannot be empty.")
+    gs = grad(roots, ins, seeds, retain_graph, create_graph, allow_unused=True)
+    for x, g in zip(ins, gs):
+        if x._ctx is not None:  # a non-leaf input keeps its gradients from now on (PyTorch)
+            x.retain_grad()
+        if g is not None:
+            x.grad = g if x.grad is None else x.grad + g
 
 
 def grad(

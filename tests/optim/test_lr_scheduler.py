@@ -202,7 +202,7 @@ def test_errors() -> None:
         lr_scheduler.StepLR([], 3)
     with pytest.raises(TypeError, match="LambdaLR: str is not an Optimizer"):
         lr_scheduler.LambdaLR("opt", [lambda e: 1.0])
-    with pytest.raises(ValueError, match="step_size must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="step_size must be a positive number, got 0"):
         lr_scheduler.StepLR(opt, 0)
     with pytest.raises(ValueError, match="T_max must be a positive number, got 0"):
         lr_scheduler.CosineAnnealingLR(opt, 0)

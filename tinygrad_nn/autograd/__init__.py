@@ -12,6 +12,7 @@ import numpy as np
 
 from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..tensor import Tensor
+from ..tensor_autograd import backward_into
 from ..tensor_autograd import grad as _grad
 from . import forward_ad, functional, graph
 from .anomaly_mode import (
@@ -102,13 +103,7 @@ def backward(
     if len(seeds) != len(roots):
         raise RuntimeError(f"backward: got {len(seeds)} grad_tensors for {len(roots)} tensors")
     if inputs is not None:
-        ins = _as_tuple(inputs)
-        if not ins:
-            raise RuntimeError("backward: 'inputs' argument to backward() cannot be empty.")
-        gs = grad(roots, ins, seeds, retain_graph, create_graph, allow_unused=True)
-        for x, g in zip(ins, gs):
-            if g is not None:
-                x.grad = g if x.grad is None else x.grad + g
+        backward_into(roots, seeds, inputs, retain_graph, create_graph)
         return
     retain = create_graph if retain_graph is None else retain_graph
     for k, (t, s) in enumerate(zip(roots, seeds)):

@@ -111,7 +111,11 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        self.step_size = _check_positive_int(self, "step_size", step_size)
+        # (PyTorch takes any number: StepLR(opt, 1.0) as the transformer tutorial writes it)
+        if isinstance(step_size, bool) or not isinstance(step_size, (int, float)) or not (
+                step_size > 0):
+            raise ValueError(f"StepLR: step_size must be a positive number, got {step_size!r}")
+        self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
