@@ -127,10 +127,12 @@ def __getattr__(name: str) -> Any:
 
     if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg",
                 "cuda", "xpu", "mps", "accelerator", "backends", "random", "distributions",
-                "hub", "sparse", "func"):
+                "hub", "sparse", "func", "amp"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)
+    if name == "autocast":  # torch.autocast is torch.amp.autocast
+        return importlib.import_module(".amp", __name__).autocast
     if name == "vmap":  # torch.vmap is torch.func.vmap
         return importlib.import_module(".func", __name__).vmap
     if name in ("sparse_coo_tensor", "spmm"):
