@@ -102,3 +102,23 @@ def test_autocast_where_it_changes_nothing_and_where_it_is_refused() -> None:
     with pytest.raises(RuntimeError, match="unsupported autocast device_type 'tpu'"):
         tg.amp.autocast("tpu")
     assert tg.autocast is tg.amp.autocast
+
+
+@pytest.mark.parametrize("lib_name", ["torch", "tg"])
+def test_backends_cuda_switches_as_on_torchs_cpu_build(lib_name: str) -> None:
+    """nanoGPT's set-up lines: stored and read back, unknown names refused."""
+    lib = torch if lib_name == "torch" else tg
+    m = lib.backends.cuda.matmul
+    before = m.allow_tf32
+    try:
+        assert before is False and m.allow_fp16_reduced_precision_reduction is True
+        m.allow_tf32 = True
+        assert m.allow_tf32 is True
+    finally:
+        m.allow_tf32 = before
+    with pytest.raises(AttributeError, match="Unknown attribute foo"):
+        m.foo = 1
+    with pytest.raises(AttributeError, match="Unknown attribute foo"):
+        _ = m.foo
+    assert lib.backends.cuda.is_built() is False
+    assert lib.backends.cuda.flash_sdp_enabled() is True

@@ -1,8 +1,8 @@
-"""``torch.backends``: the flags PyTorch has on a CPU-only build (``mps``, ``cudnn``,
-``mkldnn``)."""
+"""``torch.backends``: the flags PyTorch has on a CPU-only build (``cuda``, ``mps``,
+``cudnn``, ``mkldnn``)."""
 
 from __future__ import annotations
 
-from . import cudnn, mkldnn, mps
+from . import cuda, cudnn, mkldnn, mps
 
-__all__ = ["cudnn", "mkldnn", "mps"]
+__all__ = ["cuda", "cudnn", "mkldnn", "mps"]
