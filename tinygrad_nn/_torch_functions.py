@@ -19,7 +19,7 @@ from . import functional
 from ._torch_switches import _settings
 from ._warn import user_stacklevel
 from .creation import _check_device, tensor
-from .dtypes import as_dtype
+from .dtypes import LEGACY_TYPES, as_dtype
 from .grad_mode import is_grad_enabled
 from .grad_mode import set_grad_enabled as _grad_mode
 from .tensor import Device, Tensor
@@ -232,29 +232,38 @@ def bmm(input: Any, mat2: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     return a.bmm(b)
 
 
-def _typed_constructor(dtype_name: str, name: str) -> Callable[..., Tensor]:
-    dt = as_dtype(dtype_name)
+class _LegacyTensorType(type):
+    """The type of PyTorch's legacy ``FloatTensor``, ``LongTensor`` ...: calling one makes a
+    Tensor of its dtype (as ``Tensor(...)``), ``isinstance(t, FloatTensor)`` asks whether t
+    is a float32 Tensor, and ``t.type(FloatTensor)`` casts to it (``Tensor.type``)."""
 
-    def make(*args: Any) -> Tensor:
-        # PyTorch's legacy form, as ``Tensor(...)`` with this dtype; a Tensor of another
-        # dtype is refused (PyTorch's TypeError), not converted
-        if len(args) == 1 and isinstance(args[0], Tensor) and args[0].dtype != dt:
-            raise TypeError(f"{name}(): expected a tensor of dtype "
-                            f"{dt} (got {args[0].dtype}); convert with .to({dt})")
-        return Tensor(*args, dtype=dt)
+    dtype: np.dtype
 
-    return make
+    def __call__(cls, *args: Any) -> Tensor:
+        # a Tensor of another dtype is refused (PyTorch's TypeError), not converted
+        if len(args) == 1 and isinstance(args[0], Tensor) and args[0].dtype != cls.dtype:
+            raise TypeError(f"{cls.__name__}(): expected a tensor of dtype {cls.dtype} (got "
+                            f"{args[0].dtype}); convert with .to({cls.dtype})")
+        return Tensor(*args, dtype=cls.dtype)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
 
 
-FloatTensor = _typed_constructor("float32", "FloatTensor")
-DoubleTensor = _typed_constructor("float64", "DoubleTensor")
-HalfTensor = _typed_constructor("float16", "HalfTensor")
-LongTensor = _typed_constructor("int64", "LongTensor")
-IntTensor = _typed_constructor("int32", "IntTensor")
-ShortTensor = _typed_constructor("int16", "ShortTensor")
-CharTensor = _typed_constructor("int8", "CharTensor")
-ByteTensor = _typed_constructor("uint8", "ByteTensor")
-BoolTensor = _typed_constructor("bool", "BoolTensor")
+def _typed_constructor(name: str) -> Any:
+    return _LegacyTensorType(name, (), {"dtype": as_dtype(LEGACY_TYPES[name]),
+                                        "__module__": "tinygrad_nn"})
+
+
+FloatTensor = _typed_constructor("FloatTensor")
+DoubleTensor = _typed_constructor("DoubleTensor")
+HalfTensor = _typed_constructor("HalfTensor")
+LongTensor = _typed_constructor("LongTensor")
+IntTensor = _typed_constructor("IntTensor")
+ShortTensor = _typed_constructor("ShortTensor")
+CharTensor = _typed_constructor("CharTensor")
+ByteTensor = _typed_constructor("ByteTensor")
+BoolTensor = _typed_constructor("BoolTensor")
 
 
 # ------------------------------------------------------------------------------ random

@@ -151,10 +151,29 @@ def result_type(*operands: Any) -> np.dtype:
     return np.dtype(out)
 
 
+# PyTorch's legacy tensor types by name (``FloatTensor``: float32): ``Tensor.type`` reads it,
+# and the top-level ``FloatTensor`` ... classes are made from it
+LEGACY_TYPES = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16",
+                "LongTensor": "int64", "IntTensor": "int32", "ShortTensor": "int16",
+                "CharTensor": "int8", "ByteTensor": "uint8", "BoolTensor": "bool"}
+
+
+def legacy_type_dtype(t: Any) -> np.dtype | None:
+    """The dtype of a legacy type given as a class (``FloatTensor``) or a name
+    ('torch.FloatTensor', 'tinygrad_nn.FloatTensor'); None for anything else."""
+    name = t.__name__ if isinstance(t, type) else t if isinstance(t, str) else None
+    if name is None:
+        return None
+    prefix, _, short = name.rpartition(".")
+    if prefix not in ("", "torch", "tinygrad_nn") or short not in LEGACY_TYPES:
+        return None
+    return np.dtype(LEGACY_TYPES[short])
+
+
 __all__ = [
-    "as_dtype", "bool_", "default_or", "double", "float16", "float32", "float64",
-    "get_default_dtype", "half", "int32", "int64", "is_dtype_name", "long", "result_type",
-    "set_default_dtype", "uint8",
+    "LEGACY_TYPES", "as_dtype", "bool_", "default_or", "double", "float16", "float32",
+    "float64", "get_default_dtype", "half", "int32", "int64", "is_dtype_name",
+    "legacy_type_dtype", "long", "result_type", "set_default_dtype", "uint8",
 ]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
-from .dtypes import as_dtype
+from .dtypes import LEGACY_TYPES, as_dtype, is_dtype_name, legacy_type_dtype
 from .function import TensorBase, data_of
 from .tensor_base import mark_multi_view, with_overload
 
@@ -355,9 +355,17 @@ class TensorMovement(TensorBase):
         return cast("Tensor", self) if dt == self.dtype else P.Cast.apply(self, dtype=dt)
 
     def type(self, dtype: Any = None) -> Any:
-        """``type()`` names the dtype ('tinygrad_nn.float32'); ``type(dtype)`` casts."""
+        """``type()`` names the legacy type ('tinygrad_nn.FloatTensor', PyTorch's
+        'torch.FloatTensor'); ``type(t)`` casts to a dtype, a legacy type
+        (``tinygrad_nn.DoubleTensor``) or its name ('torch.IntTensor')."""
         if dtype is None:
-            return f"tinygrad_nn.{self.dtype}"
+            name = next((k for k, v in LEGACY_TYPES.items() if v == str(self.dtype)), None)
+            return f"tinygrad_nn.{name or self.dtype}"
+        legacy = legacy_type_dtype(dtype)
+        if legacy is not None:
+            return self.astype(legacy)
+        if isinstance(dtype, str) and not is_dtype_name(dtype):
+            raise ValueError(f"invalid type: '{dtype}'")
         return self.astype(dtype)
 
     def float(self) -> Tensor:
