@@ -107,22 +107,22 @@ class Packed:
         self.value, self.unpack = value, unpack
 
 
-def pack_saved(ctx: Any, result: Any, args: tuple[Any, ...], arrays: list[Any],
-               hooks: tuple[Any, Any]) -> None:
+def pack_saved(ctx: Any, result: Any, args: tuple[Any, ...], hooks: tuple[Any, Any]) -> None:
     """Replace each saved array of ``ctx`` by ``pack(tensor)``: the tensor is the output
     (``result``), the input it is, or a new constant Tensor for a value computed in
-    forward (PyTorch's ``saved_tensors_hooks``). The hooks are off while ``pack`` runs, so
-    ops inside it do not pack their own saved values."""
+    forward, as ``record_sources`` found them (PyTorch's ``saved_tensors_hooks``). The
+    hooks are off while ``pack`` runs, so ops inside it do not pack their own saved values."""
     pack, unpack = hooks
+    saved = ctx._saved
+    srcs = ctx._saved_src or (None,) * len(saved)
     values: list[Any] = []
     _mode.saved_hooks = None
     try:
-        for s in ctx._saved:
+        for s, src in zip(saved, srcs):
             if type(s) is np.ndarray:
-                t = result if s is result._data else next(
-                    (a for a, arr in zip(args, arrays) if arr is s and isinstance(a, TensorBase)),
-                    None)
-                s = Packed(pack(t if t is not None else result._make(s, None)), unpack)
+                t = (result if src is OUT else args[src] if type(src) is int
+                     else src if src is not None else result._make(s, None))
+                s = Packed(pack(t), unpack)
             values.append(s)
     finally:
         _mode.saved_hooks = hooks

@@ -394,7 +394,7 @@ class Function(Node):
                 else:
                     ctx._saved_src = ctx._vcs = None
             if _mode.saved_hooks is not None:  # (autograd.graph.saved_tensors_hooks)
-                pack_saved(ctx, result, args, arrays, _mode.saved_hooks)
+                pack_saved(ctx, result, args, _mode.saved_hooks)
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
