@@ -406,11 +406,14 @@ def _fields(i: int, fn: Any) -> Any:
     ("solve_ex info", lambda m, *x: m.solve_ex(*x).info, (np.stack([_SING, np.eye(2)]),
                                                            np.ones((2, 2, 1), np.float32)), 1)])
 def test_linalg_additions_match_torch(name: str, call: Any, args: Any, fields: int) -> None:
-    rtol = 1e-9 if all(a.dtype == np.float64 for a in args) else 2e-5
+    f64 = all(a.dtype == np.float64 for a in args)
+    # float32: an absolute tolerance of a few units in the last place of values near 1 too
+    # (LAPACK builds round a small entry of a float32 solve differently: 1e-6 off, seen here)
+    rtol, atol = (1e-9, 1e-12) if f64 else (2e-5, 1e-5)
     for i in range(fields):
         pick = (lambda f: f) if fields == 1 else (lambda f, i=i: _fields(i, f))
         same(pick(lambda *x: call(LA, *x)), pick(lambda *x: call(TLA, *x)), *args, rtol=rtol,
-             atol=1e-12)
+             atol=atol)
 
 
 @pytest.mark.parametrize("left", [True, False])

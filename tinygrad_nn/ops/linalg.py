@@ -126,7 +126,9 @@ class OuterGrad(LazyGrad):
         else:
             x = np.concatenate([p[0] for p in self.pairs])
             g = np.concatenate([p[1] for p in self.pairs])
-        return (g.T @ x).T if self.f_order else x.T @ g
+        # (matmul2d: a wide x.T @ g with g F-ordered, as dZ @ X.T for the first layer, runs
+        # as (g.T @ x).T copied to C order, 1.5x faster there)
+        return (g.T @ x).T if self.f_order else matmul2d(x.T, g)
 
     def merge(self, other: Any) -> bool:
         if type(other) is OuterGrad and other.dtype == self.dtype:
