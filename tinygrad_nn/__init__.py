@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _compiled
+
+_compiled.install()  # first: the engine's compiled modules, where built (_compiled/__init__)
+
 from . import (
     _threads,
     _torch_functions,

@@ -35,7 +35,10 @@ def test_reflected_operator_records_pytorchs_node(expr: str) -> None:
     t_name, t_parents, t_value = _graph(torch, expr)
     assert (name, parents) == (t_name, t_parents)
     assert value.dtype == t_value.dtype
-    np.testing.assert_array_equal(value, t_value)  # (the same rounding: 3 * (1 / b))
+    if "**" in expr:  # a float32 power: libm and PyTorch's vectorised pow may differ in the
+        np.testing.assert_array_max_ulp(value, t_value, maxulp=1)  # last place (seen here)
+    else:
+        np.testing.assert_array_equal(value, t_value)  # (the same rounding: 3 * (1 / b))
 
 
 @pytest.mark.parametrize("c", [2, 2.5, True])
