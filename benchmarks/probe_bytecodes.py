@@ -26,10 +26,15 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import probe_overhead as po
-from bench_core import make_data, step_autograd
 
-import tinygrad_nn as tg
+# bytecodes exist only where the engine runs as Python: count the source, not its compiled
+# form (tinygrad_nn/_compiled.py), whatever the install built
+os.environ["TINYGRAD_NN_PURE_PYTHON"] = "1"
+
+import probe_overhead as po  # noqa: E402
+from bench_core import make_data, step_autograd  # noqa: E402
+
+import tinygrad_nn as tg  # noqa: E402
 
 OPS = 300  # ops per counted chain
 

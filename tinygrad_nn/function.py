@@ -323,8 +323,11 @@ class Function(Node):
                 shapes.append(d.shape)
                 if a._name is not None:
                     named = {**(named or {}), len(parents): a._name}
+            elif type(a) is float:  # (the common constant: lr * g, x * 0.5)
+                arrays.append(a)
+                shapes.append(_SCALAR)
             else:
-                if type(a) is not float and isinstance(a, np.generic):
+                if isinstance(a, np.generic):
                     # a NumPy scalar combines like a Python number (as in PyTorch,
                     # float32 * np.float64(2) stays float32)
                     a = a.item()

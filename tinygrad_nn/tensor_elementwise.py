@@ -52,9 +52,9 @@ def cast_refused(x: Any, other: Any, name: str) -> RuntimeError:
 def refuse_bool_sub(x: Any, y: Any) -> None:
     """PyTorch refuses x - y when either is a bool tensor or a Python bool (a NumPy bool
     scalar it takes as the number 1 / 0)."""
-    # (written out, not a generator: every ``sub_`` of a training step's update runs this)
-    bx = x is True or x is False or isinstance(x, TensorBase) and x._data.dtype.kind == "b"
-    by = y is True or y is False or isinstance(y, TensorBase) and y._data.dtype.kind == "b"
+    # (written out, a Tensor tested first: every ``sub_`` of a training step's update runs this)
+    bx = x._data.dtype.kind == "b" if isinstance(x, TensorBase) else x is True or x is False
+    by = y._data.dtype.kind == "b" if isinstance(y, TensorBase) else y is True or y is False
     if bx and by:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
