@@ -15,6 +15,7 @@ import numpy as np
 from .grad_mode import _mode
 from .tensor_base import TensorBase
 
+_ndarray = np.ndarray  # (bound once: a cached global where compiled, see _compiled.py)
 OUT = object()  # marks a saved value that is the output of forward
 OUT_ONLY = (OUT,)  # the sources of a node that saved only its output
 
@@ -49,7 +50,7 @@ def record_sources(ctx: Any, out: Any, args: tuple[Any, ...], arrays: list[Any],
     any_src = False
     for k, s in enumerate(ctx._saved):  # type: ignore[arg-type]
         src = vc = None
-        if type(s) is np.ndarray:
+        if type(s) is _ndarray:
             if s is out:
                 src = OUT
                 vc = ctx._out_vc  # a view's: its base's counter
@@ -119,7 +120,7 @@ def pack_saved(ctx: Any, result: Any, args: tuple[Any, ...], hooks: tuple[Any, A
     _mode.saved_hooks = None
     try:
         for s, src in zip(saved, srcs):
-            if type(s) is np.ndarray:
+            if type(s) is _ndarray:
                 t = (result if src is OUT else args[src] if type(src) is int
                      else src if src is not None else result._make(s, None))
                 s = Packed(pack(t), unpack)

@@ -17,6 +17,8 @@ import numpy as np
 
 from .grad_mode import set_grad_enabled
 
+_ndarray = np.ndarray  # (bound once: a cached global where compiled, see _compiled.py)
+
 
 class Node:
     """What the walk needs from a recorded op (``Function`` implements it): ``parents[i]``
@@ -136,7 +138,7 @@ def walk(
                 return captured
             g = grads.pop(key)
             v = waiting.pop(key)
-        fresh = type(g) is not np.ndarray and isinstance(g, LazyGrad)
+        fresh = type(g) is not _ndarray and isinstance(g, LazyGrad)
         if fresh:
             g = g.dense()
         if visit is not None:

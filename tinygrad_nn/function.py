@@ -77,6 +77,10 @@ _ONE = object()  # a node's ``_p1`` when it has one input
 _new = object.__new__
 _TENSOR_CLASS: list[Any] = [None]  # the Tensor class, once a node hook needed it (_as_tensor)
 _SHAPES: dict[Any, Any] = {}  # shape (or tuple of input shapes) -> its one shared tuple
+_shared = _SHAPES.get  # (bound once: ``_intern`` clears the dict in place, never replaces it)
+# NumPy's types bound once: compiled (``_compiled.py``), ``np.ndarray`` is a module attribute
+# lookup of ~250 instructions at every use, against a cached global here
+_ndarray, _generic = np.ndarray, np.generic
 
 
 def _intern(shape: Any) -> Any:
@@ -327,12 +331,12 @@ class Function(Node):
                 arrays.append(a)
                 shapes.append(_SCALAR)
             else:
-                if isinstance(a, np.generic):
+                if isinstance(a, _generic):
                     # a NumPy scalar combines like a Python number (as in PyTorch,
                     # float32 * np.float64(2) stays float32)
                     a = a.item()
                 arrays.append(a)
-                shapes.append(a.shape if type(a) is np.ndarray  # (None: an omitted input)
+                shapes.append(a.shape if type(a) is _ndarray  # (None: an omitted input)
                               else _SCALAR if a is not None else None)
             parents.append(None)
             mask += mask
@@ -353,22 +357,25 @@ class Function(Node):
             raise ShapeError(
                 f"{cls.__name__.lower()}: shapes {given} cannot be broadcast together"
             ) from None
-        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+        if type(out) is not _ndarray:  # NumPy returns scalars for 0-d results
             raw, out = out, np.asarray(out)
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
         result: Any = _new(tcls)  # (``Tensor._make``, inlined: the hot path)
         result._data = out
-        if record and out.dtype.kind in "fc":
+        dtype = out.dtype
+        grads = dtype.kind in "fc"  # (only floating and complex results have gradients)
+        if record and grads:
             result.requires_grad = True
             result._ctx = ctx
         else:
             result.requires_grad = False
             result._ctx = None
             record = False
-        if ctx.view and isinstance(args[0], TensorBase):  # (an op may decide per call)
+        view = ctx.view
+        if view and isinstance(args[0], TensorBase):  # (an op may decide per call)
             result._vc = args[0]._vc  # a view shares its base's version counter
-            if out.dtype.kind in "fc":  # and its base knows it (in-place through views)
+            if grads:  # and its base knows it (in-place through views)
                 result._view_of(args[0], enabled)
         if not record:
             return result
@@ -376,9 +383,9 @@ class Function(Node):
         ctx._p0 = parents[0]
         ctx._p1 = parents[1] if n == 2 else _ONE if n == 1 else tuple(parents[1:])
         # interned: nodes share one tuple per distinct shape (``_intern``)
-        ctx.in_shapes = _SHAPES.get(ins := tuple(shapes)) or _intern(ins)
-        ctx.out_shape = _SHAPES.get(shp := out.shape) or _intern(shp)
-        ctx.out_dtype = out.dtype
+        ctx.in_shapes = _shared(ins := tuple(shapes)) or _intern(ins)
+        ctx.out_shape = _shared(shp := out.shape) or _intern(shp)
+        ctx.out_dtype = dtype
         if _mode.scope is not None:
             ctx.metadata["scope"] = _mode.scope
         if named is not None:
@@ -387,11 +394,11 @@ class Function(Node):
             _anomaly.record(ctx, result)
         saved = ctx._saved
         if saved:
-            if len(saved) == 1 and saved[0] is out and not ctx.view:  # the output alone
+            if len(saved) == 1 and saved[0] is out and not view:  # the output alone
                 ctx._saved_src, ctx._vcs = OUT_ONLY, None
             else:
                 for s in saved:
-                    if type(s) is np.ndarray:  # (constants alone, as x * 2.0 saves, need
+                    if type(s) is _ndarray:  # (constants alone, as x * 2.0 saves, need
                         record_sources(ctx, out, args, arrays, parents)  # nothing)
                         break
                 else:
@@ -447,7 +454,7 @@ class Function(Node):
         for p, gp, shape in zip(parents, gs, self.in_shapes):
             if p is None or gp is None:
                 continue
-            if gp.__class__ is not np.ndarray or gp.shape != shape:
+            if gp.__class__ is not _ndarray or gp.shape != shape:
                 if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
                     gp = self._fit(gp, shape)
             pairs.append((p, gp))
