@@ -24,6 +24,7 @@ from .grad_mode import is_grad_enabled
 from .grad_mode import set_grad_enabled as _grad_mode
 from .tensor import Device, Tensor
 from .tensor_bitwise import bitwise
+from .tensor_elementwise import argument_type_error
 
 # Tensor methods that PyTorch also has as `torch.<name>(input, ...)`
 METHOD_FORMS = (
@@ -64,12 +65,23 @@ METHOD_FORMS = (
     # predicates (helper "toplevel")
     "is_nonzero", "is_complex", "is_same_size", "is_inference", "is_signed", "get_device",
     "detach",
+    # tensor_special.py (hardshrink and prelu come from functional)
+    "sinc", "i0", "mvlgamma", "ldexp", "frexp", "nextafter", "gcd", "lcm", "renorm", "dist",
+    "adjoint", "histogram", "select_scatter", "slice_scatter", "diagonal_scatter",
+    "as_strided_scatter", "put", "index_reduce", "as_strided", "split_with_sizes",
 )
 
 
 def _method_form(name: str) -> Callable[..., Any]:
     def form(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:  # noqa: A002
-        result = getattr(as_tensor(input), name)(*args, **kwargs)
+        try:
+            result = getattr(as_tensor(input), name)(*args, **kwargs)
+        except TypeError as e:  # a Tensor-only argument: PyTorch counts input as position 1
+            arg = getattr(e, "tensor_argument", None)
+            if arg is None:
+                raise
+            op, param, given, position = arg
+            raise argument_type_error(op, param, given, position + 1) from None
         return result if out is None else write_out(name, result, out, input, *args)
 
     doc = (getattr(Tensor, name).__doc__ or "").strip().split("\n")[0]
@@ -113,7 +125,8 @@ INPLACE_FORMS = (
     "exp_", "expm1_", "fill_", "fix_", "floor_", "frac_", "log10_", "log1p_", "log2_",
     "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
-    "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "index_put_", "addmv_",
+    "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "index_put_", "addmv_", "i0_", "ldexp_",
+    "gcd_", "lcm_",
 )
 
 

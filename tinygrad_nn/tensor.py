@@ -31,6 +31,7 @@ from .tensor_random import TensorRandom
 from .tensor_reduce import TensorReduce
 from .tensor_scatter import TensorScatter
 from .tensor_select import TensorSelect
+from .tensor_special import TensorSpecial
 
 
 class IntegerGradError(RuntimeError, TypeError):
@@ -218,6 +219,7 @@ class Tensor(
     TensorInPlace,
     TensorRandom,
     TensorLinalg,
+    TensorSpecial,
     TensorAutograd,
 ):
     """An n-dimensional array that records the ops computing it (define-by-run).

@@ -36,6 +36,23 @@ def _not_for(op: str, dt: Any) -> NotImplementedError:
                                "convert with .float())")
 
 
+def argument_type_error(op: str, name: str, given: str, position: int) -> TypeError:
+    """PyTorch's TypeError for an argument that must be a Tensor: ``maximum(): argument
+    'other' (position 1) must be Tensor, not int`` (a plain TypeError, as PyTorch's; its
+    ``tensor_argument`` lets the function form, input first, count one position on)."""
+    error = TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
+                      f"{given}")
+    error.tensor_argument = (op, name, given, position)  # type: ignore[attr-defined]
+    return error
+
+
+def need_tensor(op: str, name: str, x: Any, position: int = 1) -> None:
+    """PyTorch accepts only a Tensor for argument ``name`` of method ``op`` (a number raises
+    TypeError; a NumPy array is let through, as elsewhere here)."""
+    if not isinstance(x, (TensorBase, np.ndarray)):
+        raise argument_type_error(op, name, type(x).__name__, position)
+
+
 def cast_refused(x: Any, other: Any, name: str) -> RuntimeError:
     """PyTorch's error for the in-place op ``name`` whose result type (PyTorch's promotion
     of x and other; a float for true division) cannot be cast to x's dtype: int.add_(1.5),
@@ -388,9 +405,13 @@ class TensorElementwise(TensorBase):
     clip = clamp
 
     def maximum(self, other: Any) -> Tensor:
+        """max(x, other) elementwise, broadcast (other a Tensor); ties split the gradient."""
+        need_tensor("maximum", "other", other)
         return binary(P.Maximum, self, other)
 
     def minimum(self, other: Any) -> Tensor:
+        """min(x, other) elementwise, broadcast (other a Tensor); ties split the gradient."""
+        need_tensor("minimum", "other", other)
         return binary(P.Minimum, self, other)
 
     def sign(self) -> Tensor:

@@ -27,17 +27,12 @@ from .tensor_elementwise import (
     _operand,
     _torch_name,
     binary,
+    need_tensor,
     select,
 )
 
 if TYPE_CHECKING:
     from .tensor import Tensor
-
-def _need_tensor(op: str, name: str, x: Any) -> None:
-    """PyTorch accepts only a Tensor here (a number raises TypeError)."""
-    if not isinstance(x, (TensorBase, np.ndarray)):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(x).__name__}")
-
 
 def _floating_binary(cls: Any, x: Any, y: Any) -> Any:
     """``cls.apply`` with both operands at PyTorch's result dtype, the default float when
@@ -142,7 +137,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     # -- logical (bool results; any dtype, nonzero is True) -----------------------------
     def _logical(self, fn: Any, op: str, other: Any) -> Tensor:
-        _need_tensor(op, "other", other)
+        need_tensor(op, "other", other)
         return self._new(np.asarray(fn(self._data, data_of(other))))
 
     def logical_not(self) -> Tensor:
@@ -164,8 +159,8 @@ class TensorMath(TensorElementwise, TensorBitwise):
     # -- optimiser helpers -------------------------------------------------------------
     def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """self + value * tensor1 * tensor2, broadcast (PyTorch's addcmul)."""
-        _need_tensor("addcmul", "tensor1", tensor1)
-        _need_tensor("addcmul", "tensor2", tensor2)
+        need_tensor("addcmul", "tensor1", tensor1)
+        need_tensor("addcmul", "tensor2", tensor2, 2)
         rt = result_type(_operand(self), _operand(tensor1), _operand(tensor2))
         v = value if rt.kind in "fc" else int(value)  # PyTorch casts value to an int result
         s, a, b = _cast(self, rt), _cast(tensor1, rt), _cast(tensor2, rt)
@@ -174,8 +169,8 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """self + value * tensor1 / tensor2, broadcast (PyTorch's addcdiv; two integer
         tensors are refused, as PyTorch refuses them)."""
-        _need_tensor("addcdiv", "tensor1", tensor1)
-        _need_tensor("addcdiv", "tensor2", tensor2)
+        need_tensor("addcdiv", "tensor1", tensor1)
+        need_tensor("addcdiv", "tensor2", tensor2, 2)
         if all(np.asarray(data_of(t)).dtype.kind in "biu" for t in (tensor1, tensor2)):
             raise RuntimeError(
                 "Integer division with addcdiv is no longer supported; got tensor1 of dtype "
@@ -189,7 +184,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
         """self + weight * (end - self), broadcast; computed as end - (end - self) (1 - w)
         where |w| >= 0.5, as PyTorch does (exact at w = 1). ``end`` (and a weight tensor
         with dims) must have self's dtype."""
-        _need_tensor("lerp", "end", end)
+        need_tensor("lerp", "end", end)
         if self._data.dtype.kind not in "fc":
             rt = result_type(_operand(self), _operand(end), _operand(weight))
             if not isinstance(weight, TensorBase) or rt.kind not in "fc":
@@ -324,24 +319,27 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def atan2(self, other: Any) -> Tensor:
         """atan2(x, other): the angle of the point (other, x), in [-pi, pi]; gradient
         (other, -x) / (x^2 + other^2), 0 at the origin (as PyTorch)."""
-        _need_tensor("atan2", "other", other)
+        need_tensor("atan2", "other", other)
         return _floating_binary(P.Atan2, self, other)
 
-    arctan2 = atan2
+    def arctan2(self, other: Any) -> Tensor:
+        """``atan2`` under NumPy's name (PyTorch's errors name it ``arctan2``)."""
+        need_tensor("arctan2", "other", other)
+        return self.atan2(other)
 
     def hypot(self, other: Any) -> Tensor:
         """sqrt(x^2 + other^2) without overflow (hypot(1e200, 1e200) = 1.4e200); floats only."""
-        _need_tensor("hypot", "other", other)
+        need_tensor("hypot", "other", other)
         return self._float_only(P.Hypot, "hypot", other)
 
     def logaddexp(self, other: Any) -> Tensor:
         """log(exp(x) + exp(other)) without overflow (logaddexp(1e4, 1e4) = 1e4 + ln 2)."""
-        _need_tensor("logaddexp", "other", other)
+        need_tensor("logaddexp", "other", other)
         return self._float_only(P.Logaddexp, "logaddexp", other)
 
     def logaddexp2(self, other: Any) -> Tensor:
         """log2(2^x + 2^other) without overflow."""
-        _need_tensor("logaddexp2", "other", other)
+        need_tensor("logaddexp2", "other", other)
         return self._float_only(P.Logaddexp2, "logaddexp2", other)
 
     def _float_only(self, cls: Any, op: str, other: Any) -> Tensor:
@@ -362,12 +360,12 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def fmax(self, other: Any) -> Tensor:
         """max(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
-        _need_tensor("fmax", "other", other)
+        need_tensor("fmax", "other", other)
         return binary(P.Fmax, self, other)
 
     def fmin(self, other: Any) -> Tensor:
         """min(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
-        _need_tensor("fmin", "other", other)
+        need_tensor("fmin", "other", other)
         return binary(P.Fmin, self, other)
 
     def copysign(self, other: Any) -> Tensor:
@@ -377,7 +375,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def heaviside(self, values: Any) -> Tensor:
         """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (NaN gives 0, as PyTorch);
         values must be a tensor of x's dtype. Backward raises (PyTorch defines no derivative)."""
-        _need_tensor("heaviside", "values", values)
+        need_tensor("heaviside", "values", values)
         v = np.asarray(data_of(values))
         if v.dtype != self.dtype:
             raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
@@ -402,7 +400,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
                 equal_nan: bool = False) -> Tensor:
         """|x - other| <= atol + rtol |other| elementwise, broadcast (bool); infinities are
         close only to themselves, NaN only with equal_nan. Both must have one dtype."""
-        _need_tensor("isclose", "other", other)
+        need_tensor("isclose", "other", other)
         a, b = self._data, np.asarray(data_of(other))
         if a.dtype != b.dtype:
             raise RuntimeError(f"isclose: {_torch_name(a.dtype)} did not match "

@@ -48,7 +48,7 @@ _unary({"F.mish": F.mish}, arr)
 _unary({"F.softsign": F.softsign}, nonzero)  # |x| has a kink at 0
 _unary({"F.tanhshrink": F.tanhshrink}, arr)
 _unary({"F.softshrink": lambda x: F.softshrink(x, 1.0),
-        "F.hardshrink": lambda x: F.hardshrink(x, 2.0)})
+        "hardshrink": lambda x: F.hardshrink(x, 2.0)})
 _unary({"F.threshold": lambda x: F.threshold(x, 1.0, -0.5),
         "F.threshold_": _fresh(lambda x: F.threshold_(x, -1.0, 2.0))})
 _unary({"F.rrelu": F.rrelu, "F.rrelu_": _fresh(lambda x: F.rrelu_(x, 0.1, 0.2))})
@@ -80,7 +80,7 @@ def _softmin(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, d)), [arr(draw, shape)]
 
 
-@case({"F.prelu": F.prelu})
+@case({"prelu": F.prelu, "Tensor.prelu": lambda x, w: x.prelu(w)})
 def _prelu(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     c = shape[1] if len(shape) > 1 and draw(st.booleans()) else 1

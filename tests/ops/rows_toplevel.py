@@ -13,17 +13,17 @@ def _t(a: Any) -> Any:
     return tg.tensor(np.asarray(a))
 
 
-@case({"tinygrad_nn.sinc": tg.sinc})
+@case({"sinc": tg.sinc})
 def _sinc(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape_of(draw), 0.1, 2.5)]  # (off the special point 0)
 
 
-@case({"tinygrad_nn.i0": tg.i0})
+@case({"i0": tg.i0})
 def _i0(draw: Draw, form: Any) -> Any:
     return form, [arr(draw, shape_of(draw), -4.0, 4.0)]
 
 
-@case({"tinygrad_nn.ldexp": tg.ldexp, "tinygrad_nn.ldexp[float exponent]": tg.ldexp})
+@case({"ldexp": tg.ldexp, "ldexp[float exponent]": tg.ldexp})
 def _ldexp(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw)
     if draw(st.booleans()):  # an integer exponent: a constant
@@ -32,8 +32,8 @@ def _ldexp(draw: Draw, form: Any) -> Any:
     return form, [arr(draw, shape), arr(draw, shape, -2.0, 2.0)]
 
 
-@case({"tinygrad_nn.nextafter": tg.nextafter,
-       "tinygrad_nn.frexp": lambda x, y: tg.frexp(x * 1.0).mantissa + 0 * y})
+@case({"nextafter": tg.nextafter,
+       "frexp": lambda x, y: tg.frexp(x * 1.0).mantissa + 0 * y})
 def _step_like(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw)
     # (frexp's exponent is piecewise constant: |x| in [0.55, 0.95] * 2^j, off the powers of 2)
@@ -41,7 +41,7 @@ def _step_like(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape, 0.55, 0.95) * scale, arr(draw, shape)]
 
 
-@case({"tinygrad_nn.renorm": lambda x, p, d, m: tg.renorm(x, p, d, m)})
+@case({"renorm": lambda x, p, d, m: tg.renorm(x, p, d, m)})
 def _renorm(draw: Draw, form: Any) -> Any:
     shape = shape_of(draw, min_dims=1)
     p, dim = draw(st.sampled_from([1.0, 2.0, 3.0])), one_axis(draw, len(shape))
@@ -53,7 +53,7 @@ def _renorm(draw: Draw, form: Any) -> Any:
     return (lambda t: form(t, p, dim, maxnorm)), [x]
 
 
-@case({"tinygrad_nn.dist": tg.dist})
+@case({"dist": tg.dist})
 def _dist(draw: Draw, form: Any) -> Any:
     sa, sb = two_shapes(draw)
     p = draw(st.sampled_from([1, 2, 3]))
@@ -61,13 +61,13 @@ def _dist(draw: Draw, form: Any) -> Any:
     return (lambda a, b: form(a, b, p)), [x, y]
 
 
-@case({"tinygrad_nn.mvlgamma": tg.mvlgamma})
+@case({"mvlgamma": tg.mvlgamma})
 def _mvlgamma(draw: Draw, form: Any) -> Any:
     p = draw(st.integers(1, 3))
     return (lambda x: form(x, p)), [arr(draw, shape_of(draw), p / 2 + 0.3, 4.0)]
 
 
-@case({"tinygrad_nn.adjoint": tg.adjoint, "tinygrad_nn.rsub": lambda x: tg.rsub(x, 2.5, 0.5),
+@case({"adjoint": tg.adjoint, "tinygrad_nn.rsub": lambda x: tg.rsub(x, 2.5, 0.5),
        "tinygrad_nn.rsub[tensor]": lambda x: tg.rsub(x, x.sum(-1, keepdim=True), alpha=2)})
 def _adjoint_rsub(draw: Draw, form: Any) -> Any:
     return form, [arr(draw, shape_of(draw, min_dims=2))]
@@ -80,18 +80,18 @@ def _combinations_vander(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, r, rep)), [arr(draw, (draw(st.integers(1, 4)),), -1.5, 1.5)]
 
 
-@case({"tinygrad_nn.select_scatter": lambda x, s, acc, red: tg.select_scatter(
+@case({"select_scatter": lambda x, s, acc, red: tg.select_scatter(
     x, s[..., 0], 1, -1),
-    "tinygrad_nn.slice_scatter": lambda x, s, acc, red: tg.slice_scatter(x, s, 1, 0, None, 2),
-    "tinygrad_nn.diagonal_scatter": lambda x, s, acc, red: tg.diagonal_scatter(x, s[:, 0]),
-    "tinygrad_nn.put": lambda x, s, acc, red: tg.put(x, _t([0, -1]), s[:2, 0], acc),
-    "tinygrad_nn.as_strided_scatter": lambda x, s, acc, red: tg.as_strided_scatter(
+    "slice_scatter": lambda x, s, acc, red: tg.slice_scatter(x, s, 1, 0, None, 2),
+    "diagonal_scatter": lambda x, s, acc, red: tg.diagonal_scatter(x, s[:, 0]),
+    "put": lambda x, s, acc, red: tg.put(x, _t([0, -1]), s[:2, 0], acc),
+    "as_strided_scatter": lambda x, s, acc, red: tg.as_strided_scatter(
         x, s, (3, 2), (4, 1), 1),
-    "tinygrad_nn.split_with_sizes": lambda x, s, acc, red: tg.split_with_sizes(
+    "split_with_sizes": lambda x, s, acc, red: tg.split_with_sizes(
         x + s.sum(), [1, 2])[1],
     "tinygrad_nn.split_with_sizes_copy": lambda x, s, acc, red: tg.split_with_sizes_copy(
         x, [3, 1], 1)[0] * s[:, :1],
-    "tinygrad_nn.index_reduce": lambda x, s, acc, red: tg.index_reduce(
+    "index_reduce": lambda x, s, acc, red: tg.index_reduce(
         x, 1, _t([0, 0]), s, red, include_self=acc)})
 def _scatters(draw: Draw, form: Any) -> Any:
     acc = draw(st.booleans())
@@ -102,7 +102,7 @@ def _scatters(draw: Draw, form: Any) -> Any:
                                                  distinct(draw, (3, 2), 4.0, 6.0)]
 
 
-@case({"tinygrad_nn.as_strided": lambda x, size, stride, off: tg.as_strided(
+@case({"as_strided": lambda x, size, stride, off: tg.as_strided(
     x, size, stride, off)})
 def _as_strided(draw: Draw, form: Any) -> Any:
     n = draw(st.integers(2, 8))
@@ -162,7 +162,7 @@ def _dropout_in_place(draw: Draw, form: Any) -> Any:
     return form, [arr(draw, shape_of(draw, min_dims=2))]
 
 
-@case({"tinygrad_nn.sinc_": _in_place(tg.sinc_), "tinygrad_nn.i0_": _in_place(tg.i0_),
-       "tinygrad_nn.ldexp_": _in_place(lambda z: tg.ldexp_(z, _t(-1)))})
+@case({"sinc_": _in_place(tg.sinc_), "i0_": _in_place(tg.i0_),
+       "ldexp_": _in_place(lambda z: tg.ldexp_(z, _t(-1)))})
 def _math_in_place(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape_of(draw), 0.2, 2.0)]

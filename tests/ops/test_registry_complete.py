@@ -138,12 +138,12 @@ NOT_DIFFERENTIABLE = {
     "tinygrad_nn.set_flush_denormal", "tinygrad_nn.set_num_interop_threads",
     "tinygrad_nn.get_num_interop_threads", "tinygrad_nn.typename", "tinygrad_nn.is_storage",
     "tinygrad_nn.result_type", "tinygrad_nn.asarray", "tinygrad_nn.scalar_tensor",
-    "tinygrad_nn.compile", "tinygrad_nn.vmap", "tinygrad_nn.gcd", "tinygrad_nn.lcm",
-    "tinygrad_nn.isin", "tinygrad_nn.histogram", "tinygrad_nn.unravel_index",
+    "tinygrad_nn.compile", "tinygrad_nn.vmap", "Tensor.gcd", "Tensor.lcm",
+    "tinygrad_nn.isin", "Tensor.histogram", "tinygrad_nn.unravel_index",
     "tinygrad_nn.logspace", "tinygrad_nn.hann_window", "tinygrad_nn.hamming_window",
     "tinygrad_nn.blackman_window", "tinygrad_nn.bartlett_window", "tinygrad_nn.kaiser_window",
-    "tinygrad_nn.detach_copy", "tinygrad_nn.empty_strided", "tinygrad_nn.gcd_",
-    "tinygrad_nn.lcm_",
+    "tinygrad_nn.detach_copy", "tinygrad_nn.empty_strided", "Tensor.gcd_",
+    "Tensor.lcm_",
 }
 
 # top-level functions that only call a Tensor method: that method's row covers them
@@ -164,7 +164,7 @@ DELEGATES.update({f"tinygrad_nn.{n}": f"Tensor.{n[:-5]}" for n in tg._torch_view
                   if hasattr(Tensor, n[:-5])})
 DELEGATES.update({"tinygrad_nn.alias_copy": "Tensor.clone",
                   "tinygrad_nn.slice_copy": "Tensor.__getitem__",
-                  "tinygrad_nn.as_strided_copy": "tinygrad_nn.as_strided"})
+                  "tinygrad_nn.as_strided_copy": "Tensor.as_strided"})
 
 _OBJECT_DUNDERS = set(dir(object)) - {"__eq__", "__ne__", "__lt__", "__le__", "__gt__",
                                       "__ge__", "__init__", "__repr__", "__hash__"}

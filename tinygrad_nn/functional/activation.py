@@ -166,9 +166,8 @@ def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
 
 @composite
 def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
-    """x where |x| > lambd, else 0 (gradient 0 at +-lambd)."""
-    x = as_tensor(input)
-    return where((x >= -lambd) & (x <= lambd), 0.0, x)  # NaN stays NaN
+    """x where |x| > lambd, else 0 (gradient 0 at +-lambd): ``Tensor.hardshrink``."""
+    return as_tensor(input).hardshrink(lambd)
 
 
 @composite
@@ -197,20 +196,9 @@ def threshold_(input: Any, threshold: float, value: float) -> Tensor:
 
 @composite
 def prelu(input: Any, weight: Any) -> Tensor:
-    """x where x > 0, else w x; w (C,) acts on channel dim 1 (or one w for every element)."""
-    x, w = as_tensor(input), as_tensor(weight)
-    n = w.numel()
-    if n != 1:
-        if x.ndim == 0:
-            raise RuntimeError("Not allow zero-dim input tensor.")
-        c = x.shape[1] if x.ndim > 1 else 1
-        if c != n:
-            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
-                               f"parameter numbers = {n} and channel size = {c}.")
-        w = w.reshape((n,) + (1,) * (x.ndim - 2)) if x.ndim > 1 else w.reshape(-1)
-    elif w.ndim > x.ndim:
-        w = w.reshape(())  # one slope: the output keeps the input's shape
-    return where(x > 0, x, w * x)
+    """x where x > 0, else w x; w (C,) acts on channel dim 1 (or one w for every element):
+    ``Tensor.prelu``."""
+    return as_tensor(input).prelu(weight)
 
 
 def _check_rrelu(lower: float, upper: float) -> None:
