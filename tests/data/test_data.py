@@ -134,7 +134,7 @@ def test_tensor_dataset_items(tg: Any) -> None:
 
 
 def test_tensor_dataset_errors(tg: Any) -> None:
-    with pytest.raises(ValueError, match=r"same length.*\(10, 2\), \(9,\)"):
+    with pytest.raises(AssertionError, match="^Size mismatch between tensors$"):  # PyTorch's
         TensorDataset(tg.tensor(np.ones((10, 2))), tg.tensor(np.ones(9)))
     with pytest.raises(ValueError, match="at least one tensor"):
         TensorDataset()

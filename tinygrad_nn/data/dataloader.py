@@ -25,7 +25,7 @@ from .. import _random
 from ..tensor import Tensor
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset, TensorDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler, _rng_of
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _rng_of
 
 __all__ = ["DataLoader", "get_worker_info", "WorkerInfo"]
 
@@ -77,7 +77,8 @@ def _fetch(dataset: Any, indices: Any, auto_collation: bool, collate: Callable[.
     if it is None:
         if not auto_collation:
             return collate(dataset[indices])
-        if type(dataset) is TensorDataset and collate is default_collate:
+        if (type(dataset) is TensorDataset and collate is default_collate
+                and not any(t.requires_grad for t in dataset.tensors)):
             # what default_collate of the items gives, by one fancy index per tensor
             rows = np.asarray(indices, dtype=np.int64)
             return [Tensor._new(t._data[rows]) for t in dataset.tensors]
@@ -132,6 +133,14 @@ def _worker_loop(dataset: Any, index_q: Any, result_q: Any, auto_collation: bool
 
 
 T_co = TypeVar("T_co", covariant=True)
+
+
+class _InfiniteConstantSampler(Sampler):
+    """An IterableDataset's sampler (PyTorch's): ``None`` forever, the dataset picks items."""
+
+    def __iter__(self) -> Iterator[None]:
+        while True:
+            yield None
 
 
 class DataLoader(Generic[T_co]):
@@ -190,17 +199,17 @@ class DataLoader(Generic[T_co]):
         elif batch_size is None and drop_last:
             raise ValueError("batch_size=None option disables auto-batching and is mutually "
                              "exclusive with drop_last")
-        if sampler is None and not iterable:
-            sampler = (RandomSampler(dataset, generator=generator) if shuffle
-                       else SequentialSampler(dataset))
-        if batch_size is not None and batch_sampler is None:
-            if iterable:  # only checks the size: the batches are cut from the stream
-                BatchSampler([], batch_size, bool(drop_last))
+        if sampler is None:
+            if iterable:
+                sampler = _InfiniteConstantSampler()
             else:
-                batch_sampler = BatchSampler(sampler, batch_size, bool(drop_last))
+                sampler = (RandomSampler(dataset, generator=generator) if shuffle
+                           else SequentialSampler(dataset))
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.dataset = dataset
         self.batch_size = batch_size
-        self.drop_last = bool(drop_last)
+        self.drop_last = drop_last
         self.sampler = sampler
         self.batch_sampler = batch_sampler
         self.num_workers = num_workers
@@ -211,7 +220,7 @@ class DataLoader(Generic[T_co]):
         self.multiprocessing_context = multiprocessing_context
         self.generator = generator
         self.persistent_workers = persistent_workers
-        self._auto_collation = batch_sampler is not None or (iterable and batch_size is not None)
+        self._auto_collation = batch_sampler is not None
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn

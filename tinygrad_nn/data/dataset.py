@@ -106,8 +106,7 @@ class TensorDataset(Dataset[tuple]):
             raise ValueError(f"TensorDataset: every tensor needs a first axis (the examples), "
                              f"got shapes {shapes}")
         if len({s[0] for s in shapes}) != 1:
-            raise ValueError("TensorDataset: all tensors must have the same length along axis "
-                             f"0, got shapes {shapes}")
+            raise AssertionError("Size mismatch between tensors")  # PyTorch's type and message
         self.tensors: tuple[Tensor, ...] = wrapped
 
     def __len__(self) -> int:
@@ -116,7 +115,10 @@ class TensorDataset(Dataset[tuple]):
 
     def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         """Example(s) ``index`` of every tensor: a tuple of Tensors ``(t0[index], ...)``."""
-        return tuple(Tensor._new(np.asarray(t._data[index])) for t in self.tensors)
+        # through the indexing op (so into the graph) only where a tensor requires grad: the
+        # op costs ~3x a bare NumPy index per item
+        return tuple(t[index] if t.requires_grad else Tensor._new(np.asarray(t._data[index]))
+                     for t in self.tensors)
 
     def __repr__(self) -> str:
         shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
@@ -195,8 +197,7 @@ def random_split(dataset: Any, lengths: Sequence[int | float],
                               "empty dataset.", stacklevel=user_stacklevel())
         sizes = list(counts)
     if sum(sizes) != n:
-        raise ValueError("Sum of input lengths does not equal the length of the input dataset!"
-                         f" (lengths {sizes} sum to {sum(sizes)}, the dataset has {n})")
+        raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
     order = _rng_of(generator).permutation(n).tolist()
     out: list[Subset] = []
     start = 0
