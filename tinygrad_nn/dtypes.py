@@ -102,6 +102,29 @@ def _scalar_dtype(x: Any) -> np.dtype:
     raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
 
 
+def sequence_dtype(data: Any) -> np.dtype | None:
+    """``torch.tensor``'s dtype for a number or nested lists / tuples of them: a Python number
+    stands for its PyTorch dtype (bool, int64, the default float, its complex), a NumPy
+    scalar or array for its own dtype (``[np.float64(1), 2.0]`` is float64, ``[1j]`` the
+    default complex), all promoted with ``promote_types``. None when an element is of
+    another kind or there is none (NumPy's reading stands)."""
+    out = None
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        kind = type(x)
+        if kind is list or kind is tuple:
+            stack.extend(x)
+            continue
+        dt = getattr(x, "dtype", None)
+        if dt is None:
+            if kind not in (float, int, bool, complex):
+                return None
+            dt = _scalar_dtype(x)
+        out = _promote(out, np.dtype(dt))
+    return out
+
+
 def _combine(higher: Any, lower: Any) -> Any:
     """PyTorch's combine_categories: ``lower`` (0-d tensors, numbers) decides only when its
     category is above ``higher``'s (the dimensioned tensors'), then with its own dtype."""

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._tensor_str import tensor_str
 from ._warn import warn_once
-from .dtypes import as_dtype, default_or, get_default_dtype, is_dtype_name
+from .dtypes import as_dtype, default_or, get_default_dtype, is_dtype_name, sequence_dtype
 from .function import Function, TensorBase
 from .tensor_autograd import TensorAutograd
 from .tensor_elementwise import TensorElementwise
@@ -195,9 +195,14 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
         if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
             data = [d._data if isinstance(d, Tensor) else d for d in data]
         arr = np.asarray(data)
-        if arr.dtype == np.float64:  # Python floats get the default dtype (or the asked
-            # one, read from the floats themselves, not through float32)
-            arr = arr.astype(get_default_dtype() if dtype is None else as_dtype(dtype))
+        if arr.dtype == np.float64 or arr.dtype == np.complex128:
+            # Python floats get the default dtype, NumPy scalars their own, promoted as
+            # PyTorch does (``sequence_dtype``); or the asked dtype, read from the numbers
+            # themselves, not through float32
+            if dtype is None:
+                arr = arr.astype(sequence_dtype(data) or get_default_dtype())
+            else:
+                arr = arr.astype(as_dtype(dtype))
     if arr.dtype.kind not in "biufc":
         raise TypeError(
             f"Tensor: data must be numeric or boolean, got an array of dtype {arr.dtype}"
