@@ -151,12 +151,16 @@ def _combine(higher: Any, lower: Any) -> Any:
 
 def _promote(a: Any, b: np.dtype) -> np.dtype:
     """PyTorch's promote_types: the higher category wins outright (int64 with float32 is
-    float32); within a category, the wider type (NumPy agrees there)."""
+    float32), but a complex type takes a wider float's precision (complex64 with float64 is
+    complex128); within a category, the wider type (NumPy agrees there)."""
     if a is None or a == b:
         return b
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]
     if ca != cb:
-        return a if ca > cb else b
+        high, low = (a, b) if ca > cb else (b, a)
+        if high.kind == "c" and low.kind == "f":  # complex64 with float64 is complex128
+            return np.promote_types(high, low)
+        return high
     return np.promote_types(a, b)
 
 
