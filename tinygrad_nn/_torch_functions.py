@@ -24,7 +24,7 @@ from .grad_mode import is_grad_enabled
 from .grad_mode import set_grad_enabled as _grad_mode
 from .tensor import Device, Tensor
 from .tensor_bitwise import bitwise
-from .tensor_elementwise import argument_type_error
+from .tensor_elementwise import argument_type_error, need_tensor
 
 # Tensor methods that PyTorch also has as `torch.<name>(input, ...)`
 METHOD_FORMS = (
@@ -239,6 +239,7 @@ def allclose(input: Any, other: Any, rtol: float = 1e-5, atol: float = 1e-8,  # 
 
 def bmm(input: Any, mat2: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+    need_tensor("bmm", "mat2", mat2, 2)
     a, b = as_tensor(input), as_tensor(mat2)
     if a.ndim != 3 or b.ndim != 3:
         raise RuntimeError(f"bmm: expected two 3-D tensors, got {a.ndim}-D and {b.ndim}-D")

@@ -194,12 +194,21 @@ class TensorElementwise(TensorBase):
                                   mode=rounding_mode)
 
     def __matmul__(self, w: Any) -> Tensor:
+        if not isinstance(w, (TensorBase, np.ndarray)):  # Python's TypeError, as PyTorch's:
+            return NotImplemented  # unsupported operand type(s) for @: 'Tensor' and 'int'
         same_dtype("matmul", self, w)
         return P.MatMul.apply(self, w)
 
     def __rmatmul__(self, x: Any) -> Tensor:
+        if not isinstance(x, (TensorBase, np.ndarray)):
+            return NotImplemented
         same_dtype("matmul", x, self)
         return P.MatMul.apply(x, self)
+
+    def matmul(self, other: Any) -> Tensor:
+        """self @ other (NumPy's 1-D, 2-D and batched rules); ``other`` a Tensor."""
+        need_tensor("matmul", "other", other)
+        return self @ other
 
     def __neg__(self) -> Tensor:
         """-x; a bool tensor is refused (use ``~`` or logical_not), as PyTorch refuses it."""
@@ -237,13 +246,14 @@ class TensorElementwise(TensorBase):
             _alpha_checked(self, other, alpha)
         return self - (other if alpha == 1 else _scaled(self, other, alpha))
 
-    mul, pow, matmul = __mul__, __pow__, __matmul__
+    mul, pow = __mul__, __pow__
     multiply, divide, true_divide, floor_divide, remainder = (
         __mul__, div, __truediv__, __floordiv__, __mod__)
     subtract = sub
 
     def mm(self, mat2: Any) -> Tensor:
         """Matrix product of two matrices: (n, k) @ (k, m) -> (n, m)."""
+        need_tensor("mm", "mat2", mat2)
         if self.ndim != 2 or getattr(mat2, "ndim", 0) != 2:
             raise RuntimeError(f"mm: expected two 2-D tensors, got shapes {self._data.shape} and "
                                f"{getattr(mat2, 'shape', ())}")
@@ -251,6 +261,7 @@ class TensorElementwise(TensorBase):
 
     def bmm(self, mat2: Any) -> Tensor:
         """Batched matrix product: (b, n, k) @ (b, k, m) -> (b, n, m)."""
+        need_tensor("bmm", "mat2", mat2)
         if self.ndim != 3 or getattr(mat2, "ndim", 0) != 3:
             raise RuntimeError(f"bmm: expected two 3-D tensors, got shapes {self._data.shape} and "
                                f"{getattr(mat2, 'shape', ())}")

@@ -20,6 +20,7 @@ from .dtypes import as_dtype
 from .function import TensorBase
 from .function import data_of as _data
 from .tensor_base import with_overload
+from .tensor_elementwise import need_tensor
 from .tensor_elementwise import select as where
 
 
@@ -263,13 +264,17 @@ class TensorIndexingOps(TensorBase):
 
     def outer(self, vec2: Any) -> Any:
         """y[i, j] = x[i] * v[j]; x: (n,), v: (m,) -> (n, m)."""
+        need_tensor("outer", "vec2", vec2)
         v: Any = vec2 if isinstance(vec2, TensorBase) else self._new(vec2)
         if self.ndim != 1 or v.ndim != 1:
             raise RuntimeError(f"outer(): expected two 1-D tensors, got shapes {self._data.shape} "
                                f"and {tuple(v.shape)}")
         return self.reshape(-1, 1) * v.reshape(1, -1)
 
-    ger = outer
+    def ger(self, vec2: Any) -> Any:
+        """``outer`` under its old name (PyTorch's errors name it ``ger``)."""
+        need_tensor("ger", "vec2", vec2)
+        return self.outer(vec2)
 
 
 def _triangle(x: Any, fn: Any, k: int, op: Any) -> Any:

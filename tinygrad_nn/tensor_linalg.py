@@ -37,7 +37,7 @@ from ._linalg_parts import (
 from ._warn import user_stacklevel
 from .function import TensorBase
 from .ops.decomp import check_square
-from .tensor_elementwise import select
+from .tensor_elementwise import need_tensor, select
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -112,6 +112,7 @@ class TensorLinalg(TensorBase):
     # -- products ---------------------------------------------------------------------
     def dot(self, tensor: Any) -> Tensor:
         """sum_i x_i y_i of two 1-D tensors of one size and dtype -> 0-d."""
+        need_tensor("dot", "tensor", tensor)
         y = as_operand(self, tensor)
         if self.ndim != 1 or y.ndim != 1:
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {y.ndim}D "
@@ -128,10 +129,12 @@ class TensorLinalg(TensorBase):
 
     def vdot(self, other: Any) -> Tensor:
         """sum_i conj(x_i) y_i of two 1-D tensors (real tensors: ``dot``) -> 0-d."""
+        need_tensor("vdot", "other", other)
         return self.dot(other)
 
     def mv(self, vec: Any) -> Tensor:
         """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+        need_tensor("mv", "vec", vec)
         v = as_operand(self, vec)
         if self.ndim != 2 or v.ndim != 1:
             raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, "
@@ -146,6 +149,7 @@ class TensorLinalg(TensorBase):
     def inner(self, other: Any) -> Tensor:
         """sum over the last axis of x and y: (*a, k), (*b, k) -> (*a, *b) (a 0-d operand
         multiplies)."""
+        need_tensor("inner", "other", other)
         y = as_operand(self, other)
         if self.ndim == 0 or y.ndim == 0:
             return self * y
@@ -162,6 +166,7 @@ class TensorLinalg(TensorBase):
 
         ``dim=None`` is PyTorch's deprecated default: the first axis of size 3 (with a
         UserWarning); ``linalg.cross`` defaults to the last axis."""
+        need_tensor("cross", "other", other)
         y = as_operand(self, other)
         if dim is None:
             warnings.warn("Using torch.cross without specifying the dim arg is deprecated. "
@@ -176,6 +181,7 @@ class TensorLinalg(TensorBase):
     def kron(self, other: Any) -> Tensor:
         """Kronecker product: out[i*B + j] = x[i] y[j] on every axis; (a,) x (b,) -> (a*b,),
         the shorter shape padded with leading 1s."""
+        need_tensor("kron", "other", other)
         x: Any = self
         y = as_operand(self, other)
         nd = max(x.ndim, y.ndim)

@@ -191,7 +191,11 @@ TENSOR_ONLY = [("maximum", "other"), ("minimum", "other"), ("fmax", "other"),
                ("nextafter", "other"), ("ldexp", "other"), ("logaddexp", "other"),
                ("logaddexp2", "other"), ("heaviside", "values"), ("dist", "other"),
                ("gcd", "other"), ("lcm", "other"), ("logical_and", "other"),
-               ("logical_xor", "other")]
+               ("logical_xor", "other"),
+               # the products: inner and kron took a number silently, matmul crashed
+               ("dot", "tensor"), ("vdot", "other"), ("outer", "vec2"), ("ger", "vec2"),
+               ("inner", "other"), ("kron", "other"), ("cross", "other"), ("mv", "vec"),
+               ("mm", "mat2"), ("bmm", "mat2"), ("matmul", "other")]
 
 
 @pytest.mark.parametrize("name, arg", TENSOR_ONLY)
@@ -206,6 +210,17 @@ def test_a_number_other_raises_torchs_type_error(name: str, arg: str, number: An
         assert type(got.value) is type(want.value) is TypeError
         assert str(got.value) == str(want.value)
         assert f"argument '{arg}' (position {position})" in str(got.value)
+
+
+@pytest.mark.parametrize("number", [2, 2.5])
+def test_the_matmul_operator_with_a_number_is_pythons_type_error(number: Any) -> None:
+    for call in (lambda L: L.tensor([1.0, 2.0]) @ number,
+                 lambda L: number @ L.tensor([1.0, 2.0])):
+        with pytest.raises(TypeError) as want:
+            call(torch)
+        with pytest.raises(TypeError) as got:
+            call(tg)
+        assert str(got.value) == str(want.value)  # unsupported operand type(s) for @ ...
 
 
 @pytest.mark.parametrize("name", ["copysign", "xlogy", "float_power", "fmod", "remainder",
