@@ -7,11 +7,12 @@ as pure Python and behaves the same, slower.
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 import json
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -20,13 +21,18 @@ ROOT = Path(__file__).resolve().parent
 PACKAGE = "tinygrad_nn"
 
 
-def compiled_modules() -> tuple[str, ...]:
-    """``MODULES`` of tinygrad_nn/_compiled.py, read without importing the package."""
-    namespace: dict[str, object] = {}
-    text = (ROOT / PACKAGE / "_compiled.py").read_text()
-    line = next(x for x in text.splitlines() if x.startswith("MODULES = "))
-    exec(line, namespace)  # one literal tuple of names
-    return tuple(namespace["MODULES"])  # type: ignore[arg-type]
+def _compiled() -> ModuleType:
+    """tinygrad_nn/_compiled.py alone (it imports only the standard library): the list of
+    modules, the switch, the source paths and hashes are its, not written twice."""
+    spec = importlib.util.spec_from_file_location("_tinygrad_nn_compiled",
+                                                  ROOT / PACKAGE / "_compiled.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+COMPILED = _compiled()
 
 
 class OptionalBuildExt(build_ext):
@@ -55,26 +61,26 @@ class OptionalBuildExt(build_ext):
                   file=sys.stderr)
             return
         module = ext.name.split(".", 1)[1]
-        source = ROOT / PACKAGE / f"{module.replace('.', '/')}.py"
-        self.built[module] = hashlib.sha256(source.read_bytes()).hexdigest()
+        self.built[module] = COMPILED.source_hash(COMPILED.source_path(module))
 
     def _record(self) -> None:
         folder = Path(self.get_ext_fullpath(f"{PACKAGE}.x")).parent
         folder.mkdir(parents=True, exist_ok=True)
         record = json.dumps(self.built, indent=1, sort_keys=True)
-        (folder / "_compiled_sources.json").write_text(record)
+        (folder / COMPILED.SOURCES).write_text(record)
 
 
 def extensions() -> list[Extension]:
-    if os.environ.get("TINYGRAD_NN_PURE_PYTHON", "") not in ("", "0"):
+    if COMPILED.pure_python():
         return []
     try:
         from Cython.Build import cythonize
     except ImportError:
         print("tinygrad_nn: Cython is not installed; the engine runs as Python", file=sys.stderr)
         return []
-    exts = [Extension(f"{PACKAGE}.{module}", [f"{PACKAGE}/{module.replace('.', '/')}.py"])
-            for module in compiled_modules()]
+    exts = [Extension(f"{PACKAGE}.{module}",
+                      [str(COMPILED.source_path(module).relative_to(ROOT))])
+            for module in COMPILED.MODULES]
     # binding: compiled functions keep their signatures and docstrings for inspect and help()
     return cythonize(exts, build_dir="build/cython", quiet=True,
                      compiler_directives={"language_level": 3, "binding": True})

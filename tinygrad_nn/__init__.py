@@ -11,7 +11,7 @@ from typing import Any
 
 from . import _compiled
 
-_compiled.install()  # first: the engine's compiled modules, where built (_compiled/__init__)
+_compiled.install()  # first: the engine's compiled modules, where built (_compiled.py)
 
 from . import (
     _threads,

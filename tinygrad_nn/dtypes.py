@@ -102,7 +102,7 @@ def _scalar_dtype(x: Any) -> np.dtype:
     raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
 
 
-_PY_NUMBERS = {bool: True, int: 1, float: 1.0, complex: 1j}  # a Python number type -> an example
+_PY_NUMBERS = frozenset({bool, int, float, complex})  # (each type's ``k()`` is its zero)
 
 
 def sequence_dtype(data: Any) -> np.dtype | None:
@@ -121,7 +121,7 @@ def sequence_dtype(data: Any) -> np.dtype | None:
             kinds = set(map(type, x))
             if kinds.issubset(_PY_NUMBERS):
                 for k in kinds:
-                    out = _promote(out, _scalar_dtype(_PY_NUMBERS[k]))
+                    out = _promote(out, _scalar_dtype(k()))
             else:
                 stack.extend(x)
             continue

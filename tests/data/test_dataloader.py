@@ -101,24 +101,21 @@ ERRORS: list[dict[str, Any]] = [
 ]
 
 
+def _loader_error(lib: Any, dataset: Any, kw: dict[str, Any]) -> tuple[type, str]:
+    """The exception type and message of ``DataLoader(dataset(lib), **kw)`` in ``lib``."""
+    with pytest.raises(Exception) as info:
+        lib.utils.data.DataLoader(dataset(lib), **kw)
+    return info.type, str(info.value)
+
+
 @pytest.mark.parametrize("kw", ERRORS)
 def test_argument_errors_match_torch(kw: dict[str, Any]) -> None:
-    def error(lib: Any) -> tuple[type, str]:
-        with pytest.raises(Exception) as info:
-            lib.utils.data.DataLoader(tensor_dataset(lib), **kw)
-        return info.type, str(info.value)
-
-    assert error(tg) == error(torch)
+    assert _loader_error(tg, tensor_dataset, kw) == _loader_error(torch, tensor_dataset, kw)
 
 
 @pytest.mark.parametrize("kw", [{"shuffle": True}, {"sampler": [0]}, {"batch_sampler": [[0]]}])
 def test_iterable_dataset_argument_errors_match_torch(kw: dict[str, Any]) -> None:
-    def error(lib: Any) -> tuple[type, str]:
-        with pytest.raises(Exception) as info:
-            lib.utils.data.DataLoader(make_stream(lib), **kw)
-        return info.type, str(info.value)
-
-    assert error(tg) == error(torch)
+    assert _loader_error(tg, make_stream, kw) == _loader_error(torch, make_stream, kw)
 
 
 def test_shuffle_with_a_generator_behaves_as_torch() -> None:
