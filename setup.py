@@ -36,8 +36,9 @@ COMPILED = _compiled()
 
 
 class OptionalBuildExt(build_ext):
-    """Compile what can be compiled; a failure leaves that module as Python, and the record
-    of compiled sources (``_compiled_sources.json``) lists only what was built."""
+    """Compile what can be compiled; the record of compiled sources
+    (``_compiled_sources.json``) lists only what was built, and the engine runs compiled
+    only when that is all of it (``_compiled.current``)."""
 
     def finalize_options(self) -> None:
         super().finalize_options()
@@ -81,9 +82,14 @@ def extensions() -> list[Extension]:
     exts = [Extension(f"{PACKAGE}.{module}",
                       [str(COMPILED.source_path(module).relative_to(ROOT))])
             for module in COMPILED.MODULES]
-    # binding: compiled functions keep their signatures and docstrings for inspect and help()
-    return cythonize(exts, build_dir="build/cython", quiet=True,
-                     compiler_directives={"language_level": 3, "binding": True})
+    try:  # (the .pxd file beside a module's .py declares its C types: Cython reads it)
+        # binding: compiled functions keep their signatures and docstrings for inspect and help()
+        return cythonize(exts, build_dir="build/cython", quiet=True,
+                         compiler_directives={"language_level": 3, "binding": True})
+    except Exception as e:  # Cython refused a source: the engine runs as Python
+        print(f"tinygrad_nn: Cython could not translate the engine ({e}); it runs as Python",
+              file=sys.stderr)
+        return []
 
 
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

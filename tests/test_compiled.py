@@ -44,19 +44,22 @@ def test_ci_runs_every_engine_module_compiled() -> None:
     assert set(_compiled.compiled_modules()) == {f"tinygrad_nn.{m}" for m in _compiled.MODULES}
 
 
-def test_an_edited_source_runs_as_python_and_the_rest_stay_compiled(tmp_path: Path) -> None:
+@pytest.mark.parametrize("edited", ["function.py", "engine.pxd"])
+def test_an_edited_source_runs_the_whole_engine_as_python(tmp_path: Path, edited: str) -> None:
+    """All or none: the compiled modules share C types (the .pxd files), so one edited
+    source (a .py or a .pxd file) runs every one of them as Python, with the same results."""
     built = _built()
     if "function" not in built:
         pytest.skip("the engine is not compiled in this install (pure Python)")
     copy = tmp_path / "tinygrad_nn"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     modules, path, grad = _run(tmp_path)
-    assert "tinygrad_nn.function" in modules and path.endswith(Path(built["function"]).name)
-    with open(copy / "function.py", "a") as f:
+    assert set(modules) == {f"tinygrad_nn.{m}" for m in _compiled.MODULES}
+    assert path.endswith(Path(built["function"]).name)
+    with open(copy / edited, "a") as f:
         f.write("\n# an edit\n")
-    edited, path, grad_edited = _run(tmp_path)
-    assert "tinygrad_nn.function" not in edited and path.endswith("function.py")
-    assert set(edited) == set(modules) - {"tinygrad_nn.function"}
+    edited_modules, path, grad_edited = _run(tmp_path)
+    assert edited_modules == [] and path.endswith("function.py")
     assert grad_edited == grad
 
 

@@ -2,16 +2,21 @@
 
 ``pip install`` compiles each module of ``MODULES`` with Cython (``setup.py``): the
 extension module lies beside its ``.py`` file, and ``_compiled_sources.json`` records the
-SHA-256 of each source it was compiled from. At import, ``tinygrad_nn`` runs a compiled
-module only while its source is byte for byte the one it was compiled from; an edited
-source runs as Python until ``pip install -e .`` compiles it again (so an edit always takes
-effect). ``TINYGRAD_NN_PURE_PYTHON=1`` in the environment runs every module as Python: to
-step through the engine in a debugger, or to profile it line by line.
+SHA-256 of each source it was compiled from (the ``.py`` file and, where there is one, the
+``.pxd`` file beside it). A ``.pxd`` file makes the classes it names extension types with C
+fields (``engine.Node``, ``function.Function``, ``grad_mode._Mode``): the same attributes,
+read and written without a dictionary or type lookup where the compiled code knows the type.
+
+At import, ``tinygrad_nn`` runs the compiled modules only while every one of them is
+compiled from its present source (they share those C types, so it is all or none); after
+an edit the engine runs as Python until ``pip install -e .`` compiles it again (so an edit
+always takes effect). ``TINYGRAD_NN_PURE_PYTHON=1`` in the environment runs every module as
+Python: to step through the engine in a debugger, or to profile it line by line.
 
 Compiling changes speed, not behaviour: the test suite runs on the compiled modules in CI.
 They run the per-op bookkeeping (``Function.apply``, the walk, the saved-value checks)
-without the interpreter's bytecode dispatch: about 15% fewer machine instructions per
-tiny op, 12% per training step of logistic regression (docs/performance.md).
+without the interpreter's bytecode dispatch, and with the node's fields as C fields: about
+a quarter fewer machine instructions per tiny op (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -29,14 +34,18 @@ from types import ModuleType
 from typing import Any
 
 # the modules compiled, by dotted name inside the package (setup.py reads this module)
-MODULES = ("engine", "_saved", "function")
+MODULES = ("engine", "grad_mode", "_saved", "function")
 SOURCES = "_compiled_sources.json"  # {module: SHA-256 of the source it was compiled from}
 _PACKAGE = Path(__file__).resolve().parent
 
 
 def source_hash(path: Path) -> str:
-    """The SHA-256 of a file's bytes, as recorded at build time."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of a module's source as recorded at build time: its ``.py`` file's bytes,
+    then its ``.pxd`` file's where it has one (the C types it is compiled with)."""
+    digest = hashlib.sha256(path.read_bytes())
+    if (pxd := path.with_suffix(".pxd")).is_file():
+        digest.update(pxd.read_bytes())
+    return digest.hexdigest()
 
 
 def pure_python() -> bool:
@@ -58,7 +67,11 @@ def _extension(name: str) -> Path | None:
 
 
 def current() -> dict[str, Path]:
-    """{module: extension file} of the compiled modules whose source is unchanged."""
+    """{module: extension file} of every module of ``MODULES`` when all of them are compiled
+    from their present sources; else empty. All or none: compiled, they share C types
+    (``function.Function`` extends ``engine.Node`` and reads ``grad_mode._Mode``'s fields,
+    declared in their ``.pxd`` files), so one module cannot run compiled beside another's
+    Python."""
     try:
         recorded = json.loads((_PACKAGE / SOURCES).read_text())
     except (OSError, ValueError):
@@ -66,15 +79,16 @@ def current() -> dict[str, Path]:
     found = {}
     for name in MODULES:
         ext, src = _extension(name), source_path(name)
-        if ext is not None and src.is_file() and recorded.get(name) == source_hash(src):
-            found[name] = ext
+        if ext is None or not src.is_file() or recorded.get(name) != source_hash(src):
+            return {}
+        found[name] = ext
     return found
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    """Decides how each module of ``MODULES`` loads: its extension when current, else its
-    source (an extension beside an edited source is never run: Python's own finder would
-    prefer it)."""
+    """Decides how each module of ``MODULES`` loads: its extension when all are current,
+    else its source (an extension beside an edited source is never run: Python's own finder
+    would prefer it)."""
 
     def __init__(self, compiled: dict[str, Path]) -> None:
         self.compiled = compiled

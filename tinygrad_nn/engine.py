@@ -29,10 +29,13 @@ class Node:
     alone does that too)."""
 
     __slots__ = ()
-    seq: int
-    parents: tuple[Node | Leaf | None, ...]
-    hooks: list[Callable[[Any], Any]] | None
-    retained: Callable[[], Leaf | None] | None  # the output tensor, kept by retain_grad()
+    seq: int  # (a C field where compiled: engine.pxd)
+    hooks: list[Callable[[Any], Any]] | None = None
+    retained: Callable[[], Leaf | None] | None = None  # the output tensor, by retain_grad()
+
+    @property
+    def parents(self) -> tuple[Node | Leaf | None, ...]:
+        raise NotImplementedError
 
     @property
     def metadata(self) -> dict[str, Any]:  # what recorders attach (scope, traceback_)
@@ -118,12 +121,12 @@ def walk(
         # a chain's fast path: one gradient for a node newer than every pending one and with
         # none pending itself is that node's whole gradient, and it runs next (no heap, no dicts)
         if len(pairs) == 1 and isinstance(v := pairs[0][0], Node) and (
-                (key := -v.seq) not in grads and (not heap or key < heap[0])):
+                (key := -_seq(v)) not in grads and (not heap or key < heap[0])):
             g = pairs[0][1]
         else:
             for p, gp in pairs:
                 node = isinstance(p, Node)
-                key = -p.seq if node else id(p)
+                key = -_seq(p) if node else id(p)
                 if key in grads:
                     grads[key] = _sum(grads[key], gp, create)
                     continue
@@ -160,6 +163,11 @@ def walk(
             elif id(v) in capture:
                 captured[capture[id(v)]] = g
             pairs = ()
+
+
+def _seq(node: Node) -> int:
+    """``node.seq`` (where compiled, a C function reading the C field: engine.pxd)."""
+    return node.seq
 
 
 def run_hooks(hooks: list[Callable[[Any], Any]], g: Any) -> Any:

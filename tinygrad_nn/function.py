@@ -55,7 +55,7 @@ from ._saved import (
 )
 from ._shapes import ShapeError, unbroadcast
 from .engine import LazyGrad, Node, _dense
-from .grad_mode import _mode
+from .grad_mode import _Mode, _mode
 from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
 
 _SCALAR: tuple[int, ...] = ()  # the shape of a number
@@ -74,10 +74,8 @@ _TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm", "LogSumExp"
 _MATMUL_NAMES: dict[tuple[int, ...], str] = {(2, 2): "Mm", (2, 1): "Mv", (1, 1): "Dot"}
 _counter = itertools.count(1)
 _ONE = object()  # a node's ``_p1`` when it has one input
-_new = object.__new__
 _TENSOR_CLASS: list[Any] = [None]  # the Tensor class, once a node hook needed it (_as_tensor)
 _SHAPES: dict[Any, Any] = {}  # shape (or tuple of input shapes) -> its one shared tuple
-_shared = _SHAPES.get  # (bound once: ``_intern`` clears the dict in place, never replaces it)
 # NumPy's types bound once: compiled (``_compiled.py``), ``np.ndarray`` is a module attribute
 # lookup of ~250 instructions at every use, against a cached global here
 _ndarray, _generic = np.ndarray, np.generic
@@ -104,14 +102,14 @@ class Function(Node):
 
     # Slots for what every recorded node writes (set by ``apply``, so a node is one small
     # GC-tracked object with no dict); ``__dict__`` stays for ops' own options (``ctx.axis``)
-    # and users' subclasses, and holds the rare fields below when they are set.
+    # and users' subclasses, and holds the rare fields below when they are set. Where
+    # compiled, the slots are C fields (function.pxd): no class-level default may share a
+    # slot's name.
     __slots__ = ("seq", "_p0", "_p1", "in_shapes", "needs_input_grad", "out_shape",
                  "out_dtype", "_saved", "_saved_src", "_vcs", "__dict__", "__weakref__")
     view = False  # True when forward returns a view of its first input's array (an op whose
     # forward returns a view only sometimes sets ``ctx.view`` per call, as ``GetItem``)
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
-    hooks: list[Callable[[Any], Any]] | None = None
-    retained: Any = None
     _metadata: dict[str, Any] | None = None
     # the output tensor's version counter, once one is made (``TensorBase._vc``); rare, so
     # it lives in the instance dict when set
@@ -139,7 +137,7 @@ class Function(Node):
     _p1: Any
 
     @property
-    def parents(self) -> tuple[Any, ...]:  # type: ignore[override]
+    def parents(self) -> tuple[Any, ...]:
         """Per input of ``forward``, its node, a leaf Tensor, or None (engine.Node)."""
         p1 = self._p1
         if p1 is _ONE:
@@ -203,8 +201,6 @@ class Function(Node):
         if srcs is None:  # all constants
             return (None,) * len(self._saved or ())
         return tuple(parents[s] if type(s) is int else s for s in srcs)
-
-    saved = saved_tensors
 
     # -- PyTorch's public node API ----------------------------------------------
     def name(self) -> str:
@@ -299,7 +295,8 @@ class Function(Node):
 
         The hot path of every op: measured per line (docs/performance.md), it allocates
         as little as it can and calls nothing it need not."""
-        enabled = _mode.enabled
+        mode: _Mode = _mode  # (typed: where compiled, its switches are C fields)
+        enabled = mode.enabled
         arrays: list[Any] = []
         parents: list[Any] = []
         shapes: list[Any] = []
@@ -322,7 +319,8 @@ class Function(Node):
                         shapes.append(d.shape)
                     else:  # its node already holds the shape (no new tuple)
                         parents.append(ctx_a)
-                        shapes.append(ctx_a.out_shape)
+                        node_a: Function = ctx_a
+                        shapes.append(node_a.out_shape)
                     continue
                 shapes.append(d.shape)
                 if a._name is not None:
@@ -342,7 +340,10 @@ class Function(Node):
             mask += mask
         if tcls is None:
             raise TypeError(f"{cls.__name__}.apply: expected at least one Tensor argument")
-        ctx = cls()
+        # (typed: where compiled, its fields are C fields; made as PyTorch makes a node, without
+        # calling an ``__init__`` of the op's class)
+        op: type = cls  # (typed: ``op.__new__(op)`` is a C call of the type's allocator)
+        ctx: Function = op.__new__(op)  # type: ignore[call-overload]
         ctx._saved = None
         # known before forward, so that it saves only what is needed
         n = len(parents)
@@ -361,7 +362,7 @@ class Function(Node):
             raw, out = out, np.asarray(out)
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
-        result: Any = _new(tcls)  # (``Tensor._make``, inlined: the hot path)
+        result: Any = object.__new__(tcls)  # (``Tensor._make``, inlined: the hot path)
         result._data = out
         dtype = out.dtype
         grads = dtype.kind in "fc"  # (only floating and complex results have gradients)
@@ -383,14 +384,14 @@ class Function(Node):
         ctx._p0 = parents[0]
         ctx._p1 = parents[1] if n == 2 else _ONE if n == 1 else tuple(parents[1:])
         # interned: nodes share one tuple per distinct shape (``_intern``)
-        ctx.in_shapes = _shared(ins := tuple(shapes)) or _intern(ins)
-        ctx.out_shape = _shared(shp := out.shape) or _intern(shp)
+        ctx.in_shapes = _SHAPES.get(ins := tuple(shapes)) or _intern(ins)
+        ctx.out_shape = _SHAPES.get(shp := out.shape) or _intern(shp)
         ctx.out_dtype = dtype
-        if _mode.scope is not None:
-            ctx.metadata["scope"] = _mode.scope
+        if mode.scope is not None:
+            ctx.metadata["scope"] = mode.scope
         if named is not None:
             ctx.metadata["input_names"] = named
-        if _mode.anomaly:
+        if mode.anomaly:
             _anomaly.record(ctx, result)
         saved = ctx._saved
         if saved:
@@ -403,8 +404,8 @@ class Function(Node):
                         break
                 else:
                     ctx._saved_src = ctx._vcs = None
-            if _mode.saved_hooks is not None:  # (autograd.graph.saved_tensors_hooks)
-                pack_saved(ctx, result, args, _mode.saved_hooks)
+            if mode.saved_hooks is not None:  # (autograd.graph.saved_tensors_hooks)
+                pack_saved(ctx, result, args, mode.saved_hooks)
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
@@ -448,12 +449,16 @@ class Function(Node):
             )
         if self._post_hooks is not None:
             gs = self._run_post_hooks(gs, g, parents)
-        if _mode.anomaly and _mode.check_nan:
+        mode: _Mode = _mode
+        if mode.anomaly and mode.check_nan:
             _anomaly.check_finite(self, gs)
         pairs = []
-        for p, gp, shape in zip(parents, gs, self.in_shapes):
+        shapes = self.in_shapes
+        for k in range(len(parents)):  # (indexed, not zip: a C loop where compiled)
+            p, gp = parents[k], gs[k]
             if p is None or gp is None:
                 continue
+            shape = shapes[k]
             if gp.__class__ is not _ndarray or gp.shape != shape:
                 if getattr(gp, "shape", None) != shape:  # broadcast, or a bare number
                     gp = self._fit(gp, shape)

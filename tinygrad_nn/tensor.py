@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -212,7 +212,16 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
+if TYPE_CHECKING:  # (the mixins derive from TensorBase for type checkers: see TensorMixin)
+
+    class _First:
+        __slots__ = ()
+else:
+    _First = TensorBase  # first in the MRO at run time (TensorMixin in tensor_base.py)
+
+
 class Tensor(
+    _First,
     TensorMath,
     TensorElementwise,
     TensorReduce,

@@ -12,12 +12,13 @@ import numpy as np
 from . import engine
 from ._handles import RemovableHandle
 from .function import TensorBase
+from .tensor_base import TensorMixin
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 
-class TensorAutograd(TensorBase):
+class TensorAutograd(TensorMixin):
     """backward, hooks and gradient accumulation of every Tensor (a mixin)."""
 
     __slots__ = ()

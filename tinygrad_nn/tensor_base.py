@@ -132,6 +132,17 @@ class TensorBase:
         def dtype(self) -> np.dtype: ...
 
 
+# The base of Tensor's method mixins (tensor_elementwise.py ...): ``TensorBase`` for type
+# checkers, ``object`` at run time. So ``Tensor`` lists ``TensorBase`` first and its MRO is
+# (Tensor, TensorBase, mixins..., object): ``isinstance(t, TensorBase)`` and every read or
+# write of a slot (``t._data``: the slot's owner is checked) find TensorBase second in the
+# MRO, not 16th (measured in docs/performance.md).
+if TYPE_CHECKING:
+    TensorMixin = TensorBase
+else:
+    TensorMixin = object
+
+
 def mark_multi_view(views: tuple[Any, ...], op: str) -> tuple[Any, ...]:
     """Mark the outputs of a multi-view op (PyTorch's ``unbind``, ``split``, ``chunk``,
     named ``op``): PyTorch refuses an in-place change of one under grad (one made under

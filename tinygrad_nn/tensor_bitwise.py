@@ -13,6 +13,7 @@ import numpy as np
 
 from .dtypes import result_type
 from .function import TensorBase, data_of
+from .tensor_base import TensorMixin
 from .tensor_elementwise import _not_for, _operand
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def bitwise(op: str, x: Any, y: Any) -> Tensor:
     return t._new(np.asarray(out, dtype=rt))  # type: ignore[attr-defined, no-any-return]
 
 
-class TensorBitwise(TensorBase):
+class TensorBitwise(TensorMixin):
     """The bitwise methods of every Tensor (a mixin)."""
 
     __slots__ = ()

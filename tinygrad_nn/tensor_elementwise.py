@@ -16,7 +16,7 @@ from . import ops as P
 from ._shapes import ShapeError
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
-from .tensor_base import with_overload
+from .tensor_base import TensorMixin, with_overload
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -96,7 +96,7 @@ def _refuse_bool(x: Any, op: str) -> None:
                         "instead.") from None
 
 
-class TensorElementwise(TensorBase):
+class TensorElementwise(TensorMixin):
     """Elementwise and linear-algebra methods of every Tensor (ops/elementwise.py, ops/linalg.py;
     a mixin)."""
 

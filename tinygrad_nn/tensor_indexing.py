@@ -19,7 +19,7 @@ from ._shapes import normalize_one_axis
 from .dtypes import as_dtype
 from .function import TensorBase
 from .function import data_of as _data
-from .tensor_base import with_overload
+from .tensor_base import TensorMixin, with_overload
 from .tensor_elementwise import need_tensor
 from .tensor_elementwise import select as where
 
@@ -81,7 +81,7 @@ def _int_to_long(dtype: np.dtype) -> np.dtype:
     return np.dtype(np.int64) if dtype.kind in "biu" else dtype
 
 
-class TensorIndexingOps(TensorBase):
+class TensorIndexingOps(TensorMixin):
     """gather, scatter, index_select, masked_select, sort, topk, cumsum, prod, norm, tril."""
 
     __slots__ = ()

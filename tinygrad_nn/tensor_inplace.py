@@ -28,7 +28,7 @@ from .grad_mode import _mode
 from .ops.movement import is_basic_index
 from .ops.sampling import FillTensor, fill_op
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
-from .tensor_base import new_counter
+from .tensor_base import TensorMixin, new_counter
 from .tensor_elementwise import (
     _alpha_checked,
     _not_one,
@@ -151,7 +151,7 @@ def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
     return method
 
 
-class TensorInPlace(TensorBase):
+class TensorInPlace(TensorMixin):
     """The in-place methods of Tensor (a mixin)."""
 
     __slots__ = ()

@@ -22,7 +22,7 @@ from ._shapes import normalize_one_axis, shape_arg
 from .function import TensorBase
 from .grad_mode import _mode
 from .storage import TypedStorage, UntypedStorage, owner_of, typed_storage
-from .tensor_base import mark_multi_view
+from .tensor_base import TensorMixin, mark_multi_view
 from .tensor_inplace import rederive_views
 from .tensor_movement import int_index
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
-class TensorLayout(TensorBase):
+class TensorLayout(TensorMixin):
     """Layout metadata, views, diagonals and element picking of Tensor (a mixin)."""
 
     __slots__ = ()

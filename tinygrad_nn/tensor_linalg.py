@@ -37,13 +37,14 @@ from ._linalg_parts import (
 from ._warn import user_stacklevel
 from .function import TensorBase
 from .ops.decomp import check_square
+from .tensor_base import TensorMixin
 from .tensor_elementwise import need_tensor, select
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 
-class TensorLinalg(TensorBase):
+class TensorLinalg(TensorMixin):
     """Products and matrix functions of every Tensor (ops/decomp.py; a mixin)."""
 
     __slots__ = ()

@@ -13,7 +13,7 @@ from . import ops as P
 from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
 from .dtypes import LEGACY_TYPES, as_dtype, is_dtype_name, legacy_type_dtype
 from .function import TensorBase, data_of
-from .tensor_base import mark_multi_view, with_overload
+from .tensor_base import TensorMixin, mark_multi_view, with_overload
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -38,7 +38,7 @@ def int_index(index: Any, op: str) -> np.ndarray:
     return idx
 
 
-class TensorMovement(TensorBase):
+class TensorMovement(TensorMixin):
     """Shape, indexing and type methods shared by every Tensor (a mixin)."""
 
     __slots__ = ()

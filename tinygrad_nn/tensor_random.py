@@ -17,6 +17,7 @@ import numpy as np
 from ._random import get_rng
 from .function import TensorBase
 from .ops.sampling import Bernoulli, Normal, Poisson, fill_op
+from .tensor_base import TensorMixin
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -31,7 +32,7 @@ def _as_array(x: Any) -> Any:
     return x._data if isinstance(x, TensorBase) else x
 
 
-class TensorRandom(TensorBase):
+class TensorRandom(TensorMixin):
     """The random-sampling methods of Tensor (a mixin)."""
 
     __slots__ = ()

@@ -19,7 +19,7 @@ from . import ops as P
 from ._shapes import normalize_axis, normalize_one_axis
 from .dtypes import result_type
 from .function import TensorBase
-from .tensor_base import with_overload
+from .tensor_base import TensorMixin, with_overload
 from .tensor_indexing import _along
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def _bool_free(dim: Any) -> Any:
     return None if isinstance(dim, bool) else dim
 
 
-class TensorReduce(TensorBase):
+class TensorReduce(TensorMixin):
     """Reductions and softmaxes shared by every Tensor (a mixin; ``Tensor`` adds the data)."""
 
     __slots__ = ()

@@ -25,7 +25,7 @@ from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, ScatterExtreme
 from .ops.strided import IndexCopy, IndexPut
-from .tensor_base import with_overload
+from .tensor_base import TensorMixin, with_overload
 from .tensor_elementwise import fill_where
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
@@ -71,7 +71,7 @@ def _index_coords(op: str, x_shape: tuple[int, ...], a: int, idx: np.ndarray,
     return tuple(coords)
 
 
-class TensorScatter(TensorBase):
+class TensorScatter(TensorMixin):
     """index_add, index_copy, index_fill, masked_scatter, scatter_reduce, bincount, histc."""
 
     __slots__ = ()

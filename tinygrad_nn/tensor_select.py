@@ -19,6 +19,7 @@ from ._shapes import normalize_axis, normalize_one_axis
 from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, nth_element_index, quickselect_index, std_sort
+from .tensor_base import TensorMixin
 from .tensor_elementwise import select as where
 from .tensor_reduce import _axes
 
@@ -120,7 +121,7 @@ def _mode_index(row: np.ndarray) -> int:
     return pick
 
 
-class TensorSelect(TensorBase):
+class TensorSelect(TensorMixin):
     """median, nanmedian, mode, kthvalue, quantile, unique, nonzero, msort (a mixin)."""
 
     __slots__ = ()

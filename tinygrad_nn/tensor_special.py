@@ -22,6 +22,7 @@ import numpy as np
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
 from .ops.strided import AsStrided
+from .tensor_base import TensorMixin
 from .tensor_elementwise import need_tensor, select
 from .tensor_inplace import _inplace_form
 
@@ -37,7 +38,7 @@ def _positions(x: Any) -> np.ndarray:
     return np.arange(x.numel(), dtype=np.int64).reshape(x.shape)
 
 
-class TensorSpecial(TensorBase):
+class TensorSpecial(TensorMixin):
     """Special functions and out-of-place view writes of Tensor (a mixin)."""
 
     __slots__ = ()

@@ -87,3 +87,52 @@ def test_multiplying_by_a_number_keeps_no_input_array() -> None:
     node = (x * 2.0).grad_fn
     assert node is not None
     assert all(v is None or isinstance(v, float) for v in node.saved_tensors)
+
+
+def test_the_node_is_made_without_calling_init_of_the_ops_class() -> None:
+    """As PyTorch makes a ctx: the op's class is never instantiated through ``__init__``
+    (the compiled engine calls the type's allocator; the Python one ``op.__new__(op)``)."""
+
+    class Twice(Function):
+        def __init__(self) -> None:
+            raise AssertionError("apply must not call __init__")
+
+        @staticmethod
+        def forward(ctx, x):  # type: ignore[no-untyped-def]
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):  # type: ignore[no-untyped-def]
+            return g * 2
+
+    x = tensor(np.arange(3.0), requires_grad=True)
+    y = Twice.apply(x)
+    assert type(y.grad_fn) is Twice
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+
+
+def _op_classes(cls: type) -> list[type]:
+    return [cls] + [c for sub in cls.__subclasses__() for c in _op_classes(sub)]
+
+
+def test_no_op_class_hides_a_node_field_behind_a_class_attribute() -> None:
+    """The fields in ``Function.__slots__`` are C fields where the engine is compiled
+    (function.pxd): a class attribute of the same name on an op's class would hide the field
+    from Python while the engine writes the C field."""
+    import tinygrad_nn.functional  # noqa: F401
+    import tinygrad_nn.nn  # noqa: F401  (import every module that defines ops)
+
+    fields = set(Function.__slots__) - {"__dict__", "__weakref__"}
+    assert {"seq", "_p0", "needs_input_grad", "_saved"} <= fields
+    hidden = {(c.__qualname__, name) for c in _op_classes(Function)[1:]
+              for name in fields if name in c.__dict__}
+    # the one exception is a property: a Tensor-level Function's ctx shows PyTorch's flags
+    # per argument of forward; the engine's per-input flags are not read through it
+    assert hidden == {("_UserNode", "needs_input_grad")}
+    from tinygrad_nn.autograd.function import _UserNode
+    assert isinstance(_UserNode.__dict__["needs_input_grad"], property)
+    x = tensor(np.ones(2), requires_grad=True)
+    node = (x * x).grad_fn
+    assert node is not None and node.needs_input_grad == (True, True)
+    assert node.in_shapes == ((2,), (2,)) and node.out_shape == (2,)

@@ -64,7 +64,6 @@ class _UserNode(FunctionCtx, _ArrayFunction):
 
     _user: Any = None  # the user's Function subclass (set on each generated subclass)
     _user_needs: tuple[bool, ...] = ()
-    _tensor_needs: tuple[bool, ...] = ()
     _arg_types: tuple[str | None, ...] = ()  # per argument: None for a Tensor, else its type
     _in_dtypes: tuple[Any, ...] = ()  # per Tensor argument, its dtype
     _out_meta: tuple[Any, ...] = ()  # per output: (shape, dtype) of a Tensor, else None
@@ -90,7 +89,8 @@ class _UserNode(FunctionCtx, _ArrayFunction):
 
     @needs_input_grad.setter
     def needs_input_grad(self, value: tuple[bool, ...]) -> None:
-        self._tensor_needs = value  # the recording point sets one flag per Tensor input
+        """The recording point's flags (one per Tensor input) are not read here. Compiled,
+        ``apply`` writes them to the node's C field without calling this (function.pxd)."""
 
     def save_for_backward(self, *tensors: Any) -> None:  # type: ignore[override]
         """Keep Tensors (inputs, outputs or values made in forward) for ``backward``."""
@@ -108,7 +108,7 @@ class _UserNode(FunctionCtx, _ArrayFunction):
         the backward that reads it is differentiable again, as in PyTorch)."""
         if not self._saved_tensor_mask:  # nothing saved: () even after the graph was freed
             return ()
-        values = _ArrayFunction.saved_tensors.fget(self)  # type: ignore[attr-defined]
+        values = _ArrayFunction.saved_tensors.__get__(self)  # (a getset where compiled)
         make, outs = self._tensor, self._saved_outs
         out = []
         for i, (v, is_t, src) in enumerate(

@@ -1,0 +1,18 @@
+# Read only when function.py is compiled (setup.py, tinygrad_nn/_compiled.py): ``Function``
+# becomes an extension type whose per-node fields (its ``__slots__`` in function.py) are C
+# fields, read and written by ``apply`` and ``run_backward`` without a dict or type lookup.
+# An op's own options still go to the instance ``__dict__``. As Python, function.py runs
+# unchanged and this file is not read.
+
+from tinygrad_nn.engine cimport Node
+from tinygrad_nn.grad_mode cimport _Mode
+
+
+cdef class Function(Node):
+    cdef public object _p0, _p1, in_shapes, needs_input_grad, out_shape, out_dtype
+    cdef public object _saved, _saved_src, _vcs
+    cdef dict __dict__
+    cdef object __weakref__
+
+
+cdef dict _SHAPES  # (module global: its ``get`` is a C dict lookup)
