@@ -29,9 +29,10 @@ class Node:
     alone does that too)."""
 
     __slots__ = ()
-    seq: int  # (a C field where compiled: engine.pxd)
-    hooks: list[Callable[[Any], Any]] | None = None
-    retained: Callable[[], Leaf | None] | None = None  # the output tensor, by retain_grad()
+    # (C fields where compiled: engine.pxd; slots of ``Function`` as Python)
+    seq: int
+    hooks: list[Callable[[Any], Any]] | None
+    retained: Callable[[], Leaf | None] | None  # the output tensor, kept by retain_grad()
 
     @property
     def parents(self) -> tuple[Node | Leaf | None, ...]:
@@ -147,14 +148,15 @@ def walk(
         if visit is not None:
             pairs = visit(v, g, fresh)
         elif key < 0:  # an op node (seq >= 1)
-            if v.hooks:
-                g = run_hooks(v.hooks, g)
+            op: Node = v  # (typed: where compiled, its fields are C fields)
+            if op.hooks:
+                g = run_hooks(op.hooks, g)
             if capture is None:
-                if v.retained is not None and (t := v.retained()) is not None:
+                if op.retained is not None and (t := op.retained()) is not None:
                     t._accumulate_grad(g, create, False)
             elif id(v) in capture:
                 captured[capture[id(v)]] = g
-            pairs = v.run_backward(g, create, release)
+            pairs = op.run_backward(g, create, release)
         else:  # a leaf
             if v._hooks:
                 g, fresh = run_hooks(v._hooks, g), False

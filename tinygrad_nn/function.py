@@ -74,6 +74,7 @@ _TORCH_NAMES = {"ReLU": "Relu", "Reshape": "View", "AddMM": "Addmm", "LogSumExp"
 _MATMUL_NAMES: dict[tuple[int, ...], str] = {(2, 2): "Mm", (2, 1): "Mv", (1, 1): "Dot"}
 _counter = itertools.count(1)
 _ONE = object()  # a node's ``_p1`` when it has one input
+_new = object.__new__  # (bound once: looked up at each call, it is a method call by name)
 _TENSOR_CLASS: list[Any] = [None]  # the Tensor class, once a node hook needed it (_as_tensor)
 _SHAPES: dict[Any, Any] = {}  # shape (or tuple of input shapes) -> its one shared tuple
 # NumPy's types bound once: compiled (``_compiled.py``), ``np.ndarray`` is a module attribute
@@ -100,23 +101,23 @@ NODE_FIELDS = frozenset(
 class Function(Node):
     """Base class of every primitive op and of users' custom ops (see module doc)."""
 
-    # Slots for what every recorded node writes (set by ``apply``, so a node is one small
-    # GC-tracked object with no dict); ``__dict__`` stays for ops' own options (``ctx.axis``)
-    # and users' subclasses, and holds the rare fields below when they are set. Where
-    # compiled, the slots are C fields (function.pxd): no class-level default may share a
-    # slot's name.
-    __slots__ = ("seq", "_p0", "_p1", "in_shapes", "needs_input_grad", "out_shape",
-                 "out_dtype", "_saved", "_saved_src", "_vcs", "__dict__", "__weakref__")
+    # Slots for what every recorded node writes or backward reads (set by ``apply``, so a
+    # node is one small GC-tracked object with no dict); ``__dict__`` stays for ops' own
+    # options (``ctx.axis``) and users' subclasses, and holds the rare fields below when
+    # they are set. Where compiled, the slots are C fields (engine.pxd, function.pxd): no
+    # class-level default may share a slot's name.
+    __slots__ = ("seq", "hooks", "retained", "_p0", "_p1", "in_shapes", "needs_input_grad",
+                 "out_shape", "out_dtype", "_saved", "_saved_src", "_vcs", "_out_vc",
+                 "_post_hooks", "_packed", "_tensor", "__dict__", "__weakref__")
     view = False  # True when forward returns a view of its first input's array (an op whose
     # forward returns a view only sometimes sets ``ctx.view`` per call, as ``GetItem``)
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
     _metadata: dict[str, Any] | None = None
-    # the output tensor's version counter, once one is made (``TensorBase._vc``); rare, so
-    # it lives in the instance dict when set
-    _out_vc: Any = None
     _recompute: dict[int, Callable[..., Any]] | None = None
-    _packed = False  # True when saved_tensors_hooks packed the saved values (``_saved``)
-    _post_hooks: list[Callable[..., Any]] | None = None  # ``register_hook``'s (rare)
+    # the output tensor's version counter, once one is made (``TensorBase._vc``)
+    _out_vc: Any
+    _post_hooks: list[Callable[..., Any]] | None  # ``register_hook``'s
+    _packed: bool | None  # true when saved_tensors_hooks packed the saved values (``_saved``)
     # saved values (``_saved``: None, the values, or RELEASED after backward freed them),
     # where each came from (``_saved_src``), the version counters that existed and the
     # versions they had (``_vcs``, see ``_saved.record_sources``); under create_graph ``_tensor``
@@ -128,7 +129,7 @@ class Function(Node):
     _saved: tuple[Any, ...] | None
     _saved_src: tuple[Any, ...] | None  # None: no saved value is a Tensor's
     _vcs: tuple[Any, ...] | None
-    _tensor: Any = None  # (rare: in the instance dict while set)
+    _tensor: Any  # (set only while backward runs under create_graph)
     # the parents in two slots, not a tuple: a tuple holding nodes is one more object the
     # cyclic GC tracks and rescans per node (half of the scanning at 10^6 nodes, measured in
     # docs/performance.md). ``_p1`` is the second parent, ``_ONE`` when there is none, or
@@ -344,7 +345,10 @@ class Function(Node):
         # calling an ``__init__`` of the op's class)
         op: type = cls  # (typed: ``op.__new__(op)`` is a C call of the type's allocator)
         ctx: Function = op.__new__(op)  # type: ignore[call-overload]
-        ctx._saved = None
+        # (every slot set: as Python, an unset slot cannot be read; compiled, C fields start
+        # as None anyway)
+        ctx._saved = ctx.hooks = ctx.retained = ctx._out_vc = ctx._post_hooks = None
+        ctx._packed = ctx._tensor = None
         # known before forward, so that it saves only what is needed
         n = len(parents)
         ctx.needs_input_grad = (_NEEDS[mask] if mask < 64
@@ -362,7 +366,7 @@ class Function(Node):
             raw, out = out, np.asarray(out)
             if ctx._saved:
                 ctx._saved = tuple(out if s is raw else s for s in ctx._saved)
-        result: Any = object.__new__(tcls)  # (``Tensor._make``, inlined: the hot path)
+        result: Any = _new(tcls)  # (``Tensor._make``, inlined: the hot path)
         result._data = out
         dtype = out.dtype
         grads = dtype.kind in "fc"  # (only floating and complex results have gradients)
