@@ -1,8 +1,8 @@
 """Registry rows for products and matrix functions (tensor_linalg.py, linalg.py,
-linalg_functions.py). Matrices are small (n <= 4) and well conditioned: built as
-Q1 diag(s) Q2^T with s in [0.5, 2] (distinct and apart where the decomposition's gradient
-divides by their differences); symmetric inputs are symmetrised inside the function, as
-the decompositions read only one triangle."""
+linalg_functions.py). Matrices are small (sides <= 4; up to 8 rows where a batch is stacked)
+and well conditioned: built as Q1 diag(s) Q2^T with s in [0.5, 2], at least 0.75 / len(s)
+apart (distinct where the decomposition's gradient divides by their differences); symmetric
+inputs are symmetrised inside the function, as the decompositions read only one triangle."""
 
 from __future__ import annotations
 
@@ -269,36 +269,43 @@ def _eigh(draw: Draw, form: Any) -> Any:
     return (lambda x: form(_sym(x), up)), [a]
 
 
-def _svd_gauge_free(x: Any, full: bool) -> Any:
-    u, s, vh = LA.svd(x, full_matrices=full)
+def _gauge_free(u: Any, s: Any, vh: Any) -> Any:
+    """U diag(S^2) Vh + (U * U) @ (Vh * Vh) over the first k = len(S) singular vectors. LAPACK
+    picks the sign of each pair (u_i, v_i) (a full U / Vh's extra columns are any basis),
+    so only functions unchanged by flipping a pair together have a derivative; this one
+    still reads every entry of U and Vh (PyTorch's own svd gradcheck uses |U|, |Vh|, U Vh)."""
     k = s.shape[-1]
-    # the singular vectors are defined up to a common sign per pair: U diag(f(S)) Vh is not
-    return (u[..., :k] * (s * s)[..., None, :]) @ vh[..., :k, :] + u[..., :k] ** 2 @ vh[
-        ..., :k, :] ** 2
+    u, vh = u[..., :k], vh[..., :k, :]
+    return (u * (s * s)[..., None, :]) @ vh + u ** 2 @ vh ** 2
 
 
-def _legacy_svd_gauge_free(x: Any, some: bool) -> Any:
-    u, s, v = x.svd(some=some)
-    k = s.shape[-1]
-    return (u[..., :k] * s[..., None, :]) @ v[..., :k].mT
+def _stacked_nuc(x: Any) -> Any:
+    return tg.norm(x.flatten(0, -2), p="nuc")  # (torch.norm's 'nuc' with dim=None: 2-D only)
 
 
-@case({"linalg.svd": lambda x: _svd_gauge_free(x, False),
-       "Tensor.svd": lambda x: _legacy_svd_gauge_free(x, True),
-       "Tensor.svd[some=False]": lambda x: _legacy_svd_gauge_free(x, False),
+@case({"linalg.svd": lambda x: _gauge_free(*LA.svd(x, full_matrices=False)),
+       "Tensor.svd": lambda x: (lambda r: _gauge_free(r.U, r.S, r.V.mT))(x.svd(some=True)),
+       "Tensor.svd[some=False]":
+           lambda x: (lambda r: _gauge_free(r.U, r.S, r.V.mT))(x.svd(some=False)),
        "Tensor.svd[compute_uv=False]": lambda x: x.svd(compute_uv=False).S,
        "linalg.cond": lambda x: LA.cond(x), "linalg.cond[-2]": lambda x: LA.cond(x, -2),
-       "linalg.svd[full_matrices]": lambda x: _svd_gauge_free(x, True),
+       "linalg.svd[full_matrices]": lambda x: _gauge_free(*LA.svd(x, full_matrices=True)),
        "linalg.svdvals": lambda x: LA.svdvals(x),
        "linalg.pinv": lambda x: LA.pinv(x), "Tensor.pinverse": lambda x: x.pinverse(),
        "linalg.matrix_norm[nuc]": lambda x: LA.matrix_norm(x, "nuc"),
        "linalg.matrix_norm[2]": lambda x: LA.matrix_norm(x, 2, keepdim=True),
        "linalg.norm[-2]": lambda x: LA.norm(x, -2, (-1, -2)),
        "Tensor.norm[nuc]": lambda x: x.norm(p="nuc", dim=(-1, -2), keepdim=True),
-       "tinygrad_nn.norm[nuc]": lambda x: tg.norm(x.flatten(0, -2), p="nuc")})
+       "tinygrad_nn.norm[nuc]": _stacked_nuc})
 def _svd(draw: Draw, form: Any) -> Any:
-    m, n = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    return form, [_matrix(draw, _batch(draw), m, n, signs=False)]
+    batch, m, n = _batch(draw), draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    if form is _stacked_nuc:
+        # it decomposes the batch's matrices stacked into one (rows prod(batch) * m): that is
+        # the matrix drawn well conditioned (stacked independent matrices can be rank
+        # deficient, e.g. two parallel 1 x 2 rows, where the nuclear norm has a kink)
+        rows = math.prod(batch) * m
+        return form, [_matrix(draw, (), rows, n, signs=False).reshape(batch + (m, n))]
+    return form, [_matrix(draw, batch, m, n, signs=False)]
 
 
 @case({"linalg.qr": lambda x, mode: LA.qr(x, mode)[0],
