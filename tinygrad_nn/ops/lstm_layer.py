@@ -136,22 +136,23 @@ class LSTMLayer(Function):
         order = range(steps) if reverse else reversed(range(steps))  # backward's order
         # the cell state entering step t, in time order (cs is in processing order)
         c_in = cs[steps - 1::-1] if reverse else cs[:steps]
-        # per-step factors of all steps at once: dz_{i,f,g} = dc_t * coef, dz_o = dh_t * q
-        slope = np.subtract(1, act)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
-        a4, s4 = act.reshape(steps, batch, 4, hidden), slope.reshape(steps, batch, 4, hidden)
-        one_minus_g = s4[:, :, 2].copy()
-        slope *= act
-        s4[:, :, 2] += one_minus_g  # (1 - a) a + (1 - a) = (1 - a)(1 + a)
-        i, f, gg, o = (a4[:, :, k] for k in range(4))
-        coef = np.empty((steps, batch, 3, hidden), dtype=act.dtype)
-        np.multiply(gg, s4[:, :, 0], out=coef[:, :, 0])
-        np.multiply(c_in, s4[:, :, 1], out=coef[:, :, 1])
-        np.multiply(i, s4[:, :, 2], out=coef[:, :, 2])
-        q = np.multiply(tc, s4[:, :, 3])
+        # per-step factors of all steps at once, in place in one buffer k (T, N, 4, H):
+        # dz_{i,f,g} = dc_t * k[t, :, :3], dz_o = dh_t * k[t, :, 3]; the loop then
+        # overwrites k[t] with the gate gradients dz_t
+        k = np.subtract(1, act)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
+        a4, k4 = act.reshape(steps, batch, 4, hidden), k.reshape(steps, batch, 4, hidden)
+        i, f, gg, o = (a4[:, :, j] for j in range(4))
+        k4[:, :, :2] *= a4[:, :, :2]
+        k4[:, :, 3] *= o
+        k4[:, :, 2] *= gg + 1
+        k4[:, :, 0] *= gg  # c = f c_in + i g: dz_i = dc g i', dz_f = dc c_in f', dz_g = dc i g'
+        k4[:, :, 1] *= c_in
+        k4[:, :, 2] *= i
+        k4[:, :, 3] *= tc  # h = o tanh(c): dz_o = dh tanh(c) o'
         r = np.multiply(tc, tc)
         np.subtract(1, r, out=r)
-        r *= o  # h = o tanh(c): dc gets dh * o (1 - tanh(c)^2)
-        dz, dz4 = slope, s4  # (slope is used up: its buffer takes the gate gradients)
+        r *= o  # and dc gets dh * o (1 - tanh(c)^2)
+        coef, q = k4[:, :, :3], k4[:, :, 3]
         dh = np.zeros((batch, hidden), dtype=act.dtype)
         dc = g[steps].copy()
         blocks = _column_blocks(w_hh, batch)
@@ -159,12 +160,12 @@ class LSTMLayer(Function):
         for t in order:
             dh += g[t]
             dc += dh * r[t]
-            np.multiply(dh, q[t], out=dz4[t, :, 3])
-            np.multiply(dc[:, None], coef[t], out=dz4[t, :, :3])
+            np.multiply(dh, q[t], out=q[t])
+            np.multiply(dc[:, None], coef[t], out=coef[t])
             dc *= f[t]  # dL/dc entering step t
             if t != last or need_h0:
-                _product_into(dz[t], blocks, dh)  # dL/dh entering step t
-        rows = dz.reshape(steps * batch, g4)
+                _product_into(k[t], blocks, dh)  # dL/dh entering step t
+        rows = k.reshape(steps * batch, g4)
         dx = (rows @ w_ih).reshape(x.shape) if need_x else None
         dw_ih = rows.T @ x.reshape(steps * batch, features) if need_wih else None
         dw_hh = None
