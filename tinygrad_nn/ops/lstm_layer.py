@@ -100,6 +100,9 @@ class LSTMLayer(Function):
         # (a contiguous w_hh.T: OpenBLAS multiplies h by it 2x faster than by a view)
         blocks = _column_blocks(w_hh.T * s, batch)
         hw = np.empty((batch, g4), dtype=dtype)
+        # s and b as whole (N, 4H) tiles: NumPy's broadcasting iterator costs ~3 us a call
+        # here, a same-shape contiguous operand takes its fast loop (5.5 -> 2.4 us measured)
+        s, b = np.broadcast_to(s, hw.shape).copy(), np.broadcast_to(b, hw.shape).copy()
         y = np.empty((steps + 1, batch, hidden), dtype=dtype)
         # cs[k]: the cell state entering the k-th step processed (cs[0] = c0), cs[T] the last
         cs = np.empty((steps + 1, batch, hidden), dtype=dtype)
