@@ -6,9 +6,11 @@ oneDNN kernel), and the other dtypes, or any dtype under
 the same (``nn/recurrent.py`` chooses): this file is the one node. For speed: its forward
 is one input projection for all T steps and a loop of one (N, H) @ (H, 4H) product and one
 pass over the gates per step; its backward is a loop of the same size, with the gate
-factors of all steps computed in one vectorised pass before it, and the weight gradients
-as one product each over all steps. No node, no Tensor, no saved-value bookkeeping per
-step: the per-step Python cost is a few NumPy calls.
+factors of all steps computed in one vectorised pass before it, gate-major (each step's
+blocks contiguous), and the weight gradients as one product per gate over all steps. No
+node, no Tensor, no saved-value bookkeeping per step: the per-step Python cost is a few
+NumPy calls, each on contiguous operands of one shape (NumPy's fast loops: a broadcast or
+strided operand costs ~3-9 us a call at N 16, H 128, more than the arithmetic).
 
 The output is one array Y (T + 1, N, H): Y[:T] the outputs h_t in time order, Y[T] the
 last cell state; the caller slices out (output, h_n, c_n). Under ``create_graph`` the
@@ -45,8 +47,9 @@ def _check(x: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any, h0: Any, c0: Any)
 # OpenBLAS (NumPy's wheels) multiplies (m, k) @ (k, n) without packing the right operand,
 # in its "small matrix" kernels, only while m * k * n <= 100**3; the per-step product of a
 # common layer lies just above that (N 16, H 128: 16 * 128 * 512 = 1.05e6). Measured there,
-# as 2 column blocks: (N, H) @ (H, 4H) 36 -> 31 us and (N, 4H) @ (4H, H) 39 -> 26 us; still
-# faster with 3 blocks, level at 5, so up to 4 (a block costs one more call otherwise).
+# as 2 column blocks: (N, H) @ (H, 4H) 36 -> 31 us; still faster with 3 blocks, level at 5,
+# so up to 4 (a block costs one more call otherwise). (The backward's per-step products are
+# per gate, (N, H) @ (H, H), small already.)
 _SMALL_PRODUCT = 100**3
 _MAX_BLOCKS = 4
 
@@ -139,48 +142,58 @@ class LSTMLayer(Function):
         order = range(steps) if reverse else reversed(range(steps))  # backward's order
         # the cell state entering step t, in time order (cs is in processing order)
         c_in = cs[steps - 1::-1] if reverse else cs[:steps]
-        # per-step factors of all steps at once, in place in one buffer k (T, N, 4, H):
-        # dz_{i,f,g} = dc_t * k[t, :, :3], dz_o = dh_t * k[t, :, 3]; the loop then
-        # overwrites k[t] with the gate gradients dz_t
-        k = np.subtract(1, act)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
-        a4, k4 = act.reshape(steps, batch, 4, hidden), k.reshape(steps, batch, 4, hidden)
-        i, f, gg, o = (a4[:, :, j] for j in range(4))
-        k4[:, :, :2] *= a4[:, :, :2]
-        k4[:, :, 3] *= o
-        k4[:, :, 2] *= gg + 1
-        k4[:, :, 0] *= gg  # c = f c_in + i g: dz_i = dc g i', dz_f = dc c_in f', dz_g = dc i g'
-        k4[:, :, 1] *= c_in
-        k4[:, :, 2] *= i
-        k4[:, :, 3] *= tc  # h = o tanh(c): dz_o = dh tanh(c) o'
+        # per-step factors of all steps at once, gate-major in one buffer k (4, T, N, H), so
+        # that the loop's operands are contiguous (N, H) blocks (NumPy's fast loops; strided
+        # or broadcast operands cost ~3-9 us a call there): dz_{i,f,g} = dc_t * k[:3, t],
+        # dz_o = dh_t * k[3, t], which the loop then writes over k[:, t]
+        a = act.reshape(steps, batch, 4, hidden).transpose(2, 0, 1, 3)  # the gates (4, T, N, H)
+        i, f, gg, o = a
+        k = np.empty(a.shape, dtype=act.dtype)
+        np.subtract(1, a, out=k)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
+        k[:2] *= a[:2]
+        k[3] *= o
+        k[2] *= gg + 1
+        k[0] *= gg  # c = f c_in + i g: dz_i = dc g i', dz_f = dc c_in f', dz_g = dc i g'
+        k[1] *= c_in
+        k[2] *= i
+        k[3] *= tc  # h = o tanh(c): dz_o = dh tanh(c) o'
         r = np.multiply(tc, tc)
         np.subtract(1, r, out=r)
         r *= o  # and dc gets dh * o (1 - tanh(c)^2)
-        coef, q = k4[:, :, :3], k4[:, :, 3]
+        f = np.ascontiguousarray(f)
         dh = np.zeros((batch, hidden), dtype=act.dtype)
         dc = g[steps].copy()
-        blocks = _column_blocks(w_hh, batch)
+        w4 = w_hh.reshape(4, hidden, hidden)  # gate j's rows of w_hh
+        hw = np.empty((4, batch, hidden), dtype=act.dtype)
         last = steps - 1 if reverse else 0  # the last step processed by this loop
         for t in order:
             dh += g[t]
             dc += dh * r[t]
-            np.multiply(dh, q[t], out=q[t])
-            np.multiply(dc[:, None], coef[t], out=coef[t])
+            ki, kf, kg, ko = kt = k[:, t]
+            np.multiply(ko, dh, out=ko)
+            np.multiply(ki, dc, out=ki)
+            np.multiply(kf, dc, out=kf)
+            np.multiply(kg, dc, out=kg)
             dc *= f[t]  # dL/dc entering step t
-            if t != last or need_h0:
-                _product_into(k[t], blocks, dh)  # dL/dh entering step t
-        rows = k.reshape(steps * batch, g4)
-        dx = (rows @ w_ih).reshape(x.shape) if need_x else None
-        dw_ih = rows.T @ x.reshape(steps * batch, features) if need_wih else None
-        dw_hh = None
+            if t != last or need_h0:  # dL/dh entering step t: sum_j dz_j @ w_hh_j
+                np.add.reduce(np.matmul(kt, w4, out=hw), axis=0, out=dh)
+        rows = k.reshape(4, steps * batch, hidden)  # per gate, (T N, H)
+        dx = None
+        if need_x:
+            dx = np.add.reduce(rows @ w_ih.reshape(4, hidden, features), axis=0).reshape(x.shape)
+        cols = rows.transpose(0, 2, 1)  # per gate, (H, T N): dL/dw = cols @ input, gate by gate
+        dw_ih = dw_hh = None
+        if need_wih:
+            dw_ih = (cols @ x.reshape(steps * batch, features)).reshape(g4, features)
         if need_whh:  # h entering each step, in time order: h0 then the outputs, shifted
             h_in = np.empty((steps, batch, hidden), dtype=act.dtype)
             first, rest = (steps - 1, slice(0, steps - 1)) if reverse else (0, slice(1, steps))
             h_in[first] = 0 if h0 is None else h0
             h_in[rest] = y[1:steps] if reverse else y[:steps - 1]
-            dw_hh = rows.T @ h_in.reshape(steps * batch, hidden)
+            dw_hh = (cols @ h_in.reshape(steps * batch, hidden)).reshape(g4, hidden)
         db_ih = db_hh = None
         if need_bih or need_bhh:  # one sum; b_hh gets its own copy (gradients may be kept)
-            db = rows.sum(axis=0)
+            db = rows.sum(axis=1).reshape(g4)
             db_ih, db_hh = (db if need_bih else None), (db.copy() if need_bhh else None)
         return (dx, dw_ih, dw_hh, db_ih, db_hh,
                 dh if need_h0 else None, dc if need_c0 else None)
