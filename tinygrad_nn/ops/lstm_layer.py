@@ -67,14 +67,6 @@ def _column_blocks(w: np.ndarray, rows: int) -> list[tuple[slice, np.ndarray]]:
             for j in range(0, n, width)]
 
 
-def _product_into(x: np.ndarray, blocks: list[tuple[slice, np.ndarray]],
-                  out: np.ndarray) -> np.ndarray:
-    """out = x @ w, w given as ``_column_blocks``."""
-    for cols, w in blocks:
-        np.matmul(x, w, out=out[:, cols])
-    return out
-
-
 class LSTMLayer(Function):
     """One LSTM layer in one direction over a whole sequence: x (T, N, I), w_ih (4H, I),
     w_hh (4H, H), b_ih, b_hh (4H,) or None, h0, c0 (N, H) or None (zeros) -> Y (T + 1, N,
@@ -112,19 +104,23 @@ class LSTMLayer(Function):
         cs[0] = 0 if c0 is None else c0
         tc = np.empty((steps, batch, hidden), dtype=dtype)
         h = h0
-        for k, t in enumerate(reversed(range(steps)) if reverse else range(steps)):
+        products = [(w, hw[:, cols]) for cols, w in blocks]  # (block of w, its columns of hw)
+        a4 = act.reshape(steps, batch, 4, hidden).transpose(0, 2, 1, 3)  # gate views per step
+        order = reversed(range(steps)) if reverse else range(steps)
+        for t, c_prev, c in zip(order, cs[:-1], cs[1:]):
             z = act[t]  # s * z, activated in place
             if h is not None:
-                z += _product_into(h, blocks, hw)
+                for w, out in products:
+                    np.matmul(h, w, out=out)
+                z += hw
             np.tanh(z, out=z)
             z *= s
             z += b
-            i, f, g, o = _blocks(z, hidden)
-            c = cs[k + 1]
-            np.multiply(f, cs[k], out=c)
+            i, f, g, o = a4[t]
+            np.multiply(f, c_prev, out=c)
             c += i * g
-            np.tanh(c, out=tc[t])
-            h = np.multiply(o, tc[t], out=y[t])
+            tct = np.tanh(c, out=tc[t])
+            h = np.multiply(o, tct, out=y[t])
         y[steps] = cs[steps]
         ctx.reverse = reverse
         ctx.save_for_backward(x, w_ih, w_hh, b_ih, b_hh, h0, c0, y, act, cs, tc)
