@@ -56,8 +56,8 @@ _MAX_BLOCKS = 4
 
 def _column_blocks(w: np.ndarray, rows: int) -> list[tuple[slice, np.ndarray]]:
     """(columns, contiguous copy of w[:, columns]) blocks of w (k, n) whose products with
-    a (rows, k) array fit OpenBLAS's small-matrix kernels (one block, if more
-    than ``_MAX_BLOCKS`` would be needed: all of w contiguous); widths are multiples of 16."""
+    a (rows, k) array fit OpenBLAS's small-matrix kernels; one block, all of w, when its
+    product fits already or would need more than ``_MAX_BLOCKS``. Widths: multiples of 16."""
     k, n = w.shape
     count = math.ceil(rows * k * n / _SMALL_PRODUCT)
     if count <= 1 or count > _MAX_BLOCKS:
