@@ -16,7 +16,7 @@ import tinygrad_nn as tg
 from tinygrad_nn import nn
 from tinygrad_nn.engine import iter_nodes
 from tinygrad_nn.nn.recurrent import recurrent
-from tinygrad_nn.ops.lstm_layer import LSTMLayer
+from tinygrad_nn.ops.lstm_layer import LSTMLayer, _column_blocks
 
 
 def _layer_names(t: Any) -> list[str]:
@@ -138,6 +138,24 @@ torch_cases = given(layers=st.integers(1, 2), bidirectional=st.booleans(),
 def test_float32_lstm_matches_torch(layers: int, bidirectional: bool, batch_first: bool,
                                     bias: bool, state: bool, unbatched: bool, steps: int,
                                     batch: int, sizes: tuple[int, int], seed: int) -> None:
+    _compare_with_torch(layers, bidirectional, batch_first, bias, state, unbatched, steps,
+                        batch, sizes, seed)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("batch, hidden, blocks", [(16, 128, 2), (40, 128, 3), (8, 32, 1)])
+def test_float32_lstm_matches_torch_with_the_step_product_in_column_blocks(
+        batch: int, hidden: int, blocks: int) -> None:
+    """Sizes where the forward's per-step (N, H) @ (H, 4H) product runs as column blocks
+    small enough for OpenBLAS's unpacked kernels (the last block narrower at N 40)."""
+    assert len(_column_blocks(np.zeros((hidden, 4 * hidden), np.float32), batch)) == blocks
+    _compare_with_torch(1, True, False, True, True, False, 3, batch, (5, hidden), 0)
+
+
+def _compare_with_torch(layers: int, bidirectional: bool, batch_first: bool, bias: bool,
+                        state: bool, unbatched: bool, steps: int, batch: int,
+                        sizes: tuple[int, int], seed: int) -> None:
+    """Outputs, h_n, c_n and every gradient of a float32 nn.LSTM as torch.nn.LSTM's."""
     torch = pytest.importorskip("torch")
     cfg = dict(input_size=sizes[0], hidden_size=sizes[1], num_layers=layers, bias=bias,
                batch_first=batch_first, bidirectional=bidirectional)

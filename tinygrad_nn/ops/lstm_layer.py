@@ -6,9 +6,11 @@ oneDNN kernel), and the other dtypes, or any dtype under
 the same (``nn/recurrent.py`` chooses): this file is the one node. For speed: its forward
 is one input projection for all T steps and a loop of one (N, H) @ (H, 4H) product and one
 pass over the gates per step; its backward is a loop of the same size, with the gate
-factors of all steps computed in one vectorised pass before it, and the weight gradients
-as one product each over all steps. No node, no Tensor, no saved-value bookkeeping per
-step: the per-step Python cost is a few NumPy calls.
+factors of all steps computed in one vectorised pass before it, gate-major (each step's
+blocks contiguous), and the weight gradients as one product per gate over all steps. No
+node, no Tensor, no saved-value bookkeeping per step: the per-step Python cost is a few
+NumPy calls, each on contiguous operands of one shape (NumPy's fast loops: a broadcast or
+strided operand costs ~3-9 us a call at N 16, H 128, more than the arithmetic).
 
 The output is one array Y (T + 1, N, H): Y[:T] the outputs h_t in time order, Y[T] the
 last cell state; the caller slices out (output, h_n, c_n). Under ``create_graph`` the
@@ -18,6 +20,7 @@ inputs), so the second derivative is exact, as every op's is.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -41,6 +44,29 @@ def _check(x: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any, h0: Any, c0: Any)
                          f"got {shapes}")
 
 
+# OpenBLAS (NumPy's wheels) multiplies (m, k) @ (k, n) without packing the right operand,
+# in its "small matrix" kernels, only while m * k * n <= 100**3; the per-step product of a
+# common layer lies just above that (N 16, H 128: 16 * 128 * 512 = 1.05e6). Measured there,
+# as 2 column blocks: (N, H) @ (H, 4H) 36 -> 31 us; still faster with 3 blocks, level at 5,
+# so up to 4 (a block costs one more call otherwise). (The backward's per-step products are
+# per gate, (N, H) @ (H, H), small already.)
+_SMALL_PRODUCT = 100**3
+_MAX_BLOCKS = 4
+
+
+def _column_blocks(w: np.ndarray, rows: int) -> list[tuple[slice, np.ndarray]]:
+    """(columns, contiguous copy of w[:, columns]) blocks of w (k, n) whose products with
+    a (rows, k) array fit OpenBLAS's small-matrix kernels; one block, all of w, when its
+    product fits already or would need more than ``_MAX_BLOCKS``. Widths: multiples of 16."""
+    k, n = w.shape
+    count = math.ceil(rows * k * n / _SMALL_PRODUCT)
+    if count <= 1 or count > _MAX_BLOCKS:
+        return [(slice(0, n), np.ascontiguousarray(w))]
+    width = math.ceil(n / count / 16) * 16
+    return [(slice(j, min(j + width, n)), np.ascontiguousarray(w[:, j:j + width]))
+            for j in range(0, n, width)]
+
+
 class LSTMLayer(Function):
     """One LSTM layer in one direction over a whole sequence: x (T, N, I), w_ih (4H, I),
     w_hh (4H, H), b_ih, b_hh (4H,) or None, h0, c0 (N, H) or None (zeros) -> Y (T + 1, N,
@@ -60,31 +86,41 @@ class LSTMLayer(Function):
         steps, batch, features = x.shape
         g4, hidden = w_hh.shape
         dtype = x.dtype
-        act = (x.reshape(steps * batch, features) @ w_ih.T).reshape(steps, batch, g4)
-        if b_ih is not None:
-            act += b_ih + b_hh
         s, b = _scale_shift(hidden, dtype)
-        w_hh_t = np.ascontiguousarray(w_hh.T)  # OpenBLAS: h @ this is 2x faster than on a view
+        # sigmoid(z) = 0.5 tanh(z / 2) + 0.5: the weights and the bias are scaled by s (exact,
+        # a power of 2) so that the products give s * z directly (one pass less per step)
+        act = (x.reshape(steps * batch, features) @ (w_ih.T * s)).reshape(steps, batch, g4)
+        if b_ih is not None:
+            act += (b_ih + b_hh) * s
+        # (a contiguous w_hh.T: OpenBLAS multiplies h by it 2x faster than by a view)
+        blocks = _column_blocks(w_hh.T * s, batch)
+        hw = np.empty((batch, g4), dtype=dtype)
+        # s and b as whole (N, 4H) tiles: NumPy's broadcasting iterator costs ~3 us a call
+        # here, a same-shape contiguous operand takes its fast loop (5.5 -> 2.4 us measured)
+        s, b = np.broadcast_to(s, hw.shape).copy(), np.broadcast_to(b, hw.shape).copy()
         y = np.empty((steps + 1, batch, hidden), dtype=dtype)
         # cs[k]: the cell state entering the k-th step processed (cs[0] = c0), cs[T] the last
         cs = np.empty((steps + 1, batch, hidden), dtype=dtype)
         cs[0] = 0 if c0 is None else c0
         tc = np.empty((steps, batch, hidden), dtype=dtype)
         h = h0
-        for k, t in enumerate(reversed(range(steps)) if reverse else range(steps)):
-            z = act[t]  # activated in place: sigmoid(z) = 0.5 tanh(z / 2) + 0.5
+        products = [(w, hw[:, cols]) for cols, w in blocks]  # (block of w, its columns of hw)
+        a4 = act.reshape(steps, batch, 4, hidden).transpose(0, 2, 1, 3)  # gate views per step
+        order = reversed(range(steps)) if reverse else range(steps)
+        for t, c_prev, c in zip(order, cs[:-1], cs[1:]):
+            z = act[t]  # s * z, activated in place
             if h is not None:
-                z += h @ w_hh_t
-            z *= s
+                for w, out in products:
+                    np.matmul(h, w, out=out)
+                z += hw
             np.tanh(z, out=z)
             z *= s
             z += b
-            i, f, g, o = _blocks(z, hidden)
-            c = cs[k + 1]
-            np.multiply(f, cs[k], out=c)
+            i, f, g, o = a4[t]
+            np.multiply(f, c_prev, out=c)
             c += i * g
-            np.tanh(c, out=tc[t])
-            h = np.multiply(o, tc[t], out=y[t])
+            tct = np.tanh(c, out=tc[t])
+            h = np.multiply(o, tct, out=y[t])
         y[steps] = cs[steps]
         ctx.reverse = reverse
         ctx.save_for_backward(x, w_ih, w_hh, b_ih, b_hh, h0, c0, y, act, cs, tc)
@@ -102,46 +138,58 @@ class LSTMLayer(Function):
         order = range(steps) if reverse else reversed(range(steps))  # backward's order
         # the cell state entering step t, in time order (cs is in processing order)
         c_in = cs[steps - 1::-1] if reverse else cs[:steps]
-        # per-step factors of all steps at once: dz_{i,f,g} = dc_t * coef, dz_o = dh_t * q
-        slope = np.subtract(1, act)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
-        a4, s4 = act.reshape(steps, batch, 4, hidden), slope.reshape(steps, batch, 4, hidden)
-        one_minus_g = s4[:, :, 2].copy()
-        slope *= act
-        s4[:, :, 2] += one_minus_g  # (1 - a) a + (1 - a) = (1 - a)(1 + a)
-        i, f, gg, o = (a4[:, :, k] for k in range(4))
-        coef = np.empty((steps, batch, 3, hidden), dtype=act.dtype)
-        np.multiply(gg, s4[:, :, 0], out=coef[:, :, 0])
-        np.multiply(c_in, s4[:, :, 1], out=coef[:, :, 1])
-        np.multiply(i, s4[:, :, 2], out=coef[:, :, 2])
-        q = np.multiply(tc, s4[:, :, 3])
+        # per-step factors of all steps at once, gate-major in one buffer k (4, T, N, H), so
+        # that the loop's operands are contiguous (N, H) blocks (NumPy's fast loops; strided
+        # or broadcast operands cost ~3-9 us a call there): dz_{i,f,g} = dc_t * k[:3, t],
+        # dz_o = dh_t * k[3, t], which the loop then writes over k[:, t]
+        a = act.reshape(steps, batch, 4, hidden).transpose(2, 0, 1, 3)  # the gates (4, T, N, H)
+        i, f, gg, o = a
+        k = np.empty(a.shape, dtype=act.dtype)
+        np.subtract(1, a, out=k)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
+        k[:2] *= a[:2]
+        k[3] *= o
+        k[2] *= gg + 1
+        k[0] *= gg  # c = f c_in + i g: dz_i = dc g i', dz_f = dc c_in f', dz_g = dc i g'
+        k[1] *= c_in
+        k[2] *= i
+        k[3] *= tc  # h = o tanh(c): dz_o = dh tanh(c) o'
         r = np.multiply(tc, tc)
         np.subtract(1, r, out=r)
-        r *= o  # h = o tanh(c): dc gets dh * o (1 - tanh(c)^2)
-        dz, dz4 = slope, s4  # (slope is used up: its buffer takes the gate gradients)
+        r *= o  # and dc gets dh * o (1 - tanh(c)^2)
+        f = np.ascontiguousarray(f)
         dh = np.zeros((batch, hidden), dtype=act.dtype)
         dc = g[steps].copy()
+        w4 = w_hh.reshape(4, hidden, hidden)  # gate j's rows of w_hh
+        hw = np.empty((4, batch, hidden), dtype=act.dtype)
         last = steps - 1 if reverse else 0  # the last step processed by this loop
         for t in order:
             dh += g[t]
             dc += dh * r[t]
-            np.multiply(dh, q[t], out=dz4[t, :, 3])
-            np.multiply(dc[:, None], coef[t], out=dz4[t, :, :3])
+            ki, kf, kg, ko = kt = k[:, t]
+            np.multiply(ko, dh, out=ko)
+            np.multiply(ki, dc, out=ki)
+            np.multiply(kf, dc, out=kf)
+            np.multiply(kg, dc, out=kg)
             dc *= f[t]  # dL/dc entering step t
-            if t != last or need_h0:
-                dh = dz[t] @ w_hh  # dL/dh entering step t
-        rows = dz.reshape(steps * batch, g4)
-        dx = (rows @ w_ih).reshape(x.shape) if need_x else None
-        dw_ih = rows.T @ x.reshape(steps * batch, features) if need_wih else None
-        dw_hh = None
+            if t != last or need_h0:  # dL/dh entering step t: sum_j dz_j @ w_hh_j
+                np.add.reduce(np.matmul(kt, w4, out=hw), axis=0, out=dh)
+        rows = k.reshape(4, steps * batch, hidden)  # per gate, (T N, H)
+        dx = None
+        if need_x:
+            dx = np.add.reduce(rows @ w_ih.reshape(4, hidden, features), axis=0).reshape(x.shape)
+        cols = rows.transpose(0, 2, 1)  # per gate, (H, T N): dL/dw = cols @ input, gate by gate
+        dw_ih = dw_hh = None
+        if need_wih:
+            dw_ih = (cols @ x.reshape(steps * batch, features)).reshape(g4, features)
         if need_whh:  # h entering each step, in time order: h0 then the outputs, shifted
             h_in = np.empty((steps, batch, hidden), dtype=act.dtype)
             first, rest = (steps - 1, slice(0, steps - 1)) if reverse else (0, slice(1, steps))
             h_in[first] = 0 if h0 is None else h0
             h_in[rest] = y[1:steps] if reverse else y[:steps - 1]
-            dw_hh = rows.T @ h_in.reshape(steps * batch, hidden)
+            dw_hh = (cols @ h_in.reshape(steps * batch, hidden)).reshape(g4, hidden)
         db_ih = db_hh = None
         if need_bih or need_bhh:  # one sum; b_hh gets its own copy (gradients may be kept)
-            db = rows.sum(axis=0)
+            db = rows.sum(axis=1).reshape(g4)
             db_ih, db_hh = (db if need_bih else None), (db.copy() if need_bhh else None)
         return (dx, dw_ih, dw_hh, db_ih, db_hh,
                 dh if need_h0 else None, dc if need_c0 else None)
