@@ -17,7 +17,7 @@ A primitive (or a user's custom op) subclasses ``Function`` with two static meth
 
 ``forward`` sees NumPy arrays (and any non-Tensor arguments unchanged); ``backward``
 returns one gradient per input of ``forward`` (``None`` where none is needed). The
-instance ``ctx`` *is* the graph node.
+instance ``ctx`` *is* the graph node (made, as PyTorch's, without calling an ``__init__``).
 
 Each derivative is written once and serves two paths. On the fast path (plain
 ``backward()``) ``g`` and the saved values are NumPy arrays and nothing is recorded.
