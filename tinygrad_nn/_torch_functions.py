@@ -72,8 +72,31 @@ METHOD_FORMS = (
 )
 
 
+# function forms whose PyTorch overloads take a number as ``input``: with any ``other``
+# (``torch.add(2, t)``, ``torch.mul(2.0, 3)``), or only with a Tensor ``other``
+# (``torch.pow(2, t)``); every other form refuses a number, a list or a bool as ``input``
+# with PyTorch's TypeError (a NumPy array is let through, as elsewhere here)
+_NUMBER_INPUT = frozenset({"add", "sub", "subtract", "mul", "multiply", "div", "divide",
+                           "true_divide", "floor_divide"})
+_NUMBER_INPUT_TENSOR_OTHER = frozenset({"pow", "float_power", "xlogy", "remainder"})
+_NUMBERS = (bool, int, float, complex)
+
+
+def _check_input(name: str, input: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:  # noqa: A002
+    if isinstance(input, (Tensor, np.ndarray)):
+        return
+    if isinstance(input, _NUMBERS):
+        if name in _NUMBER_INPUT:
+            return
+        other = args[0] if args else kwargs.get("other", kwargs.get("exponent"))
+        if name in _NUMBER_INPUT_TENSOR_OTHER and isinstance(other, Tensor):
+            return
+    need_tensor(name, "input", input)
+
+
 def _method_form(name: str) -> Callable[..., Any]:
     def form(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        _check_input(name, input, args, kwargs)
         try:
             result = getattr(as_tensor(input), name)(*args, **kwargs)
         except TypeError as e:  # a Tensor-only argument: PyTorch counts input as position 1
