@@ -16,7 +16,7 @@ Python: to step through the engine in a debugger, or to profile it line by line.
 Compiling changes speed, not behaviour: the test suite runs on the compiled modules in CI.
 They run the per-op bookkeeping (``Function.apply``, the walk, the saved-value checks)
 without the interpreter's bytecode dispatch, and with the node's fields as C fields: about
-a quarter fewer machine instructions per tiny op (docs/performance.md).
+30% fewer machine instructions per tiny op than as Python (docs/performance.md).
 """
 
 from __future__ import annotations

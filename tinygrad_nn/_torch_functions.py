@@ -83,15 +83,13 @@ _NUMBERS = (bool, int, float, complex)
 
 
 def _check_input(name: str, input: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:  # noqa: A002
-    if isinstance(input, (Tensor, np.ndarray)):
-        return
     if isinstance(input, _NUMBERS):
         if name in _NUMBER_INPUT:
             return
         other = args[0] if args else kwargs.get("other", kwargs.get("exponent"))
         if name in _NUMBER_INPUT_TENSOR_OTHER and isinstance(other, Tensor):
             return
-    need_tensor(name, "input", input)
+    need_tensor(name, "input", input)  # (a Tensor or an array passes)
 
 
 def _method_form(name: str) -> Callable[..., Any]:
@@ -158,8 +156,7 @@ def _inplace_function(name: str, fn: Callable[..., Any] | None = None) -> Callab
     (the functional forms: ``torch.selu_`` is ``F.selu(x, inplace=True)``)."""
     def form(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - PyTorch's name
         if not isinstance(input, Tensor):  # (as_tensor would change a copy)
-            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                            f"{type(input).__name__}")
+            raise argument_type_error(name, "input", type(input).__name__, 1)
         if fn is not None:
             return fn(input, *args, inplace=True, **kwargs)
         return getattr(input, name)(*args, **kwargs)

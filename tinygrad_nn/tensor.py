@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from ._warn import warn_once
 from .dtypes import as_dtype, default_or, get_default_dtype, is_dtype_name, sequence_dtype
 from .function import Function, TensorBase
 from .tensor_autograd import TensorAutograd
+from .tensor_base import TensorFirst
 from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
@@ -212,16 +213,8 @@ def _to_array(data: Any, dtype: Any) -> np.ndarray:
     return arr
 
 
-if TYPE_CHECKING:  # (the mixins derive from TensorBase for type checkers: see TensorMixin)
-
-    class _First:
-        __slots__ = ()
-else:
-    _First = TensorBase  # first in the MRO at run time (TensorMixin in tensor_base.py)
-
-
 class Tensor(
-    _First,
+    TensorFirst,  # (TensorBase, first in the MRO: see tensor_base.py)
     TensorMath,
     TensorElementwise,
     TensorReduce,

@@ -133,14 +133,19 @@ class TensorBase:
 
 
 # The base of Tensor's method mixins (tensor_elementwise.py ...): ``TensorBase`` for type
-# checkers, ``object`` at run time. So ``Tensor`` lists ``TensorBase`` first and its MRO is
-# (Tensor, TensorBase, mixins..., object): ``isinstance(t, TensorBase)`` and every read or
-# write of a slot (``t._data``: the slot's owner is checked) find TensorBase second in the
-# MRO, not 16th (measured in docs/performance.md).
+# checkers, ``object`` at run time; and ``TensorFirst``, the first base ``Tensor`` lists:
+# ``TensorBase`` at run time (an empty class for type checkers, to whom the mixins already
+# derive from it). So Tensor's MRO is (Tensor, TensorBase, mixins..., object):
+# ``isinstance(t, TensorBase)`` and every read or write of a slot (``t._data``: the slot's
+# owner is checked) find TensorBase second in the MRO, not 16th (docs/performance.md).
 if TYPE_CHECKING:
     TensorMixin = TensorBase
+
+    class TensorFirst:
+        __slots__ = ()
 else:
     TensorMixin = object
+    TensorFirst = TensorBase
 
 
 def mark_multi_view(views: tuple[Any, ...], op: str) -> tuple[Any, ...]:
