@@ -91,11 +91,9 @@ def _intern(shape: Any) -> Any:
     return _SHAPES.setdefault(shape, shape)
 
 
-# per-node bookkeeping set by ``apply`` (not an op's own options; the drawing skips these)
-NODE_FIELDS = frozenset(
-    {"seq", "parents", "in_shapes", "needs_input_grad", "out_shape", "out_dtype", "hooks",
-     "retained", "view"}
-)
+# the engine's bookkeeping that can sit in a node's ``__dict__`` (not an op's own options; the
+# drawing skips it): ``view``, which an op may set per call. The rest is in slots, never there.
+NODE_FIELDS = frozenset({"view"})
 
 
 class Function(Node):
