@@ -1,8 +1,8 @@
-"""The same data snippets on torch.utils.data and tinygrad_nn.data: structures and dtypes."""
+"""The same data snippets on torch.utils.data and tinygrad_nn.data: structures and dtypes
+(default_collate case by case: tests/data/test_collate.py)."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -11,20 +11,6 @@ import pytest
 import tinygrad_nn as tg
 
 torch = pytest.importorskip("torch")
-Pair = namedtuple("Pair", ["a", "b"])
-
-BATCHES: dict[str, list[Any]] = {
-    "floats": [1.0, 2.5],
-    "ints": [1, 2],
-    "bools": [True, False],
-    "np_float32_scalars": [np.float32(1), np.float32(2)],
-    "np_arrays": [np.ones((2, 3)), np.zeros((2, 3))],
-    "np_int32_arrays": [np.arange(3, dtype=np.int32)] * 2,
-    "dicts": [{"x": 1.0, "y": np.ones(2, np.float32)}, {"x": 2.0, "y": np.zeros(2, np.float32)}],
-    "tuples_with_strings": [("a", 1, 0.5), ("b", 2, 1.5)],
-    "lists": [[1, 2.0], [3, 4.0]],
-    "namedtuples": [Pair(1, 2.0), Pair(3, 4.0)],
-}
 
 
 def _describe(x: Any) -> Any:
@@ -38,14 +24,6 @@ def _describe(x: Any) -> Any:
         kind = type(x).__name__ if type(x) in (list, tuple) else "namedtuple"
         return (kind, [_describe(v) for v in x])
     return x
-
-
-@pytest.mark.parametrize("name", sorted(BATCHES))
-def test_default_collate_matches_torch(name: str) -> None:
-    from torch.utils.data import default_collate as torch_collate
-
-    batch = BATCHES[name]
-    assert _describe(tg.data.default_collate(batch)) == _describe(torch_collate(batch))
 
 
 def test_loader_structure_and_length_match_torch() -> None:
