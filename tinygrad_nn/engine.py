@@ -110,8 +110,13 @@ def walk(
     ``.grad``; or, with ``capture`` ({id(node): slot}), the gradients of those nodes are
     returned per slot instead of touching ``.grad``. (No callback per node: this loop is
     the hot path of every backward.)
+
+    With ``capture``, only what lies on a path to a captured node runs, as in PyTorch: no
+    other node's backward or hooks, no other leaf's hooks, and a captured node's own
+    backward only when another captured node lies below it (``_needed``).
     """
     captured: list[Any] = [None] * (len(capture) if capture else 0)
+    needed = _needed(roots, capture) if capture else None
     grads: dict[int, Any] = {}  # pending gradients, by key: -seq for a node, id for a leaf
     waiting: dict[int, Any] = {}  # the node or leaf of each key
     heap: list[int] = []
@@ -119,6 +124,8 @@ def walk(
     push, pop = heapq.heappush, heapq.heappop
     pairs: Sequence[tuple[Any, Any]] = list(zip(roots, seeds))
     while True:
+        if needed is not None:
+            pairs = [pg for pg in pairs if id(pg[0]) in needed]
         # a chain's fast path: one gradient for a node newer than every pending one and with
         # none pending itself is that node's whole gradient, and it runs next (no heap, no dicts)
         if len(pairs) == 1 and isinstance(v := pairs[0][0], Node) and (
@@ -156,6 +163,10 @@ def walk(
                     t._accumulate_grad(g, create, False)
             elif id(v) in capture:
                 captured[capture[id(v)]] = g
+                if needed is not None and not any(
+                        p is not None and id(p) in needed for p in op.parents):
+                    pairs = ()  # nothing captured below it: its backward is not needed
+                    continue
             pairs = op.run_backward(g, create, release)
         else:  # a leaf
             if v._hooks:
@@ -165,6 +176,37 @@ def walk(
             elif id(v) in capture:
                 captured[capture[id(v)]] = g
             pairs = ()
+
+
+def _needed(roots: Sequence[Any], targets: dict[int, int]) -> set[int]:
+    """The ids of the nodes and leaves on some path from ``roots`` down to a node or leaf
+    whose id is in ``targets``: what ``grad()`` and ``backward(inputs=...)`` must run
+    (PyTorch's engine runs nothing else). One iterative depth-first pass, parents before
+    the node that consumed them (a node is needed when it is a target or a parent is)."""
+    needed: set[int] = set()
+    seen: set[int] = set()
+    stack: list[Any] = [(r, None) for r in roots]  # (v, None): to visit; (v, parents): to decide
+    while stack:
+        v, parents = stack.pop()
+        if parents is not None:
+            k = id(v)
+            if k in targets:
+                needed.add(k)
+            else:
+                for p in parents:
+                    if p is not None and id(p) in needed:
+                        needed.add(k)
+                        break
+            continue
+        if id(v) in seen:
+            continue
+        seen.add(id(v))
+        parents = v.parents if isinstance(v, Node) else ()
+        stack.append((v, parents))
+        for p in parents:
+            if p is not None and id(p) not in seen:
+                stack.append((p, None))
+    return needed
 
 
 def _seq(node: Node) -> int:
