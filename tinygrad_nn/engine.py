@@ -10,6 +10,7 @@ anomaly mode) are ``grad_mode.py``'s.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -95,6 +96,7 @@ def walk(
     create: bool = False,
     release: bool = False,
     capture: dict[int, int] | None = None,
+    needed: set[int] | None = None,
 ) -> list[Any]:
     """The one graph walk: each reachable node once, with ``g`` its summed gradient, after
     every node that consumed it.
@@ -113,10 +115,12 @@ def walk(
 
     With ``capture``, only what lies on a path to a captured node runs, as in PyTorch: no
     other node's backward or hooks, no other leaf's hooks, and a captured node's own
-    backward only when another captured node lies below it (``_needed``).
+    backward only when another captured node lies below it (``_needed``; the caller may
+    pass that set as ``needed``).
     """
     captured: list[Any] = [None] * (len(capture) if capture else 0)
-    needed = _needed(roots, capture) if capture else None
+    if capture and needed is None:
+        needed = _needed(roots, capture)
     grads: dict[int, Any] = {}  # pending gradients, by key: -seq for a node, id for a leaf
     waiting: dict[int, Any] = {}  # the node or leaf of each key
     heap: list[int] = []
@@ -178,11 +182,13 @@ def walk(
             pairs = ()
 
 
-def _needed(roots: Sequence[Any], targets: dict[int, int]) -> set[int]:
+def _needed(roots: Sequence[Any], targets: dict[int, int] | None) -> set[int]:
     """The ids of the nodes and leaves on some path from ``roots`` down to a node or leaf
     whose id is in ``targets``: what ``grad()`` and ``backward(inputs=...)`` must run
-    (PyTorch's engine runs nothing else). One iterative depth-first pass, parents before
-    the node that consumed them (a node is needed when it is a target or a parent is)."""
+    (PyTorch's engine runs nothing else); with ``targets`` None, of every node and leaf
+    reachable from ``roots`` (what a plain ``backward()`` runs). One iterative depth-first
+    pass, parents before the node that consumed them (a node is needed when it is a target
+    or a parent is)."""
     needed: set[int] = set()
     seen: set[int] = set()
     stack: list[Any] = [(r, None) for r in roots]  # (v, None): to visit; (v, parents): to decide
@@ -190,7 +196,7 @@ def _needed(roots: Sequence[Any], targets: dict[int, int]) -> set[int]:
         v, parents = stack.pop()
         if parents is not None:
             k = id(v)
-            if k in targets:
+            if targets is None or k in targets:
                 needed.add(k)
             else:
                 for p in parents:
@@ -229,10 +235,46 @@ def run_backward(
     capture: dict[int, int] | None = None,
 ) -> list[Any] | None:
     """The chain rule from ``roots`` (nodes) seeded with ``seeds``: gradients accumulate
-    into the leaves' ``.grad``, or with ``capture`` ({id(node): slot}) are returned per slot."""
-    with set_grad_enabled(create_graph):
-        captured = walk(roots, seeds, None, create_graph, not retain_graph, capture)
+    into the leaves' ``.grad``, or with ``capture`` ({id(node): slot}) are returned per slot.
+    While it runs, ``current_pass()`` describes it (nested passes restore the outer one)."""
+    needed = _needed(roots, capture) if capture else None
+    outer = _current[0]
+    _current[0] = BackwardPass(next(_pass_ids), roots, needed)
+    try:
+        with set_grad_enabled(create_graph):
+            captured = walk(roots, seeds, None, create_graph, not retain_graph, capture,
+                            needed)
+    finally:
+        _current[0] = outer
     return captured if capture is not None else None
+
+
+class BackwardPass:
+    """The backward pass running now, for hooks that must tell passes apart or know what a
+    pass will reach (``autograd.graph.register_multi_grad_hook``; PyTorch's graph task):
+    ``id``, unique per pass, and ``will_run(v)``, whether it runs node or leaf ``v``."""
+
+    __slots__ = ("id", "_roots", "_runs")
+
+    def __init__(self, id: int, roots: Sequence[Any], needed: set[int] | None) -> None:
+        self.id, self._roots, self._runs = id, roots, needed
+
+    def will_run(self, v: Any) -> bool:
+        """True when this pass runs ``v`` (a node, or a leaf Tensor): it lies on a path
+        to an input of ``grad()`` / ``backward(inputs=...)``, or, for a plain backward,
+        it is reachable from the roots (worked out at the first question)."""
+        if self._runs is None:
+            self._runs = _needed(self._roots, None)
+        return id(v) in self._runs
+
+
+_current: list[BackwardPass | None] = [None]
+_pass_ids = itertools.count(1)
+
+
+def current_pass() -> BackwardPass | None:
+    """The backward pass running now (None outside backward)."""
+    return _current[0]
 
 
 def iter_nodes(*roots: Any) -> Iterator[Node | Leaf]:

@@ -88,15 +88,59 @@ def test_disabled_hooks_raise_the_given_message(lib_name: str) -> None:
         pass
 
 
-def test_unsupported_hooks_say_so() -> None:
-    graph = tg.autograd.graph
-    x = tg.tensor(A, requires_grad=True)
-    with pytest.raises(NotImplementedError, match="register_hook"):
-        graph.register_multi_grad_hook([x], print)
+# -- register_multi_grad_hook: one call per backward pass, on both libraries -------------
+def _multi_all(lib: Any) -> list[Any]:
+    """PyTorch's documented example and more: which gradients each pass hands to fn."""
+    reg = lib.autograd.graph.register_multi_grad_hook
+    rng = np.random.default_rng(0)
+    a, b = (lib.tensor(rng.standard_normal((2, 3)), requires_grad=True) for _ in range(2))
+    c, d = a * b, a * b
+    log: list[Any] = []
+    handle = reg((a, b, c, d), lambda gs: log.append(
+        [None if g is None else g.detach().numpy().round(12).tolist() for g in gs]))
+    c.sum().backward(retain_graph=True)  # d is not reached
+    c.sum().backward(inputs=(a,), retain_graph=True)  # b is not needed
+    (c * d).sum().backward(retain_graph=True)  # all four
+    handle.remove()
+    c.sum().backward(retain_graph=True)  # removed: no call
+    handle = reg((c, d), lambda gs: log.append([g is not None for g in gs]))
+    e = c * 3
+    lib.autograd.grad((e + d).sum(), (c,), retain_graph=True)  # grad(): d is not needed
+    return log
+
+
+def _multi_any(lib: Any) -> list[Any]:
+    reg = lib.autograd.graph.register_multi_grad_hook
+    a = lib.tensor(A, requires_grad=True)
+    c, d = a * 2, a * 3
+    log: list[Any] = []
+    reg((c, d), lambda g: log.append(g.detach().numpy().tolist()), mode="any")
+    (c + d).sum().backward(retain_graph=True)  # once, with the first gradient computed
+    (d * d).sum().backward(retain_graph=True)  # once again: a new pass
+
+    def nested(g: Any) -> None:  # a backward inside a hook is a pass of its own
+        with lib.enable_grad():
+            (c * 5).sum().backward(inputs=(a,), retain_graph=True)
+    d.register_hook(nested)
+    (c * d).sum().backward()
+    return log
+
+
+@pytest.mark.parametrize("program", [_multi_all, _multi_any], ids=["all", "any"])
+def test_multi_grad_hook_calls_as_pytorch(program: Any) -> None:
+    assert program(tg) == program(torch)
+
+
+def test_multi_grad_hook_refuses_as_pytorch() -> None:
     for lib in (torch, tg):
+        reg = lib.autograd.graph.register_multi_grad_hook
         with pytest.raises(ValueError, match="Expects mode to be one of"):
-            lib.autograd.graph.register_multi_grad_hook(
-                [lib.tensor(A, requires_grad=True)], print, mode="some")
+            reg([lib.tensor(A, requires_grad=True)], print, mode="some")
+        with pytest.raises(AssertionError):  # a tensor without a gradient function
+            reg([lib.tensor(A)], print)
+    x = tg.tensor(A, requires_grad=True)
+    with pytest.raises(AssertionError, match="tensor 1 does not require grad"):
+        tg.autograd.graph.register_multi_grad_hook([x, tg.tensor(A)], print)
 
 
 # -- torch.autograd.forward_ad: levels and unpack_dual as PyTorch's; make_dual refuses -----

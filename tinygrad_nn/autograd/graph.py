@@ -6,9 +6,9 @@ recorded op implements) and the leaves' ``AccumulateGrad`` are registered with i
 ``isinstance(t.grad_fn, Node)`` holds as in PyTorch without the core importing this module.
 
 ``saved_tensors_hooks`` sets the pack/unpack pair that ``Function.apply`` and a node's
-``saved_tensors`` call (``_saved.pack_saved`` / ``unpack_saved``). Not supported yet, and
-saying so when used: ``register_multi_grad_hook`` (it needs the engine to say which backward
-pass is running and which nodes it will reach; docs/engine.md, section 10).
+``saved_tensors`` call (``_saved.pack_saved`` / ``unpack_saved``).
+``register_multi_grad_hook`` (one call per backward pass, over tensor hooks) asks the engine
+which pass is running and whether it will reach a tensor's node (``engine.current_pass``).
 ``save_on_cpu`` is accepted and does nothing: every tensor already lives in CPU memory.
 """
 
@@ -118,10 +118,72 @@ def disable_saved_tensors_hooks(error_message: str) -> Iterator[None]:
 
 def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable[..., Any], *,
                              mode: str = "all") -> Any:
-    """PyTorch's hook on the gradients of several tensors: not supported yet (the engine
-    does not say which backward pass runs or which nodes it will reach)."""
+    """A hook on the gradients of several tensors, once per backward pass (PyTorch's).
+
+    ``mode="all"``: ``fn(grads)`` once the pass has computed the gradient of every tensor
+    it reaches, a sequence in the order of ``tensors`` with None for those it does not
+    reach (not in the graph, or not needed for the ``inputs`` of ``grad()`` /
+    ``backward(inputs=...)``). ``mode="any"``: ``fn(grad)`` with the first of their
+    gradients the pass computes. ``fn`` must not change its arguments; its return value is
+    ignored. Returns a handle whose ``remove()`` takes the hook off every tensor."""
     if mode not in ("all", "any"):
         raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
-    raise NotImplementedError(
-        "register_multi_grad_hook is not supported by tinygrad_nn's engine yet; register a "
-        "hook on each tensor (Tensor.register_hook) instead")
+    if mode == "any":
+        fired: set[int] = set()  # ids of the passes in which fn has run
+
+        def first(grad: Any) -> None:
+            current = _pass("register_multi_grad_hook")
+            if current.id not in fired:
+                fired.add(current.id)
+                fn(grad)
+
+        return _MultiHandle([t.register_hook(first) for t in tensors if t.requires_grad])
+
+    for k, t in enumerate(tensors):
+        if not t.requires_grad:  # (PyTorch's type: its gradient function is not set)
+            raise AssertionError(f"register_multi_grad_hook: tensor {k} does not require grad "
+                                 "(expected every tensor to have a gradient function)")
+    nodes = [t._ctx if t._ctx is not None else t for t in tensors]
+    pending: dict[int, list[Any]] = {}  # per pass id: [gradients so far, how many to come]
+
+    def one(slot: int) -> Callable[[Any], None]:
+        def hook(grad: Any) -> None:
+            current = _pass("register_multi_grad_hook")
+            state = pending.get(current.id)
+            if state is None:
+                state = pending[current.id] = [
+                    [None] * len(nodes), sum(map(current.will_run, nodes))]
+            state[0][slot] = grad
+            state[1] -= 1
+            if state[1] == 0:
+                del pending[current.id]
+                fn(state[0])
+        return hook
+
+    return _MultiHandle([t.register_hook(one(k)) for k, t in enumerate(tensors)])
+
+
+def _pass(who: str) -> Any:
+    current = engine.current_pass()
+    if current is None:
+        raise AssertionError(f"{who}: expected this hook to be called inside a backward call")
+    return current
+
+
+class _MultiHandle:
+    """The handle of a multi-grad hook: ``remove()`` takes it off every tensor."""
+
+    def __init__(self, handles: Sequence[Any]) -> None:
+        self.handles = tuple(handles)
+
+    def remove(self) -> None:
+        for h in self.handles:
+            h.remove()
+
+    def __enter__(self) -> _MultiHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
