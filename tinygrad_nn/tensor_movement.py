@@ -412,6 +412,14 @@ class TensorMovement(TensorMixin):
         """Cast to int16 (PyTorch's ``short``)."""
         return self.astype(np.int16)
 
+    def cfloat(self) -> Tensor:
+        """Cast to complex64 (PyTorch's ``cfloat``)."""
+        return self.astype(np.complex64)
+
+    def cdouble(self) -> Tensor:
+        """Cast to complex128 (PyTorch's ``cdouble``)."""
+        return self.astype(np.complex128)
+
     def clone(self) -> Tensor:
         """A copy that stays in the graph."""
         return P.Cast.apply(self, dtype=self.dtype)
