@@ -234,6 +234,19 @@ def test_like_functions_take_a_tensor(expr: str) -> None:
     _same(expr)
 
 
+@pytest.mark.parametrize("expr", [
+    "L.rand(2, dtype=L.int64)", "L.randn(2, dtype=L.int64)", "L.rand(2, dtype=L.bool)",
+    "L.rand(-1)", "L.randint(5, (3,), dtype=L.bool)", "L.randint(2, (3,), dtype=L.bool)",
+    "L.randint(5, (-1,))", "L.randint(2.5, (3,))", "L.randint(0, 2.5, (3,))", "L.randperm(-1)",
+    "L.randperm(5, dtype=L.bool)", "L.randperm(0)", "L.randint(5, 0, (3,))",
+    "L.randperm(5, dtype=L.float32, requires_grad=True)", "L.rand(2, dtype=L.float64)",
+    "L.linspace(L.tensor([0.0]), 1, 3)", "L.logspace(0, L.tensor([1.0]), 3)",
+    "L.arange(L.tensor([5]))", "L.arange(0, L.tensor(5))",
+])
+def test_random_draws_and_tensor_bounds(expr: str) -> None:
+    _same(expr, values=False)
+
+
 CASTS = ["float", "double", "half", "long", "int", "short", "bool", "char", "byte", "cfloat",
          "cdouble"]
 

@@ -398,9 +398,15 @@ def randn_like(input: Any, dtype: Any = None, device: Any = None,  # noqa: A002
     return _new(get_rng().standard_normal(shape).astype(dt), requires_grad, device)
 
 
-def _number(x: Any) -> Any:
-    """A 0-d Tensor or NumPy number as the Python number it holds."""
+def _number(x: Any, fn: str = "", name: str = "") -> Any:
+    """A 0-d Tensor or NumPy number as the Python number it holds; a Tensor with dims
+    raises PyTorch's error of ``fn`` (linspace / logspace: RuntimeError, else TypeError)."""
     if isinstance(x, Tensor):
+        if x.ndim and fn in ("linspace", "logspace"):
+            raise RuntimeError(f"{fn} only supports 0-dimensional start and end tensors, but "
+                               f"got {name} with {x.ndim} dimension(s).")
+        if x.ndim:
+            raise TypeError(f"{fn}(): argument '{name}' must be Number, not Tensor")
         return x.item()
     return x.item() if isinstance(x, np.generic) else x
 
@@ -415,7 +421,8 @@ def arange(
     bounds and the step (int64 before counting, the others after)."""
     if end is None:
         start, end = 0, start
-    start, end, step = _number(start), _number(end), _number(step)
+    start, end, step = (_number(v, "arange", k) for k, v in
+                        (("start", start), ("end", end), ("step", step)))
     floating = any(isinstance(v, (float, complex)) for v in (start, end, step))
     dt = as_dtype(dtype) if dtype is not None else (
         get_default_dtype() if floating else np.dtype(np.int64))
@@ -451,7 +458,7 @@ def _spaced(fn: str, start: Any, end: Any, steps: Any, dtype: Any) -> tuple[np.n
     second down from ``end``, with the step rounded to a floating dtype; an integer dtype
     takes the bounds in its own type first (-1 as uint8 is 255). PyTorch's errors: negative
     ``steps``, a bool dtype, a complex bound with a real dtype."""
-    start, end, steps = _number(start), _number(end), _number(steps)
+    start, end, steps = _number(start, fn, "start"), _number(end, fn, "end"), _number(steps)
     if isinstance(steps, bool) or not isinstance(steps, int):
         raise TypeError(f"{fn}(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
@@ -507,21 +514,28 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
 def rand(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False, **ignored: Any) -> Tensor:
     """Uniform draws in [0, 1) from the library generator (see manual_seed)."""
-    draw = draw_rng(generator).random(_size("rand", shape, size))
-    return _new(draw.astype(default_or(dtype)), requires_grad, device)
+    shape, dt = _size("rand", shape, size), default_or(dtype)
+    if dt.kind not in "fc":
+        raise _not_implemented("check_uniform_bounds", dt)
+    return _new(draw_rng(generator).random(shape).astype(dt), requires_grad, device)
 
 
 def randn(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False, **ignored: Any) -> Tensor:
     """Standard normal draws from the library generator (see manual_seed)."""
-    draw = draw_rng(generator).standard_normal(_size("randn", shape, size))
-    return _new(draw.astype(default_or(dtype)), requires_grad, device)
+    shape, dt = _size("randn", shape, size), default_or(dtype)
+    if dt.kind not in "fc":
+        raise _not_implemented("normal_kernel_cpu", dt)
+    return _new(draw_rng(generator).standard_normal(shape).astype(dt), requires_grad, device)
 
 
 def randperm(n: int, *, generator: Any = None, dtype: Any = None, device: Any = None,
              requires_grad: bool = False, **ignored: Any) -> Tensor:
     """A random permutation of 0 .. n-1 (int64) from the library generator."""
-    dt = np.int64 if dtype is None else as_dtype(dtype)
+    dt = np.dtype(np.int64) if dtype is None else as_dtype(dtype)
+    _dims((n,))
+    if dt.kind == "b":
+        raise _not_implemented("randperm", dt)
     return _new(draw_rng(generator).permutation(n).astype(dt), requires_grad, device)
 
 
@@ -543,11 +557,17 @@ def randint(*args: Any, low: int | None = None, high: int | None = None, size: A
         raise TypeError("randint() needs high and size: randint(high, size) or "
                         "randint(low, high, size)")
     low = 0 if low is None else low
+    for name, v, position in (("low", low, 1), ("high", high, 2 if len(given) == 2 else 1)):
+        if isinstance(v, (float, np.floating)):
+            raise TypeError(f"randint(): argument '{name}' (position {position}) must be int, "
+                            f"not float")
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
-    dt = np.int64 if dtype is None else as_dtype(dtype)
-    draw = draw_rng(generator).integers(low, high, shape_arg((size,)))
+    dt = np.dtype(np.int64) if dtype is None else as_dtype(dtype)
+    if dt.kind == "b" and high > 2:
+        raise RuntimeError("to - 1 is out of bounds for bool")
+    draw = draw_rng(generator).integers(low, high, _dims(shape_arg((size,))))
     return _new(draw.astype(dt), requires_grad, device)
 
 
