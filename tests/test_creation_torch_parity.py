@@ -247,6 +247,21 @@ def test_random_draws_and_tensor_bounds(expr: str) -> None:
     _same(expr, values=False)
 
 
+@pytest.mark.parametrize("expr", [
+    "L.tensor([1, 2]).new_tensor([1.5])", "L.tensor([1, 2]).new_tensor([2**70])",
+    "L.tensor([1.0]).new_tensor([[1], 2])", "L.tensor([1.0]).new_tensor([300], dtype=L.int8)",
+    "L.tensor([1.0]).new_tensor(None)", "L.tensor([1]).new_tensor([1.0], requires_grad=True)",
+    "L.tensor([1.0]).new_zeros(-1)", "L.tensor([1.0]).new_zeros(2, 3)", "L.tensor([1]).new_ones(2)",
+    "L.tensor([1]).new_full((2,), 1.5)", "L.tensor([1]).new_full((2,), 2j)",
+    "L.tensor([1]).new_full((2,), float('nan'))", "L.tensor([1.0]).new_full(2, 1.0)",
+    "L.tensor([1.0]).new_full((-1,), 1.0)", "L.tensor([1.0]).new_empty(-1)",
+    "L.tensor([1.0]).new_ones(2, dtype=L.int64, requires_grad=True)",
+    "L.tensor([1.0]).new_tensor([L.tensor(2.0), 3])",
+])
+def test_new_methods(expr: str) -> None:
+    _same(expr)
+
+
 CASTS = ["float", "double", "half", "long", "int", "short", "bool", "char", "byte", "cfloat",
          "cdouble"]
 

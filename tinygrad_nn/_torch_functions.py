@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from . import functional
+from ._creation_checks import check_numpy
 from ._torch_switches import _settings
 from ._warn import user_stacklevel
-from .creation import _check_device, check_numpy, tensor
+from .creation import _check_device, tensor
 from .dtypes import LEGACY_TYPES, as_dtype
 from .grad_mode import is_grad_enabled
 from .grad_mode import set_grad_enabled as _grad_mode
