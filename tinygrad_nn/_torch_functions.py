@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import functional
+from ._creation_checks import check_numpy
 from ._torch_switches import _settings
 from ._warn import user_stacklevel
 from .creation import _check_device, tensor
@@ -219,6 +220,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, Tensor):
         return data if dtype is None or data.dtype == as_dtype(dtype) else data.to(dtype)
     if isinstance(data, np.ndarray):
+        data = check_numpy(data)  # (PyTorch's TypeError / ValueError for other arrays)
         return Tensor._new(data if dtype is None else data.astype(as_dtype(dtype), copy=False))
     return tensor(data, dtype=dtype)
 
@@ -227,7 +229,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A Tensor sharing the array's memory (writes show on both sides) and its dtype."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray, got {type(ndarray).__name__}")
-    return Tensor._new(ndarray)
+    return Tensor._new(check_numpy(ndarray))
 
 
 def is_tensor(obj: Any) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .creation import _check_device, _new
+from .creation import _check_device, _new, _number, _spaced
 from .dtypes import default_or
 
 
@@ -83,13 +83,13 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
              layout: Any = None, device: Any = None, pin_memory: bool = False,
              requires_grad: bool = False) -> Any:
-    """base ** linspace(start, end, steps); (steps,). Integer dtypes truncate, as PyTorch's."""
+    """base ** linspace(start, end, steps); (steps,), checked as ``linspace`` is (a bool
+    dtype, negative steps, a complex bound with a real dtype raise PyTorch's errors)."""
     _check_device(device)
-    if steps < 0:
-        raise RuntimeError(f"number of steps must be non-negative, got {steps}")
-    start, end = (float(getattr(v, "item", lambda v=v: v)()) for v in (start, end))
-    values = np.power(float(base), np.linspace(start, end, steps))
-    return _new(values.astype(default_or(dtype)), requires_grad)
+    exponents, dt = _spaced("logspace", start, end, steps, dtype)
+    with np.errstate(all="ignore"):
+        values = np.power(exponents.dtype.type(_number(base)), exponents)
+        return _new(values.astype(dt), requires_grad)
 
 
 def empty_strided(size: Any, stride: Any, *, dtype: Any = None, layout: Any = None,

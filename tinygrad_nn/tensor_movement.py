@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import ops as P
+from ._creation_checks import checked_fill, dims, from_python
 from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
 from .dtypes import LEGACY_TYPES, as_dtype, is_dtype_name, legacy_type_dtype
 from .function import TensorBase, data_of
@@ -412,6 +413,14 @@ class TensorMovement(TensorMixin):
         """Cast to int16 (PyTorch's ``short``)."""
         return self.astype(np.int16)
 
+    def cfloat(self) -> Tensor:
+        """Cast to complex64 (PyTorch's ``cfloat``)."""
+        return self.astype(np.complex64)
+
+    def cdouble(self) -> Tensor:
+        """Cast to complex128 (PyTorch's ``cdouble``)."""
+        return self.astype(np.complex128)
+
     def clone(self) -> Tensor:
         """A copy that stays in the graph."""
         return P.Cast.apply(self, dtype=self.dtype)
@@ -422,14 +431,19 @@ class TensorMovement(TensorMixin):
 
     def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
                    requires_grad: builtins.bool = False) -> Tensor:
-        """A new tensor of ``data`` (a copy) with this tensor's dtype unless ``dtype``."""
+        """A new tensor of ``data`` (a copy) with this tensor's dtype unless ``dtype``; Python
+        data is checked against that dtype as ``torch.tensor(data, dtype=)`` checks it."""
         dt = self.dtype if dtype is None else as_dtype(dtype)
-        return self._like(np.array(data_of(data), dtype=dt), requires_grad, device)
+        if isinstance(data, (TensorBase, np.ndarray, np.generic)):
+            return self._like(np.array(data_of(data), dtype=dt), requires_grad, device)
+        with np.errstate(over="ignore"):
+            arr = from_python(data, dt).astype(dt)
+        return self._like(arr, requires_grad, device)
 
     def _new_filled(self, shape: Any, value: Any, dtype: Any, device: Any,
                     requires_grad: builtins.bool) -> Tensor:
-        dt = self.dtype if dtype is None else as_dtype(dtype)
-        return self._like(np.full(shape_arg(shape), value, dtype=dt), requires_grad, device)
+        fill, dt = checked_fill("new_full", value, self.dtype if dtype is None else dtype)
+        return self._like(np.full(dims(shape_arg(shape)), fill, dtype=dt), requires_grad, device)
 
     def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
                   requires_grad: builtins.bool = False) -> Tensor:
@@ -448,7 +462,11 @@ class TensorMovement(TensorMixin):
 
     def new_full(self, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
                  requires_grad: builtins.bool = False) -> Tensor:
-        """``fill_value`` everywhere in ``size`` with this tensor's dtype unless ``dtype``."""
+        """``fill_value`` everywhere in ``size`` (a tuple, list or Size, as in PyTorch) with
+        this tensor's dtype unless ``dtype``."""
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"new_full(): argument 'size' (position 1) must be tuple of ints, "
+                            f"not {type(size).__name__}")
         return self._new_filled((size,), fill_value, dtype, device, requires_grad)
 
     def draw(self, **kwargs: Any) -> Any:
