@@ -144,6 +144,19 @@ def rederive_views(base: Any) -> None:
     base._views = alive
 
 
+# in-place forms whose node PyTorch names with another overload number than the
+# out-of-place op's (``x.acosh_()`` records AcoshBackward1, ``x.acosh()`` AcoshBackward0)
+_INPLACE_OVERLOAD = {"acosh_": 1, "arccosh_": 1, "asinh_": 1, "arcsinh_": 1, "atanh_": 1,
+                     "arctanh_": 1, "polygamma_": 1}
+
+
+def _overloaded(out: Any, overload: int) -> Any:
+    """``out`` with its node (if recorded) named with PyTorch's in-place overload."""
+    if out._ctx is not None:
+        out._ctx._overload = overload
+    return out
+
+
 def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
     """The in-place method ``name`` (``sin_``): ``x.sin()`` written into x under PyTorch's
     rules for in-place ops (``_inplace``: recorded under grad, the result's dtype must cast
@@ -151,6 +164,7 @@ def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
     checks that the promoted dtype of x and y casts to x's, as PyTorch does before it runs
     the kernel. One line per method in the class."""
     op = name[:-1]
+    overload = _INPLACE_OVERLOAD.get(name)
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         need_tensors(name, args, kwargs)  # (first: PyTorch parses the arguments first)
@@ -158,6 +172,9 @@ def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
             if not can_cast(result_type(_operand(self), _operand(args[0])), self._data.dtype):
                 raise cast_refused(self, args[0], name)
             check_broadcast(name, self, args[0])
+        if overload is not None:
+            return self._inplace(name, lambda s: _overloaded(getattr(s, op)(*args, **kwargs),
+                                                             overload), *args, *kwargs.values())
         return self._inplace(name, lambda s: getattr(s, op)(*args, **kwargs), *args,
                              *kwargs.values())
 

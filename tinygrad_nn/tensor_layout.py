@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+# the in-place view ops whose node PyTorch numbers after the out-of-place overloads
+# (``squeeze()`` / ``squeeze(dim)`` / ``squeeze(dims)``: 0 / 1 / 2; ``squeeze_``: 3 / 4 / 5)
+_INPLACE_OVERLOAD = {"squeeze_": 3, "unsqueeze_": 1}
+
 class TensorLayout(TensorMixin):
     """Layout metadata, views, diagonals and element picking of Tensor (a mixin)."""
 
@@ -154,6 +158,8 @@ class TensorLayout(TensorMixin):
         self._data = out._data  # type: ignore[misc]
         if out._ctx is not None and out._ctx is not self._ctx:
             out._ctx._inplace = True  # (PyTorch names the in-place variant's node apart)
+            if name in _INPLACE_OVERLOAD:  # (squeeze_(dim): SqueezeBackward4, after 0-2)
+                out._ctx._overload = getattr(out._ctx, "_overload", 0) + _INPLACE_OVERLOAD[name]
             self._ctx = out._ctx  # type: ignore[misc]
         self._vc[0] += 1
         if self._views is not None:  # its views now hang off the new node (as PyTorch's)
