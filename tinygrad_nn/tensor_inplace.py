@@ -87,6 +87,11 @@ def _refusal(view: Any, name: str) -> str | None:
     return f"Output {i} of {op} is a view and is being modified inplace. " + _MULTI_FIX
 
 
+def _overlapping(a: np.ndarray) -> bool:
+    """True when several elements of ``a`` share one memory location (an ``expand()``)."""
+    return any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides))
+
+
 def refuse_view_change(view: Any, name: str) -> None:
     """PyTorch's refusals of a recorded in-place change of ``view`` (an op such as
     ``mul_``, or a view op such as ``t_``): a view made under no_grad or by an op with
@@ -243,6 +248,8 @@ class TensorInPlace(TensorMixin):
             np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
             self._vc[0] += 1
             return self
+        if not self._data.flags.writeable and _overlapping(self._data):
+            self._check_writeable(name)  # (PyTorch refuses it recorded too: an expand())
         if self._base is not None and self._data.flags.writeable:
             where = _where_in_base(self)
             if where is not None:
@@ -257,7 +264,7 @@ class TensorInPlace(TensorMixin):
         if self._data.flags.writeable:
             np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
             self._vc[0] += 1  # values saved from the old memory are now stale
-        else:  # a read-only view (expand): nothing shares writable memory with it
+        else:  # a read-only array (NumPy's): nothing shares writable memory with it
             # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
             self._data = out._data.astype(self.dtype)  # type: ignore[misc]
             self._vc = new_counter()  # type: ignore[misc]
@@ -298,7 +305,7 @@ class TensorInPlace(TensorMixin):
         a = self._data
         if a.flags.writeable:
             return
-        if any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides)):
+        if _overlapping(a):
             raise ReadOnlyError(f"{name}: {_OVERLAP}")
         raise ReadOnlyError(f"{name}: the tensor's memory is read-only (a read-only NumPy "
                                 "array); clone() it before changing it in place")

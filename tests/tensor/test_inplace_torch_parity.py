@@ -336,3 +336,14 @@ def test_inplace_node_is_named_as_torch(name: str, args: tuple[Any, ...]) -> Non
         return names
 
     assert run(tg) == run(torch)
+
+
+@pytest.mark.parametrize("name", ["add_", "mul_", "hypot_", "eq_", "clamp_min_", "copy_"])
+def test_recorded_inplace_change_of_an_expanded_tensor_is_refused_as_torch(name: str) -> None:
+    """Several elements of an ``expand()`` share memory: PyTorch refuses to write them in
+    place, unrecorded or recorded (an operand that requires grad)."""
+    for m in (torch, tg):
+        for other in (m.ones(2, 3), m.ones(2, 3, requires_grad=True)):
+            x = m.tensor([0.5, -1.5, 2.0]).expand(2, 3)
+            with pytest.raises(RuntimeError, match="more than one element"):
+                getattr(x, name)(other)
