@@ -31,6 +31,7 @@ from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import TensorMixin, new_counter
 from .tensor_elementwise import (
     _alpha_checked,
+    _not_for,
     _not_one,
     _operand,
     _scaled,
@@ -39,7 +40,7 @@ from .tensor_elementwise import (
     refuse_bool_sub,
     scalar_to,
 )
-from .tensor_inplace_compare import compare_form, unrecorded_form
+from .tensor_inplace_compare import check_broadcast, compare_form, need_tensors, unrecorded_form
 from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
@@ -84,6 +85,23 @@ def _refusal(view: Any, name: str) -> str | None:
         return (f"Output {i} of {op} is a view of a view which was created in no_grad mode and "
                 "is being modified inplace with grad mode enabled. " + _NO_GRAD_FIX)
     return f"Output {i} of {op} is a view and is being modified inplace. " + _MULTI_FIX
+
+
+def _overlapping(a: np.ndarray) -> bool:
+    """True when several elements of ``a`` share one memory location (an ``expand()``)."""
+    return any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides))
+
+
+def refuse_view_change(view: Any, name: str) -> None:
+    """PyTorch's refusals of a recorded in-place change of ``view`` (an op such as
+    ``mul_``, or a view op such as ``t_``): a view made under no_grad or by an op with
+    several outputs, a view of a leaf that requires grad."""
+    refusal = _refusal(view, name)
+    if refusal is not None:
+        raise RuntimeError(refusal)
+    base = view._base
+    if base.requires_grad and base._ctx is None:
+        raise RuntimeError(_LEAF_VIEW)
 
 
 def _whole(idx: Any) -> bool:
@@ -131,6 +149,19 @@ def rederive_views(base: Any) -> None:
     base._views = alive
 
 
+# in-place forms whose node PyTorch names with another overload number than the
+# out-of-place op's (``x.acosh_()`` records AcoshBackward1, ``x.acosh()`` AcoshBackward0)
+_INPLACE_OVERLOAD = {"acosh_": 1, "arccosh_": 1, "asinh_": 1, "arcsinh_": 1, "atanh_": 1,
+                     "arctanh_": 1, "polygamma_": 1}
+
+
+def _overloaded(out: Any, overload: int) -> Any:
+    """``out`` with its node (if recorded) named with PyTorch's in-place overload."""
+    if out._ctx is not None:
+        out._ctx._overload = overload
+    return out
+
+
 def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
     """The in-place method ``name`` (``sin_``): ``x.sin()`` written into x under PyTorch's
     rules for in-place ops (``_inplace``: recorded under grad, the result's dtype must cast
@@ -138,11 +169,17 @@ def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
     checks that the promoted dtype of x and y casts to x's, as PyTorch does before it runs
     the kernel. One line per method in the class."""
     op = name[:-1]
+    overload = _INPLACE_OVERLOAD.get(name)
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if binary and args and not can_cast(result_type(_operand(self), _operand(args[0])),
-                                             self._data.dtype):
-            raise cast_refused(self, args[0], name)
+        need_tensors(name, args, kwargs)  # (first: PyTorch parses the arguments first)
+        if binary and args:
+            if not can_cast(result_type(_operand(self), _operand(args[0])), self._data.dtype):
+                raise cast_refused(self, args[0], name)
+            check_broadcast(name, self, args[0])
+        if overload is not None:
+            return self._inplace(name, lambda s: _overloaded(getattr(s, op)(*args, **kwargs),
+                                                             overload), *args, *kwargs.values())
         return self._inplace(name, lambda s: getattr(s, op)(*args, **kwargs), *args,
                              *kwargs.values())
 
@@ -180,7 +217,7 @@ class TensorInPlace(TensorMixin):
             ufunc(self._data, o, out=self._data, casting="same_kind")
         except ValueError:
             self._check_writeable(name)
-            raise ValueError(
+            raise InPlaceShapeError(
                 f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
                 f"shape {self._data.shape} in place (the result would have another shape)"
             ) from None
@@ -211,6 +248,8 @@ class TensorInPlace(TensorMixin):
             np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
             self._vc[0] += 1
             return self
+        if not self._data.flags.writeable and _overlapping(self._data):
+            self._check_writeable(name)  # (PyTorch refuses it recorded too: an expand())
         if self._base is not None and self._data.flags.writeable:
             where = _where_in_base(self)
             if where is not None:
@@ -225,7 +264,7 @@ class TensorInPlace(TensorMixin):
         if self._data.flags.writeable:
             np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
             self._vc[0] += 1  # values saved from the old memory are now stale
-        else:  # a read-only view (expand): nothing shares writable memory with it
+        else:  # a read-only array (NumPy's): nothing shares writable memory with it
             # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
             self._data = out._data.astype(self.dtype)  # type: ignore[misc]
             self._vc = new_counter()  # type: ignore[misc]
@@ -247,11 +286,7 @@ class TensorInPlace(TensorMixin):
         """The recorded in-place update of a view: its base becomes CopySlices(old base,
         the update's result) and every view of the base is re-derived from that."""
         base = self._base
-        refusal = _refusal(self, name)
-        if refusal is not None:
-            raise RuntimeError(refusal)
-        if base.requires_grad and base._ctx is None:
-            raise RuntimeError(_LEAF_VIEW)
+        refuse_view_change(self, name)
         flat, idx, overlaps = where
         if overlaps:  # (PyTorch lets an overlapping ``unfold`` through, with undefined values)
             raise RuntimeError(_OVERLAP)
@@ -270,7 +305,7 @@ class TensorInPlace(TensorMixin):
         a = self._data
         if a.flags.writeable:
             return
-        if any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides)):
+        if _overlapping(a):
             raise ReadOnlyError(f"{name}: {_OVERLAP}")
         raise ReadOnlyError(f"{name}: the tensor's memory is read-only (a read-only NumPy "
                                 "array); clone() it before changing it in place")
@@ -315,12 +350,23 @@ class TensorInPlace(TensorMixin):
         """self *= other, in place."""
         return self._arith("mul_", np.multiply, operator.mul, other)
 
-    def div_(self, other: Any) -> Self:
-        """self /= other, in place."""
-        return self._arith("div_", np.divide, operator.truediv, other)
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Self:
+        """self /= other, in place; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient
+        (then an integer tensor may be divided in place, as PyTorch's)."""
+        if rounding_mode is None:
+            return self._arith("div_", np.divide, operator.truediv, other)
+        if not can_cast(result_type(_operand(self), _operand(other)), self._data.dtype):
+            # (named as floor_divide_: the promoted type, not the float of true division)
+            raise cast_refused(self, other, "floor_divide_")
+        return self._inplace("div_", lambda s: s.div(other, rounding_mode=rounding_mode), other)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Self:
-        return self._inplace("clamp_", lambda s: s.clip(min, max))
+        """x = x clamped to [min, max] (numbers or broadcastable Tensors), in place."""
+        if min is None and max is None:  # (PyTorch's RuntimeError, before anything else)
+            raise RuntimeError("clamp_: at least one of 'min' or 'max' must not be None")
+        for bound in (min, max):
+            check_broadcast("clamp_", self, bound)
+        return self._inplace("clamp_", lambda s: s.clip(min, max), min, max)
 
     clip_ = clamp_
 
@@ -361,10 +407,14 @@ class TensorInPlace(TensorMixin):
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Self:
         """Fill with draws from N(mean, std^2) (the library generator)."""
+        if self._data.dtype.kind not in "fc":  # (PyTorch's kernel has floats only)
+            raise _not_for("normal_kernel_cpu", self._data.dtype)
         return self._fill("normal_", get_rng().normal(mean, std, self.shape), fill_op("Normal"))
 
     def uniform_(self, low: float = 0.0, high: float = 1.0) -> Self:
         """Fill with draws from U(low, high) (the library generator)."""
+        if self._data.dtype.kind not in "fc":
+            raise _not_for("check_uniform_bounds", self._data.dtype)
         return self._fill("uniform_", get_rng().uniform(low, high, self.shape),
                           fill_op("Uniform"))
 
@@ -430,24 +480,29 @@ class TensorInPlace(TensorMixin):
 
     def clamp_min_(self, min: Any) -> Self:  # noqa: A002 - PyTorch's name
         """x = max(x, min), in place."""
+        check_broadcast("clamp_min_", self, min)
         return self._inplace("clamp_min_", lambda s: s.clamp_min(min), min)
 
     def clamp_max_(self, max: Any) -> Self:  # noqa: A002 - PyTorch's name
         """x = min(x, max), in place."""
+        check_broadcast("clamp_max_", self, max)
         return self._inplace("clamp_max_", lambda s: s.clamp_max(max), max)
 
     def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Self:
         """x += value * tensor1 * tensor2, in place (Adam's second moment)."""
+        need_tensors("addcmul_", (tensor1, tensor2), {})
         return self._inplace("addcmul_", lambda s: s.addcmul(tensor1, tensor2, value=value),
                              tensor1, tensor2)
 
     def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Self:
         """x += value * tensor1 / tensor2, in place (Adam's step)."""
+        need_tensors("addcdiv_", (tensor1, tensor2), {})
         return self._inplace("addcdiv_", lambda s: s.addcdiv(tensor1, tensor2, value=value),
                              tensor1, tensor2)
 
     def lerp_(self, end: Any, weight: Any) -> Self:
         """x += weight * (end - x), in place (an exponential moving average)."""
+        need_tensors("lerp_", (end,), {})
         return self._inplace("lerp_", lambda s: s.lerp(end, weight), end, weight)
 
     # -- the in-place form of each elementwise method with one (x.sin_() is x.sin() in x)
@@ -464,8 +519,26 @@ class TensorInPlace(TensorMixin):
         "erf_", "erfc_", "erfinv_", "deg2rad_", "rad2deg_"))
     trunc_, fix_, frac_, sign_, sgn_, absolute_, negative_ = (_inplace_form(n) for n in (
         "trunc_", "fix_", "frac_", "sign_", "sgn_", "absolute_", "negative_"))
-    nan_to_num_, cumsum_, cumprod_, tril_, triu_ = (_inplace_form(n) for n in (
-        "nan_to_num_", "cumsum_", "cumprod_", "tril_", "triu_"))
+    nan_to_num_, tril_, triu_ = (_inplace_form(n) for n in ("nan_to_num_", "tril_", "triu_"))
+
+    def cumsum_(self, dim: int, *, dtype: Any = None) -> Self:
+        """x = x.cumsum(dim), in place (x keeps its dtype: a bool x, or a ``dtype`` other
+        than x's, is refused, as PyTorch)."""
+        return self._cumulative("cumsum_", dim, dtype)
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> Self:
+        """x = x.cumprod(dim), in place (the dtype rules of ``cumsum_``)."""
+        return self._cumulative("cumprod_", dim, dtype)
+
+    def _cumulative(self, name: str, dim: int, dtype: Any) -> Self:
+        dt = self._data.dtype
+        if dtype is not None and np.dtype(dtype) != dt:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {_torch_name(dt)} and "
+                               f"output tensor dtype {_torch_name(dtype)} should match")
+        if dt.kind == "b":  # (PyTorch has no bool kernel: the sum would be an int64)
+            raise _not_for(f"{name[:-1]}_out_cpu", dt)
+        op = name[:-1]
+        return self._inplace(name, lambda s: getattr(s, op)(dim))
     # (binary: PyTorch checks the promoted dtype first)
     atan2_, arctan2_, xlogy_, hypot_, copysign_, heaviside_ = (
         _inplace_form(n, binary=True) for n in (

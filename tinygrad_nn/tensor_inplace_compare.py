@@ -11,7 +11,46 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
+from ._shapes import ShapeError
 from .function import TensorBase
+from .tensor_elementwise import argument_type_error
+
+# in-place methods whose parameters (by position) take only a Tensor, as PyTorch's: a
+# number is refused with its TypeError naming the in-place method (``hypot_()``), before
+# any other check (a leaf that requires grad, a dtype that cannot be cast)
+TENSOR_ONLY = {name: ("other",) for name in (
+    "hypot_", "atan2_", "arctan2_", "gcd_", "lcm_", "ldexp_", "logical_and_", "logical_or_",
+    "logical_xor_")}
+TENSOR_ONLY.update({"heaviside_": ("values",), "lerp_": ("end",),
+                    "addcmul_": ("tensor1", "tensor2"), "addcdiv_": ("tensor1", "tensor2")})
+
+
+def need_tensors(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse a number (a list, a bool) where the in-place method ``name`` takes only a
+    Tensor (``TENSOR_ONLY``), with PyTorch's TypeError: ``hypot_(): argument 'other'
+    (position 1) must be Tensor, not int`` (a NumPy array is let through, as elsewhere)."""
+    for position, param in enumerate(TENSOR_ONLY.get(name, ()), 1):
+        if position <= len(args):
+            given = args[position - 1]
+        elif param in kwargs:
+            given = kwargs[param]
+        else:
+            continue
+        if not isinstance(given, (TensorBase, np.ndarray)):
+            raise argument_type_error(name, param, type(given).__name__, position)
+
+
+def check_broadcast(name: str, x: Any, other: Any) -> None:
+    """PyTorch's RuntimeError (a ShapeError, also a ValueError) when ``other`` cannot
+    broadcast with x in x.<name>(other), rather than NumPy's bare ValueError."""
+    if not isinstance(other, (TensorBase, np.ndarray)):
+        return
+    try:
+        np.broadcast_shapes(x.shape, other.shape)
+    except ValueError:
+        raise ShapeError(f"{name}: the size of tensor a {tuple(x.shape)} must match the size of "
+                           f"tensor b {tuple(other.shape)} (they cannot be broadcast together)"
+                           ) from None
 
 # method -> the out-of-place comparison and PyTorch's node stem
 COMPARISONS = {"eq_": ("eq", "Eq"), "ne_": ("ne", "Ne"), "lt_": ("lt", "Lt"),
@@ -27,6 +66,7 @@ def compare_form(name: str) -> Callable[..., Any]:
 
     def method(self: Any, other: Any) -> Any:
         def compute(s: Any) -> Any:
+            check_broadcast(name, s, other)
             value = getattr(s, method_name)(other)._data
             if isinstance(other, TensorBase):
                 return P.Compare.apply(s, other, value=value, op=stem)
@@ -46,6 +86,9 @@ def unrecorded_form(name: str) -> Callable[..., Any]:
     op = name[:-1]
 
     def method(self: Any, *args: Any) -> Any:
+        need_tensors(name, args, {})
+        if args:
+            check_broadcast(name, self, args[0])
         self._check_writeable(name)
         out = getattr(self.detach(), op)(*args)
         self._check_result(name, out)

@@ -23,12 +23,16 @@ from .function import TensorBase
 from .grad_mode import _mode
 from .storage import TypedStorage, UntypedStorage, owner_of, typed_storage
 from .tensor_base import TensorMixin, mark_multi_view
-from .tensor_inplace import rederive_views
+from .tensor_inplace import rederive_views, refuse_view_change
 from .tensor_movement import int_index
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
+
+# the in-place view ops whose node PyTorch numbers after the out-of-place overloads
+# (``squeeze()`` / ``squeeze(dim)`` / ``squeeze(dims)``: 0 / 1 / 2; ``squeeze_``: 3 / 4 / 5)
+_INPLACE_OVERLOAD = {"squeeze_": 3, "unsqueeze_": 1}
 
 class TensorLayout(TensorMixin):
     """Layout metadata, views, diagonals and element picking of Tensor (a mixin)."""
@@ -137,18 +141,25 @@ class TensorLayout(TensorMixin):
         return P.Contiguous.apply(self)
 
     # -- in-place views: this tensor becomes the view ------------------------------
-    def _become_view(self, view: Any) -> Any:
+    def _become_view(self, name: str, view: Any) -> Any:
         """Make this tensor the view ``view(self)`` in place (PyTorch's ``t_``, ``squeeze_``
         ...): same memory, new shape. Recorded, the tensor now stands for the view's node
-        (whose input is its old node), so the graph stays correct; the version goes up."""
-        if _mode.enabled and self.requires_grad and self._ctx is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an "
-                               "in-place operation.")
+        (whose input is its old node), so the graph stays correct; the version goes up.
+        A leaf that requires grad, or a view PyTorch refuses to change (of such a leaf,
+        made under no_grad ...), is refused as by the other in-place ops."""
+        if _mode.enabled:
+            if self.requires_grad and self._ctx is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an "
+                                   "in-place operation.")
+            if self._base is not None and (self.requires_grad or self._base.requires_grad):
+                refuse_view_change(self, name)
         out = view(self)
         # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
         self._data = out._data  # type: ignore[misc]
         if out._ctx is not None and out._ctx is not self._ctx:
             out._ctx._inplace = True  # (PyTorch names the in-place variant's node apart)
+            if name in _INPLACE_OVERLOAD:  # (squeeze_(dim): SqueezeBackward4, after 0-2)
+                out._ctx._overload = getattr(out._ctx, "_overload", 0) + _INPLACE_OVERLOAD[name]
             self._ctx = out._ctx  # type: ignore[misc]
         self._vc[0] += 1
         if self._views is not None:  # its views now hang off the new node (as PyTorch's)
@@ -157,19 +168,19 @@ class TensorLayout(TensorMixin):
 
     def t_(self) -> Tensor:
         """In-place ``t()``: this tensor becomes its transpose (<= 2 dims)."""
-        return self._become_view(lambda x: x.t())
+        return self._become_view("t_", lambda x: x.t())
 
     def transpose_(self, dim0: int, dim1: int) -> Tensor:
         """In-place ``transpose(dim0, dim1)``: this tensor becomes the view."""
-        return self._become_view(lambda x: x.transpose(dim0, dim1))
+        return self._become_view("transpose_", lambda x: x.transpose(dim0, dim1))
 
     def squeeze_(self, dim: Any = None) -> Tensor:
         """In-place ``squeeze(dim)``: size-1 dims (all, or those named) are dropped."""
-        return self._become_view(lambda x: x.squeeze(dim))
+        return self._become_view("squeeze_", lambda x: x.squeeze(dim))
 
     def unsqueeze_(self, dim: int) -> Tensor:
         """In-place ``unsqueeze(dim)``: a size-1 dim is inserted at ``dim``."""
-        return self._become_view(lambda x: x.unsqueeze(dim))
+        return self._become_view("unsqueeze_", lambda x: x.unsqueeze(dim))
 
     # -- views --------------------------------------------------------------------
     def select(self, dim: int, index: int) -> Tensor:

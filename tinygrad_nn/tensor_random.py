@@ -18,9 +18,19 @@ from ._random import get_rng
 from .function import TensorBase
 from .ops.sampling import Bernoulli, Normal, Poisson, fill_op
 from .tensor_base import TensorMixin
+from .tensor_elementwise import _not_for, _torch_name
 
 if TYPE_CHECKING:
     from .tensor import Tensor
+
+
+def _continuous(x: Any, name: str) -> None:
+    """PyTorch refuses to fill an integer or bool tensor from a continuous distribution
+    (``exponential_``, ``cauchy_``: RuntimeError)."""
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(f"{name} distribution is a continuous probability distribution. "
+                           f"dtype must be a floating point but you specified "
+                           f"{_torch_name(x._data.dtype)}")
 
 
 def draw_rng(generator: Any) -> np.random.Generator:
@@ -112,6 +122,8 @@ class TensorRandom(TensorMixin):
         if self.dtype.kind in "iu" and lo < np.iinfo(self.dtype).min:
             raise RuntimeError(f"from is out of bounds for {self.dtype}")
         top = _random_top(self.dtype) if to is None else int(to) - 1  # inclusive
+        if to is not None and top > _random_top(self.dtype):
+            raise RuntimeError(f"to - 1 is out of bounds for {self.dtype}")
         kind = np.uint64 if self.dtype.kind == "u" else np.int64
         overload = 2 if to is None else 0 if explicit_from or lo else 1  # PyTorch's node
         return self._fill("random_", draw_rng(generator).integers(lo, top, self.shape, dtype=kind,
@@ -120,6 +132,7 @@ class TensorRandom(TensorMixin):
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the exponential distribution of rate λ."""
+        _continuous(self, "Exponential")
         if not lambd > 0:
             raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
         return self._fill("exponential_", draw_rng(generator).exponential(1 / lambd, self.shape),
@@ -127,6 +140,8 @@ class TensorRandom(TensorMixin):
 
     def geometric_(self, p: float, *, generator: Any = None) -> Self:
         """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+        if self._data.dtype.kind == "b":
+            raise _not_for("geometric_cpu", self._data.dtype)
         if not 0 < p < 1:
             raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p}")
         return self._fill("geometric_", draw_rng(generator).geometric(p, self.shape),
@@ -134,6 +149,8 @@ class TensorRandom(TensorMixin):
 
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Self:
         """Fill with exp(N(mean, std²)) draws."""
+        if self._data.dtype.kind not in "fc":
+            raise _not_for("log_normal_cpu", self._data.dtype)
         if not std > 0:
             raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std}")
         return self._fill("log_normal_", draw_rng(generator).lognormal(mean, std, self.shape),
@@ -141,6 +158,7 @@ class TensorRandom(TensorMixin):
 
     def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Self:
         """Fill with draws from the Cauchy distribution median + σ·tan(π(U − ½))."""
+        _continuous(self, "Cauchy")
         if not sigma > 0:
             raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
         draw = draw_rng(generator).standard_cauchy(self.shape)

@@ -26,7 +26,7 @@ from .function import data_of as _data
 from .ops.select import NoDerivative, ScatterExtreme
 from .ops.strided import IndexCopy, IndexPut
 from .tensor_base import TensorMixin, with_overload
-from .tensor_elementwise import fill_where
+from .tensor_elementwise import _torch_name, fill_where
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
 from .tensor_movement import index_arrays
@@ -39,7 +39,17 @@ _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 
 def _index_vector(index: Any, op: str) -> np.ndarray:
+    """The index of ``index_add`` / ``index_copy`` / ``index_fill`` as a vector, under each
+    op's own dtype and rank checks (PyTorch's exception classes differ between them)."""
     idx = np.asarray(_data(index))
+    if op == "index_fill":
+        if idx.dtype != np.int64:
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
+        if idx.ndim > 1:
+            raise RuntimeError("Index has to be a vector/scalar")
+    elif op == "index_copy" and idx.dtype != np.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                           f"{_torch_name(idx.dtype)}")
     if idx.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"{op}(): Expected dtype int32/int64 for index but got: {idx.dtype}")
     if idx.ndim > 1:
@@ -93,10 +103,14 @@ class TensorScatter(TensorMixin):
         if index is None or source is None:
             raise TypeError(f"{op}() missing required arguments 'index' and 'source'")
         a = normalize_one_axis(dim, max(self.ndim, 1), op)
-        idx = _index_vector(index, op)
         src: Any = source if isinstance(source, TensorBase) else self._new(np.asarray(source))
-        if src.dtype != self.dtype:
-            raise RuntimeError(f"{op}(): self ({self.dtype}) and source ({src.dtype}) must "
+        if op == "index_copy" and self.ndim and src.ndim and self.ndim != src.ndim:
+            raise IndexError("index_copy_(): When source and destination are not scalars, "
+                             f"their dimensionality must match. Source dimensionality "
+                             f"({src.ndim}), destination dimensionality ({self.ndim})")
+        idx = _index_vector(index, op)
+        if src.dtype != self.dtype:  # (PyTorch names the in-place op, which both forms run)
+            raise RuntimeError(f"{op}_(): self ({self.dtype}) and source ({src.dtype}) must "
                                "have the same scalar type")
         return src, _index_coords(op, self._data.shape, a, idx, src.shape)
 

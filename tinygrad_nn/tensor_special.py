@@ -90,6 +90,9 @@ class TensorSpecial(TensorMixin):
     def ldexp(self, other: Any) -> Tensor:
         """x * 2^other, in a floating dtype (both operands get gradients, as PyTorch's)."""
         need_tensor("ldexp", "other", other)
+        if self._data.dtype.kind in "fc" and self._as(other)._data.dtype.kind == "b":
+            # (PyTorch's kernel runs in self's float dtype, and has no bool exponent)
+            raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
         return self._float() * self._as(other)._float().exp2()  # type: ignore[no-any-return]
 
     def frexp(self) -> Any:
@@ -113,11 +116,11 @@ class TensorSpecial(TensorMixin):
     def _integer_op(self, name: str, fn: Any, other: Any) -> Tensor:
         need_tensor(name, "other", other)
         b = self._as(other)
-        if self._data.dtype.kind not in "iu" or b._data.dtype.kind not in "iu":
-            bad = self.dtype if self._data.dtype.kind not in "iu" else b.dtype
-            raise NotImplementedError(f'"{name}_cpu" not implemented for {bad} (integer dtypes '
+        rt = result_type(self, b)  # (PyTorch promotes first: int64 with bool is int64)
+        if rt.kind not in "iu":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for {rt} (integer dtypes '
                                       "only)")
-        return self._new(fn(self._data, b._data).astype(result_type(self, b)))  # type: ignore[no-any-return]
+        return self._new(fn(self._data.astype(rt), b._data.astype(rt)).astype(rt))  # type: ignore[no-any-return]
 
     def gcd(self, other: Any) -> Tensor:
         """Greatest common divisor, elementwise, of integer tensors (no gradient)."""
