@@ -11,12 +11,14 @@ primitives (``ops/softmax.py``), for speed and PyTorch's graph.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from . import ops as P
 from ._shapes import NO_DIM, int_dim, normalize_axis, normalize_one_axis
+from ._warn import user_stacklevel
 from .dtypes import result_type
 from .function import TensorBase
 from .tensor_base import TensorMixin, with_overload
@@ -152,6 +154,11 @@ class TensorReduce(TensorMixin):
             correction: Any = None, axis: Any = None, keepdims: Any = None) -> Tensor:
         """sum((x - mean)^2) / (n - correction) over ``dim``; correction=1 (unbiased) by
         default, as PyTorch (``unbiased=False`` or ``correction=0``: divide by n)."""
+        return self._variance(dim, unbiased, keepdim, correction, axis, keepdims, "var")
+
+    def _variance(self, dim: Any, unbiased: Any, keepdim: bool, correction: Any, axis: Any,
+                  keepdims: Any, op: str) -> Tensor:
+        """``var`` for ``op`` (var, std, var_mean, std_mean: the name PyTorch's warning uses)."""
         if isinstance(dim, bool):  # var(False): PyTorch's overload var(unbiased)
             dim, unbiased = None, dim
         if self.dtype.kind not in "fc":  # checked before the dims, as PyTorch
@@ -167,6 +174,9 @@ class TensorReduce(TensorMixin):
         squares = (d * d).sum(axes, keepdim=keepdim)
         if n > correction:
             return squares * (1.0 / (n - correction))
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=user_stacklevel())
         # PyTorch divides the value by max(0, n - correction) (a sum of squares / 0: inf, or
         # NaN for 0 / 0) but its gradient by n - correction itself: 2 (x - mean) / (n - c)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -181,20 +191,20 @@ class TensorReduce(TensorMixin):
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None, axis: Any = None, keepdims: Any = None) -> Tensor:
         """sqrt(var(dim, unbiased, keepdim, correction=)); a constant input gets gradient 0."""
-        v = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+        v = self._variance(dim, unbiased, keepdim, correction, axis, keepdims, "std")
         return P.Sqrt.apply(v, zero_at_zero=True)
 
     def var_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
                  correction: Any = None) -> tuple[Tensor, Tensor]:
         """(var, mean) over ``dim`` (PyTorch's ``var_mean``)."""
-        v = self.var(dim, unbiased, keepdim, correction=correction)
+        v = self._variance(dim, unbiased, keepdim, correction, None, None, "var_mean")
         return v, self.mean(_bool_free(dim), keepdim=keepdim)
 
     def std_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
                  correction: Any = None) -> tuple[Tensor, Tensor]:
         """(std, mean) over ``dim`` (PyTorch's ``std_mean``)."""
-        s = self.std(dim, unbiased, keepdim, correction=correction)
-        return s, self.mean(_bool_free(dim), keepdim=keepdim)
+        v = self._variance(dim, unbiased, keepdim, correction, None, None, "std_mean")
+        return P.Sqrt.apply(v, zero_at_zero=True), self.mean(_bool_free(dim), keepdim=keepdim)
 
     def max(self, dim: Any = NO_DIM, keepdim: bool = False, *, axis: Any = None,
             keepdims: Any = None) -> Any:

@@ -194,3 +194,21 @@ def test_reduction_matches_torch(form: str, name: str, key: str, args: tuple[Any
     assert (got[2] is None) == (want[2] is None)
     if want[2] is not None and not _degenerate(name, key, args, kwargs):
         np.testing.assert_allclose(got[2], want[2], rtol=1e-6, atol=1e-7, equal_nan=True)
+
+
+@pytest.mark.parametrize("name", ["var", "std", "var_mean", "std_mean"])
+@pytest.mark.parametrize(("key", "correction"), [("f64", 1), ("f64", 6), ("f64", 9),
+                                                 ("empty", 1), ("0d", 1), ("0d", 0)])
+def test_degrees_of_freedom_warning_matches_torch(name: str, key: str, correction: int) -> None:
+    """PyTorch warns (UserWarning naming the function) when correction >= the count."""
+    import warnings
+
+    messages = []
+    for lib in (torch, tg):
+        x = lib.tensor(ARRAYS[key].copy())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(lib, name)(x, correction=correction)
+        messages.append(sorted(str(w.message).split(" (Triggered")[0] for w in caught
+                               if issubclass(w.category, UserWarning)))
+    assert messages[1] == messages[0]
