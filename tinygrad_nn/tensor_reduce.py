@@ -82,6 +82,12 @@ def _dim_arg(dim: Any, axis: Any, op: str) -> Any:
     return d
 
 
+def _check_dim_type(dim: Any, name: str) -> None:
+    """PyTorch's TypeError for a bool dim (dims are ints), raised before any dtype check."""
+    if isinstance(dim, bool):
+        raise TypeError(f"{name}(): argument 'dim' must be tuple of ints, not bool")
+
+
 def _bool_free(dim: Any) -> Any:
     return None if isinstance(dim, bool) else dim
 
@@ -133,6 +139,7 @@ class TensorReduce(TensorMixin):
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
              axis: Any = None, keepdims: Any = None) -> Tensor:
         """Mean over ``dim`` = sum / count (floating tensors only, as PyTorch)."""
+        _check_dim_type(dim, "mean")
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind not in "fc":
             raise RuntimeError(
@@ -286,6 +293,7 @@ class TensorReduce(TensorMixin):
                 axis: Any = None, keepdims: Any = None) -> Tensor:
         """Mean over ``dim`` of the non-NaN entries: nansum / their count (floating only)."""
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        _check_dim_type(dim, "nanmean")
         if self.dtype.kind not in "fc":  # the input's dtype, before ``dtype``, as PyTorch
             raise RuntimeError("nanmean(): expected input to have floating point or complex "
                                f"dtype but got {self.dtype}")
@@ -309,6 +317,8 @@ class TensorReduce(TensorMixin):
 
     def _arg(self, fn: Any, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
+            raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
         if self._data.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
         if dim is not None:

@@ -82,6 +82,10 @@ CASES: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = [
       for k in ("nan", "ties", "inf")],
     *[(f, k, (d,), {}) for f in ("max", "min", "amax", "amin", "median")
       for k in ("nan", "ties") for d in (0, 1)],
+    # a bool or tuple dim is a TypeError, raised before the dtype is looked at
+    *[(f, k, args, {}) for f in ("mean", "nanmean") for k in ("i64", "f64")
+      for args in ((True,), (False, True))],
+    *[(f, k, ((0, 1),), {}) for f in ("argmax", "argmin") for k in ("bool", "f64")],
     # ties and NaN in the index results: argmax / argmin give the first, sort puts NaN last
     *[(f, k, args, {}) for f in ("argmax", "argmin", "sort", "argsort", "cummax", "cummin")
       for k in ("nan", "ties") for args in ((0,), (1,))],
