@@ -14,6 +14,30 @@ class ShapeError(RuntimeError, ValueError):
     ...): PyTorch raises RuntimeError; it is also the ValueError this project raised before."""
 
 
+class RepeatedDimError(RuntimeError, ValueError):
+    """A dim listed twice in a reduction's dims: PyTorch raises RuntimeError (ValueError is
+    what this project raised before, kept as a base for callers that catch it)."""
+
+
+class _NoDim:
+    """The default ``dim`` of the reductions PyTorch overloads as ``f()`` and ``f(dim)``
+    (max, min, median, nanmedian, prod): no dim given reduces everything, while an explicit
+    ``dim=None`` is PyTorch's TypeError."""
+
+    def __repr__(self) -> str:
+        return "<all dims>"
+
+
+NO_DIM: Any = _NoDim()
+
+
+def int_dim(dim: Any, name: str) -> Any:
+    """``dim`` with the ``NO_DIM`` default turned into None; an explicit None raises."""
+    if dim is None:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
+    return None if dim is NO_DIM else dim
+
+
 def normalize_axis(axis: Axis, ndim: int, op: str = "reduction") -> tuple[int, ...]:
     """Axis argument -> sorted tuple of non-negative axes; ``None`` means every axis."""
     if axis is None:
@@ -29,7 +53,9 @@ def normalize_axis(axis: Axis, ndim: int, op: str = "reduction") -> tuple[int, .
             )
         out.append(int(a) % ndim if ndim else 0)
     if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
+        twice = next(a for a in out if out.count(a) > 1)
+        raise RepeatedDimError(f"{op}: dim {twice} appears multiple times in the list of dims "
+                               f"{axis!r}")
     return tuple(sorted(out))
 
 

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from . import ops as P
-from ._shapes import ShapeError
+from ._shapes import ShapeError, normalize_axis
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
+from .grad_mode import _mode
 from .tensor_base import TensorMixin, with_overload
 
 if TYPE_CHECKING:
@@ -28,6 +29,13 @@ _TORCH_DTYPE = {"bool": "Bool", "int64": "Long", "int32": "Int", "int16": "Short
 
 def _torch_name(dt: Any) -> str:
     return _TORCH_DTYPE.get(str(np.dtype(dt)), str(dt))
+
+
+def check_grad_dtype(x: Any, dt: Any) -> None:
+    """PyTorch's refusal of a reduction's integer or bool ``dtype=`` for an input that
+    requires grad while grad mode is on (such a result could not carry the gradient)."""
+    if np.dtype(dt).kind not in "fc" and x.requires_grad and _mode.enabled:
+        raise RuntimeError(f"Autograd not support dtype: {_torch_name(dt)}")
 
 
 def _not_for(op: str, dt: Any) -> NotImplementedError:
@@ -482,22 +490,24 @@ class TensorElementwise(TensorMixin):
         """True where any element (along ``dim``) is nonzero (a bool tensor)."""
         axis, keepdims = (axis if dim is None else dim), (keepdims if keepdim is None
                                                             else keepdim)
-        return self._new(np.any(self._data, axis=_axes(axis), keepdims=keepdims))
+        return self._logical_reduce(np.any, "any", axis, keepdims)
 
     def all(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
             keepdim: bool | None = None) -> Tensor:
         """True where every element (along ``dim``) is nonzero (a bool tensor)."""
         axis, keepdims = (axis if dim is None else dim), (keepdims if keepdim is None
                                                             else keepdim)
-        return self._new(np.all(self._data, axis=_axes(axis), keepdims=keepdims))
+        return self._logical_reduce(np.all, "all", axis, keepdims)
+
+    def _logical_reduce(self, fn: Any, name: str, axis: Any, keepdims: bool) -> Tensor:
+        """any / all over ``axis`` (None: every dim; (): none, unlike sum; a 0-d tensor takes
+        0 / -1): bool, except uint8 in, uint8 out (PyTorch's legacy rule)."""
+        axes = normalize_axis(axis, self.ndim, name)  # checked even for a 0-d tensor
+        out = fn(self._data, axis=axes if self.ndim else None, keepdims=bool(keepdims))
+        return self._new(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
     def isnan(self) -> Tensor:
         return self._new(np.isnan(self._data))
-
-
-def _axes(axis: Any) -> Any:
-    """A dim argument as NumPy takes it (a list of dims becomes a tuple)."""
-    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _not_one(alpha: Any) -> bool:

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._shapes import normalize_one_axis
+from ._shapes import NO_DIM, int_dim, normalize_one_axis
 from .dtypes import as_dtype
 from .function import TensorBase
 from .function import data_of as _data
 from .tensor_base import TensorMixin, with_overload
-from .tensor_elementwise import need_tensor
+from .tensor_elementwise import _torch_name, check_grad_dtype, need_tensor
 from .tensor_elementwise import select as where
 
 
@@ -185,10 +185,10 @@ class TensorIndexingOps(TensorMixin):
     def sort(self, dim: int = -1, descending: bool = False, stable: bool | None = None) -> Any:
         """(values, indices) along ``dim``; values = x.gather(dim, indices). Ties keep order
         (any ``stable``; given, the node is PyTorch's SortBackward1)."""
+        a = self._dim(dim, "sort")  # a 0-d tensor takes 0 / -1
         if self.ndim == 0:
             return SortResult(self * 1 if self.requires_grad else self,
                               self._new(np.zeros((), np.int64)))
-        a = self._dim(dim, "sort")
         idx = self._sorted_indices(a, descending)
         values = P.Sort.apply(self, idx=_along(idx, a))
         return SortResult(values if stable is None else with_overload(values, 1),
@@ -201,6 +201,8 @@ class TensorIndexingOps(TensorMixin):
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The k largest (or smallest) entries along ``dim``: (values, indices), in order."""
         a = self._dim(dim, "topk")
+        if self.dtype == np.bool_:
+            raise RuntimeError("topk does not support bool dtypes on CPU")
         n = self._data.shape[a] if self.ndim else 1
         if not 0 <= k <= n:
             raise RuntimeError(f"topk(): k ({k}) is out of range for dimension {a} of size {n}")
@@ -210,41 +212,52 @@ class TensorIndexingOps(TensorMixin):
         return TopKResult(P.Topk.apply(self, idx=_along(idx, a)), self._new(idx.astype(np.int64)))
 
     # -- scans and products ---------------------------------------------------------
-    def _cast_for(self, dtype: Any) -> Any:
+    def _cast_for(self, dtype: Any, scan: str = "") -> Any:
         if dtype is not None:
-            return self.astype(as_dtype(dtype))
+            dt = as_dtype(dtype)
+            if scan and dt == np.bool_ and self.ndim and self._data.size:  # no bool kernel
+                raise NotImplementedError(f'"{scan}_out_cpu" not implemented for \'Bool\'')
+            check_grad_dtype(self, dt)
+            return self.astype(dt)
         long = _int_to_long(self.dtype)
         return self if long == self.dtype else self.astype(long)
 
     def cumsum(self, dim: int, *, dtype: Any = None) -> Any:
         """y_i = x_0 + ... + x_i along ``dim`` (integers give int64)."""
-        x = self._cast_for(dtype)
+        x = self._cast_for(dtype, "cumsum")
+        a = self._dim(dim, "cumsum")
         if x.ndim == 0:
-            return x * 1
-        return P.CumSum.apply(x, axis=self._dim(dim, "cumsum"))
+            return _keep_dtype(x * 1, x)
+        return _keep_dtype(P.CumSum.apply(x, axis=a), x)
 
     def cumprod(self, dim: int, *, dtype: Any = None) -> Any:
         """y_i = x_0 * ... * x_i along ``dim``; the gradient is exact where x has zeros."""
-        x = self._cast_for(dtype)
+        x = self._cast_for(dtype, "cumprod")
+        a = self._dim(dim, "cumprod")
         if x.ndim == 0:
-            return x * 1
-        return P.CumProd.apply(x, axis=self._dim(dim, "cumprod"))
+            return _keep_dtype(x * 1, x)
+        return _keep_dtype(P.CumProd.apply(x, axis=a), x)
 
-    def prod(self, dim: int | None = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-        """Product over ``dim`` (None: every element); exact gradient with zeros."""
+    def prod(self, dim: Any = NO_DIM, keepdim: bool = False, *, dtype: Any = None) -> Any:
+        """Product over ``dim`` (not given: every element); exact gradient with zeros."""
+        dim = int_dim(dim, "prod")
         x = self._cast_for(dtype)
         if dim is None:
-            return P.Prod.apply(x.reshape(-1), axis=0)
+            return _keep_dtype(P.Prod.apply(x.reshape(-1), axis=0), x)
         a = self._dim(dim, "prod")
         if x.ndim == 0:
-            return x * 1
+            return _keep_dtype(x * 1, x)
         # PyTorch's node for a product over a dim: ProdBackward1
-        return with_overload(P.Prod.apply(x, axis=a, keepdims=bool(keepdim)), 1)
+        return with_overload(_keep_dtype(P.Prod.apply(x, axis=a, keepdims=bool(keepdim)), x), 1)
 
     # -- norms and matrix helpers ------------------------------------------------------
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
              dtype: Any = None) -> Any:
         """(sum |x|^p)^(1/p) over ``dim`` (None: all); p='fro' or 2 (default), 1, inf, 0 ..."""
+        if self.dtype.kind not in "fc":  # the input's dtype, before ``dtype``
+            kind = "matrix" if p == "nuc" else "vector"
+            raise RuntimeError(f"linalg.{kind}_norm: Expected a floating point or complex "
+                               f"tensor as input. Got {_torch_name(self.dtype)}")
         x = self if dtype is None else self.astype(as_dtype(dtype))
         if p == "fro":
             p = 2
@@ -277,6 +290,12 @@ class TensorIndexingOps(TensorMixin):
         return self.outer(vec2)
 
 
+def _keep_dtype(out: Any, x: Any) -> Any:
+    """``out`` in x's dtype: NumPy sums and multiplies int32 and bool in int64, PyTorch keeps
+    the dtype asked for (integer results carry no gradient, so the cast is free of graph)."""
+    return out if out.dtype == x.dtype else out.astype(x.dtype)
+
+
 def _triangle(x: Any, fn: Any, k: int, op: Any) -> Any:
     if x.ndim < 2:
         raise RuntimeError(f"{op.__name__.lower()}(): expected a tensor with at least 2 "
@@ -292,10 +311,17 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
         raise RuntimeError(f"norm(): expected a floating point input, got dtype {x.dtype}")
     dims = dim if dim is None or isinstance(dim, (tuple, list)) else (dim,)
     kw = {"axis": None if dims is None else tuple(dims), "keepdims": bool(keepdim)}
-    if ord == math.inf:
-        return x.abs().amax(**kw)
-    if ord == -math.inf:
-        return x.abs().amin(**kw)
+    if ord in (math.inf, -math.inf):
+        a = x.abs()
+        out = a.amax(**kw) if ord > 0 else a.amin(**kw)
+        hole = np.isnan(out._data)
+        if not hole.any():
+            return out
+        # a NaN norm gets no gradient through it (PyTorch: no |x_i| equals it), so the
+        # extreme is taken with the NaNs replaced and the NaN put back on top
+        a = where(np.isnan(a._data), np.zeros((), dtype=a.dtype), a)
+        out = a.amax(**kw) if ord > 0 else a.amin(**kw)
+        return where(hole, np.full((), np.nan, dtype=out.dtype), out)
     if ord == 0:
         count = (x.detach() != 0).astype(x.dtype).sum(**kw)
         return P.ZeroNorm.apply(x, value=_data(count))
@@ -305,11 +331,16 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
         return x.abs().sum(**kw)
     if not isinstance(ord, (int, float)):
         raise RuntimeError(f"norm(): ord must be a number, got {ord!r}")
-    total = (x.abs() ** ord).sum(**kw)
     if ord < 0:
-        return total ** (1.0 / ord)
+        return ((x.abs() ** ord).sum(**kw)) ** (1.0 / ord)
+    # |x|^p with gradient 0 at x = 0 (for p < 1, p |x|^(p-1) sign(x) alone is inf * 0 = NaN;
+    # PyTorch masks it to 0)
+    a = x.abs()
+    zero = a._data == 0
+    one = np.ones((), dtype=a.dtype)
+    total = where(zero, np.zeros((), dtype=a.dtype), where(zero, one, a) ** ord).sum(**kw)
     # 0 at 0 with a zero gradient there (PyTorch's subgradient; s ** (1/p) alone gives
-    # inf * 0 = NaN): the root of the positive sums only
-    positive = total > 0
-    safe = where(positive, total, np.ones((), dtype=total.dtype))
-    return where(positive, safe ** (1.0 / ord), np.zeros((), dtype=total.dtype))
+    # inf * 0 = NaN): the root of the nonzero sums only (NaN stays NaN)
+    nonzero = total._data != 0
+    safe = where(nonzero, total, one)
+    return where(nonzero, safe ** (1.0 / ord), np.zeros((), dtype=total.dtype))

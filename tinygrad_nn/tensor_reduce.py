@@ -11,15 +11,18 @@ primitives (``ops/softmax.py``), for speed and PyTorch's graph.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from . import ops as P
-from ._shapes import normalize_axis, normalize_one_axis
+from ._shapes import NO_DIM, int_dim, normalize_axis, normalize_one_axis
+from ._warn import user_stacklevel
 from .dtypes import result_type
 from .function import TensorBase
 from .tensor_base import TensorMixin, with_overload
+from .tensor_elementwise import check_grad_dtype
 from .tensor_indexing import _along
 
 if TYPE_CHECKING:
@@ -79,6 +82,12 @@ def _dim_arg(dim: Any, axis: Any, op: str) -> Any:
     return d
 
 
+def _check_dim_type(dim: Any, name: str) -> None:
+    """PyTorch's TypeError for a bool dim (dims are ints), raised before any dtype check."""
+    if isinstance(dim, bool):
+        raise TypeError(f"{name}(): argument 'dim' must be tuple of ints, not bool")
+
+
 def _bool_free(dim: Any) -> Any:
     return None if isinstance(dim, bool) else dim
 
@@ -103,6 +112,8 @@ class TensorReduce(TensorMixin):
     def _dims(self, dim: Any, name: str) -> tuple[int, ...]:
         """``dim`` as sorted non-negative axes; a 0-d tensor takes dim 0 / -1 and reduces
         nothing, as PyTorch."""
+        if isinstance(dim, (tuple, list)) and not dim:  # dim=() / []: every dim (PyTorch)
+            dim = None
         axes = normalize_axis(dim, self.ndim, name)
         return axes if self.ndim else ()
 
@@ -120,12 +131,15 @@ class TensorReduce(TensorMixin):
         """Sum over ``dim`` (None: all dims); bool and integer tensors sum to int64."""
         x = self._cast_for_reduce(dtype)
         out = x._reduce(P.Sum, "sum", dim, keepdim, axis, keepdims)
+        if dtype is not None and out.dtype != x.dtype:  # NumPy sums int32 / bool to int64
+            out = out.astype(x.dtype)
         # PyTorch's node: SumBackward0 for sum(), SumBackward1 when dims are given
         return out if dim is None and axis is None else with_overload(out, 1)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
              axis: Any = None, keepdims: Any = None) -> Tensor:
         """Mean over ``dim`` = sum / count (floating tensors only, as PyTorch)."""
+        _check_dim_type(dim, "mean")
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind not in "fc":
             raise RuntimeError(
@@ -139,14 +153,23 @@ class TensorReduce(TensorMixin):
     def _cast_for_reduce(self, dtype: Any) -> Any:
         if dtype is None:  # unsigned sums are int64 in PyTorch (NumPy would give uint64)
             return self.astype(np.int64) if self._data.dtype.kind == "u" else self
-        return self.astype(dtype)
+        out = self.astype(dtype)
+        check_grad_dtype(self, out.dtype)
+        return out
 
     def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None, axis: Any = None, keepdims: Any = None) -> Tensor:
         """sum((x - mean)^2) / (n - correction) over ``dim``; correction=1 (unbiased) by
         default, as PyTorch (``unbiased=False`` or ``correction=0``: divide by n)."""
+        return self._variance(dim, unbiased, keepdim, correction, axis, keepdims, "var")
+
+    def _variance(self, dim: Any, unbiased: Any, keepdim: bool, correction: Any, axis: Any,
+                  keepdims: Any, op: str) -> Tensor:
+        """``var`` for ``op`` (var, std, var_mean, std_mean: the name PyTorch's warning uses)."""
         if isinstance(dim, bool):  # var(False): PyTorch's overload var(unbiased)
             dim, unbiased = None, dim
+        if self.dtype.kind not in "fc":  # checked before the dims, as PyTorch
+            raise RuntimeError("std and var only support floating point and complex dtypes")
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if correction is None:
             correction = 0 if unbiased is False else 1
@@ -155,35 +178,48 @@ class TensorReduce(TensorMixin):
         axes = self._dims(dim, "var")
         n = math.prod(self._data.shape[a] for a in axes)
         d = self - self.mean(axes, keepdim=True)
-        return (d * d).sum(axes, keepdim=keepdim) * (
-            1.0 / (n - correction) if n > correction else math.nan
-        )
+        squares = (d * d).sum(axes, keepdim=keepdim)
+        if n > correction:
+            return squares * (1.0 / (n - correction))
+        warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=user_stacklevel())
+        # PyTorch divides the value by max(0, n - correction) (a sum of squares / 0: inf, or
+        # NaN for 0 / 0) but its gradient by n - correction itself: 2 (x - mean) / (n - c)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if n == correction:  # inf (NaN at 0) for the value and for the gradient's scale;
+                # the mean's share of the gradient (0 for a finite scale) would be inf - inf
+                d = self - self.mean(axes, keepdim=True).detach()
+                return (d * d).sum(axes, keepdim=keepdim) * math.inf
+            scale = 1.0 / (n - correction)
+            value = squares._data / np.asarray(0.0, squares.dtype)
+            return squares * scale + self._new(value - squares._data * scale)
 
     def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
             correction: Any = None, axis: Any = None, keepdims: Any = None) -> Tensor:
         """sqrt(var(dim, unbiased, keepdim, correction=)); a constant input gets gradient 0."""
-        v = self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
+        v = self._variance(dim, unbiased, keepdim, correction, axis, keepdims, "std")
         return P.Sqrt.apply(v, zero_at_zero=True)
 
     def var_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
                  correction: Any = None) -> tuple[Tensor, Tensor]:
         """(var, mean) over ``dim`` (PyTorch's ``var_mean``)."""
-        v = self.var(dim, unbiased, keepdim, correction=correction)
+        v = self._variance(dim, unbiased, keepdim, correction, None, None, "var_mean")
         return v, self.mean(_bool_free(dim), keepdim=keepdim)
 
     def std_mean(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
                  correction: Any = None) -> tuple[Tensor, Tensor]:
         """(std, mean) over ``dim`` (PyTorch's ``std_mean``)."""
-        s = self.std(dim, unbiased, keepdim, correction=correction)
-        return s, self.mean(_bool_free(dim), keepdim=keepdim)
+        v = self._variance(dim, unbiased, keepdim, correction, None, None, "std_mean")
+        return P.Sqrt.apply(v, zero_at_zero=True), self.mean(_bool_free(dim), keepdim=keepdim)
 
-    def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+    def max(self, dim: Any = NO_DIM, keepdim: bool = False, *, axis: Any = None,
             keepdims: Any = None) -> Any:
         """No dim: the largest value (0-d). ``max(dim)``: the named tuple (values, indices),
         the gradient going to the index, as PyTorch. ``max(other)``: elementwise maximum."""
         return self._extreme(True, dim, keepdim, axis, keepdims)
 
-    def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+    def min(self, dim: Any = NO_DIM, keepdim: bool = False, *, axis: Any = None,
             keepdims: Any = None) -> Any:
         """No dim: the smallest value (0-d). ``min(dim)``: the named tuple (values, indices).
         ``min(other)``: elementwise minimum."""
@@ -192,8 +228,9 @@ class TensorReduce(TensorMixin):
     def _extreme(self, big: bool, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Any:
         if isinstance(dim, (TensorBase, np.ndarray)):
             return self.maximum(dim) if big else self.minimum(dim)
-        dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         name = "max" if big else "min"
+        dim, keepdim = _axes(dim if axis is not None else int_dim(dim, name), keepdim, axis,
+                             keepdims)
         if dim is None:
             if self._data.size == 0:
                 raise RuntimeError(f"{name}(): expected a non-empty tensor (no dim given)")
@@ -250,16 +287,20 @@ class TensorReduce(TensorMixin):
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind in "fc":
             x = P.NanToZero.apply(x)
-        return x.sum(dim, keepdim)
+        return x.sum(dim, keepdim, dtype=None if dtype is None else x.dtype)
 
     def nanmean(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
                 axis: Any = None, keepdims: Any = None) -> Tensor:
         """Mean over ``dim`` of the non-NaN entries: nansum / their count (floating only)."""
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        _check_dim_type(dim, "nanmean")
+        if self.dtype.kind not in "fc":  # the input's dtype, before ``dtype``, as PyTorch
+            raise RuntimeError("nanmean(): expected input to have floating point or complex "
+                               f"dtype but got {self.dtype}")
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind not in "fc":
-            raise RuntimeError("nanmean(): expected input to have floating point or complex "
-                               f"dtype but got {x.dtype}")
+            raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "
+                               f"either a floating point or complex dtype. Got: {x.dtype}")
         axes = x._dims(dim, "nanmean")
         count = np.logical_not(np.isnan(x._data)).sum(axes, keepdims=bool(keepdim))
         return x.nansum(axes, keepdim) / count.astype(x.dtype)
@@ -276,6 +317,8 @@ class TensorReduce(TensorMixin):
 
     def _arg(self, fn: Any, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
+            raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
         if self._data.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
         if dim is not None:
@@ -323,10 +366,10 @@ class TensorReduce(TensorMixin):
     def logcumsumexp(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """y_i = log(sum_{k<=i} exp(x_k)) along ``dim``, by logaddexp steps (no overflow)."""
         dim = _dim_arg(dim, axis, "logcumsumexp")
+        a = normalize_one_axis(dim, max(self.ndim, 1), "logcumsumexp")  # before the dtype
         if self.dtype.kind not in "fc":
             raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
                                       f"'{self.dtype}'")
-        a = normalize_one_axis(dim, max(self.ndim, 1), "logcumsumexp")
         if self.ndim == 0:
             return self.clone()
         return P.LogCumSumExp.apply(self, axis=a)
@@ -363,7 +406,10 @@ class TensorReduce(TensorMixin):
         """log(sum(exp(x))) over ``dim``, computed as m + log(sum(exp(x - m))), m the
         maximum (no overflow); integers and bools give the default float, as in PyTorch."""
         axis, keepdims = _axes(dim, keepdim, axis, keepdims)
-        axes = normalize_axis(axis, self.ndim, "logsumexp")
+        if isinstance(axis, (tuple, list)) and not axis:  # (): every dim, as sum
+            axis = None
+        axes = normalize_axis(axis, self.ndim, "logsumexp")  # a 0-d tensor takes 0 / -1
+        axes = axes if self.ndim else ()
         x = self._floating()  # integers and bools: the default float
         return P.LogSumExp.apply(x, axes=axes, keepdims=keepdims)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._shapes import normalize_axis, normalize_one_axis
+from ._shapes import NO_DIM, int_dim, normalize_axis, normalize_one_axis
 from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, nth_element_index, quickselect_index, std_sort
@@ -169,21 +169,23 @@ class TensorSelect(TensorMixin):
         ties = self.reshape(-1)[np.flatnonzero(self._data == value)]
         return P.Max.apply(ties, axes=(0,))
 
-    def median(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+    def median(self, dim: Any = NO_DIM, keepdim: bool = False, *, axis: Any = None,
                keepdims: Any = None) -> Any:
         """No dim: the lower median x_sorted[(n-1)//2] of all elements (NaN if any is NaN),
         its gradient shared by the elements equal to it. ``median(dim)``: the named tuple
         (values, indices); a row holding NaN gives NaN and its first NaN's index."""
+        dim = dim if axis is not None else int_dim(dim, "median")
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if dim is None:
             return self._median_all(False)
         return self._chosen(dim, keepdim, "median", MedianResult,
                             lambda rows: _median_index(rows, False))
 
-    def nanmedian(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+    def nanmedian(self, dim: Any = NO_DIM, keepdim: bool = False, *, axis: Any = None,
                   keepdims: Any = None) -> Any:
         """The lower median ignoring NaN (NaN only when every element is NaN); with ``dim``
         the named tuple (values, indices), as ``median``."""
+        dim = dim if axis is not None else int_dim(dim, "nanmedian")
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if dim is None:
             return self._median_all(True)
@@ -198,8 +200,9 @@ class TensorSelect(TensorMixin):
             return self._shared(np.asarray(np.nan, x.dtype))
         if x.dtype.kind in "fc":
             x = x[~np.isnan(x)]
-        if x.size == 0:
-            return self._shared(np.asarray(np.nan, self.dtype))
+        if x.size == 0:  # NaN; an integer tensor gets NaN cast to it: the lowest value
+            nan = np.nan if x.dtype.kind in "fc" else np.iinfo(x.dtype).min
+            return self._shared(np.asarray(nan, self.dtype))
         return self._shared(np.partition(x, (x.size - 1) // 2)[(x.size - 1) // 2])
 
     def mode(self, dim: int = -1, keepdim: bool = False, *, axis: Any = None,
@@ -325,6 +328,9 @@ class TensorSelect(TensorMixin):
             inv = inv.reshape(self._data.shape)
         else:
             a = normalize_one_axis(dim, max(self.ndim, 1), "unique")
+            if any(n == 0 for i, n in enumerate(x.shape) if i != a):
+                raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so "
+                                   "unique cannot be applied")
             vals, inv, cnt = np.unique(x, return_inverse=True, return_counts=True, axis=a,
                                        equal_nan=False)
             inv = inv.reshape(-1)
@@ -377,6 +383,9 @@ class TensorSelect(TensorMixin):
 
     def count_nonzero(self, dim: Any = None, *, axis: Any = None) -> Tensor:
         """The number of nonzero elements over ``dim`` (an int or a tuple; None: all), int64."""
-        axes = normalize_axis(dim if axis is None else axis, self.ndim, "count_nonzero")
+        dim = dim if axis is None else axis
+        if isinstance(dim, (tuple, list)) and not dim:  # (): every dim, as sum
+            dim = None
+        axes = normalize_axis(dim, self.ndim, "count_nonzero")
         axes = axes if self.ndim else ()  # a 0-d tensor takes dim 0 / -1, as PyTorch
         return self._new(np.asarray(np.count_nonzero(self._data, axis=axes), np.int64))

@@ -45,12 +45,15 @@ class Max(Function):
     """y = max of x over ``axes``; tied maxima share the gradient equally (like amax)."""
 
     _overload = 1  # ``x.max()``: PyTorch's MaxBackward1 (``amax`` is Amax)
+    # a NaN result: its gradient shared by the NaNs (PyTorch's evenly_distribute_backward);
+    # amax / amin compare with ==, so there the gradient is NaN
+    _nan_ties = True
 
-    @staticmethod
-    def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+    @classmethod
+    def forward(cls, ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
         _check_nonempty(x, axes, "max")
         y = x.max(axis=axes, keepdims=True)
-        return _finish(ctx, x, y, axes, keepdims)
+        return _finish(ctx, x, y, axes, keepdims, cls._nan_ties)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
@@ -62,12 +65,13 @@ class Min(Function):
     """y = min of x over ``axes``; tied minima share the gradient equally (like amin)."""
 
     _overload = 1  # ``x.min()``: PyTorch's MinBackward1 (``amin`` is Amin)
+    _nan_ties = True
 
-    @staticmethod
-    def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
+    @classmethod
+    def forward(cls, ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
         _check_nonempty(x, axes, "min")
         y = x.min(axis=axes, keepdims=True)
-        return _finish(ctx, x, y, axes, keepdims)
+        return _finish(ctx, x, y, axes, keepdims, cls._nan_ties)
 
     backward = Max.backward
 
@@ -76,17 +80,22 @@ class Amax(Max):
     """``x.amax(dims)`` (PyTorch's AmaxBackward0)."""
 
     _overload = 0
+    _nan_ties = False
 
 
 class Amin(Min):
     """``x.amin(dims)`` (PyTorch's AminBackward0)."""
 
     _overload = 0
+    _nan_ties = False
 
 
-def _finish(ctx: Any, x: Any, y: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
+def _finish(ctx: Any, x: Any, y: Any, axes: tuple[int, ...], keepdims: bool,
+            nan_ties: bool) -> Any:
     # the weights are piecewise constant, so saving them as constants is exact
     hit = x == y
+    if nan_ties and x.dtype.kind == "f":
+        hit |= np.isnan(x) & np.isnan(y)
     ctx.save_for_backward(hit / hit.sum(axis=axes, keepdims=True, dtype=x.dtype))
     ctx.kshape = y.shape
     return y if keepdims else np.squeeze(y, axis=axes)

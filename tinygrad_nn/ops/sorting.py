@@ -102,7 +102,12 @@ class Prod(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return (broadcast_to(g.reshape(ctx.kshape), x.shape) * exclusive_prod(x, ctx.axis),)
+        p = exclusive_prod(x, ctx.axis)
+        xa = np.asarray(data_of(x))
+        if xa.dtype.kind == "f" and not _has_zero(xa) and not np.isfinite(xa).all():
+            # PyTorch's gradient without zeros is g * y / x: NaN where x is inf or NaN
+            p = p + np.where(np.isfinite(xa), 0, np.nan).astype(xa.dtype)
+        return (broadcast_to(g.reshape(ctx.kshape), x.shape) * p,)
 
 
 class CumProd(Function):
