@@ -55,13 +55,17 @@ def get_default_dtype() -> np.dtype:
 
 
 def as_dtype(dtype: Any) -> np.dtype:
-    """A NumPy dtype from a dtype, a type, or a torch-style name ('float32', 'long')."""
+    """A NumPy dtype from a dtype, a type, or a torch-style name ('float32', 'long').
+    Python's ``float`` is float64 and ``int`` int64, as PyTorch maps them (not the default
+    dtype: ``zeros(2, dtype=float)`` is float64 in both)."""
     if isinstance(dtype, str):
         name = dtype.removeprefix("torch.").removeprefix("tinygrad_nn.")
         if name in _NAMES:
             return np.dtype(_NAMES[name])
     if dtype is float:
-        return get_default_dtype()
+        return np.dtype(np.float64)
+    if dtype is int:
+        return np.dtype(np.int64)
     try:
         return np.dtype(dtype)
     except TypeError:

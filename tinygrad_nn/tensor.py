@@ -102,6 +102,11 @@ _size = tuple.__new__  # Size from a tuple of ints, unchecked (``.shape``: read 
 _NUMPY_GRAD_ERR = ("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                    "instead.")
 
+class ScalarConversionError(RuntimeError, ValueError):
+    """``item()`` of a tensor without exactly one element: PyTorch raises RuntimeError; a
+    ValueError too, as this library's earlier releases raised (both clauses keep working)."""
+
+
 _SCALAR_GRAD_WARN = ("Converting a tensor with requires_grad=True to a scalar may lead to "
                      "unexpected behavior.\nConsider using tensor.detach() first.")
 
@@ -490,19 +495,41 @@ class Tensor(
         return bool(self._data)
 
     def __float__(self) -> float:
-        """The value of a one-element tensor (also ``complex(t)``); for a tensor that
-        requires grad, PyTorch's warning, once per process."""
+        """The value of a one-element tensor; for a tensor that requires grad, PyTorch's
+        warning, once per process. A complex value must be real (PyTorch's error)."""
         if self.requires_grad:
             warn_once(_SCALAR_GRAD_WARN)
-        return float(self.item())
+        return float(self._real_scalar("double"))
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._real_scalar("long"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar())
 
     def __index__(self) -> int:
-        if self.dtype.kind not in "iu":
-            raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
-        return int(self.item())
+        """``t`` as a list index or ``range`` bound: a one-element integer or bool tensor."""
+        if self.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            f"index (got a {self.dtype} tensor of shape {tuple(self.shape)})")
+        return int(self._data.item())
+
+    def _scalar(self) -> Any:
+        """The single element, for ``int()`` / ``float()`` / ``complex()`` (PyTorch's
+        ValueError otherwise)."""
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars "
+                             f"(this one has {self._data.size})")
+        return self._data.item()
+
+    def _real_scalar(self, c_type: str) -> Any:
+        value = self._scalar()
+        if isinstance(value, complex):
+            if value.imag != 0:  # (PyTorch's message: the imaginary part would be lost)
+                raise RuntimeError(f"value cannot be converted to type {c_type} without "
+                                   "overflow")
+            return value.real
+        return value
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         """``np.asarray(t)``: the array, refused (as ``numpy()``) when ``t`` requires grad."""
@@ -531,7 +558,8 @@ class Tensor(
     def item(self) -> Any:
         """The single element as a Python number."""
         if self._data.size != 1:
-            raise ValueError(f"item(): the tensor has {self._data.size} elements, expected 1")
+            raise ScalarConversionError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.item()
 
     def tolist(self) -> Any:
@@ -544,6 +572,9 @@ class Tensor(
         return t
 
     def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place (a leaf from now on); not for a view."""
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._vc  # noqa: B018 (made now, so nodes that saved these values still see changes)
         self._ctx = None
         self.requires_grad = False

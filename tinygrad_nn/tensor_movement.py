@@ -367,6 +367,8 @@ class TensorMovement(TensorMixin):
             return self.astype(legacy)
         if isinstance(dtype, str) and not is_dtype_name(dtype):
             raise ValueError(f"invalid type: '{dtype}'")
+        if dtype in (float, int, bool, complex):  # (PyTorch's: a Python type is no tensor type)
+            raise ValueError(f"invalid type: '{dtype.__name__}'")
         return self.astype(dtype)
 
     def float(self) -> Tensor:

@@ -322,7 +322,7 @@ class TensorReduce(TensorMixin):
         if self._data.dtype == np.bool_:
             raise RuntimeError(f"{name}(): does not support bool input")
         if dim is not None:
-            dim = normalize_one_axis(dim, max(self.ndim, 1), name)
+            dim = normalize_one_axis(int(dim), max(self.ndim, 1), name)
             if self.ndim == 0:
                 dim = None
             elif self._data.shape[dim] == 0:
