@@ -367,7 +367,8 @@ class TensorMovement(TensorMixin):
             return self.astype(legacy)
         if isinstance(dtype, str) and not is_dtype_name(dtype):
             raise ValueError(f"invalid type: '{dtype}'")
-        if dtype in (float, int, bool, complex):  # (PyTorch's: a Python type is no tensor type)
+        # a Python type names no tensor type in PyTorch (by identity: np.dtype('int64') == int)
+        if any(dtype is t for t in (float, int, bool, complex)):
             raise ValueError(f"invalid type: '{dtype.__name__}'")
         return self.astype(dtype)
 

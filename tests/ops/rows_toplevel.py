@@ -47,7 +47,7 @@ def _renorm(draw: Draw, form: Any) -> Any:
     p, dim = draw(st.sampled_from([1.0, 2.0, 3.0])), one_axis(draw, len(shape))
     maxnorm = draw(st.sampled_from([0.5, 1.5, 100.0]))
     x = nonzero(draw, shape, 0.3, 2.0)
-    others = tuple(i for i in range(len(shape)) if i != dim)
+    others = tuple(i for i in range(len(shape)) if i != dim % len(shape))  # (dim may be < 0)
     norms = (np.abs(x) ** p).sum(others) ** (1 / p)
     assume(np.all(np.abs(norms - maxnorm) > 0.05))  # (off the switch between the branches)
     return (lambda t: form(t, p, dim, maxnorm)), [x]

@@ -37,8 +37,8 @@ NOT_DIFFERENTIABLE = {
     "Tensor.storage", "Tensor.untyped_storage",
     # conversions that leave the graph on purpose
     "Tensor.item", "Tensor.tolist", "Tensor.numpy", "Tensor.detach", "Tensor.detach_",
-    "Tensor.__array__", "Tensor.__float__", "Tensor.__int__", "Tensor.__index__",
-    "Tensor.__bool__", "Tensor.__repr__", "Tensor.__hash__", "Tensor.__init__",
+    "Tensor.__array__", "Tensor.__float__", "Tensor.__complex__", "Tensor.__int__",
+    "Tensor.__index__", "Tensor.__bool__", "Tensor.__repr__", "Tensor.__hash__", "Tensor.__init__",
     # the autograd API itself
     "Tensor.backward", "Tensor.zero_grad", "Tensor.register_hook", "Tensor.retain_grad",
     "Tensor.requires_grad_", "Tensor.register_post_accumulate_grad_hook",

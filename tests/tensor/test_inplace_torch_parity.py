@@ -207,7 +207,6 @@ for _name, _calls in EXTRA.items():
 
 # PyTorch's outcome that tinygrad_nn does not reproduce yet (each fails as a whole: strict)
 KNOWN_GAPS = {
-    ("detach_", "()"): "detach_ of a view: PyTorch refuses (tensor.py)",
     ("addmm_", "matrices"): "a float64 self with float32 matrices: PyTorch refuses "
                             "(tensor_linalg.py)",
     ("addr_", "vectors"): "a float64 self with float32 vectors: PyTorch computes it "
