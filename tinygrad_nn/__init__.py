@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from . import _compiled
 
 _compiled.install()  # first: the engine's compiled modules, where built (_compiled.py)
@@ -120,6 +122,7 @@ from .tensor_scatter import bucketize, searchsorted
 globals().update(_torch_functions.FUNCTIONS)
 globals().update(_torch_functions.DTYPES)
 concat = cat  # PyTorch's alias
+dtype = np.dtype  # (isinstance(x, torch.dtype): every dtype here is a NumPy dtype)
 
 # one BLAS thread unless the environment asks otherwise (docs/performance.md: threads)
 _threads.apply_default()
@@ -145,6 +148,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "dtype",
     "BoolTensor",
     "ByteTensor",
     "CharTensor",

@@ -109,3 +109,11 @@ def test_float_is_float64_under_another_default_dtype() -> None:
     finally:
         tg.set_default_dtype(before)
     assert tg.zeros(1, dtype=float).dtype == tg.float64 and tg.zeros(1).dtype == tg.float32
+
+
+def test_dtype_is_the_class_of_every_dtype_as_in_pytorch() -> None:
+    """``isinstance(x, torch.dtype)``, as programs test a dtype argument."""
+    for lib in (tg, torch):
+        assert isinstance(lib.float32, lib.dtype) and isinstance(lib.ones(1).dtype, lib.dtype)
+        assert isinstance(lib.long, lib.dtype) and isinstance(lib.bool, lib.dtype)
+        assert not isinstance("float32", lib.dtype) and not isinstance(float, lib.dtype)
