@@ -133,9 +133,11 @@ def test_full_infers_the_dtype_from_the_fill(size: str, fill: str) -> None:
     _same(f"L.full({size}, {fill})")
 
 
-@pytest.mark.parametrize("dtype", ["int64", "uint8", "int8", "bool", "float16", "complex64"])
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "int8", "bool", "float16", "float32",
+                                   "complex64"])
 @pytest.mark.parametrize("fill", ["1.5", "300", "-1", "-300", "True", "2j", "1+0j",
-                                  "float('nan')", "float('inf')", "1e10", "-1.5"])
+                                  "float('nan')", "float('inf')", "1e10", "-1.5", "2**64",
+                                  "2**70", "-2**63 - 1"])
 def test_full_checks_the_fill_against_the_dtype(fill: str, dtype: str) -> None:
     _same(f"L.full((2,), {fill}, dtype=L.{dtype})")
 

@@ -4,13 +4,13 @@ against a dtype, NumPy arrays PyTorch can hold, sizes, fills."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from .dtypes import as_dtype, get_default_dtype, sequence_dtype
 from .function import TensorBase
+from .tensor_elementwise import scalar_to
 
 # NumPy dtypes PyTorch can hold (torch.from_numpy refuses the others)
 _TORCH_KINDS = frozenset("biufc")
@@ -179,9 +179,6 @@ def dims(shape: tuple[int, ...]) -> tuple[int, ...]:
 TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
                 "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
                 "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-# and the C types its "value cannot be converted to type ..." errors name
-_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int",
-            "int64": "int64_t", "float16": "c10::Half", "float32": "float", "float64": "double"}
 
 
 def not_implemented(kernel: str, dt: np.dtype) -> NotImplementedError:
@@ -195,7 +192,8 @@ def checked_fill(fn: str, value: Any, dtype: Any) -> tuple[Any, np.dtype]:
     Tensor is its number; a NumPy bool counts as a float, as in PyTorch). A value the dtype
     cannot hold raises PyTorch's RuntimeError: nan, inf or out of range for an integer type
     (an unsigned one takes down to -max, wrapping), a finite float beyond a float type's
-    range, a complex with an imaginary part for a real type."""
+    range, a complex with an imaginary part for a real type; an int beyond [-2^63, 2^64)
+    OverflowError (``tensor_elementwise.scalar_to``, as ``fill_`` converts)."""
     if isinstance(value, TensorBase):
         if value._data.ndim:
             raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, "
@@ -214,25 +212,4 @@ def checked_fill(fn: str, value: Any, dtype: Any) -> tuple[Any, np.dtype]:
         dt = np.result_type(get_default_dtype(), np.complex64)
     else:
         dt = get_default_dtype()
-    overflow = RuntimeError(f"value cannot be converted to type "
-                            f"{_C_NAMES.get(dt.name, dt.name)} without overflow")
-    if dt.kind == "b":
-        return bool(value), dt
-    if dt.kind in "iuf" and isinstance(value, (complex, np.complexfloating)):
-        if value.imag != 0:
-            raise overflow
-        value = value.real
-    if dt.kind in "iu":
-        info = np.iinfo(dt)
-        low = -int(info.max) if dt.kind == "u" else int(info.min)
-        if isinstance(value, (float, np.floating)):
-            if not info.min <= value <= info.max:  # (nan fails too)
-                raise overflow
-        elif not low <= int(value) <= int(info.max):
-            raise overflow
-        return np.array(int(value)).astype(dt), dt  # (-1 as uint8 is 255)
-    if dt.kind == "f" and math.isfinite(value) and abs(float(value)) > float(np.finfo(dt).max):
-        raise overflow
-    return value, dt
-
-
+    return scalar_to(value, dt), dt  # (the fill checks of fill_ / masked_fill)

@@ -115,12 +115,10 @@ def walk(
 
     With ``capture``, only what lies on a path to a captured node runs, as in PyTorch: no
     other node's backward or hooks, no other leaf's hooks, and a captured node's own
-    backward only when another captured node lies below it (``_needed``; the caller may
-    pass that set as ``needed``).
+    backward only when another captured node lies below it: ``needed``, the set
+    ``_needed(roots, capture)`` that ``run_backward`` works out for its pass record too.
     """
     captured: list[Any] = [None] * (len(capture) if capture else 0)
-    if capture and needed is None:
-        needed = _needed(roots, capture)
     grads: dict[int, Any] = {}  # pending gradients, by key: -seq for a node, id for a leaf
     waiting: dict[int, Any] = {}  # the node or leaf of each key
     heap: list[int] = []
