@@ -109,7 +109,11 @@ def test_a_masked_array_is_held_as_a_plain_array() -> None:
     assert type(tg.from_numpy(np.ma.array([1, 2])).numpy()) is np.ndarray
 
 
-SHAPES = ["2, 3", "(2, 3)", "[2, 3]", "0", "()", "-1", "(2, -1)", "2.0", "None", "'a'"]
+SHAPES = ["2, 3", "(2, 3)", "[2, 3]", "0", "()", "-1", "(2, -1)", "2.0", "None", "'a'",
+          # sizes as one-element integer tensors (``zeros(n.sum())``), and what is refused
+          "L.tensor(2)", "L.tensor([2]), 3", "(3, L.tensor(2))", "[L.tensor(2), 1]",
+          "L.tensor(-1)", "L.tensor(2, dtype=L.uint8)", "L.tensor(2.0)", "3, L.tensor(2.0)",
+          "L.tensor([2, 3])", "L.tensor(True)", "2, L.tensor([True])"]
 
 
 @pytest.mark.parametrize("fn", ["zeros", "ones"])

@@ -110,6 +110,18 @@ def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     out = []
     for n in shape:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"shape entries must be ints, got {shape!r}")
+            n = _tensor_size(n, shape)
         out.append(int(n))
     return tuple(out)
+
+
+def _tensor_size(n: Any, shape: tuple[Any, ...]) -> int:
+    """A size given as a one-element integer tensor (``zeros(t.sum())``), as PyTorch takes
+    it; any other non-int entry is a TypeError (a bool tensor PyTorch's RuntimeError)."""
+    data = getattr(n, "_data", None)
+    if isinstance(data, np.ndarray) and data.size == 1:
+        if data.dtype.kind in "iu":
+            return int(data.reshape(()))
+        if data.dtype.kind == "b":
+            raise RuntimeError(f"a size must be an integer, got a bool tensor in {shape!r}")
+    raise TypeError(f"shape entries must be ints, got {shape!r}")

@@ -387,7 +387,9 @@ class Function(Node):
         ctx._p1 = parents[1] if n == 2 else _ONE if n == 1 else tuple(parents[1:])
         # interned: nodes share one tuple per distinct shape (``_intern``)
         ctx.in_shapes = _SHAPES.get(ins := tuple(shapes)) or _intern(ins)
-        ctx.out_shape = _SHAPES.get(shp := out.shape) or _intern(shp)
+        # (a 0-d result's shape, (), is falsy and is CPython's one empty tuple already)
+        shp = out.shape
+        ctx.out_shape = (_SHAPES.get(shp) or _intern(shp)) if shp else shp
         ctx.out_dtype = dtype
         if mode.scope is not None:
             ctx.metadata["scope"] = mode.scope
