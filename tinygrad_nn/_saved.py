@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import _mode
-from .tensor_base import TensorBase
+from .tensor_base import INFERENCE_SAVED, TensorBase
 
 _ndarray = np.ndarray  # (bound once: a cached global where compiled, see _compiled.py)
 OUT = object()  # marks a saved value that is the output of forward
@@ -59,6 +59,8 @@ def record_sources(ctx: Any, out: Any, args: tuple[Any, ...], arrays: list[Any],
                     if s is arr:
                         a = args[i]
                         if isinstance(a, TensorBase):
+                            if a._inference:  # (as PyTorch: recorded, then refused)
+                                raise RuntimeError(INFERENCE_SAVED)
                             # the node, not the Tensor: an in-place op may rebase it later
                             src = i if parents[i] is not None else a
                             vc = a._vcnt

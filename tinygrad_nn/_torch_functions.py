@@ -17,11 +17,10 @@ import numpy as np
 
 from . import functional
 from ._creation_checks import check_numpy
-from ._torch_switches import _settings
 from ._warn import user_stacklevel
 from .creation import _check_device, tensor
 from .dtypes import LEGACY_TYPES, as_dtype
-from .grad_mode import is_grad_enabled
+from .grad_mode import _mode, is_grad_enabled
 from .grad_mode import set_grad_enabled as _grad_mode
 from .tensor import Device, Tensor
 from .tensor_bitwise import bitwise
@@ -348,8 +347,10 @@ class set_grad_enabled(_grad_mode):
 
 
 class inference_mode(_grad_mode):
-    """``with inference_mode():`` (or ``@inference_mode()``) records nothing, like no_grad;
-    ``inference_mode(False)`` leaves recording as it is."""
+    """``with inference_mode():`` (or ``@inference_mode()``) records nothing, like no_grad,
+    and the tensors made inside are inference tensors (``Tensor.is_inference``): outside the
+    mode they cannot be changed in place, saved for a backward, or made to require grad,
+    as in PyTorch. ``inference_mode(False)`` leaves recording as it is."""
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__(not mode and is_grad_enabled())
@@ -357,11 +358,11 @@ class inference_mode(_grad_mode):
 
     def __enter__(self) -> None:  # (is_inference_mode_enabled reads the flag)
         super().__enter__()
-        self.prev_on.append(_settings.inference_on)
-        _settings.inference_on = self.on
+        self.prev_on.append(_mode.inference)
+        _mode.inference = self.on
 
     def __exit__(self, *exc: object) -> None:
-        _settings.inference_on = self.prev_on.pop()
+        _mode.inference = self.prev_on.pop()
         super().__exit__(*exc)
 
 

@@ -39,7 +39,6 @@ class _Settings:
     warn_only = False
     warn_always = False
     interop_threads = 1
-    inference_on = False  # inside `with inference_mode():`
 
 
 _settings = _Settings()
@@ -129,7 +128,7 @@ def is_anomaly_check_nan_enabled() -> bool:
 
 def is_inference_mode_enabled() -> bool:
     """True inside ``with inference_mode():`` (not inside ``inference_mode(False)``)."""
-    return _settings.inference_on
+    return bool(grad_mode._mode.inference)
 
 
 def set_warn_always(b: bool, /) -> None:

@@ -380,6 +380,10 @@ class Function(Node):
             result._vc = args[0]._vc  # a view shares its base's version counter
             if grads:  # and its base knows it (in-place through views)
                 result._view_of(args[0], enabled)
+            if args[0]._inference:  # a view of an inference tensor is one (PyTorch's)
+                result._inference = True
+        elif mode.inference:  # new memory made inside inference_mode()
+            result._inference = True
         if not record:
             return result
         ctx.seq = next(_counter)

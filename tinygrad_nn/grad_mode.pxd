@@ -3,4 +3,4 @@
 # reads directly at every op. As Python, grad_mode.py runs unchanged and this file is not read.
 
 cdef class _Mode:
-    cdef public object enabled, scope, anomaly, check_nan, check_forward, saved_hooks
+    cdef public object enabled, scope, anomaly, check_nan, check_forward, saved_hooks, inference

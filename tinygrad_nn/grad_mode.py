@@ -13,7 +13,8 @@ from typing import Any
 
 class _Mode:
     # slots, set once: every op reads them (a slot is read faster than a class default)
-    __slots__ = ("enabled", "scope", "anomaly", "check_nan", "check_forward", "saved_hooks")
+    __slots__ = ("enabled", "scope", "anomaly", "check_nan", "check_forward", "saved_hooks",
+                 "inference")
 
     def __init__(self) -> None:
         self.enabled = True  # ops record the graph
@@ -23,6 +24,9 @@ class _Mode:
         self.check_forward = False  # anomaly mode also checks forward outputs
         # (pack, unpack) of the innermost ``autograd.graph.saved_tensors_hooks``, or None
         self.saved_hooks: tuple[Any, Any] | None = None
+        # inside ``inference_mode()``: what ops make are inference tensors
+        # (``Tensor.is_inference``, ``_torch_functions.inference_mode``)
+        self.inference = False
 
 
 _mode = _Mode()

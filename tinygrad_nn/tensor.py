@@ -19,8 +19,9 @@ from ._tensor_str import tensor_str
 from ._warn import warn_once
 from .dtypes import as_dtype, default_or, get_default_dtype, is_dtype_name, sequence_dtype
 from .function import Function, TensorBase
+from .grad_mode import _mode
 from .tensor_autograd import TensorAutograd
-from .tensor_base import TensorFirst
+from .tensor_base import INFERENCE_REQUIRES_GRAD, TensorFirst
 from .tensor_elementwise import TensorElementwise
 from .tensor_indexing import TensorIndexingOps
 from .tensor_inplace import TensorInPlace
@@ -304,6 +305,8 @@ class Tensor(
         self._ctx: Function | None = None
         if name is not None:
             self._name = name
+        if _mode.inference:  # made inside inference_mode(): an inference tensor
+            self._inference = True
 
     @staticmethod
     def _make(data: np.ndarray, ctx: Any) -> Tensor:
@@ -312,6 +315,8 @@ class Tensor(
         t._data = data
         t.requires_grad = ctx is not None
         t._ctx = ctx
+        if _mode.inference:  # made inside inference_mode(): an inference tensor
+            t._inference = True
         return t
 
     # -- attributes ---------------------------------------------------------------
@@ -322,7 +327,15 @@ class Tensor(
         As in PyTorch: ``p.data.add_(g, alpha=-lr)`` changes ``p`` without recording, and
         ``p.data = t`` makes ``p`` hold ``t``'s array. The NumPy array is ``.numpy()``.
         """
-        return Tensor._make(self._data, None)
+        return self._alias()
+
+    def _alias(self) -> Tensor:
+        """A new Tensor of this one's array, off the graph: an inference tensor exactly when
+        this one is (PyTorch's ``detach()`` and ``.data`` are views)."""
+        t = Tensor._make(self._data, None)
+        if t._inference is not self._inference:
+            t._inference = self._inference
+        return t
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -428,7 +441,8 @@ class Tensor(
         return bool(self._data.reshape(()))
 
     def is_inference(self) -> bool:
-        return False
+        """True for a tensor made inside ``inference_mode()``, or a view of one."""
+        return self._inference
 
     def is_pinned(self) -> bool:
         return False
@@ -567,7 +581,7 @@ class Tensor(
 
     def detach(self) -> Tensor:
         """The same array, cut from the graph (shares data and version counter)."""
-        t = Tensor._make(self._data, None)
+        t = self._alias()
         t._vc = self._vc
         return t
 
@@ -586,6 +600,8 @@ class Tensor(
             raise RuntimeError("requires_grad_(False) only works on leaves; use .detach()")
         if flag and self.dtype.kind not in "fc":
             raise IntegerGradError(self.dtype)
+        if flag and self._inference and not _mode.inference:
+            raise RuntimeError(INFERENCE_REQUIRES_GRAD)
         self.requires_grad = bool(flag)
         return self
 

@@ -12,8 +12,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .grad_mode import _mode
+
 _VC0 = np.zeros(1, np.int64)  # copied for each new version counter
 _ref = weakref.ref
+# PyTorch's errors for an inference tensor (one made inside ``inference_mode()``) used
+# outside the mode
+INFERENCE_INPLACE = ("Inplace update to inference tensor outside InferenceMode is not allowed. "
+                     "You can make a clone to get a normal tensor before doing inplace update.")
+INFERENCE_SAVED = ("Inference tensors cannot be saved for backward. Please do not use Tensors "
+                   "created in inference mode in computation tracked by autograd. To work "
+                   "around this, you can make a clone to get a normal tensor and use it in "
+                   "autograd.")
+INFERENCE_VERSION = "Inference tensors do not track version counter."
+INFERENCE_REQUIRES_GRAD = ("Setting requires_grad=True on inference tensor outside "
+                           "InferenceMode is not allowed.")
 
 
 def new_counter() -> Any:
@@ -44,6 +57,9 @@ class TensorBase:
     _views: list[Any] | None = None
     _view_meta: tuple[str, str, int] | None = None
     _result: type  # the class of op results (Tensor: set by tensor.py; ``_make`` makes one)
+    # made inside ``inference_mode()`` (or a view of such a tensor): PyTorch's inference
+    # tensor (``is_inference``), set in the instance dict only for those
+    _inference: bool = False
 
     @property
     def _vc(self) -> Any:
@@ -72,8 +88,17 @@ class TensorBase:
     def _version(self) -> int:
         """How many times this tensor's memory was changed in place (PyTorch's
         ``t._version``; views share it with their base)."""
+        if self._inference:
+            raise RuntimeError(INFERENCE_VERSION)
         vc = self._vcnt
         return 0 if vc is None else int(vc[0])
+
+    def _bump_version(self) -> None:
+        """Count a change of this tensor's memory in place (after the write, where PyTorch
+        counts it too): an inference tensor refuses outside ``inference_mode()``."""
+        if self._inference and not _mode.inference:
+            raise RuntimeError(INFERENCE_INPLACE)
+        self._vc[0] += 1
 
     def _view_of(self, x: Any, enabled: bool) -> None:
         """Record that this new float Tensor is a view of ``x``'s memory (``Function.apply``).

@@ -203,9 +203,6 @@ class TensorInPlace(TensorMixin):
 
         def scatter_add(self, dim: int, index: Any, src: Any) -> Tensor: ...
 
-    def _bump_version(self) -> None:
-        self._vc[0] += 1
-
     def _arith(self, name: str, ufunc: Any, op: Callable[[Any, Any], Any], other: Any) -> Any:
         """self = op(self, other) in place (``w -= lr * g``): unrecorded, the ufunc writes
         straight into the array (nothing more is allocated); recorded, as ``_inplace``."""
@@ -246,7 +243,7 @@ class TensorInPlace(TensorMixin):
             out = compute(self)
             self._check_result(name, out)
             np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
-            self._vc[0] += 1
+            self._bump_version()
             return self
         if not self._data.flags.writeable and _overlapping(self._data):
             self._check_writeable(name)  # (PyTorch refuses it recorded too: an expand())
@@ -263,7 +260,7 @@ class TensorInPlace(TensorMixin):
         self._check_result(name, out)
         if self._data.flags.writeable:
             np.copyto(self._data, out._data, casting="unsafe")  # (checked: PyTorch's rule)
-            self._vc[0] += 1  # values saved from the old memory are now stale
+            self._bump_version()  # values saved from the old memory are now stale
         else:  # a read-only array (NumPy's): nothing shares writable memory with it
             # (the slots live on Tensor; mypy sees only this mixin's empty __slots__)
             self._data = out._data.astype(self.dtype)  # type: ignore[misc]
@@ -294,7 +291,7 @@ class TensorInPlace(TensorMixin):
         self._check_result(name, out)
         # written into the base's own array: the base and all its views see the values
         new = CopySlices.apply(base, out, idx=idx, inplace=True)
-        base._vc[0] += 1  # (shared with the view)
+        base._bump_version()  # (shared with the view)
         base._ctx, base.requires_grad = new._ctx, new.requires_grad
         rederive_views(base)
         return self
@@ -598,4 +595,4 @@ class TensorInPlace(TensorMixin):
             return
         self._check_writeable("__setitem__")
         self._data[idx] = data_of(value)
-        self._vc[0] += 1
+        self._bump_version()

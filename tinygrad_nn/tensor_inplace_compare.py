@@ -93,7 +93,7 @@ def unrecorded_form(name: str) -> Callable[..., Any]:
         out = getattr(self.detach(), op)(*args)
         self._check_result(name, out)
         np.copyto(self._data, out._data, casting="unsafe")
-        self._vc[0] += 1
+        self._bump_version()
         return self
 
     method.__name__ = method.__qualname__ = name

@@ -161,7 +161,7 @@ class TensorLayout(TensorMixin):
             if name in _INPLACE_OVERLOAD:  # (squeeze_(dim): SqueezeBackward4, after 0-2)
                 out._ctx._overload = getattr(out._ctx, "_overload", 0) + _INPLACE_OVERLOAD[name]
             self._ctx = out._ctx  # type: ignore[misc]
-        self._vc[0] += 1
+        self._bump_version()
         if self._views is not None:  # its views now hang off the new node (as PyTorch's)
             rederive_views(self)
         return self

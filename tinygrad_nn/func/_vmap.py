@@ -46,7 +46,7 @@ def vmap(func: Callable[..., Any], in_dims: Any = 0, out_dims: Any = 0,
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         n, flat_dims, flat_args, spec = _batched_inputs(func, in_dims, args)
         outs: list[Any] = []
-        unmapped = [(k, a, a._version) for k, (a, d) in enumerate(zip(flat_args, flat_dims))
+        unmapped = [(k, a, int(a._vc[0])) for k, (a, d) in enumerate(zip(flat_args, flat_dims))
                     if d is None and isinstance(a, Tensor)]
         start = get_rng_state()
         for i in range(max(n, 1)):  # (an empty batch: one call on zeros, for the shapes)
@@ -70,7 +70,7 @@ def _check_unchanged(func: Any, unmapped: list[tuple[int, Tensor, int]]) -> None
     """Refuse an in-place change of an unmapped input: the loop would repeat it per element,
     where PyTorch's one batched call makes it once (or refuses a batched value)."""
     for k, a, version in unmapped:
-        if a._version != version:
+        if a._vc[0] != version:  # (not ``_version``: an inference tensor has none)
             raise RuntimeError(
                 f"vmap({_name(func)}): the function changed input {k} (in_dim None, shape "
                 f"{tuple(a.shape)}) in place; this vmap calls it once per batch element, so "

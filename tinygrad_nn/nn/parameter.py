@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import as_dtype, get_default_dtype
+from ..grad_mode import _mode
 from ..tensor import Tensor, _to_array, require_cpu
+from ..tensor_base import INFERENCE_REQUIRES_GRAD
 
 
 class Parameter(Tensor):
@@ -24,7 +26,12 @@ class Parameter(Tensor):
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.empty(0, dtype=np.float32)
+        inference = getattr(data, "_inference", False)  # (a Tensor's array is shared)
+        if requires_grad and inference and not _mode.inference:
+            raise RuntimeError(INFERENCE_REQUIRES_GRAD)
         self._init(_to_array(data, None), requires_grad, None)
+        if inference:
+            self._inference = True
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
