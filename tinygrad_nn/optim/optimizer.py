@@ -41,6 +41,32 @@ def _refuse_switches(group: dict[str, Any]) -> None:
         "leaf parameters and tinygrad_nn never does: use differentiable=False)")
 
 
+class MissingParamsError(KeyError, ValueError):
+    """A parameter group without ``'params'`` (PyTorch's KeyError; also the ValueError it
+    was)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class PairIndexError(IndexError, ValueError):
+    """A hyper-parameter pair with one element (PyTorch indexes it: IndexError)."""
+
+
+class PairTypeError(TypeError, ValueError):
+    """A hyper-parameter pair given as a scalar (PyTorch indexes it: TypeError)."""
+
+
+def check_pair(opt_name: str, key: str, value: Any) -> None:
+    """Raise PyTorch's exception types for a ``betas``/``etas`` that is not a pair."""
+    if not isinstance(value, (tuple, list)):
+        raise PairTypeError(f"{opt_name}: {key} must be a pair, got {value!r}")
+    if len(value) < 2:
+        raise PairIndexError(f"{opt_name}: {key} must be a pair, got {value!r}")
+    if len(value) > 2:  # PyTorch fails later, at step (unpacking): fail here, clearly
+        raise ValueError(f"{opt_name}: {key} must be a pair, got {value!r}")
+
+
 class _Required:
     """Sentinel for a hyper-parameter without a default (e.g. SGD's ``lr``)."""
 
@@ -122,16 +148,15 @@ class Optimizer:
                 f"{name}: a parameter group must be a dict, got {type(param_group).__name__}"
             )
         if "params" not in param_group:
-            raise ValueError(f"{name}: parameter group has no 'params' key: {sorted(param_group)}")
+            raise MissingParamsError(
+                f"{name}: parameter group has no 'params' key: {sorted(param_group)}")
         group = dict(param_group)
         params = group["params"]
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, (set, frozenset)):
             raise TypeError(f"{name}: a group's params must be an ordered collection, got a set")
-        params = list(params)
-        if not params:
-            raise ValueError(f"{name}: parameter group {len(self.param_groups)} is empty")
+        params = list(params)  # (may be empty, as in PyTorch: e.g. a model's no-decay group)
         names = [p[0] for p in params if isinstance(p, tuple)]
         if names:
             if len(names) != len(params):
@@ -192,7 +217,7 @@ class Optimizer:
         """Raise unless ``lo <= group[key]`` (``<= hi`` too when given); NaN fails."""
         value = group[key]
         name = type(self).__name__
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        if not isinstance(value, (int, float, np.number)):  # (bool is an int, as in PyTorch)
             raise TypeError(f"{name}: {key} must be a number, got {value!r}")
         if not (value >= lo and (hi is None or value <= hi)):
             bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
@@ -243,8 +268,10 @@ class Optimizer:
                             st[key] = value
                     elif flat.state.get(key) is not value:  # created by the formula this step
                         flat.adopt(key, value, states)
-            for p in params:
+            for p, st in zip(params, states):
                 p._bump_version()
+                if not st:  # as PyTorch's: no entry for a parameter whose update keeps none
+                    del self.state[p]  # (SGD without momentum)
         return loss
 
     def _flat_group(self, group: dict[str, Any], params: list[Tensor],
@@ -276,6 +303,10 @@ class Optimizer:
         ``g`` is one parameter's gradient, or with ``flat`` the group's flat gradient; it is
         ``owned`` when it is our buffer (then it is changed in place to save temporaries).
         """
+        scalar = flat is None and params[0]._data.ndim == 0
+        if scalar:  # NumPy's ufuncs give scalars for 0-d operands, which no `out=` accepts:
+            g = g.reshape(1)  # the formula runs on 1-element views of the 0-d arrays
+            state.update({k: v.reshape(1) for k, v in state.items() if isinstance(v, np.ndarray)})
         if group.get("maximize", False):
             g = np.negative(g, out=g) if owned else -g
         if not state:
@@ -288,13 +319,16 @@ class Optimizer:
                 for p in params:
                     p._data *= 1 - group["lr"] * wd
             else:  # L2: g + wd * p
-                p_arr = params[0]._data * wd if flat is None else np.concatenate(
+                p_arr = params[0]._data.reshape(g.shape) * wd if flat is None else np.concatenate(
                     [p._data.ravel() for p in params])
                 if flat is not None:
                     p_arr *= wd
                 g = np.add(g, p_arr, out=g if owned else p_arr)
         step = self._step(g, state, group)
-        if flat is None:
+        if scalar:
+            params[0]._data -= step.reshape(())
+            state.update({k: v.reshape(()) for k, v in state.items() if isinstance(v, np.ndarray)})
+        elif flat is None:
             params[0]._data -= step
         else:
             for p, s in zip(params, flat.split(step)):
@@ -416,4 +450,4 @@ class Optimizer:
         return "\n".join(lines)
 
 
-__all__ = ["Optimizer", "required"]
+__all__ = ["Optimizer", "check_pair", "required"]
