@@ -39,6 +39,11 @@ def _cubic_interpolate(x1: float, f1: float, g1: float, x2: float, f2: float, g2
 Evaluate = Callable[[list[np.ndarray], Any, np.ndarray], tuple[float, np.ndarray]]
 
 
+class LineSearchError(ValueError, RuntimeError):
+    """An unknown ``line_search_fn``: refused at construction (PyTorch raises RuntimeError at
+    the first step; this is both)."""
+
+
 def _strong_wolfe(evaluate: Evaluate, x: list[np.ndarray], t: Any, d: np.ndarray, f: float,
                   g: np.ndarray, gtd: Any, c1: float = 1e-4, c2: float = 0.9,
                   tolerance_change: float = 1e-9, max_ls: int = 25
@@ -159,8 +164,8 @@ class LBFGS(Optimizer):
     def _check_hyper(self, group: dict[str, Any]) -> None:
         self._check_range(group, "lr", 0.0)
         if group["line_search_fn"] not in (None, "strong_wolfe"):
-            raise ValueError(f"LBFGS: line_search_fn must be None or 'strong_wolfe', got "
-                             f"{group['line_search_fn']!r}")
+            raise LineSearchError(f"LBFGS: line_search_fn must be None or 'strong_wolfe', got "
+                                  f"{group['line_search_fn']!r}")
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         if self.param_groups:

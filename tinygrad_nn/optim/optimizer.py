@@ -13,6 +13,7 @@ built and ``p.grad`` is never modified.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -102,9 +103,9 @@ class Optimizer:
     ----------
     param_groups : list of dict
         Each with ``'params'`` (a list of Tensors) and every hyper-parameter.
-    state : dict
+    state : defaultdict
         ``state[p]`` is a dict of NumPy arrays and ints (``'step'``, ``'exp_avg'`` ...),
-        created on the parameter's first update.
+        created on the parameter's first update (``{}`` before it, as in PyTorch).
     """
 
     #: Keys of a state dict whose values are counters, not arrays shaped like the param.
@@ -128,7 +129,8 @@ class Optimizer:
             if defaults.get("foreach"):
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
         self.defaults: dict[str, Any] = dict(defaults)
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        # a defaultdict, as PyTorch's: opt.state[p] of a parameter not yet updated is {}
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._flat: dict[int, FlatGroup] = {}  # id(group) -> its multi-tensor buffers
         groups: list[Any] = list(params)
@@ -251,7 +253,8 @@ class Optimizer:
                         f"{type(self).__name__}: gradient of shape {tuple(p.grad.shape)} for a "
                         f"parameter of shape {tuple(p.shape)}"
                     )
-            states = [self.state.setdefault(p, {}) for p in params]
+            fresh = [p for p in params if p not in self.state]
+            states = [self.state[p] for p in params]
             flat = self._flat_group(group, params, states)
             if flat is None:
                 for p, st in zip(params, states):
@@ -268,10 +271,11 @@ class Optimizer:
                             st[key] = value
                     elif flat.state.get(key) is not value:  # created by the formula this step
                         flat.adopt(key, value, states)
-            for p, st in zip(params, states):
+            for p in params:
                 p._bump_version()
-                if not st:  # as PyTorch's: no entry for a parameter whose update keeps none
-                    del self.state[p]  # (SGD without momentum)
+            for p in fresh:  # as PyTorch's: no entry made for a parameter whose update keeps
+                if not self.state[p]:  # no state (SGD without momentum)
+                    del self.state[p]
         return loss
 
     def _flat_group(self, group: dict[str, Any], params: list[Tensor],
@@ -407,7 +411,7 @@ class Optimizer:
             new["params"] = group["params"]
             self._check_hyper(new)
             new_groups.append(new)
-        new_state: dict[Tensor, dict[str, Any]] = {}
+        new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for key, saved_state in state_dict["state"].items():
             k = int(key)
             if k not in by_index:
