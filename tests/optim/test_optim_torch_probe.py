@@ -14,6 +14,7 @@ grids (cyclic and one-cycle momentum on SGD, RMSprop and Adam; ReduceLROnPlateau
 from __future__ import annotations
 
 import copy
+import importlib
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -591,3 +592,93 @@ def test_schedule_periods_raise_torchs_exception_type(make: MakeSched) -> None:
             sched.step()
 
     assert_same_outcome(call)
+
+
+# -- hooks -------------------------------------------------------------------------------------
+def hook_events(lib: Any, name: str, variant: str) -> list[tuple[Any, ...]]:
+    """What the step, state_dict and load_state_dict hooks see, in order."""
+    params = make_params(lib)
+    opt = getattr(lib.optim, name)(params, lr=0.1)
+    log: list[tuple[Any, ...]] = []
+
+    def closure() -> Any:
+        opt.zero_grad()
+        loss = (params[0] ** 2).sum() + (params[1] ** 2).sum() + (params[2] ** 2).sum()
+        loss.backward()
+        return loss
+
+    def sd_post(o: Any, sd: dict[str, Any]) -> None:
+        log.append(("sd-post", sorted(sd)))
+        sd["extra"] = 1
+
+    def load_pre(o: Any, sd: dict[str, Any]) -> None:
+        log.append(("load-pre", sorted(sd)))
+        sd.pop("extra")
+        sd.pop("replaced")
+
+    module = importlib.import_module(f"{lib.__name__}.optim.optimizer")
+    handles = [
+        opt.register_step_pre_hook(lambda o, a, k: log.append(("pre", len(a), sorted(k)))),
+        opt.register_step_post_hook(lambda o, a, k: log.append(("post", len(a), sorted(k)))),
+        module.register_optimizer_step_pre_hook(lambda o, a, k: log.append(("global-pre",))),
+        module.register_optimizer_step_post_hook(lambda o, a, k: log.append(("global-post",))),
+        opt.register_state_dict_pre_hook(lambda o: log.append(("sd-pre",))),
+        opt.register_state_dict_pre_hook(lambda o: log.append(("sd-pre-first",)), prepend=True),
+        opt.register_state_dict_post_hook(sd_post),
+        opt.register_state_dict_post_hook(lambda o, sd: {**sd, "replaced": True}),
+        opt.register_load_state_dict_pre_hook(load_pre),
+        opt.register_load_state_dict_post_hook(lambda o: log.append(("load-post",))),
+    ]
+    try:
+        if variant == "new-args":
+            handles.append(opt.register_step_pre_hook(lambda o, a, k: ((a[0], closure), {})))
+            log.append(("loss", round(float(opt.step()), 9)))
+        elif variant == "bad-return":
+            handles.append(opt.register_step_pre_hook(lambda o, a, k: 5))
+            opt.step(closure)
+        else:
+            opt.step(closure)
+            opt.step(closure=closure)
+            sd = opt.state_dict()
+            log.append(("keys", sorted(sd)))
+            opt.load_state_dict(sd)
+            for h in handles[:4]:
+                h.remove()
+            opt.step(closure)
+            log.append(("removed",))
+    except Exception as e:  # noqa: BLE001 - the class is what is compared
+        log.append(("raised", type(e).__name__))
+    finally:
+        for h in handles:
+            h.remove()
+    return log
+
+
+@pytest.mark.parametrize("variant", ["plain", "new-args", "bad-return"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "Adagrad", "LBFGS"])
+def test_hooks_see_what_torchs_see(name: str, variant: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (LBFGS's float(loss) of a tensor needing grad)
+        assert hook_events(tg, name, variant) == hook_events(torch, name, variant)
+
+
+@pytest.mark.parametrize("name", [*NAMES, "LBFGS"])
+def test_public_methods_exist_as_in_torch(name: str) -> None:
+    theirs = {n for n in dir(getattr(torch.optim, name)) if not n.startswith("_")}
+    ours = {n for n in dir(getattr(tg.optim, name)) if not n.startswith("_")}
+    assert theirs <= ours, sorted(theirs - ours)
+
+
+@pytest.mark.parametrize("lib", [torch, tg], ids=["torch", "ours"])
+def test_hooks_are_not_copied(lib: Any) -> None:
+    """A deep copy starts without the original's hooks (torch's __getstate__ drops them)."""
+    params = make_params(lib)
+    opt = lib.optim.SGD(params, lr=0.1)
+    seen: list[int] = []
+    opt.register_step_post_hook(lambda o, a, k: seen.append(1))
+    clone = copy.deepcopy(opt)
+    for p in params:
+        p.grad = lib.ones_like(p)
+    clone.step()
+    opt.step()
+    assert seen == [1]

@@ -120,7 +120,13 @@ class _TrackedStep:
         return _TrackedStep(memo.get(id(opt), opt), self.__wrapped__)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _TrackedStep, (self._opt(), self.__wrapped__)
+        # by name: the class's step is a hook wrapper (see optim._hooks), not picklable
+        return _retrack, (self._opt(), self.__wrapped__.__name__)
+
+
+def _retrack(optimizer: Optimizer, name: str) -> _TrackedStep:
+    """An unpickled optimiser's tracked step: its class's method ``name`` wrapped again."""
+    return _TrackedStep(optimizer, getattr(type(optimizer), name))
 
 
 def _track_optimizer_steps(optimizer: Optimizer) -> None:

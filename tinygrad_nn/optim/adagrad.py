@@ -69,6 +69,10 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self.state[p] = self._init_state(p._data, group)
 
+    def share_memory(self) -> None:
+        """PyTorch moves the sums to shared memory for worker processes; NumPy state stays
+        in this process (as ``Tensor.share_memory_``, workers receive copies): nothing to do."""
+
     def _check_hyper(self, group: dict[str, Any]) -> None:
         super()._check_hyper(group)
         self._check_range(group, "lr_decay", 0.0)

@@ -22,6 +22,9 @@ import numpy as np
 from ..grad_mode import enable_grad
 from ..nn.parameter import zero_grads
 from ..tensor import Tensor
+from ._hooks import OptimizerHooks
+from ._hooks import register_optimizer_step_post_hook as register_optimizer_step_post_hook
+from ._hooks import register_optimizer_step_pre_hook as register_optimizer_step_pre_hook
 from ._multi import FlatGroup, to_python, uniform_states
 
 
@@ -80,7 +83,7 @@ required: Any = _Required()
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
 
-class Optimizer:
+class Optimizer(OptimizerHooks):
     """Base class: ``p ← update(p, ∇p, state)`` for every parameter in ``param_groups``.
 
     PyTorch's implementation switches, where an optimiser has them, are kept in the groups
@@ -128,6 +131,7 @@ class Optimizer:
                 raise RuntimeError("`fused` does not support `differentiable`")
             if defaults.get("foreach"):
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        self._init_hooks()
         self.defaults: dict[str, Any] = dict(defaults)
         # a defaultdict, as PyTorch's: opt.state[p] of a parameter not yet updated is {}
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
@@ -356,6 +360,7 @@ class Optimizer:
         Parameters are numbered 0, 1, ... across the groups in order, as in PyTorch.
         Arrays are copies, so later steps do not change the snapshot.
         """
+        self._state_dict_pre()
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -370,7 +375,7 @@ class Optimizer:
             for p, s in self.state.items()
             if id(p) in index
         }
-        return {"state": state, "param_groups": groups}
+        return self._state_dict_post({"state": state, "param_groups": groups})
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore hyper-parameters and state saved by ``state_dict`` (arrays are copied).
@@ -380,6 +385,7 @@ class Optimizer:
         Nothing changes when a check fails.
         """
         name = type(self).__name__
+        state_dict = self._load_state_dict_pre(state_dict)
         for key in ("state", "param_groups"):
             if key not in state_dict:
                 raise KeyError(
@@ -424,6 +430,7 @@ class Optimizer:
         self.param_groups = new_groups
         self.state = new_state
         self._flat.clear()  # the old groups' flat buffers; rebuilt from the new state
+        self._load_state_dict_post()
 
     def _load_param_state(self, k: int, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
         """Copy one parameter's saved state, checking each array's shape against ``p``."""
@@ -454,4 +461,10 @@ class Optimizer:
         return "\n".join(lines)
 
 
-__all__ = ["Optimizer", "check_pair", "required"]
+__all__ = [
+    "Optimizer",
+    "check_pair",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+    "required",
+]
