@@ -50,9 +50,9 @@ def set_grads(pairs: list[tuple[Any, Any]], gs: list[np.ndarray | None]) -> None
 
 
 def as_array(x: Any) -> np.ndarray:
-    if isinstance(x, torch.Tensor):
+    if isinstance(x, (torch.Tensor, tg.Tensor)):
         return x.detach().numpy()
-    return np.asarray(x.detach().numpy() if isinstance(x, tg.Tensor) else x, dtype=np.float64)
+    return np.asarray(x)
 
 
 def assert_params_equal(tp: list[Any], op: list[Any], where: str, tol: float = 1e-12) -> None:
@@ -682,3 +682,74 @@ def test_hooks_are_not_copied(lib: Any) -> None:
     clone.step()
     opt.step()
     assert seen == [1]
+
+
+# -- complex parameters ------------------------------------------------------------------------
+COMPLEX_SHAPES: list[tuple[int, ...]] = [(3, 2), (4,), ()]
+COMPLEX_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.1, "nesterov": True}),
+    ("Adam", {"lr": 0.01}),
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1, "maximize": True}),
+    ("AdamW", {"lr": 0.01}),
+    ("Adamax", {"lr": 0.01, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}),
+    ("Rprop", {"lr": 0.01}),
+    ("ASGD", {"lr": 0.01, "t0": 2}),
+    ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.5}),
+    ("Adadelta", {"lr": 1.0, "weight_decay": 0.1}),
+]
+
+
+@pytest.mark.parametrize(("name", "kw"), COMPLEX_CASES,
+                         ids=[f"{n}-{kw}" for n, kw in COMPLEX_CASES])
+def test_complex_parameters_update_per_component_as_torch(name: str, kw: dict[str, Any]) -> None:
+    """torch updates a complex parameter through view_as_real (each of re, im on its own);
+    its state stays complex, shaped like the parameter."""
+    rng = np.random.default_rng(1)
+    start = [rng.standard_normal(s) + 1j * rng.standard_normal(s) for s in COMPLEX_SHAPES]
+    tp = [torch.tensor(a, requires_grad=True) for a in start]
+    op = [tg.tensor(a.copy(), requires_grad=True) for a in start]
+    t_opt, o_opt = getattr(torch.optim, name)(tp, **kw), getattr(tg.optim, name)(op, **kw)
+    for step in range(6):
+        for i, (t, o) in enumerate(zip(tp, op)):
+            g = rng.standard_normal(COMPLEX_SHAPES[i]) + 1j * rng.standard_normal(
+                COMPLEX_SHAPES[i])
+            t.grad = None if i == 2 and step == 2 else torch.tensor(g)
+            o.grad = None if i == 2 and step == 2 else tg.tensor(g.copy())
+        t_opt.step()
+        o_opt.step()
+        assert_params_equal(tp, op, f"step {step}")
+    theirs, ours = t_opt.state_dict()["state"], o_opt.state_dict()["state"]
+    for k, st in theirs.items():
+        for key, value in st.items():
+            if key != "step" and value.dim() > 0:
+                assert ours[k][key].dtype == value.numpy().dtype, f"state[{k}][{key!r}]"
+                np.testing.assert_allclose(ours[k][key], value.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
+def test_lbfgs_with_a_complex_parameter_follows_torch(line_search_fn: str | None) -> None:
+    """LBFGS flattens a complex gradient as its (re, im) pairs, as torch's view_as_real."""
+    out = []
+    for lib in (torch, tg):
+        p = lib.tensor(np.array([1 + 1j, 2 - 1j, 0.5j]), requires_grad=True)
+        w = lib.tensor(np.array([0.3, -0.2]), requires_grad=True)
+        opt = lib.optim.LBFGS([p, w], lr=0.5, line_search_fn=line_search_fn, history_size=3,
+                              max_iter=8)
+
+        def closure(opt: Any = opt, p: Any = p, w: Any = w) -> Any:
+            opt.zero_grad()
+            loss = ((p.abs() ** 2).sum() + 0.1 * (p.abs() ** 4).sum() + (w ** 4).sum()
+                    + (w * p.abs()[:2]).sum())
+            loss.backward()
+            return loss
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for _ in range(3):
+                opt.step(closure)
+        out.append([as_array(p), as_array(w), as_array(opt.state[p]["d"])])
+    for ours, theirs in zip(out[1], out[0]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-8, atol=1e-12)

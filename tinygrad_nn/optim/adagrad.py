@@ -79,8 +79,11 @@ class Adagrad(Optimizer):
         self._check_range(group, "initial_accumulator_value", 0.0)
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        # PyTorch's: the constructor's value, even for a group that sets its own
-        return {"step": 0, "sum": np.full_like(g, self.defaults["initial_accumulator_value"])}
+        # PyTorch's: the constructor's value, even for a group that sets its own (and for a
+        # complex parameter, value + value·i)
+        value = self.defaults["initial_accumulator_value"]
+        return {"step": 0, "sum": np.full_like(g, complex(value, value) if g.dtype.kind == "c"
+                                               else value)}
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])

@@ -22,6 +22,7 @@ import numpy as np
 from ..grad_mode import enable_grad
 from ..nn.parameter import zero_grads
 from ..tensor import Tensor
+from ._complex import apply_as_real
 from ._hooks import OptimizerHooks
 from ._hooks import register_optimizer_step_post_hook as register_optimizer_step_post_hook
 from ._hooks import register_optimizer_step_pre_hook as register_optimizer_step_pre_hook
@@ -263,8 +264,11 @@ class Optimizer(OptimizerHooks):
             if flat is None:
                 for p, st in zip(params, states):
                     g = p.grad._data  # aliases .grad: the update must not write into it
-                    self._apply(group, [p], g if g.dtype == p.dtype else g.astype(p.dtype), st,
-                                owned=False)
+                    g = g if g.dtype == p.dtype else g.astype(p.dtype)
+                    if p.dtype.kind == "c":  # PyTorch's view_as_real: per (re, im) component
+                        apply_as_real(self._apply, group, p, g, st)
+                    else:
+                        self._apply(group, [p], g, st, owned=False)
             else:
                 state = dict(flat.state, **{k: v for k, v in states[0].items()
                                              if not isinstance(v, np.ndarray)})
