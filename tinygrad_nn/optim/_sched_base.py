@@ -29,6 +29,24 @@ EPOCH_DEPRECATION_WARNING = (
 )
 
 
+class ZeroPeriodError(ValueError, ZeroDivisionError):
+    """A schedule's period of 0 (PyTorch divides by it: ZeroDivisionError; also ValueError)."""
+
+
+class PeriodTypeError(ValueError, TypeError):
+    """A schedule's period that is not a number (PyTorch's arithmetic on it: TypeError)."""
+
+
+def _check_period(owner: str, name: str, value: Any) -> None:
+    """A period must be a positive number; 0 and non-numbers raise PyTorch's types too."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PeriodTypeError(f"{owner}: {name} must be a positive number, got {value!r}")
+    if value == 0:
+        raise ZeroPeriodError(f"{owner}: {name} must be a positive number, got {value!r}")
+    if not value > 0:  # (PyTorch runs with a negative one, to meaningless rates)
+        raise ValueError(f"{owner}: {name} must be a positive number, got {value!r}")
+
+
 def _check_optimizer(owner: str, optimizer: Any) -> Optimizer:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{owner}: {type(optimizer).__name__} is not an Optimizer")
@@ -102,7 +120,13 @@ class _TrackedStep:
         return _TrackedStep(memo.get(id(opt), opt), self.__wrapped__)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _TrackedStep, (self._opt(), self.__wrapped__)
+        # by name: the class's step is a hook wrapper (see optim._hooks), not picklable
+        return _retrack, (self._opt(), self.__wrapped__.__name__)
+
+
+def _retrack(optimizer: Optimizer, name: str) -> _TrackedStep:
+    """An unpickled optimiser's tracked step: its class's method ``name`` wrapped again."""
+    return _TrackedStep(optimizer, getattr(type(optimizer), name))
 
 
 def _track_optimizer_steps(optimizer: Optimizer) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import math
 
-from ._sched_base import LRScheduler, _group_values, _warn_get_lr_called_within_step
+from ._sched_base import (
+    LRScheduler,
+    _check_period,
+    _group_values,
+    _warn_get_lr_called_within_step,
+)
 from .optimizer import Optimizer
 
 
@@ -24,8 +29,7 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
-        if isinstance(T_max, bool) or not isinstance(T_max, (int, float)) or not T_max > 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive number, got {T_max!r}")
+        _check_period("CosineAnnealingLR", "T_max", T_max)
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)

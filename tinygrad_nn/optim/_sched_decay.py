@@ -15,6 +15,7 @@ from typing import Any
 from ._sched_base import (
     LRScheduler,
     _check_optimizer,
+    _check_period,
     _check_positive_int,
     _group_values,
     _warn_get_lr_called_within_step,
@@ -112,9 +113,7 @@ class StepLR(LRScheduler):
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
         # (PyTorch takes any number: StepLR(opt, 1.0) as the transformer tutorial writes it)
-        if isinstance(step_size, bool) or not isinstance(step_size, (int, float)) or not (
-                step_size > 0):
-            raise ValueError(f"StepLR: step_size must be a positive number, got {step_size!r}")
+        _check_period("StepLR", "step_size", step_size)
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)

@@ -23,7 +23,9 @@ class Adagrad(Optimizer):
     weight_decay : float, default 0
         L2 penalty λ, added to the gradient.
     initial_accumulator_value : float, default 0
-        Starting value of every entry of the sum of squares G.
+        Starting value of every entry of the sum of squares G. As in PyTorch, the state
+        (``step`` 0 and G) exists from construction, and a group's own value is ignored:
+        G starts at the constructor's value for every parameter.
     eps : float, default 1e-10
         Added to the denominator (after the square root) for numerical stability.
     maximize : bool, default False
@@ -63,6 +65,13 @@ class Adagrad(Optimizer):
             fused=fused,
         )
         super().__init__(params, defaults)
+        for group in self.param_groups:  # PyTorch creates Adagrad's state at construction
+            for p in group["params"]:
+                self.state[p] = self._init_state(p._data, group)
+
+    def share_memory(self) -> None:
+        """PyTorch moves the sums to shared memory for worker processes; NumPy state stays
+        in this process (as ``Tensor.share_memory_``, workers receive copies): nothing to do."""
 
     def _check_hyper(self, group: dict[str, Any]) -> None:
         super()._check_hyper(group)
@@ -70,7 +79,11 @@ class Adagrad(Optimizer):
         self._check_range(group, "initial_accumulator_value", 0.0)
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "sum": np.full_like(g, group["initial_accumulator_value"])}
+        # PyTorch's: the constructor's value, even for a group that sets its own (and for a
+        # complex parameter, value + value·i)
+        value = self.defaults["initial_accumulator_value"]
+        return {"step": 0, "sum": np.full_like(g, complex(value, value) if g.dtype.kind == "c"
+                                               else value)}
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])

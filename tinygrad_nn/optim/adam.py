@@ -7,15 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, check_pair
 
 
 def check_betas(opt: Optimizer, group: dict[str, Any]) -> None:
     """``betas`` must be a pair in [0, 1); stored as a tuple of floats."""
     betas = group["betas"]
     name = type(opt).__name__
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
+    check_pair(name, "betas", betas)
     group["betas"] = (float(betas[0]), float(betas[1]))
     for i, beta in enumerate(betas):
         if not 0.0 <= beta < 1.0:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
+from ._complex import RealView, as_real
 from .optimizer import Optimizer, ParamsT
 
 
@@ -37,6 +38,11 @@ def _cubic_interpolate(x1: float, f1: float, g1: float, x2: float, f2: float, g2
 
 
 Evaluate = Callable[[list[np.ndarray], Any, np.ndarray], tuple[float, np.ndarray]]
+
+
+class LineSearchError(ValueError, RuntimeError):
+    """An unknown ``line_search_fn``: refused at construction (PyTorch raises RuntimeError at
+    the first step; this is both)."""
 
 
 def _strong_wolfe(evaluate: Evaluate, x: list[np.ndarray], t: Any, d: np.ndarray, f: float,
@@ -159,8 +165,8 @@ class LBFGS(Optimizer):
     def _check_hyper(self, group: dict[str, Any]) -> None:
         self._check_range(group, "lr", 0.0)
         if group["line_search_fn"] not in (None, "strong_wolfe"):
-            raise ValueError(f"LBFGS: line_search_fn must be None or 'strong_wolfe', got "
-                             f"{group['line_search_fn']!r}")
+            raise LineSearchError(f"LBFGS: line_search_fn must be None or 'strong_wolfe', got "
+                                  f"{group['line_search_fn']!r}")
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         if self.param_groups:
@@ -169,15 +175,31 @@ class LBFGS(Optimizer):
 
     # -- the parameters as one flat vector ---------------------------------------------
     def _flat_grad(self) -> np.ndarray:
-        return np.concatenate([np.zeros(p.numel(), p.dtype) if p.grad is None
-                               else p.grad._data.reshape(-1) for p in self._params])
+        """The gradients in one vector; a complex one as its (re, im) pairs (PyTorch's
+        view_as_real), so the directions and curvature pairs are real."""
+        parts = []
+        for p in self._params:
+            complex_ = p.dtype.kind == "c"
+            if p.grad is None:
+                dtype = np.zeros(0, p.dtype).real.dtype
+                parts.append(np.zeros(p.numel() * (2 if complex_ else 1), dtype))
+            else:
+                parts.append(as_real(p.grad._data) if complex_ else p.grad._data.reshape(-1))
+        return np.concatenate(parts)
 
     def _add_step(self, t: Any, d: np.ndarray) -> None:
-        """p ← p + t·d, d split over the parameters in order."""
+        """p ← p + t·d, d split over the parameters in order (complex ones as real pairs)."""
         offset = 0
         for p in self._params:
-            n = p.numel()
-            p._data += (t * d[offset:offset + n]).reshape(p.shape).astype(p.dtype, copy=False)
+            if p.dtype.kind == "c":
+                real = RealView(p)
+                n = real._data.size
+                real._data += (t * d[offset:offset + n]).astype(real._data.dtype, copy=False)
+                real.finish()
+            else:
+                n = p.numel()
+                p._data += (t * d[offset:offset + n]).reshape(p.shape).astype(p.dtype,
+                                                                            copy=False)
             p._bump_version()
             offset += n
 

@@ -13,6 +13,7 @@ built and ``p.grad`` is never modified.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -21,6 +22,10 @@ import numpy as np
 from ..grad_mode import enable_grad
 from ..nn.parameter import zero_grads
 from ..tensor import Tensor
+from ._complex import apply_as_real
+from ._hooks import OptimizerHooks
+from ._hooks import register_optimizer_step_post_hook as register_optimizer_step_post_hook
+from ._hooks import register_optimizer_step_pre_hook as register_optimizer_step_pre_hook
 from ._multi import FlatGroup, to_python, uniform_states
 
 
@@ -41,6 +46,32 @@ def _refuse_switches(group: dict[str, Any]) -> None:
         "leaf parameters and tinygrad_nn never does: use differentiable=False)")
 
 
+class MissingParamsError(KeyError, ValueError):
+    """A parameter group without ``'params'`` (PyTorch's KeyError; also the ValueError it
+    was)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class PairIndexError(IndexError, ValueError):
+    """A hyper-parameter pair with one element (PyTorch indexes it: IndexError)."""
+
+
+class PairTypeError(TypeError, ValueError):
+    """A hyper-parameter pair given as a scalar (PyTorch indexes it: TypeError)."""
+
+
+def check_pair(opt_name: str, key: str, value: Any) -> None:
+    """Raise PyTorch's exception types for a ``betas``/``etas`` that is not a pair."""
+    if not isinstance(value, (tuple, list)):
+        raise PairTypeError(f"{opt_name}: {key} must be a pair, got {value!r}")
+    if len(value) < 2:
+        raise PairIndexError(f"{opt_name}: {key} must be a pair, got {value!r}")
+    if len(value) > 2:  # PyTorch fails later, at step (unpacking): fail here, clearly
+        raise ValueError(f"{opt_name}: {key} must be a pair, got {value!r}")
+
+
 class _Required:
     """Sentinel for a hyper-parameter without a default (e.g. SGD's ``lr``)."""
 
@@ -53,7 +84,7 @@ required: Any = _Required()
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, Tensor]]
 
 
-class Optimizer:
+class Optimizer(OptimizerHooks):
     """Base class: ``p ← update(p, ∇p, state)`` for every parameter in ``param_groups``.
 
     PyTorch's implementation switches, where an optimiser has them, are kept in the groups
@@ -76,9 +107,9 @@ class Optimizer:
     ----------
     param_groups : list of dict
         Each with ``'params'`` (a list of Tensors) and every hyper-parameter.
-    state : dict
+    state : defaultdict
         ``state[p]`` is a dict of NumPy arrays and ints (``'step'``, ``'exp_avg'`` ...),
-        created on the parameter's first update.
+        created on the parameter's first update (``{}`` before it, as in PyTorch).
     """
 
     #: Keys of a state dict whose values are counters, not arrays shaped like the param.
@@ -101,8 +132,10 @@ class Optimizer:
                 raise RuntimeError("`fused` does not support `differentiable`")
             if defaults.get("foreach"):
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        self._init_hooks()
         self.defaults: dict[str, Any] = dict(defaults)
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        # a defaultdict, as PyTorch's: opt.state[p] of a parameter not yet updated is {}
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._flat: dict[int, FlatGroup] = {}  # id(group) -> its multi-tensor buffers
         groups: list[Any] = list(params)
@@ -122,16 +155,15 @@ class Optimizer:
                 f"{name}: a parameter group must be a dict, got {type(param_group).__name__}"
             )
         if "params" not in param_group:
-            raise ValueError(f"{name}: parameter group has no 'params' key: {sorted(param_group)}")
+            raise MissingParamsError(
+                f"{name}: parameter group has no 'params' key: {sorted(param_group)}")
         group = dict(param_group)
         params = group["params"]
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, (set, frozenset)):
             raise TypeError(f"{name}: a group's params must be an ordered collection, got a set")
-        params = list(params)
-        if not params:
-            raise ValueError(f"{name}: parameter group {len(self.param_groups)} is empty")
+        params = list(params)  # (may be empty, as in PyTorch: e.g. a model's no-decay group)
         names = [p[0] for p in params if isinstance(p, tuple)]
         if names:
             if len(names) != len(params):
@@ -192,7 +224,7 @@ class Optimizer:
         """Raise unless ``lo <= group[key]`` (``<= hi`` too when given); NaN fails."""
         value = group[key]
         name = type(self).__name__
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        if not isinstance(value, (int, float, np.number)):  # (bool is an int, as in PyTorch)
             raise TypeError(f"{name}: {key} must be a number, got {value!r}")
         if not (value >= lo and (hi is None or value <= hi)):
             bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
@@ -226,13 +258,17 @@ class Optimizer:
                         f"{type(self).__name__}: gradient of shape {tuple(p.grad.shape)} for a "
                         f"parameter of shape {tuple(p.shape)}"
                     )
-            states = [self.state.setdefault(p, {}) for p in params]
+            fresh = [p for p in params if p not in self.state]
+            states = [self.state[p] for p in params]
             flat = self._flat_group(group, params, states)
             if flat is None:
                 for p, st in zip(params, states):
                     g = p.grad._data  # aliases .grad: the update must not write into it
-                    self._apply(group, [p], g if g.dtype == p.dtype else g.astype(p.dtype), st,
-                                owned=False)
+                    g = g if g.dtype == p.dtype else g.astype(p.dtype)
+                    if p.dtype.kind == "c":  # PyTorch's view_as_real: per (re, im) component
+                        apply_as_real(self._apply, group, p, g, st)
+                    else:
+                        self._apply(group, [p], g, st, owned=False)
             else:
                 state = dict(flat.state, **{k: v for k, v in states[0].items()
                                              if not isinstance(v, np.ndarray)})
@@ -245,6 +281,9 @@ class Optimizer:
                         flat.adopt(key, value, states)
             for p in params:
                 p._bump_version()
+            for p in fresh:  # as PyTorch's: no entry made for a parameter whose update keeps
+                if not self.state[p]:  # no state (SGD without momentum)
+                    del self.state[p]
         return loss
 
     def _flat_group(self, group: dict[str, Any], params: list[Tensor],
@@ -276,6 +315,10 @@ class Optimizer:
         ``g`` is one parameter's gradient, or with ``flat`` the group's flat gradient; it is
         ``owned`` when it is our buffer (then it is changed in place to save temporaries).
         """
+        scalar = flat is None and params[0]._data.ndim == 0
+        if scalar:  # NumPy's ufuncs give scalars for 0-d operands, which no `out=` accepts:
+            g = g.reshape(1)  # the formula runs on 1-element views of the 0-d arrays
+            state.update({k: v.reshape(1) for k, v in state.items() if isinstance(v, np.ndarray)})
         if group.get("maximize", False):
             g = np.negative(g, out=g) if owned else -g
         if not state:
@@ -288,13 +331,16 @@ class Optimizer:
                 for p in params:
                     p._data *= 1 - group["lr"] * wd
             else:  # L2: g + wd * p
-                p_arr = params[0]._data * wd if flat is None else np.concatenate(
+                p_arr = params[0]._data.reshape(g.shape) * wd if flat is None else np.concatenate(
                     [p._data.ravel() for p in params])
                 if flat is not None:
                     p_arr *= wd
                 g = np.add(g, p_arr, out=g if owned else p_arr)
         step = self._step(g, state, group)
-        if flat is None:
+        if scalar:
+            params[0]._data -= step.reshape(())
+            state.update({k: v.reshape(()) for k, v in state.items() if isinstance(v, np.ndarray)})
+        elif flat is None:
             params[0]._data -= step
         else:
             for p, s in zip(params, flat.split(step)):
@@ -318,6 +364,7 @@ class Optimizer:
         Parameters are numbered 0, 1, ... across the groups in order, as in PyTorch.
         Arrays are copies, so later steps do not change the snapshot.
         """
+        self._state_dict_pre()
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -332,7 +379,7 @@ class Optimizer:
             for p, s in self.state.items()
             if id(p) in index
         }
-        return {"state": state, "param_groups": groups}
+        return self._state_dict_post({"state": state, "param_groups": groups})
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore hyper-parameters and state saved by ``state_dict`` (arrays are copied).
@@ -342,6 +389,7 @@ class Optimizer:
         Nothing changes when a check fails.
         """
         name = type(self).__name__
+        state_dict = self._load_state_dict_pre(state_dict)
         for key in ("state", "param_groups"):
             if key not in state_dict:
                 raise KeyError(
@@ -373,7 +421,7 @@ class Optimizer:
             new["params"] = group["params"]
             self._check_hyper(new)
             new_groups.append(new)
-        new_state: dict[Tensor, dict[str, Any]] = {}
+        new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for key, saved_state in state_dict["state"].items():
             k = int(key)
             if k not in by_index:
@@ -386,6 +434,7 @@ class Optimizer:
         self.param_groups = new_groups
         self.state = new_state
         self._flat.clear()  # the old groups' flat buffers; rebuilt from the new state
+        self._load_state_dict_post()
 
     def _load_param_state(self, k: int, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
         """Copy one parameter's saved state, checking each array's shape against ``p``."""
@@ -416,4 +465,10 @@ class Optimizer:
         return "\n".join(lines)
 
 
-__all__ = ["Optimizer", "required"]
+__all__ = [
+    "Optimizer",
+    "check_pair",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+    "required",
+]

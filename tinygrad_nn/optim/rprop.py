@@ -9,7 +9,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .adam_variants import scalar_state
-from .optimizer import Optimizer, ParamsT
+from .optimizer import Optimizer, ParamsT, check_pair
 
 
 class Rprop(Optimizer):
@@ -49,13 +49,12 @@ class Rprop(Optimizer):
     def _check_hyper(self, group: dict[str, Any]) -> None:
         self._check_range(group, "lr", 0.0)
         etas = group["etas"]
-        if not isinstance(etas, (tuple, list)) or len(etas) != 2 \
-                or not 0.0 < etas[0] < 1.0 < etas[1]:
+        check_pair("Rprop", "etas", etas)
+        if not 0.0 < etas[0] < 1.0 < etas[1]:
             raise ValueError(f"Rprop: etas must be (eta_minus, eta_plus) with 0 < eta_minus "
                              f"< 1 < eta_plus, got {etas!r}")
         sizes = group["step_sizes"]
-        if not isinstance(sizes, (tuple, list)) or len(sizes) != 2:
-            raise ValueError(f"Rprop: step_sizes must be a pair (min, max), got {sizes!r}")
+        check_pair("Rprop", "step_sizes", sizes)
         group["etas"] = (float(etas[0]), float(etas[1]))
         group["step_sizes"] = (float(sizes[0]), float(sizes[1]))
 
@@ -141,7 +140,13 @@ class ASGD(Optimizer):
         else:
             np.copyto(ax, p)
         step, lr = state["step"], group["lr"]
-        state["eta"] = scalar_state(lr / ((1 + lambd * lr * step) ** group["alpha"]))
+        if group["foreach"]:  # PyTorch's foreach kernel computes eta on the scalar-dtype step
+            one = scalar_state(1.0)
+            x = one + scalar_state(lambd * lr) * scalar_state(step)
+            x = scalar_state(float(x) ** group["alpha"])  # (pow rounded once, from double)
+            state["eta"] = scalar_state((one / x) * scalar_state(lr))  # lr / x as 1/x * lr
+        else:
+            state["eta"] = scalar_state(lr / ((1 + lambd * lr * step) ** group["alpha"]))
         state["mu"] = scalar_state(1 / max(1, step - group["t0"]))
 
     def _load_param_state(self, k: int, p: Tensor, saved: Any) -> dict[str, Any]:

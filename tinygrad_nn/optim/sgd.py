@@ -21,7 +21,7 @@ class SGD(Optimizer):
     momentum : float, default 0
         Momentum factor μ; 0 is plain gradient descent ``p ← p − lr·g``.
     dampening : float, default 0
-        Dampening τ of the momentum's gradient term.
+        Dampening τ of the momentum's gradient term (any value, as PyTorch allows).
     weight_decay : float, default 0
         L2 penalty λ, added to the gradient.
     nesterov : bool, default False
@@ -68,8 +68,7 @@ class SGD(Optimizer):
 
     def _check_hyper(self, group: dict[str, Any]) -> None:
         super()._check_hyper(group)
-        self._check_range(group, "momentum", 0.0)
-        self._check_range(group, "dampening", 0.0)
+        self._check_range(group, "momentum", 0.0)  # (dampening: any value, as PyTorch's)
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 "SGD: nesterov=True needs momentum > 0 and dampening == 0, got "
