@@ -13,8 +13,10 @@ import numpy as np
 
 from . import ops as P
 from ._shapes import normalize_one_axis
+from .dtypes import result_type
 from .function import TensorBase
 from .ops.decomp import check_float, check_square
+from .ops.reduce import EmptyReductionError
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm
 
@@ -48,7 +50,8 @@ def as_operand(like: Any, x: Any) -> Any:
 
 def dtype_name(dt: Any) -> str:
     return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "float16": "Half"}.get(str(dt), str(dt))
+            "bool": "Bool", "float16": "Half", "int16": "Short", "int8": "Char",
+            "uint8": "Byte"}.get(str(dt), str(dt))
 
 
 def same_dtypes(op: str, *xs: Any) -> None:
@@ -69,10 +72,40 @@ def _need_ndim(op: str, x: Any, ndim: int, what: str) -> None:
                            f"(shape {tuple(x.shape)})")
 
 
-def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
-    """beta * c + alpha * prod with c broadcast to prod's shape; beta = 0 ignores c (NaN and
-    inf in it included, PyTorch's rule)."""
-    shape = tuple(prod.shape)
+def refuse_bool(kernel: str, *xs: Any) -> None:
+    """PyTorch has no bool kernel for its matrix products: NotImplementedError naming the
+    kernel (``"addmm_impl_cpu_" not implemented for 'Bool'``), as PyTorch's."""
+    if any(x.dtype == np.bool_ for x in xs):
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
+def refuse_integers(kernel: str, a: Any) -> None:
+    """A LAPACK-backed op that PyTorch dispatches by dtype: NotImplementedError for integer
+    and bool input, naming the kernel (``"linalg_eigh_cpu" not implemented for 'Long'``)."""
+    if a.dtype.kind not in "fc":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name(a.dtype)}\'')
+
+
+def check_square_kernel(a: Any, op: str, kernel: str) -> None:
+    """``check_square`` (PyTorch's shape checks first), then integer input refused as a
+    missing kernel (NotImplementedError) rather than ``check_float``'s RuntimeError."""
+    if a.ndim >= 2 and a.shape[-1] == a.shape[-2]:
+        refuse_integers(kernel, a)
+    check_square(a, op)
+
+
+def refuse_bool_matmul(a: Any, b: Any) -> None:
+    """``a @ b`` of bool tensors: PyTorch's NotImplementedError, naming the kernel its
+    matmul would call (dot, addmv, addmm for a 2-D b, bmm for a batched b); empty operands
+    have nothing to compute and pass."""
+    if a.dtype != np.bool_ or not a.size or not b.size:
+        return
+    kernel = ("dot" if a.ndim == 1 and b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1
+              else "addmm_impl_cpu_" if b.ndim == 2 else "bmm")
+    refuse_bool(kernel, a)
+
+
+def _check_broadcast(op: str, c: Any, shape: tuple[int, ...]) -> None:
     try:
         ok = np.broadcast_shapes(tuple(c.shape), shape) == shape
     except ValueError:
@@ -80,13 +113,55 @@ def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
     if not ok:
         raise RuntimeError(f"{op}: input of shape {tuple(c.shape)} does not broadcast to the "
                            f"product's shape {shape}")
-    if c.dtype.kind in "iub" and any(isinstance(s, float) for s in (beta, alpha)):
-        raise RuntimeError(f"{op}: For integral input tensors, argument beta / alpha must "
-                           f"not be a floating point number (got beta={beta}, alpha={alpha})")
+
+
+def _ignored(c: Any, out: Any) -> Any:
+    """``out``, with c on the graph at a zero gradient (PyTorch's beta = 0: c's values,
+    NaN and inf included, are ignored, but the result still depends on c)."""
+    if not getattr(c, "requires_grad", False):
+        return out
+    return select(np.ones(out.shape, bool), out, c.astype(out.dtype))
+
+
+def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
+    """beta * c + alpha * prod with c broadcast to prod's shape (addmv, addbmm, baddbmm: one
+    dtype for all). An integer result takes beta and alpha truncated to integers, as
+    PyTorch casts them (beta=0.5 is 0); beta = 0 ignores c (NaN and inf in it included)."""
+    shape = tuple(prod.shape)
+    _check_broadcast(op, c, shape)
+    if prod.dtype.kind in "iu":
+        beta, alpha = int(beta), int(alpha)
     out = prod if alpha == 1 else prod * alpha
     if beta == 0:
-        return out
+        return _ignored(c, out)
     return out + (c if beta == 1 else c * beta)
+
+
+def _bool_scale(op: str, name: str, value: Any, result: np.dtype) -> None:
+    if isinstance(value, (bool, np.bool_)) and result != np.bool_:
+        raise RuntimeError(f"{op}: Boolean {name} only supported for Boolean results (got "
+                           f"{name}={value} for a {result} result).")
+    if result.kind in "iub" and isinstance(value, (float, np.floating)):
+        raise RuntimeError(f"{op}: For integral input tensors, argument {name} must not be a "
+                           f"floating point number (got {name}={value}).")
+
+
+def outer_sum(op: str, c: Any, v1: Any, v2: Any, beta: Any, alpha: Any) -> Any:
+    """``addr``: beta * c + alpha * outer(v1, v2), the three dtypes promoted (PyTorch's
+    rule for addr, unlike the other products); a bool result is (beta and c) or (alpha and
+    v1 v2^T). A bool beta or alpha needs a bool result, a float one a float result."""
+    # (c is expanded to the product's shape first: a 0-d c counts as a dimensioned tensor)
+    dt = result_type(*(x if x.ndim else x.reshape(1) for x in (c, v1, v2)))
+    for name, value in (("beta", beta), ("alpha", alpha)):
+        _bool_scale(op, name, value, dt)
+    shape = (v1.shape[0], v2.shape[0])
+    _check_broadcast(op, c, shape)
+    v1, v2, c = (x if x.dtype == dt else x.astype(dt) for x in (v1, v2, c))
+    prod = v1.reshape(-1, 1) * v2.reshape(1, -1)
+    if dt == np.bool_:
+        out = prod if alpha else prod & False
+        return out if not beta else (out | c)
+    return scaled_sum(op, c, prod, beta, alpha)
 
 
 def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
@@ -115,6 +190,7 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
     if a.dtype != b.dtype:
         raise RuntimeError(f"tensordot: both inputs should have same dtype, got "
                            f"{dtype_name(a.dtype)} and {dtype_name(b.dtype)}")
+    refuse_bool("addmm_impl_cpu_", a)
     da = [normalize_one_axis(d, a.ndim, "tensordot") for d in da]
     db = [normalize_one_axis(d, b.ndim, "tensordot") for d in db]
     for i, j in zip(da, db):
@@ -146,6 +222,8 @@ def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
     if n < 0:
         check_float(a, "linalg.inv")
         a, n = P.Inv.apply(a), -n
+    if n > 1:
+        refuse_bool("addmm_impl_cpu_" if a.ndim == 2 else "bmm", a)
     result, base = None, a
     while True:  # binary exponentiation: about log2(n) products
         if n & 1:
@@ -205,6 +283,7 @@ def cross_along(x: Any, y: Any, dim: int) -> Any:
     if x.dtype != y.dtype:
         raise RuntimeError(f"linalg.cross: expected both inputs to have the same dtype, got "
                            f"{dtype_name(x.dtype)} and {dtype_name(y.dtype)}")
+    refuse_bool("cross", x)
     shape = np.broadcast_shapes(x.shape, y.shape)
     x = x if x.shape == shape else x.expand(shape)
     y = y if y.shape == shape else y.expand(shape)
@@ -264,14 +343,27 @@ def matrix_norm_of(a: Any, ord: Any, dim: Any, keepdim: bool) -> Any:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got {tuple(dim)}")
     if ord == "fro":
         return vector_norm(a, 2, tuple(dim), keepdim)
+    if ord not in ("nuc", 1, -1, 2, -2, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
+                           f"or -inf, got {ord!r}")
+    if not a.shape[rows] or not a.shape[cols]:  # an empty matrix: 0, or no minimum at all
+        # (-1: the least column sum, of no columns; -inf: the least row sum; -2: of no S)
+        empty = {-1: cols, -math.inf: rows, -2: cols if not a.shape[cols] else rows}.get(ord)
+        if empty is not None and (ord == -2 or not a.shape[empty]):
+            raise EmptyReductionError(f"linalg.matrix_norm: ord={ord} of an empty matrix (shape "
+                                      f"{tuple(a.shape)}): amin(): Expected reduction dim "
+                                      f"{empty} to have non-zero size.")
+        zero = a.abs().sum((rows, cols), keepdims=keepdim)
+        # on the graph as PyTorch's: not where its max of no values stands in (2, and 1 /
+        # inf with no column / row sums)
+        other = {1: cols, math.inf: rows}.get(ord)
+        off = ord == 2 or (other is not None and not a.shape[other])
+        return zero.detach() if off else zero
     if ord in ("nuc", 2, -2):
         rest = [d for d in range(a.ndim) if d not in (rows, cols)]
         s = svd_parts(a.permute(*rest, rows, cols), False)[1]
         r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
         return r.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else r
-    if ord not in (1, -1, math.inf, -math.inf):
-        raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
-                           f"or -inf, got {ord!r}")
     summed, other = (rows, cols) if abs(ord) == 1 else (cols, rows)
     s = a.abs().sum(summed, keepdims=True)
     r = s.amax(other, keepdims=True) if ord > 0 else s.amin(other, keepdims=True)

@@ -96,16 +96,28 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> L
     _matrix(a, "linalg.lu_factor_ex")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
-    lu, piv, info = np_lu_factor(a._data)
+    lu, piv, info = lu_parts(a._data)
     if check_errors:
         _zero_pivot("lu_factor_ex", info)
     m, n = a.shape[-2:]
-    if m == n:
+    if not a.numel():  # nothing to factor: LU is the (empty) input
+        packed = a.clone()
+    elif m == n:
         packed = LuFactor.apply(a, known=(lu, permutation(piv, m, a.dtype)))
     else:
         packed = NoDerivative.apply(a, value=lu, error=RuntimeError(
             "linalg.lu_factor: the derivative for a non-square A is not implemented here"))
     return LUFactorExResult(packed, Tensor._new(piv), Tensor._new(info))
+
+
+def lu_parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np_lu_factor``'s (LU, pivots, info), also for an empty batch or matrix (where
+    there is nothing to factor: no pivots, info 0)."""
+    if a.size:
+        return np_lu_factor(a)  # type: ignore[no-any-return]
+    m, n = a.shape[-2:]
+    return (a.copy(), np.zeros(a.shape[:-2] + (min(m, n),), np.int32),
+            np.zeros(a.shape[:-2], np.int32))
 
 
 def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult:
@@ -135,7 +147,9 @@ def lu(A: Any, *, pivot: bool = True) -> LUResult:
     # selected, not masked by a product: a product would leave -0.0 above L's diagonal
     low = select(np.tri(m, k, -1, dtype=bool), packed[..., :, :k], np.eye(m, k, dtype=a.dtype))
     up = select(np.triu(np.ones((k, n), dtype=bool)), packed[..., :k, :], np.zeros((), a.dtype))
-    return LUResult(Tensor._new(permutation(piv._data, m, a.dtype)), low, up)
+    perm = (permutation(piv._data, m, a.dtype) if a.numel()
+            else np.broadcast_to(np.eye(m, dtype=a.dtype), a.shape[:-2] + (m, m)).copy())
+    return LUResult(Tensor._new(perm), low, up)
 
 
 def _solve(a: Any, b: Any) -> Any:
@@ -275,6 +289,6 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:
     a = _tensor(A)
     check_square(a, "linalg.inv_ex")
     check_float(a, "linalg.inv_ex")
-    info = np_lu_factor(a._data)[2]
+    info = lu_parts(a._data)[2]
     return InvExResult(info_result("linalg.inv_ex", a, info, lambda x: x.inverse(),
                                     check_errors), Tensor._new(info))

@@ -16,9 +16,14 @@ from . import ops as P
 from ._linalg_parts import (
     QRResult,
     SlogdetResult,
+    check_square_kernel,
+    dtype_name,
     linalg_cross,
     matrix_norm_of,
     qr_parts,
+    refuse_bool,
+    refuse_bool_matmul,
+    refuse_integers,
     same_dtypes,
     significant,
     svd_parts,
@@ -43,10 +48,11 @@ from ._linalg_solvers import (
     lu,
     lu_factor,
     lu_factor_ex,
+    lu_parts,
     lu_solve,
 )
+from .dtypes import as_dtype
 from .ops.decomp import LinAlgError, check_float, check_square
-from .ops.lu import np_lu_factor
 from .tensor import Tensor
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm as _vector_norm
@@ -56,27 +62,57 @@ def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor._new(x)
 
 
-def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """(sum |x|^ord)^(1/ord) over ``dim`` (None: every element); inf / -inf: max / min |x|."""
-    return _vector_norm(_as_tensor(x), ord, dim, keepdim)
+def _norm_input(x: Any, dtype: Any, op: str) -> Tensor:
+    """x as a Tensor, cast to ``dtype`` when given (PyTorch's rules: a floating dtype, a
+    floating x, and no narrowing cast such as float64 to float32)."""
+    t = _as_tensor(x)
+    if dtype is None:
+        return t
+    dt = as_dtype(dtype)
+    if dt.kind not in "fc":
+        raise RuntimeError(f"{op}: dtype should be floating point or complex, but got "
+                           f"{dtype_name(dt)}")
+    check_float(t, op)
+    if dt.itemsize < t.dtype.itemsize:
+        raise RuntimeError(f"{op}: the dtype of the input ({dtype_name(t.dtype)}) should be "
+                           f"convertible without narrowing to the specified dtype "
+                           f"({dtype_name(dt)})")
+    return t if t.dtype == dt else t.astype(dt)
+
+
+def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """(sum |x|^ord)^(1/ord) over ``dim`` (None: every element); inf / -inf: max / min |x|.
+    ``dtype`` casts x first. A negative ord (no identity) refuses an empty reduction."""
+    if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, "
+                        f"not {type(ord).__name__}")
+    t = _norm_input(x, dtype, "linalg.vector_norm")
+    if ord < 0 and t.dtype.kind in "fc":
+        dims = range(t.ndim) if dim is None else (dim,) if isinstance(dim, int) else dim
+        if not t.ndim and not t.numel() or any(t.shape[d] == 0 for d in dims):
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty "
+                               "tensor because the operation does not have an identity")
+    return _vector_norm(t, ord, dim, keepdim)
 
 
 def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1),
-                keepdim: bool = False) -> Tensor:
+                keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Matrix norm over the two ``dim`` axes: 'fro', 'nuc' (the sum of the singular values),
     2 / -2 (the largest / smallest singular value), 1 / -1 (max / min column sum of |a|),
-    inf / -inf (max / min row sum)."""
-    return matrix_norm_of(_as_tensor(A), ord, dim, keepdim)
+    inf / -inf (max / min row sum). ``dtype`` casts A first."""
+    return matrix_norm_of(_norm_input(A, dtype, "linalg.matrix_norm"), ord, dim, keepdim)
 
 
-def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:
+def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
+         dtype: Any = None) -> Tensor:
     """``torch.linalg.norm``: a vector norm (dim an int, or A 1-D), else a matrix norm
     (dim a pair, or A 2-D); ord=None is the 2-norm / Frobenius norm of all elements."""
     a = _as_tensor(A)
     if isinstance(dim, int):
         dim = (dim,)
     if ord is None:
-        return _vector_norm(a, 2, dim, keepdim)
+        return vector_norm(a, 2, dim, keepdim, dtype=dtype)
     if dim is None:
         if a.ndim not in (1, 2):
             raise RuntimeError(f"linalg.norm: with ord={ord!r}, the input must be 1-D or 2-D "
@@ -86,8 +122,8 @@ def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Ten
         if isinstance(ord, str):
             raise RuntimeError(f"linalg.norm: ord={ord!r} is a matrix norm; a vector needs a "
                                "number")
-        return _vector_norm(a, ord, dim, keepdim)
-    return matrix_norm(a, ord, tuple(dim), keepdim)
+        return vector_norm(a, ord, dim, keepdim, dtype=dtype)
+    return matrix_norm(a, ord, tuple(dim), keepdim, dtype=dtype)
 
 
 class EighResult(NamedTuple):
@@ -167,7 +203,7 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
     a = _as_tensor(A)
     check_square(a, "linalg.solve_ex")
     check_float(a, "linalg.solve_ex")
-    info = np_lu_factor(a._data)[2]
+    info = lu_parts(a._data)[2]
     return SolveExResult(info_result("linalg.solve_ex", a, info,
                                      lambda x: solve(x, B, left=left), check_errors),
                          Tensor._new(info))
@@ -178,7 +214,7 @@ def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
     A (..., n, n), read from its lower (UPLO='L') or upper triangle. The gradient needs
     distinct eigenvalues (eigenvectors are defined up to sign)."""
     a = _as_tensor(A)
-    check_square(a, "linalg.eigh")
+    check_square_kernel(a, "linalg.eigh", "linalg_eigh_cpu")
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got "
                            f"{UPLO}")
@@ -218,10 +254,16 @@ def matrix_exp(A: Any) -> Tensor:
     return _as_tensor(A).matrix_exp()
 
 
-def matrix_rank(A: Any, *, atol: Any = None, rtol: Any = None,
-                hermitian: bool = False) -> Tensor:
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any = None,
+                rtol: Any = None) -> Tensor:
     """The number of singular values of A (..., m, n) above max(atol, rtol * max(S)) ->
-    (...) int64 (rtol defaults to eps * max(m, n)); no gradient."""
+    (...) int64 (rtol defaults to eps * max(m, n)); no gradient. ``tol`` is PyTorch's older
+    spelling of atol (with rtol 0), not to be combined with atol / rtol."""
+    if tol is not None:
+        if atol is not None or rtol is not None:
+            raise TypeError("linalg_matrix_rank() received an invalid combination of "
+                            "arguments: tol cannot be given with atol or rtol")
+        atol, rtol = tol, 0.0
     a = _as_tensor(A)
     if a.ndim < 2:
         raise RuntimeError(f"linalg.matrix_rank: The input tensor A must have at least 2 "
@@ -239,6 +281,9 @@ def cond(A: Any, p: Any = None) -> Tensor:
     if a.ndim < 2:
         raise RuntimeError(f"linalg.cond: The input tensor A must have at least 2 dimensions. "
                            f"Got shape {tuple(a.shape)}")
+    if not a.numel() and (p is None or p in (2, -2) or a.shape[-1] == a.shape[-2]):
+        check_float(a, "linalg.cond")
+        return Tensor._new(np.zeros(a.shape[:-2], a.dtype))  # an empty matrix: 0, as PyTorch
     if p is None or p in (2, -2):
         s = svdvals(a)
         big, small = s.amax(-1), s.amin(-1)
@@ -266,7 +311,10 @@ def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
 
 def matmul(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     """``torch.linalg.matmul``: the matrix product ``input @ other`` (``tinygrad_nn.matmul``)."""
-    return _as_tensor(input) @ other
+    a = _as_tensor(input)
+    if isinstance(other, Tensor) and a.dtype == other.dtype:
+        refuse_bool_matmul(a, other)
+    return a @ other
 
 
 def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True,
@@ -275,10 +323,14 @@ def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True,
     A's upper (``upper``) or lower triangle is read, its diagonal taken as ones with
     ``unitriangular``; batch axes broadcast."""
     a, b = _as_tensor(A), _as_tensor(B)
-    check_square(a, "linalg.solve_triangular")
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        check_square(a, "linalg.solve_triangular")
     if b.ndim < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
                            "dimensions.")
+    refuse_integers("triangular_solve_cpu", a)
+    if b.dtype != a.dtype:  # B is cast to A's dtype (PyTorch's rule here, unlike solve)
+        b = b.astype(a.dtype)
     n = a.shape[-1]
     k = 1 if unitriangular else 0
     mask = np.triu(np.ones((n, n), a.dtype), k) if upper else np.tril(np.ones((n, n), a.dtype),
@@ -311,6 +363,7 @@ def multi_dot(tensors: Any) -> Tensor:
         if t.ndim != 2:
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
     same_dtypes("multi_dot", *ts)
+    refuse_bool("addmm_impl_cpu_", ts[0])
     first_1d, last_1d = ts[0].ndim == 1, ts[-1].ndim == 1
     mats = [ts[0].unsqueeze(0) if first_1d else ts[0], *ts[1:-1],
             ts[-1].unsqueeze(-1) if last_1d else ts[-1]]

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ._linalg_parts import refuse_bool, same_dtypes
 from ._linalg_parts import tensordot as _tensordot
 from ._shapes import normalize_one_axis
 from ._warn import user_stacklevel
@@ -50,12 +51,14 @@ def chain_matmul(*matrices: Any, out: Any = None) -> Tensor:
         if m.ndim != 2:
             raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
     if len(mats) == 1:
-        return mats[0] * 1  # a new tensor (PyTorch returns a clone)
+        return mats[0].clone()  # a new tensor (PyTorch returns a clone)
     for i in range(len(mats) - 1):
         if mats[i].shape[1] != mats[i + 1].shape[0]:
             raise RuntimeError(f"chain_matmul: matrices {i} and {i + 1} of shapes "
                                f"{list(mats[i].shape)} and {list(mats[i + 1].shape)} cannot "
                                "be multiplied")
+    same_dtypes("chain_matmul", *mats)
+    refuse_bool("addmm_impl_cpu_", mats[0])
     return chain_product(mats)
 
 

@@ -27,8 +27,11 @@ from ._linalg_parts import (
     dtype_name,
     matrix_norm_of,
     matrix_power,
+    outer_sum,
     pinv,
     qr_parts,
+    refuse_bool,
+    refuse_integers,
     same_dtypes,
     scaled_sum,
     svd_parts,
@@ -145,6 +148,7 @@ class TensorLinalg(TensorMixin):
                                f"({self._data.shape[0]}x{self._data.shape[1]}), "
                                f"vec ({v.shape[0]})")
         same_dtypes("mv", self, v)
+        refuse_bool("addmv_impl_cpu", self)
         return self @ v
 
     def inner(self, other: Any) -> Tensor:
@@ -160,6 +164,7 @@ class TensorLinalg(TensorMixin):
         if self.dtype != y.dtype:
             raise RuntimeError(f"inner: both inputs should have same dtype, got "
                                f"{dtype_name(self.dtype)} and {dtype_name(y.dtype)}")
+        refuse_bool("addmm_impl_cpu_", self)
         return tensordot(self, y, ([-1], [-1]))
 
     def cross(self, other: Any, dim: int | None = None) -> Tensor:
@@ -202,16 +207,17 @@ class TensorLinalg(TensorMixin):
             raise RuntimeError(f"size mismatch, got input ({self._data.shape}), mat "
                                f"({m.shape[0]}x{m.shape[1]}), vec ({v.shape[0]})")
         same_dtypes("addmv", self, m, v)
+        refuse_bool("addmv_impl_cpu", self)
         return scaled_sum("addmv", self, m @ v, beta, alpha)
 
     def addr(self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        """beta * x + alpha * outer(vec1, vec2); vec1 (n,), vec2 (m,), x broadcast to (n, m)."""
+        """beta * x + alpha * outer(vec1, vec2); vec1 (n,), vec2 (m,), x broadcast to (n, m);
+        the dtypes promote (unlike the other products), as PyTorch's."""
         v1, v2 = as_operand(self, vec1), as_operand(self, vec2)
         for name, v in (("vec1", v1), ("vec2", v2)):
             if v.ndim != 1:
                 raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
-        same_dtypes("addr", self, v1, v2)
-        return scaled_sum("addr", self, v1.reshape(-1, 1) * v2.reshape(1, -1), beta, alpha)
+        return outer_sum("addr", self, v1, v2, beta, alpha)
 
     def baddbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         """beta * x + alpha * (batch1 @ batch2); (b, n, k) @ (b, k, m), x broadcast to
@@ -219,6 +225,7 @@ class TensorLinalg(TensorMixin):
         b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
         check_bmm("baddbmm", b1, b2)
         same_dtypes("baddbmm", self, b1, b2)
+        refuse_bool("baddbmm", self)
         return scaled_sum("baddbmm", self, b1 @ b2, beta, alpha)
 
     def addbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
@@ -227,6 +234,7 @@ class TensorLinalg(TensorMixin):
         b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
         check_bmm("addbmm", b1, b2)
         same_dtypes("addbmm", self, b1, b2)
+        refuse_bool("addmm_impl_cpu_", self)
         prod = tensordot(b1.permute(1, 0, 2), b2, ([1, 2], [0, 1]))  # one (n, b*k) @ (b*k, m)
         return scaled_sum("addbmm", self, prod, beta, alpha)
 
@@ -291,6 +299,7 @@ class TensorLinalg(TensorMixin):
         warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will "
                       "be removed in a future PyTorch release.", UserWarning,
                       stacklevel=user_stacklevel())
+        refuse_integers("cholesky_cpu", self)
         return cholesky(self, upper)
 
     def matrix_exp(self) -> Tensor:
