@@ -61,6 +61,45 @@ def same_dtypes(op: str, *xs: Any) -> None:
                            f"{', '.join(dtype_name(x.dtype) for x in xs)}")
 
 
+class TriangularSolveResult(NamedTuple):
+    """``(solution, cloned_coefficient)`` (PyTorch's ``torch.return_types.triangular_solve``)."""
+
+    solution: Any
+    cloned_coefficient: Any
+
+
+def triangle(a: Any, upper: bool, unit: bool = False) -> Any:
+    """The upper or lower triangle of A (..., n, n), the rest 0 (its diagonal 1 with
+    ``unit``), selected so that the other half gets no gradient."""
+    n = a.shape[-1]
+    keep = np.triu(np.ones((n, n), bool), int(unit)) if upper else np.tril(
+        np.ones((n, n), bool), -int(unit))
+    return select(keep, a, np.eye(n, dtype=a.dtype) if unit else np.zeros((), a.dtype))
+
+
+def factor_of(f: Any, upper: bool) -> Any:
+    """The lower Cholesky factor L of A = L L^T from ``cholesky_solve``'s input2: its lower
+    (upper: the transpose of its upper) triangle for the value, but the gradient of the
+    whole input2, as PyTorch's backward (-(G X^T + X G^T) input2) gives it."""
+    n = f.shape[-1]
+    keep = np.triu(np.ones((n, n), bool)) if upper else np.tril(np.ones((n, n), bool))
+    low = select(keep, f, f - f.detach())  # 0 off the triangle, still on the graph
+    return low.mT if upper else low
+
+
+def check_b_a(op: str, b: Any, a: Any) -> None:
+    """A (..., n, n) square and B (..., n, k) of its dtype, for ``cholesky_solve`` and
+    ``triangular_solve`` (PyTorch's messages)."""
+    if b.shape[-2] != a.shape[-1]:
+        raise RuntimeError(f"Incompatible matrix sizes for {op}: each A matrix is "
+                           f"{a.shape[-1]} by {a.shape[-1]} but each b matrix is "
+                           f"{b.shape[-2]} by {b.shape[-1]}")
+    if b.dtype != a.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{dtype_name(b.dtype)} and A of type {dtype_name(a.dtype)} "
+                           "instead.")
+
+
 class DimensionError(RuntimeError, IndexError):
     """An operand of the wrong number of dimensions (PyTorch raises RuntimeError or, for
     some ops, IndexError; this is both)."""

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
+from ._linalg_extra import diagonal, householder_product, tensorinv, tensorsolve, vander
 from ._linalg_parts import (
     QRResult,
     SlogdetResult,
@@ -410,7 +411,8 @@ def chain_product(mats: list[Any]) -> Any:
 __all__ = ["CholeskyExResult", "EigResult", "EighResult", "InvExResult", "LUFactorExResult",
            "LUFactorResult", "LUResult", "LinAlgError", "LstsqResult", "QRResult",
            "SolveExResult", "SvdResult", "cholesky", "cholesky_ex", "cond", "cross", "det",
-           "eig", "eigh", "eigvals", "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor",
-           "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
-           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
-           "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]
+           "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "householder_product", "inv",
+           "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul",
+           "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
+           "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals",
+           "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]

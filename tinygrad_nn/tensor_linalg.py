@@ -20,11 +20,15 @@ from ._linalg_parts import (
     QRResult,
     SlogdetResult,
     SvdLegacyResult,
+    TriangularSolveResult,
     as_operand,
+    check_b_a,
     check_bmm,
+    check_square_kernel,
     cholesky,
     cross_along,
     dtype_name,
+    factor_of,
     matrix_norm_of,
     matrix_power,
     outer_sum,
@@ -36,6 +40,7 @@ from ._linalg_parts import (
     scaled_sum,
     svd_parts,
     tensordot,
+    triangle,
 )
 from ._warn import user_stacklevel
 from .function import TensorBase
@@ -301,6 +306,48 @@ class TensorLinalg(TensorMixin):
                       stacklevel=user_stacklevel())
         refuse_integers("cholesky_cpu", self)
         return cholesky(self, upper)
+
+    def cholesky_solve(self, input2: Any, upper: bool = False) -> Tensor:
+        """X with A X = B for B = x (..., n, k) and A = L L^T given by its Cholesky factor
+        L = input2 (..., n, n) (``upper``: A = U^T U); only that triangle of input2 is read;
+        batch axes broadcast."""
+        need_tensor("cholesky_solve", "input2", input2)
+        f = as_operand(self, input2)
+        if self.ndim < 2:
+            raise RuntimeError(f"b should have at least 2 dimensions, but has {self.ndim} "
+                               "dimensions instead")
+        check_square_kernel(f, "cholesky_solve", "cholesky_solve_cpu")
+        check_b_a("cholesky_solve", self, f)
+        low = factor_of(f, upper)
+        return P.Solve.apply(low.mT, P.Solve.apply(low, self))  # type: ignore[no-any-return]
+
+    def cholesky_inverse(self, upper: bool = False) -> Tensor:
+        """A^-1 for A = L L^T given by its Cholesky factor L = x (..., n, n) (``upper``:
+        A = U^T U); only that triangle of x is read."""
+        check_square_kernel(self, "cholesky_inverse", "cholesky_inverse_out_cpu")
+        eye = self._new(np.eye(self._data.shape[-1], dtype=self.dtype))
+        return eye.cholesky_solve(self, upper)  # type: ignore[attr-defined, no-any-return]
+
+    def triangular_solve(self, A: Any, upper: bool = True, transpose: bool = False,  # noqa: N803
+                         unitriangular: bool = False) -> TriangularSolveResult:
+        """(X, a copy of A) with op(A) X = B for B = x (..., n, k) and triangular A (..., n, n)
+        (op: A^T with ``transpose``), batch axes broadcast; only A's upper (``upper``) or
+        lower triangle is read, its diagonal taken as ones with ``unitriangular``.
+        Deprecated in PyTorch (a UserWarning): use ``linalg.solve_triangular``."""
+        warnings.warn("torch.triangular_solve is deprecated in favor of "
+                      "torch.linalg.solve_triangular and will be removed in a future PyTorch "
+                      "release.", UserWarning, stacklevel=user_stacklevel())
+        need_tensor("triangular_solve", "A", A)
+        a = as_operand(self, A)
+        if self.ndim < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 "
+                               f"dimensions, but it has {self.ndim} dimensions instead")
+        check_square_kernel(a, "torch.triangular_solve", "triangular_solve_cpu")
+        check_b_a("triangular_solve", self, a)
+        tri = triangle(a, upper, unitriangular)
+        x = P.Solve.apply(tri.mT if transpose else tri, self)
+        batch = tuple(x.shape[:-2]) + tuple(a.shape[-2:])
+        return TriangularSolveResult(x, a.expand(*batch).clone())
 
     def matrix_exp(self) -> Tensor:
         """exp(A) = sum_k A^k / k! for square A (..., n, n) (scaling and squaring with a
