@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._linalg_parts import dtype_name, refuse_integers
+from ._linalg_parts import dtype_name, is_half, refuse_integers
 from .tensor import Tensor
 from .tensor_elementwise import select
 from .tensor_functions import concatenate
@@ -30,9 +30,9 @@ def vander(x: Any, *, N: int | None = None) -> Tensor:  # noqa: N803 - PyTorch's
     """The Vandermonde matrix (..., n, N) of x (..., n): column j holds x ** j (increasing
     powers, N = n by default). Integers give int64; bool is refused, as PyTorch."""
     t = _tensor(x)
-    if t.dtype == np.bool_:
+    if t.dtype == np.bool_ or is_half(t):
         raise RuntimeError("linalg.vander supports floating point, complex, and integer "
-                           "tensors, but got Bool")
+                           f"tensors, but got {dtype_name(t.dtype)}")
     if t.ndim == 0:  # a 0-d x is one point: (1, N)
         t = t.reshape(1)
     n = N if N is not None else t.shape[-1]

@@ -118,10 +118,29 @@ def refuse_bool(kernel: str, *xs: Any) -> None:
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
+def is_half(a: Any) -> bool:
+    return a.dtype.kind == "f" and a.dtype.itemsize < 4
+
+
+def refuse_half(a: Any, kernel: str | None = None, message: str | None = None) -> None:
+    """PyTorch's LAPACK-backed ops have no float16 kernels: NotImplementedError naming the
+    ``kernel``, or (where PyTorch checks first) RuntimeError with its ``message``."""
+    if not is_half(a):
+        return
+    if kernel is not None:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name(a.dtype)}\'')
+    raise RuntimeError(message)
+
+
+def low_precision(op: str) -> str:
+    return f"{op}: Low precision dtypes not supported. Got Half"
+
+
 def refuse_integers(kernel: str, a: Any) -> None:
-    """A LAPACK-backed op that PyTorch dispatches by dtype: NotImplementedError for integer
-    and bool input, naming the kernel (``"linalg_eigh_cpu" not implemented for 'Long'``)."""
-    if a.dtype.kind not in "fc":
+    """A LAPACK-backed op that PyTorch dispatches by dtype: NotImplementedError for integer,
+    bool and float16 input, naming the kernel (``"linalg_eigh_cpu" not implemented for
+    'Long'``)."""
+    if a.dtype.kind not in "fc" or is_half(a):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name(a.dtype)}\'')
 
 
@@ -260,6 +279,7 @@ def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
         return select(np.ones(a.shape, bool), eye, a)
     if n < 0:
         check_float(a, "linalg.inv")
+        refuse_half(a, message=low_precision("linalg.inv"))
         a, n = P.Inv.apply(a), -n
     if n > 1:
         refuse_bool("addmm_impl_cpu_" if a.ndim == 2 else "bmm", a)
@@ -277,6 +297,7 @@ def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
 def cholesky(a: Any, upper: bool) -> Any:
     """L (or L^T with ``upper``) of A = L L^T (``linalg.cholesky`` and the method)."""
     check_square(a, "linalg.cholesky")
+    refuse_half(a, "cholesky_cpu")
     low = P.Cholesky.apply(a)
     return low.swapaxes(-1, -2) if upper else low
 
@@ -290,6 +311,7 @@ def qr_parts(a: Any, mode: str) -> QRResult:
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            "'reduced' (default), 'r', or 'complete'")
     check_float(a, "linalg.qr")
+    refuse_half(a, "geqrf_cpu")
     m, n = a.shape[-2:]
     if mode == "r":
         r = np.linalg.qr(a._data, mode="r")
@@ -341,6 +363,7 @@ def svd_parts(a: Any, full_matrices: bool) -> tuple[Any, Any, Any]:
         raise RuntimeError(f"linalg.svd: The input tensor A must have at least 2 dimensions. "
                            f"Got shape {tuple(a.shape)}")
     check_float(a, "linalg.svd")
+    refuse_half(a, "linalg_svd_cpu")
     m, n = a.shape[-2:]
     k = min(m, n)
     mu, nv = (m, n) if full_matrices else (k, k)
@@ -361,6 +384,8 @@ def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
 
 def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
     """A^+ = V diag(1/S) U^T over the significant singular values (``significant``)."""
+    refuse_half(a, message=f"linalg.pinv({dtype_name(a.dtype)}{list(a.shape)}): expected a "
+                "tensor with 2 or more dimensions of float, double, cfloat or cdouble types")
     u, s, vh = svd_parts(a, False)
     keep = significant(s._data, a, atol, rtol)
     safe = select(keep, s, np.ones((), a.dtype))
@@ -399,6 +424,7 @@ def matrix_norm_of(a: Any, ord: Any, dim: Any, keepdim: bool) -> Any:
         off = ord == 2 or (other is not None and not a.shape[other])
         return zero.detach() if off else zero
     if ord in ("nuc", 2, -2):
+        refuse_half(a, message=low_precision("linalg.matrix_norm"))
         rest = [d for d in range(a.ndim) if d not in (rows, cols)]
         s = svd_parts(a.permute(*rest, rows, cols), False)[1]
         r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)

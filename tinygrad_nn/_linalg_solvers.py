@@ -13,7 +13,7 @@ import numpy as np
 
 from . import ops as P
 from ._linalg_parts import cholesky as _cholesky
-from ._linalg_parts import dtype_name, pinv
+from ._linalg_parts import dtype_name, low_precision, pinv, refuse_half, refuse_integers
 from .ops.decomp import check_float, check_square
 from .ops.lu import LuFactor, np_lu_factor, permutation, unpack_lu
 from .ops.select import NoDerivative
@@ -82,8 +82,7 @@ def _matrix(a: Tensor, op: str) -> None:
     if a.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions. Got "
                            f"shape {tuple(a.shape)}")
-    if a.dtype.kind not in "fc":
-        raise NotImplementedError(f'"lu_cpu" not implemented for \'{dtype_name(a.dtype)}\'')
+    refuse_integers("lu_cpu", a)
 
 
 # -- LU ------------------------------------------------------------------------------------
@@ -162,6 +161,7 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True,  # noqa: N803 -
     given as ``lu_factor``'s (LU, pivots); B (..., n, k) (left) or (..., k, n)."""
     packed, b = _tensor(LU), _tensor(B)
     check_square(packed, "linalg.lu_solve")
+    refuse_half(packed, "linalg.lu_solve_cpu")
     piv = np.asarray(pivots._data if isinstance(pivots, Tensor) else pivots)
     if piv.dtype != np.int32:
         raise RuntimeError(f"linalg.lu_solve: pivots should be a Tensor of type int32, got "
@@ -190,6 +190,7 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of "
                            f"(gels, gelsy, gelsd, gelss), got {driver}")
+    refuse_half(a, message="This function doesn't handle types other than float and double")
     _matrix(a, "torch.linalg.lstsq")
     if b.dtype != a.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
@@ -220,6 +221,7 @@ def _eig_parts(A: Any, op: str) -> tuple[Tensor, np.ndarray, np.ndarray]:
     a = _tensor(A)
     check_square(a, op)
     check_float(a, op)
+    refuse_half(a, "linalg_eig_out_cpu")
     w, v = np.linalg.eig(a._data)
     ctype = np.result_type(a.dtype, np.complex64)
     return a, w.astype(ctype), v.astype(ctype)
@@ -271,6 +273,7 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
     a = _tensor(A)
     check_square(a, "linalg.cholesky_ex")
     check_float(a, "linalg.cholesky_ex")
+    refuse_half(a, "cholesky_cpu")
     arr = a._data
     info = np.zeros(arr.shape[:-2], np.int32)
     for k in range(arr.shape[-1], 0, -1):  # the smallest failing order wins
@@ -289,6 +292,7 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:
     a = _tensor(A)
     check_square(a, "linalg.inv_ex")
     check_float(a, "linalg.inv_ex")
+    refuse_half(a, message=low_precision("linalg.inv"))
     info = lu_parts(a._data)[2]
     return InvExResult(info_result("linalg.inv_ex", a, info, lambda x: x.inverse(),
                                     check_errors), Tensor._new(info))

@@ -20,10 +20,12 @@ from ._linalg_parts import (
     check_square_kernel,
     dtype_name,
     linalg_cross,
+    low_precision,
     matrix_norm_of,
     qr_parts,
     refuse_bool,
     refuse_bool_matmul,
+    refuse_half,
     refuse_integers,
     same_dtypes,
     significant,
@@ -176,6 +178,7 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
     (B is a vector when 1-D, or when its shape is A's without the last axis)."""
     a, b = _as_tensor(A), _as_tensor(B)
     check_square(a, "linalg.solve")
+    refuse_half(a, "lu_cpu")
     if a.dtype != b.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {a.dtype} and B of type {b.dtype} instead")
@@ -204,6 +207,7 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
     a = _as_tensor(A)
     check_square(a, "linalg.solve_ex")
     check_float(a, "linalg.solve_ex")
+    refuse_half(a, "lu_cpu")
     info = lu_parts(a._data)[2]
     return SolveExResult(info_result("linalg.solve_ex", a, info,
                                      lambda x: solve(x, B, left=left), check_errors),
@@ -270,6 +274,7 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any =
         raise RuntimeError(f"linalg.matrix_rank: The input tensor A must have at least 2 "
                            f"dimensions. Got shape {tuple(a.shape)}")
     check_float(a, "linalg.matrix_rank")
+    refuse_half(a, message="This function doesn't handle types other than float and double")
     s = np.linalg.svd(a._data, compute_uv=False)
     return Tensor._new(significant(s, a, atol, rtol).sum(-1).astype(np.int64))
 
@@ -290,6 +295,7 @@ def cond(A: Any, p: Any = None) -> Tensor:
         big, small = s.amax(-1), s.amin(-1)
         return small / big if p == -2 else big / small
     check_square(a, f"linalg.cond(ord={p})")
+    refuse_half(a, message=low_precision("linalg.inv"))
     n = a.shape[-1]
     flat = a._data.reshape(-1, n, n)
     singular = np.array([np.linalg.matrix_rank(m) < n for m in flat]).reshape(a.shape[:-2])

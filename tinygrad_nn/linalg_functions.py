@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._linalg_parts import refuse_bool, same_dtypes
+from ._linalg_parts import refuse_bool, refuse_half, same_dtypes
 from ._linalg_parts import tensordot as _tensordot
 from ._shapes import normalize_one_axis
 from ._warn import user_stacklevel
@@ -82,6 +82,7 @@ def cdist(x1: Any, x2: Any, p: float = 2.0,
         if t.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{t.dtype}")
+        refuse_half(t, "cdist")
     if a.shape[-1] != b.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
                            f"{a.shape[-1]} X2: {b.shape[-1]}")

@@ -29,12 +29,15 @@ from ._linalg_parts import (
     cross_along,
     dtype_name,
     factor_of,
+    is_half,
+    low_precision,
     matrix_norm_of,
     matrix_power,
     outer_sum,
     pinv,
     qr_parts,
     refuse_bool,
+    refuse_half,
     refuse_integers,
     same_dtypes,
     scaled_sum,
@@ -278,23 +281,27 @@ class TensorLinalg(TensorMixin):
         """det(A) for A (..., n, n) -> (...). The gradient is the cofactor matrix, also at a
         singular A (where PyTorch 2.13 returns zeros, pytorch/pytorch#104675)."""
         check_square(self, "linalg.det")
+        refuse_half(self, "lu_cpu")
         return P.Det.apply(self)
 
     def inverse(self) -> Tensor:
         """A^-1 for A (..., n, n); a singular A raises ``linalg.LinAlgError``."""
         check_square(self, "linalg.inv")
+        refuse_half(self, message=low_precision("linalg.inv"))
         return P.Inv.apply(self)
 
     def slogdet(self) -> SlogdetResult:
         """(sign, log|det A|) for A (..., n, n): a named tuple; singular A gives (0, -inf).
         Only logabsdet carries a gradient."""
         check_square(self, "linalg.slogdet")
+        refuse_half(self, message=low_precision("linalg.slogdet"))
         sign = np.linalg.slogdet(self._data)[0]
         return SlogdetResult(self._new(np.asarray(sign, dtype=self.dtype)),
                              P.LogAbsDet.apply(self))
 
     def logdet(self) -> Tensor:
         """log det(A) for A (..., n, n): NaN where det < 0, -inf where det = 0."""
+        refuse_half(self, message=low_precision("logdet"))
         sign, logabs = self.slogdet()
         return select(sign._data < 0, np.array(np.nan, dtype=self.dtype), logabs)
 
@@ -351,8 +358,10 @@ class TensorLinalg(TensorMixin):
 
     def matrix_exp(self) -> Tensor:
         """exp(A) = sum_k A^k / k! for square A (..., n, n) (scaling and squaring with a
-        degree-13 Pade approximant)."""
+        degree-13 Pade approximant; float16 is computed in float32, as PyTorch)."""
         check_square(self, "linalg.matrix_exp")
+        if is_half(self):
+            return P.MatrixExp.apply(self.astype(np.float32)).astype(self.dtype)  # type: ignore[no-any-return]
         return P.MatrixExp.apply(self)
 
     def svd(self, some: bool = True, compute_uv: bool = True) -> SvdLegacyResult:
