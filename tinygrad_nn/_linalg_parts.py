@@ -156,7 +156,7 @@ def refuse_bool_matmul(a: Any, b: Any) -> None:
     """``a @ b`` of bool tensors: PyTorch's NotImplementedError, naming the kernel its
     matmul would call (dot, addmv, addmm for a 2-D b, bmm for a batched b); empty operands
     have nothing to compute and pass."""
-    if a.dtype != np.bool_ or not a.size or not b.size:
+    if a.dtype != np.bool_ or not a.numel() or not b.numel():
         return
     kernel = ("dot" if a.ndim == 1 and b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1
               else "addmm_impl_cpu_" if b.ndim == 2 else "bmm")
@@ -291,7 +291,7 @@ def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
         if not n:
             break
         base = base @ base
-    return result * 1 if result is a else result  # a new tensor, never the input itself
+    return result.clone() if result is a else result  # a new tensor, never the input itself
 
 
 def cholesky(a: Any, upper: bool) -> Any:

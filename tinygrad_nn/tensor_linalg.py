@@ -292,12 +292,16 @@ class TensorLinalg(TensorMixin):
 
     def slogdet(self) -> SlogdetResult:
         """(sign, log|det A|) for A (..., n, n): a named tuple; singular A gives (0, -inf).
-        Only logabsdet carries a gradient."""
+        The sign is on the graph (it requires grad, as PyTorch's) with a zero gradient."""
         check_square(self, "linalg.slogdet")
         refuse_half(self, message=low_precision("linalg.slogdet"))
-        sign = np.linalg.slogdet(self._data)[0]
-        return SlogdetResult(self._new(np.asarray(sign, dtype=self.dtype)),
-                             P.LogAbsDet.apply(self))
+        sign = np.asarray(np.linalg.slogdet(self._data)[0], dtype=self.dtype)
+        if self.requires_grad:  # (a zero-gradient link to A: the sign is piecewise constant)
+            link = self.sum((-2, -1))  # type: ignore[attr-defined]
+            signs = select(np.ones(sign.shape, bool), sign, link)
+        else:
+            signs = self._new(sign)
+        return SlogdetResult(signs, P.LogAbsDet.apply(self))
 
     def logdet(self) -> Tensor:
         """log det(A) for A (..., n, n): NaN where det < 0, -inf where det = 0."""
