@@ -1,6 +1,6 @@
 """The rest of ``torch.linalg`` (``linalg`` re-exports them): diagonal, vander, tensorinv,
-tensorsolve and householder_product. Composites of Tensor methods and ``linalg``'s inv /
-solve (rule 6), so their gradients of any order come from the primitives.
+tensorsolve and householder_product. Composites of Tensor methods and the ``Inv`` / ``Solve``
+primitives (rule 6), so their gradients of any order come from the primitives.
 """
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from ._linalg_parts import dtype_name, is_half, refuse_integers
+from . import ops as P
+from ._linalg_checks import dtype_name, is_half, refuse_half, refuse_integers
+from .ops.decomp import check_square
 from .tensor import Tensor
 from .tensor_elementwise import select
-from .tensor_functions import concatenate
+from .tensor_functions import stack
 
 
 def _tensor(x: Any) -> Tensor:
@@ -38,10 +40,13 @@ def vander(x: Any, *, N: int | None = None) -> Tensor:  # noqa: N803 - PyTorch's
     n = N if N is not None else t.shape[-1]
     if n <= 1:
         raise RuntimeError(f"N must be greater than 1. (got N={n})")
-    col = t.unsqueeze(-1)
-    powers = col.expand(*t.shape, n - 1).cumprod(-1)  # x, x^2, ... (ints widen to int64)
-    ones = np.ones(tuple(t.shape) + (1,), powers.dtype)
-    return concatenate([Tensor._new(ones), powers], -1)
+    base = t if t.dtype.kind == "f" else t.astype(np.int64)  # (integers widen to int64)
+    # x^j by repeated products (not cumprod: its derivative divides by x, which a power near
+    # 0 must not)
+    cols = [Tensor._new(np.ones(tuple(t.shape), base.dtype)), base]
+    for _ in range(n - 2):
+        cols.append(cols[-1] * base)
+    return stack(cols[:n], -1)
 
 
 def tensorinv(A: Any, ind: int = 2) -> Tensor:
@@ -61,8 +66,6 @@ def tensorinv(A: Any, ind: int = 2) -> Tensor:
 def tensorsolve(A: Any, B: Any, dims: Any = None) -> Tensor:
     """X with tensordot(A, X, X.ndim) = B: A (*B.shape, *rest) -> X of shape rest, prod(rest)
     equal to B's size; ``dims`` (axes of A) are first moved to A's end, as PyTorch."""
-    from .linalg import solve  # (linalg imports this module)
-
     a, b = _tensor(A), _tensor(B)
     if dims is not None:
         dims = [d % a.ndim for d in ((dims,) if isinstance(dims, int) else dims)]
@@ -72,8 +75,13 @@ def tensorsolve(A: Any, B: Any, dims: Any = None) -> Tensor:
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape["
                            f"other.ndim:]) == prod(self.shape[:other.ndim]), but got "
                            f"{math.prod(rest)} != {b.numel()}")
-    x = solve(a.reshape(b.numel(), -1), b.reshape(-1))
-    return x.reshape(rest)  # type: ignore[no-any-return]
+    square = a.reshape(b.numel(), -1)
+    check_square(square, "linalg.solve")
+    refuse_half(square, "lu_cpu")
+    if square.dtype != b.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
+                           f"A of type {square.dtype} and B of type {b.dtype} instead")
+    return P.Solve.apply(square, b.reshape(-1, 1)).reshape(rest)  # type: ignore[no-any-return]
 
 
 def householder_product(A: Any, tau: Any) -> Tensor:

@@ -12,6 +12,13 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
+from ._linalg_checks import (
+    _need_ndim,
+    dtype_name,
+    low_precision,
+    refuse_bool,
+    refuse_half,
+)
 from ._shapes import normalize_one_axis
 from .dtypes import result_type
 from .function import TensorBase
@@ -48,19 +55,6 @@ def as_operand(like: Any, x: Any) -> Any:
     return x if isinstance(x, TensorBase) else like._new(x)
 
 
-def dtype_name(dt: Any) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "float16": "Half", "int16": "Short", "int8": "Char",
-            "uint8": "Byte"}.get(str(dt), str(dt))
-
-
-def same_dtypes(op: str, *xs: Any) -> None:
-    """PyTorch's products refuse operands of different dtypes (no promotion)."""
-    if len({x.dtype for x in xs}) > 1:
-        raise RuntimeError(f"{op}: expected all operands to have the same dtype, got "
-                           f"{', '.join(dtype_name(x.dtype) for x in xs)}")
-
-
 class TriangularSolveResult(NamedTuple):
     """``(solution, cloned_coefficient)`` (PyTorch's ``torch.return_types.triangular_solve``)."""
 
@@ -85,82 +79,6 @@ def factor_of(f: Any, upper: bool) -> Any:
     keep = np.triu(np.ones((n, n), bool)) if upper else np.tril(np.ones((n, n), bool))
     low = select(keep, f, f - f.detach())  # 0 off the triangle, still on the graph
     return low.mT if upper else low
-
-
-def check_b_a(op: str, b: Any, a: Any) -> None:
-    """A (..., n, n) square and B (..., n, k) of its dtype, for ``cholesky_solve`` and
-    ``triangular_solve`` (PyTorch's messages)."""
-    if b.shape[-2] != a.shape[-1]:
-        raise RuntimeError(f"Incompatible matrix sizes for {op}: each A matrix is "
-                           f"{a.shape[-1]} by {a.shape[-1]} but each b matrix is "
-                           f"{b.shape[-2]} by {b.shape[-1]}")
-    if b.dtype != a.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
-                           f"{dtype_name(b.dtype)} and A of type {dtype_name(a.dtype)} "
-                           "instead.")
-
-
-class DimensionError(RuntimeError, IndexError):
-    """An operand of the wrong number of dimensions (PyTorch raises RuntimeError or, for
-    some ops, IndexError; this is both)."""
-
-
-def _need_ndim(op: str, x: Any, ndim: int, what: str) -> None:
-    if x.ndim != ndim:
-        raise DimensionError(f"{op}: expected {what} to be {ndim}-D, but got {x.ndim}-D "
-                           f"(shape {tuple(x.shape)})")
-
-
-def refuse_bool(kernel: str, *xs: Any) -> None:
-    """PyTorch has no bool kernel for its matrix products: NotImplementedError naming the
-    kernel (``"addmm_impl_cpu_" not implemented for 'Bool'``), as PyTorch's."""
-    if any(x.dtype == np.bool_ for x in xs):
-        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
-
-
-def is_half(a: Any) -> bool:
-    return a.dtype.kind == "f" and a.dtype.itemsize < 4
-
-
-def refuse_half(a: Any, kernel: str | None = None, message: str | None = None) -> None:
-    """PyTorch's LAPACK-backed ops have no float16 kernels: NotImplementedError naming the
-    ``kernel``, or (where PyTorch checks first) RuntimeError with its ``message``."""
-    if not is_half(a):
-        return
-    if kernel is not None:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name(a.dtype)}\'')
-    raise RuntimeError(message)
-
-
-def low_precision(op: str) -> str:
-    return f"{op}: Low precision dtypes not supported. Got Half"
-
-
-def refuse_integers(kernel: str, a: Any) -> None:
-    """A LAPACK-backed op that PyTorch dispatches by dtype: NotImplementedError for integer,
-    bool and float16 input, naming the kernel (``"linalg_eigh_cpu" not implemented for
-    'Long'``)."""
-    if a.dtype.kind not in "fc" or is_half(a):
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name(a.dtype)}\'')
-
-
-def check_square_kernel(a: Any, op: str, kernel: str) -> None:
-    """``check_square`` (PyTorch's shape checks first), then integer input refused as a
-    missing kernel (NotImplementedError) rather than ``check_float``'s RuntimeError."""
-    if a.ndim >= 2 and a.shape[-1] == a.shape[-2]:
-        refuse_integers(kernel, a)
-    check_square(a, op)
-
-
-def refuse_bool_matmul(a: Any, b: Any) -> None:
-    """``a @ b`` of bool tensors: PyTorch's NotImplementedError, naming the kernel its
-    matmul would call (dot, addmv, addmm for a 2-D b, bmm for a batched b); empty operands
-    have nothing to compute and pass."""
-    if a.dtype != np.bool_ or not a.numel() or not b.numel():
-        return
-    kernel = ("dot" if a.ndim == 1 and b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1
-              else "addmm_impl_cpu_" if b.ndim == 2 else "bmm")
-    refuse_bool(kernel, a)
 
 
 def _check_broadcast(op: str, c: Any, shape: tuple[int, ...]) -> None:
@@ -345,7 +263,12 @@ def cross_along(x: Any, y: Any, dim: int) -> Any:
         raise RuntimeError(f"linalg.cross: expected both inputs to have the same dtype, got "
                            f"{dtype_name(x.dtype)} and {dtype_name(y.dtype)}")
     refuse_bool("cross", x)
-    shape = np.broadcast_shapes(x.shape, y.shape)
+    try:
+        shape = np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        d = next(i for i, (p, q) in enumerate(zip(x.shape, y.shape)) if 1 != p != q != 1)
+        raise RuntimeError(f"The size of tensor a ({x.shape[d]}) must match the size of "
+                           f"tensor b ({y.shape[d]}) at non-singleton dimension {d}") from None
     x = x if x.shape == shape else x.expand(shape)
     y = y if y.shape == shape else y.expand(shape)
     return (x.index_select(d, _ROT1) * y.index_select(d, _ROT2)
@@ -376,9 +299,12 @@ def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
     """The singular values S > max(atol, rtol * max(S)) (a bool mask), with PyTorch's
     default rtol: eps * max(m, n), or 0 when only a positive atol is given."""
     top = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,))
+    # tolerances given as tensors hold one value per matrix of the batch
+    atol, rtol = (np.asarray(t._data)[..., None] if isinstance(t, TensorBase) else t
+                  for t in (atol, rtol))
     if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else max(a.shape[-2:]) * np.finfo(
-            a.dtype).eps
+        eps = max(a.shape[-2:]) * np.finfo(a.dtype).eps
+        rtol = eps if atol is None else np.where(np.asarray(atol) > 0, 0.0, eps)
     return s > np.maximum(0.0 if atol is None else atol, rtol * top)
 
 

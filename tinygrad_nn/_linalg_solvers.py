@@ -12,8 +12,18 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._linalg_parts import cholesky as _cholesky
-from ._linalg_parts import dtype_name, low_precision, pinv, refuse_half, refuse_integers
+from ._linalg_checks import (
+    dtype_name,
+    low_precision,
+    refuse_half,
+    refuse_integers,
+)
+from ._linalg_parts import (
+    cholesky as _cholesky,
+)
+from ._linalg_parts import (
+    pinv,
+)
 from .ops.decomp import check_float, check_square
 from .ops.lu import LuFactor, np_lu_factor, permutation, unpack_lu
 from .ops.select import NoDerivative

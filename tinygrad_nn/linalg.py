@@ -13,27 +13,34 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._linalg_extra import diagonal, householder_product, tensorinv, tensorsolve, vander
-from ._linalg_parts import (
-    QRResult,
-    SlogdetResult,
+from ._linalg_checks import (
     check_square_kernel,
-    dtype_name,
-    linalg_cross,
     low_precision,
-    matrix_norm_of,
-    qr_parts,
     refuse_bool,
     refuse_bool_matmul,
     refuse_half,
     refuse_integers,
     same_dtypes,
+)
+from ._linalg_extra import diagonal, householder_product, tensorinv, tensorsolve, vander
+from ._linalg_norms import matrix_norm, norm, vector_norm
+from ._linalg_parts import (
+    QRResult,
+    SlogdetResult,
+    linalg_cross,
+    qr_parts,
     significant,
     svd_parts,
 )
-from ._linalg_parts import cholesky as _cholesky
-from ._linalg_parts import matrix_power as _matrix_power
-from ._linalg_parts import pinv as _pinv
+from ._linalg_parts import (
+    cholesky as _cholesky,
+)
+from ._linalg_parts import (
+    matrix_power as _matrix_power,
+)
+from ._linalg_parts import (
+    pinv as _pinv,
+)
 from ._linalg_solvers import (
     CholeskyExResult,
     EigResult,
@@ -54,79 +61,13 @@ from ._linalg_solvers import (
     lu_parts,
     lu_solve,
 )
-from .dtypes import as_dtype
 from .ops.decomp import LinAlgError, check_float, check_square
 from .tensor import Tensor
 from .tensor_elementwise import select
-from .tensor_indexing import vector_norm as _vector_norm
 
 
 def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor._new(x)
-
-
-def _norm_input(x: Any, dtype: Any, op: str) -> Tensor:
-    """x as a Tensor, cast to ``dtype`` when given (PyTorch's rules: a floating dtype, a
-    floating x, and no narrowing cast such as float64 to float32)."""
-    t = _as_tensor(x)
-    if dtype is None:
-        return t
-    dt = as_dtype(dtype)
-    if dt.kind not in "fc":
-        raise RuntimeError(f"{op}: dtype should be floating point or complex, but got "
-                           f"{dtype_name(dt)}")
-    check_float(t, op)
-    if dt.itemsize < t.dtype.itemsize:
-        raise RuntimeError(f"{op}: the dtype of the input ({dtype_name(t.dtype)}) should be "
-                           f"convertible without narrowing to the specified dtype "
-                           f"({dtype_name(dt)})")
-    return t if t.dtype == dt else t.astype(dt)
-
-
-def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
-                dtype: Any = None) -> Tensor:
-    """(sum |x|^ord)^(1/ord) over ``dim`` (None: every element); inf / -inf: max / min |x|.
-    ``dtype`` casts x first. A negative ord (no identity) refuses an empty reduction."""
-    if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
-        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, "
-                        f"not {type(ord).__name__}")
-    t = _norm_input(x, dtype, "linalg.vector_norm")
-    if ord < 0 and t.dtype.kind in "fc":
-        dims = range(t.ndim) if dim is None else (dim,) if isinstance(dim, int) else dim
-        if not t.ndim and not t.numel() or any(t.shape[d] == 0 for d in dims):
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty "
-                               "tensor because the operation does not have an identity")
-    return _vector_norm(t, ord, dim, keepdim)
-
-
-def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1),
-                keepdim: bool = False, *, dtype: Any = None) -> Tensor:
-    """Matrix norm over the two ``dim`` axes: 'fro', 'nuc' (the sum of the singular values),
-    2 / -2 (the largest / smallest singular value), 1 / -1 (max / min column sum of |a|),
-    inf / -inf (max / min row sum). ``dtype`` casts A first."""
-    return matrix_norm_of(_norm_input(A, dtype, "linalg.matrix_norm"), ord, dim, keepdim)
-
-
-def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
-         dtype: Any = None) -> Tensor:
-    """``torch.linalg.norm``: a vector norm (dim an int, or A 1-D), else a matrix norm
-    (dim a pair, or A 2-D); ord=None is the 2-norm / Frobenius norm of all elements."""
-    a = _as_tensor(A)
-    if isinstance(dim, int):
-        dim = (dim,)
-    if ord is None:
-        return vector_norm(a, 2, dim, keepdim, dtype=dtype)
-    if dim is None:
-        if a.ndim not in (1, 2):
-            raise RuntimeError(f"linalg.norm: with ord={ord!r}, the input must be 1-D or 2-D "
-                               f"(or give dim), got shape {tuple(a.shape)}")
-        dim = tuple(range(a.ndim))
-    if len(dim) == 1:
-        if isinstance(ord, str):
-            raise RuntimeError(f"linalg.norm: ord={ord!r} is a matrix norm; a vector needs a "
-                               "number")
-        return vector_norm(a, ord, dim, keepdim, dtype=dtype)
-    return matrix_norm(a, ord, tuple(dim), keepdim, dtype=dtype)
 
 
 class EighResult(NamedTuple):
@@ -183,15 +124,19 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {a.dtype} and B of type {b.dtype} instead")
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
-    if vector:
-        b = b.unsqueeze(-1) if left else b.unsqueeze(-2)
+    if vector:  # a column, also for left=False (where only a 1x1 A fits it, as PyTorch)
+        b = b.unsqueeze(-1)
     n = a.shape[-1]
     if b.shape[-2 if left else -1] != n:
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
-                           f"{eq} ({n}x{n} and {'x'.join(map(str, B.shape[-2:]))})")
+                           f"{eq} ({n}x{n} and {'x'.join(map(str, b.shape[-2:]))})")
+    if vector and not left:
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not "
+                           "supported for left=False. In this case linalg.solve is equivalent "
+                           "to B / A.squeeze(-1)")
     x = P.Solve.apply(a, b) if left else P.Solve.apply(a.mT, b.mT).mT
-    return x.squeeze(-1 if left else -2) if vector else x
+    return x.squeeze(-1) if vector else x
 
 
 class SolveExResult(NamedTuple):
@@ -235,16 +180,25 @@ def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803 - PyTorch's name
     return eigh(A, UPLO).eigenvalues
 
 
+def _no_driver(driver: Any) -> None:
+    if driver is not None:
+        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on "
+                           "CUDA inputs with cuSOLVER backend.")
+
+
 def svd(A: Any, full_matrices: bool = True, *, driver: Any = None) -> SvdResult:
     """(U, S, Vh) with A = U diag(S) Vh for A (..., m, n); S (..., k) descending,
     k = min(m, n); U (..., m, m) and Vh (..., n, n) with ``full_matrices``, else (..., m, k)
     and (..., k, n). The gradient needs distinct nonzero singular values (the vectors are
-    defined up to sign); the extra columns of a full U / Vh get none."""
+    defined up to sign); the extra columns of a full U / Vh get none. ``driver`` is for
+    CUDA only (a RuntimeError otherwise, as PyTorch's on the CPU)."""
+    _no_driver(driver)
     return SvdResult(*svd_parts(_as_tensor(A), full_matrices))
 
 
 def svdvals(A: Any, *, driver: Any = None) -> Tensor:
     """The singular values of A (..., m, n), descending -> (..., min(m, n))."""
+    _no_driver(driver)
     return svd_parts(_as_tensor(A), False)[1]
 
 

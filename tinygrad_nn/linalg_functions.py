@@ -11,8 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from ._linalg_parts import refuse_bool, refuse_half, same_dtypes
-from ._linalg_parts import tensordot as _tensordot
+from ._linalg_checks import (
+    refuse_bool,
+    refuse_half,
+    same_dtypes,
+)
+from ._linalg_parts import (
+    tensordot as _tensordot,
+)
 from ._shapes import normalize_one_axis
 from ._warn import user_stacklevel
 from .dtypes import get_default_dtype

@@ -407,6 +407,20 @@ NEW: list[Case] = [
     ("solve_triangular B float32", lambda L, a, b: L.linalg.solve_triangular(a, b.float(),
                                                                              upper=True),
      [well(3, 3), F(3, 2)]),
+    # arguments: broadcasting, vectors with left=False, tolerances as tensors, drivers
+    ("cross sizes", lambda L, a, b: L.linalg.cross(a, b), [F(2, 3), F(3, 3)]),
+    ("solve left=False vector", lambda L, a, b: L.linalg.solve(a, b, left=False),
+     [well(3, 3), F(3)]),
+    ("solve left=False vector 1x1", lambda L, a, b: L.linalg.solve(a, b, left=False),
+     [well(1, 1), F(1)]),
+    ("pinv rtol tensor", lambda L, a, t: L.linalg.pinv(a.detach(), rtol=t.detach()),
+     [F(2, 4, 3), np.array([0.3, 0.9])]),
+    ("matrix_rank atol tensor", lambda L, a, t: L.linalg.matrix_rank(a, atol=t),
+     [F(2, 3, 3), np.array([0.5, 5.0])]),
+    ("matrix_rank atol 0 tensor", lambda L, a, t: L.linalg.matrix_rank(a, atol=t),
+     [F(2, 3, 3), np.array([0.0, 1.0])]),
+    ("svd driver on the CPU", lambda L, a: L.linalg.svd(a, driver="gesvd"), [F(3, 3)]),
+    ("svdvals driver on the CPU", lambda L, a: L.linalg.svdvals(a, driver="gesvd"), [F(3, 3)]),
 ]
 
 
@@ -459,3 +473,11 @@ def test_orders_with_nan_and_ties_match_torch(fn: Any, arrays: list[np.ndarray])
                    "rule (tinygrad_nn takes them in index order, a stable sort)")
 def test_topk_indices_among_ties_match_torch() -> None:
     check(lambda L, x: L.topk(x, 2), SORTED["ties"], grad=False)
+
+
+@pytest.mark.xfail(strict=True, reason="the gradient of a pseudo-inverse (or lstsq solution) "
+                   "whose tolerance drops nonzero singular values: torch differentiates the "
+                   "Moore-Penrose formula at the truncated result (projection terms included), "
+                   "tinygrad_nn the truncated SVD (_linalg_parts.pinv); values agree")
+def test_pinv_gradient_with_dropped_singular_values_matches_torch() -> None:
+    check(lambda L, a: L.linalg.pinv(a, rtol=0.9), F(4, 3))
