@@ -367,7 +367,7 @@ class TensorLinalg(TensorMixin):
         degree-13 Pade approximant; float16 is computed in float32, as PyTorch)."""
         check_square(self, "linalg.matrix_exp")
         if is_half(self):
-            return P.MatrixExp.apply(self.astype(np.float32)).astype(self.dtype)  # type: ignore[no-any-return]
+            return P.MatrixExp.apply(self.astype(np.float32)).astype(self.dtype)  # type: ignore[attr-defined, no-any-return]
         return P.MatrixExp.apply(self)
 
     def svd(self, some: bool = True, compute_uv: bool = True) -> SvdLegacyResult:
