@@ -244,6 +244,7 @@ def _solve(draw: Draw, form: Any) -> Any:
     batch, n = _batch(draw), draw(st.integers(1, 3))
     left = draw(st.booleans())
     kind = draw(st.sampled_from(["matrix", "vector", "batched vector", "broadcast"]))
+    left = left or "vector" in kind  # a vector b is a column: left=False refuses it, as torch
     k = draw(st.integers(1, 2))
     b_shape = {"matrix": batch + ((n, k) if left else (k, n)), "vector": (n,),
                "batched vector": batch + (n,), "broadcast": (n, k) if left else (k, n)}[kind]
