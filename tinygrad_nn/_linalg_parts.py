@@ -12,9 +12,18 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
+from ._linalg_checks import (
+    _need_ndim,
+    dtype_name,
+    low_precision,
+    refuse_bool,
+    refuse_half,
+)
 from ._shapes import normalize_one_axis
+from .dtypes import result_type
 from .function import TensorBase
 from .ops.decomp import check_float, check_square
+from .ops.reduce import EmptyReductionError
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm
 
@@ -46,33 +55,33 @@ def as_operand(like: Any, x: Any) -> Any:
     return x if isinstance(x, TensorBase) else like._new(x)
 
 
-def dtype_name(dt: Any) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
-            "bool": "Bool", "float16": "Half"}.get(str(dt), str(dt))
+class TriangularSolveResult(NamedTuple):
+    """``(solution, cloned_coefficient)`` (PyTorch's ``torch.return_types.triangular_solve``)."""
+
+    solution: Any
+    cloned_coefficient: Any
 
 
-def same_dtypes(op: str, *xs: Any) -> None:
-    """PyTorch's products refuse operands of different dtypes (no promotion)."""
-    if len({x.dtype for x in xs}) > 1:
-        raise RuntimeError(f"{op}: expected all operands to have the same dtype, got "
-                           f"{', '.join(dtype_name(x.dtype) for x in xs)}")
+def triangle(a: Any, upper: bool, unit: bool = False) -> Any:
+    """The upper or lower triangle of A (..., n, n), the rest 0 (its diagonal 1 with
+    ``unit``), selected so that the other half gets no gradient."""
+    n = a.shape[-1]
+    keep = np.triu(np.ones((n, n), bool), int(unit)) if upper else np.tril(
+        np.ones((n, n), bool), -int(unit))
+    return select(keep, a, np.eye(n, dtype=a.dtype) if unit else np.zeros((), a.dtype))
 
 
-class DimensionError(RuntimeError, IndexError):
-    """An operand of the wrong number of dimensions (PyTorch raises RuntimeError or, for
-    some ops, IndexError; this is both)."""
+def factor_of(f: Any, upper: bool) -> Any:
+    """The lower Cholesky factor L of A = L L^T from ``cholesky_solve``'s input2: its lower
+    (upper: the transpose of its upper) triangle for the value, but the gradient of the
+    whole input2, as PyTorch's backward (-(G X^T + X G^T) input2) gives it."""
+    n = f.shape[-1]
+    keep = np.triu(np.ones((n, n), bool)) if upper else np.tril(np.ones((n, n), bool))
+    low = select(keep, f, f - f.detach())  # 0 off the triangle, still on the graph
+    return low.mT if upper else low
 
 
-def _need_ndim(op: str, x: Any, ndim: int, what: str) -> None:
-    if x.ndim != ndim:
-        raise DimensionError(f"{op}: expected {what} to be {ndim}-D, but got {x.ndim}-D "
-                           f"(shape {tuple(x.shape)})")
-
-
-def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
-    """beta * c + alpha * prod with c broadcast to prod's shape; beta = 0 ignores c (NaN and
-    inf in it included, PyTorch's rule)."""
-    shape = tuple(prod.shape)
+def _check_broadcast(op: str, c: Any, shape: tuple[int, ...]) -> None:
     try:
         ok = np.broadcast_shapes(tuple(c.shape), shape) == shape
     except ValueError:
@@ -80,13 +89,55 @@ def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
     if not ok:
         raise RuntimeError(f"{op}: input of shape {tuple(c.shape)} does not broadcast to the "
                            f"product's shape {shape}")
-    if c.dtype.kind in "iub" and any(isinstance(s, float) for s in (beta, alpha)):
-        raise RuntimeError(f"{op}: For integral input tensors, argument beta / alpha must "
-                           f"not be a floating point number (got beta={beta}, alpha={alpha})")
+
+
+def _ignored(c: Any, out: Any) -> Any:
+    """``out``, with c on the graph at a zero gradient (PyTorch's beta = 0: c's values,
+    NaN and inf included, are ignored, but the result still depends on c)."""
+    if not getattr(c, "requires_grad", False):
+        return out
+    return select(np.ones(out.shape, bool), out, c.astype(out.dtype))
+
+
+def scaled_sum(op: str, c: Any, prod: Any, beta: Any, alpha: Any) -> Any:
+    """beta * c + alpha * prod with c broadcast to prod's shape (addmv, addbmm, baddbmm: one
+    dtype for all). An integer result takes beta and alpha truncated to integers, as
+    PyTorch casts them (beta=0.5 is 0); beta = 0 ignores c (NaN and inf in it included)."""
+    shape = tuple(prod.shape)
+    _check_broadcast(op, c, shape)
+    if prod.dtype.kind in "iu":
+        beta, alpha = int(beta), int(alpha)
     out = prod if alpha == 1 else prod * alpha
     if beta == 0:
-        return out
+        return _ignored(c, out)
     return out + (c if beta == 1 else c * beta)
+
+
+def _bool_scale(op: str, name: str, value: Any, result: np.dtype) -> None:
+    if isinstance(value, (bool, np.bool_)) and result != np.bool_:
+        raise RuntimeError(f"{op}: Boolean {name} only supported for Boolean results (got "
+                           f"{name}={value} for a {result} result).")
+    if result.kind in "iub" and isinstance(value, (float, np.floating)):
+        raise RuntimeError(f"{op}: For integral input tensors, argument {name} must not be a "
+                           f"floating point number (got {name}={value}).")
+
+
+def outer_sum(op: str, c: Any, v1: Any, v2: Any, beta: Any, alpha: Any) -> Any:
+    """``addr``: beta * c + alpha * outer(v1, v2), the three dtypes promoted (PyTorch's
+    rule for addr, unlike the other products); a bool result is (beta and c) or (alpha and
+    v1 v2^T). A bool beta or alpha needs a bool result, a float one a float result."""
+    # (c is expanded to the product's shape first: a 0-d c counts as a dimensioned tensor)
+    dt = result_type(*(x if x.ndim else x.reshape(1) for x in (c, v1, v2)))
+    for name, value in (("beta", beta), ("alpha", alpha)):
+        _bool_scale(op, name, value, dt)
+    shape = (v1.shape[0], v2.shape[0])
+    _check_broadcast(op, c, shape)
+    v1, v2, c = (x if x.dtype == dt else x.astype(dt) for x in (v1, v2, c))
+    prod = v1.reshape(-1, 1) * v2.reshape(1, -1)
+    if dt == np.bool_:
+        out = prod if alpha else prod & False
+        return out if not beta else (out | c)
+    return scaled_sum(op, c, prod, beta, alpha)
 
 
 def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
@@ -115,6 +166,7 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Any:
     if a.dtype != b.dtype:
         raise RuntimeError(f"tensordot: both inputs should have same dtype, got "
                            f"{dtype_name(a.dtype)} and {dtype_name(b.dtype)}")
+    refuse_bool("addmm_impl_cpu_", a)
     da = [normalize_one_axis(d, a.ndim, "tensordot") for d in da]
     db = [normalize_one_axis(d, b.ndim, "tensordot") for d in db]
     for i, j in zip(da, db):
@@ -145,7 +197,10 @@ def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
         return select(np.ones(a.shape, bool), eye, a)
     if n < 0:
         check_float(a, "linalg.inv")
+        refuse_half(a, message=low_precision("linalg.inv"))
         a, n = P.Inv.apply(a), -n
+    if n > 1:
+        refuse_bool("addmm_impl_cpu_" if a.ndim == 2 else "bmm", a)
     result, base = None, a
     while True:  # binary exponentiation: about log2(n) products
         if n & 1:
@@ -154,12 +209,13 @@ def matrix_power(a: Any, n: int, op: str = "linalg.matrix_power") -> Any:
         if not n:
             break
         base = base @ base
-    return result * 1 if result is a else result  # a new tensor, never the input itself
+    return result.clone() if result is a else result  # a new tensor, never the input itself
 
 
 def cholesky(a: Any, upper: bool) -> Any:
     """L (or L^T with ``upper``) of A = L L^T (``linalg.cholesky`` and the method)."""
     check_square(a, "linalg.cholesky")
+    refuse_half(a, "cholesky_cpu")
     low = P.Cholesky.apply(a)
     return low.swapaxes(-1, -2) if upper else low
 
@@ -173,6 +229,7 @@ def qr_parts(a: Any, mode: str) -> QRResult:
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            "'reduced' (default), 'r', or 'complete'")
     check_float(a, "linalg.qr")
+    refuse_half(a, "geqrf_cpu")
     m, n = a.shape[-2:]
     if mode == "r":
         r = np.linalg.qr(a._data, mode="r")
@@ -205,7 +262,13 @@ def cross_along(x: Any, y: Any, dim: int) -> Any:
     if x.dtype != y.dtype:
         raise RuntimeError(f"linalg.cross: expected both inputs to have the same dtype, got "
                            f"{dtype_name(x.dtype)} and {dtype_name(y.dtype)}")
-    shape = np.broadcast_shapes(x.shape, y.shape)
+    refuse_bool("cross", x)
+    try:
+        shape = np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        d = next(i for i, (p, q) in enumerate(zip(x.shape, y.shape)) if 1 != p != q != 1)
+        raise RuntimeError(f"The size of tensor a ({x.shape[d]}) must match the size of "
+                           f"tensor b ({y.shape[d]}) at non-singleton dimension {d}") from None
     x = x if x.shape == shape else x.expand(shape)
     y = y if y.shape == shape else y.expand(shape)
     return (x.index_select(d, _ROT1) * y.index_select(d, _ROT2)
@@ -223,6 +286,7 @@ def svd_parts(a: Any, full_matrices: bool) -> tuple[Any, Any, Any]:
         raise RuntimeError(f"linalg.svd: The input tensor A must have at least 2 dimensions. "
                            f"Got shape {tuple(a.shape)}")
     check_float(a, "linalg.svd")
+    refuse_half(a, "linalg_svd_cpu")
     m, n = a.shape[-2:]
     k = min(m, n)
     mu, nv = (m, n) if full_matrices else (k, k)
@@ -235,14 +299,19 @@ def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
     """The singular values S > max(atol, rtol * max(S)) (a bool mask), with PyTorch's
     default rtol: eps * max(m, n), or 0 when only a positive atol is given."""
     top = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,))
+    # tolerances given as tensors hold one value per matrix of the batch
+    atol, rtol = (np.asarray(t._data)[..., None] if isinstance(t, TensorBase) else t
+                  for t in (atol, rtol))
     if rtol is None:
-        rtol = 0.0 if atol is not None and atol > 0 else max(a.shape[-2:]) * np.finfo(
-            a.dtype).eps
+        eps = max(a.shape[-2:]) * np.finfo(a.dtype).eps
+        rtol = eps if atol is None else np.where(np.asarray(atol) > 0, 0.0, eps)
     return s > np.maximum(0.0 if atol is None else atol, rtol * top)
 
 
 def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
     """A^+ = V diag(1/S) U^T over the significant singular values (``significant``)."""
+    refuse_half(a, message=f"linalg.pinv({dtype_name(a.dtype)}{list(a.shape)}): expected a "
+                "tensor with 2 or more dimensions of float, double, cfloat or cdouble types")
     u, s, vh = svd_parts(a, False)
     keep = significant(s._data, a, atol, rtol)
     safe = select(keep, s, np.ones((), a.dtype))
@@ -264,14 +333,28 @@ def matrix_norm_of(a: Any, ord: Any, dim: Any, keepdim: bool) -> Any:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got {tuple(dim)}")
     if ord == "fro":
         return vector_norm(a, 2, tuple(dim), keepdim)
+    if ord not in ("nuc", 1, -1, 2, -2, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
+                           f"or -inf, got {ord!r}")
+    if not a.shape[rows] or not a.shape[cols]:  # an empty matrix: 0, or no minimum at all
+        # (-1: the least column sum, of no columns; -inf: the least row sum; -2: of no S)
+        empty = {-1: cols, -math.inf: rows, -2: cols if not a.shape[cols] else rows}.get(ord)
+        if empty is not None and (ord == -2 or not a.shape[empty]):
+            raise EmptyReductionError(f"linalg.matrix_norm: ord={ord} of an empty matrix (shape "
+                                      f"{tuple(a.shape)}): amin(): Expected reduction dim "
+                                      f"{empty} to have non-zero size.")
+        zero = a.abs().sum((rows, cols), keepdims=keepdim)
+        # on the graph as PyTorch's: not where its max of no values stands in (2, and 1 /
+        # inf with no column / row sums)
+        other = {1: cols, math.inf: rows}.get(ord)
+        off = ord == 2 or (other is not None and not a.shape[other])
+        return zero.detach() if off else zero
     if ord in ("nuc", 2, -2):
+        refuse_half(a, message=low_precision("linalg.matrix_norm"))
         rest = [d for d in range(a.ndim) if d not in (rows, cols)]
         s = svd_parts(a.permute(*rest, rows, cols), False)[1]
         r = s.sum(-1) if ord == "nuc" else s.amax(-1) if ord == 2 else s.amin(-1)
         return r.unsqueeze(min(rows, cols)).unsqueeze(max(rows, cols)) if keepdim else r
-    if ord not in (1, -1, math.inf, -math.inf):
-        raise RuntimeError(f"linalg.matrix_norm: ord must be 'fro', 'nuc', 1, -1, 2, -2, inf "
-                           f"or -inf, got {ord!r}")
     summed, other = (rows, cols) if abs(ord) == 1 else (cols, rows)
     s = a.abs().sum(summed, keepdims=True)
     r = s.amax(other, keepdims=True) if ord > 0 else s.amin(other, keepdims=True)

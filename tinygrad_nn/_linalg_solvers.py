@@ -12,8 +12,18 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._linalg_parts import cholesky as _cholesky
-from ._linalg_parts import dtype_name, pinv
+from ._linalg_checks import (
+    dtype_name,
+    low_precision,
+    refuse_half,
+    refuse_integers,
+)
+from ._linalg_parts import (
+    cholesky as _cholesky,
+)
+from ._linalg_parts import (
+    pinv,
+)
 from .ops.decomp import check_float, check_square
 from .ops.lu import LuFactor, np_lu_factor, permutation, unpack_lu
 from .ops.select import NoDerivative
@@ -82,8 +92,7 @@ def _matrix(a: Tensor, op: str) -> None:
     if a.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions. Got "
                            f"shape {tuple(a.shape)}")
-    if a.dtype.kind not in "fc":
-        raise NotImplementedError(f'"lu_cpu" not implemented for \'{dtype_name(a.dtype)}\'')
+    refuse_integers("lu_cpu", a)
 
 
 # -- LU ------------------------------------------------------------------------------------
@@ -96,16 +105,28 @@ def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> L
     _matrix(a, "linalg.lu_factor_ex")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
-    lu, piv, info = np_lu_factor(a._data)
+    lu, piv, info = lu_parts(a._data)
     if check_errors:
         _zero_pivot("lu_factor_ex", info)
     m, n = a.shape[-2:]
-    if m == n:
+    if not a.numel():  # nothing to factor: LU is the (empty) input
+        packed = a.clone()
+    elif m == n:
         packed = LuFactor.apply(a, known=(lu, permutation(piv, m, a.dtype)))
     else:
         packed = NoDerivative.apply(a, value=lu, error=RuntimeError(
             "linalg.lu_factor: the derivative for a non-square A is not implemented here"))
     return LUFactorExResult(packed, Tensor._new(piv), Tensor._new(info))
+
+
+def lu_parts(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np_lu_factor``'s (LU, pivots, info), also for an empty batch or matrix (where
+    there is nothing to factor: no pivots, info 0)."""
+    if a.size:
+        return np_lu_factor(a)  # type: ignore[no-any-return]
+    m, n = a.shape[-2:]
+    return (a.copy(), np.zeros(a.shape[:-2] + (min(m, n),), np.int32),
+            np.zeros(a.shape[:-2], np.int32))
 
 
 def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult:
@@ -135,7 +156,9 @@ def lu(A: Any, *, pivot: bool = True) -> LUResult:
     # selected, not masked by a product: a product would leave -0.0 above L's diagonal
     low = select(np.tri(m, k, -1, dtype=bool), packed[..., :, :k], np.eye(m, k, dtype=a.dtype))
     up = select(np.triu(np.ones((k, n), dtype=bool)), packed[..., :k, :], np.zeros((), a.dtype))
-    return LUResult(Tensor._new(permutation(piv._data, m, a.dtype)), low, up)
+    perm = (permutation(piv._data, m, a.dtype) if a.numel()
+            else np.broadcast_to(np.eye(m, dtype=a.dtype), a.shape[:-2] + (m, m)).copy())
+    return LUResult(Tensor._new(perm), low, up)
 
 
 def _solve(a: Any, b: Any) -> Any:
@@ -148,6 +171,7 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True,  # noqa: N803 -
     given as ``lu_factor``'s (LU, pivots); B (..., n, k) (left) or (..., k, n)."""
     packed, b = _tensor(LU), _tensor(B)
     check_square(packed, "linalg.lu_solve")
+    refuse_half(packed, "linalg.lu_solve_cpu")
     piv = np.asarray(pivots._data if isinstance(pivots, Tensor) else pivots)
     if piv.dtype != np.int32:
         raise RuntimeError(f"linalg.lu_solve: pivots should be a Tensor of type int32, got "
@@ -176,6 +200,7 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
         raise RuntimeError(f"torch.linalg.lstsq: parameter `driver` should be one of "
                            f"(gels, gelsy, gelsd, gelss), got {driver}")
+    refuse_half(a, message="This function doesn't handle types other than float and double")
     _matrix(a, "torch.linalg.lstsq")
     if b.dtype != a.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same "
@@ -206,6 +231,7 @@ def _eig_parts(A: Any, op: str) -> tuple[Tensor, np.ndarray, np.ndarray]:
     a = _tensor(A)
     check_square(a, op)
     check_float(a, op)
+    refuse_half(a, "linalg_eig_out_cpu")
     w, v = np.linalg.eig(a._data)
     ctype = np.result_type(a.dtype, np.complex64)
     return a, w.astype(ctype), v.astype(ctype)
@@ -257,6 +283,7 @@ def cholesky_ex(A: Any, *, upper: bool = False, check_errors: bool = False) -> C
     a = _tensor(A)
     check_square(a, "linalg.cholesky_ex")
     check_float(a, "linalg.cholesky_ex")
+    refuse_half(a, "cholesky_cpu")
     arr = a._data
     info = np.zeros(arr.shape[:-2], np.int32)
     for k in range(arr.shape[-1], 0, -1):  # the smallest failing order wins
@@ -275,6 +302,7 @@ def inv_ex(A: Any, *, check_errors: bool = False) -> InvExResult:
     a = _tensor(A)
     check_square(a, "linalg.inv_ex")
     check_float(a, "linalg.inv_ex")
-    info = np_lu_factor(a._data)[2]
+    refuse_half(a, message=low_precision("linalg.inv"))
+    info = lu_parts(a._data)[2]
     return InvExResult(info_result("linalg.inv_ex", a, info, lambda x: x.inverse(),
                                     check_errors), Tensor._new(info))

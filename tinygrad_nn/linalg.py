@@ -13,19 +13,34 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import ops as P
+from ._linalg_checks import (
+    check_square_kernel,
+    low_precision,
+    refuse_bool,
+    refuse_bool_matmul,
+    refuse_half,
+    refuse_integers,
+    same_dtypes,
+)
+from ._linalg_extra import diagonal, householder_product, tensorinv, tensorsolve, vander
+from ._linalg_norms import matrix_norm, norm, vector_norm
 from ._linalg_parts import (
     QRResult,
     SlogdetResult,
     linalg_cross,
-    matrix_norm_of,
     qr_parts,
-    same_dtypes,
     significant,
     svd_parts,
 )
-from ._linalg_parts import cholesky as _cholesky
-from ._linalg_parts import matrix_power as _matrix_power
-from ._linalg_parts import pinv as _pinv
+from ._linalg_parts import (
+    cholesky as _cholesky,
+)
+from ._linalg_parts import (
+    matrix_power as _matrix_power,
+)
+from ._linalg_parts import (
+    pinv as _pinv,
+)
 from ._linalg_solvers import (
     CholeskyExResult,
     EigResult,
@@ -43,51 +58,16 @@ from ._linalg_solvers import (
     lu,
     lu_factor,
     lu_factor_ex,
+    lu_parts,
     lu_solve,
 )
 from .ops.decomp import LinAlgError, check_float, check_square
-from .ops.lu import np_lu_factor
 from .tensor import Tensor
 from .tensor_elementwise import select
-from .tensor_indexing import vector_norm as _vector_norm
 
 
 def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor._new(x)
-
-
-def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """(sum |x|^ord)^(1/ord) over ``dim`` (None: every element); inf / -inf: max / min |x|."""
-    return _vector_norm(_as_tensor(x), ord, dim, keepdim)
-
-
-def matrix_norm(A: Any, ord: Any = "fro", dim: tuple[int, int] = (-2, -1),
-                keepdim: bool = False) -> Tensor:
-    """Matrix norm over the two ``dim`` axes: 'fro', 'nuc' (the sum of the singular values),
-    2 / -2 (the largest / smallest singular value), 1 / -1 (max / min column sum of |a|),
-    inf / -inf (max / min row sum)."""
-    return matrix_norm_of(_as_tensor(A), ord, dim, keepdim)
-
-
-def norm(A: Any, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """``torch.linalg.norm``: a vector norm (dim an int, or A 1-D), else a matrix norm
-    (dim a pair, or A 2-D); ord=None is the 2-norm / Frobenius norm of all elements."""
-    a = _as_tensor(A)
-    if isinstance(dim, int):
-        dim = (dim,)
-    if ord is None:
-        return _vector_norm(a, 2, dim, keepdim)
-    if dim is None:
-        if a.ndim not in (1, 2):
-            raise RuntimeError(f"linalg.norm: with ord={ord!r}, the input must be 1-D or 2-D "
-                               f"(or give dim), got shape {tuple(a.shape)}")
-        dim = tuple(range(a.ndim))
-    if len(dim) == 1:
-        if isinstance(ord, str):
-            raise RuntimeError(f"linalg.norm: ord={ord!r} is a matrix norm; a vector needs a "
-                               "number")
-        return _vector_norm(a, ord, dim, keepdim)
-    return matrix_norm(a, ord, tuple(dim), keepdim)
 
 
 class EighResult(NamedTuple):
@@ -139,19 +119,24 @@ def solve(A: Any, B: Any, *, left: bool = True) -> Tensor:
     (B is a vector when 1-D, or when its shape is A's without the last axis)."""
     a, b = _as_tensor(A), _as_tensor(B)
     check_square(a, "linalg.solve")
+    refuse_half(a, "lu_cpu")
     if a.dtype != b.dtype:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {a.dtype} and B of type {b.dtype} instead")
     vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
-    if vector:
-        b = b.unsqueeze(-1) if left else b.unsqueeze(-2)
+    if vector:  # a column, also for left=False (where only a 1x1 A fits it, as PyTorch)
+        b = b.unsqueeze(-1)
     n = a.shape[-1]
     if b.shape[-2 if left else -1] != n:
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
-                           f"{eq} ({n}x{n} and {'x'.join(map(str, B.shape[-2:]))})")
+                           f"{eq} ({n}x{n} and {'x'.join(map(str, b.shape[-2:]))})")
+    if vector and not left:
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not "
+                           "supported for left=False. In this case linalg.solve is equivalent "
+                           "to B / A.squeeze(-1)")
     x = P.Solve.apply(a, b) if left else P.Solve.apply(a.mT, b.mT).mT
-    return x.squeeze(-1 if left else -2) if vector else x
+    return x.squeeze(-1) if vector else x
 
 
 class SolveExResult(NamedTuple):
@@ -167,7 +152,8 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
     a = _as_tensor(A)
     check_square(a, "linalg.solve_ex")
     check_float(a, "linalg.solve_ex")
-    info = np_lu_factor(a._data)[2]
+    refuse_half(a, "lu_cpu")
+    info = lu_parts(a._data)[2]
     return SolveExResult(info_result("linalg.solve_ex", a, info,
                                      lambda x: solve(x, B, left=left), check_errors),
                          Tensor._new(info))
@@ -178,7 +164,7 @@ def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
     A (..., n, n), read from its lower (UPLO='L') or upper triangle. The gradient needs
     distinct eigenvalues (eigenvectors are defined up to sign)."""
     a = _as_tensor(A)
-    check_square(a, "linalg.eigh")
+    check_square_kernel(a, "linalg.eigh", "linalg_eigh_cpu")
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got "
                            f"{UPLO}")
@@ -194,16 +180,25 @@ def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803 - PyTorch's name
     return eigh(A, UPLO).eigenvalues
 
 
+def _no_driver(driver: Any) -> None:
+    if driver is not None:
+        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on "
+                           "CUDA inputs with cuSOLVER backend.")
+
+
 def svd(A: Any, full_matrices: bool = True, *, driver: Any = None) -> SvdResult:
     """(U, S, Vh) with A = U diag(S) Vh for A (..., m, n); S (..., k) descending,
     k = min(m, n); U (..., m, m) and Vh (..., n, n) with ``full_matrices``, else (..., m, k)
     and (..., k, n). The gradient needs distinct nonzero singular values (the vectors are
-    defined up to sign); the extra columns of a full U / Vh get none."""
+    defined up to sign); the extra columns of a full U / Vh get none. ``driver`` is for
+    CUDA only (a RuntimeError otherwise, as PyTorch's on the CPU)."""
+    _no_driver(driver)
     return SvdResult(*svd_parts(_as_tensor(A), full_matrices))
 
 
 def svdvals(A: Any, *, driver: Any = None) -> Tensor:
     """The singular values of A (..., m, n), descending -> (..., min(m, n))."""
+    _no_driver(driver)
     return svd_parts(_as_tensor(A), False)[1]
 
 
@@ -218,15 +213,22 @@ def matrix_exp(A: Any) -> Tensor:
     return _as_tensor(A).matrix_exp()
 
 
-def matrix_rank(A: Any, *, atol: Any = None, rtol: Any = None,
-                hermitian: bool = False) -> Tensor:
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, atol: Any = None,
+                rtol: Any = None) -> Tensor:
     """The number of singular values of A (..., m, n) above max(atol, rtol * max(S)) ->
-    (...) int64 (rtol defaults to eps * max(m, n)); no gradient."""
+    (...) int64 (rtol defaults to eps * max(m, n)); no gradient. ``tol`` is PyTorch's older
+    spelling of atol (with rtol 0), not to be combined with atol / rtol."""
+    if tol is not None:
+        if atol is not None or rtol is not None:
+            raise TypeError("linalg_matrix_rank() received an invalid combination of "
+                            "arguments: tol cannot be given with atol or rtol")
+        atol, rtol = tol, 0.0
     a = _as_tensor(A)
     if a.ndim < 2:
         raise RuntimeError(f"linalg.matrix_rank: The input tensor A must have at least 2 "
                            f"dimensions. Got shape {tuple(a.shape)}")
     check_float(a, "linalg.matrix_rank")
+    refuse_half(a, message="This function doesn't handle types other than float and double")
     s = np.linalg.svd(a._data, compute_uv=False)
     return Tensor._new(significant(s, a, atol, rtol).sum(-1).astype(np.int64))
 
@@ -239,11 +241,15 @@ def cond(A: Any, p: Any = None) -> Tensor:
     if a.ndim < 2:
         raise RuntimeError(f"linalg.cond: The input tensor A must have at least 2 dimensions. "
                            f"Got shape {tuple(a.shape)}")
+    if not a.numel() and (p is None or p in (2, -2) or a.shape[-1] == a.shape[-2]):
+        check_float(a, "linalg.cond")
+        return Tensor._new(np.zeros(a.shape[:-2], a.dtype))  # an empty matrix: 0, as PyTorch
     if p is None or p in (2, -2):
         s = svdvals(a)
         big, small = s.amax(-1), s.amin(-1)
         return small / big if p == -2 else big / small
     check_square(a, f"linalg.cond(ord={p})")
+    refuse_half(a, message=low_precision("linalg.inv"))
     n = a.shape[-1]
     flat = a._data.reshape(-1, n, n)
     singular = np.array([np.linalg.matrix_rank(m) < n for m in flat]).reshape(a.shape[:-2])
@@ -266,7 +272,10 @@ def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
 
 def matmul(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's name
     """``torch.linalg.matmul``: the matrix product ``input @ other`` (``tinygrad_nn.matmul``)."""
-    return _as_tensor(input) @ other
+    a = _as_tensor(input)
+    if isinstance(other, Tensor) and a.dtype == other.dtype:
+        refuse_bool_matmul(a, other)
+    return a @ other
 
 
 def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True,
@@ -275,10 +284,14 @@ def solve_triangular(A: Any, B: Any, *, upper: bool, left: bool = True,
     A's upper (``upper``) or lower triangle is read, its diagonal taken as ones with
     ``unitriangular``; batch axes broadcast."""
     a, b = _as_tensor(A), _as_tensor(B)
-    check_square(a, "linalg.solve_triangular")
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        check_square(a, "linalg.solve_triangular")
     if b.ndim < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
                            "dimensions.")
+    refuse_integers("triangular_solve_cpu", a)
+    if b.dtype != a.dtype:  # B is cast to A's dtype (PyTorch's rule here, unlike solve)
+        b = b.astype(a.dtype)
     n = a.shape[-1]
     k = 1 if unitriangular else 0
     mask = np.triu(np.ones((n, n), a.dtype), k) if upper else np.tril(np.ones((n, n), a.dtype),
@@ -311,6 +324,7 @@ def multi_dot(tensors: Any) -> Tensor:
         if t.ndim != 2:
             raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
     same_dtypes("multi_dot", *ts)
+    refuse_bool("addmm_impl_cpu_", ts[0])
     first_1d, last_1d = ts[0].ndim == 1, ts[-1].ndim == 1
     mats = [ts[0].unsqueeze(0) if first_1d else ts[0], *ts[1:-1],
             ts[-1].unsqueeze(-1) if last_1d else ts[-1]]
@@ -357,7 +371,8 @@ def chain_product(mats: list[Any]) -> Any:
 __all__ = ["CholeskyExResult", "EigResult", "EighResult", "InvExResult", "LUFactorExResult",
            "LUFactorResult", "LUResult", "LinAlgError", "LstsqResult", "QRResult",
            "SolveExResult", "SvdResult", "cholesky", "cholesky_ex", "cond", "cross", "det",
-           "eig", "eigh", "eigvals", "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor",
-           "lu_factor_ex", "lu_solve", "matmul", "matrix_exp", "matrix_norm", "matrix_power",
-           "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_ex",
-           "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]
+           "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "householder_product", "inv",
+           "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "matmul",
+           "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
+           "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd", "svdvals",
+           "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]

@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from ._linalg_parts import tensordot as _tensordot
+from ._linalg_checks import (
+    refuse_bool,
+    refuse_half,
+    same_dtypes,
+)
+from ._linalg_parts import (
+    tensordot as _tensordot,
+)
 from ._shapes import normalize_one_axis
 from ._warn import user_stacklevel
 from .dtypes import get_default_dtype
@@ -50,12 +57,14 @@ def chain_matmul(*matrices: Any, out: Any = None) -> Tensor:
         if m.ndim != 2:
             raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
     if len(mats) == 1:
-        return mats[0] * 1  # a new tensor (PyTorch returns a clone)
+        return mats[0].clone()  # a new tensor (PyTorch returns a clone)
     for i in range(len(mats) - 1):
         if mats[i].shape[1] != mats[i + 1].shape[0]:
             raise RuntimeError(f"chain_matmul: matrices {i} and {i + 1} of shapes "
                                f"{list(mats[i].shape)} and {list(mats[i + 1].shape)} cannot "
                                "be multiplied")
+    same_dtypes("chain_matmul", *mats)
+    refuse_bool("addmm_impl_cpu_", mats[0])
     return chain_product(mats)
 
 
@@ -79,6 +88,7 @@ def cdist(x1: Any, x2: Any, p: float = 2.0,
         if t.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{t.dtype}")
+        refuse_half(t, "cdist")
     if a.shape[-1] != b.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
                            f"{a.shape[-1]} X2: {b.shape[-1]}")

@@ -279,7 +279,9 @@ class TensorElementwise(TensorMixin):
     def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1.0, alpha: float = 1.0) -> Tensor:
         """beta * self + alpha * (mat1 @ mat2): one op (PyTorch's ``addmm``).
 
-        mat1 (n, k) and mat2 (k, m) are 2-D; self must broadcast to (n, m). ``Linear``
+        mat1 (n, k) and mat2 (k, m) are 2-D; self must broadcast to (n, m). The three share
+        one dtype (no promotion, as PyTorch), bool has no kernel, and an integer product
+        takes beta and alpha truncated to integers (PyTorch's cast: beta=0.5 is 0). ``Linear``
         and the recurrent layers use it for "bias plus product" and "x_t part plus
         h @ W_hh.T".
         """
@@ -292,7 +294,14 @@ class TensorElementwise(TensorMixin):
         if sa[1] != sb[0]:
             raise ShapeError(f"addmm: shapes {sa} and {sb} do not multiply (inner "
                              f"dimensions {sa[1]} and {sb[0]} differ)")
-        same_dtype("addmm", a, b)
+        for name, m in (("self", self), ("mat1", a)):  # PyTorch: one dtype, no promotion
+            if m.dtype != b.dtype:
+                raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                                   f"{_torch_name(m.dtype)} and {_torch_name(b.dtype)}")
+        if b.dtype == np.bool_:
+            raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+        if b.dtype.kind in "iu":  # an integer product takes beta and alpha truncated
+            beta, alpha = int(beta), int(alpha)
         out = (sa[0], sb[1])
         if sc != out and (len(sc) > 2 or any(s not in (1, o) for s, o in
                                              zip(sc[::-1], out[::-1]))):

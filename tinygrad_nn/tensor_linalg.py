@@ -16,23 +16,36 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from . import ops as P
+from ._linalg_checks import (
+    check_b_a,
+    check_square_kernel,
+    dtype_name,
+    is_half,
+    low_precision,
+    refuse_bool,
+    refuse_half,
+    refuse_integers,
+    same_dtypes,
+)
 from ._linalg_parts import (
     QRResult,
     SlogdetResult,
     SvdLegacyResult,
+    TriangularSolveResult,
     as_operand,
     check_bmm,
     cholesky,
     cross_along,
-    dtype_name,
+    factor_of,
     matrix_norm_of,
     matrix_power,
+    outer_sum,
     pinv,
     qr_parts,
-    same_dtypes,
     scaled_sum,
     svd_parts,
     tensordot,
+    triangle,
 )
 from ._warn import user_stacklevel
 from .function import TensorBase
@@ -145,6 +158,7 @@ class TensorLinalg(TensorMixin):
                                f"({self._data.shape[0]}x{self._data.shape[1]}), "
                                f"vec ({v.shape[0]})")
         same_dtypes("mv", self, v)
+        refuse_bool("addmv_impl_cpu", self)
         return self @ v
 
     def inner(self, other: Any) -> Tensor:
@@ -160,6 +174,7 @@ class TensorLinalg(TensorMixin):
         if self.dtype != y.dtype:
             raise RuntimeError(f"inner: both inputs should have same dtype, got "
                                f"{dtype_name(self.dtype)} and {dtype_name(y.dtype)}")
+        refuse_bool("addmm_impl_cpu_", self)
         return tensordot(self, y, ([-1], [-1]))
 
     def cross(self, other: Any, dim: int | None = None) -> Tensor:
@@ -202,16 +217,17 @@ class TensorLinalg(TensorMixin):
             raise RuntimeError(f"size mismatch, got input ({self._data.shape}), mat "
                                f"({m.shape[0]}x{m.shape[1]}), vec ({v.shape[0]})")
         same_dtypes("addmv", self, m, v)
+        refuse_bool("addmv_impl_cpu", self)
         return scaled_sum("addmv", self, m @ v, beta, alpha)
 
     def addr(self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
-        """beta * x + alpha * outer(vec1, vec2); vec1 (n,), vec2 (m,), x broadcast to (n, m)."""
+        """beta * x + alpha * outer(vec1, vec2); vec1 (n,), vec2 (m,), x broadcast to (n, m);
+        the dtypes promote (unlike the other products), as PyTorch's."""
         v1, v2 = as_operand(self, vec1), as_operand(self, vec2)
         for name, v in (("vec1", v1), ("vec2", v2)):
             if v.ndim != 1:
                 raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
-        same_dtypes("addr", self, v1, v2)
-        return scaled_sum("addr", self, v1.reshape(-1, 1) * v2.reshape(1, -1), beta, alpha)
+        return outer_sum("addr", self, v1, v2, beta, alpha)
 
     def baddbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
         """beta * x + alpha * (batch1 @ batch2); (b, n, k) @ (b, k, m), x broadcast to
@@ -219,6 +235,7 @@ class TensorLinalg(TensorMixin):
         b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
         check_bmm("baddbmm", b1, b2)
         same_dtypes("baddbmm", self, b1, b2)
+        refuse_bool("baddbmm", self)
         return scaled_sum("baddbmm", self, b1 @ b2, beta, alpha)
 
     def addbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
@@ -227,6 +244,7 @@ class TensorLinalg(TensorMixin):
         b1, b2 = as_operand(self, batch1), as_operand(self, batch2)
         check_bmm("addbmm", b1, b2)
         same_dtypes("addbmm", self, b1, b2)
+        refuse_bool("addmm_impl_cpu_", self)
         prod = tensordot(b1.permute(1, 0, 2), b2, ([1, 2], [0, 1]))  # one (n, b*k) @ (b*k, m)
         return scaled_sum("addbmm", self, prod, beta, alpha)
 
@@ -265,23 +283,31 @@ class TensorLinalg(TensorMixin):
         """det(A) for A (..., n, n) -> (...). The gradient is the cofactor matrix, also at a
         singular A (where PyTorch 2.13 returns zeros, pytorch/pytorch#104675)."""
         check_square(self, "linalg.det")
+        refuse_half(self, "lu_cpu")
         return P.Det.apply(self)
 
     def inverse(self) -> Tensor:
         """A^-1 for A (..., n, n); a singular A raises ``linalg.LinAlgError``."""
         check_square(self, "linalg.inv")
+        refuse_half(self, message=low_precision("linalg.inv"))
         return P.Inv.apply(self)
 
     def slogdet(self) -> SlogdetResult:
         """(sign, log|det A|) for A (..., n, n): a named tuple; singular A gives (0, -inf).
-        Only logabsdet carries a gradient."""
+        The sign is on the graph (it requires grad, as PyTorch's) with a zero gradient."""
         check_square(self, "linalg.slogdet")
-        sign = np.linalg.slogdet(self._data)[0]
-        return SlogdetResult(self._new(np.asarray(sign, dtype=self.dtype)),
-                             P.LogAbsDet.apply(self))
+        refuse_half(self, message=low_precision("linalg.slogdet"))
+        sign = np.asarray(np.linalg.slogdet(self._data)[0], dtype=self.dtype)
+        if self.requires_grad:  # (a zero-gradient link to A: the sign is piecewise constant)
+            link = self.sum((-2, -1))  # type: ignore[attr-defined]
+            signs = select(np.ones(sign.shape, bool), sign, link)
+        else:
+            signs = self._new(sign)
+        return SlogdetResult(signs, P.LogAbsDet.apply(self))
 
     def logdet(self) -> Tensor:
         """log det(A) for A (..., n, n): NaN where det < 0, -inf where det = 0."""
+        refuse_half(self, message=low_precision("logdet"))
         sign, logabs = self.slogdet()
         return select(sign._data < 0, np.array(np.nan, dtype=self.dtype), logabs)
 
@@ -291,12 +317,57 @@ class TensorLinalg(TensorMixin):
         warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will "
                       "be removed in a future PyTorch release.", UserWarning,
                       stacklevel=user_stacklevel())
+        refuse_integers("cholesky_cpu", self)
         return cholesky(self, upper)
+
+    def cholesky_solve(self, input2: Any, upper: bool = False) -> Tensor:
+        """X with A X = B for B = x (..., n, k) and A = L L^T given by its Cholesky factor
+        L = input2 (..., n, n) (``upper``: A = U^T U); only that triangle of input2 is read;
+        batch axes broadcast."""
+        need_tensor("cholesky_solve", "input2", input2)
+        f = as_operand(self, input2)
+        if self.ndim < 2:
+            raise RuntimeError(f"b should have at least 2 dimensions, but has {self.ndim} "
+                               "dimensions instead")
+        check_square_kernel(f, "cholesky_solve", "cholesky_solve_cpu")
+        check_b_a("cholesky_solve", self, f)
+        low = factor_of(f, upper)
+        return P.Solve.apply(low.mT, P.Solve.apply(low, self))  # type: ignore[no-any-return]
+
+    def cholesky_inverse(self, upper: bool = False) -> Tensor:
+        """A^-1 for A = L L^T given by its Cholesky factor L = x (..., n, n) (``upper``:
+        A = U^T U); only that triangle of x is read."""
+        check_square_kernel(self, "cholesky_inverse", "cholesky_inverse_out_cpu")
+        eye = self._new(np.eye(self._data.shape[-1], dtype=self.dtype))
+        return eye.cholesky_solve(self, upper)  # type: ignore[attr-defined, no-any-return]
+
+    def triangular_solve(self, A: Any, upper: bool = True, transpose: bool = False,  # noqa: N803
+                         unitriangular: bool = False) -> TriangularSolveResult:
+        """(X, a copy of A) with op(A) X = B for B = x (..., n, k) and triangular A (..., n, n)
+        (op: A^T with ``transpose``), batch axes broadcast; only A's upper (``upper``) or
+        lower triangle is read, its diagonal taken as ones with ``unitriangular``.
+        Deprecated in PyTorch (a UserWarning): use ``linalg.solve_triangular``."""
+        warnings.warn("torch.triangular_solve is deprecated in favor of "
+                      "torch.linalg.solve_triangular and will be removed in a future PyTorch "
+                      "release.", UserWarning, stacklevel=user_stacklevel())
+        need_tensor("triangular_solve", "A", A)
+        a = as_operand(self, A)
+        if self.ndim < 2:
+            raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 "
+                               f"dimensions, but it has {self.ndim} dimensions instead")
+        check_square_kernel(a, "torch.triangular_solve", "triangular_solve_cpu")
+        check_b_a("triangular_solve", self, a)
+        tri = triangle(a, upper, unitriangular)
+        x = P.Solve.apply(tri.mT if transpose else tri, self)
+        batch = tuple(x.shape[:-2]) + tuple(a.shape[-2:])
+        return TriangularSolveResult(x, a.expand(*batch).clone())
 
     def matrix_exp(self) -> Tensor:
         """exp(A) = sum_k A^k / k! for square A (..., n, n) (scaling and squaring with a
-        degree-13 Pade approximant)."""
+        degree-13 Pade approximant; float16 is computed in float32, as PyTorch)."""
         check_square(self, "linalg.matrix_exp")
+        if is_half(self):
+            return P.MatrixExp.apply(self.astype(np.float32)).astype(self.dtype)  # type: ignore[attr-defined, no-any-return]
         return P.MatrixExp.apply(self)
 
     def svd(self, some: bool = True, compute_uv: bool = True) -> SvdLegacyResult:

@@ -404,8 +404,12 @@ class TensorReduce(TensorMixin):
     def logsumexp(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
                   keepdims: Any = None) -> Tensor:
         """log(sum(exp(x))) over ``dim``, computed as m + log(sum(exp(x - m))), m the
-        maximum (no overflow); integers and bools give the default float, as in PyTorch."""
+        maximum (no overflow); integers and bools give the default float, as in PyTorch.
+        ``dim`` is required (PyTorch has no all-elements form: a TypeError without it)."""
         axis, keepdims = _axes(dim, keepdim, axis, keepdims)
+        if axis is None:
+            raise TypeError('logsumexp() missing 1 required positional arguments: "dim" '
+                            "(pass dim=tuple(range(x.ndim)) to reduce every element)")
         if isinstance(axis, (tuple, list)) and not axis:  # (): every dim, as sum
             axis = None
         axes = normalize_axis(axis, self.ndim, "logsumexp")  # a 0-d tensor takes 0 / -1

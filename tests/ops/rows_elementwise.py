@@ -212,7 +212,13 @@ def _max_min(draw: Draw, form: Any) -> Any:
     return (lambda x: form(x, a, k)), [distinct(draw, shape)]
 
 
-reduction(_forms("Tensor.logsumexp", "logsumexp", F.logsumexp))
+def _every_dim(form: Callable[..., Any]) -> Callable[..., Any]:
+    """logsumexp needs a dim (PyTorch's TypeError without one): None becomes every dim."""
+    return lambda x, a, k: form(x, tuple(range(x.ndim)) if a is None else a, k)
+
+
+reduction({name: _every_dim(form) for name, form in
+           _forms("Tensor.logsumexp", "logsumexp", F.logsumexp).items()})
 
 
 @case({"Tensor.softmax": lambda x, a: x.softmax(a), "Tensor.softmax[dim=]":

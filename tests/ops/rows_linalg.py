@@ -244,6 +244,7 @@ def _solve(draw: Draw, form: Any) -> Any:
     batch, n = _batch(draw), draw(st.integers(1, 3))
     left = draw(st.booleans())
     kind = draw(st.sampled_from(["matrix", "vector", "batched vector", "broadcast"]))
+    left = left or "vector" in kind  # a vector b is a column: left=False refuses it, as torch
     k = draw(st.integers(1, 2))
     b_shape = {"matrix": batch + ((n, k) if left else (k, n)), "vector": (n,),
                "batched vector": batch + (n,), "broadcast": (n, k) if left else (k, n)}[kind]
@@ -379,3 +380,43 @@ def _lstsq(draw: Draw, form: Any) -> Any:
     driver = draw(st.sampled_from([None, "gelsy", "gelsd", "gelss", "gels"]))
     return (lambda a, b: form(a, b, driver)), [
         _matrix(draw, batch, m, n), arr(draw, batch + (m, draw(st.integers(1, 2))))]
+
+
+# -- the factor-based solves and the rest of torch.linalg ------------------------------------
+def _triangular(draw: Draw, batch: tuple[int, ...], n: int) -> np.ndarray:
+    """A triangle's worth of entries: |diagonal| in [0.5, 2], small off-diagonal entries."""
+    return arr(draw, batch + (n, n), -0.4, 0.4) + np.eye(n) * nonzero(draw, (n,), 0.5, 2.0)
+
+
+# (the factor's triangle is taken inside: the solves read only it, so the other entries of a
+# full input have no derivative that finite differences would see)
+@case({"Tensor.cholesky_solve": lambda b, f, up: b.cholesky_solve(
+           f.triu() if up else f.tril(), up),
+       "Tensor.cholesky_inverse": lambda b, f, up: (f.triu() if up else f.tril()
+                                                    ).cholesky_inverse(up),
+       "Tensor.triangular_solve": lambda b, f, up: b.triangular_solve(f, up).solution})
+def _factor_solves(draw: Draw, form: Any) -> Any:
+    batch, n, k = _batch(draw), draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    up = draw(st.booleans())
+    return (lambda b, f: form(b, f, up)), [arr(draw, batch + (n, k)),
+                                            _triangular(draw, batch, n)]
+
+
+@case({"linalg.householder_product": LA.householder_product})
+def _householder_product(draw: Draw, form: Any) -> Any:
+    batch, n = _batch(draw), draw(st.integers(1, 3))
+    m, k = n + draw(st.integers(0, 2)), draw(st.integers(1, n))
+    return form, [arr(draw, batch + (m, n), -1.0, 1.0), arr(draw, batch + (k,), -1.5, 1.5)]
+
+
+@case({"linalg.tensorinv": lambda a: LA.tensorinv(a.reshape(2, 3, 6), ind=2),
+       "linalg.tensorsolve": lambda a: LA.tensorsolve(a.reshape(2, 3, 6), a[:2, :3] + 1.0)})
+def _tensorinv(draw: Draw, form: Any) -> Any:
+    return form, [_matrix(draw, (), 6)]
+
+
+@case({"linalg.vander": lambda x, n: LA.vander(x, N=n),
+       "linalg.diagonal": lambda x, n: LA.diagonal(x.reshape(2, -1), offset=n - 3)})
+def _vander(draw: Draw, form: Any) -> Any:
+    n = draw(st.integers(2, 4))
+    return (lambda x: form(x, n)), [arr(draw, _batch(draw) + (4,), -1.5, 1.5)]

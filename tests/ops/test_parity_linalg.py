@@ -425,7 +425,7 @@ def test_named_tuples_and_result_fields() -> None:
     assert e.eigenvalues is e[0] and e.eigenvectors.shape == (3, 3)
     sign, logabs = a.slogdet()
     assert a.slogdet()._fields == ("sign", "logabsdet") and sign.dtype == np.float64
-    assert not sign.requires_grad
+    assert not sign.requires_grad  # (A does not require grad; torch's sign does when A does)
 
 
 @settings(max_examples=20, deadline=None)

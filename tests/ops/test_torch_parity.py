@@ -160,7 +160,9 @@ REDUCTIONS = {
                            lambda x, d, k: x.std(d, False, k)),
     "amax": (lambda x, a, k: x.amax(a, k), lambda x, d, k: torch.amax(x, d, keepdim=k)),
     "amin": (lambda x, a, k: x.amin(a, k), lambda x, d, k: torch.amin(x, d, keepdim=k)),
-    "logsumexp": (lambda x, a, k: x.logsumexp(a, k), lambda x, d, k: torch.logsumexp(x, d, k)),
+    # (dim is required: None stands for every dim)
+    "logsumexp": (lambda x, a, k: x.logsumexp(_dims(a, x.ndim), k),
+                  lambda x, d, k: torch.logsumexp(x, d, k)),
 }
 
 

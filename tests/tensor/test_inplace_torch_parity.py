@@ -207,10 +207,6 @@ for _name, _calls in EXTRA.items():
 
 # PyTorch's outcome that tinygrad_nn does not reproduce yet (each fails as a whole: strict)
 KNOWN_GAPS = {
-    ("addmm_", "matrices"): "a float64 self with float32 matrices: PyTorch refuses "
-                            "(tensor_linalg.py)",
-    ("addr_", "vectors"): "a float64 self with float32 vectors: PyTorch computes it "
-                          "(tensor_linalg.py)",
     ("addbmm_", "batches"): "a 0-d or 1-d self: PyTorch's addbmm_ resizes self to the result",
 }
 for _name in ("eq_", "ne_", "lt_", "le_", "gt_", "ge_", "greater_", "greater_equal_", "less_",
