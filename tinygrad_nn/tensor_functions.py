@@ -21,7 +21,7 @@ from ._warn import user_stacklevel
 from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor import Size, Tensor, require_cpu
-from .tensor_elementwise import _cast, _operand, need_tensor, select
+from .tensor_elementwise import _cast, _operand, need_tensor, no_complex_order, select
 from .tensor_movement import ShapeError
 
 
@@ -61,13 +61,17 @@ def _promoted_pair(x: Any, y: Any) -> list[Any]:
 
 def maximum(x: Any, y: Any) -> Tensor:
     """Elementwise max(x, y); ties split the gradient."""
+    need_tensor("maximum", "input", x, 1)
     need_tensor("maximum", "other", y, 2)
+    no_complex_order("maximum", x, y)
     return P.Maximum.apply(*_promoted_pair(x, y))
 
 
 def minimum(x: Any, y: Any) -> Tensor:
     """Elementwise min(x, y); ties split the gradient."""
+    need_tensor("minimum", "input", x, 1)
     need_tensor("minimum", "other", y, 2)
+    no_complex_order("minimum", x, y)
     return P.Minimum.apply(*_promoted_pair(x, y))
 
 
