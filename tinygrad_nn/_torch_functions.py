@@ -45,7 +45,8 @@ METHOD_FORMS = (
     "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "pinverse", "svd", "qr",
     "matrix_exp",
     # elem helper: rounding, predicates, logical, optimiser helpers, trigonometry
-    "fix", "isposinf", "isneginf", "signbit", "nan_to_num", "logical_xor", "sgn", "absolute",
+    "fix", "isposinf", "isneginf", "isreal", "angle", "signbit", "nan_to_num", "logical_xor",
+    "sgn", "absolute",
     "negative", "addcmul", "addcdiv", "lerp", "clamp_min", "clamp_max", "asin", "acos", "atan",
     "atan2", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "sinh",
     "cosh", "asinh", "acosh", "atanh", "log10", "erfc", "erfinv", "xlogy", "hypot",

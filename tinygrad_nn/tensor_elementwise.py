@@ -438,6 +438,8 @@ class TensorElementwise(TensorMixin):
                                rt)
             if rt != self._data.dtype:
                 return _cast(self, rt)._clamp(lo, hi, op)  # type: ignore[no-any-return]
+            if rt.kind in "iu":  # (int bounds converted as PyTorch's: uint8 takes -3 as 253)
+                lo, hi = (checked_cast(b, rt) if type(b) in (int, bool) else b for b in (lo, hi))
             # Tensor bounds computed in x's dtype (NumPy would promote float32 by int64)
             lo, hi = (_cast(b, rt) if isinstance(b, TensorBase) else b for b in (lo, hi))
         if any(isinstance(b, TensorBase) and b.requires_grad for b in (lo, hi)):
@@ -692,6 +694,15 @@ def _cast(x: Any, dt: np.dtype) -> Any:
     if type(x) is int and dt.kind in "iu":  # converted as C converts, as PyTorch does: it
         return wrap_int(x, dt)  # wraps (uint8 tensor - 3 adds 253, int8 tensor + 300 adds 44)
     return x
+
+
+def checked_cast(x: Any, dt: np.dtype) -> Any:
+    """``_cast``, but a Python int (or bool) into an integer dtype as PyTorch converts a
+    where branch or a clamp bound: checked (``scalar_to``: int8 and 300 raise, uint8 takes
+    -3 as 253), not wrapped as an arithmetic operand is."""
+    if type(x) in (int, bool) and dt.kind in "iu":
+        return scalar_to(x, dt)
+    return _cast(x, dt)
 
 
 def wrap_int(x: int, dt: np.dtype) -> Any:

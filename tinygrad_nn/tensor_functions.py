@@ -21,7 +21,7 @@ from ._warn import user_stacklevel
 from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor import Size, Tensor, require_cpu
-from .tensor_elementwise import _cast, _operand, need_tensor, no_complex_order, select
+from .tensor_elementwise import _operand, checked_cast, need_tensor, no_complex_order, select
 from .tensor_movement import ShapeError
 
 
@@ -56,7 +56,7 @@ def _promoted_pair(x: Any, y: Any) -> list[Any]:
     """x and y cast to PyTorch's result dtype (int64 with float32 is float32); two numbers
     give a Tensor of that dtype (``where(c, 1.0, 0)`` is float32, as in PyTorch)."""
     rt = result_type(_operand(x), _operand(y))
-    return _with_tensor([_cast(x, rt), _cast(y, rt)], rt)
+    return _with_tensor([checked_cast(x, rt), checked_cast(y, rt)], rt)
 
 
 def maximum(x: Any, y: Any) -> Tensor:

@@ -28,6 +28,7 @@ from .tensor_elementwise import (
     _operand,
     _torch_name,
     binary,
+    checked_cast,
     float_power_dtype,
     need_tensor,
     no_complex_order,
@@ -149,6 +150,25 @@ class TensorMath(TensorElementwise, TensorBitwise):
         """x == -inf, elementwise (bool)."""
         return self._predicate(np.isneginf)
 
+    def isreal(self) -> Tensor:
+        """True where x has no imaginary part: everywhere for a real dtype (bool)."""
+        if self._data.dtype.kind != "c":
+            return self._new(np.ones(self._data.shape, bool))
+        return self._new(np.asarray(self._data.imag == 0))
+
+    def angle(self) -> Tensor:
+        """The argument of x in radians: pi for a negative real x, 0 for the others (NaN
+        stays NaN), with a zero gradient, as PyTorch's; integers and bools give the default
+        float. A complex x gives its phase (without a derivative here)."""
+        x = self._floating()
+        xd = x._data
+        if xd.dtype.kind == "c":
+            error = RuntimeError("angle: the derivative for complex inputs is not implemented")
+            return P.NoDerivative.apply(x, value=np.angle(xd).astype(  # type: ignore[no-any-return]
+                np.finfo(xd.dtype).dtype), error=error)
+        value = np.where(np.isnan(xd), np.nan, np.where(xd < 0, math.pi, 0.0)).astype(xd.dtype)
+        return x.sign() * 0 + value  # type: ignore[no-any-return]
+
     def signbit(self) -> Tensor:
         """The sign bit of x is set (x < 0, -0.0, -NaN), elementwise (bool)."""
         if self._data.dtype.kind in "iu":
@@ -243,7 +263,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def _clamp_one_side(self, bound: Any, lower: bool) -> Tensor:
         rt = result_type(_operand(self), _operand(bound))
-        x, b = _cast(self, rt), _cast(bound, rt)
+        x, b = _cast(self, rt), checked_cast(bound, rt)
         if not (isinstance(b, TensorBase) and b.requires_grad):
             return x._clamp(b, None, P.ClampMin) if lower else x._clamp(None, b, P.ClampMax)
         # PyTorch's rule: the gradient goes to x where x >= min (x <= max), to the bound
@@ -446,7 +466,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
             raise RuntimeError("where expected condition to be a boolean tensor, but got a "
                                f"tensor with dtype {condition.dtype}")
         rt = result_type(self, _operand(y))
-        yc = _cast(y, rt)
+        yc = checked_cast(y, rt)
         return select(condition, _cast(self, rt),
                       yc if isinstance(yc, TensorBase) else np.asarray(yc, dtype=rt))
 

@@ -256,6 +256,20 @@ ERRORS = {
     "int.round(decimals=1)": lambda lib: lib.tensor([1]).round(decimals=1),
     "bool.round()": lambda lib: lib.tensor([True]).round(),
     "complex.abs_()": lambda lib: lib.tensor([1j]).abs_(),
+    # a Python int is wrapped as an arithmetic operand, checked as a where branch or a bound
+    "where(c, int8, 300)": lambda lib: lib.where(lib.tensor([True, False]),
+                                                 lib.tensor([1, 2], dtype=lib.int8), 300),
+    "where(c, uint8, -3)": lambda lib: lib.where(lib.tensor([True, False]),
+                                                 lib.tensor([1, 2], dtype=lib.uint8), -3),
+    "uint8.where(c, 300)": lambda lib: lib.tensor([1, 2], dtype=lib.uint8).where(
+        lib.tensor([True, False]), 300),
+    "int8.clamp(-300, 300)": lambda lib: lib.tensor([1], dtype=lib.int8).clamp(-300, 300),
+    "uint8.clamp(-3)": lambda lib: lib.tensor([1, 2], dtype=lib.uint8).clamp(-3),
+    "int8.clamp_max(200)": lambda lib: lib.tensor([1], dtype=lib.int8).clamp_max(200),
+    "uint8 == 2**63": lambda lib: lib.tensor([0, 2], dtype=lib.uint8) == 2 ** 63,
+    "int64 + 2**64": lambda lib: lib.tensor([1]) + 2 ** 64,
+    "int8 ** 300": lambda lib: lib.tensor([1], dtype=lib.int8) ** 300,
+    "uint8.sub(3, alpha=2)": lambda lib: lib.tensor([1, 2], dtype=lib.uint8).sub(3, alpha=2),
 }
 
 
@@ -269,7 +283,7 @@ UNARY = ("abs neg sign sgn sqrt rsqrt exp exp2 expm1 log log2 log10 log1p sin co
          "atan sinh cosh tanh asinh acosh atanh sigmoid erf erfc erfinv reciprocal floor ceil "
          "trunc fix round frac square positive logical_not bitwise_not isnan isinf isfinite "
          "isposinf isneginf signbit nan_to_num deg2rad rad2deg relu lgamma digamma i0 sinc "
-         "logit").split()
+         "logit isreal angle").split()
 
 
 @pytest.mark.parametrize("dt", DTYPES)
