@@ -19,12 +19,12 @@ from . import functional
 from ._creation_checks import check_numpy
 from ._warn import user_stacklevel
 from .creation import _check_device, tensor
-from .dtypes import LEGACY_TYPES, as_dtype
+from .dtypes import LEGACY_TYPES, as_dtype, result_type
 from .grad_mode import _mode, is_grad_enabled
 from .grad_mode import set_grad_enabled as _grad_mode
 from .tensor import Device, Tensor
 from .tensor_bitwise import bitwise
-from .tensor_elementwise import argument_type_error, need_tensor
+from .tensor_elementwise import argument_type_error, need_tensor, wrap_int
 
 # Tensor methods that PyTorch also has as `torch.<name>(input, ...)`
 METHOD_FORMS = (
@@ -44,7 +44,8 @@ METHOD_FORMS = (
     "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "pinverse", "svd", "qr",
     "matrix_exp",
     # elem helper: rounding, predicates, logical, optimiser helpers, trigonometry
-    "fix", "isposinf", "isneginf", "signbit", "nan_to_num", "logical_xor", "sgn", "absolute",
+    "fix", "isposinf", "isneginf", "isreal", "angle", "signbit", "nan_to_num", "logical_xor",
+    "sgn", "absolute",
     "negative", "addcmul", "addcdiv", "lerp", "clamp_min", "clamp_max", "asin", "acos", "atan",
     "atan2", "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "sinh",
     "cosh", "asinh", "acosh", "atanh", "log10", "erfc", "erfinv", "xlogy", "hypot",
@@ -92,11 +93,34 @@ def _check_input(name: str, input: Any, args: tuple[Any, ...], kwargs: dict[str,
     need_tensor(name, "input", input)  # (a Tensor or an array passes)
 
 
+# function forms that compute in the promoted dtype of input and other, an integer one too
+_COMPUTE_IN_RESULT_TYPE = frozenset({"add", "sub", "subtract", "mul", "multiply", "pow",
+                                     "floor_divide", "remainder"})
+
+
+def _as_input(name: str, input: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:  # noqa: A002
+    """``input`` as a Tensor; a number beside a Tensor ``other`` is PyTorch's wrapped number:
+    it takes part in promotion as a number does (``add(2, uint8 0-d)`` is uint8, not int64),
+    so it becomes a 0-d Tensor of the result dtype (an int wrapped as C wraps it), unless
+    the op computes in another dtype (``div(-3, uint8)`` divides -3, in floats) or refuses
+    a bool (``sub(True, t)``)."""
+    if type(input) in (bool, int, float, complex) and not (
+            type(input) is bool and name in ("sub", "subtract")):
+        other = args[0] if args else kwargs.get("other", kwargs.get("exponent"))
+        if isinstance(other, Tensor):
+            rt = result_type(input, other)
+            if rt.kind not in "fc" and name not in _COMPUTE_IN_RESULT_TYPE:
+                return as_tensor(input)
+            return tensor(wrap_int(input, rt) if type(input) is int and rt.kind in "iu"
+                          else input, dtype=rt)
+    return as_tensor(input)
+
+
 def _method_form(name: str) -> Callable[..., Any]:
     def form(input: Any, *args: Any, out: Any = None, **kwargs: Any) -> Any:  # noqa: A002
         _check_input(name, input, args, kwargs)
         try:
-            result = getattr(as_tensor(input), name)(*args, **kwargs)
+            result = getattr(_as_input(name, input, args, kwargs), name)(*args, **kwargs)
         except TypeError as e:  # a Tensor-only argument: PyTorch counts input as position 1
             arg = getattr(e, "tensor_argument", None)
             if arg is None:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _TORCH_DTYPE = {"bool": "Bool", "int64": "Long", "int32": "Int", "int16": "Short",
                 "int8": "Char", "uint8": "Byte", "float32": "Float", "float64": "Double",
-                "float16": "Half"}
+                "float16": "Half", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def _torch_name(dt: Any) -> str:
@@ -36,6 +36,11 @@ def check_grad_dtype(x: Any, dt: Any) -> None:
     requires grad while grad mode is on (such a result could not carry the gradient)."""
     if np.dtype(dt).kind not in "fc" and x.requires_grad and _mode.enabled:
         raise RuntimeError(f"Autograd not support dtype: {_torch_name(dt)}")
+
+
+class ClampBoundsError(RuntimeError, ValueError):
+    """clamp / clip with neither bound (PyTorch raises RuntimeError; it is also the
+    ValueError this project raised before)."""
 
 
 def _not_for(op: str, dt: Any) -> NotImplementedError:
@@ -52,6 +57,20 @@ def argument_type_error(op: str, name: str, given: str, position: int) -> TypeEr
                       f"{given}")
     error.tensor_argument = (op, name, given, position)  # type: ignore[attr-defined]
     return error
+
+
+def float_power_dtype(x: Any, exponent: Any) -> np.dtype:
+    """float_power's dtype: complex128 when x or the exponent is complex, else float64."""
+    kinds = {np.asarray(data_of(v)).dtype.kind if isinstance(v, (TensorBase, np.ndarray))
+             else "c" if isinstance(v, complex) else "f" for v in (x, exponent)}
+    return np.dtype(np.complex128 if "c" in kinds else np.float64)
+
+
+def no_complex_order(op: str, x: Any, y: Any) -> None:
+    """PyTorch's RuntimeError for maximum / minimum / fmax / fmin of complex operands (they
+    have no order)."""
+    if result_type(_operand(x), _operand(y)).kind == "c":
+        raise RuntimeError(f"{op} not implemented for complex tensors.")
 
 
 def need_tensor(op: str, name: str, x: Any, position: int = 1) -> None:
@@ -110,10 +129,13 @@ class TensorElementwise(TensorMixin):
 
     __slots__ = ()
 
-    def _floating(self) -> Any:
+    def _floating(self, kernel: str = "") -> Any:
         """This tensor, cast to the default float when it is integer or bool (PyTorch's
-        rule for exp, sin, sqrt, log2 ...: an int tensor in, float32 out)."""
+        rule for exp, sin, sqrt, log2 ...: an int tensor in, float32 out). A complex tensor
+        is refused when ``kernel`` (PyTorch's kernel name: 'erf_vml_cpu') is given."""
         if self._data.dtype.kind in "fc":
+            if kernel and self._data.dtype.kind == "c":
+                raise _not_for(kernel, self.dtype)
             return self
         return self.astype(get_default_dtype())  # type: ignore[attr-defined]
 
@@ -151,21 +173,15 @@ class TensorElementwise(TensorMixin):
         return binary(P.Mul, self.reciprocal(), x)
 
     def __pow__(self, p: Any) -> Tensor:
-        try:
-            return binary(P.Pow, self, p)
-        except ValueError as e:  # NumPy's int ** negative int: PyTorch's RuntimeError
-            if "negative integer powers" not in str(e):
-                raise
-            raise RuntimeError(str(e)) from None
+        """x ** p; integer powers as PyTorch's (a negative Tensor exponent gives 0 but for a
+        base of +-1; a negative number exponent raises; uint8 wraps)."""
+        out = _integer_power(self, p)
+        return binary(P.Pow, self, p) if out is None else out
 
     def __rpow__(self, x: Any) -> Tensor:
         """x ** self for a number x: one input (PyTorch's PowBackward2)."""
-        try:
-            return _reflected(P.RPow, x, self)  # type: ignore[no-any-return]
-        except ValueError as e:  # NumPy's int ** negative int: PyTorch's RuntimeError
-            if "negative integer powers" not in str(e):
-                raise
-            raise RuntimeError(str(e)) from None
+        out = _integer_power(x, self)
+        return _reflected(P.RPow, x, self) if out is None else out  # type: ignore[no-any-return]
 
     def __floordiv__(self, y: Any) -> Tensor:
         """floor(x / y) as Python's // (PyTorch's floor_divide: recorded without a
@@ -184,7 +200,7 @@ class TensorElementwise(TensorMixin):
     def __rmod__(self, x: Any) -> Tensor:
         rt = _check_int_divisor(x, self, "remainder_cpu")
         if isinstance(x, (int, float)):  # PyTorch has no derivative of remainder(number, t)
-            return P.NoDerivative.apply(self, value=np.asarray(np.remainder(x, data_of(  # type: ignore[no-any-return]
+            return P.NoDerivative.apply(self, value=np.asarray(np.remainder(_cast(x, rt), data_of(  # type: ignore[no-any-return]
                 _cast(self, rt))), dtype=rt), error=RuntimeError(
                 "derivative for aten::remainder is not implemented"))
         return binary(P.Remainder, x, self)  # type: ignore[no-any-return]
@@ -357,10 +373,12 @@ class TensorElementwise(TensorMixin):
         """max(x, 0); the gradient at 0 is 0; a bool tensor is refused, as PyTorch."""
         if self._data.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
+        if self._data.dtype.kind == "c":
+            raise NotImplementedError("clamp is not supported for complex types")
         return P.ReLU.apply(self)
 
     def erf(self) -> Tensor:
-        return P.Erf.apply(self._floating())
+        return P.Erf.apply(self._floating("erf_vml_cpu"))
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
@@ -412,15 +430,25 @@ class TensorElementwise(TensorMixin):
         """clamp with ``op`` the node for number bounds: ``Clip``, or ``ClampMin`` /
         ``ClampMax`` for ``clamp_min`` / ``clamp_max`` (their PyTorch nodes)."""
         if lo is None and hi is None:
-            raise ValueError("clip: at least one of lo and hi must be given")
+            raise ClampBoundsError("torch.clamp: At least one of 'min' or 'max' must not be "
+                                   "None (clip / clamp need a bound)")
+        if self._data.dtype.kind == "c" or isinstance(lo, complex) or isinstance(hi, complex):
+            raise NotImplementedError("clamp is not supported for complex types")
         if self._data.dtype.kind not in "fc" or isinstance(lo, TensorBase) \
                 or isinstance(hi, TensorBase):  # PyTorch's result dtype of x and the bounds
             rt = result_type(*[_operand(v) for v in (self, lo, hi) if v is not None])
-            if rt.kind == "b" and not isinstance(lo, TensorBase) \
-                    and not isinstance(hi, TensorBase):  # (bool with bool numbers)
-                raise _not_for("clamp_scalar_cpu", rt)
+            tensors = isinstance(lo, TensorBase), isinstance(hi, TensorBase)
+            if rt.kind == "c" or rt.kind == "b" and all(tensors):  # PyTorch's kernel names
+                raise _not_for("clamp_cpu" if all(tensors) else "maximum_cpu" if tensors[0]
+                               else "minimum_cpu", rt)
+            if rt.kind == "b" and not any(tensors):  # (bool with bool numbers)
+                raise _not_for("clamp_scalar_cpu" if lo is not None and hi is not None else
+                               "clamp_min_scalar_cpu" if hi is None else "clamp_max_scalar_cpu",
+                               rt)
             if rt != self._data.dtype:
                 return _cast(self, rt)._clamp(lo, hi, op)  # type: ignore[no-any-return]
+            if rt.kind in "iu":  # (int bounds converted as PyTorch's: uint8 takes -3 as 253)
+                lo, hi = (checked_cast(b, rt) if type(b) in (int, bool) else b for b in (lo, hi))
             # Tensor bounds computed in x's dtype (NumPy would promote float32 by int64)
             lo, hi = (_cast(b, rt) if isinstance(b, TensorBase) else b for b in (lo, hi))
         if any(isinstance(b, TensorBase) and b.requires_grad for b in (lo, hi)):
@@ -435,11 +463,13 @@ class TensorElementwise(TensorMixin):
     def maximum(self, other: Any) -> Tensor:
         """max(x, other) elementwise, broadcast (other a Tensor); ties split the gradient."""
         need_tensor("maximum", "other", other)
+        no_complex_order("maximum", self, other)
         return binary(P.Maximum, self, other)
 
     def minimum(self, other: Any) -> Tensor:
         """min(x, other) elementwise, broadcast (other a Tensor); ties split the gradient."""
         need_tensor("minimum", "other", other)
+        no_complex_order("minimum", self, other)
         return binary(P.Minimum, self, other)
 
     def sign(self) -> Tensor:
@@ -448,6 +478,9 @@ class TensorElementwise(TensorMixin):
 
     def _sign_op(self, cls: Any) -> Tensor:
         kind = self._data.dtype.kind
+        if kind == "c" and cls is P.Sign:
+            raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support "
+                                      "complex numbers. Please use torch.sgn instead.")
         if kind in "fc":
             return cls.apply(self)  # type: ignore[no-any-return]
         return self._new(self._data.copy() if kind == "b" else np.sign(self._data))
@@ -473,23 +506,36 @@ class TensorElementwise(TensorMixin):
         return with_overload(out, 1) if isinstance(value, TensorBase) else out
 
     # -- comparisons (no gradient) -------------------------------------------------
+    def _compare(self, fn: Any, y: Any, kernel: str = "") -> Tensor:
+        """fn(x, y) in PyTorch's result dtype of x and y, as PyTorch compares (a uint8
+        tensor < -3 compares with 253; an int64 tensor with 2.5 in float32); ``kernel``
+        names an ordering, which complex numbers refuse."""
+        if not isinstance(y, (TensorBase, np.ndarray, np.generic, bool, int, float, complex)):
+            return self._new(np.asarray(fn(self._data, data_of(y))))  # (NumPy's reading)
+        rt = result_type(self, _operand(y))
+        if kernel and rt.kind == "c":
+            raise _not_for(kernel, rt)
+        b = (np.asarray(data_of(y)).astype(rt, copy=False)
+             if isinstance(y, (TensorBase, np.ndarray)) else _cast(y, rt))
+        return self._new(np.asarray(fn(self._data.astype(rt, copy=False), b)))
+
     def __lt__(self, y: Any) -> Tensor:
-        return self._new(self._data < data_of(y))
+        return self._compare(np.less, y, "lt_cpu")
 
     def __le__(self, y: Any) -> Tensor:
-        return self._new(self._data <= data_of(y))
+        return self._compare(np.less_equal, y, "le_cpu")
 
     def __gt__(self, y: Any) -> Tensor:
-        return self._new(self._data > data_of(y))
+        return self._compare(np.greater, y, "gt_cpu")
 
     def __ge__(self, y: Any) -> Tensor:
-        return self._new(self._data >= data_of(y))
+        return self._compare(np.greater_equal, y, "ge_cpu")
 
     def __eq__(self, y: Any) -> Tensor:  # type: ignore[override]
-        return self._new(self._data == data_of(y))
+        return self._compare(np.equal, y)
 
     def __ne__(self, y: Any) -> Tensor:  # type: ignore[override]
-        return self._new(self._data != data_of(y))
+        return self._compare(np.not_equal, y)
 
     lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
     less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
@@ -558,12 +604,47 @@ def _check_int_divisor(x: Any, y: Any, op: str = "") -> np.dtype:
     (NumPy would give 0 with a warning), unless the result is empty; with ``op`` (the
     kernel's name) bool operands are refused."""
     rt = result_type(_operand(x), _operand(y))
-    if rt.kind == "b" and op:
+    if rt.kind in "bc" and op:  # (no kernel for bool or complex)
         raise _not_for(op, rt)
     if rt.kind in "iu" and np.any(np.asarray(data_of(y)) == 0) \
             and np.broadcast(np.asarray(data_of(x)), np.asarray(data_of(y))).size:
         raise RuntimeError("ZeroDivisionError")
     return rt
+
+
+def _integer_power(x: Any, p: Any) -> Any:
+    """x ** p when PyTorch's result dtype is integer or bool, else None (the float path).
+
+    PyTorch refuses a bool result ("pow" has no bool kernel) except for a number exponent,
+    and a negative number exponent of an integer base; a negative Tensor exponent gives
+    1 / x^-p in integers: 1 for a base of 1, +-1 for -1, else 0 (NumPy raises)."""
+    if any(isinstance(v, TensorBase) and v._data.dtype.kind in "fc" for v in (x, p)):
+        return None  # (a floating tensor makes a floating result: the common case, fast)
+    rt = result_type(_operand(x), _operand(p))
+    if rt.kind not in "biu":
+        return None
+    number_p = not isinstance(p, (TensorBase, np.ndarray))
+    if rt.kind == "b":
+        if number_p:
+            return None  # (bool ** True is bool, as PyTorch's)
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')  # (PyTorch's words)
+    if number_p:
+        if isinstance(p, (int, np.integer)) and p < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if isinstance(p, (int, np.integer)):
+            scalar_to(p, rt)  # (an exponent beyond the dtype raises PyTorch's overflow error)
+        return None
+    base = np.asarray(data_of(x) if isinstance(x, TensorBase) else _cast(x, rt)).astype(
+        rt, copy=False)
+    exp = np.asarray(data_of(p)).astype(rt, copy=False)
+    neg = exp < 0
+    value = np.power(base, np.where(neg, 0, exp).astype(rt, copy=False))
+    if neg.any():
+        odd = (exp % 2).astype(bool)
+        value = np.where(neg, np.where(base == 1, 1, np.where(base == -1, np.where(odd, -1, 1),
+                                                                0)), value).astype(rt)
+    t = p if isinstance(p, TensorBase) else x
+    return t._new(np.asarray(value, dtype=rt))
 
 
 def _floor_divide(x: Any, y: Any) -> Any:
@@ -618,8 +699,28 @@ def _cast(x: Any, dt: np.dtype) -> Any:
     if isinstance(x, (np.ndarray, list, tuple)):
         return np.asarray(x, dtype=dt)
     if isinstance(x, np.generic):
-        return x.item()
+        x = x.item()
+    if type(x) is int and dt.kind in "iu":  # converted as C converts, as PyTorch does: it
+        return wrap_int(x, dt)  # wraps (uint8 tensor - 3 adds 253, int8 tensor + 300 adds 44)
     return x
+
+
+def checked_cast(x: Any, dt: np.dtype) -> Any:
+    """``_cast``, but a Python int (or bool) into an integer dtype as PyTorch converts a
+    where branch or a clamp bound: checked (``scalar_to``: int8 and 300 raise, uint8 takes
+    -3 as 253), not wrapped as an arithmetic operand is."""
+    if type(x) in (int, bool) and dt.kind in "iu":
+        return scalar_to(x, dt)
+    return _cast(x, dt)
+
+
+def wrap_int(x: int, dt: np.dtype) -> Any:
+    """The Python int ``x`` as a NumPy scalar of the integer dtype ``dt``, wrapped modulo
+    2^bits as PyTorch's C conversion wraps it (NumPy raises OverflowError instead); beyond
+    64 bits PyTorch's OverflowError."""
+    if not -2 ** 63 <= x < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    return np.array(x).astype(dt)[()]
 
 
 # the C type PyTorch names in "value cannot be converted to type ... without overflow"

@@ -21,7 +21,7 @@ from ._warn import user_stacklevel
 from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor import Size, Tensor, require_cpu
-from .tensor_elementwise import _cast, _operand, need_tensor, select
+from .tensor_elementwise import _operand, checked_cast, need_tensor, no_complex_order, select
 from .tensor_movement import ShapeError
 
 
@@ -56,18 +56,22 @@ def _promoted_pair(x: Any, y: Any) -> list[Any]:
     """x and y cast to PyTorch's result dtype (int64 with float32 is float32); two numbers
     give a Tensor of that dtype (``where(c, 1.0, 0)`` is float32, as in PyTorch)."""
     rt = result_type(_operand(x), _operand(y))
-    return _with_tensor([_cast(x, rt), _cast(y, rt)], rt)
+    return _with_tensor([checked_cast(x, rt), checked_cast(y, rt)], rt)
 
 
 def maximum(x: Any, y: Any) -> Tensor:
     """Elementwise max(x, y); ties split the gradient."""
+    need_tensor("maximum", "input", x, 1)
     need_tensor("maximum", "other", y, 2)
+    no_complex_order("maximum", x, y)
     return P.Maximum.apply(*_promoted_pair(x, y))
 
 
 def minimum(x: Any, y: Any) -> Tensor:
     """Elementwise min(x, y); ties split the gradient."""
+    need_tensor("minimum", "input", x, 1)
     need_tensor("minimum", "other", y, 2)
+    no_complex_order("minimum", x, y)
     return P.Minimum.apply(*_promoted_pair(x, y))
 
 

@@ -37,8 +37,10 @@ from .tensor_elementwise import (
     _scaled,
     _torch_name,
     cast_refused,
+    float_power_dtype,
     refuse_bool_sub,
     scalar_to,
+    wrap_int,
 )
 from .tensor_inplace_compare import check_broadcast, compare_form, need_tensors, unrecorded_form
 from .tensor_movement import index_arrays
@@ -210,22 +212,31 @@ class TensorInPlace(TensorMixin):
                               or isinstance(other, TensorBase) and other.requires_grad):
             return self._inplace(name, lambda s: op(s, other), other)
         o = other._data if isinstance(other, TensorBase) else other
+        if type(o) is int and self._data.dtype.kind in "iu" and ufunc is not np.divide:
+            o = wrap_int(o, self._data.dtype)  # (PyTorch's C conversion: uint8 -= 3 wraps)
         try:
             ufunc(self._data, o, out=self._data, casting="same_kind")
         except ValueError:
-            self._check_writeable(name)
-            raise InPlaceShapeError(
-                f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
-                f"shape {self._data.shape} in place (the result would have another shape)"
-            ) from None
+            self._shape_refused(name, o)
         except TypeError:  # NumPy's casting error: PyTorch's RuntimeError when its rule
             # refuses too (it casts freely within a category: uint8 += int64 stays uint8)
             rt = result_type(_operand(self), o)
             if ufunc is np.divide or not can_cast(rt, self._data.dtype):  # (x / y: a float)
                 raise cast_refused(self, other, name) from None
-            ufunc(self._data, o, out=self._data, casting="unsafe")
+            try:
+                ufunc(self._data, o, out=self._data, casting="unsafe")
+            except ValueError:
+                self._shape_refused(name, o)
         self._bump_version()
         return self
+
+    def _shape_refused(self, name: str, o: Any) -> None:
+        """Raise PyTorch's RuntimeError for an operand that would change x's shape."""
+        self._check_writeable(name)
+        raise InPlaceShapeError(
+            f"{name}: an operand of shape {np.shape(o)} cannot update a tensor of "
+            f"shape {self._data.shape} in place (the result would have another shape)"
+        ) from None
 
     def _base_requires_grad(self) -> bool:
         """True for a view whose base requires grad (a view made under no_grad does not)."""
@@ -432,7 +443,9 @@ class TensorInPlace(TensorMixin):
         return self._inplace("log_", lambda s: s.log())
 
     def abs_(self) -> Self:
-        """x = |x|, in place."""
+        """x = |x|, in place (not for a complex x, as PyTorch)."""
+        if self._data.dtype.kind == "c":
+            raise RuntimeError("In-place abs is not supported for complex tensors.")
         return self._inplace("abs_", lambda s: s.abs())
 
     def neg_(self) -> Self:
@@ -467,7 +480,7 @@ class TensorInPlace(TensorMixin):
         """x = ceil(x), in place."""
         return self._inplace("ceil_", lambda s: s.ceil())
 
-    def round_(self, *, decimals: int = 0) -> Self:
+    def round_(self, *, decimals: int | None = None) -> Self:
         """x = round(x, decimals), halves to even, in place."""
         return self._inplace("round_", lambda s: s.round(decimals=decimals))
 
@@ -556,11 +569,13 @@ class TensorInPlace(TensorMixin):
     bitwise_left_shift_, bitwise_right_shift_ = (_inplace_form(n, binary=True) for n in (
         "bitwise_left_shift_", "bitwise_right_shift_"))
     def float_power_(self, exponent: Any) -> Self:
-        """x = x ** exponent in float64, in place: x must be float64 (PyTorch's rule)."""
-        if self._data.dtype != np.float64:
+        """x = x ** exponent in float64, in place: x must be float64 (complex128 when x or
+        the exponent is complex; PyTorch's rule)."""
+        dt = float_power_dtype(self, exponent)
+        if self._data.dtype != dt:
             raise RuntimeError(f"the base given to float_power_ has dtype "
                                f"{_torch_name(self._data.dtype)} but the operation's result "
-                               "requires dtype Double")
+                               f"requires dtype {_torch_name(dt)}")
         return self._inplace("float_power_", lambda s: s.float_power(exponent), exponent)
 
     lgamma_, digamma_, polygamma_, logit_, index_put_ = (_inplace_form(n) for n in (

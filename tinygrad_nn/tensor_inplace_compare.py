@@ -19,8 +19,8 @@ from .tensor_elementwise import argument_type_error
 # number is refused with its TypeError naming the in-place method (``hypot_()``), before
 # any other check (a leaf that requires grad, a dtype that cannot be cast)
 TENSOR_ONLY: dict[str, tuple[str, ...]] = {name: ("other",) for name in (
-    "hypot_", "atan2_", "arctan2_", "gcd_", "lcm_", "ldexp_", "logical_and_", "logical_or_",
-    "logical_xor_")}
+    "hypot_", "atan2_", "arctan2_", "gcd_", "lcm_", "ldexp_", "nextafter_", "logical_and_",
+    "logical_or_", "logical_xor_")}
 TENSOR_ONLY.update({"heaviside_": ("values",), "lerp_": ("end",),
                     "addcmul_": ("tensor1", "tensor2"), "addcdiv_": ("tensor1", "tensor2")})
 

@@ -20,6 +20,7 @@ from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor_bitwise import TensorBitwise
 from .tensor_elementwise import (
+    _TORCH_NAMES,
     TensorElementwise,
     _cast,
     _check_int_divisor,
@@ -27,17 +28,28 @@ from .tensor_elementwise import (
     _operand,
     _torch_name,
     binary,
+    checked_cast,
+    float_power_dtype,
     need_tensor,
+    no_complex_order,
     select,
 )
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-def _floating_binary(cls: Any, x: Any, y: Any) -> Any:
+def _c_name(dt: Any) -> str:
+    """The C name PyTorch's messages give a dtype ('long int', 'float')."""
+    return _TORCH_NAMES.get(str(np.dtype(dt)), str(dt))
+
+
+def _floating_binary(cls: Any, x: Any, y: Any, kernel: str) -> Any:
     """``cls.apply`` with both operands at PyTorch's result dtype, the default float when
-    that is an integer or bool type (atan2, xlogy, copysign ... always give floats)."""
+    that is an integer or bool type (atan2, xlogy, copysign ... always give floats); a
+    complex one is refused, named by PyTorch's ``kernel``."""
     rt = result_type(_operand(x), _operand(y))
+    if rt.kind == "c":
+        raise _not_for(kernel, rt)
     if rt.kind not in "fc":
         rt = get_default_dtype()
     return cls.apply(_cast(x, rt), _cast(y, rt))
@@ -57,11 +69,18 @@ class TensorMath(TensorElementwise, TensorBitwise):
         return self._new(self._data.copy())
 
     # -- rounding (zero gradient; integers are returned unchanged, bool refused) ---------
-    def _round_op(self, cls: Any, op: str, **options: Any) -> Any:
+    def _round_op(self, cls: Any, op: str, decimals: int | None = None) -> Any:
+        """The rounding op ``cls`` (PyTorch's kernels: none for bool or complex, nor for an
+        integer round with ``decimals``, even 0)."""
         kind = self._data.dtype.kind
-        if kind == "b" or kind in "iu" and options.get("decimals"):
-            raise _not_for(op, self.dtype)
-        return self._copy() if kind in "iu" else cls.apply(self, **options)
+        if kind == "c" and cls is not P.Round:
+            raise NotImplementedError(f"{op} is not supported for complex inputs")
+        if kind in "bc" or kind in "iu" and decimals is not None:
+            raise _not_for("round_cpu" if decimals else "round_vml_cpu" if cls is P.Round
+                           else op, self.dtype)
+        if kind in "iu":
+            return self._copy()
+        return cls.apply(self, decimals=int(decimals or 0)) if cls is P.Round else cls.apply(self)
 
     def floor(self) -> Tensor:
         """Largest integer <= x, elementwise; zero gradient (integer tensors unchanged)."""
@@ -77,15 +96,15 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     fix = trunc
 
-    def round(self, *, decimals: int = 0) -> Tensor:
+    def round(self, *, decimals: int | None = None) -> Tensor:
         """x rounded to ``decimals`` places, halves to even (round(2.5) = 2, as PyTorch);
         zero gradient. With decimals, rint(x * 10^d) / 10^d as PyTorch computes it."""
-        return self._round_op(P.Round, "round", decimals=int(decimals))
+        return self._round_op(P.Round, "round", decimals)
 
     def frac(self) -> Tensor:
         """x - trunc(x), the fractional part with x's sign; gradient 1 (floats only)."""
-        if self._data.dtype.kind not in "fc":
-            raise _not_for("frac", self.dtype)
+        if self._data.dtype.kind not in "f":
+            raise _not_for("frac_cpu" if self._data.dtype.kind == "c" else "frac", self.dtype)
         return self - self.trunc()
 
     def sgn(self) -> Tensor:
@@ -108,6 +127,8 @@ class TensorMath(TensorElementwise, TensorBitwise):
     # -- predicates (bool results, no gradient) -----------------------------------------
     def _predicate(self, fn: Any) -> Tensor:
         x = self._data
+        if x.dtype.kind == "c" and fn in (np.isposinf, np.isneginf):
+            raise RuntimeError(f"{fn.__name__} does not support complex inputs.")
         if x.dtype.kind not in "fc":  # integers and bools are always finite and unsigned-zero
             return self._new(np.zeros(x.shape, bool) if fn is not np.isfinite else
                              np.ones(x.shape, bool))
@@ -129,10 +150,31 @@ class TensorMath(TensorElementwise, TensorBitwise):
         """x == -inf, elementwise (bool)."""
         return self._predicate(np.isneginf)
 
+    def isreal(self) -> Tensor:
+        """True where x has no imaginary part: everywhere for a real dtype (bool)."""
+        if self._data.dtype.kind != "c":
+            return self._new(np.ones(self._data.shape, bool))
+        return self._new(np.asarray(self._data.imag == 0))
+
+    def angle(self) -> Tensor:
+        """The argument of x in radians: pi for a negative real x, 0 for the others (NaN
+        stays NaN), with a zero gradient, as PyTorch's; integers and bools give the default
+        float. A complex x gives its phase (without a derivative here)."""
+        x = self._floating()
+        xd = x._data
+        if xd.dtype.kind == "c":
+            error = RuntimeError("angle: the derivative for complex inputs is not implemented")
+            return P.NoDerivative.apply(x, value=np.angle(xd).astype(  # type: ignore[no-any-return]
+                np.finfo(xd.dtype).dtype), error=error)
+        value = np.where(np.isnan(xd), np.nan, np.where(xd < 0, math.pi, 0.0)).astype(xd.dtype)
+        return x.sign() * 0 + value  # type: ignore[no-any-return]
+
     def signbit(self) -> Tensor:
         """The sign bit of x is set (x < 0, -0.0, -NaN), elementwise (bool)."""
         if self._data.dtype.kind in "iu":
             return self._new(self._data < 0)
+        if self._data.dtype.kind == "c":
+            raise NotImplementedError("signbit is not implemented for complex tensors.")
         return self._predicate(np.signbit)
 
     # -- logical (bool results; any dtype, nonzero is True) -----------------------------
@@ -162,6 +204,8 @@ class TensorMath(TensorElementwise, TensorBitwise):
         need_tensor("addcmul", "tensor1", tensor1)
         need_tensor("addcmul", "tensor2", tensor2, 2)
         rt = result_type(_operand(self), _operand(tensor1), _operand(tensor2))
+        if rt.kind == "b":
+            raise _not_for("addcmul_cpu_out", rt)
         v = value if rt.kind in "fc" else int(value)  # PyTorch casts value to an int result
         s, a, b = _cast(self, rt), _cast(tensor1, rt), _cast(tensor2, rt)
         return s + a * v * b if v != 1 else s + a * b
@@ -182,19 +226,28 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def lerp(self, end: Any, weight: Any) -> Tensor:
         """self + weight * (end - self), broadcast; computed as end - (end - self) (1 - w)
-        where |w| >= 0.5, as PyTorch does (exact at w = 1). ``end`` (and a weight tensor
-        with dims) must have self's dtype."""
+        where |w| >= 0.5, as PyTorch does (exact at w = 1). PyTorch's dtype rules: ``end``,
+        and a weight tensor with dims, must have self's dtype; a 0-d weight promotes by its
+        category (int self and end with a float64 0-d weight give float64); a number weight
+        needs a floating self."""
         need_tensor("lerp", "end", end)
-        if self._data.dtype.kind not in "fc":
-            rt = result_type(_operand(self), _operand(end), _operand(weight))
-            if not isinstance(weight, TensorBase) or rt.kind not in "fc":
-                raise _not_for("lerp_kernel_scalar", self.dtype)
-            # (PyTorch: a float 0-d weight promotes integer self and end to its dtype)
-            return _cast(self, rt).lerp(_cast(end, rt), weight)  # type: ignore[attr-defined]
         for name, t in (("end", end), ("weight", weight)):
-            if isinstance(t, TensorBase) and t.dtype != self.dtype and (name == "end" or t.ndim):
-                raise RuntimeError(f"lerp: expected dtype {self.dtype} for `{name}` but got "
-                                   f"dtype {t.dtype}")
+            dt = np.asarray(data_of(t)).dtype
+            if isinstance(t, (TensorBase, np.ndarray)) and dt != self.dtype and (
+                    name == "end" or t.ndim):
+                raise RuntimeError(f"lerp: expected dtype {_c_name(self.dtype)} for `{name}` "
+                                   f"but got dtype {_c_name(dt)}")
+        if isinstance(weight, TensorBase):
+            rt = result_type(self, _operand(end), weight)
+            if rt.kind not in "fc":
+                raise _not_for("lerp_kernel_tensor", rt)
+            if rt != self.dtype:  # (a 0-d float weight promotes integer self and end)
+                return _cast(self, rt).lerp(_cast(end, rt), weight)  # type: ignore[attr-defined]
+        elif self._data.dtype.kind not in "fc":
+            raise _not_for("lerp_kernel_scalar", self.dtype)
+        elif isinstance(weight, complex) and self._data.dtype.kind != "c":
+            raise RuntimeError(f"value cannot be converted to type {_c_name(self.dtype)} "
+                               "without overflow")
         diff = end - self
         if not isinstance(weight, TensorBase):
             return self + diff * weight if abs(weight) < 0.5 else end - diff * (1 - weight)
@@ -210,7 +263,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def _clamp_one_side(self, bound: Any, lower: bool) -> Tensor:
         rt = result_type(_operand(self), _operand(bound))
-        x, b = _cast(self, rt), _cast(bound, rt)
+        x, b = _cast(self, rt), checked_cast(bound, rt)
         if not (isinstance(b, TensorBase) and b.requires_grad):
             return x._clamp(b, None, P.ClampMin) if lower else x._clamp(None, b, P.ClampMax)
         # PyTorch's rule: the gradient goes to x where x >= min (x <= max), to the bound
@@ -276,19 +329,19 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def erfc(self) -> Tensor:
         """1 - erf(x), accurate where erf(x) is near +-1 (erfc(10) = 2.1e-45)."""
-        return P.Erfc.apply(self._floating())
+        return P.Erfc.apply(self._floating("erfc_vml_cpu"))
 
     def erfinv(self) -> Tensor:
         """erf^-1(x) on [-1, 1] (+-inf at +-1, NaN outside); d/dx = sqrt(pi)/2 exp(y^2)."""
-        return P.Erfinv.apply(self._floating())
+        return P.Erfinv.apply(self._floating("erfinv_vml_cpu"))
 
     def lgamma(self) -> Tensor:
         """log |Gamma(x)| (+inf at 0, -1, -2 ...); d/dx = digamma(x)."""
-        return P.Lgamma.apply(self._floating())
+        return P.Lgamma.apply(self._floating("lgamma_vml_cpu"))
 
     def digamma(self) -> Tensor:
         """psi(x) = d/dx lgamma(x) (-inf at 0, NaN at -1, -2 ...); d/dx = polygamma(1, x)."""
-        return P.Digamma.apply(self._floating())
+        return P.Digamma.apply(self._floating("digamma"))
 
     def polygamma(self, n: int) -> Tensor:
         """psi^(n)(x), the n-th derivative of digamma (n >= 0; ``torch.polygamma(n, x)``
@@ -302,17 +355,21 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def logit(self, eps: float | None = None) -> Tensor:
         """log(x / (1 - x)); with ``eps``, x is first clamped to [eps, 1 - eps] (the gradient
         is 0 outside), as PyTorch's logit."""
-        x = self._floating()
+        x = self._floating("logit_cpu")
         if eps is not None:
             x = x.clamp(eps, 1 - eps)
         return (x / (1 - x)).log()
 
     def deg2rad(self) -> Tensor:
-        """x * pi / 180, elementwise."""
+        """x * pi / 180, elementwise (real x only, as PyTorch)."""
+        if self._data.dtype.kind == "c":
+            raise RuntimeError("deg2rad is not supported for complex tensors.")
         return self._floating() * (math.pi / 180.0)
 
     def rad2deg(self) -> Tensor:
-        """x * 180 / pi, elementwise."""
+        """x * 180 / pi, elementwise (real x only, as PyTorch)."""
+        if self._data.dtype.kind == "c":
+            raise RuntimeError("rad2deg is not supported for complex tensors.")
         return self._floating() * (180.0 / math.pi)
 
     # -- two arguments, broadcast -------------------------------------------------------
@@ -320,7 +377,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
         """atan2(x, other): the angle of the point (other, x), in [-pi, pi]; gradient
         (other, -x) / (x^2 + other^2), 0 at the origin (as PyTorch)."""
         need_tensor("atan2", "other", other)
-        return _floating_binary(P.Atan2, self, other)
+        return _floating_binary(P.Atan2, self, other, "atan2_cpu")
 
     def arctan2(self, other: Any) -> Tensor:
         """``atan2`` under NumPy's name (PyTorch's errors name it ``arctan2``)."""
@@ -344,13 +401,18 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def _float_only(self, cls: Any, op: str, other: Any) -> Tensor:
         rt = result_type(_operand(self), _operand(other))
-        if rt.kind not in "fc":
+        if rt.kind not in "fc" or rt.kind == "c" and cls is P.Hypot:
             raise _not_for(f"{op}_cpu", rt)
+        if rt.kind == "c":  # (NumPy has no complex logaddexp: computed less c, the larger
+            x, y = _cast(self, rt), _cast(other, rt)  # real part, which cancels)
+            c = np.maximum(np.real(data_of(x)), np.real(data_of(y)))
+            c = np.where(np.isfinite(c), c, 0).astype(rt)
+            return ((x - c).exp() + (y - c).exp()).log() + c  # type: ignore[no-any-return]
         return binary(cls, self, other)
 
     def xlogy(self, other: Any) -> Tensor:
         """x * log(other), 0 where x == 0 (unless other is NaN); other may be a number."""
-        return _floating_binary(P.Xlogy, self, other)
+        return _floating_binary(P.Xlogy, self, other, "xlogy_cpu")
 
     def fmod(self, other: Any) -> Tensor:
         """x - trunc(x / other) * other: C's remainder, with the sign of x (``remainder``
@@ -361,16 +423,18 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def fmax(self, other: Any) -> Tensor:
         """max(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
         need_tensor("fmax", "other", other)
+        no_complex_order("fmax", self, other)
         return binary(P.Fmax, self, other)
 
     def fmin(self, other: Any) -> Tensor:
         """min(x, other) ignoring NaN (NaN only where both are); a tie's gradient goes to x."""
         need_tensor("fmin", "other", other)
+        no_complex_order("fmin", self, other)
         return binary(P.Fmin, self, other)
 
     def copysign(self, other: Any) -> Tensor:
         """|x| with the sign of other (-0.0 counts as negative); a float result."""
-        return _floating_binary(P.Copysign, self, other)
+        return _floating_binary(P.Copysign, self, other, "copysign_cpu")
 
     def heaviside(self, values: Any) -> Tensor:
         """0 where x < 0, ``values`` where x == 0, 1 where x > 0 (NaN gives 0, as PyTorch);
@@ -383,18 +447,28 @@ class TensorMath(TensorElementwise, TensorBitwise):
         return P.Heaviside.apply(self, values)
 
     def float_power(self, exponent: Any) -> Tensor:
-        """x ** exponent computed in float64 (the result is float64 whatever the inputs)."""
-        base = self.double()
+        """x ** exponent computed in float64 (the result is float64 whatever the inputs),
+        or in complex128 when either is complex, as PyTorch's."""
+        dt = float_power_dtype(self, exponent)
+        base = self.to(dt)  # type: ignore[attr-defined]
         if isinstance(exponent, TensorBase):
-            exponent = exponent.double()  # type: ignore[attr-defined]
+            exponent = exponent.to(dt)  # type: ignore[attr-defined]
         elif isinstance(exponent, np.ndarray):
-            exponent = exponent.astype(np.float64)
+            exponent = exponent.astype(dt)
         return binary(P.Pow, base, exponent)
 
     # -- comparisons PyTorch also has as methods ---------------------------------------
     def where(self, condition: Any, y: Any) -> Tensor:
-        """condition ? x : y elementwise (``x.where(c, y)`` is ``where(c, x, y)``)."""
-        return select(condition, self, y)
+        """condition ? x : y elementwise (``x.where(c, y)`` is ``where(c, x, y)``), at
+        PyTorch's result dtype of x and y (a number y counts by its category: an int
+        tensor with 2.5 gives the default float, a bool tensor with 2.5 too)."""
+        if isinstance(condition, TensorBase) and condition.dtype != np.bool_:
+            raise RuntimeError("where expected condition to be a boolean tensor, but got a "
+                               f"tensor with dtype {condition.dtype}")
+        rt = result_type(self, _operand(y))
+        yc = checked_cast(y, rt)
+        return select(condition, _cast(self, rt),
+                      yc if isinstance(yc, TensorBase) else np.asarray(yc, dtype=rt))
 
     def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
                 equal_nan: bool = False) -> Tensor:

@@ -23,7 +23,7 @@ from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
 from .ops.strided import AsStrided
 from .tensor_base import TensorMixin
-from .tensor_elementwise import need_tensor, select
+from .tensor_elementwise import _not_for, need_tensor, select
 from .tensor_inplace import _inplace_form
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ class TensorSpecial(TensorMixin):
         float64 precision for the largest |x| given; a composite, so its gradient (i1) and
         higher ones follow. Ints give the default float; +-inf gives NaN, as PyTorch's CPU
         kernel."""
+        if self._data.dtype.kind == "c":
+            raise _not_for("i0_vml_cpu", self.dtype)
         x = self._float()
         finite = np.isfinite(x._data)
         big = float(np.abs(x._data[finite]).max(initial=0.0))
@@ -90,10 +92,16 @@ class TensorSpecial(TensorMixin):
     def ldexp(self, other: Any) -> Tensor:
         """x * 2^other, in a floating dtype (both operands get gradients, as PyTorch's)."""
         need_tensor("ldexp", "other", other)
-        if self._data.dtype.kind in "fc" and self._as(other)._data.dtype.kind == "b":
+        if self._data.dtype.kind == "f" and self._as(other)._data.dtype.kind == "b":
             # (PyTorch's kernel runs in self's float dtype, and has no bool exponent)
             raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
-        return self._float() * self._as(other)._float().exp2()  # type: ignore[no-any-return]
+        e = self._as(other)
+        if self._data.dtype.kind in "fc" and e._data.dtype.kind in "biu":
+            # (PyTorch's kernel for an integer exponent: in self's dtype, complex128 0-d too)
+            return self * e.to(np.finfo(self.dtype).dtype).exp2()  # type: ignore[attr-defined, no-any-return]
+        # otherwise PyTorch's mul(self, pow(2.0, other)), 2^other in other's floating dtype
+        # or the default float (an int self with a float16 other is float16)
+        return self * e._float().exp2()  # type: ignore[no-any-return]
 
     def frexp(self) -> Any:
         """(mantissa, exponent) with x = mantissa * 2^exponent, |mantissa| in [0.5, 1);
@@ -109,9 +117,12 @@ class TensorSpecial(TensorMixin):
         """The next float after x towards other; gradient 1 for x, 0 for other (as PyTorch's:
         the step is below the float's resolution)."""
         need_tensor("nextafter", "other", other)
-        y = self._as(other)
-        step = self._new(np.nextafter(self._data, y._data) - self._data)
-        return self + step + 0 * y  # type: ignore[no-any-return]
+        rt = result_type(self, self._as(other))  # (PyTorch's kernel: floating dtypes only)
+        if rt.kind != "f":
+            raise _not_for("nextafter_cpu", rt)
+        x, y = self.to(rt), self._as(other).to(rt)  # type: ignore[attr-defined]
+        step = self._new(np.nextafter(x._data, y._data) - x._data)
+        return x + step + 0 * y  # type: ignore[no-any-return]
 
     def _integer_op(self, name: str, fn: Any, other: Any) -> Tensor:
         need_tensor(name, "other", other)
@@ -132,6 +143,7 @@ class TensorSpecial(TensorMixin):
 
     sinc_, i0_ = _inplace_form("sinc_"), _inplace_form("i0_")
     ldexp_ = _inplace_form("ldexp_", binary=True)
+    nextafter_ = _inplace_form("nextafter_", binary=True)
     gcd_, lcm_ = _inplace_form("gcd_", binary=True), _inplace_form("lcm_", binary=True)
 
     # -- norms, distances, histograms ---------------------------------------------------

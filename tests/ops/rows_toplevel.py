@@ -163,6 +163,7 @@ def _dropout_in_place(draw: Draw, form: Any) -> Any:
 
 
 @case({"sinc_": _in_place(tg.sinc_), "i0_": _in_place(tg.i0_),
-       "ldexp_": _in_place(lambda z: tg.ldexp_(z, _t(-1)))})
+       "ldexp_": _in_place(lambda z: tg.ldexp_(z, _t(-1))),
+       "Tensor.nextafter_": _in_place(lambda z: z.nextafter_(_t(np.float64(3.0))))})
 def _math_in_place(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape_of(draw), 0.2, 2.0)]

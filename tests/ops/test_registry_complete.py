@@ -95,6 +95,7 @@ NOT_DIFFERENTIABLE = {
     # elem helper: bool results (predicates, logical ops, closeness), and heaviside (PyTorch
     # defines no derivative for it)
     "Tensor.isinf", "Tensor.isfinite", "Tensor.isposinf", "Tensor.isneginf", "Tensor.signbit",
+    "Tensor.isreal",
     "Tensor.logical_not", "Tensor.logical_and", "Tensor.logical_or", "Tensor.logical_xor",
     "Tensor.isclose", "Tensor.allclose", "Tensor.equal", "Tensor.heaviside",
     # bitwise ops, comparisons and logical ops in place: integer or bool results (helper

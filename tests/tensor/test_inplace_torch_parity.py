@@ -59,8 +59,8 @@ negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sgn_ sigmoid_ sign_ sin_ sinc
 square_ tan_ tanh_ trunc_ zero_ logical_not_ t_ squeeze_ detach_""".split()
 BINARY = """add_ sub_ mul_ div_ divide_ multiply_ subtract_ true_divide_ floor_divide_
 remainder_ fmod_ atan2_ arctan2_ xlogy_ hypot_ copysign_ heaviside_ bitwise_and_ bitwise_or_
-bitwise_xor_ bitwise_left_shift_ bitwise_right_shift_ gcd_ lcm_ ldexp_ pow_ float_power_
-clamp_min_ clamp_max_ eq_ ne_ lt_ le_ gt_ ge_ greater_ greater_equal_ less_ less_equal_
+bitwise_xor_ bitwise_left_shift_ bitwise_right_shift_ gcd_ lcm_ ldexp_ nextafter_ pow_
+float_power_ clamp_min_ clamp_max_ eq_ ne_ lt_ le_ gt_ ge_ greater_ greater_equal_ less_ less_equal_
 not_equal_ logical_and_ logical_or_ logical_xor_ fill_ copy_""".split()
 RANDOM = {"normal_", "uniform_", "bernoulli_", "cauchy_", "exponential_", "geometric_",
           "log_normal_", "random_"}
