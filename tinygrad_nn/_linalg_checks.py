@@ -93,7 +93,7 @@ def refuse_bool_matmul(a: Any, b: Any) -> None:
     """``a @ b`` of bool tensors: PyTorch's NotImplementedError, naming the kernel its
     matmul would call (dot, addmv, addmm for a 2-D b, bmm for a batched b); empty operands
     have nothing to compute and pass."""
-    if a.dtype != np.bool_ or not a.numel() or not b.numel():
+    if a.dtype != np.bool_ or not np.size(a._data) or not np.size(getattr(b, "_data", b)):
         return
     kernel = ("dot" if a.ndim == 1 and b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1
               else "addmm_impl_cpu_" if b.ndim == 2 else "bmm")

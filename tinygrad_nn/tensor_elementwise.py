@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from . import ops as P
+from ._linalg_checks import refuse_bool, refuse_bool_matmul
 from ._shapes import ShapeError, normalize_axis
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
@@ -221,12 +222,16 @@ class TensorElementwise(TensorMixin):
         if not isinstance(w, (TensorBase, np.ndarray)):  # Python's TypeError, as PyTorch's:
             return NotImplemented  # unsupported operand type(s) for @: 'Tensor' and 'int'
         same_dtype("matmul", self, w)
+        if self._data.dtype == np.bool_:  # (PyTorch has no bool kernel for its products)
+            refuse_bool_matmul(self, w)
         return P.MatMul.apply(self, w)
 
     def __rmatmul__(self, x: Any) -> Tensor:
         if not isinstance(x, (TensorBase, np.ndarray)):
             return NotImplemented
         same_dtype("matmul", x, self)
+        if self._data.dtype == np.bool_:
+            refuse_bool_matmul(self._new(x) if isinstance(x, np.ndarray) else x, self)
         return P.MatMul.apply(x, self)
 
     def matmul(self, other: Any) -> Tensor:
@@ -290,6 +295,8 @@ class TensorElementwise(TensorMixin):
             raise RuntimeError(f"bmm: expected two 3-D tensors, got shapes {self._data.shape} and "
                                f"{getattr(mat2, 'shape', ())}")
         same_dtype("bmm", self, mat2)
+        if self.numel() and mat2.numel():
+            refuse_bool("bmm", self)
         return P.Bmm.apply(self, mat2)
 
     def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1.0, alpha: float = 1.0) -> Tensor:

@@ -155,6 +155,15 @@ PRODUCT_DTYPES += [
         ("matrix_power 3", lambda L, a, b: L.linalg.matrix_power(a, 3), (3, 3), (1,)),
         ("matrix_power batched", lambda L, a, b: L.matrix_power(a, 2), (2, 3, 3), (1,)),
         ("kron", lambda L, a, b: L.kron(a, b), (2, 2), (2,)),
+        ("@ 2-D", lambda L, a, b: a @ b, (3, 4), (4, 2)),
+        ("@ 1-D 1-D", lambda L, a, b: a @ b, (4,), (4,)),
+        ("@ 1-D 2-D", lambda L, a, b: a @ b, (4,), (4, 2)),
+        ("@ 2-D 1-D", lambda L, a, b: a @ b, (3, 4), (4,)),
+        ("@ batched", lambda L, a, b: a @ b, (2, 3, 4), (2, 4, 2)),
+        ("@ empty", lambda L, a, b: a @ b, (0, 4), (4, 2)),
+        ("mm", lambda L, a, b: a.mm(b), (3, 4), (4, 2)),
+        ("bmm", lambda L, a, b: a.bmm(b), (2, 3, 4), (2, 4, 2)),
+        ("bmm empty", lambda L, a, b: a.bmm(b), (2, 0, 4), (2, 4, 2)),
     ]]
 
 SCALES = [{}, {"beta": 0.5}, {"alpha": 2.7}, {"beta": 1.5, "alpha": -2.7}, {"beta": True},
