@@ -21,7 +21,14 @@ from ._warn import user_stacklevel
 from .dtypes import as_dtype, result_type
 from .function import TensorBase, data_of
 from .tensor import Size, Tensor, require_cpu
-from .tensor_elementwise import _operand, checked_cast, need_tensor, no_complex_order, select
+from .tensor_elementwise import (
+    _operand,
+    _torch_name,
+    checked_cast,
+    need_tensor,
+    no_complex_order,
+    select,
+)
 from .tensor_movement import ShapeError
 
 
@@ -123,23 +130,43 @@ def stack(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tensor:
 
 
 def einsum(subscripts: str, *tensors: Any) -> Tensor:
-    """Einstein summation over the subscripts (NumPy's einsum; '...' and implicit output)."""
+    """Einstein summation over the subscripts ('...' and the implicit output), with
+    PyTorch's rules: a size-1 dimension broadcasts against its subscript's size in the other
+    operands (a subscript repeated in one operand, a diagonal, must match), the operands
+    share one dtype, bool has no contraction kernel, and an integer or bool operand summed
+    on its own gives int64 (PyTorch's ``sum``). Errors are PyTorch's RuntimeErrors."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    terms, out = P.parse_einsum(subscripts, [np.shape(data_of(t)) for t in tensors])
-    ellipsis = set(out).union(*terms) - set(subscripts)  # letters standing for '...' axes
+    xs = [_tensor(t) for t in tensors]
+    terms, out = P.parse_einsum(subscripts, [x.shape for x in xs])
     sizes: dict[str, int] = {}
-    for t, x in zip(terms, tensors):
-        for c, n in zip(t, np.shape(data_of(x))):
+    for k, (t, x) in enumerate(zip(terms, xs)):
+        seen: dict[str, int] = {}
+        for c, n in zip(t, x.shape):
+            if seen.setdefault(c, n) != n:
+                raise ShapeError(f"einsum(): subscript {c} is repeated for operand {k} but the "
+                                 f"sizes don't match, {n} != {seen[c]}")
             m = sizes.setdefault(c, n)
-            if m != n:
-                if c in ellipsis and 1 in (m, n):  # '...' axes broadcast, as in NumPy
-                    sizes[c] = max(m, n)
-                    continue
-                raise ValueError(
-                    f"einsum: subscript '{c}' has size {m} in one operand, {n} in another"
-                )
-    return P.Einsum.apply(*_with_tensor(list(tensors)), terms=tuple(terms), out=out)
+            if m != n and 1 not in (m, n):
+                what = f"subscript {c}" if c in subscripts else "a dimension covered by ellipsis"
+                raise ShapeError(f"einsum(): {what} has size {n} for operand {k} which does not "
+                                 f"broadcast with previously seen size {m}")
+            sizes[c] = max(m, n)
+    # a size-1 dimension broadcasts (a view: its gradient sums back)
+    xs = [x.expand(*[sizes[c] for c in t]) if any(sizes[c] != n for c, n in zip(t, x.shape))
+          else x for t, x in zip(terms, xs)]
+    dt = xs[0].dtype
+    for x in xs[1:]:
+        if x.dtype != dt:
+            raise RuntimeError(f"expected scalar type {_torch_name(dt)} but found "
+                               f"{_torch_name(x.dtype)}")
+    summed = set("".join(terms)) - set(out)
+    if dt.kind in "biu" and summed:
+        if len(xs) == 1:  # PyTorch sums a lone operand: int64, as its sum()
+            xs = [xs[0].long()]
+        elif dt == np.bool_:
+            raise NotImplementedError('"bmm" not implemented for \'Bool\'')
+    return P.Einsum.apply(*xs, terms=tuple(terms), out=out)  # type: ignore[no-any-return]
 
 
 # -- PyTorch's other top-level shape functions -------------------------------------------

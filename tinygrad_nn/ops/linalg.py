@@ -172,17 +172,22 @@ class AddMM(Function):
 
 
 def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:
-    """Explicit per-operand subscripts and output, with '...' expanded to letters."""
+    """Explicit per-operand subscripts and output, with '...' expanded to letters. A
+    malformed equation is PyTorch's RuntimeError (``ShapeError``, also a ValueError)."""
     spec = subscripts.replace(" ", "")
-    if "->" in spec:
-        ins, out = spec.split("->")
-    else:
-        ins, out = spec, None
+    ins, arrow, out_given = spec.partition("->")
+    out: str | None = out_given if arrow else None
+    for i, c in enumerate(spec):
+        if not (c in string.ascii_letters or c in ".,"
+                or c == "-" and spec[i:i + 2] == "->" and i == len(ins)
+                or c == ">" and i == len(ins) + 1):
+            raise ShapeError(f"einsum(): invalid subscript given at index {i} in the equation "
+                             f"string '{subscripts}', subscripts must be in [a-zA-Z]")
     terms = ins.split(",")
     if len(terms) != len(shapes):
-        raise ValueError(
-            f"einsum: '{subscripts}' names {len(terms)} operand(s) but {len(shapes)} were given"
-        )
+        raise ShapeError(
+            f"einsum(): '{subscripts}' names {len(terms)} operand(s) but {len(shapes)} were "
+            "given")
     used = set(spec) - set(".,->")
     spare = [c for c in string.ascii_letters if c not in used]
     ell_nd = max((len(s) - (len(t) - 3) for t, s in zip(terms, shapes) if "..." in t), default=0)
@@ -193,9 +198,9 @@ def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[s
             n = len(s) - (len(t) - 3)
             t = t.replace("...", ell[ell_nd - n :] if n else "")
         if len(t) != len(s):
-            raise ValueError(
-                f"einsum: subscripts '{t}' have {len(t)} letters for an operand of shape {s}"
-            )
+            raise ShapeError(
+                f"einsum(): the number of subscripts in the equation ({len(t)}) does not match "
+                f"the number of dimensions ({len(s)}) of an operand of shape {tuple(s)}")
         full.append(t)
     if out is None:
         letters = "".join(full)
@@ -204,6 +209,13 @@ def parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[s
         )
     else:
         out = out.replace("...", ell)
+        for c in out:
+            if out.count(c) > 1:
+                raise ShapeError(f"einsum(): output subscript {c} appears more than once in "
+                                 "the output")
+            if not any(c in t for t in full):
+                raise ShapeError(f"einsum(): output subscript {c} does not appear in the "
+                                 "equation for any input operand")
     return full, out
 
 
