@@ -1,0 +1,72 @@
+"""nn.init's deprecated names and calculate_gain's return type, against PyTorch.
+
+pytorch/examples spell ``init.orthogonal(w, init.calculate_gain('relu'))`` (super_resolution)
+and ``torch.nn.init.xavier_uniform(m.weight)`` (siamese_network): the old names were missing
+(AttributeError); PyTorch keeps them, each warning FutureWarning and doing the ``_`` form's work.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+
+torch = pytest.importorskip("torch")
+
+_OLD = {
+    "uniform": (), "normal": (), "constant": (0.5,), "eye": (), "dirac": (),
+    "xavier_uniform": (), "xavier_normal": (), "kaiming_uniform": (), "kaiming_normal": (),
+    "orthogonal": (2.0,), "sparse": (0.5,),
+}
+
+
+def _call(m: Any, name: str, args: tuple) -> tuple[Any, list[str], list[str]]:
+    shape = (3, 3, 3) if name == "dirac" else (6, 4)
+    w = m.empty(*shape)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = getattr(m.nn.init, name)(w, *args)
+    return out is w, [c.category.__name__ for c in caught], [str(c.message) for c in caught]
+
+
+@pytest.mark.parametrize("name", sorted(_OLD))
+def test_deprecated_init_names_warn_and_fill_as_torch(name: str) -> None:
+    assert _call(tg, name, _OLD[name]) == _call(torch, name, _OLD[name])
+
+
+def test_deprecated_names_are_listed_as_torch_lists_them() -> None:
+    assert sorted(tg.nn.init.__all__) == sorted(torch.nn.init.__all__)
+
+
+@pytest.mark.parametrize("name", ["constant", "eye", "dirac"])
+def test_deprecated_deterministic_inits_give_torch_values(name: str) -> None:
+    shape = (3, 3, 3) if name == "dirac" else (3, 4)
+    args = _OLD[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        ours = getattr(tg.nn.init, name)(tg.empty(*shape), *args).numpy()
+        theirs = getattr(torch.nn.init, name)(torch.empty(*shape), *args).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_orthogonal_with_relu_gain_is_orthogonal_as_torch() -> None:
+    """super_resolution's init: rows of the flattened weight orthogonal with norm gain."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        for m in (tg, torch):
+            w = m.nn.Conv2d(64, 32, (3, 3)).weight
+            m.nn.init.orthogonal(w, m.nn.init.calculate_gain('relu'))
+            flat = w.detach().numpy().reshape(32, -1)
+            np.testing.assert_allclose(flat @ flat.T, 2.0 * np.eye(32), atol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                                  "conv_transpose2d", "conv_transpose3d", "sigmoid", "tanh",
+                                  "relu", "leaky_relu", "selu"])
+def test_calculate_gain_value_and_type_match_torch(name: str) -> None:
+    ours, theirs = tg.nn.init.calculate_gain(name), torch.nn.init.calculate_gain(name)
+    assert ours == theirs and type(ours) is type(theirs)
