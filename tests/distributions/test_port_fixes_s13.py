@@ -21,3 +21,32 @@ def test_param_shape_is_a_size(kind: str, param: str) -> None:
         return (isinstance(shape, m.Size), tuple(shape), shape.numel(), tuple(shape[-1:]),
                 isinstance(shape[-1:], m.Size))
     assert facts(tg) == facts(torch)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.distributions.Categorical(m.tensor([0.3, 0.7])),
+    lambda m: m.distributions.Normal(0.0, 1.0),
+    lambda m: m.distributions.Bernoulli(0.5),
+])
+def test_log_prob_of_a_number_is_refused_when_validating_as_torch(make: Any) -> None:
+    """``m.log_prob(1)`` (a number, not a Tensor) is a ValueError under validate_args, as
+    PyTorch (it was accepted)."""
+    for m in (tg, torch):
+        with pytest.raises(ValueError, match="must be a Tensor"):
+            make(m).log_prob(1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.distributions.Normal(0.0, 1.0, validate_args=False).log_prob(0.5),
+    lambda m: m.distributions.Normal(0.0, 1.0, validate_args=False).cdf(0.5),
+    lambda m: m.distributions.Uniform(0.0, 2.0, validate_args=False).cdf(0.5),
+    lambda m: m.distributions.Exponential(2.0, validate_args=False).log_prob(0.5),
+    lambda m: m.distributions.Normal(m.tensor(0.0, dtype=m.float64), 1.0,
+                                     validate_args=False).log_prob(0.5),
+])
+def test_a_float_value_computes_in_the_parameters_dtype_as_torch(call: Any) -> None:
+    """A Python float value is a number in the computation (it was made a float64 array,
+    so a float32 distribution's log_prob(0.5) came out float64)."""
+    ours, theirs = call(tg), call(torch)
+    assert str(ours.dtype).rsplit(".", 1)[-1] == str(theirs.dtype).rsplit(".", 1)[-1]
+    assert abs(ours.item() - theirs.item()) < 1e-6

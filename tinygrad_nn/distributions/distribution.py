@@ -147,8 +147,15 @@ class Distribution:
         return self.entropy().exp()
 
     def _validate_sample(self, value: Any) -> Tensor:
-        """``value`` as a Tensor, checked to lie in the support (when validating)."""
-        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
+        """``value`` as a Tensor, checked to lie in the support (when validating: then a
+        value that is not a Tensor is refused, as PyTorch refuses ``log_prob(1)``)."""
+        if self._validate_args and not isinstance(value, Tensor):
+            raise ValueError("The value argument to log_prob must be a Tensor")
+        if not isinstance(value, Tensor):  # (a Python float computes in the default dtype)
+            given = np.asarray(value)
+            if given.dtype == np.float64 and not isinstance(value, np.ndarray):
+                given = given.astype(get_default_dtype())
+            value = Tensor._new(given)
         if self._validate_args and self.support is not None \
                 and not np.all(self.support.check(value)):
             raise ValueError(
