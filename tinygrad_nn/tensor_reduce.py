@@ -429,8 +429,8 @@ class TensorReduce(TensorMixin):
         """exp(x) / sum(exp(x)) along ``dim``, computed from x - max (no overflow); ``dtype``
         casts x first. One node (PyTorch's ``SoftmaxBackward0``)."""
         x = self if dtype is None else self.astype(dtype)
-        axis = _softmax_axis(axis if dim is None else dim, self.ndim, "softmax")
-        return P.Softmax.apply(x, axis=axis)
+        along = _softmax_axis(axis if dim is None else dim, self.ndim, "softmax")
+        return P.Softmax.apply(x, axis=along)
 
     def log_softmax(self, axis: int = -1, dtype: Any = None, *,
                     dim: int | None = None) -> Tensor:
@@ -438,5 +438,5 @@ class TensorReduce(TensorMixin):
         the maximum (exact for rows of huge equal logits); ``dtype`` casts x first. One node
         (PyTorch's ``LogSoftmaxBackward0``)."""
         x = self if dtype is None else self.astype(dtype)
-        axis = _softmax_axis(axis if dim is None else dim, self.ndim, "log_softmax")
-        return P.LogSoftmax.apply(x, axis=axis)
+        along = _softmax_axis(axis if dim is None else dim, self.ndim, "log_softmax")
+        return P.LogSoftmax.apply(x, axis=along)

@@ -70,3 +70,19 @@ def test_orthogonal_with_relu_gain_is_orthogonal_as_torch() -> None:
 def test_calculate_gain_value_and_type_match_torch(name: str) -> None:
     ours, theirs = tg.nn.init.calculate_gain(name), torch.nn.init.calculate_gain(name)
     assert ours == theirs and type(ours) is type(theirs)
+
+
+@pytest.mark.parametrize("target_dtype", ["float64", "int64", "bool"])
+@pytest.mark.parametrize("loss", ["BCELoss", "BCEWithLogitsLoss"])
+def test_bce_target_dtype_rules_match_torch(loss: str, target_dtype: str) -> None:
+    """nn.BCELoss with a target of another dtype than the input's is torch's RuntimeError (an
+    int target was cast and computed); BCEWithLogitsLoss promotes a float64 target and
+    refuses an int or bool one, as torch."""
+    def outcome(m: Any) -> Any:
+        target = m.tensor([1, 0]).to(getattr(m, target_dtype))
+        try:
+            out = getattr(m.nn, loss)()(m.tensor([0.3, 0.6]), target)
+        except RuntimeError:
+            return "RuntimeError"
+        return str(out.dtype).rsplit(".", 1)[-1], round(out.item(), 5)
+    assert outcome(tg) == outcome(torch)
