@@ -86,3 +86,18 @@ def test_bce_target_dtype_rules_match_torch(loss: str, target_dtype: str) -> Non
             return "RuntimeError"
         return str(out.dtype).rsplit(".", 1)[-1], round(out.item(), 5)
     assert outcome(tg) == outcome(torch)
+
+
+def test_relu_inplace_records_relu_backward_as_torch() -> None:
+    """nn.ReLU(True) / F.relu(x, inplace=True) (DCGAN's generator, the siamese head) is
+    torch.relu_: the node is ReluBackward0 (it was a CopyBackwards of an out-of-place relu)."""
+    def facts(m: Any) -> tuple[Any, ...]:
+        x = m.tensor([-1.0, 2.0, 0.0], requires_grad=True)
+        y = x * 1
+        z = m.nn.ReLU(True)(y)
+        (z * m.tensor([1.0, 2.0, 3.0])).sum().backward()
+        base = m.tensor([[-1.0, 2.0], [3.0, -4.0]], requires_grad=True) * 1
+        m.nn.functional.relu(base[0], inplace=True)
+        return (z is y, z.grad_fn.name(), x.grad.tolist(), y._version, base.tolist(),
+                base.grad_fn.name())
+    assert facts(tg) == facts(torch)
