@@ -9,6 +9,8 @@ import differs. Each runs on tinygrad_nn (trains) and on both libraries from the
 
 from __future__ import annotations
 
+import io
+import re
 from collections import deque, namedtuple
 from typing import Any
 
@@ -719,46 +721,126 @@ def fast_neural_style(torch: Any, steps: int = 4, deterministic: bool = False,
         batch = batch.div_(255.0)
         return (batch - mean) / std
 
+    class Vgg16(torch.nn.Module):  # vgg.py, over a small stand-in for vgg16().features
+        def __init__(self, requires_grad: bool = False) -> None:
+            super(Vgg16, self).__init__()
+            vgg_pretrained_features = _small_vgg_features(torch)
+            self.slice1 = torch.nn.Sequential()
+            self.slice2 = torch.nn.Sequential()
+            self.slice3 = torch.nn.Sequential()
+            self.slice4 = torch.nn.Sequential()
+            for x in range(4):
+                self.slice1.add_module(str(x), vgg_pretrained_features[x])
+            for x in range(4, 9):
+                self.slice2.add_module(str(x), vgg_pretrained_features[x])
+            for x in range(9, 16):
+                self.slice3.add_module(str(x), vgg_pretrained_features[x])
+            for x in range(16, 23):
+                self.slice4.add_module(str(x), vgg_pretrained_features[x])
+            if not requires_grad:
+                for param in self.parameters():
+                    param.requires_grad = False
+
+        def forward(self, X: Any) -> Any:
+            h = self.slice1(X)
+            h_relu1_2 = h
+            h = self.slice2(h)
+            h_relu2_2 = h
+            h = self.slice3(h)
+            h_relu3_3 = h
+            h = self.slice4(h)
+            h_relu4_3 = h
+            vgg_outputs = namedtuple("VggOutputs", ['relu1_2', 'relu2_2', 'relu3_3', 'relu4_3'])
+            out = vgg_outputs(h_relu1_2, h_relu2_2, h_relu3_3, h_relu4_3)
+            return out
+
     device = torch.device("cpu")
     transformer = TransformerNet().to(device)
-    load_arrays(torch, transformer, init)
-    init_state = state_arrays(transformer)
+    vgg = Vgg16(requires_grad=False).to(device)
+    load_arrays(torch, transformer, None if init is None else init["transformer"])
+    load_arrays(torch, vgg, None if init is None else init["vgg"])
+    init_state = {"transformer": state_arrays(transformer), "vgg": state_arrays(vgg)}
     optimizer = torch.optim.Adam(transformer.parameters(), 1e-3 * 10)
     mse_loss = torch.nn.MSELoss()
     rng = np.random.default_rng(11)
-    style = torch.tensor((rng.random((1, 3, 16, 16)) * 255).astype(np.float32))
+    style = torch.tensor(rng.random((3, 16, 16)).astype(np.float32)).mul(255)
     style = style.repeat(2, 1, 1, 1).to(device)
-    gram_style = [gram_matrix(y) for y in [normalize_batch(style)]]
-    content_weight, style_weight = 1.0, 10.0
-    images = [torch.tensor((rng.random((2, 3, 16, 16)) * 255).astype(np.float32))
-              for _ in range(2)]
+    features_style = vgg(normalize_batch(style))
+    gram_style = [gram_matrix(y) for y in features_style]
+    content_weight, style_weight = 1e2, 1e5
+    images = torch.tensor(rng.random((2 * steps, 3, 16, 16)).astype(np.float32)).mul(255)
+    train_dataset = torch.utils.data.TensorDataset(images, torch.zeros(2 * steps))
+    train_loader = torch.utils.data.DataLoader(train_dataset, batch_size=2)
     losses = []
     transformer.train()
-    for step in range(steps):
-        x = images[step % 2].clone()
+    agg_content_loss = 0.
+    agg_style_loss = 0.
+    count = 0
+    for batch_id, (x, _) in enumerate(train_loader):
         n_batch = len(x)
+        count += n_batch
         optimizer.zero_grad()
         x = x.to(device)
-        y = transformer(x)
+        y = transformer(x.to(device))
         y = normalize_batch(y)
         x = normalize_batch(x)
-        content_loss = content_weight * mse_loss(y, x)
+        features_y = vgg(y)
+        features_x = vgg(x)
+        content_loss = content_weight * mse_loss(features_y.relu2_2, features_x.relu2_2)
         style_loss = 0.
-        for gm_y, gm_s in zip([gram_matrix(y)], gram_style):
+        for ft_y, gm_s in zip(features_y, gram_style):
+            gm_y = gram_matrix(ft_y)
             style_loss += mse_loss(gm_y, gm_s[:n_batch, :, :])
         style_loss *= style_weight
         total_loss = content_loss + style_loss
         total_loss.backward()
         optimizer.step()
+        agg_content_loss += content_loss.item()
+        agg_style_loss += style_loss.item()
         losses.append(total_loss.item())
-    transformer.eval()
+    mesg = "{}\tEpoch {}:\t[{}/{}]\tcontent: {:.6f}\tstyle: {:.6f}\ttotal: {:.6f}".format(
+        "now", 1, count, len(train_dataset), agg_content_loss / (batch_id + 1),
+        agg_style_loss / (batch_id + 1), (agg_content_loss + agg_style_loss) / (batch_id + 1))
+    # save the model, then stylize from the checkpoint, dropping InstanceNorm's running_* keys
+    transformer.eval().cpu()
+    buffer = io.BytesIO()
+    torch.save(transformer.state_dict(), buffer)
+    content_image = images[0].clone().unsqueeze(0).to(device)
     with torch.no_grad():
-        output = transformer(images[0].clone()).cpu()
+        style_model = TransformerNet()
+        buffer.seek(0)
+        state_dict = torch.load(buffer)
+        state_dict["in1.running_mean"] = torch.zeros(widths[0])  # as an old checkpoint has
+        for k in list(state_dict.keys()):
+            if re.search(r'in\d+\.running_(mean|var)$', k):
+                del state_dict[k]
+        style_model.load_state_dict(state_dict)
+        style_model.to(device)
+        output = style_model(content_image).cpu()
     img = output[0].clone().clamp(0, 255).numpy()
     img = img.transpose(1, 2, 0).astype("uint8")
     return {"losses": losses, "init": init_state, "out_shape": tuple(output.shape),
-            "gram_shape": tuple(gram_style[0].shape), "img": (img.shape, str(img.dtype)),
-            "style_loss_type": type(style_loss).__name__}
+            "gram_shapes": [tuple(g.shape) for g in gram_style], "img": (img.shape, str(img.dtype)),
+            "style_loss_type": type(style_loss).__name__, "mesg_fields": len(mesg.split("\t")),
+            "vgg_frozen": not any(p.requires_grad for p in vgg.parameters()),
+            "features": type(features_x).__name__, "out_requires_grad": output.requires_grad}
+
+
+def _small_vgg_features(torch: Any) -> Any:
+    """torchvision's vgg16().features layout up to relu4_3 (conv/ReLU(inplace=True) blocks
+    between max-pools), with 4 or 8 channels in place of 64 to 512."""
+    nn = torch.nn
+    layers: list[Any] = []
+    channels = 3
+    for block, (width, convs) in enumerate([(4, 2), (8, 2), (8, 3), (8, 3)]):
+        if block:
+            layers.append(nn.MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1,
+                                       ceil_mode=False))
+        for _ in range(convs):
+            layers += [nn.Conv2d(channels, width, kernel_size=(3, 3), stride=(1, 1),
+                                 padding=(1, 1)), nn.ReLU(inplace=True)]
+            channels = width
+    return nn.Sequential(*layers)
 
 
 def test_dcgan_trains() -> None:
@@ -834,10 +916,13 @@ def test_siamese_network_matches_torch() -> None:
 
 
 def test_fast_neural_style_trains() -> None:
-    out = run_ours(fast_neural_style)
+    out = run_ours(fast_neural_style, steps=6)
     assert decreased(out["losses"])
-    assert out["out_shape"] == (2, 3, 16, 16) and out["gram_shape"] == (2, 3, 3)
+    assert out["out_shape"] == (1, 3, 16, 16)
+    assert out["gram_shapes"] == [(2, 4, 4)] + [(2, 8, 8)] * 3
     assert out["img"] == ((16, 16, 3), "uint8") and out["style_loss_type"] == "Tensor"
+    assert out["mesg_fields"] == 6 and out["vgg_frozen"] and out["features"] == "VggOutputs"
+    assert not out["out_requires_grad"]
 
 
 def test_fast_neural_style_matches_torch() -> None:
