@@ -101,3 +101,18 @@ def test_relu_inplace_records_relu_backward_as_torch() -> None:
         return (z is y, z.grad_fn.name(), x.grad.tolist(), y._version, base.tolist(),
                 base.grad_fn.name())
     assert facts(tg) == facts(torch)
+
+
+@pytest.mark.parametrize("momentum", [None, 0.1, 1.0])
+def test_batchnorm_running_var_is_exactly_torchs_on_exact_data(momentum: Any) -> None:
+    """The running variance is sum / (n - 1), as torch's: for arange(8) it is 6 exactly (it
+    was var * (n / (n - 1)) = 6.0000005, two roundings), and the cumulative average after a
+    second batch is 15 exactly (it was 15.000001)."""
+    def stats(m: Any) -> list[list[float]]:
+        bn = m.nn.BatchNorm2d(1, momentum=momentum)
+        out = []
+        for scale in (1.0, 2.0):
+            bn(m.arange(8.0).view(2, 1, 2, 2) * scale)
+            out += [bn.running_mean.tolist(), bn.running_var.tolist()]
+        return out
+    assert stats(tg) == stats(torch)
