@@ -1,5 +1,7 @@
 """``Tensor.resize_`` / ``resize_as_`` against PyTorch: the legacy DCGAN refills its buffers
-with ``input.data.resize_(real.size()).copy_(real)`` (the method was missing: AttributeError)."""
+with ``input.data.resize_(real.size()).copy_(real)`` (the method was missing: AttributeError).
+And the old ``loss.data[0]`` on a 0-d loss: IndexError pointing at ``.item()``, as PyTorch's
+(it quoted NumPy's message)."""
 
 from __future__ import annotations
 
@@ -83,3 +85,19 @@ def test_resized_memory_is_shared_with_numpy_view() -> None:
     ref.resize_(2, 2)
     ref.numpy()[0, 0] = 7.0
     np.testing.assert_array_equal(x.numpy(), ref.numpy())
+
+
+@pytest.mark.parametrize("make", [lambda m: m.tensor([1.0, 2.0]).sum(),
+                                  lambda m: m.tensor(3.0).data])
+def test_int_index_of_a_0d_tensor_points_at_item_as_torch(make: Any) -> None:
+    for m in (tg, torch):
+        with pytest.raises(IndexError, match=r"0-dim tensor. Use `tensor.item\(\)"):
+            make(m)[0]
+
+
+def test_other_indices_of_a_0d_tensor_are_unchanged() -> None:
+    for m in (tg, torch):
+        x = m.tensor(1.0)
+        assert tuple(x[None].shape) == (1,) and tuple(x[...].shape) == () == tuple(x[()].shape)
+        with pytest.raises(IndexError):
+            x[0, 1]
