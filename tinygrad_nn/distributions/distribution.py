@@ -95,6 +95,24 @@ class Distribution:
     def event_shape(self) -> Size:
         return self._event_shape
 
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
+        """The same distribution over a larger batch: every parameter (and any tensor cached
+        from them) broadcast to ``batch_shape`` (a view, as PyTorch's ``expand``, so the
+        gradient flows back to the original parameters); a batch shape the parameters do
+        not broadcast to is a RuntimeError, as ``Tensor.expand``'s."""
+        batch = Size(batch_shape)
+        new = _instance if _instance is not None else type(self).__new__(type(self))
+        lead = len(self._batch_shape)
+        for name, value in self.__dict__.items():
+            if isinstance(value, Tensor) and tuple(value.shape[:lead]) == tuple(self._batch_shape):
+                value = value.expand(*batch, *value.shape[lead:])
+            elif isinstance(value, Distribution):  # (a wrapped one: OneHotCategorical's)
+                value = value.expand(batch)
+            new.__dict__[name] = value
+        Distribution.__init__(new, batch, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _extended_shape(self, sample_shape: Any = ()) -> tuple[int, ...]:
         return tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape)
 
