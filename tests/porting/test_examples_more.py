@@ -214,6 +214,7 @@ def dcgan(torch: Any, steps: int = 4, deterministic: bool = False, init: dict | 
     fake = netG(fixed_noise)
     sample = fake.detach()
     return {"losses": losses, "init": init_state, "init_spread": init_spread,
+            "printed": str(netG) + str(netD),  # print(netG), print(netD)
             "fake_shape": tuple(sample.shape), "fake_dtype": dtype_name(sample.dtype),
             "fake_in_range": bool((sample.abs() <= 1).all().item()),
             "fake_requires_grad": (fake.requires_grad, sample.requires_grad),
@@ -820,6 +821,7 @@ def fast_neural_style(torch: Any, steps: int = 4, deterministic: bool = False,
     img = output[0].clone().clamp(0, 255).numpy()
     img = img.transpose(1, 2, 0).astype("uint8")
     return {"losses": losses, "init": init_state, "out_shape": tuple(output.shape),
+            "printed": str(transformer) + str(vgg),
             "gram_shapes": [tuple(g.shape) for g in gram_style], "img": (img.shape, str(img.dtype)),
             "style_loss_type": type(style_loss).__name__, "mesg_fields": len(mesg.split("\t")),
             "vgg_frozen": not any(p.requires_grad for p in vgg.parameters()),
