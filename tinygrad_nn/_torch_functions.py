@@ -17,6 +17,7 @@ import numpy as np
 
 from . import functional
 from ._creation_checks import check_numpy
+from ._random import Generator as _RandomGenerator
 from ._warn import user_stacklevel
 from .creation import _check_device, tensor
 from .dtypes import LEGACY_TYPES, as_dtype, result_type
@@ -326,25 +327,7 @@ BoolTensor = _typed_constructor("BoolTensor")
 
 
 # ------------------------------------------------------------------------------ random
-class Generator:
-    """A seeded random-number generator (``torch.Generator``) for ``DataLoader(generator=)``
-    and ``random_split``: ``Generator().manual_seed(3)`` gives the same draws every time."""
-
-    def __init__(self, device: Any = "cpu") -> None:
-        _check_device(device)
-        self.manual_seed(67280421310721)  # PyTorch's default seed of a new Generator
-
-    def manual_seed(self, seed: int) -> Generator:
-        self._seed = int(seed)
-        self._rng = np.random.default_rng(self._seed)
-        return self
-
-    def initial_seed(self) -> int:
-        return self._seed
-
-    def seed(self) -> int:
-        self.manual_seed(int(np.random.default_rng().integers(2**63)))
-        return self._seed
+Generator = _RandomGenerator  # (defined beside the global generator, which is one)
 
 
 # --------------------------------------------------------------------------- grad modes

@@ -182,6 +182,50 @@ class TensorLayout(TensorMixin):
         """In-place ``unsqueeze(dim)``: a size-1 dim is inserted at ``dim``."""
         return self._become_view("unsqueeze_", lambda x: x.unsqueeze(dim))
 
+    def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
+        """Give this tensor the shape ``sizes`` in place, reading its memory as row-major from
+        its first element (strides are reset, as PyTorch's); when the memory is too small it
+        grows (the old elements kept, the new ones uninitialised) and this tensor then owns
+        its memory. Refused for a tensor that requires grad (in any grad mode), as PyTorch;
+        ``x.data.resize_(...)`` leaves ``x``'s shape alone (``.data`` is another tensor).
+        Only the row-major format exists here (``memory_format=None``)."""
+        if memory_format is not None and "contiguous_format" not in str(memory_format):
+            raise NotImplementedError(
+                f"resize_: only the row-major format exists here, got {memory_format!r}")
+        if len(sizes) == 1 and not isinstance(sizes[0], (tuple, list)):
+            given = sizes[0]
+            if isinstance(given, bool) or not isinstance(given, (int, np.integer)):
+                raise TypeError("resize_(): argument 'size' (position 1) must be tuple of ints, "
+                                f"not {type(given).__name__}")
+        shape = shape_arg(sizes)
+        if any(n < 0 for n in shape):
+            raise RuntimeError(f"resize_(): sizes must be non-negative, got {list(shape)}")
+        if self.requires_grad:
+            raise RuntimeError("cannot resize variables that require grad")
+        a = self._data
+        owner = owner_of(a)
+        offset = a.ctypes.data - owner.ctypes.data if a.size else 0
+        nbytes = math.prod(shape) * a.itemsize
+        memory = (owner.reshape(-1, order="A").view(np.uint8)
+                  if owner.flags.c_contiguous or owner.flags.f_contiguous else None)
+        if memory is not None and offset + nbytes <= memory.size:
+            out = memory[offset:offset + nbytes].view(a.dtype).reshape(shape)
+        else:  # grow: new memory holding the old elements from this tensor's first one on
+            out = np.empty(shape, dtype=a.dtype)
+            kept = (memory[offset:] if memory is not None
+                    else np.ascontiguousarray(a).reshape(-1).view(np.uint8))
+            out.reshape(-1).view(np.uint8)[:min(kept.size, nbytes)] = kept[:nbytes]
+        self._data = out  # type: ignore[misc]
+        self._vc[0] += 1
+        return self  # type: ignore[return-value]
+
+    def resize_as_(self, the_template: Any, memory_format: Any = None) -> Tensor:
+        """``resize_(the_template.shape)``."""
+        if not isinstance(the_template, TensorBase):
+            raise TypeError("resize_as_(): argument 'the_template' (position 1) must be Tensor, "
+                            f"not {type(the_template).__name__}")
+        return self.resize_(tuple(the_template.shape), memory_format=memory_format)
+
     # -- views --------------------------------------------------------------------
     def select(self, dim: int, index: int) -> Tensor:
         """y = x[..., index, ...] (``index`` at ``dim``): one dim fewer, a view sharing memory."""

@@ -294,6 +294,9 @@ class TensorMovement(TensorMixin):
         try:
             return P.GetItem.apply(self, idx=idx)
         except IndexError as e:
+            if self._data.ndim == 0 and isinstance(idx, (int, np.integer)):  # loss.data[0]
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` to "
+                                 "convert a 0-dim tensor to a number") from None
             raise IndexError(
                 f"index {idx!r} is invalid for a tensor of shape {self._data.shape}: {e}"
             ) from None

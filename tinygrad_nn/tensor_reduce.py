@@ -39,6 +39,18 @@ def _axes(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple[Any, bool]
     return dim, bool(keepdim)
 
 
+
+def _softmax_axis(dim: Any, ndim: int, op: str) -> int | None:
+    """The softmax family's axis; a 0-d tensor takes dim 0 or -1 (as PyTorch, which treats a
+    scalar as one element along one dim) and gets None: the whole (one-element) tensor."""
+    if ndim == 0:
+        if isinstance(dim, (int, np.integer)) and not isinstance(dim, bool) and dim not in (0, -1):
+            raise np.exceptions.AxisError(f"{op}: dim {dim} is out of range for a 0-d tensor "
+                                          "(expected to be in range of [-1, 0])")
+        normalize_one_axis(dim, 1, op)  # (the type check)
+        return None
+    return normalize_one_axis(dim, ndim, op)
+
 class MaxResult(NamedTuple):
     """``(values, indices)`` of ``max(dim)`` (PyTorch's ``torch.return_types.max``)."""
 
@@ -421,8 +433,8 @@ class TensorReduce(TensorMixin):
         """exp(x) / sum(exp(x)) along ``dim``, computed from x - max (no overflow); ``dtype``
         casts x first. One node (PyTorch's ``SoftmaxBackward0``)."""
         x = self if dtype is None else self.astype(dtype)
-        axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "softmax")
-        return P.Softmax.apply(x, axis=axis)
+        along = _softmax_axis(axis if dim is None else dim, self.ndim, "softmax")
+        return P.Softmax.apply(x, axis=along)
 
     def log_softmax(self, axis: int = -1, dtype: Any = None, *,
                     dim: int | None = None) -> Tensor:
@@ -430,5 +442,5 @@ class TensorReduce(TensorMixin):
         the maximum (exact for rows of huge equal logits); ``dtype`` casts x first. One node
         (PyTorch's ``LogSoftmaxBackward0``)."""
         x = self if dtype is None else self.astype(dtype)
-        axis = normalize_one_axis(axis if dim is None else dim, self.ndim, "log_softmax")
-        return P.LogSoftmax.apply(x, axis=axis)
+        along = _softmax_axis(axis if dim is None else dim, self.ndim, "log_softmax")
+        return P.LogSoftmax.apply(x, axis=along)

@@ -301,7 +301,6 @@ DIFFERENT: dict[str, tuple[str, str]] = {
     "trace": ("TraceBackward0", "diagonal().sum() here"),
     "scatter_add": ("ScatterAddBackward0", "x + ScatterAdd(src) here"),
     "index_add": ("IndexAddBackward0", "x + ScatterAdd(src) here"),
-    "F.relu_inplace": ("ReluBackward0", "F.relu(x, inplace=True) copies relu(x) into x here"),
     "F.gelu": ("GeluBackward0", _COMPOSITE), "F.silu": ("SiluBackward0", _COMPOSITE),
     "F.mish": ("MishBackward0", _COMPOSITE), "F.elu": ("EluBackward0", _COMPOSITE),
     "F.selu": ("EluBackward0", _COMPOSITE), "F.celu": ("CeluBackward0", _COMPOSITE),

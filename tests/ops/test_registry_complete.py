@@ -54,6 +54,7 @@ NOT_DIFFERENTIABLE = {
     # new constant tensors, and in-place fills with constants (no input to differentiate)
     "Tensor.new_tensor", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full",
     "Tensor.zero_", "Tensor.normal_", "Tensor.uniform_",
+    "Tensor.resize_", "Tensor.resize_as_",  # refused for a tensor that requires grad
     "Tensor.draw",  # graph drawing
     # random draws: recorded with a zero gradient, as PyTorch records them (tensor_random.py)
     "Tensor.bernoulli", "Tensor.bernoulli_", "Tensor.cauchy_", "Tensor.exponential_",

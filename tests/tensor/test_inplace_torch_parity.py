@@ -81,6 +81,11 @@ EXTRA: dict[str, list[tuple[str, Callable[[Any, Any], Any]]]] = {
              ("alpha=0.5", lambda m, x: x.add_(m.ones(2, 3), alpha=0.5)),
              ("number, alpha", lambda m, x: x.add_(2, alpha=3))],
     "sub_": [("alpha=2", lambda m, x: x.sub_(m.ones(2, 3), alpha=2))],
+    # (only sizes within the memory: grown elements are uninitialised in both libraries)
+    "resize_": [("shrink", lambda m, x: x.resize_(1)),
+                ("same numel, flat", lambda m, x: x.resize_(x.numel())),
+                ("tuple", lambda m, x: x.resize_((1, 1)))],
+    "resize_as_": [("shrink", lambda m, x: x.resize_as_(m.zeros(1, 1)))],
     "div_": [(f"rounding_mode={rm}, {on}", (lambda m, x, rm=rm, o=o: x.div_(o(m),
                                                                           rounding_mode=rm)))
              for rm in ("floor", "trunc", None)

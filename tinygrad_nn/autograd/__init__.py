@@ -5,6 +5,7 @@ hvp, vhp), ``graph`` (the ``Node`` type of ``grad_fn``, ``increment_version``) a
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -112,7 +113,10 @@ def backward(
 
 
 def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:
-    """Legacy ``Variable(t)``: a Tensor sharing ``t``'s values, a leaf with ``requires_grad``."""
-    del volatile  # removed in PyTorch 0.4; accepted and ignored there too
+    """Legacy ``Variable(t)``: a Tensor sharing ``t``'s values, a leaf with ``requires_grad``.
+    ``volatile=True`` (removed in PyTorch 0.4) has no effect, with PyTorch's UserWarning."""
+    if volatile:
+        warnings.warn("volatile was removed and now has no effect. Use "
+                      "`with tinygrad_nn.no_grad():` instead.", UserWarning, stacklevel=2)
     t = data.detach() if isinstance(data, Tensor) else Tensor._new(data)
     return t.requires_grad_(requires_grad) if requires_grad else t

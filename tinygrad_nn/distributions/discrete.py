@@ -14,7 +14,7 @@ import numpy as np
 from .. import functional as F
 from ..creation import bernoulli as _bernoulli
 from ..dtypes import finfo
-from ..tensor import Tensor
+from ..tensor import Size, Tensor
 from . import constraints
 from .distribution import Distribution, broadcast_all, lazy_property
 
@@ -71,8 +71,9 @@ class Categorical(Distribution):
         return constraints.integer_interval(0, self._num_events - 1)
 
     @property
-    def param_shape(self) -> tuple[int, ...]:
-        return tuple(self.probs.shape if "probs" in self.__dict__ else self.logits.shape)
+    def param_shape(self) -> Size:
+        """The shape of the parameter given (probs or logits): a Size, as PyTorch's."""
+        return self.probs.shape if "probs" in self.__dict__ else self.logits.shape
 
     @property
     def mean(self) -> Tensor:
@@ -140,6 +141,11 @@ class OneHotCategorical(Distribution):
         return self._categorical.logits
 
     @property
+    def param_shape(self) -> Size:
+        """The shape of the parameter given (probs or logits), as PyTorch's."""
+        return self._categorical.param_shape
+
+    @property
     def mean(self) -> Tensor:
         return self.probs
 
@@ -197,8 +203,9 @@ class Bernoulli(Distribution):
         return self.logits.sigmoid()
 
     @property
-    def param_shape(self) -> tuple[int, ...]:
-        return tuple(self.probs.shape if "probs" in self.__dict__ else self.logits.shape)
+    def param_shape(self) -> Size:
+        """The shape of the parameter given (probs or logits): a Size, as PyTorch's."""
+        return self.probs.shape if "probs" in self.__dict__ else self.logits.shape
 
     @property
     def mean(self) -> Tensor:

@@ -95,6 +95,24 @@ class Distribution:
     def event_shape(self) -> Size:
         return self._event_shape
 
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
+        """The same distribution over a larger batch: every parameter (and any tensor cached
+        from them) broadcast to ``batch_shape`` (a view, as PyTorch's ``expand``, so the
+        gradient flows back to the original parameters); a batch shape the parameters do
+        not broadcast to is a RuntimeError, as ``Tensor.expand``'s."""
+        batch = Size(batch_shape)
+        new = _instance if _instance is not None else type(self).__new__(type(self))
+        lead = len(self._batch_shape)
+        for name, value in self.__dict__.items():
+            if isinstance(value, Tensor) and tuple(value.shape[:lead]) == tuple(self._batch_shape):
+                value = value.expand(*batch, *value.shape[lead:])
+            elif isinstance(value, Distribution):  # (a wrapped one: OneHotCategorical's)
+                value = value.expand(batch)
+            new.__dict__[name] = value
+        Distribution.__init__(new, batch, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _extended_shape(self, sample_shape: Any = ()) -> tuple[int, ...]:
         return tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape)
 
@@ -147,8 +165,15 @@ class Distribution:
         return self.entropy().exp()
 
     def _validate_sample(self, value: Any) -> Tensor:
-        """``value`` as a Tensor, checked to lie in the support (when validating)."""
-        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
+        """``value`` as a Tensor, checked to lie in the support (when validating: then a
+        value that is not a Tensor is refused, as PyTorch refuses ``log_prob(1)``)."""
+        if self._validate_args and not isinstance(value, Tensor):
+            raise ValueError("The value argument to log_prob must be a Tensor")
+        if not isinstance(value, Tensor):  # (a Python float computes in the default dtype)
+            given = np.asarray(value)
+            if given.dtype == np.float64 and not isinstance(value, np.ndarray):
+                given = given.astype(get_default_dtype())
+            value = Tensor._new(given)
         if self._validate_args and self.support is not None \
                 and not np.all(self.support.check(value)):
             raise ValueError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor
+from ..tensor import Size, Tensor
 from .distribution import Distribution
 
 
@@ -32,6 +32,18 @@ class Independent(Distribution):
         self.reinterpreted_batch_ndims = n
         super().__init__(shape[:len(shape) - event_dim], shape[len(shape) - event_dim:],
                          validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
+        """The base distribution expanded to ``batch_shape`` + the reinterpreted dims."""
+        batch = Size(batch_shape)
+        new = _instance if _instance is not None else type(self).__new__(type(self))
+        n = self.reinterpreted_batch_ndims
+        base_batch = tuple(self.base_dist.batch_shape)
+        new.base_dist = self.base_dist.expand(tuple(batch) + base_batch[len(base_batch) - n:])
+        new.reinterpreted_batch_ndims = n
+        Distribution.__init__(new, batch, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
 
     @property
     def has_rsample(self) -> bool:  # type: ignore[override]

@@ -30,7 +30,10 @@ def _source(input: Any, inplace: bool) -> Tensor:
 
 
 def relu(input: Any, inplace: bool = False) -> Tensor:
-    """max(x, 0)."""
+    """max(x, 0); ``inplace`` is ``input.relu_()`` (as PyTorch's: recorded as ReluBackward0,
+    not as a copy of an out-of-place result)."""
+    if inplace and isinstance(input, Tensor):
+        return input.relu_()
     return _result(input, _source(input, inplace).relu(), inplace)
 
 

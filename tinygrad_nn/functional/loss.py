@@ -13,6 +13,7 @@ from .._scope import composite
 from .._warn import user_stacklevel
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
+from ..tensor_elementwise import _torch_name
 from ..tensor_functions import where
 from .basic import as_tensor
 
@@ -56,8 +57,16 @@ def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
             f"{name}: Using a target size {tuple(y.shape)} that is different to the input size "
             f"{tuple(x.shape)} is deprecated. Please ensure they have the same size."
         )
-    if y.dtype.kind not in "fc":
-        y = y.astype(x.dtype)
+    if name == "binary_cross_entropy" and y.dtype != x.dtype:  # (PyTorch's kernel: no casts)
+        raise RuntimeError(f"{name}: Found dtype {_torch_name(y.dtype)} but expected "
+                           f"{_torch_name(x.dtype)} (the target must have the input's dtype)")
+    if y.dtype.kind == "b":  # (PyTorch computes 1 - target: a bool subtraction)
+        raise RuntimeError(f"{name}: Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported; give a floating-point target (target.float())")
+    if y.dtype.kind not in "fc":  # (PyTorch writes a float result into the int target's type)
+        raise RuntimeError(f"{name}: result type {_torch_name(x.dtype)} can't be cast to the "
+                           f"desired output type {_torch_name(y.dtype)} (give a floating-point "
+                           "target)")
     return x, y
 
 
@@ -82,8 +91,16 @@ def _broadcast_pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
         shape = tuple(max(m, n) if 0 not in (m, n) else 0 for m, n in zip(a, b))
         x = x if x.shape == shape else x.expand(shape)
         y = y if y.shape == shape else y.expand(shape)
-    if y.dtype.kind not in "fc":
-        y = y.astype(x.dtype)
+    if name == "binary_cross_entropy" and y.dtype != x.dtype:  # (PyTorch's kernel: no casts)
+        raise RuntimeError(f"{name}: Found dtype {_torch_name(y.dtype)} but expected "
+                           f"{_torch_name(x.dtype)} (the target must have the input's dtype)")
+    if y.dtype.kind == "b":  # (PyTorch computes 1 - target: a bool subtraction)
+        raise RuntimeError(f"{name}: Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported; give a floating-point target (target.float())")
+    if y.dtype.kind not in "fc":  # (PyTorch writes a float result into the int target's type)
+        raise RuntimeError(f"{name}: result type {_torch_name(x.dtype)} can't be cast to the "
+                           f"desired output type {_torch_name(y.dtype)} (give a floating-point "
+                           "target)")
     return x, y
 
 

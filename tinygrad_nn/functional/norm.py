@@ -65,7 +65,9 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
         if running_mean is not None:
             _update_running(running_mean, mean._data.reshape(c), momentum)
         if running_var is not None:
-            _update_running(running_var, var._data.reshape(c) * (n / (n - 1)), momentum)
+            # (sum / (n - 1) as PyTorch: var * n is the sum; one rounding fewer than
+            # var * (n / (n - 1)), which put 6.0000005 where PyTorch keeps 6)
+            _update_running(running_var, var._data.reshape(c) * n / (n - 1), momentum)
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm: running_mean and running_var must be defined in "

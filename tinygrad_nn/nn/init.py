@@ -9,6 +9,8 @@ passed as ``generator=``, and returns the tensor. Fans follow PyTorch: for a wei
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,10 +38,10 @@ def _shape(tensor: Any) -> tuple[int, ...]:
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The recommended std gain for a nonlinearity: 1 (linear, conv, sigmoid), 5/3 (tanh),
-    sqrt(2) (relu), sqrt(2 / (1 + slope^2)) (leaky_relu), 3/4 (selu)."""
+    """The recommended std gain for a nonlinearity: 1 (linear, conv, sigmoid: the int, as
+    PyTorch's), 5/3 (tanh), sqrt(2) (relu), sqrt(2 / (1 + slope^2)) (leaky_relu), 3/4 (selu)."""
     if nonlinearity in _LINEAR:
-        return 1.0
+        return 1
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":
@@ -207,8 +209,39 @@ def orthogonal_(tensor: Any, gain: float = 1.0, generator: Any = None) -> Any:
     return _fill(tensor, gain * q.reshape(shape))
 
 
+def _deprecated(new: Callable[..., Any]) -> Callable[..., Any]:
+    """PyTorch's old name (``orthogonal`` for ``orthogonal_`` ...): the same function behind
+    its FutureWarning, so programs written against the old API run unchanged."""
+    old = new.__name__[:-1]
+
+    def deprecated_init(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.",
+                      FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    deprecated_init.__name__ = deprecated_init.__qualname__ = old
+    deprecated_init.__doc__ = f"``{old}(...)``: deprecated, ``{new.__name__}(...)`` with a warning."
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)
+
+
 __all__ = [
     "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
     "normal_", "ones_", "orthogonal_", "sparse_", "trunc_normal_", "uniform_", "xavier_normal_",
     "xavier_uniform_", "zeros_",
+    # the deprecated names, as PyTorch lists them
+    "uniform", "normal", "constant", "eye", "dirac", "xavier_uniform", "xavier_normal",
+    "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse",
 ]

@@ -25,13 +25,16 @@ from ..function import Function
 from .elementwise import exp
 
 
-def _shifted_exp(name: str, x: Any, axis: int) -> tuple[Any, Any]:
-    """(x - max, exp(x - max)) along ``axis``: no overflow for logits of any size."""
+def _shifted_exp(name: str, x: Any, axis: int | None) -> tuple[Any, Any]:
+    """(x - max, exp(x - max)) along ``axis``: no overflow for logits of any size. A 0-d x
+    (``axis`` None) gives one-element arrays, which the callers give back x's shape."""
     if x.dtype.kind != "f":  # PyTorch's kernels exist for floating types only
         raise NotImplementedError(
             f"{name}: expected a floating-point tensor, got dtype {x.dtype}; "
             f"convert with .float() or pass dtype=tinygrad_nn.float32"
         )
+    if x.ndim == 0:  # a 0-d x (axis None) as one element: NumPy's 0-d results are scalars
+        x = x.reshape(1)
     m = np.maximum.reduce(x, axis=axis, keepdims=True, initial=-np.inf)  # (-inf: empty rows)
     if np.isfinite(m).all():
         d = x - m
@@ -45,10 +48,12 @@ class Softmax(Function):
     """y = exp(x) / sum(exp(x)) along ``axis``; x: (..., n, ...) -> the same shape."""
 
     @staticmethod
-    def forward(ctx: Any, x: Any, axis: int) -> Any:
+    def forward(ctx: Any, x: Any, axis: int | None) -> Any:
         ctx.axis = axis
         _, y = _shifted_exp("softmax", x, axis)
         y /= y.sum(axis=axis, keepdims=True)
+        if x.ndim == 0:
+            y = y.reshape(())
         ctx.save_for_backward(y)
         return y
 
@@ -66,10 +71,12 @@ class LogSoftmax(Function):
     maximum (exact for rows of huge equal logits); x: (..., n, ...) -> the same shape."""
 
     @staticmethod
-    def forward(ctx: Any, x: Any, axis: int) -> Any:
+    def forward(ctx: Any, x: Any, axis: int | None) -> Any:
         ctx.axis = axis
         d, e = _shifted_exp("log_softmax", x, axis)
         s = e.sum(axis=axis, keepdims=True)
+        if x.ndim == 0:  # (views: the in-place steps below still reach them)
+            d, e, s = d.reshape(()), e.reshape(()), s.reshape(())
         with np.errstate(divide="ignore", invalid="ignore"):  # a row of -inf: NaN
             if ctx.needs_input_grad[0]:  # (not under no_grad: nothing to keep)
                 e /= s  # the softmax, kept for backward (for speed: no exp there)
