@@ -61,3 +61,9 @@ def test_the_default_generator_drives_the_global_draws() -> None:
 def test_random_default_generator_is_what_manual_seed_returns_as_torch() -> None:
     for m in (tg, torch):
         assert m.manual_seed(1) is m.random.default_generator
+
+
+def test_top_level_default_generator_is_what_manual_seed_returns_as_torch() -> None:
+    for m in (tg, torch):
+        assert m.manual_seed(5) is m.default_generator
+        assert m.default_generator.initial_seed() == 5

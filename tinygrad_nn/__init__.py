@@ -25,7 +25,15 @@ from . import (
     _torch_windows,
     functional,
 )
-from ._random import get_rng, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._random import (
+    default_generator,
+    get_rng,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
 from ._tensor_str import set_printoptions
 from ._threads import get_num_threads, set_num_threads
 from ._torch_functions import (
@@ -203,6 +211,7 @@ __all__ = [
     "is_grad_enabled",
     "linspace",
     "manual_seed",
+    "default_generator",
     "maximum",
     "minimum",
     "no_grad",
