@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._step_count import step_count
 
 
 class FlatGroup:
@@ -69,8 +70,8 @@ def uniform_states(states: list[dict[str, Any]]) -> bool:
     if not any(states):
         return True
     first = states[0]
-    return all(st.keys() == first.keys() and st.get("step") == first.get("step")
-               for st in states)
+    count = step_count(first)
+    return all(st.keys() == first.keys() and step_count(st) == count for st in states)
 
 
 def to_python(value: Any) -> Any:

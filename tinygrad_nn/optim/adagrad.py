@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ._step_count import new_step, step_count
 from .optimizer import Optimizer, ParamsT
 
 
@@ -82,11 +83,11 @@ class Adagrad(Optimizer):
         # PyTorch's: the constructor's value, even for a group that sets its own (and for a
         # complex parameter, value + value·i)
         value = self.defaults["initial_accumulator_value"]
-        return {"step": 0, "sum": np.full_like(g, complex(value, value) if g.dtype.kind == "c"
-                                               else value)}
+        fill = complex(value, value) if g.dtype.kind == "c" else value
+        return {"step": new_step(group), "sum": np.full_like(g, fill)}
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
-        clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        clr = group["lr"] / (1 + (step_count(state) - 1) * group["lr_decay"])
         total = state["sum"]
         total += g * g
         std = np.sqrt(total)
@@ -144,7 +145,8 @@ class Adadelta(Optimizer):
         self._check_range(group, "rho", 0.0, 1.0)
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "square_avg": np.zeros_like(g), "acc_delta": np.zeros_like(g)}
+        return {"step": new_step(group), "square_avg": np.zeros_like(g),
+                "acc_delta": np.zeros_like(g)}
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         rho, eps = group["rho"], group["eps"]

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ._step_count import new_step, step_count
 from .optimizer import Optimizer, ParamsT, check_pair
 
 
@@ -69,8 +70,9 @@ class Adam(Optimizer):
 
     Notes
     -----
-    State per parameter: ``'step'`` (int), ``'exp_avg'`` (m), ``'exp_avg_sq'`` (v) and,
-    with amsgrad, ``'max_exp_avg_sq'``.
+    State per parameter: ``'step'`` (a 0-d float32 Tensor, float64 under a float64 default
+    dtype, as PyTorch's), ``'exp_avg'`` (m), ``'exp_avg_sq'`` (v) and, with amsgrad,
+    ``'max_exp_avg_sq'``.
     """
 
     def __init__(
@@ -109,7 +111,8 @@ class Adam(Optimizer):
         check_betas(self, group)
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        state = {"step": 0, "exp_avg": np.zeros_like(g), "exp_avg_sq": np.zeros_like(g)}
+        state = {"step": new_step(group), "exp_avg": np.zeros_like(g),
+                 "exp_avg_sq": np.zeros_like(g)}
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = np.zeros_like(g)
         return state
@@ -118,7 +121,7 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         t = moments(g, state, beta1, beta2)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        step = state["step"]
+        step = step_count(state)  # (a float, as PyTorch's step_t.item())
         step_size = group["lr"] / (1 - beta1**step)
         if group["amsgrad"]:
             v_max = state.setdefault("max_exp_avg_sq", np.zeros_like(v))

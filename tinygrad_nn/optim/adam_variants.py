@@ -9,6 +9,7 @@ import numpy as np
 
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
+from ._step_count import new_step, step_count
 from .adam import check_betas, moments
 from .optimizer import Optimizer, ParamsT
 
@@ -29,7 +30,8 @@ class _AdamLike(Optimizer):
         check_betas(self, group)
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "exp_avg": np.zeros_like(g), self._second: np.zeros_like(g)}
+        return {"step": new_step(group), "exp_avg": np.zeros_like(g),
+                self._second: np.zeros_like(g)}
 
 
 class Adamax(_AdamLike):
@@ -77,7 +79,7 @@ class Adamax(_AdamLike):
         t += group["eps"]
         np.maximum(u, t, out=u)
         np.divide(m, u, out=t)
-        t *= group["lr"] / (1 - beta1 ** state["step"])
+        t *= group["lr"] / (1 - beta1 ** step_count(state))
         return t
 
 
@@ -110,8 +112,6 @@ class NAdam(_AdamLike):
     as PyTorch keeps it), ``'exp_avg'`` and ``'exp_avg_sq'``.
     """
 
-    _scalar_state = ("step", "mu_product")
-
     def __init__(self, params: ParamsT, lr: float = 2e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
@@ -133,7 +133,7 @@ class NAdam(_AdamLike):
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         beta1, beta2 = group["betas"]
-        lr, psi, step = group["lr"], group["momentum_decay"], state["step"]
+        lr, psi, step = group["lr"], group["momentum_decay"], step_count(state)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
         state["mu_product"] = scalar_state(state["mu_product"] * mu)
@@ -149,9 +149,10 @@ class NAdam(_AdamLike):
         out += t
         return out
 
-    def _load_param_state(self, k: int, p: Tensor, saved: Any) -> dict[str, Any]:
+    def _load_param_state(self, k: int, p: Tensor, saved: Any,
+                          group: dict[str, Any]) -> dict[str, Any]:
         out = super()._load_param_state(k, p, {x: v for x, v in saved.items()
-                                                if x != "mu_product"})
+                                                if x != "mu_product"}, group)
         if "mu_product" in saved:
             out["mu_product"] = scalar_state(float(np.asarray(saved["mu_product"])))
         return out
@@ -197,7 +198,7 @@ class RAdam(_AdamLike):
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         beta1, beta2 = group["betas"]
-        step = state["step"]
+        step = step_count(state)
         moments(g, state, beta1, beta2)
         bc2 = 1 - beta2 ** step
         out = state["exp_avg"] / (1 - beta1 ** step)

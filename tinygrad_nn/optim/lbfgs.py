@@ -318,7 +318,8 @@ class LBFGS(Optimizer):
                      prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
         return orig_loss
 
-    def _load_param_state(self, k: int, p: Tensor, saved: Any) -> dict[str, Any]:
+    def _load_param_state(self, k: int, p: Tensor, saved: Any,
+                          group: dict[str, Any]) -> dict[str, Any]:
         """L-BFGS's state is about the flat vector, not shaped like one parameter: copied."""
         def copy(v: Any) -> Any:
             if isinstance(v, Tensor):

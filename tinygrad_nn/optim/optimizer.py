@@ -27,6 +27,7 @@ from ._hooks import OptimizerHooks
 from ._hooks import register_optimizer_step_post_hook as register_optimizer_step_post_hook
 from ._hooks import register_optimizer_step_pre_hook as register_optimizer_step_pre_hook
 from ._multi import FlatGroup, to_python, uniform_states
+from ._step_count import bump_step, load_step, spread_step
 
 
 class CapturableError(RuntimeError, AssertionError):
@@ -108,12 +109,10 @@ class Optimizer(OptimizerHooks):
     param_groups : list of dict
         Each with ``'params'`` (a list of Tensors) and every hyper-parameter.
     state : defaultdict
-        ``state[p]`` is a dict of NumPy arrays and ints (``'step'``, ``'exp_avg'`` ...),
+        ``state[p]`` is a dict of NumPy arrays (``'exp_avg'`` ...) and, where PyTorch keeps
+        one, the step count ``'step'``: a 0-d Tensor as PyTorch's (see ``_step_count``),
         created on the parameter's first update (``{}`` before it, as in PyTorch).
     """
-
-    #: Keys of a state dict whose values are counters, not arrays shaped like the param.
-    _scalar_state: tuple[str, ...] = ("step",)
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         name = type(self).__name__
@@ -270,11 +269,14 @@ class Optimizer(OptimizerHooks):
                     else:
                         self._apply(group, [p], g, st, owned=False)
             else:
+                # (the step counted on the first parameter's counter, then on the others')
                 state = dict(flat.state, **{k: v for k, v in states[0].items()
                                              if not isinstance(v, np.ndarray)})
                 self._apply(group, params, flat.gather(), state, owned=True, flat=flat)
                 for key, value in state.items():
-                    if not isinstance(value, np.ndarray):
+                    if key == "step":
+                        spread_step(value, states)
+                    elif not isinstance(value, np.ndarray):
                         for st in states:
                             st[key] = value
                     elif flat.state.get(key) is not value:  # created by the formula this step
@@ -324,7 +326,7 @@ class Optimizer(OptimizerHooks):
         if not state:
             state.update(self._init_state(g, group))
         if "step" in state:
-            state["step"] += 1
+            bump_step(state)  # in place on the counter's 0-d array, as PyTorch's step_t += 1
         wd = group.get("weight_decay", 0)
         if wd != 0:
             if group.get("decoupled_weight_decay", False):
@@ -362,7 +364,8 @@ class Optimizer(OptimizerHooks):
         """A snapshot ``{'state': {i: {...}}, 'param_groups': [{..., 'params': [i]}]}``.
 
         Parameters are numbered 0, 1, ... across the groups in order, as in PyTorch.
-        Arrays are copies, so later steps do not change the snapshot.
+        Arrays and the ``'step'`` Tensors are copies, so later steps do not change the
+        snapshot (PyTorch's holds the live tensors).
         """
         self._state_dict_pre()
         index: dict[int, int] = {}
@@ -375,7 +378,9 @@ class Optimizer(OptimizerHooks):
                 packed["params"].append(index[id(p)])
             groups.append(packed)
         state = {
-            index[id(p)]: {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in s.items()}
+            index[id(p)]: {k: v.copy() if isinstance(v, np.ndarray)
+                           else Tensor._make(v._data.copy(), None) if isinstance(v, Tensor)
+                           else v for k, v in s.items()}
             for p, s in self.state.items()
             if id(p) in index
         }
@@ -403,6 +408,7 @@ class Optimizer(OptimizerHooks):
                 f"group(s), the optimiser has {len(self.param_groups)}"
             )
         by_index: dict[int, Tensor] = {}
+        group_of: dict[int, dict[str, Any]] = {}  # index -> its new group
         new_groups = []
         for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
             saved_params = [int(k) for k in np.atleast_1d(np.asarray(saved["params"]))]
@@ -421,6 +427,7 @@ class Optimizer(OptimizerHooks):
             new["params"] = group["params"]
             self._check_hyper(new)
             new_groups.append(new)
+            group_of.update(dict.fromkeys(saved_params, new))
         new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for key, saved_state in state_dict["state"].items():
             k = int(key)
@@ -430,20 +437,23 @@ class Optimizer(OptimizerHooks):
                     f"hold indices {sorted(by_index)}"
                 )
             p = by_index[k]
-            new_state[p] = self._load_param_state(k, p, saved_state)
+            new_state[p] = self._load_param_state(k, p, saved_state, group_of[k])
         self.param_groups = new_groups
         self.state = new_state
         self._flat.clear()  # the old groups' flat buffers; rebuilt from the new state
         self._load_state_dict_post()
 
-    def _load_param_state(self, k: int, p: Tensor, saved: Mapping[str, Any]) -> dict[str, Any]:
-        """Copy one parameter's saved state, checking each array's shape against ``p``."""
+    def _load_param_state(self, k: int, p: Tensor, saved: Mapping[str, Any],
+                          group: dict[str, Any]) -> dict[str, Any]:
+        """Copy one parameter's saved state (of ``group``), checking each array's shape
+        against ``p``; the step count as PyTorch loads it (``_step_count.load_step``)."""
         out: dict[str, Any] = {}
         for key, value in saved.items():
             if value is None:  # e.g. PyTorch's SGD momentum_buffer before the first step
                 continue
-            if key in self._scalar_state:
-                out[key] = int(round(float(np.asarray(value))))
+            if key == "step":
+                out[key] = load_step(value, group,
+                                     f"{type(self).__name__}.load_state_dict: parameter {k}")
                 continue
             arr = np.asarray(value._data if isinstance(value, Tensor) else value)
             if arr.shape != p.shape:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ._step_count import new_step
 from .optimizer import Optimizer, ParamsT
 
 
@@ -78,7 +79,7 @@ class RMSprop(Optimizer):
         self._check_range(group, "momentum", 0.0)
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        state = {"step": 0, "square_avg": np.zeros_like(g)}
+        state = {"step": new_step(group), "square_avg": np.zeros_like(g)}
         if group["momentum"] > 0:
             state["momentum_buffer"] = np.zeros_like(g)
         if group["centered"]:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._step_count import bump_step, new_step
 from .adam_variants import scalar_state
 from .optimizer import Optimizer, ParamsT, check_pair
 
@@ -59,7 +60,8 @@ class Rprop(Optimizer):
         group["step_sizes"] = (float(sizes[0]), float(sizes[1]))
 
     def _init_state(self, g: np.ndarray, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "prev": np.zeros_like(g), "step_size": np.full_like(g, group["lr"])}
+        return {"step": new_step(group), "prev": np.zeros_like(g),
+                "step_size": np.full_like(g, group["lr"])}
 
     def _step(self, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> np.ndarray:
         eta_minus, eta_plus = group["etas"]
@@ -104,8 +106,6 @@ class ASGD(Optimizer):
     as PyTorch keeps them) and ``'ax'``.
     """
 
-    _scalar_state = ("step", "eta", "mu")
-
     def __init__(self, params: ParamsT, lr: float = 1e-2, lambd: float = 1e-4,
                  alpha: float = 0.75, t0: float = 1e6, weight_decay: float = 0,
                  foreach: bool | None = None, maximize: bool = False,
@@ -126,9 +126,9 @@ class ASGD(Optimizer):
         if group["maximize"]:
             g = -g
         if not state:
-            state.update(step=0, eta=scalar_state(group["lr"]), mu=scalar_state(1.0),
+            state.update(step=new_step(group), eta=scalar_state(group["lr"]), mu=scalar_state(1.0),
                          ax=np.zeros_like(p))
-        state["step"] += 1
+        step = bump_step(state)
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
         eta, lambd = float(state["eta"]), group["lambd"]
@@ -139,19 +139,22 @@ class ASGD(Optimizer):
             ax += (p - ax) * mu
         else:
             np.copyto(ax, p)
-        step, lr = state["step"], group["lr"]
-        if group["foreach"]:  # PyTorch's foreach kernel computes eta on the scalar-dtype step
-            one = scalar_state(1.0)
-            x = one + scalar_state(lambd * lr) * scalar_state(step)
-            x = scalar_state(float(x) ** group["alpha"])  # (pow rounded once, from double)
-            state["eta"] = scalar_state((one / x) * scalar_state(lr))  # lr / x as 1/x * lr
+        lr = group["lr"]
+        if group["foreach"]:  # PyTorch's foreach kernel computes eta on the step tensor
+            counter = state["step"]._data.dtype  # (its dtype: the scalar one unless loaded)
+            kind = counter.type if counter.kind == "f" else type(scalar_state(0.0))
+            one = kind(1.0)
+            x = one + kind(lambd * lr) * kind(step)
+            x = kind(float(x) ** group["alpha"])  # (pow rounded once, from double)
+            state["eta"] = scalar_state((one / x) * kind(lr))  # lr / x as 1/x * lr
         else:
             state["eta"] = scalar_state(lr / ((1 + lambd * lr * step) ** group["alpha"]))
         state["mu"] = scalar_state(1 / max(1, step - group["t0"]))
 
-    def _load_param_state(self, k: int, p: Tensor, saved: Any) -> dict[str, Any]:
+    def _load_param_state(self, k: int, p: Tensor, saved: Any,
+                          group: dict[str, Any]) -> dict[str, Any]:
         out = super()._load_param_state(k, p, {x: v for x, v in saved.items()
-                                                if x not in ("eta", "mu")})
+                                                if x not in ("eta", "mu")}, group)
         out.update({x: scalar_state(float(np.asarray(saved[x]))) for x in ("eta", "mu")
                     if x in saved})
         return out
