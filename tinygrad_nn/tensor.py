@@ -320,6 +320,14 @@ class Tensor(
         return t
 
     # -- attributes ---------------------------------------------------------------
+    def _alias(self) -> Tensor:
+        """A new Tensor of this one's array, off the graph: an inference tensor exactly when
+        this one is (PyTorch's ``detach()`` and ``.data`` are views)."""
+        t = Tensor._make(self._data, None)
+        if t._inference is not self._inference:
+            t._inference = self._inference
+        return t
+
     @property
     def data(self) -> Tensor:
         """This tensor's values as a Tensor that shares memory and does not require grad.
@@ -328,14 +336,6 @@ class Tensor(
         ``p.data = t`` makes ``p`` hold ``t``'s array. The NumPy array is ``.numpy()``.
         """
         return self._alias()
-
-    def _alias(self) -> Tensor:
-        """A new Tensor of this one's array, off the graph: an inference tensor exactly when
-        this one is (PyTorch's ``detach()`` and ``.data`` are views)."""
-        t = Tensor._make(self._data, None)
-        if t._inference is not self._inference:
-            t._inference = self._inference
-        return t
 
     @data.setter
     def data(self, value: Any) -> None:

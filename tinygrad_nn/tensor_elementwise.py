@@ -295,7 +295,7 @@ class TensorElementwise(TensorMixin):
             raise RuntimeError(f"bmm: expected two 3-D tensors, got shapes {self._data.shape} and "
                                f"{getattr(mat2, 'shape', ())}")
         same_dtype("bmm", self, mat2)
-        if self.numel() and mat2.numel():
+        if self._data.size and np.size(data_of(mat2)):
             refuse_bool("bmm", self)
         return P.Bmm.apply(self, mat2)
 
