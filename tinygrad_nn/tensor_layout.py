@@ -269,6 +269,8 @@ class TensorLayout(TensorMixin):
         """Every window of ``size`` elements, ``step`` apart, along ``dimension``: that dim
         becomes the window count (n - size) // step + 1 and a last dim of ``size`` is
         added; a view sharing memory (windows may overlap: gradients add up)."""
+        if self.ndim:  # (the dim is checked first, as PyTorch)
+            normalize_one_axis(dimension, self.ndim, "unfold")
         if step <= 0:
             raise RuntimeError(f"unfold: step is {step} but must be > 0")
         if self.ndim == 0:

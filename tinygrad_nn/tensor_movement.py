@@ -369,6 +369,8 @@ class TensorMovement(TensorMixin):
     def narrow(self, axis: int, start: int, length: int) -> Tensor:
         """x[.., start:start+length, ..] along ``axis``, a view (a negative start counts from
         the end, as PyTorch's)."""
+        if length < 0:  # (checked before the dim, as PyTorch)
+            raise RuntimeError(f"narrow(): length must be non-negative, got {length}")
         a = normalize_one_axis(axis, self.ndim, "narrow")
         n = self._data.shape[a]
         s = start + n if start < 0 else start
@@ -389,6 +391,9 @@ class TensorMovement(TensorMixin):
         self, split_size_or_sections: Any, axis: int = 0, *, dim: int | None = None
     ) -> tuple[Tensor, ...]:
         """Pieces of size ``n`` (the last may be smaller), or of the listed sizes."""
+        if isinstance(split_size_or_sections, int) and split_size_or_sections < 0:  # (first)
+            raise ShapeError(f"split expects split_size be non-negative, but got "
+                             f"split_size={split_size_or_sections}")
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "split")
         n = self._data.shape[a]
         if isinstance(split_size_or_sections, int):
@@ -412,9 +417,9 @@ class TensorMovement(TensorMixin):
 
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces (PyTorch's chunk)."""
-        a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
-        if chunks <= 0:
+        if chunks <= 0:  # (checked before the dim, as PyTorch)
             raise ShapeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
         return self.split(max(1, -(-self._data.shape[a] // chunks)), a)
 
     # -- types --------------------------------------------------------------------

@@ -391,6 +391,12 @@ METHODS: list[tuple[str, Callable[..., Any], tuple[np.ndarray, ...]]] = [
     ("ravel_t", lambda m, x: x.transpose(0, 1).ravel(), ()),
     ("ravel", lambda m, x: x.ravel(), ()),
     ("detach", lambda m, x: x.detach(), ()),
+    # which error comes first when two arguments are wrong (PyTorch's order)
+    ("chunk(-1,-4)", lambda m, x: x.chunk(-1, -4), ()),
+    ("split(-1,3)", lambda m, x: x.split(-1, 3), ()),
+    ("unfold(-4,1,-1)", lambda m, x: x.unfold(-4, 1, -1), ()),
+    ("narrow(-4,0,-1)", lambda m, x: x.narrow(-4, 0, -1), ()),
+    ("expand(1,2,1,-1)_size1_lead", lambda m, x: x[:, :1].expand(1, 2, 1, -1), ()),
     ("alias_view", lambda m, x: x.view_as(x), ()),
 ]
 for _k, _f, _ins in METHODS:

@@ -80,8 +80,8 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, shape: tuple[int, ...]) -> Any:
-        if x.shape == tuple(shape):  # (nothing broadcast: a plain view, writeable as x)
-            return x.view()
+        if x.size == int(np.prod(shape)):  # (no element repeated: only size-1 dims added,
+            return x.reshape(shape)  # a plain view, writeable as x is, as PyTorch's)
         return np.broadcast_to(x, shape)
 
     @staticmethod
