@@ -111,6 +111,22 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return g.reshape(shape) if lead else g
 
 
+def reshape_error(shape: tuple[int, ...], in_shape: tuple[int, ...]) -> str:
+    """PyTorch's reason a tensor of ``in_shape`` cannot take ``shape``, after ours."""
+    shape, size = tuple(shape), int(np.prod(in_shape))
+    head = (f"reshape: cannot reshape a tensor of shape {tuple(in_shape)} ({size} elements) "
+            f"into shape {shape}: ")
+    for i, n in enumerate(shape):
+        if n < -1:
+            return head + f"invalid shape dimension {n} at index {i} of shape {list(shape)}"
+    if shape.count(-1) > 1:
+        return head + "only one dimension can be inferred"
+    if -1 in shape and size == 0:
+        return head + ("the unspecified dimension size -1 can be any value and is ambiguous "
+                       "for 0 elements")
+    return head + f"shape '{list(shape)}' is invalid for input of size {size}"
+
+
 def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     """Accept ``f(2, 3)`` and ``f((2, 3))`` (and ``f([2, 3])``) alike."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._shapes import NO_DIM, int_dim, normalize_one_axis
+from ._shapes import NO_DIM, ShapeError, int_dim, normalize_one_axis
 from .dtypes import as_dtype
 from .function import TensorBase
 from .function import data_of as _data
@@ -36,6 +36,11 @@ class TopKResult(NamedTuple):
 
     values: Any
     indices: Any
+
+
+class IndexRangeError(IndexError, RuntimeError):
+    """An index outside the dim (``index_select``): PyTorch raises IndexError or, for a
+    non-contiguous input, RuntimeError."""
 
 
 def _index_array(index: Any, op: str) -> np.ndarray:
@@ -155,8 +160,9 @@ class TensorIndexingOps(TensorMixin):
             raise IndexError(f"index_select(): index must be 1-D, got shape {tuple(idx.shape)}")
         n = self._data.shape[a] if self.ndim else 1
         if idx.size and (idx.min() < 0 or idx.max() >= n):
-            raise IndexError(f"index_select(): index values must be in [0, {n}), got values "
-                             f"in [{idx.min()}, {idx.max()}]")
+            # (PyTorch: IndexError for a contiguous input, RuntimeError for another)
+            raise IndexRangeError(f"index_select(): index values must be in [0, {n}), got "
+                                  f"values in [{idx.min()}, {idx.max()}]")
         if self.ndim == 0:
             return self.reshape(-1)[idx.reshape(-1) * 0].reshape(()) if idx.size else self
         return P.IndexSelect.apply(self, idx=(slice(None),) * a + (idx.reshape(-1),))
@@ -166,7 +172,11 @@ class TensorIndexingOps(TensorMixin):
         m = np.asarray(_data(mask))
         if m.dtype != np.bool_:
             raise RuntimeError(f"masked_select(): expected a bool mask, got dtype {m.dtype}")
-        shape = np.broadcast_shapes(self.shape, m.shape)
+        try:
+            shape = np.broadcast_shapes(self.shape, m.shape)
+        except ValueError:
+            raise ShapeError(f"masked_select(): the mask of shape {tuple(m.shape)} does not "
+                             f"broadcast with the input of shape {tuple(self.shape)}") from None
         x = self if self.shape == shape else self.expand(shape)
         return P.MaskedSelect.apply(x, idx=np.broadcast_to(m, shape))
 

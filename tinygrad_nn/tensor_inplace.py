@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 
 from ._random import get_rng
+from ._torch_index import check_value_shape, torch_index
 from .dtypes import can_cast, result_type
 from .function import TensorBase, data_of
 from .grad_mode import _mode
-from .ops.movement import is_basic_index
 from .ops.sampling import FillTensor, fill_op
 from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
 from .tensor_base import TensorMixin, new_counter
@@ -43,7 +43,6 @@ from .tensor_elementwise import (
     wrap_int,
 )
 from .tensor_inplace_compare import check_broadcast, compare_form, need_tensors, unrecorded_form
-from .tensor_movement import index_arrays
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -104,6 +103,11 @@ def refuse_view_change(view: Any, name: str) -> None:
     base = view._base
     if base.requires_grad and base._ctx is None:
         raise RuntimeError(_LEAF_VIEW)
+
+
+def _SHAPE_ONLY(shape: tuple[int, ...]) -> np.ndarray:  # noqa: N802 - reads as a constant
+    """An array of ``shape`` with no memory behind it (to learn an index's result shape)."""
+    return np.broadcast_to(np.empty((), bool), shape)
 
 
 def _whole(idx: Any) -> bool:
@@ -593,21 +597,57 @@ class TensorInPlace(TensorMixin):
     __ifloordiv__ = floor_divide_
 
     def __setitem__(self, idx: Any, value: Any) -> None:
-        """self[idx] = value: under grad, a basic index (ints, slices) writes through the
-        view ``self[idx]`` (``copy_``: PyTorch's CopySlices), any other index is
-        ``index_put_`` (IndexPutBackward0); unrecorded, NumPy's assignment."""
-        idx = index_arrays(idx)
+        """self[idx] = value, PyTorch's way: the basic parts of idx (ints, slices, None) pick
+        a view, the value (a Tensor or a number; its leading size-1 dims dropped) is written
+        into it (``copy_``: CopySlices) or, with advanced parts (lists, integer / bool
+        tensors), put at them (``index_put_``: IndexPutBackward0); unrecorded, NumPy's
+        assignment."""
+        value = self._setitem_value(value)
+        basic, advanced = torch_index(idx, self._data.shape)
+        if isinstance(idx, TensorBase) and idx.dtype == np.uint8 and not isinstance(
+                value, TensorBase):  # (PyTorch fills through a mask here, for bool only)
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with "
+                               "dtype unsigned char")
+        if advanced is None:  # (a basic index: its target's shape, without the copy)
+            target = _SHAPE_ONLY(self._data.shape)[basic] if isinstance(
+                value, TensorBase) else None
+        else:
+            part = self._data if basic is None else self._data[(*basic, Ellipsis)]
+            target = _SHAPE_ONLY(part.shape)[advanced]
+        if target is not None and isinstance(value, TensorBase):
+            check_value_shape(value.shape, np.shape(target))
         if _mode.enabled and (self.requires_grad or self._base_requires_grad()
                               or isinstance(value, TensorBase) and value.requires_grad):
-            if _whole(idx):  # (PyTorch: ``y[...] = v`` and ``y[:] = v`` are y.copy_(v))
-                self.copy_(value)
-            elif is_basic_index(idx):
-                self[idx].copy_(value)  # type: ignore[index]
-            else:
-                src: Any = value if isinstance(value, TensorBase) else self._new(np.asarray(value))
-                self._inplace("index_put_",
-                              lambda s: IndexPut.apply(s, src.astype(self.dtype), idx=idx), src)
+            if advanced is None:
+                if _whole(basic):  # (PyTorch: ``y[...] = v`` and ``y[:] = v`` are y.copy_(v))
+                    self.copy_(value)
+                else:
+                    self[basic].copy_(value)  # type: ignore[index]
+                return
+            view: Any = self if basic is None else self[basic]  # type: ignore[index]
+            src: Any = value if isinstance(value, TensorBase) else self._new(np.asarray(value))
+            view._inplace("index_put_", lambda s: IndexPut.apply(s, src.astype(self.dtype),
+                                                                 idx=advanced), src)
             return
         self._check_writeable("__setitem__")
-        self._data[idx] = data_of(value)
+        if advanced is None:
+            self._data[basic] = data_of(value)
+        else:
+            part = self._data if basic is None else self._data[(*basic, Ellipsis)]
+            part[advanced] = data_of(value)
         self._bump_version()
+
+    def _setitem_value(self, value: Any) -> Any:
+        """A Tensor with its leading size-1 dims dropped, or a number in self's dtype (under
+        PyTorch's conversion rules); anything else is PyTorch's TypeError."""
+        if isinstance(value, TensorBase):
+            v: Any = value
+            lead = 0
+            while lead < v.ndim and v.shape[lead] == 1:
+                lead += 1
+            return v.reshape(v.shape[lead:]) if lead else v
+        if isinstance(value, (bool, int, float, complex, np.integer, np.floating,
+                              np.complexfloating)) and not isinstance(value, np.bool_):
+            return scalar_to(value, self._data.dtype)
+        raise TypeError(f"can't assign a {type(value).__name__} to a tensor of dtype "
+                        f"{self._data.dtype} (assign a Tensor or a number)")

@@ -42,6 +42,7 @@ class TensorLayout(TensorMixin):
 
         def __getitem__(self, idx: Any) -> Tensor: ...
         def reshape(self, *shape: Any) -> Tensor: ...
+        def view(self, *shape: Any) -> Tensor: ...
         def permute(self, *dims: Any) -> Tensor: ...
         def transpose(self, dim0: int, dim1: int) -> Tensor: ...
         def expand(self, *shape: Any) -> Tensor: ...
@@ -63,9 +64,8 @@ class TensorLayout(TensorMixin):
 
         The answer follows the same views as PyTorch: ``.T``, ``permute``, stepped slices,
         ``expand``, ``diagonal``, ``unfold`` are not contiguous; ``contiguous()``, ``clone()``
-        of a contiguous tensor, ``flip``/``roll`` results are. Differences: a NumPy
-        negative-step slice (``x[::-1]``, which PyTorch refuses) is a view, not contiguous;
-        a few arithmetic results keep NumPy's layout where PyTorch picks row-major (a sum
+        of a contiguous tensor, ``flip``/``roll`` results are. Differences: a few
+        arithmetic results keep NumPy's layout where PyTorch picks row-major (a sum
         over dim 0 of a transposed tensor, ``clone()`` of an expanded one) or the reverse.
         Only ``memory_format=None`` (PyTorch's ``contiguous_format``) is supported.
         """
@@ -313,6 +313,8 @@ class TensorLayout(TensorMixin):
         """Every window of ``size`` elements, ``step`` apart, along ``dimension``: that dim
         becomes the window count (n - size) // step + 1 and a last dim of ``size`` is
         added; a view sharing memory (windows may overlap: gradients add up)."""
+        if self.ndim:  # (the dim is checked first, as PyTorch)
+            normalize_one_axis(dimension, self.ndim, "unfold")
         if step <= 0:
             raise RuntimeError(f"unfold: step is {step} but must be > 0")
         if self.ndim == 0:
@@ -431,8 +433,12 @@ class TensorLayout(TensorMixin):
         """gather along ``dim`` after broadcasting x and indices in every other dim; without
         ``dim`` both are flattened."""
         idx = int_index(indices, "take_along_dim")
-        if dim is None:
-            return self.reshape(-1).gather(0, idx.reshape(-1))
+        n = self.nelement() if dim is None else self._data.shape[
+            normalize_one_axis(dim, self.ndim, "take_along_dim")] if self.ndim else 1
+        if idx.size and idx.min() < 0:  # (PyTorch's take_along_dim counts these from the end)
+            idx = np.where((idx < 0) & (idx >= -n), idx + n, idx)
+        if dim is None:  # (PyTorch's view(-1): a non-contiguous x raises)
+            return self.view(-1).gather(0, idx.reshape(-1))
         if idx.ndim != self.ndim:
             raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
                                f"number of dimensions, but got {self.ndim} dimensions for "

@@ -5,6 +5,7 @@ conversions (a mixin). Views and layout metadata: tensor_layout.py."""
 from __future__ import annotations
 
 import builtins
+import math
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -12,9 +13,11 @@ import numpy as np
 from . import ops as P
 from ._creation_checks import checked_fill, dims, from_python
 from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
+from ._torch_index import torch_index
 from .dtypes import LEGACY_TYPES, as_dtype, is_dtype_name, legacy_type_dtype
 from .function import TensorBase, data_of
 from .tensor_base import TensorMixin, mark_multi_view, with_overload
+from .tensor_elementwise import _torch_name as _torch_dtype_name
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -53,10 +56,58 @@ class TensorMovement(TensorMixin):
         """The same elements in a new shape (one entry may be -1)."""
         return P.Reshape.apply(self, shape=shape_arg(shape))
 
-    view = reshape
+    def view(self, *shape: Any) -> Tensor:
+        """The same memory in a new shape (one entry may be -1); PyTorch's RuntimeError when
+        x's strides cannot give that shape without a copy (use ``reshape``). ``view(dtype)``
+        reads the memory as another dtype (outside the graph, as PyTorch's)."""
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list)):
+            return self._view_dtype(as_dtype(shape[0]))
+        sh = shape_arg(shape)
+        a = self._data
+        if not a.flags.c_contiguous:
+            try:
+                np.reshape(a, sh, copy=False)
+            except ValueError:
+                if a.size == math.prod(n for n in sh if n != -1) or -1 in sh:  # (else:
+                    try:  # reshape's own error below)
+                        np.reshape(a, sh)
+                    except ValueError:
+                        pass
+                    else:
+                        raise RuntimeError(
+                            f"view size is not compatible with input tensor's size and stride "
+                            f"(at least one dimension spans across two contiguous subspaces): "
+                            f"shape {a.shape}, strides {self.stride()}, asked for "  # type: ignore[attr-defined]
+                            f"{list(sh)}. Use .reshape(...) instead.") from None
+        return self.reshape(sh)
+
+    def _view_dtype(self, dt: np.dtype) -> Tensor:
+        """x's memory read as dtype ``dt`` (PyTorch's ``view(dtype)``): with a different item
+        size the last dim (stride 1) shrinks or grows by the ratio; no gradient flows."""
+        a = self._data
+        old, new = _torch_dtype_name(a.dtype), _torch_dtype_name(dt)
+        if dt.itemsize != a.itemsize:
+            if a.ndim == 0:
+                raise RuntimeError(f"self.dim() cannot be 0 to view {old} as {new} (different "
+                                   "element sizes)")
+            if a.shape[-1] != 1 and a.strides[-1] != a.itemsize:
+                raise RuntimeError(f"self.stride(-1) must be 1 to view {old} as {new} "
+                                   f"(different element sizes), but got "
+                                   f"{a.strides[-1] // a.itemsize}")
+            if dt.itemsize > a.itemsize and a.shape[-1] % (dt.itemsize // a.itemsize):
+                raise RuntimeError(f"self.size(-1) must be divisible by "
+                                   f"{dt.itemsize // a.itemsize} to view {old} as {new} "
+                                   f"(different element sizes), but got {a.shape[-1]}")
+        try:
+            out = a.view(dt)
+        except ValueError as e:
+            raise RuntimeError(f"view({new}): cannot view {old} memory of shape {a.shape} "
+                               f"as {new}: {e}") from None
+        return self._new(out)
 
     def view_as(self, other: Any) -> Tensor:
-        return self.reshape(other.shape)
+        """``view(other.shape)``: the same memory in other's shape."""
+        return self.view(other.shape)
 
     def flatten(
         self,
@@ -71,6 +122,9 @@ class TensorMovement(TensorMixin):
             return self.reshape(1)
         s = normalize_one_axis(start_axis if start_dim is None else start_dim, self.ndim, "flatten")
         e = normalize_one_axis(end_axis if end_dim is None else end_dim, self.ndim, "flatten")
+        if s > e:
+            raise RuntimeError(f"flatten() has invalid args: start_dim cannot come after "
+                               f"end_dim (start_dim {s}, end_dim {e})")
         return self.reshape(self._data.shape[:s] + (-1,) + self._data.shape[e + 1 :])
 
     def permute(self, *dims: Any) -> Tensor:
@@ -146,6 +200,12 @@ class TensorMovement(TensorMixin):
         """Broadcast to ``shape`` without copying (-1 keeps an axis)."""
         shape = shape_arg(shape)
         lead = len(shape) - self.ndim
+        for i, n in enumerate(shape):
+            if n < 0 and (i < lead or n != -1):
+                raise RuntimeError(
+                    f"expand: the expanded size of the tensor ({n}) isn't allowed in a leading, "
+                    f"non-existing dimension {i}" if i < lead else
+                    f"expand: invalid size {n} at dimension {i} of {list(shape)}")
         shape = tuple(self._data.shape[i - lead] if n == -1 else n for i, n in enumerate(shape))
         try:
             fits = broadcast_shapes("expand", self._data.shape, shape) == shape
@@ -165,15 +225,20 @@ class TensorMovement(TensorMixin):
         reps = shape_arg(reps)
         if len(reps) < self.ndim:
             raise ShapeError(f"repeat: {len(reps)} repeats for a tensor of {self.ndim} dimensions")
+        if any(r < 0 for r in reps):
+            raise RuntimeError(f"repeat: repeats must be non-negative, got {list(reps)} (PyTorch: "
+                               "trying to create tensor with negative dimension)")
         x = self.reshape((1,) * (len(reps) - self.ndim) + self._data.shape)
-        if all(r == 1 for r in reps):  # new memory, as PyTorch's repeat (not a read-only view)
-            return x.clone()
+        if all(r == 1 for r in reps):  # new row-major memory, as PyTorch's repeat
+            return x.clone() if x.is_contiguous() else x.contiguous()  # type: ignore[attr-defined]
         big = tuple(v for r, n in zip(reps, x.shape) for v in (r, n))
         inter = x.reshape(tuple(v for n in x.shape for v in (1, n))).expand(big)
         out = inter.reshape(tuple(r * n for r, n in zip(reps, x.shape)))
         # NumPy keeps the reshape of a broadcast a read-only view of self where it can;
         # PyTorch's repeat always gives new memory
-        return out.contiguous() if not out._data.flags.writeable else out
+        if out._data.flags.writeable:
+            return out
+        return out.contiguous() if out._data.size else out.clone()  # (empty is contiguous)
 
     def tile(self, *dims: Any) -> Tensor:
         """np.tile: repeat the tensor ``dims[i]`` times along dim i; fewer dims than the
@@ -283,16 +348,19 @@ class TensorMovement(TensorMixin):
             return self.flip(a, b)
         if k == 3:
             return self.flip(a).transpose(a, b)
-        return self.clone()
+        return self.clone() if self.is_contiguous() else self.contiguous()  # type: ignore[attr-defined]
 
     def _axis(self, dim: Any, op: str) -> int:
         # PyTorch wraps dims of a 0-d tensor as if it had one dim (x.flip(0) works)
         return normalize_one_axis(dim, max(self.ndim, 1), op) if self.ndim else 0
 
     def __getitem__(self, idx: Any) -> Tensor:
-        idx = index_arrays(idx)
+        """PyTorch's indexing: the basic parts (ints, slices, None) first, giving a view,
+        then the advanced parts (lists, integer / bool tensors) gathered from it."""
+        basic, advanced = torch_index(idx, self._data.shape)
         try:
-            return P.GetItem.apply(self, idx=idx)
+            x: Any = self if basic is None else P.GetItem.apply(self, idx=basic)
+            return x if advanced is None else P.GetItem.apply(x, idx=advanced)
         except IndexError as e:
             if self._data.ndim == 0 and isinstance(idx, (int, np.integer)):  # loss.data[0]
                 raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` to "
@@ -304,6 +372,8 @@ class TensorMovement(TensorMixin):
     def narrow(self, axis: int, start: int, length: int) -> Tensor:
         """x[.., start:start+length, ..] along ``axis``, a view (a negative start counts from
         the end, as PyTorch's)."""
+        if length < 0:  # (checked before the dim, as PyTorch)
+            raise RuntimeError(f"narrow(): length must be non-negative, got {length}")
         a = normalize_one_axis(axis, self.ndim, "narrow")
         n = self._data.shape[a]
         s = start + n if start < 0 else start
@@ -324,6 +394,9 @@ class TensorMovement(TensorMixin):
         self, split_size_or_sections: Any, axis: int = 0, *, dim: int | None = None
     ) -> tuple[Tensor, ...]:
         """Pieces of size ``n`` (the last may be smaller), or of the listed sizes."""
+        if isinstance(split_size_or_sections, int) and split_size_or_sections < 0:  # (first)
+            raise ShapeError(f"split expects split_size be non-negative, but got "
+                             f"split_size={split_size_or_sections}")
         a = normalize_one_axis(axis if dim is None else dim, self.ndim, "split")
         n = self._data.shape[a]
         if isinstance(split_size_or_sections, int):
@@ -347,9 +420,9 @@ class TensorMovement(TensorMixin):
 
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces (PyTorch's chunk)."""
-        a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
-        if chunks <= 0:
+        if chunks <= 0:  # (checked before the dim, as PyTorch)
             raise ShapeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
         return self.split(max(1, -(-self._data.shape[a] // chunks)), a)
 
     # -- types --------------------------------------------------------------------

@@ -21,7 +21,9 @@ import numpy as np
 
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
+from .ops.movement import AsStridedView
 from .ops.strided import AsStrided
+from .storage import owner_of
 from .tensor_base import TensorMixin
 from .tensor_elementwise import _not_for, need_tensor, select
 from .tensor_inplace import _inplace_form
@@ -37,6 +39,14 @@ def _positions(x: Any) -> np.ndarray:
     """Each element's flat (row-major) position, in x's shape."""
     return np.arange(x.numel(), dtype=np.int64).reshape(x.shape)
 
+
+
+def _memory_positions(offset: int, shape: tuple[int, ...], stride: tuple[int, ...]) -> np.ndarray:
+    """Per element of a (shape, stride, offset) view, its position in the memory."""
+    at = np.full(shape, offset, dtype=np.int64)
+    for k, (n, step) in enumerate(zip(shape, stride)):
+        at += (np.arange(n, dtype=np.int64) * step).reshape((-1,) + (1,) * (len(shape) - k - 1))
+    return at
 
 class TensorSpecial(TensorMixin):
     """Special functions and out-of-place view writes of Tensor (a mixin)."""
@@ -285,21 +295,32 @@ class TensorSpecial(TensorMixin):
                                    include_self=include_self)
 
     def as_strided(self, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
-        """y[i] = flat[offset + sum_k i_k stride_k], ``flat`` x's elements in row-major order
-        (PyTorch's storage of a contiguous tensor); the gradient adds back at the elements
-        read (AsStridedBackward0). Not a view: writes to y do not reach x."""
+        """y[i] = memory[offset + sum_k i_k stride_k]: ``memory`` the row-major array x's
+        elements live in (its base's, for a view; PyTorch's storage), ``offset`` x's own
+        storage offset unless given. A view: writes show both ways; the gradient adds back
+        at the elements of x read (AsStridedBackward0). (When x's memory is not row-major,
+        ``memory`` is x's elements in row-major order, and y a copy.)"""
         size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
         if len(size) != len(stride):
             raise RuntimeError(f"mismatch in length of strides and shape: {len(stride)} "
                                f"strides for {len(size)} sizes")
-        offset = 0 if storage_offset is None else int(storage_offset)
+        memory = owner_of(self._data)
+        shared = memory.flags.c_contiguous and memory.dtype == self._data.dtype
+        own = self.storage_offset() if shared else 0  # type: ignore[attr-defined]
+        offset = own if storage_offset is None else int(storage_offset)
         need = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
-        total, item = self.numel(), self._data.itemsize  # type: ignore[attr-defined]
+        total = memory.size if shared else self.numel()  # type: ignore[attr-defined]
+        item = self._data.itemsize
         if need > total or any(s < 0 for s in stride):
             raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, "
                                f"storage offset {offset}, and itemsize {item} requiring a "
                                f"storage size of {need * item} are out of bounds for storage "
                                f"of size {total * item}")
+        if shared:
+            return AsStridedView.apply(  # type: ignore[no-any-return]
+                self, memory=memory, size=size, stride=stride, offset=offset,
+                x_at=_memory_positions(own, self.shape, self.stride()),  # type: ignore[attr-defined]
+                y_at=_memory_positions(offset, size, stride))
         flat = offset + sum(np.arange(n).reshape((-1,) + (1,) * (len(size) - k - 1)) * s
                             for k, (n, s) in enumerate(zip(size, stride)))
         flat = np.broadcast_to(np.asarray(flat, dtype=np.int64), size)

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._shapes import ShapeError, reshape_error
 from ..engine import LazyGrad
 from ..function import Function, dual
 
@@ -17,12 +18,11 @@ class Reshape(Function):
     def forward(ctx: Any, x: Any, shape: tuple[int, ...]) -> Any:
         ctx.in_shape = x.shape
         try:
+            if shape and min(shape) < -1:
+                raise ValueError
             y = x.reshape(shape)
         except ValueError:
-            raise ValueError(
-                f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) "
-                f"into shape {tuple(shape)}"
-            ) from None
+            raise ShapeError(reshape_error(shape, x.shape)) from None
         if not x.flags.c_contiguous:  # a view unless NumPy had to copy (as PyTorch's)
             ctx.view = np.may_share_memory(y, x)
         return y
@@ -80,6 +80,8 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, shape: tuple[int, ...]) -> Any:
+        if x.size == int(np.prod(shape)):  # (no element repeated: only size-1 dims added,
+            return x.reshape(shape)  # a plain view, writeable as x is, as PyTorch's)
         return np.broadcast_to(x, shape)
 
     @staticmethod
@@ -112,6 +114,8 @@ class GetItem(Function):
         if type(out) is not np.ndarray and ctx.basic:  # an int for every dim: NumPy's
             # scalar is a copy; PyTorch's x[0] is a 0-d view, so writes through it show in x
             out = x[(idx if type(idx) is tuple else (idx,)) + (Ellipsis,)]
+        elif not ctx.basic and not out.flags.c_contiguous:  # (NumPy can gather into another
+            out = np.ascontiguousarray(out)  # layout; PyTorch's gather is row-major)
         return out
 
     @staticmethod
@@ -454,6 +458,34 @@ class Diagonal(StridedView):
 
 class Unfold(StridedView):
     """y = x.unfold(dim, size, step), the sliding windows as a view (UnfoldBackward0)."""
+
+
+class AsStridedView(Function):
+    """y = x.as_strided(size, stride, offset): y[i] = memory[offset + sum_k i_k stride_k],
+    ``memory`` the row-major array x's elements live in (x's own, or its base's), as a view
+    (read-only where two elements of y are one element of memory, as an ``expand``).
+
+    The gradient adds g at the memory positions ``y_at`` that y reads, then takes those of
+    x's elements (``x_at``): memory outside x gets none (PyTorch's AsStridedBackward0)."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, memory: Any, size: tuple[int, ...], stride: tuple[int, ...],
+                offset: int, x_at: Any, y_at: Any) -> Any:
+        ctx.x_at, ctx.y_at, ctx.n = x_at, y_at, memory.size
+        overlaps = any(s == 0 and n > 1 for n, s in zip(size, stride))
+        return np.lib.stride_tricks.as_strided(
+            memory.reshape(-1)[offset:], size, tuple(s * memory.itemsize for s in stride),
+            writeable=x.flags.writeable and not overlaps)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        at_memory = scatter_add(g.reshape(-1), (ctx.y_at.reshape(-1),), (ctx.n,))
+        return (at_memory[ctx.x_at],)
+
+    def name(self) -> str:
+        return "AsStridedBackward0"
 
 
 def diagonal_view(x: Any, offset: int, a: int, b: int) -> Any:

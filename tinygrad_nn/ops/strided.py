@@ -103,7 +103,8 @@ class CopySlices(Function):
 
 class Copy(Function):
     """y = src broadcast to x's shape (``x.copy_(src)``, PyTorch's CopyBackwards): x's old
-    values get no gradient, src gets g (un-broadcast by the engine)."""
+    values get a zero gradient (PyTorch's: zeros, not None), src gets g (un-broadcast by
+    the engine)."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, src: Any) -> Any:
@@ -113,7 +114,8 @@ class Copy(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        return None, g
+        gx = np.zeros(np.shape(g), dtype=g.dtype) if ctx.needs_input_grad[0] else None
+        return gx, g
 
     def name(self) -> str:
         return "torch::autograd::CopyBackwards"
