@@ -216,7 +216,7 @@ class TensorLayout(TensorMixin):
                     else np.ascontiguousarray(a).reshape(-1).view(np.uint8))
             out.reshape(-1).view(np.uint8)[:min(kept.size, nbytes)] = kept[:nbytes]
         self._data = out  # type: ignore[misc]
-        self._vc[0] += 1
+        self._bump_version()
         return self  # type: ignore[return-value]
 
     def resize_as_(self, the_template: Any, memory_format: Any = None) -> Tensor:
