@@ -320,7 +320,8 @@ class TensorElementwise(TensorMixin):
         for name, m in (("self", self), ("mat1", a)):  # PyTorch: one dtype, no promotion
             if m.dtype != b.dtype:
                 raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
-                                   f"{_torch_name(m.dtype)} and {_torch_name(b.dtype)}")
+                                   f"{_torch_name(m.dtype)} and {_torch_name(b.dtype)} "
+                                   f"({m.dtype} and {b.dtype}); {_MIXED_FIX}")
         if b.dtype == np.bool_:
             raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
         if b.dtype.kind in "iu":  # an integer product takes beta and alpha truncated
@@ -774,6 +775,9 @@ _TORCH_NAMES = {"float32": "float", "float64": "double", "float16": "Half", "int
                 "uint8": "unsigned char", "bool": "bool"}
 
 
+_MIXED_FIX = "convert one, e.g. x.float() for a float32 model, or model.double() for float64 data"
+
+
 def same_dtype(op: str, a: Any, b: Any) -> None:
     """Matrix products need operands of one dtype (PyTorch refuses mixed ones, with no
     promotion): raise RuntimeError naming both dtypes and the fix."""
@@ -783,8 +787,7 @@ def same_dtype(op: str, a: Any, b: Any) -> None:
     na, nb = (_TORCH_NAMES.get(str(d), str(d)) for d in (da, db))
     raise RuntimeError(
         f"{op}: expected m1 and m2 to have the same dtype, but got: {na} != {nb} "
-        f"({da} and {db}); convert one, e.g. x.float() for a float32 model, or "
-        "model.double() for float64 data"
+        f"({da} and {db}); {_MIXED_FIX}"
     )
 
 

@@ -60,7 +60,8 @@ class TensorMovement(TensorMixin):
         """The same memory in a new shape (one entry may be -1); PyTorch's RuntimeError when
         x's strides cannot give that shape without a copy (use ``reshape``). ``view(dtype)``
         reads the memory as another dtype (outside the graph, as PyTorch's)."""
-        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list)):
+        if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list,
+                                                         TensorBase)):  # (t: a size)
             return self._view_dtype(as_dtype(shape[0]))
         sh = shape_arg(shape)
         a = self._data

@@ -100,7 +100,7 @@ def test_shape_mismatches_in_shape_ops() -> None:
         tg.stack([t(2, 3), t(4)])
     with pytest.raises(ValueError, match=r"split.*\[1, 1\].*3"):
         t(2, 3).split([1, 1], 1)
-    with pytest.raises(ValueError, match=r"einsum.*'j'.*3.*2"):
+    with pytest.raises(ValueError, match=r"einsum.*j.*2.*3"):
         tg.einsum("ij,jk->ik", t(2, 3), t(2, 3))
 
 
