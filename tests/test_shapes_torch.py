@@ -24,7 +24,8 @@ CASES = [
     "x.transpose(L.tensor(0), 1)", "L.cat([x, x], L.tensor(1))", "x.flip(L.tensor(0))",
     "x.cumsum(L.tensor(1))", "x.squeeze(L.tensor(0))", "x.narrow(L.tensor(0), 0, 1)",
     "x.select(L.tensor(0), 1)", "x.sum(L.tensor(True))", "x.sum(L.tensor(0.0))",
-    "x.sum(L.tensor([0, 1]))", "x.unsqueeze(L.tensor(5))",
+    "x.sum(L.tensor([0, 1]))", "x.unsqueeze(L.tensor(5))", "x.argmax(L.tensor(1))",
+    "x.argmin(dim=L.tensor(0))", "x.argmax(L.tensor(1.0))",
 ]
 
 

@@ -70,3 +70,24 @@ def test_forms_with_a_number_overload_compute_torchs_value(name: str, args: Any)
 
 def test_a_numpy_array_input_is_still_let_through() -> None:
     np.testing.assert_allclose(tg.sin(np.array([0.5])).numpy(), np.sin([0.5]), rtol=1e-6)
+
+
+def test_norm_p_none_and_cholesky_triangular_forms_match_torch() -> None:
+    """``norm(p=None)`` is PyTorch's default 2-norm (it raised); ``cholesky_solve``,
+    ``cholesky_inverse`` and ``triangular_solve`` exist at top level as in PyTorch."""
+    torch = pytest.importorskip("torch")
+    a = np.array([[4.0, 2, 0.5], [2, 5, 1], [0.5, 1, 3]])
+    b = np.arange(6.0).reshape(3, 2)
+    results = []
+    for lib in (torch, tg):
+        A, B, x = lib.tensor(a), lib.tensor(b), lib.arange(6.0).reshape(2, 3)
+        low = lib.linalg.cholesky(A)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (torch's triangular_solve is deprecated)
+            tri = lib.triangular_solve(B, lib.triu(A)).solution
+        results.append([lib.norm(x, p=None, dim=(0, 1)), x.norm(None, 1),
+                        x.norm(p=None, dim=1, keepdim=True), lib.cholesky_solve(B, low),
+                        lib.cholesky_inverse(low), tri])
+    for theirs, ours in zip(*results):
+        assert tuple(ours.shape) == tuple(theirs.shape)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, atol=1e-12)

@@ -42,15 +42,15 @@ def normalize_axis(axis: Axis, ndim: int, op: str = "reduction") -> tuple[int, .
     """Axis argument -> sorted tuple of non-negative axes; ``None`` means every axis."""
     if axis is None:
         return tuple(range(ndim))
-    if hasattr(axis, "_data"):  # a one-element integer tensor (``_int_tensor``)
-        axis = _int_tensor(axis, axis)
+    if hasattr(axis, "_data"):  # a one-element integer tensor (``int_tensor``)
+        axis = int_tensor(axis, axis)
         if hasattr(axis, "_data"):  # (not iterated as a tuple of dims: PyTorch's TypeError)
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
         if hasattr(a, "_data"):
-            a = _int_tensor(a, a)
+            a = int_tensor(a, a)
         if not isinstance(a, (int, np.integer)) or isinstance(a, bool):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
         if not -max(ndim, 1) <= a < max(ndim, 1):
@@ -67,8 +67,8 @@ def normalize_axis(axis: Axis, ndim: int, op: str = "reduction") -> tuple[int, .
 
 def normalize_one_axis(axis: int, ndim: int, op: str) -> int:
     """A single axis in [-ndim, ndim) -> non-negative axis."""
-    if hasattr(axis, "_data"):  # a one-element integer tensor (``_int_tensor``)
-        axis = _int_tensor(axis, axis)
+    if hasattr(axis, "_data"):  # a one-element integer tensor (``int_tensor``)
+        axis = int_tensor(axis, axis)
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{op}: axis must be an int, got {axis!r}")
     if not -ndim <= axis < ndim:
@@ -134,14 +134,14 @@ def shape_arg(shape: tuple[Any, ...]) -> tuple[int, ...]:
     out = []
     for n in shape:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            n = _int_tensor(n, shape, "a size")
+            n = int_tensor(n, shape, "a size")
             if type(n) is not int:
                 raise TypeError(f"shape entries must be ints, got {shape!r}")
         out.append(int(n))
     return tuple(out)
 
 
-def _int_tensor(n: Any, given: Any, what: str = "a dim") -> Any:
+def int_tensor(n: Any, given: Any, what: str = "a dim") -> Any:
     """A size or a dim given as a one-element integer tensor (``zeros(t.sum())``,
     ``x.sum(t)``) as its int, as PyTorch takes it (a bool tensor: a dim as 0 or 1, a size
     PyTorch's RuntimeError); anything else comes back unchanged, for the caller's

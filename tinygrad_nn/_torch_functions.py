@@ -42,7 +42,8 @@ METHOD_FORMS = (
     "logical_not", "logical_and", "logical_or", "nonzero", "flip", "roll", "diag", "trace",
     "median", "var_mean", "std_mean", "count_nonzero", "unbind", "movedim", "hardtanh",
     "dot", "vdot", "mv", "inner", "cross", "kron", "baddbmm", "addmv", "addbmm", "addr",
-    "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "pinverse", "svd", "qr",
+    "matrix_power", "det", "inverse", "slogdet", "logdet", "cholesky", "cholesky_solve",
+    "cholesky_inverse", "triangular_solve", "pinverse", "svd", "qr",
     "matrix_exp",
     # elem helper: rounding, predicates, logical, optimiser helpers, trigonometry
     "fix", "isposinf", "isneginf", "isreal", "angle", "signbit", "nan_to_num", "logical_xor",

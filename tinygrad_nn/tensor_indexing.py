@@ -269,7 +269,7 @@ class TensorIndexingOps(TensorMixin):
             raise RuntimeError(f"linalg.{kind}_norm: Expected a floating point or complex "
                                f"tensor as input. Got {_torch_name(self.dtype)}")
         x = self if dtype is None else self.astype(as_dtype(dtype))
-        if p == "fro":
+        if p == "fro" or p is None:  # (None: PyTorch's default 2-norm, as ``norm(p=None)``)
             p = 2
         if p == "nuc":  # (the SVD is tensor_linalg's)
             return x._matrix_norm("nuc", dim, keepdim)  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from . import ops as P
-from ._shapes import NO_DIM, int_dim, normalize_axis, normalize_one_axis
+from ._shapes import NO_DIM, int_dim, int_tensor, normalize_axis, normalize_one_axis
 from ._warn import user_stacklevel
 from .dtypes import result_type
 from .function import TensorBase
@@ -329,6 +329,7 @@ class TensorReduce(TensorMixin):
 
     def _arg(self, fn: Any, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        dim = int_tensor(dim, dim)  # (a one-element integer tensor, as PyTorch takes it)
         if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
             raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
         if self._data.dtype == np.bool_:
