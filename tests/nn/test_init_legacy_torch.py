@@ -88,6 +88,23 @@ def test_bce_target_dtype_rules_match_torch(loss: str, target_dtype: str) -> Non
     assert outcome(tg) == outcome(torch)
 
 
+
+@pytest.mark.parametrize("target_dtype", ["int64", "bool"])
+@pytest.mark.parametrize("loss", ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"])
+def test_regression_losses_compute_with_int_and_bool_targets_as_torch(
+        loss: str, target_dtype: str) -> None:
+    """The BCE target rules above are the binary cross-entropies' own: the regression losses
+    compute with an int or bool target, in the input's dtype, as torch does (except
+    l1_loss's bool target, torch's bool-subtraction RuntimeError)."""
+    def outcome(m: Any) -> Any:
+        target = m.tensor([1, 0]).to(getattr(m, target_dtype))
+        try:
+            out = getattr(m.nn.functional, loss)(m.tensor([0.3, 0.6]), target)
+        except RuntimeError:
+            return "RuntimeError"
+        return str(out.dtype).rsplit(".", 1)[-1], round(out.item(), 5)
+    assert outcome(tg) == outcome(torch)
+
 def test_relu_inplace_records_relu_backward_as_torch() -> None:
     """nn.ReLU(True) / F.relu(x, inplace=True) (DCGAN's generator, the siamese head) is
     torch.relu_: the node is ReluBackward0 (it was a CopyBackwards of an out-of-place relu)."""

@@ -57,16 +57,7 @@ def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
             f"{name}: Using a target size {tuple(y.shape)} that is different to the input size "
             f"{tuple(x.shape)} is deprecated. Please ensure they have the same size."
         )
-    if name == "binary_cross_entropy" and y.dtype != x.dtype:  # (PyTorch's kernel: no casts)
-        raise RuntimeError(f"{name}: Found dtype {_torch_name(y.dtype)} but expected "
-                           f"{_torch_name(x.dtype)} (the target must have the input's dtype)")
-    if y.dtype.kind == "b":  # (PyTorch computes 1 - target: a bool subtraction)
-        raise RuntimeError(f"{name}: Subtraction, the `-` operator, with a bool tensor is not "
-                           "supported; give a floating-point target (target.float())")
-    if y.dtype.kind not in "fc":  # (PyTorch writes a float result into the int target's type)
-        raise RuntimeError(f"{name}: result type {_torch_name(x.dtype)} can't be cast to the "
-                           f"desired output type {_torch_name(y.dtype)} (give a floating-point "
-                           "target)")
+    _check_bce_target(x, y, name)
     return x, y
 
 
@@ -91,17 +82,30 @@ def _broadcast_pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
         shape = tuple(max(m, n) if 0 not in (m, n) else 0 for m, n in zip(a, b))
         x = x if x.shape == shape else x.expand(shape)
         y = y if y.shape == shape else y.expand(shape)
-    if name == "binary_cross_entropy" and y.dtype != x.dtype:  # (PyTorch's kernel: no casts)
+    if y.dtype.kind == "b" and name == "l1_loss":  # (PyTorch's l1 subtracts the bool target)
+        raise RuntimeError(_BOOL_TARGET.format(name=name))
+    if y.dtype.kind not in "fc":  # (PyTorch computes with an int or bool target)
+        y = y.astype(x.dtype)
+    return x, y
+
+
+_BOOL_TARGET = ("{name}: Subtraction, the `-` operator, with a bool tensor is not supported; "
+                "give a floating-point target (target.float())")
+
+
+def _check_bce_target(x: Tensor, y: Tensor, name: str) -> None:
+    """The binary cross-entropies' target dtype rules, PyTorch's RuntimeErrors: BCE's kernel
+    takes only the input's dtype; with logits, a bool target fails at ``1 - target`` and an
+    integer one cannot hold the float result."""
+    if name == "binary_cross_entropy" and y.dtype != x.dtype:
         raise RuntimeError(f"{name}: Found dtype {_torch_name(y.dtype)} but expected "
                            f"{_torch_name(x.dtype)} (the target must have the input's dtype)")
-    if y.dtype.kind == "b":  # (PyTorch computes 1 - target: a bool subtraction)
-        raise RuntimeError(f"{name}: Subtraction, the `-` operator, with a bool tensor is not "
-                           "supported; give a floating-point target (target.float())")
-    if y.dtype.kind not in "fc":  # (PyTorch writes a float result into the int target's type)
+    if y.dtype.kind == "b":
+        raise RuntimeError(_BOOL_TARGET.format(name=name))
+    if y.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: result type {_torch_name(x.dtype)} can't be cast to the "
                            f"desired output type {_torch_name(y.dtype)} (give a floating-point "
                            "target)")
-    return x, y
 
 
 @composite
