@@ -169,12 +169,21 @@ def smooth_l1_loss(input: Any, target: Any, size_average: bool | None = None,
 def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0,
                weight: Any = None) -> Tensor:
     """0.5 d^2 where |d| <= delta, else delta (|d| - 0.5 delta); ``weight`` scales each
-    element (its 'mean' is the plain mean of the weighted losses, as PyTorch)."""
+    element (its 'mean' is the plain mean of the weighted losses, as PyTorch).
+
+    The loss has the input's dtype, as PyTorch's kernel writes it: with a target of another
+    float dtype, a reduced loss (no weight) is computed with the target cast to the input's
+    dtype, an elementwise one at the promoted dtype and then cast (PyTorch's two paths)."""
     shape = as_tensor(input).shape
     input, target = _broadcast_pair(input, target, "huber_loss")
+    dtype = input.dtype
+    if target.dtype != dtype and weight is None and reduction != "none":
+        target = target.astype(dtype)
     d = input - target
     a = d.abs()
     loss = where(a._data <= delta, d * d * 0.5, (a - 0.5 * delta) * delta)
+    if loss.dtype != dtype:
+        loss = loss.astype(dtype)
     return _weighted(loss, weight, reduction, "huber_loss", mean_by_weight=False, shape=shape)
 
 

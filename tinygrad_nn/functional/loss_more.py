@@ -184,7 +184,10 @@ def soft_margin_loss(input: Any, target: Any, size_average: bool | None = None,
     if y.requires_grad and is_grad_enabled():
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
                            "to argument 'target'. This input cannot have requires_grad True.")
-    loss = (-y * x).softplus()
+    yx = -x * y  # (PyTorch's order: a bool or integer target multiplies the negated input)
+    if yx.dtype != x.dtype:  # (PyTorch's -x *= y: the product at the promoted dtype, stored
+        yx = yx.astype(x.dtype)  # at the input's, so the loss has the input's dtype)
+    loss = yx.softplus()
     if loss.shape != x.shape:  # PyTorch writes the loss into an array of the input's shape
         raise RuntimeError(f"output with shape {list(x.shape)} doesn't match the broadcast "
                            f"shape {list(loss.shape)}")
