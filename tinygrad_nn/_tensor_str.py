@@ -93,6 +93,22 @@ class _Formatter:
         return (self.max_width - len(text)) * " " + text
 
 
+class _ComplexFormatter:
+    """PyTorch's complex layout: the real and the imaginary parts each get their own
+    ``_Formatter`` (``tensor([ 1.5000+2.0000j, -3.0000-0.5000j])``); one element is as wide
+    as both parts and the ``j``."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.real, self.imag = _Formatter(values.real), _Formatter(values.imag)
+        self.max_width = self.real.max_width + self.imag.max_width + 1
+
+    def format(self, value: Any) -> str:
+        value = complex(value)
+        real = self.real.format(value.real)
+        imag = (self.imag.format(value.imag) + "j").lstrip()
+        return real + imag if imag[0] in "+-" else real + "+" + imag
+
+
 def _summarized(a: np.ndarray) -> np.ndarray:
     """The elements a summarised print shows (the edges of every axis)."""
     k = PRINT_OPTS.edgeitems
@@ -135,7 +151,8 @@ def tensor_str(a: np.ndarray, suffixes: list[str], prefix: str = "tensor(") -> s
     """``prefix`` + the values laid out as PyTorch does + the suffixes (``dtype=``,
     ``grad_fn=``, ...) wrapped at the line width + ``)``."""
     indent = len(prefix)
-    default = a.dtype in (get_default_dtype(), np.dtype(np.int64), np.dtype(np.bool_))
+    default = a.dtype in (get_default_dtype(), np.dtype(np.int64), np.dtype(np.bool_),
+                          np.result_type(get_default_dtype(), np.complex64))
     if a.size == 0:  # the shape (unless (0,)) and the dtype (unless the default) said
         shown = [f"size={tuple(a.shape)}"] if a.ndim != 1 else []
         if a.dtype != get_default_dtype():
@@ -146,7 +163,8 @@ def tensor_str(a: np.ndarray, suffixes: list[str], prefix: str = "tensor(") -> s
         if not default:
             suffixes = [f"dtype=tinygrad_nn.{a.dtype}"] + suffixes
         summarize = a.size > PRINT_OPTS.threshold
-        fmt = _Formatter(_summarized(a) if summarize else a)
+        shown_values = _summarized(a) if summarize else a
+        fmt: Any = (_ComplexFormatter if a.dtype.kind == "c" else _Formatter)(shown_values)
         text = _body(a, indent, summarize, fmt)
     out = [prefix + text]
     last = len(out[0]) - out[0].rfind("\n") + 1

@@ -92,3 +92,31 @@ def test_a_node_prints_as_pytorchs() -> None:
     ours = repr((tg.ones(2, requires_grad=True) * 2).grad_fn)
     theirs = repr((torch.ones(2, requires_grad=True) * 2).grad_fn)
     assert re.sub("0x[0-9a-f]+", "ADDR", ours) == re.sub("0x[0-9a-f]+", "ADDR", theirs)
+
+
+COMPLEX = [
+    [1 + 2j], [1.5 + 2j, -3 - 0.5j, 0j], [[1e-5 + 1j, 2 + 3e6j]], 2 - 1j,
+    [complex(float("nan"), 1), complex(float("inf"), float("-inf"))], [1 - 0j, -0.0 - 0.0j],
+    [k * (1 + 1j) for k in range(40)], [[0.25 - 1j, 3 + 4j], [-5 + 0j, 6.5 + 0.125j]],
+]
+
+
+@pytest.mark.parametrize("value", COMPLEX, ids=[str(v)[:30] for v in COMPLEX])
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_values_print_as_pytorch(value: Any, dtype: str) -> None:
+    """Each part gets its own width and style (repr raised a TypeError before)."""
+    a = np.asarray(value, dtype=dtype)
+    _same(tg.tensor(a), torch.from_numpy(a.copy()))
+
+
+@settings(max_examples=30, deadline=None)
+@given(hnp.arrays(np.complex128, hnp.array_shapes(max_dims=3, max_side=5),
+                  elements=st.builds(complex, st.floats(-1e12, 1e12) | st.sampled_from(
+                      [np.nan, np.inf, -np.inf]), st.floats(-1e12, 1e12))))
+def test_any_complex_array_prints_as_pytorch(a: np.ndarray) -> None:
+    _same(tg.tensor(a), torch.from_numpy(a.copy()))
+
+
+def test_summarised_complex_prints_as_pytorch() -> None:
+    a = (np.arange(2000) * (0.5 - 1.5j)).astype(np.complex64)
+    _same(tg.tensor(a), torch.from_numpy(a.copy()))
