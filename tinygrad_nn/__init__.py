@@ -25,6 +25,7 @@ from . import (
     _torch_windows,
     functional,
 )
+from ._linalg_legacy import geqrf, lu, lu_solve, lu_unpack, orgqr, ormqr
 from ._random import (
     default_generator,
     get_rng,
@@ -235,6 +236,13 @@ __all__ = [
     "chain_matmul",
     "cumulative_trapezoid",
     "tensordot",
+    # PyTorch's pre-torch.linalg factorisations (not yet Tensor methods: _linalg_legacy)
+    "geqrf",
+    "lu",
+    "lu_solve",
+    "lu_unpack",
+    "orgqr",
+    "ormqr",
     "trapezoid",
     "trapz",
     # PyTorch's top-level shape functions (helper "shape")

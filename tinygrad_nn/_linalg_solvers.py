@@ -149,16 +149,28 @@ def _zero_pivot(op: str, info: np.ndarray) -> None:
 def lu(A: Any, *, pivot: bool = True) -> LUResult:
     """(P, L, U) with A = P L U for A (..., m, n): L (..., m, k) unit lower, U (..., k, n)
     upper, k = min(m, n); singular A is fine (U has a zero on its diagonal)."""
-    a = _tensor(A)
-    packed, piv, _ = lu_factor_ex(a, pivot=pivot)
-    m, n = a.shape[-2:]
+    packed, piv, _ = lu_factor_ex(_tensor(A), pivot=pivot)
+    return LUResult(lu_permutation(packed, piv._data), *lu_triangles(packed))
+
+
+def lu_triangles(packed: Tensor) -> tuple[Tensor, Tensor]:
+    """(L, U) of a packed LU (..., m, n): L (..., m, k) unit lower, U (..., k, n) upper,
+    k = min(m, n); differentiable in ``packed``."""
+    m, n = packed.shape[-2:]
     k = min(m, n)
+    dt = packed.dtype
     # selected, not masked by a product: a product would leave -0.0 above L's diagonal
-    low = select(np.tri(m, k, -1, dtype=bool), packed[..., :, :k], np.eye(m, k, dtype=a.dtype))
-    up = select(np.triu(np.ones((k, n), dtype=bool)), packed[..., :k, :], np.zeros((), a.dtype))
-    perm = (permutation(piv._data, m, a.dtype) if a.numel()
-            else np.broadcast_to(np.eye(m, dtype=a.dtype), a.shape[:-2] + (m, m)).copy())
-    return LUResult(Tensor._new(perm), low, up)
+    low = select(np.tri(m, k, -1, dtype=bool), packed[..., :, :k], np.eye(m, k, dtype=dt))
+    up = select(np.triu(np.ones((k, n), dtype=bool)), packed[..., :k, :], np.zeros((), dt))
+    return low, up
+
+
+def lu_permutation(packed: Tensor, piv: np.ndarray) -> Tensor:
+    """P (..., m, m) of a packed LU (..., m, n) from LAPACK's 1-based row swaps ``piv``."""
+    m = packed.shape[-2]
+    perm = (permutation(piv, m, packed.dtype) if packed.numel()
+            else np.broadcast_to(np.eye(m, dtype=packed.dtype), packed.shape[:-2] + (m, m)).copy())
+    return Tensor._new(perm)
 
 
 def _solve(a: Any, b: Any) -> Any:

@@ -6,6 +6,8 @@ inputs are symmetrised inside the function, as the decompositions read only one 
 
 from __future__ import annotations
 
+import warnings
+
 import tinygrad_nn.linalg as LA
 from tests.ops.registry_helpers import *  # noqa: F403 - the row helpers, numpy and strategies
 
@@ -420,3 +422,39 @@ def _tensorinv(draw: Draw, form: Any) -> Any:
 def _vander(draw: Draw, form: Any) -> Any:
     n = draw(st.integers(2, 4))
     return (lambda x: form(x, n)), [arr(draw, _batch(draw) + (4,), -1.5, 1.5)]
+
+
+# -- PyTorch's pre-torch.linalg factorisations (_linalg_legacy) ------------------------------
+def _quiet_lu(a: Any, *args: Any) -> Any:
+    with warnings.catch_warnings():  # (torch.lu's deprecation UserWarning)
+        warnings.simplefilter("ignore")
+        return tg.lu(a, *args)
+
+
+@case({"tinygrad_nn.lu_unpack": lambda a: sum(tg.lu_unpack(*LA.lu_factor(a))[1:]),
+       "tinygrad_nn.lu": lambda a: _quiet_lu(a)[0]})
+def _lu_legacy(draw: Draw, form: Any) -> Any:
+    return form, [_matrix(draw, _batch(draw), draw(st.integers(1, 3)))]
+
+
+@case({"tinygrad_nn.lu_solve": lambda b, a: _quiet_lu_solve(b, a)})
+def _lu_solve_legacy(draw: Draw, form: Any) -> Any:
+    batch, n = _batch(draw), draw(st.integers(1, 3))
+    return form, [arr(draw, batch + (n, draw(st.integers(1, 2)))), _matrix(draw, batch, n)]
+
+
+def _quiet_lu_solve(b: Any, a: Any) -> Any:
+    with warnings.catch_warnings():  # (torch.lu_solve's deprecation UserWarning)
+        warnings.simplefilter("ignore")
+        return tg.lu_solve(b, *LA.lu_factor(a))
+
+
+@case({"tinygrad_nn.ormqr": lambda a, t, c, left, tr: tg.ormqr(a, t, c, left, tr),
+       "tinygrad_nn.orgqr": lambda a, t, c, left, tr: tg.orgqr(a, t) + c.sum()})
+def _ormqr(draw: Draw, form: Any) -> Any:
+    batch, n = _batch(draw), draw(st.integers(1, 3))
+    m = n + draw(st.integers(0, 2))
+    left, tr = draw(st.booleans()), draw(st.booleans())
+    c = arr(draw, batch + ((m, 2) if left else (2, m)))
+    return (lambda a, t, c: form(a, t, c, left, tr)), [
+        arr(draw, batch + (m, n), -1.0, 1.0), arr(draw, batch + (n,), -1.5, 1.5), c]
