@@ -1,11 +1,11 @@
 """PyTorch's ``torch.autograd``: grad, backward, the Tensor-level Function, Variable,
 anomaly mode, gradcheck / gradgradcheck, ``functional`` (jacobian, hessian, vjp, jvp,
-hvp, vhp), ``graph`` (the ``Node`` type of ``grad_fn``, ``increment_version``) and
-``forward_ad`` (its names; dual tensors are not supported yet)."""
+hvp, vhp), ``graph`` (the ``Node`` type of ``grad_fn``, ``increment_version``),
+``grad_mode`` (the mode switches, ``inference_mode`` and ``set_multithreading_enabled``),
+``variable`` and ``forward_ad`` (its names; dual tensors are not supported yet)."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +15,7 @@ from ..grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ..tensor import Tensor
 from ..tensor_autograd import backward_into
 from ..tensor_autograd import grad as _grad
-from . import forward_ad, functional, graph
+from . import forward_ad, functional, grad_mode, graph, variable
 from .anomaly_mode import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -23,7 +23,9 @@ from .anomaly_mode import (
     set_detect_anomaly,
 )
 from .function import Function, FunctionCtx, once_differentiable
+from .grad_mode import inference_mode, is_multithreading_enabled, set_multithreading_enabled
 from .gradcheck import gradcheck, gradgradcheck  # (the functions, as in torch.autograd)
+from .variable import Variable
 
 __all__ = [
     "Function",
@@ -36,8 +38,12 @@ __all__ = [
     "functional",
     "graph",
     "grad",
+    "grad_mode",
     "gradcheck",
     "gradgradcheck",
+    "inference_mode",
+    "is_multithreading_enabled",
+    "is_tensor_like",
     "is_anomaly_check_nan_enabled",
     "is_anomaly_enabled",
     "is_grad_enabled",
@@ -45,6 +51,8 @@ __all__ = [
     "once_differentiable",
     "set_detect_anomaly",
     "set_grad_enabled",
+    "set_multithreading_enabled",
+    "variable",
 ]
 
 
@@ -112,11 +120,8 @@ def backward(
         t.backward(s, retain_graph=retain or k < len(roots) - 1, create_graph=create_graph)
 
 
-def Variable(data: Any, requires_grad: bool = False, volatile: bool = False) -> Tensor:
-    """Legacy ``Variable(t)``: a Tensor sharing ``t``'s values, a leaf with ``requires_grad``.
-    ``volatile=True`` (removed in PyTorch 0.4) has no effect, with PyTorch's UserWarning."""
-    if volatile:
-        warnings.warn("volatile was removed and now has no effect. Use "
-                      "`with tinygrad_nn.no_grad():` instead.", UserWarning, stacklevel=2)
-    t = data.detach() if isinstance(data, Tensor) else Tensor._new(data)
-    return t.requires_grad_(requires_grad) if requires_grad else t
+def is_tensor_like(inp: Any) -> bool:
+    """True for a Tensor (or its type), or an object with ``__torch_function__``: PyTorch's
+    test for what its functions treat as a tensor."""
+    return (isinstance(inp, Tensor) or isinstance(inp, type) and issubclass(inp, Tensor)
+            or hasattr(inp, "__torch_function__"))
