@@ -1,6 +1,7 @@
 """PyTorch's ``torch.utils`` path: ``tinygrad_nn.utils.data`` is ``tinygrad_nn.data``;
 ``tinygrad_nn.utils.checkpoint`` is activation checkpointing (without the memory saving);
-``tinygrad_nn.utils.hooks.RemovableHandle`` is what registering a hook returns.
+``tinygrad_nn.utils.hooks.RemovableHandle`` is what registering a hook returns;
+``tinygrad_nn.utils.tensorboard.SummaryWriter`` logs to TensorBoard (imported on use).
 
 The same module object, with its submodules (``dataloader``, ``dataset``, ``sampler``,
 ``distributed``, ``_utils.collate``) registered under this path too, so
