@@ -43,6 +43,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import MultiheadAttention
 from .containers import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d
@@ -130,6 +131,7 @@ from .padding import (
     ZeroPad3d,
 )
 from .parallel import DataParallel
+from .parameter import Buffer
 from .parameter_containers import ParameterDict, ParameterList
 from .pooling import (
     AdaptiveAvgPool1d,
@@ -153,7 +155,7 @@ from .pooling import (
     MaxUnpool2d,
     MaxUnpool3d,
 )
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sampling import (
     ChannelShuffle,
     PixelShuffle,
@@ -211,4 +213,5 @@ __all__ = [
     "Bilinear", "CosineSimilarity", "PairwiseDistance",
     "AdaptiveAvgPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d", "LPPool1d",
     "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool3d",
+    "RNNBase", "RNNCellBase", "Buffer", "AdaptiveLogSoftmaxWithLoss",
 ]
