@@ -48,6 +48,7 @@ from .attention import MultiheadAttention
 from .containers import Container, ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .cross_map_lrn import CrossMapLRN2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import (
     AlphaDropout,
@@ -215,5 +216,5 @@ __all__ = [
     "AdaptiveAvgPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d", "LPPool1d",
     "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool3d",
     "RNNBase", "RNNCellBase", "Buffer", "AdaptiveLogSoftmaxWithLoss",
-    "Container", "SyncBatchNorm",
+    "Container", "SyncBatchNorm", "CrossMapLRN2d",
 ]

@@ -106,7 +106,7 @@ from .loss import (
     TripletMarginWithDistanceLoss,
 )
 from .module import Module
-from .normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
+from .normalization import CrossMapLRN2d, GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
 from .padding import (
     CircularPad1d,
     CircularPad2d,
@@ -161,6 +161,7 @@ from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 __all__ = [
     "AdaptiveLogSoftmaxWithLoss",
     "Container",
+    "CrossMapLRN2d",
     "SyncBatchNorm",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
