@@ -93,6 +93,16 @@ def test_rnnbase_unknown_mode_and_projection_errors() -> None:
     _same_error(lambda lib: lib.nn.LSTM(3, 4, proj_size=4))
 
 
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.LSTM(3.0, 4), lambda nn: nn.GRU(3, "4"), lambda nn: nn.LSTM(3, 4, 2.0),
+    lambda nn: nn.LSTM(0, 4), lambda nn: nn.RNN(3, 4, 0), lambda nn: nn.LSTM(3, 4, bias=1),
+    lambda nn: nn.GRU(3, 4, batch_first=0), lambda nn: nn.RNNBase("GRU", 3, 4, bias=0),
+    lambda nn: nn.LSTM(3, 4, 2, dropout=1.5), lambda nn: nn.RNN(3, 4, nonlinearity="gelu"),
+    lambda nn: nn.LSTMCell(2.0, 4)])
+def test_recurrent_constructor_error_types_are_torchs(make: Any) -> None:
+    _same_error(lambda lib: make(lib.nn))
+
+
 def test_flat_weights_follow_attribute_assignment() -> None:
     """Replacing a weight (as weight-drop wrappers do) changes what forward uses, as
     PyTorch's __setattr__ keeps _flat_weights in step."""

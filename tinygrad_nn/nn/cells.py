@@ -126,9 +126,13 @@ def _sum_bias(b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:
 
 # -- checks shared with recurrent.py --------------------------------------------------------
 def check_config(name: str, input_size: Any, hidden_size: Any, nonlinearity: str | None) -> None:
-    """Raise on sizes that are not positive ints or an unknown nonlinearity."""
+    """Raise on sizes that are not positive ints (a TypeError for a size that is not an int,
+    as PyTorch's, a ValueError for one <= 0) or an unknown nonlinearity."""
     for what, v in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name}: {what} should be of type int, got: {type(v).__name__} "
+                            f"({v!r})")
+        if v <= 0:
             raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
     if nonlinearity is not None and nonlinearity not in NONLINEARITIES:
         raise ValueError(f"{name}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")

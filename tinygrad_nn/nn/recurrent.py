@@ -224,9 +224,14 @@ class RNNBase(RNNChecks, Module):
                              "projections")
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
-        if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)) \
-                or num_layers < 1:
+        if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)):
+            raise TypeError(f"{name}: num_layers should be of type int, got: "
+                            f"{type(num_layers).__name__} ({num_layers!r})")
+        if num_layers < 1:
             raise ValueError(f"{name}: num_layers must be an int >= 1, got {num_layers!r}")
+        for what, flag in (("bias", bias), ("batch_first", batch_first)):
+            if not isinstance(flag, bool):  # PyTorch's check (a 0/1 int is refused too)
+                raise TypeError(f"{what} should be of type bool, got: {type(flag).__name__}")
         if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) \
                 or not 0 <= dropout <= 1:
             raise ValueError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
