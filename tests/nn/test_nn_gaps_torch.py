@@ -311,8 +311,14 @@ def test_adaptive_log_softmax_errors_like_torch() -> None:
 
     for shape, target in (((3, 8), [0, 1]), ((3, 2, 8), [0, 1, 2]), ((8,), [1]),
                           ((3, 8), [[0, 1, 2]]), ((2, 8), [0, 10]), ((2, 8), [-1, 0]),
-                          ((2, 8), 3)):
+                          ((2, 8), 3), ((2, 8), [1.0, 5.0])):
         _same_error(call(shape, target))
+
+    def small_ints(lib: Any) -> Any:
+        m = lib.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4])
+        return m(lib.zeros(2, 8), lib.tensor([1, 5], dtype=lib.uint8))
+
+    _same_error(small_ints)
 
 
 # -- F.max_pool{1,2,3}d_with_indices ---------------------------------------------------------
@@ -438,6 +444,12 @@ def test_cross_map_lrn2d_errors_like_torch() -> None:
         lib.nn.CrossMapLRN2d(1)(x).sum().backward()
 
     _same_error(size_one_backward)
+
+    def second_order(lib: Any) -> None:
+        x = lib.ones(1, 4, 2, 2, requires_grad=True)
+        lib.autograd.grad(lib.nn.CrossMapLRN2d(3)(x).sum(), x, create_graph=True)
+
+    _same_error(second_order)
 
 
 # -- Container -------------------------------------------------------------------------------

@@ -96,9 +96,9 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         if not batched:
             x = x.unsqueeze(0)
         t = np.asarray(target._data).reshape(-1)
-        if t.dtype.kind not in "iu":
-            raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: expected an int64 target of class "
-                               f"indices, got dtype {t.dtype}")
+        if t.dtype not in (np.int32, np.int64):  # PyTorch's gather() index rule
+            raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: expected an int32/int64 target of "
+                               f"class indices, got dtype {t.dtype}")
         output = x.new_zeros(t.shape[0])
         head_class = t.copy()  # the head's output each row reads: its class or its cluster's
         used = 0

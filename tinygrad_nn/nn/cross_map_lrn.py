@@ -7,7 +7,8 @@ The running sum is PyTorch's recurrence, quirks included: it starts with channel
 removes the one leaving it only once c > (size - 1) // 2 + 1, so it is not the symmetric
 window of ``LocalResponseNorm``. Its backward is PyTorch's formula (a window sum of
 g * y / scale), which is not the exact derivative of that forward: so this is a custom
-Function with PyTorch's backward, not a composite, to give PyTorch's gradients.
+Function with PyTorch's backward, not a composite, to give PyTorch's gradients (first order
+only: under ``create_graph`` it raises, as PyTorch's does).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import Function, once_differentiable
+from ..autograd.function import Function
 from ..functional import as_tensor
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from .module import Module
 
@@ -59,8 +61,10 @@ class CrossMapLRN2dFunction(Function):
         return Tensor._new(y)
 
     @staticmethod
-    @once_differentiable
     def backward(ctx: Any, g: Tensor) -> tuple[Any, ...]:
+        if is_grad_enabled():  # create_graph=True: PyTorch's backward (out= ops) refuses too
+            raise RuntimeError("CrossMapLRN2d: its backward is not differentiable, so "
+                               "create_graph=True is not supported (as in PyTorch)")
         x, y, scale = ctx.arrays
         size, channels = ctx.size, x.shape[1]
         inverse_pre_pad = int(size - (size - 1) / 2)
