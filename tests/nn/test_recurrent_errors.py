@@ -93,11 +93,12 @@ def test_unknown_nonlinearity_is_rejected(ctor: Any) -> None:
         ctor()
 
 
-@pytest.mark.parametrize("args,match", [((0, 4), "input_size must be a positive int, got 0"),
-                                        ((3, 2.5), "hidden_size must be a positive int, got 2.5"),
-                                        ((3, 4, 0), "num_layers must be an int >= 1, got 0")])
-def test_bad_sizes_are_rejected(args: tuple[Any, ...], match: str) -> None:
-    with pytest.raises(ValueError, match=match):
+@pytest.mark.parametrize("args,error,match", [
+    ((0, 4), ValueError, "input_size must be a positive int, got 0"),
+    ((3, 2.5), TypeError, r"hidden_size should be of type int, got: float \(2.5\)"),
+    ((3, 4, 0), ValueError, "num_layers must be an int >= 1, got 0")])
+def test_bad_sizes_are_rejected(args: tuple[Any, ...], error: type, match: str) -> None:
+    with pytest.raises(error, match=match):  # PyTorch's types: TypeError for a float size
         LSTM(*args)
 
 

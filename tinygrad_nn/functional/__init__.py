@@ -63,6 +63,7 @@ from .conv import (
     conv2d,
     fold,
     max_pool2d,
+    max_pool2d_with_indices,
     max_unpool2d,
     unfold,
 )
@@ -112,8 +113,8 @@ from .norm import (
     rms_norm,
 )
 from .pad import pad
-from .pool1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d
-from .pool3d import avg_pool3d, max_pool3d
+from .pool1d import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool1d_with_indices
+from .pool3d import avg_pool3d, max_pool3d, max_pool3d_with_indices
 from .pool_adaptive import (
     adaptive_max_pool1d,
     adaptive_max_pool1d_with_indices,
@@ -251,5 +252,6 @@ __all__ = [
     "gumbel_softmax", "affine_grid", "grid_sample",
     "adaptive_avg_pool3d", "fractional_max_pool2d", "fractional_max_pool2d_with_indices",
     "fractional_max_pool3d", "fractional_max_pool3d_with_indices",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
     "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool3d",
 ]

@@ -259,6 +259,14 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
+def max_pool2d_with_indices(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """(y, indices) of ``max_pool2d(..., return_indices=True)``, whatever ``return_indices``
+    says (PyTorch's)."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
 def _max_pool2d(input: Tensor, geometry: Geometry, return_indices: bool) -> Any:
     """max_pool2d of a batched input with checked arguments."""
     k, s, d, pads, out = geometry
@@ -446,4 +454,5 @@ def fold(input: Any, output_size: Any, kernel_size: Any, dilation: Any = 1, padd
 
 __all__ = [
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool2d", "unfold",
+    "max_pool2d_with_indices",
 ]

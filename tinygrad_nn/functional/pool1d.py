@@ -24,6 +24,14 @@ def max_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     return out.squeeze(-2)
 
 
+def max_pool1d_with_indices(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """(y, indices) of ``max_pool1d(..., return_indices=True)``, whatever ``return_indices``
+    says (PyTorch's)."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
 def avg_pool1d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
                ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """y[n, c, p] = mean_i x[n, c, ps - pad + i]; (N, C, L) -> (N, C, OL) (or (C, L))."""
@@ -41,4 +49,4 @@ def adaptive_avg_pool1d(input: Any, output_size: Any) -> Tensor:
     return adaptive_avg_pool2d(x.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
-__all__ = ["adaptive_avg_pool1d", "avg_pool1d", "max_pool1d"]
+__all__ = ["adaptive_avg_pool1d", "avg_pool1d", "max_pool1d", "max_pool1d_with_indices"]

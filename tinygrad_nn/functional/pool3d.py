@@ -118,6 +118,14 @@ def max_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     return (y.squeeze(0), idx.squeeze(0)) if unbatched else (y, idx)
 
 
+def max_pool3d_with_indices(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                            dilation: Any = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """(y, indices) of ``max_pool3d(..., return_indices=True)``, whatever ``return_indices``
+    says (PyTorch's)."""
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
 @composite
 def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
                ceil_mode: bool = False, count_include_pad: bool = True,
@@ -163,4 +171,4 @@ def avg_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     return y.squeeze(0) if unbatched else y
 
 
-__all__ = ["avg_pool3d", "max_pool3d"]
+__all__ = ["avg_pool3d", "max_pool3d", "max_pool3d_with_indices"]

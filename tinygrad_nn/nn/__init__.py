@@ -43,10 +43,12 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import MultiheadAttention
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import Container, ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .cross_map_lrn import CrossMapLRN2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import (
     AlphaDropout,
@@ -111,6 +113,7 @@ from .norm import (
     LayerNorm,
     LocalResponseNorm,
     RMSNorm,
+    SyncBatchNorm,
 )
 from .padding import (
     CircularPad1d,
@@ -130,6 +133,7 @@ from .padding import (
     ZeroPad3d,
 )
 from .parallel import DataParallel
+from .parameter import Buffer
 from .parameter_containers import ParameterDict, ParameterList
 from .pooling import (
     AdaptiveAvgPool1d,
@@ -153,7 +157,7 @@ from .pooling import (
     MaxUnpool2d,
     MaxUnpool3d,
 )
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sampling import (
     ChannelShuffle,
     PixelShuffle,
@@ -211,4 +215,6 @@ __all__ = [
     "Bilinear", "CosineSimilarity", "PairwiseDistance",
     "AdaptiveAvgPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d", "LPPool1d",
     "LPPool2d", "LPPool3d", "MaxUnpool1d", "MaxUnpool3d",
+    "RNNBase", "RNNCellBase", "Buffer", "AdaptiveLogSoftmaxWithLoss",
+    "Container", "SyncBatchNorm", "CrossMapLRN2d",
 ]

@@ -126,9 +126,13 @@ def _sum_bias(b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:
 
 # -- checks shared with recurrent.py --------------------------------------------------------
 def check_config(name: str, input_size: Any, hidden_size: Any, nonlinearity: str | None) -> None:
-    """Raise on sizes that are not positive ints or an unknown nonlinearity."""
+    """Raise on sizes that are not positive ints (a TypeError for a size that is not an int,
+    as PyTorch's, a ValueError for one <= 0) or an unknown nonlinearity."""
     for what, v in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name}: {what} should be of type int, got: {type(v).__name__} "
+                            f"({v!r})")
+        if v <= 0:
             raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
     if nonlinearity is not None and nonlinearity not in NONLINEARITIES:
         raise ValueError(f"{name}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
@@ -160,19 +164,22 @@ def uniform_init(module: Module) -> None:
 
 
 # -- modules ------------------------------------------------------------------------------
-class _CellBase(Module):
-    """Parameters weight_ih (G*H, I), weight_hh (G*H, H), bias_ih, bias_hh (G*H,)."""
+class RNNCellBase(Module):
+    """PyTorch's base of RNNCell, LSTMCell and GRUCell: parameters weight_ih (G*H, I),
+    weight_hh (G*H, H) and, with ``bias``, bias_ih and bias_hh (G*H,), G = ``num_chunks``
+    gate blocks; no ``forward`` (as in PyTorch).
 
-    gates = 1  # G: gate blocks stacked in the weights
+    ``RNNCellBase(input_size, hidden_size, bias, num_chunks, device=None, dtype=None)``.
+    """
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
-                 dtype: Any = None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         check_config(type(self).__name__, input_size, hidden_size, None)
         self.input_size: int = int(input_size)
         self.hidden_size: int = int(hidden_size)
         self.bias: bool = bool(bias)
-        gh = self.gates * self.hidden_size
+        gh = num_chunks * self.hidden_size
         self.weight_ih = new_param((gh, self.input_size), dtype, device)
         self.weight_hh = new_param((gh, self.hidden_size), dtype, device)
         if bias:
@@ -221,7 +228,7 @@ class _CellBase(Module):
         return x, out, unbatched
 
 
-class RNNCell(_CellBase):
+class RNNCell(RNNCellBase):
     """Elman cell h' = act(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh), act tanh or relu.
 
     ``RNNCell(input_size, hidden_size, bias=True, nonlinearity='tanh')``; call
@@ -232,7 +239,7 @@ class RNNCell(_CellBase):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  nonlinearity: str = "tanh", device: Any = None, dtype: Any = None) -> None:
         check_config("RNNCell", input_size, hidden_size, nonlinearity)
-        super().__init__(input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
@@ -243,7 +250,7 @@ class RNNCell(_CellBase):
         return y.reshape(-1) if unbatched else y
 
 
-class LSTMCell(_CellBase):
+class LSTMCell(RNNCellBase):
     """LSTM cell: [i f g o] = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh (sigmoid, tanh for g),
     c' = f*c + i*g, h' = o*tanh(c').
 
@@ -251,7 +258,9 @@ class LSTMCell(_CellBase):
     ``cell(x)`` (zeros) with x: (N, input_size) or (input_size,); returns ``(h', c')``.
     """
 
-    gates = 4
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, Tensor]:
         """(h', c') of one step; input: (N, I), h and c: (N, H) -> (N, H) x2."""
@@ -268,7 +277,7 @@ class LSTMCell(_CellBase):
         return (h.reshape(-1), c.reshape(-1)) if unbatched else (h, c)
 
 
-class GRUCell(_CellBase):
+class GRUCell(RNNCellBase):
     """GRU cell: r, z = sigmoid(W_i x + b_i + W_h h + b_h), n = tanh(W_in x + b_in +
     r*(W_hn h + b_hn)), h' = (1 - z)*n + z*h.
 
@@ -276,7 +285,9 @@ class GRUCell(_CellBase):
     x: (N, input_size) or (input_size,); hx defaults to zeros.
     """
 
-    gates = 3
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
 
     def forward(self, input: Any, hx: Any = None) -> Tensor:
         """h' of one GRU step; input: (N, I), hx: (N, H) -> (N, H)."""
@@ -285,4 +296,5 @@ class GRUCell(_CellBase):
         return y.reshape(-1) if unbatched else y
 
 
-__all__ = ["GRUCell", "LSTMCell", "RNNCell", "gru_cell", "lstm_cell", "rnn_cell"]
+__all__ = ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase", "gru_cell", "lstm_cell",
+           "rnn_cell"]

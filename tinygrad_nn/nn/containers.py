@@ -1,11 +1,13 @@
-"""Containers: Sequential, ModuleList, ModuleDict."""
+"""Containers: Sequential, ModuleList, ModuleDict (and the deprecated Container)."""
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
+from .._warn import user_stacklevel
 from .module import Module
 
 
@@ -14,6 +16,32 @@ def _index(i: Any, n: int, who: str) -> int:
     if not -n <= i < n:
         raise IndexError(f"{who}: index {i} is out of range for {n} modules")
     return i % n
+
+
+_CONTAINER_DEPRECATED = ("`nn.Container` is deprecated. All of its functionality is now "
+                         "implemented in `nn.Module`. Subclass that instead.")
+
+
+class Container(Module):
+    """Deprecated (PyTorch's): a Module whose keyword arguments become child modules,
+    ``Container(name=module, ...)``. Making one, or subclassing it, gives a FutureWarning;
+    subclass ``Module`` instead."""
+
+    __deprecated__ = _CONTAINER_DEPRECATED
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is Container:  # as typing_extensions.deprecated: a subclass's instances do not
+            warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=user_stacklevel())
+        return super().__new__(cls)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=user_stacklevel())
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)
 
 
 class Sequential(Module):

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._warn import user_stacklevel
 from ..tensor import Tensor
 from ..tensor_random import draw_rng
 
@@ -176,6 +177,8 @@ def kaiming_uniform_(tensor: Any, a: float = 0, mode: str = "fan_in",
     """He: U(-b, b) with b = gain(nonlinearity, a) sqrt(3 / fan); PyTorch's Linear and
     Conv weights use a=sqrt(5), i.e. b = 1 / sqrt(fan_in)."""
     if 0 in _shape(tensor):
+        warnings.warn("Initializing zero-element tensors is a no-op", UserWarning,
+                      stacklevel=user_stacklevel())
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
@@ -186,6 +189,8 @@ def kaiming_normal_(tensor: Any, a: float = 0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator: Any = None) -> Any:
     """He: N(0, std^2) with std = gain(nonlinearity, a) / sqrt(fan)."""
     if 0 in _shape(tensor):
+        warnings.warn("Initializing zero-element tensors is a no-op", UserWarning,
+                      stacklevel=user_stacklevel())
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)

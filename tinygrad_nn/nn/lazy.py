@@ -76,8 +76,11 @@ class UninitializedBuffer(_Uninitialized, Tensor):
     __slots__ = ()
     cls_to_become = Tensor
 
-    def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None) -> None:
+    def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None,
+                 persistent: bool = True) -> None:
         self._init(*self._empty(requires_grad, device, dtype), None)
+        self.persistent = persistent  # marked like nn.Buffer's (isinstance(b, Buffer) holds)
+        self._is_buffer = True
 
 
 def is_lazy(param: Any) -> bool:

@@ -9,6 +9,7 @@ state_dict, train/eval. Every walk over the module tree is iterative, so a
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from . import _backward_hooks
 from ._module_convert import ModuleConvert
 from ._module_state import ModuleState
 from ._repr import render
-from .parameter import Parameter, zero_grads
+from .parameter import Buffer, Parameter, zero_grads
 
 
 class Module(ModuleState, ModuleConvert):
@@ -229,13 +230,31 @@ class Module(ModuleState, ModuleConvert):
                 raise TypeError(f"cannot assign {type(value).__name__!r} as child module {name!r} "
                                 "(a Module or None expected)")
             d["_modules"][name] = None
+        elif isinstance(value, Buffer):  # PyTorch's: register_buffer with its persistence
+            self._register_marked_buffer(name, value)
         elif "_buffers" in d and name in d["_buffers"]:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign {type(value).__name__!r} as buffer {name!r} "
-                                "(a Tensor or None expected)")
+                                "(tinygrad_nn.nn.Buffer, a Tensor or None expected)")
             d["_buffers"][name] = value
         else:
             object.__setattr__(self, name, value)
+
+    def _register_marked_buffer(self, name: str, value: Tensor) -> None:
+        """``self.name = Buffer(t, persistent)``: ``self.register_buffer(name, t, persistent)``,
+        through a subclass's own ``register_buffer`` too; one written without the
+        ``persistent`` argument takes persistent buffers only (PyTorch's rule)."""
+        persistent = bool(getattr(value, "persistent", True))
+        register = self.register_buffer
+        if getattr(register, "__func__", None) is Module.register_buffer \
+                or "persistent" in inspect.signature(register).parameters:
+            register(name, value, persistent)
+        elif persistent:
+            register(name, value)
+        else:
+            raise RuntimeError("Registering a non-persistent buffer on a Module subclass that "
+                               "implements register_buffer() without the persistent argument "
+                               "is not allowed.")
 
     def _discard(self, name: str, keep: str) -> None:
         """Forget ``name`` everywhere but the ``keep`` table (a re-assignment there keeps

@@ -1,5 +1,5 @@
 """Normalisation layers with PyTorch's parameters, buffers, updates and reprs: BatchNorm1d/2d/3d,
-InstanceNorm1d/2d/3d, GroupNorm, LayerNorm, RMSNorm and LocalResponseNorm."""
+SyncBatchNorm, InstanceNorm1d/2d/3d, GroupNorm, LayerNorm, RMSNorm and LocalResponseNorm."""
 
 from __future__ import annotations
 
@@ -87,11 +87,15 @@ class _BatchNorm(_NormBase):
     _dims: tuple[int, ...] = ()
     _layout = ""
 
+    def _check_input_dim(self, input: Tensor) -> None:
+        """PyTorch's hook for the input's rank (a subclass may override it)."""
+        if input.ndim not in self._dims:
+            raise ValueError(f"{type(self).__name__}: expected {self._layout} input, got shape "
+                             f"{tuple(input.shape)}")
+
     def forward(self, input: Any) -> Tensor:
         x = F.as_tensor(input)
-        name = type(self).__name__
-        if x.ndim not in self._dims:
-            raise ValueError(f"{name}: expected {self._layout} input, got shape {tuple(x.shape)}")
+        self._check_input_dim(x)
         # a channel count other than num_features: F.batch_norm's RuntimeError names the
         # running statistic or parameter that disagrees (none: it runs, as PyTorch's)
         factor = 0.0 if self.momentum is None else self.momentum
@@ -130,6 +134,74 @@ class BatchNorm3d(_BatchNorm):
 
     _dims = (5,)
     _layout = "(N, C, D, H, W)"
+
+
+class SyncBatchNorm(_BatchNorm):
+    """BatchNorm over (N, C, *) whose batch statistics PyTorch averages across the processes
+    of a ``process_group``; without a process group (always, here: tinygrad_nn has no
+    ``torch.distributed``) it computes exactly as BatchNorm1d/2d/3d, as PyTorch's does then.
+
+    ``SyncBatchNorm(num_features, eps=1e-5, momentum=0.1, affine=True,
+    track_running_stats=True, process_group=None, *, bias=True)``;
+    ``SyncBatchNorm.convert_sync_batchnorm(model)`` swaps every BatchNorm in ``model`` for one.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True,
+                 process_group: Any = None, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+        self.process_group = process_group
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim < 2:
+            raise ValueError(f"expected at least 2D input (got {input.ndim}D input)")
+
+    def _check_non_zero_input_channels(self, input: Tensor) -> None:
+        if input.shape[1] == 0:
+            raise ValueError("SyncBatchNorm number of input channels should be non-zero")
+
+    def forward(self, input: Any) -> Tensor:
+        x = F.as_tensor(input)
+        self._check_input_dim(x)
+        self._check_non_zero_input_channels(x)
+        return super().forward(x)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """``module`` with every BatchNorm (any ``_BatchNorm``, this class included) in its
+        tree replaced by a SyncBatchNorm sharing its parameters and running statistics (the
+        same Tensors) and training flag; other modules are changed in place, and a
+        BatchNorm ``module`` itself comes back as a new SyncBatchNorm (PyTorch's rules)."""
+        root = _as_sync(module, process_group)
+        todo = [(module, root)]
+        while todo:  # iterative (rule 7): a deep model converts without RecursionError
+            old, new = todo.pop()
+            for name, child in list(old.named_children()):
+                converted = _as_sync(child, process_group)
+                new.add_module(name, converted)
+                todo.append((child, converted))
+        return root
+
+
+def _as_sync(module: Module, process_group: Any) -> Module:
+    """A SyncBatchNorm holding ``module``'s state if it is a BatchNorm, else ``module``."""
+    if not isinstance(module, _BatchNorm):
+        return module
+    out = SyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,
+                        module.track_running_stats, process_group,
+                        bias=module.bias is not None)
+    if module.affine:
+        out.weight = module.weight
+        out.bias = module.bias
+    out.running_mean = module.running_mean
+    out.running_var = module.running_var
+    out.num_batches_tracked = module.num_batches_tracked
+    out.training = module.training
+    if hasattr(module, "qconfig"):
+        out.qconfig = module.qconfig
+    return out
 
 
 class _InstanceNorm(_NormBase):

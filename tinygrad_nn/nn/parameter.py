@@ -1,5 +1,6 @@
-"""Parameter (a leaf Tensor a Module registers), the one helper layers make them with, and
-zeroing gradients (shared by ``Module.zero_grad`` and ``Optimizer.zero_grad``)."""
+"""Parameter (a leaf Tensor a Module registers), Buffer (a Tensor marked as a buffer), the one
+helper layers make parameters with, and zeroing gradients (shared by ``Module.zero_grad``
+and ``Optimizer.zero_grad``)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,40 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+class _BufferMeta(type):
+    """``isinstance(t, Buffer)`` is True for any Tensor that ``Buffer(...)`` marked (PyTorch's
+    ``_BufferMeta``): ``Buffer`` returns a plain Tensor, so the mark is what is checked."""
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        if cls is Buffer and isinstance(instance, Tensor) and getattr(instance, "_is_buffer",
+                                                                      False):
+            return True
+        return super().__instancecheck__(instance)
+
+
+class Buffer(Tensor, metaclass=_BufferMeta):
+    """A Tensor marked as a module buffer: ``module.name = Buffer(t, persistent=True)``
+    registers it as ``module.register_buffer(name, t, persistent)`` would (PyTorch >= 2.5).
+
+    ``Buffer(data=None, *, persistent=True)`` returns ``data.detach()`` (a plain Tensor sharing
+    ``data``'s array, with its ``requires_grad``), carrying ``persistent``: whether the buffer
+    goes into ``state_dict``. ``data`` None is an empty tensor of the default dtype.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, data: Any = None, *, persistent: bool = True) -> Any:
+        if data is None:
+            data = Tensor._new(np.empty(0, dtype=get_default_dtype()))
+        if not isinstance(data, Tensor):  # PyTorch's data.detach() fails the same way
+            raise AttributeError(f"Buffer: expected a Tensor as data, got "
+                                 f"{type(data).__name__} (it has no attribute 'detach')")
+        t = data.detach().requires_grad_(data.requires_grad)
+        t.persistent = persistent
+        t._is_buffer = True
+        return t
+
+
 def new_param(shape: tuple[int, ...], dtype: Any = None, device: Any = None,
               fill: float = 0.0) -> Parameter:
     """A Parameter of ``shape`` filled with ``fill`` (the default dtype unless ``dtype``).
@@ -69,4 +104,4 @@ def zero_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
             g._bump_version()
 
 
-__all__ = ["Parameter", "new_param", "zero_grads"]
+__all__ = ["Buffer", "Parameter", "new_param", "zero_grads"]

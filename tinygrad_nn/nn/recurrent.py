@@ -33,6 +33,7 @@ from .cells import (
     GRUCell,
     LSTMCell,
     RNNCell,
+    RNNCellBase,
     as_input,
     check_config,
     lstm_step,
@@ -194,29 +195,43 @@ def _time_steps(xg: Tensor, reverse: bool) -> Iterator[tuple[int, Tensor]]:
         yield t, xg[t]
 
 
-class _RNNBase(RNNChecks, Module):
-    """Shared constructor, parameters and forward of RNN, LSTM and GRU."""
+class RNNBase(RNNChecks, Module):
+    """PyTorch's base of RNN, LSTM and GRU: the constructor, the parameters and their
+    bookkeeping (``_flat_weights_names``, ``all_weights``); no ``forward`` (as in PyTorch).
 
-    mode = "LSTM"
+    ``RNNBase(mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+    dropout=0.0, bidirectional=False, proj_size=0)``, ``mode`` one of 'LSTM', 'GRU',
+    'RNN_TANH', 'RNN_RELU' (G = 4, 3, 1, 1 gate blocks). Per layer l and direction
+    (suffix ``_reverse``): weight_ih_l{l} (G*H, I_l), weight_hh_l{l} (G*H, P or H), with
+    ``bias`` bias_ih_l{l} and bias_hh_l{l} (G*H,), with ``proj_size`` P weight_hr_l{l} (P, H).
+    """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 proj_size: int = 0, device: Any = None, dtype: Any = None) -> None:
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__()
-        name = MODES[self.mode].name
+        if mode not in MODES:
+            raise ValueError(f"Unrecognized RNN mode: {mode} (expected one of "
+                             f"{', '.join(sorted(MODES))})")
+        self.mode: str = mode
+        name = MODES[mode].name
         check_config(name, input_size, hidden_size, None)
         if isinstance(proj_size, bool) or not isinstance(proj_size, (int, np.integer)):
             raise TypeError(f"{name}: proj_size must be an int, got {proj_size!r}")
         if proj_size < 0:
             raise ValueError("proj_size should be a positive integer or zero to disable "
                              "projections")
-        if proj_size and self.mode != "LSTM":
-            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
-        if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)) \
-                or num_layers < 1:
+        if isinstance(num_layers, bool) or not isinstance(num_layers, (int, np.integer)):
+            raise TypeError(f"{name}: num_layers should be of type int, got: "
+                            f"{type(num_layers).__name__} ({num_layers!r})")
+        if num_layers < 1:
             raise ValueError(f"{name}: num_layers must be an int >= 1, got {num_layers!r}")
+        for what, flag in (("bias", bias), ("batch_first", batch_first)):
+            if not isinstance(flag, bool):  # PyTorch's check (a 0/1 int is refused too)
+                raise TypeError(f"{what} should be of type bool, got: {type(flag).__name__}")
         if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real) \
                 or not 0 <= dropout <= 1:
             raise ValueError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
@@ -234,7 +249,8 @@ class _RNNBase(RNNChecks, Module):
         dirs = 2 if bidirectional else 1
         gh = GATES[self.mode] * self.hidden_size
         h_size = self.proj_size or self.hidden_size  # what h (and so the output) holds
-        names = []
+        self._flat_weights_names: list[str] = []
+        self._all_weights: list[list[str]] = []  # the names per layer and direction
         for layer in range(self.num_layers):
             for d in range(dirs):
                 suffix = f"_l{layer}" + ("_reverse" if d else "")
@@ -245,10 +261,11 @@ class _RNNBase(RNNChecks, Module):
                     shapes.update(bias_ih=(gh,), bias_hh=(gh,))
                 if self.proj_size:
                     shapes.update(weight_hr=(self.proj_size, self.hidden_size))
-                for kind, shape in shapes.items():
-                    setattr(self, kind + suffix, new_param(shape, dtype, device))
-                    names.append(kind + suffix)
-        self._flat_weights_names: list[str] = names
+                names = [kind + suffix for kind in shapes]
+                for n, shape in zip(names, shapes.values()):
+                    setattr(self, n, new_param(shape, dtype, device))
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -258,18 +275,21 @@ class _RNNBase(RNNChecks, Module):
     @property
     def all_weights(self) -> list[list[Tensor]]:
         """The parameters grouped per layer and direction, as PyTorch's ``all_weights``."""
-        per = (4 if self.bias else 2) + (1 if self.proj_size else 0)
-        ws = [getattr(self, n) for n in self._flat_weights_names]
-        return [ws[i:i + per] for i in range(0, len(ws), per)]
+        return [[getattr(self, n) for n in names] for names in self._all_weights]
+
+    @property
+    def _flat_weights(self) -> list[Tensor | None]:
+        """The weights in ``_flat_weights_names`` order, read now (PyTorch keeps this list in
+        step with attribute assignment; reading it here cannot go stale)."""
+        return [getattr(self, n, None) for n in self._flat_weights_names]
 
     def flatten_parameters(self) -> None:
-        """Nothing to do (PyTorch compacts cuDNN weights here); kept so scripts run."""
+        """Nothing to do (PyTorch compacts cuDNN weights here, a no-op on the CPU too)."""
 
-    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
-        """input: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
-        weights = [getattr(self, n) for n in self._flat_weights_names]
-        return recurrent(self.mode, input, hx, weights, self.num_layers, self.bidirectional,
-                         self.batch_first, self.dropout, self.training)
+    def _run(self, input: Any, hx: Any) -> tuple[Any, Any]:
+        """The subclasses' forward: ``recurrent`` over this module's weights."""
+        return recurrent(self.mode, input, hx, self._flat_weights, self.num_layers,
+                         self.bidirectional, self.batch_first, self.dropout, self.training)
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"  # PyTorch's repr (no nonlinearity)
@@ -288,7 +308,13 @@ class _RNNBase(RNNChecks, Module):
         return s
 
 
-class RNN(_RNNBase):
+def _no_projections(proj_size: int) -> None:
+    """RNN and GRU refuse ``proj_size`` (PyTorch's check, the same ValueError)."""
+    if proj_size:
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+
+
+class RNN(RNNBase):
     """Elman RNN h_t = act(x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh), act tanh or relu.
 
     ``RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True,
@@ -302,13 +328,17 @@ class RNN(_RNNBase):
                  dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
                  dtype: Any = None, proj_size: int = 0) -> None:
         check_config("RNN", input_size, hidden_size, nonlinearity)
-        self.__dict__["mode"] = NONLINEARITIES[nonlinearity]  # before Module's registry exists
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, proj_size, device, dtype)
+        _no_projections(proj_size)
+        super().__init__(NONLINEARITIES[nonlinearity], input_size, hidden_size, num_layers,
+                         bias, batch_first, dropout, bidirectional, proj_size, device, dtype)
         self.nonlinearity = nonlinearity
 
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        """input: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
+        return self._run(input, hx)
 
-class LSTM(LSTMChecks, _RNNBase):
+
+class LSTM(LSTMChecks, RNNBase):
     """LSTM: [i f g o]_t = x_t @ W_ih.T + b_ih + h_{t-1} @ W_hh.T + b_hh, c_t = f*c_{t-1} + i*g,
     h_t = o*tanh(c_t) (sigmoid gates, tanh for g).
 
@@ -319,10 +349,19 @@ class LSTM(LSTMChecks, _RNNBase):
     the output and h_n hold P features, c_n still H (PyTorch's LSTM with projections).
     """
 
-    mode = "LSTM"
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device: Any = None, dtype: Any = None) -> None:
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, proj_size, device, dtype)
+
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        """input: (T, N, I) (or (N, T, I) with batch_first, or (T, I)), hx (h0, c0) or None
+        -> (output, (h_n, c_n))."""
+        return self._run(input, hx)
 
 
-class GRU(_RNNBase):
+class GRU(RNNBase):
     """GRU: r, z = sigmoid(W_i x + b_i + W_h h + b_h), n = tanh(W_in x + b_in + r*(W_hn h + b_hn)),
     h_t = (1 - z)*n + z*h_{t-1}.
 
@@ -331,7 +370,17 @@ class GRU(_RNNBase):
     to ``(output (T, N, D*H), h_n (num_layers*D, N, H))``.
     """
 
-    mode = "GRU"
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device: Any = None, dtype: Any = None) -> None:
+        _no_projections(proj_size)
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, proj_size, device, dtype)
+
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        """input: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
+        return self._run(input, hx)
 
 
-__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell", "recurrent"]
+__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase",
+           "recurrent"]

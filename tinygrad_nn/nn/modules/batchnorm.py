@@ -2,7 +2,7 @@
 ``nn/norm.py``, ``nn/lazy.py``."""
 
 from ..lazy import LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, _LazyNormBase
-from ..norm import BatchNorm1d, BatchNorm2d, BatchNorm3d, _BatchNorm, _NormBase
+from ..norm import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm, _BatchNorm, _NormBase
 
 __all__ = [
     "BatchNorm1d",
@@ -11,6 +11,7 @@ __all__ = [
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
     "LazyBatchNorm3d",
+    "SyncBatchNorm",
     "_BatchNorm",
     "_LazyNormBase",
     "_NormBase",

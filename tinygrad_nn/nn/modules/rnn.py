@@ -1,8 +1,8 @@
 """PyTorch's ``torch.nn.modules.rnn`` path: re-exports the classes defined in
 ``nn/recurrent.py``, ``nn/cells.py``."""
 
-from ..cells import GRUCell, LSTMCell, RNNCell
-from ..recurrent import GRU, LSTM, RNN
+from ..cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
+from ..recurrent import GRU, LSTM, RNN, RNNBase
 
 __all__ = [
     "GRU",
@@ -10,5 +10,7 @@ __all__ = [
     "LSTM",
     "LSTMCell",
     "RNN",
+    "RNNBase",
     "RNNCell",
+    "RNNCellBase",
 ]
