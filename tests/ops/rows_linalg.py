@@ -248,6 +248,8 @@ def _solve(draw: Draw, form: Any) -> Any:
     kind = draw(st.sampled_from(["matrix", "vector", "batched vector", "broadcast"]))
     left = left or "vector" in kind  # a vector b is a column: left=False refuses it, as torch
     k = draw(st.integers(1, 2))
+    if kind == "broadcast" and not left and batch == (k,):
+        k = 3 - k  # ((k, n) would be A's batch of vectors: torch's rule reads it so)
     b_shape = {"matrix": batch + ((n, k) if left else (k, n)), "vector": (n,),
                "batched vector": batch + (n,), "broadcast": (n, k) if left else (k, n)}[kind]
     return (lambda a, b: form(a, b, left)), [_matrix(draw, batch, n), arr(draw, b_shape)]

@@ -166,6 +166,8 @@ DELEGATES.update({"tinygrad_nn.constant_pad_nd": "F.pad",
                   "tinygrad_nn.affine_grid_generator": "F.affine_grid",
                   "tinygrad_nn.grid_sampler": "F.grid_sample",
                   "tinygrad_nn.max_pool1d_with_indices": "F.max_pool1d"})
+# (the functional forms that always return the indices: the pool's row, which has them too)
+DELEGATES.update({f"F.max_pool{d}d_with_indices": f"F.max_pool{d}d" for d in (1, 2, 3)})
 # the *_copy forms: the view op's row (then a copy)
 DELEGATES.update({f"tinygrad_nn.{n}": f"Tensor.{n[:-5]}" for n in tg._torch_views.COPY_FORMS
                   if hasattr(Tensor, n[:-5])})

@@ -66,7 +66,7 @@ class Buffer(Tensor, metaclass=_BufferMeta):
         if not isinstance(data, Tensor):  # PyTorch's data.detach() fails the same way
             raise AttributeError(f"Buffer: expected a Tensor as data, got "
                                  f"{type(data).__name__} (it has no attribute 'detach')")
-        t = data.detach().requires_grad_(data.requires_grad)
+        t: Any = data.detach().requires_grad_(data.requires_grad)
         t.persistent = persistent
         t._is_buffer = True
         return t

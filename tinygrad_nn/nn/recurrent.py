@@ -288,7 +288,8 @@ class RNNBase(RNNChecks, Module):
 
     def _run(self, input: Any, hx: Any) -> tuple[Any, Any]:
         """The subclasses' forward: ``recurrent`` over this module's weights."""
-        return recurrent(self.mode, input, hx, self._flat_weights, self.num_layers,
+        return recurrent(self.mode, input, hx, self._flat_weights,  # type: ignore[arg-type]
+                         self.num_layers,
                          self.bidirectional, self.batch_first, self.dropout, self.training)
 
     def extra_repr(self) -> str:

@@ -22,7 +22,7 @@ def _bfloat16(x: Any) -> np.ndarray:
     """``x`` cast to bfloat16 as PyTorch casts it (to float32, then to the nearest 8-bit
     significand, ties to even), held in float64. NumPy has no bfloat16: a bfloat16 is the
     top half of a float32, so the rounding is integer arithmetic on the float32 bits."""
-    bits = np.asarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    bits: Any = np.asarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
     bits = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 << 16
     return bits.astype(np.uint32).view(np.float32).astype(np.float64)
 
