@@ -58,17 +58,23 @@ if TYPE_CHECKING:
 
 
 # PyTorch's linear-algebra functions removed in 1.9 (still defined, they raise RuntimeError
-# naming their ``linalg`` replacement): the first line of PyTorch's message, and how to move
+# naming their ``linalg`` replacement): PyTorch's message, as why it changed and how to move
 _REMOVED = {
     "solve": (" `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
               "`torch.linalg.solve` has its arguments reversed and does not return the LU "
-              "factorization.", "X = torch.solve(B, A).solution should be replaced with:\n"
-              "X = torch.linalg.solve(A, B)"),
+              "factorization.", "To get the LU factorization see `torch.lu`, which can be "
+              "used with `torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, "
+              "A).solution should be replaced with:\nX = torch.linalg.solve(A, B)"),
     "lstsq": (" `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
               "`torch.linalg.lstsq` has reversed arguments and does not return the QR "
               "decomposition in the returned tuple (although it returns other information "
-              "about the problem).", "X = torch.lstsq(B, A).solution[:A.size(1)] should be "
-              "replaced with:\nX = torch.linalg.lstsq(A, B).solution"),
+              "about the problem).", "To get the QR decomposition consider using "
+              "`torch.linalg.qr`.\n\nThe returned solution in `torch.lstsq` stored the "
+              "residuals of the solution in the last m - n columns of the returned value "
+              "whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
+              "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as "
+              "in\nX, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\n"
+              "X = torch.linalg.lstsq(A, B).solution"),
     "eig": (" `torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` rather "
             "than real tensors mimicking complex tensors.", "L, _ = torch.eig(A) should be "
             "replaced with:\nL_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = "

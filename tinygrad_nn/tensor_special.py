@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._shapes import normalize_one_axis
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
 from .ops.movement import AsStridedView
@@ -191,7 +192,10 @@ class TensorSpecial(TensorMixin):
             raise RuntimeError(f"renorm: non-positive-norm not supported, got p={p}")
         if maxnorm < 0:
             raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-        d = dim % max(self.ndim, 1)
+        if self.ndim < 2:
+            raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {self.ndim} "
+                               "dimensions")
+        d = normalize_one_axis(dim, self.ndim, "renorm")
         others = tuple(i for i in range(self.ndim) if i != d)
         x: Any = self
         norm = x.abs().pow(p).sum(others, keepdim=True).pow(1.0 / p) if others else x.abs()
