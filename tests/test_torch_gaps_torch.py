@@ -212,6 +212,9 @@ def test_gradient_is_differentiable() -> None:
     lambda m: m.gradient(m.tensor([1.0, 2.0]), edge_order=2),
     lambda m: m.gradient(m.tensor(F4), edge_order=3),
     lambda m: m.gradient(m.ones(3, 3), spacing=[1.0, 2.0, 3.0]),
+    lambda m: m.gradient(m.ones(3, 4), dim=2), lambda m: m.gradient(m.ones(3, 4), dim=[0, 0]),
+    lambda m: m.gradient(m.ones(3, 4), spacing=[m.tensor(2.0), m.tensor(3.0)]),
+    lambda m: m.gradient(m.ones(3, 4), spacing=[m.tensor([0.0, 1, 3]), 1.0]),
 ])
 def test_gradient_refusals(form: Any) -> None:
     raises_alike(form)
@@ -236,6 +239,16 @@ def test_histogramdd(kwargs: dict[str, Any]) -> None:
 
     same(snippet)
     raises_alike(lambda m: m.histogramdd(m.tensor([[0, 1], [1, 0]]), bins=2))
+
+
+@pytest.mark.parametrize("form", [
+    lambda m, x: m.histogramdd(x[0], bins=2), lambda m, x: m.histogramdd(x, bins=[2, 3, 4]),
+    lambda m, x: m.histogramdd(x, bins=2, weight=m.tensor([1.0, 2.0, 3.0])),
+    lambda m, x: m.histogramdd(x, bins=2, range=[0.0, 1.0]),
+    lambda m, x: m.histogramdd(x, bins=[m.tensor([0.0, 1.0])]),
+])
+def test_histogramdd_refusals(form: Any) -> None:
+    raises_alike(lambda m: form(m, m.tensor([[0.0, 1.0], [1.0, 0.0]])))
 
 
 # -- set_default_tensor_type ----------------------------------------------------------------------

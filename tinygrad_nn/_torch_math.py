@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ._shapes import normalize_one_axis
 from ._torch_functions import as_tensor
 from .dtypes import get_default_dtype, result_type
 from .tensor import Tensor
@@ -144,8 +145,19 @@ def gradient(input: Any, *, spacing: Any = 1, dim: Any = None,  # noqa: A002
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     dims = (list(range(input.ndim)) if dim is None
             else [dim] if isinstance(dim, int) else list(dim))
-    dims = [d % max(input.ndim, 1) for d in dims]
+    dims = [normalize_one_axis(d, input.ndim, "gradient") for d in dims]
+    repeated = [d for i, d in enumerate(dims) if d in dims[:i]]
+    if repeated:
+        raise RuntimeError(f"dim {repeated[0]} appears multiple times in the list of dims")
     if isinstance(spacing, (list, tuple)):
+        kinds = {isinstance(h, Tensor) for h in spacing}
+        if len(kinds) > 1:
+            bad = next(i for i, h in enumerate(spacing) if not isinstance(h, Tensor))
+            raise TypeError(f"expected Tensor as element {bad} in argument 1, but got "
+                            f"{type(spacing[bad]).__name__}")
+        if any(isinstance(h, Tensor) and h.ndim != 1 for h in spacing):
+            raise RuntimeError("torch.gradient expected each element of spacing to have one "
+                               "dimension, but got an element with 0 dimensions!")
         if len(spacing) != len(dims):
             raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or "
                                f"it's spacing and dim arguments to have the same length, but "
@@ -203,8 +215,23 @@ def histogramdd(input: Any, bins: Any = 10, *, range: Any = None,  # noqa: A002
     need_tensor("histogramdd", "input", input, 1)
     if input.dtype.kind != "f":
         raise NotImplementedError(f'"histogramdd" not implemented for {input.dtype}')
+    if input.ndim < 2:
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 2 dimensions")
     dim = input.shape[-1]
     points = input._data.reshape(-1, dim)
+    if isinstance(bins, (list, tuple)) and len(bins) != dim:
+        what = ("sequences of bin edges" if bins and isinstance(bins[0], Tensor)
+                else "bin counts")
+        raise RuntimeError(f"torch.histogramdd: expected {dim} {what} for a {dim}-dimensional "
+                           f"histogram but got {len(bins)}")
+    if range is not None and len(range) != 2 * dim:
+        raise RuntimeError(f"torch.histogramdd: for a {dim}-dimensional histogram range should "
+                           f"have {2 * dim} elements, but got {len(range)}")
+    if weight is not None and tuple(weight.shape) != tuple(input.shape[:-1]):
+        raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the "
+                           "same shape as the input tensor excluding its innermost dimension, "
+                           f"but got input with shape {list(input.shape)} and weight with shape "
+                           f"{list(weight.shape)}")
     edges = ([b._data for b in bins] if isinstance(bins, (list, tuple)) and bins
              and isinstance(bins[0], Tensor) else bins)
     spans = None if range is None else [(range[2 * i], range[2 * i + 1])
