@@ -196,14 +196,17 @@ def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
 
 def _element(r: Any, dt: np.dtype) -> Any:
     """A callable's result as an element of dtype ``dt``: PyTorch's conversion of a Python
-    number (a float into an int dtype truncates, an int wraps; any value is a bool)."""
+    number (``scalar_to`` for integer dtypes: a float truncates, a value out of range raises;
+    any value is a bool)."""
     number: Any = r  # (converted below once checked)
     if dt.kind == "b":
         return bool(r)
     if dt.kind in "iu":
         if not isinstance(r, (int, float, np.number, np.bool_, TensorBase)):
             raise TypeError(f"'{type(r).__name__}' object cannot be interpreted as an integer")
-        return wrap_int(int(number), dt)
+        if isinstance(number, TensorBase):
+            number = number._data.item()
+        return scalar_to(number, dt)
     if not isinstance(r, (int, float, complex, np.number, np.bool_, TensorBase)):
         raise TypeError(f"must be real number, not {type(r).__name__}")
     return complex(number) if dt.kind == "c" else float(number)

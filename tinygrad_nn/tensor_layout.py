@@ -302,6 +302,9 @@ class TensorLayout(TensorMixin):
         return self._resized(tuple(tensor.shape))
 
     def _resized(self, sizes: tuple[Any, ...]) -> Tensor:
+        for n in sizes:  # (a sequence falls to the element count check, as PyTorch's)
+            if isinstance(n, (bool, float, complex, str)) or n is None:
+                raise TypeError(f"resize(): sizes must be ints, got {type(n).__name__} ({n!r})")
         ints = all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes)
         have = "x".join(map(str, self.shape))
         if not ints or math.prod(sizes) != self._data.size:

@@ -380,7 +380,10 @@ class TensorSelect(TensorMixin):
     def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
         """``nonzero()`` with a fixed number of rows, ``size``: the first ``size`` index rows,
         padded with rows of ``fill_value`` when there are fewer; int64 (size, ndim)."""
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+            raise TypeError(f"nonzero_static(): argument 'size' must be int, not "
+                            f"{type(size).__name__}")
+        if size < 0:
             raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
         found = np.argwhere(self._data).astype(np.int64)[:size]
         out = np.full((int(size), self.ndim), fill_value, dtype=np.int64)

@@ -29,6 +29,7 @@ from .storage import owner_of
 from .tensor_base import TensorMixin
 from .tensor_elementwise import _not_for, need_tensor, select
 from .tensor_inplace import _inplace_form
+from .tensor_inplace_compare import check_broadcast
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -116,6 +117,7 @@ class TensorSpecial(TensorMixin):
         rt = result_type(self, x)
         if rt.kind != "f":
             raise _not_for(f"{name}_cpu", rt)
+        check_broadcast(name, self, x)  # (PyTorch's RuntimeError)
         shape = np.broadcast_shapes(self.shape, x.shape)
         a, x = self.to(rt).expand(shape), x.to(rt).expand(shape)  # type: ignore[attr-defined]
         return Igamma.apply(a, x, upper=upper)  # type: ignore[no-any-return]
@@ -327,7 +329,13 @@ class TensorSpecial(TensorMixin):
                                "must have the same scalar type")
         if idx.ndim > 1:
             raise IndexError("index_reduce_(): Index is supposed to be a vector")
+        if idx._data.dtype not in (np.int32, np.int64):
+            raise RuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                               f"{idx.dtype}")
         d = dim % max(self.ndim, 1)
+        n = self.shape[d] if self.ndim else 1
+        if ((idx._data < 0) | (idx._data >= n)).any():  # (no negative indices: PyTorch's)
+            raise IndexError("index out of range in self")
         shape = [1] * max(s.ndim, 1)
         shape[d] = -1
         spread = np.broadcast_to(idx._data.reshape(shape), s.shape).astype(np.int64)

@@ -228,6 +228,11 @@ def test_index_reduce_refusals() -> None:
     raises_alike(lambda m: m.tensor(X).index_reduce_(0, m.tensor([0, 0]),
                                                      m.ones(2, 3, dtype=m.float64), "amax"))
     raises_alike(lambda m: m.tensor(X).index_reduce_(0, m.tensor([0, 0]), m.ones(2, 3), "sum"))
+    for index in ([0.0], [2], [-1]):
+        raises_alike(lambda m, i=index: m.tensor(X).index_reduce_(0, m.tensor(i), m.ones(1, 3),
+                                                                  "amin"))
+    same(lambda m: m.tensor(X).index_reduce_(0, m.tensor([1], dtype=m.int32), m.zeros(1, 3),
+                                             "amin"))
 
 
 def test_renorm_and_mvlgamma_in_place() -> None:
@@ -261,6 +266,7 @@ def test_resize_and_resize_as_warn_and_reshape() -> None:
 
 
 @pytest.mark.parametrize("form", [lambda x: x.resize(4, 2), lambda x: x.resize((3, 2)),
+                                  lambda x: x.resize(6.0),
                                   lambda x: x.resize_as(x.new(4))])
 def test_resize_refusals(form: Any) -> None:
     with warnings.catch_warnings():
@@ -279,7 +285,8 @@ def test_apply_and_map() -> None:
         b = m.tensor(X).map2_(m.ones(3), m.ones(2, 1) * 2, lambda a, b, c: a * b + c)
         return (out is z, z, z._version, w, a, b, m.arange(3).apply_(lambda v: v * 1.5),
                 m.tensor([1, 2], dtype=m.uint8).apply_(lambda v: v - 3),
-                m.ones(2, dtype=m.bool).apply_(lambda v: 2))
+                m.ones(2, dtype=m.bool).apply_(lambda v: 2),
+                m.ones(2, dtype=m.int64).apply_(lambda v: m.tensor(4)))
 
     same(snippet)
 
@@ -291,6 +298,7 @@ def test_apply_and_map() -> None:
     lambda m: m.ones(2, 3).map_(m.ones(3, dtype=m.int64), lambda a, b: a),
     lambda m: m.ones(2, 3).map_(m.ones(4), lambda a, b: a),
     lambda m: m.ones(2, 3).map_(m.ones(3, requires_grad=True), lambda a, b: a),
+    lambda m: m.ones(3, dtype=m.int32).apply_(lambda v: 2 ** 40),
 ])
 def test_apply_and_map_refusals(form: Any) -> None:
     raises_alike(form)
@@ -344,6 +352,7 @@ def test_nonzero_static(values: Any, size: int, fill: int) -> None:
 
 def test_nonzero_static_refusals() -> None:
     raises_alike(lambda m: m.tensor([1]).nonzero_static(size=-1))
+    raises_alike(lambda m: m.tensor([1]).nonzero_static(size=True))
     raises_alike(lambda m: m.tensor([1]).nonzero_static(2))
 
 
@@ -434,6 +443,7 @@ def test_igamma_gradients() -> None:
     lambda m: m.igamma(m.tensor([1, 2]), m.tensor([1, 2])),
     lambda m: m.igamma(m.tensor([1.0, 2]), 2.0),
     lambda m: m.tensor([1.0, 2]).igammac(3),
+    lambda m: m.ones(2, 3).igamma(m.ones(4)),
 ])
 def test_igamma_refusals(form: Any) -> None:
     raises_alike(form)
