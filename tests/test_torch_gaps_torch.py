@@ -164,6 +164,14 @@ def test_binomial() -> None:
 
     same(snippet)
     raises_alike(lambda m: m.binomial(m.tensor([5, 10]), m.tensor([0.5, 0.1])))
+
+    def graph(m: Any) -> Any:
+        r = m.binomial(m.tensor([5.0, 10.0], requires_grad=True), m.tensor([0.5, 0.1]))
+        return r.requires_grad, r.grad_fn.name()
+
+    same(graph)
+    raises_alike(lambda m: m.binomial(m.tensor([5.0], requires_grad=True),
+                                      m.tensor([0.5])).sum().backward())
     raises_alike(lambda m: m.binomial(m.tensor([5.0]), m.tensor([0.5], dtype=m.float64)))
 
 

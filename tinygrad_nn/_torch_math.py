@@ -24,6 +24,7 @@ import numpy as np
 from ._shapes import normalize_one_axis
 from ._torch_functions import as_tensor
 from .dtypes import get_default_dtype, result_type
+from .ops.sampling import Binomial
 from .tensor import Tensor
 from .tensor_elementwise import need_tensor
 from .tensor_functions import concatenate, stack
@@ -103,7 +104,8 @@ def fill(input: Any, value: Any) -> Tensor:  # noqa: A002 - PyTorch's name
 
 def binomial(count: Any, prob: Any, generator: Any = None) -> Tensor:
     """Binomial draws: the number of successes in ``count`` trials of probability ``prob``
-    (broadcast; both of one floating dtype; prob clamped to [0, 1]); no gradient."""
+    (broadcast; both of one floating dtype; prob clamped to [0, 1]). Recorded when an input
+    requires grad, but its backward raises, as PyTorch's."""
     need_tensor("binomial", "count", count, 1)
     need_tensor("binomial", "prob", prob, 2)
     if count.dtype.kind != "f":
@@ -111,9 +113,7 @@ def binomial(count: Any, prob: Any, generator: Any = None) -> Tensor:
                          f"{count.dtype}")
     if prob.dtype != count.dtype:
         raise RuntimeError(f"Found dtype {prob.dtype} but expected {count.dtype}")
-    n, p = np.broadcast_arrays(count._data, np.clip(prob._data, 0.0, 1.0))
-    draws = draw_rng(generator).binomial(n.astype(np.int64), p)
-    return Tensor._new(draws.astype(count.dtype))
+    return Binomial.apply(count, prob, rng=draw_rng(generator))  # type: ignore[no-any-return]
 
 
 def _gradient_weights(coords: np.ndarray, edge_order: int) -> list[tuple[np.ndarray, ...]]:
