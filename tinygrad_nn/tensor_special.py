@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._shapes import normalize_one_axis
+from ._warn import warn_once
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
 from .ops.movement import AsStridedView
@@ -323,6 +324,7 @@ class TensorSpecial(TensorMixin):
         if reduce not in ("prod", "mean", "amax", "amin"):
             raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax "
                                f"or amin but got {reduce}.")
+        warn_once("index_reduce() is in beta and the API may change at any time.")  # (PyTorch's)
         idx, s = self._as(index), self._as(source)
         if s.dtype != self.dtype:
             raise RuntimeError(f"index_reduce_(): self ({self.dtype}) and source ({s.dtype}) "
