@@ -153,3 +153,17 @@ def int_tensor(n: Any, given: Any, what: str = "a dim") -> Any:
         if data.dtype.kind == "b":
             raise RuntimeError(f"{what} must be an integer, got a bool tensor in {given!r}")
     return n
+
+
+def strided_empty(size: Any, stride: Any, dtype: np.dtype) -> np.ndarray:
+    """An uninitialised array of ``size`` laid out with ``stride`` (in elements) over a buffer
+    just large enough (``empty_strided``, ``Tensor.new_empty_strided``)."""
+    size, stride = tuple(int(n) for n in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality "
+                           f"of strides ({len(stride)})")
+    if any(n < 0 for n in size) or any(s < 0 for s in stride):
+        raise RuntimeError(f"empty_strided: negative size or stride: {size}, {stride}")
+    need = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    buf = np.empty(max(need, 1), dtype=dtype)
+    return np.lib.stride_tricks.as_strided(buf, size, [s * dtype.itemsize for s in stride])

@@ -72,6 +72,9 @@ METHOD_FORMS = (
     "sinc", "i0", "mvlgamma", "ldexp", "frexp", "nextafter", "gcd", "lcm", "renorm", "dist",
     "adjoint", "histogram", "select_scatter", "slice_scatter", "diagonal_scatter",
     "as_strided_scatter", "put", "index_reduce", "as_strided", "split_with_sizes",
+    # PyTorch's unsafe_* splits, the negation-bit queries, nonzero_static
+    "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "is_neg", "resolve_neg",
+    "nonzero_static", "igamma", "igammac",
 )
 
 
@@ -173,7 +176,7 @@ INPLACE_FORMS = (
     "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
     "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "index_put_", "addmv_", "i0_", "ldexp_",
-    "gcd_", "lcm_",
+    "gcd_", "lcm_", "resize_as_", "igamma_", "igammac_",
 )
 
 

@@ -5,8 +5,9 @@
 ``set_flush_denormal``, the interop thread count): each takes PyTorch's arguments, refuses what
 PyTorch refuses and is stored so its getter answers as PyTorch's; none changes a number here
 (NumPy computes float32 products in float32 and every op is deterministic on one CPU).
-Also ``typename``, ``is_storage``, ``result_type``, ``asarray``, ``scalar_tensor`` and
-``compile`` (which compiles nothing: the model comes back unchanged).
+Also ``typename``, ``is_storage``, ``result_type``, ``asarray``, ``scalar_tensor``,
+``compile`` (which compiles nothing: the model comes back unchanged), the deprecated
+``set_default_tensor_type``, and ``layout`` with its values (``strided`` ...: _layouts.py).
 """
 
 from __future__ import annotations
@@ -19,8 +20,18 @@ from typing import Any
 import numpy as np
 
 from . import grad_mode
+from ._layouts import (
+    jagged,
+    layout,
+    sparse_bsc,
+    sparse_bsr,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
 from .creation import _check_device, tensor
-from .dtypes import as_dtype, get_default_dtype
+from .dtypes import as_dtype, get_default_dtype, legacy_type_dtype, set_default_dtype
 from .dtypes import result_type as _result_dtype
 from .tensor import Tensor
 
@@ -276,13 +287,36 @@ def compile(model: Callable[..., Any] | None = None, *, fullgraph: bool = False,
     return model
 
 
+
+def set_default_tensor_type(t: Any, /) -> None:
+    """Deprecated (PyTorch warns): ``set_default_dtype`` of a floating legacy type, given as
+    a class (``DoubleTensor``) or its name ('torch.DoubleTensor'); others raise TypeError."""
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.",
+                  UserWarning, stacklevel=2)
+    if isinstance(t, str) and "." not in t:
+        raise ModuleNotFoundError(f"No module named '{t}'")
+    dt = legacy_type_dtype(t)
+    if dt is None:
+        if isinstance(t, str):
+            raise AttributeError(f"no tensor type named {t!r} (expected e.g. "
+                                 "'torch.DoubleTensor')")
+        raise TypeError("invalid type object: only floating-point types are supported as the "
+                        f"default type (got {t!r})")
+    if dt.kind != "f":
+        raise TypeError(f"only floating-point types are supported as the default type (got "
+                        f"{dt})")
+    set_default_dtype(dt)
+
 __all__ = [
     "are_deterministic_algorithms_enabled", "asarray", "compile", "e",
     "get_deterministic_debug_mode", "get_float32_matmul_precision",
     "get_num_interop_threads", "inf", "is_anomaly_check_nan_enabled", "is_anomaly_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "is_inference_mode_enabled",
-    "is_storage", "is_warn_always_enabled", "nan", "newaxis", "pi", "result_type",
-    "scalar_tensor", "set_anomaly_enabled", "set_deterministic_debug_mode",
+    "is_storage", "is_warn_always_enabled", "jagged", "layout", "nan", "newaxis", "pi",
+    "result_type", "scalar_tensor", "set_anomaly_enabled", "set_default_tensor_type",
+    "set_deterministic_debug_mode", "sparse_bsc", "sparse_bsr", "sparse_coo", "sparse_csc",
+    "sparse_csr", "strided",
     "set_flush_denormal", "set_float32_matmul_precision", "set_num_interop_threads",
     "set_warn_always", "typename", "use_deterministic_algorithms",
 ]

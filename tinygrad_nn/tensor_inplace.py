@@ -194,6 +194,24 @@ def _inplace_form(name: str, binary: bool = False) -> Callable[..., Any]:
     return method
 
 
+def _element(r: Any, dt: np.dtype) -> Any:
+    """A callable's result as an element of dtype ``dt``: PyTorch's conversion of a Python
+    number (``scalar_to`` for integer dtypes: a float truncates, a value out of range raises;
+    any value is a bool)."""
+    number: Any = r  # (converted below once checked)
+    if dt.kind == "b":
+        return bool(r)
+    if dt.kind in "iu":
+        if not isinstance(r, (int, float, np.number, np.bool_, TensorBase)):
+            raise TypeError(f"'{type(r).__name__}' object cannot be interpreted as an integer")
+        if isinstance(number, TensorBase):
+            number = number._data.item()
+        return scalar_to(number, dt)
+    if not isinstance(r, (int, float, complex, np.number, np.bool_, TensorBase)):
+        raise TypeError(f"must be real number, not {type(r).__name__}")
+    return complex(number) if dt.kind == "c" else float(number)
+
+
 class TensorInPlace(TensorMixin):
     """The in-place methods of Tensor (a mixin)."""
 
@@ -586,6 +604,81 @@ class TensorInPlace(TensorMixin):
         "lgamma_", "digamma_", "polygamma_", "logit_", "index_put_"))
     __iand__, __ior__, __ixor__ = bitwise_and_, bitwise_or_, bitwise_xor_
     __ilshift__, __irshift__ = bitwise_left_shift_, bitwise_right_shift_
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Self:
+        """x[i, i, ..., i] = fill_value for i < min(shape), in place (all dims of equal
+        length past 2-D); a tall matrix with ``wrap`` restarts the diagonal every
+        ncols + 1 rows, as PyTorch's (and NumPy's) fill_diagonal."""
+        if isinstance(fill_value, TensorBase) and fill_value.ndim == 0:
+            fill_value = fill_value._data.item()  # (PyTorch's Scalar: a 0-d tensor is a number)
+        if isinstance(fill_value, (str, TensorBase)) or not isinstance(
+                fill_value, (bool, int, float, complex, np.number, np.bool_)):
+            raise TypeError("fill_diagonal_(): argument 'fill_value' (position 1) must be "
+                            f"Number, not {type(fill_value).__name__}")
+        shape = self._data.shape
+        if len(shape) < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if len(shape) > 2 and len(set(shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        n = min(shape)
+        flat = np.arange(n, dtype=np.int64) * sum(int(np.prod(shape[k + 1:]))
+                                                   for k in range(len(shape)))
+        value = self._new(np.asarray(fill_value).astype(self.dtype))
+        parts = [flat]
+        height, width = shape[0], shape[-1]
+        if wrap and len(shape) == 2 and height > width + 1:  # (a second write, as PyTorch's)
+            step = width + 1
+            count = -(-self._data.size // step) - n
+            parts.append(step * width + np.arange(count, dtype=np.int64) * step)
+        for positions in parts:
+            where = tuple(self._new(i) for i in np.unravel_index(positions, shape))
+
+            def write(s: Any, where: tuple[Any, ...] = where) -> Any:
+                return s.index_put(where, value)
+
+            self._inplace("fill_diagonal_", write)
+        return self
+
+    # PyTorch's CPU-only element loops: a Python callable per element, in place, refused
+    # for tensors that require grad; the results are converted as PyTorch converts a Python
+    # number to the dtype (ints truncated and wrapped); the version counter stays (PyTorch's)
+    def apply_(self, callable: Callable[[Any], Any]) -> Self:  # noqa: A002 - PyTorch's name
+        """x[i] = callable(x[i]) for every element, in place (a slow Python loop)."""
+        return self._map_elements("apply_", callable)
+
+    def map_(self, tensor: Any, callable: Callable[[Any, Any], Any]) -> Self:  # noqa: A002
+        """x[i] = callable(x[i], tensor[i]) in place, ``tensor`` (of x's dtype) broadcast
+        to x's shape."""
+        return self._map_elements("map_", callable, tensor)
+
+    def map2_(self, x: Any, y: Any, callable: Callable[[Any, Any, Any], Any]) -> Self:  # noqa: A002
+        """self[i] = callable(self[i], x[i], y[i]) in place, x and y (of self's dtype)
+        broadcast to self's shape."""
+        return self._map_elements("map2_", callable, x, y)
+
+    def _map_elements(self, name: str, fn: Callable[..., Any], *others: Any) -> Self:
+        for t in (self, *others):
+            if isinstance(t, TensorBase) and t.requires_grad:
+                raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use "
+                                   f"var.detach().{name}() instead.")
+        columns = [self._data]
+        for t in others:
+            if not isinstance(t, TensorBase) or t.dtype != self.dtype:
+                got = type(t).__name__ if not isinstance(t, TensorBase) else t.dtype
+                raise TypeError(f"{name}: expected a Tensor of dtype {self.dtype} for 'other' "
+                                f"(got {got})")
+            try:
+                columns.append(np.broadcast_to(t._data, self._data.shape))
+            except ValueError:
+                raise RuntimeError(f"{name}: a tensor of shape {list(t.shape)} does not "
+                                   f"expand to the shape {list(self.shape)} of the tensor "
+                                   "changed in place") from None
+        self._check_writeable(name)
+        dt = self._data.dtype
+        values = [_element(fn(*args), dt)
+                  for args in zip(*(c.reshape(-1).tolist() for c in columns))]
+        self._data[...] = np.array(values, dtype=dt).reshape(self._data.shape)
+        return self
 
     # (the methods themselves: one call less on the hot path of every update)
     __iadd__ = add_

@@ -12,13 +12,17 @@ copying reorderings (``flip``, ``roll``, ``tile`` ...) are in tensor_movement.py
 from __future__ import annotations
 
 import math
+import warnings
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import ops as P
+from ._layouts import layout as Layout
+from ._layouts import strided
 from ._shapes import normalize_one_axis, shape_arg
+from ._warn import user_stacklevel
 from .function import TensorBase
 from .grad_mode import _mode
 from .storage import TypedStorage, UntypedStorage, owner_of, typed_storage
@@ -33,6 +37,11 @@ if TYPE_CHECKING:
 # the in-place view ops whose node PyTorch numbers after the out-of-place overloads
 # (``squeeze()`` / ``squeeze(dim)`` / ``squeeze(dims)``: 0 / 1 / 2; ``squeeze_``: 3 / 4 / 5)
 _INPLACE_OVERLOAD = {"squeeze_": 3, "unsqueeze_": 1}
+
+def _ge(a: int, b: int) -> bool:
+    """PyTorch's ``ge`` of dim_order's comparison: a >= b, or b divides a (0 is largest)."""
+    return b == 0 or (a != 0 and (a >= b or a % b == 0))
+
 
 class TensorLayout(TensorMixin):
     """Layout metadata, views, diagonals and element picking of Tensor (a mixin)."""
@@ -118,6 +127,77 @@ class TensorLayout(TensorMixin):
         """The address of the first element (0 for an empty tensor, as PyTorch)."""
         return int(self._data.ctypes.data) if self._data.size else 0
 
+    @property
+    def layout(self) -> Layout:
+        """The memory layout: always ``strided`` (NumPy arrays; sparse tensors are stored
+        dense here, see ``tinygrad_nn.sparse``)."""
+        return strided
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of its node this tensor is: the piece's position for the pieces of
+        ``split`` / ``chunk`` / ``unbind`` ... made under grad, else 0 (every other op
+        here gives each output its own node)."""
+        meta = self._view_meta
+        return meta[2] if meta is not None and meta[0] == "multi" and self._ctx is not None else 0
+
+    def is_neg(self) -> bool:
+        """False: no tensor here carries PyTorch's lazy negation bit (negation computes)."""
+        return False
+
+    def resolve_neg(self) -> Tensor:
+        """This tensor itself (it has no negation bit to resolve)."""
+        return self  # type: ignore[return-value]
+
+    def dim_order(self, *, ambiguity_check: Any = False) -> tuple[int, ...]:
+        """The dims from outermost to innermost in memory (PyTorch's ordering by stride, ties
+        kept in dim order). ``ambiguity_check=True`` raises when size-1 dims or equal strides
+        make the order not unique (a list of memory formats is not supported here)."""
+        if not isinstance(ambiguity_check, bool):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory "
+                            "formats.")
+        shape, steps = self.shape, self.stride()
+        if ambiguity_check and (any(n == 1 for n in shape)
+                                or any(a == b for a, b in zip(steps, steps[1:]))):
+            raise RuntimeError("The tensor does not have unique dim order, or cannot map to "
+                               "exact one of the given memory formats.")
+        if self.ndim < 2 or self.is_contiguous():
+            return tuple(range(self.ndim))
+
+        def swap(i: int, j: int) -> int:  # PyTorch's should_swap for one tensor
+            si, sj = steps[i], steps[j]
+            if si == 0 or sj == 0:
+                return 0
+            if si == sj:
+                return 0 if _ge(shape[j], shape[i]) else 1
+            return -1 if _ge(sj, si) else 1
+
+        perm = list(reversed(range(self.ndim)))  # sorted back to front, as PyTorch
+        for i in range(1, self.ndim):
+            d1 = i
+            for d0 in reversed(range(i)):
+                c = swap(perm[d0], perm[d1])
+                if c > 0:
+                    perm[d0], perm[d1] = perm[d1], perm[d0]
+                    d1 = d0
+                elif c < 0:
+                    break
+        return tuple(reversed(perm))
+
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: Any = None) -> Any:
+        """A DLPack capsule of this tensor's memory (``np.from_dlpack(t)``,
+        ``torch.from_dlpack(t)``); refused for a tensor that requires grad, as PyTorch's."""
+        if self.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        kwargs = {k: v for k, v in (("stream", stream), ("max_version", max_version),
+                                    ("dl_device", dl_device), ("copy", copy)) if v is not None}
+        return self._data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """(1, 0): DLPack's CPU device, number 0."""
+        return (1, 0)
+
     def nelement(self) -> int:
         """The number of elements (``numel()``)."""
         return int(self._data.size)
@@ -181,6 +261,61 @@ class TensorLayout(TensorMixin):
     def unsqueeze_(self, dim: int) -> Tensor:
         """In-place ``unsqueeze(dim)``: a size-1 dim is inserted at ``dim``."""
         return self._become_view("unsqueeze_", lambda x: x.unsqueeze(dim))
+
+    def swapaxes_(self, axis0: int, axis1: int) -> Tensor:
+        """In-place ``swapaxes`` (PyTorch's alias of ``transpose_``)."""
+        return self._become_view("swapaxes_", lambda x: x.transpose(axis0, axis1))
+
+    def swapdims_(self, dim0: int, dim1: int) -> Tensor:
+        """In-place ``swapdims`` (PyTorch's alias of ``transpose_``)."""
+        return self._become_view("swapdims_", lambda x: x.transpose(dim0, dim1))
+
+    def sum_to_size(self, *size: Any) -> Tensor:
+        """x summed down to ``size``, a shape x broadcasts from (leading dims summed away,
+        dims of size 1 in ``size`` summed with keepdim); x itself when the shapes agree."""
+        if not size:
+            raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
+        shape = shape_arg(size)
+        have = tuple(self.shape)
+        lead = len(have) - len(shape)
+        if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, have[lead:])):
+            raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size "
+                               f"{{{list(have)}}}.")
+        if shape == have:
+            return self  # type: ignore[return-value]
+        dims = tuple(range(lead)) + tuple(lead + i for i, (n, m) in
+                                          enumerate(zip(shape, have[lead:])) if n == 1 != m)
+        return self.sum(dims, keepdim=True).reshape(shape)
+
+    def resize(self, *sizes: Any) -> Tensor:
+        """Deprecated (PyTorch warns): ``reshape(sizes)`` of a tensor with as many elements
+        (the sizes given as separate ints), sharing memory when x is contiguous; the
+        gradient is reshaped back."""
+        warnings.warn("non-inplace resize is deprecated", UserWarning,
+                      stacklevel=user_stacklevel())
+        return self._resized(sizes)
+
+    def resize_as(self, tensor: Any) -> Tensor:
+        """Deprecated (PyTorch warns): ``resize(*tensor.shape)``."""
+        warnings.warn("non-inplace resize_as is deprecated", UserWarning,
+                      stacklevel=user_stacklevel())
+        return self._resized(tuple(tensor.shape))
+
+    def _resized(self, sizes: tuple[Any, ...]) -> Tensor:
+        for n in sizes:  # (a sequence falls to the element count check, as PyTorch's)
+            if isinstance(n, (bool, float, complex, str)) or n is None:
+                raise TypeError(f"resize(): sizes must be ints, got {type(n).__name__} ({n!r})")
+        ints = all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes)
+        have = "x".join(map(str, self.shape))
+        if not ints or math.prod(sizes) != self._data.size:
+            want = "x".join(map(str, sizes))
+            count = math.prod(sizes) if ints else "?"
+            raise RuntimeError(f"requested resize to {want} ({count} elements in total), but "
+                               f"the given tensor has a size of {have} ({self._data.size} "
+                               "elements). autograd's resize can only change the shape of a "
+                               "given tensor, while preserving the number of elements. (Give "
+                               "the sizes as separate ints.)")
+        return self.reshape(tuple(int(n) for n in sizes))
 
     def resize_(self, *sizes: Any, memory_format: Any = None) -> Tensor:
         """Give this tensor the shape ``sizes`` in place, reading its memory as row-major from

@@ -57,6 +57,48 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 
+# PyTorch's linear-algebra functions removed in 1.9 (still defined, they raise RuntimeError
+# naming their ``linalg`` replacement): PyTorch's message, as why it changed and how to move
+_REMOVED = {
+    "solve": (" `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+              "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+              "factorization.", "To get the LU factorization see `torch.lu`, which can be "
+              "used with `torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, "
+              "A).solution should be replaced with:\nX = torch.linalg.solve(A, B)"),
+    "lstsq": (" `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+              "`torch.linalg.lstsq` has reversed arguments and does not return the QR "
+              "decomposition in the returned tuple (although it returns other information "
+              "about the problem).", "To get the QR decomposition consider using "
+              "`torch.linalg.qr`.\n\nThe returned solution in `torch.lstsq` stored the "
+              "residuals of the solution in the last m - n columns of the returned value "
+              "whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
+              "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as "
+              "in\nX, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\n"
+              "X = torch.linalg.lstsq(A, B).solution"),
+    "eig": (" `torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` rather "
+            "than real tensors mimicking complex tensors.", "L, _ = torch.eig(A) should be "
+            "replaced with:\nL_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = "
+            "torch.eig(A, eigenvectors=True) should be replaced with:\nL_complex, V_complex "
+            "= torch.linalg.eig(A)"),
+    "symeig": (" The default behavior has changed from using the upper triangular portion of "
+               "the matrix by default to using the lower triangular portion.", "L, _ = "
+               "torch.symeig(A, upper=upper) should be replaced with:\nL = "
+               "torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\nL, V = "
+               "torch.symeig(A, eigenvectors=True) should be replaced with:\nL, V = "
+               "torch.linalg.eigh(A, UPLO='U' if upper else 'L')"),
+    "matrix_rank": ("\nPlease use the `torch.linalg.matrix_rank` function instead. The "
+                    "parameter 'symmetric' was renamed in `torch.linalg.matrix_rank()` to "
+                    "'hermitian'.", ""),
+}
+
+
+def removed_linalg(name: str) -> str:
+    """PyTorch's RuntimeError message for the removed function ``name``."""
+    why, how = _REMOVED[name]
+    return ("This function was deprecated since version 1.9 and is now removed." + why
+            + ("\n\n" + how if how else ""))
+
+
 class TensorLinalg(TensorMixin):
     """Products and matrix functions of every Tensor (ops/decomp.py; a mixin)."""
 
@@ -399,3 +441,20 @@ class TensorLinalg(TensorMixin):
         """The Moore-Penrose pseudo-inverse A^+ (..., n, m) of A (..., m, n), from the SVD:
         singular values at most rcond * max(S) are treated as 0."""
         return pinv(self, rtol=rcond)
+
+    # -- removed in PyTorch 1.9: each raises PyTorch's RuntimeError naming the replacement --
+    def solve(self, A: Any) -> Any:  # noqa: N803 - PyTorch's name
+        """Removed from PyTorch: raises RuntimeError (use ``linalg.solve(A, B)``)."""
+        raise RuntimeError(removed_linalg("solve"))
+
+    def lstsq(self, A: Any) -> Any:  # noqa: N803 - PyTorch's name
+        """Removed from PyTorch: raises RuntimeError (use ``linalg.lstsq(A, B)``)."""
+        raise RuntimeError(removed_linalg("lstsq"))
+
+    def eig(self, eigenvectors: bool = False) -> Any:
+        """Removed from PyTorch: raises RuntimeError (use ``linalg.eig`` / ``eigvals``)."""
+        raise RuntimeError(removed_linalg("eig"))
+
+    def symeig(self, eigenvectors: bool = False, upper: bool = True) -> Any:
+        """Removed from PyTorch: raises RuntimeError (use ``linalg.eigh`` / ``eigvalsh``)."""
+        raise RuntimeError(removed_linalg("symeig"))

@@ -12,7 +12,14 @@ import numpy as np
 
 from . import ops as P
 from ._creation_checks import checked_fill, dims, from_python
-from ._shapes import ShapeError, broadcast_shapes, normalize_axis, normalize_one_axis, shape_arg
+from ._shapes import (
+    ShapeError,
+    broadcast_shapes,
+    normalize_axis,
+    normalize_one_axis,
+    shape_arg,
+    strided_empty,
+)
 from ._torch_index import torch_index
 from .dtypes import LEGACY_TYPES, as_dtype, is_dtype_name, legacy_type_dtype
 from .function import TensorBase, data_of
@@ -395,36 +402,70 @@ class TensorMovement(TensorMixin):
         self, split_size_or_sections: Any, axis: int = 0, *, dim: int | None = None
     ) -> tuple[Tensor, ...]:
         """Pieces of size ``n`` (the last may be smaller), or of the listed sizes."""
+        a, sizes = self._split_sizes("split", split_size_or_sections, axis if dim is None else dim)
+        # (PyTorch's nodes: an int size is Split, a list SplitWithSizes)
+        op = "Split" if isinstance(split_size_or_sections, int) else "SplitWithSizes"
+        cls = P.Split if op == "Split" else P.SplitWithSizes
+        return mark_multi_view(self._pieces(cls, a, sizes), op)
+
+    def _split_sizes(self, op: str, split_size_or_sections: Any, dim: int) -> Any:
+        """(the dim, the pieces' sizes along it) of ``split(split_size_or_sections, dim)``."""
         if isinstance(split_size_or_sections, int) and split_size_or_sections < 0:  # (first)
-            raise ShapeError(f"split expects split_size be non-negative, but got "
+            raise ShapeError(f"{op} expects split_size be non-negative, but got "
                              f"split_size={split_size_or_sections}")
-        a = normalize_one_axis(axis if dim is None else dim, self.ndim, "split")
+        a = normalize_one_axis(dim, self.ndim, op)
         n = self._data.shape[a]
         if isinstance(split_size_or_sections, int):
             if split_size_or_sections <= 0:
-                raise ShapeError(f"split: size must be positive, got {split_size_or_sections}")
+                raise ShapeError(f"{op}: size must be positive, got {split_size_or_sections}")
             sizes = [
                 min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)
             ]
         else:
             sizes = list(split_size_or_sections)
             if sum(sizes) != n:
-                raise ShapeError(f"split: sizes {sizes} do not add up to the axis length {n}")
-        # (PyTorch's nodes: an int size is Split, a list SplitWithSizes)
-        op = "Split" if isinstance(split_size_or_sections, int) else "SplitWithSizes"
-        cls = P.Split if op == "Split" else P.SplitWithSizes
+                raise ShapeError(f"{op}: sizes {sizes} do not add up to the axis length {n}")
+        return a, sizes
+
+    def _pieces(self, cls: Any, a: int, sizes: list[int]) -> tuple[Tensor, ...]:
         out, start = [], 0
         for s in sizes:
             out.append(cls.apply(self, idx=(slice(None),) * a + (slice(start, start + s),)))
             start += s
-        return mark_multi_view(tuple(out), op)
+        return tuple(out)
 
     def chunk(self, chunks: int, axis: int = 0, *, dim: int | None = None) -> tuple[Tensor, ...]:
         """``chunks`` nearly equal pieces (PyTorch's chunk)."""
+        d = axis if dim is None else dim
+        return self.split(self._chunk_size("chunk", chunks, d), d)
+
+    def _chunk_size(self, op: str, chunks: int, dim: int) -> int:
+        """The piece size of ``chunk(chunks, dim)``: ceil(length / chunks), at least 1."""
         if chunks <= 0:  # (checked before the dim, as PyTorch)
-            raise ShapeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-        a = normalize_one_axis(axis if dim is None else dim, self.ndim, "chunk")
-        return self.split(max(1, -(-self._data.shape[a] // chunks)), a)
+            raise ShapeError(f"{op} expects `chunks` to be greater than 0, got: {chunks}")
+        a = normalize_one_axis(dim, self.ndim, op)
+        return max(1, -(-self._data.shape[a] // chunks))
+
+    # PyTorch's unsafe_* forms: the same pieces, reading x's memory, but not tracked as views
+    # by autograd (UnsafeSplitBackward0), so changing one in place is not refused
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """``split(split_size, dim)`` (an int size) whose pieces autograd does not track as
+        views of x (they still share its memory)."""
+        if isinstance(split_size, builtins.bool) or not isinstance(split_size, (int, np.integer)):
+            raise TypeError("unsafe_split(): argument 'split_size' (position 1) must be int, "
+                            f"not {type(split_size).__name__}")
+        a, sizes = self._split_sizes("unsafe_split", int(split_size), dim)
+        return self._pieces(P.UnsafeSplit, a, sizes)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+        """``chunk(chunks, dim)`` whose pieces autograd does not track as views of x."""
+        return self.unsafe_split(self._chunk_size("unsafe_chunk", chunks, dim), dim)
+
+    def unsafe_split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        """``split_with_sizes(split_sizes, dim)`` whose pieces autograd does not track as
+        views of x."""
+        a, sizes = self._split_sizes("unsafe_split_with_sizes", list(split_sizes), dim)
+        return self._pieces(P.UnsafeSplit, a, sizes)
 
     # -- types --------------------------------------------------------------------
     def astype(self, dtype: Any) -> Tensor:
@@ -548,6 +589,32 @@ class TensorMovement(TensorMixin):
             raise TypeError(f"new_full(): argument 'size' (position 1) must be tuple of ints, "
                             f"not {type(size).__name__}")
         return self._new_filled((size,), fill_value, dtype, device, requires_grad)
+
+    def new_empty_strided(self, size: Any, stride: Any, dtype: Any = None, device: Any = None,
+                          requires_grad: builtins.bool = False) -> Tensor:
+        """An uninitialised tensor of ``size`` laid out with ``stride`` (``empty_strided``) in
+        this tensor's dtype unless ``dtype``."""
+        arr = strided_empty(size, stride, self.dtype if dtype is None else as_dtype(dtype))
+        return self._like(arr, requires_grad, device)
+
+    def new(self, *args: Any, device: Any = None, **kwargs: Any) -> Tensor:
+        """PyTorch's legacy constructor in this tensor's dtype: ``x.new(2, 3)`` (or a Size) is
+        uninitialised of that size, ``x.new()`` empty, ``x.new([1, 2])`` (or an array) the
+        data converted to x's dtype, and ``x.new(t)`` an alias of ``t`` (which must have x's
+        dtype). Only ``device=`` is a keyword; a bare number is not data (TypeError)."""
+        if kwargs:
+            raise TypeError(f"new() received an invalid combination of arguments - got "
+                            f"unexpected keyword argument(s) {', '.join(kwargs)}: only "
+                            "device= is accepted")
+        cls = next(c for c in type(self).__mro__ if c.__name__ == "Tensor")
+        if len(args) == 1 and isinstance(args[0], TensorBase):
+            if args[0].dtype != self.dtype:
+                raise TypeError(f"new(): expected a tensor of dtype {self.dtype} (got "
+                                f"{args[0].dtype}); convert it with .to({self.dtype})")
+            if device is not None:
+                cls(device=device)  # (the constructor's one device check)
+            return cast("Tensor", cls(args[0]))
+        return cast("Tensor", cls(*args, dtype=self.dtype, device=device))
 
     def draw(self, **kwargs: Any) -> Any:
         """Draw the graph that computed this tensor (see ``tinygrad_nn.viz.draw_graph``)."""

@@ -377,6 +377,19 @@ class TensorSelect(TensorMixin):
                          for i in np.nonzero(np.atleast_1d(self._data)))
         return self._new(np.argwhere(self._data).astype(np.int64))
 
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> Tensor:
+        """``nonzero()`` with a fixed number of rows, ``size``: the first ``size`` index rows,
+        padded with rows of ``fill_value`` when there are fewer; int64 (size, ndim)."""
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+            raise TypeError(f"nonzero_static(): argument 'size' must be int, not "
+                            f"{type(size).__name__}")
+        if size < 0:
+            raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+        found = np.argwhere(self._data).astype(np.int64)[:size]
+        out = np.full((int(size), self.ndim), fill_value, dtype=np.int64)
+        out[:len(found)] = found
+        return self._new(out)
+
     def argwhere(self) -> Tensor:
         """``nonzero()``: the (count, ndim) int64 indices of the nonzero elements."""
         return self.nonzero()

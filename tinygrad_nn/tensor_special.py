@@ -19,14 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._shapes import normalize_one_axis
+from ._warn import warn_once
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
 from .ops.movement import AsStridedView
+from .ops.special import Igamma
 from .ops.strided import AsStrided
 from .storage import owner_of
 from .tensor_base import TensorMixin
 from .tensor_elementwise import _not_for, need_tensor, select
 from .tensor_inplace import _inplace_form
+from .tensor_inplace_compare import check_broadcast
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -98,6 +102,30 @@ class TensorSpecial(TensorMixin):
         shifts = self._new(-np.arange(p, dtype=self._float()._data.dtype) / 2)
         return (x.unsqueeze(-1) + shifts).lgamma().sum(-1) + p * (p - 1) / 4 * math.log(math.pi)  # type: ignore[no-any-return]
 
+    def igamma(self, other: Any) -> Tensor:
+        """P(a, x) = 1/Gamma(a) int_0^x t^(a-1) e^-t dt, the regularized lower incomplete
+        gamma function of a = self and x = other (broadcast, floating dtypes); gradient in
+        x only, as PyTorch's."""
+        return self._igamma("igamma", other, False)
+
+    def igammac(self, other: Any) -> Tensor:
+        """Q(a, x) = 1 - P(a, x), the regularized upper incomplete gamma function."""
+        return self._igamma("igammac", other, True)
+
+    def _igamma(self, name: str, other: Any, upper: bool) -> Tensor:
+        need_tensor(name, "other", other)
+        x = self._as(other)
+        rt = result_type(self, x)
+        if rt.kind != "f":
+            raise _not_for(f"{name}_cpu", rt)
+        check_broadcast(name, self, x)  # (PyTorch's RuntimeError)
+        shape = np.broadcast_shapes(self.shape, x.shape)
+        a, x = self.to(rt).expand(shape), x.to(rt).expand(shape)  # type: ignore[attr-defined]
+        return Igamma.apply(a, x, upper=upper)  # type: ignore[no-any-return]
+
+    igamma_ = _inplace_form("igamma_", binary=True)
+    igammac_ = _inplace_form("igammac_", binary=True)
+
     # -- floats and integers ------------------------------------------------------------
     def ldexp(self, other: Any) -> Tensor:
         """x * 2^other, in a floating dtype (both operands get gradients, as PyTorch's)."""
@@ -152,6 +180,7 @@ class TensorSpecial(TensorMixin):
         return self._integer_op("lcm", np.lcm, other)
 
     sinc_, i0_ = _inplace_form("sinc_"), _inplace_form("i0_")
+    mvlgamma_ = _inplace_form("mvlgamma_")
     ldexp_ = _inplace_form("ldexp_", binary=True)
     nextafter_ = _inplace_form("nextafter_", binary=True)
     gcd_, lcm_ = _inplace_form("gcd_", binary=True), _inplace_form("lcm_", binary=True)
@@ -166,12 +195,17 @@ class TensorSpecial(TensorMixin):
             raise RuntimeError(f"renorm: non-positive-norm not supported, got p={p}")
         if maxnorm < 0:
             raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-        d = dim % max(self.ndim, 1)
+        if self.ndim < 2:
+            raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {self.ndim} "
+                               "dimensions")
+        d = normalize_one_axis(dim, self.ndim, "renorm")
         others = tuple(i for i in range(self.ndim) if i != d)
         x: Any = self
         norm = x.abs().pow(p).sum(others, keepdim=True).pow(1.0 / p) if others else x.abs()
         factor = select(norm._data > maxnorm, maxnorm / (norm + 1e-7), 1.0)
         return x * factor.to(x.dtype)  # type: ignore[no-any-return]
+
+    renorm_ = _inplace_form("renorm_")
 
     def dist(self, other: Any, p: float = 2) -> Tensor:
         """The p-norm of x - other (broadcast), a 0-d tensor."""
@@ -265,6 +299,12 @@ class TensorSpecial(TensorMixin):
         """x (read as flat, row-major) with x.flatten()[index] = source (added with
         ``accumulate``); index and source have the same number of elements."""
         idx, s = self._as(index), self._as(source)
+        if idx._data.dtype != np.int64:
+            raise RuntimeError("put_(): Expected a long tensor for index, but got "
+                               f"{idx.dtype}")
+        if s.dtype != self.dtype:
+            raise RuntimeError("put_(): self and source expected to have the same dtype, but "
+                               f"got self.dtype = {self.dtype} and source.dtype = {s.dtype}")
         if idx.numel() != s.numel():
             raise IndexError("put_(): Expected source and index to have the same number of "
                              f"elements, but got source.numel() = {s.numel()}, index.numel() "
@@ -284,15 +324,28 @@ class TensorSpecial(TensorMixin):
         if reduce not in ("prod", "mean", "amax", "amin"):
             raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax "
                                f"or amin but got {reduce}.")
+        warn_once("index_reduce() is in beta and the API may change at any time.")  # (PyTorch's)
         idx, s = self._as(index), self._as(source)
+        if s.dtype != self.dtype:
+            raise RuntimeError(f"index_reduce_(): self ({self.dtype}) and source ({s.dtype}) "
+                               "must have the same scalar type")
         if idx.ndim > 1:
             raise IndexError("index_reduce_(): Index is supposed to be a vector")
+        if idx._data.dtype not in (np.int32, np.int64):
+            raise RuntimeError("index_reduce_(): Expected dtype int32/int64 for index but got: "
+                               f"{idx.dtype}")
         d = dim % max(self.ndim, 1)
+        n = self.shape[d] if self.ndim else 1
+        if ((idx._data < 0) | (idx._data >= n)).any():  # (no negative indices: PyTorch's)
+            raise IndexError("index out of range in self")
         shape = [1] * max(s.ndim, 1)
         shape[d] = -1
         spread = np.broadcast_to(idx._data.reshape(shape), s.shape).astype(np.int64)
         return self.scatter_reduce(d, self._new(spread), s, reduce,  # type: ignore[attr-defined,no-any-return]
                                    include_self=include_self)
+
+    put_ = _inplace_form("put_")
+    index_reduce_ = _inplace_form("index_reduce_")
 
     def as_strided(self, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
         """y[i] = memory[offset + sum_k i_k stride_k]: ``memory`` the row-major array x's

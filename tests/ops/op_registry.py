@@ -34,6 +34,7 @@ from tests.ops import (  # noqa: F401
     rows_normconv,
     rows_pool,
     rows_shape,
+    rows_tensor_gaps,
     rows_toplevel,
 )
 from tests.ops.registry_base import OpCase

@@ -43,7 +43,7 @@ def _step_like(draw: Draw, form: Any) -> Any:
 
 @case({"renorm": lambda x, p, d, m: tg.renorm(x, p, d, m)})
 def _renorm(draw: Draw, form: Any) -> Any:
-    shape = shape_of(draw, min_dims=1)
+    shape = shape_of(draw, min_dims=2)  # (PyTorch's renorm refuses fewer dims)
     p, dim = draw(st.sampled_from([1.0, 2.0, 3.0])), one_axis(draw, len(shape))
     maxnorm = draw(st.sampled_from([0.5, 1.5, 100.0]))
     x = nonzero(draw, shape, 0.3, 2.0)

@@ -198,6 +198,27 @@ EXTRA: dict[str, list[tuple[str, Callable[[Any, Any], Any]]]] = {
     "log_normal_": [("()", lambda m, x: x.log_normal_())],
     "random_": [("()", lambda m, x: x.random_()), ("to", lambda m, x: x.random_(5)),
                 ("from, to", lambda m, x: x.random_(1, 5))],
+    # session 14 (tensor gaps)
+    "fill_diagonal_": [("2", lambda m, x: x.fill_diagonal_(2)),
+                       ("wrap", lambda m, x: x.fill_diagonal_(0.5, wrap=True))],
+    "swapaxes_": [("0, -1", lambda m, x: x.swapaxes_(0, -1))],
+    "swapdims_": [("0, 1", lambda m, x: x.swapdims_(0, 1))],
+    "put_": [("float source", lambda m, x: x.put_(m.tensor([0, -1]), m.tensor([7.0, 8.0]))),
+             ("accumulate", lambda m, x: x.put_(m.tensor([0, 0]), m.tensor([7, 8]),
+                                                accumulate=True))],
+    "index_reduce_": [("prod", lambda m, x: x.index_reduce_(0, m.tensor([0]),
+                                                            m.full((1, 3), 2.0), "prod")),
+                      ("amax int", lambda m, x: x.index_reduce_(-1, m.tensor([1, 1]),
+                                                                m.full((2, 2), 4), "amax"))],
+    "renorm_": [("p2", lambda m, x: x.renorm_(2, 0, 1.0))],
+    "mvlgamma_": [("p1", lambda m, x: x.abs_().add_(2).mvlgamma_(1))],
+    "igamma_": [("f32", lambda m, x: x.igamma_(m.tensor([[1.0, 2.0, 3.0]]))),
+                ("f64", lambda m, x: x.igamma_(m.tensor([1.0], dtype=m.float64)))],
+    "igammac_": [("f32", lambda m, x: x.igammac_(m.tensor([[1.0, 2.0, 3.0]])))],
+    "apply_": [("double", lambda m, x: x.apply_(lambda v: v * 2))],
+    "map_": [("add", lambda m, x: x.map_(m.ones(3, dtype=x.dtype), lambda a, b: a + b))],
+    "map2_": [("add", lambda m, x: x.map2_(m.ones(3, dtype=x.dtype), m.zeros(1, dtype=x.dtype),
+                                           lambda a, b, c: a + b + c))],
 }
 
 CASES: dict[tuple[str, str], Callable[[Any, Any], Any]] = {}

@@ -121,6 +121,7 @@ from .movement import (
     Transpose,
     Unbind,
     Unfold,
+    UnsafeSplit,
     Unsqueeze,
     diagonal_view,
     unfold_view,
@@ -130,7 +131,7 @@ from .reflected import Reciprocal, RPow, Rsub
 from .select import NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
-from .special import Digamma, Lgamma, Polygamma
+from .special import Digamma, Igamma, Lgamma, Polygamma
 from .strided import IndexCopy, Scatter
 
 # NumPy's floating-point RuntimeWarnings raised in this package (log(0), sqrt(-1), x / 0,
@@ -144,6 +145,7 @@ warnings.filterwarnings("ignore", r"(divide by zero|invalid value|overflow) enco
 __all__ = [
     "Compare",
     "Digamma",
+    "Igamma",
     "Lgamma",
     "Polygamma",
     "RPow",
@@ -272,6 +274,7 @@ __all__ = [
     "Sort",
     "Split",
     "SplitWithSizes",
+    "UnsafeSplit",
     "Squeeze",
     "Take",
     "Topk",

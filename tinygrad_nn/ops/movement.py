@@ -352,6 +352,18 @@ class SplitWithSizes(Split):
     """``x.split([sizes])``'s pieces (PyTorch's SplitWithSizesBackward0)."""
 
 
+class UnsafeSplit(MethodIndex):
+    """``x.unsafe_split(n)`` / ``unsafe_chunk`` / ``unsafe_split_with_sizes``' pieces: they
+    read x's memory, but autograd does not track them as views (PyTorch's
+    UnsafeSplitBackward0), so an in-place change of a piece is not refused."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, idx: Any) -> Any:
+        out = GetItem.forward(ctx, x, idx)
+        ctx.view = False
+        return out
+
+
 class Gather(MethodIndex):
     """``x.gather(dim, index)`` (PyTorch's GatherBackward0)."""
 

@@ -1,6 +1,7 @@
 """Random draws whose parameters may require grad: ``bernoulli(p)``, ``normal(mean, std)``,
-``poisson(rate)``. As in PyTorch, the draw is recorded as a node (``BernoulliBackward0`` ...)
-whose gradient is zero for every input: sampling is not reparameterised."""
+``poisson(rate)``, ``binomial(count, prob)`` (whose backward raises). As in PyTorch, the
+draw is recorded as a node (``BernoulliBackward0`` ...) whose gradient is zero for every
+input: sampling is not reparameterised."""
 
 from __future__ import annotations
 
@@ -45,6 +46,24 @@ class Poisson(_Draw):
     @staticmethod
     def forward(ctx: Any, rate: Any, rng: Any = None) -> Any:
         return rng.poisson(rate).astype(rate.dtype)
+
+
+class Binomial(Function):
+    """y ~ Binomial(count, prob), elementwise over the broadcast (prob clamped to [0, 1]),
+    as floats of count's dtype. Recorded when an input requires grad, but without a
+    derivative: its backward raises, as PyTorch's (``torch::autograd::NotImplemented``)."""
+
+    @staticmethod
+    def forward(ctx: Any, count: Any, prob: Any, rng: Any = None) -> Any:
+        n, p = np.broadcast_arrays(count, np.clip(prob, 0.0, 1.0))
+        return rng.binomial(n.astype(np.int64), p).astype(count.dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        raise RuntimeError("derivative for aten::binomial is not implemented")
+
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"
 
 
 class Fill(_Draw):

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, dual
+from .._gammainc import gammainc, gammainc_density
+from ..function import Function, data_of, dual
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)  # B2, B4 .. B14
 
@@ -122,3 +123,48 @@ class Lgamma(Function):
 
 polygamma = dual(np_polygamma, Polygamma, "n")
 digamma = dual(np_polygamma, Digamma)
+
+
+# -- the regularized incomplete gamma functions (NumPy core: _gammainc.py) ------------------
+class IgammaDensity(Function):
+    """y = dP(a, x)/dx = x^(a-1) e^-x / Gamma(a) for a constant ``a`` (the gradient of
+    ``igamma``); dy/dx = y ((a - 1) / x - 1)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, a: Any) -> Any:
+        ctx.a = a
+        ctx.save_for_backward(x)
+        return gammainc_density(a, x).astype(x.dtype)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return (g * igamma_density(x, ctx.a) * ((ctx.a - 1) / x - 1),)
+
+
+igamma_density = dual(lambda x, a: gammainc_density(a, x).astype(x.dtype), IgammaDensity, "a")
+
+
+class Igamma(Function):
+    """y = P(a, x) (``igamma``), or Q(a, x) = 1 - P with ``upper`` (``igammac``); dy/dx =
+    +-x^(a-1) e^-x / Gamma(a). No derivative in ``a`` (PyTorch has none either)."""
+
+    upper: bool = False  # (set per call by forward)
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, x: Any, upper: bool = False) -> Any:
+        ctx.upper = upper
+        ctx.save_for_backward(a, x)
+        return gammainc(a, x, upper).astype(np.result_type(a, x))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, x = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError(f"the derivative for '{'igammac' if ctx.upper else 'igamma'}"
+                                      ": input' (a) is not implemented.")
+        gx = g * igamma_density(x, data_of(a))  # (a and x come broadcast: Tensor.igamma)
+        return None, -gx if ctx.upper else gx
+
+    def name(self) -> str:
+        return "IgammacBackward0" if self.upper else "IgammaBackward0"
