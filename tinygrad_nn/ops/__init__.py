@@ -83,6 +83,7 @@ from .elementwise_math import (
     Sinh,
     Tan,
     Trunc,
+    Xlog1py,
     Xlogy,
 )
 from .linalg import AddMM, Bmm, Einsum, MatMul, parse_einsum
@@ -130,7 +131,21 @@ from .reflected import Reciprocal, RPow, Rsub
 from .select import NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
-from .special import Digamma, Lgamma, Polygamma
+from .special import (
+    I1,
+    Digamma,
+    Entr,
+    Erfcx,
+    I0e,
+    I1e,
+    Igamma,
+    Igammac,
+    Lgamma,
+    LogNdtr,
+    Ndtri,
+    Polygamma,
+    Zeta,
+)
 from .strided import IndexCopy, Scatter
 
 # NumPy's floating-point RuntimeWarnings raised in this package (log(0), sqrt(-1), x / 0,
@@ -146,6 +161,16 @@ __all__ = [
     "Digamma",
     "Lgamma",
     "Polygamma",
+    "Entr",
+    "Erfcx",
+    "I0e",
+    "I1",
+    "I1e",
+    "Igamma",
+    "Igammac",
+    "LogNdtr",
+    "Ndtri",
+    "Zeta",
     "RPow",
     "Reciprocal",
     "Rsub",
@@ -258,6 +283,7 @@ __all__ = [
     "Sinh",
     "Tan",
     "Trunc",
+    "Xlog1py",
     "Xlogy",
     "Heaviside",
     "ClampMax",
