@@ -24,7 +24,17 @@ from . import ops as P
 from ._torch_functions import FUNCTIONS, _as_input, as_tensor, write_out
 from ._torch_functions import polygamma as _polygamma
 from .dtypes import get_default_dtype, result_type
-from .ops._special_np import np_i0, np_i1, np_polynomial
+from .ops._special_np import (
+    np_airy_ai,
+    np_bessel_j0,
+    np_bessel_j1,
+    np_bessel_k,
+    np_bessel_y0,
+    np_bessel_y1,
+    np_i0,
+    np_i1,
+    np_polynomial,
+)
 from .tensor import Tensor
 from .tensor_elementwise import _not_for, need_tensor
 from .tensor_math import _floating_binary
@@ -262,6 +272,52 @@ def modified_bessel_i1(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     return _without_graph("modified_bessel_i1", np_i1, input, out)
 
 
+def bessel_j0(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """The Bessel function of the first kind of order 0, J0(x)."""
+    return _without_graph("bessel_j0", np_bessel_j0, input, out)
+
+
+def bessel_j1(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """The Bessel function of the first kind of order 1, J1(x)."""
+    return _without_graph("bessel_j1", np_bessel_j1, input, out)
+
+
+def bessel_y0(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """The Bessel function of the second kind of order 0, Y0(x) (-inf at 0, NaN below)."""
+    return _without_graph("bessel_y0", np_bessel_y0, input, out)
+
+
+def bessel_y1(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """The Bessel function of the second kind of order 1, Y1(x) (-inf at 0, NaN below)."""
+    return _without_graph("bessel_y1", np_bessel_y1, input, out)
+
+
+def modified_bessel_k0(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """The modified Bessel function of the second kind of order 0, K0(x) (+inf at 0, NaN
+    below)."""
+    return _without_graph("modified_bessel_k0", np_bessel_k, input, out, 0)
+
+
+def modified_bessel_k1(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """The modified Bessel function of the second kind of order 1, K1(x)."""
+    return _without_graph("modified_bessel_k1", np_bessel_k, input, out, 1)
+
+
+def scaled_modified_bessel_k0(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """exp(x) K0(x), finite where K0 underflows."""
+    return _without_graph("scaled_modified_bessel_k0", np_bessel_k, input, out, 0, True)
+
+
+def scaled_modified_bessel_k1(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """exp(x) K1(x), finite where K1 underflows."""
+    return _without_graph("scaled_modified_bessel_k1", np_bessel_k, input, out, 1, True)
+
+
+def airy_ai(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
+    """The Airy function Ai(x) (NaN at +-inf, as PyTorch's)."""
+    return _without_graph("airy_ai", np_airy_ai, input, out)
+
+
 def _np_spherical_j0(x: np.ndarray) -> np.ndarray:
     """sin(x) / x: 1 - x^2/6 + x^4/120 below |x| = 0.5 (no cancellation), 0 at +-inf."""
     small = np.abs(x) < 0.5
@@ -292,7 +348,11 @@ def _polynomial(kind: str, input: Any, n: Any, out: Any) -> Tensor:  # noqa: A00
         raise _not_for(f"{name}_cpu", rt)
     if rt.kind != "f":
         rt = get_default_dtype()
-    value = np_polynomial(kind, as_tensor(x)._data, n._data if isinstance(n, Tensor) else n)
+    degree = np.asarray(n._data if isinstance(n, Tensor) else n)
+    value = np_polynomial(kind, as_tensor(x)._data, degree)
+    if kind.startswith("hermite"):  # (PyTorch's kernel gives NaN past a degree per dtype)
+        limit = {np.dtype(np.float32): 128, np.dtype(np.float64): 512}.get(np.dtype(rt), 1024)
+        value = np.where(np.trunc(degree.astype(np.float64)) > limit, np.nan, value)
     return _out(name, Tensor._new(np.asarray(value).astype(rt)), out)
 
 
@@ -361,6 +421,8 @@ def legendre_polynomial_p(input: Any, n: Any, *, out: Any = None) -> Tensor:  # 
 
 
 __all__ = [
+    "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_k0",
+    "modified_bessel_k1", "scaled_modified_bessel_k0", "scaled_modified_bessel_k1",
     "chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
     "chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
     "laguerre_polynomial_l", "legendre_polynomial_p", "shifted_chebyshev_polynomial_t",

@@ -1,12 +1,14 @@
 """NumPy kernels of ``tinygrad_nn.special`` that NumPy lacks (SciPy is not a dependency):
 exponentially scaled Bessel functions ``i0e`` / ``i1e`` (and ``i1``), the normal quantile
-``ndtri``, ``log_ndtr``, the Hurwitz zeta function and the regularised incomplete gamma
-functions. Each works on whole arrays (masks, no Python loop over elements), in float64,
-and returns float64; callers round once to the input's dtype.
+``ndtri``, ``log_ndtr``, the Hurwitz zeta function, the regularised incomplete gamma
+functions, the Bessel functions J0, J1, Y0, Y1, K0, K1, the Airy function Ai and the
+orthogonal polynomials. Each works on whole arrays (masks, no Python loop over elements), in
+float64, and returns float64; callers round once to the input's dtype.
 
 Algorithms: the Bessel and ``ndtri`` rational / Chebyshev approximations and the zeta
 summation are S. Moshier's Cephes Math Library (BSD-licensed; the coefficient tables are
-Cephes' ``i0.c``, ``i1.c``, ``ndtri.c``; PyTorch's CPU kernels use the same ones).
+Cephes' ``i0.c``, ``i1.c``, ``ndtri.c``, ``j0.c``, ``j1.c``, ``k0.c``, ``k1.c``, ``airy.c``;
+PyTorch's CPU kernels use the same ones).
 ``log_ndtr`` is SciPy's form (log(erfcx(-t) / 2) - t^2 below x = -1, log1p(-erfc(t) / 2)
 above, t = x / sqrt 2). The incomplete gamma functions are the power series of P(a, x)
 for x < a + 1 and the continued fraction of Q(a, x) (modified Lentz) above (Numerical
@@ -318,6 +320,232 @@ def np_gammainc(a: Any, x: Any, upper: bool = False) -> Any:
     return (q if upper else p).reshape(ab.shape)
 
 
+# -- Bessel functions of the first and second kind, Airy Ai (Cephes j0.c, j1.c, k0.c, k1.c,
+# airy.c). PyTorch's kernels use the same tables but evaluate Cephes' p1evl denominators (an
+# implied leading coefficient 1) as plain polynomials without it, which costs them up to
+# ~7e-6 relative for 5 < x < 10 (j0, j1, y0, y1) and near x = -2.09 (airy_ai); these follow
+# Cephes (measured against mpmath: ~1e-15 relative away from the functions' zeros).
+_J_PP0 = (7.96936729297347051624e-4, 8.28352392107440799803e-2, 1.23953371646414299388e0,
+          5.44725003058768775090e0, 8.74716500199817011941e0, 5.30324038235394892183e0,
+          9.99999999999999997821e-1)
+_J_PQ0 = (9.24408810558863637013e-4, 8.56288474354474431428e-2, 1.25352743901058953537e0,
+          5.47097740330417105182e0, 8.76190883237069594232e0, 5.30605288235394617618e0,
+          1.00000000000000000218e0)
+_J_QP0 = (-1.13663838898469149931e-2, -1.28252718670509318512e0, -1.95539544257735972385e1,
+          -9.32060152123768231369e1, -1.77681167980488050595e2, -1.47077505154951170175e2,
+          -5.14105326766599330220e1, -6.05014350600728481186e0)
+_J_QQ0 = (1.0, 6.43178256118178023184e1, 8.56430025976980587198e2, 3.88240183605401609683e3,
+          7.24046774195652478189e3, 5.93072701187316984827e3, 2.06209331660327847417e3,
+          2.42005740240291393179e2)
+_J_RP0 = (-4.79443220978201773821e9, 1.95617491946556577543e12, -2.49248344360967716204e14,
+          9.70862251047306323952e15)
+_J_RQ0 = (1.0, 4.99563147152651017219e2, 1.73785401676374683123e5, 4.84409658339962045305e7,
+          1.11855537045356834862e10, 2.11277520115489217587e12, 3.10518229857422583814e14,
+          3.18121955943204943306e16, 1.71086294081043136091e18)
+_Y_YP0 = (1.55924367855235737965e4, -1.46639295903971606143e7, 5.43526477051876500413e9,
+          -9.82136065717911466409e11, 8.75906394395366999549e13, -3.46628303384729719441e15,
+          4.42733268572569800351e16, -1.84950800436986690637e16)
+_Y_YQ0 = (1.0, 1.04128353664259848412e3, 6.26107330137134956842e5, 2.68919633393814121987e8,
+          8.64002487103935000337e10, 2.02979612750105546709e13, 3.17157752842975028269e15,
+          2.50596256172653059228e17)
+_J_PP1 = (7.62125616208173112003e-4, 7.31397056940917570436e-2, 1.12719608129684925192e0,
+          5.11207951146807644818e0, 8.42404590141772420927e0, 5.21451598682361504063e0,
+          1.00000000000000000254e0)
+_J_PQ1 = (5.71323128072548699714e-4, 6.88455908754495404082e-2, 1.10514232634061696926e0,
+          5.07386386128601488557e0, 8.39985554327604159757e0, 5.20982848682361821619e0,
+          9.99999999999999997461e-1)
+_J_QP1 = (5.10862594750176621635e-2, 4.98213872951233449420e0, 7.58238284132545283818e1,
+          3.66779609360150777800e2, 7.10856304998926107277e2, 5.97489612400613639965e2,
+          2.11688757100572135698e2, 2.52070205858023719784e1)
+_J_QQ1 = (1.0, 7.42373277035675149943e1, 1.05644886038262816351e3, 4.98641058337653607651e3,
+          9.56231892404756170795e3, 7.99704160447350683650e3, 2.82619278517639096600e3,
+          3.36093607810698293419e2)
+_J_RP1 = (-8.99971225705559398224e8, 4.52228297998194034323e11, -7.27494245221818276015e13,
+          3.68295732863852883286e15)
+_J_RQ1 = (1.0, 6.20836478118054335476e2, 2.56987256757748830383e5, 8.35146791431949253037e7,
+          2.21511595479792499675e10, 4.74914122079991414898e12, 7.84369607876235854894e14,
+          8.95222336184627338078e16, 5.32278620332680085395e18)
+_Y_YP1 = (1.26320474790178026440e9, -6.47355876379160291031e11, 1.14509511541823727583e14,
+          -8.12770255501325109621e15, 2.02439475713594898196e17, -7.78877196265950026825e17)
+_Y_YQ1 = (1.0, 5.94301592346128195359e2, 2.35564092943068577943e5, 7.34811944459721705660e7,
+          1.87601316108706159478e10, 3.88231277496238566008e12, 6.20557727146953693363e14,
+          6.87141087355300489866e16, 3.97270608116560655612e18)
+_SQ2OPI = 0.79788456080286535588  # sqrt(2 / pi)
+_TWOOPI = 2 / math.pi
+
+
+def _bessel_far(x: Any, order: int, second: bool) -> Any:
+    """J_n or Y_n (n = order 0, 1) for x > 5: Cephes' modulus and phase rationals in 25/x^2."""
+    pp, pq, qp, qq = ((_J_PP0, _J_PQ0, _J_QP0, _J_QQ0) if order == 0
+                      else (_J_PP1, _J_PQ1, _J_QP1, _J_QQ1))
+    w = 5.0 / x
+    z = w * w
+    p = _polevl(z, pp) / _polevl(z, pq)
+    q = _polevl(z, qp) / _polevl(z, qq)
+    xn = x - (0.25 if order == 0 else 0.75) * math.pi
+    if second:
+        out = p * np.sin(xn) + w * q * np.cos(xn)
+    else:
+        out = p * np.cos(xn) - w * q * np.sin(xn)
+    return out * _SQ2OPI / np.sqrt(x)  # (NaN at inf: cos(inf), as PyTorch's)
+
+
+def np_bessel_j0(x: Any) -> Any:
+    """J0(x), the Bessel function of the first kind of order 0 (even; NaN at +-inf, as
+    PyTorch's)."""
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    with np.errstate(all="ignore"):
+        near_x = np.minimum(a, 5.0)
+        z = near_x * near_x
+        near = ((z - 5.78318596294678452118) * (z - 3.04712623436620863991e1)
+                * _polevl(z, _J_RP0) / _polevl(z, _J_RQ0))
+        near = np.where(a < 1e-5, 1.0 - z / 4.0, near)
+        far = _bessel_far(np.maximum(a, 5.0), 0, False)
+    return np.where(a <= 5.0, near, far)
+
+
+def np_bessel_j1(x: Any) -> Any:
+    """J1(x), the Bessel function of the first kind of order 1 (odd; NaN at +-inf)."""
+    v = np.asarray(x, dtype=np.float64)
+    a = np.abs(v)
+    with np.errstate(all="ignore"):
+        near_x = np.clip(v, -5.0, 5.0)  # (signed: j1(-0.0) is -0.0)
+        z = near_x * near_x
+        near = (_polevl(z, _J_RP1) / _polevl(z, _J_RQ1) * near_x
+                * (z - 1.46819706421238932572e1) * (z - 4.92184563216946036703e1))
+        far = np.sign(v) * _bessel_far(np.maximum(a, 5.0), 1, False)
+    return np.where(a <= 5.0, near, far)
+
+
+def np_bessel_y0(x: Any) -> Any:
+    """Y0(x), the Bessel function of the second kind of order 0 (x > 0; -inf at 0, NaN
+    below)."""
+    v = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        near_x = np.clip(v, 1e-300, 5.0)
+        z = near_x * near_x
+        near = (_polevl(z, _Y_YP0) / _polevl(z, _Y_YQ0)
+                + _TWOOPI * np.log(near_x) * np_bessel_j0(near_x))
+        far = _bessel_far(np.maximum(v, 5.0), 0, True)
+    out = np.where(v <= 5.0, near, far)
+    return np.where(v == 0, -np.inf, np.where(v < 0, np.nan, out))
+
+
+def np_bessel_y1(x: Any) -> Any:
+    """Y1(x), the Bessel function of the second kind of order 1 (x > 0; -inf at 0, NaN
+    below)."""
+    v = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        near_x = np.clip(v, 1e-300, 5.0)
+        z = near_x * near_x
+        near = (near_x * _polevl(z, _Y_YP1) / _polevl(z, _Y_YQ1)
+                + _TWOOPI * (np_bessel_j1(near_x) * np.log(near_x) - 1.0 / near_x))
+        far = _bessel_far(np.maximum(v, 5.0), 1, True)
+    out = np.where(v <= 5.0, near, far)
+    return np.where(v == 0, -np.inf, np.where(v < 0, np.nan, out))
+
+
+# K0 and K1: Chebyshev series in x^2 - 2 on (0, 2] (with the log(x/2) I_n(x) term) and of
+# exp(x) sqrt(x) K_n(x) in 8/x - 2 on (2, inf)
+_K0_A = (1.37446543561352307156e-16, 4.25981614279661018399e-14, 1.03496952576338420167e-11,
+         1.90451637722020886025e-9, 2.53479107902614945675e-7, 2.28621210311945178607e-5,
+         1.26461541144692592338e-3, 3.59799365153615016266e-2, 3.44289899924628486886e-1,
+         -5.35327393233902768720e-1)
+_K0_B = (5.30043377268626276149e-18, -1.64758043015242134646e-17, 5.21039150503902756861e-17,
+         -1.67823109680541210385e-16, 5.51205597852431940784e-16, -1.84859337734377901440e-15,
+         6.34007647740507060557e-15, -2.22751332699166985548e-14, 8.03289077536357521100e-14,
+         -2.98009692317273043925e-13, 1.14034058820847496303e-12, -4.51459788337394416547e-12,
+         1.85594911495471785253e-11, -7.95748924447710747776e-11, 3.57739728140030116597e-10,
+         -1.69753450938905987466e-9, 8.57403401741422608519e-9, -4.66048989768794782956e-8,
+         2.76681363944501510342e-7, -1.83175552271911948767e-6, 1.39498137188764993662e-5,
+         -1.28495495816278026384e-4, 1.56988388573005337491e-3, -3.14481013119645005427e-2,
+         2.44030308206595545468e0)
+_K1_A = (-7.02386347938628759343e-18, -2.42744985051936593393e-15, -6.66690169419932900609e-13,
+         -1.41148839263352776110e-10, -2.21338763073472585583e-8, -2.43340614156596823496e-6,
+         -1.73028895751305206302e-4, -6.97572385963986435018e-3, -1.22611180822657148235e-1,
+         -3.53155960776544875667e-1, 1.52530022733894777053e0)
+_K1_B = (-5.75674448366501715755e-18, 1.79405087314755922667e-17, -5.68946255844285935196e-17,
+         1.83809354436663880070e-16, -6.05704724837331885336e-16, 2.03870316562433424052e-15,
+         -7.01983709041831346144e-15, 2.47715442448130437068e-14, -8.97670518232499435011e-14,
+         3.34841966607842919884e-13, -1.28917396095102890680e-12, 5.13963967348173025100e-12,
+         -2.12996783842756842877e-11, 9.21831518760500529508e-11, -4.19035475934189648750e-10,
+         2.01504975519703286596e-9, -1.03457624656780970260e-8, 5.74108412545004946722e-8,
+         -3.50196060308781257119e-7, 2.40648494783721712015e-6, -1.93619797416608296024e-5,
+         1.95215518471351631108e-4, -2.85781685962277938680e-3, 1.03923736576817238437e-1,
+         2.72062619048444266945e0)
+
+
+def np_bessel_k(x: Any, order: int, scaled: bool = False) -> Any:
+    """K_n(x) (n = 0, 1), the modified Bessel function of the second kind (x > 0; +inf at 0,
+    NaN below); ``scaled``: exp(x) K_n(x)."""
+    v = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        near_x = np.clip(v, 1e-300, 2.0)
+        series = _chbevl(near_x * near_x - 2.0, _K0_A if order == 0 else _K1_A)
+        if order == 0:
+            near = series - np.log(0.5 * near_x) * np_i0(near_x)
+        else:
+            near = np.log(0.5 * near_x) * np_i1(near_x) + series / near_x
+        far_x = np.maximum(v, 2.0)
+        far = _chbevl(8.0 / far_x - 2.0, _K0_B if order == 0 else _K1_B) / np.sqrt(far_x)
+        out = np.where(v <= 2.0, near * np.exp(near_x) if scaled else near,
+                       far if scaled else far * np.exp(-far_x))
+    return np.where(v == 0, np.inf, np.where(v < 0, np.nan, out))
+
+
+_AI_AN = (3.46538101525629032477e-1, 1.20075952739645805542e1, 7.62796053615234516538e1,
+          1.68089224934630576269e2, 1.59756391350164413639e2, 7.05360906840444183113e1,
+          1.40264691163389668864e1, 9.99999999999999995305e-1)
+_AI_AD = (5.67594532638770212846e-1, 1.47562562584847203173e1, 8.45138970141474626562e1,
+          1.77318088145400459522e2, 1.64234692871529701831e2, 7.14778400825575695274e1,
+          1.40959135607834029598e1, 1.00000000000000000470e0)
+_AI_AFN = (-1.31696323418331795333e-1, -6.26456544431912369773e-1, -6.93158036036933542233e-1,
+           -2.79779981545119124951e-1, -4.91900132609500318020e-2, -4.06265923594885404393e-3,
+           -1.59276496239262096340e-4, -2.77649108155232920844e-6, -1.67787698489114633780e-8)
+_AI_AFD = (1.0, 1.33560420706553243746e1, 3.26825032795224613948e1, 2.67367040941499554804e1,
+           9.18707402907259625840e0, 1.47529146771666414581e0, 1.15687173795188044134e-1,
+           4.40291641615211203805e-3, 7.54720348287414296618e-5, 4.51850092970580378464e-7)
+_AI_AGN = (1.97339932091685679179e-2, 3.91103029615688277255e-1, 1.06579897599595591108e0,
+           9.39169229816650230044e-1, 3.51465656105547619242e-1, 6.33888919628925490927e-2,
+           5.85804113048388458567e-3, 2.82851600836737019778e-4, 6.98793669997260967291e-6,
+           8.11789239554389293311e-8, 3.41551784765923618484e-10)
+_AI_AGD = (1.0, 9.30892908077441974853e0, 1.98352928718312140417e1, 1.55646628932864612953e1,
+           5.47686069422975497931e0, 9.54293611618961883998e-1, 8.64580826352392193095e-2,
+           4.12656523824222607191e-3, 1.01259085116509135510e-4, 1.17166733214413521882e-6,
+           4.91834570062930015649e-9)
+_SQPII = 5.64189583547756286948e-1  # 1 / sqrt(pi)
+
+
+def np_airy_ai(x: Any) -> Any:
+    """The Airy function Ai(x): Cephes' asymptotic rationals for x >= 2.09 (0 beyond 103.9)
+    and x < -2.09, its Maclaurin series between; NaN at +-inf, as PyTorch."""
+    v = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        pos = np.clip(v, 2.09, 103.892)
+        zeta = 2.0 * pos * np.sqrt(pos) / 3.0
+        right = (_SQPII * _polevl(1.0 / zeta, _AI_AN) / _polevl(1.0 / zeta, _AI_AD)
+                 / (2.0 * np.sqrt(np.sqrt(pos)) * np.exp(zeta)))
+        neg = np.minimum(v, -2.09)
+        zeta = -2.0 * neg * np.sqrt(-neg) / 3.0
+        z = 1.0 / zeta
+        zz = z * z
+        uf = 1.0 + zz * _polevl(zz, _AI_AFN) / _polevl(zz, _AI_AFD)
+        ug = z * _polevl(zz, _AI_AGN) / _polevl(zz, _AI_AGD)
+        t = zeta + 0.25 * math.pi
+        left = _SQPII / np.sqrt(np.sqrt(-neg)) * (np.sin(t) * uf - np.cos(t) * ug)
+        mid = np.clip(v, -2.09, 2.09)
+        z = mid * mid * mid
+        f, g, tf, tg, k = np.ones_like(mid), mid.copy(), np.ones_like(mid), mid.copy(), 1.0
+        for _ in range(40):  # (|z| <= 9.2: the terms fall factorially, below 1e-16 by then)
+            tf = tf * z / ((k + 1) * (k + 2))
+            tg = tg * z / ((k + 2) * (k + 3))
+            f, g, k = f + tf, g + tg, k + 3
+        middle = 0.355028053887817239260 * f - 0.258819403792806798405 * g
+    out = np.where(v < -2.09, left, np.where(v < 2.09, middle, np.where(v > 103.892, 0.0,
+                                                                         right)))
+    return np.where(np.isinf(v), np.nan, out)
+
+
 # Orthogonal polynomials by their three-term recurrences p_{k+1} = (a_k x + b_k) p_k - c_k p_{k-1}:
 # name -> (p_1 as (slope, intercept), a_k, b_k, c_k as functions of k); p_0 = 1
 _POLYNOMIALS: dict[str, Any] = {
@@ -353,5 +581,6 @@ def np_polynomial(kind: str, x: Any, n: Any) -> Any:
     return out
 
 
-__all__ = ["np_gammainc", "np_i0", "np_i0e", "np_i1", "np_i1e", "np_lgamma", "np_log_ndtr",
-           "np_ndtr", "np_ndtri", "np_polynomial", "np_zeta"]
+__all__ = ["np_airy_ai", "np_bessel_j0", "np_bessel_j1", "np_bessel_k", "np_bessel_y0",
+           "np_bessel_y1", "np_gammainc", "np_i0", "np_i0e", "np_i1", "np_i1e", "np_lgamma",
+           "np_log_ndtr", "np_ndtr", "np_ndtri", "np_polynomial", "np_zeta"]
