@@ -209,6 +209,9 @@ def test_first_and_second_derivatives_like_torch(name: str, x: list[float]) -> N
     (ggo,) = tg.autograd.grad(go.sum(), o)
     np.testing.assert_allclose(go.detach().numpy(), gt.detach().numpy(), rtol=1e-9)
     np.testing.assert_allclose(ggo.numpy(), ggt.numpy(), rtol=1e-8)
+    if name != "ndtr":  # (a composite: erfc(-x / sqrt 2) / 2)
+        assert getattr(special, name)(o).grad_fn.name() == getattr(torch.special, name)(
+            t).grad_fn.name()
     if name not in ("ndtri", "logit"):  # (keep the finite differences inside the domain)
         o = tg.tensor(a[np.abs(a) < 10], requires_grad=True)
         assert gradcheck(getattr(special, name), [o])
@@ -233,6 +236,8 @@ def test_binary_derivatives_like_torch(name: str) -> None:
             continue
         (go,) = tg.autograd.grad(getattr(special, name)(*oa).sum(), oa[which])
         np.testing.assert_allclose(go.numpy(), gt.numpy(), rtol=1e-9)
+        assert getattr(special, name)(*oa).grad_fn.name() == getattr(torch.special, name)(
+            *ta).grad_fn.name()
     if name != "xlogy":  # (xlogy's derivatives: tests/ops)
         x = tg.tensor(b[1:] + 1.0, requires_grad=True)
         fixed = tg.tensor(a[1:])
@@ -252,6 +257,16 @@ def test_functions_without_a_derivative_give_results_without_a_graph(name: str) 
         theirs.sum().backward()
     with pytest.raises(RuntimeError):
         ours.sum().backward()
+
+
+@pytest.mark.parametrize("eps", [None, 0.1])
+def test_logit_gradient_outside_its_domain(eps: float | None) -> None:
+    # PyTorch's LogitBackward0: NaN outside [0, 1] without eps, 0 outside [eps, 1 - eps]
+    x = np.array([-0.5, 0.0, 0.05, 0.5, 0.95, 1.0, 1.5])
+    t, o = torch.tensor(x, requires_grad=True), tg.tensor(x, requires_grad=True)
+    torch.special.logit(t, eps).sum().backward()
+    special.logit(o, eps).sum().backward()
+    np.testing.assert_allclose(o.grad.numpy(), t.grad.numpy(), rtol=1e-12, equal_nan=True)
 
 
 def test_out_and_argument_errors() -> None:

@@ -192,13 +192,13 @@ def logsumexp(input: Any, dim: Any, keepdim: bool = False, *,  # noqa: A002
 # -- new differentiable functions (primitives of ops/special.py) -----------------------------
 def entr(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The elementwise entropy -x log x: 0 at 0, -inf for x < 0; d/dx = -(log x + 1)."""
-    return _unary("entr", P.Entr, input, out)
+    return _unary("entr", P.SpecialEntr, input, out)
 
 
 def erfcx(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The scaled complementary error function exp(x^2) erfc(x) (finite far right, where
     erfc underflows; +inf far left); d/dx = 2 x erfcx(x) - 2 / sqrt(pi)."""
-    return _unary("erfcx", P.Erfcx, input, out)
+    return _unary("erfcx", P.SpecialErfcx, input, out)
 
 
 def ndtr(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
@@ -212,41 +212,41 @@ def ndtr(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
 def ndtri(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The standard normal quantile: x with ndtr(x) = p (-inf at 0, +inf at 1, NaN
     outside [0, 1]); d/dp = sqrt(2 pi) exp(x^2 / 2)."""
-    return _unary("ndtri", P.Ndtri, input, out)
+    return _unary("ndtri", P.SpecialNdtri, input, out)
 
 
 def log_ndtr(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """log ndtr(x), accurate in both tails (~ -x^2 / 2 far left)."""
-    return _unary("log_ndtr", P.LogNdtr, input, out)
+    return _unary("log_ndtr", P.SpecialLogNdtr, input, out)
 
 
 def i0e(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The exponentially scaled Bessel function exp(-|x|) I0(x) (finite where I0 overflows);
     d/dx = i1e(x) - sign(x) i0e(x)."""
-    return _unary("i0e", P.I0e, input, out)
+    return _unary("i0e", P.SpecialI0E, input, out)
 
 
 def i1(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The modified Bessel function of the first kind of order 1; d/dx = I0(x) - I1(x) / x
     (1/2 at 0)."""
-    return _unary("i1", P.I1, input, out)
+    return _unary("i1", P.SpecialI1, input, out)
 
 
 def i1e(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """exp(-|x|) I1(x); d/dx = i0e(x) - i1e(x) (sign(x) + 1 / x) (1/2 at 0)."""
-    return _unary("i1e", P.I1e, input, out)
+    return _unary("i1e", P.SpecialI1E, input, out)
 
 
 def xlog1py(input: Any, other: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """x log(1 + y), 0 where x == 0 (unless y is NaN); either may be a number. Gradients
     log1p(y) (0 where x == 0 and y <= -1) and x / (1 + y)."""
-    return _binary("xlog1py", P.Xlog1py, input, other, out)
+    return _binary("xlog1py", P.SpecialXlog1Py, input, other, out)
 
 
 def zeta(input: Any, other: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The Hurwitz zeta function sum_k (k + other)^-input (input > 1); either may be a
     number. Differentiable in ``other`` only (-input zeta(input + 1, other)), as PyTorch."""
-    return _binary("zeta", P.Zeta, input, other, out)
+    return _binary("zeta", P.SpecialZeta, input, other, out)
 
 
 def gammainc(input: Any, other: Any, *, out: Any = None) -> Tensor:  # noqa: A002

@@ -154,7 +154,7 @@ def _i0(x: Any) -> Any:
     return x.i0() if isinstance(x, TensorBase) else np_i0(x).astype(x.dtype, copy=False)  # type: ignore[attr-defined]
 
 
-class I0e(Function):
+class SpecialI0E(Function):
     """y = exp(-|x|) I0(x); dy/dx = i1e(x) - sign(x) y (PyTorch's formula)."""
 
     @staticmethod
@@ -169,7 +169,7 @@ class I0e(Function):
         return (g * (i1e(x) - np.sign(data_of(x)) * y),)
 
 
-class I1(Function):
+class SpecialI1(Function):
     """y = I1(x); dy/dx = I0(x) - y / x (1/2 at 0)."""
 
     @staticmethod
@@ -185,7 +185,7 @@ class I1(Function):
         return (g * (keep_where(_i0(x) - y / safe, nz) + 0.5 * ~nz),)
 
 
-class I1e(Function):
+class SpecialI1E(Function):
     """y = exp(-|x|) I1(x); dy/dx = i0e(x) - y (sign(x) + 1 / x) (1/2 at 0)."""
 
     @staticmethod
@@ -202,7 +202,7 @@ class I1e(Function):
         return (g * (keep_where(d, nz) + 0.5 * ~nz),)
 
 
-class Erfcx(Function):
+class SpecialErfcx(Function):
     """y = exp(x^2) erfc(x); dy/dx = 2 x y - 2 / sqrt(pi)."""
 
     @staticmethod
@@ -217,7 +217,7 @@ class Erfcx(Function):
         return (g * (2 * x * y - _TWO_OVER_SQRT_PI),)
 
 
-class LogNdtr(Function):
+class SpecialLogNdtr(Function):
     """y = log ndtr(x); dy/dx = exp(-x^2 / 2 - y) / sqrt(2 pi) (finite far left: ~ -x)."""
 
     @staticmethod
@@ -232,7 +232,7 @@ class LogNdtr(Function):
         return (g * exp(-(x * x) / 2 - y) / _SQRT_2PI,)
 
 
-class Ndtri(Function):
+class SpecialNdtri(Function):
     """y = ndtr^-1(p); dy/dp = sqrt(2 pi) exp(y^2 / 2)."""
 
     @staticmethod
@@ -247,7 +247,7 @@ class Ndtri(Function):
         return (g * _SQRT_2PI * exp(y * y / 2),)
 
 
-class Entr(Function):
+class SpecialEntr(Function):
     """y = -x log x (0 at 0, -inf for x < 0); dy/dx = -(log x + 1) (PyTorch's, everywhere)."""
 
     @staticmethod
@@ -264,7 +264,7 @@ class Entr(Function):
         return (-g * (log(x) + 1),)
 
 
-class Zeta(Function):
+class SpecialZeta(Function):
     """y = zeta(x, q), the Hurwitz zeta function; dy/dq = -x zeta(x + 1, q). PyTorch has no
     derivative in x: backward raises its NotImplementedError when x needs one."""
 
@@ -284,7 +284,7 @@ class Zeta(Function):
 def zeta(x: Any, q: Any) -> Any:
     """zeta(x, q) on either backward path (a Tensor operand records the op)."""
     if isinstance(x, TensorBase) or isinstance(q, TensorBase):
-        return Zeta.apply(x, q)
+        return SpecialZeta.apply(x, q)
     return np_zeta(x, q).astype(np.result_type(x, q), copy=False)
 
 
@@ -317,5 +317,5 @@ class Igammac(Igamma):
     upper = True
 
 
-i0e = dual(_typed(np_i0e), I0e)
-i1e = dual(_typed(np_i1e), I1e)
+i0e = dual(_typed(np_i0e), SpecialI0E)
+i1e = dual(_typed(np_i1e), SpecialI1E)
