@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import ops as P
+from ._shapes import ShapeError, broadcast_shapes
 from ._torch_functions import FUNCTIONS, _as_input, as_tensor, write_out
 from ._torch_functions import polygamma as _polygamma
 from .dtypes import get_default_dtype, result_type
@@ -44,11 +45,19 @@ def _out(name: str, result: Tensor, out: Any, *inputs: Any) -> Tensor:
     return result if out is None else write_out(name, result, out, *inputs)
 
 
-def _unary(name: str, cls: Any, input: Any, out: Any) -> Tensor:  # noqa: A002
-    """``cls`` applied to input at a floating dtype (the default float for ints)."""
+def _floating(name: str, input: Any, half: bool = True) -> Tensor:  # noqa: A002
+    """input as a Tensor at a floating dtype (the default float for ints and bools); complex
+    refused, and float16 too unless ``half`` (PyTorch's CPU kernel has no Half version)."""
     need_tensor(f"special_{name}", "input", input)
     x = as_tensor(input)._floating(f"{name}_cpu")
-    return _out(name, cls.apply(x), out, input)
+    if not half and x.dtype == np.float16:
+        raise _not_for(f"{name}_cpu", x.dtype)
+    return x  # type: ignore[no-any-return]
+
+
+def _unary(name: str, cls: Any, input: Any, out: Any, half: bool = True) -> Tensor:  # noqa: A002
+    """``cls`` applied to input at a floating dtype (the default float for ints)."""
+    return _out(name, cls.apply(_floating(name, input, half)), out, input)
 
 
 def _binary(name: str, cls: Any, input: Any, other: Any, out: Any,  # noqa: A002
@@ -72,8 +81,7 @@ def _without_graph(name: str, np_fn: Any, input: Any, out: Any,  # noqa: A002
                    *args: Any) -> Tensor:
     """np_fn of input (float64 inside, input's floating dtype out) as a Tensor with no
     graph: PyTorch defines no derivative for these, and its results do not require grad."""
-    need_tensor(f"special_{name}", "input", input)
-    x = as_tensor(input)._floating(f"{name}_cpu")
+    x = _floating(name, input, half=False)
     with np.errstate(all="ignore"):
         value = np.asarray(np_fn(x._data.astype(np.float64), *args))
     return _out(name, Tensor._new(value.astype(x.dtype)), out)
@@ -198,26 +206,25 @@ def entr(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
 def erfcx(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The scaled complementary error function exp(x^2) erfc(x) (finite far right, where
     erfc underflows; +inf far left); d/dx = 2 x erfcx(x) - 2 / sqrt(pi)."""
-    return _unary("erfcx", P.SpecialErfcx, input, out)
+    return _unary("erfcx", P.SpecialErfcx, input, out, half=False)
 
 
 def ndtr(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The standard normal CDF, (1 + erf(x / sqrt 2)) / 2, computed as erfc(-x / sqrt 2) / 2
     so that the left tail keeps its relative accuracy; d/dx = exp(-x^2 / 2) / sqrt(2 pi)."""
-    need_tensor("special_ndtr", "input", input)
-    x = as_tensor(input)._floating("ndtr_cpu")
+    x = _floating("ndtr", input)
     return _out("ndtr", (x * -math.sqrt(0.5)).erfc() * 0.5, out, input)
 
 
 def ndtri(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """The standard normal quantile: x with ndtr(x) = p (-inf at 0, +inf at 1, NaN
     outside [0, 1]); d/dp = sqrt(2 pi) exp(x^2 / 2)."""
-    return _unary("ndtri", P.SpecialNdtri, input, out)
+    return _unary("ndtri", P.SpecialNdtri, input, out, half=False)
 
 
 def log_ndtr(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
     """log ndtr(x), accurate in both tails (~ -x^2 / 2 far left)."""
-    return _unary("log_ndtr", P.SpecialLogNdtr, input, out)
+    return _unary("log_ndtr", P.SpecialLogNdtr, input, out, half=False)
 
 
 def i0e(input: Any, *, out: Any = None) -> Tensor:  # noqa: A002
@@ -344,12 +351,17 @@ def _polynomial(kind: str, input: Any, n: Any, out: Any) -> Tensor:  # noqa: A00
     x = _as_input(name, input, (n,), {}) if not isinstance(input, Tensor) else input
     need_tensor(f"special_{name}", "input", x)
     rt = result_type(x, n)
-    if rt.kind == "c":
+    if rt.kind == "c" or rt == np.float16:
         raise _not_for(f"{name}_cpu", rt)
     if rt.kind != "f":
         rt = get_default_dtype()
     degree = np.asarray(n._data if isinstance(n, Tensor) else n)
-    value = np_polynomial(kind, as_tensor(x)._data, degree)
+    data = as_tensor(x)._data
+    try:
+        broadcast_shapes(name, data.shape, degree.shape)
+    except ValueError as e:  # (PyTorch's error is a RuntimeError, as ShapeError)
+        raise ShapeError(str(e)) from None
+    value = np_polynomial(kind, data, degree)
     if kind.startswith("hermite"):  # (PyTorch's kernel gives NaN past a degree per dtype)
         limit = {np.dtype(np.float32): 128, np.dtype(np.float64): 512}.get(np.dtype(rt), 1024)
         value = np.where(np.trunc(degree.astype(np.float64)) > limit, np.nan, value)
