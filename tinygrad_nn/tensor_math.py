@@ -354,11 +354,8 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def logit(self, eps: float | None = None) -> Tensor:
         """log(x / (1 - x)); with ``eps``, x is first clamped to [eps, 1 - eps] (the gradient
-        is 0 outside), as PyTorch's logit."""
-        x = self._floating("logit_cpu")
-        if eps is not None:
-            x = x.clamp(eps, 1 - eps)
-        return (x / (1 - x)).log()
+        is 0 outside; without eps it is NaN outside [0, 1]), as PyTorch's logit."""
+        return P.Logit.apply(self._floating("logit_cpu"), eps=eps)  # type: ignore[no-any-return]
 
     def deg2rad(self) -> Tensor:
         """x * pi / 180, elementwise (real x only, as PyTorch)."""

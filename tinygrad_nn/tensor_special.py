@@ -24,7 +24,7 @@ from ._warn import warn_once
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase
 from .ops.movement import AsStridedView
-from .ops.special import Igamma
+from .ops.special import Igamma, Igammac
 from .ops.strided import AsStrided
 from .storage import owner_of
 from .tensor_base import TensorMixin
@@ -121,7 +121,7 @@ class TensorSpecial(TensorMixin):
         check_broadcast(name, self, x)  # (PyTorch's RuntimeError)
         shape = np.broadcast_shapes(self.shape, x.shape)
         a, x = self.to(rt).expand(shape), x.to(rt).expand(shape)  # type: ignore[attr-defined]
-        return Igamma.apply(a, x, upper=upper)  # type: ignore[no-any-return]
+        return (Igammac if upper else Igamma).apply(a, x)  # type: ignore[no-any-return]
 
     igamma_ = _inplace_form("igamma_", binary=True)
     igammac_ = _inplace_form("igammac_", binary=True)

@@ -76,11 +76,13 @@ from .elementwise_math import (
     Log10,
     Logaddexp,
     Logaddexp2,
+    Logit,
     Remainder,
     Round,
     Sgn,
     Sign,
     Sinh,
+    SpecialXlog1Py,
     Tan,
     Trunc,
     Xlogy,
@@ -131,7 +133,21 @@ from .reflected import Reciprocal, RPow, Rsub
 from .select import NoDerivative, ScatterExtreme
 from .softmax import LogSoftmax, LogSumExp, Softmax
 from .sorting import CumProd, CumSum, ExclusiveProd, LogCumSumExp, Prod
-from .special import Digamma, Igamma, Lgamma, Polygamma
+from .special import (
+    Digamma,
+    Igamma,
+    Igammac,
+    Lgamma,
+    Polygamma,
+    SpecialEntr,
+    SpecialErfcx,
+    SpecialI0E,
+    SpecialI1,
+    SpecialI1E,
+    SpecialLogNdtr,
+    SpecialNdtri,
+    SpecialZeta,
+)
 from .strided import IndexCopy, Scatter
 
 # NumPy's floating-point RuntimeWarnings raised in this package (log(0), sqrt(-1), x / 0,
@@ -148,6 +164,15 @@ __all__ = [
     "Igamma",
     "Lgamma",
     "Polygamma",
+    "SpecialEntr",
+    "SpecialErfcx",
+    "SpecialI0E",
+    "SpecialI1",
+    "SpecialI1E",
+    "Igammac",
+    "SpecialLogNdtr",
+    "SpecialNdtri",
+    "SpecialZeta",
     "RPow",
     "Reciprocal",
     "Rsub",
@@ -253,6 +278,7 @@ __all__ = [
     "Log2",
     "Logaddexp",
     "Logaddexp2",
+    "Logit",
     "Remainder",
     "Round",
     "Sgn",
@@ -260,6 +286,7 @@ __all__ = [
     "Sinh",
     "Tan",
     "Trunc",
+    "SpecialXlog1Py",
     "Xlogy",
     "Heaviside",
     "ClampMax",

@@ -44,6 +44,18 @@ def _exp_neg_sq(y: Any) -> Any:
     return np.exp(-s * s) * np.exp(-(y - s) * (y + s))
 
 
+def _scaled_tail(y: Any) -> Any:
+    """erfc(y) exp(y^2) for y >= 0.5 (float64, y clamped to [0.5, inf)): Cody's second
+    rational P8/Q8 below 4, his asymptotic form (1/sqrt(pi) - z P(z)/Q(z)) / y, z = 1/y^2,
+    from 4 on (0 at +inf)."""
+    with np.errstate(all="ignore"):
+        mid = np.minimum(np.maximum(y, 0.5), 4.0)  # every lane finite; each keeps its own
+        big = np.maximum(y, 4.0)
+        z = 1.0 / (big * big)
+        asym = (_INV_SQRT_PI - z * _poly(z, _ASYM_NUM) / _poly(z, _ASYM_DEN)) / big
+        return np.where(y < 4.0, _poly(mid, _TAIL_NUM) / _poly(mid, _TAIL_DEN), asym)
+
+
 def np_erfc(x: Any) -> Any:
     """1 - erf(x) without cancellation: Cody's rationals (relative accuracy ~1e-15 out to
     erfc(26) ~ 1e-296, 0 beyond), in float64, rounded once to the input's float type."""
@@ -51,17 +63,28 @@ def np_erfc(x: Any) -> Any:
     dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
     y = np.abs(a.astype(np.float64))
     with np.errstate(all="ignore"):
-        mid = np.minimum(np.maximum(y, 0.5), 4.0)  # every lane finite; each keeps its own
-        tail = _poly(mid, _TAIL_NUM) / _poly(mid, _TAIL_DEN) * _exp_neg_sq(mid)
-        big = np.clip(y, 4.0, 28.0)  # erfc(28) underflows to 0: inf stays finite here
-        z = 1.0 / (big * big)
-        asym = (_INV_SQRT_PI - z * _poly(z, _ASYM_NUM) / _poly(z, _ASYM_DEN)) / big
-        asym = asym * _exp_neg_sq(big)
-        pos = np.where(y < 0.5, 1.0 - np_erf(y), np.where(y < 4.0, tail, asym))
+        big = np.clip(y, 0.5, 28.0)  # erfc(28) underflows to 0: inf stays finite here
+        pos = np.where(y < 0.5, 1.0 - np_erf(y), _scaled_tail(big) * _exp_neg_sq(big))
         out = np.where(a < 0, 2.0 - pos, pos)
     out = np.where(np.isnan(a), np.nan, out).astype(dtype, copy=False)
     return out[()] if out.ndim == 0 else out
 
+
+def np_erfcx(x: Any) -> Any:
+    """The scaled complement exp(x^2) erfc(x), finite where erfc underflows (erfcx(x) ~
+    1/(x sqrt(pi)) as x -> inf): Cody's CALERF scaled forms (``_scaled_tail``) for |x| >= 0.5,
+    exp(x^2) erfc(x) below; for x <= -0.5, 2 exp(x^2) - erfcx(-x) (+inf below -26.6). In
+    float64, rounded once to the input's float type."""
+    a = np.asarray(x)
+    dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
+    v = a.astype(np.float64)
+    y = np.abs(v)
+    with np.errstate(all="ignore"):
+        near = np.exp(v * v) * np_erfc(np.where(y < 0.5, v, 0.0))
+        tail = _scaled_tail(np.maximum(y, 0.5))
+        out = np.where(y < 0.5, near, np.where(v > 0, tail, 2.0 * np.exp(v * v) - tail))
+    out = np.where(np.isnan(v), np.nan, out).astype(dtype, copy=False)
+    return out[()] if out.ndim == 0 else out
 
 
 def np_erfinv(x: Any) -> Any:
@@ -98,4 +121,4 @@ def np_erfinv(x: Any) -> Any:
     return out[()] if out.ndim == 0 else out
 
 
-__all__ = ["np_erfc", "np_erfinv"]
+__all__ = ["np_erfc", "np_erfcx", "np_erfinv"]

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..function import Function, TensorBase, data_of, dual
 from ._erfc import np_erfc, np_erfinv
-from .elementwise import Sqrt, Where, exp, log, sigmoid, sign_values
+from .elementwise import Sqrt, Where, exp, keep_where, log, log1p, sigmoid, sign_values
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -332,23 +332,57 @@ class Xlogy(Function):
     """x log(y), 0 where x == 0 (unless y is NaN). Gradients (PyTorch's): log(y), but 0 where
     x == 0 and y <= 0; and x / y."""
 
+    _np_log, _log, _pole = staticmethod(np.log), staticmethod(log), 0.0  # (SpecialXlog1Py: log1p)
+
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        cls = type(ctx)  # (the node is an instance of its op: Xlogy or SpecialXlog1Py)
         y = np.asarray(y, dtype=x.dtype)  # a number operand keeps x's dtype
         ctx.save_for_backward(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = x * np.log(y)
+            out = x * cls._np_log(y)
         return np.where((x == 0) & ~np.isnan(y), 0, out).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
+        cls = type(ctx)
         x, y = ctx.saved_tensors
         gx = None
         if ctx.needs_input_grad[0]:
-            off = np.asarray((data_of(x) == 0) & (data_of(y) <= 0))  # (an array, not a bool)
-            gx = g * log(_select(off, 1.0, y)) * ~off
-        gy = g * x / y if ctx.needs_input_grad[1] else None
+            off = np.asarray((data_of(x) == 0) & (data_of(y) <= cls._pole))  # (an array)
+            gx = g * cls._log(_select(off, 1.0 + cls._pole, y)) * ~off
+        gy = g * x / (y - cls._pole) if ctx.needs_input_grad[1] else None
         return gx, gy
+
+
+class SpecialXlog1Py(Xlogy):
+    """x log(1 + y) (log1p), 0 where x == 0 (unless y is NaN). Gradients (PyTorch's):
+    log1p(y), but 0 where x == 0 and y <= -1; and x / (1 + y)."""
+
+    _np_log, _log, _pole = staticmethod(np.log1p), staticmethod(log1p), -1.0
+
+
+class Logit(Function):
+    """log(z / (1 - z)), z = x clamped to [eps, 1 - eps] when eps is given. PyTorch's
+    derivative (LogitBackward0): 1 / (x (1 - x)), NaN outside [0, 1] without eps, 0 outside
+    [eps, 1 - eps] with it (a composite of clamp and log would give finite values there)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, eps: float | None = None) -> Any:
+        ctx.save_for_backward(x)
+        ctx.eps = eps
+        z = x if eps is None else np.clip(x, eps, 1 - eps)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(z / (1 - z)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xd, eps = data_of(x), ctx.eps
+        d = g / (x * (1 - x))
+        if eps is None:
+            return (_select(np.asarray((xd < 0) | (xd > 1)), math.nan, d),)
+        return (keep_where(d, np.asarray((xd >= eps) & (xd <= 1 - eps))),)
 
 
 class Heaviside(Function):
