@@ -181,6 +181,7 @@ def test_detach_copy_and_copies_do_not_alias() -> None:
 def test_every_new_function_is_tested() -> None:
     tested = {n.split("[")[0] for n in CASES} | {"detach_copy", "sinc_", "i0_", "ldexp_",
                                                  "gcd_", "lcm_"}  # (the last test)
+    tested |= set(tg._complex_views.__all__)  # (tests/tensor/test_complex_torch.py)
     for module in (tg._torch_math, tg._torch_views):
         assert set(module.__all__) <= tested
 

@@ -72,6 +72,8 @@ METHOD_FORMS = (
     "sinc", "i0", "mvlgamma", "ldexp", "frexp", "nextafter", "gcd", "lcm", "renorm", "dist",
     "adjoint", "histogram", "select_scatter", "slice_scatter", "diagonal_scatter",
     "as_strided_scatter", "put", "index_reduce", "as_strided", "split_with_sizes",
+    # complex numbers (tensor_math.py; real, imag, view_as_real ...: _complex_views.py)
+    "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_neg",
 )
 
 
@@ -173,7 +175,7 @@ INPLACE_FORMS = (
     "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
     "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "index_put_", "addmv_", "i0_", "ldexp_",
-    "gcd_", "lcm_",
+    "gcd_", "lcm_", "conj_physical_",
 )
 
 
