@@ -69,6 +69,10 @@ COMPLEX_IN: dict[str, Callable[[Any, Any], Any]] = {
     "hfft": lambda f, x: f.hfft(x),
     "hfft n ortho": lambda f, x: f.hfft(x, n=5, norm="ortho"),
     "hfft forward dim0": lambda f, x: f.hfft(x, dim=0, norm="forward"),
+    "hfft2": lambda f, x: f.hfft2(x),
+    "hfft2 s ortho": lambda f, x: f.hfft2(x, s=(3, 7), norm="ortho"),
+    "hfftn": lambda f, x: f.hfftn(x),
+    "hfftn dim forward": lambda f, x: f.hfftn(x, dim=(0,), norm="forward"),
     "ifftshift": lambda f, x: f.ifftshift(x, dim=1),
     "fftn 0-d": lambda f, x: f.fftn(x[0, 0]),
 }
@@ -84,6 +88,8 @@ REAL_IN: dict[str, Callable[[Any, Any], Any]] = {
     "irfft of real": lambda f, x: f.irfft(x),
     "ihfft": lambda f, x: f.ihfft(x),
     "ihfft n forward": lambda f, x: f.ihfft(x, n=5, norm="forward"),
+    "ihfft2": lambda f, x: f.ihfft2(x),
+    "ihfftn s forward": lambda f, x: f.ihfftn(x, s=(3, 5), norm="forward"),
     "fftshift": lambda f, x: f.fftshift(x),
     "fftshift dims": lambda f, x: f.fftshift(x, dim=(0,)),
 }
@@ -126,6 +132,8 @@ _V, _C = tn.view_as_real, tn.view_as_complex
     lambda r: tfft.irfftn(_C(r), s=(3, 5), norm="ortho"),
     lambda r: tfft.hfft(_C(r), n=4),
     lambda r: _V(tfft.ihfft(r[..., 1])),
+    lambda r: tfft.hfftn(_C(r), s=(2, 4)),
+    lambda r: _V(tfft.ihfft2(r[..., 0], norm="ortho")),
 ])
 def test_second_derivatives(fn: Callable[[Any], Any]) -> None:
     """gradgradcheck: each transform's backward is another transform, differentiable too."""
@@ -147,6 +155,8 @@ def test_frequencies(call: Callable[[Any, Any], Any]) -> None:
     lambda f, m: f.fft(m.tensor(X), norm="foo"),
     lambda f, m: f.rfft(m.tensor(Z)),
     lambda f, m: f.ihfft(m.tensor(Z)),
+    lambda f, m: f.ihfftn(m.tensor(Z)),
+    lambda f, m: f.ihfft2(m.tensor(Z)),
     lambda f, m: f.fft(m.tensor(X).half()),
     lambda f, m: f.fft(m.tensor(X), n=0),
     lambda f, m: f.irfft(m.tensor(np.ones(1))),

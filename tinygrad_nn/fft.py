@@ -2,7 +2,7 @@
 
 ``fft`` / ``ifft`` / ``fft2`` / ``ifft2`` / ``fftn`` / ``ifftn`` (complex to complex), ``rfft``
 ... (a real signal to its half spectrum), ``irfft`` ... (the half spectrum back to a real
-signal of ``n`` points), ``hfft`` / ``ihfft`` (a Hermitian signal), ``fftfreq`` /
+signal of ``n`` points), ``hfft`` / ``ihfft`` ... (a Hermitian signal), ``fftfreq`` /
 ``rfftfreq`` and ``fftshift`` / ``ifftshift``. As in PyTorch: ``n`` / ``s`` trim or zero-pad
 the input along each transformed dim first, ``norm`` is "backward" (the default: the inverse
 scaled by 1/n), "ortho" (both by 1/sqrt(n)) or "forward"; float32 in gives complex64 out,
@@ -235,6 +235,46 @@ def irfftn(input: Any, s: Any = None, dim: Any = None,  # noqa: A002
     return _out(_c2r("irfftn", input, s, dim, norm), out)
 
 
+def _real_signal(op: str, input: Any) -> Tensor:  # noqa: A002
+    """ihfft2 / ihfftn's input: real (PyTorch's wording differs from ihfft's here)."""
+    x = _input(op, input)
+    if x.dtype.kind == "c":
+        raise RuntimeError(f"Only supports floating-point dtypes, but found: "
+                           f"{_torch_name(x.dtype)}")
+    return x
+
+
+def hfft2(input: Any, s: Any = None, dim: Any = (-2, -1),  # noqa: A002
+          norm: str | None = None, *, out: Any = None) -> Tensor:
+    """``hfftn`` over two dims (the last two by default)."""
+    x = _input("hfft2", input)
+    return _out(_c2r("hfft2", x.conj(), s, dim, P.DUAL[_norm(norm)]), out)
+
+
+def ihfft2(input: Any, s: Any = None, dim: Any = (-2, -1),  # noqa: A002
+           norm: str | None = None, *, out: Any = None) -> Tensor:
+    """``ihfftn`` over two dims (the last two by default)."""
+    x = _real_signal("ihfft2", input)
+    return _out(_r2c("ihfft2", x, s, dim, P.DUAL[_norm(norm)]).conj(), out)
+
+
+def hfftn(input: Any, s: Any = None, dim: Any = None,  # noqa: A002
+          norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The real n-dimensional spectrum of a Hermitian signal given by its half (the last
+    transformed dim of s[-1] points, 2 (m - 1) by default): ``irfftn(input.conj())`` with
+    the forward transform's scaling."""
+    x = _input("hfftn", input)
+    return _out(_c2r("hfftn", x.conj(), s, dim, P.DUAL[_norm(norm)]), out)
+
+
+def ihfftn(input: Any, s: Any = None, dim: Any = None,  # noqa: A002
+           norm: str | None = None, *, out: Any = None) -> Tensor:
+    """The inverse of ``hfftn``: the half of a real signal's n-dimensional inverse
+    transform."""
+    x = _real_signal("ihfftn", input)
+    return _out(_r2c("ihfftn", x, s, dim, P.DUAL[_norm(norm)]).conj(), out)
+
+
 def _out(result: Tensor, out: Any) -> Tensor:
     if out is None:
         return result
@@ -281,6 +321,6 @@ def ifftshift(input: Any, dim: Any = None) -> Tensor:  # noqa: A002
     return _shift(input, dim, -1)
 
 
-__all__ = ["fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifft2", "ifftn",
-           "ifftshift", "ihfft", "irfft", "irfft2", "irfftn", "rfft", "rfft2", "rfftfreq",
-           "rfftn"]
+__all__ = ["fft", "fft2", "fftfreq", "fftn", "fftshift", "hfft", "hfft2", "hfftn", "ifft",
+           "ifft2", "ifftn", "ifftshift", "ihfft", "ihfft2", "ihfftn", "irfft", "irfft2",
+           "irfftn", "rfft", "rfft2", "rfftfreq", "rfftn"]

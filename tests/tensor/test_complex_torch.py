@@ -269,3 +269,12 @@ def test_zero_dim_gradients() -> None:
         c.backward(lib.tensor(1j))
         grads.append(r.grad)
     _same(*grads)
+
+
+def test_a_base_changed_through_its_real_view_is_copyslices() -> None:
+    names = []
+    for lib in (tn, torch):
+        z = _z(lib, grad=True) * 1
+        z.imag.zero_()
+        names.append(z.grad_fn.name())
+    assert names[0] == names[1]

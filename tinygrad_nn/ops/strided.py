@@ -84,6 +84,14 @@ class AsStrided(GetItem):
         return "AsStridedBackward0"
 
 
+class PairsCopied(PairsComplex):
+    """The complex base whose (re, im) pairs a real view of it changed in place (its last
+    node, named as PyTorch names the base's node then: CopySlices)."""
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+
 def gather_view(base: Any, idx: Any) -> Any:
     """A view's values re-derived from its changed ``base`` (``view_index``'s ``idx``):
     ``AsStrided``, through the (re, im) pairs for a view of another dtype."""
@@ -99,7 +107,7 @@ def write_view(base: Any, src: Any, idx: Any) -> Any:
     base's memory (``CopySlices``, through the (re, im) pairs for a view of another dtype)."""
     if type(idx) is InPairs:
         pairs = CopySlices.apply(RealPairs.apply(base), src, idx=tuple(idx), inplace=True)
-        return PairsComplex.apply(pairs)
+        return PairsCopied.apply(pairs)
     if type(idx) is AsPairs:
         return CopySlices.apply(base, RealPairs.apply(src), idx=tuple(idx), inplace=True)
     return CopySlices.apply(base, src, idx=idx, inplace=True)
