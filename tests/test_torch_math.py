@@ -183,6 +183,7 @@ def test_every_new_function_is_tested() -> None:
                                                  "gcd_", "lcm_"}  # (the last test)
     tested |= {"fill", "binomial", "gradient", "histogramdd", "solve", "lstsq", "eig", "symeig",
                "matrix_rank"}  # (tests/test_torch_gaps_torch.py)
+    tested |= set(tg._complex_views.__all__)  # (tests/tensor/test_complex_torch.py)
     for module in (tg._torch_math, tg._torch_views):
         assert set(module.__all__) <= tested
 

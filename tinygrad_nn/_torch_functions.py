@@ -75,6 +75,8 @@ METHOD_FORMS = (
     # PyTorch's unsafe_* splits, the negation-bit queries, nonzero_static
     "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "is_neg", "resolve_neg",
     "nonzero_static", "igamma", "igammac",
+    # complex numbers (tensor_math.py; real, imag, view_as_real ...: _complex_views.py)
+    "conj", "conj_physical", "resolve_conj", "is_conj",
 )
 
 
@@ -176,7 +178,7 @@ INPLACE_FORMS = (
     "log_", "logit_", "nan_to_num_", "neg_", "negative_", "rad2deg_", "reciprocal_",
     "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_", "sinh_", "sqrt_", "square_",
     "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "index_put_", "addmv_", "i0_", "ldexp_",
-    "gcd_", "lcm_", "resize_as_", "igamma_", "igammac_",
+    "gcd_", "lcm_", "resize_as_", "igamma_", "igammac_", "conj_physical_",
 )
 
 

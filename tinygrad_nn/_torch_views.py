@@ -8,6 +8,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from . import _complex_views
 from ._torch_functions import as_tensor
 from .tensor import Tensor
 
@@ -76,4 +77,7 @@ COPY_FORMS = {n: _copy_form(n) for n in _COPY_SPECS}
 COPY_FORMS["slice_copy"] = slice_copy
 globals().update(COPY_FORMS)  # (importable by name, as __all__ lists them)
 
-__all__ = [*COPY_FORMS]
+# torch.real, imag, view_as_real, view_as_complex (views), complex and polar
+globals().update({n: getattr(_complex_views, n) for n in _complex_views.__all__})
+
+__all__ = [*COPY_FORMS, *_complex_views.__all__]

@@ -27,7 +27,7 @@ from .dtypes import can_cast, result_type
 from .function import TensorBase, data_of
 from .grad_mode import _mode
 from .ops.sampling import FillTensor, fill_op
-from .ops.strided import AsStrided, Copy, CopySlices, IndexPut, view_index
+from .ops.strided import Copy, IndexPut, gather_view, view_index, write_view
 from .tensor_base import TensorMixin, new_counter
 from .tensor_elementwise import (
     _alpha_checked,
@@ -150,7 +150,7 @@ def rederive_views(base: Any) -> None:
             continue
         alive.append(ref)
         if v._view_meta is None or not v._view_meta[0].startswith("no_grad"):
-            v._ctx = AsStrided.apply(base, idx=where[1])._ctx
+            v._ctx = gather_view(base, where[1])._ctx
             v.requires_grad = True
     base._views = alive
 
@@ -323,7 +323,7 @@ class TensorInPlace(TensorMixin):
         out = compute(self._snapshot())
         self._check_result(name, out)
         # written into the base's own array: the base and all its views see the values
-        new = CopySlices.apply(base, out, idx=idx, inplace=True)
+        new = write_view(base, out, idx)
         base._bump_version()  # (shared with the view)
         base._ctx, base.requires_grad = new._ctx, new.requires_grad
         rederive_views(base)

@@ -11,6 +11,7 @@ primitives of ``ops/elementwise_math.py`` or composites of Tensor methods (rule 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from . import ops as P
 from .dtypes import get_default_dtype, result_type
 from .function import TensorBase, data_of
+from .ops import complex as PC
 from .tensor_bitwise import TensorBitwise
 from .tensor_elementwise import (
     _TORCH_NAMES,
@@ -159,15 +161,92 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def angle(self) -> Tensor:
         """The argument of x in radians: pi for a negative real x, 0 for the others (NaN
         stays NaN), with a zero gradient, as PyTorch's; integers and bools give the default
-        float. A complex x gives its phase (without a derivative here)."""
+        float. A complex x gives its phase (float32 for complex64), with PyTorch's gradient
+        g * i x / |x|^2 (0 at x = 0)."""
         x = self._floating()
         xd = x._data
         if xd.dtype.kind == "c":
-            error = RuntimeError("angle: the derivative for complex inputs is not implemented")
-            return P.NoDerivative.apply(x, value=np.angle(xd).astype(  # type: ignore[no-any-return]
-                np.finfo(xd.dtype).dtype), error=error)
+            return PC.Angle.apply(x)  # type: ignore[no-any-return]
         value = np.where(np.isnan(xd), np.nan, np.where(xd < 0, math.pi, 0.0)).astype(xd.dtype)
         return x.sign() * 0 + value  # type: ignore[no-any-return]
+
+    # -- complex numbers (ops/complex.py; the top-level functions: _complex_views.py) ------
+    @property
+    def real(self) -> Tensor:
+        """Re(x) as a view of x's memory (a write through it changes x); x itself for a
+        real x, as PyTorch's. ``x.real = y`` copies y into it."""
+        if self._data.dtype.kind != "c":
+            return self  # type: ignore[return-value]
+        return PC.Real.apply(self)  # type: ignore[no-any-return]
+
+    @real.setter
+    def real(self, value: Any) -> None:
+        self.real.copy_(value)  # type: ignore[attr-defined]
+
+    @property
+    def imag(self) -> Tensor:
+        """Im(x) as a view of x's memory (a complex x only: PyTorch's RuntimeError for a
+        real one). ``x.imag = y`` copies y into it."""
+        if self._data.dtype.kind != "c":
+            raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return PC.Imag.apply(self)  # type: ignore[no-any-return]
+
+    @imag.setter
+    def imag(self, value: Any) -> None:
+        self.imag.copy_(value)  # type: ignore[attr-defined]
+
+    def conj(self) -> Tensor:
+        """The complex conjugate; x itself for a real x. Unlike PyTorch's lazy conjugate
+        view, a complex x's conjugate is a new tensor (``is_conj()`` is always False and
+        a write to it does not change x); the gradient is conj(g)."""
+        if self._data.dtype.kind != "c":
+            return self  # type: ignore[return-value]
+        return PC.Conj.apply(self)  # type: ignore[no-any-return]
+
+    conj_physical = conj
+
+    def conj_physical_(self) -> Tensor:
+        """x = conj(x), in place (the values of a real x stay; its version counts the
+        write, and a leaf that requires grad is refused, as PyTorch's)."""
+        return self._inplace("conj_physical_", lambda s: s.conj())  # type: ignore[attr-defined,no-any-return]
+
+    def resolve_conj(self) -> Tensor:
+        """x itself: ``conj()`` here always makes the conjugate's values (no lazy bit)."""
+        return self  # type: ignore[return-value]
+
+    def is_conj(self) -> bool:
+        """False: there are no lazy conjugate views here (``conj()`` makes the values)."""
+        return False
+
+    # (is_neg / resolve_neg, the negation bit's pair: tensor_layout.py)
+
+    @property
+    def H(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The conjugate transpose of a matrix (2-D; a 0-d tensor gives its conjugate,
+        with PyTorch's deprecation warning)."""
+        if self.ndim == 0:
+            warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().",
+                          UserWarning, stacklevel=2)
+            return self.conj()
+        if self.ndim != 2:
+            hint = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""
+            raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                               f"{self.ndim}-D tensor.{hint}")
+        return self.conj().mT  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def mH(self) -> Tensor:  # noqa: N802 - PyTorch's name
+        """The conjugate transpose of the last two dims (``mT`` for a real tensor)."""
+        if self.ndim < 2:
+            raise RuntimeError("tensor.mH is only supported on matrices or batches of "
+                               f"matrices. Got {self.ndim}-D tensor.")
+        return self.conj().mT  # type: ignore[attr-defined,no-any-return]
+
+    def chalf(self, memory_format: Any = None) -> Tensor:
+        """PyTorch's cast to complex32 (ComplexHalf): NumPy has no such dtype, so refused
+        (``cfloat()`` gives complex64)."""
+        raise NotImplementedError("chalf: complex32 (ComplexHalf) is not supported: NumPy has "
+                                  "no complex32 dtype; use .cfloat() for complex64")
 
     def signbit(self) -> Tensor:
         """The sign bit of x is set (x < 0, -0.0, -NaN), elementwise (bool)."""

@@ -217,7 +217,7 @@ class TensorSpecial(TensorMixin):
         if self.ndim < 2:
             raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
                                f"matrices. Got {self.ndim}-D tensor.")
-        return self.mT  # type: ignore[attr-defined,no-any-return]
+        return self.mH  # type: ignore[attr-defined,no-any-return]
 
     def histogram(self, bins: Any = 100, *, range: Any = None,  # noqa: A002 - PyTorch's
                   weight: Any = None, density: bool = False) -> Any:

@@ -23,6 +23,7 @@ from tests.ops import (  # noqa: F401
     cases_recurrent,
     rows_activation_more,
     rows_attention,
+    rows_complex,
     rows_elementwise,
     rows_indexing,
     rows_inplace_forms,

@@ -56,7 +56,7 @@ UNARY = """abs_ absolute_ acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan_
 asinh_ atan_ atanh_ bitwise_not_ ceil_ cos_ cosh_ deg2rad_ digamma_ erf_ erfc_ erfinv_ exp2_
 exp_ expm1_ fix_ floor_ frac_ i0_ lgamma_ log10_ log1p_ log2_ log_ logit_ nan_to_num_ neg_
 negative_ rad2deg_ reciprocal_ relu_ round_ rsqrt_ sgn_ sigmoid_ sign_ sin_ sinc_ sinh_ sqrt_
-square_ tan_ tanh_ trunc_ zero_ logical_not_ t_ squeeze_ detach_""".split()
+square_ tan_ tanh_ trunc_ zero_ logical_not_ t_ squeeze_ detach_ conj_physical_""".split()
 BINARY = """add_ sub_ mul_ div_ divide_ multiply_ subtract_ true_divide_ floor_divide_
 remainder_ fmod_ atan2_ arctan2_ xlogy_ hypot_ copysign_ heaviside_ bitwise_and_ bitwise_or_
 bitwise_xor_ bitwise_left_shift_ bitwise_right_shift_ gcd_ lcm_ ldexp_ nextafter_ pow_

@@ -124,6 +124,8 @@ class Cast(Function):
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
+        if g.dtype.kind == "c" and ctx.in_dtype.kind != "c":  # a real x gets Re(g), as
+            g = g.real  # PyTorch's (NumPy's cast would warn that it drops Im)
         return (g.astype(ctx.in_dtype),)
 
     def name(self) -> str:

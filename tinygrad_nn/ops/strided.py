@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from .complex import AsPairs, InPairs, PairsComplex, RealPairs, real_pairs
 from .elementwise import keep_where
 from .movement import GetItem
 
@@ -38,7 +39,19 @@ def view_index(base: np.ndarray, view: np.ndarray) -> tuple[np.ndarray, Any] | N
 
     Each element of base gets its flat position written at its address in a scratch
     buffer laid out as base's memory; the view, laid over that buffer with its own
-    strides, reads its positions (one pass of O(base's memory), no per-op bookkeeping)."""
+    strides, reads its positions (one pass of O(base's memory), no per-op bookkeeping).
+
+    A real view of a complex base (``x.real``, ``view_as_real(x)``) is found in the base's
+    (re, im) pairs (the index is an ``InPairs``); a complex view of a real base
+    (``view_as_complex(r)``) by its own pairs (``AsPairs``): ``gather_view`` and
+    ``write_view`` take either."""
+    if view.dtype != base.dtype and view.size and base.size:
+        if base.dtype.kind == "c" and view.dtype == base.real.dtype:
+            found = view_index(real_pairs(base), view)
+            return None if found is None else (found[0], InPairs(found[1]))
+        if view.dtype.kind == "c" and base.dtype == view.real.dtype:
+            found = view_index(base, real_pairs(view))
+            return None if found is None else (found[0], AsPairs(found[1]))
     if view.size == 0 or base.size == 0 or view.dtype != base.dtype:
         return None
     isz = base.itemsize
@@ -69,6 +82,35 @@ class AsStrided(GetItem):
 
     def name(self) -> str:
         return "AsStridedBackward0"
+
+
+class PairsCopied(PairsComplex):
+    """The complex base whose (re, im) pairs a real view of it changed in place (its last
+    node, named as PyTorch names the base's node then: CopySlices)."""
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+
+def gather_view(base: Any, idx: Any) -> Any:
+    """A view's values re-derived from its changed ``base`` (``view_index``'s ``idx``):
+    ``AsStrided``, through the (re, im) pairs for a view of another dtype."""
+    if type(idx) is InPairs:
+        return AsStrided.apply(RealPairs.apply(base), idx=tuple(idx))
+    if type(idx) is AsPairs:
+        return PairsComplex.apply(AsStrided.apply(base, idx=tuple(idx)))
+    return AsStrided.apply(base, idx=idx)
+
+
+def write_view(base: Any, src: Any, idx: Any) -> Any:
+    """``base`` with its view at ``idx`` (``view_index``'s) replaced by ``src``, written into
+    base's memory (``CopySlices``, through the (re, im) pairs for a view of another dtype)."""
+    if type(idx) is InPairs:
+        pairs = CopySlices.apply(RealPairs.apply(base), src, idx=tuple(idx), inplace=True)
+        return PairsCopied.apply(pairs)
+    if type(idx) is AsPairs:
+        return CopySlices.apply(base, RealPairs.apply(src), idx=tuple(idx), inplace=True)
+    return CopySlices.apply(base, src, idx=idx, inplace=True)
 
 
 class CopySlices(Function):
