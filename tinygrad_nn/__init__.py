@@ -143,7 +143,7 @@ def __getattr__(name: str) -> Any:
 
     if name in ("nn", "optim", "viz", "io", "data", "testing", "autograd", "utils", "linalg",
                 "cuda", "xpu", "mps", "accelerator", "backends", "random", "distributions",
-                "hub", "sparse", "func", "amp"):
+                "hub", "sparse", "func", "amp", "special", "fft"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load", "CheckpointError", "CheckpointNotFoundError"):
         return getattr(importlib.import_module(".io", __name__), name)
