@@ -430,6 +430,13 @@ class Function(Node):
                 check_versions(self)
         elif saved is RELEASED and getattr(self, "_saved_src", None):  # it had saved values
             raise RuntimeError(FREED.format(op=type(self).__name__))
+        # a complex result: the op's backward is the plain derivative (g f'(z)), PyTorch's
+        # convention is its conjugate (g conj(f'(z))): computed as conj(backward(conj(g)))
+        # (real graphs pay one C-field read; ``_conj_backward`` says which ops)
+        dt = type(self.out_dtype)  # (NumPy 2's per-type dtype classes: pointer compares)
+        cplx = (dt is _C64 or dt is _C128 or dt is _C256) and _conj_backward(type(self))
+        if cplx:
+            g = _conj(g)
         if create:
             self._tensor = g._make
             try:
@@ -438,6 +445,9 @@ class Function(Node):
                 self._tensor = None
         else:
             gs = type(self).backward(self, g)
+        if cplx:
+            gs = (tuple([_conj(x) for x in gs]) if isinstance(gs, (tuple, list))
+                  else _conj(gs))
         if release:
             self._saved = RELEASED
         p0, p1 = self._p0, self._p1  # (``parents``, inlined: the hot path)
@@ -545,3 +555,27 @@ def dual(np_fn: Callable[..., Any], fn_cls: type[Function], *options: str) -> Ca
 
 
 __all__ = ["AccumulateGrad", "Function", "TensorBase", "data_of", "dual"]
+
+
+_C64, _C128, _C256 = (type(np.dtype(t)) for t in (np.complex64, np.complex128, np.clongdouble))
+
+
+def _conj_backward(op: type) -> bool:
+    """Whether ``op``'s backward is written as the plain derivative, to be conjugated for a
+    complex result: the library's own ops (``tinygrad_nn.ops``) unless one sets
+    ``conj_backward = False`` (written in PyTorch's convention already: ``complex``, the
+    views of pairs, the FFTs); a user's Function never (its backward is PyTorch's)."""
+    flag = getattr(op, "conj_backward", None)
+    return op.__module__.startswith("tinygrad_nn.ops.") if flag is None else bool(flag)
+
+
+def _conj(x: Any) -> Any:
+    """The complex conjugate of a gradient (an array, a Tensor under create_graph, a lazy
+    gradient made dense); a real one, or None, as it is."""
+    if x is None:
+        return x
+    if isinstance(x, LazyGrad):
+        x = x.dense()
+    if getattr(x, "dtype", None) is None or x.dtype.kind != "c":
+        return x
+    return x.conj() if isinstance(x, TensorBase) else np.conj(x)

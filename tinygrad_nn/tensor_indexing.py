@@ -335,8 +335,9 @@ def vector_norm(x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False) ->
     if ord == 0:
         count = (x.detach() != 0).astype(x.dtype).sum(**kw)
         return P.ZeroNorm.apply(x, value=_data(count))
-    if ord == 2:
-        return P.Sqrt.apply((x * x).sum(**kw), zero_at_zero=True)
+    if ord == 2:  # (|x|^2 = x conj(x) for a complex x: a real norm, as PyTorch's)
+        sq = (x * x.conj()).real if x.dtype.kind == "c" else x * x
+        return P.Sqrt.apply(sq.sum(**kw), zero_at_zero=True)
     if ord == 1:
         return x.abs().sum(**kw)
     if not isinstance(ord, (int, float)):

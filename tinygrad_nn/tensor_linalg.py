@@ -186,7 +186,7 @@ class TensorLinalg(TensorMixin):
     def vdot(self, other: Any) -> Tensor:
         """sum_i conj(x_i) y_i of two 1-D tensors (real tensors: ``dot``) -> 0-d."""
         need_tensor("vdot", "other", other)
-        return self.dot(other)
+        return (self.conj() if self.dtype.kind == "c" else self).dot(other)  # type: ignore[attr-defined, no-any-return]
 
     def mv(self, vec: Any) -> Tensor:
         """Matrix-vector product: (n, m) @ (m,) -> (n,)."""

@@ -190,7 +190,9 @@ class TensorReduce(TensorMixin):
         axes = self._dims(dim, "var")
         n = math.prod(self._data.shape[a] for a in axes)
         d = self - self.mean(axes, keepdim=True)
-        squares = (d * d).sum(axes, keepdim=keepdim)
+        # |d|^2: real for a complex x, as PyTorch's complex variance
+        squares = ((d * d.conj()).real if d.dtype.kind == "c" else d * d).sum(  # type: ignore[attr-defined]
+            axes, keepdim=keepdim)
         if n > correction:
             return squares * (1.0 / (n - correction))
         warnings.warn(f"{op}(): degrees of freedom is <= 0. Correction should be strictly less "

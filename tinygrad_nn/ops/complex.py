@@ -76,6 +76,8 @@ class Imag(Function):
 class Complex(Function):
     """z = re + i im (``torch.complex``, re and im real, broadcast); gradients Re(g), Im(g)."""
 
+    conj_backward = False  # (written in PyTorch's convention: function.py, run_backward)
+
     @staticmethod
     def forward(ctx: Any, re: Any, im: Any) -> Any:
         dts = [a.dtype for a in (re, im) if type(a) is np.ndarray]
@@ -125,6 +127,7 @@ class ViewAsComplex(Function):
     PyTorch); the gradient is g's (re, im) pairs."""
 
     view = True
+    conj_backward = False  # (written in PyTorch's convention: function.py, run_backward)
 
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, dual
+from ..function import Function, data_of, dual
 from ._erf import np_erf
 
 _SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
@@ -300,15 +300,28 @@ def sign_values(x: Any) -> Any:
 
 
 class Abs(Function):
+    """|x|; the gradient is g sign(x) (0 at 0), for a complex z PyTorch's g z / |z|, kept
+    differentiable in z (the real sign is piecewise constant: saved as one)."""
+
+    cplx = False  # (set on a node of a complex input)
+
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(sign_values(x))
+        if x.dtype.kind == "c":
+            ctx.cplx = True
+            ctx.save_for_backward(x)
+        else:
+            ctx.save_for_backward(sign_values(x))
         return np.abs(x)
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
-        (sign,) = ctx.saved_tensors
-        return (g * sign,)
+        (s,) = ctx.saved_tensors
+        if not ctx.cplx:
+            return (g * s,)
+        a = abs(s)  # (|z|: recorded under create_graph, so the result stays differentiable)
+        zero = data_of(a) == 0
+        return (keep_where(g * s / (a + zero), ~zero),)
 
 
 class Erf(Function):

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..function import Function, TensorBase, data_of, dual
 from ._erfc import np_erfc, np_erfinv
+from .complex import conj_of, real_of
 from .elementwise import Sqrt, Where, exp, keep_where, log, log1p, sigmoid, sign_values
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -62,8 +63,29 @@ class Sign(Floor):
     fn = staticmethod(sign_values)
 
 
-class Sgn(Sign):  # PyTorch's sgn (the complex sign) has its own node name
-    pass
+class Sgn(Sign):
+    """y = z / |z| (0 at 0), PyTorch's sgn (the complex sign; its own node name). A real x
+    has gradient 0; a complex z PyTorch's (g - Re(g conj(y)) y) / |z| (0 at z = 0), written
+    in its convention (no conjugation by the engine)."""
+
+    conj_backward = False
+
+    @classmethod
+    def forward(cls, ctx: Any, x: Any) -> Any:  # type: ignore[override]
+        y = cls.fn(x)
+        if x.dtype.kind == "c":
+            ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        if not ctx.saved_tensors:
+            return (_zeros(g),)
+        x, y = ctx.saved_tensors
+        a = abs(x)
+        zero = data_of(a) == 0
+        proj = real_of(g * conj_of(y)) * y
+        return (keep_where((g - proj) / (a + zero), ~zero),)
 
 
 class Round(Floor):

@@ -57,7 +57,10 @@ def irfftn_np(z: np.ndarray, axes: tuple[int, ...], n: int, norm: Norm) -> np.nd
 
 
 class C2C(Function):
-    """y = fftn(x) over ``axes`` (``inverse``: ifftn), normalised by ``norm``."""
+    """y = fftn(x) over ``axes`` (``inverse``: ifftn), normalised by ``norm``; backward
+    is the adjoint F^H g, PyTorch's convention already (no conjugation by the engine)."""
+
+    conj_backward = False
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], norm: Norm, inverse: bool) -> Any:
@@ -73,7 +76,10 @@ class C2C(Function):
 
 
 class R2C(Function):
-    """y = rfftn(x) over ``axes`` of a real x (the last axis halved), normalised by ``norm``."""
+    """y = rfftn(x) over ``axes`` of a real x (the last axis halved), normalised by ``norm``
+    (backward: the adjoint, PyTorch's convention already)."""
+
+    conj_backward = False
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], norm: Norm) -> Any:
