@@ -578,4 +578,4 @@ def _conj(x: Any) -> Any:
         x = x.dense()
     if getattr(x, "dtype", None) is None or x.dtype.kind != "c":
         return x
-    return x.conj() if isinstance(x, TensorBase) else np.conj(x)
+    return x.conj() if isinstance(x, TensorBase) else np.conj(x)  # type: ignore[attr-defined]

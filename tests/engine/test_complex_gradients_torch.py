@@ -67,7 +67,8 @@ def test_first_order_matches_torch(name: str) -> None:
             np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", ["mul", "exp", "pow", "matmul", "div", "sin", "sgn", "vector norm"])
+@pytest.mark.parametrize("name", ["mul", "exp", "pow", "matmul", "div", "sin", "sgn",
+                                  "vector norm"])
 def test_second_order_matches_torch(name: str) -> None:
     """d/dz of sum(Re(grad_z L * v)) through create_graph, against torch."""
     v = RNG.standard_normal(4) + 1j * RNG.standard_normal(4)

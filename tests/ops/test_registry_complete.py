@@ -60,8 +60,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.long", "Tensor.int", "Tensor.bool", "Tensor.byte", "Tensor.char", "Tensor.short",
     "Tensor.bfloat16",  # (raises: there is no bfloat16 dtype)
     "Tensor.chalf",  # (raises: there is no complex32 dtype)
-    "Tensor.is_conj", "Tensor.is_neg", "tinygrad_nn.is_conj", "tinygrad_nn.is_neg",
-    "F.argmax", "F.argmin", "F.one_hot",
+    "Tensor.is_conj", "tinygrad_nn.is_conj", "F.argmax", "F.argmin", "F.one_hot",
     "Tensor.argsort", "F.argsort",
     # no derivative in PyTorch either (its backward raises; tests/test_linalg_legacy_torch.py)
     "tinygrad_nn.geqrf",
