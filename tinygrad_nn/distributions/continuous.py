@@ -210,4 +210,44 @@ class Laplace(_LocScale):
         return 1 + (2 * self.scale).log()
 
 
-__all__ = ["Exponential", "Laplace", "Normal", "Uniform"]
+
+
+
+class Cauchy(_LocScale):
+    """Cauchy(loc, scale): density 1 / (π·scale·(1 + ((x − loc)/scale)²)); no mean or
+    variance (NaN and inf, as PyTorch)."""
+
+    @property
+    def mean(self) -> Tensor:
+        return Tensor._new(np.full(self._extended_shape(), np.nan, dtype=_np_dtype(self.loc)))
+
+    @property
+    def variance(self) -> Tensor:
+        return Tensor._new(np.full(self._extended_shape(), np.inf, dtype=_np_dtype(self.loc)))
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        eps = _noise(get_rng().standard_cauchy(self._extended_shape(sample_shape)), self.loc)
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        return (-math.log(math.pi) - self.scale.log()
+                - (((value - self.loc) / self.scale) ** 2).log1p())
+
+    def cdf(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        return ((value - self.loc) / self.scale).atan() / math.pi + 0.5
+
+    def icdf(self, value: Any) -> Tensor:
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
+        return (math.pi * (value - 0.5)).tan() * self.scale + self.loc
+
+    def entropy(self) -> Tensor:
+        return math.log(4 * math.pi) + self.scale.log()
+
+
+def _np_dtype(t: Tensor) -> np.dtype:
+    """The NumPy dtype of a tensor's data."""
+    return t.detach().numpy().dtype
+
+__all__ = ["Cauchy", "Exponential", "Laplace", "Normal", "Uniform"]

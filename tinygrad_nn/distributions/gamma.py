@@ -1,0 +1,371 @@
+"""Gamma-based distributions (PyTorch's ``Gamma``, ``Chi2``, ``Dirichlet``, ``Beta``,
+``StudentT``). Draws come from NumPy's ``standard_gamma``; ``rsample`` is differentiable by
+implicit reparameterisation: the gradient of a Gamma(α, 1) draw x with respect to α is
+−(∂F/∂α)(x; α) / f(x; α), computed with PyTorch's own approximation
+(``_standard_gamma_grad``), and attached to the draw without changing its value."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._random import get_rng
+from ..ops.special import np_polygamma
+from ..tensor import Size, Tensor
+from ..tensor_functions import stack
+from . import constraints
+from .continuous import _noise
+from .distribution import Distribution, broadcast_all
+
+_GAMMA_COEF = np.array([
+    [0.16009398, -0.094634809, 0.025146376, -0.0030648343,
+     1, 0.32668115, 0.10406089, 0.0014179084],
+    [0.53487893, 0.1298071, 0.065735949, -0.0015649758,
+     0.16639465, 0.020070113, -0.0035938915, -0.00058392623],
+    [0.040121004, -0.0065914022, -0.0026286047, -0.0013441777,
+     0.017050642, -0.0021309326, 0.00085092367, -1.5247877e-07]])
+
+
+def standard_gamma_grad(alpha: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """dx/dα for draws x of Gamma(α, 1), elementwise (PyTorch's ``_standard_gamma_grad``:
+    a Taylor series for x < 0.8, a Rice saddle-point expansion for α > 8, a bivariate
+    rational approximation otherwise)."""
+    a = np.asarray(alpha, dtype=np.float64)
+    a, x = np.broadcast_arrays(a, np.asarray(x, dtype=np.float64))
+    out = np.empty(a.shape)
+    with np.errstate(all="ignore"):
+        small = x < 0.8
+        numer, denom = np.ones_like(a), a.copy()
+        series1, series2 = numer / denom, numer / (denom * denom)
+        for i in range(1, 6):
+            numer = numer * (-x / i)
+            denom = denom + 1
+            series1 = series1 + numer / denom
+            series2 = series2 + numer / (denom * denom)
+        pow_x_alpha = x ** a
+        pdf = x ** (a - 1) * np.exp(-x)
+        cdf_alpha = (np.log(x) - np_polygamma(a)) * pow_x_alpha * series1 - pow_x_alpha * series2
+        r_small = -cdf_alpha / pdf
+        r_small = np.where(np.isnan(r_small), 0.0, r_small)
+
+        near = (0.9 * a <= x) & (x <= 1.1 * a)
+        numer_1 = 1 + 24 * a * (1 + 12 * a)
+        numer_2 = (1440 * a * a + 6 * x * (53 - 120 * x) - 65 * x * x / a
+                   + a * (107 + 3600 * x))
+        r_near = numer_1 * numer_2 / (1244160 * a ** 4)
+        den = np.sqrt(8 * a)
+        term2 = den / (a - x)
+        term3 = (x - a - a * np.log(x / a)) ** -1.5
+        term23 = np.where(x < a, term2 - term3, term2 + term3)
+        term1 = np.log(x / a) * term23 - np.sqrt(2 / a) * (a + x) / ((a - x) * (a - x))
+        stirling = 1 + 1 / (12 * a) * (1 + 1 / (24 * a))
+        r_large = np.where(near, r_near, -stirling * x * term1 / den)
+
+        u, v = np.log(x / a), np.log(a)
+        c = [_GAMMA_COEF[0, i] + u * (_GAMMA_COEF[1, i] + u * _GAMMA_COEF[2, i])
+             for i in range(8)]
+        p = c[0] + v * (c[1] + v * (c[2] + v * c[3]))
+        q = c[4] + v * (c[5] + v * (c[6] + v * c[7]))
+        r_mid = np.exp(p / q)
+    out = np.where(small, r_small, np.where(a > 8.0, r_large, r_mid))
+    return out
+
+
+def _regularized_gamma_p(a: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """P(a, x) = γ(a, x) / Γ(a), elementwise (``torch.special.gammainc``): the power series
+    where x < a + 1, Lentz's continued fraction for Q = 1 − P elsewhere."""
+    a, x = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64))
+    out = np.zeros(a.shape)
+    with np.errstate(all="ignore"):
+        log_pre = a * np.log(x) - x - _lgamma(a)
+        series = x < a + 1
+        ap, term = a.copy(), 1.0 / a
+        total = term.copy()
+        for _ in range(2000):
+            ap = ap + 1
+            term = term * x / ap
+            total = total + term
+            if np.all(np.abs(term[series]) <= np.abs(total[series]) * 1e-17):
+                break
+        p_series = total * np.exp(log_pre)
+        tiny = 1e-300
+        b = x + 1 - a
+        c = np.full(a.shape, 1 / tiny)
+        d = 1 / np.where(b == 0, tiny, b)
+        h = d.copy()
+        for i in range(1, 2000):
+            an = -i * (i - a)
+            b = b + 2
+            d = an * d + b
+            d = np.where(np.abs(d) < tiny, tiny, d)
+            c = b + an / c
+            c = np.where(np.abs(c) < tiny, tiny, c)
+            d = 1 / d
+            delta = d * c
+            h = h * delta
+            if np.all(np.abs(delta[~series] - 1) <= 1e-16):
+                break
+        q_cf = np.exp(log_pre) * h
+    out = np.where(series, p_series, 1 - q_cf)
+    out = np.where(x <= 0, 0.0, out)
+    return np.where(np.isinf(x) & (x > 0), 1.0, out)
+
+
+def _lgamma(a: np.ndarray) -> np.ndarray:
+    return np.vectorize(math.lgamma, otypes=[np.float64])(a)
+
+
+def _attach(value: np.ndarray, param: Tensor, grad: np.ndarray) -> Tensor:
+    """``value`` (a constant) whose gradient with respect to ``param`` is ``grad``
+    (elementwise): value + grad·(param − param.detach()), which is exactly ``value``."""
+    out = _noise(value, param)
+    if not param.requires_grad:
+        return out
+    return out + _noise(grad, param) * (param - param.detach())
+
+
+def _rsample_standard_gamma(concentration: Tensor) -> Tensor:
+    """Gamma(concentration, 1) draws, differentiable in ``concentration``."""
+    alpha = np.asarray(concentration.detach().numpy(), dtype=np.float64)
+    x = get_rng().standard_gamma(alpha)
+    tiny = np.finfo(np.dtype(str(concentration.dtype).rsplit(".", 1)[-1])).tiny
+    x = np.maximum(x, tiny)
+    grad = standard_gamma_grad(alpha, x) if concentration.requires_grad else None
+    return _attach(x, concentration, grad)
+
+
+def _clamped(value: Tensor) -> Tensor:
+    """``value`` with its entries raised to at least the dtype's tiny, the gradient left as
+    it was (PyTorch clamps the draw's data in place, outside the graph)."""
+    data = value.detach().numpy()
+    tiny = np.finfo(data.dtype).tiny
+    if not (data < tiny).any():
+        return value
+    return value + _noise(np.maximum(data, tiny) - data, value)
+
+
+class Gamma(Distribution):
+    """Gamma(concentration α > 0, rate β > 0): density β^α x^(α−1) e^(−βx) / Γ(α)."""
+
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.nonnegative
+    has_rsample = True
+
+    def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
+        self.concentration, self.rate = broadcast_all(concentration, rate)
+        super().__init__(self.concentration.shape, (), validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.concentration / self.rate
+
+    @property
+    def mode(self) -> Tensor:
+        return ((self.concentration - 1) / self.rate).clamp(min=0)
+
+    @property
+    def variance(self) -> Tensor:
+        return self.concentration / self.rate.pow(2)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        x = _rsample_standard_gamma(self.concentration.expand(*shape))
+        return _clamped(x / self.rate.expand(*shape))
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        return (self.concentration.xlogy(self.rate) + (self.concentration - 1).xlogy(value)
+                - self.rate * value - self.concentration.lgamma())
+
+    def cdf(self, value: Any) -> Tensor:
+        """P(α, β·x), the regularised lower incomplete gamma function; differentiable in
+        β·x (its derivative is the density), not in α (as PyTorch's ``gammainc``)."""
+        value = self._validate_sample(value)
+        z = self.rate * value
+        a = self.concentration.detach().numpy()
+        zn = z.detach().numpy()
+        p = _regularized_gamma_p(a, zn).astype(zn.dtype)
+        out = _noise(p, z)
+        if z.requires_grad:
+            with np.errstate(all="ignore"):
+                dens = np.exp((a - 1) * np.log(zn) - zn - _lgamma(np.broadcast_to(a, zn.shape)))
+            out = out + _noise(dens, z) * (z - z.detach())
+        return out
+
+    def entropy(self) -> Tensor:
+        a = self.concentration
+        return a - self.rate.log() + a.lgamma() + (1.0 - a) * a.digamma()
+
+
+class Chi2(Gamma):
+    """χ²(df) = Gamma(df / 2, 1/2)."""
+
+    arg_constraints = {"df": constraints.positive}
+
+    def __init__(self, df: Any, validate_args: bool | None = None) -> None:
+        (df,) = broadcast_all(df)
+        super().__init__(0.5 * df, 0.5, validate_args=validate_args)
+
+    @property
+    def df(self) -> Tensor:
+        return self.concentration * 2
+
+
+class Dirichlet(Distribution):
+    """Dirichlet(concentration (..., K) > 0) on the (K−1)-simplex; draws are normalised
+    Gamma draws, so ``rsample`` is differentiable through the Gamma reparameterisation."""
+
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
+    support = constraints.simplex
+    has_rsample = True
+
+    def __init__(self, concentration: Tensor, validate_args: bool | None = None) -> None:
+        if concentration.dim() < 1:
+            raise ValueError("`concentration` parameter must be at least one-dimensional.")
+        self.concentration = concentration
+        super().__init__(concentration.shape[:-1], concentration.shape[-1:], validate_args)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        g = _rsample_standard_gamma(self.concentration.expand(*self._extended_shape(sample_shape)))
+        return g / g.sum(-1, keepdim=True)
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        a = self.concentration
+        return ((a - 1.0).xlogy(value).sum(-1) + a.sum(-1).lgamma() - a.lgamma().sum(-1))
+
+    @property
+    def mean(self) -> Tensor:
+        return self.concentration / self.concentration.sum(-1, True)
+
+    @property
+    def mode(self) -> Tensor:
+        am1 = (self.concentration - 1).clamp(min=0.0)
+        mode = am1 / am1.sum(-1, True)
+        mask = (self.concentration < 1).all(-1, keepdim=True)
+        k = am1.shape[-1]
+        one_hot = (mode.argmax(-1, keepdim=True) == Tensor._new(np.arange(k))).to(mode.dtype)
+        return mode.where(~mask, one_hot)
+
+    @property
+    def variance(self) -> Tensor:
+        a = self.concentration
+        a0 = a.sum(-1, True)
+        return a * (a0 - a) / (a0.pow(2) * (a0 + 1))
+
+    def entropy(self) -> Tensor:
+        a = self.concentration
+        k = a.shape[-1]
+        a0 = a.sum(-1)
+        return (a.lgamma().sum(-1) - a0.lgamma() - (k - a0) * a0.digamma()
+                - ((a - 1.0) * a.digamma()).sum(-1))
+
+
+class Beta(Distribution):
+    """Beta(concentration1 α, concentration0 β) on [0, 1]: the first coordinate of a
+    Dirichlet([α, β])."""
+
+    arg_constraints = {"concentration1": constraints.positive,
+                       "concentration0": constraints.positive}
+    support = constraints.unit_interval
+    has_rsample = True
+
+    def __init__(self, concentration1: Any, concentration0: Any,
+                 validate_args: bool | None = None) -> None:
+        c1, c0 = broadcast_all(concentration1, concentration0)
+        self._dirichlet = Dirichlet(stack([c1, c0], -1), validate_args=validate_args)
+        super().__init__(self._dirichlet.batch_shape, (), validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
+        new = _instance if _instance is not None else type(self).__new__(type(self))
+        new._dirichlet = self._dirichlet.expand(batch_shape)
+        Distribution.__init__(new, Size(batch_shape), (), validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def concentration1(self) -> Tensor:
+        return self._dirichlet.concentration[..., 0]
+
+    @property
+    def concentration0(self) -> Tensor:
+        return self._dirichlet.concentration[..., 1]
+
+    @property
+    def mean(self) -> Tensor:
+        return self.concentration1 / (self.concentration1 + self.concentration0)
+
+    @property
+    def mode(self) -> Tensor:
+        return self._dirichlet.mode[..., 0]
+
+    @property
+    def variance(self) -> Tensor:
+        total = self.concentration1 + self.concentration0
+        return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        return self._dirichlet.rsample(sample_shape).select(-1, 0)
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        return self._dirichlet.log_prob(stack([value, 1.0 - value], -1))
+
+    def entropy(self) -> Tensor:
+        return self._dirichlet.entropy()
+
+
+class StudentT(Distribution):
+    """Student's t with ``df`` > 0 degrees of freedom, location ``loc``, scale ``scale``."""
+
+    arg_constraints = {"df": constraints.positive, "loc": constraints.real,
+                       "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, df: Any, loc: Any = 0.0, scale: Any = 1.0,
+                 validate_args: bool | None = None) -> None:
+        self.df, self.loc, self.scale = broadcast_all(df, loc, scale)
+        self._chi2 = Chi2(self.df)
+        super().__init__(self.df.shape, (), validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc.masked_fill(self.df <= 1, float("nan"))
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def variance(self) -> Tensor:
+        df = self.df
+        var = self.scale.pow(2) * df / (df - 2)
+        var = var.where(df > 2, df)
+        var = var.masked_fill((df <= 2) & (df > 1), float("inf"))
+        return var.masked_fill(df <= 1, float("nan"))
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        X = _noise(get_rng().standard_normal(shape), self.df)
+        Z = self._chi2.rsample(sample_shape)
+        return self.loc + self.scale * (X * (Z / self.df).rsqrt())
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        y = (value - self.loc) / self.scale
+        Z = (self.scale.log() + 0.5 * self.df.log() + 0.5 * math.log(math.pi)
+             + (0.5 * self.df).lgamma() - (0.5 * (self.df + 1.0)).lgamma())
+        return -0.5 * (self.df + 1.0) * (y ** 2.0 / self.df).log1p() - Z
+
+    def entropy(self) -> Tensor:
+        df = self.df
+        lbeta = (0.5 * df).lgamma() + math.lgamma(0.5) - (0.5 * (df + 1)).lgamma()
+        return (self.scale.log() + 0.5 * (df + 1) * ((0.5 * (df + 1)).digamma()
+                                                     - (0.5 * df).digamma())
+                + 0.5 * df.log() + lbeta)
+
+
+__all__ = ["Beta", "Chi2", "Dirichlet", "Gamma", "StudentT", "standard_gamma_grad"]
