@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import functional as F
 from ..dtypes import finfo
+from ..linalg import cholesky
 from ..tensor import Size, Tensor
 from ..tensor_functions import broadcast_shapes, cat, stack
 from . import constraints
@@ -815,7 +816,7 @@ class PositiveDefiniteTransform(Transform):
         return x @ x.mT
 
     def _inverse(self, y: Tensor) -> Tensor:
-        return LowerCholeskyTransform().inv(y.cholesky())
+        return LowerCholeskyTransform().inv(cholesky(y))
 
 
 def _check_dim(dim: int, t: Tensor, name: str, size: int, what: str) -> None:
