@@ -13,6 +13,7 @@ import numpy as np
 from .._random import get_rng
 from ..dtypes import finfo
 from ..tensor import Tensor
+from ..tensor_functions import where
 from . import constraints
 from .distribution import Distribution, broadcast_all
 
@@ -250,4 +251,76 @@ def _np_dtype(t: Tensor) -> np.dtype:
     """The NumPy dtype of a tensor's data."""
     return t.detach().numpy().dtype
 
-__all__ = ["Cauchy", "Exponential", "Laplace", "Normal", "Uniform"]
+_I0_COEF_SMALL = [1.0, 3.5156229, 3.0899424, 1.2067492, 0.2659732, 0.360768e-1, 0.45813e-2]
+_I0_COEF_LARGE = [0.39894228, 0.1328592e-1, 0.225319e-2, -0.157565e-2, 0.916281e-2,
+                  -0.2057706e-1, 0.2635537e-1, -0.1647633e-1, 0.392377e-2]
+_I1_COEF_SMALL = [0.5, 0.87890594, 0.51498869, 0.15084934, 0.2658733e-1, 0.301532e-2,
+                  0.32411e-3]
+_I1_COEF_LARGE = [0.39894228, -0.3988024e-1, -0.362018e-2, 0.163801e-2, -0.1031555e-1,
+                  0.2282967e-1, -0.2895312e-1, 0.1787654e-1, -0.420059e-2]
+
+
+def _eval_poly(y: Tensor, coef: list[float]) -> Tensor:
+    result: Any = coef[-1]
+    for c in reversed(coef[:-1]):
+        result = c + y * result
+    return result
+
+
+def _log_modified_bessel_fn(x: Tensor, order: int = 0) -> Tensor:
+    """log I_order(x) for order 0 or 1 and x > 0, by PyTorch's polynomial approximations
+    (Abramowitz & Stegun 9.8.1-9.8.4)."""
+    y = (x / 3.75) ** 2
+    small = _eval_poly(y, _I0_COEF_SMALL if order == 0 else _I1_COEF_SMALL)
+    if order == 1:
+        small = x.abs() * small
+    small = small.log()
+    large = x - 0.5 * x.log() + _eval_poly(3.75 / x, _I0_COEF_LARGE if order == 0
+                                           else _I1_COEF_LARGE).log()
+    return where(x < 3.75, small, large)
+
+
+class VonMises(Distribution):
+    """The von Mises distribution on the circle: density exp(κ·cos(x − loc)) / (2π·I0(κ)),
+    draws in [−π, π) (no rsample, as PyTorch)."""
+
+    arg_constraints = {"loc": constraints.real, "concentration": constraints.positive}
+    support = constraints.real
+    has_rsample = False
+
+    def __init__(self, loc: Any, concentration: Any, validate_args: bool | None = None) -> None:
+        self.loc, self.concentration = broadcast_all(loc, concentration)
+        super().__init__(self.loc.shape, (), validate_args)
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        return (self.concentration * (value - self.loc).cos() - math.log(2 * math.pi)
+                - _log_modified_bessel_fn(self.concentration, order=0))
+
+    def sample(self, sample_shape: Any = ()) -> Tensor:
+        shape = self._extended_shape(sample_shape)
+        loc = np.broadcast_to(_as_f64(self.loc), shape)
+        kappa = np.broadcast_to(_as_f64(self.concentration), shape)
+        x = get_rng().vonmises(loc, kappa)
+        return _noise((x + math.pi) % (2 * math.pi) - math.pi, self.loc)
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def variance(self) -> Tensor:
+        k = self.concentration
+        return 1 - (_log_modified_bessel_fn(k, order=1)
+                    - _log_modified_bessel_fn(k, order=0)).exp()
+
+
+def _as_f64(t: Tensor) -> np.ndarray:
+    return np.asarray(t.detach().numpy(), dtype=np.float64)
+
+
+__all__ = ["Cauchy", "Exponential", "Laplace", "Normal", "Uniform", "VonMises"]

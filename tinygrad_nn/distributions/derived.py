@@ -14,8 +14,15 @@ from ..tensor import Size, Tensor
 from . import constraints
 from .continuous import Cauchy, Exponential, Normal, Uniform
 from .distribution import Distribution, broadcast_all
+from .gamma import Gamma
 from .transformed_distribution import TransformedDistribution
-from .transforms import AbsTransform, AffineTransform, ExpTransform, PowerTransform
+from .transforms import (
+    AbsTransform,
+    AffineTransform,
+    ExpTransform,
+    PowerTransform,
+    StickBreakingTransform,
+)
 
 euler_constant = 0.57721566490153286060
 
@@ -257,4 +264,121 @@ class Weibull(TransformedDistribution):
         return euler_constant * (1 - r) + (self.scale * r).log() + 1
 
 
-__all__ = ["Gumbel", "HalfCauchy", "HalfNormal", "LogNormal", "Pareto", "Weibull"]
+class InverseGamma(TransformedDistribution):
+    """1 / X for X ~ Gamma(concentration, rate)."""
+
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.positive
+    has_rsample = True
+
+    def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
+        base = Gamma(concentration, rate, validate_args=validate_args)
+        super().__init__(base, PowerTransform(-base.rate.new_ones(())),
+                         validate_args=validate_args)
+
+    @property
+    def concentration(self) -> Tensor:
+        return self.base_dist.concentration
+
+    @property
+    def rate(self) -> Tensor:
+        return self.base_dist.rate
+
+    @property
+    def mean(self) -> Tensor:
+        a = self.concentration
+        return (self.rate / (a - 1)).masked_fill(a <= 1, float("inf"))
+
+    @property
+    def mode(self) -> Tensor:
+        return self.rate / (self.concentration + 1)
+
+    @property
+    def variance(self) -> Tensor:
+        a = self.concentration
+        result = self.rate.square() / ((a - 1).square() * (a - 2))
+        return result.masked_fill(a <= 2, float("inf"))
+
+    def entropy(self) -> Tensor:
+        a = self.concentration
+        return a + self.rate.log() + a.lgamma() - (1 + a) * a.digamma()
+
+
+def _kumaraswamy_moments(a: Tensor, b: Tensor, n: int) -> Tensor:
+    arg1 = 1 + n / a
+    return b * (arg1.lgamma() + b.lgamma() - (arg1 + b).lgamma()).exp()
+
+
+class Kumaraswamy(TransformedDistribution):
+    """Kumaraswamy(a, b) on [0, 1]: density a·b·x^(a−1)(1 − x^a)^(b−1), drawn as
+    (1 − U^(1/b))^(1/a)."""
+
+    arg_constraints = {"concentration1": constraints.positive,
+                       "concentration0": constraints.positive}
+    support = constraints.unit_interval
+    has_rsample = True
+
+    def __init__(self, concentration1: Any, concentration0: Any,
+                 validate_args: bool | None = None) -> None:
+        self.concentration1, self.concentration0 = broadcast_all(concentration1, concentration0)
+        c0 = self.concentration0
+        base = Uniform(c0.new_full(c0.shape, 0.0), c0.new_full(c0.shape, 1.0),
+                       validate_args=validate_args)
+        super().__init__(base, [PowerTransform(exponent=c0.reciprocal()),
+                                AffineTransform(loc=1.0, scale=-1.0),
+                                PowerTransform(exponent=self.concentration1.reciprocal())],
+                         validate_args=validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
+        new = _instance if _instance is not None else type(self).__new__(type(self))
+        _expand_attrs(self, new, batch_shape, ("concentration1", "concentration0"))
+        return super().expand(batch_shape, _instance=new)
+
+    @property
+    def mean(self) -> Tensor:
+        return _kumaraswamy_moments(self.concentration1, self.concentration0, 1)
+
+    @property
+    def mode(self) -> Tensor:
+        a, b = self.concentration1, self.concentration0
+        log_mode = b.reciprocal() * (-b).log1p() - (-b * a).log1p()
+        return log_mode.masked_fill((b < 1) | (a < 1), float("nan")).exp()
+
+    @property
+    def variance(self) -> Tensor:
+        return (_kumaraswamy_moments(self.concentration1, self.concentration0, 2)
+                - self.mean.pow(2))
+
+    def entropy(self) -> Tensor:
+        a, b = self.concentration1, self.concentration0
+        t1 = 1 - a.reciprocal()
+        t0 = 1 - b.reciprocal()
+        H0 = (b + 1).digamma() + euler_constant
+        return t0 + t1 * H0 - a.log() - b.log()
+
+
+class LogisticNormal(TransformedDistribution):
+    """StickBreakingTransform of a Normal(loc, scale) over vectors: a distribution on the
+    simplex of one more coordinate."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.simplex
+    has_rsample = True
+
+    def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
+        base: Distribution = Normal(loc, scale, validate_args=validate_args)
+        if not base.batch_shape:
+            base = base.expand([1])
+        super().__init__(base, StickBreakingTransform(), validate_args=validate_args)
+
+    @property
+    def loc(self) -> Tensor:
+        return self.base_dist.base_dist.loc
+
+    @property
+    def scale(self) -> Tensor:
+        return self.base_dist.base_dist.scale
+
+
+__all__ = ["Gumbel", "HalfCauchy", "HalfNormal", "InverseGamma", "Kumaraswamy", "LogNormal",
+           "LogisticNormal", "Pareto", "Weibull"]

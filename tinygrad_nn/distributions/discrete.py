@@ -175,6 +175,18 @@ class OneHotCategorical(Distribution):
         return values.expand(k, *self.batch_shape, k) if expand else values
 
 
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """A OneHotCategorical whose ``rsample`` passes gradients straight through: the value is
+    the one-hot draw, the gradient that of ``probs`` (Bengio et al., 2013)."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        samples = self.sample(sample_shape)
+        probs = self._categorical.probs
+        return samples + (probs - probs.detach())
+
+
 class Bernoulli(Distribution):
     """1 with probability ``probs`` (or sigmoid(``logits``)), else 0; float draws."""
 
@@ -238,4 +250,5 @@ class Bernoulli(Distribution):
         return values.expand(2, *self.batch_shape) if expand else values
 
 
-__all__ = ["Bernoulli", "Categorical", "OneHotCategorical", "clamp_probs"]
+__all__ = ["Bernoulli", "Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+           "clamp_probs"]

@@ -368,4 +368,48 @@ class StudentT(Distribution):
                 + 0.5 * df.log() + lbeta)
 
 
-__all__ = ["Beta", "Chi2", "Dirichlet", "Gamma", "StudentT", "standard_gamma_grad"]
+class FisherSnedecor(Distribution):
+    """The F distribution with ``df1``, ``df2`` > 0 degrees of freedom: the ratio of two
+    scaled χ² draws (differentiable through the Gamma reparameterisation)."""
+
+    arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}
+    support = constraints.positive
+    has_rsample = True
+
+    def __init__(self, df1: Any, df2: Any, validate_args: bool | None = None) -> None:
+        self.df1, self.df2 = broadcast_all(df1, df2)
+        self._gamma1 = Gamma(self.df1 * 0.5, self.df1)
+        self._gamma2 = Gamma(self.df2 * 0.5, self.df2)
+        super().__init__(self.df1.shape, (), validate_args)
+
+    @property
+    def mean(self) -> Tensor:
+        df2 = self.df2.masked_fill(self.df2 <= 2, float("nan"))
+        return df2 / (df2 - 2)
+
+    @property
+    def mode(self) -> Tensor:
+        mode = (self.df1 - 2) / self.df1 * self.df2 / (self.df2 + 2)
+        return mode.masked_fill(self.df1 <= 2, float("nan"))
+
+    @property
+    def variance(self) -> Tensor:
+        df2 = self.df2.masked_fill(self.df2 <= 4, float("nan"))
+        return 2 * df2.pow(2) * (self.df1 + df2 - 2) / (self.df1 * (df2 - 2).pow(2) * (df2 - 4))
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        X1 = self._gamma1.rsample(sample_shape)
+        X2 = _clamped(self._gamma2.rsample(sample_shape))
+        return _clamped(X1 / X2)
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        ct1, ct2, ct3 = self.df1 * 0.5, self.df2 * 0.5, self.df1 / self.df2
+        t1 = (ct1 + ct2).lgamma() - ct1.lgamma() - ct2.lgamma()
+        t2 = ct1 * ct3.log() + (ct1 - 1) * value.log()
+        t3 = (ct1 + ct2) * (ct3 * value).log1p()
+        return t1 + t2 - t3
+
+
+__all__ = ["Beta", "Chi2", "Dirichlet", "FisherSnedecor", "Gamma", "StudentT",
+           "standard_gamma_grad"]
