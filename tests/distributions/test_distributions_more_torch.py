@@ -379,3 +379,33 @@ def test_invalid_arguments_raise_as_torch(make: Any) -> None:
             make(m)
         messages.append(str(info.value).split("(")[0].split(" of distribution")[0])
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("name", ["Normal", "Bernoulli", "Exponential", "Gamma", "Chi2", "Beta",
+                                  "Dirichlet", "Poisson", "ContinuousBernoulli", "Categorical",
+                                  "Binomial", "MultivariateNormal", "Laplace"])
+def test_exponential_family_membership_matches_torch(name: str) -> None:
+    assert issubclass(getattr(tg.distributions, name), tg.distributions.ExponentialFamily) == \
+        issubclass(getattr(torch.distributions, name), torch.distributions.ExponentialFamily)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m, s: m.distributions.Beta(_t(m, [2.0, 3.0]) * s, _t(m, [1.5, 0.5])),
+    lambda m, s: m.distributions.ContinuousBernoulli(_t(m, [0.2, 0.7]) * s),
+    lambda m, s: m.distributions.Normal(_t(m, [0.2, 0.7]) * s, _t(m, [2.0, 1.0])),
+    lambda m, s: m.distributions.Bernoulli(_t(m, [0.2, 0.7]) * s),
+    lambda m, s: m.distributions.Exponential(_t(m, [0.2, 0.7]) * s),
+    lambda m, s: m.distributions.Gamma(_t(m, [0.2, 0.7]) * s, _t(m, [1.0, 3.0])),
+    lambda m, s: m.distributions.Dirichlet(_t(m, [[2.0, 3.0, 0.5]]) * s),
+])
+def test_bregman_kl_and_entropy_match_torch(make: Any) -> None:
+    """ExponentialFamily's generic KL (Bregman divergence of the log-normaliser, by autograd)
+    and entropy, on the same pairs in both libraries."""
+    from torch.distributions.kl import _kl_expfamily_expfamily as theirs
+
+    from tinygrad_nn.distributions.kl import _kl_expfamily_expfamily as ours
+    _close(ours(make(tg, 1.0), make(tg, 1.2)), theirs(make(torch, 1.0), make(torch, 1.2)), "kl")
+    (a, ea), (b, eb) = _both(lambda m: m.distributions.ExponentialFamily.entropy(make(m, 1.0)))
+    assert ea == eb
+    if b is not None:
+        _close(a, b, "entropy")

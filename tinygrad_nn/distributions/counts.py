@@ -17,6 +17,7 @@ from . import constraints
 from .continuous import _noise
 from .discrete import Categorical, _one_of, clamp_probs
 from .distribution import Distribution, broadcast_all, lazy_property
+from .exp_family import ExponentialFamily
 from .gamma import Gamma
 
 
@@ -29,7 +30,7 @@ def _probs_to_logits(probs: Tensor) -> Tensor:
     return p.log() - (-p).log1p()
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """Poisson(rate ≥ 0): P(k) = rate^k e^(−rate) / k!."""
 
     arg_constraints = {"rate": constraints.nonnegative}
@@ -38,6 +39,13 @@ class Poisson(Distribution):
     def __init__(self, rate: Any, validate_args: bool | None = None) -> None:
         (self.rate,) = broadcast_all(rate)
         super().__init__(self.rate.shape, (), validate_args)
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        return x.exp()
 
     @property
     def mean(self) -> Tensor:

@@ -17,6 +17,7 @@ from ..dtypes import finfo
 from ..tensor import Size, Tensor
 from . import constraints
 from .distribution import Distribution, broadcast_all, lazy_property
+from .exp_family import ExponentialFamily
 
 
 def _one_of(probs: Any, logits: Any) -> None:
@@ -187,8 +188,17 @@ class OneHotCategoricalStraightThrough(OneHotCategorical):
         return samples + (probs - probs.detach())
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """1 with probability ``probs`` (or sigmoid(``logits``)), else 0; float draws."""
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        return x.exp().log1p()
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean

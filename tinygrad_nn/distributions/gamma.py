@@ -18,6 +18,7 @@ from ..tensor_functions import stack
 from . import constraints
 from .continuous import _noise
 from .distribution import Distribution, broadcast_all
+from .exp_family import ExponentialFamily
 
 _GAMMA_COEF = np.array([
     [0.16009398, -0.094634809, 0.025146376, -0.0030648343,
@@ -146,16 +147,25 @@ def _clamped(value: Tensor) -> Tensor:
     return value + _noise(np.maximum(data, tiny) - data, value)
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """Gamma(concentration α > 0, rate β > 0): density β^α x^(α−1) e^(−βx) / Γ(α)."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
 
+    _mean_carrier_measure = 0
+
     def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None) -> None:
         self.concentration, self.rate = broadcast_all(concentration, rate)
         super().__init__(self.concentration.shape, (), validate_args)
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:  # type: ignore[override]
+        return (x + 1).lgamma() + (x + 1) * (-y.reciprocal()).log()
 
     @property
     def mean(self) -> Tensor:
@@ -213,7 +223,7 @@ class Chi2(Gamma):
         return self.concentration * 2
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration (..., K) > 0) on the (K−1)-simplex; draws are normalised
     Gamma draws, so ``rsample`` is differentiable through the Gamma reparameterisation."""
 
@@ -226,6 +236,13 @@ class Dirichlet(Distribution):
             raise ValueError("`concentration` parameter must be at least one-dimensional.")
         self.concentration = concentration
         super().__init__(concentration.shape[:-1], concentration.shape[-1:], validate_args)
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.concentration,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        return x.lgamma().sum(-1) - x.sum(-1).lgamma()
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         g = _rsample_standard_gamma(self.concentration.expand(*self._extended_shape(sample_shape)))
@@ -263,7 +280,7 @@ class Dirichlet(Distribution):
                 - ((a - 1.0) * a.digamma()).sum(-1))
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     """Beta(concentration1 α, concentration0 β) on [0, 1]: the first coordinate of a
     Dirichlet([α, β])."""
 
@@ -284,6 +301,13 @@ class Beta(Distribution):
         Distribution.__init__(new, Size(batch_shape), (), validate_args=False)
         new._validate_args = self._validate_args
         return new
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, Tensor]:
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:  # type: ignore[override]
+        return x.lgamma() + y.lgamma() - (x + y).lgamma()
 
     @property
     def concentration1(self) -> Tensor:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import functional as F
+from ..autograd import grad
 from ..linalg import solve_triangular
 from ..tensor import Tensor
 from ..tensor_functions import broadcast_shapes
@@ -15,6 +16,7 @@ from .counts import Binomial, Geometric, Poisson
 from .derived import Gumbel, HalfNormal, Pareto, euler_constant
 from .discrete import Bernoulli, Categorical, OneHotCategorical
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .gamma import Beta, Dirichlet, Gamma
 from .independent import Independent
 from .multivariate_normal import (
@@ -115,6 +117,25 @@ def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
     result = kl_divergence(p.base_dist, q.base_dist)
     n = p.reinterpreted_batch_ndims
     return result.sum(tuple(range(-n, 0))) if n > 0 else result
+
+
+@register_kl(ExponentialFamily, ExponentialFamily)
+def _kl_expfamily_expfamily(p: ExponentialFamily, q: ExponentialFamily) -> Tensor:
+    """The Bregman divergence of the log-normaliser, for two members of one family."""
+    if type(p) is not type(q):
+        raise NotImplementedError("The cross KL-divergence between different exponential "
+                                  "families cannot be computed using Bregman divergences")
+    p_nparams = [p_.detach().requires_grad_() for p_ in p._natural_params]
+    q_nparams = q._natural_params
+    lg_normal = p._log_normalizer(*p_nparams)
+    gradients = grad(lg_normal.sum(), p_nparams, create_graph=True)
+    result = q._log_normalizer(*q_nparams) - lg_normal
+    for pnp, qnp, g in zip(p_nparams, q_nparams, gradients):
+        term = qnp - pnp
+        term = term * g
+        n = len(q.event_shape)
+        result = result - (term.reshape(*term.shape[:term.ndim - n], -1).sum(-1) if n else term)
+    return result
 
 
 @register_kl(Beta, Beta)

@@ -18,6 +18,7 @@ from . import constraints
 from .continuous import _noise
 from .discrete import Categorical, _one_of, clamp_probs
 from .distribution import Distribution, broadcast_all, lazy_property
+from .exp_family import ExponentialFamily
 from .transformed_distribution import TransformedDistribution
 from .transforms import ExpTransform, SigmoidTransform
 
@@ -58,7 +59,7 @@ class _ProbsOrLogits(Distribution):
         return new
 
 
-class ContinuousBernoulli(_ProbsOrLogits):
+class ContinuousBernoulli(_ProbsOrLogits, ExponentialFamily):
     """The continuous Bernoulli on [0, 1]: density ∝ p^x (1 − p)^(1−x) (Loaiza-Ganem &
     Cunningham 2019), with Taylor expansions near p = 1/2 (inside ``lims``)."""
 
@@ -82,6 +83,19 @@ class ContinuousBernoulli(_ProbsOrLogits):
     @lazy_property
     def probs(self) -> Tensor:
         return clamp_probs(self.logits.sigmoid())
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.logits,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        out_unst_reg = (x <= self._lims[0] - 0.5) | (x > self._lims[1] - 0.5)
+        cut = where(out_unst_reg, x, (self._lims[0] - 0.5) * x.new_ones(*x.shape))
+        log_norm = cut.expm1().abs().log() - cut.abs().log()
+        taylor = 0.5 * x + x.pow(2) / 24.0 - x.pow(4) / 2880.0
+        return where(out_unst_reg, log_norm, taylor)
 
     def _outside_unstable_region(self) -> Tensor:
         return (self.probs <= self._lims[0]) | (self.probs > self._lims[1])
