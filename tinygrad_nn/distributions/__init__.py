@@ -7,18 +7,18 @@ VAEs)."""
 
 from . import constraint_registry, constraints, transforms
 from .constraint_registry import biject_to, transform_to
-from .continuous import Cauchy, Exponential, Laplace, Normal, Uniform, VonMises
+from .continuous import Cauchy, Exponential, GeneralizedPareto, Laplace, Normal, Uniform, VonMises
 from .counts import Binomial, Geometric, Multinomial, NegativeBinomial, Poisson
 from .derived import (
-                      Gumbel,
-                      HalfCauchy,
-                      HalfNormal,
-                      InverseGamma,
-                      Kumaraswamy,
-                      LogisticNormal,
-                      LogNormal,
-                      Pareto,
-                      Weibull,
+                         Gumbel,
+                         HalfCauchy,
+                         HalfNormal,
+                         InverseGamma,
+                         Kumaraswamy,
+                         LogisticNormal,
+                         LogNormal,
+                         Pareto,
+                         Weibull,
 )
 from .discrete import Bernoulli, Categorical, OneHotCategorical, OneHotCategoricalStraightThrough
 from .distribution import Distribution
@@ -26,44 +26,45 @@ from .exp_family import ExponentialFamily
 from .gamma import Beta, Chi2, Dirichlet, FisherSnedecor, Gamma, StudentT
 from .independent import Independent
 from .kl import kl_divergence, register_kl
+from .lkj_cholesky import LKJCholesky
 from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .relaxed import (
-                      ContinuousBernoulli,
-                      MixtureSameFamily,
-                      RelaxedBernoulli,
-                      RelaxedOneHotCategorical,
+                         ContinuousBernoulli,
+                         MixtureSameFamily,
+                         RelaxedBernoulli,
+                         RelaxedOneHotCategorical,
 )
 from .transformed_distribution import TransformedDistribution
 from .transforms import (
-                      AbsTransform,
-                      AffineTransform,
-                      CatTransform,
-                      ComposeTransform,
-                      CorrCholeskyTransform,
-                      CumulativeDistributionTransform,
-                      ExpTransform,
-                      IndependentTransform,
-                      LowerCholeskyTransform,
-                      PositiveDefiniteTransform,
-                      PowerTransform,
-                      ReshapeTransform,
-                      SigmoidTransform,
-                      SoftmaxTransform,
-                      SoftplusTransform,
-                      StackTransform,
-                      StickBreakingTransform,
-                      TanhTransform,
-                      Transform,
-                      identity_transform,
+                         AbsTransform,
+                         AffineTransform,
+                         CatTransform,
+                         ComposeTransform,
+                         CorrCholeskyTransform,
+                         CumulativeDistributionTransform,
+                         ExpTransform,
+                         IndependentTransform,
+                         LowerCholeskyTransform,
+                         PositiveDefiniteTransform,
+                         PowerTransform,
+                         ReshapeTransform,
+                         SigmoidTransform,
+                         SoftmaxTransform,
+                         SoftplusTransform,
+                         StackTransform,
+                         StickBreakingTransform,
+                         TanhTransform,
+                         Transform,
+                         identity_transform,
 )
 
 __all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "CatTransform",
            "Categorical", "Cauchy", "Chi2", "ComposeTransform", "ContinuousBernoulli",
            "CorrCholeskyTransform", "CumulativeDistributionTransform", "Dirichlet", "Distribution",
            "ExpTransform", "Exponential", "ExponentialFamily", "FisherSnedecor", "Gamma",
-           "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent",
-           "IndependentTransform", "InverseGamma", "Kumaraswamy", "Laplace", "LogNormal",
-           "LogisticNormal", "LowRankMultivariateNormal", "LowerCholeskyTransform",
+           "GeneralizedPareto", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent",
+           "IndependentTransform", "InverseGamma", "Kumaraswamy", "LKJCholesky", "Laplace",
+           "LogNormal", "LogisticNormal", "LowRankMultivariateNormal", "LowerCholeskyTransform",
            "MixtureSameFamily", "Multinomial", "MultivariateNormal", "NegativeBinomial", "Normal",
            "OneHotCategorical", "OneHotCategoricalStraightThrough", "Pareto", "Poisson",
            "PositiveDefiniteTransform", "PowerTransform", "RelaxedBernoulli",

@@ -342,4 +342,90 @@ def _as_f64(t: Tensor) -> np.ndarray:
     return np.asarray(t.detach().numpy(), dtype=np.float64)
 
 
-__all__ = ["Cauchy", "Exponential", "Laplace", "Normal", "Uniform", "VonMises"]
+class GeneralizedPareto(Distribution):
+    """GeneralizedPareto(loc, scale > 0, concentration ξ): survival function
+    (1 + ξ(x − loc)/scale)^(−1/ξ) (the exponential tail at ξ = 0); draws by inverse cdf."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive,
+                       "concentration": constraints.real}
+    has_rsample = True
+
+    def __init__(self, loc: Any, scale: Any, concentration: Any,
+                 validate_args: bool | None = None) -> None:
+        self.loc, self.scale, self.concentration = broadcast_all(loc, scale, concentration)
+        super().__init__(self.loc.shape, (), validate_args)
+
+    def _safe_concentration(self) -> tuple[Tensor, Tensor]:
+        """(ξ ≈ 0 as torch.isclose(ξ, 0) decides, ξ with those entries replaced by 1)."""
+        c = self.concentration
+        eq_zero = c.abs() <= 1e-8
+        return eq_zero, where(eq_zero, c * 0 + 1, c)
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        u = _noise(get_rng().random(self._extended_shape(sample_shape)), self.loc)
+        return self.icdf(u)
+
+    def _z(self, x: Tensor) -> Tensor:
+        return (x - self.loc) / self.scale
+
+    def log_prob(self, value: Any) -> Tensor:
+        value = self._validate_sample(value)
+        z = self._z(value)
+        eq_zero, safe = self._safe_concentration()
+        y = 1 / safe + z * 0 + 1
+        nonzero = where(y == 0, y, y * (safe * z).log1p())
+        return -self.scale.log() - where(eq_zero, z, nonzero)
+
+    def log_survival_function(self, value: Any) -> Tensor:
+        """log P(X > value)."""
+        value = self._validate_sample(value)
+        z = self._z(value)
+        eq_zero, safe = self._safe_concentration()
+        return where(eq_zero, -z, -(safe * z).log1p() / safe)
+
+    def log_cdf(self, value: Any) -> Tensor:
+        """log P(X ≤ value)."""
+        return (-self.log_survival_function(value).exp()).log1p()
+
+    def cdf(self, value: Any) -> Tensor:
+        return self.log_cdf(value).exp()
+
+    def icdf(self, value: Any) -> Tensor:
+        value = value if isinstance(value, Tensor) else Tensor._new(np.asarray(value))
+        eq_zero, safe = self._safe_concentration()
+        logu = (-value).log1p()
+        return where(eq_zero, self.loc - self.scale * logu,
+                     self.loc + self.scale / safe * (-safe * logu).expm1())
+
+    @property
+    def mean(self) -> Tensor:
+        c = self.concentration
+        valid = c < 1
+        safe = where(valid, c, c * 0 + 0.5)
+        return (self.loc + self.scale / (1 - safe)).masked_fill(~valid, float("nan"))
+
+    @property
+    def variance(self) -> Tensor:
+        c = self.concentration
+        valid = c < 0.5
+        safe = where(valid, c, c * 0 + 0.25)
+        result = self.scale ** 2 / ((1 - safe) ** 2 * (1 - 2 * safe))
+        return result.masked_fill(~valid, float("nan"))
+
+    def entropy(self) -> Tensor:
+        return (self.scale.log() + self.concentration + 1).expand(*self._batch_shape)
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
+    def support(self) -> constraints.Constraint:  # type: ignore[override]
+        lower = self.loc
+        upper = where(self.concentration < 0, lower - self.scale / self.concentration,
+                      lower * 0 + float("inf"))
+        return constraints.interval(lower, upper)
+
+
+__all__ = ["Cauchy", "Exponential", "GeneralizedPareto", "Laplace", "Normal", "Uniform",
+           "VonMises"]
