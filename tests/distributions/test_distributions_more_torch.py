@@ -455,3 +455,21 @@ def test_kl_between_families_matches_torch(p_name: str, q_name: str) -> None:
     assert (outs[0] is None) == (outs[1] is None), outs
     if outs[1] is not None:
         _close(outs[0], outs[1], f"kl({p_name} || {q_name})")
+
+
+@pytest.mark.parametrize("fn, arg, kw", [
+    ("probs_to_logits", [[0.2, 0.3, 0.5], [0.0, 1.0, 0.0]], {}),
+    ("probs_to_logits", [0.2, 0.0, 1.0], {"is_binary": True}),
+    ("logits_to_probs", [[0.2, -3.0, 0.5]], {}),
+    ("logits_to_probs", [0.2, -3.0, 0.5], {"is_binary": True}),
+    ("clamp_probs", [0.0, 0.5, 1.0], {}),
+    ("tril_matrix_to_vec", np.arange(18.0).reshape(2, 3, 3),
+     {"diag": -1}),
+    ("vec_to_tril_matrix", np.arange(12.0).reshape(2, 6), {}),
+    ("vec_to_tril_matrix", np.arange(6.0).reshape(2, 3), {"diag": -1}),
+])
+def test_utils_match_torch(fn: str, arg: Any, kw: dict[str, Any]) -> None:
+    import torch.distributions.utils as theirs
+
+    import tinygrad_nn.distributions.utils as ours
+    _close(getattr(ours, fn)(_t(tg, arg), **kw), getattr(theirs, fn)(_t(torch, arg), **kw), fn)

@@ -5,7 +5,7 @@ moments, closed-form ``kl_divergence``, and invertible ``transforms`` with
 are Tensors, so every density is differentiable with respect to them (policy gradients,
 VAEs)."""
 
-from . import constraint_registry, constraints, transforms
+from . import constraint_registry, constraints, transforms, utils
 from .constraint_registry import biject_to, transform_to
 from .continuous import Cauchy, Exponential, GeneralizedPareto, Laplace, Normal, Uniform, VonMises
 from .counts import Binomial, Geometric, Multinomial, NegativeBinomial, Poisson
@@ -72,4 +72,4 @@ __all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "
            "SoftplusTransform", "StackTransform", "StickBreakingTransform", "StudentT",
            "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "VonMises",
            "Weibull", "biject_to", "constraint_registry", "constraints", "identity_transform",
-           "kl_divergence", "register_kl", "transform_to", "transforms"]
+           "kl_divergence", "register_kl", "transform_to", "transforms", "utils"]

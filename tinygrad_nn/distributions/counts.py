@@ -15,7 +15,7 @@ from ..grad_mode import no_grad
 from ..tensor import Size, Tensor
 from . import constraints
 from .continuous import _noise
-from .discrete import Categorical, _one_of, clamp_probs
+from .discrete import Categorical, _one_of, probs_to_logits
 from .distribution import Distribution, broadcast_all, lazy_property
 from .exp_family import ExponentialFamily
 from .gamma import Gamma
@@ -23,11 +23,6 @@ from .gamma import Gamma
 
 def _array(t: Tensor) -> np.ndarray:
     return t.detach().numpy()
-
-
-def _probs_to_logits(probs: Tensor) -> Tensor:
-    p = clamp_probs(probs)
-    return p.log() - (-p).log1p()
 
 
 class Poisson(ExponentialFamily):
@@ -87,7 +82,7 @@ class _BinaryParam(Distribution):
 
     @lazy_property
     def logits(self) -> Tensor:
-        return _probs_to_logits(self.probs)
+        return probs_to_logits(self.probs, is_binary=True)
 
     @lazy_property
     def probs(self) -> Tensor:

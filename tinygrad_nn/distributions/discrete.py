@@ -35,6 +35,19 @@ def clamp_probs(probs: Tensor) -> Tensor:
     return probs.clamp(min=eps, max=1 - eps)
 
 
+def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
+    """Probabilities from logits: sigmoid (``is_binary``: log-odds) or a softmax over the
+    last axis."""
+    return logits.sigmoid() if is_binary else logits.softmax(-1)
+
+
+def probs_to_logits(probs: Tensor, is_binary: bool = False) -> Tensor:
+    """Logits from probabilities, clamped eps away from 0 and 1: log-odds (``is_binary``)
+    or log-probabilities."""
+    p = clamp_probs(probs)
+    return p.log() - (-p).log1p() if is_binary else p.log()
+
+
 class Categorical(Distribution):
     """One of K categories, P(k) = probs[..., k]; ``probs`` (..., K) non-negative (normalised
     here) or ``logits`` (..., K) unnormalised log-probabilities. Draws are int64 indices."""
@@ -217,8 +230,7 @@ class Bernoulli(ExponentialFamily):
 
     @lazy_property
     def logits(self) -> Tensor:
-        p = clamp_probs(self.probs)
-        return p.log() - (-p).log1p()
+        return probs_to_logits(self.probs, is_binary=True)
 
     @lazy_property
     def probs(self) -> Tensor:
@@ -261,4 +273,4 @@ class Bernoulli(ExponentialFamily):
 
 
 __all__ = ["Bernoulli", "Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough",
-           "clamp_probs"]
+           "clamp_probs", "logits_to_probs", "probs_to_logits"]

@@ -10,6 +10,7 @@ from .distribution import Distribution
 
 
 def _sum_rightmost(x: Tensor, n: int) -> Tensor:
+    """``x`` summed over its last ``n`` axes."""
     return x.sum(tuple(range(-n, 0))) if n > 0 else x
 
 

@@ -16,7 +16,7 @@ from ..tensor import Size, Tensor
 from ..tensor_functions import where
 from . import constraints
 from .continuous import _noise
-from .discrete import Categorical, _one_of, clamp_probs
+from .discrete import Categorical, _one_of, clamp_probs, probs_to_logits
 from .distribution import Distribution, broadcast_all, lazy_property
 from .exp_family import ExponentialFamily
 from .transformed_distribution import TransformedDistribution
@@ -42,8 +42,7 @@ class _ProbsOrLogits(Distribution):
 
     @lazy_property
     def logits(self) -> Tensor:
-        p = clamp_probs(self.probs)
-        return p.log() - (-p).log1p()
+        return probs_to_logits(self.probs, is_binary=True)
 
     @lazy_property
     def probs(self) -> Tensor:

@@ -11,8 +11,8 @@ from ..grad_mode import no_grad
 from ..tensor import Size, Tensor
 from . import constraints
 from .distribution import Distribution
-from .independent import Independent
-from .transforms import ComposeTransform, Transform, _sum_rightmost
+from .independent import Independent, _sum_rightmost
+from .transforms import ComposeTransform, Transform
 
 
 class TransformedDistribution(Distribution):

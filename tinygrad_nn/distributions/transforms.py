@@ -21,11 +21,7 @@ from ..tensor import Size, Tensor
 from ..tensor_functions import broadcast_shapes, cat, stack
 from . import constraints
 from .distribution import Distribution, broadcast_all, lazy_property
-
-
-def _sum_rightmost(x: Tensor, n: int) -> Tensor:
-    """``x`` summed over its last ``n`` axes."""
-    return x.reshape(*x.shape[:x.ndim - n], -1).sum(-1) if n > 0 else x
+from .independent import _sum_rightmost
 
 
 def _tril_mask(n: int, diag: int) -> np.ndarray:
