@@ -504,3 +504,17 @@ def test_wishart_rsample_gradient_and_scalar_df() -> None:
     _close(ours.mean, theirs.mean, "mean")
     v = np.stack([_COV, np.eye(3)])
     _close(ours.log_prob(_t(tg, v)), theirs.log_prob(_t(torch, v)), "log_prob")
+
+
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_independent_support_is_an_independent_constraint_as_torch(n: int) -> None:
+    """Independent(base, n).support is IndependentConstraint(base.support, n) for n > 0 (it
+    was the base support, so its event_dim was 0)."""
+    facts = []
+    for m in (tg, torch):
+        d = m.distributions.Independent(m.distributions.Gamma(m.ones(2, 3), m.ones(2, 3)), n)
+        s = d.support
+        facts.append((repr(s).replace("torch.", ""), s.event_dim,
+                      np.asarray(s.check(m.tensor([[1.0, 2.0, -1.0], [1.0, 1.0, 1.0]])))
+                      .tolist()))
+    assert facts[0] == facts[1]

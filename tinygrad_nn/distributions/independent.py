@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..tensor import Size, Tensor
+from . import constraints
 from .distribution import Distribution
 
 
@@ -52,7 +53,10 @@ class Independent(Distribution):
 
     @property
     def support(self) -> Any:  # type: ignore[override]
-        return self.base_dist.support
+        """The base support, over events of the reinterpreted dims too (as PyTorch's)."""
+        support = self.base_dist.support
+        n = self.reinterpreted_batch_ndims
+        return constraints.independent(support, n) if n else support
 
     @property
     def mean(self) -> Tensor:
