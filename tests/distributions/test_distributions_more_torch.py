@@ -518,3 +518,18 @@ def test_independent_support_is_an_independent_constraint_as_torch(n: int) -> No
                       np.asarray(s.check(m.tensor([[1.0, 2.0, -1.0], [1.0, 1.0, 1.0]])))
                       .tolist()))
     assert facts[0] == facts[1]
+
+
+def test_gamma_cdf_gradients_as_torch() -> None:
+    """Gamma.cdf: the rate's gradient as torch's; a gradient for the concentration raises
+    NotImplementedError at backward in both (torch's igamma has no derivative in it)."""
+    grads = []
+    for m in (tg, torch):
+        a, r = _t(m, [2.0, 3.0, 0.7], grad=True), _t(m, [1.5, 0.5, 2.0], grad=True)
+        v = _t(m, [1.0, 2.0, 0.1])
+        with pytest.raises(NotImplementedError, match="igamma"):
+            m.distributions.Gamma(a, r).cdf(v).sum().backward()
+        r.grad = None
+        m.distributions.Gamma(a.detach(), r).cdf(v).sum().backward()
+        grads.append(r.grad)
+    _close(grads[0], grads[1], "d cdf / d rate")

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .._random import get_rng
+from ..autograd import Function
 from ..ops.special import np_polygamma
 from ..tensor import Size, Tensor
 from ..tensor_functions import stack
@@ -147,6 +148,23 @@ def _clamped(value: Tensor) -> Tensor:
     return value + _noise(np.maximum(data, tiny) - data, value)
 
 
+class _GammaInc(Function):
+    """P(a, z) with d/dz = z^(a−1) e^(−z) / Γ(a); d/da is not implemented (PyTorch's)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Tensor, z: Tensor) -> Tensor:
+        an, zn = a.detach().numpy(), z.detach().numpy()
+        ctx.save_for_backward(a, z)
+        return _noise(_regularized_gamma_p(an, zn).astype(zn.dtype), z)
+
+    @staticmethod
+    def backward(ctx: Any, grad_output: Tensor) -> tuple[Any, Any]:
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'igamma: input' is not implemented.")
+        a, z = ctx.saved_tensors
+        return None, grad_output * ((a - 1) * z.log() - z - a.lgamma()).exp()
+
+
 class Gamma(ExponentialFamily):
     """Gamma(concentration α > 0, rate β > 0): density β^α x^(α−1) e^(−βx) / Γ(α)."""
 
@@ -191,18 +209,11 @@ class Gamma(ExponentialFamily):
 
     def cdf(self, value: Any) -> Tensor:
         """P(α, β·x), the regularised lower incomplete gamma function; differentiable in
-        β·x (its derivative is the density), not in α (as PyTorch's ``gammainc``)."""
+        β·x (its derivative is the density); a gradient with respect to α raises
+        NotImplementedError at backward, as PyTorch's ``igamma``."""
         value = self._validate_sample(value)
-        z = self.rate * value
-        a = self.concentration.detach().numpy()
-        zn = z.detach().numpy()
-        p = _regularized_gamma_p(a, zn).astype(zn.dtype)
-        out = _noise(p, z)
-        if z.requires_grad:
-            with np.errstate(all="ignore"):
-                dens = np.exp((a - 1) * np.log(zn) - zn - _lgamma(np.broadcast_to(a, zn.shape)))
-            out = out + _noise(dens, z) * (z - z.detach())
-        return out
+        a, z = broadcast_all(self.concentration, self.rate * value)
+        return _GammaInc.apply(a, z)
 
     def entropy(self) -> Tensor:
         a = self.concentration
