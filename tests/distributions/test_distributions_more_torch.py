@@ -533,3 +533,25 @@ def test_gamma_cdf_gradients_as_torch() -> None:
         m.distributions.Gamma(a.detach(), r).cdf(v).sum().backward()
         grads.append(r.grad)
     _close(grads[0], grads[1], "d cdf / d rate")
+
+
+def _torch_submodules() -> list[str]:
+    import torch.distributions as td
+    return sorted(n for n in dir(td) if not n.startswith("_")
+                  and type(getattr(td, n)).__name__ == "module")
+
+
+@pytest.mark.parametrize("name", _torch_submodules())
+def test_torch_submodule_layout_exists(name: str) -> None:
+    """``from tinygrad_nn.distributions.<name> import X`` works for every torch submodule and
+    every name of its ``__all__`` (e.g. ``distributions.normal.Normal``)."""
+    import importlib
+
+    theirs = importlib.import_module(f"torch.distributions.{name}")
+    ours = importlib.import_module(f"tinygrad_nn.distributions.{name}")
+    missing = [n for n in getattr(theirs, "__all__", []) if not hasattr(ours, n)]
+    assert not missing, missing
+    top = tg.distributions
+    for n in getattr(theirs, "__all__", []):
+        if n[0].isupper() and hasattr(top, n) and hasattr(torch.distributions, n):
+            assert getattr(ours, n) is getattr(top, n)

@@ -5,20 +5,22 @@ moments, closed-form ``kl_divergence``, and invertible ``transforms`` with
 are Tensors, so every density is differentiable with respect to them (policy gradients,
 VAEs)."""
 
-from . import constraint_registry, constraints, transforms, utils
+import sys
+
+from . import _modules, constraint_registry, constraints, relaxed, transforms, utils
 from .constraint_registry import biject_to, transform_to
 from .continuous import Cauchy, Exponential, GeneralizedPareto, Laplace, Normal, Uniform, VonMises
 from .counts import Binomial, Geometric, Multinomial, NegativeBinomial, Poisson
 from .derived import (
-                         Gumbel,
-                         HalfCauchy,
-                         HalfNormal,
-                         InverseGamma,
-                         Kumaraswamy,
-                         LogisticNormal,
-                         LogNormal,
-                         Pareto,
-                         Weibull,
+    Gumbel,
+    HalfCauchy,
+    HalfNormal,
+    InverseGamma,
+    Kumaraswamy,
+    LogisticNormal,
+    LogNormal,
+    Pareto,
+    Weibull,
 )
 from .discrete import Bernoulli, Categorical, OneHotCategorical, OneHotCategoricalStraightThrough
 from .distribution import Distribution
@@ -29,35 +31,38 @@ from .kl import kl_divergence, register_kl
 from .lkj_cholesky import LKJCholesky
 from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .relaxed import (
-                         ContinuousBernoulli,
-                         MixtureSameFamily,
-                         RelaxedBernoulli,
-                         RelaxedOneHotCategorical,
+    ContinuousBernoulli,
+    MixtureSameFamily,
+    RelaxedBernoulli,
+    RelaxedOneHotCategorical,
 )
 from .transformed_distribution import TransformedDistribution
 from .transforms import (
-                         AbsTransform,
-                         AffineTransform,
-                         CatTransform,
-                         ComposeTransform,
-                         CorrCholeskyTransform,
-                         CumulativeDistributionTransform,
-                         ExpTransform,
-                         IndependentTransform,
-                         LowerCholeskyTransform,
-                         PositiveDefiniteTransform,
-                         PowerTransform,
-                         ReshapeTransform,
-                         SigmoidTransform,
-                         SoftmaxTransform,
-                         SoftplusTransform,
-                         StackTransform,
-                         StickBreakingTransform,
-                         TanhTransform,
-                         Transform,
-                         identity_transform,
+    AbsTransform,
+    AffineTransform,
+    CatTransform,
+    ComposeTransform,
+    CorrCholeskyTransform,
+    CumulativeDistributionTransform,
+    ExpTransform,
+    IndependentTransform,
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
+    PowerTransform,
+    ReshapeTransform,
+    SigmoidTransform,
+    SoftmaxTransform,
+    SoftplusTransform,
+    StackTransform,
+    StickBreakingTransform,
+    TanhTransform,
+    Transform,
+    identity_transform,
 )
 from .wishart import Wishart
+
+# torch's per-distribution modules (torch.distributions.normal, ...) as light re-exports
+_modules.register(sys.modules[__name__], {**globals(), **vars(relaxed)})
 
 __all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "CatTransform",
            "Categorical", "Cauchy", "Chi2", "ComposeTransform", "ContinuousBernoulli",
