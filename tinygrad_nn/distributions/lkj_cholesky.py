@@ -54,10 +54,9 @@ class LKJCholesky(Distribution):
             y = self._beta.sample(sample_shape).unsqueeze(-1)
             u_normal = _noise(get_rng().standard_normal(self._extended_shape(sample_shape)),
                               y).tril(-1)
-            u = u_normal / u_normal.norm(dim=-1, keepdim=True)
-            first_row = np.ones(self.dim)
-            first_row[0] = 0.0  # (the first row's direction is 0/0: set to 0, as torch)
-            u = u.nan_to_num(0.0) * _noise(first_row.reshape(-1, 1), y)
+            norm = u_normal.norm(dim=-1, keepdim=True)
+            # (the first row is all zero: its direction is 0, as torch's, not 0/0)
+            u = u_normal / norm.masked_fill(norm == 0, 1.0)
             w = y.sqrt() * u
             tiny = float(np.finfo(w.numpy().dtype).tiny)
             diag = (1 - (w ** 2).sum(-1)).clamp(min=tiny).sqrt()
