@@ -555,3 +555,21 @@ def test_torch_submodule_layout_exists(name: str) -> None:
     for n in getattr(theirs, "__all__", []):
         if n[0].isupper() and hasattr(top, n) and hasattr(torch.distributions, n):
             assert getattr(ours, n) is getattr(top, n)
+
+
+@pytest.mark.parametrize("name", list(CASES) + ["Categorical", "OneHotCategorical"])
+def test_support_and_arg_constraints_match_torch(name: str) -> None:
+    """Support and arg_constraints print as torch's (Categorical / OneHotCategorical logits
+    are IndependentConstraint(Real(), 1), they were Real()), with the same event_dim and
+    discreteness; tensors inside a constraint differ only in the dtype's module name."""
+    facts = []
+    for m in (tg, torch):
+        if name in CASES:
+            d, _ = _build(m, name)
+        else:
+            d = getattr(m.distributions, name)(logits=_t(m, [[0.1, 0.2, 0.3]]))
+        text = [repr(d.support)] + [f"{k}: {v!r}" for k, v in d.arg_constraints.items()]
+        text = [t.replace("torch.", "").replace("tinygrad_nn.", "") for t in text]
+        facts.append((text, d.support.event_dim, d.support.is_discrete,
+                      d.has_enumerate_support))
+    assert facts[0] == facts[1]

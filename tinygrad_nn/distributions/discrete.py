@@ -52,7 +52,7 @@ class Categorical(Distribution):
     """One of K categories, P(k) = probs[..., k]; ``probs`` (..., K) non-negative (normalised
     here) or ``logits`` (..., K) unnormalised log-probabilities. Draws are int64 indices."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real}
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None,
@@ -136,7 +136,7 @@ def _broadcast_pair(value: Tensor, log_pmf: Tensor) -> tuple[Tensor, Tensor]:
 class OneHotCategorical(Distribution):
     """``Categorical`` whose draws are one-hot vectors (..., K) of the probs' dtype."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real}
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot
     has_enumerate_support = True
 
