@@ -40,7 +40,7 @@ def register(package: Any, namespace: dict[str, Any]) -> None:
                                         f"{', '.join(members)}.")
         for member in members:
             setattr(module, member, namespace[member])
-        module.__all__ = list(members)
+        module.__dict__["__all__"] = list(members)
         sys.modules[full] = module
         setattr(package, name, module)
 

@@ -41,7 +41,7 @@ class _Boolean(Constraint):
 
 
 class _GreaterThan(Constraint):
-    def __init__(self, lower_bound: float) -> None:
+    def __init__(self, lower_bound: Any) -> None:
         self.lower_bound = lower_bound
 
     def check(self, value: Any) -> np.ndarray:
@@ -184,7 +184,7 @@ class _IndependentConstraint(Constraint):
         if result.ndim < n:
             raise ValueError(f"Expected value.dim() >= {self.base_constraint.event_dim + n} "
                              f"but got {_values(value).ndim}")
-        return result.reshape(result.shape[:result.ndim - n] + (-1,)).all(-1)
+        return np.asarray(result.reshape(result.shape[:result.ndim - n] + (-1,)).all(-1))
 
     def __repr__(self) -> str:
         return (f"IndependentConstraint({self.base_constraint!r}, "
@@ -215,7 +215,7 @@ class MixtureSameFamilyConstraint(Constraint):
             raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {v.ndim}")
         result = np.asarray(self.base_constraint.check(np.expand_dims(v, -1 - self.event_dim)))
         keep = v.ndim - self.event_dim
-        return result.reshape(result.shape[:keep] + (-1,)).all(-1)
+        return np.asarray(result.reshape(result.shape[:keep] + (-1,)).all(-1))
 
     def __repr__(self) -> str:
         return f"MixtureSameFamilyConstraint({self.base_constraint!r})"
@@ -261,7 +261,7 @@ class _Multinomial(Constraint):
 
 
 def _all_last2(mask: np.ndarray) -> np.ndarray:
-    return mask.reshape(mask.shape[:-2] + (-1,)).all(-1)
+    return np.asarray(mask.reshape(mask.shape[:-2] + (-1,)).all(-1))
 
 
 class _LowerTriangular(Constraint):
@@ -315,7 +315,7 @@ class _PositiveSemidefinite(_Symmetric):
         sym = super().check(value)
         if not sym.all():
             return sym
-        return (np.linalg.eigvalsh(_values(value)) >= 0).all(-1)
+        return np.asarray((np.linalg.eigvalsh(_values(value)) >= 0).all(-1))
 
 
 class _PositiveDefinite(_Symmetric):

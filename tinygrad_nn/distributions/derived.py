@@ -7,7 +7,7 @@ form is more accurate."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 from ..dtypes import finfo
 from ..tensor import Size, Tensor
@@ -240,7 +240,7 @@ class Weibull(TransformedDistribution):
         new = _instance if _instance is not None else type(self).__new__(type(self))
         _expand_attrs(self, new, batch_shape,
                       ("scale", "concentration", "concentration_reciprocal"))
-        new = super().expand(batch_shape, _instance=new)
+        new = cast(Any, super().expand(batch_shape, _instance=new))
         new.transforms = [PowerTransform(exponent=new.concentration_reciprocal),
                           AffineTransform(loc=0, scale=new.scale)]
         return new

@@ -134,8 +134,9 @@ def _rsample_standard_gamma(concentration: Tensor) -> Tensor:
     x = get_rng().standard_gamma(alpha)
     tiny = np.finfo(np.dtype(str(concentration.dtype).rsplit(".", 1)[-1])).tiny
     x = np.maximum(x, tiny)
-    grad = standard_gamma_grad(alpha, x) if concentration.requires_grad else None
-    return _attach(x, concentration, grad)
+    if not concentration.requires_grad:
+        return _noise(x, concentration)
+    return _attach(x, concentration, standard_gamma_grad(alpha, x))
 
 
 def _clamped(value: Tensor) -> Tensor:

@@ -54,7 +54,7 @@ class Independent(Distribution):
     @property
     def support(self) -> Any:  # type: ignore[override]
         """The base support, over events of the reinterpreted dims too (as PyTorch's)."""
-        support = self.base_dist.support
+        support: Any = self.base_dist.support
         n = self.reinterpreted_batch_ndims
         return constraints.independent(support, n) if n else support
 

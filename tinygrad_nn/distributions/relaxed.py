@@ -53,7 +53,7 @@ class _ProbsOrLogits(Distribution):
         return self._param.shape
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
-        new = super().expand(batch_shape, _instance)
+        new: Any = super().expand(batch_shape, _instance)
         new._param = new.__dict__["probs" if "probs" in self.__dict__ else "logits"]
         return new
 
@@ -181,7 +181,7 @@ class LogitRelaxedBernoulli(_ProbsOrLogits):
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> Distribution:
         temperature = self.temperature
-        new = super().expand(batch_shape, _instance)
+        new: Any = super().expand(batch_shape, _instance)
         new.temperature = temperature
         return new
 
@@ -352,7 +352,8 @@ class MixtureSameFamily(Distribution):
 
     @constraints.dependent_property
     def support(self) -> constraints.Constraint:  # type: ignore[override]
-        return constraints.MixtureSameFamilyConstraint(self._component_distribution.support)
+        support: Any = self._component_distribution.support
+        return constraints.MixtureSameFamilyConstraint(support)
 
     @property
     def mixture_distribution(self) -> Categorical:

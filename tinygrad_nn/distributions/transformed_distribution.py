@@ -20,6 +20,7 @@ class TransformedDistribution(Distribution):
     expanded / made ``Independent`` so its event covers the transforms' domain."""
 
     arg_constraints: dict[str, constraints.Constraint] = {}
+    base_dist: Any  # (the subclasses read their base's parameters: loc, scale, ...)
 
     def __init__(self, base_distribution: Distribution, transforms: Any,
                  validate_args: bool | None = None) -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from numbers import Number
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -161,25 +160,29 @@ class _InverseTransform(Transform):
         super().__init__(cache_size=transform._cache_size)
         self._inv = transform
 
+    @property
+    def _base(self) -> Transform:
+        return cast(Transform, self._inv)
+
     @constraints.dependent_property(is_discrete=False)
     def domain(self) -> constraints.Constraint:  # type: ignore[override]
-        return self._inv.codomain
+        return self._base.codomain
 
     @constraints.dependent_property(is_discrete=False)
     def codomain(self) -> constraints.Constraint:  # type: ignore[override]
-        return self._inv.domain
+        return self._base.domain
 
     @property
     def bijective(self) -> bool:  # type: ignore[override]
-        return self._inv.bijective
+        return self._base.bijective
 
     @property
     def sign(self) -> Any:
-        return self._inv.sign
+        return self._base.sign
 
     @property
     def inv(self) -> Transform:
-        return self._inv
+        return self._base
 
     def with_cache(self, cache_size: int = 1) -> Transform:
         return self.inv.with_cache(cache_size).inv
@@ -193,16 +196,16 @@ class _InverseTransform(Transform):
         return f"{type(self).__name__}({self._inv!r})"
 
     def __call__(self, x: Tensor) -> Tensor:
-        return self._inv._inv_call(x)
+        return self._base._inv_call(x)
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
-        return -self._inv.log_abs_det_jacobian(y, x)
+        return -self._base.log_abs_det_jacobian(y, x)
 
     def forward_shape(self, shape: Any) -> Any:
-        return self._inv.inverse_shape(shape)
+        return self._base.inverse_shape(shape)
 
     def inverse_shape(self, shape: Any) -> Any:
-        return self._inv.forward_shape(shape)
+        return self._base.forward_shape(shape)
 
 
 class ComposeTransform(Transform):
@@ -615,7 +618,7 @@ class AffineTransform(Transform):
         if not isinstance(other, AffineTransform):
             return False
         for a, b in ((self.loc, other.loc), (self.scale, other.scale)):
-            if isinstance(a, Number) and isinstance(b, Number):
+            if isinstance(a, (int, float)) and isinstance(b, (int, float)):
                 if a != b:
                     return False
             elif not bool((a == b).all().item()):
@@ -626,7 +629,7 @@ class AffineTransform(Transform):
 
     @property
     def sign(self) -> Any:
-        if isinstance(self.scale, Number):
+        if isinstance(self.scale, (int, float)):
             scale = float(self.scale)
             return 1 if scale > 0 else -1 if scale < 0 else 0
         return self.scale.sign()
@@ -639,7 +642,7 @@ class AffineTransform(Transform):
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
         shape = tuple(x.shape)
-        if isinstance(self.scale, Number):
+        if isinstance(self.scale, (int, float)):
             result = x.new_full(x.shape, math.log(abs(self.scale)))
         else:
             result = self.scale.abs().log()

@@ -152,7 +152,7 @@ class Wishart(ExponentialFamily):
     def _singular(self, sample: Tensor) -> np.ndarray:
         bad = ~np.asarray(self.support.check(sample))
         n = len(self._batch_shape)
-        return bad.reshape(bad.shape[:bad.ndim - n] + (-1,)).any(-1) if n else bad
+        return np.asarray(bad.reshape(bad.shape[:bad.ndim - n] + (-1,)).any(-1) if n else bad)
 
     def rsample(self, sample_shape: Any = (), max_try_correction: int | None = None) -> Tensor:
         """Bartlett draws; singular ones (possible when df < p) are redrawn up to
