@@ -75,6 +75,114 @@ def standard_gamma_grad(alpha: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
+_DIRICHLET_COEF = np.array([
+    [[[1.003668233, -0.01061107488, -0.0657888334, 0.01201642863],
+      [0.6336835991, -0.3557432599, 0.05486251648, -0.001465281033],
+      [-0.03276231906, 0.004474107445, 0.002429354597, -0.0001557569013]],
+     [[0.221950385, -0.3187676331, 0.01799915743, 0.01074823814],
+      [-0.2951249643, 0.06219954479, 0.01535556598, 0.001550077057],
+      [0.02155310298, 0.004170831599, 0.001292462449, 6.976601077e-05]],
+     [[-0.05980841433, 0.008441916499, 0.01085618172, 0.002319392565],
+      [0.02911413504, 0.01400243777, -0.002721828457, 0.000751041181],
+      [0.005900514878, -0.001936558688, -9.495446725e-06, 5.385558597e-05]]],
+    [[[1, -0.02924021934, -0.04438342661, 0.007285809825],
+      [0.6357567472, -0.3473456711, 0.05454656494, -0.002407477521],
+      [-0.03301322327, 0.004845219414, 0.00231480583, -0.0002307248149]],
+     [[0.5925320577, -0.1757678135, 0.01505928619, 0.000564515273],
+      [0.1014815858, -0.06589186703, 0.01272886114, -0.0007316646956],
+      [-0.007258481865, 0.001096195486, 0.0003934994223, -4.12701925e-05]],
+     [[0.06469649321, -0.0236701437, 0.002902096474, -5.896963079e-05],
+      [0.001925008108, -0.002869809258, 0.0008000589141, -6.063713228e-05],
+      [-0.0003477407336, 6.959756487e-05, 1.097287507e-05, -1.650964693e-06]]]])
+
+
+def _beta_grad_alpha_small(x: np.ndarray, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    factor = np_polygamma(alpha) - np_polygamma(alpha + beta) - np.log(x)
+    numer = np.ones_like(x)
+    series = numer / alpha * (factor + 1 / alpha)
+    for i in range(1, 11):
+        numer = numer * (i - beta) * x / i
+        denom = alpha + i
+        series = series + numer / denom * (factor + 1 / denom)
+    result = x * (1 - x) ** -beta * series
+    return np.where(np.isnan(result), 0.0, result)
+
+
+def _beta_grad_beta_small(x: np.ndarray, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    factor = np_polygamma(alpha + beta) - np_polygamma(beta)
+    numer, betas, dbetas = np.ones_like(x), np.ones_like(x), np.zeros_like(x)
+    series = factor / alpha
+    for i in range(1, 9):
+        numer = numer * (-x / i)
+        dbetas = dbetas * (beta - i) + betas
+        betas = betas * (beta - i)
+        series = series + numer / (alpha + i) * (dbetas + factor * betas)
+    result = -(1 - x) ** (1 - beta) * series
+    return np.where(np.isnan(result), 0.0, result)
+
+
+def _beta_grad_alpha_mid(x: np.ndarray, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    total = alpha + beta
+    mean = alpha / total
+    std = np.sqrt(alpha * beta / (total + 1)) / total
+    near = (mean - 0.1 * std <= x) & (x <= mean + 0.1 * std)
+    b2 = beta * beta
+    poly = 47 * x * b2 * b2 + alpha * (
+        (43 + 20 * (16 + 27 * beta) * x) * b2 * beta + alpha * (
+            3 * (59 + 180 * beta - 90 * x) * b2 + alpha * (
+                (453 + 1620 * beta * (1 - x) - 455 * x) * beta + alpha * (
+                    8 * (1 - x) * (135 * beta - 11)))))
+    prefactor_num = (1 + 12 * alpha) * (1 + 12 * beta) / (total * total)
+    prefactor_den = 12960 * alpha ** 3 * b2 * (1 + 12 * total)
+    r_near = prefactor_num / (1 - x) * poly / prefactor_den
+    prefactor = -x / np.sqrt(2 * alpha * beta / total)
+    stirling = ((1 + 1 / (12 * alpha) + 1 / (288 * alpha * alpha))
+                * (1 + 1 / (12 * beta) + 1 / (288 * b2))
+                / (1 + 1 / (12 * total) + 1 / (288 * total * total)))
+    term1_num = 2 * alpha * alpha * (x - 1) + alpha * beta * (x - 1) - x * b2
+    axbx = alpha * (x - 1) + beta * x
+    term1_den = np.sqrt(2 * alpha / beta) * total ** 1.5 * axbx * axbx
+    term1 = term1_num / term1_den
+    term2 = 0.5 * np.log(alpha / (total * x))
+    term3 = np.sqrt(8 * alpha * beta / total) / (beta * x + alpha * (x - 1))
+    term4 = (beta * np.log(beta / (total * (1 - x)))
+             + alpha * np.log(alpha / (total * x))) ** -1.5
+    term1234 = term1 + term2 * (term3 + np.where(x < mean, term4, -term4))
+    return np.where(near, r_near, stirling * prefactor * term1234)
+
+
+def dirichlet_grad(x: np.ndarray, alpha: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """The reparameterised gradient of a Dirichlet coordinate x with respect to its α, given
+    the total concentration (PyTorch's ``_dirichlet_grad``: Taylor series near 0 and 1, a
+    saddle-point expansion for large α and β, a rational correction otherwise)."""
+    x, alpha, total = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64)
+                                            for v in (x, alpha, total)))
+    with np.errstate(all="ignore"):
+        beta = total - alpha
+        boundary = total * x * (1 - x)
+        small = _beta_grad_alpha_small(x, alpha, beta)
+        large = -_beta_grad_beta_small(1 - x, beta, alpha)
+        mid = _beta_grad_alpha_mid(x, alpha, beta)
+        u = np.log(x)
+        a = np.log(alpha) - u
+        b = np.log(total) - a
+        pow_u, pow_a = (np.ones_like(u), u, u * u), (np.ones_like(a), a, a * a)
+        p, q = np.zeros_like(u), np.zeros_like(u)
+        c = _DIRICHLET_COEF
+        for i in range(3):
+            for j in range(3):
+                ua = pow_u[i] * pow_a[j]
+                p = p + ua * (c[0, i, j, 0] + b * (c[0, i, j, 1] + b * (c[0, i, j, 2]
+                                                                       + b * c[0, i, j, 3])))
+                q = q + ua * (c[1, i, j, 0] + b * (c[1, i, j, 1] + b * (c[1, i, j, 2]
+                                                                       + b * c[1, i, j, 3])))
+        approx = x * (np_polygamma(total) - np_polygamma(alpha)) / beta
+        rational = p / q * approx
+    return np.where((x <= 0.5) & (boundary < 2.5), small,
+                    np.where((x >= 0.5) & (boundary < 0.75), large,
+                             np.where((alpha > 6) & (beta > 6), mid, rational)))
+
+
 def _regularized_gamma_p(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     """P(a, x) = γ(a, x) / Γ(a), elementwise (``torch.special.gammainc``): the power series
     where x < a + 1, Lentz's continued fraction for Q = 1 − P elsewhere."""
@@ -257,8 +365,20 @@ class Dirichlet(ExponentialFamily):
         return x.lgamma().sum(-1) - x.sum(-1).lgamma()
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
-        g = _rsample_standard_gamma(self.concentration.expand(*self._extended_shape(sample_shape)))
-        return g / g.sum(-1, keepdim=True)
+        """Normalised Gamma draws; the gradient with respect to the concentration is
+        PyTorch's (``_dirichlet_grad``, implicit reparameterisation of each coordinate)."""
+        conc = self.concentration.expand(*self._extended_shape(sample_shape))
+        alpha = np.asarray(conc.detach().numpy(), dtype=np.float64)
+        g = get_rng().standard_gamma(alpha)
+        x = g / g.sum(-1, keepdims=True)
+        x = np.maximum(x, np.finfo(conc.detach().numpy().dtype).tiny)
+        out = _noise(x, conc)
+        if not conc.requires_grad:
+            return out
+        total = np.broadcast_to(alpha.sum(-1, keepdims=True), alpha.shape)
+        grad = _noise(dirichlet_grad(x, alpha, total), conc)
+        change = grad * (conc - conc.detach())  # (zero-valued: only its gradient counts)
+        return out + change - out * change.sum(-1, keepdim=True)
 
     def log_prob(self, value: Any) -> Tensor:
         value = self._validate_sample(value)
@@ -448,4 +568,4 @@ class FisherSnedecor(Distribution):
 
 
 __all__ = ["Beta", "Chi2", "Dirichlet", "FisherSnedecor", "Gamma", "StudentT",
-           "standard_gamma_grad"]
+           "dirichlet_grad", "standard_gamma_grad"]
