@@ -17,6 +17,7 @@ from ..dtypes import finfo
 from ..tensor import Size, Tensor
 from . import constraints
 from .distribution import Distribution, broadcast_all, lazy_property
+from .exp_family import ExponentialFamily
 
 
 def _one_of(probs: Any, logits: Any) -> None:
@@ -34,11 +35,24 @@ def clamp_probs(probs: Tensor) -> Tensor:
     return probs.clamp(min=eps, max=1 - eps)
 
 
+def logits_to_probs(logits: Tensor, is_binary: bool = False) -> Tensor:
+    """Probabilities from logits: sigmoid (``is_binary``: log-odds) or a softmax over the
+    last axis."""
+    return logits.sigmoid() if is_binary else logits.softmax(-1)
+
+
+def probs_to_logits(probs: Tensor, is_binary: bool = False) -> Tensor:
+    """Logits from probabilities, clamped eps away from 0 and 1: log-odds (``is_binary``)
+    or log-probabilities."""
+    p = clamp_probs(probs)
+    return p.log() - (-p).log1p() if is_binary else p.log()
+
+
 class Categorical(Distribution):
     """One of K categories, P(k) = probs[..., k]; ``probs`` (..., K) non-negative (normalised
     here) or ``logits`` (..., K) unnormalised log-probabilities. Draws are int64 indices."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real}
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     has_enumerate_support = True
 
     def __init__(self, probs: Any = None, logits: Any = None,
@@ -122,7 +136,7 @@ def _broadcast_pair(value: Tensor, log_pmf: Tensor) -> tuple[Tensor, Tensor]:
 class OneHotCategorical(Distribution):
     """``Categorical`` whose draws are one-hot vectors (..., K) of the probs' dtype."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real}
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot
     has_enumerate_support = True
 
@@ -175,8 +189,29 @@ class OneHotCategorical(Distribution):
         return values.expand(k, *self.batch_shape, k) if expand else values
 
 
-class Bernoulli(Distribution):
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """A OneHotCategorical whose ``rsample`` passes gradients straight through: the value is
+    the one-hot draw, the gradient that of ``probs`` (Bengio et al., 2013)."""
+
+    has_rsample = True
+
+    def rsample(self, sample_shape: Any = ()) -> Tensor:
+        samples = self.sample(sample_shape)
+        probs = self._categorical.probs
+        return samples + (probs - probs.detach())
+
+
+class Bernoulli(ExponentialFamily):
     """1 with probability ``probs`` (or sigmoid(``logits``)), else 0; float draws."""
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple[Tensor]:
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:  # type: ignore[override]
+        return x.exp().log1p()
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
@@ -195,8 +230,7 @@ class Bernoulli(Distribution):
 
     @lazy_property
     def logits(self) -> Tensor:
-        p = clamp_probs(self.probs)
-        return p.log() - (-p).log1p()
+        return probs_to_logits(self.probs, is_binary=True)
 
     @lazy_property
     def probs(self) -> Tensor:
@@ -238,4 +272,5 @@ class Bernoulli(Distribution):
         return values.expand(2, *self.batch_shape) if expand else values
 
 
-__all__ = ["Bernoulli", "Categorical", "OneHotCategorical", "clamp_probs"]
+__all__ = ["Bernoulli", "Categorical", "OneHotCategorical", "OneHotCategoricalStraightThrough",
+           "clamp_probs", "logits_to_probs", "probs_to_logits"]

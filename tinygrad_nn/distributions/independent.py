@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..tensor import Size, Tensor
+from . import constraints
 from .distribution import Distribution
 
 
 def _sum_rightmost(x: Tensor, n: int) -> Tensor:
+    """``x`` summed over its last ``n`` axes."""
     return x.sum(tuple(range(-n, 0))) if n > 0 else x
 
 
@@ -51,7 +53,10 @@ class Independent(Distribution):
 
     @property
     def support(self) -> Any:  # type: ignore[override]
-        return self.base_dist.support
+        """The base support, over events of the reinterpreted dims too (as PyTorch's)."""
+        support: Any = self.base_dist.support
+        n = self.reinterpreted_batch_ndims
+        return constraints.independent(support, n) if n else support
 
     @property
     def mean(self) -> Tensor:
