@@ -58,7 +58,7 @@ class LKJCholesky(Distribution):
             # (the first row is all zero: its direction is 0, as torch's, not 0/0)
             u = u_normal / norm.masked_fill(norm == 0, 1.0)
             w = y.sqrt() * u
-            tiny = float(np.finfo(w.numpy().dtype).tiny)
+            tiny = float(np.finfo(w.dtype).tiny)
             diag = (1 - (w ** 2).sum(-1)).clamp(min=tiny).sqrt()
             return w + diag.diag_embed()
 
