@@ -304,11 +304,11 @@ class TensorMath(TensorElementwise, TensorBitwise):
         return s + a * value / b if value != 1 else s + a / b
 
     def lerp(self, end: Any, weight: Any) -> Tensor:
-        """self + weight * (end - self), broadcast; computed as end - (end - self) (1 - w)
-        where |w| >= 0.5, as PyTorch does (exact at w = 1). PyTorch's dtype rules: ``end``,
-        and a weight tensor with dims, must have self's dtype; a 0-d weight promotes by its
-        category (int self and end with a float64 0-d weight give float64); a number weight
-        needs a floating self."""
+        """self + weight * (end - self), broadcast, rounded once as PyTorch's kernel (a fused
+        multiply-add; from ``end`` where |w| >= 0.5, exact at w = 1: ``ops.Lerp``). PyTorch's
+        dtype rules: ``end``, and a weight tensor with dims, must have self's dtype; a 0-d
+        weight promotes by its category (int self and end with a float64 0-d weight give
+        float64); a number weight needs a floating self."""
         need_tensor("lerp", "end", end)
         for name, t in (("end", end), ("weight", weight)):
             dt = np.asarray(data_of(t)).dtype
@@ -327,13 +327,11 @@ class TensorMath(TensorElementwise, TensorBitwise):
         elif isinstance(weight, complex) and self._data.dtype.kind != "c":
             raise RuntimeError(f"value cannot be converted to type {_c_name(self.dtype)} "
                                "without overflow")
-        diff = end - self
         if not isinstance(weight, TensorBase):
-            return self + diff * weight if abs(weight) < 0.5 else end - diff * (1 - weight)
+            return P.Lerp.apply(self, end, weight)  # type: ignore[no-any-return]
         w: Any = weight if weight.dtype == self.dtype else weight.astype(  # type: ignore[attr-defined]
             self.dtype)
-        small = np.abs(w._data) < 0.5
-        return select(small, self + diff * w, end - diff * (1 - w))
+        return P.Lerp.apply(self, end, w)  # type: ignore[no-any-return]
 
     def clamp_min(self, min: Any) -> Tensor:  # noqa: A002 - PyTorch's name
         """max(x, min), broadcast, at the promoted dtype (int tensor, 0.5 -> float32);

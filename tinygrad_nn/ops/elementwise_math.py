@@ -16,6 +16,7 @@ import numpy as np
 
 from ..function import Function, TensorBase, data_of, dual
 from ._erfc import np_erfc, np_erfinv
+from ._fma import fma
 from .complex import conj_of, real_of
 from .elementwise import Sqrt, Where, exp, keep_where, log, log1p, sigmoid, sign_values
 
@@ -348,6 +349,39 @@ class Logaddexp2(Logaddexp):
 
     fn = staticmethod(np.logaddexp2)
     scale = _LN2
+
+
+class Lerp(Function):
+    """y = x + w (end - x) for a weight w (a Tensor input, or a number), rounded once as
+    PyTorch's CPU kernel rounds it (a fused multiply-add: w (end - x) + x where |w| < 0.5,
+    else (w - 1)(end - x) + end, exact at w = 1); a complex y as two roundings. One node,
+    PyTorch's LerpBackward0 (number weight) / LerpBackward1 (tensor weight).
+    dy/dx = 1 - w, dy/dend = w, dy/dw = end - x."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, end: Any, w: Any) -> Any:
+        ctx.save_for_backward(x, end, w)
+        ctx.tensor_weight = type(w) is np.ndarray
+        diff = end - x
+        if x.dtype.kind == "c":
+            small = np.abs(w) < 0.5
+            return np.where(small, x + w * diff, end - diff * (1 - w))
+        wd = np.asarray(w, dtype=x.dtype)  # (a number weight at x's dtype, as PyTorch's)
+        small = np.abs(wd) < 0.5
+        lo = fma(wd, diff, x, x.dtype)
+        if np.all(small):
+            return lo
+        return np.where(small, lo, fma(wd - 1, diff, end, x.dtype))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        x, end, w = ctx.saved_tensors
+        nx, nend, nw = ctx.needs_input_grad
+        return ((g * (1 - w) if nx else None), (g * w if nend else None),
+                (g * (end - x) if nw else None))
+
+    def name(self) -> str:
+        return "LerpBackward1" if self.__dict__.get("tensor_weight") else "LerpBackward0"
 
 
 class Xlogy(Function):

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ..ops._fma import add_scaled_, fma, lerp_
 from ..tensor import Tensor
-from ._fma import add_scaled_, fma, lerp_
 from ._multi import FlatGroup
 from ._step_count import bump_step, new_step
 from .optimizer import Optimizer, ParamsT

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ..ops._fma import add_scaled_, lerp_
 from ..tensor import Tensor
-from ._fma import add_scaled_, lerp_
 from ._multi import FlatGroup
 from .optimizer import Optimizer, ParamsT
 

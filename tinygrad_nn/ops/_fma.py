@@ -10,8 +10,8 @@ twice, which moves about a quarter of the results by one unit in the last place.
 * float64: Dekker's exact product (``a·b = p + e``) and Knuth's exact sum (``p + c = s + t``)
   give ``s + (t + e)``, the fused result save for ties of the last addition.
 
-Used by the optimisers whose PyTorch code is a ``lerp_`` or an ``add_(..., alpha=...)``
-(Adafactor, Muon).
+Used by ``Tensor.lerp`` (ops/elementwise_math.py, ``Lerp``) and by the optimisers whose
+PyTorch code is a ``lerp_`` or an ``add_(..., alpha=...)`` (Adafactor, Muon).
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ _SPLIT = 134217729.0  # 2**27 + 1: splits a float64 into two 26-bit halves (Velt
 
 
 def fma(a: Any, b: Any, c: Any, dtype: Any) -> np.ndarray:
-    """``a·b + c`` rounded once to ``dtype`` (float32 or float64), elementwise, broadcast."""
+    """``a·b + c`` rounded once to ``dtype`` (float32 or float64), elementwise, broadcast;
+    infinities and NaN come out as the plain ``a*b + c`` has them, without NumPy's warnings
+    (the exact-product steps meet inf - inf on the way)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _fma(a, b, c, dtype)
+
+
+def _fma(a: Any, b: Any, c: Any, dtype: Any) -> np.ndarray:
     if np.dtype(dtype) != np.float64:
         wide = np.multiply(a, b, dtype=np.float64)
         wide += c
