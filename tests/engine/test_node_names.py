@@ -285,7 +285,7 @@ DIFFERENT: dict[str, tuple[str, str]] = {
     "rsqrt": ("RsqrtBackward0", "1 / sqrt(x) here"),
     "square": ("PowBackward0", "x * x here (one Mul)"),
     "frac": ("FracBackward0", "x - trunc(x) here"),
-    "lerp": ("LerpBackward0", _COMPOSITE), "addcmul": ("AddcmulBackward0", _COMPOSITE),
+    "addcmul": ("AddcmulBackward0", _COMPOSITE),
     "addcdiv": ("AddcdivBackward0", _COMPOSITE), "nan_to_num": ("NanToNumBackward0", _COMPOSITE),
     "norm": ("LinalgVectorNormBackward0", _COMPOSITE),
     "norm_dim": ("LinalgVectorNormBackward0", _COMPOSITE),
