@@ -7,6 +7,7 @@ the ones under ``if TYPE_CHECKING:`` (type annotations only, never run).
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PKG = "tinygrad_nn"
@@ -69,6 +70,7 @@ def _exists(name: str) -> bool:
     return (ROOT / rel).with_suffix(".py").exists() or (ROOT / rel / "__init__.py").exists()
 
 
+@functools.cache  # (the package is parsed once per test process: ~3 s each time)
 def _graph() -> dict[str, list[tuple[str, str]]]:
     return {_module_name(p): _imports(p) for p in sorted(ROOT.rglob("*.py"))}
 
