@@ -17,6 +17,19 @@ from .continuous import _noise
 from .distribution import Distribution, lazy_property
 
 
+def one_matrix(covariance_matrix: Tensor | None, precision_matrix: Tensor | None,
+               scale_tril: Tensor | None, error: type[Exception]) -> tuple[str, Tensor]:
+    """(name, matrix) of the one of the three parametrisations given (MultivariateNormal,
+    Wishart); none or several raise ``error`` (PyTorch's: ValueError, AssertionError)."""
+    given = [(n, m) for n, m in (("covariance_matrix", covariance_matrix),
+                                 ("precision_matrix", precision_matrix),
+                                 ("scale_tril", scale_tril)) if m is not None]
+    if len(given) != 1:
+        raise error("Exactly one of covariance_matrix or precision_matrix or scale_tril may be "
+                    "specified.")
+    return given[0]
+
+
 def _batch_mv(bmat: Tensor, bvec: Tensor) -> Tensor:
     """Matrix-vector products over broadcast batches."""
     return (bmat @ bvec.unsqueeze(-1)).squeeze(-1)
@@ -61,13 +74,7 @@ class MultivariateNormal(Distribution):
                  validate_args: bool | None = None) -> None:
         if loc.dim() < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        given = [(n, m) for n, m in (("covariance_matrix", covariance_matrix),
-                                     ("precision_matrix", precision_matrix),
-                                     ("scale_tril", scale_tril)) if m is not None]
-        if len(given) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or "
-                             "scale_tril may be specified.")
-        name, matrix = given[0]
+        name, matrix = one_matrix(covariance_matrix, precision_matrix, scale_tril, ValueError)
         if matrix.dim() < 2:
             what = "scale_tril matrix" if name == "scale_tril" else name
             raise ValueError(f"{what} must be at least two-dimensional, "

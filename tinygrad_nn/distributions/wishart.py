@@ -19,7 +19,7 @@ from .continuous import _noise
 from .distribution import Distribution, lazy_property
 from .exp_family import ExponentialFamily
 from .gamma import Chi2
-from .multivariate_normal import _precision_to_scale_tril
+from .multivariate_normal import _precision_to_scale_tril, one_matrix
 
 _LOG_2 = math.log(2)
 
@@ -50,13 +50,7 @@ class Wishart(ExponentialFamily):
     def __init__(self, df: Any, covariance_matrix: Tensor | None = None,
                  precision_matrix: Tensor | None = None, scale_tril: Tensor | None = None,
                  validate_args: bool | None = None) -> None:
-        given = [(n, m) for n, m in (("covariance_matrix", covariance_matrix),
-                                     ("precision_matrix", precision_matrix),
-                                     ("scale_tril", scale_tril)) if m is not None]
-        if len(given) != 1:
-            raise AssertionError("Exactly one of covariance_matrix or precision_matrix or "
-                                 "scale_tril may be specified.")
-        name, param = given[0]
+        name, param = one_matrix(covariance_matrix, precision_matrix, scale_tril, AssertionError)
         if param.dim() < 2:
             raise ValueError("scale_tril must be at least two-dimensional, with optional "
                              "leading batch dimensions")
