@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,46 +15,7 @@ import tinygrad_nn as tg
 from tinygrad_nn.autograd import gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, (torch.Tensor, tg.Tensor)):
-        dt = str(v.dtype).replace("torch.", "").replace("tinygrad_nn.", "")
-        return ("T", dt, tuple(v.shape), v.detach().numpy().tolist(), v.requires_grad)
-    if isinstance(v, (tuple, list)):
-        return [_plain(x) for x in v]
-    if isinstance(v, (torch.dtype, np.dtype)):
-        return str(v).replace("torch.", "")
-    return v
-
-
-def _close(a: Any, b: Any) -> None:
-    if isinstance(a, tuple) and a and a[0] == "T":
-        assert a[:3] == b[:3] and a[4] == b[4], f"{b[:3]}/{b[4]} vs torch {a[:3]}/{a[4]}"
-        np.testing.assert_allclose(np.asarray(b[3], dtype=float), np.asarray(a[3], dtype=float),
-                                   rtol=1e-6, atol=1e-7)
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), f"{b} vs torch {a}"
-        for x, y in zip(a, b):
-            _close(x, y)
-    else:
-        assert a == b, f"{b!r} vs torch {a!r}"
-
-
-def same(snippet: Callable[[Any], Any]) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        want, got = _plain(snippet(torch)), _plain(snippet(tg))
-    _close(want, got)
-
-
-def raises_alike(snippet: Callable[[Any], Any]) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(Exception) as want:  # noqa: PT011 - the type is what is compared
-            snippet(torch)
-        with pytest.raises(want.type):
-            snippet(tg)
+from tests._torch_snippets import raises_alike, same  # noqa: E402
 
 
 # -- randint_like -------------------------------------------------------------------------------

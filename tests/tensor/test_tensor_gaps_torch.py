@@ -11,7 +11,6 @@ exception types)."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,48 +20,7 @@ import tinygrad_nn as tg
 from tinygrad_nn.autograd import gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
-
-
-def _plain(v: Any) -> Any:
-    """A result as plain Python: tensors as (dtype name, shape, values, requires_grad)."""
-    if isinstance(v, (torch.Tensor, tg.Tensor)):
-        dt = str(v.dtype).replace("torch.", "").replace("tinygrad_nn.", "")
-        return ("T", dt, tuple(v.shape), v.detach().numpy().tolist(), v.requires_grad)
-    if isinstance(v, (tuple, list)):
-        return type(v).__name__, [_plain(x) for x in v]
-    if isinstance(v, (torch.dtype, np.dtype)):
-        return str(v).replace("torch.", "")
-    return v
-
-
-def _close(a: Any, b: Any) -> None:
-    if isinstance(a, tuple) and a and a[0] == "T":
-        assert a[:3] == b[:3] and a[4] == b[4], f"{b[:3]}/{b[4]} vs torch {a[:3]}/{a[4]}"
-        np.testing.assert_allclose(np.asarray(b[3], dtype=float), np.asarray(a[3], dtype=float),
-                                   rtol=1e-6, atol=1e-7)
-    elif isinstance(a, tuple) and len(a) == 2 and isinstance(a[1], list):
-        assert a[0] == b[0] and len(a[1]) == len(b[1]), f"{b} vs torch {a}"
-        for x, y in zip(a[1], b[1]):
-            _close(x, y)
-    else:
-        assert a == b, f"{b!r} vs torch {a!r}"
-
-
-def same(snippet: Callable[[Any], Any]) -> None:
-    """``snippet(lib)`` gives the same results on torch and on tinygrad_nn."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        want, got = _plain(snippet(torch)), _plain(snippet(tg))
-    _close(want, got)
-
-
-def raises_alike(snippet: Callable[[Any], Any]) -> None:
-    """Both raise, tinygrad_nn an instance of the exception type torch raises."""
-    with pytest.raises(Exception) as want:  # noqa: PT011 - the type is what is compared
-        snippet(torch)
-    with pytest.raises(want.type):
-        snippet(tg)
-
+from tests._torch_snippets import raises_alike, same  # noqa: E402
 
 X = [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
 
