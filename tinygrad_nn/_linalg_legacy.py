@@ -14,7 +14,7 @@ import numpy as np
 from . import ops as P
 from ._linalg_checks import dtype_name
 from ._linalg_extra import householder_product
-from ._linalg_solvers import lu_factor_ex, lu_permutation, lu_triangles
+from ._linalg_solvers import _tensor, lu_factor_ex, lu_permutation, lu_triangles
 from ._linalg_solvers import lu_solve as _linalg_lu_solve
 from ._warn import user_stacklevel
 from .tensor import Tensor
@@ -34,10 +34,6 @@ class GeqrfResult(NamedTuple):
 
     a: Any
     tau: Any
-
-
-def _tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor._new(np.asarray(x))
 
 
 def lu(A: Any, pivot: bool = True, get_infos: bool = False,  # noqa: N803 - PyTorch's name
