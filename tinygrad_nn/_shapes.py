@@ -87,6 +87,9 @@ def broadcast_shapes(op: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
         raise ValueError(f"{op}: shapes {given} cannot be broadcast together") from None
 
 
+_add_reduce = np.add.reduce
+
+
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``g`` (an array or a Tensor) down to ``shape``: the adjoint of broadcasting.
 
@@ -106,7 +109,10 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
                 raise ValueError(
                     f"a gradient of shape {tuple(gshape)} is no broadcast of {shape}")
             axes.append(i)
-    g = g.sum(axis=tuple(axes), keepdims=True)  # (never empty: g's shape is not ``shape``)
+    # (never empty: g's shape is not ``shape``; an array's sum is its ufunc's reduction,
+    # called without ndarray.sum's Python wrapper)
+    g = (_add_reduce(g, axis=tuple(axes), keepdims=True) if type(g) is np.ndarray
+         else g.sum(axis=tuple(axes), keepdims=True))
     # keepdims leaves only the leading axes to drop: a same-rank sum (a bias) has the shape
     return g.reshape(shape) if lead else g
 

@@ -128,17 +128,20 @@ class TensorAutograd(TensorMixin):
 
     def _add_grad_array(self, g: Any, fresh: bool) -> None:
         """``_accumulate_grad`` of an array ``g`` (no graph recorded)."""
-        if g.dtype != self.dtype:
-            g = g.astype(self.dtype)
-        if self.grad is None:
+        dtype = self._data.dtype
+        if g.dtype != dtype:
+            g = g.astype(dtype)
+        grad = self.grad
+        if grad is None:
             # otherwise a copy: the engine may hand the same array to several inputs
-            keep = fresh and g.flags.c_contiguous and g.flags.writeable
-            # C-ordered, like the param
-            self.grad = self._new(g if keep else np.array(g, order="C"))
-        elif self.grad._ctx is not None or self.grad._data.shape != g.shape:
-            self.grad = self._new(self.grad._data + g)
+            flags = g.flags
+            keep = fresh and flags.c_contiguous and flags.writeable
+            # C-ordered, like the param (an array of the leaf's dtype: ``_make``, unchecked)
+            self.grad = self._make(g if keep else np.array(g, order="C"), None)
+        elif grad._ctx is not None or grad._data.shape != g.shape:
+            self.grad = self._new(grad._data + g)  # (0-d + 0-d: a NumPy scalar)
         else:
-            self.grad._data += g
+            grad._data += g
 
 
 
@@ -156,7 +159,8 @@ def _seed(t: TensorBase, grad: Any, create_graph: bool) -> Any:
                 f"backward(): grad can be implicitly created only for a one-element output, "
                 f"but the tensor has shape {t._data.shape}; pass grad= of that shape"
             )
-        g = np.ones(t._data.shape, dtype=t.dtype)
+        g = np.empty(t._data.shape, dtype=t._data.dtype)  # (np.ones is a Python function)
+        g.fill(1)
     else:
         g = grad._data if isinstance(grad, TensorBase) else np.asarray(grad, dtype=t.dtype)
         if g.shape != t._data.shape:

@@ -98,7 +98,10 @@ class TensorBase:
         counts it too): an inference tensor refuses outside ``inference_mode()``."""
         if self._inference and not _mode.inference:
             raise RuntimeError(INFERENCE_INPLACE)
-        self._vc[0] += 1
+        vc = self._vcnt  # (read directly: the ``_vc`` property is only for a first change)
+        if vc is None:
+            vc = self._vc
+        vc[0] += 1
 
     def _view_of(self, x: Any, enabled: bool) -> None:
         """Record that this new float Tensor is a view of ``x``'s memory (``Function.apply``).

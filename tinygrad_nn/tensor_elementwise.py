@@ -221,7 +221,8 @@ class TensorElementwise(TensorMixin):
     def __matmul__(self, w: Any) -> Tensor:
         if not isinstance(w, (TensorBase, np.ndarray)):  # Python's TypeError, as PyTorch's:
             return NotImplemented  # unsupported operand type(s) for @: 'Tensor' and 'int'
-        same_dtype("matmul", self, w)
+        if not isinstance(w, TensorBase) or w._data.dtype is not self._data.dtype:
+            same_dtype("matmul", self, w)  # (two Tensors of one dtype: nothing to check)
         if self._data.dtype == np.bool_:  # (PyTorch has no bool kernel for its products)
             refuse_bool_matmul(self, w)
         return P.MatMul.apply(self, w)

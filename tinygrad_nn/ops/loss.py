@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-from .elementwise import clamp_min, log, log1p
+from .elementwise import clamp_min, log, log1p, one_of
 from .movement import scatter_add
 
 
@@ -79,7 +79,7 @@ class BinaryCrossEntropy(Function):
         ctx.inside = lo > _SAFE and hi < 1 - _SAFE
         if ctx.inside:
             # PyTorch's form (y - 1) log(1-p) - y log p: fewer temporaries than -(... + ...)
-            loss = (y - 1) * np.log1p(-p)
+            loss = (y - one_of(y)) * np.log1p(-p)
             loss -= y * np.log(p)
         else:
             with np.errstate(divide="ignore"):  # log 0 = -inf, then clamped
@@ -99,7 +99,7 @@ class BinaryCrossEntropy(Function):
         gp = gy = None
         if ctx.needs_input_grad[0]:
             gp = g * (p - y)
-            q = (1 - p) * p
+            q = (one_of(p) - p) * p
             gp = gp / (q if ctx.inside else clamp_min(q, 1e-12))
         if ctx.needs_input_grad[1]:
             gy = g * (clamp_min(log1p(-p), -100) - clamp_min(log(p), -100))
