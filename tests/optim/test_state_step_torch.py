@@ -144,19 +144,8 @@ def test_fused_steps_are_float32(name: str, default_dtype: str) -> None:
     assert_same_step(o_opt.state[op[0]]["step"], t_opt.state[tp[0]]["step"], f"{name} loaded")
 
 
-# PyTorch's load_state_dict casts NAdam's mu_product (a float32 scalar under the float32
-# default) to the float64 parameters' dtype, so its product goes on in float64; ours keeps the
-# default dtype (a resumed NAdam continues bit-for-bit, tests/optim/test_more_optimizers.py)
-MU_PRODUCT_CAST = pytest.mark.xfail(strict=True, reason="NAdam mu_product is not cast to the "
-                                    "parameter's dtype on loading, as PyTorch casts it")
-
-
-
 @pytest.mark.parametrize("name", list(STEPPED))
-def test_loading_torchs_state_dict_continues_the_same(name: str, default_dtype: str,
-                                                      request: pytest.FixtureRequest) -> None:
-    if name == "NAdam" and default_dtype == "float32":
-        request.applymarker(MU_PRODUCT_CAST)
+def test_loading_torchs_state_dict_continues_the_same(name: str, default_dtype: str) -> None:
     tp, op = make_pair()
     t_opt = getattr(torch.optim, name)(tp, **STEPPED[name])
     o_opt = getattr(optim, name)(op, **STEPPED[name])
@@ -177,11 +166,15 @@ def test_loading_torchs_state_dict_continues_the_same(name: str, default_dtype: 
     assert_same_params(tp2, op2, f"{name} resumed")
     for i, (t, o) in enumerate(zip(tp2, op2)):
         assert_same_step(o_opt2.state[o]["step"], t_opt2.state[t]["step"], f"resumed {i}")
+        # every other scalar (NAdam's mu_product, ASGD's eta and mu) has PyTorch's dtype: the
+        # parameter's, which load_state_dict casts it to and the steps keep
+        for key, value in t_opt2.state[t].items():
+            if key != "step" and value.ndim == 0:
+                assert str(np.asarray(o_opt2.state[o][key]).dtype) == str(value.dtype)[6:], key
 
 
 @pytest.mark.parametrize("step", [4, 4.0, "float64", "int64", "shape (1,)"])
-@pytest.mark.parametrize("name", ["Adam", pytest.param("NAdam", marks=MU_PRODUCT_CAST),
-                                  "Adagrad"])
+@pytest.mark.parametrize("name", ["Adam", "NAdam", "Adagrad"])
 def test_loaded_step_kinds_follow_torch(name: str, step: Any) -> None:
     """A number (an older checkpoint's) becomes a counter of the scalar dtype; a Tensor keeps
     its dtype and shape; counting and the bias corrections go on from it in both."""
@@ -245,6 +238,9 @@ def test_checkpoint_file_keeps_the_step_tensor(name: str, tmp_path: Any,
     assert_same_step(loaded["state"][0]["step"], t_opt.state_dict()["state"][0]["step"],
                      "saved and loaded")
     o_opt.load_state_dict(loaded)
+    # PyTorch resumed the same way: its state dict loaded back (loading casts NAdam's
+    # mu_product and ASGD's eta, mu to the parameters' dtype, in both libraries)
+    t_opt.load_state_dict(copy.deepcopy(t_opt.state_dict()))
     run_steps(t_opt, o_opt, tp, op, 2, seed=2)
     assert_same_step(o_opt.state[op[1]]["step"], t_opt.state[tp[1]]["step"], "resumed")
     assert_same_params(tp, op, f"{name} resumed from a file")

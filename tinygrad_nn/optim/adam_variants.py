@@ -14,10 +14,23 @@ from .adam import check_betas, moments
 from .optimizer import Optimizer, ParamsT
 
 
-def scalar_state(value: float) -> Any:
+def scalar_state(value: float, like: Any = None) -> Any:
     """A scalar kept in optimiser state as PyTorch keeps it: a 0-d tensor of the default
-    dtype (float32 unless the default is float64), so it rounds as PyTorch's does."""
+    dtype (float32 unless the default is float64), so it rounds as PyTorch's does. With
+    ``like``, the state's current value, its dtype: PyTorch updates that tensor in place
+    (``mu_product *= mu``, ``eta.copy_(...)``), and ``load_state_dict`` gives it the
+    parameter's dtype (``loaded_scalar``)."""
+    if isinstance(like, np.floating):
+        return like.dtype.type(value)
     return (np.float64 if get_default_dtype() == np.float64 else np.float32)(value)
+
+
+def loaded_scalar(value: Any, p: Any) -> Any:
+    """A scalar of a loaded state dict as PyTorch's ``load_state_dict`` keeps it: cast to
+    the parameter's dtype (every floating state value but ``'step'`` is)."""
+    dtype = p._data.dtype
+    number = float(np.asarray(value._data if hasattr(value, "_data") else value))
+    return dtype.type(number) if dtype.kind == "f" else scalar_state(number)
 
 
 class _AdamLike(Optimizer):
@@ -109,7 +122,8 @@ class NAdam(_AdamLike):
     Notes
     -----
     State per parameter: ``'step'``, ``'mu_product'`` (Πₜ, a scalar of the default dtype,
-    as PyTorch keeps it), ``'exp_avg'`` and ``'exp_avg_sq'``.
+    as PyTorch keeps it; of the parameter's dtype once loaded by ``load_state_dict``, as
+    PyTorch casts it), ``'exp_avg'`` and ``'exp_avg_sq'``.
     """
 
     def __init__(self, params: ParamsT, lr: float = 2e-3,
@@ -136,7 +150,7 @@ class NAdam(_AdamLike):
         lr, psi, step = group["lr"], group["momentum_decay"], step_count(state)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
-        state["mu_product"] = scalar_state(state["mu_product"] * mu)
+        state["mu_product"] = scalar_state(state["mu_product"] * mu, state["mu_product"])
         product = float(state["mu_product"])
         moments(g, state, beta1, beta2)
         denom = state["exp_avg_sq"] / (1 - beta2 ** step)
@@ -154,7 +168,7 @@ class NAdam(_AdamLike):
         out = super()._load_param_state(k, p, {x: v for x, v in saved.items()
                                                 if x != "mu_product"}, group)
         if "mu_product" in saved:
-            out["mu_product"] = scalar_state(float(np.asarray(saved["mu_product"])))
+            out["mu_product"] = loaded_scalar(saved["mu_product"], p)
         return out
 
 
@@ -215,4 +229,4 @@ class RAdam(_AdamLike):
         return out
 
 
-__all__ = ["Adamax", "NAdam", "RAdam", "scalar_state"]
+__all__ = ["Adamax", "NAdam", "RAdam", "loaded_scalar", "scalar_state"]

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._step_count import bump_step, new_step
-from .adam_variants import scalar_state
+from .adam_variants import loaded_scalar, scalar_state
 from .optimizer import Optimizer, ParamsT, check_pair
 
 
@@ -103,7 +103,8 @@ class ASGD(Optimizer):
     Notes
     -----
     State per parameter: ``'step'``, ``'eta'`` and ``'mu'`` (scalars of the default dtype,
-    as PyTorch keeps them) and ``'ax'``.
+    as PyTorch keeps them; of the parameter's dtype once loaded by ``load_state_dict``, as
+    PyTorch casts them) and ``'ax'``.
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lambd: float = 1e-4,
@@ -146,17 +147,20 @@ class ASGD(Optimizer):
             one = kind(1.0)
             x = one + kind(lambd * lr) * kind(step)
             x = kind(float(x) ** group["alpha"])  # (pow rounded once, from double)
-            state["eta"] = scalar_state((one / x) * kind(lr))  # lr / x as 1/x * lr
+            # (lr / x as 1/x * lr; copied into eta, whose dtype it keeps, as PyTorch)
+            state["eta"] = scalar_state((one / x) * kind(lr), state["eta"])
         else:
-            state["eta"] = scalar_state(lr / ((1 + lambd * lr * step) ** group["alpha"]))
-        state["mu"] = scalar_state(1 / max(1, step - group["t0"]))
+            # (PyTorch's torch.as_tensor of a Python float: the default dtype, then copied
+            # into eta, whose dtype it keeps: the parameter's once loaded)
+            eta = scalar_state(lr / ((1 + lambd * lr * step) ** group["alpha"]))
+            state["eta"] = scalar_state(eta, state["eta"])
+        state["mu"] = scalar_state(scalar_state(1 / max(1, step - group["t0"])), state["mu"])
 
     def _load_param_state(self, k: int, p: Tensor, saved: Any,
                           group: dict[str, Any]) -> dict[str, Any]:
         out = super()._load_param_state(k, p, {x: v for x, v in saved.items()
                                                 if x not in ("eta", "mu")}, group)
-        out.update({x: scalar_state(float(np.asarray(saved[x]))) for x in ("eta", "mu")
-                    if x in saved})
+        out.update({x: loaded_scalar(saved[x], p) for x in ("eta", "mu") if x in saved})
         return out
 
 
