@@ -90,6 +90,8 @@ def test_rnnbase_unknown_mode_and_projection_errors() -> None:
     _same_error(lambda lib: lib.nn.RNNBase("LSTMX", 3, 4))
     _same_error(lambda lib: lib.nn.GRU(3, 4, proj_size=2))
     _same_error(lambda lib: lib.nn.RNN(3, 4, proj_size=2))
+    _same_error(lambda lib: lib.nn.RNN(3, 4, proj_size=0))  # (the keyword at all, even 0)
+    _same_error(lambda lib: lib.nn.GRU(3, 4, proj_size=0))
     _same_error(lambda lib: lib.nn.LSTM(3, 4, proj_size=4))
 
 

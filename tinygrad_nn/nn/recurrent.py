@@ -309,9 +309,10 @@ class RNNBase(RNNChecks, Module):
         return s
 
 
-def _no_projections(proj_size: int) -> None:
-    """RNN and GRU refuse ``proj_size`` (PyTorch's check, the same ValueError)."""
-    if proj_size:
+def _no_projections(proj_size: int | None) -> None:
+    """RNN and GRU refuse ``proj_size``, even 0 (PyTorch's check: the keyword given at all,
+    the same ValueError)."""
+    if proj_size is not None:
         raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
 
 
@@ -327,11 +328,11 @@ class RNN(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
                  dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
-                 dtype: Any = None, proj_size: int = 0) -> None:
+                 dtype: Any = None, proj_size: int | None = None) -> None:
         check_config("RNN", input_size, hidden_size, nonlinearity)
         _no_projections(proj_size)
         super().__init__(NONLINEARITIES[nonlinearity], input_size, hidden_size, num_layers,
-                         bias, batch_first, dropout, bidirectional, proj_size, device, dtype)
+                         bias, batch_first, dropout, bidirectional, 0, device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
@@ -373,10 +374,10 @@ class GRU(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 proj_size: int = 0, device: Any = None, dtype: Any = None) -> None:
+                 proj_size: int | None = None, device: Any = None, dtype: Any = None) -> None:
         _no_projections(proj_size)
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, proj_size, device, dtype)
+                         bidirectional, 0, device, dtype)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
         """input: (T, N, I) (or (N, T, I) with batch_first, or (T, I)) -> (output, h_n)."""
