@@ -1,7 +1,8 @@
 """PyTorch's pre-``torch.linalg`` names (``_linalg_legacy``): torch.lu / lu_unpack /
-lu_solve and geqrf / orgqr / ormqr (functions; not yet Tensor methods), against torch: values,
-dtypes, the return types' fields, deprecation warnings, errors and gradients (first and
-second order by two-sided differences, and against torch's)."""
+lu_solve and geqrf / orgqr / ormqr as functions (their Tensor methods:
+tests/tensor/test_linalg_methods_torch.py), against torch: values, dtypes, the return
+types' fields, deprecation warnings, errors and gradients (first and second order by
+two-sided differences, and against torch's)."""
 
 from __future__ import annotations
 

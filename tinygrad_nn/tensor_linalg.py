@@ -1,6 +1,6 @@
 """Products and matrix functions of Tensor (a mixin): dot, mv, inner, cross, kron, the
 ``add*`` products, matrix_power, det / inverse / slogdet / logdet / cholesky / pinverse, and
-the legacy svd / qr.
+the legacy svd / qr; through ``TensorLinalgLegacy``, lu, lu_solve, geqrf, orgqr, ormqr.
 
 The products are composites of ``@``, ``*`` and sums (rule 6), so their gradients of any
 order come from ``MatMul`` and the elementwise ops; the matrix functions call the
@@ -50,8 +50,8 @@ from ._linalg_parts import (
 from ._warn import user_stacklevel
 from .function import TensorBase
 from .ops.decomp import check_square
-from .tensor_base import TensorMixin
 from .tensor_elementwise import need_tensor, select
+from .tensor_linalg_legacy import TensorLinalgLegacy
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -99,8 +99,9 @@ def removed_linalg(name: str) -> str:
             + ("\n\n" + how if how else ""))
 
 
-class TensorLinalg(TensorMixin):
-    """Products and matrix functions of every Tensor (ops/decomp.py; a mixin)."""
+class TensorLinalg(TensorLinalgLegacy):
+    """Products and matrix functions of every Tensor (ops/decomp.py; a mixin), with the
+    pre-``torch.linalg`` factorisations of ``TensorLinalgLegacy`` (tensor_linalg_legacy.py)."""
 
     __slots__ = ()
     if TYPE_CHECKING:  # provided by TensorInPlace

@@ -433,13 +433,20 @@ def _quiet_lu(a: Any, *args: Any) -> Any:
         return tg.lu(a, *args)
 
 
+def _quiet(f: Any, *args: Any) -> Any:
+    with warnings.catch_warnings():  # (the methods' deprecation UserWarnings, as torch's)
+        warnings.simplefilter("ignore")
+        return f(*args)
+
+
 @case({"tinygrad_nn.lu_unpack": lambda a: sum(tg.lu_unpack(*LA.lu_factor(a))[1:]),
-       "tinygrad_nn.lu": lambda a: _quiet_lu(a)[0]})
+       "tinygrad_nn.lu": lambda a: _quiet_lu(a)[0], "Tensor.lu": lambda a: _quiet(a.lu)[0]})
 def _lu_legacy(draw: Draw, form: Any) -> Any:
     return form, [_matrix(draw, _batch(draw), draw(st.integers(1, 3)))]
 
 
-@case({"tinygrad_nn.lu_solve": lambda b, a: _quiet_lu_solve(b, a)})
+@case({"tinygrad_nn.lu_solve": lambda b, a: _quiet_lu_solve(b, a),
+       "Tensor.lu_solve": lambda b, a: _quiet(b.lu_solve, *LA.lu_factor(a))})
 def _lu_solve_legacy(draw: Draw, form: Any) -> Any:
     batch, n = _batch(draw), draw(st.integers(1, 3))
     return form, [arr(draw, batch + (n, draw(st.integers(1, 2)))), _matrix(draw, batch, n)]
@@ -452,7 +459,9 @@ def _quiet_lu_solve(b: Any, a: Any) -> Any:
 
 
 @case({"tinygrad_nn.ormqr": lambda a, t, c, left, tr: tg.ormqr(a, t, c, left, tr),
-       "tinygrad_nn.orgqr": lambda a, t, c, left, tr: tg.orgqr(a, t) + c.sum()})
+       "tinygrad_nn.orgqr": lambda a, t, c, left, tr: tg.orgqr(a, t) + c.sum(),
+       "Tensor.ormqr": lambda a, t, c, left, tr: a.ormqr(t, c, left, tr),
+       "Tensor.orgqr": lambda a, t, c, left, tr: a.orgqr(t) + c.sum()})
 def _ormqr(draw: Draw, form: Any) -> Any:
     batch, n = _batch(draw), draw(st.integers(1, 3))
     m = n + draw(st.integers(0, 2))

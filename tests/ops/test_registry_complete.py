@@ -63,7 +63,7 @@ NOT_DIFFERENTIABLE = {
     "Tensor.is_conj", "tinygrad_nn.is_conj", "F.argmax", "F.argmin", "F.one_hot",
     "Tensor.argsort", "F.argsort",
     # no derivative in PyTorch either (its backward raises; tests/test_linalg_legacy_torch.py)
-    "tinygrad_nn.geqrf",
+    "tinygrad_nn.geqrf", "Tensor.geqrf",
     # new constant tensors, and in-place fills with constants (no input to differentiate)
     "Tensor.new_tensor", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full",
     "Tensor.zero_", "Tensor.normal_", "Tensor.uniform_",
