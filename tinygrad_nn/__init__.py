@@ -236,7 +236,7 @@ __all__ = [
     "chain_matmul",
     "cumulative_trapezoid",
     "tensordot",
-    # PyTorch's pre-torch.linalg factorisations (not yet Tensor methods: _linalg_legacy)
+    # PyTorch's pre-torch.linalg factorisations (also Tensor methods: tensor_linalg_legacy)
     "geqrf",
     "lu",
     "lu_solve",
