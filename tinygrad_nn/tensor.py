@@ -10,6 +10,7 @@ that mirror ``ops/``: ``tensor_elementwise``, ``tensor_reduce``, ``tensor_moveme
 from __future__ import annotations
 
 import operator
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -420,6 +421,29 @@ class Tensor(
 
     is_cpu = True
     is_cuda = is_mps = is_xpu = is_meta = is_sparse = is_quantized = is_nested = False
+    is_xla = is_ipu = is_maia = is_mtia = is_mkldnn = is_vulkan = is_sparse_csr = False
+
+    def is_distributed(self) -> bool:
+        return False
+
+    @property
+    def volatile(self) -> bool:
+        """Always False, with PyTorch's UserWarning (``volatile`` was removed: ``no_grad``)."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning,
+                      stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value: Any) -> None:
+        warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
+                      "instead.", UserWarning, stacklevel=2)
+
+    def reinforce(self, reward: Any) -> None:
+        """Removed from PyTorch: raises its RuntimeError (use ``distributions``' log_prob)."""
+        raise RuntimeError(
+            "reinforce() was removed.\nUse tinygrad_nn.distributions instead (as "
+            "torch.distributions): m = Categorical(probs); action = m.sample(); "
+            "loss = -m.log_prob(action) * reward; loss.backward()")
 
     def get_device(self) -> int:
         """-1: the CPU (PyTorch's number for it)."""

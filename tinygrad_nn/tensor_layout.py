@@ -127,6 +127,8 @@ class TensorLayout(TensorMixin):
         """The address of the first element (0 for an empty tensor, as PyTorch)."""
         return int(self._data.ctypes.data) if self._data.size else 0
 
+    const_data_ptr = data_ptr  # (PyTorch's read-only spelling: the same address)
+
     @property
     def layout(self) -> Layout:
         """The memory layout: always ``strided`` (NumPy arrays; sparse tensors are stored

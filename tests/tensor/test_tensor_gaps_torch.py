@@ -416,3 +416,36 @@ def test_removed_linalg_methods_raise_as_torch(form: Any) -> None:
     with pytest.raises(RuntimeError) as got:
         form(tg.eye(2))
     assert str(got.value) == str(want.value)
+
+
+# -- backend flags and removed Variable API (session 15) ----------------------------------
+@pytest.mark.parametrize("name", ["is_xla", "is_ipu", "is_maia", "is_mtia", "is_mkldnn",
+                                  "is_vulkan", "is_sparse_csr"])
+def test_backend_flags_are_false_as_on_a_cpu_tensor(name: str) -> None:
+    same(lambda m: getattr(m.tensor(X), name))
+
+
+def test_is_distributed_and_const_data_ptr() -> None:
+    same(lambda m: m.tensor(X).is_distributed())
+    for m in (torch, tg):
+        x = m.tensor(X)
+        assert x.const_data_ptr() == x.data_ptr() and x[1:].const_data_ptr() == x[1].data_ptr()
+
+
+def test_volatile_reads_false_and_writes_nothing_with_torchs_warnings() -> None:
+    def warned(m: Any, write: bool) -> tuple[Any, list[Any]]:
+        x = m.tensor(X)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            if write:
+                x.volatile = True
+                got = x.requires_grad
+            else:
+                got = x.volatile
+        return got, [(i.category, str(i.message)) for i in w]
+    for write in (False, True):
+        assert warned(tg, write) == warned(torch, write)
+
+
+def test_reinforce_raises_as_removed() -> None:
+    raises_alike(lambda m: m.tensor(X).reinforce(m.tensor(1.0)))
