@@ -24,7 +24,7 @@ from ._linalg_parts import (
 from ._linalg_parts import (
     pinv,
 )
-from .ops.decomp import check_float, check_square
+from .ops.decomp import Eig, check_float, check_square
 from .ops.lu import LuFactor, np_lu_factor, permutation, unpack_lu
 from .ops.select import NoDerivative
 from .tensor import Tensor
@@ -239,36 +239,27 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
                        Tensor._new(s if driver in ("gelsd", "gelss") else empty))
 
 
-def _eig_parts(A: Any, op: str) -> tuple[Tensor, np.ndarray, np.ndarray]:
+def _eig_parts(A: Any, op: str) -> tuple[Tensor, Tensor]:
+    """(eigenvalues, eigenvectors) of A from one ``Eig`` node."""
     a = _tensor(A)
     check_square(a, op)
     check_float(a, op)
     refuse_half(a, "linalg_eig_out_cpu")
-    w, v = np.linalg.eig(a._data)
-    ctype = np.result_type(a.dtype, np.complex64)
-    return a, w.astype(ctype), v.astype(ctype)
-
-
-def _no_grad_complex(a: Tensor, value: np.ndarray, op: str) -> Tensor:
-    """The complex result, recorded without a derivative (complex gradients are not
-    supported here; a backward through it raises, naming that)."""
-    error = NotImplementedError(f"{op}: the derivative of a complex eigen-decomposition is "
-                                "not implemented (tinygrad_nn has no complex autograd); use "
-                                "linalg.eigh for symmetric matrices")
-    return NoDerivative.apply(a, value=value, error=error)  # type: ignore[no-any-return]
+    n = a.shape[-1]
+    w, v = P.unpack(Eig.apply(a), [(n,), (n, n)])
+    return w, v
 
 
 def eig(A: Any) -> EigResult:
     """(eigenvalues (..., n), eigenvectors (..., n, n), unit columns), both complex, of A
-    (..., n, n) (LAPACK's geev, as PyTorch). No derivative here (a backward raises)."""
-    a, w, v = _eig_parts(A, "linalg.eig")
-    return EigResult(_no_grad_complex(a, w, "linalg.eig"), _no_grad_complex(a, v, "linalg.eig"))
+    (..., n, n) (LAPACK's geev, as PyTorch). Differentiable for distinct eigenvalues and a
+    loss that does not depend on the eigenvectors' phase (PyTorch's RuntimeError else)."""
+    return EigResult(*_eig_parts(A, "linalg.eig"))
 
 
 def eigvals(A: Any) -> Tensor:
     """The complex eigenvalues (..., n) of A (..., n, n), as ``eig``'s."""
-    a, w, _ = _eig_parts(A, "linalg.eigvals")
-    return _no_grad_complex(a, w, "linalg.eigvals")
+    return _eig_parts(A, "linalg.eigvals")[0]
 
 
 # -- the _ex forms: failure reported in info (int32, per matrix) ------------------------------

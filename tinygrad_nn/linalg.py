@@ -169,10 +169,10 @@ def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
         raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got "
                            f"{UPLO}")
     if UPLO == "U":
-        a = a.mT
+        a = a.mH  # (the upper triangle of a Hermitian A is the conjugate of its lower one)
     n = a.shape[-1]
     w, v = P.unpack(P.Eigh.apply(a), [(n,), (n, n)])
-    return EighResult(w, v)
+    return EighResult(w.real, v)  # (w, real, is packed in A's dtype)
 
 
 def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803 - PyTorch's name
