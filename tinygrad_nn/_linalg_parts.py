@@ -22,7 +22,7 @@ from ._linalg_checks import (
 from ._shapes import normalize_one_axis
 from .dtypes import result_type
 from .function import TensorBase
-from .ops.decomp import check_float, check_square
+from .ops.decomp import Pinv, check_float, check_square
 from .ops.reduce import EmptyReductionError
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm
@@ -309,14 +309,16 @@ def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
 
 
 def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
-    """A^+ = V diag(1/S) U^H over the significant singular values (``significant``)."""
+    """A^+ = V diag(1/S) U^H over the significant singular values (``significant``), one
+    ``Pinv`` node (PyTorch's gradient: that of the Moore-Penrose formula at the result)."""
     refuse_half(a, message=f"linalg.pinv({dtype_name(a.dtype)}{list(a.shape)}): expected a "
                 "tensor with 2 or more dimensions of float, double, cfloat or cdouble types")
-    u, s, vh = svd_parts(a, False)
-    keep = significant(s._data, a, atol, rtol)
-    safe = select(keep, s, np.ones((), s.dtype))
-    inv_s = select(keep, 1 / safe, np.zeros((), s.dtype))
-    return (vh.mH * inv_s[..., None, :]) @ u.mH
+    u, s, vh = (x._data for x in svd_parts(a.detach(), False))
+    keep = significant(s, a, atol, rtol)
+    inv_s = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(s.dtype)
+    value = (np.conj(np.swapaxes(vh, -1, -2)) * inv_s[..., None, :]) @ np.conj(
+        np.swapaxes(u, -1, -2))
+    return Pinv.apply(a, value=value)  # type: ignore[no-any-return]
 
 
 def matrix_norm_of(a: Any, ord: Any, dim: Any, keepdim: bool) -> Any:

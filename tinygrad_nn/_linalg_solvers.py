@@ -190,14 +190,16 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True,  # noqa: N803 -
                            f"{dtype_name(piv.dtype)}")
     low, up = unpack_lu(packed)
     perm = permutation(piv, packed.shape[-1], packed.dtype)
-    # A = P L U: left A X = B -> X = U^-1 L^-1 P^T B; adjoint A^T X = B -> X = P L^-T U^-T B;
-    # X A = B is A^T X^T = B^T (and X A^T = B is A X^T = B^T)
-    rhs = b if left else b.mT
+    # A = P L U: left A X = B -> X = U^-1 L^-1 P^T B; adjoint A^H X = B -> X = P L^-H U^-H B;
+    # X A = B is A^T X^T = B^T (and X A^H = B is conj(A) X^T = B^T: conj(A X^H) = B^T)
+    rhs = b if left else b.mH if adjoint else b.mT
     if left != adjoint:  # solving with A
         x = _solve(up, _solve(low, np.swapaxes(perm, -1, -2) @ rhs))
+    elif adjoint:  # solving with A^H
+        x = perm @ _solve(low.mH, _solve(up.mH, rhs))
     else:  # solving with A^T
         x = perm @ _solve(low.mT, _solve(up.mT, rhs))
-    return x if left else x.mT  # type: ignore[no-any-return]
+    return x if left else x.mH if adjoint else x.mT  # type: ignore[no-any-return]
 
 
 # -- least squares and the general eigenproblem ----------------------------------------------
@@ -228,6 +230,12 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
     tol = np.finfo(a.dtype).eps * max(m, n) if rcond is None else rcond
     rank = (s > tol * s[..., :1]).sum(-1).astype(np.int64)
     x = pinv(a, rtol=tol) @ rhs
+    if rcond is not None and (rank < (s > np.finfo(a.dtype).eps * max(m, n) * s[..., :1])
+                              .sum(-1)).any():
+        # PyTorch's gradient is that of pinv(A) B at pinv's default tolerance, even where
+        # rcond drops singular values the value leaves out (linalg_lstsq_backward)
+        full = pinv(a) @ rhs
+        x = full + (x - full).detach()
     empty = np.zeros((0,), a.dtype)
     residuals: Any = x.reshape(-1)[:0]  # empty, but on the graph (as PyTorch's)
     if driver != "gelsy" and m > n and (rank == n).all():

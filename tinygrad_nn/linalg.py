@@ -256,7 +256,7 @@ def cond(A: Any, p: Any = None) -> Tensor:
     # singular matrices are swapped for the identity before inverting; their result is inf
     safe = select(singular[..., None, None], np.eye(n, dtype=a.dtype), a)
     r = matrix_norm(safe, p) * matrix_norm(safe.inverse(), p)
-    return select(singular, np.array(np.inf, a.dtype), r)
+    return select(singular, np.array(np.inf, r.dtype), r)  # (r: real, also for complex A)
 
 
 def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
@@ -267,7 +267,7 @@ def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
     if a.dtype != b.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found "
                            f"x of type {a.dtype} and y of type {b.dtype} instead")
-    return (a * b).sum(dim)
+    return (a.conj() * b).sum(dim)
 
 
 def matmul(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's name

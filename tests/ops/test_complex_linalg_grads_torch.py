@@ -163,3 +163,38 @@ def test_real_input_unchanged_dtype_of_values() -> None:
         want, got = grads(torch, lib_loss, x), grads(tg, lib_loss, x)
         assert got.dtype == want.dtype == np.float64
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+# composites whose complex values needed a conjugate transpose (loss: sum |f(A, B)|)
+COMPOSITES: list[tuple[str, Callable[[Any, Any, Any], Any]]] = [
+    ("lu_solve_adjoint", lambda L, a, b: L.linalg.lu_solve(*L.linalg.lu_factor(a), b,
+                                                           adjoint=True)),
+    ("lu_solve_adjoint_right", lambda L, a, b: L.linalg.lu_solve(*L.linalg.lu_factor(a), b.mT,
+                                                                 adjoint=True, left=False)),
+    ("lu_solve_right", lambda L, a, b: L.linalg.lu_solve(*L.linalg.lu_factor(a), b.mT,
+                                                         left=False)),
+    ("vecdot", lambda L, a, b: L.linalg.vecdot(a[..., :2], b)),
+    ("cond_nuc", lambda L, a, b: L.linalg.cond(a, "nuc")),
+    # a tolerance that drops singular values: the gradient of the Moore-Penrose formula at
+    # the truncated pseudo-inverse (pinv), and of pinv(A) B untruncated (lstsq), as PyTorch
+    ("pinv_dropped", lambda L, a, b: L.linalg.pinv(a, rtol=0.5)),
+    ("lstsq_dropped", lambda L, a, b: L.linalg.lstsq(a, b, rcond=0.5, driver="gelsd").solution),
+]
+
+
+@pytest.mark.parametrize("name,call", COMPOSITES, ids=[c[0] for c in COMPOSITES])
+def test_composite_values_and_gradients_match_torch(name: str, call: Any) -> None:
+    a, b = general((2, 3, 3), np.complex128), general((2, 3, 2), np.complex128)
+    outs, gs = [], []
+    for lib in (torch, tg):
+        ta, tb = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        out = call(lib, ta, tb)
+        outs.append(out.detach().resolve_conj().numpy())
+        out.abs().sum().backward()
+        gs.append([np.asarray(t.grad.numpy()) if t.grad is not None else None for t in (ta, tb)])
+    assert outs[1].dtype == outs[0].dtype
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-10, atol=1e-10)
+    for want, got in zip(*gs):
+        assert (want is None) == (got is None)
+        if want is not None:
+            np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)

@@ -410,6 +410,32 @@ def _qr_grad(q: Any, r: Any, gq: Any, gr: Any) -> Any:
     return mH(solve(r, mH(b)))
 
 
+class Pinv(Function):
+    """The pseudo-inverse P = A^+ (..., n, m) of A (..., m, n), its ``value`` computed by the
+    caller (the truncated SVD). The gradient is PyTorch's pinv_backward: the derivative of
+    the Moore-Penrose formula at P (so also where the tolerance dropped nonzero singular
+    values), in its complex convention."""
+
+    conj_backward = False
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, value: Any) -> Any:
+        ctx.save_for_backward(a, value)
+        return value
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, p = ctx.saved_tensors
+        ph, gh = mH(p), mH(g)
+        if a.shape[-2] <= a.shape[-1]:
+            k = gh @ p
+            kph = k @ ph
+            return -mH(p @ k) + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a)
+        k = p @ gh
+        phk = ph @ k
+        return -mH(k @ p) + (gh - a @ k) @ p @ ph + phk - phk @ p @ a
+
+
 def _concat(parts: list[Any], axis: int) -> Any:
     """np.concatenate on arrays, or recorded (``Concatenate``) when a part is a Tensor."""
     if all(isinstance(p, np.ndarray) for p in parts):
@@ -473,4 +499,4 @@ matrix_exp = dual(_expm, MatrixExp)
 
 
 __all__ = ["Cholesky", "Cofactor", "Det", "Eig", "Eigh", "Inv", "LinAlgError", "LogAbsDet",
-           "MatrixExp", "Qr", "Solve", "Svd", "cofactor", "inv", "matrix_exp", "solve"]
+           "MatrixExp", "Pinv", "Qr", "Solve", "Svd", "cofactor", "inv", "matrix_exp", "solve"]
