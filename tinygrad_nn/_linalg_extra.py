@@ -85,7 +85,7 @@ def tensorsolve(A: Any, B: Any, dims: Any = None) -> Tensor:
 
 
 def householder_product(A: Any, tau: Any) -> Tensor:
-    """The first n columns of H_1 H_2 ... H_k (LAPACK's orgqr), H_i = I - tau_i v_i v_i^T
+    """The first n columns of H_1 H_2 ... H_k (LAPACK's orgqr), H_i = I - tau_i v_i v_i^H
     with v_i column i of A (..., m, n) below the diagonal and 1 on it; tau (..., k),
     k <= n <= m. Differentiable in A and tau (a composite)."""
     a, t = _tensor(A), _tensor(tau)
@@ -118,7 +118,7 @@ def householder_product(A: Any, tau: Any) -> Tensor:
     q: Any = Tensor._new(np.broadcast_to(np.eye(m, n, dtype=a.dtype), a.shape).copy())
     for i in reversed(range(t.shape[-1])):  # Q = H_1 (H_2 (... (H_k I)))
         vi = v[..., :, i:i + 1]
-        q = q - (t[..., i:i + 1].unsqueeze(-1) * vi) @ (vi.mT @ q)
+        q = q - (t[..., i:i + 1].unsqueeze(-1) * vi) @ (vi.mH @ q)
     return q  # type: ignore[no-any-return]
 
 

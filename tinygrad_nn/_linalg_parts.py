@@ -22,7 +22,7 @@ from ._linalg_checks import (
 from ._shapes import normalize_one_axis
 from .dtypes import result_type
 from .function import TensorBase
-from .ops.decomp import check_float, check_square
+from .ops.decomp import Pinv, check_float, check_square
 from .ops.reduce import EmptyReductionError
 from .tensor_elementwise import select
 from .tensor_indexing import vector_norm
@@ -72,13 +72,13 @@ def triangle(a: Any, upper: bool, unit: bool = False) -> Any:
 
 
 def factor_of(f: Any, upper: bool) -> Any:
-    """The lower Cholesky factor L of A = L L^T from ``cholesky_solve``'s input2: its lower
-    (upper: the transpose of its upper) triangle for the value, but the gradient of the
+    """The lower Cholesky factor L of A = L L^H from ``cholesky_solve``'s input2: its lower
+    (upper: the conjugate transpose of its upper) triangle for the value, but the gradient of the
     whole input2, as PyTorch's backward (-(G X^T + X G^T) input2) gives it."""
     n = f.shape[-1]
     keep = np.triu(np.ones((n, n), bool)) if upper else np.tril(np.ones((n, n), bool))
     low = select(keep, f, f - f.detach())  # 0 off the triangle, still on the graph
-    return low.mT if upper else low
+    return low.mH if upper else low
 
 
 def _check_broadcast(op: str, c: Any, shape: tuple[int, ...]) -> None:
@@ -217,7 +217,7 @@ def cholesky(a: Any, upper: bool) -> Any:
     check_square(a, "linalg.cholesky")
     refuse_half(a, "cholesky_cpu")
     low = P.Cholesky.apply(a)
-    return low.swapaxes(-1, -2) if upper else low
+    return low.mH if upper else low  # (A = U^H U)
 
 
 def qr_parts(a: Any, mode: str) -> QRResult:
@@ -292,7 +292,7 @@ def svd_parts(a: Any, full_matrices: bool) -> tuple[Any, Any, Any]:
     mu, nv = (m, n) if full_matrices else (k, k)
     u, s, vh = P.unpack(P.Svd.apply(a, full_matrices=full_matrices),
                         [(m, mu), (k,), (nv, n)])
-    return u, s, vh
+    return u, s.real, vh  # (S, real, is packed in A's dtype)
 
 
 def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
@@ -309,14 +309,16 @@ def significant(s: np.ndarray, a: Any, atol: Any, rtol: Any) -> np.ndarray:
 
 
 def pinv(a: Any, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Any:
-    """A^+ = V diag(1/S) U^T over the significant singular values (``significant``)."""
+    """A^+ = V diag(1/S) U^H over the significant singular values (``significant``), one
+    ``Pinv`` node (PyTorch's gradient: that of the Moore-Penrose formula at the result)."""
     refuse_half(a, message=f"linalg.pinv({dtype_name(a.dtype)}{list(a.shape)}): expected a "
                 "tensor with 2 or more dimensions of float, double, cfloat or cdouble types")
-    u, s, vh = svd_parts(a, False)
-    keep = significant(s._data, a, atol, rtol)
-    safe = select(keep, s, np.ones((), a.dtype))
-    inv_s = select(keep, 1 / safe, np.zeros((), a.dtype))
-    return (vh.swapaxes(-1, -2) * inv_s[..., None, :]) @ u.swapaxes(-1, -2)
+    u, s, vh = (x._data for x in svd_parts(a.detach(), False))
+    keep = significant(s, a, atol, rtol)
+    inv_s = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(s.dtype)
+    value = (np.conj(np.swapaxes(vh, -1, -2)) * inv_s[..., None, :]) @ np.conj(
+        np.swapaxes(u, -1, -2))
+    return Pinv.apply(a, value=value)  # type: ignore[no-any-return]
 
 
 def matrix_norm_of(a: Any, ord: Any, dim: Any, keepdim: bool) -> Any:

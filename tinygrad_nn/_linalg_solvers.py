@@ -24,7 +24,7 @@ from ._linalg_parts import (
 from ._linalg_parts import (
     pinv,
 )
-from .ops.decomp import check_float, check_square
+from .ops.decomp import Eig, check_float, check_square
 from .ops.lu import LuFactor, np_lu_factor, permutation, unpack_lu
 from .ops.select import NoDerivative
 from .tensor import Tensor
@@ -190,14 +190,16 @@ def lu_solve(LU: Any, pivots: Any, B: Any, *, left: bool = True,  # noqa: N803 -
                            f"{dtype_name(piv.dtype)}")
     low, up = unpack_lu(packed)
     perm = permutation(piv, packed.shape[-1], packed.dtype)
-    # A = P L U: left A X = B -> X = U^-1 L^-1 P^T B; adjoint A^T X = B -> X = P L^-T U^-T B;
-    # X A = B is A^T X^T = B^T (and X A^T = B is A X^T = B^T)
-    rhs = b if left else b.mT
+    # A = P L U: left A X = B -> X = U^-1 L^-1 P^T B; adjoint A^H X = B -> X = P L^-H U^-H B;
+    # X A = B is A^T X^T = B^T (and X A^H = B is conj(A) X^T = B^T: conj(A X^H) = B^T)
+    rhs = b if left else b.mH if adjoint else b.mT
     if left != adjoint:  # solving with A
         x = _solve(up, _solve(low, np.swapaxes(perm, -1, -2) @ rhs))
+    elif adjoint:  # solving with A^H
+        x = perm @ _solve(low.mH, _solve(up.mH, rhs))
     else:  # solving with A^T
         x = perm @ _solve(low.mT, _solve(up.mT, rhs))
-    return x if left else x.mT  # type: ignore[no-any-return]
+    return x if left else x.mH if adjoint else x.mT  # type: ignore[no-any-return]
 
 
 # -- least squares and the general eigenproblem ----------------------------------------------
@@ -228,6 +230,12 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
     tol = np.finfo(a.dtype).eps * max(m, n) if rcond is None else rcond
     rank = (s > tol * s[..., :1]).sum(-1).astype(np.int64)
     x = pinv(a, rtol=tol) @ rhs
+    if rcond is not None and (rank < (s > np.finfo(a.dtype).eps * max(m, n) * s[..., :1])
+                              .sum(-1)).any():
+        # PyTorch's gradient is that of pinv(A) B at pinv's default tolerance, even where
+        # rcond drops singular values the value leaves out (linalg_lstsq_backward)
+        full = pinv(a) @ rhs
+        x = full + (x - full).detach()
     empty = np.zeros((0,), a.dtype)
     residuals: Any = x.reshape(-1)[:0]  # empty, but on the graph (as PyTorch's)
     if driver != "gelsy" and m > n and (rank == n).all():
@@ -239,36 +247,27 @@ def lstsq(A: Any, B: Any, rcond: float | None = None, *, driver: str | None = No
                        Tensor._new(s if driver in ("gelsd", "gelss") else empty))
 
 
-def _eig_parts(A: Any, op: str) -> tuple[Tensor, np.ndarray, np.ndarray]:
+def _eig_parts(A: Any, op: str) -> tuple[Tensor, Tensor]:
+    """(eigenvalues, eigenvectors) of A from one ``Eig`` node."""
     a = _tensor(A)
     check_square(a, op)
     check_float(a, op)
     refuse_half(a, "linalg_eig_out_cpu")
-    w, v = np.linalg.eig(a._data)
-    ctype = np.result_type(a.dtype, np.complex64)
-    return a, w.astype(ctype), v.astype(ctype)
-
-
-def _no_grad_complex(a: Tensor, value: np.ndarray, op: str) -> Tensor:
-    """The complex result, recorded without a derivative (complex gradients are not
-    supported here; a backward through it raises, naming that)."""
-    error = NotImplementedError(f"{op}: the derivative of a complex eigen-decomposition is "
-                                "not implemented (tinygrad_nn has no complex autograd); use "
-                                "linalg.eigh for symmetric matrices")
-    return NoDerivative.apply(a, value=value, error=error)  # type: ignore[no-any-return]
+    n = a.shape[-1]
+    w, v = P.unpack(Eig.apply(a), [(n,), (n, n)])
+    return w, v
 
 
 def eig(A: Any) -> EigResult:
     """(eigenvalues (..., n), eigenvectors (..., n, n), unit columns), both complex, of A
-    (..., n, n) (LAPACK's geev, as PyTorch). No derivative here (a backward raises)."""
-    a, w, v = _eig_parts(A, "linalg.eig")
-    return EigResult(_no_grad_complex(a, w, "linalg.eig"), _no_grad_complex(a, v, "linalg.eig"))
+    (..., n, n) (LAPACK's geev, as PyTorch). Differentiable for distinct eigenvalues and a
+    loss that does not depend on the eigenvectors' phase (PyTorch's RuntimeError else)."""
+    return EigResult(*_eig_parts(A, "linalg.eig"))
 
 
 def eigvals(A: Any) -> Tensor:
     """The complex eigenvalues (..., n) of A (..., n, n), as ``eig``'s."""
-    a, w, _ = _eig_parts(A, "linalg.eigvals")
-    return _no_grad_complex(a, w, "linalg.eigvals")
+    return _eig_parts(A, "linalg.eigvals")[0]
 
 
 # -- the _ex forms: failure reported in info (int32, per matrix) ------------------------------

@@ -169,10 +169,10 @@ def eigh(A: Any, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's name
         raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got "
                            f"{UPLO}")
     if UPLO == "U":
-        a = a.mT
+        a = a.mH  # (the upper triangle of a Hermitian A is the conjugate of its lower one)
     n = a.shape[-1]
     w, v = P.unpack(P.Eigh.apply(a), [(n,), (n, n)])
-    return EighResult(w, v)
+    return EighResult(w.real, v)  # (w, real, is packed in A's dtype)
 
 
 def eigvalsh(A: Any, UPLO: str = "L") -> Tensor:  # noqa: N803 - PyTorch's name
@@ -256,7 +256,7 @@ def cond(A: Any, p: Any = None) -> Tensor:
     # singular matrices are swapped for the identity before inverting; their result is inf
     safe = select(singular[..., None, None], np.eye(n, dtype=a.dtype), a)
     r = matrix_norm(safe, p) * matrix_norm(safe.inverse(), p)
-    return select(singular, np.array(np.inf, a.dtype), r)
+    return select(singular, np.array(np.inf, r.dtype), r)  # (r: real, also for complex A)
 
 
 def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
@@ -267,7 +267,7 @@ def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
     if a.dtype != b.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found "
                            f"x of type {a.dtype} and y of type {b.dtype} instead")
-    return (a * b).sum(dim)
+    return (a.conj() * b).sum(dim)
 
 
 def matmul(input: Any, other: Any) -> Tensor:  # noqa: A002 - PyTorch's name

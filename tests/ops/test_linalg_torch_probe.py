@@ -484,9 +484,5 @@ def test_topk_indices_among_ties_match_torch() -> None:
     check(lambda L, x: L.topk(x, 2), SORTED["ties"], grad=False)
 
 
-@pytest.mark.xfail(strict=True, reason="the gradient of a pseudo-inverse (or lstsq solution) "
-                   "whose tolerance drops nonzero singular values: torch differentiates the "
-                   "Moore-Penrose formula at the truncated result (projection terms included), "
-                   "tinygrad_nn the truncated SVD (_linalg_parts.pinv); values agree")
 def test_pinv_gradient_with_dropped_singular_values_matches_torch() -> None:
     check(lambda L, a: L.linalg.pinv(a, rtol=0.9), F(4, 3))

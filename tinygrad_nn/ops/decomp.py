@@ -30,6 +30,18 @@ def mT(x: Any) -> Any:
     return x.swapaxes(-1, -2)
 
 
+def mH(x: Any) -> Any:
+    """The conjugate transpose of the last two axes (arrays and Tensors alike); the
+    transpose of a real x."""
+    t = x.swapaxes(-1, -2)
+    return t.conj() if x.dtype.kind == "c" else t
+
+
+def _values(x: Any) -> np.ndarray:
+    """The array of an array or a Tensor (a recorded backward's operand), for a check."""
+    return x if isinstance(x, np.ndarray) else x._data
+
+
 def check_square(a: Any, op: str) -> None:
     """PyTorch's checks of a batch of square float matrices (RuntimeError)."""
     if a.ndim < 2:
@@ -114,6 +126,8 @@ def _cofactor(a: np.ndarray) -> np.ndarray:
     before = np.cumprod(np.concatenate([ones, s[..., :-1]], -1), -1)  # prod_{j < i} s_j
     after = np.cumprod(np.concatenate([ones, s[..., :0:-1]], -1), -1)[..., ::-1]  # j > i
     sign = np.linalg.det(u) * np.linalg.det(vh)
+    # A^-T = conj(U) diag(1/s) conj(Vh) (U, Vh unitary)
+    u, vh = (np.conj(u), np.conj(vh)) if a.dtype.kind == "c" else (u, vh)
     return sign[..., None, None] * (u * (before * after)[..., None, :]) @ vh
 
 
@@ -152,7 +166,8 @@ class Det(Function):
 
 
 class LogAbsDet(Function):
-    """log |det(A)| for A (..., n, n); dA = g A^-T."""
+    """log |det(A)| for A (..., n, n); dA = g A^-H (a real result: PyTorch's convention,
+    the conjugate of the complex derivative, directly)."""
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -162,7 +177,7 @@ class LogAbsDet(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (a,) = ctx.saved_tensors
-        return g[..., None, None] * mT(inv(a))
+        return g[..., None, None] * mH(inv(a))
 
 
 def tril(x: Any, k: int = 0) -> Any:
@@ -172,8 +187,11 @@ def tril(x: Any, k: int = 0) -> Any:
 
 
 class Cholesky(Function):
-    """L with A = L L^T (lower, from A's lower triangle) for symmetric positive-definite
-    A (..., n, n); dA = L^-T P L^-1 with P = Phi(L^T g) symmetrised (PyTorch's formula)."""
+    """L with A = L L^H (lower, from A's lower triangle) for Hermitian positive-definite
+    A (..., n, n); dA = L^-H P L^-1 with P = Phi(L^H g) made Hermitian (PyTorch's
+    cholesky_backward, written in its complex convention)."""
+
+    conj_backward = False
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -188,10 +206,10 @@ class Cholesky(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (low,) = ctx.saved_tensors
-        p = tril(mT(low) @ g)
-        p = 0.5 * (p + mT(tril(p, -1)))
-        z = solve(mT(low), p)  # L^-T P
-        return mT(solve(mT(low), mT(z)))  # (L^-T P) L^-1
+        p = tril(mH(low) @ g)
+        p = 0.5 * (p + mH(tril(p, -1)))
+        z = solve(mH(low), p)  # L^-H P
+        return mH(solve(mH(low), mH(z)))  # (L^-H P) L^-1
 
 
 def pack(batch: tuple[int, ...], *parts: np.ndarray) -> np.ndarray:
@@ -225,10 +243,29 @@ def saved_unpacked(ctx: Any, g: Any) -> tuple[list[Any], list[Any]]:
     return unpack(out, ctx.shapes), unpack(g, ctx.shapes)
 
 
+_EIG_PHASE = ("{op}: The eigenvectors in the complex case are specified up to "
+              "multiplication by e^{{i phi}}. The specified loss function depends on this "
+              "quantity, so it is ill-defined.")
+_SVD_PHASE = ("svd_backward: The singular vectors in the complex case are specified up to "
+              "multiplication by e^{i phi}. The specified loss function depends on this phase "
+              "term, making it ill-defined.")
+
+
+def _check_phase(imag_diag: np.ndarray, message: str) -> None:
+    """PyTorch's check that a loss of complex eigen- / singular vectors does not depend on
+    their phase (the imaginary diagonal of V^H gV near 0, at its tolerance 1e-2)."""
+    if not np.allclose(imag_diag, 0.0, rtol=1e-2, atol=1e-2):
+        raise RuntimeError(message)
+
+
 class Eigh(Function):
-    """(w, V) with A = V diag(w) V^T, w ascending, for symmetric A (..., n, n) (its lower
-    triangle is read), packed as [w, V]; dA = V (diag(gw) + F o skew(V^T gV)) V^T with
-    F_ij = 1 / (w_j - w_i) (distinct eigenvalues)."""
+    """(w, V) with A = V diag(w) V^H, w ascending, for Hermitian A (..., n, n) (its lower
+    triangle is read), packed as [w, V] (w stored in A's dtype); dA = V (diag(gw) +
+    F o skew(V^H gV)) V^H with F_ij = 1 / (w_j - w_i) (distinct eigenvalues): PyTorch's
+    linalg_eig_backward, in its complex convention (a loss depending on the eigenvectors'
+    phase raises, as PyTorch's)."""
+
+    conj_backward = False
 
     @staticmethod
     def forward(ctx: Any, a: Any) -> Any:
@@ -238,10 +275,49 @@ class Eigh(Function):
     def backward(ctx: Any, g: Any) -> Any:
         (w, v), (gw, gv) = saved_unpacked(ctx, g)
         n = w.shape[-1]
-        vtg = mT(v) @ gv
+        vtg = mH(v) @ gv
+        eye = _EYE(n, w)
+        if v.dtype.kind == "c":
+            _check_phase(np.diagonal(_values(vtg), 0, -2, -1).imag,
+                         _EIG_PHASE.format(op="linalg_eigh_backward"))
+            w, gw = w.real, gw.real  # (real values stored complex; their real gradient)
         diff = w[..., None, :] - w[..., :, None]  # w_j - w_i
-        inner = 0.5 * (vtg - mT(vtg)) / (diff + _EYE(n, diff)) + gw[..., None, :] * _EYE(n, w)
-        return v @ inner @ mT(v)
+        skew = 0.5 * (vtg - mH(vtg)) * (1 - eye)
+        inner = skew / (diff + _EYE(n, diff)) + gw[..., None, :] * eye
+        return v @ inner @ mH(v)
+
+
+class Eig(Function):
+    """(w, V) with A V = V diag(w), V's columns of norm 1, for A (..., n, n) (LAPACK's
+    geev), packed as [w, V] in the complex dtype of A's precision. The gradient is PyTorch's
+    linalg_eig_backward in its complex convention: dA = V^-H (diag(gw) + (V^H gV -
+    V^H V Re(diag(V^H gV))) / conj(w_j - w_i)) V^H (distinct eigenvalues; a loss depending
+    on the eigenvectors' phase raises, as PyTorch's); a real A gets the real part."""
+
+    conj_backward = False
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        w, v = _lapack(np.linalg.eig, "linalg.eig", a)
+        ctype = np.result_type(a.dtype, np.complex64)
+        ctx.real_input = a.dtype.kind != "c"
+        return save_packed(ctx, a, w.astype(ctype), v.astype(ctype))
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (w, v), (gw, gv) = saved_unpacked(ctx, g)
+        n = w.shape[-1]
+        eye = _EYE(n, w)
+        vhgv = mH(v) @ gv
+        _check_phase(np.diagonal(_values(vhgv), 0, -2, -1).imag,
+                     _EIG_PHASE.format(op="linalg_eig_backward"))
+        re_diag = (vhgv * eye).sum(-2, keepdims=True).real  # (..., 1, n)
+        vhgv = vhgv - mH(v) @ (v * re_diag)
+        wc = w.conj()
+        econj = wc[..., None, :] - wc[..., :, None] + eye  # conj(w_j - w_i), 1 on the diagonal
+        ga = vhgv / econj * (1 - eye) + gw[..., None, :] * eye
+        ga = solve(mH(v), ga @ mH(v))
+        return ga.real if ctx.real_input else ga
 
 
 def _EYE(n: int, like: Any) -> np.ndarray:  # noqa: N802 - a constant identity
@@ -250,8 +326,12 @@ def _EYE(n: int, like: Any) -> np.ndarray:  # noqa: N802 - a constant identity
 
 class Svd(Function):
     """(U, S, Vh) with A = U diag(S) Vh for A (..., m, n), packed as [U, S, Vh]; the
-    gradient is PyTorch's svd_backward (distinct nonzero singular values); with
-    full_matrices the extra columns of U / rows of Vh get no gradient."""
+    gradient is PyTorch's svd_backward in its complex convention (distinct nonzero singular
+    values; a loss depending on the singular vectors' phase raises, as PyTorch's); with
+    full_matrices the extra columns of U / rows of Vh get no gradient. S is stored in A's
+    dtype (the front ends take its real part)."""
+
+    conj_backward = False
 
     @staticmethod
     def forward(ctx: Any, a: Any, full_matrices: bool = False) -> Any:
@@ -263,19 +343,29 @@ class Svd(Function):
         k = s.shape[-1]
         m, n = u.shape[-2], vh.shape[-1]
         u, gu, vh, gvh = u[..., :, :k], gu[..., :, :k], vh[..., :k, :], gvh[..., :k, :]
+        cplx = u.dtype.kind == "c"
+        if cplx:
+            s, gs = s.real, gs.real  # (real values stored complex; their real gradient)
         s2 = s * s
         e = s2[..., None, :] - s2[..., :, None] + _EYE(k, s)  # E_jk = S_k^2 - S_j^2
-        uhgu = mT(u) @ gu
-        uhgu = uhgu - mT(uhgu)
-        vhgv = vh @ mT(gvh)
-        vhgv = vhgv - mT(vhgv)
+        uhgu = mH(u) @ gu
+        uhgu = uhgu - mH(uhgu)
+        vhgv = vh @ mH(gvh)
+        vhgv = vhgv - mH(vhgv)
         ga = (uhgu * s[..., None, :] + s[..., :, None] * vhgv) / e + gs[..., None, :] * _EYE(k, s)
+        if cplx:
+            du = np.diagonal(_values(uhgu), 0, -2, -1).imag
+            dv = np.diagonal(_values(vhgv), 0, -2, -1).imag
+            if not np.allclose(du, -dv, rtol=1e-2, atol=1e-2):
+                raise RuntimeError(_SVD_PHASE)
+            # the phase term: diag(U^H gU - gU^H U) / (2 S) on the diagonal
+            ga = ga + uhgu * _EYE(k, u) / (2 * s[..., None, :])
         if m > k:
             gu_sinv = gu / s[..., None, :]
-            ga = (u @ ga + gu_sinv - u @ (mT(u) @ gu_sinv)) @ vh
+            ga = (u @ ga + gu_sinv - u @ (mH(u) @ gu_sinv)) @ vh
         elif n > k:
             sinv_gvh = gvh / s[..., :, None]
-            ga = u @ (ga @ vh + sinv_gvh - (sinv_gvh @ mT(vh)) @ vh)
+            ga = u @ (ga @ vh + sinv_gvh - (sinv_gvh @ mH(vh)) @ vh)
         else:
             ga = u @ ga @ vh
         return ga
@@ -284,8 +374,12 @@ class Svd(Function):
 class Qr(Function):
     """(Q, R) with A = Q R, Q orthonormal columns, R upper triangular, for A (..., m, n),
     packed as [Q, R]. The gradient (m >= n; a wide A splits as [X | Y] with X square):
-    dA = (gQ + Q copyltu(M)) R^-T, M = R gR^T - gQ^T Q, copyltu(M) = tril(M) + tril(M, -1)^T.
+    dA = (gQ + Q copyltu(M)) R^-H, M = R gR^H - gQ^H Q, copyltu(M) = tril(M, -1) +
+    tril(M, -1)^H + Re(diag(M)) (R's diagonal is real): PyTorch's linalg_qr_backward, in its
+    complex convention.
     """
+
+    conj_backward = False
 
     @staticmethod
     def forward(ctx: Any, a: Any, mode: Any = "reduced") -> Any:
@@ -303,15 +397,43 @@ class Qr(Function):
             return _qr_grad(q, r, gq, gr)
         x_r, gx_r, gy = r[..., :, :m], gr[..., :, :m], gr[..., :, m:]
         y = q @ r[..., :, m:]  # A's columns after the first m
-        gx = _qr_grad(q, x_r, gq + y @ mT(gy), gx_r)
+        gx = _qr_grad(q, x_r, gq + y @ mH(gy), gx_r)
         return _concat_cols(gx, q @ gy)
 
 
 def _qr_grad(q: Any, r: Any, gq: Any, gr: Any) -> Any:
-    """dA of A = Q R with R square: (gQ + Q copyltu(M)) R^-T."""
-    m_ = r @ mT(gr) - mT(gq) @ q
-    b = gq + q @ (tril(m_) + mT(tril(m_, -1)))
-    return mT(solve(r, mT(b)))
+    """dA of A = Q R with R square: (gQ + Q copyltu(M)) R^-H."""
+    m_ = r @ mH(gr) - mH(gq) @ q
+    low = tril(m_, -1)
+    diag = m_ * _EYE(m_.shape[-1], m_)
+    b = gq + q @ (low + mH(low) + (diag.real if m_.dtype.kind == "c" else diag))
+    return mH(solve(r, mH(b)))
+
+
+class Pinv(Function):
+    """The pseudo-inverse P = A^+ (..., n, m) of A (..., m, n), its ``value`` computed by the
+    caller (the truncated SVD). The gradient is PyTorch's pinv_backward: the derivative of
+    the Moore-Penrose formula at P (so also where the tolerance dropped nonzero singular
+    values), in its complex convention."""
+
+    conj_backward = False
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, value: Any) -> Any:
+        ctx.save_for_backward(a, value)
+        return value
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, p = ctx.saved_tensors
+        ph, gh = mH(p), mH(g)
+        if a.shape[-2] <= a.shape[-1]:
+            k = gh @ p
+            kph = k @ ph
+            return -mH(p @ k) + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a)
+        k = p @ gh
+        phk = ph @ k
+        return -mH(k @ p) + (gh - a @ k) @ p @ ph + phk - phk @ p @ a
 
 
 def _concat(parts: list[Any], axis: int) -> Any:
@@ -376,5 +498,5 @@ class MatrixExp(Function):
 matrix_exp = dual(_expm, MatrixExp)
 
 
-__all__ = ["Cholesky", "Cofactor", "Det", "Eigh", "Inv", "LinAlgError", "LogAbsDet", "MatrixExp",
-           "Qr", "Solve", "Svd", "cofactor", "inv", "matrix_exp", "solve"]
+__all__ = ["Cholesky", "Cofactor", "Det", "Eig", "Eigh", "Inv", "LinAlgError", "LogAbsDet",
+           "MatrixExp", "Pinv", "Qr", "Solve", "Svd", "cofactor", "inv", "matrix_exp", "solve"]
