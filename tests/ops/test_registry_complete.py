@@ -80,6 +80,11 @@ NOT_DIFFERENTIABLE = {
     "Tensor.is_pinned", "Tensor.is_quantized", "Tensor.is_same_size", "Tensor.is_shared",
     "Tensor.is_signed", "Tensor.is_sparse", "Tensor.is_xpu", "Tensor.itemsize", "Tensor.nbytes",
     "Tensor.pin_memory", "Tensor.cuda", "Tensor.share_memory_", "Tensor.is_coalesced",
+    "Tensor.is_xla", "Tensor.is_ipu", "Tensor.is_maia", "Tensor.is_mtia", "Tensor.is_mkldnn",
+    "Tensor.is_vulkan", "Tensor.is_sparse_csr", "Tensor.is_distributed",
+    "Tensor.const_data_ptr",
+    # the removed Variable API: a warning (volatile) or an error (reinforce)
+    "Tensor.volatile", "Tensor.reinforce",
     "tinygrad_nn.can_cast",
     "tinygrad_nn.promote_types", "tinygrad_nn.set_printoptions",
     "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
