@@ -364,8 +364,8 @@ class TensorLinalg(TensorLinalgLegacy):
         return cholesky(self, upper)
 
     def cholesky_solve(self, input2: Any, upper: bool = False) -> Tensor:
-        """X with A X = B for B = x (..., n, k) and A = L L^T given by its Cholesky factor
-        L = input2 (..., n, n) (``upper``: A = U^T U); only that triangle of input2 is read;
+        """X with A X = B for B = x (..., n, k) and A = L L^H given by its Cholesky factor
+        L = input2 (..., n, n) (``upper``: A = U^H U); only that triangle of input2 is read;
         batch axes broadcast."""
         need_tensor("cholesky_solve", "input2", input2)
         f = as_operand(self, input2)
@@ -375,11 +375,12 @@ class TensorLinalg(TensorLinalgLegacy):
         check_square_kernel(f, "cholesky_solve", "cholesky_solve_cpu")
         check_b_a("cholesky_solve", self, f)
         low = factor_of(f, upper)
-        return P.Solve.apply(low.mT, P.Solve.apply(low, self))  # type: ignore[no-any-return]
+        # (A = L L^H: the conjugate transpose, which is L^T for a real L)
+        return P.Solve.apply(low.mH, P.Solve.apply(low, self))  # type: ignore[no-any-return]
 
     def cholesky_inverse(self, upper: bool = False) -> Tensor:
-        """A^-1 for A = L L^T given by its Cholesky factor L = x (..., n, n) (``upper``:
-        A = U^T U); only that triangle of x is read."""
+        """A^-1 for A = L L^H given by its Cholesky factor L = x (..., n, n) (``upper``:
+        A = U^H U); only that triangle of x is read."""
         check_square_kernel(self, "cholesky_inverse", "cholesky_inverse_out_cpu")
         eye = self._new(np.eye(self._data.shape[-1], dtype=self.dtype))
         return eye.cholesky_solve(self, upper)  # type: ignore[attr-defined, no-any-return]

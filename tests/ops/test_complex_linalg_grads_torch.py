@@ -67,6 +67,12 @@ LOSSES: list[tuple[str, Callable[..., np.ndarray], Callable[[Any, Any], Any]]] =
      + L.linalg.eig(x)[0].imag.sum()),
     ("householder", general, lambda L, x: L.linalg.householder_product(
         x, x[..., 0, :2]).abs().sum()),
+    ("cholesky_solve", hermitian_pd, lambda L, x: L.cholesky_solve(
+        x[..., :2] + 1, L.linalg.cholesky(x)).abs().sum()),
+    ("cholesky_solve_upper", hermitian_pd, lambda L, x: L.cholesky_solve(
+        x[..., :2] * 1j + 1, L.linalg.cholesky(x, upper=True), upper=True).abs().sum()),
+    ("cholesky_inverse", hermitian_pd, lambda L, x: L.cholesky_inverse(
+        L.linalg.cholesky(x)).abs().sum()),
 ]
 
 
