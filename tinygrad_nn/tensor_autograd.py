@@ -151,25 +151,35 @@ def _node(t: TensorBase) -> Any:
     return t._ctx if t._ctx is not None else t
 
 
-def _seed(t: TensorBase, grad: Any, create_graph: bool) -> Any:
-    """The starting gradient d(out)/d(t): ones for a one-element t, else ``grad``."""
+def _seed(t: TensorBase, grad: Any, create_graph: bool, i: int = 0) -> Any:
+    """The starting gradient d(out)/d(t) (``grad_output[i]``): ones for a one-element t,
+    else ``grad``, checked and cast to t's dtype as PyTorch's are (a real gradient for a
+    complex output, or the reverse, is refused; float64 for a float32 output is cast)."""
+    data = t._data
     if grad is None:
-        if t._data.size != 1:
+        if data.size != 1:
             raise RuntimeError(
                 f"backward(): grad can be implicitly created only for a one-element output, "
-                f"but the tensor has shape {t._data.shape}; pass grad= of that shape"
+                f"but the tensor has shape {data.shape}; pass grad= of that shape"
             )
-        g = np.empty(t._data.shape, dtype=t._data.dtype)  # (np.ones is a Python function)
+        g = np.empty(data.shape, dtype=data.dtype)  # (np.ones is a Python function)
         g.fill(1)
-    else:
-        g = grad._data if isinstance(grad, TensorBase) else np.asarray(grad, dtype=t.dtype)
-        if g.shape != t._data.shape:
-            raise RuntimeError(
-                f"backward(): grad has shape {tuple(g.shape)}, expected the output's shape "
-                f"{t._data.shape}"
-            )
-        if create_graph and isinstance(grad, TensorBase):
-            return grad
+        return t._new(g) if create_graph else g
+    tensor = isinstance(grad, TensorBase)
+    g = grad._data if tensor else np.asarray(grad)
+    if tensor and (g.dtype.kind == "c") != (data.dtype.kind == "c"):  # (an array is cast)
+        raise RuntimeError(
+            "For complex Tensors, both grad_output and output are required to have the same "
+            f"dtype. Mismatch in dtype: grad_output[{i}] has a dtype of tinygrad_nn."
+            f"{g.dtype.name} and output[{i}] has a dtype of tinygrad_nn.{data.dtype.name}.")
+    if g.shape != data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{i}] has a shape of {tuple(g.shape)} and "
+            f"output[{i}] has a shape of {data.shape}.")
+    if create_graph and tensor:
+        return grad if g.dtype == data.dtype else grad.to(data.dtype)  # (recorded)
+    if g.dtype != data.dtype:
+        g = g.astype(data.dtype)
     return t._new(g) if create_graph else g
 
 
@@ -218,7 +228,7 @@ def grad(
     for i, t in enumerate(outs):
         if not t.requires_grad:
             raise RuntimeError(f"grad: output {i} does not require grad (it has no graph)")
-    seeds = [_seed(t, g, create_graph) for t, g in zip(outs, gos)]
+    seeds = [_seed(t, g, create_graph, i) for i, (t, g) in enumerate(zip(outs, gos))]
     capture: dict[int, int] = {}
     for i, t in enumerate(ins):
         capture.setdefault(id(_node(t)), i)
