@@ -12,7 +12,7 @@ import numpy as np
 from . import engine
 from ._handles import RemovableHandle
 from .function import TensorBase
-from .tensor_base import TensorMixin
+from .tensor_base import _UNSET, TensorMixin
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -116,9 +116,10 @@ class TensorAutograd(TensorMixin):
             return
         if create:
             gt: Any = g if isinstance(g, TensorBase) else self._new(g)
-            if gt.dtype != self.dtype:
-                gt = gt.astype(self.dtype)
-            self.grad = gt if self.grad is None else self.grad + gt
+            dtype = self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+            if dtype is not None and gt.dtype != dtype:
+                gt = gt.astype(dtype)
+            self._grad = gt if self._grad is None else self._grad + gt
         else:
             self._add_grad_array(g, fresh)
         if self._post_accumulate_hooks:
@@ -128,18 +129,19 @@ class TensorAutograd(TensorMixin):
 
     def _add_grad_array(self, g: Any, fresh: bool) -> None:
         """``_accumulate_grad`` of an array ``g`` (no graph recorded)."""
-        dtype = self._data.dtype
-        if g.dtype != dtype:
+        # (the leaf's dtype, or the grad_dtype set on it: None keeps g's own)
+        dtype = self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+        if dtype is not None and g.dtype != dtype:
             g = g.astype(dtype)
-        grad = self.grad
+        grad = self._grad  # (the slot behind ``.grad``: what the engine writes needs no check)
         if grad is None:
             # otherwise a copy: the engine may hand the same array to several inputs
             flags = g.flags
             keep = fresh and flags.c_contiguous and flags.writeable
             # C-ordered, like the param (an array of the leaf's dtype: ``_make``, unchecked)
-            self.grad = self._make(g if keep else np.array(g, order="C"), None)
+            self._grad = self._make(g if keep else np.array(g, order="C"), None)
         elif grad._ctx is not None or grad._data.shape != g.shape:
-            self.grad = self._new(grad._data + g)  # (0-d + 0-d: a NumPy scalar)
+            self._grad = self._new(grad._data + g)  # (0-d + 0-d: a NumPy scalar)
         else:
             grad._data += g
 

@@ -6,12 +6,14 @@ through its inputs (``_make``), never through a global.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .dtypes import as_dtype
 from .grad_mode import _mode
 
 _VC0 = np.zeros(1, np.int64)  # copied for each new version counter
@@ -27,6 +29,20 @@ INFERENCE_SAVED = ("Inference tensors cannot be saved for backward. Please do no
 INFERENCE_VERSION = "Inference tensors do not track version counter."
 INFERENCE_REQUIRES_GRAD = ("Setting requires_grad=True on inference tensor outside "
                            "InferenceMode is not allowed.")
+
+
+NONLEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.")
+_GRAD_DTYPE_ADVICE = (
+    "The gradient must match the tensor's grad_dtype (defaults to the tensor's dtype). You "
+    "can set the tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient "
+    "may break downstream systems that assume they match.")
+_UNSET: Any = object()  # grad_dtype not set: the tensor's own dtype
 
 
 def new_counter() -> Any:
@@ -45,7 +61,8 @@ class TensorBase:
     _data: np.ndarray
     requires_grad: bool
     _ctx: Any
-    grad: Any = None
+    _grad: Any = None  # ``.grad``'s value (the property checks what is assigned)
+    _grad_dtype: Any = _UNSET  # ``grad_dtype``, in the instance dict once set
     _name: str | None = None
     _hooks: list[Callable[[Any], Any]] | None = None
     _vcnt: Any = None  # the version counter, made on first need (``_vc``)
@@ -128,6 +145,71 @@ class TensorBase:
         n = len(views)
         if n >= 64 and not n & (n - 1):  # drop the dead at each doubling: amortised O(1)
             views[:] = [r for r in views if r() is not None]
+
+    @property
+    def grad(self) -> Any:
+        """The gradient accumulated by backward (None until one reaches this tensor). Read on
+        a non-leaf that does not retain its gradient, it is None with PyTorch's warning."""
+        g = self._grad
+        if g is None and self._ctx is not None and self._ctx.retained is None:
+            warnings.warn(NONLEAF_GRAD, UserWarning, stacklevel=2)
+        return g
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        """Assign a gradient: a Tensor of this tensor's shape and ``grad_dtype``, or None
+        (PyTorch's checks and errors)."""
+        if value is not None:
+            self._check_grad(value)
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    def _check_grad(self, value: Any) -> None:
+        if not isinstance(value, TensorBase):
+            kind = type(value)
+            raise TypeError("assigned grad expected to be a Tensor or None but got grad of "
+                            f"type {kind.__module__}.{kind.__qualname__}")
+        if value is self:
+            raise RuntimeError("can't assign Variable as its own grad")
+        want = self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+        if want is not None and value._data.dtype != want:
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{value._data.dtype}' to a tensor "
+                f"with grad_dtype '{want}'. " + _GRAD_DTYPE_ADVICE)
+        if value._data.shape != self._data.shape:
+            raise RuntimeError(
+                f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                f"tensor of size '{list(self._data.shape)}'. Please ensure that the gradient "
+                "and the tensor are the same size")
+
+    @property
+    def grad_dtype(self) -> Any:
+        """The dtype backward gives this leaf's ``.grad`` (PyTorch 2.13's ``grad_dtype``): the
+        tensor's dtype unless set; None lets a gradient keep its own dtype."""
+        if self._ctx is not None:
+            raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
+        return self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+
+    @grad_dtype.setter
+    def grad_dtype(self, dtype: Any) -> None:
+        if self._ctx is not None:
+            raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+        if dtype is not None and not isinstance(dtype, np.dtype) and not (
+                isinstance(dtype, type) and issubclass(dtype, np.generic)):
+            raise RuntimeError(f"grad_dtype must be a torch.dtype or None, but got "
+                               f"{type(dtype).__name__}")
+        new = None if dtype is None else as_dtype(dtype)
+        g = self._grad
+        if g is not None and new is not None and g._data.dtype != new:
+            raise RuntimeError(
+                f"Cannot set grad_dtype to '{new}' because there is already a gradient with "
+                f"dtype '{g._data.dtype}'. Please clear the gradient (.grad = None) before "
+                "changing grad_dtype, or ensure the new grad_dtype matches the existing "
+                "gradient's dtype.")
+        self._grad_dtype = new
 
     def __getstate__(self) -> Any:
         """Pickled (and deep-copied) without the bookkeeping of views: weak references

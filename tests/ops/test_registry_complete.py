@@ -85,6 +85,8 @@ NOT_DIFFERENTIABLE = {
     "Tensor.const_data_ptr",
     # the removed Variable API: a warning (volatile) or an error (reinforce)
     "Tensor.volatile", "Tensor.reinforce",
+    # which dtype backward gives a leaf's .grad (an attribute)
+    "Tensor.grad_dtype",
     "tinygrad_nn.can_cast",
     "tinygrad_nn.promote_types", "tinygrad_nn.set_printoptions",
     "F.as_tensor",  # wraps arrays; a Tensor passes through unchanged
