@@ -117,10 +117,15 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
                    neginf: float | None = None) -> Tensor:
         """x with NaN, +inf, -inf replaced by ``nan``, ``posinf`` (default: the dtype's
-        largest value) and ``neginf`` (its lowest); gradient 1 where x is finite, else 0."""
+        largest value) and ``neginf`` (its lowest); gradient 1 where x is finite, else 0
+        (none for a complex x: PyTorch refuses one that requires grad, not ``nan_to_num_``)."""
+        if self._data.dtype.kind == "c":
+            no_complex_grad("nan_to_num", self)
+        return self._nan_to_num(nan, posinf, neginf)
+
+    def _nan_to_num(self, nan: float, posinf: float | None, neginf: float | None) -> Tensor:
         if self._data.dtype.kind not in "fc":
             return self._copy()
-        no_complex_grad("nan_to_num", self)
         x = self._data
         info = np.finfo(x.dtype)
         filled = np.nan_to_num(x, nan=nan, posinf=info.max if posinf is None else posinf,

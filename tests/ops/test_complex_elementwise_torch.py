@@ -222,6 +222,13 @@ def test_refused_only_with_grad(name: str, dtype: str) -> None:
     _compare(ALLOWED_WITHOUT_GRAD[name], dtype, grad=False)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_nan_to_num_in_place_is_recorded(dtype: str) -> None:
+    """PyTorch refuses the complex derivative of nan_to_num, not of nan_to_num_."""
+    x = np.array([1 + 2j, complex(np.nan, 1), complex(np.inf, 0), -3j])
+    _compare(lambda m, t: (t * 1).nan_to_num_(), dtype, x)
+
+
 MIXED: dict[str, Callable[[Any], Any]] = {
     "float32 + complex64": lambda m: m.ones(3) + m.ones(3, dtype=m.complex64),
     "float64 * complex64": lambda m: m.ones(3, dtype=m.float64) * m.ones(3, dtype=m.complex64),
