@@ -116,6 +116,8 @@ def test_logcumsumexp_ties_and_infinities(dtype: str) -> None:
                   [complex(-2, -0.0), 3, complex(inf, 1), complex(inf, 2), 1j]])
     _compare(lambda m, t: t.logcumsumexp(1), dtype, x, grad=False)
     _compare(lambda m, t: t.logcumsumexp(1), dtype, x[:1])
+    _compare(lambda m, t: t.logsumexp(1), dtype, x)
+    _compare(lambda m, t: m.logaddexp(t, t.flip(1) * 1j), dtype, x)
 
 
 OTHER = AWKWARD[::-1] * 0.7 + 0.3j
