@@ -98,6 +98,16 @@ _COMPLEX_POWERS: dict[Any, Any] = {
     0: lambda x: np.ones_like(x)}
 
 
+def complex_operands(x: Any, p: Any) -> bool:
+    """Whether x or p (arrays or numbers) is complex: two type reads on the real path."""
+    tx, tp = type(x), type(p)
+    if tx is np.ndarray and tp is not np.ndarray and tp is not complex:
+        return x.dtype.kind == "c" or isinstance(p, np.complexfloating)  # type: ignore[no-any-return]
+    return (tx is complex or tp is complex or isinstance(x, np.complexfloating)
+            or isinstance(p, np.complexfloating)
+            or tx is np.ndarray and x.dtype.kind == "c" or tp is np.ndarray and p.dtype.kind == "c")
+
+
 def _complex_power(x: Any, p: Any) -> Any:
     """x ** p with a complex result, as PyTorch computes it: C's cpow, exp(p log x), for a
     Tensor exponent and most numbers (NumPy multiplies out an integer power, and gives
@@ -120,7 +130,7 @@ class Pow(Function):
                 raise NotImplementedError('"pow" not implemented for \'Bool\'')
             return np.power(x, y).astype(np.bool_)  # (not NumPy's int8)
         p = y  # (the exponent is named y, as every binary op's second operand)
-        y = _complex_power(x, p) if np.result_type(x, p).kind == "c" else x**p
+        y = _complex_power(x, p) if complex_operands(x, p) else x**p
         if type(p) is np.ndarray:  # PyTorch's node: PowBackward1 for a Tensor exponent,
             ctx._overload = 1 if type(x) is np.ndarray else 2  # 2 for a number's power
         ctx.save_for_backward(x, p, y)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-from .elementwise import _complex_power, keep_where
+from .elementwise import _complex_power, complex_operands, keep_where
 
 
 class Rsub(Function):
@@ -35,7 +35,7 @@ class RPow(Function):
 
     @staticmethod
     def forward(ctx: Any, x: Any, c: Any) -> Any:
-        y = _complex_power(c, x) if np.result_type(c, x).kind == "c" else c**x
+        y = _complex_power(c, x) if complex_operands(c, x) else c**x
         ctx.c = c
         at_zero = np.asarray(c) == 0  # (c may be an array, broadcast against x)
         ctx.zero = at_zero & (np.real(x) >= 0) & (np.imag(x) == 0) if at_zero.any() else None
