@@ -359,7 +359,7 @@ def np_logaddexp(x: Any, y: Any) -> Any:
 class Logaddexp(Function):
     """log(exp(x) + exp(y)) without overflow; the gradient is sigmoid(x - y), sigmoid(y - x)."""
 
-    fn = staticmethod(np_logaddexp)
+    fn: Any = staticmethod(np_logaddexp)
     scale = 1.0
 
     @classmethod
