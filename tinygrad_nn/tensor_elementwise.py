@@ -32,6 +32,14 @@ def _torch_name(dt: Any) -> str:
     return _TORCH_DTYPE.get(str(np.dtype(dt)), str(dt))
 
 
+def no_complex_grad(op: str, x: Any) -> None:
+    """PyTorch's refusal to record ``op`` for a complex ``x`` that requires grad while grad
+    mode is on: it defines no complex derivative for ``op`` (nan_to_num, silu ...)."""
+    if x.requires_grad and _mode.enabled and x.dtype.kind == "c":
+        raise RuntimeError(f"{op} does not support automatic differentiation for outputs "
+                           "with complex dtype.")
+
+
 def check_grad_dtype(x: Any, dt: Any) -> None:
     """PyTorch's refusal of a reduction's integer or bool ``dtype=`` for an input that
     requires grad while grad mode is on (such a result could not carry the gradient)."""
@@ -391,12 +399,16 @@ class TensorElementwise(TensorMixin):
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         """log(1 + exp(beta x)) / beta, linear where beta x > threshold."""
+        if self._data.dtype.kind == "c":
+            raise _not_for("softplus_cpu", self.dtype)
         return P.Softplus.apply(self, beta=beta, threshold=threshold)
 
     def leaky_relu(self, slope: float = 0.01, *, negative_slope: float | None = None) -> Tensor:
         """x where x > 0, else slope * x."""
         if negative_slope is not None:
             slope = negative_slope
+        if self._data.dtype.kind == "c":  # (x > 0 has no meaning for complex x)
+            raise _not_for("leaky_relu_cpu", self.dtype)
         return select(data_of(self) > 0, self, self * slope)
 
     def elu(self, alpha: float = 1.0) -> Tensor:
@@ -414,6 +426,7 @@ class TensorElementwise(TensorMixin):
 
     def silu(self) -> Tensor:
         """x sigmoid(x)."""
+        no_complex_grad("silu", self)
         return self * self.sigmoid()
 
     def log_sigmoid(self) -> Tensor:

@@ -196,6 +196,8 @@ class TensorIndexingOps(TensorMixin):
         """(values, indices) along ``dim``; values = x.gather(dim, indices). Ties keep order
         (any ``stable``; given, the node is PyTorch's SortBackward1)."""
         a = self._dim(dim, "sort")  # a 0-d tensor takes 0 / -1
+        if self._data.dtype.kind == "c":  # (argsort and msort come here)
+            raise RuntimeError("Sort does not support complex dtypes on CPU")
         if self.ndim == 0:
             return SortResult(self * 1 if self.requires_grad else self,
                               self._new(np.zeros((), np.int64)))
@@ -211,8 +213,9 @@ class TensorIndexingOps(TensorMixin):
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The k largest (or smallest) entries along ``dim``: (values, indices), in order."""
         a = self._dim(dim, "topk")
-        if self.dtype == np.bool_:
-            raise RuntimeError("topk does not support bool dtypes on CPU")
+        if self.dtype == np.bool_ or self.dtype.kind == "c":
+            kind = "bool" if self.dtype == np.bool_ else "complex"
+            raise RuntimeError(f"topk does not support {kind} dtypes on CPU")
         n = self._data.shape[a] if self.ndim else 1
         if not 0 <= k <= n:
             raise RuntimeError(f"topk(): k ({k}) is out of range for dimension {a} of size {n}")

@@ -551,7 +551,14 @@ class TensorInPlace(TensorMixin):
         "erf_", "erfc_", "erfinv_", "deg2rad_", "rad2deg_"))
     trunc_, fix_, frac_, sign_, sgn_, absolute_, negative_ = (_inplace_form(n) for n in (
         "trunc_", "fix_", "frac_", "sign_", "sgn_", "absolute_", "negative_"))
-    nan_to_num_, tril_, triu_ = (_inplace_form(n) for n in ("nan_to_num_", "tril_", "triu_"))
+    tril_, triu_ = (_inplace_form(n) for n in ("tril_", "triu_"))
+
+    def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None,
+                    neginf: float | None = None) -> Self:
+        """x = x.nan_to_num(...), in place; recorded for a complex x too (PyTorch refuses
+        the complex derivative of the out-of-place form only)."""
+        return self._inplace(  # type: ignore[no-any-return]
+            "nan_to_num_", lambda s: s._nan_to_num(nan, posinf, neginf))
 
     def cumsum_(self, dim: int, *, dtype: Any = None) -> Self:
         """x = x.cumsum(dim), in place (x keeps its dtype: a bool x, or a ``dtype`` other

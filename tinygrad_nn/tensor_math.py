@@ -33,6 +33,7 @@ from .tensor_elementwise import (
     checked_cast,
     float_power_dtype,
     need_tensor,
+    no_complex_grad,
     no_complex_order,
     select,
 )
@@ -116,7 +117,13 @@ class TensorMath(TensorElementwise, TensorBitwise):
     def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
                    neginf: float | None = None) -> Tensor:
         """x with NaN, +inf, -inf replaced by ``nan``, ``posinf`` (default: the dtype's
-        largest value) and ``neginf`` (its lowest); gradient 1 where x is finite, else 0."""
+        largest value) and ``neginf`` (its lowest); gradient 1 where x is finite, else 0
+        (none for a complex x: PyTorch refuses one that requires grad, not ``nan_to_num_``)."""
+        if self._data.dtype.kind == "c":
+            no_complex_grad("nan_to_num", self)
+        return self._nan_to_num(nan, posinf, neginf)
+
+    def _nan_to_num(self, nan: float, posinf: float | None, neginf: float | None) -> Tensor:
         if self._data.dtype.kind not in "fc":
             return self._copy()
         x = self._data
@@ -475,13 +482,8 @@ class TensorMath(TensorElementwise, TensorBitwise):
 
     def _float_only(self, cls: Any, op: str, other: Any) -> Tensor:
         rt = result_type(_operand(self), _operand(other))
-        if rt.kind not in "fc" or rt.kind == "c" and cls is P.Hypot:
-            raise _not_for(f"{op}_cpu", rt)
-        if rt.kind == "c":  # (NumPy has no complex logaddexp: computed less c, the larger
-            x, y = _cast(self, rt), _cast(other, rt)  # real part, which cancels)
-            c = np.maximum(np.real(data_of(x)), np.real(data_of(y)))
-            c = np.where(np.isfinite(c), c, 0).astype(rt)
-            return ((x - c).exp() + (y - c).exp()).log() + c  # type: ignore[no-any-return]
+        if rt.kind not in "fc" or rt.kind == "c" and cls is not P.Logaddexp:
+            raise _not_for(f"{op}_cpu", rt)  # (complex: logaddexp only, as PyTorch)
         return binary(cls, self, other)
 
     def xlogy(self, other: Any) -> Tensor:
@@ -515,6 +517,8 @@ class TensorMath(TensorElementwise, TensorBitwise):
         values must be a tensor of x's dtype. Backward raises (PyTorch defines no derivative)."""
         need_tensor("heaviside", "values", values)
         v = np.asarray(data_of(values))
+        if self.dtype.kind == "c" or v.dtype.kind == "c":
+            raise RuntimeError("heaviside is not yet implemented for complex tensors.")
         if v.dtype != self.dtype:
             raise RuntimeError(f"heaviside is not yet implemented for tensors with different "
                                f"dtypes (got {self.dtype} and {v.dtype})")

@@ -22,7 +22,7 @@ from ._warn import user_stacklevel
 from .dtypes import result_type
 from .function import TensorBase
 from .tensor_base import TensorMixin, with_overload
-from .tensor_elementwise import check_grad_dtype
+from .tensor_elementwise import _not_for, check_grad_dtype
 from .tensor_indexing import _along
 
 if TYPE_CHECKING:
@@ -245,9 +245,13 @@ class TensorReduce(TensorMixin):
         name = "max" if big else "min"
         dim, keepdim = _axes(dim if axis is not None else int_dim(dim, name), keepdim, axis,
                              keepdims)
+        if self._data.dtype.kind == "c" and dim is not None:  # complex numbers have no order
+            raise RuntimeError(f"{name}(): does not support complex input")
         if dim is None:
             if self._data.size == 0:
                 raise RuntimeError(f"{name}(): expected a non-empty tensor (no dim given)")
+            if self._data.dtype.kind == "c":
+                raise _not_for(f"{name}_all", self.dtype)
             return (P.Max if big else P.Min).apply(self, axes=tuple(range(self.ndim)),
                                                    keepdims=False)
         if isinstance(dim, (tuple, list)):
@@ -271,12 +275,16 @@ class TensorReduce(TensorMixin):
         """Largest value over ``dim`` (one or several dims; () or None: all); tied maxima
         share the gradient."""
         dim = None if dim == () else dim
+        if self._data.dtype.kind == "c":  # complex numbers have no order
+            raise _not_for("max_values_cpu", self.dtype)
         return self._reduce(P.Amax, "amax", dim, keepdim, axis, keepdims)
 
     def amin(self, dim: Any = (), keepdim: bool = False, *, axis: Any = None,
              keepdims: Any = None) -> Tensor:
         """Smallest value over ``dim`` (one or several dims; () or None: all)."""
         dim = None if dim == () else dim
+        if self._data.dtype.kind == "c":
+            raise _not_for("min_values_cpu", self.dtype)
         return self._reduce(P.Amin, "amin", dim, keepdim, axis, keepdims)
 
     def aminmax(self, *, dim: Any = None, keepdim: bool = False, axis: Any = None,
@@ -284,6 +292,8 @@ class TensorReduce(TensorMixin):
         """The named tuple (min, max) over ``dim`` (an int; None: all); tied extremes share
         the gradient evenly, as ``amin`` / ``amax``."""
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        if self._data.dtype.kind == "c":
+            raise _not_for("aminmax_cpu", self.dtype)
         if dim is not None:
             a = normalize_one_axis(dim, max(self.ndim, 1), "aminmax")
             if self.ndim and self._data.shape[a] == 0:
@@ -298,6 +308,8 @@ class TensorReduce(TensorMixin):
                axis: Any = None, keepdims: Any = None) -> Tensor:
         """Sum over ``dim`` treating NaN as 0 (NaN entries get gradient 0)."""
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        if self._data.dtype.kind == "c":  # (also nanmean's error: PyTorch's calls nansum)
+            raise RuntimeError("nansum on CPU does not support complex inputs")
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind in "fc":
             x = P.NanToZero.apply(x)
@@ -311,6 +323,8 @@ class TensorReduce(TensorMixin):
         if self.dtype.kind not in "fc":  # the input's dtype, before ``dtype``, as PyTorch
             raise RuntimeError("nanmean(): expected input to have floating point or complex "
                                f"dtype but got {self.dtype}")
+        if self.dtype.kind == "c":
+            raise RuntimeError("nansum on CPU does not support complex inputs")
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind not in "fc":
             raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "
@@ -331,6 +345,8 @@ class TensorReduce(TensorMixin):
 
     def _arg(self, fn: Any, name: str, dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> Tensor:
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
+        if self._data.dtype.kind == "c":
+            raise RuntimeError(f"{name}(): does not support complex input")
         dim = int_tensor(dim, dim)  # (a one-element integer tensor, as PyTorch takes it)
         if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))):
             raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
@@ -362,6 +378,8 @@ class TensorReduce(TensorMixin):
 
     def _cum_extreme(self, dim: int, big: bool) -> Any:
         name = "cummax" if big else "cummin"
+        if self._data.dtype.kind == "c":
+            raise _not_for(f"{name}_cpu", self.dtype)
         a = normalize_one_axis(dim, max(self.ndim, 1), name)
         result = CummaxResult if big else CumminResult
         if self.ndim == 0:

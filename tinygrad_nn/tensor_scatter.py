@@ -26,7 +26,7 @@ from .function import data_of as _data
 from .ops.select import NoDerivative, ScatterExtreme
 from .ops.strided import IndexCopy, IndexPut
 from .tensor_base import TensorMixin, with_overload
-from .tensor_elementwise import _torch_name, fill_where
+from .tensor_elementwise import _not_for, _torch_name, fill_where
 from .tensor_elementwise import select as where
 from .tensor_indexing import _along, _check_along, _index_array, _lead
 from .tensor_movement import index_arrays
@@ -411,6 +411,8 @@ def searchsorted(sorted_sequence: Any, input: Any, *, out_int32: bool = False,  
     vals = np.asarray(_data(input))
     if sorter is not None:
         seq = np.take_along_axis(seq, np.asarray(_data(sorter)), -1)
+    if seq.dtype.kind == "c" or vals.dtype.kind == "c":  # complex numbers have no order
+        raise _not_for("searchsorted_out_cpu", seq.dtype if seq.dtype.kind == "c" else vals.dtype)
     if seq.ndim != 1 and (vals.ndim != seq.ndim or vals.shape[:-1] != seq.shape[:-1]):
         raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or "
                            "the first N-1 dimensions of boundaries tensor and input value "

@@ -20,6 +20,7 @@ from .function import TensorBase
 from .function import data_of as _data
 from .ops.select import NoDerivative, nth_element_index, quickselect_index, std_sort
 from .tensor_base import TensorMixin
+from .tensor_elementwise import _not_for
 from .tensor_elementwise import select as where
 from .tensor_reduce import _axes
 
@@ -145,6 +146,8 @@ class TensorSelect(TensorMixin):
         a = normalize_one_axis(dim, max(self.ndim, 1), name)
         if self.dtype == np.bool_ and name != "mode":
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+        if self.dtype.kind == "c":  # no order: PyTorch's kernels refuse complex numbers
+            raise _not_for("median_out" if "median" in name else f"{name}_cpu", self.dtype)
         if self.ndim == 0:
             return result(self.clone(), self._new(np.zeros((), np.int64)))
         if self._data.shape[a] == 0:
@@ -193,8 +196,8 @@ class TensorSelect(TensorMixin):
                             lambda rows: _median_index(rows, True))
 
     def _median_all(self, ignore_nan: bool) -> Tensor:
-        if self.dtype == np.bool_:
-            raise NotImplementedError('"median_cpu" not implemented for \'Bool\'')
+        if self.dtype == np.bool_ or self.dtype.kind == "c":
+            raise _not_for("median_cpu", self.dtype)
         x = self._data.reshape(-1)
         if x.dtype.kind in "fc" and not ignore_nan and np.isnan(x).any():
             return self._shared(np.asarray(np.nan, x.dtype))
@@ -322,6 +325,8 @@ class TensorSelect(TensorMixin):
         lexicographic order), and optionally the inverse indices and the counts. NaNs are
         all distinct. No derivative: as in PyTorch, a backward through it raises."""
         x = self._data
+        if x.dtype.kind == "c":  # (PyTorch's kernels sort: no complex)
+            raise _not_for("unique" if dim is None else "unique_dim", x.dtype)
         if dim is None:
             vals, inv, cnt = np.unique(x.reshape(-1), return_inverse=True,
                                        return_counts=True, equal_nan=False)
@@ -341,6 +346,8 @@ class TensorSelect(TensorMixin):
         """Collapse runs of equal consecutive values (slices along ``dim``) to one; optionally
         the inverse indices and the run lengths. No derivative (a backward raises)."""
         x = self._data
+        if x.dtype.kind == "c":  # as unique's (PyTorch refuses complex here too)
+            raise _not_for("unique" if dim is None else "unique_dim", x.dtype)
         if dim is None:
             flat = x.reshape(-1)
             new = np.concatenate([[True], flat[1:] != flat[:-1]]) if flat.size else flat != 0

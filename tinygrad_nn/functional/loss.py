@@ -13,7 +13,7 @@ from .._scope import composite
 from .._warn import user_stacklevel
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ..tensor_elementwise import _torch_name
+from ..tensor_elementwise import _not_for, _torch_name
 from ..tensor_functions import where
 from .basic import as_tensor
 
@@ -119,6 +119,8 @@ def mse_loss(input: Any, target: Any, size_average: bool | None = None, reduce: 
     shape = as_tensor(input).shape
     input, target = _broadcast_pair(input, target, "mse_loss")
     reduction = legacy_reduction(size_average, reduce, reduction)
+    if input.dtype.kind == "c":  # (PyTorch's kernel has no complex version)
+        raise _not_for("mse_cpu", input.dtype)
     if weight is None:  # one node, PyTorch's MseLossBackward0
         _check_reduction(reduction, "mse_loss")
         return P.MseLoss.apply(input, target, reduction=reduction)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, data_of, dual
+from ..function import Function, TensorBase, data_of, dual
 from ._erf import np_erf
 
 _SQRT_2_OVER_PI = 2.0 / math.sqrt(math.pi)
@@ -91,6 +91,34 @@ class Neg(Function):
         return (-g,)
 
 
+# PyTorch's shortcuts for a complex base and these number exponents (its scalar kernel)
+_COMPLEX_POWERS: dict[Any, Any] = {
+    2: lambda x: x * x, 3: lambda x: x * x * x, -2: lambda x: 1 / (x * x), 1: np.copy,
+    0.5: np.sqrt, -0.5: lambda x: 1 / np.sqrt(x), -1: lambda x: 1 / x,
+    0: lambda x: np.ones_like(x)}
+
+
+def complex_operands(x: Any, p: Any) -> bool:
+    """Whether x or p (arrays or numbers) is complex: two type reads on the real path."""
+    tx, tp = type(x), type(p)
+    if tx is np.ndarray and tp is not np.ndarray and tp is not complex:
+        return x.dtype.kind == "c" or isinstance(p, np.complexfloating)  # type: ignore[no-any-return]
+    return (tx is complex or tp is complex or isinstance(x, np.complexfloating)
+            or isinstance(p, np.complexfloating)
+            or tx is np.ndarray and x.dtype.kind == "c" or tp is np.ndarray and p.dtype.kind == "c")
+
+
+def _complex_power(x: Any, p: Any) -> Any:
+    """x ** p with a complex result, as PyTorch computes it: C's cpow, exp(p log x), for a
+    Tensor exponent and most numbers (NumPy multiplies out an integer power, and gives
+    0 ** 0 = 1 where cpow gives NaN), the shortcuts above for those numbers."""
+    dt = np.result_type(x, p)
+    if type(p) is not np.ndarray and p in _COMPLEX_POWERS:
+        return np.asarray(_COMPLEX_POWERS[p](np.asarray(x, dt))).astype(dt, copy=False)
+    with np.errstate(all="ignore"):  # log 0 = -inf: PyTorch's inf / NaN results
+        return np.asarray(np.exp(p * np.log(np.asarray(x, dt)))).astype(dt, copy=False)
+
+
 class Pow(Function):
     """x ** p for a constant or Tensor exponent p (a number p is an option, not an input:
     PyTorch's PowBackward0 has one)."""
@@ -101,7 +129,8 @@ class Pow(Function):
             if type(y) is np.ndarray:
                 raise NotImplementedError('"pow" not implemented for \'Bool\'')
             return np.power(x, y).astype(np.bool_)  # (not NumPy's int8)
-        p, y = y, x**y  # (the exponent is named y, as every binary op's second operand)
+        p = y  # (the exponent is named y, as every binary op's second operand)
+        y = _complex_power(x, p) if complex_operands(x, p) else x**p
         if type(p) is np.ndarray:  # PyTorch's node: PowBackward1 for a Tensor exponent,
             ctx._overload = 1 if type(x) is np.ndarray else 2  # 2 for a number's power
         ctx.save_for_backward(x, p, y)
@@ -121,8 +150,18 @@ class Pow(Function):
         gp = None
         if ctx.needs_input_grad[1]:
             # d/dp x**p = x**p log x; PyTorch's convention makes it 0 where x == 0
-            gp = g * y * log(x + (x == 0))
+            gp = g * y * log(one_at_zero(x))
         return gx, gp
+
+
+def one_at_zero(x: Any) -> Any:
+    """x with its zeros replaced by 1 (log x is then 0 there) and every other entry untouched:
+    x + (x == 0) would add +0 to a complex -2 - 0j, moving it across log's branch cut."""
+    if isinstance(x, TensorBase):
+        return Where.apply(np.ones((), x.dtype), x, cond=data_of(x) == 0)
+    if type(x) is np.ndarray:
+        return np.where(x == 0, 1, x)
+    return x + 1 if x == 0 else x  # a number (a number's power): its own type
 
 
 class Cast(Function):

@@ -31,6 +31,15 @@ def _select(cond: Any, x: Any, y: Any) -> Any:
     return Where.apply(x, y, cond=cond) if isinstance(y, TensorBase) else np.where(cond, x, y)
 
 
+def _over_sqrt(g: Any, v: Any) -> Any:
+    """g / sqrt(v); for a complex v PyTorch's ``g * rsqrt(v)``, which differs where v = 0:
+    complex 1 / 0 is inf + NaN j, and g times that NaN + NaN j (g / 0 would be inf + NaN j)."""
+    if v.dtype.kind == "c":
+        with np.errstate(divide="ignore", invalid="ignore"):  # (NaN, as PyTorch, silently)
+            return g * (1 / sqrt(v))
+    return g / sqrt(v)
+
+
 def _zeros(g: Any) -> Any:
     """The zero gradient of a step function: an array (a constant Tensor under create_graph;
     ``g * 0`` would turn an inf in ``g`` into NaN, PyTorch gives 0)."""
@@ -130,7 +139,7 @@ class Asin(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return (g / sqrt(1 - x * x),)
+        return (_over_sqrt(g, 1 - x * x),)
 
 
 class Acos(Function):
@@ -142,7 +151,7 @@ class Acos(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return (-g / sqrt(1 - x * x),)
+        return (_over_sqrt(-g, 1 - x * x),)
 
 
 class Atan(Function):
@@ -190,7 +199,7 @@ class Asinh(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return (g / sqrt(x * x + 1),)
+        return (_over_sqrt(g, x * x + 1),)
 
 
 class Acosh(Function):
@@ -202,6 +211,10 @@ class Acosh(Function):
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (x,) = ctx.saved_tensors
+        if x.dtype.kind == "c":  # sqrt(z^2 - 1) is sqrt(z - 1) sqrt(z + 1) only off the branch
+            # cut: PyTorch's (and the true) derivative is the product form; z + -1, not z - 1,
+            # as PyTorch's: -2 - 0j less 1 keeps the -0 (the other side of the cut), plus -1 not
+            return (_over_sqrt(_over_sqrt(g, x + 1), x + -1),)
         return (g / sqrt(x * x - 1),)
 
 
@@ -323,10 +336,30 @@ class Hypot(Function):
         return gx, gy
 
 
+def np_logaddexp(x: Any, y: Any) -> Any:
+    """np.logaddexp, and for complex x, y (NumPy has no complex loop) PyTorch's kernel:
+    max + log1p(exp(min - max)), min and max ordered by the real part (so the result keeps
+    max's imaginary part, not the principal angle); NaN + NaN j where either is NaN; where
+    both real parts are the same infinity, min (-inf) or log(exp(min) + exp(max)) (+inf)."""
+    if np.result_type(x, y).kind != "c":
+        return np.logaddexp(x, y)
+    x, y = np.asarray(x), np.asarray(y)
+    lo = x.real < y.real
+    small, big = np.where(lo, x, y), np.where(lo, y, x)
+    with np.errstate(all="ignore"):
+        out = np.asarray(np.log1p(np.exp(small - big)) + big)
+        inf = np.isinf(small.real) & (small.real == big.real)
+        if inf.any():
+            out = np.where(inf, np.where(small.real < 0, small,
+                                         np.log(np.exp(small) + np.exp(big))), out)
+    nan = np.isnan(x) | np.isnan(y)  # a NaN in either part of either
+    return np.where(nan, np.array(complex(np.nan, np.nan), out.dtype), out)
+
+
 class Logaddexp(Function):
     """log(exp(x) + exp(y)) without overflow; the gradient is sigmoid(x - y), sigmoid(y - x)."""
 
-    fn = staticmethod(np.logaddexp)
+    fn: Any = staticmethod(np_logaddexp)
     scale = 1.0
 
     @classmethod

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..function import Function
-from .elementwise import log
+from .elementwise import _complex_power, complex_operands, keep_where
 
 
 class Rsub(Function):
@@ -27,21 +29,28 @@ class Rsub(Function):
 
 
 class RPow(Function):
-    """y = c ** x for a constant base c (``2 ** x``); dy/dx = y log c, 0 where c is 0
-    (PyTorch's convention, as ``Pow``'s for a Tensor exponent)."""
+    """y = c ** x for a constant base c (``2 ** x``, or an array); dy/dx = y log c (the
+    complex log of c for a complex x: log -2 = ln 2 + i pi), and where c = 0 PyTorch's
+    convention: 0 where x is real and >= 0, else y log 0."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, c: Any) -> Any:
-        y = c ** x
+        y = _complex_power(c, x) if complex_operands(c, x) else c**x
         ctx.c = c
+        at_zero = np.asarray(c) == 0  # (c may be an array, broadcast against x)
+        ctx.zero = at_zero & (np.real(x) >= 0) & (np.imag(x) == 0) if at_zero.any() else None
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx: Any, g: Any) -> Any:
         (y,) = ctx.saved_tensors
-        c = ctx.c
-        return (g * y * log(c + (c == 0)),)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf, log -2 = NaN
+            lc = np.log(np.asarray(ctx.c, y.dtype))
+        if ctx.zero is None:
+            return (g * (y * lc),)
+        with np.errstate(invalid="ignore"):
+            return (g * keep_where(y * lc, ~ctx.zero),)
 
     def name(self) -> str:
         return "PowBackward2"  # (PyTorch's overload for a number base)

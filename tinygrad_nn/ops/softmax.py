@@ -92,7 +92,7 @@ class LogSoftmax(Function):
 
 class LogSumExp(Function):
     """y = log(sum(exp(x))) over ``axes`` (a normalised tuple), as m + log(sum(exp(x - m))),
-    m the maximum (0 where it is infinite); keepdims as ``sum``."""
+    m the maximum (of the real parts; 0 where it is infinite); keepdims as ``sum``."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple[int, ...], keepdims: bool = False) -> Any:
@@ -102,9 +102,11 @@ class LogSumExp(Function):
         if x.size == 0:
             m = np.zeros(ctx.kshape, dtype=x.dtype)
         else:
-            m = np.maximum.reduce(x, axis=axes, keepdims=True)
+            # complex: the largest real part, as PyTorch's (the result's imaginary part is
+            # then the principal angle; NumPy's complex maximum would keep one input's)
+            m = np.maximum.reduce(x.real, axis=axes, keepdims=True)
             if not np.isfinite(m).all():
-                m = np.where(np.isfinite(m), m, 0).astype(x.dtype, copy=False)
+                m = np.where(np.isfinite(m), m, 0).astype(m.dtype, copy=False)
         s = np.exp(x - m).sum(axis=axes, keepdims=True)
         with np.errstate(divide="ignore"):  # an empty sum or a row of -inf: -inf
             y = np.log(s) + m

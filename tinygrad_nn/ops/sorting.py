@@ -14,6 +14,7 @@ import numpy as np
 
 from ..function import Function, data_of, dual
 from .elementwise import exp, log
+from .elementwise_math import np_logaddexp
 from .movement import broadcast_to
 
 
@@ -139,8 +140,16 @@ cumprod = dual(np.cumprod, CumProd, "axis")
 
 def _np_logcumsumexp(x: Any, axis: int, reverse: bool = False) -> Any:
     if reverse:
-        return np.flip(np.logaddexp.accumulate(np.flip(x, axis), axis), axis)
-    return np.logaddexp.accumulate(x, axis)
+        return np.flip(_np_logcumsumexp(np.flip(x, axis), axis), axis)
+    if x.dtype.kind != "c":
+        return np.logaddexp.accumulate(x, axis)
+    # NumPy's logaddexp has no complex loop: PyTorch's scan, one slice at a time, from
+    # -inf + 0j, each step logaddexp(x_i, running) (the order settles ties of real parts)
+    out = np.moveaxis(x.copy(), axis, 0)
+    run = np.full(out.shape[1:], complex(-np.inf, 0), x.dtype)
+    for i in range(out.shape[0]):
+        run = out[i] = np_logaddexp(out[i], run)
+    return np.moveaxis(out, 0, axis)
 
 
 class LogCumSumExp(Function):
@@ -162,6 +171,9 @@ class LogCumSumExp(Function):
         # positive and the negative g_j (PyTorch's logcumsumexp_backward), so no exp overflows
         x, y = ctx.saved_tensors
         a, back = ctx.axis, not ctx.reverse
+        if x.dtype.kind == "c":  # complex logs carry the sign: no split (PyTorch's form)
+            with np.errstate(divide="ignore"):  # g = 0: log gives -inf, exp of it 0
+                return (exp(logcumsumexp(log(g) - y, a, back) + x),)
         ga = np.asarray(data_of(g))
         lowest = np.finfo(ga.dtype).min / 4  # log(0) stand-in: subtracting y cannot overflow
         parts = []
