@@ -223,6 +223,8 @@ _BAD = [
     lambda m, x: m.stft(x, 8, window=x[:8].reshape(2, 4), return_complex=True),
     lambda m, x: m.stft(x.reshape(2, 2, 5), 4, return_complex=True),
     lambda m, x: m.stft(x[0], 4, return_complex=True, center=False),
+    lambda m, x: m.stft(x.reshape(1, 20)[:0], 8, return_complex=True),
+    lambda m, x: m.stft(x.reshape(1, 20)[:0], 8, return_complex=True, center=False),
     lambda m, x: m.stft((x * 10).int(), 8, return_complex=True),
     lambda m, x: m.stft(x.half(), 8, return_complex=True),
     lambda m, x: m.stft(x, 8, return_complex=True, pad_mode="bogus"),

@@ -139,6 +139,9 @@ def stft(input: Any, n_fft: int, hop_length: int | None = None,  # noqa: A002, P
         raise RuntimeError(f"stft: expected a 1D or 2D tensor, got {input.ndim}D (shape "
                            f"{tuple(input.shape)})")
     x = input.reshape(1, -1) if input.ndim == 1 else input
+    if x.shape[0] == 0:  # (PyTorch's padding and FFT both refuse an empty batch)
+        raise RuntimeError(f"stft: expected a non-empty batch, got input of shape "
+                           f"{tuple(input.shape)}")
     if center:
         x = _center(x, n_fft // 2, pad_mode)
     n = x.shape[-1]
