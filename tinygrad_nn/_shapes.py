@@ -173,3 +173,17 @@ def strided_empty(size: Any, stride: Any, dtype: np.dtype) -> np.ndarray:
     need = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
     buf = np.empty(max(need, 1), dtype=dtype)
     return np.lib.stride_tricks.as_strided(buf, size, [s * dtype.itemsize for s in stride])
+
+
+def pad_source_index(n: int, before: int, after: int, mode: str) -> np.ndarray:
+    """For each position of an axis of n padded by (before, after) in ``mode`` (reflect,
+    replicate or circular: F.pad and stft), the position of x it copies (a negative
+    ``before`` / ``after`` crops: PyTorch's reflect and replicate count from the ends of x)."""
+    i = np.arange(-before, n + after)
+    if mode == "replicate":
+        return np.clip(i, 0, n - 1)
+    if mode == "circular":
+        return i % n
+    period = 2 * (n - 1)  # reflect (the edge is not repeated)
+    i = np.abs(i) % period if period else np.zeros_like(i)
+    return np.where(i >= n, period - i, i)

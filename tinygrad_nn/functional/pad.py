@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops as P
+from .._shapes import pad_source_index
 from ..tensor import Tensor
 from .basic import as_tensor
 
@@ -26,19 +27,6 @@ def pad_width(x: Tensor, widths: tuple[tuple[int, int], ...], value: float = 0.0
     if x.ndim == 0 or not any(b or a for b, a in widths):
         return x
     return P.Pad.apply(x, pad_width=tuple((int(b), int(a)) for b, a in widths), value=value)
-
-
-def _source_index(n: int, before: int, after: int, mode: str) -> np.ndarray:
-    """For each position of the padded axis, the position of x it copies (a negative
-    ``before`` / ``after`` crops: PyTorch's reflect and replicate count from the ends of x)."""
-    i = np.arange(-before, n + after)
-    if mode == "replicate":
-        return np.clip(i, 0, n - 1)
-    if mode == "circular":
-        return i % n
-    period = 2 * (n - 1)  # reflect (the edge is not repeated)
-    i = np.abs(i) % period if period else np.zeros_like(i)
-    return np.where(i >= n, period - i, i)
 
 
 def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
@@ -94,7 +82,7 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
             if max(b, e) > n:
                 raise RuntimeError(f"pad: circular padding ({b}, {e}) of dim {a} wraps around "
                                    f"the cropped size {n} more than once")
-        srcs[a] = _source_index(n, b, e, mode)
+        srcs[a] = pad_source_index(n, b, e, mode)
     # one indexing node over the last k axes (adjacent, so they keep their places)
     first = x.ndim - k
     grids = np.ix_(*(srcs[a] for a in range(first, x.ndim)))
