@@ -257,3 +257,8 @@ def test_errors_match_torch_types(call: Callable[[Any, Any], Any]) -> None:
             call(torch, torch.tensor(_X20))
         with pytest.raises(type(theirs.value)):
             call(_Stft(), tn.tensor(_X20))
+
+
+def test_the_package_and_tensor_expose_them() -> None:
+    assert tn.stft is stft and tn.istft is istft
+    assert tn.Tensor.stft is TensorStft.stft and tn.Tensor.istft is TensorStft.istft

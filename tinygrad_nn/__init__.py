@@ -16,6 +16,7 @@ from . import _compiled
 _compiled.install()  # first: the engine's compiled modules, where built (_compiled.py)
 
 from . import (
+    _stft,
     _threads,
     _torch_functions,
     _torch_math,
@@ -256,7 +257,8 @@ __all__ = [
 
 # PyTorch's constants and switches, the top-level forms of functional ops, math, window and
 # view functions (helper "toplevel"); torch.vmap comes through __getattr__ (func loads nn)
-_TOPLEVEL = (_torch_switches, _torch_nn_forms, _torch_math, _torch_windows, _torch_views)
+_TOPLEVEL = (_torch_switches, _torch_nn_forms, _torch_math, _torch_windows, _torch_views,
+             _stft)
 for _module in _TOPLEVEL:
     globals().update({_n: getattr(_module, _n) for _n in _module.__all__})
 __all__ += [_n for _module in _TOPLEVEL for _n in _module.__all__] + ["vmap"]

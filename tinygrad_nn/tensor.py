@@ -35,6 +35,7 @@ from .tensor_reduce import TensorReduce
 from .tensor_scatter import TensorScatter
 from .tensor_select import TensorSelect
 from .tensor_special import TensorSpecial
+from .tensor_stft import TensorStft
 
 
 class IntegerGradError(RuntimeError, TypeError):
@@ -234,6 +235,7 @@ class Tensor(
     TensorRandom,
     TensorLinalg,
     TensorSpecial,
+    TensorStft,
     TensorAutograd,
 ):
     """An n-dimensional array that records the ops computing it (define-by-run).

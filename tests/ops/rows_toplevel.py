@@ -167,3 +167,32 @@ def _dropout_in_place(draw: Draw, form: Any) -> Any:
        "Tensor.nextafter_": _in_place(lambda z: z.nextafter_(_t(np.float64(3.0))))})
 def _math_in_place(draw: Draw, form: Any) -> Any:
     return form, [nonzero(draw, shape_of(draw), 0.2, 2.0)]
+
+
+# (stft / istft: _stft.py, built of unfold, pad, the FFTs and an overlap-add; a real loss of
+# the complex spectrogram: its real and imaginary parts weighted, so the phase counts too)
+def _spectrum_loss(z: Any) -> Any:
+    return tg.view_as_real(z) * tg.tensor(np.array([1.0, -0.7]))
+
+
+@case({"stft": lambda x, w: _spectrum_loss(tg.stft(x, 8, 2, window=w, return_complex=True)),
+       "Tensor.stft": lambda x, w: _spectrum_loss(x.stft(8, 3, window=w, center=False,
+                                                         return_complex=True))},
+      max_examples=10)
+def _stft(draw: Draw, form: Any) -> Any:
+    batch = draw(st.sampled_from([(), (2,)]))
+    n = draw(st.integers(12, 20))
+    return form, [arr(draw, batch + (n,)), nonzero(draw, (8,), 0.2, 1.0)]
+
+
+@case({"istft": lambda z, w: tg.istft(tg.view_as_complex(z), 8, 2, window=w, length=7),
+       "Tensor.istft": lambda z, w: tg.view_as_complex(z).istft(8, 2, window=w, center=False)},
+      max_examples=10)
+def _istft(draw: Draw, form: Any) -> Any:
+    frames = draw(st.integers(5, 8))
+    # a onesided spectrogram: 5 bins for n_fft 8, with real DC and Nyquist bins as a real
+    # signal's (their imaginary parts would be dropped by the inverse FFT: no derivative)
+    z = arr(draw, (5, frames, 2))
+    z[0, :, 1] = 0.0
+    z[4, :, 1] = 0.0
+    return form, [z, nonzero(draw, (8,), 0.5, 1.0)]
