@@ -49,6 +49,7 @@ from ._linalg_parts import (
 )
 from ._warn import user_stacklevel
 from .function import TensorBase
+from .ops import complex as C
 from .ops.decomp import check_square
 from .tensor_elementwise import need_tensor, select
 from .tensor_linalg_legacy import TensorLinalgLegacy
@@ -154,7 +155,8 @@ class TensorLinalg(TensorLinalgLegacy):
                           "less than the number of observations.", UserWarning,
                           stacklevel=user_stacklevel())
             norm = 0.0
-        c = ((x - avg) @ xw.T) / norm if norm else ((x - avg) @ xw.T) * np.nan
+        xh = xw.T.conj() if xw.is_complex() else xw.T  # (PyTorch's (x w)^H: conjugated)
+        c = ((x - avg) @ xh) / norm if norm else ((x - avg) @ xh) * np.nan
         return c.reshape(()) if self.ndim < 2 else c  # type: ignore[no-any-return]
 
     def corrcoef(self) -> Tensor:
@@ -163,8 +165,12 @@ class TensorLinalg(TensorLinalgLegacy):
         c = self.cov()
         if c.ndim == 0:
             return c / c  # type: ignore[no-any-return]
-        sd = c.diagonal().sqrt()  # type: ignore[attr-defined]
-        return (c / sd.reshape(-1, 1) / sd.reshape(1, -1)).clamp(-1, 1)  # type: ignore[no-any-return]
+        d = c.diagonal()  # type: ignore[attr-defined]
+        sd = (d.real if d.is_complex() else d).sqrt()  # (PyTorch's: the real variances)
+        c = c / sd.reshape(-1, 1) / sd.reshape(1, -1)
+        if c.is_complex():  # each part clipped to [-1, 1], as PyTorch's
+            return C.Complex.apply(c.real.clamp(-1, 1), c.imag.clamp(-1, 1))  # type: ignore[no-any-return]
+        return c.clamp(-1, 1)  # type: ignore[no-any-return]
 
     # -- products ---------------------------------------------------------------------
     def dot(self, tensor: Any) -> Tensor:

@@ -204,3 +204,17 @@ def test_composite_values_and_gradients_match_torch(name: str, call: Any) -> Non
         assert (want is None) == (got is None)
         if want is not None:
             np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("fn", ["cov", "corrcoef"])
+@pytest.mark.parametrize("dt", sorted(DTYPES))
+def test_cov_and_corrcoef_of_complex_rows_match_torch(fn: str, dt: str) -> None:
+    """(x - mean)(x w - mean)^H, conjugated as PyTorch's; corrcoef divides by the square roots
+    of the real variances and clips the real and imaginary parts each to [-1, 1]."""
+    dtype, tol = DTYPES[dt]
+    x = general((3, 5), dtype)
+    want = getattr(torch.tensor(x), fn)().numpy()
+    got = getattr(tg.tensor(x), fn)().numpy()
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+    check(lambda L, t: getattr(t, fn)().abs().sum(), x, tol)
