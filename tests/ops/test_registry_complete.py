@@ -142,8 +142,10 @@ NOT_DIFFERENTIABLE = {
     "Tensor.is_contiguous", "Tensor.stride", "Tensor.storage_offset", "Tensor.data_ptr",
     "Tensor.nelement", "Tensor.ndimension", "tinygrad_nn.broadcast_shapes",
     "tinygrad_nn.tril_indices", "tinygrad_nn.triu_indices",
-    # helper "parity": named-tuple types, and the complex eigen-decomposition (recorded
-    # without a derivative: a backward raises, as there is no complex autograd here)
+    # helper "parity": named-tuple types, and the general eigen-decomposition: differentiable
+    # (its gradients, first and second order, are checked against torch's in
+    # tests/ops/test_complex_linalg_grads_torch.py), but no two-sided-difference row here:
+    # LAPACK may reorder eigenvalues between the row's perturbed evaluations
     "linalg.CholeskyExResult", "linalg.EigResult", "linalg.InvExResult",
     "linalg.LUFactorExResult", "linalg.LUFactorResult", "linalg.LUResult", "linalg.LstsqResult",
     "linalg.SolveExResult", "linalg.eig", "linalg.eigvals",
