@@ -343,9 +343,12 @@ class TensorLinalg(TensorLinalgLegacy):
 
     def slogdet(self) -> SlogdetResult:
         """(sign, log|det A|) for A (..., n, n): a named tuple; singular A gives (0, -inf).
-        The sign is on the graph (it requires grad, as PyTorch's) with a zero gradient."""
+        A real A's sign is on the graph (it requires grad, as PyTorch's) with a zero gradient;
+        a complex A's has PyTorch's gradient (``ops.SlogdetSign``)."""
         check_square(self, "linalg.slogdet")
         refuse_half(self, message=low_precision("linalg.slogdet"))
+        if self._data.dtype.kind == "c":  # (a complex sign moves with A: its own node)
+            return SlogdetResult(P.SlogdetSign.apply(self), P.LogAbsDet.apply(self))
         sign = np.asarray(np.linalg.slogdet(self._data)[0], dtype=self.dtype)
         if self.requires_grad:  # (a zero-gradient link to A: the sign is piecewise constant)
             link = self.sum((-2, -1))  # type: ignore[attr-defined]

@@ -39,6 +39,8 @@ LOSSES: list[tuple[str, Callable[..., np.ndarray], Callable[[Any, Any], Any]]] =
     ("det_abs", general, lambda L, x: L.linalg.det(x).abs().sum()),
     ("det_real", general, lambda L, x: (L.linalg.det(x) * (1 + 2j)).real.sum()),
     ("slogdet_logabs", general, lambda L, x: L.linalg.slogdet(x)[1].sum()),
+    ("slogdet_sign", general, lambda L, x: (L.linalg.slogdet(x)[0] * (0.3 - 1.2j)).real.sum()
+     + L.linalg.slogdet(x)[0].angle().sum()),
     ("cholesky", hermitian_pd, lambda L, x: L.linalg.cholesky(x).abs().sum()),
     ("cholesky_real", hermitian_pd, lambda L, x: (L.linalg.cholesky(x) * x).real.sum()),
     ("cholesky_upper", hermitian_pd, lambda L, x: L.linalg.cholesky(x, upper=True).abs().sum()),
@@ -122,9 +124,9 @@ def test_forward_values_match_torch() -> None:
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
 
 
-SECOND = [c for c in LOSSES if c[0] in ("det_abs", "slogdet_logabs", "cholesky", "qr", "eigh",
-                                        "eigvalsh", "svd", "svdvals", "eigvals", "pinv",
-                                        "householder")]
+SECOND = [c for c in LOSSES if c[0] in ("det_abs", "slogdet_logabs", "slogdet_sign", "cholesky",
+                                        "qr", "eigh", "eigvalsh", "svd", "svdvals", "eigvals",
+                                        "pinv", "householder")]
 
 
 def second_grads(lib: Any, loss: Callable[[Any, Any], Any], x: np.ndarray,

@@ -180,6 +180,26 @@ class LogAbsDet(Function):
         return g[..., None, None] * mH(inv(a))
 
 
+class SlogdetSign(Function):
+    """sign(det A) = det A / |det A| of a complex A (..., n, n) (a real A's is piecewise
+    constant: ``slogdet`` links it with a zero gradient). PyTorch's gradient, written for the
+    gradient as the engine holds it (no conjugation around it): dA = i Im(conj(s) g) A^-H."""
+
+    conj_backward = False
+
+    @staticmethod
+    def forward(ctx: Any, a: Any) -> Any:
+        sign = np.linalg.slogdet(a)[0]
+        ctx.save_for_backward(a, sign)
+        return sign
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, sign = ctx.saved_tensors
+        turn = (sign.conj() * g).imag * 1j  # (i Im(...): a rotation of the sign's phase)
+        return turn[..., None, None] * mH(inv(a))
+
+
 def tril(x: Any, k: int = 0) -> Any:
     """The lower triangle (below diagonal k) of the last two axes, as a product with a
     constant mask (so it is the same expression on arrays and Tensors)."""
