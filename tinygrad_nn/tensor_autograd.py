@@ -12,7 +12,7 @@ import numpy as np
 from . import engine
 from ._handles import RemovableHandle
 from .function import TensorBase
-from .tensor_base import _UNSET, TensorMixin
+from .tensor_base import TensorMixin, grad_target
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -116,7 +116,7 @@ class TensorAutograd(TensorMixin):
             return
         if create:
             gt: Any = g if isinstance(g, TensorBase) else self._new(g)
-            dtype = self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+            dtype = grad_target(self)
             if dtype is not None and gt.dtype != dtype:
                 gt = gt.astype(dtype)
             self._grad = gt if self._grad is None else self._grad + gt
@@ -130,7 +130,7 @@ class TensorAutograd(TensorMixin):
     def _add_grad_array(self, g: Any, fresh: bool) -> None:
         """``_accumulate_grad`` of an array ``g`` (no graph recorded)."""
         # (the leaf's dtype, or the grad_dtype set on it: None keeps g's own)
-        dtype = self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+        dtype = grad_target(self)
         if dtype is not None and g.dtype != dtype:
             g = g.astype(dtype)
         grad = self._grad  # (the slot behind ``.grad``: what the engine writes needs no check)

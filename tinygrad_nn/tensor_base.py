@@ -45,6 +45,13 @@ _GRAD_DTYPE_ADVICE = (
 _UNSET: Any = object()  # grad_dtype not set: the tensor's own dtype
 
 
+def grad_target(t: Any) -> Any:
+    """The dtype a gradient of ``t`` takes: its ``grad_dtype`` when set (None: any), else
+    t's own dtype (PyTorch's default)."""
+    gd = t._grad_dtype
+    return t._data.dtype if gd is _UNSET else gd
+
+
 def new_counter() -> Any:
     """A new version counter at version 0."""
     return _VC0.copy()
@@ -174,7 +181,7 @@ class TensorBase:
                             f"type {kind.__module__}.{kind.__qualname__}")
         if value is self:
             raise RuntimeError("can't assign Variable as its own grad")
-        want = self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+        want = grad_target(self)
         if want is not None and value._data.dtype != want:
             raise RuntimeError(
                 f"attempting to assign a gradient with dtype '{value._data.dtype}' to a tensor "
@@ -191,7 +198,7 @@ class TensorBase:
         tensor's dtype unless set; None lets a gradient keep its own dtype."""
         if self._ctx is not None:
             raise RuntimeError("grad_dtype can only be accessed on leaf tensors.")
-        return self._data.dtype if self._grad_dtype is _UNSET else self._grad_dtype
+        return grad_target(self)
 
     @grad_dtype.setter
     def grad_dtype(self, dtype: Any) -> None:
