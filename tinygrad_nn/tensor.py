@@ -536,16 +536,23 @@ class Tensor(
 
     def __float__(self) -> float:
         """The value of a one-element tensor; for a tensor that requires grad, PyTorch's
-        warning, once per process. A complex value must be real (PyTorch's error)."""
-        if self.requires_grad:
-            warn_once(_SCALAR_GRAD_WARN)
+        warning (``_warn_grad_scalar``). A complex value must be real (PyTorch's error)."""
+        self._warn_grad_scalar()
         return float(self._real_scalar("double"))
 
     def __int__(self) -> int:
         return int(self._real_scalar("long"))
 
     def __complex__(self) -> complex:
+        self._warn_grad_scalar()
         return complex(self._scalar())
+
+    def _warn_grad_scalar(self) -> None:
+        """PyTorch's warning for ``float()`` / ``complex()`` of a tensor that requires grad:
+        once per process, and only while grad mode is on (not under ``no_grad()``, where an
+        optimiser's closure loss is read); ``int()`` and ``item()`` do not warn."""
+        if self.requires_grad and _mode.enabled:
+            warn_once(_SCALAR_GRAD_WARN)
 
     def __index__(self) -> int:
         """``t`` as a list index or ``range`` bound: a one-element integer or bool tensor."""

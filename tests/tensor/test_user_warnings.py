@@ -55,12 +55,32 @@ print(quiet, len(w), w[-1].message.args[0].splitlines()[0] if w else None)
 """
 
 
-def test_float_of_a_tensor_that_requires_grad_warns_once_per_process_as_torch():
-    def run(lib):
-        out = subprocess.run([sys.executable, "-c", textwrap.dedent(SCRIPT.format(lib=lib))],
-                             capture_output=True, text=True, check=True)
-        return out.stdout.strip()
+def _run(script, lib):
+    """What ``script`` (a template naming the library ``{lib}``) prints in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(script.format(lib=lib))],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
 
-    ours = run("tinygrad_nn")
-    assert ours == run("torch")
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_per_process_as_torch():
+    ours = _run(SCRIPT, "tinygrad_nn")
+    assert ours == _run(SCRIPT, "torch")
     assert ours.startswith("0 1 Converting a tensor with requires_grad=True to a scalar")
+
+
+QUIET_SCRIPT = """
+import warnings
+import {lib} as m
+b = m.tensor(2.5, requires_grad=True)
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    with m.no_grad():  # (as an optimiser reads its closure's loss: L-BFGS)
+        float(b); complex(b)
+    quiet = len(w)
+    complex(b)
+print(quiet, len(w))
+"""
+
+
+def test_no_warning_under_no_grad_and_complex_warns_as_float_as_torch():
+    assert _run(QUIET_SCRIPT, "tinygrad_nn") == _run(QUIET_SCRIPT, "torch") == "0 1"
