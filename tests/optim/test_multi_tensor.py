@@ -3,6 +3,7 @@ PyTorch, through p.data = t, load_state_dict, missing gradients and zero_grad(Fa
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -72,14 +73,15 @@ def test_data_assignment_state_load_and_missing_grads_follow_torch(name: str,
     new = 0.3 * np.ones_like(W0)
     w.data = tensor(new.copy())  # the parameter's array is replaced: nothing may go stale
     tw.data = torch.tensor(new.copy())
-    snapshot = ours.state_dict()
+    snapshot = copy.deepcopy(ours.state_dict())  # (the live state, as PyTorch's: copied)
     for _ in range(3):
         _grad_step(ours, w, b, X, Y)
         _grad_step(theirs, tw, tb, x, y)
     ours.load_state_dict(snapshot)  # back to older state: the flat buffers must be rebuilt
     theirs_sd = theirs.state_dict()
-    theirs_sd["state"] = {k: {n: torch.from_numpy(np.array(v)) if isinstance(v, np.ndarray)
-                              else torch.tensor(float(v)) if n == "step" else v
+    theirs_sd["state"] = {k: {n: torch.tensor(float(v)) if n == "step"
+                              else torch.from_numpy(v.numpy().copy()) if isinstance(v, Tensor)
+                              else v
                               for n, v in s.items()} for k, s in snapshot["state"].items()}
     theirs.load_state_dict(theirs_sd)
     for _ in range(3):
@@ -97,9 +99,10 @@ def test_state_entries_are_live_views_and_user_views_of_params_see_updates() -> 
     for _ in range(3):
         _grad_step(opt, w, b, X, Y)
     m = opt.state[w]["exp_avg"]
-    before = m.copy()
+    before = m.numpy().copy()
     _grad_step(opt, w, b, X, Y)
-    assert not np.array_equal(m, before), "the state entry follows later steps"
+    assert opt.state[w]["exp_avg"] is m, "one state Tensor for the optimiser's life"
+    assert not np.array_equal(m.numpy(), before), "the state entry follows later steps"
     assert np.shares_memory(held, w.detach().numpy()) and np.array_equal(held, w.detach().numpy())
     assert opt.state[w]["step"] == opt.state[b]["step"] == 4
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -255,9 +256,8 @@ def test_state_dict_resume_is_exact(
     assert sorted(sd) == ["param_groups", "state"] and sorted(sd["state"]) == [0, 1]
     assert [g["params"] for g in sd["param_groups"]] == [[0], [1]]
     for s in sd["state"].values():
-        # arrays, and the step count as a 0-d Tensor, as PyTorch's (SGD keeps none)
-        assert all(isinstance(v, tinygrad_nn.Tensor if k == "step" else np.ndarray)
-                   for k, v in s.items())
+        # Tensors, the step count a 0-d one, as PyTorch's (SGD keeps none)
+        assert all(isinstance(v, tinygrad_nn.Tensor) for v in s.values())
     if via_file:
         path = tmp_path / "opt.h5"
         tinygrad_nn.save(sd, path)
@@ -274,17 +274,23 @@ def test_state_dict_resume_is_exact(
     np.testing.assert_array_equal(b2.detach().numpy(), b.detach().numpy())
 
 
-def test_state_dict_is_a_snapshot_and_load_copies() -> None:
+def test_state_dict_holds_the_live_state_and_load_copies() -> None:
+    """PyTorch's: state_dict()["state"][i] is opt.state[p], so later steps show in it (a
+    deepcopy keeps a snapshot); loading it copies the values."""
     w, b = make_params()
     opt = optim.Adam([w, b], lr=0.1)
     _train(opt, w, b, 2)
     sd = opt.state_dict()
-    before = sd["state"][0]["exp_avg"].copy()
+    assert sd["state"][0] is opt.state[w] and sd["state"][1] is opt.state[b]
+    kept = copy.deepcopy(sd)
+    before = sd["state"][0]["exp_avg"].numpy().copy()
     _train(opt, w, b, 1)
-    np.testing.assert_array_equal(sd["state"][0]["exp_avg"], before)
-    opt.load_state_dict(sd)
-    sd["state"][0]["exp_avg"][...] = 7.0
-    np.testing.assert_array_equal(opt.state[w]["exp_avg"], before)
+    assert not np.array_equal(sd["state"][0]["exp_avg"].numpy(), before)
+    np.testing.assert_array_equal(kept["state"][0]["exp_avg"].numpy(), before)
+    opt.load_state_dict(kept)
+    with tinygrad_nn.no_grad():
+        kept["state"][0]["exp_avg"].fill_(7.0)
+    np.testing.assert_array_equal(opt.state[w]["exp_avg"].numpy(), before)
     assert opt.state[w]["step"] == 2
 
 
@@ -355,7 +361,8 @@ def test_named_params_closure_dtype_and_repr() -> None:
     loss = opt.step(closure)
     assert calls == [1] and loss.item() == pytest.approx(float((W0.astype(np.float32) ** 2).sum()))
     assert w.dtype == np.float32 and w.detach().numpy().dtype == np.float32
-    assert all(v.dtype == np.float32 for v in opt.state[w].values() if isinstance(v, np.ndarray))
+    entries = [v for k, v in opt.state[w].items() if k != "step"]
+    assert entries and all(v.dtype == tinygrad_nn.float32 for v in entries)
     assert "Parameter Group 0" in repr(opt) and "centered: True" in repr(opt)
 
 

@@ -246,13 +246,14 @@ def test_checkpoint_file_keeps_the_step_tensor(name: str, tmp_path: Any,
     assert_same_params(tp, op, f"{name} resumed from a file")
 
 
-def test_state_dict_step_is_a_snapshot() -> None:
-    """(tinygrad_nn's state_dict() copies, PyTorch's holds the live tensors: a documented
-    difference) the counter in a state dict does not move with later steps."""
+def test_state_dict_step_is_the_live_counter() -> None:
+    """As PyTorch's, state_dict() holds the live state: the counter in a state dict kept
+    moves with later steps (a deepcopy does not)."""
     tp, op = make_pair()
     t_opt, o_opt = torch.optim.RMSprop(tp), optim.RMSprop(op)
     run_steps(t_opt, o_opt, tp, op, 2, seed=1)
-    sd = o_opt.state_dict()
-    want = t_opt.state_dict()["state"][0]["step"].item()
+    t_sd, o_sd = t_opt.state_dict(), o_opt.state_dict()
+    t_kept, o_kept = copy.deepcopy(t_sd), copy.deepcopy(o_sd)
     run_steps(t_opt, o_opt, tp, op, 1, seed=2)
-    assert sd["state"][0]["step"].item() == want
+    assert o_sd["state"][0]["step"].item() == t_sd["state"][0]["step"].item() == 3
+    assert o_kept["state"][0]["step"].item() == t_kept["state"][0]["step"].item() == 2

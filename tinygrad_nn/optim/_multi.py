@@ -4,10 +4,11 @@ conversion of checkpoint values back to the Python values the updates use).
 PyTorch's "foreach" idea on NumPy: instead of running an optimiser's formula once per
 parameter (a dozen NumPy calls each), the base class gathers the group's gradients into one
 flat array, runs the formula ONCE on flat state arrays, and subtracts each parameter's slice
-of the resulting step. The per-parameter state entries (``opt.state[p]['exp_avg']``) are views
-into the flat state, so ``state_dict``, the per-parameter fallback and user code see the same
-numbers. The parameters' own arrays are never replaced: ``p.data = t`` keeps working, and a
-NumPy view a user holds of a parameter keeps seeing every update.
+of the resulting step. The per-parameter state entries (``opt.state[p]['exp_avg']``) are
+Tensors whose arrays are views into the flat state, so ``state_dict``, the per-parameter
+fallback and user code see the same numbers. The parameters' own arrays are never replaced:
+``p.data = t`` keeps working, and a NumPy view a user holds of a parameter keeps seeing every
+update.
 
 Elementwise arithmetic is the same per element whether it runs on a slice or on the whole
 buffer, so the trajectories are bit-for-bit those of the per-parameter loop.
@@ -34,7 +35,7 @@ class FlatGroup:
         self.g = np.empty(sum(sizes), dtype=params[0].dtype)
         self.g_views = self.split(self.g)
         self.state: dict[str, np.ndarray] = {}
-        self.views: dict[str, list[np.ndarray]] = {}
+        self.views: dict[str, list[Tensor]] = {}  # key -> each parameter's state entry
 
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
         """Per-parameter views (shaped like each parameter) of a flat array."""
@@ -51,11 +52,14 @@ class FlatGroup:
         return all(st.get(k) is v for k, vs in self.views.items() for st, v in zip(states, vs))
 
     def adopt(self, key: str, flat: np.ndarray, states: list[dict[str, Any]]) -> None:
-        """Make ``flat`` the group's state ``key``; each parameter's entry becomes its view."""
+        """Make ``flat`` the group's state ``key``; each parameter's entry becomes a Tensor
+        of its view (the entry's own Tensor when it has one: a user holding it keeps
+        seeing the state, as PyTorch's live state tensors)."""
         self.state[key] = flat
-        self.views[key] = self.split(flat)
-        for st, v in zip(states, self.views[key]):
-            st[key] = v
+        self.views[key] = [state_tensor(st.get(key), v)
+                           for st, v in zip(states, self.split(flat))]
+        for st, t in zip(states, self.views[key]):
+            st[key] = t
 
     def gather(self) -> np.ndarray:
         """The group's gradients, cast to the parameters' dtype, in the flat buffer."""
@@ -63,6 +67,59 @@ class FlatGroup:
             assert p.grad is not None
             np.copyto(v, p.grad._data, casting="same_kind")
         return self.g
+
+
+def is_array_state(key: str, value: Any) -> bool:
+    """True for a state entry the formulas update as an array: every Tensor but the step
+    counter (``'step'``, a 0-d Tensor the formulas read as a Tensor)."""
+    return key != "step" and isinstance(value, Tensor)
+
+
+def state_tensor(old: Any, array: np.ndarray) -> Tensor:
+    """The state entry for ``array``: ``old`` itself when it is a Tensor of that shape and
+    dtype (now holding ``array``), else a new Tensor of it. A state tensor is one object
+    for the optimiser's life, updated in place, as PyTorch's."""
+    if isinstance(old, Tensor) and old._data.shape == array.shape \
+            and old._data.dtype == array.dtype:
+        if old._data is not array:
+            old._data = array
+        return old
+    return Tensor._make(array, None)
+
+
+def arrays_of(state: dict[str, Any]) -> dict[str, Any]:
+    """A parameter's state with its Tensors' arrays in their place (what the formulas use)."""
+    return {k: v._data if is_array_state(k, v) else v for k, v in state.items()}
+
+
+def keep_arrays(state: dict[str, Any], work: dict[str, Any]) -> None:
+    """Write a formula's state ``work`` (``arrays_of(state)``, updated) back into ``state``:
+    its arrays as Tensors, the same Tensor objects where the arrays are the same memory."""
+    for key, value in work.items():
+        if isinstance(value, np.ndarray):
+            old = state.get(key)
+            if not (isinstance(old, Tensor) and old._data is value):
+                state[key] = state_tensor(old, value)
+        else:
+            state[key] = value
+
+
+def as_tensors(value: Any) -> Any:
+    """A state value with its arrays (also inside a list, as L-BFGS's history) as Tensors."""
+    if isinstance(value, np.ndarray):
+        return Tensor._make(value, None)
+    if isinstance(value, list):
+        return [as_tensors(v) for v in value]
+    return value
+
+
+def as_arrays(value: Any) -> Any:
+    """``as_tensors`` undone: a state value's Tensors (also inside a list) as their arrays."""
+    if isinstance(value, Tensor):
+        return value._data
+    if isinstance(value, list):
+        return [as_arrays(v) for v in value]
+    return value
 
 
 def uniform_states(states: list[dict[str, Any]]) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 from ._complex import RealView, as_real
+from ._multi import as_arrays, as_tensors
 from .optimizer import Optimizer, ParamsT
 
 
@@ -212,8 +213,9 @@ class LBFGS(Optimizer):
                   d: np.ndarray) -> tuple[float, np.ndarray]:
         """Loss and gradient at x + t·d; the parameters are put back to x after."""
         self._add_step(t, d)
-        with enable_grad():
-            loss = float(closure())
+        with enable_grad():  # (read after: as PyTorch's, under no_grad, without its warning)
+            value = closure()
+        loss = float(value)
         g = self._flat_grad()
         self._set_params(x)
         return loss, g
@@ -246,13 +248,14 @@ class LBFGS(Optimizer):
             return orig_loss
 
         # (the carried state is set by the first iteration before any use)
-        d: Any = state.get("d")
+        # (Tensors to the user, as PyTorch's; arrays here)
+        d: Any = as_arrays(state.get("d"))
         t: Any = state.get("t")
-        old_dirs: Any = state.get("old_dirs")
-        old_stps: Any = state.get("old_stps")
-        ro: Any = state.get("ro")
-        h_diag: Any = state.get("H_diag")
-        prev_flat_grad: Any = state.get("prev_flat_grad")
+        old_dirs: Any = as_arrays(state.get("old_dirs"))
+        old_stps: Any = as_arrays(state.get("old_stps"))
+        ro: Any = as_arrays(state.get("ro"))
+        h_diag: Any = as_arrays(state.get("H_diag"))
+        prev_flat_grad: Any = as_arrays(state.get("prev_flat_grad"))
         prev_loss: Any = state.get("prev_loss")
         n_iter = 0
         while n_iter < max_iter:
@@ -304,7 +307,8 @@ class LBFGS(Optimizer):
                 opt_cond = False
                 if n_iter != max_iter:  # the loss and gradient at the new point
                     with enable_grad():
-                        loss = float(closure())
+                        value = closure()
+                    loss = float(value)
                     flat_grad = self._flat_grad()
                     opt_cond = np.abs(flat_grad).max() <= tol_grad
                     ls_evals = 1
@@ -314,8 +318,9 @@ class LBFGS(Optimizer):
                     or np.abs(d * t).max() <= tol_change or abs(loss - prev_loss) < tol_change):
                 break
 
-        state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=h_diag,
-                     prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        carried = dict(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=h_diag,
+                       prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        state.update({k: as_tensors(v) for k, v in carried.items()})
         return orig_loss
 
     def _load_param_state(self, k: int, p: Tensor, saved: Any,

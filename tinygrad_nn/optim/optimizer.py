@@ -26,7 +26,15 @@ from ._complex import apply_as_real
 from ._hooks import OptimizerHooks
 from ._hooks import register_optimizer_step_post_hook as register_optimizer_step_post_hook
 from ._hooks import register_optimizer_step_pre_hook as register_optimizer_step_pre_hook
-from ._multi import FlatGroup, to_python, uniform_states
+from ._multi import (
+    FlatGroup,
+    arrays_of,
+    as_tensors,
+    is_array_state,
+    keep_arrays,
+    to_python,
+    uniform_states,
+)
 from ._step_count import bump_step, load_step, spread_step
 
 
@@ -264,14 +272,16 @@ class Optimizer(OptimizerHooks):
                 for p, st in zip(params, states):
                     g = p.grad._data  # aliases .grad: the update must not write into it
                     g = g if g.dtype == p.dtype else g.astype(p.dtype)
+                    work = arrays_of(st)  # (the formulas run on the state tensors' arrays)
                     if p.dtype.kind == "c":  # PyTorch's view_as_real: per (re, im) component
-                        apply_as_real(self._apply, group, p, g, st)
+                        apply_as_real(self._apply, group, p, g, work)
                     else:
-                        self._apply(group, [p], g, st, owned=False)
+                        self._apply(group, [p], g, work, owned=False)
+                    keep_arrays(st, work)
             else:
                 # (the step counted on the first parameter's counter, then on the others')
                 state = dict(flat.state, **{k: v for k, v in states[0].items()
-                                             if not isinstance(v, np.ndarray)})
+                                             if not is_array_state(k, v)})
                 self._apply(group, params, flat.gather(), state, owned=True, flat=flat)
                 for key, value in state.items():
                     if key == "step":
@@ -300,9 +310,9 @@ class Optimizer(OptimizerHooks):
         if flat is not None and flat.fits(group, params, states):
             return flat
         flat = FlatGroup(group, params)
-        arrays = {k for k, v in states[0].items() if isinstance(v, np.ndarray)}
+        arrays = {k for k, v in states[0].items() if is_array_state(k, v)}
         for key in arrays:
-            parts = [st[key] for st in states]
+            parts = [st[key]._data for st in states]
             if any(a.shape != p.shape or a.dtype != p.dtype for a, p in zip(parts, params)):
                 return None
             flat.adopt(key, np.concatenate([a.ravel() for a in parts]), states)
@@ -361,11 +371,12 @@ class Optimizer(OptimizerHooks):
 
     # -- checkpoints ----------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """A snapshot ``{'state': {i: {...}}, 'param_groups': [{..., 'params': [i]}]}``.
+        """``{'state': {i: {...}}, 'param_groups': [{..., 'params': [i]}]}``, as PyTorch's.
 
-        Parameters are numbered 0, 1, ... across the groups in order, as in PyTorch.
-        Arrays and the ``'step'`` Tensors are copies, so later steps do not change the
-        snapshot (PyTorch's holds the live tensors).
+        Parameters are numbered 0, 1, ... across the groups in order. As in PyTorch, the
+        state is the optimiser's own: ``state[i]`` is ``opt.state[p]`` (the same dict, its
+        live Tensors), so later steps show in it; ``copy.deepcopy`` it to keep a snapshot
+        (``save`` writes the values as they are when it runs).
         """
         self._state_dict_pre()
         index: dict[int, int] = {}
@@ -377,13 +388,7 @@ class Optimizer(OptimizerHooks):
                 index.setdefault(id(p), len(index))
                 packed["params"].append(index[id(p)])
             groups.append(packed)
-        state = {
-            index[id(p)]: {k: v.copy() if isinstance(v, np.ndarray)
-                           else Tensor._make(v._data.copy(), None) if isinstance(v, Tensor)
-                           else v for k, v in s.items()}
-            for p, s in self.state.items()
-            if id(p) in index
-        }
+        state = {index[id(p)]: s for p, s in self.state.items() if id(p) in index}
         return self._state_dict_post({"state": state, "param_groups": groups})
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
@@ -437,7 +442,9 @@ class Optimizer(OptimizerHooks):
                     f"hold indices {sorted(by_index)}"
                 )
             p = by_index[k]
-            new_state[p] = self._load_param_state(k, p, saved_state, group_of[k])
+            loaded = self._load_param_state(k, p, saved_state, group_of[k])
+            # (its arrays, copies, as the state's Tensors)
+            new_state[p] = {key: as_tensors(v) for key, v in loaded.items()}
         self.param_groups = new_groups
         self.state = new_state
         self._flat.clear()  # the old groups' flat buffers; rebuilt from the new state
