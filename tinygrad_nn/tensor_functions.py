@@ -86,7 +86,7 @@ def concatenate(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tenso
     """Join tensors along an existing axis (``torch.cat``). As in PyTorch, 1-D empty
     tensors (shape (0,)) are skipped, so they join anything (the legacy way to start a
     concatenation); 0-d tensors cannot be joined."""
-    tensors = list(tensors)
+    tensors = _sequence("cat", tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     shapes = [np.shape(data_of(t)) for t in tensors]
@@ -118,7 +118,7 @@ cat = concatenate
 
 def stack(tensors: Any, axis: int = 0, *, dim: int | None = None) -> Tensor:
     """Join same-shaped tensors along a new axis."""
-    tensors = list(tensors)
+    tensors = _sequence("stack", tensors)
     if not tensors:
         raise ShapeError("stack expects a non-empty TensorList")
     shapes = {np.shape(data_of(t)) for t in tensors}
@@ -176,11 +176,23 @@ def _tensor(t: Any) -> Tensor:
     return t if isinstance(t, Tensor) else Tensor._new(t)
 
 
+def _sequence(op: str, tensors: Any) -> list[Any]:
+    """The ``tensors`` argument of cat / stack / hstack ... as a list, refused as PyTorch
+    refuses it: a single Tensor (which would otherwise be iterated along its first dim), a
+    generator, or an element that is not a Tensor (NumPy arrays are taken as tensors)."""
+    if isinstance(tensors, TensorBase) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, (TensorBase, np.ndarray)):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return list(tensors)
+
+
 def _tensors(op: str, tensors: Any) -> list[Tensor]:
     """The sequence argument of hstack / vstack ... as a non-empty list of Tensors."""
-    if isinstance(tensors, TensorBase) or not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{op}(): argument 'tensors' must be a tuple or list of Tensors, not "
-                        f"{type(tensors).__name__}")
+    tensors = _sequence(op, tensors)
     if not tensors:
         raise RuntimeError(f"{op} expects a non-empty TensorList")
     return [_tensor(t) for t in tensors]

@@ -40,6 +40,15 @@ def _axes(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple[Any, bool]
 
 
 
+def _required_dim(axis: Any, dim: Any, op: str) -> Any:
+    """The softmax family's ``dim``, given positionally (``axis``) or by keyword: PyTorch's
+    TypeError when neither is (``torch.softmax(x)`` and ``x.softmax()`` have no default;
+    only ``nn.functional.softmax`` picks one, with a deprecation warning)."""
+    if axis is None and dim is None:
+        raise TypeError(f'{op}() missing 1 required positional arguments: "dim"')
+    return axis if dim is None else dim
+
+
 def _softmax_axis(dim: Any, ndim: int, op: str) -> int | None:
     """The softmax family's axis; a 0-d tensor takes dim 0 or -1 (as PyTorch, which treats a
     scalar as one element along one dim) and gets None: the whole (one-element) tensor."""
@@ -450,18 +459,19 @@ class TensorReduce(TensorMixin):
         x = self._floating()  # integers and bools: the default float
         return P.LogSumExp.apply(x, axes=axes, keepdims=keepdims)
 
-    def softmax(self, axis: int = -1, dtype: Any = None, *, dim: int | None = None) -> Tensor:
-        """exp(x) / sum(exp(x)) along ``dim``, computed from x - max (no overflow); ``dtype``
-        casts x first. One node (PyTorch's ``SoftmaxBackward0``)."""
+    def softmax(self, axis: int | None = None, dtype: Any = None, *,
+                dim: int | None = None) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``dim`` (required, as in PyTorch), computed from
+        x - max (no overflow); ``dtype`` casts x first. One node (``SoftmaxBackward0``)."""
         x = self if dtype is None else self.astype(dtype)
-        along = _softmax_axis(axis if dim is None else dim, self.ndim, "softmax")
+        along = _softmax_axis(_required_dim(axis, dim, "softmax"), self.ndim, "softmax")
         return P.Softmax.apply(x, axis=along)
 
-    def log_softmax(self, axis: int = -1, dtype: Any = None, *,
+    def log_softmax(self, axis: int | None = None, dtype: Any = None, *,
                     dim: int | None = None) -> Tensor:
-        """x - log(sum(exp(x))) along ``dim``, computed as (x - m) - log(sum(exp(x - m))), m
-        the maximum (exact for rows of huge equal logits); ``dtype`` casts x first. One node
-        (PyTorch's ``LogSoftmaxBackward0``)."""
+        """x - log(sum(exp(x))) along ``dim`` (required, as in PyTorch), computed as
+        (x - m) - log(sum(exp(x - m))), m the maximum (exact for rows of huge equal logits);
+        ``dtype`` casts x first. One node (``LogSoftmaxBackward0``)."""
         x = self if dtype is None else self.astype(dtype)
-        along = _softmax_axis(axis if dim is None else dim, self.ndim, "log_softmax")
+        along = _softmax_axis(_required_dim(axis, dim, "log_softmax"), self.ndim, "log_softmax")
         return P.LogSoftmax.apply(x, axis=along)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._scope import composite
+from .._shapes import ShapeError
 from .._warn import user_stacklevel
 from ..tensor import Tensor
 
@@ -171,14 +172,20 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     return y.reshape(input.shape[:-1] + (weight.shape[0],)) if input.ndim > 2 else y
 
 
+class IndexDtypeError(RuntimeError, TypeError):
+    """Class indices that are not integers: PyTorch raises RuntimeError; a TypeError too, as
+    this library's earlier releases raised."""
+
+
 def one_hot(input: Any, num_classes: int = -1) -> Tensor:
     """(…,) integer class indices -> (…, num_classes) int64 one-hot rows."""
     a = np.asarray(input._data if isinstance(input, Tensor) else input)
+    # (PyTorch's RuntimeErrors; each also the TypeError / ValueError this library raised)
     if a.dtype.kind not in "iu":
-        raise TypeError(f"one_hot: expected integer class indices, got dtype {a.dtype}")
+        raise IndexDtypeError(f"one_hot: expected integer class indices, got dtype {a.dtype}")
     n = int(a.max()) + 1 if num_classes == -1 and a.size else max(num_classes, 0)
     if a.size and (a.min() < 0 or a.max() >= n):
-        raise ValueError(
+        raise ShapeError(
             f"one_hot: class indices must be in [0, {n}), got values in [{a.min()}, {a.max()}]"
         )
     return Tensor._new((a[..., None] == np.arange(n)).astype(np.int64))

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._linalg_parts import dtype_name
 from .._scope import composite
+from .._shapes import ShapeError
 from ..ops.window import (
     Fold,
     Im2col,
@@ -123,10 +124,11 @@ def _conv(op: str, x: Any, w: Any, b: Any, stride: Any, padding: Any, dilation: 
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
     n, c, h, wd = x.shape
     o, cg, kh, kw = w.shape
+    # (PyTorch's RuntimeErrors; ShapeError is a ValueError too, as this library raised)
     if o % groups:
-        raise ValueError(f"{op}: out_channels ({o}) must be divisible by groups ({groups})")
+        raise ShapeError(f"{op}: out_channels ({o}) must be divisible by groups ({groups})")
     if c != cg * groups:
-        raise ValueError(
+        raise ShapeError(
             f"{op}: input has {c} channels, weight expects {cg * groups} "
             f"(in_channels={cg * groups}, groups={groups})"
         )
