@@ -6,7 +6,9 @@ Each case is one expression run against both libraries (``m`` is the library, ``
 float32 (2, 3) tensor of ones): ``torch.cat(t)`` joins nothing in PyTorch (a Tensor is not a
 tuple of Tensors), so it must not join the rows of ``t`` here; ``t.softmax()`` has no default
 ``dim``; ``index_select`` checks the index's rank before its dtype; ``one_hot`` and the
-convolutions raise RuntimeError for values and channel counts that do not fit.
+convolutions raise RuntimeError for values and channel counts that do not fit; ``norm``'s
+default 'fro' over more than two dims is a matrix norm that needs two (p=None is a vector
+norm over any dims).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ RAISES = {
     "conv1d channels": "m.nn.functional.conv1d(m.ones(1, 4, 5), m.ones(2, 3, 1))",
     "conv2d groups": "m.nn.functional.conv2d(m.ones(1, 4, 5, 5), m.ones(2, 3, 1, 1), groups=3)",
     "Conv2d module channels": "m.nn.Conv2d(3, 2, 1)(m.ones(1, 4, 5, 5))",
+    "norm 'fro' over 3 dims": "m.ones(2, 3, 4).norm(dim=(0, 1, 2))",
+    "norm 'fro' over 3 dims, 2-D": "t.norm(p='fro', dim=[0, 1, 2])",
+    "norm(t, dim=3 dims)": "m.norm(m.ones(2, 3, 4), dim=[-1, 0, 1], keepdim=True)",
 }
 
 WORKS = {
@@ -64,6 +69,9 @@ WORKS = {
     "functional softmax, dim": "m.nn.functional.softmax(t * m.arange(3.0), dim=-1)",
     "index_select int32": "t.index_select(1, m.tensor([2, 0], dtype=m.int32))",
     "one_hot": "m.nn.functional.one_hot(m.tensor([2, 0]), 4)",
+    "norm p=None over 3 dims": "(m.arange(24.0).reshape(2, 3, 4)).norm(p=None, dim=(0, 1, 2))",
+    "norm 'fro' over 2 dims": "(m.arange(24.0).reshape(2, 3, 4)).norm(dim=(0, 1))",
+    "norm 'fro' over ()": "(m.arange(24.0).reshape(2, 3, 4)).norm(dim=())",
 }
 
 

@@ -272,6 +272,10 @@ class TensorIndexingOps(TensorMixin):
             kind = "matrix" if p == "nuc" else "vector"
             raise RuntimeError(f"linalg.{kind}_norm: Expected a floating point or complex "
                                f"tensor as input. Got {_torch_name(self.dtype)}")
+        if isinstance(p, str) and p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+            # (PyTorch's: 'fro' over more than two dims is a matrix norm; p=None is a vector's)
+            raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                               + " ".join(str(d) for d in dim))
         x = self if dtype is None else self.astype(as_dtype(dtype))
         if p == "fro" or p is None:  # (None: PyTorch's default 2-norm, as ``norm(p=None)``)
             p = 2
