@@ -155,10 +155,10 @@ class TensorIndexingOps(TensorMixin):
     def index_select(self, dim: int, index: Any) -> Any:
         """The entries index[0], index[1], ... of axis ``dim`` (a 1-D int index)."""
         a = self._dim(dim, "index_select")
-        if np.ndim(_data(index)) > 1:  # (checked before the dtype, as PyTorch checks)
-            raise IndexError(f"index_select(): index must be 1-D, got shape "
-                             f"{tuple(np.shape(_data(index)))}")
-        idx = _index_array(index, "index_select")
+        idx = np.asarray(_data(index))
+        if idx.ndim > 1:  # (checked before the dtype, as PyTorch checks)
+            raise IndexError(f"index_select(): index must be 1-D, got shape {tuple(idx.shape)}")
+        idx = _index_array(idx, "index_select")
         n = self._data.shape[a] if self.ndim else 1
         if idx.size and (idx.min() < 0 or idx.max() >= n):
             # (PyTorch: IndexError for a contiguous input, RuntimeError for another)

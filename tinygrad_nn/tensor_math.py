@@ -119,8 +119,7 @@ class TensorMath(TensorElementwise, TensorBitwise):
         """x with NaN, +inf, -inf replaced by ``nan``, ``posinf`` (default: the dtype's
         largest value) and ``neginf`` (its lowest); gradient 1 where x is finite, else 0
         (none for a complex x: PyTorch refuses one that requires grad, not ``nan_to_num_``)."""
-        if self._data.dtype.kind == "c":
-            no_complex_grad("nan_to_num", self)
+        no_complex_grad("nan_to_num", self)
         return self._nan_to_num(nan, posinf, neginf)
 
     def _nan_to_num(self, nan: float, posinf: float | None, neginf: float | None) -> Tensor:

@@ -40,6 +40,10 @@ def _axes(dim: Any, keepdim: bool, axis: Any, keepdims: Any) -> tuple[Any, bool]
 
 
 
+# PyTorch's error for a complex nansum, also nanmean's (PyTorch's nanmean calls nansum)
+_NANSUM_COMPLEX = "nansum on CPU does not support complex inputs"
+
+
 def _required_dim(axis: Any, dim: Any, op: str) -> Any:
     """The softmax family's ``dim``, given positionally (``axis``) or by keyword: PyTorch's
     TypeError when neither is (``torch.softmax(x)`` and ``x.softmax()`` have no default;
@@ -318,7 +322,7 @@ class TensorReduce(TensorMixin):
         """Sum over ``dim`` treating NaN as 0 (NaN entries get gradient 0)."""
         dim, keepdim = _axes(dim, keepdim, axis, keepdims)
         if self._data.dtype.kind == "c":  # (also nanmean's error: PyTorch's calls nansum)
-            raise RuntimeError("nansum on CPU does not support complex inputs")
+            raise RuntimeError(_NANSUM_COMPLEX)
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind in "fc":
             x = P.NanToZero.apply(x)
@@ -333,7 +337,7 @@ class TensorReduce(TensorMixin):
             raise RuntimeError("nanmean(): expected input to have floating point or complex "
                                f"dtype but got {self.dtype}")
         if self.dtype.kind == "c":
-            raise RuntimeError("nansum on CPU does not support complex inputs")
+            raise RuntimeError(_NANSUM_COMPLEX)
         x = self._cast_for_reduce(dtype)
         if x.dtype.kind not in "fc":
             raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "

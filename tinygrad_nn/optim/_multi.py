@@ -96,12 +96,8 @@ def keep_arrays(state: dict[str, Any], work: dict[str, Any]) -> None:
     """Write a formula's state ``work`` (``arrays_of(state)``, updated) back into ``state``:
     its arrays as Tensors, the same Tensor objects where the arrays are the same memory."""
     for key, value in work.items():
-        if isinstance(value, np.ndarray):
-            old = state.get(key)
-            if not (isinstance(old, Tensor) and old._data is value):
-                state[key] = state_tensor(old, value)
-        else:
-            state[key] = value
+        state[key] = state_tensor(state.get(key), value) if isinstance(value, np.ndarray) \
+            else value
 
 
 def as_tensors(value: Any) -> Any:
@@ -111,6 +107,12 @@ def as_tensors(value: Any) -> Any:
     if isinstance(value, list):
         return [as_tensors(v) for v in value]
     return value
+
+
+def tensors_in(state: dict[str, Any]) -> dict[str, Any]:
+    """A new state dict (made at construction, loaded, or L-BFGS's carried state) with its
+    arrays as Tensors (``as_tensors``)."""
+    return {k: as_tensors(v) for k, v in state.items()}
 
 
 def as_arrays(value: Any) -> Any:

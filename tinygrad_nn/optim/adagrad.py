@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._multi import as_tensors
+from ._multi import tensors_in
 from ._step_count import new_step, step_count
 from .optimizer import Optimizer, ParamsT
 
@@ -69,8 +69,7 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:  # PyTorch creates Adagrad's state at construction
             for p in group["params"]:
-                self.state[p] = {k: as_tensors(v) for k, v in
-                                 self._init_state(p._data, group).items()}
+                self.state[p] = tensors_in(self._init_state(p._data, group))
 
     def share_memory(self) -> None:
         """PyTorch moves the sums to shared memory for worker processes; NumPy state stays

@@ -29,7 +29,7 @@ def loaded_scalar(value: Any, p: Any) -> Any:
     """A scalar of a loaded state dict as PyTorch's ``load_state_dict`` keeps it: cast to
     the parameter's dtype (every floating state value but ``'step'`` is)."""
     dtype = p._data.dtype
-    number = float(np.asarray(value._data if hasattr(value, "_data") else value))
+    number = float(np.asarray(value._data if isinstance(value, Tensor) else value))
     return dtype.type(number) if dtype.kind == "f" else scalar_state(number)
 
 

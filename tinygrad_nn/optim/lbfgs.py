@@ -17,7 +17,7 @@ import numpy as np
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 from ._complex import RealView, as_real
-from ._multi import as_arrays, as_tensors
+from ._multi import as_arrays, tensors_in
 from .optimizer import Optimizer, ParamsT
 
 
@@ -320,7 +320,7 @@ class LBFGS(Optimizer):
 
         carried = dict(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=h_diag,
                        prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
-        state.update({k: as_tensors(v) for k, v in carried.items()})
+        state.update(tensors_in(carried))
         return orig_loss
 
     def _load_param_state(self, k: int, p: Tensor, saved: Any,

@@ -29,9 +29,9 @@ from ._hooks import register_optimizer_step_pre_hook as register_optimizer_step_
 from ._multi import (
     FlatGroup,
     arrays_of,
-    as_tensors,
     is_array_state,
     keep_arrays,
+    tensors_in,
     to_python,
     uniform_states,
 )
@@ -442,9 +442,8 @@ class Optimizer(OptimizerHooks):
                     f"hold indices {sorted(by_index)}"
                 )
             p = by_index[k]
-            loaded = self._load_param_state(k, p, saved_state, group_of[k])
             # (its arrays, copies, as the state's Tensors)
-            new_state[p] = {key: as_tensors(v) for key, v in loaded.items()}
+            new_state[p] = tensors_in(self._load_param_state(k, p, saved_state, group_of[k]))
         self.param_groups = new_groups
         self.state = new_state
         self._flat.clear()  # the old groups' flat buffers; rebuilt from the new state
