@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .grad_mode import set_grad_enabled
+from .grad_mode import _mode, set_grad_enabled
 
 _ndarray = np.ndarray  # (bound once: a cached global where compiled, see _compiled.py)
 
@@ -236,14 +236,16 @@ def run_backward(
     into the leaves' ``.grad``, or with ``capture`` ({id(node): slot}) are returned per slot.
     While it runs, ``current_pass()`` describes it (nested passes restore the outer one)."""
     needed = _needed(roots, capture) if capture else None
-    outer = _current[0]
+    outer, tracking = _current[0], _mode.tracking
     _current[0] = BackwardPass(next(_pass_ids), roots, needed)
+    # what a create_graph backward records stays visible to the cyclic GC (function._untrack)
+    _mode.tracking = tracking or create_graph
     try:
         with set_grad_enabled(create_graph):
             captured = walk(roots, seeds, None, create_graph, not retain_graph, capture,
                             needed)
     finally:
-        _current[0] = outer
+        _current[0], _mode.tracking = outer, tracking
     return captured if capture is not None else None
 
 

@@ -17,4 +17,10 @@ cdef class Function(Node):
     cdef object __weakref__
 
 
-cdef dict _SHAPES  # (module global: its ``get`` is a C dict lookup)
+cdef dict _SHAPES, _BUILTIN  # (module globals: their ``get`` is a C dict lookup)
+cdef object _untrack(object node)  # (C functions, not Python, where compiled)
+cdef object _track(object node)
+
+cdef extern from "Python.h":  # (the cyclic GC's lists: ``_untrack`` in function.py)
+    void _gc_untrack "PyObject_GC_UnTrack" (object)
+    void _gc_track "PyObject_GC_Track" (object)

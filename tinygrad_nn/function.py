@@ -35,6 +35,8 @@ drawing read it.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -57,6 +59,13 @@ from ._shapes import ShapeError, unbroadcast
 from .engine import LazyGrad, Node, _dense
 from .grad_mode import _Mode, _mode
 from .tensor_base import AccumulateGrad, TensorBase, data_of, new_counter
+
+try:  # compiled, Cython's own ``cython`` module says so; as Python, it is False or absent
+    import cython
+
+    _COMPILED = bool(cython.compiled)
+except ImportError:
+    _COMPILED = False
 
 _SCALAR: tuple[int, ...] = ()  # the shape of a number
 # needs_input_grad (shared tuples) by bit mask: a leading 1, then one bit per input (1 where it
@@ -89,6 +98,48 @@ def _intern(shape: Any) -> Any:
     if len(_SHAPES) >= 10_000:
         _SHAPES.clear()
     return _SHAPES.setdefault(shape, shape)
+
+
+# -- the cyclic GC ------------------------------------------------------------------
+# A built-in op's node holds arrays, shapes, options and its parents: nothing that can lead
+# back to it, so refcounting alone frees it, and ``apply`` takes it off the cyclic GC's lists
+# (PyTorch's C++ nodes are no objects the GC sees either). A full collection then no longer
+# rescans every node of a growing graph: that made recording cost grow with the graph's size
+# (docs/performance.md, session 17). A node stays visible to the GC, or becomes visible
+# again, where something of the user's hangs on it that could refer back to it: a custom
+# Function's ctx, hooks, metadata (module scope, names, anomaly mode's traceback), values
+# packed by saved_tensors_hooks; and so does all of a graph that a create_graph backward
+# records or runs through (a leaf's ``.grad`` then refers to the graph below the leaf: the
+# cycle PyTorch documents as a leak is collected here). docs/engine.md, "Memory".
+_BUILTIN: dict[type, bool] = {}  # op class -> whether its nodes leave the GC's lists
+# as Python, the same C API through ctypes (compiled: function.pxd declares it)
+_PY_UNTRACK = ctypes.PYFUNCTYPE(None, ctypes.py_object)(("PyObject_GC_UnTrack", ctypes.pythonapi))
+_PY_TRACK = ctypes.PYFUNCTYPE(None, ctypes.py_object)(("PyObject_GC_Track", ctypes.pythonapi))
+
+
+def _builtin(op: type) -> bool:
+    """Whether ``op`` is one of the library's own ops (``tinygrad_nn.ops``), whose nodes hold
+    nothing of the user's: the others (users' Functions, module hooks, checkpoint) keep
+    whatever ``forward`` puts on ``ctx``."""
+    flag = _BUILTIN[op] = op.__module__.startswith("tinygrad_nn.ops.")
+    return flag
+
+
+def _untrack(node: Any) -> None:
+    """Take ``node`` off the cyclic GC's lists (C's ``PyObject_GC_UnTrack``)."""
+    if _COMPILED:
+        _gc_untrack(node)  # type: ignore[name-defined]  # noqa: F821  (function.pxd)
+    else:
+        _PY_UNTRACK(node)
+
+
+def _track(node: Any) -> None:
+    """Put ``node`` back on the cyclic GC's lists, if ``apply`` took it off."""
+    if not gc.is_tracked(node):
+        if _COMPILED:
+            _gc_track(node)  # type: ignore[name-defined]  # noqa: F821  (function.pxd)
+        else:
+            _PY_TRACK(node)
 
 
 # the engine's bookkeeping that can sit in a node's ``__dict__`` (not an op's own options; the
@@ -186,6 +237,8 @@ class Function(Node):
             elif src is None:
                 out.append(value)
             elif src is OUT or isinstance(src, Node):  # the output, or a computed input:
+                if src is not OUT:
+                    _track(src)  # (under create_graph: ``_untrack``)
                 t = make(value, self if src is OUT else src)  # a Tensor on its node
                 t._vcnt = new_counter()  # its own (not the node's output's): made here
                 out.append(t)
@@ -229,6 +282,7 @@ class Function(Node):
         constant inputs), ``traceback_`` (where it was made, anomaly mode)."""
         if self._metadata is None:
             self._metadata = {}
+        _track(self)  # (what a user puts there may refer back to the node)
         return self._metadata
 
     def op_options(self) -> dict[str, Any]:
@@ -257,6 +311,7 @@ class Function(Node):
         before backward; it may return a replacement (``Tensor.register_hook`` uses this)."""
         if self.hooks is None:
             self.hooks = []
+            _track(self)  # (a hook may refer back to the node: ``_untrack``)
         self.hooks.append(hook)
         return RemovableHandle.of_list(self.hooks, hook)
 
@@ -267,6 +322,7 @@ class Function(Node):
         (PyTorch's ``Node.register_hook``)."""
         if self._post_hooks is None:
             self._post_hooks = []
+            _track(self)
         self._post_hooks.append(fn)
         return RemovableHandle.of_list(self._post_hooks, fn)
 
@@ -414,6 +470,10 @@ class Function(Node):
                     ctx._saved_src = ctx._vcs = None
             if mode.saved_hooks is not None:  # (autograd.graph.saved_tensors_hooks)
                 pack_saved(ctx, result, args, mode.saved_hooks)
+        # off the cyclic GC's lists, unless something of the user's hangs on it (``_untrack``)
+        if (not mode.tracking and named is None and mode.scope is None and not mode.anomaly
+                and mode.saved_hooks is None and (_BUILTIN.get(op) or _builtin(op))):
+            _untrack(ctx)
         return result
 
     # -- the node protocol, called by the engine -----------------------------------
@@ -437,7 +497,8 @@ class Function(Node):
         cplx = (dt is _C64 or dt is _C128 or dt is _C256) and _conj_backward(type(self))
         if cplx:
             g = _conj(g)
-        if create:
+        if create:  # (what it records may end in a leaf's .grad: ``_untrack``)
+            _track(self)
             self._tensor = g._make
             try:
                 gs = type(self).backward(self, g)

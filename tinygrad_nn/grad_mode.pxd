@@ -4,3 +4,4 @@
 
 cdef class _Mode:
     cdef public object enabled, scope, anomaly, check_nan, check_forward, saved_hooks, inference
+    cdef public object tracking

@@ -14,7 +14,7 @@ from typing import Any
 class _Mode:
     # slots, set once: every op reads them (a slot is read faster than a class default)
     __slots__ = ("enabled", "scope", "anomaly", "check_nan", "check_forward", "saved_hooks",
-                 "inference")
+                 "inference", "tracking")
 
     def __init__(self) -> None:
         self.enabled = True  # ops record the graph
@@ -27,6 +27,9 @@ class _Mode:
         # inside ``inference_mode()``: what ops make are inference tensors
         # (``Tensor.is_inference``, ``_torch_functions.inference_mode``)
         self.inference = False
+        # while a create_graph backward runs: the nodes it records stay visible to the cyclic
+        # GC (``function._untrack``)
+        self.tracking = False
 
 
 _mode = _Mode()

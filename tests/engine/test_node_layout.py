@@ -1,4 +1,4 @@
-"""The node layout that keeps recording cost flat: slotted nodes, few GC-tracked objects per
+"""The node layout that keeps recording cost flat: slotted nodes, no GC-tracked object per
 node, no cycles; custom ops may still keep their own attributes on ``ctx``."""
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ def _tracked() -> int:
     return len(gc.get_objects())
 
 
-def test_a_recorded_node_is_one_gc_tracked_object() -> None:
+def test_a_recorded_node_adds_no_gc_tracked_object() -> None:
     x = tensor(np.array([0.5], np.float32), requires_grad=True)
     _chain(x, 30).backward()  # warm up lazily created module state
     before = _tracked()
     y = _chain(x, 3000)
-    per_node = (_tracked() - before) / 3000
-    assert per_node <= 1.05, f"{per_node:.2f} GC-tracked objects per node"
+    per_node = (_tracked() - before) / 3000  # (the node is off the lists: test_gc_tracking.py)
+    assert per_node <= 0.05, f"{per_node:.2f} GC-tracked objects per node"
     del y
     assert gc.collect() == 0  # refcounting freed the graph: no cycles
 

@@ -1,0 +1,202 @@
+"""Built-in op nodes leave the cyclic GC's lists (``function._untrack``): refcounting frees a
+graph, and a full collection does not rescan it. Everything that could make a cycle through
+a node keeps it (or puts it back) on those lists, so such cycles are still collected; the
+one kind that is not (a leaf that refers back to a tensor computed from it) is documented
+in docs/engine.md, "Memory"."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+import warnings
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import tinygrad_nn as tg
+from tests.engine.test_function import Cube
+from tinygrad_nn import Tensor, nn
+from tinygrad_nn.autograd import graph
+
+
+def _leaf() -> Tensor:
+    return tg.tensor(np.array([0.5, -1.5]), requires_grad=True)
+
+
+def _node(t: Tensor) -> Any:
+    assert t.grad_fn is not None
+    return t.grad_fn
+
+
+def test_a_builtin_ops_node_is_not_tracked() -> None:
+    x = _leaf()
+    for y in (x * 2.0, x + x, x.tanh(), x.exp().sum(), x[0], tg.stack([x, x])):
+        assert y.grad_fn is not None
+        assert not gc.is_tracked(y.grad_fn), y.grad_fn.name()
+
+
+def test_a_graph_is_freed_by_refcounting_alone() -> None:
+    x = _leaf()
+    y = x
+    for _ in range(2000):
+        y = (y * 1.001).tanh()
+    node = weakref.ref(y.grad_fn)
+    gc.collect()
+    gc.disable()  # (nothing but refcounting may free it)
+    try:
+        del y
+        assert node() is None
+    finally:
+        gc.enable()
+
+
+def test_a_custom_functions_node_stays_tracked() -> None:
+    y = Cube.apply(_leaf())
+    assert gc.is_tracked(y.grad_fn)
+    z = y * 2.0  # a built-in op on top of it is not
+    assert not gc.is_tracked(z.grad_fn)
+
+
+def _collected(make: Callable[[], Any]) -> bool:
+    """Whether the cycle ``make()`` builds and drops (returning a weak reference into it)
+    is freed by a collection."""
+    gc.collect()
+    ref = make()
+    gc.collect()
+    return ref() is None
+
+
+def _tensor_hook() -> Any:
+    y = _leaf() * 2.0
+    y.register_hook(lambda g: y)
+    assert gc.is_tracked(y.grad_fn)
+    return weakref.ref(y)
+
+
+def _node_post_hook() -> Any:
+    y = _leaf() * 2.0
+    _node(y).register_hook(lambda ins, outs: y)
+    assert gc.is_tracked(y.grad_fn)
+    return weakref.ref(y)
+
+
+def _node_pre_hook() -> Any:
+    y = _leaf() * 2.0
+    _node(y).register_prehook(lambda outs: y)
+    assert gc.is_tracked(y.grad_fn)
+    return weakref.ref(y)
+
+
+def _metadata() -> Any:
+    y = _leaf() * 2.0
+    _node(y).metadata["output"] = y
+    assert gc.is_tracked(y.grad_fn)
+    return weakref.ref(y)
+
+
+def _create_graph_backward() -> Any:
+    w = _leaf()
+    loss = w.exp().tanh().exp().sum()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (PyTorch's warning about this very cycle)
+        loss.backward(create_graph=True)
+    assert w.grad is not None and w.grad.grad_fn is not None  # w -> w.grad -> graph -> w
+    assert gc.is_tracked(w.grad.grad_fn) and gc.is_tracked(loss.grad_fn)
+    return weakref.ref(w)
+
+
+def _grad_stored_on_the_leaf() -> Any:
+    w = _leaf()
+    (g,) = tg.autograd.grad(w.exp().exp().sum(), w, create_graph=True)
+    w.grad = g  # the same cycle, made by hand
+    return weakref.ref(w)
+
+
+class _KeepsOutput(nn.Linear):
+    def forward(self, x: Tensor) -> Tensor:
+        self.out = super().forward(x)  # module -> output -> node -> scope -> module
+        return self.out
+
+
+def _module_keeps_its_output() -> Any:
+    m = _KeepsOutput(2, 2)
+    m(tg.ones(1, 2))
+    assert gc.is_tracked(m.out.grad_fn)  # its metadata holds the modules it was made in
+    return weakref.ref(m)
+
+
+def _saved_tensors_hook() -> Any:
+    x = _leaf()
+    with graph.saved_tensors_hooks(lambda t: t, lambda t: t):  # keeps the Tensors themselves
+        y = x.exp()  # saves its output: node -> packed y -> node
+    assert gc.is_tracked(y.grad_fn)
+    return weakref.ref(y)
+
+
+def _anomaly_mode() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ("Anomaly Detection has been enabled ...")
+        with tg.autograd.detect_anomaly():
+            y = _leaf() * 2.0
+    assert gc.is_tracked(y.grad_fn)  # its metadata holds where it was made
+    _node(y).metadata["output"] = y
+    return weakref.ref(y)
+
+
+CYCLES = [_tensor_hook, _node_post_hook, _node_pre_hook, _metadata, _create_graph_backward,
+          _grad_stored_on_the_leaf, _module_keeps_its_output, _saved_tensors_hook,
+          _anomaly_mode]
+
+
+@pytest.mark.parametrize("make", CYCLES, ids=lambda f: f.__name__.strip("_"))
+def test_a_cycle_through_a_node_is_collected(make: Callable[[], Any]) -> None:
+    assert _collected(make)
+
+
+def _leaf_attribute() -> Any:
+    w = _leaf()
+    w.keep = w * 2.0  # type: ignore[attr-defined]  # w -> w.keep -> its node -> w
+    return weakref.ref(w)
+
+
+def test_a_leaf_that_refers_back_to_its_own_graph_is_not_collected() -> None:
+    """The documented exception (as in PyTorch, whose nodes the GC never sees): a cycle
+    that leaves a built-in op's node through its edge to a leaf. Breaking it frees it."""
+    gc.collect()
+    ref = _leaf_attribute()
+    gc.collect()
+    w = ref()
+    assert w is not None
+    del w.keep
+    del w
+    assert ref() is None
+
+
+def test_nodes_recorded_after_a_create_graph_backward_leave_the_lists_again() -> None:
+    w = _leaf()
+    w.exp().sum().backward(create_graph=True)
+    y = w * 3.0
+    assert not gc.is_tracked(y.grad_fn)
+
+
+SCRIPT = """
+import json, sys
+sys.path.insert(0, {root!r})
+from tests.engine import test_gc_tracking as t
+print(json.dumps([t._collected(f) for f in t.CYCLES + [t._leaf_attribute]]))
+"""
+
+
+def test_pure_python_engine_tracks_the_same_nodes() -> None:
+    """Compiled or not, the same nodes leave the GC's lists (ctypes as Python)."""
+    env = {**os.environ, "TINYGRAD_NN_PURE_PYTHON": "1"}
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(root=root)], env=env,
+                         capture_output=True, text=True, timeout=300, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [True] * len(CYCLES) + [False]
