@@ -1,14 +1,19 @@
 """Which composite call is running: a level of the scope every recorded op keeps.
 
-``Module.__call__`` pushes the module onto ``grad_mode._mode.scope`` while it runs, and
-``Function.apply`` records the scope on every node, so a drawing can box a module's ops.
-``@composite`` does the same for a function built from several ops (a loss, softmax,
-layer_norm ...): its ops are drawn in one box labelled with the function's name.
+``Module.__call__`` pushes a weak reference to the module onto ``grad_mode._mode.scope``
+while it runs, and ``Function.apply`` records the scope on every node (``_scope``), so a
+drawing can box a module's ops. ``@composite`` does the same for a function built from
+several ops (a loss, softmax, layer_norm ...): its ops are drawn in one box labelled with
+the function's name. Weak, so that a node never keeps a module alive: a module that keeps
+its own output (``self.out = ...``) makes no reference cycle through the graph, and nodes
+can stay off the cyclic GC's lists (``function._untrack``). ``scope_levels`` gives the
+modules themselves (``grad_fn.metadata["scope"]``, drawings).
 """
 
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -50,4 +55,11 @@ def composite(fn: F) -> F:
     return call  # type: ignore[return-value]
 
 
-__all__ = ["Call", "composite"]
+def scope_levels(scope: Any) -> tuple[Any, ...]:
+    """A recorded scope's levels, outermost first: each module (a module gone since is left
+    out) or ``Call``."""
+    return tuple(m for m in (level() if type(level) is weakref.ref else level
+                             for level in scope) if m is not None)
+
+
+__all__ = ["Call", "composite", "scope_levels"]

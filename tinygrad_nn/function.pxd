@@ -14,6 +14,7 @@ from tinygrad_nn.grad_mode cimport _Mode
 cdef class Function(Node):
     cdef public object _p0, _p1, in_shapes, needs_input_grad, out_shape, out_dtype
     cdef public object _saved, _saved_src, _vcs, _out_vc, _post_hooks, _packed, _tensor
+    cdef public object _scope
     cdef object __weakref__
 
 

@@ -55,6 +55,7 @@ from ._saved import (
     record_sources,
     unpack_saved,
 )
+from ._scope import scope_levels
 from ._shapes import ShapeError, unbroadcast
 from .engine import LazyGrad, Node, _dense
 from .grad_mode import _Mode, _mode
@@ -157,7 +158,7 @@ class Function(Node):
     # class-level default may share a slot's name.
     __slots__ = ("seq", "hooks", "retained", "_p0", "_p1", "in_shapes", "needs_input_grad",
                  "out_shape", "out_dtype", "_saved", "_saved_src", "_vcs", "_out_vc",
-                 "_post_hooks", "_packed", "_tensor", "__dict__", "__weakref__")
+                 "_post_hooks", "_packed", "_tensor", "_scope", "__dict__", "__weakref__")
     view = False  # True when forward returns a view of its first input's array (an op whose
     # forward returns a view only sometimes sets ``ctx.view`` per call, as ``GetItem``)
     draw_note: str | None = None  # an op's (not a node's) text under its name in drawings
@@ -179,6 +180,10 @@ class Function(Node):
     _saved_src: tuple[Any, ...] | None  # None: no saved value is a Tensor's
     _vcs: tuple[Any, ...] | None
     _tensor: Any  # (set only while backward runs under create_graph)
+    # the modules and composite calls running when it was recorded (``grad_mode._mode.scope``:
+    # weak references to modules, ``_scope.Call`` levels), or None; ``metadata["scope"]``
+    # gives the modules themselves
+    _scope: Any
     # the parents in two slots, not a tuple: a tuple holding nodes is one more object the
     # cyclic GC tracks and rescans per node (half of the scanning at 10^6 nodes, measured in
     # docs/performance.md). ``_p1`` is the second parent, ``_ONE`` when there is none, or
@@ -280,10 +285,13 @@ class Function(Node):
         what drawings and anomaly mode need: ``scope`` (the modules being called),
         ``name`` (the output's ``.name``), ``input_names`` ({slot: ``.name``} of named
         constant inputs), ``traceback_`` (where it was made, anomaly mode)."""
-        if self._metadata is None:
-            self._metadata = {}
+        md = self._metadata
+        if md is None:  # (made at the first look: recording writes only ``_scope``)
+            md = self._metadata = {}
+            if self._scope is not None:
+                md["scope"] = scope_levels(self._scope)
         _track(self)  # (what a user puts there may refer back to the node)
-        return self._metadata
+        return md
 
     def op_options(self) -> dict[str, Any]:
         """The op's own settings, as ``forward`` stored them on ``ctx`` (``idx``, ``axis`` ...)."""
@@ -403,6 +411,7 @@ class Function(Node):
         # as None anyway)
         ctx._saved = ctx.hooks = ctx.retained = ctx._out_vc = ctx._post_hooks = None
         ctx._packed = ctx._tensor = None
+        ctx._scope = mode.scope
         # known before forward, so that it saves only what is needed
         n = len(parents)
         ctx.needs_input_grad = (_NEEDS[mask] if mask < 64
@@ -451,8 +460,6 @@ class Function(Node):
         shp = out.shape
         ctx.out_shape = (_SHAPES.get(shp) or _intern(shp)) if shp else shp
         ctx.out_dtype = dtype
-        if mode.scope is not None:
-            ctx.metadata["scope"] = mode.scope
         if named is not None:
             ctx.metadata["input_names"] = named
         if mode.anomaly:
@@ -471,7 +478,7 @@ class Function(Node):
             if mode.saved_hooks is not None:  # (autograd.graph.saved_tensors_hooks)
                 pack_saved(ctx, result, args, mode.saved_hooks)
         # off the cyclic GC's lists, unless something of the user's hangs on it (``_untrack``)
-        if (not mode.tracking and named is None and mode.scope is None and not mode.anomaly
+        if (not mode.tracking and named is None and not mode.anomaly
                 and mode.saved_hooks is None and (_BUILTIN.get(op) or _builtin(op))):
             _untrack(ctx)
         return result

@@ -120,14 +120,36 @@ def _grad_stored_on_the_leaf() -> Any:
 
 class _KeepsOutput(nn.Linear):
     def forward(self, x: Tensor) -> Tensor:
-        self.out = super().forward(x)  # module -> output -> node -> scope -> module
+        self.out = super().forward(x)  # module -> output -> node: no way back (weak scope)
         return self.out
 
 
-def _module_keeps_its_output() -> Any:
+def test_a_module_that_keeps_its_output_makes_no_cycle() -> None:
     m = _KeepsOutput(2, 2)
     m(tg.ones(1, 2))
-    assert gc.is_tracked(m.out.grad_fn)  # its metadata holds the modules it was made in
+    node = _node(m.out)
+    assert not gc.is_tracked(node)
+    gc.collect()
+    gc.disable()  # (refcounting alone frees the module and its graph)
+    try:
+        ref, node_ref = weakref.ref(m), weakref.ref(node)
+        del m, node
+        assert ref() is None and node_ref() is None
+    finally:
+        gc.enable()
+
+
+def test_metadata_gives_the_modules_of_the_scope() -> None:
+    m = _KeepsOutput(2, 2)
+    node = _node(m(tg.ones(1, 2)))
+    assert node.metadata["scope"][0] is m  # (then a composite's level: linear)
+    assert gc.is_tracked(node)  # the dict now holds the module itself
+
+
+def _module_metadata() -> Any:
+    m = _KeepsOutput(2, 2)
+    m(tg.ones(1, 2))
+    assert _node(m.out).metadata["scope"][0] is m  # now node -> metadata -> module -> node
     return weakref.ref(m)
 
 
@@ -150,7 +172,7 @@ def _anomaly_mode() -> Any:
 
 
 CYCLES = [_tensor_hook, _node_post_hook, _node_pre_hook, _metadata, _create_graph_backward,
-          _grad_stored_on_the_leaf, _module_keeps_its_output, _saved_tensors_hook,
+          _grad_stored_on_the_leaf, _module_metadata, _saved_tensors_hook,
           _anomaly_mode]
 
 

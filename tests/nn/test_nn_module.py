@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 import tinygrad_nn as tg
 from tinygrad_nn import nn
+from tinygrad_nn._scope import scope_levels
 from tinygrad_nn.grad_mode import _mode
 
 
@@ -322,7 +324,8 @@ def test_call_sets_the_drawing_scope_and_restores_it():
     seen = []
     inner.register_forward_hook(lambda m, args, out: seen.append(_mode.scope))
     y = outer(tg.randn(1, 2))
-    assert seen == [(outer, inner)]
+    assert [scope_levels(s) for s in seen] == [(outer, inner)]
+    assert all(type(level) is weakref.ref for level in seen[0])  # a node keeps no module alive
     assert y.grad_fn.metadata["scope"] == (outer, inner)
     assert _mode.scope is None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -56,7 +57,8 @@ class Module(ModuleState, ModuleConvert):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         prev: Any = _mode.scope
-        _mode.scope = (prev or ()) + (self,)  # graph drawing groups ops by module path
+        # graph drawing groups ops by module path; weakly held (_scope.py)
+        _mode.scope = (prev or ()) + (weakref.ref(self),)
         try:
             if self._forward_pre_hooks:
                 args, kwargs = self._run_pre_hooks(args, kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .._scope import Call
+from .._scope import Call, scope_levels
 from . import _nodes as N
 from ._collapse import collapse
 from ._collect import Walk
@@ -48,7 +48,7 @@ class Scopes:
     def trim(self, scope: Any) -> tuple[Any, ...]:
         if not scope:
             return ()
-        scope = tuple(scope) if isinstance(scope, (tuple, list)) else (scope,)
+        scope = scope_levels(scope if isinstance(scope, (tuple, list)) else (scope,))
         if self.root is not None:
             for i in range(len(scope) - 1, -1, -1):
                 if scope[i] is self.root:  # the drawn module is the whole picture

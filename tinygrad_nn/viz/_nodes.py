@@ -76,8 +76,10 @@ def input_name(v: Any, slot: int) -> str | None:
 
 
 def scope(v: Any) -> Any:
-    """The stack of modules / composite calls running when the op was recorded."""
-    return v.metadata.get("scope")
+    """The stack of modules / composite calls running when the op was recorded, as the node
+    keeps it: one tuple per call (drawings tell calls apart by it), of weak references to
+    modules and ``Call`` levels (``Scopes.trim`` reads the modules: ``scope_levels``)."""
+    return getattr(v, "_scope", None)
 
 
 def note(v: Any) -> str | None:
