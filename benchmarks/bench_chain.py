@@ -8,7 +8,8 @@ Run by hand (never part of the test suite)::
 
 The chain is the per-op benchmark's (bench_core.py): ``y * 1.001``, ``y + 0.001``,
 ``y.tanh()`` in turn on a 1-element float32 tensor that requires grad, N ops, then
-``backward()``. For each engine (tinygrad_nn, PyTorch eager if installed, and NumPy by
+``backward()``. For each engine (tinygrad_nn; tinygrad_nn with the chain inside an
+``nn.Module``'s forward, as a model's loop records it; PyTorch eager if installed; and NumPy by
 hand: the forward keeping the values its backward needs, then the backward loop) and each
 N, a fresh child process (this script with ``--child``) warms up, builds the chain and
 runs the backward, and reports:
@@ -24,7 +25,8 @@ Children run in rounds that alternate the engines (like the interleaved blocks o
 scripts), and the table gives the median over rounds. Issue 13's goals, printed as
 ``GOAL`` lines for run_all.py: forward + backward per op within 0.7x of PyTorch eager at
 10^5 and 10^6 ops, memory per node at 10^6 at most PyTorch's, and the per-op cost at 10^6
-within 1.3x of that at 10^3 (recording that does not grow with the graph).
+within 1.3x of that at 10^3 (recording that does not grow with the graph), outside and
+inside a Module.
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
-ENGINES = ("tinygrad_nn", "PyTorch eager", "NumPy by hand")
+# "in a Module": tinygrad_nn's chain run inside an ``nn.Module``'s forward, as a model's loop
+# runs (its ops record the module scope: issue 13's "long unrolled RNN or big custom loop")
+IN_MODULE = "tinygrad_nn, in a Module"
+ENGINES = ("tinygrad_nn", IN_MODULE, "PyTorch eager", "NumPy by hand")
 GOAL_SPEED = 0.7  # issue 13: forward + backward per op vs PyTorch eager, at 10^5 and 10^6
 GOAL_MEMORY = 1.0  # issue 13: bytes per node at 10^6 vs PyTorch eager
 GOAL_GROWTH = 1.3  # issue 13: per-op cost at 10^6 ops vs at 10^3 ops
@@ -84,7 +89,7 @@ def chain_fns(engine: str) -> tuple[Any, Any]:
 
         return build_np, backward_np
 
-    if engine == "tinygrad_nn":
+    if engine.startswith("tinygrad_nn"):
         import numpy as np
 
         import tinygrad_nn as lib
@@ -102,6 +107,15 @@ def chain_fns(engine: str) -> tuple[Any, Any]:
             k = i % 3
             y = y * 1.001 if k == 0 else (y + 0.001 if k == 1 else y.tanh())
         return y
+
+    if engine == IN_MODULE:
+        chain = build
+
+        class Loop(lib.nn.Module):
+            def forward(self, n: int) -> Any:
+                return chain(n)
+
+        build = Loop()
 
     def backward(y: Any) -> None:
         y.backward(seed)
@@ -217,6 +231,8 @@ def main() -> None:
     if big > small:
         report_goal(f"per-op cost, {big:,} vs {small:,} ops", total(tg, big), total(tg, small),
                     f"tinygrad_nn at {small:,} ops", "µs/op", GOAL_GROWTH)
+        report_goal(f"per-op cost in a Module, {big:,} vs {small:,} ops", total(IN_MODULE, big),
+                    total(IN_MODULE, small), f"the same at {small:,} ops", "µs/op", GOAL_GROWTH)
 
 
 if __name__ == "__main__":
