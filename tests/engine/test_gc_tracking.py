@@ -222,3 +222,13 @@ def test_pure_python_engine_tracks_the_same_nodes() -> None:
     out = subprocess.run([sys.executable, "-c", SCRIPT.format(root=root)], env=env,
                          capture_output=True, text=True, timeout=300, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [True] * len(CYCLES) + [False]
+
+
+def test_create_graph_backward_into_a_leaf_gives_no_leak_warning() -> None:
+    """PyTorch warns that ``w.grad`` would leak through a reference cycle; here the cycle is
+    collected (``_create_graph_backward``), so there is nothing to warn about."""
+    w = _leaf()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w.exp().sum().backward(create_graph=True)
+    assert w.grad is not None and w.grad.grad_fn is not None
