@@ -6,17 +6,18 @@ drawing can box a module's ops. ``@composite`` does the same for a function buil
 several ops (a loss, softmax, layer_norm ...): its ops are drawn in one box labelled with
 the function's name. Weak, so that a node never keeps a module alive: a module that keeps
 its own output (``self.out = ...``) makes no reference cycle through the graph, and nodes
-can stay off the cyclic GC's lists (``function._untrack``). ``scope_levels`` gives the
-modules themselves (``grad_fn.metadata["scope"]``, drawings).
+can stay off the cyclic GC's lists (``function._untrack``); ``function.scope_levels`` reads
+the modules back. The scope tuples and ``Call`` levels leave those lists too (nothing in
+them refers to anything): an unrolled loop of module calls adds no tracked object per step.
 """
 
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .function import gc_untrack
 from .grad_mode import _mode
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +47,7 @@ def composite(fn: F) -> F:
         if not _mode.enabled:
             return fn(*args, **kwargs)
         prev: Any = _mode.scope
-        _mode.scope = (prev or ()) + (Call(name),)
+        _mode.scope = gc_untrack((prev or ()) + (gc_untrack(Call(name)),))
         try:
             return fn(*args, **kwargs)
         finally:
@@ -55,11 +56,4 @@ def composite(fn: F) -> F:
     return call  # type: ignore[return-value]
 
 
-def scope_levels(scope: Any) -> tuple[Any, ...]:
-    """A recorded scope's levels, outermost first: each module (a module gone since is left
-    out) or ``Call``."""
-    return tuple(m for m in (level() if type(level) is weakref.ref else level
-                             for level in scope) if m is not None)
-
-
-__all__ = ["Call", "composite", "scope_levels"]
+__all__ = ["Call", "composite"]

@@ -38,6 +38,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import itertools
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -55,7 +56,6 @@ from ._saved import (
     record_sources,
     unpack_saved,
 )
-from ._scope import scope_levels
 from ._shapes import ShapeError, unbroadcast
 from .engine import LazyGrad, Node, _dense
 from .grad_mode import _Mode, _mode
@@ -132,6 +132,22 @@ def _untrack(node: Any) -> None:
         _gc_untrack(node)  # type: ignore[name-defined]  # noqa: F821  (function.pxd)
     else:
         _PY_UNTRACK(node)
+
+
+def gc_untrack(obj: Any) -> Any:
+    """``obj`` off the cyclic GC's lists, returned: for what the graph keeps per op or per
+    call that holds nothing able to lead back to it (a scope tuple of weak references and
+    ``Call`` levels, an index of numbers and slices: CPython tracks every slice, and so
+    every tuple and dict that holds one)."""
+    _untrack(obj)
+    return obj
+
+
+def scope_levels(scope: Any) -> tuple[Any, ...]:
+    """A recorded scope's levels (``_scope``), outermost first: each module (one gone since
+    is left out) or ``_scope.Call``."""
+    return tuple(m for m in (level() if type(level) is weakref.ref else level
+                             for level in scope) if m is not None)
 
 
 def _track(node: Any) -> None:
@@ -481,6 +497,13 @@ class Function(Node):
         if (not mode.tracking and named is None and not mode.anomaly
                 and mode.saved_hooks is None and (_BUILTIN.get(op) or _builtin(op))):
             _untrack(ctx)
+            # and its tuples that hold nodes or Tensors (CPython never clears a tuple of
+            # those from the lists itself): the parents after the first of 3+ inputs, the
+            # sources of saved values when one is a constant input's Tensor
+            if n > 2:
+                _untrack(ctx._p1)
+            if saved and (srcs := ctx._saved_src) is not None and srcs is not OUT_ONLY:
+                _untrack(srcs)
         return result
 
     # -- the node protocol, called by the engine -----------------------------------

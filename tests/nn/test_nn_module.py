@@ -12,7 +12,7 @@ import pytest
 
 import tinygrad_nn as tg
 from tinygrad_nn import nn
-from tinygrad_nn._scope import scope_levels
+from tinygrad_nn.function import scope_levels
 from tinygrad_nn.grad_mode import _mode
 
 

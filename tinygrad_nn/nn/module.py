@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._handles import RemovableHandle
+from ..function import gc_untrack
 from ..grad_mode import _mode
 from ..tensor import Tensor
 from . import _backward_hooks
@@ -57,8 +58,8 @@ class Module(ModuleState, ModuleConvert):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         prev: Any = _mode.scope
-        # graph drawing groups ops by module path; weakly held (_scope.py)
-        _mode.scope = (prev or ()) + (weakref.ref(self),)
+        # graph drawing groups ops by module path; weakly held, off the GC's lists (_scope.py)
+        _mode.scope = gc_untrack((prev or ()) + (weakref.ref(self),))
         try:
             if self._forward_pre_hooks:
                 args, kwargs = self._run_pre_hooks(args, kwargs)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .._scope import Call, scope_levels
+from .._scope import Call
+from ..function import scope_levels
 from . import _nodes as N
 from ._collapse import collapse
 from ._collect import Walk
