@@ -18,9 +18,10 @@ cdef class Function(Node):
     cdef object __weakref__
 
 
-cdef dict _SHAPES, _BUILTIN  # (module globals: their ``get`` is a C dict lookup)
+cdef dict _SHAPES, _BUILTIN, _SLICES  # (module globals: ``get`` is a C dict lookup)
 cdef object _untrack(object node)  # (C functions, not Python, where compiled)
 cdef object _track(object node)
+cdef object _shared_slice(object s)
 
 cdef extern from "Python.h":  # (the cyclic GC's lists: ``_untrack`` in function.py)
     void _gc_untrack "PyObject_GC_UnTrack" (object)

@@ -113,6 +113,7 @@ def _intern(shape: Any) -> Any:
 # records or runs through (a leaf's ``.grad`` then refers to the graph below the leaf: the
 # cycle PyTorch documents as a leak is collected here). docs/engine.md, "Memory".
 _BUILTIN: dict[type, bool] = {}  # op class -> whether its nodes leave the GC's lists
+_SLICES: dict[tuple[Any, Any, Any], slice] = {}  # (start, stop, step) -> one shared slice
 # as Python, the same C API through ctypes (compiled: function.pxd declares it)
 _PY_UNTRACK = ctypes.PYFUNCTYPE(None, ctypes.py_object)(("PyObject_GC_UnTrack", ctypes.pythonapi))
 _PY_TRACK = ctypes.PYFUNCTYPE(None, ctypes.py_object)(("PyObject_GC_Track", ctypes.pythonapi))
@@ -141,6 +142,43 @@ def gc_untrack(obj: Any) -> Any:
     every tuple and dict that holds one)."""
     _untrack(obj)
     return obj
+
+
+def shared_index(idx: Any) -> Any:
+    """A basic index (ints, slices, None, ...) as a node keeps it (``GetItem``): each slice
+    the one shared slice of its bounds, and the tuple off the cyclic GC's lists. CPython
+    keeps every slice on those lists (and frees one assuming it is there, so a slice cannot
+    leave them), and so every tuple and dict that holds one: ``x[:, t]``'s own index would
+    add three tracked objects to each step of an unrolled loop. An index with a slice whose
+    bounds are not ints or None is kept as it is."""
+    if type(idx) is not tuple:
+        return _shared_slice(idx) or idx if type(idx) is slice else idx
+    parts = list(idx)
+    for k in range(len(parts)):
+        i = parts[k]
+        if type(i) is slice:
+            s = _shared_slice(i)
+            if s is None:
+                return idx
+            parts[k] = s
+    out = tuple(parts)
+    _untrack(out)
+    return out
+
+
+def _shared_slice(s: Any) -> Any:
+    """The one shared slice equal to ``s`` (None when a bound is not an int or None); the
+    table is cleared when it holds 10,000."""
+    key = (s.start, s.stop, s.step)
+    for bound in key:
+        if not (bound is None or type(bound) is int):
+            return None
+    got = _SLICES.get(key)
+    if got is None:
+        if len(_SLICES) >= 10_000:
+            _SLICES.clear()
+        got = _SLICES[key] = s
+    return got
 
 
 def scope_levels(scope: Any) -> tuple[Any, ...]:

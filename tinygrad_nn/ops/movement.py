@@ -8,7 +8,7 @@ import numpy as np
 
 from .._shapes import ShapeError, reshape_error
 from ..engine import LazyGrad
-from ..function import Function, dual, gc_untrack
+from ..function import Function, dual, shared_index
 
 
 class Reshape(Function):
@@ -102,52 +102,14 @@ def is_basic_index(idx: Any) -> bool:
     return True
 
 
-_SLICES: dict[tuple[Any, Any, Any], slice] = {}  # (start, stop, step) -> one shared slice
-
-
-def _shared_index(idx: Any) -> Any:
-    """A basic index as a node keeps it: its slices the one shared slice of their bounds
-    and the tuple off the cyclic GC's lists. CPython tracks every slice, so every tuple and
-    dict that holds one: ``x[:, t]``'s own index would add three tracked objects to each
-    step of an unrolled loop, for the collector to rescan (``function.gc_untrack``). A
-    slice whose bounds are not plain ints is kept as it is."""
-    if type(idx) is slice:
-        return _shared_slice(idx) or idx
-    if type(idx) is not tuple:
-        return idx
-    parts = []
-    for i in idx:
-        if type(i) is slice:
-            i = _shared_slice(i)
-            if i is None:
-                return idx
-        parts.append(i)
-    return gc_untrack(tuple(parts))
-
-
-def _shared_slice(s: slice) -> slice | None:
-    """The one shared slice equal to ``s`` (None when a bound is not an int or None);
-    cleared when 10,000 distinct slices are kept."""
-    key = (s.start, s.stop, s.step)
-    for bound in key:
-        if not (bound is None or type(bound) is int):
-            return None
-    got = _SLICES.get(key)
-    if got is None:
-        if len(_SLICES) >= 10_000:
-            _SLICES.clear()
-        got = _SLICES[key] = s
-    return got
-
-
 class GetItem(Function):
     """y = x[idx]; the gradient scatters back with repeated indices accumulated."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, idx: Any) -> Any:
         basic = is_basic_index(idx)  # basic indexing gives a view of x
-        if basic and ctx.needs_input_grad[0]:  # (kept by a node: ``_shared_index``)
-            idx = _shared_index(idx)
+        if basic and ctx.needs_input_grad[0]:  # (kept by a node: ``shared_index``)
+            idx = shared_index(idx)
         ctx.idx = idx
         ctx.in_shape = x.shape
         ctx.basic = ctx.view = basic
