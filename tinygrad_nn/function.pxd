@@ -21,6 +21,7 @@ cdef class Function(Node):
 cdef dict _SHAPES, _BUILTIN, _SLICES  # (module globals: ``get`` is a C dict lookup)
 cdef object _untrack(object node)  # (C functions, not Python, where compiled)
 cdef object _track(object node)
+cdef object _track_one(object obj)
 cdef object _shared_slice(object s)
 
 cdef extern from "Python.h":  # (the cyclic GC's lists: ``_untrack`` in function.py)

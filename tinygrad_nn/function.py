@@ -189,12 +189,24 @@ def scope_levels(scope: Any) -> tuple[Any, ...]:
 
 
 def _track(node: Any) -> None:
-    """Put ``node`` back on the cyclic GC's lists, if ``apply`` took it off."""
+    """Put ``node`` back on the cyclic GC's lists, if ``apply`` took it off, with the tuples
+    it took off beside it (the parents after the first of 3+ inputs, the saved values'
+    sources): the collector follows a node's references only through tracked objects."""
     if not gc.is_tracked(node):
-        if _COMPILED:
-            _gc_track(node)  # type: ignore[name-defined]  # noqa: F821  (function.pxd)
-        else:
-            _PY_TRACK(node)
+        _track_one(node)
+        p1 = node._p1
+        if type(p1) is tuple and not gc.is_tracked(p1):
+            _track_one(p1)
+        srcs = getattr(node, "_saved_src", None)  # (as Python, unset until a value is saved)
+        if type(srcs) is tuple and srcs is not OUT_ONLY and not gc.is_tracked(srcs):
+            _track_one(srcs)
+
+
+def _track_one(obj: Any) -> None:
+    if _COMPILED:
+        _gc_track(obj)  # type: ignore[name-defined]  # noqa: F821  (function.pxd)
+    else:
+        _PY_TRACK(obj)
 
 
 # the engine's bookkeeping that can sit in a node's ``__dict__`` (not an op's own options; the

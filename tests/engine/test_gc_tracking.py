@@ -112,6 +112,14 @@ def _create_graph_backward() -> Any:
     return weakref.ref(w)
 
 
+def _create_graph_through_a_third_input() -> Any:
+    w = _leaf()
+    b, x = tg.ones(2, dtype=tg.float64), tg.ones(2, 2, dtype=tg.float64)
+    loss = tg.addmm(b, x, w.reshape(2, 1).expand(2, 2)).exp().sum()  # w: the third input
+    loss.backward(create_graph=True)  # w -> w.grad -> ... -> addmm's parents -> w
+    return weakref.ref(w)
+
+
 def _grad_stored_on_the_leaf() -> Any:
     w = _leaf()
     (g,) = tg.autograd.grad(w.exp().exp().sum(), w, create_graph=True)
@@ -173,6 +181,7 @@ def _anomaly_mode() -> Any:
 
 
 CYCLES = [_tensor_hook, _node_post_hook, _node_pre_hook, _metadata, _create_graph_backward,
+          _create_graph_through_a_third_input,
           _grad_stored_on_the_leaf, _module_metadata, _saved_tensors_hook,
           _anomaly_mode]
 
