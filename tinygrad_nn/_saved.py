@@ -39,8 +39,8 @@ def record_sources(ctx: Any, out: Any, args: tuple[Any, ...], arrays: list[Any],
 
     Sources are ``OUT``, None (a constant), an input's index when that input has a node
     or is a leaf requiring grad (found in ``parents``), or a constant input's Tensor:
-    mostly ints and objects the cyclic GC does not track, so the tuple drops out of its
-    scans and a node stays one tracked object. Most tensors have no
+    mostly ints and objects the cyclic GC does not track; ``apply`` takes the tuple off the
+    collector's lists with its node (``function._untrack``). Most tensors have no
     version counter yet (``TensorBase._vc`` makes one on first need): their version is 0,
     and a counter made later is found at backward through the source
     (``check_versions``). Only counters that exist now are kept, in ``_vcs``: per saved

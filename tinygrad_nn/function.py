@@ -218,7 +218,7 @@ class Function(Node):
     """Base class of every primitive op and of users' custom ops (see module doc)."""
 
     # Slots for what every recorded node writes or backward reads (set by ``apply``, so a
-    # node is one small GC-tracked object with no dict); ``__dict__`` stays for ops' own
+    # node is one small object with no dict, off the GC's lists); ``__dict__`` stays for ops' own
     # options (``ctx.axis``) and users' subclasses, and holds the rare fields below when
     # they are set. Where compiled, the slots are C fields (engine.pxd, function.pxd): no
     # class-level default may share a slot's name.
