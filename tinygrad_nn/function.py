@@ -121,8 +121,8 @@ _PY_TRACK = ctypes.PYFUNCTYPE(None, ctypes.py_object)(("PyObject_GC_Track", ctyp
 
 def _builtin(op: type) -> bool:
     """Whether ``op`` is one of the library's own ops (``tinygrad_nn.ops``), whose nodes hold
-    nothing of the user's: the others (users' Functions, module hooks, checkpoint) keep
-    whatever ``forward`` puts on ``ctx``."""
+    nothing of the user's: the others (users' Functions, module backward hooks,
+    ``CrossMapLRN2d``, the incomplete gamma) keep whatever ``forward`` puts on ``ctx``."""
     flag = _BUILTIN[op] = op.__module__.startswith("tinygrad_nn.ops.")
     return flag
 

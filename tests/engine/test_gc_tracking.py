@@ -291,3 +291,19 @@ def test_a_scope_tuple_is_not_tracked() -> None:
     m.register_forward_hook(lambda mod, args, out: seen.append(_mode.scope))
     m(tg.ones(1, 2))
     assert seen and not gc.is_tracked(seen[0])
+
+
+def test_drawing_a_graph_leaves_its_nodes_off_the_lists() -> None:
+    """A drawing reads what recorders attached without making ``metadata`` (which would put
+    the node back on the lists), and still shows it."""
+    m = nn.Linear(2, 2)
+    y = m(tg.ones(1, 2)).tanh()
+    y.name = "out"
+    z = (y * 2.0).sum()
+    source = tg.viz.draw_graph(z).source
+    assert "out" in source and "Linear" in source
+    node = _node(z)
+    while node is not None and not isinstance(node, Tensor):
+        assert not gc.is_tracked(node) or node is _node(y), node.name()  # (y's: it has a name)
+        node = next((p for p in node.parents if p is not None and not isinstance(p, Tensor)),
+                    None)

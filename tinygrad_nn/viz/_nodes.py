@@ -2,8 +2,9 @@
 
 A Tensor's ``grad_fn`` is its node (None for a leaf); a node's ``next_functions`` gives its
 inputs (a node, an ``AccumulateGrad`` whose ``.variable`` is a leaf, or None for a
-constant), ``name()`` its op, ``metadata`` what recorders attached (``scope``, ``name``,
-``input_names``, ``traceback_``). What only drawings need is on the node too and documented
+constant), ``name()`` its op, ``metadata`` what recorders attached (``name``,
+``input_names``, ``traceback_``; read without making the dict, ``recorded``, and the scope
+from the node's own ``_scope``). What only drawings need is on the node too and documented
 in docs/engine.md section 8: ``seq``, ``in_shapes``, ``out_shape``, ``out_dtype``,
 ``retained``, ``op_options()``, ``saved_values()`` and the op class's ``draw_note``.
 """
@@ -64,14 +65,21 @@ def out_dtype(v: Any) -> Any:
     return v.out_dtype
 
 
+def recorded(v: Any) -> dict[str, Any]:
+    """Op ``v``'s ``metadata``, without making it where nothing was recorded: the public
+    ``metadata`` makes the dict at the first look and puts the node back on the cyclic GC's
+    lists (what a user adds may refer back to it); a drawing only reads."""
+    return getattr(v, "_metadata", None) or {}
+
+
 def out_name(v: Any) -> str | None:
     """The ``.name`` given to the op's output tensor, if any."""
-    return v.metadata.get("name")  # type: ignore[no-any-return]
+    return recorded(v).get("name")
 
 
 def input_name(v: Any, slot: int) -> str | None:
     """The ``.name`` of the constant fed to input ``slot`` of op ``v``, if it had one."""
-    names = v.metadata.get("input_names")
+    names = recorded(v).get("input_names")
     return None if names is None else names.get(slot)
 
 
@@ -90,7 +98,7 @@ def note(v: Any) -> str | None:
 def created_at(v: Any) -> str | None:
     """Where the op was created (``file:line in function: code``), innermost frame, when
     anomaly mode recorded it."""
-    tb = v.metadata.get("traceback_") if is_op(v) else None
+    tb = recorded(v).get("traceback_") if is_op(v) else None
     if not tb:
         return None
     frames = _FRAME.findall(tb)
