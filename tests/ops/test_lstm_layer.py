@@ -148,7 +148,7 @@ def test_float32_lstm_matches_torch_with_the_step_product_in_column_blocks(
         batch: int, hidden: int, blocks: int) -> None:
     """Sizes where the forward's per-step (N, H) @ (H, 4H) product runs as column blocks
     small enough for OpenBLAS's unpacked kernels (the last block narrower at N 40)."""
-    assert len(_column_blocks(np.zeros((hidden, 4 * hidden), np.float32), batch)) == blocks
+    assert len(_column_blocks(np.zeros((4 * hidden, hidden), np.float32), batch)) == blocks
     _compare_with_torch(1, True, False, True, True, False, 3, batch, (5, hidden), 0)
 
 

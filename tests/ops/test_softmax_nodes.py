@@ -79,6 +79,27 @@ def test_non_finite_and_extreme_rows_as_pytorch(name: str, ours: Any, theirs: An
 
 
 @pytest.mark.parametrize(("name", "ours", "theirs"), OPS, ids=IDS)
+@pytest.mark.parametrize("lead", [(40,), (3, 12)])
+def test_many_rows_with_non_finite_ones_as_pytorch(name: str, ours: Any, theirs: Any,
+                                                   lead: tuple[int, ...]) -> None:
+    """16 rows or more along the last axis: the row maximum comes from argmax's index there
+    (ops.softmax._max_keepdims); the values and the gradient are still PyTorch's."""
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal(lead + (7,)) * 30
+    rows = a.reshape(-1, 7)
+    rows[1], rows[4, 2], rows[6, 0], rows[9, 5] = -np.inf, np.nan, np.inf, -np.inf
+    x, tx = tg.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    with np.errstate(all="ignore"):
+        y = ours(x, -1)
+        u = rng.standard_normal(y.shape)
+        (y * tg.tensor(u)).sum().backward()
+    ty = theirs(tx, -1)
+    (ty * torch.tensor(u)).sum().backward()
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs"), OPS, ids=IDS)
 @pytest.mark.parametrize("shape", [(0,), (2, 0), (0, 3)])
 def test_empty_inputs_as_pytorch(name: str, ours: Any, theirs: Any, shape: tuple[int, ...]) -> None:
     got = ours(tg.zeros(shape), -1)

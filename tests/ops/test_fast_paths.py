@@ -1,0 +1,89 @@
+"""NumPy-level fast paths that must give exactly what the plain NumPy call gives:
+``ops.movement.transposed`` (a banded transposing copy, used by ``contiguous()`` of a
+transposed matrix and the fused LSTM layer) and ``ops.softmax._max_keepdims`` (a row's
+maximum read back at argmax's index, used by the softmax family)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_nn as tg
+from tinygrad_nn.ops.movement import transposed
+from tinygrad_nn.ops.softmax import _max_keepdims
+
+DTYPES = [np.float32, np.float64, np.int64, np.complex128, np.bool_]
+
+
+@settings(deadline=None, max_examples=60)
+@given(rows=st.integers(1, 700), cols=st.sampled_from([1, 3, 16, 32, 64, 100, 128, 256, 300]),
+       dtype=st.sampled_from(DTYPES), seed=st.integers(0, 2**16))
+def test_transposed_is_a_c_ordered_copy_of_the_transpose(rows: int, cols: int, dtype: type,
+                                                          seed: int) -> None:
+    a: np.ndarray = (np.random.default_rng(seed).standard_normal((rows, cols)) * 10).astype(dtype)
+    t = transposed(a)
+    assert t.flags.c_contiguous and t.dtype == a.dtype and t.shape == (cols, rows)
+    assert np.array_equal(t, a.T)
+    assert not np.shares_memory(t, a)
+
+
+@pytest.mark.parametrize("shape", [(512, 128), (1024, 64), (96, 256), (40, 1024)])
+def test_transposed_bands_cover_every_row_at_sizes_that_take_the_banded_copy(
+        shape: tuple[int, int]) -> None:
+    """Row lengths that are multiples of 256 bytes take the banded loop, whose last band
+    may be short (96 and 40 rows are not multiples of the band)."""
+    a = np.arange(shape[0] * shape[1], dtype=np.float32).reshape(shape)
+    assert np.array_equal(transposed(a), a.T)
+
+
+@pytest.mark.parametrize("shape", [(512, 128), (7, 5)])
+def test_contiguous_of_a_transposed_matrix_copies_and_passes_the_gradient(
+        shape: tuple[int, int]) -> None:
+    w = tg.tensor(np.random.default_rng(0).standard_normal(shape), requires_grad=True)
+    y = w.t().contiguous()
+    assert y.is_contiguous() and np.array_equal(y.detach().numpy(), w.detach().numpy().T)
+    z = y.detach()
+    z[0, 1] = 5.0  # a copy: w is untouched
+    assert w[1, 0].item() != 5.0
+    g = np.random.default_rng(1).standard_normal(shape[::-1])
+    w.t().contiguous().backward(tg.tensor(g))
+    assert np.array_equal(w.grad.numpy(), g.T)
+
+
+def _rows(draw: st.DrawFn) -> np.ndarray:
+    n, k = draw(st.integers(0, 80)), draw(st.integers(0, 70))
+    lead = draw(st.sampled_from([(), (2,), (3, 1)]))
+    dtype = draw(st.sampled_from([np.float16, np.float32, np.float64]))
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(lead + (n, k)).astype(dtype)
+    if a.size:  # sprinkle non-finite values and tied maxima, rows of -inf included
+        flat = a.reshape(-1)
+        for value in (np.nan, np.inf, -np.inf, 0.0, -0.0):
+            idx = rng.integers(0, flat.size, draw(st.integers(0, 3)))
+            flat[idx] = value
+        if n and k and draw(st.booleans()):
+            a[..., rng.integers(0, n), :] = -np.inf
+    return a
+
+
+@settings(deadline=None, max_examples=150)
+@given(data=st.data())
+def test_max_keepdims_equals_numpys_maximum_reduce(data: st.DataObject) -> None:
+    a = data.draw(st.composite(lambda draw: _rows(draw))())
+    axis = data.draw(st.sampled_from([-1, a.ndim - 1, 0, None]))
+    expected = np.maximum.reduce(a, axis=axis, keepdims=True, initial=-np.inf)
+    got = _max_keepdims(a, axis)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    assert np.array_equal(got, expected, equal_nan=True)
+
+
+def test_max_keepdims_takes_the_argmax_path_for_many_short_rows() -> None:
+    """The case it exists for, (512, 64) float32 logits with a NaN and an inf row."""
+    a = np.random.default_rng(0).standard_normal((512, 64)).astype(np.float32)
+    a[3, 10], a[4, 0], a[5] = np.nan, np.inf, -np.inf
+    m = _max_keepdims(a, 1)
+    assert np.isnan(m[3, 0]) and m[4, 0] == np.inf and m[5, 0] == -np.inf
+    assert np.array_equal(m, a.max(axis=1, keepdims=True), equal_nan=True)
