@@ -149,10 +149,11 @@ class LSTMLayer(Function):
         # that the loop's operands are contiguous (N, H) blocks (NumPy's fast loops; strided
         # or broadcast operands cost ~3-9 us a call there): dz_{i,f,g} = dc_t * k[:3, t],
         # dz_o = dh_t * k[3, t], which the loop then writes over k[:, t]
-        a = act.reshape(steps, batch, 4, hidden).transpose(2, 0, 1, 3)  # the gates (4, T, N, H)
+        # the gates (4, T, N, H), copied gate-major first: the passes below then read
+        # contiguous operands (a pass over one gate of the strided view costs 2.3x more)
+        a = np.ascontiguousarray(act.reshape(steps, batch, 4, hidden).transpose(2, 0, 1, 3))
         i, f, gg, o = a
-        k = np.empty(a.shape, dtype=act.dtype)
-        np.subtract(1, a, out=k)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
+        k = np.subtract(1, a)  # d act / d z: (1 - a) a, and (1 - a)(1 + a) on g
         k[:2] *= a[:2]
         k[3] *= o
         k[2] *= gg + 1
@@ -163,21 +164,26 @@ class LSTMLayer(Function):
         r = np.multiply(tc, tc)
         np.subtract(1, r, out=r)
         r *= o  # and dc gets dh * o (1 - tanh(c)^2)
-        f = np.ascontiguousarray(f)
         dh = np.zeros((batch, hidden), dtype=act.dtype)
         dc = g[steps].copy()
         w4 = w_hh.reshape(4, hidden, hidden)  # gate j's rows of w_hh
         hw = np.empty((4, batch, hidden), dtype=act.dtype)
         last = steps - 1 if reverse else 0  # the last step processed by this loop
-        for t in order:
-            dh += g[t]
-            dc += dh * r[t]
-            ki, kf, kg, ko = kt = k[:, t]
+        # per step, in this loop's order: its output's gradient, r, the four gates' blocks
+        # of k (4, N, H) and f
+        per_step = (g[:steps], r, k.transpose(1, 0, 2, 3), f)
+        if not reverse:
+            per_step = tuple(a[::-1] for a in per_step)
+        rdh = np.empty((batch, hidden), dtype=act.dtype)  # r * dh
+        for t, (gt, rt, kt, ft) in zip(order, zip(*per_step)):
+            np.add(dh, gt, out=dh)
+            np.add(dc, np.multiply(rt, dh, out=rdh), out=dc)
+            ki, kf, kg, ko = kt
             np.multiply(ko, dh, out=ko)
             np.multiply(ki, dc, out=ki)
             np.multiply(kf, dc, out=kf)
             np.multiply(kg, dc, out=kg)
-            dc *= f[t]  # dL/dc entering step t
+            np.multiply(dc, ft, out=dc)  # dL/dc entering step t
             if t != last or need_h0:  # dL/dh entering step t: sum_j dz_j @ w_hh_j
                 np.add.reduce(np.matmul(kt, w4, out=hw), axis=0, out=dh)
         rows = k.reshape(4, steps * batch, hidden)  # per gate, (T N, H)
