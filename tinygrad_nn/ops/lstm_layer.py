@@ -171,7 +171,7 @@ class LSTMLayer(Function):
         last = steps - 1 if reverse else 0  # the last step processed by this loop
         # per step, in this loop's order: its output's gradient, r, the four gates' blocks
         # of k (4, N, H) and f
-        per_step = (g[:steps], r, k.transpose(1, 0, 2, 3), f)
+        per_step: tuple[Any, ...] = (g[:steps], r, k.transpose(1, 0, 2, 3), f)
         if not reverse:
             per_step = tuple(a[::-1] for a in per_step)
         rdh = np.empty((batch, hidden), dtype=act.dtype)  # r * dh
