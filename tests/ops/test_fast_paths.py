@@ -1,7 +1,7 @@
 """NumPy-level fast paths that must give exactly what the plain NumPy call gives:
 ``ops.movement.transposed`` (a banded transposing copy, used by ``contiguous()`` of a
-transposed matrix and the fused LSTM layer) and ``ops.softmax._max_keepdims`` (a row's
-maximum read back at argmax's index, used by the softmax family)."""
+transposed matrix and the fused LSTM layer) and the float max / min reductions with
+``initial`` (``ops.reduce._extreme``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 import tinygrad_nn as tg
 from tinygrad_nn.ops.movement import transposed
-from tinygrad_nn.ops.softmax import _max_keepdims
 
 DTYPES = [np.float32, np.float64, np.int64, np.complex128, np.bool_]
 
@@ -53,37 +52,31 @@ def test_contiguous_of_a_transposed_matrix_copies_and_passes_the_gradient(
 
 
 def _rows(draw: st.DrawFn) -> np.ndarray:
-    n, k = draw(st.integers(0, 80)), draw(st.integers(0, 70))
+    n, k = draw(st.integers(1, 80)), draw(st.integers(1, 70))
     lead = draw(st.sampled_from([(), (2,), (3, 1)]))
-    dtype = draw(st.sampled_from([np.float16, np.float32, np.float64]))
-    seed = draw(st.integers(0, 2**16))
-    rng = np.random.default_rng(seed)
-    a = rng.standard_normal(lead + (n, k)).astype(dtype)
-    if a.size:  # sprinkle non-finite values and tied maxima, rows of -inf included
+    dtype = draw(st.sampled_from([np.float16, np.float32, np.float64, np.int32, np.bool_]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    a: np.ndarray = (rng.standard_normal(lead + (n, k)) * 5).astype(dtype)
+    if a.dtype.kind == "f":  # non-finite values and tied maxima, rows of -inf included
         flat = a.reshape(-1)
         for value in (np.nan, np.inf, -np.inf, 0.0, -0.0):
-            idx = rng.integers(0, flat.size, draw(st.integers(0, 3)))
-            flat[idx] = value
-        if n and k and draw(st.booleans()):
+            flat[rng.integers(0, flat.size, draw(st.integers(0, 3)))] = value
+        if draw(st.booleans()):
             a[..., rng.integers(0, n), :] = -np.inf
     return a
 
 
 @settings(deadline=None, max_examples=150)
 @given(data=st.data())
-def test_max_keepdims_equals_numpys_maximum_reduce(data: st.DataObject) -> None:
+def test_max_min_amax_amin_over_a_dim_equal_numpys(data: st.DataObject) -> None:
+    """Float reductions pass ``initial`` (+-inf) to NumPy for its faster loop
+    (ops.reduce._extreme): the values must stay NumPy's own, NaN propagated."""
     a = data.draw(st.composite(lambda draw: _rows(draw))())
-    axis = data.draw(st.sampled_from([-1, a.ndim - 1, 0, None]))
-    expected = np.maximum.reduce(a, axis=axis, keepdims=True, initial=-np.inf)
-    got = _max_keepdims(a, axis)
-    assert got.shape == expected.shape and got.dtype == expected.dtype
-    assert np.array_equal(got, expected, equal_nan=True)
-
-
-def test_max_keepdims_takes_the_argmax_path_for_many_short_rows() -> None:
-    """The case it exists for, (512, 64) float32 logits with a NaN and an inf row."""
-    a = np.random.default_rng(0).standard_normal((512, 64)).astype(np.float32)
-    a[3, 10], a[4, 0], a[5] = np.nan, np.inf, -np.inf
-    m = _max_keepdims(a, 1)
-    assert np.isnan(m[3, 0]) and m[4, 0] == np.inf and m[5, 0] == -np.inf
-    assert np.array_equal(m, a.max(axis=1, keepdims=True), equal_nan=True)
+    dim = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    x = tg.tensor(a)
+    with np.errstate(invalid="ignore"):
+        assert np.array_equal(x.max(dim).values.numpy(), a.max(axis=dim), equal_nan=True)
+        assert np.array_equal(x.amax(dim).numpy(), a.max(axis=dim), equal_nan=True)
+        assert np.array_equal(x.min(dim).values.numpy(), a.min(axis=dim), equal_nan=True)
+        assert np.array_equal(x.amin(dim, keepdim=True).numpy(), a.min(axis=dim, keepdims=True),
+                              equal_nan=True)

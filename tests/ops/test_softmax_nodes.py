@@ -82,8 +82,7 @@ def test_non_finite_and_extreme_rows_as_pytorch(name: str, ours: Any, theirs: An
 @pytest.mark.parametrize("lead", [(40,), (3, 12)])
 def test_many_rows_with_non_finite_ones_as_pytorch(name: str, ours: Any, theirs: Any,
                                                    lead: tuple[int, ...]) -> None:
-    """16 rows or more along the last axis: the row maximum comes from argmax's index there
-    (ops.softmax._max_keepdims); the values and the gradient are still PyTorch's."""
+    """Many rows along the last axis, some not finite: values and gradient as PyTorch's."""
     rng = np.random.default_rng(3)
     a = rng.standard_normal(lead + (7,)) * 30
     rows = a.reshape(-1, 7)
