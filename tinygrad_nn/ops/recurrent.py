@@ -40,11 +40,9 @@ _tanh = dual(np.tanh, Tanh)
 
 
 @functools.cache
-@functools.lru_cache(maxsize=64)
 def _scale_shift(hidden: int, dtype: np.dtype[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Per-column s and b with act = s * tanh(s * z) + b: sigmoid(z) = 0.5 tanh(z / 2) + 0.5
-    on the i, f, o blocks, tanh(z) itself (s = 1, b = 0) on the g block. Made once per
-    (hidden, dtype): read-only arrays, shared by every call."""
+    on the i, f, o blocks, tanh(z) itself (s = 1, b = 0) on the g block."""
     s = np.full(4 * hidden, 0.5, dtype=dtype)
     s[2 * hidden:3 * hidden] = 1
     b = np.where(s == 1, 0, 0.5).astype(dtype)
